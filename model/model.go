@@ -1,0 +1,263 @@
+// Package model holds backchat's in-memory archive: conversations, their
+// message trees, typed content blocks, and pure functions over them (threads,
+// branches, visibility, citations, sanitising). It does no I/O and imports
+// nothing from Charm; the loader fills it and the UI reads it.
+//
+// Invariant: once an Archive is handed to a reader it is never mutated, so it
+// may be shared read-only by any number of goroutines (SSH sessions, search).
+package model
+
+import (
+	"strconv"
+	"time"
+)
+
+// Role is a message author's role as the export names it ("user",
+// "assistant", "system", "tool", or anything new, kept verbatim).
+type Role string
+
+// Known roles.
+const (
+	RoleUser      Role = "user"
+	RoleAssistant Role = "assistant"
+	RoleSystem    Role = "system"
+	RoleTool      Role = "tool"
+)
+
+// BlockKind says what a Block holds.
+type BlockKind uint8
+
+// Block kinds. New content types the loader does not know become BlockUnknown
+// with their raw JSON kept, never dropped.
+const (
+	BlockText            BlockKind = iota // plain or Markdown text
+	BlockCode                             // code (tool call input or code content), Lang set
+	BlockExecOutput                       // code-interpreter output; Images may hold plots
+	BlockImage                            // an image asset (upload, DALL·E, screenshot)
+	BlockAudioTranscript                  // words of a voice turn; Direction "in"/"out"
+	BlockAudio                            // an audio or video asset
+	BlockQuote                            // tether_quote: a quoted page excerpt
+	BlockBrowsing                         // tether_browsing_display: a browsing result
+	BlockWebPage                          // sonic_webpage and similar page dumps
+	BlockThoughts                         // reasoning thoughts (summary + content each)
+	BlockReasoningRecap                   // "Thought for 47s"
+	BlockContext                          // user/model editable context (custom instructions, memory)
+	BlockSystemError                      // system_error
+	BlockCanvas                           // canvas / textdoc create or update
+	BlockUnknown                          // anything else; Raw keeps the JSON
+)
+
+var blockKindNames = [...]string{
+	BlockText:            "text",
+	BlockCode:            "code",
+	BlockExecOutput:      "execution_output",
+	BlockImage:           "image",
+	BlockAudioTranscript: "audio_transcript",
+	BlockAudio:           "audio",
+	BlockQuote:           "quote",
+	BlockBrowsing:        "browsing",
+	BlockWebPage:         "webpage",
+	BlockThoughts:        "thoughts",
+	BlockReasoningRecap:  "reasoning_recap",
+	BlockContext:         "context",
+	BlockSystemError:     "system_error",
+	BlockCanvas:          "canvas",
+	BlockUnknown:         "unknown",
+}
+
+// String returns the kind's stable lower-case name (used in JSON output).
+func (k BlockKind) String() string {
+	if int(k) < len(blockKindNames) {
+		return blockKindNames[k]
+	}
+	return "unknown"
+}
+
+// Asset is a file the export refers to (image, audio, video).
+type Asset struct {
+	Pointer string // as in the export: file-service://…, sediment://…, file-….dat
+	File    string // resolved path inside the archive (ZIP entry or folder-relative); "" when missing
+	Missing bool   // the pointer resolved to no file of the export
+	Size    int64  // bytes, when known
+	Width   int
+	Height  int
+	Prompt  string // DALL·E / image-generation prompt, when known
+	MIME    string // e.g. image/png, when known
+	Name    string // original file name (attachments), when known
+}
+
+// Thought is one step of a reasoning model's visible thinking.
+type Thought struct {
+	Summary string
+	Content string
+}
+
+// Block is one typed piece of a message's content. Only the fields that fit
+// its Kind are set.
+type Block struct {
+	Kind      BlockKind
+	Text      string    // text, code, output, transcript, quote/page text, context, error text, canvas content
+	Lang      string    // code language or canvas type ("code/python", "document")
+	Title     string    // page/quote/canvas title, system error name
+	URL       string    // page/quote URL
+	Domain    string    // page/quote domain
+	Summary   string    // browsing summary, thoughts headline
+	Thoughts  []Thought // BlockThoughts
+	Asset     *Asset    // BlockImage, BlockAudio
+	Images    []Asset   // BlockExecOutput plots
+	Direction string    // BlockAudioTranscript: "in" (user) or "out" (assistant)
+	Seconds   float64   // BlockReasoningRecap: finished duration, when known
+	Type      string    // the export's content_type or part type this came from
+	Raw       []byte    // BlockUnknown: the raw JSON of the content or part
+}
+
+// Visibility says how a message is presented by default.
+type Visibility uint8
+
+// Visibility values.
+const (
+	Shown  Visibility = iota // shown in full
+	Folded                   // shown as a one-line summary that expands (tools, reasoning, browsing)
+	Hidden                   // not shown unless hidden messages are requested; never deleted
+)
+
+// String names the visibility.
+func (v Visibility) String() string {
+	switch v {
+	case Shown:
+		return "shown"
+	case Folded:
+		return "folded"
+	default:
+		return "hidden"
+	}
+}
+
+// Reference is one numbered citation source of a message.
+type Reference struct {
+	N     int    // 1-based number shown in the text as [N]
+	Title string // may be empty
+	URL   string // may be empty when the export had no metadata for it
+}
+
+// Message is one node's message.
+type Message struct {
+	ID          string // message.id (may differ from the node key)
+	Role        Role
+	AuthorName  string // tool or plugin name ("python", "browser", "web.run", …)
+	Recipient   string // "all" or the tool called
+	Channel     string // "", "final", "commentary", …
+	Time        time.Time
+	Model       string // metadata.model_slug
+	Status      string
+	ContentType string // content.content_type as in the export
+	Blocks      []Block
+	References  []Reference // citations, numbered as they appear in the text
+	Visibility  Visibility
+	EndTurn     *bool
+}
+
+// NoNode marks an absent node index (no parent, no current node).
+const NoNode = -1
+
+// Node is one entry of a conversation's mapping. Parent and Children are
+// indices into Conversation.Nodes; Key is the mapping key (not message.id).
+type Node struct {
+	Key      string
+	Parent   int32 // NoNode for roots
+	Children []int32
+	Msg      *Message // nil for the root and for message-less nodes
+}
+
+// Conversation is one chat with its full message tree.
+type Conversation struct {
+	ID         string
+	Title      string // "" when the export had none; use DisplayTitle
+	Created    time.Time
+	Updated    time.Time
+	Model      string // default_model_slug, or the last model seen in messages
+	Archived   bool
+	Starred    bool
+	GizmoID    string
+	GizmoType  string
+	Origin     string
+	Source     string // path of the file (and ZIP entry) it came from
+	Nodes      []Node
+	Current    int32 // index of current_node; NoNode when missing or dangling
+	Service    string
+	CurrentKey string // current_node as the export named it, even when dangling
+}
+
+// DisplayTitle is the title to show: the export's, or "(untitled)".
+func (c *Conversation) DisplayTitle() string {
+	if c.Title == "" {
+		return "(untitled)"
+	}
+	return c.Title
+}
+
+// SortTime is the time used to order conversations: Updated, else Created.
+func (c *Conversation) SortTime() time.Time {
+	if !c.Updated.IsZero() {
+		return c.Updated
+	}
+	return c.Created
+}
+
+// WarningKind classifies a load warning.
+type WarningKind uint8
+
+// Warning kinds.
+const (
+	WarnSkipped   WarningKind = iota // a conversation could not be decoded and was skipped
+	WarnTruncated                    // a file ended early; everything before the cut was kept
+	WarnFile                         // a file could not be read or is not an export
+	WarnData                         // a conversation loaded, but something in it was odd
+)
+
+// String names the kind.
+func (k WarningKind) String() string {
+	switch k {
+	case WarnSkipped:
+		return "skipped"
+	case WarnTruncated:
+		return "truncated"
+	case WarnFile:
+		return "file"
+	default:
+		return "data"
+	}
+}
+
+// Warning is something the loader could not load faithfully. Nothing is
+// skipped silently: every skipped item has a Warning.
+type Warning struct {
+	Kind   WarningKind
+	File   string // file path (and ZIP entry)
+	Index  int    // conversation index within the file; -1 when not applicable
+	Offset int64  // byte offset within the file; -1 when unknown
+	ID     string // conversation id, when known
+	Reason string
+}
+
+// String formats the warning for a log line or status view.
+func (w Warning) String() string {
+	s := w.Kind.String() + ": " + w.File
+	if w.Index >= 0 {
+		s += " conversation " + strconv.Itoa(w.Index)
+	}
+	if w.Offset >= 0 {
+		s += " at byte " + strconv.FormatInt(w.Offset, 10)
+	}
+	if w.ID != "" {
+		s += " (" + w.ID + ")"
+	}
+	return s + ": " + w.Reason
+}
+
+// Archive is a loaded export: conversations newest first, plus warnings.
+type Archive struct {
+	Conversations []*Conversation
+	Warnings      []Warning
+	Sources       []string // the paths that were opened
+}
