@@ -1,0 +1,23 @@
+package model
+
+// ApplyCitations turns citation markers in text (private-use U+E200…U+E201
+// markers, U+E203/U+E204 spans, 2023 【N†source】 markers) into readable
+// numbered references "[N]" and returns the rewritten text with the
+// references it numbered. Unresolvable markers are removed, never left raw.
+func ApplyCitations(text string, meta *CitationMeta) (string, []Reference) {
+	return applyCitations(text, meta)
+}
+
+// NormalizeMath rewrites LaTeX delimiters \(…\) to $…$ and \[…\] to $$…$$.
+func NormalizeMath(text string) string {
+	return normalizeMath(text)
+}
+
+// Sanitize makes untrusted archive text safe for a terminal: ESC and every
+// escape/control sequence (CSI, OSC, DCS, …), C0 controls other than newline
+// and tab, DEL, C1 controls and BEL become visible placeholders. Invalid
+// UTF-8 becomes U+FFFD. Printable text (including wide characters, emoji and
+// RTL text) is untouched.
+func Sanitize(s string) string {
+	return sanitize(s)
+}
