@@ -4,6 +4,8 @@
 #
 #   BACKCHAT=./backchat BENCH_DIR=/tmp/backchat-bench scripts/bench-load.sh
 #
+# (SMALL and LARGE override the two sizes in bytes, e.g. for a smoke run.)
+#
 # Inputs are generated once with cmd/backchat-gen (seed 1) and reused while
 # their size matches. backchat runs 3 times (median wall time and its peak
 # RSS reported); python3 runs once (slow) and is skipped for the ZIP.
@@ -43,9 +45,12 @@ gen() {
 	echo "$size $kind $(stat -c %s "$out")" >"$stamp"
 }
 
-gen conv250.json 250000000
-gen conv1g.json 1000000000
-gen export1g.zip 1000000000 zip
+# Sizes are overridable for a quick smoke run (SMALL=5000000 LARGE=10000000).
+SMALL=${SMALL:-250000000}
+LARGE=${LARGE:-1000000000}
+gen conv250.json "$SMALL"
+gen conv1g.json "$LARGE"
+gen export1g.zip "$LARGE" zip
 
 # measure CMD...: prints "wall_seconds peak_rss_kb" for one run.
 measure() {
