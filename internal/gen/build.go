@@ -298,7 +298,7 @@ func (b *Builder) Object() Obj {
 		{"id", b.id},
 	}
 	for _, kv := range b.Fields {
-		o = o.Set(kv.K, kv.V)
+		o = o.Set(kv.Key(), kv[1])
 	}
 	return o
 }

@@ -10,10 +10,15 @@ import (
 // dict does; the export's key order is part of what the generator imitates.
 type Obj []KV
 
-// KV is one key/value pair of an Obj.
-type KV struct {
-	K string
-	V any
+// KV is one key/value pair of an Obj: KV{"key", value}. It is an array, not
+// a struct, so other packages can write Obj{{"k", v}} literals without
+// tripping go vet's unkeyed-fields check. The key must be a string.
+type KV [2]any
+
+// Key returns the pair's key.
+func (kv KV) Key() string {
+	s, _ := kv[0].(string)
+	return s
 }
 
 // Raw is JSON text written verbatim (it must already be valid JSON in the
@@ -24,8 +29,8 @@ type Raw string
 // Get returns the value stored under key and whether it exists.
 func (o Obj) Get(key string) (any, bool) {
 	for _, kv := range o {
-		if kv.K == key {
-			return kv.V, true
+		if kv.Key() == key {
+			return kv[1], true
 		}
 	}
 	return nil, false
@@ -34,8 +39,8 @@ func (o Obj) Get(key string) (any, bool) {
 // Set replaces the value under key, or appends the pair when key is absent.
 func (o Obj) Set(key string, v any) Obj {
 	for i := range o {
-		if o[i].K == key {
-			o[i].V = v
+		if o[i].Key() == key {
+			o[i][1] = v
 			return o
 		}
 	}
@@ -79,9 +84,9 @@ func AppendJSON(dst []byte, v any) []byte {
 			if i > 0 {
 				dst = append(dst, ", "...)
 			}
-			dst = AppendString(dst, kv.K)
+			dst = AppendString(dst, kv.Key())
 			dst = append(dst, ": "...)
-			dst = AppendJSON(dst, kv.V)
+			dst = AppendJSON(dst, kv[1])
 		}
 		return append(dst, '}')
 	case []any:
