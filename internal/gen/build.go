@@ -29,6 +29,9 @@ type Builder struct {
 	// Fields overrides or adds conversation-level keys (gizmo_id,
 	// is_archived, is_starred, voice, …) written after the defaults.
 	Fields Obj
+	// Bare omits status and weight on every message, as some mid-2026
+	// exports do.
+	Bare bool
 }
 
 type bnode struct {
@@ -228,7 +231,7 @@ func (b *Builder) message(id, parent string, m Msg) Obj {
 		{"update_time", nil},
 		{"content", m.Content},
 	}
-	if !m.Bare {
+	if !m.Bare && !b.Bare {
 		status := m.Status
 		if status == "" {
 			status = "finished_successfully"

@@ -269,6 +269,7 @@ func (g *generator) conversation(out *convOut, i int, budget int64) {
 	}
 	b := NewBuilder(cid, title, created, r.Uint64())
 	b.Model = models[r.IntN(len(models))]
+	b.Bare = r.IntN(40) == 0
 	// Size plan: most conversations are a few turns; some are long; a rare
 	// few approach 1 MB.
 	size := int64(2000 + tg.answerSize()*(1+r.IntN(6)))
@@ -382,24 +383,29 @@ func (g *convGen) userTurn(b *Builder, tg *textGen, kind convKind, i int, first 
 }
 
 func (g *convGen) branch(b *Builder, tg *textGen) {
-	// Regenerate: a sibling answer under the same user message; the newer
-	// one stays current half of the time.
+	// The head is an assistant answer A to a user message U.
 	last := b.Head()
 	nd := b.index[last]
-	parent := nd.parent
-	if nd.msg == nil || parent == "" {
+	if nd.msg == nil || nd.parent == "" {
 		return
 	}
-	if role := b.index[last].msg; role == nil {
+	u := b.index[nd.parent]
+	if tg.r.IntN(2) == 0 || u.parent == "" {
+		// Regenerate: a sibling answer under U.
+		b.SetHead(u.id)
+		alt := b.Assistant(tg.answer(tg.answerSize()))
+		if tg.r.IntN(2) == 0 {
+			b.SetHead(last) // the user went back to the first answer
+		} else {
+			b.SetHead(alt)
+		}
 		return
 	}
-	b.SetHead(parent)
-	alt := b.Assistant(tg.answer(tg.answerSize()))
-	if tg.r.IntN(2) == 0 {
-		b.SetHead(last)
-	} else {
-		b.SetHead(alt)
-	}
+	// Edit: a sibling of U (the question rewritten) with its own answer;
+	// the conversation continues on the edited branch.
+	b.SetHead(u.parent)
+	b.User(tg.question())
+	b.Assistant(tg.answer(tg.answerSize()))
 }
 
 func (g *convGen) addAsset(path string, w, h int, audio bool) {

@@ -112,6 +112,15 @@ func (g *convGen) searchTurn(b *Builder, tg *textGen, turn int) int64 {
 	b.Tick(3)
 	b.Add(Msg{Role: "tool", Name: "web", Recipient: "assistant", Hidden: true,
 		Content: Code("unknown", ""), Meta: Obj{{"command", "search"}, {"status", "finished"}, {"is_complete", true}}})
+	if r.IntN(2) == 0 {
+		// GPT-5-era web.run page dump.
+		dom := tg.pick(domains)
+		b.Tick(1)
+		b.Add(Msg{Role: "tool", Name: "web.run", Recipient: "assistant", Channel: "commentary", Hidden: true,
+			Content: Obj{{"content_type", "sonic_webpage"}, {"url", "https://" + dom + "/" + tg.pick(enWords)},
+				{"domain", dom}, {"title", tg.title()}, {"text", tg.answer(400 + r.IntN(1200))},
+				{"snippet", tg.question()}, {"pub_timestamp", 1.7e9 + float64(r.IntN(60_000_000))}}})
+	}
 	n := 2 + r.IntN(3)
 	entries := make([]any, n)
 	var refs []any
