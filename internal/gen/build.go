@@ -22,6 +22,7 @@ type Builder struct {
 	index   map[string]*bnode
 	head    string
 	current string
+	reqID   string
 
 	// Model is the model_slug written on assistant and tool messages and, by
 	// default, the conversation's default_model_slug.
@@ -39,6 +40,14 @@ type bnode struct {
 	msg      Obj
 	parent   string
 	children []string
+}
+
+// plainAuthors are the author objects of messages without author.name.
+var plainAuthors = map[string]Obj{
+	"user":      {{"role", "user"}, {"name", nil}, {"metadata", Obj{}}},
+	"assistant": {{"role", "assistant"}, {"name", nil}, {"metadata", Obj{}}},
+	"system":    {{"role", "system"}, {"name", nil}, {"metadata", Obj{}}},
+	"tool":      {{"role", "tool"}, {"name", nil}, {"metadata", Obj{}}},
 }
 
 // Msg describes one message for Builder.Add. Zero values mean the usual:
@@ -206,14 +215,18 @@ func (b *Builder) message(id, parent string, m Msg) Obj {
 	}
 	meta = append(meta, m.Meta...)
 	if !m.NoMeta {
+		// One request id per user turn, shared by the replies to it.
+		if m.Role == "user" || b.reqID == "" {
+			b.reqID = b.Hex(16) + "-CDG"
+		}
 		switch m.Role {
 		case "user":
-			meta = append(meta, KV{"request_id", b.Hex(16) + "-CDG"}, KV{"message_source", nil},
+			meta = append(meta, KV{"request_id", b.reqID}, KV{"message_source", nil},
 				KV{"timestamp_", "absolute"}, KV{"message_type", nil})
 		default:
 			meta = append(meta, KV{"message_type", nil}, KV{"model_slug", b.Model},
 				KV{"default_model_slug", b.Model}, KV{"parent_id", parent},
-				KV{"request_id", b.Hex(16) + "-CDG"}, KV{"timestamp_", "absolute"})
+				KV{"request_id", b.reqID}, KV{"timestamp_", "absolute"})
 		}
 	}
 	recipient := m.Recipient
@@ -224,9 +237,16 @@ func (b *Builder) message(id, parent string, m Msg) Obj {
 	if m.Channel != "" {
 		channel = m.Channel
 	}
+	var author Obj
+	if name == nil {
+		author = plainAuthors[m.Role] // shared: written, never mutated
+	}
+	if author == nil {
+		author = Obj{{"role", m.Role}, {"name", name}, {"metadata", Obj{}}}
+	}
 	o := Obj{
 		{"id", id},
-		{"author", Obj{{"role", m.Role}, {"name", name}, {"metadata", Obj{}}}},
+		{"author", author},
 		{"create_time", ct},
 		{"update_time", nil},
 		{"content", m.Content},
