@@ -56,7 +56,7 @@ func convGoWorkers(d *demo) {
 	ask(b, md(`
 I need to fetch ~2,000 URLs in Go, at most 8 at a time, and stop everything on the first error. Is errgroup the right tool?`))
 	reply(b, md(`
-Yes — §golang.org/x/sync/errgroup§ is a good fit. Since v0.1.0 it has §SetLimit§, which bounds the number of goroutines, and §WithContext§ cancels the shared context when the first goroutine returns an error.
+Yes — §golang.org/x/sync/errgroup§ is a good fit. Its §SetLimit§ method bounds the number of goroutines, and §WithContext§ cancels the shared context when the first goroutine returns an error.
 
 '''go
 package main
@@ -114,9 +114,9 @@ Keep the global limit from errgroup and add a small semaphore per host. A buffer
 
 '''go
 type hostLimiter struct {
-	mu    sync.Mutex
+	mu      sync.Mutex
 	perHost int
-	sems  map[string]chan struct{}
+	sems    map[string]chan struct{}
 }
 
 func (h *hostLimiter) acquire(ctx context.Context, host string) (release func(), err error) {
@@ -167,7 +167,7 @@ Four days is a great amount of time for Lisbon — enough for the main neighbour
 4. **Day 4 – LX Factory, Bairro Alto and a fado evening.**
 
 ### Is the Lisboa Card worth it?
-It bundles unlimited public transport with free or discounted entry to many museums and monuments, for 24, 48 or 72 hours {0}. It pays off if you do Belém (Jerónimos + tower) and use transport a lot on the same days. Buy a 48-hour card for Days 1–2 and use a regular Viva Viagem card for the rest — Sintra's palaces are *not* included.
+It bundles unlimited public transport — including the train to Sintra — with free or discounted entry to many museums and monuments, for 24, 48 or 72 hours {0}. It pays off if you do Belém (Jerónimos + tower) and use transport a lot. A **72-hour card** started on Day 1 covers Days 1–3, Sintra train included; note that Sintra's palaces only get a discount, not free entry.
 
 March is mild (around 15–18 °C) but bring a rain jacket and shoes with grip: the limestone pavements get slippery.`), sources)
 	d.done(b)

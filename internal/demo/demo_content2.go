@@ -198,6 +198,8 @@ def find_dupes[T: Hashable](items: Iterable[T]) -> list[T]:
     return list(dupes)
 '''
 
+(The §[T: Hashable]§ type-parameter syntax needs Python 3.12+; on older versions drop it and use §Iterable[Hashable]§.)
+
 If order doesn't matter, §collections.Counter§ is shorter:
 
 '''python
