@@ -65,7 +65,7 @@ type Asset struct {
 
 // avgConvBytes is the observed mean conversation size, used to spread
 // conversation times when only TargetBytes is known.
-const avgConvBytes = 40000
+const avgConvBytes = 17000
 
 func (c Config) validate() error {
 	if c.Conversations < 0 || c.TargetBytes < 0 {
