@@ -251,10 +251,13 @@ const (
 	kindCount
 )
 
-var kindWeights = [kindCount]int{50, 10, 8, 5, 4, 3, 10, 4, 3}
+// kindWeights are percentages (they sum to 100).
+var kindWeights = [kindCount]int{53, 10, 8, 5, 4, 3, 10, 4, 3}
 
-// conversation appends conversation i to dst. budget < 0 means no byte
-// limit; otherwise the conversation stops growing near budget bytes.
+// conversation writes conversation i into out. It depends only on the seed,
+// i and budget, so conversations can be generated concurrently. budget < 0
+// means no byte limit; otherwise the conversation stops growing near budget
+// bytes.
 func (g *generator) conversation(out *convOut, i int, budget int64) {
 	cg := &convGen{generator: g, out: out}
 	r := rand.New(rand.NewPCG(uint64(g.cfg.Seed), uint64(i)+1))
@@ -321,8 +324,9 @@ func (g *generator) conversation(out *convOut, i int, budget int64) {
 	case x < 5:
 		b.Fields = append(b.Fields, KV{"is_starred", true})
 	case x < 10:
-		b.Fields = append(b.Fields, KV{"gizmo_id", "g-" + b.Base62(9)}, KV{"gizmo_type", "gpt"},
-			KV{"conversation_template_id", "g-" + b.Base62(9)})
+		gizmo := "g-" + b.Base62(9)
+		b.Fields = append(b.Fields, KV{"gizmo_id", gizmo}, KV{"gizmo_type", "gpt"},
+			KV{"conversation_template_id", gizmo})
 	}
 
 	cg.userTurn(b, tg, kind, i, true)
