@@ -28,7 +28,7 @@ var DefaultNow = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 type Config struct {
 	Seed          int64
 	Conversations int       // number of conversations; used when TargetBytes is 0
-	TargetBytes   int64     // stop once this many bytes are written (within ~1%); 0 = use Conversations
+	TargetBytes   int64     // stop near this many bytes (within 2% from 200 KB up; never more than ~1 KB over); 0 = use Conversations
 	Now           time.Time // newest conversation is just before Now; zero = DefaultNow
 	// Span is how far back conversations go; zero = 540 days.
 	Span time.Duration
@@ -190,10 +190,19 @@ func (g *generator) writeArray(w io.Writer, first, count int, target int64) (Sta
 	// Stop when what is left is smaller than the smallest conversation
 	// (~3 KB): being a little short beats overshooting.
 	for target > 0 && (st.Conversations == 0 || target-st.Bytes > minConvBytes) {
-		budget := target - st.Bytes - 3
+		remaining := target - st.Bytes - 3
 		o := &outs[0]
-		o.reset()
-		g.conversation(o, i, budget)
+		// Budgets are estimates; if the conversation overshoots, retry
+		// (deterministically) with a smaller budget, or stop.
+		fits := false
+		for budget := remaining; budget >= minConvBytes/2 && !fits; budget /= 2 {
+			o.reset()
+			g.conversation(o, i, budget)
+			fits = int64(len(o.buf)) <= remaining+minConvBytes/3
+		}
+		if !fits && st.Conversations > 0 {
+			break
+		}
 		if err := emit(o); err != nil {
 			return st, i, err
 		}
