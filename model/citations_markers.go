@@ -83,6 +83,8 @@ func scanTokens(text string) []token {
 				t.kind, t.end = tokPU, i+3+j+3
 				parts := strings.Split(rest[:j], puSep)
 				t.name, t.args = parts[0], parts[1:]
+			} else {
+				t.end += markerTail(rest) // unterminated: drop "cite\ue202turn0search0" too
 			}
 		case c == 0xee && i+2 < len(text) && text[i+1] == 0x88 && text[i+2] >= 0x81 && text[i+2] <= 0x84:
 			t = token{kind: tokStray, start: i, end: i + 3}
@@ -105,6 +107,23 @@ func scanTokens(text string) []token {
 		i = t.end
 	}
 	return toks
+}
+
+// markerTail is the length of the name and keys that follow an unterminated
+// U+E200: a run of ASCII letters, digits and "_" with U+E202 separators.
+func markerTail(s string) int {
+	n := 0
+	for n < len(s) {
+		switch c := s[n]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', isDigit(c), c == '_':
+			n++
+		case strings.HasPrefix(s[n:], puSep):
+			n += len(puSep)
+		default:
+			return n
+		}
+	}
+	return n
 }
 
 // astral counts the characters of s outside the Basic Multilingual Plane,
