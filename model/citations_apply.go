@@ -55,6 +55,11 @@ func applyCitations(text string, meta *CitationMeta) (string, []Reference) {
 	if meta == nil {
 		meta = &CitationMeta{}
 	}
+	if !utf8.ValidString(text) {
+		// Removing a marker must not join stray bytes around it into a new
+		// character (even a marker character), so repair the text first.
+		text = validUTF8(text)
+	}
 	toks := scanTokens(text)
 	edits := make([]edit, 0, len(toks))
 	legacyFor := matchLegacy(toks, meta.Legacy)
@@ -127,6 +132,11 @@ func applyCitations(text string, meta *CitationMeta) (string, []Reference) {
 		edits = append(edits, e)
 	}
 	edits = append(edits, hiddenEdits(text, meta.ContentRefs, refUsed)...)
+	if len(edits) == 0 { // only bracketed prose such as "【注意】"
+		var n numbering
+		n.trailing(meta, legacyFor)
+		return text, n.refs
+	}
 	return assemble(text, edits, meta, legacyFor)
 }
 
@@ -231,15 +241,23 @@ func hiddenEdits(text string, refs []ContentRef, used []bool) []edit {
 			if j < 0 {
 				break
 			}
-			offs = append(offs, from+j)
-			from += j + len(r.MatchedText)
+			o, e := from+j, from+j+len(r.MatchedText)
+			if utf8.RuneStart(text[o]) && (e == len(text) || utf8.RuneStart(text[e])) {
+				offs = append(offs, o) // whole characters only
+			}
+			from = o + 1
 		}
-		at := -1
+		// NOTE: offsets are in bytes; the code-point count is carried from
+		// one occurrence to the next, so this is one pass over text.
+		at, cp, prev := -1, 0, 0
 		for _, o := range offs {
-			if cp := utf8.RuneCountInString(text[:o]); cp == r.StartIdx {
+			if cp += utf8.RuneCountInString(text[prev:o]); cp == r.StartIdx {
 				at = o
 				break
+			} else if cp > r.StartIdx {
+				break
 			}
+			prev = o
 		}
 		if at < 0 && len(offs) == 1 {
 			at = offs[0]
@@ -249,6 +267,37 @@ func hiddenEdits(text string, refs []ContentRef, used []bool) []edit {
 		}
 	}
 	return out
+}
+
+// validUTF8 replaces each invalid byte of s by U+FFFD, one for one, so code
+// point indices (which count an invalid byte as one) stay valid.
+func validUTF8(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// stripMarkerChars removes U+E200–U+E204 from text taken from metadata or a
+// marker's payload, which is written into the output as plain text.
+func stripMarkerChars(s string) string {
+	if !strings.Contains(s, "\xee\x88") {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= 0xe200 && r <= 0xe204 {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // numbering hands out reference numbers by key in order of first use.
@@ -311,11 +360,14 @@ func assemble(text string, edits []edit, meta *CitationMeta, legacyFor map[int]*
 	var n numbering
 	last := 0
 	for _, e := range edits {
-		if e.start < last {
+		if e.end <= last {
 			continue
 		}
+		// An edit overlapping the previous one keeps only its own remainder,
+		// so no part of a marker is ever copied through.
+		e.start = max(e.start, last)
 		b.WriteString(text[last:e.start])
-		b.WriteString(e.plain)
+		b.WriteString(stripMarkerChars(e.plain))
 		done := make(map[int]bool, len(e.refs))
 		for _, r := range e.refs {
 			k := n.number(r)

@@ -232,7 +232,12 @@ func FuzzApplyCitations(f *testing.F) {
 			if utf8.ValidString(text) && !utf8.ValidString(got) {
 				t.Fatalf("valid input %q gave invalid output %q", text, got)
 			}
-			if !strings.Contains(matched, "\ue200") && !strings.ContainsAny(alt+matched, "\ue200\ue201\ue202\ue203\ue204【") {
+			for _, r := range got {
+				if r >= 0xe200 && r <= 0xe204 {
+					t.Fatalf("marker character %U left: %q -> %q", r, text, got)
+				}
+			}
+			if !strings.ContainsAny(text+alt+matched, "\ue200\ue201\ue202\ue203\ue204") && !strings.Contains(alt+matched, "【") {
 				assertNoMarkers(t, got)
 			}
 			for i, r := range refs {
