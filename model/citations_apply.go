@@ -368,11 +368,10 @@ func assemble(text string, edits []edit, meta *CitationMeta, legacyFor map[int]*
 		e.start = max(e.start, last)
 		b.WriteString(text[last:e.start])
 		b.WriteString(stripMarkerChars(e.plain))
-		done := make(map[int]bool, len(e.refs))
+		var shown []int // numbers written for this marker, to skip repeats
 		for _, r := range e.refs {
-			k := n.number(r)
-			if !done[k] {
-				done[k] = true
+			if k := n.number(r); !slices.Contains(shown, k) {
+				shown = append(shown, k)
 				b.WriteByte('[')
 				b.WriteString(strconv.Itoa(k))
 				b.WriteByte(']')

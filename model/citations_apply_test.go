@@ -269,3 +269,12 @@ func BenchmarkApplyCitationsMarkers(b *testing.B) {
 		_, _ = ApplyCitations(text, meta)
 	}
 }
+
+func BenchmarkApplyCitationsNoMarkersCJK(b *testing.B) {
+	text := strings.Repeat("日本語のテキストと中文文本、そして English。", 3000)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = ApplyCitations(text, nil)
+	}
+}
