@@ -77,6 +77,11 @@ func clean(s string, line bool) bool {
 				return false
 			}
 			i++
+		case c >= 0xc3 && c <= 0xdf && i+1 < len(s) && s[i+1]&0xc0 == 0x80:
+			i += 2 // two-byte letters (Latin, Greek, Cyrillic, Hebrew, Arabic); no C1 here
+		case (c >= 0xe1 && c <= 0xec || c >= 0xee) && c <= 0xef && i+2 < len(s) &&
+			s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80:
+			i += 3 // three-byte characters (CJK, kana, punctuation) outside the tricky lead bytes
 		default:
 			r, n := utf8.DecodeRuneInString(s[i:])
 			if (r == utf8.RuneError && n == 1) || (r >= 0x80 && r <= 0x9f) {

@@ -116,6 +116,22 @@ func TestCleanMatchesSlow(t *testing.T) {
 	}
 }
 
+// TestCleanMatchesSlowMultibyte checks the fast path on every lead byte with
+// continuation bytes at the edges of their ranges, to pin UTF-8 validation.
+func TestCleanMatchesSlowMultibyte(t *testing.T) {
+	conts := []byte{0x00, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xff}
+	for lead := 0xc0; lead < 0x100; lead++ {
+		for _, c1 := range conts {
+			for _, c2 := range conts {
+				s := "ab" + string([]byte{byte(lead), c1, c2, 0x80, 'z'})
+				if fast, slow := clean(s, false), sanitizeSlow(s, false) == s; fast != slow {
+					t.Errorf("%q: clean=%v, slow unchanged=%v", s, fast, slow)
+				}
+			}
+		}
+	}
+}
+
 func FuzzSanitize(f *testing.F) {
 	for _, s := range []string{"", "plain", "\x1b]52;c;QUJD\x07", "\x1b[2J", "\u009b31m", "a\r\nb\rc", "\xff\xed\xa0\xbd", "日本語 👍 שלום"} {
 		f.Add(s)
