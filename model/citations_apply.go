@@ -61,83 +61,96 @@ func applyCitations(text string, meta *CitationMeta) (string, []Reference) {
 		text = validUTF8(text)
 	}
 	toks := scanTokens(text)
-	edits := make([]edit, 0, len(toks))
-	legacyFor := matchLegacy(toks, meta.Legacy)
-	refUsed := make([]bool, len(meta.ContentRefs))
-	byText := make(map[string][]int)
+	c := citer{
+		meta:      meta,
+		legacyFor: matchLegacy(toks, meta.Legacy),
+		refUsed:   make([]bool, len(meta.ContentRefs)),
+		byText:    make(map[string][]int),
+	}
 	for i, r := range meta.ContentRefs {
 		if r.MatchedText != "" && r.Type != "sources_footnote" {
-			byText[r.MatchedText] = append(byText[r.MatchedText], i)
+			c.byText[r.MatchedText] = append(c.byText[r.MatchedText], i)
 		}
 	}
-	var results map[string]SearchResult
+	edits := make([]edit, 0, len(toks))
 	for ti, t := range toks {
-		e := edit{start: t.start, end: t.end}
-		if t.kind == tokStray {
-			edits = append(edits, e)
-			continue
-		}
-		raw := text[t.start:t.end]
-		if ri := pickRef(byText[raw], meta.ContentRefs, refUsed, t); ri >= 0 {
-			refUsed[ri] = true
-			r := &meta.ContentRefs[ri]
-			if r.Type == "hidden" {
-				edits = append(edits, e)
-				continue
-			}
-			e.refs = refsOf(r)
-			if len(e.refs) == 0 && t.kind == tokPU && t.name != "cite" {
-				if t.name == "entity" {
-					e.plain = entityName(t.args)
-				}
-				if e.plain == "" && !strings.Contains(r.Alt, "](") {
-					e.plain = r.Alt
-				}
-			}
-			if len(e.refs) > 0 || e.plain != "" {
-				edits = append(edits, e)
-				continue
-			}
-			// The ref names no source: resolve the marker as if it had none.
-		}
-		switch {
-		case t.kind == tokLentic:
-			if lc := legacyFor[ti]; lc != nil && (lc.URL != "" || lc.Title != "") {
-				e.refs = []citeRef{{refKey(RefItem{lc.Title, lc.URL}), RefItem{lc.Title, lc.URL}}}
-			} else {
-				label := lenticLabel(t.inner)
-				if label != "" && !strings.HasPrefix(t.inner, "turn") {
-					e.plain = strings.TrimSpace(strings.Split(t.inner, dagger)[1])
-				}
-				e.refs = []citeRef{{"m\x00" + t.inner, RefItem{Title: label}}}
-			}
-		case t.name == "cite":
-			if results == nil {
-				results = make(map[string]SearchResult, len(meta.SearchResults))
-				for _, sr := range meta.SearchResults {
-					if _, dup := results[sr.Key]; !dup {
-						results[sr.Key] = sr
-					}
-				}
-			}
-			for _, k := range t.args {
-				if sr, ok := results[k]; ok && (sr.URL != "" || sr.Title != "") {
-					it := RefItem{sr.Title, sr.URL}
-					e.refs = append(e.refs, citeRef{refKey(it), it})
-				}
-			}
-		case t.name == "entity":
-			e.plain = entityName(t.args)
-		}
-		edits = append(edits, e)
+		edits = append(edits, c.resolve(text, ti, t))
 	}
-	edits = append(edits, hiddenEdits(text, meta.ContentRefs, refUsed)...)
+	edits = append(edits, hiddenEdits(text, meta.ContentRefs, c.refUsed)...)
 	if len(edits) == 0 { // only bracketed prose such as "【注意】"
 		var n numbering
-		n.trailing(meta, legacyFor)
+		n.trailing(meta, c.legacyFor)
 		return text, n.refs
 	}
-	return assemble(text, edits, meta, legacyFor)
+	return assemble(text, edits, meta, c.legacyFor)
+}
+
+// citer resolves the markers of one text. Not safe for concurrent use.
+type citer struct {
+	meta      *CitationMeta
+	legacyFor map[int]*LegacyCitation // token index → its legacy citation
+	refUsed   []bool                  // content refs already matched
+	byText    map[string][]int        // matched text → content ref indices
+	results   map[string]SearchResult // built on first use
+}
+
+// resolve turns token t (the ti-th of text) into its edit.
+func (c *citer) resolve(text string, ti int, t token) edit {
+	e := edit{start: t.start, end: t.end}
+	if t.kind == tokStray {
+		return e
+	}
+	if ri := pickRef(c.byText[text[t.start:t.end]], c.meta.ContentRefs, c.refUsed, t); ri >= 0 {
+		c.refUsed[ri] = true
+		r := &c.meta.ContentRefs[ri]
+		if r.Type == "hidden" {
+			return e
+		}
+		e.refs = refsOf(r)
+		if len(e.refs) == 0 && t.kind == tokPU && t.name != "cite" {
+			if t.name == "entity" {
+				e.plain = entityName(t.args)
+			}
+			if e.plain == "" && !strings.Contains(r.Alt, "](") {
+				e.plain = r.Alt
+			}
+		}
+		if len(e.refs) > 0 || e.plain != "" {
+			return e
+		}
+		// The ref names no source: resolve the marker as if it had none.
+	}
+	switch {
+	case t.kind == tokLentic:
+		if lc := c.legacyFor[ti]; lc != nil && (lc.URL != "" || lc.Title != "") {
+			it := RefItem{lc.Title, lc.URL}
+			e.refs = []citeRef{{refKey(it), it}}
+			break
+		}
+		label := lenticLabel(t.inner)
+		if label != "" && !strings.HasPrefix(t.inner, "turn") {
+			e.plain = strings.TrimSpace(strings.Split(t.inner, dagger)[1]) // link text of a page dump
+		}
+		e.refs = []citeRef{{"m\x00" + t.inner, RefItem{Title: label}}}
+	case t.name == "cite":
+		if c.results == nil {
+			c.results = make(map[string]SearchResult, len(c.meta.SearchResults))
+			for _, sr := range c.meta.SearchResults {
+				if _, dup := c.results[sr.Key]; !dup {
+					c.results[sr.Key] = sr
+				}
+			}
+		}
+		for _, k := range t.args {
+			if sr, ok := c.results[k]; ok && (sr.URL != "" || sr.Title != "") {
+				it := RefItem{sr.Title, sr.URL}
+				e.refs = append(e.refs, citeRef{refKey(it), it})
+			}
+		}
+	case t.name == "entity":
+		e.plain = entityName(t.args)
+	}
+	return e
 }
 
 // pickRef chooses among the content refs whose MatchedText equals a token's
@@ -267,37 +280,6 @@ func hiddenEdits(text string, refs []ContentRef, used []bool) []edit {
 		}
 	}
 	return out
-}
-
-// validUTF8 replaces each invalid byte of s by U+FFFD, one for one, so code
-// point indices (which count an invalid byte as one) stay valid.
-func validUTF8(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 16)
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			b.WriteRune(utf8.RuneError)
-		} else {
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
-}
-
-// stripMarkerChars removes U+E200–U+E204 from text taken from metadata or a
-// marker's payload, which is written into the output as plain text.
-func stripMarkerChars(s string) string {
-	if !strings.Contains(s, "\xee\x88") {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if r >= 0xe200 && r <= 0xe204 {
-			return -1
-		}
-		return r
-	}, s)
 }
 
 // numbering hands out reference numbers by key in order of first use.

@@ -251,3 +251,34 @@ func refKey(it RefItem) string {
 	}
 	return "u\x00" + u
 }
+
+// validUTF8 replaces each invalid byte of s by U+FFFD, one for one, so code
+// point indices (which count an invalid byte as one) stay valid.
+func validUTF8(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// stripMarkerChars removes U+E200–U+E204 from text taken from metadata or a
+// marker's payload, which is written into the output as plain text.
+func stripMarkerChars(s string) string {
+	if !strings.Contains(s, "\xee\x88") {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= 0xe200 && r <= 0xe204 {
+			return -1
+		}
+		return r
+	}, s)
+}
