@@ -42,15 +42,15 @@ func normalizeMath(text string) string {
 			if b.Len() == 0 {
 				b.Grow(len(text) + 16)
 			}
-			b.WriteString(text[last:i])
 			if closer == `\)` {
+				b.WriteString(text[last:i])
 				b.WriteByte('$')
 				b.WriteString(inner)
 				b.WriteByte('$')
+				last = j + 2
 			} else {
-				writeDisplay(&b, text, i, j+2, inner)
+				last = writeDisplay(&b, text, last, i, j+2, inner)
 			}
-			last = j + 2
 			i = j + 1
 		}
 	}
@@ -61,22 +61,30 @@ func normalizeMath(text string) string {
 	return b.String()
 }
 
-// writeDisplay writes display math whose \[ is at open and whose \] ends at
-// end as a $$ block on lines of its own.
-func writeDisplay(b *strings.Builder, text string, open, end int, inner string) {
+// writeDisplay writes text[from:open] and then the display math whose \[
+// is at open and whose \] ends at end, as a $$ block on lines of its own
+// (spaces that separated it from surrounding text on its line are dropped).
+// It returns the offset of the text still to be written.
+func writeDisplay(b *strings.Builder, text string, from, open, end int, inner string) int {
 	ls := strings.LastIndexByte(text[:open], '\n') + 1
-	indent := text[ls : ls+len(text[ls:open])-len(strings.TrimLeft(text[ls:open], " \t"))]
-	if strings.TrimSpace(text[ls:open]) != "" {
+	before := text[ls:open]
+	indent := before[:len(before)-len(strings.TrimLeft(before, " \t"))]
+	if strings.TrimSpace(before) != "" {
+		b.WriteString(strings.TrimRight(text[from:open], " \t"))
 		b.WriteString("\n" + indent)
+	} else {
+		b.WriteString(text[from:open])
 	}
 	b.WriteString("$$\n" + indent + inner + "\n" + indent + "$$")
 	le := strings.IndexByte(text[end:], '\n')
 	if le < 0 {
 		le = len(text) - end
 	}
-	if strings.TrimSpace(text[end:end+le]) != "" {
+	if rest := text[end : end+le]; strings.TrimSpace(rest) != "" {
 		b.WriteString("\n" + indent)
+		end += len(rest) - len(strings.TrimLeft(rest, " \t"))
 	}
+	return end
 }
 
 // escaped reports whether the character at i is preceded by an odd number
