@@ -35,7 +35,7 @@ func normalizeMath(text string) string {
 			if j < 0 {
 				continue
 			}
-			inner := strings.TrimSpace(text[i+2 : j])
+			inner := strings.Trim(text[i+2:j], " \t\r\n")
 			if inner == "" {
 				continue
 			}
