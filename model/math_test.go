@@ -67,7 +67,7 @@ func FuzzNormalizeMath(f *testing.F) {
 // skeleton drops what NormalizeMath may add, move or remove.
 func skeleton(s string) string {
 	return strings.Map(func(r rune) rune {
-		if strings.ContainsRune(" \t\n$\\()[]", r) {
+		if strings.ContainsRune(" \t\r\n$\\()[]", r) {
 			return -1
 		}
 		return r
