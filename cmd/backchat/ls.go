@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/backchat/backchat/internal/textout"
 	"github.com/backchat/backchat/model"
@@ -35,7 +36,7 @@ archived, starred and gizmo_id.`,
 			if asJSON {
 				err = listJSON(&out, convs)
 			} else {
-				listText(&out, convs)
+				listText(&out, convs, a.loc)
 			}
 			if err != nil {
 				return failure(err)
@@ -68,7 +69,7 @@ func newestFirst(cs []*model.Conversation) []*model.Conversation {
 
 // listText writes one aligned line per conversation:
 // "2025-06-01  12  gpt-4o  Title".
-func listText(out *bytes.Buffer, convs []*model.Conversation) {
+func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location) {
 	type row struct{ date, count, model, title string }
 	rows := make([]row, 0, len(convs))
 	wCount, wModel := 0, 0
@@ -76,7 +77,7 @@ func listText(out *bytes.Buffer, convs []*model.Conversation) {
 		r := row{date: "----------", count: strconv.Itoa(c.VisibleCount()), model: model.SanitizeLine(c.Model),
 			title: model.SanitizeLine(c.DisplayTitle())}
 		if t := c.SortTime(); !t.IsZero() {
-			r.date = t.UTC().Format("2006-01-02")
+			r.date = t.In(loc).Format("2006-01-02")
 		}
 		if r.model == "" {
 			r.model = "-"
