@@ -9,7 +9,9 @@ type Branch struct {
 	Thread model.Thread
 	From   int // index into Thread where this branch leaves the earlier ones
 	// Parent is the index (in the slice Branches returns) of the branch this
-	// one forks from; 0 for the current thread and its direct alternatives.
+	// one forks from; 0 for the current thread and its direct alternatives,
+	// -1 for a detached thread: nodes the export does not connect to the
+	// current thread's tree (dangling parents, child lists that omit them).
 	Parent int
 	// AtMessage is the 1-based number of the first new message, counting the
 	// messages on Thread that Options.All would show.
@@ -31,7 +33,25 @@ func Branches(c *model.Conversation, all bool) []Branch {
 	for _, n := range cur {
 		seen[n] = struct{}{}
 	}
-	for q := 0; q < len(out); q++ {
+	next := 0 // nodes below next are all seen
+	for q := 0; ; q++ {
+		if q == len(out) {
+			// Every fork is listed; start a detached thread at any node
+			// still unseen, or stop.
+			u := topUnseen(c, seen, &next)
+			if u < 0 {
+				break
+			}
+			t := c.ThreadThrough(u)
+			from := indexOf(t, u)
+			if from < 0 {
+				t, from = model.Thread{u}, 0
+			}
+			for _, n := range t[from:] {
+				seen[n] = struct{}{}
+			}
+			out = append(out, Branch{Thread: t, From: from, Parent: -1, AtMessage: countMessages(c, t[:from]) + 1})
+		}
 		br := out[q]
 		for i := br.From; i < len(br.Thread); i++ {
 			sib := c.Siblings(br.Thread[i])
@@ -56,6 +76,34 @@ func Branches(c *model.Conversation, all bool) []Branch {
 		}
 	}
 	return out
+}
+
+// topUnseen returns the topmost unseen ancestor of the first unseen node at
+// or after *next, or -1 when every node has been seen; it advances *next
+// past the seen prefix. Cycle-safe: the walk stops at a repeat.
+func topUnseen(c *model.Conversation, seen map[int32]struct{}, next *int) int32 {
+	for ; *next < len(c.Nodes); *next++ {
+		n := int32(*next)
+		if _, ok := seen[n]; ok {
+			continue
+		}
+		walked := map[int32]struct{}{n: {}}
+		for {
+			p := c.Nodes[n].Parent
+			if p < 0 || int(p) >= len(c.Nodes) {
+				return n
+			}
+			if _, ok := seen[p]; ok {
+				return n
+			}
+			if _, loop := walked[p]; loop {
+				return n
+			}
+			walked[p] = struct{}{}
+			n = p
+		}
+	}
+	return -1
 }
 
 func indexOf(t model.Thread, n int32) int {

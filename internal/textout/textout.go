@@ -146,11 +146,15 @@ func (r *writer) maxVis() model.Visibility {
 
 func (r *writer) branchHeader(n int, br Branch) {
 	pos, total := r.c.BranchPos(br.Thread[br.From])
-	label := fmt.Sprintf("Branch %d at message %d", n, br.AtMessage)
-	if br.Parent > 0 {
-		label += fmt.Sprintf(" of branch %d", br.Parent)
+	var label string
+	switch {
+	case br.Parent < 0:
+		label = fmt.Sprintf("Branch %d: detached messages (not linked to the conversation's tree)", n)
+	case br.Parent > 0:
+		label = fmt.Sprintf("Branch %d at message %d of branch %d: alternative ‹%d/%d›", n, br.AtMessage, br.Parent, pos, total)
+	default:
+		label = fmt.Sprintf("Branch %d at message %d: alternative ‹%d/%d›", n, br.AtMessage, pos, total)
 	}
-	label += fmt.Sprintf(": alternative ‹%d/%d›", pos, total)
 	if r.md {
 		r.line("---")
 		r.line()

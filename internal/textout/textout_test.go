@@ -161,3 +161,35 @@ func TestFormatSize(t *testing.T) {
 		}
 	}
 }
+
+func TestBranchesDetached(t *testing.T) {
+	// A message whose parent is missing from the mapping becomes a second
+	// root; a node the parent's child list omits is also unreachable by
+	// walking children. --all must still print both.
+	tr := newTree("detached", "detached")
+	u := tr.add(0, "u", msg(model.RoleUser, 1, text("question")))
+	tr.c.Current = tr.add(u, "a", msg(model.RoleAssistant, 2, text("answer")))
+	orphan := int32(len(tr.c.Nodes))
+	tr.c.Nodes = append(tr.c.Nodes, model.Node{Key: "orphan", Parent: model.NoNode, Msg: msg(model.RoleUser, 3, text("orphan text"))})
+	tr.c.Nodes = append(tr.c.Nodes, model.Node{Key: "unlisted", Parent: u, Msg: msg(model.RoleAssistant, 4, text("unlisted text"))})
+	tr.add(orphan, "orphan-reply", msg(model.RoleAssistant, 5, text("orphan reply")))
+	var buf bytes.Buffer
+	if err := Text(&buf, tr.c, Options{All: true, Location: time.UTC}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), "detached messages"); n != 2 {
+		t.Errorf("want 2 detached threads, got %d", n)
+	}
+	for _, want := range []string{"orphan text", "orphan reply", "unlisted text"} {
+		if strings.Count(buf.String(), want) != 1 {
+			t.Errorf("%q should appear once in:\n%s", want, buf.String())
+		}
+	}
+	buf.Reset()
+	if err := Text(&buf, tr.c, Options{Location: time.UTC}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "orphan") {
+		t.Errorf("detached messages shown without All:\n%s", buf.String())
+	}
+}
