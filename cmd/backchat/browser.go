@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"time"
 
 	"charm.land/log/v2"
@@ -14,9 +15,11 @@ type archiveSource struct {
 	Demo  bool     // Paths came from the built-in demo archive
 }
 
-// browserOptions carries the global flags to the browser.
+// browserOptions carries the global flags and the terminal to the browser.
 type browserOptions struct {
-	Theme    string // auto, dark, light or notty
+	In       io.Reader // keyboard input (stdin)
+	Out      io.Writer // the terminal (stdout)
+	Theme    string    // auto, dark, light or notty
 	Log      *log.Logger
 	Version  string
 	Location *time.Location

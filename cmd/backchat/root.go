@@ -138,7 +138,7 @@ func (a *app) runRoot(cmd *cobra.Command, paths []string) error {
 	}
 	a.log.Info("browser", "paths", src.Paths, "demo", src.Demo, "theme", a.theme)
 	return runBrowser(cmd.Context(), src, browserOptions{
-		Theme: a.theme, Log: a.log, Version: buildVersion(), Location: a.loc,
+		In: a.in, Out: a.out, Theme: a.theme, Log: a.log, Version: buildVersion(), Location: a.loc,
 	})
 }
 

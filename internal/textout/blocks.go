@@ -153,7 +153,7 @@ func AssetLine(kind string, a *model.Asset) string {
 		name = a.Pointer
 	}
 	s := "[" + head + ": " + one(orDefault(name, "(no pointer)"))
-	if a.Name != "" && a.Name != name {
+	if a.Name != "" && !strings.Contains(name, a.Name) {
 		s += " “" + one(a.Name) + "”"
 	}
 	if len(dims) > 0 {

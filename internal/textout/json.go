@@ -68,21 +68,23 @@ type BranchJSON struct {
 }
 
 // BlockJSON is one content block. Kind is model.BlockKind's name ("text",
-// "code", "execution_output", "image", …, "unknown"); the other fields appear
-// only when set. Raw holds an unknown block's original JSON.
+// "code", "execution_output", "image", …, "unknown"). Kind, text, lang, title,
+// url and asset (null when none) are always present; the fields after them
+// appear only when set. Type is the export's content type; Raw holds an
+// unknown block's original JSON.
 type BlockJSON struct {
 	Kind      string          `json:"kind"`
+	Text      string          `json:"text"`
+	Lang      string          `json:"lang"`
+	Title     string          `json:"title"`
+	URL       string          `json:"url"`
+	Asset     *AssetJSON      `json:"asset"`
 	Type      string          `json:"type,omitempty"`
-	Text      string          `json:"text,omitempty"`
-	Lang      string          `json:"lang,omitempty"`
-	Title     string          `json:"title,omitempty"`
-	URL       string          `json:"url,omitempty"`
 	Domain    string          `json:"domain,omitempty"`
 	Summary   string          `json:"summary,omitempty"`
 	Direction string          `json:"direction,omitempty"`
 	Seconds   float64         `json:"seconds,omitempty"`
 	Thoughts  []ThoughtJSON   `json:"thoughts,omitempty"`
-	Asset     *AssetJSON      `json:"asset,omitempty"`
 	Images    []AssetJSON     `json:"images,omitempty"`
 	Raw       json.RawMessage `json:"raw,omitempty"`
 }
@@ -94,15 +96,16 @@ type ThoughtJSON struct {
 }
 
 // AssetJSON describes a file the export refers to. File is its path inside
-// the export ("" when Missing).
+// the export ("" when Missing); size, width and height are 0 when unknown.
+// MIME and Name appear only when known.
 type AssetJSON struct {
 	Pointer string `json:"pointer"`
 	File    string `json:"file"`
 	Missing bool   `json:"missing"`
-	Size    int64  `json:"size,omitempty"`
-	Width   int    `json:"width,omitempty"`
-	Height  int    `json:"height,omitempty"`
-	Prompt  string `json:"prompt,omitempty"`
+	Size    int64  `json:"size"`
+	Width   int    `json:"width"`
+	Height  int    `json:"height"`
+	Prompt  string `json:"prompt"`
 	MIME    string `json:"mime,omitempty"`
 	Name    string `json:"name,omitempty"`
 }
