@@ -19,6 +19,7 @@ func TestUsageErrors(t *testing.T) {
 		{"ls", "--bogus", "x"},   // unknown subcommand flag
 		{"--theme", "pink", "x"}, // bad theme
 		{"ls", "--demo", "export.zip"},
+		{"ls"}, // no PATH
 	} {
 		r := cli(t, archive(), args...)
 		if r.code != exitUsage {

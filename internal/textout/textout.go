@@ -72,8 +72,9 @@ func render(w io.Writer, c *model.Conversation, opts Options, md bool) error {
 		}
 		r.thread(br)
 	}
-	// The one place where text and Markdown output is sanitised.
-	_, err := io.WriteString(w, model.Sanitize(r.b.String()))
+	// The one place where text and Markdown output is sanitised. CRLF line
+	// ends (pasted Windows text) become plain newlines first.
+	_, err := io.WriteString(w, model.Sanitize(strings.ReplaceAll(r.b.String(), "\r\n", "\n")))
 	return err
 }
 

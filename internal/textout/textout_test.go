@@ -67,6 +67,18 @@ func TestNoRawEscapes(t *testing.T) {
 	}
 }
 
+func TestCRLF(t *testing.T) {
+	tr := newTree("crlf", "crlf")
+	tr.c.Current = tr.add(0, "u", msg(model.RoleUser, 1, text("line one\r\nline two\r\n")))
+	var buf bytes.Buffer
+	if err := Text(&buf, tr.c, Options{Location: time.UTC}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "line one\nline two\n") {
+		t.Errorf("CRLF not normalised: %q", buf.String())
+	}
+}
+
 func TestJSONKeepsHostileTextExactly(t *testing.T) {
 	var buf bytes.Buffer
 	c := hostile()
