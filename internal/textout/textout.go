@@ -242,12 +242,14 @@ func (r *writer) message(n int32, m *model.Message) {
 		r.line(h)
 	}
 	r.line()
-	if len(m.Blocks) == 0 {
-		r.line("(no content)")
-		r.line()
-	}
+	before := r.b.Len()
 	for i := range m.Blocks {
 		r.block(&m.Blocks[i])
+	}
+	if r.b.Len() == before {
+		// No blocks, or only empty text: say so rather than print a bare header.
+		r.line("(no content)")
+		r.line()
 	}
 	if len(m.References) > 0 {
 		for _, ref := range m.References {
