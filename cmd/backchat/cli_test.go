@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/backchat/backchat/model"
+)
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{},                       // no PATH, no --demo
+		{"--bogus"},              // unknown flag
+		{"ls", "--bogus", "x"},   // unknown subcommand flag
+		{"--theme", "pink", "x"}, // bad theme
+		{"ls", "--demo", "export.zip"},
+		{"ls"}, // no PATH
+	} {
+		r := cli(t, archive(), args...)
+		if r.code != exitUsage {
+			t.Errorf("%q: exit %d, want %d (stderr %q)", args, r.code, exitUsage, r.stderr)
+		}
+		if !strings.Contains(r.stderr, "backchat --help") {
+			t.Errorf("%q: no usage hint in %q", args, r.stderr)
+		}
+	}
+}
+
+func TestPartialLoadSucceedsWithWarnings(t *testing.T) {
+	r := cli(t, archive(), "ls", "missing.zip", "more.json")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	want := "backchat: warning: file: missing.zip: no such file\nbackchat: 1 load warning, 0 conversations skipped\n"
+	if r.stderr != want {
+		t.Errorf("stderr %q, want %q", r.stderr, want)
+	}
+	if strings.Count(r.stdout, "\n") != 1 {
+		t.Errorf("stdout: %q", r.stdout)
+	}
+}
+
+func TestNothingLoadedFails(t *testing.T) {
+	r := cli(t, archive(), "ls", "missing.zip")
+	if r.code != exitFail {
+		t.Fatalf("exit %d", r.code)
+	}
+	if !strings.Contains(r.stderr, "warning: file: missing.zip") || !strings.Contains(r.stderr, "nothing could be loaded") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	// An export that loads but holds no conversation also fails.
+	r = cli(t, map[string][]*model.Conversation{"empty.json": nil}, "ls", "empty.json")
+	if r.code != exitFail {
+		t.Errorf("empty export: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	r := cli(t, nil, "--version")
+	if r.code != exitOK || r.stdout != "backchat dev\n" {
+		t.Errorf("exit %d, stdout %q", r.code, r.stdout)
+	}
+}
+
+func TestRootStartsBrowser(t *testing.T) {
+	var got archiveSource
+	var gotOpts browserOptions
+	old := runBrowser
+	t.Cleanup(func() { runBrowser = old })
+	runBrowser = func(_ context.Context, src archiveSource, opts browserOptions) error {
+		got, gotOpts = src, opts
+		return nil
+	}
+	r := cli(t, nil, "--theme", "light", "a.zip", "b")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if strings.Join(got.Paths, ",") != "a.zip,b" || got.Demo || gotOpts.Theme != "light" || gotOpts.Log == nil {
+		t.Errorf("browser got %+v %+v", got, gotOpts)
+	}
+	runBrowser = func(context.Context, archiveSource, browserOptions) error { return failure(errors.New("quit badly")) }
+	if r := cli(t, nil, "a.zip"); r.code != exitFail || !strings.Contains(r.stderr, "quit badly") {
+		t.Errorf("browser error: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestDemo(t *testing.T) {
+	old, oldB := demoPaths, runBrowser
+	t.Cleanup(func() { demoPaths, runBrowser = old, oldB })
+	if r := cli(t, nil, "--demo", "ls"); r.code != exitFail || !strings.Contains(r.stderr, "demo not available") {
+		t.Errorf("unwired demo: exit %d, stderr %q", r.code, r.stderr)
+	}
+	demoPaths = func() ([]string, error) { return []string{"more.json"}, nil }
+	r := cli(t, archive(), "--demo", "show", "e-1")
+	if r.code != exitOK || !strings.Contains(r.stdout, "evil") {
+		t.Errorf("demo show: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	var src archiveSource
+	runBrowser = func(_ context.Context, s archiveSource, _ browserOptions) error { src = s; return nil }
+	if r := cli(t, nil, "--demo"); r.code != exitOK || !src.Demo || len(src.Paths) != 1 {
+		t.Errorf("demo browser: exit %d, src %+v", r.code, src)
+	}
+}
+
+func TestDebugLog(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", dir)
+	path := filepath.Join(dir, "backchat", "backchat.log")
+	if r := cli(t, archive(), "ls", "more.json"); r.code != exitOK {
+		t.Fatal(r.stderr)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("log written without --debug: %v", err)
+	}
+	if r := cli(t, archive(), "--debug", "ls", "more.json"); r.code != exitOK {
+		t.Fatal(r.stderr)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "loaded") || !strings.Contains(string(b), "conversations=1") {
+		t.Errorf("log:\n%s", b)
+	}
+}
+
+func TestProgress(t *testing.T) {
+	var buf syncBuffer
+	p := startProgress(&buf, time.Hour)
+	p.update(1, 2)
+	p.stop()
+	if buf.String() != "" {
+		t.Errorf("progress drawn before its delay: %q", buf.String())
+	}
+	p = startProgress(&buf, 0)
+	p.update(512<<10, 1<<20)
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(buf.String(), "50%") && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	p.stop()
+	out := buf.String()
+	if !strings.HasPrefix(out, "\rloading…  50% (512 KB of 1.0 MB)") || !strings.HasSuffix(out, "\r\x1b[K") {
+		t.Errorf("progress output %q", out)
+	}
+}

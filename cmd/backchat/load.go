@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/loader"
+	"github.com/backchat/backchat/model"
+	"github.com/charmbracelet/x/term"
+)
+
+// progressDelay is how long a load runs before a progress line appears.
+const progressDelay = 300 * time.Millisecond
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
+// load opens PATH... (or the demo archive) for a subcommand. Warnings go to
+// stderr one line each, followed by a count. It fails only when nothing
+// could be loaded.
+func (a *app) load(ctx context.Context, paths []string) (*model.Archive, error) {
+	src, err := a.source(paths)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	var p *progress
+	opts := loader.Options{}
+	if a.isTerminal(a.errOut) {
+		p = startProgress(a.errOut, progressDelay)
+		opts.Progress = p.update
+	}
+	arch, err := a.open(ctx, opts, src.Paths...)
+	if p != nil {
+		p.stop()
+	}
+	n := 0
+	if arch != nil {
+		n = len(arch.Conversations)
+		a.reportWarnings(arch.Warnings)
+	}
+	a.log.Info("loaded", "paths", src.Paths, "conversations", n, "took", time.Since(start), "err", err)
+	where := strings.Join(src.Paths, ", ")
+	switch {
+	case ctx.Err() != nil:
+		return nil, failure(fmt.Errorf("loading %s: %w", where, ctx.Err()))
+	case n == 0 && err != nil:
+		return nil, failure(fmt.Errorf("loading %s: %w", where, err))
+	case n == 0:
+		return nil, failure(fmt.Errorf("no conversations found in %s", where))
+	case err != nil:
+		// Something was loaded: say what failed and carry on.
+		fmt.Fprintln(a.errOut, "backchat: warning: "+model.SanitizeLine(err.Error()))
+	}
+	return arch, nil
+}
+
+// reportWarnings prints each load warning on its own line and a summary.
+func (a *app) reportWarnings(ws []model.Warning) {
+	if len(ws) == 0 {
+		return
+	}
+	skipped := 0
+	var b strings.Builder
+	for _, w := range ws {
+		if w.Kind == model.WarnSkipped {
+			skipped++
+		}
+		b.WriteString("backchat: warning: " + model.SanitizeLine(w.String()) + "\n")
+		a.log.Warn("load", "warning", w.String())
+	}
+	fmt.Fprintf(&b, "backchat: %d load warning%s, %d conversation%s skipped\n",
+		len(ws), plural(len(ws)), skipped, plural(skipped))
+	_, _ = io.WriteString(a.errOut, b.String())
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// progress draws a one-line progress indicator ("\r…") on a terminal once a
+// load has taken longer than a delay, and erases it when stopped. update may
+// be called from loader goroutines.
+type progress struct {
+	w    io.Writer
+	mu   sync.Mutex
+	done int64
+	tot  int64
+	quit chan struct{}
+	wg   sync.WaitGroup
+}
+
+func startProgress(w io.Writer, delay time.Duration) *progress {
+	p := &progress{w: w, quit: make(chan struct{})}
+	p.wg.Add(1)
+	go p.run(delay)
+	return p
+}
+
+func (p *progress) update(done, total int64) {
+	p.mu.Lock()
+	p.done, p.tot = done, total
+	p.mu.Unlock()
+}
+
+func (p *progress) run(delay time.Duration) {
+	defer p.wg.Done()
+	select {
+	case <-p.quit:
+		return
+	case <-time.After(delay):
+	}
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		p.draw()
+		select {
+		case <-p.quit:
+			_, _ = io.WriteString(p.w, "\r\x1b[K")
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (p *progress) draw() {
+	p.mu.Lock()
+	done, tot := p.done, p.tot
+	p.mu.Unlock()
+	line := "\rloading…"
+	if tot > 0 {
+		line += fmt.Sprintf(" %3d%% (%s of %s)", done*100/tot, textout.FormatSize(done), textout.FormatSize(tot))
+	}
+	_, _ = io.WriteString(p.w, line+"\x1b[K")
+}
+
+// stop ends the indicator and waits until its line is erased.
+func (p *progress) stop() {
+	close(p.quit)
+	p.wg.Wait()
+}

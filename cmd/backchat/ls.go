@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/model"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) lsCommand() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "ls [--json] PATH...",
+		Short: "List conversations, newest first",
+		Long: `List the conversations of the exports at PATH..., newest first: last update
+date, number of visible messages on the current thread, model and title.
+
+With --json, print one JSON object per line (JSON Lines) with the fields
+id, title, created, updated (RFC 3339 or null), model, messages, branches,
+archived, starred and gizmo_id.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			arch, err := a.load(cmd.Context(), paths)
+			if err != nil {
+				return err
+			}
+			convs := newestFirst(arch.Conversations)
+			var out bytes.Buffer
+			if asJSON {
+				err = listJSON(&out, convs)
+			} else {
+				listText(&out, convs, a.loc)
+			}
+			if err != nil {
+				return failure(err)
+			}
+			return writeAll(a.out, out.String())
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON Lines")
+	return cmd
+}
+
+// newestFirst returns the conversations ordered by SortTime, newest first;
+// conversations without any time come last, in their original order.
+func newestFirst(cs []*model.Conversation) []*model.Conversation {
+	out := slices.Clone(cs)
+	slices.SortStableFunc(out, func(x, y *model.Conversation) int {
+		tx, ty := x.SortTime(), y.SortTime()
+		switch {
+		case tx.IsZero() && ty.IsZero():
+			return 0
+		case tx.IsZero():
+			return 1
+		case ty.IsZero():
+			return -1
+		}
+		return ty.Compare(tx)
+	})
+	return out
+}
+
+// listText writes one aligned line per conversation:
+// "2025-06-01  12  gpt-4o  Title".
+func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location) {
+	type row struct{ date, count, model, title string }
+	rows := make([]row, 0, len(convs))
+	wCount, wModel := 0, 0
+	for _, c := range convs {
+		r := row{date: "----------", count: strconv.Itoa(c.VisibleCount()), model: model.SanitizeLine(c.Model),
+			title: model.SanitizeLine(c.DisplayTitle())}
+		if t := c.SortTime(); !t.IsZero() {
+			r.date = t.In(loc).Format("2006-01-02")
+		}
+		if r.model == "" {
+			r.model = "-"
+		}
+		wCount = max(wCount, len(r.count))
+		wModel = max(wModel, ansi.StringWidth(r.model))
+		rows = append(rows, r)
+	}
+	for _, r := range rows {
+		fmt.Fprintf(out, "%s  %*s  %s%s  %s\n", r.date, wCount, r.count, r.model,
+			strings.Repeat(" ", wModel-ansi.StringWidth(r.model)), r.title)
+	}
+}
+
+// lsEntry is one line of `ls --json`.
+type lsEntry struct {
+	ID       string  `json:"id"`
+	Title    string  `json:"title"`
+	Created  *string `json:"created"`
+	Updated  *string `json:"updated"`
+	Model    string  `json:"model"`
+	Messages int     `json:"messages"`
+	Branches int     `json:"branches"`
+	Archived bool    `json:"archived"`
+	Starred  bool    `json:"starred"`
+	GizmoID  string  `json:"gizmo_id"`
+}
+
+func listJSON(out *bytes.Buffer, convs []*model.Conversation) error {
+	for _, c := range convs {
+		e := lsEntry{ID: c.ID, Title: c.Title, Created: textout.TimeJSON(c.Created), Updated: textout.TimeJSON(c.Updated),
+			Model: c.Model, Messages: c.VisibleCount(), Branches: c.BranchPoints(),
+			Archived: c.Archived, Starred: c.Starred, GizmoID: c.GizmoID}
+		if err := textout.WriteJSON(out, e, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,101 @@
+// Command backchat browses ChatGPT data exports in the terminal.
+//
+//	backchat [PATH...]                 open the browser on exports (ZIP, folder, JSON)
+//	backchat --demo                    open the browser on the built-in demo archive
+//	backchat ls [--json] PATH...       list conversations, newest first
+//	backchat show [--format text|markdown|json] [--all] PATH... ID
+//
+// Exit status: 0 on success, also when some conversations were skipped with a
+// warning; 1 when nothing could be loaded, an ID matches no conversation, or
+// output failed; 2 on bad usage. Only this package exits the process.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/backchat/backchat/model"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+// version is set at link time (-ldflags "-X main.version=v1.2.3"); otherwise
+// the module version from the build info is used.
+var version = ""
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := execute(ctx, newApp(os.Stdin, os.Stdout, os.Stderr), os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// exitError carries the exit code an error should end the process with.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageErrorf reports bad usage (exit status 2).
+func usageErrorf(format string, args ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// failure marks err as a failure to do the job (exit status 1).
+func failure(err error) error {
+	return &exitError{code: exitFail, err: err}
+}
+
+// execute runs the command line args against a and returns the exit code.
+// Errors are printed to a's stderr as one sanitised line.
+func execute(ctx context.Context, a *app, args []string) int {
+	root := a.rootCommand()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	a.close()
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(a.errOut, "backchat: "+model.SanitizeLine(err.Error()))
+	code := exitFail
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	if code == exitUsage {
+		fmt.Fprintln(a.errOut, "Run 'backchat --help' for usage.")
+	}
+	return code
+}
+
+// writeAll writes s to w and reports a failed write as a failure.
+func writeAll(w io.Writer, s string) error {
+	if _, err := io.WriteString(w, s); err != nil {
+		return failure(fmt.Errorf("writing output: %w", err))
+	}
+	return nil
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"charm.land/log/v2"
+	"github.com/backchat/backchat/loader"
+	"github.com/backchat/backchat/model"
+	"github.com/spf13/cobra"
+)
+
+// themes are the accepted --theme values; "auto" lets the browser ask the
+// terminal for its background colour.
+var themes = []string{"auto", "dark", "light", "notty"}
+
+// app is one run of the command: its streams, global flags and resources.
+// Tests build their own with fixed streams, time zone and terminal answers.
+type app struct {
+	in     io.Reader
+	out    io.Writer
+	errOut io.Writer
+
+	demo  bool
+	debug bool
+	theme string
+
+	loc *time.Location // time zone for text output
+	// isTerminal reports whether w is an interactive terminal (progress bar).
+	isTerminal func(w io.Writer) bool
+
+	// open loads exports; loader.OpenContext except in tests.
+	open func(ctx context.Context, opts loader.Options, paths ...string) (*model.Archive, error)
+
+	log     *log.Logger // discards unless --debug
+	logFile *os.File
+}
+
+func newApp(in io.Reader, out, errOut io.Writer) *app {
+	return &app{
+		in: in, out: out, errOut: errOut,
+		loc:        time.Local,
+		isTerminal: isTerminal,
+		open:       loader.OpenContext,
+		log:        log.New(io.Discard),
+	}
+}
+
+// close releases what the run opened (the debug log).
+func (a *app) close() {
+	if a.logFile != nil {
+		a.log.Info("exit")
+		_ = a.logFile.Close()
+		a.logFile = nil
+	}
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "backchat [PATH...]",
+		Short: "Browse ChatGPT data exports in the terminal",
+		Long: `backchat opens ChatGPT data exports (the ZIP, its unpacked folder, or a
+conversations.json / shard / single-conversation file) and lets you browse,
+search and read every conversation, including hidden messages and branches.
+
+Without a subcommand it starts the full-screen browser.`,
+		Example: `  backchat ~/Downloads/chatgpt-export.zip
+  backchat --demo
+  backchat ls export.zip
+  backchat show export.zip 6836a1f2`,
+		Version:           buildVersion(),
+		Args:              cobra.ArbitraryArgs,
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		PersistentPreRunE: func(*cobra.Command, []string) error { return a.setup() },
+		RunE:              a.runRoot,
+	}
+	root.SetIn(a.in)
+	root.SetOut(a.out)
+	root.SetErr(a.errOut)
+	root.SetVersionTemplate("backchat {{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return usageErrorf("%w", err)
+	})
+	f := root.PersistentFlags()
+	f.BoolVar(&a.demo, "demo", false, "use the built-in demo archive instead of PATH")
+	f.BoolVar(&a.debug, "debug", false, "write a debug log to $XDG_STATE_HOME/backchat/backchat.log (or "+filepath.Join(os.TempDir(), "backchat.log")+")")
+	f.StringVar(&a.theme, "theme", "auto", "browser colours: auto, dark, light or notty")
+	root.AddCommand(a.lsCommand(), a.showCommand())
+	return root
+}
+
+// setup validates global flags and opens the debug log.
+func (a *app) setup() error {
+	if !slices.Contains(themes, a.theme) {
+		return usageErrorf("--theme must be one of auto, dark, light, notty (got %q)", a.theme)
+	}
+	if a.debug && a.logFile == nil {
+		path, err := debugLogPath()
+		if err != nil {
+			return failure(fmt.Errorf("debug log: %w", err))
+		}
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return failure(fmt.Errorf("debug log: %w", err))
+		}
+		a.logFile = f
+		a.log = log.NewWithOptions(f, log.Options{Level: log.DebugLevel, ReportTimestamp: true,
+			TimeFormat: time.RFC3339Nano, Prefix: "backchat"})
+		a.log.Info("start", "version", buildVersion(), "args", os.Args[1:])
+	}
+	return nil
+}
+
+// debugLogPath is $XDG_STATE_HOME/backchat/backchat.log when XDG_STATE_HOME
+// is set, else backchat.log in the temporary directory.
+func debugLogPath() (string, error) {
+	if dir := os.Getenv("XDG_STATE_HOME"); dir != "" && filepath.IsAbs(dir) {
+		dir = filepath.Join(dir, "backchat")
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return "", err
+		}
+		return filepath.Join(dir, "backchat.log"), nil
+	}
+	return filepath.Join(os.TempDir(), "backchat.log"), nil
+}
+
+// runRoot starts the browser on PATH... or the demo archive.
+func (a *app) runRoot(cmd *cobra.Command, paths []string) error {
+	src, err := a.source(paths)
+	if err != nil {
+		return err
+	}
+	a.log.Info("browser", "paths", src.Paths, "demo", src.Demo, "theme", a.theme)
+	return runBrowser(cmd.Context(), src, browserOptions{
+		In: a.in, Out: a.out, Theme: a.theme, Log: a.log, Version: buildVersion(), Location: a.loc,
+	})
+}
+
+// source resolves PATH... or --demo into what to load.
+func (a *app) source(paths []string) (archiveSource, error) {
+	if a.demo {
+		if len(paths) > 0 {
+			return archiveSource{}, usageErrorf("--demo takes no PATH (got %q)", paths)
+		}
+		p, err := demoPaths()
+		if err != nil {
+			return archiveSource{}, failure(fmt.Errorf("demo archive: %w", err))
+		}
+		return archiveSource{Paths: p, Demo: true}, nil
+	}
+	if len(paths) == 0 {
+		return archiveSource{}, usageErrorf("no export given: pass the export ZIP, its folder or a conversations.json, or use --demo")
+	}
+	return archiveSource{Paths: paths}, nil
+}

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/model"
+	"github.com/spf13/cobra"
+)
+
+// showFormats maps --format values to renderers.
+var showFormats = map[string]func(io.Writer, *model.Conversation, textout.Options) error{
+	"text":     textout.Text,
+	"markdown": textout.Markdown,
+	"md":       textout.Markdown,
+	"json":     textout.JSON,
+}
+
+func (a *app) showCommand() *cobra.Command {
+	var format string
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "show [--format text|markdown|json] [--all] PATH... ID",
+		Short: "Print one conversation",
+		Long: `Print the conversation ID (a full id or a unique prefix of one) from the
+exports at PATH... The last argument is the ID; with --demo it is the only one.
+
+By default the current thread is printed the way the chat shows it, with tool
+calls, reasoning and browsing folded into one-line summaries. --all adds hidden
+messages, expands folded ones and prints every other branch after the current
+thread. --format json prints the stable schema "backchat.conversation/1".`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErrorf("show needs a conversation ID")
+			}
+			if len(args) == 1 && !a.demo {
+				return usageErrorf("show needs PATH... before the conversation ID (or --demo)")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			render, ok := showFormats[format]
+			if !ok {
+				return usageErrorf("--format must be text, markdown or json (got %q)", format)
+			}
+			id := args[len(args)-1]
+			arch, err := a.load(cmd.Context(), args[:len(args)-1])
+			if err != nil {
+				return err
+			}
+			c, err := arch.Find(id)
+			if err != nil {
+				return failure(fmt.Errorf("show %s: %w", id, err))
+			}
+			var out bytes.Buffer
+			if err := render(&out, c, textout.Options{All: all, Location: a.loc}); err != nil {
+				return failure(err)
+			}
+			return writeAll(a.out, out.String())
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text, markdown or json")
+	cmd.Flags().BoolVarP(&all, "all", "a", false, "include hidden messages and every branch")
+	return cmd
+}

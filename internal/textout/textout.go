@@ -1,0 +1,277 @@
+// Package textout renders one conversation as plain text, Markdown or JSON.
+// It is pure: functions over model values writing to an io.Writer, with no
+// Charm imports and no terminal handling, so `backchat show`, the export
+// command and the TUI pager share one rendering.
+//
+// Safety: every archive string that reaches text or Markdown output passes
+// through model.Sanitize in exactly one place, the final write of render
+// (one-line fields are first flattened with model.SanitizeLine). JSON output
+// escapes every control character (see JSON).
+package textout
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/backchat/backchat/model"
+)
+
+// Options selects what is rendered. The zero value renders what the chat UI
+// shows: the current thread, folded items as one-line summaries, no hidden
+// messages.
+type Options struct {
+	// All adds hidden messages (marked "(hidden)"), expands folded items and
+	// appends every other branch after the current thread.
+	All bool
+	// Location is the time zone for times in text and Markdown; nil means
+	// time.Local. JSON times are always UTC.
+	Location *time.Location
+}
+
+// TimeLayout is how text and Markdown show a time.
+const TimeLayout = "2006-01-02 15:04"
+
+// ErrNilConversation is returned when asked to render no conversation.
+var ErrNilConversation = errors.New("textout: nil conversation")
+
+// Text writes c as plain text: a header, then one section per message.
+func Text(w io.Writer, c *model.Conversation, opts Options) error {
+	return render(w, c, opts, false)
+}
+
+// Markdown writes c as a Markdown document.
+func Markdown(w io.Writer, c *model.Conversation, opts Options) error {
+	return render(w, c, opts, true)
+}
+
+// writer accumulates one document. Strings are appended raw and sanitised
+// once, when the document is written.
+type writer struct {
+	b    strings.Builder
+	c    *model.Conversation
+	opts Options
+	md   bool
+	loc  *time.Location
+}
+
+func render(w io.Writer, c *model.Conversation, opts Options, md bool) error {
+	if c == nil {
+		return ErrNilConversation
+	}
+	r := &writer{c: c, opts: opts, md: md, loc: opts.Location}
+	if r.loc == nil {
+		r.loc = time.Local
+	}
+	r.header()
+	for i, br := range Branches(c, opts.All) {
+		if i > 0 {
+			r.branchHeader(i, br)
+		}
+		r.thread(br)
+	}
+	// The one place where text and Markdown output is sanitised. CRLF line
+	// ends (pasted Windows text) become plain newlines first.
+	_, err := io.WriteString(w, model.Sanitize(strings.ReplaceAll(r.b.String(), "\r\n", "\n")))
+	return err
+}
+
+func (r *writer) line(parts ...string) {
+	for _, p := range parts {
+		r.b.WriteString(p)
+	}
+	r.b.WriteByte('\n')
+}
+
+// one flattens a one-line field.
+func one(s string) string { return model.SanitizeLine(s) }
+
+func (r *writer) time(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(r.loc).Format(TimeLayout)
+}
+
+func (r *writer) header() {
+	c := r.c
+	type field struct{ name, value string }
+	fields := []field{
+		{"ID", c.ID},
+		{"Created", r.time(c.Created)},
+		{"Updated", r.time(c.Updated)},
+		{"Model", c.Model},
+		{"GPT", c.GizmoID},
+	}
+	var flags []string
+	if c.Archived {
+		flags = append(flags, "archived")
+	}
+	if c.Starred {
+		flags = append(flags, "starred")
+	}
+	fields = append(fields, field{"Flags", strings.Join(flags, ", ")})
+	if r.md {
+		r.line("# ", one(c.DisplayTitle()))
+		r.line()
+		for _, f := range fields {
+			if f.value != "" {
+				r.line("- **", f.name, ":** ", one(f.value))
+			}
+		}
+	} else {
+		title := one(c.DisplayTitle())
+		r.line(title)
+		r.line(strings.Repeat("=", max(3, min(runeWidth(title), 80))))
+		for _, f := range fields {
+			if f.value != "" {
+				r.line(fmt.Sprintf("%-8s %s", f.name+":", one(f.value)))
+			}
+		}
+	}
+	r.line()
+}
+
+// runeWidth approximates a string's width by its rune count; only used to
+// size the title underline.
+func runeWidth(s string) int { return len([]rune(s)) }
+
+func (r *writer) maxVis() model.Visibility {
+	if r.opts.All {
+		return model.Hidden
+	}
+	return model.Folded
+}
+
+func (r *writer) branchHeader(n int, br Branch) {
+	pos, total := r.c.BranchPos(br.Thread[br.From])
+	var label string
+	switch {
+	case br.Parent < 0:
+		label = fmt.Sprintf("Branch %d: detached messages (not linked to the conversation's tree)", n)
+	case br.Parent > 0:
+		label = fmt.Sprintf("Branch %d at message %d of branch %d: alternative ‹%d/%d›", n, br.AtMessage, br.Parent, pos, total)
+	default:
+		label = fmt.Sprintf("Branch %d at message %d: alternative ‹%d/%d›", n, br.AtMessage, pos, total)
+	}
+	if r.md {
+		r.line("---")
+		r.line()
+		r.line("# ", label)
+	} else {
+		r.line(strings.Repeat("─", 40))
+		r.line(label)
+		r.line(strings.Repeat("─", 40))
+	}
+	r.line()
+}
+
+// thread writes the messages of br.Thread from br.From on.
+func (r *writer) thread(br Branch) {
+	for _, n := range br.Thread[br.From:] {
+		m := r.c.Nodes[n].Msg
+		if m == nil || m.Visibility > r.maxVis() {
+			continue
+		}
+		if m.Visibility == model.Folded && !r.opts.All {
+			r.line(Summary(m))
+			r.line()
+			continue
+		}
+		r.message(n, m)
+	}
+}
+
+// RoleLabel names a message's author the way a reader expects: "You",
+// "ChatGPT" (or "Claude"), "System", "Tool (python)".
+func RoleLabel(c *model.Conversation, m *model.Message) string {
+	switch m.Role {
+	case model.RoleUser:
+		return "You"
+	case model.RoleAssistant:
+		if strings.EqualFold(c.Service, "claude") {
+			return "Claude"
+		}
+		return "ChatGPT"
+	case model.RoleSystem:
+		return "System"
+	case model.RoleTool:
+		if m.AuthorName != "" {
+			return "Tool (" + m.AuthorName + ")"
+		}
+		return "Tool"
+	case "":
+		return "Unknown"
+	}
+	return string(m.Role)
+}
+
+func (r *writer) message(n int32, m *model.Message) {
+	label := one(RoleLabel(r.c, m))
+	when := r.time(m.Time)
+	pos, total := r.c.BranchPos(n)
+	var extra []string
+	if total > 1 {
+		extra = append(extra, fmt.Sprintf("‹%d/%d›", pos, total))
+	}
+	if m.Visibility != model.Shown {
+		extra = append(extra, "("+m.Visibility.String()+")")
+	}
+	if r.md {
+		parts := []string{label}
+		for _, s := range []string{when, one(m.Model)} {
+			if s != "" {
+				parts = append(parts, s)
+			}
+		}
+		parts = append(parts, extra...)
+		r.line("## ", strings.Join(parts, " · "))
+	} else {
+		h := label
+		if when != "" {
+			h += " — " + when
+		}
+		if m.Model != "" {
+			h += " (" + one(m.Model) + ")"
+		}
+		if len(extra) > 0 {
+			h += " " + strings.Join(extra, " ")
+		}
+		r.line(h)
+	}
+	r.line()
+	before := r.b.Len()
+	for i := range m.Blocks {
+		r.block(&m.Blocks[i])
+	}
+	if r.b.Len() == before {
+		// No blocks, or only empty text: say so rather than print a bare header.
+		r.line("(no content)")
+		r.line()
+	}
+	if len(m.References) > 0 {
+		for _, ref := range m.References {
+			r.line(r.reference(ref))
+		}
+		r.line()
+	}
+}
+
+func (r *writer) reference(ref model.Reference) string {
+	s := fmt.Sprintf("[%d]", ref.N)
+	if r.md {
+		s = "- " + s
+	}
+	title, url := one(ref.Title), one(ref.URL)
+	switch {
+	case title != "" && url != "":
+		return s + " " + title + " — " + url
+	case title != "":
+		return s + " " + title
+	case url != "":
+		return s + " " + url
+	}
+	return s + " (no source in the export)"
+}
