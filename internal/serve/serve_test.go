@@ -41,6 +41,7 @@ func TestAuthorizedKeyGetsBrowserSizedToItsPTY(t *testing.T) {
 			t.Errorf("log lacks %q:\n%s", want, logs)
 		}
 	}
+	t.Logf("server log:\n%s", logs)
 	if strings.Contains(logs, fixtureTitle) {
 		t.Errorf("log records screen content:\n%s", logs)
 	}
