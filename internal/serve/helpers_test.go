@@ -29,6 +29,7 @@ const fixtureTitle = "Fixture Conversation Title"
 type fixtureModel struct {
 	width, height int
 	last          string
+	bg            string
 }
 
 func (m fixtureModel) Init() tea.Cmd { return tea.RequestBackgroundColor }
@@ -37,6 +38,11 @@ func (m fixtureModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+	case tea.BackgroundColorMsg:
+		m.bg = "light"
+		if msg.IsDark() {
+			m.bg = "dark"
+		}
 	case tea.KeyPressMsg:
 		switch msg.String() {
 		case "q":
@@ -51,7 +57,7 @@ func (m fixtureModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m fixtureModel) View() tea.View {
-	v := tea.NewView(fmt.Sprintf("%s\nsize %dx%d\nkey:%s", fixtureTitle, m.width, m.height, m.last))
+	v := tea.NewView(fmt.Sprintf("%s\nsize %dx%d\nbg:%s\nkey:%s", fixtureTitle, m.width, m.height, m.bg, m.last))
 	v.AltScreen = true
 	return v
 }

@@ -22,10 +22,6 @@ func TestAuthorizedKeyGetsBrowserSizedToItsPTY(t *testing.T) {
 	tm := openTerm(t, c, "xterm-256color", 100, 30)
 	waitFor(t, tm.screen, fixtureTitle, 2*time.Second)
 	waitFor(t, tm.screen, "size 100x30", 2*time.Second)
-	// The background-colour query goes to this client, not the server's tty.
-	if !strings.Contains(tm.screen.String(), "\x1b]11;?") {
-		t.Errorf("background colour query (OSC 11) not sent to the session; got %q", tm.screen.String())
-	}
 	if err := tm.sess.WindowChange(20, 90); err != nil {
 		t.Fatal(err)
 	}
@@ -80,6 +76,22 @@ func TestEachSessionGetsItsOwnTerminalInfo(t *testing.T) {
 	if infos["xterm-256color"].ColorProfile == infos["vt100"].ColorProfile {
 		t.Errorf("both sessions got profile %v; want per-terminal profiles", infos["vt100"].ColorProfile)
 	}
+}
+
+func TestEachSessionDetectsItsOwnBackground(t *testing.T) {
+	ts := startServer(t, nil)
+	c := ts.mustDial(t)
+	dark := openTerm(t, c, "xterm-256color", 80, 24)
+	light := openTerm(t, c, "xterm-256color", 80, 24)
+	for _, tm := range []*term{dark, light} {
+		waitFor(t, tm.screen, fixtureTitle, 2*time.Second)
+		if !strings.Contains(tm.screen.String(), "\x1b]11;?") {
+			t.Fatalf("background colour query (OSC 11) not sent to the session; got %q", tm.screen.String())
+		}
+	}
+	// Each client answers its own query, as a terminal would.
+	dark.pressAndSee(t, "\x1b]11;rgb:0000/0000/0000\x1b\\", "dark", 2*time.Second)
+	light.pressAndSee(t, "\x1b]11;rgb:ffff/ffff/ffff\x1b\\", "light", 2*time.Second)
 }
 
 func TestUnknownKeyAndPasswordsAreRefused(t *testing.T) {
