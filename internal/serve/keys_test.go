@@ -4,10 +4,12 @@ import (
 	"crypto/rand"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"charm.land/log/v2"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -119,6 +121,13 @@ func TestHostKeyIsCreatedPrivateAndReused(t *testing.T) {
 	if fp2 := gossh.FingerprintSHA256(signer.PublicKey()); fp2 != fp1 {
 		t.Errorf("fingerprint changed across runs: %s then %s", fp1, fp2)
 	}
+	// The README tells users to check the key with ssh-keygen -lf.
+	if _, err := exec.LookPath("ssh-keygen"); err == nil {
+		out, err := exec.Command("ssh-keygen", "-lf", path).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), fp1) {
+			t.Errorf("ssh-keygen -lf: %v %s; want %s", err, out, fp1)
+		}
+	}
 }
 
 func TestHostKeyErrors(t *testing.T) {
@@ -176,5 +185,18 @@ func TestConfigValidation(t *testing.T) {
 	c, err := (Config{NewModel: fixtureFactory, IdleTimeout: -1, HostKeyPath: "h", AuthorizedKeysPath: "a"}).withDefaults()
 	if err != nil || c.IdleTimeout != -1 || c.MaxSessions != DefaultMaxSessions || c.ShutdownTimeout != DefaultShutdownTimeout {
 		t.Errorf("withDefaults = %+v, %v", c, err)
+	}
+}
+
+func TestNonLoopbackListenIsWarned(t *testing.T) {
+	var buf syncBuffer
+	logger := log.New(&buf)
+	warnIfExposed(logger, "127.0.0.1:2222")
+	if buf.String() != "" {
+		t.Errorf("loopback address warned: %s", buf.String())
+	}
+	warnIfExposed(logger, "0.0.0.0:2222")
+	if !strings.Contains(buf.String(), "WARN") || !strings.Contains(buf.String(), "non-loopback") {
+		t.Errorf("no warning for 0.0.0.0: %q", buf.String())
 	}
 }

@@ -259,6 +259,27 @@ func TestPanicEndsOnlyThatSession(t *testing.T) {
 	}
 }
 
+func TestAbruptDisconnectEndsOnlyThatSession(t *testing.T) {
+	ts := startServer(t, nil)
+	gone, err := ts.dial(gossh.PublicKeys(ts.client))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dropped := openTerm(t, gone, "xterm", 80, 24)
+	stays := openTerm(t, ts.mustDial(t), "xterm", 80, 24)
+	waitFor(t, dropped.screen, fixtureTitle, 2*time.Second)
+	waitFor(t, stays.screen, fixtureTitle, 2*time.Second)
+	_ = gone.Close() // no exit, no EOF: the TCP connection just goes away
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(ts.logs.String(), "disconnect") {
+		if time.Now().After(deadline) {
+			t.Fatalf("dropped session not logged as disconnected:\n%s", ts.logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	stays.pressAndSee(t, "y", "y", 2*time.Second)
+}
+
 func TestModelFactoryErrorEndsSession(t *testing.T) {
 	ts := startServer(t, func(c *Config) {
 		c.NewModel = func(SessionInfo) (tea.Model, error) { return nil, errors.New("archive gone") }

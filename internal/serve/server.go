@@ -60,10 +60,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if s.ssh, err = s.newSSHServer(signer); err != nil {
 		return fmt.Errorf("serve: configure ssh server: %w", err)
 	}
-	if !isLoopback(cfg.Listen) {
-		s.log.Warn("listening on a non-loopback address: anyone who can reach it may try to log in",
-			"listen", cfg.Listen)
-	}
+	warnIfExposed(s.log, cfg.Listen)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", cfg.Listen, err)
@@ -196,6 +193,15 @@ func (c filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) 
 		}
 	}()
 	return ch, out, nil
+}
+
+// warnIfExposed logs a warning when listen accepts more than local
+// connections.
+func warnIfExposed(logger *log.Logger, listen string) {
+	if !isLoopback(listen) {
+		logger.Warn("listening on a non-loopback address: anyone who can reach it may try to log in",
+			"listen", listen)
+	}
 }
 
 // addrString formats an address for logs, tolerating nil.
