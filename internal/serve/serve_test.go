@@ -280,17 +280,23 @@ func TestAbruptDisconnectEndsOnlyThatSession(t *testing.T) {
 	stays.pressAndSee(t, "y", "y", 2*time.Second)
 }
 
-func TestModelFactoryErrorEndsSession(t *testing.T) {
-	ts := startServer(t, func(c *Config) {
-		c.NewModel = func(SessionInfo) (tea.Model, error) { return nil, errors.New("archive gone") }
-	})
-	tm := openTerm(t, ts.mustDial(t), "xterm", 80, 24)
-	if code := tm.wait(t, 5*time.Second); code != 1 {
-		t.Errorf("exit status %d, want 1", code)
-	}
-	waitFor(t, tm.screen, "could not open the browser", time.Second)
-	if !strings.Contains(ts.logs.String(), "archive gone") {
-		t.Errorf("factory error not logged:\n%s", ts.logs.String())
+func TestModelFactoryFailureEndsSession(t *testing.T) {
+	for name, factory := range map[string]ModelFactory{
+		"error":     func(SessionInfo) (tea.Model, error) { return nil, errors.New("archive gone") },
+		"panic":     func(SessionInfo) (tea.Model, error) { panic("archive gone") },
+		"nil model": func(SessionInfo) (tea.Model, error) { return nil, nil },
+	} {
+		t.Run(name, func(t *testing.T) {
+			ts := startServer(t, func(c *Config) { c.NewModel = factory })
+			tm := openTerm(t, ts.mustDial(t), "xterm", 80, 24)
+			if code := tm.wait(t, 5*time.Second); code != 1 {
+				t.Errorf("exit status %d, want 1", code)
+			}
+			waitFor(t, tm.screen, "could not open the browser", time.Second)
+			if !strings.Contains(ts.logs.String(), "could not build the session's model") {
+				t.Errorf("factory failure not logged:\n%s", ts.logs.String())
+			}
+		})
 	}
 }
 

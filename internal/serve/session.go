@@ -31,6 +31,14 @@ const (
 // for idleness, and run the browser through wish's Bubble Tea middleware.
 func (s *server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
+		defer func() {
+			// Last line of defence for a bug in this package: log it with
+			// our logger and end only this session.
+			if r := recover(); r != nil {
+				s.log.Error("session handler panicked", "panic", r, "stack", string(debug.Stack()))
+				refuse(sess, msgPanic)
+			}
+		}()
 		s.handleSession(sess)
 		next(sess)
 	}
