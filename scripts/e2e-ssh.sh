@@ -143,10 +143,23 @@ wait_screen() { # target text timeout_seconds
 	return 1
 }
 
-pane_dead() { [ "$(tmux -S "$SOCK" display-message -p -t "$1" '#{pane_dead}')" = 1 ]; }
+# ssh's exit status, written by the pane's wrapper shell when ssh ends
+# (tmux's own #{pane_dead_status} is not always filled in by tmux 3.3).
+ssh_in_tmux() { # status-file
+	echo "$SSH_CMD; echo \$? >$1"
+}
+
+wait_exit() { # status-file timeout_seconds
+	local i
+	for i in $(seq 1 $(($2 * 20))); do
+		[ -s "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
 
 step "ssh -tt in tmux (80x24): waiting for \"$TITLE\""
-tmux -S "$SOCK" -f "$TMP/tmux.conf" new-session -d -s e2e -x 80 -y 24 "$SSH_CMD"
+tmux -S "$SOCK" -f "$TMP/tmux.conf" new-session -d -s e2e -x 80 -y 24 "$(ssh_in_tmux "$TMP/exit1")"
 wait_screen e2e "$TITLE" 10 || fail "title not on screen within 10 s"
 if [ -z "${BACKCHAT_BIN:-}" ]; then
 	wait_screen e2e "size 80x24" 2 || fail "fixture did not get the 80x24 PTY size"
@@ -154,14 +167,13 @@ fi
 
 step "pressing q"
 tmux -S "$SOCK" send-keys -t e2e q
-for _ in $(seq 1 100); do pane_dead e2e && break; sleep 0.05; done
-pane_dead e2e || fail "ssh still running 5 s after q"
-status=$(tmux -S "$SOCK" display-message -p -t e2e '#{pane_dead_status}')
+wait_exit "$TMP/exit1" 5 || fail "ssh still running 5 s after q"
+status=$(cat "$TMP/exit1")
 [ "$status" = 0 ] || fail "ssh exited with status $status after q, want 0"
 kill -0 "$SERVER_PID" 2>/dev/null || fail "server died after the session ended"
 
 step "second session, then SIGTERM: it must be told and the server must exit within 5 s"
-tmux -S "$SOCK" new-window -t e2e -n drain "$SSH_CMD"
+tmux -S "$SOCK" new-window -t e2e -n drain "$(ssh_in_tmux "$TMP/exit2")"
 wait_screen e2e:drain "$TITLE" 10 || fail "title not on screen in the second session"
 kill -TERM "$SERVER_PID"
 stopped=""
@@ -177,7 +189,6 @@ set -e
 SERVER_PID=""
 [ "$rc" = 0 ] || fail "server exit status $rc after SIGTERM, want 0"
 wait_screen e2e:drain "server shutting down" 5 || fail "session was not told the server is shutting down"
-for _ in $(seq 1 100); do pane_dead e2e:drain && break; sleep 0.05; done
-pane_dead e2e:drain || fail "ssh still running after the server stopped"
+wait_exit "$TMP/exit2" 5 || fail "ssh still running 5 s after the server stopped"
 
 step "PASS"
