@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -197,11 +196,15 @@ func (l *convList) pageItems() int { return max(l.height/2-1, 1) }
 
 // follow scrolls so the cursor row (and its label above) is visible.
 func (l *convList) follow() {
+	if l.height <= 0 || len(l.rows) == 0 {
+		l.offset = 0
+		return
+	}
 	if l.cursor < l.offset {
 		l.offset = l.cursor
-		if l.offset > 0 && l.rows[l.offset-1].label != "" {
-			l.offset--
-		}
+	}
+	if l.offset == l.cursor && l.offset > 0 && l.rows[l.offset-1].label != "" {
+		l.offset--
 	}
 	for l.offset < l.cursor {
 		h := 0
@@ -312,7 +315,7 @@ func (l *convList) View() string {
 			tw -= ansi.StringWidth(mk) + 1
 		}
 		t1 := " " + ansi.Truncate(title, max(tw, 1), "…")
-		meta := fmt.Sprintf(" %s · %d msgs", shortDate(c.SortTime(), now), l.counts[c])
+		meta := " " + shortDate(c.SortTime(), now) + " · " + plural(l.counts[c], "msg")
 		line1 := padTo(t1, w-ansi.StringWidth(mk)-1)
 		if mk != "" {
 			line1 += " " + mk

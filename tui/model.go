@@ -619,7 +619,8 @@ func (m *Model) viewTitle(w int) string {
 // helpView is the help bar: global bindings plus the focused pane's.
 func (m *Model) helpView() string {
 	if m.fullHelp {
-		return m.help.FullHelpView(m.keys.FullHelp())
+		lines := strings.Split(m.help.FullHelpView(m.keys.FullHelp()), "\n")
+		return fillBlock(lines, m.width, len(lines))
 	}
 	var p pane = m.list
 	switch m.focus {
@@ -632,7 +633,7 @@ func (m *Model) helpView() string {
 	if m.filter.active {
 		short = []key.Binding{m.keys.AcceptFilter, m.keys.ClearFilter}
 	}
-	return m.help.ShortHelpView(short)
+	return fillBlock([]string{m.help.ShortHelpView(short)}, m.width, 1)
 }
 
 // sameSnapshot reports whether a and b are the same slice.

@@ -246,12 +246,15 @@ func messageMarkdown(m *model.Message) string {
 		}
 	}
 	if len(m.References) > 0 {
+		b.WriteString("Sources:\n\n")
 		for _, r := range m.References {
 			b.WriteString(fmt.Sprintf("%d. %s %s\n", r.N, safeLine(r.Title), safeLine(r.URL)))
 		}
 		b.WriteString("\n")
 	}
-	return b.String()
+	// Tabs have no width of their own on screen; expand them so every line's
+	// width is what ansi.StringWidth says.
+	return strings.ReplaceAll(b.String(), "\t", "    ")
 }
 
 func recapText(blk *model.Block) string {
@@ -299,7 +302,7 @@ func foldedSummary(m *model.Message) string {
 	if name != "" {
 		s += ": " + safeLine(name)
 	}
-	return fmt.Sprintf("%s (%d lines)", s, lines)
+	return s + " (" + plural(lines, "line") + ")"
 }
 
 // placeholder wraps sanitized Markdown as plain text, the way a message shows
@@ -320,4 +323,12 @@ func placeholder(md string, width int) []string {
 		}
 	}
 	return out
+}
+
+// plural formats "1 line", "2 lines".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
 }

@@ -72,7 +72,7 @@ func statusBar(st Styles, in statusInfo, width int) string {
 	}
 	left = append(left, st.Status.Render(" "+count))
 	if in.warnings > 0 {
-		left = append(left, st.StatusWarn.Render(fmt.Sprintf(" ⚠ %d warnings (W)", in.warnings)))
+		left = append(left, st.StatusWarn.Render(" ⚠ "+plural(in.warnings, "warning")+" (W)"))
 	}
 	if in.errText != "" {
 		left = append(left, st.StatusError.Render(" "+in.errText))

@@ -164,9 +164,9 @@ func (v *viewer) headerSegment() segment {
 	if c.GizmoID != "" {
 		meta = append(meta, "GPT "+safeLine(c.GizmoID))
 	}
-	meta = append(meta, fmt.Sprintf("%d messages", c.VisibleCount()))
+	meta = append(meta, plural(c.VisibleCount(), "message"))
 	if bp := c.BranchPoints(); bp > 0 {
-		meta = append(meta, fmt.Sprintf("%d branch points", bp))
+		meta = append(meta, plural(bp, "branch point"))
 	}
 	if c.Archived {
 		meta = append(meta, "archived")

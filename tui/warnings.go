@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -15,20 +16,38 @@ type warnView struct {
 	keys          KeyMap
 	styles        Styles
 	width, height int
-	lines         []string
+	items         []string
+	lines         []string // items wrapped to width
 	offset        int
 }
 
 func (w *warnView) set(ws []model.Warning) {
-	w.lines = w.lines[:0]
+	w.items = w.items[:0]
 	for i, x := range ws {
-		w.lines = append(w.lines, fmt.Sprintf(" %d. %s", i+1, safeLine(x.String())))
+		w.items = append(w.items, fmt.Sprintf("%d. %s", i+1, safeLine(x.String())))
 	}
 	w.offset = 0
+	w.wrap()
+}
+
+func (w *warnView) wrap() {
+	w.lines = w.lines[:0]
+	for _, it := range w.items {
+		for i, l := range strings.Split(ansi.Wrap(it, max(w.width-4, 10), " "), "\n") {
+			if i == 0 {
+				w.lines = append(w.lines, " "+l)
+			} else {
+				w.lines = append(w.lines, "    "+l)
+			}
+		}
+	}
 }
 
 // SetSize implements pane.
-func (w *warnView) SetSize(width, height int) { w.width, w.height = width, height }
+func (w *warnView) SetSize(width, height int) {
+	w.width, w.height = width, height
+	w.wrap()
+}
 
 // Update implements pane.
 func (w *warnView) Update(msg tea.Msg) (pane, tea.Cmd) {
