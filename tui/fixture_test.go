@@ -223,5 +223,4 @@ func keyMsg(k string) tea.KeyPressMsg {
 // screen is the plain text of the view.
 func screen(m *Model) string { return ansi.Strip(m.View().Content) }
 
-
 func lipglossWidth(s string) int { return ansi.StringWidth(s) }

@@ -87,9 +87,14 @@ func (p *renderPool) render(ctx context.Context, style string, width int, md str
 }
 
 // renderCmd renders one message in the background.
-func renderCmd(ctx context.Context, pool *renderPool, key renderKey, md string) tea.Cmd {
+// The message is read-only and shared, so building its Markdown here (off
+// the event loop) is safe.
+func renderCmd(ctx context.Context, pool *renderPool, key renderKey, m *model.Message) tea.Cmd {
 	return func() tea.Msg {
-		lines, err := pool.render(ctx, key.style, key.width, md)
+		if err := ctx.Err(); err != nil {
+			return renderedMsg{key: key, err: err}
+		}
+		lines, err := pool.render(ctx, key.style, key.width, messageMarkdown(m))
 		return renderedMsg{key: key, lines: lines, err: err}
 	}
 }

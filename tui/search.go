@@ -209,7 +209,7 @@ func indexFold(hay, needle string) int {
 		return 0
 	}
 	if !isASCII(needle) {
-		return strings.Index(fold(hay), needle)
+		return indexFoldUnicode(hay, needle)
 	}
 	lo := needle[0]
 	up := lo
@@ -259,4 +259,52 @@ func asciiEqualFold(s, needle string) bool {
 		}
 	}
 	return true
+}
+
+// indexFoldUnicode is indexFold for a needle with non-ASCII runes. Caseless
+// needles (CJK, emoji, digits) are matched directly; others are anchored on
+// their longest ASCII run and verified by folding only the candidate, so the
+// haystack is folded whole only for needles made of cased non-ASCII letters.
+func indexFoldUnicode(hay, needle string) int {
+	caseless := true
+	for _, r := range needle {
+		if unicode.SimpleFold(r) != r {
+			caseless = false
+			break
+		}
+	}
+	if caseless {
+		return strings.Index(hay, needle)
+	}
+	// Longest ASCII run of the needle.
+	bestAt, bestLen := 0, 0
+	for i := 0; i < len(needle); {
+		j := i
+		for j < len(needle) && needle[j] < utf8.RuneSelf {
+			j++
+		}
+		if j-i > bestLen {
+			bestAt, bestLen = i, j-i
+		}
+		if j == i {
+			j++
+		}
+		i = j
+	}
+	if bestLen == 0 {
+		return strings.Index(fold(hay), needle)
+	}
+	anchor := needle[bestAt : bestAt+bestLen]
+	for from := 0; from < len(hay); {
+		q := indexFold(hay[from:], anchor)
+		if q < 0 {
+			return -1
+		}
+		p := from + q - bestAt
+		if p >= 0 && p+len(needle) <= len(hay) && utf8.RuneStart(hay[p]) && fold(hay[p:p+len(needle)]) == needle {
+			return p
+		}
+		from += q + 1
+	}
+	return -1
 }

@@ -2,8 +2,8 @@ package tui
 
 import (
 	"context"
-	"flag"
 	"errors"
+	"flag"
 	"fmt"
 	"image/color"
 	"os"
@@ -436,7 +436,9 @@ func TestSubstringSearcher(t *testing.T) {
 		buildConv("b", "other", testNow, tm{role: model.RoleUser, text: "nothing"}),
 	}
 	s := NewSubstringSearcher()
-	for q, want := range map[string]int{"äpfel": 1, "KÖLN grüße": 1, "birnen nothing": 0, "": 2, "OTHER": 1} {
+	convs = append(convs, buildConv("c", "東京 データ", testNow, tm{role: model.RoleUser, text: "ÄÖÜ straße ZÜRICH"}))
+	for q, want := range map[string]int{"äpfel": 1, "KÖLN grüße": 1, "birnen nothing": 0, "": 3, "OTHER": 1,
+		"データ": 1, "äöü": 1, "zürich": 1, "zürichx": 0, "STRASSE": 0, "Straße": 1} {
 		res, err := s.Search(context.Background(), convs, q)
 		if err != nil || len(res.Convs) != want {
 			t.Errorf("%q: %d results (%v), want %d", q, len(res.Convs), err, want)

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -20,9 +21,10 @@ type segment struct {
 	node     int32 // model.NoNode for the conversation header
 	lines    []string
 	plain    []string // lines without ANSI, for finding hits
-	md       string   // Markdown still to render; "" when nothing to render
+	msg      *model.Message // nil for the header and folded summaries
 	key      renderKey
-	rendered bool
+	rendered bool // lines are final (Glamour output, header or summary)
+	realised bool // lines hold text (placeholder or final), not blank estimates
 }
 
 // hitPos is one highlighted occurrence of a filter term in the joined lines.
@@ -175,7 +177,7 @@ func (v *viewer) headerSegment() segment {
 		lines = append(lines, " "+st.HeaderMeta.Render(l))
 	}
 	lines = append(lines, " "+st.Rule.Render(strings.Repeat("─", max(w-2, 1))))
-	return v.finish(segment{node: model.NoNode, lines: lines, rendered: true})
+	return v.finish(segment{node: model.NoNode, lines: lines, rendered: true, realised: true})
 }
 
 // roleName is the header name of a message's author.
@@ -229,14 +231,88 @@ func (v *viewer) messageSegment(n int32, m *model.Message) segment {
 	head := []string{"", v.roleLine(n, m)}
 	if m.Visibility == model.Folded && !v.expanded {
 		line := "  " + v.styles.Folded.Render("▸ "+foldedSummary(m)+"  (t expands)")
-		return v.finish(segment{node: n, lines: append(head, line), rendered: true})
+		return v.finish(segment{node: n, lines: append(head, line), rendered: true, realised: true})
 	}
 	key := renderKey{conv: v.conv, node: n, width: v.bodyWidth(), style: v.style, expanded: v.expanded}
 	if body, ok := v.cache[key]; ok {
-		return v.finish(segment{node: n, lines: append(head, body...), key: key, rendered: true})
+		return v.finish(segment{node: n, lines: append(head, body...), key: key, rendered: true, realised: true})
 	}
-	md := messageMarkdown(m)
-	return v.finish(segment{node: n, lines: append(head, placeholder(md, v.bodyWidth())...), md: md, key: key})
+	// Not rendered yet: reserve an estimated number of blank lines. The
+	// segments near the view get a plain-text placeholder in realise; the
+	// rest wait for Glamour. This keeps opening a 1 MB conversation cheap.
+	lines := make([]string, 2+estimateLines(m, v.bodyWidth()))
+	copy(lines, head)
+	return segment{node: n, lines: lines, plain: lines, msg: m, key: key}
+}
+
+// estimateLines guesses how many lines a message renders to, from its raw
+// text, without sanitising or wrapping it.
+func estimateLines(m *model.Message, width int) int {
+	width = max(width-4, 10)
+	n := 0
+	for i := range m.Blocks {
+		t := m.Blocks[i].Text
+		for len(t) > 0 {
+			j := strings.IndexByte(t, '\n')
+			if j < 0 {
+				j = len(t)
+			}
+			n += j/width + 1
+			t = t[min(j+1, len(t)):]
+		}
+		n++
+	}
+	return max(n, 1)
+}
+
+// realiseSegment replaces segment i's blank estimate by a placeholder.
+func (v *viewer) realiseSegment(i int) {
+	s := v.segs[i]
+	if s.realised || s.msg == nil {
+		return
+	}
+	body := placeholder(messageMarkdown(s.msg), v.bodyWidth())
+	lines := append(append(make([]string, 0, 2+len(body)), s.lines[:2]...), body...)
+	ns := v.finish(segment{node: s.node, lines: lines, msg: s.msg, key: s.key, realised: true})
+	v.setSegment(i, ns)
+}
+
+// realise gives every segment within a screen of the view a placeholder.
+func (v *viewer) realise() {
+	if len(v.segs) == 0 {
+		return
+	}
+	for i := v.segAt(max(v.offset-v.height, 0)); i < len(v.segs) && v.starts[i] <= v.offset+2*v.height; i++ {
+		v.realiseSegment(i)
+	}
+}
+
+// realiseMatching gives a placeholder to every segment whose message holds a
+// filter term, so n/N find hits in messages Glamour has not reached yet.
+func (v *viewer) realiseMatching() {
+	if len(v.terms) == 0 {
+		return
+	}
+	for i := range v.segs {
+		s := &v.segs[i]
+		if s.realised || s.msg == nil {
+			continue
+		}
+		if messageHas(s.msg, v.terms) {
+			v.realiseSegment(i)
+		}
+	}
+}
+
+func messageHas(m *model.Message, terms []string) bool {
+	for i := range m.Blocks {
+		for _, t := range terms {
+			if indexFold(m.Blocks[i].Text, t) >= 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // finish fills a segment's plain lines.
@@ -254,9 +330,13 @@ func (v *viewer) finish(s segment) segment {
 
 // join concatenates the segments' lines and recomputes hits.
 func (v *viewer) join() {
+	total := 0
+	for i := range v.segs {
+		total += len(v.segs[i].lines)
+	}
 	v.starts = v.starts[:0]
-	v.lines = v.lines[:0]
-	v.plain = v.plain[:0]
+	v.lines = slices.Grow(v.lines[:0], total)
+	v.plain = slices.Grow(v.plain[:0], total)
 	for i := range v.segs {
 		v.starts = append(v.starts, len(v.lines))
 		v.lines = append(v.lines, v.segs[i].lines...)
@@ -269,6 +349,7 @@ func (v *viewer) join() {
 func (v *viewer) setTerms(terms []string) {
 	v.terms = terms
 	v.curHit = -1
+	v.realiseMatching()
 	v.findHits()
 }
 
@@ -340,6 +421,7 @@ func (v *viewer) renderNext() tea.Cmd {
 	if v.conv == nil || v.ctx == nil {
 		return nil
 	}
+	v.realise()
 	var cmds []tea.Cmd
 	top := v.segAt(v.offset)
 	bottom := v.segAt(v.offset + v.height)
@@ -357,11 +439,11 @@ func (v *viewer) renderNext() tea.Cmd {
 			break
 		}
 		s := &v.segs[i]
-		if s.rendered || s.md == "" || v.pending[s.key] {
+		if s.rendered || s.msg == nil || v.pending[s.key] {
 			continue
 		}
 		v.pending[s.key] = true
-		cmds = append(cmds, renderCmd(v.ctx, v.pool, s.key, s.md))
+		cmds = append(cmds, renderCmd(v.ctx, v.pool, s.key, s.msg))
 	}
 	return tea.Batch(cmds...)
 }
@@ -399,7 +481,7 @@ func (v *viewer) onRendered(msg renderedMsg) tea.Cmd {
 		s := v.segs[i]
 		if s.key == msg.key && !s.rendered {
 			head := s.lines[:2:2]
-			v.setSegment(i, v.finish(segment{node: s.node, lines: append(head, msg.lines...), key: s.key, rendered: true}))
+			v.setSegment(i, v.finish(segment{node: s.node, lines: append(head, msg.lines...), msg: s.msg, key: s.key, rendered: true, realised: true}))
 			break
 		}
 	}
@@ -412,6 +494,7 @@ func errorsIsCanceled(err error) bool {
 
 // jumpHit moves to the next (+1) or previous (−1) hit, wrapping around.
 func (v *viewer) jumpHit(delta int) {
+	v.realiseMatching() // re-finds hits when it realises anything
 	if len(v.hits) == 0 {
 		return
 	}
