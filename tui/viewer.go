@@ -20,7 +20,7 @@ import (
 type segment struct {
 	node     int32 // model.NoNode for the conversation header
 	lines    []string
-	plain    []string // lines without ANSI, for finding hits
+	plain    []string       // lines without ANSI, for finding hits
 	msg      *model.Message // nil for the header and folded summaries
 	key      renderKey
 	rendered bool // lines are final (Glamour output, header or summary)
