@@ -46,6 +46,7 @@ type convList struct {
 
 	width, height int
 	focused       bool
+	loading       bool // the archive is still loading (changes the empty text)
 
 	all    []*model.Conversation
 	counts map[*model.Conversation]int
@@ -91,15 +92,17 @@ func (l *convList) setAll(all []*model.Conversation) {
 }
 
 // setFiltered narrows the list to idx (indices into all) or, with nil and
-// filter false, shows everything.
-func (l *convList) setFiltered(idx []int, filter bool) {
+// filter false, shows everything. With toTop the cursor goes to the first
+// match (a new query); otherwise it stays on its conversation when listed (a
+// refresh while the archive loads).
+func (l *convList) setFiltered(idx []int, filter, toTop bool) {
 	sel := l.selected()
 	l.vis, l.filter = idx, filter
 	if !filter {
 		l.vis = nil
 	}
 	l.build(sel)
-	if filter {
+	if filter && toTop {
 		l.cursor = l.firstItem()
 		l.offset = 0
 		l.follow()
@@ -294,6 +297,9 @@ func (l *convList) View() string {
 	var out []string
 	if len(l.rows) == 0 {
 		msg := " No conversations"
+		if l.loading {
+			msg = " Loading…"
+		}
 		if l.filter {
 			msg = " No matches"
 		}

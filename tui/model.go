@@ -112,6 +112,7 @@ func New(opts Options) *Model {
 		m.setArchive(opts.Archive)
 	} else if opts.Load != nil {
 		m.loading = true
+		m.list.loading = true
 		m.stream = newLoadStream()
 	}
 	m.list.focused = true
@@ -291,6 +292,7 @@ func (m *Model) onBatch(msg loadBatchMsg) tea.Cmd {
 	}
 	if msg.finished {
 		m.loading = false
+		m.list.loading = false
 		switch {
 		case msg.err != nil:
 			m.loadErr = msg.err
@@ -326,6 +328,7 @@ func (m *Model) onSearch(msg searchMsg) tea.Cmd {
 		}
 	} else {
 		m.filter.err = nil
+		newQuery := m.filter.res == nil || m.filter.res.Query != msg.res.Query
 		res := msg.res
 		m.filter.res = &res
 		if !sameSnapshot(msg.convs, m.list.all) {
@@ -335,7 +338,7 @@ func (m *Model) onSearch(msg searchMsg) tea.Cmd {
 			m.filter.res = &res
 		}
 		idx := res.Convs
-		m.list.setFiltered(idx, true)
+		m.list.setFiltered(idx, true, newQuery)
 		m.view.setTerms(m.filter.terms())
 	}
 	if m.filter.stale {
@@ -426,7 +429,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.ClearFilter):
 			if m.filter.on() {
 				m.filter.clear()
-				m.list.setFiltered(nil, false)
+				m.list.setFiltered(nil, false, false)
 				m.view.setTerms(nil)
 			}
 			return m.syncViewer()
@@ -460,7 +463,7 @@ func (m *Model) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.ClearFilter):
 		m.filter.clear()
-		m.list.setFiltered(nil, false)
+		m.list.setFiltered(nil, false, false)
 		m.view.setTerms(nil)
 		return m.syncViewer()
 	case key.Matches(msg, k.AcceptFilter):
@@ -495,7 +498,7 @@ func (m *Model) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.filter.seq++
 		m.filter.searching = false
 		m.filter.res = nil
-		m.list.setFiltered(nil, false)
+		m.list.setFiltered(nil, false, false)
 		m.view.setTerms(nil)
 		return m.syncViewer()
 	}
