@@ -96,7 +96,12 @@ func (v *viewer) show(c *model.Conversation) {
 	v.rebuild(model.NoNode)
 }
 
-func (v *viewer) bodyWidth() int { return max(v.width-1, 10) }
+// maxBodyWidth caps the text width: lines longer than this are hard to read
+// on a wide terminal.
+const maxBodyWidth = 120
+
+// bodyWidth is the width messages are wrapped and rendered at.
+func (v *viewer) bodyWidth() int { return min(max(v.width-1, 10), maxBodyWidth) }
 
 // rebuild recomputes every segment (from cache or as placeholders) and keeps
 // the segment of node `keep` at the top.

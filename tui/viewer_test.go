@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/backchat/backchat/model"
 )
 
@@ -89,5 +91,46 @@ func TestFilterRefreshDuringLoadKeepsCursor(t *testing.T) {
 	run(t, m, m.filter.run(m.searcher, m.list.all))
 	if m.list.selected() != sel {
 		t.Fatal("a refresh of the same query moved the cursor")
+	}
+}
+
+func TestHighlightKeepsText(t *testing.T) {
+	m := newTest(t, 100, 40)
+	press(t, m, "/")
+	typeText(t, m, "generic")
+	press(t, m, "enter")
+	if len(m.view.hits) == 0 {
+		t.Fatal("no hits")
+	}
+	for i := m.view.offset; i < len(m.view.lines) && i < m.view.offset+m.view.height; i++ {
+		var lh []hitPos
+		for j, h := range m.view.hits {
+			if h.line == i {
+				lh = append(lh, m.view.hits[j])
+			}
+		}
+		if len(lh) == 0 {
+			continue
+		}
+		got := ansi.Strip(m.view.highlight(m.view.lines[i], m.view.plain[i], lh, 0))
+		if got != m.view.plain[i] {
+			t.Errorf("highlight changed line %d:\n%q\n%q", i, got, m.view.plain[i])
+		}
+	}
+}
+
+func TestEveryConversationFitsTheScreen(t *testing.T) {
+	for _, sz := range [][2]int{{40, 12}, {60, 15}, {80, 24}, {200, 60}} {
+		m := newTest(t, sz[0], sz[1])
+		for i := 0; i < len(m.list.all); i++ {
+			for _, keys := range [][]string{{"enter"}, {"t"}, {"H"}, {"G"}, {"esc"}, {"j"}} {
+				press(t, m, keys...)
+				for n, l := range strings.Split(screen(m), "\n") {
+					if w := ansi.StringWidth(l); w > sz[0] {
+						t.Fatalf("%v %s: line %d is %d cells: %q", sz, m.view.conv.ID, n, w, l)
+					}
+				}
+			}
+		}
 	}
 }
