@@ -87,12 +87,3 @@ func KeyTableMarkdown() string {
 	}
 	return b.String()
 }
-
-// bindings adapts a fixed list of bindings to help.KeyMap.
-type bindings struct {
-	short []key.Binding
-	full  [][]key.Binding
-}
-
-func (b bindings) ShortHelp() []key.Binding  { return b.short }
-func (b bindings) FullHelp() [][]key.Binding { return b.full }

@@ -101,6 +101,7 @@ func waitBatchCmd(s *loadStream) tea.Cmd {
 
 type panicError struct{ v any }
 
+// Error implements error.
 func (p *panicError) Error() string { return "loader panicked: " + stringOf(p.v) }
 
 func stringOf(v any) string {
