@@ -199,3 +199,17 @@ func runBatch(cmd tea.Cmd) []tea.Msg {
 	}
 	return []tea.Msg{msg}
 }
+
+// BenchmarkFirstScreen1MBOneMessage is BenchmarkFirstScreen1MB/placeholder
+// for a conversation whose 1 MB is a single message (a pasted log).
+func BenchmarkFirstScreen1MBOneMessage(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	c := synthConv(r, 1, 1<<20, 1<<20, testNow.Add(-time.Hour))
+	other := buildConv("x", "other", testNow, tm{role: model.RoleUser, text: "hi"})
+	a := &model.Archive{Conversations: []*model.Conversation{other, c}}
+	for b.Loop() {
+		m := New(Options{Archive: a, Theme: "dark", Width: 120, Height: 40, Now: fixedNow})
+		m.Update(keyMsg("j"))
+		_ = m.View()
+	}
+}

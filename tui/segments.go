@@ -23,6 +23,14 @@ type segment struct {
 	key      renderKey
 	rendered bool // lines are final (Glamour output, header or summary)
 	realised bool // lines hold text (placeholder or final), not blank estimates
+
+	// Progressive placeholder of a message not rendered yet: md is its
+	// Markdown (made on first need), the first ph body lines are plain text
+	// for md[:phDone], and blank estimated lines stand for the rest.
+	md     string
+	mdSet  bool
+	ph     int
+	phDone int
 }
 
 func (v *viewer) headerSegment() segment {
@@ -121,33 +129,65 @@ func (v *viewer) messageSegment(n int32, m *model.Message) segment {
 // estimateLines guesses how many lines a message renders to, from its raw
 // text, without sanitising or wrapping it.
 func estimateLines(m *model.Message, width int) int {
-	width = max(width-4, 10)
 	n := 0
 	for i := range m.Blocks {
-		t := m.Blocks[i].Text
-		for len(t) > 0 {
-			j := strings.IndexByte(t, '\n')
-			if j < 0 {
-				j = len(t)
-			}
-			n += j/width + 1
-			t = t[min(j+1, len(t)):]
-		}
-		n++
+		n += estimateText(m.Blocks[i].Text, width) + 1
 	}
 	return max(n, 1)
 }
 
-// realiseSegment replaces segment i's blank estimate by a placeholder.
-func (v *viewer) realiseSegment(i int) {
+// estimateText guesses how many wrapped lines text takes.
+func estimateText(t string, width int) int {
+	width = max(width-4, 10)
+	n := 0
+	for len(t) > 0 {
+		j := strings.IndexByte(t, '\n')
+		if j < 0 {
+			j = len(t)
+		}
+		n += j/width + 1
+		t = t[min(j+1, len(t)):]
+	}
+	return n
+}
+
+// placeholderChunk is how much Markdown one placeholder step wraps, so that
+// even a single 1 MB message shows its first screen at once.
+const placeholderChunk = 16 << 10
+
+// realiseSegment gives segment i plain-text placeholder lines until its body
+// has at least need lines (need < 0: all of it).
+func (v *viewer) realiseSegment(i, need int) {
 	s := v.segs[i]
-	if s.realised || s.msg == nil {
+	if s.realised || s.msg == nil || (need >= 0 && s.ph >= need) {
 		return
 	}
-	body := placeholder(messageMarkdown(s.msg), v.bodyWidth())
-	lines := append(append(make([]string, 0, 2+len(body)), s.lines[:2]...), body...)
-	ns := v.finish(segment{node: s.node, lines: lines, msg: s.msg, key: s.key, realised: true})
-	v.setSegment(i, ns)
+	if !s.mdSet {
+		s.md, s.mdSet = messageMarkdown(s.msg), true
+	}
+	w := v.bodyWidth()
+	body := append([]string(nil), s.lines[2:2+s.ph]...)
+	done := s.phDone
+	for done < len(s.md) && (need < 0 || len(body) < need) {
+		end := min(done+placeholderChunk, len(s.md))
+		if j := strings.IndexByte(s.md[end:], '\n'); j >= 0 {
+			end += j
+		} else {
+			end = len(s.md)
+		}
+		body = append(body, placeholder(s.md[done:end], w)...)
+		done = end + 1
+	}
+	full := done >= len(s.md)
+	rest := 0
+	if !full {
+		rest = estimateText(s.md[done:], w)
+	}
+	lines := make([]string, 0, 2+len(body)+rest)
+	lines = append(append(lines, s.lines[:2]...), body...)
+	lines = append(lines, make([]string, rest)...)
+	s.lines, s.ph, s.phDone, s.realised = lines, len(body), done, full
+	v.setSegment(i, v.finish(s))
 }
 
 // realise gives every segment within a screen of the view a placeholder.
@@ -155,8 +195,9 @@ func (v *viewer) realise() {
 	if len(v.segs) == 0 {
 		return
 	}
-	for i := v.segAt(max(v.offset-v.height, 0)); i < len(v.segs) && v.starts[i] <= v.offset+2*v.height; i++ {
-		v.realiseSegment(i)
+	bottom := v.offset + 2*max(v.height, 1)
+	for i := v.segAt(max(v.offset-v.height, 0)); i < len(v.segs) && v.starts[i] <= bottom; i++ {
+		v.realiseSegment(i, bottom-v.starts[i]-2)
 	}
 }
 
@@ -172,7 +213,7 @@ func (v *viewer) realiseMatching() {
 			continue
 		}
 		if messageHas(s.msg, v.terms) {
-			v.realiseSegment(i)
+			v.realiseSegment(i, -1)
 		}
 	}
 }
