@@ -213,3 +213,25 @@ func BenchmarkFirstScreen1MBOneMessage(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// BenchmarkListKeystroke20k is one j press plus the frame it draws, in a list
+// of 20,000 conversations (the viewer follows the cursor).
+func BenchmarkListKeystroke20k(b *testing.B) {
+	a := &model.Archive{}
+	for i := 0; i < 20_000; i++ {
+		a.Conversations = append(a.Conversations, buildConv(fmt.Sprint(i), fmt.Sprintf("Conversation number %d", i),
+			testNow.Add(-time.Duration(i)*37*time.Minute),
+			tm{role: model.RoleUser, text: "question " + fmt.Sprint(i)},
+			tm{role: model.RoleAssistant, text: "answer with **bold** and `code`"}))
+	}
+	m := New(Options{Archive: a, Theme: "dark", Width: 160, Height: 50, Now: fixedNow})
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		k := "j"
+		if (i/5000)%2 == 1 {
+			k = "k"
+		}
+		m.Update(keyMsg(k))
+		_ = m.View()
+	}
+}

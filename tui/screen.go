@@ -75,6 +75,8 @@ func (m *Model) statusInfo() statusInfo {
 		warnings: len(m.warnList), hit: m.view.hitStatus()}
 	if m.filter.err != nil {
 		in.errText = "search: " + safeLine(m.filter.err.Error())
+	} else if m.view.renderErr != nil {
+		in.errText = safeLine(m.view.renderErr.Error()) + " (shown as plain text)"
 	}
 	return in
 }

@@ -319,7 +319,8 @@ func (v *viewer) onRendered(msg renderedMsg) tea.Cmd {
 	delete(v.pending, msg.key)
 	if msg.err != nil {
 		if msg.key.conv == v.conv && !errorsIsCanceled(msg.err) {
-			// Keep the placeholder, but stop trying this one.
+			// Keep the placeholder, say so, and stop trying this one.
+			v.renderErr = msg.err
 			for i := range v.segs {
 				if v.segs[i].key == msg.key {
 					v.segs[i].rendered = true

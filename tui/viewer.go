@@ -45,6 +45,8 @@ type viewer struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 
+	renderErr error // last Glamour failure, shown in the status bar
+
 	terms  []string
 	hits   []hitPos
 	curHit int // index into hits, -1 when none chosen
