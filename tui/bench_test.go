@@ -118,6 +118,22 @@ func BenchmarkFilterKeystroke(b *testing.B) {
 			}
 		}
 	})
+	b.Run("typed-word", func(b *testing.B) {
+		// The whole path of typing "goroutine" letter by letter, each search
+		// run to completion: per op = 9 keystrokes (the filter narrows each
+		// answer from the previous one).
+		m := New(Options{Archive: a, Theme: "dark", Width: 120, Height: 40, Now: fixedNow})
+		m.Update(keyMsg("/"))
+		for b.Loop() {
+			for _, r := range "goroutine" {
+				_, cmd := m.Update(keyMsg(string(r)))
+				for _, msg := range runBatch(cmd) {
+					m.Update(msg)
+				}
+			}
+			m.Update(keyMsg("ctrl+u"))
+		}
+	})
 	b.Run("search-miss", func(b *testing.B) {
 		// Worst case: no conversation matches, every byte is scanned.
 		s := NewSubstringSearcher()

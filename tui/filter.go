@@ -24,8 +24,9 @@ type filter struct {
 	seq       int
 	cancel    context.CancelFunc
 	searching bool
-	stale     bool     // the list grew while searching: search again
-	res       *Results // last applied answer (nil: no filter)
+	stale     bool                  // the list grew while searching: search again
+	res       *Results              // last applied answer (nil: no filter)
+	resConvs  []*model.Conversation // the list res's indices refer to
 	err       error
 }
 
@@ -33,7 +34,9 @@ func newFilter() filter {
 	return filter{}
 }
 
-// run starts a search for the current query over convs.
+// run starts a search for the current query over convs. When the searcher
+// says the query narrows the last applied one over the same list, only that
+// answer's conversations are searched.
 func (f *filter) run(s Searcher, convs []*model.Conversation) tea.Cmd {
 	if f.cancel != nil {
 		f.cancel()
@@ -44,10 +47,43 @@ func (f *filter) run(s Searcher, convs []*model.Conversation) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	f.cancel = cancel
 	seq, q := f.seq, f.query
+	var base []int // indices into convs to search; nil: all
+	if n, ok := s.(Narrower); ok && f.res != nil && sameSnapshot(f.resConvs, convs) && n.Narrows(f.res.Query, q) {
+		base = f.res.Convs
+	}
 	return func() tea.Msg {
-		res, err := s.Search(ctx, convs, q)
+		res, err := searchSubset(ctx, s, convs, base, q)
 		return searchMsg{seq: seq, res: res, n: len(convs), convs: convs, err: err}
 	}
+}
+
+// searchSubset searches convs[base[i]] and answers in indices into convs.
+func searchSubset(ctx context.Context, s Searcher, convs []*model.Conversation, base []int, q string) (Results, error) {
+	if base == nil {
+		return s.Search(ctx, convs, q)
+	}
+	sub := make([]*model.Conversation, 0, len(base))
+	for _, i := range base {
+		if i >= 0 && i < len(convs) {
+			sub = append(sub, convs[i])
+		} else {
+			return s.Search(ctx, convs, q) // inconsistent base: search all
+		}
+	}
+	res, err := s.Search(ctx, sub, q)
+	if err != nil {
+		return res, err
+	}
+	out := Results{Query: res.Query, Terms: res.Terms, Convs: make([]int, 0, len(res.Convs)), Hits: make(map[int][]Hit, len(res.Hits))}
+	for _, j := range res.Convs {
+		if j >= 0 && j < len(base) {
+			out.Convs = append(out.Convs, base[j])
+			if h, ok := res.Hits[j]; ok {
+				out.Hits[base[j]] = h
+			}
+		}
+	}
+	return out, nil
 }
 
 // clear cancels any search and forgets the query.
@@ -61,6 +97,7 @@ func (f *filter) clear() {
 	f.stale = false
 	f.query = ""
 	f.res = nil
+	f.resConvs = nil
 	f.err = nil
 	f.active = false
 	f.input = lineInput{}

@@ -149,8 +149,9 @@ func newTest(t testing.TB, w, h int) *Model {
 func run(t testing.TB, m *Model, cmd tea.Cmd) {
 	t.Helper()
 	queue := []tea.Cmd{cmd}
+	start := time.Now()
 	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 10000 {
+		if steps > 10000 || time.Since(start) > 30*time.Second {
 			t.Fatal("run: too many commands")
 		}
 		c := queue[0]

@@ -37,6 +37,9 @@ func (m *Model) onBatch(msg loadBatchMsg) tea.Cmd {
 			all := append(append([]*model.Conversation(nil), m.list.all...), msg.convs...)
 			sortNewest(all)
 			m.list.setAll(all)
+			if m.filter.on() {
+				m.filter.stale = true
+			}
 		}
 	} else {
 		cmds = append(cmds, waitBatchCmd(m.stream))
@@ -63,14 +66,17 @@ func (m *Model) onSearch(msg searchMsg) tea.Cmd {
 		newQuery := m.filter.res == nil || m.filter.res.Query != msg.res.Query
 		res := msg.res
 		m.filter.res = &res
+		m.filter.resConvs = m.list.all
 		if !sameSnapshot(msg.convs, m.list.all) {
+			// Conversations that arrived meanwhile were not searched: this
+			// answer must not be narrowed from.
+			m.filter.resConvs = nil
 			// The list grew (and was re-sorted) since the search began: map
 			// the snapshot's indices through the conversations themselves.
 			res = remap(res, msg.convs, m.list.all)
 			m.filter.res = &res
 		}
-		idx := res.Convs
-		m.list.setFiltered(idx, true, newQuery)
+		m.list.setFiltered(res.Convs, true, newQuery)
 		m.view.setTerms(m.filter.terms())
 	}
 	if m.filter.stale {

@@ -30,6 +30,15 @@ type Searcher interface {
 	Search(ctx context.Context, convs []*model.Conversation, query string) (Results, error)
 }
 
+// Narrower is an optional Searcher capability: Narrows reports whether every
+// conversation matching next also matches prev (for the substring searcher:
+// "gor" → "goro"). The filter then searches only prev's matches, so typing a
+// longer word gets faster with each letter. Engines with operators (OR, NOT)
+// must answer false whenever that does not hold.
+type Narrower interface {
+	Narrows(prev, next string) bool
+}
+
 // Hit is one place where a query matched inside a conversation.
 type Hit struct {
 	Node   int32 // index into Conversation.Nodes; model.NoNode for the title
@@ -63,6 +72,28 @@ type SubstringSearcher struct{}
 
 // NewSubstringSearcher returns the default brute-force Searcher.
 func NewSubstringSearcher() Searcher { return SubstringSearcher{} }
+
+// Narrows implements Narrower: next narrows prev when every word of prev is
+// part of some word of next.
+func (SubstringSearcher) Narrows(prev, next string) bool {
+	pw, nw := strings.Fields(fold(prev)), strings.Fields(fold(next))
+	if len(pw) == 0 {
+		return false
+	}
+	for _, p := range pw {
+		found := false
+		for _, n := range nw {
+			if strings.Contains(n, p) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
 
 // Search implements Searcher.
 func (SubstringSearcher) Search(ctx context.Context, convs []*model.Conversation, query string) (Results, error) {

@@ -134,3 +134,26 @@ func TestEveryConversationFitsTheScreen(t *testing.T) {
 		}
 	}
 }
+
+func TestFilterNarrowsAndSeesNewConversations(t *testing.T) {
+	m := newTest(t, 120, 40)
+	press(t, m, "/")
+	typeText(t, m, "gen")
+	n1 := m.list.count()
+	typeText(t, m, "erics") // narrows the previous answer
+	if m.list.count() != 1 || m.list.count() > n1 {
+		t.Fatalf("generics: %d matches (gen: %d)", m.list.count(), n1)
+	}
+	// A conversation arrives while the filter is on: it must be searched.
+	extra := buildConv("c-new", "More generics", testNow.Add(-time.Minute), tm{role: model.RoleUser, text: "late"})
+	_, cmd := m.Update(loadBatchMsg{convs: []*model.Conversation{extra}, finished: true})
+	run(t, m, cmd)
+	if m.list.count() != 2 {
+		t.Fatalf("after a new conversation: %d matches, want 2", m.list.count())
+	}
+	// And the next keystroke narrows from the complete answer.
+	typeText(t, m, " more")
+	if m.list.count() != 1 || m.list.selected().ID != "c-new" {
+		t.Fatalf("generics more: %d matches", m.list.count())
+	}
+}
