@@ -121,9 +121,6 @@ func testArchive() *model.Archive {
 	gpt.Archived = true
 	cs = append(cs, gpt)
 
-	cs = append(cs, buildConv("c-evil", "Evil \x1b]52;c;ZXZpbA==\x07 title \x1b[2J here", time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC),
-		tm{role: u, text: "body \x1b[31mred\x1b[0m and \x1b]8;;http://x\x07link\x1b]8;;\x07"},
-	))
 
 	cs = append(cs, buildConv("c-untitled", "", time.Date(2024, 6, 1, 9, 0, 0, 0, time.UTC),
 		tm{role: u, text: "no title here"},
@@ -133,6 +130,15 @@ func testArchive() *model.Archive {
 	return &model.Archive{Conversations: cs, Warnings: []model.Warning{
 		{Kind: model.WarnSkipped, File: "conversations.json", Index: 7, Offset: 1234, Reason: "unexpected end of JSON"},
 	}}
+}
+
+// evilConv carries terminal escape sequences in its title and body. It is
+// kept out of the golden screens, whose text would otherwise depend on the
+// sanitiser's choice of visible placeholders.
+func evilConv() *model.Conversation {
+	return buildConv("c-evil", "Evil \x1b]52;c;ZXZpbA==\x07 title \x1b[2J here", time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC),
+		tm{role: model.RoleUser, text: "body \x1b[31mred\x1b[0m and \x1b]8;;http://x\x07link\x1b]8;;\x07"},
+	)
 }
 
 // newTest builds a browser over the test archive at w×h, dark theme pinned,
