@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -14,6 +15,14 @@ func (m *Model) View() tea.View {
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "backchat"
+	if m.loading {
+		// Terminals that support it show load progress in their tab too.
+		if m.total > 0 {
+			v.ProgressBar = tea.NewProgressBar(tea.ProgressBarDefault, int(min(m.done, m.total)*100/m.total))
+		} else {
+			v.ProgressBar = tea.NewProgressBar(tea.ProgressBarIndeterminate, 0)
+		}
+	}
 	return v
 }
 
@@ -119,6 +128,11 @@ func (m *Model) viewTitle(w int) string {
 		}
 		if m.view.showHidden {
 			t += " · hidden shown"
+		}
+		if pct := m.view.scrollPercent(); pct >= 0 {
+			pos := fmt.Sprintf(" %d%% ", pct)
+			t = ansi.Truncate(t, max(w-len(pos), 0), "…")
+			return fillBlock([]string{s.Render(padTo(t, w-len(pos))) + st.PaneTitle.Render(pos)}, w, 1)
 		}
 	}
 	return fillBlock([]string{s.Render(ansi.Truncate(t, w, "…"))}, w, 1)

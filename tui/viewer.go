@@ -147,6 +147,15 @@ func (v *viewer) topNode() int32 {
 	return v.segs[v.segAt(v.offset)].node
 }
 
+// scrollPercent is how far down the view is (0–100), or -1 when everything
+// fits on one screen.
+func (v *viewer) scrollPercent() int {
+	if v.maxOffset() == 0 {
+		return -1
+	}
+	return v.offset * 100 / v.maxOffset()
+}
+
 func (v *viewer) maxOffset() int { return max(len(v.lines)-v.height, 0) }
 
 func (v *viewer) clamp() { v.offset = min(max(v.offset, 0), v.maxOffset()) }
