@@ -287,7 +287,6 @@ func (v *viewer) renderNext() tea.Cmd {
 	v.realise()
 	var cmds []tea.Cmd
 	top := v.segAt(v.offset)
-	bottom := v.segAt(v.offset + v.height)
 	// Candidates in priority order: on screen, then below, then above.
 	order := make([]int, 0, len(v.segs))
 	for i := top; i < len(v.segs); i++ {
@@ -296,7 +295,6 @@ func (v *viewer) renderNext() tea.Cmd {
 	for i := top - 1; i >= 0; i-- {
 		order = append(order, i)
 	}
-	_ = bottom
 	for _, i := range order {
 		if len(v.pending) >= maxRenders {
 			break
