@@ -121,7 +121,6 @@ func testArchive() *model.Archive {
 	gpt.Archived = true
 	cs = append(cs, gpt)
 
-
 	cs = append(cs, buildConv("c-untitled", "", time.Date(2024, 6, 1, 9, 0, 0, 0, time.UTC),
 		tm{role: u, text: "no title here"},
 	))
