@@ -1,0 +1,365 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/backchat/backchat/model"
+)
+
+// pane is one part of the screen: it owns its keys, its size and its view.
+// Only the root returns a tea.View.
+type pane interface {
+	Update(tea.Msg) (pane, tea.Cmd)
+	View() string
+	SetSize(width, height int)
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+}
+
+// row is one line group of the list: a date label or a conversation.
+type row struct {
+	label string // date group label; "" for an item
+	conv  int    // index into convList.all, for items
+}
+
+func (r row) height() int {
+	if r.label != "" {
+		return 1
+	}
+	return 2
+}
+
+// convList is the conversation list: newest first, grouped by date, optionally
+// narrowed to filter results. Only visible rows are rendered, so 20,000
+// conversations scroll as fast as 20.
+//
+// Not safe for concurrent use.
+type convList struct {
+	keys   KeyMap
+	styles Styles
+	now    func() time.Time
+
+	width, height int
+	focused       bool
+	loading       bool // the archive is still loading (changes the empty text)
+
+	all    []*model.Conversation
+	counts map[*model.Conversation]int
+	vis    []int // indices into all, in display order; nil = no filter
+	filter bool  // vis is a filter result
+	rows   []row
+	cursor int // index into rows (always an item row when any exist)
+	offset int // first row shown
+}
+
+func newConvList(keys KeyMap, st Styles, now func() time.Time) *convList {
+	return &convList{keys: keys, styles: st, now: now, counts: make(map[*model.Conversation]int)}
+}
+
+// SetSize implements pane.
+func (l *convList) SetSize(w, h int) {
+	l.width, l.height = w, h
+	l.follow()
+}
+
+// selected is the conversation under the cursor, or nil.
+func (l *convList) selected() *model.Conversation {
+	if l.cursor < 0 || l.cursor >= len(l.rows) || l.rows[l.cursor].label != "" {
+		return nil
+	}
+	return l.all[l.rows[l.cursor].conv]
+}
+
+// setAll replaces the conversations (already newest first), keeping the cursor
+// on the same conversation. A running filter is cleared by the caller.
+func (l *convList) setAll(all []*model.Conversation) {
+	sel := l.selected()
+	l.all = all
+	for _, c := range all {
+		if _, ok := l.counts[c]; !ok {
+			l.counts[c] = c.VisibleCount()
+		}
+	}
+	if !l.filter {
+		l.vis = nil
+	}
+	l.build(sel)
+}
+
+// setFiltered narrows the list to idx (indices into all) or, with nil and
+// filter false, shows everything. With toTop the cursor goes to the first
+// match (a new query); otherwise it stays on its conversation when listed (a
+// refresh while the archive loads).
+func (l *convList) setFiltered(idx []int, filter, toTop bool) {
+	sel := l.selected()
+	l.vis, l.filter = idx, filter
+	if !filter {
+		l.vis = nil
+	}
+	l.build(sel)
+	if filter && toTop {
+		l.cursor = l.firstItem()
+		l.offset = 0
+		l.follow()
+	}
+}
+
+func (l *convList) firstItem() int {
+	for i, r := range l.rows {
+		if r.label == "" {
+			return i
+		}
+	}
+	return 0
+}
+
+// build recomputes rows, putting the cursor back on sel when it is listed.
+func (l *convList) build(sel *model.Conversation) {
+	now := l.now()
+	l.rows = l.rows[:0]
+	last := ""
+	add := func(i int) {
+		g := dateGroup(l.all[i].SortTime(), now)
+		if g != last {
+			l.rows = append(l.rows, row{label: g})
+			last = g
+		}
+		l.rows = append(l.rows, row{conv: i})
+	}
+	if l.filter {
+		for _, i := range l.vis {
+			if i >= 0 && i < len(l.all) {
+				add(i)
+			}
+		}
+	} else {
+		for i := range l.all {
+			add(i)
+		}
+	}
+	l.cursor = l.firstItem()
+	if sel != nil {
+		for i, r := range l.rows {
+			if r.label == "" && l.all[r.conv] == sel {
+				l.cursor = i
+				break
+			}
+		}
+	}
+	l.follow()
+}
+
+// count is the number of conversations listed.
+func (l *convList) count() int {
+	if l.filter {
+		return len(l.vis)
+	}
+	return len(l.all)
+}
+
+// move moves the cursor by delta items, skipping labels.
+func (l *convList) move(delta int) {
+	if len(l.rows) == 0 {
+		return
+	}
+	step := 1
+	if delta < 0 {
+		step, delta = -1, -delta
+	}
+	c := l.cursor
+	for delta > 0 {
+		n := c + step
+		for n >= 0 && n < len(l.rows) && l.rows[n].label != "" {
+			n += step
+		}
+		if n < 0 || n >= len(l.rows) {
+			break
+		}
+		c = n
+		delta--
+	}
+	l.cursor = c
+	l.follow()
+}
+
+func (l *convList) top() { l.cursor = l.firstItem(); l.offset = 0; l.follow() }
+
+func (l *convList) bottom() {
+	l.cursor = len(l.rows) - 1
+	l.follow()
+}
+
+// pageItems is about how many items fit on one screen.
+func (l *convList) pageItems() int { return max(l.height/2-1, 1) }
+
+// follow scrolls so the cursor row (and its label above) is visible.
+func (l *convList) follow() {
+	if l.height <= 0 || len(l.rows) == 0 {
+		l.offset = 0
+		return
+	}
+	if l.cursor < l.offset {
+		l.offset = l.cursor
+	}
+	if l.offset == l.cursor && l.offset > 0 && l.rows[l.offset-1].label != "" {
+		l.offset--
+	}
+	for l.offset < l.cursor {
+		h := 0
+		for i := l.offset; i <= l.cursor && i < len(l.rows); i++ {
+			h += l.rows[i].height()
+		}
+		if h <= l.height {
+			break
+		}
+		l.offset++
+	}
+	l.offset = max(min(l.offset, len(l.rows)-1), 0)
+}
+
+// rowAt returns the row index shown at line y of the pane, or -1.
+func (l *convList) rowAt(y int) int {
+	h := 0
+	for i := l.offset; i < len(l.rows); i++ {
+		h += l.rows[i].height()
+		if y < h {
+			return i
+		}
+	}
+	return -1
+}
+
+// Update implements pane.
+func (l *convList) Update(msg tea.Msg) (pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			l.move(-3)
+		case tea.MouseWheelDown:
+			l.move(3)
+		}
+	case tea.MouseClickMsg:
+		if i := l.rowAt(msg.Y); i >= 0 && l.rows[i].label == "" {
+			l.cursor = i
+			l.follow()
+		}
+	case tea.KeyPressMsg:
+		k := l.keys
+		switch {
+		case key.Matches(msg, k.Down):
+			l.move(1)
+		case key.Matches(msg, k.Up):
+			l.move(-1)
+		case key.Matches(msg, k.PageDown):
+			l.move(l.pageItems())
+		case key.Matches(msg, k.PageUp):
+			l.move(-l.pageItems())
+		case key.Matches(msg, k.Top):
+			l.top()
+		case key.Matches(msg, k.Bottom):
+			l.bottom()
+		}
+	}
+	return l, nil
+}
+
+// markers are the one-cell flags of a conversation.
+func markers(c *model.Conversation) string {
+	var m []string
+	if c.Starred {
+		m = append(m, "★")
+	}
+	if c.Archived {
+		m = append(m, "⌂")
+	}
+	if c.GizmoID != "" {
+		m = append(m, "◆")
+	}
+	if c.BranchPoints() > 0 {
+		m = append(m, "⑂")
+	}
+	return strings.Join(m, "")
+}
+
+// View implements pane: exactly height lines of width cells.
+func (l *convList) View() string {
+	if l.width <= 0 || l.height <= 0 {
+		return ""
+	}
+	st := l.styles
+	now := l.now()
+	var out []string
+	if len(l.rows) == 0 {
+		msg := " No conversations"
+		if l.loading {
+			msg = " Loading…"
+		}
+		if l.filter {
+			msg = " No matches"
+		}
+		out = append(out, st.Empty.Render(msg))
+		return fillBlock(out, l.width, l.height)
+	}
+	w := l.width
+	for i := l.offset; i < len(l.rows) && len(out) < l.height; i++ {
+		r := l.rows[i]
+		if r.label != "" {
+			out = append(out, st.Group.Render(ansi.Truncate(" "+r.label, w, "…")))
+			continue
+		}
+		c := l.all[r.conv]
+		mk := markers(c)
+		title := safeLine(c.DisplayTitle())
+		tw := w - 2
+		if mk != "" {
+			tw -= ansi.StringWidth(mk) + 1
+		}
+		t1 := " " + ansi.Truncate(title, max(tw, 1), "…")
+		meta := " " + shortDate(c.SortTime(), now) + " · " + plural(l.counts[c], "msg")
+		line1 := padTo(t1, w-ansi.StringWidth(mk)-1)
+		if mk != "" {
+			line1 += " " + mk
+		} else {
+			line1 += " "
+		}
+		line2 := padTo(ansi.Truncate(meta, w, "…"), w)
+		switch {
+		case i == l.cursor && l.focused:
+			out = append(out, st.ItemSelected.Render(line1), st.ItemSelected.Render(line2))
+		case i == l.cursor:
+			out = append(out, st.ItemCursor.Render(line1), st.ItemCursor.Render(line2))
+		default:
+			out = append(out, st.Item.Render(strings.TrimSuffix(line1, " "+mk))+markerTail(st, mk), st.ItemMeta.Render(line2))
+		}
+	}
+	return fillBlock(out, l.width, l.height)
+}
+
+func markerTail(st Styles, mk string) string {
+	if mk == "" {
+		return ""
+	}
+	return " " + st.Marker.Render(mk)
+}
+
+// padTo pads s with spaces to w cells (never truncates).
+func padTo(s string, w int) string {
+	if sw := ansi.StringWidth(s); sw < w {
+		return s + strings.Repeat(" ", w-sw)
+	}
+	return s
+}
+
+// ShortHelp implements help.KeyMap for the list.
+func (l *convList) ShortHelp() []key.Binding {
+	return []key.Binding{l.keys.Down, l.keys.Up, l.keys.Open, l.keys.Filter}
+}
+
+// FullHelp implements help.KeyMap for the list.
+func (l *convList) FullHelp() [][]key.Binding { return l.keys.FullHelp() }

@@ -1,0 +1,210 @@
+package tui
+
+import (
+	"context"
+
+	"unicode"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/backchat/backchat/model"
+)
+
+// filter is the incremental filter: a text input whose every change starts a
+// search off the event loop. Each search has a sequence number and its own
+// context; starting a new one cancels the previous, and answers that are not
+// the latest are dropped, so typing never waits for a search.
+//
+// Not safe for concurrent use.
+type filter struct {
+	input     lineInput
+	active    bool // the input has focus
+	query     string
+	seq       int
+	cancel    context.CancelFunc
+	searching bool
+	stale     bool                  // the list grew while searching: search again
+	res       *Results              // last applied answer (nil: no filter)
+	resConvs  []*model.Conversation // the list res's indices refer to
+	err       error
+}
+
+func newFilter() filter {
+	return filter{}
+}
+
+// run starts a search for the current query over convs. When the searcher
+// says the query narrows the last applied one over the same list, only that
+// answer's conversations are searched.
+func (f *filter) run(s Searcher, convs []*model.Conversation) tea.Cmd {
+	if f.cancel != nil {
+		f.cancel()
+	}
+	f.seq++
+	f.stale = false
+	f.searching = true
+	ctx, cancel := context.WithCancel(context.Background())
+	f.cancel = cancel
+	seq, q := f.seq, f.query
+	var base []int // indices into convs to search; nil: all
+	if n, ok := s.(Narrower); ok && f.res != nil && sameSnapshot(f.resConvs, convs) && n.Narrows(f.res.Query, q) {
+		base = f.res.Convs
+	}
+	return func() tea.Msg {
+		res, err := searchSubset(ctx, s, convs, base, q)
+		return searchMsg{seq: seq, res: res, n: len(convs), convs: convs, err: err}
+	}
+}
+
+// searchSubset searches convs[base[i]] and answers in indices into convs.
+func searchSubset(ctx context.Context, s Searcher, convs []*model.Conversation, base []int, q string) (Results, error) {
+	if base == nil {
+		return s.Search(ctx, convs, q)
+	}
+	sub := make([]*model.Conversation, 0, len(base))
+	for _, i := range base {
+		if i >= 0 && i < len(convs) {
+			sub = append(sub, convs[i])
+		} else {
+			return s.Search(ctx, convs, q) // inconsistent base: search all
+		}
+	}
+	res, err := s.Search(ctx, sub, q)
+	if err != nil {
+		return res, err
+	}
+	out := Results{Query: res.Query, Terms: res.Terms, Convs: make([]int, 0, len(res.Convs)), Hits: make(map[int][]Hit, len(res.Hits))}
+	for _, j := range res.Convs {
+		if j >= 0 && j < len(base) {
+			out.Convs = append(out.Convs, base[j])
+			if h, ok := res.Hits[j]; ok {
+				out.Hits[base[j]] = h
+			}
+		}
+	}
+	return out, nil
+}
+
+// clear cancels any search and forgets the query.
+func (f *filter) clear() {
+	if f.cancel != nil {
+		f.cancel()
+		f.cancel = nil
+	}
+	f.seq++
+	f.searching = false
+	f.stale = false
+	f.query = ""
+	f.res = nil
+	f.resConvs = nil
+	f.err = nil
+	f.active = false
+	f.input = lineInput{}
+}
+
+// on reports whether a non-empty filter narrows the list.
+func (f *filter) on() bool { return f.query != "" }
+
+// terms are the strings to highlight, from the last answer.
+func (f *filter) terms() []string {
+	if f.res == nil || f.query == "" {
+		return nil
+	}
+	return f.res.Terms
+}
+
+// lineInput is a minimal one-line editor for the filter. (bubbles' textinput
+// would pull in a clipboard module this build does not carry.) It keeps the
+// value as runes with a cursor.
+type lineInput struct {
+	value []rune
+	pos   int
+}
+
+// Value is the text typed.
+func (in *lineInput) Value() string { return string(in.value) }
+
+// Update edits on a key press and reports whether the value changed.
+func (in *lineInput) Update(msg tea.KeyPressMsg) bool {
+	old := string(in.value)
+	switch msg.String() {
+	case "backspace", "ctrl+h":
+		if in.pos > 0 {
+			in.value = append(in.value[:in.pos-1], in.value[in.pos:]...)
+			in.pos--
+		}
+	case "delete", "ctrl+d":
+		if in.pos < len(in.value) {
+			in.value = append(in.value[:in.pos], in.value[in.pos+1:]...)
+		}
+	case "left", "ctrl+b":
+		in.pos = max(in.pos-1, 0)
+	case "right", "ctrl+f":
+		in.pos = min(in.pos+1, len(in.value))
+	case "home", "ctrl+a":
+		in.pos = 0
+	case "end", "ctrl+e":
+		in.pos = len(in.value)
+	case "ctrl+u":
+		in.value = append([]rune(nil), in.value[in.pos:]...)
+		in.pos = 0
+	case "ctrl+k":
+		in.value = in.value[:in.pos]
+	case "ctrl+w", "alt+backspace":
+		i := in.pos
+		for i > 0 && unicode.IsSpace(in.value[i-1]) {
+			i--
+		}
+		for i > 0 && !unicode.IsSpace(in.value[i-1]) {
+			i--
+		}
+		in.value = append(in.value[:i], in.value[in.pos:]...)
+		in.pos = i
+	default:
+		if msg.Text == "" {
+			return false
+		}
+		var ins []rune
+		for _, r := range msg.Text {
+			if unicode.IsPrint(r) || r == ' ' {
+				ins = append(ins, r)
+			}
+		}
+		rest := append(append([]rune(nil), ins...), in.value[in.pos:]...)
+		in.value = append(in.value[:in.pos], rest...)
+		in.pos += len(ins)
+	}
+	return string(in.value) != old
+}
+
+// View shows the input in w cells, with a block cursor when focused, scrolled
+// so the cursor stays visible.
+func (in *lineInput) View(st Styles, focused bool, w int) string {
+	before := string(in.value[:in.pos])
+	after := string(in.value[in.pos:])
+	cur := " "
+	if in.pos < len(in.value) {
+		cur = string(in.value[in.pos])
+		after = string(in.value[in.pos+1:])
+	}
+	if !focused {
+		return ansi.Truncate(st.FilterText.Render(string(in.value)), w, "…")
+	}
+	// Keep the cursor in view: drop text on the left when too long.
+	for ansi.StringWidth(before)+ansi.StringWidth(cur) > w-1 && before != "" {
+		_, size := firstRune(before)
+		before = before[size:]
+	}
+	s := st.FilterText.Render(before) + st.ItemSelected.Render(cur) + st.FilterText.Render(after)
+	return ansi.Truncate(s, w, "")
+}
+
+func firstRune(s string) (rune, int) {
+	for i, r := range s {
+		if i == 0 {
+			return r, len(string(r))
+		}
+	}
+	return 0, len(s)
+}

@@ -1,0 +1,135 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/backchat/backchat/model"
+)
+
+// hitPos is one highlighted occurrence of a filter term in the joined lines.
+type hitPos struct {
+	line, start, end int // byte range in plain[line]
+}
+
+// setTerms sets the filter terms to highlight.
+func (v *viewer) setTerms(terms []string) {
+	v.terms = terms
+	v.curHit = -1
+	v.realiseMatching()
+	v.findHits()
+}
+
+func (v *viewer) findHits() {
+	v.hits = v.hits[:0]
+	if len(v.terms) == 0 {
+		return
+	}
+	for i, p := range v.plain {
+		var lineHits []hitPos
+		for _, t := range v.terms {
+			for from := 0; from < len(p); {
+				j := indexFold(p[from:], t)
+				if j < 0 {
+					break
+				}
+				lineHits = append(lineHits, hitPos{i, from + j, from + j + len(t)})
+				from += j + max(len(t), 1)
+			}
+		}
+		sort.Slice(lineHits, func(a, b int) bool { return lineHits[a].start < lineHits[b].start })
+		// Drop overlaps so highlighting stays well-formed.
+		end := -1
+		for _, h := range lineHits {
+			if h.start >= end {
+				v.hits = append(v.hits, h)
+				end = h.end
+			}
+		}
+	}
+	if v.curHit >= len(v.hits) {
+		v.curHit = len(v.hits) - 1
+	}
+}
+
+// jumpHit moves to the next (+1) or previous (−1) hit, wrapping around.
+func (v *viewer) jumpHit(delta int) {
+	v.realiseMatching() // re-finds hits when it realises anything
+	if len(v.hits) == 0 {
+		return
+	}
+	if v.curHit < 0 {
+		// Start from the view: first hit at or below the top (or above for −1).
+		v.curHit = sort.Search(len(v.hits), func(i int) bool { return v.hits[i].line >= v.offset })
+		if delta < 0 {
+			v.curHit--
+		}
+	} else {
+		v.curHit += delta
+	}
+	v.curHit = (v.curHit%len(v.hits) + len(v.hits)) % len(v.hits)
+	v.scrollToHit()
+}
+
+// firstHit selects the first hit, preferring one in node n.
+func (v *viewer) firstHit(n int32) {
+	if len(v.hits) == 0 {
+		return
+	}
+	v.curHit = 0
+	if n != model.NoNode {
+		for i, h := range v.hits {
+			if v.segs[v.segAt(h.line)].node == n {
+				v.curHit = i
+				break
+			}
+		}
+	}
+	v.scrollToHit()
+}
+
+func (v *viewer) scrollToHit() {
+	l := v.hits[v.curHit].line
+	if l < v.offset || l >= v.offset+v.height {
+		v.offset = l - v.height/3
+	}
+	v.clamp()
+}
+
+// hitStatus is "hit 3/17", or "" without hits.
+func (v *viewer) hitStatus() string {
+	if len(v.terms) == 0 || v.conv == nil {
+		return ""
+	}
+	if len(v.hits) == 0 {
+		return "no hits here"
+	}
+	if v.curHit < 0 {
+		return fmt.Sprintf("%d hits", len(v.hits))
+	}
+	return fmt.Sprintf("hit %d/%d", v.curHit+1, len(v.hits))
+}
+
+// highlight restyles the hits of one line; first is the index of lh[0] in
+// v.hits, to mark the current hit.
+func (v *viewer) highlight(line, plain string, lh []hitPos, first int) string {
+	var b strings.Builder
+	col := 0
+	total := ansi.StringWidth(line)
+	for i, h := range lh {
+		c0 := ansi.StringWidth(plain[:h.start])
+		c1 := c0 + ansi.StringWidth(plain[h.start:h.end])
+		b.WriteString(ansi.Cut(line, col, c0))
+		st := v.styles.Hit
+		if first+i == v.curHit {
+			st = v.styles.HitCurrent
+		}
+		b.WriteString(st.Render(plain[h.start:h.end]))
+		col = c1
+	}
+	b.WriteString(ansi.Cut(line, col, total))
+	return b.String()
+}

@@ -1,0 +1,89 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
+
+// KeyMap is every key binding of the browser. It is the one source of truth
+// for key handling, the help bar and the README's key table.
+type KeyMap struct {
+	Up, Down           key.Binding
+	Top, Bottom        key.Binding
+	PageDown, PageUp   key.Binding
+	NextPane, PrevPane key.Binding
+	Open, Back         key.Binding
+	Filter             key.Binding
+	ClearFilter        key.Binding
+	AcceptFilter       key.Binding
+	NextHit, PrevHit   key.Binding
+	PrevBranch         key.Binding
+	NextBranch         key.Binding
+	ToggleFold         key.Binding
+	ToggleHidden       key.Binding
+	Warnings           key.Binding
+	Help               key.Binding
+	Quit               key.Binding
+}
+
+// DefaultKeyMap returns the standard bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:           key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
+		Down:         key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
+		Top:          key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "top")),
+		Bottom:       key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "bottom")),
+		PageDown:     key.NewBinding(key.WithKeys("ctrl+d", "pgdown"), key.WithHelp("ctrl+d/pgdn", "page down")),
+		PageUp:       key.NewBinding(key.WithKeys("ctrl+u", "pgup"), key.WithHelp("ctrl+u/pgup", "page up")),
+		NextPane:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+		PrevPane:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
+		Open:         key.NewBinding(key.WithKeys("enter", "l", "right"), key.WithHelp("enter/l", "open")),
+		Back:         key.NewBinding(key.WithKeys("h", "esc", "left"), key.WithHelp("h/esc", "back to list")),
+		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		AcceptFilter: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open first match")),
+		NextHit:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next hit")),
+		PrevHit:      key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous hit")),
+		PrevBranch:   key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous branch")),
+		NextBranch:   key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next branch")),
+		ToggleFold:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "expand/fold tools")),
+		ToggleHidden: key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "show hidden")),
+		Warnings:     key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "load warnings")),
+		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:         key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	}
+}
+
+// ShortHelp is the one-line help of the whole browser (help.KeyMap).
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Down, k.Open, k.Filter, k.NextHit, k.ToggleFold, k.Help, k.Quit}
+}
+
+// FullHelp is the expanded help, grouped in columns (help.KeyMap).
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
+		{k.NextPane, k.PrevPane, k.Open, k.Back, k.Warnings},
+		{k.Filter, k.ClearFilter, k.AcceptFilter, k.NextHit, k.PrevHit},
+		{k.PrevBranch, k.NextBranch, k.ToggleFold, k.ToggleHidden, k.Help, k.Quit},
+	}
+}
+
+// KeyTableMarkdown renders the default key bindings as a Markdown table, the
+// form the README embeds (a test fails when the README drifts from it).
+func KeyTableMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| Key | Action |\n|---|---|\n")
+	for _, col := range DefaultKeyMap().FullHelp() {
+		for _, kb := range col {
+			h := kb.Help()
+			keys := make([]string, 0, len(kb.Keys()))
+			for _, k := range kb.Keys() {
+				keys = append(keys, "`"+k+"`")
+			}
+			b.WriteString("| " + strings.Join(keys, ", ") + " | " + h.Desc + " |\n")
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,123 @@
+package tui
+
+import (
+	"context"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/backchat/backchat/model"
+)
+
+// LoadFunc loads an archive. It must call onConv for each conversation as it
+// is decoded (never concurrently) and progress with bytes done and total, and
+// return the final archive (newest first, with warnings) or an error. It runs
+// on its own goroutine and must stop when ctx is cancelled. A loader.OpenContext
+// call with Options{OnConversation: onConv, Progress: progress} fits exactly.
+type LoadFunc func(ctx context.Context, onConv func(*model.Conversation), progress func(done, total int64)) (*model.Archive, error)
+
+// batchEvery is how long conversations are coalesced before the list
+// updates, so a fast loader does not flood the event loop.
+const batchEvery = 50 * time.Millisecond
+
+// loadStream connects a running LoadFunc to the event loop. Safe for
+// concurrent use: the loader goroutine writes, a command reads.
+type loadStream struct {
+	convs  chan *model.Conversation
+	result chan loadResult
+	done   atomic.Int64
+	total  atomic.Int64
+}
+
+type loadResult struct {
+	archive *model.Archive
+	err     error
+}
+
+func newLoadStream() *loadStream {
+	return &loadStream{convs: make(chan *model.Conversation, 4096), result: make(chan loadResult, 1)}
+}
+
+// startLoadCmd starts load on its own goroutine and returns the first batch.
+func startLoadCmd(ctx context.Context, s *loadStream, load LoadFunc) tea.Cmd {
+	return func() tea.Msg {
+		go func() {
+			onConv := func(c *model.Conversation) {
+				select {
+				case s.convs <- c:
+				case <-ctx.Done():
+				}
+			}
+			progress := func(done, total int64) {
+				s.done.Store(done)
+				s.total.Store(total)
+			}
+			var a *model.Archive
+			var err error
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						err = &panicError{r}
+					}
+				}()
+				a, err = load(ctx, onConv, progress)
+			}()
+			s.result <- loadResult{a, err}
+			close(s.convs)
+		}()
+		return waitBatchCmd(s)()
+	}
+}
+
+// waitBatchCmd returns the conversations that arrive within one batch period
+// (at least one tick, so progress shows even before the first conversation).
+func waitBatchCmd(s *loadStream) tea.Cmd {
+	return func() tea.Msg {
+		var msg loadBatchMsg
+		deadline := time.NewTimer(batchEvery)
+		defer deadline.Stop()
+	loop:
+		for {
+			select {
+			case c, ok := <-s.convs:
+				if !ok {
+					r := <-s.result
+					msg.finished, msg.archive, msg.err = true, r.archive, r.err
+					break loop
+				}
+				if c != nil {
+					msg.convs = append(msg.convs, c)
+				}
+			case <-deadline.C:
+				break loop
+			}
+		}
+		msg.done, msg.total = s.done.Load(), s.total.Load()
+		return msg
+	}
+}
+
+type panicError struct{ v any }
+
+// Error implements error.
+func (p *panicError) Error() string { return "loader panicked: " + stringOf(p.v) }
+
+func stringOf(v any) string {
+	if e, ok := v.(error); ok {
+		return e.Error()
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return "unknown panic"
+}
+
+// sortNewest orders conversations newest first (stable, so ties keep their
+// order; undated ones go last).
+func sortNewest(cs []*model.Conversation) {
+	slices.SortStableFunc(cs, func(a, b *model.Conversation) int {
+		return b.SortTime().Compare(a.SortTime())
+	})
+}

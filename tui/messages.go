@@ -1,0 +1,37 @@
+package tui
+
+import (
+	"github.com/backchat/backchat/model"
+)
+
+// loadBatchMsg carries the conversations that arrived from the loader since
+// the previous batch, coalesced over about 50 ms, plus progress. The last
+// batch has finished set, and the final archive or the load error.
+type loadBatchMsg struct {
+	convs       []*model.Conversation
+	done, total int64
+	finished    bool
+	archive     *model.Archive
+	err         error
+}
+
+// themeTimeoutMsg fires when the terminal did not answer the background
+// colour query in time; the browser then keeps its default dark theme.
+type themeTimeoutMsg struct{}
+
+// searchMsg is the answer to filter query number seq. Answers whose seq is not
+// the latest are stale and dropped.
+type searchMsg struct {
+	seq   int
+	res   Results
+	n     int                   // length of the conversation snapshot searched
+	convs []*model.Conversation // the snapshot Results' indices refer to
+	err   error
+}
+
+// renderedMsg is one message rendered by Glamour, keyed for the cache.
+type renderedMsg struct {
+	key   renderKey
+	lines []string
+	err   error
+}

@@ -1,0 +1,276 @@
+// Package tui is backchat's full-screen browser: a conversation list and a
+// Glamour-rendered viewer, built on Bubble Tea v2. It owns every Charm import
+// of the project. It keeps no globals and reads neither stdin nor the
+// environment, so one process can serve many SSH sessions, each with its own
+// Model over the same read-only archive.
+package tui
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/backchat/backchat/model"
+)
+
+// Options configures a browser. Exactly one of Archive and Load is used
+// (Archive wins when both are set).
+type Options struct {
+	// Archive is an archive that is already loaded.
+	Archive *model.Archive
+	// Load streams an archive in while the browser runs.
+	Load LoadFunc
+	// Theme is "dark", "light", "notty", or "" to ask the terminal for its
+	// background colour (falling back to dark after about 300 ms).
+	Theme string
+	// NoColor turns colours off (the caller maps NO_COLOR to it); Glamour then
+	// uses its notty style.
+	NoColor bool
+	// Width and Height set the initial size (tests); the terminal's size
+	// messages override them.
+	Width, Height int
+	// Searcher runs filter queries; nil means NewSubstringSearcher().
+	Searcher Searcher
+	// Now is the clock for date groups; nil means time.Now.
+	Now func() time.Time
+}
+
+// focus says which part of the screen receives keys.
+type focus int
+
+const (
+	focusList focus = iota
+	focusViewer
+	focusWarnings
+)
+
+// themeTimeout is how long the browser waits for the terminal's background
+// colour before settling on dark.
+const themeTimeout = 300 * time.Millisecond
+
+// Model is the root of the browser: it routes messages to the panes and lays
+// them out. Create it with New. Not safe for concurrent use (Bubble Tea calls
+// it from one goroutine).
+type Model struct {
+	opts     Options
+	keys     KeyMap
+	styles   Styles
+	searcher Searcher
+	now      func() time.Time
+
+	width, height int
+	focus         focus
+	narrow        bool // one pane at a time
+	listWidth     int
+	fullHelp      bool
+	help          help.Model
+
+	list     *convList
+	view     *viewer
+	warnings *warnView
+	filter   filter
+	pool     *renderPool
+
+	stream   *loadStream
+	ctx      context.Context
+	cancel   context.CancelFunc
+	loading  bool
+	done     int64
+	total    int64
+	loadErr  error
+	warnList []model.Warning
+	themeSet bool // the theme is final (option given or terminal answered)
+}
+
+// New builds a browser from opts. Nothing runs until Bubble Tea calls Init.
+func New(opts Options) *Model {
+	m := &Model{opts: opts, keys: DefaultKeyMap(), searcher: opts.Searcher, now: opts.Now}
+	if m.searcher == nil {
+		m.searcher = NewSubstringSearcher()
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	m.ctx, m.cancel = context.WithCancel(context.Background())
+	m.pool = newRenderPool()
+	isDark := opts.Theme != "light"
+	m.themeSet = opts.Theme != "" || opts.NoColor
+	m.styles = m.stylesFor(isDark)
+	m.help = help.New()
+	m.list = newConvList(m.keys, m.styles, m.now)
+	m.view = newViewer(m.keys, m.styles, m.glamourStyle(isDark), m.pool, m.now)
+	m.warnings = &warnView{keys: m.keys, styles: m.styles}
+	m.filter = newFilter()
+	m.setHelpStyles(isDark)
+	if opts.Archive != nil {
+		m.setArchive(opts.Archive)
+	} else if opts.Load != nil {
+		m.loading = true
+		m.list.loading = true
+		m.stream = newLoadStream()
+	}
+	m.list.focused = true
+	if opts.Width > 0 && opts.Height > 0 {
+		m.resize(opts.Width, opts.Height)
+	}
+	return m
+}
+
+func (m *Model) stylesFor(isDark bool) Styles {
+	if m.opts.NoColor || m.opts.Theme == "notty" {
+		return NewPlainStyles()
+	}
+	return NewStyles(isDark)
+}
+
+func (m *Model) glamourStyle(isDark bool) string {
+	switch {
+	case m.opts.NoColor || m.opts.Theme == "notty":
+		return "notty"
+	case isDark:
+		return "dark"
+	default:
+		return "light"
+	}
+}
+
+func (m *Model) setHelpStyles(isDark bool) {
+	if m.opts.NoColor || m.opts.Theme == "notty" {
+		p := lipgloss.NewStyle()
+		m.help.Styles = help.Styles{ShortKey: p.Bold(true), ShortDesc: p, ShortSeparator: p, Ellipsis: p,
+			FullKey: p.Bold(true), FullDesc: p, FullSeparator: p}
+		return
+	}
+	m.help.Styles = help.DefaultStyles(isDark)
+}
+
+// applyTheme switches every style to dark or light.
+func (m *Model) applyTheme(isDark bool) {
+	m.styles = m.stylesFor(isDark)
+	m.list.styles = m.styles
+	m.warnings.styles = m.styles
+	m.setHelpStyles(isDark)
+	m.view.setTheme(m.styles, m.glamourStyle(isDark))
+}
+
+// setArchive shows a complete archive.
+func (m *Model) setArchive(a *model.Archive) {
+	all := append([]*model.Conversation(nil), a.Conversations...)
+	sortNewest(all)
+	m.list.setAll(all)
+	m.warnList = a.Warnings
+	m.warnings.set(a.Warnings)
+}
+
+// Init implements tea.Model: start loading and ask for the background colour.
+func (m *Model) Init() tea.Cmd {
+	var cmds []tea.Cmd
+	if m.stream != nil {
+		cmds = append(cmds, startLoadCmd(m.ctx, m.stream, m.opts.Load))
+	}
+	if !m.themeSet {
+		cmds = append(cmds, tea.RequestBackgroundColor,
+			tea.Tick(themeTimeout, func(time.Time) tea.Msg { return themeTimeoutMsg{} }))
+	}
+	if c := m.syncViewer(); c != nil {
+		cmds = append(cmds, c)
+	}
+	return tea.Batch(cmds...)
+}
+
+// Close stops the loader and any background work; Run calls it on exit.
+func (m *Model) Close() {
+	m.cancel()
+	if m.filter.cancel != nil {
+		m.filter.cancel()
+	}
+	if m.view.cancel != nil {
+		m.view.cancel()
+	}
+}
+
+// resize lays the screen out for a new terminal size.
+func (m *Model) resize(w, h int) {
+	m.width, m.height = w, h
+	m.layout()
+}
+
+// helpHeight is the number of lines the help bar takes.
+func (m *Model) helpHeight() int {
+	if !m.fullHelp {
+		return 1
+	}
+	return lipgloss.Height(m.help.FullHelpView(m.keys.FullHelp()))
+}
+
+// layout computes every size from the window size. Below 70 columns only the
+// focused pane shows (the list or the viewer), full width.
+func (m *Model) layout() {
+	w, h := m.width, m.height
+	m.help.SetWidth(w)
+	bodyH := max(h-2-m.helpHeight(), 0) // title row, status bar, help
+	m.narrow = w < 70
+	if m.narrow {
+		m.listWidth = w
+		m.list.SetSize(w, bodyH)
+		m.view.SetSize(w, bodyH)
+		m.warnings.SetSize(w, bodyH)
+	} else {
+		m.listWidth = min(max(w*35/100, 28), 60)
+		vw := max(w-m.listWidth-1, 0) // one column for the separator
+		m.list.SetSize(m.listWidth, bodyH)
+		m.view.SetSize(vw, bodyH)
+		m.warnings.SetSize(vw, bodyH)
+	}
+}
+
+// setFocus moves key focus.
+func (m *Model) setFocus(f focus) {
+	m.focus = f
+	m.list.focused = f == focusList
+}
+
+// syncViewer shows the list's selection in the viewer and starts its renders.
+func (m *Model) syncViewer() tea.Cmd {
+	sel := m.list.selected()
+	if sel != m.view.conv {
+		m.view.show(sel)
+		m.view.setTerms(m.filter.terms())
+	}
+	return m.view.renderNext()
+}
+
+// Update implements tea.Model. Order: size, our messages, then keys.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.resize(msg.Width, msg.Height)
+		return m, m.view.renderNext()
+	case tea.BackgroundColorMsg:
+		if m.opts.Theme == "" && !m.opts.NoColor {
+			m.themeSet = true
+			m.applyTheme(msg.IsDark())
+			return m, m.view.renderNext()
+		}
+		return m, nil
+	case themeTimeoutMsg:
+		m.themeSet = true
+		return m, nil
+	case loadBatchMsg:
+		return m, m.onBatch(msg)
+	case searchMsg:
+		return m, m.onSearch(msg)
+	case renderedMsg:
+		return m, m.view.onRendered(msg)
+	case tea.MouseWheelMsg:
+		return m, m.onMouse(msg, msg.Mouse())
+	case tea.MouseClickMsg:
+		return m, m.onMouse(msg, msg.Mouse())
+	case tea.KeyPressMsg:
+		return m, m.onKey(msg)
+	}
+	return m, nil
+}

@@ -1,0 +1,341 @@
+package tui
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/backchat/backchat/model"
+)
+
+// Searcher is the seam between the browser and a search engine. The filter
+// calls Search on every keystroke, off the event loop, with a context that is
+// cancelled as soon as a newer keystroke supersedes the query; an engine
+// should check ctx often and return ctx.Err() when it is done.
+//
+// convs is the list being filtered, newest first. It only grows while an
+// archive loads (the slice passed is a snapshot and is never mutated after the
+// call starts), so an engine that builds an index may key it by
+// conversation pointer or ID. The Conversations themselves are read-only and
+// may be shared by many concurrent calls (SSH sessions): Search must be safe
+// for concurrent use.
+//
+// To plug in another engine (e.g. model/search's query language and index),
+// implement this interface and pass it in Options.Searcher; the default is
+// [NewSubstringSearcher].
+type Searcher interface {
+	Search(ctx context.Context, convs []*model.Conversation, query string) (Results, error)
+}
+
+// Narrower is an optional Searcher capability: Narrows reports whether every
+// conversation matching next also matches prev (for the substring searcher:
+// "gor" → "goro"). The filter then searches only prev's matches, so typing a
+// longer word gets faster with each letter. Engines with operators (OR, NOT)
+// must answer false whenever that does not hold.
+type Narrower interface {
+	Narrows(prev, next string) bool
+}
+
+// Hit is one place where a query matched inside a conversation.
+type Hit struct {
+	Node   int32 // index into Conversation.Nodes; model.NoNode for the title
+	Block  int   // index into the message's Blocks; -1 for the title
+	Offset int   // byte offset into Block.Text (or the title); -1 when the hit is in another field
+	Length int   // bytes
+}
+
+// Results is the answer to one query.
+type Results struct {
+	// Query is the query that was run.
+	Query string
+	// Convs holds indices into the convs slice given to Search, in the order
+	// the list should show them (best first).
+	Convs []int
+	// Hits optionally holds, per index in Convs, where the query matched; the
+	// first hit is where the viewer opens. May be nil or miss entries.
+	Hits map[int][]Hit
+	// Terms are the literal strings the viewer highlights (matched
+	// case-insensitively) and that n/N step through.
+	Terms []string
+}
+
+// SubstringSearcher is the default, index-free Searcher: a conversation
+// matches when every whitespace-separated word of the query occurs,
+// case-insensitively and in any order, in its title or in the text of any
+// block of any of its messages (all branches, hidden ones included). Results
+// keep the input order. It uses all CPUs and holds no state, so it is safe
+// for concurrent use.
+type SubstringSearcher struct{}
+
+// NewSubstringSearcher returns the default brute-force Searcher.
+func NewSubstringSearcher() Searcher { return SubstringSearcher{} }
+
+// Narrows implements Narrower: next narrows prev when every word of prev is
+// part of some word of next.
+func (SubstringSearcher) Narrows(prev, next string) bool {
+	pw, nw := strings.Fields(fold(prev)), strings.Fields(fold(next))
+	if len(pw) == 0 {
+		return false
+	}
+	for _, p := range pw {
+		found := false
+		for _, n := range nw {
+			if strings.Contains(n, p) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// Search implements Searcher.
+func (SubstringSearcher) Search(ctx context.Context, convs []*model.Conversation, query string) (Results, error) {
+	words := strings.Fields(fold(query))
+	res := Results{Query: query, Terms: words}
+	if len(words) == 0 {
+		res.Convs = make([]int, len(convs))
+		for i := range convs {
+			res.Convs[i] = i
+		}
+		return res, nil
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if workers > len(convs)/64+1 {
+		workers = len(convs)/64 + 1
+	}
+	type part struct {
+		idx  []int
+		hits [][]Hit
+	}
+	parts := make([]part, workers)
+	chunk := (len(convs) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, len(convs))
+		wg.Add(1)
+		go func(p *part, lo, hi int) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				if i&15 == 0 && ctx.Err() != nil {
+					return
+				}
+				if h, ok := matchConversation(convs[i], words); ok {
+					p.idx = append(p.idx, i)
+					p.hits = append(p.hits, h)
+				}
+			}
+		}(&parts[w], lo, hi)
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return Results{}, err
+	}
+	res.Hits = make(map[int][]Hit)
+	for _, p := range parts {
+		res.Convs = append(res.Convs, p.idx...)
+		for j, i := range p.idx {
+			res.Hits[i] = p.hits[j]
+		}
+	}
+	return res, nil
+}
+
+// matchConversation reports whether every word occurs in c and returns the
+// first occurrence of each word found, in document order of discovery.
+func matchConversation(c *model.Conversation, words []string) ([]Hit, bool) {
+	left := append([]string(nil), words...)
+	var hits []Hit
+	try := func(text string, node int32, block int, inText bool) {
+		for i := 0; i < len(left); {
+			if off := indexFold(text, left[i]); off >= 0 {
+				h := Hit{Node: node, Block: block, Offset: off, Length: len(left[i])}
+				if !inText {
+					h.Offset = -1
+				}
+				hits = append(hits, h)
+				left = append(left[:i], left[i+1:]...)
+				continue
+			}
+			i++
+		}
+	}
+	try(c.Title, model.NoNode, -1, true)
+	for n := range c.Nodes {
+		m := c.Nodes[n].Msg
+		if m == nil {
+			continue
+		}
+		for b := range m.Blocks {
+			if len(left) == 0 {
+				return hits, true
+			}
+			blk := &m.Blocks[b]
+			try(blk.Text, int32(n), b, true)
+			if blk.Title != "" {
+				try(blk.Title, int32(n), b, false)
+			}
+			if blk.Summary != "" {
+				try(blk.Summary, int32(n), b, false)
+			}
+			for _, t := range blk.Thoughts {
+				try(t.Summary, int32(n), b, false)
+				try(t.Content, int32(n), b, false)
+			}
+			if blk.Asset != nil && blk.Asset.Prompt != "" {
+				try(blk.Asset.Prompt, int32(n), b, false)
+			}
+		}
+	}
+	return hits, len(left) == 0
+}
+
+// fold lower-cases s rune by rune, keeping every rune's encoded length, so
+// byte offsets in fold(s) are byte offsets in s.
+func fold(s string) string {
+	simple := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
+			simple = false
+			break
+		}
+	}
+	if simple {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if l := unicode.ToLower(r); l != r && r != utf8.RuneError && utf8.RuneLen(l) == n {
+			b.WriteRune(l)
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// indexFold returns the byte offset of the first case-insensitive match of
+// needle (already folded) in hay, or -1. ASCII needles are matched without
+// allocating; others fold hay first.
+func indexFold(hay, needle string) int {
+	if needle == "" {
+		return 0
+	}
+	if !isASCII(needle) {
+		return indexFoldUnicode(hay, needle)
+	}
+	lo := needle[0]
+	up := lo
+	if 'a' <= lo && lo <= 'z' {
+		up = lo - 'a' + 'A'
+	}
+	nextLo, nextUp := -2, -2 // -2: not computed yet; -1: none left
+	for i := 0; i+len(needle) <= len(hay); {
+		if nextLo != -1 && nextLo < i {
+			if j := strings.IndexByte(hay[i:], lo); j >= 0 {
+				nextLo = i + j
+			} else {
+				nextLo = -1
+			}
+		}
+		if up != lo && nextUp != -1 && nextUp < i {
+			if j := strings.IndexByte(hay[i:], up); j >= 0 {
+				nextUp = i + j
+			} else {
+				nextUp = -1
+			}
+		}
+		p := nextLo
+		if up != lo && nextUp >= 0 && (p < 0 || nextUp < p) {
+			p = nextUp
+		}
+		if p < 0 || p+len(needle) > len(hay) {
+			return -1
+		}
+		if asciiEqualFold(hay[p:p+len(needle)], needle) {
+			return p
+		}
+		i = p + 1
+	}
+	return -1
+}
+
+// asciiEqualFold compares s with the lower-case ASCII needle.
+func asciiEqualFold(s, needle string) bool {
+	for i := 0; i < len(needle); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != needle[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// indexFoldUnicode is indexFold for a needle with non-ASCII runes. Caseless
+// needles (CJK, emoji, digits) are matched directly; others are anchored on
+// their longest ASCII run and verified by folding only the candidate, so the
+// haystack is folded whole only for needles made of cased non-ASCII letters.
+func indexFoldUnicode(hay, needle string) int {
+	caseless := true
+	for _, r := range needle {
+		if unicode.SimpleFold(r) != r {
+			caseless = false
+			break
+		}
+	}
+	if caseless {
+		return strings.Index(hay, needle)
+	}
+	// Longest ASCII run of the needle.
+	bestAt, bestLen := 0, 0
+	for i := 0; i < len(needle); {
+		j := i
+		for j < len(needle) && needle[j] < utf8.RuneSelf {
+			j++
+		}
+		if j-i > bestLen {
+			bestAt, bestLen = i, j-i
+		}
+		if j == i {
+			j++
+		}
+		i = j
+	}
+	if bestLen == 0 {
+		return strings.Index(fold(hay), needle)
+	}
+	anchor := needle[bestAt : bestAt+bestLen]
+	for from := 0; from < len(hay); {
+		q := indexFold(hay[from:], anchor)
+		if q < 0 {
+			return -1
+		}
+		p := from + q - bestAt
+		if p >= 0 && p+len(needle) <= len(hay) && utf8.RuneStart(hay[p]) && fold(hay[p:p+len(needle)]) == needle {
+			return p
+		}
+		from += q + 1
+	}
+	return -1
+}

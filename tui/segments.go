@@ -1,0 +1,355 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/backchat/backchat/model"
+)
+
+// segment is one block of lines in the viewer: the conversation header or one
+// message (its role line plus its body).
+type segment struct {
+	node     int32 // model.NoNode for the conversation header
+	lines    []string
+	plain    []string       // lines without ANSI, for finding hits
+	msg      *model.Message // nil for the header and folded summaries
+	key      renderKey
+	rendered bool // lines are final (Glamour output, header or summary)
+	realised bool // lines hold text (placeholder or final), not blank estimates
+
+	// Progressive placeholder of a message not rendered yet: md is its
+	// Markdown (made on first need), the first ph body lines are plain text
+	// for md[:phDone], and blank estimated lines stand for the rest.
+	md     string
+	mdSet  bool
+	ph     int
+	phDone int
+}
+
+func (v *viewer) headerSegment() segment {
+	c, st := v.conv, v.styles
+	w := v.bodyWidth()
+	var lines []string
+	for _, l := range strings.Split(ansi.Wrap(safeLine(c.DisplayTitle()), w-2, ""), "\n") {
+		lines = append(lines, " "+st.Title.Render(l))
+	}
+	meta := []string{"created " + longDate(c.Created, v.loc), "updated " + longDate(c.Updated, v.loc)}
+	if c.Model != "" {
+		meta = append(meta, "model "+safeLine(c.Model))
+	}
+	if c.GizmoID != "" {
+		meta = append(meta, "GPT "+safeLine(c.GizmoID))
+	}
+	meta = append(meta, plural(c.VisibleCount(), "message"))
+	if bp := c.BranchPoints(); bp > 0 {
+		meta = append(meta, plural(bp, "branch point"))
+	}
+	if c.Archived {
+		meta = append(meta, "archived")
+	}
+	for _, l := range strings.Split(ansi.Wrap(strings.Join(meta, " · "), w-2, " "), "\n") {
+		lines = append(lines, " "+st.HeaderMeta.Render(l))
+	}
+	lines = append(lines, " "+st.Rule.Render(strings.Repeat("─", max(w-2, 1))))
+	return v.finish(segment{node: model.NoNode, lines: lines, rendered: true, realised: true})
+}
+
+// roleName is the header name of a message's author.
+func roleName(m *model.Message) string {
+	switch m.Role {
+	case model.RoleUser:
+		return "You"
+	case model.RoleAssistant:
+		return "ChatGPT"
+	case model.RoleSystem:
+		return "System"
+	case model.RoleTool:
+		if m.AuthorName != "" {
+			return safeLine(m.AuthorName)
+		}
+		return "Tool"
+	}
+	return safeLine(string(m.Role))
+}
+
+func (v *viewer) roleLine(n int32, m *model.Message) string {
+	st := v.styles
+	rs := st.RoleBot
+	switch m.Role {
+	case model.RoleUser:
+		rs = st.RoleUser
+	case model.RoleTool, model.RoleSystem:
+		rs = st.RoleTool
+	}
+	line := " " + rs.Render(roleName(m))
+	var meta []string
+	if !m.Time.IsZero() {
+		meta = append(meta, m.Time.In(v.loc).Format("2006-01-02 15:04"))
+	}
+	if m.Model != "" && m.Role == model.RoleAssistant {
+		meta = append(meta, safeLine(m.Model))
+	}
+	if m.Visibility == model.Hidden {
+		meta = append(meta, "hidden")
+	}
+	if len(meta) > 0 {
+		line += " " + st.MsgMeta.Render(strings.Join(meta, " · "))
+	}
+	if pos, total := v.conv.BranchPos(n); total > 1 {
+		line += " " + st.Branch.Render(fmt.Sprintf("‹%d/%d›", pos, total))
+	}
+	return line
+}
+
+func (v *viewer) messageSegment(n int32, m *model.Message) segment {
+	head := []string{"", v.roleLine(n, m)}
+	if m.Visibility == model.Folded && !v.expanded {
+		line := "  " + v.styles.Folded.Render("▸ "+foldedSummary(m)+"  (t expands)")
+		return v.finish(segment{node: n, lines: append(head, line), rendered: true, realised: true})
+	}
+	key := renderKey{conv: v.conv, node: n, width: v.bodyWidth(), style: v.style, expanded: v.expanded}
+	if body, ok := v.cache[key]; ok {
+		return v.finish(segment{node: n, lines: append(head, body...), key: key, rendered: true, realised: true})
+	}
+	// Not rendered yet: reserve an estimated number of blank lines. The
+	// segments near the view get a plain-text placeholder in realise; the
+	// rest wait for Glamour. This keeps opening a 1 MB conversation cheap.
+	lines := make([]string, 2+estimateLines(m, v.bodyWidth()))
+	copy(lines, head)
+	return segment{node: n, lines: lines, plain: lines, msg: m, key: key}
+}
+
+// estimateLines guesses how many lines a message renders to, from its raw
+// text, without sanitising or wrapping it.
+func estimateLines(m *model.Message, width int) int {
+	n := 0
+	for i := range m.Blocks {
+		n += estimateText(m.Blocks[i].Text, width) + 1
+	}
+	return max(n, 1)
+}
+
+// estimateText guesses how many wrapped lines text takes.
+func estimateText(t string, width int) int {
+	width = max(width-4, 10)
+	n := 0
+	for len(t) > 0 {
+		j := strings.IndexByte(t, '\n')
+		if j < 0 {
+			j = len(t)
+		}
+		n += j/width + 1
+		t = t[min(j+1, len(t)):]
+	}
+	return n
+}
+
+// placeholderChunk is how much Markdown one placeholder step wraps, so that
+// even a single 1 MB message shows its first screen at once.
+const placeholderChunk = 16 << 10
+
+// realiseSegment gives segment i plain-text placeholder lines until its body
+// has at least need lines (need < 0: all of it).
+func (v *viewer) realiseSegment(i, need int) {
+	s := v.segs[i]
+	if s.realised || s.msg == nil || (need >= 0 && s.ph >= need) {
+		return
+	}
+	if !s.mdSet {
+		s.md, s.mdSet = messageMarkdown(s.msg), true
+	}
+	w := v.bodyWidth()
+	body := append([]string(nil), s.lines[2:2+s.ph]...)
+	done := s.phDone
+	for done < len(s.md) && (need < 0 || len(body) < need) {
+		end := min(done+placeholderChunk, len(s.md))
+		if j := strings.IndexByte(s.md[end:], '\n'); j >= 0 {
+			end += j
+		} else {
+			end = len(s.md)
+		}
+		body = append(body, placeholder(s.md[done:end], w)...)
+		done = end + 1
+	}
+	full := done >= len(s.md)
+	rest := 0
+	if !full {
+		rest = estimateText(s.md[done:], w)
+	}
+	lines := make([]string, 0, 2+len(body)+rest)
+	lines = append(append(lines, s.lines[:2]...), body...)
+	lines = append(lines, make([]string, rest)...)
+	s.lines, s.ph, s.phDone, s.realised = lines, len(body), done, full
+	v.setSegment(i, v.finish(s))
+}
+
+// realise gives every segment within a screen of the view a placeholder.
+func (v *viewer) realise() {
+	if len(v.segs) == 0 {
+		return
+	}
+	bottom := v.offset + 2*max(v.height, 1)
+	for i := v.segAt(max(v.offset-v.height, 0)); i < len(v.segs) && v.starts[i] <= bottom; i++ {
+		v.realiseSegment(i, bottom-v.starts[i]-2)
+	}
+}
+
+// realiseMatching gives a placeholder to every segment whose message holds a
+// filter term, so n/N find hits in messages Glamour has not reached yet.
+func (v *viewer) realiseMatching() {
+	if len(v.terms) == 0 {
+		return
+	}
+	for i := range v.segs {
+		s := &v.segs[i]
+		if s.realised || s.msg == nil {
+			continue
+		}
+		if messageHas(s.msg, v.terms) {
+			v.realiseSegment(i, -1)
+		}
+	}
+}
+
+func messageHas(m *model.Message, terms []string) bool {
+	for i := range m.Blocks {
+		for _, t := range terms {
+			if indexFold(m.Blocks[i].Text, t) >= 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// finish fills a segment's plain lines.
+func (v *viewer) finish(s segment) segment {
+	s.plain = make([]string, len(s.lines))
+	for i, l := range s.lines {
+		if strings.IndexByte(l, 0x1b) >= 0 {
+			s.plain[i] = ansi.Strip(l)
+		} else {
+			s.plain[i] = l
+		}
+	}
+	return s
+}
+
+// join concatenates the segments' lines and recomputes hits.
+func (v *viewer) join() {
+	total := 0
+	for i := range v.segs {
+		total += len(v.segs[i].lines)
+	}
+	v.starts = v.starts[:0]
+	v.lines = slices.Grow(v.lines[:0], total)
+	v.plain = slices.Grow(v.plain[:0], total)
+	for i := range v.segs {
+		v.starts = append(v.starts, len(v.lines))
+		v.lines = append(v.lines, v.segs[i].lines...)
+		v.plain = append(v.plain, v.segs[i].plain...)
+	}
+	v.findHits()
+}
+
+// setSegment replaces segment i's lines, keeping the top of the view on the
+// same content.
+func (v *viewer) setSegment(i int, s segment) {
+	delta := len(s.lines) - len(v.segs[i].lines)
+	topSeg := v.segAt(v.offset)
+	v.segs[i] = s
+	if delta != 0 && i < topSeg {
+		v.offset += delta
+	}
+	v.join()
+	v.clamp()
+}
+
+// segAt is the index of the segment that holds line l.
+func (v *viewer) segAt(l int) int {
+	i := sort.Search(len(v.starts), func(i int) bool { return v.starts[i] > l }) - 1
+	return max(i, 0)
+}
+
+// renderNext starts background renders for unrendered segments nearest to
+// the view, keeping at most maxRenders in flight for this conversation.
+func (v *viewer) renderNext() tea.Cmd {
+	if v.conv == nil || v.ctx == nil {
+		return nil
+	}
+	v.realise()
+	var cmds []tea.Cmd
+	top := v.segAt(v.offset)
+	// Candidates in priority order: on screen, then below, then above.
+	order := make([]int, 0, len(v.segs))
+	for i := top; i < len(v.segs); i++ {
+		order = append(order, i)
+	}
+	for i := top - 1; i >= 0; i-- {
+		order = append(order, i)
+	}
+	for _, i := range order {
+		if len(v.pending) >= maxRenders {
+			break
+		}
+		s := &v.segs[i]
+		if s.rendered || s.msg == nil || v.pending[s.key] {
+			continue
+		}
+		v.pending[s.key] = true
+		cmds = append(cmds, renderCmd(v.ctx, v.pool, s.key, s.msg))
+	}
+	return tea.Batch(cmds...)
+}
+
+// maxCacheLines bounds the render cache; beyond it, entries of other
+// conversations are dropped.
+const maxCacheLines = 400_000
+
+func (v *viewer) onRendered(msg renderedMsg) tea.Cmd {
+	delete(v.pending, msg.key)
+	if msg.err != nil {
+		if msg.key.conv == v.conv && !errorsIsCanceled(msg.err) {
+			// Keep the placeholder, say so, and stop trying this one.
+			v.renderErr = msg.err
+			for i := range v.segs {
+				if v.segs[i].key == msg.key {
+					v.segs[i].rendered = true
+				}
+			}
+		}
+		return v.renderNext()
+	}
+	if v.cacheLen+len(msg.lines) > maxCacheLines {
+		for k, l := range v.cache {
+			if k.conv != v.conv {
+				v.cacheLen -= len(l)
+				delete(v.cache, k)
+			}
+		}
+	}
+	if _, dup := v.cache[msg.key]; !dup {
+		v.cache[msg.key] = msg.lines
+		v.cacheLen += len(msg.lines)
+	}
+	for i := range v.segs {
+		s := v.segs[i]
+		if s.key == msg.key && !s.rendered {
+			head := s.lines[:2:2]
+			v.setSegment(i, v.finish(segment{node: s.node, lines: append(head, msg.lines...), msg: s.msg, key: s.key, rendered: true, realised: true}))
+			break
+		}
+	}
+	return v.renderNext()
+}
+
+func errorsIsCanceled(err error) bool {
+	return err == context.Canceled || strings.Contains(err.Error(), context.Canceled.Error())
+}

@@ -1,0 +1,95 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// statusInfo is what the status bar shows; the root fills it from its state.
+type statusInfo struct {
+	loading      bool
+	done, total  int64
+	loaded       int // conversations so far
+	shown        int // conversations listed
+	filtering    bool
+	searching    bool
+	warnings     int
+	hit          string // "hit 3/17"
+	errText      string
+	branchStatus string
+}
+
+// formatCount writes n with thousands separators.
+func formatCount(n int) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// progressBar draws a bar of w cells for done/total.
+func progressBar(st Styles, done, total int64, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	full := 0
+	if total > 0 {
+		full = int(min(done, total) * int64(w) / total)
+	}
+	return st.BarFull.Render(strings.Repeat("█", full)) + st.BarEmpty.Render(strings.Repeat("░", w-full))
+}
+
+// statusBar renders one line of exactly width cells.
+func statusBar(st Styles, in statusInfo, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	var left []string
+	if in.loading {
+		pct := ""
+		if in.total > 0 {
+			pct = fmt.Sprintf(" %3d%%", min(in.done, in.total)*100/in.total)
+		}
+		bw := min(20, width/5)
+		left = append(left, st.StatusKey.Render(" Loading")+st.Status.Render(" ")+progressBar(st, in.done, in.total, bw)+st.Status.Render(pct))
+	}
+	count := formatCount(in.loaded) + " conversations"
+	if in.filtering {
+		count = formatCount(in.shown) + " of " + count + " match"
+		if in.searching {
+			count += " …"
+		}
+	}
+	left = append(left, st.Status.Render(" "+count))
+	if in.warnings > 0 {
+		left = append(left, st.StatusWarn.Render(" ⚠ "+plural(in.warnings, "warning")+" (W)"))
+	}
+	if in.errText != "" {
+		left = append(left, st.StatusError.Render(" "+in.errText))
+	}
+	l := strings.Join(left, st.Status.Render(" "))
+	r := ""
+	if in.hit != "" {
+		r = st.StatusKey.Render(in.hit + " ")
+	}
+	lw, rw := ansi.StringWidth(l), ansi.StringWidth(r)
+	if lw+rw > width {
+		l = ansi.Truncate(l, max(width-rw, 0), "…")
+		lw = ansi.StringWidth(l)
+		if lw+rw > width {
+			r = ""
+			rw = 0
+		}
+	}
+	return l + st.Status.Render(strings.Repeat(" ", max(width-lw-rw, 0))) + r
+}

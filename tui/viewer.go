@@ -1,0 +1,303 @@
+package tui
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/backchat/backchat/model"
+)
+
+// viewer shows one conversation. Lines are pre-joined so scrolling only
+// slices; Glamour renders arrive per message and replace placeholders while
+// the top line of the view stays where it is.
+//
+// Not safe for concurrent use; render commands capture only the pool and
+// values.
+type viewer struct {
+	keys   KeyMap
+	styles Styles
+	pool   *renderPool
+	style  string // glamour style
+	now    func() time.Time
+	loc    *time.Location
+
+	width, height int
+	conv          *model.Conversation
+	thread        model.Thread
+	expanded      bool
+	showHidden    bool
+
+	segs   []segment
+	starts []int // first line of each segment in lines
+	lines  []string
+	plain  []string
+	offset int
+
+	cache    map[renderKey][]string
+	cacheLen int
+	pending  map[renderKey]bool
+	ctx      context.Context
+	cancel   context.CancelFunc
+
+	renderErr error // last Glamour failure, shown in the status bar
+
+	terms  []string
+	hits   []hitPos
+	curHit int // index into hits, -1 when none chosen
+}
+
+func newViewer(keys KeyMap, st Styles, style string, pool *renderPool, now func() time.Time) *viewer {
+	return &viewer{keys: keys, styles: st, style: style, pool: pool, now: now, loc: now().Location(),
+		cache: make(map[renderKey][]string), pending: make(map[renderKey]bool), curHit: -1}
+}
+
+// SetSize implements pane; a new width re-renders.
+func (v *viewer) SetSize(w, h int) {
+	if w == v.width && h == v.height {
+		return
+	}
+	rebuild := w != v.width
+	v.width, v.height = w, h
+	if rebuild && v.conv != nil {
+		v.rebuild(v.topNode())
+	}
+	v.clamp()
+}
+
+// setTheme switches styles and the Glamour style; everything re-renders.
+func (v *viewer) setTheme(st Styles, style string) {
+	v.styles, v.style = st, style
+	if v.conv != nil {
+		v.rebuild(v.topNode())
+	}
+}
+
+// show opens c on its current thread at the top.
+func (v *viewer) show(c *model.Conversation) {
+	if c == v.conv {
+		return
+	}
+	v.conv = c
+	v.thread = nil
+	if c != nil {
+		v.thread = c.CurrentThread()
+	}
+	v.offset = 0
+	v.curHit = -1
+	if v.cancel != nil {
+		v.cancel()
+	}
+	v.ctx, v.cancel = context.WithCancel(context.Background())
+	clear(v.pending)
+	v.rebuild(model.NoNode)
+}
+
+// maxBodyWidth caps the text width: lines longer than this are hard to read
+// on a wide terminal.
+const maxBodyWidth = 120
+
+// bodyWidth is the width messages are wrapped and rendered at.
+func (v *viewer) bodyWidth() int { return min(max(v.width-1, 10), maxBodyWidth) }
+
+// rebuild recomputes every segment (from cache or as placeholders) and keeps
+// the segment of node `keep` at the top.
+func (v *viewer) rebuild(keep int32) {
+	v.segs = v.segs[:0]
+	if v.conv == nil || v.width <= 0 {
+		v.join()
+		return
+	}
+	v.segs = append(v.segs, v.headerSegment())
+	maxVis := model.Folded
+	if v.showHidden {
+		maxVis = model.Hidden
+	}
+	for _, n := range v.thread {
+		if n < 0 || int(n) >= len(v.conv.Nodes) {
+			continue
+		}
+		m := v.conv.Nodes[n].Msg
+		if m == nil || m.Visibility > maxVis {
+			continue
+		}
+		v.segs = append(v.segs, v.messageSegment(n, m))
+	}
+	v.join()
+	if keep != model.NoNode {
+		for i, s := range v.segs {
+			if s.node == keep {
+				v.offset = v.starts[i]
+				break
+			}
+		}
+	}
+	v.clamp()
+}
+
+func (v *viewer) topNode() int32 {
+	if len(v.segs) == 0 {
+		return model.NoNode
+	}
+	return v.segs[v.segAt(v.offset)].node
+}
+
+// scrollPercent is how far down the view is (0–100), or -1 when everything
+// fits on one screen.
+func (v *viewer) scrollPercent() int {
+	if v.maxOffset() == 0 {
+		return -1
+	}
+	return v.offset * 100 / v.maxOffset()
+}
+
+func (v *viewer) maxOffset() int { return max(len(v.lines)-v.height, 0) }
+
+func (v *viewer) clamp() { v.offset = min(max(v.offset, 0), v.maxOffset()) }
+
+// branch switches the first forked message in view to its previous (−1) or
+// next (+1) sibling and shows that branch.
+func (v *viewer) branch(delta int) {
+	if v.conv == nil {
+		return
+	}
+	for i := v.segAt(v.offset); i < len(v.segs) && v.starts[i] < v.offset+max(v.height, 1); i++ {
+		n := v.segs[i].node
+		if n == model.NoNode {
+			continue
+		}
+		if _, total := v.conv.BranchPos(n); total < 2 {
+			continue
+		}
+		pos := -1
+		for j, t := range v.thread {
+			if t == n {
+				pos = j
+			}
+		}
+		nt := v.conv.SwitchBranch(v.thread, pos, delta)
+		if pos < 0 || pos >= len(nt) {
+			return
+		}
+		v.thread = nt
+		v.rebuild(nt[pos])
+		return
+	}
+}
+
+// Update implements pane: scrolling and viewer-only keys.
+func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			v.offset -= 3
+		case tea.MouseWheelDown:
+			v.offset += 3
+		}
+		v.clamp()
+		return v, v.renderNext()
+	case tea.KeyPressMsg:
+		k := v.keys
+		switch {
+		case key.Matches(msg, k.Down):
+			v.offset++
+		case key.Matches(msg, k.Up):
+			v.offset--
+		case key.Matches(msg, k.PageDown):
+			v.offset += max(v.height-2, 1)
+		case key.Matches(msg, k.PageUp):
+			v.offset -= max(v.height-2, 1)
+		case key.Matches(msg, k.Top):
+			v.offset = 0
+		case key.Matches(msg, k.Bottom):
+			v.offset = v.maxOffset()
+		case key.Matches(msg, k.NextHit):
+			v.jumpHit(1)
+		case key.Matches(msg, k.PrevHit):
+			v.jumpHit(-1)
+		case key.Matches(msg, k.PrevBranch):
+			v.branch(-1)
+		case key.Matches(msg, k.NextBranch):
+			v.branch(1)
+		}
+		v.clamp()
+		return v, v.renderNext()
+	}
+	return v, nil
+}
+
+// toggleExpanded folds or expands tool and reasoning items.
+func (v *viewer) toggleExpanded() tea.Cmd {
+	v.expanded = !v.expanded
+	v.rebuild(v.topNode())
+	return v.renderNext()
+}
+
+// toggleHidden shows or hides hidden messages.
+func (v *viewer) toggleHidden() tea.Cmd {
+	v.showHidden = !v.showHidden
+	v.rebuild(v.topNode())
+	return v.renderNext()
+}
+
+// View implements pane: exactly height lines of exactly width cells.
+func (v *viewer) View() string {
+	if v.width <= 0 || v.height <= 0 {
+		return ""
+	}
+	out := make([]string, 0, v.height)
+	if v.conv == nil {
+		out = append(out, v.styles.Empty.Render(ansi.Truncate(" No conversation selected", v.width, "…")))
+	} else {
+		h := sort.Search(len(v.hits), func(i int) bool { return v.hits[i].line >= v.offset })
+		for l := v.offset; l < len(v.lines) && len(out) < v.height; l++ {
+			line := v.lines[l]
+			if h < len(v.hits) && v.hits[h].line == l {
+				var lh []hitPos
+				first := h
+				for h < len(v.hits) && v.hits[h].line == l {
+					lh = append(lh, v.hits[h])
+					h++
+				}
+				line = v.highlight(line, v.plain[l], lh, first)
+			}
+			out = append(out, ansi.Truncate(line, v.width, ""))
+		}
+	}
+	return fillBlock(out, v.width, v.height)
+}
+
+// fillBlock pads lines to exactly w cells and the block to exactly h lines.
+func fillBlock(lines []string, w, h int) string {
+	var b strings.Builder
+	for i := 0; i < h; i++ {
+		l := ""
+		if i < len(lines) {
+			l = lines[i]
+		}
+		if lw := ansi.StringWidth(l); lw < w {
+			l += strings.Repeat(" ", w-lw)
+		} else if lw > w {
+			l = ansi.Truncate(l, w, "")
+		}
+		b.WriteString(l)
+		if i < h-1 {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// ShortHelp implements help.KeyMap for the viewer.
+func (v *viewer) ShortHelp() []key.Binding {
+	return []key.Binding{v.keys.Down, v.keys.PageDown, v.keys.NextHit, v.keys.NextBranch, v.keys.ToggleFold, v.keys.ToggleHidden, v.keys.Back}
+}
+
+// FullHelp implements help.KeyMap for the viewer.
+func (v *viewer) FullHelp() [][]key.Binding { return v.keys.FullHelp() }
