@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
+	"os"
 	"time"
 
 	"charm.land/log/v2"
+	"github.com/backchat/backchat/internal/demo"
+	"github.com/backchat/backchat/loader"
+	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/tui"
 )
 
 // archiveSource is what the browser should load.
@@ -25,10 +29,35 @@ type browserOptions struct {
 	Location *time.Location
 }
 
-// runBrowser starts the full-screen browser and returns when it quits.
-//
-// NOTE: the TUI is built on another branch; the integrator replaces this
-// file with a call to tui.Run. Until then the root command fails clearly.
+// browserTheme maps --theme to tui.Options.Theme ("" asks the terminal).
+func browserTheme(theme string) string {
+	if theme == "auto" {
+		return ""
+	}
+	return theme
+}
+
+// runBrowser starts the full-screen browser and returns when it quits. The
+// browser loads the archive itself so its screen appears at once and fills
+// as conversations stream in.
 var runBrowser = func(ctx context.Context, src archiveSource, opts browserOptions) error {
-	return failure(errors.New("the browser is not wired yet; use 'backchat ls' or 'backchat show'"))
+	o := tui.Options{
+		Theme:   browserTheme(opts.Theme),
+		NoColor: os.Getenv("NO_COLOR") != "",
+		Load: func(ctx context.Context, onConv func(*model.Conversation), progress func(done, total int64)) (*model.Archive, error) {
+			return loader.OpenContext(ctx, loader.Options{OnConversation: onConv, Progress: progress}, src.Paths...)
+		},
+		Searcher: newSearcher(),
+	}
+	if src.Demo {
+		// The demo's dates were written against demo.Reference; show them
+		// as they were meant ("Today", "Yesterday", …) whatever today is.
+		start := time.Now()
+		o.Now = func() time.Time { return demo.Reference.Add(time.Since(start)) }
+	}
+	err := tui.Run(ctx, o, opts.In, opts.Out)
+	if err != nil {
+		return failure(err)
+	}
+	return nil
 }

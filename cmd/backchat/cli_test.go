@@ -95,7 +95,7 @@ func TestDemo(t *testing.T) {
 	if r := cli(t, nil, "--demo", "ls"); r.code != exitFail || !strings.Contains(r.stderr, "demo not available") {
 		t.Errorf("unwired demo: exit %d, stderr %q", r.code, r.stderr)
 	}
-	demoPaths = func() ([]string, error) { return []string{"more.json"}, nil }
+	demoPaths = func() ([]string, func(), error) { return []string{"more.json"}, nil, nil }
 	r := cli(t, archive(), "--demo", "show", "e-1")
 	if r.code != exitOK || !strings.Contains(r.stdout, "evil") {
 		t.Errorf("demo show: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)

@@ -1,11 +1,13 @@
 package main
 
-import "errors"
+import "github.com/backchat/backchat/internal/demo"
 
-// demoPaths returns the files of the built-in demo archive, for --demo.
-//
-// NOTE: the demo archive (internal/demo) is built on another branch; the
-// integrator wires this function to it.
-var demoPaths = func() ([]string, error) {
-	return nil, errors.New("demo not available")
+// demoPaths materialises the built-in demo archive (internal/demo) as a
+// folder export and returns its path and a cleanup that removes it.
+var demoPaths = func() ([]string, func(), error) {
+	dir, cleanup, err := demo.Dir()
+	if err != nil {
+		return nil, nil, err
+	}
+	return []string{dir}, cleanup, nil
 }

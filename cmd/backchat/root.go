@@ -39,6 +39,8 @@ type app struct {
 
 	log     *log.Logger // discards unless --debug
 	logFile *os.File
+
+	cleanups []func() // run by close (the demo archive's temporary folder)
 }
 
 func newApp(in io.Reader, out, errOut io.Writer) *app {
@@ -53,6 +55,10 @@ func newApp(in io.Reader, out, errOut io.Writer) *app {
 
 // close releases what the run opened (the debug log).
 func (a *app) close() {
+	for _, f := range a.cleanups {
+		f()
+	}
+	a.cleanups = nil
 	if a.logFile != nil {
 		a.log.Info("exit")
 		_ = a.logFile.Close()
@@ -148,9 +154,12 @@ func (a *app) source(paths []string) (archiveSource, error) {
 		if len(paths) > 0 {
 			return archiveSource{}, usageErrorf("--demo takes no PATH (got %q)", paths)
 		}
-		p, err := demoPaths()
+		p, cleanup, err := demoPaths()
 		if err != nil {
 			return archiveSource{}, failure(fmt.Errorf("demo archive: %w", err))
+		}
+		if cleanup != nil {
+			a.cleanups = append(a.cleanups, cleanup)
 		}
 		return archiveSource{Paths: p, Demo: true}, nil
 	}
