@@ -1,0 +1,498 @@
+package loader
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/go-faster/jx"
+
+	"github.com/backchat/backchat/model"
+)
+
+// contentFields holds the content object's fields as raw bytes (valid while
+// the input is) until content_type, which may come last, is known.
+type contentFields struct {
+	ctype                                     []byte
+	parts                                     jx.Raw
+	text, language, result, summary           []byte
+	url, domain, title, name, snippet         []byte
+	contentStr                                []byte
+	thoughts, screenshot, state               jx.Raw
+	workspaces, contextParts                  jx.Raw
+	userProfile, userInstructions, modelSetCx []byte
+}
+
+// content decodes message.content into typed blocks.
+func (w *worker) content(raw []byte, m *model.Message, mm *msgMeta) error {
+	d := jx.GetDecoder()
+	defer jx.PutDecoder(d)
+	d.ResetBytes(raw)
+	var f contentFields
+	err := d.ObjBytes(func(d *jx.Decoder, key []byte) error {
+		var err error
+		switch string(key) {
+		case "content_type":
+			f.ctype, err = rawStr(d)
+		case "parts":
+			f.parts, err = d.Raw()
+		case "text":
+			f.text, err = rawStr(d)
+		case "language":
+			f.language, err = rawStr(d)
+		case "result":
+			f.result, err = rawStr(d)
+		case "summary":
+			f.summary, err = rawStr(d)
+		case "url":
+			f.url, err = rawStr(d)
+		case "domain":
+			f.domain, err = rawStr(d)
+		case "title":
+			f.title, err = rawStr(d)
+		case "name":
+			f.name, err = rawStr(d)
+		case "snippet":
+			f.snippet, err = rawStr(d)
+		case "content":
+			f.contentStr, err = rawStr(d)
+		case "thoughts":
+			f.thoughts, err = d.Raw()
+		case "screenshot":
+			f.screenshot, err = d.Raw()
+		case "state":
+			f.state, err = d.Raw()
+		case "workspaces":
+			f.workspaces, err = d.Raw()
+		case "context_parts":
+			f.contextParts, err = d.Raw()
+		case "user_profile":
+			f.userProfile, err = rawStr(d)
+		case "user_instructions":
+			f.userInstructions, err = rawStr(d)
+		case "model_set_context":
+			f.modelSetCx, err = rawStr(d)
+		default:
+			err = d.Skip()
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	ct := string(f.ctype)
+	m.ContentType = w.a.str(f.ctype)
+	s := w.a.str
+	add := func(b model.Block) {
+		b.Type = m.ContentType
+		m.Blocks = append(m.Blocks, b)
+	}
+	switch ct {
+	case "text", "multimodal_text":
+		if isCanvasCall(m.Recipient) {
+			var sb strings.Builder
+			_ = w.eachPart(f.parts, func(d *jx.Decoder) error {
+				if d.Next() == jx.String {
+					b, err := d.StrBytes()
+					sb.Write(b)
+					return err
+				}
+				return d.Skip()
+			})
+			if blk, ok := w.canvas(m.Recipient, []byte(sb.String())); ok {
+				add(blk)
+				return nil
+			}
+		}
+		return w.parts(f.parts, m, mm)
+	case "code":
+		if isCanvasCall(m.Recipient) {
+			if blk, ok := w.canvas(m.Recipient, f.text); ok {
+				add(blk)
+				return nil
+			}
+		}
+		add(model.Block{Kind: model.BlockCode, Text: s(f.text), Lang: s(f.language)})
+	case "execution_output":
+		imgs := mm.images
+		for i := range imgs {
+			w.resolve(&imgs[i], false)
+		}
+		add(model.Block{Kind: model.BlockExecOutput, Text: s(f.text), Images: imgs})
+	case "tether_quote":
+		add(model.Block{Kind: model.BlockQuote, URL: s(f.url), Domain: s(f.domain), Title: s(f.title), Text: s(f.text)})
+	case "tether_browsing_display":
+		add(model.Block{Kind: model.BlockBrowsing, Text: s(f.result), Summary: s(f.summary)})
+	case "sonic_webpage":
+		add(model.Block{Kind: model.BlockWebPage, URL: s(f.url), Domain: s(f.domain), Title: s(f.title), Text: s(f.text), Summary: s(f.snippet)})
+	case "thoughts":
+		add(model.Block{Kind: model.BlockThoughts, Thoughts: w.thoughts(f.thoughts)})
+	case "reasoning_recap":
+		add(model.Block{Kind: model.BlockReasoningRecap, Text: s(f.contentStr), Seconds: mm.seconds})
+	case "user_editable_context":
+		add(model.Block{Kind: model.BlockContext, Text: joinNonEmpty("\n\n", s(f.userProfile), s(f.userInstructions))})
+	case "model_editable_context":
+		add(model.Block{Kind: model.BlockContext, Text: s(f.modelSetCx)})
+	case "system_error":
+		add(model.Block{Kind: model.BlockSystemError, Title: s(f.name), Text: s(f.text)})
+	case "computer_output":
+		if len(f.screenshot) > 0 && f.screenshot[0] == '{' {
+			if blk, ok := w.partObject(f.screenshot, mm); ok {
+				add(blk)
+			}
+		}
+		if len(f.state) > 0 && f.state[0] == '{' {
+			url, title := w.urlTitle(f.state)
+			if url != "" || title != "" {
+				add(model.Block{Kind: model.BlockText, Title: title, URL: url, Text: joinNonEmpty("\n", title, url)})
+			}
+		}
+		if len(m.Blocks) == 0 {
+			add(model.Block{Kind: model.BlockUnknown, Raw: w.a.bytes(raw)})
+		}
+	case "app_pairing_content":
+		add(w.appPairing(f.workspaces, f.contextParts))
+	default:
+		add(model.Block{Kind: model.BlockUnknown, Raw: w.a.bytes(raw)})
+	}
+	return nil
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}
+
+func isCanvasCall(recipient string) bool {
+	return strings.HasPrefix(recipient, "canmore.create_textdoc") || strings.HasPrefix(recipient, "canmore.update_textdoc")
+}
+
+// eachPart runs f on each element of a parts array.
+func (w *worker) eachPart(parts jx.Raw, f func(d *jx.Decoder) error) error {
+	if len(parts) == 0 || parts[0] != '[' {
+		return nil
+	}
+	d := jx.GetDecoder()
+	defer jx.PutDecoder(d)
+	d.ResetBytes(parts)
+	return d.Arr(f)
+}
+
+// parts turns text / multimodal_text parts into blocks in array order:
+// consecutive strings become one text block (joined with "\n"), objects
+// become image, audio, transcript or unknown blocks. When a message has
+// object parts, whitespace-only text runs around them are dropped; a message
+// of strings only always gets its text block, even when empty.
+func (w *worker) parts(parts jx.Raw, m *model.Message, mm *msgMeta) error {
+	type seg struct {
+		start, end int // text run in buf; end < 0 for a block
+		blk        model.Block
+	}
+	var segs []seg
+	buf := w.textBuf[:0]
+	inRun := false
+	objects := 0
+	err := w.eachPart(parts, func(d *jx.Decoder) error {
+		switch d.Next() {
+		case jx.String:
+			if inRun {
+				buf = append(buf, '\n')
+			} else {
+				segs = append(segs, seg{start: len(buf)})
+				inRun = true
+			}
+			var err error
+			buf, err = d.StrAppend(buf)
+			segs[len(segs)-1].end = len(buf)
+			return err
+		case jx.Null:
+			return d.Skip()
+		}
+		raw, err := d.Raw()
+		if err != nil {
+			return err
+		}
+		inRun = false
+		objects++
+		var blk model.Block
+		if raw[0] == '{' {
+			blk, _ = w.partObject(raw, mm)
+		} else {
+			blk = model.Block{Kind: model.BlockUnknown, Raw: w.a.bytes(raw)}
+		}
+		blk.Type = nonEmpty(blk.Type, m.ContentType)
+		segs = append(segs, seg{end: -1, blk: blk})
+		return nil
+	})
+	for _, sg := range segs {
+		if sg.end < 0 {
+			m.Blocks = append(m.Blocks, sg.blk)
+			continue
+		}
+		t := buf[sg.start:sg.end]
+		if objects > 0 && len(bytes.TrimSpace(t)) == 0 {
+			continue
+		}
+		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: w.a.str(t), Type: m.ContentType})
+	}
+	if len(m.Blocks) == 0 {
+		// No usable parts: an empty text block keeps the message typed.
+		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Type: m.ContentType})
+	}
+	if cap(buf) <= 1<<20 {
+		w.textBuf = buf[:0]
+	}
+	return err
+}
+
+func nonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// partFields are the fields of an object part.
+type partFields struct {
+	ctype, pointer, text, direction, format []byte
+	size                                    float64
+	width, height                           float64
+	prompt                                  []byte
+	dalle                                   bool
+	nested                                  jx.Raw // audio_asset_pointer / video_container_asset_pointer
+}
+
+// partObject turns one object part (or a computer_output screenshot) into a
+// block; ok is false for parts that carry nothing (e.g. empty objects).
+func (w *worker) partObject(raw []byte, mm *msgMeta) (model.Block, bool) {
+	var p partFields
+	d := jx.GetDecoder()
+	defer jx.PutDecoder(d)
+	d.ResetBytes(raw)
+	err := d.ObjBytes(func(d *jx.Decoder, key []byte) error {
+		var err error
+		switch string(key) {
+		case "content_type":
+			p.ctype, err = rawStr(d)
+		case "asset_pointer":
+			p.pointer, err = rawStr(d)
+		case "text":
+			p.text, err = rawStr(d)
+		case "direction":
+			p.direction, err = rawStr(d)
+		case "format":
+			p.format, err = rawStr(d)
+		case "size_bytes":
+			p.size, _, err = number(d)
+		case "width":
+			p.width, _, err = number(d)
+		case "height":
+			p.height, _, err = number(d)
+		case "audio_asset_pointer":
+			if d.Next() == jx.Object {
+				p.nested, err = d.Raw()
+			} else {
+				err = d.Skip()
+			}
+		case "video_container_asset_pointer":
+			if d.Next() == jx.Object && p.nested == nil {
+				p.nested, err = d.Raw()
+			} else {
+				err = d.Skip()
+			}
+		case "metadata":
+			err = obj(d, func(d *jx.Decoder, k []byte) error {
+				if string(k) != "dalle" {
+					return d.Skip()
+				}
+				if d.Next() == jx.Object {
+					p.dalle = true
+				}
+				return obj(d, func(d *jx.Decoder, k []byte) error {
+					if string(k) == "prompt" {
+						var err error
+						p.prompt, err = rawStr(d)
+						return err
+					}
+					return d.Skip()
+				})
+			})
+		default:
+			err = d.Skip()
+		}
+		return err
+	})
+	unknown := model.Block{Kind: model.BlockUnknown, Raw: w.a.bytes(raw), Type: w.a.str(p.ctype)}
+	if err != nil {
+		return unknown, true
+	}
+	asset := func() *model.Asset {
+		a := &model.Asset{
+			Pointer: w.a.str(p.pointer),
+			Size:    int64(p.size),
+			Width:   int(p.width),
+			Height:  int(p.height),
+			Prompt:  w.a.str(p.prompt),
+		}
+		if len(p.format) > 0 {
+			a.MIME = "audio/" + w.a.str(p.format)
+		}
+		w.resolve(a, p.dalle)
+		return a
+	}
+	switch string(p.ctype) {
+	case "image_asset_pointer":
+		return model.Block{Kind: model.BlockImage, Asset: asset(), Type: unknown.Type}, true
+	case "audio_asset_pointer":
+		return model.Block{Kind: model.BlockAudio, Asset: asset(), Type: unknown.Type}, true
+	case "audio_transcription":
+		return model.Block{Kind: model.BlockAudioTranscript, Text: w.a.str(p.text), Direction: w.a.str(p.direction), Type: unknown.Type}, true
+	case "real_time_user_audio_video_asset_pointer":
+		if p.nested != nil {
+			if blk, ok := w.partObject(p.nested, mm); ok && blk.Kind == model.BlockAudio {
+				blk.Type = unknown.Type
+				return blk, true
+			}
+		}
+		return unknown, true
+	case "app_pairing_content":
+		return unknown, true
+	}
+	return unknown, true
+}
+
+// thoughts reads [{summary, content}, …].
+func (w *worker) thoughts(raw jx.Raw) []model.Thought {
+	var out []model.Thought
+	_ = w.eachPart(raw, func(d *jx.Decoder) error {
+		var t model.Thought
+		err := obj(d, func(d *jx.Decoder, k []byte) error {
+			var err error
+			switch string(k) {
+			case "summary":
+				t.Summary, err = w.str(d)
+			case "content":
+				t.Content, err = w.str(d)
+			default:
+				err = d.Skip()
+			}
+			return err
+		})
+		out = append(out, t)
+		return err
+	})
+	return out
+}
+
+// urlTitle reads url and title of a computer_output state.
+func (w *worker) urlTitle(raw jx.Raw) (url, title string) {
+	d := jx.GetDecoder()
+	defer jx.PutDecoder(d)
+	d.ResetBytes(raw)
+	_ = d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		var err error
+		switch string(k) {
+		case "url":
+			url, err = w.str(d)
+		case "title":
+			title, err = w.str(d)
+		default:
+			err = d.Skip()
+		}
+		return err
+	})
+	return url, title
+}
+
+// appPairing summarises desktop "work with apps" content: app names and
+// titles in Title, the shared context text in Text.
+func (w *worker) appPairing(workspaces, contextParts jx.Raw) model.Block {
+	var titles, texts []string
+	_ = w.eachPart(workspaces, func(d *jx.Decoder) error {
+		var app, title string
+		err := obj(d, func(d *jx.Decoder, k []byte) error {
+			var err error
+			switch string(k) {
+			case "app_name":
+				app, err = w.str(d)
+			case "title":
+				title, err = w.str(d)
+			default:
+				err = d.Skip()
+			}
+			return err
+		})
+		titles = append(titles, joinNonEmpty(": ", app, title))
+		return err
+	})
+	_ = w.eachPart(contextParts, func(d *jx.Decoder) error {
+		return obj(d, func(d *jx.Decoder, k []byte) error {
+			if string(k) != "text" {
+				return d.Skip()
+			}
+			t, err := w.str(d)
+			texts = append(texts, t)
+			return err
+		})
+	})
+	return model.Block{Kind: model.BlockContext, Title: joinNonEmpty(", ", titles...), Text: joinNonEmpty("\n\n", texts...)}
+}
+
+// canvas parses a canmore create/update payload. ok is false when the
+// payload is not the expected JSON, so the caller keeps it as code.
+func (w *worker) canvas(recipient string, payload []byte) (model.Block, bool) {
+	if len(payload) == 0 {
+		return model.Block{}, false
+	}
+	d := jx.GetDecoder()
+	defer jx.PutDecoder(d)
+	d.ResetBytes(payload)
+	if d.Next() != jx.Object {
+		return model.Block{}, false
+	}
+	blk := model.Block{Kind: model.BlockCanvas, Type: "canvas"}
+	var updates []string
+	seen := false
+	err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		var err error
+		switch string(k) {
+		case "name":
+			blk.Title, err = w.str(d)
+			seen = true
+		case "type":
+			blk.Lang, err = w.str(d)
+		case "content":
+			blk.Text, err = w.str(d)
+			seen = true
+		case "updates":
+			seen = true
+			err = arr(d, func(d *jx.Decoder) error {
+				return obj(d, func(d *jx.Decoder, k []byte) error {
+					if string(k) != "replacement" {
+						return d.Skip()
+					}
+					r, err := w.str(d)
+					updates = append(updates, r)
+					return err
+				})
+			})
+		default:
+			err = d.Skip()
+		}
+		return err
+	})
+	if err != nil || !seen {
+		return model.Block{}, false
+	}
+	if strings.HasPrefix(recipient, "canmore.update_textdoc") {
+		blk.Summary = "update"
+		if blk.Text == "" {
+			blk.Text = strings.Join(updates, "\n\n")
+		}
+	}
+	return blk, true
+}

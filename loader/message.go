@@ -1,0 +1,385 @@
+package loader
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/go-faster/jx"
+
+	"github.com/backchat/backchat/model"
+)
+
+// msgMeta is what a message's metadata says that the model needs.
+type msgMeta struct {
+	modelSlug  string
+	hints      model.VisibilityHints
+	seconds    float64 // finished_duration_sec
+	images     []model.Asset
+	cites      model.CitationMeta
+	hasAttachm bool
+}
+
+// attachment is one metadata.attachments entry (names uploaded files).
+type attachment struct {
+	name, mime string
+}
+
+// message decodes a message object. content and metadata are captured raw
+// first because metadata (which content needs) may come after content.
+func (w *worker) message(d *jx.Decoder) (*model.Message, error) {
+	m := &model.Message{}
+	var content, meta jx.Raw
+	err := d.ObjBytes(func(d *jx.Decoder, key []byte) error {
+		var err error
+		switch string(key) {
+		case "id":
+			m.ID, err = w.str(d)
+		case "author":
+			if d.Next() != jx.Object {
+				return d.Skip()
+			}
+			err = d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+				var err error
+				switch string(k) {
+				case "role":
+					var r string
+					r, err = w.str(d)
+					m.Role = model.Role(r)
+				case "name":
+					m.AuthorName, err = w.str(d)
+				default:
+					err = d.Skip()
+				}
+				return err
+			})
+		case "create_time":
+			m.Time, err = epoch(d)
+		case "content":
+			content, err = d.Raw()
+		case "status":
+			m.Status, err = w.str(d)
+		case "end_turn":
+			if d.Next() == jx.Bool {
+				var b bool
+				b, err = d.Bool()
+				m.EndTurn = &b
+			} else {
+				err = d.Skip()
+			}
+		case "metadata":
+			meta, err = d.Raw()
+		case "recipient":
+			m.Recipient, err = w.str(d)
+		case "channel":
+			m.Channel, err = w.str(d)
+		default:
+			err = d.Skip()
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var mm msgMeta
+	if len(meta) > 0 && meta[0] == '{' {
+		if err := w.metadata(meta, &mm); err != nil {
+			w.note("unreadable message metadata: " + err.Error())
+		}
+	}
+	m.Model = mm.modelSlug
+	if len(content) > 0 && content[0] == '{' {
+		if err := w.content(content, m, &mm); err != nil {
+			return nil, fmt.Errorf("content: %w", err)
+		}
+	}
+	w.finishText(m, &mm)
+	m.Visibility = model.Classify(m, mm.hints)
+	return m, nil
+}
+
+// finishText resolves citations in text blocks and normalises assistant math.
+func (w *worker) finishText(m *model.Message, mm *msgMeta) {
+	for i := range m.Blocks {
+		b := &m.Blocks[i]
+		if b.Kind != model.BlockText {
+			continue
+		}
+		if !mm.cites.Empty() || hasMarkers(b.Text) {
+			text, refs := model.ApplyCitations(b.Text, &mm.cites)
+			b.Text = text
+			for _, r := range refs {
+				r.N += len(m.References)
+				m.References = append(m.References, r)
+			}
+		}
+		if m.Role == model.RoleAssistant {
+			b.Text = model.NormalizeMath(b.Text)
+		}
+	}
+}
+
+// hasMarkers reports whether s may hold citation markers (private-use
+// U+E200–U+E204 or 【…】).
+func hasMarkers(s string) bool {
+	return strings.Contains(s, "\ue200") || strings.Contains(s, "\ue203") || strings.Contains(s, "【")
+}
+
+// metadata decodes the message metadata keys the model needs.
+func (w *worker) metadata(raw []byte, mm *msgMeta) error {
+	d := jx.GetDecoder()
+	defer jx.PutDecoder(d)
+	d.ResetBytes(raw)
+	return d.ObjBytes(func(d *jx.Decoder, key []byte) error {
+		var err error
+		switch string(key) {
+		case "model_slug":
+			mm.modelSlug, err = w.str(d)
+		case "is_visually_hidden_from_conversation":
+			mm.hints.VisuallyHidden, err = boolean(d)
+		case "is_user_system_message":
+			mm.hints.UserSystemMessage, err = boolean(d)
+		case "finished_duration_sec":
+			mm.seconds, _, err = number(d)
+		case "aggregate_result":
+			err = w.aggregate(d, mm)
+		case "content_references":
+			err = w.contentRefs(d, mm)
+		case "citations":
+			err = w.legacyCitations(d, mm)
+		case "search_result_groups":
+			err = w.searchGroups(d, mm)
+		case "attachments":
+			err = w.attachments(d)
+		default:
+			err = d.Skip()
+		}
+		return err
+	})
+}
+
+// arr runs f on each element of an array value; other types are skipped.
+func arr(d *jx.Decoder, f func(d *jx.Decoder) error) error {
+	if d.Next() != jx.Array {
+		return d.Skip()
+	}
+	return d.Arr(f)
+}
+
+// obj runs f on each key of an object value; other types are skipped.
+func obj(d *jx.Decoder, f func(d *jx.Decoder, key []byte) error) error {
+	if d.Next() != jx.Object {
+		return d.Skip()
+	}
+	return d.ObjBytes(f)
+}
+
+// aggregate reads code-interpreter images from aggregate_result.messages.
+func (w *worker) aggregate(d *jx.Decoder, mm *msgMeta) error {
+	return obj(d, func(d *jx.Decoder, key []byte) error {
+		if string(key) != "messages" {
+			return d.Skip()
+		}
+		return arr(d, func(d *jx.Decoder) error {
+			var a model.Asset
+			err := obj(d, func(d *jx.Decoder, k []byte) error {
+				var err error
+				switch string(k) {
+				case "image_url":
+					a.Pointer, err = w.str(d)
+				case "width":
+					var f float64
+					f, _, err = number(d)
+					a.Width = int(f)
+				case "height":
+					var f float64
+					f, _, err = number(d)
+					a.Height = int(f)
+				default:
+					err = d.Skip()
+				}
+				return err
+			})
+			if err == nil && a.Pointer != "" {
+				mm.images = append(mm.images, a)
+			}
+			return err
+		})
+	})
+}
+
+// refItems reads items[] / fallback_items[] / sources[] entries.
+func (w *worker) refItems(d *jx.Decoder, items []model.RefItem) ([]model.RefItem, error) {
+	err := arr(d, func(d *jx.Decoder) error {
+		var it model.RefItem
+		err := obj(d, func(d *jx.Decoder, k []byte) error {
+			var err error
+			switch string(k) {
+			case "title":
+				it.Title, err = w.str(d)
+			case "url":
+				it.URL, err = w.str(d)
+			default:
+				err = d.Skip()
+			}
+			return err
+		})
+		if it.Title != "" || it.URL != "" {
+			items = append(items, it)
+		}
+		return err
+	})
+	return items, err
+}
+
+func optInt(d *jx.Decoder) (int, error) {
+	f, ok, err := number(d)
+	if !ok {
+		return -1, err
+	}
+	return int(f), nil
+}
+
+func (w *worker) contentRefs(d *jx.Decoder, mm *msgMeta) error {
+	return arr(d, func(d *jx.Decoder) error {
+		r := model.ContentRef{StartIdx: -1, EndIdx: -1}
+		err := obj(d, func(d *jx.Decoder, k []byte) error {
+			var err error
+			switch string(k) {
+			case "matched_text":
+				r.MatchedText, err = w.str(d)
+			case "start_idx":
+				r.StartIdx, err = optInt(d)
+			case "end_idx":
+				r.EndIdx, err = optInt(d)
+			case "type":
+				r.Type, err = w.str(d)
+			case "title":
+				r.Title, err = w.str(d)
+			case "url":
+				r.URL, err = w.str(d)
+			case "alt":
+				r.Alt, err = w.str(d)
+			case "items", "fallback_items", "sources":
+				r.Items, err = w.refItems(d, r.Items)
+			default:
+				err = d.Skip()
+			}
+			return err
+		})
+		mm.cites.ContentRefs = append(mm.cites.ContentRefs, r)
+		return err
+	})
+}
+
+func (w *worker) legacyCitations(d *jx.Decoder, mm *msgMeta) error {
+	return arr(d, func(d *jx.Decoder) error {
+		c := model.LegacyCitation{StartIx: -1, EndIx: -1}
+		err := obj(d, func(d *jx.Decoder, k []byte) error {
+			var err error
+			switch string(k) {
+			case "start_ix":
+				c.StartIx, err = optInt(d)
+			case "end_ix":
+				c.EndIx, err = optInt(d)
+			case "metadata":
+				err = obj(d, func(d *jx.Decoder, k []byte) error {
+					var err error
+					switch string(k) {
+					case "title":
+						c.Title, err = w.str(d)
+					case "url":
+						c.URL, err = w.str(d)
+					default:
+						err = d.Skip()
+					}
+					return err
+				})
+			default:
+				err = d.Skip()
+			}
+			return err
+		})
+		mm.cites.Legacy = append(mm.cites.Legacy, c)
+		return err
+	})
+}
+
+func (w *worker) searchGroups(d *jx.Decoder, mm *msgMeta) error {
+	return arr(d, func(d *jx.Decoder) error {
+		return obj(d, func(d *jx.Decoder, k []byte) error {
+			if string(k) != "entries" {
+				return d.Skip()
+			}
+			return arr(d, func(d *jx.Decoder) error {
+				var r model.SearchResult
+				var turn, idx int = -1, -1
+				var typ string
+				err := obj(d, func(d *jx.Decoder, k []byte) error {
+					var err error
+					switch string(k) {
+					case "title":
+						r.Title, err = w.str(d)
+					case "url":
+						r.URL, err = w.str(d)
+					case "ref_id":
+						err = obj(d, func(d *jx.Decoder, k []byte) error {
+							var err error
+							switch string(k) {
+							case "turn_index":
+								turn, err = optInt(d)
+							case "ref_type":
+								var b []byte
+								b, err = rawStr(d)
+								typ = string(b)
+							case "ref_index":
+								idx, err = optInt(d)
+							default:
+								err = d.Skip()
+							}
+							return err
+						})
+					default:
+						err = d.Skip()
+					}
+					return err
+				})
+				if turn >= 0 && idx >= 0 && typ != "" {
+					r.Key = fmt.Sprintf("turn%d%s%d", turn, typ, idx)
+				}
+				mm.cites.SearchResults = append(mm.cites.SearchResults, r)
+				return err
+			})
+		})
+	})
+}
+
+// attachments remembers upload names by file id, for asset names.
+func (w *worker) attachments(d *jx.Decoder) error {
+	return arr(d, func(d *jx.Decoder) error {
+		var id, name, mime string
+		err := obj(d, func(d *jx.Decoder, k []byte) error {
+			var err error
+			switch string(k) {
+			case "id":
+				id, err = w.str(d)
+			case "name":
+				name, err = w.str(d)
+			case "mime_type":
+				mime, err = w.str(d)
+			default:
+				err = d.Skip()
+			}
+			return err
+		})
+		if id != "" {
+			if w.attach == nil {
+				w.attach = make(map[string]attachment)
+			}
+			w.attach[id] = attachment{name: name, mime: mime}
+		}
+		return err
+	})
+}

@@ -1,0 +1,255 @@
+package loader
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/klauspost/compress/zip"
+)
+
+// convFileRe matches conversation files by base name: conversations.json
+// and the 2026 shards conversations-000.json ….
+var convFileRe = regexp.MustCompile(`^conversations(-\d+)?\.json$`)
+
+// errNotExport is wrapped by every "this path is no export" error.
+var errNotExport = errors.New(`not a ChatGPT export: expected a ZIP, a folder or a JSON file holding conversations (an array of objects with "mapping")`)
+
+// source is one conversation file to decode.
+type source struct {
+	name   string // file path, or "archive.zip:entry/name.json"
+	size   int64  // uncompressed bytes; 0 when unknown
+	open   func() (io.ReadCloser, error)
+	assets func() *assetIndex
+}
+
+// input is one path given to OpenContext, expanded into sources.
+type input struct {
+	sources []source
+	close   func() error
+}
+
+// expand turns a path into its conversation files.
+func expand(p string) (*input, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("loader: %w", err)
+	}
+	if fi.IsDir() {
+		return expandDir(p)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("loader: %w", err)
+	}
+	var magic [4]byte
+	n, _ := io.ReadFull(f, magic[:])
+	f.Close()
+	if n >= 4 && bytes.Equal(magic[:2], []byte("PK")) && (magic[2] == 3 && magic[3] == 4 || magic[2] == 5 && magic[3] == 6 || magic[2] == 7 && magic[3] == 8) {
+		return expandZip(p, fi.Size())
+	}
+	return &input{
+		sources: []source{fileSource(p, fi.Size(), onceIndex(func() *assetIndex { return folderAssets(filepath.Dir(p)) }))},
+		close:   func() error { return nil },
+	}, nil
+}
+
+func fileSource(p string, size int64, assets func() *assetIndex) source {
+	return source{
+		name:   p,
+		size:   size,
+		open:   func() (io.ReadCloser, error) { return os.Open(p) },
+		assets: assets,
+	}
+}
+
+// onceIndex builds an asset index on first use.
+func onceIndex(f func() *assetIndex) func() *assetIndex {
+	return sync.OnceValue(f)
+}
+
+// expandDir finds conversation files anywhere below dir (ignoring
+// __MACOSX), sorted by path.
+func expandDir(dir string) (*input, error) {
+	var srcs []source
+	roots := make(map[string]func() *assetIndex)
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == dir {
+				return err
+			}
+			return nil // unreadable sub-folder: not ours to judge
+		}
+		if d.IsDir() {
+			if d.Name() == "__MACOSX" || (p != dir && strings.HasPrefix(d.Name(), ".")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || !convFileRe.MatchString(d.Name()) {
+			return nil
+		}
+		var size int64
+		if fi, err := d.Info(); err == nil {
+			size = fi.Size()
+		}
+		root := filepath.Dir(p)
+		if roots[root] == nil {
+			roots[root] = onceIndex(func() *assetIndex { return folderAssets(root) })
+		}
+		srcs = append(srcs, fileSource(p, size, roots[root]))
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("loader: %w", err)
+	}
+	if len(srcs) == 0 {
+		return nil, fmt.Errorf("loader: %s: %w (no conversations.json or conversations-NNN.json in the folder)", dir, errNotExport)
+	}
+	sort.Slice(srcs, func(i, j int) bool { return srcs[i].name < srcs[j].name })
+	return &input{sources: srcs, close: func() error { return nil }}, nil
+}
+
+// expandZip lists the conversation entries of a ZIP (read in place, never
+// extracted; ZIP64 is handled by the reader).
+func expandZip(p string, size int64) (*input, error) {
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		return nil, fmt.Errorf("loader: %s: unreadable ZIP: %w", p, err)
+	}
+	var srcs []source
+	roots := make(map[string]func() *assetIndex)
+	for _, f := range zr.File {
+		name := f.Name
+		if strings.HasSuffix(name, "/") || strings.HasPrefix(name, "__MACOSX/") || strings.Contains(name, "/__MACOSX/") {
+			continue
+		}
+		if !convFileRe.MatchString(path.Base(name)) {
+			continue
+		}
+		root := path.Dir(name) + "/"
+		if root == "./" {
+			root = ""
+		}
+		if roots[root] == nil {
+			roots[root] = onceIndex(func() *assetIndex { return zipAssets(&zr.Reader, root) })
+		}
+		f := f
+		srcs = append(srcs, source{
+			name: p + ":" + name,
+			size: int64(f.UncompressedSize64),
+			open: func() (io.ReadCloser, error) {
+				rc, err := f.Open()
+				if err != nil {
+					return nil, err
+				}
+				return readAhead(rc), nil
+			},
+			assets: roots[root],
+		})
+	}
+	if len(srcs) == 0 {
+		zr.Close()
+		return nil, fmt.Errorf("loader: %s: %w (the ZIP holds no conversations.json or conversations-NNN.json)", p, errNotExport)
+	}
+	sort.Slice(srcs, func(i, j int) bool { return srcs[i].name < srcs[j].name })
+	return &input{sources: srcs, close: zr.Close}, nil
+}
+
+// readAhead inflates on its own goroutine while the caller parses: chunks
+// are read from rc into a few reused buffers and handed over in order.
+func readAhead(rc io.ReadCloser) io.ReadCloser {
+	ra := &aheadReader{
+		rc:   rc,
+		full: make(chan aheadChunk, 2),
+		free: make(chan []byte, 3),
+		stop: make(chan struct{}),
+	}
+	for range 3 {
+		ra.free <- make([]byte, 1<<20)
+	}
+	go ra.loop()
+	return ra
+}
+
+type aheadChunk struct {
+	b   []byte
+	err error
+}
+
+// aheadReader is the consumer side of readAhead. Not safe for concurrent
+// use by several readers.
+type aheadReader struct {
+	rc    io.ReadCloser
+	full  chan aheadChunk
+	free  chan []byte
+	stop  chan struct{}
+	cur   []byte
+	rest  []byte
+	err   error
+	close sync.Once
+}
+
+func (r *aheadReader) loop() {
+	defer close(r.full)
+	for {
+		var b []byte
+		select {
+		case b = <-r.free:
+		case <-r.stop:
+			return
+		}
+		n, err := io.ReadFull(r.rc, b)
+		if err == io.ErrUnexpectedEOF {
+			err = io.EOF
+		}
+		select {
+		case r.full <- aheadChunk{b[:n], err}:
+		case <-r.stop:
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (r *aheadReader) Read(p []byte) (int, error) {
+	for len(r.rest) == 0 {
+		if r.cur != nil {
+			r.free <- r.cur[:cap(r.cur)]
+			r.cur = nil
+		}
+		if r.err != nil {
+			return 0, r.err
+		}
+		c, ok := <-r.full
+		if !ok {
+			return 0, io.EOF
+		}
+		r.cur, r.rest, r.err = c.b, c.b, c.err
+	}
+	n := copy(p, r.rest)
+	r.rest = r.rest[n:]
+	return n, nil
+}
+
+func (r *aheadReader) Close() error {
+	var err error
+	r.close.Do(func() {
+		close(r.stop)
+		for range r.full { // wait for the inflater to stop
+		}
+		err = r.rc.Close()
+	})
+	return err
+}
