@@ -14,12 +14,12 @@ import (
 type contentFields struct {
 	ctype                                     []byte
 	parts                                     jx.Raw
-	text, language, result, summary           []byte
-	url, domain, title, name, snippet         []byte
-	contentStr                                []byte
+	text, language, result, summary           jx.Raw // raw JSON strings
+	url, domain, title, name, snippet         jx.Raw
+	contentStr                                jx.Raw
 	thoughts, screenshot, state               jx.Raw
 	workspaces, contextParts                  jx.Raw
-	userProfile, userInstructions, modelSetCx []byte
+	userProfile, userInstructions, modelSetCx jx.Raw
 }
 
 // content decodes message.content into typed blocks.
@@ -36,25 +36,25 @@ func (w *worker) content(raw []byte, m *model.Message, mm *msgMeta) error {
 		case "parts":
 			f.parts, err = d.Raw()
 		case "text":
-			f.text, err = rawStr(d)
+			f.text, err = d.Raw()
 		case "language":
-			f.language, err = rawStr(d)
+			f.language, err = d.Raw()
 		case "result":
-			f.result, err = rawStr(d)
+			f.result, err = d.Raw()
 		case "summary":
-			f.summary, err = rawStr(d)
+			f.summary, err = d.Raw()
 		case "url":
-			f.url, err = rawStr(d)
+			f.url, err = d.Raw()
 		case "domain":
-			f.domain, err = rawStr(d)
+			f.domain, err = d.Raw()
 		case "title":
-			f.title, err = rawStr(d)
+			f.title, err = d.Raw()
 		case "name":
-			f.name, err = rawStr(d)
+			f.name, err = d.Raw()
 		case "snippet":
-			f.snippet, err = rawStr(d)
+			f.snippet, err = d.Raw()
 		case "content":
-			f.contentStr, err = rawStr(d)
+			f.contentStr, err = d.Raw()
 		case "thoughts":
 			f.thoughts, err = d.Raw()
 		case "screenshot":
@@ -66,11 +66,11 @@ func (w *worker) content(raw []byte, m *model.Message, mm *msgMeta) error {
 		case "context_parts":
 			f.contextParts, err = d.Raw()
 		case "user_profile":
-			f.userProfile, err = rawStr(d)
+			f.userProfile, err = d.Raw()
 		case "user_instructions":
-			f.userInstructions, err = rawStr(d)
+			f.userInstructions, err = d.Raw()
 		case "model_set_context":
-			f.modelSetCx, err = rawStr(d)
+			f.modelSetCx, err = d.Raw()
 		default:
 			err = d.Skip()
 		}
@@ -81,7 +81,7 @@ func (w *worker) content(raw []byte, m *model.Message, mm *msgMeta) error {
 	}
 	ct := string(f.ctype)
 	m.ContentType = w.a.str(f.ctype)
-	s := w.a.str
+	s := w.rawStr
 	add := func(b model.Block) {
 		b.Type = m.ContentType
 		m.Blocks = append(m.Blocks, b)
@@ -106,7 +106,7 @@ func (w *worker) content(raw []byte, m *model.Message, mm *msgMeta) error {
 		return w.parts(f.parts, m, mm)
 	case "code":
 		if isCanvasCall(m.Recipient) {
-			if blk, ok := w.canvas(m.Recipient, f.text); ok {
+			if blk, ok := w.canvas(m.Recipient, []byte(w.rawStr(f.text))); ok {
 				add(blk)
 				return nil
 			}
@@ -258,12 +258,12 @@ func nonEmpty(a, b string) string {
 
 // partFields are the fields of an object part.
 type partFields struct {
-	ctype, pointer, text, direction, format []byte
-	size                                    float64
-	width, height                           float64
-	prompt                                  []byte
-	dalle                                   bool
-	nested                                  jx.Raw // audio_asset_pointer / video_container_asset_pointer
+	ctype, pointer, direction, format []byte
+	text, prompt                      jx.Raw // raw JSON strings
+	size                              float64
+	width, height                     float64
+	dalle                             bool
+	nested                            jx.Raw // audio_asset_pointer / video_container_asset_pointer
 }
 
 // partObject turns one object part (or a computer_output screenshot) into a
@@ -281,7 +281,7 @@ func (w *worker) partObject(raw []byte, mm *msgMeta) (model.Block, bool) {
 		case "asset_pointer":
 			p.pointer, err = rawStr(d)
 		case "text":
-			p.text, err = rawStr(d)
+			p.text, err = d.Raw()
 		case "direction":
 			p.direction, err = rawStr(d)
 		case "format":
@@ -315,7 +315,7 @@ func (w *worker) partObject(raw []byte, mm *msgMeta) (model.Block, bool) {
 				return obj(d, func(d *jx.Decoder, k []byte) error {
 					if string(k) == "prompt" {
 						var err error
-						p.prompt, err = rawStr(d)
+						p.prompt, err = d.Raw()
 						return err
 					}
 					return d.Skip()
@@ -336,7 +336,7 @@ func (w *worker) partObject(raw []byte, mm *msgMeta) (model.Block, bool) {
 			Size:    int64(p.size),
 			Width:   int(p.width),
 			Height:  int(p.height),
-			Prompt:  w.a.str(p.prompt),
+			Prompt:  w.rawStr(p.prompt),
 		}
 		if len(p.format) > 0 {
 			a.MIME = "audio/" + w.a.str(p.format)
@@ -350,7 +350,7 @@ func (w *worker) partObject(raw []byte, mm *msgMeta) (model.Block, bool) {
 	case "audio_asset_pointer":
 		return model.Block{Kind: model.BlockAudio, Asset: asset(), Type: unknown.Type}, true
 	case "audio_transcription":
-		return model.Block{Kind: model.BlockAudioTranscript, Text: w.a.str(p.text), Direction: w.a.str(p.direction), Type: unknown.Type}, true
+		return model.Block{Kind: model.BlockAudioTranscript, Text: w.rawStr(p.text), Direction: w.a.str(p.direction), Type: unknown.Type}, true
 	case "real_time_user_audio_video_asset_pointer":
 		if p.nested != nil {
 			if blk, ok := w.partObject(p.nested, mm); ok && blk.Kind == model.BlockAudio {

@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -58,6 +59,27 @@ func (w *worker) str(d *jx.Decoder) (string, error) {
 	}
 	w.scratch = b[:0]
 	return w.a.str(b), nil
+}
+
+// rawStr converts a captured raw JSON value into an arena string: the
+// string's text when it is a JSON string, "" otherwise. Unescaped strings are
+// copied straight from the input; escaped ones are decoded into scratch.
+func (w *worker) rawStr(raw jx.Raw) string {
+	if len(raw) < 2 || raw[0] != '"' {
+		return ""
+	}
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return w.a.str(raw[1 : len(raw)-1])
+	}
+	d := jx.GetDecoder()
+	defer jx.PutDecoder(d)
+	d.ResetBytes(raw)
+	b, err := d.StrAppend(w.scratch[:0])
+	if err != nil {
+		return ""
+	}
+	w.scratch = b[:0]
+	return w.a.str(b)
 }
 
 // rawStr reads a JSON string as bytes valid while the input is; "" for other

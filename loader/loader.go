@@ -67,7 +67,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 		in, err := expand(p)
 		if err != nil {
 			fileErr = append(fileErr, err)
-			col.addScanWarnings([]model.Warning{{Kind: model.WarnFile, File: p, Index: -1, Offset: -1, Reason: err.Error()}})
+			col.addScanWarnings([]model.Warning{{Kind: model.WarnFile, File: p, Index: -1, Offset: -1, Reason: reason(err, p)}})
 			continue
 		}
 		defer in.close()
@@ -150,8 +150,11 @@ func compareInt(a, b int64) int {
 
 // nothingLoaded explains why a load produced no conversation at all.
 func nothingLoaded(ws []model.Warning, fileErr []error) error {
-	if len(fileErr) == 1 && len(ws) == 1 {
-		return fileErr[0]
+	if len(fileErr) > 0 && len(fileErr) == len(ws) {
+		return errors.Join(fileErr...)
+	}
+	if len(ws) == 1 {
+		return fmt.Errorf("loader: %s: %s", ws[0].File, ws[0].Reason)
 	}
 	var errs []error
 	for i, w := range ws {
@@ -170,7 +173,7 @@ func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collecto
 	rc, err := src.open()
 	if err != nil {
 		err = fmt.Errorf("loader: %s: %w", src.name, err)
-		col.addScanWarnings([]model.Warning{{Kind: model.WarnFile, File: src.name, Index: -1, Offset: -1, Reason: err.Error()}})
+		col.addScanWarnings([]model.Warning{{Kind: model.WarnFile, File: src.name, Index: -1, Offset: -1, Reason: reason(err, src.name)}})
 		return 0, err
 	}
 	defer rc.Close()
@@ -209,8 +212,16 @@ func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collecto
 		} else if ctx.Err() == nil {
 			err = fmt.Errorf("loader: %s: %w", src.name, err)
 		}
-		col.addScanWarnings([]model.Warning{{Kind: model.WarnFile, File: src.name, Index: -1, Offset: -1, Reason: err.Error()}})
+		col.addScanWarnings([]model.Warning{{Kind: model.WarnFile, File: src.name, Index: -1, Offset: -1, Reason: reason(err, src.name)}})
 		return read, err
 	}
 	return read, nil
+}
+
+// reason is err's message without the "loader: <name>: " prefix, for a
+// Warning that names the file already.
+func reason(err error, name string) string {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "loader: ")
+	return strings.TrimPrefix(msg, name+": ")
 }
