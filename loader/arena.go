@@ -33,7 +33,11 @@ func newArena(total int64) *arena {
 			return &arena{chunk: hugeChunk, alloc: alloc}
 		}
 	}
-	return &arena{chunk: smallChunk, alloc: func(n int) []byte { return make([]byte, n) }}
+	chunk := smallChunk
+	if total < 8*smallChunk {
+		chunk = smallChunk / 16
+	}
+	return &arena{chunk: chunk, alloc: func(n int) []byte { return make([]byte, n) }}
 }
 
 // reserve returns a slice of n bytes (len n) to be filled by the caller.

@@ -178,7 +178,7 @@ func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collecto
 	}
 	defer rc.Close()
 	assets := src.assets()
-	s := newScanner(rc)
+	s := newScanner(rc, src.size)
 	var read int64
 	var localWarn []model.Warning
 	s.progress = func(n int64) {

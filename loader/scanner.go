@@ -47,8 +47,14 @@ const chunkSize = 4 << 20
 // errNotJSON means the file does not start like a JSON array or object.
 var errNotJSON = errors.New("not JSON")
 
-func newScanner(r io.Reader) *scanner {
-	return &scanner{r: r, buf: make([]byte, chunkSize)}
+// newScanner reads r; sizeHint (the input size when known, else 0) keeps
+// the buffer small for small inputs.
+func newScanner(r io.Reader, sizeHint int64) *scanner {
+	n := chunkSize
+	if sizeHint > 0 && sizeHint < chunkSize/2 {
+		n = int(sizeHint) + 4096
+	}
+	return &scanner{r: r, buf: make([]byte, n)}
 }
 
 // fill reads more input, keeping buf[mark:]. It returns false at the end of
@@ -64,7 +70,7 @@ func (s *scanner) fill() bool {
 		s.base += int64(s.mark)
 		s.mark = 0
 	}
-	if len(s.buf)-s.n < chunkSize/4 {
+	if len(s.buf)-s.n < min(chunkSize/4, len(s.buf)/2) {
 		nb := make([]byte, 2*len(s.buf))
 		copy(nb, s.buf[:s.n])
 		s.buf = nb
