@@ -22,63 +22,82 @@ type contentFields struct {
 	userProfile, userInstructions, modelSetCx jx.Raw
 }
 
-// content decodes message.content into typed blocks.
-func (w *worker) content(raw []byte, m *model.Message, mm *msgMeta) error {
-	d := jx.GetDecoder()
-	defer jx.PutDecoder(d)
-	d.ResetBytes(raw)
+// content decodes message.content into typed blocks in one pass. Every
+// field is captured raw (zero-copy) so an unknown content type keeps its
+// JSON; text parts are decoded in place when content_type comes first (it
+// does in real exports). Message-level metadata and the recipient are
+// applied afterwards by finishBlocks, because they may come later.
+func (w *worker) content(d *jx.Decoder, m *model.Message) error {
 	var f contentFields
+	fields := w.fields[:0]
+	inline := false
 	err := d.ObjBytes(func(d *jx.Decoder, key []byte) error {
-		var err error
+		if string(key) == "parts" && (string(f.ctype) == "text" || string(f.ctype) == "multimodal_text") && d.Next() == jx.Array {
+			inline = true
+			return w.parts(d, m)
+		}
+		raw, err := d.Raw()
+		if err != nil {
+			return err
+		}
+		fields = append(fields, rawField{key, raw})
 		switch string(key) {
 		case "content_type":
-			f.ctype, err = rawStr(d)
+			if len(raw) > 1 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+				f.ctype = raw[1 : len(raw)-1]
+			} else {
+				f.ctype = []byte(w.rawStr(raw))
+			}
+			m.ContentType = w.a.str(f.ctype)
 		case "parts":
-			f.parts, err = d.Raw()
+			f.parts = raw
 		case "text":
-			f.text, err = d.Raw()
+			f.text = raw
 		case "language":
-			f.language, err = d.Raw()
+			f.language = raw
 		case "result":
-			f.result, err = d.Raw()
+			f.result = raw
 		case "summary":
-			f.summary, err = d.Raw()
+			f.summary = raw
 		case "url":
-			f.url, err = d.Raw()
+			f.url = raw
 		case "domain":
-			f.domain, err = d.Raw()
+			f.domain = raw
 		case "title":
-			f.title, err = d.Raw()
+			f.title = raw
 		case "name":
-			f.name, err = d.Raw()
+			f.name = raw
 		case "snippet":
-			f.snippet, err = d.Raw()
+			f.snippet = raw
 		case "content":
-			f.contentStr, err = d.Raw()
+			f.contentStr = raw
 		case "thoughts":
-			f.thoughts, err = d.Raw()
+			f.thoughts = raw
 		case "screenshot":
-			f.screenshot, err = d.Raw()
+			f.screenshot = raw
 		case "state":
-			f.state, err = d.Raw()
+			f.state = raw
 		case "workspaces":
-			f.workspaces, err = d.Raw()
+			f.workspaces = raw
 		case "context_parts":
-			f.contextParts, err = d.Raw()
+			f.contextParts = raw
 		case "user_profile":
-			f.userProfile, err = d.Raw()
+			f.userProfile = raw
 		case "user_instructions":
-			f.userInstructions, err = d.Raw()
+			f.userInstructions = raw
 		case "model_set_context":
-			f.modelSetCx, err = d.Raw()
-		default:
-			err = d.Skip()
+			f.modelSetCx = raw
 		}
-		return err
+		return nil
 	})
+	w.fields = fields[:0]
 	if err != nil {
 		return err
 	}
+	if inline {
+		return nil
+	}
+	raw := func() []byte { return w.rebuild(fields) }
 	ct := string(f.ctype)
 	m.ContentType = w.a.str(f.ctype)
 	s := w.rawStr
@@ -88,36 +107,18 @@ func (w *worker) content(raw []byte, m *model.Message, mm *msgMeta) error {
 	}
 	switch ct {
 	case "text", "multimodal_text":
-		if isCanvasCall(m.Recipient) {
-			var sb strings.Builder
-			_ = w.eachPart(f.parts, func(d *jx.Decoder) error {
-				if d.Next() == jx.String {
-					b, err := d.StrBytes()
-					sb.Write(b)
-					return err
-				}
-				return d.Skip()
-			})
-			if blk, ok := w.canvas(m.Recipient, []byte(sb.String())); ok {
-				add(blk)
-				return nil
-			}
+		if len(f.parts) == 0 || f.parts[0] != '[' {
+			add(model.Block{Kind: model.BlockText})
+			return nil
 		}
-		return w.parts(f.parts, m, mm)
+		pd := jx.GetDecoder()
+		defer jx.PutDecoder(pd)
+		pd.ResetBytes(f.parts)
+		return w.parts(pd, m)
 	case "code":
-		if isCanvasCall(m.Recipient) {
-			if blk, ok := w.canvas(m.Recipient, []byte(w.rawStr(f.text))); ok {
-				add(blk)
-				return nil
-			}
-		}
 		add(model.Block{Kind: model.BlockCode, Text: s(f.text), Lang: s(f.language)})
 	case "execution_output":
-		imgs := mm.images
-		for i := range imgs {
-			w.resolve(&imgs[i], false)
-		}
-		add(model.Block{Kind: model.BlockExecOutput, Text: s(f.text), Images: imgs})
+		add(model.Block{Kind: model.BlockExecOutput, Text: s(f.text)})
 	case "tether_quote":
 		add(model.Block{Kind: model.BlockQuote, URL: s(f.url), Domain: s(f.domain), Title: s(f.title), Text: s(f.text)})
 	case "tether_browsing_display":
@@ -127,7 +128,7 @@ func (w *worker) content(raw []byte, m *model.Message, mm *msgMeta) error {
 	case "thoughts":
 		add(model.Block{Kind: model.BlockThoughts, Thoughts: w.thoughts(f.thoughts)})
 	case "reasoning_recap":
-		add(model.Block{Kind: model.BlockReasoningRecap, Text: s(f.contentStr), Seconds: mm.seconds})
+		add(model.Block{Kind: model.BlockReasoningRecap, Text: s(f.contentStr)})
 	case "user_editable_context":
 		add(model.Block{Kind: model.BlockContext, Text: joinNonEmpty("\n\n", s(f.userProfile), s(f.userInstructions))})
 	case "model_editable_context":
@@ -136,7 +137,7 @@ func (w *worker) content(raw []byte, m *model.Message, mm *msgMeta) error {
 		add(model.Block{Kind: model.BlockSystemError, Title: s(f.name), Text: s(f.text)})
 	case "computer_output":
 		if len(f.screenshot) > 0 && f.screenshot[0] == '{' {
-			if blk, ok := w.partObject(f.screenshot, mm); ok {
+			if blk, ok := w.partObject(f.screenshot); ok {
 				add(blk)
 			}
 		}
@@ -147,12 +148,12 @@ func (w *worker) content(raw []byte, m *model.Message, mm *msgMeta) error {
 			}
 		}
 		if len(m.Blocks) == 0 {
-			add(model.Block{Kind: model.BlockUnknown, Raw: w.a.bytes(raw)})
+			add(model.Block{Kind: model.BlockUnknown, Raw: raw()})
 		}
 	case "app_pairing_content":
 		add(w.appPairing(f.workspaces, f.contextParts))
 	default:
-		add(model.Block{Kind: model.BlockUnknown, Raw: w.a.bytes(raw)})
+		add(model.Block{Kind: model.BlockUnknown, Raw: raw()})
 	}
 	return nil
 }
@@ -187,7 +188,7 @@ func (w *worker) eachPart(parts jx.Raw, f func(d *jx.Decoder) error) error {
 // become image, audio, transcript or unknown blocks. When a message has
 // object parts, whitespace-only text runs around them are dropped; a message
 // of strings only always gets its text block, even when empty.
-func (w *worker) parts(parts jx.Raw, m *model.Message, mm *msgMeta) error {
+func (w *worker) parts(d *jx.Decoder, m *model.Message) error {
 	type seg struct {
 		start, end int // text run in buf; end < 0 for a block
 		blk        model.Block
@@ -196,7 +197,7 @@ func (w *worker) parts(parts jx.Raw, m *model.Message, mm *msgMeta) error {
 	buf := w.textBuf[:0]
 	inRun := false
 	objects := 0
-	err := w.eachPart(parts, func(d *jx.Decoder) error {
+	err := d.Arr(func(d *jx.Decoder) error {
 		switch d.Next() {
 		case jx.String:
 			if inRun {
@@ -220,7 +221,7 @@ func (w *worker) parts(parts jx.Raw, m *model.Message, mm *msgMeta) error {
 		objects++
 		var blk model.Block
 		if raw[0] == '{' {
-			blk, _ = w.partObject(raw, mm)
+			blk, _ = w.partObject(raw)
 		} else {
 			blk = model.Block{Kind: model.BlockUnknown, Raw: w.a.bytes(raw)}
 		}
@@ -268,7 +269,7 @@ type partFields struct {
 
 // partObject turns one object part (or a computer_output screenshot) into a
 // block; ok is false for parts that carry nothing (e.g. empty objects).
-func (w *worker) partObject(raw []byte, mm *msgMeta) (model.Block, bool) {
+func (w *worker) partObject(raw []byte) (model.Block, bool) {
 	var p partFields
 	d := jx.GetDecoder()
 	defer jx.PutDecoder(d)
@@ -353,7 +354,7 @@ func (w *worker) partObject(raw []byte, mm *msgMeta) (model.Block, bool) {
 		return model.Block{Kind: model.BlockAudioTranscript, Text: w.rawStr(p.text), Direction: w.a.str(p.direction), Type: unknown.Type}, true
 	case "real_time_user_audio_video_asset_pointer":
 		if p.nested != nil {
-			if blk, ok := w.partObject(p.nested, mm); ok && blk.Kind == model.BlockAudio {
+			if blk, ok := w.partObject(p.nested); ok && blk.Kind == model.BlockAudio {
 				blk.Type = unknown.Type
 				return blk, true
 			}
@@ -495,4 +496,29 @@ func (w *worker) canvas(recipient string, payload []byte) (model.Block, bool) {
 		}
 	}
 	return blk, true
+}
+
+// rawField is one key of a content object with its raw value.
+type rawField struct {
+	key []byte
+	raw jx.Raw
+}
+
+// rebuild writes fields back as one JSON object (an unknown content type's
+// Raw) into the arena. Values are byte-for-byte as in the export.
+func (w *worker) rebuild(fields []rawField) []byte {
+	wr := jx.Writer{Buf: w.textBuf[:0]}
+	wr.RawStr("{")
+	for i, f := range fields {
+		if i > 0 {
+			wr.RawStr(", ")
+		}
+		wr.ByteStr(f.key)
+		wr.RawStr(": ")
+		wr.Raw(f.raw)
+	}
+	wr.RawStr("}")
+	out := w.a.bytes(wr.Buf)
+	w.textBuf = wr.Buf[:0]
+	return out
 }

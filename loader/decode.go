@@ -23,6 +23,7 @@ type worker struct {
 	a       *arena
 	scratch []byte // reused buffer for unescaping strings
 	textBuf []byte // reused buffer for joining parts
+	fields  []rawField
 
 	// per-conversation scratch, reused
 	nodes     []rawNode

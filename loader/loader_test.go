@@ -1,7 +1,9 @@
 package loader
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -176,7 +178,7 @@ func TestContentTypes(t *testing.T) {
 	}
 	u := blocks["unk"]
 	check("unk", len(u) == 1 && u[0].Kind == model.BlockUnknown && u[0].Type == "super_widget" &&
-		string(u[0].Raw) == `{"content_type": "super_widget", "widget": {"a": [1, 2, "\u00e9"]}}`)
+		compact(u[0].Raw) == `{"content_type":"super_widget","widget":{"a":[1,2,"\u00e9"]}}`)
 	cv := blocks["canvas"]
 	check("canvas", len(cv) == 1 && cv[0].Kind == model.BlockCanvas && cv[0].Title == "Plan" && cv[0].Lang == "document" && cv[0].Text == "# Plan\nstep")
 	up := blocks["upd"]
@@ -217,7 +219,7 @@ func TestInvalidUTF8AndSurrogates(t *testing.T) {
 	dir := t.TempDir()
 	// CESU-8 emoji (U+1F602 as two 3-byte surrogates), a stray 0xFF, and
 	// escaped lone and paired surrogates.
-	raw := "[" + strings.Replace(simple("u", "T", 1), `"title": "T"`, `"title": ` + "\"x\xed\xa0\xbd\xed\xb8\x82y\xffz \\ud83d\\ude02 \\ud800 end\"", 1) + "]"
+	raw := "[" + strings.Replace(simple("u", "T", 1), `"title": "T"`, `"title": `+"\"x\xed\xa0\xbd\xed\xb8\x82y\xffz \\ud83d\\ude02 \\ud800 end\"", 1) + "]"
 	a := mustOpen(t, writeFile(t, dir, "c.json", raw))
 	if got, want := a.Conversations[0].Title, "x😂y\ufffdz 😂 \ufffd end"; got != want {
 		t.Errorf("title = %q, want %q", got, want)
@@ -411,4 +413,13 @@ func TestCallbacksAndCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled load: %v", err)
 	}
+}
+
+// compact strips insignificant whitespace from JSON (escapes stay as they are).
+func compact(b []byte) string {
+	var out bytes.Buffer
+	if err := json.Compact(&out, b); err != nil {
+		return "invalid JSON: " + err.Error()
+	}
+	return out.String()
 }

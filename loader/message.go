@@ -28,7 +28,7 @@ type attachment struct {
 // first because metadata (which content needs) may come after content.
 func (w *worker) message(d *jx.Decoder) (*model.Message, error) {
 	m := &model.Message{}
-	var content, meta jx.Raw
+	var mm msgMeta
 	err := d.ObjBytes(func(d *jx.Decoder, key []byte) error {
 		var err error
 		switch string(key) {
@@ -55,7 +55,11 @@ func (w *worker) message(d *jx.Decoder) (*model.Message, error) {
 		case "create_time":
 			m.Time, err = epoch(d)
 		case "content":
-			content, err = d.Raw()
+			if d.Next() == jx.Object {
+				err = w.content(d, m)
+			} else {
+				err = d.Skip()
+			}
 		case "status":
 			m.Status, err = w.str(d)
 		case "end_turn":
@@ -67,7 +71,11 @@ func (w *worker) message(d *jx.Decoder) (*model.Message, error) {
 				err = d.Skip()
 			}
 		case "metadata":
-			meta, err = d.Raw()
+			if d.Next() == jx.Object {
+				err = w.metadata(d, &mm)
+			} else {
+				err = d.Skip()
+			}
 		case "recipient":
 			m.Recipient, err = w.str(d)
 		case "channel":
@@ -83,21 +91,38 @@ func (w *worker) message(d *jx.Decoder) (*model.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	var mm msgMeta
-	if len(meta) > 0 && meta[0] == '{' {
-		if err := w.metadata(meta, &mm); err != nil {
-			w.note("unreadable message metadata: " + err.Error())
-		}
-	}
 	m.Model = mm.modelSlug
-	if len(content) > 0 && content[0] == '{' {
-		if err := w.content(content, m, &mm); err != nil {
-			return nil, fmt.Errorf("content: %w", err)
-		}
-	}
+	w.finishBlocks(m, &mm)
 	w.finishText(m, &mm)
 	m.Visibility = model.Classify(m, mm.hints)
 	return m, nil
+}
+
+// finishBlocks applies what only the whole message tells: canvas payloads
+// (by recipient), code-interpreter images and reasoning durations (from
+// metadata).
+func (w *worker) finishBlocks(m *model.Message, mm *msgMeta) {
+	if isCanvasCall(m.Recipient) && len(m.Blocks) == 1 && (m.Blocks[0].Kind == model.BlockCode || m.Blocks[0].Kind == model.BlockText) {
+		if blk, ok := w.canvas(m.Recipient, []byte(m.Blocks[0].Text)); ok {
+			blk.Type = m.Blocks[0].Type
+			m.Blocks[0] = blk
+		}
+	}
+	for i := range m.Blocks {
+		b := &m.Blocks[i]
+		switch b.Kind {
+		case model.BlockExecOutput:
+			if len(mm.images) > 0 {
+				b.Images = mm.images
+				for j := range b.Images {
+					w.resolve(&b.Images[j], false)
+				}
+				mm.images = nil
+			}
+		case model.BlockReasoningRecap:
+			b.Seconds = mm.seconds
+		}
+	}
 }
 
 // finishText resolves citations in text blocks and normalises assistant math.
@@ -128,10 +153,7 @@ func hasMarkers(s string) bool {
 }
 
 // metadata decodes the message metadata keys the model needs.
-func (w *worker) metadata(raw []byte, mm *msgMeta) error {
-	d := jx.GetDecoder()
-	defer jx.PutDecoder(d)
-	d.ResetBytes(raw)
+func (w *worker) metadata(d *jx.Decoder, mm *msgMeta) error {
 	return d.ObjBytes(func(d *jx.Decoder, key []byte) error {
 		var err error
 		switch string(key) {
