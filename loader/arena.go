@@ -14,7 +14,8 @@ import (
 // Not safe for concurrent use: each decoding worker owns one.
 type arena struct {
 	cur   []byte // free tail of the current chunk
-	chunk int    // size of new chunks
+	chunk int    // size of the next chunk
+	max   int    // chunk grows (doubling) up to max
 	alloc func(n int) []byte
 }
 
@@ -30,24 +31,30 @@ const (
 func newArena(total int64) *arena {
 	if total >= bigLoad {
 		if alloc := offHeapAlloc(); alloc != nil {
-			return &arena{chunk: hugeChunk, alloc: alloc}
+			// Start small so the first conversations reach the UI fast
+			// (faulting in 64 MiB takes tens of milliseconds), then grow.
+			return &arena{chunk: 2 << 20, max: hugeChunk, alloc: alloc}
 		}
 	}
 	chunk := smallChunk
 	if total < 8*smallChunk {
 		chunk = smallChunk / 16
 	}
-	return &arena{chunk: chunk, alloc: func(n int) []byte { return make([]byte, n) }}
+	return &arena{chunk: chunk, max: chunk, alloc: func(n int) []byte { return make([]byte, n) }}
 }
 
 // reserve returns a slice of n bytes (len n) to be filled by the caller.
 func (a *arena) reserve(n int) []byte {
 	if n > len(a.cur) {
-		if n > a.chunk/4 {
+		if n > a.max/4 {
 			// Big strings get their own allocation so chunks are not wasted.
 			return make([]byte, n)
 		}
+		for a.chunk < 4*n {
+			a.chunk *= 2
+		}
 		a.cur = a.alloc(a.chunk)
+		a.chunk = min(2*a.chunk, a.max)
 	}
 	b := a.cur[:n:n]
 	a.cur = a.cur[n:]

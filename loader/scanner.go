@@ -33,6 +33,7 @@ type scanner struct {
 	progress func(read int64)
 
 	index int // next element index
+	reads int // number of reads so far; early reads are small (fast first results)
 }
 
 type warnKind uint8
@@ -76,7 +77,12 @@ func (s *scanner) fill() bool {
 		s.buf = nb
 	}
 	for {
-		m, err := s.r.Read(s.buf[s.n:])
+		end := len(s.buf)
+		if s.reads < 4 {
+			end = min(end, s.n+(64<<10)<<(2*s.reads))
+		}
+		s.reads++
+		m, err := s.r.Read(s.buf[s.n:end])
 		s.n += m
 		if err != nil {
 			s.eof = true
