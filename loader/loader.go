@@ -204,7 +204,7 @@ func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collecto
 			return ctx.Err()
 		}
 	}
-	err = s.run()
+	err = runScanner(s)
 	col.addScanWarnings(localWarn)
 	if err != nil {
 		if errors.Is(err, errNotJSON) {
@@ -224,4 +224,15 @@ func reason(err error, name string) string {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "loader: ")
 	return strings.TrimPrefix(msg, name+": ")
+}
+
+// runScanner runs s, turning a panic (a scanner bug; no input should cause
+// one) into an error so one bad file cannot take the process down.
+func runScanner(s *scanner) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error while scanning at byte %d: %v", s.offset(), p)
+		}
+	}()
+	return s.run()
 }

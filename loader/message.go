@@ -146,10 +146,10 @@ func (w *worker) finishText(m *model.Message, mm *msgMeta) {
 	}
 }
 
-// hasMarkers reports whether s may hold citation markers (private-use
-// U+E200–U+E204 or 【…】).
+// hasMarkers reports whether s may hold citation markers: private-use
+// characters U+E200–U+E23F (all share the UTF-8 prefix EE 88) or 【…】.
 func hasMarkers(s string) bool {
-	return strings.Contains(s, "\ue200") || strings.Contains(s, "\ue203") || strings.Contains(s, "【")
+	return strings.Contains(s, "\xee\x88") || strings.Contains(s, "【")
 }
 
 // metadata decodes the message metadata keys the model needs.

@@ -80,6 +80,12 @@ func onceIndex(f func() *assetIndex) func() *assetIndex {
 // expandDir finds conversation files anywhere below dir (ignoring
 // __MACOSX), sorted by path.
 func expandDir(dir string) (*input, error) {
+	if fi, err := os.Lstat(dir); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		// WalkDir does not follow a symlinked root.
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			dir = real
+		}
+	}
 	var srcs []source
 	roots := make(map[string]func() *assetIndex)
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
