@@ -173,7 +173,13 @@ func (w *worker) conversation(data []byte) (c *model.Conversation, err error) {
 	w.convID = ""
 	clear(w.attach)
 	w.pending = w.pending[:0]
-	clear(w.index)
+	if len(w.index) > 4096 {
+		// clear costs the map's capacity: do not let one huge conversation
+		// slow down every later one.
+		w.index = make(map[string]int32)
+	} else {
+		clear(w.index)
+	}
 
 	c = &model.Conversation{Current: model.NoNode, Service: "chatgpt"}
 	var (
