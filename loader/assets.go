@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/go-faster/jx"
 	"github.com/klauspost/compress/zip"
 
 	"github.com/backchat/backchat/model"
@@ -71,17 +70,18 @@ func readDatNames(r io.Reader) map[string]string {
 		return nil
 	}
 	out := make(map[string]string)
-	d := jx.DecodeBytes(b)
-	if d.Next() != jx.Object {
+	d := getWalker(b)
+	defer putWalker(d)
+	if d.Next() != tObject {
 		return nil
 	}
-	_ = d.ObjBytes(func(d *jx.Decoder, k []byte) error {
-		if d.Next() != jx.String {
+	_ = d.ObjBytes(func(d *walker, k []byte) error {
+		if d.Next() != tString {
 			return d.Skip()
 		}
-		v, err := d.Str()
+		v, err := d.StrBytes()
 		if err == nil {
-			out[string(fixUTF8(nil, k))] = string(fixUTF8(nil, []byte(v)))
+			out[string(fixUTF8(nil, k))] = string(fixUTF8(nil, v))
 		}
 		return err
 	})

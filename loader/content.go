@@ -13,13 +13,13 @@ import (
 // the input is) until content_type, which may come last, is known.
 type contentFields struct {
 	ctype                                     []byte
-	parts                                     jx.Raw
-	text, language, result, summary           jx.Raw // raw JSON strings
-	url, domain, title, name, snippet         jx.Raw
-	contentStr                                jx.Raw
-	thoughts, screenshot, state               jx.Raw
-	workspaces, contextParts                  jx.Raw
-	userProfile, userInstructions, modelSetCx jx.Raw
+	parts                                     []byte
+	text, language, result, summary           []byte // raw JSON strings
+	url, domain, title, name, snippet         []byte
+	contentStr                                []byte
+	thoughts, screenshot, state               []byte
+	workspaces, contextParts                  []byte
+	userProfile, userInstructions, modelSetCx []byte
 }
 
 // content decodes message.content into typed blocks in one pass. Every
@@ -27,12 +27,12 @@ type contentFields struct {
 // JSON; text parts are decoded in place when content_type comes first (it
 // does in real exports). Message-level metadata and the recipient are
 // applied afterwards by finishBlocks, because they may come later.
-func (w *worker) content(d *jx.Decoder, m *model.Message) error {
+func (w *worker) content(d *walker, m *model.Message) error {
 	var f contentFields
 	fields := w.fields[:0]
 	inline := false
-	err := d.ObjBytes(func(d *jx.Decoder, key []byte) error {
-		if string(key) == "parts" && (string(f.ctype) == "text" || string(f.ctype) == "multimodal_text") && d.Next() == jx.Array {
+	err := d.ObjBytes(func(d *walker, key []byte) error {
+		if string(key) == "parts" && (string(f.ctype) == "text" || string(f.ctype) == "multimodal_text") && d.Next() == tArray {
 			inline = true
 			return w.parts(d, m)
 		}
@@ -111,9 +111,8 @@ func (w *worker) content(d *jx.Decoder, m *model.Message) error {
 			add(model.Block{Kind: model.BlockText})
 			return nil
 		}
-		pd := jx.GetDecoder()
-		defer jx.PutDecoder(pd)
-		pd.ResetBytes(f.parts)
+		pd := getWalker(f.parts)
+		defer putWalker(pd)
 		return w.parts(pd, m)
 	case "code":
 		add(model.Block{Kind: model.BlockCode, Text: s(f.text), Lang: s(f.language)})
@@ -173,13 +172,12 @@ func isCanvasCall(recipient string) bool {
 }
 
 // eachPart runs f on each element of a parts array.
-func (w *worker) eachPart(parts jx.Raw, f func(d *jx.Decoder) error) error {
+func (w *worker) eachPart(parts []byte, f func(d *walker) error) error {
 	if len(parts) == 0 || parts[0] != '[' {
 		return nil
 	}
-	d := jx.GetDecoder()
-	defer jx.PutDecoder(d)
-	d.ResetBytes(parts)
+	d := getWalker(parts)
+	defer putWalker(d)
 	return d.Arr(f)
 }
 
@@ -188,7 +186,7 @@ func (w *worker) eachPart(parts jx.Raw, f func(d *jx.Decoder) error) error {
 // become image, audio, transcript or unknown blocks. When a message has
 // object parts, whitespace-only text runs around them are dropped; a message
 // of strings only always gets its text block, even when empty.
-func (w *worker) parts(d *jx.Decoder, m *model.Message) error {
+func (w *worker) parts(d *walker, m *model.Message) error {
 	type seg struct {
 		start, end int // text run in buf; end < 0 for a block
 		blk        model.Block
@@ -197,9 +195,9 @@ func (w *worker) parts(d *jx.Decoder, m *model.Message) error {
 	buf := w.textBuf[:0]
 	inRun := false
 	objects := 0
-	err := d.Arr(func(d *jx.Decoder) error {
+	err := d.Arr(func(d *walker) error {
 		switch d.Next() {
-		case jx.String:
+		case tString:
 			if inRun {
 				buf = append(buf, '\n')
 			} else {
@@ -210,7 +208,7 @@ func (w *worker) parts(d *jx.Decoder, m *model.Message) error {
 			buf, err = d.StrAppend(buf)
 			segs[len(segs)-1].end = len(buf)
 			return err
-		case jx.Null:
+		case tNull:
 			return d.Skip()
 		}
 		raw, err := d.Raw()
@@ -260,21 +258,20 @@ func nonEmpty(a, b string) string {
 // partFields are the fields of an object part.
 type partFields struct {
 	ctype, pointer, direction, format []byte
-	text, prompt                      jx.Raw // raw JSON strings
+	text, prompt                      []byte // raw JSON strings
 	size                              float64
 	width, height                     float64
 	dalle                             bool
-	nested                            jx.Raw // audio_asset_pointer / video_container_asset_pointer
+	nested                            []byte // audio_asset_pointer / video_container_asset_pointer
 }
 
 // partObject turns one object part (or a computer_output screenshot) into a
 // block; ok is false for parts that carry nothing (e.g. empty objects).
 func (w *worker) partObject(raw []byte) (model.Block, bool) {
 	var p partFields
-	d := jx.GetDecoder()
-	defer jx.PutDecoder(d)
-	d.ResetBytes(raw)
-	err := d.ObjBytes(func(d *jx.Decoder, key []byte) error {
+	d := getWalker(raw)
+	defer putWalker(d)
+	err := d.ObjBytes(func(d *walker, key []byte) error {
 		var err error
 		switch string(key) {
 		case "content_type":
@@ -294,26 +291,26 @@ func (w *worker) partObject(raw []byte) (model.Block, bool) {
 		case "height":
 			p.height, _, err = number(d)
 		case "audio_asset_pointer":
-			if d.Next() == jx.Object {
+			if d.Next() == tObject {
 				p.nested, err = d.Raw()
 			} else {
 				err = d.Skip()
 			}
 		case "video_container_asset_pointer":
-			if d.Next() == jx.Object && p.nested == nil {
+			if d.Next() == tObject && p.nested == nil {
 				p.nested, err = d.Raw()
 			} else {
 				err = d.Skip()
 			}
 		case "metadata":
-			err = obj(d, func(d *jx.Decoder, k []byte) error {
+			err = obj(d, func(d *walker, k []byte) error {
 				if string(k) != "dalle" {
 					return d.Skip()
 				}
-				if d.Next() == jx.Object {
+				if d.Next() == tObject {
 					p.dalle = true
 				}
-				return obj(d, func(d *jx.Decoder, k []byte) error {
+				return obj(d, func(d *walker, k []byte) error {
 					if string(k) == "prompt" {
 						var err error
 						p.prompt, err = d.Raw()
@@ -367,11 +364,11 @@ func (w *worker) partObject(raw []byte) (model.Block, bool) {
 }
 
 // thoughts reads [{summary, content}, …].
-func (w *worker) thoughts(raw jx.Raw) []model.Thought {
+func (w *worker) thoughts(raw []byte) []model.Thought {
 	var out []model.Thought
-	_ = w.eachPart(raw, func(d *jx.Decoder) error {
+	_ = w.eachPart(raw, func(d *walker) error {
 		var t model.Thought
-		err := obj(d, func(d *jx.Decoder, k []byte) error {
+		err := obj(d, func(d *walker, k []byte) error {
 			var err error
 			switch string(k) {
 			case "summary":
@@ -390,11 +387,10 @@ func (w *worker) thoughts(raw jx.Raw) []model.Thought {
 }
 
 // urlTitle reads url and title of a computer_output state.
-func (w *worker) urlTitle(raw jx.Raw) (url, title string) {
-	d := jx.GetDecoder()
-	defer jx.PutDecoder(d)
-	d.ResetBytes(raw)
-	_ = d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+func (w *worker) urlTitle(raw []byte) (url, title string) {
+	d := getWalker(raw)
+	defer putWalker(d)
+	_ = d.ObjBytes(func(d *walker, k []byte) error {
 		var err error
 		switch string(k) {
 		case "url":
@@ -411,11 +407,11 @@ func (w *worker) urlTitle(raw jx.Raw) (url, title string) {
 
 // appPairing summarises desktop "work with apps" content: app names and
 // titles in Title, the shared context text in Text.
-func (w *worker) appPairing(workspaces, contextParts jx.Raw) model.Block {
+func (w *worker) appPairing(workspaces, contextParts []byte) model.Block {
 	var titles, texts []string
-	_ = w.eachPart(workspaces, func(d *jx.Decoder) error {
+	_ = w.eachPart(workspaces, func(d *walker) error {
 		var app, title string
-		err := obj(d, func(d *jx.Decoder, k []byte) error {
+		err := obj(d, func(d *walker, k []byte) error {
 			var err error
 			switch string(k) {
 			case "app_name":
@@ -430,8 +426,8 @@ func (w *worker) appPairing(workspaces, contextParts jx.Raw) model.Block {
 		titles = append(titles, joinNonEmpty(": ", app, title))
 		return err
 	})
-	_ = w.eachPart(contextParts, func(d *jx.Decoder) error {
-		return obj(d, func(d *jx.Decoder, k []byte) error {
+	_ = w.eachPart(contextParts, func(d *walker) error {
+		return obj(d, func(d *walker, k []byte) error {
 			if string(k) != "text" {
 				return d.Skip()
 			}
@@ -449,16 +445,15 @@ func (w *worker) canvas(recipient string, payload []byte) (model.Block, bool) {
 	if len(payload) == 0 {
 		return model.Block{}, false
 	}
-	d := jx.GetDecoder()
-	defer jx.PutDecoder(d)
-	d.ResetBytes(payload)
-	if d.Next() != jx.Object {
+	d := getWalker(payload)
+	defer putWalker(d)
+	if d.Next() != tObject {
 		return model.Block{}, false
 	}
 	blk := model.Block{Kind: model.BlockCanvas, Type: "canvas"}
 	var updates []string
 	seen := false
-	err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+	err := d.ObjBytes(func(d *walker, k []byte) error {
 		var err error
 		switch string(k) {
 		case "name":
@@ -471,8 +466,8 @@ func (w *worker) canvas(recipient string, payload []byte) (model.Block, bool) {
 			seen = true
 		case "updates":
 			seen = true
-			err = arr(d, func(d *jx.Decoder) error {
-				return obj(d, func(d *jx.Decoder, k []byte) error {
+			err = arr(d, func(d *walker) error {
+				return obj(d, func(d *walker, k []byte) error {
 					if string(k) != "replacement" {
 						return d.Skip()
 					}
@@ -501,7 +496,7 @@ func (w *worker) canvas(recipient string, payload []byte) (model.Block, bool) {
 // rawField is one key of a content object with its raw value.
 type rawField struct {
 	key []byte
-	raw jx.Raw
+	raw []byte
 }
 
 // rebuild writes fields back as one JSON object (an unknown content type's

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-faster/jx"
-
 	"github.com/backchat/backchat/model"
 )
 
@@ -50,8 +48,8 @@ func newWorker(total int64) *worker {
 }
 
 // str reads a JSON string into the arena; null or any other type gives "".
-func (w *worker) str(d *jx.Decoder) (string, error) {
-	if d.Next() != jx.String {
+func (w *worker) str(d *walker) (string, error) {
+	if d.Next() != tString {
 		return "", d.Skip()
 	}
 	b, err := d.StrAppend(w.scratch[:0])
@@ -65,16 +63,15 @@ func (w *worker) str(d *jx.Decoder) (string, error) {
 // rawStr converts a captured raw JSON value into an arena string: the
 // string's text when it is a JSON string, "" otherwise. Unescaped strings are
 // copied straight from the input; escaped ones are decoded into scratch.
-func (w *worker) rawStr(raw jx.Raw) string {
+func (w *worker) rawStr(raw []byte) string {
 	if len(raw) < 2 || raw[0] != '"' {
 		return ""
 	}
 	if bytes.IndexByte(raw, '\\') < 0 {
 		return w.a.str(raw[1 : len(raw)-1])
 	}
-	d := jx.GetDecoder()
-	defer jx.PutDecoder(d)
-	d.ResetBytes(raw)
+	d := getWalker(raw)
+	defer putWalker(d)
 	b, err := d.StrAppend(w.scratch[:0])
 	if err != nil {
 		return ""
@@ -85,28 +82,28 @@ func (w *worker) rawStr(raw jx.Raw) string {
 
 // rawStr reads a JSON string as bytes valid while the input is; "" for other
 // types.
-func rawStr(d *jx.Decoder) ([]byte, error) {
-	if d.Next() != jx.String {
+func rawStr(d *walker) ([]byte, error) {
+	if d.Next() != tString {
 		return nil, d.Skip()
 	}
 	return d.StrBytes()
 }
 
 // boolean reads true/false; anything else (null, numbers) is false.
-func boolean(d *jx.Decoder) (bool, error) {
-	if d.Next() != jx.Bool {
+func boolean(d *walker) (bool, error) {
+	if d.Next() != tBool {
 		return false, d.Skip()
 	}
 	return d.Bool()
 }
 
 // number reads a number, or a string holding one; ok is false otherwise.
-func number(d *jx.Decoder) (f float64, ok bool, err error) {
+func number(d *walker) (f float64, ok bool, err error) {
 	switch d.Next() {
-	case jx.Number:
+	case tNumber:
 		f, err = d.Float64()
 		return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0), err
-	case jx.String:
+	case tString:
 		b, err := d.StrBytes()
 		if err != nil {
 			return 0, false, err
@@ -123,8 +120,8 @@ func number(d *jx.Decoder) (f float64, ok bool, err error) {
 // epoch reads a time: float or integer epoch seconds (milliseconds when
 // implausibly large), a numeric string, or an RFC 3339 string. Zero when
 // absent or unusable.
-func epoch(d *jx.Decoder) (time.Time, error) {
-	if d.Next() == jx.String {
+func epoch(d *walker) (time.Time, error) {
+	if d.Next() == tString {
 		b, err := d.StrBytes()
 		if err != nil {
 			return time.Time{}, err
@@ -164,9 +161,8 @@ var errNoMapping = errors.New(`no "mapping": not a ChatGPT conversation`)
 
 // conversation decodes one conversation object.
 func (w *worker) conversation(data []byte) (c *model.Conversation, err error) {
-	d := jx.GetDecoder()
-	defer jx.PutDecoder(d)
-	d.ResetBytes(data)
+	d := getWalker(data)
+	defer putWalker(d)
 	w.nodes = w.nodes[:0]
 	w.childKeys = w.childKeys[:0]
 	w.notes = w.notes[:0]
@@ -187,7 +183,7 @@ func (w *worker) conversation(data []byte) (c *model.Conversation, err error) {
 		hasMapping bool
 		convID     string
 	)
-	err = d.ObjBytes(func(d *jx.Decoder, key []byte) error {
+	err = d.ObjBytes(func(d *walker, key []byte) error {
 		var err error
 		switch string(key) {
 		case "id":
@@ -215,7 +211,7 @@ func (w *worker) conversation(data []byte) (c *model.Conversation, err error) {
 		case "conversation_origin":
 			c.Origin, err = w.str(d)
 		case "mapping":
-			if d.Next() != jx.Object {
+			if d.Next() != tObject {
 				return fmt.Errorf(`"mapping" is %s, not an object`, d.Next())
 			}
 			hasMapping = true
@@ -249,27 +245,27 @@ func (w *worker) conversation(data []byte) (c *model.Conversation, err error) {
 }
 
 // mapping reads the mapping object into w.nodes.
-func (w *worker) mapping(d *jx.Decoder) error {
-	return d.ObjBytes(func(d *jx.Decoder, key []byte) error {
-		if d.Next() != jx.Object {
+func (w *worker) mapping(d *walker) error {
+	return d.ObjBytes(func(d *walker, key []byte) error {
+		if d.Next() != tObject {
 			w.note("a mapping entry is not an object")
 			return d.Skip()
 		}
 		n := rawNode{key: w.a.str(key), first: len(w.childKeys)}
-		err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		err := d.ObjBytes(func(d *walker, k []byte) error {
 			switch string(k) {
 			case "parent":
-				if d.Next() == jx.String {
+				if d.Next() == tString {
 					b, err := d.StrBytes()
 					n.parent, n.hasParent = b, true
 					return err
 				}
 				return d.Skip()
 			case "children":
-				if d.Next() != jx.Array {
+				if d.Next() != tArray {
 					return d.Skip()
 				}
-				return d.Arr(func(d *jx.Decoder) error {
+				return d.Arr(func(d *walker) error {
 					b, err := rawStr(d)
 					if err == nil && b != nil {
 						w.childKeys = append(w.childKeys, b)
@@ -277,7 +273,7 @@ func (w *worker) mapping(d *jx.Decoder) error {
 					return err
 				})
 			case "message":
-				if d.Next() != jx.Object {
+				if d.Next() != tObject {
 					return d.Skip()
 				}
 				m, err := w.message(d)

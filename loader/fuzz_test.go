@@ -2,8 +2,10 @@ package loader
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -77,6 +79,31 @@ func FuzzDecode(f *testing.F) {
 				}
 			}
 			c.CurrentThread()
+		}
+	})
+}
+
+// FuzzUnescape checks the walker's string decoding against encoding/json
+// for every input that encoding/json accepts as a JSON string.
+func FuzzUnescape(f *testing.F) {
+	for _, s := range []string{`"plain"`, `"a\nb\t\"q\"\\ \/"`, `"\u00e9\ud83d\ude02"`, `"\ud800 lone"`, `"\udc00\ud800"`, `"bad \x"`, `"\u12"`, `"` + "\xff" + `"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d := getWalker(data)
+		defer putWalker(d)
+		got, err := d.StrAppend(nil)
+		var want string
+		if json.Unmarshal(data, &want) != nil {
+			return // not a JSON string: only "no panic" applies
+		}
+		if err != nil {
+			t.Fatalf("walker rejected %q: %v", data, err)
+		}
+		// encoding/json turns invalid UTF-8 into U+FFFD; the arena does the
+		// same later, so compare after that step.
+		if g := string(fixUTF8(nil, got)); g != want && !(utf8.ValidString(want) && strings.ContainsRune(want, utf8.RuneError)) {
+			t.Fatalf("%q: got %q, want %q", data, g, want)
 		}
 	})
 }

@@ -6,9 +6,10 @@
 // Pipeline: for each conversation file, a scanner (scanner.go) finds the
 // byte range of each top-level conversation without decoding it, reading
 // 4 MiB chunks (ZIP entries are inflated on their own goroutine); workers
-// (decode.go, message.go, content.go) decode only the fields backchat needs
-// straight into model values, copying strings into large arena chunks
-// (arena.go); a collector merges by conversation id. Asset pointers are
+// (decode.go, message.go, content.go, over the pull decoder in walker.go)
+// decode only the fields backchat needs straight into model values, copying
+// strings into large arena chunks (arena.go); a collector (pipeline.go)
+// merges by conversation id. Inputs are found by sources.go. Asset pointers are
 // resolved against the files of the export (assets.go); OpenAsset reads them.
 package loader
 

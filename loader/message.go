@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/go-faster/jx"
-
 	"github.com/backchat/backchat/model"
 )
 
@@ -26,19 +24,19 @@ type attachment struct {
 
 // message decodes a message object. content and metadata are captured raw
 // first because metadata (which content needs) may come after content.
-func (w *worker) message(d *jx.Decoder) (*model.Message, error) {
+func (w *worker) message(d *walker) (*model.Message, error) {
 	m := &model.Message{}
 	var mm msgMeta
-	err := d.ObjBytes(func(d *jx.Decoder, key []byte) error {
+	err := d.ObjBytes(func(d *walker, key []byte) error {
 		var err error
 		switch string(key) {
 		case "id":
 			m.ID, err = w.str(d)
 		case "author":
-			if d.Next() != jx.Object {
+			if d.Next() != tObject {
 				return d.Skip()
 			}
-			err = d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+			err = d.ObjBytes(func(d *walker, k []byte) error {
 				var err error
 				switch string(k) {
 				case "role":
@@ -55,7 +53,7 @@ func (w *worker) message(d *jx.Decoder) (*model.Message, error) {
 		case "create_time":
 			m.Time, err = epoch(d)
 		case "content":
-			if d.Next() == jx.Object {
+			if d.Next() == tObject {
 				err = w.content(d, m)
 			} else {
 				err = d.Skip()
@@ -63,7 +61,7 @@ func (w *worker) message(d *jx.Decoder) (*model.Message, error) {
 		case "status":
 			m.Status, err = w.str(d)
 		case "end_turn":
-			if d.Next() == jx.Bool {
+			if d.Next() == tBool {
 				var b bool
 				b, err = d.Bool()
 				m.EndTurn = &b
@@ -71,7 +69,7 @@ func (w *worker) message(d *jx.Decoder) (*model.Message, error) {
 				err = d.Skip()
 			}
 		case "metadata":
-			if d.Next() == jx.Object {
+			if d.Next() == tObject {
 				err = w.metadata(d, &mm)
 			} else {
 				err = d.Skip()
@@ -153,8 +151,8 @@ func hasMarkers(s string) bool {
 }
 
 // metadata decodes the message metadata keys the model needs.
-func (w *worker) metadata(d *jx.Decoder, mm *msgMeta) error {
-	return d.ObjBytes(func(d *jx.Decoder, key []byte) error {
+func (w *worker) metadata(d *walker, mm *msgMeta) error {
+	return d.ObjBytes(func(d *walker, key []byte) error {
 		var err error
 		switch string(key) {
 		case "model_slug":
@@ -183,30 +181,30 @@ func (w *worker) metadata(d *jx.Decoder, mm *msgMeta) error {
 }
 
 // arr runs f on each element of an array value; other types are skipped.
-func arr(d *jx.Decoder, f func(d *jx.Decoder) error) error {
-	if d.Next() != jx.Array {
+func arr(d *walker, f func(d *walker) error) error {
+	if d.Next() != tArray {
 		return d.Skip()
 	}
 	return d.Arr(f)
 }
 
 // obj runs f on each key of an object value; other types are skipped.
-func obj(d *jx.Decoder, f func(d *jx.Decoder, key []byte) error) error {
-	if d.Next() != jx.Object {
+func obj(d *walker, f func(d *walker, key []byte) error) error {
+	if d.Next() != tObject {
 		return d.Skip()
 	}
 	return d.ObjBytes(f)
 }
 
 // aggregate reads code-interpreter images from aggregate_result.messages.
-func (w *worker) aggregate(d *jx.Decoder, mm *msgMeta) error {
-	return obj(d, func(d *jx.Decoder, key []byte) error {
+func (w *worker) aggregate(d *walker, mm *msgMeta) error {
+	return obj(d, func(d *walker, key []byte) error {
 		if string(key) != "messages" {
 			return d.Skip()
 		}
-		return arr(d, func(d *jx.Decoder) error {
+		return arr(d, func(d *walker) error {
 			var a model.Asset
-			err := obj(d, func(d *jx.Decoder, k []byte) error {
+			err := obj(d, func(d *walker, k []byte) error {
 				var err error
 				switch string(k) {
 				case "image_url":
@@ -233,10 +231,10 @@ func (w *worker) aggregate(d *jx.Decoder, mm *msgMeta) error {
 }
 
 // refItems reads items[] / fallback_items[] / sources[] entries.
-func (w *worker) refItems(d *jx.Decoder, items []model.RefItem) ([]model.RefItem, error) {
-	err := arr(d, func(d *jx.Decoder) error {
+func (w *worker) refItems(d *walker, items []model.RefItem) ([]model.RefItem, error) {
+	err := arr(d, func(d *walker) error {
 		var it model.RefItem
-		err := obj(d, func(d *jx.Decoder, k []byte) error {
+		err := obj(d, func(d *walker, k []byte) error {
 			var err error
 			switch string(k) {
 			case "title":
@@ -256,7 +254,7 @@ func (w *worker) refItems(d *jx.Decoder, items []model.RefItem) ([]model.RefItem
 	return items, err
 }
 
-func optInt(d *jx.Decoder) (int, error) {
+func optInt(d *walker) (int, error) {
 	f, ok, err := number(d)
 	if !ok {
 		return -1, err
@@ -264,10 +262,10 @@ func optInt(d *jx.Decoder) (int, error) {
 	return int(f), nil
 }
 
-func (w *worker) contentRefs(d *jx.Decoder, mm *msgMeta) error {
-	return arr(d, func(d *jx.Decoder) error {
+func (w *worker) contentRefs(d *walker, mm *msgMeta) error {
+	return arr(d, func(d *walker) error {
 		r := model.ContentRef{StartIdx: -1, EndIdx: -1}
-		err := obj(d, func(d *jx.Decoder, k []byte) error {
+		err := obj(d, func(d *walker, k []byte) error {
 			var err error
 			switch string(k) {
 			case "matched_text":
@@ -296,10 +294,10 @@ func (w *worker) contentRefs(d *jx.Decoder, mm *msgMeta) error {
 	})
 }
 
-func (w *worker) legacyCitations(d *jx.Decoder, mm *msgMeta) error {
-	return arr(d, func(d *jx.Decoder) error {
+func (w *worker) legacyCitations(d *walker, mm *msgMeta) error {
+	return arr(d, func(d *walker) error {
 		c := model.LegacyCitation{StartIx: -1, EndIx: -1}
-		err := obj(d, func(d *jx.Decoder, k []byte) error {
+		err := obj(d, func(d *walker, k []byte) error {
 			var err error
 			switch string(k) {
 			case "start_ix":
@@ -307,7 +305,7 @@ func (w *worker) legacyCitations(d *jx.Decoder, mm *msgMeta) error {
 			case "end_ix":
 				c.EndIx, err = optInt(d)
 			case "metadata":
-				err = obj(d, func(d *jx.Decoder, k []byte) error {
+				err = obj(d, func(d *walker, k []byte) error {
 					var err error
 					switch string(k) {
 					case "title":
@@ -329,17 +327,17 @@ func (w *worker) legacyCitations(d *jx.Decoder, mm *msgMeta) error {
 	})
 }
 
-func (w *worker) searchGroups(d *jx.Decoder, mm *msgMeta) error {
-	return arr(d, func(d *jx.Decoder) error {
-		return obj(d, func(d *jx.Decoder, k []byte) error {
+func (w *worker) searchGroups(d *walker, mm *msgMeta) error {
+	return arr(d, func(d *walker) error {
+		return obj(d, func(d *walker, k []byte) error {
 			if string(k) != "entries" {
 				return d.Skip()
 			}
-			return arr(d, func(d *jx.Decoder) error {
+			return arr(d, func(d *walker) error {
 				var r model.SearchResult
 				var turn, idx int = -1, -1
 				var typ string
-				err := obj(d, func(d *jx.Decoder, k []byte) error {
+				err := obj(d, func(d *walker, k []byte) error {
 					var err error
 					switch string(k) {
 					case "title":
@@ -347,7 +345,7 @@ func (w *worker) searchGroups(d *jx.Decoder, mm *msgMeta) error {
 					case "url":
 						r.URL, err = w.str(d)
 					case "ref_id":
-						err = obj(d, func(d *jx.Decoder, k []byte) error {
+						err = obj(d, func(d *walker, k []byte) error {
 							var err error
 							switch string(k) {
 							case "turn_index":
@@ -379,10 +377,10 @@ func (w *worker) searchGroups(d *jx.Decoder, mm *msgMeta) error {
 }
 
 // attachments remembers upload names by file id, for asset names.
-func (w *worker) attachments(d *jx.Decoder) error {
-	return arr(d, func(d *jx.Decoder) error {
+func (w *worker) attachments(d *walker) error {
+	return arr(d, func(d *walker) error {
 		var id, name, mime string
-		err := obj(d, func(d *jx.Decoder, k []byte) error {
+		err := obj(d, func(d *walker, k []byte) error {
 			var err error
 			switch string(k) {
 			case "id":
