@@ -378,6 +378,11 @@ func TestMalformedInTheMiddle(t *testing.T) {
 			t.Errorf("warning %d = %+v, want index %d offset %d id %q", i, sk[i], w.index, w.off, w.id)
 		}
 	}
+	// Data after the array is reported, not silently dropped.
+	a = mustOpen(t, writeFile(t, dir, "c3.json", array(good1)+" [1]"))
+	if len(a.Conversations) != 1 || len(warningsOf(a, model.WarnSkipped)) != 1 {
+		t.Errorf("trailing data: %v %v", ids(a), a.Warnings)
+	}
 	// Garbage between elements: resynchronised at the next object.
 	content = `[` + good1 + ` oops ,` + good2 + `]`
 	a = mustOpen(t, writeFile(t, dir, "c2.json", content))

@@ -141,7 +141,21 @@ func (s *scanner) run() error {
 	switch c {
 	case '[':
 		s.pos++
-		return s.array()
+		if err := s.array(); err != nil {
+			return err
+		}
+		s.mark = s.pos
+		if _, more := s.peek(); more {
+			off := s.offset()
+			for {
+				s.pos, s.mark = s.n, s.n // count, do not keep
+				if !s.fill() {
+					break
+				}
+			}
+			s.warn(wSkipped, -1, off, fmt.Sprintf("ignored %d bytes after the end of the conversation array", s.base+int64(s.n)-off))
+		}
+		return nil
 	case '{':
 		return s.objects()
 	}
