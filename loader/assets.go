@@ -197,25 +197,65 @@ func OpenAsset(conv *model.Conversation, a *model.Asset) (io.ReadCloser, error) 
 		if err != nil || !fi.Mode().IsRegular() {
 			continue
 		}
-		zr, err := zip.OpenReader(zipPath)
+		rc, err := openZipEntry(zipPath, fi.Size(), entry, rel)
 		if err != nil {
 			return nil, fmt.Errorf("loader: asset %q: %w", a.File, err)
 		}
-		name := path.Join(path.Dir(entry), rel)
-		for _, f := range zr.File {
-			if f.Name == name {
-				rc, err := f.Open()
-				if err != nil {
-					zr.Close()
-					return nil, fmt.Errorf("loader: asset %q: %w", a.File, err)
-				}
-				return &zipFile{ReadCloser: rc, zr: zr}, nil
-			}
-		}
-		zr.Close()
-		return nil, fmt.Errorf("loader: asset %q: %w", a.File, os.ErrNotExist)
+		return rc, nil
 	}
 	return nil, fmt.Errorf("loader: asset %q: source %q cannot be opened: %w", a.File, src, os.ErrNotExist)
+}
+
+// openZipEntry opens rel next to entry (the conversation file) in the ZIP
+// at zipPath; entry may go through one stored inner ZIP ("inner.zip:dir/
+// conversations.json").
+func openZipEntry(zipPath string, size int64, entry, rel string) (io.ReadCloser, error) {
+	f, err := os.Open(zipPath)
+	if err != nil {
+		return nil, err
+	}
+	zr, err := zip.NewReader(f, size)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if i := strings.IndexByte(entry, ':'); i > 0 && strings.HasSuffix(strings.ToLower(entry[:i]), ".zip") {
+		inner := findZipFile(zr, entry[:i])
+		if inner == nil || inner.Method != zip.Store {
+			f.Close()
+			return nil, fmt.Errorf("inner ZIP %s: %w", entry[:i], os.ErrNotExist)
+		}
+		off, err := inner.DataOffset()
+		if err == nil {
+			sec := io.NewSectionReader(f, off, int64(inner.UncompressedSize64))
+			zr, err = zip.NewReader(sec, int64(inner.UncompressedSize64))
+		}
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		entry = entry[i+1:]
+	}
+	zf := findZipFile(zr, path.Join(path.Dir(entry), rel))
+	if zf == nil {
+		f.Close()
+		return nil, os.ErrNotExist
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &zipFile{ReadCloser: rc, f: f}, nil
+}
+
+func findZipFile(zr *zip.Reader, name string) *zip.File {
+	for _, f := range zr.File {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
 }
 
 func pointerOf(a *model.Asset) string {
@@ -225,14 +265,14 @@ func pointerOf(a *model.Asset) string {
 	return a.Pointer
 }
 
-// zipFile closes the ZIP with its entry.
+// zipFile closes the ZIP file with its entry.
 type zipFile struct {
 	io.ReadCloser
-	zr *zip.ReadCloser
+	f *os.File
 }
 
 func (z *zipFile) Close() error {
-	return errors.Join(z.ReadCloser.Close(), z.zr.Close())
+	return errors.Join(z.ReadCloser.Close(), z.f.Close())
 }
 
 // folderAssets indexes the asset folders of an export root on disk (the

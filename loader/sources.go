@@ -126,20 +126,62 @@ func expandDir(dir string) (*input, error) {
 }
 
 // expandZip lists the conversation entries of a ZIP (read in place, never
-// extracted; ZIP64 is handled by the reader).
+// extracted; ZIP64 is handled by the reader). Big 2026 exports wrap inner
+// ZIPs (Conversations__…part-001.zip); inner ZIPs stored without
+// compression are read in place too, deflated ones are reported.
 func expandZip(p string, size int64) (*input, error) {
-	zr, err := zip.OpenReader(p)
+	f, err := os.Open(p)
 	if err != nil {
+		return nil, fmt.Errorf("loader: %w", err)
+	}
+	zr, err := zip.NewReader(f, size)
+	if err != nil {
+		f.Close()
 		return nil, fmt.Errorf("loader: %s: unreadable ZIP: %w", p, err)
 	}
+	var notes []string
+	srcs := zipSources(zr, f, p, 0, &notes)
+	if len(srcs) == 0 {
+		f.Close()
+		why := "the ZIP holds no conversations.json or conversations-NNN.json"
+		if len(notes) > 0 {
+			why += "; " + strings.Join(notes, "; ")
+		}
+		return nil, fmt.Errorf("loader: %s: %w (%s)", p, errNotExport, why)
+	}
+	sort.Slice(srcs, func(i, j int) bool { return srcs[i].name < srcs[j].name })
+	return &input{sources: srcs, close: f.Close}, nil
+}
+
+// zipSources lists the conversation entries of zr, named prefix:entry,
+// descending into stored inner ZIPs (one level).
+func zipSources(zr *zip.Reader, f io.ReaderAt, prefix string, depth int, notes *[]string) []source {
 	var srcs []source
 	roots := make(map[string]func() *assetIndex)
-	for _, f := range zr.File {
-		name := f.Name
+	for _, zf := range zr.File {
+		name := zf.Name
 		if strings.HasSuffix(name, "/") || strings.HasPrefix(name, "__MACOSX/") || strings.Contains(name, "/__MACOSX/") {
 			continue
 		}
-		if !convFileRe.MatchString(path.Base(name)) {
+		base := path.Base(name)
+		if strings.HasSuffix(strings.ToLower(base), ".zip") && depth == 0 {
+			if zf.Method != zip.Store {
+				*notes = append(*notes, fmt.Sprintf("inner ZIP %s is compressed; extract the outer ZIP and open %s", name, base))
+				continue
+			}
+			off, err := zf.DataOffset()
+			if err != nil {
+				continue
+			}
+			sec := io.NewSectionReader(f, off, int64(zf.UncompressedSize64))
+			inner, err := zip.NewReader(sec, int64(zf.UncompressedSize64))
+			if err != nil {
+				continue
+			}
+			srcs = append(srcs, zipSources(inner, sec, prefix+":"+name, depth+1, notes)...)
+			continue
+		}
+		if !convFileRe.MatchString(base) {
 			continue
 		}
 		root := path.Dir(name) + "/"
@@ -147,14 +189,14 @@ func expandZip(p string, size int64) (*input, error) {
 			root = ""
 		}
 		if roots[root] == nil {
-			roots[root] = onceIndex(func() *assetIndex { return zipAssets(&zr.Reader, root) })
+			roots[root] = onceIndex(func() *assetIndex { return zipAssets(zr, root) })
 		}
-		f := f
+		zf := zf
 		srcs = append(srcs, source{
-			name: p + ":" + name,
-			size: int64(f.UncompressedSize64),
+			name: prefix + ":" + name,
+			size: int64(zf.UncompressedSize64),
 			open: func() (io.ReadCloser, error) {
-				rc, err := f.Open()
+				rc, err := zf.Open()
 				if err != nil {
 					return nil, err
 				}
@@ -163,12 +205,7 @@ func expandZip(p string, size int64) (*input, error) {
 			assets: roots[root],
 		})
 	}
-	if len(srcs) == 0 {
-		zr.Close()
-		return nil, fmt.Errorf("loader: %s: %w (the ZIP holds no conversations.json or conversations-NNN.json)", p, errNotExport)
-	}
-	sort.Slice(srcs, func(i, j int) bool { return srcs[i].name < srcs[j].name })
-	return &input{sources: srcs, close: zr.Close}, nil
+	return srcs
 }
 
 // readAhead inflates on its own goroutine while the caller parses: chunks

@@ -245,3 +245,30 @@ func TestAssetsInFolderAndZip(t *testing.T) {
 		t.Error("path traversal accepted")
 	}
 }
+
+func TestNestedZip(t *testing.T) {
+	dir := t.TempDir()
+	files, _ := assetExport()
+	inner := writeZip(t, "", files)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.CreateHeader(&zip.FileHeader{Name: "Conversations__abc-part-001.zip", Method: zip.Store})
+	w.Write(inner)
+	w, _ = zw.CreateHeader(&zip.FileHeader{Name: "Files__abc-files-001.zip", Method: zip.Deflate})
+	w.Write(inner)
+	zw.Close()
+	outer := filepath.Join(dir, "outer.zip")
+	os.WriteFile(outer, buf.Bytes(), 0o600)
+	a := mustOpen(t, outer)
+	c := find(a, "cid")
+	if c == nil || c.Source != outer+":Conversations__abc-part-001.zip:conversations.json" {
+		t.Fatalf("nested: %v", ids(a))
+	}
+	checkAssets(t, a)
+
+	deflated := filepath.Join(dir, "deflated.zip")
+	writeZip(t, deflated, map[string]string{"Conversations__x-part-001.zip": string(inner)})
+	if _, err := Open(deflated); err == nil || !strings.Contains(err.Error(), "extract") {
+		t.Errorf("deflated inner ZIP: %v", err)
+	}
+}
