@@ -2,6 +2,7 @@ package loader
 
 import (
 	"bytes"
+	"errors"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -23,6 +24,9 @@ func decodeAll(data []byte) (convs []*model.Conversation, warns int, err error) 
 		cp := append([]byte(nil), b...)
 		r := w.decodeJob(job{data: &cp, src: src, index: index, offset: off})
 		if r.err != nil {
+			if strings.HasPrefix(r.err.Error(), "internal error") {
+				panic(r.err) // decodeJob recovered a panic: that is a bug
+			}
 			warns++
 		} else {
 			convs = append(convs, r.conv)
@@ -30,6 +34,9 @@ func decodeAll(data []byte) (convs []*model.Conversation, warns int, err error) 
 		return nil
 	}
 	err = s.run()
+	if err != nil && !errors.Is(err, errNotJSON) {
+		panic("scanner returned an unexpected error: " + err.Error())
+	}
 	return convs, warns, err
 }
 
