@@ -9,12 +9,11 @@ import (
 
 // msgMeta is what a message's metadata says that the model needs.
 type msgMeta struct {
-	modelSlug  string
-	hints      model.VisibilityHints
-	seconds    float64 // finished_duration_sec
-	images     []model.Asset
-	cites      model.CitationMeta
-	hasAttachm bool
+	modelSlug string
+	hints     model.VisibilityHints
+	seconds   float64 // finished_duration_sec
+	images    []model.Asset
+	cites     model.CitationMeta
 }
 
 // attachment is one metadata.attachments entry (names uploaded files).
