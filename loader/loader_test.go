@@ -154,6 +154,7 @@ func TestContentTypes(t *testing.T) {
 		node("unk", "", m("unk", "assistant", "all", `{"content_type": "super_widget", "widget": {"a": [1, 2, "\u00e9"]}}`, `{}`)),
 		node("canvas", "", m("canvas", "assistant", "canmore.create_textdoc", `{"content_type": "code", "language": "json", "text": "{\"name\": \"Plan\", \"type\": \"document\", \"content\": \"# Plan\\nstep\"}"}`, `{}`)),
 		node("upd", "", m("upd", "assistant", "canmore.update_textdoc", `{"content_type": "code", "language": "json", "text": "{\"updates\": [{\"pattern\": \".*\", \"replacement\": \"new text\"}]}"}`, `{}`)),
+		node("canvas2", "", m("canvas2", "assistant", "canmore.create_textdoc", `{"content_type": "text", "parts": [{"name": "Old", "type": "code/python", "content": "print(1)"}]}`, `{}`)),
 		node("exec", "", m("exec", "tool", "all", `{"content_type": "execution_output", "text": "42"}`, `{"aggregate_result": {"messages": [{"message_type": "image", "image_url": "file-service://file-plot1", "width": 640, "height": 480}]}}`)),
 		node("quote", "", m("quote", "tool", "all", `{"content_type": "tether_quote", "url": "https://e.x/a", "domain": "e.x", "title": "T", "text": "quoted"}`, `{}`)),
 		node("web", "", m("web", "tool", "all", `{"content_type": "sonic_webpage", "url": "https://e.x", "domain": "e.x", "title": "P", "text": "page", "snippet": "snip"}`, `{}`)),
@@ -181,6 +182,8 @@ func TestContentTypes(t *testing.T) {
 		compact(u[0].Raw) == `{"content_type":"super_widget","widget":{"a":[1,2,"\u00e9"]}}`)
 	cv := blocks["canvas"]
 	check("canvas", len(cv) == 1 && cv[0].Kind == model.BlockCanvas && cv[0].Title == "Plan" && cv[0].Lang == "document" && cv[0].Text == "# Plan\nstep")
+	cv2 := blocks["canvas2"]
+	check("canvas2", len(cv2) == 1 && cv2[0].Kind == model.BlockCanvas && cv2[0].Title == "Old" && cv2[0].Lang == "code/python" && cv2[0].Text == "print(1)" && cv2[0].Type == "text")
 	up := blocks["upd"]
 	check("upd", len(up) == 1 && up[0].Kind == model.BlockCanvas && up[0].Text == "new text")
 	ex := blocks["exec"]

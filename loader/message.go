@@ -99,8 +99,18 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 // (by recipient), code-interpreter images and reasoning durations (from
 // metadata).
 func (w *worker) finishBlocks(m *model.Message, mm *msgMeta) {
-	if isCanvasCall(m.Recipient) && len(m.Blocks) == 1 && (m.Blocks[0].Kind == model.BlockCode || m.Blocks[0].Kind == model.BlockText) {
-		if blk, ok := w.canvas(m.Recipient, []byte(m.Blocks[0].Text)); ok {
+	if isCanvasCall(m.Recipient) && len(m.Blocks) == 1 {
+		// The payload is JSON: code text (usual), a text part holding a
+		// JSON string, or (older) the part itself as an object.
+		payload := []byte(m.Blocks[0].Text)
+		switch m.Blocks[0].Kind {
+		case model.BlockCode, model.BlockText:
+		case model.BlockUnknown:
+			payload = m.Blocks[0].Raw
+		default:
+			payload = nil
+		}
+		if blk, ok := w.canvas(m.Recipient, payload); ok {
 			blk.Type = m.Blocks[0].Type
 			m.Blocks[0] = blk
 		}
