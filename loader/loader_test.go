@@ -339,6 +339,12 @@ func TestTruncated(t *testing.T) {
 	if off := strings.Index(full, `{"title": "C"`); len(tr) != 1 || tr[0].Index != 2 || tr[0].Offset != int64(off) {
 		t.Errorf("truncation warnings: %v (want index 2 at %d)", a.Warnings, off)
 	}
+	// Cut inside a {"conversations": [...]} wrapper: one warning.
+	wrapped := `{"conversations": ` + full
+	a = mustOpen(t, writeFile(t, dir, "w.json", wrapped[:strings.Index(wrapped, `"t3-a"`)]))
+	if len(a.Conversations) != 2 || len(a.Warnings) != 1 || a.Warnings[0].Kind != model.WarnTruncated {
+		t.Errorf("wrapped cut: %v %v", ids(a), a.Warnings)
+	}
 	// Missing only the closing bracket.
 	a = mustOpen(t, writeFile(t, dir, "c2.json", full[:len(full)-1]))
 	if len(a.Conversations) != 3 || len(warningsOf(a, model.WarnTruncated)) != 1 {

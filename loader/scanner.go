@@ -374,6 +374,9 @@ func (s *scanner) object() (wrapped bool, err error) {
 				return true, err
 			}
 			s.mark = s.pos
+			if _, more := s.peek(); !more {
+				return true, nil // a cut inside the array was reported there
+			}
 			continue
 		}
 		if done, err := s.value(); err != nil || !done {
