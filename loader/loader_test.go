@@ -24,6 +24,7 @@ func TestShapesOfTopLevel(t *testing.T) {
 		"object.json":  two + "\n" + one, // single objects, one after another
 		"wrapped.json": `{"version": 2, "conversations": ` + array(one, two) + `, "extra": {"a": [1]}}`,
 		"bom.json":     "\ufeff  \n" + array(one, two),
+		"comma.json":   "[" + one + ",\n" + two + ",\n]",
 	}
 	for name, content := range cases {
 		t.Run(name, func(t *testing.T) {

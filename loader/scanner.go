@@ -198,6 +198,10 @@ func (s *scanner) array() error {
 		if !ok {
 			return s.truncated(-1, s.offset(), "inside the conversation array")
 		}
+		if c == ']' { // tolerate a trailing comma
+			s.pos++
+			return nil
+		}
 		off := s.offset()
 		s.mark = s.pos
 		done, err := s.value()
