@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"os"
 	"path"
 	"path/filepath"
@@ -171,6 +172,16 @@ func (w *worker) resolveNow(a *model.Asset, dalle bool) {
 	a.File = file
 	if orig, ok := ix.datNames[path.Base(file)]; ok && a.Name == "" {
 		a.Name = path.Base(orig)
+	}
+	if a.MIME == "" {
+		// By extension of the original name, else of the file.
+		ext := path.Ext(a.Name)
+		if ext == "" || ext == ".dat" {
+			ext = path.Ext(file)
+		}
+		if ext != ".dat" {
+			a.MIME = mime.TypeByExtension(strings.ToLower(ext))
+		}
 	}
 }
 

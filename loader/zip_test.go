@@ -219,7 +219,8 @@ func checkAssets(t *testing.T, a *model.Archive) {
 			t.Errorf("%s holds %q", w.file, b)
 		}
 	}
-	if got[0].Name != "photo.jpg" || got[0].MIME != "image/jpeg" || got[2].Prompt != "a cat" || got[4].Name != "original.webp" {
+	if got[0].Name != "photo.jpg" || got[0].MIME != "image/jpeg" || got[2].Prompt != "a cat" || got[4].Name != "original.webp" ||
+		got[1].MIME != "image/png" || got[4].MIME != "image/webp" {
 		t.Errorf("names: %+v", got)
 	}
 }
