@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -20,6 +21,21 @@ func BenchmarkLoad(b *testing.B) {
 	for b.Loop() {
 		a, err := OpenContext(context.Background(), Options{}, p)
 		if err != nil || len(a.Conversations) == 0 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScan measures the element scanner alone (no decoding).
+func BenchmarkScan(b *testing.B) {
+	data := genExport(20<<20, 42)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		s := newScanner(bytes.NewReader(data), int64(len(data)))
+		n := 0
+		s.emit = func([]byte, int, int64) error { n++; return nil }
+		s.warn = func(warnKind, int, int64, string) {}
+		if err := s.run(); err != nil || n == 0 {
 			b.Fatal(err)
 		}
 	}
