@@ -139,7 +139,8 @@ func (w *worker) finishText(m *model.Message, mm *msgMeta) {
 		if b.Kind != model.BlockText {
 			continue
 		}
-		if !mm.cites.Empty() || hasMarkers(b.Text) {
+		// Users do not write citation markers; leave their text alone.
+		if m.Role != model.RoleUser && (!mm.cites.Empty() || hasMarkers(b.Text)) {
 			text, refs := model.ApplyCitations(b.Text, &mm.cites)
 			b.Text = text
 			for _, r := range refs {
