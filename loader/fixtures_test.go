@@ -130,7 +130,26 @@ func TestFixtureContent(t *testing.T) {
 		t.Errorf("pkuppens: quotes %d, browsing %d; want some of each", k[model.BlockQuote], k[model.BlockBrowsing])
 	}
 
-	a, err := Open(filepath.Join(ext, "echomine", "002_with_images", "raw.json"))
+	a, err := Open(filepath.Join(ext, "pkuppens-2023", "conversations.excerpt.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages int
+	for _, c := range a.Conversations {
+		for _, n := range c.Nodes {
+			if m := n.Msg; m != nil && m.ContentType == "tether_browsing_display" {
+				if m.Blocks[0].URL == "" || len(m.References) == 0 {
+					t.Errorf("browsing result without its pages: %+v", m.Blocks[0])
+				}
+				pages += len(m.References)
+			}
+		}
+	}
+	if pages < 18 {
+		t.Errorf("browsing pages = %d, want at least 18", pages)
+	}
+
+	a, err = Open(filepath.Join(ext, "echomine", "002_with_images", "raw.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

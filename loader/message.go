@@ -14,6 +14,7 @@ type msgMeta struct {
 	seconds   float64 // finished_duration_sec
 	images    []model.Asset
 	cites     model.CitationMeta
+	pages     []model.RefItem // _cite_metadata.metadata_list (2023 browsing)
 }
 
 // attachment is one metadata.attachments entry (names uploaded files).
@@ -128,6 +129,16 @@ func (w *worker) finishBlocks(m *model.Message, mm *msgMeta) {
 			}
 		case model.BlockReasoningRecap:
 			b.Seconds = mm.seconds
+		case model.BlockBrowsing:
+			// 2023 browsing results name their pages only in _cite_metadata.
+			if len(mm.pages) > 0 && b.URL == "" {
+				b.Title, b.URL = mm.pages[0].Title, mm.pages[0].URL
+			}
+			if len(m.References) == 0 {
+				for j, p := range mm.pages {
+					m.References = append(m.References, model.Reference{N: j + 1, Title: p.Title, URL: p.URL})
+				}
+			}
 		}
 	}
 }
@@ -183,6 +194,15 @@ func (w *worker) metadata(d *walker, mm *msgMeta) error {
 			err = w.searchGroups(d, mm)
 		case "attachments":
 			err = w.attachments(d)
+		case "_cite_metadata":
+			err = obj(d, func(d *walker, k []byte) error {
+				if string(k) != "metadata_list" {
+					return d.Skip()
+				}
+				var err error
+				mm.pages, err = w.refItems(d, mm.pages)
+				return err
+			})
 		default:
 			err = d.Skip()
 		}
