@@ -29,7 +29,7 @@ type walker struct {
 	i int
 }
 
-// Type is the kind of the next JSON value.
+// jsonType is the kind of the next JSON value.
 type jsonType uint8
 
 const (
