@@ -226,6 +226,24 @@ func openZipEntry(zipPath string, size int64, entry, rel string) (io.ReadCloser,
 		return nil, err
 	}
 	zr, err := zip.NewReader(f, size)
+	if size > 1<<32 {
+		// Maybe a wrapped >4 GiB ZIP (zipwrap.go).
+		name := path.Join(path.Dir(entry), rel)
+		if err != nil || !reachable(findZipFile(zr, name)) {
+			if ents, werr := readWrappedZip(f, size); werr == nil {
+				for i := range ents {
+					if ents[i].name == name {
+						rc, err := ents[i].open(f)
+						if err != nil {
+							f.Close()
+							return nil, err
+						}
+						return &zipFile{ReadCloser: rc, f: f}, nil
+					}
+				}
+			}
+		}
+	}
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -258,6 +276,16 @@ func openZipEntry(zipPath string, size int64, entry, rel string) (io.ReadCloser,
 		return nil, err
 	}
 	return &zipFile{ReadCloser: rc, f: f}, nil
+}
+
+// reachable reports whether zf exists and its local header is where the
+// central directory says.
+func reachable(zf *zip.File) bool {
+	if zf == nil {
+		return false
+	}
+	_, err := zf.DataOffset()
+	return err == nil
 }
 
 func findZipFile(zr *zip.Reader, name string) *zip.File {
@@ -337,6 +365,18 @@ func folderAssets(root string) *assetIndex {
 		}
 	}
 	return ix
+}
+
+// wrappedAssets indexes the asset folders of a wrapped ZIP under root. The
+// 2026 name mapping is not read from such archives.
+func wrappedAssets(ents []wrappedEntry, root string) *assetIndex {
+	var files []fileEntry
+	for _, e := range ents {
+		if strings.HasPrefix(e.name, root) && !strings.HasSuffix(e.name, "/") {
+			files = append(files, fileEntry{name: e.name[len(root):], size: e.size})
+		}
+	}
+	return indexFiles(files)
 }
 
 // zipAssets indexes the asset folders under root (a folder inside the ZIP,

@@ -135,9 +135,18 @@ func expandZip(p string, size int64) (*input, error) {
 		return nil, fmt.Errorf("loader: %w", err)
 	}
 	zr, err := zip.NewReader(f, size)
+	if size > 1<<32 && (err != nil || !entriesReachable(zr)) {
+		if in, werr := expandWrappedZip(p, f); werr == nil {
+			return in, nil
+		}
+	}
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("loader: %s: unreadable ZIP: %w", p, err)
+		hint := ""
+		if size > 1<<32 {
+			hint = " (ZIPs over 4 GiB are sometimes broken; extract it with 7-Zip and open the folder)"
+		}
+		return nil, fmt.Errorf("loader: %s: unreadable ZIP: %w%s", p, err, hint)
 	}
 	var notes []string
 	srcs := zipSources(zr, f, p, 0, &notes)
@@ -206,6 +215,64 @@ func zipSources(zr *zip.Reader, f io.ReaderAt, prefix string, depth int, notes *
 		})
 	}
 	return srcs
+}
+
+// entriesReachable reports whether every conversation entry's local header
+// is where the central directory says (false for wrapped >4 GiB ZIPs).
+func entriesReachable(zr *zip.Reader) bool {
+	for _, f := range zr.File {
+		if convFileRe.MatchString(path.Base(f.Name)) {
+			if _, err := f.DataOffset(); err != nil {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// expandWrappedZip lists the conversation entries of a ZIP whose offsets
+// wrapped at 4 GiB (see zipwrap.go). It takes over f.
+func expandWrappedZip(p string, f *os.File) (*input, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	ents, err := readWrappedZip(f, fi.Size())
+	if err != nil {
+		return nil, err
+	}
+	var srcs []source
+	roots := make(map[string]func() *assetIndex)
+	for i := range ents {
+		e := &ents[i]
+		if strings.Contains("/"+e.name, "/__MACOSX/") || !convFileRe.MatchString(path.Base(e.name)) {
+			continue
+		}
+		root := path.Dir(e.name) + "/"
+		if root == "./" {
+			root = ""
+		}
+		if roots[root] == nil {
+			roots[root] = onceIndex(func() *assetIndex { return wrappedAssets(ents, root) })
+		}
+		srcs = append(srcs, source{
+			name: p + ":" + e.name,
+			size: e.size,
+			open: func() (io.ReadCloser, error) {
+				rc, err := e.open(f)
+				if err != nil {
+					return nil, err
+				}
+				return readAhead(rc), nil
+			},
+			assets: roots[root],
+		})
+	}
+	if len(srcs) == 0 {
+		return nil, errors.New("no conversations")
+	}
+	sort.Slice(srcs, func(i, j int) bool { return srcs[i].name < srcs[j].name })
+	return &input{sources: srcs, close: f.Close}, nil
 }
 
 // readAhead inflates on its own goroutine while the caller parses: chunks
