@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/binary"
-	"github.com/klauspost/compress/zip"
 	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/klauspost/compress/zip"
 )
 
 // TestWrappedZip builds the kind of ZIP ChatGPT writes past 4 GiB: no
