@@ -9,7 +9,8 @@
 // (decode.go, message.go, content.go, over the pull decoder in walker.go)
 // decode only the fields backchat needs straight into model values, copying
 // strings into large arena chunks (arena.go); a collector (pipeline.go)
-// merges by conversation id. Inputs are found by sources.go. Asset pointers are
+// merges by conversation id. Inputs are found by sources.go (ZIP, ZIP64,
+// stored inner ZIPs, and >4 GiB ZIPs with wrapped offsets via zipwrap.go). Asset pointers are
 // resolved against the files of the export (assets.go); OpenAsset reads them.
 package loader
 
