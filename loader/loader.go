@@ -2,10 +2,24 @@
 // shards, a single conversation object) into model values. It knows nothing
 // of the UI. Decoding streams conversation by conversation over both cores;
 // a malformed conversation is skipped and reported while the others load.
+//
+// Pipeline: for each conversation file, a scanner (scanner.go) finds the
+// byte range of each top-level conversation without decoding it, reading
+// 4 MiB chunks (ZIP entries are inflated on their own goroutine); workers
+// (decode.go, message.go, content.go, over the pull decoder in walker.go)
+// decode only the fields backchat needs straight into model values, copying
+// strings into large arena chunks (arena.go); a collector (pipeline.go)
+// merges by conversation id. Inputs are found by sources.go (ZIP, ZIP64,
+// stored inner ZIPs, and >4 GiB ZIPs with wrapped offsets via zipwrap.go). Asset pointers are
+// resolved against the files of the export (assets.go); OpenAsset reads them.
 package loader
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/backchat/backchat/model"
 )
@@ -19,7 +33,9 @@ type Options struct {
 	// OnConversation, when set, receives each conversation as soon as it is
 	// decoded, in no particular order, so a UI can show them while the rest
 	// loads. Never called concurrently; may be called from a loader goroutine.
-	// The conversation must not be mutated by the callee.
+	// The conversation must not be mutated by the callee. A conversation
+	// later replaced by a newer copy with the same id (several paths or
+	// shards) is delivered too; the Archive holds only the newest.
 	OnConversation func(*model.Conversation)
 	// Workers is the number of decoding goroutines; 0 means GOMAXPROCS.
 	Workers int
@@ -28,4 +44,197 @@ type Options struct {
 // Open loads the exports at paths with default options.
 func Open(paths ...string) (*model.Archive, error) {
 	return OpenContext(context.Background(), Options{}, paths...)
+}
+
+// OpenContext loads the exports at paths: ZIP files, folders (searched for
+// conversations.json / conversations-NNN.json at any depth), or JSON files
+// (an array of conversations, {"conversations": […]}, or one conversation
+// object). Conversations found under several paths or shards are merged by
+// id, the newest update_time winning. The archive lists conversations newest
+// first and everything that could not be loaded faithfully as Warnings.
+//
+// It returns an error only when nothing could be loaded (no path is an
+// export, or no conversation decoded) or when ctx is cancelled.
+func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Archive, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("loader: no path given")
+	}
+	col := newCollector(opt.OnConversation)
+	var (
+		sources []*source
+		fileErr []error
+		total   int64
+	)
+	for _, p := range paths {
+		in, err := expand(p)
+		if err != nil {
+			fileErr = append(fileErr, err)
+			col.addScanWarnings([]model.Warning{{Kind: model.WarnFile, File: p, Index: -1, Offset: -1, Reason: reason(err, p)}})
+			continue
+		}
+		defer in.close()
+		for i := range in.sources {
+			sources = append(sources, &in.sources[i])
+			total += in.sources[i].size
+		}
+	}
+
+	jobs := make(chan job, 8)
+	results := make(chan result, 8)
+	wait := startWorkers(opt.Workers, total, jobs, results)
+	collected := make(chan struct{})
+	go func() {
+		for r := range results {
+			col.add(r)
+		}
+		close(collected)
+	}()
+
+	var done int64
+	var scanErr error
+	for _, src := range sources {
+		if scanErr = ctx.Err(); scanErr != nil {
+			break
+		}
+		n, err := scanSource(ctx, src, jobs, col, opt.Progress, done, total)
+		done += n
+		if err != nil && ctx.Err() != nil {
+			scanErr = ctx.Err()
+			break
+		}
+		if err != nil {
+			fileErr = append(fileErr, err)
+		}
+	}
+	close(jobs)
+	wait()
+	close(results)
+	<-collected
+	if scanErr != nil {
+		return nil, scanErr
+	}
+	col.finish()
+	if opt.Progress != nil {
+		opt.Progress(max(done, total), max(done, total))
+	}
+
+	a := &model.Archive{Conversations: col.convs, Warnings: col.warnings, Sources: append([]string(nil), paths...)}
+	slices.SortStableFunc(a.Conversations, func(x, y *model.Conversation) int {
+		if c := y.SortTime().Compare(x.SortTime()); c != 0 {
+			return c
+		}
+		return strings.Compare(x.ID, y.ID)
+	})
+	slices.SortStableFunc(a.Warnings, func(x, y model.Warning) int {
+		if c := strings.Compare(x.File, y.File); c != 0 {
+			return c
+		}
+		if x.Offset != y.Offset {
+			return compareInt(x.Offset, y.Offset)
+		}
+		return compareInt(int64(x.Index), int64(y.Index))
+	})
+	if len(a.Conversations) == 0 && len(a.Warnings) > 0 {
+		return nil, nothingLoaded(a.Warnings, fileErr)
+	}
+	return a, nil
+}
+
+func compareInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// nothingLoaded explains why a load produced no conversation at all.
+func nothingLoaded(ws []model.Warning, fileErr []error) error {
+	if len(fileErr) > 0 && len(fileErr) == len(ws) {
+		return errors.Join(fileErr...)
+	}
+	if len(ws) == 1 {
+		return fmt.Errorf("loader: %s: %s", ws[0].File, ws[0].Reason)
+	}
+	var errs []error
+	for i, w := range ws {
+		if i == 5 {
+			errs = append(errs, fmt.Errorf("… and %d more problems", len(ws)-5))
+			break
+		}
+		errs = append(errs, errors.New(w.String()))
+	}
+	return fmt.Errorf("loader: nothing could be loaded: %w", errors.Join(errs...))
+}
+
+// scanSource scans one conversation file and queues its conversations. It
+// returns the bytes read and an error when the file is no export at all.
+func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collector, progress func(done, total int64), done, total int64) (int64, error) {
+	rc, err := src.open()
+	if err != nil {
+		err = fmt.Errorf("loader: %s: %w", src.name, err)
+		col.addScanWarnings([]model.Warning{{Kind: model.WarnFile, File: src.name, Index: -1, Offset: -1, Reason: reason(err, src.name)}})
+		return 0, err
+	}
+	defer rc.Close()
+	assets := src.assets()
+	s := newScanner(rc, src.size)
+	var read int64
+	var localWarn []model.Warning
+	s.progress = func(n int64) {
+		read = n
+		if progress != nil {
+			progress(done+n, max(total, done+n))
+		}
+	}
+	s.warn = func(k warnKind, index int, off int64, reason string) {
+		kind := model.WarnSkipped
+		if k == wTruncated {
+			kind = model.WarnTruncated
+		}
+		localWarn = append(localWarn, model.Warning{Kind: kind, File: src.name, Index: index, Offset: off, Reason: reason})
+	}
+	s.emit = func(data []byte, index int, off int64) error {
+		bp := bufPool.Get().(*[]byte)
+		*bp = append((*bp)[:0], data...)
+		select {
+		case jobs <- job{data: bp, src: src, assets: assets, index: index, offset: off}:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	err = runScanner(s)
+	col.addScanWarnings(localWarn)
+	if err != nil {
+		if errors.Is(err, errNotJSON) {
+			err = fmt.Errorf("loader: %s: %w (%v)", src.name, errNotExport, err)
+		} else if ctx.Err() == nil {
+			err = fmt.Errorf("loader: %s: %w", src.name, err)
+		}
+		col.addScanWarnings([]model.Warning{{Kind: model.WarnFile, File: src.name, Index: -1, Offset: -1, Reason: reason(err, src.name)}})
+		return read, err
+	}
+	return read, nil
+}
+
+// reason is err's message without the "loader: <name>: " prefix, for a
+// Warning that names the file already.
+func reason(err error, name string) string {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "loader: ")
+	return strings.TrimPrefix(msg, name+": ")
+}
+
+// runScanner runs s, turning a panic (a scanner bug; no input should cause
+// one) into an error so one bad file cannot take the process down.
+func runScanner(s *scanner) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error while scanning at byte %d: %v", s.offset(), p)
+		}
+	}()
+	return s.run()
 }

@@ -1,0 +1,93 @@
+package loader
+
+import (
+	"unicode/utf8"
+	"unsafe"
+)
+
+// arena hands out strings copied into large chunks, so that a load makes a
+// few big allocations instead of one per string (fresh memory is what costs
+// most on small VMs; see docs/load-speed.md). Strings stay valid for as long
+// as the process lives when the chunks are off-heap, or as long as any of
+// them is referenced when they are Go memory.
+//
+// Not safe for concurrent use: each decoding worker owns one.
+type arena struct {
+	cur   []byte // free tail of the current chunk
+	chunk int    // size of the next chunk
+	max   int    // chunk grows (doubling) up to max
+	alloc func(n int) []byte
+}
+
+const (
+	smallChunk = 1 << 20  // Go-heap chunk for small loads
+	hugeChunk  = 64 << 20 // off-heap chunk for big loads
+	// bigLoad is the input size from which the off-heap arena is used.
+	// Below it, Go-heap chunks are cheap and are freed with the archive.
+	bigLoad = 64 << 20
+)
+
+// newArena returns an arena sized for a load of total input bytes.
+func newArena(total int64) *arena {
+	if total >= bigLoad {
+		if alloc := offHeapAlloc(); alloc != nil {
+			// Start small so the first conversations reach the UI fast
+			// (faulting in 64 MiB takes tens of milliseconds), then grow.
+			return &arena{chunk: 2 << 20, max: hugeChunk, alloc: alloc}
+		}
+	}
+	chunk := smallChunk
+	if total < 8*smallChunk {
+		chunk = smallChunk / 16
+	}
+	return &arena{chunk: chunk, max: chunk, alloc: func(n int) []byte { return make([]byte, n) }}
+}
+
+// reserve returns a slice of n bytes (len n) to be filled by the caller.
+func (a *arena) reserve(n int) []byte {
+	if n > len(a.cur) {
+		if n > a.max/4 {
+			// Big strings get their own allocation so chunks are not wasted.
+			return make([]byte, n)
+		}
+		for a.chunk < 4*n {
+			a.chunk *= 2
+		}
+		a.cur = a.alloc(a.chunk)
+		a.chunk = min(2*a.chunk, a.max)
+	}
+	b := a.cur[:n:n]
+	a.cur = a.cur[n:]
+	return b
+}
+
+// str copies b into the arena and returns it as a valid UTF-8 string:
+// invalid bytes become U+FFFD and CESU-8 surrogate pairs are re-paired.
+func (a *arena) str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if !utf8.Valid(b) {
+		return a.strFixed(b)
+	}
+	d := a.reserve(len(b))
+	copy(d, b)
+	return unsafe.String(&d[0], len(d))
+}
+
+func (a *arena) strFixed(b []byte) string {
+	fixed := fixUTF8(nil, b)
+	d := a.reserve(len(fixed))
+	copy(d, fixed)
+	return unsafe.String(&d[0], len(d))
+}
+
+// bytes copies b into the arena (used for raw JSON of unknown content).
+func (a *arena) bytes(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	d := a.reserve(len(b))
+	copy(d, b)
+	return d
+}

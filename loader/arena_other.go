@@ -1,0 +1,6 @@
+//go:build !linux
+
+package loader
+
+// offHeapAlloc returns nil: elsewhere the arena uses Go-heap chunks.
+func offHeapAlloc() func(n int) []byte { return nil }

@@ -1,0 +1,165 @@
+package loader
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/backchat/backchat/model"
+)
+
+// job is one conversation's bytes on their way to a worker.
+type job struct {
+	data   *[]byte // pooled copy of the element
+	src    *source
+	assets *assetIndex
+	index  int
+	offset int64
+}
+
+// result is a decoded conversation or the reason it was skipped.
+type result struct {
+	conv   *model.Conversation
+	err    error
+	notes  []string
+	src    *source
+	index  int
+	offset int64
+}
+
+// maxPooled is the largest element buffer kept for reuse.
+const maxPooled = 16 << 20
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// decodeJob decodes one element, turning a panic (which no input should
+// cause) into a skip instead of a crash.
+func (w *worker) decodeJob(j job) (r result) {
+	r = result{src: j.src, index: j.index, offset: j.offset}
+	defer func() {
+		if p := recover(); p != nil {
+			r.conv = nil
+			r.err = fmt.Errorf("internal error while decoding: %v", p)
+		}
+	}()
+	w.assets = j.assets
+	c, err := w.conversation(*j.data)
+	if err != nil {
+		r.err = err
+		if c != nil && c.ID != "" {
+			r.conv = &model.Conversation{ID: c.ID} // only for the warning's ID
+		}
+		return r
+	}
+	c.Source = j.src.name
+	r.conv = c
+	if len(w.notes) > 0 {
+		r.notes = append([]string(nil), w.notes...)
+	}
+	return r
+}
+
+// startWorkers runs n decoders reading jobs and writing results; the
+// returned function waits for them.
+func startWorkers(n int, total int64, jobs <-chan job, results chan<- result) func() {
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := newWorker(total)
+			for j := range jobs {
+				r := w.decodeJob(j)
+				if cap(*j.data) <= maxPooled {
+					*j.data = (*j.data)[:0]
+					bufPool.Put(j.data)
+				}
+				results <- r
+			}
+		}()
+	}
+	return wg.Wait
+}
+
+// collector merges results: dedupes by id (newest update wins), records
+// warnings, and streams conversations to OnConversation.
+type collector struct {
+	onConv    func(*model.Conversation)
+	byID      map[string]int
+	convs     []*model.Conversation
+	warnings  []model.Warning
+	loaded    map[*source]int
+	noMapping map[*source][]model.Warning
+	// scanWarn is written only by the scanning goroutine (add runs on the
+	// collector's); finish merges both.
+	scanWarn []model.Warning
+}
+
+// addScanWarnings records warnings of the scanning goroutine.
+func (c *collector) addScanWarnings(ws []model.Warning) {
+	c.scanWarn = append(c.scanWarn, ws...)
+}
+
+func newCollector(onConv func(*model.Conversation)) *collector {
+	return &collector{
+		onConv:    onConv,
+		byID:      make(map[string]int),
+		loaded:    make(map[*source]int),
+		noMapping: make(map[*source][]model.Warning),
+	}
+}
+
+func (c *collector) add(r result) {
+	if r.err != nil {
+		w := model.Warning{Kind: model.WarnSkipped, File: r.src.name, Index: r.index, Offset: r.offset, Reason: r.err.Error()}
+		if r.conv != nil {
+			w.ID = r.conv.ID
+		}
+		if errors.Is(r.err, errNoMapping) {
+			c.noMapping[r.src] = append(c.noMapping[r.src], w)
+		} else {
+			c.warnings = append(c.warnings, w)
+		}
+		return
+	}
+	conv := r.conv
+	c.loaded[r.src]++
+	for _, n := range r.notes {
+		c.warnings = append(c.warnings, model.Warning{Kind: model.WarnData, File: r.src.name, Index: r.index, Offset: r.offset, ID: conv.ID, Reason: n})
+	}
+	if c.onConv != nil {
+		c.onConv(conv)
+	}
+	if conv.ID == "" {
+		c.convs = append(c.convs, conv)
+		return
+	}
+	if i, dup := c.byID[conv.ID]; dup {
+		if conv.Updated.After(c.convs[i].Updated) {
+			c.convs[i] = conv
+		}
+		return
+	}
+	c.byID[conv.ID] = len(c.convs)
+	c.convs = append(c.convs, conv)
+}
+
+// finish folds the "no mapping" skips: a file where nothing had a mapping
+// is not a ChatGPT export (one warning), otherwise each is reported.
+func (c *collector) finish() {
+	c.warnings = append(c.warnings, c.scanWarn...)
+	for src, ws := range c.noMapping {
+		if c.loaded[src] > 0 {
+			c.warnings = append(c.warnings, ws...)
+			continue
+		}
+		c.warnings = append(c.warnings, model.Warning{
+			Kind: model.WarnFile, File: src.name, Index: -1, Offset: -1,
+			Reason: fmt.Sprintf("%v (%d objects without \"mapping\")", errNotExport, len(ws)),
+		})
+	}
+}

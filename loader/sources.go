@@ -1,0 +1,365 @@
+package loader
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/klauspost/compress/zip"
+)
+
+// convFileRe matches conversation files by base name: conversations.json
+// and the 2026 shards conversations-000.json ….
+var convFileRe = regexp.MustCompile(`^conversations(-\d+)?\.json$`)
+
+// errNotExport is wrapped by every "this path is no export" error.
+var errNotExport = errors.New(`not a ChatGPT export: expected a ZIP, a folder or a JSON file holding conversations (an array of objects with "mapping")`)
+
+// source is one conversation file to decode.
+type source struct {
+	name   string // file path, or "archive.zip:entry/name.json"
+	size   int64  // uncompressed bytes; 0 when unknown
+	open   func() (io.ReadCloser, error)
+	assets func() *assetIndex
+}
+
+// input is one path given to OpenContext, expanded into sources.
+type input struct {
+	sources []source
+	close   func() error
+}
+
+// expand turns a path into its conversation files.
+func expand(p string) (*input, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("loader: %w", err)
+	}
+	if fi.IsDir() {
+		return expandDir(p)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("loader: %w", err)
+	}
+	var magic [4]byte
+	n, _ := io.ReadFull(f, magic[:])
+	f.Close()
+	if n >= 4 && bytes.Equal(magic[:2], []byte("PK")) && (magic[2] == 3 && magic[3] == 4 || magic[2] == 5 && magic[3] == 6 || magic[2] == 7 && magic[3] == 8) {
+		return expandZip(p, fi.Size())
+	}
+	return &input{
+		sources: []source{fileSource(p, fi.Size(), onceIndex(func() *assetIndex { return folderAssets(filepath.Dir(p)) }))},
+		close:   func() error { return nil },
+	}, nil
+}
+
+func fileSource(p string, size int64, assets func() *assetIndex) source {
+	return source{
+		name:   p,
+		size:   size,
+		open:   func() (io.ReadCloser, error) { return os.Open(p) },
+		assets: assets,
+	}
+}
+
+// onceIndex builds an asset index on first use.
+func onceIndex(f func() *assetIndex) func() *assetIndex {
+	return sync.OnceValue(f)
+}
+
+// expandDir finds conversation files anywhere below dir (ignoring
+// __MACOSX), sorted by path.
+func expandDir(dir string) (*input, error) {
+	if fi, err := os.Lstat(dir); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		// WalkDir does not follow a symlinked root.
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			dir = real
+		}
+	}
+	var srcs []source
+	roots := make(map[string]func() *assetIndex)
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == dir {
+				return err
+			}
+			return nil // unreadable sub-folder: not ours to judge
+		}
+		if d.IsDir() {
+			if d.Name() == "__MACOSX" || (p != dir && strings.HasPrefix(d.Name(), ".")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || !convFileRe.MatchString(d.Name()) {
+			return nil
+		}
+		var size int64
+		if fi, err := d.Info(); err == nil {
+			size = fi.Size()
+		}
+		root := filepath.Dir(p)
+		if roots[root] == nil {
+			roots[root] = onceIndex(func() *assetIndex { return folderAssets(root) })
+		}
+		srcs = append(srcs, fileSource(p, size, roots[root]))
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("loader: %w", err)
+	}
+	if len(srcs) == 0 {
+		return nil, fmt.Errorf("loader: %s: %w (no conversations.json or conversations-NNN.json in the folder)", dir, errNotExport)
+	}
+	sort.Slice(srcs, func(i, j int) bool { return srcs[i].name < srcs[j].name })
+	return &input{sources: srcs, close: func() error { return nil }}, nil
+}
+
+// expandZip lists the conversation entries of a ZIP (read in place, never
+// extracted; ZIP64 is handled by the reader). Big 2026 exports wrap inner
+// ZIPs (Conversations__…part-001.zip); inner ZIPs stored without
+// compression are read in place too, deflated ones are reported.
+func expandZip(p string, size int64) (*input, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("loader: %w", err)
+	}
+	zr, err := zip.NewReader(f, size)
+	if size > 1<<32 && (err != nil || !entriesReachable(zr)) {
+		if in, werr := expandWrappedZip(p, f); werr == nil {
+			return in, nil
+		}
+	}
+	if err != nil {
+		f.Close()
+		hint := ""
+		if size > 1<<32 {
+			hint = " (ZIPs over 4 GiB are sometimes broken; extract it with 7-Zip and open the folder)"
+		}
+		return nil, fmt.Errorf("loader: %s: unreadable ZIP: %w%s", p, err, hint)
+	}
+	var notes []string
+	srcs := zipSources(zr, f, p, 0, &notes)
+	if len(srcs) == 0 {
+		f.Close()
+		why := "the ZIP holds no conversations.json or conversations-NNN.json"
+		if len(notes) > 0 {
+			why += "; " + strings.Join(notes, "; ")
+		}
+		return nil, fmt.Errorf("loader: %s: %w (%s)", p, errNotExport, why)
+	}
+	sort.Slice(srcs, func(i, j int) bool { return srcs[i].name < srcs[j].name })
+	return &input{sources: srcs, close: f.Close}, nil
+}
+
+// zipSources lists the conversation entries of zr, named prefix:entry,
+// descending into stored inner ZIPs (one level).
+func zipSources(zr *zip.Reader, f io.ReaderAt, prefix string, depth int, notes *[]string) []source {
+	var srcs []source
+	roots := make(map[string]func() *assetIndex)
+	for _, zf := range zr.File {
+		name := zf.Name
+		if strings.HasSuffix(name, "/") || strings.HasPrefix(name, "__MACOSX/") || strings.Contains(name, "/__MACOSX/") {
+			continue
+		}
+		base := path.Base(name)
+		if strings.HasSuffix(strings.ToLower(base), ".zip") && depth == 0 {
+			if zf.Method != zip.Store {
+				*notes = append(*notes, fmt.Sprintf("inner ZIP %s is compressed; extract the outer ZIP and open %s", name, base))
+				continue
+			}
+			off, err := zf.DataOffset()
+			if err != nil {
+				continue
+			}
+			sec := io.NewSectionReader(f, off, int64(zf.UncompressedSize64))
+			inner, err := zip.NewReader(sec, int64(zf.UncompressedSize64))
+			if err != nil {
+				continue
+			}
+			srcs = append(srcs, zipSources(inner, sec, prefix+":"+name, depth+1, notes)...)
+			continue
+		}
+		if !convFileRe.MatchString(base) {
+			continue
+		}
+		root := path.Dir(name) + "/"
+		if root == "./" {
+			root = ""
+		}
+		if roots[root] == nil {
+			roots[root] = onceIndex(func() *assetIndex { return zipAssets(zr, root) })
+		}
+		zf := zf
+		srcs = append(srcs, source{
+			name: prefix + ":" + name,
+			size: int64(zf.UncompressedSize64),
+			open: func() (io.ReadCloser, error) {
+				rc, err := zf.Open()
+				if err != nil {
+					return nil, err
+				}
+				return readAhead(rc), nil
+			},
+			assets: roots[root],
+		})
+	}
+	return srcs
+}
+
+// entriesReachable reports whether every conversation entry's local header
+// is where the central directory says (false for wrapped >4 GiB ZIPs).
+func entriesReachable(zr *zip.Reader) bool {
+	for _, f := range zr.File {
+		if convFileRe.MatchString(path.Base(f.Name)) {
+			if _, err := f.DataOffset(); err != nil {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// expandWrappedZip lists the conversation entries of a ZIP whose offsets
+// wrapped at 4 GiB (see zipwrap.go). It takes over f.
+func expandWrappedZip(p string, f *os.File) (*input, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	ents, err := readWrappedZip(f, fi.Size())
+	if err != nil {
+		return nil, err
+	}
+	var srcs []source
+	roots := make(map[string]func() *assetIndex)
+	for i := range ents {
+		e := &ents[i]
+		if strings.Contains("/"+e.name, "/__MACOSX/") || !convFileRe.MatchString(path.Base(e.name)) {
+			continue
+		}
+		root := path.Dir(e.name) + "/"
+		if root == "./" {
+			root = ""
+		}
+		if roots[root] == nil {
+			roots[root] = onceIndex(func() *assetIndex { return wrappedAssets(ents, root) })
+		}
+		srcs = append(srcs, source{
+			name: p + ":" + e.name,
+			size: e.size,
+			open: func() (io.ReadCloser, error) {
+				rc, err := e.open(f)
+				if err != nil {
+					return nil, err
+				}
+				return readAhead(rc), nil
+			},
+			assets: roots[root],
+		})
+	}
+	if len(srcs) == 0 {
+		return nil, errors.New("no conversations")
+	}
+	sort.Slice(srcs, func(i, j int) bool { return srcs[i].name < srcs[j].name })
+	return &input{sources: srcs, close: f.Close}, nil
+}
+
+// readAhead inflates on its own goroutine while the caller parses: chunks
+// are read from rc into a few reused buffers and handed over in order.
+func readAhead(rc io.ReadCloser) io.ReadCloser {
+	ra := &aheadReader{
+		rc:   rc,
+		full: make(chan aheadChunk, 2),
+		free: make(chan []byte, 3),
+		stop: make(chan struct{}),
+	}
+	for range 3 {
+		ra.free <- make([]byte, 1<<20)
+	}
+	go ra.loop()
+	return ra
+}
+
+type aheadChunk struct {
+	b   []byte
+	err error
+}
+
+// aheadReader is the consumer side of readAhead. Not safe for concurrent
+// use by several readers.
+type aheadReader struct {
+	rc    io.ReadCloser
+	full  chan aheadChunk
+	free  chan []byte
+	stop  chan struct{}
+	cur   []byte
+	rest  []byte
+	err   error
+	close sync.Once
+}
+
+func (r *aheadReader) loop() {
+	defer close(r.full)
+	for {
+		var b []byte
+		select {
+		case b = <-r.free:
+		case <-r.stop:
+			return
+		}
+		n, err := io.ReadFull(r.rc, b)
+		if err == io.ErrUnexpectedEOF {
+			err = io.EOF
+		}
+		select {
+		case r.full <- aheadChunk{b[:n], err}:
+		case <-r.stop:
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (r *aheadReader) Read(p []byte) (int, error) {
+	for len(r.rest) == 0 {
+		if r.cur != nil {
+			r.free <- r.cur[:cap(r.cur)]
+			r.cur = nil
+		}
+		if r.err != nil {
+			return 0, r.err
+		}
+		c, ok := <-r.full
+		if !ok {
+			return 0, io.EOF
+		}
+		r.cur, r.rest, r.err = c.b, c.b, c.err
+	}
+	n := copy(p, r.rest)
+	r.rest = r.rest[n:]
+	return n, nil
+}
+
+func (r *aheadReader) Close() error {
+	var err error
+	r.close.Do(func() {
+		close(r.stop)
+		for range r.full { // wait for the inflater to stop
+		}
+		err = r.rc.Close()
+	})
+	return err
+}
