@@ -92,13 +92,18 @@ func TestRootStartsBrowser(t *testing.T) {
 func TestDemo(t *testing.T) {
 	old, oldB := demoPaths, runBrowser
 	t.Cleanup(func() { demoPaths, runBrowser = old, oldB })
-	if r := cli(t, nil, "--demo", "ls"); r.code != exitFail || !strings.Contains(r.stderr, "demo not available") {
-		t.Errorf("unwired demo: exit %d, stderr %q", r.code, r.stderr)
+	demoPaths = func() ([]string, func(), error) { return nil, nil, errors.New("disk full") }
+	if r := cli(t, nil, "--demo", "ls"); r.code != exitFail || !strings.Contains(r.stderr, "demo archive: disk full") {
+		t.Errorf("failing demo: exit %d, stderr %q", r.code, r.stderr)
 	}
-	demoPaths = func() ([]string, func(), error) { return []string{"more.json"}, nil, nil }
+	cleaned := 0
+	demoPaths = func() ([]string, func(), error) { return []string{"more.json"}, func() { cleaned++ }, nil }
 	r := cli(t, archive(), "--demo", "show", "e-1")
 	if r.code != exitOK || !strings.Contains(r.stdout, "evil") {
 		t.Errorf("demo show: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if cleaned != 1 {
+		t.Errorf("demo folder cleaned up %d times, want 1", cleaned)
 	}
 	var src archiveSource
 	runBrowser = func(_ context.Context, s archiveSource, _ browserOptions) error { src = s; return nil }
