@@ -27,8 +27,8 @@ type Stats struct {
 	Messages      int       `json:"messages"`       // visible messages on current threads
 	AllMessages   int       `json:"all_messages"`   // every message node, branches and hidden included
 	Nodes         int       `json:"nodes"`          // mapping nodes, message-less ones included
-	First         time.Time `json:"first,omitzero"` // earliest conversation creation (or message) time
-	Last          time.Time `json:"last,omitzero"`  // latest update (or message) time
+	First         time.Time `json:"first,omitzero"` // earliest conversation creation (or message) time, in Location
+	Last          time.Time `json:"last,omitzero"`  // latest update (or message) time, in Location
 
 	Archived              int `json:"archived"`
 	Starred               int `json:"starred"`
@@ -95,9 +95,9 @@ type DayStats struct {
 type ConvStats struct {
 	ID       string    `json:"id"`
 	Title    string    `json:"title"`
-	Created  time.Time `json:"created,omitzero"`
-	Messages int       `json:"messages"` // visible messages
-	Words    int       `json:"words"`    // words written + read
+	Created  time.Time `json:"created,omitzero"` // in Stats.Location
+	Messages int       `json:"messages"`         // visible messages
+	Words    int       `json:"words"`            // words written + read
 }
 
 // statsAcc accumulates ComputeStats' single pass.
@@ -137,6 +137,12 @@ func ComputeStats(a *Archive, loc *time.Location) Stats {
 		}
 	}
 	acc.finish(&s)
+	s.First, s.Last = inLoc(s.First, loc), inLoc(s.Last, loc)
+	for _, l := range [][]ConvStats{s.LongestByMessages, s.LongestByWords} {
+		for i := range l {
+			l[i].Created = inLoc(l[i].Created, loc)
+		}
+	}
 	return s
 }
 
@@ -240,6 +246,14 @@ func (acc *statsAcc) conversation(s *Stats, c *Conversation) {
 	cs := ConvStats{ID: c.ID, Title: c.Title, Created: c.Created, Messages: visible, Words: words}
 	s.LongestByMessages = pushTop(s.LongestByMessages, cs, func(x ConvStats) int { return x.Messages })
 	s.LongestByWords = pushTop(s.LongestByWords, cs, func(x ConvStats) int { return x.Words })
+}
+
+// inLoc is t in loc, or the zero time.
+func inLoc(t time.Time, loc *time.Location) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.In(loc)
 }
 
 // updateRange widens s.First..s.Last to include t (ignored when zero).

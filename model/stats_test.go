@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // Europe/Paris without the system database
 	"unicode"
 )
 
@@ -116,8 +117,8 @@ func TestComputeStats(t *testing.T) {
 		Messages:      2 + 8 + 1, // A: user + last answer; B: 8 messages, all shown or folded; C: 1
 		AllMessages:   4 + 8 + 1,
 		Nodes:         5 + 9 + 2,
-		First:         time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC),
-		Last:          time.Date(2025, 2, 2, 0, 30, 0, 0, time.UTC),
+		First:         time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC).In(paris),
+		Last:          time.Date(2025, 2, 2, 0, 30, 0, 0, time.UTC).In(paris),
 		Archived:      1, Starred: 1,
 		BranchPoints: 1, BranchedConversations: 1,
 		Months: []MonthStats{
@@ -134,13 +135,13 @@ func TestComputeStats(t *testing.T) {
 		GPTs:        []GPTStats{{GizmoID: "g-1", Conversations: 1, Messages: 8}},
 		BusiestDays: []DayStats{{Date: "2025-02-02", Messages: 8}, {Date: "2025-01-15", Messages: 2}},
 		LongestByMessages: []ConvStats{
-			{ID: "b", Title: "Bravo", Created: time.Date(2025, 2, 1, 23, 30, 0, 0, time.UTC), Messages: 8, Words: 5},
-			{ID: "a", Title: "Alpha", Created: time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC), Messages: 2, Words: 6},
+			{ID: "b", Title: "Bravo", Created: time.Date(2025, 2, 1, 23, 30, 0, 0, time.UTC).In(paris), Messages: 8, Words: 5},
+			{ID: "a", Title: "Alpha", Created: time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC).In(paris), Messages: 2, Words: 6},
 			{ID: "c", Messages: 1, Words: 3},
 		},
 		LongestByWords: []ConvStats{
-			{ID: "a", Title: "Alpha", Created: time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC), Messages: 2, Words: 6},
-			{ID: "b", Title: "Bravo", Created: time.Date(2025, 2, 1, 23, 30, 0, 0, time.UTC), Messages: 8, Words: 5},
+			{ID: "a", Title: "Alpha", Created: time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC).In(paris), Messages: 2, Words: 6},
+			{ID: "b", Title: "Bravo", Created: time.Date(2025, 2, 1, 23, 30, 0, 0, time.UTC).In(paris), Messages: 8, Words: 5},
 			{ID: "c", Messages: 1, Words: 3},
 		},
 		WordsWritten:    2 + 3 + 3, // "Hello world", 日本語, "x y z"
