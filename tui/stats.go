@@ -407,35 +407,40 @@ func (r *statsReport) days() {
 func (r *statsReport) longest() {
 	if len(r.s.LongestByMessages) > 0 {
 		r.section("Longest conversations, by messages")
-		r.ranking(r.s.LongestByMessages, func(c model.ConvStats) int { return c.Messages }, "msgs")
+		r.ranking(r.s.LongestByMessages, func(c model.ConvStats) int { return c.Messages }, "msg", "msgs")
 	}
 	if len(r.s.LongestByWords) > 0 {
 		r.section("Longest conversations, by words")
-		r.ranking(r.s.LongestByWords, func(c model.ConvStats) int { return c.Words }, "words")
+		r.ranking(r.s.LongestByWords, func(c model.ConvStats) int { return c.Words }, "word", "words")
 	}
 }
 
 // ranking writes " 1.  1,234 msgs  2025-06-01  Title", the date only when
 // the width leaves a title at least 30 cells.
-func (r *statsReport) ranking(cs []model.ConvStats, val func(model.ConvStats) int, unit string) {
-	nw, rw := 0, len(strconv.Itoa(len(cs)))+1
+func (r *statsReport) ranking(cs []model.ConvStats, val func(model.ConvStats) int, one, many string) {
+	nw, rw, uw := 0, len(strconv.Itoa(len(cs)))+1, 0
 	for _, c := range cs {
 		nw = max(nw, len(fmtInt(val(c))))
+		uw = max(uw, len(unitOf(val(c), one, many)))
 	}
-	withDate := r.w-(rw+1+nw+1+len(unit)+2)-12 >= 30
+	used := rw + 1 + nw + 1 + uw + 2
+	withDate := r.w-used-12 >= 30
+	if withDate {
+		used += 12
+	}
 	for i, c := range cs {
 		rank := strconv.Itoa(i+1) + "."
 		num := fmtInt(val(c))
+		unit := unitOf(val(c), one, many)
 		left := strings.Repeat(" ", rw-len(rank)) + r.st.dim.Render(rank) + " " +
-			strings.Repeat(" ", nw-len(num)) + r.st.value.Render(num) + " " + r.st.dim.Render(unit) + "  "
-		used := rw + 1 + nw + 1 + len(unit) + 2
+			strings.Repeat(" ", nw-len(num)) + r.st.value.Render(num) + " " + r.st.dim.Render(unit) +
+			strings.Repeat(" ", uw-len(unit)+2)
 		if withDate {
 			d := "          "
 			if !c.Created.IsZero() {
 				d = c.Created.Format("2006-01-02")
 			}
 			left += r.st.dim.Render(d) + "  "
-			used += 12
 		}
 		title := c.Title
 		if title == "" {
@@ -470,13 +475,20 @@ func (r *statsReport) words() {
 			strings.Repeat(" ", barW-bw+1+valW-len(num)) + r.st.value.Render(num) + " " + r.st.dim.Render("words"))
 	}
 	var parts []string
-	if s.WordsWritten > 0 && s.WordsRead > 0 {
+	switch {
+	case s.WordsWritten > 0 && s.WordsRead >= s.WordsWritten:
 		ratio := float64(s.WordsRead) / float64(s.WordsWritten)
 		parts = append(parts, "ChatGPT wrote "+strconv.FormatFloat(ratio, 'f', 1, 64)+"× as many words as you")
+	case s.WordsRead > 0 && s.WordsWritten > s.WordsRead:
+		ratio := float64(s.WordsWritten) / float64(s.WordsRead)
+		parts = append(parts, "you wrote "+strconv.FormatFloat(ratio, 'f', 1, 64)+"× as many words as ChatGPT")
 	}
 	if s.WordsRead > 0 {
-		h := float64(s.WordsRead) / readingWPM / 60
-		parts = append(parts, "≈ "+strconv.FormatFloat(h, 'f', 1, 64)+" hours of reading at "+strconv.Itoa(readingWPM)+" words a minute")
+		reading := "≈ " + count(max(int(math.Round(float64(s.WordsRead)/readingWPM)), 1), "minute", "minutes")
+		if h := float64(s.WordsRead) / readingWPM / 60; h >= 1 {
+			reading = "≈ " + strconv.FormatFloat(h, 'f', 1, 64) + " hours"
+		}
+		parts = append(parts, reading+" of reading at "+strconv.Itoa(readingWPM)+" words a minute")
 	}
 	r.items(r.st.dim, parts...)
 }
@@ -500,6 +512,14 @@ func (r *statsReport) media() {
 		voice = append(voice, d)
 	}
 	r.items(r.st.label, voice...)
+}
+
+// unitOf is one for 1, else many.
+func unitOf(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // count formats "1 conversation" / "1,234 conversations".
