@@ -43,7 +43,7 @@ type Stats struct {
 	GPTs   []GPTStats   `json:"gpts"`   // custom GPTs (gizmo ids), most conversations first
 
 	BusiestDays       []DayStats  `json:"busiest_days"`        // top TopN dates by visible messages
-	LongestByMessages []ConvStats `json:"longest_by_messages"` // top TopN conversations by visible messages
+	LongestByMessages []ConvStats `json:"longest_by_messages"` // top TopN conversations by visible messages (ties: archive order)
 	LongestByWords    []ConvStats `json:"longest_by_words"`    // top TopN conversations by words
 
 	WordsWritten int64 `json:"words_written"` // words of your text blocks on current threads (CountWords)
@@ -419,8 +419,8 @@ func generatedImage(m *Message, a *Asset) bool {
 	return true
 }
 
-// pushTop inserts x into top (kept sorted by key descending, then by
-// creation time, then id) and trims it to TopN. Zero keys are not ranked.
+// pushTop inserts x into top (kept sorted by key descending; equal keys
+// keep archive order) and trims it to TopN. Zero keys are not ranked.
 func pushTop(top []ConvStats, x ConvStats, key func(ConvStats) int) []ConvStats {
 	k := key(x)
 	if k == 0 || (len(top) == TopN && k <= key(top[TopN-1])) {

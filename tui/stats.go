@@ -157,8 +157,11 @@ func (r *statsReport) header() {
 		fmtInt(s.AllMessages)+" in all branches")
 	if !s.First.IsZero() {
 		days := int(s.Last.Sub(s.First).Hours()/24) + 1
-		r.items(r.st.label, s.First.Format("2006-01-02")+" → "+s.Last.Format("2006-01-02"),
-			count(days, "day", "days"), "times in "+model.SanitizeLine(s.Location))
+		zone := "times in " + model.SanitizeLine(s.Location)
+		if s.Location == "Local" || s.Location == "" {
+			zone = "local time"
+		}
+		r.items(r.st.label, s.First.Format("2006-01-02")+" → "+s.Last.Format("2006-01-02"), count(days, "day", "days"), zone)
 	}
 	r.items(r.st.label,
 		fmtInt(s.Archived)+" archived",
