@@ -276,3 +276,28 @@ func TestCountWordsAllASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestStatsDateCache: the cached day conversion agrees with time.In for
+// times in order, out of order and across daylight-saving changes.
+func TestStatsDateCache(t *testing.T) {
+	for _, name := range []string{"Europe/Paris", "America/Sao_Paulo", "Australia/Lord_Howe", "UTC"} {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc := &statsAcc{loc: loc, dayLo: 1}
+		tm := time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC)
+		for i := range 40000 {
+			step := time.Duration(i%7+1) * 37 * time.Minute
+			if i%5 == 0 {
+				step = -3 * step // go back now and then
+			}
+			tm = tm.Add(step)
+			y, m, d := acc.date(tm)
+			wy, wm, wd := tm.In(loc).Date()
+			if y != wy || m != int(wm) || d != wd {
+				t.Fatalf("%s: %v: got %d-%d-%d, want %v", name, tm, y, m, d, tm.In(loc).Format("2006-01-02"))
+			}
+		}
+	}
+}
