@@ -66,7 +66,7 @@ func statsFixture() model.Stats {
 }
 
 func TestRenderStatsGolden(t *testing.T) {
-	for _, w := range []int{80, 120} {
+	for _, w := range []int{40, 80, 120} {
 		t.Run(strconv.Itoa(w), func(t *testing.T) {
 			out := RenderStats(statsFixture(), w, true, true)
 			checkStatsOutput(t, out, w)
