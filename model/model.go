@@ -84,6 +84,9 @@ type Asset struct {
 	Prompt  string // DALL·E / image-generation prompt, when known
 	MIME    string // e.g. image/png, when known
 	Name    string // original file name (attachments), when known
+	// Seconds is an audio or video asset's duration, when known (from its
+	// metadata's start/end timestamps); 0 when unknown.
+	Seconds float64
 }
 
 // Thought is one step of a reasoning model's visible thinking.

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+
+	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/tui"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+)
+
+// defaultStatsWidth is the report width when stdout is not a terminal and
+// --width is not given.
+const defaultStatsWidth = 80
+
+func (a *app) statsCommand() *cobra.Command {
+	var asJSON bool
+	var width int
+	cmd := &cobra.Command{
+		Use:   "stats [--json] [--width N] PATH...",
+		Short: "Summarise an archive: activity, models, GPTs, words, images",
+		Long: `Print statistics of the exports at PATH...: conversations and messages per
+month (per year too for long histories), models, custom GPTs, busiest days,
+longest conversations, words you wrote and read, images and voice.
+
+"Messages" are those the chat shows: the shown and folded messages of each
+conversation's current thread; "all branches" counts every message of every
+branch, hidden ones included. Months and days are in the local time zone.
+
+The report is as wide as the terminal (80 columns when stdout is not a
+terminal, or --width N, 40 to 200) and in colour only on a terminal, unless
+NO_COLOR is set or --theme is notty.
+
+With --json, print the figures as one JSON object (model.Stats): the fields
+conversations, messages, all_messages, nodes, first, last (RFC 3339 in the
+local zone), archived, starred, branch_points, branched_conversations,
+months [{month, conversations, messages, all_messages}], undated_conversations,
+undated_messages, models [{model, conversations, messages}], gpts [{gizmo_id,
+conversations, messages}], busiest_days [{date, messages}],
+longest_by_messages and longest_by_words [{id, title, created, messages,
+words}], words_written, words_read, images_generated, images_uploaded,
+images_other, voice_messages, audio_clips, voice_seconds, voice_timed.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			if width < 0 {
+				return usageErrorf("--width must be positive (got %d)", width)
+			}
+			arch, err := a.load(cmd.Context(), paths)
+			if err != nil {
+				return err
+			}
+			s := model.ComputeStats(arch, a.loc)
+			if asJSON {
+				var out bytes.Buffer
+				if err := textout.WriteJSON(&out, s, "  "); err != nil {
+					return failure(err)
+				}
+				return writeAll(a.out, out.String())
+			}
+			tty := a.isTerminal(a.out)
+			if width == 0 {
+				width = a.statsWidth(tty)
+			}
+			colour := tty && os.Getenv("NO_COLOR") == "" && a.theme != "notty"
+			report := tui.RenderStats(s, width, a.theme != "light", !colour)
+			var w io.Writer = a.out
+			if colour {
+				// Lip Gloss writes true colour; bring it down to what the
+				// terminal supports.
+				w = colorprofile.NewWriter(a.out, os.Environ())
+			}
+			return writeAll(w, report)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the figures as JSON")
+	cmd.Flags().IntVar(&width, "width", 0, "report width in columns (default: the terminal's, else 80)")
+	return cmd
+}
+
+// statsWidth is the terminal's width when stdout is one, else 80.
+func (a *app) statsWidth(tty bool) int {
+	if f, ok := a.out.(*os.File); ok && tty {
+		if w, _, err := term.GetSize(f.Fd()); err == nil && w > 0 {
+			return w
+		}
+	}
+	return defaultStatsWidth
+}
