@@ -1,0 +1,71 @@
+package search
+
+import (
+	"math"
+	"slices"
+)
+
+// Ranking rule (the README quotes this):
+//
+//  1. Conversations with a hit in the title come first: a title is the
+//     user's own summary of what the chat was about.
+//  2. Then conversations with a hit in one of the user's own messages come
+//     before those with hits only in answers, tools or reasoning: people
+//     remember what they asked, not how the model phrased its reply.
+//  3. Within those tiers, by weighted hit density: (3 × hits in user
+//     messages + hits elsewhere, title hits counting 3 too) per KB of the
+//     conversation's searchable text (counted as at least 1 KB), so a short
+//     chat about the topic beats a long one that mentions it once.
+//  4. Ties go to the more recent conversation (Conversation.SortTime),
+//     then to the order they were added.
+//
+// Score encodes 1–3 as a number: 2,000,000 for a title hit, plus 1,000,000
+// for a user-message hit, plus the density capped at 999,999. Queries with
+// no terms score every conversation 0, so they come out newest first.
+
+// hitStats counts a conversation's hits by where they lie.
+type hitStats struct {
+	title, user, other int
+}
+
+// Ranking weights (see the rule above).
+const (
+	titleTier  = 2_000_000
+	userTier   = 1_000_000
+	maxDensity = 999_999
+	userWeight = 3
+)
+
+// score computes a Result's Score from its hit counts.
+func score(st hitStats, m *convMeta) float64 {
+	s := 0.0
+	if st.title > 0 {
+		s += titleTier
+	}
+	if st.user > 0 {
+		s += userTier
+	}
+	kb := math.Max(float64(m.text)/1024, 1)
+	d := float64(userWeight*(st.title+st.user)+st.other) / kb
+	return s + math.Min(d, maxDensity)
+}
+
+// rank sorts results by Score, then recency, then index order.
+func rank(rs []Result, ix *Index) {
+	slices.SortFunc(rs, func(a, b Result) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		}
+		ta, tb := ix.meta[a.Index].time, ix.meta[b.Index].time
+		switch {
+		case ta > tb:
+			return -1
+		case ta < tb:
+			return 1
+		}
+		return a.Index - b.Index
+	})
+}
