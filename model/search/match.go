@@ -14,9 +14,9 @@ import (
 type matcher struct {
 	folded string
 	pat    []byte // folded as bytes, for bytes.Index
-	ascii  bool // folded is pure ASCII
-	k      int  // anchor position in folded
-	lo, up byte // anchor byte in lower and upper case
+	ascii  bool   // folded is pure ASCII
+	k      int    // anchor position in folded
+	lo, up byte   // anchor byte in lower and upper case
 }
 
 func newMatcher(folded string) matcher {

@@ -227,10 +227,9 @@ func splitField(tok string) (name, val string, ok bool) {
 func (q *Query) addTerm(t Term, neg bool) error {
 	t.Folded = Fold(t.Text)
 	if t.Folded == "" {
-		if t.Phrase {
-			return nil // "" matches everywhere: nothing to require
-		}
-		return fmt.Errorf("%q has nothing to search for after folding", t.Text)
+		// Only combining marks (or ""): the empty string occurs everywhere,
+		// so the term requires nothing and excludes nothing.
+		return nil
 	}
 	if neg {
 		q.Excludes = append(q.Excludes, t)

@@ -24,7 +24,7 @@ const ellipsis = "…"
 func Snippet(text string, off, n, width int) (string, [2]int) {
 	off = min(max(off, 0), len(text))
 	end := min(max(off+n, off), len(text))
-	for off > 0 && !utf8.RuneStart(text[off]) {
+	for off > 0 && off < len(text) && !utf8.RuneStart(text[off]) {
 		off--
 	}
 	for end < len(text) && !utf8.RuneStart(text[end]) {
@@ -42,6 +42,13 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 		mcells += w
 	}
 	spare := width - mcells
+	if spare < 2 && (off > 0 || end < len(text)) {
+		// No room for context and its ellipses: the (cut) match alone.
+		var b strings.Builder
+		writeLine(&b, text[off:end], true)
+		out := strings.TrimRight(b.String(), " ")
+		return out, [2]int{0, len(out)}
+	}
 	before := spare / 3
 	// Walk back from off while the budget lasts.
 	start, cells := off, 0
@@ -82,7 +89,6 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	space := true // drop leading spaces
 	if start > 0 {
 		b.WriteString(ellipsis)
-		space = false
 	}
 	space = writeLine(&b, text[start:off], space)
 	m0 := b.Len()
