@@ -176,6 +176,15 @@ type Index struct {
 	indexBytes int64
 }
 
+// shardOf returns the shard holding conversation ci.
+func (ix *Index) shardOf(ci int32) *shard {
+	i, found := slices.BinarySearchFunc(ix.shards, ci, func(s *shard, ci int32) int { return int(s.first - ci) })
+	if !found {
+		i--
+	}
+	return ix.shards[i]
+}
+
 // Len is the number of conversations indexed.
 func (ix *Index) Len() int { return len(ix.convs) }
 
@@ -251,14 +260,21 @@ func metaOf(c *model.Conversation) convMeta {
 // buildShard indexes conversations convs (numbered from first).
 func buildShard(sb *shardBuilder, first int32, convs []*model.Conversation) *shard {
 	for _, c := range convs {
-		sb.addText(c.Title)
+		sb.beginConv()
+		sb.addField(c.Title, fieldRec{node: model.NoNode, field: FieldConvTitle})
 		for k := range c.Nodes {
-			if msg := c.Nodes[k].Msg; msg != nil {
-				eachField(msg, func(_ int, _ Field, _ int, s string) bool {
-					sb.addText(s)
-					return true
-				})
+			msg := c.Nodes[k].Msg
+			if msg == nil {
+				continue
 			}
+			flags := roleCodes[msg.Role] << roleShift
+			if msg.Visibility == model.Hidden {
+				flags |= recHidden
+			}
+			eachField(msg, func(block int, f Field, item int, s string) bool {
+				sb.addField(s, fieldRec{node: int32(k), block: int32(block), item: int32(item), field: f, flags: flags})
+				return true
+			})
 		}
 		sb.endConv()
 	}

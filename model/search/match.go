@@ -13,14 +13,15 @@ import (
 // searched with bytes.Index.
 type matcher struct {
 	folded string
-	pat    []byte // folded as bytes, for bytes.Index
-	ascii  bool   // folded is pure ASCII
-	k      int    // anchor position in folded
-	lo, up byte   // anchor byte in lower and upper case
+	pat    []byte   // folded as bytes, for bytes.Index
+	ascii  bool     // folded is pure ASCII
+	keys   []uint32 // distinct trigram keys, for field Bloom filters
+	k      int      // anchor position in folded
+	lo, up byte     // anchor byte in lower and upper case
 }
 
 func newMatcher(folded string) matcher {
-	m := matcher{folded: folded, pat: []byte(folded), ascii: isASCII(folded)}
+	m := matcher{folded: folded, pat: []byte(folded), ascii: isASCII(folded), keys: trigramKeys(folded)}
 	best := 1 << 30
 	for i := 0; i < len(folded); i++ {
 		if f := byteFreq(folded[i]); f < best {
@@ -109,8 +110,11 @@ type fieldScanner struct {
 // scan calls hit(term, off, n) for every non-overlapping match of each
 // matcher in s, with offsets into the original s. hit returns false to stop
 // the whole scan; scan then returns false.
-func (fs *fieldScanner) scan(s string, ms []matcher, hit func(t, off, n int) bool) bool {
-	if isASCII(s) {
+//
+// ascii is the field's ASCII bit from the index (the caller knows it, so the
+// text is not pre-scanned).
+func (fs *fieldScanner) scan(s string, ascii bool, ms []matcher, hit func(t, off, n int) bool) bool {
+	if ascii {
 		for t := range ms {
 			m := &ms[t]
 			if !m.ascii || len(m.folded) > len(s) {

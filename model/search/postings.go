@@ -29,6 +29,8 @@ type shard struct {
 	n     int32
 	offs  []uint32 // numBuckets+1 offsets into data
 	data  []byte   // uvarint deltas of local conversation numbers
+
+	fieldFilters // per-field ASCII bits and Bloom filters (fieldfilter.go)
 }
 
 // trigramHash hashes three folded bytes to a bucket.
@@ -51,41 +53,12 @@ type shardBuilder struct {
 	buckets []uint32 // distinct buckets per conversation, conversations in order
 	ends    []int    // end of each conversation's run in buckets
 	fold    []byte   // folding scratch
+
+	ff fieldFilters // the shard's field filters being built
 }
 
 func newShardBuilder() *shardBuilder {
 	return &shardBuilder{last: make([]int32, numBuckets)}
-}
-
-// addText records the trigrams of one field of the current conversation.
-func (sb *shardBuilder) addText(s string) {
-	if isASCII(s) {
-		sb.addASCII(s) // folding ASCII is lower-casing: done on the fly
-		return
-	}
-	sb.fold = appendFold(sb.fold[:0], s, nil)
-	sb.addFolded(sb.fold)
-}
-
-func (sb *shardBuilder) addASCII(s string) {
-	if len(s) < 3 {
-		return
-	}
-	bits := &sb.bits
-	k := uint32(asciiLower[s[0]])<<8 | uint32(asciiLower[s[1]])
-	for i := 2; i < len(s); i++ {
-		k = (k<<8 | uint32(asciiLower[s[i]&0x7f])) & 0xFFFFFF
-		h := hashKey(k)
-		bits[h>>6] |= 1 << (h & 63)
-	}
-}
-
-func (sb *shardBuilder) addFolded(f []byte) {
-	bits := &sb.bits
-	for i := 2; i < len(f); i++ {
-		h := trigramHash(f[i-2], f[i-1], f[i])
-		bits[h>>6] |= 1 << (h & 63)
-	}
 }
 
 // endConv closes the current conversation's bucket run.
@@ -138,7 +111,9 @@ func (sb *shardBuilder) finish(first int32) *shard {
 	}
 	sb.buckets = sb.buckets[:0]
 	sb.ends = sb.ends[:0]
-	return &shard{first: first, n: n, offs: offs, data: data}
+	sh := &shard{first: first, n: n, offs: offs, data: data, fieldFilters: sb.ff.clone()}
+	sb.ff.reset()
+	return sh
 }
 
 func uvarintLen(v uint64) int {
@@ -226,4 +201,6 @@ func (s *shard) candidates(hs []uint32, scratch []int32) []int32 {
 }
 
 // bytes is the memory the shard holds.
-func (s *shard) bytes() int64 { return int64(len(s.offs))*4 + int64(len(s.data)) }
+func (s *shard) bytes() int64 {
+	return int64(len(s.offs))*4 + int64(len(s.data)) + s.fieldFilters.bytes()
+}

@@ -19,6 +19,14 @@ import (
 //  4. Ties go to the more recent conversation (Conversation.SortTime),
 //     then to the order they were added.
 //
+// For speed (unless Options.Exhaustive), a conversation stops being scanned
+// once every term has been found and it has Options.MaxHits hits or 4 KB of
+// its text has been scanned (queries with exclusions always scan to the
+// end). Its density is then that of the text scanned — a sample that starts
+// with the title and the first messages — and Result.Capped is set. This
+// keeps common words (which occur in most conversations) from forcing a
+// scan of the whole archive.
+//
 // Score encodes 1–3 as a number: 2,000,000 for a title hit, plus 1,000,000
 // for a user-message hit, plus the density capped at 999,999. Queries with
 // no terms score every conversation 0, so they come out newest first.
@@ -37,7 +45,7 @@ const (
 )
 
 // score computes a Result's Score from its hit counts.
-func score(st hitStats, m *convMeta) float64 {
+func score(st hitStats, textBytes int64) float64 {
 	s := 0.0
 	if st.title > 0 {
 		s += titleTier
@@ -45,7 +53,7 @@ func score(st hitStats, m *convMeta) float64 {
 	if st.user > 0 {
 		s += userTier
 	}
-	kb := math.Max(float64(m.text)/1024, 1)
+	kb := math.Max(float64(textBytes)/1024, 1)
 	d := float64(userWeight*(st.title+st.user)+st.other) / kb
 	return s + math.Min(d, maxDensity)
 }

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -13,8 +14,12 @@ import (
 type Options struct {
 	IncludeHidden bool // search Hidden messages too (when the viewer shows them)
 	Limit         int  // return at most this many results (0: all); see Results.Partial
-	MaxHits       int  // hits kept per result (0: 100); Result.HitCount counts all
+	MaxHits       int  // hits kept per result (0: 100); see Result.Capped
 	SnippetWidth  int  // snippet width in terminal cells (0: 80)
+	// Exhaustive scans every matching conversation to the end, so HitCount
+	// and TotalHits are exact and Hits holds the first MaxHits hits of the
+	// whole conversation. Slower for common words; see rank.go.
+	Exhaustive bool
 }
 
 // Result is one matching conversation.
@@ -23,7 +28,10 @@ type Result struct {
 	Index    int     // the conversation's number in the Index (Add order)
 	Score    float64 // see rank.go: higher first
 	Hits     []Hit   // title hits first, then in node order; at most Options.MaxHits
-	HitCount int     // all hits in scope, including those past MaxHits
+	HitCount int     // hits counted (all of them unless Capped)
+	// Capped is set when the conversation was not scanned to the end
+	// (see rank.go); HitCount and Hits then cover the part scanned.
+	Capped bool
 	// Best is the hit the snippet shows: the first title hit, else the
 	// first hit in a user message, else the first hit. Zero (with Len 0)
 	// when the query has no terms.
@@ -39,7 +47,7 @@ type Result struct {
 type Results struct {
 	Results   []Result // ranked, at most Options.Limit
 	Total     int      // matching conversations found (a lower bound when Partial)
-	TotalHits int      // hits in all of them
+	TotalHits int      // hits counted in all of them (see Result.Capped)
 	// Partial is set when a short query (no term of 3 or more folded
 	// bytes, which the trigram index cannot narrow) stopped early: the
 	// newest conversations were scanned until Limit matches were found.
@@ -165,6 +173,7 @@ type plan struct {
 	roles    []model.Role
 	notRoles []model.Role
 	convF    []Filter // conversation filters (all but role:)
+	roleOK   [8]bool  // by fieldRec role code: messages in scope
 }
 
 func newPlan(ix *Index, q Query, opt Options) *plan {
@@ -189,6 +198,12 @@ func newPlan(ix *Index, q Query, opt Options) *plan {
 			continue
 		}
 		p.convF = append(p.convF, f)
+	}
+	for code := range p.roleOK {
+		p.roleOK[code] = len(p.roles) == 0
+	}
+	for role, code := range roleCodes {
+		p.roleOK[code] = (len(p.roles) == 0 || slices.Contains(p.roles, role)) && !slices.Contains(p.notRoles, role)
 	}
 	if len(q.Terms) == 0 {
 		p.indexed = false // no terms: every conversation is a candidate
@@ -245,25 +260,4 @@ func flagBit(v string) uint8 {
 		return flagBranch
 	}
 	return 0
-}
-
-// inScope says whether a message's text is searched.
-func (p *plan) inScope(m *model.Message) bool {
-	if m.Visibility == model.Hidden && !p.opt.IncludeHidden {
-		return false
-	}
-	for _, r := range p.notRoles {
-		if m.Role == r {
-			return false
-		}
-	}
-	if len(p.roles) == 0 {
-		return true
-	}
-	for _, r := range p.roles {
-		if m.Role == r {
-			return true
-		}
-	}
-	return false
 }

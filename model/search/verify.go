@@ -3,8 +3,6 @@ package search
 import (
 	"context"
 	"slices"
-
-	"github.com/backchat/backchat/model"
 )
 
 // verifier checks candidate conversations against the original text and
@@ -18,7 +16,22 @@ type verifier struct {
 	err     error
 
 	titleMs, msgMs   []matcher
-	titleIdx, msgIdx []int // term index, or -1 for an exclusion
+	titleIdx, msgIdx []int     // term index, or -1 for an exclusion
+	actMs            []matcher // the matchers a field's Bloom filter admits
+	actIdx           []int
+}
+
+// admit selects the matchers of ms whose trigrams a field's Bloom filter
+// admits; it returns them and their term indices.
+func (v *verifier) admit(ms []matcher, idx []int, bloom []uint64) ([]matcher, []int) {
+	v.actMs, v.actIdx = v.actMs[:0], v.actIdx[:0]
+	for i := range ms {
+		if mayContain(bloom, ms[i].keys) {
+			v.actMs = append(v.actMs, ms[i])
+			v.actIdx = append(v.actIdx, idx[i])
+		}
+	}
+	return v.actMs, v.actIdx
 }
 
 func (p *plan) newVerifier(ctx context.Context) *verifier {
@@ -43,6 +56,10 @@ func (p *plan) newVerifier(ctx context.Context) *verifier {
 	return v
 }
 
+// sampleBytes is how much of a conversation's text is scanned, once every
+// term has been found, to estimate hit density (see rank.go).
+const sampleBytes = 4 << 10
+
 // Hit priorities for choosing Result.Best.
 const (
 	bestNone = iota
@@ -59,21 +76,32 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		return Result{}, false
 	}
 	c := p.ix.convs[ci]
+	sh := p.ix.shardOf(ci)
+	local := ci - sh.first
+	recs := sh.recs[sh.recStart[local]:sh.recStart[local+1]]
+	bw := int(sh.bloomStart[local])
 	clear(v.found)
+	nfound := 0
+	var scanned int64 // bytes of in-scope fields examined in this conversation
+	enough := false   // every term found and enough seen: stop early (see rank.go)
+	canStop := len(v.found) > 0 && len(p.excl) == 0 && !p.opt.Exhaustive
 	r := Result{Conv: c, Index: int(ci)}
 	var st hitStats
 	bestLevel := bestNone
 	rejected := false
 	var cur Hit
 	level := bestNone
-	idx := v.titleIdx
+	var idx []int
 	cb := func(t, off, n int) bool {
 		id := idx[t]
 		if id < 0 {
 			rejected = true
 			return false
 		}
-		v.found[id] = true
+		if !v.found[id] {
+			v.found[id] = true
+			nfound++
+		}
 		h := cur
 		h.Off, h.Len, h.Term = int32(off), int32(n), int16(id)
 		r.HitCount++
@@ -91,39 +119,51 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		if level > bestLevel {
 			r.Best, bestLevel = h, level
 		}
+		if canStop && nfound == len(v.found) && (r.HitCount >= p.opt.MaxHits || scanned >= sampleBytes) {
+			enough = true
+			return false
+		}
 		return true
 	}
-	if len(v.titleMs) > 0 && c.Title != "" {
-		cur = Hit{Node: model.NoNode, Field: FieldConvTitle}
-		level = bestTitle
-		v.fs.scan(c.Title, v.titleMs, cb)
-	}
-	if len(v.msgMs) > 0 && !rejected {
-		idx = v.msgIdx
-		for k := range c.Nodes {
-			m := c.Nodes[k].Msg
-			if m == nil || !p.inScope(m) {
-				continue
-			}
-			level = bestOther
-			if m.Role == model.RoleUser {
-				level = bestUser
-			}
-			ok := eachField(m, func(block int, f Field, item int, s string) bool {
-				v.scanned += len(s)
-				if v.scanned >= ctxCheckBytes {
-					v.scanned = 0
-					if err := v.ctx.Err(); err != nil {
-						v.err = err
-						return false
-					}
-				}
-				cur = Hit{Node: int32(k), Block: int32(block), Field: f, Item: int32(item)}
-				return v.fs.scan(s, v.msgMs, cb)
-			})
-			if !ok {
+	for i := range recs {
+		rec := &recs[i]
+		w := bloomBits(int(rec.n)) / 64
+		bloom := sh.bloom[bw : bw+w]
+		bw += w
+		ms, allIdx := v.msgMs, v.msgIdx
+		level = bestOther
+		switch {
+		case rec.node < 0:
+			ms, allIdx, level = v.titleMs, v.titleIdx, bestTitle
+		case rec.flags&recHidden != 0 && !p.opt.IncludeHidden,
+			!p.roleOK[rec.flags>>roleShift]:
+			continue
+		case rec.flags>>roleShift == roleCodeUser:
+			level = bestUser
+		}
+		if canStop && nfound == len(v.found) && scanned >= sampleBytes {
+			enough = true
+			break
+		}
+		scanned += int64(rec.n)
+		v.scanned += int(rec.n)
+		if v.scanned >= ctxCheckBytes {
+			v.scanned = 0
+			if err := v.ctx.Err(); err != nil {
+				v.err = err
 				break
 			}
+		}
+		if len(ms) == 0 || rec.n == 0 {
+			continue
+		}
+		ms, idx = v.admit(ms, allIdx, bloom)
+		if len(ms) == 0 {
+			continue
+		}
+		cur = Hit{Node: rec.node, Block: rec.block, Field: rec.field, Item: rec.item}
+		if !v.fs.scan(recText(c, rec), rec.flags&recASCII != 0, ms, cb) {
+			break
 		}
 	}
 	if rejected || v.err != nil {
@@ -135,7 +175,14 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		}
 	}
 	slices.SortStableFunc(r.Hits, compareHits)
-	r.Score = score(st, &p.ix.meta[ci])
+	text := p.ix.meta[ci].text
+	if enough {
+		// Scanning stopped early: the density of the part scanned stands
+		// for the whole conversation.
+		text = scanned
+		r.Capped = true
+	}
+	r.Score = score(st, text)
 	return r, true
 }
 

@@ -1,0 +1,180 @@
+package search
+
+import (
+	"math/bits"
+	"slices"
+
+	"github.com/backchat/backchat/model"
+)
+
+// fieldFilters let a search skip most fields of a candidate conversation
+// without touching the model. Conversation-level postings cannot tell
+// "kubernetes … cluster" apart from "kubernetes cluster" when both words are
+// common, and walking Message and Block structs costs a cache miss or two
+// per field; a compact table of field records with a per-field Bloom filter
+// of trigrams avoids both.
+//
+// Per field (title first, then every field in eachField order over Nodes):
+//   - a fieldRec: where the field is, its length, whether it is pure ASCII
+//     (matched without folding or a pre-scan), its message's role and
+//     whether that message is Hidden;
+//   - a Bloom filter (one hash) of the field's folded trigrams, of
+//     bloomBits(len(text)) bits (about 1–2 bits per byte of text), so a
+//     term of t distinct trigrams passes a field that lacks it with
+//     probability ≤ 0.63^t. The size derives from the length, so it is not
+//     stored; fields shorter than 3 bytes have none.
+type fieldFilters struct {
+	recs       []fieldRec
+	recStart   []uint32 // per conversation: its first record; one extra at the end
+	bloom      []uint64 // every field's filter, back to back
+	bloomStart []uint32 // per conversation: its first bloom word
+}
+
+// fieldRec locates one searchable field (20 bytes).
+type fieldRec struct {
+	node  int32 // model.NoNode for the title
+	block int32
+	item  int32
+	n     uint32 // text length in bytes
+	field Field
+	flags uint8 // recASCII, recHidden, role code << 2
+}
+
+// fieldRec flags.
+const (
+	recASCII  uint8 = 1 << 0
+	recHidden uint8 = 1 << 1
+	roleShift       = 2
+)
+
+// Role codes kept in fieldRec flags: 0 is any other role.
+var roleCodes = map[model.Role]uint8{model.RoleUser: 1, model.RoleAssistant: 2, model.RoleSystem: 3, model.RoleTool: 4}
+
+const roleCodeUser = 1
+
+// bloomBits is the Bloom filter size of a field of n bytes: a power of two
+// ≥ n, at least 64; 0 below 3 bytes.
+func bloomBits(n int) int {
+	if n < 3 {
+		return 0
+	}
+	if n <= 64 {
+		return 64
+	}
+	return 1 << bits.Len(uint(n-1))
+}
+
+// bloomIndex maps a 24-bit trigram key into a filter of 2^logm bits, with a
+// hash independent of hashKey's.
+func bloomIndex(k uint32, logm int) uint32 { return (k * 0x85EBCA77) >> (32 - logm) }
+
+// beginConv starts a conversation's field filters.
+func (sb *shardBuilder) beginConv() {
+	sb.ff.recStart = append(sb.ff.recStart, uint32(len(sb.ff.recs)))
+	sb.ff.bloomStart = append(sb.ff.bloomStart, uint32(len(sb.ff.bloom)))
+}
+
+// addField indexes one field: conversation trigram bits, record and Bloom
+// filter. flags carries the message's role code and hidden bit.
+func (sb *shardBuilder) addField(s string, rec fieldRec) {
+	rec.n = uint32(len(s))
+	m := bloomBits(len(s))
+	start := len(sb.ff.bloom)
+	sb.ff.bloom = slices.Grow(sb.ff.bloom, m/64)[:start+m/64]
+	bl := sb.ff.bloom[start:]
+	clear(bl)
+	logm := bits.Len(uint(m)) - 1
+	if isASCII(s) {
+		rec.flags |= recASCII
+		if len(s) >= 3 {
+			sb.addASCII(s, bl, logm)
+		}
+	} else {
+		sb.fold = appendFold(sb.fold[:0], s, nil)
+		sb.addFolded(sb.fold, bl, logm)
+	}
+	sb.ff.recs = append(sb.ff.recs, rec)
+}
+
+// addASCII records the trigrams of ASCII text (folding is lower-casing,
+// done on the fly). len(s) ≥ 3.
+func (sb *shardBuilder) addASCII(s string, bl []uint64, logm int) {
+	cb := &sb.bits
+	k := uint32(asciiLower[s[0]])<<8 | uint32(asciiLower[s[1]])
+	for i := 2; i < len(s); i++ {
+		k = (k<<8 | uint32(asciiLower[s[i]&0x7f])) & 0xFFFFFF
+		h := hashKey(k)
+		cb[h>>6] |= 1 << (h & 63)
+		g := bloomIndex(k, logm)
+		bl[g>>6] |= 1 << (g & 63)
+	}
+}
+
+// addFolded records the trigrams of folded text.
+func (sb *shardBuilder) addFolded(f []byte, bl []uint64, logm int) {
+	cb := &sb.bits
+	for i := 2; i < len(f); i++ {
+		k := uint32(f[i-2])<<16 | uint32(f[i-1])<<8 | uint32(f[i])
+		h := hashKey(k)
+		cb[h>>6] |= 1 << (h & 63)
+		if len(bl) > 0 {
+			g := bloomIndex(k, logm)
+			bl[g>>6] |= 1 << (g & 63)
+		}
+	}
+}
+
+func (ff *fieldFilters) clone() fieldFilters {
+	return fieldFilters{
+		recs: slices.Clone(ff.recs), recStart: append(slices.Clone(ff.recStart), uint32(len(ff.recs))),
+		bloom: slices.Clone(ff.bloom), bloomStart: slices.Clone(ff.bloomStart),
+	}
+}
+
+func (ff *fieldFilters) reset() {
+	ff.recs, ff.recStart = ff.recs[:0], ff.recStart[:0]
+	ff.bloom, ff.bloomStart = ff.bloom[:0], ff.bloomStart[:0]
+}
+
+func (ff *fieldFilters) bytes() int64 {
+	return int64(len(ff.recs))*20 + int64(len(ff.bloom))*8 + int64(len(ff.recStart)+len(ff.bloomStart))*4
+}
+
+// recText returns the text of a field record.
+func recText(c *model.Conversation, r *fieldRec) string {
+	if r.node < 0 {
+		return c.Title
+	}
+	return Text(c, Hit{Node: r.node, Block: r.block, Field: r.field, Item: r.item})
+}
+
+// mayContain reports whether a field's Bloom filter admits every trigram
+// key of a term (always true for terms without trigrams).
+func mayContain(bloom []uint64, keys []uint32) bool {
+	if len(keys) == 0 {
+		return true
+	}
+	if len(bloom) == 0 {
+		return false // field shorter than 3 bytes cannot hold a trigram
+	}
+	logm := bits.Len(uint(len(bloom)*64)) - 1
+	for _, k := range keys {
+		g := bloomIndex(k, logm)
+		if bloom[g>>6]&(1<<(g&63)) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// trigramKeys returns the distinct 24-bit trigram keys of folded text.
+func trigramKeys(folded string) []uint32 {
+	var out []uint32
+	for i := 2; i < len(folded); i++ {
+		k := uint32(folded[i-2])<<16 | uint32(folded[i-1])<<8 | uint32(folded[i])
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
