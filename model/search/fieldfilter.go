@@ -84,12 +84,10 @@ func (sb *shardBuilder) addField(s string, rec fieldRec) {
 	bl := sb.ff.bloom[start:]
 	clear(bl)
 	logm := bits.Len(uint(m)) - 1
-	if isASCII(s) {
+	if sb.addASCII(s, bl, logm) {
 		rec.flags |= recASCII
-		if len(s) >= 3 {
-			sb.addASCII(s, bl, logm)
-		}
 	} else {
+		clear(bl) // the ASCII pass stopped at a non-ASCII byte: redo folded
 		sb.fold = appendFold(sb.fold[:0], s, nil)
 		sb.addFolded(sb.fold, bl, logm)
 	}
@@ -97,17 +95,30 @@ func (sb *shardBuilder) addField(s string, rec fieldRec) {
 }
 
 // addASCII records the trigrams of ASCII text (folding is lower-casing,
-// done on the fly). len(s) ≥ 3.
-func (sb *shardBuilder) addASCII(s string, bl []uint64, logm int) {
+// done on the fly). It returns false, having recorded a prefix of s, at the
+// first non-ASCII byte: the caller then indexes the folded text (setting a
+// few conversation bits twice is harmless).
+func (sb *shardBuilder) addASCII(s string, bl []uint64, logm int) bool {
+	if len(s) < 3 {
+		return isASCII(s)
+	}
 	cb := &sb.bits
+	if s[0]|s[1] >= 0x80 {
+		return false
+	}
 	k := uint32(asciiLower[s[0]])<<8 | uint32(asciiLower[s[1]])
 	for i := 2; i < len(s); i++ {
-		k = (k<<8 | uint32(asciiLower[s[i]&0x7f])) & 0xFFFFFF
+		c := s[i]
+		if c >= 0x80 {
+			return false
+		}
+		k = (k<<8 | uint32(asciiLower[c])) & 0xFFFFFF
 		h := hashKey(k)
 		cb[h>>6] |= 1 << (h & 63)
 		g := bloomIndex(k, logm)
 		bl[g>>6] |= 1 << (g & 63)
 	}
+	return true
 }
 
 // addFolded records the trigrams of folded text.
@@ -124,26 +135,42 @@ func (sb *shardBuilder) addFolded(f []byte, bl []uint64, logm int) {
 	}
 }
 
-func (ff *fieldFilters) clone() fieldFilters {
-	return fieldFilters{
-		recs: slices.Clone(ff.recs), recStart: append(slices.Clone(ff.recStart), uint32(len(ff.recs))),
-		bloom: slices.Clone(ff.bloom), bloomStart: slices.Clone(ff.bloomStart),
+// take hands the filters built so far to a shard and starts empty ones
+// sized like them (shards are of similar size), so nothing is copied and
+// little is regrown.
+func (ff *fieldFilters) take() fieldFilters {
+	out := *ff
+	out.recStart = append(out.recStart, uint32(len(out.recs)))
+	out.recs, out.bloom = clip(out.recs), clip(out.bloom)
+	*ff = fieldFilters{
+		recs:       make([]fieldRec, 0, len(out.recs)+len(out.recs)/8),
+		recStart:   make([]uint32, 0, len(out.recStart)+len(out.recStart)/8),
+		bloom:      make([]uint64, 0, len(out.bloom)+len(out.bloom)/8),
+		bloomStart: make([]uint32, 0, len(out.bloomStart)+len(out.bloomStart)/8),
 	}
-}
-
-func (ff *fieldFilters) reset() {
-	ff.recs, ff.recStart = ff.recs[:0], ff.recStart[:0]
-	ff.bloom, ff.bloomStart = ff.bloom[:0], ff.bloomStart[:0]
+	return out
 }
 
 func (ff *fieldFilters) bytes() int64 {
 	return int64(len(ff.recs))*20 + int64(len(ff.bloom))*8 + int64(len(ff.recStart)+len(ff.bloomStart))*4
 }
 
+// clip returns s without spare capacity beyond 1/16 of its length (a
+// grown slice can hold up to twice what it needs; the index lives long).
+func clip[T any](s []T) []T {
+	if cap(s)-len(s) > len(s)/16 {
+		return slices.Clone(s)
+	}
+	return s
+}
+
 // recText returns the text of a field record.
 func recText(c *model.Conversation, r *fieldRec) string {
 	if r.node < 0 {
 		return c.Title
+	}
+	if m := c.Nodes[r.node].Msg; r.field == FieldText && m != nil {
+		return m.Blocks[r.block].Text // the common case, without Text's walk
 	}
 	return Text(c, Hit{Node: r.node, Block: r.block, Field: r.field, Item: r.item})
 }

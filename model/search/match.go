@@ -107,15 +107,15 @@ type fieldScanner struct {
 	src  []int32
 }
 
-// scan calls hit(term, off, n) for every non-overlapping match of each
-// matcher in s, with offsets into the original s. hit returns false to stop
+// scan calls hit(t, off, n) for every non-overlapping match of each
+// matcher ms[t], t in sel, in s, with offsets into the original s. hit returns false to stop
 // the whole scan; scan then returns false.
 //
 // ascii is the field's ASCII bit from the index (the caller knows it, so the
 // text is not pre-scanned).
-func (fs *fieldScanner) scan(s string, ascii bool, ms []matcher, hit func(t, off, n int) bool) bool {
+func (fs *fieldScanner) scan(s string, ascii bool, ms []matcher, sel []int, hit func(t, off, n int) bool) bool {
 	if ascii {
-		for t := range ms {
+		for _, t := range sel {
 			m := &ms[t]
 			if !m.ascii || len(m.folded) > len(s) {
 				continue
@@ -138,7 +138,7 @@ func (fs *fieldScanner) scan(s string, ascii bool, ms []matcher, hit func(t, off
 	fs.fold = appendFold(fs.fold[:0], s, &fs.src)
 	fs.src = append(fs.src, int32(len(s)))
 	f := fs.fold
-	for t := range ms {
+	for _, t := range sel {
 		pat := ms[t].pat
 		for from := 0; from+len(pat) <= len(f); {
 			i := bytes.Index(f[from:], pat)

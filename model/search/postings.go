@@ -58,7 +58,7 @@ type shardBuilder struct {
 }
 
 func newShardBuilder() *shardBuilder {
-	return &shardBuilder{last: make([]int32, numBuckets)}
+	return &shardBuilder{last: make([]int32, numBuckets), buckets: make([]uint32, 0, defaultShardText/4)}
 }
 
 // endConv closes the current conversation's bucket run.
@@ -111,8 +111,7 @@ func (sb *shardBuilder) finish(first int32) *shard {
 	}
 	sb.buckets = sb.buckets[:0]
 	sb.ends = sb.ends[:0]
-	sh := &shard{first: first, n: n, offs: offs, data: data, fieldFilters: sb.ff.clone()}
-	sb.ff.reset()
+	sh := &shard{first: first, n: n, offs: offs, data: data, fieldFilters: sb.ff.take()}
 	return sh
 }
 

@@ -16,22 +16,20 @@ type verifier struct {
 	err     error
 
 	titleMs, msgMs   []matcher
-	titleIdx, msgIdx []int     // term index, or -1 for an exclusion
-	actMs            []matcher // the matchers a field's Bloom filter admits
-	actIdx           []int
+	titleIdx, msgIdx []int // term index, or -1 for an exclusion
+	sel              []int // the matchers a field's Bloom filter admits
 }
 
 // admit selects the matchers of ms whose trigrams a field's Bloom filter
-// admits; it returns them and their term indices.
-func (v *verifier) admit(ms []matcher, idx []int, bloom []uint64) ([]matcher, []int) {
-	v.actMs, v.actIdx = v.actMs[:0], v.actIdx[:0]
+// admits, as indices into ms.
+func (v *verifier) admit(ms []matcher, bloom []uint64) []int {
+	v.sel = v.sel[:0]
 	for i := range ms {
 		if mayContain(bloom, ms[i].keys) {
-			v.actMs = append(v.actMs, ms[i])
-			v.actIdx = append(v.actIdx, idx[i])
+			v.sel = append(v.sel, i)
 		}
 	}
-	return v.actMs, v.actIdx
+	return v.sel
 }
 
 func (p *plan) newVerifier(ctx context.Context) *verifier {
@@ -157,12 +155,13 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		if len(ms) == 0 || rec.n == 0 {
 			continue
 		}
-		ms, idx = v.admit(ms, allIdx, bloom)
-		if len(ms) == 0 {
+		sel := v.admit(ms, bloom)
+		if len(sel) == 0 {
 			continue
 		}
+		idx = allIdx
 		cur = Hit{Node: rec.node, Block: rec.block, Field: rec.field, Item: rec.item}
-		if !v.fs.scan(recText(c, rec), rec.flags&recASCII != 0, ms, cb) {
+		if !v.fs.scan(recText(c, rec), rec.flags&recASCII != 0, ms, sel, cb) {
 			break
 		}
 	}
