@@ -9,6 +9,7 @@ package searchcorpus
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -31,7 +32,7 @@ there use an each which she do how their if will up other about out many then th
 some her would make like him into time has look two more write go see number no way could
 people my than first water been call who oil its now find long down day did get come made may
 part data server code function error python file model query index search build test deploy
-kubernetes cluster docker container service network request response token memory cache
+cluster docker container service network request response token memory cache
 database table user value string list config version release update install package module`)
 
 // Models used for messages and conversations.
@@ -47,7 +48,7 @@ func Generate(opt Options) *model.Archive {
 		opt.ConvBytes = 28_000
 	}
 	r := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15))
-	g := &gen{r: r, zipf: rand.NewZipf(r, 1.1, 2, 20_000), opt: opt}
+	g := &gen{r: r, ranks: zipfTable(), opt: opt}
 	a := &model.Archive{Sources: []string{"synthetic"}}
 	var total int64
 	for i := 0; total < opt.TextBytes || i == 0; i++ {
@@ -60,13 +61,13 @@ func Generate(opt Options) *model.Archive {
 
 type gen struct {
 	r    *rand.Rand
-	zipf *rand.Zipf
+	ranks []uint16 // uniform 16-bit value → word rank, Zipf-distributed
 	opt  Options
 	sb   strings.Builder
 }
 
 func (g *gen) word() string {
-	k := int(g.zipf.Uint64())
+	k := int(g.ranks[g.r.Uint32()&0xFFFF])
 	if k < len(common) {
 		w := common[k]
 		if g.opt.Unicode && g.r.IntN(20) == 0 {
@@ -77,16 +78,46 @@ func (g *gen) word() string {
 	if g.opt.Unicode && g.r.IntN(4) == 0 {
 		return unicodeWords[k%len(unicodeWords)]
 	}
-	// Rarer words: stable pseudo-words derived from k.
-	const letters = "bcdfghjklmnprstvwzaeiou"
-	var b [10]byte
-	n := 3 + k%6
-	x := uint32(k)*2654435761 + 1
-	for i := range n {
-		b[i] = letters[x%uint32(len(letters))]
-		x = x*1103515245 + 12345
+	// Rarer words: stable compounds of two common words, so letter
+	// frequencies stay English-like (no "kubernetes": it comes only in the
+	// phrase, as in the project's 1 GB generator).
+	return compounds[k%len(compounds)]
+}
+
+// vocabulary size and its rarer half, built once.
+const vocab = 20_000
+
+var compounds = func() []string {
+	out := make([]string, vocab)
+	for k := range out {
+		a := common[(k*7919)%len(common)]
+		b := common[(k*104729/7)%len(common)]
+		out[k] = a + b
 	}
-	return string(b[:n])
+	return out
+}()
+
+// zipfTable maps 65,536 equally likely values to ranks with
+// P(rank k) ∝ (k+2)^-1.1, by inverting the cumulative distribution once
+// (math/rand's Zipf costs a Log and an Exp per word).
+func zipfTable() []uint16 {
+	w := make([]float64, vocab)
+	sum := 0.0
+	for k := range w {
+		w[k] = math.Pow(float64(k)+2, -1.1)
+		sum += w[k]
+	}
+	t := make([]uint16, 1<<16)
+	acc, k := 0.0, 0
+	for i := range t {
+		target := (float64(i) + 0.5) / float64(len(t)) * sum
+		for k < vocab-1 && acc+w[k] < target {
+			acc += w[k]
+			k++
+		}
+		t[i] = uint16(k)
+	}
+	return t
 }
 
 // text generates about n bytes of sentences.
