@@ -121,14 +121,20 @@ func (b *Builder) sealLocked() {
 func (b *Builder) Build() *Index {
 	b.mu.Lock()
 	b.sealLocked()
+	n := len(b.convs) // every conversation below n is in a sealed shard
 	b.mu.Unlock()
 	b.wg.Wait()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	ix := &Index{
-		convs:  b.convs[:len(b.convs):len(b.convs)],
-		meta:   b.meta[:len(b.meta):len(b.meta)],
-		shards: slices.Clone(b.shards),
+		convs: b.convs[:n:n],
+		meta:  b.meta[:n:n],
+	}
+	// Shards sealed by Adds racing with this Build cover conversations ≥ n.
+	for _, s := range b.shards {
+		if int(s.first) < n {
+			ix.shards = append(ix.shards, s)
+		}
 	}
 	slices.SortFunc(ix.shards, func(x, y *shard) int { return int(x.first - y.first) })
 	ix.byRecency = make([]int32, len(ix.convs))

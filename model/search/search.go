@@ -2,6 +2,8 @@ package search
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -159,6 +161,27 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 	}
 	out.Results = all
 	return out, nil
+}
+
+// Hits returns every hit of q in conversation i (its number in the index),
+// title first then in node order, scanning the whole conversation
+// (Options.Exhaustive; MaxHits is ignored). A viewer uses it to step
+// through matches. It returns nil when the conversation does not match.
+func (ix *Index) Hits(ctx context.Context, i int, q Query, opt Options) ([]Hit, error) {
+	if i < 0 || i >= len(ix.convs) {
+		return nil, fmt.Errorf("search: conversation %d out of range (0..%d)", i, len(ix.convs)-1)
+	}
+	opt.Exhaustive = true
+	opt.MaxHits = math.MaxInt32
+	v := newPlan(ix, q, opt).newVerifier(ctx)
+	r, ok := v.verify(int32(i))
+	if v.err != nil {
+		return nil, v.err
+	}
+	if !ok {
+		return nil, nil
+	}
+	return r.Hits, nil
 }
 
 // plan is a query prepared against an index.

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/backchat/backchat/model"
@@ -116,5 +117,28 @@ func TestUnicodeSearch(t *testing.T) {
 	h := r.Results[0].Best
 	if got := Text(r.Results[0].Conv, h)[h.Off : h.Off+h.Len]; got != "cafe\u0301" {
 		t.Errorf("decomposed hit %q", got)
+	}
+}
+
+func TestExhaustiveAndHits(t *testing.T) {
+	text := strings.Repeat("needle hay ", 2000) // 22 KB: past the 4 KB sample
+	c := &model.Conversation{ID: "x", Title: "needle", Nodes: []model.Node{{Parent: model.NoNode, Children: []int32{1}},
+		{Parent: 0, Msg: &model.Message{Role: model.RoleUser, Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}}}}
+	ix := BuildArchive(&model.Archive{Conversations: []*model.Conversation{c}})
+	q, _ := Parse("needle")
+	fast, _ := ix.Search(context.Background(), q, Options{})
+	full, _ := ix.Search(context.Background(), q, Options{Exhaustive: true, MaxHits: 5})
+	if !fast.Results[0].Capped || fast.Results[0].HitCount >= 2001 {
+		t.Errorf("default search should stop early: capped %v, %d hits", fast.Results[0].Capped, fast.Results[0].HitCount)
+	}
+	if r := full.Results[0]; r.Capped || r.HitCount != 2001 || len(r.Hits) != 5 || full.TotalHits != 2001 {
+		t.Errorf("exhaustive: capped %v, %d hits (%d kept), total %d", r.Capped, r.HitCount, len(r.Hits), full.TotalHits)
+	}
+	hits, err := ix.Hits(context.Background(), 0, q, Options{})
+	if err != nil || len(hits) != 2001 || hits[0].Field != FieldConvTitle || hits[1].Off != 0 || hits[2].Off != 11 {
+		t.Errorf("Hits: %d hits, err %v", len(hits), err)
+	}
+	if _, err := ix.Hits(context.Background(), 5, q, Options{}); err == nil {
+		t.Error("Hits out of range: no error")
 	}
 }
