@@ -58,22 +58,22 @@ func score(st hitStats, textBytes int64) float64 {
 	return s + math.Min(d, maxDensity)
 }
 
-// rank sorts results by Score, then recency, then index order.
-func rank(rs []Result, ix *Index) {
-	slices.SortFunc(rs, func(a, b Result) int {
+// rank sorts matches by score, then recency, then index order.
+func rank(ms []match, ix *Index) {
+	slices.SortFunc(ms, func(a, b match) int {
 		switch {
-		case a.Score > b.Score:
+		case a.score > b.score:
 			return -1
-		case a.Score < b.Score:
+		case a.score < b.score:
 			return 1
 		}
-		ta, tb := ix.meta[a.Index].time, ix.meta[b.Index].time
+		ta, tb := ix.meta[a.ci].time, ix.meta[b.ci].time
 		switch {
 		case ta > tb:
 			return -1
 		case ta < tb:
 			return 1
 		}
-		return a.Index - b.Index
+		return int(a.ci - b.ci)
 	})
 }

@@ -72,7 +72,7 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 	p := newPlan(ix, q, opt)
 	var (
 		mu      sync.Mutex
-		all     []Result
+		all     []match
 		found   atomic.Int64
 		next    atomic.Int64
 		done    atomic.Int64 // units scanned completely
@@ -95,7 +95,8 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 		go func() {
 			defer wg.Done()
 			v := p.newVerifier(ctx)
-			var local []Result
+			v.collect = false // hits are gathered for the returned results only
+			local := make([]match, 0, 256)
 			var cands []int32
 			for {
 				u := int(next.Add(1) - 1)
@@ -124,7 +125,7 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 						break
 					}
 					if ok {
-						local = append(local, r)
+						local = append(local, match{ci: ci, score: r.Score, hits: r.HitCount, best: r.Best})
 						found.Add(1)
 					}
 				}
@@ -147,20 +148,38 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 	}
 	out := Results{Total: len(all), Partial: int(done.Load()) < units}
 	for i := range all {
-		out.TotalHits += all[i].HitCount
+		out.TotalHits += all[i].hits
 	}
 	rank(all, ix)
 	if opt.Limit > 0 && len(all) > opt.Limit {
 		all = all[:opt.Limit]
 	}
-	for i := range all {
-		r := &all[i]
-		if r.Best.Len > 0 || len(q.Terms) > 0 {
+	// Second pass over the returned conversations only: the same scan, now
+	// keeping hits (cheaper than keeping them for every match).
+	v := p.newVerifier(ctx)
+	out.Results = make([]Result, 0, len(all))
+	for _, m := range all {
+		r, ok := v.verify(m.ci)
+		if v.err != nil {
+			return Results{}, v.err
+		}
+		if !ok { // cannot happen: the scan is deterministic
+			continue
+		}
+		if len(q.Terms) > 0 {
 			r.Snippet, r.SnippetMatch = Snippet(Text(r.Conv, r.Best), int(r.Best.Off), int(r.Best.Len), opt.SnippetWidth)
 		}
+		out.Results = append(out.Results, r)
 	}
-	out.Results = all
 	return out, nil
+}
+
+// match is what the first pass keeps of a matching conversation.
+type match struct {
+	ci    int32
+	hits  int
+	score float64
+	best  Hit
 }
 
 // Hits returns every hit of q in conversation i (its number in the index),

@@ -18,6 +18,7 @@ type verifier struct {
 	titleMs, msgMs   []matcher
 	titleIdx, msgIdx []int // term index, or -1 for an exclusion
 	sel              []int // the matchers a field's Bloom filter admits
+	collect          bool  // keep hits in Result.Hits (else only counts and Best)
 }
 
 // admit selects the matchers of ms whose trigrams a field's Bloom filter
@@ -33,7 +34,7 @@ func (v *verifier) admit(ms []matcher, bloom []uint64) []int {
 }
 
 func (p *plan) newVerifier(ctx context.Context) *verifier {
-	v := &verifier{p: p, ctx: ctx, found: make([]bool, len(p.terms))}
+	v := &verifier{p: p, ctx: ctx, found: make([]bool, len(p.terms)), collect: true}
 	titleScope := len(p.roles) == 0 // a role: filter leaves the title out
 	add := func(m matcher, id int, titleOnly bool) {
 		if titleOnly || titleScope {
@@ -111,7 +112,7 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		default:
 			st.other++
 		}
-		if len(r.Hits) < p.opt.MaxHits {
+		if v.collect && len(r.Hits) < p.opt.MaxHits {
 			r.Hits = append(r.Hits, h)
 		}
 		if level > bestLevel {
