@@ -2,7 +2,10 @@ package search
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"strings"
+	"unsafe"
 )
 
 // matcher finds one folded term in original text without folding ASCII
@@ -18,6 +21,8 @@ type matcher struct {
 	keys   []uint32 // distinct trigram keys, for field Bloom filters
 	k      int      // anchor position in folded
 	lo, up byte     // anchor byte in lower and upper case
+	pk     int      // position of the rarest adjacent pair (len ≥ 2)
+	p0, p1 uint64   // that pair's bytes |0x20, broadcast to 8 lanes
 }
 
 func newMatcher(folded string) matcher {
@@ -27,6 +32,16 @@ func newMatcher(folded string) matcher {
 		if f := byteFreq(folded[i]); f < best {
 			best, m.k = f, i
 		}
+	}
+	bestPair := 1 << 30
+	for i := 0; i+1 < len(folded); i++ {
+		if f := byteFreq(folded[i]) + byteFreq(folded[i+1]); f < bestPair {
+			bestPair, m.pk = f, i
+		}
+	}
+	if len(folded) >= 2 {
+		m.p0 = lanes * uint64(folded[m.pk]|0x20)
+		m.p1 = lanes * uint64(folded[m.pk+1]|0x20)
 	}
 	if len(folded) > 0 {
 		m.lo = folded[m.k]
@@ -49,6 +64,48 @@ func byteFreq(b byte) int {
 		return 30
 	}
 	return 10
+}
+
+const (
+	lanes = 0x0101010101010101
+	highs = 0x8080808080808080
+	case8 = 0x2020202020202020
+)
+
+// zeroBytes flags (in each byte's high bit) the zero bytes of x; a flagged
+// byte above a true zero may be a false alarm, never the reverse.
+func zeroBytes(x uint64) uint64 { return (x - lanes) &^ x & highs }
+
+// indexPair returns the first match of m (len ≥ 2) in ASCII text s at or
+// after from, or -1. It tests 8 positions at a time for the needle's
+// rarest adjacent byte pair, case-insensitively (|0x20; false candidates
+// are rejected by the full comparison), so frequent letters cost no more
+// than rare ones: this is what keeps common words near memory speed.
+func (m *matcher) indexPair(s string, from int) int {
+	n, k := len(m.folded), m.pk
+	last := len(s) - n + k // last position the pair may start at
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	i := from + k
+	for ; i+9 <= len(s) && i <= last; i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:]) | case8
+		y := binary.LittleEndian.Uint64(b[i+1:]) | case8
+		for mask := zeroBytes(x^m.p0) & zeroBytes(y^m.p1); mask != 0; mask &= mask - 1 {
+			j := i + bits.TrailingZeros64(mask)/8
+			if j > last {
+				return -1
+			}
+			if equalLowerASCII(s[j-k:j-k+n], m.folded) {
+				return j - k
+			}
+		}
+	}
+	p0, p1 := byte(m.p0), byte(m.p1)
+	for ; i <= last; i++ {
+		if s[i]|0x20 == p0 && s[i+1]|0x20 == p1 && equalLowerASCII(s[i-k:i-k+n], m.folded) {
+			return i - k
+		}
+	}
+	return -1
 }
 
 // indexASCII returns the first match of m in ASCII text s at or after from,
@@ -122,7 +179,12 @@ func (fs *fieldScanner) scan(s string, ascii bool, ms []matcher, sel []int, hit 
 			}
 			nextUp := -1
 			for from := 0; ; {
-				i := m.indexASCII(s, from, &nextUp)
+				var i int
+				if len(m.folded) >= 2 {
+					i = m.indexPair(s, from)
+				} else {
+					i = m.indexASCII(s, from, &nextUp)
+				}
 				if i < 0 {
 					break
 				}
