@@ -59,6 +59,7 @@ func BenchmarkSearch(b *testing.B) {
 				b.Fatal(err)
 			}
 			var lat []time.Duration
+			cpu0 := cpuTime()
 			for b.Loop() {
 				t0 := time.Now()
 				if _, err := ix.Search(context.Background(), q, Options{Limit: 50}); err != nil {
@@ -66,6 +67,7 @@ func BenchmarkSearch(b *testing.B) {
 				}
 				lat = append(lat, time.Since(t0))
 			}
+			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(len(lat)), "cpu-ms/op")
 			slices.Sort(lat)
 			p := func(f float64) float64 { return float64(lat[int(f*float64(len(lat)-1))].Microseconds()) / 1000 }
 			b.ReportMetric(p(0.50), "p50-ms")
@@ -80,20 +82,22 @@ func BenchmarkBuild(b *testing.B) {
 	a := benchArchive(benchTextBytes())
 	var ix *Index
 	var m0, m1 runtime.MemStats
-	var spent time.Duration
+	var spent, cpu time.Duration
 	b.ResetTimer()
 	for range b.N {
 		ix = nil
 		runtime.GC()
 		runtime.ReadMemStats(&m0)
-		t0 := time.Now()
+		t0, c0 := time.Now(), cpuTime()
 		ix = BuildArchive(a)
 		spent += time.Since(t0)
+		cpu += cpuTime() - c0
 		runtime.GC()
 		runtime.ReadMemStats(&m1)
 	}
 	text := float64(ix.TextBytes())
 	b.ReportMetric(text/1e6/(spent.Seconds()/float64(b.N)), "MB/s")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(ix.IndexBytes())/text, "index/text")
 	b.ReportMetric(float64(int64(m1.HeapAlloc)-int64(m0.HeapAlloc))/text, "heap/text")
 	b.ReportMetric(float64(ix.Len()), "convs")

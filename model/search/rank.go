@@ -20,7 +20,7 @@ import (
 //     then to the order they were added.
 //
 // For speed (unless Options.Exhaustive), a conversation stops being scanned
-// once every term has been found and it has Options.MaxHits hits or 4 KB of
+// once every term has been found and it has Options.MaxHits hits or 1 KB of
 // its text has been scanned (queries with exclusions always scan to the
 // end). Its density is then that of the text scanned — a sample that starts
 // with the title and the first messages — and Result.Capped is set. This

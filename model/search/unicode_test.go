@@ -121,7 +121,7 @@ func TestUnicodeSearch(t *testing.T) {
 }
 
 func TestExhaustiveAndHits(t *testing.T) {
-	text := strings.Repeat("needle hay ", 2000) // 22 KB: past the 4 KB sample
+	text := strings.Repeat("needle hay ", 2000) // 22 KB: past the 1 KB sample
 	c := &model.Conversation{ID: "x", Title: "needle", Nodes: []model.Node{{Parent: model.NoNode, Children: []int32{1}},
 		{Parent: 0, Msg: &model.Message{Role: model.RoleUser, Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}}}}
 	ix := BuildArchive(&model.Archive{Conversations: []*model.Conversation{c}})

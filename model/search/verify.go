@@ -57,7 +57,7 @@ func (p *plan) newVerifier(ctx context.Context) *verifier {
 
 // sampleBytes is how much of a conversation's text is scanned, once every
 // term has been found, to estimate hit density (see rank.go).
-const sampleBytes = 4 << 10
+const sampleBytes = 1 << 10
 
 // Hit priorities for choosing Result.Best.
 const (
@@ -162,7 +162,7 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		}
 		idx = allIdx
 		cur = Hit{Node: rec.node, Block: rec.block, Field: rec.field, Item: rec.item}
-		if !v.fs.scan(recText(c, rec), rec.flags&recASCII != 0, ms, sel, cb) {
+		if !v.fs.scan(recText(rec), rec.flags&recASCII != 0, ms, sel, cb) {
 			break
 		}
 	}
