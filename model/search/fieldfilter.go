@@ -25,13 +25,12 @@ import (
 //     probability ≤ 0.63^t. The size derives from the length, so it is not
 //     stored; fields shorter than 3 bytes have none.
 type fieldFilters struct {
-	recs       []fieldRec
-	recStart   []uint32 // per conversation: its first record; one extra at the end
-	bloom      []uint64 // every field's filter, back to back
-	bloomStart []uint32 // per conversation: its first bloom word
+	recs     []fieldRec
+	recStart []uint32 // per conversation: its first record; one extra at the end
+	bloom    []uint64 // every field's filter, back to back
 }
 
-// fieldRec locates one searchable field (32 bytes). It keeps a pointer to
+// fieldRec locates one searchable field (32 bytes on 64-bit machines). It keeps a pointer to
 // the text itself: reaching it through Nodes, Msg and Blocks costs three
 // dependent cache misses per field, which dominated common-word searches.
 type fieldRec struct {
@@ -40,6 +39,7 @@ type fieldRec struct {
 	block int32
 	item  int32
 	n     uint32 // text length in bytes
+	bloom uint32 // first word of the field's Bloom filter in the shard
 	field Field
 	flags uint8 // recASCII, recHidden, role code << 2
 }
@@ -75,7 +75,6 @@ func bloomIndex(k uint32, logm int) uint32 { return (k * 0x85EBCA77) >> (32 - lo
 // beginConv starts a conversation's field filters.
 func (sb *shardBuilder) beginConv() {
 	sb.ff.recStart = append(sb.ff.recStart, uint32(len(sb.ff.recs)))
-	sb.ff.bloomStart = append(sb.ff.bloomStart, uint32(len(sb.ff.bloom)))
 }
 
 // addField indexes one field: conversation trigram bits, record and Bloom
@@ -85,6 +84,7 @@ func (sb *shardBuilder) addField(s string, rec fieldRec) {
 	rec.text = unsafe.StringData(s)
 	m := bloomBits(len(s))
 	start := len(sb.ff.bloom)
+	rec.bloom = uint32(start)
 	sb.ff.bloom = slices.Grow(sb.ff.bloom, m/64)[:start+m/64]
 	bl := sb.ff.bloom[start:]
 	clear(bl)
@@ -148,16 +148,15 @@ func (ff *fieldFilters) take() fieldFilters {
 	out.recStart = append(out.recStart, uint32(len(out.recs)))
 	out.recs, out.bloom = clip(out.recs), clip(out.bloom)
 	*ff = fieldFilters{
-		recs:       make([]fieldRec, 0, len(out.recs)+len(out.recs)/8),
-		recStart:   make([]uint32, 0, len(out.recStart)+len(out.recStart)/8),
-		bloom:      make([]uint64, 0, len(out.bloom)+len(out.bloom)/8),
-		bloomStart: make([]uint32, 0, len(out.bloomStart)+len(out.bloomStart)/8),
+		recs:     make([]fieldRec, 0, len(out.recs)+len(out.recs)/8),
+		recStart: make([]uint32, 0, len(out.recStart)+len(out.recStart)/8),
+		bloom:    make([]uint64, 0, len(out.bloom)+len(out.bloom)/8),
 	}
 	return out
 }
 
 func (ff *fieldFilters) bytes() int64 {
-	return int64(len(ff.recs))*int64(unsafe.Sizeof(fieldRec{})) + int64(len(ff.bloom))*8 + int64(len(ff.recStart)+len(ff.bloomStart))*4
+	return int64(len(ff.recs))*int64(unsafe.Sizeof(fieldRec{})) + int64(len(ff.bloom))*8 + int64(len(ff.recStart))*4
 }
 
 // clip returns s without spare capacity beyond 1/16 of its length (a

@@ -242,6 +242,15 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 				if res.Total != len(want) || len(got) != min(len(want), opt.Limit) {
 					t.Errorf("%q: total %d got %d, want %d", qs, res.Total, len(got), len(want))
 				}
+				// The bounded-heap selection agrees with a full ranking.
+				all := opt
+				all.Limit = 0
+				full, _ := ix.Search(context.Background(), q, all)
+				for i, x := range res.Results {
+					if y := full.Results[i]; x.Conv != y.Conv || x.Score != y.Score {
+						t.Errorf("%q: rank %d is %s (%.3f), full ranking has %s (%.3f)", qs, i, x.Conv.ID, x.Score, y.Conv.ID, y.Score)
+					}
+				}
 			default:
 				if !slices.Equal(got, want) {
 					t.Errorf("%q (hidden %v): got %d conversations %v, want %d %v", qs, opt.IncludeHidden, len(got), got, len(want), want)

@@ -150,10 +150,7 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 	for i := range all {
 		out.TotalHits += all[i].hits
 	}
-	rank(all, ix)
-	if opt.Limit > 0 && len(all) > opt.Limit {
-		all = all[:opt.Limit]
-	}
+	all = rank(all, ix, opt.Limit)
 	// Second pass over the returned conversations only: the same scan, now
 	// keeping hits (cheaper than keeping them for every match).
 	v := p.newVerifier(ctx)

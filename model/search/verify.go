@@ -78,7 +78,6 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 	sh := p.ix.shardOf(ci)
 	local := ci - sh.first
 	recs := sh.recs[sh.recStart[local]:sh.recStart[local+1]]
-	bw := int(sh.bloomStart[local])
 	clear(v.found)
 	nfound := 0
 	var scanned int64 // bytes of in-scope fields examined in this conversation
@@ -126,9 +125,7 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 	}
 	for i := range recs {
 		rec := &recs[i]
-		w := bloomBits(int(rec.n)) / 64
-		bloom := sh.bloom[bw : bw+w]
-		bw += w
+		bloom := sh.bloom[rec.bloom : int(rec.bloom)+bloomBits(int(rec.n))/64]
 		ms, allIdx := v.msgMs, v.msgIdx
 		level = bestOther
 		switch {
