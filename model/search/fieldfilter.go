@@ -62,15 +62,17 @@ func bloomBits(n int) int {
 	if n < 3 {
 		return 0
 	}
-	if n <= 64 {
+	if n <= 128 {
 		return 64
 	}
-	return 1 << bits.Len(uint(n-1))
+	return 1 << (bits.Len(uint(n-1)) - 1)
 }
 
-// bloomIndex maps a 24-bit trigram key into a filter of 2^logm bits, with a
-// hash independent of hashKey's.
-func bloomIndex(k uint32, logm int) uint32 { return (k * 0x85EBCA77) >> (32 - logm) }
+// bloomIndex maps a 24-bit trigram key into a filter of 2^logm bits
+// (logm ≤ 23 keeps it clear of the bucket bits of the same hash).
+func bloomIndex(k uint32, logm int) uint32 { return bloomBit(hash64(k), logm) }
+
+func bloomBit(hv uint64, logm int) uint32 { return uint32(hv>>24) & (1<<logm - 1) }
 
 // beginConv starts a conversation's field filters.
 func (sb *shardBuilder) beginConv() {
@@ -118,9 +120,10 @@ func (sb *shardBuilder) addASCII(s string, bl []uint64, logm int) bool {
 			return false
 		}
 		k = (k<<8 | uint32(asciiLower[c])) & 0xFFFFFF
-		h := hashKey(k)
+		hv := hash64(k)
+		h := uint32(hv >> (64 - bucketBits))
 		cb[h>>6] |= 1 << (h & 63)
-		g := bloomIndex(k, logm)
+		g := bloomBit(hv, logm)
 		bl[g>>6] |= 1 << (g & 63)
 	}
 	return true
@@ -131,10 +134,11 @@ func (sb *shardBuilder) addFolded(f []byte, bl []uint64, logm int) {
 	cb := &sb.bits
 	for i := 2; i < len(f); i++ {
 		k := uint32(f[i-2])<<16 | uint32(f[i-1])<<8 | uint32(f[i])
-		h := hashKey(k)
+		hv := hash64(k)
+		h := uint32(hv >> (64 - bucketBits))
 		cb[h>>6] |= 1 << (h & 63)
 		if len(bl) > 0 {
-			g := bloomIndex(k, logm)
+			g := bloomBit(hv, logm)
 			bl[g>>6] |= 1 << (g & 63)
 		}
 	}

@@ -38,8 +38,13 @@ func trigramHash(a, b, c byte) uint32 {
 	return hashKey(uint32(a)<<16 | uint32(b)<<8 | uint32(c))
 }
 
+// hash64 is the one multiplicative hash of a 24-bit trigram key: its top
+// bucketBits bits pick the posting bucket, bits 24 and up the field Bloom
+// bit (bloomIndex), so indexing a byte costs one multiplication.
+func hash64(k uint32) uint64 { return uint64(k) * 0x9E3779B97F4A7C15 }
+
 // hashKey hashes a 24-bit trigram key to a bucket.
-func hashKey(k uint32) uint32 { return k * 0x9E3779B1 >> (32 - bucketBits) }
+func hashKey(k uint32) uint32 { return uint32(hash64(k) >> (64 - bucketBits)) }
 
 // shardBuilder holds one worker's reusable scratch space. Not safe for
 // concurrent use; each build worker owns one.
