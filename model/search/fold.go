@@ -10,25 +10,6 @@ import (
 // Folding is what makes search case- and accent-insensitive. Both the index
 // and the matcher compare folded bytes, so they must fold identically; this
 // file is the single definition.
-//
-// What Fold supports, explicitly:
-//   - Unicode lower-casing (unicode.ToLower), so "Straße", "ΣΟΦΊΑ" and
-//     "ПРИВЕТ" match their lower-case forms.
-//   - Accent removal by canonical decomposition (NFD) with nonspacing marks
-//     (category Mn) dropped, for every rune below U+2000 (Latin, Latin
-//     Extended A/B/Additional, IPA, Greek, Cyrillic, Armenian, Hebrew,
-//     Arabic…): "cafe" finds "café", "CAFÉ" and "cafe\u0301".
-//   - Combining marks (Mn) anywhere are dropped, including variation
-//     selectors such as U+FE0F, so "❤️" and "❤" match.
-//   - Letters NFD leaves alone but readers treat as accented: ø→o, đ→d,
-//     ł→l, ħ→h, ŧ→t, ı (dotless i)→i, İ→i; and the ligature-like
-//     ß/ẞ→ss, æ→ae, œ→oe; Greek final ς→σ.
-//
-// Not supported (stated so nobody expects it): Turkish-specific casing
-// (I→ı), full Unicode case folding beyond ToLower (e.g. "ﬁ"→"fi"),
-// compatibility forms (fullwidth Latin, superscripts), and any folding of
-// CJK, emoji or other scripts above U+2000 besides ToLower. Invalid UTF-8
-// bytes are kept as they are (they can only match themselves).
 
 // tableSize bounds the precomputed fold table: runes below it fold by
 // lookup, the rest by unicode.ToLower plus a Mn check.
@@ -87,8 +68,26 @@ func buildFoldTable() []string {
 }
 
 // Fold returns s lower-cased and with accents removed, the form in which
-// the index stores text and queries are compared. See the package notes on
-// folding for exactly what it covers.
+// the index stores text and queries are compared.
+//
+// What it supports, explicitly:
+//   - Unicode lower-casing (unicode.ToLower), so "Straße", "ΣΟΦΊΑ" and
+//     "ПРИВЕТ" match their lower-case forms.
+//   - Accent removal by canonical decomposition (NFD) with nonspacing marks
+//     (category Mn) dropped, for every rune below U+2000 (Latin, Latin
+//     Extended A/B/Additional, IPA, Greek, Cyrillic, Armenian, Hebrew,
+//     Arabic…): "cafe" finds "café", "CAFÉ" and "cafe\u0301".
+//   - Combining marks (Mn) anywhere are dropped, including variation
+//     selectors such as U+FE0F, so "❤️" and "❤" match.
+//   - Letters NFD leaves alone but readers treat as accented: ø→o, đ→d,
+//     ł→l, ħ→h, ŧ→t, ı (dotless i)→i, İ→i; and the ligature-like
+//     ß/ẞ→ss, æ→ae, œ→oe; Greek final ς→σ.
+//
+// Not supported (stated so nobody expects it): Turkish-specific casing
+// (I→ı), full Unicode case folding beyond ToLower (e.g. "ﬁ"→"fi"),
+// compatibility forms (fullwidth Latin, superscripts), and any folding of
+// CJK, emoji or other scripts above U+2000 besides ToLower. Invalid UTF-8
+// bytes are kept as they are (they can only match themselves).
 func Fold(s string) string {
 	return string(appendFold(nil, s, nil))
 }

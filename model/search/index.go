@@ -1,17 +1,3 @@
-// Package search is backchat's full-text search: one query language (Parse)
-// for the TUI filter and the CLI, a trigram index built while conversations
-// load (Builder), and ranked, cancellable searches over it (Index.Search).
-//
-// It is pure: no I/O and no terminal output. Snippets are plain text built
-// from archive text with line breaks and control characters blanked, but
-// callers must still pass them through model.Sanitize before printing.
-//
-// Memory: the index keeps no copy of the text. It holds, per shard of
-// conversations, a table of 2^19 trigram buckets with delta-encoded lists of
-// the conversations containing each trigram (typically 0.2–0.4 bytes per
-// byte of text), and per conversation a few bytes of metadata. Searches
-// verify candidates against the original model text with a fold-aware
-// matcher, so results are exact.
 package search
 
 import (
@@ -172,7 +158,9 @@ func BuildArchive(a *model.Archive) *Index {
 }
 
 // Index is an immutable search index over conversations. Safe for
-// concurrent use by any number of goroutines.
+// concurrent use by any number of goroutines. It points into the
+// conversations' strings (see fieldRec), so it must not outlive the text it
+// was built from (e.g. a loader's arena that is freed on close).
 type Index struct {
 	convs      []*model.Conversation
 	meta       []convMeta

@@ -5,31 +5,7 @@ import (
 	"slices"
 )
 
-// Ranking rule (the README quotes this):
-//
-//  1. Conversations with a hit in the title come first: a title is the
-//     user's own summary of what the chat was about.
-//  2. Then conversations with a hit in one of the user's own messages come
-//     before those with hits only in answers, tools or reasoning: people
-//     remember what they asked, not how the model phrased its reply.
-//  3. Within those tiers, by weighted hit density: (3 × hits in user
-//     messages + hits elsewhere, title hits counting 3 too) per KB of the
-//     conversation's searchable text (counted as at least 1 KB), so a short
-//     chat about the topic beats a long one that mentions it once.
-//  4. Ties go to the more recent conversation (Conversation.SortTime),
-//     then to the order they were added.
-//
-// For speed (unless Options.Exhaustive), a conversation stops being scanned
-// once every term has been found and it has Options.MaxHits hits or 1 KB of
-// its text has been scanned (queries with exclusions always scan to the
-// end). Its density is then that of the text scanned — a sample that starts
-// with the title and the first messages — and Result.Capped is set. This
-// keeps common words (which occur in most conversations) from forcing a
-// scan of the whole archive.
-//
-// Score encodes 1–3 as a number: 2,000,000 for a title hit, plus 1,000,000
-// for a user-message hit, plus the density capped at 999,999. Queries with
-// no terms score every conversation 0, so they come out newest first.
+// The ranking rule is documented in the package comment (doc.go).
 
 // hitStats counts a conversation's hits by where they lie.
 type hitStats struct {
