@@ -60,10 +60,10 @@ func Generate(opt Options) *model.Archive {
 }
 
 type gen struct {
-	r    *rand.Rand
+	r     *rand.Rand
 	ranks []uint16 // uniform 16-bit value → word rank, Zipf-distributed
-	opt  Options
-	sb   strings.Builder
+	opt   Options
+	sb    strings.Builder
 }
 
 func (g *gen) word() string {
