@@ -38,11 +38,11 @@ type convMeta struct {
 // defaultShardText bytes of text it hands a sealed shard to a background
 // worker (at most GOMAXPROCS, capped at 2, run at once), so indexing overlaps
 // loading and the first keystroke never pays for it. Conversations must not
-// be mutated after Add (the model's invariant).
+// be mutated after Add (the model's invariant). Drop the Builder after the
+// last Build: its workers' scratch space (~20 MB each) is then freed.
 type Builder struct {
 	mu        sync.Mutex
 	convs     []*model.Conversation
-	meta      []convMeta
 	open      int   // first conversation not yet in a shard
 	openText  int64 // text bytes of conversations [open, len(convs))
 	shardText int64
@@ -66,12 +66,11 @@ func (b *Builder) Add(c *model.Conversation) {
 	if c == nil {
 		return
 	}
-	m := metaOf(c)
+	n := textSize(c) // the rest of the metadata is computed by the shard worker
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.convs = append(b.convs, c)
-	b.meta = append(b.meta, m)
-	b.openText += m.text
+	b.openText += n
 	if b.openText >= b.shardText {
 		b.sealLocked()
 	}
@@ -112,10 +111,7 @@ func (b *Builder) Build() *Index {
 	b.wg.Wait()
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	ix := &Index{
-		convs: b.convs[:n:n],
-		meta:  b.meta[:n:n],
-	}
+	ix := &Index{convs: b.convs[:n:n], meta: make([]convMeta, 0, n)}
 	// Shards sealed by Adds racing with this Build cover conversations ≥ n.
 	for _, s := range b.shards {
 		if int(s.first) < n {
@@ -123,6 +119,9 @@ func (b *Builder) Build() *Index {
 		}
 	}
 	slices.SortFunc(ix.shards, func(x, y *shard) int { return int(x.first - y.first) })
+	for _, s := range ix.shards { // contiguous: shard i+1 starts where i ends
+		ix.meta = append(ix.meta, s.meta...)
+	}
 	ix.byRecency = make([]int32, len(ix.convs))
 	for i := range ix.byRecency {
 		ix.byRecency[i] = int32(i)
@@ -192,6 +191,21 @@ func (ix *Index) TextBytes() int64 { return ix.textBytes }
 // per-conversation metadata; not the conversations themselves).
 func (ix *Index) IndexBytes() int64 { return ix.indexBytes }
 
+// textSize is the searchable text of a conversation in bytes (lengths
+// only: no text is read).
+func textSize(c *model.Conversation) int64 {
+	n := int64(len(c.Title))
+	for i := range c.Nodes {
+		if m := c.Nodes[i].Msg; m != nil {
+			eachField(m, func(_ int, _ Field, _ int, s string) bool {
+				n += int64(len(s))
+				return true
+			})
+		}
+	}
+	return n
+}
+
 // metaOf computes a conversation's filter and ranking metadata.
 func metaOf(c *model.Conversation) convMeta {
 	m := convMeta{text: int64(len(c.Title))}
@@ -253,7 +267,9 @@ func metaOf(c *model.Conversation) convMeta {
 
 // buildShard indexes conversations convs (numbered from first).
 func buildShard(sb *shardBuilder, first int32, convs []*model.Conversation) *shard {
-	for _, c := range convs {
+	meta := make([]convMeta, len(convs))
+	for i, c := range convs {
+		meta[i] = metaOf(c)
 		sb.beginConv()
 		sb.addField(c.Title, fieldRec{node: model.NoNode, field: FieldConvTitle})
 		for k := range c.Nodes {
@@ -272,5 +288,7 @@ func buildShard(sb *shardBuilder, first int32, convs []*model.Conversation) *sha
 		}
 		sb.endConv()
 	}
-	return sb.finish(first)
+	s := sb.finish(first)
+	s.meta = meta
+	return s
 }

@@ -30,7 +30,8 @@ type shard struct {
 	offs  []uint32 // numBuckets+1 offsets into data
 	data  []byte   // uvarint deltas of local conversation numbers
 
-	fieldFilters // per-field ASCII bits and Bloom filters (fieldfilter.go)
+	fieldFilters            // per-field records and Bloom filters (fieldfilter.go)
+	meta         []convMeta // per conversation, for Index.meta
 }
 
 // trigramHash hashes three folded bytes to a bucket.
