@@ -192,6 +192,9 @@ func (g *gen) conversation(i int) (*model.Conversation, int64) {
 		}
 		m := &model.Message{Role: role, Model: c.Model, Time: created.Add(time.Duration(k) * time.Minute)}
 		m.Blocks = []model.Block{{Kind: model.BlockText, Text: g.text(n, extra)}}
+		if role == model.RoleAssistant && r.IntN(30) == 0 { // Markdown code fence: has:code
+			m.Blocks[0].Text += "\n```go\nfmt.Println(" + g.word() + ")\n```\n"
+		}
 		switch r.IntN(12) {
 		case 0:
 			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockCode, Lang: "python", Text: "print(" + g.word() + ")"})

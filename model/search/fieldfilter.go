@@ -101,6 +101,9 @@ func (sb *shardBuilder) addField(s string, rec fieldRec) {
 	sb.ff.recs = append(sb.ff.recs, rec)
 }
 
+// fenceKey is the trigram "```" (a Markdown code fence: has:code).
+const fenceKey = '`'<<16 | '`'<<8 | '`'
+
 // addASCII records the trigrams of ASCII text (folding is lower-casing,
 // done on the fly). It returns false, having recorded a prefix of s, at the
 // first non-ASCII byte: the caller then indexes the folded text (setting a
@@ -120,6 +123,9 @@ func (sb *shardBuilder) addASCII(s string, bl []uint64, logm int) bool {
 			return false
 		}
 		k = (k<<8 | uint32(asciiLower[c])) & 0xFFFFFF
+		if k == fenceKey {
+			sb.fence = true
+		}
 		hv := hash64(k)
 		h := uint32(hv >> (64 - bucketBits))
 		cb[h>>6] |= 1 << (h & 63)
@@ -134,6 +140,9 @@ func (sb *shardBuilder) addFolded(f []byte, bl []uint64, logm int) {
 	cb := &sb.bits
 	for i := 2; i < len(f); i++ {
 		k := uint32(f[i-2])<<16 | uint32(f[i-1])<<8 | uint32(f[i])
+		if k == fenceKey {
+			sb.fence = true
+		}
 		hv := hash64(k)
 		h := uint32(hv >> (64 - bucketBits))
 		cb[h>>6] |= 1 << (h & 63)

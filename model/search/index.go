@@ -3,7 +3,6 @@ package search
 import (
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/backchat/backchat/model"
@@ -251,11 +250,9 @@ func metaOf(c *model.Conversation) convMeta {
 				if len(bl.Images) > 0 {
 					m.flags |= flagImage
 				}
-			case model.BlockText:
-				if strings.Contains(bl.Text, "```") {
-					m.flags |= flagCode
-				}
 			}
+			// A ``` fence in a text block also means has:code; buildShard
+			// spots it while indexing the text (no second pass over it).
 		}
 		eachField(n.Msg, func(_ int, _ Field, _ int, s string) bool {
 			m.text += int64(len(s))
@@ -282,7 +279,11 @@ func buildShard(sb *shardBuilder, first int32, convs []*model.Conversation) *sha
 				flags |= recHidden
 			}
 			eachField(msg, func(block int, f Field, item int, s string) bool {
+				sb.fence = false
 				sb.addField(s, fieldRec{node: int32(k), block: int32(block), item: int32(item), field: f, flags: flags})
+				if sb.fence && f == FieldText && msg.Blocks[block].Kind == model.BlockText {
+					meta[i].flags |= flagCode
+				}
 				return true
 			})
 		}

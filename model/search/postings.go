@@ -60,7 +60,8 @@ type shardBuilder struct {
 	ends    []int    // end of each conversation's run in buckets
 	fold    []byte   // folding scratch
 
-	ff fieldFilters // the shard's field filters being built
+	ff    fieldFilters // the shard's field filters being built
+	fence bool         // the last field added holds "```" (has:code)
 }
 
 func newShardBuilder() *shardBuilder {

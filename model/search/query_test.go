@@ -3,8 +3,11 @@ package search
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/backchat/backchat/model"
 )
 
 func TestParse(t *testing.T) {
@@ -95,5 +98,33 @@ func TestSearchCancellation(t *testing.T) {
 	}
 	if r, err := ix.Search(context.Background(), q, Options{}); err != nil || r.Total == 0 {
 		t.Fatalf("uncancelled: %v, %d results", err, r.Total)
+	}
+}
+
+func TestHasCodeFence(t *testing.T) {
+	mk := func(id, text string, kind model.BlockKind) *model.Conversation {
+		return &model.Conversation{ID: id, Nodes: []model.Node{{Parent: model.NoNode, Children: []int32{1}},
+			{Parent: 0, Msg: &model.Message{Role: model.RoleAssistant, Blocks: []model.Block{{Kind: kind, Text: text}}}}}}
+	}
+	a := &model.Archive{Conversations: []*model.Conversation{
+		mk("fence", "Try this:\n```go\nfmt.Println()\n```", model.BlockText),
+		mk("fence-utf8", "Voilà :\n```\nx := \"é\"\n```", model.BlockText),
+		mk("ticks", "use `x` or ``y``", model.BlockText),
+		mk("codeblock", "print(1)", model.BlockCode),
+		mk("quote", "```not a text block```", model.BlockQuote),
+	}}
+	ix := BuildArchive(a)
+	q, _ := Parse("has:code")
+	r, err := ix.Search(context.Background(), q, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, x := range r.Results {
+		got = append(got, x.Conv.ID)
+	}
+	slices.Sort(got)
+	if want := []string{"codeblock", "fence", "fence-utf8"}; !slices.Equal(got, want) {
+		t.Errorf("has:code = %v, want %v", got, want)
 	}
 }
