@@ -35,8 +35,9 @@ type Result struct {
 	// (see rank.go); HitCount and Hits then cover the part scanned.
 	Capped bool
 	// Best is the hit the snippet shows: the first title hit, else the
-	// first hit in a user message, else the first hit. Zero (with Len 0)
-	// when the query has no terms.
+	// first hit in a user message, else the first hit. When the query has
+	// no terms there is none: Best.Node is model.NoNode, Best.Field
+	// FieldConvTitle and Best.Len 0, and Snippet is empty.
 	Best Hit
 	// Snippet is one line of text around Best (line breaks and control
 	// characters blanked; still pass it through model.Sanitize before

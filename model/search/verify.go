@@ -59,6 +59,9 @@ func (p *plan) newVerifier(ctx context.Context) *verifier {
 // term has been found, to estimate hit density (see rank.go).
 const sampleBytes = 1 << 10
 
+// noHit is Result.Best.Node when there is no hit (a query without terms).
+const noHit = -1
+
 // Hit priorities for choosing Result.Best.
 const (
 	bestNone = iota
@@ -83,7 +86,7 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 	var scanned int64 // bytes of in-scope fields examined in this conversation
 	enough := false   // every term found and enough seen: stop early (see rank.go)
 	canStop := len(v.found) > 0 && len(p.excl) == 0 && !p.opt.Exhaustive
-	r := Result{Conv: c, Index: int(ci)}
+	r := Result{Conv: c, Index: int(ci), Best: Hit{Node: noHit}}
 	var st hitStats
 	bestLevel := bestNone
 	rejected := false
