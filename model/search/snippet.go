@@ -13,7 +13,8 @@ const ellipsis = "…"
 // width terminal cells wide, and the byte range of the match within it (for
 // highlighting). Line breaks, tabs and control characters become spaces and
 // runs of spaces collapse to one; cut ends are marked with "…". About a
-// third of the spare width goes before the match, the rest after. Wide
+// third of the spare width goes before the match, the rest after (all of it
+// before when the text ends soon after the match). Wide
 // (CJK, emoji) runes count two cells, combining marks none. A match wider
 // than the line is cut to fit. Out-of-range or mid-rune offsets are clamped
 // to rune boundaries, never a panic.
@@ -49,7 +50,18 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 		out := strings.TrimRight(b.String(), " ")
 		return out, [2]int{0, len(out)}
 	}
+	// About a third of the spare width goes before the match, more when
+	// the text after it is short.
 	before := spare / 3
+	rest := 0
+	for _, r := range text[end:] {
+		if rest += cellWidth(r); rest > spare {
+			break
+		}
+	}
+	if rest < spare-before {
+		before = spare - rest
+	}
 	// Walk back from off while the budget lasts.
 	start, cells := off, 0
 	for start > 0 {
