@@ -20,7 +20,7 @@ type Options struct {
 	SnippetWidth  int  // snippet width in terminal cells (0: 80)
 	// Exhaustive scans every matching conversation to the end, so HitCount
 	// and TotalHits are exact and Hits holds the first MaxHits hits of the
-	// whole conversation. Slower for common words; see rank.go.
+	// whole conversation. Slower for common words; see the package doc.
 	Exhaustive bool
 }
 
@@ -32,7 +32,7 @@ type Result struct {
 	Hits     []Hit   // title hits first, then in node order; at most Options.MaxHits
 	HitCount int     // hits counted (all of them unless Capped)
 	// Capped is set when the conversation was not scanned to the end
-	// (see rank.go); HitCount and Hits then cover the part scanned.
+	// (see the package doc, Ranking); HitCount and Hits then cover the part scanned.
 	Capped bool
 	// Best is the hit the snippet shows: the first title hit, else the
 	// first hit in a user message, else the first hit. When the query has

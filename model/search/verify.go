@@ -56,7 +56,7 @@ func (p *plan) newVerifier(ctx context.Context) *verifier {
 }
 
 // sampleBytes is how much of a conversation's text is scanned, once every
-// term has been found, to estimate hit density (see rank.go).
+// term has been found, to estimate hit density (see the package doc, Ranking).
 const sampleBytes = 1 << 10
 
 // noHit is Result.Best.Node when there is no hit (a query without terms).
@@ -84,7 +84,7 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 	clear(v.found)
 	nfound := 0
 	var scanned int64 // bytes of in-scope fields examined in this conversation
-	enough := false   // every term found and enough seen: stop early (see rank.go)
+	enough := false   // every term found and enough seen: stop early (see the package doc, Ranking)
 	canStop := len(v.found) > 0 && len(p.excl) == 0 && !p.opt.Exhaustive
 	r := Result{Conv: c, Index: int(ci), Best: Hit{Node: noHit}}
 	var st hitStats
