@@ -28,7 +28,7 @@ type Options struct {
 type Result struct {
 	Conv     *model.Conversation
 	Index    int     // the conversation's number in the Index (Add order)
-	Score    float64 // see rank.go: higher first
+	Score    float64 // see the package doc, Ranking: higher first
 	Hits     []Hit   // title hits first, then in node order; at most Options.MaxHits
 	HitCount int     // hits counted (all of them unless Capped)
 	// Capped is set when the conversation was not scanned to the end
