@@ -1,0 +1,217 @@
+package search
+
+import (
+	"math/bits"
+	"slices"
+	"unsafe"
+
+	"github.com/backchat/backchat/model"
+)
+
+// fieldFilters let a search skip most fields of a candidate conversation
+// without touching the model. Conversation-level postings cannot tell
+// "kubernetes … cluster" apart from "kubernetes cluster" when both words are
+// common, and walking Message and Block structs costs a cache miss or two
+// per field; a compact table of field records with a per-field Bloom filter
+// of trigrams avoids both.
+//
+// Per field (title first, then every field in eachField order over Nodes):
+//   - a fieldRec: where the field is, its length, whether it is pure ASCII
+//     (matched without folding or a pre-scan), its message's role and
+//     whether that message is Hidden;
+//   - a Bloom filter (one hash) of the field's folded trigrams, of
+//     bloomBits(len(text)) bits (about 1–2 bits per byte of text), so a
+//     term of t distinct trigrams passes a field that lacks it with
+//     probability ≤ 0.63^t. The size derives from the length, so it is not
+//     stored; fields shorter than 3 bytes have none.
+type fieldFilters struct {
+	recs     []fieldRec
+	recStart []uint32 // per conversation: its first record; one extra at the end
+	bloom    []uint64 // every field's filter, back to back
+}
+
+// fieldRec locates one searchable field (32 bytes on 64-bit machines). It keeps a pointer to
+// the text itself: reaching it through Nodes, Msg and Blocks costs three
+// dependent cache misses per field, which dominated common-word searches.
+type fieldRec struct {
+	text  *byte // the field's text (n bytes), owned by the model
+	node  int32 // model.NoNode for the title
+	block int32
+	item  int32
+	n     uint32 // text length in bytes
+	bloom uint32 // first word of the field's Bloom filter in the shard
+	field Field
+	flags uint8 // recASCII, recHidden, role code << 2
+}
+
+// fieldRec flags.
+const (
+	recASCII  uint8 = 1 << 0
+	recHidden uint8 = 1 << 1
+	roleShift       = 2
+)
+
+// Role codes kept in fieldRec flags: 0 is any other role.
+var roleCodes = map[model.Role]uint8{model.RoleUser: 1, model.RoleAssistant: 2, model.RoleSystem: 3, model.RoleTool: 4}
+
+const roleCodeUser = 1
+
+// bloomBits is the Bloom filter size of a field of n bytes: a power of two
+// ≥ n, at least 64; 0 below 3 bytes.
+func bloomBits(n int) int {
+	if n < 3 {
+		return 0
+	}
+	if n <= 128 {
+		return 64
+	}
+	return 1 << (bits.Len(uint(n-1)) - 1)
+}
+
+// bloomIndex maps a 24-bit trigram key into a filter of 2^logm bits
+// (logm ≤ 23 keeps it clear of the bucket bits of the same hash).
+func bloomIndex(k uint32, logm int) uint32 { return bloomBit(hash64(k), logm) }
+
+func bloomBit(hv uint64, logm int) uint32 { return uint32(hv>>24) & (1<<logm - 1) }
+
+// beginConv starts a conversation's field filters.
+func (sb *shardBuilder) beginConv() {
+	sb.ff.recStart = append(sb.ff.recStart, uint32(len(sb.ff.recs)))
+}
+
+// addField indexes one field: conversation trigram bits, record and Bloom
+// filter. flags carries the message's role code and hidden bit.
+func (sb *shardBuilder) addField(s string, rec fieldRec) {
+	rec.n = uint32(len(s))
+	rec.text = unsafe.StringData(s)
+	m := bloomBits(len(s))
+	start := len(sb.ff.bloom)
+	rec.bloom = uint32(start)
+	sb.ff.bloom = slices.Grow(sb.ff.bloom, m/64)[:start+m/64]
+	bl := sb.ff.bloom[start:]
+	clear(bl)
+	logm := bits.Len(uint(m)) - 1
+	if sb.addASCII(s, bl, logm) {
+		rec.flags |= recASCII
+	} else {
+		clear(bl) // the ASCII pass stopped at a non-ASCII byte: redo folded
+		sb.fold = appendFold(sb.fold[:0], s, nil)
+		sb.addFolded(sb.fold, bl, logm)
+	}
+	sb.ff.recs = append(sb.ff.recs, rec)
+}
+
+// fenceKey is the trigram "```" (a Markdown code fence: has:code).
+const fenceKey = '`'<<16 | '`'<<8 | '`'
+
+// addASCII records the trigrams of ASCII text (folding is lower-casing,
+// done on the fly). It returns false, having recorded a prefix of s, at the
+// first non-ASCII byte: the caller then indexes the folded text (setting a
+// few conversation bits twice is harmless).
+func (sb *shardBuilder) addASCII(s string, bl []uint64, logm int) bool {
+	if len(s) < 3 {
+		return isASCII(s)
+	}
+	cb := &sb.bits
+	if s[0]|s[1] >= 0x80 {
+		return false
+	}
+	k := uint32(asciiLower[s[0]])<<8 | uint32(asciiLower[s[1]])
+	for i := 2; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return false
+		}
+		k = (k<<8 | uint32(asciiLower[c])) & 0xFFFFFF
+		if k == fenceKey {
+			sb.fence = true
+		}
+		hv := hash64(k)
+		h := uint32(hv >> (64 - bucketBits))
+		cb[h>>6] |= 1 << (h & 63)
+		g := bloomBit(hv, logm)
+		bl[g>>6] |= 1 << (g & 63)
+	}
+	return true
+}
+
+// addFolded records the trigrams of folded text.
+func (sb *shardBuilder) addFolded(f []byte, bl []uint64, logm int) {
+	cb := &sb.bits
+	for i := 2; i < len(f); i++ {
+		k := uint32(f[i-2])<<16 | uint32(f[i-1])<<8 | uint32(f[i])
+		if k == fenceKey {
+			sb.fence = true
+		}
+		hv := hash64(k)
+		h := uint32(hv >> (64 - bucketBits))
+		cb[h>>6] |= 1 << (h & 63)
+		if len(bl) > 0 {
+			g := bloomBit(hv, logm)
+			bl[g>>6] |= 1 << (g & 63)
+		}
+	}
+}
+
+// take hands the filters built so far to a shard and starts empty ones
+// sized like them (shards are of similar size), so nothing is copied and
+// little is regrown.
+func (ff *fieldFilters) take() fieldFilters {
+	out := *ff
+	out.recStart = append(out.recStart, uint32(len(out.recs)))
+	out.recs, out.bloom = clip(out.recs), clip(out.bloom)
+	*ff = fieldFilters{
+		recs:     make([]fieldRec, 0, len(out.recs)+len(out.recs)/8),
+		recStart: make([]uint32, 0, len(out.recStart)+len(out.recStart)/8),
+		bloom:    make([]uint64, 0, len(out.bloom)+len(out.bloom)/8),
+	}
+	return out
+}
+
+func (ff *fieldFilters) bytes() int64 {
+	return int64(len(ff.recs))*int64(unsafe.Sizeof(fieldRec{})) + int64(len(ff.bloom))*8 + int64(len(ff.recStart))*4
+}
+
+// clip returns s without spare capacity beyond 1/16 of its length (a
+// grown slice can hold up to twice what it needs; the index lives long).
+func clip[T any](s []T) []T {
+	if cap(s)-len(s) > len(s)/16 {
+		return slices.Clone(s)
+	}
+	return s
+}
+
+// recText returns the text of a field record. NOTE: valid because the
+// model is never mutated once loaded (its strings outlive the index).
+func recText(r *fieldRec) string { return unsafe.String(r.text, r.n) }
+
+// mayContain reports whether a field's Bloom filter admits every trigram
+// key of a term (always true for terms without trigrams).
+func mayContain(bloom []uint64, keys []uint32) bool {
+	if len(keys) == 0 {
+		return true
+	}
+	if len(bloom) == 0 {
+		return false // field shorter than 3 bytes cannot hold a trigram
+	}
+	logm := bits.Len(uint(len(bloom)*64)) - 1
+	for _, k := range keys {
+		g := bloomIndex(k, logm)
+		if bloom[g>>6]&(1<<(g&63)) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// trigramKeys returns the distinct 24-bit trigram keys of folded text.
+func trigramKeys(folded string) []uint32 {
+	var out []uint32
+	for i := 2; i < len(folded); i++ {
+		k := uint32(folded[i-2])<<16 | uint32(folded[i-1])<<8 | uint32(folded[i])
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}

@@ -1,0 +1,83 @@
+package search
+
+import (
+	"context"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/backchat/backchat/model"
+)
+
+// FuzzParse: any input parses or fails with an error, never a panic, and a
+// parsed query runs.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{`a "b c" -d title:e role:user model:gpt after:2024 before:2025-06-01`,
+		`-`, `"`, `x:`, `title:"`, `-"q"`, `is:starred -has:branch`, "caf\u0301e", `https://x.io`} {
+		f.Add(s)
+	}
+	ix := BuildArchive(unicodeArchive())
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := Parse(s)
+		if err != nil {
+			return
+		}
+		if _, err := ix.Search(context.Background(), q, Options{Limit: 3}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// FuzzSnippet: any text and range yields one valid line, with the match
+// range inside it.
+func FuzzSnippet(f *testing.F) {
+	f.Add("hello wörld 東京\n\x1b[31m", 3, 4, 10)
+	f.Fuzz(func(t *testing.T, text string, off, n, width int) {
+		s, m := Snippet(text, off, n, width%500)
+		if m[0] < 0 || m[0] > m[1] || m[1] > len(s) {
+			t.Fatalf("match %v outside %q", m, s)
+		}
+		for _, r := range s {
+			if r == '\n' || r == '\r' || r < 0x20 {
+				t.Fatalf("control %U in snippet %q", r, s)
+			}
+		}
+		if utf8.ValidString(text) && !utf8.ValidString(s) {
+			t.Fatalf("invalid UTF-8 snippet %q from valid text", s)
+		}
+	})
+}
+
+// FuzzBuildSearch: arbitrary message text indexes and searches without
+// panics, and a substring of it is always found.
+func FuzzBuildSearch(f *testing.F) {
+	f.Add("Straße café 東京 \xff\xfe", 2, 5)
+	f.Fuzz(func(t *testing.T, text string, i, j int) {
+		c := &model.Conversation{ID: "f", Nodes: []model.Node{{Parent: model.NoNode, Children: []int32{1}},
+			{Parent: 0, Msg: &model.Message{Role: model.RoleUser, Blocks: []model.Block{{Text: text}}}}}}
+		ix := BuildArchive(&model.Archive{Conversations: []*model.Conversation{c}})
+		if len(text) == 0 {
+			return
+		}
+		i, j = int(uint(i)%uint(len(text))), int(uint(j)%uint(len(text)))
+		if i > j {
+			i, j = j, i
+		}
+		sub := text[i : j+1]
+		if !utf8.ValidString(sub) || !utf8.ValidString(text) {
+			return
+		}
+		q := Query{Terms: []Term{{Text: sub, Folded: Fold(sub)}}}
+		if q.Terms[0].Folded == "" || len([]rune(sub)) < 1 {
+			return
+		}
+		r, err := ix.Search(context.Background(), q, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Folding is context-free per rune, so a whole-rune substring of
+		// the text folds to a substring of the folded text.
+		if utf8.RuneStart(text[i]) && (j+1 == len(text) || utf8.RuneStart(text[j+1])) && r.Total != 1 {
+			t.Fatalf("%q not found in %q", sub, text)
+		}
+	})
+}

@@ -1,0 +1,295 @@
+package search
+
+import (
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/backchat/backchat/model"
+)
+
+// defaultShardText is the text size at which the builder seals a shard and
+// indexes it on a worker goroutine.
+const defaultShardText = 16 << 20
+
+// Conversation flags kept in convMeta.
+const (
+	flagArchived uint8 = 1 << iota
+	flagStarred
+	flagImage
+	flagCode
+	flagBranch
+)
+
+// convMeta is what filters and ranking need per conversation without
+// walking its messages.
+type convMeta struct {
+	time   int64    // SortTime in Unix nanoseconds; 0 when unknown
+	text   int64    // bytes of searchable text (title and every field)
+	flags  uint8    // flag* bits
+	models []string // distinct folded model slugs (conversation and messages)
+}
+
+// Builder builds an Index while conversations stream in.
+//
+// Concurrency: Add and Build may be called from any goroutines (a mutex
+// guards the builder). Add only records the conversation; every
+// defaultShardText bytes of text it hands a sealed shard to a background
+// worker (at most GOMAXPROCS, capped at 2, run at once), so indexing overlaps
+// loading and the first keystroke never pays for it. Conversations must not
+// be mutated after Add (the model's invariant). Drop the Builder after the
+// last Build: its workers' scratch space (~20 MB each) is then freed.
+type Builder struct {
+	mu        sync.Mutex
+	convs     []*model.Conversation
+	open      int   // first conversation not yet in a shard
+	openText  int64 // text bytes of conversations [open, len(convs))
+	shardText int64
+	shards    []*shard
+	wg        sync.WaitGroup
+	pool      chan *shardBuilder
+}
+
+// NewBuilder returns an empty Builder.
+func NewBuilder() *Builder {
+	workers := min(runtime.GOMAXPROCS(0), 2)
+	b := &Builder{shardText: defaultShardText, pool: make(chan *shardBuilder, workers)}
+	for range workers {
+		b.pool <- nil // builders are allocated on first use
+	}
+	return b
+}
+
+// Add records a conversation (nil is ignored). Safe for concurrent use.
+func (b *Builder) Add(c *model.Conversation) {
+	if c == nil {
+		return
+	}
+	n := textSize(c) // the rest of the metadata is computed by the shard worker
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.convs = append(b.convs, c)
+	b.openText += n
+	if b.openText >= b.shardText {
+		b.sealLocked()
+	}
+}
+
+// sealLocked hands conversations [open, len) to a worker. b.mu is held.
+func (b *Builder) sealLocked() {
+	if b.open == len(b.convs) {
+		return
+	}
+	first := b.open
+	convs := b.convs[first:len(b.convs):len(b.convs)]
+	b.open, b.openText = len(b.convs), 0
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		sb := <-b.pool
+		if sb == nil {
+			sb = newShardBuilder()
+		}
+		s := buildShard(sb, int32(first), convs)
+		b.pool <- sb
+		b.mu.Lock()
+		b.shards = append(b.shards, s)
+		b.mu.Unlock()
+	}()
+}
+
+// Build waits for pending indexing and returns an Index of every
+// conversation added so far. The Builder stays usable: later Adds and Builds
+// extend it (each Build seals a shard, so call it once loading is done, or
+// sparingly while it runs).
+func (b *Builder) Build() *Index {
+	b.mu.Lock()
+	b.sealLocked()
+	n := len(b.convs) // every conversation below n is in a sealed shard
+	b.mu.Unlock()
+	b.wg.Wait()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	ix := &Index{convs: b.convs[:n:n], meta: make([]convMeta, 0, n)}
+	// Shards sealed by Adds racing with this Build cover conversations ≥ n.
+	for _, s := range b.shards {
+		if int(s.first) < n {
+			ix.shards = append(ix.shards, s)
+		}
+	}
+	slices.SortFunc(ix.shards, func(x, y *shard) int { return int(x.first - y.first) })
+	for _, s := range ix.shards { // contiguous: shard i+1 starts where i ends
+		ix.meta = append(ix.meta, s.meta...)
+	}
+	ix.byRecency = make([]int32, len(ix.convs))
+	for i := range ix.byRecency {
+		ix.byRecency[i] = int32(i)
+	}
+	slices.SortStableFunc(ix.byRecency, func(x, y int32) int {
+		tx, ty := ix.meta[x].time, ix.meta[y].time
+		switch {
+		case tx > ty:
+			return -1
+		case tx < ty:
+			return 1
+		}
+		return 0
+	})
+	for _, s := range ix.shards {
+		ix.indexBytes += s.bytes()
+	}
+	for i := range ix.meta {
+		ix.textBytes += ix.meta[i].text
+		ix.indexBytes += 40 + int64(len(ix.meta[i].models))*16
+	}
+	return ix
+}
+
+// BuildArchive indexes every conversation of an archive (a convenience for
+// the CLI and tests; the TUI feeds a Builder while loading).
+func BuildArchive(a *model.Archive) *Index {
+	b := NewBuilder()
+	for _, c := range a.Conversations {
+		b.Add(c)
+	}
+	return b.Build()
+}
+
+// Index is an immutable search index over conversations. Safe for
+// concurrent use by any number of goroutines. It points into the
+// conversations' strings (see fieldRec), so it must not outlive the text it
+// was built from (e.g. a loader's arena that is freed on close).
+type Index struct {
+	convs      []*model.Conversation
+	meta       []convMeta
+	shards     []*shard
+	byRecency  []int32 // conversation numbers, newest first
+	textBytes  int64
+	indexBytes int64
+}
+
+// shardOf returns the shard holding conversation ci.
+func (ix *Index) shardOf(ci int32) *shard {
+	i, found := slices.BinarySearchFunc(ix.shards, ci, func(s *shard, ci int32) int { return int(s.first - ci) })
+	if !found {
+		i--
+	}
+	return ix.shards[i]
+}
+
+// Len is the number of conversations indexed.
+func (ix *Index) Len() int { return len(ix.convs) }
+
+// Conversation returns the i-th conversation in the order they were added.
+func (ix *Index) Conversation(i int) *model.Conversation { return ix.convs[i] }
+
+// TextBytes is the amount of searchable text covered.
+func (ix *Index) TextBytes() int64 { return ix.textBytes }
+
+// IndexBytes estimates the memory the index holds (postings, tables and
+// per-conversation metadata; not the conversations themselves).
+func (ix *Index) IndexBytes() int64 { return ix.indexBytes }
+
+// textSize is the searchable text of a conversation in bytes (lengths
+// only: no text is read).
+func textSize(c *model.Conversation) int64 {
+	n := int64(len(c.Title))
+	for i := range c.Nodes {
+		if m := c.Nodes[i].Msg; m != nil {
+			eachField(m, func(_ int, _ Field, _ int, s string) bool {
+				n += int64(len(s))
+				return true
+			})
+		}
+	}
+	return n
+}
+
+// metaOf computes a conversation's filter and ranking metadata.
+func metaOf(c *model.Conversation) convMeta {
+	m := convMeta{text: int64(len(c.Title))}
+	if t := c.SortTime(); !t.IsZero() {
+		m.time = t.UnixNano()
+	}
+	if c.Archived {
+		m.flags |= flagArchived
+	}
+	if c.Starred {
+		m.flags |= flagStarred
+	}
+	lastRaw := ""
+	addModel := func(s string) {
+		if s == "" || s == lastRaw {
+			return
+		}
+		lastRaw = s
+		f := Fold(s)
+		if !slices.Contains(m.models, f) {
+			m.models = append(m.models, f)
+		}
+	}
+	addModel(c.Model)
+	for i := range c.Nodes {
+		n := &c.Nodes[i]
+		if len(n.Children) > 1 {
+			m.flags |= flagBranch
+		}
+		if n.Msg == nil {
+			continue
+		}
+		addModel(n.Msg.Model)
+		for j := range n.Msg.Blocks {
+			bl := &n.Msg.Blocks[j]
+			switch bl.Kind {
+			case model.BlockImage:
+				m.flags |= flagImage
+			case model.BlockCode:
+				m.flags |= flagCode
+			case model.BlockExecOutput:
+				m.flags |= flagCode
+				if len(bl.Images) > 0 {
+					m.flags |= flagImage
+				}
+			}
+			// A ``` fence in a text block also means has:code; buildShard
+			// spots it while indexing the text (no second pass over it).
+		}
+		eachField(n.Msg, func(_ int, _ Field, _ int, s string) bool {
+			m.text += int64(len(s))
+			return true
+		})
+	}
+	return m
+}
+
+// buildShard indexes conversations convs (numbered from first).
+func buildShard(sb *shardBuilder, first int32, convs []*model.Conversation) *shard {
+	meta := make([]convMeta, len(convs))
+	for i, c := range convs {
+		meta[i] = metaOf(c)
+		sb.beginConv()
+		sb.addField(c.Title, fieldRec{node: model.NoNode, field: FieldConvTitle})
+		for k := range c.Nodes {
+			msg := c.Nodes[k].Msg
+			if msg == nil {
+				continue
+			}
+			flags := roleCodes[msg.Role] << roleShift
+			if msg.Visibility == model.Hidden {
+				flags |= recHidden
+			}
+			eachField(msg, func(block int, f Field, item int, s string) bool {
+				sb.fence = false
+				sb.addField(s, fieldRec{node: int32(k), block: int32(block), item: int32(item), field: f, flags: flags})
+				if sb.fence && f == FieldText && msg.Blocks[block].Kind == model.BlockText {
+					meta[i].flags |= flagCode
+				}
+				return true
+			})
+		}
+		sb.endConv()
+	}
+	s := sb.finish(first)
+	s.meta = meta
+	return s
+}

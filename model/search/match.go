@@ -1,0 +1,233 @@
+package search
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math/bits"
+	"strings"
+	"unsafe"
+)
+
+// matcher finds one folded term in original text without folding ASCII
+// text: most archive fields are pure ASCII, where folding is lower-casing,
+// so the matcher anchors on the term's rarest byte in both cases (memchr
+// speed) and compares case-insensitively around it. Fields with any
+// non-ASCII byte are folded once into scratch space (with an offset map) and
+// searched with bytes.Index.
+type matcher struct {
+	folded string
+	pat    []byte   // folded as bytes, for bytes.Index
+	ascii  bool     // folded is pure ASCII
+	keys   []uint32 // distinct trigram keys, for field Bloom filters
+	k      int      // anchor position in folded
+	lo, up byte     // anchor byte in lower and upper case
+	pk     int      // position of the rarest adjacent pair (len ≥ 2)
+	p0, p1 uint64   // that pair's bytes |0x20, broadcast to 8 lanes
+}
+
+func newMatcher(folded string) matcher {
+	m := matcher{folded: folded, pat: []byte(folded), ascii: isASCII(folded), keys: trigramKeys(folded)}
+	best := 1 << 30
+	for i := 0; i < len(folded); i++ {
+		if f := byteFreq(folded[i]); f < best {
+			best, m.k = f, i
+		}
+	}
+	bestPair := 1 << 30
+	for i := 0; i+1 < len(folded); i++ {
+		if f := byteFreq(folded[i]) + byteFreq(folded[i+1]); f < bestPair {
+			bestPair, m.pk = f, i
+		}
+	}
+	if len(folded) >= 2 {
+		m.p0 = lanes * uint64(folded[m.pk]|0x20)
+		m.p1 = lanes * uint64(folded[m.pk+1]|0x20)
+	}
+	if len(folded) > 0 {
+		m.lo = folded[m.k]
+		m.up = m.lo
+		if 'a' <= m.lo && m.lo <= 'z' {
+			m.up = m.lo - ('a' - 'A')
+		}
+	}
+	return m
+}
+
+// byteFreq is a rough frequency rank of a lower-case byte in chat text
+// (higher is more common), used to pick a rare anchor.
+func byteFreq(b byte) int {
+	const common = " etaoinsrhldcumfpgwybvk\nxjqz"
+	if i := strings.IndexByte(common, b); i >= 0 {
+		return 100 - i
+	}
+	if '0' <= b && b <= '9' {
+		return 30
+	}
+	return 10
+}
+
+const (
+	lanes = 0x0101010101010101
+	highs = 0x8080808080808080
+	case8 = 0x2020202020202020
+)
+
+// zeroBytes flags (in each byte's high bit) the zero bytes of x; a flagged
+// byte above a true zero may be a false alarm, never the reverse.
+func zeroBytes(x uint64) uint64 { return (x - lanes) &^ x & highs }
+
+// indexPair returns the first match of m (len ≥ 2) in ASCII text s at or
+// after from, or -1. It tests 8 positions at a time for the needle's
+// rarest adjacent byte pair, case-insensitively (|0x20; false candidates
+// are rejected by the full comparison), so frequent letters cost no more
+// than rare ones: this is what keeps common words near memory speed.
+func (m *matcher) indexPair(s string, from int) int {
+	n, k := len(m.folded), m.pk
+	last := len(s) - n + k // last position the pair may start at
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	i := from + k
+	for ; i+9 <= len(s) && i <= last; i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:]) | case8
+		y := binary.LittleEndian.Uint64(b[i+1:]) | case8
+		for mask := zeroBytes(x^m.p0) & zeroBytes(y^m.p1); mask != 0; mask &= mask - 1 {
+			j := i + bits.TrailingZeros64(mask)/8
+			if j > last {
+				return -1
+			}
+			if equalLowerASCII(s[j-k:j-k+n], m.folded) {
+				return j - k
+			}
+		}
+	}
+	p0, p1 := byte(m.p0), byte(m.p1)
+	for ; i <= last; i++ {
+		if s[i]|0x20 == p0 && s[i+1]|0x20 == p1 && equalLowerASCII(s[i-k:i-k+n], m.folded) {
+			return i - k
+		}
+	}
+	return -1
+}
+
+// indexASCII returns the first match of m in ASCII text s at or after from,
+// or -1. lastUp caches the next position of the upper-case anchor so a rare
+// upper-case anchor is not rescanned for every lower-case candidate.
+func (m *matcher) indexASCII(s string, from int, nextUp *int) int {
+	n := len(m.folded)
+	i := from + m.k
+	for i+n-m.k <= len(s) {
+		j := strings.IndexByte(s[i:], m.lo)
+		if j >= 0 {
+			j += i
+		}
+		if m.up != m.lo {
+			if *nextUp < i {
+				*nextUp = strings.IndexByte(s[i:], m.up)
+				if *nextUp >= 0 {
+					*nextUp += i
+				} else {
+					*nextUp = len(s)
+				}
+			}
+			if *nextUp < len(s) && (j < 0 || *nextUp < j) {
+				j = *nextUp
+			}
+		}
+		if j < 0 {
+			return -1
+		}
+		start := j - m.k
+		if start+n > len(s) {
+			return -1
+		}
+		if equalLowerASCII(s[start:start+n], m.folded) {
+			return start
+		}
+		i = j + 1
+	}
+	return -1
+}
+
+// equalLowerASCII reports whether s lower-cased equals lower (ASCII only).
+func equalLowerASCII(s, lower string) bool {
+	for i := 0; i < len(s); i++ {
+		if asciiLower[s[i]&0x7f] != lower[i] || s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// fieldScanner holds one worker's folding scratch. Not safe for concurrent
+// use.
+type fieldScanner struct {
+	fold []byte
+	src  []int32
+}
+
+// scan calls hit(t, off, n) for every non-overlapping match of each
+// matcher ms[t], t in sel, in s, with offsets into the original s. hit returns false to stop
+// the whole scan; scan then returns false.
+//
+// ascii is the field's ASCII bit from the index (the caller knows it, so the
+// text is not pre-scanned).
+func (fs *fieldScanner) scan(s string, ascii bool, ms []matcher, sel []int, hit func(t, off, n int) bool) bool {
+	if ascii {
+		for _, t := range sel {
+			m := &ms[t]
+			if !m.ascii || len(m.folded) > len(s) {
+				continue
+			}
+			nextUp := -1
+			for from := 0; ; {
+				var i int
+				if len(m.folded) >= 2 {
+					i = m.indexPair(s, from)
+				} else {
+					i = m.indexASCII(s, from, &nextUp)
+				}
+				if i < 0 {
+					break
+				}
+				if !hit(t, i, len(m.folded)) {
+					return false
+				}
+				from = i + len(m.folded)
+			}
+		}
+		return true
+	}
+	fs.src = fs.src[:0]
+	fs.fold = appendFold(fs.fold[:0], s, &fs.src)
+	fs.src = append(fs.src, int32(len(s)))
+	f := fs.fold
+	for _, t := range sel {
+		pat := ms[t].pat
+		for from := 0; from+len(pat) <= len(f); {
+			i := bytes.Index(f[from:], pat)
+			if i < 0 {
+				break
+			}
+			i += from
+			off, end := fs.origRange(i, i+len(pat))
+			if !hit(t, off, end-off) {
+				return false
+			}
+			from = i + len(pat)
+		}
+	}
+	return true
+}
+
+// origRange maps the folded byte range [i, j) back to the original text:
+// from the start of the rune that produced byte i to the end of the rune
+// that produced byte j-1 (so trailing dropped combining marks are included
+// only when the match reaches the end of a rune's expansion).
+func (fs *fieldScanner) origRange(i, j int) (int, int) {
+	off := int(fs.src[i])
+	last := fs.src[j-1]
+	k := j
+	for k < len(fs.src)-1 && fs.src[k] == last {
+		k++
+	}
+	return off, int(fs.src[k])
+}

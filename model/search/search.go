@@ -1,0 +1,303 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/backchat/backchat/model"
+)
+
+// Options tune one search.
+type Options struct {
+	IncludeHidden bool // search Hidden messages too (when the viewer shows them)
+	Limit         int  // return at most this many results (0: all); see Results.Partial
+	MaxHits       int  // hits kept per result (0: 100); see Result.Capped
+	SnippetWidth  int  // snippet width in terminal cells (0: 80)
+	// Exhaustive scans every matching conversation to the end, so HitCount
+	// and TotalHits are exact and Hits holds the first MaxHits hits of the
+	// whole conversation. Slower for common words; see the package doc.
+	Exhaustive bool
+}
+
+// Result is one matching conversation.
+type Result struct {
+	Conv     *model.Conversation
+	Index    int     // the conversation's number in the Index (Add order)
+	Score    float64 // see the package doc, Ranking: higher first
+	Hits     []Hit   // title hits first, then in node order; at most Options.MaxHits
+	HitCount int     // hits counted (all of them unless Capped)
+	// Capped is set when the conversation was not scanned to the end
+	// (see the package doc, Ranking); HitCount and Hits then cover the part scanned.
+	Capped bool
+	// Best is the hit the snippet shows: the first title hit, else the
+	// first hit in a user message, else the first hit. When the query has
+	// no terms there is none: Best.Node is model.NoNode, Best.Field
+	// FieldConvTitle and Best.Len 0, and Snippet is empty.
+	Best Hit
+	// Snippet is one line of text around Best (line breaks and control
+	// characters blanked; still pass it through model.Sanitize before
+	// printing). SnippetMatch is the byte range of the match within it.
+	Snippet      string
+	SnippetMatch [2]int
+}
+
+// Results is a ranked answer.
+type Results struct {
+	Results   []Result // ranked, at most Options.Limit
+	Total     int      // matching conversations found (a lower bound when Partial)
+	TotalHits int      // hits counted in all of them (see Result.Capped)
+	// Partial is set when a short query (no term of 3 or more folded
+	// bytes, which the trigram index cannot narrow) stopped early: the
+	// newest conversations were scanned until Limit matches were found.
+	Partial bool
+}
+
+// ctxCheckBytes is how much text a worker scans between cancellation checks.
+const ctxCheckBytes = 2 << 20
+
+// Search runs a query. It returns ctx.Err() promptly (within a few MB of
+// scanning per worker) when ctx is cancelled, so a superseded query can be
+// dropped. Safe for concurrent use.
+func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, error) {
+	if opt.MaxHits <= 0 {
+		opt.MaxHits = 100
+	}
+	if opt.SnippetWidth <= 0 {
+		opt.SnippetWidth = 80
+	}
+	p := newPlan(ix, q, opt)
+	var (
+		mu      sync.Mutex
+		all     []match
+		found   atomic.Int64
+		next    atomic.Int64
+		done    atomic.Int64 // units scanned completely
+		stopped atomic.Bool
+		errOnce sync.Once
+		err     error
+		wg      sync.WaitGroup
+	)
+	short := len(q.Terms) > 0 && !p.indexed
+	var units int
+	const chunk = 64
+	if short {
+		units = (len(ix.convs) + chunk - 1) / chunk
+	} else {
+		units = len(ix.shards)
+	}
+	workers := min(runtime.GOMAXPROCS(0), 2, max(units, 1))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v := p.newVerifier(ctx)
+			v.collect = false // hits are gathered for the returned results only
+			local := make([]match, 0, 256)
+			var cands []int32
+			for {
+				u := int(next.Add(1) - 1)
+				if u >= units || stopped.Load() {
+					break
+				}
+				if e := ctx.Err(); e != nil {
+					errOnce.Do(func() { err = e })
+					break
+				}
+				var list []int32
+				if short {
+					list = ix.byRecency[u*chunk : min((u+1)*chunk, len(ix.convs))]
+				} else {
+					s := ix.shards[u]
+					cands = s.candidates(p.buckets, cands)
+					for i := range cands {
+						cands[i] += s.first
+					}
+					list = cands
+				}
+				for _, ci := range list {
+					r, ok := v.verify(ci)
+					if v.err != nil {
+						errOnce.Do(func() { err = v.err })
+						break
+					}
+					if ok {
+						local = append(local, match{ci: ci, score: r.Score, hits: r.HitCount, best: r.Best})
+						found.Add(1)
+					}
+				}
+				if v.err != nil {
+					break
+				}
+				done.Add(1)
+				if short && opt.Limit > 0 && found.Load() >= int64(opt.Limit) {
+					stopped.Store(true)
+				}
+			}
+			mu.Lock()
+			all = append(all, local...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if err != nil {
+		return Results{}, err
+	}
+	out := Results{Total: len(all), Partial: int(done.Load()) < units}
+	for i := range all {
+		out.TotalHits += all[i].hits
+	}
+	all = rank(all, ix, opt.Limit)
+	// Second pass over the returned conversations only: the same scan, now
+	// keeping hits (cheaper than keeping them for every match).
+	v := p.newVerifier(ctx)
+	out.Results = make([]Result, 0, len(all))
+	for _, m := range all {
+		r, ok := v.verify(m.ci)
+		if v.err != nil {
+			return Results{}, v.err
+		}
+		if !ok { // cannot happen: the scan is deterministic
+			continue
+		}
+		if len(q.Terms) > 0 {
+			r.Snippet, r.SnippetMatch = Snippet(Text(r.Conv, r.Best), int(r.Best.Off), int(r.Best.Len), opt.SnippetWidth)
+		}
+		out.Results = append(out.Results, r)
+	}
+	return out, nil
+}
+
+// match is what the first pass keeps of a matching conversation.
+type match struct {
+	ci    int32
+	hits  int
+	score float64
+	best  Hit
+}
+
+// Hits returns every hit of q in conversation i (its number in the index),
+// title first then in node order, scanning the whole conversation
+// (Options.Exhaustive; MaxHits is ignored). A viewer uses it to step
+// through matches. It returns nil when the conversation does not match.
+func (ix *Index) Hits(ctx context.Context, i int, q Query, opt Options) ([]Hit, error) {
+	if i < 0 || i >= len(ix.convs) {
+		return nil, fmt.Errorf("search: conversation %d out of range (0..%d)", i, len(ix.convs)-1)
+	}
+	opt.Exhaustive = true
+	opt.MaxHits = math.MaxInt32
+	v := newPlan(ix, q, opt).newVerifier(ctx)
+	r, ok := v.verify(int32(i))
+	if v.err != nil {
+		return nil, v.err
+	}
+	if !ok {
+		return nil, nil
+	}
+	return r.Hits, nil
+}
+
+// plan is a query prepared against an index.
+type plan struct {
+	ix       *Index
+	q        Query
+	opt      Options
+	terms    []matcher // q.Terms
+	excl     []matcher // q.Excludes
+	buckets  []uint32  // trigram buckets every candidate must contain
+	indexed  bool      // some term has ≥ 3 folded bytes
+	roles    []model.Role
+	notRoles []model.Role
+	convF    []Filter // conversation filters (all but role:)
+	roleOK   [8]bool  // by fieldRec role code: messages in scope
+}
+
+func newPlan(ix *Index, q Query, opt Options) *plan {
+	p := &plan{ix: ix, q: q, opt: opt}
+	for _, t := range q.Terms {
+		p.terms = append(p.terms, newMatcher(t.Folded))
+		if len(t.Folded) >= 3 {
+			p.indexed = true
+			p.buckets = termBuckets(t.Folded, p.buckets)
+		}
+	}
+	for _, t := range q.Excludes {
+		p.excl = append(p.excl, newMatcher(t.Folded))
+	}
+	for _, f := range q.Filters {
+		if f.kind() == kindRole {
+			if f.Neg {
+				p.notRoles = append(p.notRoles, f.role)
+			} else {
+				p.roles = append(p.roles, f.role)
+			}
+			continue
+		}
+		p.convF = append(p.convF, f)
+	}
+	for code := range p.roleOK {
+		p.roleOK[code] = len(p.roles) == 0
+	}
+	for role, code := range roleCodes {
+		p.roleOK[code] = (len(p.roles) == 0 || slices.Contains(p.roles, role)) && !slices.Contains(p.notRoles, role)
+	}
+	if len(q.Terms) == 0 {
+		p.indexed = false // no terms: every conversation is a candidate
+	}
+	return p
+}
+
+// eligible applies the conversation filters.
+func (p *plan) eligible(ci int32) bool {
+	m := &p.ix.meta[ci]
+	c := p.ix.convs[ci]
+	for i := range p.convF {
+		f := &p.convF[i]
+		var ok bool
+		switch f.Field {
+		case "model":
+			for _, s := range m.models {
+				if len(s) >= len(f.folded) && s[:len(f.folded)] == f.folded {
+					ok = true
+					break
+				}
+			}
+		case "service":
+			s := Fold(c.Service)
+			ok = len(s) >= len(f.folded) && s[:len(f.folded)] == f.folded
+		case "gpt":
+			ok = c.GizmoID != "" && Fold(c.GizmoID) == f.folded
+		case "after":
+			ok = m.time != 0 && m.time >= f.from.UnixNano()
+		case "before":
+			ok = m.time != 0 && m.time < f.to.UnixNano()
+		case "is", "has":
+			ok = m.flags&flagBit(f.folded) != 0
+		}
+		if ok == f.Neg {
+			return false
+		}
+	}
+	return true
+}
+
+// flagBit maps an is:/has: value to its metadata bit.
+func flagBit(v string) uint8 {
+	switch v {
+	case "archived":
+		return flagArchived
+	case "starred":
+		return flagStarred
+	case "image":
+		return flagImage
+	case "code":
+		return flagCode
+	case "branch":
+		return flagBranch
+	}
+	return 0
+}

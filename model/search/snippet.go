@@ -1,0 +1,151 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ellipsis marks text cut off at either end of a snippet.
+const ellipsis = "…"
+
+// Snippet returns one line of text around the match text[off:off+n], at most
+// width terminal cells wide, and the byte range of the match within it (for
+// highlighting). Line breaks, tabs and control characters become spaces and
+// runs of spaces collapse to one; cut ends are marked with "…". About a
+// third of the spare width goes before the match, the rest after (all of it
+// before when the text ends soon after the match). Wide
+// (CJK, emoji) runes count two cells, combining marks none. A match wider
+// than the line is cut to fit. Out-of-range or mid-rune offsets are clamped
+// to rune boundaries, never a panic.
+//
+// NOTE: the result is built from untrusted archive text; blanking controls
+// keeps it on one line, but callers must still pass it through
+// model.Sanitize (or equivalent) before it reaches a terminal.
+func Snippet(text string, off, n, width int) (string, [2]int) {
+	off = min(max(off, 0), len(text))
+	end := min(max(off+n, off), len(text))
+	for off > 0 && off < len(text) && !utf8.RuneStart(text[off]) {
+		off--
+	}
+	for end < len(text) && !utf8.RuneStart(text[end]) {
+		end++
+	}
+	width = max(width, 1)
+	// Cut the match when it alone is wider than the line.
+	mcells := 0
+	for i, r := range text[off:end] {
+		w := cellWidth(r)
+		if mcells+w > width {
+			end = off + i
+			break
+		}
+		mcells += w
+	}
+	spare := width - mcells
+	if spare < 2 && (off > 0 || end < len(text)) {
+		// No room for context and its ellipses: the (cut) match alone.
+		var b strings.Builder
+		writeLine(&b, text[off:end], true)
+		out := strings.TrimRight(b.String(), " ")
+		return out, [2]int{0, len(out)}
+	}
+	// About a third of the spare width goes before the match, more when
+	// the text after it is short.
+	before := spare / 3
+	rest := 0
+	for _, r := range text[end:] {
+		if rest += cellWidth(r); rest > spare {
+			break
+		}
+	}
+	if rest < spare-before {
+		before = spare - rest
+	}
+	// Walk back from off while the budget lasts.
+	start, cells := off, 0
+	for start > 0 {
+		r, sz := utf8.DecodeLastRuneInString(text[:start])
+		w := cellWidth(r)
+		if cells+w > before {
+			break
+		}
+		cells += w
+		start -= sz
+	}
+	if start > 0 && cells > 0 {
+		// Make room for the leading ellipsis.
+		r, sz := utf8.DecodeRuneInString(text[start:])
+		start += sz
+		cells -= cellWidth(r)
+	}
+	after := spare - cells
+	if start > 0 {
+		after--
+	}
+	stop, cells := end, 0
+	for stop < len(text) {
+		r, sz := utf8.DecodeRuneInString(text[stop:])
+		w := cellWidth(r)
+		if cells+w > after {
+			break
+		}
+		cells += w
+		stop += sz
+	}
+	if stop < len(text) && stop > end {
+		_, sz := utf8.DecodeLastRuneInString(text[:stop])
+		stop -= sz // room for the trailing ellipsis
+	}
+	var b strings.Builder
+	space := true // drop leading spaces
+	if start > 0 {
+		b.WriteString(ellipsis)
+	}
+	space = writeLine(&b, text[start:off], space)
+	m0 := b.Len()
+	space = writeLine(&b, text[off:end], space)
+	m1 := b.Len()
+	writeLine(&b, text[end:stop], space)
+	out := strings.TrimRight(b.String(), " ")
+	if stop < len(text) {
+		out += ellipsis
+	}
+	m1 = min(m1, len(out))
+	m0 = min(m0, m1)
+	return out, [2]int{m0, m1}
+}
+
+// writeLine writes s with controls and whitespace as single spaces. space
+// says whether the last written rune was a space (or nothing yet); it
+// returns the new state.
+func writeLine(b *strings.Builder, s string, space bool) bool {
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || r == utf8.RuneError {
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		}
+		b.WriteRune(r)
+		space = false
+	}
+	return space
+}
+
+// cellWidth approximates a rune's terminal width: 0 for combining marks,
+// 2 for East Asian wide/fullwidth ranges and emoji, else 1.
+func cellWidth(r rune) int {
+	switch {
+	case unicode.Is(unicode.Mn, r):
+		return 0
+	case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF && r != 0x303F,
+		r >= 0xAC00 && r <= 0xD7A3, r >= 0xF900 && r <= 0xFAFF,
+		r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60,
+		r >= 0xFFE0 && r <= 0xFFE6, r >= 0x1F300 && r <= 0x1F64F,
+		r >= 0x1F900 && r <= 0x1F9FF, r >= 0x20000 && r <= 0x3FFFD:
+		return 2
+	}
+	return 1
+}

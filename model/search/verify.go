@@ -1,0 +1,203 @@
+package search
+
+import (
+	"context"
+	"slices"
+)
+
+// verifier checks candidate conversations against the original text and
+// collects their hits. One per search worker; not safe for concurrent use.
+type verifier struct {
+	p       *plan
+	ctx     context.Context
+	fs      fieldScanner
+	found   []bool
+	scanned int // bytes since the last cancellation check
+	err     error
+
+	titleMs, msgMs   []matcher
+	titleIdx, msgIdx []int // term index, or -1 for an exclusion
+	sel              []int // the matchers a field's Bloom filter admits
+	collect          bool  // keep hits in Result.Hits (else only counts and Best)
+}
+
+// admit selects the matchers of ms whose trigrams a field's Bloom filter
+// admits, as indices into ms.
+func (v *verifier) admit(ms []matcher, bloom []uint64) []int {
+	v.sel = v.sel[:0]
+	for i := range ms {
+		if mayContain(bloom, ms[i].keys) {
+			v.sel = append(v.sel, i)
+		}
+	}
+	return v.sel
+}
+
+func (p *plan) newVerifier(ctx context.Context) *verifier {
+	v := &verifier{p: p, ctx: ctx, found: make([]bool, len(p.terms)), collect: true}
+	titleScope := len(p.roles) == 0 // a role: filter leaves the title out
+	add := func(m matcher, id int, titleOnly bool) {
+		if titleOnly || titleScope {
+			v.titleMs = append(v.titleMs, m)
+			v.titleIdx = append(v.titleIdx, id)
+		}
+		if !titleOnly {
+			v.msgMs = append(v.msgMs, m)
+			v.msgIdx = append(v.msgIdx, id)
+		}
+	}
+	for i, m := range p.terms {
+		add(m, i, p.q.Terms[i].Title)
+	}
+	for i, m := range p.excl {
+		add(m, -1, p.q.Excludes[i].Title)
+	}
+	return v
+}
+
+// sampleBytes is how much of a conversation's text is scanned, once every
+// term has been found, to estimate hit density (see the package doc, Ranking).
+const sampleBytes = 1 << 10
+
+// noHit is Result.Best.Node when there is no hit (a query without terms).
+const noHit = -1
+
+// Hit priorities for choosing Result.Best.
+const (
+	bestNone = iota
+	bestOther
+	bestUser
+	bestTitle
+)
+
+// verify decides whether conversation ci matches and builds its Result.
+// It sets v.err (and returns false) when the context is cancelled.
+func (v *verifier) verify(ci int32) (Result, bool) {
+	p := v.p
+	if !p.eligible(ci) {
+		return Result{}, false
+	}
+	c := p.ix.convs[ci]
+	sh := p.ix.shardOf(ci)
+	local := ci - sh.first
+	recs := sh.recs[sh.recStart[local]:sh.recStart[local+1]]
+	clear(v.found)
+	nfound := 0
+	var scanned int64 // bytes of in-scope fields examined in this conversation
+	enough := false   // every term found and enough seen: stop early (see the package doc, Ranking)
+	canStop := len(v.found) > 0 && len(p.excl) == 0 && !p.opt.Exhaustive
+	r := Result{Conv: c, Index: int(ci), Best: Hit{Node: noHit}}
+	var st hitStats
+	bestLevel := bestNone
+	rejected := false
+	var cur Hit
+	level := bestNone
+	var idx []int
+	cb := func(t, off, n int) bool {
+		id := idx[t]
+		if id < 0 {
+			rejected = true
+			return false
+		}
+		if !v.found[id] {
+			v.found[id] = true
+			nfound++
+		}
+		h := cur
+		h.Off, h.Len, h.Term = int32(off), int32(n), int16(id)
+		r.HitCount++
+		switch level {
+		case bestTitle:
+			st.title++
+		case bestUser:
+			st.user++
+		default:
+			st.other++
+		}
+		if v.collect && len(r.Hits) < p.opt.MaxHits {
+			r.Hits = append(r.Hits, h)
+		}
+		if level > bestLevel {
+			r.Best, bestLevel = h, level
+		}
+		if canStop && nfound == len(v.found) && (r.HitCount >= p.opt.MaxHits || scanned >= sampleBytes) {
+			enough = true
+			return false
+		}
+		return true
+	}
+	for i := range recs {
+		rec := &recs[i]
+		bloom := sh.bloom[rec.bloom : int(rec.bloom)+bloomBits(int(rec.n))/64]
+		ms, allIdx := v.msgMs, v.msgIdx
+		level = bestOther
+		switch {
+		case rec.node < 0:
+			ms, allIdx, level = v.titleMs, v.titleIdx, bestTitle
+		case rec.flags&recHidden != 0 && !p.opt.IncludeHidden,
+			!p.roleOK[rec.flags>>roleShift]:
+			continue
+		case rec.flags>>roleShift == roleCodeUser:
+			level = bestUser
+		}
+		if canStop && nfound == len(v.found) && scanned >= sampleBytes {
+			enough = true
+			break
+		}
+		scanned += int64(rec.n)
+		v.scanned += int(rec.n)
+		if v.scanned >= ctxCheckBytes {
+			v.scanned = 0
+			if err := v.ctx.Err(); err != nil {
+				v.err = err
+				break
+			}
+		}
+		if len(ms) == 0 || rec.n == 0 {
+			continue
+		}
+		sel := v.admit(ms, bloom)
+		if len(sel) == 0 {
+			continue
+		}
+		idx = allIdx
+		cur = Hit{Node: rec.node, Block: rec.block, Field: rec.field, Item: rec.item}
+		if !v.fs.scan(recText(rec), rec.flags&recASCII != 0, ms, sel, cb) {
+			break
+		}
+	}
+	if rejected || v.err != nil {
+		return Result{}, false
+	}
+	for _, f := range v.found {
+		if !f {
+			return Result{}, false
+		}
+	}
+	slices.SortStableFunc(r.Hits, compareHits)
+	text := p.ix.meta[ci].text
+	if enough {
+		// Scanning stopped early: the density of the part scanned stands
+		// for the whole conversation.
+		text = scanned
+		r.Capped = true
+	}
+	r.Score = score(st, text)
+	return r, true
+}
+
+// compareHits orders hits title first, then by node, block, field, item
+// and offset.
+func compareHits(a, b Hit) int {
+	switch {
+	case a.Node != b.Node:
+		return int(a.Node) - int(b.Node)
+	case a.Block != b.Block:
+		return int(a.Block) - int(b.Block)
+	case a.Field != b.Field:
+		return int(a.Field) - int(b.Field)
+	case a.Item != b.Item:
+		return int(a.Item) - int(b.Item)
+	}
+	return int(a.Off) - int(b.Off)
+}
