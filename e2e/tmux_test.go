@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -149,5 +148,3 @@ func count(screen, text string) int {
 	}
 	return n
 }
-
-var _ = bytes.Contains
