@@ -11,6 +11,8 @@
 #                 internal/serve/cmd/serve-fixture)
 #   ARCHIVE       path(s) passed after the flags, space-separated (default none)
 #   E2E_TITLE     text expected on screen (default "Fixture Conversation Title")
+#   E2E_FILTER    optional: typed after "/" in the browser; then
+#   E2E_EXPECT    must appear on screen (e.g. "1 of 3 conversations match")
 #
 # Needs tmux, ssh and ssh-keygen (openssh-client), and go when building the
 # fixture. Exits non-zero with a message on any failure.
@@ -163,6 +165,17 @@ tmux -S "$SOCK" -f "$TMP/tmux.conf" new-session -d -s e2e -x 80 -y 24 "$(ssh_in_
 wait_screen e2e "$TITLE" 10 || fail "title not on screen within 10 s"
 if [ -z "${BACKCHAT_BIN:-}" ]; then
 	wait_screen e2e "size 80x24" 2 || fail "fixture did not get the 80x24 PTY size"
+fi
+
+if [ -n "${E2E_FILTER:-}" ]; then
+	step "filtering: / $E2E_FILTER, waiting for \"$E2E_EXPECT\""
+	tmux -S "$SOCK" send-keys -t e2e /
+	tmux -S "$SOCK" send-keys -t e2e -l "$E2E_FILTER"
+	wait_screen e2e "$E2E_EXPECT" 10 || fail "filter result not on screen within 10 s"
+	tmux -S "$SOCK" send-keys -t e2e Escape
+	# A lone ESC is only known to be a key once no sequence follows it: an
+	# immediate q would arrive as alt+q.
+	sleep 0.5
 fi
 
 step "pressing q"

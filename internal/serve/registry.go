@@ -54,6 +54,7 @@ type sessionState struct {
 	mu      sync.Mutex
 	program *tea.Program
 	reason  endReason
+	closer  func() // the model's Close, run once the session has ended
 }
 
 // touch records input activity for the idle watchdog.

@@ -385,3 +385,34 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// closingModel records that the server closed it when its session ended.
+type closingModel struct {
+	fixtureModel
+	closed chan struct{}
+}
+
+func (m closingModel) Close() { close(m.closed) }
+
+func TestModelIsClosedWhenSessionEnds(t *testing.T) {
+	closed := make(chan struct{})
+	ts := startServer(t, func(c *Config) {
+		c.NewModel = func(info SessionInfo) (tea.Model, error) {
+			return closingModel{fixtureModel{width: info.Width, height: info.Height}, closed}, nil
+		}
+	})
+	tm := openTerm(t, ts.mustDial(t), "xterm-256color", 80, 24)
+	waitFor(t, tm.screen, fixtureTitle, 2*time.Second)
+	select {
+	case <-closed:
+		t.Fatal("model closed while its session is still open")
+	default:
+	}
+	tm.press(t, "q")
+	tm.wait(t, 5*time.Second)
+	select {
+	case <-closed:
+	case <-time.After(2 * time.Second):
+		t.Fatal("model not closed after its session ended")
+	}
+}

@@ -85,6 +85,12 @@ func (s *server) handleSession(sess ssh.Session) {
 	})
 	run(func(ssh.Session) {})(sess)
 	close(st.done)
+	st.mu.Lock()
+	closeModel := st.closer
+	st.mu.Unlock()
+	if closeModel != nil {
+		closeModel() // stop the model's background work (renders, searches)
+	}
 
 	reason := st.endReason()
 	switch reason {
@@ -128,6 +134,11 @@ func (s *server) newProgram(sess ssh.Session, st *sessionState, pty ssh.Pty) *te
 		// Overrides MakeOptions' input so key presses reset the idle clock.
 		tea.WithInput(activityReader{r: sess, st: st}),
 	)
+	if c, ok := model.(interface{ Close() }); ok {
+		st.mu.Lock()
+		st.closer = c.Close
+		st.mu.Unlock()
+	}
 	p := tea.NewProgram(guardModel{inner: model, st: st, s: s}, opts...)
 	if !st.setProgram(p) {
 		return nil

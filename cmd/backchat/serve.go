@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
+	"github.com/backchat/backchat/internal/serve"
+	"github.com/backchat/backchat/tui"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) serveCommand() *cobra.Command {
+	cfg, cfgErr := serve.DefaultConfig()
+	cmd := &cobra.Command{
+		Use:   "serve [flags] PATH...",
+		Short: "Serve the browser over SSH (public-key authentication only)",
+		Long: `Serve the archive over SSH: 'ssh -p 2222 HOST' drops an authorized user
+straight into the browser. The archive is loaded once and shared read-only by
+every session; each session gets its own browser sized to its own terminal.
+
+Only public keys listed in --authorized-keys are admitted; passwords, shells,
+commands, SFTP and every kind of forwarding are refused. The ed25519 host key
+is created on first run and reused; its fingerprint is printed at start.`,
+		Example: `  backchat serve ~/exports/chatgpt.zip
+  backchat serve --listen 0.0.0.0:2222 --authorized-keys ~/.ssh/backchat_keys export.zip`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			if cfgErr != nil {
+				return failure(cfgErr)
+			}
+			return a.runServe(cmd.Context(), cfg, paths)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.Listen, "listen", serve.DefaultListen, "address to listen on")
+	f.StringVar(&cfg.HostKeyPath, "host-key", cfg.HostKeyPath, "host key file (ed25519, created on first run)")
+	f.StringVar(&cfg.AuthorizedKeysPath, "authorized-keys", cfg.AuthorizedKeysPath, "public keys allowed in")
+	f.IntVar(&cfg.MaxSessions, "max-sessions", serve.DefaultMaxSessions, "concurrent sessions at most")
+	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", serve.DefaultIdleTimeout, "close a session after this long without input")
+	return cmd
+}
+
+// runServe loads the archive once, then serves it until SIGINT/SIGTERM.
+func (a *app) runServe(ctx context.Context, cfg serve.Config, paths []string) error {
+	arch, err := a.load(ctx, paths)
+	if err != nil {
+		return err
+	}
+	searcher := newSearcher()
+	cfg.Debug = a.debug
+	cfg.Logger = log.NewWithOptions(a.errOut, log.Options{ReportTimestamp: true, TimeFormat: time.DateTime})
+	cfg.NewModel = func(info serve.SessionInfo) (tea.Model, error) {
+		return tui.New(tui.Options{
+			Archive:  arch,
+			Searcher: searcher,
+			Width:    info.Width,
+			Height:   info.Height,
+			NoColor:  hasEnv(info.Environ, "NO_COLOR"),
+		}), nil
+	}
+	cfg.Ready = func(addr net.Addr, fingerprint string) {
+		a.log.Info("serving", "addr", addr.String(), "fingerprint", fingerprint, "conversations", len(arch.Conversations))
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serve.Run(ctx, cfg); err != nil {
+		return failure(err)
+	}
+	return nil
+}
+
+// hasEnv reports whether env (KEY=value lines) sets key to a non-empty value.
+func hasEnv(env []string, key string) bool {
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key && v != "" {
+			return true
+		}
+	}
+	return false
+}
+
