@@ -85,4 +85,3 @@ func hasEnv(env []string, key string) bool {
 	}
 	return false
 }
-
