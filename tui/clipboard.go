@@ -35,8 +35,11 @@ func (m *Model) copyMessage() tea.Cmd {
 		m.act.failErr(err)
 		return nil
 	}
-	who := textout.RoleLabel(c, c.Nodes[n].Msg)
-	return m.copyText(b.String(), "copied "+who+"'s message as Markdown")
+	whose := "your"
+	if who := textout.RoleLabel(c, c.Nodes[n].Msg); who != "You" {
+		whose = who + "'s"
+	}
+	return m.copyText(b.String(), "copied "+whose+" message as Markdown")
 }
 
 // copyText puts s on the clipboard and says so, with details and the size.

@@ -141,7 +141,7 @@ func (m *Model) statsScreen() string {
 	if n := len(lines) - bodyH; n > 0 && sv.have {
 		title += " · " + strconv.Itoa(sv.offset*100/n) + "%"
 	}
-	help := m.help.ShortHelpView([]key.Binding{m.keys.Down, m.keys.Up, m.keys.PageDown, m.keys.PageUp, m.keys.CloseView})
+	help := m.help.ShortHelpView([]key.Binding{m.keys.Down, m.keys.PageDown, m.keys.Top, m.keys.CloseView})
 	out := fillBlock([]string{st.PaneTitleFocused.Render(title)}, w, 1)
 	if bodyH > 0 {
 		out += "\n" + fillBlock(body, w, bodyH)
