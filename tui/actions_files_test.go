@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -24,7 +25,7 @@ printf '%s\n' "$@" > "` + dir + `/args"
 cat "$last" > "` + dir + `/content"
 ls -ld "$last" | cut -c1-10 > "` + dir + `/mode"
 ls -ld "$(dirname "$last")" | cut -c1-10 > "` + dir + `/dirmode"
-echo "no handler for this file" >&2
+if [ ` + string(rune('0'+code)) + ` -ne 0 ]; then echo "no handler for this file" >&2; fi
 exit ` + string(rune('0'+code)) + "\n"
 	return writeScript(t, t.TempDir(), "fake", body)
 }
@@ -268,10 +269,64 @@ func TestAssetFileName(t *testing.T) {
 		{"../../.bashrc", "GIF89a", "bashrc.gif"},
 		{"a b;rm -rf ~.png", "", "a_b_rm_-rf__.png"},
 		{"", "", "image"},
+		{"x." + strings.Repeat("y", 60), "", "x." + strings.Repeat("y", 38)},
 		{"noext", "\x89PNG\r\n\x1a\n", "noext.png"},
+		{"dalle-generations/file-Fx4kR2Lb8NqW1cVz7TmYhD-5b1f0a4e-8c2d-4e71-9a3b-6d2f1c7e9a10.png", "", "file-Fx4kR2Lb8NqW1cVz7TmYhD-5b1f0a4e.png"},
 	} {
 		if got := assetFileName(tc.file, []byte(tc.head)); got != tc.want {
 			t.Errorf("assetFileName(%q): got %q, want %q", tc.file, got, tc.want)
 		}
+	}
+}
+
+// TestPagerThroughRun drives the real program (tea.ExecProcess and all)
+// over a pipe: o runs the fake pager with the terminal handed over, and the
+// browser takes its keys back afterwards.
+func TestPagerThroughRun(t *testing.T) {
+	rec := t.TempDir()
+	pager := recorder(t, rec, 0)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	a := testArchive()
+	done := make(chan error, 1)
+	var out bytes.Buffer
+	go func() {
+		done <- Run(ctx, Options{Archive: a, Theme: "dark", Width: 100, Height: 30, Now: fixedNow,
+			Actions: Actions{Local: true, Pager: pager, TempDir: t.TempDir()}}, r, &out)
+	}()
+	time.Sleep(300 * time.Millisecond)
+	if _, err := w.WriteString("o"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat(filepath.Join(rec, "dirmode")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the pager did not run")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // the browser takes the terminal back
+	if _, err := w.WriteString("q"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("the browser did not quit after the pager")
+	}
+	w.Close()
+	if got, want := readRec(t, rec, "content"), conversationMD(t, a.Conversations[0]); got != want {
+		t.Errorf("the pager got:\n%q\nwant:\n%q", got, want)
 	}
 }

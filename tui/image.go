@@ -151,7 +151,10 @@ func extractAsset(temps *tempDirs, root string, open func(*model.Conversation, *
 	return p, nil
 }
 
-// imageExts maps an image's magic bytes to its extension.
+// maxAssetName is the longest file name an extracted asset gets.
+const maxAssetName = 40
+
+// imageMagic maps an image's magic bytes to its extension.
 var imageMagic = []struct {
 	prefix, ext string
 }{
@@ -189,8 +192,14 @@ func assetFileName(file string, head []byte) string {
 		}
 	}
 	name := strings.TrimLeft(b.String(), ".")
-	if len(name) > 100 {
-		name = name[len(name)-100:]
+	ext := filepath.Ext(name)
+	if len(ext) > 10 {
+		ext = "" // not an extension: a dotted name
+	}
+	if len(name) > maxAssetName {
+		// Export names run long (file-<id>-<uuid>.png); the status bar
+		// must still have room for the whole path.
+		name = name[:maxAssetName-len(ext)] + ext
 	}
 	if name == "" || name == "_" {
 		name = "image"
