@@ -330,3 +330,21 @@ func TestPagerThroughRun(t *testing.T) {
 		t.Errorf("the pager got:\n%q\nwant:\n%q", got, want)
 	}
 }
+
+func TestSaveFollowsTheViewersBranch(t *testing.T) {
+	dir := t.TempDir()
+	m := newActionTest(t, testArchive(), Actions{Local: true, Dir: dir})
+	selectConv(t, m, "c-branch")
+	press(t, m, "tab", "]")
+	if !strings.Contains(screen(m), "Alternative answer") {
+		t.Fatalf("] should show the other branch:\n%s", screen(m))
+	}
+	press(t, m, "w")
+	b, err := os.ReadFile(filepath.Join(dir, textout.FileName(m.view.conv, time.UTC)))
+	if err != nil {
+		t.Fatalf("%v (notice %q)", err, m.act.notice)
+	}
+	if s := string(b); !strings.Contains(s, "Alternative answer") || strings.Contains(s, "First answer") {
+		t.Errorf("the file should hold the branch in view:\n%s", s)
+	}
+}

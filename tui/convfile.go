@@ -21,11 +21,11 @@ import (
 // maxSuffix bounds the "-1", "-2"… tried before w gives up.
 const maxSuffix = 999
 
-// conversationMarkdown renders c the way `backchat show --format md` does:
-// sanitised by textout.
-func conversationMarkdown(c *model.Conversation, loc *time.Location) ([]byte, error) {
+// conversationMarkdown renders c the way `backchat show --format md` does,
+// sanitised by textout, but along thread: the branch the viewer shows.
+func conversationMarkdown(c *model.Conversation, loc *time.Location, thread model.Thread) ([]byte, error) {
 	var b bytes.Buffer
-	if err := textout.Markdown(&b, c, textout.Options{Location: loc}); err != nil {
+	if err := textout.Markdown(&b, c, textout.Options{Location: loc, Thread: thread}); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
@@ -54,9 +54,10 @@ func (m *Model) openConversation(editor bool) tea.Cmd {
 		argv = strings.Fields(def)
 	}
 	temps, root, loc := m.act.temps, m.act.cfg.TempDir, m.view.loc
+	thread := append(model.Thread(nil), m.view.thread...)
 	m.act.say("opening the " + what + "…")
 	return func() tea.Msg {
-		md, err := conversationMarkdown(c, loc)
+		md, err := conversationMarkdown(c, loc, thread)
 		if err != nil {
 			return actionDoneMsg{err: fmt.Errorf("%s: %w", what, err)}
 		}
@@ -103,8 +104,9 @@ func (m *Model) saveConversation() tea.Cmd {
 		return nil
 	}
 	dir, loc := m.act.cfg.Dir, m.view.loc
+	thread := append(model.Thread(nil), m.view.thread...)
 	return func() tea.Msg {
-		md, err := conversationMarkdown(c, loc)
+		md, err := conversationMarkdown(c, loc, thread)
 		if err != nil {
 			return actionDoneMsg{err: fmt.Errorf("write: %w", err)}
 		}

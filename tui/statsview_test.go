@@ -118,3 +118,26 @@ func TestStatsViewWhileLoading(t *testing.T) {
 		t.Errorf("the list should hold the whole archive, has %d", m.list.count())
 	}
 }
+
+func TestStatsViewTinyScreens(t *testing.T) {
+	for _, sz := range [][2]int{{0, 0}, {1, 1}, {30, 2}, {20, 3}} {
+		m := newTest(t, sz[0], sz[1])
+		press(t, m, "S", "G", "j")
+		s := screen(m)
+		if sz[0] == 0 {
+			if s != "" {
+				t.Errorf("0×0: want an empty view, got %q", s)
+			}
+			continue
+		}
+		lines := strings.Split(s, "\n")
+		if len(lines) != sz[1] {
+			t.Errorf("%v: %d lines", sz, len(lines))
+		}
+		for _, l := range lines {
+			if w := ansi.StringWidth(l); w != sz[0] {
+				t.Errorf("%v: line %q is %d wide", sz, l, w)
+			}
+		}
+	}
+}

@@ -121,3 +121,37 @@ func TestFileName(t *testing.T) {
 		t.Errorf("dates follow loc: got %q", got)
 	}
 }
+
+func TestMarkdownOfAChosenThread(t *testing.T) {
+	c := sample()
+	all := Branches(c, true)
+	if len(all) < 2 {
+		t.Fatal("the sample should have branches")
+	}
+	alt := all[1].Thread
+	var got, want bytes.Buffer
+	if err := Markdown(&got, c, Options{Location: time.UTC, Thread: append(alt, 9999, -5)}); err != nil {
+		t.Fatal(err)
+	}
+	// The chosen thread rendered as the only one: the messages of alt.
+	for _, n := range alt {
+		m := c.Nodes[n].Msg
+		if m == nil || m.Visibility != model.Shown {
+			continue
+		}
+		want.Reset()
+		if err := MessageMarkdown(&want, c, n, Options{Location: time.UTC}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(got.String(), strings.TrimRight(want.String(), "\n")) {
+			t.Errorf("message %d of the chosen thread is missing", n)
+		}
+	}
+	var cur bytes.Buffer
+	if err := Markdown(&cur, c, Options{Location: time.UTC}); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() == cur.String() || strings.Contains(got.String(), "# Branch") {
+		t.Error("want the chosen thread alone, not the current thread or branch sections")
+	}
+}
