@@ -23,6 +23,14 @@ type KeyMap struct {
 	ToggleFold         key.Binding
 	ToggleHidden       key.Binding
 	Warnings           key.Binding
+	Copy               key.Binding // the message in view, as Markdown (OSC 52)
+	CopyCode           key.Binding // a code block of the message in view
+	Pager              key.Binding // the conversation in $PAGER
+	Editor             key.Binding // the conversation in $EDITOR, read-only
+	Save               key.Binding // the conversation to a Markdown file
+	OpenImage          key.Binding // an image of the message in view
+	Stats              key.Binding // the archive's statistics, full screen
+	CloseView          key.Binding // closes the stats view or a picker
 	Help               key.Binding
 	Quit               key.Binding
 }
@@ -50,6 +58,14 @@ func DefaultKeyMap() KeyMap {
 		ToggleFold:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "expand/fold tools")),
 		ToggleHidden: key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "show hidden")),
 		Warnings:     key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "load warnings")),
+		Copy:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy message (Markdown)")),
+		CopyCode:     key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy code block")),
+		Pager:        key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open in $PAGER")),
+		Editor:       key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "open in $EDITOR (read-only)")),
+		Save:         key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write Markdown file")),
+		OpenImage:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "open image")),
+		Stats:        key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "statistics")),
+		CloseView:    key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "close stats or picker")),
 		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:         key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 	}
@@ -67,6 +83,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.NextPane, k.PrevPane, k.Open, k.Back, k.Warnings},
 		{k.Filter, k.ClearFilter, k.AcceptFilter, k.NextHit, k.PrevHit},
 		{k.PrevBranch, k.NextBranch, k.ToggleFold, k.ToggleHidden, k.Help, k.Quit},
+		{k.Copy, k.CopyCode, k.Pager, k.Editor, k.Save, k.OpenImage, k.Stats, k.CloseView},
 	}
 }
 

@@ -36,6 +36,9 @@ type Options struct {
 	Searcher Searcher
 	// Now is the clock for date groups; nil means time.Now.
 	Now func() time.Time
+	// Actions says what the copy, pager, editor, save and image keys may do.
+	// The zero value suits an SSH session: only copying (OSC 52) works.
+	Actions Actions
 }
 
 // focus says which part of the screen receives keys.
@@ -83,6 +86,8 @@ type Model struct {
 	loadErr  error
 	warnList []model.Warning
 	themeSet bool // the theme is final (option given or terminal answered)
+
+	act *actions // copy, pager, editor, save, image, pickers, stats view
 }
 
 // New builds a browser from opts. Nothing runs until Bubble Tea calls Init.
@@ -104,6 +109,7 @@ func New(opts Options) *Model {
 	m.view = newViewer(m.keys, m.styles, m.glamourStyle(isDark), m.pool, m.now)
 	m.warnings = &warnView{keys: m.keys, styles: m.styles}
 	m.filter = newFilter()
+	m.act = newActions(opts.Actions)
 	m.setHelpStyles(isDark)
 	if opts.Archive != nil {
 		m.setArchive(opts.Archive)
@@ -190,6 +196,7 @@ func (m *Model) Close() {
 	if m.view.cancel != nil {
 		m.view.cancel()
 	}
+	m.act.close()
 }
 
 // resize lays the screen out for a new terminal size.
@@ -245,6 +252,9 @@ func (m *Model) syncViewer() tea.Cmd {
 
 // Update implements tea.Model. Order: size, our messages, then keys.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := m.onActionMsg(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.resize(msg.Width, msg.Height)

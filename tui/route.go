@@ -87,6 +87,9 @@ func (m *Model) onSearch(msg searchMsg) tea.Cmd {
 }
 
 func (m *Model) onMouse(msg tea.Msg, mo tea.Mouse) tea.Cmd {
+	if m.act.overlayOpen() {
+		return m.onOverlayMouse(msg)
+	}
 	y := mo.Y - 1 // the title row
 	inList := m.focus == focusList
 	if !m.narrow {
@@ -125,6 +128,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return tea.Quit
 		}
 		return nil
+	}
+	if cmd, ok := m.onActionKey(msg); ok {
+		return cmd
 	}
 	switch {
 	case key.Matches(msg, k.Quit):

@@ -11,7 +11,7 @@ import (
 
 // View implements tea.Model.
 func (m *Model) View() tea.View {
-	v := tea.NewView(m.render())
+	v := tea.NewView(m.compose())
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "backchat"
@@ -82,6 +82,7 @@ func (m *Model) statusInfo() statusInfo {
 	in := statusInfo{loading: m.loading, done: m.done, total: m.total, loaded: len(m.list.all),
 		shown: m.list.count(), filtering: m.filter.on(), searching: m.filter.searching,
 		warnings: len(m.warnList), hit: m.view.hitStatus()}
+	in.notice, in.noticeErr = m.act.notice, m.act.noticeErr
 	if m.filter.err != nil {
 		in.errText = "search: " + safeLine(m.filter.err.Error())
 	} else if m.view.renderErr != nil {

@@ -18,6 +18,8 @@ type statusInfo struct {
 	warnings     int
 	hit          string // "hit 3/17"
 	errText      string
+	notice       string // what the last action did
+	noticeErr    bool   // notice reports a failure
 	branchStatus string
 }
 
@@ -76,6 +78,14 @@ func statusBar(st Styles, in statusInfo, width int) string {
 	}
 	if in.errText != "" {
 		left = append(left, st.StatusError.Render(" "+in.errText))
+	}
+	if in.notice != "" {
+		ns := st.StatusKey
+		if in.noticeErr {
+			ns = st.StatusError
+		}
+		// The notice comes first: it is what the user just asked for.
+		left = append([]string{ns.Render(" " + in.notice)}, left...)
 	}
 	l := strings.Join(left, st.Status.Render(" "))
 	r := ""

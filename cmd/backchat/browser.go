@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"runtime"
 	"time"
 
 	"charm.land/log/v2"
@@ -48,6 +49,7 @@ var runBrowser = func(ctx context.Context, src archiveSource, opts browserOption
 			return loader.OpenContext(ctx, loader.Options{OnConversation: onConv, Progress: progress}, src.Paths...)
 		},
 		Searcher: newSearcher(),
+		Actions:  localActions(os.Environ(), runtime.GOOS),
 	}
 	if src.Demo {
 		// The demo's dates were written against demo.Reference; show them

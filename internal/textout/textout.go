@@ -29,6 +29,10 @@ type Options struct {
 	// Location is the time zone for times in text and Markdown; nil means
 	// time.Local. JSON times are always UTC.
 	Location *time.Location
+	// Thread, when set and All is not, is rendered instead of the current
+	// thread: the branch a reader switched to in the browser. Text and
+	// Markdown only.
+	Thread model.Thread
 }
 
 // TimeLayout is how text and Markdown show a time.
@@ -66,7 +70,11 @@ func render(w io.Writer, c *model.Conversation, opts Options, md bool) error {
 		r.loc = time.Local
 	}
 	r.header()
-	for i, br := range Branches(c, opts.All) {
+	branches := []Branch{{Thread: opts.Thread, AtMessage: 1}}
+	if opts.All || opts.Thread == nil {
+		branches = Branches(c, opts.All)
+	}
+	for i, br := range branches {
 		if i > 0 {
 			r.branchHeader(i, br)
 		}
@@ -171,6 +179,9 @@ func (r *writer) branchHeader(n int, br Branch) {
 // thread writes the messages of br.Thread from br.From on.
 func (r *writer) thread(br Branch) {
 	for _, n := range br.Thread[br.From:] {
+		if n < 0 || int(n) >= len(r.c.Nodes) {
+			continue // a caller's Options.Thread may be stale
+		}
 		m := r.c.Nodes[n].Msg
 		if m == nil || m.Visibility > r.maxVis() {
 			continue

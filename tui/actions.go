@@ -1,0 +1,276 @@
+package tui
+
+import (
+	"io"
+	"os"
+	"os/exec"
+	"sync"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/backchat/backchat/model"
+)
+
+// Actions configures the browser's ways out of its own screen: the
+// clipboard, a pager, an editor, Markdown files and the image viewer. The
+// browser never reads the process environment itself (over SSH that would be
+// the server's); the caller fills Actions from it for a local run.
+//
+// The zero value suits an SSH session: y and Y still copy, because OSC 52
+// travels with the terminal's output to the user's terminal; o, e, w and i,
+// which would run programs or write files on the server, say they are not
+// available.
+type Actions struct {
+	// Local says the browser runs on the user's own machine, so o, e, w and
+	// i may run programs and write files here.
+	Local bool
+	// Pager is the command line of the pager (as $PAGER holds it: the
+	// program and its flags, split on blanks); "" means "less -R".
+	Pager string
+	// Editor is the command line of the editor ($EDITOR); "" means "vi".
+	Editor string
+	// Display says a graphical display is reachable ($DISPLAY or
+	// $WAYLAND_DISPLAY on Linux; always on macOS).
+	Display bool
+	// Opener is the command line that shows a file in the system viewer
+	// ("xdg-open", "open"); "" when none is installed. Without a display or
+	// an opener, i extracts the image and shows its path instead.
+	Opener string
+	// OpenAsset reads an image or audio file of the export (the CLI passes
+	// loader.OpenAsset); nil disables i.
+	OpenAsset func(*model.Conversation, *model.Asset) (io.ReadCloser, error)
+	// Dir is the directory w writes to; "" means the working directory.
+	Dir string
+	// TempDir is where private temporary directories are made for the
+	// pager, the editor and extracted images; "" means the system default.
+	TempDir string
+}
+
+// Default commands when Actions leaves them empty.
+const (
+	defaultPager  = "less -R"
+	defaultEditor = "vi"
+)
+
+// notAvailable is the notice for a local-only action in a remote session.
+const notAvailable = "not available over SSH"
+
+// actions is the root's state for the action keys: the last notice, the
+// open picker and the stats view. Not safe for concurrent use; commands
+// share only temps, which is.
+type actions struct {
+	cfg       Actions
+	notice    string
+	noticeErr bool
+	picker    *picker
+	stats     *statsView
+	statsSeq  int // number of the latest stats count; older answers are stale
+	temps     *tempDirs
+	// exec runs an interactive program with the terminal handed over to it
+	// (tea.ExecProcess); tests replace it to run the program directly.
+	exec func(*exec.Cmd, tea.ExecCallback) tea.Cmd
+}
+
+func newActions(cfg Actions) *actions {
+	return &actions{cfg: cfg, temps: &tempDirs{}, exec: tea.ExecProcess}
+}
+
+// close removes every temporary directory the actions made.
+func (a *actions) close() { a.temps.removeAll() }
+
+// overlayOpen reports whether a picker or the stats view takes the keys.
+func (a *actions) overlayOpen() bool { return a.picker != nil || a.stats != nil }
+
+// Notices are one line of the status bar; they may hold archive text (a
+// title, a file name), so they are sanitised here.
+func (a *actions) say(s string)       { a.notice, a.noticeErr = safeLine(s), false }
+func (a *actions) fail(s string)      { a.notice, a.noticeErr = safeLine(s), true }
+func (a *actions) failErr(e error)    { a.fail(e.Error()) }
+func (a *actions) clearNotice()       { a.notice, a.noticeErr = "", false }
+func (a *actions) remote(what string) { a.fail(what + ": " + notAvailable) }
+
+// actionDoneMsg reports what an action did (or why it failed).
+type actionDoneMsg struct {
+	text string
+	err  error
+}
+
+// execReadyMsg carries an interactive program, ready to take the terminal;
+// dir is its private temporary directory, removed when it exits.
+type execReadyMsg struct {
+	what string // "pager" or "editor"
+	cmd  *exec.Cmd
+	dir  string
+}
+
+// onActionMsg handles the messages of actions; ok is false for every other
+// message, which the root then handles as usual.
+func (m *Model) onActionMsg(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case actionDoneMsg:
+		if msg.err != nil {
+			m.act.failErr(msg.err)
+		} else {
+			m.act.say(msg.text)
+		}
+		return nil, true
+	case execReadyMsg:
+		temps, what, dir := m.act.temps, msg.what, msg.dir
+		return m.act.exec(msg.cmd, func(err error) tea.Msg {
+			temps.remove(dir)
+			if err != nil {
+				return actionDoneMsg{err: execError(what, err)}
+			}
+			return actionDoneMsg{text: "closed the " + what}
+		}), true
+	case statsMsg:
+		m.onStats(msg)
+		return nil, true
+	case loadBatchMsg:
+		if msg.finished && m.act.stats != nil {
+			// The view showed what had arrived so far: count everything.
+			cmd := m.onBatch(msg)
+			return tea.Batch(cmd, m.statsCmd()), true
+		}
+	}
+	return nil, false
+}
+
+// onActionKey handles the action keys, and every key while a picker or the
+// stats view is open; ok is false for the keys it leaves to the root.
+func (m *Model) onActionKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := m.keys
+	if m.act.stats != nil {
+		return m.onStatsKey(msg), true
+	}
+	if m.act.picker != nil {
+		return m.onPickerKey(msg), true
+	}
+	m.act.clearNotice()
+	switch {
+	case key.Matches(msg, k.Copy):
+		return m.copyMessage(), true
+	case key.Matches(msg, k.CopyCode):
+		return m.copyCode(), true
+	case key.Matches(msg, k.Pager):
+		return m.openConversation(false), true
+	case key.Matches(msg, k.Editor):
+		return m.openConversation(true), true
+	case key.Matches(msg, k.Save):
+		return m.saveConversation(), true
+	case key.Matches(msg, k.OpenImage):
+		return m.openImage(), true
+	case key.Matches(msg, k.Stats):
+		return m.openStats(), true
+	}
+	return nil, false
+}
+
+// onOverlayMouse scrolls the stats view; a picker ignores the mouse.
+func (m *Model) onOverlayMouse(msg tea.Msg) tea.Cmd {
+	if w, ok := msg.(tea.MouseWheelMsg); ok && m.act.stats != nil {
+		switch w.Button {
+		case tea.MouseWheelUp:
+			m.act.stats.scroll(-3)
+		case tea.MouseWheelDown:
+			m.act.stats.scroll(3)
+		}
+	}
+	return nil
+}
+
+// compose is the whole screen: the stats view, or the browser with any
+// picker drawn over it.
+func (m *Model) compose() string {
+	if m.act.stats != nil && m.loadErr == nil {
+		return m.statsScreen()
+	}
+	s := m.render()
+	if m.act.picker != nil && s != "" {
+		s = overlay(s, m.act.picker.view(m.styles, m.width, m.height), m.width, m.height)
+	}
+	return s
+}
+
+// messagesInView lists the message nodes on screen in the viewer, top
+// first. A message of which at most its last line shows is left out unless
+// nothing else is on screen: that is the one the reader just scrolled past.
+func (v *viewer) messagesInView() []int32 {
+	if v.conv == nil || len(v.segs) == 0 {
+		return nil
+	}
+	var out, past []int32
+	bottom := v.offset + max(v.height, 1)
+	for i := v.segAt(v.offset); i < len(v.segs) && v.starts[i] < bottom; i++ {
+		n := v.segs[i].node
+		if n == model.NoNode || int(n) >= len(v.conv.Nodes) || v.conv.Nodes[n].Msg == nil {
+			continue
+		}
+		end := len(v.lines)
+		if i+1 < len(v.starts) {
+			end = v.starts[i+1]
+		}
+		if end-v.offset <= 1 {
+			past = append(past, n)
+			continue
+		}
+		out = append(out, n)
+	}
+	if len(out) == 0 {
+		return past
+	}
+	return out
+}
+
+// tempDirs tracks the private temporary directories actions made, so that
+// closing the browser removes them all. Safe for concurrent use: commands
+// add to it from their goroutines.
+type tempDirs struct {
+	mu     sync.Mutex
+	dirs   map[string]bool
+	closed bool
+}
+
+// make creates a private (0700) temporary directory under root ("" for the
+// system default) and records it.
+func (t *tempDirs) make(root string) (string, error) {
+	dir, err := os.MkdirTemp(root, "backchat-")
+	if err != nil {
+		return "", err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		// The browser closed while this command ran: leave nothing behind.
+		_ = os.RemoveAll(dir)
+		return "", os.ErrClosed
+	}
+	if t.dirs == nil {
+		t.dirs = make(map[string]bool)
+	}
+	t.dirs[dir] = true
+	return dir, nil
+}
+
+// remove deletes one directory made by make.
+func (t *tempDirs) remove(dir string) {
+	if dir == "" {
+		return
+	}
+	t.mu.Lock()
+	delete(t.dirs, dir)
+	t.mu.Unlock()
+	_ = os.RemoveAll(dir)
+}
+
+// removeAll deletes every directory still recorded; later makes fail.
+func (t *tempDirs) removeAll() {
+	t.mu.Lock()
+	dirs := t.dirs
+	t.dirs, t.closed = nil, true
+	t.mu.Unlock()
+	for d := range dirs {
+		_ = os.RemoveAll(d)
+	}
+}

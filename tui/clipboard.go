@@ -1,0 +1,125 @@
+package tui
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf8"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/backchat/backchat/internal/textout"
+)
+
+// Copying goes through OSC 52: Bubble Tea writes the escape sequence to the
+// program's own output, which is the user's terminal wherever the browser
+// runs, over SSH included. Nothing is written to os.Stdout directly.
+//
+// NOTE: inside tmux, OSC 52 reaches the outer terminal only with
+// `set -g set-clipboard on` in tmux.conf; some terminals cap the payload
+// (xterm and older iTerm2 at about 100 KB), so the notice gives the size.
+
+// clipboardCap is the size past which the notice warns that a terminal may
+// refuse the copy.
+const clipboardCap = 100 << 10
+
+// copyMessage copies the message in view as Markdown.
+func (m *Model) copyMessage() tea.Cmd {
+	nodes := m.view.messagesInView()
+	if len(nodes) == 0 {
+		m.act.fail("copy: no message in view")
+		return nil
+	}
+	c, n := m.view.conv, nodes[0]
+	var b bytes.Buffer
+	if err := textout.MessageMarkdown(&b, c, n, textout.Options{Location: m.view.loc}); err != nil {
+		m.act.failErr(err)
+		return nil
+	}
+	whose := "your"
+	if who := textout.RoleLabel(c, c.Nodes[n].Msg); who != "You" {
+		whose = who + "'s"
+	}
+	return m.copyText(b.String(), "copied "+whose+" message as Markdown")
+}
+
+// copyText puts s on the clipboard and says so, with details and the size.
+func (m *Model) copyText(s, what string, details ...string) tea.Cmd {
+	note := what + " (" + strings.Join(append(details, "OSC 52", humanSize(int64(len(s)))), ", ") + ")"
+	if len(s) > clipboardCap {
+		note += "; some terminals refuse copies this large"
+	}
+	m.act.say(note)
+	return tea.SetClipboard(s)
+}
+
+// codeRef is one code block on offer, with the message it came from.
+type codeRef struct {
+	code textout.Code
+	node int32
+}
+
+// codeInView lists the code blocks of the first message in view that has
+// any (the top one, else the next one down the screen).
+func (m *Model) codeInView() []codeRef {
+	c := m.view.conv
+	for _, n := range m.view.messagesInView() {
+		var out []codeRef
+		for _, code := range textout.CodeBlocks(c.Nodes[n].Msg) {
+			out = append(out, codeRef{code: code, node: n})
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
+}
+
+// copyCode copies the code block in view, or opens a picker when there are
+// several.
+func (m *Model) copyCode() tea.Cmd {
+	codes := m.codeInView()
+	switch len(codes) {
+	case 0:
+		m.act.fail("copy code: no code block in view")
+		return nil
+	case 1:
+		return m.copyCodeBlock(codes[0])
+	}
+	items := make([]string, len(codes))
+	for i, cr := range codes {
+		items[i] = codeLabel(cr.code)
+	}
+	m.act.picker = newPicker("Copy which code block?", "copy", items, func(m *Model, i int) tea.Cmd {
+		return m.copyCodeBlock(codes[i])
+	})
+	return nil
+}
+
+func (m *Model) copyCodeBlock(cr codeRef) tea.Cmd {
+	what := "copied the code block"
+	if cr.code.Lang != "" {
+		what = "copied the " + cr.code.Lang + " code block"
+	}
+	lines := strings.Count(cr.code.Text, "\n") + 1
+	return m.copyText(cr.code.Text, what, plural(lines, "line"))
+}
+
+// codeLabel is a picker row: the language and the first non-blank line.
+func codeLabel(c textout.Code) string {
+	first := ""
+	for _, l := range strings.Split(c.Text, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			first = l
+			break
+		}
+	}
+	first = strings.ReplaceAll(first, "\t", " ")
+	if utf8.RuneCountInString(first) > 200 {
+		first = string([]rune(first)[:200])
+	}
+	lang := c.Lang
+	if lang == "" {
+		lang = "code"
+	}
+	return lang + ": " + first
+}
