@@ -196,11 +196,16 @@ func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collecto
 		}
 		localWarn = append(localWarn, model.Warning{Kind: kind, File: src.name, Index: index, Offset: off, Reason: reason})
 	}
+	var fd fileDetector
 	s.emit = func(data []byte, index int, off int64) error {
+		f := fd.element(data, model.Warning{Kind: model.WarnSkipped, File: src.name, Index: index, Offset: off})
+		if f == nil {
+			return nil
+		}
 		bp := bufPool.Get().(*[]byte)
 		*bp = append((*bp)[:0], data...)
 		select {
-		case jobs <- job{data: bp, src: src, assets: assets, index: index, offset: off}:
+		case jobs <- job{data: bp, src: src, assets: assets, format: f, index: index, offset: off}:
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
@@ -208,8 +213,15 @@ func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collecto
 	}
 	err = runScanner(s)
 	col.addScanWarnings(localWarn)
+	if skipped, ferr := fd.finish(); ferr != nil && err == nil {
+		err = ferr
+	} else {
+		col.addScanWarnings(skipped)
+	}
 	if err != nil {
-		if errors.Is(err, errNotJSON) {
+		if errors.Is(err, errNotExport) {
+			err = fmt.Errorf("loader: %s: %w", src.name, err)
+		} else if errors.Is(err, errNotJSON) {
 			err = fmt.Errorf("loader: %s: %w (%v)", src.name, errNotExport, err)
 		} else if ctx.Err() == nil {
 			err = fmt.Errorf("loader: %s: %w", src.name, err)

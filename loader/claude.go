@@ -1,0 +1,691 @@
+package loader
+
+import (
+	"fmt"
+	"mime"
+	"path"
+	"strings"
+
+	"github.com/backchat/backchat/model"
+)
+
+// Claude.ai exports (export-format.md §2): conversations.json is a bare
+// array of {uuid, name, created_at, updated_at, chat_messages[{uuid, sender,
+// text, content[], attachments[], files[], parent_message_uuid?}]}. Older
+// third-party shapes name them messages/role (export-pitfalls.md 34).
+//
+// Mapping onto the model:
+//   - Each chat message becomes one or more nodes, in content order: text,
+//     voice notes, attachments, files and unknown blocks stay in the
+//     sender's message (Shown); every thinking block becomes its own
+//     assistant node before what follows it (Folded by model.Classify, so
+//     the answer stays Shown), every tool_use an assistant node addressed
+//     to the tool (Folded), every tool_result a "tool" node (Folded, or
+//     Hidden when empty). Tool-only turns are kept (pitfall 33).
+//   - The message text field is used only when content is empty or absent:
+//     it duplicates thinking and answer (pitfall 35).
+//   - Messages form a chain in array order under a message-less root. When
+//     parent_message_uuid is present it is followed, so edits and retries
+//     become branches; the current thread ends at current_leaf_message_uuid
+//     when given, else at the last message in array order.
+//   - Uploaded binaries are not in the export: files become assets marked
+//     Missing; attachments' extracted text becomes a quote titled with the
+//     file name.
+
+// isClaudeConversation: uuid + chat_messages (or the older uuid + messages,
+// which ChatGPT never has without a mapping).
+func isClaudeConversation(k keySet) bool {
+	return k["chat_messages"] || (k["uuid"] && k["messages"] && !k["mapping"])
+}
+
+// claudeRoot is the parent uuid Claude gives the first message of a
+// conversation.
+const claudeRoot = "00000000-0000-4000-8000-000000000000"
+
+// claudeMsg is one decoded chat message: its nodes' messages in order.
+type claudeMsg struct {
+	uuid, parent string
+	segs         []*model.Message
+}
+
+// claudeConversation decodes one Claude conversation object.
+func (w *worker) claudeConversation(data []byte) (*model.Conversation, error) {
+	d := getWalker(data)
+	defer putWalker(d)
+	w.notes = w.notes[:0]
+	c := &model.Conversation{Current: model.NoNode, Service: "claude"}
+	var (
+		msgs []claudeMsg
+		leaf string
+	)
+	err := d.ObjBytes(func(d *walker, key []byte) error {
+		var err error
+		switch string(key) {
+		case "uuid":
+			c.ID, err = w.str(d)
+		case "conversation_id":
+			if c.ID == "" {
+				c.ID, err = w.str(d)
+			} else {
+				err = d.Skip()
+			}
+		case "name", "title":
+			var t string
+			t, err = w.str(d)
+			if t != "" {
+				c.Title = t
+			}
+		case "created_at":
+			c.Created, err = epoch(d)
+		case "updated_at":
+			c.Updated, err = epoch(d)
+		case "model":
+			c.Model, err = w.str(d)
+		case "is_starred":
+			c.Starred, err = boolean(d)
+		case "current_leaf_message_uuid":
+			leaf, err = w.str(d)
+		case "chat_messages", "messages":
+			err = arr(d, func(d *walker) error {
+				if d.Next() != tObject {
+					w.note("a chat message is not an object")
+					return d.Skip()
+				}
+				m, err := w.claudeMessage(d)
+				if err != nil {
+					return fmt.Errorf("message %d: %w", len(msgs), err)
+				}
+				msgs = append(msgs, m)
+				return nil
+			})
+		default:
+			err = d.Skip()
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return c, err
+	}
+	w.claudeTree(c, msgs, leaf)
+	if c.Created.IsZero() {
+		c.Created = c.Updated
+	}
+	return c, nil
+}
+
+// claudeTree builds the nodes: a root, then each message's segments as a
+// chain, each message hanging below its parent's last segment.
+func (w *worker) claudeTree(c *model.Conversation, msgs []claudeMsg, leaf string) {
+	nodes := []model.Node{{Key: "root", Parent: model.NoNode}}
+	last := make(map[string]int32, len(msgs)) // message uuid → its last node
+	first := make([]int32, len(msgs))          // message → its first node
+	for i := range msgs {
+		m := &msgs[i]
+		first[i] = int32(len(nodes))
+		for j, seg := range m.segs {
+			key := m.uuid
+			if key == "" {
+				key = fmt.Sprintf("message-%d", i)
+			}
+			if j > 0 {
+				key = fmt.Sprintf("%s#%d", key, j)
+			}
+			p := int32(len(nodes) - 1)
+			if j == 0 {
+				p = model.NoNode // linked below, once every uuid is known
+			}
+			nodes = append(nodes, model.Node{Key: key, Parent: p, Msg: seg})
+		}
+		if m.uuid != "" && len(m.segs) > 0 {
+			if _, dup := last[m.uuid]; dup {
+				w.note("duplicate message uuid")
+			}
+			last[m.uuid] = int32(len(nodes) - 1)
+		}
+	}
+	prev := int32(0)
+	for i := range msgs {
+		m := &msgs[i]
+		if len(m.segs) == 0 {
+			continue
+		}
+		p := prev
+		if m.parent != "" {
+			if m.parent == claudeRoot {
+				p = 0
+			} else if pi, ok := last[m.parent]; ok && m.parent != m.uuid {
+				p = pi
+			} else {
+				w.note("a message's parent_message_uuid is not in the conversation")
+			}
+		}
+		nodes[first[i]].Parent = p
+		prev = int32(first[i]) + int32(len(m.segs)) - 1
+	}
+	for i := 1; i < len(nodes); i++ {
+		if p := nodes[i].Parent; p >= 0 {
+			nodes[p].Children = append(nodes[p].Children, int32(i))
+		}
+	}
+	c.Nodes = nodes
+	c.Current = prev
+	if leaf != "" {
+		c.CurrentKey = leaf
+		if li, ok := last[leaf]; ok {
+			c.Current = li
+		} else {
+			w.note("current_leaf_message_uuid is not in the conversation")
+		}
+	}
+}
+
+// claudeFields are one chat message's fields, captured raw until the
+// sender (which may come last) is known.
+type claudeFields struct {
+	content, attachments, files, filesV2, text []byte
+}
+
+// claudeMessage decodes one chat message into its segments.
+func (w *worker) claudeMessage(d *walker) (claudeMsg, error) {
+	var (
+		cm   claudeMsg
+		f    claudeFields
+		role model.Role
+		base model.Message
+	)
+	err := d.ObjBytes(func(d *walker, key []byte) error {
+		var err error
+		switch string(key) {
+		case "uuid", "id":
+			var s string
+			s, err = w.str(d)
+			if s != "" {
+				cm.uuid = s
+			}
+		case "parent_message_uuid", "parent_uuid":
+			cm.parent, err = w.str(d)
+		case "sender", "role":
+			var s string
+			s, err = w.str(d)
+			role = claudeRole(s)
+		case "created_at", "create_time":
+			base.Time, err = epoch(d)
+		case "model":
+			base.Model, err = w.str(d)
+		case "content":
+			f.content, err = d.Raw()
+		case "text":
+			f.text, err = d.Raw()
+		case "attachments":
+			f.attachments, err = d.Raw()
+		case "files":
+			f.files, err = d.Raw()
+		case "files_v2":
+			f.filesV2, err = d.Raw()
+		default:
+			err = d.Skip()
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return cm, err
+	}
+	base.ID = cm.uuid
+	base.Role = role
+	b := claudeBuilder{w: w, base: base}
+	if len(f.content) > 0 && f.content[0] == '"' {
+		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockText, Text: w.rawStr(f.content), Type: "text"})
+	} else if err := w.eachPart(f.content, b.block); err != nil {
+		return cm, fmt.Errorf("content: %w", err)
+	}
+	if !b.any {
+		// Pitfall 35: text repeats thinking and answer; only a fallback.
+		if t := w.rawStr(f.text); t != "" {
+			b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockText, Text: t, Type: "text"})
+		}
+	}
+	if err := w.eachPart(f.attachments, b.attachment); err != nil {
+		return cm, fmt.Errorf("attachments: %w", err)
+	}
+	seen := make(map[string]bool)
+	for _, files := range [][]byte{f.files, f.filesV2} {
+		if err := w.eachPart(files, func(d *walker) error { return b.file(d, seen) }); err != nil {
+			return cm, fmt.Errorf("files: %w", err)
+		}
+	}
+	if len(b.segs) == 0 {
+		// Nothing at all: keep the turn as an empty message (Hidden).
+		b.main()
+	}
+	for _, m := range b.segs {
+		if m.Role == model.RoleAssistant || m.Role == model.RoleUser {
+			for i := range m.Blocks {
+				if m.Blocks[i].Kind == model.BlockText && m.Role == model.RoleAssistant {
+					m.Blocks[i].Text = model.NormalizeMath(m.Blocks[i].Text)
+				}
+			}
+		}
+		m.Visibility = model.Classify(m, model.VisibilityHints{})
+	}
+	cm.segs = b.segs
+	return cm, nil
+}
+
+// claudeRole maps sender names onto roles: human → user.
+func claudeRole(s string) model.Role {
+	switch strings.ToLower(s) {
+	case "human", "user":
+		return model.RoleUser
+	case "assistant":
+		return model.RoleAssistant
+	case "system":
+		return model.RoleSystem
+	}
+	return model.Role(s)
+}
+
+// claudeBuilder splits one chat message's content into segments.
+type claudeBuilder struct {
+	w    *worker
+	base model.Message
+	segs []*model.Message
+	cur  *model.Message // the open sender's segment, nil after a split
+	any  bool           // content held at least one block
+}
+
+// main returns the open segment of the sender, starting one if needed.
+func (b *claudeBuilder) main() *model.Message {
+	if b.cur == nil {
+		m := b.base
+		m.ContentType = "text"
+		b.cur = &m
+		b.segs = append(b.segs, b.cur)
+	}
+	return b.cur
+}
+
+// split starts a segment of its own (thinking, tool use or result).
+func (b *claudeBuilder) split(role model.Role, ctype string) *model.Message {
+	m := b.base
+	m.Role = role
+	m.ContentType = ctype
+	b.cur = nil
+	b.segs = append(b.segs, &m)
+	return &m
+}
+
+// claudeBlock holds one content block's fields raw.
+type claudeBlock struct {
+	typ, text, thinking, summaries, name, input, content, title, citations, start []byte
+	isError                                                                       bool
+	fields                                                                        []rawField
+}
+
+// block decodes one content block.
+func (b *claudeBuilder) block(d *walker) error {
+	w := b.w
+	if d.Next() != tObject {
+		raw, err := d.Raw()
+		if err == nil {
+			b.any = true
+			b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockUnknown, Raw: w.a.bytes(raw)})
+		}
+		return err
+	}
+	var f claudeBlock
+	err := d.ObjBytes(func(d *walker, key []byte) error {
+		if string(key) == "is_error" {
+			v, err := boolean(d)
+			f.isError = v
+			f.fields = append(f.fields, rawField{key, []byte(fmt.Sprint(v))})
+			return err
+		}
+		raw, err := d.Raw()
+		if err != nil {
+			return err
+		}
+		f.fields = append(f.fields, rawField{key, raw})
+		switch string(key) {
+		case "type":
+			f.typ = raw
+		case "text":
+			f.text = raw
+		case "thinking":
+			f.thinking = raw
+		case "summaries":
+			f.summaries = raw
+		case "name":
+			f.name = raw
+		case "input":
+			f.input = raw
+		case "content":
+			f.content = raw
+		case "title":
+			f.title = raw
+		case "citations":
+			f.citations = raw
+		case "start_timestamp":
+			f.start = raw
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	b.any = true
+	s := w.rawStr
+	typ := s(f.typ)
+	switch typ {
+	case "text":
+		m := b.main()
+		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: s(f.text), Type: typ})
+		b.citations(m, f.citations)
+	case "voice_note":
+		dir := "in"
+		if b.base.Role == model.RoleAssistant {
+			dir = "out"
+		}
+		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockAudioTranscript, Text: s(f.text), Title: s(f.title), Direction: dir, Type: typ})
+	case "thinking":
+		m := b.split(model.RoleAssistant, typ)
+		b.blockTime(m, f.start)
+		blk := model.Block{Kind: model.BlockThoughts, Type: typ, Thoughts: []model.Thought{{Content: s(f.thinking)}}}
+		// Summaries are successive headlines; the last is the final one.
+		_ = w.eachPart(f.summaries, func(d *walker) error {
+			return obj(d, func(d *walker, k []byte) error {
+				if string(k) != "summary" {
+					return d.Skip()
+				}
+				t, err := w.str(d)
+				if t != "" {
+					blk.Summary = t
+				}
+				return err
+			})
+		})
+		m.Blocks = append(m.Blocks, blk)
+	case "tool_use":
+		name := s(f.name)
+		m := b.split(model.RoleAssistant, typ)
+		b.blockTime(m, f.start)
+		m.Recipient = nonEmpty(name, "tool")
+		m.Blocks = append(m.Blocks, w.claudeToolUse(name, f.input))
+	case "tool_result":
+		name := s(f.name)
+		m := b.split(model.RoleTool, typ)
+		b.blockTime(m, f.start)
+		m.AuthorName = nonEmpty(name, "tool")
+		m.Recipient = "assistant"
+		m.Blocks = w.claudeToolResult(name, f.content, f.isError)
+	default:
+		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockUnknown, Type: typ, Raw: w.rebuild(f.fields)})
+	}
+	return nil
+}
+
+// blockTime dates a split segment by its block's start, when given.
+func (b *claudeBuilder) blockTime(m *model.Message, raw []byte) {
+	if len(raw) == 0 {
+		return
+	}
+	d := getWalker(raw)
+	defer putWalker(d)
+	if t, err := epoch(d); err == nil && !t.IsZero() {
+		m.Time = t
+	}
+}
+
+// citations adds a text block's citations as references (deduplicated by
+// URL). Claude's start/end indices are not turned into inline markers: their
+// unit (UTF-16 or code points) is undocumented.
+func (b *claudeBuilder) citations(m *model.Message, raw []byte) {
+	w := b.w
+	_ = w.eachPart(raw, func(d *walker) error {
+		var title, url string
+		err := obj(d, func(d *walker, k []byte) error {
+			var err error
+			switch string(k) {
+			case "title":
+				title, err = w.str(d)
+			case "url":
+				var u string
+				u, err = w.str(d)
+				url = nonEmpty(url, u)
+			case "details":
+				err = obj(d, func(d *walker, k []byte) error {
+					if string(k) != "url" {
+						return d.Skip()
+					}
+					u, err := w.str(d)
+					url = nonEmpty(url, u)
+					return err
+				})
+			default:
+				err = d.Skip()
+			}
+			return err
+		})
+		if title == "" && url == "" {
+			return err
+		}
+		for _, r := range m.References {
+			if r.URL == url && url != "" {
+				return err
+			}
+		}
+		m.References = append(m.References, model.Reference{N: len(m.References) + 1, Title: title, URL: url})
+		return err
+	})
+}
+
+// claudeToolUse turns a tool call's input into a block: artifacts become
+// canvas documents, repl code becomes code, anything else is its JSON input.
+func (w *worker) claudeToolUse(name string, input []byte) model.Block {
+	var in struct{ id, typ, title, command, content, language, code, newStr string }
+	if len(input) > 0 && input[0] == '{' {
+		d := getWalker(input)
+		_ = d.ObjBytes(func(d *walker, k []byte) error {
+			var err error
+			switch string(k) {
+			case "id":
+				in.id, err = w.str(d)
+			case "type":
+				in.typ, err = w.str(d)
+			case "title":
+				in.title, err = w.str(d)
+			case "command":
+				in.command, err = w.str(d)
+			case "content":
+				in.content, err = w.str(d)
+			case "language":
+				in.language, err = w.str(d)
+			case "code":
+				in.code, err = w.str(d)
+			case "new_str":
+				in.newStr, err = w.str(d)
+			default:
+				err = d.Skip()
+			}
+			return err
+		})
+		putWalker(d)
+	}
+	switch {
+	case name == "artifacts" && (in.content != "" || in.newStr != ""):
+		lang := in.typ
+		if in.language != "" {
+			lang = "code/" + in.language
+		} else if in.typ == "text/markdown" || in.typ == "" {
+			lang = "document"
+		}
+		return model.Block{Kind: model.BlockCanvas, Title: nonEmpty(in.title, in.id), Lang: lang,
+			Text: nonEmpty(in.content, in.newStr), Summary: in.command, Type: "tool_use"}
+	case in.code != "":
+		lang := in.language
+		if lang == "" && name == "repl" {
+			lang = "javascript"
+		}
+		return model.Block{Kind: model.BlockCode, Lang: lang, Text: in.code, Title: name, Type: "tool_use"}
+	}
+	return model.Block{Kind: model.BlockCode, Lang: "json", Text: w.a.str(input), Title: name, Type: "tool_use"}
+}
+
+// claudeToolResult turns a tool result's content into blocks: text items
+// as text (a system error when is_error), web results ("knowledge") as
+// pages, anything else kept raw.
+func (w *worker) claudeToolResult(name string, content []byte, isError bool) []model.Block {
+	var out []model.Block
+	addText := func(t string) {
+		if isError {
+			out = append(out, model.Block{Kind: model.BlockSystemError, Title: name, Text: t, Type: "tool_result"})
+			return
+		}
+		out = append(out, model.Block{Kind: model.BlockText, Text: t, Type: "tool_result"})
+	}
+	if len(content) > 0 && content[0] == '"' {
+		addText(w.rawStr(content))
+		return out
+	}
+	_ = w.eachPart(content, func(d *walker) error {
+		raw, err := d.Raw()
+		if err != nil {
+			return err
+		}
+		var typ, text, title, url string
+		if len(raw) > 0 && raw[0] == '{' {
+			_ = obj(getWalkerOnce(raw), func(d *walker, k []byte) error {
+				var err error
+				switch string(k) {
+				case "type":
+					typ, err = w.str(d)
+				case "text":
+					text, err = w.str(d)
+				case "title":
+					title, err = w.str(d)
+				case "url":
+					url, err = w.str(d)
+				default:
+					err = d.Skip()
+				}
+				return err
+			})
+		}
+		switch typ {
+		case "text":
+			addText(text)
+		case "knowledge":
+			out = append(out, model.Block{Kind: model.BlockWebPage, Title: title, URL: url, Domain: domainOf(url), Text: text, Type: typ})
+		default:
+			out = append(out, model.Block{Kind: model.BlockUnknown, Type: typ, Raw: w.a.bytes(raw)})
+		}
+		return nil
+	})
+	if isError && len(out) == 0 {
+		out = append(out, model.Block{Kind: model.BlockSystemError, Title: name, Text: "the tool reported an error", Type: "tool_result"})
+	}
+	return out
+}
+
+// getWalkerOnce returns a walker over b for a single use; it is not
+// returned to the pool (short-lived, rare values).
+func getWalkerOnce(b []byte) *walker { return &walker{b: b} }
+
+// domainOf is the host of a URL, without "www.".
+func domainOf(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	} else {
+		return ""
+	}
+	if i := strings.IndexAny(u, "/?#"); i >= 0 {
+		u = u[:i]
+	}
+	return strings.TrimPrefix(u, "www.")
+}
+
+// attachment adds an uploaded file's extracted text as a quote titled with
+// its name (or, without text, the file as a missing asset).
+func (b *claudeBuilder) attachment(d *walker) error {
+	w := b.w
+	var name, typ, text string
+	var size float64
+	err := obj(d, func(d *walker, k []byte) error {
+		var err error
+		switch string(k) {
+		case "file_name":
+			name, err = w.str(d)
+		case "file_type":
+			typ, err = w.str(d)
+		case "extracted_content":
+			text, err = w.str(d)
+		case "file_size":
+			size, _, err = number(d)
+		default:
+			err = d.Skip()
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	m := b.main()
+	if text == "" {
+		m.Blocks = append(m.Blocks, fileBlock(&model.Asset{Name: name, MIME: typ, Size: int64(size), Missing: true}, "attachment"))
+		return nil
+	}
+	m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockQuote, Title: nonEmpty(name, "attachment"), Text: text, Type: "attachment"})
+	return nil
+}
+
+// file adds an uploaded file (whose binary the export does not hold) as a
+// missing asset; files and files_v2 often repeat each other.
+func (b *claudeBuilder) file(d *walker, seen map[string]bool) error {
+	w := b.w
+	var a model.Asset
+	err := obj(d, func(d *walker, k []byte) error {
+		var err error
+		switch string(k) {
+		case "file_name":
+			a.Name, err = w.str(d)
+		case "file_uuid", "uuid":
+			var s string
+			s, err = w.str(d)
+			a.Pointer = nonEmpty(a.Pointer, s)
+		default:
+			err = d.Skip()
+		}
+		return err
+	})
+	if err != nil || (a.Name == "" && a.Pointer == "") {
+		return err
+	}
+	key := a.Pointer + "\x00" + a.Name
+	if a.Pointer != "" {
+		key = a.Pointer
+	}
+	if seen[key] {
+		return nil
+	}
+	seen[key] = true
+	a.Missing = true
+	b.main().Blocks = append(b.main().Blocks, fileBlock(&a, "file"))
+	return nil
+}
+
+// fileBlock wraps an asset in an image or audio block by its type.
+func fileBlock(a *model.Asset, typ string) model.Block {
+	if a.MIME == "" {
+		a.MIME = mime.TypeByExtension(strings.ToLower(path.Ext(a.Name)))
+	}
+	kind := model.BlockImage
+	if strings.HasPrefix(a.MIME, "audio/") || strings.HasPrefix(a.MIME, "video/") {
+		kind = model.BlockAudio
+	}
+	return model.Block{Kind: kind, Asset: a, Type: typ}
+}
