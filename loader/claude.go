@@ -121,7 +121,7 @@ func (w *worker) claudeConversation(data []byte) (*model.Conversation, error) {
 func (w *worker) claudeTree(c *model.Conversation, msgs []claudeMsg, leaf string) {
 	nodes := []model.Node{{Key: "root", Parent: model.NoNode}}
 	last := make(map[string]int32, len(msgs)) // message uuid → its last node
-	first := make([]int32, len(msgs))          // message → its first node
+	first := make([]int32, len(msgs))         // message → its first node
 	for i := range msgs {
 		m := &msgs[i]
 		first[i] = int32(len(nodes))

@@ -98,11 +98,11 @@ func TestClaudeBlocks(t *testing.T) {
 	wants := []want{
 		{model.RoleUser, model.Shown, []model.BlockKind{model.BlockText, model.BlockQuote, model.BlockImage}}, // files + files_v2: one image
 		{model.RoleAssistant, model.Folded, []model.BlockKind{model.BlockThoughts}},
-		{model.RoleAssistant, model.Folded, []model.BlockKind{model.BlockCode}},      // web_search call
-		{model.RoleTool, model.Folded, []model.BlockKind{model.BlockWebPage}},        // knowledge result
-		{model.RoleAssistant, model.Folded, []model.BlockKind{model.BlockCanvas}},    // artifact create
-		{model.RoleAssistant, model.Folded, []model.BlockKind{model.BlockCode}},      // repl
-		{model.RoleTool, model.Folded, []model.BlockKind{model.BlockSystemError}},    // is_error
+		{model.RoleAssistant, model.Folded, []model.BlockKind{model.BlockCode}},   // web_search call
+		{model.RoleTool, model.Folded, []model.BlockKind{model.BlockWebPage}},     // knowledge result
+		{model.RoleAssistant, model.Folded, []model.BlockKind{model.BlockCanvas}}, // artifact create
+		{model.RoleAssistant, model.Folded, []model.BlockKind{model.BlockCode}},   // repl
+		{model.RoleTool, model.Folded, []model.BlockKind{model.BlockSystemError}}, // is_error
 		{model.RoleAssistant, model.Shown, []model.BlockKind{model.BlockText, model.BlockUnknown}},
 		{model.RoleUser, model.Shown, []model.BlockKind{model.BlockAudioTranscript}}, // voice note
 		{model.RoleAssistant, model.Folded, []model.BlockKind{model.BlockCanvas}},    // tool-only turn: update…
