@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
 )
 
 func TestDetectFormat(t *testing.T) {
@@ -116,6 +118,37 @@ func TestMixedArchives(t *testing.T) {
 	}
 	if p := find(a, "p1"); p == nil || p.Origin != ProjectOrigin || !strings.HasSuffix(p.Source, "claude.zip:projects.json") {
 		t.Errorf("project = %+v", p)
+	}
+	// The search language's service: field tells them apart.
+	b := search.NewBuilder()
+	for _, c := range a.Conversations {
+		b.Add(c)
+	}
+	ix := b.Build()
+	for q, want := range map[string][]string{
+		"service:claude":            {"c-blocks", "c-branches", "c-old", "p1"},
+		"service:chatgpt":           {"g1"},
+		"-service:claude":           {"g1"},
+		"service:claude hello":      {"c-blocks"},
+		"service:chatgpt answer":    {"g1"},
+		"service:deepseek anything": nil,
+	} {
+		pq, err := search.Parse(q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		res, err := ix.Search(context.Background(), pq, search.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range res.Results {
+			got = append(got, r.Conv.ID)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", q, got, want)
+		}
 	}
 }
 
