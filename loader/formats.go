@@ -120,7 +120,7 @@ func unknownElement(elem []byte) error {
 type fileDetector struct {
 	f       *format
 	pending []model.Warning // skips of unrecognised elements before f was known
-	first   error           // reason of the first unrecognised element
+	first   string          // description of the first unrecognised element
 }
 
 // element returns the format for elem, or nil when it must be skipped (the
@@ -134,8 +134,8 @@ func (fd *fileDetector) element(elem []byte, w model.Warning) *format {
 		return f
 	}
 	err := unknownElement(elem)
-	if fd.first == nil {
-		fd.first = err
+	if fd.first == "" {
+		fd.first = model.SanitizeLine(describeKeys(elem))
 	}
 	w.Reason = err.Error()
 	fd.pending = append(fd.pending, w)
@@ -148,7 +148,10 @@ func (fd *fileDetector) finish() ([]model.Warning, error) {
 	if fd.f != nil || len(fd.pending) == 0 {
 		return fd.pending, nil
 	}
-	return nil, fmt.Errorf("%w: %d objects, none a conversation of %s (first: %v)", errNotExport, len(fd.pending), formatNames(), fd.first)
+	if len(fd.pending) == 1 {
+		return nil, fmt.Errorf("%w (its only object is %s, not a conversation)", errNotExport, fd.first)
+	}
+	return nil, fmt.Errorf("%w (none of its %d objects is a conversation; the first is %s)", errNotExport, len(fd.pending), fd.first)
 }
 
 // decodeAny decodes an element whose file format is not known yet (direct
