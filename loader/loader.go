@@ -1,7 +1,13 @@
-// Package loader turns ChatGPT exports (ZIP, folder, conversations.json,
+// Package loader turns chat exports (ZIP, folder, conversations.json,
 // shards, a single conversation object) into model values. It knows nothing
 // of the UI. Decoding streams conversation by conversation over both cores;
 // a malformed conversation is skipped and reported while the others load.
+//
+// Formats (formats.go) are recognised by content, never by file name: the
+// keys of a file's first conversation object pick ChatGPT (decode.go),
+// Claude and Claude projects (claude.go, claude_projects.go), DeepSeek
+// (deepseek.go) or Grok (grok.go); each conversation's Service says which.
+// A file no format claims is reported with the list of formats read.
 //
 // Pipeline: for each conversation file, a scanner (scanner.go) finds the
 // byte range of each top-level conversation without decoding it, reading
@@ -47,7 +53,8 @@ func Open(paths ...string) (*model.Archive, error) {
 }
 
 // OpenContext loads the exports at paths: ZIP files, folders (searched for
-// conversations.json / conversations-NNN.json at any depth), or JSON files
+// conversations.json / conversations-NNN.json, Claude's projects.json and
+// Grok's prod-grok-backend.json at any depth), or JSON files
 // (an array of conversations, {"conversations": […]}, or one conversation
 // object). Conversations found under several paths or shards are merged by
 // id, the newest update_time winning. The archive lists conversations newest
