@@ -240,6 +240,7 @@ func (w *worker) claudeMessage(d *walker) (claudeMsg, error) {
 	base.Role = role
 	b := claudeBuilder{w: w, base: base}
 	if len(f.content) > 0 && f.content[0] == '"' {
+		b.any = true
 		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockText, Text: w.rawStr(f.content), Type: "text"})
 	} else if err := w.eachPart(f.content, b.block); err != nil {
 		return cm, fmt.Errorf("content: %w", err)

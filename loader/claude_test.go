@@ -195,7 +195,7 @@ func TestClaudeBranchesAndOldNames(t *testing.T) {
 
 	old := find(a, "c-old")
 	ms := thread(old)
-	if len(ms) != 2 || ms[0].Role != model.RoleUser || ms[0].Blocks[0].Text != "old question" ||
+	if len(ms) != 2 || ms[0].Role != model.RoleUser || len(ms[0].Blocks) != 1 || ms[0].Blocks[0].Text != "old question" ||
 		ms[1].Role != model.RoleAssistant || ms[1].Blocks[0].Text != "old answer" {
 		t.Errorf("old format = %+v", ms)
 	}
