@@ -53,7 +53,7 @@ func (w *worker) claudeConversation(data []byte) (*model.Conversation, error) {
 	d := getWalker(data)
 	defer putWalker(d)
 	w.notes = w.notes[:0]
-	c := &model.Conversation{Current: model.NoNode, Service: "claude"}
+	c := &model.Conversation{Current: model.NoNode, Service: model.ServiceClaude}
 	var (
 		msgs []claudeMsg
 		leaf string

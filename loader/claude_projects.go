@@ -10,7 +10,8 @@ import (
 // description, prompt_template, created_at, updated_at, is_starter_project,
 // docs: [{uuid, filename, content, created_at}]}. Conversations do not link
 // to their project in the export, so a project is surfaced as a
-// conversation of its own: Service "claude", Origin ProjectOrigin, title
+// conversation of its own: Service "claude", Origin
+// model.OriginClaudeProject, title
 // "Project: NAME", one message holding the description and instructions,
 // then one message per document (a quote titled with the file name). All
 // are user messages, Shown: the documents are what the user gave Claude.
@@ -18,10 +19,6 @@ import (
 // users.json and memories.json are not read: they hold account details and
 // a memory summary, no conversations (they are not listed as conversation
 // files, so they never fail a load).
-
-// ProjectOrigin is the Conversation.Origin of a Claude project surfaced as
-// a conversation, so lists can mark it.
-const ProjectOrigin = "claude_project"
 
 // isClaudeProject: a projects.json entry (uuid + docs or prompt_template,
 // and no messages).
@@ -34,7 +31,7 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 	d := getWalker(data)
 	defer putWalker(d)
 	w.notes = w.notes[:0]
-	c := &model.Conversation{Current: model.NoNode, Service: "claude", Origin: ProjectOrigin}
+	c := &model.Conversation{Current: model.NoNode, Service: model.ServiceClaude, Origin: model.OriginClaudeProject}
 	var (
 		name, desc, prompt string
 		docs               []*model.Message

@@ -67,7 +67,7 @@ func TestClaudeFixture(t *testing.T) {
 	if p == nil {
 		t.Fatalf("project missing: %v", ids(a))
 	}
-	if p.Title != "Project: How to use Claude" || p.Origin != ProjectOrigin || p.Service != "claude" {
+	if p.Title != "Project: How to use Claude" || p.Origin != model.OriginClaudeProject || p.Service != "claude" {
 		t.Errorf("project = %q %q %q", p.Title, p.Origin, p.Service)
 	}
 	pm := thread(p)

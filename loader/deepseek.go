@@ -38,7 +38,7 @@ func (w *worker) deepseekConversation(data []byte) (*model.Conversation, error) 
 	d := getWalker(data)
 	defer putWalker(d)
 	w.notes = w.notes[:0]
-	c := &model.Conversation{Current: model.NoNode, Service: "deepseek"}
+	c := &model.Conversation{Current: model.NoNode, Service: model.ServiceDeepSeek}
 	var nodes []dsNode
 	err := d.ObjBytes(func(d *walker, key []byte) error {
 		var err error

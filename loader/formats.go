@@ -31,11 +31,11 @@ type keySet map[string]bool
 // before ChatGPT, and ChatGPT only claims an object with "mapping", so a
 // Claude bare array is never read as ChatGPT (export-pitfalls.md 31).
 var formats = []*format{
-	{name: "Claude", service: "claude", detect: isClaudeConversation, decode: (*worker).claudeConversation},
-	{name: "Claude projects", service: "claude", detect: isClaudeProject, decode: (*worker).claudeProject},
-	{name: "DeepSeek", service: "deepseek", detect: isDeepSeek, decode: (*worker).deepseekConversation},
-	{name: "Grok", service: "grok", detect: isGrok, decode: (*worker).grokConversation},
-	{name: "ChatGPT", service: "chatgpt", detect: isChatGPT, decode: (*worker).conversation},
+	{name: "Claude", service: model.ServiceClaude, detect: isClaudeConversation, decode: (*worker).claudeConversation},
+	{name: "Claude projects", service: model.ServiceClaude, detect: isClaudeProject, decode: (*worker).claudeProject},
+	{name: "DeepSeek", service: model.ServiceDeepSeek, detect: isDeepSeek, decode: (*worker).deepseekConversation},
+	{name: "Grok", service: model.ServiceGrok, detect: isGrok, decode: (*worker).grokConversation},
+	{name: "ChatGPT", service: model.ServiceChatGPT, detect: isChatGPT, decode: (*worker).conversation},
 }
 
 // isChatGPT: a conversation object with a "mapping" tree (and none of the

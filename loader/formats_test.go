@@ -116,7 +116,7 @@ func TestMixedArchives(t *testing.T) {
 	if !slices.Equal(byService["chatgpt"], []string{"g1"}) || !slices.Equal(byService["claude"], []string{"c-blocks", "c-branches", "c-old", "p1"}) {
 		t.Errorf("services = %v", byService)
 	}
-	if p := find(a, "p1"); p == nil || p.Origin != ProjectOrigin || !strings.HasSuffix(p.Source, "claude.zip:projects.json") {
+	if p := find(a, "p1"); p == nil || p.Origin != model.OriginClaudeProject || !strings.HasSuffix(p.Source, "claude.zip:projects.json") {
 		t.Errorf("project = %+v", p)
 	}
 	// The search language's service: field tells them apart.

@@ -32,7 +32,7 @@ func (w *worker) grokConversation(data []byte) (*model.Conversation, error) {
 	d := getWalker(data)
 	defer putWalker(d)
 	w.notes = w.notes[:0]
-	c := &model.Conversation{Current: model.NoNode, Service: "grok"}
+	c := &model.Conversation{Current: model.NoNode, Service: model.ServiceGrok}
 	var msgs []claudeMsg // same shape: id, parent id, one segment each
 	err := d.ObjBytes(func(d *walker, key []byte) error {
 		var err error

@@ -77,7 +77,7 @@ func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location
 	type row struct{ date, service, count, model, title string }
 	rows := make([]row, 0, len(convs))
 	wCount, wModel, wService := 0, 0, 0
-	mixed := mixedServices(convs)
+	mixed := len(model.Services(convs)) > 1
 	for _, c := range convs {
 		r := row{date: "----------", count: strconv.Itoa(c.VisibleCount()), model: model.SanitizeLine(c.Model),
 			title: model.SanitizeLine(c.DisplayTitle())}
@@ -122,16 +122,6 @@ type lsEntry struct {
 	Starred  bool    `json:"starred"`
 	GizmoID  string  `json:"gizmo_id"`
 	Service  string  `json:"service"`
-}
-
-// mixedServices reports whether convs come from more than one service.
-func mixedServices(convs []*model.Conversation) bool {
-	for _, c := range convs {
-		if c.Service != convs[0].Service {
-			return true
-		}
-	}
-	return false
 }
 
 func listJSON(out *bytes.Buffer, convs []*model.Conversation) error {
