@@ -254,7 +254,10 @@ func (w *worker) claudeMessage(d *walker) (claudeMsg, error) {
 	if err := w.eachPart(f.attachments, b.attachment); err != nil {
 		return cm, fmt.Errorf("attachments: %w", err)
 	}
-	seen := make(map[string]bool)
+	var seen map[string]bool
+	if len(f.files) > 2 || len(f.filesV2) > 2 { // not [] or null
+		seen = make(map[string]bool)
+	}
 	for _, files := range [][]byte{f.files, f.filesV2} {
 		if err := w.eachPart(files, func(d *walker) error { return b.file(d, seen) }); err != nil {
 			return cm, fmt.Errorf("files: %w", err)
