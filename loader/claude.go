@@ -241,14 +241,14 @@ func (w *worker) claudeMessage(d *walker) (claudeMsg, error) {
 	b := claudeBuilder{w: w, base: base}
 	if len(f.content) > 0 && f.content[0] == '"' {
 		b.any = true
-		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockText, Text: w.rawStr(f.content), Type: "text"})
+		b.addText(w.rawStr(f.content), "text")
 	} else if err := w.eachPart(f.content, b.block); err != nil {
 		return cm, fmt.Errorf("content: %w", err)
 	}
 	if !b.any {
 		// Pitfall 35: text repeats thinking and answer; only a fallback.
 		if t := w.rawStr(f.text); t != "" {
-			b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockText, Text: t, Type: "text"})
+			b.addText(t, "text")
 		}
 	}
 	if err := w.eachPart(f.attachments, b.attachment); err != nil {
@@ -387,9 +387,9 @@ func (b *claudeBuilder) block(d *walker) error {
 	typ := s(f.typ)
 	switch typ {
 	case "text":
-		m := b.main()
-		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: s(f.text), Type: typ})
-		b.citations(m, f.citations)
+		if m := b.addText(s(f.text), typ); m != nil {
+			b.citations(m, f.citations)
+		}
 	case "voice_note":
 		dir := "in"
 		if b.base.Role == model.RoleAssistant {

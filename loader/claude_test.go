@@ -230,3 +230,33 @@ func TestClaudeCurrentLeafAndBadParents(t *testing.T) {
 		t.Errorf("%d messages kept, want 5", msgs)
 	}
 }
+
+func TestClaudeLegacyInlineArtifacts(t *testing.T) {
+	a := mustOpen(t, filepath.Join("testdata", "claude", "conversations.json"))
+	c := find(a, "c-legacy")
+	ms := thread(c)
+	var got []string
+	for _, m := range ms {
+		got = append(got, string(m.Role)+"/"+m.Visibility.String()+"/"+m.Blocks[0].Kind.String())
+	}
+	want := []string{"user/shown/text", "assistant/shown/text", "assistant/folded/thoughts", "assistant/folded/canvas",
+		"assistant/shown/text", "assistant/folded/canvas"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("thread = %v\nwant %v", got, want)
+	}
+	if ms[0].Blocks[0].Text != "write a script <antArtifact> is just text from a human" {
+		t.Errorf("human text changed: %q", ms[0].Blocks[0].Text)
+	}
+	if ms[1].Blocks[0].Text != "Here is a script:" || ms[4].Blocks[0].Text != "Run it with bash." {
+		t.Errorf("text around artifacts: %q %q", ms[1].Blocks[0].Text, ms[4].Blocks[0].Text)
+	}
+	if th := ms[2].Blocks[0].Thoughts[0].Content; th != "Self-contained and reusable: a good artifact." {
+		t.Errorf("thinking = %q", th)
+	}
+	if cv := ms[3].Blocks[0]; cv.Title != "Toggle Script" || cv.Lang != "code/bash" || cv.Text != "#!/bin/bash\necho hi" || ms[3].Recipient != "artifacts" {
+		t.Errorf("artifact = %+v", cv)
+	}
+	if cv := ms[5].Blocks[0]; cv.Title != "Unclosed" || cv.Lang != "document" || cv.Text != "# never closed" {
+		t.Errorf("unclosed artifact = %+v", cv)
+	}
+}

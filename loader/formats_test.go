@@ -113,7 +113,7 @@ func TestMixedArchives(t *testing.T) {
 		byService[c.Service] = append(byService[c.Service], c.ID)
 	}
 	slices.Sort(byService["claude"])
-	if !slices.Equal(byService["chatgpt"], []string{"g1"}) || !slices.Equal(byService["claude"], []string{"c-blocks", "c-branches", "c-old", "p1"}) {
+	if !slices.Equal(byService["chatgpt"], []string{"g1"}) || !slices.Equal(byService["claude"], []string{"c-blocks", "c-branches", "c-legacy", "c-old", "p1"}) {
 		t.Errorf("services = %v", byService)
 	}
 	if p := find(a, "p1"); p == nil || p.Origin != model.OriginClaudeProject || !strings.HasSuffix(p.Source, "claude.zip:projects.json") {
@@ -126,7 +126,7 @@ func TestMixedArchives(t *testing.T) {
 	}
 	ix := b.Build()
 	for q, want := range map[string][]string{
-		"service:claude":            {"c-blocks", "c-branches", "c-old", "p1"},
+		"service:claude":            {"c-blocks", "c-branches", "c-legacy", "c-old", "p1"},
 		"service:chatgpt":           {"g1"},
 		"-service:claude":           {"g1"},
 		"service:claude hello":      {"c-blocks"},
