@@ -57,6 +57,7 @@ func FuzzDecode(f *testing.F) {
 		}
 	}
 	f.Add([]byte(`[{"uuid": "u", "chat_messages": [{"uuid": "a", "parent_message_uuid": "a", "sender": 1, "content": [{"type": "tool_use", "input": [1]}, {"type": "tool_result", "content": "s", "is_error": null}, {"type": "thinking", "summaries": [1, {"summary": 2}]}, 7, {"type": "text", "citations": [{"details": 3}]}]}, {"uuid": "b", "parent_message_uuid": "a", "text": "\ud800", "content": null, "attachments": [{"file_size": "x"}], "files": [{}, {"file_uuid": "f"}]}]}]`))
+	f.Add([]byte(`[{"uuid": "l", "chat_messages": [{"sender": "assistant", "text": "a<antThinking>b<antArtifact x=\"1\" title=\"t\">c</antArtifact><antArtifact <antThinking></antThinking>"}]}]`))
 	f.Add([]byte(`[{"uuid": "p", "docs": [{"filename": null}, 1], "prompt_template": 3}]`))
 	f.Add([]byte(`{"conversations": [{"conversation": {"create_time": {"$date": {"$date": {"$numberLong": "1"}}}}, "responses": [{"response": {"response": {"message": 1}}}, 2]}]}`))
 	f.Add([]byte(`[{"mapping": {"root": {"parent": 3}, "1": {"parent": "1", "message": {"fragments": [{"type": "SEARCH", "results": [1]}, {"type": 5}]}}}, "inserted_at": 1}]`))
