@@ -46,6 +46,21 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`[{"mapping": {"x": {"parent": "x", "children": ["x", "y"], "message": {"content": {"content_type": "multimodal_text", "parts": ["a", {"content_type": "image_asset_pointer"}, 1]}}}}, "current_node": "x"}]`))
 	f.Add([]byte("[{\"title\": \"\xed\xa0\xbd\xed\xb8\x82\\ud800\", \"mapping\": {}}"))
 	f.Add(genExport(4<<10, 3))
+	// Claude, DeepSeek and Grok shapes (formats.go): hand-written exports,
+	// plus odd values where the decoders branch.
+	for _, dir := range []string{"claude", "deepseek", "grok"} {
+		files, _ := filepath.Glob(filepath.Join("testdata", dir, "*.json"))
+		for _, p := range files {
+			if b, err := os.ReadFile(p); err == nil {
+				f.Add(b)
+			}
+		}
+	}
+	f.Add([]byte(`[{"uuid": "u", "chat_messages": [{"uuid": "a", "parent_message_uuid": "a", "sender": 1, "content": [{"type": "tool_use", "input": [1]}, {"type": "tool_result", "content": "s", "is_error": null}, {"type": "thinking", "summaries": [1, {"summary": 2}]}, 7, {"type": "text", "citations": [{"details": 3}]}]}, {"uuid": "b", "parent_message_uuid": "a", "text": "\ud800", "content": null, "attachments": [{"file_size": "x"}], "files": [{}, {"file_uuid": "f"}]}]}]`))
+	f.Add([]byte(`[{"uuid": "l", "chat_messages": [{"sender": "assistant", "text": "a<antThinking>b<antArtifact x=\"1\" title=\"t\">c</antArtifact><antArtifact <antThinking></antThinking>"}]}]`))
+	f.Add([]byte(`[{"uuid": "p", "docs": [{"filename": null}, 1], "prompt_template": 3}]`))
+	f.Add([]byte(`{"conversations": [{"conversation": {"create_time": {"$date": {"$date": {"$numberLong": "1"}}}}, "responses": [{"response": {"response": {"message": 1}}}, 2]}]}`))
+	f.Add([]byte(`[{"mapping": {"root": {"parent": 3}, "1": {"parent": "1", "message": {"fragments": [{"type": "SEARCH", "results": [1]}, {"type": 5}]}}}, "inserted_at": 1}]`))
 	{
 		// Seed with the shared fixtures when they are present (never required).
 		root := filepath.Join(fixtures.RepoRoot(f), "..", "shared", "fixtures", "external")

@@ -1,7 +1,13 @@
-// Package loader turns ChatGPT exports (ZIP, folder, conversations.json,
+// Package loader turns chat exports (ZIP, folder, conversations.json,
 // shards, a single conversation object) into model values. It knows nothing
 // of the UI. Decoding streams conversation by conversation over both cores;
 // a malformed conversation is skipped and reported while the others load.
+//
+// Formats (formats.go) are recognised by content, never by file name: the
+// keys of a file's first conversation object pick ChatGPT (decode.go),
+// Claude and Claude projects (claude.go, claude_projects.go), DeepSeek
+// (deepseek.go) or Grok (grok.go); each conversation's Service says which.
+// A file no format claims is reported with the list of formats read.
 //
 // Pipeline: for each conversation file, a scanner (scanner.go) finds the
 // byte range of each top-level conversation without decoding it, reading
@@ -47,7 +53,8 @@ func Open(paths ...string) (*model.Archive, error) {
 }
 
 // OpenContext loads the exports at paths: ZIP files, folders (searched for
-// conversations.json / conversations-NNN.json at any depth), or JSON files
+// conversations.json / conversations-NNN.json, Claude's projects.json and
+// Grok's prod-grok-backend.json at any depth), or JSON files
 // (an array of conversations, {"conversations": […]}, or one conversation
 // object). Conversations found under several paths or shards are merged by
 // id, the newest update_time winning. The archive lists conversations newest
@@ -196,11 +203,16 @@ func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collecto
 		}
 		localWarn = append(localWarn, model.Warning{Kind: kind, File: src.name, Index: index, Offset: off, Reason: reason})
 	}
+	var fd fileDetector
 	s.emit = func(data []byte, index int, off int64) error {
+		f := fd.element(data, model.Warning{Kind: model.WarnSkipped, File: src.name, Index: index, Offset: off})
+		if f == nil {
+			return nil
+		}
 		bp := bufPool.Get().(*[]byte)
 		*bp = append((*bp)[:0], data...)
 		select {
-		case jobs <- job{data: bp, src: src, assets: assets, index: index, offset: off}:
+		case jobs <- job{data: bp, src: src, assets: assets, format: f, index: index, offset: off}:
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
@@ -208,8 +220,15 @@ func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collecto
 	}
 	err = runScanner(s)
 	col.addScanWarnings(localWarn)
+	if skipped, ferr := fd.finish(); ferr != nil && err == nil {
+		err = ferr
+	} else {
+		col.addScanWarnings(skipped)
+	}
 	if err != nil {
-		if errors.Is(err, errNotJSON) {
+		if errors.Is(err, errNotExport) {
+			err = fmt.Errorf("loader: %s: %w", src.name, err)
+		} else if errors.Is(err, errNotJSON) {
 			err = fmt.Errorf("loader: %s: %w (%v)", src.name, errNotExport, err)
 		} else if ctx.Err() == nil {
 			err = fmt.Errorf("loader: %s: %w", src.name, err)

@@ -296,7 +296,7 @@ func TestNotAnExport(t *testing.T) {
 	for name, content := range map[string]string{
 		"garbage.json": "hello, I am not JSON",
 		"empty.json":   "",
-		"claude.json":  `[{"uuid": "x", "chat_messages": []}]`,
+		"users.json":   `[{"uuid": "x", "full_name": "n", "email_address": "e"}]`,
 		"numbers.json": `[1, 2, 3]`,
 	} {
 		_, err := Open(writeFile(t, dir, name, content))

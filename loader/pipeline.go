@@ -14,6 +14,7 @@ type job struct {
 	data   *[]byte // pooled copy of the element
 	src    *source
 	assets *assetIndex
+	format *format // nil: detect from the element itself
 	index  int
 	offset int64
 }
@@ -44,7 +45,15 @@ func (w *worker) decodeJob(j job) (r result) {
 		}
 	}()
 	w.assets = j.assets
-	c, err := w.conversation(*j.data)
+	var (
+		c   *model.Conversation
+		err error
+	)
+	if j.format != nil {
+		c, err = j.format.decode(w, *j.data)
+	} else {
+		c, err = w.decodeAny(*j.data)
+	}
 	if err != nil {
 		r.err = err
 		if c != nil && c.ID != "" {

@@ -18,11 +18,13 @@ import (
 )
 
 // convFileRe matches conversation files by base name: conversations.json
-// and the 2026 shards conversations-000.json ….
-var convFileRe = regexp.MustCompile(`^conversations(-\d+)?\.json$`)
+// (ChatGPT, Claude, DeepSeek) and the 2026 shards conversations-000.json …,
+// Claude's projects.json and Grok's prod-grok-backend.json. Which format a
+// file holds is decided by its content (formats.go), never by this name.
+var convFileRe = regexp.MustCompile(`^(conversations(-\d+)?|projects|prod-grok-backend)\.json$`)
 
 // errNotExport is wrapped by every "this path is no export" error.
-var errNotExport = errors.New(`not a ChatGPT export: expected a ZIP, a folder or a JSON file holding conversations (an array of objects with "mapping")`)
+var errNotExport = errors.New(`not a chat export backchat reads: expected a ZIP, a folder or a JSON file holding ChatGPT, Claude, DeepSeek or Grok conversations`)
 
 // source is one conversation file to decode.
 type source struct {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,13 +26,19 @@ var chatgptFixtures = []struct{ name, path string }{
 	{"pionxzh-image-generation", "pionxzh-chatgpt-exporter/image-generation.json"},
 }
 
+// otherFixtures are the shared fixtures of other services, run the same way.
+var otherFixtures = []struct{ name, path string }{
+	{"anthropic-data", "anthropic-data/conversations.json"},
+	{"anthropic-data-projects", "anthropic-data/projects.json"},
+}
+
 // TestShowFixtures runs `show` (text, and JSON with --all) with the real
 // loader over every conversation of each ChatGPT fixture. The golden files in
 // testdata/fixtures record the result; regenerate them with -update whenever
 // the loader or the renderers change, and review the diff.
 func TestShowFixtures(t *testing.T) {
 	ext := fixtures.External(t)
-	for _, fx := range chatgptFixtures {
+	for _, fx := range append(slices.Clone(chatgptFixtures), otherFixtures...) {
 		t.Run(fx.name, func(t *testing.T) {
 			path := filepath.Join(ext, fx.path)
 			arch, err := loader.OpenContext(context.Background(), loader.Options{}, path)

@@ -99,7 +99,7 @@ func at(day, hour int) time.Time { return time.Date(2025, 6, day, hour, 3, 0, 0,
 
 // conv builds a linear conversation of user/assistant text messages.
 func conv(id, title, modelSlug string, updated time.Time, texts ...string) *model.Conversation {
-	c := &model.Conversation{ID: id, Title: title, Model: modelSlug, Created: updated.Add(-time.Hour), Updated: updated,
+	c := &model.Conversation{ID: id, Title: title, Model: modelSlug, Service: "chatgpt", Created: updated.Add(-time.Hour), Updated: updated,
 		Nodes: []model.Node{{Key: "root", Parent: model.NoNode}}}
 	prev := int32(0)
 	for i, s := range texts {

@@ -21,10 +21,13 @@ func (a *app) lsCommand() *cobra.Command {
 		Short: "List conversations, newest first",
 		Long: `List the conversations of the exports at PATH..., newest first: last update
 date, number of visible messages on the current thread, model and title.
+When the exports come from several services (ChatGPT and Claude, say), a
+column after the date names each conversation's service.
 
 With --json, print one JSON object per line (JSON Lines) with the fields
 id, title, created, updated (RFC 3339 or null), model, messages, branches,
-archived, starred and gizmo_id.`,
+archived, starred, gizmo_id and service ("chatgpt", "claude", "deepseek",
+"grok").`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, paths []string) error {
 			arch, err := a.load(cmd.Context(), paths)
@@ -68,14 +71,23 @@ func newestFirst(cs []*model.Conversation) []*model.Conversation {
 }
 
 // listText writes one aligned line per conversation:
-// "2025-06-01  12  gpt-4o  Title".
+// "2025-06-01  12  gpt-4o  Title", or, when the conversations come from
+// several services, "2025-06-01  claude   12  -  Title".
 func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location) {
-	type row struct{ date, count, model, title string }
+	type row struct{ date, service, count, model, title string }
 	rows := make([]row, 0, len(convs))
-	wCount, wModel := 0, 0
+	wCount, wModel, wService := 0, 0, 0
+	mixed := len(model.Services(convs)) > 1
 	for _, c := range convs {
 		r := row{date: "----------", count: strconv.Itoa(c.VisibleCount()), model: model.SanitizeLine(c.Model),
 			title: model.SanitizeLine(c.DisplayTitle())}
+		if mixed {
+			r.service = model.SanitizeLine(c.Service)
+			if r.service == "" {
+				r.service = "-"
+			}
+			wService = max(wService, ansi.StringWidth(r.service))
+		}
 		if t := c.SortTime(); !t.IsZero() {
 			r.date = t.In(loc).Format("2006-01-02")
 		}
@@ -87,7 +99,12 @@ func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location
 		rows = append(rows, r)
 	}
 	for _, r := range rows {
-		fmt.Fprintf(out, "%s  %*s  %s%s  %s\n", r.date, wCount, r.count, r.model,
+		if mixed {
+			fmt.Fprintf(out, "%s  %s%s", r.date, r.service, strings.Repeat(" ", wService-ansi.StringWidth(r.service)))
+		} else {
+			out.WriteString(r.date)
+		}
+		fmt.Fprintf(out, "  %*s  %s%s  %s\n", wCount, r.count, r.model,
 			strings.Repeat(" ", wModel-ansi.StringWidth(r.model)), r.title)
 	}
 }
@@ -104,13 +121,14 @@ type lsEntry struct {
 	Archived bool    `json:"archived"`
 	Starred  bool    `json:"starred"`
 	GizmoID  string  `json:"gizmo_id"`
+	Service  string  `json:"service"`
 }
 
 func listJSON(out *bytes.Buffer, convs []*model.Conversation) error {
 	for _, c := range convs {
 		e := lsEntry{ID: c.ID, Title: c.Title, Created: textout.TimeJSON(c.Created), Updated: textout.TimeJSON(c.Updated),
 			Model: c.Model, Messages: c.VisibleCount(), Branches: c.BranchPoints(),
-			Archived: c.Archived, Starred: c.Starred, GizmoID: c.GizmoID}
+			Archived: c.Archived, Starred: c.Starred, GizmoID: c.GizmoID, Service: c.Service}
 		if err := textout.WriteJSON(out, e, ""); err != nil {
 			return err
 		}

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -62,4 +67,65 @@ func TestLsJSON(t *testing.T) {
 	if entries[1].Title != archive()["more.json"][0].Title {
 		t.Errorf("JSON title not exact: %q", entries[1].Title)
 	}
+}
+
+// TestLsMixedServices loads a ChatGPT ZIP and a Claude ZIP with the real
+// loader: both are listed, a service column appears, and --json names the
+// service of each conversation.
+func TestLsMixedServices(t *testing.T) {
+	dir := t.TempDir()
+	gpt := writeTestZip(t, filepath.Join(dir, "chatgpt.zip"), "conversations.json",
+		`[{"id": "g1", "title": "From ChatGPT", "create_time": 1700000000, "update_time": 1700000100, "current_node": "a",
+		  "mapping": {"r": {"parent": null, "children": ["u"]}, "u": {"parent": "r", "children": ["a"], "message": {"author": {"role": "user"}, "content": {"content_type": "text", "parts": ["hi"]}}},
+		  "a": {"parent": "u", "children": [], "message": {"author": {"role": "assistant"}, "recipient": "all", "content": {"content_type": "text", "parts": ["hello"]}}}}}]`)
+	claude := writeTestZip(t, filepath.Join(dir, "claude.zip"), "conversations.json",
+		`[{"uuid": "c1", "name": "From Claude", "created_at": "2025-07-06T03:10:13Z", "updated_at": "2025-07-06T03:10:27Z",
+		  "chat_messages": [{"uuid": "m1", "sender": "human", "content": [{"type": "text", "text": "hi"}]},
+		  {"uuid": "m2", "sender": "assistant", "content": [{"type": "thinking", "thinking": "hmm"}, {"type": "text", "text": "hello"}]}]}]`)
+	r := runReal(t, "ls", gpt, claude)
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	// 3 visible: the thinking counts, folded.
+	want := "2025-07-06  claude   3  -  From Claude\n2023-11-14  chatgpt  2  -  From ChatGPT\n"
+	if r.stdout != want {
+		t.Errorf("ls:\n%s\nwant:\n%s", r.stdout, want)
+	}
+	// One service: no column.
+	if r := runReal(t, "ls", claude); r.stdout != "2025-07-06  3  -  From Claude\n" {
+		t.Errorf("ls one service: %q", r.stdout)
+	}
+	r = runReal(t, "ls", "--json", gpt, claude)
+	var services []string
+	for _, line := range strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n") {
+		var e lsEntry
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		services = append(services, e.ID+"="+e.Service)
+	}
+	if strings.Join(services, " ") != "c1=claude g1=chatgpt" {
+		t.Errorf("ls --json services: %v", services)
+	}
+}
+
+// writeTestZip writes a ZIP at p holding one file.
+func writeTestZip(t *testing.T, p, name, content string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(w, content); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -196,14 +196,19 @@ func (r *writer) thread(br Branch) {
 }
 
 // RoleLabel names a message's author the way a reader expects: "You",
-// "ChatGPT" (or "Claude"), "System", "Tool (python)".
+// "ChatGPT" (or "Claude", "DeepSeek", "Grok"), "System", "Tool (python)".
 func RoleLabel(c *model.Conversation, m *model.Message) string {
 	switch m.Role {
 	case model.RoleUser:
 		return "You"
 	case model.RoleAssistant:
-		if strings.EqualFold(c.Service, "claude") {
+		switch strings.ToLower(c.Service) {
+		case "claude":
 			return "Claude"
+		case "deepseek":
+			return "DeepSeek"
+		case "grok":
+			return "Grok"
 		}
 		return "ChatGPT"
 	case model.RoleSystem:

@@ -1,0 +1,135 @@
+package loader
+
+// Claude tool calls and results: tool_use inputs and tool_result contents
+// turned into blocks.
+
+import (
+	"strings"
+
+	"github.com/backchat/backchat/model"
+)
+
+// claudeToolUse turns a tool call's input into a block: artifacts become
+// canvas documents, repl code becomes code, anything else is its JSON input.
+func (w *worker) claudeToolUse(name string, input []byte) model.Block {
+	var in struct{ id, typ, title, command, content, language, code, newStr string }
+	if len(input) > 0 && input[0] == '{' {
+		d := getWalker(input)
+		_ = d.ObjBytes(func(d *walker, k []byte) error {
+			var err error
+			switch string(k) {
+			case "id":
+				in.id, err = w.str(d)
+			case "type":
+				in.typ, err = w.str(d)
+			case "title":
+				in.title, err = w.str(d)
+			case "command":
+				in.command, err = w.str(d)
+			case "content":
+				in.content, err = w.str(d)
+			case "language":
+				in.language, err = w.str(d)
+			case "code":
+				in.code, err = w.str(d)
+			case "new_str":
+				in.newStr, err = w.str(d)
+			default:
+				err = d.Skip()
+			}
+			return err
+		})
+		putWalker(d)
+	}
+	switch {
+	case name == "artifacts" && (in.content != "" || in.newStr != ""):
+		lang := in.typ
+		if in.language != "" {
+			lang = "code/" + in.language
+		} else if in.typ == "text/markdown" || in.typ == "" {
+			lang = "document"
+		}
+		return model.Block{Kind: model.BlockCanvas, Title: nonEmpty(in.title, in.id), Lang: lang,
+			Text: nonEmpty(in.content, in.newStr), Summary: in.command, Type: "tool_use"}
+	case in.code != "":
+		lang := in.language
+		if lang == "" && name == "repl" {
+			lang = "javascript"
+		}
+		return model.Block{Kind: model.BlockCode, Lang: lang, Text: in.code, Title: name, Type: "tool_use"}
+	}
+	return model.Block{Kind: model.BlockCode, Lang: "json", Text: w.a.str(input), Title: name, Type: "tool_use"}
+}
+
+// claudeToolResult turns a tool result's content into blocks: text items
+// as text (a system error when is_error), web results ("knowledge") as
+// pages, anything else kept raw.
+func (w *worker) claudeToolResult(name string, content []byte, isError bool) []model.Block {
+	var out []model.Block
+	addText := func(t string) {
+		if isError {
+			out = append(out, model.Block{Kind: model.BlockSystemError, Title: name, Text: t, Type: "tool_result"})
+			return
+		}
+		out = append(out, model.Block{Kind: model.BlockText, Text: t, Type: "tool_result"})
+	}
+	if len(content) > 0 && content[0] == '"' {
+		addText(w.rawStr(content))
+		return out
+	}
+	_ = w.eachPart(content, func(d *walker) error {
+		raw, err := d.Raw()
+		if err != nil {
+			return err
+		}
+		var typ, text, title, url string
+		if len(raw) > 0 && raw[0] == '{' {
+			_ = obj(getWalkerOnce(raw), func(d *walker, k []byte) error {
+				var err error
+				switch string(k) {
+				case "type":
+					typ, err = w.str(d)
+				case "text":
+					text, err = w.str(d)
+				case "title":
+					title, err = w.str(d)
+				case "url":
+					url, err = w.str(d)
+				default:
+					err = d.Skip()
+				}
+				return err
+			})
+		}
+		switch typ {
+		case "text":
+			addText(text)
+		case "knowledge":
+			out = append(out, model.Block{Kind: model.BlockWebPage, Title: title, URL: url, Domain: domainOf(url), Text: text, Type: typ})
+		default:
+			out = append(out, model.Block{Kind: model.BlockUnknown, Type: typ, Raw: w.a.bytes(raw)})
+		}
+		return nil
+	})
+	if isError && len(out) == 0 {
+		out = append(out, model.Block{Kind: model.BlockSystemError, Title: name, Text: "the tool reported an error", Type: "tool_result"})
+	}
+	return out
+}
+
+// getWalkerOnce returns a walker over b for a single use; it is not
+// returned to the pool (short-lived, rare values).
+func getWalkerOnce(b []byte) *walker { return &walker{b: b} }
+
+// domainOf is the host of a URL, without "www.".
+func domainOf(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	} else {
+		return ""
+	}
+	if i := strings.IndexAny(u, "/?#"); i >= 0 {
+		u = u[:i]
+	}
+	return strings.TrimPrefix(u, "www.")
+}
