@@ -24,7 +24,12 @@ date, number of visible messages on the current thread, model and title.
 
 With --json, print one JSON object per line (JSON Lines) with the fields
 id, title, created, updated (RFC 3339 or null), model, messages, branches,
-archived, starred and gizmo_id.`,
+archived, starred, gizmo_id, sources (the exports holding the conversation,
+oldest first) and in_newest.
+
+With several exports (backchat ls old.zip new.zip), conversations are merged
+by id, the newest update winning; one missing from the newest export is
+marked "(not in newest export)" after its title.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, paths []string) error {
 			arch, err := a.load(cmd.Context(), paths)
@@ -76,6 +81,9 @@ func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location
 	for _, c := range convs {
 		r := row{date: "----------", count: strconv.Itoa(c.VisibleCount()), model: model.SanitizeLine(c.Model),
 			title: model.SanitizeLine(c.DisplayTitle())}
+		if c.NotInNewest() {
+			r.title += "  (not in newest export)"
+		}
 		if t := c.SortTime(); !t.IsZero() {
 			r.date = t.In(loc).Format("2006-01-02")
 		}
@@ -94,23 +102,26 @@ func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location
 
 // lsEntry is one line of `ls --json`.
 type lsEntry struct {
-	ID       string  `json:"id"`
-	Title    string  `json:"title"`
-	Created  *string `json:"created"`
-	Updated  *string `json:"updated"`
-	Model    string  `json:"model"`
-	Messages int     `json:"messages"`
-	Branches int     `json:"branches"`
-	Archived bool    `json:"archived"`
-	Starred  bool    `json:"starred"`
-	GizmoID  string  `json:"gizmo_id"`
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Created  *string  `json:"created"`
+	Updated  *string  `json:"updated"`
+	Model    string   `json:"model"`
+	Messages int      `json:"messages"`
+	Branches int      `json:"branches"`
+	Archived bool     `json:"archived"`
+	Starred  bool     `json:"starred"`
+	GizmoID  string   `json:"gizmo_id"`
+	Sources  []string `json:"sources"`
+	InNewest bool     `json:"in_newest"`
 }
 
 func listJSON(out *bytes.Buffer, convs []*model.Conversation) error {
 	for _, c := range convs {
 		e := lsEntry{ID: c.ID, Title: c.Title, Created: textout.TimeJSON(c.Created), Updated: textout.TimeJSON(c.Updated),
 			Model: c.Model, Messages: c.VisibleCount(), Branches: c.BranchPoints(),
-			Archived: c.Archived, Starred: c.Starred, GizmoID: c.GizmoID}
+			Archived: c.Archived, Starred: c.Starred, GizmoID: c.GizmoID,
+			Sources: textout.SourcesJSON(c), InNewest: !c.NotInNewest()}
 		if err := textout.WriteJSON(out, e, ""); err != nil {
 			return err
 		}

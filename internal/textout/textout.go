@@ -31,6 +31,10 @@ type Options struct {
 	Location *time.Location
 }
 
+// NotInNewestNote is the header note of a conversation missing from the
+// newest export loaded (model.Conversation.NotInNewest).
+const NotInNewestNote = "Not in newest export"
+
 // TimeLayout is how text and Markdown show a time.
 const TimeLayout = "2006-01-02 15:04"
 
@@ -113,6 +117,12 @@ func (r *writer) header() {
 		flags = append(flags, "starred")
 	}
 	fields = append(fields, field{"Flags", strings.Join(flags, ", ")})
+	if len(c.Sources) > 1 || c.NotInNewest() {
+		fields = append(fields, field{"Exports", strings.Join(c.Sources, ", ")})
+	}
+	if c.NotInNewest() {
+		fields = append(fields, field{"Note", NotInNewestNote})
+	}
 	if r.md {
 		r.line("# ", one(c.DisplayTitle()))
 		r.line()
