@@ -29,6 +29,9 @@ type Options struct {
 	// Location is the time zone for times in text and Markdown; nil means
 	// time.Local. JSON times are always UTC.
 	Location *time.Location
+	// Export, when set, tunes Markdown for a standalone file (backchat
+	// export): see ExportStyle. Text and JSON ignore it.
+	Export *ExportStyle
 }
 
 // NotInNewestNote is the header note of a conversation missing from the
@@ -59,6 +62,11 @@ type writer struct {
 	opts Options
 	md   bool
 	loc  *time.Location
+	// export is opts.Export for Markdown, else nil; notes counts the
+	// footnotes written so far (numbered across the whole document).
+	export *ExportStyle
+	notes  int
+	refs   map[int]int // citation number → footnote number, for the current message
 }
 
 func render(w io.Writer, c *model.Conversation, opts Options, md bool) error {
@@ -66,6 +74,9 @@ func render(w io.Writer, c *model.Conversation, opts Options, md bool) error {
 		return ErrNilConversation
 	}
 	r := &writer{c: c, opts: opts, md: md, loc: opts.Location}
+	if md {
+		r.export = opts.Export
+	}
 	if r.loc == nil {
 		r.loc = time.Local
 	}
@@ -186,6 +197,10 @@ func (r *writer) thread(br Branch) {
 			continue
 		}
 		if m.Visibility == model.Folded && !r.opts.All {
+			if r.export != nil {
+				r.details(m)
+				continue
+			}
 			r.line(Summary(m))
 			r.line()
 			continue
@@ -252,6 +267,15 @@ func (r *writer) message(n int32, m *model.Message) {
 		r.line(h)
 	}
 	r.line()
+	r.body(m)
+}
+
+// body writes a message's blocks and references.
+func (r *writer) body(m *model.Message) {
+	if r.export != nil {
+		r.numberNotes(m)
+		defer func() { r.refs = nil }()
+	}
 	before := r.b.Len()
 	for i := range m.Blocks {
 		r.block(&m.Blocks[i])
@@ -273,6 +297,9 @@ func (r *writer) reference(ref model.Reference) string {
 	s := fmt.Sprintf("[%d]", ref.N)
 	if r.md {
 		s = "- " + s
+	}
+	if k, ok := r.refs[ref.N]; ok {
+		s = fmt.Sprintf("[^%d]:", k)
 	}
 	title, url := one(ref.Title), one(ref.URL)
 	switch {
