@@ -280,7 +280,7 @@ func (h *htmlWriter) image(a *model.Asset) {
 		h.b.WriteString("</figure>\n")
 		return
 	}
-	fmt.Fprintf(&h.b, "<p class=\"missing\">%s (not in the export)</p>\n", esc(strings.Trim(textout.AssetLine("image", a), "[]")))
+	fmt.Fprintf(&h.b, "<p class=\"missing\">%s</p>\n", esc(textout.MissingImageNote(a)))
 }
 
 func (h *htmlWriter) block(b *model.Block) {

@@ -16,9 +16,11 @@ import (
 //     <details><summary>…</summary>…</details> block holding the full message;
 //   - an image whose AssetLink is non-empty becomes ![alt](link); any other
 //     image becomes a note saying it is not in the export;
-//   - a message's references become Markdown footnotes ([^1]: Title — URL),
-//     numbered across the document, and its [N] citation markers outside
-//     code fences become [^K].
+//   - a message's [N] citation markers outside code fences become footnote
+//     references [^K], numbered across the document in order of first use,
+//     and the references they cite become footnotes ([^K]: Title — URL);
+//     references no marker cites stay a list (a footnote nothing refers to
+//     would not be shown by Markdown renderers).
 type ExportStyle struct {
 	// AssetLink returns the relative URL of an asset copied next to the
 	// document, or "" when it was not copied. Nil means none was.
@@ -37,17 +39,15 @@ func (r *writer) details(m *model.Message) {
 	r.line()
 }
 
-// numberNotes assigns document-wide footnote numbers to m's references.
+// numberNotes records which citation numbers m's references define, so
+// its markers can become footnotes (numbered on first use).
 func (r *writer) numberNotes(m *model.Message) {
 	if len(m.References) == 0 {
 		return
 	}
 	r.refs = make(map[int]int, len(m.References))
 	for _, ref := range m.References {
-		if _, dup := r.refs[ref.N]; !dup {
-			r.notes++
-			r.refs[ref.N] = r.notes
-		}
+		r.refs[ref.N] = 0 // defined, not yet cited
 	}
 }
 
@@ -75,10 +75,16 @@ func (r *writer) footnoteMarkers(text string) string {
 		}
 		lines[i] = citeMarker.ReplaceAllStringFunc(l, func(s string) string {
 			n, _ := strconv.Atoi(s[1 : len(s)-1])
-			if k, ok := r.refs[n]; ok {
-				return "[^" + strconv.Itoa(k) + "]"
+			k, ok := r.refs[n]
+			if !ok {
+				return s
 			}
-			return s
+			if k == 0 {
+				r.notes++
+				k = r.notes
+				r.refs[n] = k
+			}
+			return "[^" + strconv.Itoa(k) + "]"
 		})
 	}
 	return strings.Join(lines, "\n")
@@ -110,10 +116,21 @@ func (r *writer) image(a *model.Asset) {
 		link = r.export.AssetLink(a)
 	}
 	if link == "" {
-		r.line("*", mdEscape(strings.Trim(AssetLine("image", a), "[]")), " (not in the export)*")
+		r.line("*", mdEscape(MissingImageNote(a)), "*")
 		return
 	}
 	r.line("![", mdEscape(imageAlt(a)), "](<", link, ">)")
+}
+
+// MissingImageNote describes an image a document cannot show: "image
+// missing: POINTER …" when the export lacks it, else "image: FILE … (not
+// copied)".
+func MissingImageNote(a *model.Asset) string {
+	s := strings.Trim(AssetLine("image", a), "[]")
+	if a != nil && !a.Missing && a.File != "" {
+		s += " (not copied)"
+	}
+	return s
 }
 
 // imageAlt is an image's alternative text: its prompt, name, or "image".

@@ -287,7 +287,9 @@ func (r *writer) body(m *model.Message) {
 	}
 	if len(m.References) > 0 {
 		for _, ref := range m.References {
-			r.line(r.reference(ref))
+			if l := r.reference(ref); l != "" {
+				r.line(l)
+			}
 		}
 		r.line()
 	}
@@ -298,10 +300,16 @@ func (r *writer) reference(ref model.Reference) string {
 	if r.md {
 		s = "- " + s
 	}
-	if k, ok := r.refs[ref.N]; ok {
+	if k := r.refs[ref.N]; k > 0 {
 		s = fmt.Sprintf("[^%d]:", k)
+		r.refs[ref.N] = -1 // defined once even when listed twice
+	} else if k < 0 {
+		return ""
 	}
 	title, url := one(ref.Title), one(ref.URL)
+	if r.export != nil {
+		title = mdEscape(title)
+	}
 	switch {
 	case title != "" && url != "":
 		return s + " " + title + " — " + url
