@@ -28,6 +28,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/backchat/backchat/model"
@@ -79,19 +80,23 @@ type FS interface {
 
 // DirFS returns the FS of a folder on disk. Files are written to a
 // temporary name and renamed, so an interrupted run never leaves a half
-// file behind.
-func DirFS(root string) FS { return dirFS(root) }
+// file behind. Safe for concurrent use.
+func DirFS(root string) FS { return &dirFS{root: root} }
 
-type dirFS string
-
-func (d dirFS) path(name string) (string, error) {
-	if !fs.ValidPath(name) {
-		return "", fmt.Errorf("exporter: invalid file name %q", name)
-	}
-	return filepath.Join(string(d), filepath.FromSlash(name)), nil
+type dirFS struct {
+	root string
+	made sync.Map // folders known to exist
+	seq  atomic.Uint64
 }
 
-func (d dirFS) ReadFile(name string) ([]byte, error) {
+func (d *dirFS) path(name string) (string, error) {
+	if !fs.ValidPath(name) || name == "." {
+		return "", fmt.Errorf("exporter: invalid file name %q", name)
+	}
+	return filepath.Join(d.root, filepath.FromSlash(name)), nil
+}
+
+func (d *dirFS) ReadFile(name string) ([]byte, error) {
 	p, err := d.path(name)
 	if err != nil {
 		return nil, err
@@ -99,25 +104,26 @@ func (d dirFS) ReadFile(name string) ([]byte, error) {
 	return os.ReadFile(p)
 }
 
-func (d dirFS) WriteFile(name string, data []byte) error {
+func (d *dirFS) WriteFile(name string, data []byte) error {
 	p, err := d.path(name)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
+	dir := filepath.Dir(p)
+	if _, ok := d.made.Load(dir); !ok {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		d.made.Store(dir, true)
 	}
-	f, err := os.CreateTemp(filepath.Dir(p), ".backchat-*.tmp")
+	tmp := fmt.Sprintf("%s.backchat-%d-%d.tmp", p, os.Getpid(), d.seq.Add(1))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}
-	tmp := f.Name()
 	_, err = f.Write(data)
 	if cerr := f.Close(); err == nil {
 		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
 	}
 	if err == nil {
 		err = os.Rename(tmp, p)

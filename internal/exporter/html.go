@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alecthomas/chroma/v2"
@@ -72,22 +74,57 @@ func highlight(lang, code string) string {
 	if len(code) > maxHighlight {
 		return plain
 	}
-	var lexer chroma.Lexer
-	if lang != "" {
-		lexer = lexers.Get(lang)
-	}
+	lexer := lexerFor(lang)
 	if lexer == nil {
 		return plain
 	}
-	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+	it, err := lexer.Tokenise(nil, code)
 	if err != nil {
 		return plain
 	}
 	var b strings.Builder
-	if err := chromahtml.New(chromahtml.TabWidth(4)).Format(&b, codeStyle, it); err != nil {
+	if err := codeFormatter.Format(&b, codeStyle, it); err != nil {
 		return plain
 	}
 	return b.String() + "\n"
+}
+
+// codeFormatter writes highlighted code with inline styles. Safe for
+// concurrent use (its style cache has a mutex).
+var codeFormatter = chromahtml.New(chromahtml.TabWidth(4))
+
+// lexerMemo caches lexerFor: chroma's lookup of a name it does not know
+// tries every lexer's file-name patterns, which cost half of the HTML
+// export's time. At most maxMemo names are kept (languages come from the
+// archive); it memoises a pure function, so sharing it is safe.
+var (
+	lexerMemo sync.Map // string → chroma.Lexer (nil interface for none)
+	memoSize  atomic.Int32
+)
+
+const maxMemo = 512
+
+// lexerFor returns the (coalescing) lexer for a code block's language, or
+// nil when there is none.
+func lexerFor(lang string) chroma.Lexer {
+	lang = strings.ToLower(strings.TrimSpace(lang))
+	if lang == "" || len(lang) > 40 {
+		return nil
+	}
+	if v, ok := lexerMemo.Load(lang); ok {
+		l, _ := v.(chroma.Lexer)
+		return l
+	}
+	var l chroma.Lexer
+	if found := lexers.Get(lang); found != nil {
+		l = chroma.Coalesce(found)
+	}
+	if memoSize.Load() < maxMemo {
+		if _, loaded := lexerMemo.LoadOrStore(lang, l); !loaded {
+			memoSize.Add(1)
+		}
+	}
+	return l
 }
 
 // pageCSS is the document's only style sheet (the file has no external
