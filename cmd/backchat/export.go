@@ -65,12 +65,12 @@ command then exits with status 1 after writing everything else.`,
 					return usageErrorf("--query: %w", err)
 				}
 			}
-			if err := os.MkdirAll(out, 0o755); err != nil {
-				return failure(fmt.Errorf("export: %w", err))
-			}
 			arch, err := a.load(cmd.Context(), paths)
 			if err != nil {
 				return err
+			}
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				return failure(fmt.Errorf("export: %w", err))
 			}
 			convs := arch.Conversations
 			if strings.TrimSpace(query) != "" {

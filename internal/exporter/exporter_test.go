@@ -219,7 +219,7 @@ func hostile() *model.Conversation {
 	c.Nodes = append(c.Nodes, model.Node{Key: "u", Parent: 0, Children: []int32{2}, Msg: &model.Message{
 		Role: model.RoleUser, Time: at,
 		Blocks: []model.Block{
-			{Kind: model.BlockText, Text: "hi <img src=x onerror=alert(1)> [link](javascript:alert(1)) \x1b[31mred\u009b"},
+			{Kind: model.BlockText, Text: "hi <img src=x onerror=alert(1)> [link](javascript:alert(1)) ![pixel](https://tracker.example/p.gif) \x1b[31mred\u009b"},
 			{Kind: model.BlockImage, Asset: &model.Asset{Pointer: "file-service://gone", Missing: true, Name: "a<b>.png"}},
 		}}})
 	c.Nodes = append(c.Nodes, model.Node{Key: "a", Parent: 1, Msg: &model.Message{
@@ -254,10 +254,13 @@ func TestHostileContent(t *testing.T) {
 			}
 			switch f {
 			case HTML:
-				for _, bad := range []string{"<script", "onerror=", `href="javascript`, "<i>"} {
+				for _, bad := range []string{"<script", "onerror=", `href="javascript`, "<i>", "<img src=\"https"} {
 					if strings.Contains(s, bad) {
 						t.Errorf("html contains %q", bad)
 					}
+				}
+				if !strings.Contains(s, `<a href="https://tracker.example/p.gif">[image: pixel]</a>`) {
+					t.Errorf("remote image not turned into a link")
 				}
 				if !strings.Contains(s, "Not in newest export") {
 					t.Errorf("html lacks the not-in-newest note")

@@ -37,12 +37,38 @@ var markdown = goldmark.New(
 	goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(codeRenderer{}, 100))),
 )
 
-// codeRenderer renders fenced and indented code blocks with chroma.
+// codeRenderer renders fenced and indented code blocks with chroma, and
+// images inside message text as links: the page stays self-contained and
+// opening it fetches nothing from servers the archive names.
 type codeRenderer struct{}
 
 func (codeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindFencedCodeBlock, renderCode)
 	reg.Register(ast.KindCodeBlock, renderCode)
+	reg.Register(ast.KindImage, renderImageLink)
+}
+
+func renderImageLink(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	img := node.(*ast.Image)
+	var alt bytes.Buffer
+	_ = ast.Walk(img, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := n.(*ast.Text); ok && entering {
+			alt.Write(t.Segment.Value(source))
+		}
+		return ast.WalkContinue, nil
+	})
+	label := "[image: " + orDefault(alt.String(), "untitled") + "]"
+	u := string(img.Destination)
+	var err error
+	if safeURL(u) {
+		_, err = fmt.Fprintf(w, `<a href="%s">%s</a>`, esc(u), esc(label))
+	} else {
+		_, err = w.WriteString(esc(label + " " + u))
+	}
+	return ast.WalkSkipChildren, err
 }
 
 func renderCode(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
