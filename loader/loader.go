@@ -24,6 +24,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -42,6 +43,9 @@ type Options struct {
 	// The conversation must not be mutated by the callee. A conversation
 	// later replaced by a newer copy with the same id (several paths or
 	// shards) is delivered too; the Archive holds only the newest.
+	// NOTE: a streamed conversation's Sources and InNewest are provisional
+	// (its own export only, InNewest true); when several exports are loaded
+	// the Archive holds shallow copies carrying the final values.
 	OnConversation func(*model.Conversation)
 	// Workers is the number of decoding goroutines; 0 means GOMAXPROCS.
 	Workers int
@@ -57,7 +61,12 @@ func Open(paths ...string) (*model.Archive, error) {
 // Grok's prod-grok-backend.json at any depth), or JSON files
 // (an array of conversations, {"conversations": […]}, or one conversation
 // object). Conversations found under several paths or shards are merged by
-// id, the newest update_time winning. The archive lists conversations newest
+// id, the newest update_time winning (ties: the later path, then the later
+// shard). Each path is one export: every conversation records the exports
+// holding it (Conversation.Sources, oldest export first) and whether the
+// newest export — the one whose newest conversation is the latest; ties: the
+// later path — holds it (Conversation.InNewest). A path given twice counts
+// once. The archive lists conversations newest
 // first and everything that could not be loaded faithfully as Warnings.
 //
 // It returns an error only when nothing could be loaded (no path is an
@@ -66,13 +75,14 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 	if len(paths) == 0 {
 		return nil, errors.New("loader: no path given")
 	}
-	col := newCollector(opt.OnConversation)
+	paths = uniquePaths(paths)
+	col := newCollector(opt.OnConversation, paths)
 	var (
 		sources []*source
 		fileErr []error
 		total   int64
 	)
-	for _, p := range paths {
+	for e, p := range paths {
 		in, err := expand(p)
 		if err != nil {
 			fileErr = append(fileErr, err)
@@ -81,6 +91,8 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 		}
 		defer in.close()
 		for i := range in.sources {
+			in.sources[i].export = e
+			in.sources[i].seq = len(sources)
 			sources = append(sources, &in.sources[i])
 			total += in.sources[i].size
 		}
@@ -145,6 +157,22 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 		return nil, nothingLoaded(a.Warnings, fileErr)
 	}
 	return a, nil
+}
+
+// uniquePaths drops repeats of a path (compared after filepath.Clean),
+// keeping the first, so one export given twice is still one export.
+func uniquePaths(paths []string) []string {
+	seen := make(map[string]bool, len(paths))
+	out := make([]string, 0, len(paths))
+	for _, p := range paths {
+		k := filepath.Clean(p)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, p)
+	}
+	return out
 }
 
 func compareInt(a, b int64) int {

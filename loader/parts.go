@@ -87,7 +87,40 @@ type partFields struct {
 	size                              float64
 	width, height                     float64
 	dalle                             bool
-	nested                            []byte // audio_asset_pointer / video_container_asset_pointer
+	// audio clip bounds from metadata: start_timestamp/end_timestamp (the
+	// documented keys) or start/end (what voice exports carry when the
+	// former are null); has* say which were numbers.
+	tsStart, tsEnd, start, end             float64
+	hasTSStart, hasTSEnd, hasStart, hasEnd bool
+	nested                                 []byte // audio_asset_pointer / video_container_asset_pointer
+}
+
+// clipBound reads a number (or numeric string) into *v, setting *ok; null
+// and other values leave them unset.
+func clipBound(d *walker, v *float64, ok *bool) error {
+	f, good, err := number(d)
+	if good {
+		*v, *ok = f, true
+	}
+	return err
+}
+
+// seconds is an audio clip's duration from its metadata bounds, 0 when
+// unknown or nonsensical (negative, NaN, over a day).
+func (p *partFields) seconds() float64 {
+	var s float64
+	switch {
+	case p.hasTSStart && p.hasTSEnd:
+		s = p.tsEnd - p.tsStart
+	case p.hasStart && p.hasEnd:
+		s = p.end - p.start
+	default:
+		return 0
+	}
+	if !(s > 0 && s <= 86400) {
+		return 0
+	}
+	return s
 }
 
 // partObject turns one object part (or a computer_output screenshot) into a
@@ -129,7 +162,17 @@ func (w *worker) partObject(raw []byte) (model.Block, bool) {
 			}
 		case "metadata":
 			err = obj(d, func(d *walker, k []byte) error {
-				if string(k) != "dalle" {
+				switch string(k) {
+				case "start_timestamp":
+					return clipBound(d, &p.tsStart, &p.hasTSStart)
+				case "end_timestamp":
+					return clipBound(d, &p.tsEnd, &p.hasTSEnd)
+				case "start":
+					return clipBound(d, &p.start, &p.hasStart)
+				case "end":
+					return clipBound(d, &p.end, &p.hasEnd)
+				case "dalle":
+				default:
 					return d.Skip()
 				}
 				if d.Next() == tObject {
@@ -164,6 +207,7 @@ func (w *worker) partObject(raw []byte) (model.Block, bool) {
 		if len(p.format) > 0 {
 			a.MIME = "audio/" + w.a.str(p.format)
 		}
+		a.Seconds = p.seconds()
 		w.resolve(a, p.dalle)
 		return a
 	}

@@ -100,6 +100,7 @@ type collector struct {
 	onConv    func(*model.Conversation)
 	byID      map[string]int
 	convs     []*model.Conversation
+	exp       exportTrack // which exports hold each of convs (merge.go)
 	warnings  []model.Warning
 	loaded    map[*source]int
 	noMapping map[*source][]model.Warning
@@ -113,9 +114,10 @@ func (c *collector) addScanWarnings(ws []model.Warning) {
 	c.scanWarn = append(c.scanWarn, ws...)
 }
 
-func newCollector(onConv func(*model.Conversation)) *collector {
+func newCollector(onConv func(*model.Conversation), paths []string) *collector {
 	return &collector{
 		onConv:    onConv,
+		exp:       newExportTrack(paths),
 		byID:      make(map[string]int),
 		loaded:    make(map[*source]int),
 		noMapping: make(map[*source][]model.Warning),
@@ -140,26 +142,35 @@ func (c *collector) add(r result) {
 	for _, n := range r.notes {
 		c.warnings = append(c.warnings, model.Warning{Kind: model.WarnData, File: r.src.name, Index: r.index, Offset: r.offset, ID: conv.ID, Reason: n})
 	}
+	conv.Sources = c.exp.single(r.src.export)
+	conv.InNewest = true
 	if c.onConv != nil {
 		c.onConv(conv)
 	}
+	c.exp.saw(r.src.export, conv)
+	k := winKey{export: r.src.export, seq: r.src.seq, index: r.index}
 	if conv.ID == "" {
 		c.convs = append(c.convs, conv)
+		c.exp.add(k)
 		return
 	}
 	if i, dup := c.byID[conv.ID]; dup {
-		if conv.Updated.After(c.convs[i].Updated) {
+		if newer(conv, k, c.convs[i], c.exp.wins[i]) {
 			c.convs[i] = conv
+			c.exp.wins[i].winKey = k
 		}
+		c.exp.also(i, r.src.export)
 		return
 	}
 	c.byID[conv.ID] = len(c.convs)
 	c.convs = append(c.convs, conv)
+	c.exp.add(k)
 }
 
 // finish folds the "no mapping" skips: a file where nothing had a mapping
 // is not a ChatGPT export (one warning), otherwise each is reported.
 func (c *collector) finish() {
+	c.exp.finish(c.convs)
 	c.warnings = append(c.warnings, c.scanWarn...)
 	for src, ws := range c.noMapping {
 		if c.loaded[src] > 0 {

@@ -32,6 +32,8 @@ type source struct {
 	size   int64  // uncompressed bytes; 0 when unknown
 	open   func() (io.ReadCloser, error)
 	assets func() *assetIndex
+	export int // index of the path (export) it came from
+	seq    int // position among all sources, for deterministic tie-breaks
 }
 
 // input is one path given to OpenContext, expanded into sources.

@@ -189,6 +189,16 @@ type Conversation struct {
 	Current    int32 // index of current_node; NoNode when missing or dangling
 	Service    string
 	CurrentKey string // current_node as the export named it, even when dangling
+	// Sources are the exports (paths as given to the loader, not inner file
+	// names) that contain this conversation, oldest export first. Exports
+	// are ordered by their newest conversation's SortTime, ties by argument
+	// order. Shards of one export are one export. Sources may be shared
+	// between conversations: treat it as read-only.
+	Sources []string
+	// InNewest is false when the newest export loaded lacks this
+	// conversation (it was deleted there, or never synced); with a single
+	// export it is always true.
+	InNewest bool
 }
 
 // DisplayTitle is the title to show: the export's, or "(untitled)".
@@ -197,6 +207,14 @@ func (c *Conversation) DisplayTitle() string {
 		return "(untitled)"
 	}
 	return c.Title
+}
+
+// NotInNewest reports whether the conversation is known to be missing from
+// the newest export loaded: it has Sources (the loader filled them) and
+// InNewest is false. Hand-built conversations without Sources are never
+// marked. Use this, not !InNewest, for markers and the is:deleted filter.
+func (c *Conversation) NotInNewest() bool {
+	return len(c.Sources) > 0 && !c.InNewest
 }
 
 // SortTime is the time used to order conversations: Updated, else Created.

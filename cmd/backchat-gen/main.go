@@ -39,6 +39,7 @@ func run(args []string) error {
 	shards := fs.Int("shards", 1, "with -zip: number of conversations-NNN.json shards (1 = conversations.json)")
 	seed := fs.Int64("seed", 1, "random seed; the same seed gives the same bytes")
 	noHuge := fs.Bool("no-huge", false, "never generate ~1 MB conversations")
+	now := fs.String("now", "", "\"current time\" (YYYY-MM-DD): the newest conversation is just before it; the same seed with a later -now gives the same ids, updated later (a newer export of the same account)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -47,6 +48,13 @@ func run(args []string) error {
 		return errors.New("-out is required")
 	}
 	cfg := gen.Config{Seed: *seed, Conversations: *n, NoHuge: *noHuge}
+	if *now != "" {
+		t, err := time.Parse(time.DateOnly, *now)
+		if err != nil {
+			return fmt.Errorf("-now: %w", err)
+		}
+		cfg.Now = t
+	}
 	if *size != "" {
 		b, err := parseSize(*size)
 		if err != nil {

@@ -26,8 +26,13 @@ column after the date names each conversation's service.
 
 With --json, print one JSON object per line (JSON Lines) with the fields
 id, title, created, updated (RFC 3339 or null), model, messages, branches,
-archived, starred, gizmo_id and service ("chatgpt", "claude", "deepseek",
-"grok").`,
+archived, starred, gizmo_id, service ("chatgpt", "claude", "deepseek",
+"grok"), sources (the exports holding the conversation, oldest first) and
+in_newest.
+
+With several exports (backchat ls old.zip new.zip), conversations are merged
+by id, the newest update winning; one missing from the newest export is
+marked "(not in newest export)" after its title.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, paths []string) error {
 			arch, err := a.load(cmd.Context(), paths)
@@ -88,6 +93,9 @@ func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location
 			}
 			wService = max(wService, ansi.StringWidth(r.service))
 		}
+		if c.NotInNewest() {
+			r.title += "  (not in newest export)"
+		}
 		if t := c.SortTime(); !t.IsZero() {
 			r.date = t.In(loc).Format("2006-01-02")
 		}
@@ -111,24 +119,27 @@ func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location
 
 // lsEntry is one line of `ls --json`.
 type lsEntry struct {
-	ID       string  `json:"id"`
-	Title    string  `json:"title"`
-	Created  *string `json:"created"`
-	Updated  *string `json:"updated"`
-	Model    string  `json:"model"`
-	Messages int     `json:"messages"`
-	Branches int     `json:"branches"`
-	Archived bool    `json:"archived"`
-	Starred  bool    `json:"starred"`
-	GizmoID  string  `json:"gizmo_id"`
-	Service  string  `json:"service"`
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Created  *string  `json:"created"`
+	Updated  *string  `json:"updated"`
+	Model    string   `json:"model"`
+	Messages int      `json:"messages"`
+	Branches int      `json:"branches"`
+	Archived bool     `json:"archived"`
+	Starred  bool     `json:"starred"`
+	GizmoID  string   `json:"gizmo_id"`
+	Service  string   `json:"service"`
+	Sources  []string `json:"sources"`
+	InNewest bool     `json:"in_newest"`
 }
 
 func listJSON(out *bytes.Buffer, convs []*model.Conversation) error {
 	for _, c := range convs {
 		e := lsEntry{ID: c.ID, Title: c.Title, Created: textout.TimeJSON(c.Created), Updated: textout.TimeJSON(c.Updated),
 			Model: c.Model, Messages: c.VisibleCount(), Branches: c.BranchPoints(),
-			Archived: c.Archived, Starred: c.Starred, GizmoID: c.GizmoID, Service: c.Service}
+			Archived: c.Archived, Starred: c.Starred, GizmoID: c.GizmoID, Service: c.Service,
+			Sources: textout.SourcesJSON(c), InNewest: !c.NotInNewest()}
 		if err := textout.WriteJSON(out, e, ""); err != nil {
 			return err
 		}

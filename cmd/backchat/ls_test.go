@@ -129,3 +129,36 @@ func writeTestZip(t *testing.T, p, name, content string) string {
 	}
 	return p
 }
+
+func TestLsMarksNotInNewest(t *testing.T) {
+	files := archive()
+	for _, c := range files["export.zip"] {
+		c.Sources, c.InNewest = []string{"old.zip", "export.zip"}, true
+	}
+	gone := files["export.zip"][0]
+	gone.Sources, gone.InNewest = []string{"old.zip"}, false
+	r := cli(t, files, "ls", "export.zip")
+	var marked []string
+	for _, line := range strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n") {
+		if strings.HasSuffix(line, "(not in newest export)") {
+			marked = append(marked, line)
+		}
+	}
+	if len(marked) != 1 || !strings.Contains(marked[0], gone.Title) {
+		t.Errorf("marked rows %q\n%s", marked, r.stdout)
+	}
+	r = cli(t, files, "ls", "--json", "export.zip")
+	for _, line := range strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n") {
+		var e lsEntry
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatal(err)
+		}
+		if want := e.ID != gone.ID; e.InNewest != want || len(e.Sources) == 0 {
+			t.Errorf("%s: in_newest %v sources %v", e.ID, e.InNewest, e.Sources)
+		}
+	}
+	r = cli(t, files, "show", "export.zip", gone.ID)
+	if !strings.Contains(r.stdout, "Not in newest export") || !strings.Contains(r.stdout, "Exports: old.zip") {
+		t.Errorf("show header:\n%s", r.stdout)
+	}
+}

@@ -97,7 +97,7 @@ Without a subcommand it starts the full-screen browser.`,
 	f.BoolVar(&a.demo, "demo", false, "use the built-in demo archive instead of PATH")
 	f.BoolVar(&a.debug, "debug", false, "write a debug log to $XDG_STATE_HOME/backchat/backchat.log (or "+filepath.Join(os.TempDir(), "backchat.log")+")")
 	f.StringVar(&a.theme, "theme", "auto", "browser colours: auto, dark, light or notty")
-	root.AddCommand(a.lsCommand(), a.showCommand(), a.statsCommand(), a.serveCommand())
+	root.AddCommand(a.lsCommand(), a.showCommand(), a.statsCommand(), a.exportCommand(), a.serveCommand())
 	return root
 }
 

@@ -17,15 +17,20 @@ func (r *writer) block(b *model.Block) {
 		if strings.TrimSpace(b.Text) == "" {
 			return
 		}
-		r.line(strings.TrimRight(b.Text, "\n"))
+		r.line(r.footnoteMarkers(strings.TrimRight(b.Text, "\n")))
 	case model.BlockCode:
 		r.fence(b.Lang, b.Text)
 	case model.BlockExecOutput:
 		r.fence("output", b.Text)
 		for i := range b.Images {
-			r.line(AssetLine("image", &b.Images[i]))
+			r.image(&b.Images[i])
 		}
-	case model.BlockImage, model.BlockAudio:
+	case model.BlockImage:
+		r.image(b.Asset)
+		if b.Asset != nil && b.Asset.Prompt != "" {
+			r.line("Prompt: ", one(b.Asset.Prompt))
+		}
+	case model.BlockAudio:
 		kind := "image"
 		if b.Kind == model.BlockAudio {
 			kind = "audio"

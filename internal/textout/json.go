@@ -21,7 +21,12 @@ const SchemaVersion = "backchat.conversation/1"
 //	{"schema": "backchat.conversation/1",
 //	 "id", "title", "created", "updated",   // times RFC 3339 UTC, or null
 //	 "model", "gizmo_id", "archived", "starred", "source",
+//	 "sources", "in_newest",
 //	 "messages": [MessageJSON…]}
+//
+// Sources lists the exports (paths given to the loader) holding the
+// conversation, oldest first ([] when unknown); InNewest is false only when
+// several exports were loaded and the newest lacks it.
 //
 // Messages are those of the current thread (shown and folded); with
 // Options.All every message of the tree, current thread first, then each
@@ -37,6 +42,8 @@ type ConversationJSON struct {
 	Archived bool          `json:"archived"`
 	Starred  bool          `json:"starred"`
 	Source   string        `json:"source,omitempty"`
+	Sources  []string      `json:"sources"`
+	InNewest bool          `json:"in_newest"`
 	Messages []MessageJSON `json:"messages"`
 }
 
@@ -126,13 +133,22 @@ func TimeJSON(t time.Time) *string {
 	return &s
 }
 
+// SourcesJSON is c.Sources for JSON output: never nil, so it encodes as [].
+func SourcesJSON(c *model.Conversation) []string {
+	if c.Sources == nil {
+		return []string{}
+	}
+	return c.Sources
+}
+
 // Conversation converts c to its JSON schema.
 func Conversation(c *model.Conversation, opts Options) ConversationJSON {
 	out := ConversationJSON{
 		Schema: SchemaVersion, ID: c.ID, Title: c.Title,
 		Created: TimeJSON(c.Created), Updated: TimeJSON(c.Updated),
 		Model: c.Model, GizmoID: c.GizmoID, Archived: c.Archived, Starred: c.Starred,
-		Source: c.Source, Messages: []MessageJSON{},
+		Source: c.Source, Sources: SourcesJSON(c), InNewest: !c.NotInNewest(),
+		Messages: []MessageJSON{},
 	}
 	maxVis := model.Folded
 	if opts.All {

@@ -33,7 +33,14 @@ type Options struct {
 	// thread: the branch a reader switched to in the browser. Text and
 	// Markdown only.
 	Thread model.Thread
+	// Export, when set, tunes Markdown for a standalone file (backchat
+	// export): see ExportStyle. Text and JSON ignore it.
+	Export *ExportStyle
 }
+
+// NotInNewestNote is the header note of a conversation missing from the
+// newest export loaded (model.Conversation.NotInNewest).
+const NotInNewestNote = "Not in newest export"
 
 // TimeLayout is how text and Markdown show a time.
 const TimeLayout = "2006-01-02 15:04"
@@ -59,6 +66,11 @@ type writer struct {
 	opts Options
 	md   bool
 	loc  *time.Location
+	// export is opts.Export for Markdown, else nil; notes counts the
+	// footnotes written so far (numbered across the whole document).
+	export *ExportStyle
+	notes  int
+	refs   map[int]int // citation number → footnote number, for the current message
 }
 
 func render(w io.Writer, c *model.Conversation, opts Options, md bool) error {
@@ -66,6 +78,9 @@ func render(w io.Writer, c *model.Conversation, opts Options, md bool) error {
 		return ErrNilConversation
 	}
 	r := &writer{c: c, opts: opts, md: md, loc: opts.Location}
+	if md {
+		r.export = opts.Export
+	}
 	if r.loc == nil {
 		r.loc = time.Local
 	}
@@ -121,6 +136,12 @@ func (r *writer) header() {
 		flags = append(flags, "starred")
 	}
 	fields = append(fields, field{"Flags", strings.Join(flags, ", ")})
+	if len(c.Sources) > 1 || c.NotInNewest() {
+		fields = append(fields, field{"Exports", strings.Join(c.Sources, ", ")})
+	}
+	if c.NotInNewest() {
+		fields = append(fields, field{"Note", NotInNewestNote})
+	}
 	if r.md {
 		r.line("# ", one(c.DisplayTitle()))
 		r.line()
@@ -187,6 +208,10 @@ func (r *writer) thread(br Branch) {
 			continue
 		}
 		if m.Visibility == model.Folded && !r.opts.All {
+			if r.export != nil {
+				r.details(m)
+				continue
+			}
 			r.line(Summary(m))
 			r.line()
 			continue
@@ -258,6 +283,15 @@ func (r *writer) message(n int32, m *model.Message) {
 		r.line(h)
 	}
 	r.line()
+	r.body(m)
+}
+
+// body writes a message's blocks and references.
+func (r *writer) body(m *model.Message) {
+	if r.export != nil {
+		r.numberNotes(m)
+		defer func() { r.refs = nil }()
+	}
 	before := r.b.Len()
 	for i := range m.Blocks {
 		r.block(&m.Blocks[i])
@@ -269,7 +303,9 @@ func (r *writer) message(n int32, m *model.Message) {
 	}
 	if len(m.References) > 0 {
 		for _, ref := range m.References {
-			r.line(r.reference(ref))
+			if l := r.reference(ref); l != "" {
+				r.line(l)
+			}
 		}
 		r.line()
 	}
@@ -280,7 +316,16 @@ func (r *writer) reference(ref model.Reference) string {
 	if r.md {
 		s = "- " + s
 	}
+	if k := r.refs[ref.N]; k > 0 {
+		s = fmt.Sprintf("[^%d]:", k)
+		r.refs[ref.N] = -1 // defined once even when listed twice
+	} else if k < 0 {
+		return ""
+	}
 	title, url := one(ref.Title), one(ref.URL)
+	if r.export != nil {
+		title = mdEscape(title)
+	}
 	switch {
 	case title != "" && url != "":
 		return s + " " + title + " — " + url

@@ -19,6 +19,7 @@ const (
 	flagImage
 	flagCode
 	flagBranch
+	flagDeleted // missing from the newest export (Conversation.NotInNewest)
 )
 
 // convMeta is what filters and ranking need per conversation without
@@ -216,6 +217,9 @@ func metaOf(c *model.Conversation) convMeta {
 	}
 	if c.Starred {
 		m.flags |= flagStarred
+	}
+	if c.NotInNewest() {
+		m.flags |= flagDeleted
 	}
 	lastRaw := ""
 	addModel := func(s string) {

@@ -2,8 +2,11 @@ package search
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/backchat/backchat/model"
 )
 
 // TestMatcherASCII checks the ASCII matchers against strings.Index on
@@ -45,6 +48,39 @@ func TestMatcherASCII(t *testing.T) {
 			if got != want {
 				t.Fatalf("find %q in %q from %d: got %d, want %d", needle, s, from, got, want)
 			}
+		}
+	}
+}
+
+func TestIsDeleted(t *testing.T) {
+	mk := func(id string, src []string, in bool) *model.Conversation {
+		return &model.Conversation{ID: id, Title: "plan " + id, Sources: src, InNewest: in}
+	}
+	a := &model.Archive{Conversations: []*model.Conversation{
+		mk("gone", []string{"old.zip"}, false),
+		mk("kept", []string{"old.zip", "new.zip"}, true),
+		mk("hand", nil, false), // hand-built: no sources, never marked
+	}}
+	ix := BuildArchive(a)
+	for q, want := range map[string][]string{
+		"plan is:deleted":  {"gone"},
+		"plan -is:deleted": {"hand", "kept"},
+	} {
+		pq, err := Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := ix.Search(t.Context(), pq, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range res.Results {
+			got = append(got, r.Conv.ID)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", q, got, want)
 		}
 	}
 }

@@ -69,7 +69,7 @@ func refMatch(c *model.Conversation, q Query, opt Options) bool {
 			t := c.SortTime()
 			ok = !t.IsZero() && (f.Field == "after" && !t.Before(d) || f.Field == "before" && t.Before(d))
 		case "is":
-			ok = fv == "archived" && c.Archived || fv == "starred" && c.Starred
+			ok = fv == "archived" && c.Archived || fv == "starred" && c.Starred || fv == "deleted" && len(c.Sources) > 0 && !c.InNewest
 		case "has":
 			for _, n := range c.Nodes {
 				if fv == "branch" && len(n.Children) > 1 {
@@ -177,7 +177,7 @@ func randomQuery(r *rand.Rand, a *model.Archive) string {
 		}
 	}
 	filters := []string{"role:user", "role:assistant", "-role:system", "model:gpt-4o", "model:o",
-		"after:2024", "before:2025-06", "after:2024-03-15", "is:archived", "-is:starred",
+		"after:2024", "before:2025-06", "after:2024-03-15", "is:archived", "-is:starred", "is:deleted", "-is:deleted",
 		"has:image", "has:code", "has:branch", "-has:branch", "service:chat", "gpt:g-0007"}
 	for range r.IntN(3) {
 		parts = append(parts, filters[r.IntN(len(filters))])
@@ -189,6 +189,13 @@ func randomQuery(r *rand.Rand, a *model.Archive) string {
 func TestSearchMatchesBruteForce(t *testing.T) {
 	for seed := range uint64(3) {
 		a := searchcorpus.Generate(searchcorpus.Options{TextBytes: 150 << 10, Seed: seed, Unicode: true, ConvBytes: 1500})
+		// Two exports: every 7th conversation only in the older one.
+		for i, c := range a.Conversations {
+			c.Sources, c.InNewest = []string{"old.zip", "new.zip"}, true
+			if i%7 == 3 {
+				c.Sources, c.InNewest = []string{"old.zip"}, false
+			}
+		}
 		ix := buildSmallShards(a)
 		if len(ix.shards) < 3 {
 			t.Fatalf("want several shards, got %d", len(ix.shards))

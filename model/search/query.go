@@ -88,8 +88,8 @@ var fieldTable = []fieldSpec{
 	{name: "model", kind: kindPrefix, help: "model slug prefix, e.g. gpt-4o"},
 	{name: "after", kind: kindAfter, help: "on or after YYYY[-MM[-DD]]"},
 	{name: "before", kind: kindBefore, help: "before YYYY[-MM[-DD]]"},
-	// is:deleted joins here when the model learns deletions.
-	{name: "is", kind: kindFlag, values: []string{"archived", "starred"}, help: "conversation flag"},
+	// is:deleted: missing from the newest of several exports loaded.
+	{name: "is", kind: kindFlag, values: []string{"archived", "starred", "deleted"}, help: "conversation flag (deleted: not in the newest export)"},
 	{name: "has", kind: kindFlag, values: []string{"image", "code", "branch"}, help: "conversation content"},
 	{name: "gpt", kind: kindExact, help: "custom GPT id (gizmo_id)"},
 	{name: "service", kind: kindPrefix, help: "source service, e.g. chatgpt"},

@@ -292,6 +292,8 @@ func flagBit(v string) uint8 {
 		return flagArchived
 	case "starred":
 		return flagStarred
+	case "deleted":
+		return flagDeleted
 	case "image":
 		return flagImage
 	case "code":

@@ -1,0 +1,147 @@
+package loader
+
+import (
+	"slices"
+	"time"
+
+	"github.com/backchat/backchat/model"
+)
+
+// winKey orders copies of one conversation that share an update time: the
+// later path wins, then the later shard, then the later element.
+type winKey struct {
+	export, seq, index int
+}
+
+func (k winKey) less(o winKey) bool {
+	if k.export != o.export {
+		return k.export < o.export
+	}
+	if k.seq != o.seq {
+		return k.seq < o.seq
+	}
+	return k.index < o.index
+}
+
+// newer reports whether conv (from k) replaces cur (from curK): the newer
+// update_time wins; equal times fall back to argument and file order so the
+// result does not depend on worker scheduling.
+func newer(conv *model.Conversation, k winKey, cur *model.Conversation, curK membership) bool {
+	if c := conv.Updated.Compare(cur.Updated); c != 0 {
+		return c > 0
+	}
+	return curK.winKey.less(k)
+}
+
+// membership is the bookkeeping of one collected conversation: where its
+// winning copy came from and which exports hold a copy.
+type membership struct {
+	winKey
+	// in lists export indices holding the conversation, in arrival order
+	// (usually one or two entries; a linear scan beats a map).
+	in []int32
+}
+
+// exportTrack records, per export (path), the newest conversation time seen
+// and, per collected conversation, the exports holding it. finish turns that
+// into Conversation.Sources and InNewest. Used only by the collector's
+// goroutine.
+type exportTrack struct {
+	paths  []string
+	latest []time.Time // newest SortTime seen per export
+	loaded []bool      // the export produced at least one conversation
+	wins   []membership
+	one    [][]string // cached single-export Sources slices
+}
+
+func newExportTrack(paths []string) exportTrack {
+	one := make([][]string, len(paths))
+	for i, p := range paths {
+		one[i] = []string{p}
+	}
+	return exportTrack{
+		paths:  paths,
+		latest: make([]time.Time, len(paths)),
+		loaded: make([]bool, len(paths)),
+		one:    one,
+	}
+}
+
+// single is the shared Sources slice of a conversation held by export e only.
+func (t *exportTrack) single(e int) []string { return t.one[e] }
+
+// saw notes that export e holds conv.
+func (t *exportTrack) saw(e int, conv *model.Conversation) {
+	t.loaded[e] = true
+	if st := conv.SortTime(); st.After(t.latest[e]) {
+		t.latest[e] = st
+	}
+}
+
+// add appends the membership of a newly collected conversation.
+func (t *exportTrack) add(k winKey) {
+	t.wins = append(t.wins, membership{winKey: k, in: []int32{int32(k.export)}})
+}
+
+// also records that export e holds collected conversation i.
+func (t *exportTrack) also(i, e int) {
+	m := &t.wins[i]
+	if !slices.Contains(m.in, int32(e)) {
+		m.in = append(m.in, int32(e))
+	}
+}
+
+// finish orders the exports (oldest first: by newest conversation time, ties
+// by argument order) and sets each conversation's Sources and InNewest. A
+// conversation whose values differ from the provisional ones it was streamed
+// with is replaced by a shallow copy, so a reader holding the streamed
+// pointer never sees it change.
+func (t *exportTrack) finish(convs []*model.Conversation) {
+	order := make([]int, 0, len(t.paths))
+	for e := range t.paths {
+		if t.loaded[e] {
+			order = append(order, e)
+		}
+	}
+	if len(order) <= 1 {
+		return // provisional values are final
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := t.latest[a].Compare(t.latest[b]); c != 0 {
+			return c
+		}
+		return a - b
+	})
+	rank := make([]int, len(t.paths))
+	for r, e := range order {
+		rank[e] = r
+	}
+	newest := int32(order[len(order)-1])
+	// Conversations held by the same set of exports share one Sources slice.
+	shared := make(map[string][]string)
+	var key []byte
+	for i, conv := range convs {
+		m := t.wins[i]
+		in := slices.Contains(m.in, newest)
+		if len(m.in) == 1 && in {
+			continue // provisional values are final
+		}
+		slices.SortFunc(m.in, func(a, b int32) int { return rank[a] - rank[b] })
+		key = key[:0]
+		for _, e := range m.in {
+			key = append(key, byte(e), byte(e>>8), byte(e>>16), byte(e>>24))
+		}
+		src, ok := shared[string(key)]
+		if !ok {
+			src = make([]string, len(m.in))
+			for j, e := range m.in {
+				src[j] = t.paths[e]
+			}
+			shared[string(key)] = src
+		}
+		cp := *conv
+		cp.Sources = src
+		cp.InNewest = in
+		convs[i] = &cp
+	}
+}
