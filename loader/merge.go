@@ -50,6 +50,7 @@ type exportTrack struct {
 	paths  []string
 	latest []time.Time // newest SortTime seen per export
 	loaded []bool      // the export produced at least one conversation
+	svc    []string    // the service of the export's first conversation
 	wins   []membership
 	one    [][]string // cached single-export Sources slices
 }
@@ -63,6 +64,7 @@ func newExportTrack(paths []string) exportTrack {
 		paths:  paths,
 		latest: make([]time.Time, len(paths)),
 		loaded: make([]bool, len(paths)),
+		svc:    make([]string, len(paths)),
 		one:    one,
 	}
 }
@@ -72,6 +74,9 @@ func (t *exportTrack) single(e int) []string { return t.one[e] }
 
 // saw notes that export e holds conv.
 func (t *exportTrack) saw(e int, conv *model.Conversation) {
+	if !t.loaded[e] {
+		t.svc[e] = conv.Service
+	}
 	t.loaded[e] = true
 	if st := conv.SortTime(); st.After(t.latest[e]) {
 		t.latest[e] = st
@@ -92,7 +97,8 @@ func (t *exportTrack) also(i, e int) {
 }
 
 // finish orders the exports (oldest first: by newest conversation time, ties
-// by argument order) and sets each conversation's Sources and InNewest. A
+// by argument order) and sets each conversation's Sources and InNewest (held
+// by the newest export of its own service). A
 // conversation whose values differ from the provisional ones it was streamed
 // with is replaced by a shallow copy, so a reader holding the streamed
 // pointer never sees it change.
@@ -116,13 +122,21 @@ func (t *exportTrack) finish(convs []*model.Conversation) {
 	for r, e := range order {
 		rank[e] = r
 	}
-	newest := int32(order[len(order)-1])
+	// "Newest export" is per service: a ChatGPT export says nothing about
+	// which Claude conversations were deleted upstream.
+	newest := make(map[string]int32)
+	for _, e := range order {
+		newest[t.svc[e]] = int32(e)
+	}
 	// Conversations held by the same set of exports share one Sources slice.
 	shared := make(map[string][]string)
 	var key []byte
 	for i, conv := range convs {
 		m := t.wins[i]
-		in := slices.Contains(m.in, newest)
+		in := true
+		if n, ok := newest[conv.Service]; ok {
+			in = slices.Contains(m.in, n)
+		}
 		if len(m.in) == 1 && in {
 			continue // provisional values are final
 		}
