@@ -161,3 +161,14 @@ func TestIndexSearcherWhileLoading(t *testing.T) {
 		t.Fatalf("AllHits: %+v %v", hits, err)
 	}
 }
+
+func TestHelpDocumentsQueryLanguage(t *testing.T) {
+	m := newIndexTest(t, deepArchive(), 120, 40)
+	press(t, m, "?")
+	scr := screen(m)
+	for _, want := range []string{"Fields: title:word", "after:2025-01", "-word excludes", "H also searches hidden"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("full help lacks %q:\n%s", want, scr)
+		}
+	}
+}

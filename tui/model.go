@@ -211,7 +211,7 @@ func (m *Model) helpHeight() int {
 	if !m.fullHelp {
 		return 1
 	}
-	return lipgloss.Height(m.help.FullHelpView(m.keys.FullHelp()))
+	return len(m.fullHelpLines())
 }
 
 // layout computes every size from the window size. Below 70 columns only the

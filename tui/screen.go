@@ -143,7 +143,7 @@ func (m *Model) viewTitle(w int) string {
 // helpView is the help bar: global bindings plus the focused pane's.
 func (m *Model) helpView() string {
 	if m.fullHelp {
-		lines := strings.Split(m.help.FullHelpView(m.keys.FullHelp()), "\n")
+		lines := m.fullHelpLines()
 		return fillBlock(lines, m.width, len(lines))
 	}
 	var p pane = m.list
