@@ -76,8 +76,8 @@ func (m *Model) onSearch(msg searchMsg) tea.Cmd {
 			res = remap(res, msg.convs, m.list.all)
 			m.filter.res = &res
 		}
+		m.list.excerpts = res.Excerpts // before setFiltered: rows size by them
 		m.list.setFiltered(res.Convs, true, newQuery)
-		m.list.excerpts = res.Excerpts
 		sel := m.view.conv
 		m.view.setTerms(m.filter.terms())
 		if sel != nil && sel == m.list.selected() {
