@@ -172,3 +172,47 @@ func TestHelpDocumentsQueryLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexSearcherDuringLoad: the index is fed while the archive streams
+// in; a query typed mid-load answers from a snapshot, and once loaded a
+// conversation the loader replaced by a newer duplicate is not listed.
+func TestIndexSearcherDuringLoad(t *testing.T) {
+	a := deepArchive()
+	old := buildConv("c-deep", "Stale copy", testNow.Add(-30*24*time.Hour), tm{role: model.RoleUser, text: "quokkaword stale"})
+	s := NewIndexSearcher()
+	release := make(chan struct{})
+	m := New(Options{Theme: "dark", Width: 100, Height: 30, Now: fixedNow, Searcher: s,
+		Load: func(ctx context.Context, on func(*model.Conversation), progress func(int64, int64)) (*model.Archive, error) {
+			defer s.Done()
+			feed := func(c *model.Conversation) { s.Add(c); on(c) }
+			feed(old) // a duplicate the newer copy below replaces
+			for i, c := range a.Conversations {
+				feed(c)
+				if i == 1 {
+					<-release
+				}
+			}
+			return a, nil
+		}})
+	first := m.Init()().(loadBatchMsg)
+	_, cmd := m.Update(first)
+	press(t, m, "/")
+	typeText(t, m, "quokkaword")
+	if n := m.list.count(); n != 1 || m.list.selected().Title != "Stale copy" {
+		t.Fatalf("mid-load: want the only copy loaded so far, got %d", n)
+	}
+	close(release)
+	run(t, m, cmd)
+	if m.loading || m.list.count() != 1 || m.list.selected() != a.Conversations[indexOf(a, "c-deep")] {
+		t.Fatalf("after load: loading=%v, %d matches, selected %q", m.loading, m.list.count(), m.list.selected().Title)
+	}
+}
+
+func indexOf(a *model.Archive, id string) int {
+	for i, c := range a.Conversations {
+		if c.ID == id {
+			return i
+		}
+	}
+	return -1
+}

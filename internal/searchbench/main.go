@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -41,7 +42,9 @@ var queries = []struct{ kind, q string }{
 
 func main() {
 	n := flag.Int("n", 20, "runs per query kind")
+	prof := flag.String("cpuprofile", "", "write a CPU profile of the query runs to this file")
 	flag.Parse()
+	profile = *prof
 	if flag.NArg() == 0 {
 		fmt.Fprintln(os.Stderr, "usage: searchbench [-n 20] EXPORT...")
 		os.Exit(2)
@@ -51,6 +54,9 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// profile is the -cpuprofile file ("" for none).
+var profile string
 
 func run(paths []string, n int) error {
 	ctx := context.Background()
@@ -97,6 +103,17 @@ func run(paths []string, n int) error {
 
 	// 4. Per keystroke, through the browser's adapter.
 	convs := newestFirst(a.Conversations)
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	fmt.Printf("\n%-14s %-36s %9s %9s %9s\n", "query kind", "query", "p50 ms", "p95 ms", "results")
 	for _, k := range queries {
 		var times []time.Duration
