@@ -389,7 +389,7 @@ func snippetLine(st Styles, base lipgloss.Style, e Excerpt, w int) string {
 	if tw < 4 {
 		return base.Render(strings.Repeat(" ", max(w, 0)))
 	}
-	line, mr := search.Snippet(e.Text, e.Off, e.Len, tw)
+	line, mr := search.Snippet(e.text(), e.Off, e.Len, tw)
 	mr[0], mr[1] = min(max(mr[0], 0), len(line)), min(max(mr[1], mr[0]), len(line))
 	s := base.Render(indent+safeLine(line[:mr[0]])) + st.Hit.Render(safeLine(line[mr[0]:mr[1]])) + base.Render(safeLine(line[mr[1]:]))
 	s = ansi.Truncate(s, w, "…")

@@ -161,17 +161,14 @@ func (s *IndexSearcher) SearchWith(ctx context.Context, convs []*model.Conversat
 		if len(q.Terms) == 0 {
 			continue
 		}
+		// Only the hit a result opens at: the viewer asks AllHits for the
+		// rest when it opens the conversation, so a common word does not
+		// copy every hit of tens of thousands of results per keystroke.
 		best := excerptHit(r)
-		hits := make([]Hit, 0, len(r.Hits)+1)
-		hits = append(hits, toHit(best))
-		for _, h := range r.Hits {
-			if h != best {
-				hits = append(hits, toHit(h))
-			}
-		}
-		res.Hits[j] = hits
-		if t := search.Text(r.Conv, best); t != "" && best.Field != search.FieldConvTitle {
-			res.Excerpts[j] = Excerpt{Text: t, Off: int(best.Off), Len: int(best.Len)}
+		res.Hits[j] = []Hit{toHit(best)}
+		if best.Field != search.FieldConvTitle {
+			// The field's text is looked up only when the row is drawn.
+			res.Excerpts[j] = Excerpt{Off: int(best.Off), Len: int(best.Len), conv: r.Conv, at: best}
 		}
 	}
 	return res, nil

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
 )
 
 // Searcher is the seam between the browser and a search engine. The filter
@@ -74,6 +75,19 @@ type Results struct {
 type Excerpt struct {
 	Text     string // the whole field the hit lies in (archive text, unsanitised)
 	Off, Len int    // the hit's byte range in Text
+
+	// conv and at, when conv is set, locate Text for IndexSearcher, which
+	// resolves it only for the rows on screen (see text).
+	conv *model.Conversation
+	at   search.Hit
+}
+
+// text is the field the hit lies in.
+func (e Excerpt) text() string {
+	if e.Text == "" && e.conv != nil {
+		return search.Text(e.conv, e.at)
+	}
+	return e.Text
 }
 
 // SearchOptions are the browser state a search depends on besides the
