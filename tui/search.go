@@ -24,9 +24,10 @@ import (
 // may be shared by many concurrent calls (SSH sessions): Search must be safe
 // for concurrent use.
 //
-// To plug in another engine (e.g. model/search's query language and index),
-// implement this interface and pass it in Options.Searcher; the default is
-// [NewSubstringSearcher].
+// The browser's engine is [IndexSearcher] (model/search's query language,
+// index and ranking); to plug in another, implement this interface (and
+// optionally [OptionSearcher], [HitLister], [Narrower]) and pass it in
+// Options.Searcher. The default is [NewSubstringSearcher].
 type Searcher interface {
 	Search(ctx context.Context, convs []*model.Conversation, query string) (Results, error)
 }

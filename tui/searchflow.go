@@ -65,8 +65,10 @@ func (m *Model) hitsCmd() tea.Cmd {
 }
 
 func (m *Model) onHits(msg hitsMsg) tea.Cmd {
-	if msg.seq != m.hitSeq || msg.conv != m.view.conv || msg.err != nil {
-		return nil // stale, or the query failed (the filter shows why)
+	if msg.seq != m.hitSeq || msg.conv != m.view.conv || msg.err != nil || len(msg.hits) == 0 {
+		// Stale, the query failed (the filter shows why), or nothing to
+		// narrow to: the viewer keeps finding the terms on its own.
+		return nil
 	}
 	m.view.setEngineHits(msg.hits)
 	return m.view.renderNext()
