@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/exp/golden"
+
 	"github.com/backchat/backchat/model"
 )
 
@@ -215,4 +217,17 @@ func indexOf(a *model.Archive, id string) int {
 		}
 	}
 	return -1
+}
+
+// TestIndexSearcherGolden: list rows quote the hit under the title; the
+// preview opens on the hit deep in the conversation.
+func TestIndexSearcherGolden(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}, {40, 12}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			m := newIndexTest(t, deepArchive(), sz[0], sz[1])
+			press(t, m, "/")
+			typeText(t, m, "filler")
+			golden.RequireEqual(t, screen(m))
+		})
+	}
 }
