@@ -30,7 +30,7 @@ const snapshotEvery = time.Second
 // call Done when loading ends.
 //
 // Searches run against a snapshot of the index: while loading, a new one is
-// taken at most every snapshotEvery; after Done, one final one. Results only
+// taken at most every snapshotEvery; Done takes the final one. Results only
 // ever name conversations of the convs list given to Search (matched by
 // pointer), so copies a loader later replaced with a newer duplicate, or
 // conversations not in the list, are never returned.
@@ -66,7 +66,8 @@ func NewIndexSearcher() *IndexSearcher {
 }
 
 // NewArchiveSearcher returns an IndexSearcher over an archive that is
-// already loaded (tests, the CLI, Options.Archive).
+// already loaded (backchat serve, tests, Options.Archive). It indexes the
+// whole archive before it returns (about 3 CPU-seconds per GB of export).
 func NewArchiveSearcher(a *model.Archive) *IndexSearcher {
 	s := NewIndexSearcher()
 	for _, c := range a.Conversations {
@@ -86,9 +87,14 @@ func (s *IndexSearcher) Add(c *model.Conversation) {
 	s.added.Add(1)
 }
 
-// Done says every conversation has been added: the next search takes the
-// final snapshot.
-func (s *IndexSearcher) Done() { s.done.Store(true) }
+// Done says every conversation has been added and takes the final snapshot,
+// waiting for the indexing still pending (while loading, the background
+// workers have done most of it: ~0.2 s remain for a 1 GB export), so no
+// keystroke ever waits for the index.
+func (s *IndexSearcher) Done() {
+	s.done.Store(true)
+	s.snapshot()
+}
 
 // snapshot returns the index to search, taking a new snapshot when
 // conversations were added since the last one (at once after Done, at most

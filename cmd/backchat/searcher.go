@@ -15,7 +15,7 @@ func newSearcher() *tui.IndexSearcher { return tui.NewIndexSearcher() }
 // indexingLoad is the browser's LoadFunc: the real loader, with every
 // conversation also handed to the searcher as it is decoded, so the index is
 // built in the background while the archive streams in (never on the first
-// keystroke). The searcher learns the load is over before the browser sees
+// keystroke). The searcher takes its final snapshot before the browser sees
 // the final archive, so the search that follows uses the complete index.
 func indexingLoad(paths []string, s *tui.IndexSearcher) tui.LoadFunc {
 	return func(ctx context.Context, onConv func(*model.Conversation), progress func(done, total int64)) (*model.Archive, error) {
