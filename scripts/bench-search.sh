@@ -4,16 +4,50 @@
 #
 #   scripts/bench-search.sh [conversations.json]
 #
-# Runs BenchmarkBuild and BenchmarkSearch of ./model/search over a synthetic
-# in-memory corpus of BACKCHAT_BENCH_TEXT_MB MB of message text (default 500,
-# about the text of a 1 GB export) and prints p50/p95 per query kind. Given a
-# conversations.json, it also times `rg -i -c` for the same queries on it
-# (a raw-file floor; rg counts lines, backchat ranks conversations).
-# BENCHTIME (default 20x) sets the iterations per query kind, BUILDTIME
-# (default 3x) the builds.
+# Given an export (conversations.json, ZIP or folder), it measures the real
+# path (go run ./internal/searchbench): load time with the real loader, the
+# load with the index fed while loading (as the browser does) and the wait
+# for its final snapshot, a whole index build on its own, index bytes
+# against text bytes, and p50/p95 per query kind through the browser's
+# tui.IndexSearcher (common word, rare token needle000123zq, phrase
+# "kubernetes cluster", prefix, field filter, exclusion, 1-char, miss) —
+# then `rg -i -c` for the same words on the same file when rg is installed
+# (a raw-file floor: rg counts lines, backchat ranks conversations).
+# RUNS (default 20) sets the runs per query kind.
+#
+# Without an argument (or with SYNTH=1) it runs BenchmarkBuild and
+# BenchmarkSearch of ./model/search over a synthetic in-memory corpus of
+# BACKCHAT_BENCH_TEXT_MB MB of message text (default 500, about the text of
+# a 1 GB export). BENCHTIME (default 20x) sets the iterations per query
+# kind, BUILDTIME (default 3x) the builds.
+#
+# Make a 1 GB export with: go run ./cmd/backchat-gen -out /tmp/c1g.json -size 1GB
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+
+if [ $# -ge 1 ]; then
+	file="$1"
+	echo "== backchat on $file ($(du -h "$file" | cut -f1))"
+	cat "$file" >/dev/null 2>&1 || true # page cache, as for rg below
+	go run ./internal/searchbench -n "${RUNS:-20}" "$file"
+	echo
+	echo "== rg -i -c on $file"
+	if ! command -v rg >/dev/null 2>&1; then
+		echo "rg not installed (apt-get install ripgrep); skipped"
+	elif [ -f "$file" ]; then
+		for q in data needle000123zq "kubernetes cluster" kube garlic x zebraquux; do
+			start=$(date +%s%N)
+			n=$(rg -i -c -F -- "$q" "$file" || true)
+			end=$(date +%s%N)
+			printf "rg %-22s %9.1f ms  (%s matching lines)\n" "\"$q\"" "$(((end - start) / 1000))e-3" "${n:-0}"
+		done
+	else
+		echo "not a file; skipped"
+	fi
+	[ "${SYNTH:-0}" = 1 ] || exit 0
+	echo
+fi
 export BACKCHAT_BENCH_TEXT_MB="${BACKCHAT_BENCH_TEXT_MB:-500}"
 benchtime="${BENCHTIME:-20x}"
 out="$(mktemp)"
@@ -44,19 +78,3 @@ awk '
 	printf "build  %.2f s (%s MB/s), index %.3f x text, heap growth %.3f x text\n", s, mbs, it, ht
 }' "$out"
 
-if [ $# -ge 1 ]; then
-	file="$1"
-	echo
-	echo "== rg -i -c on $file ($(du -h "$file" | cut -f1))"
-	if ! command -v rg >/dev/null 2>&1; then
-		echo "rg not installed"
-	else
-		cat "$file" >/dev/null # page cache, as for backchat's in-memory text
-		for q in data needle000123zq "kubernetes cluster" kube x; do
-			start=$(date +%s.%N)
-			n=$(rg -i -c -F -- "$q" "$file" || true)
-			end=$(date +%s.%N)
-			printf "rg %-20s %8.1f ms  (%s matching lines)\n" "\"$q\"" "$(echo "($end - $start) * 1000" | bc)" "${n:-0}"
-		done
-	fi
-fi

@@ -6,9 +6,11 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
 )
 
 // pane is one part of the screen: it owns its keys, its size and its view.
@@ -25,11 +27,15 @@ type pane interface {
 type row struct {
 	label string // date group label; "" for an item
 	conv  int    // index into convList.all, for items
+	snip  bool   // the item has a snippet line (a filter excerpt)
 }
 
 func (r row) height() int {
-	if r.label != "" {
+	switch {
+	case r.label != "":
 		return 1
+	case r.snip:
+		return 3
 	}
 	return 2
 }
@@ -52,9 +58,11 @@ type convList struct {
 	counts map[*model.Conversation]int
 	vis    []int // indices into all, in display order; nil = no filter
 	filter bool  // vis is a filter result
-	rows   []row
-	cursor int // index into rows (always an item row when any exist)
-	offset int // first row shown
+	// excerpts are the filter's snippet sources, by index into all.
+	excerpts map[int]Excerpt
+	rows     []row
+	cursor   int // index into rows (always an item row when any exist)
+	offset   int // first row shown
 }
 
 func newConvList(keys KeyMap, st Styles, now func() time.Time) *convList {
@@ -100,6 +108,7 @@ func (l *convList) setFiltered(idx []int, filter, toTop bool) {
 	l.vis, l.filter = idx, filter
 	if !filter {
 		l.vis = nil
+		l.excerpts = nil
 	}
 	l.build(sel)
 	if filter && toTop {
@@ -129,7 +138,8 @@ func (l *convList) build(sel *model.Conversation) {
 			l.rows = append(l.rows, row{label: g})
 			last = g
 		}
-		l.rows = append(l.rows, row{conv: i})
+		_, snip := l.excerpts[i]
+		l.rows = append(l.rows, row{conv: i, snip: snip && l.filter})
 	}
 	if l.filter {
 		for _, i := range l.vis {
@@ -329,13 +339,19 @@ func (l *convList) View() string {
 			line1 += " "
 		}
 		line2 := padTo(ansi.Truncate(meta, w, "…"), w)
+		base := st.ItemMeta
 		switch {
 		case i == l.cursor && l.focused:
+			base = st.ItemSelected
 			out = append(out, st.ItemSelected.Render(line1), st.ItemSelected.Render(line2))
 		case i == l.cursor:
+			base = st.ItemCursor
 			out = append(out, st.ItemCursor.Render(line1), st.ItemCursor.Render(line2))
 		default:
 			out = append(out, st.Item.Render(strings.TrimSuffix(line1, " "+mk))+markerTail(st, mk), st.ItemMeta.Render(line2))
+		}
+		if r.snip && len(out) < l.height {
+			out = append(out, snippetLine(st, base, l.excerpts[r.conv], w))
 		}
 	}
 	return fillBlock(out, l.width, l.height)
@@ -363,3 +379,22 @@ func (l *convList) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap for the list.
 func (l *convList) FullHelp() [][]key.Binding { return l.keys.FullHelp() }
+
+// snippetLine is a list row's third line: "  " and one line of text around
+// the best hit, cut at the row's width, the match highlighted. The text is
+// archive text: every piece passes through safeLine.
+func snippetLine(st Styles, base lipgloss.Style, e Excerpt, w int) string {
+	const indent = "  "
+	tw := w - len(indent) - 1
+	if tw < 4 {
+		return base.Render(strings.Repeat(" ", max(w, 0)))
+	}
+	line, mr := search.Snippet(e.text(), e.Off, e.Len, tw)
+	mr[0], mr[1] = min(max(mr[0], 0), len(line)), min(max(mr[1], mr[0]), len(line))
+	s := base.Render(indent+safeLine(line[:mr[0]])) + st.Hit.Render(safeLine(line[mr[0]:mr[1]])) + base.Render(safeLine(line[mr[1]:]))
+	s = ansi.Truncate(s, w, "…")
+	if sw := ansi.StringWidth(s); sw < w {
+		s += base.Render(strings.Repeat(" ", w-sw))
+	}
+	return s
+}

@@ -27,6 +27,7 @@ type filter struct {
 	stale     bool                  // the list grew while searching: search again
 	res       *Results              // last applied answer (nil: no filter)
 	resConvs  []*model.Conversation // the list res's indices refer to
+	opt       SearchOptions         // options of the last search started
 	err       error
 }
 
@@ -37,7 +38,7 @@ func newFilter() filter {
 // run starts a search for the current query over convs. When the searcher
 // says the query narrows the last applied one over the same list, only that
 // answer's conversations are searched.
-func (f *filter) run(s Searcher, convs []*model.Conversation) tea.Cmd {
+func (f *filter) run(s Searcher, convs []*model.Conversation, opt SearchOptions) tea.Cmd {
 	if f.cancel != nil {
 		f.cancel()
 	}
@@ -48,42 +49,68 @@ func (f *filter) run(s Searcher, convs []*model.Conversation) tea.Cmd {
 	f.cancel = cancel
 	seq, q := f.seq, f.query
 	var base []int // indices into convs to search; nil: all
-	if n, ok := s.(Narrower); ok && f.res != nil && sameSnapshot(f.resConvs, convs) && n.Narrows(f.res.Query, q) {
+	if n, ok := s.(Narrower); ok && f.res != nil && !f.res.Partial && f.opt == opt && sameSnapshot(f.resConvs, convs) && n.Narrows(f.res.Query, q) {
 		base = f.res.Convs
 	}
+	f.opt = opt
 	return func() tea.Msg {
-		res, err := searchSubset(ctx, s, convs, base, q)
+		res, err := searchSubset(ctx, s, convs, base, q, opt)
 		return searchMsg{seq: seq, res: res, n: len(convs), convs: convs, err: err}
 	}
 }
 
 // searchSubset searches convs[base[i]] and answers in indices into convs.
-func searchSubset(ctx context.Context, s Searcher, convs []*model.Conversation, base []int, q string) (Results, error) {
+func searchSubset(ctx context.Context, s Searcher, convs []*model.Conversation, base []int, q string, opt SearchOptions) (Results, error) {
 	if base == nil {
-		return s.Search(ctx, convs, q)
+		return searchWith(ctx, s, convs, q, opt)
 	}
 	sub := make([]*model.Conversation, 0, len(base))
 	for _, i := range base {
 		if i >= 0 && i < len(convs) {
 			sub = append(sub, convs[i])
 		} else {
-			return s.Search(ctx, convs, q) // inconsistent base: search all
+			return searchWith(ctx, s, convs, q, opt) // inconsistent base: search all
 		}
 	}
-	res, err := s.Search(ctx, sub, q)
+	res, err := searchWith(ctx, s, sub, q, opt)
 	if err != nil {
 		return res, err
 	}
-	out := Results{Query: res.Query, Terms: res.Terms, Convs: make([]int, 0, len(res.Convs)), Hits: make(map[int][]Hit, len(res.Hits))}
-	for _, j := range res.Convs {
+	return mapResults(res, func(j int) (int, bool) {
 		if j >= 0 && j < len(base) {
-			out.Convs = append(out.Convs, base[j])
-			if h, ok := res.Hits[j]; ok {
-				out.Hits[base[j]] = h
-			}
+			return base[j], true
+		}
+		return 0, false
+	}), nil
+}
+
+// searchWith runs s with opt when it takes options (OptionSearcher).
+func searchWith(ctx context.Context, s Searcher, convs []*model.Conversation, q string, opt SearchOptions) (Results, error) {
+	if o, ok := s.(OptionSearcher); ok {
+		return o.SearchWith(ctx, convs, q, opt)
+	}
+	return s.Search(ctx, convs, q)
+}
+
+// mapResults rewrites res's conversation indices through to, dropping those
+// it rejects, and keeps everything else (hits, excerpts, terms, partial).
+func mapResults(res Results, to func(int) (int, bool)) Results {
+	out := Results{Query: res.Query, Terms: res.Terms, Partial: res.Partial, Convs: make([]int, 0, len(res.Convs)),
+		Hits: make(map[int][]Hit, len(res.Hits)), Excerpts: make(map[int]Excerpt, len(res.Excerpts))}
+	for _, i := range res.Convs {
+		j, ok := to(i)
+		if !ok {
+			continue
+		}
+		out.Convs = append(out.Convs, j)
+		if h, ok := res.Hits[i]; ok {
+			out.Hits[j] = h
+		}
+		if e, ok := res.Excerpts[i]; ok {
+			out.Excerpts[j] = e
 		}
 	}
-	return out, nil
+	return out
 }
 
 // clear cancels any search and forgets the query.

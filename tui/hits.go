@@ -19,6 +19,7 @@ type hitPos struct {
 func (v *viewer) setTerms(terms []string) {
 	v.terms = terms
 	v.curHit = -1
+	v.hitNodes = nil
 	v.realiseMatching()
 	v.findHits()
 }
@@ -29,6 +30,9 @@ func (v *viewer) findHits() {
 		return
 	}
 	for i, p := range v.plain {
+		if !v.inHitNodes(v.segAt(i)) {
+			continue
+		}
 		var lineHits []hitPos
 		for _, t := range v.terms {
 			for from := 0; from < len(p); {

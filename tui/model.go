@@ -75,6 +75,7 @@ type Model struct {
 	view     *viewer
 	warnings *warnView
 	filter   filter
+	hitSeq   int // number of the last hitsCmd; older answers are dropped
 	pool     *renderPool
 
 	stream   *loadStream
@@ -210,7 +211,7 @@ func (m *Model) helpHeight() int {
 	if !m.fullHelp {
 		return 1
 	}
-	return lipgloss.Height(m.help.FullHelpView(m.keys.FullHelp()))
+	return len(m.fullHelpLines())
 }
 
 // layout computes every size from the window size. Below 70 columns only the
@@ -243,11 +244,17 @@ func (m *Model) setFocus(f focus) {
 // syncViewer shows the list's selection in the viewer and starts its renders.
 func (m *Model) syncViewer() tea.Cmd {
 	sel := m.list.selected()
+	var hits tea.Cmd
 	if sel != m.view.conv {
 		m.view.show(sel)
 		m.view.setTerms(m.filter.terms())
+		if m.filter.on() && sel != nil {
+			// Land on the best hit: the preview shows the answer.
+			m.view.firstHit(m.bestNode(sel))
+			hits = m.hitsCmd()
+		}
 	}
-	return m.view.renderNext()
+	return tea.Batch(hits, m.view.renderNext())
 }
 
 // Update implements tea.Model. Order: size, our messages, then keys.
@@ -273,6 +280,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onBatch(msg)
 	case searchMsg:
 		return m, m.onSearch(msg)
+	case hitsMsg:
+		return m, m.onHits(msg)
 	case renderedMsg:
 		return m, m.view.onRendered(msg)
 	case tea.MouseWheelMsg:

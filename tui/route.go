@@ -45,7 +45,7 @@ func (m *Model) onBatch(msg loadBatchMsg) tea.Cmd {
 		cmds = append(cmds, waitBatchCmd(m.stream))
 	}
 	if m.filter.stale && !m.filter.searching {
-		cmds = append(cmds, m.filter.run(m.searcher, m.list.all))
+		cmds = append(cmds, m.runFilter())
 	}
 	cmds = append(cmds, m.syncViewer())
 	return tea.Batch(cmds...)
@@ -76,11 +76,19 @@ func (m *Model) onSearch(msg searchMsg) tea.Cmd {
 			res = remap(res, msg.convs, m.list.all)
 			m.filter.res = &res
 		}
+		m.list.excerpts = res.Excerpts // before setFiltered: rows size by them
 		m.list.setFiltered(res.Convs, true, newQuery)
+		sel := m.view.conv
 		m.view.setTerms(m.filter.terms())
+		if sel != nil && sel == m.list.selected() {
+			if newQuery {
+				m.view.firstHit(m.bestNode(sel))
+			}
+			cmds = append(cmds, m.hitsCmd())
+		}
 	}
 	if m.filter.stale {
-		cmds = append(cmds, m.filter.run(m.searcher, m.list.all))
+		cmds = append(cmds, m.runFilter())
 	}
 	cmds = append(cmds, m.syncViewer())
 	return tea.Batch(cmds...)
@@ -160,7 +168,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.ToggleFold):
 		return m.view.toggleExpanded()
 	case key.Matches(msg, k.ToggleHidden):
-		return m.view.toggleHidden()
+		return m.toggleHidden()
 	}
 	switch m.focus {
 	case focusList:
@@ -246,7 +254,7 @@ func (m *Model) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.view.setTerms(nil)
 		return m.syncViewer()
 	}
-	return m.filter.run(m.searcher, m.list.all)
+	return m.runFilter()
 }
 
 // sameSnapshot reports whether a and b are the same slice.
@@ -260,17 +268,11 @@ func remap(res Results, from, to []*model.Conversation) Results {
 	for i, c := range to {
 		at[c] = i
 	}
-	out := Results{Query: res.Query, Terms: res.Terms, Hits: make(map[int][]Hit)}
-	for _, i := range res.Convs {
+	return mapResults(res, func(i int) (int, bool) {
 		if i < 0 || i >= len(from) {
-			continue
+			return 0, false
 		}
-		if j, ok := at[from[i]]; ok {
-			out.Convs = append(out.Convs, j)
-			if h, ok := res.Hits[i]; ok {
-				out.Hits[j] = h
-			}
-		}
-	}
-	return out
+		j, ok := at[from[i]]
+		return j, ok
+	})
 }

@@ -81,7 +81,8 @@ func (m *Model) render() string {
 func (m *Model) statusInfo() statusInfo {
 	in := statusInfo{loading: m.loading, done: m.done, total: m.total, loaded: len(m.list.all),
 		shown: m.list.count(), filtering: m.filter.on(), searching: m.filter.searching,
-		warnings: len(m.warnList), hit: m.view.hitStatus()}
+		warnings: len(m.warnList), hit: m.view.hitStatus(),
+		partial: m.filter.on() && m.filter.res != nil && m.filter.res.Partial}
 	in.notice, in.noticeErr = m.act.notice, m.act.noticeErr
 	if m.filter.err != nil {
 		in.errText = "search: " + safeLine(m.filter.err.Error())
@@ -142,7 +143,7 @@ func (m *Model) viewTitle(w int) string {
 // helpView is the help bar: global bindings plus the focused pane's.
 func (m *Model) helpView() string {
 	if m.fullHelp {
-		lines := strings.Split(m.help.FullHelpView(m.keys.FullHelp()), "\n")
+		lines := m.fullHelpLines()
 		return fillBlock(lines, m.width, len(lines))
 	}
 	var p pane = m.list

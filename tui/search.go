@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
 )
 
 // Searcher is the seam between the browser and a search engine. The filter
@@ -23,9 +24,10 @@ import (
 // may be shared by many concurrent calls (SSH sessions): Search must be safe
 // for concurrent use.
 //
-// To plug in another engine (e.g. model/search's query language and index),
-// implement this interface and pass it in Options.Searcher; the default is
-// [NewSubstringSearcher].
+// The browser's engine is [IndexSearcher] (model/search's query language,
+// index and ranking); to plug in another, implement this interface (and
+// optionally [OptionSearcher], [HitLister], [Narrower]) and pass it in
+// Options.Searcher. The default is [NewSubstringSearcher].
 type Searcher interface {
 	Search(ctx context.Context, convs []*model.Conversation, query string) (Results, error)
 }
@@ -60,6 +62,54 @@ type Results struct {
 	// Terms are the literal strings the viewer highlights (matched
 	// case-insensitively) and that n/N step through.
 	Terms []string
+	// Excerpts optionally holds, per index in Convs, the text a list row
+	// quotes under the title: the field of the best hit and the hit's range.
+	Excerpts map[int]Excerpt
+	// Partial is set when a short query stopped early: Convs holds the top
+	// matches among the newest conversations, not all of them.
+	Partial bool
+}
+
+// Excerpt is where a list row's snippet comes from. The list cuts the
+// one-line snippet itself (with search.Snippet) at its own width, so a
+// searcher need not know the screen.
+type Excerpt struct {
+	Text     string // the whole field the hit lies in (archive text, unsanitised)
+	Off, Len int    // the hit's byte range in Text
+
+	// conv and at, when conv is set, locate Text for IndexSearcher, which
+	// resolves it only for the rows on screen (see text).
+	conv *model.Conversation
+	at   search.Hit
+}
+
+// text is the field the hit lies in.
+func (e Excerpt) text() string {
+	if e.Text == "" && e.conv != nil {
+		return search.Text(e.conv, e.at)
+	}
+	return e.Text
+}
+
+// SearchOptions are the browser state a search depends on besides the
+// query.
+type SearchOptions struct {
+	// IncludeHidden searches hidden messages too; the browser sets it while
+	// the viewer shows them (H).
+	IncludeHidden bool
+}
+
+// OptionSearcher is an optional Searcher capability: a search that honours
+// SearchOptions. The filter prefers it to Search.
+type OptionSearcher interface {
+	SearchWith(ctx context.Context, convs []*model.Conversation, query string, opt SearchOptions) (Results, error)
+}
+
+// HitLister is an optional Searcher capability: every hit of a query in one
+// conversation (not just the first few a ranked search keeps), so the viewer
+// can realise and step through exactly the messages that match.
+type HitLister interface {
+	AllHits(ctx context.Context, c *model.Conversation, query string, opt SearchOptions) ([]Hit, error)
 }
 
 // SubstringSearcher is the default, index-free Searcher: a conversation
@@ -138,13 +188,31 @@ func (SubstringSearcher) Search(ctx context.Context, convs []*model.Conversation
 		return Results{}, err
 	}
 	res.Hits = make(map[int][]Hit)
+	res.Excerpts = make(map[int]Excerpt)
 	for _, p := range parts {
 		res.Convs = append(res.Convs, p.idx...)
 		for j, i := range p.idx {
 			res.Hits[i] = p.hits[j]
+			if e, ok := excerptOf(convs[i], p.hits[j]); ok {
+				res.Excerpts[i] = e
+			}
 		}
 	}
 	return res, nil
+}
+
+// excerptOf is the excerpt of the first hit in a message's text. A title
+// hit gives none: the list row shows the title anyway.
+func excerptOf(c *model.Conversation, hits []Hit) (Excerpt, bool) {
+	for _, h := range hits {
+		if h.Offset < 0 || h.Node == model.NoNode || int(h.Node) >= len(c.Nodes) {
+			continue
+		}
+		if m := c.Nodes[h.Node].Msg; m != nil && h.Block >= 0 && h.Block < len(m.Blocks) {
+			return Excerpt{Text: m.Blocks[h.Block].Text, Off: h.Offset, Len: h.Length}, true
+		}
+	}
+	return Excerpt{}, false
 }
 
 // matchConversation reports whether every word occurs in c and returns the

@@ -212,7 +212,7 @@ func (v *viewer) realiseMatching() {
 		if s.realised || s.msg == nil {
 			continue
 		}
-		if messageHas(s.msg, v.terms) {
+		if v.hitNodes != nil && v.hitNodes[s.node] || v.hitNodes == nil && messageHas(s.msg, v.terms) {
 			v.realiseSegment(i, -1)
 		}
 	}

@@ -14,6 +14,7 @@ type statusInfo struct {
 	loaded       int // conversations so far
 	shown        int // conversations listed
 	filtering    bool
+	partial      bool // a short query listed only the top matches
 	searching    bool
 	warnings     int
 	hit          string // "hit 3/17"
@@ -67,7 +68,11 @@ func statusBar(st Styles, in statusInfo, width int) string {
 	}
 	count := formatCount(in.loaded) + " conversations"
 	if in.filtering {
-		count = formatCount(in.shown) + " of " + count + " match"
+		shown := formatCount(in.shown)
+		if in.partial {
+			shown = "top " + shown
+		}
+		count = shown + " of " + count + " match"
 		if in.searching {
 			count += " …"
 		}

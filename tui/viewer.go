@@ -50,6 +50,9 @@ type viewer struct {
 	terms  []string
 	hits   []hitPos
 	curHit int // index into hits, -1 when none chosen
+	// hitNodes are the nodes the search engine found hits in (NoNode: the
+	// title); nil until known, and then every segment may hold hits.
+	hitNodes map[int32]bool
 }
 
 func newViewer(keys KeyMap, st Styles, style string, pool *renderPool, now func() time.Time) *viewer {
@@ -90,6 +93,7 @@ func (v *viewer) show(c *model.Conversation) {
 	}
 	v.offset = 0
 	v.curHit = -1
+	v.hitNodes = nil
 	if v.cancel != nil {
 		v.cancel()
 	}

@@ -9,8 +9,6 @@ import (
 
 	"charm.land/log/v2"
 	"github.com/backchat/backchat/internal/demo"
-	"github.com/backchat/backchat/loader"
-	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/tui"
 )
 
@@ -42,13 +40,12 @@ func browserTheme(theme string) string {
 // browser loads the archive itself so its screen appears at once and fills
 // as conversations stream in.
 var runBrowser = func(ctx context.Context, src archiveSource, opts browserOptions) error {
+	searcher := newSearcher()
 	o := tui.Options{
-		Theme:   browserTheme(opts.Theme),
-		NoColor: os.Getenv("NO_COLOR") != "",
-		Load: func(ctx context.Context, onConv func(*model.Conversation), progress func(done, total int64)) (*model.Archive, error) {
-			return loader.OpenContext(ctx, loader.Options{OnConversation: onConv, Progress: progress}, src.Paths...)
-		},
-		Searcher: newSearcher(),
+		Theme:    browserTheme(opts.Theme),
+		NoColor:  os.Getenv("NO_COLOR") != "",
+		Load:     indexingLoad(src.Paths, searcher),
+		Searcher: searcher,
 		Actions:  localActions(os.Environ(), runtime.GOOS),
 	}
 	if src.Demo {

@@ -4,10 +4,12 @@
 //	backchat --demo                    open the browser on the built-in demo archive
 //	backchat ls [--json] PATH...       list conversations, newest first
 //	backchat show [--format text|markdown|json] [--all] PATH... ID
+//	backchat search [--json] [--limit N] [--all] PATH... QUERY
 //
 // Exit status: 0 on success, also when some conversations were skipped with a
-// warning; 1 when nothing could be loaded, an ID matches no conversation, or
-// output failed; 2 on bad usage. Only this package exits the process.
+// warning; 1 when nothing could be loaded, an ID matches no conversation, a
+// search matches nothing, or output failed; 2 on bad usage (a search query
+// that does not parse included). Only this package exits the process.
 package main
 
 import (
@@ -79,6 +81,9 @@ func execute(ctx context.Context, a *app, args []string) int {
 	a.close()
 	if err == nil {
 		return exitOK
+	}
+	if errors.Is(err, errNoMatch) {
+		return exitFail // like grep: the empty output says it
 	}
 	fmt.Fprintln(a.errOut, "backchat: "+model.SanitizeLine(err.Error()))
 	code := exitFail

@@ -78,7 +78,8 @@ Without a subcommand it starts the full-screen browser.`,
 		Example: `  backchat ~/Downloads/chatgpt-export.zip
   backchat --demo
   backchat ls export.zip
-  backchat show export.zip 6836a1f2`,
+  backchat show export.zip 6836a1f2
+  backchat search export.zip 'kubernetes after:2025'`,
 		Version:           buildVersion(),
 		Args:              cobra.ArbitraryArgs,
 		SilenceErrors:     true,
@@ -97,7 +98,7 @@ Without a subcommand it starts the full-screen browser.`,
 	f.BoolVar(&a.demo, "demo", false, "use the built-in demo archive instead of PATH")
 	f.BoolVar(&a.debug, "debug", false, "write a debug log to $XDG_STATE_HOME/backchat/backchat.log (or "+filepath.Join(os.TempDir(), "backchat.log")+")")
 	f.StringVar(&a.theme, "theme", "auto", "browser colours: auto, dark, light or notty")
-	root.AddCommand(a.lsCommand(), a.showCommand(), a.statsCommand(), a.exportCommand(), a.serveCommand())
+	root.AddCommand(a.lsCommand(), a.showCommand(), a.searchCommand(), a.statsCommand(), a.exportCommand(), a.serveCommand())
 	return root
 }
 

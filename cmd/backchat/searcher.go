@@ -1,6 +1,31 @@
 package main
 
-import "github.com/backchat/backchat/tui"
+import (
+	"context"
 
-// newSearcher returns the engine behind the browser's filter.
-func newSearcher() tui.Searcher { return tui.NewSubstringSearcher() }
+	"github.com/backchat/backchat/loader"
+	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/tui"
+)
+
+// newSearcher returns the engine behind the browser's filter: model/search's
+// query language and index.
+func newSearcher() *tui.IndexSearcher { return tui.NewIndexSearcher() }
+
+// indexingLoad is the browser's LoadFunc: the real loader, with every
+// conversation also handed to the searcher as it is decoded, so the index is
+// built in the background while the archive streams in (never on the first
+// keystroke). The searcher takes its final snapshot before the browser sees
+// the final archive, so the search that follows uses the complete index.
+func indexingLoad(paths []string, s *tui.IndexSearcher) tui.LoadFunc {
+	return func(ctx context.Context, onConv func(*model.Conversation), progress func(done, total int64)) (*model.Archive, error) {
+		defer s.Done()
+		return loader.OpenContext(ctx, loader.Options{
+			OnConversation: func(c *model.Conversation) {
+				s.Add(c)
+				onConv(c)
+			},
+			Progress: progress,
+		}, paths...)
+	}
+}

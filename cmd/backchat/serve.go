@@ -53,7 +53,11 @@ func (a *app) runServe(ctx context.Context, cfg serve.Config, paths []string) er
 	if err != nil {
 		return err
 	}
-	searcher := newSearcher()
+	// One index, built before the first session, serves every session (it
+	// is safe for concurrent use).
+	start := time.Now()
+	searcher := tui.NewArchiveSearcher(arch)
+	a.log.Info("indexed", "conversations", len(arch.Conversations), "took", time.Since(start))
 	cfg.Debug = a.debug
 	cfg.Logger = log.NewWithOptions(a.errOut, log.Options{ReportTimestamp: true, TimeFormat: time.DateTime})
 	cfg.NewModel = func(info serve.SessionInfo) (tea.Model, error) {

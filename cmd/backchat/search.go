@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
+	"github.com/spf13/cobra"
+)
+
+// errNoMatch ends `backchat search` with status 1 and no message, like grep.
+var errNoMatch = errors.New("no conversation matched")
+
+// searchSnippetWidth is the width of a text result's snippet in cells.
+const searchSnippetWidth = 72
+
+func (a *app) searchCommand() *cobra.Command {
+	var (
+		asJSON bool
+		all    bool
+		limit  int
+	)
+	cmd := &cobra.Command{
+		Use:   "search [--json] [--limit N] [--all] PATH... QUERY",
+		Short: "Search conversations, best match first",
+		Long: `Search the exports at PATH... and print the matching conversations, best
+first, one per line: id (first 8 characters), last update date, title, and a
+snippet around the best hit with the match marked »like this« (bold on a
+terminal). QUERY is the last argument; quote it as one shell word.
+
+Query language: words and "quoted phrases" must all occur (case- and
+accent-insensitive substrings, any order); -word excludes; title:word,
+role:user|assistant|system|tool, model:PREFIX, after:DATE, before:DATE
+(YYYY, YYYY-MM or YYYY-MM-DD), is:archived|starred,
+has:image|code|branch, gpt:ID, service:PREFIX; any field can be negated
+with '-'. Hidden messages (system prompts, memory) are searched only with
+--all. Ranking: title hits first, then hits in your own messages, then by
+hit density, then newest.
+
+With --json, print JSON Lines with id, title, updated (RFC 3339 or null),
+score, message_id, node, block, field, offset (of the hit in that field's
+text, in bytes), snippet and match (byte range of the hit in snippet).
+
+Exit status: 0 when something matched, 1 when nothing did (or loading
+failed), 2 for bad usage or a query syntax error.`,
+		Example: `  backchat search export.zip kubernetes
+  backchat search export.zip '"kubernetes cluster" -helm after:2025 model:o3'
+  backchat search --json --limit 5 export.zip 'title:recipe'`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErrorf("search needs a QUERY (the last argument)")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if limit < 0 {
+				return usageErrorf("--limit must not be negative (got %d)", limit)
+			}
+			paths, raw := args[:len(args)-1], args[len(args)-1]
+			q, err := search.Parse(raw)
+			if err != nil {
+				return usageErrorf("query: %w", err)
+			}
+			arch, err := a.load(cmd.Context(), paths)
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			ix := search.BuildArchive(arch)
+			built := time.Since(start)
+			res, err := ix.Search(cmd.Context(), q, search.Options{IncludeHidden: all, Limit: limit, SnippetWidth: searchSnippetWidth})
+			if err != nil {
+				return failure(fmt.Errorf("search: %w", err))
+			}
+			a.log.Info("search", "query", raw, "results", len(res.Results), "index", built, "search", time.Since(start)-built)
+			if len(res.Results) == 0 {
+				return &exitError{code: exitFail, err: errNoMatch}
+			}
+			var out bytes.Buffer
+			if asJSON {
+				if err := searchJSON(&out, res.Results); err != nil {
+					return failure(err)
+				}
+			} else {
+				bold := a.isTerminal(a.out) && os.Getenv("NO_COLOR") == "" && a.theme != "notty"
+				searchText(&out, res.Results, a.loc, bold)
+			}
+			return writeAll(a.out, out.String())
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&asJSON, "json", false, "print JSON Lines")
+	f.IntVar(&limit, "limit", 0, "print at most N results (0: all)")
+	f.BoolVar(&all, "all", false, "search hidden messages too (system prompts, memory, …)")
+	return cmd
+}
+
+// shortID is the first 8 characters of a conversation id, like git's.
+func shortID(id string) string {
+	id = model.SanitizeLine(id)
+	if r := []rune(id); len(r) > 8 {
+		return string(r[:8])
+	}
+	return id
+}
+
+// searchText writes "id  date  title  snippet" per result. Every piece of
+// archive text goes through model.SanitizeLine; hits are marked »so« or, on
+// a terminal, in bold. A title hit is marked in the title, and the snippet
+// then quotes the first hit in a message, if any.
+func searchText(out *bytes.Buffer, rs []search.Result, loc *time.Location, bold bool) {
+	open, closing := "»", "«"
+	if bold {
+		open, closing = "\x1b[1m", "\x1b[22m"
+	}
+	mark := func(s string, m [2]int) string {
+		if m[0] < 0 || m[0] > m[1] || m[1] > len(s) {
+			return model.SanitizeLine(s)
+		}
+		return model.SanitizeLine(s[:m[0]]) + open + model.SanitizeLine(s[m[0]:m[1]]) + closing + model.SanitizeLine(s[m[1]:])
+	}
+	wID := 0
+	for i := range rs {
+		wID = max(wID, len([]rune(shortID(rs[i].Conv.ID))))
+	}
+	for i := range rs {
+		r := &rs[i]
+		c := r.Conv
+		date := "----------"
+		if t := c.SortTime(); !t.IsZero() {
+			date = t.In(loc).Format("2006-01-02")
+		}
+		id := shortID(c.ID)
+		title := model.SanitizeLine(c.DisplayTitle())
+		snippet, match := r.Snippet, r.SnippetMatch
+		if r.Best.Field == search.FieldConvTitle && r.Best.Len > 0 {
+			title = mark(c.Title, [2]int{int(r.Best.Off), int(r.Best.Off + r.Best.Len)})
+			snippet = ""
+			for _, h := range r.Hits {
+				if h.Field != search.FieldConvTitle {
+					snippet, match = search.Snippet(search.Text(c, h), int(h.Off), int(h.Len), searchSnippetWidth)
+					break
+				}
+			}
+		}
+		fmt.Fprintf(out, "%s%s  %s  %s", id, strings.Repeat(" ", wID-len([]rune(id))), date, title)
+		if snippet != "" {
+			out.WriteString("  " + mark(snippet, match))
+		}
+		out.WriteByte('\n')
+	}
+}
+
+// searchEntry is one line of `search --json`.
+type searchEntry struct {
+	ID        string  `json:"id"`
+	Title     string  `json:"title"`
+	Updated   *string `json:"updated"`
+	Score     float64 `json:"score"`
+	MessageID string  `json:"message_id"` // "" for a title hit or no hit
+	Node      int32   `json:"node"`       // -1 for a title hit or no hit
+	Block     int32   `json:"block"`
+	Field     string  `json:"field"`
+	Offset    int32   `json:"offset"`
+	Snippet   string  `json:"snippet"`
+	Match     [2]int  `json:"match"`
+}
+
+func searchJSON(out *bytes.Buffer, rs []search.Result) error {
+	for i := range rs {
+		r := &rs[i]
+		c := r.Conv
+		e := searchEntry{ID: c.ID, Title: c.Title, Updated: textout.TimeJSON(c.Updated), Score: r.Score,
+			Node: r.Best.Node, Block: r.Best.Block, Field: r.Best.Field.String(), Offset: r.Best.Off,
+			Snippet: r.Snippet, Match: r.SnippetMatch}
+		if n := r.Best.Node; n >= 0 && int(n) < len(c.Nodes) && c.Nodes[n].Msg != nil {
+			e.MessageID = c.Nodes[n].Msg.ID
+		}
+		if r.Best.Len == 0 {
+			e.Node, e.Block, e.Field, e.Offset, e.Match = model.NoNode, -1, "", -1, [2]int{-1, -1}
+		}
+		if err := textout.WriteJSON(out, e, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestSearch(t *testing.T) {
+	r := cli(t, archive(), "search", "export.zip", "more.json", "scattering")
+	if r.code != exitOK || r.stderr != "" {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	checkGolden(t, "search", []byte(r.stdout))
+	if !strings.Contains(r.stdout, "»scattering«") || strings.Count(r.stdout, "\n") != 1 {
+		t.Errorf("want one result with the hit marked:\n%s", r.stdout)
+	}
+	// Ranking: the title hit first, then by density.
+	r = cli(t, archive(), "search", "export.zip", "more.json", "e")
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if r.code != exitOK || len(lines) < 3 || !strings.HasPrefix(lines[0], "abc-222 ") {
+		t.Fatalf("exit %d, results:\n%s", r.code, r.stdout)
+	}
+	if c, bad := rawControl(r.stdout); bad {
+		t.Errorf("raw control %U in search output", c)
+	}
+}
+
+func TestSearchJSON(t *testing.T) {
+	r := cli(t, archive(), "search", "--json", "--limit", "1", "export.zip", "more.json", "sky blue")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	checkGolden(t, "search_json", []byte(r.stdout))
+	var e searchEntry
+	if err := json.Unmarshal([]byte(r.stdout), &e); err != nil {
+		t.Fatal(err)
+	}
+	if e.ID != "abc-222" || e.MessageID != "ma" || e.Node != 1 || e.Field != "text" || int(e.Offset) != len("Why is the ") ||
+		e.Snippet[e.Match[0]:e.Match[1]] != "sky" {
+		t.Errorf("entry %+v", e)
+	}
+}
+
+func TestSearchExitStatus(t *testing.T) {
+	if r := cli(t, archive(), "search", "export.zip", "zzzunmatched"); r.code != exitFail || r.stdout != "" || r.stderr != "" {
+		t.Errorf("no match: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r := cli(t, archive(), "search", "export.zip", "colour:red")
+	if r.code != exitUsage || !strings.Contains(r.stderr, `unknown field "colour:"`) {
+		t.Errorf("bad query: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := cli(t, archive(), "search", "export.zip", "x", "--limit", "-1"); r.code != exitUsage {
+		t.Errorf("negative limit: exit %d", r.code)
+	}
+	if r := cli(t, archive(), "search"); r.code != exitUsage {
+		t.Errorf("no query: exit %d", r.code)
+	}
+}
+
+func TestSearchHiddenOnlyWithAll(t *testing.T) {
+	files := archive()
+	files["export.zip"][0].Nodes[1].Msg.Blocks[0].Text = "secret system prompt"
+	if r := cli(t, files, "search", "export.zip", "secret"); r.code != exitFail {
+		t.Errorf("hidden text matched without --all: %d %q", r.code, r.stdout)
+	}
+	r := cli(t, files, "search", "--all", "export.zip", "secret")
+	if r.code != exitOK || !strings.HasPrefix(r.stdout, "abc-111 ") || !strings.Contains(r.stdout, "»secret« system prompt") {
+		t.Errorf("--all: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+func TestSearchBoldOnTerminal(t *testing.T) {
+	t.Setenv("NO_COLOR", "")
+	var out, errOut strings.Builder
+	a := newApp(strings.NewReader(""), &out, &errOut)
+	a.isTerminal = func(w io.Writer) bool { return w == a.out }
+	a.open = fakeOpen(archive())
+	if code := execute(t.Context(), a, []string{"search", "export.zip", "sky"}); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "\x1b[1msky\x1b[22m") || strings.Contains(out.String(), "»") {
+		t.Errorf("want bold hit on a terminal: %q", out.String())
+	}
+}
+
+func TestSearchHostileTitleSanitised(t *testing.T) {
+	r := cli(t, archive(), "search", "more.json", "title")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if c, bad := rawControl(r.stdout); bad {
+		t.Errorf("raw control %U in search output %q", c, r.stdout)
+	}
+	if !strings.Contains(r.stdout, "»title«") {
+		t.Errorf("title hit not marked: %q", r.stdout)
+	}
+}

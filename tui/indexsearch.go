@@ -1,0 +1,264 @@
+package tui
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
+)
+
+// shortQueryLimit is how many results a query the trigram index cannot
+// narrow (every term under 3 bytes, e.g. one typed letter) returns: the
+// engine scans newest first and stops there, so the first keystroke answers
+// at once (Results.Partial).
+const shortQueryLimit = 200
+
+// snapshotEvery is how often, at most, a search while the archive loads
+// seals the conversations added so far into a fresh index snapshot. Each
+// snapshot seals a shard, so rebuilding on every keystroke would fragment
+// the index.
+const snapshotEvery = time.Second
+
+// IndexSearcher is the Searcher over model/search: its query language
+// (words, "phrases", -exclusions, title:, model:, after:, role:, …), its
+// trigram index and its ranking. Feed it every conversation as the loader
+// decodes it (Add, e.g. from loader.Options.OnConversation) so the index is
+// built in the background while the archive loads, never on a keystroke;
+// call Done when loading ends.
+//
+// Searches run against a snapshot of the index: while loading, a new one is
+// taken at most every snapshotEvery; Done takes the final one. Results only
+// ever name conversations of the convs list given to Search (matched by
+// pointer), so copies a loader later replaced with a newer duplicate, or
+// conversations not in the list, are never returned.
+//
+// Safe for concurrent use (one searcher may serve many SSH sessions over
+// the same archive).
+type IndexSearcher struct {
+	b     *search.Builder
+	added atomic.Int64
+	done  atomic.Bool
+
+	mu      sync.Mutex
+	ix      *search.Index
+	built   int64     // conversations added when ix was taken
+	builtAt time.Time // when ix was taken
+	// pos caches, for the last convs list seen, each conversation's place
+	// in it; key identifies that list.
+	pos    map[*model.Conversation]int
+	posKey listKey
+}
+
+// listKey identifies a convs slice (the browser never mutates one after
+// passing it).
+type listKey struct {
+	first *model.Conversation
+	ptr   **model.Conversation
+	n     int
+}
+
+// NewIndexSearcher returns an empty IndexSearcher; Add conversations to it.
+func NewIndexSearcher() *IndexSearcher {
+	return &IndexSearcher{b: search.NewBuilder()}
+}
+
+// NewArchiveSearcher returns an IndexSearcher over an archive that is
+// already loaded (backchat serve, tests, Options.Archive). It indexes the
+// whole archive before it returns (about 3 CPU-seconds per GB of export).
+func NewArchiveSearcher(a *model.Archive) *IndexSearcher {
+	s := NewIndexSearcher()
+	for _, c := range a.Conversations {
+		s.Add(c)
+	}
+	s.Done()
+	return s
+}
+
+// Add indexes a conversation in the background (nil is ignored). Safe for
+// concurrent use; the conversation must not be mutated afterwards.
+func (s *IndexSearcher) Add(c *model.Conversation) {
+	if c == nil {
+		return
+	}
+	s.b.Add(c)
+	s.added.Add(1)
+}
+
+// Done says every conversation has been added and takes the final snapshot,
+// waiting for the indexing still pending (while loading, the background
+// workers have done most of it: ~0.2 s remain for a 1 GB export), so no
+// keystroke ever waits for the index.
+func (s *IndexSearcher) Done() {
+	s.done.Store(true)
+	s.snapshot()
+}
+
+// snapshot returns the index to search, taking a new snapshot when
+// conversations were added since the last one (at once after Done, at most
+// every snapshotEvery before).
+func (s *IndexSearcher) snapshot() *search.Index {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	added := s.added.Load()
+	if s.ix == nil || (added > s.built && (s.done.Load() || time.Since(s.builtAt) >= snapshotEvery)) {
+		s.ix = s.b.Build()
+		s.built, s.builtAt = added, time.Now()
+	}
+	return s.ix
+}
+
+// positions maps each conversation of convs to its index, cached for the
+// last list seen (the list changes only when the archive grows).
+func (s *IndexSearcher) positions(convs []*model.Conversation) map[*model.Conversation]int {
+	key := listKey{n: len(convs)}
+	if len(convs) > 0 {
+		key.first, key.ptr = convs[0], &convs[0]
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pos != nil && s.posKey == key {
+		return s.pos
+	}
+	pos := make(map[*model.Conversation]int, len(convs))
+	for i, c := range convs {
+		pos[c] = i
+	}
+	s.pos, s.posKey = pos, key
+	return pos
+}
+
+// Search implements Searcher (hidden messages are not searched).
+func (s *IndexSearcher) Search(ctx context.Context, convs []*model.Conversation, query string) (Results, error) {
+	return s.SearchWith(ctx, convs, query, SearchOptions{})
+}
+
+// SearchWith implements OptionSearcher. A query that does not parse (an
+// unknown field, an unclosed quote) is an error naming what is accepted,
+// for the status bar.
+func (s *IndexSearcher) SearchWith(ctx context.Context, convs []*model.Conversation, query string, opt SearchOptions) (Results, error) {
+	q, err := search.Parse(query)
+	if err != nil {
+		return Results{}, err
+	}
+	res := Results{Query: query, Terms: highlightTerms(q)}
+	o := search.Options{IncludeHidden: opt.IncludeHidden, SnippetWidth: 1}
+	if isShort(q) {
+		o.Limit = shortQueryLimit
+	}
+	sr, err := s.snapshot().Search(ctx, q, o)
+	if err != nil {
+		return Results{}, err
+	}
+	res.Partial = sr.Partial
+	pos := s.positions(convs)
+	res.Hits = make(map[int][]Hit, len(sr.Results))
+	res.Excerpts = make(map[int]Excerpt, len(sr.Results))
+	res.Convs = make([]int, 0, len(sr.Results))
+	for i := range sr.Results {
+		r := &sr.Results[i]
+		j, ok := pos[r.Conv]
+		if !ok {
+			continue // replaced by a newer duplicate, or not listed
+		}
+		res.Convs = append(res.Convs, j)
+		if len(q.Terms) == 0 {
+			continue
+		}
+		// Only the hit a result opens at: the viewer asks AllHits for the
+		// rest when it opens the conversation, so a common word does not
+		// copy every hit of tens of thousands of results per keystroke.
+		best := excerptHit(r)
+		res.Hits[j] = []Hit{toHit(best)}
+		if best.Field != search.FieldConvTitle {
+			// The field's text is looked up only when the row is drawn.
+			res.Excerpts[j] = Excerpt{Off: int(best.Off), Len: int(best.Len), conv: r.Conv, at: best}
+		}
+	}
+	return res, nil
+}
+
+// AllHits implements HitLister: every hit of query in c, title first then
+// in node order, or nil when c does not match or is not indexed.
+func (s *IndexSearcher) AllHits(ctx context.Context, c *model.Conversation, query string, opt SearchOptions) ([]Hit, error) {
+	q, err := search.Parse(query)
+	if err != nil {
+		return nil, err
+	}
+	ix := s.snapshot()
+	n := -1
+	// NOTE: the index numbers conversations in Add order; a linear scan of
+	// pointers is a few hundred microseconds for 60,000 conversations.
+	for i := 0; i < ix.Len(); i++ {
+		if ix.Conversation(i) == c {
+			n = i
+			break
+		}
+	}
+	if n < 0 {
+		return nil, nil
+	}
+	hs, err := ix.Hits(ctx, n, q, search.Options{IncludeHidden: opt.IncludeHidden})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Hit, len(hs))
+	for i, h := range hs {
+		out[i] = toHit(h)
+	}
+	return out, nil
+}
+
+// excerptHit is the hit a list row quotes and a result opens at: the
+// engine's best hit, unless it is in the title (which the row shows anyway)
+// and another hit exists.
+func excerptHit(r *search.Result) search.Hit {
+	if r.Best.Field != search.FieldConvTitle {
+		return r.Best
+	}
+	for _, h := range r.Hits {
+		if h.Field != search.FieldConvTitle {
+			return h
+		}
+	}
+	return r.Best
+}
+
+// toHit converts an engine hit; hits outside Block.Text and the title have
+// no offset the viewer can use.
+func toHit(h search.Hit) Hit {
+	switch h.Field {
+	case search.FieldConvTitle:
+		return Hit{Node: model.NoNode, Block: -1, Offset: int(h.Off), Length: int(h.Len)}
+	case search.FieldText:
+		return Hit{Node: h.Node, Block: int(h.Block), Offset: int(h.Off), Length: int(h.Len)}
+	}
+	return Hit{Node: h.Node, Block: int(h.Block), Offset: -1, Length: int(h.Len)}
+}
+
+// highlightTerms are the query's positive terms in the viewer's fold.
+func highlightTerms(q search.Query) []string {
+	out := make([]string, 0, len(q.Terms))
+	for _, t := range q.Terms {
+		if f := fold(t.Text); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// isShort reports whether the trigram index cannot narrow q: it has terms
+// and none is 3 folded bytes or longer.
+func isShort(q search.Query) bool {
+	if len(q.Terms) == 0 {
+		return false
+	}
+	for _, t := range q.Terms {
+		if len(t.Folded) >= 3 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,233 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/backchat/backchat/model"
+)
+
+// newIndexTest builds a browser over a with the model/search engine.
+func newIndexTest(t *testing.T, a *model.Archive, w, h int) *Model {
+	t.Helper()
+	m := New(Options{Archive: a, Theme: "dark", Width: w, Height: h, Now: fixedNow, Searcher: NewArchiveSearcher(a)})
+	run(t, m, m.Init())
+	return m
+}
+
+// deepArchive is the test archive plus an 80-message conversation whose
+// unique word occurs only in message 60.
+func deepArchive() *model.Archive {
+	a := testArchive()
+	var msgs []tm
+	for i := 0; i < 80; i++ {
+		role := model.RoleUser
+		if i%2 == 1 {
+			role = model.RoleAssistant
+		}
+		text := fmt.Sprintf("Message %d talks about nothing in particular, filler text.", i)
+		if i == 60 {
+			text = "Deep inside: the answer is quokkaword, as promised."
+		}
+		msgs = append(msgs, tm{role: role, text: text})
+	}
+	deep := buildConv("c-deep", "Long chat", testNow.Add(-2*24*time.Hour), msgs...)
+	deep.Model = "o3"
+	a.Conversations = append(a.Conversations, deep)
+	sortNewest(a.Conversations)
+	return a
+}
+
+func TestIndexSearcherLandsOnDeepHit(t *testing.T) {
+	m := newIndexTest(t, deepArchive(), 100, 30)
+	press(t, m, "/")
+	typeText(t, m, "quokkaword")
+	if n := m.list.count(); n != 1 || m.list.selected().ID != "c-deep" {
+		t.Fatalf("want only c-deep, got %d", m.list.count())
+	}
+	scr := screen(m)
+	if !strings.Contains(scr, "answer is quokkaword") {
+		t.Errorf("list row lacks the snippet:\n%s", scr)
+	}
+	press(t, m, "enter")
+	if m.focus != focusViewer || m.view.hitStatus() != "hit 1/1" {
+		t.Fatalf("focus %v, status %q", m.focus, m.view.hitStatus())
+	}
+	h := m.view.hits[m.view.curHit]
+	if h.line < m.view.offset || h.line >= m.view.offset+m.view.height {
+		t.Fatal("the hit is not on screen")
+	}
+	press(t, m, "n")
+	if m.view.hitStatus() != "hit 1/1" || !strings.Contains(screen(m), "hit 1/1") {
+		t.Fatalf("n: %q", m.view.hitStatus())
+	}
+}
+
+func TestIndexSearcherQueryErrorInStatusBar(t *testing.T) {
+	m := newIndexTest(t, deepArchive(), 120, 30)
+	press(t, m, "/")
+	typeText(t, m, "colour:red")
+	if m.filter.err == nil || !strings.Contains(screen(m), "search: ") || !strings.Contains(screen(m), "colour") {
+		t.Fatalf("want the query error in the status bar:\n%s", screen(m))
+	}
+}
+
+func TestIndexSearcherFiltersCombineWithText(t *testing.T) {
+	m := newIndexTest(t, deepArchive(), 120, 30)
+	press(t, m, "/")
+	typeText(t, m, "model:o3 after:2025 message")
+	if n := m.list.count(); n != 1 || m.list.selected().ID != "c-deep" {
+		t.Fatalf("model:o3 after:2025 message: %d matches", n)
+	}
+	press(t, m, "ctrl+u")
+	typeText(t, m, "-model:o3 before:2026 title")
+	if n := m.list.count(); n != 1 || m.list.selected().ID != "c-untitled" {
+		t.Fatalf("-model:o3 before:2026 title: %d matches", n)
+	}
+}
+
+func TestIndexSearcherHiddenOnlyWhenShown(t *testing.T) {
+	m := newIndexTest(t, deepArchive(), 120, 30)
+	press(t, m, "/")
+	typeText(t, m, "hidden system prompt")
+	if n := m.list.count(); n != 0 {
+		t.Fatalf("hidden text matched while hidden: %d", n)
+	}
+	press(t, m, "enter") // leave the input, keep the query
+	press(t, m, "H")
+	if !m.view.showHidden || m.list.count() != 1 || m.list.selected().ID != "c-tool" {
+		t.Fatalf("after H: %d matches", m.list.count())
+	}
+}
+
+func TestIndexSearcherDropsReplacedDuplicates(t *testing.T) {
+	old := buildConv("dup", "Old copy", testNow.Add(-48*time.Hour), tm{role: model.RoleUser, text: "zebrafish old"})
+	newer := buildConv("dup", "New copy", testNow.Add(-24*time.Hour), tm{role: model.RoleUser, text: "zebrafish new"})
+	s := NewIndexSearcher()
+	s.Add(old) // as a loader streams it, before the newer copy replaces it
+	s.Add(newer)
+	s.Done()
+	convs := []*model.Conversation{newer}
+	res, err := s.Search(context.Background(), convs, "zebrafish")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Convs) != 1 || res.Convs[0] != 0 {
+		t.Fatalf("want only the listed copy, got %v", res.Convs)
+	}
+	if e := res.Excerpts[0]; e.text() != "zebrafish new" || e.Off != 0 || e.Len != len("zebrafish") {
+		t.Fatalf("excerpt %+v", e)
+	}
+}
+
+func TestIndexSearcherShortQueryIsPartial(t *testing.T) {
+	a := &model.Archive{}
+	for i := 0; i < 5*shortQueryLimit; i++ {
+		a.Conversations = append(a.Conversations, buildConv(fmt.Sprint("c", i), "chat", testNow.Add(-time.Duration(i)*time.Hour),
+			tm{role: model.RoleUser, text: "x marks the spot"}))
+	}
+	res, err := NewArchiveSearcher(a).Search(context.Background(), a.Conversations, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Partial || len(res.Convs) != shortQueryLimit {
+		t.Fatalf("partial %v, %d results", res.Partial, len(res.Convs))
+	}
+}
+
+func TestIndexSearcherWhileLoading(t *testing.T) {
+	a := deepArchive()
+	s := NewIndexSearcher()
+	for _, c := range a.Conversations[:3] {
+		s.Add(c)
+	}
+	// A first search takes a snapshot of what has arrived.
+	if _, err := s.Search(context.Background(), a.Conversations[:3], "generics"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range a.Conversations[3:] {
+		s.Add(c)
+	}
+	s.Done() // loading over: the next search sees everything
+	res, err := s.Search(context.Background(), a.Conversations, "quokkaword")
+	if err != nil || len(res.Convs) != 1 || a.Conversations[res.Convs[0]].ID != "c-deep" {
+		t.Fatalf("after Done: %v %v", res.Convs, err)
+	}
+	hits, err := s.AllHits(context.Background(), a.Conversations[res.Convs[0]], "quokkaword", SearchOptions{})
+	if err != nil || len(hits) != 1 || hits[0].Node != 61 || hits[0].Offset != len("Deep inside: the answer is ") {
+		t.Fatalf("AllHits: %+v %v", hits, err)
+	}
+}
+
+func TestHelpDocumentsQueryLanguage(t *testing.T) {
+	m := newIndexTest(t, deepArchive(), 120, 40)
+	press(t, m, "?")
+	scr := screen(m)
+	for _, want := range []string{"Fields: title:word", "after:2025-01", "-word excludes", "H also searches hidden"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("full help lacks %q:\n%s", want, scr)
+		}
+	}
+}
+
+// TestIndexSearcherDuringLoad: the index is fed while the archive streams
+// in; a query typed mid-load answers from a snapshot, and once loaded a
+// conversation the loader replaced by a newer duplicate is not listed.
+func TestIndexSearcherDuringLoad(t *testing.T) {
+	a := deepArchive()
+	old := buildConv("c-deep", "Stale copy", testNow.Add(-30*24*time.Hour), tm{role: model.RoleUser, text: "quokkaword stale"})
+	s := NewIndexSearcher()
+	release := make(chan struct{})
+	m := New(Options{Theme: "dark", Width: 100, Height: 30, Now: fixedNow, Searcher: s,
+		Load: func(ctx context.Context, on func(*model.Conversation), progress func(int64, int64)) (*model.Archive, error) {
+			defer s.Done()
+			feed := func(c *model.Conversation) { s.Add(c); on(c) }
+			feed(old) // a duplicate the newer copy below replaces
+			for i, c := range a.Conversations {
+				feed(c)
+				if i == 1 {
+					<-release
+				}
+			}
+			return a, nil
+		}})
+	first := m.Init()().(loadBatchMsg)
+	_, cmd := m.Update(first)
+	press(t, m, "/")
+	typeText(t, m, "quokkaword")
+	if n := m.list.count(); n != 1 || m.list.selected().Title != "Stale copy" {
+		t.Fatalf("mid-load: want the only copy loaded so far, got %d", n)
+	}
+	close(release)
+	run(t, m, cmd)
+	if m.loading || m.list.count() != 1 || m.list.selected() != a.Conversations[indexOf(a, "c-deep")] {
+		t.Fatalf("after load: loading=%v, %d matches, selected %q", m.loading, m.list.count(), m.list.selected().Title)
+	}
+}
+
+func indexOf(a *model.Archive, id string) int {
+	for i, c := range a.Conversations {
+		if c.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestIndexSearcherGolden: list rows quote the hit under the title; the
+// preview opens on the hit deep in the conversation.
+func TestIndexSearcherGolden(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}, {40, 12}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			m := newIndexTest(t, deepArchive(), sz[0], sz[1])
+			press(t, m, "/")
+			typeText(t, m, "filler")
+			golden.RequireEqual(t, screen(m))
+		})
+	}
+}

@@ -1,0 +1,166 @@
+package tui
+
+import (
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/backchat/backchat/model"
+)
+
+// hitsMsg is every hit of query number seq in one conversation, from a
+// HitLister. Answers for another conversation or an older query are dropped.
+type hitsMsg struct {
+	seq  int
+	conv *model.Conversation
+	hits []Hit
+	err  error
+}
+
+// searchOptions is the browser state searches depend on.
+func (m *Model) searchOptions() SearchOptions {
+	return SearchOptions{IncludeHidden: m.view.showHidden}
+}
+
+// runFilter searches the whole list for the current query.
+func (m *Model) runFilter() tea.Cmd {
+	return m.filter.run(m.searcher, m.list.all, m.searchOptions())
+}
+
+// bestNode is the node of the hit a result opens at (model.NoNode: the
+// title, or no hit known).
+func (m *Model) bestNode(c *model.Conversation) int32 {
+	r := m.filter.res
+	if r == nil || c == nil {
+		return model.NoNode
+	}
+	for _, i := range r.Convs {
+		if i >= 0 && i < len(m.list.all) && m.list.all[i] == c {
+			if h := r.Hits[i]; len(h) > 0 {
+				return h[0].Node
+			}
+			break
+		}
+	}
+	return model.NoNode
+}
+
+// hitsCmd asks the searcher for every hit of the query in the conversation
+// on view, so n/N walk exactly the messages the engine matched (its scope:
+// role:, hidden messages, accent folding). Nil when the searcher cannot
+// list hits or no filter is on.
+func (m *Model) hitsCmd() tea.Cmd {
+	m.hitSeq++
+	hl, ok := m.searcher.(HitLister)
+	c := m.view.conv
+	if !ok || c == nil || !m.filter.on() || m.filter.res == nil {
+		return nil
+	}
+	seq, q, opt, ctx := m.hitSeq, m.filter.res.Query, m.filter.opt, m.ctx
+	return func() tea.Msg {
+		hits, err := hl.AllHits(ctx, c, q, opt)
+		return hitsMsg{seq: seq, conv: c, hits: hits, err: err}
+	}
+}
+
+func (m *Model) onHits(msg hitsMsg) tea.Cmd {
+	if msg.seq != m.hitSeq || msg.conv != m.view.conv || msg.err != nil || len(msg.hits) == 0 {
+		// Stale, the query failed (the filter shows why), or nothing to
+		// narrow to: the viewer keeps finding the terms on its own.
+		return nil
+	}
+	m.view.setEngineHits(msg.hits)
+	return m.view.renderNext()
+}
+
+// setEngineHits narrows highlighting and n/N to the messages the engine
+// found hits in (and the header for a title hit), realising them so hits
+// in messages Glamour has not reached are counted. The current hit stays
+// the current one when it is still a hit.
+func (v *viewer) setEngineHits(hits []Hit) {
+	nodes := make(map[int32]bool, len(hits))
+	for _, h := range hits {
+		nodes[h.Node] = true
+	}
+	var keep struct {
+		node       int32
+		line, from int
+		ok         bool
+	}
+	if v.curHit >= 0 && v.curHit < len(v.hits) {
+		h := v.hits[v.curHit]
+		s := v.segAt(h.line)
+		keep.node, keep.line, keep.from, keep.ok = v.segs[s].node, h.line-v.starts[s], h.start, true
+	}
+	v.hitNodes = nodes
+	v.realiseMatching()
+	v.findHits()
+	v.curHit = -1
+	if !keep.ok {
+		return
+	}
+	for i, h := range v.hits {
+		s := v.segAt(h.line)
+		if v.segs[s].node == keep.node && h.line-v.starts[s] >= keep.line && (h.line-v.starts[s] > keep.line || h.start >= keep.from) {
+			v.curHit = i
+			break
+		}
+	}
+	if v.curHit < 0 && len(v.hits) > 0 {
+		v.curHit = 0
+	}
+	if v.curHit >= 0 {
+		v.scrollToHit()
+	}
+}
+
+// inHitNodes reports whether segment s may hold hits: every segment when
+// the engine's hits are not known (yet).
+func (v *viewer) inHitNodes(s int) bool {
+	return v.hitNodes == nil || v.hitNodes[v.segs[s].node]
+}
+
+// toggleHidden shows or hides hidden messages; a filter then searches
+// again, since hidden messages are searched only while shown.
+func (m *Model) toggleHidden() tea.Cmd {
+	cmd := m.view.toggleHidden()
+	if !m.filter.on() {
+		return cmd
+	}
+	return tea.Batch(cmd, m.runFilter())
+}
+
+// QueryHelp is the filter's query language in a few lines: the full help
+// (?) shows it under the key bindings. It describes what IndexSearcher
+// accepts (model/search's Parse); docs/search.md has the long form.
+func QueryHelp() []string {
+	return []string{
+		`Search: words and "quoted phrases" must all occur (any order, case and accents ignored); -word excludes.`,
+		`Fields: title:word  role:user|assistant|system|tool  model:o3  after:2025-01  before:2025-06-30`,
+		`        is:archived|starred  has:image|code|branch  gpt:g-ID  service:name  (-field:value negates)`,
+		`Ranked: title hits, then hits in your messages, then hit density, then newest. H also searches hidden messages.`,
+	}
+}
+
+// fullHelpLines is the expanded help: the key bindings in columns, then,
+// when it fits with at least a few lines of the panes, a blank line and the
+// query language wrapped to the screen.
+func (m *Model) fullHelpLines() []string {
+	lines := strings.Split(m.help.FullHelpView(m.keys.FullHelp()), "\n")
+	q := []string{""}
+	w := max(m.width-1, 1)
+	for _, s := range QueryHelp() {
+		for _, l := range strings.Split(ansi.Wrap(s, w, " "), "\n") {
+			q = append(q, " "+m.styles.ItemMeta.Render(l))
+		}
+	}
+	if len(lines)+len(q)+2+minBodyLines <= m.height {
+		lines = append(lines, q...)
+	}
+	return lines
+}
+
+// minBodyLines is how many lines of the panes the full help leaves at least
+// before it drops the query language section.
+const minBodyLines = 5
