@@ -56,6 +56,9 @@ type convList struct {
 
 	all    []*model.Conversation
 	counts map[*model.Conversation]int
+	// services counts conversations per service; more than one key means a
+	// mixed archive, whose rows then name their service.
+	services map[string]int
 	vis    []int // indices into all, in display order; nil = no filter
 	filter bool  // vis is a filter result
 	// excerpts are the filter's snippet sources, by index into all.
@@ -66,7 +69,8 @@ type convList struct {
 }
 
 func newConvList(keys KeyMap, st Styles, now func() time.Time) *convList {
-	return &convList{keys: keys, styles: st, now: now, counts: make(map[*model.Conversation]int)}
+	return &convList{keys: keys, styles: st, now: now, counts: make(map[*model.Conversation]int),
+		services: make(map[string]int)}
 }
 
 // SetSize implements pane.
@@ -91,6 +95,7 @@ func (l *convList) setAll(all []*model.Conversation) {
 	for _, c := range all {
 		if _, ok := l.counts[c]; !ok {
 			l.counts[c] = c.VisibleCount()
+			l.services[c.Service]++
 		}
 	}
 	if !l.filter {
@@ -294,6 +299,9 @@ func markers(c *model.Conversation) string {
 	if c.BranchPoints() > 0 {
 		m = append(m, "⑂")
 	}
+	if c.NotInNewest() {
+		m = append(m, "⊘") // kept from an older export; gone from the newest
+	}
 	return strings.Join(m, "")
 }
 
@@ -332,6 +340,12 @@ func (l *convList) View() string {
 		}
 		t1 := " " + ansi.Truncate(title, max(tw, 1), "…")
 		meta := " " + shortDate(c.SortTime(), now) + " · " + plural(l.counts[c], "msg")
+		if len(l.services) > 1 && c.Service != "" {
+			meta += " · " + safeLine(c.Service)
+		}
+		if c.Origin == model.OriginClaudeProject {
+			meta += " · project"
+		}
 		line1 := padTo(t1, w-ansi.StringWidth(mk)-1)
 		if mk != "" {
 			line1 += " " + mk

@@ -482,3 +482,24 @@ func TestKeyTableInREADME(t *testing.T) {
 		t.Errorf("README key table drifted from the keymap; want:\n%s", KeyTableMarkdown())
 	}
 }
+
+func TestListMarksServicesAndDeleted(t *testing.T) {
+	a := testArchive()
+	gone := a.Conversations[0]
+	gone.Sources, gone.InNewest = []string{"old.zip"}, false
+	claude := buildConv("c-claude", "From Claude", testNow.Add(-time.Hour), tm{role: model.RoleUser, text: "hi"})
+	claude.Service = model.ServiceClaude
+	for _, c := range a.Conversations {
+		c.Service = model.ServiceChatGPT
+	}
+	a.Conversations = append([]*model.Conversation{claude}, a.Conversations...)
+	m := New(Options{Archive: a, Theme: "dark", Width: 120, Height: 40, Now: fixedNow})
+	run(t, m, m.Init())
+	s := screen(m)
+	if !strings.Contains(s, "· claude") || !strings.Contains(s, "· chatgpt") {
+		t.Errorf("a mixed archive should name each row's service:\n%s", s)
+	}
+	if count := strings.Count(s, "⊘"); count != 1 {
+		t.Errorf("want one not-in-newest marker, got %d:\n%s", count, s)
+	}
+}

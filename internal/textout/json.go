@@ -20,7 +20,7 @@ const SchemaVersion = "backchat.conversation/1"
 //
 //	{"schema": "backchat.conversation/1",
 //	 "id", "title", "created", "updated",   // times RFC 3339 UTC, or null
-//	 "model", "gizmo_id", "archived", "starred", "source",
+//	 "model", "gizmo_id", "archived", "starred", "service", "source",
 //	 "sources", "in_newest",
 //	 "messages": [MessageJSON…]}
 //
@@ -41,6 +41,7 @@ type ConversationJSON struct {
 	GizmoID  string        `json:"gizmo_id"`
 	Archived bool          `json:"archived"`
 	Starred  bool          `json:"starred"`
+	Service  string        `json:"service,omitempty"`
 	Source   string        `json:"source,omitempty"`
 	Sources  []string      `json:"sources"`
 	InNewest bool          `json:"in_newest"`
@@ -147,7 +148,7 @@ func Conversation(c *model.Conversation, opts Options) ConversationJSON {
 		Schema: SchemaVersion, ID: c.ID, Title: c.Title,
 		Created: TimeJSON(c.Created), Updated: TimeJSON(c.Updated),
 		Model: c.Model, GizmoID: c.GizmoID, Archived: c.Archived, Starred: c.Starred,
-		Source: c.Source, Sources: SourcesJSON(c), InNewest: !c.NotInNewest(),
+		Service: c.Service, Source: c.Source, Sources: SourcesJSON(c), InNewest: !c.NotInNewest(),
 		Messages: []MessageJSON{},
 	}
 	maxVis := model.Folded
