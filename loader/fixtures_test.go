@@ -2,6 +2,8 @@ package loader
 
 import (
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/backchat/backchat/internal/fixtures"
@@ -166,5 +168,48 @@ func TestFixtureContent(t *testing.T) {
 	if img == nil || img.Pointer != "file-service://file-6y9faxjcnXrzx8UTUQepS7" || img.Size != 640100 ||
 		img.Width != 1536 || img.Height != 1152 || img.Name != "BE5F438F-8A64-4D2D-A395-F81569CBD555.jpeg" || !img.Missing {
 		t.Errorf("image asset = %+v", img)
+	}
+}
+
+// TestFixtureReferencesMatchText checks, on every real fixture, that each
+// message's references are numbered 1..n and that every [k] the citation
+// pass wrote into its text names one of them.
+func TestFixtureReferencesMatchText(t *testing.T) {
+	ext := fixtures.External(t)
+	files := []string{
+		"pkuppens-2023/conversations.excerpt.json", "echomine/001_simple_text/raw.json",
+		"echomine/003_with_code/raw.json", "pionxzh-chatgpt-exporter/thinking-summaries.json",
+	}
+	marker := regexp.MustCompile(`\[(\d+)\]`)
+	checked := 0
+	for _, f := range files {
+		a, err := Open(filepath.Join(ext, f))
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, c := range a.Conversations {
+			for _, n := range c.Nodes {
+				m := n.Msg
+				if m == nil || len(m.References) == 0 {
+					continue
+				}
+				checked++
+				for i, r := range m.References {
+					if r.N != i+1 {
+						t.Errorf("%s %s: reference %d numbered %d", f, n.Key, i+1, r.N)
+					}
+				}
+				for _, b := range m.Blocks {
+					for _, mk := range marker.FindAllStringSubmatch(b.Text, -1) {
+						if k, _ := strconv.Atoi(mk[1]); k < 1 || k > len(m.References) {
+							t.Errorf("%s %s: text cites [%d] but the message has %d references", f, n.Key, k, len(m.References))
+						}
+					}
+				}
+			}
+		}
+	}
+	if checked < 5 {
+		t.Fatalf("only %d messages with references in the fixtures; the check proves nothing", checked)
 	}
 }

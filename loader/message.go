@@ -152,12 +152,9 @@ func (w *worker) finishText(m *model.Message, mm *msgMeta) {
 		}
 		// Users do not write citation markers; leave their text alone.
 		if m.Role != model.RoleUser && (!mm.cites.Empty() || hasMarkers(b.Text)) {
-			text, refs := model.ApplyCitations(b.Text, &mm.cites)
+			text, refs := model.ApplyCitationsFrom(b.Text, &mm.cites, len(m.References))
 			b.Text = text
-			for _, r := range refs {
-				r.N += len(m.References)
-				m.References = append(m.References, r)
-			}
+			m.References = append(m.References, refs...)
 		}
 		if m.Role == model.RoleAssistant {
 			b.Text = model.NormalizeMath(b.Text)

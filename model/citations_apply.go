@@ -43,12 +43,12 @@ type edit struct {
 //     follow, unless already present.
 //
 // Text without any marker character is returned as is, without allocating.
-func applyCitations(text string, meta *CitationMeta) (string, []Reference) {
+func applyCitations(text string, meta *CitationMeta, base int) (string, []Reference) {
 	if !hasMarkers(text) {
 		if meta.Empty() {
 			return text, nil
 		}
-		var n numbering
+		n := numbering{base: base}
 		n.trailing(meta, nil)
 		return text, n.refs
 	}
@@ -78,11 +78,11 @@ func applyCitations(text string, meta *CitationMeta) (string, []Reference) {
 	}
 	edits = append(edits, hiddenEdits(text, meta.ContentRefs, c.refUsed)...)
 	if len(edits) == 0 { // only bracketed prose such as "【注意】"
-		var n numbering
+		n := numbering{base: base}
 		n.trailing(meta, c.legacyFor)
 		return text, n.refs
 	}
-	return assemble(text, edits, meta, c.legacyFor)
+	return assemble(text, edits, meta, c.legacyFor, base)
 }
 
 // citer resolves the markers of one text. Not safe for concurrent use.
@@ -284,6 +284,7 @@ func hiddenEdits(text string, refs []ContentRef, used []bool) []edit {
 
 // numbering hands out reference numbers by key in order of first use.
 type numbering struct {
+	base int // numbers start after this (earlier blocks of the message)
 	seen map[string]int
 	refs []Reference
 }
@@ -296,7 +297,7 @@ func (n *numbering) number(r citeRef) int {
 	if n.seen == nil {
 		n.seen = make(map[string]int)
 	}
-	k := len(n.refs) + 1
+	k := n.base + len(n.refs) + 1
 	n.seen[r.key] = k
 	n.refs = append(n.refs, Reference{N: k, Title: r.item.Title, URL: r.item.URL})
 	return k
@@ -330,7 +331,7 @@ func (n *numbering) trailing(meta *CitationMeta, legacyFor map[int]*LegacyCitati
 
 // assemble applies the edits in text order (an edit overlapping an earlier
 // one is dropped), numbering references as they appear.
-func assemble(text string, edits []edit, meta *CitationMeta, legacyFor map[int]*LegacyCitation) (string, []Reference) {
+func assemble(text string, edits []edit, meta *CitationMeta, legacyFor map[int]*LegacyCitation, base int) (string, []Reference) {
 	slices.SortStableFunc(edits, func(a, b edit) int {
 		if a.start != b.start {
 			return a.start - b.start
@@ -339,7 +340,7 @@ func assemble(text string, edits []edit, meta *CitationMeta, legacyFor map[int]*
 	})
 	var b strings.Builder
 	b.Grow(len(text))
-	var n numbering
+	n := numbering{base: base}
 	last := 0
 	for _, e := range edits {
 		if e.end <= last {

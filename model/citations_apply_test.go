@@ -278,3 +278,19 @@ func BenchmarkApplyCitationsNoMarkersCJK(b *testing.B) {
 		_, _ = ApplyCitations(text, nil)
 	}
 }
+
+func TestApplyCitationsFromNumbersAfterEarlierBlocks(t *testing.T) {
+	meta := &CitationMeta{Legacy: []LegacyCitation{
+		{StartIx: 4, EndIx: 14, Title: "A", URL: "https://a.example/"},
+		{StartIx: 19, EndIx: 29, Title: "B", URL: "https://b.example/"},
+	}}
+	text := "one 【1†source】 two【2†source】."
+	got, refs := ApplyCitationsFrom(text, meta, 2)
+	if got != "one [3] two[4]." {
+		t.Errorf("text = %q", got)
+	}
+	want := []Reference{{N: 3, Title: "A", URL: "https://a.example/"}, {N: 4, Title: "B", URL: "https://b.example/"}}
+	if !reflect.DeepEqual(refs, want) {
+		t.Errorf("refs = %+v, want %+v", refs, want)
+	}
+}

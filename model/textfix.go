@@ -5,7 +5,14 @@ package model
 // numbered references "[N]" and returns the rewritten text with the
 // references it numbered. Unresolvable markers are removed, never left raw.
 func ApplyCitations(text string, meta *CitationMeta) (string, []Reference) {
-	return applyCitations(text, meta)
+	return applyCitations(text, meta, 0)
+}
+
+// ApplyCitationsFrom is ApplyCitations for a later text block of a message
+// whose earlier blocks already numbered `first` references: numbers start at
+// first+1, in the text and in the references alike.
+func ApplyCitationsFrom(text string, meta *CitationMeta, first int) (string, []Reference) {
+	return applyCitations(text, meta, max(first, 0))
 }
 
 // NormalizeMath rewrites LaTeX delimiters \(…\) to $…$ and \[…\] to $$…$$.

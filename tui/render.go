@@ -253,13 +253,27 @@ func messageMarkdown(m *model.Message) string {
 	if len(m.References) > 0 {
 		b.WriteString("Sources:\n\n")
 		for _, r := range m.References {
-			b.WriteString(fmt.Sprintf("%d. %s %s\n", r.N, safeLine(r.Title), safeLine(r.URL)))
+			// A bullet, not "N." (Markdown would renumber an ordered list
+			// and break the [N] links in the text).
+			b.WriteString(fmt.Sprintf("- [%d] %s\n", r.N, referenceLine(r)))
 		}
 		b.WriteString("\n")
 	}
 	// Tabs have no width of their own on screen; expand them so every line's
 	// width is what ansi.StringWidth says.
 	return strings.ReplaceAll(b.String(), "\t", "    ")
+}
+
+// referenceLine is a citation source: title and URL, whichever are known.
+func referenceLine(r model.Reference) string {
+	title, url := safeLine(r.Title), safeLine(r.URL)
+	switch {
+	case title != "" && url != "":
+		return title + " — " + url
+	case title != "" || url != "":
+		return title + url
+	}
+	return "(the export names no source)"
 }
 
 func recapText(blk *model.Block) string {
