@@ -59,8 +59,8 @@ type convList struct {
 	// services counts conversations per service; more than one key means a
 	// mixed archive, whose rows then name their service.
 	services map[string]int
-	vis    []int // indices into all, in display order; nil = no filter
-	filter bool  // vis is a filter result
+	vis      []int // indices into all, in display order; nil = no filter
+	filter   bool  // vis is a filter result
 	// excerpts are the filter's snippet sources, by index into all.
 	excerpts map[int]Excerpt
 	rows     []row
