@@ -73,6 +73,8 @@ func TestServeLoad(t *testing.T) {
 	}
 	rssBefore := srv.rss(t)
 	cpuBefore := srv.cpu(t)
+	liveBefore := srv.liveMB.Load()
+	srv.resetLive()
 
 	// Open every session at once: the connect cost (model construction per
 	// session) is part of what is measured.
@@ -179,6 +181,9 @@ func TestServeLoad(t *testing.T) {
 	t.Logf("%-38s before %s  open %s  max %s  end %s", "server RSS", mib(rssBefore), mib(rssOpen), mib(rssMax.Load()), mib(rssEnd))
 	t.Logf("%-38s %s (target ≤ 10 MiB; after open only: %s)", "RSS growth per session (max−before)/n",
 		mib((rssMax.Load()-rssBefore)/int64(n)), mib((rssOpen-rssBefore)/int64(n)))
+	liveMax := srv.liveMaxMB.Load()
+	t.Logf("%-38s before %d MB  max %d MB  → %.1f MB/session (the rest of the RSS is GC headroom)",
+		"live heap after GC (gctrace)", liveBefore, liveMax, float64(liveMax-liveBefore)/float64(n))
 	if len(failures) > 0 {
 		t.Errorf("%d session(s) failed:\n%s", len(failures), strings.Join(failures, "\n"))
 	}
@@ -439,9 +444,20 @@ type serveProc struct {
 	waitErr error
 	mu      sync.Mutex
 	logBuf  strings.Builder
+	// liveMB is the live heap after the last collection; liveMaxMB the
+	// largest since the last resetLive.
+	liveMB, liveMaxMB atomic.Int64
 }
 
-var listenRE = regexp.MustCompile(`backchat serve listening.*\baddr=(\S+)`)
+var (
+	listenRE = regexp.MustCompile(`backchat serve listening.*\baddr=(\S+)`)
+	// gcRE matches a gctrace line: "… 120->130->65 MB, 131 MB goal, …";
+	// the third figure is the heap marked live.
+	gcRE = regexp.MustCompile(`^gc \d+ @.* \d+->\d+->(\d+) MB`)
+)
+
+// resetLive starts a new maximum of the live heap from the current value.
+func (p *serveProc) resetLive() { p.liveMaxMB.Store(p.liveMB.Load()) }
 
 // startServe runs `backchat serve --listen 127.0.0.1:0` and waits until it
 // logs its bound address.
@@ -454,6 +470,9 @@ func startServe(t *testing.T, bin, dir, archive, authKeys string, n int) *serveP
 	if err != nil {
 		t.Fatal(err)
 	}
+	// gctrace lines give the live heap after each collection, which tells
+	// memory held by sessions from the collector's headroom in the RSS.
+	cmd.Env = append(os.Environ(), "GODEBUG=gctrace=1")
 	cmd.Stdout = io.Discard
 	p := &serveProc{cmd: cmd, done: make(chan struct{})}
 	start := time.Now()
@@ -469,6 +488,15 @@ func startServe(t *testing.T, bin, dir, archive, authKeys string, n int) *serveP
 			p.mu.Lock()
 			p.logBuf.WriteString(line + "\n")
 			p.mu.Unlock()
+			if m := gcRE.FindStringSubmatch(line); m != nil {
+				if live, err := strconv.ParseInt(m[1], 10, 64); err == nil {
+					p.liveMB.Store(live)
+					if live > p.liveMaxMB.Load() {
+						p.liveMaxMB.Store(live)
+					}
+				}
+				continue
+			}
 			if m := listenRE.FindStringSubmatch(ansi.Strip(line)); m != nil {
 				select {
 				case addr <- m[1]:
