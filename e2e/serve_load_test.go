@@ -154,12 +154,17 @@ func TestServeLoad(t *testing.T) {
 	}
 
 	var lat []time.Duration
-	var keys, timeouts int
+	var keys, timeouts, escLost int
+	var samples []string
 	var failures []string
 	for i, s := range stats {
 		lat = append(lat, s.lat...)
 		keys += s.keys
 		timeouts += s.timeouts
+		escLost += s.escLost
+		if s.sample != "" && len(samples) < 3 {
+			samples = append(samples, fmt.Sprintf("session %d: %s", i, s.sample))
+		}
 		if s.err != nil {
 			failures = append(failures, fmt.Sprintf("session %d: %v", i, s.err))
 		}
@@ -172,6 +177,12 @@ func TestServeLoad(t *testing.T) {
 	t.Logf("%-38s %s", "sessions / duration", fmt.Sprintf("%d / %s", n, dur))
 	t.Logf("%-38s %d (%.0f/s); filter letters timed: %d; letters not seen within 10s: %d",
 		"keys sent", keys, float64(keys)/dur.Seconds(), len(lat), timeouts)
+	if escLost > 0 {
+		t.Logf("%-38s %d", "esc without the list title back in 10s", escLost)
+	}
+	for _, s := range samples {
+		t.Logf("slow letter: %s", s)
+	}
 	t.Logf("%-38s p50 %s  p95 %s  p99 %s  max %s", "keystroke-to-screen (filter letters)",
 		pct(lat, 0.50), pct(lat, 0.95), pct(lat, 0.99), pct(lat, 1))
 	t.Logf("%-38s p50 %s  max %s", "connect (dial to first screen)", pct(connect, 0.50), pct(connect, 1))
@@ -219,6 +230,8 @@ type sessionStats struct {
 	lat      []time.Duration // per typed filter letter
 	keys     int             // every key sent
 	timeouts int             // filter letters not seen in time
+	escLost  int             // esc presses after which the list title did not return in time
+	sample   string          // what the first timeout looked like
 	err      error           // the session broke (write failed, channel closed)
 }
 
@@ -296,7 +309,8 @@ func (s *loadSession) drive(stop time.Time, seed uint64) (st sessionStats) {
 			return st
 		}
 		settle()
-		for _, c := range filterWords[(int(seed)+round)%len(filterWords)] {
+		word := filterWords[(int(seed)+round)%len(filterWords)]
+		for _, c := range word {
 			if time.Now().After(stop) {
 				break
 			}
@@ -311,6 +325,10 @@ func (s *loadSession) drive(stop time.Time, seed uint64) (st sessionStats) {
 					return st
 				}
 				st.timeouts++
+				if st.sample == "" {
+					st.sample = fmt.Sprintf("letter %q of %q not seen; output since: %q", c, word,
+						s.out.strippedFrom(mark, 300))
+				}
 			} else {
 				st.lat = append(st.lat, time.Since(t0))
 			}
@@ -323,9 +341,12 @@ func (s *loadSession) drive(stop time.Time, seed uint64) (st sessionStats) {
 		if !send("\x1b") {
 			return st
 		}
-		if _, err := s.out.waitFor(mark, "Conversations", 10*time.Second, s.ended); err != nil && s.dead() {
-			st.err = errors.New("session closed by the server after esc")
-			return st
+		if _, err := s.out.waitFor(mark, "Conversations", 10*time.Second, s.ended); err != nil {
+			if s.dead() {
+				st.err = errors.New("session closed by the server after esc")
+				return st
+			}
+			st.escLost++
 		}
 		settle()
 	}
@@ -420,6 +441,15 @@ func (ss *screenStream) waitFor(from int, want string, timeout time.Duration, en
 			return n, fmt.Errorf("%q not on screen within %s", want, timeout)
 		}
 	}
+}
+
+// strippedFrom is the last n bytes of the text written after offset from,
+// escape sequences removed.
+func (ss *screenStream) strippedFrom(from, n int) string {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	txt := ansi.Strip(string(ss.b[from:]))
+	return txt[max(len(txt)-n, 0):]
 }
 
 // quiet waits until nothing has been written for gap, at most limit.
