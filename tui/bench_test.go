@@ -251,3 +251,25 @@ func BenchmarkListKeystroke20k(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// BenchmarkNewSession is what `backchat serve` pays for every SSH session:
+// New over the shared archive and the first View, without and with the
+// Prepared the server builds once.
+func BenchmarkNewSession(b *testing.B) {
+	a := benchArchive(b)
+	b.Run("alone", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			m := New(Options{Archive: a, Theme: "dark", Width: 80, Height: 24, Now: fixedNow})
+			_ = m.View()
+		}
+	})
+	p := Prepare(a)
+	b.Run("prepared", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			m := New(Options{Archive: a, Prepared: p, Theme: "dark", Width: 80, Height: 24, Now: fixedNow})
+			_ = m.View()
+		}
+	})
+}

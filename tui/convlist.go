@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"maps"
 	"strings"
 	"time"
 
@@ -54,7 +55,12 @@ type convList struct {
 	focused       bool
 	loading       bool // the archive is still loading (changes the empty text)
 
-	all    []*model.Conversation
+	all []*model.Conversation
+	// base, when set, is the Prepared shared by every session over the
+	// archive: its counts and services are read (never written) first.
+	base *Prepared
+	// counts holds visible message counts of conversations base does not
+	// know (an archive streaming in).
 	counts map[*model.Conversation]int
 	// services counts conversations per service; more than one key means a
 	// mixed archive, whose rows then name their service.
@@ -93,6 +99,9 @@ func (l *convList) setAll(all []*model.Conversation) {
 	sel := l.selected()
 	l.all = all
 	for _, c := range all {
+		if _, ok := l.base.count(c); ok {
+			continue
+		}
 		if _, ok := l.counts[c]; !ok {
 			l.counts[c] = c.VisibleCount()
 			l.services[c.Service]++
@@ -102,6 +111,38 @@ func (l *convList) setAll(all []*model.Conversation) {
 		l.vis = nil
 	}
 	l.build(sel)
+}
+
+// setPrepared shows p's conversations (already newest first) with p's
+// counts, without a pass over them: what a new SSH session does. p's slice
+// and maps are shared and only read; services is copied because setAll adds
+// to it.
+func (l *convList) setPrepared(p *Prepared) {
+	sel := l.selected()
+	l.base = p
+	l.all = p.sorted
+	l.services = maps.Clone(p.services)
+	if !l.filter {
+		l.vis = nil
+	}
+	l.build(sel)
+}
+
+// msgCount is c's visible message count.
+func (l *convList) msgCount(c *model.Conversation) int {
+	if n, ok := l.base.count(c); ok {
+		return n
+	}
+	return l.counts[c]
+}
+
+// count is c's visible message count when p knows c. A nil p knows nothing.
+func (p *Prepared) count(c *model.Conversation) (int, bool) {
+	if p == nil {
+		return 0, false
+	}
+	n, ok := p.counts[c]
+	return n, ok
 }
 
 // setFiltered narrows the list to idx (indices into all) or, with nil and
@@ -339,7 +380,7 @@ func (l *convList) View() string {
 			tw -= ansi.StringWidth(mk) + 1
 		}
 		t1 := " " + ansi.Truncate(title, max(tw, 1), "…")
-		meta := " " + shortDate(c.SortTime(), now) + " · " + plural(l.counts[c], "msg")
+		meta := " " + shortDate(c.SortTime(), now) + " · " + plural(l.msgCount(c), "msg")
 		if len(l.services) > 1 && c.Service != "" {
 			meta += " · " + safeLine(c.Service)
 		}

@@ -21,6 +21,11 @@ import (
 type Options struct {
 	// Archive is an archive that is already loaded.
 	Archive *model.Archive
+	// Prepared, when it was built from Archive by Prepare, gives New the
+	// sorted list and message counts instead of working them out again;
+	// `backchat serve` shares one across every session. A Prepared of
+	// another archive is ignored.
+	Prepared *Prepared
 	// Load streams an archive in while the browser runs.
 	Load LoadFunc
 	// Theme is "dark", "light", "notty", or "" to ask the terminal for its
@@ -165,9 +170,13 @@ func (m *Model) applyTheme(isDark bool) {
 
 // setArchive shows a complete archive.
 func (m *Model) setArchive(a *model.Archive) {
-	all := append([]*model.Conversation(nil), a.Conversations...)
-	sortNewest(all)
-	m.list.setAll(all)
+	if p := m.opts.Prepared; p.For(a) {
+		m.list.setPrepared(p)
+	} else {
+		all := append([]*model.Conversation(nil), a.Conversations...)
+		sortNewest(all)
+		m.list.setAll(all)
+	}
 	m.warnList = a.Warnings
 	m.warnings.set(a.Warnings)
 }

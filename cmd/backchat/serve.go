@@ -58,11 +58,17 @@ func (a *app) runServe(ctx context.Context, cfg serve.Config, paths []string) er
 	start := time.Now()
 	searcher := tui.NewArchiveSearcher(arch)
 	a.log.Info("indexed", "conversations", len(arch.Conversations), "took", time.Since(start))
+	// Likewise the sorted list and every conversation's message count, so
+	// a new session costs no pass over the archive.
+	start = time.Now()
+	prepared := tui.Prepare(arch)
+	a.log.Info("prepared", "conversations", len(arch.Conversations), "took", time.Since(start))
 	cfg.Debug = a.debug
 	cfg.Logger = log.NewWithOptions(a.errOut, log.Options{ReportTimestamp: true, TimeFormat: time.DateTime})
 	cfg.NewModel = func(info serve.SessionInfo) (tea.Model, error) {
 		return tui.New(tui.Options{
 			Archive:  arch,
+			Prepared: prepared,
 			Searcher: searcher,
 			Width:    info.Width,
 			Height:   info.Height,
