@@ -144,7 +144,9 @@ func (s *IndexSearcher) SearchWith(ctx context.Context, convs []*model.Conversat
 		return Results{}, err
 	}
 	res := Results{Query: query, Terms: highlightTerms(q)}
-	o := search.Options{IncludeHidden: opt.IncludeHidden, SnippetWidth: 1}
+	// Brief: rows need only the hit they quote (Best/Excerpt), not every
+	// hit and a snippet, so a common word costs one scan per conversation.
+	o := search.Options{IncludeHidden: opt.IncludeHidden, Brief: true}
 	if isShort(q) {
 		o.Limit = shortQueryLimit
 	}
@@ -218,12 +220,7 @@ func excerptHit(r *search.Result) search.Hit {
 	if r.Best.Field != search.FieldConvTitle {
 		return r.Best
 	}
-	for _, h := range r.Hits {
-		if h.Field != search.FieldConvTitle {
-			return h
-		}
-	}
-	return r.Best
+	return r.Excerpt
 }
 
 // toHit converts an engine hit; hits outside Block.Text and the title have

@@ -170,6 +170,9 @@ type fieldScanner struct {
 //
 // ascii is the field's ASCII bit from the index (the caller knows it, so the
 // text is not pre-scanned).
+//
+// NOTE: matches are reported term by term, each term's in text order (the
+// ranking's choice of Result.Best depends on it).
 func (fs *fieldScanner) scan(s string, ascii bool, ms []matcher, sel []int, hit func(t, off, n int) bool) bool {
 	if ascii {
 		for _, t := range sel {
@@ -177,45 +180,122 @@ func (fs *fieldScanner) scan(s string, ascii bool, ms []matcher, sel []int, hit 
 			if !m.ascii || len(m.folded) > len(s) {
 				continue
 			}
-			nextUp := -1
-			for from := 0; ; {
-				var i int
-				if len(m.folded) >= 2 {
-					i = m.indexPair(s, from)
-				} else {
-					i = m.indexASCII(s, from, &nextUp)
-				}
-				if i < 0 {
-					break
-				}
-				if !hit(t, i, len(m.folded)) {
-					return false
-				}
-				from = i + len(m.folded)
+			if !scanASCII(s, 0, m, t, hit) {
+				return false
 			}
 		}
 		return true
 	}
-	fs.src = fs.src[:0]
-	fs.fold = appendFold(fs.fold[:0], s, &fs.src)
-	fs.src = append(fs.src, int32(len(s)))
-	f := fs.fold
+	folded := false
 	for _, t := range sel {
-		pat := ms[t].pat
-		for from := 0; from+len(pat) <= len(f); {
-			i := bytes.Index(f[from:], pat)
-			if i < 0 {
-				break
-			}
-			i += from
-			off, end := fs.origRange(i, i+len(pat))
-			if !hit(t, off, end-off) {
+		m := &ms[t]
+		if m.ascii {
+			if !fs.scanSegments(s, m, t, hit) {
 				return false
 			}
-			from = i + len(pat)
+			folded = false // scanSegments reuses the scratch
+			continue
+		}
+		if !folded {
+			fs.src = fs.src[:0]
+			fs.fold = appendFold(fs.fold[:0], s, &fs.src)
+			fs.src = append(fs.src, int32(len(s)))
+			folded = true
+		}
+		if !fs.scanFolded(0, m, t, hit) {
+			return false
 		}
 	}
 	return true
+}
+
+// scanASCII reports the matches of ASCII term m in ASCII-only s (or text
+// whose non-ASCII bytes no match can include), offsets shifted by base.
+func scanASCII(s string, base int, m *matcher, t int, hit func(t, off, n int) bool) bool {
+	nextUp := -1
+	for from := 0; ; {
+		var i int
+		if len(m.folded) >= 2 {
+			i = m.indexPair(s, from)
+		} else {
+			i = m.indexASCII(s, from, &nextUp)
+		}
+		if i < 0 {
+			return true
+		}
+		if !hit(t, base+i, len(m.folded)) {
+			return false
+		}
+		from = i + len(m.folded)
+	}
+}
+
+// scanFolded reports the matches of m in fs.fold (the folded text of the
+// original s[base:], with fs.src mapping it back).
+func (fs *fieldScanner) scanFolded(base int, m *matcher, t int, hit func(t, off, n int) bool) bool {
+	f, pat := fs.fold, m.pat
+	for from := 0; from+len(pat) <= len(f); {
+		i := bytes.Index(f[from:], pat)
+		if i < 0 {
+			break
+		}
+		i += from
+		off, end := fs.origRange(i, i+len(pat))
+		if !hit(t, base+off, end-off) {
+			return false
+		}
+		from = i + len(pat)
+	}
+	return true
+}
+
+// scanSegments finds an ASCII term in text with non-ASCII runes without
+// folding all of it. A rune whose fold has no ASCII byte (CJK, emoji, "—",
+// Greek, Cyrillic, invalid bytes) can be part of no match, so it splits the
+// text into segments that are searched separately; a segment whose
+// non-ASCII runes are all of that kind — or that has none — is searched in
+// place like ASCII text, and only a segment holding a rune that folds to
+// ASCII (é, ß, a combining mark between letters) is folded. Leading
+// combining marks of a segment (the U+FE0F of "⚠️") join nothing and are
+// skipped. The matches are those of the folded text, in order, exactly.
+func (fs *fieldScanner) scanSegments(s string, m *matcher, t int, hit func(t, off, n int) bool) bool {
+	seg, mixed := 0, false
+	emit := func(end int) bool {
+		if end-seg < len(m.folded) && !mixed {
+			return true
+		}
+		if !mixed {
+			return scanASCII(s[seg:end], seg, m, t, hit)
+		}
+		part := s[seg:end]
+		fs.src = fs.src[:0]
+		fs.fold = appendFold(fs.fold[:0], part, &fs.src)
+		fs.src = append(fs.src, int32(len(part)))
+		return fs.scanFolded(seg, m, t, hit)
+	}
+	for i := 0; ; {
+		j := asciiRun(s, i)
+		if j >= len(s) {
+			return emit(len(s))
+		}
+		cls, w := runeClassAt(s, j)
+		switch cls {
+		case runeOpaque:
+			if !emit(j) {
+				return false
+			}
+			seg, mixed = j+w, false
+		case runeDropped:
+			if j == seg {
+				seg = j + w
+			} else {
+				mixed = true
+			}
+		default:
+			mixed = true
+		}
+		i = j + w
+	}
 }
 
 // origRange maps the folded byte range [i, j) back to the original text:

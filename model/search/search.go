@@ -22,6 +22,11 @@ type Options struct {
 	// and TotalHits are exact and Hits holds the first MaxHits hits of the
 	// whole conversation. Slower for common words; see the package doc.
 	Exhaustive bool
+	// Brief leaves Result.Hits and Result.Snippet empty: every result
+	// still has its Score, counts, Best and Excerpt. A list that shows
+	// every match of a common word needs no more, and it saves a second
+	// scan of each returned conversation.
+	Brief bool
 }
 
 // Result is one matching conversation.
@@ -39,6 +44,10 @@ type Result struct {
 	// no terms there is none: Best.Node is model.NoNode, Best.Field
 	// FieldConvTitle and Best.Len 0, and Snippet is empty.
 	Best Hit
+	// Excerpt is the first hit outside the title (in Hits order, among the
+	// first MaxHits hits found), or Best when every hit is in the title: what
+	// a list row that already shows the title quotes.
+	Excerpt Hit
 	// Snippet is one line of text around Best (line breaks and control
 	// characters blanked; still pass it through model.Sanitize before
 	// printing). SnippetMatch is the byte range of the match within it.
@@ -126,7 +135,7 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 						break
 					}
 					if ok {
-						local = append(local, match{ci: ci, score: r.Score, hits: r.HitCount, best: r.Best})
+						local = append(local, match{ci: ci, score: r.Score, hits: r.HitCount, capped: r.Capped, best: r.Best, excerpt: r.Excerpt})
 						found.Add(1)
 					}
 				}
@@ -152,6 +161,14 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 		out.TotalHits += all[i].hits
 	}
 	all = rank(all, ix, opt.Limit)
+	if opt.Brief {
+		out.Results = make([]Result, len(all))
+		for i, m := range all {
+			out.Results[i] = Result{Conv: ix.convs[m.ci], Index: int(m.ci), Score: m.score, HitCount: m.hits,
+				Capped: m.capped, Best: m.best, Excerpt: m.excerpt}
+		}
+		return out, nil
+	}
 	// Second pass over the returned conversations only: the same scan, now
 	// keeping hits (cheaper than keeping them for every match).
 	v := p.newVerifier(ctx)
@@ -174,10 +191,11 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 
 // match is what the first pass keeps of a matching conversation.
 type match struct {
-	ci    int32
-	hits  int
-	score float64
-	best  Hit
+	ci            int32
+	capped        bool
+	hits          int
+	score         float64
+	best, excerpt Hit
 }
 
 // Hits returns every hit of q in conversation i (its number in the index),

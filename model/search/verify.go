@@ -90,6 +90,7 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 	var st hitStats
 	bestLevel := bestNone
 	rejected := false
+	haveExcerpt := false
 	var cur Hit
 	level := bestNone
 	var idx []int
@@ -119,6 +120,9 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		}
 		if level > bestLevel {
 			r.Best, bestLevel = h, level
+		}
+		if level != bestTitle && r.HitCount <= p.opt.MaxHits && (!haveExcerpt || compareHits(h, r.Excerpt) < 0) {
+			r.Excerpt, haveExcerpt = h, true
 		}
 		if canStop && nfound == len(v.found) && (r.HitCount >= p.opt.MaxHits || scanned >= sampleBytes) {
 			enough = true
@@ -175,6 +179,9 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		}
 	}
 	slices.SortStableFunc(r.Hits, compareHits)
+	if !haveExcerpt {
+		r.Excerpt = r.Best
+	}
 	text := p.ix.meta[ci].text
 	if enough {
 		// Scanning stopped early: the density of the part scanned stands

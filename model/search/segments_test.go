@@ -1,0 +1,52 @@
+package search
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestScanSegmentsMatchesFolding checks that searching an ASCII term
+// segment by segment (scanSegments) reports exactly the matches, in the
+// same order and with the same ranges, as folding the whole text does.
+func TestScanSegmentsMatchesFolding(t *testing.T) {
+	pieces := []string{"data", "Data", "DATA", "da", "ta", "a", "t", " ", "—", "🙂", "⚠️", "\u0301",
+		"é", "É", "café", "ß", "Straße", "ss", "\u212a", "k", "K", "\xff", "中文", "Σ", "æ", "ae", "d\u0301ata",
+		"kubernetes", "cluster", "Kubernetes Cluster", "ø", "o"}
+	terms := []string{"data", "a", "ta", "ss", "k", "ae", "cafe", "kubernetes cluster", "o", "es", "s"}
+	r := rand.New(rand.NewPCG(1, 2))
+	var fs fieldScanner
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + r.IntN(12) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		m := newMatcher(terms[r.IntN(len(terms))])
+		type hit struct{ off, n int }
+		var got, want []hit
+		fs.scanSegments(s, &m, 0, func(_, off, n int) bool { got = append(got, hit{off, n}); return true })
+		var ref fieldScanner
+		ref.fold = appendFold(nil, s, &ref.src)
+		ref.src = append(ref.src, int32(len(s)))
+		ref.scanFolded(0, &m, 0, func(_, off, n int) bool { want = append(want, hit{off, n}); return true })
+		if !slices.Equal(got, want) {
+			t.Fatalf("%q in %q: segments %v, folding %v", m.folded, s, got, want)
+		}
+	}
+}
+
+// TestLower8 checks the eight-bytes-at-a-time lower-casing on every ASCII byte.
+func TestLower8(t *testing.T) {
+	for c := range 128 {
+		x := uint64(c) * lanes
+		want := uint64(asciiLower[c]) * lanes
+		if got := lower8(x); got != want {
+			t.Fatalf("lower8(%#x) = %#x, want %#x", c, got, want)
+		}
+	}
+	if got, want := Fold("Hello, WORLD — Ça Va? ABCXYZ@[`{"), "hello, world — ca va? abcxyz@[`{"; got != want {
+		t.Fatalf("Fold = %q, want %q", got, want)
+	}
+}
