@@ -8,7 +8,9 @@
 // It prints, one per line: the load alone; the load with the index fed
 // from OnConversation (as the browser does) and the wait for the final
 // snapshot after it; a full index build of the loaded archive on its own;
-// index bytes against text bytes; and p50/p95 per query kind.
+// index bytes against text bytes; and p50/p95 per query kind, with the CPU
+// time per query (all cores; less sensitive than latency to other load on
+// the machine).
 package main
 
 import (
@@ -111,10 +113,11 @@ func run(paths []string, n int) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	fmt.Printf("\n%-14s %-36s %9s %9s %9s\n", "query kind", "query", "p50 ms", "p95 ms", "results")
+	fmt.Printf("\n%-14s %-36s %9s %9s %9s %9s\n", "query kind", "query", "p50 ms", "p95 ms", "cpu ms", "results")
 	for _, k := range queries {
 		var times []time.Duration
 		var res tui.Results
+		cpu0 := cpuTime()
 		for range n {
 			start := time.Now()
 			res, err = s.Search(ctx, convs, k.q)
@@ -127,7 +130,8 @@ func run(paths []string, n int) error {
 		if res.Partial {
 			count = "top " + count
 		}
-		fmt.Printf("%-14s %-36s %9.2f %9.2f %9s\n", k.kind, k.q, ms(pct(times, 50)), ms(pct(times, 95)), count)
+		cpu := ms(cpuTime()-cpu0) / float64(n)
+		fmt.Printf("%-14s %-36s %9.2f %9.2f %9.2f %9s\n", k.kind, k.q, ms(pct(times, 50)), ms(pct(times, 95)), cpu, count)
 	}
 	runtime.KeepAlive(a)
 	return nil

@@ -49,6 +49,11 @@ const (
 	recASCII  uint8 = 1 << 0
 	recHidden uint8 = 1 << 1
 	roleShift       = 2
+	roleMask        = 7 // role code bits, after the shift
+	// recOpaque marks a non-ASCII field whose every non-ASCII rune folds to
+	// non-ASCII bytes only ("—", CJK, most emoji): an ASCII term is then
+	// matched in place, as in an ASCII field (see scanSegments).
+	recOpaque uint8 = 1 << 7
 )
 
 // Role codes kept in fieldRec flags: 0 is any other role.
@@ -95,7 +100,11 @@ func (sb *shardBuilder) addField(s string, rec fieldRec) {
 		rec.flags |= recASCII
 	} else {
 		clear(bl) // the ASCII pass stopped at a non-ASCII byte: redo folded
-		sb.fold = appendFold(sb.fold[:0], s, nil)
+		var opaque bool
+		sb.fold, opaque = appendFoldOpaque(sb.fold[:0], s)
+		if opaque {
+			rec.flags |= recOpaque
+		}
 		sb.addFolded(sb.fold, bl, logm)
 	}
 	sb.ff.recs = append(sb.ff.recs, rec)

@@ -129,6 +129,30 @@ func appendFold(dst []byte, s string, src *[]int32) []byte {
 	return dst
 }
 
+// appendFoldOpaque is appendFold (without offsets) that also reports
+// whether every non-ASCII rune of s is of class runeOpaque, so an ASCII
+// term can be matched in s without folding (recOpaque). For the builder.
+func appendFoldOpaque(dst []byte, s string) ([]byte, bool) {
+	opaque := true
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			j := asciiRun(s, i)
+			dst = appendLowerASCII(dst, s[i:j])
+			i = j
+			continue
+		}
+		if opaque {
+			if c, _ := runeClassAt(s, i); c != runeOpaque {
+				opaque = false
+			}
+		}
+		f, w := foldRune(s, i)
+		dst = append(dst, f...)
+		i += w
+	}
+	return dst, opaque
+}
+
 // foldRune returns the folded form of the non-ASCII rune at s[i] and its
 // width in s. An invalid byte folds to itself (width 1).
 func foldRune(s string, i int) (string, int) {
@@ -161,22 +185,37 @@ func runeClassAt(s string, i int) (int, int) {
 	if r == utf8.RuneError && w == 1 {
 		return runeOpaque, 1
 	}
-	if r < tableSize {
+	if r < classTableSize {
 		return int(foldClass[r]), w
 	}
-	if unicode.Is(unicode.Mn, r) {
-		return runeDropped, w
+	if 0x1F000 <= r && r < 0x1FB00 {
+		return runeOpaque, w // emoji and pictographs: no marks, no case
 	}
-	if l := unicode.ToLower(r); l < utf8.RuneSelf {
-		return runeASCII, w // e.g. KELVIN SIGN → k
-	}
-	return runeOpaque, w
+	return classOf(r), w
 }
 
-// foldClass[r] is the rune class of r < tableSize.
+// classTableSize bounds foldClass: the BMP, where nearly all text lies.
+const classTableSize = 0x10000
+
+// classOf computes the rune class of r (≥ tableSize) from Fold's rules.
+func classOf(r rune) int {
+	if unicode.Is(unicode.Mn, r) {
+		return runeDropped
+	}
+	if l := unicode.ToLower(r); l < utf8.RuneSelf {
+		return runeASCII // e.g. KELVIN SIGN → k
+	}
+	return runeOpaque
+}
+
+// foldClass[r] is the rune class of r < classTableSize (64 KB).
 var foldClass = func() []uint8 {
-	t := make([]uint8, tableSize)
+	t := make([]uint8, classTableSize)
 	for r := range t {
+		if r >= tableSize {
+			t[r] = uint8(classOf(rune(r)))
+			continue
+		}
 		f := foldTable[r]
 		switch {
 		case f == "":

@@ -15,18 +15,20 @@ import (
 // non-ASCII byte are folded once into scratch space (with an offset map) and
 // searched with bytes.Index.
 type matcher struct {
-	folded string
-	pat    []byte   // folded as bytes, for bytes.Index
-	ascii  bool     // folded is pure ASCII
-	keys   []uint32 // distinct trigram keys, for field Bloom filters
-	k      int      // anchor position in folded
-	lo, up byte     // anchor byte in lower and upper case
-	pk     int      // position of the rarest adjacent pair (len ≥ 2)
-	p0, p1 uint64   // that pair's bytes |0x20, broadcast to 8 lanes
+	folded  string
+	pat     []byte   // folded as bytes, for bytes.Index
+	ascii   bool     // folded is pure ASCII
+	noSpace bool     // folded has no ' ' (a space can be no part of a match)
+	keys    []uint32 // distinct trigram keys, for field Bloom filters
+	k       int      // anchor position in folded
+	lo, up  byte     // anchor byte in lower and upper case
+	pk      int      // position of the rarest adjacent pair (len ≥ 2)
+	p0, p1  uint64   // that pair's bytes |0x20, broadcast to 8 lanes
 }
 
 func newMatcher(folded string) matcher {
-	m := matcher{folded: folded, pat: []byte(folded), ascii: isASCII(folded), keys: trigramKeys(folded)}
+	m := matcher{folded: folded, pat: []byte(folded), ascii: isASCII(folded), keys: trigramKeys(folded),
+		noSpace: !strings.Contains(folded, " ")}
 	best := 1 << 30
 	for i := 0; i < len(folded); i++ {
 		if f := byteFreq(folded[i]); f < best {
@@ -168,13 +170,13 @@ type fieldScanner struct {
 // matcher ms[t], t in sel, in s, with offsets into the original s. hit returns false to stop
 // the whole scan; scan then returns false.
 //
-// ascii is the field's ASCII bit from the index (the caller knows it, so the
-// text is not pre-scanned).
+// kind is the field's recASCII and recOpaque bits from the index (the
+// caller knows them, so the text is not pre-scanned).
 //
 // NOTE: matches are reported term by term, each term's in text order (the
 // ranking's choice of Result.Best depends on it).
-func (fs *fieldScanner) scan(s string, ascii bool, ms []matcher, sel []int, hit func(t, off, n int) bool) bool {
-	if ascii {
+func (fs *fieldScanner) scan(s string, kind uint8, ms []matcher, sel []int, hit func(t, off, n int) bool) bool {
+	if kind&recASCII != 0 {
 		for _, t := range sel {
 			m := &ms[t]
 			if !m.ascii || len(m.folded) > len(s) {
@@ -189,6 +191,13 @@ func (fs *fieldScanner) scan(s string, ascii bool, ms []matcher, sel []int, hit 
 	folded := false
 	for _, t := range sel {
 		m := &ms[t]
+		if m.ascii && kind&recOpaque != 0 {
+			// No non-ASCII byte can be part of a match: as in ASCII text.
+			if len(m.folded) <= len(s) && !scanASCII(s, 0, m, t, hit) {
+				return false
+			}
+			continue
+		}
 		if m.ascii {
 			if !fs.scanSegments(s, m, t, hit) {
 				return false
@@ -257,44 +266,65 @@ func (fs *fieldScanner) scanFolded(base int, m *matcher, t int, hit func(t, off,
 // place like ASCII text, and only a segment holding a rune that folds to
 // ASCII (é, ß, a combining mark between letters) is folded. Leading
 // combining marks of a segment (the U+FE0F of "⚠️") join nothing and are
-// skipped. The matches are those of the folded text, in order, exactly.
+// skipped. When the term has no space, a space splits too, so only the
+// words around such runes are folded ("température"), not their sentence.
+// The matches are those of the folded text, in order, exactly.
 func (fs *fieldScanner) scanSegments(s string, m *matcher, t int, hit func(t, off, n int) bool) bool {
 	seg, mixed := 0, false
-	emit := func(end int) bool {
-		if end-seg < len(m.folded) && !mixed {
+	clean := func(end int) bool { // s[seg:end] has no rune that folds to ASCII
+		if end-seg < len(m.folded) {
 			return true
 		}
-		if !mixed {
-			return scanASCII(s[seg:end], seg, m, t, hit)
-		}
-		part := s[seg:end]
+		return scanASCII(s[seg:end], seg, m, t, hit)
+	}
+	folded := func(from, end int) bool {
+		part := s[from:end]
 		fs.src = fs.src[:0]
 		fs.fold = appendFold(fs.fold[:0], part, &fs.src)
 		fs.src = append(fs.src, int32(len(part)))
-		return fs.scanFolded(seg, m, t, hit)
+		return fs.scanFolded(from, m, t, hit)
 	}
 	for i := 0; ; {
 		j := asciiRun(s, i)
 		if j >= len(s) {
-			return emit(len(s))
+			if mixed {
+				return folded(seg, len(s))
+			}
+			return clean(len(s))
 		}
 		cls, w := runeClassAt(s, j)
-		switch cls {
-		case runeOpaque:
-			if !emit(j) {
+		i = j + w
+		switch {
+		case cls == runeOpaque:
+			var ok bool
+			if mixed {
+				ok = folded(seg, j)
+			} else {
+				ok = clean(j)
+			}
+			if !ok {
 				return false
 			}
-			seg, mixed = j+w, false
-		case runeDropped:
-			if j == seg {
-				seg = j + w
-			} else {
-				mixed = true
+			seg, mixed = i, false
+		case cls == runeDropped && j == seg:
+			seg = i
+		case m.noSpace:
+			// Fold the word around j; what precedes it is clean ASCII.
+			ws := seg + strings.LastIndexByte(s[seg:j], ' ') + 1
+			if !clean(ws) {
+				return false
 			}
+			we := len(s)
+			if k := strings.IndexByte(s[i:], ' '); k >= 0 {
+				we = i + k
+			}
+			if !folded(ws, we) {
+				return false
+			}
+			seg, i = we, we
 		default:
 			mixed = true
 		}
-		i = j + w
 	}
 }
 

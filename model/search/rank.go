@@ -34,26 +34,27 @@ func score(st hitStats, textBytes int64) float64 {
 	return s + math.Min(d, maxDensity)
 }
 
-// rank orders matches by score, then recency, then index order, and
-// returns the first limit of them (all when limit ≤ 0). With a small limit
-// it selects through a bounded heap instead of sorting every match.
-func rank(ms []match, ix *Index, limit int) []match {
-	cmp := func(a, b match) int {
-		switch {
-		case a.score > b.score:
-			return -1
-		case a.score < b.score:
-			return 1
-		}
-		ta, tb := ix.meta[a.ci].time, ix.meta[b.ci].time
-		switch {
-		case ta > tb:
-			return -1
-		case ta < tb:
-			return 1
-		}
-		return int(a.ci - b.ci)
+// compareMatches orders matches best first: by score, then recency, then
+// index order (a total order, so any sort or merge gives the same ranking).
+func compareMatches(a, b match) int {
+	switch {
+	case a.score > b.score:
+		return -1
+	case a.score < b.score:
+		return 1
+	case a.time > b.time:
+		return -1
+	case a.time < b.time:
+		return 1
 	}
+	return int(a.ci - b.ci)
+}
+
+// rank orders matches by compareMatches and returns the first limit of
+// them (all when limit ≤ 0). With a small limit it selects through a
+// bounded heap instead of sorting every match.
+func rank(ms []match, limit int) []match {
+	cmp := compareMatches
 	if limit <= 0 || len(ms) <= 4*limit {
 		slices.SortFunc(ms, cmp)
 		if limit > 0 && len(ms) > limit {
@@ -94,4 +95,28 @@ func siftDown(h []match, i int, worse func(a, b match) bool) {
 		h[i], h[c] = h[c], h[i]
 		i = c
 	}
+}
+
+// mergeRanked merges lists each ranked by compareMatches into one, keeping
+// the first limit (all when limit ≤ 0).
+func mergeRanked(lists [][]match, limit int) []match {
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	if limit > 0 {
+		n = min(n, limit)
+	}
+	out := make([]match, 0, n)
+	for len(out) < n {
+		best := -1
+		for i, l := range lists {
+			if len(l) > 0 && (best < 0 || compareMatches(l[0], lists[best][0]) < 0) {
+				best = i
+			}
+		}
+		out = append(out, lists[best][0])
+		lists[best] = lists[best][1:]
+	}
+	return out
 }

@@ -82,8 +82,9 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 	p := newPlan(ix, q, opt)
 	var (
 		mu      sync.Mutex
-		all     []match
+		lists   [][]match // per worker, ranked
 		found   atomic.Int64
+		hits    atomic.Int64
 		next    atomic.Int64
 		done    atomic.Int64 // units scanned completely
 		stopped atomic.Bool
@@ -135,7 +136,8 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 						break
 					}
 					if ok {
-						local = append(local, match{ci: ci, score: r.Score, hits: r.HitCount, capped: r.Capped, best: r.Best, excerpt: r.Excerpt})
+						local = append(local, match{ci: ci, score: r.Score, time: ix.meta[ci].time, hits: r.HitCount,
+							capped: r.Capped, best: r.Best, excerpt: r.Excerpt})
 						found.Add(1)
 					}
 				}
@@ -147,8 +149,16 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 					stopped.Store(true)
 				}
 			}
+			// Each worker ranks its own matches (on its own core); the
+			// lists are merged below.
+			n := 0
+			for i := range local {
+				n += local[i].hits
+			}
+			hits.Add(int64(n))
+			local = rank(local, opt.Limit)
 			mu.Lock()
-			all = append(all, local...)
+			lists = append(lists, local)
 			mu.Unlock()
 		}()
 	}
@@ -156,11 +166,8 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 	if err != nil {
 		return Results{}, err
 	}
-	out := Results{Total: len(all), Partial: int(done.Load()) < units}
-	for i := range all {
-		out.TotalHits += all[i].hits
-	}
-	all = rank(all, ix, opt.Limit)
+	out := Results{Total: int(found.Load()), TotalHits: int(hits.Load()), Partial: int(done.Load()) < units}
+	all := mergeRanked(lists, opt.Limit)
 	if opt.Brief {
 		out.Results = make([]Result, len(all))
 		for i, m := range all {
@@ -195,6 +202,7 @@ type match struct {
 	capped        bool
 	hits          int
 	score         float64
+	time          int64 // meta.time, kept here so ranking touches no other memory
 	best, excerpt Hit
 }
 

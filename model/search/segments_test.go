@@ -13,10 +13,16 @@ import (
 func TestScanSegmentsMatchesFolding(t *testing.T) {
 	pieces := []string{"data", "Data", "DATA", "da", "ta", "a", "t", " ", "—", "🙂", "⚠️", "\u0301",
 		"é", "É", "café", "ß", "Straße", "ss", "\u212a", "k", "K", "\xff", "中文", "Σ", "æ", "ae", "d\u0301ata",
-		"kubernetes", "cluster", "Kubernetes Cluster", "ø", "o"}
-	terms := []string{"data", "a", "ta", "ss", "k", "ae", "cafe", "kubernetes cluster", "o", "es", "s"}
+		"kubernetes", "cluster", "Kubernetes Cluster", "ø", "o", " ", "  ", "é d", " é"}
+	terms := []string{"data", "a", "ta", "ss", "k", "ae", "cafe", "kubernetes cluster", "o", "es", "s", "a d", "e c", "t "}
 	r := rand.New(rand.NewPCG(1, 2))
 	var fs fieldScanner
+	opaqueSeen := 0
+	defer func() {
+		if opaqueSeen < 100 {
+			t.Errorf("only %d opaque texts generated", opaqueSeen)
+		}
+	}()
 	for range 20000 {
 		var b strings.Builder
 		for range 1 + r.IntN(12) {
@@ -33,6 +39,18 @@ func TestScanSegmentsMatchesFolding(t *testing.T) {
 		ref.scanFolded(0, &m, 0, func(_, off, n int) bool { want = append(want, hit{off, n}); return true })
 		if !slices.Equal(got, want) {
 			t.Fatalf("%q in %q: segments %v, folding %v", m.folded, s, got, want)
+		}
+		f, opaque := appendFoldOpaque(nil, s)
+		if string(f) != Fold(s) {
+			t.Fatalf("appendFoldOpaque(%q) = %q, Fold %q", s, f, Fold(s))
+		}
+		if opaque {
+			opaqueSeen++
+			var raw []hit
+			scanASCII(s, 0, &m, 0, func(_, off, n int) bool { raw = append(raw, hit{off, n}); return true })
+			if !slices.Equal(raw, want) {
+				t.Fatalf("%q in opaque %q: in place %v, folding %v", m.folded, s, raw, want)
+			}
 		}
 	}
 }

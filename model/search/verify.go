@@ -139,9 +139,9 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		case rec.node < 0:
 			ms, allIdx, level = v.titleMs, v.titleIdx, bestTitle
 		case rec.flags&recHidden != 0 && !p.opt.IncludeHidden,
-			!p.roleOK[rec.flags>>roleShift]:
+			!p.roleOK[rec.flags>>roleShift&roleMask]:
 			continue
-		case rec.flags>>roleShift == roleCodeUser:
+		case rec.flags>>roleShift&roleMask == roleCodeUser:
 			level = bestUser
 		}
 		if canStop && nfound == len(v.found) && scanned >= sampleBytes {
@@ -166,7 +166,7 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		}
 		idx = allIdx
 		cur = Hit{Node: rec.node, Block: rec.block, Field: rec.field, Item: rec.item}
-		if !v.fs.scan(recText(rec), rec.flags&recASCII != 0, ms, sel, cb) {
+		if !v.fs.scan(recText(rec), rec.flags&(recASCII|recOpaque), ms, sel, cb) {
 			break
 		}
 	}
