@@ -68,3 +68,24 @@ func TestLower8(t *testing.T) {
 		t.Fatalf("Fold = %q, want %q", got, want)
 	}
 }
+
+// TestMatcherRanges checks that Matcher reports original-text ranges with
+// Search's folding.
+func TestMatcherRanges(t *testing.T) {
+	for _, c := range []struct {
+		term, text string
+		want       [][2]int
+	}{
+		{"cafe", "Un CAFÉ, un café, une cafetière", [][2]int{{3, 8}, {13, 18}, {24, 28}}},
+		{"Straße", "die strasse und die STRASSE", [][2]int{{4, 11}, {20, 27}}},
+		{"data", "DATA — data🙂data", [][2]int{{0, 4}, {9, 13}, {17, 21}}},
+		{"привет", "Привет, ПРИВЕТ", [][2]int{{0, 12}, {14, 26}}},
+		{"x", "no match here", nil},
+		{"\u0301", "anything", nil},
+	} {
+		got := NewMatcher(c.term).AppendRanges(nil, c.text)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%q in %q: %v, want %v", c.term, c.text, got, c.want)
+		}
+	}
+}
