@@ -83,6 +83,7 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 	var (
 		mu      sync.Mutex
 		lists   [][]match // per worker, ranked
+		scratch = make([]*searchScratch, 0, 2)
 		found   atomic.Int64
 		hits    atomic.Int64
 		next    atomic.Int64
@@ -101,14 +102,15 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 		units = len(ix.shards)
 	}
 	workers := min(runtime.GOMAXPROCS(0), 2, max(units, 1))
-	for range workers {
+	for w := range workers {
+		sc := ix.getScratch()
+		scratch = append(scratch, sc)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			v := p.newVerifier(ctx)
 			v.collect = false // hits are gathered for the returned results only
-			local := make([]match, 0, 256)
-			var cands []int32
+			local, dets, cands := sc.local[:0], sc.dets[:0], sc.cands
 			for {
 				u := int(next.Add(1) - 1)
 				if u >= units || stopped.Load() {
@@ -136,8 +138,9 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 						break
 					}
 					if ok {
-						local = append(local, match{ci: ci, score: r.Score, time: ix.meta[ci].time, hits: r.HitCount,
-							capped: r.Capped, best: r.Best, excerpt: r.Excerpt})
+						local = append(local, match{ci: ci, score: r.Score, time: ix.meta[ci].time, hits: int32(r.HitCount),
+							capped: r.Capped, worker: uint8(w), det: int32(len(dets))})
+						dets = append(dets, matchDetail{best: r.Best, excerpt: r.Excerpt})
 						found.Add(1)
 					}
 				}
@@ -153,9 +156,10 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 			// lists are merged below.
 			n := 0
 			for i := range local {
-				n += local[i].hits
+				n += int(local[i].hits)
 			}
 			hits.Add(int64(n))
+			sc.local, sc.dets, sc.cands = local, dets, cands
 			local = rank(local, opt.Limit)
 			mu.Lock()
 			lists = append(lists, local)
@@ -163,6 +167,11 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 		}()
 	}
 	wg.Wait()
+	defer func() {
+		for _, sc := range scratch {
+			ix.putScratch(sc)
+		}
+	}()
 	if err != nil {
 		return Results{}, err
 	}
@@ -171,8 +180,9 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 	if opt.Brief {
 		out.Results = make([]Result, len(all))
 		for i, m := range all {
-			out.Results[i] = Result{Conv: ix.convs[m.ci], Index: int(m.ci), Score: m.score, HitCount: m.hits,
-				Capped: m.capped, Best: m.best, Excerpt: m.excerpt}
+			d := &scratch[m.worker].dets[m.det]
+			out.Results[i] = Result{Conv: ix.convs[m.ci], Index: int(m.ci), Score: m.score, HitCount: int(m.hits),
+				Capped: m.capped, Best: d.best, Excerpt: d.excerpt}
 		}
 		return out, nil
 	}
@@ -197,13 +207,48 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 }
 
 // match is what the first pass keeps of a matching conversation.
+//
+// It is kept small (32 bytes) because ranking moves it around: the hits
+// a Brief result reports live in the worker's matchDetail list.
 type match struct {
-	ci            int32
-	capped        bool
-	hits          int
-	score         float64
-	time          int64 // meta.time, kept here so ranking touches no other memory
+	score  float64
+	time   int64 // meta.time, kept here so ranking touches no other memory
+	ci     int32
+	hits   int32
+	det    int32 // index into the worker's searchScratch.dets
+	worker uint8 // which worker's scratch
+	capped bool
+}
+
+// matchDetail is the part of a match only a Brief result needs.
+type matchDetail struct {
 	best, excerpt Hit
+}
+
+// searchScratch is one search worker's reusable space (pooled in the
+// Index, so a common word's tens of thousands of matches do not make
+// garbage on every keystroke).
+type searchScratch struct {
+	local []match
+	dets  []matchDetail
+	cands []int32
+}
+
+// maxPooledMatches bounds the scratch kept for reuse.
+const maxPooledMatches = 1 << 20
+
+func (ix *Index) getScratch() *searchScratch {
+	if sc, ok := ix.scratch.Get().(*searchScratch); ok {
+		return sc
+	}
+	return &searchScratch{}
+}
+
+func (ix *Index) putScratch(sc *searchScratch) {
+	if cap(sc.local) > maxPooledMatches {
+		return
+	}
+	ix.scratch.Put(sc)
 }
 
 // Hits returns every hit of q in conversation i (its number in the index),
