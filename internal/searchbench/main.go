@@ -65,20 +65,20 @@ func run(paths []string, n int) error {
 	fmt.Printf("GOMAXPROCS=%d, %d CPUs, %s\n", runtime.GOMAXPROCS(0), runtime.NumCPU(), strings.Join(paths, " "))
 
 	// 1. The load alone.
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	a, err := loader.OpenContext(ctx, loader.Options{}, paths...)
 	if err != nil {
 		return err
 	}
-	loadAlone := time.Since(start)
-	fmt.Printf("load alone              %8.2f s  (%d conversations)\n", loadAlone.Seconds(), len(a.Conversations))
+	loadAlone, loadCPU := time.Since(start), cpuTime()-cpu0
+	fmt.Printf("load alone              %8.2f s  (%d conversations), CPU %.2f s\n", loadAlone.Seconds(), len(a.Conversations), loadCPU.Seconds())
 	a = nil
 	runtime.GC()
 
 	// 2. As the browser does: the index fed while loading, then the final
 	// snapshot the first search after the load takes.
 	s := tui.NewIndexSearcher()
-	start = time.Now()
+	start, cpu0 = time.Now(), cpuTime()
 	a, err = loader.OpenContext(ctx, loader.Options{OnConversation: s.Add}, paths...)
 	if err != nil {
 		return err
@@ -86,8 +86,9 @@ func run(paths []string, n int) error {
 	loaded := time.Since(start)
 	start = time.Now()
 	s.Done() // the final snapshot: what the browser adds after the load
-	final := time.Since(start)
-	fmt.Printf("load + background index %8.2f s, then final snapshot %.2f s\n", loaded.Seconds(), final.Seconds())
+	final, indexedCPU := time.Since(start), cpuTime()-cpu0
+	fmt.Printf("load + background index %8.2f s, then final snapshot %.2f s, CPU %.2f s\n", loaded.Seconds(), final.Seconds(), indexedCPU.Seconds())
+	fmt.Printf("load + index / load alone: %.2f × wall, %.2f × CPU\n", (loaded+final).Seconds()/loadAlone.Seconds(), indexedCPU.Seconds()/loadCPU.Seconds())
 
 	// 3. A whole build of the loaded archive on its own (the CLI's cost).
 	runtime.GC()

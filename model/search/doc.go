@@ -36,8 +36,8 @@
 //
 // For speed (unless Options.Exhaustive), a conversation stops being scanned
 // once every term has been found and it has Options.MaxHits hits or 1 KB of
-// its in-scope text has been examined (queries with exclusions always scan
-// to the end). Its density is then that of the text examined — a sample
+// its in-scope text has been examined (queries with exclusions scan to the
+// end, but past that point only for the excluded terms). Its density is then that of the text examined — a sample
 // that starts with the title and the first messages — and Result.Capped is
 // set. This keeps a common word, which occurs in most conversations, from
 // forcing a scan of the whole archive. Index.Hits lists every hit of one

@@ -86,6 +86,11 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 	var scanned int64 // bytes of in-scope fields examined in this conversation
 	enough := false   // every term found and enough seen: stop early (see the package doc, Ranking)
 	canStop := len(v.found) > 0 && len(p.excl) == 0 && !p.opt.Exhaustive
+	// With exclusions the whole conversation is scanned, but once the
+	// sample is complete only for the excluded terms.
+	canNarrow := len(v.found) > 0 && len(p.excl) > 0 && !p.opt.Exhaustive
+	exclOnly := false
+	var sampleText int64
 	r := Result{Conv: c, Index: int(ci), Best: Hit{Node: noHit}}
 	var st hitStats
 	bestLevel := bestNone
@@ -148,6 +153,9 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 			enough = true
 			break
 		}
+		if canNarrow && !exclOnly && nfound == len(v.found) && scanned >= sampleBytes {
+			exclOnly, sampleText = true, scanned
+		}
 		scanned += int64(rec.n)
 		v.scanned += int(rec.n)
 		if v.scanned >= ctxCheckBytes {
@@ -161,6 +169,9 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 			continue
 		}
 		sel := v.admit(ms, bloom)
+		if exclOnly {
+			sel = slices.DeleteFunc(sel, func(t int) bool { return allIdx[t] >= 0 })
+		}
 		if len(sel) == 0 {
 			continue
 		}
@@ -187,6 +198,10 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		// Scanning stopped early: the density of the part scanned stands
 		// for the whole conversation.
 		text = scanned
+		r.Capped = true
+	}
+	if exclOnly {
+		text = sampleText // hits were counted in the sample only
 		r.Capped = true
 	}
 	r.Score = score(st, text)
