@@ -169,10 +169,10 @@ func (s *IndexSearcher) SearchWith(ctx context.Context, convs []*model.Conversat
 	}
 	res.Partial = sr.Partial
 	pos := s.positions(convs, ix)
-	res.Hits = make(map[int][]Hit, len(sr.Results))
+	// No Hits map: a result opens at its Excerpt's hit (Results.firstNode),
+	// and a title-only match at the top.
 	res.Excerpts = make(map[int]Excerpt, len(sr.Results))
 	res.Convs = make([]int, 0, len(sr.Results))
-	hits := make([]Hit, len(sr.Results)) // one allocation for every result's hit
 	for i := range sr.Results {
 		r := &sr.Results[i]
 		j := int(pos[r.Index])
@@ -187,8 +187,6 @@ func (s *IndexSearcher) SearchWith(ctx context.Context, convs []*model.Conversat
 		// rest when it opens the conversation, so a common word does not
 		// copy every hit of tens of thousands of results per keystroke.
 		best := excerptHit(r)
-		hits[i] = toHit(best)
-		res.Hits[j] = hits[i : i+1 : i+1]
 		if best.Field != search.FieldConvTitle {
 			// The field's text is looked up only when the row is drawn.
 			res.Excerpts[j] = Excerpt{Off: int(best.Off), Len: int(best.Len), conv: r.Conv, at: best}
