@@ -1,6 +1,7 @@
 package search
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -86,6 +87,54 @@ func TestMatcherRanges(t *testing.T) {
 		got := NewMatcher(c.term).AppendRanges(nil, c.text)
 		if !slices.Equal(got, c.want) {
 			t.Errorf("%q in %q: %v, want %v", c.term, c.text, got, c.want)
+		}
+	}
+}
+
+// TestAddFieldTrigramsMatchFolding checks the builder's one-pass indexing
+// of mixed text against the definition: the trigrams of Fold(s), in the
+// conversation bitset and in the field's Bloom filter, and the field's
+// ASCII and opaque bits.
+func TestAddFieldTrigramsMatchFolding(t *testing.T) {
+	pieces := []string{"data", "Data", " ", "—", "🙂", "⚠️", "\u0301", "é", "É", "ß", "\u212a", "\xff", "中文",
+		"Σ", "æ", "```", "x", "Kubernetes"}
+	r := rand.New(rand.NewPCG(3, 4))
+	sb := newShardBuilder()
+	for range 5000 {
+		var b strings.Builder
+		for range r.IntN(10) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		clear(sb.bits[:])
+		sb.ff = fieldFilters{}
+		sb.fence = false
+		sb.addField(s, fieldRec{})
+		rec := sb.ff.recs[0]
+		var want [numBuckets / 64]uint64
+		wantBloom := make([]uint64, bloomBits(len(s))/64)
+		logm := bits.Len(uint(len(wantBloom)*64)) - 1
+		f := Fold(s)
+		for i := 2; i < len(f); i++ {
+			hv := hash64(uint32(f[i-2])<<16 | uint32(f[i-1])<<8 | uint32(f[i]))
+			h := uint32(hv >> (64 - bucketBits))
+			want[h>>6] |= 1 << (h & 63)
+			if len(wantBloom) > 0 {
+				g := bloomBit(hv, logm)
+				wantBloom[g>>6] |= 1 << (g & 63)
+			}
+		}
+		if sb.bits != want || !slices.Equal(sb.ff.bloom, wantBloom) {
+			t.Fatalf("%q: trigram bits differ from those of Fold", s)
+		}
+		if got := rec.flags&recASCII != 0; got != isASCII(s) {
+			t.Fatalf("%q: ASCII bit %v", s, got)
+		}
+		if _, opaque := appendFoldOpaque(nil, s); rec.flags&recOpaque != 0 != (opaque && !isASCII(s)) {
+			t.Fatalf("%q: opaque bit %v, want %v", s, rec.flags&recOpaque != 0, opaque)
+		}
+		if sb.fence != strings.Contains(f, "```") {
+			t.Fatalf("%q: fence %v", s, sb.fence)
 		}
 	}
 }
