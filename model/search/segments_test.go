@@ -138,3 +138,32 @@ func TestAddFieldTrigramsMatchFolding(t *testing.T) {
 		}
 	}
 }
+
+// TestSortMatches checks the hand-written sort against slices.SortFunc,
+// with many ties (equal scores and times) and sorted inputs.
+func TestSortMatches(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{0, 1, 2, 17, 100, 1000, 20000} {
+		for kind := range 4 {
+			ms := make([]match, n)
+			for i := range ms {
+				ms[i] = match{ci: int32(i), score: float64(r.IntN(5)), time: int64(r.IntN(3))}
+				if kind == 1 {
+					ms[i].score = float64(n - i)
+				}
+				if kind == 2 {
+					ms[i].score, ms[i].time = 1, 1
+				}
+			}
+			if kind == 3 {
+				r.Shuffle(n, func(i, j int) { ms[i], ms[j] = ms[j], ms[i] })
+			}
+			want := slices.Clone(ms)
+			slices.SortFunc(want, compareMatches)
+			sortMatches(ms)
+			if !slices.Equal(ms, want) {
+				t.Fatalf("n=%d kind=%d: order differs from slices.SortFunc", n, kind)
+			}
+		}
+	}
+}
