@@ -10,7 +10,9 @@
 # for its final snapshot, a whole index build on its own, index bytes
 # against text bytes, and p50/p95 per query kind through the browser's
 # tui.IndexSearcher (common word, rare token needle000123zq, phrase
-# "kubernetes cluster", prefix, field filter, exclusion, 1-char, miss) —
+# "kubernetes cluster", prefix, field filter, exclusion, 1-char, miss), with
+# CPU time per query and CPU time of the loads (steadier than wall time
+# when other work shares the machine: report the load average with them) —
 # then `rg -i -c` for the same words on the same file when rg is installed
 # (a raw-file floor: rg counts lines, backchat ranks conversations).
 # RUNS (default 20) sets the runs per query kind.

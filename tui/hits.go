@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
 )
 
 // hitPos is one highlighted occurrence of a filter term in the joined lines.
@@ -16,8 +17,16 @@ type hitPos struct {
 }
 
 // setTerms sets the filter terms to highlight.
+//
+// Terms are matched as model/search matches them (case- and
+// accent-insensitively, see search.Fold), so "cafe" highlights all of
+// "Café" — the same text the engine found.
 func (v *viewer) setTerms(terms []string) {
 	v.terms = terms
+	v.matchers = v.matchers[:0]
+	for _, t := range terms {
+		v.matchers = append(v.matchers, search.NewMatcher(t))
+	}
 	v.curHit = -1
 	v.hitNodes = nil
 	v.realiseMatching()
@@ -29,19 +38,16 @@ func (v *viewer) findHits() {
 	if len(v.terms) == 0 {
 		return
 	}
+	var ranges [][2]int
 	for i, p := range v.plain {
 		if !v.inHitNodes(v.segAt(i)) {
 			continue
 		}
 		var lineHits []hitPos
-		for _, t := range v.terms {
-			for from := 0; from < len(p); {
-				j := indexFold(p[from:], t)
-				if j < 0 {
-					break
-				}
-				lineHits = append(lineHits, hitPos{i, from + j, from + j + len(t)})
-				from += j + max(len(t), 1)
+		for _, m := range v.matchers {
+			ranges = m.AppendRanges(ranges[:0], p)
+			for _, r := range ranges {
+				lineHits = append(lineHits, hitPos{i, r[0], r[1]})
 			}
 		}
 		sort.Slice(lineHits, func(a, b int) bool { return lineHits[a].start < lineHits[b].start })

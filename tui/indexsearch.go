@@ -46,10 +46,12 @@ type IndexSearcher struct {
 	ix      *search.Index
 	built   int64     // conversations added when ix was taken
 	builtAt time.Time // when ix was taken
-	// pos caches, for the last convs list seen, each conversation's place
-	// in it; key identifies that list.
-	pos    map[*model.Conversation]int
+	// pos caches, for the last convs list and index snapshot seen, the
+	// place in that list of each indexed conversation (by index number; -1
+	// when not listed); posKey and posIx identify the list and snapshot.
+	pos    []int32
 	posKey listKey
+	posIx  *search.Index
 }
 
 // listKey identifies a convs slice (the browser never mutates one after
@@ -110,23 +112,33 @@ func (s *IndexSearcher) snapshot() *search.Index {
 	return s.ix
 }
 
-// positions maps each conversation of convs to its index, cached for the
-// last list seen (the list changes only when the archive grows).
-func (s *IndexSearcher) positions(convs []*model.Conversation) map[*model.Conversation]int {
+// positions maps each conversation of ix (by its index number) to its
+// place in convs (-1 when not listed), cached for the last list and
+// snapshot seen (they change only when the archive grows), so a search
+// with tens of thousands of results does no map lookup per result.
+func (s *IndexSearcher) positions(convs []*model.Conversation, ix *search.Index) []int32 {
 	key := listKey{n: len(convs)}
 	if len(convs) > 0 {
 		key.first, key.ptr = convs[0], &convs[0]
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.pos != nil && s.posKey == key {
+	if s.pos != nil && s.posKey == key && s.posIx == ix {
 		return s.pos
 	}
-	pos := make(map[*model.Conversation]int, len(convs))
+	byConv := make(map[*model.Conversation]int32, len(convs))
 	for i, c := range convs {
-		pos[c] = i
+		byConv[c] = int32(i)
 	}
-	s.pos, s.posKey = pos, key
+	pos := make([]int32, ix.Len())
+	for i := range pos {
+		p, ok := byConv[ix.Conversation(i)]
+		if !ok {
+			p = -1
+		}
+		pos[i] = p
+	}
+	s.pos, s.posKey, s.posIx = pos, key, ix
 	return pos
 }
 
@@ -144,23 +156,27 @@ func (s *IndexSearcher) SearchWith(ctx context.Context, convs []*model.Conversat
 		return Results{}, err
 	}
 	res := Results{Query: query, Terms: highlightTerms(q)}
-	o := search.Options{IncludeHidden: opt.IncludeHidden, SnippetWidth: 1}
+	// Brief: rows need only the hit they quote (Best/Excerpt), not every
+	// hit and a snippet, so a common word costs one scan per conversation.
+	o := search.Options{IncludeHidden: opt.IncludeHidden, Brief: true}
 	if isShort(q) {
 		o.Limit = shortQueryLimit
 	}
-	sr, err := s.snapshot().Search(ctx, q, o)
+	ix := s.snapshot()
+	sr, err := ix.Search(ctx, q, o)
 	if err != nil {
 		return Results{}, err
 	}
 	res.Partial = sr.Partial
-	pos := s.positions(convs)
-	res.Hits = make(map[int][]Hit, len(sr.Results))
+	pos := s.positions(convs, ix)
+	// No Hits map: a result opens at its Excerpt's hit (Results.firstNode),
+	// and a title-only match at the top.
 	res.Excerpts = make(map[int]Excerpt, len(sr.Results))
 	res.Convs = make([]int, 0, len(sr.Results))
 	for i := range sr.Results {
 		r := &sr.Results[i]
-		j, ok := pos[r.Conv]
-		if !ok {
+		j := int(pos[r.Index])
+		if j < 0 {
 			continue // replaced by a newer duplicate, or not listed
 		}
 		res.Convs = append(res.Convs, j)
@@ -171,7 +187,6 @@ func (s *IndexSearcher) SearchWith(ctx context.Context, convs []*model.Conversat
 		// rest when it opens the conversation, so a common word does not
 		// copy every hit of tens of thousands of results per keystroke.
 		best := excerptHit(r)
-		res.Hits[j] = []Hit{toHit(best)}
 		if best.Field != search.FieldConvTitle {
 			// The field's text is looked up only when the row is drawn.
 			res.Excerpts[j] = Excerpt{Off: int(best.Off), Len: int(best.Len), conv: r.Conv, at: best}
@@ -218,12 +233,7 @@ func excerptHit(r *search.Result) search.Hit {
 	if r.Best.Field != search.FieldConvTitle {
 		return r.Best
 	}
-	for _, h := range r.Hits {
-		if h.Field != search.FieldConvTitle {
-			return h
-		}
-	}
-	return r.Best
+	return r.Excerpt
 }
 
 // toHit converts an engine hit; hits outside Block.Text and the title have

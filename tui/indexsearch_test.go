@@ -231,3 +231,21 @@ func TestIndexSearcherGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestHighlightFollowsSearchFolding: the engine finds "CAFÉ" for "cafe";
+// the viewer highlights all of it, accent included.
+func TestHighlightFollowsSearchFolding(t *testing.T) {
+	c := buildConv("c-cafe", "Breakfast", testNow.Add(-time.Hour),
+		tm{role: model.RoleUser, text: "Un CAFÉ noir, merci"})
+	m := newIndexTest(t, &model.Archive{Conversations: []*model.Conversation{c}}, 100, 30)
+	press(t, m, "/")
+	typeText(t, m, "cafe")
+	press(t, m, "enter")
+	if m.focus != focusViewer || m.view.hitStatus() != "hit 1/1" {
+		t.Fatalf("focus %v, status %q", m.focus, m.view.hitStatus())
+	}
+	h := m.view.hits[0]
+	if got := m.view.plain[h.line][h.start:h.end]; got != "CAFÉ" {
+		t.Fatalf("highlighted %q, want %q", got, "CAFÉ")
+	}
+}

@@ -229,8 +229,8 @@ func (m *Model) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 		first := int32(model.NoNode)
 		if r := m.filter.res; r != nil {
 			for _, i := range r.Convs {
-				if i < len(m.list.all) && m.list.all[i] == sel && len(r.Hits[i]) > 0 {
-					first = r.Hits[i][0].Node
+				if i < len(m.list.all) && m.list.all[i] == sel {
+					first = r.firstNode(i)
 				}
 			}
 		}

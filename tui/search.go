@@ -57,7 +57,8 @@ type Results struct {
 	// the list should show them (best first).
 	Convs []int
 	// Hits optionally holds, per index in Convs, where the query matched; the
-	// first hit is where the viewer opens. May be nil or miss entries.
+	// first hit is where the viewer opens. May be nil or miss entries; the
+	// viewer then opens at the Excerpt's hit, if any (see firstNode).
 	Hits map[int][]Hit
 	// Terms are the literal strings the viewer highlights (matched
 	// case-insensitively) and that n/N step through.
@@ -68,6 +69,19 @@ type Results struct {
 	// Partial is set when a short query stopped early: Convs holds the top
 	// matches among the newest conversations, not all of them.
 	Partial bool
+}
+
+// firstNode is the node a result opens at: its first hit's, else its
+// excerpt's (IndexSearcher fills only Excerpts: one map of tens of
+// thousands of entries per keystroke is enough), else model.NoNode.
+func (r *Results) firstNode(i int) int32 {
+	if h := r.Hits[i]; len(h) > 0 {
+		return h[0].Node
+	}
+	if e, ok := r.Excerpts[i]; ok && e.conv != nil {
+		return e.at.Node
+	}
+	return model.NoNode
 }
 
 // Excerpt is where a list row's snippet comes from. The list cuts the

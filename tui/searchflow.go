@@ -37,10 +37,7 @@ func (m *Model) bestNode(c *model.Conversation) int32 {
 	}
 	for _, i := range r.Convs {
 		if i >= 0 && i < len(m.list.all) && m.list.all[i] == c {
-			if h := r.Hits[i]; len(h) > 0 {
-				return h[0].Node
-			}
-			break
+			return r.firstNode(i)
 		}
 	}
 	return model.NoNode

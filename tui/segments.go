@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
 )
 
 // segment is one block of lines in the viewer: the conversation header or one
@@ -212,16 +213,17 @@ func (v *viewer) realiseMatching() {
 		if s.realised || s.msg == nil {
 			continue
 		}
-		if v.hitNodes != nil && v.hitNodes[s.node] || v.hitNodes == nil && messageHas(s.msg, v.terms) {
+		if v.hitNodes != nil && v.hitNodes[s.node] || v.hitNodes == nil && messageHas(s.msg, v.matchers) {
 			v.realiseSegment(i, -1)
 		}
 	}
 }
 
-func messageHas(m *model.Message, terms []string) bool {
+func messageHas(m *model.Message, ms []*search.Matcher) bool {
+	var r [][2]int
 	for i := range m.Blocks {
-		for _, t := range terms {
-			if indexFold(m.Blocks[i].Text, t) >= 0 {
+		for _, mt := range ms {
+			if r = mt.AppendRanges(r[:0], m.Blocks[i].Text); len(r) > 0 {
 				return true
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
 )
 
 // viewer shows one conversation. Lines are pre-joined so scrolling only
@@ -47,9 +48,11 @@ type viewer struct {
 
 	renderErr error // last Glamour failure, shown in the status bar
 
-	terms  []string
-	hits   []hitPos
-	curHit int // index into hits, -1 when none chosen
+	terms []string
+	// matchers find terms as model/search does (one per term; setTerms).
+	matchers []*search.Matcher
+	hits     []hitPos
+	curHit   int // index into hits, -1 when none chosen
 	// hitNodes are the nodes the search engine found hits in (NoNode: the
 	// title); nil until known, and then every segment may hold hits.
 	hitNodes map[int32]bool

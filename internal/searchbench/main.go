@@ -8,7 +8,9 @@
 // It prints, one per line: the load alone; the load with the index fed
 // from OnConversation (as the browser does) and the wait for the final
 // snapshot after it; a full index build of the loaded archive on its own;
-// index bytes against text bytes; and p50/p95 per query kind.
+// index bytes against text bytes; and p50/p95 per query kind, with the CPU
+// time per query (all cores; less sensitive than latency to other load on
+// the machine).
 package main
 
 import (
@@ -63,20 +65,20 @@ func run(paths []string, n int) error {
 	fmt.Printf("GOMAXPROCS=%d, %d CPUs, %s\n", runtime.GOMAXPROCS(0), runtime.NumCPU(), strings.Join(paths, " "))
 
 	// 1. The load alone.
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	a, err := loader.OpenContext(ctx, loader.Options{}, paths...)
 	if err != nil {
 		return err
 	}
-	loadAlone := time.Since(start)
-	fmt.Printf("load alone              %8.2f s  (%d conversations)\n", loadAlone.Seconds(), len(a.Conversations))
+	loadAlone, loadCPU := time.Since(start), cpuTime()-cpu0
+	fmt.Printf("load alone              %8.2f s  (%d conversations), CPU %.2f s\n", loadAlone.Seconds(), len(a.Conversations), loadCPU.Seconds())
 	a = nil
 	runtime.GC()
 
 	// 2. As the browser does: the index fed while loading, then the final
 	// snapshot the first search after the load takes.
 	s := tui.NewIndexSearcher()
-	start = time.Now()
+	start, cpu0 = time.Now(), cpuTime()
 	a, err = loader.OpenContext(ctx, loader.Options{OnConversation: s.Add}, paths...)
 	if err != nil {
 		return err
@@ -84,8 +86,9 @@ func run(paths []string, n int) error {
 	loaded := time.Since(start)
 	start = time.Now()
 	s.Done() // the final snapshot: what the browser adds after the load
-	final := time.Since(start)
-	fmt.Printf("load + background index %8.2f s, then final snapshot %.2f s\n", loaded.Seconds(), final.Seconds())
+	final, indexedCPU := time.Since(start), cpuTime()-cpu0
+	fmt.Printf("load + background index %8.2f s, then final snapshot %.2f s, CPU %.2f s\n", loaded.Seconds(), final.Seconds(), indexedCPU.Seconds())
+	fmt.Printf("load + index / load alone: %.2f × wall, %.2f × CPU\n", (loaded+final).Seconds()/loadAlone.Seconds(), indexedCPU.Seconds()/loadCPU.Seconds())
 
 	// 3. A whole build of the loaded archive on its own (the CLI's cost).
 	runtime.GC()
@@ -111,10 +114,11 @@ func run(paths []string, n int) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	fmt.Printf("\n%-14s %-36s %9s %9s %9s\n", "query kind", "query", "p50 ms", "p95 ms", "results")
+	fmt.Printf("\n%-14s %-36s %9s %9s %9s %9s\n", "query kind", "query", "p50 ms", "p95 ms", "cpu ms", "results")
 	for _, k := range queries {
 		var times []time.Duration
 		var res tui.Results
+		cpu0 := cpuTime()
 		for range n {
 			start := time.Now()
 			res, err = s.Search(ctx, convs, k.q)
@@ -127,7 +131,8 @@ func run(paths []string, n int) error {
 		if res.Partial {
 			count = "top " + count
 		}
-		fmt.Printf("%-14s %-36s %9.2f %9.2f %9s\n", k.kind, k.q, ms(pct(times, 50)), ms(pct(times, 95)), count)
+		cpu := ms(cpuTime()-cpu0) / float64(n)
+		fmt.Printf("%-14s %-36s %9.2f %9.2f %9.2f %9s\n", k.kind, k.q, ms(pct(times, 50)), ms(pct(times, 95)), cpu, count)
 	}
 	runtime.KeepAlive(a)
 	return nil

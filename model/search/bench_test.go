@@ -41,16 +41,23 @@ func benchIndex(b *testing.B) *Index {
 }
 
 // BenchmarkSearch reports p50/p95 latency per query kind over the synthetic
-// corpus (BACKCHAT_BENCH_TEXT_MB sets its size).
+// corpus (BACKCHAT_BENCH_TEXT_MB sets its size): the top 50 with snippets
+// (the CLI), and "-list" kinds with every match, Brief (the browser's list).
 func BenchmarkSearch(b *testing.B) {
 	ix := benchIndex(b)
-	kinds := []struct{ name, q string }{
-		{"common", "data"},
-		{"rare", "needle000123zq"},
-		{"phrase", `"kubernetes cluster"`},
-		{"prefix", "kube"},
-		{"fields", "model:gpt-4o after:2025 kubernetes"},
-		{"onechar", "x"},
+	kinds := []struct {
+		name, q string
+		brief   bool // every match, Brief: what the browser's list asks for
+	}{
+		{"common", "data", false},
+		{"common-list", "data", true},
+		{"rare", "needle000123zq", false},
+		{"phrase", `"kubernetes cluster"`, false},
+		{"phrase-list", `"kubernetes cluster"`, true},
+		{"prefix", "kube", false},
+		{"fields", "model:gpt-4o after:2025 kubernetes", false},
+		{"exclusion-list", "kubernetes -cluster", true},
+		{"onechar", "x", false},
 	}
 	for _, k := range kinds {
 		b.Run(k.name, func(b *testing.B) {
@@ -62,7 +69,11 @@ func BenchmarkSearch(b *testing.B) {
 			cpu0 := cpuTime()
 			for b.Loop() {
 				t0 := time.Now()
-				if _, err := ix.Search(context.Background(), q, Options{Limit: 50}); err != nil {
+				opt := Options{Limit: 50}
+				if k.brief {
+					opt = Options{Brief: true}
+				}
+				if _, err := ix.Search(context.Background(), q, opt); err != nil {
 					b.Fatal(err)
 				}
 				lat = append(lat, time.Since(t0))

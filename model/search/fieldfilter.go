@@ -3,6 +3,7 @@ package search
 import (
 	"math/bits"
 	"slices"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/backchat/backchat/model"
@@ -49,6 +50,11 @@ const (
 	recASCII  uint8 = 1 << 0
 	recHidden uint8 = 1 << 1
 	roleShift       = 2
+	roleMask        = 7 // role code bits, after the shift
+	// recOpaque marks a non-ASCII field whose every non-ASCII rune folds to
+	// non-ASCII bytes only ("—", CJK, most emoji): an ASCII term is then
+	// matched in place, as in an ASCII field (see scanSegments).
+	recOpaque uint8 = 1 << 7
 )
 
 // Role codes kept in fieldRec flags: 0 is any other role.
@@ -91,12 +97,20 @@ func (sb *shardBuilder) addField(s string, rec fieldRec) {
 	bl := sb.ff.bloom[start:]
 	clear(bl)
 	logm := bits.Len(uint(m)) - 1
-	if sb.addASCII(s, bl, logm) {
+	done, k := sb.addASCII(s, bl, logm)
+	switch {
+	case done == len(s):
 		rec.flags |= recASCII
-	} else {
-		clear(bl) // the ASCII pass stopped at a non-ASCII byte: redo folded
-		sb.fold = appendFold(sb.fold[:0], s, nil)
-		sb.addFolded(sb.fold, bl, logm)
+	case len(s) < 3:
+		// Too short for a trigram; only the opaque bit is wanted.
+		if _, opaque := appendFoldOpaque(sb.fold[:0], s); opaque {
+			rec.flags |= recOpaque
+		}
+	default:
+		// Carry on from the first non-ASCII byte, folding as we go.
+		if sb.addMixed(s, done, k, bl, logm) {
+			rec.flags |= recOpaque
+		}
 	}
 	sb.ff.recs = append(sb.ff.recs, rec)
 }
@@ -105,22 +119,25 @@ func (sb *shardBuilder) addField(s string, rec fieldRec) {
 const fenceKey = '`'<<16 | '`'<<8 | '`'
 
 // addASCII records the trigrams of ASCII text (folding is lower-casing,
-// done on the fly). It returns false, having recorded a prefix of s, at the
-// first non-ASCII byte: the caller then indexes the folded text (setting a
-// few conversation bits twice is harmless).
-func (sb *shardBuilder) addASCII(s string, bl []uint64, logm int) bool {
+// done on the fly). It stops at the first non-ASCII byte and returns how
+// many bytes it consumed (len(s) when s is ASCII) and the rolling key of
+// the last bytes, for addMixed to carry on from.
+func (sb *shardBuilder) addASCII(s string, bl []uint64, logm int) (int, uint32) {
 	if len(s) < 3 {
-		return isASCII(s)
+		if isASCII(s) {
+			return len(s), 0
+		}
+		return 0, 0
 	}
 	cb := &sb.bits
 	if s[0]|s[1] >= 0x80 {
-		return false
+		return 0, 0
 	}
 	k := uint32(asciiLower[s[0]])<<8 | uint32(asciiLower[s[1]])
 	for i := 2; i < len(s); i++ {
 		c := s[i]
 		if c >= 0x80 {
-			return false
+			return i, k
 		}
 		k = (k<<8 | uint32(asciiLower[c])) & 0xFFFFFF
 		if k == fenceKey {
@@ -132,14 +149,23 @@ func (sb *shardBuilder) addASCII(s string, bl []uint64, logm int) bool {
 		g := bloomBit(hv, logm)
 		bl[g>>6] |= 1 << (g & 63)
 	}
-	return true
+	return len(s), k
 }
 
-// addFolded records the trigrams of folded text.
-func (sb *shardBuilder) addFolded(f []byte, bl []uint64, logm int) {
+// addMixed records the trigrams of the folded form of s[i:], where s[:i]
+// (ASCII) was recorded by addASCII and k holds its last bytes: one pass,
+// no folded copy. It reports whether every non-ASCII rune of s[i:] is of
+// class runeOpaque (s[:i] has none).
+func (sb *shardBuilder) addMixed(s string, i int, k uint32, bl []uint64, logm int) bool {
 	cb := &sb.bits
-	for i := 2; i < len(f); i++ {
-		k := uint32(f[i-2])<<16 | uint32(f[i-1])<<8 | uint32(f[i])
+	fed := i // folded bytes so far (s[:i] folds byte for byte)
+	opaque := true
+	add := func(b byte) {
+		k = (k<<8 | uint32(b)) & 0xFFFFFF
+		fed++
+		if fed < 3 {
+			return
+		}
 		if k == fenceKey {
 			sb.fence = true
 		}
@@ -151,6 +177,22 @@ func (sb *shardBuilder) addFolded(f []byte, bl []uint64, logm int) {
 			bl[g>>6] |= 1 << (g & 63)
 		}
 	}
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			add(asciiLower[c])
+			i++
+			continue
+		}
+		f, w := foldRune(s, i)
+		if f == "" || !isASCIIFree(f) {
+			opaque = false
+		}
+		for j := 0; j < len(f); j++ {
+			add(f[j])
+		}
+		i += w
+	}
+	return opaque
 }
 
 // take hands the filters built so far to a shard and starts empty ones

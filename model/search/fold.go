@@ -1,8 +1,12 @@
 package search
 
 import (
+	"encoding/binary"
+	"math/bits"
+	"slices"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -95,39 +99,25 @@ func Fold(s string) string {
 // appendFold appends the folded form of s to dst. When src is non-nil it
 // also appends, for every folded byte, the byte offset in s of the rune that
 // produced it, so a match in folded text maps back to the original.
+//
+// Runs of ASCII are lower-cased eight bytes at a time (most archive text
+// is ASCII with a few accents, dashes or emoji sprinkled in); other runes
+// below tableSize fold by table lookup.
 func appendFold(dst []byte, s string, src *[]int32) []byte {
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			dst = append(dst, asciiLower[c])
+		if s[i] < utf8.RuneSelf {
+			j := asciiRun(s, i)
+			n := len(dst)
+			dst = appendLowerASCII(dst, s[i:j])
 			if src != nil {
-				*src = append(*src, int32(i))
+				for k := range len(dst) - n {
+					*src = append(*src, int32(i+k))
+				}
 			}
-			i++
+			i = j
 			continue
 		}
-		r, w := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && w == 1 {
-			dst = append(dst, c) // invalid byte: kept verbatim
-			if src != nil {
-				*src = append(*src, int32(i))
-			}
-			i++
-			continue
-		}
-		var f string
-		switch {
-		case r < tableSize:
-			f = foldTable[r]
-		case unicode.Is(unicode.Mn, r):
-			// dropped
-		default:
-			if l := unicode.ToLower(r); l != r {
-				f = string(l)
-			} else {
-				f = s[i : i+w]
-			}
-		}
+		f, w := foldRune(s, i)
 		dst = append(dst, f...)
 		if src != nil {
 			for range len(f) {
@@ -137,6 +127,157 @@ func appendFold(dst []byte, s string, src *[]int32) []byte {
 		i += w
 	}
 	return dst
+}
+
+// appendFoldOpaque is appendFold (without offsets) that also reports
+// whether every non-ASCII rune of s is of class runeOpaque, so an ASCII
+// term can be matched in s without folding (recOpaque). For the builder.
+func appendFoldOpaque(dst []byte, s string) ([]byte, bool) {
+	opaque := true
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			j := asciiRun(s, i)
+			dst = appendLowerASCII(dst, s[i:j])
+			i = j
+			continue
+		}
+		if opaque {
+			if c, _ := runeClassAt(s, i); c != runeOpaque {
+				opaque = false
+			}
+		}
+		f, w := foldRune(s, i)
+		dst = append(dst, f...)
+		i += w
+	}
+	return dst, opaque
+}
+
+// foldRune returns the folded form of the non-ASCII rune at s[i] and its
+// width in s. An invalid byte folds to itself (width 1).
+func foldRune(s string, i int) (string, int) {
+	r, w := utf8.DecodeRuneInString(s[i:])
+	switch {
+	case r == utf8.RuneError && w == 1:
+		return s[i : i+1], 1 // invalid byte: kept verbatim
+	case r < tableSize:
+		return foldTable[r], w
+	case unicode.Is(unicode.Mn, r):
+		return "", w // dropped
+	}
+	if l := unicode.ToLower(r); l != r {
+		return string(l), w
+	}
+	return s[i : i+w], w
+}
+
+// Rune classes for matching ASCII terms in text with non-ASCII runes (see
+// fieldScanner.scanSegments).
+const (
+	runeOpaque  = iota // folds to non-ASCII bytes only: no ASCII term can match across it
+	runeDropped        // folds to nothing (a combining mark)
+	runeASCII          // folds to bytes some of which are ASCII (é→e, ß→ss, K→k)
+)
+
+// runeClassAt classifies the non-ASCII rune at s[i] and returns its width.
+func runeClassAt(s string, i int) (int, int) {
+	r, w := utf8.DecodeRuneInString(s[i:])
+	if r == utf8.RuneError && w == 1 {
+		return runeOpaque, 1
+	}
+	if r < classTableSize {
+		return int(foldClass[r]), w
+	}
+	if 0x1F000 <= r && r < 0x1FB00 {
+		return runeOpaque, w // emoji and pictographs: no marks, no case
+	}
+	return classOf(r), w
+}
+
+// classTableSize bounds foldClass: the BMP, where nearly all text lies.
+const classTableSize = 0x10000
+
+// classOf computes the rune class of r (≥ tableSize) from Fold's rules.
+func classOf(r rune) int {
+	if unicode.Is(unicode.Mn, r) {
+		return runeDropped
+	}
+	if l := unicode.ToLower(r); l < utf8.RuneSelf {
+		return runeASCII // e.g. KELVIN SIGN → k
+	}
+	return runeOpaque
+}
+
+// foldClass[r] is the rune class of r < classTableSize (64 KB).
+var foldClass = func() []uint8 {
+	t := make([]uint8, classTableSize)
+	for r := range t {
+		if r >= tableSize {
+			t[r] = uint8(classOf(rune(r)))
+			continue
+		}
+		f := foldTable[r]
+		switch {
+		case f == "":
+			t[r] = runeDropped
+		case isASCIIFree(f):
+			t[r] = runeOpaque
+		default:
+			t[r] = runeASCII
+		}
+	}
+	return t
+}()
+
+// isASCIIFree reports whether s has no ASCII byte.
+func isASCIIFree(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiRun returns the end of the run of ASCII bytes starting at s[i].
+func asciiRun(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		if x := load64(s, i) & highs; x != 0 {
+			return i + bits.TrailingZeros64(x)/8
+		}
+	}
+	for i < len(s) && s[i] < utf8.RuneSelf {
+		i++
+	}
+	return i
+}
+
+// load64 reads 8 bytes of s at i, little-endian (i+8 ≤ len(s)).
+func load64(s string, i int) uint64 {
+	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+}
+
+// appendLowerASCII appends ASCII s lower-cased, eight bytes at a time.
+func appendLowerASCII(dst []byte, s string) []byte {
+	n := len(dst)
+	dst = slices.Grow(dst, len(s))[:n+len(s)]
+	d := dst[n:]
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		binary.LittleEndian.PutUint64(d[i:], lower8(load64(s, i)))
+	}
+	for ; i < len(s); i++ {
+		d[i] = asciiLower[s[i]&0x7f]
+	}
+	return dst
+}
+
+// lower8 lower-cases 8 ASCII bytes (each < 0x80) at once: a byte gets 0x20
+// when it is ≥ 'A' and ≤ 'Z'; the additions cannot carry between bytes.
+func lower8(x uint64) uint64 {
+	ge := x + lanes*(0x80-'A')
+	gt := x + lanes*(0x80-'Z'-1)
+	return x | ((ge&^gt)&highs)>>2
 }
 
 // isASCII reports whether s has no byte ≥ 0x80, eight bytes at a time.

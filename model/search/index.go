@@ -167,6 +167,7 @@ type Index struct {
 	byRecency  []int32 // conversation numbers, newest first
 	textBytes  int64
 	indexBytes int64
+	scratch    sync.Pool // *searchScratch, see Search
 }
 
 // shardOf returns the shard holding conversation ci.

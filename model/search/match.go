@@ -15,18 +15,20 @@ import (
 // non-ASCII byte are folded once into scratch space (with an offset map) and
 // searched with bytes.Index.
 type matcher struct {
-	folded string
-	pat    []byte   // folded as bytes, for bytes.Index
-	ascii  bool     // folded is pure ASCII
-	keys   []uint32 // distinct trigram keys, for field Bloom filters
-	k      int      // anchor position in folded
-	lo, up byte     // anchor byte in lower and upper case
-	pk     int      // position of the rarest adjacent pair (len ≥ 2)
-	p0, p1 uint64   // that pair's bytes |0x20, broadcast to 8 lanes
+	folded  string
+	pat     []byte   // folded as bytes, for bytes.Index
+	ascii   bool     // folded is pure ASCII
+	noSpace bool     // folded has no ' ' (a space can be no part of a match)
+	keys    []uint32 // distinct trigram keys, for field Bloom filters
+	k       int      // anchor position in folded
+	lo, up  byte     // anchor byte in lower and upper case
+	pk      int      // position of the rarest adjacent pair (len ≥ 2)
+	p0, p1  uint64   // that pair's bytes |0x20, broadcast to 8 lanes
 }
 
 func newMatcher(folded string) matcher {
-	m := matcher{folded: folded, pat: []byte(folded), ascii: isASCII(folded), keys: trigramKeys(folded)}
+	m := matcher{folded: folded, pat: []byte(folded), ascii: isASCII(folded), keys: trigramKeys(folded),
+		noSpace: !strings.Contains(folded, " ")}
 	best := 1 << 30
 	for i := 0; i < len(folded); i++ {
 		if f := byteFreq(folded[i]); f < best {
@@ -168,54 +170,162 @@ type fieldScanner struct {
 // matcher ms[t], t in sel, in s, with offsets into the original s. hit returns false to stop
 // the whole scan; scan then returns false.
 //
-// ascii is the field's ASCII bit from the index (the caller knows it, so the
-// text is not pre-scanned).
-func (fs *fieldScanner) scan(s string, ascii bool, ms []matcher, sel []int, hit func(t, off, n int) bool) bool {
-	if ascii {
+// kind is the field's recASCII and recOpaque bits from the index (the
+// caller knows them, so the text is not pre-scanned).
+//
+// NOTE: matches are reported term by term, each term's in text order (the
+// ranking's choice of Result.Best depends on it).
+func (fs *fieldScanner) scan(s string, kind uint8, ms []matcher, sel []int, hit func(t, off, n int) bool) bool {
+	if kind&recASCII != 0 {
 		for _, t := range sel {
 			m := &ms[t]
 			if !m.ascii || len(m.folded) > len(s) {
 				continue
 			}
-			nextUp := -1
-			for from := 0; ; {
-				var i int
-				if len(m.folded) >= 2 {
-					i = m.indexPair(s, from)
-				} else {
-					i = m.indexASCII(s, from, &nextUp)
-				}
-				if i < 0 {
-					break
-				}
-				if !hit(t, i, len(m.folded)) {
-					return false
-				}
-				from = i + len(m.folded)
+			if !scanASCII(s, 0, m, t, hit) {
+				return false
 			}
 		}
 		return true
 	}
-	fs.src = fs.src[:0]
-	fs.fold = appendFold(fs.fold[:0], s, &fs.src)
-	fs.src = append(fs.src, int32(len(s)))
-	f := fs.fold
+	folded := false
 	for _, t := range sel {
-		pat := ms[t].pat
-		for from := 0; from+len(pat) <= len(f); {
-			i := bytes.Index(f[from:], pat)
-			if i < 0 {
-				break
-			}
-			i += from
-			off, end := fs.origRange(i, i+len(pat))
-			if !hit(t, off, end-off) {
+		m := &ms[t]
+		if m.ascii && kind&recOpaque != 0 {
+			// No non-ASCII byte can be part of a match: as in ASCII text.
+			if len(m.folded) <= len(s) && !scanASCII(s, 0, m, t, hit) {
 				return false
 			}
-			from = i + len(pat)
+			continue
+		}
+		if m.ascii {
+			if !fs.scanSegments(s, m, t, hit) {
+				return false
+			}
+			folded = false // scanSegments reuses the scratch
+			continue
+		}
+		if !folded {
+			fs.src = fs.src[:0]
+			fs.fold = appendFold(fs.fold[:0], s, &fs.src)
+			fs.src = append(fs.src, int32(len(s)))
+			folded = true
+		}
+		if !fs.scanFolded(0, m, t, hit) {
+			return false
 		}
 	}
 	return true
+}
+
+// scanASCII reports the matches of ASCII term m in ASCII-only s (or text
+// whose non-ASCII bytes no match can include), offsets shifted by base.
+func scanASCII(s string, base int, m *matcher, t int, hit func(t, off, n int) bool) bool {
+	nextUp := -1
+	for from := 0; ; {
+		var i int
+		if len(m.folded) >= 2 {
+			i = m.indexPair(s, from)
+		} else {
+			i = m.indexASCII(s, from, &nextUp)
+		}
+		if i < 0 {
+			return true
+		}
+		if !hit(t, base+i, len(m.folded)) {
+			return false
+		}
+		from = i + len(m.folded)
+	}
+}
+
+// scanFolded reports the matches of m in fs.fold (the folded text of the
+// original s[base:], with fs.src mapping it back).
+func (fs *fieldScanner) scanFolded(base int, m *matcher, t int, hit func(t, off, n int) bool) bool {
+	f, pat := fs.fold, m.pat
+	for from := 0; from+len(pat) <= len(f); {
+		i := bytes.Index(f[from:], pat)
+		if i < 0 {
+			break
+		}
+		i += from
+		off, end := fs.origRange(i, i+len(pat))
+		if !hit(t, base+off, end-off) {
+			return false
+		}
+		from = i + len(pat)
+	}
+	return true
+}
+
+// scanSegments finds an ASCII term in text with non-ASCII runes without
+// folding all of it. A rune whose fold has no ASCII byte (CJK, emoji, "—",
+// Greek, Cyrillic, invalid bytes) can be part of no match, so it splits the
+// text into segments that are searched separately; a segment whose
+// non-ASCII runes are all of that kind — or that has none — is searched in
+// place like ASCII text, and only a segment holding a rune that folds to
+// ASCII (é, ß, a combining mark between letters) is folded. Leading
+// combining marks of a segment (the U+FE0F of "⚠️") join nothing and are
+// skipped. When the term has no space, a space splits too, so only the
+// words around such runes are folded ("température"), not their sentence.
+// The matches are those of the folded text, in order, exactly.
+func (fs *fieldScanner) scanSegments(s string, m *matcher, t int, hit func(t, off, n int) bool) bool {
+	seg, mixed := 0, false
+	clean := func(end int) bool { // s[seg:end] has no rune that folds to ASCII
+		if end-seg < len(m.folded) {
+			return true
+		}
+		return scanASCII(s[seg:end], seg, m, t, hit)
+	}
+	folded := func(from, end int) bool {
+		part := s[from:end]
+		fs.src = fs.src[:0]
+		fs.fold = appendFold(fs.fold[:0], part, &fs.src)
+		fs.src = append(fs.src, int32(len(part)))
+		return fs.scanFolded(from, m, t, hit)
+	}
+	for i := 0; ; {
+		j := asciiRun(s, i)
+		if j >= len(s) {
+			if mixed {
+				return folded(seg, len(s))
+			}
+			return clean(len(s))
+		}
+		cls, w := runeClassAt(s, j)
+		i = j + w
+		switch {
+		case cls == runeOpaque:
+			var ok bool
+			if mixed {
+				ok = folded(seg, j)
+			} else {
+				ok = clean(j)
+			}
+			if !ok {
+				return false
+			}
+			seg, mixed = i, false
+		case cls == runeDropped && j == seg:
+			seg = i
+		case m.noSpace:
+			// Fold the word around j; what precedes it is clean ASCII.
+			ws := seg + strings.LastIndexByte(s[seg:j], ' ') + 1
+			if !clean(ws) {
+				return false
+			}
+			we := len(s)
+			if k := strings.IndexByte(s[i:], ' '); k >= 0 {
+				we = i + k
+			}
+			if !folded(ws, we) {
+				return false
+			}
+			seg, i = we, we
+		default:
+			mixed = true
+		}
+	}
 }
 
 // origRange maps the folded byte range [i, j) back to the original text:

@@ -264,6 +264,48 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 				}
 			}
 			checkHits(t, qs, q, res)
+			checkBrief(t, ix, qs, q, opt, res)
+		}
+	}
+}
+
+// checkBrief verifies that a Brief search ranks exactly as a full one and
+// that Excerpt is the first non-title hit (or Best).
+func checkBrief(t *testing.T, ix *Index, qs string, q Query, opt Options, res Results) {
+	t.Helper()
+	if res.Partial {
+		return // which conversations a partial scan reaches depends on timing
+	}
+	opt.Brief = true
+	brief, err := ix.Search(context.Background(), q, opt)
+	if err != nil {
+		t.Fatalf("Search(%q, Brief): %v", qs, err)
+	}
+	if brief.Partial {
+		return
+	}
+	if len(brief.Results) != len(res.Results) || brief.Total != res.Total || brief.TotalHits != res.TotalHits {
+		t.Fatalf("%q: Brief gives %d results (total %d, hits %d), full %d (total %d, hits %d)", qs,
+			len(brief.Results), brief.Total, brief.TotalHits, len(res.Results), res.Total, res.TotalHits)
+	}
+	for i, x := range res.Results {
+		y := brief.Results[i]
+		if x.Conv != y.Conv || x.Score != y.Score || x.Best != y.Best || x.Excerpt != y.Excerpt || x.HitCount != y.HitCount || x.Capped != y.Capped {
+			t.Errorf("%q: rank %d: Brief %s %.3f %+v %+v, full %s %.3f %+v %+v", qs, i, y.Conv.ID, y.Score, y.Best, y.Excerpt,
+				x.Conv.ID, x.Score, x.Best, x.Excerpt)
+		}
+		if len(y.Hits) != 0 || y.Snippet != "" {
+			t.Errorf("%q: Brief result %d has hits or a snippet", qs, i)
+		}
+		want := x.Best
+		for _, h := range x.Hits {
+			if h.Field != FieldConvTitle {
+				want = h
+				break
+			}
+		}
+		if x.Excerpt != want {
+			t.Errorf("%q: %s: Excerpt %+v, want %+v", qs, x.Conv.ID, x.Excerpt, want)
 		}
 	}
 }

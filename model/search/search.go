@@ -22,6 +22,11 @@ type Options struct {
 	// and TotalHits are exact and Hits holds the first MaxHits hits of the
 	// whole conversation. Slower for common words; see the package doc.
 	Exhaustive bool
+	// Brief leaves Result.Hits and Result.Snippet empty: every result
+	// still has its Score, counts, Best and Excerpt. A list that shows
+	// every match of a common word needs no more, and it saves a second
+	// scan of each returned conversation.
+	Brief bool
 }
 
 // Result is one matching conversation.
@@ -39,6 +44,10 @@ type Result struct {
 	// no terms there is none: Best.Node is model.NoNode, Best.Field
 	// FieldConvTitle and Best.Len 0, and Snippet is empty.
 	Best Hit
+	// Excerpt is the first hit outside the title (in Hits order, among the
+	// first MaxHits hits found), or Best when every hit is in the title: what
+	// a list row that already shows the title quotes.
+	Excerpt Hit
 	// Snippet is one line of text around Best (line breaks and control
 	// characters blanked; still pass it through model.Sanitize before
 	// printing). SnippetMatch is the byte range of the match within it.
@@ -73,8 +82,10 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 	p := newPlan(ix, q, opt)
 	var (
 		mu      sync.Mutex
-		all     []match
+		lists   [][]match // per worker, ranked
+		scratch = make([]*searchScratch, 0, 2)
 		found   atomic.Int64
+		hits    atomic.Int64
 		next    atomic.Int64
 		done    atomic.Int64 // units scanned completely
 		stopped atomic.Bool
@@ -91,14 +102,15 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 		units = len(ix.shards)
 	}
 	workers := min(runtime.GOMAXPROCS(0), 2, max(units, 1))
-	for range workers {
+	for w := range workers {
+		sc := ix.getScratch()
+		scratch = append(scratch, sc)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			v := p.newVerifier(ctx)
 			v.collect = false // hits are gathered for the returned results only
-			local := make([]match, 0, 256)
-			var cands []int32
+			local, dets, cands := sc.local[:0], sc.dets[:0], sc.cands
 			for {
 				u := int(next.Add(1) - 1)
 				if u >= units || stopped.Load() {
@@ -126,7 +138,9 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 						break
 					}
 					if ok {
-						local = append(local, match{ci: ci, score: r.Score, hits: r.HitCount, best: r.Best})
+						local = append(local, match{ci: ci, score: r.Score, time: ix.meta[ci].time, hits: int32(r.HitCount),
+							capped: r.Capped, worker: uint8(w), det: int32(len(dets))})
+						dets = append(dets, matchDetail{best: r.Best, excerpt: r.Excerpt})
 						found.Add(1)
 					}
 				}
@@ -138,20 +152,40 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 					stopped.Store(true)
 				}
 			}
+			// Each worker ranks its own matches (on its own core); the
+			// lists are merged below.
+			n := 0
+			for i := range local {
+				n += int(local[i].hits)
+			}
+			hits.Add(int64(n))
+			sc.local, sc.dets, sc.cands = local, dets, cands
+			local = rank(local, opt.Limit)
 			mu.Lock()
-			all = append(all, local...)
+			lists = append(lists, local)
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
+	defer func() {
+		for _, sc := range scratch {
+			ix.putScratch(sc)
+		}
+	}()
 	if err != nil {
 		return Results{}, err
 	}
-	out := Results{Total: len(all), Partial: int(done.Load()) < units}
-	for i := range all {
-		out.TotalHits += all[i].hits
+	out := Results{Total: int(found.Load()), TotalHits: int(hits.Load()), Partial: int(done.Load()) < units}
+	all := mergeRanked(lists, opt.Limit)
+	if opt.Brief {
+		out.Results = make([]Result, len(all))
+		for i, m := range all {
+			d := &scratch[m.worker].dets[m.det]
+			out.Results[i] = Result{Conv: ix.convs[m.ci], Index: int(m.ci), Score: m.score, HitCount: int(m.hits),
+				Capped: m.capped, Best: d.best, Excerpt: d.excerpt}
+		}
+		return out, nil
 	}
-	all = rank(all, ix, opt.Limit)
 	// Second pass over the returned conversations only: the same scan, now
 	// keeping hits (cheaper than keeping them for every match).
 	v := p.newVerifier(ctx)
@@ -173,11 +207,48 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 }
 
 // match is what the first pass keeps of a matching conversation.
+//
+// It is kept small (32 bytes) because ranking moves it around: the hits
+// a Brief result reports live in the worker's matchDetail list.
 type match struct {
-	ci    int32
-	hits  int
-	score float64
-	best  Hit
+	score  float64
+	time   int64 // meta.time, kept here so ranking touches no other memory
+	ci     int32
+	hits   int32
+	det    int32 // index into the worker's searchScratch.dets
+	worker uint8 // which worker's scratch
+	capped bool
+}
+
+// matchDetail is the part of a match only a Brief result needs.
+type matchDetail struct {
+	best, excerpt Hit
+}
+
+// searchScratch is one search worker's reusable space (pooled in the
+// Index, so a common word's tens of thousands of matches do not make
+// garbage on every keystroke).
+type searchScratch struct {
+	local []match
+	dets  []matchDetail
+	cands []int32
+}
+
+// maxPooledMatches bounds the scratch kept for reuse.
+const maxPooledMatches = 1 << 20
+
+func (ix *Index) getScratch() *searchScratch {
+	if sc, ok := ix.scratch.Get().(*searchScratch); ok {
+		return sc
+	}
+	return &searchScratch{}
+}
+
+func (ix *Index) putScratch(sc *searchScratch) {
+	if cap(sc.local) > maxPooledMatches {
+		return
+	}
+	ix.scratch.Put(sc)
 }
 
 // Hits returns every hit of q in conversation i (its number in the index),

@@ -86,10 +86,16 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 	var scanned int64 // bytes of in-scope fields examined in this conversation
 	enough := false   // every term found and enough seen: stop early (see the package doc, Ranking)
 	canStop := len(v.found) > 0 && len(p.excl) == 0 && !p.opt.Exhaustive
+	// With exclusions the whole conversation is scanned, but once the
+	// sample is complete only for the excluded terms.
+	canNarrow := len(v.found) > 0 && len(p.excl) > 0 && !p.opt.Exhaustive
+	exclOnly := false
+	var sampleText int64
 	r := Result{Conv: c, Index: int(ci), Best: Hit{Node: noHit}}
 	var st hitStats
 	bestLevel := bestNone
 	rejected := false
+	haveExcerpt := false
 	var cur Hit
 	level := bestNone
 	var idx []int
@@ -120,6 +126,9 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		if level > bestLevel {
 			r.Best, bestLevel = h, level
 		}
+		if level != bestTitle && r.HitCount <= p.opt.MaxHits && (!haveExcerpt || compareHits(h, r.Excerpt) < 0) {
+			r.Excerpt, haveExcerpt = h, true
+		}
 		if canStop && nfound == len(v.found) && (r.HitCount >= p.opt.MaxHits || scanned >= sampleBytes) {
 			enough = true
 			return false
@@ -135,14 +144,17 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		case rec.node < 0:
 			ms, allIdx, level = v.titleMs, v.titleIdx, bestTitle
 		case rec.flags&recHidden != 0 && !p.opt.IncludeHidden,
-			!p.roleOK[rec.flags>>roleShift]:
+			!p.roleOK[rec.flags>>roleShift&roleMask]:
 			continue
-		case rec.flags>>roleShift == roleCodeUser:
+		case rec.flags>>roleShift&roleMask == roleCodeUser:
 			level = bestUser
 		}
 		if canStop && nfound == len(v.found) && scanned >= sampleBytes {
 			enough = true
 			break
+		}
+		if canNarrow && !exclOnly && nfound == len(v.found) && scanned >= sampleBytes {
+			exclOnly, sampleText = true, scanned
 		}
 		scanned += int64(rec.n)
 		v.scanned += int(rec.n)
@@ -157,12 +169,15 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 			continue
 		}
 		sel := v.admit(ms, bloom)
+		if exclOnly {
+			sel = slices.DeleteFunc(sel, func(t int) bool { return allIdx[t] >= 0 })
+		}
 		if len(sel) == 0 {
 			continue
 		}
 		idx = allIdx
 		cur = Hit{Node: rec.node, Block: rec.block, Field: rec.field, Item: rec.item}
-		if !v.fs.scan(recText(rec), rec.flags&recASCII != 0, ms, sel, cb) {
+		if !v.fs.scan(recText(rec), rec.flags&(recASCII|recOpaque), ms, sel, cb) {
 			break
 		}
 	}
@@ -175,11 +190,18 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		}
 	}
 	slices.SortStableFunc(r.Hits, compareHits)
+	if !haveExcerpt {
+		r.Excerpt = r.Best
+	}
 	text := p.ix.meta[ci].text
 	if enough {
 		// Scanning stopped early: the density of the part scanned stands
 		// for the whole conversation.
 		text = scanned
+		r.Capped = true
+	}
+	if exclOnly {
+		text = sampleText // hits were counted in the sample only
 		r.Capped = true
 	}
 	r.Score = score(st, text)
