@@ -32,6 +32,39 @@ type worker struct {
 	convID    string
 	attach    map[string]attachment
 	pending   []pendingAsset
+	segs      []partSeg // parts scratch
+
+	// Slabs that messages and their blocks are carved from: one allocation
+	// per many messages instead of one (or more) each. Elements are handed
+	// out once and never reused, so the model stays immutable; a slab lives
+	// as long as any message in it.
+	msgSlab []model.Message
+	blkSlab []model.Block
+}
+
+// newMessage returns a zero message from the worker's slab.
+func (w *worker) newMessage() *model.Message {
+	if len(w.msgSlab) == 0 {
+		w.msgSlab = make([]model.Message, 128)
+	}
+	m := &w.msgSlab[0]
+	w.msgSlab = w.msgSlab[1:]
+	return m
+}
+
+// blocks returns an empty slice with capacity n from the worker's slab; its
+// capacity is exact, so appending beyond n reallocates instead of writing
+// into a neighbour's blocks.
+func (w *worker) blocks(n int) []model.Block {
+	if n > 16 {
+		return make([]model.Block, 0, n)
+	}
+	if len(w.blkSlab) < n {
+		w.blkSlab = make([]model.Block, 64)
+	}
+	b := w.blkSlab[:0:n]
+	w.blkSlab = w.blkSlab[n:]
+	return b
 }
 
 // rawNode is a mapping entry before parent/children keys are resolved.

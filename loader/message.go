@@ -25,7 +25,7 @@ type attachment struct {
 // message decodes a message object. content and metadata are captured raw
 // first because metadata (which content needs) may come after content.
 func (w *worker) message(d *walker) (*model.Message, error) {
-	m := &model.Message{}
+	m := w.newMessage()
 	var mm msgMeta
 	err := d.ObjBytes(func(d *walker, key []byte) error {
 		var err error

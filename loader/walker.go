@@ -66,6 +66,15 @@ func (d *walker) errAt(format string, args ...any) error {
 }
 
 func (d *walker) ws() {
+	// Fast path: most values follow their ':' or ',' directly or after
+	// one space.
+	if d.i < len(d.b) && d.b[d.i] > ' ' {
+		return
+	}
+	d.wsSlow()
+}
+
+func (d *walker) wsSlow() {
 	for d.i < len(d.b) {
 		switch d.b[d.i] {
 		case ' ', '\t', '\n', '\r':
