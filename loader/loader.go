@@ -237,16 +237,17 @@ func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collecto
 		if f == nil {
 			return nil
 		}
-		bp := bufPool.Get().(*[]byte)
-		*bp = append((*bp)[:0], data...)
+		buf := s.retain() // hand data on without copying it
 		select {
-		case jobs <- job{data: bp, src: src, assets: assets, format: f, index: index, offset: off}:
+		case jobs <- job{data: data, buf: buf, src: src, assets: assets, format: f, index: index, offset: off}:
 			return nil
 		case <-ctx.Done():
+			buf.release()
 			return ctx.Err()
 		}
 	}
 	err = runScanner(s)
+	s.finish()
 	col.addScanWarnings(localWarn)
 	if skipped, ferr := fd.finish(); ferr != nil && err == nil {
 		err = ferr
