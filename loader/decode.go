@@ -38,14 +38,25 @@ type worker struct {
 	// per many messages instead of one (or more) each. Elements are handed
 	// out once and never reused, so the model stays immutable; a slab lives
 	// as long as any message in it.
-	msgSlab []model.Message
-	blkSlab []model.Block
+	msgSlab  []model.Message
+	blkSlab  []model.Block
+	boolSlab []bool
+}
+
+// newBool returns a pointer to a fresh false from the worker's slab.
+func (w *worker) newBool() *bool {
+	if len(w.boolSlab) == 0 {
+		w.boolSlab = make([]bool, 4096)
+	}
+	b := &w.boolSlab[0]
+	w.boolSlab = w.boolSlab[1:]
+	return b
 }
 
 // newMessage returns a zero message from the worker's slab.
 func (w *worker) newMessage() *model.Message {
 	if len(w.msgSlab) == 0 {
-		w.msgSlab = make([]model.Message, 128)
+		w.msgSlab = make([]model.Message, 256)
 	}
 	m := &w.msgSlab[0]
 	w.msgSlab = w.msgSlab[1:]
@@ -60,7 +71,7 @@ func (w *worker) blocks(n int) []model.Block {
 		return make([]model.Block, 0, n)
 	}
 	if len(w.blkSlab) < n {
-		w.blkSlab = make([]model.Block, 64)
+		w.blkSlab = make([]model.Block, 256)
 	}
 	b := w.blkSlab[:0:n]
 	w.blkSlab = w.blkSlab[n:]

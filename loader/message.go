@@ -62,9 +62,8 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 			m.Status, err = w.str(d)
 		case "end_turn":
 			if d.Next() == tBool {
-				var b bool
-				b, err = d.Bool()
-				m.EndTurn = &b
+				m.EndTurn = w.newBool()
+				*m.EndTurn, err = d.Bool()
 			} else {
 				err = d.Skip()
 			}
