@@ -98,6 +98,9 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 		}
 	}
 
+	if total >= bigLoad {
+		defer relaxGC()() // see gcpercent.go: process-global while loading
+	}
 	jobs := make(chan job, 8)
 	results := make(chan result, 8)
 	wait := startWorkers(opt.Workers, total, jobs, results)
