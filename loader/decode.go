@@ -33,6 +33,7 @@ type worker struct {
 	attach    map[string]attachment
 	pending   []pendingAsset
 	segs      []partSeg // parts scratch
+	nodeKey   string    // key of the mapping node whose message is decoded
 
 	// Slabs that messages and their blocks are carved from: one allocation
 	// per many messages instead of one (or more) each. Elements are handed
@@ -320,7 +321,9 @@ func (w *worker) mapping(d *walker) error {
 				if d.Next() != tObject {
 					return d.Skip()
 				}
+				w.nodeKey = n.key
 				m, err := w.message(d)
+				w.nodeKey = ""
 				if err != nil {
 					return fmt.Errorf("message: %w", err)
 				}
