@@ -137,6 +137,27 @@ func (d *walker) strEnd(start int) (end int, escaped bool, err error) {
 	}
 }
 
+// strSkipEnd is strEnd for strings that are skipped: it does not look for
+// backslashes the closing quote does not depend on.
+func (d *walker) strSkipEnd(start int) (end int, err error) {
+	j := start + 1
+	for {
+		k := bytes.IndexByte(d.b[j:], '"')
+		if k < 0 {
+			return 0, errEOF
+		}
+		q := j + k
+		p := q - 1
+		for p > start && d.b[p] == '\\' {
+			p--
+		}
+		if (q-1-p)%2 == 0 {
+			return q, nil
+		}
+		j = q + 1
+	}
+}
+
 // Skip consumes the next value.
 func (d *walker) Skip() error {
 	d.ws()
@@ -145,7 +166,7 @@ func (d *walker) Skip() error {
 	}
 	switch c := d.b[d.i]; c {
 	case '"':
-		end, _, err := d.strEnd(d.i)
+		end, err := d.strSkipEnd(d.i)
 		if err != nil {
 			return err
 		}
@@ -157,7 +178,7 @@ func (d *walker) Skip() error {
 			c := d.b[d.i]
 			switch c {
 			case '"':
-				end, _, err := d.strEnd(d.i)
+				end, err := d.strSkipEnd(d.i)
 				if err != nil {
 					return err
 				}
