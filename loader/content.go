@@ -103,6 +103,9 @@ func (w *worker) content(d *walker, m *model.Message) error {
 	s := w.rawStr
 	add := func(b model.Block) {
 		b.Type = m.ContentType
+		if m.Blocks == nil {
+			m.Blocks = w.blocks(1)
+		}
 		m.Blocks = append(m.Blocks, b)
 	}
 	switch ct {

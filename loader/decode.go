@@ -32,6 +32,51 @@ type worker struct {
 	convID    string
 	attach    map[string]attachment
 	pending   []pendingAsset
+	segs      []partSeg // parts scratch
+	nodeKey   string    // key of the mapping node whose message is decoded
+
+	// Slabs that messages and their blocks are carved from: one allocation
+	// per many messages instead of one (or more) each. Elements are handed
+	// out once and never reused, so the model stays immutable; a slab lives
+	// as long as any message in it.
+	msgSlab  []model.Message
+	blkSlab  []model.Block
+	boolSlab []bool
+}
+
+// newBool returns a pointer to a fresh false from the worker's slab.
+func (w *worker) newBool() *bool {
+	if len(w.boolSlab) == 0 {
+		w.boolSlab = make([]bool, 4096)
+	}
+	b := &w.boolSlab[0]
+	w.boolSlab = w.boolSlab[1:]
+	return b
+}
+
+// newMessage returns a zero message from the worker's slab.
+func (w *worker) newMessage() *model.Message {
+	if len(w.msgSlab) == 0 {
+		w.msgSlab = make([]model.Message, 256)
+	}
+	m := &w.msgSlab[0]
+	w.msgSlab = w.msgSlab[1:]
+	return m
+}
+
+// blocks returns an empty slice with capacity n from the worker's slab; its
+// capacity is exact, so appending beyond n reallocates instead of writing
+// into a neighbour's blocks.
+func (w *worker) blocks(n int) []model.Block {
+	if n > 16 {
+		return make([]model.Block, 0, n)
+	}
+	if len(w.blkSlab) < n {
+		w.blkSlab = make([]model.Block, 256)
+	}
+	b := w.blkSlab[:0:n]
+	w.blkSlab = w.blkSlab[n:]
+	return b
 }
 
 // rawNode is a mapping entry before parent/children keys are resolved.
@@ -276,7 +321,9 @@ func (w *worker) mapping(d *walker) error {
 				if d.Next() != tObject {
 					return d.Skip()
 				}
+				w.nodeKey = n.key
 				m, err := w.message(d)
+				w.nodeKey = ""
 				if err != nil {
 					return fmt.Errorf("message: %w", err)
 				}

@@ -22,7 +22,7 @@ func decodeAll(data []byte) (convs []*model.Conversation, warns int, err error) 
 	s.warn = func(warnKind, int, int64, string) { warns++ }
 	s.emit = func(b []byte, index int, off int64) error {
 		cp := append([]byte(nil), b...)
-		r := w.decodeJob(job{data: &cp, src: src, index: index, offset: off})
+		r := w.decodeJob(job{data: cp, src: src, index: index, offset: off})
 		if r.err != nil {
 			if strings.HasPrefix(r.err.Error(), "internal error") {
 				panic(r.err) // decodeJob recovered a panic: that is a bug

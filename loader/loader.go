@@ -98,6 +98,9 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 		}
 	}
 
+	if total >= bigLoad {
+		defer relaxGC()() // see gcpercent.go: process-global while loading
+	}
 	jobs := make(chan job, 8)
 	results := make(chan result, 8)
 	wait := startWorkers(opt.Workers, total, jobs, results)
@@ -237,16 +240,17 @@ func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collecto
 		if f == nil {
 			return nil
 		}
-		bp := bufPool.Get().(*[]byte)
-		*bp = append((*bp)[:0], data...)
+		buf := s.retain() // hand data on without copying it
 		select {
-		case jobs <- job{data: bp, src: src, assets: assets, format: f, index: index, offset: off}:
+		case jobs <- job{data: data, buf: buf, src: src, assets: assets, format: f, index: index, offset: off}:
 			return nil
 		case <-ctx.Done():
+			buf.release()
 			return ctx.Err()
 		}
 	}
 	err = runScanner(s)
+	s.finish()
 	col.addScanWarnings(localWarn)
 	if skipped, ferr := fd.finish(); ferr != nil && err == nil {
 		err = ferr

@@ -438,3 +438,53 @@ func compact(b []byte) string {
 	}
 	return out.String()
 }
+
+// TestSharedScanBuffers loads, through the concurrent pipeline (elements
+// handed to workers inside the scanner's ref-counted buffers), an export
+// of many chunks with elements larger than a chunk between small ones, and
+// checks every conversation against the synchronous copying path.
+func TestSharedScanBuffers(t *testing.T) {
+	gen := genExport(9<<20, 3)
+	var b strings.Builder
+	b.Write(gen[:len(gen)-1]) // drop ']'
+	for i, n := range []int{6 << 20, 1, 9 << 20} {
+		b.WriteString(", ")
+		id := "huge" + itoa(i)
+		b.WriteString(strings.Replace(simple(id, "Huge", 2), `"hello from `+id+`"`, `"`+strings.Repeat("y\\u00e9", n/7+1)+`"`, 1))
+		for j := range 50 {
+			b.WriteString(", " + simple("small"+itoa(i)+"-"+itoa(j), "Small", 3))
+		}
+	}
+	b.WriteString("]")
+	data := b.String()
+	want, _, _ := decodeAll([]byte(data))
+	a, err := OpenContext(context.Background(), Options{Workers: 2}, writeFile(t, t.TempDir(), "conversations.json", data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := func(c *model.Conversation) string {
+		var s strings.Builder
+		s.WriteString(c.ID + "|" + c.Title)
+		for _, n := range c.Nodes {
+			s.WriteString("|" + n.Key)
+			if n.Msg != nil {
+				for _, bl := range n.Msg.Blocks {
+					s.WriteString("|" + bl.Text)
+				}
+			}
+		}
+		return s.String()
+	}
+	got := make(map[string]string)
+	for _, c := range a.Conversations {
+		got[c.ID] = sum(c)
+	}
+	if len(want) < 100 {
+		t.Fatalf("only %d conversations generated", len(want))
+	}
+	for _, c := range want {
+		if g, ok := got[c.ID]; !ok || g != sum(c) {
+			t.Fatalf("conversation %q differs between the pipeline and the synchronous decode", c.ID)
+		}
+	}
+}

@@ -22,16 +22,32 @@ type attachment struct {
 	name, mime string
 }
 
+// msgID reads message.id, sharing the node key's string when they are
+// equal (they nearly always are) instead of copying it again.
+func (w *worker) msgID(d *walker) (string, error) {
+	if d.Next() != tString {
+		return "", d.Skip()
+	}
+	b, err := d.StrBytes()
+	if err != nil {
+		return "", err
+	}
+	if w.nodeKey != "" && string(b) == w.nodeKey {
+		return w.nodeKey, nil
+	}
+	return w.a.str(b), nil
+}
+
 // message decodes a message object. content and metadata are captured raw
 // first because metadata (which content needs) may come after content.
 func (w *worker) message(d *walker) (*model.Message, error) {
-	m := &model.Message{}
+	m := w.newMessage()
 	var mm msgMeta
 	err := d.ObjBytes(func(d *walker, key []byte) error {
 		var err error
 		switch string(key) {
 		case "id":
-			m.ID, err = w.str(d)
+			m.ID, err = w.msgID(d)
 		case "author":
 			if d.Next() != tObject {
 				return d.Skip()
@@ -62,9 +78,8 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 			m.Status, err = w.str(d)
 		case "end_turn":
 			if d.Next() == tBool {
-				var b bool
-				b, err = d.Bool()
-				m.EndTurn = &b
+				m.EndTurn = w.newBool()
+				*m.EndTurn, err = d.Bool()
 			} else {
 				err = d.Skip()
 			}

@@ -12,11 +12,8 @@ import (
 // object parts, whitespace-only text runs around them are dropped; a message
 // of strings only always gets its text block, even when empty.
 func (w *worker) parts(d *walker, m *model.Message) error {
-	type seg struct {
-		start, end int // text run in buf; end < 0 for a block
-		blk        model.Block
-	}
-	var segs []seg
+	type seg = partSeg
+	segs := w.segs[:0]
 	buf := w.textBuf[:0]
 	inRun := false
 	objects := 0
@@ -52,6 +49,18 @@ func (w *worker) parts(d *walker, m *model.Message) error {
 		segs = append(segs, seg{end: -1, blk: blk})
 		return nil
 	})
+	keep := 0 // blocks to add, so m.Blocks is allocated once at its size
+	for _, sg := range segs {
+		if sg.end < 0 || objects == 0 || len(bytes.TrimSpace(buf[sg.start:sg.end])) > 0 {
+			keep++
+		}
+	}
+	if keep == 0 {
+		keep = 1
+	}
+	if len(m.Blocks) == 0 {
+		m.Blocks = w.blocks(keep)
+	}
 	for _, sg := range segs {
 		if sg.end < 0 {
 			m.Blocks = append(m.Blocks, sg.blk)
@@ -70,7 +79,17 @@ func (w *worker) parts(d *walker, m *model.Message) error {
 	if cap(buf) <= 1<<20 {
 		w.textBuf = buf[:0]
 	}
+	if cap(segs) <= 1024 {
+		clear(segs) // drop references to blocks' strings
+		w.segs = segs[:0]
+	}
 	return err
+}
+
+// partSeg is a text run (buf[start:end]) or, when end < 0, a block.
+type partSeg struct {
+	start, end int
+	blk        model.Block
 }
 
 func nonEmpty(a, b string) string {

@@ -11,7 +11,8 @@ import (
 
 // job is one conversation's bytes on their way to a worker.
 type job struct {
-	data   *[]byte // pooled copy of the element
+	data   []byte    // the element
+	buf    *chunkBuf // released once data is decoded; nil when data is owned
 	src    *source
 	assets *assetIndex
 	format *format // nil: detect from the element itself
@@ -29,11 +30,6 @@ type result struct {
 	offset int64
 }
 
-// maxPooled is the largest element buffer kept for reuse.
-const maxPooled = 16 << 20
-
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
-
 // decodeJob decodes one element, turning a panic (which no input should
 // cause) into a skip instead of a crash.
 func (w *worker) decodeJob(j job) (r result) {
@@ -50,9 +46,9 @@ func (w *worker) decodeJob(j job) (r result) {
 		err error
 	)
 	if j.format != nil {
-		c, err = j.format.decode(w, *j.data)
+		c, err = j.format.decode(w, j.data)
 	} else {
-		c, err = w.decodeAny(*j.data)
+		c, err = w.decodeAny(j.data)
 	}
 	if err != nil {
 		r.err = err
@@ -83,9 +79,8 @@ func startWorkers(n int, total int64, jobs <-chan job, results chan<- result) fu
 			w := newWorker(total)
 			for j := range jobs {
 				r := w.decodeJob(j)
-				if cap(*j.data) <= maxPooled {
-					*j.data = (*j.data)[:0]
-					bufPool.Put(j.data)
+				if j.buf != nil {
+					j.buf.release()
 				}
 				results <- r
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 )
 
 // scanner finds the conversations of one JSON file without decoding them:
@@ -34,6 +35,52 @@ type scanner struct {
 
 	index int // next element index
 	reads int // number of reads so far; early reads are small (fast first results)
+
+	// cur is buf's reference count when elements are handed on without
+	// copying (see retain); nil until the first retain.
+	cur  *chunkBuf
+	free chan *chunkBuf // released buffers, for reuse
+}
+
+// chunkBuf is a scanner buffer shared with the consumers of elements
+// retained from it. The scanner holds one reference while it reads into
+// the buffer and each retained element holds one more; the last release
+// returns it for reuse.
+type chunkBuf struct {
+	b    []byte
+	refs atomic.Int32
+	free chan<- *chunkBuf
+}
+
+// release drops one reference.
+func (c *chunkBuf) release() {
+	if c.refs.Add(-1) == 0 {
+		select {
+		case c.free <- c:
+		default: // enough spares: leave it to the GC
+		}
+	}
+}
+
+// retain keeps the buffer of the element being emitted valid until the
+// returned chunk is released: emit may then hand its data on without
+// copying it. Only valid during emit.
+func (s *scanner) retain() *chunkBuf {
+	if s.cur == nil {
+		s.free = make(chan *chunkBuf, 4)
+		s.cur = &chunkBuf{b: s.buf, free: s.free}
+		s.cur.refs.Store(1)
+	}
+	s.cur.refs.Add(1)
+	return s.cur
+}
+
+// finish drops the scanner's own reference to its buffer.
+func (s *scanner) finish() {
+	if s.cur != nil {
+		s.cur.release()
+		s.cur = nil
+	}
 }
 
 type warnKind uint8
@@ -64,6 +111,10 @@ func (s *scanner) fill() bool {
 	if s.eof {
 		return false
 	}
+	if s.cur != nil && s.cur.refs.Load() > 1 {
+		// Consumers still read this buffer: move the kept tail to another.
+		s.switchBuf()
+	}
 	if s.mark > 0 {
 		copy(s.buf, s.buf[s.mark:s.n])
 		s.n -= s.mark
@@ -75,6 +126,9 @@ func (s *scanner) fill() bool {
 		nb := make([]byte, 2*len(s.buf))
 		copy(nb, s.buf[:s.n])
 		s.buf = nb
+		if s.cur != nil { // only the scanner held the old buffer
+			s.cur.b = nb
+		}
 	}
 	for {
 		end := len(s.buf)
@@ -100,6 +154,35 @@ func (s *scanner) fill() bool {
 			return false
 		}
 	}
+}
+
+// switchBuf moves buf[mark:n] to a buffer no consumer holds (a released
+// one when available), growing it when the kept tail fills most of it.
+func (s *scanner) switchBuf() {
+	keep := s.n - s.mark
+	size := len(s.buf)
+	if size-keep < min(chunkSize/4, size/2) {
+		size *= 2
+	}
+	var nc *chunkBuf
+	select {
+	case nc = <-s.free:
+		if len(nc.b) < size {
+			nc = nil
+		}
+	default:
+	}
+	if nc == nil {
+		nc = &chunkBuf{b: make([]byte, size), free: s.free}
+	}
+	nc.refs.Store(1)
+	copy(nc.b, s.buf[s.mark:s.n])
+	s.cur.release()
+	s.cur, s.buf = nc, nc.b
+	s.n = keep
+	s.pos -= s.mark
+	s.base += int64(s.mark)
+	s.mark = 0
 }
 
 // peek skips whitespace (and a UTF-8 BOM) and returns the next byte; ok is

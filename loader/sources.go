@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/zip"
 )
 
@@ -139,6 +141,9 @@ func expandZip(p string, size int64) (*input, error) {
 		return nil, fmt.Errorf("loader: %w", err)
 	}
 	zr, err := zip.NewReader(f, size)
+	if err == nil {
+		bufferedInflate(zr)
+	}
 	if size > 1<<32 && (err != nil || !entriesReachable(zr)) {
 		if in, werr := expandWrappedZip(p, f); werr == nil {
 			return in, nil
@@ -166,6 +171,20 @@ func expandZip(p string, size int64) (*input, error) {
 	return &input{sources: srcs, close: f.Close}, nil
 }
 
+// bufferedInflate makes zr inflate entries through a read buffer of up to
+// 1 MiB: the library's default wraps the entry in a 4 KiB bufio.Reader, one
+// pread per 4 KiB of compressed data, on the inflating goroutine that
+// bounds a ZIP's load time.
+func bufferedInflate(zr *zip.Reader) {
+	zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser {
+		n := int64(64 << 10)
+		if sr, ok := r.(interface{ Size() int64 }); ok {
+			n = min(max(sr.Size(), 4096), 1<<20)
+		}
+		return flate.NewReader(bufio.NewReaderSize(r, int(n)))
+	})
+}
+
 // zipSources lists the conversation entries of zr, named prefix:entry,
 // descending into stored inner ZIPs (one level).
 func zipSources(zr *zip.Reader, f io.ReaderAt, prefix string, depth int, notes *[]string) []source {
@@ -191,6 +210,7 @@ func zipSources(zr *zip.Reader, f io.ReaderAt, prefix string, depth int, notes *
 			if err != nil {
 				continue
 			}
+			bufferedInflate(inner)
 			srcs = append(srcs, zipSources(inner, sec, prefix+":"+name, depth+1, notes)...)
 			continue
 		}

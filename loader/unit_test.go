@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -129,5 +130,33 @@ func TestFixUTF8(t *testing.T) {
 		if got := string(fixUTF8(nil, []byte(in))); got != want {
 			t.Errorf("fixUTF8(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestRelaxGCRestores(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+	r1 := relaxGC()
+	r2 := relaxGC()
+	if got := debug.SetGCPercent(loadGCPercent); got != loadGCPercent {
+		t.Fatalf("during loads: GC percent %d, want %d", got, loadGCPercent)
+	}
+	r1()
+	r1() // idempotent
+	if got := debug.SetGCPercent(loadGCPercent); got != loadGCPercent {
+		t.Fatalf("one load left: GC percent %d, want %d", got, loadGCPercent)
+	}
+	r2()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Fatalf("after loads: GC percent %d, want 100", got)
+	}
+	debug.SetGCPercent(-1)
+	r3 := relaxGC()
+	if got := debug.SetGCPercent(-1); got != -1 {
+		t.Fatalf("GOGC=off was changed to %d", got)
+	}
+	r3()
+	if got := debug.SetGCPercent(100); got != -1 {
+		t.Fatalf("GOGC=off not kept after the load: %d", got)
 	}
 }

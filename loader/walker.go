@@ -66,6 +66,15 @@ func (d *walker) errAt(format string, args ...any) error {
 }
 
 func (d *walker) ws() {
+	// Fast path: most values follow their ':' or ',' directly or after
+	// one space.
+	if d.i < len(d.b) && d.b[d.i] > ' ' {
+		return
+	}
+	d.wsSlow()
+}
+
+func (d *walker) wsSlow() {
 	for d.i < len(d.b) {
 		switch d.b[d.i] {
 		case ' ', '\t', '\n', '\r':
@@ -128,6 +137,27 @@ func (d *walker) strEnd(start int) (end int, escaped bool, err error) {
 	}
 }
 
+// strSkipEnd is strEnd for strings that are skipped: it does not look for
+// backslashes the closing quote does not depend on.
+func (d *walker) strSkipEnd(start int) (end int, err error) {
+	j := start + 1
+	for {
+		k := bytes.IndexByte(d.b[j:], '"')
+		if k < 0 {
+			return 0, errEOF
+		}
+		q := j + k
+		p := q - 1
+		for p > start && d.b[p] == '\\' {
+			p--
+		}
+		if (q-1-p)%2 == 0 {
+			return q, nil
+		}
+		j = q + 1
+	}
+}
+
 // Skip consumes the next value.
 func (d *walker) Skip() error {
 	d.ws()
@@ -136,7 +166,7 @@ func (d *walker) Skip() error {
 	}
 	switch c := d.b[d.i]; c {
 	case '"':
-		end, _, err := d.strEnd(d.i)
+		end, err := d.strSkipEnd(d.i)
 		if err != nil {
 			return err
 		}
@@ -148,7 +178,7 @@ func (d *walker) Skip() error {
 			c := d.b[d.i]
 			switch c {
 			case '"':
-				end, _, err := d.strEnd(d.i)
+				end, err := d.strSkipEnd(d.i)
 				if err != nil {
 					return err
 				}
@@ -260,7 +290,41 @@ func (d *walker) StrBytes() ([]byte, error) {
 
 // StrAppend consumes a string and appends its text to dst.
 func (d *walker) StrAppend(dst []byte) ([]byte, error) {
-	return d.str(dst, false)
+	d.ws()
+	if d.i >= len(d.b) || d.b[d.i] != '"' {
+		return dst, d.errAt("expected a string")
+	}
+	// One pass: find the closing quote, and decode the escapes before it as
+	// they come (an escaped quote is consumed by its escape, so the next
+	// quote found after it is searched afresh).
+	b := d.b
+	i := d.i + 1
+	q := -1 // index of the next quote at or after i, when known
+	for {
+		if q < i {
+			k := bytes.IndexByte(b[i:], '"')
+			if k < 0 {
+				return dst, errEOF
+			}
+			q = i + k
+		}
+		k := bytes.IndexByte(b[i:q], '\\')
+		if k < 0 {
+			dst = append(dst, b[i:q]...)
+			d.i = q + 1
+			return dst, nil
+		}
+		dst = append(dst, b[i:i+k]...)
+		var (
+			n   int
+			err error
+		)
+		dst, n, err = unescapeOne(dst, b[i+k:])
+		if err != nil {
+			return dst, err
+		}
+		i += k + n
+	}
 }
 
 func (d *walker) str(dst []byte, alias bool) ([]byte, error) {
@@ -292,47 +356,54 @@ func unescape(dst, s []byte) ([]byte, error) {
 			return append(dst, s...), nil
 		}
 		dst = append(dst, s[:k]...)
-		s = s[k:]
-		if len(s) < 2 {
-			return dst, errors.New("truncated escape")
+		var (
+			n   int
+			err error
+		)
+		dst, n, err = unescapeOne(dst, s[k:])
+		if err != nil {
+			return dst, err
 		}
-		switch c := s[1]; c {
-		case '"', '\\', '/':
-			dst = append(dst, c)
-		case 'n':
-			dst = append(dst, '\n')
-		case 't':
-			dst = append(dst, '\t')
-		case 'r':
-			dst = append(dst, '\r')
-		case 'b':
-			dst = append(dst, '\b')
-		case 'f':
-			dst = append(dst, '\f')
-		case 'u':
-			r, ok := hex4(s[2:])
-			if !ok {
-				return dst, fmt.Errorf("invalid escape %q", s[:min(len(s), 6)])
-			}
-			s = s[6:]
-			if utf16.IsSurrogate(r) {
-				if r < 0xDC00 && len(s) >= 6 && s[0] == '\\' && s[1] == 'u' {
-					if r2, ok := hex4(s[2:]); ok && r2 >= 0xDC00 && r2 <= 0xDFFF {
-						dst = utf8.AppendRune(dst, utf16.DecodeRune(r, r2))
-						s = s[6:]
-						continue
-					}
-				}
-				r = utf8.RuneError
-			}
-			dst = utf8.AppendRune(dst, r)
-			continue
-		default:
-			return dst, fmt.Errorf("invalid escape %q", s[:2])
-		}
-		s = s[2:]
+		s = s[k+n:]
 	}
 	return dst, nil
+}
+
+// unescapeOne decodes the escape sequence at the start of s (s[0] is a
+// backslash), appends it to dst and returns how many bytes it used.
+func unescapeOne(dst, s []byte) ([]byte, int, error) {
+	if len(s) < 2 {
+		return dst, 0, errors.New("truncated escape")
+	}
+	switch c := s[1]; c {
+	case '"', '\\', '/':
+		return append(dst, c), 2, nil
+	case 'n':
+		return append(dst, '\n'), 2, nil
+	case 't':
+		return append(dst, '\t'), 2, nil
+	case 'r':
+		return append(dst, '\r'), 2, nil
+	case 'b':
+		return append(dst, '\b'), 2, nil
+	case 'f':
+		return append(dst, '\f'), 2, nil
+	case 'u':
+		r, ok := hex4(s[2:])
+		if !ok {
+			return dst, 0, fmt.Errorf("invalid escape %q", s[:min(len(s), 6)])
+		}
+		if utf16.IsSurrogate(r) {
+			if r < 0xDC00 && len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
+				if r2, ok := hex4(s[8:]); ok && r2 >= 0xDC00 && r2 <= 0xDFFF {
+					return utf8.AppendRune(dst, utf16.DecodeRune(r, r2)), 12, nil
+				}
+			}
+			r = utf8.RuneError
+		}
+		return utf8.AppendRune(dst, r), 6, nil
+	}
+	return dst, 0, fmt.Errorf("invalid escape %q", s[:2])
 }
 
 func hex4(b []byte) (rune, bool) {

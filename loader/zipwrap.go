@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
@@ -145,7 +146,7 @@ func (e *wrappedEntry) open(r io.ReaderAt) (io.ReadCloser, error) {
 		}
 		return io.NopCloser(io.NewSectionReader(r, e.dataOff, min(n, e.dataEnd-e.dataOff))), nil
 	case 8: // deflate streams end by themselves
-		return flate.NewReader(sec), nil
+		return flate.NewReader(bufio.NewReaderSize(sec, int(min(max(sec.Size(), 4096), 1<<20)))), nil
 	}
 	return nil, fmt.Errorf("%s: unsupported compression method %d", e.name, e.method)
 }
