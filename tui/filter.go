@@ -64,13 +64,17 @@ func searchSubset(ctx context.Context, s Searcher, convs []*model.Conversation, 
 	if base == nil {
 		return searchWith(ctx, s, convs, q, opt)
 	}
-	sub := make([]*model.Conversation, 0, len(base))
 	for _, i := range base {
-		if i >= 0 && i < len(convs) {
-			sub = append(sub, convs[i])
-		} else {
+		if i < 0 || i >= len(convs) {
 			return searchWith(ctx, s, convs, q, opt) // inconsistent base: search all
 		}
+	}
+	if ss, ok := s.(SubsetSearcher); ok {
+		return ss.SearchWithin(ctx, convs, base, q, opt)
+	}
+	sub := make([]*model.Conversation, len(base))
+	for k, i := range base {
+		sub[k] = convs[i]
 	}
 	res, err := searchWith(ctx, s, sub, q, opt)
 	if err != nil {

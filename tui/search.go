@@ -41,6 +41,14 @@ type Narrower interface {
 	Narrows(prev, next string) bool
 }
 
+// SubsetSearcher is an optional Searcher capability: search only
+// convs[within[i]] and answer in indices into convs. The filter uses it
+// when a Narrower says the query narrows the last one, so the engine need
+// not be handed (and re-map) a new list on every keystroke.
+type SubsetSearcher interface {
+	SearchWithin(ctx context.Context, convs []*model.Conversation, within []int, query string, opt SearchOptions) (Results, error)
+}
+
 // Hit is one place where a query matched inside a conversation.
 type Hit struct {
 	Node   int32 // index into Conversation.Nodes; model.NoNode for the title

@@ -27,6 +27,12 @@ type Options struct {
 	// every match of a common word needs no more, and it saves a second
 	// scan of each returned conversation.
 	Brief bool
+	// Within, when not nil, restricts the search to these conversations
+	// (numbers in the Index, as in Result.Index; others are ignored): the
+	// results are exactly those of the whole search that are listed. With
+	// Narrows, a query typed on from a previous one searches only its
+	// results.
+	Within []int
 }
 
 // Result is one matching conversation.
@@ -123,12 +129,30 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 				var list []int32
 				if short {
 					list = ix.byRecency[u*chunk : min((u+1)*chunk, len(ix.convs))]
+					if p.within != nil {
+						cands = cands[:0]
+						for _, ci := range list {
+							if p.in(ci) {
+								cands = append(cands, ci)
+							}
+						}
+						list = cands
+					}
 				} else {
 					s := ix.shards[u]
-					cands = s.candidates(p.buckets, cands)
-					for i := range cands {
-						cands[i] += s.first
+					if p.within != nil && p.withinShard[u] == 0 {
+						done.Add(1)
+						continue
 					}
+					cands = s.candidates(p.buckets, cands)
+					j := 0
+					for _, c := range cands {
+						if ci := c + s.first; p.within == nil || p.in(ci) {
+							cands[j] = ci
+							j++
+						}
+					}
+					cands = cands[:j]
 					list = cands
 				}
 				for _, ci := range list {
@@ -285,7 +309,14 @@ type plan struct {
 	notRoles []model.Role
 	convF    []Filter // conversation filters (all but role:)
 	roleOK   [8]bool  // by fieldRec role code: messages in scope
+	// within is Options.Within as a bitmap by conversation number (nil:
+	// every conversation); withinShard counts its members per shard.
+	within      []uint64
+	withinShard []int32
 }
+
+// in reports whether conversation ci is in Options.Within.
+func (p *plan) in(ci int32) bool { return p.within[ci>>6]&(1<<(ci&63)) != 0 }
 
 func newPlan(ix *Index, q Query, opt Options) *plan {
 	p := &plan{ix: ix, q: q, opt: opt}
@@ -318,6 +349,20 @@ func newPlan(ix *Index, q Query, opt Options) *plan {
 	}
 	if len(q.Terms) == 0 {
 		p.indexed = false // no terms: every conversation is a candidate
+	}
+	if opt.Within != nil {
+		n := len(ix.convs)
+		p.within = make([]uint64, (n+63)/64)
+		p.withinShard = make([]int32, len(ix.shards))
+		for _, ci := range opt.Within {
+			if ci < 0 || ci >= n || p.in(int32(ci)) {
+				continue
+			}
+			p.within[ci>>6] |= 1 << (ci & 63)
+			if len(ix.shards) > 0 {
+				p.withinShard[ix.shardIndex(int32(ci))]++
+			}
+		}
 	}
 	return p
 }
