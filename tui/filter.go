@@ -101,12 +101,19 @@ func searchWith(ctx context.Context, s Searcher, convs []*model.Conversation, q 
 func mapResults(res Results, to func(int) (int, bool)) Results {
 	out := Results{Query: res.Query, Terms: res.Terms, Partial: res.Partial, Convs: make([]int, 0, len(res.Convs)),
 		Hits: make(map[int][]Hit, len(res.Hits)), Excerpts: make(map[int]Excerpt, len(res.Excerpts))}
-	for _, i := range res.Convs {
+	if res.excerptAt != nil {
+		out.excerptAt = make([]Excerpt, 0, len(res.Convs))
+	}
+	for k, i := range res.Convs {
 		j, ok := to(i)
 		if !ok {
 			continue
 		}
 		out.Convs = append(out.Convs, j)
+		if out.excerptAt != nil {
+			e, _ := res.excerpt(k)
+			out.excerptAt = append(out.excerptAt, e)
+		}
 		if h, ok := res.Hits[i]; ok {
 			out.Hits[j] = h
 		}

@@ -220,8 +220,10 @@ func (s *IndexSearcher) search(ctx context.Context, convs []*model.Conversation,
 	res.Partial = sr.Partial || len(sr.Results) < sr.Total
 	// No Hits map: a result opens at its Excerpt's hit (Results.firstNode),
 	// and a title-only match at the top.
-	res.Excerpts = make(map[int]Excerpt, len(sr.Results))
 	res.Convs = make([]int, 0, len(sr.Results))
+	if len(q.Terms) > 0 {
+		res.excerptAt = make([]Excerpt, 0, len(sr.Results))
+	}
 	for i := range sr.Results {
 		r := &sr.Results[i]
 		j := int(pos[r.Index])
@@ -236,10 +238,12 @@ func (s *IndexSearcher) search(ctx context.Context, convs []*model.Conversation,
 		// rest when it opens the conversation, so a common word does not
 		// copy every hit of tens of thousands of results per keystroke.
 		best := excerptHit(r)
+		var e Excerpt // none for a title hit: the row shows the title
 		if best.Field != search.FieldConvTitle {
 			// The field's text is looked up only when the row is drawn.
-			res.Excerpts[j] = Excerpt{Off: int(best.Off), Len: int(best.Len), conv: r.Conv, at: best}
+			e = Excerpt{Off: int(best.Off), Len: int(best.Len), conv: r.Conv, at: best}
 		}
+		res.excerptAt = append(res.excerptAt, e)
 	}
 	return res, nil
 }

@@ -39,12 +39,14 @@ func TestIndexSearcherNarrowedEqualsFull(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(got.Convs, full.Convs) || len(got.Excerpts) != len(full.Excerpts) {
+		if !slices.Equal(got.Convs, full.Convs) {
 			t.Errorf("%q within %q: %d results, whole search %d", next, prev, len(got.Convs), len(full.Convs))
+			continue
 		}
-		for j, e := range full.Excerpts {
-			if g := got.Excerpts[j]; g.Off != e.Off || g.at != e.at {
-				t.Errorf("%q within %q: excerpt of %d differs", next, prev, j)
+		for k := range full.Convs {
+			e, ok := full.excerpt(k)
+			if g, gok := got.excerpt(k); gok != ok || g.Off != e.Off || g.at != e.at {
+				t.Errorf("%q within %q: excerpt of result %d differs", next, prev, k)
 			}
 		}
 	}
@@ -93,5 +95,25 @@ func TestFilterSearchesWithinLastAnswer(t *testing.T) {
 	apply("the")
 	if spy.within != 1 {
 		t.Fatal("a wider query was searched within the last answer")
+	}
+}
+
+// TestMapResultsKeepsExcerptPositions: dropping a result keeps every other
+// result's excerpt with it.
+func TestMapResultsKeepsExcerptPositions(t *testing.T) {
+	c := &model.Conversation{ID: "c"}
+	res := Results{Convs: []int{3, 1, 2}, excerptAt: []Excerpt{{Off: 3, conv: c}, {}, {Off: 2, conv: c}}}
+	out := mapResults(res, func(i int) (int, bool) { return i * 10, i != 1 })
+	if !slices.Equal(out.Convs, []int{30, 20}) {
+		t.Fatalf("Convs %v", out.Convs)
+	}
+	if e, ok := out.excerpt(0); !ok || e.Off != 3 {
+		t.Errorf("result 0: %+v %v", e, ok)
+	}
+	if e, ok := out.excerpt(1); !ok || e.Off != 2 {
+		t.Errorf("result 1: %+v %v", e, ok)
+	}
+	if _, ok := res.excerpt(1); ok {
+		t.Error("an empty entry is no excerpt")
 	}
 }
