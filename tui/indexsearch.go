@@ -165,14 +165,13 @@ func (s *IndexSearcher) Narrows(prev, next string) bool {
 	return search.Narrows(p, n)
 }
 
-// SearchWithin implements SubsetSearcher: only convs[within[i]] are
-// searched (search.Options.Within), so a query that narrows the last one
-// costs in proportion to the last one's matches.
-func (s *IndexSearcher) SearchWithin(ctx context.Context, convs []*model.Conversation, within []int, query string, opt SearchOptions) (Results, error) {
-	if within == nil {
-		within = []int{}
-	}
-	return s.search(ctx, convs, within, query, opt)
+// SearchWithin implements SubsetSearcher: only prev's conversations are
+// searched (search.Options.Within), each from the field of its first hit
+// for prev's query when that is sound (Options.WithinSkip), so a query
+// that narrows the last one costs in proportion to the last one's matches,
+// and less again when typed on from it.
+func (s *IndexSearcher) SearchWithin(ctx context.Context, convs []*model.Conversation, prev Results, query string, opt SearchOptions) (Results, error) {
+	return s.search(ctx, convs, &prev, query, opt)
 }
 
 // Search implements Searcher (hidden messages are not searched).
@@ -187,9 +186,9 @@ func (s *IndexSearcher) SearchWith(ctx context.Context, convs []*model.Conversat
 	return s.search(ctx, convs, nil, query, opt)
 }
 
-// search runs query over convs, or over convs[within[i]] when within is
+// search runs query over convs, or over prev's conversations when prev is
 // not nil.
-func (s *IndexSearcher) search(ctx context.Context, convs []*model.Conversation, within []int, query string, opt SearchOptions) (Results, error) {
+func (s *IndexSearcher) search(ctx context.Context, convs []*model.Conversation, prev *Results, query string, opt SearchOptions) (Results, error) {
 	q, err := search.Parse(query)
 	if err != nil {
 		return Results{}, err
@@ -203,11 +202,21 @@ func (s *IndexSearcher) search(ctx context.Context, convs []*model.Conversation,
 	}
 	ix := s.snapshot()
 	pos, at := s.positions(convs, ix)
-	if within != nil {
-		o.Within = make([]int, 0, len(within))
-		for _, j := range within {
+	if prev != nil {
+		o.Within = make([]int, 0, len(prev.Convs))
+		hints := len(prev.skips) == len(prev.Convs)
+		if hints {
+			if pq, err := search.Parse(prev.Query); err == nil {
+				o.WithinQuery = &pq
+				o.WithinSkip = make([]int32, 0, len(prev.Convs))
+			}
+		}
+		for k, j := range prev.Convs {
 			if j >= 0 && j < len(at) && at[j] >= 0 {
 				o.Within = append(o.Within, int(at[j]))
+				if o.WithinSkip != nil {
+					o.WithinSkip = append(o.WithinSkip, prev.skips[k])
+				}
 			}
 		}
 	}
@@ -223,6 +232,7 @@ func (s *IndexSearcher) search(ctx context.Context, convs []*model.Conversation,
 	res.Convs = make([]int, 0, len(sr.Results))
 	if len(q.Terms) > 0 {
 		res.excerptAt = make([]Excerpt, 0, len(sr.Results))
+		res.skips = make([]int32, 0, len(sr.Results))
 	}
 	for i := range sr.Results {
 		r := &sr.Results[i]
@@ -234,6 +244,7 @@ func (s *IndexSearcher) search(ctx context.Context, convs []*model.Conversation,
 		if len(q.Terms) == 0 {
 			continue
 		}
+		res.skips = append(res.skips, r.Skip)
 		// Only the hit a result opens at: the viewer asks AllHits for the
 		// rest when it opens the conversation, so a common word does not
 		// copy every hit of tens of thousands of results per keystroke.

@@ -35,7 +35,7 @@ func TestIndexSearcherNarrowedEqualsFull(t *testing.T) {
 			continue
 		}
 		narrowed++
-		got, err := s.SearchWithin(ctx, convs, pr.Convs, next, SearchOptions{})
+		got, err := s.SearchWithin(ctx, convs, pr, next, SearchOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,9 +64,9 @@ type subsetSpy struct {
 	within int
 }
 
-func (s *subsetSpy) SearchWithin(ctx context.Context, convs []*model.Conversation, within []int, q string, opt SearchOptions) (Results, error) {
+func (s *subsetSpy) SearchWithin(ctx context.Context, convs []*model.Conversation, prev Results, q string, opt SearchOptions) (Results, error) {
 	s.within++
-	return s.IndexSearcher.SearchWithin(ctx, convs, within, q, opt)
+	return s.IndexSearcher.SearchWithin(ctx, convs, prev, q, opt)
 }
 
 // TestFilterSearchesWithinLastAnswer: a query typed on from the last

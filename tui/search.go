@@ -41,12 +41,13 @@ type Narrower interface {
 	Narrows(prev, next string) bool
 }
 
-// SubsetSearcher is an optional Searcher capability: search only
-// convs[within[i]] and answer in indices into convs. The filter uses it
-// when a Narrower says the query narrows the last one, so the engine need
-// not be handed (and re-map) a new list on every keystroke.
+// SubsetSearcher is an optional Searcher capability: search only the
+// conversations of prev (an answer of this searcher over the same convs and
+// options, which query narrows: see Narrower) and answer in indices into
+// convs. The filter uses it so the engine need not be handed (and re-map) a
+// new list on every keystroke, and may reuse what it learnt answering prev.
 type SubsetSearcher interface {
-	SearchWithin(ctx context.Context, convs []*model.Conversation, within []int, query string, opt SearchOptions) (Results, error)
+	SearchWithin(ctx context.Context, convs []*model.Conversation, prev Results, query string, opt SearchOptions) (Results, error)
 }
 
 // Hit is one place where a query matched inside a conversation.
@@ -83,6 +84,9 @@ type Results struct {
 	// map of tens of thousands of entries per keystroke). An entry whose
 	// conv is nil and Text empty is no excerpt.
 	excerptAt []Excerpt
+	// skips, when as long as Convs, are IndexSearcher's per-result
+	// search.Result.Skip hints for a search within this answer.
+	skips []int32
 }
 
 // excerpt is the excerpt of the k-th result (Convs[k]), if any.

@@ -165,7 +165,7 @@ func run(paths []string, n int) error {
 		cpu0 := cpuTime()
 		for range n {
 			start := time.Now()
-			res, err = s.SearchWithin(ctx, convs, prev.Convs, k.q, tui.SearchOptions{})
+			res, err = s.SearchWithin(ctx, convs, prev, k.q, tui.SearchOptions{})
 			if err != nil {
 				return fmt.Errorf("%s: %w", k.q, err)
 			}

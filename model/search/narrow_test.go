@@ -93,7 +93,7 @@ func extend(r *rand.Rand, prev, piece string) string {
 // next (same conversations, order, scores and hits).
 func TestNarrowedSearchEqualsFull(t *testing.T) {
 	ctx := context.Background()
-	narrowed := 0
+	narrowed, skipped := 0, 0
 	for seed := range uint64(2) {
 		a := searchcorpus.Generate(searchcorpus.Options{TextBytes: 150 << 10, Seed: seed, Unicode: true, ConvBytes: 1500})
 		for i, c := range a.Conversations {
@@ -130,10 +130,25 @@ func TestNarrowedSearchEqualsFull(t *testing.T) {
 			narrowed++
 			wopt := opt
 			wopt.Within = []int{}
+			hinted := r.IntN(3) > 0
+			if hinted {
+				wopt.WithinQuery = &pq
+				wopt.WithinSkip = []int32{}
+			}
 			inPrev := map[int]bool{}
 			for _, x := range prev.Results {
 				wopt.Within = append(wopt.Within, x.Index)
+				if hinted {
+					wopt.WithinSkip = append(wopt.WithinSkip, x.Skip)
+				}
 				inPrev[x.Index] = true
+			}
+			if hinted && newPlan(ix, nq, wopt).skip != nil {
+				for _, x := range prev.Results {
+					if x.Skip > 0 {
+						skipped++
+					}
+				}
 			}
 			got, err := ix.Search(ctx, nq, wopt)
 			if err != nil {
@@ -157,6 +172,9 @@ func TestNarrowedSearchEqualsFull(t *testing.T) {
 				}
 			}
 		}
+	}
+	if skipped == 0 {
+		t.Error("no narrowed search skipped a field")
 	}
 	if narrowed < 150 {
 		t.Errorf("only %d pairs narrowed; the test is too weak", narrowed)

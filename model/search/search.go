@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -33,6 +34,16 @@ type Options struct {
 	// Narrows, a query typed on from a previous one searches only its
 	// results.
 	Within []int
+	// WithinSkip, with WithinQuery, holds for each Within entry the Skip
+	// of its Result in a search for WithinQuery made with the same
+	// IncludeHidden and not Exhaustive. When the query Narrows
+	// WithinQuery and every term and exclusion of the query contains a
+	// term of WithinQuery (of the same kind), the fields that search
+	// scanned before its first hit cannot hold a hit of this one, so they
+	// are skipped (and counted as scanned: the results are exactly those
+	// of a whole scan). Otherwise the hints are ignored.
+	WithinSkip  []int32
+	WithinQuery *Query
 }
 
 // Result is one matching conversation.
@@ -59,6 +70,10 @@ type Result struct {
 	// printing). SnippetMatch is the byte range of the match within it.
 	Snippet      string
 	SnippetMatch [2]int
+	// Skip is a hint for a search within these results (Options.
+	// WithinSkip): how far the scan went before its first hit. -1 when
+	// there was no hit.
+	Skip int32
 }
 
 // Results is a ranked answer.
@@ -164,7 +179,7 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 					if ok {
 						local = append(local, match{ci: ci, score: r.Score, time: ix.meta[ci].time, hits: int32(r.HitCount),
 							capped: r.Capped, worker: uint8(w), det: int32(len(dets))})
-						dets = append(dets, matchDetail{best: r.Best, excerpt: r.Excerpt})
+						dets = append(dets, matchDetail{best: r.Best, excerpt: r.Excerpt, skip: r.Skip})
 						found.Add(1)
 					}
 				}
@@ -203,10 +218,23 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 	all := mergeRanked(lists, opt.Limit)
 	if opt.Brief {
 		out.Results = make([]Result, len(all))
-		for i, m := range all {
-			d := &scratch[m.worker].dets[m.det]
-			out.Results[i] = Result{Conv: ix.convs[m.ci], Index: int(m.ci), Score: m.score, HitCount: int(m.hits),
-				Capped: m.capped, Best: d.best, Excerpt: d.excerpt}
+		fill := func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				m := &all[i]
+				d := &scratch[m.worker].dets[m.det]
+				out.Results[i] = Result{Conv: ix.convs[m.ci], Index: int(m.ci), Score: m.score, HitCount: int(m.hits),
+					Capped: m.capped, Best: d.best, Excerpt: d.excerpt, Skip: d.skip}
+			}
+		}
+		// A common word returns tens of thousands of results: fill them
+		// on both cores (this part is on the keystroke's critical path).
+		if half := len(all) / 2; workers > 1 && half >= 4096 {
+			var fw sync.WaitGroup
+			fw.Go(func() { fill(0, half) })
+			fill(half, len(all))
+			fw.Wait()
+		} else {
+			fill(0, len(all))
 		}
 		return out, nil
 	}
@@ -247,6 +275,7 @@ type match struct {
 // matchDetail is the part of a match only a Brief result needs.
 type matchDetail struct {
 	best, excerpt Hit
+	skip          int32
 }
 
 // searchScratch is one search worker's reusable space (pooled in the
@@ -313,6 +342,28 @@ type plan struct {
 	// every conversation); withinShard counts its members per shard.
 	within      []uint64
 	withinShard []int32
+	// skip is Options.WithinSkip by conversation number when it applies
+	// (see skippable), else nil.
+	skip []int32
+}
+
+// skippable reports whether every term and exclusion of next contains a
+// term of prev of the same kind, so a field with no hit of prev has no hit
+// of next (Options.WithinSkip).
+func skippable(next, prev []Term) bool {
+	for _, u := range next {
+		ok := false
+		for _, t := range prev {
+			if t.Title == u.Title && strings.Contains(u.Folded, t.Folded) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // in reports whether conversation ci is in Options.Within.
@@ -361,6 +412,18 @@ func newPlan(ix *Index, q Query, opt Options) *plan {
 			p.within[ci>>6] |= 1 << (ci & 63)
 			if len(ix.shards) > 0 {
 				p.withinShard[ix.shardIndex(int32(ci))]++
+			}
+		}
+		if w := opt.WithinQuery; w != nil && len(opt.WithinSkip) == len(opt.Within) && !opt.Exhaustive && len(q.Terms) > 0 &&
+			Narrows(*w, q) && skippable(q.Terms, w.Terms) && skippable(q.Excludes, w.Terms) {
+			p.skip = make([]int32, n)
+			for i := range p.skip {
+				p.skip[i] = -1
+			}
+			for i, ci := range opt.Within {
+				if ci >= 0 && ci < n {
+					p.skip[ci] = opt.WithinSkip[i]
+				}
 			}
 		}
 	}

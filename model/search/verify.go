@@ -91,7 +91,14 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 	canNarrow := len(v.found) > 0 && len(p.excl) > 0 && !p.opt.Exhaustive
 	exclOnly := false
 	var sampleText int64
-	r := Result{Conv: c, Index: int(ci), Best: Hit{Node: noHit}}
+	r := Result{Conv: c, Index: int(ci), Best: Hit{Node: noHit}, Skip: -1}
+	// skipTo: the fields before this one (in scan order) hold no hit (see
+	// Options.WithinSkip); -1: scan from the start.
+	skipTo := int32(-1)
+	if p.skip != nil && int(p.skip[ci]) < len(recs) {
+		skipTo = p.skip[ci]
+	}
+	var curRec int32
 	var st hitStats
 	bestLevel := bestNone
 	rejected := false
@@ -108,6 +115,9 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		if !v.found[id] {
 			v.found[id] = true
 			nfound++
+		}
+		if r.Skip < 0 {
+			r.Skip = curRec
 		}
 		h := cur
 		h.Off, h.Len, h.Term = int32(off), int32(n), int16(id)
@@ -135,50 +145,69 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		}
 		return true
 	}
-	for i := range recs {
-		rec := &recs[i]
-		bloom := sh.bloom[rec.bloom : int(rec.bloom)+bloomBits(int(rec.n))/64]
-		ms, allIdx := v.msgMs, v.msgIdx
-		level = bestOther
-		switch {
-		case rec.node < 0:
-			ms, allIdx, level = v.titleMs, v.titleIdx, bestTitle
-		case rec.flags&recHidden != 0 && !p.opt.IncludeHidden,
-			!p.roleOK[rec.flags>>roleShift&roleMask]:
-			continue
-		case rec.flags>>roleShift&roleMask == roleCodeUser:
-			level = bestUser
-		}
-		if canStop && nfound == len(v.found) && scanned >= sampleBytes {
-			enough = true
-			break
-		}
-		if canNarrow && !exclOnly && nfound == len(v.found) && scanned >= sampleBytes {
-			exclOnly, sampleText = true, scanned
-		}
-		scanned += int64(rec.n)
-		v.scanned += int(rec.n)
-		if v.scanned >= ctxCheckBytes {
-			v.scanned = 0
-			if err := v.ctx.Err(); err != nil {
-				v.err = err
-				break
+	// Unless Exhaustive, the title and the user's messages are scanned
+	// first, then the rest in node order: a hit there decides the ranking
+	// tier, and it ends the scan of a common word sooner.
+	passes, reorder := 1, !p.opt.Exhaustive
+	if reorder {
+		passes = 2
+	}
+scan:
+	for pass := range passes {
+		for i := range recs {
+			rec := &recs[i]
+			bloom := sh.bloom[rec.bloom : int(rec.bloom)+bloomBits(int(rec.n))/64]
+			ms, allIdx := v.msgMs, v.msgIdx
+			level = bestOther
+			switch {
+			case rec.node < 0:
+				ms, allIdx, level = v.titleMs, v.titleIdx, bestTitle
+			case rec.flags&recHidden != 0 && !p.opt.IncludeHidden,
+				!p.roleOK[rec.flags>>roleShift&roleMask]:
+				continue
+			case rec.flags>>roleShift&roleMask == roleCodeUser:
+				level = bestUser
 			}
-		}
-		if len(ms) == 0 || rec.n == 0 {
-			continue
-		}
-		sel := v.admit(ms, bloom)
-		if exclOnly {
-			sel = slices.DeleteFunc(sel, func(t int) bool { return allIdx[t] >= 0 })
-		}
-		if len(sel) == 0 {
-			continue
-		}
-		idx = allIdx
-		cur = Hit{Node: rec.node, Block: rec.block, Field: rec.field, Item: rec.item}
-		if !v.fs.scan(recText(rec), rec.flags&(recASCII|recOpaque), ms, sel, cb) {
-			break
+			if reorder && (pass == 0) != (level != bestOther) {
+				continue // the title and user messages first, then the rest
+			}
+			if canStop && nfound == len(v.found) && scanned >= sampleBytes {
+				enough = true
+				break scan
+			}
+			if canNarrow && !exclOnly && nfound == len(v.found) && scanned >= sampleBytes {
+				exclOnly, sampleText = true, scanned
+			}
+			scanned += int64(rec.n)
+			v.scanned += int(rec.n)
+			if v.scanned >= ctxCheckBytes {
+				v.scanned = 0
+				if err := v.ctx.Err(); err != nil {
+					v.err = err
+					break scan
+				}
+			}
+			if skipTo >= 0 {
+				if int32(i) != skipTo {
+					continue // no hit here: counted as scanned, not read
+				}
+				skipTo = -1
+			}
+			if len(ms) == 0 || rec.n == 0 {
+				continue
+			}
+			sel := v.admit(ms, bloom)
+			if exclOnly {
+				sel = slices.DeleteFunc(sel, func(t int) bool { return allIdx[t] >= 0 })
+			}
+			if len(sel) == 0 {
+				continue
+			}
+			idx, curRec = allIdx, int32(i)
+			cur = Hit{Node: rec.node, Block: rec.block, Field: rec.field, Item: rec.item}
+			if !v.fs.scan(recText(rec), rec.flags&(recASCII|recOpaque), ms, sel, cb) {
+				break scan
+			}
 		}
 	}
 	if rejected || v.err != nil {
