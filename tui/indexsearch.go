@@ -208,7 +208,7 @@ func (s *IndexSearcher) search(ctx context.Context, convs []*model.Conversation,
 		if hints {
 			if pq, err := search.Parse(prev.Query); err == nil {
 				o.WithinQuery = &pq
-				o.WithinSkip = make([]int32, 0, len(prev.Convs))
+				o.WithinSkip = make([]int64, 0, len(prev.Convs))
 			}
 		}
 		for k, j := range prev.Convs {
@@ -232,7 +232,7 @@ func (s *IndexSearcher) search(ctx context.Context, convs []*model.Conversation,
 	res.Convs = make([]int, 0, len(sr.Results))
 	if len(q.Terms) > 0 {
 		res.excerptAt = make([]Excerpt, 0, len(sr.Results))
-		res.skips = make([]int32, 0, len(sr.Results))
+		res.skips = make([]int64, 0, len(sr.Results))
 	}
 	for i := range sr.Results {
 		r := &sr.Results[i]

@@ -86,7 +86,7 @@ type Results struct {
 	excerptAt []Excerpt
 	// skips, when as long as Convs, are IndexSearcher's per-result
 	// search.Result.Skip hints for a search within this answer.
-	skips []int32
+	skips []int64
 }
 
 // excerpt is the excerpt of the k-th result (Convs[k]), if any.

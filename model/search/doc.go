@@ -34,16 +34,12 @@
 // user-message hit, plus the density capped at 999,999. Queries with no
 // terms score every conversation 0, so they come out newest first.
 //
-// For speed (unless Options.Exhaustive), a conversation is scanned title
-// first, then the user's messages, then the other fields (each group in
-// node order), and it stops being scanned once every term has been found
-// and it has Options.MaxHits hits or 1 KB of its in-scope text has been
-// examined (queries with exclusions scan to the end, but past that point
-// only for the excluded terms). Its density is then that of the text
-// examined — a sample of the title, the user's messages and the first
-// other fields — and Result.Capped is set. Since the title and the user's
-// messages come first, tiers 1 and 2 are exact; only the density is
-// sampled. This keeps a common word, which occurs in most conversations,
+// For speed (unless Options.Exhaustive), a conversation stops being scanned
+// once every term has been found and it has Options.MaxHits hits or 1 KB of
+// its in-scope text has been examined (queries with exclusions scan to the
+// end, but past that point only for the excluded terms). Its density is
+// then that of the text examined — a sample that starts with the title and
+// the first messages — and Result.Capped is set. This keeps a common word, which occurs in most conversations,
 // from forcing a scan of the whole archive. Index.Hits lists every hit of
 // one conversation for a viewer.
 //
@@ -56,7 +52,9 @@
 // answer. When moreover every term and exclusion of next contains one of
 // prev's terms, Options.WithinSkip passes each result's Skip: the fields
 // scanned before prev's first hit hold no hit of next either and are
-// skipped (counted as examined, so counts and densities do not change).
+// skipped (counted as examined, so counts and densities do not change);
+// when prev has one term, an ASCII field holding its first hit is scanned
+// from that hit (less the letters next's terms may add in front).
 //
 // A list that shows every match (the browser's) asks for Options.Brief:
 // the ranking, counts, Best and Excerpt of every match, but no Hits or

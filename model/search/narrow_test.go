@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/backchat/backchat/internal/searchcorpus"
 )
@@ -72,6 +73,11 @@ func extend(r *rand.Rand, prev, piece string) string {
 		}
 		return prev[:j] + "e" + prev[j:] // the exclusion made longer: it excludes less
 	}
+	if !strings.ContainsAny(prev, " \"") && r.IntN(3) == 0 {
+		// Letters typed before the word ("ata" → "data"): matches of
+		// next may start before the first match of prev.
+		return piece[:len(piece)/2] + prev
+	}
 	switch r.IntN(6) {
 	case 0, 1: // more letters on the last word
 		if w := strings.Fields(piece); len(w) > 0 && !strings.Contains(w[0], ":") && w[0][0] != '-' {
@@ -107,6 +113,18 @@ func TestNarrowedSearchEqualsFull(t *testing.T) {
 		for range 300 {
 			ps := randomQuery(r, a)
 			ns := extend(r, ps, randomPiece(r, a))
+			if w := strings.Fields(randomPiece(r, a)); r.IntN(4) == 0 && len(w) > 0 && len(w[0]) > 4 && !strings.ContainsAny(w[0], ":\"-") {
+				// Letters typed before a word: the first match of next
+				// starts before the first match of prev (WithinSkip's
+				// back-off).
+				k := 1 + r.IntN(2)
+				for k < len(w[0]) && !utf8.RuneStart(w[0][k]) {
+					k++
+				}
+				if k < len(w[0]) {
+					ps, ns = w[0][k:], w[0]
+				}
+			}
 			pq, err := Parse(ps)
 			if err != nil {
 				t.Fatal(err)
@@ -133,7 +151,7 @@ func TestNarrowedSearchEqualsFull(t *testing.T) {
 			hinted := r.IntN(3) > 0
 			if hinted {
 				wopt.WithinQuery = &pq
-				wopt.WithinSkip = []int32{}
+				wopt.WithinSkip = []int64{}
 			}
 			inPrev := map[int]bool{}
 			for _, x := range prev.Results {

@@ -42,7 +42,7 @@ type Options struct {
 	// scanned before its first hit cannot hold a hit of this one, so they
 	// are skipped (and counted as scanned: the results are exactly those
 	// of a whole scan). Otherwise the hints are ignored.
-	WithinSkip  []int32
+	WithinSkip  []int64
 	WithinQuery *Query
 }
 
@@ -70,10 +70,10 @@ type Result struct {
 	// printing). SnippetMatch is the byte range of the match within it.
 	Snippet      string
 	SnippetMatch [2]int
-	// Skip is a hint for a search within these results (Options.
-	// WithinSkip): how far the scan went before its first hit. -1 when
+	// Skip is an opaque hint for a search within these results
+	// (Options.WithinSkip): where the scan found its first hit. -1 when
 	// there was no hit.
-	Skip int32
+	Skip int64
 }
 
 // Results is a ranked answer.
@@ -275,7 +275,7 @@ type match struct {
 // matchDetail is the part of a match only a Brief result needs.
 type matchDetail struct {
 	best, excerpt Hit
-	skip          int32
+	skip          int64
 }
 
 // searchScratch is one search worker's reusable space (pooled in the
@@ -343,8 +343,13 @@ type plan struct {
 	within      []uint64
 	withinShard []int32
 	// skip is Options.WithinSkip by conversation number when it applies
-	// (see skippable), else nil.
-	skip []int32
+	// (see skippable), else nil. With skipOff the offset part is used too:
+	// WithinQuery has one term, and an ASCII field is scanned from
+	// backoff bytes before that term's first match in it (no match of a
+	// term holding it can start earlier).
+	skip    []int64
+	skipOff bool
+	backoff int
 }
 
 // skippable reports whether every term and exclusion of next contains a
@@ -416,7 +421,13 @@ func newPlan(ix *Index, q Query, opt Options) *plan {
 		}
 		if w := opt.WithinQuery; w != nil && len(opt.WithinSkip) == len(opt.Within) && !opt.Exhaustive && len(q.Terms) > 0 &&
 			Narrows(*w, q) && skippable(q.Terms, w.Terms) && skippable(q.Excludes, w.Terms) {
-			p.skip = make([]int32, n)
+			p.skip = make([]int64, n)
+			if len(w.Terms) == 1 {
+				p.skipOff = true
+				for _, u := range slices.Concat(q.Terms, q.Excludes) {
+					p.backoff = max(p.backoff, len(u.Folded)-len(w.Terms[0].Folded))
+				}
+			}
 			for i := range p.skip {
 				p.skip[i] = -1
 			}

@@ -94,9 +94,12 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 	r := Result{Conv: c, Index: int(ci), Best: Hit{Node: noHit}, Skip: -1}
 	// skipTo: the fields before this one (in scan order) hold no hit (see
 	// Options.WithinSkip); -1: scan from the start.
-	skipTo := int32(-1)
-	if p.skip != nil && int(p.skip[ci]) < len(recs) {
-		skipTo = p.skip[ci]
+	skipTo, skipFrom := int32(-1), 0
+	if p.skip != nil && p.skip[ci] >= 0 && int(p.skip[ci]>>32) < len(recs) {
+		skipTo = int32(p.skip[ci] >> 32)
+		if p.skipOff {
+			skipFrom = max(int(uint32(p.skip[ci]))-p.backoff, 0)
+		}
 	}
 	var curRec int32
 	var st hitStats
@@ -117,7 +120,7 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 			nfound++
 		}
 		if r.Skip < 0 {
-			r.Skip = curRec
+			r.Skip = int64(curRec)<<32 | int64(uint32(off))
 		}
 		h := cur
 		h.Off, h.Len, h.Term = int32(off), int32(n), int16(id)
@@ -145,69 +148,66 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		}
 		return true
 	}
-	// Unless Exhaustive, the title and the user's messages are scanned
-	// first, then the rest in node order: a hit there decides the ranking
-	// tier, and it ends the scan of a common word sooner.
-	passes, reorder := 1, !p.opt.Exhaustive
-	if reorder {
-		passes = 2
-	}
+	// NOTE: fields are scanned in node order. Scanning the title and the
+	// user's messages first would make ranking tier 2 exact, but it moves
+	// Best to user messages the node-order sample never reached (changing
+	// where the browser opens a result), and it saved only ~3% of the
+	// bytes scanned for a common word on the generated 1 GB export.
 scan:
-	for pass := range passes {
-		for i := range recs {
-			rec := &recs[i]
-			bloom := sh.bloom[rec.bloom : int(rec.bloom)+bloomBits(int(rec.n))/64]
-			ms, allIdx := v.msgMs, v.msgIdx
-			level = bestOther
-			switch {
-			case rec.node < 0:
-				ms, allIdx, level = v.titleMs, v.titleIdx, bestTitle
-			case rec.flags&recHidden != 0 && !p.opt.IncludeHidden,
-				!p.roleOK[rec.flags>>roleShift&roleMask]:
-				continue
-			case rec.flags>>roleShift&roleMask == roleCodeUser:
-				level = bestUser
-			}
-			if reorder && (pass == 0) != (level != bestOther) {
-				continue // the title and user messages first, then the rest
-			}
-			if canStop && nfound == len(v.found) && scanned >= sampleBytes {
-				enough = true
+	for i := range recs {
+		rec := &recs[i]
+		bloom := sh.bloom[rec.bloom : int(rec.bloom)+bloomBits(int(rec.n))/64]
+		ms, allIdx := v.msgMs, v.msgIdx
+		level = bestOther
+		switch {
+		case rec.node < 0:
+			ms, allIdx, level = v.titleMs, v.titleIdx, bestTitle
+		case rec.flags&recHidden != 0 && !p.opt.IncludeHidden,
+			!p.roleOK[rec.flags>>roleShift&roleMask]:
+			continue
+		case rec.flags>>roleShift&roleMask == roleCodeUser:
+			level = bestUser
+		}
+		if canStop && nfound == len(v.found) && scanned >= sampleBytes {
+			enough = true
+			break scan
+		}
+		if canNarrow && !exclOnly && nfound == len(v.found) && scanned >= sampleBytes {
+			exclOnly, sampleText = true, scanned
+		}
+		scanned += int64(rec.n)
+		v.scanned += int(rec.n)
+		if v.scanned >= ctxCheckBytes {
+			v.scanned = 0
+			if err := v.ctx.Err(); err != nil {
+				v.err = err
 				break scan
 			}
-			if canNarrow && !exclOnly && nfound == len(v.found) && scanned >= sampleBytes {
-				exclOnly, sampleText = true, scanned
+		}
+		from := 0 // where to scan the field from
+		if skipTo >= 0 {
+			if int32(i) != skipTo {
+				continue // no hit here: counted as scanned, not read
 			}
-			scanned += int64(rec.n)
-			v.scanned += int(rec.n)
-			if v.scanned >= ctxCheckBytes {
-				v.scanned = 0
-				if err := v.ctx.Err(); err != nil {
-					v.err = err
-					break scan
-				}
+			skipTo = -1
+			if rec.flags&recASCII != 0 {
+				from = min(skipFrom, int(rec.n))
 			}
-			if skipTo >= 0 {
-				if int32(i) != skipTo {
-					continue // no hit here: counted as scanned, not read
-				}
-				skipTo = -1
-			}
-			if len(ms) == 0 || rec.n == 0 {
-				continue
-			}
-			sel := v.admit(ms, bloom)
-			if exclOnly {
-				sel = slices.DeleteFunc(sel, func(t int) bool { return allIdx[t] >= 0 })
-			}
-			if len(sel) == 0 {
-				continue
-			}
-			idx, curRec = allIdx, int32(i)
-			cur = Hit{Node: rec.node, Block: rec.block, Field: rec.field, Item: rec.item}
-			if !v.fs.scan(recText(rec), rec.flags&(recASCII|recOpaque), ms, sel, cb) {
-				break scan
-			}
+		}
+		if len(ms) == 0 || rec.n == 0 {
+			continue
+		}
+		sel := v.admit(ms, bloom)
+		if exclOnly {
+			sel = slices.DeleteFunc(sel, func(t int) bool { return allIdx[t] >= 0 })
+		}
+		if len(sel) == 0 {
+			continue
+		}
+		idx, curRec = allIdx, int32(i)
+		cur = Hit{Node: rec.node, Block: rec.block, Field: rec.field, Item: rec.item}
+		if !v.fs.scan(recText(rec), from, rec.flags&(recASCII|recOpaque), ms, sel, cb) {
+			break scan
 		}
 	}
 	if rejected || v.err != nil {
