@@ -28,6 +28,7 @@ type pane interface {
 type row struct {
 	label string // date group label; "" for an item
 	conv  int    // index into convList.all, for items
+	pos   int    // position in the filter's answer (found.Convs), for items
 	snip  bool   // the item has a snippet line (a filter excerpt)
 }
 
@@ -67,11 +68,11 @@ type convList struct {
 	services map[string]int
 	vis      []int // indices into all, in display order; nil = no filter
 	filter   bool  // vis is a filter result
-	// excerpts are the filter's snippet sources, by index into all.
-	excerpts map[int]Excerpt
-	rows     []row
-	cursor   int // index into rows (always an item row when any exist)
-	offset   int // first row shown
+	// found is the filter's answer (vis is its Convs): the snippet sources.
+	found  *Results
+	rows   []row
+	cursor int // index into rows (always an item row when any exist)
+	offset int // first row shown
 }
 
 func newConvList(keys KeyMap, st Styles, now func() time.Time) *convList {
@@ -154,7 +155,7 @@ func (l *convList) setFiltered(idx []int, filter, toTop bool) {
 	l.vis, l.filter = idx, filter
 	if !filter {
 		l.vis = nil
-		l.excerpts = nil
+		l.found = nil
 	}
 	l.build(sel)
 	if filter && toTop {
@@ -178,24 +179,27 @@ func (l *convList) build(sel *model.Conversation) {
 	now := l.now()
 	l.rows = l.rows[:0]
 	last := ""
-	add := func(i int) {
+	add := func(i, k int) {
 		g := dateGroup(l.all[i].SortTime(), now)
 		if g != last {
 			l.rows = append(l.rows, row{label: g})
 			last = g
 		}
-		_, snip := l.excerpts[i]
-		l.rows = append(l.rows, row{conv: i, snip: snip && l.filter})
+		snip := false
+		if l.filter && l.found != nil {
+			_, snip = l.found.excerpt(k)
+		}
+		l.rows = append(l.rows, row{conv: i, pos: k, snip: snip})
 	}
 	if l.filter {
-		for _, i := range l.vis {
+		for k, i := range l.vis {
 			if i >= 0 && i < len(l.all) {
-				add(i)
+				add(i, k)
 			}
 		}
 	} else {
 		for i := range l.all {
-			add(i)
+			add(i, -1)
 		}
 	}
 	l.cursor = l.firstItem()
@@ -406,7 +410,8 @@ func (l *convList) View() string {
 			out = append(out, st.Item.Render(strings.TrimSuffix(line1, " "+mk))+markerTail(st, mk), st.ItemMeta.Render(line2))
 		}
 		if r.snip && len(out) < l.height {
-			out = append(out, snippetLine(st, base, l.excerpts[r.conv], w))
+			e, _ := l.found.excerpt(r.pos)
+			out = append(out, snippetLine(st, base, e, w))
 		}
 	}
 	return fillBlock(out, l.width, l.height)

@@ -48,29 +48,35 @@ func (f *filter) run(s Searcher, convs []*model.Conversation, opt SearchOptions)
 	ctx, cancel := context.WithCancel(context.Background())
 	f.cancel = cancel
 	seq, q := f.seq, f.query
-	var base []int // indices into convs to search; nil: all
+	var prev *Results // the answer to search within; nil: all
 	if n, ok := s.(Narrower); ok && f.res != nil && !f.res.Partial && f.opt == opt && sameSnapshot(f.resConvs, convs) && n.Narrows(f.res.Query, q) {
-		base = f.res.Convs
+		prev = f.res
 	}
 	f.opt = opt
 	return func() tea.Msg {
-		res, err := searchSubset(ctx, s, convs, base, q, opt)
+		res, err := searchSubset(ctx, s, convs, prev, q, opt)
 		return searchMsg{seq: seq, res: res, n: len(convs), convs: convs, err: err}
 	}
 }
 
-// searchSubset searches convs[base[i]] and answers in indices into convs.
-func searchSubset(ctx context.Context, s Searcher, convs []*model.Conversation, base []int, q string, opt SearchOptions) (Results, error) {
-	if base == nil {
+// searchSubset searches the conversations of prev (all of convs when prev
+// is nil) and answers in indices into convs.
+func searchSubset(ctx context.Context, s Searcher, convs []*model.Conversation, prev *Results, q string, opt SearchOptions) (Results, error) {
+	if prev == nil {
 		return searchWith(ctx, s, convs, q, opt)
 	}
-	sub := make([]*model.Conversation, 0, len(base))
+	base := prev.Convs
 	for _, i := range base {
-		if i >= 0 && i < len(convs) {
-			sub = append(sub, convs[i])
-		} else {
+		if i < 0 || i >= len(convs) {
 			return searchWith(ctx, s, convs, q, opt) // inconsistent base: search all
 		}
+	}
+	if ss, ok := s.(SubsetSearcher); ok {
+		return ss.SearchWithin(ctx, convs, *prev, q, opt)
+	}
+	sub := make([]*model.Conversation, len(base))
+	for k, i := range base {
+		sub[k] = convs[i]
 	}
 	res, err := searchWith(ctx, s, sub, q, opt)
 	if err != nil {
@@ -97,12 +103,19 @@ func searchWith(ctx context.Context, s Searcher, convs []*model.Conversation, q 
 func mapResults(res Results, to func(int) (int, bool)) Results {
 	out := Results{Query: res.Query, Terms: res.Terms, Partial: res.Partial, Convs: make([]int, 0, len(res.Convs)),
 		Hits: make(map[int][]Hit, len(res.Hits)), Excerpts: make(map[int]Excerpt, len(res.Excerpts))}
-	for _, i := range res.Convs {
+	if res.excerptAt != nil {
+		out.excerptAt = make([]Excerpt, 0, len(res.Convs))
+	}
+	for k, i := range res.Convs {
 		j, ok := to(i)
 		if !ok {
 			continue
 		}
 		out.Convs = append(out.Convs, j)
+		if out.excerptAt != nil {
+			e, _ := res.excerpt(k)
+			out.excerptAt = append(out.excerptAt, e)
+		}
 		if h, ok := res.Hits[i]; ok {
 			out.Hits[j] = h
 		}

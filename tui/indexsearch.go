@@ -50,6 +50,7 @@ type IndexSearcher struct {
 	// place in that list of each indexed conversation (by index number; -1
 	// when not listed); posKey and posIx identify the list and snapshot.
 	pos    []int32
+	at     []int32 // the inverse of pos: index number of each list entry, -1 when not indexed
 	posKey listKey
 	posIx  *search.Index
 }
@@ -116,7 +117,7 @@ func (s *IndexSearcher) snapshot() *search.Index {
 // place in convs (-1 when not listed), cached for the last list and
 // snapshot seen (they change only when the archive grows), so a search
 // with tens of thousands of results does no map lookup per result.
-func (s *IndexSearcher) positions(convs []*model.Conversation, ix *search.Index) []int32 {
+func (s *IndexSearcher) positions(convs []*model.Conversation, ix *search.Index) (pos, at []int32) {
 	key := listKey{n: len(convs)}
 	if len(convs) > 0 {
 		key.first, key.ptr = convs[0], &convs[0]
@@ -124,22 +125,53 @@ func (s *IndexSearcher) positions(convs []*model.Conversation, ix *search.Index)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.pos != nil && s.posKey == key && s.posIx == ix {
-		return s.pos
+		return s.pos, s.at
 	}
 	byConv := make(map[*model.Conversation]int32, len(convs))
 	for i, c := range convs {
 		byConv[c] = int32(i)
 	}
-	pos := make([]int32, ix.Len())
+	pos = make([]int32, ix.Len())
+	at = make([]int32, len(convs))
+	for i := range at {
+		at[i] = -1
+	}
 	for i := range pos {
 		p, ok := byConv[ix.Conversation(i)]
 		if !ok {
 			p = -1
+		} else {
+			at[p] = int32(i)
 		}
 		pos[i] = p
 	}
-	s.pos, s.posKey, s.posIx = pos, key, ix
-	return pos
+	s.pos, s.at, s.posKey, s.posIx = pos, at, key, ix
+	return pos, at
+}
+
+// Narrows implements Narrower: next's matches are provably a subset of
+// prev's (search.Narrows: prev's terms are substrings of next's, its
+// exclusions and filters are kept or made stricter, the roles are the
+// same). Either query failing to parse is false.
+func (s *IndexSearcher) Narrows(prev, next string) bool {
+	p, err := search.Parse(prev)
+	if err != nil {
+		return false
+	}
+	n, err := search.Parse(next)
+	if err != nil {
+		return false
+	}
+	return search.Narrows(p, n)
+}
+
+// SearchWithin implements SubsetSearcher: only prev's conversations are
+// searched (search.Options.Within), each from the field of its first hit
+// for prev's query when that is sound (Options.WithinSkip), so a query
+// that narrows the last one costs in proportion to the last one's matches,
+// and less again when typed on from it.
+func (s *IndexSearcher) SearchWithin(ctx context.Context, convs []*model.Conversation, prev Results, query string, opt SearchOptions) (Results, error) {
+	return s.search(ctx, convs, &prev, query, opt)
 }
 
 // Search implements Searcher (hidden messages are not searched).
@@ -151,6 +183,12 @@ func (s *IndexSearcher) Search(ctx context.Context, convs []*model.Conversation,
 // unknown field, an unclosed quote) is an error naming what is accepted,
 // for the status bar.
 func (s *IndexSearcher) SearchWith(ctx context.Context, convs []*model.Conversation, query string, opt SearchOptions) (Results, error) {
+	return s.search(ctx, convs, nil, query, opt)
+}
+
+// search runs query over convs, or over prev's conversations when prev is
+// not nil.
+func (s *IndexSearcher) search(ctx context.Context, convs []*model.Conversation, prev *Results, query string, opt SearchOptions) (Results, error) {
 	q, err := search.Parse(query)
 	if err != nil {
 		return Results{}, err
@@ -163,16 +201,39 @@ func (s *IndexSearcher) SearchWith(ctx context.Context, convs []*model.Conversat
 		o.Limit = shortQueryLimit
 	}
 	ix := s.snapshot()
+	pos, at := s.positions(convs, ix)
+	if prev != nil {
+		o.Within = make([]int, 0, len(prev.Convs))
+		hints := len(prev.skips) == len(prev.Convs)
+		if hints {
+			if pq, err := search.Parse(prev.Query); err == nil {
+				o.WithinQuery = &pq
+				o.WithinSkip = make([]int64, 0, len(prev.Convs))
+			}
+		}
+		for k, j := range prev.Convs {
+			if j >= 0 && j < len(at) && at[j] >= 0 {
+				o.Within = append(o.Within, int(at[j]))
+				if o.WithinSkip != nil {
+					o.WithinSkip = append(o.WithinSkip, prev.skips[k])
+				}
+			}
+		}
+	}
 	sr, err := ix.Search(ctx, q, o)
 	if err != nil {
 		return Results{}, err
 	}
-	res.Partial = sr.Partial
-	pos := s.positions(convs, ix)
+	// A short query that scanned everything but found more than Limit is
+	// cut too: never narrow from it (Narrower).
+	res.Partial = sr.Partial || len(sr.Results) < sr.Total
 	// No Hits map: a result opens at its Excerpt's hit (Results.firstNode),
 	// and a title-only match at the top.
-	res.Excerpts = make(map[int]Excerpt, len(sr.Results))
 	res.Convs = make([]int, 0, len(sr.Results))
+	if len(q.Terms) > 0 {
+		res.excerptAt = make([]Excerpt, 0, len(sr.Results))
+		res.skips = make([]int64, 0, len(sr.Results))
+	}
 	for i := range sr.Results {
 		r := &sr.Results[i]
 		j := int(pos[r.Index])
@@ -183,14 +244,17 @@ func (s *IndexSearcher) SearchWith(ctx context.Context, convs []*model.Conversat
 		if len(q.Terms) == 0 {
 			continue
 		}
+		res.skips = append(res.skips, r.Skip)
 		// Only the hit a result opens at: the viewer asks AllHits for the
 		// rest when it opens the conversation, so a common word does not
 		// copy every hit of tens of thousands of results per keystroke.
 		best := excerptHit(r)
+		var e Excerpt // none for a title hit: the row shows the title
 		if best.Field != search.FieldConvTitle {
 			// The field's text is looked up only when the row is drawn.
-			res.Excerpts[j] = Excerpt{Off: int(best.Off), Len: int(best.Len), conv: r.Conv, at: best}
+			e = Excerpt{Off: int(best.Off), Len: int(best.Len), conv: r.Conv, at: best}
 		}
+		res.excerptAt = append(res.excerptAt, e)
 	}
 	return res, nil
 }

@@ -120,7 +120,7 @@ func TestIndexSearcherDropsReplacedDuplicates(t *testing.T) {
 	if len(res.Convs) != 1 || res.Convs[0] != 0 {
 		t.Fatalf("want only the listed copy, got %v", res.Convs)
 	}
-	if e := res.Excerpts[0]; e.text() != "zebrafish new" || e.Off != 0 || e.Len != len("zebrafish") {
+	if e, _ := res.excerpt(0); e.text() != "zebrafish new" || e.Off != 0 || e.Len != len("zebrafish") {
 		t.Fatalf("excerpt %+v", e)
 	}
 }

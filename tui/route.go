@@ -76,7 +76,7 @@ func (m *Model) onSearch(msg searchMsg) tea.Cmd {
 			res = remap(res, msg.convs, m.list.all)
 			m.filter.res = &res
 		}
-		m.list.excerpts = res.Excerpts // before setFiltered: rows size by them
+		m.list.found = m.filter.res // before setFiltered: rows size by its excerpts
 		m.list.setFiltered(res.Convs, true, newQuery)
 		sel := m.view.conv
 		m.view.setTerms(m.filter.terms())
@@ -228,9 +228,9 @@ func (m *Model) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 		cmd := m.syncViewer()
 		first := int32(model.NoNode)
 		if r := m.filter.res; r != nil {
-			for _, i := range r.Convs {
+			for k, i := range r.Convs {
 				if i < len(m.list.all) && m.list.all[i] == sel {
-					first = r.firstNode(i)
+					first = r.firstNode(k)
 				}
 			}
 		}

@@ -41,6 +41,15 @@ type Narrower interface {
 	Narrows(prev, next string) bool
 }
 
+// SubsetSearcher is an optional Searcher capability: search only the
+// conversations of prev (an answer of this searcher over the same convs and
+// options, which query narrows: see Narrower) and answer in indices into
+// convs. The filter uses it so the engine need not be handed (and re-map) a
+// new list on every keystroke, and may reuse what it learnt answering prev.
+type SubsetSearcher interface {
+	SearchWithin(ctx context.Context, convs []*model.Conversation, prev Results, query string, opt SearchOptions) (Results, error)
+}
+
 // Hit is one place where a query matched inside a conversation.
 type Hit struct {
 	Node   int32 // index into Conversation.Nodes; model.NoNode for the title
@@ -69,16 +78,41 @@ type Results struct {
 	// Partial is set when a short query stopped early: Convs holds the top
 	// matches among the newest conversations, not all of them.
 	Partial bool
+
+	// excerptAt, when not nil, holds the excerpts by position in Convs
+	// instead of Excerpts (IndexSearcher: a slice costs a fraction of a
+	// map of tens of thousands of entries per keystroke). An entry whose
+	// conv is nil and Text empty is no excerpt.
+	excerptAt []Excerpt
+	// skips, when as long as Convs, are IndexSearcher's per-result
+	// search.Result.Skip hints for a search within this answer.
+	skips []int64
 }
 
-// firstNode is the node a result opens at: its first hit's, else its
-// excerpt's (IndexSearcher fills only Excerpts: one map of tens of
-// thousands of entries per keystroke is enough), else model.NoNode.
-func (r *Results) firstNode(i int) int32 {
-	if h := r.Hits[i]; len(h) > 0 {
+// excerpt is the excerpt of the k-th result (Convs[k]), if any.
+func (r *Results) excerpt(k int) (Excerpt, bool) {
+	if k < 0 || k >= len(r.Convs) {
+		return Excerpt{}, false
+	}
+	if r.excerptAt != nil {
+		if k >= len(r.excerptAt) {
+			return Excerpt{}, false
+		}
+		e := r.excerptAt[k]
+		return e, e.conv != nil || e.Text != ""
+	}
+	e, ok := r.Excerpts[r.Convs[k]]
+	return e, ok
+}
+
+// firstNode is the node the k-th result (Convs[k]) opens at: its first
+// hit's, else its excerpt's (IndexSearcher fills only excerpts), else
+// model.NoNode.
+func (r *Results) firstNode(k int) int32 {
+	if h := r.Hits[r.Convs[k]]; len(h) > 0 {
 		return h[0].Node
 	}
-	if e, ok := r.Excerpts[i]; ok && e.conv != nil {
+	if e, ok := r.excerpt(k); ok && e.conv != nil {
 		return e.at.Node
 	}
 	return model.NoNode

@@ -35,9 +35,9 @@ func (m *Model) bestNode(c *model.Conversation) int32 {
 	if r == nil || c == nil {
 		return model.NoNode
 	}
-	for _, i := range r.Convs {
+	for k, i := range r.Convs {
 		if i >= 0 && i < len(m.list.all) && m.list.all[i] == c {
-			return r.firstNode(i)
+			return r.firstNode(k)
 		}
 	}
 	return model.NoNode

@@ -42,11 +42,28 @@ var queries = []struct{ kind, q string }{
 	{"miss", "zebraquux"},
 }
 
+// typedOn are queries typed on from a previous one: the browser searches
+// them within the previous answer (tui.IndexSearcher.Narrows and
+// SearchWithin), as measured in the second table.
+var typedOn = []struct{ kind, prev, q string }{
+	{"common word", "dat", "data"},
+	{"prefix", "kub", "kube"},
+	{"word", "kube", "kuber"},
+	{"phrase", "kubernetes", `"kubernetes cluster"`},
+	{"exclusion", "garlic", "garlic -onion"},
+	{"field filter", "garlic", "model:gpt-4o after:2025-06 garlic"},
+}
+
 func main() {
 	n := flag.Int("n", 20, "runs per query kind")
 	prof := flag.String("cpuprofile", "", "write a CPU profile of the query runs to this file")
+	only := flag.String("only", "", "run only the query kinds containing this string")
 	flag.Parse()
 	profile = *prof
+	if *only != "" {
+		queries = slices.DeleteFunc(queries, func(q struct{ kind, q string }) bool { return !strings.Contains(q.kind, *only) })
+		typedOn = slices.DeleteFunc(typedOn, func(q struct{ kind, prev, q string }) bool { return !strings.Contains(q.kind, *only) })
+	}
 	if flag.NArg() == 0 {
 		fmt.Fprintln(os.Stderr, "usage: searchbench [-n 20] EXPORT...")
 		os.Exit(2)
@@ -133,6 +150,29 @@ func run(paths []string, n int) error {
 		}
 		cpu := ms(cpuTime()-cpu0) / float64(n)
 		fmt.Printf("%-14s %-36s %9.2f %9.2f %9.2f %9s\n", k.kind, k.q, ms(pct(times, 50)), ms(pct(times, 95)), cpu, count)
+	}
+	fmt.Printf("\ntyped on, within the previous answer\n%-14s %-36s %9s %9s %9s %9s\n", "query kind", "previous → query", "p50 ms", "p95 ms", "cpu ms", "results")
+	for _, k := range typedOn {
+		if !s.Narrows(k.prev, k.q) {
+			return fmt.Errorf("%q does not narrow %q", k.q, k.prev)
+		}
+		prev, err := s.Search(ctx, convs, k.prev)
+		if err != nil {
+			return fmt.Errorf("%s: %w", k.prev, err)
+		}
+		var times []time.Duration
+		var res tui.Results
+		cpu0 := cpuTime()
+		for range n {
+			start := time.Now()
+			res, err = s.SearchWithin(ctx, convs, prev, k.q, tui.SearchOptions{})
+			if err != nil {
+				return fmt.Errorf("%s: %w", k.q, err)
+			}
+			times = append(times, time.Since(start))
+		}
+		cpu := ms(cpuTime()-cpu0) / float64(n)
+		fmt.Printf("%-14s %-36s %9.2f %9.2f %9.2f %9d\n", k.kind, k.prev+" → "+k.q, ms(pct(times, 50)), ms(pct(times, 95)), cpu, len(res.Convs))
 	}
 	runtime.KeepAlive(a)
 	return nil

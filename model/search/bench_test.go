@@ -113,3 +113,40 @@ func BenchmarkBuild(b *testing.B) {
 	b.ReportMetric(float64(int64(m1.HeapAlloc)-int64(m0.HeapAlloc))/text, "heap/text")
 	b.ReportMetric(float64(ix.Len()), "convs")
 }
+
+// BenchmarkNarrowed measures a query typed on from the last one, as the
+// browser runs it: the whole search, within the last answer, and within it
+// with the Skip hints (Options.WithinSkip).
+func BenchmarkNarrowed(b *testing.B) {
+	ix := benchIndex(b)
+	for _, k := range []struct{ prev, next string }{{"dat", "data"}, {"kube", "kuber"}, {"kubernetes", `"kubernetes cluster"`}} {
+		pq, _ := Parse(k.prev)
+		nq, _ := Parse(k.next)
+		prev, err := ix.Search(context.Background(), pq, Options{Brief: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		within := Options{Brief: true}
+		hinted := Options{Brief: true, WithinQuery: &pq}
+		for _, r := range prev.Results {
+			within.Within = append(within.Within, r.Index)
+			hinted.Within = append(hinted.Within, r.Index)
+			hinted.WithinSkip = append(hinted.WithinSkip, r.Skip)
+		}
+		for _, m := range []struct {
+			name string
+			opt  Options
+		}{{"all", Options{Brief: true}}, {"within", within}, {"within-skip", hinted}} {
+			b.Run(k.next+"/"+m.name, func(b *testing.B) {
+				cpu0, n := cpuTime(), 0
+				for b.Loop() {
+					if _, err := ix.Search(context.Background(), nq, m.opt); err != nil {
+						b.Fatal(err)
+					}
+					n++
+				}
+				b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(n), "cpu-ms/op")
+			})
+		}
+	}
+}

@@ -39,9 +39,22 @@
 // its in-scope text has been examined (queries with exclusions scan to the
 // end, but past that point only for the excluded terms). Its density is
 // then that of the text examined — a sample that starts with the title and
-// the first messages — and Result.Capped is set. This keeps a common word,
-// which occurs in most conversations, from forcing a scan of the whole
-// archive. Index.Hits lists every hit of one conversation for a viewer.
+// the first messages — and Result.Capped is set. This keeps a common word, which occurs in most conversations,
+// from forcing a scan of the whole archive. Index.Hits lists every hit of
+// one conversation for a viewer.
+//
+// # Typing on
+//
+// Narrows(prev, next) reports when next can only match a subset of what
+// prev matched (prev's terms inside next's, exclusions and filters kept or
+// made stricter); a search for next may then be restricted to prev's
+// results (Options.Within), which gives exactly the whole search's
+// answer. When moreover every term and exclusion of next contains one of
+// prev's terms, Options.WithinSkip passes each result's Skip: the fields
+// scanned before prev's first hit hold no hit of next either and are
+// skipped (counted as examined, so counts and densities do not change);
+// when prev has one term, an ASCII field holding its first hit is scanned
+// from that hit (less the letters next's terms may add in front).
 //
 // A list that shows every match (the browser's) asks for Options.Brief:
 // the ranking, counts, Best and Excerpt of every match, but no Hits or

@@ -171,12 +171,15 @@ type Index struct {
 }
 
 // shardOf returns the shard holding conversation ci.
-func (ix *Index) shardOf(ci int32) *shard {
+func (ix *Index) shardOf(ci int32) *shard { return ix.shards[ix.shardIndex(ci)] }
+
+// shardIndex returns the number of the shard holding conversation ci.
+func (ix *Index) shardIndex(ci int32) int {
 	i, found := slices.BinarySearchFunc(ix.shards, ci, func(s *shard, ci int32) int { return int(s.first - ci) })
 	if !found {
 		i--
 	}
-	return ix.shards[i]
+	return i
 }
 
 // Len is the number of conversations indexed.

@@ -171,18 +171,20 @@ type fieldScanner struct {
 // the whole scan; scan then returns false.
 //
 // kind is the field's recASCII and recOpaque bits from the index (the
-// caller knows them, so the text is not pre-scanned).
+// caller knows them, so the text is not pre-scanned). from > 0 starts the
+// scan of ASCII text there (no match starts before it: see
+// Options.WithinSkip); other text is scanned from the start.
 //
 // NOTE: matches are reported term by term, each term's in text order (the
 // ranking's choice of Result.Best depends on it).
-func (fs *fieldScanner) scan(s string, kind uint8, ms []matcher, sel []int, hit func(t, off, n int) bool) bool {
+func (fs *fieldScanner) scan(s string, from int, kind uint8, ms []matcher, sel []int, hit func(t, off, n int) bool) bool {
 	if kind&recASCII != 0 {
 		for _, t := range sel {
 			m := &ms[t]
-			if !m.ascii || len(m.folded) > len(s) {
+			if !m.ascii || len(m.folded) > len(s)-from {
 				continue
 			}
-			if !scanASCII(s, 0, m, t, hit) {
+			if !scanASCII(s[from:], from, m, t, hit) {
 				return false
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -27,6 +28,22 @@ type Options struct {
 	// every match of a common word needs no more, and it saves a second
 	// scan of each returned conversation.
 	Brief bool
+	// Within, when not nil, restricts the search to these conversations
+	// (numbers in the Index, as in Result.Index; others are ignored): the
+	// results are exactly those of the whole search that are listed. With
+	// Narrows, a query typed on from a previous one searches only its
+	// results.
+	Within []int
+	// WithinSkip, with WithinQuery, holds for each Within entry the Skip
+	// of its Result in a search for WithinQuery made with the same
+	// IncludeHidden and not Exhaustive. When the query Narrows
+	// WithinQuery and every term and exclusion of the query contains a
+	// term of WithinQuery (of the same kind), the fields that search
+	// scanned before its first hit cannot hold a hit of this one, so they
+	// are skipped (and counted as scanned: the results are exactly those
+	// of a whole scan). Otherwise the hints are ignored.
+	WithinSkip  []int64
+	WithinQuery *Query
 }
 
 // Result is one matching conversation.
@@ -53,6 +70,10 @@ type Result struct {
 	// printing). SnippetMatch is the byte range of the match within it.
 	Snippet      string
 	SnippetMatch [2]int
+	// Skip is an opaque hint for a search within these results
+	// (Options.WithinSkip): where the scan found its first hit. -1 when
+	// there was no hit.
+	Skip int64
 }
 
 // Results is a ranked answer.
@@ -123,12 +144,30 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 				var list []int32
 				if short {
 					list = ix.byRecency[u*chunk : min((u+1)*chunk, len(ix.convs))]
+					if p.within != nil {
+						cands = cands[:0]
+						for _, ci := range list {
+							if p.in(ci) {
+								cands = append(cands, ci)
+							}
+						}
+						list = cands
+					}
 				} else {
 					s := ix.shards[u]
-					cands = s.candidates(p.buckets, cands)
-					for i := range cands {
-						cands[i] += s.first
+					if p.within != nil && p.withinShard[u] == 0 {
+						done.Add(1)
+						continue
 					}
+					cands = s.candidates(p.buckets, cands)
+					j := 0
+					for _, c := range cands {
+						if ci := c + s.first; p.within == nil || p.in(ci) {
+							cands[j] = ci
+							j++
+						}
+					}
+					cands = cands[:j]
 					list = cands
 				}
 				for _, ci := range list {
@@ -140,7 +179,7 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 					if ok {
 						local = append(local, match{ci: ci, score: r.Score, time: ix.meta[ci].time, hits: int32(r.HitCount),
 							capped: r.Capped, worker: uint8(w), det: int32(len(dets))})
-						dets = append(dets, matchDetail{best: r.Best, excerpt: r.Excerpt})
+						dets = append(dets, matchDetail{best: r.Best, excerpt: r.Excerpt, skip: r.Skip})
 						found.Add(1)
 					}
 				}
@@ -179,10 +218,23 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 	all := mergeRanked(lists, opt.Limit)
 	if opt.Brief {
 		out.Results = make([]Result, len(all))
-		for i, m := range all {
-			d := &scratch[m.worker].dets[m.det]
-			out.Results[i] = Result{Conv: ix.convs[m.ci], Index: int(m.ci), Score: m.score, HitCount: int(m.hits),
-				Capped: m.capped, Best: d.best, Excerpt: d.excerpt}
+		fill := func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				m := &all[i]
+				d := &scratch[m.worker].dets[m.det]
+				out.Results[i] = Result{Conv: ix.convs[m.ci], Index: int(m.ci), Score: m.score, HitCount: int(m.hits),
+					Capped: m.capped, Best: d.best, Excerpt: d.excerpt, Skip: d.skip}
+			}
+		}
+		// A common word returns tens of thousands of results: fill them
+		// on both cores (this part is on the keystroke's critical path).
+		if half := len(all) / 2; workers > 1 && half >= 4096 {
+			var fw sync.WaitGroup
+			fw.Go(func() { fill(0, half) })
+			fill(half, len(all))
+			fw.Wait()
+		} else {
+			fill(0, len(all))
 		}
 		return out, nil
 	}
@@ -223,6 +275,7 @@ type match struct {
 // matchDetail is the part of a match only a Brief result needs.
 type matchDetail struct {
 	best, excerpt Hit
+	skip          int64
 }
 
 // searchScratch is one search worker's reusable space (pooled in the
@@ -285,7 +338,41 @@ type plan struct {
 	notRoles []model.Role
 	convF    []Filter // conversation filters (all but role:)
 	roleOK   [8]bool  // by fieldRec role code: messages in scope
+	// within is Options.Within as a bitmap by conversation number (nil:
+	// every conversation); withinShard counts its members per shard.
+	within      []uint64
+	withinShard []int32
+	// skip is Options.WithinSkip by conversation number when it applies
+	// (see skippable), else nil. With skipOff the offset part is used too:
+	// WithinQuery has one term, and an ASCII field is scanned from
+	// backoff bytes before that term's first match in it (no match of a
+	// term holding it can start earlier).
+	skip    []int64
+	skipOff bool
+	backoff int
 }
+
+// skippable reports whether every term and exclusion of next contains a
+// term of prev of the same kind, so a field with no hit of prev has no hit
+// of next (Options.WithinSkip).
+func skippable(next, prev []Term) bool {
+	for _, u := range next {
+		ok := false
+		for _, t := range prev {
+			if t.Title == u.Title && strings.Contains(u.Folded, t.Folded) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// in reports whether conversation ci is in Options.Within.
+func (p *plan) in(ci int32) bool { return p.within[ci>>6]&(1<<(ci&63)) != 0 }
 
 func newPlan(ix *Index, q Query, opt Options) *plan {
 	p := &plan{ix: ix, q: q, opt: opt}
@@ -318,6 +405,38 @@ func newPlan(ix *Index, q Query, opt Options) *plan {
 	}
 	if len(q.Terms) == 0 {
 		p.indexed = false // no terms: every conversation is a candidate
+	}
+	if opt.Within != nil {
+		n := len(ix.convs)
+		p.within = make([]uint64, (n+63)/64)
+		p.withinShard = make([]int32, len(ix.shards))
+		for _, ci := range opt.Within {
+			if ci < 0 || ci >= n || p.in(int32(ci)) {
+				continue
+			}
+			p.within[ci>>6] |= 1 << (ci & 63)
+			if len(ix.shards) > 0 {
+				p.withinShard[ix.shardIndex(int32(ci))]++
+			}
+		}
+		if w := opt.WithinQuery; w != nil && len(opt.WithinSkip) == len(opt.Within) && !opt.Exhaustive && len(q.Terms) > 0 &&
+			Narrows(*w, q) && skippable(q.Terms, w.Terms) && skippable(q.Excludes, w.Terms) {
+			p.skip = make([]int64, n)
+			if len(w.Terms) == 1 {
+				p.skipOff = true
+				for _, u := range slices.Concat(q.Terms, q.Excludes) {
+					p.backoff = max(p.backoff, len(u.Folded)-len(w.Terms[0].Folded))
+				}
+			}
+			for i := range p.skip {
+				p.skip[i] = -1
+			}
+			for i, ci := range opt.Within {
+				if ci >= 0 && ci < n {
+					p.skip[ci] = opt.WithinSkip[i]
+				}
+			}
+		}
 	}
 	return p
 }

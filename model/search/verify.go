@@ -91,7 +91,17 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 	canNarrow := len(v.found) > 0 && len(p.excl) > 0 && !p.opt.Exhaustive
 	exclOnly := false
 	var sampleText int64
-	r := Result{Conv: c, Index: int(ci), Best: Hit{Node: noHit}}
+	r := Result{Conv: c, Index: int(ci), Best: Hit{Node: noHit}, Skip: -1}
+	// skipTo: the fields before this one (in scan order) hold no hit (see
+	// Options.WithinSkip); -1: scan from the start.
+	skipTo, skipFrom := int32(-1), 0
+	if p.skip != nil && p.skip[ci] >= 0 && int(p.skip[ci]>>32) < len(recs) {
+		skipTo = int32(p.skip[ci] >> 32)
+		if p.skipOff {
+			skipFrom = max(int(uint32(p.skip[ci]))-p.backoff, 0)
+		}
+	}
+	var curRec int32
 	var st hitStats
 	bestLevel := bestNone
 	rejected := false
@@ -108,6 +118,9 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		if !v.found[id] {
 			v.found[id] = true
 			nfound++
+		}
+		if r.Skip < 0 {
+			r.Skip = int64(curRec)<<32 | int64(uint32(off))
 		}
 		h := cur
 		h.Off, h.Len, h.Term = int32(off), int32(n), int16(id)
@@ -135,6 +148,12 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		}
 		return true
 	}
+	// NOTE: fields are scanned in node order. Scanning the title and the
+	// user's messages first would make ranking tier 2 exact, but it moves
+	// Best to user messages the node-order sample never reached (changing
+	// where the browser opens a result), and it saved only ~3% of the
+	// bytes scanned for a common word on the generated 1 GB export.
+scan:
 	for i := range recs {
 		rec := &recs[i]
 		bloom := sh.bloom[rec.bloom : int(rec.bloom)+bloomBits(int(rec.n))/64]
@@ -151,7 +170,7 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		}
 		if canStop && nfound == len(v.found) && scanned >= sampleBytes {
 			enough = true
-			break
+			break scan
 		}
 		if canNarrow && !exclOnly && nfound == len(v.found) && scanned >= sampleBytes {
 			exclOnly, sampleText = true, scanned
@@ -162,7 +181,17 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 			v.scanned = 0
 			if err := v.ctx.Err(); err != nil {
 				v.err = err
-				break
+				break scan
+			}
+		}
+		from := 0 // where to scan the field from
+		if skipTo >= 0 {
+			if int32(i) != skipTo {
+				continue // no hit here: counted as scanned, not read
+			}
+			skipTo = -1
+			if rec.flags&recASCII != 0 {
+				from = min(skipFrom, int(rec.n))
 			}
 		}
 		if len(ms) == 0 || rec.n == 0 {
@@ -175,10 +204,10 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		if len(sel) == 0 {
 			continue
 		}
-		idx = allIdx
+		idx, curRec = allIdx, int32(i)
 		cur = Hit{Node: rec.node, Block: rec.block, Field: rec.field, Item: rec.item}
-		if !v.fs.scan(recText(rec), rec.flags&(recASCII|recOpaque), ms, sel, cb) {
-			break
+		if !v.fs.scan(recText(rec), from, rec.flags&(recASCII|recOpaque), ms, sel, cb) {
+			break scan
 		}
 	}
 	if rejected || v.err != nil {
