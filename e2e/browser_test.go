@@ -23,7 +23,9 @@ func TestBrowserFilterOpenBranchQuit(t *testing.T) {
 	// "levain" appears in no title, only inside one answer.
 	s.keys("/")
 	s.typeText("levain")
-	scr = s.waitText("1 of 31 conversations match", wait)
+	// \b: "31 of 31 conversations match" (after the first letter) must not count.
+	oneMatch := regexp.MustCompile(`\b1 of 31 conversations match`)
+	scr = s.waitFor("1 of 31 conversations match", wait, oneMatch.MatchString)
 	if count(scr, "Name ideas for a small bakery") < 1 {
 		t.Fatalf("the matching conversation is not listed:\n%s", scr)
 	}
