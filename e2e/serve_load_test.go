@@ -3,6 +3,7 @@ package e2e
 import (
 	"errors"
 	"fmt"
+	"github.com/backchat/backchat/internal/fixtures"
 	"io"
 	mrand "math/rand/v2"
 	"os"
@@ -44,9 +45,9 @@ func TestServeLoad(t *testing.T) {
 	if os.Getenv("BACKCHAT_LOADTEST") != "1" {
 		t.Skip("set BACKCHAT_LOADTEST=1 to run the load test")
 	}
-	n := loadEnvInt(t, "BACKCHAT_LOADTEST_SESSIONS", 50)
-	dur := loadEnvDuration(t, "BACKCHAT_LOADTEST_DURATION", 20*time.Second)
-	mb := loadEnvInt(t, "BACKCHAT_LOADTEST_MB", 50)
+	n := fixtures.EnvInt(t, "BACKCHAT_LOADTEST_SESSIONS", 50)
+	dur := fixtures.EnvDuration(t, "BACKCHAT_LOADTEST_DURATION", 20*time.Second)
+	mb := fixtures.EnvInt(t, "BACKCHAT_LOADTEST_MB", 50)
 	bin := binary(t)
 	dir := t.TempDir()
 

@@ -3,6 +3,7 @@ package serve
 import (
 	"bufio"
 	"fmt"
+	"github.com/backchat/backchat/internal/fixtures"
 	"os"
 	"runtime"
 	"slices"
@@ -33,8 +34,8 @@ func TestLoad(t *testing.T) {
 	if os.Getenv("BACKCHAT_LOADTEST") != "1" {
 		t.Skip("set BACKCHAT_LOADTEST=1 to run the load test")
 	}
-	n := envInt(t, "BACKCHAT_LOADTEST_SESSIONS", 50)
-	dur := envDuration(t, "BACKCHAT_LOADTEST_DURATION", 20*time.Second)
+	n := fixtures.EnvInt(t, "BACKCHAT_LOADTEST_SESSIONS", 50)
+	dur := fixtures.EnvDuration(t, "BACKCHAT_LOADTEST_DURATION", 20*time.Second)
 	const pause = 50 * time.Millisecond // ~20 keys/s per session, a fast typist
 
 	ts := startServer(t, func(c *Config) {
@@ -228,30 +229,4 @@ func vmRSSKiB(t *testing.T) int64 {
 	}
 	t.Fatal("VmRSS not found in /proc/self/status")
 	return 0
-}
-
-func envInt(t *testing.T, name string, def int) int {
-	t.Helper()
-	v := os.Getenv(name)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		t.Fatalf("%s=%q: want a positive integer", name, v)
-	}
-	return n
-}
-
-func envDuration(t *testing.T, name string, def time.Duration) time.Duration {
-	t.Helper()
-	v := os.Getenv(name)
-	if v == "" {
-		return def
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		t.Fatalf("%s=%q: want a positive duration", name, v)
-	}
-	return d
 }
