@@ -88,10 +88,12 @@ func (m *matcher) indexPair(s string, from int) int {
 	last := len(s) - n + k // last position the pair may start at
 	b := unsafe.Slice(unsafe.StringData(s), len(s))
 	i := from + k
-	for ; i+9 <= len(s) && i <= last; i += 8 {
+	// A byte of (x^p0)|(y^p1) is zero exactly where both bytes of the pair
+	// match, so one zero test covers both.
+	for end := min(len(s)-9, last); i <= end; i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:]) | case8
 		y := binary.LittleEndian.Uint64(b[i+1:]) | case8
-		for mask := zeroBytes(x^m.p0) & zeroBytes(y^m.p1); mask != 0; mask &= mask - 1 {
+		for mask := zeroBytes((x ^ m.p0) | (y ^ m.p1)); mask != 0; mask &= mask - 1 {
 			j := i + bits.TrailingZeros64(mask)/8
 			if j > last {
 				return -1
