@@ -84,16 +84,16 @@ func TestScanBlocksSkips(t *testing.T) {
 func TestBlockFiltersExact(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
 	pieces := []string{"é", "É", "ß", "\u0301", "’", "—", "中文", "😀", "\xff", "K", "İ"}
-	for iter := range 400 {
+	for iter := range 1500 {
 		var b strings.Builder
 		size := minBlockField + r.IntN(4*blockBytes)
 		mix := iter % 4 // 0: ASCII only; otherwise some runes
 		for b.Len() < size {
 			switch c := r.IntN(40); {
+			case mix > 0 && r.IntN(300*mix) == 0: // some blocks with, some without
+				b.WriteString(pieces[r.IntN(len(pieces))])
 			case c < 8:
 				b.WriteByte(' ')
-			case mix > 0 && c == 8 && r.IntN(mix*3) == 0:
-				b.WriteString(pieces[r.IntN(len(pieces))])
 			default:
 				b.WriteByte("abcdefghijklmnopqrstuvwxyzABCDE"[r.IntN(31)])
 			}
@@ -136,5 +136,32 @@ func TestBlockFiltersExact(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("term %q (kind %d, %d bytes): with block filters %v, without %v", term, kind, len(s), got, want)
 		}
+	}
+}
+
+// TestSegmentBlocksStraddle: a match that starts at the last byte of the
+// last admitting block of a run and ends in a block that admits nothing is
+// found in a field with runes that fold to ASCII.
+func TestSegmentBlocksStraddle(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 13))
+	var b strings.Builder
+	b.WriteString("café ")
+	for b.Len() < 4*blockBytes {
+		b.WriteByte("fghijmopqvwxyz "[r.IntN(15)])
+	}
+	s := []byte(b.String())
+	at := 2*blockBytes - 1
+	copy(s[at:], "Kubernetes")
+	blocks := addBlockFilters(nil, string(s), blockCount(len(s)))
+	markFoldBlocks(blocks, string(s))
+	m := newMatcher("kubernetes")
+	if blockMay(blocks, 2, m.keys) || !blockMay(blocks, 1, m.keys) {
+		t.Fatal("test text does not set up the straddling case")
+	}
+	var fs fieldScanner
+	var got []int
+	fs.scan(string(s), 0, 0, blocks, []matcher{m}, []int{0}, func(_, off, _ int) bool { got = append(got, off); return true })
+	if !slices.Equal(got, []int{at}) {
+		t.Errorf("matches at %v, want [%d]", got, at)
 	}
 }

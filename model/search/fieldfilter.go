@@ -267,9 +267,8 @@ func trigramKeys(folded string) []uint32 {
 
 // Block filters: a long field also has a Bloom filter per blockBytes-byte
 // block, stored after its field filter, so an ASCII term whose trigrams a
-// block lacks is not searched for in that block (in a field with runes that
-// fold to ASCII, see markFoldBlocks, the scan starts at the first block
-// that may hold a match). A block's
+// block lacks is not searched for in that block (see markFoldBlocks for
+// fields with runes that fold to ASCII). A block's
 // filter holds the trigrams that start in it or in the first blockOverlap
 // bytes of the next block, so it covers every match that starts in the
 // block of a term up to blockOverlap+2 bytes long (longer terms scan the
@@ -357,7 +356,7 @@ func (sh *shard) recBlocks(rec *fieldRec) []uint64 {
 // blocks from the one holding j-maxBlockTerm to the one holding j+4 (a
 // rune straddling the block's start) admit everything. In every other
 // block the matches of an ASCII term are runs of ASCII bytes equal to it
-// but for case, which the raw trigrams cover.
+// but for case, which the raw trigrams cover (see scanSegmentBlocks).
 func markFoldBlocks(bl []uint64, s string) {
 	nb := len(bl) / blockWords
 	for i := 0; ; {
@@ -377,15 +376,4 @@ func markFoldBlocks(bl []uint64, s string) {
 			}
 		}
 	}
-}
-
-// firstBlock returns the byte offset of the first block whose filter admits
-// every key, or -1 when none does.
-func firstBlock(blocks []uint64, keys []uint32) int {
-	for b := range len(blocks) / blockWords {
-		if blockMay(blocks, b, keys) {
-			return b * blockBytes
-		}
-	}
-	return -1
 }

@@ -221,13 +221,13 @@ func (fs *fieldScanner) scan(s string, from int, kind uint8, blocks []uint64, ms
 			continue
 		}
 		if m.ascii {
-			base := 0 // no match starts before it (see markFoldBlocks)
+			var ok bool
 			if blocks != nil && len(m.keys) > 0 && len(m.folded) <= maxBlockTerm {
-				if base = firstBlock(blocks, m.keys); base < 0 {
-					continue
-				}
+				ok = fs.scanSegmentBlocks(s, blocks, m, t, hit)
+			} else {
+				ok = fs.scanSegments(s, 0, m, t, hit)
 			}
-			if !fs.scanSegments(s[base:], base, m, t, hit) {
+			if !ok {
 				return false
 			}
 			folded = false // scanSegments reuses the scratch
@@ -292,6 +292,34 @@ func scanBlocks(s string, from int, blocks []uint64, m *matcher, t int, hit func
 			lo = i + n
 		}
 		pos = max(pos, lo)
+	}
+	return true
+}
+
+// scanSegmentBlocks is scanSegments over the runs of blocks whose filter
+// admits m (see markFoldBlocks). A block that does not admit m holds no
+// rune that folds to ASCII near it, so text can be cut there without
+// changing how the rest folds, a match starting in the run before it ends
+// within len(m.folded) bytes of the run's end, and none starts in it.
+func (fs *fieldScanner) scanSegmentBlocks(s string, blocks []uint64, m *matcher, t int, hit func(t, off, n int) bool) bool {
+	nb := len(blocks) / blockWords
+	for b := 0; b < nb; {
+		if !blockMay(blocks, b, m.keys) {
+			b++
+			continue
+		}
+		e := b + 1
+		for e < nb && blockMay(blocks, e, m.keys) {
+			e++
+		}
+		lo, hi := b*blockBytes, len(s)
+		if e < nb {
+			hi = min(e*blockBytes+len(m.folded), len(s))
+		}
+		if !fs.scanSegments(s[lo:hi], lo, m, t, hit) {
+			return false
+		}
+		b = e
 	}
 	return true
 }
