@@ -73,7 +73,13 @@
 //     text, with its role, visibility, ASCII-ness and whether its
 //     non-ASCII runes all fold to non-ASCII bytes ("opaque": "—", CJK,
 //     most emoji), and a one-hash Bloom filter of its trigrams (0.5–1 bit
-//     per byte of text).
+//     per byte of text);
+//   - per field of 2 KB or more, a Bloom filter per 1 KB block (1 bit per
+//     byte) of its raw trigrams, ASCII lower-cased, so an ASCII term of up
+//     to 66 bytes is looked for only in the blocks that may hold it (blocks
+//     near a rune that folds to ASCII, é or ’, admit everything; in a field
+//     with such runes only the blocks before the first admitting one are
+//     skipped).
 //
 // A search intersects the posting lists of its terms' trigrams to get
 // candidate conversations, skips fields whose Bloom filter lacks a term,
@@ -90,7 +96,7 @@
 // once Options.Limit matches are found (Results.Partial).
 //
 // Measured on a generated 1 GB export (60,014 conversations, 382 MB of
-// text; internal/searchbench, 2 shared cores): index 0.387 × the text,
+// text; internal/searchbench, 2 shared cores): index 0.436 × the text,
 // build ≈ 3 CPU-seconds; through the browser's adapter, a word in 55,000
 // conversations ≈ 85 CPU-ms, a phrase or prefix in 14,000–18,000 ≈ 45–50,
 // a rare word ≈ 1, a 1-character query (top 200, Partial) ≈ 0.3.

@@ -112,6 +112,13 @@ func (sb *shardBuilder) addField(s string, rec fieldRec) {
 			rec.flags |= recOpaque
 		}
 	}
+	if nb := blockCount(len(s)); nb > 0 {
+		at := len(sb.ff.bloom)
+		sb.ff.bloom = addBlockFilters(sb.ff.bloom, s, nb)
+		if rec.flags&(recASCII|recOpaque) == 0 {
+			markFoldBlocks(sb.ff.bloom[at:], s)
+		}
+	}
 	sb.ff.recs = append(sb.ff.recs, rec)
 }
 
@@ -256,4 +263,117 @@ func trigramKeys(folded string) []uint32 {
 		}
 	}
 	return out
+}
+
+// Block filters: a long field also has a Bloom filter per blockBytes-byte
+// block, stored after its field filter, so an ASCII term whose trigrams a
+// block lacks is not searched for in that block (see markFoldBlocks for
+// fields with runes that fold to ASCII). A block's
+// filter holds the trigrams that start in it or in the first blockOverlap
+// bytes of the next block, so it covers every match that starts in the
+// block of a term up to blockOverlap+2 bytes long (longer terms scan the
+// whole field). A common word's first hit lies kilobytes into a long answer
+// and a phrase's often nowhere: most blocks before it are skipped unread.
+const (
+	blockBytes    = 1024
+	blockWords    = 16 // 1,024 bits per block: 1 bit per byte
+	blockLog      = 10 // log2(blockWords*64)
+	blockOverlap  = 64
+	minBlockField = 2 * blockBytes
+	// maxBlockTerm is the longest term block filters can rule out.
+	maxBlockTerm = blockOverlap + 2
+)
+
+// blockCount is the number of block filters of a field of n bytes
+// (0 below minBlockField).
+func blockCount(n int) int {
+	if n < minBlockField {
+		return 0
+	}
+	return (n + blockBytes - 1) / blockBytes
+}
+
+// lowerByte lower-cases an ASCII letter; other bytes are kept.
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + ('a' - 'A')
+	}
+	return c
+}
+
+// addBlockFilters appends the nb block filters of text s to bloom: the
+// trigrams of its bytes, ASCII letters lower-cased and other bytes kept, so
+// in an ASCII or opaque field (see recOpaque) every match of an ASCII term
+// — always a run of ASCII bytes equal to it but for case — is covered.
+func addBlockFilters(bloom []uint64, s string, nb int) []uint64 {
+	start := len(bloom)
+	bloom = slices.Grow(bloom, nb*blockWords)[:start+nb*blockWords]
+	bl := bloom[start:]
+	clear(bl)
+	k := uint32(lowerByte(s[0]))<<8 | uint32(lowerByte(s[1]))
+	for i := 2; i < len(s); i++ {
+		k = (k<<8 | uint32(lowerByte(s[i]))) & 0xFFFFFF
+		p := i - 2 // where the trigram starts
+		g := bloomIndex(k, blockLog)
+		b := p / blockBytes
+		bl[b*blockWords+int(g>>6)] |= 1 << (g & 63)
+		if b > 0 && p%blockBytes < blockOverlap {
+			bl[(b-1)*blockWords+int(g>>6)] |= 1 << (g & 63)
+		}
+	}
+	return bloom
+}
+
+// blockMay reports whether block b's filter (in blocks) admits every key.
+func blockMay(blocks []uint64, b int, keys []uint32) bool {
+	bl := blocks[b*blockWords : (b+1)*blockWords]
+	for _, k := range keys {
+		g := bloomIndex(k, blockLog)
+		if bl[g>>6]&(1<<(g&63)) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// recBlocks returns the block filters of a field record (nil when it has
+// none).
+func (sh *shard) recBlocks(rec *fieldRec) []uint64 {
+	nb := blockCount(int(rec.n))
+	if nb == 0 {
+		return nil
+	}
+	at := int(rec.bloom) + bloomBits(int(rec.n))/64
+	return sh.bloom[at : at+nb*blockWords]
+}
+
+// markFoldBlocks sets every bit of the block filters (bl, of text s) that
+// could hold a match changed by folding: a rune that folds to ASCII (é→e)
+// or to nothing (a combining mark) may be part of a match whose folded
+// trigrams are not the raw bytes'. Such a match starts at most
+// maxBlockTerm bytes before the rune (its first bytes up to the rune are
+// ASCII and part of the term), and a block's matches start in it, so
+// blocks from the one holding j-maxBlockTerm to the one holding j+4 (a
+// rune straddling the block's start) admit everything. In every other
+// block the matches of an ASCII term are runs of ASCII bytes equal to it
+// but for case, which the raw trigrams cover (see scanSegmentBlocks).
+func markFoldBlocks(bl []uint64, s string) {
+	nb := len(bl) / blockWords
+	for i := 0; ; {
+		j := asciiRun(s, i)
+		if j >= len(s) {
+			return
+		}
+		cls, w := runeClassAt(s, j)
+		i = j + w
+		if cls == runeOpaque {
+			continue
+		}
+		lo, hi := max(j-maxBlockTerm, 0)/blockBytes, min((j+4)/blockBytes, nb-1)
+		for b := lo; b <= hi; b++ {
+			for k := range blockWords {
+				bl[b*blockWords+k] = ^uint64(0)
+			}
+		}
+	}
 }

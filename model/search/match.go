@@ -88,10 +88,12 @@ func (m *matcher) indexPair(s string, from int) int {
 	last := len(s) - n + k // last position the pair may start at
 	b := unsafe.Slice(unsafe.StringData(s), len(s))
 	i := from + k
-	for ; i+9 <= len(s) && i <= last; i += 8 {
+	// A byte of (x^p0)|(y^p1) is zero exactly where both bytes of the pair
+	// match, so one zero test covers both.
+	for end := min(len(s)-9, last); i <= end; i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:]) | case8
 		y := binary.LittleEndian.Uint64(b[i+1:]) | case8
-		for mask := zeroBytes(x^m.p0) & zeroBytes(y^m.p1); mask != 0; mask &= mask - 1 {
+		for mask := zeroBytes((x ^ m.p0) | (y ^ m.p1)); mask != 0; mask &= mask - 1 {
 			j := i + bits.TrailingZeros64(mask)/8
 			if j > last {
 				return -1
@@ -177,11 +179,20 @@ type fieldScanner struct {
 //
 // NOTE: matches are reported term by term, each term's in text order (the
 // ranking's choice of Result.Best depends on it).
-func (fs *fieldScanner) scan(s string, from int, kind uint8, ms []matcher, sel []int, hit func(t, off, n int) bool) bool {
+//
+// blocks, for an ASCII or opaque field, are its block filters (nil: none): blocks
+// that cannot hold a match of a term are skipped.
+func (fs *fieldScanner) scan(s string, from int, kind uint8, blocks []uint64, ms []matcher, sel []int, hit func(t, off, n int) bool) bool {
 	if kind&recASCII != 0 {
 		for _, t := range sel {
 			m := &ms[t]
 			if !m.ascii || len(m.folded) > len(s)-from {
+				continue
+			}
+			if blocks != nil && len(m.keys) > 0 && len(m.folded) <= maxBlockTerm {
+				if !scanBlocks(s, from, blocks, m, t, hit) {
+					return false
+				}
 				continue
 			}
 			if !scanASCII(s[from:], from, m, t, hit) {
@@ -195,13 +206,28 @@ func (fs *fieldScanner) scan(s string, from int, kind uint8, ms []matcher, sel [
 		m := &ms[t]
 		if m.ascii && kind&recOpaque != 0 {
 			// No non-ASCII byte can be part of a match: as in ASCII text.
-			if len(m.folded) <= len(s) && !scanASCII(s, 0, m, t, hit) {
+			if len(m.folded) > len(s) {
+				continue
+			}
+			if blocks != nil && len(m.keys) > 0 && len(m.folded) <= maxBlockTerm {
+				if !scanBlocks(s, 0, blocks, m, t, hit) {
+					return false
+				}
+				continue
+			}
+			if !scanASCII(s, 0, m, t, hit) {
 				return false
 			}
 			continue
 		}
 		if m.ascii {
-			if !fs.scanSegments(s, m, t, hit) {
+			var ok bool
+			if blocks != nil && len(m.keys) > 0 && len(m.folded) <= maxBlockTerm {
+				ok = fs.scanSegmentBlocks(s, blocks, m, t, hit)
+			} else {
+				ok = fs.scanSegments(s, 0, m, t, hit)
+			}
+			if !ok {
 				return false
 			}
 			folded = false // scanSegments reuses the scratch
@@ -241,6 +267,63 @@ func scanASCII(s string, base int, m *matcher, t int, hit func(t, off, n int) bo
 	}
 }
 
+// scanBlocks is scanASCII over ASCII (or opaque) text s from from, for a term of at
+// least 3 and at most maxBlockTerm bytes, in the blocks whose filter admits
+// its trigrams only (no match starts in another block). Matches are those
+// of scanASCII, in order.
+func scanBlocks(s string, from int, blocks []uint64, m *matcher, t int, hit func(t, off, n int) bool) bool {
+	n := len(m.folded)
+	nb := len(blocks) / blockWords
+	pos := from // no match may start before pos (the last one's end)
+	for b := from / blockBytes; b < nb; b++ {
+		if !blockMay(blocks, b, m.keys) {
+			continue
+		}
+		lo, hi := max(pos, b*blockBytes), min((b+1)*blockBytes, len(s))
+		sub := s[:min(hi+n-1, len(s))] // matches starting in [lo, hi)
+		for lo < hi {
+			i := m.indexPair(sub, lo)
+			if i < 0 {
+				break
+			}
+			if !hit(t, i, n) {
+				return false
+			}
+			lo = i + n
+		}
+		pos = max(pos, lo)
+	}
+	return true
+}
+
+// scanSegmentBlocks is scanSegments over the runs of blocks whose filter
+// admits m (see markFoldBlocks). A block that does not admit m holds no
+// rune that folds to ASCII near it, so text can be cut there without
+// changing how the rest folds, a match starting in the run before it ends
+// within len(m.folded) bytes of the run's end, and none starts in it.
+func (fs *fieldScanner) scanSegmentBlocks(s string, blocks []uint64, m *matcher, t int, hit func(t, off, n int) bool) bool {
+	nb := len(blocks) / blockWords
+	for b := 0; b < nb; {
+		if !blockMay(blocks, b, m.keys) {
+			b++
+			continue
+		}
+		e := b + 1
+		for e < nb && blockMay(blocks, e, m.keys) {
+			e++
+		}
+		lo, hi := b*blockBytes, len(s)
+		if e < nb {
+			hi = min(e*blockBytes+len(m.folded), len(s))
+		}
+		if !fs.scanSegments(s[lo:hi], lo, m, t, hit) {
+			return false
+		}
+		b = e
+	}
+	return true
+}
+
 // scanFolded reports the matches of m in fs.fold (the folded text of the
 // original s[base:], with fs.src mapping it back).
 func (fs *fieldScanner) scanFolded(base int, m *matcher, t int, hit func(t, off, n int) bool) bool {
@@ -271,20 +354,22 @@ func (fs *fieldScanner) scanFolded(base int, m *matcher, t int, hit func(t, off,
 // skipped. When the term has no space, a space splits too, so only the
 // words around such runes are folded ("température"), not their sentence.
 // The matches are those of the folded text, in order, exactly.
-func (fs *fieldScanner) scanSegments(s string, m *matcher, t int, hit func(t, off, n int) bool) bool {
+//
+// Offsets are shifted by base (s is the field's text from base on).
+func (fs *fieldScanner) scanSegments(s string, base int, m *matcher, t int, hit func(t, off, n int) bool) bool {
 	seg, mixed := 0, false
 	clean := func(end int) bool { // s[seg:end] has no rune that folds to ASCII
 		if end-seg < len(m.folded) {
 			return true
 		}
-		return scanASCII(s[seg:end], seg, m, t, hit)
+		return scanASCII(s[seg:end], base+seg, m, t, hit)
 	}
 	folded := func(from, end int) bool {
 		part := s[from:end]
 		fs.src = fs.src[:0]
 		fs.fold = appendFold(fs.fold[:0], part, &fs.src)
 		fs.src = append(fs.src, int32(len(part)))
-		return fs.scanFolded(from, m, t, hit)
+		return fs.scanFolded(base+from, m, t, hit)
 	}
 	for i := 0; ; {
 		j := asciiRun(s, i)

@@ -33,7 +33,7 @@ func TestScanSegmentsMatchesFolding(t *testing.T) {
 		m := newMatcher(terms[r.IntN(len(terms))])
 		type hit struct{ off, n int }
 		var got, want []hit
-		fs.scanSegments(s, &m, 0, func(_, off, n int) bool { got = append(got, hit{off, n}); return true })
+		fs.scanSegments(s, 0, &m, 0, func(_, off, n int) bool { got = append(got, hit{off, n}); return true })
 		var ref fieldScanner
 		ref.fold = appendFold(nil, s, &ref.src)
 		ref.src = append(ref.src, int32(len(s)))

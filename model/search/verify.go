@@ -206,7 +206,7 @@ scan:
 		}
 		idx, curRec = allIdx, int32(i)
 		cur = Hit{Node: rec.node, Block: rec.block, Field: rec.field, Item: rec.item}
-		if !v.fs.scan(recText(rec), from, rec.flags&(recASCII|recOpaque), ms, sel, cb) {
+		if !v.fs.scan(recText(rec), from, rec.flags&(recASCII|recOpaque), sh.recBlocks(rec), ms, sel, cb) {
 			break scan
 		}
 	}
