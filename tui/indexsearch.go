@@ -99,6 +99,27 @@ func (s *IndexSearcher) Done() {
 	s.snapshot()
 }
 
+// Rebuild replaces the index with one over exactly convs, built before it
+// returns. Use it when loading ends with conversations other than those
+// added: merging several exports hands back copies carrying their final
+// Sources and InNewest (is:deleted), which the streamed ones lack. Call it
+// after the last Add, instead of Done.
+func (s *IndexSearcher) Rebuild(convs []*model.Conversation) {
+	b := search.NewBuilder()
+	for _, c := range convs {
+		if c != nil {
+			b.Add(c)
+		}
+	}
+	ix := b.Build()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b, s.ix = b, ix
+	s.added.Store(int64(len(convs)))
+	s.built, s.builtAt = int64(len(convs)), time.Now()
+	s.done.Store(true)
+}
+
 // snapshot returns the index to search, taking a new snapshot when
 // conversations were added since the last one (at once after Done, at most
 // every snapshotEvery before).

@@ -19,13 +19,20 @@ func newSearcher() *tui.IndexSearcher { return tui.NewIndexSearcher() }
 // the final archive, so the search that follows uses the complete index.
 func indexingLoad(paths []string, s *tui.IndexSearcher) tui.LoadFunc {
 	return func(ctx context.Context, onConv func(*model.Conversation), progress func(done, total int64)) (*model.Archive, error) {
-		defer s.Done()
-		return loader.OpenContext(ctx, loader.Options{
+		a, err := loader.OpenContext(ctx, loader.Options{
 			OnConversation: func(c *model.Conversation) {
 				s.Add(c)
 				onConv(c)
 			},
 			Progress: progress,
 		}, paths...)
+		if a != nil && len(a.Sources) > 1 {
+			// Several exports: the archive holds merged copies (final
+			// Sources, InNewest), not the streamed conversations.
+			s.Rebuild(a.Conversations)
+		} else {
+			s.Done()
+		}
+		return a, err
 	}
 }
