@@ -108,9 +108,7 @@ func (w *worker) claudeConversation(data []byte) (*model.Conversation, error) {
 		return c, err
 	}
 	w.claudeTree(c, msgs, leaf)
-	if c.Created.IsZero() {
-		c.Created = c.Updated
-	}
+	fillFallbacks(c)
 	return c, nil
 }
 

@@ -401,11 +401,17 @@ func (w *worker) build(c *model.Conversation, current []byte) {
 			w.note("current_node is not in the mapping")
 		}
 	}
-	// Fallbacks: Created ← Updated ← earliest message; Model ← latest message's.
+	fillFallbacks(c)
+}
+
+// fillFallbacks fills what a conversation's own fields left empty, the same
+// way for every format: Created ← Updated ← earliest message time; Model ←
+// the latest message's model.
+func fillFallbacks(c *model.Conversation) {
 	var earliest, latest time.Time
 	latestModel := ""
-	for i := range nodes {
-		m := nodes[i].Msg
+	for i := range c.Nodes {
+		m := c.Nodes[i].Msg
 		if m == nil {
 			continue
 		}

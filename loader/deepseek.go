@@ -94,14 +94,7 @@ func (w *worker) deepseekConversation(data []byte) (*model.Conversation, error) 
 		return c, err
 	}
 	c.Nodes = w.segmentTree(nodes)
-	if c.Created.IsZero() {
-		c.Created = c.Updated
-	}
-	for i := range c.Nodes {
-		if m := c.Nodes[i].Msg; m != nil && m.Model != "" {
-			c.Model = m.Model
-		}
-	}
+	fillFallbacks(c)
 	return c, nil
 }
 

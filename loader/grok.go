@@ -75,14 +75,7 @@ func (w *worker) grokConversation(data []byte) (*model.Conversation, error) {
 		return c, err
 	}
 	w.claudeTree(c, msgs, "")
-	if c.Created.IsZero() {
-		c.Created = c.Updated
-	}
-	for i := range c.Nodes {
-		if m := c.Nodes[i].Msg; m != nil && m.Model != "" {
-			c.Model = m.Model
-		}
-	}
+	fillFallbacks(c)
 	return c, nil
 }
 
