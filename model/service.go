@@ -32,3 +32,17 @@ func Services(convs []*Conversation) []string {
 	}
 	return out
 }
+
+// AssistantName is how a service's assistant is called in role headers:
+// "ChatGPT" for ChatGPT and unknown services, else the product's name.
+func AssistantName(service string) string {
+	switch service {
+	case ServiceClaude:
+		return "Claude"
+	case ServiceDeepSeek:
+		return "DeepSeek"
+	case ServiceGrok:
+		return "Grok"
+	}
+	return "ChatGPT"
+}

@@ -63,12 +63,12 @@ func (v *viewer) headerSegment() segment {
 }
 
 // roleName is the header name of a message's author.
-func roleName(m *model.Message) string {
+func roleName(c *model.Conversation, m *model.Message) string {
 	switch m.Role {
 	case model.RoleUser:
 		return "You"
 	case model.RoleAssistant:
-		return "ChatGPT"
+		return model.AssistantName(c.Service)
 	case model.RoleSystem:
 		return "System"
 	case model.RoleTool:
@@ -89,7 +89,7 @@ func (v *viewer) roleLine(n int32, m *model.Message) string {
 	case model.RoleTool, model.RoleSystem:
 		rs = st.RoleTool
 	}
-	line := " " + rs.Render(roleName(m))
+	line := " " + rs.Render(roleName(v.conv, m))
 	var meta []string
 	if !m.Time.IsZero() {
 		meta = append(meta, m.Time.In(v.loc).Format("2006-01-02 15:04"))

@@ -503,3 +503,14 @@ func TestListMarksServicesAndDeleted(t *testing.T) {
 		t.Errorf("want one not-in-newest marker, got %d:\n%s", count, s)
 	}
 }
+
+func TestAssistantHeaderNamesTheService(t *testing.T) {
+	c := buildConv("c-cl", "Claude chat", testNow.Add(-time.Hour),
+		tm{role: model.RoleUser, text: "hi"}, tm{role: model.RoleAssistant, text: "hello there"})
+	c.Service = model.ServiceClaude
+	m := New(Options{Archive: &model.Archive{Conversations: []*model.Conversation{c}}, Theme: "dark", Width: 120, Height: 40, Now: fixedNow})
+	run(t, m, m.Init())
+	if s := screen(m); !strings.Contains(s, "Claude 20") || strings.Contains(s, "ChatGPT") {
+		t.Errorf("assistant header should say Claude:\n%s", s)
+	}
+}

@@ -227,15 +227,7 @@ func RoleLabel(c *model.Conversation, m *model.Message) string {
 	case model.RoleUser:
 		return "You"
 	case model.RoleAssistant:
-		switch strings.ToLower(c.Service) {
-		case "claude":
-			return "Claude"
-		case "deepseek":
-			return "DeepSeek"
-		case "grok":
-			return "Grok"
-		}
-		return "ChatGPT"
+		return model.AssistantName(strings.ToLower(c.Service))
 	case model.RoleSystem:
 		return "System"
 	case model.RoleTool:
