@@ -187,7 +187,7 @@ func (l *convList) build(sel *model.Conversation) {
 		}
 		snip := false
 		if l.filter && l.found != nil {
-			_, snip = l.found.excerpt(k)
+			snip = l.found.hasExcerpt(k)
 		}
 		l.rows = append(l.rows, row{conv: i, pos: k, snip: snip})
 	}

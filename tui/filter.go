@@ -101,7 +101,7 @@ func searchWith(ctx context.Context, s Searcher, convs []*model.Conversation, q 
 // mapResults rewrites res's conversation indices through to, dropping those
 // it rejects, and keeps everything else (hits, excerpts, terms, partial).
 func mapResults(res Results, to func(int) (int, bool)) Results {
-	out := Results{Query: res.Query, Terms: res.Terms, Partial: res.Partial, Convs: make([]int, 0, len(res.Convs)),
+	out := Results{Query: res.Query, Terms: res.Terms, Partial: res.Partial, loc: res.loc, Convs: make([]int, 0, len(res.Convs)),
 		Hits: make(map[int][]Hit, len(res.Hits)), Excerpts: make(map[int]Excerpt, len(res.Excerpts))}
 	if res.excerptAt != nil {
 		out.excerptAt = make([]Excerpt, 0, len(res.Convs))
@@ -113,7 +113,10 @@ func mapResults(res Results, to func(int) (int, bool)) Results {
 		}
 		out.Convs = append(out.Convs, j)
 		if out.excerptAt != nil {
-			e, _ := res.excerpt(k)
+			var e Excerpt // as it is: a pending one stays pending
+			if k < len(res.excerptAt) {
+				e = res.excerptAt[k]
+			}
 			out.excerptAt = append(out.excerptAt, e)
 		}
 		if h, ok := res.Hits[i]; ok {

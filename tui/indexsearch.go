@@ -269,11 +269,19 @@ func (s *IndexSearcher) search(ctx context.Context, convs []*model.Conversation,
 		// Only the hit a result opens at: the viewer asks AllHits for the
 		// rest when it opens the conversation, so a common word does not
 		// copy every hit of tens of thousands of results per keystroke.
-		best := excerptHit(r)
 		var e Excerpt // none for a title hit: the row shows the title
-		if best.Field != search.FieldConvTitle {
-			// The field's text is looked up only when the row is drawn.
-			e = Excerpt{Off: int(best.Off), Len: int(best.Len), conv: r.Conv, at: best}
+		switch {
+		case !r.Located && r.BodyHits > 0:
+			// Ranked from the word postings: located when drawn.
+			e = Excerpt{conv: r.Conv, pending: true, idx: int32(r.Index)}
+			if res.loc == nil {
+				res.loc = &locator{ix: ix, q: q, opt: search.Options{IncludeHidden: opt.IncludeHidden}, got: map[int32]Excerpt{}}
+			}
+		case r.Located:
+			if best := excerptHit(r); best.Field != search.FieldConvTitle {
+				// The field's text is looked up only when the row is drawn.
+				e = Excerpt{Off: int(best.Off), Len: int(best.Len), conv: r.Conv, at: best}
+			}
 		}
 		res.excerptAt = append(res.excerptAt, e)
 	}
@@ -309,6 +317,37 @@ func (s *IndexSearcher) AllHits(ctx context.Context, c *model.Conversation, quer
 		out[i] = toHit(h)
 	}
 	return out, nil
+}
+
+// locator locates the excerpts of results ranked without reading them
+// (search.Result.Located false), when a row is drawn or opened, once each.
+// Safe for concurrent use.
+type locator struct {
+	ix  *search.Index
+	q   search.Query
+	opt search.Options
+
+	mu  sync.Mutex
+	got map[int32]Excerpt // by conversation number in ix
+}
+
+// excerpt locates pending excerpt e (one search of its conversation, cached).
+func (l *locator) excerpt(e Excerpt) (Excerpt, bool) {
+	l.mu.Lock()
+	x, ok := l.got[e.idx]
+	l.mu.Unlock()
+	if !ok {
+		x = Excerpt{}
+		if r, found, err := l.ix.Locate(context.Background(), int(e.idx), l.q, l.opt); err == nil && found {
+			if best := excerptHit(&r); best.Field != search.FieldConvTitle {
+				x = Excerpt{Off: int(best.Off), Len: int(best.Len), conv: r.Conv, at: best}
+			}
+		}
+		l.mu.Lock()
+		l.got[e.idx] = x
+		l.mu.Unlock()
+	}
+	return x, x.conv != nil
 }
 
 // excerptHit is the hit a list row quotes and a result opens at: the

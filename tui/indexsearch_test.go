@@ -249,3 +249,51 @@ func TestHighlightFollowsSearchFolding(t *testing.T) {
 		t.Fatalf("highlighted %q, want %q", got, "CAFÉ")
 	}
 }
+
+// A word query is ranked from the word postings: its excerpts are located
+// only when a row asks (hasExcerpt does not locate), and mapResults keeps
+// them pending.
+func TestIndexSearcherLocatesExcerptsLazily(t *testing.T) {
+	a := &model.Archive{}
+	for i := 0; i < 50; i++ {
+		a.Conversations = append(a.Conversations, buildConv(fmt.Sprint("c", i), "chat", testNow.Add(-time.Duration(i)*time.Hour),
+			tm{role: model.RoleUser, text: "nothing here"}, tm{role: model.RoleAssistant, text: fmt.Sprint("an answer about walruses ", i)}))
+	}
+	a.Conversations = append(a.Conversations, buildConv("t", "walruses only in the title", testNow, tm{role: model.RoleUser, text: "hi"}))
+	s := NewArchiveSearcher(a)
+	res, err := s.Search(context.Background(), a.Conversations, "walrus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Convs) != 51 || res.loc == nil {
+		t.Fatalf("%d results, locator %v", len(res.Convs), res.loc != nil)
+	}
+	pending := 0
+	for k := range res.Convs {
+		if res.excerptAt[k].pending {
+			pending++
+		}
+		if c := a.Conversations[res.Convs[k]]; c.ID == "t" && res.hasExcerpt(k) {
+			t.Error("a title-only match quotes an excerpt")
+		} else if c.ID != "t" && !res.hasExcerpt(k) {
+			t.Errorf("%s: no excerpt", c.ID)
+		}
+	}
+	if pending != 50 || len(res.loc.got) != 0 {
+		t.Fatalf("%d pending, %d located before any row was drawn", pending, len(res.loc.got))
+	}
+	mapped := mapResults(res, func(i int) (int, bool) { return i, true })
+	for k := range mapped.Convs {
+		c := a.Conversations[mapped.Convs[k]]
+		e, ok := mapped.excerpt(k)
+		if c.ID == "t" {
+			continue
+		}
+		if !ok || e.text()[e.Off:e.Off+e.Len] != "walrus" || e.at.Node != 2 {
+			t.Fatalf("%s: excerpt %+v (ok %v)", c.ID, e, ok)
+		}
+	}
+	if len(res.loc.got) != 50 {
+		t.Fatalf("%d located", len(res.loc.got))
+	}
+}

@@ -87,6 +87,10 @@ type Results struct {
 	// skips, when as long as Convs, are IndexSearcher's per-result
 	// search.Result.Skip hints for a search within this answer.
 	skips []int64
+	// loc locates excerpts still pending (IndexSearcher: a common word's
+	// tens of thousands of results are ranked from the word postings
+	// without reading them; only the rows drawn are located).
+	loc *locator
 }
 
 // excerpt is the excerpt of the k-th result (Convs[k]), if any.
@@ -99,10 +103,26 @@ func (r *Results) excerpt(k int) (Excerpt, bool) {
 			return Excerpt{}, false
 		}
 		e := r.excerptAt[k]
+		if e.pending {
+			if r.loc == nil {
+				return Excerpt{}, false
+			}
+			return r.loc.excerpt(e)
+		}
 		return e, e.conv != nil || e.Text != ""
 	}
 	e, ok := r.Excerpts[r.Convs[k]]
 	return e, ok
+}
+
+// hasExcerpt reports whether the k-th result quotes an excerpt, without
+// locating a pending one.
+func (r *Results) hasExcerpt(k int) bool {
+	if r.excerptAt != nil && k >= 0 && k < len(r.excerptAt) && r.excerptAt[k].pending {
+		return true
+	}
+	_, ok := r.excerpt(k)
+	return ok
 }
 
 // firstNode is the node the k-th result (Convs[k]) opens at: its first
@@ -129,6 +149,10 @@ type Excerpt struct {
 	// resolves it only for the rows on screen (see text).
 	conv *model.Conversation
 	at   search.Hit
+	// pending: the hit is not known yet; Results.loc finds it for the
+	// conversation numbered idx in its index.
+	pending bool
+	idx     int32
 }
 
 // text is the field the hit lies in.

@@ -119,6 +119,13 @@ func (sb *shardBuilder) addField(s string, rec fieldRec) {
 			markFoldBlocks(sb.ff.bloom[at:], s)
 		}
 	}
+	sb.wb.rec = int32(len(sb.ff.recs) - int(sb.ff.recStart[len(sb.ff.recStart)-1]))
+	if rec.flags&recASCII != 0 {
+		sb.wb.addASCII(s, classOfRec(&rec))
+	} else {
+		sb.wfold = appendFold(sb.wfold[:0], s, nil)
+		sb.wb.addFolded(sb.wfold, classOfRec(&rec))
+	}
 	sb.ff.recs = append(sb.ff.recs, rec)
 }
 
@@ -136,7 +143,6 @@ func (sb *shardBuilder) addASCII(s string, bl []uint64, logm int) (int, uint32) 
 		}
 		return 0, 0
 	}
-	cb := &sb.bits
 	if s[0]|s[1] >= 0x80 {
 		return 0, 0
 	}
@@ -151,8 +157,6 @@ func (sb *shardBuilder) addASCII(s string, bl []uint64, logm int) (int, uint32) 
 			sb.fence = true
 		}
 		hv := hash64(k)
-		h := uint32(hv >> (64 - bucketBits))
-		cb[h>>6] |= 1 << (h & 63)
 		g := bloomBit(hv, logm)
 		bl[g>>6] |= 1 << (g & 63)
 	}
@@ -164,7 +168,6 @@ func (sb *shardBuilder) addASCII(s string, bl []uint64, logm int) (int, uint32) 
 // no folded copy. It reports whether every non-ASCII rune of s[i:] is of
 // class runeOpaque (s[:i] has none).
 func (sb *shardBuilder) addMixed(s string, i int, k uint32, bl []uint64, logm int) bool {
-	cb := &sb.bits
 	fed := i // folded bytes so far (s[:i] folds byte for byte)
 	opaque := true
 	add := func(b byte) {
@@ -177,8 +180,6 @@ func (sb *shardBuilder) addMixed(s string, i int, k uint32, bl []uint64, logm in
 			sb.fence = true
 		}
 		hv := hash64(k)
-		h := uint32(hv >> (64 - bucketBits))
-		cb[h>>6] |= 1 << (h & 63)
 		if len(bl) > 0 {
 			g := bloomBit(hv, logm)
 			bl[g>>6] |= 1 << (g & 63)

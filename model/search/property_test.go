@@ -186,6 +186,35 @@ func randomQuery(r *rand.Rand, a *model.Archive) string {
 	return strings.Join(parts, " ")
 }
 
+// addLongWords gives every fifth conversation a word longer than
+// maxWordLen (its own text with the spaces and punctuation taken out), which
+// the word postings do not hold: such conversations are verified against
+// their text, and random queries cut from it must still find them.
+func addLongWords(a *model.Archive) {
+	for i, c := range a.Conversations {
+		if i%5 != 1 {
+			continue
+		}
+		for k := range c.Nodes {
+			m := c.Nodes[k].Msg
+			if m == nil || len(m.Blocks) == 0 || m.Blocks[0].Kind != model.BlockText {
+				continue
+			}
+			b := &m.Blocks[0]
+			long := strings.Map(func(r rune) rune {
+				if r < 0x80 && !wordByte[r] {
+					return -1
+				}
+				return r
+			}, b.Text)
+			if len(long) > 2*maxWordLen {
+				b.Text += " " + long[:2*maxWordLen]
+				break
+			}
+		}
+	}
+}
+
 func TestSearchMatchesBruteForce(t *testing.T) {
 	for seed := range uint64(3) {
 		a := searchcorpus.Generate(searchcorpus.Options{TextBytes: 150 << 10, Seed: seed, Unicode: true, ConvBytes: 1500})
@@ -196,9 +225,17 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 				c.Sources, c.InNewest = []string{"old.zip"}, false
 			}
 		}
+		addLongWords(a)
 		ix := buildSmallShards(a)
 		if len(ix.shards) < 3 {
 			t.Fatalf("want several shards, got %d", len(ix.shards))
+		}
+		longs := 0
+		for _, sh := range ix.shards {
+			longs += len(sh.words.long)
+		}
+		if longs < len(a.Conversations)/10 {
+			t.Fatalf("only %d of %d conversations have a long word", longs, len(a.Conversations))
 		}
 		r := rand.New(rand.NewPCG(seed, 7))
 		nonEmpty := 0
@@ -290,7 +327,18 @@ func checkBrief(t *testing.T, ix *Index, qs string, q Query, opt Options, res Re
 	}
 	for i, x := range res.Results {
 		y := brief.Results[i]
-		if x.Conv != y.Conv || x.Score != y.Score || x.Best != y.Best || x.Excerpt != y.Excerpt || x.HitCount != y.HitCount || x.Capped != y.Capped {
+		if !y.Located {
+			// Decided by the word postings: the list locates the rows it shows.
+			if y.Best.Node != noHit || y.Skip != -1 {
+				t.Errorf("%q: unlocated Brief result %d has Best %+v, Skip %d", qs, i, y.Best, y.Skip)
+			}
+			l, ok, err := ix.Locate(context.Background(), y.Index, q, opt)
+			if err != nil || !ok || !l.Located {
+				t.Fatalf("%q: Locate(%s): ok %v, err %v", qs, y.Conv.ID, ok, err)
+			}
+			y.Best, y.Excerpt = l.Best, l.Excerpt
+		}
+		if x.Conv != y.Conv || x.Score != y.Score || x.Best != y.Best || x.Excerpt != y.Excerpt || x.HitCount != y.HitCount || x.BodyHits != y.BodyHits || x.Capped != y.Capped {
 			t.Errorf("%q: rank %d: Brief %s %.3f %+v %+v, full %s %.3f %+v %+v", qs, i, y.Conv.ID, y.Score, y.Best, y.Excerpt,
 				x.Conv.ID, x.Score, x.Best, x.Excerpt)
 		}

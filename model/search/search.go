@@ -53,9 +53,16 @@ type Result struct {
 	Score    float64 // see the package doc, Ranking: higher first
 	Hits     []Hit   // title hits first, then in node order; at most Options.MaxHits
 	HitCount int     // hits counted (all of them unless Capped)
+	BodyHits int     // of them, hits outside the title (a row quotes one when > 0)
 	// Capped is set when the conversation was not scanned to the end
 	// (see the package doc, Ranking); HitCount and Hits then cover the part scanned.
 	Capped bool
+	// Located is set when Best, Excerpt and Skip are known. A Brief search
+	// decided by the word postings alone (see the package doc, Index) does
+	// not read the conversation, so it leaves them unset (Best.Node is
+	// noHit, Skip -1); Locate finds them for the rows on screen. Results
+	// of a search that is not Brief are always located.
+	Located bool
 	// Best is the hit the snippet shows: the first title hit, else the
 	// first hit in a user message, else the first hit. When the query has
 	// no terms there is none: Best.Node is model.NoNode, Best.Field
@@ -101,6 +108,9 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 		opt.SnippetWidth = 80
 	}
 	p := newPlan(ix, q, opt)
+	if len(q.Terms) > 0 && p.indexed {
+		p.word = newWordPlan(p)
+	}
 	var (
 		mu      sync.Mutex
 		lists   [][]match // per worker, ranked
@@ -131,6 +141,7 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 			defer wg.Done()
 			v := p.newVerifier(ctx)
 			v.collect = false // hits are gathered for the returned results only
+			var sv *verifier  // p.word.sub's, made on first use
 			local, dets, cands := sc.local[:0], sc.dets[:0], sc.cands
 			for {
 				u := int(next.Add(1) - 1)
@@ -142,7 +153,8 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 					break
 				}
 				var list []int32
-				if short {
+				switch {
+				case short:
 					list = ix.byRecency[u*chunk : min((u+1)*chunk, len(ix.convs))]
 					if p.within != nil {
 						cands = cands[:0]
@@ -153,21 +165,84 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 						}
 						list = cands
 					}
-				} else {
+				case p.word != nil:
 					s := ix.shards[u]
 					if p.within != nil && p.withinShard[u] == 0 {
 						done.Add(1)
 						continue
 					}
-					cands = s.candidates(p.buckets, cands)
-					j := 0
-					for _, c := range cands {
-						if ci := c + s.first; p.within == nil || p.in(ci) {
-							cands[j] = ci
-							j++
+					if cap(sc.acc) < int(s.n) {
+						sc.acc = make([]wordAcc, s.n)
+					}
+					acc := sc.acc[:s.n]
+					clear(acc)
+					nf := p.word.nfirst * int(s.n)
+					if cap(sc.firsts) < nf {
+						sc.firsts = make([]int32, nf)
+					}
+					firsts := sc.firsts[:nf]
+					for i := range firsts {
+						firsts[i] = math.MaxInt32
+					}
+					p.word.eval(s, acc, firsts)
+					cands = cands[:0]
+					long := s.words.long
+					for lc := range s.n {
+						ci := s.first + lc
+						if p.within != nil && !p.in(ci) {
+							continue
+						}
+						if len(long) > 0 && long[0] == lc {
+							long = long[1:]
+							cands = append(cands, ci) // verified below
+							continue
+						}
+						a := &acc[lc]
+						ok, check, from := p.word.decide(a, firsts, int(s.n), int(lc))
+						if !ok || !p.eligible(ci) {
+							continue
+						}
+						det := matchDetail{best: Hit{Node: noHit}, excerpt: Hit{Node: noHit}, skip: -1}
+						if check {
+							if sv == nil {
+								sv = p.word.sub.newVerifier(ctx)
+								sv.collect = false
+							}
+							// Only whether it matches: where (Best) is
+							// Locate's, with every term, as for the others.
+							sv.from = from
+							_, ok := sv.verify(ci)
+							if sv.err != nil {
+								v.err = sv.err
+								break
+							}
+							if !ok {
+								continue
+							}
+						}
+						st := hitStats{title: int(a.title), user: int(a.user), other: int(a.other)}
+						local = append(local, match{ci: ci, score: score(st, ix.meta[ci].text), time: ix.meta[ci].time,
+							hits: int32(a.title + a.user + a.other), worker: uint8(w), det: int32(len(dets))})
+						det.body = int32(a.user + a.other)
+						dets = append(dets, det)
+						found.Add(1)
+					}
+					list = cands // the long conversations, verified below
+					if v.err != nil {
+						list = nil
+					}
+				default: // no terms, or too many pieces: every conversation
+					s := ix.shards[u]
+					if p.within != nil && p.withinShard[u] == 0 {
+						done.Add(1)
+						continue
+					}
+					cands = cands[:0]
+					for lc := range s.n {
+						if ci := s.first + lc; p.within == nil || p.in(ci) {
+							cands = append(cands, ci)
 						}
 					}
-					cands = cands[:j]
 					list = cands
 				}
 				for _, ci := range list {
@@ -178,12 +253,13 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 					}
 					if ok {
 						local = append(local, match{ci: ci, score: r.Score, time: ix.meta[ci].time, hits: int32(r.HitCount),
-							capped: r.Capped, worker: uint8(w), det: int32(len(dets))})
-						dets = append(dets, matchDetail{best: r.Best, excerpt: r.Excerpt, skip: r.Skip})
+							capped: r.Capped, located: true, worker: uint8(w), det: int32(len(dets))})
+						dets = append(dets, matchDetail{best: r.Best, excerpt: r.Excerpt, skip: r.Skip, body: int32(r.BodyHits)})
 						found.Add(1)
 					}
 				}
 				if v.err != nil {
+					errOnce.Do(func() { err = v.err })
 					break
 				}
 				done.Add(1)
@@ -222,8 +298,8 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 			for i := lo; i < hi; i++ {
 				m := &all[i]
 				d := &scratch[m.worker].dets[m.det]
-				out.Results[i] = Result{Conv: ix.convs[m.ci], Index: int(m.ci), Score: m.score, HitCount: int(m.hits),
-					Capped: m.capped, Best: d.best, Excerpt: d.excerpt, Skip: d.skip}
+				out.Results[i] = Result{Conv: ix.convs[m.ci], Index: int(m.ci), Score: m.score, HitCount: int(m.hits), BodyHits: int(d.body),
+					Capped: m.capped, Located: m.located, Best: d.best, Excerpt: d.excerpt, Skip: d.skip}
 			}
 		}
 		// A common word returns tens of thousands of results: fill them
@@ -247,9 +323,13 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 		if v.err != nil {
 			return Results{}, v.err
 		}
-		if !ok { // cannot happen: the scan is deterministic
+		if !ok { // cannot happen: the postings and the scan agree
 			continue
 		}
+		// The first pass ranked it: keep its score and counts (exact when
+		// the word postings decided it).
+		r.Score, r.HitCount, r.Capped, r.Located = m.score, int(m.hits), m.capped, true
+		r.BodyHits = int(scratch[m.worker].dets[m.det].body)
 		if len(q.Terms) > 0 {
 			r.Snippet, r.SnippetMatch = Snippet(Text(r.Conv, r.Best), int(r.Best.Off), int(r.Best.Len), opt.SnippetWidth)
 		}
@@ -263,19 +343,21 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 // It is kept small (32 bytes) because ranking moves it around: the hits
 // a Brief result reports live in the worker's matchDetail list.
 type match struct {
-	score  float64
-	time   int64 // meta.time, kept here so ranking touches no other memory
-	ci     int32
-	hits   int32
-	det    int32 // index into the worker's searchScratch.dets
-	worker uint8 // which worker's scratch
-	capped bool
+	score   float64
+	time    int64 // meta.time, kept here so ranking touches no other memory
+	ci      int32
+	hits    int32
+	det     int32 // index into the worker's searchScratch.dets
+	worker  uint8 // which worker's scratch
+	capped  bool
+	located bool // det holds where the hits are (see Result.Located)
 }
 
 // matchDetail is the part of a match only a Brief result needs.
 type matchDetail struct {
 	best, excerpt Hit
 	skip          int64
+	body          int32 // Result.BodyHits
 }
 
 // searchScratch is one search worker's reusable space (pooled in the
@@ -284,7 +366,9 @@ type matchDetail struct {
 type searchScratch struct {
 	local []match
 	dets  []matchDetail
-	cands []int32
+	cands  []int32
+	acc    []wordAcc
+	firsts []int32
 }
 
 // maxPooledMatches bounds the scratch kept for reuse.
@@ -325,6 +409,29 @@ func (ix *Index) Hits(ctx context.Context, i int, q Query, opt Options) ([]Hit, 
 	return r.Hits, nil
 }
 
+// Locate returns where conversation i (its number in the index) matches q:
+// a Result with Best, Excerpt and Skip set (Located) as a search with opt
+// would give them, without Hits or a snippet. It reports false when the
+// conversation does not match. A list shows results of a Brief search at
+// once and locates only the rows it draws.
+func (ix *Index) Locate(ctx context.Context, i int, q Query, opt Options) (Result, bool, error) {
+	if i < 0 || i >= len(ix.convs) {
+		return Result{}, false, fmt.Errorf("search: conversation %d out of range (0..%d)", i, len(ix.convs)-1)
+	}
+	if opt.MaxHits <= 0 {
+		opt.MaxHits = 100
+	}
+	opt.Within, opt.WithinSkip, opt.WithinQuery = nil, nil, nil
+	v := newPlan(ix, q, opt).newVerifier(ctx)
+	v.collect = false
+	r, ok := v.verify(int32(i))
+	if v.err != nil {
+		return Result{}, false, v.err
+	}
+	r.Located = ok
+	return r, ok, nil
+}
+
 // plan is a query prepared against an index.
 type plan struct {
 	ix       *Index
@@ -332,8 +439,9 @@ type plan struct {
 	opt      Options
 	terms    []matcher // q.Terms
 	excl     []matcher // q.Excludes
-	buckets  []uint32  // trigram buckets every candidate must contain
+	word     *wordPlan // the word postings part (nil: verify every conversation)
 	indexed  bool      // some term has ≥ 3 folded bytes
+	exist    bool      // stop scanning a conversation at its first proof of a match (no density sample)
 	roles    []model.Role
 	notRoles []model.Role
 	convF    []Filter // conversation filters (all but role:)
@@ -380,7 +488,6 @@ func newPlan(ix *Index, q Query, opt Options) *plan {
 		p.terms = append(p.terms, newMatcher(t.Folded))
 		if len(t.Folded) >= 3 {
 			p.indexed = true
-			p.buckets = termBuckets(t.Folded, p.buckets)
 		}
 	}
 	for _, t := range q.Excludes {

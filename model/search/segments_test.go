@@ -1,6 +1,7 @@
 package search
 
 import (
+	"maps"
 	"math/bits"
 	"math/rand/v2"
 	"slices"
@@ -106,26 +107,41 @@ func TestAddFieldTrigramsMatchFolding(t *testing.T) {
 			b.WriteString(pieces[r.IntN(len(pieces))])
 		}
 		s := b.String()
-		clear(sb.bits[:])
-		sb.ff = fieldFilters{}
-		sb.fence = false
+		sb = newShardBuilder()
+		sb.beginConv()
 		sb.addField(s, fieldRec{})
 		rec := sb.ff.recs[0]
-		var want [numBuckets / 64]uint64
 		wantBloom := make([]uint64, bloomBits(len(s))/64)
 		logm := bits.Len(uint(len(wantBloom)*64)) - 1
 		f := Fold(s)
 		for i := 2; i < len(f); i++ {
 			hv := hash64(uint32(f[i-2])<<16 | uint32(f[i-1])<<8 | uint32(f[i]))
-			h := uint32(hv >> (64 - bucketBits))
-			want[h>>6] |= 1 << (h & 63)
 			if len(wantBloom) > 0 {
 				g := bloomBit(hv, logm)
 				wantBloom[g>>6] |= 1 << (g & 63)
 			}
 		}
-		if sb.bits != want || !slices.Equal(sb.ff.bloom, wantBloom) {
+		if !slices.Equal(sb.ff.bloom[:len(wantBloom)], wantBloom) {
 			t.Fatalf("%q: trigram bits differ from those of Fold", s)
+		}
+		// The words recorded are those of Fold(s), counted.
+		wantWords := map[string]uint32{}
+		long := false
+		splitPieces(f, func(w string, _, _ bool) {
+			if len(w) > maxWordLen {
+				long = true
+			} else {
+				wantWords[w]++
+			}
+		})
+		gotWords := map[string]uint32{}
+		for _, id := range sb.wb.words {
+			for _, n := range sb.wb.cur[id].counts {
+				gotWords[string(sb.wb.word(id))] += n
+			}
+		}
+		if !maps.Equal(gotWords, wantWords) || sb.wb.long != long {
+			t.Fatalf("%q: words %v (long %v), want %v (long %v)", s, gotWords, sb.wb.long, wantWords, long)
 		}
 		if got := rec.flags&recASCII != 0; got != isASCII(s) {
 			t.Fatalf("%q: ASCII bit %v", s, got)

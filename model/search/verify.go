@@ -18,6 +18,10 @@ type verifier struct {
 	titleMs, msgMs   []matcher
 	titleIdx, msgIdx []int // term index, or -1 for an exclusion
 	sel              []int // the matchers a field's Bloom filter admits
+	// from, when > 0, says no hit lies before field from of the next
+	// conversation verified (the word postings' first occurrences); verify
+	// starts there and resets it.
+	from int32
 	collect          bool  // keep hits in Result.Hits (else only counts and Best)
 }
 
@@ -101,6 +105,9 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 			skipFrom = max(int(uint32(p.skip[ci]))-p.backoff, 0)
 		}
 	}
+	if skipTo < 0 && v.from > 0 {
+		skipTo, v.from = v.from, 0
+	}
 	var curRec int32
 	var st hitStats
 	bestLevel := bestNone
@@ -142,7 +149,7 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 		if level != bestTitle && r.HitCount <= p.opt.MaxHits && (!haveExcerpt || compareHits(h, r.Excerpt) < 0) {
 			r.Excerpt, haveExcerpt = h, true
 		}
-		if canStop && nfound == len(v.found) && (r.HitCount >= p.opt.MaxHits || scanned >= sampleBytes) {
+		if canStop && nfound == len(v.found) && (p.exist || r.HitCount >= p.opt.MaxHits || scanned >= sampleBytes) {
 			enough = true
 			return false
 		}
@@ -168,7 +175,7 @@ scan:
 		case rec.flags>>roleShift&roleMask == roleCodeUser:
 			level = bestUser
 		}
-		if canStop && nfound == len(v.found) && scanned >= sampleBytes {
+		if canStop && nfound == len(v.found) && (p.exist || scanned >= sampleBytes) {
 			enough = true
 			break scan
 		}
@@ -186,13 +193,13 @@ scan:
 		}
 		from := 0 // where to scan the field from
 		if skipTo >= 0 {
-			if int32(i) != skipTo {
+			if int32(i) < skipTo {
 				continue // no hit here: counted as scanned, not read
 			}
-			skipTo = -1
-			if rec.flags&recASCII != 0 {
+			if int32(i) == skipTo && rec.flags&recASCII != 0 {
 				from = min(skipFrom, int(rec.n))
 			}
+			skipTo = -1
 		}
 		if len(ms) == 0 || rec.n == 0 {
 			continue
@@ -234,6 +241,7 @@ scan:
 		r.Capped = true
 	}
 	r.Score = score(st, text)
+	r.BodyHits = st.user + st.other
 	return r, true
 }
 

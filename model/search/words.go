@@ -1,0 +1,501 @@
+package search
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math"
+	"math/bits"
+	"slices"
+)
+
+// Word postings decide most queries without reading any text.
+//
+// Folded text splits into words: maximal runs of word bytes (ASCII letters
+// and digits, '_', and the folded form of every non-ASCII rune but CJK
+// punctuation; see sepLen).
+// A term that holds no other byte ("data", "kube", "needle000123zq",
+// "café", "数据库") can only occur inside a word, so the words of a shard
+// that contain it, and their conversations, are exactly the conversations
+// it matches. Per shard the index keeps its distinct words (its vocabulary)
+// and, per word, the list of conversations holding it with the number of
+// occurrences per class of field (the title; each role, shown or hidden),
+// so a query's matches, scope (role:, hidden messages, title:) and the
+// counts ranking needs come from these lists alone.
+//
+// Terms with other bytes (phrases, "c++", "gpt-4o") split into their words
+// ("pieces"): every piece must occur in a word of the same field, at a
+// word's start or end or as a whole word as the term's other bytes demand,
+// which narrows the candidates; they are then verified against the text.
+//
+// Words longer than maxWordLen bytes (base64, long CJK clauses) are not stored; a conversation holding one is
+// marked "long" and is always verified against its text instead, so
+// results stay exact.
+
+const (
+	maxWordLen = 128
+	// Classes of field a word occurrence is counted in: the title, then
+	// the role codes (0–4) of shown messages, then of hidden messages.
+	classTitle   = 0
+	classRoles   = 5
+	numClasses   = 1 + 2*classRoles
+	classUserOff = 1 + roleCodeUser // shown user messages
+)
+
+// classOf is the word class of a field record.
+func classOfRec(rec *fieldRec) int {
+	if rec.node < 0 {
+		return classTitle
+	}
+	c := 1 + int(rec.flags>>roleShift&roleMask)
+	if rec.flags&recHidden != 0 {
+		c += classRoles
+	}
+	return c
+}
+
+// wordByte reports whether a folded byte is part of a word.
+var wordByte = func() (t [256]bool) {
+	for i := range t {
+		b := byte(i)
+		t[i] = 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '_' || b >= 0x80
+	}
+	return t
+}()
+
+// wordIndex is a shard's vocabulary and word postings.
+type wordIndex struct {
+	// vocab holds every word, each preceded by a 0 byte (a byte no word
+	// has), and a final 0, so a substring found in it lies within one word
+	// and "\x00w" / "w\x00" find words starting / ending with w.
+	vocab  []byte
+	starts []uint32 // per word: its first byte in vocab; one extra (len(vocab)) at the end
+	offs   []uint32 // per word: its postings in post; one extra at the end
+	// post holds per word, for each conversation holding it (ascending):
+	// uvarint(local number delta), uvarint(class mask), uvarint(count) per
+	// set class bit, then uvarint(the number of the first field holding it,
+	// in the conversation's fieldRec order: no match of a term holding it
+	// starts earlier).
+	post []byte
+	long []int32 // local numbers of conversations with a word over maxWordLen
+}
+
+func (w *wordIndex) bytes() int64 {
+	return int64(len(w.vocab)) + int64(len(w.starts)+len(w.offs)+len(w.long))*4 + int64(len(w.post))
+}
+
+// word returns word number id.
+func (w *wordIndex) word(id int) []byte { return w.vocab[w.starts[id] : w.starts[id+1]-1] }
+
+// wordOfPos returns the word holding vocab position p.
+func (w *wordIndex) wordOfPos(p int) int {
+	i, found := slices.BinarySearch(w.starts, uint32(p))
+	if !found {
+		i--
+	}
+	return i
+}
+
+// wordBuilder builds a shard's wordIndex (part of a shardBuilder).
+//
+// A word of up to 16 bytes is looked up by its bytes packed into two
+// uint64s (no word holds a 0 byte, so the packing is unique): most words
+// are that short, and then adding one costs a multiplication and a probe.
+type wordBuilder struct {
+	tab    []wordSlot // open addressing by hash
+	vocab  []byte
+	starts []uint32
+	tok    []byte // a long word being added, folded
+
+	conv  int32      // conversations ended so far (the current one's number)
+	rec   int32      // the field being added: its number in the conversation
+	cur   []wordCur  // per word: its occurrences in the current conversation
+	words []uint32   // the current conversation's words
+	pairs []wordPair // collected postings, conversation-major
+	enc   []byte     // mask and counts of each pair
+	long  bool       // the current conversation has a word over maxWordLen
+	longs []int32
+}
+
+// wordSlot is a hash table slot: k1, k2 are the packed word (0, 0 for
+// words over 16 bytes, compared by their bytes), id the word number + 1
+// (0: empty).
+type wordSlot struct {
+	k1, k2 uint64
+	hash   uint32
+	id     uint32
+}
+
+// wordCur counts a word's occurrences in the current conversation.
+type wordCur struct {
+	stamp  int32  // conv+1 when the word is in words
+	first  int32  // the first field holding it (math.MaxInt32 before)
+	mask   uint16 // classes with a count
+	counts [numClasses]uint32
+}
+
+// wordPair is one posting: a word in a conversation, its mask and counts
+// in enc up to end.
+type wordPair struct {
+	word uint32
+	conv int32
+	end  uint32
+}
+
+// addASCII adds the words of ASCII text s (lower-cased on the fly). It
+// reads eight bytes at a time: one load classifies them and, for a word of
+// up to 16 bytes, one or two are the word.
+func (wb *wordBuilder) addASCII(s string, class int) {
+	n := len(s)
+	i := 0
+	for i+16 <= n {
+		x := lower8(load64(s, i))
+		wm := wordMask8(x)
+		if wm&(1<<7) == 0 { // s[i] is no word byte: skip to the next one
+			if wm == 0 {
+				i += 8
+			} else {
+				i += bits.TrailingZeros64(wm) / 8
+			}
+			continue
+		}
+		if nw := ^wm & highs; nw != 0 {
+			l := bits.TrailingZeros64(nw) / 8 // the word is s[i:i+l]
+			wb.add(x&(1<<(8*l)-1), 0, nil, class)
+			i += l
+			continue
+		}
+		y := lower8(load64(s, i+8))
+		if nw := ^wordMask8(y) & highs; nw != 0 {
+			l := bits.TrailingZeros64(nw) / 8 // the word is s[i:i+8+l]
+			wb.add(x, y&(1<<(8*l)-1), nil, class)
+			i += 8 + l
+			continue
+		}
+		j := i + 16
+		for j < n && wordByte[s[j]] {
+			j++
+		}
+		wb.addLong(s, i, j, class)
+		i = j
+	}
+	for i < n {
+		if !wordByte[s[i]] {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < n && wordByte[s[j]] {
+			j++
+		}
+		wb.addLong(s, i, j, class)
+		i = j
+	}
+}
+
+// addLong adds ASCII word s[i:j] of any length.
+func (wb *wordBuilder) addLong(s string, i, j, class int) {
+	if j-i > maxWordLen {
+		wb.long = true
+		return
+	}
+	wb.tok = appendLowerASCII(wb.tok[:0], s[i:j])
+	wb.addBytes(wb.tok, class)
+}
+
+// addBytes adds a folded word of at most maxWordLen bytes.
+func (wb *wordBuilder) addBytes(w []byte, class int) {
+	if len(w) > 16 {
+		wb.add(0, 0, w, class)
+		return
+	}
+	var k [2]uint64
+	for i, c := range w {
+		k[i/8] |= uint64(c) << (8 * (i % 8))
+	}
+	wb.add(k[0], k[1], nil, class)
+}
+
+// wordMask8 has the high bit of each byte of x (8 lower-cased ASCII
+// bytes) set when the byte is a word byte: a–z, 0–9 or '_'. The additions
+// cannot carry between bytes (each byte < 0x80).
+func wordMask8(x uint64) uint64 {
+	in := func(lo, hi byte) uint64 {
+		ge := x + lanes*uint64(0x80-lo)
+		gt := x + lanes*uint64(0x7f-hi)
+		return ge &^ gt
+	}
+	return (in('a', 'z') | in('0', '9') | in('_', '_')) & highs
+}
+
+// addFolded adds the words of folded text f.
+func (wb *wordBuilder) addFolded(f []byte, class int) {
+	n := len(f)
+	for i := 0; i < n; {
+		if l := sepLen(f, i); l > 0 {
+			i += l
+			continue
+		}
+		j := i + 1
+		for j < n && sepLen(f, j) == 0 {
+			j++
+		}
+		if j-i > maxWordLen {
+			wb.long = true
+		} else {
+			wb.addBytes(f[i:j], class)
+		}
+		i = j
+	}
+}
+
+// sepLen is the length of the separator starting at f[i] in folded text,
+// 0 when f[i] is a word byte: an ASCII byte other than a letter, digit or
+// '_' (1), or CJK punctuation (3): U+3000–U+303F (ideographic space, 、。
+// 「」…) and the fullwidth punctuation of U+FF00–U+FF65 (，！？：；（）…),
+// so Chinese and Japanese sentences split into clauses. Every other
+// non-ASCII byte is part of a word.
+func sepLen[T string | []byte](f T, i int) int {
+	c := f[i]
+	if c < 0x80 {
+		if wordByte[c] {
+			return 0
+		}
+		return 1
+	}
+	if i+2 >= len(f) {
+		return 0
+	}
+	switch c {
+	case 0xE3: // U+3000–U+303F: E3 80 80–BF
+		if f[i+1] == 0x80 {
+			return 3
+		}
+	case 0xEF: // U+FF00–U+FF3F: EF BC 80–BF; U+FF40–U+FF7F: EF BD 80–BF
+		b, d := f[i+1], f[i+2]
+		switch {
+		case b == 0xBC && (d <= 0x8F || 0x9A <= d && d <= 0xA0 || 0xBB <= d && d <= 0xBF):
+			// punctuation, not the fullwidth digits (FF10–FF19) or capitals (FF21–FF3A)
+			return 3
+		case b == 0xBD && (d == 0x80 || 0x9B <= d && d <= 0xA5):
+			return 3
+		}
+	}
+	return 0
+}
+
+// wordHash hashes a word of more than 16 bytes.
+func wordHash(b []byte) uint32 {
+	h := uint64(len(b)) * 0x9E3779B97F4A7C15
+	for len(b) >= 8 {
+		h = (h ^ binary.LittleEndian.Uint64(b)) * 0xBF58476D1CE4E5B9
+		h ^= h >> 31
+		b = b[8:]
+	}
+	if len(b) > 0 {
+		var x uint64
+		for i, c := range b {
+			x |= uint64(c) << (8 * i)
+		}
+		h = (h ^ x) * 0x94D049BB133111EB
+	}
+	h ^= h >> 29
+	return uint32(h >> 32)
+}
+
+// add counts one occurrence of a word in a field of the given class: k1,
+// k2 are the packed word when it has at most 16 bytes, else 0 and tok
+// holds it.
+func (wb *wordBuilder) add(k1, k2 uint64, tok []byte, class int) {
+	if len(wb.tab) == 0 {
+		wb.tab = make([]wordSlot, 1<<12)
+	}
+	var h uint32
+	if k1 != 0 {
+		h = uint32(((k1 ^ k2*0xBF58476D1CE4E5B9) * 0x9E3779B97F4A7C15) >> 32)
+	} else {
+		h = wordHash(tok)
+	}
+	mask := uint32(len(wb.tab) - 1)
+	i := h & mask
+	var id uint32
+	for {
+		e := &wb.tab[i]
+		if e.id == 0 {
+			id = wb.newWord(e, k1, k2, h, tok)
+			break
+		}
+		if e.hash == h && e.k1 == k1 && e.k2 == k2 && (k1 != 0 || bytes.Equal(wb.word(e.id-1), tok)) {
+			id = e.id - 1
+			break
+		}
+		i = (i + 1) & mask
+	}
+	c := &wb.cur[id]
+	// Branch-free: the word is appended to words, and kept there only when
+	// it is new in this conversation.
+	nw := len(wb.words)
+	wb.words = append(wb.words, id)
+	if c.stamp == wb.conv+1 {
+		wb.words = wb.words[:nw]
+	}
+	c.stamp = wb.conv + 1
+	c.first = min(c.first, wb.rec)
+	c.mask |= 1 << class
+	c.counts[class]++
+}
+
+// newWord stores a new word in empty slot e and returns its number.
+func (wb *wordBuilder) newWord(e *wordSlot, k1, k2 uint64, h uint32, tok []byte) uint32 {
+	id := uint32(len(wb.cur))
+	wb.vocab = append(wb.vocab, 0)
+	wb.starts = append(wb.starts, uint32(len(wb.vocab)))
+	if k1 != 0 {
+		for _, k := range [2]uint64{k1, k2} {
+			for ; k != 0; k >>= 8 {
+				wb.vocab = append(wb.vocab, byte(k))
+			}
+		}
+	} else {
+		wb.vocab = append(wb.vocab, tok...)
+	}
+	wb.cur = append(wb.cur, wordCur{first: math.MaxInt32})
+	*e = wordSlot{k1: k1, k2: k2, hash: h, id: id + 1}
+	if 2*len(wb.cur) > len(wb.tab) {
+		wb.grow()
+	}
+	return id
+}
+
+// word returns word id while building.
+func (wb *wordBuilder) word(id uint32) []byte {
+	end := len(wb.vocab)
+	if int(id)+1 < len(wb.starts) {
+		end = int(wb.starts[id+1]) - 1
+	}
+	return wb.vocab[wb.starts[id]:end]
+}
+
+func (wb *wordBuilder) grow() {
+	tab := make([]wordSlot, 2*len(wb.tab))
+	mask := uint32(len(tab) - 1)
+	for _, e := range wb.tab {
+		if e.id == 0 {
+			continue
+		}
+		i := e.hash & mask
+		for tab[i].id != 0 {
+			i = (i + 1) & mask
+		}
+		tab[i] = e
+	}
+	wb.tab = tab
+}
+
+// endConv records the current conversation's words.
+func (wb *wordBuilder) endConv() {
+	for _, id := range wb.words {
+		c := &wb.cur[id]
+		m := c.mask
+		if m < 0x80 {
+			wb.enc = append(wb.enc, byte(m))
+		} else {
+			wb.enc = binary.AppendUvarint(wb.enc, uint64(m))
+		}
+		for m != 0 {
+			k := bits.TrailingZeros16(m)
+			m &= m - 1
+			if n := c.counts[k]; n < 0x80 {
+				wb.enc = append(wb.enc, byte(n))
+			} else {
+				wb.enc = binary.AppendUvarint(wb.enc, uint64(n))
+			}
+			c.counts[k] = 0
+		}
+		wb.enc = binary.AppendUvarint(wb.enc, uint64(c.first))
+		c.mask, c.first = 0, math.MaxInt32
+		wb.pairs = append(wb.pairs, wordPair{word: id, conv: wb.conv, end: uint32(len(wb.enc))})
+	}
+	wb.words = wb.words[:0]
+	if wb.long {
+		wb.longs = append(wb.longs, wb.conv)
+		wb.long = false
+	}
+	wb.conv++
+}
+
+// finish returns the shard's wordIndex and resets the builder.
+func (wb *wordBuilder) finish() wordIndex {
+	nw := len(wb.cur)
+	offs := make([]uint32, nw+1)
+	last := make([]int32, nw) // per word: last conversation written + 1
+	start := uint32(0)
+	for _, pr := range wb.pairs {
+		offs[pr.word+1] += uint32(uvarintLen(uint64(pr.conv+1-last[pr.word]))) + pr.end - start
+		last[pr.word] = pr.conv + 1
+		start = pr.end
+	}
+	for i := 1; i <= nw; i++ {
+		offs[i] += offs[i-1]
+	}
+	post := make([]byte, offs[nw])
+	pos := slices.Clone(offs[:nw])
+	clear(last)
+	start = 0
+	for _, pr := range wb.pairs {
+		p := pos[pr.word]
+		p += uint32(binary.PutUvarint(post[p:], uint64(pr.conv+1-last[pr.word])))
+		p += uint32(copy(post[p:], wb.enc[start:pr.end]))
+		pos[pr.word] = p
+		last[pr.word] = pr.conv + 1
+		start = pr.end
+	}
+	vocab := append(slices.Clone(wb.vocab), 0) // a 0 after the last word too
+	w := wordIndex{
+		vocab:  vocab,
+		starts: append(slices.Clone(wb.starts), uint32(len(vocab))),
+		offs:   offs,
+		post:   post,
+		long:   slices.Clone(wb.longs),
+	}
+	clear(wb.tab)
+	wb.vocab, wb.starts, wb.cur = wb.vocab[:0], wb.starts[:0], wb.cur[:0]
+	wb.pairs, wb.enc, wb.longs, wb.words = wb.pairs[:0], wb.enc[:0], wb.longs[:0], wb.words[:0]
+	wb.conv, wb.long = 0, false
+	return w
+}
+
+// decodeCounts decodes one posting's class mask, counts and first field
+// at p: the sums of counts in scope by tier (title, user, other), the first
+// field, and the bytes read.
+func decodeCounts(p []byte, scope uint16) (title, user, other uint32, first int32, n int) {
+	m, w := binary.Uvarint(p)
+	n = w
+	for m != 0 {
+		c := bits.TrailingZeros64(m)
+		m &= m - 1
+		v, w := binary.Uvarint(p[n:])
+		n += w
+		if scope&(1<<c) == 0 {
+			continue
+		}
+		switch {
+		case c == classTitle:
+			title += uint32(v)
+		case c == classUserOff || c == classUserOff+classRoles:
+			user += uint32(v)
+		default:
+			other += uint32(v)
+		}
+	}
+	f, w := binary.Uvarint(p[n:])
+	return title, user, other, int32(f), n + w
+}
+
+func uvarintLen(v uint64) int {
+	n := 1
+	for v >= 0x80 {
+		v >>= 7
+		n++
+	}
+	return n
+}
