@@ -364,8 +364,8 @@ type matchDetail struct {
 // Index, so a common word's tens of thousands of matches do not make
 // garbage on every keystroke).
 type searchScratch struct {
-	local []match
-	dets  []matchDetail
+	local  []match
+	dets   []matchDetail
 	cands  []int32
 	acc    []wordAcc
 	firsts []int32

@@ -21,8 +21,8 @@ type verifier struct {
 	// from, when > 0, says no hit lies before field from of the next
 	// conversation verified (the word postings' first occurrences); verify
 	// starts there and resets it.
-	from int32
-	collect          bool  // keep hits in Result.Hits (else only counts and Best)
+	from    int32
+	collect bool // keep hits in Result.Hits (else only counts and Best)
 }
 
 // admit selects the matchers of ms whose trigrams a field's Bloom filter
