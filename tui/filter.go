@@ -103,8 +103,8 @@ func searchWith(ctx context.Context, s Searcher, convs []*model.Conversation, q 
 func mapResults(res Results, to func(int) (int, bool)) Results {
 	out := Results{Query: res.Query, Terms: res.Terms, Partial: res.Partial, loc: res.loc, Convs: make([]int, 0, len(res.Convs)),
 		Hits: make(map[int][]Hit, len(res.Hits)), Excerpts: make(map[int]Excerpt, len(res.Excerpts))}
-	if res.excerptAt != nil {
-		out.excerptAt = make([]Excerpt, 0, len(res.Convs))
+	if res.at != nil {
+		out.at = make([]int32, 0, len(res.Convs))
 	}
 	for k, i := range res.Convs {
 		j, ok := to(i)
@@ -112,12 +112,12 @@ func mapResults(res Results, to func(int) (int, bool)) Results {
 			continue
 		}
 		out.Convs = append(out.Convs, j)
-		if out.excerptAt != nil {
-			var e Excerpt // as it is: a pending one stays pending
-			if k < len(res.excerptAt) {
-				e = res.excerptAt[k]
+		if out.at != nil {
+			at := int32(-1)
+			if k < len(res.at) {
+				at = res.at[k]
 			}
-			out.excerptAt = append(out.excerptAt, e)
+			out.at = append(out.at, at)
 		}
 		if h, ok := res.Hits[i]; ok {
 			out.Hits[j] = h

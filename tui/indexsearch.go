@@ -215,9 +215,9 @@ func (s *IndexSearcher) search(ctx context.Context, convs []*model.Conversation,
 		return Results{}, err
 	}
 	res := Results{Query: query, Terms: highlightTerms(q)}
-	// Brief: rows need only the hit they quote (Best/Excerpt), not every
-	// hit and a snippet, so a common word costs one scan per conversation.
-	o := search.Options{IncludeHidden: opt.IncludeHidden, Brief: true}
+	// Rank: every match, ranked, a few bytes each; rows locate the hit
+	// they quote when drawn (locator).
+	o := search.Options{IncludeHidden: opt.IncludeHidden}
 	if isShort(q) {
 		o.Limit = shortQueryLimit
 	}
@@ -225,65 +225,33 @@ func (s *IndexSearcher) search(ctx context.Context, convs []*model.Conversation,
 	pos, at := s.positions(convs, ix)
 	if prev != nil {
 		o.Within = make([]int, 0, len(prev.Convs))
-		hints := len(prev.skips) == len(prev.Convs)
-		if hints {
-			if pq, err := search.Parse(prev.Query); err == nil {
-				o.WithinQuery = &pq
-				o.WithinSkip = make([]int64, 0, len(prev.Convs))
-			}
-		}
-		for k, j := range prev.Convs {
+		for _, j := range prev.Convs {
 			if j >= 0 && j < len(at) && at[j] >= 0 {
 				o.Within = append(o.Within, int(at[j]))
-				if o.WithinSkip != nil {
-					o.WithinSkip = append(o.WithinSkip, prev.skips[k])
-				}
 			}
 		}
 	}
-	sr, err := ix.Search(ctx, q, o)
+	rk, err := ix.Rank(ctx, q, o)
 	if err != nil {
 		return Results{}, err
 	}
 	// A short query that scanned everything but found more than Limit is
 	// cut too: never narrow from it (Narrower).
-	res.Partial = sr.Partial || len(sr.Results) < sr.Total
-	// No Hits map: a result opens at its Excerpt's hit (Results.firstNode),
-	// and a title-only match at the top.
-	res.Convs = make([]int, 0, len(sr.Results))
-	if len(q.Terms) > 0 {
-		res.excerptAt = make([]Excerpt, 0, len(sr.Results))
-		res.skips = make([]int64, 0, len(sr.Results))
-	}
-	for i := range sr.Results {
-		r := &sr.Results[i]
-		j := int(pos[r.Index])
+	res.Partial = rk.Partial || len(rk.Index) < rk.Total
+	res.Convs = make([]int, 0, len(rk.Index))
+	res.at = make([]int32, 0, len(rk.Index))
+	res.loc = &locator{ix: ix, q: q, opt: search.Options{IncludeHidden: opt.IncludeHidden}, got: map[int32]Excerpt{}}
+	for i, n := range rk.Index {
+		j := int(pos[n])
 		if j < 0 {
 			continue // replaced by a newer duplicate, or not listed
 		}
 		res.Convs = append(res.Convs, j)
-		if len(q.Terms) == 0 {
-			continue
+		e := int32(-1) // no excerpt for a title-only match: the row shows the title
+		if len(q.Terms) > 0 && rk.Body[i] {
+			e = n
 		}
-		res.skips = append(res.skips, r.Skip)
-		// Only the hit a result opens at: the viewer asks AllHits for the
-		// rest when it opens the conversation, so a common word does not
-		// copy every hit of tens of thousands of results per keystroke.
-		var e Excerpt // none for a title hit: the row shows the title
-		switch {
-		case !r.Located && r.BodyHits > 0:
-			// Ranked from the word postings: located when drawn.
-			e = Excerpt{conv: r.Conv, pending: true, idx: int32(r.Index)}
-			if res.loc == nil {
-				res.loc = &locator{ix: ix, q: q, opt: search.Options{IncludeHidden: opt.IncludeHidden}, got: map[int32]Excerpt{}}
-			}
-		case r.Located:
-			if best := excerptHit(r); best.Field != search.FieldConvTitle {
-				// The field's text is looked up only when the row is drawn.
-				e = Excerpt{Off: int(best.Off), Len: int(best.Len), conv: r.Conv, at: best}
-			}
-		}
-		res.excerptAt = append(res.excerptAt, e)
+		res.at = append(res.at, e)
 	}
 	return res, nil
 }
@@ -331,20 +299,21 @@ type locator struct {
 	got map[int32]Excerpt // by conversation number in ix
 }
 
-// excerpt locates pending excerpt e (one search of its conversation, cached).
-func (l *locator) excerpt(e Excerpt) (Excerpt, bool) {
+// excerpt is the excerpt of conversation n of the index (one search of
+// that conversation, cached).
+func (l *locator) excerpt(n int32) (Excerpt, bool) {
 	l.mu.Lock()
-	x, ok := l.got[e.idx]
+	x, ok := l.got[n]
 	l.mu.Unlock()
 	if !ok {
 		x = Excerpt{}
-		if r, found, err := l.ix.Locate(context.Background(), int(e.idx), l.q, l.opt); err == nil && found {
+		if r, found, err := l.ix.Locate(context.Background(), int(n), l.q, l.opt); err == nil && found {
 			if best := excerptHit(&r); best.Field != search.FieldConvTitle {
 				x = Excerpt{Off: int(best.Off), Len: int(best.Len), conv: r.Conv, at: best}
 			}
 		}
 		l.mu.Lock()
-		l.got[e.idx] = x
+		l.got[n] = x
 		l.mu.Unlock()
 	}
 	return x, x.conv != nil

@@ -102,7 +102,9 @@ func TestFilterSearchesWithinLastAnswer(t *testing.T) {
 // result's excerpt with it.
 func TestMapResultsKeepsExcerptPositions(t *testing.T) {
 	c := &model.Conversation{ID: "c"}
-	res := Results{Convs: []int{3, 1, 2}, excerptAt: []Excerpt{{Off: 3, conv: c}, {}, {Off: 2, conv: c}}}
+	// Located already (the locator's cache), so no index is needed.
+	loc := &locator{got: map[int32]Excerpt{7: {Off: 3, conv: c}, 9: {Off: 2, conv: c}}}
+	res := Results{Convs: []int{3, 1, 2}, at: []int32{7, -1, 9}, loc: loc}
 	out := mapResults(res, func(i int) (int, bool) { return i * 10, i != 1 })
 	if !slices.Equal(out.Convs, []int{30, 20}) {
 		t.Fatalf("Convs %v", out.Convs)

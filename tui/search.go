@@ -79,17 +79,12 @@ type Results struct {
 	// matches among the newest conversations, not all of them.
 	Partial bool
 
-	// excerptAt, when not nil, holds the excerpts by position in Convs
-	// instead of Excerpts (IndexSearcher: a slice costs a fraction of a
-	// map of tens of thousands of entries per keystroke). An entry whose
-	// conv is nil and Text empty is no excerpt.
-	excerptAt []Excerpt
-	// skips, when as long as Convs, are IndexSearcher's per-result
-	// search.Result.Skip hints for a search within this answer.
-	skips []int64
-	// loc locates excerpts still pending (IndexSearcher: a common word's
-	// tens of thousands of results are ranked from the word postings
-	// without reading them; only the rows drawn are located).
+	// at, when not nil (IndexSearcher), holds per position in Convs the
+	// conversation's number in loc's index, or -1 when its row quotes no
+	// excerpt (a match in the title only, or a query without terms). The
+	// searcher ranks a common word's tens of thousands of matches without
+	// reading them; loc finds the hit of the rows drawn or opened.
+	at  []int32
 	loc *locator
 }
 
@@ -98,28 +93,21 @@ func (r *Results) excerpt(k int) (Excerpt, bool) {
 	if k < 0 || k >= len(r.Convs) {
 		return Excerpt{}, false
 	}
-	if r.excerptAt != nil {
-		if k >= len(r.excerptAt) {
+	if r.at != nil {
+		if k >= len(r.at) || r.at[k] < 0 || r.loc == nil {
 			return Excerpt{}, false
 		}
-		e := r.excerptAt[k]
-		if e.pending {
-			if r.loc == nil {
-				return Excerpt{}, false
-			}
-			return r.loc.excerpt(e)
-		}
-		return e, e.conv != nil || e.Text != ""
+		return r.loc.excerpt(r.at[k])
 	}
 	e, ok := r.Excerpts[r.Convs[k]]
 	return e, ok
 }
 
 // hasExcerpt reports whether the k-th result quotes an excerpt, without
-// locating a pending one.
+// locating it.
 func (r *Results) hasExcerpt(k int) bool {
-	if r.excerptAt != nil && k >= 0 && k < len(r.excerptAt) && r.excerptAt[k].pending {
-		return true
+	if r.at != nil {
+		return k >= 0 && k < len(r.at) && r.at[k] >= 0
 	}
 	_, ok := r.excerpt(k)
 	return ok
@@ -149,10 +137,6 @@ type Excerpt struct {
 	// resolves it only for the rows on screen (see text).
 	conv *model.Conversation
 	at   search.Hit
-	// pending: the hit is not known yet; Results.loc finds it for the
-	// conversation numbered idx in its index.
-	pending bool
-	idx     int32
 }
 
 // text is the field the hit lies in.

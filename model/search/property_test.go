@@ -325,6 +325,15 @@ func checkBrief(t *testing.T, ix *Index, qs string, q Query, opt Options, res Re
 		t.Fatalf("%q: Brief gives %d results (total %d, hits %d), full %d (total %d, hits %d)", qs,
 			len(brief.Results), brief.Total, brief.TotalHits, len(res.Results), res.Total, res.TotalHits)
 	}
+	rk, err := ix.Rank(context.Background(), q, opt)
+	if err != nil || len(rk.Index) != len(brief.Results) || rk.Total != brief.Total || rk.TotalHits != brief.TotalHits {
+		t.Fatalf("%q: Rank gives %d (err %v), Brief %d", qs, len(rk.Index), err, len(brief.Results))
+	}
+	for i, y := range brief.Results {
+		if int(rk.Index[i]) != y.Index || rk.Body[i] != (y.BodyHits > 0) {
+			t.Fatalf("%q: Rank %d is %d (body %v), Brief %d (%d body hits)", qs, i, rk.Index[i], rk.Body[i], y.Index, y.BodyHits)
+		}
+	}
 	for i, x := range res.Results {
 		y := brief.Results[i]
 		if !y.Located {

@@ -101,12 +101,118 @@ const ctxCheckBytes = 2 << 20
 // scanning per worker) when ctx is cancelled, so a superseded query can be
 // dropped. Safe for concurrent use.
 func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, error) {
-	if opt.MaxHits <= 0 {
-		opt.MaxHits = 100
+	ps, err := ix.firstPass(ctx, &q, &opt)
+	if err != nil {
+		return Results{}, err
 	}
-	if opt.SnippetWidth <= 0 {
-		opt.SnippetWidth = 80
+	defer ps.release()
+	out := Results{Total: ps.total, TotalHits: ps.hits, Partial: ps.partial}
+	all, scratch := ps.all, ps.scratch
+	if opt.Brief {
+		out.Results = make([]Result, len(all))
+		fill := func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				m := &all[i]
+				d := &scratch[m.worker].dets[m.det]
+				out.Results[i] = Result{Conv: ix.convs[m.ci], Index: int(m.ci), Score: m.score, HitCount: int(m.hits), BodyHits: int(d.body),
+					Capped: m.capped, Located: m.located, Best: d.best, Excerpt: d.excerpt, Skip: d.skip}
+			}
+		}
+		// A common word returns tens of thousands of results: fill them
+		// on both cores (this part is on the keystroke's critical path).
+		if half := len(all) / 2; ps.workers > 1 && half >= 4096 {
+			var fw sync.WaitGroup
+			fw.Go(func() { fill(0, half) })
+			fill(half, len(all))
+			fw.Wait()
+		} else {
+			fill(0, len(all))
+		}
+		return out, nil
 	}
+	// Second pass over the returned conversations only: the same scan, now
+	// keeping hits (cheaper than keeping them for every match).
+	v := ps.p.newVerifier(ctx)
+	out.Results = make([]Result, 0, len(all))
+	for _, m := range all {
+		r, ok := v.verify(m.ci)
+		if v.err != nil {
+			return Results{}, v.err
+		}
+		if !ok { // cannot happen: the postings and the scan agree
+			continue
+		}
+		// The first pass ranked it: keep its score and counts (exact when
+		// the word postings decided it).
+		r.Score, r.HitCount, r.Capped, r.Located = m.score, int(m.hits), m.capped, true
+		r.BodyHits = int(scratch[m.worker].dets[m.det].body)
+		if len(q.Terms) > 0 {
+			r.Snippet, r.SnippetMatch = Snippet(Text(r.Conv, r.Best), int(r.Best.Off), int(r.Best.Len), opt.SnippetWidth)
+		}
+		out.Results = append(out.Results, r)
+	}
+	return out, nil
+}
+
+// Ranking is a ranked answer without per-result details: what a list
+// needs to show every match of a common word at once (Locate finds the hit
+// a row quotes when it is drawn). It is what Search with Brief returns,
+// in a few bytes per match instead of a Result.
+type Ranking struct {
+	Index     []int32 // conversation numbers in the Index, best first
+	Body      []bool  // per entry: it has hits outside the title (Result.BodyHits > 0)
+	Total     int     // as in Results
+	TotalHits int
+	Partial   bool
+}
+
+// Rank runs a query as Search does with Options.Brief and returns only the
+// ranking.
+func (ix *Index) Rank(ctx context.Context, q Query, opt Options) (Ranking, error) {
+	opt.Brief = true
+	ps, err := ix.firstPass(ctx, &q, &opt)
+	if err != nil {
+		return Ranking{}, err
+	}
+	defer ps.release()
+	out := Ranking{Total: ps.total, TotalHits: ps.hits, Partial: ps.partial,
+		Index: make([]int32, len(ps.all)), Body: make([]bool, len(ps.all))}
+	for i := range ps.all {
+		m := &ps.all[i]
+		out.Index[i] = m.ci
+		out.Body[i] = ps.scratch[m.worker].dets[m.det].body > 0
+	}
+	return out, nil
+}
+
+// pass is the first pass of a search: every match, ranked (at most
+// Limit), with the workers' scratch holding their details until release.
+type pass struct {
+	ix          *Index
+	p           *plan
+	all         []match
+	scratch     []*searchScratch
+	workers     int
+	total, hits int
+	partial     bool
+}
+
+func (ps *pass) release() {
+	for _, sc := range ps.scratch {
+		ps.ix.putScratch(sc)
+	}
+	ps.scratch = nil
+}
+
+// firstPass finds and ranks the matches.
+func (ix *Index) firstPass(ctx context.Context, qp *Query, op *Options) (*pass, error) {
+	if op.MaxHits <= 0 {
+		op.MaxHits = 100
+	}
+	if op.SnippetWidth <= 0 {
+		op.SnippetWidth = 80
+	}
+	q, opt := *qp, *op
 	p := newPlan(ix, q, opt)
 	if len(q.Terms) > 0 && p.indexed {
 		p.word = newWordPlan(p)
@@ -282,60 +388,14 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 		}()
 	}
 	wg.Wait()
-	defer func() {
-		for _, sc := range scratch {
-			ix.putScratch(sc)
-		}
-	}()
+	ps := &pass{ix: ix, p: p, scratch: scratch, workers: workers}
 	if err != nil {
-		return Results{}, err
+		ps.release()
+		return nil, err
 	}
-	out := Results{Total: int(found.Load()), TotalHits: int(hits.Load()), Partial: int(done.Load()) < units}
-	all := mergeRanked(lists, opt.Limit)
-	if opt.Brief {
-		out.Results = make([]Result, len(all))
-		fill := func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				m := &all[i]
-				d := &scratch[m.worker].dets[m.det]
-				out.Results[i] = Result{Conv: ix.convs[m.ci], Index: int(m.ci), Score: m.score, HitCount: int(m.hits), BodyHits: int(d.body),
-					Capped: m.capped, Located: m.located, Best: d.best, Excerpt: d.excerpt, Skip: d.skip}
-			}
-		}
-		// A common word returns tens of thousands of results: fill them
-		// on both cores (this part is on the keystroke's critical path).
-		if half := len(all) / 2; workers > 1 && half >= 4096 {
-			var fw sync.WaitGroup
-			fw.Go(func() { fill(0, half) })
-			fill(half, len(all))
-			fw.Wait()
-		} else {
-			fill(0, len(all))
-		}
-		return out, nil
-	}
-	// Second pass over the returned conversations only: the same scan, now
-	// keeping hits (cheaper than keeping them for every match).
-	v := p.newVerifier(ctx)
-	out.Results = make([]Result, 0, len(all))
-	for _, m := range all {
-		r, ok := v.verify(m.ci)
-		if v.err != nil {
-			return Results{}, v.err
-		}
-		if !ok { // cannot happen: the postings and the scan agree
-			continue
-		}
-		// The first pass ranked it: keep its score and counts (exact when
-		// the word postings decided it).
-		r.Score, r.HitCount, r.Capped, r.Located = m.score, int(m.hits), m.capped, true
-		r.BodyHits = int(scratch[m.worker].dets[m.det].body)
-		if len(q.Terms) > 0 {
-			r.Snippet, r.SnippetMatch = Snippet(Text(r.Conv, r.Best), int(r.Best.Off), int(r.Best.Len), opt.SnippetWidth)
-		}
-		out.Results = append(out.Results, r)
-	}
-	return out, nil
+	ps.total, ps.hits, ps.partial = int(found.Load()), int(hits.Load()), int(done.Load()) < units
+	ps.all = mergeRanked(lists, opt.Limit)
+	return ps, nil
 }
 
 // match is what the first pass keeps of a matching conversation.
