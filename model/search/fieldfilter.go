@@ -3,7 +3,6 @@ package search
 import (
 	"math/bits"
 	"slices"
-	"unicode/utf8"
 	"unsafe"
 
 	"github.com/backchat/backchat/model"
@@ -98,19 +97,19 @@ func (sb *shardBuilder) addField(s string, rec fieldRec) {
 	clear(bl)
 	logm := bits.Len(uint(m)) - 1
 	done, k := sb.addASCII(s, bl, logm)
-	switch {
-	case done == len(s):
+	if done < len(s) {
+		// Fold the field once (an ASCII prefix folds byte for byte): the
+		// trigrams from its first non-ASCII byte on, and its words.
+		var opaque bool
+		sb.wfold, opaque = appendFoldOpaque(sb.wfold[:0], s)
+		if opaque {
+			rec.flags |= recOpaque
+		}
+		if len(s) >= 3 {
+			sb.addFoldedTrigrams(sb.wfold, done, k, bl, logm)
+		}
+	} else {
 		rec.flags |= recASCII
-	case len(s) < 3:
-		// Too short for a trigram; only the opaque bit is wanted.
-		if _, opaque := appendFoldOpaque(sb.fold[:0], s); opaque {
-			rec.flags |= recOpaque
-		}
-	default:
-		// Carry on from the first non-ASCII byte, folding as we go.
-		if sb.addMixed(s, done, k, bl, logm) {
-			rec.flags |= recOpaque
-		}
 	}
 	if nb := blockCount(len(s)); nb > 0 {
 		at := len(sb.ff.bloom)
@@ -121,10 +120,9 @@ func (sb *shardBuilder) addField(s string, rec fieldRec) {
 	}
 	sb.wb.rec = int32(len(sb.ff.recs) - int(sb.ff.recStart[len(sb.ff.recStart)-1]))
 	if rec.flags&recASCII != 0 {
-		sb.wb.addASCII(s, classOfRec(&rec))
+		addWords(&sb.wb, s, classOfRec(&rec))
 	} else {
-		sb.wfold = appendFold(sb.wfold[:0], s, nil)
-		sb.wb.addFolded(sb.wfold, classOfRec(&rec))
+		addWords(&sb.wb, sb.wfold, classOfRec(&rec))
 	}
 	sb.ff.recs = append(sb.ff.recs, rec)
 }
@@ -135,7 +133,7 @@ const fenceKey = '`'<<16 | '`'<<8 | '`'
 // addASCII records the trigrams of ASCII text (folding is lower-casing,
 // done on the fly). It stops at the first non-ASCII byte and returns how
 // many bytes it consumed (len(s) when s is ASCII) and the rolling key of
-// the last bytes, for addMixed to carry on from.
+// the last bytes, for addFoldedTrigrams to carry on from.
 func (sb *shardBuilder) addASCII(s string, bl []uint64, logm int) (int, uint32) {
 	if len(s) < 3 {
 		if isASCII(s) {
@@ -163,44 +161,23 @@ func (sb *shardBuilder) addASCII(s string, bl []uint64, logm int) (int, uint32) 
 	return len(s), k
 }
 
-// addMixed records the trigrams of the folded form of s[i:], where s[:i]
-// (ASCII) was recorded by addASCII and k holds its last bytes: one pass,
-// no folded copy. It reports whether every non-ASCII rune of s[i:] is of
-// class runeOpaque (s[:i] has none).
-func (sb *shardBuilder) addMixed(s string, i int, k uint32, bl []uint64, logm int) bool {
-	fed := i // folded bytes so far (s[:i] folds byte for byte)
-	opaque := true
-	add := func(b byte) {
-		k = (k<<8 | uint32(b)) & 0xFFFFFF
-		fed++
-		if fed < 3 {
-			return
+// addFoldedTrigrams records the trigrams of folded text f from position
+// i on, where f[:i] (the field's ASCII prefix, folded byte for byte) was
+// recorded by addASCII and k holds its last bytes.
+func (sb *shardBuilder) addFoldedTrigrams(f []byte, i int, k uint32, bl []uint64, logm int) {
+	for ; i < len(f); i++ {
+		k = (k<<8 | uint32(f[i])) & 0xFFFFFF
+		if i < 2 {
+			continue
 		}
 		if k == fenceKey {
 			sb.fence = true
 		}
-		hv := hash64(k)
 		if len(bl) > 0 {
-			g := bloomBit(hv, logm)
+			g := bloomBit(hash64(k), logm)
 			bl[g>>6] |= 1 << (g & 63)
 		}
 	}
-	for i < len(s) {
-		if c := s[i]; c < utf8.RuneSelf {
-			add(asciiLower[c])
-			i++
-			continue
-		}
-		f, w := foldRune(s, i)
-		if f == "" || !isASCIIFree(f) {
-			opaque = false
-		}
-		for j := 0; j < len(f); j++ {
-			add(f[j])
-		}
-		i += w
-	}
-	return opaque
 }
 
 // take hands the filters built so far to a shard and starts empty ones

@@ -141,65 +141,73 @@ type wordPair struct {
 	end  uint32
 }
 
-// addASCII adds the words of ASCII text s (lower-cased on the fly). It
-// reads eight bytes at a time: one load classifies them and, for a word of
-// up to 16 bytes, one or two are the word.
-func (wb *wordBuilder) addASCII(s string, class int) {
+// addWords adds the words of s: ASCII text (lower-cased on the fly) or
+// folded text. It reads eight bytes at a time while they are ASCII: one
+// load classifies them and, for a word of up to 16 bytes, one or two are
+// the word; other words are read byte by byte.
+func addWords[T string | []byte](wb *wordBuilder, s T, class int) {
 	n := len(s)
-	i := 0
-	for i+16 <= n {
-		x := lower8(load64(s, i))
-		wm := wordMask8(x)
-		if wm&(1<<7) == 0 { // s[i] is no word byte: skip to the next one
-			if wm == 0 {
-				i += 8
-			} else {
-				i += bits.TrailingZeros64(wm) / 8
+	for i := 0; i < n; {
+		if i+16 <= n {
+			if x := load8(s, i); x&highs == 0 {
+				x = lower8(x)
+				wm := wordMask8(x)
+				if wm&(1<<7) == 0 { // s[i] is no word byte: skip to the next one
+					if wm == 0 {
+						i += 8
+					} else {
+						i += bits.TrailingZeros64(wm) / 8
+					}
+					continue
+				}
+				if nw := ^wm & highs; nw != 0 {
+					l := bits.TrailingZeros64(nw) / 8 // the word is s[i:i+l]
+					wb.add(x&(1<<(8*l)-1), 0, nil, class)
+					i += l
+					continue
+				}
+				if y := load8(s, i+8); y&highs == 0 {
+					y = lower8(y)
+					if nw := ^wordMask8(y) & highs; nw != 0 {
+						l := bits.TrailingZeros64(nw) / 8 // the word is s[i:i+8+l]
+						wb.add(x, y&(1<<(8*l)-1), nil, class)
+						i += 8 + l
+						continue
+					}
+				}
 			}
-			continue
 		}
-		if nw := ^wm & highs; nw != 0 {
-			l := bits.TrailingZeros64(nw) / 8 // the word is s[i:i+l]
-			wb.add(x&(1<<(8*l)-1), 0, nil, class)
+		if l := sepLen(s, i); l > 0 {
 			i += l
 			continue
 		}
-		y := lower8(load64(s, i+8))
-		if nw := ^wordMask8(y) & highs; nw != 0 {
-			l := bits.TrailingZeros64(nw) / 8 // the word is s[i:i+8+l]
-			wb.add(x, y&(1<<(8*l)-1), nil, class)
-			i += 8 + l
-			continue
-		}
-		j := i + 16
-		for j < n && wordByte[s[j]] {
-			j++
-		}
-		wb.addLong(s, i, j, class)
-		i = j
-	}
-	for i < n {
-		if !wordByte[s[i]] {
-			i++
-			continue
-		}
 		j := i + 1
-		for j < n && wordByte[s[j]] {
+		for j < n && sepLen(s, j) == 0 {
 			j++
 		}
-		wb.addLong(s, i, j, class)
+		if j-i > maxWordLen {
+			wb.long = true
+		} else {
+			tok := wb.tok[:0]
+			for k := i; k < j; k++ {
+				c := s[k]
+				if c < 0x80 {
+					c = asciiLower[c]
+				}
+				tok = append(tok, c)
+			}
+			wb.tok = tok
+			wb.addBytes(tok, class)
+		}
 		i = j
 	}
 }
 
-// addLong adds ASCII word s[i:j] of any length.
-func (wb *wordBuilder) addLong(s string, i, j, class int) {
-	if j-i > maxWordLen {
-		wb.long = true
-		return
-	}
-	wb.tok = appendLowerASCII(wb.tok[:0], s[i:j])
-	wb.addBytes(wb.tok, class)
+// load8 reads 8 bytes of s at i, little-endian (i+8 ≤ len(s)).
+func load8[T string | []byte](s T, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 }
 
 // addBytes adds a folded word of at most maxWordLen bytes.
@@ -225,27 +233,6 @@ func wordMask8(x uint64) uint64 {
 		return ge &^ gt
 	}
 	return (in('a', 'z') | in('0', '9') | in('_', '_')) & highs
-}
-
-// addFolded adds the words of folded text f.
-func (wb *wordBuilder) addFolded(f []byte, class int) {
-	n := len(f)
-	for i := 0; i < n; {
-		if l := sepLen(f, i); l > 0 {
-			i += l
-			continue
-		}
-		j := i + 1
-		for j < n && sepLen(f, j) == 0 {
-			j++
-		}
-		if j-i > maxWordLen {
-			wb.long = true
-		} else {
-			wb.addBytes(f[i:j], class)
-		}
-		i = j
-	}
 }
 
 // sepLen is the length of the separator starting at f[i] in folded text,
