@@ -166,6 +166,10 @@ func equalLowerASCII(s, lower string) bool {
 type fieldScanner struct {
 	fold []byte
 	src  []int32
+	// exist: the caller only needs to know whether each term occurs (it
+	// counts nothing), so in a field with runes that fold to ASCII a term
+	// found in the raw text is not searched for again in the folded text.
+	exist bool
 }
 
 // scan calls hit(t, off, n) for every non-overlapping match of each
@@ -220,6 +224,28 @@ func (fs *fieldScanner) scan(s string, from int, kind uint8, blocks []uint64, ms
 			}
 			continue
 		}
+		if m.ascii && fs.exist {
+			// A case-insensitive match of ASCII bytes is a match of the
+			// folded text too (ASCII runes fold to themselves, lower-cased):
+			// when there is one, the fold is not needed to prove the term.
+			found, stop := false, false
+			if len(m.folded) <= len(s) {
+				scanASCIIRuns(s, blocks, m, t, func(t, off, n int) bool {
+					found = true
+					if !hit(t, off, n) {
+						stop = true
+						return false
+					}
+					return true
+				})
+			}
+			if stop {
+				return false
+			}
+			if found {
+				continue
+			}
+		}
 		if m.ascii {
 			var ok bool
 			if blocks != nil && len(m.keys) > 0 && len(m.folded) <= maxBlockTerm {
@@ -244,6 +270,23 @@ func (fs *fieldScanner) scan(s string, from int, kind uint8, blocks []uint64, ms
 		}
 	}
 	return true
+}
+
+// scanASCIIRuns reports the matches of ASCII term m in s made of ASCII
+// bytes only (a case-insensitive match of the raw text), skipping those
+// that would include a non-ASCII byte. blocks are s's block filters (nil:
+// none); they hold its raw trigrams, so they rule out blocks here too.
+func scanASCIIRuns(s string, blocks []uint64, m *matcher, t int, hit func(t, off, n int) bool) bool {
+	ascii := func(t, off, n int) bool {
+		if !isASCII(s[off : off+n]) {
+			return true
+		}
+		return hit(t, off, n)
+	}
+	if blocks != nil && len(m.keys) > 0 && len(m.folded) <= maxBlockTerm {
+		return scanBlocks(s, 0, blocks, m, t, ascii)
+	}
+	return scanASCII(s, 0, m, t, ascii)
 }
 
 // scanASCII reports the matches of ASCII term m in ASCII-only s (or text

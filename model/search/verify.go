@@ -83,6 +83,7 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 	}
 	c := p.ix.convs[ci]
 	sh := p.ix.shardOf(ci)
+	v.fs.exist = p.exist
 	local := ci - sh.first
 	recs := sh.recs[sh.recStart[local]:sh.recStart[local+1]]
 	clear(v.found)
