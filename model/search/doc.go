@@ -34,14 +34,17 @@
 // user-message hit, plus the density capped at 999,999. Queries with no
 // terms score every conversation 0, so they come out newest first.
 //
-// For speed (unless Options.Exhaustive), a conversation stops being scanned
-// once every term has been found and it has Options.MaxHits hits or 1 KB of
-// its in-scope text has been examined (queries with exclusions scan to the
-// end, but past that point only for the excluded terms). Its density is
-// then that of the text examined — a sample that starts with the title and
-// the first messages — and Result.Capped is set. This keeps a common word, which occurs in most conversations,
-// from forcing a scan of the whole archive. Index.Hits lists every hit of
-// one conversation for a viewer.
+// The counts come from the word postings (see Index): for a query of
+// words they are exact and nothing is read. A term with other bytes (a
+// phrase, "gpt-4o") is counted as its longest word ("kubernetes" for
+// "kubernetes cluster"): the text is read only to prove that the term
+// occurs. Conversations holding a word of over 128 bytes (see Index) are
+// read instead: such a conversation stops being scanned once every term
+// has been found and it has Options.MaxHits hits or 1 KB of its in-scope
+// text has been examined (queries with exclusions scan to the end), its
+// density is that of the text examined, and Result.Capped is set (never
+// with Options.Exhaustive). Index.Hits lists every hit of one
+// conversation for a viewer.
 //
 // # Typing on
 //
@@ -56,18 +59,24 @@
 // when prev has one term, an ASCII field holding its first hit is scanned
 // from that hit (less the letters next's terms may add in front).
 //
-// A list that shows every match (the browser's) asks for Options.Brief:
-// the ranking, counts, Best and Excerpt of every match, but no Hits or
-// Snippet, which saves a second scan of each returned conversation. The
-// matched set and the order are those of a full search.
+// A list that shows every match (the browser's) asks for Index.Rank: the
+// ranked conversation numbers and whether each has a hit outside the
+// title, in a few bytes per match; Index.Locate then finds the hit a row
+// quotes, for the rows drawn only. Options.Brief gives the same ranking
+// as Results without Hits or Snippet; Best and Excerpt are set only for
+// the results whose text was read (Result.Located).
 //
 // # Index
 //
 // The index keeps no copy of the text. Conversations are grouped into
 // shards of about 16 MB of text, indexed on background goroutines as they
 // are added. Per shard it holds:
-//   - for each of 2^17 trigram buckets (folded bytes, hashed), the list of
-//     conversations containing it, delta-encoded as uvarints;
+//   - its vocabulary: every distinct word of folded text (runs of ASCII
+//     letters, digits and '_' and of non-ASCII runes other than CJK
+//     punctuation; at most 128 bytes), and per word the conversations
+//     holding it, each with its occurrences per class of field (the
+//     title, each role of shown messages, each role of hidden ones) and
+//     the first field holding it (words.go);
 //   - per field (the title and every Block text field on every branch,
 //     hidden and folded messages included) a 32-byte record pointing at the
 //     text, with its role, visibility, ASCII-ness and whether its
@@ -77,29 +86,39 @@
 //   - per field of 2 KB or more, a Bloom filter per 1 KB block (1 bit per
 //     byte) of its raw trigrams, ASCII lower-cased, so an ASCII term of up
 //     to 66 bytes is looked for only in the blocks that may hold it (blocks
-//     near a rune that folds to ASCII, é or ’, admit everything; in a field
-//     with such runes only the blocks before the first admitting one are
-//     skipped).
+//     near a rune that folds to ASCII, é or ’, admit everything).
 //
-// A search intersects the posting lists of its terms' trigrams to get
-// candidate conversations, skips fields whose Bloom filter lacks a term,
-// and verifies the rest against the original text with a fold-aware
-// matcher, so results are exact. Folding a whole field per query is what
-// made common words slow, so it is avoided: an ASCII term is matched in
-// place (a case-insensitive 8-bytes-at-a-time pair scan) in ASCII and
-// opaque fields, and in other fields segment by segment — runes that fold
-// to non-ASCII bytes split the text, and only the words around a rune that
-// folds to ASCII (é, ß, a combining mark) are folded. Only terms with
-// non-ASCII folded bytes (ü is not one: it folds to u; привет is) fold
-// the whole field. Queries whose terms are all shorter than 3 folded bytes
-// cannot use the trigrams; they scan conversations newest first and stop
-// once Options.Limit matches are found (Results.Partial).
+// A term that is one word (no space or punctuation: "data", "kube",
+// "café", "数据库") can occur only inside a word, so the words of the
+// vocabulary containing it (a substring search of the vocabulary) and
+// their postings are exactly the conversations it matches, with the
+// counts ranking needs and the classes role:, title: and hidden messages
+// select: such queries read no text at all. A term with other bytes splits
+// into its words, each of which must occur in a word of a field in scope,
+// at a word's end, start or whole as the term's other bytes demand
+// ("kubernetes cluster": a word ending in "kubernetes" and one starting
+// with "cluster"); those candidates are verified against the original text
+// from the first field holding all its words, stopping at the first match.
+// Conversations with a longer word (base64, long CJK clauses) are not
+// decided by the postings: they are verified whole, as before the word
+// postings existed.
+//
+// Verifying skips fields whose Bloom filter lacks a term and matches an
+// ASCII term in place (a case-insensitive 8-bytes-at-a-time pair scan) in
+// ASCII and opaque fields, and in other fields segment by segment — runes
+// that fold to non-ASCII bytes split the text, and only the words around
+// a rune that folds to ASCII (é, ß, a combining mark) are folded; when only
+// a proof of a match is needed, a raw match is one. Queries whose terms
+// are all shorter than 3 folded bytes scan conversations newest first and
+// stop once Options.Limit matches are found (Results.Partial).
 //
 // Measured on a generated 1 GB export (60,014 conversations, 382 MB of
-// text; internal/searchbench, 2 shared cores): index 0.436 × the text,
-// build ≈ 3 CPU-seconds; through the browser's adapter, a word in 55,000
-// conversations ≈ 85 CPU-ms, a phrase or prefix in 14,000–18,000 ≈ 45–50,
-// a rare word ≈ 1, a 1-character query (top 200, Partial) ≈ 0.3.
+// text; internal/searchbench, 2 shared cores): index 0.37 × the text,
+// built in 1.8 s alone, 1.15 × the load's wall time when fed while
+// loading; through the browser's adapter (Rank), a word in 55,000
+// conversations 8 ms p50 / 10 ms p95, a prefix or exclusion 2–3 ms, a
+// phrase in 14,000 conversations 14 ms, a rare word or a miss under 1 ms,
+// a 1-character query (top 200, Partial) 0.2 ms.
 //
 // # Concurrency
 //

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -51,6 +52,9 @@ func FuzzSnippet(f *testing.F) {
 // panics, and a substring of it is always found.
 func FuzzBuildSearch(f *testing.F) {
 	f.Add("Straße café 東京 \xff\xfe", 2, 5)
+	f.Add("请帮我把这段文字翻译成英文，并保持原来的语气。", 3, 20)
+	f.Add("ｆｕｌｌ，ｗｉｄｔｈ（ｘ）１２３", 0, 9)
+	f.Add("word "+strings.Repeat("abcdefgh", 20)+" tail", 40, 60)
 	f.Fuzz(func(t *testing.T, text string, i, j int) {
 		c := &model.Conversation{ID: "f", Nodes: []model.Node{{Parent: model.NoNode, Children: []int32{1}},
 			{Parent: 0, Msg: &model.Message{Role: model.RoleUser, Blocks: []model.Block{{Text: text}}}}}}
@@ -78,6 +82,11 @@ func FuzzBuildSearch(f *testing.F) {
 		// the text folds to a substring of the folded text.
 		if utf8.RuneStart(text[i]) && (j+1 == len(text) || utf8.RuneStart(text[j+1])) && r.Total != 1 {
 			t.Fatalf("%q not found in %q", sub, text)
+		}
+		// Excluding what is required leaves nothing, however it was decided.
+		q.Excludes = q.Terms
+		if r, err := ix.Search(context.Background(), q, Options{}); err != nil || r.Total != 0 {
+			t.Fatalf("%q -%q: %d results, err %v", sub, sub, r.Total, err)
 		}
 	})
 }
