@@ -37,8 +37,8 @@
 // The counts come from the word postings (see Index): for a query of
 // words they are exact and nothing is read. A term with other bytes (a
 // phrase, "gpt-4o") is counted as its longest word ("kubernetes" for
-// "kubernetes cluster"): the text is read only to prove that the term
-// occurs. Conversations holding a word of over 128 bytes (see Index) are
+// "kubernetes cluster"), and its title hits only when the term itself is
+// in the title: the text is read only to prove that the term occurs. Conversations holding a word of over 128 bytes (see Index) are
 // read instead: such a conversation stops being scanned once every term
 // has been found and it has Options.MaxHits hits or 1 KB of its in-scope
 // text has been examined (queries with exclusions scan to the end), its

@@ -326,6 +326,9 @@ func checkBrief(t *testing.T, ix *Index, qs string, q Query, opt Options, res Re
 			len(brief.Results), brief.Total, brief.TotalHits, len(res.Results), res.Total, res.TotalHits)
 	}
 	rk, err := ix.Rank(context.Background(), q, opt)
+	if err == nil && rk.Partial {
+		return // as above: where a partial scan stops depends on timing
+	}
 	if err != nil || len(rk.Index) != len(brief.Results) || rk.Total != brief.Total || rk.TotalHits != brief.TotalHits {
 		t.Fatalf("%q: Rank gives %d (err %v), Brief %d", qs, len(rk.Index), err, len(brief.Results))
 	}

@@ -317,13 +317,19 @@ func (ix *Index) firstPass(ctx context.Context, qp *Query, op *Options) (*pass, 
 							// Only whether it matches: where (Best) is
 							// Locate's, with every term, as for the others.
 							sv.from = from
-							_, ok := sv.verify(ci)
+							r, ok := sv.verify(ci)
 							if sv.err != nil {
 								v.err = sv.err
 								break
 							}
 							if !ok {
 								continue
+							}
+							// A phrase's title hits count only when the
+							// phrase is in the title (scanned first, so
+							// found first when it is there).
+							if r.Best.Field == FieldConvTitle && r.Best.Node == model.NoNode {
+								a.title += a.titleVerified
 							}
 						}
 						st := hitStats{title: int(a.title), user: int(a.user), other: int(a.other)}

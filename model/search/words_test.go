@@ -161,3 +161,27 @@ func TestSplitPieces(t *testing.T) {
 		}
 	}
 }
+
+// A phrase ranks in the title tier only when the phrase itself, not just
+// its longest word, is in the title.
+func TestPhraseTitleTier(t *testing.T) {
+	conv := func(id, title, text string) *model.Conversation {
+		return &model.Conversation{ID: id, Title: title, Nodes: []model.Node{{Parent: model.NoNode, Children: []int32{1}},
+			{Parent: 0, Msg: &model.Message{Role: model.RoleAssistant, Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}}}}
+	}
+	ix := BuildArchive(&model.Archive{Conversations: []*model.Conversation{
+		conv("word", "Kubernetes notes", "your kubernetes cluster is fine"),
+		conv("phrase", "Kubernetes cluster setup", "it is fine"),
+	}})
+	q, _ := Parse(`"kubernetes cluster"`)
+	rk, err := ix.Search(context.Background(), q, Options{Brief: true})
+	if err != nil || len(rk.Results) != 2 {
+		t.Fatalf("%d results, err %v", len(rk.Results), err)
+	}
+	if r := rk.Results[0]; r.Conv.ID != "phrase" || r.Score < titleTier {
+		t.Errorf("first %s (score %.0f), want the title match in the title tier", r.Conv.ID, r.Score)
+	}
+	if r := rk.Results[1]; r.Score >= titleTier {
+		t.Errorf("%s: title tier (score %.0f) without the phrase in its title", r.Conv.ID, r.Score)
+	}
+}

@@ -151,6 +151,9 @@ func newWordPlan(p *plan) *wordPlan {
 type wordAcc struct {
 	have               uint64 // pieces found in scope
 	title, user, other uint32 // occurrences of the positive terms' longest pieces
+	// titleVerified: title occurrences of the longest pieces of terms that
+	// are verified, counted only when the verification finds a title hit.
+	titleVerified uint32
 }
 
 // eval fills acc (one per conversation of s, cleared by the caller) from
@@ -189,7 +192,11 @@ func (wp *wordPlan) eval(s *shard, acc []wordAcc, firsts []int32) {
 				}
 				a := &acc[conv]
 				a.have |= bit
-				if pc.rep {
+				if pc.rep && pc.fi >= 0 {
+					a.titleVerified += t * occ
+					a.user += u * occ
+					a.other += o * occ
+				} else if pc.rep {
 					a.title += t * occ
 					a.user += u * occ
 					a.other += o * occ
