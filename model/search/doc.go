@@ -81,8 +81,8 @@
 //     hidden and folded messages included) a 32-byte record pointing at the
 //     text, with its role, visibility, ASCII-ness and whether its
 //     non-ASCII runes all fold to non-ASCII bytes ("opaque": "—", CJK,
-//     most emoji), and a one-hash Bloom filter of its trigrams (0.5–1 bit
-//     per byte of text);
+//     most emoji); in conversations with a word over 128 bytes, also a
+//     one-hash Bloom filter of each field's trigrams (0.5–1 bit per byte);
 //   - per field of 2 KB or more, a Bloom filter per 1 KB block (1 bit per
 //     byte) of its raw trigrams, ASCII lower-cased, so an ASCII term of up
 //     to 66 bytes is looked for only in the blocks that may hold it (blocks
@@ -103,7 +103,7 @@
 // decided by the postings: they are verified whole, as before the word
 // postings existed.
 //
-// Verifying skips fields whose Bloom filter lacks a term and matches an
+// Verifying skips fields whose Bloom filter (if any) lacks a term and matches an
 // ASCII term in place (a case-insensitive 8-bytes-at-a-time pair scan) in
 // ASCII and opaque fields, and in other fields segment by segment — runes
 // that fold to non-ASCII bytes split the text, and only the words around

@@ -1,33 +1,40 @@
 package search
 
 import (
+	"bytes"
 	"math/bits"
+	"strings"
 	"slices"
 	"unsafe"
 
 	"github.com/backchat/backchat/model"
 )
 
-// fieldFilters let a search skip most fields of a candidate conversation
-// without touching the model. Conversation-level postings cannot tell
-// "kubernetes … cluster" apart from "kubernetes cluster" when both words are
-// common, and walking Message and Block structs costs a cache miss or two
-// per field; a compact table of field records with a per-field Bloom filter
-// of trigrams avoids both.
+// fieldFilters let a search read a candidate conversation's text without
+// touching the model: walking Message and Block structs costs a cache miss
+// or two per field, so a compact table of field records points at the text.
 //
 // Per field (title first, then every field in eachField order over Nodes):
 //   - a fieldRec: where the field is, its length, whether it is pure ASCII
 //     (matched without folding or a pre-scan), its message's role and
 //     whether that message is Hidden;
-//   - a Bloom filter (one hash) of the field's folded trigrams, of
-//     bloomBits(len(text)) bits (about 1–2 bits per byte of text), so a
-//     term of t distinct trigrams passes a field that lacks it with
-//     probability ≤ 0.63^t. The size derives from the length, so it is not
-//     stored; fields shorter than 3 bytes have none.
+//   - for a field of 2 KB or more, a Bloom filter per 1 KB block (see
+//     blockBytes), so a term is looked for only in the blocks that may
+//     hold it;
+//   - for the fields of a conversation with a word over maxWordLen only
+//     (verified whole on every query), a Bloom filter (one hash) of the
+//     field's folded trigrams, of bloomBits(len(text)) bits (about 1–2
+//     bits per byte of text), so a term of t distinct trigrams passes a
+//     field that lacks it with probability ≤ 0.63^t; fields shorter than
+//     3 bytes have none.
 type fieldFilters struct {
 	recs     []fieldRec
 	recStart []uint32 // per conversation: its first record; one extra at the end
-	bloom    []uint64 // every field's filter, back to back
+	bloom    []uint64 // every field's block filters, back to back
+	// fieldBloom holds, by record number in the shard, the field filters
+	// of the conversations with a word over maxWordLen (see
+	// addFieldFilters); nil for the others.
+	fieldBloom map[uint32][]uint64
 }
 
 // fieldRec locates one searchable field (32 bytes on 64-bit machines). It keeps a pointer to
@@ -39,7 +46,7 @@ type fieldRec struct {
 	block int32
 	item  int32
 	n     uint32 // text length in bytes
-	bloom uint32 // first word of the field's Bloom filter in the shard
+	bloom uint32 // first word of the field's block filters in the shard
 	field Field
 	flags uint8 // recASCII, recHidden, role code << 2
 }
@@ -84,45 +91,35 @@ func (sb *shardBuilder) beginConv() {
 	sb.ff.recStart = append(sb.ff.recStart, uint32(len(sb.ff.recs)))
 }
 
-// addField indexes one field: conversation trigram bits, record and Bloom
-// filter. flags carries the message's role code and hidden bit.
+// addField indexes one field: record, block filters and words. flags
+// carries the message's role code and hidden bit.
 func (sb *shardBuilder) addField(s string, rec fieldRec) {
 	rec.n = uint32(len(s))
 	rec.text = unsafe.StringData(s)
-	m := bloomBits(len(s))
-	start := len(sb.ff.bloom)
-	rec.bloom = uint32(start)
-	sb.ff.bloom = slices.Grow(sb.ff.bloom, m/64)[:start+m/64]
-	bl := sb.ff.bloom[start:]
-	clear(bl)
-	logm := bits.Len(uint(m)) - 1
-	done, k := sb.addASCII(s, bl, logm)
-	if done < len(s) {
-		// Fold the field once (an ASCII prefix folds byte for byte): the
-		// trigrams from its first non-ASCII byte on, and its words.
+	rec.bloom = uint32(len(sb.ff.bloom))
+	if isASCII(s) {
+		rec.flags |= recASCII
+		sb.fence = strings.Contains(s, "```")
+	} else {
 		var opaque bool
 		sb.wfold, opaque = appendFoldOpaque(sb.wfold[:0], s)
 		if opaque {
 			rec.flags |= recOpaque
 		}
-		if len(s) >= 3 {
-			sb.addFoldedTrigrams(sb.wfold, done, k, bl, logm)
-		}
-	} else {
-		rec.flags |= recASCII
+		sb.fence = bytes.Contains(sb.wfold, []byte("```"))
 	}
 	if nb := blockCount(len(s)); nb > 0 {
-		at := len(sb.ff.bloom)
 		sb.ff.bloom = addBlockFilters(sb.ff.bloom, s, nb)
 		if rec.flags&(recASCII|recOpaque) == 0 {
-			markFoldBlocks(sb.ff.bloom[at:], s)
+			markFoldBlocks(sb.ff.bloom[rec.bloom:], s)
 		}
 	}
 	sb.wb.rec = int32(len(sb.ff.recs) - int(sb.ff.recStart[len(sb.ff.recStart)-1]))
 	if rec.flags&recASCII != 0 {
 		addWords(&sb.wb, s, classOfRec(&rec))
 	} else {
-		addWords(&sb.wb, sb.wfold, classOfRec(&rec))
+		// The scratch is not changed while its words are read.
+		addWords(&sb.wb, unsafe.String(unsafe.SliceData(sb.wfold), len(sb.wfold)), classOfRec(&rec))
 	}
 	sb.ff.recs = append(sb.ff.recs, rec)
 }
@@ -130,54 +127,39 @@ func (sb *shardBuilder) addField(s string, rec fieldRec) {
 // fenceKey is the trigram "```" (a Markdown code fence: has:code).
 const fenceKey = '`'<<16 | '`'<<8 | '`'
 
-// addASCII records the trigrams of ASCII text (folding is lower-casing,
-// done on the fly). It stops at the first non-ASCII byte and returns how
-// many bytes it consumed (len(s) when s is ASCII) and the rolling key of
-// the last bytes, for addFoldedTrigrams to carry on from.
-func (sb *shardBuilder) addASCII(s string, bl []uint64, logm int) (int, uint32) {
-	if len(s) < 3 {
-		if isASCII(s) {
-			return len(s), 0
-		}
-		return 0, 0
+// addFieldFilters gives every field of the conversation whose records
+// start at recs[from] a Bloom filter of its folded trigrams. Only
+// conversations the word postings cannot decide (a word over maxWordLen)
+// have them: they are verified against their text on every query.
+func (sb *shardBuilder) addFieldFilters(from int) {
+	if sb.ff.fieldBloom == nil {
+		sb.ff.fieldBloom = map[uint32][]uint64{}
 	}
-	if s[0]|s[1] >= 0x80 {
-		return 0, 0
+	for i := from; i < len(sb.ff.recs); i++ {
+		sb.ff.fieldBloom[uint32(i)] = fieldFilter(recText(&sb.ff.recs[i]), &sb.fold)
 	}
-	k := uint32(asciiLower[s[0]])<<8 | uint32(asciiLower[s[1]])
-	for i := 2; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x80 {
-			return i, k
-		}
-		k = (k<<8 | uint32(asciiLower[c])) & 0xFFFFFF
-		if k == fenceKey {
-			sb.fence = true
-		}
-		hv := hash64(k)
-		g := bloomBit(hv, logm)
-		bl[g>>6] |= 1 << (g & 63)
-	}
-	return len(s), k
 }
 
-// addFoldedTrigrams records the trigrams of folded text f from position
-// i on, where f[:i] (the field's ASCII prefix, folded byte for byte) was
-// recorded by addASCII and k holds its last bytes.
-func (sb *shardBuilder) addFoldedTrigrams(f []byte, i int, k uint32, bl []uint64, logm int) {
-	for ; i < len(f); i++ {
+// fieldFilter is the Bloom filter of the folded trigrams of s:
+// bloomBits(len(s)) bits (nil below 3 bytes). fold is scratch space.
+func fieldFilter(s string, fold *[]byte) []uint64 {
+	m := bloomBits(len(s))
+	if m == 0 {
+		return nil
+	}
+	bl := make([]uint64, m/64)
+	logm := bits.Len(uint(m)) - 1
+	*fold = appendFold((*fold)[:0], s, nil)
+	f := *fold
+	var k uint32
+	for i := range f {
 		k = (k<<8 | uint32(f[i])) & 0xFFFFFF
-		if i < 2 {
-			continue
-		}
-		if k == fenceKey {
-			sb.fence = true
-		}
-		if len(bl) > 0 {
+		if i >= 2 {
 			g := bloomBit(hash64(k), logm)
 			bl[g>>6] |= 1 << (g & 63)
 		}
 	}
+	return bl
 }
 
 // take hands the filters built so far to a shard and starts empty ones
@@ -196,7 +178,11 @@ func (ff *fieldFilters) take() fieldFilters {
 }
 
 func (ff *fieldFilters) bytes() int64 {
-	return int64(len(ff.recs))*int64(unsafe.Sizeof(fieldRec{})) + int64(len(ff.bloom))*8 + int64(len(ff.recStart))*4
+	n := int64(len(ff.recs))*int64(unsafe.Sizeof(fieldRec{})) + int64(len(ff.bloom))*8 + int64(len(ff.recStart))*4
+	for _, b := range ff.fieldBloom {
+		n += 40 + int64(len(b))*8
+	}
+	return n
 }
 
 // clip returns s without spare capacity beyond 1/16 of its length (a
@@ -321,7 +307,7 @@ func (sh *shard) recBlocks(rec *fieldRec) []uint64 {
 	if nb == 0 {
 		return nil
 	}
-	at := int(rec.bloom) + bloomBits(int(rec.n))/64
+	at := int(rec.bloom)
 	return sh.bloom[at : at+nb*blockWords]
 }
 

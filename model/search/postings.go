@@ -38,7 +38,11 @@ func newShardBuilder() *shardBuilder { return &shardBuilder{} }
 // endConv closes the current conversation.
 func (sb *shardBuilder) endConv() {
 	sb.convs++
+	long := sb.wb.long
 	sb.wb.endConv()
+	if long {
+		sb.addFieldFilters(int(sb.ff.recStart[len(sb.ff.recStart)-1]))
+	}
 }
 
 // finish turns what was collected into a shard and resets the scratch.

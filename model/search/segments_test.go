@@ -121,7 +121,8 @@ func TestAddFieldTrigramsMatchFolding(t *testing.T) {
 				wantBloom[g>>6] |= 1 << (g & 63)
 			}
 		}
-		if !slices.Equal(sb.ff.bloom[:len(wantBloom)], wantBloom) {
+		var scratch []byte
+		if got := fieldFilter(s, &scratch); !slices.Equal(got, wantBloom) && (len(got) > 0 || len(wantBloom) > 0) {
 			t.Fatalf("%q: trigram bits differ from those of Fold", s)
 		}
 		// The words recorded are those of Fold(s), counted.
@@ -137,7 +138,7 @@ func TestAddFieldTrigramsMatchFolding(t *testing.T) {
 		gotWords := map[string]uint32{}
 		for _, id := range sb.wb.words {
 			for _, n := range sb.wb.cur[id].counts {
-				gotWords[string(sb.wb.word(id))] += n
+				gotWords[string(sb.wb.word(id))] += uint32(n)
 			}
 		}
 		if !maps.Equal(gotWords, wantWords) || sb.wb.long != long {

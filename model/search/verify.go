@@ -37,6 +37,15 @@ func (v *verifier) admit(ms []matcher, bloom []uint64) []int {
 	return v.sel
 }
 
+// all selects every matcher of ms (a field without a filter).
+func (v *verifier) all(ms []matcher) []int {
+	v.sel = v.sel[:0]
+	for i := range ms {
+		v.sel = append(v.sel, i)
+	}
+	return v.sel
+}
+
 func (p *plan) newVerifier(ctx context.Context) *verifier {
 	v := &verifier{p: p, ctx: ctx, found: make([]bool, len(p.terms)), collect: true}
 	titleScope := len(p.roles) == 0 // a role: filter leaves the title out
@@ -85,7 +94,9 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 	sh := p.ix.shardOf(ci)
 	v.fs.exist = p.exist
 	local := ci - sh.first
-	recs := sh.recs[sh.recStart[local]:sh.recStart[local+1]]
+	recBase := sh.recStart[local]
+	recs := sh.recs[recBase:sh.recStart[local+1]]
+	filtered := sh.fieldBloom != nil && sh.isLong(local) // field filters: see addFieldFilters
 	clear(v.found)
 	nfound := 0
 	var scanned int64 // bytes of in-scope fields examined in this conversation
@@ -164,7 +175,6 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 scan:
 	for i := range recs {
 		rec := &recs[i]
-		bloom := sh.bloom[rec.bloom : int(rec.bloom)+bloomBits(int(rec.n))/64]
 		ms, allIdx := v.msgMs, v.msgIdx
 		level = bestOther
 		switch {
@@ -205,7 +215,12 @@ scan:
 		if len(ms) == 0 || rec.n == 0 {
 			continue
 		}
-		sel := v.admit(ms, bloom)
+		var sel []int
+		if filtered {
+			sel = v.admit(ms, sh.fieldBloom[recBase+uint32(i)])
+		} else {
+			sel = v.all(ms)
+		}
 		if exclOnly {
 			sel = slices.DeleteFunc(sel, func(t int) bool { return allIdx[t] >= 0 })
 		}

@@ -130,7 +130,7 @@ type wordCur struct {
 	stamp  int32  // conv+1 when the word is in words
 	first  int32  // the first field holding it (math.MaxInt32 before)
 	mask   uint16 // classes with a count
-	counts [numClasses]uint32
+	counts [numClasses]uint16 // saturating: a density of 65,535 hits ranks as well
 }
 
 // wordPair is one posting: a word in a conversation, its mask and counts
@@ -145,11 +145,11 @@ type wordPair struct {
 // folded text. It reads eight bytes at a time while they are ASCII: one
 // load classifies them and, for a word of up to 16 bytes, one or two are
 // the word; other words are read byte by byte.
-func addWords[T string | []byte](wb *wordBuilder, s T, class int) {
+func addWords(wb *wordBuilder, s string, class int) {
 	n := len(s)
 	for i := 0; i < n; {
 		if i+16 <= n {
-			if x := load8(s, i); x&highs == 0 {
+			if x := load64(s, i); x&highs == 0 {
 				x = lower8(x)
 				wm := wordMask8(x)
 				if wm&(1<<7) == 0 { // s[i] is no word byte: skip to the next one
@@ -166,7 +166,7 @@ func addWords[T string | []byte](wb *wordBuilder, s T, class int) {
 					i += l
 					continue
 				}
-				if y := load8(s, i+8); y&highs == 0 {
+				if y := load64(s, i+8); y&highs == 0 {
 					y = lower8(y)
 					if nw := ^wordMask8(y) & highs; nw != 0 {
 						l := bits.TrailingZeros64(nw) / 8 // the word is s[i:i+8+l]
@@ -201,13 +201,6 @@ func addWords[T string | []byte](wb *wordBuilder, s T, class int) {
 		}
 		i = j
 	}
-}
-
-// load8 reads 8 bytes of s at i, little-endian (i+8 ≤ len(s)).
-func load8[T string | []byte](s T, i int) uint64 {
-	_ = s[i+7]
-	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 }
 
 // addBytes adds a folded word of at most maxWordLen bytes.
@@ -328,7 +321,9 @@ func (wb *wordBuilder) add(k1, k2 uint64, tok []byte, class int) {
 	c.stamp = wb.conv + 1
 	c.first = min(c.first, wb.rec)
 	c.mask |= 1 << class
-	c.counts[class]++
+	if c.counts[class] != math.MaxUint16 {
+		c.counts[class]++
+	}
 }
 
 // newWord stores a new word in empty slot e and returns its number.
