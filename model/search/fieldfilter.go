@@ -3,8 +3,8 @@ package search
 import (
 	"bytes"
 	"math/bits"
-	"strings"
 	"slices"
+	"strings"
 	"unsafe"
 
 	"github.com/backchat/backchat/model"

@@ -127,9 +127,9 @@ type wordSlot struct {
 
 // wordCur counts a word's occurrences in the current conversation.
 type wordCur struct {
-	stamp  int32  // conv+1 when the word is in words
-	first  int32  // the first field holding it (math.MaxInt32 before)
-	mask   uint16 // classes with a count
+	stamp  int32              // conv+1 when the word is in words
+	first  int32              // the first field holding it (math.MaxInt32 before)
+	mask   uint16             // classes with a count
 	counts [numClasses]uint16 // saturating: a density of 65,535 hits ranks as well
 }
 
