@@ -87,6 +87,8 @@ const (
 // It sets v.err (and returns false) when the context is cancelled.
 func (v *verifier) verify(ci int32) (Result, bool) {
 	p := v.p
+	firstField := v.from // for this conversation only
+	v.from = 0
 	if !p.eligible(ci) {
 		return Result{}, false
 	}
@@ -117,8 +119,8 @@ func (v *verifier) verify(ci int32) (Result, bool) {
 			skipFrom = max(int(uint32(p.skip[ci]))-p.backoff, 0)
 		}
 	}
-	if skipTo < 0 && v.from > 0 {
-		skipTo, v.from = v.from, 0
+	if skipTo < 0 && firstField > 0 {
+		skipTo = firstField
 	}
 	var curRec int32
 	var st hitStats
