@@ -113,12 +113,13 @@
 // stop once Options.Limit matches are found (Results.Partial).
 //
 // Measured on a generated 1 GB export (60,014 conversations, 382 MB of
-// text; internal/searchbench, 2 shared cores): index 0.37 × the text,
-// built in 1.8 s alone, 1.15 × the load's wall time when fed while
-// loading; through the browser's adapter (Rank), a word in 55,000
-// conversations 8 ms p50 / 10 ms p95, a prefix or exclusion 2–3 ms, a
-// phrase in 14,000 conversations 14 ms, a rare word or a miss under 1 ms,
-// a 1-character query (top 200, Partial) 0.2 ms.
+// text; internal/searchbench, 2 shared cores): index 0.28 × the text,
+// built in about 1.9 s alone, 1.15–1.25 × the load's wall time when fed
+// while loading; through the browser's adapter (Rank), a word in 55,000
+// conversations 10 ms p50 / 11 ms p95, a phrase in 14,000 conversations
+// 11 / 13 ms, a prefix, an exclusion or a filtered query 3–4 ms, a rare
+// word or a miss under 1 ms, a 1-character query (top 200, Partial)
+// 0.2 ms.
 //
 // # Concurrency
 //
