@@ -84,6 +84,21 @@ func (v *viewer) jumpHit(delta int) {
 	v.scrollToHit()
 }
 
+// openAtHit selects the first hit in node n, expanding tool and reasoning
+// items first when n is one of them (a search result opens at its hit
+// even when it lies in a folded item).
+func (v *viewer) openAtHit(n int32) {
+	if c := v.conv; c != nil && !v.expanded && n >= 0 && int(n) < len(c.Nodes) {
+		if m := c.Nodes[n].Msg; m != nil && m.Visibility == model.Folded {
+			v.expanded = true
+			v.rebuild(n)
+			v.realiseMatching()
+			v.findHits()
+		}
+	}
+	v.firstHit(n)
+}
+
 // firstHit selects the first hit, preferring one in node n.
 func (v *viewer) firstHit(n int32) {
 	if len(v.hits) == 0 {

@@ -292,3 +292,22 @@ func TestIndexSearcherLocatesExcerptsLazily(t *testing.T) {
 		t.Fatalf("%d located", len(res.loc.got))
 	}
 }
+
+// Opening a result whose hit lies in a folded tool item expands tool items,
+// so the viewer lands on the hit and n/N count it.
+func TestOpenResultExpandsFoldedHit(t *testing.T) {
+	a := &model.Archive{Conversations: []*model.Conversation{buildConv("c-fold", "Tools", testNow,
+		tm{role: model.RoleUser, text: "look it up"},
+		tm{role: model.RoleTool, text: "result: the quokka lives on Rottnest", vis: model.Folded},
+		tm{role: model.RoleAssistant, text: "done"})}}
+	m := newIndexTest(t, a, 100, 30)
+	press(t, m, "/")
+	typeText(t, m, "quokka")
+	if m.list.count() != 1 || m.view.expanded {
+		t.Fatalf("%d matches, expanded %v before opening", m.list.count(), m.view.expanded)
+	}
+	press(t, m, "enter")
+	if !m.view.expanded || m.view.hitStatus() != "hit 1/1" {
+		t.Fatalf("after enter: expanded %v, status %q", m.view.expanded, m.view.hitStatus())
+	}
+}

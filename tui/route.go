@@ -234,7 +234,7 @@ func (m *Model) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 				}
 			}
 		}
-		m.view.firstHit(first)
+		m.view.openAtHit(first)
 		return tea.Batch(cmd, m.view.renderNext())
 	case msg.String() == "ctrl+c":
 		return tea.Quit
