@@ -10,10 +10,9 @@ import (
 	"github.com/backchat/backchat/model/search"
 )
 
-// shortQueryLimit is how many results a query the trigram index cannot
-// narrow (every term under 3 bytes, e.g. one typed letter) returns: the
-// engine scans newest first and stops there, so the first keystroke answers
-// at once (Results.Partial).
+// shortQueryLimit is how many results a query whose every term is under 3
+// bytes (e.g. one typed letter) returns: the engine scans newest first and
+// stops there, so the first keystroke answers at once (Results.Partial).
 const shortQueryLimit = 200
 
 // snapshotEvery is how often, at most, a search while the archive loads
@@ -24,7 +23,7 @@ const snapshotEvery = time.Second
 
 // IndexSearcher is the Searcher over model/search: its query language
 // (words, "phrases", -exclusions, title:, model:, after:, role:, …), its
-// trigram index and its ranking. Feed it every conversation as the loader
+// word index and its ranking. Feed it every conversation as the loader
 // decodes it (Add, e.g. from loader.Options.OnConversation) so the index is
 // built in the background while the archive loads, never on a keystroke;
 // call Done when loading ends.
@@ -352,7 +351,7 @@ func highlightTerms(q search.Query) []string {
 	return out
 }
 
-// isShort reports whether the trigram index cannot narrow q: it has terms
+// isShort reports whether the index leaves q to a partial scan: it has terms
 // and none is 3 folded bytes or longer.
 func isShort(q search.Query) bool {
 	if len(q.Terms) == 0 {
