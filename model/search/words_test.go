@@ -35,6 +35,7 @@ func wordsArchive() *model.Archive {
 		conv("title", "Walrus facts", msg(model.RoleUser, "tell me more"), msg(model.RoleAssistant, "they are large")),
 		conv("answer", "Zoo", msg(model.RoleUser, "animals?"), msg(model.RoleAssistant, "a walrus, a seal; kubernetes-cluster")),
 		conv("phrase", "K8s", msg(model.RoleUser, "my kubernetes cluster is down"), msg(model.RoleAssistant, "check the kubelet")),
+		conv("order", "Order", msg(model.RoleUser, "cluster of kubernetes nodes; then a kubernetes cluster"), msg(model.RoleAssistant, "cluster kubernetes")),
 	}}
 }
 
@@ -67,11 +68,13 @@ func TestWordPostingsDecideExactly(t *testing.T) {
 		{"京都，新幹線", false, []string{"cjk"}}, // across CJK punctuation: verified
 		{"，新", false, []string{"cjk"}},
 		{"，", false, []string{"cjk"}},
-		{`"kubernetes cluster"`, false, []string{"phrase"}},
+		{`"kubernetes cluster"`, false, []string{"order", "phrase"}}, // after earlier "cluster … kubernetes"
+		{`"cluster kubernetes"`, false, []string{"order"}},           // only in the second message
+		{`"cluster of kubernetes"`, false, []string{"order"}},
 		{"kubernetes-cluster", false, []string{"answer"}},
-		{`"s clu"`, false, []string{"phrase"}},
+		{`"s clu"`, false, []string{"order", "phrase"}},
 		{`"netes-clus"`, false, []string{"answer"}},
-		{"kube -kubelet", false, []string{"answer"}},
+		{"kube -kubelet", false, []string{"answer", "order"}},
 		{"qzqz", false, []string{"long"}},
 		{"zebra", false, nil},
 	}
