@@ -185,11 +185,11 @@ func (s *IndexSearcher) Narrows(prev, next string) bool {
 	return search.Narrows(p, n)
 }
 
-// SearchWithin implements SubsetSearcher: only prev's conversations are
-// searched (search.Options.Within), each from the field of its first hit
-// for prev's query when that is sound (Options.WithinSkip), so a query
-// that narrows the last one costs in proportion to the last one's matches,
-// and less again when typed on from it.
+// SearchWithin implements SubsetSearcher: when prev matched at most a
+// quarter of the archive, only its conversations are searched
+// (search.Options.Within), so a phrase or a conversation that must be read
+// costs in proportion to the last answer; a larger answer is searched
+// whole (the word postings are as fast; the answer is the same).
 func (s *IndexSearcher) SearchWithin(ctx context.Context, convs []*model.Conversation, prev Results, query string, opt SearchOptions) (Results, error) {
 	return s.search(ctx, convs, &prev, query, opt)
 }
@@ -222,7 +222,10 @@ func (s *IndexSearcher) search(ctx context.Context, convs []*model.Conversation,
 	}
 	ix := s.snapshot()
 	pos, at := s.positions(convs, ix)
-	if prev != nil {
+	// Within the last answer only when it is small: the word postings
+	// answer a common word as fast as the list of its 55,000 matches is
+	// built, and the answer is the same.
+	if prev != nil && len(prev.Convs) <= ix.Len()/4 {
 		o.Within = make([]int, 0, len(prev.Convs))
 		for _, j := range prev.Convs {
 			if j >= 0 && j < len(at) && at[j] >= 0 {
