@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 
 	"github.com/klauspost/compress/flate"
@@ -149,23 +148,4 @@ func (e *wrappedEntry) open(r io.ReaderAt) (io.ReadCloser, error) {
 		return flate.NewReader(bufio.NewReaderSize(sec, int(min(max(sec.Size(), 4096), 1<<20)))), nil
 	}
 	return nil, fmt.Errorf("%s: unsupported compression method %d", e.name, e.method)
-}
-
-// openWrappedFile opens a wrapped ZIP on disk.
-func openWrappedFile(p string) (*os.File, []wrappedEntry, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, nil, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, nil, err
-	}
-	ents, err := readWrappedZip(f, fi.Size())
-	if err != nil {
-		f.Close()
-		return nil, nil, err
-	}
-	return f, ents, nil
 }

@@ -82,8 +82,3 @@ func Dir() (dir string, cleanup func(), err error) {
 	}
 	return dir, cleanup, nil
 }
-
-// Offset returns how far the demo's times must move so that Reference
-// becomes now: add it to every conversation and message time to keep the
-// demo's "3 hours ago", "yesterday", "last month" true at any date.
-func Offset(now time.Time) time.Duration { return now.Sub(Reference) }

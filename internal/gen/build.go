@@ -2,7 +2,6 @@ package gen
 
 import (
 	"math/rand/v2"
-	"strconv"
 )
 
 // Builder assembles one conversation object the way the 2024–2025 ChatGPT
@@ -379,6 +378,3 @@ func Transcription(text, direction string) Obj {
 // FileName returns the ZIP member name of an uploaded file (file-service
 // pointer id plus the original name).
 func FileName(fileID, original string) string { return fileID + "-" + original }
-
-// ptoa formats an int for ids and names without fmt.
-func ptoa(i int) string { return strconv.Itoa(i) }
