@@ -124,9 +124,6 @@ func (sb *shardBuilder) addField(s string, rec fieldRec) {
 	sb.ff.recs = append(sb.ff.recs, rec)
 }
 
-// fenceKey is the trigram "```" (a Markdown code fence: has:code).
-const fenceKey = '`'<<16 | '`'<<8 | '`'
-
 // addFieldFilters gives every field of the conversation whose records
 // start at recs[from] a Bloom filter of its folded trigrams. Only
 // conversations the word postings cannot decide (a word over maxWordLen)
