@@ -247,7 +247,7 @@ func (ix *Index) firstPass(ctx context.Context, qp *Query, op *Options) (*pass, 
 			defer wg.Done()
 			v := p.newVerifier(ctx)
 			v.collect = false // hits are gathered for the returned results only
-			var sv *verifier  // p.word.sub's, made on first use
+			wv := &wordVerifier{p: p, ctx: ctx}
 			local, dets, cands := sc.local[:0], sc.dets[:0], sc.cands
 			for {
 				u := int(next.Add(1) - 1)
@@ -272,75 +272,16 @@ func (ix *Index) firstPass(ctx context.Context, qp *Query, op *Options) (*pass, 
 						list = cands
 					}
 				case p.word != nil:
-					s := ix.shards[u]
 					if p.within != nil && p.withinShard[u] == 0 {
 						done.Add(1)
 						continue
 					}
-					if cap(sc.acc) < int(s.n) {
-						sc.acc = make([]wordAcc, s.n)
-					}
-					acc := sc.acc[:s.n]
-					clear(acc)
-					nf := p.word.nfirst * int(s.n)
-					if cap(sc.firsts) < nf {
-						sc.firsts = make([]int32, nf)
-					}
-					firsts := sc.firsts[:nf]
-					for i := range firsts {
-						firsts[i] = math.MaxInt32
-					}
-					p.word.eval(s, acc, firsts)
-					cands = cands[:0]
-					long := s.words.long
-					for lc := range s.n {
-						ci := s.first + lc
-						if p.within != nil && !p.in(ci) {
-							continue
-						}
-						if len(long) > 0 && long[0] == lc {
-							long = long[1:]
-							cands = append(cands, ci) // verified below
-							continue
-						}
-						a := &acc[lc]
-						ok, check, from := p.word.decide(a, firsts, int(s.n), int(lc))
-						if !ok || !p.eligible(ci) {
-							continue
-						}
-						det := matchDetail{best: Hit{Node: noHit}, excerpt: Hit{Node: noHit}, skip: -1}
-						if check {
-							if sv == nil {
-								sv = p.word.sub.newVerifier(ctx)
-								sv.collect = false
-							}
-							// Only whether it matches: where (Best) is
-							// Locate's, with every term, as for the others.
-							sv.from = from
-							r, ok := sv.verify(ci)
-							if sv.err != nil {
-								v.err = sv.err
-								break
-							}
-							if !ok {
-								continue
-							}
-							// A phrase's title hits count only when the
-							// phrase is in the title (scanned first, so
-							// found first when it is there).
-							if r.Best.Field == FieldConvTitle && r.Best.Node == model.NoNode {
-								a.title += a.titleVerified
-							}
-						}
-						st := hitStats{title: int(a.title), user: int(a.user), other: int(a.other)}
-						local = append(local, match{ci: ci, score: score(st, ix.meta[ci].text), time: ix.meta[ci].time,
-							hits: int32(a.title + a.user + a.other), worker: uint8(w), det: int32(len(dets))})
-						det.body = int32(a.user + a.other)
-						dets = append(dets, det)
-						found.Add(1)
-					}
+					var n int
+					local, dets, cands, n = wordUnit(p, ix.shards[u], sc, wv, w, local, dets, cands)
+					found.Add(int64(n))
 					list = cands // the long conversations, verified below
-					if v.err != nil {
+					if wv.err != nil {
+						v.err = wv.err
 						list = nil
 					}
 				default: // no terms, or too many pieces: every conversation
@@ -402,6 +343,91 @@ func (ix *Index) firstPass(ctx context.Context, qp *Query, op *Options) (*pass, 
 	ps.total, ps.hits, ps.partial = int(found.Load()), int(hits.Load()), int(done.Load()) < units
 	ps.all = mergeRanked(lists, opt.Limit)
 	return ps, nil
+}
+
+// wordVerifier is a search worker's verifier for the terms the word
+// postings cannot decide (made on first use).
+type wordVerifier struct {
+	p   *plan
+	ctx context.Context
+	sv  *verifier
+	err error
+}
+
+// verify proves that conversation ci holds p.word.sub's terms (and none of
+// its exclusions), reading from field from on.
+func (wv *wordVerifier) verify(ci int32, from int32) (Result, bool) {
+	if wv.sv == nil {
+		wv.sv = wv.p.word.sub.newVerifier(wv.ctx)
+		wv.sv.collect = false
+	}
+	wv.sv.from = from
+	r, ok := wv.sv.verify(ci)
+	wv.err = wv.sv.err
+	return r, ok && wv.err == nil
+}
+
+// wordUnit ranks the conversations of shard s from the word postings
+// (worker w, scratch sc): the matches it decides are appended to local
+// and dets, and the conversations with a word the postings lack (which
+// must be read whole) to cands. It returns the slices and the matches
+// found; it stops early when wv fails (wv.err).
+func wordUnit(p *plan, s *shard, sc *searchScratch, wv *wordVerifier, w int, local []match, dets []matchDetail, cands []int32) ([]match, []matchDetail, []int32, int) {
+	if cap(sc.acc) < int(s.n) {
+		sc.acc = make([]wordAcc, s.n)
+	}
+	acc := sc.acc[:s.n]
+	clear(acc)
+	nf := p.word.nfirst * int(s.n)
+	if cap(sc.firsts) < nf {
+		sc.firsts = make([]int32, nf)
+	}
+	firsts := sc.firsts[:nf]
+	for i := range firsts {
+		firsts[i] = math.MaxInt32
+	}
+	p.word.eval(s, acc, firsts)
+	cands = cands[:0]
+	found := 0
+	long := s.words.long
+	for lc := range s.n {
+		ci := s.first + lc
+		if p.within != nil && !p.in(ci) {
+			continue
+		}
+		if len(long) > 0 && long[0] == lc {
+			long = long[1:]
+			cands = append(cands, ci)
+			continue
+		}
+		a := &acc[lc]
+		ok, check, from := p.word.decide(a, firsts, int(s.n), int(lc))
+		if !ok || !p.eligible(ci) {
+			continue
+		}
+		if check {
+			// Only whether it matches: where (Best) is Locate's, with
+			// every term, as for the others.
+			r, ok := wv.verify(ci, from)
+			if wv.err != nil {
+				break
+			}
+			if !ok {
+				continue
+			}
+			// A phrase's title hits count only when the phrase is in the
+			// title (scanned first, so found first when it is there).
+			if r.Best.Field == FieldConvTitle && r.Best.Node == model.NoNode {
+				a.title += a.titleVerified
+			}
+		}
+		st := hitStats{title: int(a.title), user: int(a.user), other: int(a.other)}
+		local = append(local, match{ci: ci, score: score(st, p.ix.meta[ci].text), time: p.ix.meta[ci].time,
+			hits: int32(a.title + a.user + a.other), worker: uint8(w), det: int32(len(dets))})
+		dets = append(dets, matchDetail{best: Hit{Node: noHit}, excerpt: Hit{Node: noHit}, skip: -1, body: int32(a.user + a.other)})
+		found++
+	}
+	return local, dets, cands, found
 }
 
 // match is what the first pass keeps of a matching conversation.
