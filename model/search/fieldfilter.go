@@ -81,7 +81,7 @@ func bloomBits(n int) int {
 }
 
 // bloomIndex maps a 24-bit trigram key into a filter of 2^logm bits
-// (logm ≤ 23 keeps it clear of the bucket bits of the same hash).
+// (logm ≤ 40: the hash's bits from 24 up).
 func bloomIndex(k uint32, logm int) uint32 { return bloomBit(hash64(k), logm) }
 
 func bloomBit(hv uint64, logm int) uint32 { return uint32(hv>>24) & (1<<logm - 1) }

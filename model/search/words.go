@@ -27,9 +27,9 @@ import (
 // word's start or end or as a whole word as the term's other bytes demand,
 // which narrows the candidates; they are then verified against the text.
 //
-// Words longer than maxWordLen bytes (base64, long CJK clauses) are not stored; a conversation holding one is
-// marked "long" and is always verified against its text instead, so
-// results stay exact.
+// Words longer than maxWordLen bytes (base64, long CJK clauses) are not
+// stored; a conversation holding one is marked "long" and is always
+// verified against its text instead, so results stay exact.
 
 const (
 	maxWordLen = 128
@@ -41,7 +41,7 @@ const (
 	classUserOff = 1 + roleCodeUser // shown user messages
 )
 
-// classOf is the word class of a field record.
+// classOfRec is the word class of a field record.
 func classOfRec(rec *fieldRec) int {
 	if rec.node < 0 {
 		return classTitle
