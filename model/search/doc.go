@@ -99,6 +99,10 @@
 // ("kubernetes cluster": a word ending in "kubernetes" and one starting
 // with "cluster"); those candidates are verified against the original text
 // from the first field holding all its words, stopping at the first match.
+// A one-letter word of a term is not looked up (most words hold it): the
+// term is verified on the other terms' candidates, where a letter turns up
+// within the first few bytes (exclusions are looked up whole, since
+// verifying one means reading a whole conversation).
 // Conversations with a longer word (base64, long CJK clauses) are not
 // decided by the postings: they are verified whole, as before the word
 // postings existed.

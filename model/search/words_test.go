@@ -76,6 +76,9 @@ func TestWordPostingsDecideExactly(t *testing.T) {
 		{`"netes-clus"`, false, []string{"answer"}},
 		{"kube -kubelet", false, []string{"answer", "order"}},
 		{"qzqz", false, []string{"long"}},
+		{"walrus k", false, []string{"answer", "long"}}, // a one-letter term is verified
+		{"walrus -k", false, []string{"title"}},
+		{"kubernetes c", false, []string{"answer", "order", "phrase"}},
 		{"zebra", false, nil},
 	}
 	for _, c := range cases {

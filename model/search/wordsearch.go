@@ -41,6 +41,11 @@ type wordPlan struct {
 // each); longer queries are verified term by term instead.
 const maxPieces = 64
 
+// minPiece is the shortest piece of a positive term looked up in the
+// vocabulary (exclusions look up every piece: verifying one means reading
+// a whole conversation).
+const minPiece = 2
+
 // splitPieces splits a folded term into its words; left and right report
 // whether each must start or end a word (another byte of the term is next
 // to it).
@@ -81,8 +86,15 @@ func newWordPlan(p *plan) *wordPlan {
 			scope |= 1 << classTitle
 		}
 		n, longest := 0, -1
-		ok := true
+		ok, short := true, false
 		splitPieces(t.Folded, func(w string, left, right bool) {
+			if positive && len(w) < minPiece {
+				// Too many words hold a single letter: the term is
+				// verified on the other terms' candidates instead, where
+				// a letter turns up within the first few bytes.
+				short = true
+				return
+			}
 			if len(wp.pieces) >= maxPieces {
 				ok = false
 				return
@@ -101,7 +113,7 @@ func newWordPlan(p *plan) *wordPlan {
 			wp.pieces = append(wp.pieces, wordPiece{pat: pat, word: []byte(w), scope: scope})
 			n++
 		})
-		wt.decidable = n == 1 && len(wp.pieces[len(wp.pieces)-1].word) == len(t.Folded)
+		wt.decidable = n == 1 && !short && len(wp.pieces[len(wp.pieces)-1].word) == len(t.Folded)
 		if positive && longest >= 0 {
 			wp.pieces[longest].rep = true
 		}
