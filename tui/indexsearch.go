@@ -255,8 +255,21 @@ func (s *IndexSearcher) search(ctx context.Context, convs []*model.Conversation,
 		}
 		res.at = append(res.at, e)
 	}
+	// Locate the first screenful here, off the event loop; rows further
+	// down are located when scrolled to (a search of one conversation each).
+	for k := 0; k < len(res.at) && k < prelocateRows; k++ {
+		if n := res.at[k]; n >= 0 {
+			if _, err := res.loc.locate(ctx, n); err != nil {
+				return Results{}, err
+			}
+		}
+	}
 	return res, nil
 }
+
+// prelocateRows is how many rows' excerpts a search locates before it
+// returns: more than a tall terminal shows.
+const prelocateRows = 64
 
 // AllHits implements HitLister: every hit of query in c, title first then
 // in node order, or nil when c does not match or is not indexed.
@@ -304,21 +317,30 @@ type locator struct {
 // excerpt is the excerpt of conversation n of the index (one search of
 // that conversation, cached).
 func (l *locator) excerpt(n int32) (Excerpt, bool) {
+	x, _ := l.locate(context.Background(), n)
+	return x, x.conv != nil
+}
+
+// locate finds and caches the excerpt of conversation n; an error (ctx
+// cancelled) caches nothing.
+func (l *locator) locate(ctx context.Context, n int32) (Excerpt, error) {
 	l.mu.Lock()
 	x, ok := l.got[n]
 	l.mu.Unlock()
-	if !ok {
-		x = Excerpt{}
-		if r, found, err := l.ix.Locate(context.Background(), int(n), l.q, l.opt); err == nil && found {
-			if best := excerptHit(&r); best.Field != search.FieldConvTitle {
-				x = Excerpt{Off: int(best.Off), Len: int(best.Len), conv: r.Conv, at: best}
-			}
-		}
-		l.mu.Lock()
-		l.got[n] = x
-		l.mu.Unlock()
+	if ok {
+		return x, nil
 	}
-	return x, x.conv != nil
+	r, found, err := l.ix.Locate(ctx, int(n), l.q, l.opt)
+	if err != nil {
+		return Excerpt{}, err
+	}
+	if best := excerptHit(&r); found && best.Field != search.FieldConvTitle {
+		x = Excerpt{Off: int(best.Off), Len: int(best.Len), conv: r.Conv, at: best}
+	}
+	l.mu.Lock()
+	l.got[n] = x
+	l.mu.Unlock()
+	return x, nil
 }
 
 // excerptHit is the hit a list row quotes and a result opens at: the

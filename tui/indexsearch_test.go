@@ -250,11 +250,13 @@ func TestHighlightFollowsSearchFolding(t *testing.T) {
 	}
 }
 
-// Matches are ranked without reading them: an excerpt is located only when
-// a row asks (hasExcerpt does not locate), also after mapResults.
+// Matches are ranked without reading them: the search locates the first
+// screenful of excerpts (prelocateRows), the rest only when a row asks
+// (hasExcerpt does not locate), also after mapResults.
 func TestIndexSearcherLocatesExcerptsLazily(t *testing.T) {
 	a := &model.Archive{}
-	for i := 0; i < 50; i++ {
+	const n = prelocateRows + 50
+	for i := 0; i < n; i++ {
 		a.Conversations = append(a.Conversations, buildConv(fmt.Sprint("c", i), "chat", testNow.Add(-time.Duration(i)*time.Hour),
 			tm{role: model.RoleUser, text: "nothing here"}, tm{role: model.RoleAssistant, text: fmt.Sprint("an answer about walruses ", i)}))
 	}
@@ -264,7 +266,7 @@ func TestIndexSearcherLocatesExcerptsLazily(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Convs) != 51 || res.loc == nil {
+	if len(res.Convs) != n+1 || res.loc == nil {
 		t.Fatalf("%d results, locator %v", len(res.Convs), res.loc != nil)
 	}
 	for k := range res.Convs {
@@ -274,8 +276,14 @@ func TestIndexSearcherLocatesExcerptsLazily(t *testing.T) {
 			t.Errorf("%s: no excerpt", c.ID)
 		}
 	}
-	if len(res.loc.got) != 0 {
-		t.Fatalf("%d located before any row was drawn", len(res.loc.got))
+	want := 0 // the first rows that quote one (not the title-only match)
+	for k := 0; k < prelocateRows; k++ {
+		if res.at[k] >= 0 {
+			want++
+		}
+	}
+	if len(res.loc.got) != want || want < prelocateRows-1 {
+		t.Fatalf("%d located before any row was drawn, want the first screenful's %d", len(res.loc.got), want)
 	}
 	mapped := mapResults(res, func(i int) (int, bool) { return i, true })
 	for k := range mapped.Convs {
@@ -288,7 +296,7 @@ func TestIndexSearcherLocatesExcerptsLazily(t *testing.T) {
 			t.Fatalf("%s: excerpt %+v (ok %v)", c.ID, e, ok)
 		}
 	}
-	if len(res.loc.got) != 50 {
+	if len(res.loc.got) != n {
 		t.Fatalf("%d located", len(res.loc.got))
 	}
 }

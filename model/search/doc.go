@@ -62,7 +62,7 @@
 // A list that shows every match (the browser's) asks for Index.Rank: the
 // ranked conversation numbers and whether each has a hit outside the
 // title, in a few bytes per match; Index.Locate then finds the hit a row
-// quotes, for the rows drawn only. Options.Brief gives the same ranking
+// quotes, for the rows shown only. Options.Brief gives the same ranking
 // as Results without Hits or Snippet; Best and Excerpt are set only for
 // the results whose text was read (Result.Located).
 //

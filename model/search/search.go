@@ -505,7 +505,7 @@ func (ix *Index) Hits(ctx context.Context, i int, q Query, opt Options) ([]Hit, 
 // a Result with Best, Excerpt and Skip set (Located) as a search with opt
 // would give them, without Hits or a snippet. It reports false when the
 // conversation does not match. A list shows results of a Brief search at
-// once and locates only the rows it draws.
+// once and locates only the rows it shows.
 func (ix *Index) Locate(ctx context.Context, i int, q Query, opt Options) (Result, bool, error) {
 	if i < 0 || i >= len(ix.convs) {
 		return Result{}, false, fmt.Errorf("search: conversation %d out of range (0..%d)", i, len(ix.convs)-1)
