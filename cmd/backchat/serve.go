@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -18,6 +20,7 @@ import (
 
 func (a *app) serveCommand() *cobra.Command {
 	cfg, cfgErr := serve.DefaultConfig()
+	maxSize := fmt.Sprintf("%dx%d", serve.DefaultMaxWidth, serve.DefaultMaxHeight)
 	cmd := &cobra.Command{
 		Use:   "serve [flags] PATH...",
 		Short: "Serve the browser over SSH (public-key authentication only)",
@@ -35,6 +38,11 @@ is created on first run and reused; its fingerprint is printed at start.`,
 			if cfgErr != nil {
 				return failure(cfgErr)
 			}
+			w, h, err := parseSize(maxSize)
+			if err != nil {
+				return usageErrorf("--max-size: %v", err)
+			}
+			cfg.MaxWidth, cfg.MaxHeight = w, h
 			return a.runServe(cmd.Context(), cfg, paths)
 		},
 	}
@@ -43,7 +51,8 @@ is created on first run and reused; its fingerprint is printed at start.`,
 	f.StringVar(&cfg.HostKeyPath, "host-key", cfg.HostKeyPath, "host key file (ed25519, created on first run)")
 	f.StringVar(&cfg.AuthorizedKeysPath, "authorized-keys", cfg.AuthorizedKeysPath, "public keys allowed in")
 	f.IntVar(&cfg.MaxSessions, "max-sessions", serve.DefaultMaxSessions, "concurrent sessions at most")
-	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", serve.DefaultIdleTimeout, "close a session after this long without input")
+	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", serve.DefaultIdleTimeout, "close a session after this long without input (a connection: without a session)")
+	f.StringVar(&maxSize, "max-size", maxSize, "largest terminal a session may claim, COLSxROWS (bigger ones are capped)")
 	return cmd
 }
 
@@ -84,6 +93,17 @@ func (a *app) runServe(ctx context.Context, cfg serve.Config, paths []string) er
 		return failure(err)
 	}
 	return nil
+}
+
+// parseSize reads a terminal size written COLSxROWS (e.g. 500x300).
+func parseSize(s string) (int, int, error) {
+	cols, rows, ok := strings.Cut(strings.ToLower(strings.TrimSpace(s)), "x")
+	w, werr := strconv.Atoi(cols)
+	h, herr := strconv.Atoi(rows)
+	if !ok || werr != nil || herr != nil || w < 1 || h < 1 {
+		return 0, 0, fmt.Errorf("%q is not COLSxROWS with positive numbers (e.g. 500x300)", s)
+	}
+	return w, h, nil
 }
 
 // hasEnv reports whether env (KEY=value lines) sets key to a non-empty value.

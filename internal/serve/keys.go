@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"charm.land/log/v2"
@@ -137,6 +138,10 @@ type authorizedKeys struct {
 	// Skipped counts the lines that were not turned into keys, by reason, so
 	// the server can say what it ignored instead of dropping it silently.
 	skipped []skippedLine
+	// dirWritable is set when the file's directory can be written by
+	// group or others (without the sticky bit): they could replace the
+	// file. Worth a warning; OpenSSH's StrictModes would refuse.
+	dirWritable fs.FileMode
 }
 
 // skippedLine records one authorized-keys line the server did not use.
@@ -170,6 +175,12 @@ func loadAuthorizedKeys(path string) (*authorizedKeys, error) {
 		return nil, fmt.Errorf("serve: authorized keys: %w (create it with your public key, e.g. `cat ~/.ssh/id_ed25519.pub >> %s`)", err, path)
 	}
 	defer func() { _ = f.Close() }()
+	// Anyone who can write the file can let themselves in: refuse it, as
+	// OpenSSH's StrictModes does. Mode bits mean nothing on Windows.
+	if fi, serr := f.Stat(); serr == nil && runtime.GOOS != "windows" && fi.Mode().Perm()&0o022 != 0 {
+		return nil, fmt.Errorf("serve: authorized keys %s is writable by group or others (mode %04o): "+
+			"anyone who can write it can let themselves in; run `chmod go-w %s`", path, fi.Mode().Perm(), path)
+	}
 	data, err := io.ReadAll(io.LimitReader(f, maxAuthorizedKeysSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("serve: authorized keys %s: %w", path, err)
@@ -180,6 +191,10 @@ func loadAuthorizedKeys(path string) (*authorizedKeys, error) {
 	ak, err := parseAuthorizedKeys(data)
 	if err != nil {
 		return nil, fmt.Errorf("serve: authorized keys %s: %w", path, err)
+	}
+	if di, derr := os.Stat(filepath.Dir(path)); derr == nil && runtime.GOOS != "windows" &&
+		di.Mode().Perm()&0o022 != 0 && di.Mode()&fs.ModeSticky == 0 {
+		ak.dirWritable = di.Mode().Perm()
 	}
 	return ak, nil
 }

@@ -48,6 +48,7 @@ var (
 // guard) and to know why it ended. Safe for concurrent use.
 type sessionState struct {
 	id        uint64
+	conn      *connState   // the connection it runs on; nil in unit tests
 	lastInput atomic.Int64 // unix nanoseconds of the last byte read
 	done      chan struct{}
 
@@ -98,46 +99,144 @@ func (st *sessionState) endReason() endReason {
 	return st.reason
 }
 
-// registry counts live sessions against the limit and lets shutdown reach
-// every one of them. Safe for concurrent use.
+// registry counts slots against the limit and lets shutdown reach every
+// session. A slot is held by each admitted connection (from authentication
+// until it closes, with or without a session) and by each session beyond a
+// connection's first; a session whose connection has gone, or that has
+// none, holds one of its own. Safe for concurrent use.
 type registry struct {
 	max int
+	// connIdle closes an admitted connection after this long without a
+	// session (<= 0: never); connGrace closes a connection that was not
+	// admitted and has opened no session after this long.
+	connIdle, connGrace time.Duration
+	onIdle              func(c *connState, admitted bool)
 
 	mu       sync.Mutex
 	nextID   uint64
 	draining bool
 	sessions map[*sessionState]struct{}
-	changed  chan struct{} // closed and replaced whenever a session leaves
+	conns    map[*connState]struct{} // admitted, open connections
+	changed  chan struct{}           // closed and replaced whenever a session leaves
 }
 
-// newRegistry returns a registry admitting at most max sessions.
-func newRegistry(max int) *registry {
-	return &registry{max: max, sessions: map[*sessionState]struct{}{}, changed: make(chan struct{})}
+// newRegistry returns a registry admitting at most max slots. onIdle, if
+// set, is called (from a timer goroutine) for a connection whose idle or
+// grace time ran out while it had no session.
+func newRegistry(max int, connIdle, connGrace time.Duration, onIdle func(*connState, bool)) *registry {
+	return &registry{max: max, connIdle: connIdle, connGrace: connGrace, onIdle: onIdle,
+		sessions: map[*sessionState]struct{}{}, conns: map[*connState]struct{}{}, changed: make(chan struct{})}
 }
 
-// add admits a new session, or says why not (errBusy, errDraining). It
-// returns the number of live sessions including the new one.
-func (r *registry) add() (*sessionState, int, error) {
+// used returns the number of slots held. Called with r.mu held.
+func (r *registry) used() int {
+	n := 0
+	for c := range r.conns {
+		n += max(1, c.live)
+	}
+	for st := range r.sessions {
+		if st.conn == nil || st.conn.closed {
+			n++
+		}
+	}
+	return n
+}
+
+// admitConn gives a freshly authenticated connection a slot if one is free
+// and reports whether it did. Either way the connection is closed if it
+// has opened no session by the end of its idle (admitted) or grace (not
+// admitted) time.
+func (r *registry) admitConn(c *connState) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if c.closed || c.admitted {
+		return c.admitted
+	}
+	if !r.draining && r.used() < r.max {
+		c.admitted = true
+		r.conns[c] = struct{}{}
+		r.armLocked(c, r.connIdle)
+	} else {
+		r.armLocked(c, r.connGrace)
+	}
+	return c.admitted
+}
+
+// armLocked (re)starts c's no-session timer; d <= 0 stops it. Called with
+// r.mu held.
+func (r *registry) armLocked(c *connState, d time.Duration) {
+	if c.timer != nil {
+		c.timer.Stop()
+		c.timer = nil
+	}
+	if d <= 0 || r.onIdle == nil {
+		return
+	}
+	c.timer = time.AfterFunc(d, func() {
+		r.mu.Lock()
+		fire := !c.closed && c.live == 0
+		admitted := c.admitted
+		r.mu.Unlock()
+		if fire {
+			r.onIdle(c, admitted)
+		}
+	})
+}
+
+// closeConn forgets a connection that has gone; its sessions, if any are
+// still finishing, each hold a slot until they are removed.
+func (r *registry) closeConn(c *connState) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c.closed = true
+	if c.timer != nil {
+		c.timer.Stop()
+		c.timer = nil
+	}
+	delete(r.conns, c)
+}
+
+// add admits a new session on connection c (nil when unknown), or says why
+// not (errBusy, errDraining). A connection's first session uses the
+// connection's slot; otherwise a free slot is needed. It returns the number
+// of live sessions including the new one.
+func (r *registry) add(c *connState) (*sessionState, int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.draining {
 		return nil, len(r.sessions), errDraining
 	}
-	if len(r.sessions) >= r.max {
+	ownSlot := c != nil && c.admitted && !c.closed && c.live == 0
+	if !ownSlot && r.used() >= r.max {
 		return nil, len(r.sessions), errBusy
 	}
+	if c != nil && !c.closed {
+		if !c.admitted {
+			c.admitted = true
+			r.conns[c] = struct{}{}
+		}
+		c.live++
+		r.armLocked(c, 0)
+	}
 	r.nextID++
-	st := &sessionState{id: r.nextID, done: make(chan struct{})}
+	st := &sessionState{id: r.nextID, conn: c, done: make(chan struct{})}
 	st.touch()
 	r.sessions[st] = struct{}{}
 	return st, len(r.sessions), nil
 }
 
-// remove forgets a finished session and wakes anyone waiting in wait.
+// remove forgets a finished session and wakes anyone waiting in wait. A
+// connection left without a session starts its idle clock.
 func (r *registry) remove(st *sessionState) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	delete(r.sessions, st)
+	if c := st.conn; c != nil && c.live > 0 {
+		c.live--
+		if c.live == 0 && !c.closed {
+			r.armLocked(c, r.connIdle)
+		}
+	}
 	close(r.changed)
 	r.changed = make(chan struct{})
 }

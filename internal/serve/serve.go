@@ -44,8 +44,9 @@ type SessionInfo struct {
 	RemoteAddr net.Addr
 	// Term is the client's $TERM from its PTY request.
 	Term string
-	// Width and Height are the PTY size at session start; later changes
-	// arrive as tea.WindowSizeMsg.
+	// Width and Height are the PTY size at session start, already capped
+	// to Config.MaxWidth × MaxHeight; later changes arrive as
+	// tea.WindowSizeMsg, capped likewise.
 	Width, Height int
 	// ColorProfile is derived from the client's TERM (and NO_COLOR,
 	// COLORTERM when the client sends them). Bubble Tea already downsamples
@@ -77,10 +78,19 @@ type Config struct {
 	// ~/.ssh/authorized_keys. Without a usable key Run refuses to start.
 	AuthorizedKeysPath string
 	// MaxSessions caps concurrent browser sessions (default 16); the one
-	// over the limit gets a polite message and is closed.
+	// over the limit gets a polite message and is closed. An authenticated
+	// connection holds one of these slots from authentication until it
+	// closes, even without a session (`ssh -N`); its first session uses
+	// that slot, each further session at once takes one more.
 	MaxSessions int
-	// IdleTimeout closes a session after this long without input. Zero
-	// means DefaultIdleTimeout; a negative value disables it.
+	// MaxWidth and MaxHeight cap the terminal size a session may claim, in
+	// its PTY request, its window changes and any size report in its input
+	// (defaults DefaultMaxWidth × DefaultMaxHeight). A larger terminal gets
+	// a browser of the capped size in its top-left corner.
+	MaxWidth, MaxHeight int
+	// IdleTimeout closes a session after this long without input, and an
+	// authenticated connection after this long without a session (`ssh
+	// -N`). Zero means DefaultIdleTimeout; a negative value disables it.
 	IdleTimeout time.Duration
 	// ShutdownTimeout bounds draining sessions when ctx is cancelled
 	// (default 5 s); connections still open after it are closed.
@@ -115,6 +125,8 @@ func DefaultConfig() (Config, error) {
 		HostKeyPath:        hk,
 		AuthorizedKeysPath: ak,
 		MaxSessions:        DefaultMaxSessions,
+		MaxWidth:           DefaultMaxWidth,
+		MaxHeight:          DefaultMaxHeight,
 		IdleTimeout:        DefaultIdleTimeout,
 		ShutdownTimeout:    DefaultShutdownTimeout,
 	}, nil
@@ -127,6 +139,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxSessions < 0 {
 		return c, fmt.Errorf("serve: max sessions must be positive, got %d", c.MaxSessions)
+	}
+	if c.MaxWidth < 0 || c.MaxHeight < 0 {
+		return c, fmt.Errorf("serve: maximum terminal size must be positive, got %dx%d", c.MaxWidth, c.MaxHeight)
 	}
 	if c.ShutdownTimeout < 0 {
 		return c, fmt.Errorf("serve: shutdown timeout must be positive, got %s", c.ShutdownTimeout)
@@ -148,6 +163,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxSessions == 0 {
 		c.MaxSessions = DefaultMaxSessions
+	}
+	if c.MaxWidth == 0 {
+		c.MaxWidth = DefaultMaxWidth
+	}
+	if c.MaxHeight == 0 {
+		c.MaxHeight = DefaultMaxHeight
 	}
 	if c.IdleTimeout == 0 {
 		c.IdleTimeout = DefaultIdleTimeout

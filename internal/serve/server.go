@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path/filepath"
 	"time"
 
 	"charm.land/log/v2"
@@ -37,11 +38,23 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	s := &server{cfg: cfg, log: cfg.Logger, reg: newRegistry(cfg.MaxSessions)}
+	s := &server{cfg: cfg, log: cfg.Logger}
+	// A connection over the limit may still open a session to be told so
+	// politely; if it opens none it goes after the handshake timeout (or
+	// the idle timeout, when shorter).
+	grace := handshakeTimeout
+	if cfg.IdleTimeout > 0 && cfg.IdleTimeout < grace {
+		grace = cfg.IdleTimeout
+	}
+	s.reg = newRegistry(cfg.MaxSessions, cfg.IdleTimeout, grace, s.connIdle)
 
 	s.keys, err = loadAuthorizedKeys(cfg.AuthorizedKeysPath)
 	if err != nil {
 		return err
+	}
+	if m := s.keys.dirWritable; m != 0 {
+		s.log.Warn("the authorized keys file's directory is writable by group or others: they could replace the file",
+			"dir", filepath.Dir(cfg.AuthorizedKeysPath), "mode", fmt.Sprintf("%04o", m))
 	}
 	for _, sk := range s.keys.skipped {
 		s.log.Warn("authorized keys: line skipped", "path", cfg.AuthorizedKeysPath,
@@ -132,7 +145,9 @@ func (s *server) newSSHServer(signer gossh.Signer) (*ssh.Server, error) {
 		func(srv *ssh.Server) error {
 			srv.AddHostKey(signer)
 			srv.HandshakeTimeout = handshakeTimeout
-			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": refuseAgentSessionHandler}
+			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionHandler}
+			srv.ConnCallback = s.trackConn
+			srv.ServerConfigCallback = s.serverConfig
 			srv.RequestHandlers = map[string]ssh.RequestHandler{}
 			srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{}
 			srv.LocalPortForwardingCallback = nil
@@ -160,16 +175,27 @@ func (s *server) authPublicKey(ctx ssh.Context, key ssh.PublicKey) bool {
 	return ok
 }
 
-// refuseAgentSessionHandler is ssh.DefaultSessionHandler with agent and X11
-// forwarding requests answered "no". The stock handler says yes to
-// auth-agent-req (it only records it), which would mislead the client.
-func refuseAgentSessionHandler(srv *ssh.Server, conn *gossh.ServerConn, ch gossh.NewChannel, ctx ssh.Context) {
-	ssh.DefaultSessionHandler(srv, conn, filteredChannel{ch}, ctx)
+// sessionHandler is ssh.DefaultSessionHandler behind filteredChannel, which
+// answers and rewrites the requests the stock handler gets wrong for us.
+func (s *server) sessionHandler(srv *ssh.Server, conn *gossh.ServerConn, ch gossh.NewChannel, ctx ssh.Context) {
+	ssh.DefaultSessionHandler(srv, conn, filteredChannel{NewChannel: ch, maxW: s.cfg.MaxWidth, maxH: s.cfg.MaxHeight}, ctx)
 }
 
-// filteredChannel wraps a new session channel so that forwarding requests
-// are refused before the session's request loop sees them.
-type filteredChannel struct{ gossh.NewChannel }
+// filteredChannel wraps a new session channel so that its requests are
+// vetted before the session's request loop sees them:
+//
+//   - agent and X11 forwarding are refused (the stock handler says yes to
+//     auth-agent-req, which would mislead the client);
+//   - the window in "pty-req" and "window-change" is capped to maxW × maxH,
+//     so nothing downstream (the session's Pty, wish, Bubble Tea's
+//     renderer, the model) ever sees a larger size;
+//   - "signal" is answered "no" when the client wants a reply: the library
+//     never replies to it (a client waiting for the reply hangs), and this
+//     server runs no process a signal could reach. It is not passed on.
+type filteredChannel struct {
+	gossh.NewChannel
+	maxW, maxH int
+}
 
 // Accept accepts the channel and filters its request stream, preserving
 // order; the filtered stream closes when the original does.
@@ -183,11 +209,15 @@ func (c filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) 
 		defer close(out)
 		for req := range reqs {
 			switch req.Type {
-			case "auth-agent-req@openssh.com", "x11-req":
+			case "auth-agent-req@openssh.com", "x11-req", "signal":
 				if req.WantReply {
 					_ = req.Reply(false, nil)
 				}
 				continue
+			case "pty-req":
+				clampPtyRequest(req.Payload, c.maxW, c.maxH)
+			case "window-change":
+				clampWindowChange(req.Payload, c.maxW, c.maxH)
 			}
 			out <- req
 		}

@@ -59,7 +59,7 @@ func (s *server) handleSession(sess ssh.Session) {
 		refuse(sess, msgNoPTY)
 		return
 	}
-	st, n, err := s.reg.add()
+	st, n, err := s.reg.add(connStateOf(sess.Context()))
 	switch {
 	case errors.Is(err, errBusy):
 		s.log.Warn("session refused: limit reached", append(who, "limit", s.cfg.MaxSessions)...)
@@ -133,6 +133,8 @@ func (s *server) newProgram(sess ssh.Session, st *sessionState, pty ssh.Pty) *te
 		tea.WithoutSignalHandler(),
 		// Overrides MakeOptions' input so key presses reset the idle clock.
 		tea.WithInput(activityReader{r: sess, st: st}),
+		// Overrides MakeOptions' filter: caps size reports from the input.
+		tea.WithFilter(programFilter(s.cfg.MaxWidth, s.cfg.MaxHeight)),
 	)
 	if c, ok := model.(interface{ Close() }); ok {
 		st.mu.Lock()
