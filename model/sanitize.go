@@ -17,7 +17,32 @@ const (
 	delPicture = '\u2421' // ␡ for DEL (0x7F)
 	crPicture  = '\u240d' // ␍ for a carriage return not followed by a newline
 	c1Picture  = '\ufffd' // � for C1 controls U+0080–U+009F (8-bit CSI, OSC, ST, NEL…)
+	// bidiPicture stands for the bidi embeddings, overrides and isolates
+	// (U+202A–U+202E, U+2066–U+2069). Raw, they reorder the text around
+	// them on the terminal: a title holding U+202E shows its tail reversed
+	// and can pass for another ("Trojan Source" spoofing), and the
+	// terminal's idea of the layout no longer matches ours.
+	bidiPicture = '\u21c4' // ⇄
+	// sepPicture stands for U+2028 LINE SEPARATOR and U+2029 PARAGRAPH
+	// SEPARATOR, which some terminals treat as a line break and others
+	// draw as nothing: either way the layout breaks.
+	sepPicture = '\u2424' // ␤
 )
+
+// formatPicture returns the placeholder for a bidi control or line/paragraph
+// separator, or 0 for any other rune. The zero-width marks LRM and RLM
+// (U+200E, U+200F) and ALM (U+061C) are not here: right-to-left writers use
+// them, they reorder nothing beyond a neutral character's direction, and the
+// terminal draws them as nothing.
+func formatPicture(r rune) rune {
+	switch {
+	case r == 0x2028 || r == 0x2029:
+		return sepPicture
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return bidiPicture
+	}
+	return 0
+}
 
 // sanitize implements Sanitize (see textfix.go). Rules, in order:
 //   - "\n" and "\t" are kept; "\r\n" becomes "\n"; a lone "\r" becomes "␍".
@@ -25,8 +50,11 @@ const (
 //     U+2400+c (ESC → "␛", BEL → "␇", NUL → "␀"); DEL becomes "␡".
 //   - C1 controls U+0080–U+009F (valid UTF-8 encodings of 8-bit CSI, OSC,
 //     DCS, ST, NEL) become U+FFFD, as does every invalid UTF-8 byte.
-//   - Everything else, including wide characters, emoji, combining marks and
-//     bidi text and controls, is kept byte for byte.
+//   - The bidi embeddings, overrides and isolates U+202A–U+202E and
+//     U+2066–U+2069 become "⇄"; U+2028 and U+2029 (line and paragraph
+//     separators) become "␤".
+//   - Everything else, including wide characters, emoji, combining marks,
+//     right-to-left text and the LRM/RLM/ALM marks, is kept byte for byte.
 //
 // Clean input (the common case) is returned as is, without allocating.
 func sanitize(s string) string {
@@ -54,7 +82,8 @@ const (
 )
 
 // clean reports whether s needs no change: valid UTF-8, no C1 rune, no DEL,
-// no control byte other than "\n" and "\t" (and not even those when line).
+// no control byte other than "\n" and "\t" (and not even those when line),
+// no bidi control or separator that formatPicture replaces.
 // It tests eight ASCII bytes per step; a word holding a non-ASCII or control
 // byte (a newline, usually) is checked byte by byte.
 func clean(s string, line bool) bool {
@@ -81,7 +110,14 @@ func clean(s string, line bool) bool {
 			i += 2 // two-byte letters (Latin, Greek, Cyrillic, Hebrew, Arabic); no C1 here
 		case (c >= 0xe1 && c <= 0xec || c >= 0xee) && c <= 0xef && i+2 < len(s) &&
 			s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80:
-			i += 3 // three-byte characters (CJK, kana, punctuation) outside the tricky lead bytes
+			// Three-byte characters (CJK, kana, punctuation) outside the
+			// tricky lead bytes. U+2028–U+202E is E2 80 A8–AE and
+			// U+2066–U+2069 is E2 81 A6–A9.
+			if c == 0xe2 && (s[i+1] == 0x80 && s[i+2] >= 0xa8 && s[i+2] <= 0xae ||
+				s[i+1] == 0x81 && s[i+2] >= 0xa6 && s[i+2] <= 0xa9) {
+				return false
+			}
+			i += 3
 		default:
 			r, n := utf8.DecodeRuneInString(s[i:])
 			if (r == utf8.RuneError && n == 1) || (r >= 0x80 && r <= 0x9f) {
@@ -115,6 +151,10 @@ func sanitizeSlow(s string, line bool) string {
 			if (r == utf8.RuneError && n == 1) || (r >= 0x80 && r <= 0x9f) {
 				flush(i)
 				b.WriteRune(c1Picture)
+				start = i + n
+			} else if p := formatPicture(r); p != 0 {
+				flush(i)
+				b.WriteRune(p)
 				start = i + n
 			}
 			i += n

@@ -36,7 +36,12 @@ func TestSanitize(t *testing.T) {
 		{"truncated rune", "日本\xe8\xaa", "日本\ufffd\ufffd"},
 		{"latin1 kept", "café ñ ü \u00a0nbsp", "café ñ ü \u00a0nbsp"},
 		{"emoji CJK RTL", "👍🏽 中文 日本語 שלום مرحبا 👨‍👩‍👧", "👍🏽 中文 日本語 שלום مرحبا 👨‍👩‍👧"},
-		{"bidi controls kept", "a\u202eb\u2066c\u2069", "a\u202eb\u2066c\u2069"},
+		{"bidi controls shown", "a\u202eb\u2066c\u2069", "a⇄b⇄c⇄"},
+		{"every bidi control", "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069", "⇄⇄⇄⇄⇄⇄⇄⇄⇄"},
+		{"separators shown", "one\u2028two\u2029three", "one␤two␤three"},
+		{"neighbours kept", "\u2027\u202f\u2065\u206a\u2030", "\u2027\u202f\u2065\u206a\u2030"},
+		{"RTL marks kept", "שלום\u200e 123 \u200fمرحبا\u061c", "שלום\u200e 123 \u200fمرحبا\u061c"},
+		{"trojan source", "/* admin\u202e \u2066*/ if isAdmin", "/* admin⇄ ⇄*/ if isAdmin"},
 		{"long clean then esc", strings.Repeat("abcdefgh", 5) + "\x1b[H", strings.Repeat("abcdefgh", 5) + "␛[H"},
 	}
 	for _, tt := range tests {
@@ -60,6 +65,8 @@ func TestSanitizeLine(t *testing.T) {
 		{"\x1b]52;c;QUJD\x07My chat", "␛]52;c;QUJD␇My chat"},
 		{"cr\rx", "cr␍x"},
 		{"日本語のタイトル", "日本語のタイトル"},
+		{"gpj.\u202eexe", "gpj.⇄exe"},
+		{"a\u2028b", "a␤b"},
 	}
 	for _, tt := range tests {
 		got := SanitizeLine(tt.in)
@@ -77,7 +84,8 @@ func assertInert(t *testing.T, s string, line bool) {
 		t.Errorf("output is not valid UTF-8: %q", s)
 	}
 	for _, r := range s {
-		bad := (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r <= 0x9f)
+		bad := (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r <= 0x9f) ||
+			(r >= 0x2028 && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 		if line && (r == '\n' || r == '\t') {
 			bad = true
 		}
@@ -133,7 +141,7 @@ func TestCleanMatchesSlowMultibyte(t *testing.T) {
 }
 
 func FuzzSanitize(f *testing.F) {
-	for _, s := range []string{"", "plain", "\x1b]52;c;QUJD\x07", "\x1b[2J", "\u009b31m", "a\r\nb\rc", "\xff\xed\xa0\xbd", "日本語 👍 שלום"} {
+	for _, s := range []string{"", "plain", "\x1b]52;c;QUJD\x07", "\x1b[2J", "\u009b31m", "a\r\nb\rc", "\xff\xed\xa0\xbd", "日本語 👍 שלום", "x\u202ey\u2069\u2028"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -180,6 +188,10 @@ func referenceSanitize(s string, line bool) string {
 			b.WriteRune('␍')
 		case r == 0x7f:
 			b.WriteRune('␡')
+		case r == 0x2028 || r == 0x2029:
+			b.WriteRune('␤')
+		case 0x202a <= r && r <= 0x202e, 0x2066 <= r && r <= 0x2069:
+			b.WriteRune('⇄')
 		case r < 0x20:
 			b.WriteRune(0x2400 + r)
 		default:
@@ -223,5 +235,19 @@ func BenchmarkSanitizeDirty(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = Sanitize(s)
+	}
+}
+
+// TestCleanMatchesSlowFormatRunes checks the fast path on every rune
+// U+2000–U+207F, the block holding the bidi controls and separators.
+func TestCleanMatchesSlowFormatRunes(t *testing.T) {
+	for r := rune(0x2000); r < 0x2080; r++ {
+		s := "abcdefgh" + string(r) + "ijklmnop"
+		if fast, slow := clean(s, false), sanitizeSlow(s, false) == s; fast != slow {
+			t.Errorf("%U: clean=%v, slow unchanged=%v", r, fast, slow)
+		}
+		if got, want := Sanitize(s), referenceSanitize(s, false); got != want {
+			t.Errorf("%U: Sanitize %q, reference %q", r, got, want)
+		}
 	}
 }
