@@ -81,43 +81,112 @@ type FS interface {
 // DirFS returns the FS of a folder on disk. Files are written to a
 // temporary name and renamed, so an interrupted run never leaves a half
 // file behind. Safe for concurrent use.
+//
+// Nothing below root is followed if it is a symbolic link: a folder that is
+// a link is an error, and a file name that is a link (or a device, a FIFO,
+// a folder) reads as ErrNotRegular, so Export treats it as a conflict and,
+// with Force, replaces the link itself, never its target. All access goes
+// through an os.Root as well, so even a link swapped in meanwhile cannot
+// lead outside root. Root itself may be a link: the user named it.
 func DirFS(root string) FS { return &dirFS{root: root} }
+
+// ErrNotRegular is wrapped by an FS's ReadFile when the name holds
+// something other than a regular file (a symbolic link, a folder, a
+// device). It is not read or followed.
+var ErrNotRegular = errors.New("not a regular file (not followed)")
 
 type dirFS struct {
 	root string
+	mu   sync.Mutex
+	r    *os.Root // opened on first use and kept for the FS's lifetime
 	made sync.Map // folders known to exist
 	seq  atomic.Uint64
 }
 
-func (d *dirFS) path(name string) (string, error) {
-	if !fs.ValidPath(name) || name == "." {
-		return "", fmt.Errorf("exporter: invalid file name %q", name)
+// open returns the os.Root of the folder, creating the folder first when
+// create is set.
+func (d *dirFS) open(create bool) (*os.Root, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.r != nil {
+		return d.r, nil
 	}
-	return filepath.Join(d.root, filepath.FromSlash(name)), nil
-}
-
-func (d *dirFS) ReadFile(name string) ([]byte, error) {
-	p, err := d.path(name)
+	if create {
+		if err := os.MkdirAll(d.root, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	r, err := os.OpenRoot(d.root)
 	if err != nil {
 		return nil, err
 	}
-	return os.ReadFile(p)
+	d.r = r
+	return r, nil
+}
+
+// path checks name and returns it in the OS's form, after making sure
+// none of its folders below the root is a symbolic link (a folder that
+// does not exist yet is fine).
+func (d *dirFS) path(r *os.Root, name string) (string, error) {
+	if !fs.ValidPath(name) || name == "." {
+		return "", fmt.Errorf("exporter: invalid file name %q", name)
+	}
+	for i := 0; i < len(name); i++ {
+		if name[i] != '/' {
+			continue
+		}
+		fi, err := r.Lstat(filepath.FromSlash(name[:i]))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return filepath.FromSlash(name), nil
+		case err != nil:
+			return "", err
+		case fi.Mode()&fs.ModeSymlink != 0:
+			return "", fmt.Errorf("%s is a symbolic link; not followed (remove it or choose another folder)", filepath.Join(d.root, filepath.FromSlash(name[:i])))
+		case !fi.IsDir():
+			return "", fmt.Errorf("%s is not a folder", filepath.Join(d.root, filepath.FromSlash(name[:i])))
+		}
+	}
+	return filepath.FromSlash(name), nil
+}
+
+func (d *dirFS) ReadFile(name string) ([]byte, error) {
+	r, err := d.open(false)
+	if err != nil {
+		return nil, err
+	}
+	p, err := d.path(r, name)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := r.Lstat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(d.root, p), ErrNotRegular)
+	}
+	return r.ReadFile(p)
 }
 
 func (d *dirFS) WriteFile(name string, data []byte) error {
-	p, err := d.path(name)
+	r, err := d.open(true)
+	if err != nil {
+		return err
+	}
+	p, err := d.path(r, name)
 	if err != nil {
 		return err
 	}
 	dir := filepath.Dir(p)
-	if _, ok := d.made.Load(dir); !ok {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+	if _, ok := d.made.Load(dir); !ok && dir != "." {
+		if err := r.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
 		d.made.Store(dir, true)
 	}
 	tmp := fmt.Sprintf("%s.backchat-%d-%d.tmp", p, os.Getpid(), d.seq.Add(1))
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := r.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}
@@ -126,10 +195,11 @@ func (d *dirFS) WriteFile(name string, data []byte) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, p)
+		// Renaming over a symbolic link replaces the link, not its target.
+		err = r.Rename(tmp, p)
 	}
 	if err != nil {
-		_ = os.Remove(tmp)
+		_ = r.Remove(tmp)
 	}
 	return err
 }
@@ -284,9 +354,11 @@ func put(dst FS, name string, data []byte, force bool) (outcome, error) {
 	switch {
 	case err == nil && bytes.Equal(old, data):
 		return same, nil
-	case err == nil && !force:
+	case (err == nil || errors.Is(err, ErrNotRegular)) && !force:
+		// A symbolic link (or device, folder) in the way is a conflict
+		// too: it is never followed; with force it is replaced.
 		return conflict, nil
-	case err != nil && !errors.Is(err, fs.ErrNotExist):
+	case err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, ErrNotRegular):
 		return 0, fmt.Errorf("exporter: reading %s: %w", name, err)
 	}
 	if err := dst.WriteFile(name, data); err != nil {
