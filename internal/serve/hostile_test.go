@@ -32,6 +32,8 @@ func TestHugeTerminalIsClamped(t *testing.T) {
 	c := ts.mustDial(t)
 	huge := openTerm(t, c, "xterm-256color", 10000, 10000)
 	waitFor(t, huge.screen, "size 500x300", 5*time.Second)
+	waitFor(t, ts.logs, "terminal size capped", time.Second)
+	waitFor(t, ts.logs, "asked=10000x10000", time.Second)
 	mu.Lock()
 	if len(infos) != 1 || infos[0].Width != 500 || infos[0].Height != 300 {
 		t.Errorf("model built for %+v, want 500x300", infos)
@@ -89,11 +91,11 @@ func TestClampWindowPayloads(t *testing.T) {
 			binary.BigEndian.Uint32(b[8:]), binary.BigEndian.Uint32(b[12:])}
 	}
 	p := win(0xffffffff, 10, 1000, 200)
-	if !clampWindowChange(p, 500, 300) || read(p) != [4]uint32{500, 10, 0, 200} {
+	if c, r, ok := clampWindowChange(p, 500, 300); !ok || c != 0xffffffff || r != 10 || read(p) != [4]uint32{500, 10, 0, 200} {
 		t.Errorf("clamped window %v", read(p))
 	}
 	p = win(80, 24, 800, 480)
-	if clampWindowChange(p, 500, 300) || read(p) != [4]uint32{80, 24, 800, 480} {
+	if _, _, ok := clampWindowChange(p, 500, 300); ok || read(p) != [4]uint32{80, 24, 800, 480} {
 		t.Errorf("small window changed: %v", read(p))
 	}
 	p = win(1000, 600, 10000, 6000)
@@ -108,12 +110,12 @@ func TestClampWindowPayloads(t *testing.T) {
 		Cols, Rows, PW, PH uint32
 		Modes              string
 	}{"xterm", 10000, 10000, 0, 0, "\x00"})
-	if !clampPtyRequest(req, 500, 300) || read(req[4+len("xterm"):]) != [4]uint32{500, 300, 0, 0} {
+	if _, _, ok := clampPtyRequest(req, 500, 300); !ok || read(req[4+len("xterm"):]) != [4]uint32{500, 300, 0, 0} {
 		t.Errorf("pty-req not clamped: % x", req)
 	}
 	for _, bad := range [][]byte{nil, {0, 0, 0}, {0xff, 0xff, 0xff, 0xff, 1, 2}, req[:12]} {
 		cp := append([]byte(nil), bad...)
-		if clampPtyRequest(cp, 500, 300) || string(cp) != string(bad) {
+		if _, _, ok := clampPtyRequest(cp, 500, 300); ok || string(cp) != string(bad) {
 			t.Errorf("bad payload % x changed", bad)
 		}
 	}

@@ -28,15 +28,15 @@ const sshWindowLen = 16
 
 // clampWindowAt limits the window description at p[off:] to maxW columns and
 // maxH rows, in place, scaling the pixel sizes by the same factor. It
-// reports whether it changed anything. A payload too short to hold a window
-// is left alone: the SSH library refuses it (it reads the same offsets).
-func clampWindowAt(p []byte, off, maxW, maxH int) bool {
+// returns the size asked for and whether it changed anything. A payload too
+// short to hold a window is left alone: the SSH library refuses it (it
+// reads the same offsets).
+func clampWindowAt(p []byte, off, maxW, maxH int) (cols, rows uint32, changed bool) {
 	if off < 0 || len(p) < off+sshWindowLen {
-		return false
+		return 0, 0, false
 	}
 	w := p[off:]
-	cols, rows := binary.BigEndian.Uint32(w[0:]), binary.BigEndian.Uint32(w[4:])
-	changed := false
+	cols, rows = binary.BigEndian.Uint32(w[0:]), binary.BigEndian.Uint32(w[4:])
 	if maxW > 0 && uint64(cols) > uint64(maxW) {
 		px := uint64(binary.BigEndian.Uint32(w[8:]))
 		binary.BigEndian.PutUint32(w[0:], uint32(maxW))
@@ -49,24 +49,24 @@ func clampWindowAt(p []byte, off, maxW, maxH int) bool {
 		binary.BigEndian.PutUint32(w[12:], uint32(px*uint64(maxH)/uint64(rows)))
 		changed = true
 	}
-	return changed
+	return cols, rows, changed
 }
 
 // clampPtyRequest limits the window of a "pty-req" payload (TERM string,
 // then the window, then the modes) in place.
-func clampPtyRequest(p []byte, maxW, maxH int) bool {
+func clampPtyRequest(p []byte, maxW, maxH int) (cols, rows uint32, changed bool) {
 	if len(p) < 4 {
-		return false
+		return 0, 0, false
 	}
 	n := binary.BigEndian.Uint32(p)
 	if uint64(n) > uint64(len(p)-4) {
-		return false
+		return 0, 0, false
 	}
 	return clampWindowAt(p, 4+int(n), maxW, maxH)
 }
 
 // clampWindowChange limits a "window-change" payload in place.
-func clampWindowChange(p []byte, maxW, maxH int) bool {
+func clampWindowChange(p []byte, maxW, maxH int) (cols, rows uint32, changed bool) {
 	return clampWindowAt(p, 0, maxW, maxH)
 }
 

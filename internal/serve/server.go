@@ -178,7 +178,11 @@ func (s *server) authPublicKey(ctx ssh.Context, key ssh.PublicKey) bool {
 // sessionHandler is ssh.DefaultSessionHandler behind filteredChannel, which
 // answers and rewrites the requests the stock handler gets wrong for us.
 func (s *server) sessionHandler(srv *ssh.Server, conn *gossh.ServerConn, ch gossh.NewChannel, ctx ssh.Context) {
-	ssh.DefaultSessionHandler(srv, conn, filteredChannel{NewChannel: ch, maxW: s.cfg.MaxWidth, maxH: s.cfg.MaxHeight}, ctx)
+	capped := func(req string, cols, rows uint32) {
+		s.log.Info("terminal size capped", "remote", addrString(conn.RemoteAddr()), "request", req,
+			"asked", fmt.Sprintf("%dx%d", cols, rows), "max", fmt.Sprintf("%dx%d", s.cfg.MaxWidth, s.cfg.MaxHeight))
+	}
+	ssh.DefaultSessionHandler(srv, conn, filteredChannel{NewChannel: ch, maxW: s.cfg.MaxWidth, maxH: s.cfg.MaxHeight, capped: capped}, ctx)
 }
 
 // filteredChannel wraps a new session channel so that its requests are
@@ -195,6 +199,7 @@ func (s *server) sessionHandler(srv *ssh.Server, conn *gossh.ServerConn, ch goss
 type filteredChannel struct {
 	gossh.NewChannel
 	maxW, maxH int
+	capped     func(req string, cols, rows uint32) // told the size asked for when it was capped
 }
 
 // Accept accepts the channel and filters its request stream, preserving
@@ -215,9 +220,13 @@ func (c filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) 
 				}
 				continue
 			case "pty-req":
-				clampPtyRequest(req.Payload, c.maxW, c.maxH)
+				if cols, rows, changed := clampPtyRequest(req.Payload, c.maxW, c.maxH); changed && c.capped != nil {
+					c.capped(req.Type, cols, rows)
+				}
 			case "window-change":
-				clampWindowChange(req.Payload, c.maxW, c.maxH)
+				if cols, rows, changed := clampWindowChange(req.Payload, c.maxW, c.maxH); changed && c.capped != nil {
+					c.capped(req.Type, cols, rows)
+				}
 			}
 			out <- req
 		}
