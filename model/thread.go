@@ -28,12 +28,14 @@ func (c *Conversation) pathTo(n int32) Thread {
 		return nil
 	}
 	var path Thread
-	seen := make(map[int32]struct{})
+	// A slice, not a map: a 1,000,000-message chain took 0.6 s in map
+	// inserts here, on every open.
+	seen := make([]bool, len(c.Nodes))
 	for n >= 0 && int(n) < len(c.Nodes) {
-		if _, dup := seen[n]; dup {
+		if seen[n] {
 			break
 		}
-		seen[n] = struct{}{}
+		seen[n] = true
 		path = append(path, n)
 		n = c.Nodes[n].Parent
 	}

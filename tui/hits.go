@@ -88,6 +88,7 @@ func (v *viewer) jumpHit(delta int) {
 // items first when n is one of them (a search result opens at its hit
 // even when it lies in a folded item).
 func (v *viewer) openAtHit(n int32) {
+	v.reveal(n)
 	if c := v.conv; c != nil && !v.expanded && n >= 0 && int(n) < len(c.Nodes) {
 		if m := c.Nodes[n].Msg; m != nil && m.Visibility == model.Folded {
 			v.expanded = true

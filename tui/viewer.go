@@ -33,6 +33,10 @@ type viewer struct {
 	thread        model.Thread
 	expanded      bool
 	showHidden    bool
+	// winLo and winHi bound the part of thread that has segments (see
+	// placeWindow): a conversation of a million messages lays out and
+	// renders only the few hundred around the view.
+	winLo, winHi int
 
 	segs   []segment
 	starts []int // first line of each segment in lines
@@ -102,7 +106,127 @@ func (v *viewer) show(c *model.Conversation) {
 	}
 	v.ctx, v.cancel = context.WithCancel(context.Background())
 	clear(v.pending)
+	v.winLo, v.winHi = 0, 0
 	v.rebuild(model.NoNode)
+}
+
+// Windowing: a thread longer than windowThreshold gets segments only for
+// windowMsgs messages around the view. Building a segment styles its role
+// line, and every render that arrives re-joins all lines and re-plans the
+// renders of every segment, so with every message of a 1,000,000-message
+// thread in segments opening it took ~11 s and the background renders kept
+// a core busy for hours. The window slides when the view comes within
+// windowMargin screens of its edge; g and G jump to the ends; rebuild(keep)
+// moves it to keep.
+const (
+	windowThreshold = 800
+	windowMsgs      = 400
+	windowMargin    = 2
+)
+
+// windowed reports whether only part of the thread has segments.
+func (v *viewer) windowed() bool { return len(v.thread) > windowThreshold }
+
+// threadIndex returns the position of node n in the thread, or -1; it looks
+// in the window first.
+func (v *viewer) threadIndex(n int32) int {
+	lo, hi := min(v.winLo, len(v.thread)), min(v.winHi, len(v.thread))
+	for i := lo; i < hi; i++ {
+		if v.thread[i] == n {
+			return i
+		}
+	}
+	for i, t := range v.thread {
+		if t == n {
+			return i
+		}
+	}
+	return -1
+}
+
+// placeWindow sets winLo and winHi before a rebuild: the whole thread when
+// it is short; otherwise the current window when it is valid and holds
+// keep (model.NoNode: any), else windowMsgs messages centred on keep (or
+// from the top).
+func (v *viewer) placeWindow(keep int32) {
+	n := len(v.thread)
+	if !v.windowed() {
+		v.winLo, v.winHi = 0, n
+		return
+	}
+	valid := v.winLo >= 0 && v.winLo < v.winHi && v.winHi <= n
+	if valid && keep == model.NoNode {
+		return
+	}
+	at := 0
+	if keep != model.NoNode {
+		if at = v.threadIndex(keep); at < 0 {
+			at = 0
+		} else if valid && at >= v.winLo && at < v.winHi {
+			return
+		}
+	}
+	v.centreWindow(at)
+}
+
+// centreWindow puts windowMsgs messages around thread position at.
+func (v *viewer) centreWindow(at int) {
+	n := len(v.thread)
+	v.winLo = max(min(at-windowMsgs/2, n-windowMsgs), 0)
+	v.winHi = min(v.winLo+windowMsgs, n)
+}
+
+// slide moves the window when the view has come near one of its edges,
+// keeping the same line at the top of the view.
+func (v *viewer) slide() {
+	if !v.windowed() || len(v.segs) == 0 {
+		return
+	}
+	margin := windowMargin * max(v.height, 1)
+	nearTop := v.offset < margin && v.winLo > 0
+	nearBottom := v.offset+v.height > len(v.lines)-margin && v.winHi < len(v.thread)
+	if !nearTop && !nearBottom {
+		return
+	}
+	i := v.segAt(v.offset)
+	top, within := v.segs[i].node, v.offset-v.starts[i]
+	at := v.threadIndex(top)
+	if top == model.NoNode || at < 0 {
+		return
+	}
+	v.centreWindow(at)
+	v.rebuild(top)
+	v.offset += within
+	v.clamp()
+}
+
+// reveal makes sure node n has a segment, moving the window to it.
+func (v *viewer) reveal(n int32) {
+	if !v.windowed() || n == model.NoNode {
+		return
+	}
+	if i := v.threadIndex(n); i >= 0 && (i < v.winLo || i >= v.winHi) {
+		v.centreWindow(i)
+		v.rebuild(n)
+	}
+}
+
+// jumpToEnd shows the first (top) or last (!top) part of the thread.
+func (v *viewer) jumpToEnd(top bool) {
+	if v.windowed() {
+		if top && v.winLo > 0 {
+			v.centreWindow(0)
+			v.rebuild(model.NoNode)
+		} else if !top && v.winHi < len(v.thread) {
+			v.centreWindow(len(v.thread))
+			v.rebuild(model.NoNode)
+		}
+	}
+	if top {
+		v.offset = 0
+	} else {
+		v.offset = v.maxOffset()
+	}
 }
 
 // maxBodyWidth caps the text width: lines longer than this are hard to read
@@ -120,12 +244,15 @@ func (v *viewer) rebuild(keep int32) {
 		v.join()
 		return
 	}
-	v.segs = append(v.segs, v.headerSegment())
+	v.placeWindow(keep)
+	if v.winLo == 0 {
+		v.segs = append(v.segs, v.headerSegment())
+	}
 	maxVis := model.Folded
 	if v.showHidden {
 		maxVis = model.Hidden
 	}
-	for _, n := range v.thread {
+	for _, n := range v.thread[v.winLo:v.winHi] {
 		if n < 0 || int(n) >= len(v.conv.Nodes) {
 			continue
 		}
@@ -157,6 +284,14 @@ func (v *viewer) topNode() int32 {
 // scrollPercent is how far down the view is (0–100), or -1 when everything
 // fits on one screen.
 func (v *viewer) scrollPercent() int {
+	if v.windowed() && len(v.segs) > 0 {
+		// The share of the thread above the view's top message.
+		if v.winHi == len(v.thread) && v.offset >= v.maxOffset() {
+			return 100
+		}
+		at := max(v.threadIndex(v.topNode()), v.winLo)
+		return at * 100 / len(v.thread)
+	}
 	if v.maxOffset() == 0 {
 		return -1
 	}
@@ -208,6 +343,7 @@ func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 			v.offset += 3
 		}
 		v.clamp()
+		v.slide()
 		return v, v.renderNext()
 	case tea.KeyPressMsg:
 		k := v.keys
@@ -221,9 +357,9 @@ func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 		case key.Matches(msg, k.PageUp):
 			v.offset -= max(v.height-2, 1)
 		case key.Matches(msg, k.Top):
-			v.offset = 0
+			v.jumpToEnd(true)
 		case key.Matches(msg, k.Bottom):
-			v.offset = v.maxOffset()
+			v.jumpToEnd(false)
 		case key.Matches(msg, k.NextHit):
 			v.jumpHit(1)
 		case key.Matches(msg, k.PrevHit):
@@ -234,6 +370,7 @@ func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 			v.branch(1)
 		}
 		v.clamp()
+		v.slide()
 		return v, v.renderNext()
 	}
 	return v, nil
