@@ -68,6 +68,9 @@ func (v *viewer) findHits() {
 // jumpHit moves to the next (+1) or previous (−1) hit, wrapping around.
 func (v *viewer) jumpHit(delta int) {
 	v.realiseMatching() // re-finds hits when it realises anything
+	if v.hitBeyondWindow(delta) {
+		return
+	}
 	if len(v.hits) == 0 {
 		return
 	}

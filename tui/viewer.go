@@ -211,6 +211,88 @@ func (v *viewer) reveal(n int32) {
 	}
 }
 
+// hitBeyondWindow moves n (+1) or N (−1) past the window's edge: when the
+// hits in the window are used up in that direction (or there are none), it
+// looks for the next message with a hit in the rest of the thread, wrapping
+// around, moves the window there and selects that message's first (or
+// last) hit. It reports whether it did; false leaves the hits in the
+// window to wrap as usual.
+func (v *viewer) hitBeyondWindow(delta int) bool {
+	if !v.windowed() || len(v.terms) == 0 {
+		return false
+	}
+	if len(v.hits) > 0 {
+		next := v.curHit + delta
+		if v.curHit < 0 {
+			next = sort.Search(len(v.hits), func(i int) bool { return v.hits[i].line >= v.offset })
+			if delta < 0 {
+				next--
+			}
+		}
+		if next >= 0 && next < len(v.hits) {
+			return false
+		}
+	}
+	n := len(v.thread)
+	start := v.winHi
+	if delta < 0 {
+		start = v.winLo - 1
+	}
+	for k := 0; k < n-(v.winHi-v.winLo); k++ {
+		i := ((start+k*delta)%n + n) % n
+		if i >= v.winLo && i < v.winHi {
+			continue
+		}
+		node := v.thread[i]
+		if !v.nodeHasHit(node) {
+			continue
+		}
+		v.centreWindow(i)
+		v.rebuild(node)
+		v.realiseMatching()
+		v.findHits()
+		pick := -1
+		for j, h := range v.hits {
+			if v.segs[v.segAt(h.line)].node == node {
+				pick = j
+				if delta > 0 {
+					break
+				}
+			}
+		}
+		if pick < 0 {
+			return false
+		}
+		v.curHit = pick
+		v.scrollToHit()
+		return true
+	}
+	return false
+}
+
+// nodeHasHit reports whether node n's message is shown and holds a hit, by
+// the search engine's list when known, else by matching its text.
+func (v *viewer) nodeHasHit(n int32) bool {
+	if n < 0 || int(n) >= len(v.conv.Nodes) {
+		return false
+	}
+	m := v.conv.Nodes[n].Msg
+	if m == nil {
+		return false
+	}
+	maxVis := model.Folded
+	if v.showHidden {
+		maxVis = model.Hidden
+	}
+	if m.Visibility > maxVis || m.Visibility == model.Folded && !v.expanded {
+		return false // not shown, or shown as a summary without its text
+	}
+	if v.hitNodes != nil {
+		return v.hitNodes[n]
+	}
+	return messageHas(m, v.matchers)
+}
+
 // jumpToEnd shows the first (top) or last (!top) part of the thread.
 func (v *viewer) jumpToEnd(top bool) {
 	if v.windowed() {

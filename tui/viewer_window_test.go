@@ -128,3 +128,38 @@ func BenchmarkViewerOpenLongThread(b *testing.B) {
 		v.cancel()
 	}
 }
+
+// n and N reach hits outside the window, in thread order, wrapping around.
+func TestViewerHitsBeyondTheWindow(t *testing.T) {
+	c := longConv(3000)
+	for _, i := range []int{10, 1500, 2900} {
+		c.Nodes[i+1].Msg.Blocks[0].Text += " needle"
+	}
+	a := &model.Archive{Conversations: []*model.Conversation{c}}
+	m := New(Options{Archive: a, Theme: "dark", Width: 100, Height: 30, Now: fixedNow})
+	run(t, m, m.Init())
+	selectConv(t, m, "c-long")
+	press(t, m, "enter")
+	v := m.view
+	v.setTerms([]string{"needle"})
+	hitMessage := func() int {
+		h := v.hits[v.curHit]
+		n, _ := strconv.Atoi(messageNumber.FindStringSubmatch(v.plain[h.line])[1])
+		return n
+	}
+	for _, want := range []int{11, 1501, 2901, 11, 1501} {
+		press(t, m, "n")
+		if v.curHit < 0 || hitMessage() != want {
+			t.Fatalf("n: at %v, want message %d", v.curHit, want)
+		}
+		if !regexp.MustCompile(fmt.Sprintf(`message %d needle`, want)).MatchString(screen(m)) {
+			t.Fatalf("n: message %d not on screen:\n%s", want, screen(m))
+		}
+	}
+	for _, want := range []int{11, 2901, 1501} {
+		press(t, m, "N")
+		if v.curHit < 0 || hitMessage() != want {
+			t.Fatalf("N: want message %d", want)
+		}
+	}
+}
