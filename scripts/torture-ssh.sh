@@ -11,6 +11,8 @@
 #                     (ssh sends a window-change)
 #   report-4000x250   starts at 80x24, then a size report (CSI 8;250;4000 t)
 #                     is typed into the session, as a hostile client could
+#   16x-pty-4000x4000 sixteen such sessions at once (the default session
+#                     limit; SESSIONS=N to change), for the memory budget
 #
 # Each case waits for the browser, presses q and waits for ssh to end. It
 # prints, per case: ssh's exit code, whether the server is still alive, the
@@ -133,12 +135,46 @@ run_case() {
 	printf '%-17s %-9s %-6s %-9s %-38s %-9s %s ms\n' "$name" "$rc" "$(alive)" "${got:-?}" "${capped:-none}" "$(peak_rss)" "$((end - start))"
 }
 
+# run_many N COLS ROWS: N sessions at once, all asking for COLSxROWS.
+run_many() {
+	local n=$1 cols=$2 rows=$3 name="${1}x-pty-${2}x${3}"
+	local lines_before start end i ok=0 pids=()
+	lines_before=$(wc -l <"$TMP/server.log")
+	start=$(now_ms)
+	for i in $(seq 1 "$n"); do
+		mkfifo "$TMP/many-in-$i"
+		script -qfec "stty cols $cols rows $rows; $SSH; echo \$? >$TMP/many-rc-$i" /dev/null <"$TMP/many-in-$i" >/dev/null 2>&1 &
+		pids+=($!)
+		eval "exec $((10 + i))>\"$TMP/many-in-$i\""
+	done
+	for _ in $(seq 1 400); do
+		[ "$(tail -n +"$((lines_before + 1))" "$TMP/server.log" | grep -c 'session terminal')" -ge "$n" ] && break
+		sleep 0.05
+	done
+	sleep 2
+	local rss
+	rss=$(peak_rss)
+	for i in $(seq 1 "$n"); do
+		printf q >&$((10 + i))
+	done
+	for i in $(seq 1 "$n"); do
+		eval "exec $((10 + i))>&-"
+	done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	end=$(now_ms)
+	for i in $(seq 1 "$n"); do [ "$(cat "$TMP/many-rc-$i" 2>/dev/null)" = 0 ] && ok=$((ok + 1)); done
+	local got
+	got=$(tail -n +"$((lines_before + 1))" "$TMP/server.log" | sed -n 's/.*session terminal.* width=\([0-9]*\) height=\([0-9]*\).*/\1x\2/p' | sort | uniq -c | awk '{printf "%sx%s ", $1, $2}')
+	printf '%-17s %-9s %-6s %-9s %-38s %-9s %s ms\n' "$name" "$ok/$n ok" "$(alive)" "${got:-?}" "-" "$rss" "$((end - start))"
+}
+
 echo "server: $BIN ${ARCHIVE_ARGS[*]} on 127.0.0.1:$PORT${MAX_SIZE:+ --max-size $MAX_SIZE}${MEM_LIMIT_MB:+ (ulimit -v ${MEM_LIMIT_MB} MiB)}"
 echo "server RSS after load: $(peak_rss)"
 printf '%-17s %-9s %-6s %-9s %-38s %-9s %s\n' case ssh-exit alive "start" "capped (request asked)" peak-RSS wall
 run_case pty-4000x4000 4000 4000 none
 if [ "$(alive)" = yes ]; then run_case winch-10000 80 24 "winch 10000 10000"; fi
 if [ "$(alive)" = yes ]; then run_case report-4000x250 80 24 "report 4000 250"; fi
+if [ "$(alive)" = yes ]; then run_many "${SESSIONS:-16}" 4000 4000; fi
 if [ "$(alive)" = no ]; then
 	echo "server died: $(grep -m1 -E '^(fatal error|panic):' "$TMP/server.log" || tail -n 1 "$TMP/server.log")"
 	exit 1
