@@ -3,7 +3,7 @@ package main
 import (
 	"image/color"
 
-	"github.com/backchat/backchat/internal/gen"
+	"github.com/backchat/backchat/internal/testkit/gen"
 )
 
 func convFoxImage(d *demo) {

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"github.com/backchat/backchat/internal/gen"
+	"github.com/backchat/backchat/internal/testkit/gen"
 )
 
 func convMetricEdit(d *demo) {

@@ -3,7 +3,7 @@ package main
 import (
 	"unicode/utf8"
 
-	"github.com/backchat/backchat/internal/gen"
+	"github.com/backchat/backchat/internal/testkit/gen"
 )
 
 func convEscapes(d *demo) {

@@ -19,7 +19,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/backchat/backchat/internal/gen"
+	"github.com/backchat/backchat/internal/testkit/gen"
 )
 
 // reference must equal demo.Reference.
