@@ -215,22 +215,6 @@ func (w *worker) metadata(d *walker, mm *msgMeta) error {
 	})
 }
 
-// arr runs f on each element of an array value; other types are skipped.
-func arr(d *walker, f func(d *walker) error) error {
-	if d.Next() != tArray {
-		return d.Skip()
-	}
-	return d.Arr(f)
-}
-
-// obj runs f on each key of an object value; other types are skipped.
-func obj(d *walker, f func(d *walker, key []byte) error) error {
-	if d.Next() != tObject {
-		return d.Skip()
-	}
-	return d.ObjBytes(f)
-}
-
 // aggregate reads code-interpreter images from aggregate_result.messages.
 func (w *worker) aggregate(d *walker, mm *msgMeta) error {
 	return obj(d, func(d *walker, key []byte) error {
