@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/backchat/backchat/internal/fixtures"
+	"github.com/backchat/backchat/internal/testkit/fixtures"
 )
 
 var (

@@ -107,7 +107,7 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 	msgs := append([]*model.Message{head}, docs...)
 	nodes := make([]model.Node, len(msgs))
 	for i, m := range msgs {
-		m.Visibility = model.Classify(m, model.VisibilityHints{})
+		m.Visibility = classify(m, visibilityHints{})
 		key := m.ID
 		if key == "" || i == 0 {
 			key = fmt.Sprintf("project-%d", i)

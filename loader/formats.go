@@ -11,7 +11,7 @@ import (
 
 // format is one export format the loader reads: how to recognise one of its
 // conversation objects, and how to decode one. Each format lives in its own
-// file (chatgpt in decode.go, claude.go, deepseek.go, grok.go); adding a
+// files (chatgpt_*.go, claude_*.go, deepseek_*.go, grok_*.go); adding a
 // format means adding a file and a row to formats.
 type format struct {
 	name    string // shown in messages: "ChatGPT", "Claude", …

@@ -1,20 +1,5 @@
 package model
 
-// ApplyCitations turns citation markers in text (private-use U+E200…U+E201
-// markers, U+E203/U+E204 spans, 2023 【N†source】 markers) into readable
-// numbered references "[N]" and returns the rewritten text with the
-// references it numbered. Unresolvable markers are removed, never left raw.
-func ApplyCitations(text string, meta *CitationMeta) (string, []Reference) {
-	return applyCitations(text, meta, 0)
-}
-
-// ApplyCitationsFrom is ApplyCitations for a later text block of a message
-// whose earlier blocks already numbered `first` references: numbers start at
-// first+1, in the text and in the references alike.
-func ApplyCitationsFrom(text string, meta *CitationMeta, first int) (string, []Reference) {
-	return applyCitations(text, meta, max(first, 0))
-}
-
 // NormalizeMath rewrites LaTeX delimiters \(…\) to $…$ and \[…\] to $$…$$.
 func NormalizeMath(text string) string {
 	return normalizeMath(text)

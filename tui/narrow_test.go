@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/backchat/backchat/internal/searchcorpus"
+	"github.com/backchat/backchat/internal/testkit/searchcorpus"
 	"github.com/backchat/backchat/model"
 )
 

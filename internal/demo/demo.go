@@ -4,7 +4,8 @@
 // export: conversations.json plus user.json, chat.html and asset files under
 // the names the asset pointers resolve to.
 //
-// The export is written by gen_demo.go from the content in demo_content*.go:
+// The export is written by cmd/backchat-demogen from the content in its
+// content*.go:
 //
 //	go generate ./internal/demo
 //
@@ -14,7 +15,7 @@
 // at any date, add Offset(time.Now()) to every time after loading.
 package demo
 
-//go:generate go run gen_demo.go demo_content1.go demo_content2.go demo_content3.go demo_content4.go
+//go:generate go run github.com/backchat/backchat/cmd/backchat-demogen -out export
 
 import (
 	"embed"

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/backchat/backchat/internal/searchcorpus"
+	"github.com/backchat/backchat/internal/testkit/searchcorpus"
 	"github.com/backchat/backchat/model"
 )
 

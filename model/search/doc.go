@@ -117,7 +117,7 @@
 // stop once Options.Limit matches are found (Results.Partial).
 //
 // Measured on a generated 1 GB export (60,014 conversations, 382 MB of
-// text; internal/searchbench, 2 shared cores): index 0.28 × the text,
+// text; cmd/backchat-searchbench, 2 shared cores): index 0.28 × the text,
 // built in about 1.9 s alone, 1.15–1.25 × the load's wall time when fed
 // while loading; through the browser's adapter (Rank), a word in 55,000
 // conversations 10 ms p50 / 11 ms p95, a phrase in 14,000 conversations

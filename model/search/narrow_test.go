@@ -7,7 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/backchat/backchat/internal/searchcorpus"
+	"github.com/backchat/backchat/internal/testkit/searchcorpus"
 )
 
 func TestNarrowsCases(t *testing.T) {

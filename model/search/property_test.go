@@ -8,7 +8,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/backchat/backchat/internal/searchcorpus"
+	"github.com/backchat/backchat/internal/testkit/searchcorpus"
 	"github.com/backchat/backchat/model"
 )
 

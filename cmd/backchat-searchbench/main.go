@@ -1,9 +1,9 @@
-// Command searchbench measures search on a real export the way the browser
+// Command backchat-searchbench measures search on a real export the way the browser
 // uses it: the real loader feeding the index while it loads, the final
 // index snapshot, and per-keystroke searches through tui.IndexSearcher.
 // scripts/bench-search.sh runs it.
 //
-//	go run ./internal/searchbench [-n 20] EXPORT...
+//	go run ./cmd/backchat-searchbench [-n 20] EXPORT...
 //
 // It prints, one per line: the load alone; the load with the index fed
 // from OnConversation (as the browser does) and the wait for the final
@@ -65,11 +65,11 @@ func main() {
 		typedOn = slices.DeleteFunc(typedOn, func(q struct{ kind, prev, q string }) bool { return !strings.Contains(q.kind, *only) })
 	}
 	if flag.NArg() == 0 {
-		fmt.Fprintln(os.Stderr, "usage: searchbench [-n 20] EXPORT...")
+		fmt.Fprintln(os.Stderr, "usage: backchat-searchbench [-n 20] EXPORT...")
 		os.Exit(2)
 	}
 	if err := run(flag.Args(), *n); err != nil {
-		fmt.Fprintln(os.Stderr, "searchbench:", err)
+		fmt.Fprintln(os.Stderr, "backchat-searchbench:", err)
 		os.Exit(1)
 	}
 }

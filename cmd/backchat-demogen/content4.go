@@ -1,11 +1,9 @@
-//go:build ignore
-
 package main
 
 import (
 	"unicode/utf8"
 
-	"github.com/backchat/backchat/internal/gen"
+	"github.com/backchat/backchat/internal/testkit/gen"
 )
 
 func convEscapes(d *demo) {

@@ -122,7 +122,7 @@ func (w *worker) grokResponse(d *walker) (claudeMsg, error) {
 		text = model.NormalizeMath(text)
 	}
 	m.Blocks = []model.Block{{Kind: model.BlockText, Text: text, Type: "text"}}
-	m.Visibility = model.Classify(m, model.VisibilityHints{})
+	m.Visibility = classify(m, visibilityHints{})
 	cm.segs = []*model.Message{m}
 	return cm, nil
 }

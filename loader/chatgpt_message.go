@@ -2,7 +2,6 @@ package loader
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/backchat/backchat/model"
 )
@@ -10,11 +9,11 @@ import (
 // msgMeta is what a message's metadata says that the model needs.
 type msgMeta struct {
 	modelSlug string
-	hints     model.VisibilityHints
+	hints     visibilityHints
 	seconds   float64 // finished_duration_sec
 	images    []model.Asset
-	cites     model.CitationMeta
-	pages     []model.RefItem // _cite_metadata.metadata_list (2023 browsing)
+	cites     citationMeta
+	pages     []refItem // _cite_metadata.metadata_list (2023 browsing)
 }
 
 // attachment is one metadata.attachments entry (names uploaded files).
@@ -107,7 +106,7 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 	m.Model = mm.modelSlug
 	w.finishBlocks(m, &mm)
 	w.finishText(m, &mm)
-	m.Visibility = model.Classify(m, mm.hints)
+	m.Visibility = classify(m, mm.hints)
 	return m, nil
 }
 
@@ -167,7 +166,7 @@ func (w *worker) finishText(m *model.Message, mm *msgMeta) {
 		}
 		// Users do not write citation markers; leave their text alone.
 		if m.Role != model.RoleUser && (!mm.cites.Empty() || hasMarkers(b.Text)) {
-			text, refs := model.ApplyCitationsFrom(b.Text, &mm.cites, len(m.References))
+			text, refs := applyCitations(b.Text, &mm.cites, len(m.References))
 			b.Text = text
 			m.References = append(m.References, refs...)
 		}
@@ -175,12 +174,6 @@ func (w *worker) finishText(m *model.Message, mm *msgMeta) {
 			b.Text = model.NormalizeMath(b.Text)
 		}
 	}
-}
-
-// hasMarkers reports whether s may hold citation markers: private-use
-// characters U+E200–U+E23F (all share the UTF-8 prefix EE 88) or 【…】.
-func hasMarkers(s string) bool {
-	return strings.Contains(s, "\xee\x88") || strings.Contains(s, "【")
 }
 
 // metadata decodes the message metadata keys the model needs.
@@ -222,22 +215,6 @@ func (w *worker) metadata(d *walker, mm *msgMeta) error {
 	})
 }
 
-// arr runs f on each element of an array value; other types are skipped.
-func arr(d *walker, f func(d *walker) error) error {
-	if d.Next() != tArray {
-		return d.Skip()
-	}
-	return d.Arr(f)
-}
-
-// obj runs f on each key of an object value; other types are skipped.
-func obj(d *walker, f func(d *walker, key []byte) error) error {
-	if d.Next() != tObject {
-		return d.Skip()
-	}
-	return d.ObjBytes(f)
-}
-
 // aggregate reads code-interpreter images from aggregate_result.messages.
 func (w *worker) aggregate(d *walker, mm *msgMeta) error {
 	return obj(d, func(d *walker, key []byte) error {
@@ -273,9 +250,9 @@ func (w *worker) aggregate(d *walker, mm *msgMeta) error {
 }
 
 // refItems reads items[] / fallback_items[] / sources[] entries.
-func (w *worker) refItems(d *walker, items []model.RefItem) ([]model.RefItem, error) {
+func (w *worker) refItems(d *walker, items []refItem) ([]refItem, error) {
 	err := arr(d, func(d *walker) error {
-		var it model.RefItem
+		var it refItem
 		err := obj(d, func(d *walker, k []byte) error {
 			var err error
 			switch string(k) {
@@ -306,7 +283,7 @@ func optInt(d *walker) (int, error) {
 
 func (w *worker) contentRefs(d *walker, mm *msgMeta) error {
 	return arr(d, func(d *walker) error {
-		r := model.ContentRef{StartIdx: -1, EndIdx: -1}
+		r := contentRef{StartIdx: -1, EndIdx: -1}
 		err := obj(d, func(d *walker, k []byte) error {
 			var err error
 			switch string(k) {
@@ -338,7 +315,7 @@ func (w *worker) contentRefs(d *walker, mm *msgMeta) error {
 
 func (w *worker) legacyCitations(d *walker, mm *msgMeta) error {
 	return arr(d, func(d *walker) error {
-		c := model.LegacyCitation{StartIx: -1, EndIx: -1}
+		c := legacyCitation{StartIx: -1, EndIx: -1}
 		err := obj(d, func(d *walker, k []byte) error {
 			var err error
 			switch string(k) {
@@ -376,7 +353,7 @@ func (w *worker) searchGroups(d *walker, mm *msgMeta) error {
 				return d.Skip()
 			}
 			return arr(d, func(d *walker) error {
-				var r model.SearchResult
+				var r searchResult
 				var turn, idx int = -1, -1
 				var typ string
 				err := obj(d, func(d *walker, k []byte) error {

@@ -1,4 +1,4 @@
-package model_test
+package loader
 
 import (
 	"encoding/json"
@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/backchat/backchat/internal/fixtures"
+	"github.com/backchat/backchat/internal/testkit/fixtures"
 	"github.com/backchat/backchat/model"
 )
 
@@ -83,33 +83,33 @@ func (m *wireMessage) text() string {
 	return m.Content.Result
 }
 
-func (m *wireMessage) meta() *model.CitationMeta {
+func (m *wireMessage) meta() *citationMeta {
 	idx := func(p *int) int {
 		if p == nil {
 			return -1
 		}
 		return *p
 	}
-	items := func(lists ...[]wireRefItem) []model.RefItem {
-		var out []model.RefItem
+	items := func(lists ...[]wireRefItem) []refItem {
+		var out []refItem
 		for _, l := range lists {
 			for _, it := range l {
-				out = append(out, model.RefItem{Title: it.Title, URL: it.URL})
+				out = append(out, refItem{Title: it.Title, URL: it.URL})
 			}
 		}
 		return out
 	}
-	var meta model.CitationMeta
+	var meta citationMeta
 	md := &m.Metadata
 	for _, r := range md.ContentReferences {
-		meta.ContentRefs = append(meta.ContentRefs, model.ContentRef{
+		meta.ContentRefs = append(meta.ContentRefs, contentRef{
 			MatchedText: r.MatchedText, StartIdx: idx(r.StartIdx), EndIdx: idx(r.EndIdx),
 			Type: r.Type, Title: r.Title, URL: r.URL, Alt: r.Alt,
 			Items: items(r.Items, r.FallbackItems, r.Sources),
 		})
 	}
 	for _, c := range md.Citations {
-		l := model.LegacyCitation{StartIx: c.StartIx, EndIx: c.EndIx}
+		l := legacyCitation{StartIx: c.StartIx, EndIx: c.EndIx}
 		if c.Metadata != nil {
 			l.Title, l.URL = c.Metadata.Title, c.Metadata.URL
 		}
@@ -119,7 +119,7 @@ func (m *wireMessage) meta() *model.CitationMeta {
 		for _, e := range g.Entries {
 			if e.RefID != nil {
 				key := fmt.Sprintf("turn%d%s%d", e.RefID.TurnIndex, e.RefID.RefType, e.RefID.RefIndex)
-				meta.SearchResults = append(meta.SearchResults, model.SearchResult{Key: key, Title: e.Title, URL: e.URL})
+				meta.SearchResults = append(meta.SearchResults, searchResult{Key: key, Title: e.Title, URL: e.URL})
 			}
 		}
 	}
@@ -186,7 +186,7 @@ func TestApplyCitationsRealExports(t *testing.T) {
 				}
 				where := filepath.Base(filepath.Dir(f)) + " " + key
 				text, meta := m.text(), m.meta()
-				got, refs := model.ApplyCitations(text, meta)
+				got, refs := applyCitations(text, meta, 0)
 				assertClean(t, where, got)
 				for i, r := range refs {
 					if r.N != i+1 {
@@ -225,7 +225,7 @@ func TestApplyCitationsEcho003(t *testing.T) {
 	if m == nil {
 		t.Fatal("message 6a557a21 not found")
 	}
-	got, refs := model.ApplyCitations(m.text(), m.meta())
+	got, refs := applyCitations(m.text(), m.meta(), 0)
 	want := []string{
 		"https://developers.google.com/gmail/api/guides/filtering?utm_source=chatgpt.com",
 		"https://developers.google.com/resources/api-libraries/documentation/gmail/v1/java/latest/com/google/api/services/gmail/Gmail.Users.Messages.BatchDelete.html?utm_source=chatgpt.com",

@@ -243,7 +243,7 @@ func (w *worker) deepseekMessage(d *walker, key string) ([]*model.Message, error
 		return nil, fmt.Errorf("fragments: %w", err)
 	}
 	for _, m := range segs {
-		m.Visibility = model.Classify(m, model.VisibilityHints{})
+		m.Visibility = classify(m, visibilityHints{})
 	}
 	return segs, nil
 }

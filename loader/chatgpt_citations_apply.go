@@ -1,26 +1,34 @@
-package model
+package loader
 
 import (
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/backchat/backchat/model"
 )
 
 // citeRef is a source a marker cites, with the key it is numbered by.
 type citeRef struct {
 	key  string
-	item RefItem
+	item refItem
 }
 
-// edit replaces text[start:end] with plain followed by "[n]" for each ref.
-type edit struct {
+// citeEdit replaces text[start:end] with plain followed by "[n]" for each ref.
+type citeEdit struct {
 	start, end int
 	plain      string
 	refs       []citeRef
 }
 
-// applyCitations implements ApplyCitations (see textfix.go):
+// applyCitations turns citation markers in text (private-use U+E200…U+E201
+// markers, U+E203/U+E204 spans, 2023 【N†source】 markers) into readable
+// numbered references "[N]" and returns the rewritten text with the
+// references it numbered. Unresolvable markers are removed, never left raw.
+// base is the number of references earlier text blocks of the same message
+// already numbered: numbers start at base+1, in the text and in the
+// references alike.
 //
 //   - 【N†…】 markers resolve through meta.Legacy, whose code-point
 //     StartIx/EndIx must span exactly that marker (UTF-16 indices are accepted
@@ -43,7 +51,7 @@ type edit struct {
 //     follow, unless already present.
 //
 // Text without any marker character is returned as is, without allocating.
-func applyCitations(text string, meta *CitationMeta, base int) (string, []Reference) {
+func applyCitations(text string, meta *citationMeta, base int) (string, []model.Reference) {
 	if !hasMarkers(text) {
 		if meta.Empty() {
 			return text, nil
@@ -53,7 +61,7 @@ func applyCitations(text string, meta *CitationMeta, base int) (string, []Refere
 		return text, n.refs
 	}
 	if meta == nil {
-		meta = &CitationMeta{}
+		meta = &citationMeta{}
 	}
 	if !utf8.ValidString(text) {
 		// Removing a marker must not join stray bytes around it into a new
@@ -72,7 +80,7 @@ func applyCitations(text string, meta *CitationMeta, base int) (string, []Refere
 			c.byText[r.MatchedText] = append(c.byText[r.MatchedText], i)
 		}
 	}
-	edits := make([]edit, 0, len(toks))
+	edits := make([]citeEdit, 0, len(toks))
 	for ti, t := range toks {
 		edits = append(edits, c.resolve(text, ti, t))
 	}
@@ -87,16 +95,16 @@ func applyCitations(text string, meta *CitationMeta, base int) (string, []Refere
 
 // citer resolves the markers of one text. Not safe for concurrent use.
 type citer struct {
-	meta      *CitationMeta
-	legacyFor map[int]*LegacyCitation // token index → its legacy citation
+	meta      *citationMeta
+	legacyFor map[int]*legacyCitation // token index → its legacy citation
 	refUsed   []bool                  // content refs already matched
 	byText    map[string][]int        // matched text → content ref indices
-	results   map[string]SearchResult // built on first use
+	results   map[string]searchResult // built on first use
 }
 
 // resolve turns token t (the ti-th of text) into its edit.
-func (c *citer) resolve(text string, ti int, t token) edit {
-	e := edit{start: t.start, end: t.end}
+func (c *citer) resolve(text string, ti int, t token) citeEdit {
+	e := citeEdit{start: t.start, end: t.end}
 	if t.kind == tokStray {
 		return e
 	}
@@ -123,7 +131,7 @@ func (c *citer) resolve(text string, ti int, t token) edit {
 	switch {
 	case t.kind == tokLentic:
 		if lc := c.legacyFor[ti]; lc != nil && (lc.URL != "" || lc.Title != "") {
-			it := RefItem{lc.Title, lc.URL}
+			it := refItem{lc.Title, lc.URL}
 			e.refs = []citeRef{{refKey(it), it}}
 			break
 		}
@@ -131,10 +139,10 @@ func (c *citer) resolve(text string, ti int, t token) edit {
 		if label != "" && !strings.HasPrefix(t.inner, "turn") {
 			e.plain = strings.TrimSpace(strings.Split(t.inner, dagger)[1]) // link text of a page dump
 		}
-		e.refs = []citeRef{{"m\x00" + t.inner, RefItem{Title: label}}}
+		e.refs = []citeRef{{"m\x00" + t.inner, refItem{Title: label}}}
 	case t.name == "cite":
 		if c.results == nil {
-			c.results = make(map[string]SearchResult, len(c.meta.SearchResults))
+			c.results = make(map[string]searchResult, len(c.meta.SearchResults))
 			for _, sr := range c.meta.SearchResults {
 				if _, dup := c.results[sr.Key]; !dup {
 					c.results[sr.Key] = sr
@@ -143,7 +151,7 @@ func (c *citer) resolve(text string, ti int, t token) edit {
 		}
 		for _, k := range t.args {
 			if sr, ok := c.results[k]; ok && (sr.URL != "" || sr.Title != "") {
-				it := RefItem{sr.Title, sr.URL}
+				it := refItem{sr.Title, sr.URL}
 				e.refs = append(e.refs, citeRef{refKey(it), it})
 			}
 		}
@@ -156,7 +164,7 @@ func (c *citer) resolve(text string, ti int, t token) edit {
 // pickRef chooses among the content refs whose MatchedText equals a token's
 // text: the one whose StartIdx is the token's position, else the first
 // unused one, else the first. It returns -1 when there is none.
-func pickRef(cands []int, refs []ContentRef, used []bool, t token) int {
+func pickRef(cands []int, refs []contentRef, used []bool, t token) int {
 	if len(cands) == 0 {
 		return -1
 	}
@@ -174,15 +182,15 @@ func pickRef(cands []int, refs []ContentRef, used []bool, t token) int {
 }
 
 // refsOf lists the sources a content reference names.
-func refsOf(r *ContentRef) []citeRef {
-	var items []RefItem
+func refsOf(r *contentRef) []citeRef {
+	var items []refItem
 	for _, it := range r.Items {
 		if it.URL != "" || it.Title != "" {
 			items = append(items, it)
 		}
 	}
 	if len(items) == 0 && (r.URL != "" || (r.Title != "" && r.Type != "entity")) {
-		items = []RefItem{{r.Title, r.URL}}
+		items = []refItem{{r.Title, r.URL}}
 	}
 	if len(items) == 0 {
 		items = markdownLinks(r.Alt)
@@ -198,11 +206,11 @@ func refsOf(r *ContentRef) []citeRef {
 // indices span it exactly, in code points or else UTF-16 units. Citations
 // that fit nothing pair in order with unmatched markers when the counts of
 // both agree (indices taken from differently joined text keep their order).
-func matchLegacy(toks []token, legacy []LegacyCitation) map[int]*LegacyCitation {
+func matchLegacy(toks []token, legacy []legacyCitation) map[int]*legacyCitation {
 	if len(legacy) == 0 {
 		return nil
 	}
-	out := make(map[int]*LegacyCitation)
+	out := make(map[int]*legacyCitation)
 	used := make([]bool, len(legacy))
 	var freeToks []int
 	for ti, t := range toks {
@@ -242,8 +250,8 @@ func matchLegacy(toks []token, legacy []LegacyCitation) map[int]*LegacyCitation 
 // hiddenEdits removes the matched text of "hidden" refs no token consumed,
 // where StartIdx places it (or where it occurs only once). Refs that only
 // mark U+E203/U+E204 spans need nothing: those characters are removed anyway.
-func hiddenEdits(text string, refs []ContentRef, used []bool) []edit {
-	var out []edit
+func hiddenEdits(text string, refs []contentRef, used []bool) []citeEdit {
+	var out []citeEdit
 	for i, r := range refs {
 		if used[i] || r.Type != "hidden" || strings.Trim(r.MatchedText, "\ue200\ue201\ue202\ue203\ue204") == "" {
 			continue
@@ -276,7 +284,7 @@ func hiddenEdits(text string, refs []ContentRef, used []bool) []edit {
 			at = offs[0]
 		}
 		if at >= 0 {
-			out = append(out, edit{start: at, end: at + len(r.MatchedText)})
+			out = append(out, citeEdit{start: at, end: at + len(r.MatchedText)})
 		}
 	}
 	return out
@@ -286,7 +294,7 @@ func hiddenEdits(text string, refs []ContentRef, used []bool) []edit {
 type numbering struct {
 	base int // numbers start after this (earlier blocks of the message)
 	seen map[string]int
-	refs []Reference
+	refs []model.Reference
 }
 
 // number returns the number of it, adding a reference the first time.
@@ -299,13 +307,13 @@ func (n *numbering) number(r citeRef) int {
 	}
 	k := n.base + len(n.refs) + 1
 	n.seen[r.key] = k
-	n.refs = append(n.refs, Reference{N: k, Title: r.item.Title, URL: r.item.URL})
+	n.refs = append(n.refs, model.Reference{N: k, Title: r.item.Title, URL: r.item.URL})
 	return k
 }
 
 // trailing adds the sources no marker numbered: sources_footnote items and
 // legacy citations with a URL that matched no marker.
-func (n *numbering) trailing(meta *CitationMeta, legacyFor map[int]*LegacyCitation) {
+func (n *numbering) trailing(meta *citationMeta, legacyFor map[int]*legacyCitation) {
 	for _, r := range meta.ContentRefs {
 		if r.Type == "sources_footnote" {
 			for _, it := range r.Items {
@@ -315,7 +323,7 @@ func (n *numbering) trailing(meta *CitationMeta, legacyFor map[int]*LegacyCitati
 			}
 		}
 	}
-	matched := make(map[*LegacyCitation]bool, len(legacyFor))
+	matched := make(map[*legacyCitation]bool, len(legacyFor))
 	for _, l := range legacyFor {
 		matched[l] = true
 	}
@@ -324,15 +332,15 @@ func (n *numbering) trailing(meta *CitationMeta, legacyFor map[int]*LegacyCitati
 		if l.URL == "" || matched[l] {
 			continue
 		}
-		it := RefItem{l.Title, l.URL}
+		it := refItem{l.Title, l.URL}
 		n.number(citeRef{refKey(it), it})
 	}
 }
 
 // assemble applies the edits in text order (an edit overlapping an earlier
 // one is dropped), numbering references as they appear.
-func assemble(text string, edits []edit, meta *CitationMeta, legacyFor map[int]*LegacyCitation, base int) (string, []Reference) {
-	slices.SortStableFunc(edits, func(a, b edit) int {
+func assemble(text string, edits []citeEdit, meta *citationMeta, legacyFor map[int]*legacyCitation, base int) (string, []model.Reference) {
+	slices.SortStableFunc(edits, func(a, b citeEdit) int {
 		if a.start != b.start {
 			return a.start - b.start
 		}

@@ -1,8 +1,8 @@
-//go:build ignore
-
-// gen_demo writes the demo export under export/ from the hand-written
-// conversations below. Run it with `go generate ./internal/demo`. The output
-// is deterministic: ids come from fixed seeds, times from Reference.
+// Command backchat-demogen writes the demo export of internal/demo (under
+// -out, by default export/ in the current folder) from the hand-written
+// conversations in content*.go. Run it with `go generate ./internal/demo`.
+// The output is deterministic: ids come from fixed seeds, times from
+// reference (equal to demo.Reference).
 package main
 
 import (
@@ -19,7 +19,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/backchat/backchat/internal/gen"
+	"github.com/backchat/backchat/internal/testkit/gen"
 )
 
 // reference must equal demo.Reference.

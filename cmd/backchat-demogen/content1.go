@@ -1,5 +1,3 @@
-//go:build ignore
-
 package main
 
 import (
@@ -7,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/backchat/backchat/internal/gen"
+	"github.com/backchat/backchat/internal/testkit/gen"
 )
 
 // md turns the placeholders used in raw strings into Markdown backticks:

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/backchat/backchat/internal/gen"
+	"github.com/backchat/backchat/internal/testkit/gen"
 )
 
 // Generating a small export: conversation i holds "needle%06dzq".

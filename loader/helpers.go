@@ -1,13 +1,18 @@
 package loader
 
+// The decoding worker and the JSON helpers every format's decoder uses
+// (chatgpt_*.go, claude_*.go, deepseek_*.go, grok_*.go): lenient readers
+// for strings, booleans, numbers, times, arrays and objects over the pull
+// decoder in walker.go, and the fallbacks every format fills the same way.
+
 import (
 	"bytes"
-	"errors"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-faster/jx"
 
 	"github.com/backchat/backchat/model"
 )
@@ -44,6 +49,10 @@ type worker struct {
 	boolSlab []bool
 }
 
+func newWorker(total int64) *worker {
+	return &worker{a: newArena(total), index: make(map[string]int32)}
+}
+
 // newBool returns a pointer to a fresh false from the worker's slab.
 func (w *worker) newBool() *bool {
 	if len(w.boolSlab) == 0 {
@@ -77,19 +86,6 @@ func (w *worker) blocks(n int) []model.Block {
 	b := w.blkSlab[:0:n]
 	w.blkSlab = w.blkSlab[n:]
 	return b
-}
-
-// rawNode is a mapping entry before parent/children keys are resolved.
-type rawNode struct {
-	key         string
-	parent      []byte
-	hasParent   bool
-	first, last int // childKeys[first:last]
-	msg         *model.Message
-}
-
-func newWorker(total int64) *worker {
-	return &worker{a: newArena(total), index: make(map[string]int32)}
 }
 
 // str reads a JSON string into the arena; null or any other type gives "".
@@ -201,146 +197,6 @@ func fromEpoch(f float64) time.Time {
 	return time.Unix(int64(sec), int64(frac*1e9)).UTC()
 }
 
-// errNoMapping marks an object that is not a ChatGPT conversation.
-var errNoMapping = errors.New(`no "mapping": not a ChatGPT conversation`)
-
-// conversation decodes one conversation object.
-func (w *worker) conversation(data []byte) (c *model.Conversation, err error) {
-	d := getWalker(data)
-	defer putWalker(d)
-	w.nodes = w.nodes[:0]
-	w.childKeys = w.childKeys[:0]
-	w.notes = w.notes[:0]
-	w.convID = ""
-	clear(w.attach)
-	w.pending = w.pending[:0]
-	if len(w.index) > 4096 {
-		// clear costs the map's capacity: do not let one huge conversation
-		// slow down every later one.
-		w.index = make(map[string]int32)
-	} else {
-		clear(w.index)
-	}
-
-	c = &model.Conversation{Current: model.NoNode, Service: "chatgpt"}
-	var (
-		current    []byte
-		hasMapping bool
-		convID     string
-	)
-	err = d.ObjBytes(func(d *walker, key []byte) error {
-		var err error
-		switch string(key) {
-		case "id":
-			c.ID, err = w.str(d)
-		case "conversation_id":
-			convID, err = w.str(d)
-		case "title":
-			c.Title, err = w.str(d)
-		case "create_time":
-			c.Created, err = epoch(d)
-		case "update_time":
-			c.Updated, err = epoch(d)
-		case "current_node":
-			current, err = rawStr(d)
-		case "default_model_slug":
-			c.Model, err = w.str(d)
-		case "is_archived":
-			c.Archived, err = boolean(d)
-		case "is_starred":
-			c.Starred, err = boolean(d)
-		case "gizmo_id":
-			c.GizmoID, err = w.str(d)
-		case "gizmo_type":
-			c.GizmoType, err = w.str(d)
-		case "conversation_origin":
-			c.Origin, err = w.str(d)
-		case "mapping":
-			if d.Next() != tObject {
-				return fmt.Errorf(`"mapping" is %s, not an object`, d.Next())
-			}
-			hasMapping = true
-			err = w.mapping(d)
-		default:
-			err = d.Skip()
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", key, err)
-		}
-		return nil
-	})
-	if err != nil {
-		if c.ID == "" {
-			c.ID = convID
-		}
-		return c, err
-	}
-	if !hasMapping {
-		return c, errNoMapping
-	}
-	if c.ID == "" {
-		c.ID = convID
-	}
-	w.build(c, current)
-	w.convID = c.ID
-	for _, p := range w.pending {
-		w.resolveNow(p.a, p.dalle)
-	}
-	return c, nil
-}
-
-// mapping reads the mapping object into w.nodes.
-func (w *worker) mapping(d *walker) error {
-	return d.ObjBytes(func(d *walker, key []byte) error {
-		if d.Next() != tObject {
-			w.note("a mapping entry is not an object")
-			return d.Skip()
-		}
-		n := rawNode{key: w.a.str(key), first: len(w.childKeys)}
-		err := d.ObjBytes(func(d *walker, k []byte) error {
-			switch string(k) {
-			case "parent":
-				if d.Next() == tString {
-					b, err := d.StrBytes()
-					n.parent, n.hasParent = b, true
-					return err
-				}
-				return d.Skip()
-			case "children":
-				if d.Next() != tArray {
-					return d.Skip()
-				}
-				return d.Arr(func(d *walker) error {
-					b, err := rawStr(d)
-					if err == nil && b != nil {
-						w.childKeys = append(w.childKeys, b)
-					}
-					return err
-				})
-			case "message":
-				if d.Next() != tObject {
-					return d.Skip()
-				}
-				w.nodeKey = n.key
-				m, err := w.message(d)
-				w.nodeKey = ""
-				if err != nil {
-					return fmt.Errorf("message: %w", err)
-				}
-				n.msg = m
-				return nil
-			}
-			return d.Skip()
-		})
-		if err != nil {
-			return fmt.Errorf("node %q: %w", truncate(n.key, 60), err)
-		}
-		n.last = len(w.childKeys)
-		w.nodes = append(w.nodes, n)
-		return nil
-	})
-}
-
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
@@ -355,53 +211,6 @@ func (w *worker) note(s string) {
 		}
 	}
 	w.notes = append(w.notes, s)
-}
-
-// build resolves keys to indices and fills the conversation's tree.
-func (w *worker) build(c *model.Conversation, current []byte) {
-	nodes := make([]model.Node, len(w.nodes))
-	for i := range w.nodes {
-		if _, dup := w.index[w.nodes[i].key]; dup {
-			w.note("duplicate mapping key")
-		}
-		w.index[w.nodes[i].key] = int32(i)
-	}
-	kids := make([]int32, 0, len(w.childKeys))
-	for i := range w.nodes {
-		rn := &w.nodes[i]
-		n := &nodes[i]
-		n.Key = rn.key
-		n.Msg = rn.msg
-		n.Parent = model.NoNode
-		if rn.hasParent {
-			if p, ok := w.index[string(rn.parent)]; ok {
-				n.Parent = p
-			} else {
-				w.note("a node's parent is not in the mapping")
-			}
-		}
-		start := len(kids)
-		for _, k := range w.childKeys[rn.first:rn.last] {
-			if ci, ok := w.index[string(k)]; ok {
-				kids = append(kids, ci)
-			} else {
-				w.note("a child is not in the mapping")
-			}
-		}
-		if len(kids) > start {
-			n.Children = kids[start:len(kids):len(kids)]
-		}
-	}
-	c.Nodes = nodes
-	if current != nil {
-		c.CurrentKey = w.a.str(current)
-		if ci, ok := w.index[string(current)]; ok {
-			c.Current = ci
-		} else {
-			w.note("current_node is not in the mapping")
-		}
-	}
-	fillFallbacks(c)
 }
 
 // fillFallbacks fills what a conversation's own fields left empty, the same
@@ -431,4 +240,79 @@ func fillFallbacks(c *model.Conversation) {
 	if c.Model == "" {
 		c.Model = latestModel
 	}
+}
+
+// arr runs f on each element of an array value; other types are skipped.
+func arr(d *walker, f func(d *walker) error) error {
+	if d.Next() != tArray {
+		return d.Skip()
+	}
+	return d.Arr(f)
+}
+
+// obj runs f on each key of an object value; other types are skipped.
+func obj(d *walker, f func(d *walker, key []byte) error) error {
+	if d.Next() != tObject {
+		return d.Skip()
+	}
+	return d.ObjBytes(f)
+}
+
+// eachPart runs f on each element of a parts array.
+func (w *worker) eachPart(parts []byte, f func(d *walker) error) error {
+	if len(parts) == 0 || parts[0] != '[' {
+		return nil
+	}
+	d := getWalker(parts)
+	defer putWalker(d)
+	return d.Arr(f)
+}
+
+// rawField is one key of a content object with its raw value.
+type rawField struct {
+	key []byte
+	raw []byte
+}
+
+// rebuild writes fields back as one JSON object (an unknown content type's
+// Raw) into the arena. Values are byte-for-byte as in the export.
+func (w *worker) rebuild(fields []rawField) []byte {
+	wr := jx.Writer{Buf: w.textBuf[:0]}
+	wr.RawStr("{")
+	for i, f := range fields {
+		if i > 0 {
+			wr.RawStr(", ")
+		}
+		wr.ByteStr(f.key)
+		wr.RawStr(": ")
+		wr.Raw(f.raw)
+	}
+	wr.RawStr("}")
+	out := w.a.bytes(wr.Buf)
+	w.textBuf = wr.Buf[:0]
+	return out
+}
+
+func nonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// getWalkerOnce returns a walker over b for a single use; it is not
+// returned to the pool (short-lived, rare values).
+func getWalkerOnce(b []byte) *walker { return &walker{b: b} }
+
+// domainOf is the host of a URL, without "www.".
+func domainOf(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	} else {
+		return ""
+	}
+	if i := strings.IndexAny(u, "/?#"); i >= 0 {
+		u = u[:i]
+	}
+	return strings.TrimPrefix(u, "www.")
 }

@@ -1,10 +1,14 @@
-package model
+package loader
 
-import "strings"
+import (
+	"strings"
 
-// classify implements Classify (see visibility.go). The rules follow what
-// chatgpt.com shows (export-format.md §1.10, export-pitfalls.md 26), first
-// match wins:
+	"github.com/backchat/backchat/model"
+)
+
+// classify decides whether a message is shown, folded or hidden by default
+// (hidden is never deleted). The rules follow what chatgpt.com shows
+// (export-format.md §1.10, export-pitfalls.md 26), first match wins:
 //
 // Hidden (reachable only with the show-hidden toggle):
 //   - a nil message, or metadata.is_visually_hidden_from_conversation;
@@ -28,50 +32,50 @@ import "strings"
 //
 // Shown: user and assistant messages to "all", and tool messages that carry
 // images (generated images, code-interpreter plots) outside computer_output.
-func classify(m *Message, h VisibilityHints) Visibility {
+func classify(m *model.Message, h visibilityHints) model.Visibility {
 	if m == nil || h.VisuallyHidden {
-		return Hidden
+		return model.Hidden
 	}
 	switch {
-	case m.ContentType == "user_editable_context" || m.ContentType == "model_editable_context" || hasKind(m, BlockContext):
-		return Hidden
-	case m.Role == RoleSystem:
-		return Hidden
+	case m.ContentType == "user_editable_context" || m.ContentType == "model_editable_context" || hasKind(m, model.BlockContext):
+		return model.Hidden
+	case m.Role == model.RoleSystem:
+		return model.Hidden
 	}
 	images := hasImages(m)
 	switch m.Role {
-	case RoleUser:
+	case model.RoleUser:
 		if blank(m) {
-			return Hidden
+			return model.Hidden
 		}
-		return Shown
-	case RoleAssistant:
+		return model.Shown
+	case model.RoleAssistant:
 		if isToolAddress(m.Recipient) {
 			if blank(m) {
-				return Hidden
+				return model.Hidden
 			}
-			return Folded
+			return model.Folded
 		}
 		if foldedContent(m) {
-			return Folded
+			return model.Folded
 		}
 		if blank(m) {
-			return Hidden
+			return model.Hidden
 		}
-		return Shown
-	case RoleTool:
+		return model.Shown
+	case model.RoleTool:
 		if images && m.ContentType != "computer_output" {
-			return Shown
+			return model.Shown
 		}
 		if blank(m) || (isPlumbing(m.AuthorName) && textOnly(m)) {
-			return Hidden
+			return model.Hidden
 		}
-		return Folded
+		return model.Folded
 	}
 	if blank(m) {
-		return Hidden
+		return model.Hidden
 	}
-	return Folded
+	return model.Folded
 }
 
 // isToolAddress reports whether a recipient names a tool rather than the
@@ -102,14 +106,14 @@ func isFoldedType(t string) bool {
 
 // foldedContent reports whether m holds reasoning, browsing, tool output or
 // canvas content, by content type or by its blocks.
-func foldedContent(m *Message) bool {
+func foldedContent(m *model.Message) bool {
 	if isFoldedType(m.ContentType) {
 		return true
 	}
 	for i := range m.Blocks {
 		switch m.Blocks[i].Kind {
-		case BlockThoughts, BlockReasoningRecap, BlockBrowsing, BlockWebPage,
-			BlockSystemError, BlockQuote, BlockExecOutput, BlockCanvas:
+		case model.BlockThoughts, model.BlockReasoningRecap, model.BlockBrowsing, model.BlockWebPage,
+			model.BlockSystemError, model.BlockQuote, model.BlockExecOutput, model.BlockCanvas:
 			return true
 		}
 	}
@@ -117,7 +121,7 @@ func foldedContent(m *Message) bool {
 }
 
 // hasKind reports whether m has a block of kind k.
-func hasKind(m *Message, k BlockKind) bool {
+func hasKind(m *model.Message, k model.BlockKind) bool {
 	for i := range m.Blocks {
 		if m.Blocks[i].Kind == k {
 			return true
@@ -128,10 +132,10 @@ func hasKind(m *Message, k BlockKind) bool {
 
 // hasImages reports whether m carries an image: an image block or plots of
 // an execution output.
-func hasImages(m *Message) bool {
+func hasImages(m *model.Message) bool {
 	for i := range m.Blocks {
 		b := &m.Blocks[i]
-		if b.Kind == BlockImage || (b.Kind == BlockExecOutput && len(b.Images) > 0) {
+		if b.Kind == model.BlockImage || (b.Kind == model.BlockExecOutput && len(b.Images) > 0) {
 			return true
 		}
 	}
@@ -139,9 +143,9 @@ func hasImages(m *Message) bool {
 }
 
 // textOnly reports whether every block of m is text.
-func textOnly(m *Message) bool {
+func textOnly(m *model.Message) bool {
 	for i := range m.Blocks {
-		if m.Blocks[i].Kind != BlockText {
+		if m.Blocks[i].Kind != model.BlockText {
 			return false
 		}
 	}
@@ -151,15 +155,15 @@ func textOnly(m *Message) bool {
 // blank reports whether m has nothing to show: no blocks, or only text and
 // transcript blocks that are blank. Any other block (image, code, unknown)
 // counts as content, so nothing the loader kept is hidden for being odd.
-func blank(m *Message) bool {
+func blank(m *model.Message) bool {
 	for i := range m.Blocks {
 		b := &m.Blocks[i]
 		switch b.Kind {
-		case BlockText, BlockAudioTranscript:
+		case model.BlockText, model.BlockAudioTranscript:
 			if strings.TrimSpace(b.Text) != "" {
 				return false
 			}
-		case BlockReasoningRecap:
+		case model.BlockReasoningRecap:
 			if strings.TrimSpace(b.Text) != "" || b.Seconds > 0 {
 				return false
 			}

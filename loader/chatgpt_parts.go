@@ -92,13 +92,6 @@ type partSeg struct {
 	blk        model.Block
 }
 
-func nonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
 // partFields are the fields of an object part.
 type partFields struct {
 	ctype, pointer, direction, format []byte

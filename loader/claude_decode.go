@@ -16,7 +16,7 @@ import (
 //   - Each chat message becomes one or more nodes, in content order: text,
 //     voice notes, attachments, files and unknown blocks stay in the
 //     sender's message (Shown); every thinking block becomes its own
-//     assistant node before what follows it (Folded by model.Classify, so
+//     assistant node before what follows it (Folded by classify, so
 //     the answer stays Shown), every tool_use an assistant node addressed
 //     to the tool (Folded), every tool_result a "tool" node (Folded, or
 //     Hidden when empty). Tool-only turns are kept (pitfall 33).
@@ -271,7 +271,7 @@ func (w *worker) claudeMessage(d *walker) (claudeMsg, error) {
 				}
 			}
 		}
-		m.Visibility = model.Classify(m, model.VisibilityHints{})
+		m.Visibility = classify(m, visibilityHints{})
 	}
 	cm.segs = b.segs
 	return cm, nil

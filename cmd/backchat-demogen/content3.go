@@ -1,9 +1,7 @@
-//go:build ignore
-
 package main
 
 import (
-	"github.com/backchat/backchat/internal/gen"
+	"github.com/backchat/backchat/internal/testkit/gen"
 )
 
 func convMetricEdit(d *demo) {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/backchat/backchat/internal/fixtures"
+	"github.com/backchat/backchat/internal/testkit/fixtures"
 )
 
 var update = flag.Bool("update", false, "rewrite the repo-root testdata/ fixtures")
@@ -253,7 +253,7 @@ func TestWriteFixtures(t *testing.T) {
 		}
 		got, err := os.ReadFile(path)
 		if err != nil {
-			t.Errorf("%v (run go test ./internal/gen -run TestWriteFixtures -update)", err)
+			t.Errorf("%v (run go test ./internal/testkit/gen -run TestWriteFixtures -update)", err)
 			continue
 		}
 		if !bytes.Equal(got, data) {

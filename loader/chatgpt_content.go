@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"strings"
 
-	"github.com/go-faster/jx"
-
 	"github.com/backchat/backchat/model"
 )
 
@@ -174,16 +172,6 @@ func isCanvasCall(recipient string) bool {
 	return strings.HasPrefix(recipient, "canmore.create_textdoc") || strings.HasPrefix(recipient, "canmore.update_textdoc")
 }
 
-// eachPart runs f on each element of a parts array.
-func (w *worker) eachPart(parts []byte, f func(d *walker) error) error {
-	if len(parts) == 0 || parts[0] != '[' {
-		return nil
-	}
-	d := getWalker(parts)
-	defer putWalker(d)
-	return d.Arr(f)
-}
-
 // thoughts reads [{summary, content}, …].
 func (w *worker) thoughts(raw []byte) []model.Thought {
 	var out []model.Thought
@@ -258,29 +246,4 @@ func (w *worker) appPairing(workspaces, contextParts []byte) model.Block {
 		})
 	})
 	return model.Block{Kind: model.BlockContext, Title: joinNonEmpty(", ", titles...), Text: joinNonEmpty("\n\n", texts...)}
-}
-
-// rawField is one key of a content object with its raw value.
-type rawField struct {
-	key []byte
-	raw []byte
-}
-
-// rebuild writes fields back as one JSON object (an unknown content type's
-// Raw) into the arena. Values are byte-for-byte as in the export.
-func (w *worker) rebuild(fields []rawField) []byte {
-	wr := jx.Writer{Buf: w.textBuf[:0]}
-	wr.RawStr("{")
-	for i, f := range fields {
-		if i > 0 {
-			wr.RawStr(", ")
-		}
-		wr.ByteStr(f.key)
-		wr.RawStr(": ")
-		wr.Raw(f.raw)
-	}
-	wr.RawStr("}")
-	out := w.a.bytes(wr.Buf)
-	w.textBuf = wr.Buf[:0]
-	return out
 }

@@ -1,9 +1,9 @@
-// Command serve-fixture is a stand-in for `backchat serve` used by
+// Command backchat-serve-fixture is a stand-in for `backchat serve` used by
 // scripts/e2e-ssh.sh and by hand: the real SSH server from internal/serve,
 // with a fake browser that shows a fixed title, the session's size and the
 // last key, and quits on q. It takes the same flags as `backchat serve`:
 //
-//	serve-fixture serve [--listen ADDR] [--host-key PATH] [--authorized-keys PATH]
+//	backchat-serve-fixture serve [--listen ADDR] [--host-key PATH] [--authorized-keys PATH]
 //	    [--max-sessions N] [--idle-timeout D] [--debug] [PATH...]
 //
 // PATH arguments are accepted and ignored: the fixture loads nothing. The
@@ -33,12 +33,12 @@ func main() {
 // the process exit code.
 func run(args []string, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "serve" {
-		fmt.Fprintln(stderr, "usage: serve-fixture serve [flags] [PATH...]")
+		fmt.Fprintln(stderr, "usage: backchat-serve-fixture serve [flags] [PATH...]")
 		return 2
 	}
 	cfg, err := serve.DefaultConfig()
 	if err != nil {
-		fmt.Fprintln(stderr, "serve-fixture:", err)
+		fmt.Fprintln(stderr, "backchat-serve-fixture:", err)
 		return 1
 	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -63,7 +63,7 @@ func run(args []string, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := serve.Run(ctx, cfg); err != nil {
-		fmt.Fprintln(stderr, "serve-fixture:", err)
+		fmt.Fprintln(stderr, "backchat-serve-fixture:", err)
 		return 1
 	}
 	return 0

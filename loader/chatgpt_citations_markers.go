@@ -1,4 +1,4 @@
-package model
+package loader
 
 import (
 	"encoding/json"
@@ -179,8 +179,8 @@ func lenticLabel(inner string) (label string) {
 
 // markdownLinks extracts [title](url) links from an alt text such as
 // "([Google Developers](https://…))". Parentheses inside the URL nest.
-func markdownLinks(s string) []RefItem {
-	var out []RefItem
+func markdownLinks(s string) []refItem {
+	var out []refItem
 	for {
 		o := strings.IndexByte(s, '[')
 		if o < 0 {
@@ -207,7 +207,7 @@ func markdownLinks(s string) []RefItem {
 			return out
 		}
 		if u := strings.TrimSpace(rest[:end]); u != "" {
-			out = append(out, RefItem{Title: strings.TrimSpace(title), URL: u})
+			out = append(out, refItem{Title: strings.TrimSpace(title), URL: u})
 		}
 		s = rest[end+1:]
 	}
@@ -235,7 +235,7 @@ func entityName(args []string) string {
 
 // refKey is the key references are deduplicated by: the URL without the
 // "utm_source=chatgpt.com" tag the exports add, else the title.
-func refKey(it RefItem) string {
+func refKey(it refItem) string {
 	if it.URL == "" {
 		return "t\x00" + it.Title
 	}

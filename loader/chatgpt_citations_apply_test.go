@@ -1,10 +1,12 @@
-package model
+package loader
 
 import (
 	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/backchat/backchat/model"
 )
 
 const (
@@ -14,7 +16,7 @@ const (
 
 func TestApplyCitations(t *testing.T) {
 	cite := func(keys ...string) string { return "\ue200cite\ue202" + strings.Join(keys, "\ue202") + "\ue201" }
-	sr := []SearchResult{
+	sr := []searchResult{
 		{Key: "turn0search0", Title: "Delete", URL: "https://example.com/delete"},
 		{Key: "turn0search1", Title: "Filtering", URL: "https://developers.google.com/gmail/api/guides/filtering"},
 		{Key: "turn0search2", Title: "Batch", URL: gdURL2},
@@ -22,61 +24,61 @@ func TestApplyCitations(t *testing.T) {
 	tests := []struct {
 		name     string
 		text     string
-		meta     *CitationMeta
+		meta     *citationMeta
 		want     string
-		wantRefs []Reference
+		wantRefs []model.Reference
 	}{
 		{name: "no markers nil meta", text: "plain text", want: "plain text"},
-		{name: "empty", text: "", meta: &CitationMeta{}, want: ""},
+		{name: "empty", text: "", meta: &citationMeta{}, want: ""},
 		{
 			name: "cite via content ref",
 			text: "\ue203Use the API.\ue204 " + cite("turn0search1") + "\nNext.",
-			meta: &CitationMeta{ContentRefs: []ContentRef{
+			meta: &citationMeta{ContentRefs: []contentRef{
 				{MatchedText: "\ue203", StartIdx: 0, EndIdx: 1, Type: "hidden"},
 				{MatchedText: cite("turn0search1"), StartIdx: 15, EndIdx: 34, Type: "webpage", Title: "Searching", URL: gdURL},
 			}},
 			want:     "Use the API. [1]\nNext.",
-			wantRefs: []Reference{{1, "Searching", gdURL}},
+			wantRefs: []model.Reference{{N: 1, Title: "Searching", URL: gdURL}},
 		},
 		{
 			name: "cite via alt markdown",
 			text: "A " + cite("turn0search5") + ".",
-			meta: &CitationMeta{ContentRefs: []ContentRef{
+			meta: &citationMeta{ContentRefs: []contentRef{
 				{MatchedText: cite("turn0search5"), Type: "webpage", Alt: "([Google Developers](https://x.example/a_(b)?q=1))"},
 			}},
 			want:     "A [1].",
-			wantRefs: []Reference{{1, "Google Developers", "https://x.example/a_(b)?q=1"}},
+			wantRefs: []model.Reference{{N: 1, Title: "Google Developers", URL: "https://x.example/a_(b)?q=1"}},
 		},
 		{
 			name:     "cite via search results, several keys, unknown key dropped",
 			text:     "X " + cite("turn0search0", "turn0search2", "turn9search9") + " Y " + cite("turn0search2"),
-			meta:     &CitationMeta{SearchResults: sr},
+			meta:     &citationMeta{SearchResults: sr},
 			want:     "X [1][2] Y [2]",
-			wantRefs: []Reference{{1, "Delete", "https://example.com/delete"}, {2, "Batch", gdURL2}},
+			wantRefs: []model.Reference{{N: 1, Title: "Delete", URL: "https://example.com/delete"}, {N: 2, Title: "Batch", URL: gdURL2}},
 		},
 		{
 			name: "dedupe ignores chatgpt utm tag",
 			text: "A " + cite("turn0search1") + " B " + cite("turn0search9"),
-			meta: &CitationMeta{SearchResults: sr, ContentRefs: []ContentRef{
+			meta: &citationMeta{SearchResults: sr, ContentRefs: []contentRef{
 				{MatchedText: cite("turn0search9"), Type: "webpage", Title: "Searching", URL: gdURL},
 			}},
 			want:     "A [1] B [1]",
-			wantRefs: []Reference{{1, "Filtering", "https://developers.google.com/gmail/api/guides/filtering"}},
+			wantRefs: []model.Reference{{N: 1, Title: "Filtering", URL: "https://developers.google.com/gmail/api/guides/filtering"}},
 		},
 		{
 			name: "grouped items",
 			text: "A " + cite("turn0search3", "turn0news1") + ".",
-			meta: &CitationMeta{ContentRefs: []ContentRef{{
+			meta: &citationMeta{ContentRefs: []contentRef{{
 				MatchedText: cite("turn0search3", "turn0news1"), Type: "grouped_webpages",
-				Items: []RefItem{{"One", "https://one.example"}, {"Two", "https://two.example"}},
+				Items: []refItem{{"One", "https://one.example"}, {"Two", "https://two.example"}},
 			}}},
 			want:     "A [1][2].",
-			wantRefs: []Reference{{1, "One", "https://one.example"}, {2, "Two", "https://two.example"}},
+			wantRefs: []model.Reference{{N: 1, Title: "One", URL: "https://one.example"}, {N: 2, Title: "Two", URL: "https://two.example"}},
 		},
 		{
 			name: "hidden content ref removes marker",
 			text: "A" + cite("turn0search0") + "B",
-			meta: &CitationMeta{SearchResults: sr, ContentRefs: []ContentRef{
+			meta: &citationMeta{SearchResults: sr, ContentRefs: []contentRef{
 				{MatchedText: cite("turn0search0"), Type: "hidden"},
 			}},
 			want: "AB",
@@ -84,13 +86,13 @@ func TestApplyCitations(t *testing.T) {
 		{
 			name: "hidden ref with plain matched text at StartIdx",
 			text: "keep x, drop x here",
-			meta: &CitationMeta{ContentRefs: []ContentRef{{MatchedText: "x", StartIdx: 13, EndIdx: 14, Type: "hidden"}}},
+			meta: &citationMeta{ContentRefs: []contentRef{{MatchedText: "x", StartIdx: 13, EndIdx: 14, Type: "hidden"}}},
 			want: "keep x, drop x here",
 		},
 		{
 			name:     "other marker names are dropped",
 			text:     "a\ue200filecite\ue202turn0file0\ue201b\ue200i\ue202turn0image0\ue202turn0image2\ue201c\ue200navlist\ue202Recent\ue202turn0news1\ue201d",
-			meta:     &CitationMeta{SearchResults: sr},
+			meta:     &citationMeta{SearchResults: sr},
 			want:     "abcd",
 			wantRefs: nil,
 		},
@@ -102,13 +104,13 @@ func TestApplyCitations(t *testing.T) {
 		{
 			name: "sources footnote appended once",
 			text: "A " + cite("turn0search1") + ".",
-			meta: &CitationMeta{SearchResults: sr, ContentRefs: []ContentRef{
-				{MatchedText: " ", StartIdx: 4, EndIdx: 4, Type: "sources_footnote", Items: []RefItem{
+			meta: &citationMeta{SearchResults: sr, ContentRefs: []contentRef{
+				{MatchedText: " ", StartIdx: 4, EndIdx: 4, Type: "sources_footnote", Items: []refItem{
 					{"Filtering", gdURL}, {"Extra", "https://extra.example"},
 				}},
 			}},
 			want:     "A [1].",
-			wantRefs: []Reference{{1, "Filtering", "https://developers.google.com/gmail/api/guides/filtering"}, {2, "Extra", "https://extra.example"}},
+			wantRefs: []model.Reference{{N: 1, Title: "Filtering", URL: "https://developers.google.com/gmail/api/guides/filtering"}, {N: 2, Title: "Extra", URL: "https://extra.example"}},
 		},
 		{
 			name: "stray and unterminated private-use characters",
@@ -118,46 +120,46 @@ func TestApplyCitations(t *testing.T) {
 		{
 			name: "unterminated marker loses its keys",
 			text: "a \ue200cite\ue202turn0search0\ue202turn0news1 b \ue200x\ue200cite\ue202turn0search0\ue201",
-			meta: &CitationMeta{SearchResults: sr},
-			want: "a  b [1]", wantRefs: []Reference{{1, "Delete", "https://example.com/delete"}},
+			meta: &citationMeta{SearchResults: sr},
+			want: "a  b [1]", wantRefs: []model.Reference{{N: 1, Title: "Delete", URL: "https://example.com/delete"}},
 		},
 		{
 			name: "legacy markers by code-point index",
 			text: "Été — good【5†source】 and better【9†source】.",
-			meta: &CitationMeta{Legacy: []LegacyCitation{
+			meta: &citationMeta{Legacy: []legacyCitation{
 				{StartIx: 10, EndIx: 20, Title: "Five", URL: "https://five.example"},
 				{StartIx: 30, EndIx: 40, Title: "Nine", URL: "https://nine.example"},
 			}},
 			want:     "Été — good[1] and better[2].",
-			wantRefs: []Reference{{1, "Five", "https://five.example"}, {2, "Nine", "https://nine.example"}},
+			wantRefs: []model.Reference{{N: 1, Title: "Five", URL: "https://five.example"}, {N: 2, Title: "Nine", URL: "https://nine.example"}},
 		},
 		{
 			name: "legacy markers by UTF-16 index after astral chars",
 			text: "👍👍 ok【1†source】",
-			meta: &CitationMeta{Legacy: []LegacyCitation{{StartIx: 7, EndIx: 17, Title: "One", URL: "https://one.example"}}},
-			want: "👍👍 ok[1]", wantRefs: []Reference{{1, "One", "https://one.example"}},
+			meta: &citationMeta{Legacy: []legacyCitation{{StartIx: 7, EndIx: 17, Title: "One", URL: "https://one.example"}}},
+			want: "👍👍 ok[1]", wantRefs: []model.Reference{{N: 1, Title: "One", URL: "https://one.example"}},
 		},
 		{
 			name: "legacy indices off: paired in order",
 			text: "a【1†source】 b【2†source】",
-			meta: &CitationMeta{Legacy: []LegacyCitation{
+			meta: &citationMeta{Legacy: []legacyCitation{
 				{StartIx: 100, EndIx: 110, Title: "B", URL: "https://b.example"},
 				{StartIx: 50, EndIx: 60, Title: "A", URL: "https://a.example"},
 			}},
 			want:     "a[1] b[2]",
-			wantRefs: []Reference{{1, "A", "https://a.example"}, {2, "B", "https://b.example"}},
+			wantRefs: []model.Reference{{N: 1, Title: "A", URL: "https://a.example"}, {N: 2, Title: "B", URL: "https://b.example"}},
 		},
 		{
 			name:     "legacy markers without metadata",
 			text:     "x【15†source】 y【15†source】 z【3†Docs†docs.example】",
 			want:     "x[1] y[1] zDocs[2]",
-			wantRefs: []Reference{{1, "", ""}, {2, "Docs (docs.example)", ""}},
+			wantRefs: []model.Reference{{N: 1, Title: "", URL: ""}, {N: 2, Title: "Docs (docs.example)", URL: ""}},
 		},
 		{
 			name: "legacy citation without a marker is still listed",
 			text: "no marker",
-			meta: &CitationMeta{Legacy: []LegacyCitation{{StartIx: 0, EndIx: 1, Title: "T", URL: "https://t.example"}}},
-			want: "no marker", wantRefs: []Reference{{1, "T", "https://t.example"}},
+			meta: &citationMeta{Legacy: []legacyCitation{{StartIx: 0, EndIx: 1, Title: "T", URL: "https://t.example"}}},
+			want: "no marker", wantRefs: []model.Reference{{N: 1, Title: "T", URL: "https://t.example"}},
 		},
 		{
 			name: "CJK brackets that are not markers stay",
@@ -168,12 +170,12 @@ func TestApplyCitations(t *testing.T) {
 			name:     "turn-key lenticular marker",
 			text:     "fact【turn0search0】.",
 			want:     "fact[1].",
-			wantRefs: []Reference{{1, "", ""}},
+			wantRefs: []model.Reference{{N: 1, Title: "", URL: ""}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, refs := ApplyCitations(tt.text, tt.meta)
+			got, refs := applyCitations(tt.text, tt.meta, 0)
 			if got != tt.want {
 				t.Errorf("text = %q, want %q", got, tt.want)
 			}
@@ -186,12 +188,12 @@ func TestApplyCitations(t *testing.T) {
 
 func TestApplyCitationsNoMarkersDoesNotAllocate(t *testing.T) {
 	text := strings.Repeat("Plain text with 日本語 and émoji 👍 but no markers. ", 200)
-	if n := testing.AllocsPerRun(100, func() { _, _ = ApplyCitations(text, nil) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { _, _ = applyCitations(text, nil, 0) }); n != 0 {
 		t.Errorf("allocates %v times on text without markers", n)
 	}
 	cjk := strings.Repeat("【注意】", 10)
 	if n := testing.AllocsPerRun(100, func() {
-		if s, _ := ApplyCitations(cjk, nil); s != cjk {
+		if s, _ := applyCitations(cjk, nil, 0); s != cjk {
 			t.Fatal("changed")
 		}
 	}); n > 1 {
@@ -218,17 +220,17 @@ func FuzzApplyCitations(f *testing.F) {
 	f.Add("【注意】\ue200entity\ue202[\"x\",\"Name\"]\ue201", "【注意】", 0, "")
 	f.Add("\ue200\ue200\ue201\ue201【1†a†b】【】", "\ue201", -1, "[a](")
 	f.Fuzz(func(t *testing.T, text, matched string, idx int, alt string) {
-		meta := &CitationMeta{
-			ContentRefs: []ContentRef{
+		meta := &citationMeta{
+			ContentRefs: []contentRef{
 				{MatchedText: matched, StartIdx: idx, EndIdx: idx + 3, Type: "webpage", Alt: alt},
 				{MatchedText: matched, StartIdx: idx, Type: "hidden"},
-				{MatchedText: " ", Type: "sources_footnote", Items: []RefItem{{"F", "https://f.example"}}},
+				{MatchedText: " ", Type: "sources_footnote", Items: []refItem{{"F", "https://f.example"}}},
 			},
-			Legacy:        []LegacyCitation{{StartIx: idx, EndIx: idx + 10, Title: "L", URL: "https://l.example"}},
-			SearchResults: []SearchResult{{Key: "turn0search0", Title: "S", URL: "https://s.example"}},
+			Legacy:        []legacyCitation{{StartIx: idx, EndIx: idx + 10, Title: "L", URL: "https://l.example"}},
+			SearchResults: []searchResult{{Key: "turn0search0", Title: "S", URL: "https://s.example"}},
 		}
-		for _, m := range []*CitationMeta{nil, meta} {
-			got, refs := ApplyCitations(text, m)
+		for _, m := range []*citationMeta{nil, meta} {
+			got, refs := applyCitations(text, m, 0)
 			if utf8.ValidString(text) && !utf8.ValidString(got) {
 				t.Fatalf("valid input %q gave invalid output %q", text, got)
 			}
@@ -254,7 +256,7 @@ func BenchmarkApplyCitationsNoMarkers(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if s, _ := ApplyCitations(text, nil); len(s) != len(text) {
+		if s, _ := applyCitations(text, nil, 0); len(s) != len(text) {
 			b.Fatal("changed")
 		}
 	}
@@ -262,11 +264,11 @@ func BenchmarkApplyCitationsNoMarkers(b *testing.B) {
 
 func BenchmarkApplyCitationsMarkers(b *testing.B) {
 	text := strings.Repeat("Claim one.\ue204 \ue200cite\ue202turn0search0\ue202turn0search1\ue201 More【1†source】.\n", 500)
-	meta := &CitationMeta{SearchResults: []SearchResult{{"turn0search0", "A", "https://a.example"}, {"turn0search1", "B", "https://b.example"}}}
+	meta := &citationMeta{SearchResults: []searchResult{{"turn0search0", "A", "https://a.example"}, {"turn0search1", "B", "https://b.example"}}}
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	for b.Loop() {
-		_, _ = ApplyCitations(text, meta)
+		_, _ = applyCitations(text, meta, 0)
 	}
 }
 
@@ -275,21 +277,21 @@ func BenchmarkApplyCitationsNoMarkersCJK(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	for b.Loop() {
-		_, _ = ApplyCitations(text, nil)
+		_, _ = applyCitations(text, nil, 0)
 	}
 }
 
 func TestApplyCitationsFromNumbersAfterEarlierBlocks(t *testing.T) {
-	meta := &CitationMeta{Legacy: []LegacyCitation{
+	meta := &citationMeta{Legacy: []legacyCitation{
 		{StartIx: 4, EndIx: 14, Title: "A", URL: "https://a.example/"},
 		{StartIx: 19, EndIx: 29, Title: "B", URL: "https://b.example/"},
 	}}
 	text := "one 【1†source】 two【2†source】."
-	got, refs := ApplyCitationsFrom(text, meta, 2)
+	got, refs := applyCitations(text, meta, 2)
 	if got != "one [3] two[4]." {
 		t.Errorf("text = %q", got)
 	}
-	want := []Reference{{N: 3, Title: "A", URL: "https://a.example/"}, {N: 4, Title: "B", URL: "https://b.example/"}}
+	want := []model.Reference{{N: 3, Title: "A", URL: "https://a.example/"}, {N: 4, Title: "B", URL: "https://b.example/"}}
 	if !reflect.DeepEqual(refs, want) {
 		t.Errorf("refs = %+v, want %+v", refs, want)
 	}

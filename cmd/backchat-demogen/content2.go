@@ -1,11 +1,9 @@
-//go:build ignore
-
 package main
 
 import (
 	"image/color"
 
-	"github.com/backchat/backchat/internal/gen"
+	"github.com/backchat/backchat/internal/testkit/gen"
 )
 
 func convFoxImage(d *demo) {
