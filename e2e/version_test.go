@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/backchat/backchat/internal/fixtures"
+	"github.com/backchat/backchat/internal/testkit/fixtures"
 )
 
 // TestVersionNamesRevision: a binary built with `go build` inside a clone
