@@ -94,7 +94,7 @@ func (m *wireMessage) meta() *citationMeta {
 		var out []refItem
 		for _, l := range lists {
 			for _, it := range l {
-				out = append(out, refItem{Title: it.Title, URL: it.URL})
+				out = append(out, refItem(it))
 			}
 		}
 		return out
