@@ -8,7 +8,8 @@ type VisibilityHints struct {
 }
 
 // Classify decides whether a message is shown, folded or hidden by default,
-// following the rules of export-format.md §1.10. Hidden is never deleted.
+// following the rules of docs/formats.md#chatgpt-visibility. Hidden is never
+// deleted.
 func Classify(m *Message, h VisibilityHints) Visibility {
 	return classify(m, h)
 }

@@ -3,7 +3,7 @@ package model
 import "strings"
 
 // classify implements Classify (see visibility.go). The rules follow what
-// chatgpt.com shows (export-format.md §1.10, export-pitfalls.md 26), first
+// chatgpt.com shows (docs/formats.md#chatgpt-visibility), first
 // match wins:
 //
 // Hidden (reachable only with the show-hidden toggle):
