@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search"
@@ -131,16 +130,14 @@ func (m *Model) toggleHidden() tea.Cmd {
 
 // fullHelpLines is the expanded help: the key bindings in columns, then,
 // when it fits with at least a few lines of the panes, a blank line and the
-// query language's summary (model/search's HelpSummary) wrapped to the
-// screen.
+// query language's summary (model/search's HelpSummary) at the screen's
+// width.
 func (m *Model) fullHelpLines() []string {
 	lines := strings.Split(m.help.FullHelpView(m.keys.FullHelp()), "\n")
 	q := []string{""}
 	w := max(m.width-1, 1)
-	for _, s := range search.HelpSummary() {
-		for _, l := range strings.Split(ansi.Wrap(s, w, " "), "\n") {
-			q = append(q, " "+m.styles.ItemMeta.Render(l))
-		}
+	for _, l := range search.HelpSummary(w) {
+		q = append(q, " "+m.styles.ItemMeta.Render(l))
 	}
 	if len(lines)+len(q)+2+minBodyLines <= m.height {
 		lines = append(lines, q...)

@@ -140,25 +140,45 @@ func HelpText(width int) string {
 	return b.String()
 }
 
-// HelpSummary is the help in two long lines for a screen that has little
-// room (the browser wraps them): every construct in its compact form, then
-// the rules in brief.
-func HelpSummary() []string {
+// HelpSummary is the help in a few lines of at most width runes, for a
+// screen that has little room (the browser's full help): every construct
+// in its compact form, then the rules in brief. A construct is never split
+// across lines.
+func HelpSummary(width int) []string {
 	var forms, briefs []string
 	for _, e := range helpEntries {
 		if e.Compact != "" {
 			forms = append(forms, e.Compact)
 		}
 	}
+	forms[0] = "Query: " + forms[0]
 	for _, n := range helpNotes {
 		if n.Brief != "" {
 			briefs = append(briefs, n.Brief)
 		}
 	}
-	return []string{
-		"Query: " + strings.Join(forms, "  "),
-		strings.ToUpper(briefs[0][:1]) + briefs[0][1:] + "; " + strings.Join(briefs[1:], "; ") + ".",
+	rules := strings.Join(briefs, "; ") + "."
+	rules = strings.ToUpper(rules[:1]) + rules[1:]
+	return append(wrapTokens(forms, "  ", width), wrapWords(rules, width)...)
+}
+
+// wrapTokens joins tokens with sep into lines of at most width runes,
+// breaking only between tokens (a longer token gets a line of its own).
+func wrapTokens(tokens []string, sep string, width int) []string {
+	var lines []string
+	line := ""
+	for _, t := range tokens {
+		switch {
+		case line == "":
+			line = t
+		case utf8.RuneCountInString(line)+len(sep)+utf8.RuneCountInString(t) <= width:
+			line += sep + t
+		default:
+			lines = append(lines, line)
+			line = t
+		}
 	}
+	return append(lines, line)
 }
 
 // plain drops the backquotes that mark literal text.

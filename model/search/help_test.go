@@ -38,7 +38,7 @@ func TestHelpCoversParser(t *testing.T) {
 		}
 	}
 	md := HelpMarkdown()
-	summary := strings.Join(HelpSummary(), "\n")
+	summary := strings.Join(HelpSummary(1000), "\n")
 	for _, f := range fieldTable {
 		shown := false
 		for _, q := range queries {
@@ -105,6 +105,25 @@ func TestHelpTextWraps(t *testing.T) {
 		}
 		if strings.Contains(s, "`") {
 			t.Errorf("width %d: plain text holds a backquote", w)
+		}
+	}
+}
+
+// TestHelpSummaryWraps: the summary keeps to the width without splitting a
+// construct.
+func TestHelpSummaryWraps(t *testing.T) {
+	for _, w := range []int{40, 79, 199} {
+		lines := HelpSummary(w)
+		for _, l := range lines {
+			if n := utf8.RuneCountInString(l); n > w {
+				t.Errorf("width %d: line of %d runes: %q", w, n, l)
+			}
+		}
+		text := "  " + strings.TrimPrefix(strings.Join(lines, "  "), "Query: ") + "  "
+		for _, e := range HelpEntries() {
+			if e.Compact != "" && !strings.Contains(text, "  "+e.Compact+"  ") {
+				t.Errorf("width %d: %q is missing or split:\n%s", w, e.Compact, strings.Join(lines, "\n"))
+			}
 		}
 	}
 }
