@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-// Citation marker characters (export-format.md §1.9).
+// Citation marker characters (docs/formats.md#chatgpt-citations).
 const (
 	puOpen        = "\ue200" // starts a marker: name, then arguments
 	puClose       = "\ue201" // ends a marker

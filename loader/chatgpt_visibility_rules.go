@@ -8,7 +8,7 @@ import (
 
 // classify decides whether a message is shown, folded or hidden by default
 // (hidden is never deleted). The rules follow what chatgpt.com shows
-// (export-format.md §1.10, export-pitfalls.md 26), first match wins:
+// (docs/formats.md#chatgpt-visibility), first match wins:
 //
 // Hidden (reachable only with the show-hidden toggle):
 //   - a nil message, or metadata.is_visually_hidden_from_conversation;

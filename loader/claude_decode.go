@@ -7,10 +7,10 @@ import (
 	"github.com/backchat/backchat/model"
 )
 
-// Claude.ai exports (export-format.md §2): conversations.json is a bare
+// Claude.ai exports (docs/formats.md#claude): conversations.json is a bare
 // array of {uuid, name, created_at, updated_at, chat_messages[{uuid, sender,
 // text, content[], attachments[], files[], parent_message_uuid?}]}. Older
-// third-party shapes name them messages/role (export-pitfalls.md 34).
+// third-party shapes name them messages/role (docs/formats.md#pitfalls).
 //
 // Mapping onto the model:
 //   - Each chat message becomes one or more nodes, in content order: text,
@@ -19,9 +19,9 @@ import (
 //     assistant node before what follows it (Folded by classify, so
 //     the answer stays Shown), every tool_use an assistant node addressed
 //     to the tool (Folded), every tool_result a "tool" node (Folded, or
-//     Hidden when empty). Tool-only turns are kept (pitfall 33).
+//     Hidden when empty). Tool-only turns are kept (docs/formats.md#pitfalls).
 //   - The message text field is used only when content is empty or absent:
-//     it duplicates thinking and answer (pitfall 35).
+//     it duplicates thinking and answer (docs/formats.md#claude).
 //   - Messages form a chain in array order under a message-less root. When
 //     parent_message_uuid is present it is followed, so edits and retries
 //     become branches; the current thread ends at current_leaf_message_uuid
@@ -242,7 +242,7 @@ func (w *worker) claudeMessage(d *walker) (claudeMsg, error) {
 		return cm, fmt.Errorf("content: %w", err)
 	}
 	if !b.any {
-		// Pitfall 35: text repeats thinking and answer; only a fallback.
+		// text repeats thinking and answer (docs/formats.md#claude); only a fallback.
 		if t := w.rawStr(f.text); t != "" {
 			b.addText(t, "text")
 		}

@@ -8,7 +8,7 @@ import (
 )
 
 // DeepSeek exports (chat.deepseek.com → Settings → Data → Export all
-// history; export-format.md §3): conversations.json is an array of {id,
+// history; docs/formats.md#deepseek): conversations.json is an array of {id,
 // title, inserted_at, updated_at, mapping}, the mapping a tree of {id,
 // parent, children, message: {model, inserted_at, files, fragments: [{type:
 // REQUEST|RESPONSE|THINK|SEARCH|…, content, results?}]}} under a "root" node
@@ -17,7 +17,7 @@ import (
 //
 // NOTE: documented shape, not verified on a real export (no public export
 // file was found; the sources are third-party converters, see
-// export-format.md §3 and testdata/deepseek/README.md).
+// docs/formats.md#deepseek and testdata/deepseek/README.md).
 //
 // Each node becomes one node per run of fragments: THINK fragments an
 // assistant "thoughts" node of their own (Folded), SEARCH / TOOL_SEARCH

@@ -29,7 +29,7 @@ type keySet map[string]bool
 // formats is the registry, tried in order; the first match wins. Order
 // matters where signals overlap: DeepSeek also has "mapping", so it is tried
 // before ChatGPT, and ChatGPT only claims an object with "mapping", so a
-// Claude bare array is never read as ChatGPT (export-pitfalls.md 31).
+// Claude bare array is never read as ChatGPT (docs/formats.md#detection).
 var formats = []*format{
 	{name: "Claude", service: model.ServiceClaude, detect: isClaudeConversation, decode: (*worker).claudeConversation},
 	{name: "Claude projects", service: model.ServiceClaude, detect: isClaudeProject, decode: (*worker).claudeProject},

@@ -9,7 +9,7 @@ import (
 	"github.com/backchat/backchat/model"
 )
 
-// Grok exports (accounts.x.ai/data; export-format.md §3):
+// Grok exports (accounts.x.ai/data; docs/formats.md#grok):
 // prod-grok-backend.json is {"conversations": [{"conversation": {id, title,
 // create_time, modify_time, …}, "responses": [{"response": {_id, message,
 // sender: "human"|"assistant" (case varies), create_time, model,

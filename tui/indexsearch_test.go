@@ -168,7 +168,7 @@ func TestHelpDocumentsQueryLanguage(t *testing.T) {
 	m := newIndexTest(t, deepArchive(), 120, 40)
 	press(t, m, "?")
 	scr := screen(m)
-	for _, want := range []string{"Fields: title:word", "after:2025-01", "-word excludes", "H also searches hidden"} {
+	for _, want := range []string{"Query: word", "after:2025-03", "is:archived|starred|deleted", "-field:value", "hidden messages"} {
 		if !strings.Contains(scr, want) {
 			t.Errorf("full help lacks %q:\n%s", want, scr)
 		}

@@ -1,8 +1,11 @@
 // Package tui is backchat's full-screen browser: a conversation list and a
-// Glamour-rendered viewer, built on Bubble Tea v2. It owns every Charm import
-// of the project. It keeps no globals and reads neither stdin nor the
-// environment, so one process can serve many SSH sessions, each with its own
-// Model over the same read-only archive.
+// Glamour-rendered viewer, built on Bubble Tea v2. Every Bubbles, Glamour
+// and Lip Gloss import of the project is here; Bubble Tea itself is also
+// imported by the programs that run a Model (the CLI and the SSH server),
+// which use Charm's log, ansi, term and colorprofile packages too. It keeps
+// no globals and reads neither stdin nor the environment, so one process can
+// serve many SSH sessions, each with its own Model over the same read-only
+// archive.
 package tui
 
 import (

@@ -34,15 +34,9 @@ first, one per line: id (first 8 characters), last update date, title, and a
 snippet around the best hit with the match marked »like this« (bold on a
 terminal). QUERY is the last argument; quote it as one shell word.
 
-Query language: words and "quoted phrases" must all occur (case- and
-accent-insensitive substrings, any order); -word excludes; title:word,
-role:user|assistant|system|tool, model:PREFIX, after:DATE, before:DATE
-(YYYY, YYYY-MM or YYYY-MM-DD), is:archived|starred,
-has:image|code|branch, gpt:ID, service:PREFIX; any field can be negated
-with '-'. Hidden messages (system prompts, memory) are searched only with
---all. Ranking: title hits first, then hits in your own messages, then by
-hit density, then newest.
+Query language:
 
+` + search.HelpText(80) + `
 With --json, print JSON Lines with id, title, updated (RFC 3339 or null),
 score, message_id, node, block, field, offset (of the hit in that field's
 text, in bytes), snippet and match (byte range of the hit in snippet).

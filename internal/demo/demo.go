@@ -11,8 +11,10 @@
 //
 // Times are relative to Reference (2026-11-20 18:00 UTC): two conversations
 // that day, two the day before, then the previous 7 and 30 days, then months
-// back to May 2025. To make the date groups (Today, Yesterday, …) meaningful
-// at any date, add Offset(time.Now()) to every time after loading.
+// back to May 2025. The times in the files are never shifted: to make the
+// date groups (Today, Yesterday, …) read as intended on any day, a browser
+// of the demo sets its clock to start at Reference (cmd/backchat's
+// browser.go does).
 package demo
 
 //go:generate go run github.com/backchat/backchat/cmd/backchat-demogen -out export

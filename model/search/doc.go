@@ -8,13 +8,11 @@
 //
 // # Query language
 //
-// See Query for the full semantics. In short: words and "quoted phrases"
-// must all occur (substring match, any order), -word excludes, title:word,
-// role:user|assistant|system|tool, model:prefix, after:/before: with YYYY,
-// YYYY-MM or YYYY-MM-DD, is:archived|starred|deleted, has:image|code|branch,
-// gpt:ID, service:prefix; any field can be negated with '-'. Matching is
-// case- and accent-insensitive (see Fold). An unknown field is an error
-// naming the known ones.
+// See Query for the full semantics; HelpEntries and HelpNotes (help.go)
+// are the user-facing help, the one source of `backchat search --help`,
+// the browser's help and docs/search.md. Matching is case- and
+// accent-insensitive (see Fold). An unknown field is an error naming the
+// known ones.
 //
 // # Ranking
 //
