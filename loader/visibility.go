@@ -6,6 +6,17 @@ import (
 	"github.com/backchat/backchat/model"
 )
 
+// Visibility is decided by one set of rules for every format: they were
+// learnt from what chatgpt.com shows, and Claude, DeepSeek and Grok messages
+// (which carry no hints) go through the same rules.
+
+// visibilityHints carries the message metadata flags that classify needs and
+// that the model does not otherwise keep.
+type visibilityHints struct {
+	VisuallyHidden    bool // metadata.is_visually_hidden_from_conversation
+	UserSystemMessage bool // metadata.is_user_system_message (2023 custom instructions)
+}
+
 // classify decides whether a message is shown, folded or hidden by default
 // (hidden is never deleted). The rules follow what chatgpt.com shows
 // (docs/formats.md#chatgpt-visibility), first match wins:
