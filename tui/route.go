@@ -161,32 +161,36 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.view.toggleExpanded()
 	case key.Matches(msg, k.ToggleHidden):
 		return m.toggleHidden()
-	case m.focus != focusList && key.Matches(msg, k.Back):
-		m.setFocus(focusList)
-		return nil
-	case m.focus != focusList:
+	}
+	switch m.focus {
+	case focusList:
+		switch {
+		case key.Matches(msg, k.Open):
+			if m.list.selected() != nil {
+				m.setFocus(focusViewer)
+			}
+			return m.syncViewer()
+		case key.Matches(msg, k.ClearFilter):
+			if m.filter.on() {
+				m.filter.clear()
+				m.list.setFiltered(nil, false, false)
+				m.view.setTerms(nil)
+			}
+			return m.syncViewer()
+		case key.Matches(msg, k.NextHit), key.Matches(msg, k.PrevHit):
+			_, cmd := m.view.Update(msg)
+			return cmd
+		}
+		m.list.Update(msg)
+		return m.syncViewer()
+	default:
+		if key.Matches(msg, k.Back) {
+			m.setFocus(focusList)
+			return nil
+		}
 		_, cmd := m.focused().Update(msg)
 		return cmd
 	}
-	switch {
-	case key.Matches(msg, k.Open):
-		if m.list.selected() != nil {
-			m.setFocus(focusViewer)
-		}
-		return m.syncViewer()
-	case key.Matches(msg, k.ClearFilter):
-		if m.filter.on() {
-			m.filter.clear()
-			m.list.setFiltered(nil, false, false)
-			m.view.setTerms(nil)
-		}
-		return m.syncViewer()
-	case key.Matches(msg, k.NextHit), key.Matches(msg, k.PrevHit):
-		_, cmd := m.view.Update(msg)
-		return cmd
-	}
-	m.list.Update(msg)
-	return m.syncViewer()
 }
 
 // onFilterKey handles keys while the filter input has focus: every key goes
