@@ -54,3 +54,13 @@ func (m *Model) onOverlay(msg tea.Msg) tea.Cmd {
 func (m *Model) closeOverlay() {
 	m.overlay, m.stats, m.picker = overlayNone, nil, nil
 }
+
+// Every part of the screen is a pane.
+var (
+	_ pane = (*convList)(nil)
+	_ pane = (*viewer)(nil)
+	_ pane = (*warnView)(nil)
+	_ pane = (*statsView)(nil)
+	_ pane = (*picker)(nil)
+	_ pane = (*helpPane)(nil)
+)
