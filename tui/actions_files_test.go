@@ -239,7 +239,7 @@ func TestOpenImagePicker(t *testing.T) {
 	var asked []string
 	m := newActionTest(t, a, Actions{Local: true, Display: true, Opener: recorder(t, rec, 0), TempDir: tmp, OpenAsset: fakeAssets(&asked)})
 	press(t, m, "i")
-	if m.act.picker == nil || len(m.act.picker.items) != 3 || !strings.Contains(screen(m), "Open which image?") {
+	if m.picker == nil || len(m.picker.items) != 3 || !strings.Contains(screen(m), "Open which image?") {
 		t.Fatalf("want a picker of 3 images:\n%s", screen(m))
 	}
 	press(t, m, "enter")

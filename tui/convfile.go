@@ -35,27 +35,27 @@ func conversationMarkdown(c *model.Conversation, loc *time.Location, thread mode
 // a private temporary directory and hands the terminal to the pager, or to
 // the editor with the file read-only (0400). The directory is removed when
 // the program exits.
-func (m *Model) openConversation(editor bool) tea.Cmd {
-	what, line, def, perm := "pager", m.act.cfg.Pager, defaultPager, os.FileMode(0o600)
+func (a *actions) openConversation(v *viewer, editor bool) tea.Cmd {
+	what, line, def, perm := "pager", a.cfg.Pager, defaultPager, os.FileMode(0o600)
 	if editor {
-		what, line, def, perm = "editor", m.act.cfg.Editor, defaultEditor, 0o400
+		what, line, def, perm = "editor", a.cfg.Editor, defaultEditor, 0o400
 	}
-	if !m.act.cfg.Local {
-		m.act.remote(what)
+	if !a.cfg.Local {
+		a.remote(what)
 		return nil
 	}
-	c := m.view.conv
+	c := v.conv
 	if c == nil {
-		m.act.fail(what + ": no conversation selected")
+		a.fail(what + ": no conversation selected")
 		return nil
 	}
 	argv := strings.Fields(line)
 	if len(argv) == 0 {
 		argv = strings.Fields(def)
 	}
-	temps, root, loc := m.act.temps, m.act.cfg.TempDir, m.view.loc
-	thread := append(model.Thread(nil), m.view.thread...)
-	m.act.say("opening the " + what + "…")
+	temps, root, loc := a.temps, a.cfg.TempDir, v.loc
+	thread := append(model.Thread(nil), v.thread...)
+	a.say("opening the " + what + "…")
 	return func() tea.Msg {
 		md, err := conversationMarkdown(c, loc, thread)
 		if err != nil {
@@ -93,18 +93,18 @@ func execError(what string, err error) error {
 
 // saveConversation writes the conversation in view to a Markdown file in
 // the working directory (Actions.Dir) and says where.
-func (m *Model) saveConversation() tea.Cmd {
-	if !m.act.cfg.Local {
-		m.act.remote("write")
+func (a *actions) saveConversation(v *viewer) tea.Cmd {
+	if !a.cfg.Local {
+		a.remote("write")
 		return nil
 	}
-	c := m.view.conv
+	c := v.conv
 	if c == nil {
-		m.act.fail("write: no conversation selected")
+		a.fail("write: no conversation selected")
 		return nil
 	}
-	dir, loc := m.act.cfg.Dir, m.view.loc
-	thread := append(model.Thread(nil), m.view.thread...)
+	dir, loc := a.cfg.Dir, v.loc
+	thread := append(model.Thread(nil), v.thread...)
 	return func() tea.Msg {
 		md, err := conversationMarkdown(c, loc, thread)
 		if err != nil {

@@ -129,6 +129,43 @@ func (l *convList) setPrepared(p *Prepared) {
 	l.build(sel)
 }
 
+// setArchive shows a complete archive: p's order and counts when p was
+// prepared from it, else its conversations sorted newest first.
+func (l *convList) setArchive(a *model.Archive, p *Prepared) {
+	if p.For(a) {
+		l.setPrepared(p)
+		return
+	}
+	all := append([]*model.Conversation(nil), a.Conversations...)
+	sortNewest(all)
+	l.setAll(all)
+}
+
+// takeBatch is the one way a load batch reaches the list: the conversations
+// that arrived, or at the end the whole archive (p, when it was prepared
+// from it, gives the order and counts). It reports whether the list
+// changed, in which case a filter must search again.
+func (l *convList) takeBatch(msg loadBatchMsg, p *Prepared) bool {
+	if !msg.finished && len(msg.convs) == 0 {
+		return false
+	}
+	if msg.finished {
+		l.loading = false
+		switch {
+		case msg.err != nil:
+			return false
+		case msg.archive != nil:
+			l.setArchive(msg.archive, p)
+			return true
+		}
+	}
+	all := make([]*model.Conversation, 0, len(l.all)+len(msg.convs))
+	all = append(append(all, l.all...), msg.convs...)
+	sortNewest(all)
+	l.setAll(all)
+	return true
+}
+
 // msgCount is c's visible message count.
 func (l *convList) msgCount(c *model.Conversation) int {
 	if n, ok := l.base.count(c); ok {

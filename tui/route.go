@@ -10,36 +10,23 @@ import (
 	"github.com/backchat/backchat/model"
 )
 
+// onBatch hands a load batch to the list and, once loading is over, counts
+// the stats again (the view showed what had arrived so far).
 func (m *Model) onBatch(msg loadBatchMsg) tea.Cmd {
 	m.done, m.total = msg.done, msg.total
-	var cmds []tea.Cmd
-	if len(msg.convs) > 0 && !msg.finished {
-		all := make([]*model.Conversation, 0, len(m.list.all)+len(msg.convs))
-		all = append(append(all, m.list.all...), msg.convs...)
-		sortNewest(all)
-		m.list.setAll(all)
-		if m.filter.on() {
-			m.filter.stale = true
-		}
+	if m.list.takeBatch(msg, m.opts.Prepared) && m.filter.on() {
+		m.filter.stale = true
 	}
+	var cmds []tea.Cmd
 	if msg.finished {
 		m.loading = false
-		m.list.loading = false
-		switch {
-		case msg.err != nil:
+		if msg.err != nil {
 			m.loadErr = msg.err
-		case msg.archive != nil:
-			m.setArchive(msg.archive)
-			if m.filter.on() {
-				m.filter.stale = true
-			}
-		default:
-			all := append(append([]*model.Conversation(nil), m.list.all...), msg.convs...)
-			sortNewest(all)
-			m.list.setAll(all)
-			if m.filter.on() {
-				m.filter.stale = true
-			}
+		} else if msg.archive != nil {
+			m.setWarnings(msg.archive.Warnings)
+		}
+		if m.stats != nil {
+			cmds = append(cmds, m.countStats())
 		}
 	} else {
 		cmds = append(cmds, waitBatchCmd(m.stream))
@@ -95,9 +82,6 @@ func (m *Model) onSearch(msg searchMsg) tea.Cmd {
 }
 
 func (m *Model) onMouse(msg tea.Msg, mo tea.Mouse) tea.Cmd {
-	if m.act.overlayOpen() {
-		return m.onOverlayMouse(msg)
-	}
 	y := mo.Y - 1 // the title row
 	inList := m.focus == focusList
 	if !m.narrow {
@@ -137,14 +121,22 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if cmd, ok := m.onActionKey(msg); ok {
+	if m.overlay != overlayNone {
+		return m.onOverlay(msg)
+	}
+	if cmd, p, ok := m.act.onKey(msg, m.view); ok {
+		if p != nil {
+			m.openPicker(p)
+		}
 		return cmd
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
+	case key.Matches(msg, k.Stats):
+		return m.openStats()
 	case key.Matches(msg, k.Help):
-		m.fullHelp = !m.fullHelp
+		m.help.Update(msg)
 		m.layout()
 		return nil
 	case key.Matches(msg, k.Filter):
@@ -191,19 +183,12 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.list.Update(msg)
 		return m.syncViewer()
-	case focusWarnings:
-		if key.Matches(msg, k.Back) {
-			m.setFocus(focusList)
-			return nil
-		}
-		m.warnings.Update(msg)
-		return nil
 	default:
 		if key.Matches(msg, k.Back) {
 			m.setFocus(focusList)
 			return nil
 		}
-		_, cmd := m.view.Update(msg)
+		_, cmd := m.focused().Update(msg)
 		return cmd
 	}
 }
