@@ -111,7 +111,7 @@ func TestHelpPane(t *testing.T) {
 	if m.list.height != listH-(m.help.Height()-1) {
 		t.Errorf("the layout should give the full help its lines: list %d, was %d, help %d", m.list.height, listH, m.help.Height())
 	}
-	if s := screen(m); !strings.Contains(s, "Search: words") || !strings.Contains(s, "next pane") {
+	if s := screen(m); !strings.Contains(s, "Query: word") || !strings.Contains(s, "next pane") {
 		t.Errorf("full help lacks the keys or the query language:\n%s", s)
 	}
 	press(t, m, "?")
