@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -81,8 +80,7 @@ func (m *Model) render() string {
 func (m *Model) statusInfo() statusInfo {
 	in := statusInfo{loading: m.loading, done: m.done, total: m.total, loaded: len(m.list.all),
 		shown: m.list.count(), filtering: m.filter.on(), searching: m.filter.searching,
-		warnings: len(m.warnList), hit: m.view.hitStatus(),
-		partial: m.filter.on() && m.filter.res != nil && m.filter.res.Partial}
+		warnings: len(m.warnList), hit: m.view.hitStatus(), partial: m.filter.partial()}
 	in.notice, in.noticeErr = m.act.notice, m.act.noticeErr
 	if m.filter.err != nil {
 		in.errText = "search: " + safeLine(m.filter.err.Error())
@@ -95,17 +93,7 @@ func (m *Model) statusInfo() statusInfo {
 func (m *Model) listTitle(w int) string {
 	st := m.styles
 	if m.filter.active || m.filter.on() {
-		prompt := st.PaneTitleFocused.Render(" / ")
-		count := ""
-		if m.filter.on() {
-			count = " " + formatCount(m.list.count())
-			if m.filter.searching {
-				count += "…"
-			}
-		}
-		cw := ansi.StringWidth(count)
-		in := m.filter.input.View(st, m.filter.active, max(w-3-cw, 1))
-		return fillBlock([]string{prompt + in + strings.Repeat(" ", max(w-3-cw-ansi.StringWidth(in), 0)) + st.PaneTitle.Render(count)}, w, 1)
+		return m.filter.View(st, w, m.list.count())
 	}
 	s := st.PaneTitle
 	if m.focus == focusList {
@@ -155,7 +143,7 @@ func (m *Model) helpView() string {
 	}
 	short := append(p.ShortHelp(), m.keys.Warnings, m.keys.Help, m.keys.Quit)
 	if m.filter.active {
-		short = []key.Binding{m.keys.AcceptFilter, m.keys.ClearFilter}
+		short = m.filter.ShortHelp()
 	}
 	return fillBlock([]string{m.help.ShortHelpView(short)}, m.width, 1)
 }

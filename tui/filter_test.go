@@ -10,12 +10,13 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search/live"
 )
 
 // newIndexTest builds a browser over a with the model/search engine.
 func newIndexTest(t *testing.T, a *model.Archive, w, h int) *Model {
 	t.Helper()
-	m := New(Options{Archive: a, Theme: "dark", Width: w, Height: h, Now: fixedNow, Searcher: NewArchiveSearcher(a)})
+	m := New(Options{Archive: a, Theme: "dark", Width: w, Height: h, Now: fixedNow, Searcher: live.NewArchive(a)})
 	run(t, m, m.Init())
 	return m
 }
@@ -105,65 +106,6 @@ func TestIndexSearcherHiddenOnlyWhenShown(t *testing.T) {
 	}
 }
 
-func TestIndexSearcherDropsReplacedDuplicates(t *testing.T) {
-	old := buildConv("dup", "Old copy", testNow.Add(-48*time.Hour), tm{role: model.RoleUser, text: "zebrafish old"})
-	newer := buildConv("dup", "New copy", testNow.Add(-24*time.Hour), tm{role: model.RoleUser, text: "zebrafish new"})
-	s := NewIndexSearcher()
-	s.Add(old) // as a loader streams it, before the newer copy replaces it
-	s.Add(newer)
-	s.Done()
-	convs := []*model.Conversation{newer}
-	res, err := s.Search(context.Background(), convs, "zebrafish")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Convs) != 1 || res.Convs[0] != 0 {
-		t.Fatalf("want only the listed copy, got %v", res.Convs)
-	}
-	if e, _ := res.excerpt(0); e.text() != "zebrafish new" || e.Off != 0 || e.Len != len("zebrafish") {
-		t.Fatalf("excerpt %+v", e)
-	}
-}
-
-func TestIndexSearcherShortQueryIsPartial(t *testing.T) {
-	a := &model.Archive{}
-	for i := 0; i < 5*shortQueryLimit; i++ {
-		a.Conversations = append(a.Conversations, buildConv(fmt.Sprint("c", i), "chat", testNow.Add(-time.Duration(i)*time.Hour),
-			tm{role: model.RoleUser, text: "x marks the spot"}))
-	}
-	res, err := NewArchiveSearcher(a).Search(context.Background(), a.Conversations, "x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !res.Partial || len(res.Convs) != shortQueryLimit {
-		t.Fatalf("partial %v, %d results", res.Partial, len(res.Convs))
-	}
-}
-
-func TestIndexSearcherWhileLoading(t *testing.T) {
-	a := deepArchive()
-	s := NewIndexSearcher()
-	for _, c := range a.Conversations[:3] {
-		s.Add(c)
-	}
-	// A first search takes a snapshot of what has arrived.
-	if _, err := s.Search(context.Background(), a.Conversations[:3], "generics"); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range a.Conversations[3:] {
-		s.Add(c)
-	}
-	s.Done() // loading over: the next search sees everything
-	res, err := s.Search(context.Background(), a.Conversations, "quokkaword")
-	if err != nil || len(res.Convs) != 1 || a.Conversations[res.Convs[0]].ID != "c-deep" {
-		t.Fatalf("after Done: %v %v", res.Convs, err)
-	}
-	hits, err := s.AllHits(context.Background(), a.Conversations[res.Convs[0]], "quokkaword", SearchOptions{})
-	if err != nil || len(hits) != 1 || hits[0].Node != 61 || hits[0].Offset != len("Deep inside: the answer is ") {
-		t.Fatalf("AllHits: %+v %v", hits, err)
-	}
-}
-
 func TestHelpDocumentsQueryLanguage(t *testing.T) {
 	m := newIndexTest(t, deepArchive(), 120, 40)
 	press(t, m, "?")
@@ -181,7 +123,7 @@ func TestHelpDocumentsQueryLanguage(t *testing.T) {
 func TestIndexSearcherDuringLoad(t *testing.T) {
 	a := deepArchive()
 	old := buildConv("c-deep", "Stale copy", testNow.Add(-30*24*time.Hour), tm{role: model.RoleUser, text: "quokkaword stale"})
-	s := NewIndexSearcher()
+	s := live.New()
 	release := make(chan struct{})
 	m := New(Options{Theme: "dark", Width: 100, Height: 30, Now: fixedNow, Searcher: s,
 		Load: func(ctx context.Context, on func(*model.Conversation), progress func(int64, int64)) (*model.Archive, error) {
@@ -247,57 +189,6 @@ func TestHighlightFollowsSearchFolding(t *testing.T) {
 	h := m.view.hits[0]
 	if got := m.view.plain[h.line][h.start:h.end]; got != "CAFÉ" {
 		t.Fatalf("highlighted %q, want %q", got, "CAFÉ")
-	}
-}
-
-// Matches are ranked without reading them: the search locates the first
-// screenful of excerpts (prelocateRows), the rest only when a row asks
-// (hasExcerpt does not locate), also after mapResults.
-func TestIndexSearcherLocatesExcerptsLazily(t *testing.T) {
-	a := &model.Archive{}
-	const n = prelocateRows + 50
-	for i := 0; i < n; i++ {
-		a.Conversations = append(a.Conversations, buildConv(fmt.Sprint("c", i), "chat", testNow.Add(-time.Duration(i)*time.Hour),
-			tm{role: model.RoleUser, text: "nothing here"}, tm{role: model.RoleAssistant, text: fmt.Sprint("an answer about walruses ", i)}))
-	}
-	a.Conversations = append(a.Conversations, buildConv("t", "walruses only in the title", testNow, tm{role: model.RoleUser, text: "hi"}))
-	s := NewArchiveSearcher(a)
-	res, err := s.Search(context.Background(), a.Conversations, "walrus")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Convs) != n+1 || res.loc == nil {
-		t.Fatalf("%d results, locator %v", len(res.Convs), res.loc != nil)
-	}
-	for k := range res.Convs {
-		if c := a.Conversations[res.Convs[k]]; c.ID == "t" && res.hasExcerpt(k) {
-			t.Error("a title-only match quotes an excerpt")
-		} else if c.ID != "t" && !res.hasExcerpt(k) {
-			t.Errorf("%s: no excerpt", c.ID)
-		}
-	}
-	want := 0 // the first rows that quote one (not the title-only match)
-	for k := 0; k < prelocateRows; k++ {
-		if res.at[k] >= 0 {
-			want++
-		}
-	}
-	if len(res.loc.got) != want || want < prelocateRows-1 {
-		t.Fatalf("%d located before any row was drawn, want the first screenful's %d", len(res.loc.got), want)
-	}
-	mapped := mapResults(res, func(i int) (int, bool) { return i, true })
-	for k := range mapped.Convs {
-		c := a.Conversations[mapped.Convs[k]]
-		e, ok := mapped.excerpt(k)
-		if c.ID == "t" {
-			continue
-		}
-		if !ok || e.text()[e.Off:e.Off+e.Len] != "walrus" || e.at.Node != 2 {
-			t.Fatalf("%s: excerpt %+v (ok %v)", c.ID, e, ok)
-		}
-	}
-	if len(res.loc.got) != n {
-		t.Fatalf("%d located", len(res.loc.got))
 	}
 }
 
