@@ -44,7 +44,7 @@ func deepArchive() *model.Archive {
 	return a
 }
 
-func TestIndexSearcherLandsOnDeepHit(t *testing.T) {
+func TestSearchLandsOnDeepHit(t *testing.T) {
 	m := newIndexTest(t, deepArchive(), 100, 30)
 	press(t, m, "/")
 	typeText(t, m, "quokkaword")
@@ -69,7 +69,7 @@ func TestIndexSearcherLandsOnDeepHit(t *testing.T) {
 	}
 }
 
-func TestIndexSearcherQueryErrorInStatusBar(t *testing.T) {
+func TestSearchQueryErrorInStatusBar(t *testing.T) {
 	m := newIndexTest(t, deepArchive(), 120, 30)
 	press(t, m, "/")
 	typeText(t, m, "colour:red")
@@ -78,7 +78,7 @@ func TestIndexSearcherQueryErrorInStatusBar(t *testing.T) {
 	}
 }
 
-func TestIndexSearcherFiltersCombineWithText(t *testing.T) {
+func TestSearchFiltersCombineWithText(t *testing.T) {
 	m := newIndexTest(t, deepArchive(), 120, 30)
 	press(t, m, "/")
 	typeText(t, m, "model:o3 after:2025 message")
@@ -92,7 +92,7 @@ func TestIndexSearcherFiltersCombineWithText(t *testing.T) {
 	}
 }
 
-func TestIndexSearcherHiddenOnlyWhenShown(t *testing.T) {
+func TestSearchHiddenOnlyWhenShown(t *testing.T) {
 	m := newIndexTest(t, deepArchive(), 120, 30)
 	press(t, m, "/")
 	typeText(t, m, "hidden system prompt")
@@ -117,10 +117,10 @@ func TestHelpDocumentsQueryLanguage(t *testing.T) {
 	}
 }
 
-// TestIndexSearcherDuringLoad: the index is fed while the archive streams
+// TestSearchDuringLoad: the index is fed while the archive streams
 // in; a query typed mid-load answers from a snapshot, and once loaded a
 // conversation the loader replaced by a newer duplicate is not listed.
-func TestIndexSearcherDuringLoad(t *testing.T) {
+func TestSearchDuringLoad(t *testing.T) {
 	a := deepArchive()
 	old := buildConv("c-deep", "Stale copy", testNow.Add(-30*24*time.Hour), tm{role: model.RoleUser, text: "quokkaword stale"})
 	s := live.New()
@@ -161,9 +161,9 @@ func indexOf(a *model.Archive, id string) int {
 	return -1
 }
 
-// TestIndexSearcherGolden: list rows quote the hit under the title; the
+// TestSearchGolden: list rows quote the hit under the title; the
 // preview opens on the hit deep in the conversation.
-func TestIndexSearcherGolden(t *testing.T) {
+func TestSearchGolden(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {120, 40}, {40, 12}} {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
 			m := newIndexTest(t, deepArchive(), sz[0], sz[1])
