@@ -210,3 +210,26 @@ func TestOpenResultExpandsFoldedHit(t *testing.T) {
 		t.Fatalf("after enter: expanded %v, status %q", m.view.expanded, m.view.hitStatus())
 	}
 }
+
+// TestFilterDropsStaleAnswers: searches run as commands; an answer that
+// arrives after a newer keystroke (or after esc) changes nothing.
+func TestFilterDropsStaleAnswers(t *testing.T) {
+	m := newTest(t, 120, 40)
+	press(t, m, "/")
+	_, first := m.Update(keyMsg("g")) // "g": many matches; not run yet
+	typeText(t, m, "enerics")         // "generics", run to the end
+	n := m.list.count()
+	if n != 1 || !m.filter.on() || m.filter.searching {
+		t.Fatalf("generics: %d matches, searching %v", n, m.filter.searching)
+	}
+	run(t, m, first) // the answer to "g" arrives late
+	if m.list.count() != n || m.filter.res.Query != "generics" {
+		t.Fatalf("a stale answer replaced the list: %d matches for %q", m.list.count(), m.filter.res.Query)
+	}
+	_, pending := m.Update(keyMsg("s")) // "genericss"
+	press(t, m, "esc")
+	run(t, m, pending)
+	if m.filter.on() || m.list.count() != 7 {
+		t.Fatalf("an answer after esc filtered the list: %d shown", m.list.count())
+	}
+}
