@@ -9,7 +9,7 @@
 # load with the index fed while loading (as the browser does) and the wait
 # for its final snapshot, a whole index build on its own, index bytes
 # against text bytes, and p50/p95 per query kind through the browser's
-# tui.IndexSearcher (common word, rare token needle000123zq, phrase
+# search service, live.Searcher (common word, rare token needle000123zq, phrase
 # "kubernetes cluster", prefix, field filter, exclusion, 1-char, miss), with
 # CPU time per query and CPU time of the loads (steadier than wall time
 # when other work shares the machine: report the load average with them) —

@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search/live"
 )
 
 // Options configures a browser. Exactly one of Archive and Load is used
@@ -38,8 +39,10 @@ type Options struct {
 	// Width and Height set the initial size (tests); the terminal's size
 	// messages override them.
 	Width, Height int
-	// Searcher runs filter queries; nil means NewSubstringSearcher().
-	Searcher Searcher
+	// Searcher runs filter queries. Nil: the browser indexes what it shows
+	// itself (an Archive before New returns, about 3 CPU-seconds per GB; a
+	// Load as it streams in). Share one across sessions of one archive.
+	Searcher *live.Searcher
 	// Now is the clock for date groups; nil means time.Now.
 	Now func() time.Time
 	// Actions says what the copy, pager, editor, save and image keys may do.
@@ -75,11 +78,10 @@ const themeTimeout = 300 * time.Millisecond
 // them out. Create it with New. Not safe for concurrent use (Bubble Tea calls
 // it from one goroutine).
 type Model struct {
-	opts     Options
-	keys     KeyMap
-	styles   Styles
-	searcher Searcher
-	now      func() time.Time
+	opts   Options
+	keys   KeyMap
+	styles Styles
+	now    func() time.Time
 
 	width, height int
 	focus         focus
@@ -93,8 +95,7 @@ type Model struct {
 	warnings *warnView
 	stats    *statsView // set while overlay is overlayStats
 	picker   *picker    // set while overlay is overlayPicker
-	filter   filter
-	hitSeq   int // number of the last hitsCmd; older answers are dropped
+	filter   *filterPane
 	pool     *renderPool
 
 	stream   *loadStream
@@ -112,9 +113,10 @@ type Model struct {
 
 // New builds a browser from opts. Nothing runs until Bubble Tea calls Init.
 func New(opts Options) *Model {
-	m := &Model{opts: opts, keys: DefaultKeyMap(), searcher: opts.Searcher, now: opts.Now}
-	if m.searcher == nil {
-		m.searcher = NewSubstringSearcher()
+	m := &Model{opts: opts, keys: DefaultKeyMap(), now: opts.Now}
+	searcher := opts.Searcher
+	if searcher == nil {
+		searcher = ownSearcher(&m.opts)
 	}
 	if m.now == nil {
 		m.now = time.Now
@@ -128,7 +130,7 @@ func New(opts Options) *Model {
 	m.list = newConvList(m.keys, m.styles, m.now)
 	m.view = newViewer(m.keys, m.styles, m.opts.glamourStyle(isDark), m.pool, m.now)
 	m.warnings = newWarnView(m.keys, m.styles)
-	m.filter = newFilter()
+	m.filter = newFilterPane(m.keys, searcher)
 	m.act = newActions(opts.Actions, m.keys)
 	m.help.setTheme(isDark, m.opts.plain())
 	if opts.Archive != nil {
@@ -195,6 +197,27 @@ func (m *Model) setWarnings(ws []model.Warning) {
 	m.warnings.set(ws)
 }
 
+// ownSearcher is the searcher of a browser given none: over opts.Archive,
+// built here; for opts.Load, fed as the load streams in (opts.Load is
+// wrapped to do so).
+func ownSearcher(opts *Options) *live.Searcher {
+	if opts.Archive != nil {
+		return live.NewArchive(opts.Archive)
+	}
+	s := live.New()
+	if load := opts.Load; load != nil {
+		opts.Load = func(ctx context.Context, onConv func(*model.Conversation), progress func(done, total int64)) (*model.Archive, error) {
+			a, err := load(ctx, func(c *model.Conversation) {
+				s.Add(c)
+				onConv(c)
+			}, progress)
+			s.Loaded(a)
+			return a, err
+		}
+	}
+	return s
+}
+
 // Init implements tea.Model: start loading and ask for the background colour.
 func (m *Model) Init() tea.Cmd {
 	var cmds []tea.Cmd
@@ -214,9 +237,7 @@ func (m *Model) Init() tea.Cmd {
 // Close stops the loader and any background work; Run calls it on exit.
 func (m *Model) Close() {
 	m.cancel()
-	if m.filter.cancel != nil {
-		m.filter.cancel()
-	}
+	m.filter.close()
 	if m.view.cancel != nil {
 		m.view.cancel()
 	}

@@ -1,21 +1,17 @@
 package tui
 
 import (
-	"context"
-	"strings"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/backchat/backchat/model"
 )
 
 // onBatch hands a load batch to the list and, once loading is over, counts
 // the stats again (the view showed what had arrived so far).
 func (m *Model) onBatch(msg loadBatchMsg) tea.Cmd {
 	m.done, m.total = msg.done, msg.total
-	if m.list.takeBatch(msg, m.opts.Prepared) && m.filter.on() {
-		m.filter.stale = true
+	if m.list.takeBatch(msg, m.opts.Prepared) {
+		m.filter.listGrew()
 	}
 	var cmds []tea.Cmd
 	if msg.finished {
@@ -31,39 +27,18 @@ func (m *Model) onBatch(msg loadBatchMsg) tea.Cmd {
 	} else {
 		cmds = append(cmds, waitBatchCmd(m.stream))
 	}
-	if m.filter.stale && !m.filter.searching {
-		cmds = append(cmds, m.runFilter())
-	}
-	cmds = append(cmds, m.syncViewer())
+	cmds = append(cmds, m.filter.rerun(m.list.all, m.searchOptions()), m.syncViewer())
 	return tea.Batch(cmds...)
 }
 
 func (m *Model) onSearch(msg searchMsg) tea.Cmd {
-	if msg.seq != m.filter.seq {
+	res, newQuery, ok := m.filter.apply(msg, m.list.all)
+	if !ok {
 		return nil // stale: a newer query is running or the filter was cleared
 	}
-	m.filter.searching = false
 	var cmds []tea.Cmd
-	if msg.err != nil {
-		if msg.err != context.Canceled {
-			m.filter.err = msg.err
-		}
-	} else {
-		m.filter.err = nil
-		newQuery := m.filter.res == nil || m.filter.res.Query != msg.res.Query
-		res := msg.res
-		m.filter.res = &res
-		m.filter.resConvs = m.list.all
-		if !sameSnapshot(msg.convs, m.list.all) {
-			// Conversations that arrived meanwhile were not searched: this
-			// answer must not be narrowed from.
-			m.filter.resConvs = nil
-			// The list grew (and was re-sorted) since the search began: map
-			// the snapshot's indices through the conversations themselves.
-			res = remap(res, msg.convs, m.list.all)
-			m.filter.res = &res
-		}
-		m.list.found = m.filter.res // before setFiltered: rows size by its excerpts
+	if res != nil {
+		m.list.found = res // before setFiltered: rows size by its excerpts
 		m.list.setFiltered(res.Convs, true, newQuery)
 		sel := m.view.conv
 		m.view.setTerms(m.filter.terms())
@@ -74,10 +49,7 @@ func (m *Model) onSearch(msg searchMsg) tea.Cmd {
 			cmds = append(cmds, m.hitsCmd())
 		}
 	}
-	if m.filter.stale {
-		cmds = append(cmds, m.runFilter())
-	}
-	cmds = append(cmds, m.syncViewer())
+	cmds = append(cmds, m.filter.rerun(m.list.all, m.searchOptions()), m.syncViewer())
 	return tea.Batch(cmds...)
 }
 
@@ -113,7 +85,7 @@ func (m *Model) onMouse(msg tea.Msg, mo tea.Mouse) tea.Cmd {
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	if m.filter.active {
-		return m.onFilterKey(msg)
+		return m.onFilterEvent(m.filter.Update(msg))
 	}
 	if m.loadErr != nil {
 		if key.Matches(msg, k.Quit) || key.Matches(msg, k.Back) {
@@ -140,7 +112,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.layout()
 		return nil
 	case key.Matches(msg, k.Filter):
-		m.filter.active = true
+		m.filter.open()
 		m.setFocus(focusList)
 		return nil
 	case key.Matches(msg, k.Warnings):
@@ -193,71 +165,26 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 }
 
-// onFilterKey handles keys while the filter input has focus: every key goes
-// to it.
-func (m *Model) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.ClearFilter):
-		m.filter.clear()
+// onFilterEvent does what a key in the filter input asked for.
+func (m *Model) onFilterEvent(ev filterEvent) tea.Cmd {
+	switch ev {
+	case filterSearch:
+		return m.runFilter()
+	case filterCleared:
 		m.list.setFiltered(nil, false, false)
 		m.view.setTerms(nil)
 		return m.syncViewer()
-	case key.Matches(msg, k.AcceptFilter):
-		m.filter.active = false
+	case filterAccept:
 		sel := m.list.selected()
 		if sel == nil {
 			return nil
 		}
 		m.setFocus(focusViewer)
 		cmd := m.syncViewer()
-		first := int32(model.NoNode)
-		if r := m.filter.res; r != nil {
-			for k, i := range r.Convs {
-				if i < len(m.list.all) && m.list.all[i] == sel {
-					first = r.firstNode(k)
-				}
-			}
-		}
-		m.view.openAtHit(first)
+		m.view.openAtHit(m.bestNode(sel))
 		return tea.Batch(cmd, m.view.renderNext())
-	case msg.String() == "ctrl+c":
+	case filterQuit:
 		return tea.Quit
 	}
-	if !m.filter.input.Update(msg) {
-		return nil
-	}
-	m.filter.query = strings.TrimSpace(m.filter.input.Value())
-	if m.filter.query == "" {
-		if m.filter.cancel != nil {
-			m.filter.cancel()
-		}
-		m.filter.seq++
-		m.filter.searching = false
-		m.filter.res = nil
-		m.list.setFiltered(nil, false, false)
-		m.view.setTerms(nil)
-		return m.syncViewer()
-	}
-	return m.runFilter()
-}
-
-// sameSnapshot reports whether a and b are the same slice.
-func sameSnapshot(a, b []*model.Conversation) bool {
-	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
-}
-
-// remap rewrites result indices into from as indices into to.
-func remap(res Results, from, to []*model.Conversation) Results {
-	at := make(map[*model.Conversation]int, len(to))
-	for i, c := range to {
-		at[c] = i
-	}
-	return mapResults(res, func(i int) (int, bool) {
-		if i < 0 || i >= len(from) {
-			return 0, false
-		}
-		j, ok := at[from[i]]
-		return j, ok
-	})
+	return nil
 }

@@ -3,7 +3,6 @@ package tui
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -119,8 +118,7 @@ func sideBySide(left, right, sep string, h int) string {
 func (m *Model) statusInfo() statusInfo {
 	in := statusInfo{loading: m.loading, done: m.done, total: m.total, loaded: len(m.list.all),
 		shown: m.list.count(), filtering: m.filter.on(), searching: m.filter.searching,
-		warnings: len(m.warnList), hit: m.view.hitStatus(),
-		partial: m.filter.on() && m.filter.res != nil && m.filter.res.Partial}
+		warnings: len(m.warnList), hit: m.view.hitStatus(), partial: m.filter.partial()}
 	in.notice, in.noticeErr = m.act.notice, m.act.noticeErr
 	if m.filter.err != nil {
 		in.errText = "search: " + safeLine(m.filter.err.Error())
@@ -133,17 +131,7 @@ func (m *Model) statusInfo() statusInfo {
 func (m *Model) listTitle(w int) string {
 	st := m.styles
 	if m.filter.active || m.filter.on() {
-		prompt := st.PaneTitleFocused.Render(" / ")
-		count := ""
-		if m.filter.on() {
-			count = " " + formatCount(m.list.count())
-			if m.filter.searching {
-				count += "…"
-			}
-		}
-		cw := ansi.StringWidth(count)
-		in := m.filter.input.View(st, m.filter.active, max(w-3-cw, 1))
-		return fillBlock([]string{prompt + in + strings.Repeat(" ", max(w-3-cw-ansi.StringWidth(in), 0)) + st.PaneTitle.Render(count)}, w, 1)
+		return m.filter.View(st, w, m.list.count())
 	}
 	s := st.PaneTitle
 	if m.focus == focusList {
@@ -163,7 +151,7 @@ func (m *Model) viewTitle(w int) string {
 func (m *Model) helpView() string {
 	short := append(m.focused().ShortHelp(), m.keys.Warnings, m.keys.Help, m.keys.Quit)
 	if m.filter.active {
-		short = []key.Binding{m.keys.AcceptFilter, m.keys.ClearFilter}
+		short = m.filter.ShortHelp()
 	}
 	m.help.setShort(short)
 	return m.help.View()

@@ -1,6 +1,7 @@
 // Command backchat-searchbench measures search on a real export the way the browser
 // uses it: the real loader feeding the index while it loads, the final
-// index snapshot, and per-keystroke searches through tui.IndexSearcher.
+// index snapshot, and per-keystroke searches through live.Searcher, the
+// browser's search service.
 // scripts/bench-search.sh runs it.
 //
 //	go run ./cmd/backchat-searchbench [-n 20] EXPORT...
@@ -27,7 +28,7 @@ import (
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search"
-	"github.com/backchat/backchat/tui"
+	"github.com/backchat/backchat/model/search/live"
 )
 
 // queries are the query kinds measured, as a user types them.
@@ -43,7 +44,7 @@ var queries = []struct{ kind, q string }{
 }
 
 // typedOn are queries typed on from a previous one: the browser searches
-// them within the previous answer (tui.IndexSearcher.Narrows and
+// them within the previous answer (live.Searcher.Narrows and
 // SearchWithin), as measured in the second table.
 var typedOn = []struct{ kind, prev, q string }{
 	{"common word", "dat", "data"},
@@ -94,7 +95,7 @@ func run(paths []string, n int) error {
 
 	// 2. As the browser does: the index fed while loading, then the final
 	// snapshot the first search after the load takes.
-	s := tui.NewIndexSearcher()
+	s := live.New()
 	start, cpu0 = time.Now(), cpuTime()
 	a, err = loader.OpenContext(ctx, loader.Options{OnConversation: s.Add}, paths...)
 	if err != nil {
@@ -118,7 +119,7 @@ func run(paths []string, n int) error {
 	ix = nil
 	runtime.GC()
 
-	// 4. Per keystroke, through the browser's adapter.
+	// 4. Per keystroke, through the browser's search service.
 	convs := newestFirst(a.Conversations)
 	if profile != "" {
 		f, err := os.Create(profile)
@@ -134,11 +135,11 @@ func run(paths []string, n int) error {
 	fmt.Printf("\n%-14s %-36s %9s %9s %9s %9s\n", "query kind", "query", "p50 ms", "p95 ms", "cpu ms", "results")
 	for _, k := range queries {
 		var times []time.Duration
-		var res tui.Results
+		var res live.Results
 		cpu0 := cpuTime()
 		for range n {
 			start := time.Now()
-			res, err = s.Search(ctx, convs, k.q)
+			res, err = s.Search(ctx, convs, k.q, live.Options{})
 			if err != nil {
 				return fmt.Errorf("%s: %w", k.q, err)
 			}
@@ -156,16 +157,16 @@ func run(paths []string, n int) error {
 		if !s.Narrows(k.prev, k.q) {
 			return fmt.Errorf("%q does not narrow %q", k.q, k.prev)
 		}
-		prev, err := s.Search(ctx, convs, k.prev)
+		prev, err := s.Search(ctx, convs, k.prev, live.Options{})
 		if err != nil {
 			return fmt.Errorf("%s: %w", k.prev, err)
 		}
 		var times []time.Duration
-		var res tui.Results
+		var res live.Results
 		cpu0 := cpuTime()
 		for range n {
 			start := time.Now()
-			res, err = s.SearchWithin(ctx, convs, prev, k.q, tui.SearchOptions{})
+			res, err = s.SearchWithin(ctx, convs, prev, k.q, live.Options{})
 			if err != nil {
 				return fmt.Errorf("%s: %w", k.q, err)
 			}

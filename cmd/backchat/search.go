@@ -11,6 +11,7 @@ import (
 	"github.com/backchat/backchat/internal/textout"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search"
+	"github.com/backchat/backchat/model/search/live"
 	"github.com/spf13/cobra"
 )
 
@@ -57,18 +58,20 @@ failed), 2 for bad usage or a query syntax error.`,
 				return usageErrorf("--limit must not be negative (got %d)", limit)
 			}
 			paths, raw := args[:len(args)-1], args[len(args)-1]
-			q, err := search.Parse(raw)
-			if err != nil {
+			// Parse before loading, so a syntax error costs no load.
+			if _, err := search.Parse(raw); err != nil {
 				return usageErrorf("query: %w", err)
 			}
 			arch, err := a.load(cmd.Context(), paths)
 			if err != nil {
 				return err
 			}
+			// The browser's search service: the same index, parsing and
+			// ranking as its filter.
 			start := time.Now()
-			ix := search.BuildArchive(arch)
+			s := live.NewArchive(arch)
 			built := time.Since(start)
-			res, err := ix.Search(cmd.Context(), q, search.Options{IncludeHidden: all, Limit: limit, SnippetWidth: searchSnippetWidth})
+			res, err := s.Report(cmd.Context(), raw, live.ReportOptions{IncludeHidden: all, Limit: limit, SnippetWidth: searchSnippetWidth})
 			if err != nil {
 				return failure(fmt.Errorf("search: %w", err))
 			}

@@ -50,12 +50,8 @@
 // prev matched (prev's terms inside next's, exclusions and filters kept or
 // made stricter); a search for next may then be restricted to prev's
 // results (Options.Within), which gives exactly the whole search's
-// answer. When moreover every term and exclusion of next contains one of
-// prev's terms, Options.WithinSkip passes each result's Skip: the fields
-// scanned before prev's first hit hold no hit of next either and are
-// skipped (counted as examined, so counts and densities do not change);
-// when prev has one term, an ASCII field holding its first hit is scanned
-// from that hit (less the letters next's terms may add in front).
+// answer. The browser's service (package live) does so when the last
+// answer holds at most a quarter of the archive.
 //
 // A list that shows every match (the browser's) asks for Index.Rank: the
 // ranked conversation numbers and whether each has a hit outside the

@@ -10,12 +10,13 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search/live"
 )
 
 // newIndexTest builds a browser over a with the model/search engine.
 func newIndexTest(t *testing.T, a *model.Archive, w, h int) *Model {
 	t.Helper()
-	m := New(Options{Archive: a, Theme: "dark", Width: w, Height: h, Now: fixedNow, Searcher: NewArchiveSearcher(a)})
+	m := New(Options{Archive: a, Theme: "dark", Width: w, Height: h, Now: fixedNow, Searcher: live.NewArchive(a)})
 	run(t, m, m.Init())
 	return m
 }
@@ -43,7 +44,7 @@ func deepArchive() *model.Archive {
 	return a
 }
 
-func TestIndexSearcherLandsOnDeepHit(t *testing.T) {
+func TestSearchLandsOnDeepHit(t *testing.T) {
 	m := newIndexTest(t, deepArchive(), 100, 30)
 	press(t, m, "/")
 	typeText(t, m, "quokkaword")
@@ -68,7 +69,7 @@ func TestIndexSearcherLandsOnDeepHit(t *testing.T) {
 	}
 }
 
-func TestIndexSearcherQueryErrorInStatusBar(t *testing.T) {
+func TestSearchQueryErrorInStatusBar(t *testing.T) {
 	m := newIndexTest(t, deepArchive(), 120, 30)
 	press(t, m, "/")
 	typeText(t, m, "colour:red")
@@ -77,7 +78,7 @@ func TestIndexSearcherQueryErrorInStatusBar(t *testing.T) {
 	}
 }
 
-func TestIndexSearcherFiltersCombineWithText(t *testing.T) {
+func TestSearchFiltersCombineWithText(t *testing.T) {
 	m := newIndexTest(t, deepArchive(), 120, 30)
 	press(t, m, "/")
 	typeText(t, m, "model:o3 after:2025 message")
@@ -91,7 +92,7 @@ func TestIndexSearcherFiltersCombineWithText(t *testing.T) {
 	}
 }
 
-func TestIndexSearcherHiddenOnlyWhenShown(t *testing.T) {
+func TestSearchHiddenOnlyWhenShown(t *testing.T) {
 	m := newIndexTest(t, deepArchive(), 120, 30)
 	press(t, m, "/")
 	typeText(t, m, "hidden system prompt")
@@ -102,65 +103,6 @@ func TestIndexSearcherHiddenOnlyWhenShown(t *testing.T) {
 	press(t, m, "H")
 	if !m.view.showHidden || m.list.count() != 1 || m.list.selected().ID != "c-tool" {
 		t.Fatalf("after H: %d matches", m.list.count())
-	}
-}
-
-func TestIndexSearcherDropsReplacedDuplicates(t *testing.T) {
-	old := buildConv("dup", "Old copy", testNow.Add(-48*time.Hour), tm{role: model.RoleUser, text: "zebrafish old"})
-	newer := buildConv("dup", "New copy", testNow.Add(-24*time.Hour), tm{role: model.RoleUser, text: "zebrafish new"})
-	s := NewIndexSearcher()
-	s.Add(old) // as a loader streams it, before the newer copy replaces it
-	s.Add(newer)
-	s.Done()
-	convs := []*model.Conversation{newer}
-	res, err := s.Search(context.Background(), convs, "zebrafish")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Convs) != 1 || res.Convs[0] != 0 {
-		t.Fatalf("want only the listed copy, got %v", res.Convs)
-	}
-	if e, _ := res.excerpt(0); e.text() != "zebrafish new" || e.Off != 0 || e.Len != len("zebrafish") {
-		t.Fatalf("excerpt %+v", e)
-	}
-}
-
-func TestIndexSearcherShortQueryIsPartial(t *testing.T) {
-	a := &model.Archive{}
-	for i := 0; i < 5*shortQueryLimit; i++ {
-		a.Conversations = append(a.Conversations, buildConv(fmt.Sprint("c", i), "chat", testNow.Add(-time.Duration(i)*time.Hour),
-			tm{role: model.RoleUser, text: "x marks the spot"}))
-	}
-	res, err := NewArchiveSearcher(a).Search(context.Background(), a.Conversations, "x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !res.Partial || len(res.Convs) != shortQueryLimit {
-		t.Fatalf("partial %v, %d results", res.Partial, len(res.Convs))
-	}
-}
-
-func TestIndexSearcherWhileLoading(t *testing.T) {
-	a := deepArchive()
-	s := NewIndexSearcher()
-	for _, c := range a.Conversations[:3] {
-		s.Add(c)
-	}
-	// A first search takes a snapshot of what has arrived.
-	if _, err := s.Search(context.Background(), a.Conversations[:3], "generics"); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range a.Conversations[3:] {
-		s.Add(c)
-	}
-	s.Done() // loading over: the next search sees everything
-	res, err := s.Search(context.Background(), a.Conversations, "quokkaword")
-	if err != nil || len(res.Convs) != 1 || a.Conversations[res.Convs[0]].ID != "c-deep" {
-		t.Fatalf("after Done: %v %v", res.Convs, err)
-	}
-	hits, err := s.AllHits(context.Background(), a.Conversations[res.Convs[0]], "quokkaword", SearchOptions{})
-	if err != nil || len(hits) != 1 || hits[0].Node != 61 || hits[0].Offset != len("Deep inside: the answer is ") {
-		t.Fatalf("AllHits: %+v %v", hits, err)
 	}
 }
 
@@ -175,13 +117,13 @@ func TestHelpDocumentsQueryLanguage(t *testing.T) {
 	}
 }
 
-// TestIndexSearcherDuringLoad: the index is fed while the archive streams
+// TestSearchDuringLoad: the index is fed while the archive streams
 // in; a query typed mid-load answers from a snapshot, and once loaded a
 // conversation the loader replaced by a newer duplicate is not listed.
-func TestIndexSearcherDuringLoad(t *testing.T) {
+func TestSearchDuringLoad(t *testing.T) {
 	a := deepArchive()
 	old := buildConv("c-deep", "Stale copy", testNow.Add(-30*24*time.Hour), tm{role: model.RoleUser, text: "quokkaword stale"})
-	s := NewIndexSearcher()
+	s := live.New()
 	release := make(chan struct{})
 	m := New(Options{Theme: "dark", Width: 100, Height: 30, Now: fixedNow, Searcher: s,
 		Load: func(ctx context.Context, on func(*model.Conversation), progress func(int64, int64)) (*model.Archive, error) {
@@ -219,9 +161,9 @@ func indexOf(a *model.Archive, id string) int {
 	return -1
 }
 
-// TestIndexSearcherGolden: list rows quote the hit under the title; the
+// TestSearchGolden: list rows quote the hit under the title; the
 // preview opens on the hit deep in the conversation.
-func TestIndexSearcherGolden(t *testing.T) {
+func TestSearchGolden(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {120, 40}, {40, 12}} {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
 			m := newIndexTest(t, deepArchive(), sz[0], sz[1])
@@ -250,57 +192,6 @@ func TestHighlightFollowsSearchFolding(t *testing.T) {
 	}
 }
 
-// Matches are ranked without reading them: the search locates the first
-// screenful of excerpts (prelocateRows), the rest only when a row asks
-// (hasExcerpt does not locate), also after mapResults.
-func TestIndexSearcherLocatesExcerptsLazily(t *testing.T) {
-	a := &model.Archive{}
-	const n = prelocateRows + 50
-	for i := 0; i < n; i++ {
-		a.Conversations = append(a.Conversations, buildConv(fmt.Sprint("c", i), "chat", testNow.Add(-time.Duration(i)*time.Hour),
-			tm{role: model.RoleUser, text: "nothing here"}, tm{role: model.RoleAssistant, text: fmt.Sprint("an answer about walruses ", i)}))
-	}
-	a.Conversations = append(a.Conversations, buildConv("t", "walruses only in the title", testNow, tm{role: model.RoleUser, text: "hi"}))
-	s := NewArchiveSearcher(a)
-	res, err := s.Search(context.Background(), a.Conversations, "walrus")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Convs) != n+1 || res.loc == nil {
-		t.Fatalf("%d results, locator %v", len(res.Convs), res.loc != nil)
-	}
-	for k := range res.Convs {
-		if c := a.Conversations[res.Convs[k]]; c.ID == "t" && res.hasExcerpt(k) {
-			t.Error("a title-only match quotes an excerpt")
-		} else if c.ID != "t" && !res.hasExcerpt(k) {
-			t.Errorf("%s: no excerpt", c.ID)
-		}
-	}
-	want := 0 // the first rows that quote one (not the title-only match)
-	for k := 0; k < prelocateRows; k++ {
-		if res.at[k] >= 0 {
-			want++
-		}
-	}
-	if len(res.loc.got) != want || want < prelocateRows-1 {
-		t.Fatalf("%d located before any row was drawn, want the first screenful's %d", len(res.loc.got), want)
-	}
-	mapped := mapResults(res, func(i int) (int, bool) { return i, true })
-	for k := range mapped.Convs {
-		c := a.Conversations[mapped.Convs[k]]
-		e, ok := mapped.excerpt(k)
-		if c.ID == "t" {
-			continue
-		}
-		if !ok || e.text()[e.Off:e.Off+e.Len] != "walrus" || e.at.Node != 2 {
-			t.Fatalf("%s: excerpt %+v (ok %v)", c.ID, e, ok)
-		}
-	}
-	if len(res.loc.got) != n {
-		t.Fatalf("%d located", len(res.loc.got))
-	}
-}
-
 // Opening a result whose hit lies in a folded tool item expands tool items,
 // so the viewer lands on the hit and n/N count it.
 func TestOpenResultExpandsFoldedHit(t *testing.T) {
@@ -317,5 +208,28 @@ func TestOpenResultExpandsFoldedHit(t *testing.T) {
 	press(t, m, "enter")
 	if !m.view.expanded || m.view.hitStatus() != "hit 1/1" {
 		t.Fatalf("after enter: expanded %v, status %q", m.view.expanded, m.view.hitStatus())
+	}
+}
+
+// TestFilterDropsStaleAnswers: searches run as commands; an answer that
+// arrives after a newer keystroke (or after esc) changes nothing.
+func TestFilterDropsStaleAnswers(t *testing.T) {
+	m := newTest(t, 120, 40)
+	press(t, m, "/")
+	_, first := m.Update(keyMsg("g")) // "g": many matches; not run yet
+	typeText(t, m, "enerics")         // "generics", run to the end
+	n := m.list.count()
+	if n != 1 || !m.filter.on() || m.filter.searching {
+		t.Fatalf("generics: %d matches, searching %v", n, m.filter.searching)
+	}
+	run(t, m, first) // the answer to "g" arrives late
+	if m.list.count() != n || m.filter.res.Query != "generics" {
+		t.Fatalf("a stale answer replaced the list: %d matches for %q", m.list.count(), m.filter.res.Query)
+	}
+	_, pending := m.Update(keyMsg("s")) // "genericss"
+	press(t, m, "esc")
+	run(t, m, pending)
+	if m.filter.on() || m.list.count() != 7 {
+		t.Fatalf("an answer after esc filtered the list: %d shown", m.list.count())
 	}
 }
