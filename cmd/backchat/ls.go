@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
@@ -136,11 +136,11 @@ type lsEntry struct {
 
 func listJSON(out *bytes.Buffer, convs []*model.Conversation) error {
 	for _, c := range convs {
-		e := lsEntry{ID: c.ID, Title: c.Title, Created: textout.TimeJSON(c.Created), Updated: textout.TimeJSON(c.Updated),
+		e := lsEntry{ID: c.ID, Title: c.Title, Created: render.TimeJSON(c.Created), Updated: render.TimeJSON(c.Updated),
 			Model: c.Model, Messages: c.VisibleCount(), Branches: c.BranchPoints(),
 			Archived: c.Archived, Starred: c.Starred, GizmoID: c.GizmoID, Service: c.Service,
-			Sources: textout.SourcesJSON(c), InNewest: !c.NotInNewest()}
-		if err := textout.WriteJSON(out, e, ""); err != nil {
+			Sources: render.SourcesJSON(c), InNewest: !c.NotInNewest()}
+		if err := render.WriteJSON(out, e, ""); err != nil {
 			return err
 		}
 	}

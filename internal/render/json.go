@@ -1,4 +1,4 @@
-package textout
+package render
 
 import (
 	"bytes"
@@ -239,7 +239,7 @@ func WriteJSON(w io.Writer, v any, indent string) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", indent)
 	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("textout: encoding JSON: %w", err)
+		return fmt.Errorf("render: encoding JSON: %w", err)
 	}
 	_, err := w.Write(escapeControls(buf.Bytes()))
 	return err

@@ -1,4 +1,4 @@
-// Package textout renders one conversation as plain text, Markdown or JSON.
+// Package render renders one conversation as plain text, Markdown or JSON.
 // It is pure: functions over model values writing to an io.Writer, with no
 // Charm imports and no terminal handling, so `backchat show`, the export
 // command and the TUI pager share one rendering.
@@ -7,7 +7,7 @@
 // through model.Sanitize in exactly one place, the final write of render
 // (one-line fields are first flattened with model.SanitizeLine). JSON output
 // escapes every control character (see JSON).
-package textout
+package render
 
 import (
 	"errors"
@@ -46,7 +46,7 @@ const NotInNewestNote = "Not in newest export"
 const TimeLayout = "2006-01-02 15:04"
 
 // ErrNilConversation is returned when asked to render no conversation.
-var ErrNilConversation = errors.New("textout: nil conversation")
+var ErrNilConversation = errors.New("render: nil conversation")
 
 // Text writes c as plain text: a header, then one section per message.
 func Text(w io.Writer, c *model.Conversation, opts Options) error {

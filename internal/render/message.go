@@ -1,4 +1,4 @@
-package textout
+package render
 
 import (
 	"fmt"
@@ -19,7 +19,7 @@ func MessageMarkdown(w io.Writer, c *model.Conversation, n int32, opts Options) 
 		return ErrNilConversation
 	}
 	if n < 0 || int(n) >= len(c.Nodes) || c.Nodes[n].Msg == nil {
-		return fmt.Errorf("textout: conversation %q: node %d holds no message", c.ID, n)
+		return fmt.Errorf("render: conversation %q: node %d holds no message", c.ID, n)
 	}
 	r := &writer{c: c, opts: opts, md: true, loc: opts.Location}
 	if r.loc == nil {
