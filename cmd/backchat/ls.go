@@ -56,22 +56,10 @@ marked "(not in newest export)" after its title.`,
 	return cmd
 }
 
-// newestFirst returns the conversations ordered by SortTime, newest first;
-// conversations without any time come last, in their original order.
+// newestFirst returns the conversations in model.Newer's order.
 func newestFirst(cs []*model.Conversation) []*model.Conversation {
 	out := slices.Clone(cs)
-	slices.SortStableFunc(out, func(x, y *model.Conversation) int {
-		tx, ty := x.SortTime(), y.SortTime()
-		switch {
-		case tx.IsZero() && ty.IsZero():
-			return 0
-		case tx.IsZero():
-			return 1
-		case ty.IsZero():
-			return -1
-		}
-		return ty.Compare(tx)
-	})
+	model.SortNewestFirst(out)
 	return out
 }
 
