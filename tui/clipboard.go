@@ -44,7 +44,7 @@ func (m *Model) copyMessage() tea.Cmd {
 
 // copyText puts s on the clipboard and says so, with details and the size.
 func (m *Model) copyText(s, what string, details ...string) tea.Cmd {
-	note := what + " (" + strings.Join(append(details, "OSC 52", humanSize(int64(len(s)))), ", ") + ")"
+	note := what + " (" + strings.Join(append(details, "OSC 52", render.FormatSize(int64(len(s)))), ", ") + ")"
 	if len(s) > clipboardCap {
 		note += "; some terminals refuse copies this large"
 	}

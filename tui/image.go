@@ -14,6 +14,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 )
 
@@ -75,7 +76,7 @@ func (m *Model) openImage() tea.Cmd {
 	}
 	items := make([]string, len(imgs))
 	for i, r := range imgs {
-		items[i] = assetLine("🖼", r.asset)
+		items[i] = render.AssetLine("image", r.asset)
 	}
 	m.act.picker = newPicker("Open which image?", "open", items, func(m *Model, i int) tea.Cmd {
 		return m.openImageRef(imgs[i])
@@ -89,7 +90,7 @@ func (m *Model) openImage() tea.Cmd {
 func (m *Model) openImageRef(r imageRef) tea.Cmd {
 	a, c, cfg, temps := r.asset, m.view.conv, m.act.cfg, m.act.temps
 	if a.Missing || a.File == "" {
-		m.act.fail("open image: " + assetLine("🖼", a) + " is not in the export")
+		m.act.fail("open image: " + render.AssetLine("image", a) + " is not in the export")
 		return nil
 	}
 	opener, why := cfg.Opener, ""

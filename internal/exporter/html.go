@@ -246,17 +246,8 @@ func (h *htmlWriter) header(title string) {
 }
 
 func (h *htmlWriter) message(n int32, m *model.Message) {
-	parts := []string{render.RoleLabel(h.c, m)}
-	if !m.Time.IsZero() {
-		parts = append(parts, m.Time.In(utc).Format("2006-01-02 15:04"))
-	}
-	if m.Model != "" {
-		parts = append(parts, m.Model)
-	}
-	if pos, total := h.c.BranchPos(n); total > 1 {
-		parts = append(parts, fmt.Sprintf("‹%d/%d›", pos, total))
-	}
-	fmt.Fprintf(&h.b, "<article class=\"%s\">\n<h2>%s</h2>\n", roleClass(m.Role), esc(model.SanitizeLine(strings.Join(parts, " · "))))
+	parts := render.MessageHeading(h.c, n, utc).Parts()
+	fmt.Fprintf(&h.b, "<article class=\"%s\">\n<h2>%s</h2>\n", roleClass(m.Role), esc(strings.Join(parts, " · ")))
 	h.body(m)
 	h.b.WriteString("</article>\n")
 }

@@ -31,6 +31,20 @@ func MessageMarkdown(w io.Writer, c *model.Conversation, n int32, opts Options) 
 	return err
 }
 
+// Body returns the Markdown of m's content and sources, without a heading:
+// what MessageMarkdown writes under the heading, sanitised the same way. The
+// browser feeds it to Glamour (and shows it as plain text until Glamour is
+// done), so the screen, `backchat show`, export and copy describe a message
+// with the same words. It does not depend on the width it is shown at.
+func Body(m *model.Message) string {
+	if m == nil {
+		return ""
+	}
+	r := &writer{md: true, loc: time.UTC}
+	r.body(m)
+	return model.Sanitize(strings.TrimRight(strings.ReplaceAll(r.b.String(), "\r\n", "\n"), "\n") + "\n")
+}
+
 // Code is one code block of a message, ready to copy.
 type Code struct {
 	Lang string // the language the block names, "" when none

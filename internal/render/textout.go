@@ -242,37 +242,23 @@ func RoleLabel(c *model.Conversation, m *model.Message) string {
 }
 
 func (r *writer) message(n int32, m *model.Message) {
-	label := one(RoleLabel(r.c, m))
-	when := r.time(m.Time)
-	pos, total := r.c.BranchPos(n)
-	var extra []string
-	if total > 1 {
-		extra = append(extra, fmt.Sprintf("‹%d/%d›", pos, total))
-	}
-	if m.Visibility != model.Shown {
-		extra = append(extra, "("+m.Visibility.String()+")")
-	}
+	h := MessageHeading(r.c, n, r.loc)
 	if r.md {
-		parts := []string{label}
-		for _, s := range []string{when, one(m.Model)} {
-			if s != "" {
-				parts = append(parts, s)
+		r.line("## ", strings.Join(h.Parts(), " · "))
+	} else {
+		s := h.Role
+		if h.Time != "" {
+			s += " — " + h.Time
+		}
+		if h.Model != "" {
+			s += " (" + h.Model + ")"
+		}
+		for _, x := range []string{h.Branch, h.Note} {
+			if x != "" {
+				s += " " + x
 			}
 		}
-		parts = append(parts, extra...)
-		r.line("## ", strings.Join(parts, " · "))
-	} else {
-		h := label
-		if when != "" {
-			h += " — " + when
-		}
-		if m.Model != "" {
-			h += " (" + one(m.Model) + ")"
-		}
-		if len(extra) > 0 {
-			h += " " + strings.Join(extra, " ")
-		}
-		r.line(h)
+		r.line(s)
 	}
 	r.line()
 	r.body(m)
