@@ -74,6 +74,9 @@ func (v *viewer) roleLine(n int32, m *model.Message) string {
 		rs = st.RoleTool
 	}
 	h := render.MessageHeading(v.conv, n, v.loc)
+	if m.Visibility == model.Folded && !v.expanded {
+		h.Note = "" // the "▸" summary under it says so
+	}
 	line := " " + rs.Render(h.Role)
 	var meta []string
 	for _, s := range []string{h.Time, h.Model} {

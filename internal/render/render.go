@@ -280,6 +280,12 @@ func (r *writer) body(m *model.Message) {
 		r.line()
 	}
 	if len(m.References) > 0 {
+		if r.export == nil {
+			r.line("Sources:")
+			if r.md {
+				r.line()
+			}
+		}
 		for _, ref := range m.References {
 			if l := r.reference(ref); l != "" {
 				r.line(l)
