@@ -15,9 +15,10 @@ import (
 	"github.com/backchat/backchat/model"
 )
 
-// safeLine and safeText are the only doors through which archive text reaches
-// the screen or Glamour: every title, name and message body passes through one
-// of them, so control sequences in an archive can never reach the terminal.
+// safeLine and safeText are the doors through which archive text the browser
+// lays out itself (titles, names, snippets) reaches the screen; message
+// bodies come from render.Body, which sanitises them. So control sequences in
+// an archive can never reach the terminal.
 func safeLine(s string) string { return model.SanitizeLine(s) }
 func safeText(s string) string { return model.Sanitize(s) }
 

@@ -1,12 +1,17 @@
-// Package render renders one conversation as plain text, Markdown or JSON.
-// It is pure: functions over model values writing to an io.Writer, with no
-// Charm imports and no terminal handling, so `backchat show`, the export
-// command and the TUI pager share one rendering.
+// Package render is backchat's one message renderer: it turns a
+// conversation, or one message of it, into plain text, Markdown or JSON.
+// Everything that shows a message in words uses it, so they all say the same
+// thing: `backchat show`, the export command, the browser's pager and copy
+// (Text, Markdown, MessageMarkdown), and the browser's screen, which styles
+// MessageHeading, shows Summary for a folded message and feeds Body to
+// Glamour. It is pure: functions over model values, with no Charm imports and
+// no terminal handling. Text is rendered as loaded (maths is normalised by
+// the loader, see model.NormalizeMath).
 //
 // Safety: every archive string that reaches text or Markdown output passes
-// through model.Sanitize in exactly one place, the final write of render
-// (one-line fields are first flattened with model.SanitizeLine). JSON output
-// escapes every control character (see JSON).
+// through model.Sanitize in exactly one place, the final write of render,
+// MessageMarkdown or Body (one-line fields are first flattened with
+// model.SanitizeLine). JSON output escapes every control character (see JSON).
 package render
 
 import (
