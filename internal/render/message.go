@@ -41,8 +41,11 @@ func Body(m *model.Message) string {
 		return ""
 	}
 	r := &writer{md: true, loc: time.UTC}
-	r.body(m)
-	return model.Sanitize(strings.TrimRight(strings.ReplaceAll(r.b.String(), "\r\n", "\n"), "\n") + "\n")
+	r.body(m) // never empty: at least "(no content)\n"
+	s := strings.ReplaceAll(r.b.String(), "\r\n", "\n")
+	// One final newline: a prefix of s, so no copy of a long message.
+	s = s[:len(strings.TrimRight(s, "\n"))+1]
+	return model.Sanitize(s)
 }
 
 // Code is one code block of a message, ready to copy.
