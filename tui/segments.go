@@ -74,7 +74,7 @@ func (v *viewer) roleLine(n int32, m *model.Message) string {
 		rs = st.RoleTool
 	}
 	h := render.MessageHeading(v.conv, n, v.loc)
-	if m.Visibility == model.Folded && !v.expanded {
+	if render.Present(m, v.showHidden, v.expanded) == render.Summarised {
 		h.Note = "" // the "▸" summary under it says so
 	}
 	line := " " + rs.Render(h.Role)
@@ -98,7 +98,7 @@ func (v *viewer) roleLine(n int32, m *model.Message) string {
 
 func (v *viewer) messageSegment(n int32, m *model.Message) segment {
 	head := []string{"", v.roleLine(n, m)}
-	if m.Visibility == model.Folded && !v.expanded {
+	if render.Present(m, v.showHidden, v.expanded) == render.Summarised {
 		line := "  " + v.styles.Folded.Render(render.Summary(m)+"  (t expands)")
 		return v.finish(segment{node: n, lines: append(head, line), rendered: true, realised: true})
 	}

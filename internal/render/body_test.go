@@ -78,3 +78,26 @@ func TestBodySanitisedAndEmpty(t *testing.T) {
 		t.Errorf("nil message: %q", got)
 	}
 }
+
+func TestPresent(t *testing.T) {
+	shown := &model.Message{Visibility: model.Shown}
+	folded := &model.Message{Visibility: model.Folded}
+	hidden := &model.Message{Visibility: model.Hidden}
+	for _, c := range []struct {
+		m                *model.Message
+		hidden, expanded bool
+		want             Presentation
+	}{
+		{shown, false, false, InFull},
+		{folded, false, false, Summarised},
+		{folded, false, true, InFull},
+		{folded, true, false, Summarised},
+		{hidden, false, true, Omitted},
+		{hidden, true, false, InFull},
+		{nil, true, true, Omitted},
+	} {
+		if got := Present(c.m, c.hidden, c.expanded); got != c.want {
+			t.Errorf("Present(%v, hidden %v, expanded %v) = %d, want %d", c.m, c.hidden, c.expanded, got, c.want)
+		}
+	}
+}

@@ -49,3 +49,28 @@ func (h Heading) Parts() []string {
 	}
 	return out
 }
+
+// Presentation is how a message is shown: not at all, as its one-line
+// Summary, or in full (heading and Body).
+type Presentation uint8
+
+// Presentations.
+const (
+	Omitted    Presentation = iota // a hidden message, hidden messages not asked for
+	Summarised                     // a folded message, folded ones not expanded
+	InFull
+)
+
+// Present decides how m is shown, for every output alike: hidden messages
+// only with hidden, folded ones (tool calls, reasoning, browsing) as a
+// summary unless expanded. `backchat show --all` sets both; the browser's H
+// and t toggle them. A nil message is Omitted.
+func Present(m *model.Message, hidden, expanded bool) Presentation {
+	switch {
+	case m == nil || m.Visibility == model.Hidden && !hidden:
+		return Omitted
+	case m.Visibility == model.Folded && !expanded:
+		return Summarised
+	}
+	return InFull
+}

@@ -172,13 +172,6 @@ func (r *writer) header() {
 // size the title underline.
 func runeWidth(s string) int { return len([]rune(s)) }
 
-func (r *writer) maxVis() model.Visibility {
-	if r.opts.All {
-		return model.Hidden
-	}
-	return model.Folded
-}
-
 func (r *writer) branchHeader(n int, br Branch) {
 	pos, total := r.c.BranchPos(br.Thread[br.From])
 	var label string
@@ -209,16 +202,16 @@ func (r *writer) thread(br Branch) {
 			continue // a caller's Options.Thread may be stale
 		}
 		m := r.c.Nodes[n].Msg
-		if m == nil || m.Visibility > r.maxVis() {
+		switch Present(m, r.opts.All, r.opts.All) {
+		case Omitted:
 			continue
-		}
-		if m.Visibility == model.Folded && !r.opts.All {
+		case Summarised:
 			if r.export != nil {
 				r.details(m)
-				continue
+			} else {
+				r.line(Summary(m))
+				r.line()
 			}
-			r.line(Summary(m))
-			r.line()
 			continue
 		}
 		r.message(n, m)
