@@ -142,12 +142,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 	}
 
 	a := &model.Archive{Conversations: col.convs, Warnings: col.warnings, Sources: append([]string(nil), paths...)}
-	slices.SortStableFunc(a.Conversations, func(x, y *model.Conversation) int {
-		if c := y.SortTime().Compare(x.SortTime()); c != 0 {
-			return c
-		}
-		return strings.Compare(x.ID, y.ID)
-	})
+	model.SortNewestFirst(a.Conversations)
 	slices.SortStableFunc(a.Warnings, func(x, y model.Warning) int {
 		if c := strings.Compare(x.File, y.File); c != 0 {
 			return c

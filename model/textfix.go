@@ -1,6 +1,10 @@
 package model
 
 // NormalizeMath rewrites LaTeX delimiters \(…\) to $…$ and \[…\] to $$…$$.
+// It runs once, at load: each format's decoder applies it to the text of
+// assistant messages (users' own text stays as they typed it). Renderers
+// (internal/render, and through it the browser) take the text as loaded and
+// never apply it again.
 func NormalizeMath(text string) string {
 	return normalizeMath(text)
 }

@@ -14,7 +14,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 )
 
@@ -45,11 +45,11 @@ func clipboardOf(t *testing.T, cmd tea.Cmd) string {
 	return fmt.Sprint(msg)
 }
 
-// messageMD is the Markdown textout makes for node n of c.
+// messageMD is the Markdown render makes for node n of c.
 func messageMD(t *testing.T, c *model.Conversation, n int32) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := textout.MessageMarkdown(&b, c, n, textout.Options{Location: time.UTC}); err != nil {
+	if err := render.MessageMarkdown(&b, c, n, render.Options{Location: time.UTC}); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()

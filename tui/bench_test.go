@@ -274,3 +274,16 @@ func BenchmarkNewSession(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkMessageMarkdown builds the Markdown Glamour is fed (the shared
+// renderer's body) for every message of a 1 MB conversation.
+func BenchmarkMessageMarkdown(b *testing.B) {
+	c := oneMB()
+	for b.Loop() {
+		for i := range c.Nodes {
+			if m := c.Nodes[i].Msg; m != nil {
+				_ = messageMarkdown(m)
+			}
+		}
+	}
+}

@@ -7,7 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/internal/render"
 )
 
 // Copying goes through OSC 52: Bubble Tea writes the escape sequence to the
@@ -31,12 +31,12 @@ func (a *actions) copyMessage(v *viewer) tea.Cmd {
 	}
 	c, n := v.conv, nodes[0]
 	var b bytes.Buffer
-	if err := textout.MessageMarkdown(&b, c, n, textout.Options{Location: v.loc}); err != nil {
+	if err := render.MessageMarkdown(&b, c, n, render.Options{Location: v.loc}); err != nil {
 		a.failErr(err)
 		return nil
 	}
 	whose := "your"
-	if who := textout.RoleLabel(c, c.Nodes[n].Msg); who != "You" {
+	if who := render.RoleLabel(c, c.Nodes[n].Msg); who != "You" {
 		whose = who + "'s"
 	}
 	return a.copyText(b.String(), "copied "+whose+" message as Markdown")
@@ -44,7 +44,7 @@ func (a *actions) copyMessage(v *viewer) tea.Cmd {
 
 // copyText puts s on the clipboard and says so, with details and the size.
 func (a *actions) copyText(s, what string, details ...string) tea.Cmd {
-	note := what + " (" + strings.Join(append(details, "OSC 52", humanSize(int64(len(s)))), ", ") + ")"
+	note := what + " (" + strings.Join(append(details, "OSC 52", render.FormatSize(int64(len(s)))), ", ") + ")"
 	if len(s) > clipboardCap {
 		note += "; some terminals refuse copies this large"
 	}
@@ -54,7 +54,7 @@ func (a *actions) copyText(s, what string, details ...string) tea.Cmd {
 
 // codeRef is one code block on offer, with the message it came from.
 type codeRef struct {
-	code textout.Code
+	code render.Code
 	node int32
 }
 
@@ -64,7 +64,7 @@ func codeInView(v *viewer) []codeRef {
 	c := v.conv
 	for _, n := range v.messagesInView() {
 		var out []codeRef
-		for _, code := range textout.CodeBlocks(c.Nodes[n].Msg) {
+		for _, code := range render.CodeBlocks(c.Nodes[n].Msg) {
 			out = append(out, codeRef{code: code, node: n})
 		}
 		if len(out) > 0 {
@@ -104,7 +104,7 @@ func (a *actions) copyCodeBlock(cr codeRef) tea.Cmd {
 }
 
 // codeLabel is a picker row: the language and the first non-blank line.
-func codeLabel(c textout.Code) string {
+func codeLabel(c render.Code) string {
 	first := ""
 	for _, l := range strings.Split(c.Text, "\n") {
 		if l = strings.TrimSpace(l); l != "" {

@@ -14,7 +14,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 )
 
@@ -22,10 +22,10 @@ import (
 const maxSuffix = 999
 
 // conversationMarkdown renders c the way `backchat show --format md` does,
-// sanitised by textout, but along thread: the branch the viewer shows.
+// sanitised by render, but along thread: the branch the viewer shows.
 func conversationMarkdown(c *model.Conversation, loc *time.Location, thread model.Thread) ([]byte, error) {
 	var b bytes.Buffer
-	if err := textout.Markdown(&b, c, textout.Options{Location: loc, Thread: thread}); err != nil {
+	if err := render.Markdown(&b, c, render.Options{Location: loc, Thread: thread}); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
@@ -65,7 +65,7 @@ func (a *actions) openConversation(v *viewer, editor bool) tea.Cmd {
 		if err != nil {
 			return actionDoneMsg{err: fmt.Errorf("%s: temporary directory: %w", what, err)}
 		}
-		path := filepath.Join(dir, textout.FileName(c, loc))
+		path := filepath.Join(dir, render.FileName(c, loc))
 		if err := writeNew(path, md, perm); err != nil {
 			temps.remove(dir)
 			return actionDoneMsg{err: fmt.Errorf("%s: %w", what, err)}
@@ -110,7 +110,7 @@ func (a *actions) saveConversation(v *viewer) tea.Cmd {
 		if err != nil {
 			return actionDoneMsg{err: fmt.Errorf("write: %w", err)}
 		}
-		path, existed, err := writeUnique(dir, textout.FileName(c, loc), md)
+		path, existed, err := writeUnique(dir, render.FileName(c, loc), md)
 		if err != nil {
 			return actionDoneMsg{err: fmt.Errorf("write: %w", err)}
 		}

@@ -14,6 +14,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 )
 
@@ -75,7 +76,7 @@ func (a *actions) openImage(v *viewer) (tea.Cmd, *picker) {
 	}
 	items := make([]string, len(imgs))
 	for i, r := range imgs {
-		items[i] = assetLine("🖼", r.asset)
+		items[i] = render.AssetLine("image", r.asset)
 	}
 	c := v.conv
 	return nil, newPicker("Open which image?", "open", items, func(i int) tea.Cmd {
@@ -89,7 +90,7 @@ func (a *actions) openImage(v *viewer) (tea.Cmd, *picker) {
 func (a *actions) openImageRef(c *model.Conversation, r imageRef) tea.Cmd {
 	asset, cfg, temps := r.asset, a.cfg, a.temps
 	if asset.Missing || asset.File == "" {
-		a.fail("open image: " + assetLine("🖼", asset) + " is not in the export")
+		a.fail("open image: " + render.AssetLine("image", asset) + " is not in the export")
 		return nil
 	}
 	opener, why := cfg.Opener, ""

@@ -249,7 +249,7 @@ func TestFoldingAndHidden(t *testing.T) {
 	selectConv(t, m, "c-tool")
 	press(t, m, "enter")
 	s := screen(m)
-	if !strings.Contains(s, "▸ tool call: python") || strings.Contains(s, "print(2**100)") {
+	if !strings.Contains(s, "▸ Ran python") || strings.Contains(s, "print(2**100)") {
 		t.Fatalf("tool call should be folded:\n%s", s)
 	}
 	if !strings.Contains(s, "Thought for 12s") {
@@ -280,7 +280,7 @@ func TestImageLine(t *testing.T) {
 	m := newTest(t, 120, 40)
 	selectConv(t, m, "c-image")
 	s := screen(m)
-	for _, want := range []string{"file-abc-cat.webp", "337.6 KB", "A cat floating in", "watercolor"} {
+	for _, want := range []string{"file-abc-cat.webp", "338 KB", "A cat floating in", "watercolor"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("image line lacks %q:\n%s", want, s)
 		}

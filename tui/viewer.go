@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search"
 )
@@ -122,16 +123,12 @@ func (v *viewer) rebuild(keep int32) {
 		return
 	}
 	v.segs = append(v.segs, v.headerSegment())
-	maxVis := model.Folded
-	if v.showHidden {
-		maxVis = model.Hidden
-	}
 	for _, n := range v.thread {
 		if n < 0 || int(n) >= len(v.conv.Nodes) {
 			continue
 		}
 		m := v.conv.Nodes[n].Msg
-		if m == nil || m.Visibility > maxVis {
+		if render.Present(m, v.showHidden, v.expanded) == render.Omitted {
 			continue
 		}
 		v.segs = append(v.segs, v.messageSegment(n, m))

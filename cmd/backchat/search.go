@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search"
 	"github.com/backchat/backchat/model/search/live"
@@ -173,7 +173,7 @@ func searchJSON(out *bytes.Buffer, rs []search.Result) error {
 	for i := range rs {
 		r := &rs[i]
 		c := r.Conv
-		e := searchEntry{ID: c.ID, Title: c.Title, Updated: textout.TimeJSON(c.Updated), Score: r.Score,
+		e := searchEntry{ID: c.ID, Title: c.Title, Updated: render.TimeJSON(c.Updated), Score: r.Score,
 			Node: r.Best.Node, Block: r.Best.Block, Field: r.Best.Field.String(), Offset: r.Best.Off,
 			Snippet: r.Snippet, Match: r.SnippetMatch}
 		if n := r.Best.Node; n >= 0 && int(n) < len(c.Nodes) && c.Nodes[n].Msg != nil {
@@ -182,7 +182,7 @@ func searchJSON(out *bytes.Buffer, rs []search.Result) error {
 		if r.Best.Len == 0 {
 			e.Node, e.Block, e.Field, e.Offset, e.Match = model.NoNode, -1, "", -1, [2]int{-1, -1}
 		}
-		if err := textout.WriteJSON(out, e, ""); err != nil {
+		if err := render.WriteJSON(out, e, ""); err != nil {
 			return err
 		}
 	}

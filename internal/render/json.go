@@ -1,4 +1,4 @@
-package textout
+package render
 
 import (
 	"bytes"
@@ -151,14 +151,10 @@ func Conversation(c *model.Conversation, opts Options) ConversationJSON {
 		Service: c.Service, Source: c.Source, Sources: SourcesJSON(c), InNewest: !c.NotInNewest(),
 		Messages: []MessageJSON{},
 	}
-	maxVis := model.Folded
-	if opts.All {
-		maxVis = model.Hidden
-	}
 	for i, br := range Branches(c, opts.All) {
 		for _, n := range br.Thread[br.From:] {
 			m := c.Nodes[n].Msg
-			if m == nil || m.Visibility > maxVis {
+			if Present(m, opts.All, true) == Omitted {
 				continue
 			}
 			out.Messages = append(out.Messages, messageJSON(c, n, m, i == 0))
@@ -239,7 +235,7 @@ func WriteJSON(w io.Writer, v any, indent string) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", indent)
 	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("textout: encoding JSON: %w", err)
+		return fmt.Errorf("render: encoding JSON: %w", err)
 	}
 	_, err := w.Write(escapeControls(buf.Bytes()))
 	return err

@@ -1,4 +1,4 @@
-package textout
+package render
 
 import (
 	"fmt"
@@ -19,7 +19,7 @@ func MessageMarkdown(w io.Writer, c *model.Conversation, n int32, opts Options) 
 		return ErrNilConversation
 	}
 	if n < 0 || int(n) >= len(c.Nodes) || c.Nodes[n].Msg == nil {
-		return fmt.Errorf("textout: conversation %q: node %d holds no message", c.ID, n)
+		return fmt.Errorf("render: conversation %q: node %d holds no message", c.ID, n)
 	}
 	r := &writer{c: c, opts: opts, md: true, loc: opts.Location}
 	if r.loc == nil {
@@ -29,6 +29,23 @@ func MessageMarkdown(w io.Writer, c *model.Conversation, n int32, opts Options) 
 	out := strings.TrimRight(strings.ReplaceAll(r.b.String(), "\r\n", "\n"), "\n") + "\n"
 	_, err := io.WriteString(w, model.Sanitize(out))
 	return err
+}
+
+// Body returns the Markdown of m's content and sources, without a heading:
+// what MessageMarkdown writes under the heading, sanitised the same way. The
+// browser feeds it to Glamour (and shows it as plain text until Glamour is
+// done), so the screen, `backchat show`, export and copy describe a message
+// with the same words. It does not depend on the width it is shown at.
+func Body(m *model.Message) string {
+	if m == nil {
+		return ""
+	}
+	r := &writer{md: true, loc: time.UTC}
+	r.body(m) // never empty: at least "(no content)\n"
+	s := strings.ReplaceAll(r.b.String(), "\r\n", "\n")
+	// One final newline: a prefix of s, so no copy of a long message.
+	s = s[:len(strings.TrimRight(s, "\n"))+1]
+	return model.Sanitize(s)
 }
 
 // Code is one code block of a message, ready to copy.

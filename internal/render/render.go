@@ -1,13 +1,18 @@
-// Package textout renders one conversation as plain text, Markdown or JSON.
-// It is pure: functions over model values writing to an io.Writer, with no
-// Charm imports and no terminal handling, so `backchat show`, the export
-// command and the TUI pager share one rendering.
+// Package render is backchat's one message renderer: it turns a
+// conversation, or one message of it, into plain text, Markdown or JSON.
+// Everything that shows a message in words uses it, so they all say the same
+// thing: `backchat show`, the export command, the browser's pager and copy
+// (Text, Markdown, MessageMarkdown), and the browser's screen, which styles
+// MessageHeading, shows Summary for a folded message and feeds Body to
+// Glamour. It is pure: functions over model values, with no Charm imports and
+// no terminal handling. Text is rendered as loaded (maths is normalised by
+// the loader, see model.NormalizeMath).
 //
 // Safety: every archive string that reaches text or Markdown output passes
-// through model.Sanitize in exactly one place, the final write of render
-// (one-line fields are first flattened with model.SanitizeLine). JSON output
-// escapes every control character (see JSON).
-package textout
+// through model.Sanitize in exactly one place, the final write of render,
+// MessageMarkdown or Body (one-line fields are first flattened with
+// model.SanitizeLine). JSON output escapes every control character (see JSON).
+package render
 
 import (
 	"errors"
@@ -46,7 +51,7 @@ const NotInNewestNote = "Not in newest export"
 const TimeLayout = "2006-01-02 15:04"
 
 // ErrNilConversation is returned when asked to render no conversation.
-var ErrNilConversation = errors.New("textout: nil conversation")
+var ErrNilConversation = errors.New("render: nil conversation")
 
 // Text writes c as plain text: a header, then one section per message.
 func Text(w io.Writer, c *model.Conversation, opts Options) error {
@@ -167,13 +172,6 @@ func (r *writer) header() {
 // size the title underline.
 func runeWidth(s string) int { return len([]rune(s)) }
 
-func (r *writer) maxVis() model.Visibility {
-	if r.opts.All {
-		return model.Hidden
-	}
-	return model.Folded
-}
-
 func (r *writer) branchHeader(n int, br Branch) {
 	pos, total := r.c.BranchPos(br.Thread[br.From])
 	var label string
@@ -204,16 +202,16 @@ func (r *writer) thread(br Branch) {
 			continue // a caller's Options.Thread may be stale
 		}
 		m := r.c.Nodes[n].Msg
-		if m == nil || m.Visibility > r.maxVis() {
+		switch Present(m, r.opts.All, r.opts.All) {
+		case Omitted:
 			continue
-		}
-		if m.Visibility == model.Folded && !r.opts.All {
+		case Summarised:
 			if r.export != nil {
 				r.details(m)
-				continue
+			} else {
+				r.line(Summary(m))
+				r.line()
 			}
-			r.line(Summary(m))
-			r.line()
 			continue
 		}
 		r.message(n, m)
@@ -242,37 +240,23 @@ func RoleLabel(c *model.Conversation, m *model.Message) string {
 }
 
 func (r *writer) message(n int32, m *model.Message) {
-	label := one(RoleLabel(r.c, m))
-	when := r.time(m.Time)
-	pos, total := r.c.BranchPos(n)
-	var extra []string
-	if total > 1 {
-		extra = append(extra, fmt.Sprintf("‹%d/%d›", pos, total))
-	}
-	if m.Visibility != model.Shown {
-		extra = append(extra, "("+m.Visibility.String()+")")
-	}
+	h := MessageHeading(r.c, n, r.loc)
 	if r.md {
-		parts := []string{label}
-		for _, s := range []string{when, one(m.Model)} {
-			if s != "" {
-				parts = append(parts, s)
+		r.line("## ", strings.Join(h.Parts(), " · "))
+	} else {
+		s := h.Role
+		if h.Time != "" {
+			s += " — " + h.Time
+		}
+		if h.Model != "" {
+			s += " (" + h.Model + ")"
+		}
+		for _, x := range []string{h.Branch, h.Note} {
+			if x != "" {
+				s += " " + x
 			}
 		}
-		parts = append(parts, extra...)
-		r.line("## ", strings.Join(parts, " · "))
-	} else {
-		h := label
-		if when != "" {
-			h += " — " + when
-		}
-		if m.Model != "" {
-			h += " (" + one(m.Model) + ")"
-		}
-		if len(extra) > 0 {
-			h += " " + strings.Join(extra, " ")
-		}
-		r.line(h)
+		r.line(s)
 	}
 	r.line()
 	r.body(m)
@@ -294,6 +278,12 @@ func (r *writer) body(m *model.Message) {
 		r.line()
 	}
 	if len(m.References) > 0 {
+		if r.export == nil {
+			r.line("Sources:")
+			if r.md {
+				r.line()
+			}
+		}
 		for _, ref := range m.References {
 			if l := r.reference(ref); l != "" {
 				r.line(l)

@@ -1,4 +1,4 @@
-package textout
+package render
 
 import (
 	"encoding/json"
@@ -27,18 +27,14 @@ func (r *writer) block(b *model.Block) {
 		}
 	case model.BlockImage:
 		r.image(b.Asset)
-		if b.Asset != nil && b.Asset.Prompt != "" {
-			r.line("Prompt: ", one(b.Asset.Prompt))
-		}
+		r.prompt(b.Asset)
 	case model.BlockAudio:
 		kind := "image"
 		if b.Kind == model.BlockAudio {
 			kind = "audio"
 		}
 		r.line(AssetLine(kind, b.Asset))
-		if b.Asset != nil && b.Asset.Prompt != "" {
-			r.line("Prompt: ", one(b.Asset.Prompt))
-		}
+		r.prompt(b.Asset)
 	case model.BlockAudioTranscript:
 		if b.Text == "" {
 			r.line("🎙 (no transcript)")
@@ -61,6 +57,9 @@ func (r *writer) block(b *model.Block) {
 		for _, t := range b.Thoughts {
 			if t.Summary != "" {
 				r.line(r.strong(one(t.Summary)))
+				if r.md && t.Content != "" {
+					r.line() // a paragraph of its own, not the first words of the content's
+				}
 			}
 			if t.Content != "" {
 				r.line(strings.TrimRight(t.Content, "\n"))
@@ -82,6 +81,19 @@ func (r *writer) block(b *model.Block) {
 		r.line("[unsupported content: ", one(orDefault(b.Type, b.Kind.String())), "]")
 	}
 	r.line()
+}
+
+// prompt writes the prompt an image or audio asset was made from, if any;
+// in Markdown as a paragraph of its own, so a renderer does not run it into
+// the asset's line.
+func (r *writer) prompt(a *model.Asset) {
+	if a == nil || a.Prompt == "" {
+		return
+	}
+	if r.md {
+		r.line()
+	}
+	r.line("Prompt: ", one(a.Prompt))
 }
 
 func (r *writer) strong(s string) string {

@@ -1,4 +1,4 @@
-package textout
+package render
 
 import (
 	"fmt"
