@@ -3,7 +3,7 @@ package e2e
 import (
 	"errors"
 	"fmt"
-	"github.com/backchat/backchat/internal/fixtures"
+	"github.com/backchat/backchat/internal/testkit/fixtures"
 	"io"
 	mrand "math/rand/v2"
 	"os"
@@ -19,7 +19,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/backchat/backchat/internal/gen"
+	"github.com/backchat/backchat/internal/testkit/gen"
 )
 
 // TestServeLoad is issue 5's load test against the real binary and the real

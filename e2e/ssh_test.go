@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/backchat/backchat/internal/fixtures"
+	"github.com/backchat/backchat/internal/testkit/fixtures"
 )
 
 // TestServeOverOpenSSH runs scripts/e2e-ssh.sh against the real binary: the

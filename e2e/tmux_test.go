@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/backchat/backchat/internal/fixtures"
+	"github.com/backchat/backchat/internal/testkit/fixtures"
 )
 
 var (
@@ -31,7 +31,7 @@ func binary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "backchat")
-		cmd := exec.Command("go", "build", "-o", binPath, "./cmd/backchat")
+		cmd := exec.Command("go", "build", "-buildvcs=auto", "-o", binPath, "./cmd/backchat")
 		cmd.Dir = fixtures.RepoRoot(t)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)

@@ -127,7 +127,7 @@ type pendingAsset struct {
 }
 
 // resolveNow sets a.File (or a.Missing) and a.Name/MIME when known, following
-// export-format.md §1.14.
+// docs/formats.md#chatgpt-assets.
 func (w *worker) resolveNow(a *model.Asset, dalle bool) {
 	id := pointerID(a.Pointer)
 	if at, ok := w.attach[id]; ok {

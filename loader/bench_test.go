@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/backchat/backchat/internal/gen"
+	"github.com/backchat/backchat/internal/testkit/gen"
 )
 
 // BenchmarkLoad loads a generated 20 MB conversations.json; b.SetBytes makes

@@ -1,7 +1,7 @@
 package loader
 
 // Claude content blocks: each block of a chat message's content[] goes into
-// the sender's segment or a segment of its own (see claude.go).
+// the sender's segment or a segment of its own (see claude_decode.go).
 
 import (
 	"fmt"

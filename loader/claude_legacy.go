@@ -13,7 +13,8 @@ import (
 //	<antThinking>…</antThinking>
 //	<antArtifact identifier="id" type="application/vnd.ant.code" language="python" title="T">…</antArtifact>
 //
-// (export-format.md §2, seen in Markdown converted from real 2024 exports).
+// (docs/formats.md#claude-legacy, seen in Markdown converted from real 2024
+// exports).
 // legacyText splits such text the way modern blocks are split: the thinking
 // becomes a folded thoughts node, each artifact a folded canvas node
 // addressed to "artifacts" (as a modern artifacts tool_use is), and the text

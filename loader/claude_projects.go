@@ -6,7 +6,7 @@ import (
 	"github.com/backchat/backchat/model"
 )
 
-// Claude's projects.json (export-format.md §2) is an array of {uuid, name,
+// Claude's projects.json (docs/formats.md#claude-projects) is an array of {uuid, name,
 // description, prompt_template, created_at, updated_at, is_starter_project,
 // docs: [{uuid, filename, content, created_at}]}. Conversations do not link
 // to their project in the export, so a project is surfaced as a
@@ -107,7 +107,7 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 	msgs := append([]*model.Message{head}, docs...)
 	nodes := make([]model.Node, len(msgs))
 	for i, m := range msgs {
-		m.Visibility = model.Classify(m, model.VisibilityHints{})
+		m.Visibility = classify(m, visibilityHints{})
 		key := m.ID
 		if key == "" || i == 0 {
 			key = fmt.Sprintf("project-%d", i)

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/backchat/backchat/internal/fixtures"
+	"github.com/backchat/backchat/internal/testkit/fixtures"
 	"github.com/backchat/backchat/model"
 )
 

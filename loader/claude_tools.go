@@ -4,8 +4,6 @@ package loader
 // turned into blocks.
 
 import (
-	"strings"
-
 	"github.com/backchat/backchat/model"
 )
 
@@ -115,21 +113,4 @@ func (w *worker) claudeToolResult(name string, content []byte, isError bool) []m
 		out = append(out, model.Block{Kind: model.BlockSystemError, Title: name, Text: "the tool reported an error", Type: "tool_result"})
 	}
 	return out
-}
-
-// getWalkerOnce returns a walker over b for a single use; it is not
-// returned to the pool (short-lived, rare values).
-func getWalkerOnce(b []byte) *walker { return &walker{b: b} }
-
-// domainOf is the host of a URL, without "www.".
-func domainOf(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-	} else {
-		return ""
-	}
-	if i := strings.IndexAny(u, "/?#"); i >= 0 {
-		u = u[:i]
-	}
-	return strings.TrimPrefix(u, "www.")
 }

@@ -11,7 +11,7 @@ import (
 
 // format is one export format the loader reads: how to recognise one of its
 // conversation objects, and how to decode one. Each format lives in its own
-// file (chatgpt in decode.go, claude.go, deepseek.go, grok.go); adding a
+// files (chatgpt_*.go, claude_*.go, deepseek_*.go, grok_*.go); adding a
 // format means adding a file and a row to formats.
 type format struct {
 	name    string // shown in messages: "ChatGPT", "Claude", …
@@ -29,7 +29,7 @@ type keySet map[string]bool
 // formats is the registry, tried in order; the first match wins. Order
 // matters where signals overlap: DeepSeek also has "mapping", so it is tried
 // before ChatGPT, and ChatGPT only claims an object with "mapping", so a
-// Claude bare array is never read as ChatGPT (export-pitfalls.md 31).
+// Claude bare array is never read as ChatGPT (docs/formats.md#detection).
 var formats = []*format{
 	{name: "Claude", service: model.ServiceClaude, detect: isClaudeConversation, decode: (*worker).claudeConversation},
 	{name: "Claude projects", service: model.ServiceClaude, detect: isClaudeProject, decode: (*worker).claudeProject},

@@ -4,15 +4,16 @@
 // a malformed conversation is skipped and reported while the others load.
 //
 // Formats (formats.go) are recognised by content, never by file name: the
-// keys of a file's first conversation object pick ChatGPT (decode.go),
-// Claude and Claude projects (claude.go, claude_projects.go), DeepSeek
-// (deepseek.go) or Grok (grok.go); each conversation's Service says which.
+// keys of a file's first conversation object pick ChatGPT (chatgpt_*.go),
+// Claude and Claude projects (claude_*.go), DeepSeek (deepseek_*.go) or Grok
+// (grok_*.go); each conversation's Service says which. The JSON helpers and
+// the worker they all decode with are in helpers.go.
 // A file no format claims is reported with the list of formats read.
 //
 // Pipeline: for each conversation file, a scanner (scanner.go) finds the
 // byte range of each top-level conversation without decoding it, reading
 // 4 MiB chunks (ZIP entries are inflated on their own goroutine); workers
-// (decode.go, message.go, content.go, over the pull decoder in walker.go)
+// (the format files, over the pull decoder in walker.go)
 // decode only the fields backchat needs straight into model values, copying
 // strings into large arena chunks (arena.go); a collector (pipeline.go)
 // merges by conversation id. Inputs are found by sources.go (ZIP, ZIP64,
@@ -141,12 +142,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 	}
 
 	a := &model.Archive{Conversations: col.convs, Warnings: col.warnings, Sources: append([]string(nil), paths...)}
-	slices.SortStableFunc(a.Conversations, func(x, y *model.Conversation) int {
-		if c := y.SortTime().Compare(x.SortTime()); c != 0 {
-			return c
-		}
-		return strings.Compare(x.ID, y.ID)
-	})
+	model.SortNewestFirst(a.Conversations)
 	slices.SortStableFunc(a.Warnings, func(x, y model.Warning) int {
 		if c := strings.Compare(x.File, y.File); c != 0 {
 			return c

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/backchat/backchat/internal/gen"
+	"github.com/backchat/backchat/internal/testkit/gen"
 	"github.com/backchat/backchat/model"
 )
 

@@ -149,7 +149,7 @@ func TestZip(t *testing.T) {
 	}
 }
 
-// assetExport lays out every asset naming scheme of export-format.md §1.14.
+// assetExport lays out every asset naming scheme of docs/formats.md#chatgpt-assets.
 func assetExport() (map[string]string, string) {
 	part := func(ptr string, extra string) string {
 		return `{"content_type": "image_asset_pointer", "asset_pointer": "` + ptr + `"` + extra + `}`

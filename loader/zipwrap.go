@@ -13,7 +13,7 @@ import (
 )
 
 // ChatGPT writes exports over 4 GiB as plain (non-ZIP64) ZIPs whose 32-bit
-// offsets wrap around (export-pitfalls.md §C.14). The regular reader then
+// offsets wrap around (docs/formats.md#inputs). The regular reader then
 // finds the central directory but not the entries before the wrap. This file
 // reads such archives itself: the central directory is where the end record
 // says it ends, and each entry's real offset is its recorded offset plus

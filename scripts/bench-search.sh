@@ -5,11 +5,11 @@
 #   scripts/bench-search.sh [conversations.json]
 #
 # Given an export (conversations.json, ZIP or folder), it measures the real
-# path (go run ./internal/searchbench): load time with the real loader, the
+# path (go run ./cmd/backchat-searchbench): load time with the real loader, the
 # load with the index fed while loading (as the browser does) and the wait
 # for its final snapshot, a whole index build on its own, index bytes
 # against text bytes, and p50/p95 per query kind through the browser's
-# tui.IndexSearcher (common word, rare token needle000123zq, phrase
+# search service, live.Searcher (common word, rare token needle000123zq, phrase
 # "kubernetes cluster", prefix, field filter, exclusion, 1-char, miss), with
 # CPU time per query and CPU time of the loads (steadier than wall time
 # when other work shares the machine: report the load average with them) —
@@ -32,7 +32,7 @@ if [ $# -ge 1 ]; then
 	file="$1"
 	echo "== backchat on $file ($(du -h "$file" | cut -f1))"
 	cat "$file" >/dev/null 2>&1 || true # page cache, as for rg below
-	go run ./internal/searchbench -n "${RUNS:-20}" "$file"
+	go run ./cmd/backchat-searchbench -n "${RUNS:-20}" "$file"
 	echo
 	echo "== rg -i -c on $file"
 	if ! command -v rg >/dev/null 2>&1; then

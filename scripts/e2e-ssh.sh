@@ -8,7 +8,7 @@
 #
 # Environment:
 #   BACKCHAT_BIN  binary with a `serve` subcommand (default: builds
-#                 internal/serve/cmd/serve-fixture)
+#                 cmd/backchat-serve-fixture)
 #   ARCHIVE       path(s) passed after the flags, space-separated (default none)
 #   E2E_TITLE     text expected on screen (default "Fixture Conversation Title")
 #   E2E_FILTER    optional: typed after "/" in the browser; then
@@ -58,9 +58,9 @@ step() { echo "e2e-ssh: $*"; }
 BIN="${BACKCHAT_BIN:-}"
 if [ -z "$BIN" ]; then
 	command -v go >/dev/null 2>&1 || fail "go is needed to build the fixture server"
-	step "building internal/serve/cmd/serve-fixture"
-	go build -o "$TMP/serve-fixture" ./internal/serve/cmd/serve-fixture || fail "build failed"
-	BIN="$TMP/serve-fixture"
+	step "building cmd/backchat-serve-fixture"
+	go build -o "$TMP/backchat-serve-fixture" ./cmd/backchat-serve-fixture || fail "build failed"
+	BIN="$TMP/backchat-serve-fixture"
 fi
 [ -x "$BIN" ] || fail "BACKCHAT_BIN=$BIN is not executable"
 # shellcheck disable=SC2206 # ARCHIVE is a space-separated list on purpose.

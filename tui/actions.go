@@ -56,31 +56,28 @@ const (
 // notAvailable is the notice for a local-only action in a remote session.
 const notAvailable = "not available over SSH"
 
-// actions is the root's state for the action keys: the last notice, the
-// open picker and the stats view. Not safe for concurrent use; commands
-// share only temps, which is.
+// actions is the state of the action keys (copy, pager, editor, save,
+// image): the last notice, which the status bar shows, and the temporary
+// directories made. A picker an action needs is handed to the root, which
+// opens it as a pane. Not safe for concurrent use; commands share only
+// temps, which is.
 type actions struct {
 	cfg       Actions
+	keys      KeyMap
 	notice    string
 	noticeErr bool
-	picker    *picker
-	stats     *statsView
-	statsSeq  int // number of the latest stats count; older answers are stale
 	temps     *tempDirs
 	// exec runs an interactive program with the terminal handed over to it
 	// (tea.ExecProcess); tests replace it to run the program directly.
 	exec func(*exec.Cmd, tea.ExecCallback) tea.Cmd
 }
 
-func newActions(cfg Actions) *actions {
-	return &actions{cfg: cfg, temps: &tempDirs{}, exec: tea.ExecProcess}
+func newActions(cfg Actions, keys KeyMap) *actions {
+	return &actions{cfg: cfg, keys: keys, temps: &tempDirs{}, exec: tea.ExecProcess}
 }
 
 // close removes every temporary directory the actions made.
 func (a *actions) close() { a.temps.removeAll() }
-
-// overlayOpen reports whether a picker or the stats view takes the keys.
-func (a *actions) overlayOpen() bool { return a.picker != nil || a.stats != nil }
 
 // Notices are one line of the status bar; they may hold archive text (a
 // title, a file name), so they are sanitised here.
@@ -104,93 +101,51 @@ type execReadyMsg struct {
 	dir  string
 }
 
-// onActionMsg handles the messages of actions; ok is false for every other
-// message, which the root then handles as usual.
-func (m *Model) onActionMsg(msg tea.Msg) (tea.Cmd, bool) {
+// update takes the messages of actions (actionDoneMsg, execReadyMsg).
+func (a *actions) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case actionDoneMsg:
 		if msg.err != nil {
-			m.act.failErr(msg.err)
+			a.failErr(msg.err)
 		} else {
-			m.act.say(msg.text)
+			a.say(msg.text)
 		}
-		return nil, true
 	case execReadyMsg:
-		temps, what, dir := m.act.temps, msg.what, msg.dir
-		return m.act.exec(msg.cmd, func(err error) tea.Msg {
+		temps, what, dir := a.temps, msg.what, msg.dir
+		return a.exec(msg.cmd, func(err error) tea.Msg {
 			temps.remove(dir)
 			if err != nil {
 				return actionDoneMsg{err: execError(what, err)}
 			}
 			return actionDoneMsg{text: "closed the " + what}
-		}), true
-	case statsMsg:
-		m.onStats(msg)
-		return nil, true
-	case loadBatchMsg:
-		if msg.finished && m.act.stats != nil {
-			// The view showed what had arrived so far: count everything.
-			cmd := m.onBatch(msg)
-			return tea.Batch(cmd, m.statsCmd()), true
-		}
-	}
-	return nil, false
-}
-
-// onActionKey handles the action keys, and every key while a picker or the
-// stats view is open; ok is false for the keys it leaves to the root.
-func (m *Model) onActionKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	k := m.keys
-	if m.act.stats != nil {
-		return m.onStatsKey(msg), true
-	}
-	if m.act.picker != nil {
-		return m.onPickerKey(msg), true
-	}
-	m.act.clearNotice()
-	switch {
-	case key.Matches(msg, k.Copy):
-		return m.copyMessage(), true
-	case key.Matches(msg, k.CopyCode):
-		return m.copyCode(), true
-	case key.Matches(msg, k.Pager):
-		return m.openConversation(false), true
-	case key.Matches(msg, k.Editor):
-		return m.openConversation(true), true
-	case key.Matches(msg, k.Save):
-		return m.saveConversation(), true
-	case key.Matches(msg, k.OpenImage):
-		return m.openImage(), true
-	case key.Matches(msg, k.Stats):
-		return m.openStats(), true
-	}
-	return nil, false
-}
-
-// onOverlayMouse scrolls the stats view; a picker ignores the mouse.
-func (m *Model) onOverlayMouse(msg tea.Msg) tea.Cmd {
-	if w, ok := msg.(tea.MouseWheelMsg); ok && m.act.stats != nil {
-		switch w.Button {
-		case tea.MouseWheelUp:
-			m.act.stats.scroll(-3)
-		case tea.MouseWheelDown:
-			m.act.stats.scroll(3)
-		}
+		})
 	}
 	return nil
 }
 
-// compose is the whole screen: the stats view, or the browser with any
-// picker drawn over it.
-func (m *Model) compose() string {
-	if m.act.stats != nil && m.loadErr == nil {
-		return m.statsScreen()
+// onKey runs the action bound to msg on what v shows; ok is false for the
+// keys it leaves to the root. Any other key clears the last notice. An
+// action with several candidates returns a picker for the root to open.
+func (a *actions) onKey(msg tea.KeyPressMsg, v *viewer) (cmd tea.Cmd, p *picker, ok bool) {
+	k := a.keys
+	a.clearNotice()
+	switch {
+	case key.Matches(msg, k.Copy):
+		return a.copyMessage(v), nil, true
+	case key.Matches(msg, k.CopyCode):
+		cmd, p = a.copyCode(v)
+		return cmd, p, true
+	case key.Matches(msg, k.Pager):
+		return a.openConversation(v, false), nil, true
+	case key.Matches(msg, k.Editor):
+		return a.openConversation(v, true), nil, true
+	case key.Matches(msg, k.Save):
+		return a.saveConversation(v), nil, true
+	case key.Matches(msg, k.OpenImage):
+		cmd, p = a.openImage(v)
+		return cmd, p, true
 	}
-	s := m.render()
-	if m.act.picker != nil && s != "" {
-		s = overlay(s, m.act.picker.view(m.styles, m.width, m.height), m.width, m.height)
-	}
-	return s
+	return nil, nil, false
 }
 
 // messagesInView lists the message nodes on screen in the viewer, top

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 )
 
@@ -42,7 +42,7 @@ func readRec(t *testing.T, dir, name string) string {
 func conversationMD(t *testing.T, c *model.Conversation) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := textout.Markdown(&b, c, textout.Options{Location: time.UTC}); err != nil {
+	if err := render.Markdown(&b, c, render.Options{Location: time.UTC}); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
@@ -72,8 +72,8 @@ func TestPagerAndEditor(t *testing.T) {
 				t.Fatalf("args %q: want the flag, then the file", args)
 			}
 			file := args[1]
-			if filepath.Base(file) != textout.FileName(m.view.conv, time.UTC) || !strings.HasPrefix(file, tmp+string(filepath.Separator)) {
-				t.Errorf("file %s: want %s in a directory under %s", file, textout.FileName(m.view.conv, time.UTC), tmp)
+			if filepath.Base(file) != render.FileName(m.view.conv, time.UTC) || !strings.HasPrefix(file, tmp+string(filepath.Separator)) {
+				t.Errorf("file %s: want %s in a directory under %s", file, render.FileName(m.view.conv, time.UTC), tmp)
 			}
 			got := readRec(t, rec, "content")
 			if want := conversationMD(t, m.view.conv); got != want {
@@ -120,7 +120,7 @@ func TestSaveMarkdownFile(t *testing.T) {
 	dir := t.TempDir()
 	m := newActionTest(t, testArchive(), Actions{Local: true, Dir: dir})
 	c := m.view.conv
-	want := filepath.Join(dir, textout.FileName(c, time.UTC))
+	want := filepath.Join(dir, render.FileName(c, time.UTC))
 	if filepath.Base(want) != "2026-11-26-go-generics-question-cgeneric.md" {
 		t.Fatalf("file name %s", filepath.Base(want))
 	}
@@ -239,7 +239,7 @@ func TestOpenImagePicker(t *testing.T) {
 	var asked []string
 	m := newActionTest(t, a, Actions{Local: true, Display: true, Opener: recorder(t, rec, 0), TempDir: tmp, OpenAsset: fakeAssets(&asked)})
 	press(t, m, "i")
-	if m.act.picker == nil || len(m.act.picker.items) != 3 || !strings.Contains(screen(m), "Open which image?") {
+	if m.picker == nil || len(m.picker.items) != 3 || !strings.Contains(screen(m), "Open which image?") {
 		t.Fatalf("want a picker of 3 images:\n%s", screen(m))
 	}
 	press(t, m, "enter")
@@ -340,7 +340,7 @@ func TestSaveFollowsTheViewersBranch(t *testing.T) {
 		t.Fatalf("] should show the other branch:\n%s", screen(m))
 	}
 	press(t, m, "w")
-	b, err := os.ReadFile(filepath.Join(dir, textout.FileName(m.view.conv, time.UTC)))
+	b, err := os.ReadFile(filepath.Join(dir, render.FileName(m.view.conv, time.UTC)))
 	if err != nil {
 		t.Fatalf("%v (notice %q)", err, m.act.notice)
 	}

@@ -14,7 +14,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 )
 
@@ -45,11 +45,11 @@ func clipboardOf(t *testing.T, cmd tea.Cmd) string {
 	return fmt.Sprint(msg)
 }
 
-// messageMD is the Markdown textout makes for node n of c.
+// messageMD is the Markdown render makes for node n of c.
 func messageMD(t *testing.T, c *model.Conversation, n int32) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := textout.MessageMarkdown(&b, c, n, textout.Options{Location: time.UTC}); err != nil {
+	if err := render.MessageMarkdown(&b, c, n, render.Options{Location: time.UTC}); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
@@ -151,7 +151,7 @@ func TestCopyCodeBlock(t *testing.T) {
 	}
 	// The top message (the question) has no code: Y looks further down.
 	press(t, m, "Y")
-	p := m.act.picker
+	p := m.picker
 	if p == nil || len(p.items) != 3 {
 		t.Fatalf("want a picker of 3 code blocks, got %+v", p)
 	}
@@ -166,8 +166,8 @@ func TestCopyCodeBlock(t *testing.T) {
 	if got := clipboardOf(t, cmd); got != "echo two\necho 2" {
 		t.Errorf("enter copied %q, want the second block", got)
 	}
-	if m.act.picker != nil || !strings.Contains(m.act.notice, "copied the sh code block (2 lines") {
-		t.Errorf("after enter: picker %v, notice %q", m.act.picker, m.act.notice)
+	if m.picker != nil || !strings.Contains(m.act.notice, "copied the sh code block (2 lines") {
+		t.Errorf("after enter: picker %v, notice %q", m.picker, m.act.notice)
 	}
 	press(t, m, "Y")
 	_, cmd = m.Update(keyMsg("3"))
@@ -175,11 +175,11 @@ func TestCopyCodeBlock(t *testing.T) {
 		t.Errorf("3 copied %q", got)
 	}
 	press(t, m, "Y", "esc")
-	if m.act.picker != nil || m.act.notice != "cancelled" {
-		t.Errorf("esc: picker %v, notice %q", m.act.picker, m.act.notice)
+	if m.picker != nil || m.act.notice != "cancelled" {
+		t.Errorf("esc: picker %v, notice %q", m.picker, m.act.notice)
 	}
 	press(t, m, "Y", "q")
-	if m.act.picker != nil {
+	if m.picker != nil {
 		t.Error("q should close the picker, not quit")
 	}
 
@@ -200,9 +200,9 @@ func TestPickerFitsSmallScreens(t *testing.T) {
 	items := []string{strings.Repeat("long row ", 30), "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"}
 	for _, sz := range [][2]int{{40, 12}, {80, 24}, {16, 5}, {12, 4}} {
 		m := newTest(t, sz[0], sz[1])
-		m.act.picker = newPicker("Pick one of these many rows", "copy", items, nil)
+		m.openPicker(newPicker("Pick one of these many rows", "copy", items, nil))
 		for i := 0; i < 11; i++ {
-			m.act.picker.move(1)
+			m.picker.move(1)
 			lines := strings.Split(screen(m), "\n")
 			if len(lines) > sz[1] {
 				t.Fatalf("%v: %d lines", sz, len(lines))

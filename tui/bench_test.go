@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search/live"
 )
 
 // benchLoad loads BACKCHAT_BENCH_ARCHIVE for the benchmarks. It is nil unless
@@ -136,27 +137,27 @@ func BenchmarkFilterKeystroke(b *testing.B) {
 	})
 	b.Run("search-miss", func(b *testing.B) {
 		// Worst case: no conversation matches, every byte is scanned.
-		s := NewSubstringSearcher()
+		s := live.NewArchive(a)
 		for b.Loop() {
-			if _, err := s.Search(context.Background(), a.Conversations, "zebraquux"); err != nil {
+			if _, err := s.Search(context.Background(), a.Conversations, "zebraquux", live.Options{}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("search-miss-unicode", func(b *testing.B) {
-		s := NewSubstringSearcher()
+		s := live.NewArchive(a)
 		for b.Loop() {
-			if _, err := s.Search(context.Background(), a.Conversations, "zürichquux"); err != nil {
+			if _, err := s.Search(context.Background(), a.Conversations, "zürichquux", live.Options{}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("search", func(b *testing.B) {
-		s := NewSubstringSearcher()
+		s := live.NewArchive(a)
 		convs := a.Conversations
 		for i := 0; b.Loop(); i++ {
 			q := query[:i%len(query)+1]
-			if _, err := s.Search(context.Background(), convs, q); err != nil {
+			if _, err := s.Search(context.Background(), convs, q, live.Options{}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -272,4 +273,17 @@ func BenchmarkNewSession(b *testing.B) {
 			_ = m.View()
 		}
 	})
+}
+
+// BenchmarkMessageMarkdown builds the Markdown Glamour is fed (the shared
+// renderer's body) for every message of a 1 MB conversation.
+func BenchmarkMessageMarkdown(b *testing.B) {
+	c := oneMB()
+	for b.Loop() {
+		for i := range c.Nodes {
+			if m := c.Nodes[i].Msg; m != nil {
+				_ = messageMarkdown(m)
+			}
+		}
+	}
 }

@@ -7,7 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/internal/render"
 )
 
 // Copying goes through OSC 52: Bubble Tea writes the escape sequence to the
@@ -23,48 +23,48 @@ import (
 const clipboardCap = 100 << 10
 
 // copyMessage copies the message in view as Markdown.
-func (m *Model) copyMessage() tea.Cmd {
-	nodes := m.view.messagesInView()
+func (a *actions) copyMessage(v *viewer) tea.Cmd {
+	nodes := v.messagesInView()
 	if len(nodes) == 0 {
-		m.act.fail("copy: no message in view")
+		a.fail("copy: no message in view")
 		return nil
 	}
-	c, n := m.view.conv, nodes[0]
+	c, n := v.conv, nodes[0]
 	var b bytes.Buffer
-	if err := textout.MessageMarkdown(&b, c, n, textout.Options{Location: m.view.loc}); err != nil {
-		m.act.failErr(err)
+	if err := render.MessageMarkdown(&b, c, n, render.Options{Location: v.loc}); err != nil {
+		a.failErr(err)
 		return nil
 	}
 	whose := "your"
-	if who := textout.RoleLabel(c, c.Nodes[n].Msg); who != "You" {
+	if who := render.RoleLabel(c, c.Nodes[n].Msg); who != "You" {
 		whose = who + "'s"
 	}
-	return m.copyText(b.String(), "copied "+whose+" message as Markdown")
+	return a.copyText(b.String(), "copied "+whose+" message as Markdown")
 }
 
 // copyText puts s on the clipboard and says so, with details and the size.
-func (m *Model) copyText(s, what string, details ...string) tea.Cmd {
-	note := what + " (" + strings.Join(append(details, "OSC 52", humanSize(int64(len(s)))), ", ") + ")"
+func (a *actions) copyText(s, what string, details ...string) tea.Cmd {
+	note := what + " (" + strings.Join(append(details, "OSC 52", render.FormatSize(int64(len(s)))), ", ") + ")"
 	if len(s) > clipboardCap {
 		note += "; some terminals refuse copies this large"
 	}
-	m.act.say(note)
+	a.say(note)
 	return tea.SetClipboard(s)
 }
 
 // codeRef is one code block on offer, with the message it came from.
 type codeRef struct {
-	code textout.Code
+	code render.Code
 	node int32
 }
 
 // codeInView lists the code blocks of the first message in view that has
 // any (the top one, else the next one down the screen).
-func (m *Model) codeInView() []codeRef {
-	c := m.view.conv
-	for _, n := range m.view.messagesInView() {
+func codeInView(v *viewer) []codeRef {
+	c := v.conv
+	for _, n := range v.messagesInView() {
 		var out []codeRef
-		for _, code := range textout.CodeBlocks(c.Nodes[n].Msg) {
+		for _, code := range render.CodeBlocks(c.Nodes[n].Msg) {
 			out = append(out, codeRef{code: code, node: n})
 		}
 		if len(out) > 0 {
@@ -75,37 +75,36 @@ func (m *Model) codeInView() []codeRef {
 }
 
 // copyCode copies the code block in view, or opens a picker when there are
-// several.
-func (m *Model) copyCode() tea.Cmd {
-	codes := m.codeInView()
+// several (returned for the root to open).
+func (a *actions) copyCode(v *viewer) (tea.Cmd, *picker) {
+	codes := codeInView(v)
 	switch len(codes) {
 	case 0:
-		m.act.fail("copy code: no code block in view")
-		return nil
+		a.fail("copy code: no code block in view")
+		return nil, nil
 	case 1:
-		return m.copyCodeBlock(codes[0])
+		return a.copyCodeBlock(codes[0]), nil
 	}
 	items := make([]string, len(codes))
 	for i, cr := range codes {
 		items[i] = codeLabel(cr.code)
 	}
-	m.act.picker = newPicker("Copy which code block?", "copy", items, func(m *Model, i int) tea.Cmd {
-		return m.copyCodeBlock(codes[i])
+	return nil, newPicker("Copy which code block?", "copy", items, func(i int) tea.Cmd {
+		return a.copyCodeBlock(codes[i])
 	})
-	return nil
 }
 
-func (m *Model) copyCodeBlock(cr codeRef) tea.Cmd {
+func (a *actions) copyCodeBlock(cr codeRef) tea.Cmd {
 	what := "copied the code block"
 	if cr.code.Lang != "" {
 		what = "copied the " + cr.code.Lang + " code block"
 	}
 	lines := strings.Count(cr.code.Text, "\n") + 1
-	return m.copyText(cr.code.Text, what, plural(lines, "line"))
+	return a.copyText(cr.code.Text, what, plural(lines, "line"))
 }
 
 // codeLabel is a picker row: the language and the first non-blank line.
-func codeLabel(c textout.Code) string {
+func codeLabel(c render.Code) string {
 	first := ""
 	for _, l := range strings.Split(c.Text, "\n") {
 		if l = strings.TrimSpace(l); l != "" {

@@ -14,7 +14,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 )
 
@@ -22,10 +22,10 @@ import (
 const maxSuffix = 999
 
 // conversationMarkdown renders c the way `backchat show --format md` does,
-// sanitised by textout, but along thread: the branch the viewer shows.
+// sanitised by render, but along thread: the branch the viewer shows.
 func conversationMarkdown(c *model.Conversation, loc *time.Location, thread model.Thread) ([]byte, error) {
 	var b bytes.Buffer
-	if err := textout.Markdown(&b, c, textout.Options{Location: loc, Thread: thread}); err != nil {
+	if err := render.Markdown(&b, c, render.Options{Location: loc, Thread: thread}); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
@@ -35,27 +35,27 @@ func conversationMarkdown(c *model.Conversation, loc *time.Location, thread mode
 // a private temporary directory and hands the terminal to the pager, or to
 // the editor with the file read-only (0400). The directory is removed when
 // the program exits.
-func (m *Model) openConversation(editor bool) tea.Cmd {
-	what, line, def, perm := "pager", m.act.cfg.Pager, defaultPager, os.FileMode(0o600)
+func (a *actions) openConversation(v *viewer, editor bool) tea.Cmd {
+	what, line, def, perm := "pager", a.cfg.Pager, defaultPager, os.FileMode(0o600)
 	if editor {
-		what, line, def, perm = "editor", m.act.cfg.Editor, defaultEditor, 0o400
+		what, line, def, perm = "editor", a.cfg.Editor, defaultEditor, 0o400
 	}
-	if !m.act.cfg.Local {
-		m.act.remote(what)
+	if !a.cfg.Local {
+		a.remote(what)
 		return nil
 	}
-	c := m.view.conv
+	c := v.conv
 	if c == nil {
-		m.act.fail(what + ": no conversation selected")
+		a.fail(what + ": no conversation selected")
 		return nil
 	}
 	argv := strings.Fields(line)
 	if len(argv) == 0 {
 		argv = strings.Fields(def)
 	}
-	temps, root, loc := m.act.temps, m.act.cfg.TempDir, m.view.loc
-	thread := append(model.Thread(nil), m.view.thread...)
-	m.act.say("opening the " + what + "…")
+	temps, root, loc := a.temps, a.cfg.TempDir, v.loc
+	thread := append(model.Thread(nil), v.thread...)
+	a.say("opening the " + what + "…")
 	return func() tea.Msg {
 		md, err := conversationMarkdown(c, loc, thread)
 		if err != nil {
@@ -65,7 +65,7 @@ func (m *Model) openConversation(editor bool) tea.Cmd {
 		if err != nil {
 			return actionDoneMsg{err: fmt.Errorf("%s: temporary directory: %w", what, err)}
 		}
-		path := filepath.Join(dir, textout.FileName(c, loc))
+		path := filepath.Join(dir, render.FileName(c, loc))
 		if err := writeNew(path, md, perm); err != nil {
 			temps.remove(dir)
 			return actionDoneMsg{err: fmt.Errorf("%s: %w", what, err)}
@@ -93,24 +93,24 @@ func execError(what string, err error) error {
 
 // saveConversation writes the conversation in view to a Markdown file in
 // the working directory (Actions.Dir) and says where.
-func (m *Model) saveConversation() tea.Cmd {
-	if !m.act.cfg.Local {
-		m.act.remote("write")
+func (a *actions) saveConversation(v *viewer) tea.Cmd {
+	if !a.cfg.Local {
+		a.remote("write")
 		return nil
 	}
-	c := m.view.conv
+	c := v.conv
 	if c == nil {
-		m.act.fail("write: no conversation selected")
+		a.fail("write: no conversation selected")
 		return nil
 	}
-	dir, loc := m.act.cfg.Dir, m.view.loc
-	thread := append(model.Thread(nil), m.view.thread...)
+	dir, loc := a.cfg.Dir, v.loc
+	thread := append(model.Thread(nil), v.thread...)
 	return func() tea.Msg {
 		md, err := conversationMarkdown(c, loc, thread)
 		if err != nil {
 			return actionDoneMsg{err: fmt.Errorf("write: %w", err)}
 		}
-		path, existed, err := writeUnique(dir, textout.FileName(c, loc), md)
+		path, existed, err := writeUnique(dir, render.FileName(c, loc), md)
 		if err != nil {
 			return actionDoneMsg{err: fmt.Errorf("write: %w", err)}
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search"
+	"github.com/backchat/backchat/model/search/live"
 )
 
 // pane is one part of the screen: it owns its keys, its size and its view.
@@ -69,7 +70,7 @@ type convList struct {
 	vis      []int // indices into all, in display order; nil = no filter
 	filter   bool  // vis is a filter result
 	// found is the filter's answer (vis is its Convs): the snippet sources.
-	found  *Results
+	found  *live.Results
 	rows   []row
 	cursor int // index into rows (always an item row when any exist)
 	offset int // first row shown
@@ -127,6 +128,43 @@ func (l *convList) setPrepared(p *Prepared) {
 		l.vis = nil
 	}
 	l.build(sel)
+}
+
+// setArchive shows a complete archive: p's order and counts when p was
+// prepared from it, else its conversations sorted newest first.
+func (l *convList) setArchive(a *model.Archive, p *Prepared) {
+	if p.For(a) {
+		l.setPrepared(p)
+		return
+	}
+	all := append([]*model.Conversation(nil), a.Conversations...)
+	sortNewest(all)
+	l.setAll(all)
+}
+
+// takeBatch is the one way a load batch reaches the list: the conversations
+// that arrived, or at the end the whole archive (p, when it was prepared
+// from it, gives the order and counts). It reports whether the list
+// changed, in which case a filter must search again.
+func (l *convList) takeBatch(msg loadBatchMsg, p *Prepared) bool {
+	if !msg.finished && len(msg.convs) == 0 {
+		return false
+	}
+	if msg.finished {
+		l.loading = false
+		switch {
+		case msg.err != nil:
+			return false
+		case msg.archive != nil:
+			l.setArchive(msg.archive, p)
+			return true
+		}
+	}
+	all := make([]*model.Conversation, 0, len(l.all)+len(msg.convs))
+	all = append(append(all, l.all...), msg.convs...)
+	sortNewest(all)
+	l.setAll(all)
+	return true
 }
 
 // msgCount is c's visible message count.
@@ -187,7 +225,7 @@ func (l *convList) build(sel *model.Conversation) {
 		}
 		snip := false
 		if l.filter && l.found != nil {
-			snip = l.found.hasExcerpt(k)
+			snip = l.found.HasExcerpt(k)
 		}
 		l.rows = append(l.rows, row{conv: i, pos: k, snip: snip})
 	}
@@ -410,7 +448,7 @@ func (l *convList) View() string {
 			out = append(out, st.Item.Render(strings.TrimSuffix(line1, " "+mk))+markerTail(st, mk), st.ItemMeta.Render(line2))
 		}
 		if r.snip && len(out) < l.height {
-			e, _ := l.found.excerpt(r.pos)
+			e, _ := l.found.Excerpt(r.pos)
 			out = append(out, snippetLine(st, base, e, w))
 		}
 	}
@@ -443,13 +481,13 @@ func (l *convList) FullHelp() [][]key.Binding { return l.keys.FullHelp() }
 // snippetLine is a list row's third line: "  " and one line of text around
 // the best hit, cut at the row's width, the match highlighted. The text is
 // archive text: every piece passes through safeLine.
-func snippetLine(st Styles, base lipgloss.Style, e Excerpt, w int) string {
+func snippetLine(st Styles, base lipgloss.Style, e live.Excerpt, w int) string {
 	const indent = "  "
 	tw := w - len(indent) - 1
 	if tw < 4 {
 		return base.Render(strings.Repeat(" ", max(w, 0)))
 	}
-	line, mr := search.Snippet(e.text(), e.Off, e.Len, tw)
+	line, mr := search.Snippet(e.Text(), e.Off, e.Len, tw)
 	mr[0], mr[1] = min(max(mr[0], 0), len(line)), min(max(mr[1], mr[0]), len(line))
 	s := base.Render(indent+safeLine(line[:mr[0]])) + st.Hit.Render(safeLine(line[mr[0]:mr[1]])) + base.Render(safeLine(line[mr[1]:]))
 	s = ansi.Truncate(s, w, "…")

@@ -2,252 +2,208 @@ package tui
 
 import (
 	"context"
+	"strings"
 
-	"unicode"
-
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search/live"
 )
 
-// filter is the incremental filter: a text input whose every change starts a
-// search off the event loop. Each search has a sequence number and its own
-// context; starting a new one cancels the previous, and answers that are not
-// the latest are dropped, so typing never waits for a search.
+// filterPane is the incremental filter: a one-line input whose every change
+// starts a search off the event loop (a tea.Cmd). The search service's
+// Session numbers the searches, cancels the superseded one, searches within
+// the last answer when the query narrows it, drops stale answers and
+// re-maps an answer whose list grew while it ran; the pane keeps the input,
+// whether a search runs, and whether the list grew since (search again).
 //
 // Not safe for concurrent use.
-type filter struct {
+type filterPane struct {
+	keys      KeyMap
+	session   *live.Session
 	input     lineInput
 	active    bool // the input has focus
 	query     string
-	seq       int
-	cancel    context.CancelFunc
 	searching bool
-	stale     bool                  // the list grew while searching: search again
-	res       *Results              // last applied answer (nil: no filter)
-	resConvs  []*model.Conversation // the list res's indices refer to
-	opt       SearchOptions         // options of the last search started
+	stale     bool          // the list grew while a query was on: search again
+	res       *live.Results // last applied answer (nil: no filter)
 	err       error
+	hitSeq    int // number of the last hitsCmd; older answers are dropped
 }
 
-func newFilter() filter {
-	return filter{}
+func newFilterPane(keys KeyMap, s *live.Searcher) *filterPane {
+	return &filterPane{keys: keys, session: live.NewSession(s)}
 }
 
-// run starts a search for the current query over convs. When the searcher
-// says the query narrows the last applied one over the same list, only that
-// answer's conversations are searched.
-func (f *filter) run(s Searcher, convs []*model.Conversation, opt SearchOptions) tea.Cmd {
-	if f.cancel != nil {
-		f.cancel()
+// filterEvent is what a key in the filter asks of the root.
+type filterEvent int
+
+const (
+	filterNone    filterEvent = iota
+	filterSearch              // the query changed: run the returned command
+	filterCleared             // the filter is off: show the whole list
+	filterAccept              // open the selected result
+	filterQuit
+)
+
+// Update handles a key while the input has focus (every key goes to it).
+func (f *filterPane) Update(msg tea.KeyPressMsg) filterEvent {
+	switch {
+	case key.Matches(msg, f.keys.ClearFilter):
+		f.clear()
+		return filterCleared
+	case key.Matches(msg, f.keys.AcceptFilter):
+		f.active = false
+		return filterAccept
+	case msg.String() == "ctrl+c":
+		return filterQuit
 	}
-	f.seq++
+	if !f.input.Update(msg) {
+		return filterNone
+	}
+	f.query = strings.TrimSpace(f.input.Value())
+	if f.query == "" {
+		f.session.Stop()
+		f.searching, f.stale, f.res = false, false, nil
+		return filterCleared
+	}
+	return filterSearch
+}
+
+// View is the list pane's title row while the filter is open or on: the
+// prompt, the input and the count of matches (count) in w cells.
+func (f *filterPane) View(st Styles, w, count int) string {
+	prompt := st.PaneTitleFocused.Render(" / ")
+	cnt := ""
+	if f.on() {
+		cnt = " " + formatCount(count)
+		if f.searching {
+			cnt += "…"
+		}
+	}
+	cw := ansi.StringWidth(cnt)
+	in := f.input.View(st, f.active, max(w-3-cw, 1))
+	return fillBlock([]string{prompt + in + strings.Repeat(" ", max(w-3-cw-ansi.StringWidth(in), 0)) + st.PaneTitle.Render(cnt)}, w, 1)
+}
+
+// ShortHelp implements help.KeyMap for the input.
+func (f *filterPane) ShortHelp() []key.Binding {
+	return []key.Binding{f.keys.AcceptFilter, f.keys.ClearFilter}
+}
+
+// FullHelp implements help.KeyMap for the input.
+func (f *filterPane) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
+
+// open gives the input focus.
+func (f *filterPane) open() { f.active = true }
+
+// run starts a search for the current query over list (never mutated
+// afterwards) and returns the command that runs it.
+func (f *filterPane) run(list []*model.Conversation, opt live.Options) tea.Cmd {
 	f.stale = false
 	f.searching = true
-	ctx, cancel := context.WithCancel(context.Background())
-	f.cancel = cancel
-	seq, q := f.seq, f.query
-	var prev *Results // the answer to search within; nil: all
-	if n, ok := s.(Narrower); ok && f.res != nil && !f.res.Partial && f.opt == opt && sameSnapshot(f.resConvs, convs) && n.Narrows(f.res.Query, q) {
-		prev = f.res
-	}
-	f.opt = opt
-	return func() tea.Msg {
-		res, err := searchSubset(ctx, s, convs, prev, q, opt)
-		return searchMsg{seq: seq, res: res, n: len(convs), convs: convs, err: err}
+	job := f.session.Start(list, f.query, opt)
+	return func() tea.Msg { return searchMsg{job()} }
+}
+
+// listGrew notes that conversations arrived: a query that is on must be
+// searched again.
+func (f *filterPane) listGrew() {
+	if f.on() {
+		f.stale = true
 	}
 }
 
-// searchSubset searches the conversations of prev (all of convs when prev
-// is nil) and answers in indices into convs.
-func searchSubset(ctx context.Context, s Searcher, convs []*model.Conversation, prev *Results, q string, opt SearchOptions) (Results, error) {
-	if prev == nil {
-		return searchWith(ctx, s, convs, q, opt)
+// rerun searches again when the list grew since the last search and none
+// runs (nil otherwise).
+func (f *filterPane) rerun(list []*model.Conversation, opt live.Options) tea.Cmd {
+	if !f.stale || f.searching {
+		return nil
 	}
-	base := prev.Convs
-	for _, i := range base {
-		if i < 0 || i >= len(convs) {
-			return searchWith(ctx, s, convs, q, opt) // inconsistent base: search all
-		}
+	return f.run(list, opt)
+}
+
+// apply takes a search's answer over what list is now. ok is false for a
+// stale answer (drop it); res is nil when the search failed (err() says
+// why) and newQuery says the answer is for another query than the last
+// one shown (the list then goes back to its top).
+func (f *filterPane) apply(msg searchMsg, list []*model.Conversation) (res *live.Results, newQuery, ok bool) {
+	prev := f.res
+	r, current, err := f.session.Apply(msg.Answer, list)
+	if !current {
+		return nil, false, false
 	}
-	if ss, ok := s.(SubsetSearcher); ok {
-		return ss.SearchWithin(ctx, convs, *prev, q, opt)
-	}
-	sub := make([]*model.Conversation, len(base))
-	for k, i := range base {
-		sub[k] = convs[i]
-	}
-	res, err := searchWith(ctx, s, sub, q, opt)
+	f.searching = false
 	if err != nil {
-		return res, err
+		f.err = err
 	}
-	return mapResults(res, func(j int) (int, bool) {
-		if j >= 0 && j < len(base) {
-			return base[j], true
-		}
-		return 0, false
-	}), nil
-}
-
-// searchWith runs s with opt when it takes options (OptionSearcher).
-func searchWith(ctx context.Context, s Searcher, convs []*model.Conversation, q string, opt SearchOptions) (Results, error) {
-	if o, ok := s.(OptionSearcher); ok {
-		return o.SearchWith(ctx, convs, q, opt)
+	if r == nil {
+		return nil, false, true
 	}
-	return s.Search(ctx, convs, q)
-}
-
-// mapResults rewrites res's conversation indices through to, dropping those
-// it rejects, and keeps everything else (hits, excerpts, terms, partial).
-func mapResults(res Results, to func(int) (int, bool)) Results {
-	out := Results{Query: res.Query, Terms: res.Terms, Partial: res.Partial, loc: res.loc, Convs: make([]int, 0, len(res.Convs)),
-		Hits: make(map[int][]Hit, len(res.Hits)), Excerpts: make(map[int]Excerpt, len(res.Excerpts))}
-	if res.at != nil {
-		out.at = make([]int32, 0, len(res.Convs))
-	}
-	for k, i := range res.Convs {
-		j, ok := to(i)
-		if !ok {
-			continue
-		}
-		out.Convs = append(out.Convs, j)
-		if out.at != nil {
-			at := int32(-1)
-			if k < len(res.at) {
-				at = res.at[k]
-			}
-			out.at = append(out.at, at)
-		}
-		if h, ok := res.Hits[i]; ok {
-			out.Hits[j] = h
-		}
-		if e, ok := res.Excerpts[i]; ok {
-			out.Excerpts[j] = e
-		}
-	}
-	return out
+	f.err = nil
+	f.res = r
+	return r, prev == nil || prev.Query != r.Query, true
 }
 
 // clear cancels any search and forgets the query.
-func (f *filter) clear() {
-	if f.cancel != nil {
-		f.cancel()
-		f.cancel = nil
-	}
-	f.seq++
-	f.searching = false
-	f.stale = false
+func (f *filterPane) clear() {
+	f.session.Stop()
+	f.searching, f.stale = false, false
 	f.query = ""
 	f.res = nil
-	f.resConvs = nil
 	f.err = nil
 	f.active = false
 	f.input = lineInput{}
 }
 
+// close cancels the running search (the browser is exiting).
+func (f *filterPane) close() { f.session.Stop() }
+
 // on reports whether a non-empty filter narrows the list.
-func (f *filter) on() bool { return f.query != "" }
+func (f *filterPane) on() bool { return f.query != "" }
+
+// partial reports whether the answer shown holds only the top matches.
+func (f *filterPane) partial() bool { return f.on() && f.res != nil && f.res.Partial }
 
 // terms are the strings to highlight, from the last answer.
-func (f *filter) terms() []string {
+func (f *filterPane) terms() []string {
 	if f.res == nil || f.query == "" {
 		return nil
 	}
 	return f.res.Terms
 }
 
-// lineInput is a minimal one-line editor for the filter. (bubbles' textinput
-// would pull in a clipboard module this build does not carry.) It keeps the
-// value as runes with a cursor.
-type lineInput struct {
-	value []rune
-	pos   int
+// bestNode is the node of the hit the result c of list opens at
+// (model.NoNode: the title, or no hit known).
+func (f *filterPane) bestNode(list []*model.Conversation, c *model.Conversation) int32 {
+	r := f.res
+	if r == nil || c == nil {
+		return model.NoNode
+	}
+	for k, i := range r.Convs {
+		if i >= 0 && i < len(list) && list[i] == c {
+			return r.FirstNode(k)
+		}
+	}
+	return model.NoNode
 }
 
-// Value is the text typed.
-func (in *lineInput) Value() string { return string(in.value) }
-
-// Update edits on a key press and reports whether the value changed.
-func (in *lineInput) Update(msg tea.KeyPressMsg) bool {
-	old := string(in.value)
-	switch msg.String() {
-	case "backspace", "ctrl+h":
-		if in.pos > 0 {
-			in.value = append(in.value[:in.pos-1], in.value[in.pos:]...)
-			in.pos--
-		}
-	case "delete", "ctrl+d":
-		if in.pos < len(in.value) {
-			in.value = append(in.value[:in.pos], in.value[in.pos+1:]...)
-		}
-	case "left", "ctrl+b":
-		in.pos = max(in.pos-1, 0)
-	case "right", "ctrl+f":
-		in.pos = min(in.pos+1, len(in.value))
-	case "home", "ctrl+a":
-		in.pos = 0
-	case "end", "ctrl+e":
-		in.pos = len(in.value)
-	case "ctrl+u":
-		in.value = append([]rune(nil), in.value[in.pos:]...)
-		in.pos = 0
-	case "ctrl+k":
-		in.value = in.value[:in.pos]
-	case "ctrl+w", "alt+backspace":
-		i := in.pos
-		for i > 0 && unicode.IsSpace(in.value[i-1]) {
-			i--
-		}
-		for i > 0 && !unicode.IsSpace(in.value[i-1]) {
-			i--
-		}
-		in.value = append(in.value[:i], in.value[in.pos:]...)
-		in.pos = i
-	default:
-		if msg.Text == "" {
-			return false
-		}
-		var ins []rune
-		for _, r := range msg.Text {
-			if unicode.IsPrint(r) || r == ' ' {
-				ins = append(ins, r)
-			}
-		}
-		rest := append(append([]rune(nil), ins...), in.value[in.pos:]...)
-		in.value = append(in.value[:in.pos], rest...)
-		in.pos += len(ins)
+// hitsCmd asks the searcher for every hit of the answered query in c, so
+// n/N walk exactly the messages the engine matched (its scope: role:,
+// hidden messages, accent folding). Nil when no filter is on.
+func (f *filterPane) hitsCmd(ctx context.Context, c *model.Conversation) tea.Cmd {
+	f.hitSeq++
+	if c == nil || !f.on() || f.res == nil {
+		return nil
 	}
-	return string(in.value) != old
+	s, seq, q, opt := f.session.Searcher(), f.hitSeq, f.res.Query, f.session.Options()
+	return func() tea.Msg {
+		hits, err := s.AllHits(ctx, c, q, opt)
+		return hitsMsg{seq: seq, conv: c, hits: hits, err: err}
+	}
 }
 
-// View shows the input in w cells, with a block cursor when focused, scrolled
-// so the cursor stays visible.
-func (in *lineInput) View(st Styles, focused bool, w int) string {
-	before := string(in.value[:in.pos])
-	after := string(in.value[in.pos:])
-	cur := " "
-	if in.pos < len(in.value) {
-		cur = string(in.value[in.pos])
-		after = string(in.value[in.pos+1:])
-	}
-	if !focused {
-		return ansi.Truncate(st.FilterText.Render(string(in.value)), w, "…")
-	}
-	// Keep the cursor in view: drop text on the left when too long.
-	for ansi.StringWidth(before)+ansi.StringWidth(cur) > w-1 && before != "" {
-		_, size := firstRune(before)
-		before = before[size:]
-	}
-	s := st.FilterText.Render(before) + st.ItemSelected.Render(cur) + st.FilterText.Render(after)
-	return ansi.Truncate(s, w, "")
-}
-
-func firstRune(s string) (rune, int) {
-	for i, r := range s {
-		if i == 0 {
-			return r, len(string(r))
-		}
-	}
-	return 0, len(s)
-}
+// hitsCurrent reports whether msg answers the latest hitsCmd.
+func (f *filterPane) hitsCurrent(msg hitsMsg) bool { return msg.seq == f.hitSeq }

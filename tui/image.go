@@ -14,6 +14,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 )
 
@@ -29,9 +30,9 @@ type imageRef struct {
 }
 
 // imagesInView lists the images of the first message in view that has any.
-func (m *Model) imagesInView() []imageRef {
-	c := m.view.conv
-	for _, n := range m.view.messagesInView() {
+func imagesInView(v *viewer) []imageRef {
+	c := v.conv
+	for _, n := range v.messagesInView() {
 		var out []imageRef
 		msg := c.Nodes[n].Msg
 		for i := range msg.Blocks {
@@ -55,41 +56,41 @@ func (m *Model) imagesInView() []imageRef {
 }
 
 // openImage opens the image in view with the system viewer, or picks one
-// first when the message has several.
-func (m *Model) openImage() tea.Cmd {
-	if !m.act.cfg.Local {
-		m.act.remote("open image")
-		return nil
+// first when the message has several (a picker the root opens).
+func (a *actions) openImage(v *viewer) (tea.Cmd, *picker) {
+	if !a.cfg.Local {
+		a.remote("open image")
+		return nil, nil
 	}
-	if m.act.cfg.OpenAsset == nil {
-		m.act.fail("open image: the export's files cannot be read")
-		return nil
+	if a.cfg.OpenAsset == nil {
+		a.fail("open image: the export's files cannot be read")
+		return nil, nil
 	}
-	imgs := m.imagesInView()
+	imgs := imagesInView(v)
 	switch len(imgs) {
 	case 0:
-		m.act.fail("open image: no image in view")
-		return nil
+		a.fail("open image: no image in view")
+		return nil, nil
 	case 1:
-		return m.openImageRef(imgs[0])
+		return a.openImageRef(v.conv, imgs[0]), nil
 	}
 	items := make([]string, len(imgs))
 	for i, r := range imgs {
-		items[i] = assetLine("🖼", r.asset)
+		items[i] = render.AssetLine("image", r.asset)
 	}
-	m.act.picker = newPicker("Open which image?", "open", items, func(m *Model, i int) tea.Cmd {
-		return m.openImageRef(imgs[i])
+	c := v.conv
+	return nil, newPicker("Open which image?", "open", items, func(i int) tea.Cmd {
+		return a.openImageRef(c, imgs[i])
 	})
-	return nil
 }
 
 // openImageRef extracts the image to a private temporary directory (kept
 // until the browser quits, so the viewer can read it at leisure) and hands
 // it to the opener, or shows its path when there is no display or opener.
-func (m *Model) openImageRef(r imageRef) tea.Cmd {
-	a, c, cfg, temps := r.asset, m.view.conv, m.act.cfg, m.act.temps
-	if a.Missing || a.File == "" {
-		m.act.fail("open image: " + assetLine("🖼", a) + " is not in the export")
+func (a *actions) openImageRef(c *model.Conversation, r imageRef) tea.Cmd {
+	asset, cfg, temps := r.asset, a.cfg, a.temps
+	if asset.Missing || asset.File == "" {
+		a.fail("open image: " + render.AssetLine("image", asset) + " is not in the export")
 		return nil
 	}
 	opener, why := cfg.Opener, ""
@@ -99,9 +100,9 @@ func (m *Model) openImageRef(r imageRef) tea.Cmd {
 	case strings.TrimSpace(opener) == "":
 		why = "no image viewer"
 	}
-	m.act.say("extracting the image…")
+	a.say("extracting the image…")
 	return func() tea.Msg {
-		p, err := extractAsset(temps, cfg.TempDir, cfg.OpenAsset, c, a)
+		p, err := extractAsset(temps, cfg.TempDir, cfg.OpenAsset, c, asset)
 		if err != nil {
 			return actionDoneMsg{err: fmt.Errorf("open image: %w", err)}
 		}

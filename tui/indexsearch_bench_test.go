@@ -5,18 +5,19 @@ import (
 	"testing"
 
 	"github.com/backchat/backchat/model/search"
+	"github.com/backchat/backchat/model/search/live"
 )
 
 // BenchmarkIndexKeystroke measures one filter keystroke through
-// IndexSearcher, the browser's engine: "typed/…" is the search answering
+// live.Searcher, the browser's engine: "typed/…" is the search answering
 // each prefix of the query as typed letter by letter (per op: one
 // keystroke, averaged over the prefixes), "engine" is model/search alone
-// for the whole word (the adapter's share is the difference), and
+// for the whole word (the service's share is "service/goroutine" less it), and
 // "update+search" is the whole path of one keystroke in the model (Update,
 // then the search command and its answer applied).
 func BenchmarkIndexKeystroke(b *testing.B) {
 	a := benchArchive(b)
-	s := NewArchiveSearcher(a)
+	s := live.NewArchive(a)
 	convs := append(a.Conversations[:0:0], a.Conversations...)
 	sortNewest(convs)
 	ctx := context.Background()
@@ -32,7 +33,7 @@ func BenchmarkIndexKeystroke(b *testing.B) {
 		}
 		b.Run("typed/"+query, func(b *testing.B) {
 			for i := 0; b.Loop(); i++ {
-				if _, err := s.Search(ctx, convs, prefixes[i%len(prefixes)]); err != nil {
+				if _, err := s.Search(ctx, convs, prefixes[i%len(prefixes)], live.Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -40,16 +41,16 @@ func BenchmarkIndexKeystroke(b *testing.B) {
 	}
 	b.Run("engine/goroutine", func(b *testing.B) {
 		q, _ := search.Parse("goroutine")
-		ix := s.snapshot()
+		ix := search.BuildArchive(a)
 		for b.Loop() {
 			if _, err := ix.Search(ctx, q, search.Options{SnippetWidth: 1}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
-	b.Run("adapter/goroutine", func(b *testing.B) {
+	b.Run("service/goroutine", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := s.Search(ctx, convs, "goroutine"); err != nil {
+			if _, err := s.Search(ctx, convs, "goroutine", live.Options{}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -104,3 +104,88 @@ func KeyTableMarkdown() string {
 	}
 	return b.String()
 }
+
+// The panes' own key maps below are views of the KeyMap: one binding, one
+// place, so the README's table and every pane's help agree. Each pane
+// matches only its own map.
+
+// warnKeys are the keys of the warnings pane (W).
+type warnKeys struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Back                                    key.Binding // the root takes it: focus goes back to the list
+}
+
+func (k KeyMap) warnKeys() warnKeys {
+	return warnKeys{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom, Back: k.Back}
+}
+
+// ShortHelp implements help.KeyMap.
+func (k warnKeys) ShortHelp() []key.Binding { return []key.Binding{k.Down, k.Up, k.Back} }
+
+// FullHelp implements help.KeyMap.
+func (k warnKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Back}}
+}
+
+// statsKeys are the keys of the stats view (S): it scrolls, and esc, q or S
+// close it.
+type statsKeys struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Close                                   key.Binding
+	Quit                                    key.Binding // ctrl+c only: q closes the view
+}
+
+func (k KeyMap) statsKeys() statsKeys {
+	pgdn := k.PageDown.Help()
+	return statsKeys{Up: k.Up, Down: k.Down, PageUp: k.PageUp, Top: k.Top, Bottom: k.Bottom,
+		PageDown: key.NewBinding(key.WithKeys(append(k.PageDown.Keys(), "space")...), key.WithHelp(pgdn.Key, pgdn.Desc)),
+		Close:    key.NewBinding(key.WithKeys(append(k.CloseView.Keys(), k.Stats.Keys()...)...), key.WithHelp(k.CloseView.Help().Key, k.CloseView.Help().Desc)),
+		Quit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (k statsKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Down, k.PageDown, k.Top, k.Close}
+}
+
+// FullHelp implements help.KeyMap.
+func (k statsKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Close, k.Quit}}
+}
+
+// pickerKeys are the keys of a picker (Y, i with several candidates): move,
+// pick with enter or a row's digit, cancel with esc, q or h.
+type pickerKeys struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Pick, PickNumber, Cancel                key.Binding
+	Quit                                    key.Binding // ctrl+c only: q cancels
+}
+
+func (k KeyMap) pickerKeys() pickerKeys {
+	return pickerKeys{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom,
+		Pick:       key.NewBinding(key.WithKeys(k.AcceptFilter.Keys()...), key.WithHelp(k.AcceptFilter.Help().Key, "pick")),
+		PickNumber: key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1–9", "pick by number")),
+		Cancel:     key.NewBinding(key.WithKeys(append(k.CloseView.Keys(), k.Back.Keys()...)...), key.WithHelp("esc", "cancel")),
+		Quit:       key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (k pickerKeys) ShortHelp() []key.Binding { return []key.Binding{k.Pick, k.Cancel} }
+
+// FullHelp implements help.KeyMap.
+func (k pickerKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Pick, k.PickNumber, k.Cancel, k.Quit}}
+}
+
+// helpKeys are the keys of the help pane: ? shows or hides the full help.
+type helpKeys struct {
+	Toggle key.Binding
+}
+
+// ShortHelp implements help.KeyMap.
+func (k helpKeys) ShortHelp() []key.Binding { return []key.Binding{k.Toggle} }
+
+// FullHelp implements help.KeyMap.
+func (k helpKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Toggle}} }

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"slices"
 	"sync/atomic"
 	"time"
 
@@ -114,10 +113,5 @@ func stringOf(v any) string {
 	return "unknown panic"
 }
 
-// sortNewest orders conversations newest first (stable, so ties keep their
-// order; undated ones go last).
-func sortNewest(cs []*model.Conversation) {
-	slices.SortStableFunc(cs, func(a, b *model.Conversation) int {
-		return b.SortTime().Compare(a.SortTime())
-	})
-}
+// sortNewest orders conversations newest first, the order of model.Newer.
+func sortNewest(cs []*model.Conversation) { model.SortNewestFirst(cs) }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search/live"
 )
 
 // loadBatchMsg carries the conversations that arrived from the loader since
@@ -19,15 +20,9 @@ type loadBatchMsg struct {
 // colour query in time; the browser then keeps its default dark theme.
 type themeTimeoutMsg struct{}
 
-// searchMsg is the answer to filter query number seq. Answers whose seq is not
-// the latest are stale and dropped.
-type searchMsg struct {
-	seq   int
-	res   Results
-	n     int                   // length of the conversation snapshot searched
-	convs []*model.Conversation // the snapshot Results' indices refer to
-	err   error
-}
+// searchMsg is the answer to a filter search; the filter's live.Session
+// drops it unless it answers the latest search.
+type searchMsg struct{ live.Answer }
 
 // renderedMsg is one message rendered by Glamour, keyed for the cache.
 type renderedMsg struct {

@@ -1,19 +1,21 @@
 // Package tui is backchat's full-screen browser: a conversation list and a
-// Glamour-rendered viewer, built on Bubble Tea v2. It owns every Charm import
-// of the project. It keeps no globals and reads neither stdin nor the
-// environment, so one process can serve many SSH sessions, each with its own
-// Model over the same read-only archive.
+// Glamour-rendered viewer, built on Bubble Tea v2. Every Bubbles, Glamour
+// and Lip Gloss import of the project is here; Bubble Tea itself is also
+// imported by the programs that run a Model (the CLI and the SSH server),
+// which use Charm's log, ansi, term and colorprofile packages too. It keeps
+// no globals and reads neither stdin nor the environment, so one process can
+// serve many SSH sessions, each with its own Model over the same read-only
+// archive.
 package tui
 
 import (
 	"context"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search/live"
 )
 
 // Options configures a browser. Exactly one of Archive and Load is used
@@ -37,8 +39,10 @@ type Options struct {
 	// Width and Height set the initial size (tests); the terminal's size
 	// messages override them.
 	Width, Height int
-	// Searcher runs filter queries; nil means NewSubstringSearcher().
-	Searcher Searcher
+	// Searcher runs filter queries. Nil: the browser indexes what it shows
+	// itself (an Archive before New returns, about 3 CPU-seconds per GB; a
+	// Load as it streams in). Share one across sessions of one archive.
+	Searcher *live.Searcher
 	// Now is the clock for date groups; nil means time.Now.
 	Now func() time.Time
 	// Actions says what the copy, pager, editor, save and image keys may do.
@@ -46,13 +50,24 @@ type Options struct {
 	Actions Actions
 }
 
-// focus says which part of the screen receives keys.
+// focus says which pane receives keys when no overlay is open.
 type focus int
 
 const (
-	focusList focus = iota
-	focusViewer
-	focusWarnings
+	focusList     focus = iota
+	focusViewer         // the conversation, right of the list
+	focusWarnings       // the load warnings, in the viewer's place
+)
+
+// overlayKind says which pane, if any, is open over the screen. An overlay
+// takes every key (and the mouse) until it closes; focus is kept for when
+// it does.
+type overlayKind int
+
+const (
+	overlayNone   overlayKind = iota
+	overlayStats              // the stats view, full screen but the help row
+	overlayPicker             // a picker, centred over the browser
 )
 
 // themeTimeout is how long the browser waits for the terminal's background
@@ -63,24 +78,24 @@ const themeTimeout = 300 * time.Millisecond
 // them out. Create it with New. Not safe for concurrent use (Bubble Tea calls
 // it from one goroutine).
 type Model struct {
-	opts     Options
-	keys     KeyMap
-	styles   Styles
-	searcher Searcher
-	now      func() time.Time
+	opts   Options
+	keys   KeyMap
+	styles Styles
+	now    func() time.Time
 
 	width, height int
 	focus         focus
+	overlay       overlayKind
 	narrow        bool // one pane at a time
 	listWidth     int
-	fullHelp      bool
-	help          help.Model
 
+	help     *helpPane
 	list     *convList
 	view     *viewer
 	warnings *warnView
-	filter   filter
-	hitSeq   int // number of the last hitsCmd; older answers are dropped
+	stats    *statsView // set while overlay is overlayStats
+	picker   *picker    // set while overlay is overlayPicker
+	filter   *filterPane
 	pool     *renderPool
 
 	stream   *loadStream
@@ -93,14 +108,15 @@ type Model struct {
 	warnList []model.Warning
 	themeSet bool // the theme is final (option given or terminal answered)
 
-	act *actions // copy, pager, editor, save, image, pickers, stats view
+	act *actions // copy, pager, editor, save, image: the notice, temporary files
 }
 
 // New builds a browser from opts. Nothing runs until Bubble Tea calls Init.
 func New(opts Options) *Model {
-	m := &Model{opts: opts, keys: DefaultKeyMap(), searcher: opts.Searcher, now: opts.Now}
-	if m.searcher == nil {
-		m.searcher = NewSubstringSearcher()
+	m := &Model{opts: opts, keys: DefaultKeyMap(), now: opts.Now}
+	searcher := opts.Searcher
+	if searcher == nil {
+		searcher = ownSearcher(&m.opts)
 	}
 	if m.now == nil {
 		m.now = time.Now
@@ -109,14 +125,14 @@ func New(opts Options) *Model {
 	m.pool = newRenderPool()
 	isDark := opts.Theme != "light"
 	m.themeSet = opts.Theme != "" || opts.NoColor
-	m.styles = m.stylesFor(isDark)
-	m.help = help.New()
+	m.styles = m.opts.styles(isDark)
+	m.help = newHelpPane(m.keys, m.fullHelpLines)
 	m.list = newConvList(m.keys, m.styles, m.now)
-	m.view = newViewer(m.keys, m.styles, m.glamourStyle(isDark), m.pool, m.now)
-	m.warnings = &warnView{keys: m.keys, styles: m.styles}
-	m.filter = newFilter()
-	m.act = newActions(opts.Actions)
-	m.setHelpStyles(isDark)
+	m.view = newViewer(m.keys, m.styles, m.opts.glamourStyle(isDark), m.pool, m.now)
+	m.warnings = newWarnView(m.keys, m.styles)
+	m.filter = newFilterPane(m.keys, searcher)
+	m.act = newActions(opts.Actions, m.keys)
+	m.help.setTheme(isDark, m.opts.plain())
 	if opts.Archive != nil {
 		m.setArchive(opts.Archive)
 	} else if opts.Load != nil {
@@ -131,16 +147,21 @@ func New(opts Options) *Model {
 	return m
 }
 
-func (m *Model) stylesFor(isDark bool) Styles {
-	if m.opts.NoColor || m.opts.Theme == "notty" {
+// plain says colours are off (NO_COLOR or the notty theme).
+func (o Options) plain() bool { return o.NoColor || o.Theme == "notty" }
+
+// styles are the browser's styles on a dark or light background.
+func (o Options) styles(isDark bool) Styles {
+	if o.plain() {
 		return NewPlainStyles()
 	}
 	return NewStyles(isDark)
 }
 
-func (m *Model) glamourStyle(isDark bool) string {
+// glamourStyle is the Glamour style on a dark or light background.
+func (o Options) glamourStyle(isDark bool) string {
 	switch {
-	case m.opts.NoColor || m.opts.Theme == "notty":
+	case o.plain():
 		return "notty"
 	case isDark:
 		return "dark"
@@ -149,36 +170,52 @@ func (m *Model) glamourStyle(isDark bool) string {
 	}
 }
 
-func (m *Model) setHelpStyles(isDark bool) {
-	if m.opts.NoColor || m.opts.Theme == "notty" {
-		p := lipgloss.NewStyle()
-		m.help.Styles = help.Styles{ShortKey: p.Bold(true), ShortDesc: p, ShortSeparator: p, Ellipsis: p,
-			FullKey: p.Bold(true), FullDesc: p, FullSeparator: p}
-		return
-	}
-	m.help.Styles = help.DefaultStyles(isDark)
-}
-
-// applyTheme switches every style to dark or light.
+// applyTheme switches every pane's styles to dark or light.
 func (m *Model) applyTheme(isDark bool) {
-	m.styles = m.stylesFor(isDark)
+	m.styles = m.opts.styles(isDark)
 	m.list.styles = m.styles
 	m.warnings.styles = m.styles
-	m.setHelpStyles(isDark)
-	m.view.setTheme(m.styles, m.glamourStyle(isDark))
+	m.help.setTheme(isDark, m.opts.plain())
+	m.view.setTheme(m.styles, m.opts.glamourStyle(isDark))
+	if m.stats != nil {
+		m.stats.setTheme(m.styles, m.view.style)
+	}
+	if m.picker != nil {
+		m.picker.styles = m.styles
+	}
 }
 
 // setArchive shows a complete archive.
 func (m *Model) setArchive(a *model.Archive) {
-	if p := m.opts.Prepared; p.For(a) {
-		m.list.setPrepared(p)
-	} else {
-		all := append([]*model.Conversation(nil), a.Conversations...)
-		sortNewest(all)
-		m.list.setAll(all)
+	m.list.setArchive(a, m.opts.Prepared)
+	m.setWarnings(a.Warnings)
+}
+
+// setWarnings gives the load warnings to the status bar and the W pane.
+func (m *Model) setWarnings(ws []model.Warning) {
+	m.warnList = ws
+	m.warnings.set(ws)
+}
+
+// ownSearcher is the searcher of a browser given none: over opts.Archive,
+// built here; for opts.Load, fed as the load streams in (opts.Load is
+// wrapped to do so).
+func ownSearcher(opts *Options) *live.Searcher {
+	if opts.Archive != nil {
+		return live.NewArchive(opts.Archive)
 	}
-	m.warnList = a.Warnings
-	m.warnings.set(a.Warnings)
+	s := live.New()
+	if load := opts.Load; load != nil {
+		opts.Load = func(ctx context.Context, onConv func(*model.Conversation), progress func(done, total int64)) (*model.Archive, error) {
+			a, err := load(ctx, func(c *model.Conversation) {
+				s.Add(c)
+				onConv(c)
+			}, progress)
+			s.Loaded(a)
+			return a, err
+		}
+	}
+	return s
 }
 
 // Init implements tea.Model: start loading and ask for the background colour.
@@ -200,9 +237,7 @@ func (m *Model) Init() tea.Cmd {
 // Close stops the loader and any background work; Run calls it on exit.
 func (m *Model) Close() {
 	m.cancel()
-	if m.filter.cancel != nil {
-		m.filter.cancel()
-	}
+	m.filter.close()
 	if m.view.cancel != nil {
 		m.view.cancel()
 	}
@@ -215,33 +250,29 @@ func (m *Model) resize(w, h int) {
 	m.layout()
 }
 
-// helpHeight is the number of lines the help bar takes.
-func (m *Model) helpHeight() int {
-	if !m.fullHelp {
-		return 1
-	}
-	return len(m.fullHelpLines())
-}
-
 // layout computes every size from the window size. Below 70 columns only the
-// focused pane shows (the list or the viewer), full width.
+// focused pane shows (the list or the viewer), full width. The stats view
+// takes the screen but the help row; a picker is centred on the screen.
 func (m *Model) layout() {
 	w, h := m.width, m.height
-	m.help.SetWidth(w)
-	bodyH := max(h-2-m.helpHeight(), 0) // title row, status bar, help
-	m.narrow = w < 70
-	if m.narrow {
-		m.listWidth = w
-		m.list.SetSize(w, bodyH)
-		m.view.SetSize(w, bodyH)
-		m.warnings.SetSize(w, bodyH)
-	} else {
-		m.listWidth = min(max(w*35/100, 28), 60)
-		vw := max(w-m.listWidth-1, 0) // one column for the separator
-		m.list.SetSize(m.listWidth, bodyH)
-		m.view.SetSize(vw, bodyH)
-		m.warnings.SetSize(vw, bodyH)
+	m.help.SetSize(w, h)
+	if m.stats != nil {
+		m.stats.SetSize(w, h-min(max(h-1, 0), 1)) // the help row, when there is room
 	}
+	if m.picker != nil {
+		m.picker.SetSize(w, h)
+	}
+	bodyH := max(h-2-m.help.Height(), 0) // title row, status bar, help
+	m.narrow = w < 70
+	m.listWidth = w
+	vw := w
+	if !m.narrow {
+		m.listWidth = min(max(w*35/100, 28), 60)
+		vw = max(w-m.listWidth-1, 0) // one column for the separator
+	}
+	m.list.SetSize(m.listWidth, bodyH)
+	m.view.SetSize(vw, bodyH)
+	m.warnings.SetSize(vw, bodyH)
 }
 
 // setFocus moves key focus.
@@ -266,11 +297,9 @@ func (m *Model) syncViewer() tea.Cmd {
 	return tea.Batch(hits, m.view.renderNext())
 }
 
-// Update implements tea.Model. Order: size, our messages, then keys.
+// Update implements tea.Model. Order: size, our messages, then the mouse
+// and keys (all of them to an open overlay).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if cmd, ok := m.onActionMsg(msg); ok {
-		return m, cmd
-	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.resize(msg.Width, msg.Height)
@@ -287,16 +316,24 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case loadBatchMsg:
 		return m, m.onBatch(msg)
+	case statsMsg:
+		if m.stats != nil {
+			m.stats.Update(msg)
+		}
+		return m, nil
+	case actionDoneMsg, execReadyMsg:
+		return m, m.act.update(msg)
 	case searchMsg:
 		return m, m.onSearch(msg)
 	case hitsMsg:
 		return m, m.onHits(msg)
 	case renderedMsg:
 		return m, m.view.onRendered(msg)
-	case tea.MouseWheelMsg:
-		return m, m.onMouse(msg, msg.Mouse())
-	case tea.MouseClickMsg:
-		return m, m.onMouse(msg, msg.Mouse())
+	case tea.MouseWheelMsg, tea.MouseClickMsg:
+		if m.overlay != overlayNone {
+			return m, m.onOverlay(msg)
+		}
+		return m, m.onMouse(msg, msg.(tea.MouseMsg).Mouse())
 	case tea.KeyPressMsg:
 		return m, m.onKey(msg)
 	}

@@ -11,59 +11,91 @@ import (
 )
 
 // picker is a small list drawn over the browser when an action has several
-// candidates (code blocks, images): j/k move, enter or a digit picks, esc or
-// q cancels. Rows are sanitised by whoever builds them.
+// candidates (code blocks, images), an overlay pane: while it is open it
+// takes every key. j/k move, enter or a digit picks (and returns pick's
+// command), esc or q cancels; either way the root then closes it. Rows are sanitised by whoever builds
+// them. Not safe for concurrent use.
 type picker struct {
+	keys   pickerKeys
+	styles Styles
+	width  int
+	height int
+
 	title  string
 	verb   string // what enter does, for the hint line: "copy", "open"
 	items  []string
 	cursor int
 	top    int // first row shown
 	rows   int // rows shown at the last draw
-	pick   func(m *Model, i int) tea.Cmd
+	pick   func(i int) tea.Cmd
+
+	picked    int  // the row chosen, -1 until then
+	cancelled bool // esc, q or h
 }
 
-func newPicker(title, verb string, items []string, pick func(*Model, int) tea.Cmd) *picker {
-	return &picker{title: title, verb: verb, items: items, pick: pick, rows: len(items)}
+func newPicker(title, verb string, items []string, pick func(int) tea.Cmd) *picker {
+	return &picker{title: title, verb: verb, items: items, pick: pick, rows: len(items), picked: -1}
 }
 
 func (p *picker) move(d int) {
 	p.cursor = min(max(p.cursor+d, 0), len(p.items)-1)
 }
 
-// onPickerKey handles every key while a picker is open.
-func (m *Model) onPickerKey(msg tea.KeyPressMsg) tea.Cmd {
-	p, k := m.act.picker, m.keys
+// done reports whether the picker has been answered (picked or cancelled).
+func (p *picker) done() bool { return p.picked >= 0 || p.cancelled }
+
+// SetSize implements pane: the picker is centred in a w×h screen.
+func (p *picker) SetSize(w, h int) { p.width, p.height = w, h }
+
+// Update implements pane: every key while the picker is open.
+func (p *picker) Update(msg tea.Msg) (pane, tea.Cmd) {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return p, nil // the mouse does not pick
+	}
+	k := p.keys
 	switch {
-	case msg.String() == "ctrl+c":
-		return tea.Quit
-	case key.Matches(msg, k.Up):
+	case key.Matches(km, k.Quit):
+		return p, tea.Quit
+	case key.Matches(km, k.Up):
 		p.move(-1)
-	case key.Matches(msg, k.Down):
+	case key.Matches(km, k.Down):
 		p.move(1)
-	case key.Matches(msg, k.PageUp):
+	case key.Matches(km, k.PageUp):
 		p.move(-max(p.rows-1, 1))
-	case key.Matches(msg, k.PageDown):
+	case key.Matches(km, k.PageDown):
 		p.move(max(p.rows-1, 1))
-	case key.Matches(msg, k.Top):
+	case key.Matches(km, k.Top):
 		p.move(-len(p.items))
-	case key.Matches(msg, k.Bottom):
+	case key.Matches(km, k.Bottom):
 		p.move(len(p.items))
-	case key.Matches(msg, k.AcceptFilter):
-		m.act.picker = nil
-		return p.pick(m, p.cursor)
-	case key.Matches(msg, k.CloseView), key.Matches(msg, k.Back):
-		m.act.picker = nil
-		m.act.say("cancelled")
-	default:
+	case key.Matches(km, k.Pick):
+		return p, p.choose(p.cursor)
+	case key.Matches(km, k.Cancel):
+		p.cancelled = true
+	case key.Matches(km, k.PickNumber):
 		// 1–9 pick a row by its number.
-		if d, err := strconv.Atoi(msg.String()); err == nil && d >= 1 && d <= len(p.items) && d <= 9 {
-			m.act.picker = nil
-			return p.pick(m, d-1)
+		if d, err := strconv.Atoi(km.String()); err == nil && d >= 1 && d <= len(p.items) {
+			return p, p.choose(d - 1)
 		}
 	}
-	return nil
+	return p, nil
 }
+
+// choose picks row i: the picker is done, and the pick's command runs.
+func (p *picker) choose(i int) tea.Cmd {
+	p.picked = i
+	return p.pick(i)
+}
+
+// View implements pane: the box alone; the root draws it over the screen.
+func (p *picker) View() string { return p.view(p.styles, p.width, p.height) }
+
+// ShortHelp implements help.KeyMap.
+func (p *picker) ShortHelp() []key.Binding { return p.keys.ShortHelp() }
+
+// FullHelp implements help.KeyMap.
+func (p *picker) FullHelp() [][]key.Binding { return p.keys.FullHelp() }
 
 // view draws the picker as a bordered box that fits in w×h, or "" when the
 // screen is too small for one.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search/live"
 )
 
 // mixedArchive is the test archive with one Claude conversation added, so
@@ -100,7 +101,7 @@ func TestPreparedOfAnotherArchiveIsIgnored(t *testing.T) {
 func TestPreparedSharedBySessions(t *testing.T) {
 	a := mixedArchive()
 	p := Prepare(a)
-	searcher := NewArchiveSearcher(a)
+	searcher := live.NewArchive(a)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for i := range 8 {

@@ -11,12 +11,14 @@ import (
 	"charm.land/glamour/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 )
 
-// safeLine and safeText are the only doors through which archive text reaches
-// the screen or Glamour: every title, name and message body passes through one
-// of them, so control sequences in an archive can never reach the terminal.
+// safeLine and safeText are the doors through which archive text the browser
+// lays out itself (titles, names, snippets) reaches the screen; message
+// bodies come from render.Body, which sanitises them. So control sequences in
+// an archive can never reach the terminal.
 func safeLine(s string) string { return model.SanitizeLine(s) }
 func safeText(s string) string { return model.Sanitize(s) }
 
@@ -113,215 +115,12 @@ func splitTrim(s string) []string {
 	return lines
 }
 
-// fence returns a code fence longer than any backtick run in text.
-func fence(text string) string {
-	longest, run := 0, 0
-	for i := 0; i < len(text); i++ {
-		if text[i] == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	return strings.Repeat("`", max(3, longest+1))
-}
-
-func codeBlock(b *strings.Builder, lang, text string) {
-	f := fence(text)
-	lang = strings.Map(func(r rune) rune {
-		if r == ' ' || r == '`' || r == '\n' {
-			return -1
-		}
-		return r
-	}, safeLine(lang))
-	b.WriteString(f + lang + "\n" + safeText(text))
-	if !strings.HasSuffix(text, "\n") {
-		b.WriteByte('\n')
-	}
-	b.WriteString(f + "\n\n")
-}
-
-// humanSize formats a byte count.
-func humanSize(n int64) string {
-	switch {
-	case n <= 0:
-		return ""
-	case n < 1024:
-		return strconv.FormatInt(n, 10) + " B"
-	case n < 1024*1024:
-		return fmt.Sprintf("%.1f KB", float64(n)/1024)
-	default:
-		return fmt.Sprintf("%.1f MB", float64(n)/1024/1024)
-	}
-}
-
-// assetLine describes an image or audio asset on one line.
-func assetLine(icon string, a *model.Asset) string {
-	if a == nil {
-		return icon + " (no file)"
-	}
-	name := a.Name
-	if name == "" {
-		name = a.File
-	}
-	if name == "" {
-		name = a.Pointer
-	}
-	parts := []string{icon + " " + safeLine(name)}
-	if s := humanSize(a.Size); s != "" {
-		parts = append(parts, s)
-	}
-	if a.Width > 0 && a.Height > 0 {
-		parts = append(parts, fmt.Sprintf("%d×%d", a.Width, a.Height))
-	}
-	if a.Missing {
-		parts = append(parts, "missing from export")
-	}
-	line := strings.Join(parts, " · ")
-	if a.Prompt != "" {
-		line += " — prompt: " + safeLine(a.Prompt)
-	}
-	return line
-}
-
-// messageMarkdown turns a message's blocks into Markdown for Glamour. Every
-// piece of archive text goes through safeText or safeLine here.
+// messageMarkdown is the Markdown Glamour is fed for m: the shared
+// renderer's body (render.Body, which sanitises it), with tabs expanded,
+// since a tab has no width of its own on screen and every line's width must
+// be what ansi.StringWidth says.
 func messageMarkdown(m *model.Message) string {
-	var b strings.Builder
-	para := func(s string) {
-		if s = strings.TrimSpace(s); s != "" {
-			b.WriteString(s + "\n\n")
-		}
-	}
-	for i := range m.Blocks {
-		blk := &m.Blocks[i]
-		switch blk.Kind {
-		case model.BlockText:
-			para(model.NormalizeMath(safeText(blk.Text)))
-		case model.BlockCode:
-			codeBlock(&b, blk.Lang, blk.Text)
-		case model.BlockExecOutput:
-			if strings.TrimSpace(blk.Text) != "" {
-				codeBlock(&b, "text", blk.Text)
-			}
-			for j := range blk.Images {
-				para("`" + strings.ReplaceAll(assetLine("🖼", &blk.Images[j]), "`", "'") + "`")
-			}
-		case model.BlockImage:
-			para("`" + strings.ReplaceAll(assetLine("🖼", blk.Asset), "`", "'") + "`")
-		case model.BlockAudio:
-			para("`" + strings.ReplaceAll(assetLine("🔊", blk.Asset), "`", "'") + "`")
-		case model.BlockAudioTranscript:
-			para("🎙 " + safeText(blk.Text))
-		case model.BlockQuote, model.BlockBrowsing, model.BlockWebPage:
-			if blk.Title != "" || blk.URL != "" {
-				para("**" + safeLine(blk.Title) + "** " + safeLine(blk.URL))
-			}
-			if blk.Summary != "" {
-				para(safeText(blk.Summary))
-			}
-			if t := strings.TrimSpace(safeText(blk.Text)); t != "" {
-				para("> " + strings.ReplaceAll(t, "\n", "\n> "))
-			}
-		case model.BlockThoughts:
-			if blk.Summary != "" {
-				para("*" + safeLine(blk.Summary) + "*")
-			}
-			for _, t := range blk.Thoughts {
-				if t.Summary != "" {
-					para("**" + safeLine(t.Summary) + "**")
-				}
-				para(safeText(t.Content))
-			}
-		case model.BlockReasoningRecap:
-			para("*" + recapText(blk) + "*")
-		case model.BlockContext:
-			para(safeText(blk.Text))
-		case model.BlockSystemError:
-			para("⚠ **" + safeLine(blk.Title) + "** " + safeText(blk.Text))
-		case model.BlockCanvas:
-			para("**Canvas: " + safeLine(blk.Title) + "**")
-			codeBlock(&b, strings.TrimPrefix(blk.Lang, "code/"), blk.Text)
-		default:
-			para("*unsupported content: " + safeLine(blk.Type) + "*")
-			if len(blk.Raw) > 0 {
-				codeBlock(&b, "json", string(blk.Raw))
-			}
-		}
-	}
-	if len(m.References) > 0 {
-		b.WriteString("Sources:\n\n")
-		for _, r := range m.References {
-			// A bullet, not "N." (Markdown would renumber an ordered list
-			// and break the [N] links in the text).
-			b.WriteString(fmt.Sprintf("- [%d] %s\n", r.N, referenceLine(r)))
-		}
-		b.WriteString("\n")
-	}
-	// Tabs have no width of their own on screen; expand them so every line's
-	// width is what ansi.StringWidth says.
-	return strings.ReplaceAll(b.String(), "\t", "    ")
-}
-
-// referenceLine is a citation source: title and URL, whichever are known.
-func referenceLine(r model.Reference) string {
-	title, url := safeLine(r.Title), safeLine(r.URL)
-	switch {
-	case title != "" && url != "":
-		return title + " — " + url
-	case title != "" || url != "":
-		return title + url
-	}
-	return "(the export names no source)"
-}
-
-func recapText(blk *model.Block) string {
-	if blk.Seconds > 0 {
-		return fmt.Sprintf("Thought for %.0fs", blk.Seconds)
-	}
-	if t := strings.TrimSpace(blk.Text); t != "" {
-		return safeLine(t)
-	}
-	return "Thought"
-}
-
-// foldedSummary is the one-line summary of a folded message.
-func foldedSummary(m *model.Message) string {
-	kind := "tool output"
-	name := m.AuthorName
-	if m.Role == model.RoleAssistant {
-		kind = "tool call"
-		if m.Recipient != "" && m.Recipient != "all" {
-			name = m.Recipient
-		}
-	}
-	lines := 0
-	for i := range m.Blocks {
-		blk := &m.Blocks[i]
-		switch blk.Kind {
-		case model.BlockThoughts:
-			kind = "reasoning"
-			if blk.Summary != "" {
-				return "Thoughts: " + safeLine(blk.Summary)
-			}
-		case model.BlockReasoningRecap:
-			return recapText(blk)
-		case model.BlockBrowsing, model.BlockWebPage, model.BlockQuote:
-			kind = "browsing"
-			if blk.Title != "" {
-				name = blk.Title
-			}
-		case model.BlockSystemError:
-			kind = "error"
-		}
-		lines += strings.Count(blk.Text, "\n") + 1
-	}
-	s := kind
-	if name != "" {
-		s += ": " + safeLine(name)
-	}
-	return s + " (" + plural(lines, "line") + ")"
+	return strings.ReplaceAll(render.Body(m), "\t", "    ")
 }
 
 // placeholder wraps sanitized Markdown as plain text, the way a message shows

@@ -1,82 +1,44 @@
 package tui
 
 import (
-	"context"
-	"strings"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/backchat/backchat/model"
 )
 
+// onBatch hands a load batch to the list and, once loading is over, counts
+// the stats again (the view showed what had arrived so far).
 func (m *Model) onBatch(msg loadBatchMsg) tea.Cmd {
 	m.done, m.total = msg.done, msg.total
-	var cmds []tea.Cmd
-	if len(msg.convs) > 0 && !msg.finished {
-		all := make([]*model.Conversation, 0, len(m.list.all)+len(msg.convs))
-		all = append(append(all, m.list.all...), msg.convs...)
-		sortNewest(all)
-		m.list.setAll(all)
-		if m.filter.on() {
-			m.filter.stale = true
-		}
+	if m.list.takeBatch(msg, m.opts.Prepared) {
+		m.filter.listGrew()
 	}
+	var cmds []tea.Cmd
 	if msg.finished {
 		m.loading = false
-		m.list.loading = false
-		switch {
-		case msg.err != nil:
+		if msg.err != nil {
 			m.loadErr = msg.err
-		case msg.archive != nil:
-			m.setArchive(msg.archive)
-			if m.filter.on() {
-				m.filter.stale = true
-			}
-		default:
-			all := append(append([]*model.Conversation(nil), m.list.all...), msg.convs...)
-			sortNewest(all)
-			m.list.setAll(all)
-			if m.filter.on() {
-				m.filter.stale = true
-			}
+		} else if msg.archive != nil {
+			m.setWarnings(msg.archive.Warnings)
+		}
+		if m.stats != nil {
+			cmds = append(cmds, m.countStats())
 		}
 	} else {
 		cmds = append(cmds, waitBatchCmd(m.stream))
 	}
-	if m.filter.stale && !m.filter.searching {
-		cmds = append(cmds, m.runFilter())
-	}
-	cmds = append(cmds, m.syncViewer())
+	cmds = append(cmds, m.filter.rerun(m.list.all, m.searchOptions()), m.syncViewer())
 	return tea.Batch(cmds...)
 }
 
 func (m *Model) onSearch(msg searchMsg) tea.Cmd {
-	if msg.seq != m.filter.seq {
+	res, newQuery, ok := m.filter.apply(msg, m.list.all)
+	if !ok {
 		return nil // stale: a newer query is running or the filter was cleared
 	}
-	m.filter.searching = false
 	var cmds []tea.Cmd
-	if msg.err != nil {
-		if msg.err != context.Canceled {
-			m.filter.err = msg.err
-		}
-	} else {
-		m.filter.err = nil
-		newQuery := m.filter.res == nil || m.filter.res.Query != msg.res.Query
-		res := msg.res
-		m.filter.res = &res
-		m.filter.resConvs = m.list.all
-		if !sameSnapshot(msg.convs, m.list.all) {
-			// Conversations that arrived meanwhile were not searched: this
-			// answer must not be narrowed from.
-			m.filter.resConvs = nil
-			// The list grew (and was re-sorted) since the search began: map
-			// the snapshot's indices through the conversations themselves.
-			res = remap(res, msg.convs, m.list.all)
-			m.filter.res = &res
-		}
-		m.list.found = m.filter.res // before setFiltered: rows size by its excerpts
+	if res != nil {
+		m.list.found = res // before setFiltered: rows size by its excerpts
 		m.list.setFiltered(res.Convs, true, newQuery)
 		sel := m.view.conv
 		m.view.setTerms(m.filter.terms())
@@ -87,17 +49,11 @@ func (m *Model) onSearch(msg searchMsg) tea.Cmd {
 			cmds = append(cmds, m.hitsCmd())
 		}
 	}
-	if m.filter.stale {
-		cmds = append(cmds, m.runFilter())
-	}
-	cmds = append(cmds, m.syncViewer())
+	cmds = append(cmds, m.filter.rerun(m.list.all, m.searchOptions()), m.syncViewer())
 	return tea.Batch(cmds...)
 }
 
 func (m *Model) onMouse(msg tea.Msg, mo tea.Mouse) tea.Cmd {
-	if m.act.overlayOpen() {
-		return m.onOverlayMouse(msg)
-	}
 	y := mo.Y - 1 // the title row
 	inList := m.focus == focusList
 	if !m.narrow {
@@ -129,7 +85,7 @@ func (m *Model) onMouse(msg tea.Msg, mo tea.Mouse) tea.Cmd {
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	if m.filter.active {
-		return m.onFilterKey(msg)
+		return m.onFilterEvent(m.filter.Update(msg))
 	}
 	if m.loadErr != nil {
 		if key.Matches(msg, k.Quit) || key.Matches(msg, k.Back) {
@@ -137,18 +93,26 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if cmd, ok := m.onActionKey(msg); ok {
+	if m.overlay != overlayNone {
+		return m.onOverlay(msg)
+	}
+	if cmd, p, ok := m.act.onKey(msg, m.view); ok {
+		if p != nil {
+			m.openPicker(p)
+		}
 		return cmd
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
+	case key.Matches(msg, k.Stats):
+		return m.openStats()
 	case key.Matches(msg, k.Help):
-		m.fullHelp = !m.fullHelp
+		m.help.Update(msg)
 		m.layout()
 		return nil
 	case key.Matches(msg, k.Filter):
-		m.filter.active = true
+		m.filter.open()
 		m.setFocus(focusList)
 		return nil
 	case key.Matches(msg, k.Warnings):
@@ -191,88 +155,36 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.list.Update(msg)
 		return m.syncViewer()
-	case focusWarnings:
-		if key.Matches(msg, k.Back) {
-			m.setFocus(focusList)
-			return nil
-		}
-		m.warnings.Update(msg)
-		return nil
 	default:
 		if key.Matches(msg, k.Back) {
 			m.setFocus(focusList)
 			return nil
 		}
-		_, cmd := m.view.Update(msg)
+		_, cmd := m.focused().Update(msg)
 		return cmd
 	}
 }
 
-// onFilterKey handles keys while the filter input has focus: every key goes
-// to it.
-func (m *Model) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.ClearFilter):
-		m.filter.clear()
+// onFilterEvent does what a key in the filter input asked for.
+func (m *Model) onFilterEvent(ev filterEvent) tea.Cmd {
+	switch ev {
+	case filterSearch:
+		return m.runFilter()
+	case filterCleared:
 		m.list.setFiltered(nil, false, false)
 		m.view.setTerms(nil)
 		return m.syncViewer()
-	case key.Matches(msg, k.AcceptFilter):
-		m.filter.active = false
+	case filterAccept:
 		sel := m.list.selected()
 		if sel == nil {
 			return nil
 		}
 		m.setFocus(focusViewer)
 		cmd := m.syncViewer()
-		first := int32(model.NoNode)
-		if r := m.filter.res; r != nil {
-			for k, i := range r.Convs {
-				if i < len(m.list.all) && m.list.all[i] == sel {
-					first = r.firstNode(k)
-				}
-			}
-		}
-		m.view.openAtHit(first)
+		m.view.openAtHit(m.bestNode(sel))
 		return tea.Batch(cmd, m.view.renderNext())
-	case msg.String() == "ctrl+c":
+	case filterQuit:
 		return tea.Quit
 	}
-	if !m.filter.input.Update(msg) {
-		return nil
-	}
-	m.filter.query = strings.TrimSpace(m.filter.input.Value())
-	if m.filter.query == "" {
-		if m.filter.cancel != nil {
-			m.filter.cancel()
-		}
-		m.filter.seq++
-		m.filter.searching = false
-		m.filter.res = nil
-		m.list.setFiltered(nil, false, false)
-		m.view.setTerms(nil)
-		return m.syncViewer()
-	}
-	return m.runFilter()
-}
-
-// sameSnapshot reports whether a and b are the same slice.
-func sameSnapshot(a, b []*model.Conversation) bool {
-	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
-}
-
-// remap rewrites result indices into from as indices into to.
-func remap(res Results, from, to []*model.Conversation) Results {
-	at := make(map[*model.Conversation]int, len(to))
-	for i, c := range to {
-		at[c] = i
-	}
-	return mapResults(res, func(i int) (int, bool) {
-		if i < 0 || i >= len(from) {
-			return 0, false
-		}
-		j, ok := at[from[i]]
-		return j, ok
-	})
+	return nil
 }

@@ -1,10 +1,8 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -26,63 +24,101 @@ func (m *Model) View() tea.View {
 	return v
 }
 
+// compose is the whole screen: the stats view, or the browser with any
+// picker drawn over it.
+func (m *Model) compose() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	if m.overlay == overlayStats && m.loadErr == nil {
+		s := m.stats.View()
+		if m.height > 1 {
+			s += "\n" + fillBlock([]string{m.help.shortView(m.stats.ShortHelp())}, m.width, 1)
+		}
+		return s
+	}
+	s := m.render()
+	if m.overlay == overlayPicker {
+		s = overlay(s, m.picker.View(), m.width, m.height)
+	}
+	return s
+}
+
 // render draws the whole screen as a string (tests compare it).
 func (m *Model) render() string {
 	w, h := m.width, m.height
 	if w <= 0 || h <= 0 {
 		return ""
 	}
-	st := m.styles
 	if m.loadErr != nil {
-		lines := []string{"", " " + st.ErrorTitle.Render("backchat could not load the archive"), ""}
-		for _, l := range strings.Split(ansi.Wrap(safeText(m.loadErr.Error()), max(w-4, 10), " "), "\n") {
-			lines = append(lines, "  "+st.ErrorBody.Render(l))
-		}
-		lines = append(lines, "", " "+st.Empty.Render("Press q to quit."))
-		return fillBlock(lines, w, h)
+		return errorScreen(m.styles, m.loadErr, w, h)
 	}
-	bodyH := max(h-2-m.helpHeight(), 0)
+	right := m.focused()
+	if m.focus == focusList {
+		right = m.view
+	}
 	var body string
-	right := pane(m.view)
-	if m.focus == focusWarnings {
-		right = m.warnings
-	}
 	if m.narrow {
-		title := m.listTitle(w)
-		p := pane(m.list)
-		if m.focus != focusList {
-			p = right
-			title = m.viewTitle(w)
+		if m.focus == focusList {
+			body = m.listTitle(w) + "\n" + m.list.View()
+		} else {
+			body = m.viewTitle(w) + "\n" + right.View()
 		}
-		body = title + "\n" + p.View()
 	} else {
-		sep := st.Separator.Render("│")
-		top := m.listTitle(m.listWidth) + sep + m.viewTitle(w-m.listWidth-1)
-		left := strings.Split(m.list.View(), "\n")
-		rv := strings.Split(right.View(), "\n")
-		var b strings.Builder
-		b.WriteString(top)
-		for i := 0; i < bodyH; i++ {
-			b.WriteByte('\n')
-			if i < len(left) {
-				b.WriteString(left[i])
-			}
-			b.WriteString(sep)
-			if i < len(rv) {
-				b.WriteString(rv[i])
-			}
+		sep := m.styles.Separator.Render("│")
+		body = m.listTitle(m.listWidth) + sep + m.viewTitle(w-m.listWidth-1)
+		if bodyH := max(h-2-m.help.Height(), 0); bodyH > 0 {
+			body += "\n" + sideBySide(m.list.View(), right.View(), sep, bodyH)
 		}
-		body = b.String()
 	}
-	status := statusBar(st, m.statusInfo(), w)
+	status := statusBar(m.styles, m.statusInfo(), w)
 	return body + "\n" + status + "\n" + m.helpView()
+}
+
+// focused is the pane that takes keys when no overlay is open.
+func (m *Model) focused() pane {
+	switch m.focus {
+	case focusViewer:
+		return m.view
+	case focusWarnings:
+		return m.warnings
+	}
+	return m.list
+}
+
+// errorScreen says why the archive could not be loaded, on a w×h screen.
+func errorScreen(st Styles, err error, w, h int) string {
+	lines := []string{"", " " + st.ErrorTitle.Render("backchat could not load the archive"), ""}
+	for _, l := range strings.Split(ansi.Wrap(safeText(err.Error()), max(w-4, 10), " "), "\n") {
+		lines = append(lines, "  "+st.ErrorBody.Render(l))
+	}
+	lines = append(lines, "", " "+st.Empty.Render("Press q to quit."))
+	return fillBlock(lines, w, h)
+}
+
+// sideBySide joins h lines of two panes' views with sep between them.
+func sideBySide(left, right, sep string, h int) string {
+	ll, rl := strings.Split(left, "\n"), strings.Split(right, "\n")
+	var b strings.Builder
+	for i := 0; i < h; i++ {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(ll) {
+			b.WriteString(ll[i])
+		}
+		b.WriteString(sep)
+		if i < len(rl) {
+			b.WriteString(rl[i])
+		}
+	}
+	return b.String()
 }
 
 func (m *Model) statusInfo() statusInfo {
 	in := statusInfo{loading: m.loading, done: m.done, total: m.total, loaded: len(m.list.all),
 		shown: m.list.count(), filtering: m.filter.on(), searching: m.filter.searching,
-		warnings: len(m.warnList), hit: m.view.hitStatus(),
-		partial: m.filter.on() && m.filter.res != nil && m.filter.res.Partial}
+		warnings: len(m.warnList), hit: m.view.hitStatus(), partial: m.filter.partial()}
 	in.notice, in.noticeErr = m.act.notice, m.act.noticeErr
 	if m.filter.err != nil {
 		in.errText = "search: " + safeLine(m.filter.err.Error())
@@ -95,17 +131,7 @@ func (m *Model) statusInfo() statusInfo {
 func (m *Model) listTitle(w int) string {
 	st := m.styles
 	if m.filter.active || m.filter.on() {
-		prompt := st.PaneTitleFocused.Render(" / ")
-		count := ""
-		if m.filter.on() {
-			count = " " + formatCount(m.list.count())
-			if m.filter.searching {
-				count += "…"
-			}
-		}
-		cw := ansi.StringWidth(count)
-		in := m.filter.input.View(st, m.filter.active, max(w-3-cw, 1))
-		return fillBlock([]string{prompt + in + strings.Repeat(" ", max(w-3-cw-ansi.StringWidth(in), 0)) + st.PaneTitle.Render(count)}, w, 1)
+		return m.filter.View(st, w, m.list.count())
 	}
 	s := st.PaneTitle
 	if m.focus == focusList {
@@ -115,47 +141,18 @@ func (m *Model) listTitle(w int) string {
 }
 
 func (m *Model) viewTitle(w int) string {
-	st := m.styles
-	s := st.PaneTitle
-	if m.focus != focusList {
-		s = st.PaneTitleFocused
-	}
-	t := " Conversation"
 	if m.focus == focusWarnings {
-		t = " Load warnings"
-	} else if c := m.view.conv; c != nil {
-		t = " " + safeLine(c.DisplayTitle())
-		if m.view.expanded {
-			t += " · tools expanded"
-		}
-		if m.view.showHidden {
-			t += " · hidden shown"
-		}
-		if pct := m.view.scrollPercent(); pct >= 0 {
-			pos := fmt.Sprintf(" %d%% ", pct)
-			t = ansi.Truncate(t, max(w-len(pos), 0), "…")
-			return fillBlock([]string{s.Render(padTo(t, w-len(pos))) + st.PaneTitle.Render(pos)}, w, 1)
-		}
+		return m.warnings.title(w)
 	}
-	return fillBlock([]string{s.Render(ansi.Truncate(t, w, "…"))}, w, 1)
+	return m.view.title(w, m.focus != focusList)
 }
 
 // helpView is the help bar: global bindings plus the focused pane's.
 func (m *Model) helpView() string {
-	if m.fullHelp {
-		lines := m.fullHelpLines()
-		return fillBlock(lines, m.width, len(lines))
-	}
-	var p pane = m.list
-	switch m.focus {
-	case focusViewer:
-		p = m.view
-	case focusWarnings:
-		p = m.warnings
-	}
-	short := append(p.ShortHelp(), m.keys.Warnings, m.keys.Help, m.keys.Quit)
+	short := append(m.focused().ShortHelp(), m.keys.Warnings, m.keys.Help, m.keys.Quit)
 	if m.filter.active {
-		short = []key.Binding{m.keys.AcceptFilter, m.keys.ClearFilter}
+		short = m.filter.ShortHelp()
 	}
-	return fillBlock([]string{m.help.ShortHelpView(short)}, m.width, 1)
+	m.help.setShort(short)
+	return m.help.View()
 }

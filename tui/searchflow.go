@@ -4,65 +4,46 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
+	"github.com/backchat/backchat/model/search/live"
 )
 
-// hitsMsg is every hit of query number seq in one conversation, from a
-// HitLister. Answers for another conversation or an older query are dropped.
+// hitsMsg is every hit of query number seq in one conversation, from the
+// searcher's AllHits. Answers for another conversation or an older query
+// are dropped.
 type hitsMsg struct {
 	seq  int
 	conv *model.Conversation
-	hits []Hit
+	hits []live.Hit
 	err  error
 }
 
 // searchOptions is the browser state searches depend on.
-func (m *Model) searchOptions() SearchOptions {
-	return SearchOptions{IncludeHidden: m.view.showHidden}
+func (m *Model) searchOptions() live.Options {
+	return live.Options{IncludeHidden: m.view.showHidden}
 }
 
 // runFilter searches the whole list for the current query.
 func (m *Model) runFilter() tea.Cmd {
-	return m.filter.run(m.searcher, m.list.all, m.searchOptions())
+	return m.filter.run(m.list.all, m.searchOptions())
 }
 
 // bestNode is the node of the hit a result opens at (model.NoNode: the
 // title, or no hit known).
 func (m *Model) bestNode(c *model.Conversation) int32 {
-	r := m.filter.res
-	if r == nil || c == nil {
-		return model.NoNode
-	}
-	for k, i := range r.Convs {
-		if i >= 0 && i < len(m.list.all) && m.list.all[i] == c {
-			return r.firstNode(k)
-		}
-	}
-	return model.NoNode
+	return m.filter.bestNode(m.list.all, c)
 }
 
 // hitsCmd asks the searcher for every hit of the query in the conversation
-// on view, so n/N walk exactly the messages the engine matched (its scope:
-// role:, hidden messages, accent folding). Nil when the searcher cannot
-// list hits or no filter is on.
+// on view (see filterPane.hitsCmd).
 func (m *Model) hitsCmd() tea.Cmd {
-	m.hitSeq++
-	hl, ok := m.searcher.(HitLister)
-	c := m.view.conv
-	if !ok || c == nil || !m.filter.on() || m.filter.res == nil {
-		return nil
-	}
-	seq, q, opt, ctx := m.hitSeq, m.filter.res.Query, m.filter.opt, m.ctx
-	return func() tea.Msg {
-		hits, err := hl.AllHits(ctx, c, q, opt)
-		return hitsMsg{seq: seq, conv: c, hits: hits, err: err}
-	}
+	return m.filter.hitsCmd(m.ctx, m.view.conv)
 }
 
 func (m *Model) onHits(msg hitsMsg) tea.Cmd {
-	if msg.seq != m.hitSeq || msg.conv != m.view.conv || msg.err != nil || len(msg.hits) == 0 {
+	if !m.filter.hitsCurrent(msg) || msg.conv != m.view.conv || msg.err != nil || len(msg.hits) == 0 {
 		// Stale, the query failed (the filter shows why), or nothing to
 		// narrow to: the viewer keeps finding the terms on its own.
 		return nil
@@ -75,7 +56,7 @@ func (m *Model) onHits(msg hitsMsg) tea.Cmd {
 // found hits in (and the header for a title hit), realising them so hits
 // in messages Glamour has not reached are counted. The current hit stays
 // the current one when it is still a hit.
-func (v *viewer) setEngineHits(hits []Hit) {
+func (v *viewer) setEngineHits(hits []live.Hit) {
 	nodes := make(map[int32]bool, len(hits))
 	for _, h := range hits {
 		nodes[h.Node] = true
@@ -128,29 +109,16 @@ func (m *Model) toggleHidden() tea.Cmd {
 	return tea.Batch(cmd, m.runFilter())
 }
 
-// QueryHelp is the filter's query language in a few lines: the full help
-// (?) shows it under the key bindings. It describes what IndexSearcher
-// accepts (model/search's Parse); docs/search.md has the long form.
-func QueryHelp() []string {
-	return []string{
-		`Search: words and "quoted phrases" must all occur (any order, case and accents ignored); -word excludes.`,
-		`Fields: title:word  role:user|assistant|system|tool  model:o3  after:2025-01  before:2025-06-30`,
-		`        is:archived|starred  has:image|code|branch  gpt:g-ID  service:name  (-field:value negates)`,
-		`Ranked: title hits, then hits in your messages, then hit density, then newest. H also searches hidden messages.`,
-	}
-}
-
 // fullHelpLines is the expanded help: the key bindings in columns, then,
 // when it fits with at least a few lines of the panes, a blank line and the
-// query language wrapped to the screen.
+// query language's summary (model/search's HelpSummary) at the screen's
+// width.
 func (m *Model) fullHelpLines() []string {
 	lines := strings.Split(m.help.FullHelpView(m.keys.FullHelp()), "\n")
 	q := []string{""}
 	w := max(m.width-1, 1)
-	for _, s := range QueryHelp() {
-		for _, l := range strings.Split(ansi.Wrap(s, w, " "), "\n") {
-			q = append(q, " "+m.styles.ItemMeta.Render(l))
-		}
+	for _, l := range search.HelpSummary(w) {
+		q = append(q, " "+m.styles.ItemMeta.Render(l))
 	}
 	if len(lines)+len(q)+2+minBodyLines <= m.height {
 		lines = append(lines, q...)

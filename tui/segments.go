@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search"
 )
@@ -62,24 +62,8 @@ func (v *viewer) headerSegment() segment {
 	return v.finish(segment{node: model.NoNode, lines: lines, rendered: true, realised: true})
 }
 
-// roleName is the header name of a message's author.
-func roleName(c *model.Conversation, m *model.Message) string {
-	switch m.Role {
-	case model.RoleUser:
-		return "You"
-	case model.RoleAssistant:
-		return model.AssistantName(c.Service)
-	case model.RoleSystem:
-		return "System"
-	case model.RoleTool:
-		if m.AuthorName != "" {
-			return safeLine(m.AuthorName)
-		}
-		return "Tool"
-	}
-	return safeLine(string(m.Role))
-}
-
+// roleLine is a message's heading on screen: the parts of
+// render.MessageHeading (the words `backchat show` writes), styled.
 func (v *viewer) roleLine(n int32, m *model.Message) string {
 	st := v.styles
 	rs := st.RoleBot
@@ -89,30 +73,33 @@ func (v *viewer) roleLine(n int32, m *model.Message) string {
 	case model.RoleTool, model.RoleSystem:
 		rs = st.RoleTool
 	}
-	line := " " + rs.Render(roleName(v.conv, m))
+	h := render.MessageHeading(v.conv, n, v.loc)
+	if render.Present(m, v.showHidden, v.expanded) == render.Summarised {
+		h.Note = "" // the "▸" summary under it says so
+	}
+	line := " " + rs.Render(h.Role)
 	var meta []string
-	if !m.Time.IsZero() {
-		meta = append(meta, m.Time.In(v.loc).Format("2006-01-02 15:04"))
-	}
-	if m.Model != "" && m.Role == model.RoleAssistant {
-		meta = append(meta, safeLine(m.Model))
-	}
-	if m.Visibility == model.Hidden {
-		meta = append(meta, "hidden")
+	for _, s := range []string{h.Time, h.Model} {
+		if s != "" {
+			meta = append(meta, s)
+		}
 	}
 	if len(meta) > 0 {
 		line += " " + st.MsgMeta.Render(strings.Join(meta, " · "))
 	}
-	if pos, total := v.conv.BranchPos(n); total > 1 {
-		line += " " + st.Branch.Render(fmt.Sprintf("‹%d/%d›", pos, total))
+	if h.Branch != "" {
+		line += " " + st.Branch.Render(h.Branch)
+	}
+	if h.Note != "" {
+		line += " " + st.MsgMeta.Render(h.Note)
 	}
 	return line
 }
 
 func (v *viewer) messageSegment(n int32, m *model.Message) segment {
 	head := []string{"", v.roleLine(n, m)}
-	if m.Visibility == model.Folded && !v.expanded {
-		line := "  " + v.styles.Folded.Render("▸ "+foldedSummary(m)+"  (t expands)")
+	if render.Present(m, v.showHidden, v.expanded) == render.Summarised {
+		line := "  " + v.styles.Folded.Render(render.Summary(m)+"  (t expands)")
 		return v.finish(segment{node: n, lines: append(head, line), rendered: true, realised: true})
 	}
 	key := renderKey{conv: v.conv, node: n, width: v.bodyWidth(), style: v.style, expanded: v.expanded}

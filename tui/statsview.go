@@ -3,6 +3,7 @@ package tui
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -10,120 +11,130 @@ import (
 	"github.com/backchat/backchat/model"
 )
 
-// statsView is the full-screen statistics report (S). The numbers are
-// computed by a command off the event loop; the report is drawn with
-// RenderStats at the window's width and cached until the width or theme
+// statsView is the full-screen statistics report (S), an overlay pane: while
+// it is open it takes every key and the whole screen but the help row. The
+// numbers are computed by a command off the event loop; the report is drawn
+// with RenderStats at the pane's width and cached until the width or theme
 // changes. Not safe for concurrent use.
 type statsView struct {
+	keys   statsKeys
+	styles Styles
+	style  string // Glamour style: picks the report's palette
+
+	width, height int // title row and report; the root draws the help row
+
+	seq     int  // number of the latest count; older answers are stale
 	have    bool // stats holds an answer
 	stats   model.Stats
 	convs   int  // conversations counted
 	partial bool // counted while the archive was still loading
 	offset  int
+	closed  bool // esc, q or S: the root removes the pane
 
 	lines    []string // the rendered report
 	keyWidth int      // width and Glamour style lines were drawn for
 	keyStyle string
 }
 
-// statsMsg is the answer to stats computation number seq.
+// statsMsg is the answer to count number seq of the stats view view.
 type statsMsg struct {
+	view    *statsView // identifies the view that asked; never read by the command
 	seq     int
 	stats   model.Stats
 	convs   int
 	partial bool
 }
 
-// openStats shows the stats view and starts counting.
-func (m *Model) openStats() tea.Cmd {
-	m.act.stats = &statsView{}
-	return m.statsCmd()
+func newStatsView(keys KeyMap, st Styles, style string) *statsView {
+	return &statsView{keys: keys.statsKeys(), styles: st, style: style}
 }
 
-// statsCmd counts the conversations loaded so far in a command. It captures
-// a copy of the list (the conversations themselves are never mutated).
-func (m *Model) statsCmd() tea.Cmd {
-	m.act.statsSeq++
-	seq, loc, partial := m.act.statsSeq, m.view.loc, m.loading
-	a := &model.Archive{Conversations: append([]*model.Conversation(nil), m.list.all...), Warnings: m.warnList}
+// count counts the conversations of a in a command (a is a snapshot the
+// caller no longer touches; the conversations themselves are never mutated).
+func (sv *statsView) count(a *model.Archive, loc *time.Location, partial bool) tea.Cmd {
+	sv.seq++
+	seq := sv.seq
 	return func() tea.Msg {
-		return statsMsg{seq: seq, stats: model.ComputeStats(a, loc), convs: len(a.Conversations), partial: partial}
+		return statsMsg{view: sv, seq: seq, stats: model.ComputeStats(a, loc), convs: len(a.Conversations), partial: partial}
 	}
 }
 
-// onStats takes a computed answer; stale ones (the view was closed, or a
-// newer count started) are dropped.
-func (m *Model) onStats(msg statsMsg) {
-	sv := m.act.stats
-	if sv == nil || msg.seq != m.act.statsSeq {
-		return
-	}
-	sv.have, sv.stats, sv.convs, sv.partial = true, msg.stats, msg.convs, msg.partial
-	sv.lines = nil
-}
+// setTheme switches styles and the report's palette.
+func (sv *statsView) setTheme(st Styles, style string) { sv.styles, sv.style = st, style }
 
-// statsBodyHeight is the number of report lines on screen.
-func (m *Model) statsBodyHeight() int { return max(m.height-2, 0) }
+// SetSize implements pane: the title row and the report.
+func (sv *statsView) SetSize(w, h int) { sv.width, sv.height = w, h }
 
-// statsLines returns the report drawn at the current width and theme.
-func (m *Model) statsLines() []string {
-	sv := m.act.stats
+// bodyHeight is the number of report lines on screen.
+func (sv *statsView) bodyHeight() int { return max(sv.height-1, 0) }
+
+// reportLines returns the report drawn at the current width and theme.
+func (sv *statsView) reportLines() []string {
 	if !sv.have {
 		return []string{"", " Counting…"}
 	}
-	if sv.lines == nil || sv.keyWidth != m.width || sv.keyStyle != m.view.style {
-		style := m.view.style
-		report := RenderStats(sv.stats, m.width, style != "light", style == "notty")
+	if sv.lines == nil || sv.keyWidth != sv.width || sv.keyStyle != sv.style {
+		report := RenderStats(sv.stats, sv.width, sv.style != "light", sv.style == "notty")
 		sv.lines = strings.Split(strings.TrimRight(report, "\n"), "\n")
-		sv.keyWidth, sv.keyStyle = m.width, style
+		sv.keyWidth, sv.keyStyle = sv.width, sv.style
 	}
 	return sv.lines
 }
 
-// scroll moves the report by d lines; statsScreen clamps.
-func (sv *statsView) scroll(d int) { sv.offset += d }
-
-// clampStats keeps the report's offset within its lines.
-func (m *Model) clampStats() {
-	sv := m.act.stats
-	sv.offset = min(max(sv.offset, 0), max(len(m.statsLines())-m.statsBodyHeight(), 0))
+// clamp keeps the report's offset within its lines.
+func (sv *statsView) clamp() {
+	sv.offset = min(max(sv.offset, 0), max(len(sv.reportLines())-sv.bodyHeight(), 0))
 }
 
-// onStatsKey handles every key while the stats view is open.
-func (m *Model) onStatsKey(msg tea.KeyPressMsg) tea.Cmd {
-	sv, k := m.act.stats, m.keys
-	page := max(m.statsBodyHeight()-2, 1)
-	switch {
-	case msg.String() == "ctrl+c":
-		return tea.Quit
-	case key.Matches(msg, k.CloseView), key.Matches(msg, k.Stats):
-		m.act.stats = nil
-		m.act.statsSeq++ // a count still running is stale now
-		return nil
-	case key.Matches(msg, k.Down):
-		sv.scroll(1)
-	case key.Matches(msg, k.Up):
-		sv.scroll(-1)
-	case key.Matches(msg, k.PageDown), msg.String() == "space":
-		sv.scroll(page)
-	case key.Matches(msg, k.PageUp):
-		sv.scroll(-page)
-	case key.Matches(msg, k.Top):
-		sv.offset = 0
-	case key.Matches(msg, k.Bottom):
-		sv.offset = len(m.statsLines())
+// Update implements pane: a count's answer (stale ones, of a newer count
+// or of a view since closed, are dropped), the wheel and the keys.
+func (sv *statsView) Update(msg tea.Msg) (pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case statsMsg:
+		if msg.view == sv && msg.seq == sv.seq {
+			sv.have, sv.stats, sv.convs, sv.partial = true, msg.stats, msg.convs, msg.partial
+			sv.lines = nil
+		}
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			sv.offset -= 3
+		case tea.MouseWheelDown:
+			sv.offset += 3
+		}
+	case tea.KeyPressMsg:
+		k := sv.keys
+		page := max(sv.bodyHeight()-2, 1)
+		switch {
+		case key.Matches(msg, k.Quit):
+			return sv, tea.Quit
+		case key.Matches(msg, k.Close):
+			sv.closed = true
+			return sv, nil
+		case key.Matches(msg, k.Down):
+			sv.offset++
+		case key.Matches(msg, k.Up):
+			sv.offset--
+		case key.Matches(msg, k.PageDown):
+			sv.offset += page
+		case key.Matches(msg, k.PageUp):
+			sv.offset -= page
+		case key.Matches(msg, k.Top):
+			sv.offset = 0
+		case key.Matches(msg, k.Bottom):
+			sv.offset = len(sv.reportLines())
+		}
+		sv.clamp()
 	}
-	m.clampStats()
-	return nil
+	return sv, nil
 }
 
-// statsScreen draws the stats view: a title row, the report, a help row.
-func (m *Model) statsScreen() string {
-	w, h := m.width, m.height
-	if w <= 0 || h <= 0 {
+// View implements pane: a title row and the report.
+func (sv *statsView) View() string {
+	w := sv.width
+	if w <= 0 || sv.height <= 0 {
 		return ""
 	}
-	sv, st := m.act.stats, m.styles
 	title := " Statistics"
 	if sv.have {
 		title += " · " + plural(sv.convs, "conversation")
@@ -131,23 +142,25 @@ func (m *Model) statsScreen() string {
 			title += " loaded so far"
 		}
 	}
-	lines := m.statsLines()
-	m.clampStats()
+	lines := sv.reportLines()
+	sv.clamp()
 	body := lines[min(sv.offset, len(lines)):]
-	bodyH := m.statsBodyHeight()
+	bodyH := sv.bodyHeight()
 	if len(body) > bodyH {
 		body = body[:bodyH]
 	}
 	if n := len(lines) - bodyH; n > 0 && sv.have {
 		title += " · " + strconv.Itoa(sv.offset*100/n) + "%"
 	}
-	help := m.help.ShortHelpView([]key.Binding{m.keys.Down, m.keys.PageDown, m.keys.Top, m.keys.CloseView})
-	out := fillBlock([]string{st.PaneTitleFocused.Render(title)}, w, 1)
+	out := fillBlock([]string{sv.styles.PaneTitleFocused.Render(title)}, w, 1)
 	if bodyH > 0 {
 		out += "\n" + fillBlock(body, w, bodyH)
 	}
-	if h > 1 {
-		out += "\n" + fillBlock([]string{help}, w, 1)
-	}
 	return out
 }
+
+// ShortHelp implements help.KeyMap.
+func (sv *statsView) ShortHelp() []key.Binding { return sv.keys.ShortHelp() }
+
+// FullHelp implements help.KeyMap.
+func (sv *statsView) FullHelp() [][]key.Binding { return sv.keys.FullHelp() }

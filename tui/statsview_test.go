@@ -16,7 +16,7 @@ func TestStatsView(t *testing.T) {
 	for _, sz := range [][2]int{{120, 40}, {80, 24}, {40, 12}} {
 		m := newTest(t, sz[0], sz[1])
 		press(t, m, "S")
-		if m.act.stats == nil || !m.act.stats.have {
+		if m.stats == nil || !m.stats.have {
 			t.Fatalf("%v: S should open the stats view and count", sz)
 		}
 		s := screen(m)
@@ -36,15 +36,15 @@ func TestStatsView(t *testing.T) {
 		}
 		if sz[1] < 30 {
 			press(t, m, "j", "j")
-			if m.act.stats.offset != 2 || !strings.HasPrefix(strings.Split(screen(m), "\n")[1], report[2]) {
-				t.Errorf("%v: j should scroll (offset %d)", sz, m.act.stats.offset)
+			if m.stats.offset != 2 || !strings.HasPrefix(strings.Split(screen(m), "\n")[1], report[2]) {
+				t.Errorf("%v: j should scroll (offset %d)", sz, m.stats.offset)
 			}
 			press(t, m, "G")
 			if got := strings.Split(screen(m), "\n"); strings.TrimSpace(got[len(got)-2]) != strings.TrimSpace(report[len(report)-2]) {
 				t.Errorf("%v: G should show the report's end, got %q want %q", sz, got[len(got)-2], report[len(report)-2])
 			}
 			press(t, m, "k", "g")
-			if m.act.stats.offset != 0 {
+			if m.stats.offset != 0 {
 				t.Errorf("%v: g should go to the top", sz)
 			}
 		}
@@ -55,7 +55,7 @@ func TestStatsView(t *testing.T) {
 			t.Errorf("%v: after resizing: %d lines", sz, len(l))
 		}
 		_, cmd = m.Update(keyMsg("q"))
-		if cmd != nil || m.act.stats != nil {
+		if cmd != nil || m.stats != nil {
 			t.Errorf("%v: q should close the stats view, not quit", sz)
 		}
 		if !strings.Contains(screen(m), "Conversations") {
@@ -63,7 +63,7 @@ func TestStatsView(t *testing.T) {
 		}
 		press(t, m, "S", "esc")
 		press(t, m, "S", "S")
-		if m.act.stats != nil {
+		if m.stats != nil {
 			t.Errorf("%v: esc and S should close the stats view", sz)
 		}
 	}
@@ -74,18 +74,18 @@ func TestStatsViewDropsStaleCounts(t *testing.T) {
 	_, cmd := m.Update(keyMsg("S"))
 	press(t, m, "esc") // closed before the count came back
 	_, next := m.Update(cmd())
-	if next != nil || m.act.stats != nil {
+	if next != nil || m.stats != nil {
 		t.Fatal("a count for a closed view should be dropped")
 	}
 	_, first := m.Update(keyMsg("S"))
 	press(t, m, "esc")
 	_, second := m.Update(keyMsg("S"))
 	m.Update(first())
-	if m.act.stats.have {
+	if m.stats.have {
 		t.Fatal("an older count should be dropped")
 	}
 	m.Update(second())
-	if !m.act.stats.have {
+	if !m.stats.have {
 		t.Fatal("the latest count should be shown")
 	}
 	if !strings.Contains(screen(m), "backchat stats") {

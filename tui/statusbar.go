@@ -9,19 +9,18 @@ import (
 
 // statusInfo is what the status bar shows; the root fills it from its state.
 type statusInfo struct {
-	loading      bool
-	done, total  int64
-	loaded       int // conversations so far
-	shown        int // conversations listed
-	filtering    bool
-	partial      bool // a short query listed only the top matches
-	searching    bool
-	warnings     int
-	hit          string // "hit 3/17"
-	errText      string
-	notice       string // what the last action did
-	noticeErr    bool   // notice reports a failure
-	branchStatus string
+	loading     bool
+	done, total int64
+	loaded      int // conversations so far
+	shown       int // conversations listed
+	filtering   bool
+	partial     bool // a short query listed only the top matches
+	searching   bool
+	warnings    int
+	hit         string // "hit 3/17"
+	errText     string
+	notice      string // what the last action did
+	noticeErr   bool   // notice reports a failure
 }
 
 // formatCount writes n with thousands separators.

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search"
 )
@@ -129,16 +131,12 @@ func (v *viewer) rebuild(keep int32) {
 	if v.winLo == 0 {
 		v.segs = append(v.segs, v.headerSegment())
 	}
-	maxVis := model.Folded
-	if v.showHidden {
-		maxVis = model.Hidden
-	}
 	for _, n := range v.thread[v.winLo:v.winHi] {
 		if n < 0 || int(n) >= len(v.conv.Nodes) {
 			continue
 		}
 		m := v.conv.Nodes[n].Msg
-		if m == nil || m.Visibility > maxVis {
+		if render.Present(m, v.showHidden, v.expanded) == render.Omitted {
 			continue
 		}
 		v.segs = append(v.segs, v.messageSegment(n, m))
@@ -296,6 +294,32 @@ func (v *viewer) View() string {
 		}
 	}
 	return fillBlock(out, v.width, v.height)
+}
+
+// title is the pane's title row, w cells wide: the conversation's title,
+// its display modes and how far it is scrolled.
+func (v *viewer) title(w int, focused bool) string {
+	st := v.styles
+	s := st.PaneTitle
+	if focused {
+		s = st.PaneTitleFocused
+	}
+	t := " Conversation"
+	if c := v.conv; c != nil {
+		t = " " + safeLine(c.DisplayTitle())
+		if v.expanded {
+			t += " · tools expanded"
+		}
+		if v.showHidden {
+			t += " · hidden shown"
+		}
+		if pct := v.scrollPercent(); pct >= 0 {
+			pos := fmt.Sprintf(" %d%% ", pct)
+			t = ansi.Truncate(t, max(w-len(pos), 0), "…")
+			return fillBlock([]string{s.Render(padTo(t, w-len(pos))) + st.PaneTitle.Render(pos)}, w, 1)
+		}
+	}
+	return fillBlock([]string{s.Render(ansi.Truncate(t, w, "…"))}, w, 1)
 }
 
 // fillBlock pads lines to exactly w cells and the block to exactly h lines.

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search/live"
 )
 
 // bigArchive holds a small conversation and a ~1 MB one whose last message
@@ -136,7 +137,10 @@ func TestEveryConversationFitsTheScreen(t *testing.T) {
 }
 
 func TestFilterNarrowsAndSeesNewConversations(t *testing.T) {
-	m := newTest(t, 120, 40)
+	a := testArchive()
+	s := live.NewArchive(a)
+	m := New(Options{Archive: a, Searcher: s, Theme: "dark", Width: 120, Height: 40, Now: fixedNow})
+	run(t, m, m.Init())
 	press(t, m, "/")
 	typeText(t, m, "gen")
 	n1 := m.list.count()
@@ -145,7 +149,11 @@ func TestFilterNarrowsAndSeesNewConversations(t *testing.T) {
 		t.Fatalf("generics: %d matches (gen: %d)", m.list.count(), n1)
 	}
 	// A conversation arrives while the filter is on: it must be searched.
+	// The loader hands it to the searcher first (see cmd/backchat's
+	// indexingLoad), then to the list.
 	extra := buildConv("c-new", "More generics", testNow.Add(-time.Minute), tm{role: model.RoleUser, text: "late"})
+	s.Add(extra)
+	s.Done()
 	_, cmd := m.Update(loadBatchMsg{convs: []*model.Conversation{extra}, finished: true})
 	run(t, m, cmd)
 	if m.list.count() != 2 {

@@ -11,9 +11,10 @@ import (
 	"github.com/backchat/backchat/model"
 )
 
-// warnView lists the load warnings (W). Not safe for concurrent use.
+// warnView lists the load warnings (W): a pane the root shows in the
+// viewer's place while it has focus. Not safe for concurrent use.
 type warnView struct {
-	keys          KeyMap
+	keys          warnKeys
 	styles        Styles
 	width, height int
 	items         []string
@@ -21,6 +22,11 @@ type warnView struct {
 	offset        int
 }
 
+func newWarnView(keys KeyMap, st Styles) *warnView {
+	return &warnView{keys: keys.warnKeys(), styles: st}
+}
+
+// set replaces the warnings shown.
 func (w *warnView) set(ws []model.Warning) {
 	w.items = w.items[:0]
 	for i, x := range ws {
@@ -93,10 +99,13 @@ func (w *warnView) View() string {
 	return fillBlock(out, w.width, w.height)
 }
 
-// ShortHelp implements help.KeyMap.
-func (w *warnView) ShortHelp() []key.Binding {
-	return []key.Binding{w.keys.Down, w.keys.Up, w.keys.Back}
+// title is the pane's title row, w cells wide.
+func (w *warnView) title(width int) string {
+	return fillBlock([]string{w.styles.PaneTitleFocused.Render(ansi.Truncate(" Load warnings", width, "…"))}, width, 1)
 }
+
+// ShortHelp implements help.KeyMap.
+func (w *warnView) ShortHelp() []key.Binding { return w.keys.ShortHelp() }
 
 // FullHelp implements help.KeyMap.
 func (w *warnView) FullHelp() [][]key.Binding { return w.keys.FullHelp() }

@@ -17,7 +17,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/backchat/backchat/internal/gen"
+	"github.com/backchat/backchat/internal/testkit/gen"
 )
 
 func main() {

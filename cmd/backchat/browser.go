@@ -9,6 +9,7 @@ import (
 
 	"charm.land/log/v2"
 	"github.com/backchat/backchat/internal/demo"
+	"github.com/backchat/backchat/model/search/live"
 	"github.com/backchat/backchat/tui"
 )
 
@@ -40,7 +41,7 @@ func browserTheme(theme string) string {
 // browser loads the archive itself so its screen appears at once and fills
 // as conversations stream in.
 var runBrowser = func(ctx context.Context, src archiveSource, opts browserOptions) error {
-	searcher := newSearcher()
+	searcher := live.New()
 	o := tui.Options{
 		Theme:    browserTheme(opts.Theme),
 		NoColor:  os.Getenv("NO_COLOR") != "",

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -152,5 +153,32 @@ func TestProgress(t *testing.T) {
 	out := buf.String()
 	if !strings.HasPrefix(out, "\rloading…  50% (512 KB of 1.0 MB)") || !strings.HasSuffix(out, "\r\x1b[K") {
 		t.Errorf("progress output %q", out)
+	}
+}
+
+func TestVersionFromBuildInfo(t *testing.T) {
+	vcs := func(kv ...string) []debug.BuildSetting {
+		var out []debug.BuildSetting
+		for i := 0; i+1 < len(kv); i += 2 {
+			out = append(out, debug.BuildSetting{Key: kv[i], Value: kv[i+1]})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		version  string
+		settings []debug.BuildSetting
+		want     string
+	}{
+		{"(devel)", nil, "dev"},
+		{"", nil, "dev"},
+		{"v1.2.3", nil, "v1.2.3"},
+		{"v0.0.0-20261126225736-9f4c02762c5a", vcs("vcs.revision", "9f4c02762c5a01085ba3404438f8af113ab2a3e4", "vcs.time", "2026-11-26T22:57:36Z", "vcs.modified", "false"),
+			"v0.0.0-20261126225736-9f4c02762c5a (revision 9f4c02762c5a, 2026-11-26T22:57:36Z)"},
+		{"(devel)", vcs("vcs.revision", "abcdef", "vcs.modified", "true"), "devel (revision abcdef, modified)"},
+	} {
+		bi := &debug.BuildInfo{Main: debug.Module{Version: tc.version}, Settings: tc.settings}
+		if got := versionFrom(bi); got != tc.want {
+			t.Errorf("versionFrom(%q, %v) = %q, want %q", tc.version, tc.settings, got, tc.want)
+		}
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/backchat/backchat/internal/fixtures"
+	"github.com/backchat/backchat/internal/testkit/fixtures"
 	"github.com/backchat/backchat/loader"
 )
 

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
 	"github.com/charmbracelet/x/term"
@@ -141,7 +141,7 @@ func (p *progress) draw() {
 	p.mu.Unlock()
 	line := "\rloading…"
 	if tot > 0 {
-		line += fmt.Sprintf(" %3d%% (%s of %s)", done*100/tot, textout.FormatSize(done), textout.FormatSize(tot))
+		line += fmt.Sprintf(" %3d%% (%s of %s)", done*100/tot, render.FormatSize(done), render.FormatSize(tot))
 	}
 	_, _ = io.WriteString(p.w, line+"\x1b[K")
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
@@ -56,22 +56,10 @@ marked "(not in newest export)" after its title.`,
 	return cmd
 }
 
-// newestFirst returns the conversations ordered by SortTime, newest first;
-// conversations without any time come last, in their original order.
+// newestFirst returns the conversations in model.Newer's order.
 func newestFirst(cs []*model.Conversation) []*model.Conversation {
 	out := slices.Clone(cs)
-	slices.SortStableFunc(out, func(x, y *model.Conversation) int {
-		tx, ty := x.SortTime(), y.SortTime()
-		switch {
-		case tx.IsZero() && ty.IsZero():
-			return 0
-		case tx.IsZero():
-			return 1
-		case ty.IsZero():
-			return -1
-		}
-		return ty.Compare(tx)
-	})
+	model.SortNewestFirst(out)
 	return out
 }
 
@@ -136,11 +124,11 @@ type lsEntry struct {
 
 func listJSON(out *bytes.Buffer, convs []*model.Conversation) error {
 	for _, c := range convs {
-		e := lsEntry{ID: c.ID, Title: c.Title, Created: textout.TimeJSON(c.Created), Updated: textout.TimeJSON(c.Updated),
+		e := lsEntry{ID: c.ID, Title: c.Title, Created: render.TimeJSON(c.Created), Updated: render.TimeJSON(c.Updated),
 			Model: c.Model, Messages: c.VisibleCount(), Branches: c.BranchPoints(),
 			Archived: c.Archived, Starred: c.Starred, GizmoID: c.GizmoID, Service: c.Service,
-			Sources: textout.SourcesJSON(c), InNewest: !c.NotInNewest()}
-		if err := textout.WriteJSON(out, e, ""); err != nil {
+			Sources: render.SourcesJSON(c), InNewest: !c.NotInNewest()}
+		if err := render.WriteJSON(out, e, ""); err != nil {
 			return err
 		}
 	}

@@ -33,17 +33,60 @@ const (
 )
 
 // version is set at link time (-ldflags "-X main.version=v1.2.3"); otherwise
-// the module version from the build info is used.
+// the version comes from the build info (see versionFrom).
 var version = ""
 
 func buildVersion() string {
 	if version != "" {
 		return version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
 	}
-	return "dev"
+	return versionFrom(bi)
+}
+
+// versionFrom names a build from its build info: the module version (a
+// pseudo-version such as v0.0.0-20261126225736-9f4c02762c5a when built from a
+// clone, "(devel)" under go run) and the VCS revision, commit time and dirty
+// flag that `go build` stamps when it runs inside a clone with -buildvcs on
+// (the default; `go run` and GOFLAGS=-buildvcs=false stamp none). Without
+// either it says "dev".
+func versionFrom(bi *debug.BuildInfo) string {
+	v := bi.Main.Version
+	var rev, when string
+	modified := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			when = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if v == "" || v == "(devel)" {
+		if rev == "" {
+			return "dev"
+		}
+		v = "devel"
+	}
+	if rev == "" {
+		return v
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	out := v + " (revision " + rev
+	if when != "" {
+		out += ", " + when
+	}
+	if modified {
+		out += ", modified"
+	}
+	return out + ")"
 }
 
 func main() {

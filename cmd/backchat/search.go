@@ -8,9 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search"
+	"github.com/backchat/backchat/model/search/live"
 	"github.com/spf13/cobra"
 )
 
@@ -34,15 +35,9 @@ first, one per line: id (first 8 characters), last update date, title, and a
 snippet around the best hit with the match marked »like this« (bold on a
 terminal). QUERY is the last argument; quote it as one shell word.
 
-Query language: words and "quoted phrases" must all occur (case- and
-accent-insensitive substrings, any order); -word excludes; title:word,
-role:user|assistant|system|tool, model:PREFIX, after:DATE, before:DATE
-(YYYY, YYYY-MM or YYYY-MM-DD), is:archived|starred,
-has:image|code|branch, gpt:ID, service:PREFIX; any field can be negated
-with '-'. Hidden messages (system prompts, memory) are searched only with
---all. Ranking: title hits first, then hits in your own messages, then by
-hit density, then newest.
+Query language:
 
+` + search.HelpText(80) + `
 With --json, print JSON Lines with id, title, updated (RFC 3339 or null),
 score, message_id, node, block, field, offset (of the hit in that field's
 text, in bytes), snippet and match (byte range of the hit in snippet).
@@ -63,18 +58,20 @@ failed), 2 for bad usage or a query syntax error.`,
 				return usageErrorf("--limit must not be negative (got %d)", limit)
 			}
 			paths, raw := args[:len(args)-1], args[len(args)-1]
-			q, err := search.Parse(raw)
-			if err != nil {
+			// Parse before loading, so a syntax error costs no load.
+			if _, err := search.Parse(raw); err != nil {
 				return usageErrorf("query: %w", err)
 			}
 			arch, err := a.load(cmd.Context(), paths)
 			if err != nil {
 				return err
 			}
+			// The browser's search service: the same index, parsing and
+			// ranking as its filter.
 			start := time.Now()
-			ix := search.BuildArchive(arch)
+			s := live.NewArchive(arch)
 			built := time.Since(start)
-			res, err := ix.Search(cmd.Context(), q, search.Options{IncludeHidden: all, Limit: limit, SnippetWidth: searchSnippetWidth})
+			res, err := s.Report(cmd.Context(), raw, live.ReportOptions{IncludeHidden: all, Limit: limit, SnippetWidth: searchSnippetWidth})
 			if err != nil {
 				return failure(fmt.Errorf("search: %w", err))
 			}
@@ -176,7 +173,7 @@ func searchJSON(out *bytes.Buffer, rs []search.Result) error {
 	for i := range rs {
 		r := &rs[i]
 		c := r.Conv
-		e := searchEntry{ID: c.ID, Title: c.Title, Updated: textout.TimeJSON(c.Updated), Score: r.Score,
+		e := searchEntry{ID: c.ID, Title: c.Title, Updated: render.TimeJSON(c.Updated), Score: r.Score,
 			Node: r.Best.Node, Block: r.Best.Block, Field: r.Best.Field.String(), Offset: r.Best.Off,
 			Snippet: r.Snippet, Match: r.SnippetMatch}
 		if n := r.Best.Node; n >= 0 && int(n) < len(c.Nodes) && c.Nodes[n].Msg != nil {
@@ -185,7 +182,7 @@ func searchJSON(out *bytes.Buffer, rs []search.Result) error {
 		if r.Best.Len == 0 {
 			e.Node, e.Block, e.Field, e.Offset, e.Match = model.NoNode, -1, "", -1, [2]int{-1, -1}
 		}
-		if err := textout.WriteJSON(out, e, ""); err != nil {
+		if err := render.WriteJSON(out, e, ""); err != nil {
 			return err
 		}
 	}

@@ -5,19 +5,17 @@ import (
 
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search/live"
 	"github.com/backchat/backchat/tui"
 )
-
-// newSearcher returns the engine behind the browser's filter: model/search's
-// query language and index.
-func newSearcher() *tui.IndexSearcher { return tui.NewIndexSearcher() }
 
 // indexingLoad is the browser's LoadFunc: the real loader, with every
 // conversation also handed to the searcher as it is decoded, so the index is
 // built in the background while the archive streams in (never on the first
-// keystroke). The searcher takes its final snapshot before the browser sees
-// the final archive, so the search that follows uses the complete index.
-func indexingLoad(paths []string, s *tui.IndexSearcher) tui.LoadFunc {
+// keystroke). The searcher takes its final snapshot (live.Searcher.Loaded)
+// before the browser sees the final archive, so the search that follows
+// uses the complete index.
+func indexingLoad(paths []string, s *live.Searcher) tui.LoadFunc {
 	return func(ctx context.Context, onConv func(*model.Conversation), progress func(done, total int64)) (*model.Archive, error) {
 		a, err := loader.OpenContext(ctx, loader.Options{
 			OnConversation: func(c *model.Conversation) {
@@ -26,13 +24,7 @@ func indexingLoad(paths []string, s *tui.IndexSearcher) tui.LoadFunc {
 			},
 			Progress: progress,
 		}, paths...)
-		if a != nil && len(a.Sources) > 1 {
-			// Several exports: the archive holds merged copies (final
-			// Sources, InNewest), not the streamed conversations.
-			s.Rebuild(a.Conversations)
-		} else {
-			s.Done()
-		}
+		s.Loaded(a)
 		return a, err
 	}
 }

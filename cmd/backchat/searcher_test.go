@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search/live"
 )
 
 // chatJSON is a one-exchange ChatGPT conversation updated at `updated`.
@@ -41,7 +42,7 @@ func TestIndexingLoadSeveralExports(t *testing.T) {
 	write(older, chatJSON("c1", "Kept", "zebrafish care", 1700000100), chatJSON("c2", "Gone upstream", "axolotl tank", 1700000200))
 	write(newer, chatJSON("c1", "Kept", "zebrafish care, edited", 1700009000), chatJSON("c3", "New", "newt pond", 1700009100))
 
-	s := newSearcher()
+	s := live.New()
 	var streamed []*model.Conversation
 	a, err := indexingLoad([]string{older, newer}, s)(context.Background(),
 		func(c *model.Conversation) { streamed = append(streamed, c) }, func(int64, int64) {})
@@ -52,7 +53,7 @@ func TestIndexingLoadSeveralExports(t *testing.T) {
 		t.Fatalf("archive %d conversations, streamed %d", len(a.Conversations), len(streamed))
 	}
 	for query, want := range map[string]string{"zebrafish": "c1", "axolotl": "c2", "newt": "c3", "is:deleted": "c2"} {
-		res, err := s.Search(context.Background(), a.Conversations, query)
+		res, err := s.Search(context.Background(), a.Conversations, query, live.Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", query, err)
 		}

@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/log/v2"
 	"github.com/backchat/backchat/internal/serve"
+	"github.com/backchat/backchat/model/search/live"
 	"github.com/backchat/backchat/tui"
 	"github.com/spf13/cobra"
 )
@@ -65,7 +66,7 @@ func (a *app) runServe(ctx context.Context, cfg serve.Config, paths []string) er
 	// One index, built before the first session, serves every session (it
 	// is safe for concurrent use).
 	start := time.Now()
-	searcher := tui.NewArchiveSearcher(arch)
+	searcher := live.NewArchive(arch)
 	a.log.Info("indexed", "conversations", len(arch.Conversations), "took", time.Since(start))
 	// Likewise the sorted list and every conversation's message count, so
 	// a new session costs no pass over the archive.

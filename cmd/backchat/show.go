@@ -5,17 +5,17 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 	"github.com/spf13/cobra"
 )
 
 // showFormats maps --format values to renderers.
-var showFormats = map[string]func(io.Writer, *model.Conversation, textout.Options) error{
-	"text":     textout.Text,
-	"markdown": textout.Markdown,
-	"md":       textout.Markdown,
-	"json":     textout.JSON,
+var showFormats = map[string]func(io.Writer, *model.Conversation, render.Options) error{
+	"text":     render.Text,
+	"markdown": render.Markdown,
+	"md":       render.Markdown,
+	"json":     render.JSON,
 }
 
 func (a *app) showCommand() *cobra.Command {
@@ -41,7 +41,7 @@ thread. --format json prints the stable schema "backchat.conversation/1".`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			render, ok := showFormats[format]
+			write, ok := showFormats[format]
 			if !ok {
 				return usageErrorf("--format must be text, markdown or json (got %q)", format)
 			}
@@ -55,7 +55,7 @@ thread. --format json prints the stable schema "backchat.conversation/1".`,
 				return failure(fmt.Errorf("show %s: %w", id, err))
 			}
 			var out bytes.Buffer
-			if err := render(&out, c, textout.Options{All: all, Location: a.loc}); err != nil {
+			if err := write(&out, c, render.Options{All: all, Location: a.loc}); err != nil {
 				return failure(err)
 			}
 			return writeAll(a.out, out.String())

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/internal/render"
 )
 
 func TestShowFormats(t *testing.T) {
@@ -16,13 +16,13 @@ func TestShowFormats(t *testing.T) {
 		args []string
 		fn   func(*bytes.Buffer) error
 	}{
-		{"text", nil, func(b *bytes.Buffer) error { return textout.Text(b, c, textout.Options{Location: time.UTC}) }},
-		{"markdown", []string{"--format", "markdown"}, func(b *bytes.Buffer) error { return textout.Markdown(b, c, textout.Options{Location: time.UTC}) }},
+		{"text", nil, func(b *bytes.Buffer) error { return render.Text(b, c, render.Options{Location: time.UTC}) }},
+		{"markdown", []string{"--format", "markdown"}, func(b *bytes.Buffer) error { return render.Markdown(b, c, render.Options{Location: time.UTC}) }},
 		{"md_all", []string{"-f", "md", "--all"}, func(b *bytes.Buffer) error {
-			return textout.Markdown(b, c, textout.Options{All: true, Location: time.UTC})
+			return render.Markdown(b, c, render.Options{All: true, Location: time.UTC})
 		}},
-		{"json", []string{"--format=json"}, func(b *bytes.Buffer) error { return textout.JSON(b, c, textout.Options{}) }},
-		{"json_all", []string{"--format=json", "-a"}, func(b *bytes.Buffer) error { return textout.JSON(b, c, textout.Options{All: true}) }},
+		{"json", []string{"--format=json"}, func(b *bytes.Buffer) error { return render.JSON(b, c, render.Options{}) }},
+		{"json_all", []string{"--format=json", "-a"}, func(b *bytes.Buffer) error { return render.JSON(b, c, render.Options{All: true}) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"show"}, tc.args...)
@@ -35,7 +35,7 @@ func TestShowFormats(t *testing.T) {
 				t.Fatal(err)
 			}
 			if r.stdout != want.String() {
-				t.Errorf("show differs from textout:\n%s\nwant:\n%s", r.stdout, want.String())
+				t.Errorf("show differs from render:\n%s\nwant:\n%s", r.stdout, want.String())
 			}
 			checkGolden(t, "show_"+tc.name, []byte(r.stdout))
 		})

@@ -5,7 +5,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/tui"
 	"github.com/charmbracelet/colorprofile"
@@ -56,7 +56,7 @@ images_other, voice_messages, audio_clips, voice_seconds, voice_timed.`,
 			s := model.ComputeStats(arch, a.loc)
 			if asJSON {
 				var out bytes.Buffer
-				if err := textout.WriteJSON(&out, s, "  "); err != nil {
+				if err := render.WriteJSON(&out, s, "  "); err != nil {
 					return failure(err)
 				}
 				return writeAll(a.out, out.String())

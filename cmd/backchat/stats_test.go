@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/backchat/backchat/internal/gen"
+	"github.com/backchat/backchat/internal/testkit/gen"
 	"github.com/backchat/backchat/model"
 	"github.com/charmbracelet/x/ansi"
 )

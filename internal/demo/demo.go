@@ -4,17 +4,20 @@
 // export: conversations.json plus user.json, chat.html and asset files under
 // the names the asset pointers resolve to.
 //
-// The export is written by gen_demo.go from the content in demo_content*.go:
+// The export is written by cmd/backchat-demogen from the content in its
+// content*.go:
 //
 //	go generate ./internal/demo
 //
 // Times are relative to Reference (2026-11-20 18:00 UTC): two conversations
 // that day, two the day before, then the previous 7 and 30 days, then months
-// back to May 2025. To make the date groups (Today, Yesterday, …) meaningful
-// at any date, add Offset(time.Now()) to every time after loading.
+// back to May 2025. The times in the files are never shifted: to make the
+// date groups (Today, Yesterday, …) read as intended on any day, a browser
+// of the demo sets its clock to start at Reference (cmd/backchat's
+// browser.go does).
 package demo
 
-//go:generate go run gen_demo.go demo_content1.go demo_content2.go demo_content3.go demo_content4.go
+//go:generate go run github.com/backchat/backchat/cmd/backchat-demogen -out export
 
 import (
 	"embed"

@@ -206,7 +206,7 @@ func TestGenerateUpToDate(t *testing.T) {
 		t.Skip("runs go run")
 	}
 	out := t.TempDir()
-	cmd := exec.Command("go", "run", "gen_demo.go", "demo_content1.go", "demo_content2.go", "demo_content3.go", "demo_content4.go", "-out", out)
+	cmd := exec.Command("go", "run", "github.com/backchat/backchat/cmd/backchat-demogen", "-out", out)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, b)
 	}

@@ -1,7 +1,7 @@
 // Package exporter writes conversations as standalone files, one per
 // conversation: Markdown with YAML front matter, self-contained HTML, or
-// textout's JSON schema. Images are copied next to the documents and
-// linked with relative paths.
+// the render package's JSON schema. Images are copied next to the documents
+// and linked with relative paths.
 //
 // Layout of the output folder:
 //

@@ -19,7 +19,7 @@ import (
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/util"
 
-	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 )
 
@@ -197,7 +197,7 @@ func writeHTML(w *bytes.Buffer, c *model.Conversation, links map[*model.Asset]st
 			continue
 		}
 		if m.Visibility == model.Folded {
-			fmt.Fprintf(&h.b, "<details class=\"folded\">\n<summary>%s</summary>\n", esc(strings.TrimPrefix(textout.Summary(m), "▸ ")))
+			fmt.Fprintf(&h.b, "<details class=\"folded\">\n<summary>%s</summary>\n", esc(strings.TrimPrefix(render.Summary(m), "▸ ")))
 			h.body(m)
 			h.b.WriteString("</details>\n")
 			continue
@@ -240,23 +240,14 @@ func (h *htmlWriter) header(title string) {
 	}
 	h.b.WriteString("</dl>\n")
 	if c.NotInNewest() {
-		fmt.Fprintf(&h.b, "<p class=\"note\">%s</p>\n", esc(textout.NotInNewestNote))
+		fmt.Fprintf(&h.b, "<p class=\"note\">%s</p>\n", esc(render.NotInNewestNote))
 	}
 	h.b.WriteString("</header>\n")
 }
 
 func (h *htmlWriter) message(n int32, m *model.Message) {
-	parts := []string{textout.RoleLabel(h.c, m)}
-	if !m.Time.IsZero() {
-		parts = append(parts, m.Time.In(utc).Format("2006-01-02 15:04"))
-	}
-	if m.Model != "" {
-		parts = append(parts, m.Model)
-	}
-	if pos, total := h.c.BranchPos(n); total > 1 {
-		parts = append(parts, fmt.Sprintf("‹%d/%d›", pos, total))
-	}
-	fmt.Fprintf(&h.b, "<article class=\"%s\">\n<h2>%s</h2>\n", roleClass(m.Role), esc(model.SanitizeLine(strings.Join(parts, " · "))))
+	parts := render.MessageHeading(h.c, n, utc).Parts()
+	fmt.Fprintf(&h.b, "<article class=\"%s\">\n<h2>%s</h2>\n", roleClass(m.Role), esc(strings.Join(parts, " · ")))
 	h.body(m)
 	h.b.WriteString("</article>\n")
 }
@@ -343,7 +334,7 @@ func (h *htmlWriter) image(a *model.Asset) {
 		h.b.WriteString("</figure>\n")
 		return
 	}
-	fmt.Fprintf(&h.b, "<p class=\"missing\">%s</p>\n", esc(textout.MissingImageNote(a)))
+	fmt.Fprintf(&h.b, "<p class=\"missing\">%s</p>\n", esc(render.MissingImageNote(a)))
 }
 
 func (h *htmlWriter) block(b *model.Block) {
@@ -364,11 +355,11 @@ func (h *htmlWriter) block(b *model.Block) {
 	case model.BlockImage:
 		h.image(b.Asset)
 	case model.BlockAudio:
-		fmt.Fprintf(&h.b, "<p class=\"missing\">%s</p>\n", esc(textout.AssetLine("audio", b.Asset)))
+		fmt.Fprintf(&h.b, "<p class=\"missing\">%s</p>\n", esc(render.AssetLine("audio", b.Asset)))
 	case model.BlockAudioTranscript:
 		fmt.Fprintf(&h.b, "<p>🎙 %s</p>\n", esc(orDefault(b.Text, "(no transcript)")))
 	case model.BlockQuote, model.BlockWebPage:
-		line := textout.PageLine(b)
+		line := render.PageLine(b)
 		if safeURL(b.URL) {
 			line = fmt.Sprintf(`<a href="%s">%s</a>`, esc(model.SanitizeLine(b.URL)), esc(line))
 		} else {
@@ -394,7 +385,7 @@ func (h *htmlWriter) block(b *model.Block) {
 			}
 		}
 	case model.BlockReasoningRecap:
-		fmt.Fprintf(&h.b, "<p><em>%s</em></p>\n", esc(textout.Recap(b)))
+		fmt.Fprintf(&h.b, "<p><em>%s</em></p>\n", esc(render.Recap(b)))
 	case model.BlockSystemError:
 		fmt.Fprintf(&h.b, "<p class=\"missing\">[error: %s]</p>\n", esc(model.SanitizeLine(orDefault(b.Title, "system error"))))
 		if b.Text != "" {

@@ -7,7 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/backchat/backchat/internal/textout"
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 )
 
@@ -24,12 +24,12 @@ func ConversationURL(c *model.Conversation) string {
 	return "https://chatgpt.com/c/" + url.PathEscape(c.ID)
 }
 
-// writeMarkdown writes YAML front matter, then textout's Markdown in its
+// writeMarkdown writes YAML front matter, then render's Markdown in its
 // export style (folded items as <details>, images linked, footnotes).
 func writeMarkdown(w *bytes.Buffer, c *model.Conversation, links map[*model.Asset]string) error {
 	frontMatter(w, c)
 	w.WriteByte('\n')
-	return textout.Markdown(w, c, textout.Options{Location: utc, Export: &textout.ExportStyle{
+	return render.Markdown(w, c, render.Options{Location: utc, Export: &render.ExportStyle{
 		AssetLink: func(a *model.Asset) string { return links[a] },
 	}})
 }
@@ -124,8 +124,8 @@ func yamlString(s string) string {
 	return b.String()
 }
 
-// writeJSON writes textout's schema with every message (hidden ones and
+// writeJSON writes render's schema with every message (hidden ones and
 // all branches included): an export is an archive, not a reading view.
 func writeJSON(w *bytes.Buffer, c *model.Conversation) error {
-	return textout.JSON(w, c, textout.Options{All: true})
+	return render.JSON(w, c, render.Options{All: true})
 }

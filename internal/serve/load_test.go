@@ -3,7 +3,7 @@ package serve
 import (
 	"bufio"
 	"fmt"
-	"github.com/backchat/backchat/internal/fixtures"
+	"github.com/backchat/backchat/internal/testkit/fixtures"
 	"os"
 	"runtime"
 	"slices"

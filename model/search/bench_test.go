@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/backchat/backchat/internal/searchcorpus"
+	"github.com/backchat/backchat/internal/testkit/searchcorpus"
 	"github.com/backchat/backchat/model"
 )
 
@@ -118,8 +118,7 @@ func BenchmarkBuild(b *testing.B) {
 }
 
 // BenchmarkNarrowed measures a query typed on from the last one, as the
-// browser runs it: the whole search, within the last answer, and within it
-// with the Skip hints (Options.WithinSkip).
+// browser runs it: the whole search and within the last answer.
 func BenchmarkNarrowed(b *testing.B) {
 	ix := benchIndex(b)
 	for _, k := range []struct{ prev, next string }{{"dat", "data"}, {"kube", "kuber"}, {"kubernetes", `"kubernetes cluster"`}} {
@@ -130,16 +129,13 @@ func BenchmarkNarrowed(b *testing.B) {
 			b.Fatal(err)
 		}
 		within := Options{Brief: true}
-		hinted := Options{Brief: true, WithinQuery: &pq}
 		for _, r := range prev.Results {
 			within.Within = append(within.Within, r.Index)
-			hinted.Within = append(hinted.Within, r.Index)
-			hinted.WithinSkip = append(hinted.WithinSkip, r.Skip)
 		}
 		for _, m := range []struct {
 			name string
 			opt  Options
-		}{{"all", Options{Brief: true}}, {"within", within}, {"within-skip", hinted}} {
+		}{{"all", Options{Brief: true}}, {"within", within}} {
 			b.Run(k.next+"/"+m.name, func(b *testing.B) {
 				cpu0, n := cpuTime(), 0
 				for b.Loop() {

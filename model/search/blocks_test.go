@@ -126,7 +126,7 @@ func TestBlockFiltersExact(t *testing.T) {
 		m := newMatcher(term)
 		var fs fieldScanner
 		run := func(bl []uint64) (out [][2]int) {
-			fs.scan(s, 0, kind, bl, []matcher{m}, []int{0}, func(_, off, n int) bool {
+			fs.scan(s, kind, bl, []matcher{m}, []int{0}, func(_, off, n int) bool {
 				out = append(out, [2]int{off, n})
 				return true
 			})
@@ -160,7 +160,7 @@ func TestSegmentBlocksStraddle(t *testing.T) {
 	}
 	var fs fieldScanner
 	var got []int
-	fs.scan(string(s), 0, 0, blocks, []matcher{m}, []int{0}, func(_, off, _ int) bool { got = append(got, off); return true })
+	fs.scan(string(s), 0, blocks, []matcher{m}, []int{0}, func(_, off, _ int) bool { got = append(got, off); return true })
 	if !slices.Equal(got, []int{at}) {
 		t.Errorf("matches at %v, want [%d]", got, at)
 	}

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/backchat/backchat/internal/searchcorpus"
+	"github.com/backchat/backchat/internal/testkit/searchcorpus"
 )
 
 // TestBuilderConcurrent adds conversations from several goroutines while

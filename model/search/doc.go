@@ -8,13 +8,11 @@
 //
 // # Query language
 //
-// See Query for the full semantics. In short: words and "quoted phrases"
-// must all occur (substring match, any order), -word excludes, title:word,
-// role:user|assistant|system|tool, model:prefix, after:/before: with YYYY,
-// YYYY-MM or YYYY-MM-DD, is:archived|starred|deleted, has:image|code|branch,
-// gpt:ID, service:prefix; any field can be negated with '-'. Matching is
-// case- and accent-insensitive (see Fold). An unknown field is an error
-// naming the known ones.
+// See Query for the full semantics; HelpEntries and HelpNotes (help.go)
+// are the user-facing help, the one source of `backchat search --help`,
+// the browser's help and docs/search.md. Matching is case- and
+// accent-insensitive (see Fold). An unknown field is an error naming the
+// known ones.
 //
 // # Ranking
 //
@@ -52,12 +50,8 @@
 // prev matched (prev's terms inside next's, exclusions and filters kept or
 // made stricter); a search for next may then be restricted to prev's
 // results (Options.Within), which gives exactly the whole search's
-// answer. When moreover every term and exclusion of next contains one of
-// prev's terms, Options.WithinSkip passes each result's Skip: the fields
-// scanned before prev's first hit hold no hit of next either and are
-// skipped (counted as examined, so counts and densities do not change);
-// when prev has one term, an ASCII field holding its first hit is scanned
-// from that hit (less the letters next's terms may add in front).
+// answer. The browser's service (package live) does so when the last
+// answer holds at most a quarter of the archive.
 //
 // A list that shows every match (the browser's) asks for Index.Rank: the
 // ranked conversation numbers and whether each has a hit outside the
@@ -117,7 +111,7 @@
 // stop once Options.Limit matches are found (Results.Partial).
 //
 // Measured on a generated 1 GB export (60,014 conversations, 382 MB of
-// text; internal/searchbench, 2 shared cores): index 0.28 × the text,
+// text; cmd/backchat-searchbench, 2 shared cores): index 0.28 × the text,
 // built in about 1.9 s alone, 1.15–1.25 × the load's wall time when fed
 // while loading; through the browser's adapter (Rank), a word in 55,000
 // conversations 10 ms p50 / 11 ms p95, a phrase in 14,000 conversations

@@ -45,5 +45,5 @@ func Example() {
 	// Output:
 	// c1 node 1 text "CAFÉ"
 	// "…can I get a good CAFÉ crème?" match "CAFÉ"
-	// unknown field "colour:": known fields are title:, role:, model:, after:, before:, is:, has:, gpt:, service:
+	// unknown field "colour:" (known fields: title:, role:, model:, after:, before:, is:, has:, gpt:, service:)
 }

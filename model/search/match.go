@@ -177,29 +177,27 @@ type fieldScanner struct {
 // the whole scan; scan then returns false.
 //
 // kind is the field's recASCII and recOpaque bits from the index (the
-// caller knows them, so the text is not pre-scanned). from > 0 starts the
-// scan of ASCII text there (no match starts before it: see
-// Options.WithinSkip); other text is scanned from the start.
+// caller knows them, so the text is not pre-scanned).
 //
 // NOTE: matches are reported term by term, each term's in text order (the
 // ranking's choice of Result.Best depends on it).
 //
 // blocks, for an ASCII or opaque field, are its block filters (nil: none): blocks
 // that cannot hold a match of a term are skipped.
-func (fs *fieldScanner) scan(s string, from int, kind uint8, blocks []uint64, ms []matcher, sel []int, hit func(t, off, n int) bool) bool {
+func (fs *fieldScanner) scan(s string, kind uint8, blocks []uint64, ms []matcher, sel []int, hit func(t, off, n int) bool) bool {
 	if kind&recASCII != 0 {
 		for _, t := range sel {
 			m := &ms[t]
-			if !m.ascii || len(m.folded) > len(s)-from {
+			if !m.ascii || len(m.folded) > len(s) {
 				continue
 			}
 			if blocks != nil && len(m.keys) > 0 && len(m.folded) <= maxBlockTerm {
-				if !scanBlocks(s, from, blocks, m, t, hit) {
+				if !scanBlocks(s, 0, blocks, m, t, hit) {
 					return false
 				}
 				continue
 			}
-			if !scanASCII(s[from:], from, m, t, hit) {
+			if !scanASCII(s, 0, m, t, hit) {
 				return false
 			}
 		}

@@ -152,7 +152,7 @@ func Parse(q string) (Query, error) {
 		}
 		spec := lookupField(strings.ToLower(name))
 		if spec == nil {
-			return Query{}, fmt.Errorf("unknown field %q: known fields are %s:",
+			return Query{}, fmt.Errorf("unknown field %q (known fields: %s:)",
 				name+":", strings.Join(KnownFields(), ":, "))
 		}
 		phrase := false

@@ -48,7 +48,7 @@ func TestParse(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	cases := map[string]string{
-		"foo:bar":          `unknown field "foo:": known fields are title:, role:, model:, after:, before:, is:, has:, gpt:, service:`,
+		"foo:bar":          `unknown field "foo:" (known fields: title:, role:, model:, after:, before:, is:, has:, gpt:, service:)`,
 		"is:gone":          "is:gone: unknown value; use one of archived, starred, deleted",
 		"has:video":        "has:video: unknown value; use one of image, code, branch",
 		"role:robot":       "role:robot: unknown value; use one of user, assistant, system, tool",

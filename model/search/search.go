@@ -6,7 +6,6 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -34,16 +33,6 @@ type Options struct {
 	// Narrows, a query typed on from a previous one searches only its
 	// results.
 	Within []int
-	// WithinSkip, with WithinQuery, holds for each Within entry the Skip
-	// of its Result in a search for WithinQuery made with the same
-	// IncludeHidden and not Exhaustive. When the query Narrows
-	// WithinQuery and every term and exclusion of the query contains a
-	// term of WithinQuery (of the same kind), the fields that search
-	// scanned before its first hit cannot hold a hit of this one, so they
-	// are skipped (and counted as scanned: the results are exactly those
-	// of a whole scan). Otherwise the hints are ignored.
-	WithinSkip  []int64
-	WithinQuery *Query
 }
 
 // Result is one matching conversation.
@@ -57,10 +46,10 @@ type Result struct {
 	// Capped is set when the conversation was not scanned to the end
 	// (see the package doc, Ranking); HitCount and Hits then cover the part scanned.
 	Capped bool
-	// Located is set when Best, Excerpt and Skip are known. A Brief search
+	// Located is set when Best and Excerpt are known. A Brief search
 	// decided by the word postings alone (see the package doc, Index) does
 	// not read the conversation, so it leaves them unset (Best.Node is
-	// noHit, Skip -1); Locate finds them for the rows on screen. Results
+	// noHit); Locate finds them for the rows on screen. Results
 	// of a search that is not Brief are always located.
 	Located bool
 	// Best is the hit the snippet shows: the first title hit, else the
@@ -77,10 +66,6 @@ type Result struct {
 	// printing). SnippetMatch is the byte range of the match within it.
 	Snippet      string
 	SnippetMatch [2]int
-	// Skip is an opaque hint for a search within these results
-	// (Options.WithinSkip): where the scan found its first hit. -1 when
-	// there was no hit.
-	Skip int64
 }
 
 // Results is a ranked answer.
@@ -115,7 +100,7 @@ func (ix *Index) Search(ctx context.Context, q Query, opt Options) (Results, err
 				m := &all[i]
 				d := &scratch[m.worker].dets[m.det]
 				out.Results[i] = Result{Conv: ix.convs[m.ci], Index: int(m.ci), Score: m.score, HitCount: int(m.hits), BodyHits: int(d.body),
-					Capped: m.capped, Located: m.located, Best: d.best, Excerpt: d.excerpt, Skip: d.skip}
+					Capped: m.capped, Located: m.located, Best: d.best, Excerpt: d.excerpt}
 			}
 		}
 		// A common word returns tens of thousands of results: fill them
@@ -307,7 +292,7 @@ func (ix *Index) firstPass(ctx context.Context, qp *Query, op *Options) (*pass, 
 					if ok {
 						local = append(local, match{ci: ci, score: r.Score, time: ix.meta[ci].time, hits: int32(r.HitCount),
 							capped: r.Capped, located: true, worker: uint8(w), det: int32(len(dets))})
-						dets = append(dets, matchDetail{best: r.Best, excerpt: r.Excerpt, skip: r.Skip, body: int32(r.BodyHits)})
+						dets = append(dets, matchDetail{best: r.Best, excerpt: r.Excerpt, body: int32(r.BodyHits)})
 						found.Add(1)
 					}
 				}
@@ -424,7 +409,7 @@ func wordUnit(p *plan, s *shard, sc *searchScratch, wv *wordVerifier, w int, loc
 		st := hitStats{title: int(a.title), user: int(a.user), other: int(a.other)}
 		local = append(local, match{ci: ci, score: score(st, p.ix.meta[ci].text), time: p.ix.meta[ci].time,
 			hits: int32(a.title + a.user + a.other), worker: uint8(w), det: int32(len(dets))})
-		dets = append(dets, matchDetail{best: Hit{Node: noHit}, excerpt: Hit{Node: noHit}, skip: -1, body: int32(a.user + a.other)})
+		dets = append(dets, matchDetail{best: Hit{Node: noHit}, excerpt: Hit{Node: noHit}, body: int32(a.user + a.other)})
 		found++
 	}
 	return local, dets, cands, found
@@ -448,7 +433,6 @@ type match struct {
 // matchDetail is the part of a match only a Brief result needs.
 type matchDetail struct {
 	best, excerpt Hit
-	skip          int64
 	body          int32 // Result.BodyHits
 }
 
@@ -502,7 +486,7 @@ func (ix *Index) Hits(ctx context.Context, i int, q Query, opt Options) ([]Hit, 
 }
 
 // Locate returns where conversation i (its number in the index) matches q:
-// a Result with Best, Excerpt and Skip set (Located) as a search with opt
+// a Result with Best and Excerpt set (Located) as a search with opt
 // would give them, without Hits or a snippet. It reports false when the
 // conversation does not match. A list shows results of a Brief search at
 // once and locates only the rows it shows.
@@ -513,7 +497,7 @@ func (ix *Index) Locate(ctx context.Context, i int, q Query, opt Options) (Resul
 	if opt.MaxHits <= 0 {
 		opt.MaxHits = 100
 	}
-	opt.Within, opt.WithinSkip, opt.WithinQuery = nil, nil, nil
+	opt.Within = nil
 	v := newPlan(ix, q, opt).newVerifier(ctx)
 	v.collect = false
 	r, ok := v.verify(int32(i))
@@ -542,33 +526,6 @@ type plan struct {
 	// every conversation); withinShard counts its members per shard.
 	within      []uint64
 	withinShard []int32
-	// skip is Options.WithinSkip by conversation number when it applies
-	// (see skippable), else nil. With skipOff the offset part is used too:
-	// WithinQuery has one term, and an ASCII field is scanned from
-	// backoff bytes before that term's first match in it (no match of a
-	// term holding it can start earlier).
-	skip    []int64
-	skipOff bool
-	backoff int
-}
-
-// skippable reports whether every term and exclusion of next contains a
-// term of prev of the same kind, so a field with no hit of prev has no hit
-// of next (Options.WithinSkip).
-func skippable(next, prev []Term) bool {
-	for _, u := range next {
-		ok := false
-		for _, t := range prev {
-			if t.Title == u.Title && strings.Contains(u.Folded, t.Folded) {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return false
-		}
-	}
-	return true
 }
 
 // in reports whether conversation ci is in Options.Within.
@@ -616,24 +573,6 @@ func newPlan(ix *Index, q Query, opt Options) *plan {
 			p.within[ci>>6] |= 1 << (ci & 63)
 			if len(ix.shards) > 0 {
 				p.withinShard[ix.shardIndex(int32(ci))]++
-			}
-		}
-		if w := opt.WithinQuery; w != nil && len(opt.WithinSkip) == len(opt.Within) && !opt.Exhaustive && len(q.Terms) > 0 &&
-			Narrows(*w, q) && skippable(q.Terms, w.Terms) && skippable(q.Excludes, w.Terms) {
-			p.skip = make([]int64, n)
-			if len(w.Terms) == 1 {
-				p.skipOff = true
-				for _, u := range slices.Concat(q.Terms, q.Excludes) {
-					p.backoff = max(p.backoff, len(u.Folded)-len(w.Terms[0].Folded))
-				}
-			}
-			for i := range p.skip {
-				p.skip[i] = -1
-			}
-			for i, ci := range opt.Within {
-				if ci >= 0 && ci < n {
-					p.skip[ci] = opt.WithinSkip[i]
-				}
 			}
 		}
 	}

@@ -100,14 +100,13 @@ func TestAddFieldTrigramsMatchFolding(t *testing.T) {
 	pieces := []string{"data", "Data", " ", "—", "🙂", "⚠️", "\u0301", "é", "É", "ß", "\u212a", "\xff", "中文",
 		"Σ", "æ", "```", "x", "Kubernetes"}
 	r := rand.New(rand.NewPCG(3, 4))
-	sb := newShardBuilder()
 	for range 5000 {
 		var b strings.Builder
 		for range r.IntN(10) {
 			b.WriteString(pieces[r.IntN(len(pieces))])
 		}
 		s := b.String()
-		sb = newShardBuilder()
+		sb := newShardBuilder()
 		sb.beginConv()
 		sb.addField(s, fieldRec{})
 		rec := sb.ff.recs[0]

@@ -28,7 +28,7 @@ func (mt *Matcher) AppendRanges(dst [][2]int, s string) [][2]int {
 	if isASCII(s) {
 		kind = recASCII
 	}
-	mt.fs.scan(s, 0, kind, nil, []matcher{mt.m}, []int{0}, func(_, off, n int) bool {
+	mt.fs.scan(s, kind, nil, []matcher{mt.m}, []int{0}, func(_, off, n int) bool {
 		dst = append(dst, [2]int{off, off + n})
 		return true
 	})

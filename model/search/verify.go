@@ -23,6 +23,36 @@ type verifier struct {
 	// starts there and resets it.
 	from    int32
 	collect bool // keep hits in Result.Hits (else only counts and Best)
+
+	cs    convScan                 // the conversation being verified
+	onHit func(t, off, n int) bool // cs.hit, bound once
+}
+
+// convScan is verify's state for one conversation: the Result being built
+// and what the scan has seen so far.
+type convScan struct {
+	v *verifier
+	r Result
+
+	st      hitStats
+	nfound  int   // terms found
+	scanned int64 // bytes of in-scope fields examined in this conversation
+	// enough: every term found and enough seen, stop early (see the
+	// package doc, Ranking). canStop: the query allows that (terms, no
+	// exclusions, not Exhaustive).
+	enough, canStop bool
+	// With exclusions the whole conversation is scanned, but once the
+	// sample is complete (exclOnly, at sampleText bytes) only for the
+	// excluded terms; canNarrow says the query allows that.
+	canNarrow, exclOnly bool
+	sampleText          int64
+
+	rejected    bool // an exclusion matched
+	haveExcerpt bool
+	bestLevel   int   // priority of r.Best
+	level       int   // priority of a hit in the field being scanned
+	cur         Hit   // the field being scanned
+	idx         []int // term index of each matcher scanning it (-1: exclusion)
 }
 
 // admit selects the matchers of ms whose trigrams a field's Bloom filter
@@ -48,6 +78,8 @@ func (v *verifier) all(ms []matcher) []int {
 
 func (p *plan) newVerifier(ctx context.Context) *verifier {
 	v := &verifier{p: p, ctx: ctx, found: make([]bool, len(p.terms)), collect: true}
+	v.cs.v = v
+	v.onHit = v.cs.hit
 	titleScope := len(p.roles) == 0 // a role: filter leaves the title out
 	add := func(m matcher, id int, titleOnly bool) {
 		if titleOnly || titleScope {
@@ -87,161 +119,19 @@ const (
 // It sets v.err (and returns false) when the context is cancelled.
 func (v *verifier) verify(ci int32) (Result, bool) {
 	p := v.p
-	firstField := v.from // for this conversation only
+	from := v.from // for this conversation only
 	v.from = 0
 	if !p.eligible(ci) {
 		return Result{}, false
 	}
-	c := p.ix.convs[ci]
-	sh := p.ix.shardOf(ci)
-	v.fs.exist = p.exist
-	local := ci - sh.first
-	recBase := sh.recStart[local]
-	recs := sh.recs[recBase:sh.recStart[local+1]]
-	filtered := sh.fieldBloom != nil && sh.isLong(local) // field filters: see addFieldFilters
 	clear(v.found)
-	nfound := 0
-	var scanned int64 // bytes of in-scope fields examined in this conversation
-	enough := false   // every term found and enough seen: stop early (see the package doc, Ranking)
-	canStop := len(v.found) > 0 && len(p.excl) == 0 && !p.opt.Exhaustive
-	// With exclusions the whole conversation is scanned, but once the
-	// sample is complete only for the excluded terms.
-	canNarrow := len(v.found) > 0 && len(p.excl) > 0 && !p.opt.Exhaustive
-	exclOnly := false
-	var sampleText int64
-	r := Result{Conv: c, Index: int(ci), Best: Hit{Node: noHit}, Skip: -1}
-	// skipTo: the fields before this one (in scan order) hold no hit (see
-	// Options.WithinSkip); -1: scan from the start.
-	skipTo, skipFrom := int32(-1), 0
-	if p.skip != nil && p.skip[ci] >= 0 && int(p.skip[ci]>>32) < len(recs) {
-		skipTo = int32(p.skip[ci] >> 32)
-		if p.skipOff {
-			skipFrom = max(int(uint32(p.skip[ci]))-p.backoff, 0)
-		}
-	}
-	if skipTo < 0 && firstField > 0 {
-		skipTo = firstField
-	}
-	var curRec int32
-	var st hitStats
-	bestLevel := bestNone
-	rejected := false
-	haveExcerpt := false
-	var cur Hit
-	level := bestNone
-	var idx []int
-	cb := func(t, off, n int) bool {
-		id := idx[t]
-		if id < 0 {
-			rejected = true
-			return false
-		}
-		if !v.found[id] {
-			v.found[id] = true
-			nfound++
-		}
-		if r.Skip < 0 {
-			r.Skip = int64(curRec)<<32 | int64(uint32(off))
-		}
-		h := cur
-		h.Off, h.Len, h.Term = int32(off), int32(n), int16(id)
-		r.HitCount++
-		switch level {
-		case bestTitle:
-			st.title++
-		case bestUser:
-			st.user++
-		default:
-			st.other++
-		}
-		if v.collect && len(r.Hits) < p.opt.MaxHits {
-			r.Hits = append(r.Hits, h)
-		}
-		if level > bestLevel {
-			r.Best, bestLevel = h, level
-		}
-		if level != bestTitle && r.HitCount <= p.opt.MaxHits && (!haveExcerpt || compareHits(h, r.Excerpt) < 0) {
-			r.Excerpt, haveExcerpt = h, true
-		}
-		if canStop && nfound == len(v.found) && (p.exist || r.HitCount >= p.opt.MaxHits || scanned >= sampleBytes) {
-			enough = true
-			return false
-		}
-		return true
-	}
-	// NOTE: fields are scanned in node order. Scanning the title and the
-	// user's messages first would make ranking tier 2 exact, but it moves
-	// Best to user messages the node-order sample never reached (changing
-	// where the browser opens a result), and it saved only ~3% of the
-	// bytes scanned for a common word on the generated 1 GB export.
-	start := 0
-	if p.exist && skipTo > 0 {
-		// Only a proof is wanted: nothing is counted, so the fields
-		// before skipTo are not even visited.
-		start = int(min(skipTo, int32(len(recs))))
-	}
-scan:
-	for i := start; i < len(recs); i++ {
-		rec := &recs[i]
-		ms, allIdx := v.msgMs, v.msgIdx
-		level = bestOther
-		switch {
-		case rec.node < 0:
-			ms, allIdx, level = v.titleMs, v.titleIdx, bestTitle
-		case rec.flags&recHidden != 0 && !p.opt.IncludeHidden,
-			!p.roleOK[rec.flags>>roleShift&roleMask]:
-			continue
-		case rec.flags>>roleShift&roleMask == roleCodeUser:
-			level = bestUser
-		}
-		if canStop && nfound == len(v.found) && (p.exist || scanned >= sampleBytes) {
-			enough = true
-			break scan
-		}
-		if canNarrow && !exclOnly && nfound == len(v.found) && scanned >= sampleBytes {
-			exclOnly, sampleText = true, scanned
-		}
-		scanned += int64(rec.n)
-		v.scanned += int(rec.n)
-		if v.scanned >= ctxCheckBytes {
-			v.scanned = 0
-			if err := v.ctx.Err(); err != nil {
-				v.err = err
-				break scan
-			}
-		}
-		from := 0 // where to scan the field from
-		if skipTo >= 0 {
-			if int32(i) < skipTo {
-				continue // no hit here: counted as scanned, not read
-			}
-			if int32(i) == skipTo && rec.flags&recASCII != 0 {
-				from = min(skipFrom, int(rec.n))
-			}
-			skipTo = -1
-		}
-		if len(ms) == 0 || rec.n == 0 {
-			continue
-		}
-		var sel []int
-		if filtered {
-			sel = v.admit(ms, sh.fieldBloom[recBase+uint32(i)])
-		} else {
-			sel = v.all(ms)
-		}
-		if exclOnly {
-			sel = slices.DeleteFunc(sel, func(t int) bool { return allIdx[t] >= 0 })
-		}
-		if len(sel) == 0 {
-			continue
-		}
-		idx, curRec = allIdx, int32(i)
-		cur = Hit{Node: rec.node, Block: rec.block, Field: rec.field, Item: rec.item}
-		if !v.fs.scan(recText(rec), from, rec.flags&(recASCII|recOpaque), sh.recBlocks(rec), ms, sel, cb) {
-			break scan
-		}
-	}
-	if rejected || v.err != nil {
+	cs := &v.cs
+	*cs = convScan{v: v, r: Result{Conv: p.ix.convs[ci], Index: int(ci), Best: Hit{Node: noHit}},
+		canStop:   len(v.found) > 0 && len(p.excl) == 0 && !p.opt.Exhaustive,
+		canNarrow: len(v.found) > 0 && len(p.excl) > 0 && !p.opt.Exhaustive,
+		idx:       cs.idx}
+	v.scanFields(ci, from)
+	if cs.rejected || v.err != nil {
 		return Result{}, false
 	}
 	for _, f := range v.found {
@@ -249,24 +139,146 @@ scan:
 			return Result{}, false
 		}
 	}
+	return cs.result(p.ix.meta[ci].text), true
+}
+
+// scanFields scans the fields of conversation ci in node order, from field
+// from on (the fields before it hold no hit: they are counted as examined,
+// not read), until the scan has seen enough, an exclusion matched or ctx
+// was cancelled.
+func (v *verifier) scanFields(ci int32, from int32) {
+	p, cs := v.p, &v.cs
+	sh := p.ix.shardOf(ci)
+	v.fs.exist = p.exist
+	local := ci - sh.first
+	recBase := sh.recStart[local]
+	recs := sh.recs[recBase:sh.recStart[local+1]]
+	filtered := sh.fieldBloom != nil && sh.isLong(local) // field filters: see addFieldFilters
+	start := 0
+	if p.exist && from > 0 {
+		// Only a proof is wanted: nothing is counted, so the fields
+		// before from are not even visited.
+		start = int(min(from, int32(len(recs))))
+	}
+	// NOTE: fields are scanned in node order. Scanning the title and the
+	// user's messages first would make ranking tier 2 exact, but it moves
+	// Best to user messages the node-order sample never reached (changing
+	// where the browser opens a result), and it saved only ~3% of the
+	// bytes scanned for a common word on the generated 1 GB export.
+	for i := start; i < len(recs); i++ {
+		rec := &recs[i]
+		ms, allIdx := v.msgMs, v.msgIdx
+		cs.level = bestOther
+		switch {
+		case rec.node < 0:
+			ms, allIdx, cs.level = v.titleMs, v.titleIdx, bestTitle
+		case rec.flags&recHidden != 0 && !p.opt.IncludeHidden,
+			!p.roleOK[rec.flags>>roleShift&roleMask]:
+			continue
+		case rec.flags>>roleShift&roleMask == roleCodeUser:
+			cs.level = bestUser
+		}
+		complete := cs.nfound == len(v.found)
+		if cs.canStop && complete && (p.exist || cs.scanned >= sampleBytes) {
+			cs.enough = true
+			return
+		}
+		if cs.canNarrow && !cs.exclOnly && complete && cs.scanned >= sampleBytes {
+			cs.exclOnly, cs.sampleText = true, cs.scanned
+		}
+		cs.scanned += int64(rec.n)
+		v.scanned += int(rec.n)
+		if v.scanned >= ctxCheckBytes {
+			v.scanned = 0
+			if err := v.ctx.Err(); err != nil {
+				v.err = err
+				return
+			}
+		}
+		if int32(i) < from || len(ms) == 0 || rec.n == 0 {
+			continue // before from: no hit here, counted as examined
+		}
+		var sel []int
+		if filtered {
+			sel = v.admit(ms, sh.fieldBloom[recBase+uint32(i)])
+		} else {
+			sel = v.all(ms)
+		}
+		if cs.exclOnly {
+			sel = slices.DeleteFunc(sel, func(t int) bool { return allIdx[t] >= 0 })
+		}
+		if len(sel) == 0 {
+			continue
+		}
+		cs.idx = allIdx
+		cs.cur = Hit{Node: rec.node, Block: rec.block, Field: rec.field, Item: rec.item}
+		if !v.fs.scan(recText(rec), rec.flags&(recASCII|recOpaque), sh.recBlocks(rec), ms, sel, v.onHit) {
+			return
+		}
+	}
+}
+
+// hit records a match of matcher t at off (n bytes) in the field being
+// scanned; false stops the scan (an exclusion matched, or enough seen).
+func (cs *convScan) hit(t, off, n int) bool {
+	v, p, r := cs.v, cs.v.p, &cs.r
+	id := cs.idx[t]
+	if id < 0 {
+		cs.rejected = true
+		return false
+	}
+	if !v.found[id] {
+		v.found[id] = true
+		cs.nfound++
+	}
+	h := cs.cur
+	h.Off, h.Len, h.Term = int32(off), int32(n), int16(id)
+	r.HitCount++
+	switch cs.level {
+	case bestTitle:
+		cs.st.title++
+	case bestUser:
+		cs.st.user++
+	default:
+		cs.st.other++
+	}
+	if v.collect && len(r.Hits) < p.opt.MaxHits {
+		r.Hits = append(r.Hits, h)
+	}
+	if cs.level > cs.bestLevel {
+		r.Best, cs.bestLevel = h, cs.level
+	}
+	if cs.level != bestTitle && r.HitCount <= p.opt.MaxHits && (!cs.haveExcerpt || compareHits(h, r.Excerpt) < 0) {
+		r.Excerpt, cs.haveExcerpt = h, true
+	}
+	if cs.canStop && cs.nfound == len(v.found) && (p.exist || r.HitCount >= p.opt.MaxHits || cs.scanned >= sampleBytes) {
+		cs.enough = true
+		return false
+	}
+	return true
+}
+
+// result is the Result of a conversation that matched, of text bytes of
+// in-scope text.
+func (cs *convScan) result(text int64) Result {
+	r := cs.r
 	slices.SortStableFunc(r.Hits, compareHits)
-	if !haveExcerpt {
+	if !cs.haveExcerpt {
 		r.Excerpt = r.Best
 	}
-	text := p.ix.meta[ci].text
-	if enough {
+	if cs.enough {
 		// Scanning stopped early: the density of the part scanned stands
 		// for the whole conversation.
-		text = scanned
+		text = cs.scanned
 		r.Capped = true
 	}
-	if exclOnly {
-		text = sampleText // hits were counted in the sample only
+	if cs.exclOnly {
+		text = cs.sampleText // hits were counted in the sample only
 		r.Capped = true
 	}
-	r.Score = score(st, text)
-	r.BodyHits = st.user + st.other
-	return r, true
+	r.Score = score(cs.st, text)
+	r.BodyHits = cs.st.user + cs.st.other
+	return r
 }
 
 // compareHits orders hits title first, then by node, block, field, item

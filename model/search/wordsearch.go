@@ -152,7 +152,7 @@ func newWordPlan(p *plan) *wordPlan {
 	}
 	if len(sub.Terms)+len(sub.Excludes) > 0 {
 		opt := p.opt
-		opt.Within, opt.WithinSkip, opt.WithinQuery = nil, nil, nil
+		opt.Within = nil
 		wp.sub = newPlan(p.ix, sub, opt)
 		wp.sub.exist = true
 	}

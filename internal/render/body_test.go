@@ -1,0 +1,103 @@
+package render
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/backchat/backchat/model"
+)
+
+// The browser shows a message as its heading's parts and Body; copy and
+// `backchat show` write MessageMarkdown. They must be the same words.
+func TestMessageMarkdownIsHeadingAndBody(t *testing.T) {
+	for _, c := range []*model.Conversation{sample(), hostile()} {
+		for n := range c.Nodes {
+			m := c.Nodes[n].Msg
+			if m == nil {
+				continue
+			}
+			var b bytes.Buffer
+			if err := MessageMarkdown(&b, c, int32(n), Options{Location: time.UTC}); err != nil {
+				t.Fatal(err)
+			}
+			h := MessageHeading(c, int32(n), time.UTC)
+			want := "## " + strings.Join(h.Parts(), " · ") + "\n\n" + Body(m)
+			if b.String() != want {
+				t.Errorf("%s node %d:\nMessageMarkdown %q\nheading + Body  %q", c.ID, n, b.String(), want)
+			}
+		}
+	}
+}
+
+func TestMessageHeading(t *testing.T) {
+	c := sample()
+	want := map[string]Heading{
+		"out":  {Role: "Tool (python)", Time: "2025-06-01 14:03", Note: "(folded)"},
+		"ctx":  {Role: "You", Note: "(hidden)"},
+		"ans1": {Role: "ChatGPT", Time: "2025-06-01 14:08", Model: "gpt-4o", Branch: "‹1/2›"},
+		"ans2": {Role: "ChatGPT", Time: "2025-06-01 14:09", Model: "gpt-4o-mini", Branch: "‹2/2›"},
+		"u2":   {Role: "You", Time: "2025-06-01 14:20", Branch: "‹2/2›"},
+	}
+	for n := range c.Nodes {
+		w, ok := want[c.Nodes[n].Key]
+		if !ok {
+			continue
+		}
+		if got := MessageHeading(c, int32(n), time.UTC); got != w {
+			t.Errorf("%s: got %+v, want %+v", c.Nodes[n].Key, got, w)
+		}
+	}
+	if got := MessageHeading(c, 4, time.FixedZone("X", 3600)).Time; got != "2025-06-01 15:02" { // node 4: the python call at 14:02 UTC
+		t.Errorf("time in another zone: %q", got)
+	}
+}
+
+// Maths is normalised once, at load; the renderer writes text as loaded.
+func TestBodyLeavesMathAsLoaded(t *testing.T) {
+	m := &model.Message{Role: model.RoleUser, Blocks: []model.Block{text(`I typed \(x^2\) and \[y\]`)}}
+	if got := Body(m); !strings.Contains(got, `\(x^2\) and \[y\]`) {
+		t.Errorf("Body rewrote the text: %q", got)
+	}
+}
+
+func TestBodySanitisedAndEmpty(t *testing.T) {
+	c := hostile()
+	for n := range c.Nodes {
+		if m := c.Nodes[n].Msg; m != nil {
+			if r, bad := rawControl(Body(m)); bad {
+				t.Errorf("node %d: Body holds raw control %U", n, r)
+			}
+		}
+	}
+	if got := Body(&model.Message{Role: model.RoleAssistant}); got != "(no content)\n" {
+		t.Errorf("empty message: %q", got)
+	}
+	if got := Body(nil); got != "" {
+		t.Errorf("nil message: %q", got)
+	}
+}
+
+func TestPresent(t *testing.T) {
+	shown := &model.Message{Visibility: model.Shown}
+	folded := &model.Message{Visibility: model.Folded}
+	hidden := &model.Message{Visibility: model.Hidden}
+	for _, c := range []struct {
+		m                *model.Message
+		hidden, expanded bool
+		want             Presentation
+	}{
+		{shown, false, false, InFull},
+		{folded, false, false, Summarised},
+		{folded, false, true, InFull},
+		{folded, true, false, Summarised},
+		{hidden, false, true, Omitted},
+		{hidden, true, false, InFull},
+		{nil, true, true, Omitted},
+	} {
+		if got := Present(c.m, c.hidden, c.expanded); got != c.want {
+			t.Errorf("Present(%v, hidden %v, expanded %v) = %d, want %d", c.m, c.hidden, c.expanded, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,157 @@
+package render
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/backchat/backchat/model"
+)
+
+func TestMessageMarkdownIsThatPartOfMarkdown(t *testing.T) {
+	c := sample()
+	var whole bytes.Buffer
+	if err := Markdown(&whole, c, Options{All: true, Location: time.UTC}); err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for n := range c.Nodes {
+		if c.Nodes[n].Msg == nil {
+			continue
+		}
+		var one bytes.Buffer
+		if err := MessageMarkdown(&one, c, int32(n), Options{Location: time.UTC}); err != nil {
+			t.Fatal(err)
+		}
+		s := one.String()
+		if !strings.HasPrefix(s, "## ") || !strings.HasSuffix(s, "\n") || strings.HasSuffix(s, "\n\n") {
+			t.Errorf("node %d: want one \"## \" section ending in one newline, got %q", n, s)
+		}
+		if strings.Contains(whole.String(), strings.TrimRight(s, "\n")) {
+			found++
+		}
+	}
+	if found < 5 {
+		t.Errorf("only %d messages rendered as the whole document renders them", found)
+	}
+	if err := MessageMarkdown(&bytes.Buffer{}, c, 0, Options{}); err == nil {
+		t.Error("root node (no message): want an error")
+	}
+	if err := MessageMarkdown(&bytes.Buffer{}, c, 9999, Options{}); err == nil {
+		t.Error("node out of range: want an error")
+	}
+	if err := MessageMarkdown(&bytes.Buffer{}, nil, 1, Options{}); err == nil {
+		t.Error("nil conversation: want an error")
+	}
+}
+
+func TestMessageMarkdownSanitised(t *testing.T) {
+	c := hostile()
+	for n := range c.Nodes {
+		if c.Nodes[n].Msg == nil {
+			continue
+		}
+		var b bytes.Buffer
+		if err := MessageMarkdown(&b, c, int32(n), Options{Location: time.UTC}); err != nil {
+			t.Fatal(err)
+		}
+		if r, bad := rawControl(b.String()); bad {
+			t.Errorf("node %d: raw control %U in %q", n, r, b.String())
+		}
+	}
+	for _, m := range []*model.Message{c.Nodes[c.Current].Msg} {
+		for _, code := range CodeBlocks(m) {
+			if r, bad := rawControl(code.Lang + code.Text); bad {
+				t.Errorf("code block: raw control %U in %q", r, code)
+			}
+		}
+	}
+}
+
+func TestCodeBlocks(t *testing.T) {
+	m := &model.Message{Blocks: []model.Block{
+		{Kind: model.BlockCode, Lang: "python", Text: "print(1)\n"},
+		{Kind: model.BlockText, Text: "Intro\n\n```go\nfunc A() {}\n```\n\nthen\n\n1. step\n   ~~~~ sh  extra\n   ls -l\n     indented\n   ~~~~\n\ninline ```x``` here\n\n````\nnested ```\n````\n\n```\n\n```\n\n```rust\nfn main() {}\nunclosed"},
+		{Kind: model.BlockCanvas, Lang: "code/js", Text: "let x = 1"},
+		{Kind: model.BlockCanvas, Lang: "document", Text: "# Doc\n```\nin doc\n```"},
+		{Kind: model.BlockExecOutput, Text: "not code"},
+	}}
+	want := []Code{
+		{"python", "print(1)"},
+		{"go", "func A() {}"},
+		{"sh", "ls -l\n  indented"},
+		{"", "nested ```"},
+		{"rust", "fn main() {}\nunclosed"},
+		{"js", "let x = 1"},
+		{"", "in doc"},
+	}
+	got := CodeBlocks(m)
+	if len(got) != len(want) {
+		t.Fatalf("got %d blocks %q, want %d", len(got), got, len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("block %d: got %q, want %q", i, got[i], want[i])
+		}
+	}
+	if CodeBlocks(nil) != nil {
+		t.Error("nil message: want no blocks")
+	}
+}
+
+func TestFileName(t *testing.T) {
+	at := time.Date(2026, 3, 4, 23, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		c    model.Conversation
+		want string
+	}{
+		{model.Conversation{ID: "6745a1b2-9c3d-8000-a1b2-c3d4e5f60718", Title: "How do I write a *generic* Map in Go?", Created: at}, "2026-03-04-how-do-i-write-a-generic-map-in-go-6745a1b2.md"},
+		{model.Conversation{ID: "x", Title: "", Updated: at}, "2026-03-04-untitled-x.md"},
+		{model.Conversation{ID: "../../etc", Title: "../../etc/passwd \x1b[2J"}, "undated-etc-passwd-2j-etc.md"},
+		{model.Conversation{ID: "日本", Title: "日本語のタイトル 🎉", Created: at}, "2026-03-04-日本語のタイトル.md"},
+		{model.Conversation{ID: "ABCDEF12345", Title: strings.Repeat("ab ", 40), Created: at}, "2026-03-04-" + strings.TrimSuffix(strings.Repeat("ab-", 20), "-") + "-abcdef12.md"},
+	} {
+		if got := FileName(&tc.c, time.UTC); got != tc.want {
+			t.Errorf("FileName(%q): got %q, want %q", tc.c.Title, got, tc.want)
+		}
+	}
+	tokyo := time.FixedZone("JST", 9*3600)
+	if got := FileName(&model.Conversation{ID: "a", Title: "t", Created: at}, tokyo); got != "2026-03-05-t-a.md" {
+		t.Errorf("dates follow loc: got %q", got)
+	}
+}
+
+func TestMarkdownOfAChosenThread(t *testing.T) {
+	c := sample()
+	all := Branches(c, true)
+	if len(all) < 2 {
+		t.Fatal("the sample should have branches")
+	}
+	alt := all[1].Thread
+	var got, want bytes.Buffer
+	if err := Markdown(&got, c, Options{Location: time.UTC, Thread: append(alt, 9999, -5)}); err != nil {
+		t.Fatal(err)
+	}
+	// The chosen thread rendered as the only one: the messages of alt.
+	for _, n := range alt {
+		m := c.Nodes[n].Msg
+		if m == nil || m.Visibility != model.Shown {
+			continue
+		}
+		want.Reset()
+		if err := MessageMarkdown(&want, c, n, Options{Location: time.UTC}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(got.String(), strings.TrimRight(want.String(), "\n")) {
+			t.Errorf("message %d of the chosen thread is missing", n)
+		}
+	}
+	var cur bytes.Buffer
+	if err := Markdown(&cur, c, Options{Location: time.UTC}); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() == cur.String() || strings.Contains(got.String(), "# Branch") {
+		t.Error("want the chosen thread alone, not the current thread or branch sections")
+	}
+}

@@ -1,0 +1,126 @@
+package render
+
+import (
+	"time"
+
+	"github.com/backchat/backchat/model"
+)
+
+// at returns a fixed UTC time minutes after 2025-06-01 14:00.
+func at(min int) time.Time {
+	return time.Date(2025, 6, 1, 14, min, 0, 0, time.UTC)
+}
+
+// tree builds a conversation from (parent index, message) pairs; node 0 is a
+// message-less root. current is the leaf the export marks.
+type tree struct {
+	c *model.Conversation
+}
+
+func newTree(id, title string) *tree {
+	return &tree{c: &model.Conversation{
+		ID: id, Title: title, Created: at(0), Updated: at(59), Model: "gpt-4o",
+		Nodes: []model.Node{{Key: "root", Parent: model.NoNode}}, Current: model.NoNode,
+	}}
+}
+
+// add appends a node under parent and returns its index.
+func (t *tree) add(parent int32, key string, m *model.Message) int32 {
+	n := int32(len(t.c.Nodes))
+	t.c.Nodes = append(t.c.Nodes, model.Node{Key: key, Parent: parent, Msg: m})
+	t.c.Nodes[parent].Children = append(t.c.Nodes[parent].Children, n)
+	return n
+}
+
+func text(s string) model.Block { return model.Block{Kind: model.BlockText, Text: s, Type: "text"} }
+
+func msg(role model.Role, min int, blocks ...model.Block) *model.Message {
+	m := &model.Message{ID: "m" + string(role) + time.Duration(min).String(), Role: role, Recipient: "all", Time: at(min), Blocks: blocks}
+	if role == model.RoleAssistant {
+		m.Model = "gpt-4o"
+	}
+	return m
+}
+
+// sample is a conversation with every block kind, a regenerated answer
+// (branch ‹1/2›, ‹2/2›), an edited question whose other version has its own
+// fork, hidden and folded messages, references and a GPT id.
+func sample() *model.Conversation {
+	t := newTree("c0ffee00-1111-2222-3333-444455556666", "Every block kind")
+	c := t.c
+	c.GizmoID, c.Starred = "g-abc123", true
+
+	sys := msg(model.RoleSystem, 0, text(""))
+	sys.Visibility = model.Hidden
+	n := t.add(0, "sys", sys)
+	ctx := msg(model.RoleUser, 0, model.Block{Kind: model.BlockContext, Text: "I am a tester.", Type: "user_editable_context"})
+	ctx.Visibility = model.Hidden
+	ctx.Time = time.Time{}
+	n = t.add(n, "ctx", ctx)
+
+	q1 := msg(model.RoleUser, 1, text("Plot y = x² please."),
+		model.Block{Kind: model.BlockImage, Type: "image_asset_pointer", Asset: &model.Asset{
+			Pointer: "file-service://file-abc", File: "file-abc-photo.jpg", Size: 640100, Width: 1536, Height: 1152, Name: "photo.jpg"}},
+		model.Block{Kind: model.BlockImage, Type: "image_asset_pointer", Asset: &model.Asset{Pointer: "sediment://file_00ff", Missing: true}})
+	u1 := t.add(n, "u1", q1)
+
+	call := msg(model.RoleAssistant, 2, model.Block{Kind: model.BlockCode, Lang: "python", Text: "import numpy as np\nx = np.arange(10)\nplt.plot(x, x**2)", Type: "code"})
+	call.Recipient, call.Visibility = "python", model.Folded
+	a := t.add(u1, "call", call)
+	out := msg(model.RoleTool, 3, model.Block{Kind: model.BlockExecOutput, Text: "[<matplotlib.lines.Line2D>]\n", Type: "execution_output",
+		Images: []model.Asset{{Pointer: "file-service://file-plot", File: "file-plot.png", Size: 2048, Width: 640, Height: 480}}})
+	out.AuthorName, out.Visibility = "python", model.Folded
+	a = t.add(a, "out", out)
+	th := msg(model.RoleAssistant, 4, model.Block{Kind: model.BlockThoughts, Type: "thoughts", Thoughts: []model.Thought{
+		{Summary: "Checking the curve", Content: "The parabola is symmetric."}, {Summary: "Done", Content: ""}}})
+	th.Visibility = model.Folded
+	a = t.add(a, "thoughts", th)
+	rc := msg(model.RoleAssistant, 5, model.Block{Kind: model.BlockReasoningRecap, Text: "Thought for 47s", Seconds: 47, Type: "reasoning_recap"})
+	rc.Visibility = model.Folded
+	a = t.add(a, "recap", rc)
+	search := msg(model.RoleAssistant, 6, model.Block{Kind: model.BlockCode, Lang: "unknown", Text: `search("parabola focus")`, Type: "code"})
+	search.Recipient, search.Visibility = "browser", model.Folded
+	a = t.add(a, "search", search)
+	page := msg(model.RoleTool, 7, model.Block{Kind: model.BlockQuote, Title: "Parabola", URL: "https://en.wikipedia.org/wiki/Parabola",
+		Domain: "en.wikipedia.org", Text: "A parabola is a plane curve.\nIt is mirror-symmetric.", Type: "tether_quote"})
+	page.AuthorName, page.Visibility = "browser", model.Folded
+	a = t.add(a, "quote", page)
+	ans1 := msg(model.RoleAssistant, 8,
+		text("Here is the plot [1]. The focus is at (0, ¼) [2].\n\n```js\nconsole.log(1)\n```"),
+		model.Block{Kind: model.BlockCode, Lang: "python", Text: "print(\"```\")", Type: "code"},
+		model.Block{Kind: model.BlockCanvas, Title: "notes.py", Lang: "code/python", Text: "x = 1\n", Type: "canvas"},
+		model.Block{Kind: model.BlockWebPage, Title: "Focus", URL: "https://example.com/focus", Domain: "example.com", Text: "The focus…", Type: "sonic_webpage"},
+		model.Block{Kind: model.BlockBrowsing, Summary: "Looked at 2 pages", Text: "【0†Parabola】", Type: "tether_browsing_display"},
+		model.Block{Kind: model.BlockSystemError, Title: "GetDownloadLinkError", Text: "link expired", Type: "system_error"},
+		model.Block{Kind: model.BlockUnknown, Type: "super_widget", Raw: []byte(`{"content_type":"super_widget","x":1}`)},
+		model.Block{Kind: model.BlockImage, Type: "image_asset_pointer", Asset: &model.Asset{
+			Pointer: "sediment://file_dall", File: "user-x/file_dall-1.png", Width: 1024, Height: 1024, Size: 3 << 20, Prompt: "a parabola at sunset"}})
+	ans1.References = []model.Reference{{N: 1, Title: "Parabola", URL: "https://en.wikipedia.org/wiki/Parabola"}, {N: 2, URL: "https://example.com/focus"}, {N: 3}}
+	t.add(a, "ans1", ans1)
+	ans2 := msg(model.RoleAssistant, 9, text("A regenerated answer."))
+	ans2.Model = "gpt-4o-mini"
+	last := t.add(a, "ans2", ans2)
+
+	// An edited first question with its own regenerated pair of answers.
+	q2 := msg(model.RoleUser, 20, text("Actually, plot y = x³."))
+	u2 := t.add(n, "u2", q2)
+	t.add(u2, "ans3", msg(model.RoleAssistant, 21, text("Cubic, done.")))
+	t.add(u2, "ans4", msg(model.RoleAssistant, 22, model.Block{Kind: model.BlockAudioTranscript, Text: "Here is the cubic.", Direction: "out", Type: "audio_transcription"},
+		model.Block{Kind: model.BlockAudio, Type: "audio_asset_pointer", Asset: &model.Asset{Pointer: "sediment://file_voice", File: "c0ffee00/audio/file_voice.wav", Size: 512}}))
+
+	c.Current = last
+	c.CurrentKey = "ans2"
+	return c
+}
+
+// hostile is a conversation whose title and body carry terminal escape
+// sequences: CSI colour, OSC 52 clipboard write, BEL, C1 CSI and DEL.
+func hostile() *model.Conversation {
+	t := newTree("evil-1", "Title \x1b[31mred\x1b[0m \x1b]52;c;aGk=\x07 \u009b2J end\x7f")
+	u := t.add(0, "u", msg(model.RoleUser, 1, text("body \x1b]52;c;ZXZpbA==\x07 and \x1b[2J clear \u009b31m c1\r\nnext")))
+	a := msg(model.RoleAssistant, 2, text("ok"), model.Block{Kind: model.BlockCode, Lang: "sh\x1b[1m", Text: "echo \x1b[5mblink"})
+	a.References = []model.Reference{{N: 1, Title: "t\x1b]0;pwned\x07", URL: "https://x.test/\x1b[K"}}
+	t.c.Current = t.add(u, "a", a)
+	t.c.Model = "gpt\x1b[1m-4"
+	return t.c
+}

@@ -1,0 +1,204 @@
+package loader
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/backchat/backchat/model"
+)
+
+// rawNode is a mapping entry before parent/children keys are resolved.
+type rawNode struct {
+	key         string
+	parent      []byte
+	hasParent   bool
+	first, last int // childKeys[first:last]
+	msg         *model.Message
+}
+
+// errNoMapping marks an object that is not a ChatGPT conversation.
+var errNoMapping = errors.New(`no "mapping": not a ChatGPT conversation`)
+
+// conversation decodes one conversation object.
+func (w *worker) conversation(data []byte) (c *model.Conversation, err error) {
+	d := getWalker(data)
+	defer putWalker(d)
+	w.nodes = w.nodes[:0]
+	w.childKeys = w.childKeys[:0]
+	w.notes = w.notes[:0]
+	w.convID = ""
+	clear(w.attach)
+	w.pending = w.pending[:0]
+	if len(w.index) > 4096 {
+		// clear costs the map's capacity: do not let one huge conversation
+		// slow down every later one.
+		w.index = make(map[string]int32)
+	} else {
+		clear(w.index)
+	}
+
+	c = &model.Conversation{Current: model.NoNode, Service: "chatgpt"}
+	var (
+		current    []byte
+		hasMapping bool
+		convID     string
+	)
+	err = d.ObjBytes(func(d *walker, key []byte) error {
+		var err error
+		switch string(key) {
+		case "id":
+			c.ID, err = w.str(d)
+		case "conversation_id":
+			convID, err = w.str(d)
+		case "title":
+			c.Title, err = w.str(d)
+		case "create_time":
+			c.Created, err = epoch(d)
+		case "update_time":
+			c.Updated, err = epoch(d)
+		case "current_node":
+			current, err = rawStr(d)
+		case "default_model_slug":
+			c.Model, err = w.str(d)
+		case "is_archived":
+			c.Archived, err = boolean(d)
+		case "is_starred":
+			c.Starred, err = boolean(d)
+		case "gizmo_id":
+			c.GizmoID, err = w.str(d)
+		case "gizmo_type":
+			c.GizmoType, err = w.str(d)
+		case "conversation_origin":
+			c.Origin, err = w.str(d)
+		case "mapping":
+			if d.Next() != tObject {
+				return fmt.Errorf(`"mapping" is %s, not an object`, d.Next())
+			}
+			hasMapping = true
+			err = w.mapping(d)
+		default:
+			err = d.Skip()
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		return nil
+	})
+	if err != nil {
+		if c.ID == "" {
+			c.ID = convID
+		}
+		return c, err
+	}
+	if !hasMapping {
+		return c, errNoMapping
+	}
+	if c.ID == "" {
+		c.ID = convID
+	}
+	w.build(c, current)
+	w.convID = c.ID
+	for _, p := range w.pending {
+		w.resolveNow(p.a, p.dalle)
+	}
+	return c, nil
+}
+
+// mapping reads the mapping object into w.nodes.
+func (w *worker) mapping(d *walker) error {
+	return d.ObjBytes(func(d *walker, key []byte) error {
+		if d.Next() != tObject {
+			w.note("a mapping entry is not an object")
+			return d.Skip()
+		}
+		n := rawNode{key: w.a.str(key), first: len(w.childKeys)}
+		err := d.ObjBytes(func(d *walker, k []byte) error {
+			switch string(k) {
+			case "parent":
+				if d.Next() == tString {
+					b, err := d.StrBytes()
+					n.parent, n.hasParent = b, true
+					return err
+				}
+				return d.Skip()
+			case "children":
+				if d.Next() != tArray {
+					return d.Skip()
+				}
+				return d.Arr(func(d *walker) error {
+					b, err := rawStr(d)
+					if err == nil && b != nil {
+						w.childKeys = append(w.childKeys, b)
+					}
+					return err
+				})
+			case "message":
+				if d.Next() != tObject {
+					return d.Skip()
+				}
+				w.nodeKey = n.key
+				m, err := w.message(d)
+				w.nodeKey = ""
+				if err != nil {
+					return fmt.Errorf("message: %w", err)
+				}
+				n.msg = m
+				return nil
+			}
+			return d.Skip()
+		})
+		if err != nil {
+			return fmt.Errorf("node %q: %w", truncate(n.key, 60), err)
+		}
+		n.last = len(w.childKeys)
+		w.nodes = append(w.nodes, n)
+		return nil
+	})
+}
+
+// build resolves keys to indices and fills the conversation's tree.
+func (w *worker) build(c *model.Conversation, current []byte) {
+	nodes := make([]model.Node, len(w.nodes))
+	for i := range w.nodes {
+		if _, dup := w.index[w.nodes[i].key]; dup {
+			w.note("duplicate mapping key")
+		}
+		w.index[w.nodes[i].key] = int32(i)
+	}
+	kids := make([]int32, 0, len(w.childKeys))
+	for i := range w.nodes {
+		rn := &w.nodes[i]
+		n := &nodes[i]
+		n.Key = rn.key
+		n.Msg = rn.msg
+		n.Parent = model.NoNode
+		if rn.hasParent {
+			if p, ok := w.index[string(rn.parent)]; ok {
+				n.Parent = p
+			} else {
+				w.note("a node's parent is not in the mapping")
+			}
+		}
+		start := len(kids)
+		for _, k := range w.childKeys[rn.first:rn.last] {
+			if ci, ok := w.index[string(k)]; ok {
+				kids = append(kids, ci)
+			} else {
+				w.note("a child is not in the mapping")
+			}
+		}
+		if len(kids) > start {
+			n.Children = kids[start:len(kids):len(kids)]
+		}
+	}
+	c.Nodes = nodes
+	if current != nil {
+		c.CurrentKey = w.a.str(current)
+		if ci, ok := w.index[string(current)]; ok {
+			c.Current = ci
+		} else {
+			w.note("current_node is not in the mapping")
+		}
+	}
+	fillFallbacks(c)
+}

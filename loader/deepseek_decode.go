@@ -1,0 +1,280 @@
+package loader
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/backchat/backchat/model"
+)
+
+// DeepSeek exports (chat.deepseek.com → Settings → Data → Export all
+// history; docs/formats.md#deepseek): conversations.json is an array of {id,
+// title, inserted_at, updated_at, mapping}, the mapping a tree of {id,
+// parent, children, message: {model, inserted_at, files, fragments: [{type:
+// REQUEST|RESPONSE|THINK|SEARCH|…, content, results?}]}} under a "root" node
+// without message. There is no current_node: the current thread ends at the
+// newest leaf (model.Conversation.CurrentThread's fallback).
+//
+// NOTE: documented shape, not verified on a real export (no public export
+// file was found; the sources are third-party converters, see
+// docs/formats.md#deepseek and testdata/deepseek/README.md).
+//
+// Each node becomes one node per run of fragments: THINK fragments an
+// assistant "thoughts" node of their own (Folded), SEARCH / TOOL_SEARCH
+// results a folded node of web pages, REQUEST and RESPONSE text the user or
+// assistant message. Unknown fragment types are kept raw.
+
+// isDeepSeek: a mapping tree with DeepSeek's inserted_at timestamps.
+func isDeepSeek(k keySet) bool { return k["mapping"] && k["inserted_at"] }
+
+// dsNode is one mapping entry before parents are resolved.
+type dsNode struct {
+	key, parent string
+	segs        []*model.Message
+}
+
+// deepseekConversation decodes one DeepSeek conversation object.
+func (w *worker) deepseekConversation(data []byte) (*model.Conversation, error) {
+	d := getWalker(data)
+	defer putWalker(d)
+	w.notes = w.notes[:0]
+	c := &model.Conversation{Current: model.NoNode, Service: model.ServiceDeepSeek}
+	var nodes []dsNode
+	err := d.ObjBytes(func(d *walker, key []byte) error {
+		var err error
+		switch string(key) {
+		case "id":
+			c.ID, err = w.str(d)
+		case "title":
+			c.Title, err = w.str(d)
+		case "inserted_at":
+			c.Created, err = epoch(d)
+		case "updated_at":
+			c.Updated, err = epoch(d)
+		case "mapping":
+			if d.Next() != tObject {
+				return fmt.Errorf(`"mapping" is %s, not an object`, d.Next())
+			}
+			err = d.ObjBytes(func(d *walker, k []byte) error {
+				n := dsNode{key: w.a.str(k)}
+				if d.Next() != tObject {
+					w.note("a mapping entry is not an object")
+					return d.Skip()
+				}
+				err := d.ObjBytes(func(d *walker, k []byte) error {
+					switch string(k) {
+					case "parent":
+						n.parent = w.idValue(d)
+						return nil
+					case "message":
+						if d.Next() != tObject {
+							return d.Skip()
+						}
+						segs, err := w.deepseekMessage(d, n.key)
+						n.segs = segs
+						return err
+					}
+					return d.Skip()
+				})
+				if err != nil {
+					return fmt.Errorf("node %q: %w", truncate(n.key, 60), err)
+				}
+				nodes = append(nodes, n)
+				return nil
+			})
+		default:
+			err = d.Skip()
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return c, err
+	}
+	c.Nodes = w.segmentTree(nodes)
+	fillFallbacks(c)
+	return c, nil
+}
+
+// idValue reads a node id that may be a string or a number; "" otherwise.
+func (w *worker) idValue(d *walker) string {
+	switch d.Next() {
+	case tString:
+		s, _ := w.str(d)
+		return s
+	case tNumber:
+		raw, err := d.Raw()
+		if err != nil {
+			return ""
+		}
+		return w.a.str(raw)
+	}
+	_ = d.Skip()
+	return ""
+}
+
+// segmentTree turns nodes whose message was split into segments into the
+// model's tree: each node's segments form a chain; its first segment hangs
+// below the parent's last one. Children keep mapping order.
+func (w *worker) segmentTree(nodes []dsNode) []model.Node {
+	var out []model.Node
+	first := make([]int32, len(nodes))
+	last := make(map[string]int32, len(nodes))
+	for i := range nodes {
+		n := &nodes[i]
+		first[i] = int32(len(out))
+		if len(n.segs) == 0 {
+			out = append(out, model.Node{Key: n.key, Parent: model.NoNode})
+		}
+		for j, m := range n.segs {
+			key, p := n.key, int32(model.NoNode)
+			if j > 0 {
+				key, p = fmt.Sprintf("%s#%d", n.key, j), int32(len(out)-1)
+			}
+			out = append(out, model.Node{Key: key, Parent: p, Msg: m})
+		}
+		if _, dup := last[n.key]; dup {
+			w.note("duplicate mapping key")
+		}
+		last[n.key] = int32(len(out) - 1)
+	}
+	for i := range nodes {
+		if nodes[i].parent == "" {
+			continue
+		}
+		if p, ok := last[nodes[i].parent]; ok && nodes[i].parent != nodes[i].key {
+			out[first[i]].Parent = p
+		} else {
+			w.note("a node's parent is not in the mapping")
+		}
+	}
+	for i := range out {
+		if p := out[i].Parent; p >= 0 {
+			out[p].Children = append(out[p].Children, int32(i))
+		}
+	}
+	return out
+}
+
+// deepseekMessage decodes a node's message into segments.
+func (w *worker) deepseekMessage(d *walker, key string) ([]*model.Message, error) {
+	var (
+		base      model.Message
+		fragments []byte
+	)
+	err := d.ObjBytes(func(d *walker, k []byte) error {
+		var err error
+		switch string(k) {
+		case "model":
+			base.Model, err = w.str(d)
+		case "inserted_at":
+			base.Time, err = epoch(d)
+		case "fragments":
+			fragments, err = d.Raw()
+		default:
+			err = d.Skip()
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	base.ID = key
+	var segs []*model.Message
+	var cur *model.Message
+	open := func(role model.Role, ctype string) *model.Message {
+		if cur != nil && cur.Role == role && cur.ContentType == ctype {
+			return cur
+		}
+		m := base
+		m.Role, m.ContentType = role, ctype
+		cur = &m
+		segs = append(segs, cur)
+		return cur
+	}
+	err = w.eachPart(fragments, func(d *walker) error {
+		raw, err := d.Raw()
+		if err != nil {
+			return err
+		}
+		var typ, content string
+		var results []byte
+		_ = obj(getWalkerOnce(raw), func(d *walker, k []byte) error {
+			var err error
+			switch string(k) {
+			case "type":
+				typ, err = w.str(d)
+			case "content":
+				content, err = w.str(d)
+			case "results":
+				results, err = d.Raw()
+			default:
+				err = d.Skip()
+			}
+			return err
+		})
+		switch strings.ToUpper(typ) {
+		case "REQUEST":
+			m := open(model.RoleUser, "text")
+			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: content, Type: typ})
+		case "RESPONSE":
+			m := open(model.RoleAssistant, "text")
+			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: model.NormalizeMath(content), Type: typ})
+		case "THINK":
+			m := open(model.RoleAssistant, "thoughts")
+			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockThoughts, Thoughts: []model.Thought{{Content: content}}, Type: typ})
+		case "SEARCH", "TOOL_SEARCH", "TOOL_OPEN":
+			m := open(model.RoleTool, "search")
+			m.AuthorName = strings.ToLower(typ)
+			m.Blocks = append(m.Blocks, w.deepseekResults(typ, content, results)...)
+		default:
+			// Kept raw in the message it appears in.
+			m := cur
+			if m == nil {
+				m = open(model.RoleAssistant, "unknown")
+			}
+			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockUnknown, Type: typ, Raw: w.a.bytes(raw)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("fragments: %w", err)
+	}
+	for _, m := range segs {
+		m.Visibility = classify(m, visibilityHints{})
+	}
+	return segs, nil
+}
+
+// deepseekResults turns a search fragment into page blocks (one per
+// result), or its text when it lists none.
+func (w *worker) deepseekResults(typ, content string, results []byte) []model.Block {
+	var out []model.Block
+	_ = w.eachPart(results, func(d *walker) error {
+		var title, url, snippet string
+		err := obj(d, func(d *walker, k []byte) error {
+			var err error
+			switch string(k) {
+			case "title":
+				title, err = w.str(d)
+			case "url":
+				url, err = w.str(d)
+			case "snippet", "content":
+				var s string
+				s, err = w.str(d)
+				snippet = nonEmpty(snippet, s)
+			default:
+				err = d.Skip()
+			}
+			return err
+		})
+		out = append(out, model.Block{Kind: model.BlockWebPage, Title: title, URL: url, Domain: domainOf(url), Text: snippet, Type: typ})
+		return err
+	})
+	if len(out) == 0 || content != "" {
+		out = append([]model.Block{{Kind: model.BlockBrowsing, Text: content, Type: typ}}, out...)
+	}
+	return out
+}

@@ -1,0 +1,318 @@
+package loader
+
+// The decoding worker and the JSON helpers every format's decoder uses
+// (chatgpt_*.go, claude_*.go, deepseek_*.go, grok_*.go): lenient readers
+// for strings, booleans, numbers, times, arrays and objects over the pull
+// decoder in walker.go, and the fallbacks every format fills the same way.
+
+import (
+	"bytes"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-faster/jx"
+
+	"github.com/backchat/backchat/model"
+)
+
+// worker decodes conversations. It reads only the fields backchat needs,
+// skips the rest, and builds model values directly (no wire structs, no
+// map of mapping nodes). Strings are copied into its arena.
+//
+// Not safe for concurrent use: each decoding goroutine owns one.
+type worker struct {
+	a       *arena
+	scratch []byte // reused buffer for unescaping strings
+	textBuf []byte // reused buffer for joining parts
+	fields  []rawField
+
+	// per-conversation scratch, reused
+	nodes     []rawNode
+	childKeys [][]byte
+	index     map[string]int32
+	notes     []string
+	assets    *assetIndex // of the file being decoded; nil when none
+	convID    string
+	attach    map[string]attachment
+	pending   []pendingAsset
+	segs      []partSeg // parts scratch
+	nodeKey   string    // key of the mapping node whose message is decoded
+
+	// Slabs that messages and their blocks are carved from: one allocation
+	// per many messages instead of one (or more) each. Elements are handed
+	// out once and never reused, so the model stays immutable; a slab lives
+	// as long as any message in it.
+	msgSlab  []model.Message
+	blkSlab  []model.Block
+	boolSlab []bool
+}
+
+func newWorker(total int64) *worker {
+	return &worker{a: newArena(total), index: make(map[string]int32)}
+}
+
+// newBool returns a pointer to a fresh false from the worker's slab.
+func (w *worker) newBool() *bool {
+	if len(w.boolSlab) == 0 {
+		w.boolSlab = make([]bool, 4096)
+	}
+	b := &w.boolSlab[0]
+	w.boolSlab = w.boolSlab[1:]
+	return b
+}
+
+// newMessage returns a zero message from the worker's slab.
+func (w *worker) newMessage() *model.Message {
+	if len(w.msgSlab) == 0 {
+		w.msgSlab = make([]model.Message, 256)
+	}
+	m := &w.msgSlab[0]
+	w.msgSlab = w.msgSlab[1:]
+	return m
+}
+
+// blocks returns an empty slice with capacity n from the worker's slab; its
+// capacity is exact, so appending beyond n reallocates instead of writing
+// into a neighbour's blocks.
+func (w *worker) blocks(n int) []model.Block {
+	if n > 16 {
+		return make([]model.Block, 0, n)
+	}
+	if len(w.blkSlab) < n {
+		w.blkSlab = make([]model.Block, 256)
+	}
+	b := w.blkSlab[:0:n]
+	w.blkSlab = w.blkSlab[n:]
+	return b
+}
+
+// str reads a JSON string into the arena; null or any other type gives "".
+func (w *worker) str(d *walker) (string, error) {
+	if d.Next() != tString {
+		return "", d.Skip()
+	}
+	b, err := d.StrAppend(w.scratch[:0])
+	if err != nil {
+		return "", err
+	}
+	w.scratch = b[:0]
+	return w.a.str(b), nil
+}
+
+// rawStr converts a captured raw JSON value into an arena string: the
+// string's text when it is a JSON string, "" otherwise. Unescaped strings are
+// copied straight from the input; escaped ones are decoded into scratch.
+func (w *worker) rawStr(raw []byte) string {
+	if len(raw) < 2 || raw[0] != '"' {
+		return ""
+	}
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return w.a.str(raw[1 : len(raw)-1])
+	}
+	d := getWalker(raw)
+	defer putWalker(d)
+	b, err := d.StrAppend(w.scratch[:0])
+	if err != nil {
+		return ""
+	}
+	w.scratch = b[:0]
+	return w.a.str(b)
+}
+
+// rawStr reads a JSON string as bytes valid while the input is; "" for other
+// types.
+func rawStr(d *walker) ([]byte, error) {
+	if d.Next() != tString {
+		return nil, d.Skip()
+	}
+	return d.StrBytes()
+}
+
+// boolean reads true/false; anything else (null, numbers) is false.
+func boolean(d *walker) (bool, error) {
+	if d.Next() != tBool {
+		return false, d.Skip()
+	}
+	return d.Bool()
+}
+
+// number reads a number, or a string holding one; ok is false otherwise.
+func number(d *walker) (f float64, ok bool, err error) {
+	switch d.Next() {
+	case tNumber:
+		f, err = d.Float64()
+		return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0), err
+	case tString:
+		b, err := d.StrBytes()
+		if err != nil {
+			return 0, false, err
+		}
+		f, perr := strconv.ParseFloat(strings.TrimSpace(string(b)), 64)
+		if perr != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return 0, false, nil
+		}
+		return f, true, nil
+	}
+	return 0, false, d.Skip()
+}
+
+// epoch reads a time: float or integer epoch seconds (milliseconds when
+// implausibly large), a numeric string, or an RFC 3339 string. Zero when
+// absent or unusable.
+func epoch(d *walker) (time.Time, error) {
+	if d.Next() == tString {
+		b, err := d.StrBytes()
+		if err != nil {
+			return time.Time{}, err
+		}
+		s := strings.TrimSpace(string(b))
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return fromEpoch(f), nil
+		}
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			return t.UTC(), nil
+		}
+		return time.Time{}, nil
+	}
+	f, ok, err := number(d)
+	if !ok {
+		return time.Time{}, err
+	}
+	return fromEpoch(f), nil
+}
+
+func fromEpoch(f float64) time.Time {
+	if math.IsNaN(f) || math.IsInf(f, 0) || f == 0 {
+		return time.Time{}
+	}
+	if math.Abs(f) > 1e11 { // milliseconds
+		f /= 1000
+	}
+	if math.Abs(f) > 1e11 {
+		return time.Time{}
+	}
+	sec, frac := math.Modf(f)
+	return time.Unix(int64(sec), int64(frac*1e9)).UTC()
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func (w *worker) note(s string) {
+	for _, n := range w.notes {
+		if n == s {
+			return
+		}
+	}
+	w.notes = append(w.notes, s)
+}
+
+// fillFallbacks fills what a conversation's own fields left empty, the same
+// way for every format: Created ← Updated ← earliest message time; Model ←
+// the latest message's model.
+func fillFallbacks(c *model.Conversation) {
+	var earliest, latest time.Time
+	latestModel := ""
+	for i := range c.Nodes {
+		m := c.Nodes[i].Msg
+		if m == nil {
+			continue
+		}
+		if !m.Time.IsZero() && (earliest.IsZero() || m.Time.Before(earliest)) {
+			earliest = m.Time
+		}
+		if m.Model != "" && (latestModel == "" || !m.Time.Before(latest)) {
+			latest, latestModel = m.Time, m.Model
+		}
+	}
+	if c.Created.IsZero() {
+		c.Created = c.Updated
+	}
+	if c.Created.IsZero() {
+		c.Created = earliest
+	}
+	if c.Model == "" {
+		c.Model = latestModel
+	}
+}
+
+// arr runs f on each element of an array value; other types are skipped.
+func arr(d *walker, f func(d *walker) error) error {
+	if d.Next() != tArray {
+		return d.Skip()
+	}
+	return d.Arr(f)
+}
+
+// obj runs f on each key of an object value; other types are skipped.
+func obj(d *walker, f func(d *walker, key []byte) error) error {
+	if d.Next() != tObject {
+		return d.Skip()
+	}
+	return d.ObjBytes(f)
+}
+
+// eachPart runs f on each element of a parts array.
+func (w *worker) eachPart(parts []byte, f func(d *walker) error) error {
+	if len(parts) == 0 || parts[0] != '[' {
+		return nil
+	}
+	d := getWalker(parts)
+	defer putWalker(d)
+	return d.Arr(f)
+}
+
+// rawField is one key of a content object with its raw value.
+type rawField struct {
+	key []byte
+	raw []byte
+}
+
+// rebuild writes fields back as one JSON object (an unknown content type's
+// Raw) into the arena. Values are byte-for-byte as in the export.
+func (w *worker) rebuild(fields []rawField) []byte {
+	wr := jx.Writer{Buf: w.textBuf[:0]}
+	wr.RawStr("{")
+	for i, f := range fields {
+		if i > 0 {
+			wr.RawStr(", ")
+		}
+		wr.ByteStr(f.key)
+		wr.RawStr(": ")
+		wr.Raw(f.raw)
+	}
+	wr.RawStr("}")
+	out := w.a.bytes(wr.Buf)
+	w.textBuf = wr.Buf[:0]
+	return out
+}
+
+func nonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// getWalkerOnce returns a walker over b for a single use; it is not
+// returned to the pool (short-lived, rare values).
+func getWalkerOnce(b []byte) *walker { return &walker{b: b} }
+
+// domainOf is the host of a URL, without "www.".
+func domainOf(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	} else {
+		return ""
+	}
+	if i := strings.IndexAny(u, "/?#"); i >= 0 {
+		u = u[:i]
+	}
+	return strings.TrimPrefix(u, "www.")
+}

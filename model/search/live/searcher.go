@@ -1,0 +1,187 @@
+// Package live is the browser's search service over model/search: an
+// index fed while an archive loads, ranked answers given as positions in
+// the list on screen, snippets located only for the rows drawn, queries
+// typed on searched within the last answer, and a Session that numbers a
+// browser's searches so a stale answer is dropped.
+//
+// It is a package of its own, beside model/search rather than inside it,
+// because it holds state the index must not (the growing archive, the
+// list being filtered, the last answer) and answers in the list's terms
+// (Results.Convs are positions in that list), while model/search answers
+// in its own (conversation numbers in an immutable Index). Both import
+// nothing of Charm and do no I/O; `backchat search` and the browser use
+// the same Searcher.
+package live
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
+)
+
+// snapshotEvery is how often, at most, a search while the archive loads
+// seals the conversations added so far into a fresh index snapshot. Each
+// snapshot seals a shard, so rebuilding on every keystroke would fragment
+// the index.
+const snapshotEvery = time.Second
+
+// Searcher is the search service: model/search's query language (words,
+// "phrases", -exclusions, title:, model:, after:, role:, …), its word index
+// and its ranking. Feed it every conversation as the loader decodes it
+// (Add, e.g. from loader.Options.OnConversation) so the index is built in
+// the background while the archive loads, never on a keystroke; call
+// Loaded (or Done) when loading ends.
+//
+// Searches run against a snapshot of the index: while loading, a new one is
+// taken at most every snapshotEvery; Done takes the final one. Results only
+// ever name conversations of the list given to Search (matched by
+// pointer), so copies a loader later replaced with a newer duplicate, or
+// conversations not in the list, are never returned.
+//
+// Safe for concurrent use (one searcher may serve many SSH sessions over
+// the same archive).
+type Searcher struct {
+	b     *search.Builder
+	added atomic.Int64
+	done  atomic.Bool
+
+	mu      sync.Mutex
+	ix      *search.Index
+	built   int64     // conversations added when ix was taken
+	builtAt time.Time // when ix was taken
+	// pos caches, for the last list and index snapshot seen, the place in
+	// that list of each indexed conversation (by index number; -1 when not
+	// listed); posKey and posIx identify the list and snapshot.
+	pos    []int32
+	at     []int32 // the inverse of pos: index number of each list entry, -1 when not indexed
+	posKey listKey
+	posIx  *search.Index
+}
+
+// listKey identifies a list slice (the browser never mutates one after
+// passing it).
+type listKey struct {
+	first *model.Conversation
+	ptr   **model.Conversation
+	n     int
+}
+
+// New returns an empty Searcher; Add conversations to it.
+func New() *Searcher {
+	return &Searcher{b: search.NewBuilder()}
+}
+
+// NewArchive returns a Searcher over an archive that is already loaded
+// (`backchat search`, `backchat serve`, tests). It indexes the whole
+// archive before it returns (about 3 CPU-seconds per GB of export).
+func NewArchive(a *model.Archive) *Searcher {
+	s := New()
+	for _, c := range a.Conversations {
+		s.Add(c)
+	}
+	s.Done()
+	return s
+}
+
+// Add indexes a conversation in the background (nil is ignored). Safe for
+// concurrent use; the conversation must not be mutated afterwards.
+func (s *Searcher) Add(c *model.Conversation) {
+	if c == nil {
+		return
+	}
+	s.b.Add(c)
+	s.added.Add(1)
+}
+
+// Done says every conversation has been added and takes the final snapshot,
+// waiting for the indexing still pending (while loading, the background
+// workers have done most of it: ~0.2 s remain for a 1 GB export), so no
+// keystroke ever waits for the index.
+func (s *Searcher) Done() {
+	s.done.Store(true)
+	s.snapshot()
+}
+
+// Loaded ends a load whose conversations were streamed to Add: Done, or
+// Rebuild when a holds other copies than those streamed (several exports
+// merged: the archive holds copies carrying their final Sources and
+// InNewest, which is:deleted reads). A nil archive (the load failed) is
+// Done.
+func (s *Searcher) Loaded(a *model.Archive) {
+	if a != nil && len(a.Sources) > 1 {
+		s.Rebuild(a.Conversations)
+		return
+	}
+	s.Done()
+}
+
+// Rebuild replaces the index with one over exactly convs, built before it
+// returns. Call it after the last Add, instead of Done (see Loaded).
+func (s *Searcher) Rebuild(convs []*model.Conversation) {
+	b := search.NewBuilder()
+	for _, c := range convs {
+		if c != nil {
+			b.Add(c)
+		}
+	}
+	ix := b.Build()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b, s.ix = b, ix
+	s.added.Store(int64(len(convs)))
+	s.built, s.builtAt = int64(len(convs)), time.Now()
+	s.done.Store(true)
+}
+
+// snapshot returns the index to search, taking a new snapshot when
+// conversations were added since the last one (at once after Done, at most
+// every snapshotEvery before).
+func (s *Searcher) snapshot() *search.Index {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	added := s.added.Load()
+	if s.ix == nil || (added > s.built && (s.done.Load() || time.Since(s.builtAt) >= snapshotEvery)) {
+		s.ix = s.b.Build()
+		s.built, s.builtAt = added, time.Now()
+	}
+	return s.ix
+}
+
+// positions maps each conversation of ix (by its index number) to its
+// place in convs (-1 when not listed), cached for the last list and
+// snapshot seen (they change only when the archive grows), so a search
+// with tens of thousands of results does no map lookup per result.
+func (s *Searcher) positions(convs []*model.Conversation, ix *search.Index) (pos, at []int32) {
+	key := listKey{n: len(convs)}
+	if len(convs) > 0 {
+		key.first, key.ptr = convs[0], &convs[0]
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pos != nil && s.posKey == key && s.posIx == ix {
+		return s.pos, s.at
+	}
+	byConv := make(map[*model.Conversation]int32, len(convs))
+	for i, c := range convs {
+		byConv[c] = int32(i)
+	}
+	pos = make([]int32, ix.Len())
+	at = make([]int32, len(convs))
+	for i := range at {
+		at[i] = -1
+	}
+	for i := range pos {
+		p, ok := byConv[ix.Conversation(i)]
+		if !ok {
+			p = -1
+		} else {
+			at[p] = int32(i)
+		}
+		pos[i] = p
+	}
+	s.pos, s.at, s.posKey, s.posIx = pos, at, key, ix
+	return pos, at
+}
