@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -39,6 +40,10 @@ func TestBidiControlsAreShownNotObeyed(t *testing.T) {
 		"search":      {"search", "bidi.json", "quarterly"},
 		"search text": {"search", "bidi.json", "embedded"},
 		"stats":       {"stats", "bidi.json"},
+		"ls json":     {"ls", "--json", "bidi.json"},
+		"show json":   {"show", "-f", "json", "bidi.json", "b-1"},
+		"search json": {"search", "--json", "bidi.json", "quarterly"},
+		"stats json":  {"stats", "--json", "bidi.json"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := cli(t, bidiArchive(), args...)
@@ -88,5 +93,12 @@ func TestBidiControlsAreShownNotObeyed(t *testing.T) {
 	}
 	if s := cli(t, bidiArchive(), "stats", "bidi.json").stdout; !strings.Contains(s, "invoice⇄gpj.exe") {
 		t.Errorf("stats lacks the spoofing title with its placeholder:\n%s", s)
+	}
+	// JSON keeps the text exactly, escaped: a decoder gets U+202E back.
+	js := cli(t, bidiArchive(), "ls", "--json", "bidi.json").stdout
+	var e struct{ Title string }
+	if err := json.Unmarshal([]byte(strings.SplitN(js, "\n", 2)[0]), &e); err != nil || e.Title != "invoice\u202egpj.exe" ||
+		!strings.Contains(js, `invoice\u202egpj.exe`) {
+		t.Errorf("ls --json: %q (%v), want the title escaped and intact", js, err)
 	}
 }

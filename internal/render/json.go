@@ -226,9 +226,11 @@ func JSON(w io.Writer, c *model.Conversation, opts Options) error {
 }
 
 // WriteJSON encodes v (HTML characters unescaped, indent "" for one line)
-// followed by a newline, then escapes DEL (U+007F) and the C1 controls
-// (U+0080–U+009F), which encoding/json leaves raw but some terminals obey.
-// Both can only occur inside JSON strings, where \uXXXX is equivalent.
+// followed by a newline, then escapes DEL (U+007F), the C1 controls
+// (U+0080–U+009F) and the bidi embeddings, overrides and isolates
+// (U+202A–U+202E, U+2066–U+2069), which encoding/json leaves raw but
+// terminals obey (it escapes U+2028 and U+2029 itself). All can only occur
+// inside JSON strings, where \uXXXX is equivalent.
 func WriteJSON(w io.Writer, v any, indent string) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -246,7 +248,7 @@ func escapeControls(b []byte) []byte {
 	last := 0
 	for i := 0; i < len(b); {
 		r, n := utf8.DecodeRune(b[i:])
-		if r == 0x7f || (r >= 0x80 && r <= 0x9f) {
+		if r == 0x7f || (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
 			if out == nil {
 				out = make([]byte, 0, len(b)+16)
 			}
