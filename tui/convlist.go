@@ -138,7 +138,7 @@ func (l *convList) setArchive(a *model.Archive, p *Prepared) {
 		return
 	}
 	all := append([]*model.Conversation(nil), a.Conversations...)
-	sortNewest(all)
+	model.SortNewestFirst(all)
 	l.setAll(all)
 }
 
@@ -162,7 +162,7 @@ func (l *convList) takeBatch(msg loadBatchMsg, p *Prepared) bool {
 	}
 	all := make([]*model.Conversation, 0, len(l.all)+len(msg.convs))
 	all = append(append(all, l.all...), msg.convs...)
-	sortNewest(all)
+	model.SortNewestFirst(all)
 	l.setAll(all)
 	return true
 }

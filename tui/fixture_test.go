@@ -125,7 +125,7 @@ func testArchive() *model.Archive {
 		tm{role: u, text: "no title here"},
 	))
 
-	sortNewest(cs)
+	model.SortNewestFirst(cs)
 	return &model.Archive{Conversations: cs, Warnings: []model.Warning{
 		{Kind: model.WarnSkipped, File: "conversations.json", Index: 7, Offset: 1234, Reason: "unexpected end of JSON"},
 	}}

@@ -127,14 +127,7 @@ func (b *Builder) Build() *Index {
 		ix.byRecency[i] = int32(i)
 	}
 	slices.SortStableFunc(ix.byRecency, func(x, y int32) int {
-		tx, ty := ix.meta[x].time, ix.meta[y].time
-		switch {
-		case tx > ty:
-			return -1
-		case tx < ty:
-			return 1
-		}
-		return 0
+		return model.Newer(ix.convs[x], ix.convs[y]) // the list's order and tie-break
 	})
 	for _, s := range ix.shards {
 		ix.indexBytes += s.bytes()
