@@ -367,6 +367,19 @@ func (l *convList) Update(msg tea.Msg) (pane, tea.Cmd) {
 	return l, nil
 }
 
+// title is the list's title row in w cells: the filter's input while it is
+// open or on, else the pane's name.
+func (l *convList) title(w int, f *filterPane) string {
+	if f.active || f.on() {
+		return f.View(l.styles, w, l.count())
+	}
+	s := l.styles.PaneTitle
+	if l.focused {
+		s = l.styles.PaneTitleFocused
+	}
+	return fillBlock([]string{s.Render(" Conversations")}, w, 1)
+}
+
 // markers are the one-cell flags of a conversation.
 func markers(c *model.Conversation) string {
 	var m []string

@@ -8,7 +8,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search/live"
 )
 
@@ -18,11 +17,16 @@ import (
 // the last answer when the query narrows it, drops stale answers and
 // re-maps an answer whose list grew while it ran; the pane keeps the input,
 // whether a search runs, and whether the list grew since (search again).
+// It narrows the list it was given to its answers and tells the viewer
+// which terms to highlight and at which hit to land (searchflow.go).
 //
 // Not safe for concurrent use.
 type filterPane struct {
 	keys      KeyMap
 	session   *live.Session
+	ctx       context.Context // the browser's: cancelled on exit
+	list      *convList       // narrowed to the answers
+	view      *viewer         // highlights the terms, lands on the best hit
 	input     lineInput
 	active    bool // the input has focus
 	query     string
@@ -33,43 +37,45 @@ type filterPane struct {
 	hitSeq    int // number of the last hitsCmd; older answers are dropped
 }
 
-func newFilterPane(keys KeyMap, s *live.Searcher) *filterPane {
-	return &filterPane{keys: keys, session: live.NewSession(s)}
+func newFilterPane(ctx context.Context, keys KeyMap, s *live.Searcher, l *convList, v *viewer) *filterPane {
+	return &filterPane{ctx: ctx, keys: keys, session: live.NewSession(s), list: l, view: v}
 }
 
 // filterEvent is what a key in the filter asks of the root.
 type filterEvent int
 
 const (
-	filterNone    filterEvent = iota
-	filterSearch              // the query changed: run the returned command
-	filterCleared             // the filter is off: show the whole list
-	filterAccept              // open the selected result
-	filterQuit
+	filterNone   filterEvent = iota
+	filterAccept             // the selected result opened: focus the viewer
 )
 
-// Update handles a key while the input has focus (every key goes to it).
-func (f *filterPane) Update(msg tea.KeyPressMsg) filterEvent {
+// onKey handles a key while the input has focus (every key goes to it).
+func (f *filterPane) onKey(msg tea.KeyPressMsg) (tea.Cmd, filterEvent) {
 	switch {
 	case key.Matches(msg, f.keys.ClearFilter):
-		f.clear()
-		return filterCleared
+		return f.reset(), filterNone
 	case key.Matches(msg, f.keys.AcceptFilter):
 		f.active = false
-		return filterAccept
+		sel := f.list.selected()
+		if sel == nil {
+			return nil, filterNone
+		}
+		cmd := f.sync()
+		f.view.openAtHit(f.bestNode(sel))
+		return tea.Batch(cmd, f.view.renderNext()), filterAccept
 	case msg.String() == "ctrl+c":
-		return filterQuit
+		return tea.Quit, filterNone
 	}
 	if !f.input.Update(msg) {
-		return filterNone
+		return nil, filterNone
 	}
 	f.query = strings.TrimSpace(f.input.Value())
 	if f.query == "" {
 		f.session.Stop()
 		f.searching, f.stale, f.res = false, false, nil
-		return filterCleared
+		return f.showAll(), filterNone
 	}
-	return filterSearch
+	return f.search(), filterNone
 }
 
 // View is the list pane's title row while the filter is open or on: the
@@ -99,13 +105,19 @@ func (f *filterPane) FullHelp() [][]key.Binding { return [][]key.Binding{f.Short
 // open gives the input focus.
 func (f *filterPane) open() { f.active = true }
 
-// run starts a search for the current query over list (never mutated
-// afterwards) and returns the command that runs it.
-func (f *filterPane) run(list []*model.Conversation, opt live.Options) tea.Cmd {
+// search starts a search for the current query over the whole list (a
+// slice never mutated afterwards: the list replaces it as it grows) and
+// returns the command that runs it.
+func (f *filterPane) search() tea.Cmd {
 	f.stale = false
 	f.searching = true
-	job := f.session.Start(list, f.query, opt)
+	job := f.session.Start(f.list.all, f.query, f.options())
 	return func() tea.Msg { return searchMsg{job()} }
+}
+
+// options is the browser state searches depend on.
+func (f *filterPane) options() live.Options {
+	return live.Options{IncludeHidden: f.view.showHidden}
 }
 
 // listGrew notes that conversations arrived: a query that is on must be
@@ -118,20 +130,29 @@ func (f *filterPane) listGrew() {
 
 // rerun searches again when the list grew since the last search and none
 // runs (nil otherwise).
-func (f *filterPane) rerun(list []*model.Conversation, opt live.Options) tea.Cmd {
+func (f *filterPane) rerun() tea.Cmd {
 	if !f.stale || f.searching {
 		return nil
 	}
-	return f.run(list, opt)
+	return f.search()
 }
 
-// apply takes a search's answer over what list is now. ok is false for a
-// stale answer (drop it); res is nil when the search failed (err() says
+// refresh searches again when a filter is on: the options changed (hidden
+// messages are searched only while shown).
+func (f *filterPane) refresh() tea.Cmd {
+	if !f.on() {
+		return nil
+	}
+	return f.search()
+}
+
+// apply takes a search's answer over what the list is now. ok is false for
+// a stale answer (drop it); res is nil when the search failed (err says
 // why) and newQuery says the answer is for another query than the last
 // one shown (the list then goes back to its top).
-func (f *filterPane) apply(msg searchMsg, list []*model.Conversation) (res *live.Results, newQuery, ok bool) {
+func (f *filterPane) apply(msg searchMsg) (res *live.Results, newQuery, ok bool) {
 	prev := f.res
-	r, current, err := f.session.Apply(msg.Answer, list)
+	r, current, err := f.session.Apply(msg.Answer, f.list.all)
 	if !current {
 		return nil, false, false
 	}
@@ -174,36 +195,3 @@ func (f *filterPane) terms() []string {
 	}
 	return f.res.Terms
 }
-
-// bestNode is the node of the hit the result c of list opens at
-// (model.NoNode: the title, or no hit known).
-func (f *filterPane) bestNode(list []*model.Conversation, c *model.Conversation) int32 {
-	r := f.res
-	if r == nil || c == nil {
-		return model.NoNode
-	}
-	for k, i := range r.Convs {
-		if i >= 0 && i < len(list) && list[i] == c {
-			return r.FirstNode(k)
-		}
-	}
-	return model.NoNode
-}
-
-// hitsCmd asks the searcher for every hit of the answered query in c, so
-// n/N walk exactly the messages the engine matched (its scope: role:,
-// hidden messages, accent folding). Nil when no filter is on.
-func (f *filterPane) hitsCmd(ctx context.Context, c *model.Conversation) tea.Cmd {
-	f.hitSeq++
-	if c == nil || !f.on() || f.res == nil {
-		return nil
-	}
-	s, seq, q, opt := f.session.Searcher(), f.hitSeq, f.res.Query, f.session.Options()
-	return func() tea.Msg {
-		hits, err := s.AllHits(ctx, c, q, opt)
-		return hitsMsg{seq: seq, conv: c, hits: hits, err: err}
-	}
-}
-
-// hitsCurrent reports whether msg answers the latest hitsCmd.
-func (f *filterPane) hitsCurrent(msg hitsMsg) bool { return msg.seq == f.hitSeq }
