@@ -74,6 +74,11 @@ type convList struct {
 	rows   []row
 	cursor int // index into rows (always an item row when any exist)
 	offset int // first row shown
+	// pinned says the user chose the selection (moved it, or opened a
+	// conversation): it then stays on its conversation while the list
+	// changes. Unpinned, the selection is the first row: the newest
+	// conversation, or the best match of a query.
+	pinned bool
 }
 
 func newConvList(keys KeyMap, st Styles, now func() time.Time) *convList {
@@ -200,6 +205,18 @@ func (l *convList) setFiltered(idx []int, filter, toTop bool) {
 		l.cursor = l.firstItem()
 		l.offset = 0
 		l.follow()
+	}
+}
+
+// selectConv puts the cursor on c when it is listed, scrolled to show
+// offset as the first row when the cursor is then on screen.
+func (l *convList) selectConv(c *model.Conversation, offset int) {
+	for i, r := range l.rows {
+		if r.label == "" && l.all[r.conv] == c {
+			l.cursor, l.offset = i, min(offset, i)
+			l.follow()
+			return
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search/live"
 )
 
@@ -35,6 +36,15 @@ type filterPane struct {
 	res       *live.Results // last applied answer (nil: no filter)
 	err       error
 	hitSeq    int // number of the last hitsCmd; older answers are dropped
+	// before is where the browser was when / opened the filter: esc in the
+	// input goes back there.
+	before struct {
+		focus  focus
+		conv   *model.Conversation
+		offset int // the list's first row shown
+		place  viewPlace
+		pinned bool
+	}
 }
 
 func newFilterPane(ctx context.Context, keys KeyMap, s *live.Searcher, l *convList, v *viewer) *filterPane {
@@ -47,13 +57,21 @@ type filterEvent int
 const (
 	filterNone   filterEvent = iota
 	filterAccept             // the selected result opened: focus the viewer
+	filterBack               // the filter was cancelled: focus where / was pressed
 )
 
 // onKey handles a key while the input has focus (every key goes to it).
 func (f *filterPane) onKey(msg tea.KeyPressMsg) (tea.Cmd, filterEvent) {
 	switch {
 	case key.Matches(msg, f.keys.ClearFilter):
-		return f.reset(), filterNone
+		return f.cancel(), filterBack
+	case key.Matches(msg, f.keys.ResultDown), key.Matches(msg, f.keys.ResultUp):
+		d := 1
+		if key.Matches(msg, f.keys.ResultUp) {
+			d = -1
+		}
+		f.list.move(d)
+		return f.sync(), filterNone
 	case key.Matches(msg, f.keys.AcceptFilter):
 		f.active = false
 		sel := f.list.selected()
@@ -96,14 +114,37 @@ func (f *filterPane) View(st Styles, w, count int) string {
 
 // ShortHelp implements help.KeyMap for the input.
 func (f *filterPane) ShortHelp() []key.Binding {
-	return []key.Binding{f.keys.AcceptFilter, f.keys.ClearFilter}
+	return []key.Binding{f.keys.AcceptFilter, f.keys.ClearFilter, f.keys.ResultDown, f.keys.ResultUp}
 }
 
 // FullHelp implements help.KeyMap for the input.
 func (f *filterPane) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
 
-// open gives the input focus.
-func (f *filterPane) open() { f.active = true }
+// open gives the input focus. Opened with no filter on, it remembers where
+// the browser is (focus is the focused pane) for esc to go back to.
+func (f *filterPane) open(from focus) {
+	if !f.on() {
+		b := &f.before
+		b.focus, b.conv, b.offset, b.place, b.pinned = from, f.list.selected(), f.list.offset, f.view.place(), f.list.pinned
+	}
+	f.active = true
+}
+
+// cancel clears the filter and goes back to the conversation, and the place
+// in it, that the browser showed before / (focus: before.focus).
+func (f *filterPane) cancel() tea.Cmd {
+	f.clear()
+	b := f.before
+	f.list.setFiltered(nil, false, false)
+	f.list.selectConv(b.conv, b.offset)
+	f.list.pinned = b.pinned
+	f.view.setTerms(nil)
+	cmd := f.sync()
+	if f.view.conv == b.conv {
+		f.view.restore(b.place)
+	}
+	return tea.Batch(cmd, f.view.renderNext())
+}
 
 // search starts a search for the current query over the whole list (a
 // slice never mutated afterwards: the list replaces it as it grows) and

@@ -62,8 +62,11 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	if m.filter.active {
 		cmd, ev := m.filter.onKey(msg)
-		if ev == filterAccept {
+		switch ev {
+		case filterAccept:
 			m.setFocus(focusViewer)
+		case filterBack:
+			m.setFocus(m.filter.before.focus)
 		}
 		return cmd
 	}
@@ -92,7 +95,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.layout()
 		return nil
 	case key.Matches(msg, k.Filter):
-		m.filter.open()
+		m.filter.open(m.focus)
 		m.setFocus(focusList)
 		return nil
 	case key.Matches(msg, k.Warnings):

@@ -1,0 +1,88 @@
+package e2e
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+const journeyWait = 10 * time.Second
+
+// viewerTitle is the conversation title on the first row of a two-pane
+// screen (right of the rule, before the scroll percentage).
+func viewerTitle(screen string) string {
+	first, _, _ := strings.Cut(screen, "\n")
+	_, r, _ := strings.Cut(first, "│")
+	r = strings.TrimSpace(r)
+	return strings.TrimSpace(regexp.MustCompile(`\s+\d+%$`).ReplaceAllString(r, ""))
+}
+
+// waitTitle waits until the viewer shows the conversation titled want.
+func (s *session) waitTitle(want string) string {
+	s.t.Helper()
+	return s.waitFor("viewer title "+want, journeyWait, func(scr string) bool { return viewerTitle(scr) == want })
+}
+
+// TestJourneyFilterKeys (issue 14, Searching 1): while typing, ctrl+n/ctrl+p,
+// ctrl+j/ctrl+k and the arrows move the selection and the viewer follows;
+// enter opens the selected result; esc clears the filter and goes back to
+// the very screen shown before /.
+func TestJourneyFilterKeys(t *testing.T) {
+	bin := binary(t)
+	s := startSession(t, 80, 24, nil, bin, "--demo", "--theme", "notty")
+	s.waitText("Weeknight carbonara", journeyWait)
+
+	s.keys("/")
+	s.typeText("recipe")
+	scr := s.waitText("2 of 31 conversations match", journeyWait)
+	first := viewerTitle(scr)
+	if first != "Converting a recipe to metric" {
+		t.Fatalf("the best match is not shown first:\n%s", scr)
+	}
+	for _, step := range []struct{ key, want string }{
+		{"C-n", "(untitled)"}, {"C-k", first}, {"C-j", "(untitled)"}, {"Up", first}, {"Down", "(untitled)"}, {"C-p", first}, {"C-n", "(untitled)"},
+	} {
+		s.keys(step.key)
+		s.waitTitle(step.want)
+	}
+	if !strings.Contains(s.screen(), " / recipe ") {
+		t.Fatalf("the keys edited the query:\n%s", s.screen())
+	}
+	s.keys("Enter")
+	scr = s.waitFor("the viewer's help", journeyWait, func(scr string) bool { return !strings.Contains(scr, "esc clear filter") })
+	if viewerTitle(scr) != "(untitled)" || !strings.Contains(scr, "hit 1/1") {
+		t.Fatalf("enter did not open the selected result in the viewer:\n%s", scr)
+	}
+
+	// esc goes back to where / was pressed: the third conversation, the
+	// viewer focused and scrolled.
+	s.keys("q")
+	s.waitText("[exit 0]", journeyWait)
+	s = startSession(t, 80, 24, nil, bin, "--demo", "--theme", "notty")
+	s.waitText("Weeknight carbonara", journeyWait)
+	s.keys("j", "j", "Tab", "C-d")
+	time.Sleep(300 * time.Millisecond)
+	before := s.waitFor("a settled screen", journeyWait, func(string) bool { return true })
+	for i := 0; i < 10; i++ { // wait for renders to settle
+		time.Sleep(100 * time.Millisecond)
+		if now := s.screen(); now != before {
+			before = now
+			i = 0
+		}
+	}
+	if !strings.Contains(before, "%") || strings.Contains(before, " 0%") {
+		t.Fatalf("setup: the viewer did not scroll:\n%s", before)
+	}
+	s.keys("/")
+	s.typeText("recipe")
+	s.waitText("2 of 31 conversations match", journeyWait)
+	s.keys("C-n")
+	s.waitTitle("(untitled)")
+	s.keys("Escape")
+	after := s.waitFor("the list unfiltered", journeyWait, func(scr string) bool { return strings.Contains(scr, "31 conversations\n") })
+	time.Sleep(500 * time.Millisecond)
+	if after = s.screen(); after != before {
+		t.Fatalf("esc did not go back to the screen before /:\n%s\nwant:\n%s", after, before)
+	}
+}

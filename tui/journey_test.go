@@ -1,0 +1,90 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/backchat/backchat/model"
+)
+
+// manyArchive is n conversations, one a day, newest first, each mentioning
+// "saffron" (conversation k k+1 times, so the ranking is not the date
+// order) inside Markdown markup, with a long answer to scroll.
+func manyArchive(n int) *model.Archive {
+	var cs []*model.Conversation
+	for k := 0; k < n; k++ {
+		var long []string
+		for i := 0; i < 40; i++ {
+			long = append(long, fmt.Sprintf("Line %d of a long answer about bread.", i))
+		}
+		q := fmt.Sprintf("Question %d: is **%s** good in bread?", k, strings.Repeat("saffron ", k+1))
+		cs = append(cs, buildConv(fmt.Sprintf("c-%02d", k), fmt.Sprintf("Topic %02d", k), testNow.Add(-time.Duration(k+1)*24*time.Hour),
+			tm{role: model.RoleUser, text: q},
+			tm{role: model.RoleAssistant, text: strings.Join(long, "\n\n")}))
+	}
+	model.SortNewestFirst(cs)
+	return &model.Archive{Conversations: cs}
+}
+
+// resultAt is the conversation of the filter's k-th result.
+func resultAt(m *Model, k int) *model.Conversation {
+	return m.list.all[m.filter.res.Convs[k]]
+}
+
+// TestFilterInputMovesSelection: while typing, ↑/↓, ctrl+n/ctrl+p and
+// ctrl+j/ctrl+k move the selection (the viewer follows) and enter opens the
+// selected result, not the first.
+func TestFilterInputMovesSelection(t *testing.T) {
+	m := newIndexTest(t, manyArchive(15), 80, 24)
+	press(t, m, "/")
+	typeText(t, m, "saffron")
+	if m.list.selected() != resultAt(m, 0) {
+		t.Fatal("the best match is not selected")
+	}
+	for _, step := range []struct {
+		key  string
+		want int
+	}{{"down", 1}, {"ctrl+n", 2}, {"ctrl+j", 3}, {"up", 2}, {"ctrl+p", 1}, {"ctrl+k", 0}, {"ctrl+k", 0}, {"ctrl+n", 1}} {
+		press(t, m, step.key)
+		if got := m.list.selected(); got != resultAt(m, step.want) || m.view.conv != got {
+			t.Fatalf("%s: selected %q (viewer %q), want result %d %q", step.key, got.Title, m.view.conv.Title, step.want, resultAt(m, step.want).Title)
+		}
+	}
+	if !m.filter.active || m.filter.input.Value() != "saffron" {
+		t.Fatalf("the keys edited the input: %q", m.filter.input.Value())
+	}
+	press(t, m, "enter")
+	if m.focus != focusViewer || m.view.conv != resultAt(m, 1) || m.filter.active {
+		t.Fatalf("enter: focus %v, viewer %q", m.focus, m.view.conv.Title)
+	}
+}
+
+// TestFilterEscGoesBack: esc in the input clears the filter and goes back
+// to the conversation, the place in it and the pane held before /.
+func TestFilterEscGoesBack(t *testing.T) {
+	m := newIndexTest(t, manyArchive(15), 80, 24)
+	press(t, m, "j", "j", "j", "tab", "j", "j", "j", "j", "j")
+	sel, off := m.list.selected(), m.view.offset
+	if sel.ID != "c-03" || off == 0 || m.focus != focusViewer {
+		t.Fatalf("setup: selected %s, offset %d, focus %v", sel.ID, off, m.focus)
+	}
+	press(t, m, "/")
+	typeText(t, m, "saffron")
+	press(t, m, "down")
+	if m.view.conv == sel {
+		t.Fatal("setup: the filter did not move the viewer")
+	}
+	press(t, m, "esc")
+	if m.filter.on() || m.filter.active || m.list.count() != 15 {
+		t.Fatalf("esc left the filter on (%d listed)", m.list.count())
+	}
+	if m.focus != focusViewer || m.list.selected() != sel || m.view.conv != sel || m.view.offset != off {
+		t.Fatalf("esc: focus %v, selected %q, viewer %q at %d; want viewer, %q at %d",
+			m.focus, m.list.selected().Title, m.view.conv.Title, m.view.offset, sel.Title, off)
+	}
+	if strings.Contains(screen(m), "saffron ") && m.view.hitStatus() != "" {
+		t.Fatalf("highlighting left on: %q", m.view.hitStatus())
+	}
+}
