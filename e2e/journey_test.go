@@ -86,3 +86,46 @@ func TestJourneyFilterKeys(t *testing.T) {
 		t.Fatalf("esc did not go back to the screen before /:\n%s\nwant:\n%s", after, before)
 	}
 }
+
+// TestJourneyRankedList (issue 14, Searching 2): with a query on, the list
+// is one ranked list without date groups, two lines a result (title and
+// date; the hit's line without Markdown marks), ten or more at 80×24.
+func TestJourneyRankedList(t *testing.T) {
+	bin := binary(t)
+	s := startSession(t, 80, 24, nil, bin, "--demo", "--theme", "notty")
+	s.waitText("Weeknight carbonara", journeyWait)
+	s.keys("/")
+	s.typeText("the")
+	scr := s.waitText("29 of 31 conversations match", journeyWait)
+	lines := strings.Split(listPane(scr), "\n")
+	titleRow := regexp.MustCompile(`(\d\d:\d\d|[A-Z][a-z]{2} \d{1,2}( \d{4})?)\s*$`)
+	results := 0
+	for i := 1; i+1 < len(lines); i++ {
+		l := lines[i]
+		for _, g := range []string{"Today", "Yesterday", "Previous", "2026 ", "2025 "} {
+			if strings.HasPrefix(strings.TrimSpace(l), g) {
+				t.Fatalf("a date group %q in the ranked list:\n%s", l, scr)
+			}
+		}
+		if titleRow.MatchString(l) && strings.HasPrefix(lines[i+1], "  ") && strings.TrimSpace(lines[i+1]) != "" {
+			results++
+			if strings.Contains(lines[i+1], "**") || !strings.Contains(strings.ToLower(lines[i+1]), "the") {
+				t.Errorf("snippet line %q", lines[i+1])
+			}
+			i++
+		}
+	}
+	if results < 10 {
+		t.Fatalf("%d results on screen, want ≥ 10:\n%s", results, scr)
+	}
+	s.keys("Escape")
+	s.waitText("Yesterday", journeyWait)
+
+	// The issue's example: the snippet quotes the hit without its bold marks.
+	s.keys("/")
+	s.typeText("crumb")
+	scr = s.waitText("1 of 31 conversations match", journeyWait)
+	if !strings.Contains(listPane(scr), "Crumb & Cardamom") || strings.Contains(listPane(scr), "**") {
+		t.Fatalf("the snippet is not plain text:\n%s", scr)
+	}
+}

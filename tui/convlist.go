@@ -7,11 +7,9 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/backchat/backchat/model"
-	"github.com/backchat/backchat/model/search"
 	"github.com/backchat/backchat/model/search/live"
 )
 
@@ -30,22 +28,21 @@ type row struct {
 	label string // date group label; "" for an item
 	conv  int    // index into convList.all, for items
 	pos   int    // position in the filter's answer (found.Convs), for items
-	snip  bool   // the item has a snippet line (a filter excerpt)
 }
 
+// height is the lines a row takes: a label one, an item two (the title and
+// date, then the message count or, for a result, its snippet).
 func (r row) height() int {
-	switch {
-	case r.label != "":
+	if r.label != "" {
 		return 1
-	case r.snip:
-		return 3
 	}
 	return 2
 }
 
-// convList is the conversation list: newest first, grouped by date, optionally
-// narrowed to filter results. Only visible rows are rendered, so 20,000
-// conversations scroll as fast as 20.
+// convList is the conversation list: newest first, grouped by date, or,
+// narrowed to filter results, one flat ranked list whose rows quote the hit.
+// Only visible rows are rendered, so 20,000 conversations scroll as fast as
+// 20.
 //
 // Not safe for concurrent use.
 type convList struct {
@@ -234,27 +231,20 @@ func (l *convList) build(sel *model.Conversation) {
 	now := l.now()
 	l.rows = l.rows[:0]
 	last := ""
-	add := func(i, k int) {
-		g := dateGroup(l.all[i].SortTime(), now)
-		if g != last {
-			l.rows = append(l.rows, row{label: g})
-			last = g
-		}
-		snip := false
-		if l.filter && l.found != nil {
-			snip = l.found.HasExcerpt(k)
-		}
-		l.rows = append(l.rows, row{conv: i, pos: k, snip: snip})
-	}
 	if l.filter {
+		// Ranked: no date groups.
 		for k, i := range l.vis {
 			if i >= 0 && i < len(l.all) {
-				add(i, k)
+				l.rows = append(l.rows, row{conv: i, pos: k})
 			}
 		}
 	} else {
-		for i := range l.all {
-			add(i, -1)
+		for i, c := range l.all {
+			if g := dateGroup(c.SortTime(), now); g != last {
+				l.rows = append(l.rows, row{label: g})
+				last = g
+			}
+			l.rows = append(l.rows, row{conv: i, pos: -1})
 		}
 	}
 	l.cursor = l.firstItem()
@@ -444,45 +434,66 @@ func (l *convList) View() string {
 			out = append(out, st.Group.Render(ansi.Truncate(" "+r.label, w, "…")))
 			continue
 		}
-		c := l.all[r.conv]
-		mk := markers(c)
-		title := safeLine(c.DisplayTitle())
-		tw := w - 2
-		if mk != "" {
-			tw -= ansi.StringWidth(mk) + 1
-		}
-		t1 := " " + ansi.Truncate(title, max(tw, 1), "…")
-		meta := " " + shortDate(c.SortTime(), now) + " · " + plural(l.msgCount(c), "msg")
-		if len(l.services) > 1 && c.Service != "" {
-			meta += " · " + safeLine(c.Service)
-		}
-		if c.Origin == model.OriginClaudeProject {
-			meta += " · project"
-		}
-		line1 := padTo(t1, w-ansi.StringWidth(mk)-1)
-		if mk != "" {
-			line1 += " " + mk
-		} else {
-			line1 += " "
-		}
-		line2 := padTo(ansi.Truncate(meta, w, "…"), w)
-		base := st.ItemMeta
-		switch {
-		case i == l.cursor && l.focused:
-			base = st.ItemSelected
-			out = append(out, st.ItemSelected.Render(line1), st.ItemSelected.Render(line2))
-		case i == l.cursor:
-			base = st.ItemCursor
-			out = append(out, st.ItemCursor.Render(line1), st.ItemCursor.Render(line2))
-		default:
-			out = append(out, st.Item.Render(strings.TrimSuffix(line1, " "+mk))+markerTail(st, mk), st.ItemMeta.Render(line2))
-		}
-		if r.snip && len(out) < l.height {
-			e, _ := l.found.Excerpt(r.pos)
-			out = append(out, snippetLine(st, base, e, w))
-		}
+		out = append(out, l.item(i, now)...)
 	}
 	return fillBlock(out, l.width, l.height)
+}
+
+// item is the two lines of item row i: the title and markers, then the
+// date and message count; a filter result has its date on the title line
+// and a snippet of its best hit below, when it has one.
+func (l *convList) item(i int, now time.Time) []string {
+	st, w, r := l.styles, l.width, l.rows[i]
+	c := l.all[r.conv]
+	mk := markers(c)
+	var e live.Excerpt
+	snip := false
+	if l.filter && l.found != nil {
+		e, snip = l.found.Excerpt(r.pos)
+	}
+	date := shortDate(c.SortTime(), now)
+	meta := " " + plural(l.msgCount(c), "msg")
+	if !l.filter {
+		meta = " " + date + " ·" + meta
+	}
+	if len(l.services) > 1 && c.Service != "" {
+		meta += " · " + safeLine(c.Service)
+	}
+	if c.Origin == model.OriginClaudeProject {
+		meta += " · project"
+	}
+	tail := mk // right of the title: markers, and a result's date
+	if l.filter {
+		tail = strings.TrimSpace(mk + " " + date)
+	}
+	tw := w - 2
+	if tail != "" {
+		tw -= ansi.StringWidth(tail) + 1
+	}
+	t1 := " " + ansi.Truncate(safeLine(c.DisplayTitle()), max(tw, 1), "…")
+	line1 := padTo(t1, w-ansi.StringWidth(tail)-1) + " " + tail
+	line2 := padTo(ansi.Truncate(meta, w, "…"), w)
+	base := st.ItemMeta
+	var out []string
+	switch {
+	case i == l.cursor && l.focused:
+		base = st.ItemSelected
+		out = []string{st.ItemSelected.Render(line1), st.ItemSelected.Render(line2)}
+	case i == l.cursor:
+		base = st.ItemCursor
+		out = []string{st.ItemCursor.Render(line1), st.ItemCursor.Render(line2)}
+	default:
+		head := strings.TrimSuffix(line1, " "+tail)
+		if l.filter {
+			out = []string{st.Item.Render(head) + markerTail(st, mk) + st.ItemMeta.Render(" "+date), st.ItemMeta.Render(line2)}
+		} else {
+			out = []string{st.Item.Render(head) + markerTail(st, mk), st.ItemMeta.Render(line2)}
+		}
+	}
+	if snip {
+		out[1] = snippetLine(st, base, e, w)
+	}
+	return out
 }
 
 func markerTail(st Styles, mk string) string {
@@ -507,22 +518,3 @@ func (l *convList) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap for the list.
 func (l *convList) FullHelp() [][]key.Binding { return l.keys.FullHelp() }
-
-// snippetLine is a list row's third line: "  " and one line of text around
-// the best hit, cut at the row's width, the match highlighted. The text is
-// archive text: every piece passes through safeLine.
-func snippetLine(st Styles, base lipgloss.Style, e live.Excerpt, w int) string {
-	const indent = "  "
-	tw := w - len(indent) - 1
-	if tw < 4 {
-		return base.Render(strings.Repeat(" ", max(w, 0)))
-	}
-	line, mr := search.Snippet(e.Text(), e.Off, e.Len, tw)
-	mr[0], mr[1] = min(max(mr[0], 0), len(line)), min(max(mr[1], mr[0]), len(line))
-	s := base.Render(indent+safeLine(line[:mr[0]])) + st.Hit.Render(safeLine(line[mr[0]:mr[1]])) + base.Render(safeLine(line[mr[1]:]))
-	s = ansi.Truncate(s, w, "…")
-	if sw := ansi.StringWidth(s); sw < w {
-		s += base.Render(strings.Repeat(" ", w-sw))
-	}
-	return s
-}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/exp/golden"
+
 	"github.com/backchat/backchat/model"
 )
 
@@ -86,5 +88,64 @@ func TestFilterEscGoesBack(t *testing.T) {
 	}
 	if strings.Contains(screen(m), "saffron ") && m.view.hitStatus() != "" {
 		t.Fatalf("highlighting left on: %q", m.view.hitStatus())
+	}
+}
+
+// TestFilterFlatRankedList: while a query is on, the list is one ranked list
+// without date groups, each result two lines (title and date; the hit's
+// line, Markdown stripped), so at least ten results fit at 80×24.
+func TestFilterFlatRankedList(t *testing.T) {
+	m := newIndexTest(t, manyArchive(15), 80, 24)
+	press(t, m, "/")
+	typeText(t, m, "saffron")
+	for _, r := range m.list.rows {
+		if r.label != "" || r.height() > 2 {
+			t.Fatalf("row %+v: a date group or a tall row in a ranked list", r)
+		}
+	}
+	var list []string // the list pane's lines, between the title and the status bar
+	for _, l := range strings.Split(screen(m), "\n")[1:22] {
+		left, _, _ := strings.Cut(l, "│")
+		list = append(list, left)
+	}
+	shown := 0
+	for k := range m.filter.res.Convs {
+		c := resultAt(m, k)
+		for i, l := range list {
+			if strings.Contains(l, c.Title+" ") && strings.Contains(l, shortDate(c.SortTime(), testNow)) && i+1 < len(list) {
+				shown++
+				if !strings.Contains(list[i+1], "saffron") || strings.Contains(list[i+1], "**") {
+					t.Errorf("result %d %q: snippet line %q", k, c.Title, list[i+1])
+				}
+			}
+		}
+	}
+	if shown < 10 {
+		t.Fatalf("%d results on an 80×24 screen, want ≥ 10:\n%s", shown, screen(m))
+	}
+	for _, g := range []string{"Previous 7 days", "Previous 30 days", "Yesterday"} {
+		if strings.Contains(screen(m), g) {
+			t.Fatalf("date group %q in the ranked list:\n%s", g, screen(m))
+		}
+	}
+	// The ranking is not the date order: the best match is not the newest.
+	if resultAt(m, 0).ID == "c-00" {
+		t.Fatalf("results are in date order, not ranked")
+	}
+	press(t, m, "esc")
+	if !strings.Contains(screen(m), "Yesterday") {
+		t.Fatalf("the date groups did not come back:\n%s", screen(m))
+	}
+}
+
+// TestFlatListGolden: the ranked list at 80×24, 120×40 and 40×12.
+func TestFlatListGolden(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}, {40, 12}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			m := newIndexTest(t, manyArchive(15), sz[0], sz[1])
+			press(t, m, "/")
+			typeText(t, m, "saffron")
+			golden.RequireEqual(t, screen(m))
+		})
 	}
 }
