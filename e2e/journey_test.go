@@ -1,6 +1,11 @@
 package e2e
 
 import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,6 +21,22 @@ func viewerTitle(screen string) string {
 	_, r, _ := strings.Cut(first, "│")
 	r = strings.TrimSpace(r)
 	return strings.TrimSpace(regexp.MustCompile(`\s+\d+%$`).ReplaceAllString(r, ""))
+}
+
+// settled waits until the screen stays the same for 300 ms and returns it.
+func (s *session) settled() string {
+	s.t.Helper()
+	prev, same := s.screen(), time.Now()
+	for deadline := time.Now().Add(journeyWait); time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		if now := s.screen(); now != prev {
+			prev, same = now, time.Now()
+		} else if time.Since(same) >= 300*time.Millisecond {
+			return now
+		}
+	}
+	s.t.Fatalf("the screen did not settle:\n%s", prev)
+	return prev
 }
 
 // waitTitle waits until the viewer shows the conversation titled want.
@@ -62,15 +83,7 @@ func TestJourneyFilterKeys(t *testing.T) {
 	s = startSession(t, 80, 24, nil, bin, "--demo", "--theme", "notty")
 	s.waitText("Weeknight carbonara", journeyWait)
 	s.keys("j", "j", "Tab", "C-d")
-	time.Sleep(300 * time.Millisecond)
-	before := s.waitFor("a settled screen", journeyWait, func(string) bool { return true })
-	for i := 0; i < 10; i++ { // wait for renders to settle
-		time.Sleep(100 * time.Millisecond)
-		if now := s.screen(); now != before {
-			before = now
-			i = 0
-		}
-	}
+	before := s.settled()
 	if !strings.Contains(before, "%") || strings.Contains(before, " 0%") {
 		t.Fatalf("setup: the viewer did not scroll:\n%s", before)
 	}
@@ -80,9 +93,8 @@ func TestJourneyFilterKeys(t *testing.T) {
 	s.keys("C-n")
 	s.waitTitle("(untitled)")
 	s.keys("Escape")
-	after := s.waitFor("the list unfiltered", journeyWait, func(scr string) bool { return strings.Contains(scr, "31 conversations\n") })
-	time.Sleep(500 * time.Millisecond)
-	if after = s.screen(); after != before {
+	s.waitFor("the list unfiltered", journeyWait, func(scr string) bool { return strings.Contains(scr, "31 conversations\n") })
+	if after := s.settled(); after != before {
 		t.Fatalf("esc did not go back to the screen before /:\n%s\nwant:\n%s", after, before)
 	}
 }
@@ -96,9 +108,10 @@ func TestJourneyRankedList(t *testing.T) {
 	s.waitText("Weeknight carbonara", journeyWait)
 	s.keys("/")
 	s.typeText("the")
-	scr := s.waitText("29 of 31 conversations match", journeyWait)
+	s.waitText(" / the ", journeyWait)
+	scr := s.settled()
 	lines := strings.Split(listPane(scr), "\n")
-	titleRow := regexp.MustCompile(`(\d\d:\d\d|[A-Z][a-z]{2} \d{1,2}( \d{4})?)\s*$`)
+	titleRow := regexp.MustCompile(`(\d\d:\d\d|[A-Z][a-z]{2} (\d{1,2}|\d{4}))\s*$`)
 	results := 0
 	for i := 1; i+1 < len(lines); i++ {
 		l := lines[i]
@@ -127,5 +140,79 @@ func TestJourneyRankedList(t *testing.T) {
 	scr = s.waitText("1 of 31 conversations match", journeyWait)
 	if !strings.Contains(listPane(scr), "Crumb & Cardamom") || strings.Contains(listPane(scr), "**") {
 		t.Fatalf("the snippet is not plain text:\n%s", scr)
+	}
+}
+
+// bigOldestFirst writes a conversations.json of n conversations listed
+// oldest first (the order some exports have), each about 4 KB. Every
+// 100th mentions "marigold"; the oldest says it most (the best match,
+// read first but listed last by date).
+func bigOldestFirst(t *testing.T, n int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "conversations.json")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	filler := strings.Repeat("Notes on soil, compost and watering schedules for the garden. ", 64)
+	w.WriteString("[")
+	for k := 0; k < n; k++ {
+		if k > 0 {
+			w.WriteString(",")
+		}
+		text := filler
+		switch {
+		case k == 0:
+			text = strings.Repeat("marigold ", 20) + filler
+		case k%100 == 0:
+			text = "One marigold. " + filler
+		}
+		id := fmt.Sprintf("conv-%06d", k)
+		created := 1.7e9 + float64(k)*600
+		b, err := json.Marshal(exportConv(id, fmt.Sprintf("Garden notes %06d", k), created, []string{text}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(b)
+	}
+	w.WriteString("]")
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestJourneyBestMatchWhileLoading (issue 14, Searching 3): an export that
+// lists conversations oldest first opens on the newest; a filter typed
+// while it still loads ends on the best match, at the top of the list.
+func TestJourneyBestMatchWhileLoading(t *testing.T) {
+	bin := binary(t)
+	path := bigOldestFirst(t, 20000)
+	s := startSession(t, 80, 24, nil, bin, "--theme", "notty", path)
+	scr := s.waitText("Garden notes", journeyWait)
+	loading := strings.Contains(scr, "Loading") || strings.Contains(scr, "%")
+	s.keys("/")
+	s.typeText("marigold")
+	scr = s.waitFor("loaded, 200 matches", 60*time.Second, func(scr string) bool {
+		return strings.Contains(scr, "200 of 20,000 conversations match") || strings.Contains(scr, "200 of 20000 conversations match")
+	})
+	time.Sleep(300 * time.Millisecond)
+	scr = s.screen()
+	if rows := strings.Split(listPane(scr), "\n"); !strings.HasPrefix(strings.TrimSpace(rows[1]), "Garden notes 000") ||
+		!strings.Contains(rows[2], "marigold marigold") || viewerTitle(scr) != "Garden notes 000000" {
+		t.Fatalf("want the best match (Garden notes 000000) at the top and selected (loading when typed: %v):\n%s", loading, scr)
+	}
+	t.Logf("query typed while loading: %v", loading)
+
+	s.keys("Escape")
+	scr = s.waitFor("the whole list", journeyWait, func(scr string) bool {
+		return strings.Contains(scr, "20,000 conversations") && !strings.Contains(scr, "match")
+	})
+	if rows := strings.Split(listPane(scr), "\n"); strings.TrimSpace(rows[2]) != "Garden notes 019999" || viewerTitle(scr) != "Garden notes 019999" {
+		t.Fatalf("want the newest conversation selected after esc:\n%s", scr)
 	}
 }

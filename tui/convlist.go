@@ -188,14 +188,18 @@ func (p *Prepared) count(c *model.Conversation) (int, bool) {
 
 // setFiltered narrows the list to idx (indices into all) or, with nil and
 // filter false, shows everything. With toTop the cursor goes to the first
-// match (a new query); otherwise it stays on its conversation when listed (a
-// refresh while the archive loads).
+// match (a new query); otherwise it stays on its conversation when the user
+// chose it and it is listed (a refresh while the archive loads), else goes
+// to the first (the best match).
 func (l *convList) setFiltered(idx []int, filter, toTop bool) {
 	sel := l.selected()
 	l.vis, l.filter = idx, filter
 	if !filter {
 		l.vis = nil
 		l.found = nil
+	}
+	if filter && toTop {
+		l.pinned = false // a new query: its best match, not the last one's pick
 	}
 	l.build(sel)
 	if filter && toTop {
@@ -226,7 +230,9 @@ func (l *convList) firstItem() int {
 	return 0
 }
 
-// build recomputes rows, putting the cursor back on sel when it is listed.
+// build recomputes rows. The cursor goes back on sel when the user chose it
+// (pinned) and it is listed, else to the first row: the newest conversation
+// or the best match, whatever order conversations arrived in.
 func (l *convList) build(sel *model.Conversation) {
 	now := l.now()
 	l.rows = l.rows[:0]
@@ -248,7 +254,7 @@ func (l *convList) build(sel *model.Conversation) {
 		}
 	}
 	l.cursor = l.firstItem()
-	if sel != nil {
+	if sel != nil && l.pinned {
 		for i, r := range l.rows {
 			if r.label == "" && l.all[r.conv] == sel {
 				l.cursor = i
@@ -289,13 +295,15 @@ func (l *convList) move(delta int) {
 		delta--
 	}
 	l.cursor = c
+	l.pinned = true
 	l.follow()
 }
 
-func (l *convList) top() { l.cursor = l.firstItem(); l.offset = 0; l.follow() }
+func (l *convList) top() { l.cursor = l.firstItem(); l.offset = 0; l.pinned = true; l.follow() }
 
 func (l *convList) bottom() {
 	l.cursor = len(l.rows) - 1
+	l.pinned = true
 	l.follow()
 }
 
@@ -351,7 +359,7 @@ func (l *convList) Update(msg tea.Msg) (pane, tea.Cmd) {
 		}
 	case tea.MouseClickMsg:
 		if i := l.rowAt(msg.Y); i >= 0 && l.rows[i].label == "" {
-			l.cursor = i
+			l.cursor, l.pinned = i, true
 			l.follow()
 		}
 	case tea.KeyPressMsg:
@@ -452,9 +460,10 @@ func (l *convList) item(i int, now time.Time) []string {
 		e, snip = l.found.Excerpt(r.pos)
 	}
 	date := shortDate(c.SortTime(), now)
-	meta := " " + plural(l.msgCount(c), "msg")
-	if !l.filter {
-		meta = " " + date + " ·" + meta
+	meta := " " + date + " · " + plural(l.msgCount(c), "msg")
+	if l.filter {
+		date = resultDate(c.SortTime(), now)
+		meta = " " + plural(l.msgCount(c), "msg")
 	}
 	if len(l.services) > 1 && c.Service != "" {
 		meta += " · " + safeLine(c.Service)

@@ -131,13 +131,17 @@ func (f *filterPane) open(from focus) {
 }
 
 // cancel clears the filter and goes back to the conversation, and the place
-// in it, that the browser showed before / (focus: before.focus).
+// in it, that the browser showed before / (focus: before.focus). A
+// selection the user had not chosen follows the list's top, as it did: the
+// newest conversation, which may have arrived since.
 func (f *filterPane) cancel() tea.Cmd {
 	f.clear()
 	b := f.before
-	f.list.setFiltered(nil, false, false)
-	f.list.selectConv(b.conv, b.offset)
 	f.list.pinned = b.pinned
+	f.list.setFiltered(nil, false, false)
+	if b.pinned {
+		f.list.selectConv(b.conv, b.offset)
+	} // else the list still follows its top: the newest conversation
 	f.view.setTerms(nil)
 	cmd := f.sync()
 	if f.view.conv == b.conv {

@@ -1,14 +1,18 @@
 package tui
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search/live"
 )
 
 // manyArchive is n conversations, one a day, newest first, each mentioning
@@ -147,5 +151,121 @@ func TestFlatListGolden(t *testing.T) {
 			typeText(t, m, "saffron")
 			golden.RequireEqual(t, screen(m))
 		})
+	}
+}
+
+// settle is run without the loader: batches are fed by hand (feed), so the
+// commands waiting for the next batch are dropped.
+func settle(t *testing.T, m *Model, cmd tea.Cmd) {
+	t.Helper()
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil, loadBatchMsg, themeTimeoutMsg, tea.QuitMsg:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		default:
+			_, next := m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+}
+
+// streaming is a browser loading an archive whose batches the test feeds.
+func streaming(t *testing.T, w, h int) (*Model, *live.Searcher) {
+	s := live.New()
+	m := New(Options{Theme: "dark", Width: w, Height: h, Now: fixedNow, Searcher: s,
+		Load: func(context.Context, func(*model.Conversation), func(int64, int64)) (*model.Archive, error) {
+			panic("not started: the test feeds batches")
+		}})
+	return m, s
+}
+
+// feed gives the browser one load batch (the last when final is set).
+func feed(t *testing.T, m *Model, s *live.Searcher, convs []*model.Conversation, final *model.Archive) {
+	t.Helper()
+	for _, c := range convs {
+		s.Add(c)
+	}
+	msg := loadBatchMsg{convs: convs}
+	if final != nil {
+		s.Loaded(final)
+		msg.finished, msg.archive = true, final
+	}
+	_, cmd := m.Update(msg)
+	settle(t, m, cmd)
+}
+
+// TestNewestSelectedWhateverTheFileOrder: an export listing conversations
+// oldest first still opens on the newest one, batch after batch, until the
+// user moves; then the selection stays on their pick.
+func TestNewestSelectedWhateverTheFileOrder(t *testing.T) {
+	a := manyArchive(12)
+	oldestFirst := slices.Clone(a.Conversations)
+	slices.Reverse(oldestFirst)
+	m, s := streaming(t, 80, 24)
+	for i := 0; i < 12; i += 4 {
+		feed(t, m, s, oldestFirst[i:i+4], nil)
+		if newest := oldestFirst[i+3]; m.list.selected() != newest || m.view.conv != newest {
+			t.Fatalf("after batch %d: selected %q, want the newest, %q", i/4, m.list.selected().Title, newest.Title)
+		}
+	}
+	feed(t, m, s, nil, a)
+	if m.list.selected() != a.Conversations[0] {
+		t.Fatalf("loaded: selected %q, want %q", m.list.selected().Title, a.Conversations[0].Title)
+	}
+
+	m, s = streaming(t, 80, 24)
+	feed(t, m, s, oldestFirst[:6], nil)
+	press(t, m, "j")
+	pick := m.list.selected()
+	feed(t, m, s, oldestFirst[6:], nil)
+	if m.list.selected() != pick {
+		t.Fatalf("the user's pick %q moved to %q", pick.Title, m.list.selected().Title)
+	}
+}
+
+// TestFilterDuringLoadEndsOnBestMatch: a query typed while the archive
+// streams in ends on its best match at the top once better matches arrive;
+// a result the user moved to stays selected.
+func TestFilterDuringLoadEndsOnBestMatch(t *testing.T) {
+	a := manyArchive(15) // c-14, the oldest, is the best match for saffron
+	oldestFirst := slices.Clone(a.Conversations)
+	slices.Reverse(oldestFirst)
+	for _, moved := range []bool{false, true} {
+		m, s := streaming(t, 80, 24)
+		newestFirst := a.Conversations
+		feed(t, m, s, newestFirst[:5], nil) // the weakest matches first
+		press(t, m, "/")
+		typeText(t, m, "saffron")
+		if m.list.count() != 5 {
+			t.Fatalf("mid-load: %d results, want 5", m.list.count())
+		}
+		if moved {
+			press(t, m, "ctrl+n", "ctrl+n")
+		}
+		pick := m.list.selected()
+		for i := 5; i < 15; i += 5 {
+			feed(t, m, s, newestFirst[i:i+5], nil)
+		}
+		feed(t, m, s, nil, a)
+		if m.list.count() != 15 {
+			t.Fatalf("loaded: %d results, want 15", m.list.count())
+		}
+		want := resultAt(m, 0)
+		if moved {
+			want = pick
+		}
+		if got := m.list.selected(); got != want || m.view.conv != want {
+			t.Fatalf("moved=%v: selected %q, want %q", moved, got.Title, want.Title)
+		}
+		if !moved && (want.ID != "c-14" || m.list.offset != 0 || !strings.Contains(screen(m), "Topic 14")) {
+			t.Fatalf("the best match is not at the top in view:\n%s", screen(m))
+		}
 	}
 }

@@ -275,10 +275,12 @@ func (m *Model) layout() {
 	m.warnings.SetSize(vw, bodyH)
 }
 
-// setFocus moves key focus.
+// setFocus moves key focus. A conversation opened in the viewer stays
+// selected while the list changes.
 func (m *Model) setFocus(f focus) {
 	m.focus = f
 	m.list.focused = f == focusList
+	m.list.pinned = m.list.pinned || f == focusViewer
 }
 
 // syncViewer shows the list's selection in the viewer; the filter knows at
