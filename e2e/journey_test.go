@@ -216,3 +216,49 @@ func TestJourneyBestMatchWhileLoading(t *testing.T) {
 		t.Fatalf("want the newest conversation selected after esc:\n%s", scr)
 	}
 }
+
+// TestJourneyQueryErrors (issue 14, Searching 6): at 80×24 and 40×12 a
+// query error is shown whole with the bad token marked, the last results
+// are cleared, and a query matching nothing says so and what to try.
+func TestJourneyQueryErrors(t *testing.T) {
+	bin := binary(t)
+	for _, size := range [][2]int{{80, 24}, {40, 12}} {
+		s := startSession(t, size[0], size[1], nil, bin, "--demo", "--theme", "notty")
+		s.waitText("Weeknight carbonara", journeyWait)
+		s.keys("/")
+		s.typeText("recipe")
+		s.waitText("Converting a", journeyWait)
+		s.typeText(" colour:red")
+		scr := s.waitText("^^^^^^^^^^", journeyWait)
+		list := listPane(scr)
+		if size[0] < 70 {
+			list = scr // one pane
+		}
+		flat := strings.Join(strings.Fields(list), "")
+		if !strings.Contains(flat, strings.Join(strings.Fields(`unknown field "colour:" (known fields: title:, role:, model:, after:, before:, is:, has:, gpt:, service:)`), "")) {
+			t.Errorf("%dx%d: the error is not shown whole:\n%s", size[0], size[1], scr)
+		}
+		lines := strings.Split(scr, "\n")
+		for i, l := range lines {
+			if strings.HasPrefix(strings.TrimSpace(l), "^") {
+				q := lines[i-1]
+				if strings.Index(q, "colour:red") != strings.Index(l, "^") {
+					t.Errorf("%dx%d: the carets are not under colour:red:\n%s", size[0], size[1], scr)
+				}
+			}
+		}
+		if strings.Contains(scr, "Converting a") {
+			t.Errorf("%dx%d: stale results left:\n%s", size[0], size[1], scr)
+		}
+		s.keys("C-u")
+		s.typeText("zzzq")
+		scr = s.waitText("Try:", journeyWait)
+		if !strings.Contains(scr, "No matches for “zzzq”") || !strings.Contains(scr, "a shorter word") {
+			t.Errorf("%dx%d: no-match screen:\n%s", size[0], size[1], scr)
+		}
+		s.keys("Escape")
+		s.waitFor("the filter cleared", journeyWait, func(scr string) bool { return !strings.Contains(scr, "conversations match") })
+		s.keys("q")
+		s.waitText("[exit 0]", journeyWait)
+	}
+}

@@ -67,10 +67,13 @@ type convList struct {
 	vis      []int // indices into all, in display order; nil = no filter
 	filter   bool  // vis is a filter result
 	// found is the filter's answer (vis is its Convs): the snippet sources.
-	found  *live.Results
-	rows   []row
-	cursor int // index into rows (always an item row when any exist)
-	offset int // first row shown
+	found *live.Results
+	// explain says why a filter lists nothing (a query error; no match and
+	// what to try) in w cells; the filter pane sets it.
+	explain func(w int) []string
+	rows    []row
+	cursor  int // index into rows (always an item row when any exist)
+	offset  int // first row shown
 	// pinned says the user chose the selection (moved it, or opened a
 	// conversation): it then stays on its conversation while the list
 	// changes. Unpinned, the selection is the first row: the newest
@@ -431,6 +434,11 @@ func (l *convList) View() string {
 		}
 		if l.filter {
 			msg = " No matches"
+			if l.explain != nil {
+				if lines := l.explain(l.width); lines != nil {
+					return fillBlock(lines, l.width, l.height)
+				}
+			}
 		}
 		out = append(out, st.Empty.Render(msg))
 		return fillBlock(out, l.width, l.height)

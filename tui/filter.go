@@ -48,7 +48,9 @@ type filterPane struct {
 }
 
 func newFilterPane(ctx context.Context, keys KeyMap, s *live.Searcher, l *convList, v *viewer) *filterPane {
-	return &filterPane{ctx: ctx, keys: keys, session: live.NewSession(s), list: l, view: v}
+	f := &filterPane{ctx: ctx, keys: keys, session: live.NewSession(s), list: l, view: v}
+	l.explain = func(w int) []string { return f.explain(l.styles, w) }
+	return f
 }
 
 // filterEvent is what a key in the filter asks of the root.
@@ -193,7 +195,7 @@ func (f *filterPane) refresh() tea.Cmd {
 
 // apply takes a search's answer over what the list is now. ok is false for
 // a stale answer (drop it); res is nil when the search failed (err says
-// why) and newQuery says the answer is for another query than the last
+// why, and the last answer is forgotten) and newQuery says the answer is for another query than the last
 // one shown (the list then goes back to its top).
 func (f *filterPane) apply(msg searchMsg) (res *live.Results, newQuery, ok bool) {
 	prev := f.res
@@ -203,7 +205,7 @@ func (f *filterPane) apply(msg searchMsg) (res *live.Results, newQuery, ok bool)
 	}
 	f.searching = false
 	if err != nil {
-		f.err = err
+		f.err, f.res = err, nil // the results are cleared, not left stale
 	}
 	if r == nil {
 		return nil, false, true

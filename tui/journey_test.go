@@ -269,3 +269,109 @@ func TestFilterDuringLoadEndsOnBestMatch(t *testing.T) {
 		}
 	}
 }
+
+// listLines is the list pane's part of each screen line: all of a narrow
+// screen, the left of the rule on a wide one.
+func listLines(scr string) []string {
+	var out []string
+	for _, l := range strings.Split(scr, "\n") {
+		left, _, _ := strings.Cut(l, "│")
+		out = append(out, left)
+	}
+	return out
+}
+
+// TestQueryErrorShownWhole: a query error is shown whole, wrapped, at 80
+// and at 40 columns, with the bad token marked under the query, and the
+// results of the last good query are cleared.
+func TestQueryErrorShownWhole(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {40, 12}} {
+		for _, c := range []struct{ q, bad string }{
+			{"saffron colour:red", "colour:red"},
+			{`saffron "bread is`, `"bread is`},
+			{"saffron role:robot", "role:robot"},
+			{"saffron after:2024-13", "after:2024-13"},
+		} {
+			m := newIndexTest(t, manyArchive(15), sz[0], sz[1])
+			press(t, m, "/")
+			typeText(t, m, "saffron")
+			if m.list.count() != 15 {
+				t.Fatalf("setup: %d results", m.list.count())
+			}
+			typeText(t, m, strings.TrimPrefix(c.q, "saffron"))
+			if m.filter.err == nil {
+				t.Fatalf("%q: no error", c.q)
+			}
+			if m.list.count() != 0 || m.list.selected() != nil || m.view.conv != nil || m.view.hitStatus() != "" {
+				t.Errorf("%dx%d %q: stale results left: %d listed", sz[0], sz[1], c.q, m.list.count())
+			}
+			scr := screen(m)
+			lines := listLines(scr)
+			// Whole: every character in order, however it wrapped.
+			joined := strings.Join(strings.Fields(strings.Join(lines[1:len(lines)-2], "")), "")
+			msg := strings.TrimPrefix(m.filter.err.Error(), "search: ")
+			if !strings.Contains(joined, strings.Join(strings.Fields(msg), "")) {
+				t.Errorf("%dx%d %q: the error is not shown whole:\n%s", sz[0], sz[1], c.q, scr)
+			}
+			marked := false
+			for i, l := range lines[:len(lines)-1] {
+				if j := strings.Index(l, " "+c.q); j >= 0 && i > 0 {
+					col := ansiWidth(l[:j+1+strings.Index(c.q, c.bad)])
+					marked = strings.TrimSpace(lines[i+1]) == strings.Repeat("^", ansiWidth(c.bad)) &&
+						ansiWidth(lines[i+1][:strings.Index(lines[i+1], "^")]) == col
+				}
+			}
+			if !marked {
+				t.Errorf("%dx%d %q: %q is not marked:\n%s", sz[0], sz[1], c.q, c.bad, scr)
+			}
+		}
+	}
+}
+
+func ansiWidth(s string) int { return lipglossWidth(s) }
+
+// TestNoMatchesSuggests: a query matching nothing says so and what to try.
+func TestNoMatchesSuggests(t *testing.T) {
+	m := newIndexTest(t, manyArchive(15), 80, 24)
+	press(t, m, "/")
+	typeText(t, m, `"saffron bread" role:user zzz`)
+	scr := screen(m)
+	for _, want := range []string{`No matches for “"saffron bread" role:user zzz”`, "Try:", "dropping the quotes", "dropping a filter such as role:user", "fewer words", "a shorter word", "H, to search hidden"} {
+		if !strings.Contains(strings.Join(strings.Fields(strings.Join(listLines(scr), " ")), " "), want) {
+			t.Errorf("no %q:\n%s", want, scr)
+		}
+	}
+}
+
+func TestBadToken(t *testing.T) {
+	for _, c := range []struct{ q, msg, want string }{
+		{"a Colour:red b", `unknown field "Colour:" (known fields: title:)`, "Colour:red"},
+		{"a role: b", "role: needs a value (only messages by this role)", "role:"},
+		{"a -ROLE:robot", "role:robot: unknown value; use one of user", "ROLE:robot"},
+		{`a "b" "c d`, `unclosed quote: close the phrase with "`, `"c d`},
+		{"a b", "something else", ""},
+	} {
+		from, to := badToken(c.q, c.msg)
+		got := ""
+		if from >= 0 {
+			got = c.q[from:to]
+		}
+		if got != c.want {
+			t.Errorf("badToken(%q, %q) = %q, want %q", c.q, c.msg, got, c.want)
+		}
+	}
+}
+
+// TestQueryErrorGolden: the error and no-match screens at 80×24 and 40×12.
+func TestQueryErrorGolden(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {40, 12}} {
+		for name, q := range map[string]string{"error": "saffron colour:red", "nomatch": "saffron zzz"} {
+			t.Run(fmt.Sprintf("%dx%d/%s", sz[0], sz[1], name), func(t *testing.T) {
+				m := newIndexTest(t, manyArchive(15), sz[0], sz[1])
+				press(t, m, "/")
+				typeText(t, m, q)
+				golden.RequireEqual(t, screen(m))
+			})
+		}
+	}
+}

@@ -27,6 +27,12 @@ func (f *filterPane) onSearch(msg searchMsg) tea.Cmd {
 		return nil // stale: a newer query is running or the filter was cleared
 	}
 	var cmds []tea.Cmd
+	if res == nil && f.err != nil {
+		// A query error: no results (the list explains the error).
+		f.list.found = nil
+		f.list.setFiltered([]int{}, true, true)
+		f.view.setTerms(nil)
+	}
 	if res != nil {
 		f.list.found = res // before setFiltered: rows size by its excerpts
 		f.list.setFiltered(res.Convs, true, newQuery)
