@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -260,5 +261,104 @@ func TestJourneyQueryErrors(t *testing.T) {
 		s.waitFor("the filter cleared", journeyWait, func(scr string) bool { return !strings.Contains(scr, "conversations match") })
 		s.keys("q")
 		s.waitText("[exit 0]", journeyWait)
+	}
+}
+
+// paneTitle is the title the program set on the tmux pane (OSC 2).
+func (s *session) paneTitle() string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", "-S", s.socket, "display-message", "-p", "-t", s.name, "#{pane_title}").Output()
+	if err != nil {
+		s.t.Fatalf("tmux display-message: %v", err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// TestJourneyEdges (issue 14, item 12): a missing or unreadable path is
+// an error on stderr and exit 1, not a full screen; an archive that fails
+// to load exits 1 after its screen; the terminal title comes back on exit;
+// one of a thing is singular and counts have thousands separators.
+func TestJourneyEdges(t *testing.T) {
+	bin := binary(t)
+	missing := filepath.Join(t.TempDir(), "export.zip")
+	s := startSession(t, 80, 24, nil, bin, missing)
+	scr := s.waitText("[exit 1]", journeyWait)
+	if !strings.Contains(strings.ReplaceAll(scr, "\n", ""), "backchat: open "+missing+": no such file or directory") || strings.Contains(scr, "could not load") {
+		t.Fatalf("missing file:\n%s", scr)
+	}
+	if _, err := os.Stat("/proc/self/mem"); err == nil {
+		s = startSession(t, 80, 24, nil, bin, "/proc/self/mem")
+		scr = s.waitText("[exit 1]", journeyWait)
+		if !strings.Contains(scr, "backchat: read /proc/self/mem:") {
+			t.Fatalf("unreadable file:\n%s", scr)
+		}
+	}
+
+	notExport := filepath.Join(t.TempDir(), "notes.json")
+	if err := os.WriteFile(notExport, []byte(`{"hello": "world"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s = startSession(t, 80, 24, nil, bin, "--theme", "notty", notExport)
+	s.waitText("could not load the archive", journeyWait)
+	s.keys("q")
+	scr = s.waitText("[exit 1]", journeyWait)
+	if !strings.Contains(scr, "backchat: loader: ") {
+		t.Fatalf("the load error is not printed on exit:\n%s", scr)
+	}
+
+	// The title: set by the shell, replaced while browsing, back after.
+	one := filepath.Join(t.TempDir(), "conversations.json")
+	b, _ := json.Marshal([]any{exportConv("one-0001", "The only chat", 1.76e9, []string{"A lonely quokka", "Indeed."})})
+	if err := os.WriteFile(one, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s = startSession(t, 80, 24, nil, "sh", "-c", `printf '\033]2;before-backchat\007'; sleep 0.2; exec "$0" --theme notty "$1"`, bin, one)
+	scr = s.waitText("The only chat", journeyWait)
+	if !regexp.MustCompile(`(?m) 1 conversation\s*$`).MatchString(scr) || strings.Contains(scr, "1 conversations") {
+		t.Errorf("status bar: want 1 conversation:\n%s", scr)
+	}
+	if got := s.paneTitle(); got != "backchat" {
+		t.Errorf("title while browsing %q", got)
+	}
+	s.keys("/")
+	s.typeText("quokka")
+	s.waitText("1 of 1 conversation match", journeyWait)
+	s.keys("Enter")
+	s.waitText("hit 1/1", journeyWait)
+	s.keys("q")
+	s.waitText("[exit 0]", journeyWait)
+	if got := s.paneTitle(); got != "before-backchat" {
+		t.Errorf("title after exit %q, want before-backchat", got)
+	}
+}
+
+// TestJourneyDemoSIGHUP (issue 14, item 12): closing the terminal under
+// --demo leaves no temporary files behind.
+func TestJourneyDemoSIGHUP(t *testing.T) {
+	bin := binary(t)
+	tmp := t.TempDir()
+	s := startSession(t, 80, 24, []string{"TMPDIR=" + tmp}, bin, "--demo", "--theme", "notty")
+	s.waitText("Weeknight carbonara", journeyWait)
+	if ents, _ := os.ReadDir(tmp); len(ents) == 0 {
+		t.Fatal("setup: the demo wrote nothing to TMPDIR")
+	}
+	// Closing the terminal: tmux hangs up the pane's processes.
+	if out, err := exec.Command("tmux", "-S", s.socket, "kill-server").CombinedOutput(); err != nil {
+		t.Fatalf("tmux kill-server: %v\n%s", err, out)
+	}
+	deadline := time.Now().Add(journeyWait)
+	for {
+		ents, _ := os.ReadDir(tmp)
+		if len(ents) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			var names []string
+			for _, e := range ents {
+				names = append(names, e.Name())
+			}
+			t.Fatalf("left behind after SIGHUP: %v", names)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

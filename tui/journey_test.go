@@ -375,3 +375,37 @@ func TestQueryErrorGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestCountsReadRight: one of a thing is singular, and every count has
+// thousands separators.
+func TestCountsReadRight(t *testing.T) {
+	if got := plural(1, "conversation"); got != "1 conversation" {
+		t.Errorf("plural(1) = %q", got)
+	}
+	if got := plural(12345, "msg"); got != "12,345 msgs" {
+		t.Errorf("plural(12345) = %q", got)
+	}
+	c := buildConv("c-one", "Only one", testNow.Add(-time.Hour), tm{role: model.RoleUser, text: "a lonely quokka"})
+	m := newIndexTest(t, &model.Archive{Conversations: []*model.Conversation{c}}, 80, 24)
+	if scr := screen(m); !strings.Contains(scr, " 1 conversation ") || strings.Contains(scr, "1 conversations") {
+		t.Errorf("status bar:\n%s", scr)
+	}
+	press(t, m, "/")
+	typeText(t, m, "quokka")
+	if got := m.view.hitStatus(); got != "hit 1/1" && got != "1 hit" {
+		t.Errorf("hit status %q", got)
+	}
+	m.view.curHit = -1
+	if got := m.view.hitStatus(); got != "1 hit" {
+		t.Errorf("hit status without a current hit: %q, want 1 hit", got)
+	}
+	m.view.hits = make([]hitPos, 1234)
+	m.view.curHit = 1000
+	if got := m.view.hitStatus(); got != "hit 1,001/1,234" {
+		t.Errorf("hit status %q", got)
+	}
+	in := statusInfo{loaded: 12345, shown: 1234, filtering: true}
+	if got := statusBar(NewPlainStyles(), in, 80); !strings.Contains(got, "1,234 of 12,345 conversations match") {
+		t.Errorf("status bar %q", got)
+	}
+}
