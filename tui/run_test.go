@@ -54,7 +54,9 @@ func TestRunReturnsLoadError(t *testing.T) {
 	var out bytes.Buffer
 	in := &slowReader{keys: "q", delay: 300 * time.Millisecond}
 	bad := errors.New("loader: x.json: not a chat export")
-	load := func(context.Context, func(*model.Conversation), func(int64, int64)) (*model.Archive, error) { return nil, bad }
+	load := func(context.Context, func(*model.Conversation), func(int64, int64)) (*model.Archive, error) {
+		return nil, bad
+	}
 	err := Run(ctx, Options{Load: load, Theme: "dark", Width: 80, Height: 24, Now: fixedNow}, in, &out)
 	if !errors.Is(err, bad) {
 		t.Fatalf("Run = %v, want the load error", err)
