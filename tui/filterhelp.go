@@ -38,8 +38,11 @@ func (f *filterPane) explain(st Styles, w int) []string {
 		from, to := badToken(f.query, msg)
 		return append(lines, markToken(st, safeLine(f.query), from, to, w)...)
 	}
-	if f.searching || f.list.count() > 0 {
+	if f.list.count() > 0 {
 		return nil
+	}
+	if f.searching {
+		return []string{st.Empty.Render(" Searching…")}
 	}
 	lines := []string{""}
 	lines = append(lines, wrap(st.Empty.Render, "No matches for “"+safeLine(f.query)+"”.", " ")...)
