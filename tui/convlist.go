@@ -7,11 +7,9 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/backchat/backchat/model"
-	"github.com/backchat/backchat/model/search"
 	"github.com/backchat/backchat/model/search/live"
 )
 
@@ -30,22 +28,21 @@ type row struct {
 	label string // date group label; "" for an item
 	conv  int    // index into convList.all, for items
 	pos   int    // position in the filter's answer (found.Convs), for items
-	snip  bool   // the item has a snippet line (a filter excerpt)
 }
 
+// height is the lines a row takes: a label one, an item two (the title and
+// date, then the message count or, for a result, its snippet).
 func (r row) height() int {
-	switch {
-	case r.label != "":
+	if r.label != "" {
 		return 1
-	case r.snip:
-		return 3
 	}
 	return 2
 }
 
-// convList is the conversation list: newest first, grouped by date, optionally
-// narrowed to filter results. Only visible rows are rendered, so 20,000
-// conversations scroll as fast as 20.
+// convList is the conversation list: newest first, grouped by date, or,
+// narrowed to filter results, one flat ranked list whose rows quote the hit.
+// Only visible rows are rendered, so 20,000 conversations scroll as fast as
+// 20.
 //
 // Not safe for concurrent use.
 type convList struct {
@@ -70,10 +67,18 @@ type convList struct {
 	vis      []int // indices into all, in display order; nil = no filter
 	filter   bool  // vis is a filter result
 	// found is the filter's answer (vis is its Convs): the snippet sources.
-	found  *live.Results
-	rows   []row
-	cursor int // index into rows (always an item row when any exist)
-	offset int // first row shown
+	found *live.Results
+	// explain says why a filter lists nothing (a query error; no match and
+	// what to try) in w cells; the filter pane sets it.
+	explain func(w int) []string
+	rows    []row
+	cursor  int // index into rows (always an item row when any exist)
+	offset  int // first row shown
+	// pinned says the user chose the selection (moved it, or opened a
+	// conversation): it then stays on its conversation while the list
+	// changes. Unpinned, the selection is the first row: the newest
+	// conversation, or the best match of a query.
+	pinned bool
 }
 
 func newConvList(keys KeyMap, st Styles, now func() time.Time) *convList {
@@ -138,7 +143,7 @@ func (l *convList) setArchive(a *model.Archive, p *Prepared) {
 		return
 	}
 	all := append([]*model.Conversation(nil), a.Conversations...)
-	sortNewest(all)
+	model.SortNewestFirst(all)
 	l.setAll(all)
 }
 
@@ -162,7 +167,7 @@ func (l *convList) takeBatch(msg loadBatchMsg, p *Prepared) bool {
 	}
 	all := make([]*model.Conversation, 0, len(l.all)+len(msg.convs))
 	all = append(append(all, l.all...), msg.convs...)
-	sortNewest(all)
+	model.SortNewestFirst(all)
 	l.setAll(all)
 	return true
 }
@@ -186,8 +191,9 @@ func (p *Prepared) count(c *model.Conversation) (int, bool) {
 
 // setFiltered narrows the list to idx (indices into all) or, with nil and
 // filter false, shows everything. With toTop the cursor goes to the first
-// match (a new query); otherwise it stays on its conversation when listed (a
-// refresh while the archive loads).
+// match (a new query); otherwise it stays on its conversation when the user
+// chose it and it is listed (a refresh while the archive loads), else goes
+// to the first (the best match).
 func (l *convList) setFiltered(idx []int, filter, toTop bool) {
 	sel := l.selected()
 	l.vis, l.filter = idx, filter
@@ -195,11 +201,26 @@ func (l *convList) setFiltered(idx []int, filter, toTop bool) {
 		l.vis = nil
 		l.found = nil
 	}
+	if filter && toTop {
+		l.pinned = false // a new query: its best match, not the last one's pick
+	}
 	l.build(sel)
 	if filter && toTop {
 		l.cursor = l.firstItem()
 		l.offset = 0
 		l.follow()
+	}
+}
+
+// selectConv puts the cursor on c when it is listed, scrolled to show
+// offset as the first row when the cursor is then on screen.
+func (l *convList) selectConv(c *model.Conversation, offset int) {
+	for i, r := range l.rows {
+		if r.label == "" && l.all[r.conv] == c {
+			l.cursor, l.offset = i, min(offset, i)
+			l.follow()
+			return
+		}
 	}
 }
 
@@ -212,36 +233,31 @@ func (l *convList) firstItem() int {
 	return 0
 }
 
-// build recomputes rows, putting the cursor back on sel when it is listed.
+// build recomputes rows. The cursor goes back on sel when the user chose it
+// (pinned) and it is listed, else to the first row: the newest conversation
+// or the best match, whatever order conversations arrived in.
 func (l *convList) build(sel *model.Conversation) {
 	now := l.now()
 	l.rows = l.rows[:0]
 	last := ""
-	add := func(i, k int) {
-		g := dateGroup(l.all[i].SortTime(), now)
-		if g != last {
-			l.rows = append(l.rows, row{label: g})
-			last = g
-		}
-		snip := false
-		if l.filter && l.found != nil {
-			snip = l.found.HasExcerpt(k)
-		}
-		l.rows = append(l.rows, row{conv: i, pos: k, snip: snip})
-	}
 	if l.filter {
+		// Ranked: no date groups.
 		for k, i := range l.vis {
 			if i >= 0 && i < len(l.all) {
-				add(i, k)
+				l.rows = append(l.rows, row{conv: i, pos: k})
 			}
 		}
 	} else {
-		for i := range l.all {
-			add(i, -1)
+		for i, c := range l.all {
+			if g := dateGroup(c.SortTime(), now); g != last {
+				l.rows = append(l.rows, row{label: g})
+				last = g
+			}
+			l.rows = append(l.rows, row{conv: i, pos: -1})
 		}
 	}
 	l.cursor = l.firstItem()
-	if sel != nil {
+	if sel != nil && l.pinned {
 		for i, r := range l.rows {
 			if r.label == "" && l.all[r.conv] == sel {
 				l.cursor = i
@@ -282,13 +298,15 @@ func (l *convList) move(delta int) {
 		delta--
 	}
 	l.cursor = c
+	l.pinned = true
 	l.follow()
 }
 
-func (l *convList) top() { l.cursor = l.firstItem(); l.offset = 0; l.follow() }
+func (l *convList) top() { l.cursor = l.firstItem(); l.offset = 0; l.pinned = true; l.follow() }
 
 func (l *convList) bottom() {
 	l.cursor = len(l.rows) - 1
+	l.pinned = true
 	l.follow()
 }
 
@@ -344,7 +362,7 @@ func (l *convList) Update(msg tea.Msg) (pane, tea.Cmd) {
 		}
 	case tea.MouseClickMsg:
 		if i := l.rowAt(msg.Y); i >= 0 && l.rows[i].label == "" {
-			l.cursor = i
+			l.cursor, l.pinned = i, true
 			l.follow()
 		}
 	case tea.KeyPressMsg:
@@ -365,6 +383,19 @@ func (l *convList) Update(msg tea.Msg) (pane, tea.Cmd) {
 		}
 	}
 	return l, nil
+}
+
+// title is the list's title row in w cells: the filter's input while it is
+// open or on, else the pane's name.
+func (l *convList) title(w int, f *filterPane) string {
+	if f.active || f.on() {
+		return f.View(l.styles, w, l.count())
+	}
+	s := l.styles.PaneTitle
+	if l.focused {
+		s = l.styles.PaneTitleFocused
+	}
+	return fillBlock([]string{s.Render(" Conversations")}, w, 1)
 }
 
 // markers are the one-cell flags of a conversation.
@@ -403,6 +434,11 @@ func (l *convList) View() string {
 		}
 		if l.filter {
 			msg = " No matches"
+			if l.explain != nil {
+				if lines := l.explain(l.width); lines != nil {
+					return fillBlock(lines, l.width, l.height)
+				}
+			}
 		}
 		out = append(out, st.Empty.Render(msg))
 		return fillBlock(out, l.width, l.height)
@@ -414,45 +450,67 @@ func (l *convList) View() string {
 			out = append(out, st.Group.Render(ansi.Truncate(" "+r.label, w, "…")))
 			continue
 		}
-		c := l.all[r.conv]
-		mk := markers(c)
-		title := safeLine(c.DisplayTitle())
-		tw := w - 2
-		if mk != "" {
-			tw -= ansi.StringWidth(mk) + 1
-		}
-		t1 := " " + ansi.Truncate(title, max(tw, 1), "…")
-		meta := " " + shortDate(c.SortTime(), now) + " · " + plural(l.msgCount(c), "msg")
-		if len(l.services) > 1 && c.Service != "" {
-			meta += " · " + safeLine(c.Service)
-		}
-		if c.Origin == model.OriginClaudeProject {
-			meta += " · project"
-		}
-		line1 := padTo(t1, w-ansi.StringWidth(mk)-1)
-		if mk != "" {
-			line1 += " " + mk
-		} else {
-			line1 += " "
-		}
-		line2 := padTo(ansi.Truncate(meta, w, "…"), w)
-		base := st.ItemMeta
-		switch {
-		case i == l.cursor && l.focused:
-			base = st.ItemSelected
-			out = append(out, st.ItemSelected.Render(line1), st.ItemSelected.Render(line2))
-		case i == l.cursor:
-			base = st.ItemCursor
-			out = append(out, st.ItemCursor.Render(line1), st.ItemCursor.Render(line2))
-		default:
-			out = append(out, st.Item.Render(strings.TrimSuffix(line1, " "+mk))+markerTail(st, mk), st.ItemMeta.Render(line2))
-		}
-		if r.snip && len(out) < l.height {
-			e, _ := l.found.Excerpt(r.pos)
-			out = append(out, snippetLine(st, base, e, w))
-		}
+		out = append(out, l.item(i, now)...)
 	}
 	return fillBlock(out, l.width, l.height)
+}
+
+// item is the two lines of item row i: the title and markers, then the
+// date and message count; a filter result has its date on the title line
+// and a snippet of its best hit below, when it has one.
+func (l *convList) item(i int, now time.Time) []string {
+	st, w, r := l.styles, l.width, l.rows[i]
+	c := l.all[r.conv]
+	mk := markers(c)
+	var e live.Excerpt
+	snip := false
+	if l.filter && l.found != nil {
+		e, snip = l.found.Excerpt(r.pos)
+	}
+	date := shortDate(c.SortTime(), now)
+	meta := " " + date + " · " + plural(l.msgCount(c), "msg")
+	if l.filter {
+		date = resultDate(c.SortTime(), now)
+		meta = " " + plural(l.msgCount(c), "msg")
+	}
+	if len(l.services) > 1 && c.Service != "" {
+		meta += " · " + safeLine(c.Service)
+	}
+	if c.Origin == model.OriginClaudeProject {
+		meta += " · project"
+	}
+	tail := mk // right of the title: markers, and a result's date
+	if l.filter {
+		tail = strings.TrimSpace(mk + " " + date)
+	}
+	tw := w - 2
+	if tail != "" {
+		tw -= ansi.StringWidth(tail) + 1
+	}
+	t1 := " " + ansi.Truncate(safeLine(c.DisplayTitle()), max(tw, 1), "…")
+	line1 := padTo(t1, w-ansi.StringWidth(tail)-1) + " " + tail
+	line2 := padTo(ansi.Truncate(meta, w, "…"), w)
+	base := st.ItemMeta
+	var out []string
+	switch {
+	case i == l.cursor && l.focused:
+		base = st.ItemSelected
+		out = []string{st.ItemSelected.Render(line1), st.ItemSelected.Render(line2)}
+	case i == l.cursor:
+		base = st.ItemCursor
+		out = []string{st.ItemCursor.Render(line1), st.ItemCursor.Render(line2)}
+	default:
+		head := strings.TrimSuffix(line1, " "+tail)
+		if l.filter {
+			out = []string{st.Item.Render(head) + markerTail(st, mk) + st.ItemMeta.Render(" "+date), st.ItemMeta.Render(line2)}
+		} else {
+			out = []string{st.Item.Render(head) + markerTail(st, mk), st.ItemMeta.Render(line2)}
+		}
+	}
+	if snip {
+		out[1] = snippetLine(st, base, e, w)
+	}
+	return out
 }
 
 func markerTail(st Styles, mk string) string {
@@ -477,22 +535,3 @@ func (l *convList) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap for the list.
 func (l *convList) FullHelp() [][]key.Binding { return l.keys.FullHelp() }
-
-// snippetLine is a list row's third line: "  " and one line of text around
-// the best hit, cut at the row's width, the match highlighted. The text is
-// archive text: every piece passes through safeLine.
-func snippetLine(st Styles, base lipgloss.Style, e live.Excerpt, w int) string {
-	const indent = "  "
-	tw := w - len(indent) - 1
-	if tw < 4 {
-		return base.Render(strings.Repeat(" ", max(w, 0)))
-	}
-	line, mr := search.Snippet(e.Text(), e.Off, e.Len, tw)
-	mr[0], mr[1] = min(max(mr[0], 0), len(line)), min(max(mr[1], mr[0]), len(line))
-	s := base.Render(indent+safeLine(line[:mr[0]])) + st.Hit.Render(safeLine(line[mr[0]:mr[1]])) + base.Render(safeLine(line[mr[1]:]))
-	s = ansi.Truncate(s, w, "…")
-	if sw := ansi.StringWidth(s); sw < w {
-		s += base.Render(strings.Repeat(" ", w-sw))
-	}
-	return s
-}

@@ -50,6 +50,16 @@ func shortDate(t, now time.Time) string {
 	}
 }
 
+// resultDate formats t for a result row's title line, where the title
+// needs the room: as shortDate, but a date of another year is its month
+// and year ("Nov 2023").
+func resultDate(t, now time.Time) string {
+	if !t.IsZero() && t.In(now.Location()).Year() != now.Year() {
+		return t.In(now.Location()).Format("Jan 2006")
+	}
+	return shortDate(t, now)
+}
+
 // longDate formats t for headers.
 func longDate(t time.Time, loc *time.Location) string {
 	if t.IsZero() {

@@ -18,11 +18,16 @@ import (
 // the last answer when the query narrows it, drops stale answers and
 // re-maps an answer whose list grew while it ran; the pane keeps the input,
 // whether a search runs, and whether the list grew since (search again).
+// It narrows the list it was given to its answers and tells the viewer
+// which terms to highlight and at which hit to land (searchflow.go).
 //
 // Not safe for concurrent use.
 type filterPane struct {
 	keys      KeyMap
 	session   *live.Session
+	ctx       context.Context // the browser's: cancelled on exit
+	list      *convList       // narrowed to the answers
+	view      *viewer         // highlights the terms, lands on the best hit
 	input     lineInput
 	active    bool // the input has focus
 	query     string
@@ -31,45 +36,66 @@ type filterPane struct {
 	res       *live.Results // last applied answer (nil: no filter)
 	err       error
 	hitSeq    int // number of the last hitsCmd; older answers are dropped
+	// before is where the browser was when / opened the filter: esc in the
+	// input goes back there.
+	before struct {
+		focus  focus
+		conv   *model.Conversation
+		offset int // the list's first row shown
+		place  viewPlace
+		pinned bool
+	}
 }
 
-func newFilterPane(keys KeyMap, s *live.Searcher) *filterPane {
-	return &filterPane{keys: keys, session: live.NewSession(s)}
+func newFilterPane(ctx context.Context, keys KeyMap, s *live.Searcher, l *convList, v *viewer) *filterPane {
+	f := &filterPane{ctx: ctx, keys: keys, session: live.NewSession(s), list: l, view: v}
+	l.explain = func(w int) []string { return f.explain(l.styles, w) }
+	return f
 }
 
 // filterEvent is what a key in the filter asks of the root.
 type filterEvent int
 
 const (
-	filterNone    filterEvent = iota
-	filterSearch              // the query changed: run the returned command
-	filterCleared             // the filter is off: show the whole list
-	filterAccept              // open the selected result
-	filterQuit
+	filterNone   filterEvent = iota
+	filterAccept             // the selected result opened: focus the viewer
+	filterBack               // the filter was cancelled: focus where / was pressed
 )
 
-// Update handles a key while the input has focus (every key goes to it).
-func (f *filterPane) Update(msg tea.KeyPressMsg) filterEvent {
+// onKey handles a key while the input has focus (every key goes to it).
+func (f *filterPane) onKey(msg tea.KeyPressMsg) (tea.Cmd, filterEvent) {
 	switch {
 	case key.Matches(msg, f.keys.ClearFilter):
-		f.clear()
-		return filterCleared
+		return f.cancel(), filterBack
+	case key.Matches(msg, f.keys.ResultDown), key.Matches(msg, f.keys.ResultUp):
+		d := 1
+		if key.Matches(msg, f.keys.ResultUp) {
+			d = -1
+		}
+		f.list.move(d)
+		return f.sync(), filterNone
 	case key.Matches(msg, f.keys.AcceptFilter):
 		f.active = false
-		return filterAccept
+		sel := f.list.selected()
+		if sel == nil {
+			return nil, filterNone
+		}
+		cmd := f.sync()
+		f.view.openAtHit(f.bestNode(sel))
+		return tea.Batch(cmd, f.view.renderNext()), filterAccept
 	case msg.String() == "ctrl+c":
-		return filterQuit
+		return tea.Quit, filterNone
 	}
 	if !f.input.Update(msg) {
-		return filterNone
+		return nil, filterNone
 	}
 	f.query = strings.TrimSpace(f.input.Value())
 	if f.query == "" {
 		f.session.Stop()
 		f.searching, f.stale, f.res = false, false, nil
-		return filterCleared
+		return f.showAll(), filterNone
 	}
-	return filterSearch
+	return f.search(), filterNone
 }
 
 // View is the list pane's title row while the filter is open or on: the
@@ -90,22 +116,55 @@ func (f *filterPane) View(st Styles, w, count int) string {
 
 // ShortHelp implements help.KeyMap for the input.
 func (f *filterPane) ShortHelp() []key.Binding {
-	return []key.Binding{f.keys.AcceptFilter, f.keys.ClearFilter}
+	return []key.Binding{f.keys.AcceptFilter, f.keys.ClearFilter, f.keys.ResultDown, f.keys.ResultUp}
 }
 
 // FullHelp implements help.KeyMap for the input.
 func (f *filterPane) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
 
-// open gives the input focus.
-func (f *filterPane) open() { f.active = true }
+// open gives the input focus. Opened with no filter on, it remembers where
+// the browser is (focus is the focused pane) for esc to go back to.
+func (f *filterPane) open(from focus) {
+	if !f.on() {
+		b := &f.before
+		b.focus, b.conv, b.offset, b.place, b.pinned = from, f.list.selected(), f.list.offset, f.view.place(), f.list.pinned
+	}
+	f.active = true
+}
 
-// run starts a search for the current query over list (never mutated
-// afterwards) and returns the command that runs it.
-func (f *filterPane) run(list []*model.Conversation, opt live.Options) tea.Cmd {
+// cancel clears the filter and goes back to the conversation, and the place
+// in it, that the browser showed before / (focus: before.focus). A
+// selection the user had not chosen follows the list's top, as it did: the
+// newest conversation, which may have arrived since.
+func (f *filterPane) cancel() tea.Cmd {
+	f.clear()
+	b := f.before
+	f.list.pinned = b.pinned
+	f.list.setFiltered(nil, false, false)
+	if b.pinned {
+		f.list.selectConv(b.conv, b.offset)
+	} // else the list still follows its top: the newest conversation
+	f.view.setTerms(nil)
+	cmd := f.sync()
+	if f.view.conv == b.conv {
+		f.view.restore(b.place)
+	}
+	return tea.Batch(cmd, f.view.renderNext())
+}
+
+// search starts a search for the current query over the whole list (a
+// slice never mutated afterwards: the list replaces it as it grows) and
+// returns the command that runs it.
+func (f *filterPane) search() tea.Cmd {
 	f.stale = false
 	f.searching = true
-	job := f.session.Start(list, f.query, opt)
+	job := f.session.Start(f.list.all, f.query, f.options())
 	return func() tea.Msg { return searchMsg{job()} }
+}
+
+// options is the browser state searches depend on.
+func (f *filterPane) options() live.Options {
+	return live.Options{IncludeHidden: f.view.showHidden}
 }
 
 // listGrew notes that conversations arrived: a query that is on must be
@@ -118,26 +177,35 @@ func (f *filterPane) listGrew() {
 
 // rerun searches again when the list grew since the last search and none
 // runs (nil otherwise).
-func (f *filterPane) rerun(list []*model.Conversation, opt live.Options) tea.Cmd {
+func (f *filterPane) rerun() tea.Cmd {
 	if !f.stale || f.searching {
 		return nil
 	}
-	return f.run(list, opt)
+	return f.search()
 }
 
-// apply takes a search's answer over what list is now. ok is false for a
-// stale answer (drop it); res is nil when the search failed (err() says
-// why) and newQuery says the answer is for another query than the last
+// refresh searches again when a filter is on: the options changed (hidden
+// messages are searched only while shown).
+func (f *filterPane) refresh() tea.Cmd {
+	if !f.on() {
+		return nil
+	}
+	return f.search()
+}
+
+// apply takes a search's answer over what the list is now. ok is false for
+// a stale answer (drop it); res is nil when the search failed (err says
+// why, and the last answer is forgotten) and newQuery says the answer is for another query than the last
 // one shown (the list then goes back to its top).
-func (f *filterPane) apply(msg searchMsg, list []*model.Conversation) (res *live.Results, newQuery, ok bool) {
+func (f *filterPane) apply(msg searchMsg) (res *live.Results, newQuery, ok bool) {
 	prev := f.res
-	r, current, err := f.session.Apply(msg.Answer, list)
+	r, current, err := f.session.Apply(msg.Answer, f.list.all)
 	if !current {
 		return nil, false, false
 	}
 	f.searching = false
 	if err != nil {
-		f.err = err
+		f.err, f.res = err, nil // the results are cleared, not left stale
 	}
 	if r == nil {
 		return nil, false, true
@@ -174,36 +242,3 @@ func (f *filterPane) terms() []string {
 	}
 	return f.res.Terms
 }
-
-// bestNode is the node of the hit the result c of list opens at
-// (model.NoNode: the title, or no hit known).
-func (f *filterPane) bestNode(list []*model.Conversation, c *model.Conversation) int32 {
-	r := f.res
-	if r == nil || c == nil {
-		return model.NoNode
-	}
-	for k, i := range r.Convs {
-		if i >= 0 && i < len(list) && list[i] == c {
-			return r.FirstNode(k)
-		}
-	}
-	return model.NoNode
-}
-
-// hitsCmd asks the searcher for every hit of the answered query in c, so
-// n/N walk exactly the messages the engine matched (its scope: role:,
-// hidden messages, accent folding). Nil when no filter is on.
-func (f *filterPane) hitsCmd(ctx context.Context, c *model.Conversation) tea.Cmd {
-	f.hitSeq++
-	if c == nil || !f.on() || f.res == nil {
-		return nil
-	}
-	s, seq, q, opt := f.session.Searcher(), f.hitSeq, f.res.Query, f.session.Options()
-	return func() tea.Msg {
-		hits, err := s.AllHits(ctx, c, q, opt)
-		return hitsMsg{seq: seq, conv: c, hits: hits, err: err}
-	}
-}
-
-// hitsCurrent reports whether msg answers the latest hitsCmd.
-func (f *filterPane) hitsCurrent(msg hitsMsg) bool { return msg.seq == f.hitSeq }

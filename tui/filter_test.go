@@ -40,7 +40,7 @@ func deepArchive() *model.Archive {
 	deep := buildConv("c-deep", "Long chat", testNow.Add(-2*24*time.Hour), msgs...)
 	deep.Model = "o3"
 	a.Conversations = append(a.Conversations, deep)
-	sortNewest(a.Conversations)
+	model.SortNewestFirst(a.Conversations)
 	return a
 }
 

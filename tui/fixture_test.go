@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,7 +126,7 @@ func testArchive() *model.Archive {
 		tm{role: u, text: "no title here"},
 	))
 
-	sortNewest(cs)
+	model.SortNewestFirst(cs)
 	return &model.Archive{Conversations: cs, Warnings: []model.Warning{
 		{Kind: model.WarnSkipped, File: "conversations.json", Index: 7, Offset: 1234, Reason: "unexpected end of JSON"},
 	}}
@@ -219,8 +220,9 @@ func keyMsg(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: 'd', Mod: tea.ModCtrl}
 	case "ctrl+u":
 		return tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
-	case "ctrl+c":
-		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	if r, ok := strings.CutPrefix(k, "ctrl+"); ok && len(r) == 1 {
+		return tea.KeyPressMsg{Code: rune(r[0]), Mod: tea.ModCtrl}
 	}
 	r := []rune(k)[0]
 	return tea.KeyPressMsg{Code: r, Text: k}

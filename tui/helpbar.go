@@ -1,33 +1,39 @@
 package tui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+
+	"github.com/backchat/backchat/model/search"
 )
 
 // helpPane is the help bar at the bottom of the screen: one line of the
 // global bindings plus the focused pane's, or, after ?, the full help (every
-// binding in columns and the query language; fullHelpLines builds it). It is
+// binding in columns and the query language; fullLines builds it). It is
 // the one help of the browser: embedded Bubbles draw none of their own. Not
 // safe for concurrent use.
 type helpPane struct {
-	keys  helpKeys
-	model help.Model
-	full  bool
-	short []key.Binding // the bindings of the one-line help (setShort)
-	// fullLines builds the full help for the screen's size.
-	fullLines func() []string
-	width     int
+	keys          helpKeys
+	all           KeyMap // every binding, for the full help
+	model         help.Model
+	full          bool
+	short         []key.Binding  // the bindings of the one-line help (setShort)
+	meta          lipgloss.Style // the query language section's style
+	width, height int            // the screen's
 }
 
-func newHelpPane(keys KeyMap, fullLines func() []string) *helpPane {
-	return &helpPane{keys: helpKeys{Toggle: keys.Help}, model: help.New(), fullLines: fullLines}
+func newHelpPane(keys KeyMap) *helpPane {
+	return &helpPane{keys: helpKeys{Toggle: keys.Help}, all: keys, model: help.New()}
 }
 
-// setTheme picks the help's colours; plain draws keys in bold only.
-func (h *helpPane) setTheme(isDark, plain bool) {
+// setTheme picks the help's colours; plain draws keys in bold only. meta
+// draws the query language section.
+func (h *helpPane) setTheme(isDark, plain bool, meta lipgloss.Style) {
+	h.meta = meta
 	if plain {
 		p := lipgloss.NewStyle()
 		h.model.Styles = help.Styles{ShortKey: p.Bold(true), ShortDesc: p, ShortSeparator: p, Ellipsis: p,
@@ -43,8 +49,24 @@ func (h *helpPane) setShort(b []key.Binding) { h.short = b }
 // shortView is bindings on one line, as the help bar draws them.
 func (h *helpPane) shortView(b []key.Binding) string { return h.model.ShortHelpView(b) }
 
-// FullHelpView draws groups of bindings in columns (fullHelpLines calls it).
-func (h *helpPane) FullHelpView(groups [][]key.Binding) string { return h.model.FullHelpView(groups) }
+// fullLines is the expanded help: the key bindings in columns, then, when
+// it fits with at least a few lines of the panes, a blank line and the query
+// language's summary (model/search's HelpSummary) at the screen's width.
+func (h *helpPane) fullLines() []string {
+	lines := strings.Split(h.model.FullHelpView(h.all.FullHelp()), "\n")
+	q := []string{""}
+	for _, l := range search.HelpSummary(max(h.width-1, 1)) {
+		q = append(q, " "+h.meta.Render(l))
+	}
+	if len(lines)+len(q)+2+minBodyLines <= h.height {
+		lines = append(lines, q...)
+	}
+	return lines
+}
+
+// minBodyLines is how many lines of the panes the full help leaves at least
+// before it drops the query language section.
+const minBodyLines = 5
 
 // Height is the number of lines the help takes.
 func (h *helpPane) Height() int {
@@ -54,10 +76,10 @@ func (h *helpPane) Height() int {
 	return len(h.fullLines())
 }
 
-// SetSize implements pane. The height follows from the content (Height);
-// the full help reads the screen's height itself.
-func (h *helpPane) SetSize(w, _ int) {
-	h.width = w
+// SetSize implements pane with the screen's size: the help's own height
+// follows from its content (Height) and what the screen leaves.
+func (h *helpPane) SetSize(w, screenH int) {
+	h.width, h.height = w, screenH
 	h.model.SetWidth(w)
 }
 

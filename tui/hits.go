@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -137,9 +136,9 @@ func (v *viewer) hitStatus() string {
 		return "no hits here"
 	}
 	if v.curHit < 0 {
-		return fmt.Sprintf("%d hits", len(v.hits))
+		return plural(len(v.hits), "hit")
 	}
-	return fmt.Sprintf("hit %d/%d", v.curHit+1, len(v.hits))
+	return "hit " + formatCount(v.curHit+1) + "/" + formatCount(len(v.hits))
 }
 
 // highlight restyles the hits of one line; first is the index of lh[0] in

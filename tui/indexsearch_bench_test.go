@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search"
 	"github.com/backchat/backchat/model/search/live"
 )
@@ -19,7 +20,7 @@ func BenchmarkIndexKeystroke(b *testing.B) {
 	a := benchArchive(b)
 	s := live.NewArchive(a)
 	convs := append(a.Conversations[:0:0], a.Conversations...)
-	sortNewest(convs)
+	model.SortNewestFirst(convs)
 	ctx := context.Background()
 	b.Logf("archive: %d conversations, %.1f MB text", len(a.Conversations), float64(archiveBytes(a))/1e6)
 	for _, query := range []string{"goroutine channel", "model:gpt-4o goroutine", "zebraquux"} {

@@ -17,6 +17,8 @@ type KeyMap struct {
 	Filter             key.Binding
 	ClearFilter        key.Binding
 	AcceptFilter       key.Binding
+	ResultUp           key.Binding // in the filter input: the selection up
+	ResultDown         key.Binding // in the filter input: the selection down
 	NextHit, PrevHit   key.Binding
 	PrevBranch         key.Binding
 	NextBranch         key.Binding
@@ -50,7 +52,9 @@ func DefaultKeyMap() KeyMap {
 		Back:         key.NewBinding(key.WithKeys("h", "esc", "left"), key.WithHelp("h/esc", "back to list")),
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		AcceptFilter: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open first match")),
+		AcceptFilter: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open match")),
+		ResultUp:     key.NewBinding(key.WithKeys("up", "ctrl+p", "ctrl+k"), key.WithHelp("↑/ctrl+p", "previous match")),
+		ResultDown:   key.NewBinding(key.WithKeys("down", "ctrl+n", "ctrl+j"), key.WithHelp("↓/ctrl+n", "next match")),
 		NextHit:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next hit")),
 		PrevHit:      key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous hit")),
 		PrevBranch:   key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous branch")),
@@ -81,7 +85,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
 		{k.NextPane, k.PrevPane, k.Open, k.Back, k.Warnings},
-		{k.Filter, k.ClearFilter, k.AcceptFilter, k.NextHit, k.PrevHit},
+		{k.Filter, k.ResultDown, k.ResultUp, k.AcceptFilter, k.ClearFilter, k.NextHit, k.PrevHit},
 		{k.PrevBranch, k.NextBranch, k.ToggleFold, k.ToggleHidden, k.Help, k.Quit},
 		{k.Copy, k.CopyCode, k.Pager, k.Editor, k.Save, k.OpenImage, k.Stats, k.CloseView},
 	}

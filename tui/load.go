@@ -112,6 +112,3 @@ func stringOf(v any) string {
 	}
 	return "unknown panic"
 }
-
-// sortNewest orders conversations newest first, the order of model.Newer.
-func sortNewest(cs []*model.Conversation) { model.SortNewestFirst(cs) }

@@ -126,13 +126,13 @@ func New(opts Options) *Model {
 	isDark := opts.Theme != "light"
 	m.themeSet = opts.Theme != "" || opts.NoColor
 	m.styles = m.opts.styles(isDark)
-	m.help = newHelpPane(m.keys, m.fullHelpLines)
+	m.help = newHelpPane(m.keys)
 	m.list = newConvList(m.keys, m.styles, m.now)
 	m.view = newViewer(m.keys, m.styles, m.opts.glamourStyle(isDark), m.pool, m.now)
 	m.warnings = newWarnView(m.keys, m.styles)
-	m.filter = newFilterPane(m.keys, searcher)
+	m.filter = newFilterPane(m.ctx, m.keys, searcher, m.list, m.view)
 	m.act = newActions(opts.Actions, m.keys)
-	m.help.setTheme(isDark, m.opts.plain())
+	m.help.setTheme(isDark, m.opts.plain(), m.styles.ItemMeta)
 	if opts.Archive != nil {
 		m.setArchive(opts.Archive)
 	} else if opts.Load != nil {
@@ -175,7 +175,7 @@ func (m *Model) applyTheme(isDark bool) {
 	m.styles = m.opts.styles(isDark)
 	m.list.styles = m.styles
 	m.warnings.styles = m.styles
-	m.help.setTheme(isDark, m.opts.plain())
+	m.help.setTheme(isDark, m.opts.plain(), m.styles.ItemMeta)
 	m.view.setTheme(m.styles, m.opts.glamourStyle(isDark))
 	if m.stats != nil {
 		m.stats.setTheme(m.styles, m.view.style)
@@ -275,27 +275,17 @@ func (m *Model) layout() {
 	m.warnings.SetSize(vw, bodyH)
 }
 
-// setFocus moves key focus.
+// setFocus moves key focus. A conversation opened in the viewer stays
+// selected while the list changes.
 func (m *Model) setFocus(f focus) {
 	m.focus = f
 	m.list.focused = f == focusList
+	m.list.pinned = m.list.pinned || f == focusViewer
 }
 
-// syncViewer shows the list's selection in the viewer and starts its renders.
-func (m *Model) syncViewer() tea.Cmd {
-	sel := m.list.selected()
-	var hits tea.Cmd
-	if sel != m.view.conv {
-		m.view.show(sel)
-		m.view.setTerms(m.filter.terms())
-		if m.filter.on() && sel != nil {
-			// Land on the best hit: the preview shows the answer.
-			m.view.firstHit(m.bestNode(sel))
-			hits = m.hitsCmd()
-		}
-	}
-	return tea.Batch(hits, m.view.renderNext())
-}
+// syncViewer shows the list's selection in the viewer; the filter knows at
+// which hit it lands.
+func (m *Model) syncViewer() tea.Cmd { return m.filter.sync() }
 
 // Update implements tea.Model. Order: size, our messages, then the mouse
 // and keys (all of them to an open overlay).
@@ -324,9 +314,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case actionDoneMsg, execReadyMsg:
 		return m, m.act.update(msg)
 	case searchMsg:
-		return m, m.onSearch(msg)
+		return m, m.filter.onSearch(msg)
 	case hitsMsg:
-		return m, m.onHits(msg)
+		return m, m.filter.onHits(msg)
 	case renderedMsg:
 		return m, m.view.onRendered(msg)
 	case tea.MouseWheelMsg, tea.MouseClickMsg:

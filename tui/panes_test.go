@@ -23,7 +23,7 @@ func ids(l *convList) string {
 func TestListTakeBatch(t *testing.T) {
 	a := testArchive()
 	sorted := append([]*model.Conversation(nil), a.Conversations...)
-	sortNewest(sorted)
+	model.SortNewestFirst(sorted)
 	want := ids(&convList{all: sorted})
 
 	l := newConvList(DefaultKeyMap(), NewPlainStyles(), fixedNow)

@@ -27,7 +27,7 @@ func Prepare(a *model.Archive) *Prepared {
 		return p
 	}
 	p.sorted = append([]*model.Conversation(nil), a.Conversations...)
-	sortNewest(p.sorted)
+	model.SortNewestFirst(p.sorted)
 	p.counts = make(map[*model.Conversation]int, len(p.sorted))
 	for _, c := range p.sorted {
 		if _, ok := p.counts[c]; ok {

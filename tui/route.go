@@ -26,30 +26,7 @@ func (m *Model) onBatch(msg loadBatchMsg) tea.Cmd {
 	} else {
 		cmds = append(cmds, waitBatchCmd(m.stream))
 	}
-	cmds = append(cmds, m.filter.rerun(m.list.all, m.searchOptions()), m.syncViewer())
-	return tea.Batch(cmds...)
-}
-
-func (m *Model) onSearch(msg searchMsg) tea.Cmd {
-	res, newQuery, ok := m.filter.apply(msg, m.list.all)
-	if !ok {
-		return nil // stale: a newer query is running or the filter was cleared
-	}
-	var cmds []tea.Cmd
-	if res != nil {
-		m.list.found = res // before setFiltered: rows size by its excerpts
-		m.list.setFiltered(res.Convs, true, newQuery)
-		sel := m.view.conv
-		m.view.setTerms(m.filter.terms())
-		if sel != nil && sel == m.list.selected() {
-			if newQuery {
-				m.view.firstHit(m.bestNode(sel))
-			}
-			cmds = append(cmds, m.hitsCmd())
-		}
-	}
-	cmds = append(cmds, m.filter.rerun(m.list.all, m.searchOptions()), m.syncViewer())
-	return tea.Batch(cmds...)
+	return tea.Batch(append(cmds, m.filter.rerun(), m.syncViewer())...)
 }
 
 func (m *Model) onMouse(msg tea.Msg, mo tea.Mouse) tea.Cmd {
@@ -84,7 +61,14 @@ func (m *Model) onMouse(msg tea.Msg, mo tea.Mouse) tea.Cmd {
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	if m.filter.active {
-		return m.onFilterEvent(m.filter.Update(msg))
+		cmd, ev := m.filter.onKey(msg)
+		switch ev {
+		case filterAccept:
+			m.setFocus(focusViewer)
+		case filterBack:
+			m.setFocus(m.filter.before.focus)
+		}
+		return cmd
 	}
 	if m.loadErr != nil {
 		if key.Matches(msg, k.Quit) || key.Matches(msg, k.Back) {
@@ -111,7 +95,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.layout()
 		return nil
 	case key.Matches(msg, k.Filter):
-		m.filter.open()
+		m.filter.open(m.focus)
 		m.setFocus(focusList)
 		return nil
 	case key.Matches(msg, k.Warnings):
@@ -131,7 +115,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.ToggleFold):
 		return m.view.toggleExpanded()
 	case key.Matches(msg, k.ToggleHidden):
-		return m.toggleHidden()
+		return tea.Batch(m.view.toggleHidden(), m.filter.refresh())
 	}
 	switch m.focus {
 	case focusList:
@@ -142,12 +126,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			}
 			return m.syncViewer()
 		case key.Matches(msg, k.ClearFilter):
-			if m.filter.on() {
-				m.filter.clear()
-				m.list.setFiltered(nil, false, false)
-				m.view.setTerms(nil)
-			}
-			return m.syncViewer()
+			return m.filter.reset()
 		case key.Matches(msg, k.NextHit), key.Matches(msg, k.PrevHit):
 			_, cmd := m.view.Update(msg)
 			return cmd
@@ -162,28 +141,4 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		_, cmd := m.focused().Update(msg)
 		return cmd
 	}
-}
-
-// onFilterEvent does what a key in the filter input asked for.
-func (m *Model) onFilterEvent(ev filterEvent) tea.Cmd {
-	switch ev {
-	case filterSearch:
-		return m.runFilter()
-	case filterCleared:
-		m.list.setFiltered(nil, false, false)
-		m.view.setTerms(nil)
-		return m.syncViewer()
-	case filterAccept:
-		sel := m.list.selected()
-		if sel == nil {
-			return nil
-		}
-		m.setFocus(focusViewer)
-		cmd := m.syncViewer()
-		m.view.openAtHit(m.bestNode(sel))
-		return tea.Batch(cmd, m.view.renderNext())
-	case filterQuit:
-		return tea.Quit
-	}
-	return nil
 }

@@ -12,7 +12,13 @@ import (
 // Run runs the browser on the given terminal input and output until the user
 // quits or ctx is cancelled. It is the one entry point for cmd/ and for an SSH
 // session (pass the session's reader and writer, and its PTY size in
-// opts.Width/Height). It never exits the process.
+// opts.Width/Height). It never exits the process. When the archive could not
+// be loaded it returns the loader's error once the user has quit the screen
+// that shows it, so the caller can print it and exit non-zero.
+//
+// The terminal's window title is pushed on its title stack before the
+// browser sets its own and popped afterwards (XTWINOPS 22 and 23): Bubble Tea
+// only blanks it on exit.
 func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer, extra ...tea.ProgramOption) error {
 	m := New(opts)
 	defer m.Close()
@@ -22,11 +28,21 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer, extra .
 	}
 	popts = append(popts, extra...)
 	p := tea.NewProgram(m, popts...)
-	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+	_, _ = io.WriteString(out, pushTitle)
+	_, err := p.Run()
+	_, _ = io.WriteString(out, popTitle)
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("tui: %w", err)
 	}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	return nil
+	return m.loadErr
 }
+
+// pushTitle and popTitle save and restore the terminal's window and icon
+// titles (xterm's XTWINOPS; terminals without a title stack ignore them).
+const (
+	pushTitle = "\x1b[22;0t"
+	popTitle  = "\x1b[23;0t"
+)

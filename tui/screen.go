@@ -60,13 +60,13 @@ func (m *Model) render() string {
 	var body string
 	if m.narrow {
 		if m.focus == focusList {
-			body = m.listTitle(w) + "\n" + m.list.View()
+			body = m.list.title(w, m.filter) + "\n" + m.list.View()
 		} else {
 			body = m.viewTitle(w) + "\n" + right.View()
 		}
 	} else {
 		sep := m.styles.Separator.Render("│")
-		body = m.listTitle(m.listWidth) + sep + m.viewTitle(w-m.listWidth-1)
+		body = m.list.title(m.listWidth, m.filter) + sep + m.viewTitle(w-m.listWidth-1)
 		if bodyH := max(h-2-m.help.Height(), 0); bodyH > 0 {
 			body += "\n" + sideBySide(m.list.View(), right.View(), sep, bodyH)
 		}
@@ -126,18 +126,6 @@ func (m *Model) statusInfo() statusInfo {
 		in.errText = safeLine(m.view.renderErr.Error()) + " (shown as plain text)"
 	}
 	return in
-}
-
-func (m *Model) listTitle(w int) string {
-	st := m.styles
-	if m.filter.active || m.filter.on() {
-		return m.filter.View(st, w, m.list.count())
-	}
-	s := st.PaneTitle
-	if m.focus == focusList {
-		s = st.PaneTitleFocused
-	}
-	return fillBlock([]string{s.Render(" Conversations")}, w, 1)
 }
 
 func (m *Model) viewTitle(w int) string {

@@ -1,12 +1,9 @@
 package tui
 
 import (
-	"strings"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/backchat/backchat/model"
-	"github.com/backchat/backchat/model/search"
 	"github.com/backchat/backchat/model/search/live"
 )
 
@@ -20,36 +17,109 @@ type hitsMsg struct {
 	err  error
 }
 
-// searchOptions is the browser state searches depend on.
-func (m *Model) searchOptions() live.Options {
-	return live.Options{IncludeHidden: m.view.showHidden}
+// onSearch applies a search's answer: the list narrows to the results (back
+// to its top for a new query), the viewer highlights the new terms and, when
+// its conversation is still the selection, lands on its best hit again and
+// asks for the engine's hits. A list that grew meanwhile is searched again.
+func (f *filterPane) onSearch(msg searchMsg) tea.Cmd {
+	res, newQuery, ok := f.apply(msg)
+	if !ok {
+		return nil // stale: a newer query is running or the filter was cleared
+	}
+	var cmds []tea.Cmd
+	if res == nil && f.err != nil {
+		// A query error: no results (the list explains the error).
+		f.list.found = nil
+		f.list.setFiltered([]int{}, true, true)
+		f.view.setTerms(nil)
+	}
+	if res != nil {
+		f.list.found = res // before setFiltered: rows size by its excerpts
+		f.list.setFiltered(res.Convs, true, newQuery)
+		sel := f.view.conv
+		f.view.setTerms(f.terms())
+		if sel != nil && sel == f.list.selected() {
+			if newQuery {
+				f.view.firstHit(f.bestNode(sel))
+			}
+			cmds = append(cmds, f.hitsCmd())
+		}
+	}
+	return tea.Batch(append(cmds, f.rerun(), f.sync())...)
 }
 
-// runFilter searches the whole list for the current query.
-func (m *Model) runFilter() tea.Cmd {
-	return m.filter.run(m.list.all, m.searchOptions())
+// sync shows the list's selection in the viewer and starts its renders.
+// With a filter on, a newly shown conversation lands on its best hit (the
+// preview shows the answer) and its engine hits are asked for.
+func (f *filterPane) sync() tea.Cmd {
+	sel := f.list.selected()
+	var hits tea.Cmd
+	if sel != f.view.conv {
+		f.view.show(sel)
+		f.view.setTerms(f.terms())
+		if f.on() && sel != nil {
+			f.view.firstHit(f.bestNode(sel))
+			hits = f.hitsCmd()
+		}
+	}
+	return tea.Batch(hits, f.view.renderNext())
 }
 
-// bestNode is the node of the hit a result opens at (model.NoNode: the
+// reset clears the filter, if one is on, and shows the whole list.
+func (f *filterPane) reset() tea.Cmd {
+	f.clear()
+	return f.showAll()
+}
+
+// showAll shows the whole list, without highlighting.
+func (f *filterPane) showAll() tea.Cmd {
+	f.list.setFiltered(nil, false, false)
+	f.view.setTerms(nil)
+	return f.sync()
+}
+
+// bestNode is the node of the hit the result c opens at (model.NoNode: the
 // title, or no hit known).
-func (m *Model) bestNode(c *model.Conversation) int32 {
-	return m.filter.bestNode(m.list.all, c)
+func (f *filterPane) bestNode(c *model.Conversation) int32 {
+	r, list := f.res, f.list.all
+	if r == nil || c == nil {
+		return model.NoNode
+	}
+	for k, i := range r.Convs {
+		if i >= 0 && i < len(list) && list[i] == c {
+			return r.FirstNode(k)
+		}
+	}
+	return model.NoNode
 }
 
-// hitsCmd asks the searcher for every hit of the query in the conversation
-// on view (see filterPane.hitsCmd).
-func (m *Model) hitsCmd() tea.Cmd {
-	return m.filter.hitsCmd(m.ctx, m.view.conv)
+// hitsCmd asks the searcher for every hit of the answered query in the
+// conversation on view, so n/N walk exactly the messages the engine matched
+// (its scope: role:, hidden messages, accent folding). Nil when no filter
+// is on.
+func (f *filterPane) hitsCmd() tea.Cmd {
+	f.hitSeq++
+	c := f.view.conv
+	if c == nil || !f.on() || f.res == nil {
+		return nil
+	}
+	ctx, s, seq, q, opt := f.ctx, f.session.Searcher(), f.hitSeq, f.res.Query, f.session.Options()
+	return func() tea.Msg {
+		hits, err := s.AllHits(ctx, c, q, opt)
+		return hitsMsg{seq: seq, conv: c, hits: hits, err: err}
+	}
 }
 
-func (m *Model) onHits(msg hitsMsg) tea.Cmd {
-	if !m.filter.hitsCurrent(msg) || msg.conv != m.view.conv || msg.err != nil || len(msg.hits) == 0 {
+// onHits gives the engine's hits to the viewer when they answer the latest
+// hitsCmd for the conversation on view.
+func (f *filterPane) onHits(msg hitsMsg) tea.Cmd {
+	if msg.seq != f.hitSeq || msg.conv != f.view.conv || msg.err != nil || len(msg.hits) == 0 {
 		// Stale, the query failed (the filter shows why), or nothing to
 		// narrow to: the viewer keeps finding the terms on its own.
 		return nil
 	}
-	m.view.setEngineHits(msg.hits)
-	return m.view.renderNext()
+	f.view.setEngineHits(msg.hits)
+	return f.view.renderNext()
 }
 
 // setEngineHits narrows highlighting and n/N to the messages the engine
@@ -98,34 +168,3 @@ func (v *viewer) setEngineHits(hits []live.Hit) {
 func (v *viewer) inHitNodes(s int) bool {
 	return v.hitNodes == nil || v.hitNodes[v.segs[s].node]
 }
-
-// toggleHidden shows or hides hidden messages; a filter then searches
-// again, since hidden messages are searched only while shown.
-func (m *Model) toggleHidden() tea.Cmd {
-	cmd := m.view.toggleHidden()
-	if !m.filter.on() {
-		return cmd
-	}
-	return tea.Batch(cmd, m.runFilter())
-}
-
-// fullHelpLines is the expanded help: the key bindings in columns, then,
-// when it fits with at least a few lines of the panes, a blank line and the
-// query language's summary (model/search's HelpSummary) at the screen's
-// width.
-func (m *Model) fullHelpLines() []string {
-	lines := strings.Split(m.help.FullHelpView(m.keys.FullHelp()), "\n")
-	q := []string{""}
-	w := max(m.width-1, 1)
-	for _, l := range search.HelpSummary(w) {
-		q = append(q, " "+m.styles.ItemMeta.Render(l))
-	}
-	if len(lines)+len(q)+2+minBodyLines <= m.height {
-		lines = append(lines, q...)
-	}
-	return lines
-}
-
-// minBodyLines is how many lines of the panes the full help leaves at least
-// before it drops the query language section.
-const minBodyLines = 5

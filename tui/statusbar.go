@@ -65,7 +65,7 @@ func statusBar(st Styles, in statusInfo, width int) string {
 		bw := min(20, width/5)
 		left = append(left, st.StatusKey.Render(" Loading")+st.Status.Render(" ")+progressBar(st, in.done, in.total, bw)+st.Status.Render(pct))
 	}
-	count := formatCount(in.loaded) + " conversations"
+	count := plural(in.loaded, "conversation")
 	if in.filtering {
 		shown := formatCount(in.shown)
 		if in.partial {

@@ -160,6 +160,38 @@ func (v *viewer) topNode() int32 {
 	return v.segs[v.segAt(v.offset)].node
 }
 
+// viewPlace is where the viewer is in a conversation: its thread and the
+// line of the view's top inside that line's message (see place).
+type viewPlace struct {
+	thread model.Thread
+	node   int32 // the message at the top (model.NoNode: the header)
+	line   int   // the top's line inside node's segment
+}
+
+// place is where the viewer is now, to go back to with restore.
+func (v *viewer) place() viewPlace {
+	p := viewPlace{thread: v.thread, node: model.NoNode}
+	if len(v.segs) > 0 {
+		s := v.segAt(v.offset)
+		p.node, p.line = v.segs[s].node, v.offset-v.starts[s]
+	}
+	return p
+}
+
+// restore goes back to a place of the conversation on view: its thread,
+// the same message at the top and the same line of it.
+func (v *viewer) restore(p viewPlace) {
+	if v.conv == nil {
+		return
+	}
+	v.thread = p.thread
+	v.curHit = -1
+	v.offset = 0
+	v.rebuild(p.node)
+	v.offset += p.line
+	v.clamp()
+}
+
 // scrollPercent is how far down the view is (0–100), or -1 when everything
 // fits on one screen.
 func (v *viewer) scrollPercent() int {

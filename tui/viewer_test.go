@@ -89,7 +89,7 @@ func TestFilterRefreshDuringLoadKeepsCursor(t *testing.T) {
 	press(t, m, "enter", "esc", "j")
 	sel := m.list.selected()
 	m.filter.stale = true
-	run(t, m, m.runFilter())
+	run(t, m, m.filter.search())
 	if m.list.selected() != sel {
 		t.Fatal("a refresh of the same query moved the cursor")
 	}

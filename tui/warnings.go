@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -30,7 +29,7 @@ func newWarnView(keys KeyMap, st Styles) *warnView {
 func (w *warnView) set(ws []model.Warning) {
 	w.items = w.items[:0]
 	for i, x := range ws {
-		w.items = append(w.items, fmt.Sprintf("%d. %s", i+1, safeLine(x.String())))
+		w.items = append(w.items, formatCount(i+1)+". "+safeLine(x.String()))
 	}
 	w.offset = 0
 	w.wrap()

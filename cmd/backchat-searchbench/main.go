@@ -181,7 +181,7 @@ func run(paths []string, n int) error {
 
 func newestFirst(cs []*model.Conversation) []*model.Conversation {
 	out := slices.Clone(cs)
-	slices.SortStableFunc(out, func(x, y *model.Conversation) int { return y.SortTime().Compare(x.SortTime()) })
+	model.SortNewestFirst(out)
 	return out
 }
 

@@ -39,8 +39,17 @@ func browserTheme(theme string) string {
 
 // runBrowser starts the full-screen browser and returns when it quits. The
 // browser loads the archive itself so its screen appears at once and fills
-// as conversations stream in.
+// as conversations stream in. A path that cannot be read fails before the
+// screen opens; an archive that fails to load is shown, then returned as
+// the error (exit status 1).
 var runBrowser = func(ctx context.Context, src archiveSource, opts browserOptions) error {
+	for _, p := range src.Paths {
+		// Say so on stderr, not on a full screen: a path that cannot be
+		// read is a mistake on the command line.
+		if err := readable(p); err != nil {
+			return failure(err)
+		}
+	}
 	searcher := live.New()
 	o := tui.Options{
 		Theme:    browserTheme(opts.Theme),

@@ -182,3 +182,22 @@ func TestVersionFromBuildInfo(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserRefusesUnreadablePaths: a missing or unreadable path fails
+// before the full screen opens, with the reason.
+func TestBrowserRefusesUnreadablePaths(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope.zip")
+	for path, want := range map[string]string{missing: "no such file or directory", "/proc/self/mem": "read /proc/self/mem"} {
+		if _, err := os.Stat(path); path != missing && err != nil {
+			continue // no /proc here
+		}
+		err := runBrowser(context.Background(), archiveSource{Paths: []string{path}}, browserOptions{})
+		var ee *exitError
+		if !errors.As(err, &ee) || ee.code != exitFail || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want exit 1 saying %q", path, err, want)
+		}
+	}
+	if err := readable(t.TempDir()); err != nil {
+		t.Errorf("an empty folder: %v", err)
+	}
+}

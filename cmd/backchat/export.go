@@ -109,7 +109,7 @@ command then exits with status 1 after writing everything else.`,
 				fmt.Fprintf(&b, "backchat: warning: image not copied: %s\n", model.SanitizeLine(e))
 			}
 			_, _ = io.WriteString(a.errOut, b.String())
-			if werr := writeAll(a.out, fmt.Sprintf("%d conversation%s to %s: %s\n", len(convs), plural(len(convs)), model.SanitizeLine(out), sum)); werr != nil {
+			if werr := writeAll(a.out, fmt.Sprintf("%s conversation%s to %s: %s\n", count(len(convs)), plural(len(convs)), model.SanitizeLine(out), sum)); werr != nil {
 				return werr
 			}
 			if err != nil {
@@ -176,8 +176,8 @@ func startCountBar(w io.Writer, delay time.Duration) *countBar {
 			if tot > 0 {
 				const width = 30
 				fill := done * width / tot
-				_, _ = fmt.Fprintf(p.w, "\rexporting [%s%s] %3d%% (%d of %d)\x1b[K",
-					strings.Repeat("█", fill), strings.Repeat("░", width-fill), done*100/tot, done, tot)
+				_, _ = fmt.Fprintf(p.w, "\rexporting [%s%s] %3d%% (%s of %s)\x1b[K",
+					strings.Repeat("█", fill), strings.Repeat("░", width-fill), done*100/tot, count(done), count(tot))
 			}
 			select {
 			case <-p.quit:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -78,9 +79,26 @@ func (a *app) reportWarnings(ws []model.Warning) {
 		b.WriteString("backchat: warning: " + model.SanitizeLine(w.String()) + "\n")
 		a.log.Warn("load", "warning", w.String())
 	}
-	fmt.Fprintf(&b, "backchat: %d load warning%s, %d conversation%s skipped\n",
-		len(ws), plural(len(ws)), skipped, plural(skipped))
+	fmt.Fprintf(&b, "backchat: %s load warning%s, %s conversation%s skipped\n",
+		count(len(ws)), plural(len(ws)), count(skipped), plural(skipped))
 	_, _ = io.WriteString(a.errOut, b.String())
+}
+
+// count formats n with thousands separators (12345 → "12,345"), as every
+// count backchat prints.
+func count(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + count(-n)
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 func plural(n int) string {

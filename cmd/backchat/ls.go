@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -72,7 +71,7 @@ func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location
 	wCount, wModel, wService := 0, 0, 0
 	mixed := len(model.Services(convs)) > 1
 	for _, c := range convs {
-		r := row{date: "----------", count: strconv.Itoa(c.VisibleCount()), model: model.SanitizeLine(c.Model),
+		r := row{date: "----------", count: count(c.VisibleCount()), model: model.SanitizeLine(c.Model),
 			title: model.SanitizeLine(c.DisplayTitle())}
 		if mixed {
 			r.service = model.SanitizeLine(c.Service)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -168,4 +169,27 @@ func (a *app) source(paths []string) (archiveSource, error) {
 		return archiveSource{}, usageErrorf("no export given: pass the export ZIP, its folder or a conversations.json, or use --demo")
 	}
 	return archiveSource{Paths: paths}, nil
+}
+
+// readable reports why path cannot be read (missing, no permission, …), or
+// nil: a file gives a byte, a folder its listing.
+func readable(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() {
+		_, err = f.ReadDir(1)
+	} else {
+		_, err = f.Read(make([]byte, 1))
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	return nil
 }
