@@ -52,6 +52,8 @@ func readableMarkers(text string, refs []model.Reference) string {
 		repl := markerText(inner, refs)
 		if repl == "" {
 			before = strings.TrimRight(before, " ") // "text 【3†source】." → "text."
+		} else if before == "" && b.Len() > 0 && !strings.HasSuffix(b.String(), " ") && !strings.HasSuffix(b.String(), "\n") {
+			before = " · " // adjacent links of a page: "About · Press"
 		}
 		b.WriteString(before)
 		b.WriteString(repl)
