@@ -147,4 +147,3 @@ func TestModelFacingToolMessagesHidden(t *testing.T) {
 		}
 	}
 }
-

@@ -28,9 +28,12 @@ type visibilityHints struct {
 //   - every system message, including 2023 custom instructions
 //     (is_user_system_message): they are context, not conversation;
 //   - tool plumbing: text-only results of bio, web.run, web.search, web,
-//     file_search, dalle.text2im and canmore.* ("Successfully created…",
-//     "DALL·E displayed 1 images…");
-//   - messages with nothing to show (no blocks, or only blank text).
+//     file_search, dalle.text2im, canmore.* ("Successfully created…",
+//     "DALL·E displayed 1 images…") and of tools with a scrambled name
+//     (model.IsScrambledToolName: 2025 image generation);
+//   - instructions to the model (a ChatGPTAgentToolException error);
+//   - messages with nothing to show (no blocks, or only blank text and
+//     bookkeeping blocks).
 //
 // Folded (a one-line summary that expands):
 //   - reasoning and browsing content in any role: thoughts, reasoning_recap,
@@ -39,6 +42,7 @@ type visibilityHints struct {
 //   - assistant messages addressed to a tool (recipient neither "" nor
 //     "all"): code for python, browser and web searches, canvas documents,
 //     image-generation prompts;
+//   - assistant messages holding only blocks of unknown types;
 //   - every other tool message, and messages of unknown roles.
 //
 // Shown: user and assistant messages to "all", and tool messages that carry

@@ -165,13 +165,13 @@ func TestBookkeepingAndUnknownBlocks(t *testing.T) {
 			t.Errorf("bookkeeping or unsupported shown:\n%s", out)
 		}
 	}
-	if !strings.Contains(def, "▸ interactive_timeline (2 fields)\n") || strings.Contains(def, `"events"`) {
+	if !strings.Contains(def, "▸ interactive_timeline: The spread of printing (2 fields)\n") || strings.Contains(def, `"events"`) {
 		t.Errorf("default view: want one folded line, no JSON:\n%s", def)
 	}
-	if got, want := Summary(folded), "▸ interactive_timeline (2 fields)"; got != want {
+	if got, want := Summary(folded), "▸ interactive_timeline: The spread of printing (2 fields)"; got != want {
 		t.Errorf("Summary: got %q, want %q", got, want)
 	}
-	if !strings.Contains(all, "interactive_timeline (2 fields)\n```json\n{\n  \"content_type\": \"interactive_timeline\",") {
+	if !strings.Contains(all, "interactive_timeline: The spread of printing (2 fields)\n```json\n{\n  \"content_type\": \"interactive_timeline\",") {
 		t.Errorf("--all: want the JSON indented in a code block:\n%s", all)
 	}
 	if !strings.Contains(Body(folded), "```json\n{\n") {

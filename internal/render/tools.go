@@ -316,6 +316,10 @@ func unknownLine(b *model.Block) string {
 				n++
 			}
 		}
+		var title string
+		if raw, ok := o["title"]; ok && json.Unmarshal(raw, &title) == nil && firstLine(title) != "" {
+			typ += ": " + firstLine(title)
+		}
 		return fmt.Sprintf("%s (%s)", typ, plural(n, "field"))
 	}
 	if len(b.Raw) > 0 {
