@@ -24,7 +24,7 @@ patterns=(
 	'marker【†】|【[^】]*†[^】]*】'
 	'private-use|[\x{E000}-\x{F8FF}]'
 	'unsupported|unsupported content'
-	'raw-json|^▸ .*[:)] [\[{]"?|^▸ Called [^ ]+: [{\[]$'
+	'raw-json|^▸ .*[:)] (\{"|\[\{"|\[")|^▸ Called [^ ]+: [{\[]$'
 	'canvas-untitled|Canvas: \(untitled\)'
 	'tool-instructions|ChatGPTAgentToolException'
 	'reasoning-as-tool|Tool output \(a8km123\)'

@@ -16,12 +16,17 @@ import (
 // and, when shown in full, laid out for a reader: stdout and stderr as text,
 // any other JSON pretty-printed in a code block.
 
+// maxToolJSON bounds the tool output decoded to be summarised or laid out
+// (a summary is built whenever a folded message is drawn); larger output is
+// shown as written.
+const maxToolJSON = 4 << 20
+
 // parseJSON decodes text when it is a JSON object or array (after blanks);
 // ok is false for anything else, including plain text that merely starts
-// with a brace.
+// with a brace, and for text over maxToolJSON bytes.
 func parseJSON(text string) (v any, ok bool) {
 	t := strings.TrimSpace(text)
-	if len(t) < 2 || (t[0] != '{' && t[0] != '[') {
+	if len(t) < 2 || len(t) > maxToolJSON || (t[0] != '{' && t[0] != '[') {
 		return nil, false
 	}
 	d := json.NewDecoder(strings.NewReader(t))
