@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"bytes"
 	"regexp"
 	"strconv"
 	"strings"
@@ -76,7 +77,9 @@ func (w *worker) canvas(recipient string, payload []byte) (blk model.Block, ups 
 		return err
 	})
 	if err != nil || !seen {
-		return model.Block{}, nil, false
+		// An interrupted answer leaves the payload cut off mid-string: keep
+		// what it says rather than show the JSON.
+		return partialCanvas(recipient, payload)
 	}
 	if !strings.HasPrefix(recipient, "canmore.update_textdoc") {
 		return blk, nil, true
@@ -95,6 +98,76 @@ func (w *worker) canvas(recipient string, payload []byte) (blk model.Block, ups 
 	return blk, ups, true
 }
 
+var (
+	canvasField = regexp.MustCompile(`"(name|type|pattern)"\s*:\s*"((?:[^"\\]|\\.)*)"`)
+	canvasBody  = regexp.MustCompile(`"(content|replacement)"\s*:\s*"`)
+)
+
+// partialCanvas reads a canvas payload cut off before its end: its name and
+// type, and the text of its content (or of an update's replacement) up to
+// the cut. The block's Summary is "incomplete". ok is false when the payload
+// holds no content string.
+func partialCanvas(recipient string, payload []byte) (model.Block, []canvasUpdate, bool) {
+	loc := canvasBody.FindIndex(payload)
+	if loc == nil {
+		return model.Block{}, nil, false
+	}
+	blk := model.Block{Kind: model.BlockCanvas, Type: "canvas", Summary: "incomplete"}
+	var pattern *string
+	for _, m := range canvasField.FindAllSubmatch(payload[:loc[0]], -1) {
+		v, err := strconv.Unquote(`"` + string(m[2]) + `"`)
+		if err != nil {
+			v = string(m[2])
+		}
+		switch string(m[1]) {
+		case "name":
+			blk.Title = v
+		case "type":
+			blk.Lang = v
+		default:
+			pattern = &v
+		}
+	}
+	blk.Text = unquotePrefix(payload[loc[1]:])
+	if blk.Text == "" {
+		return model.Block{}, nil, false
+	}
+	if pattern != nil && bytes.Contains(payload[loc[0]:loc[1]], []byte("replacement")) {
+		// A cut-off edit: replayed like any other, its result incomplete.
+		return blk, []canvasUpdate{{pattern: *pattern, replacement: blk.Text}}, true
+	}
+	return blk, nil, true
+}
+
+// unquotePrefix decodes the JSON string body b (without its opening quote)
+// up to its closing quote or, when it was cut off, up to its end.
+func unquotePrefix(b []byte) string {
+	end := len(b)
+	for i := 0; i < len(b); i++ {
+		if b[i] == '\\' {
+			i++
+			continue
+		}
+		if b[i] == '"' {
+			end = i
+			break
+		}
+	}
+	body := b[:end]
+	for len(body) > 0 {
+		// Drop a cut escape ("\", "\u12") at the end.
+		if v, err := strconv.Unquote(`"` + string(body) + `"`); err == nil {
+			return v
+		}
+		i := bytes.LastIndexByte(body, '\\')
+		if i < 0 || len(body)-i > 6 {
+			return string(body)
+		}
+		body = body[:i]
+	}
+	return ""
+}
+
 // replayCanvas applies each update_textdoc edit to the document it edits,
 // so that each update's block holds the whole document after the edit
 // (Text), with the document's name and type, and "version N" in Summary
@@ -110,8 +183,10 @@ func replayCanvas(c *model.Conversation, edits []canvasEdit) {
 		}
 	}
 	pending := make(map[*model.Message]*canvasEdit, len(edits))
+	edited := make(map[*model.Message]struct{}, len(edits))
 	for i := range edits {
 		pending[edits[i].m] = &edits[i]
+		edited[edits[i].m] = struct{}{}
 	}
 	version := make(map[*model.Message]int)
 	var replay func(e *canvasEdit, depth int)
@@ -131,7 +206,7 @@ func replayCanvas(c *model.Conversation, edits []canvasEdit) {
 				replay(pe, depth+1)
 			}
 			base := &pm.Blocks[0]
-			if base.Summary == "update" {
+			if _, edit := edited[pm]; edit && version[pm] == 0 {
 				return // the edit before this one could not be replayed
 			}
 			text, ok := applyCanvasUpdates(base.Text, e.updates)
@@ -143,8 +218,12 @@ func replayCanvas(c *model.Conversation, edits []canvasEdit) {
 				v = 1
 			}
 			b := &e.m.Blocks[0]
+			cut := b.Summary == "incomplete"
 			b.Text, b.Title, b.Lang = text, base.Title, base.Lang
 			b.Summary = "version " + strconv.Itoa(v+1)
+			if cut {
+				b.Summary += ", incomplete"
+			}
 			version[e.m] = v + 1
 			return
 		}

@@ -147,3 +147,27 @@ func TestModelFacingToolMessagesHidden(t *testing.T) {
 		}
 	}
 }
+
+// A canvas payload cut off mid-string (an interrupted answer) still reads as
+// the document so far, marked incomplete; a cut-off edit is replayed too.
+func TestCanvasCutOff(t *testing.T) {
+	cutCreate := `{"name":"page","type":"code/html","content":"<html>\n<head>\n  <title>Hi</ti`
+	create := `{"name": "doc", "type": "document", "content": "old text"}`
+	cutEdit := "{\n  \"updates\": [\n    {\n      \"pattern\": \".*\",\n      \"replacement\": \"new text \\u00e9 and mo\\u00"
+	c := loadOne(t, conv("cc", "cut", "ed", 1700000100,
+		node("r", "", "", "u"),
+		node("u", "r", msg("u", "user", "make a page"), "cut"),
+		node("cut", "u", rawMsg("cut", "assistant", "", "canmore.create_textdoc", textContent(cutCreate), "{}"), "cr"),
+		node("cr", "cut", rawMsg("cr", "assistant", "", "canmore.create_textdoc", textContent(create), "{}"), "ed"),
+		node("ed", "cr", rawMsg("ed", "assistant", "", "canmore.create_textdoc", textContent(cutEdit), "{}")),
+	))
+	for _, tc := range []struct{ key, title, summary, text string }{
+		{"cut", "page", "incomplete", "<html>\n<head>\n  <title>Hi</ti"},
+		{"ed", "doc", "version 2, incomplete", "new text é and mo"},
+	} {
+		b := nodeMsg(t, c, tc.key).Blocks[0]
+		if b.Kind != model.BlockCanvas || b.Title != tc.title || b.Summary != tc.summary || b.Text != tc.text {
+			t.Errorf("%s: got %s %q %q %q, want %q %q %q", tc.key, b.Kind, b.Title, b.Summary, b.Text, tc.title, tc.summary, tc.text)
+		}
+	}
+}

@@ -130,9 +130,10 @@ func (r *writer) markers(text string) string {
 }
 
 // canvasVersion is " — version N" for a replayed canvas edit (the loader
-// writes "version N" in its Summary), else "".
+// writes "version N" in its Summary), " — incomplete" for a document the
+// export cuts off, else "".
 func canvasVersion(b *model.Block) string {
-	if strings.HasPrefix(b.Summary, "version ") {
+	if strings.HasPrefix(b.Summary, "version ") || b.Summary == "incomplete" {
 		return " — " + one(b.Summary)
 	}
 	return ""
