@@ -29,6 +29,7 @@ func (w *worker) conversation(data []byte) (c *model.Conversation, err error) {
 	w.convID = ""
 	clear(w.attach)
 	w.pending = w.pending[:0]
+	w.edits = w.edits[:0]
 	if len(w.index) > 4096 {
 		// clear costs the map's capacity: do not let one huge conversation
 		// slow down every later one.
@@ -98,6 +99,9 @@ func (w *worker) conversation(data []byte) (c *model.Conversation, err error) {
 	}
 	w.build(c, current)
 	w.convID = c.ID
+	if len(w.edits) > 0 {
+		replayCanvas(c, w.edits)
+	}
 	for _, p := range w.pending {
 		w.resolveNow(p.a, p.dalle)
 	}

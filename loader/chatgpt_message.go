@@ -2,6 +2,7 @@ package loader
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/backchat/backchat/model"
 )
@@ -14,6 +15,10 @@ type msgMeta struct {
 	images    []model.Asset
 	cites     citationMeta
 	pages     []refItem // _cite_metadata.metadata_list (2023 browsing)
+	// finishedText is metadata.finished_text ("Thought for 1m 34s", in the
+	// user's language): early-2025 o1/o3 reasoning came as tool messages
+	// carrying it.
+	finishedText string
 }
 
 // attachment is one metadata.attachments entry (names uploaded files).
@@ -114,6 +119,10 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 // (by recipient), code-interpreter images and reasoning durations (from
 // metadata).
 func (w *worker) finishBlocks(m *model.Message, mm *msgMeta) {
+	if m.Role == model.RoleTool && mm.finishedText != "" && textOnlyBlocks(m) {
+		m.Blocks = reasoningBlocks(m, mm)
+		return
+	}
 	if isCanvasCall(m.Recipient) && len(m.Blocks) == 1 {
 		// The payload is JSON: code text (usual), a text part holding a
 		// JSON string, or (older) the part itself as an object.
@@ -125,9 +134,12 @@ func (w *worker) finishBlocks(m *model.Message, mm *msgMeta) {
 		default:
 			payload = nil
 		}
-		if blk, ok := w.canvas(m.Recipient, payload); ok {
+		if blk, ups, ok := w.canvas(m.Recipient, payload); ok {
 			blk.Type = m.Blocks[0].Type
 			m.Blocks[0] = blk
+			if ups != nil {
+				w.edits = append(w.edits, canvasEdit{m: m, updates: ups})
+			}
 		}
 	}
 	for i := range m.Blocks {
@@ -189,6 +201,8 @@ func (w *worker) metadata(d *walker, mm *msgMeta) error {
 			mm.hints.UserSystemMessage, err = boolean(d)
 		case "finished_duration_sec":
 			mm.seconds, _, err = number(d)
+		case "finished_text":
+			mm.finishedText, err = w.str(d)
 		case "aggregate_result":
 			err = w.aggregate(d, mm)
 		case "content_references":
@@ -421,4 +435,66 @@ func (w *worker) attachments(d *walker) error {
 		}
 		return err
 	})
+}
+
+// textOnlyBlocks reports whether m has blocks and all are text.
+func textOnlyBlocks(m *model.Message) bool {
+	for i := range m.Blocks {
+		if m.Blocks[i].Kind != model.BlockText {
+			return false
+		}
+	}
+	return len(m.Blocks) > 0
+}
+
+// reasoningBlocks turns the text of an early-2025 reasoning message (a tool
+// message with metadata.finished_text, whose text is "**Step title**"
+// paragraphs) into what the web UI shows: a "Thought for …" recap and the
+// reasoning steps.
+func reasoningBlocks(m *model.Message, mm *msgMeta) []model.Block {
+	typ := m.Blocks[0].Type
+	var text strings.Builder
+	for i := range m.Blocks {
+		if i > 0 {
+			text.WriteString("\n\n")
+		}
+		text.WriteString(m.Blocks[i].Text)
+	}
+	out := []model.Block{{Kind: model.BlockReasoningRecap, Text: mm.finishedText, Seconds: mm.seconds, Type: typ}}
+	if steps := reasoningSteps(text.String()); len(steps) > 0 {
+		out = append(out, model.Block{Kind: model.BlockThoughts, Thoughts: steps, Type: typ})
+	}
+	return out
+}
+
+// reasoningSteps splits reasoning text at lines that are only a bold title
+// ("**Converting code style**"); text before the first title is a step of
+// its own without a title.
+func reasoningSteps(text string) []model.Thought {
+	var out []model.Thought
+	var cur *model.Thought
+	var body []string
+	flush := func() {
+		if cur != nil {
+			cur.Content = strings.TrimSpace(strings.Join(body, "\n"))
+			if cur.Summary != "" || cur.Content != "" {
+				out = append(out, *cur)
+			}
+		}
+		body = body[:0]
+	}
+	for _, l := range strings.Split(text, "\n") {
+		t := strings.TrimSpace(l)
+		if len(t) > 4 && strings.HasPrefix(t, "**") && strings.HasSuffix(t, "**") && !strings.Contains(t[2:len(t)-2], "**") {
+			flush()
+			cur = &model.Thought{Summary: t[2 : len(t)-2]}
+			continue
+		}
+		if cur == nil {
+			cur = &model.Thought{}
+		}
+		body = append(body, l)
+	}
+	flush()
+	return out
 }

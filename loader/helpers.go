@@ -37,8 +37,9 @@ type worker struct {
 	convID    string
 	attach    map[string]attachment
 	pending   []pendingAsset
-	segs      []partSeg // parts scratch
-	nodeKey   string    // key of the mapping node whose message is decoded
+	edits     []canvasEdit // canvas updates of the conversation, replayed once its tree is built
+	segs      []partSeg    // parts scratch
+	nodeKey   string       // key of the mapping node whose message is decoded
 
 	// Slabs that messages and their blocks are carved from: one allocation
 	// per many messages instead of one (or more) each. Elements are handed

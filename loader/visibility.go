@@ -28,9 +28,12 @@ type visibilityHints struct {
 //   - every system message, including 2023 custom instructions
 //     (is_user_system_message): they are context, not conversation;
 //   - tool plumbing: text-only results of bio, web.run, web.search, web,
-//     file_search, dalle.text2im and canmore.* ("Successfully created…",
-//     "DALL·E displayed 1 images…");
-//   - messages with nothing to show (no blocks, or only blank text).
+//     file_search, dalle.text2im, canmore.* ("Successfully created…",
+//     "DALL·E displayed 1 images…") and of tools with a scrambled name
+//     (model.IsScrambledToolName: 2025 image generation);
+//   - instructions to the model (a ChatGPTAgentToolException error);
+//   - messages with nothing to show (no blocks, or only blank text and
+//     bookkeeping blocks).
 //
 // Folded (a one-line summary that expands):
 //   - reasoning and browsing content in any role: thoughts, reasoning_recap,
@@ -39,6 +42,7 @@ type visibilityHints struct {
 //   - assistant messages addressed to a tool (recipient neither "" nor
 //     "all"): code for python, browser and web searches, canvas documents,
 //     image-generation prompts;
+//   - assistant messages holding only blocks of unknown types;
 //   - every other tool message, and messages of unknown roles.
 //
 // Shown: user and assistant messages to "all", and tool messages that carry
@@ -51,6 +55,8 @@ func classify(m *model.Message, h visibilityHints) model.Visibility {
 	case m.ContentType == "user_editable_context" || m.ContentType == "model_editable_context" || hasKind(m, model.BlockContext):
 		return model.Hidden
 	case m.Role == model.RoleSystem:
+		return model.Hidden
+	case modelFacing(m):
 		return model.Hidden
 	}
 	images := hasImages(m)
@@ -67,7 +73,7 @@ func classify(m *model.Message, h visibilityHints) model.Visibility {
 			}
 			return model.Folded
 		}
-		if foldedContent(m) {
+		if foldedContent(m) || onlyUnknown(m) {
 			return model.Folded
 		}
 		if blank(m) {
@@ -78,7 +84,7 @@ func classify(m *model.Message, h visibilityHints) model.Visibility {
 		if images && m.ContentType != "computer_output" {
 			return model.Shown
 		}
-		if blank(m) || (isPlumbing(m.AuthorName) && textOnly(m)) {
+		if blank(m) || ((isPlumbing(m.AuthorName) || model.IsScrambledToolName(m.AuthorName)) && textOnly(m)) {
 			return model.Hidden
 		}
 		return model.Folded
@@ -87,6 +93,38 @@ func classify(m *model.Message, h visibilityHints) model.Visibility {
 		return model.Hidden
 	}
 	return model.Folded
+}
+
+// modelFacing reports whether m is an instruction to the model that the web
+// UI never shows: a ChatGPTAgentToolException system error ("Before doing
+// anything else, explicitly explain to the user that…"), whose substance
+// the next answer tells the reader.
+func modelFacing(m *model.Message) bool {
+	for i := range m.Blocks {
+		b := &m.Blocks[i]
+		if b.Kind == model.BlockSystemError && b.Title == "ChatGPTAgentToolException" {
+			return true
+		}
+	}
+	return false
+}
+
+// onlyUnknown reports whether every block of m is of a type the loader does
+// not know (an assistant's new kind of widget): it is folded to one line,
+// its JSON shown when expanded.
+func onlyUnknown(m *model.Message) bool {
+	n := 0
+	for i := range m.Blocks {
+		b := &m.Blocks[i]
+		switch {
+		case b.Kind == model.BlockUnknown && !model.IsBookkeepingBlock(b.Type):
+			n++
+		case b.Kind == model.BlockUnknown, b.Kind == model.BlockText && strings.TrimSpace(b.Text) == "":
+		default:
+			return false
+		}
+	}
+	return n > 0
 }
 
 // isToolAddress reports whether a recipient names a tool rather than the
@@ -176,6 +214,10 @@ func blank(m *model.Message) bool {
 			}
 		case model.BlockReasoningRecap:
 			if strings.TrimSpace(b.Text) != "" || b.Seconds > 0 {
+				return false
+			}
+		case model.BlockUnknown:
+			if !model.IsBookkeepingBlock(b.Type) {
 				return false
 			}
 		default:

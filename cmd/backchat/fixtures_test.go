@@ -58,6 +58,9 @@ func TestShowFixtures(t *testing.T) {
 					if ch, bad := rawControl(r.stdout); bad {
 						t.Errorf("show %s: raw control %U in output", c.ID, ch)
 					}
+					if d := displayDefects.FindString(r.stdout); d != "" && len(args) == 1 {
+						t.Errorf("show %s: %q in output", c.ID, d)
+					}
 					all.WriteString("$ backchat " + strings.Join(append(args, fx.path, c.ID), " ") + "\n")
 					all.WriteString(r.stdout)
 					all.WriteString("\n")

@@ -179,6 +179,7 @@ type htmlWriter struct {
 	b     strings.Builder
 	c     *model.Conversation
 	links map[*model.Asset]string
+	m     *model.Message // the message whose body is being written
 }
 
 func esc(s string) string { return html.EscapeString(s) }
@@ -262,6 +263,8 @@ func roleClass(r model.Role) string {
 }
 
 func (h *htmlWriter) body(m *model.Message) {
+	h.m = m
+	defer func() { h.m = nil }()
 	before := h.b.Len()
 	for i := range m.Blocks {
 		h.block(&m.Blocks[i])
@@ -340,13 +343,22 @@ func (h *htmlWriter) image(a *model.Asset) {
 func (h *htmlWriter) block(b *model.Block) {
 	switch b.Kind {
 	case model.BlockText, model.BlockContext:
-		if strings.TrimSpace(b.Text) != "" {
-			h.md(b.Text)
+		if strings.TrimSpace(b.Text) == "" {
+			break
 		}
+		if render.IsToolData(h.m) {
+			if md, ok := render.ToolJSONMarkdown(b.Text); ok {
+				h.md(md)
+				break
+			}
+		}
+		h.md(render.Readable(h.m, b.Text))
 	case model.BlockCode:
 		h.b.WriteString(highlight(b.Lang, b.Text))
 	case model.BlockExecOutput:
-		if b.Text != "" {
+		if md, ok := render.ToolJSONMarkdown(b.Text); ok {
+			h.md(md)
+		} else if b.Text != "" {
 			h.pre(b.Text)
 		}
 		for i := range b.Images {
@@ -366,14 +378,14 @@ func (h *htmlWriter) block(b *model.Block) {
 			line = esc(line)
 		}
 		fmt.Fprintf(&h.b, "<p>%s</p>\n<blockquote>", line)
-		h.pre(b.Text)
+		h.pre(render.Readable(h.m, b.Text))
 		h.b.WriteString("</blockquote>\n")
 	case model.BlockBrowsing:
 		if b.Summary != "" {
-			fmt.Fprintf(&h.b, "<p>%s</p>\n", esc(model.SanitizeLine(b.Summary)))
+			fmt.Fprintf(&h.b, "<p>%s</p>\n", esc(model.SanitizeLine(render.Readable(h.m, b.Summary))))
 		}
 		if b.Text != "" {
-			h.pre(b.Text)
+			h.pre(render.Readable(h.m, b.Text))
 		}
 	case model.BlockThoughts:
 		for _, t := range b.Thoughts {
@@ -392,13 +404,22 @@ func (h *htmlWriter) block(b *model.Block) {
 			h.pre(b.Text)
 		}
 	case model.BlockCanvas:
-		fmt.Fprintf(&h.b, "<p>Canvas: %s</p>\n", esc(model.SanitizeLine(orDefault(b.Title, "(untitled)"))))
+		fmt.Fprintf(&h.b, "<p>Canvas: %s%s</p>\n", esc(model.SanitizeLine(orDefault(b.Title, "(untitled)"))), esc(model.SanitizeLine(render.CanvasVersion(b))))
 		lang := strings.TrimPrefix(b.Lang, "code/")
 		if strings.HasPrefix(b.Lang, "document") {
 			h.md(b.Text)
 		} else {
 			h.b.WriteString(highlight(lang, b.Text))
 		}
+	case model.BlockUnknown:
+		if model.IsBookkeepingBlock(b.Type) {
+			break // nothing for a reader; the JSON export keeps it
+		}
+		fmt.Fprintf(&h.b, "<details class=\"folded\">\n<summary>%s</summary>\n", esc(model.SanitizeLine(render.UnknownLine(b))))
+		if len(b.Raw) > 0 {
+			h.pre(render.PrettyJSON(string(b.Raw)))
+		}
+		h.b.WriteString("</details>\n")
 	default:
 		fmt.Fprintf(&h.b, "<p class=\"missing\">[unsupported content: %s]</p>\n", esc(model.SanitizeLine(orDefault(b.Type, b.Kind.String()))))
 		if len(b.Raw) > 0 {

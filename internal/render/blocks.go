@@ -17,11 +17,20 @@ func (r *writer) block(b *model.Block) {
 		if strings.TrimSpace(b.Text) == "" {
 			return
 		}
-		r.line(r.footnoteMarkers(strings.TrimRight(b.Text, "\n")))
+		if r.toolJSON() && r.jsonOutput(b.Text) {
+			break
+		}
+		r.line(r.footnoteMarkers(r.markers(strings.TrimRight(b.Text, "\n"))))
 	case model.BlockCode:
-		r.fence(b.Lang, b.Text)
+		if b.Lang == "json" {
+			r.fence(b.Lang, prettyJSON(b.Text))
+		} else {
+			r.fence(b.Lang, b.Text)
+		}
 	case model.BlockExecOutput:
-		r.fence("output", b.Text)
+		if !r.jsonOutput(b.Text) {
+			r.fence("output", b.Text)
+		}
 		for i := range b.Images {
 			r.image(&b.Images[i])
 		}
@@ -29,11 +38,7 @@ func (r *writer) block(b *model.Block) {
 		r.image(b.Asset)
 		r.prompt(b.Asset)
 	case model.BlockAudio:
-		kind := "image"
-		if b.Kind == model.BlockAudio {
-			kind = "audio"
-		}
-		r.line(AssetLine(kind, b.Asset))
+		r.line(AssetLine("audio", b.Asset))
 		r.prompt(b.Asset)
 	case model.BlockAudioTranscript:
 		if b.Text == "" {
@@ -43,15 +48,15 @@ func (r *writer) block(b *model.Block) {
 		}
 	case model.BlockQuote, model.BlockWebPage:
 		r.line(pageLine(b))
-		for _, l := range strings.Split(strings.TrimRight(b.Text, "\n"), "\n") {
+		for _, l := range strings.Split(strings.TrimRight(r.markers(b.Text), "\n"), "\n") {
 			r.line("> ", l)
 		}
 	case model.BlockBrowsing:
 		if b.Summary != "" {
-			r.line(one(b.Summary))
+			r.line(one(r.markers(b.Summary)))
 		}
 		if b.Text != "" {
-			r.fence("", b.Text)
+			r.fence("", r.markers(b.Text))
 		}
 	case model.BlockThoughts:
 		for _, t := range b.Thoughts {
@@ -75,12 +80,63 @@ func (r *writer) block(b *model.Block) {
 			r.line(strings.TrimRight(b.Text, "\n"))
 		}
 	case model.BlockCanvas:
-		r.line("Canvas: ", one(orDefault(b.Title, "(untitled)")), langSuffix(b.Lang))
+		r.line("Canvas: ", one(orDefault(b.Title, "(untitled)")), langSuffix(b.Lang), canvasVersion(b))
 		r.fence(canvasLang(b.Lang), b.Text)
+	case model.BlockUnknown:
+		if model.IsBookkeepingBlock(b.Type) {
+			return // nothing for a reader; JSON output keeps it
+		}
+		if !r.expanded() {
+			r.line("▸ ", one(unknownLine(b)))
+			break
+		}
+		r.line(one(unknownLine(b)))
+		if len(b.Raw) > 0 {
+			r.fence("json", prettyJSON(string(b.Raw)))
+		}
 	default:
 		r.line("[unsupported content: ", one(orDefault(b.Type, b.Kind.String())), "]")
 	}
 	r.line()
+}
+
+// expanded reports whether the message being written is expanded: every
+// message with --all, and a folded or hidden message shown in full. An
+// unknown block of a message shown by default stays one line.
+func (r *writer) expanded() bool {
+	return r.opts.All || (r.m != nil && r.m.Visibility != model.Shown)
+}
+
+// toolJSON reports whether the text of the message being written is tool
+// data (a tool's output, or a call's arguments) that may be JSON.
+func (r *writer) toolJSON() bool {
+	return r.m != nil && (r.m.Role == model.RoleTool || isToolCall(r.m))
+}
+
+// isToolCall reports whether m is addressed to a tool.
+func isToolCall(m *model.Message) bool {
+	return m.Role == model.RoleAssistant && m.Recipient != "" && m.Recipient != "all" && m.Recipient != "assistant" && m.Recipient != "user"
+}
+
+// markers makes the 2023 browsing markers of a non-user text readable.
+func (r *writer) markers(text string) string {
+	if r.m == nil {
+		return readableMarkers(text, nil)
+	}
+	if r.m.Role == model.RoleUser {
+		return text // people do not write markers; leave their words alone
+	}
+	return readableMarkers(text, r.m.References)
+}
+
+// canvasVersion is " — version N" for a replayed canvas edit (the loader
+// writes "version N" in its Summary), " — incomplete" for a document the
+// export cuts off, else "".
+func canvasVersion(b *model.Block) string {
+	if strings.HasPrefix(b.Summary, "version ") || b.Summary == "incomplete" {
+		return " — " + one(b.Summary)
+	}
+	return ""
 }
 
 // prompt writes the prompt an image or audio asset was made from, if any;

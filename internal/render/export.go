@@ -149,3 +149,38 @@ func Recap(b *model.Block) string { return recap(b) }
 // PageLine describes a quote or web page block ("Quote from Title (domain)
 // — URL"); flattened and safe on a terminal.
 func PageLine(b *model.Block) string { return pageLine(b) }
+
+// Readable is text of m with its 2023 browsing markers (【0†title†domain】)
+// made readable, as every renderer writes it; a user's own text is
+// returned as is.
+func Readable(m *model.Message, text string) string {
+	if m == nil || m.Role == model.RoleUser {
+		return text
+	}
+	return readableMarkers(text, m.References)
+}
+
+// IsToolData reports whether m's text is tool data that may be JSON: a
+// tool's output or the arguments of a call to a tool.
+func IsToolData(m *model.Message) bool {
+	return m != nil && (m.Role == model.RoleTool || isToolCall(m))
+}
+
+// ToolJSONMarkdown is the Markdown the renderer writes for tool output that
+// is JSON (stdout and stderr as text, other JSON indented in a code block);
+// ok is false when text is not JSON.
+func ToolJSONMarkdown(text string) (md string, ok bool) {
+	r := &writer{md: true}
+	ok = r.jsonOutput(text)
+	return r.b.String(), ok
+}
+
+// UnknownLine is the one-line description of a block of unknown type: its
+// type and field count ("interactive_timeline (2 fields)").
+func UnknownLine(b *model.Block) string { return unknownLine(b) }
+
+// PrettyJSON indents JSON text (other text is returned as is).
+func PrettyJSON(text string) string { return prettyJSON(text) }
+
+// CanvasVersion is " — version N" for a replayed canvas edit, else "".
+func CanvasVersion(b *model.Block) string { return canvasVersion(b) }

@@ -75,7 +75,8 @@ type writer struct {
 	// footnotes written so far (numbered across the whole document).
 	export *ExportStyle
 	notes  int
-	refs   map[int]int // citation number → footnote number, for the current message
+	refs   map[int]int    // citation number → footnote number, for the current message
+	m      *model.Message // the message being written, nil between messages
 }
 
 func render(w io.Writer, c *model.Conversation, opts Options, md bool) error {
@@ -229,14 +230,28 @@ func RoleLabel(c *model.Conversation, m *model.Message) string {
 	case model.RoleSystem:
 		return "System"
 	case model.RoleTool:
+		if onlyReasoning(m) {
+			// o1/o3 reasoning written as a tool message (early 2025).
+			return model.AssistantName(strings.ToLower(c.Service))
+		}
 		if m.AuthorName != "" {
-			return "Tool (" + m.AuthorName + ")"
+			return "Tool (" + toolName(m, m.AuthorName) + ")"
 		}
 		return "Tool"
 	case "":
 		return "Unknown"
 	}
 	return string(m.Role)
+}
+
+// onlyReasoning reports whether every block of m is reasoning.
+func onlyReasoning(m *model.Message) bool {
+	for i := range m.Blocks {
+		if k := m.Blocks[i].Kind; k != model.BlockThoughts && k != model.BlockReasoningRecap {
+			return false
+		}
+	}
+	return len(m.Blocks) > 0
 }
 
 func (r *writer) message(n int32, m *model.Message) {
@@ -268,6 +283,8 @@ func (r *writer) body(m *model.Message) {
 		r.numberNotes(m)
 		defer func() { r.refs = nil }()
 	}
+	r.m = m
+	defer func() { r.m = nil }()
 	before := r.b.Len()
 	for i := range m.Blocks {
 		r.block(&m.Blocks[i])

@@ -17,9 +17,19 @@ func Summary(m *model.Message) string {
 		return "▸ (nothing)"
 	}
 	var parts []string
+	var recapped string // a recap followed by the thoughts it sums up reads as one
 	for i := range m.Blocks {
-		if s := blockSummary(m, &m.Blocks[i]); s != "" {
+		b := &m.Blocks[i]
+		if b.Kind == model.BlockThoughts && recapped != "" && len(parts) == 1 {
+			parts[0] = recapped + " (" + plural(len(b.Thoughts), "step") + ")"
+			recapped = ""
+			continue
+		}
+		if s := blockSummary(m, b); s != "" {
 			parts = append(parts, s)
+			if b.Kind == model.BlockReasoningRecap && len(parts) == 1 {
+				recapped = s
+			}
 		}
 	}
 	if len(parts) == 0 {
@@ -29,16 +39,16 @@ func Summary(m *model.Message) string {
 	if len(parts) > 1 {
 		s += fmt.Sprintf(" (+%d more)", len(parts)-1)
 	}
-	return one(s)
+	return one(readableMarkers(s, nil))
 }
 
 // who names the tool or author of a folded message.
 func who(m *model.Message) string {
 	switch {
 	case m.AuthorName != "":
-		return m.AuthorName
+		return toolName(m, m.AuthorName)
 	case m.Recipient != "" && m.Recipient != "all":
-		return m.Recipient
+		return toolName(m, m.Recipient)
 	}
 	return string(m.Role)
 }
@@ -50,16 +60,23 @@ func blockSummary(m *model.Message, b *model.Block) string {
 	case model.BlockCode:
 		target := m.Recipient
 		if target == "" || target == "all" {
-			target = orDefault(b.Lang, "code")
+			target = orDefault(b.Title, orDefault(b.Lang, "code")) // Claude names the tool in Title
 		}
+		target = toolName(m, target)
 		if q, ok := searchQuery(b.Text); ok {
 			return "Searched the web: " + quoted(q)
 		}
 		if target == "python" {
 			return fmt.Sprintf("Ran python (%s)", plural(lineCount(b.Text), "line"))
 		}
+		if s := callSummary(target, b.Text); s != "" {
+			return s
+		}
 		return fmt.Sprintf("Called %s (%s)", target, plural(lineCount(b.Text), "line"))
 	case model.BlockExecOutput:
+		if v, ok := parseJSON(b.Text); ok {
+			return who(m) + " → " + jsonSummary(v)
+		}
 		s := "Tool output (" + who(m) + ")"
 		if l := firstLine(b.Text); l != "" {
 			s += ": " + l
@@ -74,10 +91,16 @@ func blockSummary(m *model.Message, b *model.Block) string {
 			return ""
 		}
 		if m.Role == model.RoleTool {
+			if v, ok := parseJSON(b.Text); ok {
+				return who(m) + " → " + jsonSummary(v)
+			}
 			return "Tool output (" + who(m) + "): " + l
 		}
-		if m.Recipient != "" && m.Recipient != "all" {
-			return "Called " + m.Recipient + ": " + l
+		if isToolCall(m) {
+			if s := callSummary(who(m), b.Text); s != "" {
+				return s
+			}
+			return "Called " + who(m) + ": " + l
 		}
 		return who(m) + ": " + l
 	case model.BlockThoughts:
@@ -100,11 +123,7 @@ func blockSummary(m *model.Message, b *model.Block) string {
 		}
 		return s
 	case model.BlockBrowsing:
-		s := "Browsed"
-		if l := firstLine(orDefault(b.Summary, b.Text)); l != "" {
-			s += ": " + l
-		}
-		return s
+		return browsingSummary(b)
 	case model.BlockImage, model.BlockAudio:
 		kind := "image"
 		if b.Kind == model.BlockAudio {
@@ -129,7 +148,12 @@ func blockSummary(m *model.Message, b *model.Block) string {
 		}
 		return s
 	case model.BlockCanvas:
-		return "Canvas: " + orDefault(firstLine(b.Title), "(untitled)") + langSuffix(b.Lang)
+		return "Canvas: " + orDefault(firstLine(b.Title), "(untitled)") + langSuffix(b.Lang) + canvasVersion(b)
+	case model.BlockUnknown:
+		if model.IsBookkeepingBlock(b.Type) {
+			return ""
+		}
+		return unknownLine(b)
 	}
 	return "unsupported content: " + orDefault(b.Type, b.Kind.String())
 }
