@@ -270,7 +270,7 @@ func (h *htmlWriter) body(m *model.Message) {
 		h.block(&m.Blocks[i])
 	}
 	if h.b.Len() == before {
-		h.b.WriteString("<p class=\"missing\">(no content)</p>\n")
+		h.b.WriteString("<p class=\"missing\">(empty)</p>\n")
 	}
 	if len(m.References) > 0 {
 		h.b.WriteString("<ol class=\"refs\">\n")

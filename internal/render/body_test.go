@@ -71,7 +71,7 @@ func TestBodySanitisedAndEmpty(t *testing.T) {
 			}
 		}
 	}
-	if got := Body(&model.Message{Role: model.RoleAssistant}); got != "(no content)\n" {
+	if got := Body(&model.Message{Role: model.RoleAssistant}); got != "(empty)\n" {
 		t.Errorf("empty message: %q", got)
 	}
 	if got := Body(nil); got != "" {

@@ -41,7 +41,7 @@ func Body(m *model.Message) string {
 		return ""
 	}
 	r := &writer{md: true, loc: time.UTC}
-	r.body(m) // never empty: at least "(no content)\n"
+	r.body(m) // never empty: at least "(empty)\n"
 	s := strings.ReplaceAll(r.b.String(), "\r\n", "\n")
 	// One final newline: a prefix of s, so no copy of a long message.
 	s = s[:len(strings.TrimRight(s, "\n"))+1]

@@ -291,7 +291,7 @@ func (r *writer) body(m *model.Message) {
 	}
 	if r.b.Len() == before {
 		// No blocks, or only empty text: say so rather than print a bare header.
-		r.line("(no content)")
+		r.line("(empty)")
 		r.line()
 	}
 	if len(m.References) > 0 {

@@ -158,7 +158,7 @@ func TestSummary(t *testing.T) {
 		{&model.Message{Role: model.RoleTool, AuthorName: "web", Blocks: []model.Block{{Kind: model.BlockWebPage, Title: "Go", Domain: "go.dev"}}}, "▸ Read page: Go (go.dev)"},
 		{&model.Message{Role: model.RoleTool, AuthorName: "python", Blocks: []model.Block{{Kind: model.BlockExecOutput, Text: "\n42\n43"}}}, "▸ Tool output (python): 42"},
 		{&model.Message{Role: model.RoleTool, AuthorName: "bio", Blocks: []model.Block{{Kind: model.BlockText, Text: "Model set context updated."}, {Kind: model.BlockText, Text: "x"}}}, "▸ Tool output (bio): Model set context updated. (+1 more)"},
-		{&model.Message{Role: model.RoleTool, AuthorName: "x"}, "▸ x: (no content)"},
+		{&model.Message{Role: model.RoleTool, AuthorName: "x"}, "▸ x: (empty)"},
 	} {
 		if got := Summary(tc.m); got != tc.want {
 			t.Errorf("got %q, want %q", got, tc.want)

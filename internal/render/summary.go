@@ -33,7 +33,7 @@ func Summary(m *model.Message) string {
 		}
 	}
 	if len(parts) == 0 {
-		return one("▸ " + who(m) + ": (no content)")
+		return one("▸ " + who(m) + ": (empty)")
 	}
 	s := "▸ " + parts[0]
 	if len(parts) > 1 {
