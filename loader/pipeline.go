@@ -59,6 +59,7 @@ func (w *worker) decodeJob(j job) (r result) {
 	}
 	c.Source = j.src.name
 	r.conv = c
+	w.noteEmpty(c) // detect_hints.go
 	if len(w.notes) > 0 {
 		r.notes = append([]string(nil), w.notes...)
 	}
