@@ -162,3 +162,64 @@ func TestGrokRealExportIDs(t *testing.T) {
 		}
 	}
 }
+
+// chatgptNode is one mapping entry of a hand-written ChatGPT conversation.
+func chatgptNode(id, parent string, children []string, role, text string, endTurn string) string {
+	kids := `[]`
+	if len(children) > 0 {
+		kids = `["` + strings.Join(children, `","`) + `"]`
+	}
+	par := `null`
+	if parent != "" {
+		par = `"` + parent + `"`
+	}
+	msg := `null`
+	if role != "" {
+		msg = `{"id":"` + id + `","author":{"role":"` + role + `"},"create_time":1700000000,"content":{"content_type":"text","parts":["` + text + `"]},"end_turn":` + endTurn + `,"recipient":"all","metadata":{}}`
+	}
+	return `"` + id + `":{"id":"` + id + `","parent":` + par + `,"children":` + kids + `,"message":` + msg + `}`
+}
+
+// "Continue generating": an answer cut mid-word (end_turn false or null)
+// and its continuations read as one shown message; the parts stay in the
+// tree, hidden and marked, with their own text. A finished answer
+// (end_turn true) followed by another, and a continuation that was
+// regenerated (two children), are left apart.
+func TestChatGPTContinuationsMerged(t *testing.T) {
+	dir := t.TempDir()
+	conv := func(id string, nodes ...string) string {
+		return `{"id":"` + id + `","title":"t","create_time":1700000000,"mapping":{` + strings.Join(nodes, ",") + `},"current_node":"` + lastKey(nodes) + `"}`
+	}
+	merged := conv("merged",
+		chatgptNode("r", "", []string{"u"}, "", "", "null"),
+		chatgptNode("u", "r", []string{"a1"}, "user", "write a list", "null"),
+		chatgptNode("a1", "u", []string{"a2"}, "assistant", "1. app", "false"),
+		chatgptNode("a2", "a1", []string{"a3"}, "assistant", "les\\n2. pears", "null"),
+		chatgptNode("a3", "a2", nil, "assistant", " and plums", "true"))
+	apart := conv("apart",
+		chatgptNode("r", "", []string{"u"}, "", "", "null"),
+		chatgptNode("u", "r", []string{"a1"}, "user", "hi", "null"),
+		chatgptNode("a1", "u", []string{"a2", "b2"}, "assistant", "cut", "false"),
+		chatgptNode("b2", "a1", nil, "assistant", " other", "true"),
+		chatgptNode("a2", "a1", []string{"a3"}, "assistant", " off", "true"),
+		chatgptNode("a3", "a2", nil, "assistant", "Done.", "true"))
+	p := writeFile(t, dir, "conversations.json", "["+merged+","+apart+"]")
+	a := mustOpen(t, p)
+	c := find(a, "merged")
+	if got := strings.Join(roles(c), " | "); got != "user write a list | assistant 1. apples\n2. pears and plums" {
+		t.Errorf("merged thread = %q", got)
+	}
+	all := c.Messages(c.CurrentThread(), model.Hidden)
+	if len(all) != 4 || !all[2].Continuation || !all[3].Continuation || all[2].Visibility != model.Hidden ||
+		all[2].Blocks[0].Text != "les\n2. pears" || all[3].Blocks[0].Text != " and plums" || all[1].Continuation {
+		t.Errorf("parts not kept: %+v", all)
+	}
+	if got := strings.Join(roles(find(a, "apart")), " | "); got != "user hi | assistant cut | assistant  off | assistant Done." {
+		t.Errorf("apart thread = %q", got)
+	}
+}
+
+func lastKey(nodes []string) string {
+	s := nodes[len(nodes)-1]
+	return s[1:strings.Index(s[1:], `"`)+1]
+}

@@ -157,8 +157,31 @@ type Message struct {
 	Blocks      []Block
 	References  []Reference // citations, numbered as they appear in the text
 	Visibility  Visibility
-	EndTurn     *bool
+	// Continuation marks a "Continue generating" part: its text was
+	// appended to the assistant message above it (the nearest non-hidden
+	// ancestor), which is shown as one message; this one stays in the tree,
+	// Hidden, with its own text (docs/formats.md#chatgpt-continuations).
+	Continuation bool
+	EndTurn      *bool
+	// Feedback is the user's rating of this message (thumbs up or down),
+	// from the export's feedback file; nil when not rated.
+	Feedback *Feedback
 }
+
+// Feedback is a user's rating of one message (ChatGPT's
+// message_feedback.json).
+type Feedback struct {
+	Rating string    // FeedbackUp or FeedbackDown, or the export's word when it is neither
+	Text   string    // the comment written with the rating, when any
+	Tags   []string  // e.g. "not-helpful", when given
+	Time   time.Time // when the rating was given; zero when unknown
+}
+
+// Feedback ratings.
+const (
+	FeedbackUp   = "up"
+	FeedbackDown = "down"
+)
 
 // NoNode marks an absent node index (no parent, no current node).
 const NoNode = -1
