@@ -1,6 +1,8 @@
 package loader
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -222,4 +224,111 @@ func TestChatGPTContinuationsMerged(t *testing.T) {
 func lastKey(nodes []string) string {
 	s := nodes[len(nodes)-1]
 	return s[1:strings.Index(s[1:], `"`)+1]
+}
+
+// chatHTMLFixture is a hand-written chat.html in the 2025 page's shape.
+var chatHTMLFixture = filepath.Join("testdata", "chathtml", "chat.html")
+
+// A chat.html on its own is read: its jsonData conversations, with the
+// strings' HTML escapes undone (and JSON escapes kept).
+func TestChatHTMLAlone(t *testing.T) {
+	check := func(t *testing.T, a *model.Archive) {
+		t.Helper()
+		if len(a.Warnings) != 0 {
+			t.Errorf("warnings: %v", a.Warnings)
+		}
+		c := find(a, "html-1")
+		if c == nil {
+			t.Fatalf("conversations: %v", ids(a))
+		}
+		if c.Title != "Fish & chips <3" {
+			t.Errorf("title = %q", c.Title)
+		}
+		got := strings.Join(roles(c), " | ")
+		if want := `user Say "hi" & quote 'it' é <b> | assistant He said "hi" \ back &amp; left`; got != want {
+			t.Errorf("thread = %s\nwant     %s", got, want)
+		}
+	}
+	t.Run("file", func(t *testing.T) { check(t, mustOpen(t, chatHTMLFixture)) })
+	page, err := os.ReadFile(chatHTMLFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("folder", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFile(t, dir, "export/chat.html", string(page))
+		writeFile(t, dir, "export/user.json", `{"id":"user-1","email":"a@example.com","chatgpt_plus_user":false}`)
+		check(t, mustOpen(t, dir))
+	})
+	t.Run("zip", func(t *testing.T) {
+		p := filepath.Join(t.TempDir(), "export.zip")
+		writeZip(t, p, map[string]string{"chat.html": string(page)})
+		check(t, mustOpen(t, p))
+	})
+}
+
+// With conversations.json next to it, chat.html is not read and not
+// reported.
+func TestChatHTMLBesideConversations(t *testing.T) {
+	page, err := os.ReadFile(chatHTMLFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeFile(t, dir, "chat.html", string(page))
+	writeFile(t, dir, "conversations.json", `[{"id":"json-1","title":"from json","mapping":{"r":{"id":"r","children":["u"]},"u":{"id":"u","parent":"r","message":{"id":"u","author":{"role":"user"},"content":{"content_type":"text","parts":["hi"]}}}}}]`)
+	a := mustOpen(t, dir)
+	if len(a.Warnings) != 0 || strings.Join(ids(a), ",") != "json-1" {
+		t.Errorf("warnings %v, conversations %v", a.Warnings, ids(a))
+	}
+}
+
+// An HTML page that is not an export page fails clearly; a page cut inside
+// jsonData too.
+func TestChatHTMLBad(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "page.html", "<html><body>hello</body></html>")
+	if _, err := Open(p); err == nil || !strings.Contains(err.Error(), "jsonData") {
+		t.Errorf("plain page: %v", err)
+	}
+	p = writeFile(t, dir, "chat.html", `<html><script>var jsonData = [{"title": "cut`)
+	if _, err := Open(p); err == nil || !strings.Contains(err.Error(), "not closed") {
+		t.Errorf("cut page: %v", err)
+	}
+}
+
+func TestUnescapeJSONStrings(t *testing.T) {
+	for in, want := range map[string]string{
+		`["a &amp; b"]`:                `["a & b"]`,
+		`["&quot;q&quot; &#x27;&#39;"]`: `["\"q\" ''"]`,
+		`["&lt;\"&gt;", "&bogus; & x"]`: `["<\">", "&bogus; & x"]`,
+		`{"k&amp;": "\\&amp;"}`:         `{"k&": "\\&"}`,
+		`["&#92;"]`:                     `["\\"]`,
+		`["&#10;"]`:                     `["\u000a"]`,
+	} {
+		if got := string(unescapeJSONStrings([]byte(in))); got != want {
+			t.Errorf("unescape(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// FuzzChatHTML: extraction never panics; a valid JSON array embedded as
+// jsonData comes back whole, and undoing the escapes keeps it valid JSON.
+func FuzzChatHTML(f *testing.F) {
+	f.Add([]byte(`[{"title": "a &amp; b &quot;c&quot;"}]`))
+	f.Add([]byte(`[{"t": "&#x27;&#92;&#10;\\&amp;"}, "&#0;", "&lt"]`))
+	f.Add([]byte(`[`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		page := append([]byte("<html><script>var jsonData = "), in...)
+		data, err := chatHTMLJSON(page)
+		if !json.Valid(in) || len(in) == 0 || in[0] != '[' {
+			return
+		}
+		if err != nil {
+			t.Fatalf("valid array %q: %v", in, err)
+		}
+		if !json.Valid(data) {
+			t.Fatalf("unescaped %q is not valid JSON: %q", in, data)
+		}
+	})
 }
