@@ -223,7 +223,7 @@ func TestChatGPTContinuationsMerged(t *testing.T) {
 
 func lastKey(nodes []string) string {
 	s := nodes[len(nodes)-1]
-	return s[1:strings.Index(s[1:], `"`)+1]
+	return s[1 : strings.Index(s[1:], `"`)+1]
 }
 
 // chatHTMLFixture is a hand-written chat.html in the 2025 page's shape.
@@ -299,7 +299,7 @@ func TestChatHTMLBad(t *testing.T) {
 
 func TestUnescapeJSONStrings(t *testing.T) {
 	for in, want := range map[string]string{
-		`["a &amp; b"]`:                `["a & b"]`,
+		`["a &amp; b"]`:                 `["a & b"]`,
 		`["&quot;q&quot; &#x27;&#39;"]`: `["\"q\" ''"]`,
 		`["&lt;\"&gt;", "&bogus; & x"]`: `["<\">", "&bogus; & x"]`,
 		`{"k&amp;": "\\&amp;"}`:         `{"k&": "\\&"}`,
