@@ -26,27 +26,27 @@ const SchemaVersion = "backchat.conversation/1"
 //
 // Sources lists the exports (paths given to the loader) holding the
 // conversation, oldest first ([] when unknown); InNewest is false only when
-// several exports were loaded and the newest lacks it.
+// several exports were loaded and the newest lacks it. Shared (and
+// share_id, the link's id) appear only for a conversation shared by public
+// link.
 //
 // Messages are those of the current thread (shown and folded); with
 // Options.All every message of the tree, current thread first, then each
 // other branch's new part in the order of Branches.
 type ConversationJSON struct {
-	Schema   string   `json:"schema"`
-	ID       string   `json:"id"`
-	Title    string   `json:"title"`
-	Created  *string  `json:"created"`
-	Updated  *string  `json:"updated"`
-	Model    string   `json:"model"`
-	GizmoID  string   `json:"gizmo_id"`
-	Archived bool     `json:"archived"`
-	Starred  bool     `json:"starred"`
-	Service  string   `json:"service,omitempty"`
-	Source   string   `json:"source,omitempty"`
-	Sources  []string `json:"sources"`
-	InNewest bool     `json:"in_newest"`
-	// Shared is true for a conversation shared by public link; ShareID is
-	// the link's id when the export gives it.
+	Schema   string        `json:"schema"`
+	ID       string        `json:"id"`
+	Title    string        `json:"title"`
+	Created  *string       `json:"created"`
+	Updated  *string       `json:"updated"`
+	Model    string        `json:"model"`
+	GizmoID  string        `json:"gizmo_id"`
+	Archived bool          `json:"archived"`
+	Starred  bool          `json:"starred"`
+	Service  string        `json:"service,omitempty"`
+	Source   string        `json:"source,omitempty"`
+	Sources  []string      `json:"sources"`
+	InNewest bool          `json:"in_newest"`
 	Shared   bool          `json:"shared,omitempty"`
 	ShareID  string        `json:"share_id,omitempty"`
 	Messages []MessageJSON `json:"messages"`
