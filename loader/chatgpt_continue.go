@@ -21,7 +21,9 @@ import (
 // citations are left apart (their [n] numbers would clash).
 //
 // Nodes are visited parents first, so in a chain of continuations each part
-// keeps its own text and the first message collects them all.
+// keeps its own text and the first message collects them all. Only nodes
+// reached from a root are visited, so the walk up through hidden ancestors
+// always ends (a node below a parent cycle is never visited).
 func mergeContinuations(c *model.Conversation) {
 	for _, i := range parentsFirst(c) {
 		m := c.Nodes[i].Msg

@@ -133,3 +133,21 @@ func TestSideFilesReal2023(t *testing.T) {
 		t.Errorf("shared %v %q, feedback %+v", s.Shared, s.ShareID, thread(s)[1].Feedback)
 	}
 }
+
+// FuzzSideFiles: no side file content makes the readers panic, and every
+// rating read is attached only through apply.
+func FuzzSideFiles(f *testing.F) {
+	f.Add([]byte(`[{"id":"a","conversation_id":"c","rating":"thumbsUp","content":"{\"text\":\"x\",\"tags\":[\"t\"]}"}]`))
+	f.Add([]byte(`{"users":[{"uuid":"u","full_name":"n"}]}`))
+	f.Add([]byte(`[{"input":{"conversation_id":"c"},"output":{"feedback_step_2":{"new_turn":[{"id":"n"}]}}}]`))
+	f.Add([]byte(`{"id":"user-1","chatgpt_plus_user":false}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sd := &sideData{}
+		_ = sd.account("f", b)
+		_ = sd.feedbackFile("f", b)
+		_ = sd.sharedFile("f", b)
+		_ = sd.comparisonsFile("f", b)
+		c := &model.Conversation{ID: "c", Nodes: []model.Node{{Key: "a", Parent: model.NoNode, Msg: &model.Message{ID: "a"}}}}
+		sd.apply(c)
+	})
+}
