@@ -75,7 +75,7 @@ func (w *worker) noteEmpty(c *model.Conversation) {
 	}
 	switch total {
 	case 0:
-		w.note(fmt.Sprintf("no message could be read (read as %s)", serviceName(c.Service)))
+		w.note(fmt.Sprintf("no message found in it (read as %s)", serviceName(c.Service)))
 	case 1:
 		w.note("nothing to show: its only message is empty or hidden")
 	default:
