@@ -204,5 +204,6 @@ func (w *worker) build(c *model.Conversation, current []byte) {
 			w.note("current_node is not in the mapping")
 		}
 	}
+	mergeContinuations(c)
 	fillFallbacks(c)
 }

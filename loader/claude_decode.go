@@ -43,6 +43,8 @@ const claudeRoot = "00000000-0000-4000-8000-000000000000"
 // claudeMsg is one decoded chat message: its nodes' messages in order.
 type claudeMsg struct {
 	uuid, parent string
+	role         model.Role
+	time         int64 // created_at in Unix nanoseconds; 0 when unknown
 	segs         []*model.Message
 }
 
@@ -107,14 +109,16 @@ func (w *worker) claudeConversation(data []byte) (*model.Conversation, error) {
 	if err != nil {
 		return c, err
 	}
-	w.claudeTree(c, msgs, leaf)
+	claudeOrder(msgs)
+	w.claudeTree(c, msgs, leaf, "parent_message_uuid")
 	fillFallbacks(c)
 	return c, nil
 }
 
 // claudeTree builds the nodes: a root, then each message's segments as a
-// chain, each message hanging below its parent's last segment.
-func (w *worker) claudeTree(c *model.Conversation, msgs []claudeMsg, leaf string) {
+// chain, each message hanging below its parent's last segment. parentKey
+// names the export's parent field in notes.
+func (w *worker) claudeTree(c *model.Conversation, msgs []claudeMsg, leaf, parentKey string) {
 	nodes := []model.Node{{Key: "root", Parent: model.NoNode}}
 	last := make(map[string]int32, len(msgs)) // message uuid → its last node
 	first := make([]int32, len(msgs))         // message → its first node
@@ -155,7 +159,7 @@ func (w *worker) claudeTree(c *model.Conversation, msgs []claudeMsg, leaf string
 			} else if pi, ok := last[m.parent]; ok && m.parent != m.uuid {
 				p = pi
 			} else {
-				w.note("a message's parent_message_uuid is not in the conversation")
+				w.note("a message's " + parentKey + " is not in the conversation")
 			}
 		}
 		nodes[first[i]].Parent = p
@@ -234,6 +238,10 @@ func (w *worker) claudeMessage(d *walker) (claudeMsg, error) {
 	}
 	base.ID = cm.uuid
 	base.Role = role
+	cm.role = role
+	if !base.Time.IsZero() {
+		cm.time = base.Time.UnixNano()
+	}
 	b := claudeBuilder{w: w, base: base}
 	if len(f.content) > 0 && f.content[0] == '"' {
 		b.any = true

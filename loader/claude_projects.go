@@ -2,6 +2,7 @@ package loader
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/backchat/backchat/model"
 )
@@ -90,7 +91,7 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 	if name == "" {
 		name = "(unnamed)"
 	}
-	c.Title = "Project: " + name
+	c.Title = projectTitle(name)
 	if c.Created.IsZero() {
 		c.Created = c.Updated
 	}
@@ -121,4 +122,13 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 	c.Nodes = nodes
 	c.Current = int32(len(nodes) - 1)
 	return c, nil
+}
+
+// projectTitle is the listed title of a project: "Project: NAME", without
+// doubling a "Project:" the user already wrote into the name.
+func projectTitle(name string) string {
+	if len(name) >= 8 && strings.EqualFold(name[:8], "project:") {
+		return "Project: " + strings.TrimSpace(name[8:])
+	}
+	return "Project: " + name
 }

@@ -3,6 +3,7 @@ package loader
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/backchat/backchat/model"
 )
@@ -25,7 +26,9 @@ import (
 // assistant message. Unknown fragment types are kept raw.
 
 // isDeepSeek: a mapping tree with DeepSeek's inserted_at timestamps.
-func isDeepSeek(k keySet) bool { return k["mapping"] && k["inserted_at"] }
+func isDeepSeek(k keySet) bool {
+	return k["mapping"] && (k["inserted_at"] || k[hintFragments] && !k[hintAuthor])
+}
 
 // dsNode is one mapping entry before parents are resolved.
 type dsNode struct {
@@ -39,18 +42,32 @@ func (w *worker) deepseekConversation(data []byte) (*model.Conversation, error) 
 	defer putWalker(d)
 	w.notes = w.notes[:0]
 	c := &model.Conversation{Current: model.NoNode, Service: model.ServiceDeepSeek}
-	var nodes []dsNode
+	var (
+		nodes        []dsNode
+		current      string
+		created, upd time.Time // ChatGPT-like create_time/update_time, used when inserted_at/updated_at are missing
+	)
 	err := d.ObjBytes(func(d *walker, key []byte) error {
 		var err error
 		switch string(key) {
-		case "id":
-			c.ID, err = w.str(d)
+		case "id", "conversation_id":
+			var id string
+			id, err = w.str(d)
+			if id != "" && (c.ID == "" || string(key) == "id") {
+				c.ID = id
+			}
 		case "title":
 			c.Title, err = w.str(d)
 		case "inserted_at":
 			c.Created, err = epoch(d)
 		case "updated_at":
 			c.Updated, err = epoch(d)
+		case "create_time":
+			created, err = epoch(d)
+		case "update_time":
+			upd, err = epoch(d)
+		case "current_node":
+			current = w.idValue(d)
 		case "mapping":
 			if d.Next() != tObject {
 				return fmt.Errorf(`"mapping" is %s, not an object`, d.Next())
@@ -94,8 +111,34 @@ func (w *worker) deepseekConversation(data []byte) (*model.Conversation, error) 
 		return c, err
 	}
 	c.Nodes = w.segmentTree(nodes)
+	if c.Created.IsZero() {
+		c.Created = created
+	}
+	if c.Updated.IsZero() {
+		c.Updated = upd
+	}
+	if current != "" {
+		c.CurrentKey = current
+		c.Current = dsCurrent(c.Nodes, current)
+		if c.Current == model.NoNode {
+			w.note("current_node is not in the mapping")
+		}
+	}
 	fillFallbacks(c)
 	return c, nil
+}
+
+// dsCurrent is the node where the thread of current_node ends: the node of
+// that key, or its last segment; NoNode when there is none.
+func dsCurrent(nodes []model.Node, key string) int32 {
+	cur := int32(model.NoNode)
+	for i := range nodes {
+		k := nodes[i].Key
+		if k == key || strings.HasPrefix(k, key+"#") {
+			cur = int32(i)
+		}
+	}
+	return cur
 }
 
 // idValue reads a node id that may be a string or a number; "" otherwise.

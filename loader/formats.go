@@ -40,7 +40,7 @@ var formats = []*format{
 
 // isChatGPT: a conversation object with a "mapping" tree (and none of the
 // DeepSeek signals, checked first).
-func isChatGPT(k keySet) bool { return k["mapping"] }
+func isChatGPT(k keySet) bool { return k["mapping"] && !k[hintFragments] }
 
 // formatNames lists the formats for error messages.
 func formatNames() string {
@@ -84,6 +84,9 @@ func topKeys(elem []byte) keySet {
 	keys := make(keySet, 16)
 	_ = d.ObjBytes(func(d *walker, k []byte) error {
 		keys[string(k)] = true
+		if string(k) == "mapping" {
+			return mappingHints(d, keys) // detect_hints.go
+		}
 		return d.Skip()
 	})
 	return keys

@@ -105,8 +105,12 @@ func TestMixedArchives(t *testing.T) {
 		"memories.json":      `[{"conversations_memory": "m", "account_uuid": "x"}]`,
 	})
 	a := mustOpen(t, gpt, cl)
-	if len(a.Warnings) != 0 {
+	// memories.json is the one file of the export not read: named once.
+	if len(a.Warnings) != 1 || !strings.HasSuffix(a.Warnings[0].File, ":memories.json") || !strings.HasPrefix(a.Warnings[0].Reason, "not read: memories.json") {
 		t.Errorf("warnings: %v", a.Warnings)
+	}
+	if len(a.Accounts) != 1 || a.Accounts[0] != (model.Account{Service: model.ServiceClaude, ID: "x", Name: "n", Email: "e", Source: cl + ":users.json"}) {
+		t.Errorf("accounts: %+v", a.Accounts)
 	}
 	byService := map[string][]string{}
 	for _, c := range a.Conversations {

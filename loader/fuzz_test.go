@@ -61,6 +61,10 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`[{"uuid": "p", "docs": [{"filename": null}, 1], "prompt_template": 3}]`))
 	f.Add([]byte(`{"conversations": [{"conversation": {"create_time": {"$date": {"$date": {"$numberLong": "1"}}}}, "responses": [{"response": {"response": {"message": 1}}}, 2]}]}`))
 	f.Add([]byte(`[{"mapping": {"root": {"parent": 3}, "1": {"parent": "1", "message": {"fragments": [{"type": "SEARCH", "results": [1]}, {"type": 5}]}}}, "inserted_at": 1}]`))
+	// issue 13: DeepSeek with ChatGPT keys, continuations, Claude out of order.
+	f.Add([]byte(`{"mapping": {"r": {"children": ["1"]}, "1": {"parent": "r", "message": {"fragments": [{"type": "REQUEST", "content": "q"}]}}}, "current_node": "1#0", "create_time": "2024-12-31T10:30:00+03:00", "conversation_id": 4}`))
+	f.Add([]byte(`[{"id": "c", "current_node": "b", "mapping": {"a": {"children": ["b", "a"], "message": {"author": {"role": "assistant"}, "recipient": "all", "end_turn": false, "content": {"content_type": "text", "parts": ["x"]}}}, "b": {"parent": "a", "children": ["a"], "message": {"author": {"role": "assistant"}, "content": {"content_type": "text", "parts": ["y", {"content_type": "x"}]}}}}}]`))
+	f.Add([]byte(`[{"uuid": "o", "chat_messages": [{"sender": "assistant", "created_at": "2025-01-01T00:00:02Z", "text": "a"}, {"sender": "human", "created_at": "2025-01-01T00:00:01Z", "text": "q"}, {"sender": "human", "created_at": "2025-01-01T00:00:02Z", "text": "q2", "parent_message_uuid": "zz"}]}]`))
 	{
 		// Seed with the shared fixtures when they are present (never required).
 		root := filepath.Join(fixtures.RepoRoot(f), "..", "shared", "fixtures", "external")

@@ -41,8 +41,12 @@ func (w *worker) grokConversation(data []byte) (*model.Conversation, error) {
 			err = obj(d, func(d *walker, k []byte) error {
 				var err error
 				switch string(k) {
-				case "id", "_id":
-					c.ID, err = w.str(d)
+				case "id", "_id", "conversation_id":
+					var id string
+					id, err = w.str(d)
+					if id != "" && (c.ID == "" || string(k) != "conversation_id") {
+						c.ID = id
+					}
 				case "title":
 					c.Title, err = w.str(d)
 				case "create_time":
@@ -74,7 +78,7 @@ func (w *worker) grokConversation(data []byte) (*model.Conversation, error) {
 	if err != nil {
 		return c, err
 	}
-	w.claudeTree(c, msgs, "")
+	w.claudeTree(c, msgs, "", "parent_response_id")
 	fillFallbacks(c)
 	return c, nil
 }
@@ -95,8 +99,12 @@ func (w *worker) grokResponse(d *walker) (claudeMsg, error) {
 			}
 			wrapped = true
 			return obj(d, body)
-		case "_id", "id":
-			cm.uuid, err = w.str(d)
+		case "_id", "id", "response_id":
+			var id string
+			id, err = w.str(d)
+			if id != "" && (cm.uuid == "" || string(k) != "response_id") {
+				cm.uuid = id
+			}
 		case "parent_response_id":
 			cm.parent, err = w.str(d)
 		case "message":

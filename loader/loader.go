@@ -91,6 +91,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 			continue
 		}
 		defer in.close()
+		col.addScanWarnings(col.side.add(e, p)) // sidefiles.go
 		for i := range in.sources {
 			in.sources[i].export = e
 			in.sources[i].seq = len(sources)
@@ -141,7 +142,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 		opt.Progress(max(done, total), max(done, total))
 	}
 
-	a := &model.Archive{Conversations: col.convs, Warnings: col.warnings, Sources: append([]string(nil), paths...)}
+	a := &model.Archive{Conversations: col.convs, Warnings: col.warnings, Sources: append([]string(nil), paths...), Accounts: col.side.accounts()}
 	model.SortNewestFirst(a.Conversations)
 	slices.SortStableFunc(a.Warnings, func(x, y model.Warning) int {
 		if c := strings.Compare(x.File, y.File); c != 0 {

@@ -59,6 +59,7 @@ func (w *worker) decodeJob(j job) (r result) {
 	}
 	c.Source = j.src.name
 	r.conv = c
+	w.noteEmpty(c) // detect_hints.go
 	if len(w.notes) > 0 {
 		r.notes = append([]string(nil), w.notes...)
 	}
@@ -102,6 +103,9 @@ type collector struct {
 	// scanWarn is written only by the scanning goroutine (add runs on the
 	// collector's); finish merges both.
 	scanWarn []model.Warning
+	// side is each export's side files (sidefiles.go), read before
+	// scanning starts and only read afterwards.
+	side sideSet
 }
 
 // addScanWarnings records warnings of the scanning goroutine.
@@ -137,6 +141,7 @@ func (c *collector) add(r result) {
 	for _, n := range r.notes {
 		c.warnings = append(c.warnings, model.Warning{Kind: model.WarnData, File: r.src.name, Index: r.index, Offset: r.offset, ID: conv.ID, Reason: n})
 	}
+	c.side.apply(r.src.export, conv)
 	conv.Sources = c.exp.single(r.src.export)
 	conv.InNewest = true
 	if c.onConv != nil {

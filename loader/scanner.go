@@ -442,7 +442,7 @@ func (s *scanner) object() (wrapped bool, err error) {
 			return false, s.truncated(s.index, off, "inside a conversation")
 		}
 		key := s.buf[s.mark+keyOff : s.pos]
-		isConvs := string(key) == `"conversations"`
+		isConvs := isWrapperKey(key)
 		if string(key) == `"mapping"` {
 			sawMapping = true
 		}

@@ -64,7 +64,7 @@ func expand(p string) (*input, error) {
 		return expandZip(p, fi.Size())
 	}
 	return &input{
-		sources: []source{fileSource(p, fi.Size(), onceIndex(func() *assetIndex { return folderAssets(filepath.Dir(p)) }))},
+		sources: []source{htmlAware(fileSource(p, fi.Size(), onceIndex(func() *assetIndex { return folderAssets(filepath.Dir(p)) })))},
 		close:   func() error { return nil },
 	}, nil
 }
@@ -93,6 +93,7 @@ func expandDir(dir string) (*input, error) {
 		}
 	}
 	var srcs []source
+	var pages []string // chat.html files (chathtml.go)
 	roots := make(map[string]func() *assetIndex)
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -106,6 +107,9 @@ func expandDir(dir string) (*input, error) {
 				return filepath.SkipDir
 			}
 			return nil
+		}
+		if d.Type().IsRegular() && chatHTMLName(d.Name()) {
+			pages = append(pages, p)
 		}
 		if !d.Type().IsRegular() || !convFileRe.MatchString(d.Name()) {
 			return nil
@@ -124,6 +128,10 @@ func expandDir(dir string) (*input, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loader: %w", err)
 	}
+	srcs = chatHTMLSources(srcs, pages, func(p string) source {
+		root := filepath.Dir(p)
+		return fileSource(p, 0, onceIndex(func() *assetIndex { return folderAssets(root) }))
+	})
 	if len(srcs) == 0 {
 		return nil, fmt.Errorf("loader: %s: %w (no conversations.json or conversations-NNN.json in the folder)", dir, errNotExport)
 	}
@@ -189,6 +197,8 @@ func bufferedInflate(zr *zip.Reader) {
 // descending into stored inner ZIPs (one level).
 func zipSources(zr *zip.Reader, f io.ReaderAt, prefix string, depth int, notes *[]string) []source {
 	var srcs []source
+	var pages []string // chat.html entries (chathtml.go)
+	htmlFiles := make(map[string]*zip.File)
 	roots := make(map[string]func() *assetIndex)
 	for _, zf := range zr.File {
 		name := zf.Name
@@ -214,6 +224,10 @@ func zipSources(zr *zip.Reader, f io.ReaderAt, prefix string, depth int, notes *
 			srcs = append(srcs, zipSources(inner, sec, prefix+":"+name, depth+1, notes)...)
 			continue
 		}
+		if chatHTMLName(base) {
+			pages = append(pages, prefix+":"+name)
+			htmlFiles[prefix+":"+name] = zf
+		}
 		if !convFileRe.MatchString(base) {
 			continue
 		}
@@ -238,7 +252,14 @@ func zipSources(zr *zip.Reader, f io.ReaderAt, prefix string, depth int, notes *
 			assets: roots[root],
 		})
 	}
-	return srcs
+	return chatHTMLSources(srcs, pages, func(p string) source {
+		zf := htmlFiles[p]
+		root := path.Dir(zf.Name) + "/"
+		if root == "./" {
+			root = ""
+		}
+		return source{name: p, size: int64(zf.UncompressedSize64), open: zf.Open, assets: onceIndex(func() *assetIndex { return zipAssets(zr, root) })}
+	})
 }
 
 // entriesReachable reports whether every conversation entry's local header

@@ -157,8 +157,31 @@ type Message struct {
 	Blocks      []Block
 	References  []Reference // citations, numbered as they appear in the text
 	Visibility  Visibility
-	EndTurn     *bool
+	// Continuation marks a "Continue generating" part: its text was
+	// appended to the assistant message above it (the nearest non-hidden
+	// ancestor), which is shown as one message; this one stays in the tree,
+	// Hidden, with its own text (docs/formats.md#chatgpt-continuations).
+	Continuation bool
+	EndTurn      *bool
+	// Feedback is the user's rating of this message (thumbs up or down),
+	// from the export's feedback file; nil when not rated.
+	Feedback *Feedback
 }
+
+// Feedback is a user's rating of one message (ChatGPT's
+// message_feedback.json).
+type Feedback struct {
+	Rating string    // FeedbackUp or FeedbackDown, or the export's word when it is neither
+	Text   string    // the comment written with the rating, when any
+	Tags   []string  // e.g. "not-helpful", when given
+	Time   time.Time // when the rating was given; zero when unknown
+}
+
+// Feedback ratings.
+const (
+	FeedbackUp   = "up"
+	FeedbackDown = "down"
+)
 
 // NoNode marks an absent node index (no parent, no current node).
 const NoNode = -1
@@ -199,6 +222,26 @@ type Conversation struct {
 	// conversation (it was deleted there, or never synced); with a single
 	// export it is always true.
 	InNewest bool
+	// Shared is true when the export lists the conversation among those
+	// shared by public link (shared_conversations.json); ShareID is the
+	// link's id (chatgpt.com/share/ShareID), when given.
+	Shared  bool
+	ShareID string
+	// Comparisons are the side-by-side answer comparisons the user rated
+	// in this conversation (model_comparisons.json), oldest first.
+	Comparisons []Comparison
+}
+
+// Comparison is one "which answer is better?" choice the user made
+// between two answers (ChatGPT's model_comparisons.json).
+type Comparison struct {
+	Time time.Time // zero when unknown
+	// Preferred is the export's word for the choice: "new", "original",
+	// "same", … ("" when not given).
+	Preferred string
+	// Original and New are the message ids of the two answers, when given
+	// (they may name messages the conversation no longer holds).
+	Original, New string
 }
 
 // DisplayTitle is the title to show: the export's, or "(untitled)".
@@ -281,4 +324,21 @@ type Archive struct {
 	Conversations []*Conversation
 	Warnings      []Warning
 	Sources       []string // the paths that were opened
+	// Accounts are the account details of the exports loaded (ChatGPT's
+	// user.json, Claude's users.json), in the order of Sources; empty when
+	// no export had them.
+	Accounts []Account
+}
+
+// Account is the owner of an export as its account file gives it. Any
+// field may be empty.
+type Account struct {
+	Service string // ServiceChatGPT, ServiceClaude, …
+	ID      string // the service's user id
+	Name    string
+	Email   string
+	// Plan is the subscription as the export states it ("Plus", "Free" for
+	// ChatGPT's chatgpt_plus_user); "" when not stated.
+	Plan   string
+	Source string // the file it came from
 }

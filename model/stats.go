@@ -52,6 +52,20 @@ type Stats struct {
 	AudioClips    int     `json:"audio_clips"`    // audio assets
 	VoiceSeconds  float64 `json:"voice_seconds"`  // summed durations of the clips whose duration is known
 	VoiceTimed    int     `json:"voice_timed"`    // audio clips with a known duration
+
+	// Accounts are the exports' account details (Archive.Accounts).
+	Accounts  []AccountStats `json:"accounts,omitempty"`
+	Shared    int            `json:"shared,omitempty"`     // conversations shared by public link
+	RatedUp   int            `json:"rated_up,omitempty"`   // messages you rated 👍, every branch
+	RatedDown int            `json:"rated_down,omitempty"` // messages you rated 👎, every branch
+}
+
+// AccountStats is one export's account as stats report it.
+type AccountStats struct {
+	Service string `json:"service"`
+	Name    string `json:"name,omitempty"`
+	Email   string `json:"email,omitempty"`
+	Plan    string `json:"plan,omitempty"`
 }
 
 // MonthStats is one calendar month of activity.
@@ -126,6 +140,9 @@ func ComputeStats(a *Archive, loc *time.Location) Stats {
 	if a == nil {
 		return s
 	}
+	for _, ac := range a.Accounts {
+		s.Accounts = append(s.Accounts, AccountStats{Service: ac.Service, Name: ac.Name, Email: ac.Email, Plan: ac.Plan})
+	}
 	for _, c := range a.Conversations {
 		if c != nil {
 			acc.conversation(&s, c)
@@ -145,6 +162,19 @@ func ComputeStats(a *Archive, loc *time.Location) Stats {
 func (acc *statsAcc) conversation(s *Stats, c *Conversation) {
 	s.Conversations++
 	s.Nodes += len(c.Nodes)
+	if c.Shared {
+		s.Shared++
+	}
+	for i := range c.Nodes {
+		if m := c.Nodes[i].Msg; m != nil && m.Feedback != nil {
+			switch m.Feedback.Rating {
+			case FeedbackUp:
+				s.RatedUp++
+			case FeedbackDown:
+				s.RatedDown++
+			}
+		}
+	}
 	if c.Archived {
 		s.Archived++
 	}

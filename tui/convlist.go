@@ -416,6 +416,9 @@ func markers(c *model.Conversation) string {
 	if c.NotInNewest() {
 		m = append(m, "⊘") // kept from an older export; gone from the newest
 	}
+	if c.Shared {
+		m = append(m, "↗") // shared by public link (shared_conversations.json)
+	}
 	return strings.Join(m, "")
 }
 

@@ -163,10 +163,18 @@ func (r *statsReport) header() {
 		}
 		r.items(r.st.label, s.First.Format("2006-01-02")+" → "+s.Last.Format("2006-01-02"), count(days, "day", "days"), zone)
 	}
-	r.items(r.st.label,
-		fmtInt(s.Archived)+" archived",
-		fmtInt(s.Starred)+" starred",
-		count(s.BranchPoints, "branch point", "branch points")+" in "+count(s.BranchedConversations, "conversation", "conversations"))
+	flags := []string{fmtInt(s.Archived) + " archived", fmtInt(s.Starred) + " starred"}
+	if s.Shared > 0 {
+		flags = append(flags, fmtInt(s.Shared)+" shared by link")
+	}
+	r.items(r.st.label, append(flags,
+		count(s.BranchPoints, "branch point", "branch points")+" in "+count(s.BranchedConversations, "conversation", "conversations"))...)
+	if s.RatedUp+s.RatedDown > 0 {
+		r.items(r.st.label, "rated 👍 "+fmtInt(s.RatedUp), "👎 "+fmtInt(s.RatedDown))
+	}
+	for _, a := range s.Accounts {
+		r.items(r.st.label, accountLine(a)...)
+	}
 	if s.UndatedConversations > 0 || s.UndatedMessages > 0 {
 		r.wrap(r.st.warning, count(s.UndatedConversations, "conversation", "conversations")+" and "+
 			count(s.UndatedMessages, "message", "messages")+" have no date and are in no month.")
@@ -551,4 +559,34 @@ func fmtInt(n int) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// accountLine describes one export's account: "Account: ChatGPT",
+// the name, the e-mail, the plan (what the export gives).
+func accountLine(a model.AccountStats) []string {
+	parts := []string{"Account: " + model.SanitizeLine(serviceLabel(a.Service))}
+	for _, s := range []string{a.Name, a.Email} {
+		if s != "" {
+			parts = append(parts, model.SanitizeLine(s))
+		}
+	}
+	if a.Plan != "" {
+		parts = append(parts, model.SanitizeLine(a.Plan)+" plan")
+	}
+	return parts
+}
+
+// serviceLabel names a service for people ("chatgpt" → "ChatGPT").
+func serviceLabel(s string) string {
+	switch s {
+	case model.ServiceChatGPT:
+		return "ChatGPT"
+	case model.ServiceClaude:
+		return "Claude"
+	case model.ServiceDeepSeek:
+		return "DeepSeek"
+	case model.ServiceGrok:
+		return "Grok"
+	}
+	return s
 }

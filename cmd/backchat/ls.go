@@ -119,6 +119,7 @@ type lsEntry struct {
 	Service  string   `json:"service"`
 	Sources  []string `json:"sources"`
 	InNewest bool     `json:"in_newest"`
+	Shared   bool     `json:"shared,omitempty"` // shared by public link
 }
 
 func listJSON(out *bytes.Buffer, convs []*model.Conversation) error {
@@ -126,7 +127,7 @@ func listJSON(out *bytes.Buffer, convs []*model.Conversation) error {
 		e := lsEntry{ID: c.ID, Title: c.Title, Created: render.TimeJSON(c.Created), Updated: render.TimeJSON(c.Updated),
 			Model: c.Model, Messages: c.VisibleCount(), Branches: c.BranchPoints(),
 			Archived: c.Archived, Starred: c.Starred, GizmoID: c.GizmoID, Service: c.Service,
-			Sources: render.SourcesJSON(c), InNewest: !c.NotInNewest()}
+			Sources: render.SourcesJSON(c), InNewest: !c.NotInNewest(), Shared: c.Shared}
 		if err := render.WriteJSON(out, e, ""); err != nil {
 			return err
 		}

@@ -26,7 +26,9 @@ const SchemaVersion = "backchat.conversation/1"
 //
 // Sources lists the exports (paths given to the loader) holding the
 // conversation, oldest first ([] when unknown); InNewest is false only when
-// several exports were loaded and the newest lacks it.
+// several exports were loaded and the newest lacks it. Shared (and
+// share_id, the link's id) appear only for a conversation shared by public
+// link.
 //
 // Messages are those of the current thread (shown and folded); with
 // Options.All every message of the tree, current thread first, then each
@@ -45,6 +47,8 @@ type ConversationJSON struct {
 	Source   string        `json:"source,omitempty"`
 	Sources  []string      `json:"sources"`
 	InNewest bool          `json:"in_newest"`
+	Shared   bool          `json:"shared,omitempty"`
+	ShareID  string        `json:"share_id,omitempty"`
 	Messages []MessageJSON `json:"messages"`
 }
 
@@ -66,6 +70,20 @@ type MessageJSON struct {
 	Branch     BranchJSON      `json:"branch"`
 	Blocks     []BlockJSON     `json:"blocks"`
 	References []ReferenceJSON `json:"references"`
+	// Feedback is the user's rating of the message, when rated.
+	Feedback *FeedbackJSON `json:"feedback,omitempty"`
+	// Continuation marks a "Continue generating" part whose text is
+	// already in the message it continues (docs/formats.md#chatgpt-continuations).
+	Continuation bool `json:"continuation,omitempty"`
+}
+
+// FeedbackJSON is a user's rating of a message: rating "up" or "down" (or
+// the export's word), the comment and tags when given, the time or null.
+type FeedbackJSON struct {
+	Rating string   `json:"rating"`
+	Text   string   `json:"text,omitempty"`
+	Tags   []string `json:"tags,omitempty"`
+	Time   *string  `json:"time"`
 }
 
 // BranchJSON is a message's position among its siblings: 1 of 1 when the
@@ -148,7 +166,7 @@ func Conversation(c *model.Conversation, opts Options) ConversationJSON {
 		Schema: SchemaVersion, ID: c.ID, Title: c.Title,
 		Created: TimeJSON(c.Created), Updated: TimeJSON(c.Updated),
 		Model: c.Model, GizmoID: c.GizmoID, Archived: c.Archived, Starred: c.Starred,
-		Service: c.Service, Source: c.Source, Sources: SourcesJSON(c), InNewest: !c.NotInNewest(),
+		Service: c.Service, Source: c.Source, Sources: SourcesJSON(c), InNewest: !c.NotInNewest(), Shared: c.Shared, ShareID: c.ShareID,
 		Messages: []MessageJSON{},
 	}
 	for i, br := range Branches(c, opts.All) {
@@ -181,6 +199,10 @@ func messageJSON(c *model.Conversation, n int32, m *model.Message, current bool)
 	for _, r := range m.References {
 		mj.References = append(mj.References, ReferenceJSON{N: r.N, Title: r.Title, URL: r.URL})
 	}
+	if f := m.Feedback; f != nil {
+		mj.Feedback = &FeedbackJSON{Rating: f.Rating, Text: f.Text, Tags: f.Tags, Time: TimeJSON(f.Time)}
+	}
+	mj.Continuation = m.Continuation
 	return mj
 }
 

@@ -308,6 +308,10 @@ func (r *writer) body(m *model.Message) {
 		}
 		r.line()
 	}
+	if m.Feedback != nil {
+		r.line(FeedbackLine(m.Feedback)) // feedback.go
+		r.line()
+	}
 }
 
 func (r *writer) reference(ref model.Reference) string {

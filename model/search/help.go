@@ -16,7 +16,7 @@ type HelpEntry struct {
 	// Examples are what you type; each one is a valid query on its own.
 	Examples []string
 	// Compact is the construct in the one-line summary
-	// (is:archived|starred|deleted); "" leaves the entry out of it.
+	// (is:archived|starred|deleted|shared); "" leaves the entry out of it.
 	Compact string
 	// Means says what the examples match. `Backquotes` mark literal text.
 	Means string
@@ -49,10 +49,12 @@ var helpEntries = []HelpEntry{
 		Means: "last activity on or after the start of that year, month or day (UTC)"},
 	{Examples: []string{"before:2025-06"}, Compact: "before:2025-06-30",
 		Means: "last activity strictly before that year, month or day (UTC)"},
-	{Examples: []string{"is:archived", "is:starred"}, Compact: "is:archived|starred|deleted",
+	{Examples: []string{"is:archived", "is:starred"}, Compact: "is:archived|starred|deleted|shared",
 		Means: "archived or starred conversations"},
 	{Examples: []string{"is:deleted"},
 		Means: "conversations kept from an older export but missing from the newest of several exports given"},
+	{Examples: []string{"is:shared"},
+		Means: "conversations you shared by public link (as the export's `shared_conversations.json` lists them)"},
 	{Examples: []string{"has:image", "has:code", "has:branch"}, Compact: "has:image|code|branch",
 		Means: "conversations with an image, a code block, or a regenerated or edited branch"},
 	{Examples: []string{"gpt:g-abc123"}, Compact: "gpt:g-ID",

@@ -21,6 +21,7 @@ const (
 	flagCode
 	flagBranch
 	flagDeleted // missing from the newest export (Conversation.NotInNewest)
+	flagShared  // shared by public link (Conversation.Shared)
 )
 
 // convMeta is what filters and ranking need per conversation without
@@ -229,6 +230,9 @@ func metaOf(c *model.Conversation) convMeta {
 	}
 	if c.NotInNewest() {
 		m.flags |= flagDeleted
+	}
+	if c.Shared {
+		m.flags |= flagShared
 	}
 	lastRaw := ""
 	addModel := func(s string) {

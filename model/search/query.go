@@ -89,7 +89,7 @@ var fieldTable = []fieldSpec{
 	{name: "after", kind: kindAfter, help: "on or after YYYY[-MM[-DD]]"},
 	{name: "before", kind: kindBefore, help: "before YYYY[-MM[-DD]]"},
 	// is:deleted: missing from the newest of several exports loaded.
-	{name: "is", kind: kindFlag, values: []string{"archived", "starred", "deleted"}, help: "conversation flag (deleted: not in the newest export)"},
+	{name: "is", kind: kindFlag, values: []string{"archived", "starred", "deleted", "shared"}, help: "conversation flag (deleted: not in the newest export; shared: shared by public link)"},
 	{name: "has", kind: kindFlag, values: []string{"image", "code", "branch"}, help: "conversation content"},
 	{name: "gpt", kind: kindExact, help: "custom GPT id (gizmo_id)"},
 	{name: "service", kind: kindPrefix, help: "source service, e.g. chatgpt"},

@@ -49,7 +49,7 @@ func TestParse(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	cases := map[string]string{
 		"foo:bar":          `unknown field "foo:" (known fields: title:, role:, model:, after:, before:, is:, has:, gpt:, service:)`,
-		"is:gone":          "is:gone: unknown value; use one of archived, starred, deleted",
+		"is:gone":          "is:gone: unknown value; use one of archived, starred, deleted, shared",
 		"has:video":        "has:video: unknown value; use one of image, code, branch",
 		"role:robot":       "role:robot: unknown value; use one of user, assistant, system, tool",
 		"after:2024-13":    "after:2024-13: date must be YYYY, YYYY-MM or YYYY-MM-DD",

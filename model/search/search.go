@@ -622,6 +622,8 @@ func flagBit(v string) uint8 {
 		return flagStarred
 	case "deleted":
 		return flagDeleted
+	case "shared":
+		return flagShared
 	case "image":
 		return flagImage
 	case "code":
