@@ -229,8 +229,11 @@ func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collecto
 	}
 	s.warn = func(k warnKind, index int, off int64, reason string) {
 		kind := model.WarnSkipped
-		if k == wTruncated {
+		switch k {
+		case wTruncated:
 			kind = model.WarnTruncated
+		case wJunk:
+			kind = model.WarnData
 		}
 		localWarn = append(localWarn, model.Warning{Kind: kind, File: src.name, Index: index, Offset: off, Reason: reason})
 	}
@@ -242,7 +245,7 @@ func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collecto
 		}
 		buf := s.retain() // hand data on without copying it
 		select {
-		case jobs <- job{data: data, buf: buf, src: src, assets: assets, format: f, index: index, offset: off}:
+		case jobs <- job{data: data, buf: buf, src: src, assets: assets, format: f, index: index, offset: off, suspect: s.suspect}:
 			return nil
 		case <-ctx.Done():
 			buf.release()
@@ -251,6 +254,11 @@ func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collecto
 	}
 	err = runScanner(s)
 	s.finish()
+	if s.rerr != nil && !s.rerrSaid {
+		// Everything was read, but the reader failed at its end: with a
+		// ZIP entry, its CRC-32 or size did not match (ziplocal.go).
+		localWarn = append(localWarn, model.Warning{Kind: model.WarnData, File: src.name, Index: -1, Offset: read, Reason: readErrReason(s.rerr)})
+	}
 	col.addScanWarnings(localWarn)
 	if skipped, ferr := fd.finish(); ferr != nil && err == nil {
 		err = ferr
