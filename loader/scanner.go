@@ -405,10 +405,10 @@ func (s *scanner) array() error {
 			return nil
 		}
 		off := s.offset()
-		if c != '{' && !s.damaged {
-			// Intact so far: an element that is no object is reported as
-			// a skipped conversation.
-			s.value()
+		if c != '{' && !s.damaged && s.element() {
+			// Intact so far, and an element of the array (followed by ','
+			// or ']'): one that is no object is reported as a skipped
+			// conversation.
 			s.warn(wSkipped, s.index, off, fmt.Sprintf("expected a conversation object, found %s", describe(c)))
 			s.index++
 		} else if c != '{' {
@@ -487,6 +487,28 @@ func (s *scanner) array() error {
 			}
 		}
 	}
+}
+
+// element scans a value that is not an object and reports whether an
+// array separator follows it; if not (a key followed by ':', say), s.pos
+// is back at its start.
+func (s *scanner) element() bool {
+	start := s.pos - s.mark
+	s.over = ""
+	if s.value() == vEOF || s.over != "" {
+		s.over = ""
+		return true
+	}
+	for i := s.pos; i < s.n; i++ {
+		if c := s.buf[i]; !isWS(c) {
+			if c == ',' || c == ']' {
+				return true
+			}
+			break
+		}
+	}
+	s.pos = s.mark + start
+	return false
 }
 
 // skipJunk skips malformed data at off up to the next conversation and
