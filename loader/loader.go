@@ -90,6 +90,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 			continue
 		}
 		defer in.close()
+		col.addScanWarnings(in.warns)
 		for i := range in.sources {
 			in.sources[i].export = e
 			in.sources[i].seq = len(sources)

@@ -1,7 +1,6 @@
 package loader
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -15,8 +14,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/zip"
+
+	"github.com/backchat/backchat/model"
 )
 
 // convFileRe matches conversation files by base name: conversations.json
@@ -42,6 +42,7 @@ type source struct {
 type input struct {
 	sources []source
 	close   func() error
+	warns   []model.Warning // about the path as a whole (a damaged ZIP)
 }
 
 // expand turns a path into its conversation files.
@@ -149,6 +150,18 @@ func expandZip(p string, size int64) (*input, error) {
 			return in, nil
 		}
 	}
+	bad := ""
+	if err == nil {
+		bad = dirDamage(zr, f, size)
+	}
+	if err != nil || bad != "" {
+		// No usable directory: read the entries from their local headers.
+		if in, lerr := expandLocalZip(p, f, size, zipDamage(f, size, err, bad), f.Close); lerr == nil {
+			return in, nil
+		} else if err == nil {
+			err = fmt.Errorf("%s; %v", bad, lerr)
+		}
+	}
 	if err != nil {
 		f.Close()
 		hint := ""
@@ -177,11 +190,15 @@ func expandZip(p string, size int64) (*input, error) {
 // bounds a ZIP's load time.
 func bufferedInflate(zr *zip.Reader) {
 	zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser {
-		n := int64(64 << 10)
+		var n int64
 		if sr, ok := r.(interface{ Size() int64 }); ok {
-			n = min(max(sr.Size(), 4096), 1<<20)
+			n = sr.Size()
 		}
-		return flate.NewReader(bufio.NewReaderSize(r, int(n)))
+		body, c := inflateBounded(r, n)
+		return struct {
+			io.Reader
+			io.Closer
+		}{body, c}
 	})
 }
 
