@@ -155,11 +155,11 @@ func expandZip(p string, size int64) (*input, error) {
 		bad = dirDamage(zr, f, size)
 	}
 	if err != nil || bad != "" {
-		// No usable directory: read the entries from their local headers.
+		// No usable directory: read the entries from their local headers
+		// (when they hold no conversation file either, a directory that
+		// could be read is used as it is).
 		if in, lerr := expandLocalZip(p, f, size, zipDamage(f, size, err, bad), f.Close); lerr == nil {
 			return in, nil
-		} else if err == nil {
-			err = fmt.Errorf("%s; %v", bad, lerr)
 		}
 	}
 	if err != nil {
@@ -172,6 +172,12 @@ func expandZip(p string, size int64) (*input, error) {
 	}
 	var notes []string
 	srcs := zipSources(zr, f, p, 0, &notes)
+	if len(srcs) == 0 && len(notes) == 0 {
+		// Perhaps the directory's names are damaged: try the headers.
+		if in, lerr := expandLocalZip(p, f, size, "the archive's directory lists no conversation file, its local headers do", f.Close); lerr == nil {
+			return in, nil
+		}
+	}
 	if len(srcs) == 0 {
 		f.Close()
 		why := "the ZIP holds no conversations.json or conversations-NNN.json"

@@ -335,15 +335,16 @@ func dirDamage(zr *zip.Reader, r io.ReaderAt, size int64) string {
 		if f.Method == zip.Deflate && f.UncompressedSize64 > ratioGrace && f.UncompressedSize64/max(f.CompressedSize64, 1) > 1032 {
 			return fmt.Sprintf("entry %s: its recorded sizes (%d from %d bytes) are beyond what deflate can do", f.Name, f.UncompressedSize64, f.CompressedSize64)
 		}
+		// The local header must hold the same name (and, without a data
+		// descriptor, the same sizes).
+		h, ok := localHeaderBefore(r, off, f.Name)
+		if !ok {
+			return fmt.Sprintf("entry %s: its local header does not name it", f.Name)
+		}
 		if f.Flags&8 == 0 {
-			// The local header records sizes too: they must agree.
-			var h [30]byte
-			hoff := off - int64(len(f.Name)) - 30
-			if _, err := r.ReadAt(h[:], hoff); err == nil && le.Uint32(h[:]) == sigLocal {
-				lc, lu := le.Uint32(h[18:]), le.Uint32(h[22:])
-				if lc != 0xFFFFFFFF && int64(lc) != int64(f.CompressedSize64) || lu != 0xFFFFFFFF && int64(lu) != int64(f.UncompressedSize64) {
-					return fmt.Sprintf("entry %s: the directory's sizes disagree with its local header's", f.Name)
-				}
+			lc, lu := le.Uint32(h[18:]), le.Uint32(h[22:])
+			if lc != 0xFFFFFFFF && int64(lc) != int64(f.CompressedSize64) || lu != 0xFFFFFFFF && int64(lu) != int64(f.UncompressedSize64) {
+				return fmt.Sprintf("entry %s: the directory's sizes disagree with its local header's", f.Name)
 			}
 		}
 	}
@@ -428,4 +429,27 @@ func zipDamage(r io.ReaderAt, size int64, err error, bad string) string {
 		return "the archive's directory is damaged (" + bad + ")"
 	}
 	return fmt.Sprintf("the archive's directory is damaged (%v)", err)
+}
+
+// localHeaderBefore finds the local header whose data starts at dataOff
+// and checks that it names name.
+func localHeaderBefore(r io.ReaderAt, dataOff int64, name string) ([]byte, bool) {
+	le := binary.LittleEndian
+	w := min(dataOff, int64(30+len(name)+65535))
+	b := make([]byte, w)
+	if _, err := r.ReadAt(b, dataOff-w); err != nil {
+		return nil, false
+	}
+	for i := len(b); ; {
+		j := bytes.LastIndex(b[:i], []byte("PK\x03\x04"))
+		if j < 0 || j+30 > len(b) {
+			return nil, false
+		}
+		h := b[j:]
+		nl, el := int(le.Uint16(h[26:])), int(le.Uint16(h[28:]))
+		if 30+nl+el == len(h) {
+			return h[:30], string(h[30:30+nl]) == name
+		}
+		i = j
+	}
 }
