@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/klauspost/compress/flate"
+	"github.com/klauspost/compress/zip"
 
 	"github.com/backchat/backchat/internal/gen"
 	"github.com/backchat/backchat/model"
@@ -152,5 +157,103 @@ func TestDamagedJSONProperty(t *testing.T) {
 		c := int64(r.IntN(len(data)))
 		o := loadDamaged(t, dir, "conversations.json", data[:c])
 		checkCut(t, fmt.Sprintf("trial %d", trial), o, spans, c)
+	}
+}
+
+// storedZip puts data in a ZIP as conversations.json without compression
+// (written streaming: with a data descriptor).
+func storedZip(t testing.TB, data []byte, method uint16) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "conversations.json", Method: method})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(data)
+	w2, _ := zw.Create("user.json")
+	w2.Write([]byte(`{"id": "user"}`))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// entryData returns where conversations.json's data lies in z.
+func entryData(t testing.TB, z []byte) (off, n int64) {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(z), int64(len(z)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Name == "conversations.json" {
+			off, err := f.DataOffset()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return off, int64(f.CompressedSize64)
+		}
+	}
+	t.Fatal("no conversations.json")
+	return 0, 0
+}
+
+func TestDamagedZIPProperty(t *testing.T) {
+	data, n := genDamageExport(t, 1<<20, 5)
+	spans := convSpans(t, data)
+	dir := t.TempDir()
+	r := rand.New(rand.NewPCG(13, 1))
+	for _, method := range []uint16{zip.Store, zip.Deflate} {
+		z := storedZip(t, data, method)
+		dataOff, dataLen := entryData(t, z)
+		name := map[uint16]string{zip.Store: "stored", zip.Deflate: "deflated"}[method]
+		for trial := range 60 {
+			k := 1 + trial%4
+			d := flip(z, r, k)
+			inData := 0
+			for i := range d {
+				if d[i] != z[i] && int64(i) >= dataOff && int64(i) < dataOff+dataLen {
+					inData++
+				}
+			}
+			o := loadDamaged(t, dir, "export.zip", d)
+			if method == zip.Deflate && inData > 0 {
+				// A damaged deflate stream cannot be resumed: what was
+				// inflated before the damage loads, and nothing more is
+				// reported than was lost.
+				if o.err == nil && o.loaded+o.skipped > n {
+					t.Errorf("%s trial %d: %d flips in the data: %s", name, trial, k, o)
+				}
+				continue
+			}
+			checkFlips(t, fmt.Sprintf("%s trial %d", name, trial), o, n, k)
+		}
+		for trial := range 25 {
+			c := dataOff + int64(r.IntN(int(dataLen)))
+			if trial%5 == 0 { // also cuts in the headers and directory
+				c = int64(r.IntN(len(z)))
+			}
+			// What can be read up to the cut, uncompressed.
+			readable := min(max(c-dataOff, 0), int64(len(data)))
+			if method == zip.Deflate {
+				out, _ := io.ReadAll(flate.NewReader(bytes.NewReader(z[dataOff:min(c, dataOff+dataLen)])))
+				readable = int64(len(out))
+				if c <= dataOff {
+					readable = 0
+				}
+			}
+			o := loadDamaged(t, dir, "export.zip", z[:c])
+			if c >= dataOff+dataLen {
+				checkFlips(t, fmt.Sprintf("%s cut at %d (after the data)", name, c), o, n, 0)
+				continue
+			}
+			checkCut(t, fmt.Sprintf("%s trial %d", name, trial), o, spans, readable)
+			if o.err == nil && !slices.ContainsFunc(o.a.Warnings, func(w model.Warning) bool {
+				return strings.Contains(w.Reason, fmt.Sprintf("truncated at byte %d: the archive's directory is missing; entries read from their headers", c))
+			}) {
+				t.Errorf("%s cut at %d: no warning names it: %s", name, c, o)
+			}
+		}
 	}
 }

@@ -217,3 +217,46 @@ func readErrReason(err error) string {
 
 // errCRC is returned at the end of a ZIP entry whose CRC-32 does not match.
 var errCRC = errors.New("CRC-32 mismatch")
+
+// same reports whether two signatures are alike.
+func (g *signature) same(o *signature) bool {
+	return o != nil && bytes.Equal(g.k1, o.k1) && bytes.Equal(g.k2, o.k2) && (g.k2 == nil) == (o.k2 == nil)
+}
+
+// learn takes the signature from the opening of the element at s.pos.
+func (s *scanner) learn() {
+	for {
+		g, r := parseSig(s.buf[s.pos:s.n], s.eof)
+		switch r {
+		case sigYes:
+			s.sig = g.clone()
+			return
+		case sigNo:
+			return
+		}
+		if !s.fill() {
+			return
+		}
+	}
+}
+
+// relearn checks the opening of the element just scanned (buf[mark:pos])
+// against the signature: when two complete elements in a row open
+// alike but unlike it, the signature was learned from a damaged opening
+// and theirs replaces it.
+func (s *scanner) relearn() {
+	g, r := parseSig(s.buf[s.mark:s.pos], true)
+	if r != sigYes {
+		return
+	}
+	switch {
+	case s.sig == nil:
+		s.sig = g.clone()
+	case g.same(s.sig):
+		s.alt = nil
+	case g.same(s.alt):
+		s.sig, s.alt = s.alt, nil
+	default:
+		s.alt = g.clone()
+	}
+}

@@ -43,6 +43,7 @@ type scanner struct {
 
 	// Damage and bounds (resync.go).
 	sig      *signature // how the file's conversations open; nil until known
+	alt      *signature // another opening, seen on the last conversation (relearn)
 	detect   bool       // value() watches for conversation openings
 	suspect  bool       // the element being emitted does not open like a conversation
 	damaged  bool       // malformed data was met: elements are judged by sig
@@ -428,6 +429,11 @@ func (s *scanner) array() error {
 		// not decode either, it is reported as malformed data rather than
 		// as a lost conversation.
 		s.suspect = false
+		if s.sig == nil {
+			// Learn how conversations open from the first one's opening,
+			// so that damage inside it is caught too.
+			s.learn()
+		}
 		if s.damaged && s.sig != nil && !s.sigAt(s.pos) {
 			s.suspect = !s.sig.looksLikeStart(s.buf[s.pos:min(s.n, s.pos+len(s.sig.prefix))])
 		}
@@ -454,11 +460,7 @@ func (s *scanner) array() error {
 			s.warn(wSkipped, s.index, off, s.over)
 			s.over = ""
 		} else {
-			if s.sig == nil {
-				if g, r := parseSig(s.buf[s.mark:s.pos], true); r == sigYes {
-					s.sig = g.clone()
-				}
-			}
+			s.relearn()
 			if err := s.emit(s.buf[s.mark:s.pos], s.index, off); err != nil {
 				return err
 			}

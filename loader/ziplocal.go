@@ -410,7 +410,11 @@ func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func
 	sort.Slice(srcs, func(i, j int) bool { return srcs[i].name < srcs[j].name })
 	in := &input{sources: srcs, close: closeF}
 	if why != "" {
-		in.warns = append(in.warns, model.Warning{Kind: model.WarnData, File: p, Index: -1, Offset: -1, Reason: why + "; entries read from their headers"})
+		kind := model.WarnData
+		if strings.HasPrefix(why, "truncated") {
+			kind = model.WarnTruncated
+		}
+		in.warns = append(in.warns, model.Warning{Kind: kind, File: p, Index: -1, Offset: -1, Reason: why + "; entries read from their headers"})
 	}
 	return in, nil
 }
