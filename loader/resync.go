@@ -43,6 +43,11 @@ const (
 	sigMore // more input is needed to decide
 )
 
+// secondKeys is the second key of the conversations of the exports the
+// loader reads, by their first key (formats.go): ChatGPT, Claude,
+// DeepSeek.
+var secondKeys = map[string]string{`"title"`: `"create_time"`, `"uuid"`: `"name"`, `"id"`: `"title"`}
+
 // sigLookahead bounds how far past '{' a signature may reach (a long title).
 const sigLookahead = 4096
 
@@ -232,6 +237,14 @@ func (s *scanner) learn() {
 			s.sig = g.clone()
 			return
 		case sigNo:
+			// The opening is damaged after its first key: take the second
+			// key the exports that open so use (a nested object with the
+			// same first key, such as a citation's {"title": …, "url": …},
+			// must not pass for a conversation).
+			if k2 := secondKeys[string(g.k1)]; k2 != "" {
+				s.sig = g.clone()
+				s.sig.k2 = []byte(k2)
+			}
 			return
 		}
 		if !s.fill() {

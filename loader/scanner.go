@@ -405,6 +405,7 @@ func (s *scanner) array() error {
 			s.pos++
 			return nil
 		}
+		s.mark = s.pos
 		off := s.offset()
 		if c != '{' && !s.damaged && s.element() {
 			// Intact so far, and an element of the array (followed by ','
@@ -541,9 +542,6 @@ func (s *scanner) skipJunk(off int64, expected, found string, lost bool) bool {
 func (s *scanner) resync() bool {
 	if s.sig == nil {
 		return s.resyncComma()
-	}
-	if s.pos < s.n && s.buf[s.pos] == '{' {
-		s.pos++ // the opening that failed is not one
 	}
 	for {
 		j := bytes.IndexByte(s.buf[s.pos:s.n], '{')

@@ -365,9 +365,14 @@ func (r *aheadReader) loop() {
 		case <-r.stop:
 			return
 		}
-		n, err := io.ReadFull(r.rc, b)
-		if err == io.ErrUnexpectedEOF {
-			err = io.EOF
+		// Fill b, keeping the reader's own error (a cut deflate stream
+		// ends with io.ErrUnexpectedEOF, which must not read as io.EOF).
+		n := 0
+		var err error
+		for n < len(b) && err == nil {
+			var m int
+			m, err = r.rc.Read(b[n:])
+			n += m
 		}
 		select {
 		case r.full <- aheadChunk{b[:n], err}:

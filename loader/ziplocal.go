@@ -329,6 +329,9 @@ func dirDamage(zr *zip.Reader, r io.ReaderAt, size int64) string {
 		if off+int64(f.CompressedSize64) > size {
 			return fmt.Sprintf("entry %s: its recorded size (%d bytes) runs past the end of the file", f.Name, f.CompressedSize64)
 		}
+		if e := off + int64(f.CompressedSize64); e != size && !isSigAt(r, e) && !isSigAt(r, e+12) && !isSigAt(r, e+20) {
+			return fmt.Sprintf("entry %s: its recorded size (%d bytes) does not end where the next record starts", f.Name, f.CompressedSize64)
+		}
 		if f.Method == zip.Store && f.CompressedSize64 != f.UncompressedSize64 {
 			return fmt.Sprintf("entry %s: stored, but its sizes disagree", f.Name)
 		}
