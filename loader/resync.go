@@ -32,6 +32,10 @@ import (
 // signature is the opening of a conversation object.
 type signature struct {
 	k1, k2 []byte // quoted keys; k2 nil when the first value is an object or array
+	// known: the file's own opening is not known (its first one is
+	// damaged); the openings of the formats the loader reads (secondKeys)
+	// stand in until relearn finds it.
+	known bool
 	prefix []byte // the file's raw bytes from '{' to the first ':' (for looksLikeStart)
 }
 
@@ -155,6 +159,16 @@ func parseSig(b []byte, final bool) (sig signature, res sigResult) {
 // matches reports whether b (starting at '{') opens a conversation with
 // this signature.
 func (g *signature) matches(b []byte, final bool) sigResult {
+	if g.known {
+		s, r := parseSig(b, final)
+		if r == sigYes && s.k2 != nil && secondKeys[string(s.k1)] == string(s.k2) {
+			return sigYes
+		}
+		if r == sigYes {
+			return sigNo
+		}
+		return r
+	}
 	if len(b) < 2 {
 		if final {
 			return sigNo
@@ -244,6 +258,8 @@ func (s *scanner) learn() {
 			if k2 := secondKeys[string(g.k1)]; k2 != "" {
 				s.sig = g.clone()
 				s.sig.k2 = []byte(k2)
+			} else {
+				s.sig = &signature{known: true}
 			}
 			return
 		}
@@ -263,7 +279,7 @@ func (s *scanner) relearn() {
 		return
 	}
 	switch {
-	case s.sig == nil:
+	case s.sig == nil || s.sig.known:
 		s.sig = g.clone()
 	case g.same(s.sig):
 		s.alt = nil

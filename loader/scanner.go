@@ -315,7 +315,37 @@ func (s *scanner) run() error {
 	case '{':
 		return s.objects()
 	}
-	return fmt.Errorf("%w: it starts with %q", errNotJSON, printable(s.buf[s.pos:min(s.n, s.pos+16)]))
+	start := printable(s.buf[s.pos:min(s.n, s.pos+16)])
+	if s.firstConversation() {
+		// A damaged start (or a ZIP entry read from a shifted offset):
+		// read on from the first conversation.
+		s.damaged = true
+		s.warn(wJunk, -1, 0, fmt.Sprintf("the file starts with %q, not '['; skipped %d bytes up to the first conversation", start, s.offset()))
+		if err := s.array(); err != nil {
+			return err
+		}
+		return s.afterArray()
+	}
+	return fmt.Errorf("%w: it starts with %q", errNotJSON, start)
+}
+
+// firstConversation looks in the first MiB for a conversation opening of
+// a format the loader reads (secondKeys) and moves there.
+func (s *scanner) firstConversation() bool {
+	for s.n < 1<<20 && !s.eof && s.fill() {
+	}
+	b := s.buf[:min(s.n, 1<<20)]
+	for i := s.pos; ; i++ {
+		j := bytes.IndexByte(b[i:], '{')
+		if j < 0 {
+			return false
+		}
+		i += j
+		if g, r := parseSig(b[i:], s.eof); r == sigYes && g.k2 != nil && secondKeys[string(g.k1)] == string(g.k2) {
+			s.pos, s.mark = i, i
+			return true
+		}
+	}
 }
 
 // nextIs reports whether the first byte after s.pos that is not white

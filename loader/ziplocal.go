@@ -218,11 +218,8 @@ func (e *localEntry) open(r io.ReaderAt) (io.ReadCloser, error) {
 	)
 	switch e.method {
 	case zip.Store:
-		n := e.dataEnd - e.dataOff
-		if e.usize >= 0 && e.usize < n {
-			n = e.usize
-		}
-		body = io.NewSectionReader(r, e.dataOff, n)
+		// Up to the next record: a recorded size may be damaged.
+		body = sec
 	case zip.Deflate:
 		body, closer = inflateBounded(sec, sec.Size())
 	default:
