@@ -35,7 +35,7 @@ type signature struct {
 	// known: the file's own opening is not known (its first one is
 	// damaged); the openings of the formats the loader reads (secondKeys)
 	// stand in until relearn finds it.
-	known bool
+	known  bool
 	prefix []byte // the file's raw bytes from '{' to the first ':' (for looksLikeStart)
 }
 
