@@ -64,6 +64,10 @@ func expand(p string) (*input, error) {
 	if n >= 4 && bytes.Equal(magic[:2], []byte("PK")) && (magic[2] == 3 && magic[3] == 4 || magic[2] == 5 && magic[3] == 6 || magic[2] == 7 && magic[3] == 8) {
 		return expandZip(p, fi.Size())
 	}
+	if n >= 4 && (nearSig(magic[:], sigLocal) || strings.EqualFold(filepath.Ext(p), ".zip") && magic[0] != '[' && magic[0] != '{') {
+		// A ZIP whose first signature is damaged.
+		return expandZip(p, fi.Size())
+	}
 	return &input{
 		sources: []source{fileSource(p, fi.Size(), onceIndex(func() *assetIndex { return folderAssets(filepath.Dir(p)) }))},
 		close:   func() error { return nil },

@@ -65,7 +65,7 @@ func scanLocalZip(r io.ReaderAt, size int64) []localEntry {
 		if _, err := r.ReadAt(h, off); err != nil {
 			break
 		}
-		if le.Uint32(h) != sigLocal {
+		if le.Uint32(h) != sigLocal && !(nearSig(h, sigLocal) && (off == 0 || len(out) > 0 && off == out[len(out)-1].dataEnd)) {
 			next := nextSig(r, off+1, size, false)
 			if next < 0 {
 				break
@@ -456,4 +456,18 @@ func localHeaderBefore(r io.ReaderAt, dataOff int64, name string) ([]byte, bool)
 		}
 		i = j
 	}
+}
+
+// nearSig reports whether b starts with sig but for one byte (a damaged
+// signature where a header is expected).
+func nearSig(b []byte, sig uint32) bool {
+	var want [4]byte
+	binary.LittleEndian.PutUint32(want[:], sig)
+	diff := 0
+	for i := range want {
+		if b[i] != want[i] {
+			diff++
+		}
+	}
+	return diff <= 1
 }
