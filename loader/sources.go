@@ -162,7 +162,11 @@ func expandZip(p string, size int64) (*input, error) {
 		// No usable directory: read the entries from their local headers
 		// (when they hold no conversation file either, a directory that
 		// could be read is used as it is).
-		if in, lerr := expandLocalZip(p, f, size, zipDamage(f, size, err, bad), f.Close); lerr == nil {
+		var dir *zip.Reader
+		if err == nil {
+			dir = zr
+		}
+		if in, lerr := expandLocalZip(p, f, size, zipDamage(f, size, err, bad), f.Close, dir); lerr == nil {
 			return in, nil
 		}
 	}
@@ -178,7 +182,7 @@ func expandZip(p string, size int64) (*input, error) {
 	srcs := zipSources(zr, f, p, 0, &notes)
 	if len(srcs) == 0 && len(notes) == 0 {
 		// Perhaps the directory's names are damaged: try the headers.
-		if in, lerr := expandLocalZip(p, f, size, "the archive's directory lists no conversation file, its local headers do", f.Close); lerr == nil {
+		if in, lerr := expandLocalZip(p, f, size, "the archive's directory lists no conversation file, its local headers do", f.Close, nil); lerr == nil {
 			return in, nil
 		}
 	}

@@ -354,8 +354,15 @@ func dirDamage(zr *zip.Reader, r io.ReaderAt, size int64) string {
 // expandLocalZip lists the conversation entries of a ZIP by their local
 // headers (see the top of this file); why says what was wrong with the
 // directory. It takes over f on success.
-func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func() error) (*input, error) {
+func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func() error, zr *zip.Reader) (*input, error) {
 	ents := scanLocalZip(f, size)
+	if zr != nil && len(zr.File) == len(ents) {
+		// A directory that could be read names the entries in the order
+		// of their headers: its names stand in for damaged ones.
+		for i := range ents {
+			ents[i].name = zr.File[i].Name
+		}
+	}
 	var (
 		srcs  []source
 		wrap  []wrappedEntry
@@ -376,7 +383,7 @@ func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func
 			if inner, err := zip.NewReader(sec, sec.Size()); err == nil {
 				bufferedInflate(inner)
 				srcs = append(srcs, zipSources(inner, sec, p+":"+e.name, 1, &notes)...)
-			} else if in, err := expandLocalZip(p+":"+e.name, sec, sec.Size(), "", func() error { return nil }); err == nil {
+			} else if in, err := expandLocalZip(p+":"+e.name, sec, sec.Size(), "", func() error { return nil }, nil); err == nil {
 				srcs = append(srcs, in.sources...)
 			}
 			continue
