@@ -80,10 +80,17 @@ func scanLocalZip(r io.ReaderAt, size int64) []localEntry {
 		n, _ := r.ReadAt(full, off)
 		name := full[30:min(int64(n), 30+nameLen)]
 		if int64(n) < 30+nameLen || nameLen == 0 || !utf8.Valid(name) || bytes.IndexByte(name, 0) >= 0 || method != 0 && method != 8 {
-			off++ // not a header after all (or one too damaged to use)
-			continue
+			if le.Uint32(h) != sigLocal || method != 0 || off != 0 && (len(out) == 0 || off != out[len(out)-1].dataEnd) {
+				off++ // not a header after all (or one too damaged to use)
+				continue
+			}
+			// A stored entry's header, where one is expected, with damaged
+			// lengths: its data is read from after the fixed part (the
+			// JSON scanner finds where its content starts), unnamed unless
+			// the directory names it (expandLocalZip).
+			nameLen, extraLen, name = 0, 0, nil
 		}
-		if extraLen > 0 && int64(n) == int64(len(full)) {
+		if extraLen > 0 && int64(n) == int64(len(full)) && nameLen > 0 {
 			csize, usize = zip64Sizes(full[30+nameLen:], csize, usize)
 		}
 		e := localEntry{
