@@ -18,6 +18,13 @@
 // merges by conversation id. Inputs are found by sources.go (ZIP, ZIP64,
 // stored inner ZIPs, and >4 GiB ZIPs with wrapped offsets via zipwrap.go). Asset pointers are
 // resolved against the files of the export (assets.go); OpenAsset reads them.
+//
+// Damage: after malformed JSON the scanner resynchronises at the next
+// conversation opening (resync.go), reporting each lost conversation once
+// and malformed bytes that held none as data; a ZIP whose directory is
+// missing or damaged is read from its local headers, every entry's CRC-32
+// is checked, and one conversation, one string and an entry's compression
+// ratio are bounded (ziplocal.go, scanner.go).
 package loader
 
 import (
