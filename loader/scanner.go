@@ -258,6 +258,19 @@ func (s *scanner) bound() {
 	}
 }
 
+// maybeSig is a quick test before sigAt for the '{' at b[i]: false when
+// the byte after its quote already differs from the signature's first key.
+func (s *scanner) maybeSig(b []byte, i int) bool {
+	g := s.sig
+	if g.known || i+2 >= len(b) {
+		return true
+	}
+	if c := b[i+1]; c == '"' {
+		return b[i+2] == g.k1[1]
+	}
+	return isWS(b[i+1])
+}
+
 // sigAt reports whether the bytes at buffer index p (s.mark <= p <= s.pos)
 // open a conversation (see resync.go), reading more input when needed;
 // s.pos-p is kept across refills.
@@ -811,7 +824,7 @@ func (s *scanner) value() vres {
 				i = s.pos
 				continue
 			case '{':
-				if depth > 0 && s.detect {
+				if depth > 0 && s.detect && s.maybeSig(b, i) {
 					// A conversation opening nested in this one: the
 					// brackets before it were damaged.
 					s.pos = i

@@ -80,15 +80,19 @@ func scanLocalZip(r io.ReaderAt, size int64) []localEntry {
 		n, _ := r.ReadAt(full, off)
 		name := full[30:min(int64(n), 30+nameLen)]
 		if int64(n) < 30+nameLen || nameLen == 0 || !utf8.Valid(name) || bytes.ContainsAny(name, "\x00\"{\n") || method != 0 && method != 8 {
-			if le.Uint32(h) != sigLocal || method != 0 || off != 0 && (len(out) == 0 || off != out[len(out)-1].dataEnd) {
+			if le.Uint32(h) != sigLocal || off != 0 && (len(out) == 0 || off != out[len(out)-1].dataEnd) {
 				off++ // not a header after all (or one too damaged to use)
 				continue
 			}
-			// A stored entry's header, where one is expected, with damaged
-			// lengths: its data is read from after the fixed part (the
-			// JSON scanner finds where its content starts), unnamed unless
-			// the directory names it (expandLocalZip).
+			// A header where one is expected, with damaged fields: its
+			// data is found by probing (probeData), and it is unnamed
+			// unless the directory names it (expandLocalZip).
 			nameLen, extraLen, name = 0, 0, nil
+			if m, ok := probeData(r, off+30, size); ok {
+				method, extraLen = m.method, m.dataOff-off-30
+			} else {
+				method = zip.Store
+			}
 		}
 		if extraLen > 0 && int64(n) == int64(len(full)) && nameLen > 0 {
 			csize, usize = zip64Sizes(full[30+nameLen:], csize, usize)
@@ -398,6 +402,7 @@ func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func
 		if !convFileRe.MatchString(base) {
 			continue
 		}
+		e.reprobe(f, size)
 		root := path.Dir(e.name) + "/"
 		if root == "./" {
 			root = ""
@@ -484,4 +489,55 @@ func nearSig(b []byte, sig uint32) bool {
 		}
 	}
 	return diff <= 1
+}
+
+// probed is where probeData found an entry's data.
+type probed struct {
+	dataOff int64
+	method  uint16
+}
+
+// probeData looks for the start of an entry's data in the 512 bytes after
+// from (a header whose lengths are damaged): the first offset whose bytes,
+// inflated or as they are, open JSON ('[' or '{').
+func probeData(r io.ReaderAt, from, size int64) (probed, bool) {
+	buf := make([]byte, 16)
+	for c := from; c < min(from+512, size); c++ {
+		if n, _ := r.ReadAt(buf[:2], c); n == 2 && (buf[0] == '[' || buf[0] == '{') && (buf[1] == '{' || buf[1] == '"' || isWS(buf[1])) {
+			return probed{c, zip.Store}, true
+		}
+		if opensJSON(r, c, size) {
+			return probed{c, zip.Deflate}, true
+		}
+	}
+	return probed{}, false
+}
+
+// opensJSON reports whether a deflate stream at off inflates to JSON.
+func opensJSON(r io.ReaderAt, off, size int64) bool {
+	fr := flate.NewReader(io.NewSectionReader(r, off, min(size-off, 4096)))
+	defer fr.Close()
+	var b [8]byte
+	n, _ := io.ReadFull(fr, b[:])
+	t := bytes.TrimLeft(b[:n], " \t\r\n")
+	return len(t) >= 2 && (t[0] == '[' || t[0] == '{') && (t[1] == '{' || t[1] == '"' || isWS(t[1]))
+}
+
+// reprobe checks that a conversation entry's data opens JSON where its
+// header says; when not (a damaged header length), it probes for it.
+func (e *localEntry) reprobe(r io.ReaderAt, size int64) {
+	ok := false
+	if e.method == zip.Deflate {
+		ok = opensJSON(r, e.dataOff, size)
+	} else {
+		var b [1]byte
+		n, _ := r.ReadAt(b[:], e.dataOff)
+		ok = n == 1 && (b[0] == '[' || b[0] == '{' || isWS(b[0]) || b[0] == 0xEF)
+	}
+	if ok {
+		return
+	}
+	if p, found := probeData(r, e.header+30, size); found && p.dataOff < e.dataEnd {
+		e.dataOff, e.method = p.dataOff, p.method
+	}
 }
