@@ -399,7 +399,7 @@ func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func
 			}
 			continue
 		}
-		if !convFileRe.MatchString(base) {
+		if !convFileRe.MatchString(base) && !(damagedConvName(base) && !anyConvName(ents)) {
 			continue
 		}
 		e.reprobe(f, size)
@@ -540,4 +540,30 @@ func (e *localEntry) reprobe(r io.ReaderAt, size int64) {
 	if p, found := probeData(r, e.header+30, size); found && p.dataOff < e.dataEnd {
 		e.dataOff, e.method = p.dataOff, p.method
 	}
+}
+
+// damagedConvName reports whether a name differs from conversations.json
+// in at most two bytes (a damaged header, with no directory to name it).
+func damagedConvName(base string) bool {
+	const want = "conversations.json"
+	if len(base) != len(want) {
+		return false
+	}
+	diff := 0
+	for i := range len(want) {
+		if base[i] != want[i] {
+			diff++
+		}
+	}
+	return diff <= 2
+}
+
+// anyConvName reports whether some entry has a conversation file's name.
+func anyConvName(ents []localEntry) bool {
+	for _, e := range ents {
+		if convFileRe.MatchString(path.Base(e.name)) {
+			return true
+		}
+	}
+	return false
 }
