@@ -859,10 +859,14 @@ func (s *scanner) value() vres {
 // that is really the first key of a conversation opening (the string state
 // was inverted by a damaged quote) stops it with vBreak.
 func (s *scanner) str() vres {
-	start := s.offset()
+	startPos := s.pos
+	start := int64(-1) // file offset of the string, once a refill moved the buffer
 	for {
 		j := bytes.IndexByte(s.buf[s.pos:s.n], '"')
 		if j < 0 {
+			if start < 0 {
+				start = s.base + int64(startPos)
+			}
 			s.pos = s.n
 			s.strBound(start)
 			s.bound()
@@ -897,8 +901,13 @@ func (s *scanner) str() vres {
 				}
 			}
 		}
-		s.pos = q
-		s.strBound(start)
+		if start >= 0 || int64(q-startPos) > s.maxStr {
+			if start < 0 {
+				start = s.base + int64(startPos)
+			}
+			s.pos = q
+			s.strBound(start)
+		}
 		s.pos = q + 1
 		return vDone
 	}
