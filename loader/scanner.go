@@ -450,14 +450,14 @@ func (s *scanner) array() error {
 		}
 		s.mark = s.pos
 		off := s.offset()
-		if c != '{' && !s.damaged && s.element() {
-			// Intact so far, and an element of the array (followed by ','
-			// or ']'): one that is no object is reported as a skipped
-			// conversation.
-			s.warn(wSkipped, s.index, off, fmt.Sprintf("expected a conversation object, found %s", describe(c)))
-			s.index++
+		if c != '{' && s.element() {
+			// A value that is no object, standing as an element of the
+			// array (followed by ',' or ']'): valid JSON, not a
+			// conversation, so none is lost with it.
+			s.warn(wJunk, -1, off, fmt.Sprintf("expected a conversation object, found %s; skipped it", describe(c)))
 		} else if c != '{' {
-			// Not an object where a conversation belongs.
+			// Not an object where a conversation belongs: malformed data,
+			// unless it is a conversation whose '{' was damaged.
 			lost := s.sig != nil && s.sig.looksLikeStart(s.buf[s.pos:min(s.n, s.pos+len(s.sig.prefix))])
 			bad := describe(c)
 			if !s.skipJunk(off, "a conversation ('{') or ']'", bad, lost) {
