@@ -148,12 +148,12 @@ func TestDamagedJSONProperty(t *testing.T) {
 	}
 	dir := t.TempDir()
 	r := rand.New(rand.NewPCG(12, 1))
-	for trial := range 150 {
+	for trial := range 80 {
 		k := 1 + trial%5
 		o := loadDamaged(t, dir, "conversations.json", flip(data, r, k))
 		checkFlips(t, fmt.Sprintf("trial %d", trial), o, n, k)
 	}
-	for trial := range 40 {
+	for trial := range 25 {
 		c := int64(r.IntN(len(data)))
 		o := loadDamaged(t, dir, "conversations.json", data[:c])
 		checkCut(t, fmt.Sprintf("trial %d", trial), o, spans, c)
@@ -208,7 +208,7 @@ func TestDamagedZIPProperty(t *testing.T) {
 		z := storedZip(t, data, method)
 		dataOff, dataLen := entryData(t, z)
 		name := map[uint16]string{zip.Store: "stored", zip.Deflate: "deflated"}[method]
-		for trial := range 60 {
+		for trial := range 40 {
 			k := 1 + trial%4
 			d := flip(z, r, k)
 			inData := 0
@@ -229,7 +229,7 @@ func TestDamagedZIPProperty(t *testing.T) {
 			}
 			checkFlips(t, fmt.Sprintf("%s trial %d", name, trial), o, n, k)
 		}
-		for trial := range 25 {
+		for trial := range 20 {
 			c := dataOff + int64(r.IntN(int(dataLen)))
 			if trial%5 == 0 { // also cuts in the headers and directory
 				c = int64(r.IntN(len(z)))

@@ -542,20 +542,31 @@ func (e *localEntry) reprobe(r io.ReaderAt, size int64) {
 	}
 }
 
-// damagedConvName reports whether a name differs from conversations.json
-// in at most two bytes (a damaged header, with no directory to name it).
+// damagedConvName reports whether a name is within two edits of
+// conversations.json (a damaged header, with no directory to name it).
 func damagedConvName(base string) bool {
 	const want = "conversations.json"
-	if len(base) != len(want) {
+	if len(base) < len(want)-2 || len(base) > len(want)+2 {
 		return false
 	}
-	diff := 0
-	for i := range len(want) {
-		if base[i] != want[i] {
-			diff++
-		}
+	// Levenshtein distance, one row at a time.
+	prev := make([]int, len(want)+1)
+	cur := make([]int, len(want)+1)
+	for j := range prev {
+		prev[j] = j
 	}
-	return diff <= 2
+	for i := 1; i <= len(base); i++ {
+		cur[0] = i
+		for j := 1; j <= len(want); j++ {
+			cost := 1
+			if base[i-1] == want[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(want)] <= 2
 }
 
 // anyConvName reports whether some entry has a conversation file's name.
