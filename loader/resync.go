@@ -52,6 +52,9 @@ const (
 // DeepSeek.
 var secondKeys = map[string]string{`"title"`: `"create_time"`, `"uuid"`: `"name"`, `"id"`: `"title"`}
 
+// knownSig matches the openings of the formats the loader reads.
+var knownSig = &signature{known: true}
+
 // sigLookahead bounds how far past '{' a signature may reach (a long title).
 const sigLookahead = 4096
 
@@ -259,7 +262,7 @@ func (s *scanner) learn() {
 				s.sig = g.clone()
 				s.sig.k2 = []byte(k2)
 			} else {
-				s.sig = &signature{known: true}
+				s.sig = knownSig
 			}
 			return
 		}

@@ -275,18 +275,34 @@ func (s *scanner) maybeSig(b []byte, i int) bool {
 // open a conversation (see resync.go), reading more input when needed;
 // s.pos-p is kept across refills.
 func (s *scanner) sigAt(p int) bool {
-	if s.sig == nil {
+	return s.sigAtOf(p, s.sig)
+}
+
+// sigAtWide is sigAt accepting, besides the file's opening, the one seen
+// last on a complete conversation (relearn) and the formats' openings: a
+// signature learned from a damaged opening must not hide every
+// conversation after malformed data.
+func (s *scanner) sigAtWide(p int) bool {
+	d := s.pos - p
+	if s.sigAtOf(s.pos-d, s.sig) || s.alt != nil && s.sigAtOf(s.pos-d, s.alt) {
+		return true
+	}
+	return s.sig != nil && !s.sig.known && s.sigAtOf(s.pos-d, knownSig)
+}
+
+func (s *scanner) sigAtOf(p int, g *signature) bool {
+	if g == nil {
 		return false
 	}
 	d := s.pos - p
 	for {
-		switch s.sig.matches(s.buf[s.pos-d:s.n], s.eof) {
+		switch g.matches(s.buf[s.pos-d:s.n], s.eof) {
 		case sigYes:
 			return true
 		case sigNo:
 			return false
 		}
-		if !s.fill() && s.sig.matches(s.buf[s.pos-d:s.n], true) != sigYes {
+		if !s.fill() && g.matches(s.buf[s.pos-d:s.n], true) != sigYes {
 			return false
 		}
 	}
@@ -478,7 +494,7 @@ func (s *scanner) array() error {
 			// so that damage inside it is caught too.
 			s.learn()
 		}
-		if s.damaged && s.sig != nil && !s.sigAt(s.pos) {
+		if s.damaged && s.sig != nil && !s.sigAtWide(s.pos) {
 			s.suspect = !s.sig.looksLikeStart(s.buf[s.pos:min(s.n, s.pos+len(s.sig.prefix))])
 		}
 		s.over = ""
@@ -598,7 +614,7 @@ func (s *scanner) resync() bool {
 		}
 		s.pos += j
 		s.mark = s.pos
-		if s.sigAt(s.pos) {
+		if s.sigAtWide(s.pos) {
 			return true
 		}
 		s.pos++
@@ -828,7 +844,7 @@ func (s *scanner) value() vres {
 					// A conversation opening nested in this one: the
 					// brackets before it were damaged.
 					s.pos = i
-					if s.sigAt(i) {
+					if s.sigAtWide(i) {
 						return vBreak
 					}
 					b = s.buf[:s.n]
@@ -894,7 +910,7 @@ func (s *scanner) str() vres {
 				if s.buf[p] == '{' {
 					d := q - p
 					s.pos = p
-					if s.sigAt(p) {
+					if s.sigAtWide(p) {
 						return vBreak
 					}
 					q = s.pos + d
