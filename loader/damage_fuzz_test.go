@@ -16,9 +16,8 @@ import (
 // conversations-d-1 load, and the conversations reported skipped are the
 // ones lost (an inserted value standing as an element of the array may be
 // reported as one more, at most one per insert). Mode 0 damages the JSON,
-// mode 1 a ZIP storing it, mode 2 a ZIP deflating it (a damaged deflate
-// stream cannot be resumed: only "nothing reported that was not lost" and
-// no crash are checked then).
+// mode 1 a ZIP storing it, mode 2 a ZIP deflating it (damage inside the
+// deflate stream is only checked not to crash: see below).
 //
 //	go test ./loader -run '^$' -fuzz FuzzDamage -fuzzminimizetime 2s
 func FuzzDamage(f *testing.F) {
@@ -28,7 +27,6 @@ func FuzzDamage(f *testing.F) {
 	}
 	data := b.Bytes()
 	spans := convSpans(f, data)
-	n := len(spans)
 	zips := [][]byte{nil, storedZip(f, data, zip.Store), storedZip(f, data, zip.Deflate)}
 	offs := []int64{0, 0, 0}
 	for m := 1; m < 3; m++ {
@@ -108,9 +106,9 @@ func FuzzDamage(f *testing.F) {
 		}
 		what := fmt.Sprintf("mode %d, %d flips, %d inserts, cut at %d of %d", mode, flips, inserts, cut, len(orig))
 		if inDeflate {
-			if o.err == nil && o.loaded+o.skipped > n+inserts {
-				t.Fatalf("%s: more reported than there was: %s", what, o)
-			}
+			// Inflating damaged deflate data gives arbitrary text that can
+			// mimic conversation openings (back-references copy earlier
+			// ones): only the absence of a crash or hang is checked.
 			return
 		}
 		if o.err != nil {
