@@ -30,8 +30,8 @@ run() {
 	echo "  $name: exit $code, $kept/$want, $((rss / 1024)) MB, ${wall}s; $(tail -1 "$err" | cut -c1-160)" >&2
 }
 
-# count FILE: conversations in a generated JSON (backchat-gen prints it).
-gen() { # gen OUT SIZE SEED [ -zip ]
+# gen OUT SIZE SEED [-zip]: a generated export and its conversation count (OUT.count).
+gen() {
 	local out=$1 size=$2 seed=$3; shift 3
 	[ -s "$out.count" ] && [ -s "$out" ] && return
 	"$W/backchat-gen" "$@" -out "$out" -size "$size" -seed "$seed" -no-huge 2>&1 | grep -o '[0-9]* conversations' | grep -o '[0-9]*' >"$out.count"
