@@ -80,7 +80,7 @@ func scanLocalZip(r io.ReaderAt, size int64) []localEntry {
 		n, _ := r.ReadAt(full, off)
 		name := full[30:min(int64(n), 30+nameLen)]
 		if int64(n) < 30+nameLen || nameLen == 0 || !utf8.Valid(name) || bytes.ContainsAny(name, "\x00\"{\n") || method != 0 && method != 8 {
-			if le.Uint32(h) != sigLocal || off != 0 && (len(out) == 0 || off != out[len(out)-1].dataEnd) {
+			if !nearSig(h, sigLocal) || off != 0 && (len(out) == 0 || off != out[len(out)-1].dataEnd) {
 				off++ // not a header after all (or one too damaged to use)
 				continue
 			}
