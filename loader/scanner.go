@@ -675,6 +675,16 @@ func (s *scanner) objects() error {
 			return nil
 		}
 		off := s.offset()
+		if c == ',' && s.index > 0 {
+			// Conversations separated by ',': an array whose '[' is
+			// missing (damaged).
+			s.warn(wJunk, -1, off, "conversations separated by ',' without an opening '['; read on as a conversation array")
+			s.pos++
+			if err := s.array(); err != nil {
+				return err
+			}
+			return s.afterArray()
+		}
 		if c != '{' {
 			if s.index == 0 {
 				return fmt.Errorf("%w: unexpected %s at byte %d", errNotJSON, describe(c), off)
