@@ -127,7 +127,22 @@ func scanLocalZip(r io.ReaderAt, size int64) []localEntry {
 		out = append(out, e)
 		off = max(end, off+1)
 	}
+	// Bytes before the first header found: a first header too damaged
+	// to recognise; its data is probed for.
+	if first := firstHeader(out, size); first > 30 {
+		if m, ok := probeData(r, 0, first); ok {
+			out = append([]localEntry{{method: m.method, header: 0, dataOff: m.dataOff, dataEnd: first, usize: -1}}, out...)
+		}
+	}
 	return out
+}
+
+// firstHeader is the offset of the first entry, size when there is none.
+func firstHeader(out []localEntry, size int64) int64 {
+	if len(out) == 0 {
+		return size
+	}
+	return out[0].header
 }
 
 // zip64Sizes reads the sizes from a ZIP64 extra field when the header's
