@@ -558,11 +558,15 @@ func (e *localEntry) reprobe(r io.ReaderAt, size int64) {
 }
 
 // damagedConvName reports whether a name is within two edits of
-// conversations.json (a damaged header, with no directory to name it).
+// conversations.json, or starts like it and is about as long (a damaged
+// header, with no directory to name it).
 func damagedConvName(base string) bool {
 	const want = "conversations.json"
-	if len(base) < len(want)-2 || len(base) > len(want)+2 {
+	if len(base) < len(want)-4 || len(base) > len(want)+4 {
 		return false
+	}
+	if strings.HasPrefix(base, "conversati") {
+		return true // bytes inserted or lost after it
 	}
 	// Levenshtein distance, one row at a time.
 	prev := make([]int, len(want)+1)
