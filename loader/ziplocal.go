@@ -87,9 +87,15 @@ func scanLocalZip(r io.ReaderAt, size int64) []localEntry {
 			// A header where one is expected, with damaged fields: its
 			// data is found by probing (probeData), and it is unnamed
 			// unless the directory names it (expandLocalZip).
+			keep := int64(len(name)) == nameLen && utf8.Valid(name) && !bytes.ContainsAny(name, "\x00\"{\n")
+			kept := string(name)
 			nameLen, extraLen, name = 0, 0, nil
 			if m, ok := probeData(r, off+30, size); ok {
 				method, extraLen = m.method, m.dataOff-off-30
+				if keep && int64(len(kept)) <= extraLen {
+					// The name field itself looks intact: keep it.
+					name = []byte(kept)
+				}
 			} else {
 				method = zip.Store
 			}
