@@ -420,7 +420,12 @@ func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func
 			}
 			continue
 		}
-		if !convFileRe.MatchString(base) && !(damagedConvName(base) && !anyConvName(ents)) {
+		if e.name == "" && !anyConvName(ents) {
+			// A header too damaged to name its entry, in an archive where
+			// no entry is named like a conversation file: read it when it
+			// holds JSON (probeData found it opening so).
+			e.name = fmt.Sprintf("(unnamed entry at byte %d)", e.header)
+		} else if !convFileRe.MatchString(base) && !(damagedConvName(base) && !anyConvName(ents)) {
 			continue
 		}
 		e.reprobe(f, size)
