@@ -467,11 +467,18 @@ func (s *scanner) array() error {
 		}
 		s.mark = s.pos
 		off := s.offset()
+		lost := c != '{' && s.sig != nil && s.sig.looksLikeStart(s.buf[s.pos:min(s.n, s.pos+len(s.sig.prefix))])
 		if c != '{' && s.element() {
 			// A value that is no object, standing as an element of the
 			// array (followed by ',' or ']'): valid JSON, not a
-			// conversation, so none is lost with it.
-			s.warn(wJunk, -1, off, fmt.Sprintf("expected a conversation object, found %s; skipped it", describe(c)))
+			// conversation, so none is lost with it, unless it opens like
+			// one but for a damaged byte or two.
+			if lost {
+				s.warn(wSkipped, s.index, off, fmt.Sprintf("the conversation's opening is damaged (expected '{', found %s); skipped", describe(c)))
+				s.index++
+			} else {
+				s.warn(wJunk, -1, off, fmt.Sprintf("expected a conversation object, found %s; skipped it", describe(c)))
+			}
 		} else if c != '{' {
 			// Not an object where a conversation belongs: malformed data,
 			// unless it is a conversation whose '{' was damaged.
