@@ -712,9 +712,27 @@ func (s *scanner) objects() error {
 func (s *scanner) object() (wrapped bool, err error) {
 	off := s.offset()
 	s.mark = s.pos
+	// A conversation (not a wrapper) is watched for damage like an array
+	// element (resync.go).
+	if s.sig == nil {
+		s.learn()
+	}
+	det := s.sig != nil && s.sigAt(s.pos)
 	s.pos++
 	s.over = ""
 	sawMapping := false
+	val := func() vres {
+		s.detect = det && !wrapped
+		r := s.value()
+		s.detect = false
+		if r == vBreak {
+			s.damaged = true
+			next := s.offset()
+			s.warn(wSkipped, s.index, off, fmt.Sprintf("the conversation is malformed: the next one starts at byte %d before it ends (damaged data?); skipped %d bytes", next, next-off))
+			s.index++
+		}
+		return r
+	}
 	for {
 		c, ok := s.peek()
 		if !ok {
@@ -752,8 +770,10 @@ func (s *scanner) object() (wrapped bool, err error) {
 			continue
 		}
 		keyOff := s.pos - s.mark // mark moves with the data on refills
-		if s.value() != vDone {
-			s.cut(off)
+		if r := val(); r != vDone {
+			if r == vEOF {
+				s.cut(off)
+			}
 			return false, nil
 		}
 		var key []byte
@@ -785,11 +805,13 @@ func (s *scanner) object() (wrapped bool, err error) {
 			}
 			continue
 		}
-		if s.value() != vDone {
+		if r := val(); r != vDone {
 			if wrapped {
 				return true, s.truncated(-1, s.offset(), "before the wrapper object is closed")
 			}
-			s.cut(off)
+			if r == vEOF {
+				s.cut(off)
+			}
 			return false, nil
 		}
 		if wrapped {
