@@ -19,6 +19,13 @@
 // merges by conversation id. Inputs are found by sources.go (ZIP, ZIP64,
 // stored inner ZIPs, and >4 GiB ZIPs with wrapped offsets via zipwrap.go). Asset pointers are
 // resolved against the files of the export (assets.go); OpenAsset reads them.
+//
+// Damage: after malformed JSON the scanner resynchronises at the next
+// conversation opening (resync.go), reporting each lost conversation once
+// and malformed bytes that held none as data; a ZIP whose directory is
+// missing or damaged is read from its local headers, every entry's CRC-32
+// is checked, and one conversation, one string and an entry's compression
+// ratio are bounded (ziplocal.go, scanner.go).
 package loader
 
 import (
@@ -91,6 +98,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 			continue
 		}
 		defer in.close()
+		col.addScanWarnings(in.warns)
 		col.addScanWarnings(col.side.add(e, p)) // sidefiles.go
 		for i := range in.sources {
 			in.sources[i].export = e
@@ -226,8 +234,11 @@ func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collecto
 	}
 	s.warn = func(k warnKind, index int, off int64, reason string) {
 		kind := model.WarnSkipped
-		if k == wTruncated {
+		switch k {
+		case wTruncated:
 			kind = model.WarnTruncated
+		case wJunk:
+			kind = model.WarnData
 		}
 		localWarn = append(localWarn, model.Warning{Kind: kind, File: src.name, Index: index, Offset: off, Reason: reason})
 	}
@@ -239,7 +250,7 @@ func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collecto
 		}
 		buf := s.retain() // hand data on without copying it
 		select {
-		case jobs <- job{data: data, buf: buf, src: src, assets: assets, format: f, index: index, offset: off}:
+		case jobs <- job{data: data, buf: buf, src: src, assets: assets, format: f, index: index, offset: off, suspect: s.suspect}:
 			return nil
 		case <-ctx.Done():
 			buf.release()
@@ -248,6 +259,11 @@ func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collecto
 	}
 	err = runScanner(s)
 	s.finish()
+	if s.rerr != nil && !s.rerrSaid {
+		// Everything was read, but the reader failed at its end: with a
+		// ZIP entry, its CRC-32 or size did not match (ziplocal.go).
+		localWarn = append(localWarn, model.Warning{Kind: model.WarnData, File: src.name, Index: -1, Offset: read, Reason: readErrReason(s.rerr)})
+	}
 	col.addScanWarnings(localWarn)
 	if skipped, ferr := fd.finish(); ferr != nil && err == nil {
 		err = ferr

@@ -336,14 +336,15 @@ func TestTruncated(t *testing.T) {
 	if got := ids(a); !slices.Equal(got, []string{"t2", "t1"}) {
 		t.Errorf("ids = %v", got)
 	}
-	tr := warningsOf(a, model.WarnTruncated)
-	if off := strings.Index(full, `{"title": "C"`); len(tr) != 1 || tr[0].Index != 2 || tr[0].Offset != int64(off) {
+	// The conversation the cut goes through is lost: reported as skipped.
+	tr := warningsOf(a, model.WarnSkipped)
+	if off := strings.Index(full, `{"title": "C"`); len(a.Warnings) != 1 || len(tr) != 1 || tr[0].Index != 2 || tr[0].Offset != int64(off) || !strings.Contains(tr[0].Reason, "ends at byte") {
 		t.Errorf("truncation warnings: %v (want index 2 at %d)", a.Warnings, off)
 	}
 	// Cut inside a {"conversations": [...]} wrapper: one warning.
 	wrapped := `{"conversations": ` + full
 	a = mustOpen(t, writeFile(t, dir, "w.json", wrapped[:strings.Index(wrapped, `"t3-a"`)]))
-	if len(a.Conversations) != 2 || len(a.Warnings) != 1 || a.Warnings[0].Kind != model.WarnTruncated {
+	if len(a.Conversations) != 2 || len(a.Warnings) != 1 || a.Warnings[0].Kind != model.WarnSkipped {
 		t.Errorf("wrapped cut: %v %v", ids(a), a.Warnings)
 	}
 	// Missing only the closing bracket.
@@ -369,8 +370,10 @@ func TestMalformedInTheMiddle(t *testing.T) {
 	if got := ids(a); !slices.Equal(got, []string{"m3", "m1"}) {
 		t.Errorf("ids = %v", got)
 	}
+	// A string where a conversation belongs is reported as data (no
+	// conversation is lost with it); each object is a skipped conversation.
 	sk := warningsOf(a, model.WarnSkipped)
-	if len(sk) != 4 {
+	if len(sk) != 3 || len(warningsOf(a, model.WarnData)) != 1 || warningsOf(a, model.WarnData)[0].Offset != int64(strings.Index(content, notObj)) {
 		t.Fatalf("skipped warnings: %v", a.Warnings)
 	}
 	want := []struct {
@@ -379,24 +382,24 @@ func TestMalformedInTheMiddle(t *testing.T) {
 		id    string
 	}{
 		{1, strings.Index(content, bad), "m2"},
-		{2, strings.Index(content, notObj), ""},
-		{4, strings.Index(content, noMap), "m4"},
-		{5, strings.Index(content, badMapping), "m5"},
+		{3, strings.Index(content, noMap), "m4"},
+		{4, strings.Index(content, badMapping), "m5"},
 	}
 	for i, w := range want {
 		if sk[i].Index != w.index || sk[i].Offset != int64(w.off) || sk[i].ID != w.id || sk[i].Reason == "" {
 			t.Errorf("warning %d = %+v, want index %d offset %d id %q", i, sk[i], w.index, w.off, w.id)
 		}
 	}
-	// Data after the array is reported, not silently dropped.
+	// Data after the array is reported, not silently dropped (as data:
+	// it holds no conversation, so none is counted as skipped).
 	a = mustOpen(t, writeFile(t, dir, "c3.json", array(good1)+" [1]"))
-	if len(a.Conversations) != 1 || len(warningsOf(a, model.WarnSkipped)) != 1 {
+	if len(a.Conversations) != 1 || len(warningsOf(a, model.WarnSkipped)) != 0 || len(warningsOf(a, model.WarnData)) != 1 {
 		t.Errorf("trailing data: %v %v", ids(a), a.Warnings)
 	}
 	// Garbage between elements: resynchronised at the next object.
 	content = `[` + good1 + ` oops ,` + good2 + `]`
 	a = mustOpen(t, writeFile(t, dir, "c2.json", content))
-	if len(a.Conversations) != 2 || len(warningsOf(a, model.WarnSkipped)) != 1 {
+	if len(a.Conversations) != 2 || len(warningsOf(a, model.WarnSkipped)) != 0 || len(warningsOf(a, model.WarnData)) != 1 {
 		t.Errorf("resync: %v %v", ids(a), a.Warnings)
 	}
 }

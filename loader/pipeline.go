@@ -18,22 +18,27 @@ type job struct {
 	format *format // nil: detect from the element itself
 	index  int
 	offset int64
+	// suspect: the element does not open like the file's conversations
+	// (malformed data after damage); failing to decode, it is reported as
+	// malformed data, not as a lost conversation.
+	suspect bool
 }
 
 // result is a decoded conversation or the reason it was skipped.
 type result struct {
-	conv   *model.Conversation
-	err    error
-	notes  []string
-	src    *source
-	index  int
-	offset int64
+	conv    *model.Conversation
+	err     error
+	notes   []string
+	src     *source
+	index   int
+	offset  int64
+	suspect bool
 }
 
 // decodeJob decodes one element, turning a panic (which no input should
 // cause) into a skip instead of a crash.
 func (w *worker) decodeJob(j job) (r result) {
-	r = result{src: j.src, index: j.index, offset: j.offset}
+	r = result{src: j.src, index: j.index, offset: j.offset, suspect: j.suspect}
 	defer func() {
 		if p := recover(); p != nil {
 			r.conv = nil
@@ -126,6 +131,10 @@ func newCollector(onConv func(*model.Conversation), paths []string) *collector {
 func (c *collector) add(r result) {
 	if r.err != nil {
 		w := model.Warning{Kind: model.WarnSkipped, File: r.src.name, Index: r.index, Offset: r.offset, Reason: r.err.Error()}
+		if r.suspect {
+			w.Kind, w.Index = model.WarnData, -1
+			w.Reason = "malformed data (not a conversation) skipped: " + w.Reason
+		}
 		if r.conv != nil {
 			w.ID = r.conv.ID
 		}

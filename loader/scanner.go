@@ -40,6 +40,17 @@ type scanner struct {
 	// copying (see retain); nil until the first retain.
 	cur  *chunkBuf
 	free chan *chunkBuf // released buffers, for reuse
+
+	// Damage and bounds (resync.go).
+	sig      *signature // how the file's conversations open; nil until known
+	alt      *signature // another opening, seen on the last conversation (relearn)
+	detect   bool       // value() watches for conversation openings
+	suspect  bool       // the element being emitted does not open like a conversation
+	damaged  bool       // malformed data was met: elements are judged by sig
+	over     string     // why the element being scanned is skipped, not kept
+	maxElem  int64      // bound of one element; 0 until run sets the defaults
+	maxStr   int64      // bound of one string
+	rerrSaid bool       // rerr was reported
 }
 
 // chunkBuf is a scanner buffer shared with the consumers of elements
@@ -86,8 +97,9 @@ func (s *scanner) finish() {
 type warnKind uint8
 
 const (
-	wSkipped warnKind = iota
-	wTruncated
+	wSkipped   warnKind = iota // one conversation lost
+	wTruncated                 // the input ends early (nothing lost)
+	wJunk                      // malformed data skipped that held no conversation
 )
 
 const chunkSize = 4 << 20
@@ -206,20 +218,121 @@ func (s *scanner) peek() (byte, bool) {
 
 func (s *scanner) offset() int64 { return s.base + int64(s.pos) }
 
+// Bounds on what one element may cost (see bound and str).
+const (
+	// maxElem bounds one conversation's JSON. The largest real ones are tens
+	// of MB; a generated 1,000,000-message conversation is about 250 MB.
+	maxElem = 512 << 20
+	// maxStr bounds one JSON string (a message's text, a file's content).
+	maxStr = 64 << 20
+	// keepBack is how much of a skipped element stays buffered (enough to
+	// count the backslashes before a quote).
+	keepBack = 4096
+)
+
+// peekDrop is peek for white space nobody keeps (between elements): it is
+// dropped as it is read, so any amount of it costs no memory.
+func (s *scanner) peekDrop() (byte, bool) {
+	for {
+		for s.pos < s.n {
+			if c := s.buf[s.pos]; !isWS(c) {
+				return c, true
+			}
+			s.pos++
+		}
+		s.mark = s.pos
+		if !s.fill() {
+			return 0, false
+		}
+	}
+}
+
+// bound switches the element being scanned to skipping once it is larger
+// than maxElem, and drops what a skipped element has read so far.
+func (s *scanner) bound() {
+	if s.over == "" && s.maxElem > 0 && int64(s.pos-s.mark) > s.maxElem {
+		s.over = fmt.Sprintf("the conversation is larger than %d MiB, the limit of one conversation; skipped", s.maxElem>>20)
+	}
+	if s.over != "" && s.pos-s.mark > keepBack {
+		s.mark = s.pos - keepBack
+	}
+}
+
+// maybeSig is a quick test before sigAt for the '{' at b[i]: false when
+// the byte after its quote already differs from the signature's first key.
+func (s *scanner) maybeSig(b []byte, i int) bool {
+	g := s.sig
+	if g.known || i+2 >= len(b) {
+		return true
+	}
+	if c := b[i+1]; c == '"' {
+		return b[i+2] == g.k1[1]
+	}
+	return isWS(b[i+1])
+}
+
+// sigAt reports whether the bytes at buffer index p (s.mark <= p <= s.pos)
+// open a conversation (see resync.go), reading more input when needed;
+// s.pos-p is kept across refills.
+func (s *scanner) sigAt(p int) bool {
+	return s.sigAtOf(p, s.sig)
+}
+
+// sigAtWide is sigAt accepting, besides the file's opening, the one seen
+// last on a complete conversation (relearn) and the formats' openings: a
+// signature learned from a damaged opening must not hide every
+// conversation after malformed data.
+func (s *scanner) sigAtWide(p int) bool {
+	d := s.pos - p
+	if s.sigAtOf(s.pos-d, s.sig) || s.alt != nil && s.sigAtOf(s.pos-d, s.alt) {
+		return true
+	}
+	return s.sig != nil && !s.sig.known && s.sigAtOf(s.pos-d, knownSig)
+}
+
+func (s *scanner) sigAtOf(p int, g *signature) bool {
+	if g == nil {
+		return false
+	}
+	d := s.pos - p
+	for {
+		switch g.matches(s.buf[s.pos-d:s.n], s.eof) {
+		case sigYes:
+			return true
+		case sigNo:
+			return false
+		}
+		if !s.fill() && g.matches(s.buf[s.pos-d:s.n], true) != sigYes {
+			return false
+		}
+	}
+}
+
 // run scans the whole input.
 func (s *scanner) run() error {
+	if s.maxElem == 0 {
+		s.maxElem, s.maxStr = maxElem, maxStr
+	}
 	// Skip a UTF-8 byte order mark.
 	for s.n < 3 && s.fill() {
 	}
 	if bytes.HasPrefix(s.buf[:s.n], []byte{0xEF, 0xBB, 0xBF}) {
 		s.pos = 3
 	}
-	c, ok := s.peek()
+	c, ok := s.peekDrop()
 	if !ok {
 		if s.rerr != nil {
 			return s.rerr
 		}
 		return fmt.Errorf("%w: the file is empty", errNotJSON)
+	}
+	if c != '[' && c != '{' || c == '{' && s.nextIs('{') {
+		// One damaged byte where '[' belongs ("x{" or "{{") still reads as
+		// an array of conversations.
+		if c == '{' || s.nextIs('{') {
+			s.warn(wJunk, -1, s.offset(), fmt.Sprintf("expected '[' at the start of the file, found %s; read on as a conversation array", describe(c)))
+			c = '['
+		}
 	}
 	switch c {
 	case '[':
@@ -227,22 +340,81 @@ func (s *scanner) run() error {
 		if err := s.array(); err != nil {
 			return err
 		}
+		return s.afterArray()
+	case '{':
+		return s.objects()
+	}
+	start := printable(s.buf[s.pos:min(s.n, s.pos+16)])
+	if s.firstConversation() {
+		// A damaged start (or a ZIP entry read from a shifted offset):
+		// read on from the first conversation.
+		s.damaged = true
+		s.warn(wJunk, -1, 0, fmt.Sprintf("the file starts with %q, not '['; skipped %d bytes up to the first conversation", start, s.offset()))
+		if err := s.array(); err != nil {
+			return err
+		}
+		return s.afterArray()
+	}
+	return fmt.Errorf("%w: it starts with %q", errNotJSON, start)
+}
+
+// firstConversation looks in the first MiB for a conversation opening of
+// a format the loader reads (secondKeys) and moves there.
+func (s *scanner) firstConversation() bool {
+	for s.n < 1<<20 && !s.eof && s.fill() {
+	}
+	b := s.buf[:min(s.n, 1<<20)]
+	for i := s.pos; ; i++ {
+		j := bytes.IndexByte(b[i:], '{')
+		if j < 0 {
+			return false
+		}
+		i += j
+		// The first key is enough (the opening may be damaged after it).
+		if g, _ := parseSig(b[i:], s.eof); g.k1 != nil && secondKeys[string(g.k1)] != "" {
+			s.pos, s.mark = i, i
+			return true
+		}
+	}
+}
+
+// nextIs reports whether the first byte after s.pos that is not white
+// space is c.
+func (s *scanner) nextIs(c byte) bool {
+	for i := s.pos + 1; i < s.n; i++ {
+		if !isWS(s.buf[i]) {
+			return s.buf[i] == c
+		}
+	}
+	return false
+}
+
+// afterArray reads what follows the conversation array: nothing, or (when
+// the file was damaged: a stray ']', two arrays in a row) more
+// conversations, found by their signature.
+func (s *scanner) afterArray() error {
+	for {
 		s.mark = s.pos
-		if _, more := s.peek(); more {
-			off := s.offset()
+		if _, more := s.peekDrop(); !more {
+			return nil
+		}
+		off := s.offset()
+		if s.sig == nil || !s.resync() {
 			for {
 				s.pos, s.mark = s.n, s.n // count, do not keep
 				if !s.fill() {
 					break
 				}
 			}
-			s.warn(wSkipped, -1, off, fmt.Sprintf("ignored %d bytes after the end of the conversation array", s.base+int64(s.n)-off))
+			s.warn(wJunk, -1, off, fmt.Sprintf("ignored %d bytes after the end of the conversation array (no conversation in them)", s.base+int64(s.n)-off))
+			return nil
 		}
-		return nil
-	case '{':
-		return s.objects()
+		s.damaged = true
+		s.warn(wJunk, -1, off, fmt.Sprintf("unexpected data after the conversation array was closed; skipped %d bytes up to the next conversation", s.offset()-off))
+		if err := s.array(); err != nil {
+			return err
+		}
 	}
-	return fmt.Errorf("%w: it starts with %q", errNotJSON, printable(s.buf[s.pos:min(s.n, s.pos+16)]))
 }
 
 func printable(b []byte) string {
@@ -258,6 +430,7 @@ func printable(b []byte) string {
 // truncated reports the end of input inside the array or an element.
 func (s *scanner) truncated(index int, off int64, what string) error {
 	if s.rerr != nil {
+		s.rerrSaid = true
 		s.warn(wTruncated, index, off, "read error: "+s.rerr.Error()+" (everything before it was kept)")
 		return nil
 	}
@@ -265,45 +438,106 @@ func (s *scanner) truncated(index int, off int64, what string) error {
 	return nil
 }
 
+// cut reports a conversation the end of input cut short: it is lost.
+func (s *scanner) cut(off int64) {
+	why := fmt.Sprintf("the file ends at byte %d inside this conversation (everything before it was kept)", s.base+int64(s.n))
+	if s.rerr != nil {
+		s.rerrSaid = true
+		why = fmt.Sprintf("read error at byte %d inside this conversation: %v (everything before it was kept)", s.base+int64(s.n), s.rerr)
+	}
+	s.warn(wSkipped, s.index, off, why)
+	s.index++
+}
+
 // array scans the elements of an array whose '[' was consumed, up to and
-// including its ']'.
+// including its ']'. After malformed data it resynchronises at the next
+// conversation (resync.go): each conversation lost is reported once, and
+// malformed bytes that held none are reported as such.
 func (s *scanner) array() error {
-	c, ok := s.peek()
-	if !ok {
-		return s.truncated(-1, s.offset(), "inside the conversation array")
-	}
-	if c == ']' {
-		s.pos++
-		return nil
-	}
+	var st vres
 	for {
-		c, ok = s.peek()
+		s.mark = s.pos
+		c, ok := s.peekDrop()
 		if !ok {
 			return s.truncated(-1, s.offset(), "inside the conversation array")
 		}
-		if c == ']' { // tolerate a trailing comma
+		if c == ']' { // also tolerates a trailing comma
 			s.pos++
 			return nil
 		}
-		off := s.offset()
 		s.mark = s.pos
-		done, err := s.value()
-		if err != nil {
-			return err
+		off := s.offset()
+		lost := c != '{' && s.sig != nil && s.sig.looksLikeStart(s.buf[s.pos:min(s.n, s.pos+len(s.sig.prefix))])
+		if c != '{' && s.element() {
+			// A value that is no object, standing as an element of the
+			// array (followed by ',' or ']'): valid JSON, not a
+			// conversation, so none is lost with it, unless it opens like
+			// one but for a damaged byte or two.
+			if lost {
+				s.warn(wSkipped, s.index, off, fmt.Sprintf("the conversation's opening is damaged (expected '{', found %s); skipped", describe(c)))
+				s.index++
+			} else {
+				s.warn(wJunk, -1, off, fmt.Sprintf("expected a conversation object, found %s; skipped it", describe(c)))
+			}
+		} else if c != '{' {
+			// Not an object where a conversation belongs: malformed data,
+			// unless it is a conversation whose '{' was damaged.
+			lost := s.sig != nil && s.sig.looksLikeStart(s.buf[s.pos:min(s.n, s.pos+len(s.sig.prefix))])
+			bad := describe(c)
+			if !s.skipJunk(off, "a conversation ('{') or ']'", bad, lost) {
+				return nil
+			}
+			continue
 		}
-		if !done {
-			return s.truncated(s.index, off, "inside a conversation")
+		if c != '{' {
+			goto separator
 		}
-		if c == '{' {
+		// A '{' where a conversation belongs: scanned as one. One that does
+		// not open like the file's conversations is suspect: when it does
+		// not decode either, it is reported as malformed data rather than
+		// as a lost conversation.
+		s.suspect = false
+		if s.sig == nil {
+			// Learn how conversations open from the first one's opening,
+			// so that damage inside it is caught too.
+			s.learn()
+		}
+		if s.damaged && s.sig != nil && !s.sigAtWide(s.pos) {
+			s.suspect = !s.sig.looksLikeStart(s.buf[s.pos:min(s.n, s.pos+len(s.sig.prefix))])
+		}
+		s.over = ""
+		s.detect = s.sig != nil
+		st = s.value()
+		s.detect = false
+		switch st {
+		case vEOF:
+			s.cut(off)
+			return nil
+		case vBreak:
+			s.damaged = true
+			next := s.offset()
+			if s.suspect {
+				s.warn(wJunk, -1, off, fmt.Sprintf("malformed data (not a conversation); skipped %d bytes up to the next conversation", next-off))
+			} else {
+				s.warn(wSkipped, s.index, off, fmt.Sprintf("the conversation is malformed: the next one starts at byte %d before it ends (damaged data?); skipped %d bytes", next, next-off))
+				s.index++
+			}
+			continue
+		}
+		if s.over != "" {
+			s.warn(wSkipped, s.index, off, s.over)
+			s.over = ""
+		} else {
+			s.relearn()
 			if err := s.emit(s.buf[s.mark:s.pos], s.index, off); err != nil {
 				return err
 			}
-		} else {
-			s.warn(wSkipped, s.index, off, fmt.Sprintf("expected a conversation object, found %s", describe(c)))
 		}
+		s.suspect = false
 		s.index++
+	separator:
 		s.mark = s.pos
-		c, ok = s.peek()
+		c, ok = s.peekDrop()
 		if !ok {
 			return s.truncated(-1, s.offset(), "before the conversation array is closed")
 		}
@@ -314,19 +548,90 @@ func (s *scanner) array() error {
 			s.pos++
 			return nil
 		default:
-			// Malformed: resynchronise at the next object.
-			bad := s.offset()
-			if !s.resync() {
-				return s.truncated(-1, bad, "after malformed data")
+			if c == '{' && s.sigAt(s.pos) {
+				s.warn(wJunk, -1, s.offset(), "expected ',' between conversations; read on")
+				continue
 			}
-			s.warn(wSkipped, -1, bad, fmt.Sprintf("malformed data between conversations (found %s where ',' or ']' belongs); skipped %d bytes", describe(c), s.offset()-bad))
+			if !s.skipJunk(s.offset(), "',' or ']' after a conversation", describe(c), false) {
+				return nil
+			}
 		}
 	}
 }
 
-// resync skips to the next '{' that follows a ',' (at any nesting level; a
-// best effort after malformed input).
+// element scans a value that is not an object and reports whether an
+// array separator follows it; if not (a key followed by ':', say), s.pos
+// is back at its start.
+func (s *scanner) element() bool {
+	start := s.pos - s.mark
+	s.over = ""
+	if s.value() == vEOF || s.over != "" {
+		s.over = ""
+		return true
+	}
+	for i := s.pos; i < s.n; i++ {
+		if c := s.buf[i]; !isWS(c) {
+			if c == ',' || c == ']' {
+				return true
+			}
+			break
+		}
+	}
+	s.pos = s.mark + start
+	return false
+}
+
+// skipJunk skips malformed data at off up to the next conversation and
+// reports it; lost says the data is a conversation whose opening was
+// damaged. False when the input ends first.
+func (s *scanner) skipJunk(off int64, expected, found string, lost bool) bool {
+	s.damaged = true
+	ok := s.resync()
+	end := s.offset()
+	var what string
+	if ok {
+		what = fmt.Sprintf("skipped %d bytes up to the next conversation at byte %d", end-off, end)
+	} else {
+		what = fmt.Sprintf("skipped the remaining %d bytes (no conversation in them)", end-off)
+	}
+	if lost {
+		s.warn(wSkipped, s.index, off, fmt.Sprintf("the conversation's opening is damaged (expected %s, found %s); %s", expected, found, what))
+		s.index++
+	} else {
+		s.warn(wJunk, -1, off, fmt.Sprintf("malformed data: expected %s, found %s; %s", expected, found, what))
+	}
+	return ok
+}
+
+// resync skips to the next conversation opening (its signature, resync.go)
+// without keeping what it skips; with no signature known yet, to the next
+// '{' that follows a ','. False at the end of input.
 func (s *scanner) resync() bool {
+	if s.sig == nil {
+		return s.resyncComma()
+	}
+	for {
+		j := bytes.IndexByte(s.buf[s.pos:s.n], '{')
+		if j < 0 {
+			s.pos = s.n
+			s.mark = s.pos
+			if !s.fill() {
+				return false
+			}
+			continue
+		}
+		s.pos += j
+		s.mark = s.pos
+		if s.sigAtWide(s.pos) {
+			return true
+		}
+		s.pos++
+	}
+}
+
+// resyncComma skips to the next '{' that follows a ',' (at any nesting
+// level; a best effort before the file's conversations are known).
+func (s *scanner) resyncComma() bool {
 	comma := false
 	for {
 		for s.pos < s.n {
@@ -336,7 +641,7 @@ func (s *scanner) resync() bool {
 				comma = true
 			case c == '{' && comma:
 				return true
-			case c != ' ' && c != '\n' && c != '\r' && c != '\t':
+			case !isWS(c):
 				comma = false
 			}
 			s.pos++
@@ -372,16 +677,26 @@ func describe(c byte) string {
 func (s *scanner) objects() error {
 	for {
 		s.mark = s.pos
-		c, ok := s.peek()
+		c, ok := s.peekDrop()
 		if !ok {
 			return nil
 		}
 		off := s.offset()
+		if c == ',' && s.index > 0 {
+			// Conversations separated by ',': an array whose '[' is
+			// missing (damaged).
+			s.warn(wJunk, -1, off, "conversations separated by ',' without an opening '['; read on as a conversation array")
+			s.pos++
+			if err := s.array(); err != nil {
+				return err
+			}
+			return s.afterArray()
+		}
 		if c != '{' {
 			if s.index == 0 {
 				return fmt.Errorf("%w: unexpected %s at byte %d", errNotJSON, describe(c), off)
 			}
-			s.warn(wSkipped, -1, off, fmt.Sprintf("unexpected %s after the last conversation; ignored the rest of the file", describe(c)))
+			s.warn(wJunk, -1, off, fmt.Sprintf("unexpected %s after the last conversation; ignored the rest of the file", describe(c)))
 			return nil
 		}
 		wrapped, err := s.object()
@@ -397,15 +712,35 @@ func (s *scanner) objects() error {
 func (s *scanner) object() (wrapped bool, err error) {
 	off := s.offset()
 	s.mark = s.pos
+	// A conversation (not a wrapper) is watched for damage like an array
+	// element (resync.go).
+	if s.sig == nil {
+		s.learn()
+	}
+	det := s.sig != nil && s.sigAt(s.pos)
 	s.pos++
+	s.over = ""
 	sawMapping := false
+	val := func() vres {
+		s.detect = det && !wrapped
+		r := s.value()
+		s.detect = false
+		if r == vBreak {
+			s.damaged = true
+			next := s.offset()
+			s.warn(wSkipped, s.index, off, fmt.Sprintf("the conversation is malformed: the next one starts at byte %d before it ends (damaged data?); skipped %d bytes", next, next-off))
+			s.index++
+		}
+		return r
+	}
 	for {
 		c, ok := s.peek()
 		if !ok {
 			if wrapped {
 				return true, s.truncated(-1, s.offset(), "before the wrapper object is closed")
 			}
-			return false, s.truncated(s.index, off, "inside a conversation")
+			s.cut(off)
+			return false, nil
 		}
 		switch c {
 		case ',':
@@ -416,7 +751,10 @@ func (s *scanner) object() (wrapped bool, err error) {
 			if wrapped {
 				return true, nil
 			}
-			if err := s.emit(s.buf[s.mark:s.pos], s.index, off); err != nil {
+			if s.over != "" {
+				s.warn(wSkipped, s.index, off, s.over)
+				s.over = ""
+			} else if err := s.emit(s.buf[s.mark:s.pos], s.index, off); err != nil {
 				return false, err
 			}
 			s.index++
@@ -425,23 +763,23 @@ func (s *scanner) object() (wrapped bool, err error) {
 		case '"':
 		default:
 			// Not a key: let the decoder report the object as malformed.
-			done, err := s.value()
-			if err != nil {
-				return false, err
-			}
-			if !done {
-				return false, s.truncated(s.index, off, "inside a conversation")
+			if s.value() != vDone {
+				s.cut(off)
+				return false, nil
 			}
 			continue
 		}
 		keyOff := s.pos - s.mark // mark moves with the data on refills
-		if done, err := s.value(); err != nil || !done {
-			if err != nil {
-				return false, err
+		if r := val(); r != vDone {
+			if r == vEOF {
+				s.cut(off)
 			}
-			return false, s.truncated(s.index, off, "inside a conversation")
+			return false, nil
 		}
-		key := s.buf[s.mark+keyOff : s.pos]
+		var key []byte
+		if s.mark+keyOff <= s.pos {
+			key = s.buf[s.mark+keyOff : s.pos]
+		}
 		isConvs := isWrapperKey(key)
 		if string(key) == `"mapping"` {
 			sawMapping = true
@@ -452,9 +790,10 @@ func (s *scanner) object() (wrapped bool, err error) {
 			c, ok = s.peek()
 		}
 		if !ok {
-			return false, s.truncated(s.index, off, "inside a conversation")
+			s.cut(off)
+			return false, nil
 		}
-		if isConvs && c == '[' && !sawMapping && !wrapped {
+		if isConvs && c == '[' && !sawMapping && !wrapped && s.over == "" {
 			wrapped = true
 			s.pos++
 			if err := s.array(); err != nil {
@@ -466,14 +805,14 @@ func (s *scanner) object() (wrapped bool, err error) {
 			}
 			continue
 		}
-		if done, err := s.value(); err != nil || !done {
-			if err != nil {
-				return false, err
-			}
+		if r := val(); r != vDone {
 			if wrapped {
 				return true, s.truncated(-1, s.offset(), "before the wrapper object is closed")
 			}
-			return false, s.truncated(s.index, off, "inside a conversation")
+			if r == vEOF {
+				s.cut(off)
+			}
+			return false, nil
 		}
 		if wrapped {
 			s.mark = s.pos
@@ -484,15 +823,24 @@ func (s *scanner) object() (wrapped bool, err error) {
 // structural marks the bytes value() must look at outside strings.
 var structural = [256]bool{'"': true, '{': true, '[': true, '}': true, ']': true}
 
+// vres is how scanning a value ended.
+type vres uint8
+
+const (
+	vDone  vres = iota
+	vEOF        // the input ended first
+	vBreak      // a conversation opening was met inside it (s.pos at its '{'); see resync.go
+)
+
 // value advances s.pos past one JSON value (string, object, array or
-// scalar) starting at s.pos, keeping buf[mark:] across refills. done is
-// false when the input ends first.
-func (s *scanner) value() (done bool, err error) {
+// scalar) starting at s.pos, keeping buf[mark:] across refills (unless the
+// element is being skipped, see bound).
+func (s *scanner) value() vres {
 	c := s.buf[s.pos]
 	switch c {
 	case '"':
 		s.pos++
-		return s.str(), nil
+		return s.str()
 	case '{', '[':
 	default:
 		// Scalar: up to the next delimiter (always consuming at least one
@@ -502,12 +850,13 @@ func (s *scanner) value() (done bool, err error) {
 			for s.pos < s.n {
 				switch s.buf[s.pos] {
 				case ',', ']', '}', ' ', '\n', '\r', '\t', ':':
-					return true, nil
+					return vDone
 				}
 				s.pos++
 			}
+			s.bound()
 			if !s.fill() {
-				return true, nil
+				return vDone
 			}
 		}
 	}
@@ -521,41 +870,64 @@ func (s *scanner) value() (done bool, err error) {
 				i++
 				continue
 			}
-			i++
 			switch c {
 			case '"':
-				s.pos = i
-				if !s.str() {
-					return false, nil
+				s.pos = i + 1
+				if r := s.str(); r != vDone {
+					return r
 				}
 				b = s.buf[:s.n]
 				i = s.pos
-			case '{', '[':
+				continue
+			case '{':
+				if depth > 0 && s.detect && s.maybeSig(b, i) {
+					// A conversation opening nested in this one: the
+					// brackets before it were damaged.
+					s.pos = i
+					if s.sigAtWide(i) {
+						return vBreak
+					}
+					b = s.buf[:s.n]
+					i = s.pos
+				}
+				depth++
+			case '[':
 				depth++
 			default:
 				depth--
 				if depth == 0 {
-					s.pos = i
-					return true, nil
+					s.pos = i + 1
+					return vDone
 				}
 			}
+			i++
 		}
 		s.pos = i
+		s.bound()
 		if !s.fill() {
-			return false, nil
+			return vEOF
 		}
 	}
 }
 
 // str advances past the closing quote of a string whose opening quote was
-// consumed. False when the input ends first.
-func (s *scanner) str() bool {
+// consumed. While a conversation is scanned for damage, a "closing" quote
+// that is really the first key of a conversation opening (the string state
+// was inverted by a damaged quote) stops it with vBreak.
+func (s *scanner) str() vres {
+	startPos := s.pos
+	start := int64(-1) // file offset of the string, once a refill moved the buffer
 	for {
 		j := bytes.IndexByte(s.buf[s.pos:s.n], '"')
 		if j < 0 {
+			if start < 0 {
+				start = s.base + int64(startPos)
+			}
 			s.pos = s.n
+			s.strBound(start)
+			s.bound()
 			if !s.fill() {
-				return false
+				return vEOF
 			}
 			continue
 		}
@@ -565,9 +937,42 @@ func (s *scanner) str() bool {
 		for k >= s.mark && s.buf[k] == '\\' {
 			k--
 		}
-		s.pos = q + 1
-		if (q-1-k)%2 == 0 {
-			return true
+		if (q-1-k)%2 != 0 {
+			s.pos = q + 1
+			continue
 		}
+		if s.detect && q > s.mark {
+			if c := s.buf[q-1]; c == '{' || isWS(c) {
+				p := q - 1
+				for p > s.mark && isWS(s.buf[p]) && q-p < 64 {
+					p--
+				}
+				if s.buf[p] == '{' {
+					d := q - p
+					s.pos = p
+					if s.sigAtWide(p) {
+						return vBreak
+					}
+					q = s.pos + d
+				}
+			}
+		}
+		if start >= 0 || int64(q-startPos) > s.maxStr {
+			if start < 0 {
+				start = s.base + int64(startPos)
+			}
+			s.pos = q
+			s.strBound(start)
+		}
+		s.pos = q + 1
+		return vDone
+	}
+}
+
+// strBound marks the element for skipping once the string that started at
+// file offset start is longer than maxStr.
+func (s *scanner) strBound(start int64) {
+	if s.over == "" && s.maxStr > 0 && s.offset()-start > s.maxStr {
+		s.over = fmt.Sprintf("a string at byte %d is longer than %d MiB, the limit of one string; the conversation holding it was skipped", start-1, s.maxStr>>20)
 	}
 }

@@ -1,7 +1,6 @@
 package loader
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -15,8 +14,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/zip"
+
+	"github.com/backchat/backchat/model"
 )
 
 // convFileRe matches conversation files by base name: conversations.json
@@ -42,6 +42,7 @@ type source struct {
 type input struct {
 	sources []source
 	close   func() error
+	warns   []model.Warning // about the path as a whole (a damaged ZIP)
 }
 
 // expand turns a path into its conversation files.
@@ -61,6 +62,10 @@ func expand(p string) (*input, error) {
 	n, _ := io.ReadFull(f, magic[:])
 	f.Close()
 	if n >= 4 && bytes.Equal(magic[:2], []byte("PK")) && (magic[2] == 3 && magic[3] == 4 || magic[2] == 5 && magic[3] == 6 || magic[2] == 7 && magic[3] == 8) {
+		return expandZip(p, fi.Size())
+	}
+	if n >= 4 && (nearSig(magic[:], sigLocal) || strings.EqualFold(filepath.Ext(p), ".zip") && magic[0] != '[' && magic[0] != '{') {
+		// A ZIP whose first signature is damaged.
 		return expandZip(p, fi.Size())
 	}
 	return &input{
@@ -157,6 +162,22 @@ func expandZip(p string, size int64) (*input, error) {
 			return in, nil
 		}
 	}
+	bad := ""
+	if err == nil {
+		bad = dirDamage(zr, f, size)
+	}
+	if err != nil || bad != "" {
+		// No usable directory: read the entries from their local headers
+		// (when they hold no conversation file either, a directory that
+		// could be read is used as it is).
+		var dir *zip.Reader
+		if err == nil {
+			dir = zr
+		}
+		if in, lerr := expandLocalZip(p, f, size, zipDamage(f, size, err, bad), f.Close, dir); lerr == nil {
+			return in, nil
+		}
+	}
 	if err != nil {
 		f.Close()
 		hint := ""
@@ -167,6 +188,12 @@ func expandZip(p string, size int64) (*input, error) {
 	}
 	var notes []string
 	srcs := zipSources(zr, f, p, 0, &notes)
+	if len(srcs) == 0 && len(notes) == 0 {
+		// Perhaps the directory's names are damaged: try the headers.
+		if in, lerr := expandLocalZip(p, f, size, "the archive's directory lists no conversation file, its local headers do", f.Close, nil); lerr == nil {
+			return in, nil
+		}
+	}
 	if len(srcs) == 0 {
 		f.Close()
 		why := "the ZIP holds no conversations.json or conversations-NNN.json"
@@ -185,11 +212,15 @@ func expandZip(p string, size int64) (*input, error) {
 // bounds a ZIP's load time.
 func bufferedInflate(zr *zip.Reader) {
 	zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser {
-		n := int64(64 << 10)
+		var n int64
 		if sr, ok := r.(interface{ Size() int64 }); ok {
-			n = min(max(sr.Size(), 4096), 1<<20)
+			n = sr.Size()
 		}
-		return flate.NewReader(bufio.NewReaderSize(r, int(n)))
+		body, c := inflateBounded(r, n)
+		return struct {
+			io.Reader
+			io.Closer
+		}{body, c}
 	})
 }
 
@@ -363,9 +394,14 @@ func (r *aheadReader) loop() {
 		case <-r.stop:
 			return
 		}
-		n, err := io.ReadFull(r.rc, b)
-		if err == io.ErrUnexpectedEOF {
-			err = io.EOF
+		// Fill b, keeping the reader's own error (a cut deflate stream
+		// ends with io.ErrUnexpectedEOF, which must not read as io.EOF).
+		n := 0
+		var err error
+		for n < len(b) && err == nil {
+			var m int
+			m, err = r.rc.Read(b[n:])
+			n += m
 		}
 		select {
 		case r.full <- aheadChunk{b[:n], err}:

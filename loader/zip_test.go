@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -144,8 +145,14 @@ func TestZip(t *testing.T) {
 	}
 	broken := filepath.Join(dir, "broken.zip")
 	os.WriteFile(broken, z[:len(z)/2], 0o600)
-	if _, err := Open(broken); err == nil {
-		t.Error("broken ZIP loaded")
+	// Cut in half: what its local headers hold before the cut loads, and
+	// a warning says the archive is truncated.
+	if a, err := Open(broken); err != nil {
+		t.Errorf("broken ZIP: %v", err)
+	} else if !slices.ContainsFunc(a.Warnings, func(w model.Warning) bool {
+		return strings.Contains(w.Reason, fmt.Sprintf("truncated at byte %d: the archive's directory is missing; entries read from their headers", len(z)/2))
+	}) {
+		t.Errorf("broken ZIP: %d conversations, warnings %v", len(a.Conversations), a.Warnings)
 	}
 }
 

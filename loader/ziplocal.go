@@ -1,0 +1,610 @@
+package loader
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
+	"path"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/klauspost/compress/flate"
+	"github.com/klauspost/compress/zip"
+
+	"github.com/backchat/backchat/model"
+)
+
+// Reading a ZIP whose central directory is missing or damaged (a cut
+// download, a flipped byte in the directory or its end record, sizes that
+// lie). archive/zip and klauspost/compress/zip both need the directory,
+// so the entries are found here by their local file headers, the way
+// `zip -FF` does: each header is followed by the entry's data; the data
+// ends where its recorded size says when that size leads to the next
+// header, else at the next header signature found (entries streamed with a
+// data descriptor record no size). Deflate streams end by themselves; a
+// stored entry ends before the next header (minus its data descriptor).
+// Every entry read to its end has its CRC-32 checked (checkedReader).
+
+const (
+	sigDesc = 0x08074b50 // data descriptor
+	// maxRatio bounds how much one compressed byte may inflate to, beyond
+	// the first ratioGrace bytes. Chat exports compress 4–20 times; deflate
+	// can reach 1032 (a "ZIP bomb"), which no export comes near.
+	maxRatio   = 100
+	ratioGrace = 64 << 20
+)
+
+// localEntry is one entry found by its local header.
+type localEntry struct {
+	name      string
+	method    uint16
+	flags     uint16
+	crc       uint32 // from the header or the data descriptor; see crcKnown
+	crcKnown  bool
+	usize     int64 // uncompressed size recorded; -1 unknown
+	header    int64 // offset of the local header
+	dataOff   int64
+	dataEnd   int64 // where the entry's data ends at the latest
+	truncated bool  // the file ends inside the entry
+}
+
+// scanLocalZip lists the entries of the ZIP r by their local headers.
+func scanLocalZip(r io.ReaderAt, size int64) []localEntry {
+	le := binary.LittleEndian
+	var out []localEntry
+	hdr := make([]byte, 30+65535+65535)
+	off := int64(0)
+	for off+30 <= size {
+		h := hdr[:30]
+		if _, err := r.ReadAt(h, off); err != nil {
+			break
+		}
+		if le.Uint32(h) != sigLocal && !(nearSig(h, sigLocal) && (off == 0 || len(out) > 0 && off == out[len(out)-1].dataEnd)) {
+			next := nextSig(r, off+1, size, false)
+			if next < 0 {
+				break
+			}
+			off = next
+			continue
+		}
+		flags, method := le.Uint16(h[6:]), le.Uint16(h[8:])
+		crc, csize, usize := le.Uint32(h[14:]), int64(le.Uint32(h[18:])), int64(le.Uint32(h[22:]))
+		nameLen, extraLen := int64(le.Uint16(h[26:])), int64(le.Uint16(h[28:]))
+		full := hdr[:30+nameLen+extraLen]
+		n, _ := r.ReadAt(full, off)
+		name := full[30:min(int64(n), 30+nameLen)]
+		if int64(n) < 30+nameLen || nameLen == 0 || !utf8.Valid(name) || bytes.ContainsAny(name, "\x00\"{\n") || method != 0 && method != 8 {
+			if !nearSig(h, sigLocal) || off != 0 && (len(out) == 0 || off != out[len(out)-1].dataEnd) {
+				off++ // not a header after all (or one too damaged to use)
+				continue
+			}
+			// A header where one is expected, with damaged fields: its
+			// data is found by probing (probeData), and it is unnamed
+			// unless the directory names it (expandLocalZip).
+			keep := int64(len(name)) == nameLen && utf8.Valid(name) && !bytes.ContainsAny(name, "\x00\"{\n")
+			kept := string(name)
+			nameLen, extraLen, name = 0, 0, nil
+			if m, ok := probeData(r, off+30, size); ok {
+				method, extraLen = m.method, m.dataOff-off-30
+				if keep && int64(len(kept)) <= extraLen {
+					// The name field itself looks intact: keep it.
+					name = []byte(kept)
+				}
+			} else {
+				method = zip.Store
+			}
+		}
+		if extraLen > 0 && int64(n) == int64(len(full)) && nameLen > 0 {
+			csize, usize = zip64Sizes(full[30+nameLen:], csize, usize)
+		}
+		e := localEntry{
+			name: string(name), method: method, flags: flags, header: off,
+			dataOff: off + 30 + nameLen + extraLen, usize: -1,
+		}
+		dd := flags&8 != 0
+		if !dd {
+			e.crc, e.crcKnown, e.usize = crc, true, usize
+		}
+		// Where does the data end? Trust the recorded size only when it
+		// leads to another header, the directory or the end of the file.
+		end := int64(-1)
+		if !dd && e.dataOff+csize <= size {
+			if c := e.dataOff + csize; c == size || isSigAt(r, c) {
+				end = c
+			}
+		}
+		if end < 0 {
+			end = nextSig(r, e.dataOff, size, true)
+			if end < 0 {
+				end = size
+				e.truncated = dd || e.dataOff+csize > size
+			}
+		}
+		e.dataEnd = end
+		if dd {
+			e.readDescriptor(r)
+		}
+		out = append(out, e)
+		off = max(end, off+1)
+	}
+	// Bytes before the first header found: a first header too damaged
+	// to recognise; its data is probed for.
+	if first := firstHeader(out, size); first > 30 {
+		if m, ok := probeData(r, 0, first); ok {
+			out = append([]localEntry{{method: m.method, header: 0, dataOff: m.dataOff, dataEnd: first, usize: -1}}, out...)
+		}
+	}
+	return out
+}
+
+// firstHeader is the offset of the first entry, size when there is none.
+func firstHeader(out []localEntry, size int64) int64 {
+	if len(out) == 0 {
+		return size
+	}
+	return out[0].header
+}
+
+// zip64Sizes reads the sizes from a ZIP64 extra field when the header's
+// are 0xFFFFFFFF.
+func zip64Sizes(extra []byte, csize, usize int64) (int64, int64) {
+	le := binary.LittleEndian
+	for len(extra) >= 4 {
+		id, n := le.Uint16(extra), int(le.Uint16(extra[2:]))
+		if 4+n > len(extra) {
+			break
+		}
+		if id == 1 {
+			f := extra[4 : 4+n]
+			if usize == 0xFFFFFFFF && len(f) >= 8 {
+				usize, f = int64(le.Uint64(f)), f[8:]
+			}
+			if csize == 0xFFFFFFFF && len(f) >= 8 {
+				csize = int64(le.Uint64(f))
+			}
+		}
+		extra = extra[4+n:]
+	}
+	return csize, usize
+}
+
+// readDescriptor takes the CRC-32 (and size) from the data descriptor
+// that ends the entry's data, when there is one.
+func (e *localEntry) readDescriptor(r io.ReaderAt) {
+	le := binary.LittleEndian
+	for _, n := range []int64{16, 24} { // with signature; ZIP64 sizes
+		if e.dataEnd-n < e.dataOff {
+			continue
+		}
+		b := make([]byte, n)
+		if _, err := r.ReadAt(b, e.dataEnd-n); err != nil || le.Uint32(b) != sigDesc {
+			continue
+		}
+		e.crc, e.crcKnown = le.Uint32(b[4:]), true
+		if n == 16 {
+			e.usize = int64(le.Uint32(b[12:]))
+		} else {
+			e.usize = int64(le.Uint64(b[16:]))
+		}
+		e.dataEnd -= n
+		return
+	}
+}
+
+// isSigAt reports whether a local header, a data descriptor, the central
+// directory or its end starts at off.
+func isSigAt(r io.ReaderAt, off int64) bool {
+	var b [4]byte
+	if _, err := r.ReadAt(b[:], off); err != nil {
+		return false
+	}
+	switch binary.LittleEndian.Uint32(b[:]) {
+	case sigLocal, sigDesc, sigCentr, sigEnd, sigLoc64:
+		return true
+	}
+	return false
+}
+
+// nextSig finds the next local header (or, with dir, central directory
+// entry) signature at or after off; -1 when there is none.
+func nextSig(r io.ReaderAt, off, size int64, dir bool) int64 {
+	const win = 1 << 20
+	buf := make([]byte, win+3)
+	for off < size {
+		n, _ := r.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
+		if n < 4 {
+			return -1
+		}
+		b := buf[:n]
+		for i := 0; ; {
+			j := bytes.Index(b[i:], []byte("PK"))
+			if j < 0 || i+j+4 > n {
+				break
+			}
+			i += j
+			if b[i+2] == 3 && b[i+3] == 4 || dir && (b[i+2] == 1 && b[i+3] == 2 || b[i+2] == 5 && b[i+3] == 6) {
+				return off + int64(i)
+			}
+			i++
+		}
+		if n < len(buf) {
+			return -1
+		}
+		off += win
+	}
+	return -1
+}
+
+// open returns the entry's content, CRC-checked at its end.
+func (e *localEntry) open(r io.ReaderAt) (io.ReadCloser, error) {
+	sec := io.NewSectionReader(r, e.dataOff, e.dataEnd-e.dataOff)
+	var (
+		body   io.Reader
+		closer io.Closer
+	)
+	switch e.method {
+	case zip.Store:
+		// Up to the next record: a recorded size may be damaged.
+		body = sec
+	case zip.Deflate:
+		body, closer = inflateBounded(sec, sec.Size())
+	default:
+		return nil, fmt.Errorf("%s: unsupported compression method %d", e.name, e.method)
+	}
+	c := &checkedReader{r: body, closer: closer, crc: e.crc, check: e.crcKnown, hash: crc32.NewIEEE()}
+	if e.truncated {
+		c.cutAt = e.dataEnd
+	}
+	return c, nil
+}
+
+// countReader counts the bytes read through it.
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// inflateBounded inflates r (size compressed bytes, 0 when unknown)
+// through a read buffer of up to 1 MiB, refusing to inflate beyond
+// maxRatio (ratioReader). The compressed bytes are counted below the
+// buffer, so the count runs at most 1 MiB ahead.
+func inflateBounded(r io.Reader, size int64) (io.Reader, io.Closer) {
+	n := int64(64 << 10)
+	if size > 0 {
+		n = min(max(size, 4096), 1<<20)
+	}
+	cr := &countReader{r: r}
+	fr := flate.NewReader(bufio.NewReaderSize(cr, int(n)))
+	return &ratioReader{r: fr, in: &cr.n}, fr
+}
+
+// errRatio refuses an entry that inflates like a ZIP bomb.
+var errRatio = errors.New("ZIP bomb refused")
+
+// ratioReader stops an inflating reader once its output exceeds maxRatio
+// times the compressed bytes read (after ratioGrace).
+type ratioReader struct {
+	r   io.Reader
+	in  *int64
+	out int64
+}
+
+func (r *ratioReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.out += int64(n)
+	if r.out > ratioGrace && r.out > maxRatio*(*r.in) {
+		return n, fmt.Errorf("%w: %d MB inflated from %d KB (more than %d:1; real chat exports compress far less); the rest of the entry was not read", errRatio, r.out>>20, *r.in>>10, maxRatio)
+	}
+	return n, err
+}
+
+// checkedReader verifies the CRC-32 of what it reads at the end, and says
+// where a cut entry ends.
+type checkedReader struct {
+	r      io.Reader
+	closer io.Closer
+	hash   hash.Hash32
+	crc    uint32
+	check  bool
+	cutAt  int64 // >0: the file ends inside the entry, at this offset
+}
+
+func (c *checkedReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.hash.Write(p[:n])
+	switch {
+	case err == io.EOF && c.cutAt > 0:
+		err = fmt.Errorf("the ZIP is truncated at byte %d, inside this entry", c.cutAt)
+	case errors.Is(err, io.ErrUnexpectedEOF) && c.cutAt > 0:
+		err = fmt.Errorf("the ZIP is truncated at byte %d, inside this entry", c.cutAt)
+	case err == io.EOF && c.check && c.hash.Sum32() != c.crc:
+		err = errCRC
+	}
+	return n, err
+}
+
+func (c *checkedReader) Close() error {
+	if c.closer != nil {
+		return c.closer.Close()
+	}
+	return nil
+}
+
+// dirDamage checks the central directory of zr against the local headers
+// of its conversation entries: "" when they agree, else what is wrong.
+func dirDamage(zr *zip.Reader, r io.ReaderAt, size int64) string {
+	le := binary.LittleEndian
+	for _, f := range zr.File {
+		base := path.Base(f.Name)
+		if !convFileRe.MatchString(base) && !strings.HasSuffix(strings.ToLower(base), ".zip") {
+			continue
+		}
+		off, err := f.DataOffset()
+		if err != nil {
+			return fmt.Sprintf("entry %s: %v", f.Name, err)
+		}
+		if off+int64(f.CompressedSize64) > size {
+			return fmt.Sprintf("entry %s: its recorded size (%d bytes) runs past the end of the file", f.Name, f.CompressedSize64)
+		}
+		if e := off + int64(f.CompressedSize64); e != size && !isSigAt(r, e) && !isSigAt(r, e+12) && !isSigAt(r, e+20) {
+			return fmt.Sprintf("entry %s: its recorded size (%d bytes) does not end where the next record starts", f.Name, f.CompressedSize64)
+		}
+		if f.Method == zip.Store && f.CompressedSize64 != f.UncompressedSize64 {
+			return fmt.Sprintf("entry %s: stored, but its sizes disagree", f.Name)
+		}
+		if f.Method == zip.Deflate && f.UncompressedSize64 > ratioGrace && f.UncompressedSize64/max(f.CompressedSize64, 1) > 1032 {
+			return fmt.Sprintf("entry %s: its recorded sizes (%d from %d bytes) are beyond what deflate can do", f.Name, f.UncompressedSize64, f.CompressedSize64)
+		}
+		// The local header must hold the same name (and, without a data
+		// descriptor, the same sizes).
+		h, ok := localHeaderBefore(r, off, f.Name)
+		if !ok {
+			return fmt.Sprintf("entry %s: its local header does not name it", f.Name)
+		}
+		if f.Flags&8 == 0 {
+			lc, lu := le.Uint32(h[18:]), le.Uint32(h[22:])
+			if lc != 0xFFFFFFFF && int64(lc) != int64(f.CompressedSize64) || lu != 0xFFFFFFFF && int64(lu) != int64(f.UncompressedSize64) {
+				return fmt.Sprintf("entry %s: the directory's sizes disagree with its local header's", f.Name)
+			}
+		}
+	}
+	return ""
+}
+
+// expandLocalZip lists the conversation entries of a ZIP by their local
+// headers (see the top of this file); why says what was wrong with the
+// directory. It takes over f on success.
+func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func() error, zr *zip.Reader) (*input, error) {
+	ents := scanLocalZip(f, size)
+	if zr != nil && len(zr.File) == len(ents) {
+		// A directory that could be read names the entries in the order
+		// of their headers: its names stand in for damaged ones.
+		for i := range ents {
+			ents[i].name = zr.File[i].Name
+		}
+	}
+	var (
+		srcs  []source
+		wrap  []wrappedEntry
+		notes []string
+	)
+	for _, e := range ents {
+		wrap = append(wrap, wrappedEntry{name: e.name, method: e.method, local: e.header, size: max(e.usize, 0), dataOff: e.dataOff, dataEnd: e.dataEnd})
+	}
+	roots := make(map[string]func() *assetIndex)
+	for i := range ents {
+		e := &ents[i]
+		base := path.Base(e.name)
+		if strings.Contains("/"+e.name, "/__MACOSX/") {
+			continue
+		}
+		if strings.HasSuffix(strings.ToLower(base), ".zip") && e.method == zip.Store {
+			sec := io.NewSectionReader(f, e.dataOff, e.dataEnd-e.dataOff)
+			if inner, err := zip.NewReader(sec, sec.Size()); err == nil {
+				bufferedInflate(inner)
+				srcs = append(srcs, zipSources(inner, sec, p+":"+e.name, 1, &notes)...)
+			} else if in, err := expandLocalZip(p+":"+e.name, sec, sec.Size(), "", func() error { return nil }, nil); err == nil {
+				srcs = append(srcs, in.sources...)
+			}
+			continue
+		}
+		if e.name == "" && !anyConvName(ents) {
+			// A header too damaged to name its entry, in an archive where
+			// no entry is named like a conversation file: read it when it
+			// holds JSON (probeData found it opening so).
+			e.name = fmt.Sprintf("(unnamed entry at byte %d)", e.header)
+		} else if !convFileRe.MatchString(base) && !(damagedConvName(base) && !anyConvName(ents)) {
+			continue
+		}
+		e.reprobe(f, size)
+		root := path.Dir(e.name) + "/"
+		if root == "./" {
+			root = ""
+		}
+		if roots[root] == nil {
+			roots[root] = onceIndex(func() *assetIndex { return wrappedAssets(wrap, root) })
+		}
+		srcs = append(srcs, source{
+			name: p + ":" + e.name,
+			size: max(e.usize, 0),
+			open: func() (io.ReadCloser, error) {
+				rc, err := e.open(f)
+				if err != nil {
+					return nil, err
+				}
+				return readAhead(rc), nil
+			},
+			assets: roots[root],
+		})
+	}
+	if len(srcs) == 0 {
+		return nil, fmt.Errorf("no conversation file found by its local header (%d entries found)", len(ents))
+	}
+	sort.Slice(srcs, func(i, j int) bool { return srcs[i].name < srcs[j].name })
+	in := &input{sources: srcs, close: closeF}
+	if why != "" {
+		kind := model.WarnData
+		if strings.HasPrefix(why, "truncated") {
+			kind = model.WarnTruncated
+		}
+		in.warns = append(in.warns, model.Warning{Kind: kind, File: p, Index: -1, Offset: -1, Reason: why + "; entries read from their headers"})
+	}
+	return in, nil
+}
+
+// zipDamage describes a ZIP the regular reader rejected or whose directory
+// disagrees with its entries.
+func zipDamage(r io.ReaderAt, size int64, err error, bad string) string {
+	tailLen := min(size, maxEndLen)
+	tail := make([]byte, tailLen)
+	if _, rerr := r.ReadAt(tail, size-tailLen); rerr == nil || rerr == io.EOF {
+		if bytes.LastIndex(tail, []byte("PK\x05\x06")) < 0 {
+			return fmt.Sprintf("truncated at byte %d: the archive's directory is missing", size)
+		}
+	}
+	if bad != "" {
+		return "the archive's directory is damaged (" + bad + ")"
+	}
+	return fmt.Sprintf("the archive's directory is damaged (%v)", err)
+}
+
+// localHeaderBefore finds the local header whose data starts at dataOff
+// and checks that it names name.
+func localHeaderBefore(r io.ReaderAt, dataOff int64, name string) ([]byte, bool) {
+	le := binary.LittleEndian
+	w := min(dataOff, int64(30+len(name)+65535))
+	b := make([]byte, w)
+	if _, err := r.ReadAt(b, dataOff-w); err != nil {
+		return nil, false
+	}
+	for i := len(b); ; {
+		j := bytes.LastIndex(b[:i], []byte("PK\x03\x04"))
+		if j < 0 || j+30 > len(b) {
+			return nil, false
+		}
+		h := b[j:]
+		nl, el := int(le.Uint16(h[26:])), int(le.Uint16(h[28:]))
+		if 30+nl+el == len(h) {
+			return h[:30], string(h[30:30+nl]) == name
+		}
+		i = j
+	}
+}
+
+// nearSig reports whether b starts with sig but for one byte (a damaged
+// signature where a header is expected).
+func nearSig(b []byte, sig uint32) bool {
+	var want [4]byte
+	binary.LittleEndian.PutUint32(want[:], sig)
+	diff := 0
+	for i := range want {
+		if b[i] != want[i] {
+			diff++
+		}
+	}
+	return diff <= 1
+}
+
+// probed is where probeData found an entry's data.
+type probed struct {
+	dataOff int64
+	method  uint16
+}
+
+// probeData looks for the start of an entry's data in the 512 bytes after
+// from (a header whose lengths are damaged): the first offset whose bytes,
+// inflated or as they are, open JSON ('[' or '{').
+func probeData(r io.ReaderAt, from, size int64) (probed, bool) {
+	buf := make([]byte, 16)
+	for c := from; c < min(from+512, size); c++ {
+		if n, _ := r.ReadAt(buf[:2], c); n == 2 && (buf[0] == '[' || buf[0] == '{') && (buf[1] == '{' || buf[1] == '"' || isWS(buf[1])) {
+			return probed{c, zip.Store}, true
+		}
+		if opensJSON(r, c, size) {
+			return probed{c, zip.Deflate}, true
+		}
+	}
+	return probed{}, false
+}
+
+// opensJSON reports whether a deflate stream at off inflates to JSON.
+func opensJSON(r io.ReaderAt, off, size int64) bool {
+	fr := flate.NewReader(io.NewSectionReader(r, off, min(size-off, 4096)))
+	defer fr.Close()
+	var b [8]byte
+	n, _ := io.ReadFull(fr, b[:])
+	t := bytes.TrimLeft(b[:n], " \t\r\n")
+	return len(t) >= 2 && (t[0] == '[' || t[0] == '{') && (t[1] == '{' || t[1] == '"' || isWS(t[1]))
+}
+
+// reprobe checks that a conversation entry's data opens JSON where its
+// header says; when not (a damaged header length), it probes for it.
+func (e *localEntry) reprobe(r io.ReaderAt, size int64) {
+	ok := false
+	if e.method == zip.Deflate {
+		ok = opensJSON(r, e.dataOff, size)
+	} else {
+		var b [1]byte
+		n, _ := r.ReadAt(b[:], e.dataOff)
+		ok = n == 1 && (b[0] == '[' || b[0] == '{' || isWS(b[0]) || b[0] == 0xEF)
+	}
+	if ok {
+		return
+	}
+	if p, found := probeData(r, e.header+30, size); found && p.dataOff < e.dataEnd {
+		e.dataOff, e.method = p.dataOff, p.method
+	}
+}
+
+// damagedConvName reports whether a name is within two edits of
+// conversations.json, or starts like it and is about as long (a damaged
+// header, with no directory to name it).
+func damagedConvName(base string) bool {
+	const want = "conversations.json"
+	if len(base) < len(want)-4 || len(base) > len(want)+4 {
+		return false
+	}
+	if strings.HasPrefix(base, "conversati") {
+		return true // bytes inserted or lost after it
+	}
+	// Levenshtein distance, one row at a time.
+	prev := make([]int, len(want)+1)
+	cur := make([]int, len(want)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(base); i++ {
+		cur[0] = i
+		for j := 1; j <= len(want); j++ {
+			cost := 1
+			if base[i-1] == want[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(want)] <= 2
+}
+
+// anyConvName reports whether some entry has a conversation file's name.
+func anyConvName(ents []localEntry) bool {
+	for _, e := range ents {
+		if convFileRe.MatchString(path.Base(e.name)) {
+			return true
+		}
+	}
+	return false
+}
