@@ -141,10 +141,15 @@ run json-cut-half.json "$W/json-cut-half.json" "$N" "cut at 50%"
 run chain-1m.json "$W/chain-1m.json" 1 "one conversation of 1,000,000 messages"
 
 # --- huge PTY over SSH ---------------------------------------------------
-# Filled by the helper working on `serve` (issue 12, "A huge terminal kills
-# the SSH server"): start `backchat serve`, connect with a client asking
-# for a 10000x10000 PTY, and add a row with run-like columns here.
-# --------------------------------------------------------------------------
+# The browser over SSH with hostile terminal sizes (4000x4000 PTY, a window
+# change to 10000x10000, a typed size report, 16 sessions at once) is
+# scripts/torture-ssh.sh, which prints its own table (server alive, sizes
+# capped, peak RSS). SSH=0 skips it (it needs ssh, ssh-keygen and script).
 
 printf '\n%-28s %4s %9s %9s %7s  %s\n' input exit kept/want "peak RSS" wall note
 printf '%s\n' "${ROWS[@]}"
+
+if [ "${SSH:-1}" != 0 ]; then
+	echo
+	BACKCHAT_BIN="$BC" MEM_LIMIT_MB="${MEM_LIMIT_MB:-3000}" scripts/torture-ssh.sh
+fi
