@@ -77,6 +77,10 @@ type writer struct {
 	notes  int
 	refs   map[int]int    // citation number → footnote number, for the current message
 	m      *model.Message // the message being written, nil between messages
+	// spoke is whether any heading was written, and userSpoke whether the
+	// last one was the user's: a folded summary of the other side gets a
+	// heading of its own, so it never reads as part of the turn before it.
+	spoke, userSpoke bool
 }
 
 func render(w io.Writer, c *model.Conversation, opts Options, md bool) error {
@@ -207,6 +211,9 @@ func (r *writer) thread(br Branch) {
 		case Omitted:
 			continue
 		case Summarised:
+			if !r.spoke || r.userSpoke != (m.Role == model.RoleUser) {
+				r.heading(n, m, true)
+			}
 			if r.export != nil {
 				r.details(m)
 			} else {
@@ -255,7 +262,18 @@ func onlyReasoning(m *model.Message) bool {
 }
 
 func (r *writer) message(n int32, m *model.Message) {
+	r.heading(n, m, false)
+	r.body(m)
+}
+
+// heading writes a message's heading; folded says a summary follows (whose
+// "▸" says it is folded, so the note is left out).
+func (r *writer) heading(n int32, m *model.Message, folded bool) {
+	r.spoke, r.userSpoke = true, m.Role == model.RoleUser
 	h := MessageHeading(r.c, n, r.loc)
+	if folded {
+		h.Note = ""
+	}
 	if r.md {
 		r.line("## ", strings.Join(h.Parts(), " · "))
 	} else {
@@ -274,7 +292,6 @@ func (r *writer) message(n int32, m *model.Message) {
 		r.line(s)
 	}
 	r.line()
-	r.body(m)
 }
 
 // body writes a message's blocks and references.
