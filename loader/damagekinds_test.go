@@ -173,3 +173,44 @@ func TestDamagedZIPKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestDamagedDirectoryNameBesideChatHTML: a chat.html beside the
+// conversations must not stop the headers from being read when the
+// directory's name of conversations.json is damaged (it was read instead,
+// and nothing loaded), nor send an intact ZIP to its headers.
+func TestDamagedDirectoryNameBesideChatHTML(t *testing.T) {
+	data, n := genDamageExport(t, 200<<10, 29)
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, e := range []struct {
+		name string
+		body []byte
+	}{
+		{"conversations.json", data},
+		{"chat.html", []byte("<html><body><script>var jsonData = [];</script></body></html>")},
+	} {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: zip.Deflate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(e.body)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	z := b.Bytes()
+	dir := t.TempDir()
+	o := loadDamaged(t, dir, "intact.zip", z)
+	if o.err != nil || o.loaded != n || len(o.a.Warnings) != 0 {
+		t.Fatalf("intact: want %d loaded and no warning; got %s", n, o)
+	}
+	cd := bytes.Index(z, []byte("PK\x01\x02"))
+	damaged := splice(z, cd+46, cd+47, "C") // Conversations.json
+	o = loadDamaged(t, dir, "damaged.zip", damaged)
+	if o.err != nil || o.loaded != n {
+		t.Fatalf("damaged name: want %d loaded; got %s", n, o)
+	}
+	if !hasWarning(o, model.WarnData, "local headers") {
+		t.Errorf("damaged name: no warning about reading the headers: %s", o)
+	}
+}

@@ -188,7 +188,7 @@ func expandZip(p string, size int64) (*input, error) {
 	}
 	var notes []string
 	srcs := zipSources(zr, f, p, 0, &notes)
-	if len(srcs) == 0 && len(notes) == 0 {
+	if !hasConversationFile(srcs) && len(notes) == 0 {
 		// Perhaps the directory's names are damaged: try the headers.
 		if in, lerr := expandLocalZip(p, f, size, "the archive's directory lists no conversation file, its local headers do", f.Close, nil); lerr == nil {
 			return in, nil
@@ -204,6 +204,19 @@ func expandZip(p string, size int64) (*input, error) {
 	}
 	sort.Slice(srcs, func(i, j int) bool { return srcs[i].name < srcs[j].name })
 	return &input{sources: srcs, close: f.Close}, nil
+}
+
+// hasConversationFile reports whether srcs holds a conversations.json or a
+// shard (not only chat.html pages, which a ZIP whose directory names are
+// damaged may still list).
+func hasConversationFile(srcs []source) bool {
+	for _, s := range srcs {
+		name := s.name[strings.LastIndexByte(s.name, ':')+1:] // prefix:entry
+		if convFileRe.MatchString(path.Base(name)) {
+			return true
+		}
+	}
+	return false
 }
 
 // bufferedInflate makes zr inflate entries through a read buffer of up to
