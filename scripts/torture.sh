@@ -24,8 +24,10 @@ run() {
 	/usr/bin/time -f '%M %e' -o "$tm" "$BC" ls "$file" >"$out" 2>"$err" || code=$?
 	local kept rss wall
 	kept=$(grep -c . "$out" || true)
-	read -r rss wall <"$tm" || true
-	[ -n "${rss:-}" ] || { rss=$(grep -o '^[0-9]* ' "$tm" | tail -1); wall=?; }
+	# GNU time writes "Command exited with non-zero status N" (or "…terminated
+	# by signal N") before its figures: they are on the last line.
+	read -r rss wall < <(tail -n 1 "$tm") || true
+	[[ ${rss:-} =~ ^[0-9]+$ ]] || { rss=0; wall=?; }
 	ROWS+=("$(printf '%-28s %4s %9s %9s %7s  %s' "$name" "$code" "$kept/$want" "$((rss / 1024)) MB" "${wall}s" "$note")")
 	echo "  $name: exit $code, $kept/$want, $((rss / 1024)) MB, ${wall}s; $(tail -1 "$err" | cut -c1-160)" >&2
 }
