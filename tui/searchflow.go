@@ -142,6 +142,7 @@ func (v *viewer) setEngineHits(hits []live.Hit) {
 		keep.node, keep.line, keep.from, keep.ok = v.segs[s].node, h.line-v.starts[s], h.start, true
 	}
 	v.hitNodes = nodes
+	v.setHitOrder(hits)
 	v.realiseMatching()
 	v.findHits()
 	v.curHit = -1

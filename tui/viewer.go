@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -62,6 +61,12 @@ type viewer struct {
 	// hitNodes are the nodes the search engine found hits in (NoNode: the
 	// title); nil until known, and then every segment may hold hits.
 	hitNodes map[int32]bool
+	// hitOrder are the nodes of the engine's hits on every branch, in
+	// tree order, and hitCount their hits (branchhits.go); nil until known.
+	hitOrder []int32
+	hitCount map[int32]int
+	spaced   bool     // a term holds a space: find it across wrapped lines
+	ranges   [][2]int // scratch for findHits
 }
 
 func newViewer(keys KeyMap, st Styles, style string, pool *renderPool, now func() time.Time) *viewer {
@@ -102,7 +107,7 @@ func (v *viewer) show(c *model.Conversation) {
 	}
 	v.offset = 0
 	v.curHit = -1
-	v.hitNodes = nil
+	v.hitNodes, v.hitOrder = nil, nil
 	if v.cancel != nil {
 		v.cancel()
 	}
@@ -310,17 +315,11 @@ func (v *viewer) View() string {
 	if v.conv == nil {
 		out = append(out, v.styles.Empty.Render(ansi.Truncate(" No conversation selected", v.width, "…")))
 	} else {
-		h := sort.Search(len(v.hits), func(i int) bool { return v.hits[i].line >= v.offset })
+		pieces := v.visiblePieces(v.offset, v.offset+v.height)
 		for l := v.offset; l < len(v.lines) && len(out) < v.height; l++ {
 			line := v.lines[l]
-			if h < len(v.hits) && v.hits[h].line == l {
-				var lh []hitPos
-				first := h
-				for h < len(v.hits) && v.hits[h].line == l {
-					lh = append(lh, v.hits[h])
-					h++
-				}
-				line = v.highlight(line, v.plain[l], lh, first)
+			if lh := pieces[l]; len(lh) > 0 {
+				line = v.highlight(line, v.plain[l], lh)
 			}
 			out = append(out, ansi.Truncate(line, v.width, ""))
 		}
