@@ -197,6 +197,12 @@ func (v *viewer) goToHitNode(n int32, delta int) bool {
 	return true
 }
 
-// threadThrough is the thread to show through node n: the one through its
-// newest leaf.
-func (v *viewer) threadThrough(n int32) model.Thread { return v.conv.ThreadThrough(n) }
+// threadThrough is the thread to show through node n: the one last shown
+// through it when a fork was switched away from it, else the one through
+// its newest leaf.
+func (v *viewer) threadThrough(n int32) model.Thread {
+	if t, ok := v.memo[n]; ok {
+		return t
+	}
+	return v.conv.ThreadThrough(n)
+}

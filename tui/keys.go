@@ -20,8 +20,10 @@ type KeyMap struct {
 	ResultUp           key.Binding // in the filter input: the selection up
 	ResultDown         key.Binding // in the filter input: the selection down
 	NextHit, PrevHit   key.Binding
-	PrevBranch         key.Binding
+	PrevBranch         key.Binding // the focused message's fork
 	NextBranch         key.Binding
+	PrevMessage        key.Binding // moves the viewer's focus
+	NextMessage        key.Binding
 	ToggleFold         key.Binding
 	ToggleHidden       key.Binding
 	Warnings           key.Binding
@@ -59,6 +61,8 @@ func DefaultKeyMap() KeyMap {
 		PrevHit:      key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous hit")),
 		PrevBranch:   key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous branch")),
 		NextBranch:   key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next branch")),
+		PrevMessage:  key.NewBinding(key.WithKeys("{"), key.WithHelp("{", "focus previous message")),
+		NextMessage:  key.NewBinding(key.WithKeys("}"), key.WithHelp("}", "focus next message")),
 		ToggleFold:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "expand/fold tools")),
 		ToggleHidden: key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "show hidden")),
 		Warnings:     key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "load warnings")),
@@ -86,7 +90,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
 		{k.NextPane, k.PrevPane, k.Open, k.Back, k.Warnings},
 		{k.Filter, k.ResultDown, k.ResultUp, k.AcceptFilter, k.ClearFilter, k.NextHit, k.PrevHit},
-		{k.PrevBranch, k.NextBranch, k.ToggleFold, k.ToggleHidden, k.Help, k.Quit},
+		{k.PrevMessage, k.NextMessage, k.PrevBranch, k.NextBranch, k.ToggleFold, k.ToggleHidden, k.Help, k.Quit},
 		{k.Copy, k.CopyCode, k.Pager, k.Editor, k.Save, k.OpenImage, k.Stats, k.CloseView},
 	}
 }

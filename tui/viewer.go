@@ -65,8 +65,19 @@ type viewer struct {
 	// tree order, and hitCount their hits (branchhits.go); nil until known.
 	hitOrder []int32
 	hitCount map[int32]int
-	spaced   bool     // a term holds a space: find it across wrapped lines
-	ranges   [][2]int // scratch for findHits
+	spaced   bool // a term holds a space: find it across wrapped lines
+
+	// focus is the focused message, which [ and ] act on and { and }
+	// move (focus.go); while it is out of view (or !hasFocus) the first
+	// message in view is focused. focused says the pane has the keyboard:
+	// only then is the focus marked.
+	focus    int32
+	hasFocus bool
+	focused  bool
+	// memo is, per message a fork switched away from, the thread shown
+	// through it then, so [ then ] comes back to exactly that thread.
+	memo   map[int32]model.Thread
+	ranges [][2]int // scratch for findHits
 }
 
 func newViewer(keys KeyMap, st Styles, style string, pool *renderPool, now func() time.Time) *viewer {
@@ -108,6 +119,7 @@ func (v *viewer) show(c *model.Conversation) {
 	v.offset = 0
 	v.curHit = -1
 	v.hitNodes, v.hitOrder = nil, nil
+	v.focus, v.hasFocus, v.memo = model.NoNode, false, nil
 	if v.cancel != nil {
 		v.cancel()
 	}
@@ -218,36 +230,6 @@ func (v *viewer) maxOffset() int { return max(len(v.lines)-v.height, 0) }
 
 func (v *viewer) clamp() { v.offset = min(max(v.offset, 0), v.maxOffset()) }
 
-// branch switches the first forked message in view to its previous (−1) or
-// next (+1) sibling and shows that branch.
-func (v *viewer) branch(delta int) {
-	if v.conv == nil {
-		return
-	}
-	for i := v.segAt(v.offset); i < len(v.segs) && v.starts[i] < v.offset+max(v.height, 1); i++ {
-		n := v.segs[i].node
-		if n == model.NoNode {
-			continue
-		}
-		if _, total := v.conv.BranchPos(n); total < 2 {
-			continue
-		}
-		pos := -1
-		for j, t := range v.thread {
-			if t == n {
-				pos = j
-			}
-		}
-		nt := v.conv.SwitchBranch(v.thread, pos, delta)
-		if pos < 0 || pos >= len(nt) {
-			return
-		}
-		v.thread = nt
-		v.rebuild(nt[pos])
-		return
-	}
-}
-
 // Update implements pane: scrolling and viewer-only keys.
 func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -284,6 +266,10 @@ func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 			v.branch(-1)
 		case key.Matches(msg, k.NextBranch):
 			v.branch(1)
+		case key.Matches(msg, k.PrevMessage):
+			v.moveFocus(-1)
+		case key.Matches(msg, k.NextMessage):
+			v.moveFocus(1)
 		}
 		v.clamp()
 		v.slide()
@@ -316,10 +302,14 @@ func (v *viewer) View() string {
 		out = append(out, v.styles.Empty.Render(ansi.Truncate(" No conversation selected", v.width, "…")))
 	} else {
 		pieces := v.visiblePieces(v.offset, v.offset+v.height)
+		mark := v.focusLines()
 		for l := v.offset; l < len(v.lines) && len(out) < v.height; l++ {
 			line := v.lines[l]
 			if lh := pieces[l]; len(lh) > 0 {
 				line = v.highlight(line, v.plain[l], lh)
+			}
+			if l >= mark[0] && l < mark[1] {
+				line = v.markGutter(line)
 			}
 			out = append(out, ansi.Truncate(line, v.width, ""))
 		}
@@ -376,7 +366,7 @@ func fillBlock(lines []string, w, h int) string {
 
 // ShortHelp implements help.KeyMap for the viewer.
 func (v *viewer) ShortHelp() []key.Binding {
-	return []key.Binding{v.keys.Down, v.keys.PageDown, v.keys.NextHit, v.keys.NextBranch, v.keys.ToggleFold, v.keys.ToggleHidden, v.keys.Back}
+	return []key.Binding{v.keys.Down, v.keys.PageDown, v.keys.NextHit, v.keys.NextBranch, v.keys.NextMessage, v.keys.ToggleFold, v.keys.ToggleHidden, v.keys.Back}
 }
 
 // FullHelp implements help.KeyMap for the viewer.
