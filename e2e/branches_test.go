@@ -112,3 +112,44 @@ func TestJourneyEveryForkReversibly(t *testing.T) {
 		return marks(scr) == "‹1/2› ‹1/2› ‹2/2›" && strings.Contains(scr, "first question A") && strings.Contains(scr, "third question B")
 	})
 }
+
+// TestJourneyFindInConversation (issue 14, Searching 5): / in the viewer
+// finds inside the open conversation (highlighted, n/N, the list
+// untouched); esc cancels; / in the list still filters the archive.
+func TestJourneyFindInConversation(t *testing.T) {
+	bin := binary(t)
+	s := startSession(t, 80, 24, nil, bin, "--demo", "--theme", "notty")
+	s.waitText("Weeknight carbonara", journeyWait)
+	s.keys("/")
+	s.typeText("bakery")
+	s.waitText("2 of 31 conversations match", journeyWait)
+	s.keys("Enter")
+	s.waitTitle("Name ideas for a small bakery")
+	s.keys("/")
+	s.typeText("sourdough")
+	s.waitFor("the find input and its first hit", journeyWait, func(scr string) bool {
+		first, _, _ := strings.Cut(scr, "\n")
+		return strings.Contains(first, "│ / sourdough") && strings.Contains(scr, "2 of 31 conversations match") &&
+			strings.Contains(scr, "hit 1/4") && strings.Contains(scr, "esc cancel find")
+	})
+	s.keys("Enter", "n")
+	s.waitFor("n walks the found text", journeyWait, func(scr string) bool {
+		first, _, _ := strings.Cut(scr, "\n")
+		return strings.Contains(first, "/sourdough") && strings.Contains(scr, "hit 2/4") && strings.Contains(scr, "2 of 31 conversations match")
+	})
+	s.keys("/")
+	s.waitText("esc cancel find", journeyWait) // an esc right after / would read as alt+/
+	s.keys("Escape")
+	s.waitFor("esc goes back to the filter's hits", journeyWait, func(scr string) bool {
+		first, _, _ := strings.Cut(scr, "\n")
+		return !strings.Contains(first, "sourdough") && strings.Contains(scr, "3 hits") && strings.Contains(scr, "2 of 31 conversations match")
+	})
+	s.keys("Escape") // to the list, clear the filter, then / filters again
+	s.waitFor("the list focused", journeyWait, func(scr string) bool { return strings.Contains(scr, "enter/l open") })
+	s.keys("Escape")
+	s.waitFor("the filter cleared", journeyWait, func(scr string) bool { return !strings.Contains(scr, "conversations match") })
+	s.keys("/")
+	s.waitText("esc clear filter", journeyWait)
+	s.typeText("lisbon")
+	s.waitText("1 of 31 conversations match", journeyWait)
+}

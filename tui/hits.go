@@ -32,12 +32,22 @@ type hitPiece struct {
 	hit              int
 }
 
-// setTerms sets the filter terms to highlight.
+// setTerms sets the filter's terms to highlight; while a find is on
+// (find.go) they wait until it ends.
+func (v *viewer) setTerms(terms []string) {
+	v.find.listTerms, v.find.listHits = terms, nil
+	if v.find.query != "" {
+		return
+	}
+	v.applyTerms(terms)
+}
+
+// applyTerms sets the terms to highlight.
 //
 // Terms are matched as model/search matches them (case- and
 // accent-insensitively, see search.Fold), so "cafe" highlights all of
 // "Café" — the same text the engine found.
-func (v *viewer) setTerms(terms []string) {
+func (v *viewer) applyTerms(terms []string) {
 	v.terms = terms
 	v.matchers = v.matchers[:0]
 	v.spaced = false

@@ -76,7 +76,7 @@ func TestFilterEscGoesBack(t *testing.T) {
 	if sel.ID != "c-03" || off == 0 || m.focus != focusViewer {
 		t.Fatalf("setup: selected %s, offset %d, focus %v", sel.ID, off, m.focus)
 	}
-	press(t, m, "/")
+	press(t, m, "tab", "/") // / in the viewer finds in the conversation; in the list it filters
 	typeText(t, m, "saffron")
 	press(t, m, "down")
 	if m.view.conv == sel {
@@ -86,8 +86,8 @@ func TestFilterEscGoesBack(t *testing.T) {
 	if m.filter.on() || m.filter.active || m.list.count() != 15 {
 		t.Fatalf("esc left the filter on (%d listed)", m.list.count())
 	}
-	if m.focus != focusViewer || m.list.selected() != sel || m.view.conv != sel || m.view.offset != off {
-		t.Fatalf("esc: focus %v, selected %q, viewer %q at %d; want viewer, %q at %d",
+	if m.focus != focusList || m.list.selected() != sel || m.view.conv != sel || m.view.offset != off {
+		t.Fatalf("esc: focus %v, selected %q, viewer %q at %d; want list, %q at %d",
 			m.focus, m.list.selected().Title, m.view.conv.Title, m.view.offset, sel.Title, off)
 	}
 	if strings.Contains(screen(m), "saffron ") && m.view.hitStatus() != "" {

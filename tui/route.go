@@ -70,6 +70,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return cmd
 	}
+	if m.view.finding() {
+		return m.view.onFindKey(msg)
+	}
 	if m.loadErr != nil {
 		if key.Matches(msg, k.Quit) || key.Matches(msg, k.Back) {
 			return tea.Quit
@@ -93,6 +96,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Help):
 		m.help.Update(msg)
 		m.layout()
+		return nil
+	case key.Matches(msg, k.Find) && m.focus == focusViewer && m.view.conv != nil:
+		m.view.openFind()
 		return nil
 	case key.Matches(msg, k.Filter):
 		m.filter.open(m.focus)

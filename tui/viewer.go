@@ -76,7 +76,9 @@ type viewer struct {
 	focused  bool
 	// memo is, per message a fork switched away from, the thread shown
 	// through it then, so [ then ] comes back to exactly that thread.
-	memo   map[int32]model.Thread
+	memo map[int32]model.Thread
+
+	find   finder   // / in the viewer (find.go)
 	ranges [][2]int // scratch for findHits
 }
 
@@ -120,6 +122,7 @@ func (v *viewer) show(c *model.Conversation) {
 	v.curHit = -1
 	v.hitNodes, v.hitOrder = nil, nil
 	v.focus, v.hasFocus, v.memo = model.NoNode, false, nil
+	v.find = finder{}
 	if v.cancel != nil {
 		v.cancel()
 	}
@@ -320,6 +323,9 @@ func (v *viewer) View() string {
 // title is the pane's title row, w cells wide: the conversation's title,
 // its display modes and how far it is scrolled.
 func (v *viewer) title(w int, focused bool) string {
+	if t, ok := v.findTitle(w); ok {
+		return t
+	}
 	st := v.styles
 	s := st.PaneTitle
 	if focused {
@@ -366,7 +372,11 @@ func fillBlock(lines []string, w, h int) string {
 
 // ShortHelp implements help.KeyMap for the viewer.
 func (v *viewer) ShortHelp() []key.Binding {
-	return []key.Binding{v.keys.Down, v.keys.PageDown, v.keys.NextHit, v.keys.NextBranch, v.keys.NextMessage, v.keys.ToggleFold, v.keys.ToggleHidden, v.keys.Back}
+	if v.finding() {
+		return v.findHelp()
+	}
+	find := key.NewBinding(key.WithKeys(v.keys.Find.Keys()...), key.WithHelp(v.keys.Find.Help().Key, "find"))
+	return []key.Binding{v.keys.Down, v.keys.PageDown, find, v.keys.NextHit, v.keys.NextBranch, v.keys.NextMessage, v.keys.ToggleFold, v.keys.ToggleHidden, v.keys.Back}
 }
 
 // FullHelp implements help.KeyMap for the viewer.
