@@ -153,3 +153,21 @@ func TestJourneyFindInConversation(t *testing.T) {
 	s.typeText("lisbon")
 	s.waitText("1 of 31 conversations match", journeyWait)
 }
+
+// TestJourneyWrappedPhrase (issue 14, Searching 4): a phrase the viewer
+// wraps across two lines at 80 columns is still found and counted.
+func TestJourneyWrappedPhrase(t *testing.T) {
+	bin := binary(t)
+	s := startSession(t, 80, 24, nil, bin, "--demo", "--theme", "notty")
+	s.waitText("Weeknight carbonara", journeyWait)
+	s.keys("/")
+	s.typeText(`"sourdough and cardamom"`)
+	s.waitText("1 of 31 conversations match", journeyWait)
+	s.keys("Enter")
+	scr := s.waitFor("the wrapped phrase counted", journeyWait, func(scr string) bool {
+		return strings.Contains(scr, "hit 1/1") && strings.Contains(scr, "specialising in sourdough\n")
+	})
+	if strings.Contains(scr, "no hits here") {
+		t.Fatalf("wrapped phrase not found:\n%s", scr)
+	}
+}
