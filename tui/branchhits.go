@@ -7,6 +7,7 @@ package tui
 import (
 	"sort"
 
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search/live"
 )
@@ -99,7 +100,7 @@ func (v *viewer) hitRank() (k, total int) {
 	k = -1
 	for _, n := range v.hitOrder {
 		c, ok := shown[n]
-		if !ok {
+		if !ok && v.showsText(n) {
 			c = v.hitCount[n]
 		}
 		if v.curHit >= 0 && n == cur {
@@ -108,6 +109,18 @@ func (v *viewer) hitRank() (k, total int) {
 		total += c
 	}
 	return k, total
+}
+
+// showsText reports whether node n's message would be shown in full (not
+// omitted or folded to a summary), so its hits can be reached.
+func (v *viewer) showsText(n int32) bool {
+	if n == model.NoNode {
+		return true
+	}
+	if n < 0 || int(n) >= len(v.conv.Nodes) {
+		return false
+	}
+	return render.Present(v.conv.Nodes[n].Msg, v.showHidden, v.expanded) == render.InFull
 }
 
 // toThreadOf shows a thread through node n when n is not on the thread on
@@ -158,7 +171,7 @@ func (v *viewer) hitAcrossBranches(delta int) bool {
 	}
 	l := len(order)
 	for k := 1; k <= l; k++ {
-		if v.goToHitNode(order[((from+k*delta)%l+l)%l], delta) {
+		if n := order[((from+k*delta)%l+l)%l]; v.showsText(n) && v.goToHitNode(n, delta) {
 			return true
 		}
 	}

@@ -125,3 +125,30 @@ func TestWrappedPhraseIsOneHit(t *testing.T) {
 		t.Fatal("no width wrapped the phrase: the test proves nothing")
 	}
 }
+
+// TestFoldedHitsOnOtherBranches: hits in a folded item on another branch
+// are not counted while folded items are (they cannot be shown), and n
+// does not stall on them.
+func TestFoldedHitsOnOtherBranches(t *testing.T) {
+	a, c := forkedArchive()
+	f := addBranch(c, 4, "crumb crumb crumb in a folded item", time.Minute)
+	c.Nodes[f].Msg.Visibility = model.Folded
+	m := newIndexTest(t, a, 80, 24)
+	press(t, m, "/")
+	typeText(t, m, "crumb")
+	press(t, m, "enter")
+	if got := m.view.hitStatus(); !strings.HasSuffix(got, "/3") {
+		t.Fatalf("status %q, want …/3 (folded hits not counted)", got)
+	}
+	start := m.view.hitStatus()
+	for range 3 {
+		press(t, m, "n")
+	}
+	if got := m.view.hitStatus(); got != start {
+		t.Fatalf("three n from %q end at %q", start, got)
+	}
+	press(t, m, "t") // expanded: the folded item's three hits count
+	if got := m.view.hitStatus(); !strings.HasSuffix(got, "/6") && got != "6 hits" {
+		t.Fatalf("expanded: status %q, want …/6", got)
+	}
+}
