@@ -67,6 +67,18 @@ func (v *viewer) moveFocus(delta int) {
 	v.clamp()
 }
 
+// focusRow focuses the message on screen row y of the pane (a click).
+func (v *viewer) focusRow(y int) {
+	if y < 0 || y >= v.height || len(v.segs) == 0 {
+		return
+	}
+	if l := v.offset + y; l < len(v.lines) {
+		if n := v.segs[v.segAt(l)].node; n != model.NoNode {
+			v.focus, v.hasFocus = n, true
+		}
+	}
+}
+
 // focusLines are the lines [from, to) to mark as focused: the focused
 // message without its leading blank line, while the pane has the keys.
 func (v *viewer) focusLines() [2]int {

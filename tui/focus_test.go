@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/backchat/backchat/model"
 )
 
@@ -135,5 +137,31 @@ func TestFocusMovesAndScrolls(t *testing.T) {
 	}
 	if i := m.view.focusSeg(); m.view.starts[i] >= m.view.offset+m.view.height || m.view.segEnd(i) <= m.view.offset {
 		t.Fatal("the focus stayed off screen")
+	}
+}
+
+// TestClickFocusesAMessage: a click on a message in the viewer focuses it,
+// and ] then switches that message's fork.
+func TestClickFocusesAMessage(t *testing.T) {
+	a, _, alt := threeForks()
+	m := newIndexTest(t, a, 80, 24)
+	// The viewer starts at x = list width + rule; its rows under the title.
+	row := -1
+	for i := m.view.offset; i < len(m.view.plain); i++ {
+		if strings.Contains(m.view.plain[i], "third question A") {
+			row = i - m.view.offset
+		}
+	}
+	if row < 0 {
+		t.Fatal("third question not on screen")
+	}
+	_, cmd := m.Update(tea.MouseClickMsg{X: 60, Y: row + 1, Button: tea.MouseLeft})
+	run(t, m, cmd)
+	if m.focus != focusViewer || m.view.segs[m.view.focusSeg()].node != 3 {
+		t.Fatalf("click focused node %d", m.view.segs[m.view.focusSeg()].node)
+	}
+	press(t, m, "]")
+	if m.view.threadIndex(alt[2]) < 0 || !strings.Contains(screen(m), "third question B") {
+		t.Fatalf("] after the click did not switch the clicked fork:\n%s", screen(m))
 	}
 }

@@ -52,6 +52,7 @@ func (m *Model) onMouse(msg tea.Msg, mo tea.Mouse) tea.Cmd {
 	}
 	if _, click := msg.(tea.MouseClickMsg); click {
 		m.setFocus(focusViewer)
+		m.view.focusRow(y)
 		return nil
 	}
 	_, cmd := m.view.Update(msg)
