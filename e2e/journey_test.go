@@ -77,13 +77,14 @@ func TestJourneyFilterKeys(t *testing.T) {
 		t.Fatalf("enter did not open the selected result in the viewer:\n%s", scr)
 	}
 
-	// esc goes back to where / was pressed: the third conversation, the
-	// viewer focused and scrolled.
+	// esc goes back to where / was pressed: the third conversation, its
+	// viewer scrolled, the list focused (/ in the viewer finds in the
+	// conversation instead).
 	s.keys("q")
 	s.waitText("[exit 0]", journeyWait)
 	s = startSession(t, 80, 24, nil, bin, "--demo", "--theme", "notty")
 	s.waitText("Weeknight carbonara", journeyWait)
-	s.keys("j", "j", "Tab", "C-d")
+	s.keys("j", "j", "Tab", "C-d", "Tab")
 	before := s.settled()
 	if !strings.Contains(before, "%") || strings.Contains(before, " 0%") {
 		t.Fatalf("setup: the viewer did not scroll:\n%s", before)

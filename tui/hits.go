@@ -10,53 +10,83 @@ import (
 	"github.com/backchat/backchat/model/search"
 )
 
-// hitPos is one highlighted occurrence of a filter term in the joined lines.
+// hitPos is one occurrence of a term in the joined lines: its first piece,
+// and the pieces on the following lines when the renderer wrapped it (a
+// phrase broken at a space).
 type hitPos struct {
-	line, start, end int // byte range in plain[line]
+	line, start, end int      // byte range in plain[line]
+	more             []hitPos // the wrapped rest, one piece a line (nil mostly)
 }
 
-// setTerms sets the filter terms to highlight.
+// lastLine is the line of the hit's last piece.
+func (h hitPos) lastLine() int {
+	if len(h.more) > 0 {
+		return h.more[len(h.more)-1].line
+	}
+	return h.line
+}
+
+// hitPiece is the part of hit number hit on one line.
+type hitPiece struct {
+	line, start, end int
+	hit              int
+}
+
+// setTerms sets the filter's terms to highlight; while a find is on
+// (find.go) they wait until it ends.
+func (v *viewer) setTerms(terms []string) {
+	v.find.listTerms, v.find.listHits = terms, nil
+	if v.find.query != "" {
+		return
+	}
+	v.applyTerms(terms)
+}
+
+// applyTerms sets the terms to highlight.
 //
 // Terms are matched as model/search matches them (case- and
 // accent-insensitively, see search.Fold), so "cafe" highlights all of
 // "Café" — the same text the engine found.
-func (v *viewer) setTerms(terms []string) {
+func (v *viewer) applyTerms(terms []string) {
 	v.terms = terms
 	v.matchers = v.matchers[:0]
+	v.spaced = false
 	for _, t := range terms {
 		v.matchers = append(v.matchers, search.NewMatcher(t))
+		v.spaced = v.spaced || strings.ContainsAny(strings.TrimSpace(t), " \t\n")
 	}
 	v.curHit = -1
-	v.hitNodes = nil
+	v.hitNodes, v.hitOrder = nil, nil
 	v.realiseMatching()
 	v.findHits()
 }
 
+// findHits finds the terms in the lines of every segment that may hold
+// hits. A term with a space is looked for across the lines of a paragraph
+// joined by single spaces (indent and padding dropped), so a phrase the
+// renderer wrapped is found, highlighted and counted once.
 func (v *viewer) findHits() {
 	v.hits = v.hits[:0]
 	if len(v.terms) == 0 {
 		return
 	}
-	var ranges [][2]int
-	for i, p := range v.plain {
-		if !v.inHitNodes(v.segAt(i)) {
+	for s := range v.segs {
+		if !v.inHitNodes(s) {
 			continue
 		}
-		var lineHits []hitPos
-		for _, m := range v.matchers {
-			ranges = m.AppendRanges(ranges[:0], p)
-			for _, r := range ranges {
-				lineHits = append(lineHits, hitPos{i, r[0], r[1]})
+		lo, hi := v.starts[s], v.starts[s]+len(v.segs[s].lines)
+		for l := lo; l < hi; {
+			if !v.spaced || strings.TrimSpace(v.plain[l]) == "" {
+				v.findInRun(l, l+1)
+				l++
+				continue
 			}
-		}
-		sort.Slice(lineHits, func(a, b int) bool { return lineHits[a].start < lineHits[b].start })
-		// Drop overlaps so highlighting stays well-formed.
-		end := -1
-		for _, h := range lineHits {
-			if h.start >= end {
-				v.hits = append(v.hits, h)
-				end = h.end
+			e := l + 1
+			for e < hi && strings.TrimSpace(v.plain[e]) != "" {
+				e++
 			}
+			v.findInRun(l, e)
+			l = e
 		}
 	}
 	if v.curHit >= len(v.hits) {
@@ -64,10 +94,70 @@ func (v *viewer) findHits() {
 	}
 }
 
-// jumpHit moves to the next (+1) or previous (−1) hit, wrapping around.
+// runLine is where one line's text sits in a joined run.
+type runLine struct{ line, at, from, n int } // at: offset in the run; from, n: the text in plain[line]
+
+// findInRun appends the hits in lines [lo, hi), joined.
+func (v *viewer) findInRun(lo, hi int) {
+	text := v.plain[lo]
+	var parts []runLine
+	if hi-lo == 1 {
+		parts = []runLine{{lo, 0, 0, len(text)}}
+	} else {
+		var b strings.Builder
+		for l := lo; l < hi; l++ {
+			p := v.plain[l]
+			from := len(p) - len(strings.TrimLeft(p, " \t"))
+			to := len(strings.TrimRight(p, " \t"))
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			parts = append(parts, runLine{l, b.Len(), from, max(to-from, 0)})
+			b.WriteString(p[from:max(to, from)])
+		}
+		text = b.String()
+	}
+	v.ranges = v.ranges[:0]
+	for _, m := range v.matchers {
+		v.ranges = m.AppendRanges(v.ranges, text)
+	}
+	if len(v.matchers) > 1 {
+		sort.Slice(v.ranges, func(a, b int) bool { return v.ranges[a][0] < v.ranges[b][0] })
+	}
+	end := -1 // drop overlaps so highlighting stays well-formed
+	for _, r := range v.ranges {
+		if r[0] < end {
+			continue
+		}
+		end = r[1]
+		var h hitPos
+		first := true
+		for _, p := range parts {
+			a, b := max(r[0], p.at), min(r[1], p.at+p.n)
+			if a >= b {
+				continue
+			}
+			piece := hitPos{line: p.line, start: p.from + a - p.at, end: p.from + b - p.at}
+			if first {
+				h, first = piece, false
+			} else {
+				h.more = append(h.more, piece)
+			}
+		}
+		if !first {
+			v.hits = append(v.hits, h)
+		}
+	}
+}
+
+// hitNode is the node of hit i's message (model.NoNode: the header).
+func (v *viewer) hitNode(i int) int32 { return v.segs[v.segAt(v.hits[i].line)].node }
+
+// jumpHit moves to the next (+1) or previous (−1) hit, wrapping around,
+// across branches when the engine found hits on other branches.
 func (v *viewer) jumpHit(delta int) {
 	v.realiseMatching() // re-finds hits when it realises anything
-	if v.hitBeyondWindow(delta) {
+	if v.hitAcrossBranches(delta) || v.hitBeyondWindow(delta) {
 		return
 	}
 	if len(v.hits) == 0 {
@@ -86,10 +176,12 @@ func (v *viewer) jumpHit(delta int) {
 	v.scrollToHit()
 }
 
-// openAtHit selects the first hit in node n, expanding tool and reasoning
-// items first when n is one of them (a search result opens at its hit
-// even when it lies in a folded item).
+// openAtHit selects the first hit in node n, switching to a thread through
+// n when it is on another branch and expanding tool and reasoning items
+// when n is one of them (a search result opens at its hit even when it
+// lies in a folded item or another branch).
 func (v *viewer) openAtHit(n int32) {
+	v.toThreadOf(n)
 	v.reveal(n)
 	if c := v.conv; c != nil && !v.expanded && n >= 0 && int(n) < len(c.Nodes) {
 		if m := c.Nodes[n].Msg; m != nil && m.Visibility == model.Folded {
@@ -102,15 +194,17 @@ func (v *viewer) openAtHit(n int32) {
 	v.firstHit(n)
 }
 
-// firstHit selects the first hit, preferring one in node n.
+// firstHit selects the first hit, preferring one in node n (on another
+// branch: that branch is shown).
 func (v *viewer) firstHit(n int32) {
+	v.toThreadOf(n)
 	if len(v.hits) == 0 {
 		return
 	}
 	v.curHit = 0
 	if n != model.NoNode {
-		for i, h := range v.hits {
-			if v.segs[v.segAt(h.line)].node == n {
+		for i := range v.hits {
+			if v.hitNode(i) == n {
 				v.curHit = i
 				break
 			}
@@ -120,39 +214,47 @@ func (v *viewer) firstHit(n int32) {
 }
 
 func (v *viewer) scrollToHit() {
-	l := v.hits[v.curHit].line
-	if l < v.offset || l >= v.offset+v.height {
-		v.offset = l - v.height/3
+	h := v.hits[v.curHit]
+	if h.line < v.offset || h.lastLine() >= v.offset+v.height {
+		v.offset = h.line - v.height/3
 	}
 	v.clamp()
 }
 
-// hitStatus is "hit 3/17", or "" without hits.
+// hitStatus is "hit 3/17", or "" without hits. With the engine's hits
+// known, it counts the hits of every branch (see hitRank).
 func (v *viewer) hitStatus() string {
 	if len(v.terms) == 0 || v.conv == nil {
 		return ""
 	}
-	if len(v.hits) == 0 {
+	k, total := v.hitRank()
+	if total == 0 {
 		return "no hits here"
 	}
-	if v.curHit < 0 {
-		return plural(len(v.hits), "hit")
+	if k < 0 {
+		return plural(total, "hit")
 	}
-	return "hit " + formatCount(v.curHit+1) + "/" + formatCount(len(v.hits))
+	return "hit " + formatCount(k+1) + "/" + formatCount(total)
 }
 
-// highlight restyles the hits of one line; first is the index of lh[0] in
-// v.hits, to mark the current hit.
-func (v *viewer) highlight(line, plain string, lh []hitPos, first int) string {
+// highlight restyles the hit pieces of one line (in order); a piece of the
+// current hit gets the current hit's style.
+func (v *viewer) highlight(line, plain string, lh []hitPiece) string {
 	var b strings.Builder
 	col := 0
 	total := ansi.StringWidth(line)
-	for i, h := range lh {
+	for _, h := range lh {
+		if h.start < 0 || h.end > len(plain) || h.start > h.end {
+			continue
+		}
 		c0 := ansi.StringWidth(plain[:h.start])
+		if c0 < col {
+			continue
+		}
 		c1 := c0 + ansi.StringWidth(plain[h.start:h.end])
 		b.WriteString(ansi.Cut(line, col, c0))
 		st := v.styles.Hit
-		if first+i == v.curHit {
+		if h.hit == v.curHit {
 			st = v.styles.HitCurrent
 		}
 		b.WriteString(st.Render(plain[h.start:h.end]))
@@ -160,4 +262,20 @@ func (v *viewer) highlight(line, plain string, lh []hitPos, first int) string {
 	}
 	b.WriteString(ansi.Cut(line, col, total))
 	return b.String()
+}
+
+// visiblePieces are the hit pieces on lines [from, to), by line.
+func (v *viewer) visiblePieces(from, to int) map[int][]hitPiece {
+	h := sort.Search(len(v.hits), func(i int) bool { return v.hits[i].lastLine() >= from })
+	var out map[int][]hitPiece
+	for ; h < len(v.hits) && v.hits[h].line < to; h++ {
+		if out == nil {
+			out = make(map[int][]hitPiece)
+		}
+		hp := v.hits[h]
+		for _, p := range append([]hitPos{{line: hp.line, start: hp.start, end: hp.end}}, hp.more...) {
+			out[p.line] = append(out[p.line], hitPiece{p.line, p.start, p.end, h})
+		}
+	}
+	return out
 }

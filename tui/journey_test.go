@@ -76,7 +76,7 @@ func TestFilterEscGoesBack(t *testing.T) {
 	if sel.ID != "c-03" || off == 0 || m.focus != focusViewer {
 		t.Fatalf("setup: selected %s, offset %d, focus %v", sel.ID, off, m.focus)
 	}
-	press(t, m, "/")
+	press(t, m, "tab", "/") // / in the viewer finds in the conversation; in the list it filters
 	typeText(t, m, "saffron")
 	press(t, m, "down")
 	if m.view.conv == sel {
@@ -86,8 +86,8 @@ func TestFilterEscGoesBack(t *testing.T) {
 	if m.filter.on() || m.filter.active || m.list.count() != 15 {
 		t.Fatalf("esc left the filter on (%d listed)", m.list.count())
 	}
-	if m.focus != focusViewer || m.list.selected() != sel || m.view.conv != sel || m.view.offset != off {
-		t.Fatalf("esc: focus %v, selected %q, viewer %q at %d; want viewer, %q at %d",
+	if m.focus != focusList || m.list.selected() != sel || m.view.conv != sel || m.view.offset != off {
+		t.Fatalf("esc: focus %v, selected %q, viewer %q at %d; want list, %q at %d",
 			m.focus, m.list.selected().Title, m.view.conv.Title, m.view.offset, sel.Title, off)
 	}
 	if strings.Contains(screen(m), "saffron ") && m.view.hitStatus() != "" {
@@ -399,6 +399,7 @@ func TestCountsReadRight(t *testing.T) {
 	if got := m.view.hitStatus(); got != "1 hit" {
 		t.Errorf("hit status without a current hit: %q, want 1 hit", got)
 	}
+	m.view.hitOrder = nil // count the thread's hits, faked below
 	m.view.hits = make([]hitPos, 1234)
 	m.view.curHit = 1000
 	if got := m.view.hitStatus(); got != "hit 1,001/1,234" {

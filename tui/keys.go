@@ -14,14 +14,17 @@ type KeyMap struct {
 	PageDown, PageUp   key.Binding
 	NextPane, PrevPane key.Binding
 	Open, Back         key.Binding
-	Filter             key.Binding
+	Filter             key.Binding // in the list: filters the archive
+	Find               key.Binding // in the viewer: finds in the conversation
 	ClearFilter        key.Binding
 	AcceptFilter       key.Binding
 	ResultUp           key.Binding // in the filter input: the selection up
 	ResultDown         key.Binding // in the filter input: the selection down
 	NextHit, PrevHit   key.Binding
-	PrevBranch         key.Binding
+	PrevBranch         key.Binding // the focused message's fork
 	NextBranch         key.Binding
+	PrevMessage        key.Binding // moves the viewer's focus
+	NextMessage        key.Binding
 	ToggleFold         key.Binding
 	ToggleHidden       key.Binding
 	Warnings           key.Binding
@@ -51,6 +54,7 @@ func DefaultKeyMap() KeyMap {
 		Open:         key.NewBinding(key.WithKeys("enter", "l", "right"), key.WithHelp("enter/l", "open")),
 		Back:         key.NewBinding(key.WithKeys("h", "esc", "left"), key.WithHelp("h/esc", "back to list")),
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Find:         key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find in conversation (viewer)")),
 		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		AcceptFilter: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open match")),
 		ResultUp:     key.NewBinding(key.WithKeys("up", "ctrl+p", "ctrl+k"), key.WithHelp("↑/ctrl+p", "previous match")),
@@ -59,6 +63,8 @@ func DefaultKeyMap() KeyMap {
 		PrevHit:      key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous hit")),
 		PrevBranch:   key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous branch")),
 		NextBranch:   key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next branch")),
+		PrevMessage:  key.NewBinding(key.WithKeys("{"), key.WithHelp("{", "focus previous message")),
+		NextMessage:  key.NewBinding(key.WithKeys("}"), key.WithHelp("}", "focus next message")),
 		ToggleFold:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "expand/fold tools")),
 		ToggleHidden: key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "show hidden")),
 		Warnings:     key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "load warnings")),
@@ -85,8 +91,8 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
 		{k.NextPane, k.PrevPane, k.Open, k.Back, k.Warnings},
-		{k.Filter, k.ResultDown, k.ResultUp, k.AcceptFilter, k.ClearFilter, k.NextHit, k.PrevHit},
-		{k.PrevBranch, k.NextBranch, k.ToggleFold, k.ToggleHidden, k.Help, k.Quit},
+		{k.Filter, k.Find, k.ResultDown, k.ResultUp, k.AcceptFilter, k.ClearFilter, k.NextHit, k.PrevHit},
+		{k.PrevMessage, k.NextMessage, k.PrevBranch, k.NextBranch, k.ToggleFold, k.ToggleHidden, k.Help, k.Quit},
 		{k.Copy, k.CopyCode, k.Pager, k.Editor, k.Save, k.OpenImage, k.Stats, k.CloseView},
 	}
 }

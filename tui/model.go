@@ -280,6 +280,7 @@ func (m *Model) layout() {
 func (m *Model) setFocus(f focus) {
 	m.focus = f
 	m.list.focused = f == focusList
+	m.view.focused = f == focusViewer
 	m.list.pinned = m.list.pinned || f == focusViewer
 }
 

@@ -52,6 +52,7 @@ func (m *Model) onMouse(msg tea.Msg, mo tea.Mouse) tea.Cmd {
 	}
 	if _, click := msg.(tea.MouseClickMsg); click {
 		m.setFocus(focusViewer)
+		m.view.focusRow(y)
 		return nil
 	}
 	_, cmd := m.view.Update(msg)
@@ -69,6 +70,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.setFocus(m.filter.before.focus)
 		}
 		return cmd
+	}
+	if m.view.finding() {
+		return m.view.onFindKey(msg)
 	}
 	if m.loadErr != nil {
 		if key.Matches(msg, k.Quit) || key.Matches(msg, k.Back) {
@@ -93,6 +97,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Help):
 		m.help.Update(msg)
 		m.layout()
+		return nil
+	case key.Matches(msg, k.Find) && m.focus == focusViewer && m.view.conv != nil:
+		m.view.openFind()
 		return nil
 	case key.Matches(msg, k.Filter):
 		m.filter.open(m.focus)

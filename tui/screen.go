@@ -140,6 +140,8 @@ func (m *Model) helpView() string {
 	short := append(m.focused().ShortHelp(), m.keys.Warnings, m.keys.Help, m.keys.Quit)
 	if m.filter.active {
 		short = m.filter.ShortHelp()
+	} else if m.view.finding() {
+		short = m.view.findHelp()
 	}
 	m.help.setShort(short)
 	return m.help.View()

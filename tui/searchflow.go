@@ -127,6 +127,9 @@ func (f *filterPane) onHits(msg hitsMsg) tea.Cmd {
 // in messages Glamour has not reached are counted. The current hit stays
 // the current one when it is still a hit.
 func (v *viewer) setEngineHits(hits []live.Hit) {
+	if v.find.listHits = hits; v.find.query != "" {
+		return // a find shows its own hits; these come back after it
+	}
 	nodes := make(map[int32]bool, len(hits))
 	for _, h := range hits {
 		nodes[h.Node] = true
@@ -142,6 +145,7 @@ func (v *viewer) setEngineHits(hits []live.Hit) {
 		keep.node, keep.line, keep.from, keep.ok = v.segs[s].node, h.line-v.starts[s], h.start, true
 	}
 	v.hitNodes = nodes
+	v.setHitOrder(hits)
 	v.realiseMatching()
 	v.findHits()
 	v.curHit = -1

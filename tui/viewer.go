@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -62,6 +61,25 @@ type viewer struct {
 	// hitNodes are the nodes the search engine found hits in (NoNode: the
 	// title); nil until known, and then every segment may hold hits.
 	hitNodes map[int32]bool
+	// hitOrder are the nodes of the engine's hits on every branch, in
+	// tree order, and hitCount their hits (branchhits.go); nil until known.
+	hitOrder []int32
+	hitCount map[int32]int
+	spaced   bool // a term holds a space: find it across wrapped lines
+
+	// focus is the focused message, which [ and ] act on and { and }
+	// move (focus.go); while it is out of view (or !hasFocus) the first
+	// message in view is focused. focused says the pane has the keyboard:
+	// only then is the focus marked.
+	focus    int32
+	hasFocus bool
+	focused  bool
+	// memo is, per message a fork switched away from, the thread shown
+	// through it then, so [ then ] comes back to exactly that thread.
+	memo map[int32]model.Thread
+
+	find   finder   // / in the viewer (find.go)
+	ranges [][2]int // scratch for findHits
 }
 
 func newViewer(keys KeyMap, st Styles, style string, pool *renderPool, now func() time.Time) *viewer {
@@ -102,7 +120,9 @@ func (v *viewer) show(c *model.Conversation) {
 	}
 	v.offset = 0
 	v.curHit = -1
-	v.hitNodes = nil
+	v.hitNodes, v.hitOrder = nil, nil
+	v.focus, v.hasFocus, v.memo = model.NoNode, false, nil
+	v.find = finder{}
 	if v.cancel != nil {
 		v.cancel()
 	}
@@ -213,36 +233,6 @@ func (v *viewer) maxOffset() int { return max(len(v.lines)-v.height, 0) }
 
 func (v *viewer) clamp() { v.offset = min(max(v.offset, 0), v.maxOffset()) }
 
-// branch switches the first forked message in view to its previous (−1) or
-// next (+1) sibling and shows that branch.
-func (v *viewer) branch(delta int) {
-	if v.conv == nil {
-		return
-	}
-	for i := v.segAt(v.offset); i < len(v.segs) && v.starts[i] < v.offset+max(v.height, 1); i++ {
-		n := v.segs[i].node
-		if n == model.NoNode {
-			continue
-		}
-		if _, total := v.conv.BranchPos(n); total < 2 {
-			continue
-		}
-		pos := -1
-		for j, t := range v.thread {
-			if t == n {
-				pos = j
-			}
-		}
-		nt := v.conv.SwitchBranch(v.thread, pos, delta)
-		if pos < 0 || pos >= len(nt) {
-			return
-		}
-		v.thread = nt
-		v.rebuild(nt[pos])
-		return
-	}
-}
-
 // Update implements pane: scrolling and viewer-only keys.
 func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -279,6 +269,10 @@ func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 			v.branch(-1)
 		case key.Matches(msg, k.NextBranch):
 			v.branch(1)
+		case key.Matches(msg, k.PrevMessage):
+			v.moveFocus(-1)
+		case key.Matches(msg, k.NextMessage):
+			v.moveFocus(1)
 		}
 		v.clamp()
 		v.slide()
@@ -310,17 +304,15 @@ func (v *viewer) View() string {
 	if v.conv == nil {
 		out = append(out, v.styles.Empty.Render(ansi.Truncate(" No conversation selected", v.width, "…")))
 	} else {
-		h := sort.Search(len(v.hits), func(i int) bool { return v.hits[i].line >= v.offset })
+		pieces := v.visiblePieces(v.offset, v.offset+v.height)
+		mark := v.focusLines()
 		for l := v.offset; l < len(v.lines) && len(out) < v.height; l++ {
 			line := v.lines[l]
-			if h < len(v.hits) && v.hits[h].line == l {
-				var lh []hitPos
-				first := h
-				for h < len(v.hits) && v.hits[h].line == l {
-					lh = append(lh, v.hits[h])
-					h++
-				}
-				line = v.highlight(line, v.plain[l], lh, first)
+			if lh := pieces[l]; len(lh) > 0 {
+				line = v.highlight(line, v.plain[l], lh)
+			}
+			if l >= mark[0] && l < mark[1] {
+				line = v.markGutter(line)
 			}
 			out = append(out, ansi.Truncate(line, v.width, ""))
 		}
@@ -331,6 +323,9 @@ func (v *viewer) View() string {
 // title is the pane's title row, w cells wide: the conversation's title,
 // its display modes and how far it is scrolled.
 func (v *viewer) title(w int, focused bool) string {
+	if t, ok := v.findTitle(w); ok {
+		return t
+	}
 	st := v.styles
 	s := st.PaneTitle
 	if focused {
@@ -377,7 +372,11 @@ func fillBlock(lines []string, w, h int) string {
 
 // ShortHelp implements help.KeyMap for the viewer.
 func (v *viewer) ShortHelp() []key.Binding {
-	return []key.Binding{v.keys.Down, v.keys.PageDown, v.keys.NextHit, v.keys.NextBranch, v.keys.ToggleFold, v.keys.ToggleHidden, v.keys.Back}
+	if v.finding() {
+		return v.findHelp()
+	}
+	find := key.NewBinding(key.WithKeys(v.keys.Find.Keys()...), key.WithHelp(v.keys.Find.Help().Key, "find"))
+	return []key.Binding{v.keys.Down, v.keys.PageDown, find, v.keys.NextHit, v.keys.NextBranch, v.keys.NextMessage, v.keys.ToggleFold, v.keys.ToggleHidden, v.keys.Back}
 }
 
 // FullHelp implements help.KeyMap for the viewer.

@@ -104,16 +104,11 @@ func TestHighlightKeepsText(t *testing.T) {
 		t.Fatal("no hits")
 	}
 	for i := m.view.offset; i < len(m.view.lines) && i < m.view.offset+m.view.height; i++ {
-		var lh []hitPos
-		for j, h := range m.view.hits {
-			if h.line == i {
-				lh = append(lh, m.view.hits[j])
-			}
-		}
+		lh := m.view.visiblePieces(i, i+1)[i]
 		if len(lh) == 0 {
 			continue
 		}
-		got := ansi.Strip(m.view.highlight(m.view.lines[i], m.view.plain[i], lh, 0))
+		got := ansi.Strip(m.view.highlight(m.view.lines[i], m.view.plain[i], lh))
 		if got != m.view.plain[i] {
 			t.Errorf("highlight changed line %d:\n%q\n%q", i, got, m.view.plain[i])
 		}

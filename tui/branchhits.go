@@ -1,0 +1,221 @@
+// Hits on every branch: the search engine's hits (AllHits) cover the whole
+// tree of a conversation, the viewer shows one thread; n/N walk the hits of
+// every branch, switching thread as needed, and "hit k/N" counts them all.
+
+package tui
+
+import (
+	"sort"
+
+	"github.com/backchat/backchat/internal/render"
+	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search/live"
+)
+
+// setHitOrder records the nodes of the engine's hits in tree order (the
+// header first, then depth first: a thread's messages in thread order, a
+// fork's branches one after the other) and how many hits each holds.
+func (v *viewer) setHitOrder(hits []live.Hit) {
+	v.hitCount = make(map[int32]int, len(hits))
+	for _, h := range hits {
+		v.hitCount[h.Node]++
+	}
+	v.hitOrder = v.hitOrder[:0]
+	for n := range v.hitCount {
+		v.hitOrder = append(v.hitOrder, n)
+	}
+	rank := treeRank(v.conv)
+	sort.Slice(v.hitOrder, func(a, b int) bool {
+		return rankOf(rank, v.hitOrder[a]) < rankOf(rank, v.hitOrder[b])
+	})
+}
+
+func rankOf(rank []int32, n int32) int32 {
+	if n < 0 || int(n) >= len(rank) {
+		return -1 // the title, before every message
+	}
+	return rank[n]
+}
+
+// treeRank numbers the nodes of c depth first (children in the order the
+// export gives them); nodes off every root, as in a cycle, come last.
+func treeRank(c *model.Conversation) []int32 {
+	rank := make([]int32, len(c.Nodes))
+	for i := range rank {
+		rank[i] = -1
+	}
+	next := int32(0)
+	var stack []int32
+	for i := len(c.Nodes) - 1; i >= 0; i-- {
+		if p := c.Nodes[i].Parent; p < 0 || int(p) >= len(c.Nodes) {
+			stack = append(stack, int32(i))
+		}
+	}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if rank[n] >= 0 {
+			continue
+		}
+		rank[n] = next
+		next++
+		kids := c.Nodes[n].Children
+		for i := len(kids) - 1; i >= 0; i-- {
+			if k := kids[i]; k >= 0 && int(k) < len(c.Nodes) && rank[k] < 0 {
+				stack = append(stack, k)
+			}
+		}
+	}
+	for i := range rank {
+		if rank[i] < 0 {
+			rank[i] = next
+			next++
+		}
+	}
+	return rank
+}
+
+// hitRank is the current hit's number among the hits of every branch
+// (−1: none chosen) and their total. A message with a segment counts the
+// hits the viewer found in it; one on another branch (or outside the
+// window) the engine's. Without the engine's hits it is the thread's.
+func (v *viewer) hitRank() (k, total int) {
+	if v.hitOrder == nil {
+		return v.curHit, len(v.hits)
+	}
+	shown := make(map[int32]int, len(v.segs))
+	for i := range v.segs {
+		shown[v.segs[i].node] = 0
+	}
+	for i := range v.hits {
+		shown[v.hitNode(i)]++
+	}
+	cur, within := int32(0), 0
+	if v.curHit >= 0 {
+		cur = v.hitNode(v.curHit)
+		for i := v.curHit - 1; i >= 0 && v.hitNode(i) == cur; i-- {
+			within++
+		}
+	}
+	k = -1
+	for _, n := range v.hitOrder {
+		c, ok := shown[n]
+		if !ok && v.showsText(n) {
+			c = v.hitCount[n]
+		}
+		if v.curHit >= 0 && n == cur {
+			k = total + within
+		}
+		total += c
+	}
+	return k, total
+}
+
+// showsText reports whether node n's message would be shown in full (not
+// omitted or folded to a summary), so its hits can be reached.
+func (v *viewer) showsText(n int32) bool {
+	if n == model.NoNode {
+		return true
+	}
+	if n < 0 || int(n) >= len(v.conv.Nodes) {
+		return false
+	}
+	return render.Present(v.conv.Nodes[n].Msg, v.showHidden, v.expanded) == render.InFull
+}
+
+// toThreadOf shows a thread through node n when n is not on the thread on
+// view (a hit on another branch).
+func (v *viewer) toThreadOf(n int32) {
+	c := v.conv
+	if c == nil || n < 0 || int(n) >= len(c.Nodes) || v.threadIndex(n) >= 0 {
+		return
+	}
+	t := v.threadThrough(n)
+	if len(t) == 0 {
+		return
+	}
+	v.thread = t
+	v.curHit = -1
+	v.winLo, v.winHi = 0, 0
+	v.rebuild(n)
+	v.realiseMatching()
+	v.findHits()
+}
+
+// hitAcrossBranches moves n (+1) or N (−1) to the next message in tree
+// order holding a hit when the hits of the current message are used up in
+// that direction, switching branch (and window) as needed. It reports
+// whether it moved; false leaves the move to the thread's own hits (no
+// engine hits known, or no hit chosen yet while the thread has some).
+func (v *viewer) hitAcrossBranches(delta int) bool {
+	order := v.hitOrder
+	if len(order) == 0 || v.conv == nil {
+		return false
+	}
+	from := -1
+	if delta < 0 {
+		from = len(order)
+	}
+	if v.curHit >= 0 {
+		cur := v.hitNode(v.curHit)
+		if next := v.curHit + delta; next >= 0 && next < len(v.hits) && v.hitNode(next) == cur {
+			return false
+		}
+		for i, n := range order {
+			if n == cur {
+				from = i
+			}
+		}
+	} else if len(v.hits) > 0 {
+		return false
+	}
+	l := len(order)
+	for k := 1; k <= l; k++ {
+		if n := order[((from+k*delta)%l+l)%l]; v.showsText(n) && v.goToHitNode(n, delta) {
+			return true
+		}
+	}
+	return false
+}
+
+// goToHitNode selects the first (+1) or last (−1) hit in node n, showing
+// its thread and window first. It reports false when n shows no hit (a
+// folded item, a hidden message).
+func (v *viewer) goToHitNode(n int32, delta int) bool {
+	if n == model.NoNode {
+		if v.windowed() && v.winLo > 0 {
+			v.centreWindow(0)
+			v.rebuild(model.NoNode)
+		}
+	} else {
+		v.toThreadOf(n)
+		v.reveal(n)
+	}
+	v.realiseMatching()
+	v.findHits()
+	pick := -1
+	for i := range v.hits {
+		if v.hitNode(i) == n {
+			pick = i
+			if delta > 0 {
+				break
+			}
+		}
+	}
+	if pick < 0 {
+		return false
+	}
+	v.curHit = pick
+	v.scrollToHit()
+	return true
+}
+
+// threadThrough is the thread to show through node n: the one last shown
+// through it when a fork was switched away from it, else the one through
+// its newest leaf.
+func (v *viewer) threadThrough(n int32) model.Thread {
+	if t, ok := v.memo[n]; ok {
+		return t
+	}
+	return v.conv.ThreadThrough(n)
+}

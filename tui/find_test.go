@@ -1,0 +1,84 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestFindInConversation(t *testing.T) {
+	m := newTest(t, 80, 24)
+	selectConv(t, m, "c-generics")
+	press(t, m, "enter")
+	count, sel := m.list.count(), m.list.selected()
+	press(t, m, "/")
+	if !m.view.finding() || m.filter.active {
+		t.Fatal("/ in the viewer should open the find input, not the filter")
+	}
+	typeText(t, m, "generic")
+	s := screen(m)
+	if !strings.Contains(strings.SplitN(s, "\n", 2)[0], "/ generic") {
+		t.Fatalf("the title row should show the find input:\n%s", s)
+	}
+	total := len(m.view.hits)
+	if total < 2 || m.view.hitStatus() != "hit 1/"+formatCount(total) {
+		t.Fatalf("find: %d hits, status %q", total, m.view.hitStatus())
+	}
+	if m.filter.on() || m.list.count() != count || m.list.selected() != sel {
+		t.Fatal("find touched the list")
+	}
+	press(t, m, "enter")
+	if m.view.finding() || m.focus != focusViewer {
+		t.Fatal("enter should keep the find and give the keys back to the viewer")
+	}
+	press(t, m, "n")
+	if got := m.view.hitStatus(); got != "hit 2/"+formatCount(total) {
+		t.Fatalf("n after find: %q", got)
+	}
+	if s := screen(m); !strings.Contains(strings.SplitN(s, "\n", 2)[0], "/generic") {
+		t.Fatalf("the title should name the phrase kept:\n%s", s)
+	}
+	// The phrase is one literal phrase, matched across the words.
+	press(t, m, "/")
+	typeText(t, m, "generic map")
+	if got := m.view.hitStatus(); got != "hit 1/1" {
+		t.Fatalf("phrase find: %q", got)
+	}
+	// esc cancels: no highlighting, back where / was pressed.
+	press(t, m, "esc")
+	if m.view.finding() || len(m.view.terms) != 0 || m.view.hitStatus() != "" || m.focus != focusViewer {
+		t.Fatalf("esc left the find on: terms %v status %q", m.view.terms, m.view.hitStatus())
+	}
+	// In the list, / still filters.
+	press(t, m, "esc", "/")
+	if !m.filter.active || m.view.finding() {
+		t.Fatal("/ in the list should open the filter")
+	}
+}
+
+func TestFindKeepsTheFilter(t *testing.T) {
+	a, c := forkedArchive()
+	m := newIndexTest(t, a, 80, 24)
+	press(t, m, "/")
+	typeText(t, m, "crumb")
+	press(t, m, "enter")
+	if m.view.conv != c {
+		t.Fatal("not opened")
+	}
+	status, count := m.view.hitStatus(), m.list.count()
+	press(t, m, "/")
+	typeText(t, m, "please")
+	if got := m.view.hitStatus(); got != "hit 1/1" || m.view.terms[0] != "please" {
+		t.Fatalf("find over a filter: status %q, terms %v", got, m.view.terms)
+	}
+	if !m.filter.on() || m.list.count() != count {
+		t.Fatal("find changed the filtered list")
+	}
+	press(t, m, "esc")
+	if got := m.view.hitStatus(); m.view.terms[0] != "crumb" || !strings.HasSuffix(got, "/3") && got != "3 hits" {
+		t.Fatalf("after esc: status %q (was %q), terms %v", got, status, m.view.terms)
+	}
+	press(t, m, "n")
+	if got := m.view.hitStatus(); !strings.HasSuffix(got, "/3") {
+		t.Fatalf("n after the find: %q", got)
+	}
+}
