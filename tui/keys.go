@@ -91,6 +91,28 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	}
 }
 
+// helpSection is one group of the full help (?): the keys that work in
+// one context.
+type helpSection struct {
+	Title string
+	Keys  []key.Binding
+}
+
+// HelpSections groups every binding by where it works, the full help's
+// order. A test checks that it holds every binding of FullHelp.
+func (k KeyMap) HelpSections() []helpSection {
+	pick := k.pickerKeys()
+	return []helpSection{
+		{"Everywhere", []key.Binding{k.Help, k.Filter, k.NextPane, k.PrevPane, k.Stats, k.Warnings, k.Quit}},
+		{"Moving (list, viewer, panes)", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp}},
+		{"List", []key.Binding{k.Open, k.ClearFilter, k.NextHit, k.PrevHit}},
+		{"Filter input", []key.Binding{k.ResultDown, k.ResultUp, k.AcceptFilter, k.ClearFilter}},
+		{"Viewer", []key.Binding{k.Back, k.NextHit, k.PrevHit, k.PrevBranch, k.NextBranch, k.ToggleFold, k.ToggleHidden}},
+		{"Viewer: the message in view", []key.Binding{k.Copy, k.CopyCode, k.Pager, k.Editor, k.Save, k.OpenImage}},
+		{"Stats, pickers", []key.Binding{k.CloseView, pick.Pick, pick.PickNumber}},
+	}
+}
+
 // KeyTableMarkdown renders the default key bindings as a Markdown table, the
 // form the README embeds (a test fails when the README drifts from it).
 func KeyTableMarkdown() string {
@@ -183,13 +205,28 @@ func (k pickerKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Pick, k.PickNumber, k.Cancel, k.Quit}}
 }
 
-// helpKeys are the keys of the help pane: ? shows or hides the full help.
+// helpKeys are the keys of the help pane: ? shows the full help; while it
+// shows, the moving keys scroll it and ?, esc or q close it.
 type helpKeys struct {
-	Toggle key.Binding
+	Toggle                                  key.Binding
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Close                                   key.Binding
+	Quit                                    key.Binding // ctrl+c only: q closes the help
+}
+
+func (k KeyMap) helpKeys() helpKeys {
+	pgdn := k.PageDown.Help()
+	return helpKeys{Toggle: k.Help, Up: k.Up, Down: k.Down, PageUp: k.PageUp, Top: k.Top, Bottom: k.Bottom,
+		PageDown: key.NewBinding(key.WithKeys(append(k.PageDown.Keys(), "space")...), key.WithHelp(pgdn.Key, pgdn.Desc)),
+		Close:    key.NewBinding(key.WithKeys(k.CloseView.Keys()...), key.WithHelp(k.CloseView.Help().Key, "close help")),
+		Quit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+	}
 }
 
 // ShortHelp implements help.KeyMap.
-func (k helpKeys) ShortHelp() []key.Binding { return []key.Binding{k.Toggle} }
+func (k helpKeys) ShortHelp() []key.Binding { return []key.Binding{k.Close, k.Down, k.PageDown} }
 
 // FullHelp implements help.KeyMap.
-func (k helpKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Toggle}} }
+func (k helpKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Toggle, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Close, k.Quit}}
+}

@@ -76,6 +76,10 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if m.help.full {
+		_, cmd := m.help.Update(msg)
+		return cmd
+	}
 	if m.overlay != overlayNone {
 		return m.onOverlay(msg)
 	}
@@ -92,7 +96,6 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openStats()
 	case key.Matches(msg, k.Help):
 		m.help.Update(msg)
-		m.layout()
 		return nil
 	case key.Matches(msg, k.Filter):
 		m.filter.open(m.focus)

@@ -1,7 +1,10 @@
 package tui
 
 import (
+	"slices"
 	"strings"
+
+	"charm.land/bubbles/v2/key"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -29,6 +32,9 @@ func (m *Model) View() tea.View {
 func (m *Model) compose() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
+	}
+	if m.help.full && m.loadErr == nil {
+		return m.help.fullView()
 	}
 	if m.overlay == overlayStats && m.loadErr == nil {
 		s := m.stats.View()
@@ -135,9 +141,24 @@ func (m *Model) viewTitle(w int) string {
 	return m.view.title(w, m.focus != focusList)
 }
 
-// helpView is the help bar: global bindings plus the focused pane's.
+// helpView is the help bar: the focused pane's bindings plus the global
+// ones that do something now (W only with warnings).
 func (m *Model) helpView() string {
-	short := append(m.focused().ShortHelp(), m.keys.Warnings, m.keys.Help, m.keys.Quit)
+	pane := m.focused().ShortHelp()
+	global := []key.Binding{m.keys.Help, m.keys.Quit}
+	if len(m.warnList) > 0 || m.focus == focusWarnings {
+		global = append([]key.Binding{m.keys.Warnings}, global...)
+	}
+	// The pane's last keys give way first, then W, so ? help always shows.
+	short := append(slices.Clone(pane), global...)
+	for !m.help.fits(short) && (len(pane) > 1 || len(global) > 2) {
+		if len(pane) > 1 {
+			pane = pane[:len(pane)-1]
+		} else {
+			global = global[1:]
+		}
+		short = append(slices.Clone(pane), global...)
+	}
 	if m.filter.active {
 		short = m.filter.ShortHelp()
 	}

@@ -38,6 +38,16 @@ func TestGolden(t *testing.T) {
 			press(t, m, "enter")
 			golden.RequireEqual(t, screen(m))
 		})
+		t.Run(name+"/help", func(t *testing.T) {
+			m := newTest(t, sz[0], sz[1])
+			press(t, m, "?")
+			golden.RequireEqual(t, screen(m))
+		})
+		t.Run(name+"/help-end", func(t *testing.T) {
+			m := newTest(t, sz[0], sz[1])
+			press(t, m, "?", "G")
+			golden.RequireEqual(t, screen(m))
+		})
 		t.Run(name+"/wide", func(t *testing.T) {
 			m := newTest(t, sz[0], sz[1])
 			selectConv(t, m, "c-wide")

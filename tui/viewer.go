@@ -377,7 +377,7 @@ func fillBlock(lines []string, w, h int) string {
 
 // ShortHelp implements help.KeyMap for the viewer.
 func (v *viewer) ShortHelp() []key.Binding {
-	return []key.Binding{v.keys.Down, v.keys.PageDown, v.keys.NextHit, v.keys.NextBranch, v.keys.ToggleFold, v.keys.ToggleHidden, v.keys.Back}
+	return v.shortKeys()
 }
 
 // FullHelp implements help.KeyMap for the viewer.
