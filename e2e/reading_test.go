@@ -32,3 +32,46 @@ func TestReadingHelp(t *testing.T) {
 		s.waitText("Weeknight carbonara", journeyWait)
 	}
 }
+
+// TestReadingMathsAndFolds (issue 14, Reading 11): LaTeX reads as Unicode;
+// folded items say how to expand; t expands the item in view only, T all.
+func TestReadingMathsAndFolds(t *testing.T) {
+	bin := binary(t)
+	s := startSession(t, 80, 24, nil, bin, "--demo", "--theme", "notty")
+	s.waitText("Weeknight carbonara", journeyWait)
+	s.keys("/")
+	s.typeText("derivative")
+	s.waitText("1 of 31 conversations match", journeyWait)
+	s.keys("Enter")
+	scr := s.waitText("ln y = x ln x", journeyWait)
+	for _, bad := range []string{`\(`, `\frac`, `x^x\)`} {
+		if strings.Contains(scr, bad) {
+			t.Errorf("LaTeX source on screen (%q):\n%s", bad, scr)
+		}
+	}
+	if !strings.Contains(scr, "y = xˣ") {
+		t.Errorf("x^x should read xˣ:\n%s", scr)
+	}
+
+	s = startSession(t, 80, 24, nil, bin, "--demo", "--theme", "notty")
+	s.waitText("Weeknight carbonara", journeyWait)
+	s.keys("/")
+	s.typeText("tour")
+	s.waitText("Tour de France 2024 winner", journeyWait)
+	s.keys("Enter")
+	scr = s.waitText("(t expands)", journeyWait)
+	folds := strings.Count(scr, "(t expands)")
+	s.keys("g", "t")
+	scr = s.waitFor("one item expanded", journeyWait, func(scr string) bool {
+		return strings.Contains(scr, `search("2024 Tour de France winner margin")`)
+	})
+	if strings.Contains(scr, "tools expanded") {
+		t.Errorf("t expands one item, not all:\n%s", scr)
+	}
+	s.keys("T")
+	s.waitText("tools expanded", journeyWait)
+	s.keys("T")
+	scr = s.waitFor("all folded again", journeyWait, func(scr string) bool {
+		return !strings.Contains(scr, "tools expanded") && strings.Count(scr, "(t expands)") >= folds
+	})
+}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -55,6 +56,22 @@ func (h *helpPane) setShort(b []key.Binding) { h.short = b }
 
 // shortView is bindings on one line, as the help bar draws them.
 func (h *helpPane) shortView(b []key.Binding) string { return h.model.ShortHelpView(b) }
+
+// fit is the pane's bindings then the global ones, as many as fit on the
+// help row: the pane's last keys give way first, then the first global
+// ones (W), so ? help always shows.
+func (h *helpPane) fit(pane, global []key.Binding) []key.Binding {
+	short := append(slices.Clone(pane), global...)
+	for !h.fits(short) && (len(pane) > 1 || len(global) > 2) {
+		if len(pane) > 1 {
+			pane = pane[:len(pane)-1]
+		} else {
+			global = global[1:]
+		}
+		short = append(slices.Clone(pane), global...)
+	}
+	return short
+}
 
 // fits says whether bindings fit on the help row uncut.
 func (h *helpPane) fits(b []key.Binding) bool {

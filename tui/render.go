@@ -117,9 +117,10 @@ func splitTrim(s string) []string {
 // messageMarkdown is the Markdown Glamour is fed for m: the shared
 // renderer's body (render.Body, which sanitises it), with tabs expanded,
 // since a tab has no width of its own on screen and every line's width must
-// be what ansi.StringWidth says.
+// be what ansi.StringWidth says, and LaTeX maths as readable Unicode
+// (render.MathText; copying with y keeps the source).
 func messageMarkdown(m *model.Message) string {
-	return strings.ReplaceAll(render.Body(m), "\t", "    ")
+	return render.MathText(strings.ReplaceAll(render.Body(m), "\t", "    "))
 }
 
 // placeholder wraps sanitized Markdown as plain text, the way a message shows

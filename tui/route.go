@@ -116,6 +116,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(msg, k.ToggleFold):
+		return m.view.toggleItem()
+	case key.Matches(msg, k.ToggleAllFolds):
 		return m.view.toggleExpanded()
 	case key.Matches(msg, k.ToggleHidden):
 		return tea.Batch(m.view.toggleHidden(), m.filter.refresh())

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -144,24 +143,13 @@ func (m *Model) viewTitle(w int) string {
 // helpView is the help bar: the focused pane's bindings plus the global
 // ones that do something now (W only with warnings).
 func (m *Model) helpView() string {
-	pane := m.focused().ShortHelp()
 	global := []key.Binding{m.keys.Help, m.keys.Quit}
 	if len(m.warnList) > 0 || m.focus == focusWarnings {
 		global = append([]key.Binding{m.keys.Warnings}, global...)
 	}
-	// The pane's last keys give way first, then W, so ? help always shows.
-	short := append(slices.Clone(pane), global...)
-	for !m.help.fits(short) && (len(pane) > 1 || len(global) > 2) {
-		if len(pane) > 1 {
-			pane = pane[:len(pane)-1]
-		} else {
-			global = global[1:]
-		}
-		short = append(slices.Clone(pane), global...)
-	}
+	m.help.setShort(m.help.fit(m.focused().ShortHelp(), global))
 	if m.filter.active {
-		short = m.filter.ShortHelp()
+		m.help.setShort(m.filter.ShortHelp())
 	}
-	m.help.setShort(short)
 	return m.help.View()
 }

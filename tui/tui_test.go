@@ -28,6 +28,12 @@ func TestGolden(t *testing.T) {
 		t.Run(name+"/viewer-tools-expanded", func(t *testing.T) {
 			m := newTest(t, sz[0], sz[1])
 			selectConv(t, m, "c-tool")
+			press(t, m, "enter", "T")
+			golden.RequireEqual(t, screen(m))
+		})
+		t.Run(name+"/viewer-fold-item", func(t *testing.T) {
+			m := newTest(t, sz[0], sz[1])
+			selectConv(t, m, "c-tool")
 			press(t, m, "enter", "t")
 			golden.RequireEqual(t, screen(m))
 		})

@@ -33,7 +33,8 @@ type viewer struct {
 	width, height int
 	conv          *model.Conversation
 	thread        model.Thread
-	expanded      bool
+	expanded      bool           // T: every folded item shows in full
+	toggled       map[int32]bool // t: items shown the other way (folds.go)
 	showHidden    bool
 	// winLo and winHi bound the part of thread that has segments (see
 	// placeWindow): a conversation of a million messages lays out and
@@ -108,6 +109,7 @@ func (v *viewer) show(c *model.Conversation) {
 	}
 	v.ctx, v.cancel = context.WithCancel(context.Background())
 	clear(v.pending)
+	clear(v.toggled) // node numbers of another conversation
 	v.winLo, v.winHi = 0, 0
 	v.rebuild(model.NoNode)
 }
@@ -136,7 +138,7 @@ func (v *viewer) rebuild(keep int32) {
 			continue
 		}
 		m := v.conv.Nodes[n].Msg
-		if render.Present(m, v.showHidden, v.expanded) == render.Omitted {
+		if v.present(n, m) == render.Omitted {
 			continue
 		}
 		v.segs = append(v.segs, v.messageSegment(n, m))
@@ -285,13 +287,6 @@ func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 		return v, v.renderNext()
 	}
 	return v, nil
-}
-
-// toggleExpanded folds or expands tool and reasoning items.
-func (v *viewer) toggleExpanded() tea.Cmd {
-	v.expanded = !v.expanded
-	v.rebuild(v.topNode())
-	return v.renderNext()
 }
 
 // toggleHidden shows or hides hidden messages.

@@ -77,6 +77,9 @@ type writer struct {
 	notes  int
 	refs   map[int]int    // citation number → footnote number, for the current message
 	m      *model.Message // the message being written, nil between messages
+	// screen: the browser's Body, where an image or audio is one short line
+	// (AssetShort; the file's path is for `i`, copy, show and export).
+	screen bool
 }
 
 func render(w io.Writer, c *model.Conversation, opts Options, md bool) error {
