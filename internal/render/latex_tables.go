@@ -22,7 +22,7 @@ var texSymbols = map[string]string{
 	"forall": "∀", "exists": "∃", "nexists": "∄", "neg": "¬", "lnot": "¬", "land": "∧", "wedge": "∧",
 	"lor": "∨", "vee": "∨", "top": "⊤", "bot": "⊥", "perp": "⊥", "parallel": "∥", "mid": "∣", "vdash": "⊢",
 	"models": "⊨",
-	"ldots": "…", "cdots": "⋯", "dots": "…", "vdots": "⋮", "ddots": "⋱",
+	"ldots":  "…", "cdots": "⋯", "dots": "…", "vdots": "⋮", "ddots": "⋱",
 	"degree": "°", "angle": "∠", "triangle": "△", "square": "□", "prime": "′",
 	"langle": "⟨", "rangle": "⟩", "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉",
 	"lbrace": "{", "rbrace": "}", "vert": "|", "Vert": "‖", "|": "‖",
