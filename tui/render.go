@@ -95,8 +95,9 @@ func renderCmd(ctx context.Context, pool *renderPool, key renderKey, m *model.Me
 		if err := ctx.Err(); err != nil {
 			return renderedMsg{key: key, err: err}
 		}
-		lines, err := pool.render(ctx, key.style, key.width, messageMarkdown(m))
-		return renderedMsg{key: key, lines: lines, err: err}
+		md, links := layoutMarkdown(messageMarkdown(m), key.width)
+		lines, err := pool.render(ctx, key.style, key.width, md)
+		return renderedMsg{key: key, lines: linkLines(lines, links), err: err}
 	}
 }
 
