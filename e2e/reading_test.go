@@ -75,3 +75,38 @@ func TestReadingMathsAndFolds(t *testing.T) {
 		return !strings.Contains(scr, "tools expanded") && strings.Count(scr, "(t expands)") >= folds
 	})
 }
+
+// TestReadingWrapping (issue 14, Reading 10) at 80×24: a URL shows on one
+// line, a numbered item wraps under its text, not under its number.
+func TestReadingWrapping(t *testing.T) {
+	bin := binary(t)
+	s := startSession(t, 80, 24, nil, bin, "--demo", "--theme", "notty")
+	s.waitText("Weeknight carbonara", journeyWait)
+	s.keys("/")
+	s.typeText("tour")
+	s.waitText("2 of 31 conversations match", journeyWait)
+	s.keys("Enter", "G")
+	scr := s.waitText("en.wikipedia.org/wiki/", journeyWait)
+	for _, l := range strings.Split(viewerPane(scr), "\n") {
+		if strings.Contains(l, "en.wikipedia.org/wiki/") && !strings.Contains(l, "Tour_de_France") {
+			t.Errorf("the source's URL is split: %q\n%s", l, scr)
+		}
+	}
+
+	s = startSession(t, 80, 24, nil, bin, "--demo", "--theme", "notty")
+	s.waitText("Weeknight carbonara", journeyWait)
+	s.keys("/")
+	s.typeText("derivative")
+	s.waitText("1 of 31 conversations match", journeyWait)
+	s.keys("Enter")
+	scr = s.waitText("2. Differentiate", journeyWait)
+	lines := strings.Split(viewerPane(scr), "\n")
+	for i, l := range lines {
+		if j := strings.Index(l, "2. Differentiate"); j >= 0 && i+1 < len(lines) {
+			next := strings.ReplaceAll(lines[i+1], "\u00a0", " ")
+			if !strings.HasPrefix(next, strings.Repeat(" ", j+3)) || strings.TrimSpace(next) == "" {
+				t.Errorf("no hanging indent under the numbered item:\n%q\n%q", l, next)
+			}
+		}
+	}
+}
