@@ -110,3 +110,21 @@ func TestReadingWrapping(t *testing.T) {
 		}
 	}
 }
+
+// TestReadingAssetLine (issue 14, Reading 11): an audio clip is one line
+// of kind, name and size at 80×24, without its path.
+func TestReadingAssetLine(t *testing.T) {
+	bin := binary(t)
+	s := startSession(t, 80, 24, nil, bin, "--demo", "--theme", "notty")
+	s.waitText("Weeknight carbonara", journeyWait)
+	s.keys("/")
+	s.typeText("voice chat")
+	s.waitText("1 of 31 conversations match", journeyWait)
+	s.keys("Enter")
+	scr := s.waitText("[audio: ", journeyWait)
+	for _, l := range strings.Split(viewerPane(scr), "\n") {
+		if strings.Contains(l, "[audio: ") && (!strings.Contains(l, "KB]") || strings.Contains(l, "/")) {
+			t.Errorf("the audio line is not one short line: %q\n%s", l, scr)
+		}
+	}
+}

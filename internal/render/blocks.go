@@ -239,7 +239,7 @@ func AssetShort(kind string, a *model.Asset) string {
 	if a.Missing || a.File == "" {
 		head += " missing"
 	}
-	s := "[" + head + ": " + one(name)
+	s := "[" + head + ": " + shortName(one(name), 28)
 	var dims []string
 	if a.Width > 0 && a.Height > 0 {
 		dims = append(dims, fmt.Sprintf("%d×%d", a.Width, a.Height))
@@ -251,6 +251,22 @@ func AssetShort(kind string, a *model.Asset) string {
 		s += " · " + strings.Join(dims, ", ")
 	}
 	return s + "]"
+}
+
+// shortName cuts a file name longer than n characters in the middle,
+// keeping its start and its extension: "file_297cc…d10c.wav".
+func shortName(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	ext := path.Ext(s)
+	if len([]rune(ext)) > 8 {
+		ext = ""
+	}
+	tail := 4 + len([]rune(ext))
+	head := n - tail - 1
+	return string(r[:head]) + "…" + string(r[len(r)-tail:])
 }
 
 // AssetLine is the one-line description of an asset: "[image: FILE W×H,

@@ -58,6 +58,10 @@ func TestBodyShortensAssets(t *testing.T) {
 	if got := AssetShort("audio", a); got != "[audio: file_abc.wav · 160 KB]" {
 		t.Errorf("AssetShort = %q", got)
 	}
+	long := &model.Asset{File: "u/file_297cc09d30d6a1810a347d8b5a2de7c5-25e70588-6dc1-4d18-bdba-3eb55c71d10c.wav", Size: 1 << 20}
+	if got := AssetShort("audio", long); got != "[audio: file_297cc09d30d6a1…d10c.wav · 1.0 MB]" {
+		t.Errorf("AssetShort long name = %q", got)
+	}
 	if got := AssetShort("image", &model.Asset{Pointer: "file-service://file-9", Missing: true}); got != "[image missing: file-9]" {
 		t.Errorf("AssetShort missing = %q", got)
 	}
