@@ -214,9 +214,19 @@ func (h *helpPane) clamp() {
 }
 
 // Update implements pane: ? shows the full help; while it shows, the
-// moving keys scroll it, ?, esc and q close it and ctrl+c quits. The root
+// moving keys and the mouse wheel scroll it, ?, esc and q close it and ctrl+c quits. The root
 // sends it every key while it is open.
 func (h *helpPane) Update(msg tea.Msg) (pane, tea.Cmd) {
+	if wm, ok := msg.(tea.MouseWheelMsg); ok && h.full {
+		switch wm.Button {
+		case tea.MouseWheelDown:
+			h.offset += 3
+		case tea.MouseWheelUp:
+			h.offset -= 3
+		}
+		h.clamp()
+		return h, nil
+	}
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return h, nil

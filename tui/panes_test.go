@@ -115,6 +115,11 @@ func TestHelpPane(t *testing.T) {
 	if m.filter.active || !m.help.full {
 		t.Error("keys go to the open help")
 	}
+	cur := m.list.cursor
+	m.Update(tea.MouseWheelMsg(tea.Mouse{Button: tea.MouseWheelDown}))
+	if !m.help.full || m.list.cursor != cur {
+		t.Error("the wheel over the help moved the list under it")
+	}
 	press(t, m, "?")
 	if m.help.full || m.list.height != listH {
 		t.Error("? again hides it")
@@ -132,6 +137,13 @@ func TestHelpShowsEveryKey(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {40, 12}, {200, 50}} {
 		m := newTest(t, sz[0], sz[1])
 		press(t, m, "?")
+		if sz[1] < 24 {
+			m.Update(tea.MouseWheelMsg(tea.Mouse{Button: tea.MouseWheelDown}))
+			if m.help.offset != 3 {
+				t.Errorf("%dx%d: the wheel scrolls the help: offset %d", sz[0], sz[1], m.help.offset)
+			}
+			press(t, m, "g")
+		}
 		seen := ""
 		for i := 0; i < 200; i++ {
 			seen += screen(m) + "\n"
