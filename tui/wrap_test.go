@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -148,5 +149,29 @@ func TestWrapGolden(t *testing.T) {
 			}
 			golden.RequireEqual(t, strings.Join(pages, "\n----\n"))
 		})
+	}
+}
+
+// A code line wrapped before Glamour keeps its colour: the rest of a Go
+// string literal is drawn in the string's colour on its continuation
+// lines, indented under the line.
+func TestWrappedCodeKeepsColour(t *testing.T) {
+	md, _ := layoutMarkdown("```go\nfunc main() {\n        fmt.Println(\"a very long line of code that will need wrapping somewhere\", x)\n}\n```\n", 40)
+	lines, err := newRenderPool().render(t.Context(), "dark", 40, md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sgr := regexp.MustCompile("\x1b\\[([0-9;]+)m\"a very")
+	var colour string
+	for i, l := range lines {
+		if m := sgr.FindStringSubmatch(l); m != nil {
+			colour = m[1]
+			if i+1 >= len(lines) || !strings.Contains(lines[i+1], "\x1b["+colour+"m          line of code") {
+				t.Errorf("the continuation is not in the string's colour %s, indented: %q", colour, lines[i+1])
+			}
+		}
+	}
+	if colour == "" {
+		t.Fatalf("no string token found: %q", lines)
 	}
 }
