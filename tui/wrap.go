@@ -37,7 +37,7 @@ func layoutMarkdown(md string, width int) (string, []screenLink) {
 	var links []screenLink
 	text := max(width-2*glamourMargin, 10) // Glamour keeps a margin on the right too
 	var fence string
-	lines := strings.SplitAfter(md, "\n")
+	lines := strings.SplitAfter(tablesAsLists(md, text), "\n")
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
 		t := strings.TrimLeft(l, " ")

@@ -175,3 +175,32 @@ func TestWrappedCodeKeepsColour(t *testing.T) {
 		t.Fatalf("no string token found: %q", lines)
 	}
 }
+
+// A table whose words cannot fit side by side becomes one list item per
+// row; one that fits stays a table.
+func TestTablesAsLists(t *testing.T) {
+	md := "| Name | Description |\n|---|:---:|\n| alpha | Supercalifragilisticexpialidocious words |\n| beta \\| b | short |\n\nafter\n"
+	got := tablesAsLists(md, 30)
+	want := "- **Name:** alpha · **Description:** Supercalifragilisticexpialidocious words\n- **Name:** beta \\| b · **Description:** short\n\n\nafter\n"
+	if got != want {
+		t.Errorf("narrow:\n%q\nwant\n%q", got, want)
+	}
+	if got := tablesAsLists(md, 80); got != md {
+		t.Errorf("a table that fits changed:\n%q", got)
+	}
+	code := "```\n| a | b |\n|---|---|\n```\n"
+	if got := tablesAsLists(code, 5); got != code {
+		t.Errorf("a table in code changed: %q", got)
+	}
+	// On screen, no word of the cells is broken (a word wider than the
+	// line itself still would be).
+	wide := "| Name | Description | Notes |\n|---|---|---|\n| alpha | Supercalifragilisticexpialidocious words | errgroup.WithContext cancels |\n"
+	m := New(Options{Archive: &model.Archive{Conversations: []*model.Conversation{buildConv("c-t", "Table", testNow,
+		tm{role: model.RoleAssistant, text: wide})}}, Theme: "dark", Width: 60, Height: 30, Now: fixedNow})
+	run(t, m, m.Init())
+	press(t, m, "enter")
+	s := screen(m)
+	if !strings.Contains(s, "Supercalifragilisticexpialidocious") || !strings.Contains(s, "errgroup.WithContext") || !strings.Contains(s, "Name: alpha") {
+		t.Errorf("the row's words should show whole:\n%s", s)
+	}
+}
