@@ -117,6 +117,9 @@ func wrapCode(l string, w int) string {
 // screen form is one word Glamour cannot break, and, without its scheme,
 // one it does not turn into a link of its own.
 func shortURLs(l string, w int) (string, []screenLink) {
+	if !strings.Contains(l, "http") {
+		return l, nil
+	}
 	locs := urlPattern.FindAllStringIndex(l, -1)
 	if locs == nil {
 		return l, nil

@@ -204,3 +204,13 @@ func TestTablesAsLists(t *testing.T) {
 		t.Errorf("the row's words should show whole:\n%s", s)
 	}
 }
+
+// BenchmarkLayoutMarkdown: the screen layout pass on about 1 MB of mixed
+// Markdown (runs in the render command, off the event loop).
+func BenchmarkLayoutMarkdown(b *testing.B) {
+	md := strings.Repeat(wrapConv().Nodes[2].Msg.Blocks[0].Text+"\n", 1<<20/700)
+	b.SetBytes(int64(len(md)))
+	for b.Loop() {
+		layoutMarkdown(md, 80)
+	}
+}

@@ -28,6 +28,9 @@ func blockStart(t string) bool {
 	case '#', '>', '|', '`', '~':
 		return true
 	}
+	if !strings.ContainsRune("-*+0123456789", rune(t[0])) {
+		return false
+	}
 	return listMarker.MatchString(t)
 }
 
@@ -35,6 +38,9 @@ func blockStart(t string) bool {
 // and returns its Markdown and the number of lines it used; n == 0 when
 // lines[i] is no list item.
 func listItem(lines []string, i, text int) (md string, n int, links []screenLink) {
+	if t := strings.TrimLeft(lines[i], " "); t == "" || !strings.ContainsRune("-*+0123456789", rune(t[0])) {
+		return "", 0, nil
+	}
 	m := listMarker.FindStringSubmatch(strings.TrimRight(lines[i], "\n"))
 	if m == nil {
 		return "", 0, nil
