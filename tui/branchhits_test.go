@@ -147,7 +147,7 @@ func TestFoldedHitsOnOtherBranches(t *testing.T) {
 	if got := m.view.hitStatus(); got != start {
 		t.Fatalf("three n from %q end at %q", start, got)
 	}
-	press(t, m, "t") // expanded: the folded item's three hits count
+	press(t, m, "T") // every item expanded: the folded item's three hits count
 	if got := m.view.hitStatus(); !strings.HasSuffix(got, "/6") && got != "6 hits" {
 		t.Fatalf("expanded: status %q, want …/6", got)
 	}

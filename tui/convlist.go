@@ -398,6 +398,17 @@ func (l *convList) title(w int, f *filterPane) string {
 	return fillBlock([]string{s.Render(" Conversations")}, w, 1)
 }
 
+// markerLegend says what each flag of markers means, in markers' order;
+// the full help (?) shows it. A test checks that markers draws no other.
+var markerLegend = [][2]string{
+	{"★", "starred"},
+	{"⌂", "archived"},
+	{"◆", "made with a custom GPT"},
+	{"⑂", "has branches ([ ] switch)"},
+	{"⊘", "not in the newest export"},
+	{"↗", "shared by public link"},
+}
+
 // markers are the one-cell flags of a conversation.
 func markers(c *model.Conversation) string {
 	var m []string

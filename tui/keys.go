@@ -25,7 +25,8 @@ type KeyMap struct {
 	NextBranch         key.Binding
 	PrevMessage        key.Binding // moves the viewer's focus
 	NextMessage        key.Binding
-	ToggleFold         key.Binding
+	ToggleFold         key.Binding // the folded item under the focus
+	ToggleAllFolds     key.Binding
 	ToggleHidden       key.Binding
 	Warnings           key.Binding
 	Copy               key.Binding // the message in view, as Markdown (OSC 52)
@@ -43,41 +44,42 @@ type KeyMap struct {
 // DefaultKeyMap returns the standard bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Up:           key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
-		Down:         key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
-		Top:          key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "top")),
-		Bottom:       key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "bottom")),
-		PageDown:     key.NewBinding(key.WithKeys("ctrl+d", "pgdown"), key.WithHelp("ctrl+d/pgdn", "page down")),
-		PageUp:       key.NewBinding(key.WithKeys("ctrl+u", "pgup"), key.WithHelp("ctrl+u/pgup", "page up")),
-		NextPane:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
-		PrevPane:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
-		Open:         key.NewBinding(key.WithKeys("enter", "l", "right"), key.WithHelp("enter/l", "open")),
-		Back:         key.NewBinding(key.WithKeys("h", "esc", "left"), key.WithHelp("h/esc", "back to list")),
-		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		Find:         key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find in conversation (viewer)")),
-		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		AcceptFilter: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open match")),
-		ResultUp:     key.NewBinding(key.WithKeys("up", "ctrl+p", "ctrl+k"), key.WithHelp("↑/ctrl+p", "previous match")),
-		ResultDown:   key.NewBinding(key.WithKeys("down", "ctrl+n", "ctrl+j"), key.WithHelp("↓/ctrl+n", "next match")),
-		NextHit:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next hit")),
-		PrevHit:      key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous hit")),
-		PrevBranch:   key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous branch")),
-		NextBranch:   key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next branch")),
-		PrevMessage:  key.NewBinding(key.WithKeys("{"), key.WithHelp("{", "focus previous message")),
-		NextMessage:  key.NewBinding(key.WithKeys("}"), key.WithHelp("}", "focus next message")),
-		ToggleFold:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "expand/fold tools")),
-		ToggleHidden: key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "show hidden")),
-		Warnings:     key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "load warnings")),
-		Copy:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy message (Markdown)")),
-		CopyCode:     key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy code block")),
-		Pager:        key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open in $PAGER")),
-		Editor:       key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "open in $EDITOR (read-only)")),
-		Save:         key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write Markdown file")),
-		OpenImage:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "open image")),
-		Stats:        key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "statistics")),
-		CloseView:    key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "close stats or picker")),
-		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:         key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Up:             key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
+		Down:           key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
+		Top:            key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "top")),
+		Bottom:         key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "bottom")),
+		PageDown:       key.NewBinding(key.WithKeys("ctrl+d", "pgdown"), key.WithHelp("ctrl+d/pgdn", "page down")),
+		PageUp:         key.NewBinding(key.WithKeys("ctrl+u", "pgup"), key.WithHelp("ctrl+u/pgup", "page up")),
+		NextPane:       key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+		PrevPane:       key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
+		Open:           key.NewBinding(key.WithKeys("enter", "l", "right"), key.WithHelp("enter/l", "open")),
+		Back:           key.NewBinding(key.WithKeys("h", "esc", "left"), key.WithHelp("h/esc", "back to list")),
+		Filter:         key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Find:           key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find in conversation (viewer)")),
+		ClearFilter:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		AcceptFilter:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open match")),
+		ResultUp:       key.NewBinding(key.WithKeys("up", "ctrl+p", "ctrl+k"), key.WithHelp("↑/ctrl+p", "previous match")),
+		ResultDown:     key.NewBinding(key.WithKeys("down", "ctrl+n", "ctrl+j"), key.WithHelp("↓/ctrl+n", "next match")),
+		NextHit:        key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next hit")),
+		PrevHit:        key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous hit")),
+		PrevBranch:     key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous branch")),
+		NextBranch:     key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next branch")),
+		PrevMessage:    key.NewBinding(key.WithKeys("{"), key.WithHelp("{", "focus previous message")),
+		NextMessage:    key.NewBinding(key.WithKeys("}"), key.WithHelp("}", "focus next message")),
+		ToggleFold:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "expand/fold item in view")),
+		ToggleAllFolds: key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "expand/fold all")),
+		ToggleHidden:   key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "show hidden")),
+		Warnings:       key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "load warnings")),
+		Copy:           key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy message (Markdown)")),
+		CopyCode:       key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy code block")),
+		Pager:          key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open in $PAGER")),
+		Editor:         key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "open in $EDITOR (read-only)")),
+		Save:           key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write Markdown file")),
+		OpenImage:      key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "open image")),
+		Stats:          key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "statistics")),
+		CloseView:      key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "close stats or picker")),
+		Help:           key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:           key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 	}
 }
 
@@ -92,8 +94,30 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
 		{k.NextPane, k.PrevPane, k.Open, k.Back, k.Warnings},
 		{k.Filter, k.Find, k.ResultDown, k.ResultUp, k.AcceptFilter, k.ClearFilter, k.NextHit, k.PrevHit},
-		{k.PrevMessage, k.NextMessage, k.PrevBranch, k.NextBranch, k.ToggleFold, k.ToggleHidden, k.Help, k.Quit},
+		{k.PrevMessage, k.NextMessage, k.PrevBranch, k.NextBranch, k.ToggleFold, k.ToggleAllFolds, k.ToggleHidden, k.Help, k.Quit},
 		{k.Copy, k.CopyCode, k.Pager, k.Editor, k.Save, k.OpenImage, k.Stats, k.CloseView},
+	}
+}
+
+// helpSection is one group of the full help (?): the keys that work in
+// one context.
+type helpSection struct {
+	Title string
+	Keys  []key.Binding
+}
+
+// HelpSections groups every binding by where it works, the full help's
+// order. A test checks that it holds every binding of FullHelp.
+func (k KeyMap) HelpSections() []helpSection {
+	pick := k.pickerKeys()
+	return []helpSection{
+		{"Everywhere", []key.Binding{k.Help, k.Filter, k.NextPane, k.PrevPane, k.Stats, k.Warnings, k.Quit}},
+		{"Moving (list, viewer, panes)", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp}},
+		{"List", []key.Binding{k.Open, k.ClearFilter, k.NextHit, k.PrevHit}},
+		{"Filter input", []key.Binding{k.ResultDown, k.ResultUp, k.AcceptFilter, k.ClearFilter}},
+		{"Viewer", []key.Binding{k.Back, k.Find, k.NextHit, k.PrevHit, k.PrevMessage, k.NextMessage, k.PrevBranch, k.NextBranch, k.ToggleFold, k.ToggleAllFolds, k.ToggleHidden}},
+		{"Viewer: the message in view", []key.Binding{k.Copy, k.CopyCode, k.Pager, k.Editor, k.Save, k.OpenImage}},
+		{"Stats, pickers", []key.Binding{k.CloseView, pick.Pick, pick.PickNumber}},
 	}
 }
 
@@ -189,13 +213,28 @@ func (k pickerKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Pick, k.PickNumber, k.Cancel, k.Quit}}
 }
 
-// helpKeys are the keys of the help pane: ? shows or hides the full help.
+// helpKeys are the keys of the help pane: ? shows the full help; while it
+// shows, the moving keys scroll it and ?, esc or q close it.
 type helpKeys struct {
-	Toggle key.Binding
+	Toggle                                  key.Binding
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Close                                   key.Binding
+	Quit                                    key.Binding // ctrl+c only: q closes the help
+}
+
+func (k KeyMap) helpKeys() helpKeys {
+	pgdn := k.PageDown.Help()
+	return helpKeys{Toggle: k.Help, Up: k.Up, Down: k.Down, PageUp: k.PageUp, Top: k.Top, Bottom: k.Bottom,
+		PageDown: key.NewBinding(key.WithKeys(append(k.PageDown.Keys(), "space")...), key.WithHelp(pgdn.Key, pgdn.Desc)),
+		Close:    key.NewBinding(key.WithKeys(k.CloseView.Keys()...), key.WithHelp(k.CloseView.Help().Key, "close help")),
+		Quit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+	}
 }
 
 // ShortHelp implements help.KeyMap.
-func (k helpKeys) ShortHelp() []key.Binding { return []key.Binding{k.Toggle} }
+func (k helpKeys) ShortHelp() []key.Binding { return []key.Binding{k.Close, k.Down, k.PageDown} }
 
 // FullHelp implements help.KeyMap.
-func (k helpKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Toggle}} }
+func (k helpKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Toggle, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Close, k.Quit}}
+}

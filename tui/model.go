@@ -321,6 +321,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case renderedMsg:
 		return m, m.view.onRendered(msg)
 	case tea.MouseWheelMsg, tea.MouseClickMsg:
+		if m.help.full {
+			_, cmd := m.help.Update(msg)
+			return m, cmd
+		}
 		if m.overlay != overlayNone {
 			return m, m.onOverlay(msg)
 		}

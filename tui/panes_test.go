@@ -105,19 +105,144 @@ func TestHelpPane(t *testing.T) {
 		t.Fatalf("short help: %d lines, %q", m.help.Height(), lines[len(lines)-1])
 	}
 	press(t, m, "?")
-	if !m.help.full || m.help.Height() <= 1 {
+	if !m.help.full {
 		t.Fatal("? shows the full help")
 	}
-	if m.list.height != listH-(m.help.Height()-1) {
-		t.Errorf("the layout should give the full help its lines: list %d, was %d, help %d", m.list.height, listH, m.help.Height())
+	if s := screen(m); !strings.Contains(s, "Query: word") || !strings.Contains(s, "next pane") || strings.Contains(s, "Conversations") {
+		t.Errorf("the full help takes the screen with the keys and the query language:\n%s", s)
 	}
-	if s := screen(m); !strings.Contains(s, "Query: word") || !strings.Contains(s, "next pane") {
-		t.Errorf("full help lacks the keys or the query language:\n%s", s)
+	press(t, m, "j", "/")
+	if m.filter.active || !m.help.full {
+		t.Error("keys go to the open help")
+	}
+	cur := m.list.cursor
+	m.Update(tea.MouseWheelMsg(tea.Mouse{Button: tea.MouseWheelDown}))
+	if !m.help.full || m.list.cursor != cur {
+		t.Error("the wheel over the help moved the list under it")
 	}
 	press(t, m, "?")
 	if m.help.full || m.list.height != listH {
 		t.Error("? again hides it")
 	}
+	press(t, m, "?", "esc")
+	if m.help.full || m.focus != focusList {
+		t.Error("esc closes the help and keeps the focus")
+	}
+}
+
+// The full help (?) is complete at every size: scrolled to the end, every
+// binding's key and description, every section and every list marker
+// appeared on screen.
+func TestHelpShowsEveryKey(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {40, 12}, {200, 50}} {
+		m := newTest(t, sz[0], sz[1])
+		press(t, m, "?")
+		if sz[1] < 24 {
+			m.Update(tea.MouseWheelMsg(tea.Mouse{Button: tea.MouseWheelDown}))
+			if m.help.offset != 3 {
+				t.Errorf("%dx%d: the wheel scrolls the help: offset %d", sz[0], sz[1], m.help.offset)
+			}
+			press(t, m, "g")
+		}
+		seen := ""
+		for i := 0; i < 200; i++ {
+			seen += screen(m) + "\n"
+			if m.help.offset+m.help.bodyHeight() >= len(m.help.fullLines()) {
+				break
+			}
+			press(t, m, "j")
+		}
+		flat := strings.Join(strings.Fields(seen), " ")
+		km := DefaultKeyMap()
+		for _, col := range km.FullHelp() {
+			for _, b := range col {
+				h := b.Help()
+				if !strings.Contains(flat, h.Key+" ") || !strings.Contains(flat, h.Desc) {
+					t.Errorf("%dx%d: the help lacks %q %q", sz[0], sz[1], h.Key, h.Desc)
+				}
+			}
+		}
+		for _, s := range km.HelpSections() {
+			if !strings.Contains(flat, s.Title) {
+				t.Errorf("%dx%d: the help lacks the section %q", sz[0], sz[1], s.Title)
+			}
+		}
+		for _, l := range markerLegend {
+			if !strings.Contains(flat, l[0]+" "+l[1]) {
+				t.Errorf("%dx%d: the legend lacks %s %s", sz[0], sz[1], l[0], l[1])
+			}
+		}
+		if !strings.Contains(flat, "Query: word") {
+			t.Errorf("%dx%d: the help lacks the query language", sz[0], sz[1])
+		}
+	}
+}
+
+// HelpSections holds every binding of the key map.
+func TestHelpSectionsHoldEveryBinding(t *testing.T) {
+	km := DefaultKeyMap()
+	in := map[string]bool{}
+	for _, s := range km.HelpSections() {
+		for _, b := range s.Keys {
+			in[b.Help().Key+"|"+b.Help().Desc] = true
+		}
+	}
+	for _, col := range km.FullHelp() {
+		for _, b := range col {
+			if !in[b.Help().Key+"|"+b.Help().Desc] {
+				t.Errorf("no help section has %q %q", b.Help().Key, b.Help().Desc)
+			}
+		}
+	}
+}
+
+// Every marker the list draws has a line in the legend.
+func TestMarkerLegendCoversMarkers(t *testing.T) {
+	c := buildConv("c-all", "All flags", testNow, tm{role: model.RoleUser, text: "hi"}, tm{role: model.RoleAssistant, text: "a"})
+	c.Starred, c.Archived, c.GizmoID, c.Shared = true, true, "g-x", true
+	c.Sources, c.InNewest = []string{"old.zip"}, false
+	c.Nodes = append(c.Nodes, model.Node{Parent: 0, Msg: &model.Message{Role: model.RoleUser}})
+	c.Nodes[0].Children = append(c.Nodes[0].Children, int32(len(c.Nodes)-1))
+	mk := markers(c)
+	known := map[string]bool{}
+	for _, l := range markerLegend {
+		known[l[0]] = true
+	}
+	for _, r := range mk {
+		if !known[string(r)] {
+			t.Errorf("marker %q has no legend", r)
+		}
+	}
+	if n := len([]rune(mk)); n != len(markerLegend) {
+		t.Errorf("all flags set: %q, want %d markers", mk, len(markerLegend))
+	}
+}
+
+// The help row lists only keys that do something: no n without hits, no
+// [ ] without a fork, no t without a folded item.
+func TestShortHelpFollowsTheConversation(t *testing.T) {
+	m := newTest(t, 200, 50)
+	selectConv(t, m, "c-wide")
+	press(t, m, "enter")
+	row := lastLine(screen(m))
+	for _, no := range []string{"next hit", "next branch", "expand/fold"} {
+		if strings.Contains(row, no) {
+			t.Errorf("help row offers %q where it does nothing: %q", no, row)
+		}
+	}
+	selectConvFocused(t, m, "c-tool")
+	if row := lastLine(screen(m)); !strings.Contains(row, "t ") || !strings.Contains(row, "? help") {
+		t.Errorf("a conversation with tool items offers t: %q", row)
+	}
+}
+
+func lastLine(s string) string { l := strings.Split(s, "\n"); return l[len(l)-1] }
+
+func selectConvFocused(t *testing.T, m *Model, id string) {
+	t.Helper()
+	press(t, m, "esc")
+	selectConv(t, m, id)
+	press(t, m, "enter")
 }
 
 // Every pane's bindings are KeyMap bindings (or, for the few keys only a
@@ -137,7 +262,7 @@ func TestPaneKeysComeFromTheKeyMap(t *testing.T) {
 		"warnings": km.warnKeys().FullHelp(),
 		"stats":    km.statsKeys().FullHelp(),
 		"picker":   km.pickerKeys().FullHelp(),
-		"help":     helpKeys{Toggle: km.Help}.FullHelp(),
+		"help":     km.helpKeys().FullHelp(),
 	} {
 		for _, col := range maps {
 			for _, b := range col {

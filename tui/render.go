@@ -95,8 +95,9 @@ func renderCmd(ctx context.Context, pool *renderPool, key renderKey, m *model.Me
 		if err := ctx.Err(); err != nil {
 			return renderedMsg{key: key, err: err}
 		}
-		lines, err := pool.render(ctx, key.style, key.width, messageMarkdown(m))
-		return renderedMsg{key: key, lines: lines, err: err}
+		md, links := layoutMarkdown(messageMarkdown(m), key.width)
+		lines, err := pool.render(ctx, key.style, key.width, md)
+		return renderedMsg{key: key, lines: linkLines(lines, links), err: err}
 	}
 }
 
@@ -117,9 +118,10 @@ func splitTrim(s string) []string {
 // messageMarkdown is the Markdown Glamour is fed for m: the shared
 // renderer's body (render.Body, which sanitises it), with tabs expanded,
 // since a tab has no width of its own on screen and every line's width must
-// be what ansi.StringWidth says.
+// be what ansi.StringWidth says, and LaTeX maths as readable Unicode
+// (render.MathText; copying with y keeps the source).
 func messageMarkdown(m *model.Message) string {
-	return strings.ReplaceAll(render.Body(m), "\t", "    ")
+	return render.MathText(strings.ReplaceAll(render.Body(m), "\t", "    "))
 }
 
 // placeholder wraps sanitized Markdown as plain text, the way a message shows

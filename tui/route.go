@@ -80,6 +80,10 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if m.help.full {
+		_, cmd := m.help.Update(msg)
+		return cmd
+	}
 	if m.overlay != overlayNone {
 		return m.onOverlay(msg)
 	}
@@ -89,6 +93,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return cmd
 	}
+	if cmd, ok := m.view.globalKey(msg, m.focus == focusViewer); ok {
+		return cmd
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
@@ -96,10 +103,6 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openStats()
 	case key.Matches(msg, k.Help):
 		m.help.Update(msg)
-		m.layout()
-		return nil
-	case key.Matches(msg, k.Find) && m.focus == focusViewer && m.view.conv != nil:
-		m.view.openFind()
 		return nil
 	case key.Matches(msg, k.Filter):
 		m.filter.open(m.focus)
@@ -119,8 +122,6 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.setFocus(focusList)
 		}
 		return nil
-	case key.Matches(msg, k.ToggleFold):
-		return m.view.toggleExpanded()
 	case key.Matches(msg, k.ToggleHidden):
 		return tea.Batch(m.view.toggleHidden(), m.filter.refresh())
 	}

@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -29,6 +30,9 @@ func (m *Model) View() tea.View {
 func (m *Model) compose() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
+	}
+	if m.help.full && m.loadErr == nil {
+		return m.help.fullView()
 	}
 	if m.overlay == overlayStats && m.loadErr == nil {
 		s := m.stats.View()
@@ -135,14 +139,18 @@ func (m *Model) viewTitle(w int) string {
 	return m.view.title(w, m.focus != focusList)
 }
 
-// helpView is the help bar: global bindings plus the focused pane's.
+// helpView is the help bar: the focused pane's bindings plus the global
+// ones that do something now (W only with warnings).
 func (m *Model) helpView() string {
-	short := append(m.focused().ShortHelp(), m.keys.Warnings, m.keys.Help, m.keys.Quit)
-	if m.filter.active {
-		short = m.filter.ShortHelp()
-	} else if m.view.finding() {
-		short = m.view.findHelp()
+	global := []key.Binding{m.keys.Help, m.keys.Quit}
+	if len(m.warnList) > 0 || m.focus == focusWarnings {
+		global = append([]key.Binding{m.keys.Warnings}, global...)
 	}
-	m.help.setShort(short)
+	m.help.setShort(m.help.fit(m.focused().ShortHelp(), global))
+	if m.filter.active {
+		m.help.setShort(m.filter.ShortHelp())
+	} else if m.view.finding() {
+		m.help.setShort(m.view.findHelp())
+	}
 	return m.help.View()
 }

@@ -74,7 +74,7 @@ func (v *viewer) roleLine(n int32, m *model.Message) string {
 		rs = st.RoleTool
 	}
 	h := render.MessageHeading(v.conv, n, v.loc)
-	if render.Present(m, v.showHidden, v.expanded) == render.Summarised {
+	if v.present(n, m) == render.Summarised {
 		h.Note = "" // the "▸" summary under it says so
 	}
 	line := " " + rs.Render(h.Role)
@@ -98,11 +98,11 @@ func (v *viewer) roleLine(n int32, m *model.Message) string {
 
 func (v *viewer) messageSegment(n int32, m *model.Message) segment {
 	head := []string{"", v.roleLine(n, m)}
-	if render.Present(m, v.showHidden, v.expanded) == render.Summarised {
-		line := "  " + v.styles.Folded.Render(render.Summary(m)+"  (t expands)")
+	if v.present(n, m) == render.Summarised {
+		line := "  " + v.styles.Folded.Render(foldLine(render.Summary(m), v.bodyWidth()-2))
 		return v.finish(segment{node: n, lines: append(head, line), rendered: true, realised: true})
 	}
-	key := renderKey{conv: v.conv, node: n, width: v.bodyWidth(), style: v.style, expanded: v.expanded}
+	key := renderKey{conv: v.conv, node: n, width: v.bodyWidth(), style: v.style, expanded: v.itemOpen(n)}
 	if body, ok := v.cache[key]; ok {
 		return v.finish(segment{node: n, lines: append(head, body...), key: key, rendered: true, realised: true})
 	}

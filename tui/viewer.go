@@ -32,7 +32,8 @@ type viewer struct {
 	width, height int
 	conv          *model.Conversation
 	thread        model.Thread
-	expanded      bool
+	expanded      bool           // T: every folded item shows in full
+	toggled       map[int32]bool // t: items shown the other way (folds.go)
 	showHidden    bool
 	// winLo and winHi bound the part of thread that has segments (see
 	// placeWindow): a conversation of a million messages lays out and
@@ -128,6 +129,7 @@ func (v *viewer) show(c *model.Conversation) {
 	}
 	v.ctx, v.cancel = context.WithCancel(context.Background())
 	clear(v.pending)
+	clear(v.toggled) // node numbers of another conversation
 	v.winLo, v.winHi = 0, 0
 	v.rebuild(model.NoNode)
 }
@@ -156,7 +158,7 @@ func (v *viewer) rebuild(keep int32) {
 			continue
 		}
 		m := v.conv.Nodes[n].Msg
-		if render.Present(m, v.showHidden, v.expanded) == render.Omitted {
+		if v.present(n, m) == render.Omitted {
 			continue
 		}
 		v.segs = append(v.segs, v.messageSegment(n, m))
@@ -281,13 +283,6 @@ func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 	return v, nil
 }
 
-// toggleExpanded folds or expands tool and reasoning items.
-func (v *viewer) toggleExpanded() tea.Cmd {
-	v.expanded = !v.expanded
-	v.rebuild(v.topNode())
-	return v.renderNext()
-}
-
 // toggleHidden shows or hides hidden messages.
 func (v *viewer) toggleHidden() tea.Cmd {
 	v.showHidden = !v.showHidden
@@ -375,9 +370,24 @@ func (v *viewer) ShortHelp() []key.Binding {
 	if v.finding() {
 		return v.findHelp()
 	}
-	find := key.NewBinding(key.WithKeys(v.keys.Find.Keys()...), key.WithHelp(v.keys.Find.Help().Key, "find"))
-	return []key.Binding{v.keys.Down, v.keys.PageDown, find, v.keys.NextHit, v.keys.NextBranch, v.keys.NextMessage, v.keys.ToggleFold, v.keys.ToggleHidden, v.keys.Back}
+	return v.shortKeys()
 }
 
 // FullHelp implements help.KeyMap for the viewer.
 func (v *viewer) FullHelp() [][]key.Binding { return v.keys.FullHelp() }
+
+// globalKey handles the viewer's keys that act whatever pane has the focus
+// (t, T), and / while the viewer has it (find in the conversation; in the
+// list, / filters the archive). ok is false for any other key.
+func (v *viewer) globalKey(msg tea.KeyPressMsg, focused bool) (cmd tea.Cmd, ok bool) {
+	switch k := v.keys; {
+	case key.Matches(msg, k.Find) && focused && v.conv != nil:
+		v.openFind()
+		return nil, true
+	case key.Matches(msg, k.ToggleFold):
+		return v.toggleItem(), true
+	case key.Matches(msg, k.ToggleAllFolds):
+		return v.toggleExpanded(), true
+	}
+	return nil, false
+}

@@ -183,7 +183,7 @@ func (v *viewer) nodeHasHit(n int32) bool {
 	if v.showHidden {
 		maxVis = model.Hidden
 	}
-	if m.Visibility > maxVis || m.Visibility == model.Folded && !v.expanded {
+	if m.Visibility > maxVis || m.Visibility == model.Folded && !v.itemOpen(n) {
 		return false // not shown, or shown as a summary without its text
 	}
 	if v.hitNodes != nil {

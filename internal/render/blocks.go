@@ -3,6 +3,7 @@ package render
 import (
 	"encoding/json"
 	"fmt"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -22,11 +23,7 @@ func (r *writer) block(b *model.Block) {
 		}
 		r.line(r.footnoteMarkers(r.markers(strings.TrimRight(b.Text, "\n"))))
 	case model.BlockCode:
-		if b.Lang == "json" {
-			r.fence(b.Lang, prettyJSON(b.Text))
-		} else {
-			r.fence(b.Lang, b.Text)
-		}
+		r.fence(b.Lang, shownCode(b))
 	case model.BlockExecOutput:
 		if !r.jsonOutput(b.Text) {
 			r.fence("output", b.Text)
@@ -38,7 +35,7 @@ func (r *writer) block(b *model.Block) {
 		r.image(b.Asset)
 		r.prompt(b.Asset)
 	case model.BlockAudio:
-		r.line(AssetLine("audio", b.Asset))
+		r.line(r.asset("audio", b.Asset))
 		r.prompt(b.Asset)
 	case model.BlockAudioTranscript:
 		if b.Text == "" {
@@ -204,6 +201,72 @@ func canvasLang(t string) string {
 		return "markdown"
 	}
 	return ""
+}
+
+// shownCode is the code of a code block as it is shown: JSON pretty-printed.
+// A folded call's summary counts these lines, so "(5 lines)" expands to five.
+func shownCode(b *model.Block) string {
+	if b.Lang == "json" {
+		return prettyJSON(b.Text)
+	}
+	return b.Text
+}
+
+// asset is the line of an image or audio asset: AssetShort on the screen,
+// else AssetLine.
+func (r *writer) asset(kind string, a *model.Asset) string {
+	if r.screen {
+		return AssetShort(kind, a)
+	}
+	return AssetLine(kind, a)
+}
+
+// AssetShort is the short one-line description of an asset, for the
+// screen: "[image: NAME · W×H, SIZE]", NAME being the asset's own name or
+// its file's base name; "[image missing: NAME]".
+func AssetShort(kind string, a *model.Asset) string {
+	if a == nil {
+		return "[" + kind + " missing]"
+	}
+	name := a.Name
+	if name == "" {
+		name = path.Base(strings.ReplaceAll(orDefault(a.File, a.Pointer), "\\", "/"))
+		if a.File == "" && a.Pointer == "" {
+			name = "(no pointer)"
+		}
+	}
+	head := kind
+	if a.Missing || a.File == "" {
+		head += " missing"
+	}
+	s := "[" + head + ": " + shortName(one(name), 28)
+	var dims []string
+	if a.Width > 0 && a.Height > 0 {
+		dims = append(dims, fmt.Sprintf("%d×%d", a.Width, a.Height))
+	}
+	if a.Size > 0 {
+		dims = append(dims, FormatSize(a.Size))
+	}
+	if len(dims) > 0 {
+		s += " · " + strings.Join(dims, ", ")
+	}
+	return s + "]"
+}
+
+// shortName cuts a file name longer than n characters in the middle,
+// keeping its start and its extension: "file_297cc…d10c.wav".
+func shortName(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	ext := path.Ext(s)
+	if len([]rune(ext)) > 8 {
+		ext = ""
+	}
+	tail := 4 + len([]rune(ext))
+	head := n - tail - 1
+	return string(r[:head]) + "…" + string(r[len(r)-tail:])
 }
 
 // AssetLine is the one-line description of an asset: "[image: FILE W×H,

@@ -23,11 +23,47 @@ func TestMessageMarkdownIsHeadingAndBody(t *testing.T) {
 				t.Fatal(err)
 			}
 			h := MessageHeading(c, int32(n), time.UTC)
-			want := "## " + strings.Join(h.Parts(), " · ") + "\n\n" + Body(m)
+			want := "## " + strings.Join(h.Parts(), " · ") + "\n\n" + body(m, false)
 			if b.String() != want {
 				t.Errorf("%s node %d:\nMessageMarkdown %q\nheading + Body  %q", c.ID, n, b.String(), want)
 			}
 		}
+	}
+}
+
+// On screen (Body) an image or audio is one short line without the file's
+// path; everything else is what MessageMarkdown writes.
+func TestBodyShortensAssets(t *testing.T) {
+	for _, c := range []*model.Conversation{sample(), hostile()} {
+		for n := range c.Nodes {
+			m := c.Nodes[n].Msg
+			if m == nil {
+				continue
+			}
+			long, short := strings.Split(body(m, false), "\n"), strings.Split(Body(m), "\n")
+			if len(long) != len(short) {
+				t.Fatalf("%s node %d: %d lines on screen, %d in copy", c.ID, n, len(short), len(long))
+			}
+			for i := range long {
+				if long[i] == short[i] {
+					continue
+				}
+				if !strings.HasPrefix(short[i], "[image") && !strings.HasPrefix(short[i], "[audio") || strings.Contains(short[i], "/") {
+					t.Errorf("%s node %d: screen %q, copy %q", c.ID, n, short[i], long[i])
+				}
+			}
+		}
+	}
+	a := &model.Asset{File: "user-x/file_abc.wav", Size: 160 << 10}
+	if got := AssetShort("audio", a); got != "[audio: file_abc.wav · 160 KB]" {
+		t.Errorf("AssetShort = %q", got)
+	}
+	long := &model.Asset{File: "u/file_297cc09d30d6a1810a347d8b5a2de7c5-25e70588-6dc1-4d18-bdba-3eb55c71d10c.wav", Size: 1 << 20}
+	if got := AssetShort("audio", long); got != "[audio: file_297cc09d30d6a1…d10c.wav · 1.0 MB]" {
+		t.Errorf("AssetShort long name = %q", got)
+	}
+	if got := AssetShort("image", &model.Asset{Pointer: "file-service://file-9", Missing: true}); got != "[image missing: file-9]" {
+		t.Errorf("AssetShort missing = %q", got)
 	}
 }
 

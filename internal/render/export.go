@@ -108,7 +108,7 @@ func fenceOpen(t string) string {
 // Markdown a link to the copied file or a note that it is missing.
 func (r *writer) image(a *model.Asset) {
 	if r.export == nil {
-		r.line(AssetLine("image", a))
+		r.line(r.asset("image", a))
 		return
 	}
 	link := ""

@@ -32,15 +32,19 @@ func MessageMarkdown(w io.Writer, c *model.Conversation, n int32, opts Options) 
 }
 
 // Body returns the Markdown of m's content and sources, without a heading:
-// what MessageMarkdown writes under the heading, sanitised the same way. The
+// what MessageMarkdown writes under the heading, sanitised the same way,
+// except that an image or audio is one short line (AssetShort: kind, name,
+// size; the file's path is in copy, show and export, and `i` opens it). The
 // browser feeds it to Glamour (and shows it as plain text until Glamour is
 // done), so the screen, `backchat show`, export and copy describe a message
 // with the same words. It does not depend on the width it is shown at.
-func Body(m *model.Message) string {
+func Body(m *model.Message) string { return body(m, true) }
+
+func body(m *model.Message, screen bool) string {
 	if m == nil {
 		return ""
 	}
-	r := &writer{md: true, loc: time.UTC}
+	r := &writer{md: true, loc: time.UTC, screen: screen}
 	r.body(m) // never empty: at least "(empty)\n"
 	s := strings.ReplaceAll(r.b.String(), "\r\n", "\n")
 	// One final newline: a prefix of s, so no copy of a long message.

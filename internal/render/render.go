@@ -81,6 +81,9 @@ type writer struct {
 	// last one was the user's: a folded summary of the other side gets a
 	// heading of its own, so it never reads as part of the turn before it.
 	spoke, userSpoke bool
+	// screen: the browser's Body, where an image or audio is one short line
+	// (AssetShort; the file's path is for `i`, copy, show and export).
+	screen bool
 }
 
 func render(w io.Writer, c *model.Conversation, opts Options, md bool) error {

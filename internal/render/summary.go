@@ -67,12 +67,12 @@ func blockSummary(m *model.Message, b *model.Block) string {
 			return "Searched the web: " + quoted(q)
 		}
 		if target == "python" {
-			return fmt.Sprintf("Ran python (%s)", plural(lineCount(b.Text), "line"))
+			return fmt.Sprintf("Ran python (%s)", plural(lineCount(shownCode(b)), "line"))
 		}
 		if s := callSummary(target, b.Text); s != "" {
 			return s
 		}
-		return fmt.Sprintf("Called %s (%s)", target, plural(lineCount(b.Text), "line"))
+		return fmt.Sprintf("Called %s (%s)", target, plural(lineCount(shownCode(b)), "line"))
 	case model.BlockExecOutput:
 		if v, ok := parseJSON(b.Text); ok {
 			return who(m) + " → " + jsonSummary(v)
@@ -129,7 +129,7 @@ func blockSummary(m *model.Message, b *model.Block) string {
 		if b.Kind == model.BlockAudio {
 			kind = "audio"
 		}
-		return strings.Trim(AssetLine(kind, b.Asset), "[]")
+		return strings.Trim(AssetShort(kind, b.Asset), "[]")
 	case model.BlockAudioTranscript:
 		if l := firstLine(b.Text); l != "" {
 			return "🎙 " + l

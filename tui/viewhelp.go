@@ -1,0 +1,49 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/backchat/backchat/model"
+)
+
+// shortKeys are the viewer's keys for the help row: only those that do
+// something in the part of the conversation laid out (the window around the
+// view): n/N with hits, [ ] with a fork, t with a folded item, H with a
+// hidden message. The keys that only this conversation has come first: the
+// help row cuts from the end.
+func (v *viewer) shortKeys() []key.Binding {
+	k := v.keys
+	var out []key.Binding
+	if v.conv == nil {
+		return []key.Binding{k.Back}
+	}
+	if len(v.hits) > 0 {
+		out = append(out, k.NextHit)
+	}
+	var fork, fold, hidden bool
+	lo, hi := min(v.winLo, len(v.thread)), min(v.winHi, len(v.thread))
+	for _, n := range v.thread[lo:hi] {
+		if n < 0 || int(n) >= len(v.conv.Nodes) {
+			continue
+		}
+		nd := &v.conv.Nodes[n]
+		if p := nd.Parent; p >= 0 && int(p) < len(v.conv.Nodes) && len(v.conv.Nodes[p].Children) > 1 {
+			fork = true
+		}
+		if m := nd.Msg; m != nil {
+			fold = fold || m.Visibility == model.Folded
+			hidden = hidden || m.Visibility == model.Hidden
+		}
+	}
+	if fork {
+		out = append(out, k.NextBranch, k.NextMessage)
+	}
+	if fold {
+		out = append(out, k.ToggleFold)
+	}
+	if hidden {
+		out = append(out, k.ToggleHidden)
+	}
+	find := key.NewBinding(key.WithKeys(k.Find.Keys()...), key.WithHelp(k.Find.Help().Key, "find"))
+	return append(out, find, k.Back, k.Down, k.PageDown)
+}
