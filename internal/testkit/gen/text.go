@@ -30,6 +30,11 @@ func (g *textGen) sentence() {
 			g.buf = append(g.buf, ' ')
 		}
 		switch k := r.IntN(60); {
+		case k == 0 && g.long && g.r.IntN(60) != 0:
+			// Long answers use a phrase rarely, so that a phrase query
+			// has many candidates holding its words apart (in the code
+			// comments) and few holding the phrase: the costly case.
+			g.buf = append(g.buf, g.pick(enWords)...)
 		case k == 0:
 			g.buf = append(g.buf, g.pick(phrases)...)
 		case k == 1:
@@ -148,8 +153,8 @@ func (g *textGen) bigCode() {
 				if k > 0 {
 					g.buf = append(g.buf, ' ')
 				}
-				if g.r.IntN(40) == 0 {
-					g.buf = append(g.buf, g.pick(phrases)...)
+				if g.r.IntN(8) == 0 {
+					g.buf = append(g.buf, g.pick(techWords)...)
 				} else {
 					g.buf = append(g.buf, g.pick(enWords)...)
 				}
