@@ -329,6 +329,25 @@ func TestLongShape(t *testing.T) {
 			withBig++
 		}
 	}
+	// The costly case of a phrase query: most conversations hold both of
+	// its words, few the phrase.
+	both, phrase := 0, 0
+	var raw []json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range raw {
+		l := bytes.ToLower(c)
+		if bytes.Contains(l, []byte("kubernetes")) && bytes.Contains(l, []byte("cluster")) {
+			both++
+		}
+		if bytes.Contains(l, []byte("kubernetes cluster")) {
+			phrase++
+		}
+	}
+	if both < len(raw)*3/4 || phrase > len(raw)/4 || phrase == 0 {
+		t.Errorf("of %d conversations %d hold both words of \"kubernetes cluster\", %d the phrase: want most and few", len(raw), both, phrase)
+	}
 	if withBig < len(convs)/2 {
 		t.Errorf("only %d of %d conversations have a code block of 40+ lines (%d blocks)", withBig, len(convs), big)
 	}
