@@ -4,6 +4,7 @@
 //
 //	backchat-gen -out conv1g.json -size 1GB
 //	backchat-gen -out export.zip -n 30 -zip -shards 2 -seed 7
+//	backchat-gen -out long1g.json -size 1GB -shape long
 package main
 
 import (
@@ -38,6 +39,7 @@ func run(args []string) error {
 	zipOut := fs.Bool("zip", false, "write a ZIP export instead of a bare conversations.json")
 	shards := fs.Int("shards", 1, "with -zip: number of conversations-NNN.json shards (1 = conversations.json)")
 	seed := fs.Int64("seed", 1, "random seed; the same seed gives the same bytes")
+	shape := fs.String("shape", "short", "short: many short conversations (~58,000 per GB); long: long answers and big code blocks (~18,000 per GB)")
 	noHuge := fs.Bool("no-huge", false, "never generate ~1 MB conversations")
 	now := fs.String("now", "", "\"current time\" (YYYY-MM-DD): the newest conversation is just before it; the same seed with a later -now gives the same ids, updated later (a newer export of the same account)")
 	if err := fs.Parse(args); err != nil {
@@ -47,7 +49,11 @@ func run(args []string) error {
 		fs.Usage()
 		return errors.New("-out is required")
 	}
-	cfg := gen.Config{Seed: *seed, Conversations: *n, NoHuge: *noHuge}
+	sh, err := gen.ParseShape(*shape)
+	if err != nil {
+		return err
+	}
+	cfg := gen.Config{Seed: *seed, Conversations: *n, NoHuge: *noHuge, Shape: sh}
 	if *now != "" {
 		t, err := time.Parse(time.DateOnly, *now)
 		if err != nil {
@@ -74,7 +80,6 @@ func run(args []string) error {
 	w := bufio.NewWriterSize(f, 1<<20)
 	start := time.Now()
 	var st gen.Stats
-	var err error
 	if *zipOut {
 		st, err = gen.WriteZip(w, cfg, *shards)
 	} else {

@@ -57,4 +57,17 @@ func TestRun(t *testing.T) {
 	if err := run([]string{"-n", "3"}); err == nil {
 		t.Error("missing -out accepted")
 	}
+	lout := filepath.Join(dir, "l.json")
+	if err := run([]string{"-out", lout, "-size", "2MB", "-shape", "long"}); err != nil {
+		t.Fatal(err)
+	}
+	if data, err = os.ReadFile(lout); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &arr); err != nil || len(arr) < 20 || len(arr) > 60 {
+		t.Errorf("-shape long -size 2MB: %d conversations (want ~36), %v", len(arr), err)
+	}
+	if err := run([]string{"-out", lout, "-n", "3", "-shape", "wide"}); err == nil {
+		t.Error("unknown -shape accepted")
+	}
 }

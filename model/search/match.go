@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"strings"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -16,19 +17,31 @@ import (
 // searched with bytes.Index.
 type matcher struct {
 	folded  string
-	pat     []byte   // folded as bytes, for bytes.Index
-	ascii   bool     // folded is pure ASCII
-	noSpace bool     // folded has no ' ' (a space can be no part of a match)
-	keys    []uint32 // distinct trigram keys, for field Bloom filters
-	k       int      // anchor position in folded
-	lo, up  byte     // anchor byte in lower and upper case
-	pk      int      // position of the rarest adjacent pair (len ≥ 2)
-	p0, p1  uint64   // that pair's bytes |0x20, broadcast to 8 lanes
+	pat     []byte // folded as bytes, for bytes.Index
+	ascii   bool   // folded is pure ASCII
+	noSpace bool   // folded has no ' ' (a space can be no part of a match)
+	// brk marks the ASCII bytes no match can include (their lower case is
+	// not in folded): scanSegments cuts the text at them.
+	brk    [2]uint64
+	keys   []uint32 // distinct trigram keys, for field Bloom filters
+	k      int      // anchor position in folded
+	lo, up byte     // anchor byte in lower and upper case
+	pk     int      // position of the rarest adjacent pair (len ≥ 2)
+	p0, p1 uint64   // that pair's bytes |0x20, broadcast to 8 lanes
 }
 
 func newMatcher(folded string) matcher {
 	m := matcher{folded: folded, pat: []byte(folded), ascii: isASCII(folded), keys: trigramKeys(folded),
 		noSpace: !strings.Contains(folded, " ")}
+	for c := range byte(utf8.RuneSelf) {
+		l := c
+		if 'A' <= c && c <= 'Z' {
+			l = c + 'a' - 'A'
+		}
+		if strings.IndexByte(folded, l) < 0 {
+			m.brk[c>>6] |= 1 << (c & 63)
+		}
+	}
 	best := 1 << 30
 	for i := 0; i < len(folded); i++ {
 		if f := byteFreq(folded[i]); f < best {
@@ -436,15 +449,21 @@ func (fs *fieldScanner) scanSegments(s string, base int, m *matcher, t int, hit 
 			seg, mixed = i, false
 		case cls == runeDropped && j == seg:
 			seg = i
-		case m.noSpace:
-			// Fold the word around j; what precedes it is clean ASCII.
-			ws := seg + strings.LastIndexByte(s[seg:j], ' ') + 1
+		case m.ascii:
+			// Fold only the run around j between two ASCII bytes no match
+			// can include (for a term without a space, a space is one):
+			// what precedes it is clean ASCII, and folding is rune by
+			// rune, so cutting there changes no match.
+			ws := j
+			for ws > seg && !m.isBreak(s[ws-1]) {
+				ws--
+			}
 			if !clean(ws) {
 				return false
 			}
-			we := len(s)
-			if k := strings.IndexByte(s[i:], ' '); k >= 0 {
-				we = i + k
+			we := i
+			for we < len(s) && !m.isBreak(s[we]) {
+				we++
 			}
 			if !folded(ws, we) {
 				return false
@@ -454,6 +473,11 @@ func (fs *fieldScanner) scanSegments(s string, base int, m *matcher, t int, hit 
 			mixed = true
 		}
 	}
+}
+
+// isBreak reports whether byte c is an ASCII byte no match of m includes.
+func (m *matcher) isBreak(c byte) bool {
+	return c < utf8.RuneSelf && m.brk[c>>6]&(1<<(c&63)) != 0
 }
 
 // origRange maps the folded byte range [i, j) back to the original text:

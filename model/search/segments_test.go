@@ -15,7 +15,8 @@ import (
 func TestScanSegmentsMatchesFolding(t *testing.T) {
 	pieces := []string{"data", "Data", "DATA", "da", "ta", "a", "t", " ", "—", "🙂", "⚠️", "\u0301",
 		"é", "É", "café", "ß", "Straße", "ss", "\u212a", "k", "K", "\xff", "中文", "Σ", "æ", "ae", "d\u0301ata",
-		"kubernetes", "cluster", "Kubernetes Cluster", "ø", "o", " ", "  ", "é d", " é"}
+		"kubernetes", "cluster", "Kubernetes Cluster", "ø", "o", " ", "  ", "é d", " é",
+		".", "\n", "x", "kubernetes é cluster", "clusté"}
 	terms := []string{"data", "a", "ta", "ss", "k", "ae", "cafe", "kubernetes cluster", "o", "es", "s", "a d", "e c", "t "}
 	r := rand.New(rand.NewPCG(1, 2))
 	var fs fieldScanner

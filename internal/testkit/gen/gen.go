@@ -11,6 +11,7 @@ package gen
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"runtime"
@@ -34,6 +35,39 @@ type Config struct {
 	Span time.Duration
 	// NoHuge disables the occasional ~1 MB conversation (keeps small files small).
 	NoHuge bool
+	// Shape is the kind of account the export looks like: ShapeShort (the
+	// zero value) or ShapeLong.
+	Shape Shape
+}
+
+// Shape selects the size profile of the generated conversations.
+type Shape uint8
+
+const (
+	// ShapeShort is many short conversations: ~17 KB of JSON on average,
+	// about 58,000 per GB.
+	ShapeShort Shape = iota
+	// ShapeLong is fewer, long conversations: several turns of long answers
+	// with big code blocks, ~55 KB of JSON on average, about 18,000 per GB.
+	ShapeLong
+)
+
+// ParseShape reads a shape name: "short" or "long".
+func ParseShape(s string) (Shape, error) {
+	switch s {
+	case "short", "":
+		return ShapeShort, nil
+	case "long":
+		return ShapeLong, nil
+	}
+	return 0, fmt.Errorf("gen: unknown shape %q (want short or long)", s)
+}
+
+func (s Shape) String() string {
+	if s == ShapeLong {
+		return "long"
+	}
+	return "short"
 }
 
 // Stats counts what a Write produced.
@@ -67,12 +101,18 @@ type Asset struct {
 // conversation times when only TargetBytes is known.
 const avgConvBytes = 17000
 
+// avgLongConvBytes is avgConvBytes for ShapeLong.
+const avgLongConvBytes = 55000
+
 func (c Config) validate() error {
 	if c.Conversations < 0 || c.TargetBytes < 0 {
 		return errors.New("gen: negative Conversations or TargetBytes")
 	}
 	if c.Conversations == 0 && c.TargetBytes == 0 {
 		return errors.New("gen: set Conversations or TargetBytes")
+	}
+	if c.Shape > ShapeLong {
+		return fmt.Errorf("gen: unknown shape %d", c.Shape)
 	}
 	return nil
 }
@@ -110,7 +150,11 @@ func newGenerator(cfg Config) *generator {
 	}
 	n := cfg.Conversations
 	if cfg.TargetBytes > 0 {
-		n = int(cfg.TargetBytes/avgConvBytes) + 1
+		avg := int64(avgConvBytes)
+		if cfg.Shape == ShapeLong {
+			avg = avgLongConvBytes
+		}
+		n = int(cfg.TargetBytes/avg) + 1
 	}
 	b := NewBuilder("", nil, 0, uint64(cfg.Seed))
 	return &generator{
@@ -270,7 +314,7 @@ var kindWeights = [kindCount]int{53, 10, 8, 5, 4, 3, 10, 4, 3}
 func (g *generator) conversation(out *convOut, i int, budget int64) {
 	cg := &convGen{generator: g, out: out}
 	r := rand.New(rand.NewPCG(uint64(g.cfg.Seed), uint64(i)+1))
-	tg := &textGen{r: r, buf: make([]byte, 0, 4096)}
+	tg := &textGen{r: r, buf: make([]byte, 0, 4096), long: g.cfg.Shape == ShapeLong}
 	age := float64(i)*g.gap + 600 + r.Float64()*g.gap*0.8
 	created := g.now - age - 3600*r.Float64()
 	created = float64(int64(created*1e6)) / 1e6
@@ -287,6 +331,10 @@ func (g *generator) conversation(out *convOut, i int, budget int64) {
 	size := int64(2000 + tg.answerSize()*(1+r.IntN(6)))
 	if r.IntN(8) == 0 {
 		size *= 6
+	}
+	if tg.long {
+		// Several turns of long answers: ~25–90 KB of JSON, ~55 KB on average.
+		size = int64(19_000 + r.IntN(45_000))
 	}
 	if !g.cfg.NoHuge && r.IntN(400) == 0 {
 		size = 900_000 + int64(r.IntN(300_000))

@@ -279,3 +279,89 @@ func TestWriteZip(t *testing.T) {
 		t.Errorf("no images (pngs %d, Stats.Assets %d)", pngs, st.Assets)
 	}
 }
+
+// TestLongShape checks the long shape's profile: ~18,000 conversations per
+// GB (a band, measured on 20 MB), far fewer per MB than the short shape,
+// big code blocks, still deterministic and valid, needles intact.
+func TestLongShape(t *testing.T) {
+	const target = 20_000_000
+	data, st := write(t, Config{Seed: 1, TargetBytes: target, Shape: ShapeLong})
+	if !json.Valid(data) {
+		t.Fatal("invalid JSON")
+	}
+	perGB := float64(st.Conversations) * 1e9 / float64(len(data))
+	if perGB < 15_000 || perGB > 21_000 {
+		t.Errorf("long shape: %d conversations in %d bytes = %.0f per GB, want ~18,000", st.Conversations, len(data), perGB)
+	}
+	_, short := write(t, Config{Seed: 1, TargetBytes: target})
+	if short.Conversations < 2*st.Conversations {
+		t.Errorf("short shape has %d conversations, long %d: want at least twice as many", short.Conversations, st.Conversations)
+	}
+	// Big code blocks: fenced blocks of at least 40 lines.
+	var convs []wireConv
+	if err := json.Unmarshal(data, &convs); err != nil {
+		t.Fatal(err)
+	}
+	big, withBig := 0, 0
+	for _, c := range convs {
+		found := false
+		for _, n := range c.Mapping {
+			var m struct {
+				Content struct {
+					Parts []any `json:"parts"`
+				} `json:"content"`
+			}
+			if err := json.Unmarshal(n.Message, &m); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range m.Content.Parts {
+				s, _ := p.(string)
+				blocks := strings.Split(s, "```")
+				for k := 1; k < len(blocks); k += 2 {
+					if strings.Count(blocks[k], "\n") >= 40 {
+						big++
+						found = true
+					}
+				}
+			}
+		}
+		if found {
+			withBig++
+		}
+	}
+	// The costly case of a phrase query: most conversations hold both of
+	// its words, few the phrase.
+	both, phrase := 0, 0
+	var raw []json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range raw {
+		l := bytes.ToLower(c)
+		if bytes.Contains(l, []byte("kubernetes")) && bytes.Contains(l, []byte("cluster")) {
+			both++
+		}
+		if bytes.Contains(l, []byte("kubernetes cluster")) {
+			phrase++
+		}
+	}
+	if both < len(raw)*3/4 || phrase > len(raw)/4 || phrase == 0 {
+		t.Errorf("of %d conversations %d hold both words of \"kubernetes cluster\", %d the phrase: want most and few", len(raw), both, phrase)
+	}
+	if withBig < len(convs)/2 {
+		t.Errorf("only %d of %d conversations have a code block of 40+ lines (%d blocks)", withBig, len(convs), big)
+	}
+	for _, i := range []int{0, len(convs) / 2, len(convs) - 1} {
+		needle := fmt.Sprintf("needle%06dzq", i)
+		if n := bytes.Count(data, []byte(needle)); n != 1 {
+			t.Errorf("%s occurs %d times", needle, n)
+		}
+	}
+	again, _ := write(t, Config{Seed: 1, TargetBytes: target, Shape: ShapeLong})
+	if !bytes.Equal(data, again) {
+		t.Error("same seed and shape, different bytes")
+	}
+	if _, err := ParseShape("wide"); err == nil {
+		t.Error("ParseShape accepted an unknown shape")
+	}
+}

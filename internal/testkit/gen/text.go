@@ -9,9 +9,10 @@ import (
 // textGen writes varied prose and Markdown into a reusable buffer.
 // Not safe for concurrent use.
 type textGen struct {
-	r   *rand.Rand
-	buf []byte
-	max int // cap on answerSize; 0 = none
+	r    *rand.Rand
+	buf  []byte
+	max  int  // cap on answerSize; 0 = none
+	long bool // ShapeLong: long answers and big code blocks
 }
 
 func (g *textGen) pick(list []string) string { return list[g.r.IntN(len(list))] }
@@ -29,6 +30,11 @@ func (g *textGen) sentence() {
 			g.buf = append(g.buf, ' ')
 		}
 		switch k := r.IntN(60); {
+		case k == 0 && g.long && g.r.IntN(60) != 0:
+			// Long answers use a phrase rarely, so that a phrase query
+			// has many candidates holding its words apart (in the code
+			// comments) and few holding the phrase: the costly case.
+			g.buf = append(g.buf, g.pick(enWords)...)
 		case k == 0:
 			g.buf = append(g.buf, g.pick(phrases)...)
 		case k == 1:
@@ -122,6 +128,55 @@ func (g *textGen) code() {
 	g.buf = append(g.buf, "```"...)
 }
 
+// bigCode writes a fenced code block of 40–200 lines: lines of one
+// language's snippets interleaved with comments in prose words, as a long
+// technical answer has.
+func (g *textGen) bigCode() {
+	s := codeSnippets[g.r.IntN(len(codeSnippets))]
+	comment := "// "
+	switch s[0] {
+	case "python", "bash", "yaml":
+		comment = "# "
+	case "sql":
+		comment = "-- "
+	}
+	g.buf = append(g.buf, "```"...)
+	g.buf = append(g.buf, s[0]...)
+	g.buf = append(g.buf, '\n')
+	n := 40 + g.r.IntN(160)
+	body := s[1]
+	pos := 0
+	for range n {
+		if g.r.IntN(6) == 0 {
+			g.buf = append(g.buf, comment...)
+			for k := range 4 + g.r.IntN(8) {
+				if k > 0 {
+					g.buf = append(g.buf, ' ')
+				}
+				if g.r.IntN(8) == 0 {
+					g.buf = append(g.buf, g.pick(techWords)...)
+				} else {
+					g.buf = append(g.buf, g.pick(enWords)...)
+				}
+			}
+			g.buf = append(g.buf, '\n')
+			continue
+		}
+		// The next line of the snippet, wrapping round to its start.
+		if pos >= len(body) {
+			pos = 0
+		}
+		end := pos
+		for end < len(body) && body[end] != '\n' {
+			end++
+		}
+		g.buf = append(g.buf, body[pos:end]...)
+		g.buf = append(g.buf, '\n')
+		pos = end + 1
+	}
+	g.buf = append(g.buf, "```"...)
+}
+
 // answer returns a Markdown answer of roughly size bytes.
 func (g *textGen) answer(size int) string {
 	g.buf = g.buf[:0]
@@ -141,7 +196,17 @@ func (g *textGen) answer(size int) string {
 		case 3:
 			g.table()
 		case 4:
-			g.code()
+			if g.long {
+				g.bigCode()
+			} else {
+				g.code()
+			}
+		case 5:
+			if g.long {
+				g.bigCode()
+			} else {
+				g.paragraph()
+			}
 		default:
 			g.paragraph()
 		}
@@ -182,6 +247,9 @@ func (g *textGen) title() string {
 // answerSize draws a long-tailed answer length in bytes.
 func (g *textGen) answerSize() int {
 	s := 250 * math.Exp(g.r.NormFloat64()*0.9+0.6)
+	if g.long {
+		s = 3000 * math.Exp(g.r.NormFloat64()*0.5+0.8)
+	}
 	if g.r.IntN(100) == 0 {
 		s = 20000 + g.r.Float64()*60000
 	}

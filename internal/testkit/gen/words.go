@@ -33,6 +33,13 @@ var phrases = []string{
 	"time zone", "hash map", "load balancer", "feature flag", "vector database", "error handling",
 }
 
+// techWords are the words of the phrases (and a few more) on their own; the
+// long shape's code comments use them, apart.
+var techWords = []string{
+	"kubernetes", "cluster", "pod", "node", "namespace", "ingress", "replica", "helm",
+	"load", "balancer", "feature", "flag", "vector", "hash", "rate", "limit",
+}
+
 var foreignSentences = []string{
 	"C'est une très bonne idée, mais il faut vérifier la température du four.",
 	"Le château se trouve à côté de la forêt ; on y accède en été par un sentier étroit.",
