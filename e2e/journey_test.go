@@ -111,6 +111,16 @@ func TestJourneyRankedList(t *testing.T) {
 	s.keys("/")
 	s.typeText("the")
 	s.waitText(" / the ", journeyWait)
+	// Until the status line loses its " …", the search is still running and
+	// the list may still be the previous answer's (seen on a loaded machine).
+	s.waitFor("the search settled", journeyWait, func(scr string) bool {
+		for _, l := range strings.Split(scr, "\n") {
+			if strings.Contains(l, "conversations match") {
+				return !strings.HasSuffix(strings.TrimSpace(l), "…")
+			}
+		}
+		return false
+	})
 	scr := s.settled()
 	lines := strings.Split(listPane(scr), "\n")
 	titleRow := regexp.MustCompile(`(\d\d:\d\d|[A-Z][a-z]{2} (\d{1,2}|\d{4}))\s*$`)
