@@ -54,6 +54,9 @@ func TestDamageKinds(t *testing.T) {
 	q := c2 + bytes.Index(data[c2:], []byte(`", "create_time"`))
 	between := int(spans[3][1]) + 1 // just after the ',' following conversation 3
 	other, n2 := genDamageExport(t, 100<<10, 22)
+	// Inside conversation 0, just before a mapping node {"id": …,
+	// "message": … (which opens like a DeepSeek conversation).
+	node := int(spans[0][0]) + bytes.Index(data[spans[0][0]:spans[0][1]], []byte(`{"id": `)) - 20
 
 	cases := []struct {
 		name           string
@@ -78,6 +81,10 @@ func TestDamageKinds(t *testing.T) {
 			[]string{"expected ',' between conversations"}},
 		{"first '[' damaged", splice(data, 0, 1, "{"), n, 0, model.WarnData,
 			[]string{"expected '[' at the start of the file"}},
+		{"starts inside conversation 0", data[node:], n - 1, 1, model.WarnSkipped,
+			[]string{"inside a conversation", fmt.Sprintf("skipped %d bytes", spans[1][0]-int64(node))}},
+		{"junk before '['", splice(data, 0, 0, "222"), n, 0, model.WarnData,
+			[]string{`the file starts with "222[`, "skipped 4 bytes up to the first conversation"}},
 	}
 	for _, c := range cases {
 		o := loadDamaged(t, dir, "conversations.json", c.data)

@@ -349,7 +349,15 @@ func (s *scanner) run() error {
 		// A damaged start (or a ZIP entry read from a shifted offset):
 		// read on from the first conversation.
 		s.damaged = true
-		s.warn(wJunk, -1, 0, fmt.Sprintf("the file starts with %q, not '['; skipped %d bytes up to the first conversation", start, s.offset()))
+		if s.afterElement() {
+			// The skipped bytes end like an element of the array ("…},"):
+			// the input starts inside (or after) a conversation, which is
+			// lost.
+			s.warn(wSkipped, s.index, 0, fmt.Sprintf("the file starts with %q, inside a conversation, not with '['; skipped %d bytes up to the next conversation", start, s.offset()))
+			s.index++
+		} else {
+			s.warn(wJunk, -1, 0, fmt.Sprintf("the file starts with %q, not '['; skipped %d bytes up to the first conversation", start, s.offset()))
+		}
 		if err := s.array(); err != nil {
 			return err
 		}
@@ -359,23 +367,74 @@ func (s *scanner) run() error {
 }
 
 // firstConversation looks in the first MiB for a conversation opening of
-// a format the loader reads (secondKeys) and moves there.
+// a format the loader reads (secondKeys) and moves there. When the input
+// starts in the middle of a conversation, a nested object may share a
+// format's first key (a ChatGPT mapping node {"id": …, "message": … opens
+// like a DeepSeek conversation's {"id": …, "title": …), so the first key
+// alone is not enough: an opening is taken when it is whole (both keys), or
+// when it is damaged after its first key (no second key, or one that
+// differs from the format's in one place: nearKey). Only when the first MiB
+// holds neither is the first key alone taken.
 func (s *scanner) firstConversation() bool {
 	for s.n < 1<<20 && !s.eof && s.fill() {
 	}
 	b := s.buf[:min(s.n, 1<<20)]
-	for i := s.pos; ; i++ {
-		j := bytes.IndexByte(b[i:], '{')
-		if j < 0 {
-			return false
-		}
-		i += j
-		// The first key is enough (the opening may be damaged after it).
-		if g, _ := parseSig(b[i:], s.eof); g.k1 != nil && secondKeys[string(g.k1)] != "" {
-			s.pos, s.mark = i, i
-			return true
+	final := s.eof || len(b) < s.n
+	at := func(strict bool) int {
+		for i := s.pos; ; i++ {
+			j := bytes.IndexByte(b[i:], '{')
+			if j < 0 {
+				return -1
+			}
+			i += j
+			g, r := parseSig(b[i:], final)
+			k2 := secondKeys[string(g.k1)]
+			if g.k1 == nil || k2 == "" {
+				continue
+			}
+			if !strict || r != sigYes || nearKey(g.k2, k2) {
+				return i
+			}
 		}
 	}
+	i := at(true)
+	if i < 0 {
+		i = at(false)
+	}
+	if i < 0 {
+		return false
+	}
+	s.pos, s.mark = i, i
+	return true
+}
+
+// afterElement reports whether the bytes before s.pos (white space aside)
+// end with ',': what precedes is an element of the conversation array.
+func (s *scanner) afterElement() bool {
+	for i := s.pos - 1; i >= 0; i-- {
+		if c := s.buf[i]; !isWS(c) {
+			return c == ','
+		}
+	}
+	return false
+}
+
+// nearKey reports whether the quoted key k is want but for one damaged
+// stretch of at most two bytes (flipped, inserted or removed), e.g.
+// "create_time]]" for "create_time"; nil (no second key) counts as near.
+func nearKey(k []byte, want string) bool {
+	if k == nil {
+		return true
+	}
+	p := 0
+	for p < len(k) && p < len(want) && k[p] == want[p] {
+		p++
+	}
+	q := 0
+	for q < len(k)-p && q < len(want)-p && k[len(k)-1-q] == want[len(want)-1-q] {
+		q++
+	}
+	return p+q >= len(want)-2
 }
 
 // nextIs reports whether the first byte after s.pos that is not white
