@@ -99,7 +99,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 		}
 		defer in.close()
 		col.addScanWarnings(in.warns)
-		col.addScanWarnings(col.side.add(e, p)) // sidefiles.go
+		col.addScanWarnings(col.side.add(e, p, in.sides)) // sidefiles.go
 		for i := range in.sources {
 			in.sources[i].export = e
 			in.sources[i].seq = len(sources)

@@ -62,10 +62,12 @@ type sideFile struct {
 	open func() (io.ReadCloser, error)
 }
 
-// readSideFiles reads the side files of the export at p. A folder or ZIP
-// gets "not read" warnings for its unread data files; a conversation file
-// given on its own only has its neighbours' known side files read.
-func readSideFiles(p string) *sideData {
+// readSideFiles reads the side files of the export at p, and those among
+// inner, the files of its inner ZIPs (listed by expandZip, which holds
+// them open). A folder or ZIP gets "not read" warnings for its unread data
+// files; a conversation file given on its own only has its neighbours'
+// known side files read.
+func readSideFiles(p string, inner []sideFile) *sideData {
 	sd := &sideData{}
 	fi, err := os.Stat(p)
 	if err != nil {
@@ -77,12 +79,11 @@ func readSideFiles(p string) *sideData {
 	case fi.IsDir():
 		files = dirFiles(p)
 	case isZipFile(p):
-		zr, err := zip.OpenReader(p)
-		if err != nil {
-			return sd // expand reports an unreadable ZIP
+		if zr, err := zip.OpenReader(p); err == nil { // else expand reports an unreadable ZIP
+			defer zr.Close()
+			files = zipFiles(&zr.Reader, p)
 		}
-		defer zr.Close()
-		files = zipFiles(&zr.Reader, p)
+		files = append(files, inner...)
 	default:
 		base := filepath.Base(p)
 		if !convFileRe.MatchString(base) {
@@ -137,8 +138,8 @@ func dirFiles(dir string) []sideFile {
 	return out
 }
 
-// zipFiles lists the entries of zr (inner ZIPs are not opened: a side file
-// lives next to conversations, at the outer level in every export seen).
+// zipFiles lists the entries of zr (not those of its inner ZIPs: expandZip
+// lists them).
 func zipFiles(zr *zip.Reader, p string) []sideFile {
 	var out []sideFile
 	for _, zf := range zr.File {
@@ -464,12 +465,13 @@ func (sd *sideData) apply(c *model.Conversation) {
 // sideSet holds the side data of every export of a load, by export index.
 type sideSet []*sideData
 
-// add reads the side files of export e at p and returns their warnings.
-func (s *sideSet) add(e int, p string) []model.Warning {
+// add reads the side files of export e at p (inner: the files of its inner
+// ZIPs) and returns their warnings.
+func (s *sideSet) add(e int, p string, inner []sideFile) []model.Warning {
 	for len(*s) <= e {
 		*s = append(*s, nil)
 	}
-	(*s)[e] = readSideFiles(p)
+	(*s)[e] = readSideFiles(p, inner)
 	return (*s)[e].warnings
 }
 
