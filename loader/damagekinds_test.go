@@ -56,6 +56,11 @@ func TestDamageKinds(t *testing.T) {
 	other, n2 := genDamageExport(t, 100<<10, 22)
 	// Inside conversation 0, just before a mapping node {"id": …,
 	// "message": … (which opens like a DeepSeek conversation).
+	// Conversation 3's closing '}' and the quote closing conversation 4's
+	// title damaged.
+	c4 := int(spans[4][0])
+	q4 := c4 + bytes.Index(data[c4:], []byte(`", "create_time"`))
+	twoLost := splice(splice(data, q4, q4+1, "\x12"), int(spans[3][1])-1, int(spans[3][1]), "M")
 	node := int(spans[0][0]) + bytes.Index(data[spans[0][0]:spans[0][1]], []byte(`{"id": `)) - 20
 
 	cases := []struct {
@@ -83,6 +88,8 @@ func TestDamageKinds(t *testing.T) {
 			[]string{"expected '[' at the start of the file"}},
 		{"starts inside conversation 0", data[node:], n - 1, 1, model.WarnSkipped,
 			[]string{"inside a conversation", fmt.Sprintf("skipped %d bytes", spans[1][0]-int64(node))}},
+		{"'}' lost, next opening damaged", twoLost, n - 2, 2, model.WarnSkipped,
+			[]string{fmt.Sprintf("conversation 3 at byte %d", spans[3][0]), fmt.Sprintf("the next one starts at byte %d", c4)}},
 		{"junk before '['", splice(data, 0, 0, "222"), n, 0, model.WarnData,
 			[]string{`the file starts with "222[`, "skipped 4 bytes up to the first conversation"}},
 	}

@@ -919,6 +919,9 @@ func (s *scanner) value() vres {
 			}
 		}
 	}
+	// whole: the value is a whole conversation object (an array element),
+	// so depth 1 is its top level, where a '{' cannot follow ','.
+	whole := c == '{' && s.pos == s.mark
 	depth := 0
 	for {
 		b := s.buf[:s.n]
@@ -943,7 +946,7 @@ func (s *scanner) value() vres {
 					// A conversation opening nested in this one: the
 					// brackets before it were damaged.
 					s.pos = i
-					if s.sigAtWide(i) {
+					if s.sigAtWide(i) || depth == 1 && whole && s.damagedStart(i) {
 						return vBreak
 					}
 					b = s.buf[:s.n]
@@ -967,6 +970,31 @@ func (s *scanner) value() vres {
 			return vEOF
 		}
 	}
+}
+
+// damagedStart reports whether the '{' at buffer index p (s.pos), met at
+// the top level of a conversation being scanned, is the next conversation
+// with a damaged opening: it follows a ',' (where the top level of an
+// object can only hold a key: the conversation's closing '}' was damaged)
+// and opens like the signature but for a byte or two (looksLikeStart; its
+// second key may be damaged too, which sigAtWide does not accept). Reads
+// more input when needed; s.pos-p is kept across refills.
+func (s *scanner) damagedStart(p int) bool {
+	if s.sig == nil {
+		return false
+	}
+	k := p - 1
+	for k > s.mark && isWS(s.buf[k]) {
+		k--
+	}
+	if k <= s.mark || s.buf[k] != ',' {
+		return false
+	}
+	d := s.pos - p
+	for s.n-(s.pos-d) < len(s.sig.prefix) && s.fill() {
+	}
+	q := s.pos - d
+	return s.sig.looksLikeStart(s.buf[q:min(s.n, q+len(s.sig.prefix))])
 }
 
 // str advances past the closing quote of a string whose opening quote was
