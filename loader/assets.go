@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -269,7 +270,7 @@ func openZipEntry(zipPath string, size int64, entry, rel string) (io.ReadCloser,
 			}
 		} else {
 			bufferedInflate(zr)
-			r, n, unpacked, err := openInnerZip(inner)
+			r, n, unpacked, err := openInnerZip(context.Background(), inner)
 			if err == nil {
 				release = unpacked
 				zr, err = zip.NewReader(r, n)

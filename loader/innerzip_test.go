@@ -2,6 +2,8 @@ package loader
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,5 +91,29 @@ func TestDeflatedInnerZipTempFile(t *testing.T) {
 	_, err := Open(p)
 	if err == nil || !strings.Contains(err.Error(), "temporary file") || !strings.Contains(err.Error(), "extract the outer ZIP") {
 		t.Errorf("no temporary folder: %v", err)
+	}
+}
+
+// Unpacking a compressed inner ZIP stops when the load is cancelled.
+func TestDeflatedInnerZipCancelled(t *testing.T) {
+	defer func(n int64) { innerMemMax = n }(innerMemMax)
+	innerMemMax = 0
+	t.Setenv("TMPDIR", t.TempDir())
+	p := innerZipExport(t, t.TempDir())
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, _, err := openInnerZip(ctx, zr.File[0]); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+	if _, err := OpenContext(ctx, Options{}, p); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled load: %v", err)
+	}
+	if left, _ := os.ReadDir(os.TempDir()); len(left) != 0 {
+		t.Errorf("left in the temporary folder: %v", left)
 	}
 }

@@ -91,7 +91,13 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 		total   int64
 	)
 	for e, p := range paths {
-		in, err := expand(p)
+		in, err := expand(ctx, p)
+		if ctx.Err() != nil {
+			if in != nil {
+				in.close()
+			}
+			return nil, ctx.Err()
+		}
 		if err != nil {
 			fileErr = append(fileErr, err)
 			col.addScanWarnings([]model.Warning{{Kind: model.WarnFile, File: p, Index: -1, Offset: -1, Reason: reason(err, p)}})

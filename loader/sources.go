@@ -2,6 +2,7 @@ package loader
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -47,8 +48,9 @@ type input struct {
 	sides   []sideFile      // files of inner ZIPs, for the side files (sidefiles.go)
 }
 
-// expand turns a path into its conversation files.
-func expand(p string) (*input, error) {
+// expand turns a path into its conversation files; ctx stops the
+// unpacking of a compressed inner ZIP (openInnerZip).
+func expand(ctx context.Context, p string) (*input, error) {
 	fi, err := os.Stat(p)
 	if err != nil {
 		return nil, fmt.Errorf("loader: %w", err)
@@ -64,11 +66,11 @@ func expand(p string) (*input, error) {
 	n, _ := io.ReadFull(f, magic[:])
 	f.Close()
 	if n >= 4 && bytes.Equal(magic[:2], []byte("PK")) && (magic[2] == 3 && magic[3] == 4 || magic[2] == 5 && magic[3] == 6 || magic[2] == 7 && magic[3] == 8) {
-		return expandZip(p, fi.Size())
+		return expandZip(ctx, p, fi.Size())
 	}
 	if n >= 4 && (nearSig(magic[:], sigLocal) || strings.EqualFold(filepath.Ext(p), ".zip") && magic[0] != '[' && magic[0] != '{') {
 		// A ZIP whose first signature is damaged.
-		return expandZip(p, fi.Size())
+		return expandZip(ctx, p, fi.Size())
 	}
 	return &input{
 		sources: []source{htmlAware(fileSource(p, fi.Size(), onceIndex(func() *assetIndex { return folderAssets(filepath.Dir(p)) })))},
@@ -150,7 +152,7 @@ func expandDir(dir string) (*input, error) {
 // extracted; ZIP64 is handled by the reader). Big 2026 exports wrap inner
 // ZIPs (Conversations__…part-001.zip): a stored one is read in place, a
 // compressed one through openInnerZip.
-func expandZip(p string, size int64) (*input, error) {
+func expandZip(ctx context.Context, p string, size int64) (*input, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, fmt.Errorf("loader: %w", err)
@@ -188,7 +190,7 @@ func expandZip(p string, size int64) (*input, error) {
 		}
 		return nil, fmt.Errorf("loader: %s: unreadable ZIP: %w%s", p, err, hint)
 	}
-	w := &zipWalk{}
+	w := &zipWalk{ctx: ctx}
 	srcs := zipSources(zr, f, p, 0, w)
 	notes := w.notes
 	if len(srcs) == 0 && len(notes) == 0 {
@@ -218,6 +220,7 @@ func expandZip(p string, size int64) (*input, error) {
 // of inner ZIPs (for the side files) and how to release the inner ZIPs
 // unpacked by openInnerZip.
 type zipWalk struct {
+	ctx     context.Context // nil: not cancellable
 	notes   []string
 	sides   []sideFile
 	closers []func() error
@@ -245,13 +248,17 @@ var innerMemMax int64 = 64 << 20
 // that nothing is left behind even if the process is killed). Inflating
 // goes through the outer reader's bounds (bufferedInflate: the ZIP-bomb
 // ratio) and stops at the size the directory gives; the CRC-32 is checked.
-func openInnerZip(zf *zip.File) (io.ReaderAt, int64, func() error, error) {
+func openInnerZip(ctx context.Context, zf *zip.File) (io.ReaderAt, int64, func() error, error) {
 	size := int64(zf.UncompressedSize64)
-	rc, err := zf.Open()
+	zrc, err := zf.Open()
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	defer rc.Close()
+	defer zrc.Close()
+	var rc io.Reader = zrc
+	if ctx != nil {
+		rc = ctxReader{ctx, zrc}
+	}
 	short := func(n int64) error {
 		return fmt.Errorf("it inflates to %d bytes, not the %d its directory gives", n, size)
 	}
@@ -287,6 +294,19 @@ func openInnerZip(zf *zip.File) (io.ReaderAt, int64, func() error, error) {
 		return nil, 0, nil, fmt.Errorf("unpacking it to a temporary file in %s: %w", os.TempDir(), err)
 	}
 	return tf, size, release, nil
+}
+
+// ctxReader stops reading once ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (r ctxReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return r.r.Read(p)
 }
 
 // bufferedInflate makes zr inflate entries through a read buffer of up to
@@ -333,7 +353,7 @@ func zipSources(zr *zip.Reader, f io.ReaderAt, prefix string, depth int, w *zipW
 				}
 				sec = io.NewSectionReader(f, off, size)
 			} else {
-				r, n, release, err := openInnerZip(zf)
+				r, n, release, err := openInnerZip(w.ctx, zf)
 				if err != nil {
 					w.notes = append(w.notes, fmt.Sprintf("inner ZIP %s is compressed and could not be read (%v); extract the outer ZIP and open %s", name, err, base))
 					continue
