@@ -946,7 +946,7 @@ func (s *scanner) value() vres {
 					// A conversation opening nested in this one: the
 					// brackets before it were damaged.
 					s.pos = i
-					if s.sigAtWide(i) || depth == 1 && whole && s.damagedStart(i) {
+					if s.sigAtWide(i) || depth == 1 && whole && s.damagedStart(i, false) {
 						return vBreak
 					}
 					b = s.buf[:s.n]
@@ -972,15 +972,17 @@ func (s *scanner) value() vres {
 	}
 }
 
-// damagedStart reports whether the '{' at buffer index p (s.pos), met at
-// the top level of a conversation being scanned, is the next conversation
-// with a damaged opening: it follows a ',' (where the top level of an
-// object can only hold a key: the conversation's closing '}' was damaged)
-// and opens like the signature but for a byte or two (looksLikeStart; its
-// second key may be damaged too, which sigAtWide does not accept). Reads
-// more input when needed; s.pos-p is kept across refills.
-func (s *scanner) damagedStart(p int) bool {
-	if s.sig == nil {
+// damagedStart reports whether the '{' at buffer index p (s.pos), met
+// inside a conversation being scanned, is the next conversation with a
+// damaged opening: it follows a ',' and opens like the signature but for a
+// byte or two (looksLikeStart; its second key may be damaged too, which
+// sigAtWide does not accept). Met at the top level of the conversation
+// (where after ',' only a key can follow: its closing '}' was damaged),
+// the ',' is enough; met by str (a quote damaged earlier inverted the
+// string state), "}," must precede it: the end of the conversation before.
+// Reads more input when needed; s.pos-p is kept across refills.
+func (s *scanner) damagedStart(p int, closed bool) bool {
+	if s.sig == nil || s.sig.known {
 		return false
 	}
 	k := p - 1
@@ -990,11 +992,34 @@ func (s *scanner) damagedStart(p int) bool {
 	if k <= s.mark || s.buf[k] != ',' {
 		return false
 	}
+	if closed {
+		k--
+		for k > s.mark && isWS(s.buf[k]) {
+			k--
+		}
+		if k <= s.mark || s.buf[k] != '}' {
+			return false
+		}
+	}
 	d := s.pos - p
 	for s.n-(s.pos-d) < len(s.sig.prefix) && s.fill() {
 	}
 	q := s.pos - d
-	return s.sig.looksLikeStart(s.buf[q:min(s.n, q+len(s.sig.prefix))])
+	if !s.sig.looksLikeStart(s.buf[q:min(s.n, q+len(s.sig.prefix))]) {
+		return false
+	}
+	// A nested object opening with the same first key and a whole,
+	// different second key (a citation's {"title": …, "url": …) is not one.
+	for {
+		g, r := parseSig(s.buf[s.pos-d:s.n], s.eof)
+		if r == sigMore && s.fill() {
+			continue
+		}
+		if r == sigMore {
+			g, r = parseSig(s.buf[s.pos-d:s.n], true)
+		}
+		return r != sigYes || g.k2 != nil && s.sig.k2 != nil && nearKey(g.k2, string(s.sig.k2))
+	}
 }
 
 // str advances past the closing quote of a string whose opening quote was
@@ -1037,7 +1062,7 @@ func (s *scanner) str() vres {
 				if s.buf[p] == '{' {
 					d := q - p
 					s.pos = p
-					if s.sigAtWide(p) {
+					if s.sigAtWide(p) || s.damagedStart(p, true) {
 						return vBreak
 					}
 					q = s.pos + d
