@@ -263,12 +263,26 @@ func openInnerZip(ctx context.Context, zf *zip.File) (io.ReaderAt, int64, func()
 		return fmt.Errorf("it inflates to %d bytes, not the %d its directory gives", n, size)
 	}
 	if size <= innerMemMax {
-		b, err := io.ReadAll(io.LimitReader(rc, size+1))
+		b := make([]byte, size)
+		n, err := io.ReadFull(rc, b)
+		if err == io.ErrUnexpectedEOF || err == io.EOF {
+			return nil, 0, nil, short(int64(n))
+		}
+		if err == nil {
+			// Read on to the end: more data is an error, and the CRC-32
+			// is checked there.
+			var one [1]byte
+			var m int
+			m, err = io.ReadFull(rc, one[:])
+			if m > 0 {
+				return nil, 0, nil, fmt.Errorf("it inflates to more than the %d bytes its directory gives", size)
+			}
+			if err == io.EOF {
+				err = nil
+			}
+		}
 		if err != nil {
 			return nil, 0, nil, err
-		}
-		if int64(len(b)) != size {
-			return nil, 0, nil, short(int64(len(b)))
 		}
 		return bytes.NewReader(b), size, func() error { return nil }, nil
 	}
