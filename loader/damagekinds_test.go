@@ -90,6 +90,8 @@ func TestDamageKinds(t *testing.T) {
 			[]string{"inside a conversation", fmt.Sprintf("skipped %d bytes", spans[1][0]-int64(node))}},
 		{"'}' lost, next opening damaged", twoLost, n - 2, 2, model.WarnSkipped,
 			[]string{fmt.Sprintf("conversation 3 at byte %d", spans[3][0]), fmt.Sprintf("the next one starts at byte %d", c4)}},
+		{"conversation 0's '{' damaged", splice(data, 1, 2, "["), n - 1, 1, model.WarnSkipped,
+			[]string{"conversation 0 at byte 1", "the conversation's opening is damaged"}},
 		{"'<' before '[' (not an HTML page)", splice(data, 0, 0, "<"), n, 0, model.WarnData,
 			[]string{`the file starts with "<[`}},
 		{"junk before '['", splice(data, 0, 0, "222"), n, 0, model.WarnData,

@@ -526,7 +526,7 @@ func (s *scanner) array() error {
 		}
 		s.mark = s.pos
 		off := s.offset()
-		lost := c != '{' && s.sig != nil && s.sig.looksLikeStart(s.buf[s.pos:min(s.n, s.pos+len(s.sig.prefix))])
+		lost := c != '{' && s.damagedOpening()
 		if c != '{' && s.element() {
 			// A value that is no object, standing as an element of the
 			// array (followed by ',' or ']'): valid JSON, not a
@@ -541,7 +541,7 @@ func (s *scanner) array() error {
 		} else if c != '{' {
 			// Not an object where a conversation belongs: malformed data,
 			// unless it is a conversation whose '{' was damaged.
-			lost := s.sig != nil && s.sig.looksLikeStart(s.buf[s.pos:min(s.n, s.pos+len(s.sig.prefix))])
+			lost := s.damagedOpening()
 			bad := describe(c)
 			if !s.skipJunk(off, "a conversation ('{') or ']'", bad, lost) {
 				return nil
@@ -616,6 +616,23 @@ func (s *scanner) array() error {
 			}
 		}
 	}
+}
+
+// damagedOpening reports whether the element at s.pos (not '{') is a
+// conversation whose opening is damaged: it differs from the file's
+// signature in a byte or two (looksLikeStart) or, before the file's
+// conversations are known, it opens like a conversation of a format the
+// loader reads but for its first byte ("[\"title\": …, \"create_time\"").
+func (s *scanner) damagedOpening() bool {
+	if s.sig != nil && !s.sig.known {
+		return s.sig.looksLikeStart(s.buf[s.pos:min(s.n, s.pos+len(s.sig.prefix))])
+	}
+	b := s.buf[s.pos:min(s.n, s.pos+sigLookahead)]
+	if len(b) < 2 {
+		return false
+	}
+	t := append([]byte{'{'}, b[1:]...)
+	return knownSig.matches(t, true) == sigYes
 }
 
 // element scans a value that is not an object and reports whether an
