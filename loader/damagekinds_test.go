@@ -92,6 +92,8 @@ func TestDamageKinds(t *testing.T) {
 			[]string{fmt.Sprintf("conversation 3 at byte %d", spans[3][0]), fmt.Sprintf("the next one starts at byte %d", c4)}},
 		{"conversation 0's '{' damaged", splice(data, 1, 2, "["), n - 1, 1, model.WarnSkipped,
 			[]string{"conversation 0 at byte 1", "the conversation's opening is damaged"}},
+		{"conversation 0's '{' damaged to a letter", splice(data, 1, 2, "K"), n - 1, 1, model.WarnSkipped,
+			[]string{"conversation 0 at byte 1", fmt.Sprintf("up to the next conversation at byte %d", spans[1][0])}},
 		{"'<' before '[' (not an HTML page)", splice(data, 0, 0, "<"), n, 0, model.WarnData,
 			[]string{`the file starts with "<[`}},
 		{"junk before '['", splice(data, 0, 0, "222"), n, 0, model.WarnData,

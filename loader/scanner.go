@@ -622,7 +622,9 @@ func (s *scanner) array() error {
 // conversation whose opening is damaged: it differs from the file's
 // signature in a byte or two (looksLikeStart) or, before the file's
 // conversations are known, it opens like a conversation of a format the
-// loader reads but for its first byte ("[\"title\": …, \"create_time\"").
+// loader reads but for its first byte ("[\"title\": …, \"create_time\"");
+// then the formats' openings (knownSig) stand in for the signature, so
+// that resync finds the next conversation, not a nested object.
 func (s *scanner) damagedOpening() bool {
 	if s.sig != nil && !s.sig.known {
 		return s.sig.looksLikeStart(s.buf[s.pos:min(s.n, s.pos+len(s.sig.prefix))])
@@ -632,7 +634,13 @@ func (s *scanner) damagedOpening() bool {
 		return false
 	}
 	t := append([]byte{'{'}, b[1:]...)
-	return knownSig.matches(t, true) == sigYes
+	if knownSig.matches(t, true) != sigYes {
+		return false
+	}
+	if s.sig == nil {
+		s.sig = knownSig
+	}
+	return true
 }
 
 // element scans a value that is not an object and reports whether an
