@@ -94,6 +94,8 @@ func TestDamageKinds(t *testing.T) {
 			[]string{"conversation 0 at byte 1", "the conversation's opening is damaged"}},
 		{"conversation 0's '{' damaged to a letter", splice(data, 1, 2, "K"), n - 1, 1, model.WarnSkipped,
 			[]string{"conversation 0 at byte 1", fmt.Sprintf("up to the next conversation at byte %d", spans[1][0])}},
+		{"'[[[[' before the conversations", splice(data, 0, 0, "[[[["), n, 0, model.WarnData,
+			[]string{"found '[' before one; read on inside it"}},
 		{"'<' before '[' (not an HTML page)", splice(data, 0, 0, "<"), n, 0, model.WarnData,
 			[]string{`the file starts with "<[`}},
 		{"junk before '['", splice(data, 0, 0, "222"), n, 0, model.WarnData,

@@ -526,6 +526,15 @@ func (s *scanner) array() error {
 		}
 		s.mark = s.pos
 		off := s.offset()
+		if c == '[' {
+			if d := s.nestedStart(); d > 0 {
+				// "[[{…": stray '['s (inserted bytes) before the
+				// conversations: read on inside them.
+				s.warn(wJunk, -1, off, "expected a conversation, found '[' before one; read on inside it")
+				s.pos += d
+				continue
+			}
+		}
 		lost := c != '{' && s.damagedOpening()
 		if c != '{' && s.element() {
 			// A value that is no object, standing as an element of the
@@ -616,6 +625,28 @@ func (s *scanner) array() error {
 			}
 		}
 	}
+}
+
+// nestedStart reports, when the '[' at s.pos is followed by more '['s
+// and white space and then a conversation opening (the file's signature
+// or, before it is known, a format's), how far that opening is; 0 if not.
+func (s *scanner) nestedStart() int {
+	j := s.pos + 1
+	for j < s.n && (isWS(s.buf[j]) || s.buf[j] == '[') && j-s.pos < 64 {
+		j++
+	}
+	if j >= s.n || s.buf[j] != '{' {
+		return 0
+	}
+	d := j - s.pos
+	g := s.sig
+	if g == nil {
+		g = knownSig
+	}
+	if s.sigAtOf(j, g) || g != knownSig && s.sigAtOf(s.pos+d, knownSig) {
+		return d
+	}
+	return 0
 }
 
 // damagedOpening reports whether the element at s.pos (not '{') is a
