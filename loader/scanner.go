@@ -631,14 +631,23 @@ func (s *scanner) array() error {
 // and white space and then a conversation opening (the file's signature
 // or, before it is known, a format's), how far that opening is; 0 if not.
 func (s *scanner) nestedStart() int {
-	j := s.pos + 1
-	for j < s.n && (isWS(s.buf[j]) || s.buf[j] == '[') && j-s.pos < 64 {
-		j++
+	d := 1
+	for d < 64 {
+		if s.pos+d >= s.n {
+			if !s.fill() { // keeps s.pos's bytes; d is relative to it
+				return 0
+			}
+			continue
+		}
+		if c := s.buf[s.pos+d]; !isWS(c) && c != '[' {
+			break
+		}
+		d++
 	}
+	j := s.pos + d
 	if j >= s.n || s.buf[j] != '{' {
 		return 0
 	}
-	d := j - s.pos
 	g := s.sig
 	if g == nil {
 		g = knownSig
