@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -218,8 +219,10 @@ func OpenAsset(conv *model.Conversation, a *model.Asset) (io.ReadCloser, error) 
 }
 
 // openZipEntry opens rel next to entry (the conversation file) in the ZIP
-// at zipPath; entry may go through one stored inner ZIP ("inner.zip:dir/
-// conversations.json").
+// at zipPath; entry may go through one inner ZIP ("inner.zip:dir/
+// conversations.json"). A compressed inner ZIP is unpacked again for the
+// asset (openInnerZip: memory or a temporary file, released on Close), so
+// opening an asset there costs a pass over the inner ZIP.
 func openZipEntry(zipPath string, size int64, entry, rel string) (io.ReadCloser, error) {
 	f, err := os.Open(zipPath)
 	if err != nil {
@@ -248,34 +251,57 @@ func openZipEntry(zipPath string, size int64, entry, rel string) (io.ReadCloser,
 		f.Close()
 		return nil, err
 	}
+	var release func() error
 	if i := strings.IndexByte(entry, ':'); i > 0 && strings.HasSuffix(strings.ToLower(entry[:i]), ".zip") {
 		inner := findZipFile(zr, entry[:i])
-		if inner == nil || inner.Method != zip.Store {
+		if inner == nil {
 			f.Close()
 			return nil, fmt.Errorf("inner ZIP %s: %w", entry[:i], os.ErrNotExist)
 		}
-		off, err := inner.DataOffset()
-		if err == nil {
-			sec := io.NewSectionReader(f, off, int64(inner.UncompressedSize64))
-			zr, err = zip.NewReader(sec, int64(inner.UncompressedSize64))
-		}
-		if err != nil {
-			f.Close()
-			return nil, err
+		if inner.Method == zip.Store {
+			off, err := inner.DataOffset()
+			if err == nil {
+				sec := io.NewSectionReader(f, off, int64(inner.UncompressedSize64))
+				zr, err = zip.NewReader(sec, int64(inner.UncompressedSize64))
+			}
+			if err != nil {
+				f.Close()
+				return nil, err
+			}
+		} else {
+			bufferedInflate(zr)
+			r, n, unpacked, err := openInnerZip(context.Background(), inner)
+			if err == nil {
+				release = unpacked
+				zr, err = zip.NewReader(r, n)
+			}
+			if err != nil {
+				if release != nil {
+					release()
+				}
+				f.Close()
+				return nil, fmt.Errorf("inner ZIP %s: %w", entry[:i], err)
+			}
 		}
 		entry = entry[i+1:]
 	}
 	zf := findZipFile(zr, path.Join(path.Dir(entry), rel))
 	if zf == nil {
+		if release != nil {
+			release()
+		}
 		f.Close()
 		return nil, os.ErrNotExist
 	}
 	rc, err := zf.Open()
 	if err != nil {
+		if release != nil {
+			release()
+		}
 		f.Close()
 		return nil, err
 	}
-	return &zipFile{ReadCloser: rc, f: f}, nil
+	return &zipFile{ReadCloser: rc, f: f, release: release}, nil
 }
 
 // reachable reports whether zf exists and its local header is where the
@@ -307,11 +333,16 @@ func pointerOf(a *model.Asset) string {
 // zipFile closes the ZIP file with its entry.
 type zipFile struct {
 	io.ReadCloser
-	f *os.File
+	f       *os.File
+	release func() error // an unpacked inner ZIP's (openInnerZip), or nil
 }
 
 func (z *zipFile) Close() error {
-	return errors.Join(z.ReadCloser.Close(), z.f.Close())
+	err := errors.Join(z.ReadCloser.Close(), z.f.Close())
+	if z.release != nil {
+		err = errors.Join(err, z.release())
+	}
+	return err
 }
 
 // folderAssets indexes the asset folders of an export root on disk (the

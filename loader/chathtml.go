@@ -64,11 +64,16 @@ func htmlAware(src source) source {
 }
 
 // looksHTML reports whether b starts, after a byte-order mark and
-// whitespace, with '<'.
+// whitespace, with a tag: '<' then a letter, '!' (<!DOCTYPE, a comment) or
+// '?'. A '<' before JSON ("<[{…", a damaged byte) is not a page.
 func looksHTML(b []byte) bool {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	b = bytes.TrimLeft(b, " \t\r\n")
-	return len(b) > 0 && b[0] == '<'
+	if len(b) < 2 || b[0] != '<' {
+		return false
+	}
+	c := b[1] | 0x20
+	return c >= 'a' && c <= 'z' || b[1] == '!' || b[1] == '?'
 }
 
 // chatHTMLJSON extracts the jsonData array of a chat.html page and returns

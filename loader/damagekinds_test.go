@@ -54,6 +54,14 @@ func TestDamageKinds(t *testing.T) {
 	q := c2 + bytes.Index(data[c2:], []byte(`", "create_time"`))
 	between := int(spans[3][1]) + 1 // just after the ',' following conversation 3
 	other, n2 := genDamageExport(t, 100<<10, 22)
+	// Inside conversation 0, just before a mapping node {"id": …,
+	// "message": … (which opens like a DeepSeek conversation).
+	// Conversation 3's closing '}' and the quote closing conversation 4's
+	// title damaged.
+	c4 := int(spans[4][0])
+	q4 := c4 + bytes.Index(data[c4:], []byte(`", "create_time"`))
+	twoLost := splice(splice(data, q4, q4+1, "\x12"), int(spans[3][1])-1, int(spans[3][1]), "M")
+	node := int(spans[0][0]) + bytes.Index(data[spans[0][0]:spans[0][1]], []byte(`{"id": `)) - 20
 
 	cases := []struct {
 		name           string
@@ -78,6 +86,20 @@ func TestDamageKinds(t *testing.T) {
 			[]string{"expected ',' between conversations"}},
 		{"first '[' damaged", splice(data, 0, 1, "{"), n, 0, model.WarnData,
 			[]string{"expected '[' at the start of the file"}},
+		{"starts inside conversation 0", data[node:], n - 1, 1, model.WarnSkipped,
+			[]string{"inside a conversation", fmt.Sprintf("skipped %d bytes", spans[1][0]-int64(node))}},
+		{"'}' lost, next opening damaged", twoLost, n - 2, 2, model.WarnSkipped,
+			[]string{fmt.Sprintf("conversation 3 at byte %d", spans[3][0]), fmt.Sprintf("the next one starts at byte %d", c4)}},
+		{"conversation 0's '{' damaged", splice(data, 1, 2, "["), n - 1, 1, model.WarnSkipped,
+			[]string{"conversation 0 at byte 1", "the conversation's opening is damaged"}},
+		{"conversation 0's '{' damaged to a letter", splice(data, 1, 2, "K"), n - 1, 1, model.WarnSkipped,
+			[]string{"conversation 0 at byte 1", fmt.Sprintf("up to the next conversation at byte %d", spans[1][0])}},
+		{"'[[[[' before the conversations", splice(data, 0, 0, "[[[["), n, 0, model.WarnData,
+			[]string{"found '[' before one; read on inside it"}},
+		{"'<' before '[' (not an HTML page)", splice(data, 0, 0, "<"), n, 0, model.WarnData,
+			[]string{`the file starts with "<[`}},
+		{"junk before '['", splice(data, 0, 0, "222"), n, 0, model.WarnData,
+			[]string{`the file starts with "222[`, "skipped 4 bytes up to the first conversation"}},
 	}
 	for _, c := range cases {
 		o := loadDamaged(t, dir, "conversations.json", c.data)

@@ -91,7 +91,13 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 		total   int64
 	)
 	for e, p := range paths {
-		in, err := expand(p)
+		in, err := expand(ctx, p)
+		if ctx.Err() != nil {
+			if in != nil {
+				in.close()
+			}
+			return nil, ctx.Err()
+		}
 		if err != nil {
 			fileErr = append(fileErr, err)
 			col.addScanWarnings([]model.Warning{{Kind: model.WarnFile, File: p, Index: -1, Offset: -1, Reason: reason(err, p)}})
@@ -99,7 +105,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 		}
 		defer in.close()
 		col.addScanWarnings(in.warns)
-		col.addScanWarnings(col.side.add(e, p)) // sidefiles.go
+		col.addScanWarnings(col.side.add(e, p, in.sides)) // sidefiles.go
 		for i := range in.sources {
 			in.sources[i].export = e
 			in.sources[i].seq = len(sources)

@@ -181,6 +181,9 @@ func (c *collector) add(r result) {
 func (c *collector) finish() {
 	c.exp.finish(c.convs)
 	c.warnings = append(c.warnings, c.scanWarn...)
+	if len(c.convs) > 0 {
+		c.warnings = append(c.warnings, c.side.unmatched()...) // sidefiles.go
+	}
 	for src, ws := range c.noMapping {
 		if c.loaded[src] > 0 {
 			c.warnings = append(c.warnings, ws...)

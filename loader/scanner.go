@@ -349,7 +349,15 @@ func (s *scanner) run() error {
 		// A damaged start (or a ZIP entry read from a shifted offset):
 		// read on from the first conversation.
 		s.damaged = true
-		s.warn(wJunk, -1, 0, fmt.Sprintf("the file starts with %q, not '['; skipped %d bytes up to the first conversation", start, s.offset()))
+		if s.afterElement() {
+			// The skipped bytes end like an element of the array ("…},"):
+			// the input starts inside (or after) a conversation, which is
+			// lost.
+			s.warn(wSkipped, s.index, 0, fmt.Sprintf("the file starts with %q, inside a conversation, not with '['; skipped %d bytes up to the next conversation", start, s.offset()))
+			s.index++
+		} else {
+			s.warn(wJunk, -1, 0, fmt.Sprintf("the file starts with %q, not '['; skipped %d bytes up to the first conversation", start, s.offset()))
+		}
 		if err := s.array(); err != nil {
 			return err
 		}
@@ -359,23 +367,74 @@ func (s *scanner) run() error {
 }
 
 // firstConversation looks in the first MiB for a conversation opening of
-// a format the loader reads (secondKeys) and moves there.
+// a format the loader reads (secondKeys) and moves there. When the input
+// starts in the middle of a conversation, a nested object may share a
+// format's first key (a ChatGPT mapping node {"id": …, "message": … opens
+// like a DeepSeek conversation's {"id": …, "title": …), so the first key
+// alone is not enough: an opening is taken when it is whole (both keys), or
+// when it is damaged after its first key (no second key, or one that
+// differs from the format's in one place: nearKey). Only when the first MiB
+// holds neither is the first key alone taken.
 func (s *scanner) firstConversation() bool {
 	for s.n < 1<<20 && !s.eof && s.fill() {
 	}
 	b := s.buf[:min(s.n, 1<<20)]
-	for i := s.pos; ; i++ {
-		j := bytes.IndexByte(b[i:], '{')
-		if j < 0 {
-			return false
-		}
-		i += j
-		// The first key is enough (the opening may be damaged after it).
-		if g, _ := parseSig(b[i:], s.eof); g.k1 != nil && secondKeys[string(g.k1)] != "" {
-			s.pos, s.mark = i, i
-			return true
+	final := s.eof || len(b) < s.n
+	at := func(strict bool) int {
+		for i := s.pos; ; i++ {
+			j := bytes.IndexByte(b[i:], '{')
+			if j < 0 {
+				return -1
+			}
+			i += j
+			g, r := parseSig(b[i:], final)
+			k2 := secondKeys[string(g.k1)]
+			if g.k1 == nil || k2 == "" {
+				continue
+			}
+			if !strict || r != sigYes || nearKey(g.k2, k2) {
+				return i
+			}
 		}
 	}
+	i := at(true)
+	if i < 0 {
+		i = at(false)
+	}
+	if i < 0 {
+		return false
+	}
+	s.pos, s.mark = i, i
+	return true
+}
+
+// afterElement reports whether the bytes before s.pos (white space aside)
+// end with ',': what precedes is an element of the conversation array.
+func (s *scanner) afterElement() bool {
+	for i := s.pos - 1; i >= 0; i-- {
+		if c := s.buf[i]; !isWS(c) {
+			return c == ','
+		}
+	}
+	return false
+}
+
+// nearKey reports whether the quoted key k is want but for one damaged
+// stretch of at most two bytes (flipped, inserted or removed), e.g.
+// "create_time]]" for "create_time"; nil (no second key) counts as near.
+func nearKey(k []byte, want string) bool {
+	if k == nil {
+		return true
+	}
+	p := 0
+	for p < len(k) && p < len(want) && k[p] == want[p] {
+		p++
+	}
+	q := 0
+	for q < len(k)-p && q < len(want)-p && k[len(k)-1-q] == want[len(want)-1-q] {
+		q++
+	}
+	return p+q >= len(want)-2
 }
 
 // nextIs reports whether the first byte after s.pos that is not white
@@ -467,7 +526,16 @@ func (s *scanner) array() error {
 		}
 		s.mark = s.pos
 		off := s.offset()
-		lost := c != '{' && s.sig != nil && s.sig.looksLikeStart(s.buf[s.pos:min(s.n, s.pos+len(s.sig.prefix))])
+		if c == '[' {
+			if d := s.nestedStart(); d > 0 {
+				// "[[{…": stray '['s (inserted bytes) before the
+				// conversations: read on inside them.
+				s.warn(wJunk, -1, off, "expected a conversation, found '[' before one; read on inside it")
+				s.pos += d
+				continue
+			}
+		}
+		lost := c != '{' && s.damagedOpening()
 		if c != '{' && s.element() {
 			// A value that is no object, standing as an element of the
 			// array (followed by ',' or ']'): valid JSON, not a
@@ -482,7 +550,7 @@ func (s *scanner) array() error {
 		} else if c != '{' {
 			// Not an object where a conversation belongs: malformed data,
 			// unless it is a conversation whose '{' was damaged.
-			lost := s.sig != nil && s.sig.looksLikeStart(s.buf[s.pos:min(s.n, s.pos+len(s.sig.prefix))])
+			lost := s.damagedOpening()
 			bad := describe(c)
 			if !s.skipJunk(off, "a conversation ('{') or ']'", bad, lost) {
 				return nil
@@ -557,6 +625,62 @@ func (s *scanner) array() error {
 			}
 		}
 	}
+}
+
+// nestedStart reports, when the '[' at s.pos is followed by more '['s
+// and white space and then a conversation opening (the file's signature
+// or, before it is known, a format's), how far that opening is; 0 if not.
+func (s *scanner) nestedStart() int {
+	d := 1
+	for d < 64 {
+		if s.pos+d >= s.n {
+			if !s.fill() { // keeps s.pos's bytes; d is relative to it
+				return 0
+			}
+			continue
+		}
+		if c := s.buf[s.pos+d]; !isWS(c) && c != '[' {
+			break
+		}
+		d++
+	}
+	j := s.pos + d
+	if j >= s.n || s.buf[j] != '{' {
+		return 0
+	}
+	g := s.sig
+	if g == nil {
+		g = knownSig
+	}
+	if s.sigAtOf(j, g) || g != knownSig && s.sigAtOf(s.pos+d, knownSig) {
+		return d
+	}
+	return 0
+}
+
+// damagedOpening reports whether the element at s.pos (not '{') is a
+// conversation whose opening is damaged: it differs from the file's
+// signature in a byte or two (looksLikeStart) or, before the file's
+// conversations are known, it opens like a conversation of a format the
+// loader reads but for its first byte ("[\"title\": …, \"create_time\"");
+// then the formats' openings (knownSig) stand in for the signature, so
+// that resync finds the next conversation, not a nested object.
+func (s *scanner) damagedOpening() bool {
+	if s.sig != nil && !s.sig.known {
+		return s.sig.looksLikeStart(s.buf[s.pos:min(s.n, s.pos+len(s.sig.prefix))])
+	}
+	b := s.buf[s.pos:min(s.n, s.pos+sigLookahead)]
+	if len(b) < 2 {
+		return false
+	}
+	t := append([]byte{'{'}, b[1:]...)
+	if knownSig.matches(t, true) != sigYes {
+		return false
+	}
+	if s.sig == nil {
+		s.sig = knownSig
+	}
+	return true
 }
 
 // element scans a value that is not an object and reports whether an
@@ -860,6 +984,9 @@ func (s *scanner) value() vres {
 			}
 		}
 	}
+	// whole: the value is a whole conversation object (an array element),
+	// so depth 1 is its top level, where a '{' cannot follow ','.
+	whole := c == '{' && s.pos == s.mark
 	depth := 0
 	for {
 		b := s.buf[:s.n]
@@ -884,7 +1011,7 @@ func (s *scanner) value() vres {
 					// A conversation opening nested in this one: the
 					// brackets before it were damaged.
 					s.pos = i
-					if s.sigAtWide(i) {
+					if s.sigAtWide(i) || depth == 1 && whole && s.damagedStart(i, false) {
 						return vBreak
 					}
 					b = s.buf[:s.n]
@@ -907,6 +1034,56 @@ func (s *scanner) value() vres {
 		if !s.fill() {
 			return vEOF
 		}
+	}
+}
+
+// damagedStart reports whether the '{' at buffer index p (s.pos), met
+// inside a conversation being scanned, is the next conversation with a
+// damaged opening: it follows a ',' and opens like the signature but for a
+// byte or two (looksLikeStart; its second key may be damaged too, which
+// sigAtWide does not accept). Met at the top level of the conversation
+// (where after ',' only a key can follow: its closing '}' was damaged),
+// the ',' is enough; met by str (a quote damaged earlier inverted the
+// string state), "}," must precede it: the end of the conversation before.
+// Reads more input when needed; s.pos-p is kept across refills.
+func (s *scanner) damagedStart(p int, closed bool) bool {
+	if s.sig == nil || s.sig.known {
+		return false
+	}
+	k := p - 1
+	for k > s.mark && isWS(s.buf[k]) {
+		k--
+	}
+	if k <= s.mark || s.buf[k] != ',' {
+		return false
+	}
+	if closed {
+		k--
+		for k > s.mark && isWS(s.buf[k]) {
+			k--
+		}
+		if k <= s.mark || s.buf[k] != '}' {
+			return false
+		}
+	}
+	d := s.pos - p
+	for s.n-(s.pos-d) < len(s.sig.prefix) && s.fill() {
+	}
+	q := s.pos - d
+	if !s.sig.looksLikeStart(s.buf[q:min(s.n, q+len(s.sig.prefix))]) {
+		return false
+	}
+	// A nested object opening with the same first key and a whole,
+	// different second key (a citation's {"title": …, "url": …) is not one.
+	for {
+		g, r := parseSig(s.buf[s.pos-d:s.n], s.eof)
+		if r == sigMore && s.fill() {
+			continue
+		}
+		if r == sigMore {
+			g, r = parseSig(s.buf[s.pos-d:s.n], true)
+		}
+		return r != sigYes || g.k2 != nil && s.sig.k2 != nil && nearKey(g.k2, string(s.sig.k2))
 	}
 }
 
@@ -950,7 +1127,7 @@ func (s *scanner) str() vres {
 				if s.buf[p] == '{' {
 					d := q - p
 					s.pos = p
-					if s.sigAtWide(p) {
+					if s.sigAtWide(p) || s.damagedStart(p, true) {
 						return vBreak
 					}
 					q = s.pos + d

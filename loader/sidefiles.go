@@ -46,6 +46,11 @@ type sideData struct {
 	shared      map[string]string                     // conversation id (sideID) → share id
 	comparisons map[string][]model.Comparison         // conversation id (sideID) → comparisons
 	warnings    []model.Warning
+
+	// Which ratings found their message (apply), for unmatched.
+	feedbackFiles []string                 // the message_feedback.json files read
+	seenConv      map[string]bool          // conversation ids (sideID) with ratings met
+	usedFeedback  map[*model.Feedback]bool // ratings attached to a message
 }
 
 // sideID normalises a conversation id for matching: feedback files of 2023
@@ -62,10 +67,12 @@ type sideFile struct {
 	open func() (io.ReadCloser, error)
 }
 
-// readSideFiles reads the side files of the export at p. A folder or ZIP
-// gets "not read" warnings for its unread data files; a conversation file
-// given on its own only has its neighbours' known side files read.
-func readSideFiles(p string) *sideData {
+// readSideFiles reads the side files of the export at p, and those among
+// inner, the files of its inner ZIPs (listed by expandZip, which holds
+// them open). A folder or ZIP gets "not read" warnings for its unread data
+// files; a conversation file given on its own only has its neighbours'
+// known side files read.
+func readSideFiles(p string, inner []sideFile) *sideData {
 	sd := &sideData{}
 	fi, err := os.Stat(p)
 	if err != nil {
@@ -77,12 +84,11 @@ func readSideFiles(p string) *sideData {
 	case fi.IsDir():
 		files = dirFiles(p)
 	case isZipFile(p):
-		zr, err := zip.OpenReader(p)
-		if err != nil {
-			return sd // expand reports an unreadable ZIP
+		if zr, err := zip.OpenReader(p); err == nil { // else expand reports an unreadable ZIP
+			defer zr.Close()
+			files = zipFiles(&zr.Reader, p)
 		}
-		defer zr.Close()
-		files = zipFiles(&zr.Reader, p)
+		files = append(files, inner...)
 	default:
 		base := filepath.Base(p)
 		if !convFileRe.MatchString(base) {
@@ -137,8 +143,8 @@ func dirFiles(dir string) []sideFile {
 	return out
 }
 
-// zipFiles lists the entries of zr (inner ZIPs are not opened: a side file
-// lives next to conversations, at the outer level in every export seen).
+// zipFiles lists the entries of zr (not those of its inner ZIPs: expandZip
+// lists them).
 func zipFiles(zr *zip.Reader, p string) []sideFile {
 	var out []sideFile
 	for _, zf := range zr.File {
@@ -292,7 +298,7 @@ func (sd *sideData) account(name string, b []byte) error {
 
 // feedbackFile reads message_feedback.json: [{id (the message), conversation_id,
 // rating, create_time, content (a JSON string or object: {text, tags})}].
-func (sd *sideData) feedbackFile(_ string, b []byte) error {
+func (sd *sideData) feedbackFile(name string, b []byte) error {
 	var rows []struct {
 		ID      string          `json:"id"`
 		Conv    string          `json:"conversation_id"`
@@ -303,6 +309,7 @@ func (sd *sideData) feedbackFile(_ string, b []byte) error {
 	if err := json.Unmarshal(b, &rows); err != nil {
 		return err
 	}
+	sd.feedbackFiles = append(sd.feedbackFiles, name)
 	for _, r := range rows {
 		if r.ID == "" || r.Rating == "" {
 			continue
@@ -448,28 +455,78 @@ func (sd *sideData) apply(c *model.Conversation) {
 	if len(fb) == 0 {
 		return
 	}
+	if sd.seenConv == nil {
+		sd.seenConv = make(map[string]bool)
+		sd.usedFeedback = make(map[*model.Feedback]bool)
+	}
+	sd.seenConv[k] = true
 	for i := range c.Nodes {
 		m := c.Nodes[i].Msg
 		if m == nil {
 			continue
 		}
-		if f, ok := fb[m.ID]; ok {
+		f, ok := fb[m.ID]
+		if !ok {
+			f, ok = fb[c.Nodes[i].Key]
+		}
+		if ok {
 			m.Feedback = f
-		} else if f, ok := fb[c.Nodes[i].Key]; ok {
-			m.Feedback = f
+			sd.usedFeedback[f] = true
 		}
 	}
+}
+
+// unmatched reports, once, the ratings that found no message after the
+// load: their conversation is not in the export (or was not loaded), or
+// it is but holds no message of that id. Called when every conversation
+// has been applied.
+func (sd *sideData) unmatched() []model.Warning {
+	if sd == nil || len(sd.feedback) == 0 {
+		return nil
+	}
+	noConv, noMsg := 0, 0
+	for k, fb := range sd.feedback {
+		for _, f := range fb {
+			switch {
+			case !sd.seenConv[k]:
+				noConv++
+			case !sd.usedFeedback[f]:
+				noMsg++
+			}
+		}
+	}
+	var parts []string
+	if noConv > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s for conversations not in this export (or not loaded)", noConv, plural(noConv, "rating", "ratings")))
+	}
+	if noMsg > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s for messages not in their conversation", noMsg, plural(noMsg, "rating", "ratings")))
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	file := strings.Join(sd.feedbackFiles, ", ")
+	return []model.Warning{{Kind: model.WarnData, File: file, Index: -1, Offset: -1,
+		Reason: strings.Join(parts, "; ") + "; not shown"}}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // sideSet holds the side data of every export of a load, by export index.
 type sideSet []*sideData
 
-// add reads the side files of export e at p and returns their warnings.
-func (s *sideSet) add(e int, p string) []model.Warning {
+// add reads the side files of export e at p (inner: the files of its inner
+// ZIPs) and returns their warnings.
+func (s *sideSet) add(e int, p string, inner []sideFile) []model.Warning {
 	for len(*s) <= e {
 		*s = append(*s, nil)
 	}
-	(*s)[e] = readSideFiles(p)
+	(*s)[e] = readSideFiles(p, inner)
 	return (*s)[e].warnings
 }
 
@@ -478,6 +535,15 @@ func (s sideSet) apply(e int, c *model.Conversation) {
 	if e >= 0 && e < len(s) {
 		s[e].apply(c)
 	}
+}
+
+// unmatched reports the ratings of every export that found no message.
+func (s sideSet) unmatched() []model.Warning {
+	var out []model.Warning
+	for _, sd := range s {
+		out = append(out, sd.unmatched()...)
+	}
+	return out
 }
 
 // accounts lists every export's accounts, in export order, without repeats.

@@ -40,7 +40,9 @@ func TestSideFiles(t *testing.T) {
 	}
 	check := func(t *testing.T, root string, a *model.Archive) {
 		t.Helper()
-		if len(a.Warnings) != 1 || a.Warnings[0].File != root+"shopping.json" || a.Warnings[0].Reason != "not read: shopping.json (backchat does not use this file of the export)" {
+		// The rating of conversation c-9 (not in the export) is counted.
+		if len(a.Warnings) != 2 || a.Warnings[0].File != root+"message_feedback.json" || a.Warnings[0].Reason != "1 rating for conversations not in this export (or not loaded); not shown" ||
+			a.Warnings[1].File != root+"shopping.json" || a.Warnings[1].Reason != "not read: shopping.json (backchat does not use this file of the export)" {
 			t.Errorf("warnings: %v", a.Warnings)
 		}
 		want := model.Account{Service: model.ServiceChatGPT, ID: "user-abc", Email: "me@example.com", Plan: "Plus", Source: root + "user.json"}
@@ -88,10 +90,37 @@ func TestSideFiles(t *testing.T) {
 			writeFile(t, dir, n, s)
 		}
 		a := mustOpen(t, filepath.Join(dir, "conversations.json"))
-		if len(a.Warnings) != 0 || len(a.Accounts) != 1 || !find(a, "c-2").Shared {
+		if len(a.Warnings) != 1 || !strings.HasPrefix(a.Warnings[0].Reason, "1 rating for conversations not in this export") || len(a.Accounts) != 1 || !find(a, "c-2").Shared {
 			t.Errorf("warnings %v, accounts %v", a.Warnings, a.Accounts)
 		}
 	})
+}
+
+// Ratings whose conversation is not in the export, or whose message is not
+// in its conversation, are counted and reported once per export.
+func TestRatingsUnmatched(t *testing.T) {
+	rating := func(msg, conv string) string {
+		return `{"id":"` + msg + `","conversation_id":"` + conv + `","rating":"thumbsUp","content":{}}`
+	}
+	dir := t.TempDir()
+	writeFile(t, dir, "conversations.json", "["+sideConv("c-1", "a-1")+","+sideConv("c-2", "a-2")+"]")
+	writeFile(t, dir, "message_feedback.json", "["+strings.Join([]string{
+		rating("a-1", "c-1"),                                             // shown
+		rating("x-1", "c-7"), rating("x-2", "c-7"), rating("x-3", "c-8"), // no such conversation
+		rating("nope", "c-2"), rating("a-1", "c-2"), // no such message in c-2
+	}, ",")+"]")
+	a := mustOpen(t, dir)
+	if f := thread(find(a, "c-1"))[1].Feedback; f == nil || f.Rating != model.FeedbackUp {
+		t.Errorf("c-1 feedback = %+v", f)
+	}
+	if thread(find(a, "c-2"))[1].Feedback != nil {
+		t.Error("c-2 got a rating of c-1's message")
+	}
+	want := model.Warning{Kind: model.WarnData, File: filepath.Join(dir, "message_feedback.json"), Index: -1, Offset: -1,
+		Reason: "3 ratings for conversations not in this export (or not loaded); 2 ratings for messages not in their conversation; not shown"}
+	if len(a.Warnings) != 1 || a.Warnings[0] != want {
+		t.Errorf("warnings: %v", a.Warnings)
+	}
 }
 
 // A side file that is not what it should be is named with the reason; the
@@ -121,7 +150,8 @@ func TestSideFilesReal2023(t *testing.T) {
 	writeFile(t, dir, "conversations.json", "["+sideConv("deba1031-de6f-48bf-b5c0-64ad81ca6c44", "4997a000-80d2-4ce0-a2f0-76220bb53cd9")+","+
 		sideConv("d9cd6599-8732-4a21-80aa-5deaec1fb62a", "5f72759e-1fca-4d78-91b3-8fa5aee214b6")+"]")
 	a := mustOpen(t, dir)
-	if len(a.Warnings) != 0 {
+	// The file rates two more messages of d9cd6599 than sideConv holds.
+	if len(a.Warnings) != 1 || a.Warnings[0].Reason != "2 ratings for messages not in their conversation; not shown" {
 		t.Errorf("warnings: %v", a.Warnings)
 	}
 	c := find(a, "deba1031-de6f-48bf-b5c0-64ad81ca6c44")

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -43,10 +45,12 @@ type input struct {
 	sources []source
 	close   func() error
 	warns   []model.Warning // about the path as a whole (a damaged ZIP)
+	sides   []sideFile      // files of inner ZIPs, for the side files (sidefiles.go)
 }
 
-// expand turns a path into its conversation files.
-func expand(p string) (*input, error) {
+// expand turns a path into its conversation files; ctx stops the
+// unpacking of a compressed inner ZIP (openInnerZip).
+func expand(ctx context.Context, p string) (*input, error) {
 	fi, err := os.Stat(p)
 	if err != nil {
 		return nil, fmt.Errorf("loader: %w", err)
@@ -62,11 +66,11 @@ func expand(p string) (*input, error) {
 	n, _ := io.ReadFull(f, magic[:])
 	f.Close()
 	if n >= 4 && bytes.Equal(magic[:2], []byte("PK")) && (magic[2] == 3 && magic[3] == 4 || magic[2] == 5 && magic[3] == 6 || magic[2] == 7 && magic[3] == 8) {
-		return expandZip(p, fi.Size())
+		return expandZip(ctx, p, fi.Size())
 	}
 	if n >= 4 && (nearSig(magic[:], sigLocal) || strings.EqualFold(filepath.Ext(p), ".zip") && magic[0] != '[' && magic[0] != '{') {
 		// A ZIP whose first signature is damaged.
-		return expandZip(p, fi.Size())
+		return expandZip(ctx, p, fi.Size())
 	}
 	return &input{
 		sources: []source{htmlAware(fileSource(p, fi.Size(), onceIndex(func() *assetIndex { return folderAssets(filepath.Dir(p)) })))},
@@ -146,9 +150,9 @@ func expandDir(dir string) (*input, error) {
 
 // expandZip lists the conversation entries of a ZIP (read in place, never
 // extracted; ZIP64 is handled by the reader). Big 2026 exports wrap inner
-// ZIPs (Conversations__…part-001.zip); inner ZIPs stored without
-// compression are read in place too, deflated ones are reported.
-func expandZip(p string, size int64) (*input, error) {
+// ZIPs (Conversations__…part-001.zip): a stored one is read in place, a
+// compressed one through openInnerZip.
+func expandZip(ctx context.Context, p string, size int64) (*input, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, fmt.Errorf("loader: %w", err)
@@ -186,15 +190,18 @@ func expandZip(p string, size int64) (*input, error) {
 		}
 		return nil, fmt.Errorf("loader: %s: unreadable ZIP: %w%s", p, err, hint)
 	}
-	var notes []string
-	srcs := zipSources(zr, f, p, 0, &notes)
+	w := &zipWalk{ctx: ctx}
+	srcs := zipSources(zr, f, p, 0, w)
+	notes := w.notes
 	if !hasConversationFile(srcs) && len(notes) == 0 {
 		// Perhaps the directory's names are damaged: try the headers.
 		if in, lerr := expandLocalZip(p, f, size, "the archive's directory lists no conversation file, its local headers do", f.Close, nil); lerr == nil {
+			w.close() // inner ZIPs unpacked while walking the directory
 			return in, nil
 		}
 	}
 	if len(srcs) == 0 {
+		w.close()
 		f.Close()
 		why := "the ZIP holds no conversations.json or conversations-NNN.json"
 		if len(notes) > 0 {
@@ -203,7 +210,118 @@ func expandZip(p string, size int64) (*input, error) {
 		return nil, fmt.Errorf("loader: %s: %w (%s)", p, errNotExport, why)
 	}
 	sort.Slice(srcs, func(i, j int) bool { return srcs[i].name < srcs[j].name })
-	return &input{sources: srcs, close: f.Close}, nil
+	return &input{sources: srcs, sides: w.sides, close: func() error {
+		w.close()
+		return f.Close()
+	}}, nil
+}
+
+// zipWalk collects, while zipSources walks a ZIP, what is not a
+// conversation source: notes on entries that could not be read, the files
+// of inner ZIPs (for the side files) and how to release the inner ZIPs
+// unpacked by openInnerZip.
+type zipWalk struct {
+	ctx     context.Context // nil: not cancellable
+	notes   []string
+	sides   []sideFile
+	closers []func() error
+}
+
+func (w *zipWalk) close() {
+	for _, c := range w.closers {
+		c()
+	}
+	w.closers = nil
+}
+
+// innerMemMax is the largest compressed inner ZIP unpacked into memory;
+// larger ones go to a temporary file. The parts of a split export run to
+// gigabytes, mostly media the load never reads, which would only weigh on
+// memory beside the conversations; a small part costs no disk write.
+var innerMemMax int64 = 64 << 20
+
+// openInnerZip makes the compressed inner ZIP zf readable in place: a ZIP
+// needs random access (its directory is at its end) and a deflate stream
+// gives none, so zf is inflated once, into memory when small (innerMemMax),
+// otherwise into a temporary file under os.TempDir() (created 0600 by
+// os.CreateTemp, removed by the returned func, which the load calls when
+// it is done; on systems that allow it the name is removed at once, so
+// that nothing is left behind even if the process is killed). Inflating
+// goes through the outer reader's bounds (bufferedInflate: the ZIP-bomb
+// ratio) and stops at the size the directory gives; the CRC-32 is checked.
+func openInnerZip(ctx context.Context, zf *zip.File) (io.ReaderAt, int64, func() error, error) {
+	size := int64(zf.UncompressedSize64)
+	zrc, err := zf.Open()
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	defer zrc.Close()
+	var rc io.Reader = zrc
+	if ctx != nil {
+		rc = ctxReader{ctx, zrc}
+	}
+	short := func(n int64) error {
+		return fmt.Errorf("it inflates to %d bytes, not the %d its directory gives", n, size)
+	}
+	if size <= innerMemMax {
+		b := make([]byte, size)
+		n, err := io.ReadFull(rc, b)
+		if err == io.ErrUnexpectedEOF || err == io.EOF {
+			return nil, 0, nil, short(int64(n))
+		}
+		if err == nil {
+			// Read on to the end: more data is an error, and the CRC-32
+			// is checked there.
+			var one [1]byte
+			var m int
+			m, err = io.ReadFull(rc, one[:])
+			if m > 0 {
+				return nil, 0, nil, fmt.Errorf("it inflates to more than the %d bytes its directory gives", size)
+			}
+			if err == io.EOF {
+				err = nil
+			}
+		}
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		return bytes.NewReader(b), size, func() error { return nil }, nil
+	}
+	tf, err := os.CreateTemp("", "backchat-inner-*.zip")
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("creating a temporary file to unpack it into: %w", err)
+	}
+	name := tf.Name()
+	if runtime.GOOS != "windows" {
+		os.Remove(name) // the open file stays readable
+	}
+	release := func() error {
+		err := tf.Close()
+		os.Remove(name)
+		return err
+	}
+	n, err := io.Copy(tf, io.LimitReader(rc, size+1))
+	if err == nil && n != size {
+		err = short(n)
+	}
+	if err != nil {
+		release()
+		return nil, 0, nil, fmt.Errorf("unpacking it to a temporary file in %s: %w", os.TempDir(), err)
+	}
+	return tf, size, release, nil
+}
+
+// ctxReader stops reading once ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (r ctxReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return r.r.Read(p)
 }
 
 // hasConversationFile reports whether srcs holds a conversations.json or a
@@ -238,8 +356,9 @@ func bufferedInflate(zr *zip.Reader) {
 }
 
 // zipSources lists the conversation entries of zr, named prefix:entry,
-// descending into stored inner ZIPs (one level).
-func zipSources(zr *zip.Reader, f io.ReaderAt, prefix string, depth int, notes *[]string) []source {
+// descending into inner ZIPs (one level; stored ones read in place,
+// compressed ones through openInnerZip).
+func zipSources(zr *zip.Reader, f io.ReaderAt, prefix string, depth int, w *zipWalk) []source {
 	var srcs []source
 	var pages []string // chat.html entries (chathtml.go)
 	htmlFiles := make(map[string]*zip.File)
@@ -251,21 +370,37 @@ func zipSources(zr *zip.Reader, f io.ReaderAt, prefix string, depth int, notes *
 		}
 		base := path.Base(name)
 		if strings.HasSuffix(strings.ToLower(base), ".zip") && depth == 0 {
-			if zf.Method != zip.Store {
-				*notes = append(*notes, fmt.Sprintf("inner ZIP %s is compressed; extract the outer ZIP and open %s", name, base))
-				continue
+			var (
+				sec  io.ReaderAt
+				size = int64(zf.UncompressedSize64)
+			)
+			if zf.Method == zip.Store {
+				off, err := zf.DataOffset()
+				if err != nil {
+					continue
+				}
+				sec = io.NewSectionReader(f, off, size)
+			} else {
+				r, n, release, err := openInnerZip(w.ctx, zf)
+				if err != nil {
+					w.notes = append(w.notes, fmt.Sprintf("inner ZIP %s is compressed and could not be read (%v); extract the outer ZIP and open %s", name, err, base))
+					continue
+				}
+				sec, size = r, n
+				w.closers = append(w.closers, release)
 			}
-			off, err := zf.DataOffset()
+			inner, err := zip.NewReader(sec, size)
 			if err != nil {
-				continue
-			}
-			sec := io.NewSectionReader(f, off, int64(zf.UncompressedSize64))
-			inner, err := zip.NewReader(sec, int64(zf.UncompressedSize64))
-			if err != nil {
+				w.notes = append(w.notes, fmt.Sprintf("inner ZIP %s: %v", name, err))
 				continue
 			}
 			bufferedInflate(inner)
-			srcs = append(srcs, zipSources(inner, sec, prefix+":"+name, depth+1, notes)...)
+			srcs = append(srcs, zipSources(inner, sec, prefix+":"+name, depth+1, w)...)
+			// Its side files (sidefiles.go), in folders of their own.
+			for _, sf := range zipFiles(inner, prefix+":"+name) {
+				sf.dir = name + ":" + sf.dir
+				w.sides = append(w.sides, sf)
+			}
 			continue
 		}
 		if chatHTMLName(base) {

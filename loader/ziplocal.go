@@ -414,7 +414,9 @@ func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func
 			sec := io.NewSectionReader(f, e.dataOff, e.dataEnd-e.dataOff)
 			if inner, err := zip.NewReader(sec, sec.Size()); err == nil {
 				bufferedInflate(inner)
-				srcs = append(srcs, zipSources(inner, sec, p+":"+e.name, 1, &notes)...)
+				w := &zipWalk{}
+				srcs = append(srcs, zipSources(inner, sec, p+":"+e.name, 1, w)...)
+				notes = append(notes, w.notes...)
 			} else if in, err := expandLocalZip(p+":"+e.name, sec, sec.Size(), "", func() error { return nil }, nil); err == nil {
 				srcs = append(srcs, in.sources...)
 			}
