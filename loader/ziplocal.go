@@ -463,6 +463,9 @@ func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func
 		}
 		in.warns = append(in.warns, model.Warning{Kind: kind, File: p, Index: -1, Offset: -1, Reason: why + "; entries read from their headers"})
 	}
+	for _, n := range notes { // inner ZIPs' entries that could not be read
+		in.warns = append(in.warns, model.Warning{Kind: model.WarnFile, File: p, Index: -1, Offset: -1, Reason: n})
+	}
 	return in, nil
 }
 
