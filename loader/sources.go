@@ -324,6 +324,18 @@ func (r ctxReader) Read(p []byte) (int, error) {
 	return r.r.Read(p)
 }
 
+// readAheadSource is a conversation source whose reads run ahead of the
+// scanner (readAhead).
+func readAheadSource(name string, size int64, open func() (io.ReadCloser, error), assets func() *assetIndex) source {
+	return source{name: name, size: size, assets: assets, open: func() (io.ReadCloser, error) {
+		rc, err := open()
+		if err != nil {
+			return nil, err
+		}
+		return readAhead(rc), nil
+	}}
+}
+
 // hasConversationFile reports whether srcs holds a conversations.json or a
 // shard (not only chat.html pages, which a ZIP whose directory names are
 // damaged may still list).
@@ -417,19 +429,7 @@ func zipSources(zr *zip.Reader, f io.ReaderAt, prefix string, depth int, w *zipW
 		if roots[root] == nil {
 			roots[root] = onceIndex(func() *assetIndex { return zipAssets(zr, root) })
 		}
-		zf := zf
-		srcs = append(srcs, source{
-			name: prefix + ":" + name,
-			size: int64(zf.UncompressedSize64),
-			open: func() (io.ReadCloser, error) {
-				rc, err := zf.Open()
-				if err != nil {
-					return nil, err
-				}
-				return readAhead(rc), nil
-			},
-			assets: roots[root],
-		})
+		srcs = append(srcs, readAheadSource(prefix+":"+name, int64(zf.UncompressedSize64), zf.Open, roots[root]))
 	}
 	return chatHTMLSources(srcs, pages, func(p string) source {
 		zf := htmlFiles[p]
@@ -479,18 +479,7 @@ func expandWrappedZip(p string, f *os.File) (*input, error) {
 		if roots[root] == nil {
 			roots[root] = onceIndex(func() *assetIndex { return wrappedAssets(ents, root) })
 		}
-		srcs = append(srcs, source{
-			name: p + ":" + e.name,
-			size: e.size,
-			open: func() (io.ReadCloser, error) {
-				rc, err := e.open(f)
-				if err != nil {
-					return nil, err
-				}
-				return readAhead(rc), nil
-			},
-			assets: roots[root],
-		})
+		srcs = append(srcs, readAheadSource(p+":"+e.name, e.size, func() (io.ReadCloser, error) { return e.open(f) }, roots[root]))
 	}
 	if len(srcs) == 0 {
 		return nil, errors.New("no conversations")

@@ -438,18 +438,7 @@ func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func
 		if roots[root] == nil {
 			roots[root] = onceIndex(func() *assetIndex { return wrappedAssets(wrap, root) })
 		}
-		srcs = append(srcs, source{
-			name: p + ":" + e.name,
-			size: max(e.usize, 0),
-			open: func() (io.ReadCloser, error) {
-				rc, err := e.open(f)
-				if err != nil {
-					return nil, err
-				}
-				return readAhead(rc), nil
-			},
-			assets: roots[root],
-		})
+		srcs = append(srcs, readAheadSource(p+":"+e.name, max(e.usize, 0), func() (io.ReadCloser, error) { return e.open(f) }, roots[root]))
 	}
 	if len(srcs) == 0 {
 		return nil, fmt.Errorf("no conversation file found by its local header (%d entries found)", len(ents))
