@@ -20,7 +20,7 @@ func TestJourneyHitsOnEveryBranch(t *testing.T) {
 	s.waitText("Weeknight carbonara", journeyWait)
 	s.keys("/")
 	s.typeText("crumb")
-	s.waitText("1 of 31 conversations match", journeyWait)
+	s.waitText(" 1 of 31 conversations match", journeyWait)
 	s.keys("Enter")
 	scr := s.waitFor("the first hit's branch", journeyWait, func(scr string) bool {
 		return strings.Contains(scr, "‹1/3›") && strings.Contains(scr, "hit 1/2") && strings.Contains(scr, "names both")
@@ -151,7 +151,7 @@ func TestJourneyFindInConversation(t *testing.T) {
 	s.keys("/")
 	s.waitText("esc clear filter", journeyWait)
 	s.typeText("lisbon")
-	s.waitText("1 of 31 conversations match", journeyWait)
+	s.waitText(" 1 of 31 conversations match", journeyWait)
 }
 
 // TestJourneyWrappedPhrase (issue 14, Searching 4): a phrase the viewer
@@ -162,7 +162,7 @@ func TestJourneyWrappedPhrase(t *testing.T) {
 	s.waitText("Weeknight carbonara", journeyWait)
 	s.keys("/")
 	s.typeText(`"sourdough and cardamom"`)
-	s.waitText("1 of 31 conversations match", journeyWait)
+	s.waitText(" 1 of 31 conversations match", journeyWait)
 	s.keys("Enter")
 	scr := s.waitFor("the wrapped phrase counted", journeyWait, func(scr string) bool {
 		return strings.Contains(scr, "hit 1/1") && strings.Contains(scr, "specialising in sourdough\n")

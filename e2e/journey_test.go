@@ -149,7 +149,7 @@ func TestJourneyRankedList(t *testing.T) {
 	// The example: the snippet quotes the hit without its bold marks.
 	s.keys("/")
 	s.typeText("crumb")
-	scr = s.waitText("1 of 31 conversations match", journeyWait)
+	scr = s.waitText(" 1 of 31 conversations match", journeyWait)
 	if !strings.Contains(listPane(scr), "Crumb & Cardamom") || strings.Contains(listPane(scr), "**") {
 		t.Fatalf("the snippet is not plain text:\n%s", scr)
 	}

@@ -41,7 +41,7 @@ func TestReadingMathsAndFolds(t *testing.T) {
 	s.waitText("Weeknight carbonara", journeyWait)
 	s.keys("/")
 	s.typeText("derivative")
-	s.waitText("1 of 31 conversations match", journeyWait)
+	s.waitText(" 1 of 31 conversations match", journeyWait)
 	s.keys("Enter")
 	scr := s.waitText("ln y = x ln x", journeyWait)
 	for _, bad := range []string{`\(`, `\frac`, `x^x\)`} {
@@ -97,7 +97,7 @@ func TestReadingWrapping(t *testing.T) {
 	s.waitText("Weeknight carbonara", journeyWait)
 	s.keys("/")
 	s.typeText("derivative")
-	s.waitText("1 of 31 conversations match", journeyWait)
+	s.waitText(" 1 of 31 conversations match", journeyWait)
 	s.keys("Enter")
 	scr = s.waitText("2. Differentiate", journeyWait)
 	lines := strings.Split(viewerPane(scr), "\n")
@@ -123,7 +123,7 @@ func TestReadingAssetLine(t *testing.T) {
 	s.waitText("Weeknight carbonara", journeyWait)
 	s.keys("/")
 	s.typeText("voice chat")
-	s.waitText("1 of 31 conversations match", journeyWait)
+	s.waitText(" 1 of 31 conversations match", journeyWait)
 	s.keys("Enter")
 	scr := s.waitText("[audio: ", journeyWait)
 	for _, l := range strings.Split(viewerPane(scr), "\n") {

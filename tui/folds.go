@@ -21,13 +21,19 @@ func (v *viewer) present(n int32, m *model.Message) render.Presentation {
 	return render.Present(m, v.showHidden, v.itemOpen(n))
 }
 
-// foldTarget is the folded item t acts on: the first one whose lines are
-// in view, model.NoNode when none is. Hook: when the viewer has a focused
-// message (moved with { and }), t should act on that message when it is a
-// folded item; this is the one place to change.
+// foldTarget is the folded item t acts on: the focused message when the
+// user moved the focus ({ and }) onto a folded item, else the first folded
+// item whose lines are in view; model.NoNode when there is none.
 func (v *viewer) foldTarget() int32 {
 	if v.conv == nil || len(v.segs) == 0 {
 		return model.NoNode
+	}
+	if s := v.focusSeg(); v.hasFocus && s >= 0 {
+		if n := v.segs[s].node; n >= 0 && int(n) < len(v.conv.Nodes) {
+			if m := v.conv.Nodes[n].Msg; m != nil && m.Visibility == model.Folded {
+				return n
+			}
+		}
 	}
 	for i := v.segAt(v.offset); i < len(v.segs) && v.starts[i] < v.offset+max(v.height, 1); i++ {
 		n := v.segs[i].node

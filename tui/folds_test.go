@@ -41,6 +41,36 @@ func TestFoldToggleOneAndAll(t *testing.T) {
 	}
 }
 
+// With the focus moved onto a folded item ({ and }), t acts on that item,
+// not on the first one in view.
+func TestFoldToggleFocusedItem(t *testing.T) {
+	m := newTest(t, 120, 40)
+	selectConv(t, m, "c-tool")
+	press(t, m, "enter")
+	var folded []int32
+	for _, s := range m.view.segs {
+		if n := s.node; n >= 0 && m.view.conv.Nodes[n].Msg != nil && m.view.conv.Nodes[n].Msg.Visibility == model.Folded {
+			folded = append(folded, n)
+		}
+	}
+	if len(folded) < 2 {
+		t.Fatalf("want two folded items, got %v", folded)
+	}
+	for range len(m.view.segs) {
+		if m.view.hasFocus && m.view.focus == folded[1] {
+			break
+		}
+		press(t, m, "}")
+	}
+	if !m.view.hasFocus || m.view.focus != folded[1] {
+		t.Fatalf("} never focused the second folded item %d (focus %d)", folded[1], m.view.focus)
+	}
+	press(t, m, "t")
+	if !m.view.toggled[folded[1]] || m.view.toggled[folded[0]] {
+		t.Fatalf("t toggled %v, want only the focused item %d", m.view.toggled, folded[1])
+	}
+}
+
 // A folded item's summary is cut with "…" so that "(t expands)" always
 // shows, at every width.
 func TestFoldLineCut(t *testing.T) {
