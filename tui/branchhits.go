@@ -193,6 +193,12 @@ func (v *viewer) goToHitNode(n int32, delta int) bool {
 	}
 	v.realiseMatching()
 	v.findHits()
+	return v.landOnNode(n, delta)
+}
+
+// landOnNode makes the first (delta > 0) or last hit in node n's message
+// the current one and scrolls to it; false when n holds no hit on screen.
+func (v *viewer) landOnNode(n int32, delta int) bool {
 	pick := -1
 	for i := range v.hits {
 		if v.hitNode(i) == n {

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search/live"
 )
@@ -104,7 +105,7 @@ func (f *filterPane) View(st Styles, w, count int) string {
 	prompt := st.PaneTitleFocused.Render(" / ")
 	cnt := ""
 	if f.on() {
-		cnt = " " + formatCount(count)
+		cnt = " " + render.FormatCount(count)
 		if f.searching {
 			cnt += "…"
 		}

@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 	"testing"
+
+	"github.com/backchat/backchat/internal/render"
 )
 
 func TestFindInConversation(t *testing.T) {
@@ -20,7 +22,7 @@ func TestFindInConversation(t *testing.T) {
 		t.Fatalf("the title row should show the find input:\n%s", s)
 	}
 	total := len(m.view.hits)
-	if total < 2 || m.view.hitStatus() != "hit 1/"+formatCount(total) {
+	if total < 2 || m.view.hitStatus() != "hit 1/"+render.FormatCount(total) {
 		t.Fatalf("find: %d hits, status %q", total, m.view.hitStatus())
 	}
 	if m.filter.on() || m.list.count() != count || m.list.selected() != sel {
@@ -31,7 +33,7 @@ func TestFindInConversation(t *testing.T) {
 		t.Fatal("enter should keep the find and give the keys back to the viewer")
 	}
 	press(t, m, "n")
-	if got := m.view.hitStatus(); got != "hit 2/"+formatCount(total) {
+	if got := m.view.hitStatus(); got != "hit 2/"+render.FormatCount(total) {
 		t.Fatalf("n after find: %q", got)
 	}
 	if s := screen(m); !strings.Contains(strings.SplitN(s, "\n", 2)[0], "/generic") {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search"
 )
@@ -234,7 +235,7 @@ func (v *viewer) hitStatus() string {
 	if k < 0 {
 		return plural(total, "hit")
 	}
-	return "hit " + formatCount(k+1) + "/" + formatCount(total)
+	return "hit " + render.FormatCount(k+1) + "/" + render.FormatCount(total)
 }
 
 // highlight restyles the hit pieces of one line (in order); a piece of the

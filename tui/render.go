@@ -149,5 +149,5 @@ func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	return formatCount(n) + " " + word + "s"
+	return render.FormatCount(n) + " " + word + "s"
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"charm.land/lipgloss/v2"
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -154,7 +155,7 @@ func (r *statsReport) header() {
 	r.items(r.st.label,
 		count(s.Conversations, "conversation", "conversations"),
 		count(s.Messages, "message", "messages"),
-		fmtInt(s.AllMessages)+" in all branches")
+		render.FormatCount(s.AllMessages)+" in all branches")
 	if !s.First.IsZero() {
 		days := int(s.Last.Sub(s.First).Hours()/24) + 1
 		zone := "times in " + model.SanitizeLine(s.Location)
@@ -163,14 +164,14 @@ func (r *statsReport) header() {
 		}
 		r.items(r.st.label, s.First.Format("2006-01-02")+" → "+s.Last.Format("2006-01-02"), count(days, "day", "days"), zone)
 	}
-	flags := []string{fmtInt(s.Archived) + " archived", fmtInt(s.Starred) + " starred"}
+	flags := []string{render.FormatCount(s.Archived) + " archived", render.FormatCount(s.Starred) + " starred"}
 	if s.Shared > 0 {
-		flags = append(flags, fmtInt(s.Shared)+" shared by link")
+		flags = append(flags, render.FormatCount(s.Shared)+" shared by link")
 	}
 	r.items(r.st.label, append(flags,
 		count(s.BranchPoints, "branch point", "branch points")+" in "+count(s.BranchedConversations, "conversation", "conversations"))...)
 	if s.RatedUp+s.RatedDown > 0 {
-		r.items(r.st.label, "rated 👍 "+fmtInt(s.RatedUp), "👎 "+fmtInt(s.RatedDown))
+		r.items(r.st.label, "rated 👍 "+render.FormatCount(s.RatedUp), "👎 "+render.FormatCount(s.RatedDown))
 	}
 	for _, a := range s.Accounts {
 		r.items(r.st.label, accountLine(a)...)
@@ -210,7 +211,7 @@ func (r *statsReport) chart(labels []string, cols ...barCol) {
 	for j, c := range cols {
 		for _, v := range c.vals {
 			lay[j].max = max(lay[j].max, v)
-			lay[j].valW = max(lay[j].valW, len(fmtInt(v)))
+			lay[j].valW = max(lay[j].valW, len(render.FormatCount(v)))
 		}
 		lay[j].barW = max(colW-lay[j].valW-1, 1)
 	}
@@ -234,7 +235,7 @@ func (r *statsReport) chart(labels []string, cols ...barCol) {
 		for j, c := range cols {
 			v := c.vals[i]
 			bar, bw := blocks(v, lay[j].max, lay[j].barW)
-			num := fmtInt(v)
+			num := render.FormatCount(v)
 			cell := c.style.Render(bar) + " " + r.st.value.Render(num)
 			if bw == 0 {
 				cell = r.st.dim.Render(num)
@@ -431,7 +432,7 @@ func (r *statsReport) longest() {
 func (r *statsReport) ranking(cs []model.ConvStats, val func(model.ConvStats) int, one, many string) {
 	nw, rw, uw := 0, len(strconv.Itoa(len(cs)))+1, 0
 	for _, c := range cs {
-		nw = max(nw, len(fmtInt(val(c))))
+		nw = max(nw, len(render.FormatCount(val(c))))
 		uw = max(uw, len(unitOf(val(c), one, many)))
 	}
 	used := rw + 1 + nw + 1 + uw + 2
@@ -441,7 +442,7 @@ func (r *statsReport) ranking(cs []model.ConvStats, val func(model.ConvStats) in
 	}
 	for i, c := range cs {
 		rank := strconv.Itoa(i+1) + "."
-		num := fmtInt(val(c))
+		num := render.FormatCount(val(c))
 		unit := unitOf(val(c), one, many)
 		left := strings.Repeat(" ", rw-len(rank)) + r.st.dim.Render(rank) + " " +
 			strings.Repeat(" ", nw-len(num)) + r.st.value.Render(num) + " " + r.st.dim.Render(unit) +
@@ -473,7 +474,7 @@ func (r *statsReport) words() {
 	styles := []lipgloss.Style{r.st.written, r.st.read}
 	labels := []string{"you wrote", "you read"}
 	mx := max(vals[0], vals[1])
-	lw, valW := len(labels[0]), len(fmtInt(mx))
+	lw, valW := len(labels[0]), len(render.FormatCount(mx))
 	barW := max(r.w-lw-2-1-valW-1-len("words"), 1)
 	for i, l := range labels {
 		bar, bw := blocks(vals[i], mx, barW)
@@ -481,7 +482,7 @@ func (r *statsReport) words() {
 			// Without colour the two bars differ by glyph.
 			bar = strings.Repeat("▒", bw)
 		}
-		num := fmtInt(vals[i])
+		num := render.FormatCount(vals[i])
 		r.line(r.st.label.Render(l) + strings.Repeat(" ", lw-len(l)+2) + styles[i].Render(bar) +
 			strings.Repeat(" ", barW-bw+1+valW-len(num)) + r.st.value.Render(num) + " " + r.st.dim.Render("words"))
 	}
@@ -509,8 +510,8 @@ func (r *statsReport) media() {
 	r.section("Images and voice")
 	r.items(r.st.label,
 		count(s.ImagesGenerated, "image generated", "images generated"),
-		fmtInt(s.ImagesUploaded)+" uploaded",
-		fmtInt(s.ImagesOther)+" other (screenshots, tool images)")
+		render.FormatCount(s.ImagesUploaded)+" uploaded",
+		render.FormatCount(s.ImagesOther)+" other (screenshots, tool images)")
 	voice := []string{count(s.VoiceMessages, "voice message", "voice messages"), count(s.AudioClips, "audio clip", "audio clips")}
 	switch {
 	case s.VoiceTimed == 0 && s.AudioClips > 0:
@@ -518,7 +519,7 @@ func (r *statsReport) media() {
 	case s.VoiceTimed > 0:
 		d := strconv.FormatFloat(s.VoiceSeconds/60, 'f', 1, 64) + " minutes"
 		if s.VoiceTimed < s.AudioClips {
-			d += " (" + fmtInt(s.VoiceTimed) + " of " + fmtInt(s.AudioClips) + " clips timed)"
+			d += " (" + render.FormatCount(s.VoiceTimed) + " of " + render.FormatCount(s.AudioClips) + " clips timed)"
 		}
 		voice = append(voice, d)
 	}
@@ -538,27 +539,7 @@ func count(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return fmtInt(n) + " " + many
-}
-
-// fmtInt formats n with thousands separators: 1234567 → "1,234,567".
-func fmtInt(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return render.FormatCount(n) + " " + many
 }
 
 // accountLine describes one export's account: "Account: ChatGPT",

@@ -8,6 +8,7 @@ import (
 	"time"
 	_ "time/tzdata" // Europe/Paris without the system database
 
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
@@ -175,8 +176,8 @@ func TestBlocks(t *testing.T) {
 		n    int
 		want string
 	}{{0, "0"}, {999, "999"}, {1000, "1,000"}, {1234567, "1,234,567"}, {-12345, "-12,345"}} {
-		if got := fmtInt(tc.n); got != tc.want {
-			t.Errorf("fmtInt(%d) = %q, want %q", tc.n, got, tc.want)
+		if got := render.FormatCount(tc.n); got != tc.want {
+			t.Errorf("render.FormatCount(%d) = %q, want %q", tc.n, got, tc.want)
 		}
 	}
 }

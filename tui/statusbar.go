@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/backchat/backchat/internal/render"
 )
 
 // statusInfo is what the status bar shows; the root fills it from its state.
@@ -21,22 +23,6 @@ type statusInfo struct {
 	errText     string
 	notice      string // what the last action did
 	noticeErr   bool   // notice reports a failure
-}
-
-// formatCount writes n with thousands separators.
-func formatCount(n int) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return s
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 // progressBar draws a bar of w cells for done/total.
@@ -67,7 +53,7 @@ func statusBar(st Styles, in statusInfo, width int) string {
 	}
 	count := plural(in.loaded, "conversation")
 	if in.filtering {
-		shown := formatCount(in.shown)
+		shown := render.FormatCount(in.shown)
 		if in.partial {
 			shown = "top " + shown
 		}

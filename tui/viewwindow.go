@@ -150,21 +150,7 @@ func (v *viewer) hitBeyondWindow(delta int) bool {
 		v.rebuild(node)
 		v.realiseMatching()
 		v.findHits()
-		pick := -1
-		for j, h := range v.hits {
-			if v.segs[v.segAt(h.line)].node == node {
-				pick = j
-				if delta > 0 {
-					break
-				}
-			}
-		}
-		if pick < 0 {
-			return false
-		}
-		v.curHit = pick
-		v.scrollToHit()
-		return true
+		return v.landOnNode(node, delta)
 	}
 	return false
 }

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 )
 
@@ -29,7 +30,7 @@ func newWarnView(keys KeyMap, st Styles) *warnView {
 func (w *warnView) set(ws []model.Warning) {
 	w.items = w.items[:0]
 	for i, x := range ws {
-		w.items = append(w.items, formatCount(i+1)+". "+safeLine(x.String()))
+		w.items = append(w.items, render.FormatCount(i+1)+". "+safeLine(x.String()))
 	}
 	w.offset = 0
 	w.wrap()

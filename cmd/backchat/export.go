@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/backchat/backchat/internal/exporter"
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search"
@@ -109,7 +110,7 @@ command then exits with status 1 after writing everything else.`,
 				fmt.Fprintf(&b, "backchat: warning: image not copied: %s\n", model.SanitizeLine(e))
 			}
 			_, _ = io.WriteString(a.errOut, b.String())
-			if werr := writeAll(a.out, fmt.Sprintf("%s conversation%s to %s: %s\n", count(len(convs)), plural(len(convs)), model.SanitizeLine(out), sum)); werr != nil {
+			if werr := writeAll(a.out, fmt.Sprintf("%s conversation%s to %s: %s\n", render.FormatCount(len(convs)), plural(len(convs)), model.SanitizeLine(out), sum)); werr != nil {
 				return werr
 			}
 			if err != nil {
@@ -177,7 +178,7 @@ func startCountBar(w io.Writer, delay time.Duration) *countBar {
 				const width = 30
 				fill := done * width / tot
 				_, _ = fmt.Fprintf(p.w, "\rexporting [%s%s] %3d%% (%s of %s)\x1b[K",
-					strings.Repeat("█", fill), strings.Repeat("░", width-fill), done*100/tot, count(done), count(tot))
+					strings.Repeat("█", fill), strings.Repeat("░", width-fill), done*100/tot, render.FormatCount(done), render.FormatCount(tot))
 			}
 			select {
 			case <-p.quit:

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -80,25 +79,8 @@ func (a *app) reportWarnings(ws []model.Warning) {
 		a.log.Warn("load", "warning", w.String())
 	}
 	fmt.Fprintf(&b, "backchat: %s load warning%s, %s conversation%s skipped\n",
-		count(len(ws)), plural(len(ws)), count(skipped), plural(skipped))
+		render.FormatCount(len(ws)), plural(len(ws)), render.FormatCount(skipped), plural(skipped))
 	_, _ = io.WriteString(a.errOut, b.String())
-}
-
-// count formats n with thousands separators (12345 → "12,345"), as every
-// count backchat prints.
-func count(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 {
-		return "-" + count(-n)
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 func plural(n int) string {

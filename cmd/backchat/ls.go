@@ -71,7 +71,7 @@ func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location
 	wCount, wModel, wService := 0, 0, 0
 	mixed := len(model.Services(convs)) > 1
 	for _, c := range convs {
-		r := row{date: "----------", count: count(c.VisibleCount()), model: model.SanitizeLine(c.Model),
+		r := row{date: "----------", count: render.FormatCount(c.VisibleCount()), model: model.SanitizeLine(c.Model),
 			title: model.SanitizeLine(c.DisplayTitle())}
 		if mixed {
 			r.service = model.SanitizeLine(c.Service)

@@ -298,6 +298,23 @@ func AssetLine(kind string, a *model.Asset) string {
 	return s + "]"
 }
 
+// FormatCount writes n with thousands separators (12345 → "12,345"), as
+// every count backchat shows or prints.
+func FormatCount(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + FormatCount(-n)
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
 // FormatSize renders a byte count as "812 B", "625 KB" or "3.4 MB" (binary
 // units, as file managers do).
 func FormatSize(n int64) string {
