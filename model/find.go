@@ -58,8 +58,8 @@ func (a *Archive) Find(idOrPrefix string) (*Conversation, error) {
 // HasBranches reports whether the conversation forked anywhere (an edited
 // prompt or a regenerated answer): some node has more than one child.
 func (c *Conversation) HasBranches() bool {
-	for i := range c.Nodes {
-		if len(c.Nodes[i].Children) > 1 {
+	for i := range c.Tree() {
+		if len(c.Tree()[i].Children) > 1 {
 			return true
 		}
 	}

@@ -9,6 +9,8 @@ package model
 
 import (
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -197,17 +199,20 @@ type Node struct {
 
 // Conversation is one chat with its full message tree.
 type Conversation struct {
-	ID         string
-	Title      string // "" when the export had none; use DisplayTitle
-	Created    time.Time
-	Updated    time.Time
-	Model      string // default_model_slug, or the last model seen in messages
-	Archived   bool
-	Starred    bool
-	GizmoID    string
-	GizmoType  string
-	Origin     string
-	Source     string // path of the file (and ZIP entry) it came from
+	ID        string
+	Title     string // "" when the export had none; use DisplayTitle
+	Created   time.Time
+	Updated   time.Time
+	Model     string // default_model_slug, or the last model seen in messages
+	Archived  bool
+	Starred   bool
+	GizmoID   string
+	GizmoType string
+	Origin    string
+	Source    string // path of the file (and ZIP entry) it came from
+	// Nodes is the message tree. Readers use Tree(): a conversation
+	// reopened from a snapshot fills Nodes on first use. Only the code
+	// that builds a conversation (the loader, tests) sets Nodes directly.
 	Nodes      []Node
 	Current    int32 // index of current_node; NoNode when missing or dangling
 	Service    string
@@ -230,6 +235,52 @@ type Conversation struct {
 	// Comparisons are the side-by-side answer comparisons the user rated
 	// in this conversation (model_comparisons.json), oldest first.
 	Comparisons []Comparison
+
+	lazy *lazyTree // set by SetLazyTree; nil when Nodes was filled directly
+}
+
+// lazyTree fills a conversation's Nodes on first use.
+type lazyTree struct {
+	once sync.Once
+	load func() ([]Node, error)
+	err  error
+	done atomic.Bool
+}
+
+// SetLazyTree makes Tree fill Nodes by calling load once, on first use
+// (from any goroutine). A load error leaves Nodes empty and is reported by
+// TreeErr. Call it while building the conversation, before it is shared.
+func (c *Conversation) SetLazyTree(load func() ([]Node, error)) {
+	c.lazy = &lazyTree{load: load}
+}
+
+// Tree returns the conversation's message tree (Conversation.Nodes),
+// filling it first when the conversation was reopened lazily. Safe for
+// concurrent use.
+func (c *Conversation) Tree() []Node {
+	if l := c.lazy; l != nil {
+		l.once.Do(func() {
+			c.Nodes, l.err = l.load()
+			l.load = nil
+			l.done.Store(true)
+		})
+	}
+	return c.Nodes
+}
+
+// TreeErr is the error of filling a lazy tree (nil when the tree was read
+// or is not lazy). It fills the tree first when it has not been.
+func (c *Conversation) TreeErr() error {
+	c.Tree()
+	if c.lazy == nil {
+		return nil
+	}
+	return c.lazy.err
+}
+
+// TreeLoaded reports whether Tree would return without loading.
+func (c *Conversation) TreeLoaded() bool {
+	return c.lazy == nil || c.lazy.done.Load()
 }
 
 // Comparison is one "which answer is better?" choice the user made

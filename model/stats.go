@@ -161,12 +161,12 @@ func ComputeStats(a *Archive, loc *time.Location) Stats {
 // conversation adds one conversation to s.
 func (acc *statsAcc) conversation(s *Stats, c *Conversation) {
 	s.Conversations++
-	s.Nodes += len(c.Nodes)
+	s.Nodes += len(c.Tree())
 	if c.Shared {
 		s.Shared++
 	}
-	for i := range c.Nodes {
-		if m := c.Nodes[i].Msg; m != nil && m.Feedback != nil {
+	for i := range c.Tree() {
+		if m := c.Tree()[i].Msg; m != nil && m.Feedback != nil {
 			switch m.Feedback.Rating {
 			case FeedbackUp:
 				s.RatedUp++
@@ -192,8 +192,8 @@ func (acc *statsAcc) conversation(s *Stats, c *Conversation) {
 	modelOf := acc.model(c.Model)
 	modelOf.Conversations++
 	clear(acc.seen)
-	for i := range c.Nodes {
-		n := &c.Nodes[i]
+	for i := range c.Tree() {
+		n := &c.Tree()[i]
 		if len(n.Children) > 1 {
 			branches++
 		}
@@ -299,8 +299,8 @@ func updateRange(s *Stats, t time.Time) {
 // at the first repeated node) but without allocating; a missing or dangling
 // current_node falls back to CurrentThread's newest-leaf rule.
 func (acc *statsAcc) markThread(c *Conversation) {
-	if len(acc.onThread) < len(c.Nodes) {
-		acc.onThread = make([]uint32, len(c.Nodes)+len(c.Nodes)/2)
+	if len(acc.onThread) < len(c.Tree()) {
+		acc.onThread = make([]uint32, len(c.Tree())+len(c.Tree())/2)
 		acc.gen = 0
 	}
 	acc.gen++
@@ -309,15 +309,15 @@ func (acc *statsAcc) markThread(c *Conversation) {
 		acc.gen = 1
 	}
 	n := c.Current
-	if n < 0 || int(n) >= len(c.Nodes) {
+	if n < 0 || int(n) >= len(c.Tree()) {
 		for _, i := range c.CurrentThread() {
 			acc.onThread[i] = acc.gen
 		}
 		return
 	}
-	for n >= 0 && int(n) < len(c.Nodes) && acc.onThread[n] != acc.gen {
+	for n >= 0 && int(n) < len(c.Tree()) && acc.onThread[n] != acc.gen {
 		acc.onThread[n] = acc.gen
-		n = c.Nodes[n].Parent
+		n = c.Tree()[n].Parent
 	}
 }
 

@@ -11,11 +11,11 @@ type Thread []int32
 // current_node. When current_node is missing, null or dangling it ends at the
 // newest leaf instead. Never recursive, never loops on cycles.
 func (c *Conversation) CurrentThread() Thread {
-	if len(c.Nodes) == 0 {
+	if len(c.Tree()) == 0 {
 		return nil
 	}
 	leaf := c.Current
-	if leaf < 0 || int(leaf) >= len(c.Nodes) {
+	if leaf < 0 || int(leaf) >= len(c.Tree()) {
 		leaf = c.newestLeaf(c.roots())
 	}
 	return c.pathTo(leaf)
@@ -24,20 +24,20 @@ func (c *Conversation) CurrentThread() Thread {
 // pathTo walks parents from n to the root and returns the path root first. A
 // cycle stops the walk at the first repeated node.
 func (c *Conversation) pathTo(n int32) Thread {
-	if n < 0 || int(n) >= len(c.Nodes) {
+	if n < 0 || int(n) >= len(c.Tree()) {
 		return nil
 	}
 	var path Thread
 	// A slice, not a map: a 1,000,000-message chain took 0.6 s in map
 	// inserts here, on every open.
-	seen := make([]bool, len(c.Nodes))
-	for n >= 0 && int(n) < len(c.Nodes) {
+	seen := make([]bool, len(c.Tree()))
+	for n >= 0 && int(n) < len(c.Tree()) {
 		if seen[n] {
 			break
 		}
 		seen[n] = true
 		path = append(path, n)
-		n = c.Nodes[n].Parent
+		n = c.Tree()[n].Parent
 	}
 	slices.Reverse(path)
 	return path
@@ -47,13 +47,13 @@ func (c *Conversation) pathTo(n int32) Thread {
 // none; then node 0 serves as the start.
 func (c *Conversation) roots() []int32 {
 	var r []int32
-	for i := range c.Nodes {
-		p := c.Nodes[i].Parent
-		if p < 0 || int(p) >= len(c.Nodes) {
+	for i := range c.Tree() {
+		p := c.Tree()[i].Parent
+		if p < 0 || int(p) >= len(c.Tree()) {
 			r = append(r, int32(i))
 		}
 	}
-	if len(r) == 0 && len(c.Nodes) > 0 {
+	if len(r) == 0 && len(c.Tree()) > 0 {
 		r = append(r, 0)
 	}
 	return r
@@ -61,7 +61,7 @@ func (c *Conversation) roots() []int32 {
 
 // nodeTime is a node's message time in Unix nanoseconds, or 0 when unknown.
 func (c *Conversation) nodeTime(n int32) int64 {
-	if m := c.Nodes[n].Msg; m != nil && !m.Time.IsZero() {
+	if m := c.Tree()[n].Msg; m != nil && !m.Time.IsZero() {
 		return m.Time.UnixNano()
 	}
 	return 0
@@ -76,17 +76,17 @@ func (c *Conversation) newestLeaf(starts []int32) int32 {
 	for len(stack) > 0 {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if n < 0 || int(n) >= len(c.Nodes) {
+		if n < 0 || int(n) >= len(c.Tree()) {
 			continue
 		}
 		if _, dup := seen[n]; dup {
 			continue
 		}
 		seen[n] = struct{}{}
-		kids := c.Nodes[n].Children
+		kids := c.Tree()[n].Children
 		leaf := true
 		for _, k := range kids {
-			if k >= 0 && int(k) < len(c.Nodes) {
+			if k >= 0 && int(k) < len(c.Tree()) {
 				if _, dup := seen[k]; !dup {
 					leaf = false
 					stack = append(stack, k)
@@ -107,7 +107,7 @@ func (c *Conversation) newestLeaf(starts []int32) int32 {
 // ThreadThrough returns the thread that passes through node n and continues
 // to the newest leaf below it. Used when switching to a sibling branch.
 func (c *Conversation) ThreadThrough(n int32) Thread {
-	if n < 0 || int(n) >= len(c.Nodes) {
+	if n < 0 || int(n) >= len(c.Tree()) {
 		return nil
 	}
 	leaf := c.newestLeaf([]int32{n})
@@ -128,16 +128,16 @@ func (c *Conversation) ThreadThrough(n int32) Thread {
 // without a time keep their order in the parent's children list, after those
 // with a time only if they come later there).
 func (c *Conversation) Siblings(n int32) []int32 {
-	if n < 0 || int(n) >= len(c.Nodes) {
+	if n < 0 || int(n) >= len(c.Tree()) {
 		return nil
 	}
-	p := c.Nodes[n].Parent
-	if p < 0 || int(p) >= len(c.Nodes) {
+	p := c.Tree()[n].Parent
+	if p < 0 || int(p) >= len(c.Tree()) {
 		return []int32{n}
 	}
 	var sib []int32
-	for _, k := range c.Nodes[p].Children {
-		if k >= 0 && int(k) < len(c.Nodes) && c.Nodes[k].Parent == p {
+	for _, k := range c.Tree()[p].Children {
+		if k >= 0 && int(k) < len(c.Tree()) && c.Tree()[k].Parent == p {
 			sib = append(sib, k)
 		}
 	}
@@ -191,8 +191,8 @@ func (c *Conversation) SwitchBranch(t Thread, i, delta int) Thread {
 // where an edit or regeneration forked the conversation.
 func (c *Conversation) BranchPoints() int {
 	n := 0
-	for i := range c.Nodes {
-		if len(c.Nodes[i].Children) > 1 {
+	for i := range c.Tree() {
+		if len(c.Tree()[i].Children) > 1 {
 			n++
 		}
 	}
@@ -204,10 +204,10 @@ func (c *Conversation) BranchPoints() int {
 func (c *Conversation) Messages(t Thread, max Visibility) []*Message {
 	out := make([]*Message, 0, len(t))
 	for _, n := range t {
-		if n < 0 || int(n) >= len(c.Nodes) {
+		if n < 0 || int(n) >= len(c.Tree()) {
 			continue
 		}
-		if m := c.Nodes[n].Msg; m != nil && m.Visibility <= max {
+		if m := c.Tree()[n].Msg; m != nil && m.Visibility <= max {
 			out = append(out, m)
 		}
 	}

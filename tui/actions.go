@@ -159,7 +159,7 @@ func (v *viewer) messagesInView() []int32 {
 	bottom := v.offset + max(v.height, 1)
 	for i := v.segAt(v.offset); i < len(v.segs) && v.starts[i] < bottom; i++ {
 		n := v.segs[i].node
-		if n == model.NoNode || int(n) >= len(v.conv.Nodes) || v.conv.Nodes[n].Msg == nil {
+		if n == model.NoNode || int(n) >= len(v.conv.Tree()) || v.conv.Tree()[n].Msg == nil {
 			continue
 		}
 		end := len(v.lines)

@@ -40,14 +40,14 @@ func rankOf(rank []int32, n int32) int32 {
 // treeRank numbers the nodes of c depth first (children in the order the
 // export gives them); nodes off every root, as in a cycle, come last.
 func treeRank(c *model.Conversation) []int32 {
-	rank := make([]int32, len(c.Nodes))
+	rank := make([]int32, len(c.Tree()))
 	for i := range rank {
 		rank[i] = -1
 	}
 	next := int32(0)
 	var stack []int32
-	for i := len(c.Nodes) - 1; i >= 0; i-- {
-		if p := c.Nodes[i].Parent; p < 0 || int(p) >= len(c.Nodes) {
+	for i := len(c.Tree()) - 1; i >= 0; i-- {
+		if p := c.Tree()[i].Parent; p < 0 || int(p) >= len(c.Tree()) {
 			stack = append(stack, int32(i))
 		}
 	}
@@ -59,9 +59,9 @@ func treeRank(c *model.Conversation) []int32 {
 		}
 		rank[n] = next
 		next++
-		kids := c.Nodes[n].Children
+		kids := c.Tree()[n].Children
 		for i := len(kids) - 1; i >= 0; i-- {
-			if k := kids[i]; k >= 0 && int(k) < len(c.Nodes) && rank[k] < 0 {
+			if k := kids[i]; k >= 0 && int(k) < len(c.Tree()) && rank[k] < 0 {
 				stack = append(stack, k)
 			}
 		}
@@ -117,17 +117,17 @@ func (v *viewer) showsText(n int32) bool {
 	if n == model.NoNode {
 		return true
 	}
-	if n < 0 || int(n) >= len(v.conv.Nodes) {
+	if n < 0 || int(n) >= len(v.conv.Tree()) {
 		return false
 	}
-	return render.Present(v.conv.Nodes[n].Msg, v.showHidden, v.expanded) == render.InFull
+	return render.Present(v.conv.Tree()[n].Msg, v.showHidden, v.expanded) == render.InFull
 }
 
 // toThreadOf shows a thread through node n when n is not on the thread on
 // view (a hit on another branch).
 func (v *viewer) toThreadOf(n int32) {
 	c := v.conv
-	if c == nil || n < 0 || int(n) >= len(c.Nodes) || v.threadIndex(n) >= 0 {
+	if c == nil || n < 0 || int(n) >= len(c.Tree()) || v.threadIndex(n) >= 0 {
 		return
 	}
 	t := v.threadThrough(n)

@@ -36,7 +36,7 @@ func (a *actions) copyMessage(v *viewer) tea.Cmd {
 		return nil
 	}
 	whose := "your"
-	if who := render.RoleLabel(c, c.Nodes[n].Msg); who != "You" {
+	if who := render.RoleLabel(c, c.Tree()[n].Msg); who != "You" {
 		whose = who + "'s"
 	}
 	return a.copyText(b.String(), "copied "+whose+" message as Markdown")
@@ -64,7 +64,7 @@ func codeInView(v *viewer) []codeRef {
 	c := v.conv
 	for _, n := range v.messagesInView() {
 		var out []codeRef
-		for _, code := range render.CodeBlocks(c.Nodes[n].Msg) {
+		for _, code := range render.CodeBlocks(c.Tree()[n].Msg) {
 			out = append(out, codeRef{code: code, node: n})
 		}
 		if len(out) > 0 {

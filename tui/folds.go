@@ -29,18 +29,18 @@ func (v *viewer) foldTarget() int32 {
 		return model.NoNode
 	}
 	if s := v.focusSeg(); v.hasFocus && s >= 0 {
-		if n := v.segs[s].node; n >= 0 && int(n) < len(v.conv.Nodes) {
-			if m := v.conv.Nodes[n].Msg; m != nil && m.Visibility == model.Folded {
+		if n := v.segs[s].node; n >= 0 && int(n) < len(v.conv.Tree()) {
+			if m := v.conv.Tree()[n].Msg; m != nil && m.Visibility == model.Folded {
 				return n
 			}
 		}
 	}
 	for i := v.segAt(v.offset); i < len(v.segs) && v.starts[i] < v.offset+max(v.height, 1); i++ {
 		n := v.segs[i].node
-		if n < 0 || int(n) >= len(v.conv.Nodes) {
+		if n < 0 || int(n) >= len(v.conv.Tree()) {
 			continue
 		}
-		if m := v.conv.Nodes[n].Msg; m != nil && m.Visibility == model.Folded {
+		if m := v.conv.Tree()[n].Msg; m != nil && m.Visibility == model.Folded {
 			return n
 		}
 	}

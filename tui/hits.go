@@ -184,8 +184,8 @@ func (v *viewer) jumpHit(delta int) {
 func (v *viewer) openAtHit(n int32) {
 	v.toThreadOf(n)
 	v.reveal(n)
-	if c := v.conv; c != nil && !v.expanded && n >= 0 && int(n) < len(c.Nodes) {
-		if m := c.Nodes[n].Msg; m != nil && m.Visibility == model.Folded {
+	if c := v.conv; c != nil && !v.expanded && n >= 0 && int(n) < len(c.Tree()) {
+		if m := c.Tree()[n].Msg; m != nil && m.Visibility == model.Folded {
 			v.expanded = true
 			v.rebuild(n)
 			v.realiseMatching()

@@ -34,7 +34,7 @@ func imagesInView(v *viewer) []imageRef {
 	c := v.conv
 	for _, n := range v.messagesInView() {
 		var out []imageRef
-		msg := c.Nodes[n].Msg
+		msg := c.Tree()[n].Msg
 		for i := range msg.Blocks {
 			b := &msg.Blocks[i]
 			switch b.Kind {

@@ -154,10 +154,10 @@ func (v *viewer) rebuild(keep int32) {
 		v.segs = append(v.segs, v.headerSegment())
 	}
 	for _, n := range v.thread[v.winLo:v.winHi] {
-		if n < 0 || int(n) >= len(v.conv.Nodes) {
+		if n < 0 || int(n) >= len(v.conv.Tree()) {
 			continue
 		}
-		m := v.conv.Nodes[n].Msg
+		m := v.conv.Tree()[n].Msg
 		if v.present(n, m) == render.Omitted {
 			continue
 		}

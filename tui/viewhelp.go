@@ -23,11 +23,11 @@ func (v *viewer) shortKeys() []key.Binding {
 	var fork, fold, hidden bool
 	lo, hi := min(v.winLo, len(v.thread)), min(v.winHi, len(v.thread))
 	for _, n := range v.thread[lo:hi] {
-		if n < 0 || int(n) >= len(v.conv.Nodes) {
+		if n < 0 || int(n) >= len(v.conv.Tree()) {
 			continue
 		}
-		nd := &v.conv.Nodes[n]
-		if p := nd.Parent; p >= 0 && int(p) < len(v.conv.Nodes) && len(v.conv.Nodes[p].Children) > 1 {
+		nd := &v.conv.Tree()[n]
+		if p := nd.Parent; p >= 0 && int(p) < len(v.conv.Tree()) && len(v.conv.Tree()[p].Children) > 1 {
 			fork = true
 		}
 		if m := nd.Msg; m != nil {

@@ -158,10 +158,10 @@ func (v *viewer) hitBeyondWindow(delta int) bool {
 // nodeHasHit reports whether node n's message is shown and holds a hit, by
 // the search engine's list when known, else by matching its text.
 func (v *viewer) nodeHasHit(n int32) bool {
-	if n < 0 || int(n) >= len(v.conv.Nodes) {
+	if n < 0 || int(n) >= len(v.conv.Tree()) {
 		return false
 	}
-	m := v.conv.Nodes[n].Msg
+	m := v.conv.Tree()[n].Msg
 	if m == nil {
 		return false
 	}

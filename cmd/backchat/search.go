@@ -176,8 +176,8 @@ func searchJSON(out *bytes.Buffer, rs []search.Result) error {
 		e := searchEntry{ID: c.ID, Title: c.Title, Updated: render.TimeJSON(c.Updated), Score: r.Score,
 			Node: r.Best.Node, Block: r.Best.Block, Field: r.Best.Field.String(), Offset: r.Best.Off,
 			Snippet: r.Snippet, Match: r.SnippetMatch}
-		if n := r.Best.Node; n >= 0 && int(n) < len(c.Nodes) && c.Nodes[n].Msg != nil {
-			e.MessageID = c.Nodes[n].Msg.ID
+		if n := r.Best.Node; n >= 0 && int(n) < len(c.Tree()) && c.Tree()[n].Msg != nil {
+			e.MessageID = c.Tree()[n].Msg.ID
 		}
 		if r.Best.Len == 0 {
 			e.Node, e.Block, e.Field, e.Offset, e.Match = model.NoNode, -1, "", -1, [2]int{-1, -1}

@@ -15,7 +15,7 @@ import (
 func shownImages(c *model.Conversation) []*model.Asset {
 	var out []*model.Asset
 	for _, n := range c.CurrentThread() {
-		m := c.Nodes[n].Msg
+		m := c.Tree()[n].Msg
 		if m == nil || m.Visibility > model.Folded {
 			continue
 		}

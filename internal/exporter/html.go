@@ -193,7 +193,7 @@ func writeHTML(w *bytes.Buffer, c *model.Conversation, links map[*model.Asset]st
 	fmt.Fprintf(&h.b, "<title>%s</title>\n<style>\n%s\n</style>\n</head>\n<body>\n<main>\n", esc(title), pageCSS)
 	h.header(title)
 	for _, n := range c.CurrentThread() {
-		m := c.Nodes[n].Msg
+		m := c.Tree()[n].Msg
 		if m == nil || m.Visibility > model.Folded {
 			continue
 		}

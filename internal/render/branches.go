@@ -82,15 +82,15 @@ func Branches(c *model.Conversation, all bool) []Branch {
 // or after *next, or -1 when every node has been seen; it advances *next
 // past the seen prefix. Cycle-safe: the walk stops at a repeat.
 func topUnseen(c *model.Conversation, seen map[int32]struct{}, next *int) int32 {
-	for ; *next < len(c.Nodes); *next++ {
+	for ; *next < len(c.Tree()); *next++ {
 		n := int32(*next)
 		if _, ok := seen[n]; ok {
 			continue
 		}
 		walked := map[int32]struct{}{n: {}}
 		for {
-			p := c.Nodes[n].Parent
-			if p < 0 || int(p) >= len(c.Nodes) {
+			p := c.Tree()[n].Parent
+			if p < 0 || int(p) >= len(c.Tree()) {
 				return n
 			}
 			if _, ok := seen[p]; ok {
@@ -119,7 +119,7 @@ func indexOf(t model.Thread, n int32) int {
 func countMessages(c *model.Conversation, t model.Thread) int {
 	k := 0
 	for _, n := range t {
-		if n >= 0 && int(n) < len(c.Nodes) && c.Nodes[n].Msg != nil {
+		if n >= 0 && int(n) < len(c.Tree()) && c.Tree()[n].Msg != nil {
 			k++
 		}
 	}

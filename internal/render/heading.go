@@ -21,7 +21,7 @@ type Heading struct {
 // MessageHeading is the heading of message node n of c, with times in loc
 // (nil means time.Local). n must hold a message.
 func MessageHeading(c *model.Conversation, n int32, loc *time.Location) Heading {
-	m := c.Nodes[n].Msg
+	m := c.Tree()[n].Msg
 	h := Heading{Role: one(RoleLabel(c, m)), Model: one(m.Model)}
 	if !m.Time.IsZero() {
 		if loc == nil {

@@ -171,7 +171,7 @@ func Conversation(c *model.Conversation, opts Options) ConversationJSON {
 	}
 	for i, br := range Branches(c, opts.All) {
 		for _, n := range br.Thread[br.From:] {
-			m := c.Nodes[n].Msg
+			m := c.Tree()[n].Msg
 			if Present(m, opts.All, true) == Omitted {
 				continue
 			}
@@ -184,14 +184,14 @@ func Conversation(c *model.Conversation, opts Options) ConversationJSON {
 func messageJSON(c *model.Conversation, n int32, m *model.Message, current bool) MessageJSON {
 	pos, total := c.BranchPos(n)
 	mj := MessageJSON{
-		ID: m.ID, Node: c.Nodes[n].Key, Current: current,
+		ID: m.ID, Node: c.Tree()[n].Key, Current: current,
 		Role: string(m.Role), Author: m.AuthorName, Recipient: m.Recipient, Channel: m.Channel,
 		Time: TimeJSON(m.Time), Model: m.Model, Visibility: m.Visibility.String(),
 		Branch: BranchJSON{Pos: pos, Total: total},
 		Blocks: make([]BlockJSON, 0, len(m.Blocks)), References: make([]ReferenceJSON, 0, len(m.References)),
 	}
-	if p := c.Nodes[n].Parent; p >= 0 && int(p) < len(c.Nodes) {
-		mj.Parent = c.Nodes[p].Key
+	if p := c.Tree()[n].Parent; p >= 0 && int(p) < len(c.Tree()) {
+		mj.Parent = c.Tree()[p].Key
 	}
 	for i := range m.Blocks {
 		mj.Blocks = append(mj.Blocks, blockJSON(&m.Blocks[i]))

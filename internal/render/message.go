@@ -18,14 +18,14 @@ func MessageMarkdown(w io.Writer, c *model.Conversation, n int32, opts Options) 
 	if c == nil {
 		return ErrNilConversation
 	}
-	if n < 0 || int(n) >= len(c.Nodes) || c.Nodes[n].Msg == nil {
+	if n < 0 || int(n) >= len(c.Tree()) || c.Tree()[n].Msg == nil {
 		return fmt.Errorf("render: conversation %q: node %d holds no message", c.ID, n)
 	}
 	r := &writer{c: c, opts: opts, md: true, loc: opts.Location}
 	if r.loc == nil {
 		r.loc = time.Local
 	}
-	r.message(n, c.Nodes[n].Msg)
+	r.message(n, c.Tree()[n].Msg)
 	out := strings.TrimRight(strings.ReplaceAll(r.b.String(), "\r\n", "\n"), "\n") + "\n"
 	_, err := io.WriteString(w, model.Sanitize(out))
 	return err

@@ -206,10 +206,10 @@ func (r *writer) branchHeader(n int, br Branch) {
 // thread writes the messages of br.Thread from br.From on.
 func (r *writer) thread(br Branch) {
 	for _, n := range br.Thread[br.From:] {
-		if n < 0 || int(n) >= len(r.c.Nodes) {
+		if n < 0 || int(n) >= len(r.c.Tree()) {
 			continue // a caller's Options.Thread may be stale
 		}
-		m := r.c.Nodes[n].Msg
+		m := r.c.Tree()[n].Msg
 		switch Present(m, r.opts.All, r.opts.All) {
 		case Omitted:
 			continue

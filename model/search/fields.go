@@ -59,10 +59,10 @@ func Text(c *model.Conversation, h Hit) string {
 	if h.Field == FieldConvTitle {
 		return c.Title
 	}
-	if h.Node < 0 || int(h.Node) >= len(c.Nodes) {
+	if h.Node < 0 || int(h.Node) >= len(c.Tree()) {
 		return ""
 	}
-	m := c.Nodes[h.Node].Msg
+	m := c.Tree()[h.Node].Msg
 	if m == nil || h.Block < 0 || int(h.Block) >= len(m.Blocks) {
 		return ""
 	}

@@ -205,8 +205,8 @@ func (ix *Index) IndexBytes() int64 { return ix.indexBytes }
 // only: no text is read).
 func textSize(c *model.Conversation) int64 {
 	n := int64(len(c.Title))
-	for i := range c.Nodes {
-		if m := c.Nodes[i].Msg; m != nil {
+	for i := range c.Tree() {
+		if m := c.Tree()[i].Msg; m != nil {
 			eachField(m, func(_ int, _ Field, _ int, s string) bool {
 				n += int64(len(s))
 				return true
@@ -246,8 +246,8 @@ func metaOf(c *model.Conversation) convMeta {
 		}
 	}
 	addModel(c.Model)
-	for i := range c.Nodes {
-		n := &c.Nodes[i]
+	for i := range c.Tree() {
+		n := &c.Tree()[i]
 		if len(n.Children) > 1 {
 			m.flags |= flagBranch
 		}
@@ -286,8 +286,8 @@ func buildShard(sb *shardBuilder, first int32, convs []*model.Conversation) *sha
 		meta[i] = metaOf(c)
 		sb.beginConv()
 		sb.addField(c.Title, fieldRec{node: model.NoNode, field: FieldConvTitle})
-		for k := range c.Nodes {
-			msg := c.Nodes[k].Msg
+		for k := range c.Tree() {
+			msg := c.Tree()[k].Msg
 			if msg == nil {
 				continue
 			}
