@@ -51,7 +51,7 @@ func snippetWindow(text string, off, n, span int) (string, int, int) {
 
 // stripMarkup removes the Markdown markup a reader does not want in a one-
 // line quote: emphasis and code marks (*, **, __, ~~, `), heading and quote
-// marks at the start of a line, and link targets ([text](url) keeps text;
+// marks and list bullets at the start of a line, and link targets ([text](url) keeps text;
 // ![alt](url) keeps alt). It returns the text and the match [off, off+n)
 // moved to the same characters. Markup inside the match is kept, so the
 // highlighted text is what the engine matched.
@@ -82,6 +82,8 @@ func stripMarkup(text string, off, n int) (string, int, int) {
 				j++
 			}
 			skip = j - i
+		case lineStart && (c == '-' || c == '*' || c == '+') && i+1 < len(text) && text[i+1] == ' ':
+			skip = 2 // a list item's bullet
 		case c == '`', c == '*' && !(i > 0 && text[i-1] == ' ' && i+1 < len(text) && text[i+1] == ' '):
 			skip = 1 // a lone * between spaces is arithmetic, not emphasis
 		case (c == '_' || c == '~') && i+1 < len(text) && text[i+1] == c:
@@ -111,7 +113,7 @@ func stripMarkup(text string, off, n int) (string, int, int) {
 		if skip > 0 {
 			i += skip
 			lineStart = lineStart && c != '*' && c != '`' && c != '_' && c != '~' && c != '!'
-			if lineStart && (c == '#' || c == '>') {
+			if lineStart && (c == '#' || c == '>' || c == '-' || c == '+' || skip == 2 && c == '*') {
 				lineStart = false
 			}
 			continue

@@ -13,6 +13,8 @@ func TestStripMarkup(t *testing.T) {
 		{"see [the docs](https://example.com/x) here", "here", "see the docs here"},
 		{"keep snake_case and 2 * 3 ", "snake_case", "keep snake_case and 2 * 3 "},
 		{"the match **is**", "**is**", "the match **is**"},
+		{"Options:\n- **Crumb & Cardamom** — a bakery\n  * nested item\n+ plus", "Cardamom", "Options:\nCrumb & Cardamom — a bakery\n  nested item\nplus"},
+		{"a - b and 3 - 2", "b", "a - b and 3 - 2"},
 	} {
 		off := strings.Index(c.in, c.match)
 		got, o, n := stripMarkup(c.in, off, len(c.match))
