@@ -116,6 +116,16 @@ func (f *filterPane) View(st Styles, w, count int) string {
 }
 
 // ShortHelp implements help.KeyMap for the input.
+// statusError is the status bar's word on a query error: the list shows the
+// error whole, with the bad token marked (filterhelp.go), so the status bar
+// only says there is one. "" when the query is fine.
+func (f *filterPane) statusError() string {
+	if f.err == nil {
+		return ""
+	}
+	return "query error"
+}
+
 func (f *filterPane) ShortHelp() []key.Binding {
 	return []key.Binding{f.keys.AcceptFilter, f.keys.ClearFilter, f.keys.ResultDown, f.keys.ResultUp}
 }

@@ -124,9 +124,7 @@ func (m *Model) statusInfo() statusInfo {
 		shown: m.list.count(), filtering: m.filter.on(), searching: m.filter.searching,
 		warnings: len(m.warnList), hit: m.view.hitStatus(), partial: m.filter.partial()}
 	in.notice, in.noticeErr = m.act.notice, m.act.noticeErr
-	if m.filter.err != nil {
-		in.errText = "search: " + safeLine(m.filter.err.Error())
-	} else if m.view.renderErr != nil {
+	if in.errText = m.filter.statusError(); in.errText == "" && m.view.renderErr != nil {
 		in.errText = safeLine(m.view.renderErr.Error()) + " (shown as plain text)"
 	}
 	return in
