@@ -7,6 +7,7 @@ import (
 	"io"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Run runs the browser on the given terminal input and output until the user
@@ -41,8 +42,9 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer, extra .
 }
 
 // pushTitle and popTitle save and restore the terminal's window and icon
-// titles (xterm's XTWINOPS; terminals without a title stack ignore them).
-const (
-	pushTitle = "\x1b[22;0t"
-	popTitle  = "\x1b[23;0t"
+// titles (xterm's XTWINOPS 22 and 23; terminals without a title stack
+// ignore them). internal/serve does the same around each SSH session.
+var (
+	pushTitle = ansi.WindowOp(22, 0)
+	popTitle  = ansi.WindowOp(23, 0)
 )

@@ -271,3 +271,20 @@ func TestWritableAuthorizedKeysDirectoryIsWarned(t *testing.T) {
 	})
 	waitFor(t, ts.logs, "directory is writable by group or others", time.Second)
 }
+
+// The client's window title is saved before the browser sets its own and
+// restored when the session ends (Bubble Tea alone leaves it blank).
+func TestSessionRestoresTerminalTitle(t *testing.T) {
+	ts := startServer(t, nil)
+	tm := openTerm(t, ts.mustDial(t), "xterm-256color", 80, 24)
+	waitFor(t, tm.screen, fixtureTitle, 2*time.Second)
+	tm.press(t, "q")
+	if code := tm.wait(t, 5*time.Second); code != 0 {
+		t.Fatalf("exit status %d after q, want 0", code)
+	}
+	out := tm.screen.String()
+	push, title, pop := strings.Index(out, "\x1b[22;0t"), strings.Index(out, fixtureTitle), strings.LastIndex(out, "\x1b[23;0t")
+	if push < 0 || pop < 0 || push > title || pop < title {
+		t.Fatalf("want the title pushed before the screen and popped after it: push %d, screen %d, pop %d", push, title, pop)
+	}
+}

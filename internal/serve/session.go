@@ -11,6 +11,7 @@ import (
 	"charm.land/ssh"
 	bm "charm.land/wish/v2/bubbletea"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -83,7 +84,12 @@ func (s *server) handleSession(sess ssh.Session) {
 	run := bm.MiddlewareWithProgramHandler(func(sess ssh.Session) *tea.Program {
 		return s.newProgram(sess, st, pty)
 	})
+	// Save the client terminal's title before the browser sets its own
+	// and restore it when the session ends (XTWINOPS 22/23; Bubble Tea
+	// only blanks it). Terminals without a title stack ignore both.
+	_, _ = io.WriteString(sess, ansi.WindowOp(22, 0))
 	run(func(ssh.Session) {})(sess)
+	_, _ = io.WriteString(sess, ansi.WindowOp(23, 0))
 	close(st.done)
 	st.mu.Lock()
 	closeModel := st.closer
