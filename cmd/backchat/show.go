@@ -35,9 +35,6 @@ thread. --format json prints the stable schema "backchat.conversation/1".`,
 			if len(args) == 0 {
 				return usageErrorf("show needs a conversation ID")
 			}
-			if len(args) == 1 && !a.demo {
-				return usageErrorf("show needs PATH... before the conversation ID (or --demo)")
-			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
