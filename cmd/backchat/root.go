@@ -80,8 +80,11 @@ func (a *app) rootCommand() *cobra.Command {
 conversations.json / shard / single-conversation file) and lets you browse,
 search and read every conversation, including hidden messages and branches.
 
-Without a subcommand it starts the full-screen browser.`,
+Without a subcommand it starts the full-screen browser. Without PATH, every
+command reads the library: the exports copied there by 'backchat import'
+(--library DIR, else $BACKCHAT_LIBRARY, else $XDG_DATA_HOME/backchat).`,
 		Example: `  backchat ~/Downloads/chatgpt-export.zip
+  backchat import ~/Downloads/chatgpt-export.zip && backchat
   backchat --demo
   backchat ls export.zip
   backchat show export.zip 6836a1f2
