@@ -110,6 +110,7 @@ the other (the second waits up to --wait).`,
 			}
 			start := time.Now()
 			opt.OnCopied = func(o library.Outcome) {
+				a.log.Info("copied", "path", o.Path, "already", o.Already, "bytes", o.Import.Size, "since_start", time.Since(start), "err", o.Err)
 				if o.Err == nil {
 					_ = writeAll(a.out, importLine(o, a.loc))
 				}

@@ -1,6 +1,11 @@
 package library
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+
 	"github.com/backchat/backchat/model"
 )
 
@@ -22,11 +27,11 @@ type Changes struct {
 
 // convState is what compare needs of a conversation loaded before.
 type convState struct {
-	updated  int64 // UnixNano
-	title    string
-	nodes    int
-	current  string
-	inNewest bool
+	Updated  int64  `json:"u,omitempty"` // UnixNano
+	Title    string `json:"t,omitempty"`
+	Nodes    int    `json:"n,omitempty"`
+	Current  string `json:"c,omitempty"`
+	InNewest bool   `json:"in,omitempty"`
 }
 
 func stateOf(c *model.Conversation) convState {
@@ -34,7 +39,7 @@ func stateOf(c *model.Conversation) convState {
 	if !c.Updated.IsZero() {
 		u = c.Updated.UnixNano()
 	}
-	return convState{updated: u, title: c.Title, nodes: len(c.Tree()), current: c.CurrentKey, inNewest: !c.NotInNewest()}
+	return convState{Updated: u, Title: c.Title, Nodes: len(c.Tree()), Current: c.CurrentKey, InNewest: !c.NotInNewest()}
 }
 
 // summarise keeps what compare needs of the library loaded before, so the
@@ -60,12 +65,60 @@ func compare(before map[string]convState, after *model.Archive) Changes {
 			ch.New = append(ch.New, e)
 			continue
 		}
-		if stateOf(c) != (convState{old.updated, old.title, old.nodes, old.current, stateOf(c).inNewest}) {
+		now := stateOf(c)
+		now.InNewest = old.InNewest
+		if now != old {
 			ch.Updated = append(ch.Updated, e)
 		}
-		if old.inNewest && c.NotInNewest() {
+		if old.InNewest && c.NotInNewest() {
 			ch.Gone = append(ch.Gone, e)
 		}
 	}
 	return ch
+}
+
+// The state of the library as loaded after an import is kept in
+// cache/state-FINGERPRINT.json, so the next import compares against it
+// instead of loading every import already there a second time. It serves
+// only the change report: a missing or damaged one means a load.
+const statePrefix = "state-"
+
+func (l *Library) statePath() string {
+	return filepath.Join(l.CacheDir(), statePrefix+l.Fingerprint()+".json")
+}
+
+// readState returns the saved state of the library as it is, or nil.
+func (l *Library) readState() map[string]convState {
+	b, err := os.ReadFile(l.statePath())
+	if err != nil {
+		return nil
+	}
+	var m map[string]convState
+	if json.Unmarshal(b, &m) != nil {
+		return nil
+	}
+	return m
+}
+
+// writeState saves st as the state of l and removes the states of earlier
+// contents. Failing to is no error: the next import loads instead.
+func (l *Library) writeState(st map[string]convState, w writeHook) {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return
+	}
+	dir := l.CacheDir()
+	if os.MkdirAll(dir, 0o700) != nil {
+		return
+	}
+	keep := filepath.Base(l.statePath())
+	if writeFileAtomic(dir, keep, b, w) != nil {
+		return
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if n := e.Name(); n != keep && strings.HasPrefix(n, statePrefix) && strings.HasSuffix(n, ".json") {
+			_ = os.Remove(filepath.Join(dir, n))
+		}
+	}
 }

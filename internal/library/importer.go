@@ -148,6 +148,9 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 	}
 	var before map[string]convState
 	if len(oldPaths) > 0 {
+		before = lib.readState()
+	}
+	if len(oldPaths) > 0 && before == nil {
 		arch, err := opt.Open(ctx, loader.Options{}, oldPaths...)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -219,6 +222,7 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 	}
 	ok = true
 	rep.Library = &Library{Dir: dir, Manifest: m, Warnings: lib.Warnings}
+	rep.Library.writeState(summarise(after), opt.hook)
 	return rep, nil
 }
 

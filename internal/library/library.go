@@ -11,7 +11,9 @@
 //	lock                     flock(2)ed by an import while it runs
 //	imports/HASH/NAME        the export as imported (a file, or a folder
 //	                         copied whole), NAME its original base name
-//	cache/                   derived files (the snapshot: SnapshotPath)
+//	cache/                   derived files: the snapshot (SnapshotPath) and
+//	                         state-FINGERPRINT.json (what import compares
+//	                         the next import with; see changes.go)
 //	.tmp-*, imports/.tmp-*   an import in progress or interrupted; never
 //	                         listed, removed by the next import
 //

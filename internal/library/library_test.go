@@ -278,6 +278,14 @@ func newerExport(t *testing.T, path string) (dropped []string) {
 }
 
 func TestMergeNewerExport(t *testing.T) {
+	// Once comparing with the state the first import saved, once with the
+	// library loaded again (the state lost).
+	for _, lost := range []bool{false, true} {
+		testMergeNewerExport(t, lost)
+	}
+}
+
+func testMergeNewerExport(t *testing.T, stateLost bool) {
 	src, lib := t.TempDir(), filepath.Join(t.TempDir(), "lib")
 	older, newer := filepath.Join(src, "2026-10.json"), filepath.Join(src, "2026-11.json")
 	writeExport(t, older, gen.Config{Seed: 7, Conversations: 30, NoHuge: true, Now: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}, false)
@@ -286,7 +294,19 @@ func TestMergeNewerExport(t *testing.T) {
 	if rep := add(t, lib, older); len(rep.Changes.New) != 30 {
 		t.Fatalf("first export: %d new, want 30", len(rep.Changes.New))
 	}
+	state := open(t, lib).statePath()
+	if _, err := os.Stat(state); err != nil {
+		t.Fatalf("no state saved: %v", err)
+	}
+	if stateLost {
+		if err := os.WriteFile(state, []byte("{damaged"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	rep := add(t, lib, newer)
+	if ms, _ := filepath.Glob(filepath.Join(lib, cacheDir, statePrefix+"*")); len(ms) != 1 || ms[0] != open(t, lib).statePath() {
+		t.Errorf("states after the second import: %v", ms)
+	}
 	ch := rep.Changes
 	if len(ch.New) != 3 || len(ch.Updated) != 28 || len(ch.Gone) != 2 {
 		t.Fatalf("newer export: %d new, %d updated, %d gone; want 3, 28, 2", len(ch.New), len(ch.Updated), len(ch.Gone))
