@@ -151,6 +151,10 @@ func TestImportKilledMidCopy(t *testing.T) {
 		if out, _, _ := backchat(t, env, "library"); !strings.Contains(out, "1 import,") {
 			t.Errorf("%v: library lists\n%s", sig, out)
 		}
+		// backchat library removed the leftover.
+		if l := listing(t, lib); l != before {
+			t.Errorf("%v: after backchat library:\n%s\nwant\n%s", sig, l, before)
+		}
 	}
 
 	out, stderr, code := backchat(t, env, "import", big)

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/backchat/backchat/internal/library"
 	"github.com/backchat/backchat/internal/render"
+	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
 	"github.com/spf13/cobra"
 )
@@ -21,6 +24,14 @@ const importDelayEnv = "BACKCHAT_TEST_IMPORT_DELAY"
 
 // changeListMax is how many conversations of each kind import names.
 const changeListMax = 10
+
+// tidyLibrary removes what an interrupted import left, unless an import
+// runs now; a failure is only a warning (listing does not need it).
+func (a *app) tidyLibrary(dir string) {
+	if err := library.Tidy(dir); err != nil {
+		fmt.Fprintln(a.errOut, "backchat: warning: "+model.SanitizeLine(err.Error()))
+	}
+}
 
 // openLibrary opens the library folder (--library, $BACKCHAT_LIBRARY or
 // the XDG data folder) and prints its warnings.
@@ -98,6 +109,17 @@ the other (the second waits up to --wait).`,
 				return failure(err)
 			}
 			opt := library.Options{Wait: wait, Open: a.open}
+			tty := a.isTerminal(a.errOut)
+			if tty {
+				// The library loads to compare: show it as the other
+				// commands do.
+				opt.Open = func(ctx context.Context, lo loader.Options, paths ...string) (*model.Archive, error) {
+					p := startProgress(a.errOut, progressDelay)
+					defer p.stop()
+					lo.Progress = p.update
+					return a.open(ctx, lo, paths...)
+				}
+			}
 			opt.OnWait = func(pid int) {
 				who := ""
 				if pid > 0 {
@@ -105,11 +127,29 @@ the other (the second waits up to --wait).`,
 				}
 				fmt.Fprintf(a.errOut, "backchat: waiting for another import%s to finish…\n", who)
 			}
-			if d, err := time.ParseDuration(a.getenv(importDelayEnv)); err == nil && d > 0 {
-				opt.AfterChunk = func(int64) { time.Sleep(d) }
+			delay, _ := time.ParseDuration(a.getenv(importDelayEnv))
+			var bar *progress
+			var total int64
+			cur := 0 // index in paths of the export being copied
+			opt.AfterChunk = func(done int64) {
+				if delay > 0 {
+					time.Sleep(delay)
+				}
+				if tty && bar == nil {
+					bar = startLabelledProgress(a.errOut, progressDelay, "copying "+model.SanitizeLine(filepath.Base(paths[cur]))+"…")
+					total = fileSize(paths[cur])
+				}
+				if bar != nil {
+					bar.update(done, total)
+				}
 			}
 			start := time.Now()
 			opt.OnCopied = func(o library.Outcome) {
+				if bar != nil {
+					bar.stop()
+					bar = nil
+				}
+				cur++
 				a.log.Info("copied", "path", o.Path, "already", o.Already, "bytes", o.Import.Size, "since_start", time.Since(start), "err", o.Err)
 				if o.Err == nil {
 					_ = writeAll(a.out, importLine(o, a.loc))
@@ -142,6 +182,16 @@ the other (the second waits up to --wait).`,
 	}
 	cmd.Flags().DurationVar(&wait, "wait", 10*time.Minute, "how long to wait for another import to finish")
 	return cmd
+}
+
+// fileSize is the size of the file at path, 0 for a folder or on error
+// (the progress line then shows no percentage).
+func fileSize(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return 0
+	}
+	return fi.Size()
 }
 
 // importLine says what became of one export.
@@ -196,13 +246,15 @@ func (a *app) libraryCommand() *cobra.Command {
 		Long: `List the imports of the library, oldest export first: the date of the
 newest conversation each holds, its service, size, number of conversations,
 the start of its SHA-256 and the name it was imported from; then the
-library's folder and total size. 'backchat library verify' re-hashes them.`,
+library's folder and total size. 'backchat library verify' re-hashes them.
+Both remove what an interrupted import left, unless an import is running.`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			lib, err := a.openLibrary()
 			if err != nil {
 				return err
 			}
+			a.tidyLibrary(lib.Dir)
 			if lib.Empty() {
 				return failure(fmt.Errorf("%w (library: %s)", library.ErrEmpty, lib.Dir))
 			}
@@ -241,6 +293,7 @@ library's folder and total size. 'backchat library verify' re-hashes them.`,
 			if err != nil {
 				return err
 			}
+			a.tidyLibrary(lib.Dir)
 			if lib.Empty() {
 				return failure(fmt.Errorf("%w (library: %s)", library.ErrEmpty, lib.Dir))
 			}

@@ -345,3 +345,25 @@ func plural(n int) string {
 	}
 	return "s"
 }
+
+// Tidy removes what an interrupted import left in the library at dir, if
+// no import is running (it does not wait for one). A missing library is
+// left missing.
+func Tidy(dir string) error {
+	if _, err := os.Stat(filepath.Join(dir, manifestName)); err != nil {
+		return nil
+	}
+	lk, err := Acquire(context.Background(), dir, 0, nil)
+	if errors.Is(err, ErrBusy) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer lk.Release()
+	lib, err := Open(dir)
+	if err != nil {
+		return err
+	}
+	return lib.cleanup()
+}
