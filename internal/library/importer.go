@@ -166,7 +166,9 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 		newPaths[i] = lib.Path(rep.Outcomes[si].Import)
 		seen[newPaths[i]] = &exportSeen{ids: map[string]struct{}{}}
 	}
-	after, err := opt.Open(ctx, loader.Options{OnConversation: func(c *model.Conversation) {
+	// A load error with nothing loaded shows below as "no conversations
+	// found" for each new export.
+	after, _ := opt.Open(ctx, loader.Options{OnConversation: func(c *model.Conversation) {
 		// Streamed conversations carry their own export as Sources.
 		if len(c.Sources) == 0 {
 			return
