@@ -107,7 +107,7 @@ command reads the library: the exports copied there by 'backchat import'
 	f.BoolVar(&a.demo, "demo", false, "use the built-in demo archive instead of PATH")
 	f.BoolVar(&a.debug, "debug", false, "write a debug log to $XDG_STATE_HOME/backchat/backchat.log (or "+filepath.Join(os.TempDir(), "backchat.log")+")")
 	f.StringVar(&a.theme, "theme", "auto", "browser colours: auto, dark, light or notty")
-	f.StringVar(&a.libraryDir, "library", "", "library folder used when no PATH is given (default $"+library.EnvVar+", else $XDG_DATA_HOME/backchat)")
+	f.StringVar(&a.libraryDir, "library", "", "library folder `DIR`: where import copies exports, what commands read without PATH (default $"+library.EnvVar+", else $XDG_DATA_HOME/backchat)")
 	root.AddCommand(a.lsCommand(), a.showCommand(), a.searchCommand(), a.statsCommand(), a.exportCommand(), a.serveCommand(),
 		a.importCommand(), a.libraryCommand())
 	return root
