@@ -9,6 +9,7 @@ import (
 
 	"charm.land/log/v2"
 	"github.com/backchat/backchat/internal/demo"
+	"github.com/backchat/backchat/internal/library"
 	"github.com/backchat/backchat/model/search/live"
 	"github.com/backchat/backchat/tui"
 )
@@ -17,6 +18,9 @@ import (
 type archiveSource struct {
 	Paths []string // export paths (ZIP, folder, JSON); for the demo, its files
 	Demo  bool     // Paths came from the built-in demo archive
+	// Library is set when Paths are the library's imports (no PATH given):
+	// its Fingerprint and SnapshotPath key a snapshot of the loaded archive.
+	Library *library.Library
 }
 
 // browserOptions carries the global flags and the terminal to the browser.

@@ -15,12 +15,10 @@ import (
 
 func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
-		{},                       // no PATH, no --demo
 		{"--bogus"},              // unknown flag
 		{"ls", "--bogus", "x"},   // unknown subcommand flag
 		{"--theme", "pink", "x"}, // bad theme
 		{"ls", "--demo", "export.zip"},
-		{"ls"}, // no PATH
 	} {
 		r := cli(t, archive(), args...)
 		if r.code != exitUsage {

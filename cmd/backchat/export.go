@@ -24,9 +24,10 @@ func (a *app) exportCommand() *cobra.Command {
 		force              bool
 	)
 	cmd := &cobra.Command{
-		Use:   "export --format markdown|html|json --out DIR [--force] [--query QUERY] PATH...",
+		Use:   "export --format markdown|html|json --out DIR [--force] [--query QUERY] [PATH...]",
 		Short: "Write conversations as Markdown, HTML or JSON files",
-		Long: `Write one file per conversation of the exports at PATH... (or --demo) into DIR:
+		Long: `Write one file per conversation of the exports at PATH... (or --demo; without
+either, the library: see backchat import) into DIR:
 all of them, or those matching --query (the browser's search language, e.g.
 --query 'kubernetes is:starred after:2025').
 

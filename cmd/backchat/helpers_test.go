@@ -73,8 +73,21 @@ func cli(t *testing.T, files map[string][]*model.Conversation, args ...string) r
 	a.loc = time.UTC
 	a.isTerminal = func(io.Writer) bool { return false }
 	a.open = fakeOpen(files)
+	a.getenv = emptyLibraryEnv(t)
 	code := execute(context.Background(), a, args)
 	return result{code, out.String(), errOut.String()}
+}
+
+// emptyLibraryEnv is an environment whose library is a missing folder in
+// the test's temporary folder: a test never reads the user's library.
+func emptyLibraryEnv(t *testing.T) func(string) string {
+	lib := filepath.Join(t.TempDir(), "library")
+	return func(k string) string {
+		if k == "BACKCHAT_LIBRARY" {
+			return lib
+		}
+		return ""
+	}
 }
 
 func fakeOpen(files map[string][]*model.Conversation) func(context.Context, loader.Options, ...string) (*model.Archive, error) {

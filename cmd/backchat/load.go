@@ -94,16 +94,22 @@ func plural(n int) string {
 // load has taken longer than a delay, and erases it when stopped. update may
 // be called from loader goroutines.
 type progress struct {
-	w    io.Writer
-	mu   sync.Mutex
-	done int64
-	tot  int64
-	quit chan struct{}
-	wg   sync.WaitGroup
+	w     io.Writer
+	label string // "loading…"
+	mu    sync.Mutex
+	done  int64
+	tot   int64
+	quit  chan struct{}
+	wg    sync.WaitGroup
 }
 
 func startProgress(w io.Writer, delay time.Duration) *progress {
-	p := &progress{w: w, quit: make(chan struct{})}
+	return startLabelledProgress(w, delay, "loading…")
+}
+
+// startLabelledProgress is startProgress with another label ("copying…").
+func startLabelledProgress(w io.Writer, delay time.Duration, label string) *progress {
+	p := &progress{w: w, label: label, quit: make(chan struct{})}
 	p.wg.Add(1)
 	go p.run(delay)
 	return p
@@ -139,7 +145,7 @@ func (p *progress) draw() {
 	p.mu.Lock()
 	done, tot := p.done, p.tot
 	p.mu.Unlock()
-	line := "\rloading…"
+	line := "\r" + p.label
 	if tot > 0 {
 		line += fmt.Sprintf(" %3d%% (%s of %s)", done*100/tot, render.FormatSize(done), render.FormatSize(tot))
 	}

@@ -16,9 +16,10 @@ import (
 func (a *app) lsCommand() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "ls [--json] PATH...",
+		Use:   "ls [--json] [PATH...]",
 		Short: "List conversations, newest first",
-		Long: `List the conversations of the exports at PATH..., newest first: last update
+		Long: `List the conversations of the exports at PATH... (without PATH, the library:
+see backchat import), newest first: last update
 date, number of visible messages on the current thread, model and title.
 When the exports come from several services (ChatGPT and Claude, say), a
 column after the date names each conversation's service.

@@ -1,6 +1,9 @@
 // Command backchat browses ChatGPT data exports in the terminal.
 //
-//	backchat [PATH...]                 open the browser on exports (ZIP, folder, JSON)
+//	backchat [PATH...]                 open the browser on exports (ZIP, folder, JSON),
+//	                                   or on the library when no PATH is given
+//	backchat import EXPORT...          copy exports into the library
+//	backchat library [verify]          list (or re-hash) the library's imports
 //	backchat --demo                    open the browser on the built-in demo archive
 //	backchat ls [--json] PATH...       list conversations, newest first
 //	backchat show [--format text|markdown|json] [--all] PATH... ID

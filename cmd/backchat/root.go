@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"charm.land/log/v2"
+	"github.com/backchat/backchat/internal/library"
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
 	"github.com/spf13/cobra"
@@ -27,9 +28,12 @@ type app struct {
 	out    io.Writer
 	errOut io.Writer
 
-	demo  bool
-	debug bool
-	theme string
+	demo       bool
+	debug      bool
+	theme      string
+	libraryDir string // --library
+
+	getenv func(string) string // os.Getenv except in tests
 
 	loc *time.Location // time zone for text output
 	// isTerminal reports whether w is an interactive terminal (progress bar).
@@ -50,6 +54,7 @@ func newApp(in io.Reader, out, errOut io.Writer) *app {
 		loc:        time.Local,
 		isTerminal: isTerminal,
 		open:       loader.OpenContext,
+		getenv:     os.Getenv,
 		log:        log.New(io.Discard),
 	}
 }
@@ -75,8 +80,11 @@ func (a *app) rootCommand() *cobra.Command {
 conversations.json / shard / single-conversation file) and lets you browse,
 search and read every conversation, including hidden messages and branches.
 
-Without a subcommand it starts the full-screen browser.`,
+Without a subcommand it starts the full-screen browser. Without PATH, every
+command reads the library: the exports copied there by 'backchat import'
+(--library DIR, else $BACKCHAT_LIBRARY, else $XDG_DATA_HOME/backchat).`,
 		Example: `  backchat ~/Downloads/chatgpt-export.zip
+  backchat import ~/Downloads/chatgpt-export.zip && backchat
   backchat --demo
   backchat ls export.zip
   backchat show export.zip 6836a1f2
@@ -99,7 +107,9 @@ Without a subcommand it starts the full-screen browser.`,
 	f.BoolVar(&a.demo, "demo", false, "use the built-in demo archive instead of PATH")
 	f.BoolVar(&a.debug, "debug", false, "write a debug log to $XDG_STATE_HOME/backchat/backchat.log (or "+filepath.Join(os.TempDir(), "backchat.log")+")")
 	f.StringVar(&a.theme, "theme", "auto", "browser colours: auto, dark, light or notty")
-	root.AddCommand(a.lsCommand(), a.showCommand(), a.searchCommand(), a.statsCommand(), a.exportCommand(), a.serveCommand())
+	f.StringVar(&a.libraryDir, "library", "", "library folder `DIR`: where import copies exports, what commands read without PATH (default $"+library.EnvVar+", else $XDG_DATA_HOME/backchat)")
+	root.AddCommand(a.lsCommand(), a.showCommand(), a.searchCommand(), a.statsCommand(), a.exportCommand(), a.serveCommand(),
+		a.importCommand(), a.libraryCommand())
 	return root
 }
 
@@ -150,7 +160,8 @@ func (a *app) runRoot(cmd *cobra.Command, paths []string) error {
 	})
 }
 
-// source resolves PATH... or --demo into what to load.
+// source resolves PATH..., --demo or, with neither, the library into what
+// to load.
 func (a *app) source(paths []string) (archiveSource, error) {
 	if a.demo {
 		if len(paths) > 0 {
@@ -166,7 +177,7 @@ func (a *app) source(paths []string) (archiveSource, error) {
 		return archiveSource{Paths: p, Demo: true}, nil
 	}
 	if len(paths) == 0 {
-		return archiveSource{}, usageErrorf("no export given: pass the export ZIP, its folder or a conversations.json, or use --demo")
+		return a.librarySource()
 	}
 	return archiveSource{Paths: paths}, nil
 }

@@ -23,9 +23,10 @@ func (a *app) serveCommand() *cobra.Command {
 	cfg, cfgErr := serve.DefaultConfig()
 	maxSize := fmt.Sprintf("%dx%d", serve.DefaultMaxWidth, serve.DefaultMaxHeight)
 	cmd := &cobra.Command{
-		Use:   "serve [flags] PATH...",
+		Use:   "serve [flags] [PATH...]",
 		Short: "Serve the browser over SSH (public-key authentication only)",
-		Long: `Serve the archive over SSH: 'ssh -p 2222 HOST' drops an authorized user
+		Long: `Serve the archive (the exports at PATH..., or without PATH the library: see
+backchat import) over SSH: 'ssh -p 2222 HOST' drops an authorized user
 straight into the browser. The archive is loaded once and shared read-only by
 every session; each session gets its own browser sized to its own terminal.
 

@@ -22,10 +22,11 @@ func (a *app) showCommand() *cobra.Command {
 	var format string
 	var all bool
 	cmd := &cobra.Command{
-		Use:   "show [--format text|markdown|json] [--all] PATH... ID",
+		Use:   "show [--format text|markdown|json] [--all] [PATH...] ID",
 		Short: "Print one conversation",
 		Long: `Print the conversation ID (a full id or a unique prefix of one) from the
-exports at PATH... The last argument is the ID; with --demo it is the only one.
+exports at PATH... The last argument is the ID; with --demo, or to read the
+library (see backchat import), it is the only one.
 
 By default the current thread is printed the way the chat shows it, with tool
 calls, reasoning and browsing folded into one-line summaries. --all adds hidden
@@ -34,9 +35,6 @@ thread. --format json prints the stable schema "backchat.conversation/1".`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf("show needs a conversation ID")
-			}
-			if len(args) == 1 && !a.demo {
-				return usageErrorf("show needs PATH... before the conversation ID (or --demo)")
 			}
 			return nil
 		},

@@ -66,7 +66,7 @@ func TestShowErrors(t *testing.T) {
 	}{
 		{"unknown id", []string{"show", "export.zip", "nope"}, exitFail, "nope"},
 		{"ambiguous prefix", []string{"show", "export.zip", "abc"}, exitFail, "abc"},
-		{"id only", []string{"show", "abc-111"}, exitUsage, "PATH"},
+		{"id only, empty library", []string{"show", "abc-111"}, exitFail, "no exports imported yet: run backchat import EXPORT.zip"},
 		{"no id", []string{"show"}, exitUsage, "ID"},
 		{"bad format", []string{"show", "-f", "html", "export.zip", "abc-111"}, exitUsage, "--format"},
 		{"nothing loaded", []string{"show", "missing.zip", "abc-111"}, exitFail, "missing.zip"},

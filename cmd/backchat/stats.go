@@ -21,9 +21,10 @@ func (a *app) statsCommand() *cobra.Command {
 	var asJSON bool
 	var width int
 	cmd := &cobra.Command{
-		Use:   "stats [--json] [--width N] PATH...",
+		Use:   "stats [--json] [--width N] [PATH...]",
 		Short: "Summarise an archive: activity, models, GPTs, words, images",
-		Long: `Print statistics of the exports at PATH...: conversations and messages per
+		Long: `Print statistics of the exports at PATH... (without PATH, the library: see
+backchat import): conversations and messages per
 month (per year too for long histories), models, custom GPTs, busiest days,
 longest conversations, words you wrote and read, images and voice.
 

@@ -70,7 +70,7 @@ func TestStatsUsage(t *testing.T) {
 	if r := cli(t, archive(), "stats", "--width", "-3", "export.zip"); r.code != exitUsage {
 		t.Errorf("--width -3: exit %d", r.code)
 	}
-	if r := cli(t, archive(), "stats"); r.code != exitUsage || !strings.Contains(r.stderr, "no export given") {
+	if r := cli(t, archive(), "stats"); r.code != exitFail || !strings.Contains(r.stderr, "no exports imported yet") {
 		t.Errorf("no PATH: exit %d, %q", r.code, r.stderr)
 	}
 	if r := cli(t, archive(), "stats", "missing.zip"); r.code != exitFail {

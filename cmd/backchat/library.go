@@ -1,0 +1,320 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/backchat/backchat/internal/library"
+	"github.com/backchat/backchat/internal/render"
+	"github.com/backchat/backchat/loader"
+	"github.com/backchat/backchat/model"
+	"github.com/spf13/cobra"
+)
+
+// importDelayEnv slows every copied MiB by its duration. Tests only: it
+// makes an import's copy last long enough to kill it mid-copy.
+const importDelayEnv = "BACKCHAT_TEST_IMPORT_DELAY"
+
+// changeListMax is how many conversations of each kind import names.
+const changeListMax = 10
+
+// tidyLibrary removes what an interrupted import left, unless an import
+// runs now; a failure is only a warning (listing does not need it).
+func (a *app) tidyLibrary(dir string) {
+	if err := library.Tidy(dir); err != nil {
+		fmt.Fprintln(a.errOut, "backchat: warning: "+model.SanitizeLine(err.Error()))
+	}
+}
+
+// openLibrary opens the library folder (--library, $BACKCHAT_LIBRARY or
+// the XDG data folder) and prints its warnings.
+func (a *app) openLibrary() (*library.Library, error) {
+	dir, err := library.Resolve(a.libraryDir, a.getenv)
+	if err != nil {
+		return nil, failure(err)
+	}
+	lib, err := library.Open(dir)
+	if err != nil {
+		return nil, failure(err)
+	}
+	a.libraryWarnings(lib)
+	return lib, nil
+}
+
+func (a *app) libraryWarnings(lib *library.Library) {
+	for _, w := range lib.Warnings {
+		fmt.Fprintln(a.errOut, "backchat: warning: "+model.SanitizeLine(w))
+	}
+	lib.Warnings = nil // said once
+}
+
+// librarySource is what to load when no EXPORT is given: the library's
+// imports, oldest export first. An empty library is a failure that says
+// how to import. This is the one place commands get "the library" from;
+// archiveSource.Library carries it on (its Fingerprint and SnapshotPath
+// key the snapshot cache).
+func (a *app) librarySource() (archiveSource, error) {
+	lib, err := a.openLibrary()
+	if err != nil {
+		return archiveSource{}, err
+	}
+	paths, err := lib.Paths()
+	if errors.Is(err, library.ErrEmpty) {
+		return archiveSource{}, failure(fmt.Errorf("%w (library: %s; or try backchat --demo)", library.ErrEmpty, lib.Dir))
+	}
+	if err != nil {
+		return archiveSource{}, failure(err)
+	}
+	a.log.Info("library", "dir", lib.Dir, "imports", len(paths), "fingerprint", lib.Fingerprint())
+	return archiveSource{Paths: paths, Library: lib}, nil
+}
+
+func (a *app) importCommand() *cobra.Command {
+	var wait time.Duration
+	cmd := &cobra.Command{
+		Use:   "import [--wait DURATION] EXPORT...",
+		Short: "Copy exports into the library",
+		Long: `Copy each EXPORT (a ZIP, a folder, a conversations.json or shard) as it is
+into the library, then say what changed: new conversations, updated ones,
+and ones the newest export no longer holds (kept, and marked ⊘ in the
+browser). Every command run without EXPORT works on the library.
+
+The library is --library DIR, else $BACKCHAT_LIBRARY, else
+$XDG_DATA_HOME/backchat (~/.local/share/backchat). Imports are named by the
+SHA-256 of their content: importing the same export again, under any name,
+does nothing. Originals are only read. An import that fails or is
+interrupted leaves the library as it was; two imports at once run one after
+the other (the second waits up to --wait).`,
+		Example: `  backchat import ~/Downloads/chatgpt-export-2026-11.zip
+  backchat import old.zip new.zip claude-export/`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErrorf("import needs the EXPORT to copy (a ZIP, folder or conversations.json)")
+			}
+			if a.demo {
+				return usageErrorf("--demo cannot be imported")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			dir, err := library.Resolve(a.libraryDir, a.getenv)
+			if err != nil {
+				return failure(err)
+			}
+			opt := library.Options{Wait: wait, Open: a.open}
+			tty := a.isTerminal(a.errOut)
+			if tty {
+				// The library loads to compare: show it as the other
+				// commands do.
+				opt.Open = func(ctx context.Context, lo loader.Options, paths ...string) (*model.Archive, error) {
+					p := startProgress(a.errOut, progressDelay)
+					defer p.stop()
+					lo.Progress = p.update
+					return a.open(ctx, lo, paths...)
+				}
+			}
+			opt.OnWait = func(pid int) {
+				who := ""
+				if pid > 0 {
+					who = fmt.Sprintf(" (process %d)", pid)
+				}
+				fmt.Fprintf(a.errOut, "backchat: waiting for another import%s to finish…\n", who)
+			}
+			delay, _ := time.ParseDuration(a.getenv(importDelayEnv))
+			var bar *progress
+			var total int64
+			cur := 0 // index in paths of the export being copied
+			opt.AfterChunk = func(done int64) {
+				if delay > 0 {
+					time.Sleep(delay)
+				}
+				if tty && bar == nil {
+					bar = startLabelledProgress(a.errOut, progressDelay, "copying "+model.SanitizeLine(filepath.Base(paths[cur]))+"…")
+					total = fileSize(paths[cur])
+				}
+				if bar != nil {
+					bar.update(done, total)
+				}
+			}
+			start := time.Now()
+			opt.OnCopied = func(o library.Outcome) {
+				if bar != nil {
+					bar.stop()
+					bar = nil
+				}
+				cur++
+				a.log.Info("copied", "path", o.Path, "already", o.Already, "bytes", o.Import.Size, "since_start", time.Since(start), "err", o.Err)
+				if o.Err == nil {
+					_ = writeAll(a.out, importLine(o, a.loc))
+				}
+			}
+			rep, err := library.Add(cmd.Context(), dir, paths, opt)
+			if err != nil {
+				return failure(err)
+			}
+			a.libraryWarnings(rep.Library)
+			a.log.Info("import", "dir", dir, "paths", paths, "took", time.Since(start))
+			var b strings.Builder
+			for _, o := range rep.Outcomes {
+				if o.Err != nil {
+					fmt.Fprintf(&b, "backchat: not imported: %s\n", model.SanitizeLine(o.Err.Error()))
+				} else if o.Warnings > 0 {
+					fmt.Fprintf(&b, "backchat: warning: %s: %s load warning%s (backchat ls shows them)\n",
+						model.SanitizeLine(o.Path), render.FormatCount(o.Warnings), plural(o.Warnings))
+				}
+			}
+			_, _ = io.WriteString(a.errOut, b.String())
+			if err := writeAll(a.out, changesText(rep)); err != nil {
+				return err
+			}
+			if n := rep.Failed(); n > 0 {
+				return failure(fmt.Errorf("%d of %d export%s not imported", n, len(paths), plural(len(paths))))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().DurationVar(&wait, "wait", 10*time.Minute, "how long to wait for another import to finish")
+	return cmd
+}
+
+// fileSize is the size of the file at path, 0 for a folder or on error
+// (the progress line then shows no percentage).
+func fileSize(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return 0
+	}
+	return fi.Size()
+}
+
+// importLine says what became of one export.
+func importLine(o library.Outcome, loc *time.Location) string {
+	imp := o.Import
+	name := model.SanitizeLine(o.Path)
+	if o.Already {
+		as := ""
+		if filepath.Base(o.Path) != imp.Name {
+			as = " as " + model.SanitizeLine(imp.Name)
+		}
+		return fmt.Sprintf("already imported: %s (same content%s, %s, sha256 %s)\n", name, as,
+			imp.Imported.In(loc).Format("imported 2006-01-02 15:04"), imp.Short())
+	}
+	return fmt.Sprintf("copied %s: %s in %s file%s, sha256 %s\n", name, render.FormatSize(imp.Size),
+		render.FormatCount(imp.Files), plural(imp.Files), imp.Short())
+}
+
+// changesText summarises what an import changed in the library.
+func changesText(rep *library.Report) string {
+	ch := rep.Changes
+	if len(ch.New)+len(ch.Updated)+len(ch.Gone) == 0 {
+		for _, o := range rep.Outcomes {
+			if o.Err == nil && !o.Already {
+				return "nothing changed in the library's conversations\n"
+			}
+		}
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s new, %s updated, %s no longer in the newest export (kept, marked ⊘)\n",
+		render.FormatCount(len(ch.New)), render.FormatCount(len(ch.Updated)), render.FormatCount(len(ch.Gone)))
+	list := func(mark string, es []library.Entry) {
+		for i, e := range es {
+			if i == changeListMax {
+				fmt.Fprintf(&b, "  %s … and %s more\n", mark, render.FormatCount(len(es)-i))
+				break
+			}
+			fmt.Fprintf(&b, "  %s %s  %s\n", mark, shortID(e.ID), model.SanitizeLine(e.Title))
+		}
+	}
+	list("+", ch.New)
+	list("~", ch.Updated)
+	list("⊘", ch.Gone)
+	return b.String()
+}
+
+func (a *app) libraryCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "library",
+		Short: "List the exports in the library",
+		Long: `List the imports of the library, oldest export first: the date of the
+newest conversation each holds, its service, size, number of conversations,
+the start of its SHA-256 and the name it was imported from; then the
+library's folder and total size. 'backchat library verify' re-hashes them.
+Both remove what an interrupted import left, unless an import is running.`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			lib, err := a.openLibrary()
+			if err != nil {
+				return err
+			}
+			a.tidyLibrary(lib.Dir)
+			if lib.Empty() {
+				return failure(fmt.Errorf("%w (library: %s)", library.ErrEmpty, lib.Dir))
+			}
+			total, cache, err := lib.Size()
+			if err != nil {
+				return failure(fmt.Errorf("library: %w", err))
+			}
+			var b strings.Builder
+			tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "EXPORT DATE\tSERVICE\tSIZE\tCONVERSATIONS\tHASH\tIMPORTED\tNAME")
+			for _, imp := range lib.Ordered() {
+				date := "----------"
+				if !imp.ExportDate.IsZero() {
+					date = imp.ExportDate.In(a.loc).Format("2006-01-02")
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", date, model.SanitizeLine(imp.Service),
+					render.FormatSize(imp.Size), render.FormatCount(imp.Conversations), imp.Short(),
+					imp.Imported.In(a.loc).Format("2006-01-02 15:04"), model.SanitizeLine(imp.Name))
+			}
+			_ = tw.Flush()
+			fmt.Fprintf(&b, "%s import%s, %s in %s", render.FormatCount(len(lib.Manifest.Imports)), plural(len(lib.Manifest.Imports)),
+				render.FormatSize(total), model.SanitizeLine(lib.Dir))
+			if cache > 0 {
+				fmt.Fprintf(&b, " (cache %s)", render.FormatSize(cache))
+			}
+			b.WriteString("\n")
+			return writeAll(a.out, b.String())
+		},
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "verify",
+		Short: "Re-hash every import and report missing or changed ones",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			lib, err := a.openLibrary()
+			if err != nil {
+				return err
+			}
+			a.tidyLibrary(lib.Dir)
+			if lib.Empty() {
+				return failure(fmt.Errorf("%w (library: %s)", library.ErrEmpty, lib.Dir))
+			}
+			probs, err := lib.Verify(cmd.Context(), nil)
+			if err != nil {
+				return failure(err)
+			}
+			var b strings.Builder
+			for _, p := range probs {
+				fmt.Fprintf(&b, "%s  %s: %s\n", p.Import.Short(), model.SanitizeLine(p.Import.Name), model.SanitizeLine(p.Err.Error()))
+			}
+			n := len(lib.Manifest.Imports)
+			if len(probs) == 0 {
+				fmt.Fprintf(&b, "%s import%s verified: all intact\n", render.FormatCount(n), plural(n))
+				return writeAll(a.out, b.String())
+			}
+			if err := writeAll(a.out, b.String()); err != nil {
+				return err
+			}
+			return failure(fmt.Errorf("%d of %d import%s missing or changed", len(probs), n, plural(n)))
+		},
+	})
+	return cmd
+}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/backchat/backchat/internal/testkit/gen"
+)
+
+// run runs the command line in-process with the real loader and the given
+// environment (nothing else of the process's is seen).
+func run(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	a := newApp(strings.NewReader(""), &out, &errOut)
+	a.loc = time.UTC
+	a.isTerminal = func(io.Writer) bool { return false }
+	a.getenv = func(k string) string { return env[k] }
+	code := execute(context.Background(), a, args)
+	return result{code, out.String(), errOut.String()}
+}
+
+// genExport writes a generated export ZIP to dir and returns its path.
+func genExport(t *testing.T, dir, name string, cfg gen.Config) string {
+	t.Helper()
+	var b bytes.Buffer
+	if _, err := gen.WriteZip(&b, cfg, 1); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestCommandsWithoutExport: every command given no EXPORT works on the
+// library, and says exactly what it says about the export itself.
+func TestCommandsWithoutExport(t *testing.T) {
+	src := t.TempDir()
+	lib := filepath.Join(t.TempDir(), "lib")
+	env := map[string]string{"BACKCHAT_LIBRARY": lib}
+	exp := genExport(t, src, "export.zip", gen.Config{Seed: 11, Conversations: 12, NoHuge: true})
+
+	r := run(t, env, "import", exp)
+	if r.code != exitOK || !strings.Contains(r.stdout, "copied "+exp) || !strings.Contains(r.stdout, "12 new, 0 updated, 0 no longer in the newest export") {
+		t.Fatalf("import: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, env, "import", exp); r.code != exitOK || !strings.Contains(r.stdout, "already imported: "+exp) {
+		t.Fatalf("import again: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	direct := run(t, env, "ls", "--json", exp)
+	var first lsEntry
+	if err := json.Unmarshal([]byte(strings.SplitN(direct.stdout, "\n", 2)[0]), &first); err != nil {
+		t.Fatal(err)
+	}
+	word := strings.Fields(first.Title)[0]
+	outDirect, outLib := filepath.Join(t.TempDir(), "direct"), filepath.Join(t.TempDir(), "lib")
+	for _, args := range [][]string{
+		{"ls"},
+		{"show", first.ID[:8]},
+		{"show", "--format", "markdown", "--all", first.ID},
+		{"search", word},
+		{"search", "--limit", "3", "title:" + word},
+		{"stats", "--json"},
+		{"stats", "--width", "100"},
+	} {
+		withPath := append(append([]string{}, args[:len(args)-1]...), exp, args[len(args)-1])
+		if args[0] == "ls" || args[0] == "stats" {
+			withPath = append(append([]string{}, args...), exp)
+		}
+		want := run(t, env, withPath...)
+		got := run(t, env, args...)
+		if got.code != exitOK || want.code != exitOK {
+			t.Errorf("%q: exit %d (on the file: %d)\n%s", args, got.code, want.code, got.stderr)
+			continue
+		}
+		if got.stdout != want.stdout || got.stdout == "" {
+			t.Errorf("%q on the library differs from on the export:\n--- library ---\n%s\n--- export ---\n%s", args, got.stdout, want.stdout)
+		}
+	}
+	if r := run(t, env, "export", "-f", "json", "-o", outLib); r.code != exitOK || !strings.Contains(r.stdout, "12 conversations to") {
+		t.Errorf("export: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	run(t, env, "export", "-f", "json", "-o", outDirect, exp)
+	dl, _ := os.ReadDir(outLib)
+	dd, _ := os.ReadDir(outDirect)
+	if len(dl) != len(dd) || len(dl) < 12 {
+		t.Errorf("export wrote %d entries from the library, %d from the file", len(dl), len(dd))
+	}
+
+	// --library wins over the environment.
+	other := map[string]string{"BACKCHAT_LIBRARY": filepath.Join(t.TempDir(), "nothing")}
+	if r := run(t, other, "--library", lib, "ls"); r.code != exitOK || r.stdout != run(t, env, "ls").stdout {
+		t.Errorf("--library: exit %d %s", r.code, r.stderr)
+	}
+
+	r = run(t, env, "library")
+	if r.code != exitOK || !strings.Contains(r.stdout, "chatgpt") || !strings.Contains(r.stdout, " 12 ") ||
+		!strings.Contains(r.stdout, "1 import, ") || !strings.Contains(r.stdout, "export.zip") {
+		t.Errorf("library: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, env, "library", "verify"); r.code != exitOK || !strings.Contains(r.stdout, "1 import verified") {
+		t.Errorf("library verify: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// Damage the copy: verify says so and fails.
+	ents, _ := filepath.Glob(filepath.Join(lib, "imports", "*", "export.zip"))
+	if len(ents) != 1 {
+		t.Fatalf("copies %v", ents)
+	}
+	if err := os.WriteFile(ents[0], []byte("PK"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, env, "library", "verify"); r.code != exitFail || !strings.Contains(r.stdout, "content changed") {
+		t.Errorf("library verify on a damaged copy: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestEmptyLibrary: with nothing imported, every command says how to
+// import and fails, without creating the library.
+func TestEmptyLibrary(t *testing.T) {
+	lib := filepath.Join(t.TempDir(), "lib")
+	env := map[string]string{"BACKCHAT_LIBRARY": lib}
+	for _, args := range [][]string{
+		{}, {"ls"}, {"show", "abc"}, {"search", "x"}, {"stats"}, {"export", "-o", filepath.Join(t.TempDir(), "o")},
+		{"serve", "--host-key", filepath.Join(t.TempDir(), "hk"), "--listen", "127.0.0.1:0"},
+		{"library"}, {"library", "verify"},
+	} {
+		r := run(t, env, args...)
+		if r.code != exitFail || !strings.Contains(r.stderr, "no exports imported yet: run backchat import EXPORT.zip") {
+			t.Errorf("%q: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+	}
+	if _, err := os.Stat(lib); err == nil {
+		t.Error("a read-only command created the library")
+	}
+	// --demo needs no library.
+	if r := run(t, env, "ls", "--demo"); r.code != exitOK || r.stdout == "" {
+		t.Errorf("ls --demo: exit %d %s", r.code, r.stderr)
+	}
+}
+
+func TestImportErrors(t *testing.T) {
+	src := t.TempDir()
+	lib := filepath.Join(t.TempDir(), "lib")
+	env := map[string]string{"BACKCHAT_LIBRARY": lib}
+	good := genExport(t, src, "good.zip", gen.Config{Seed: 1, Conversations: 3, NoHuge: true})
+	if r := run(t, env, "import"); r.code != exitUsage {
+		t.Errorf("import with no EXPORT: exit %d", r.code)
+	}
+	if r := run(t, env, "import", "--demo", good); r.code != exitUsage {
+		t.Errorf("import --demo: exit %d", r.code)
+	}
+	r := run(t, env, "import", filepath.Join(src, "missing.zip"), good)
+	if r.code != exitFail || !strings.Contains(r.stderr, "not imported: ") || !strings.Contains(r.stderr, "missing.zip") ||
+		!strings.Contains(r.stdout, "copied "+good) {
+		t.Errorf("import missing + good: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, env, "ls"); r.code != exitOK || strings.Count(r.stdout, "\n") != 3 {
+		t.Errorf("ls after a partial import: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// A library others can write to is refused.
+	if err := os.Chmod(lib, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, env, "ls"); r.code != exitFail || !strings.Contains(r.stderr, "writable by other users") {
+		t.Errorf("ls on a 0777 library: exit %d %s", r.code, r.stderr)
+	}
+}

@@ -1,0 +1,371 @@
+package library
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/backchat/backchat/loader"
+	"github.com/backchat/backchat/model"
+)
+
+// Options tune Add. The zero value waits no time for another import.
+type Options struct {
+	// Wait is how long to wait for another import to finish.
+	Wait time.Duration
+	// OnWait is called once when another import holds the library (with its
+	// process id, 0 when unknown).
+	OnWait func(pid int)
+	// Open loads exports; loader.OpenContext when nil.
+	Open func(ctx context.Context, opt loader.Options, paths ...string) (*model.Archive, error)
+	// Now is the import time; time.Now when nil.
+	Now func() time.Time
+	// AfterChunk, when set, is called after each chunk (1 MiB) copied with
+	// the bytes copied so far for the current export (progress).
+	AfterChunk func(done int64)
+	// OnCopied, when set, is called after each export is copied (or found
+	// already imported), before the library is loaded to compare.
+	OnCopied func(Outcome)
+
+	hook writeHook // tests: failing writers
+}
+
+// Outcome is what happened to one path given to Add.
+type Outcome struct {
+	Path string // as given
+	// Import is the new import, or the one already holding the same content.
+	Import Import
+	// Already is true when the library held the content already (under
+	// this name or another): nothing was copied.
+	Already bool
+	// Warnings counts the load warnings about this export.
+	Warnings int
+	// Err is why the path was not imported; the library is unchanged by it.
+	Err error
+}
+
+// Report is what Add did.
+type Report struct {
+	Outcomes []Outcome
+	// Changes compares the library loaded before and after the import.
+	Changes Changes
+	// Library is the library after the import.
+	Library *Library
+}
+
+// Failed counts the paths not imported.
+func (r *Report) Failed() int {
+	n := 0
+	for _, o := range r.Outcomes {
+		if o.Err != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// Add copies the exports at paths into the library at dir (created 0700
+// when missing), holding its lock throughout, and records them in the
+// manifest. A path whose content is already there is a no-op; one that
+// cannot be read, copied or loaded (no conversation in it) is reported in
+// its Outcome and leaves the library as it was. Originals are only read.
+//
+// The returned error is for the import as a whole (the lock, the manifest,
+// a cancelled context); then nothing was added.
+func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report, error) {
+	if opt.Open == nil {
+		opt.Open = loader.OpenContext
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	lk, err := Acquire(ctx, dir, opt.Wait, opt.OnWait)
+	if err != nil {
+		return nil, err
+	}
+	defer lk.Release()
+	lib, err := Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := lib.cleanup(); err != nil {
+		return nil, fmt.Errorf("library: removing an interrupted import: %w", err)
+	}
+	idir := filepath.Join(dir, importsDir)
+	if err := os.MkdirAll(idir, 0o700); err != nil {
+		return nil, fmt.Errorf("library: %w", err)
+	}
+
+	rep := &Report{Library: lib}
+	known := make(map[string]Import, len(lib.Manifest.Imports))
+	for _, imp := range lib.Manifest.Imports {
+		known[imp.Hash] = imp
+	}
+	var staged []int // indices into rep.Outcomes of the new copies
+	unstage := func() {
+		for _, i := range staged {
+			_ = os.RemoveAll(filepath.Join(idir, rep.Outcomes[i].Import.Hash))
+		}
+		_ = syncDir(idir)
+	}
+	for _, p := range paths {
+		o := Outcome{Path: p}
+		imp, already, err := stage(ctx, idir, p, known, opt)
+		if ctx.Err() != nil {
+			unstage()
+			return nil, ctx.Err()
+		}
+		o.Import, o.Already, o.Err = imp, already, err
+		if err == nil && !already {
+			staged = append(staged, len(rep.Outcomes))
+			known[imp.Hash] = imp
+		}
+		rep.Outcomes = append(rep.Outcomes, o)
+		if opt.OnCopied != nil {
+			opt.OnCopied(o)
+		}
+	}
+	if len(staged) == 0 {
+		return rep, nil
+	}
+
+	ok := false
+	defer func() {
+		if !ok {
+			unstage()
+		}
+	}()
+	old := lib.Ordered()
+	oldPaths := make([]string, len(old))
+	for i, imp := range old {
+		oldPaths[i] = lib.Path(imp)
+	}
+	var before map[string]convState
+	if len(oldPaths) > 0 {
+		before = lib.readState()
+	}
+	if len(oldPaths) > 0 && before == nil {
+		arch, err := opt.Open(ctx, loader.Options{}, oldPaths...)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if arch == nil {
+			return nil, fmt.Errorf("library: loading the imports already there: %w", err)
+		}
+		before = summarise(arch)
+	}
+	newPaths := make([]string, len(staged))
+	seen := make(map[string]*exportSeen, len(staged))
+	for i, si := range staged {
+		newPaths[i] = lib.Path(rep.Outcomes[si].Import)
+		seen[newPaths[i]] = &exportSeen{ids: map[string]struct{}{}}
+	}
+	// A load error with nothing loaded shows below as "no conversations
+	// found" for each new export.
+	after, _ := opt.Open(ctx, loader.Options{OnConversation: func(c *model.Conversation) {
+		// Streamed conversations carry their own export as Sources.
+		if len(c.Sources) == 0 {
+			return
+		}
+		s := seen[c.Sources[0]]
+		if s == nil {
+			return
+		}
+		s.ids[c.ID] = struct{}{}
+		if t := c.SortTime(); t.After(s.latest) {
+			s.latest = t
+		}
+		if !slices.Contains(s.services, c.Service) {
+			s.services = append(s.services, c.Service)
+		}
+	}}, append(oldPaths, newPaths...)...)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if after == nil {
+		after = &model.Archive{}
+	}
+	var accepted []Import
+	for i, si := range staged {
+		o := &rep.Outcomes[si]
+		s := seen[newPaths[i]]
+		for _, w := range after.Warnings {
+			if w.File == newPaths[i] || strings.HasPrefix(w.File, newPaths[i]+string(filepath.Separator)) {
+				o.Warnings++
+			}
+		}
+		if len(s.ids) == 0 {
+			o.Err = fmt.Errorf("%s: no conversations found: not a ChatGPT, Claude, DeepSeek or Grok export (%d load warning%s)", o.Path, o.Warnings, plural(o.Warnings))
+			_ = os.RemoveAll(filepath.Join(idir, o.Import.Hash))
+			continue
+		}
+		o.Import.Conversations = len(s.ids)
+		o.Import.ExportDate = s.latest.UTC()
+		o.Import.Service = "mixed"
+		if len(s.services) == 1 {
+			o.Import.Service = s.services[0]
+		}
+		accepted = append(accepted, o.Import)
+	}
+	if len(accepted) == 0 {
+		return rep, nil
+	}
+	rep.Changes = compare(before, after)
+	m := lib.Manifest
+	m.Imports = append(slices.Clone(m.Imports), accepted...)
+	if err := writeManifest(dir, m, opt.hook); err != nil {
+		return nil, fmt.Errorf("library: writing the manifest: %w", err)
+	}
+	ok = true
+	rep.Library = &Library{Dir: dir, Manifest: m, Warnings: lib.Warnings}
+	rep.Library.writeState(summarise(after), opt.hook)
+	return rep, nil
+}
+
+// exportSeen gathers, while the library loads, what one new export holds.
+type exportSeen struct {
+	ids      map[string]struct{}
+	latest   time.Time
+	services []string
+}
+
+// stage hashes the export at p and, unless known holds that hash, copies it
+// to idir/HASH/NAME by way of a temporary folder renamed into place. The
+// copy is not in the manifest yet: invisible until Add records it.
+func stage(ctx context.Context, idir, p string, known map[string]Import, opt Options) (imp Import, already bool, err error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return Import{}, false, err
+	}
+	if err := refuseInside(abs, filepath.Dir(idir)); err != nil {
+		return Import{}, false, err
+	}
+	pre, err := hashPath(ctx, abs)
+	if err != nil {
+		return Import{}, false, fmt.Errorf("%s: %w", p, err)
+	}
+	if k, ok := known[pre.hash]; ok {
+		return k, true, nil
+	}
+	name := filepath.Base(abs)
+	if !safeName(name) {
+		name = "export"
+	}
+	tmp, err := os.MkdirTemp(idir, tmpPrefix+"*")
+	if err != nil {
+		return Import{}, false, fmt.Errorf("%s: %w", p, err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			_ = os.RemoveAll(tmp)
+		}
+	}()
+	hook := opt.hook
+	hook.afterChunk = opt.AfterChunk
+	d, err := copyTree(ctx, abs, filepath.Join(tmp, name), hook)
+	if err != nil {
+		return Import{}, false, fmt.Errorf("%s: %w", p, err)
+	}
+	if d.hash != pre.hash {
+		return Import{}, false, fmt.Errorf("%s %w", p, errChanged)
+	}
+	if err := syncDir(tmp); err != nil {
+		return Import{}, false, fmt.Errorf("%s: %w", p, err)
+	}
+	final := filepath.Join(idir, d.hash)
+	if err := os.Rename(tmp, final); err != nil {
+		return Import{}, false, fmt.Errorf("%s: %w", p, err)
+	}
+	done = true
+	if err := syncDir(idir); err != nil {
+		_ = os.RemoveAll(final)
+		return Import{}, false, fmt.Errorf("%s: %w", p, err)
+	}
+	return Import{Hash: d.hash, Kind: d.kind, Name: name, Original: abs, Imported: opt.Now().UTC(),
+		Size: d.size, Files: d.files}, false, nil
+}
+
+// refuseInside refuses to import the library into itself (or a folder
+// holding it: the copy would copy itself).
+func refuseInside(abs, lib string) error {
+	rel, err := filepath.Rel(abs, lib)
+	if err == nil && !outside(rel) {
+		return fmt.Errorf("%s holds the library %s: import the export itself", abs, lib)
+	}
+	rel, err = filepath.Rel(lib, abs)
+	if err == nil && !outside(rel) {
+		return fmt.Errorf("%s is inside the library: it is imported already", abs)
+	}
+	return nil
+}
+
+// outside reports whether a relative path climbs out of its base.
+func outside(rel string) bool {
+	return rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// cleanup removes what an interrupted import left: temporary files and
+// folders, and copies under imports/ that the manifest does not name. Call
+// it only while holding the lock.
+func (l *Library) cleanup() error {
+	named := make(map[string]bool, len(l.Manifest.Imports))
+	for _, imp := range l.Manifest.Imports {
+		named[imp.Hash] = true
+	}
+	var errs []error
+	for _, d := range []string{l.Dir, filepath.Join(l.Dir, importsDir)} {
+		ents, err := os.ReadDir(d)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		for _, e := range ents {
+			n := e.Name()
+			orphan := d != l.Dir && hashRE.MatchString(n) && !named[n]
+			if strings.HasPrefix(n, tmpPrefix) || orphan {
+				if err := os.RemoveAll(filepath.Join(d, n)); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// Tidy removes what an interrupted import left in the library at dir, if
+// no import is running (it does not wait for one). A missing library is
+// left missing.
+func Tidy(dir string) error {
+	if _, err := os.Stat(filepath.Join(dir, manifestName)); err != nil {
+		return nil
+	}
+	lk, err := Acquire(context.Background(), dir, 0, nil)
+	if errors.Is(err, ErrBusy) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer lk.Release()
+	lib, err := Open(dir)
+	if err != nil {
+		return err
+	}
+	return lib.cleanup()
+}
