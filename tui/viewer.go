@@ -46,11 +46,9 @@ type viewer struct {
 	plain  []string
 	offset int
 
-	cache    map[renderKey][]string
-	cacheLen int
-	pending  map[renderKey]bool
-	ctx      context.Context
-	cancel   context.CancelFunc
+	pending map[renderKey]bool
+	ctx     context.Context
+	cancel  context.CancelFunc
 
 	renderErr error // last Glamour failure, shown in the status bar
 
@@ -85,7 +83,7 @@ type viewer struct {
 
 func newViewer(keys KeyMap, st Styles, style string, pool *renderPool, now func() time.Time) *viewer {
 	return &viewer{keys: keys, styles: st, style: style, pool: pool, now: now, loc: now().Location(),
-		cache: make(map[renderKey][]string), pending: make(map[renderKey]bool), curHit: -1}
+		pending: make(map[renderKey]bool), curHit: -1}
 }
 
 // SetSize implements pane; a new width re-renders.
