@@ -1,6 +1,11 @@
 package tui
 
-import "github.com/backchat/backchat/model"
+import (
+	"sync"
+	"time"
+
+	"github.com/backchat/backchat/model"
+)
 
 // Prepared is what every browser over one loaded archive would otherwise
 // work out for itself when it starts: the conversations newest first, each
@@ -11,15 +16,22 @@ import "github.com/backchat/backchat/model"
 // the first session, and passes it to every session's New through
 // Options.Prepared, so a new session costs no pass over the archive.
 //
-// A Prepared is read-only once Prepare returns, but for its render pool,
-// which is safe for concurrent use: it is safe for concurrent use by any
-// number of Models. The archive must not change after Prepare.
+// A Prepared is read-only once Prepare returns, but for its render pool and
+// its list rows, which are built on first use behind locks: it is safe for
+// concurrent use by any number of Models. The archive must not change after
+// Prepare.
 type Prepared struct {
 	archive  *model.Archive
 	sorted   []*model.Conversation
 	counts   map[*model.Conversation]int
 	services map[string]int
 	renders  *renderPool
+
+	// rows are the list's rows of sorted for the day rowsDay (date groups
+	// depend on the day), built by the first session that asks.
+	rowsMu  sync.Mutex
+	rowsDay string
+	rows    []row
 }
 
 // Prepare sorts a's conversations newest first and counts each one's visible
@@ -55,4 +67,17 @@ func (p *Prepared) renderPool(a *model.Archive) *renderPool {
 		return p.renders
 	}
 	return newRenderPool()
+}
+
+// dateRows are the list's rows of p's conversations under date groups
+// relative to now's day, shared by every session on that day: callers must
+// not write to them. Safe for concurrent use.
+func (p *Prepared) dateRows(now time.Time) []row {
+	day := now.Format("2006-01-02") + " " + now.Location().String()
+	p.rowsMu.Lock()
+	defer p.rowsMu.Unlock()
+	if p.rows == nil || p.rowsDay != day {
+		p.rows, p.rowsDay = dateRows(p.sorted, now, nil), day
+	}
+	return p.rows
 }
