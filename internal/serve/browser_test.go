@@ -211,7 +211,8 @@ func TestConcurrentBrowserSessionsDoNotInterfere(t *testing.T) {
 // and prepared once, then BACKCHAT_LOADTEST_SESSIONS (50) sessions each
 // filter, open a match and scroll. It logs the live heap (after a GC)
 // before and with the sessions open, and writes a heap profile to
-// BACKCHAT_LOADTEST_HEAPPROFILE when set. Run with:
+// BACKCHAT_LOADTEST_HEAPPROFILE when set (and, with the sessions just
+// opened, to that name plus .open). Run with:
 //
 //	BACKCHAT_LOADTEST_ARCHIVE=conv250.json go test -run TestBrowserSessionHeap -v ./internal/serve/
 func TestBrowserSessionHeap(t *testing.T) {
@@ -253,6 +254,7 @@ func TestBrowserSessionHeap(t *testing.T) {
 	}
 	time.Sleep(2 * time.Second)
 	opened := heap()
+	writeHeapProfile(t, os.Getenv("BACKCHAT_LOADTEST_HEAPPROFILE"), ".open")
 	for i, tm := range terms {
 		tm.press(t, "/"+words[i%len(words)])
 	}
@@ -268,20 +270,27 @@ func TestBrowserSessionHeap(t *testing.T) {
 	used := heap()
 	t.Logf("live heap: base %.1f MB, %d sessions open %.1f MB (+%.0f KB/session), after filter/open/scroll %.1f MB (+%.0f KB/session)",
 		mb(base), n, mb(opened), float64(opened-base)/1024/float64(n), mb(used), float64(used-base)/1024/float64(n))
-	if p := os.Getenv("BACKCHAT_LOADTEST_HEAPPROFILE"); p != "" {
-		f, err := os.Create(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := pprof.WriteHeapProfile(f); err != nil {
-			t.Fatal(err)
-		}
-		_ = f.Close()
-	}
+	writeHeapProfile(t, os.Getenv("BACKCHAT_LOADTEST_HEAPPROFILE"), "")
 	for _, tm := range terms {
 		if !strings.Contains(ansi.Strip(tm.screen.String()), "conversations match") {
 			t.Errorf("a session never showed its filter's matches")
 		}
+	}
+}
+
+// writeHeapProfile writes a heap profile to path+suffix when path is set.
+func writeHeapProfile(t *testing.T, path, suffix string) {
+	t.Helper()
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path + suffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = f.Close() }()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		t.Fatal(err)
 	}
 }
 
