@@ -61,6 +61,7 @@ type opts struct {
 	phases   []int
 	rounds   int
 	quiet    time.Duration
+	silence  time.Duration
 	pause    time.Duration
 	keep     bool
 	exports  []string
@@ -74,6 +75,7 @@ func parseFlags() (opts, error) {
 	flag.StringVar(&phases, "sessions", "1,10,50", "numbers of sessions typing at once, one phase each; the largest are all opened")
 	flag.IntVar(&o.rounds, "rounds", 2, "times each session runs its script per phase")
 	flag.DurationVar(&o.quiet, "quiet", 150*time.Millisecond, "output silence that counts as the screen being settled")
+	flag.DurationVar(&o.silence, "silence", 1500*time.Millisecond, "a key with no output within this long counts as silent (j at the bottom of a conversation)")
 	flag.DurationVar(&o.pause, "pause", 30*time.Millisecond, "think time between a settled screen and the next key")
 	flag.BoolVar(&o.keep, "keep-log", false, "print the server log at the end")
 	env := flag.String("server-env", "", "extra environment for the server, space-separated KEY=value (e.g. GODEBUG=gctrace=1)")
@@ -166,7 +168,7 @@ func run() error {
 		for i := range n {
 			wg.Go(func() {
 				for r := range o.rounds {
-					got, err := sess[i].script(words[(i+r)%len(words)], o.quiet, o.pause)
+					got, err := sess[i].script(words[(i+r)%len(words)], o.quiet, o.silence, o.pause)
 					results[i] = append(results[i], got...)
 					if err != nil {
 						fails[i] = err
@@ -426,7 +428,7 @@ func openSession(addr string, signer gossh.Signer, w, h int) (*session, error) {
 		s.close()
 		return nil, fmt.Errorf("first screen: %w", err)
 	}
-	s.settle(0, time.Now(), 300*time.Millisecond, 10*time.Second)
+	s.settle(0, time.Now(), 300*time.Millisecond, 10*time.Second, 10*time.Second)
 	return s, nil
 }
 
@@ -499,8 +501,8 @@ func (s *session) waitText(from int, want string, timeout time.Duration) error {
 
 // settle waits until no output beyond from arrived for quiet (or timeout
 // passed) and returns the time of the last output; zero when nothing came
-// within 4×quiet of sent.
-func (s *session) settle(from int, sent time.Time, quiet, timeout time.Duration) time.Time {
+// within silence of sent.
+func (s *session) settle(from int, sent time.Time, quiet, silence, timeout time.Duration) time.Time {
 	limit := sent.Add(timeout)
 	for {
 		s.mu.Lock()
@@ -513,7 +515,7 @@ func (s *session) settle(from int, sent time.Time, quiet, timeout time.Duration)
 		if n > from && now.Sub(lastOut) >= quiet {
 			return lastOut
 		}
-		if n == from && now.Sub(sent) >= quiet*4 {
+		if n == from && now.Sub(sent) >= silence {
 			return time.Time{}
 		}
 		wait := quiet - now.Sub(lastOut)
@@ -537,7 +539,7 @@ type sample struct {
 }
 
 // press sends key and waits for the screen to settle.
-func (s *session) press(kind, key string, quiet time.Duration) (sample, error) {
+func (s *session) press(kind, key string, quiet, silence time.Duration) (sample, error) {
 	from, ended := s.mark()
 	if ended {
 		return sample{}, errors.New("session ended")
@@ -546,8 +548,8 @@ func (s *session) press(kind, key string, quiet time.Duration) (sample, error) {
 	if _, err := io.WriteString(s.stdin, key); err != nil {
 		return sample{}, err
 	}
-	first := s.waitFirst(from, 4*quiet)
-	last := s.settle(from, sent, quiet, 10*time.Second)
+	first := s.waitFirst(from, silence)
+	last := s.settle(from, sent, quiet, silence, 10*time.Second)
 	if first.IsZero() {
 		return sample{kind: kind, silent: true}, nil
 	}
@@ -589,7 +591,7 @@ func (s *session) waitFirst(from int, timeout time.Duration) time.Time {
 
 // script is one round of what a person does: filter, open, scroll, back,
 // open another, scroll, move down the list.
-func (s *session) script(word string, quiet, pause time.Duration) ([]sample, error) {
+func (s *session) script(word string, quiet, silence, pause time.Duration) ([]sample, error) {
 	type step struct{ kind, key string }
 	var steps []step
 	steps = append(steps, step{"filter-open", "/"}, step{"filter-clear", "\x15"}) // ctrl+u
@@ -618,7 +620,7 @@ func (s *session) script(word string, quiet, pause time.Duration) ([]sample, err
 	steps = append(steps, step{"list-move", "g"})
 	var out []sample
 	for _, st := range steps {
-		smp, err := s.press(st.kind, st.key, quiet)
+		smp, err := s.press(st.kind, st.key, quiet, silence)
 		if err != nil {
 			return out, fmt.Errorf("%s %q: %w", st.kind, st.key, err)
 		}
