@@ -212,7 +212,8 @@ func TestConcurrentBrowserSessionsDoNotInterfere(t *testing.T) {
 // filter, open a match and scroll. It logs the live heap (after a GC)
 // before and with the sessions open, and writes a heap profile to
 // BACKCHAT_LOADTEST_HEAPPROFILE when set (and, with the sessions just
-// opened, to that name plus .open). Run with:
+// opened, to that name plus .open), and a CPU profile of the sessions'
+// work to BACKCHAT_LOADTEST_CPUPROFILE. Run with:
 //
 //	BACKCHAT_LOADTEST_ARCHIVE=conv250.json go test -run TestBrowserSessionHeap -v ./internal/serve/
 func TestBrowserSessionHeap(t *testing.T) {
@@ -255,6 +256,16 @@ func TestBrowserSessionHeap(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	opened := heap()
 	writeHeapProfile(t, os.Getenv("BACKCHAT_LOADTEST_HEAPPROFILE"), ".open")
+	if p := os.Getenv("BACKCHAT_LOADTEST_CPUPROFILE"); p != "" {
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
+	}
 	for i, tm := range terms {
 		tm.press(t, "/"+words[i%len(words)])
 	}
