@@ -71,9 +71,14 @@ type convList struct {
 	// explain says why a filter lists nothing (a query error; no match and
 	// what to try) in w cells; the filter pane sets it.
 	explain func(w int) []string
-	rows    []row
-	cursor  int // index into rows (always an item row when any exist)
-	offset  int // first row shown
+	// rows are the rows shown: own's, or, unfiltered over base's
+	// conversations (shared), base's rows, which every session shares and
+	// none may write to.
+	rows   []row
+	own    []row
+	shared bool // all is base.sorted
+	cursor int  // index into rows (always an item row when any exist)
+	offset int  // first row shown
 	// pinned says the user chose the selection (moved it, or opened a
 	// conversation): it then stays on its conversation while the list
 	// changes. Unpinned, the selection is the first row: the newest
@@ -104,7 +109,7 @@ func (l *convList) selected() *model.Conversation {
 // on the same conversation. A running filter is cleared by the caller.
 func (l *convList) setAll(all []*model.Conversation) {
 	sel := l.selected()
-	l.all = all
+	l.all, l.shared = all, false
 	for _, c := range all {
 		if _, ok := l.base.count(c); ok {
 			continue
@@ -127,7 +132,7 @@ func (l *convList) setAll(all []*model.Conversation) {
 func (l *convList) setPrepared(p *Prepared) {
 	sel := l.selected()
 	l.base = p
-	l.all = p.sorted
+	l.all, l.shared = p.sorted, true
 	l.services = maps.Clone(p.services)
 	if !l.filter {
 		l.vis = nil
@@ -238,23 +243,23 @@ func (l *convList) firstItem() int {
 // or the best match, whatever order conversations arrived in.
 func (l *convList) build(sel *model.Conversation) {
 	now := l.now()
-	l.rows = l.rows[:0]
-	last := ""
-	if l.filter {
+	switch {
+	case l.filter:
 		// Ranked: no date groups.
+		l.own = l.own[:0]
 		for k, i := range l.vis {
 			if i >= 0 && i < len(l.all) {
-				l.rows = append(l.rows, row{conv: i, pos: k})
+				l.own = append(l.own, row{conv: i, pos: k})
 			}
 		}
-	} else {
-		for i, c := range l.all {
-			if g := dateGroup(c.SortTime(), now); g != last {
-				l.rows = append(l.rows, row{label: g})
-				last = g
-			}
-			l.rows = append(l.rows, row{conv: i, pos: -1})
-		}
+		l.rows = l.own
+	case l.shared:
+		// Every session over the Prepared lists the same rows on the same
+		// day: share them (read-only) rather than hold a copy each.
+		l.rows, l.own = l.base.dateRows(now), nil
+	default:
+		l.own = dateRows(l.all, now, l.own[:0])
+		l.rows = l.own
 	}
 	l.cursor = l.firstItem()
 	if sel != nil && l.pinned {
@@ -266,6 +271,20 @@ func (l *convList) build(sel *model.Conversation) {
 		}
 	}
 	l.follow()
+}
+
+// dateRows appends to rows the rows of all, newest first, under date group
+// labels relative to now.
+func dateRows(all []*model.Conversation, now time.Time, rows []row) []row {
+	last := ""
+	for i, c := range all {
+		if g := dateGroup(c.SortTime(), now); g != last {
+			rows = append(rows, row{label: g})
+			last = g
+		}
+		rows = append(rows, row{conv: i, pos: -1})
+	}
+	return rows
 }
 
 // count is the number of conversations listed.

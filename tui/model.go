@@ -122,7 +122,7 @@ func New(opts Options) *Model {
 		m.now = time.Now
 	}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
-	m.pool = newRenderPool()
+	m.pool = opts.Prepared.renderPool(opts.Archive)
 	isDark := opts.Theme != "light"
 	m.themeSet = opts.Theme != "" || opts.NoColor
 	m.styles = m.opts.styles(isDark)

@@ -35,11 +35,16 @@ const maxRenders = 2
 
 // renderPool hands out Glamour renderers, which are not safe for concurrent
 // use: each render takes one renderer for itself. The semaphore bounds how
-// many renders run at once. Safe for concurrent use.
+// many renders run at once, and cache keeps what they rendered. `backchat
+// serve` shares one pool between every session over an archive (Prepared):
+// renders then queue for the machine's cores instead of each session
+// running its own, and each (style, width) needs a renderer or two in all
+// rather than per session. Safe for concurrent use.
 type renderPool struct {
-	sem  chan struct{}
-	mu   sync.Mutex
-	free map[poolKey][]*glamour.TermRenderer
+	sem   chan struct{}
+	mu    sync.Mutex
+	free  map[poolKey][]*glamour.TermRenderer
+	cache *renderCache
 }
 
 type poolKey struct {
@@ -48,7 +53,8 @@ type poolKey struct {
 }
 
 func newRenderPool() *renderPool {
-	return &renderPool{sem: make(chan struct{}, maxRenders), free: make(map[poolKey][]*glamour.TermRenderer)}
+	return &renderPool{sem: make(chan struct{}, maxRenders), free: make(map[poolKey][]*glamour.TermRenderer),
+		cache: newRenderCache(maxCacheBytes)}
 }
 
 // render turns markdown into lines. It waits for a free slot and gives up

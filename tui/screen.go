@@ -104,6 +104,9 @@ func errorScreen(st Styles, err error, w, h int) string {
 func sideBySide(left, right, sep string, h int) string {
 	ll, rl := strings.Split(left, "\n"), strings.Split(right, "\n")
 	var b strings.Builder
+	// One allocation for the whole screen: every session builds it on
+	// every update, so growing it step by step is most of its garbage.
+	b.Grow(len(left) + len(right) + h*(len(sep)+1))
 	for i := 0; i < h; i++ {
 		if i > 0 {
 			b.WriteByte('\n')

@@ -103,7 +103,7 @@ func (v *viewer) messageSegment(n int32, m *model.Message) segment {
 		return v.finish(segment{node: n, lines: append(head, line), rendered: true, realised: true})
 	}
 	key := renderKey{conv: v.conv, node: n, width: v.bodyWidth(), style: v.style, expanded: v.itemOpen(n)}
-	if body, ok := v.cache[key]; ok {
+	if body, ok := v.pool.cache.get(key); ok {
 		return v.finish(segment{node: n, lines: append(head, body...), key: key, rendered: true, realised: true})
 	}
 	// Not rendered yet: reserve an estimated number of blank lines. The
@@ -298,10 +298,6 @@ func (v *viewer) renderNext() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// maxCacheLines bounds the render cache; beyond it, entries of other
-// conversations are dropped.
-const maxCacheLines = 400_000
-
 func (v *viewer) onRendered(msg renderedMsg) tea.Cmd {
 	delete(v.pending, msg.key)
 	if msg.err != nil {
@@ -316,18 +312,7 @@ func (v *viewer) onRendered(msg renderedMsg) tea.Cmd {
 		}
 		return v.renderNext()
 	}
-	if v.cacheLen+len(msg.lines) > maxCacheLines {
-		for k, l := range v.cache {
-			if k.conv != v.conv {
-				v.cacheLen -= len(l)
-				delete(v.cache, k)
-			}
-		}
-	}
-	if _, dup := v.cache[msg.key]; !dup {
-		v.cache[msg.key] = msg.lines
-		v.cacheLen += len(msg.lines)
-	}
+	v.pool.cache.put(msg.key, msg.lines)
 	for i := range v.segs {
 		s := v.segs[i]
 		if s.key == msg.key && !s.rendered {

@@ -46,11 +46,9 @@ type viewer struct {
 	plain  []string
 	offset int
 
-	cache    map[renderKey][]string
-	cacheLen int
-	pending  map[renderKey]bool
-	ctx      context.Context
-	cancel   context.CancelFunc
+	pending map[renderKey]bool
+	ctx     context.Context
+	cancel  context.CancelFunc
 
 	renderErr error // last Glamour failure, shown in the status bar
 
@@ -85,7 +83,7 @@ type viewer struct {
 
 func newViewer(keys KeyMap, st Styles, style string, pool *renderPool, now func() time.Time) *viewer {
 	return &viewer{keys: keys, styles: st, style: style, pool: pool, now: now, loc: now().Location(),
-		cache: make(map[renderKey][]string), pending: make(map[renderKey]bool), curHit: -1}
+		pending: make(map[renderKey]bool), curHit: -1}
 }
 
 // SetSize implements pane; a new width re-renders.
@@ -347,22 +345,44 @@ func (v *viewer) title(w int, focused bool) string {
 // fillBlock pads lines to exactly w cells and the block to exactly h lines.
 func fillBlock(lines []string, w, h int) string {
 	var b strings.Builder
+	// One allocation for the block (see sideBySide): the lines shown plus
+	// at most w cells of padding and a newline each.
+	size := 0
+	for i := 0; i < h && i < len(lines); i++ {
+		size += len(lines[i])
+	}
+	b.Grow(size + h*(max(w, 0)+1))
 	for i := 0; i < h; i++ {
 		l := ""
 		if i < len(lines) {
 			l = lines[i]
 		}
 		if lw := ansi.StringWidth(l); lw < w {
-			l += strings.Repeat(" ", w-lw)
-		} else if lw > w {
-			l = ansi.Truncate(l, w, "")
+			b.WriteString(l)
+			writeSpaces(&b, w-lw)
+		} else {
+			if lw > w {
+				l = ansi.Truncate(l, w, "")
+			}
+			b.WriteString(l)
 		}
-		b.WriteString(l)
 		if i < h-1 {
 			b.WriteByte('\n')
 		}
 	}
 	return b.String()
+}
+
+// spaces is padding that writeSpaces slices instead of allocating.
+const spaces = "                                                                " // 64
+
+// writeSpaces writes n spaces to b.
+func writeSpaces(b *strings.Builder, n int) {
+	for n > 0 {
+		k := min(n, len(spaces))
+		b.WriteString(spaces[:k])
+		n -= k
+	}
 }
 
 // ShortHelp implements help.KeyMap for the viewer.

@@ -74,6 +74,8 @@ func (a *app) runServe(ctx context.Context, cfg serve.Config, paths []string) er
 	start = time.Now()
 	prepared := tui.Prepare(arch)
 	a.log.Info("prepared", "conversations", len(arch.Conversations), "took", time.Since(start))
+	limit, set := limitServeMemory(cfg.MaxSessions)
+	a.log.Info("memory limit", "bytes", limit, "set", set)
 	cfg.Debug = a.debug
 	cfg.Logger = log.NewWithOptions(a.errOut, log.Options{ReportTimestamp: true, TimeFormat: time.DateTime})
 	cfg.NewModel = func(info serve.SessionInfo) (tea.Model, error) {

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"os"
+	"runtime"
+	"runtime/debug"
+)
+
+// The memory `backchat serve` lets the Go heap grow into, over what the
+// loaded archive holds: a fixed headroom (garbage between collections, the
+// shared render cache) and a budget per session it may run (a browser's
+// live state is about 1.5–2 MB, most of it Bubble Tea's two cell buffers of
+// the screen; the rest of the budget is garbage between collections).
+const (
+	serveHeadroom      = 64 << 20
+	serveSessionBudget = 3 << 20
+)
+
+// limitServeMemory sets a soft memory limit for serving an archive that is
+// loaded already: what the runtime holds now (the live heap after a
+// collection, plus stacks and the runtime's own structures) plus
+// serveHeadroom plus serveSessionBudget per session. Without it, the
+// collector's default target lets the heap grow by as much as it holds live
+// before collecting: with a 250 MB export that is hundreds of MB of garbage,
+// several MB per session at 50 sessions. The limit is soft: when sessions
+// need more, the collector runs more often (at most about half the CPU) and
+// the heap grows past it. A GOMEMLIMIT in the environment is left alone.
+// It returns the limit in force.
+func limitServeMemory(maxSessions int) (limit int64, set bool) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return debug.SetMemoryLimit(-1), false
+	}
+	// Hand back what the load used and freed, then measure what stays.
+	debug.FreeOSMemory()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := int64(ms.HeapAlloc) + int64(ms.Sys-ms.HeapSys)
+	limit = base + serveHeadroom + int64(max(maxSessions, 1))*serveSessionBudget
+	debug.SetMemoryLimit(limit)
+	return limit, true
+}

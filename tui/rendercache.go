@@ -1,0 +1,109 @@
+package tui
+
+import (
+	"slices"
+	"sync"
+)
+
+// maxCacheBytes bounds the render cache: the rendered lines' bytes plus
+// their string headers. Beyond it the least recently used entries go.
+// `backchat serve` shares one cache between every session over an archive
+// (see Prepared), so this is paid once per server, not once per session.
+const maxCacheBytes = 64 << 20
+
+// renderCache holds rendered message bodies by renderKey. Every session
+// over one archive can share one: a conversation a second session opens at
+// the same width and theme is rendered already.
+//
+// The cached slices are shared and must never be written to: readers copy
+// them into their own segments (append(head, body...)).
+//
+// Safe for concurrent use.
+type renderCache struct {
+	mu    sync.Mutex
+	max   int64
+	size  int64
+	tick  uint64
+	items map[renderKey]*cacheEntry
+}
+
+// cacheEntry is one rendered body and when it was last used.
+type cacheEntry struct {
+	lines []string
+	size  int64
+	used  uint64
+}
+
+func newRenderCache(maxBytes int64) *renderCache {
+	return &renderCache{max: maxBytes, items: make(map[renderKey]*cacheEntry)}
+}
+
+// get returns the rendered body of k, if cached.
+func (c *renderCache) get(k renderKey) ([]string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.items[k]
+	if !ok {
+		return nil, false
+	}
+	c.tick++
+	e.used = c.tick
+	return e.lines, true
+}
+
+// put caches the rendered body of k unless it is cached already (another
+// session rendered it meanwhile), then evicts the least recently used
+// entries down to three quarters of the budget when it is over.
+func (c *renderCache) put(k renderKey, lines []string) {
+	size := int64(64) // map entry and cacheEntry
+	for _, l := range lines {
+		size += int64(len(l)) + 16
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, dup := c.items[k]; dup {
+		return
+	}
+	c.tick++
+	c.items[k] = &cacheEntry{lines: lines, size: size, used: c.tick}
+	c.size += size
+	if c.size > c.max {
+		c.evict(c.max / 4 * 3)
+	}
+}
+
+// evict drops the least recently used entries until the cache holds at most
+// target bytes. The caller holds c.mu.
+func (c *renderCache) evict(target int64) {
+	type aged struct {
+		k    renderKey
+		used uint64
+	}
+	all := make([]aged, 0, len(c.items))
+	for k, e := range c.items {
+		all = append(all, aged{k, e.used})
+	}
+	slices.SortFunc(all, func(a, b aged) int {
+		switch {
+		case a.used < b.used:
+			return -1
+		case a.used > b.used:
+			return 1
+		}
+		return 0
+	})
+	for _, a := range all {
+		if c.size <= target {
+			break
+		}
+		c.size -= c.items[a.k].size
+		delete(c.items, a.k)
+	}
+}
+
+// bytes is the cache's current size (tests).
+func (c *renderCache) bytes() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.size
+}
