@@ -1,5 +1,10 @@
 package search
 
+import (
+	"math"
+	"math/bits"
+)
+
 // Pair filters rule out phrases without reading text.
 //
 // A term of several words ("kubernetes cluster", "gpt-4o", "cardamom;
@@ -28,7 +33,7 @@ package search
 // these filters (see NOTES.md, Performance).
 
 const (
-	pairBits   = 8
+	pairBits   = 5
 	pairHashes = 3
 	// maxPairProbes bounds the (first word, second word) combinations a
 	// query probes per conversation for one pair of pieces; pieces that
@@ -102,12 +107,13 @@ func packedEnds(x, y uint64, l int) (pre, suf uint32) {
 	return pre, suf
 }
 
-// pairMay reports whether filter f (of a conversation) admits pair hash h.
+// pairMay reports whether filter f (of a conversation; a power of two
+// words) admits pair hash h.
 func pairMay(f []uint64, h uint64) bool {
-	m := uint64(len(f)) * 64
-	h1, h2 := h&0xFFFFFFFF, h>>32|1
+	mask := uint64(len(f))*64 - 1
+	h1, h2 := h, h>>32|1
 	for i := range uint64(pairHashes) {
-		b := ((h1 + i*h2) & 0xFFFFFFFF) * m >> 32
+		b := (h1 + i*h2) & mask
 		if f[b>>6]&(1<<(b&63)) == 0 {
 			return false
 		}
@@ -115,79 +121,70 @@ func pairMay(f []uint64, h uint64) bool {
 	return true
 }
 
-// pairBuilder collects the current conversation's distinct pairs and the
-// shard's filters (part of a wordBuilder).
+// pairBuilder builds a shard's pair filters (part of a wordBuilder).
+//
+// Each conversation's pairs go into a filter sized for the most pairs its
+// text can hold (buf); at its end the number of distinct pairs is
+// estimated from the bits set, and the filter is folded (its halves OR-ed,
+// which keeps every pair) down to the power of two that gives about
+// pairBits bits per pair. No table of the distinct pairs is kept: a pair
+// costs three bit sets in a buffer that stays in the cache.
 type pairBuilder struct {
-	tab  []pairSlot // open addressing; slots of other conversations count as empty
-	cur  []uint64   // the current conversation's distinct pair hashes
-	conv int32      // the current conversation's number in the shard
+	buf  []uint64
+	mask uint64 // len(buf)*64 - 1
 	out  pairFilters
 }
 
-// pairSlot holds a pair hash of conversation conv-1 (0: empty).
-type pairSlot struct {
-	h    uint64
-	conv int32
+// beginConv sizes the buffer for a conversation of text bytes.
+func (pb *pairBuilder) beginConv(text int64) {
+	// Each pair takes at least two bytes of text (a word byte and a
+	// separator); 32 bits per possible pair leave room to fold.
+	words := max(1, int(min(text, 1<<30)/2*32/64))
+	words = 1 << bits.Len(uint(words-1))
+	if cap(pb.buf) < words {
+		pb.buf = make([]uint64, words)
+	}
+	pb.buf = pb.buf[:words]
+	clear(pb.buf)
+	pb.mask = uint64(words)*64 - 1
 }
 
 // add records pair hash h in the current conversation.
 func (pb *pairBuilder) add(h uint64) {
-	if 2*(len(pb.cur)+1) > len(pb.tab) {
-		pb.grow()
-	}
-	mask := uint64(len(pb.tab) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
-		e := &pb.tab[i]
-		if e.conv != pb.conv+1 {
-			*e = pairSlot{h: h, conv: pb.conv + 1}
-			pb.cur = append(pb.cur, h)
-			return
-		}
-		if e.h == h {
-			return
-		}
+	h1, h2 := h, h>>32|1
+	for i := range uint64(pairHashes) {
+		b := (h1 + i*h2) & pb.mask
+		pb.buf[b>>6] |= 1 << (b & 63)
 	}
 }
 
-// grow doubles the table, keeping the current conversation's slots.
-func (pb *pairBuilder) grow() {
-	tab := make([]pairSlot, max(2*len(pb.tab), 1<<12))
-	mask := uint64(len(tab) - 1)
-	for _, h := range pb.cur {
-		i := h & mask
-		for tab[i].conv == pb.conv+1 {
-			i = (i + 1) & mask
-		}
-		tab[i] = pairSlot{h: h, conv: pb.conv + 1}
-	}
-	pb.tab = tab
-}
-
-// endConv writes the current conversation's filter.
+// endConv folds the current conversation's filter and appends it.
 func (pb *pairBuilder) endConv() {
 	pf := &pb.out
 	if len(pf.starts) == 0 {
 		pf.starts = append(pf.starts, 0)
 	}
-	if n := len(pb.cur); n > 0 {
-		words := max((n*pairBits+63)/64, 1)
-		at := len(pf.bloom)
-		for range words {
-			pf.bloom = append(pf.bloom, 0)
-		}
-		f := pf.bloom[at:]
-		m := uint64(words) * 64
-		for _, h := range pb.cur {
-			h1, h2 := h&0xFFFFFFFF, h>>32|1
-			for i := range uint64(pairHashes) {
-				b := ((h1 + i*h2) & 0xFFFFFFFF) * m >> 32
-				f[b>>6] |= 1 << (b & 63)
+	f := pb.buf
+	set := 0
+	for _, w := range f {
+		set += bits.OnesCount64(w)
+	}
+	if set > 0 {
+		// The distinct pairs n of a filter of m bits with x set:
+		// n ≈ -(m/k) ln(1 - x/m).
+		m := float64(len(f) * 64)
+		n := -m / pairHashes * math.Log1p(-min(float64(set)/m, 1-1/m))
+		want := max(1, int(n*pairBits/64+0.5)) // words: it ends with pairBits to 2×pairBits bits per pair
+		for len(f) >= 2*want && len(f) > 1 {
+			h := len(f) / 2
+			for i := range h {
+				f[i] |= f[h+i]
 			}
+			f = f[:h]
 		}
+		pf.bloom = append(pf.bloom, f...)
 	}
 	pf.starts = append(pf.starts, uint32(len(pf.bloom)))
-	pb.cur = pb.cur[:0]
-	pb.conv++
 }
 
 // finish returns the shard's filters and resets the builder.
@@ -200,8 +197,6 @@ func (pb *pairBuilder) finish() pairFilters {
 		bloom:  make([]uint64, 0, len(out.bloom)+len(out.bloom)/8),
 		starts: make([]uint32, 0, len(out.starts)+len(out.starts)/8),
 	}
-	clear(pb.tab)
-	pb.cur, pb.conv = pb.cur[:0], 0
 	return out
 }
 
