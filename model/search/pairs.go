@@ -137,9 +137,10 @@ type pairBuilder struct {
 
 // beginConv sizes the buffer for a conversation of text bytes.
 func (pb *pairBuilder) beginConv(text int64) {
-	// Each pair takes at least two bytes of text (a word byte and a
-	// separator); 32 bits per possible pair leave room to fold.
-	words := max(1, int(min(text, 1<<30)/2*32/64))
+	// Two bits per byte of text: 16 per pair at one pair per 8 bytes (a
+	// generated export has one per 8–12), room to fold. Denser text only
+	// fills the filter more (more conversations are read, none missed).
+	words := max(1, int(min(text, 1<<30)*2/64))
 	words = 1 << bits.Len(uint(words-1))
 	if cap(pb.buf) < words {
 		pb.buf = make([]uint64, words)
