@@ -13,24 +13,27 @@ import (
 // ending in its first piece, w2 … wk-1 equal to the middle pieces, wk
 // starting with its last piece, and between each two exactly the term's
 // bytes between those pieces (the separator). So per conversation the
-// index keeps a Bloom filter of the distinct adjacent word pairs of its
-// fields (first word, separator, second word; never across two fields):
+// index keeps a Bloom filter of its distinct adjacent word pairs, within
+// one field (never across two), each keyed by the last 4 bytes of the
+// first word, the separator and the first 4 bytes of the second (pairHash):
 // a conversation whose filter lacks one of a term's pairs cannot hold the
 // term and is not read. The others are verified against the text as
 // before, so results are exact whatever the filter admits.
 //
 // Long conversations (big answers, code) hold both words of a phrase far
-// more often than the phrase: on a generated export of that shape, 4,387
-// of 4,431 conversations held "kubernetes" and "cluster", 447 the phrase,
-// and reading the others was the whole cost of the query.
+// more often than the phrase: on the generated 250 MB export of that shape
+// (backchat-gen -shape long), 4,387 of 4,431 conversations hold
+// "kubernetes" and "cluster", 447 the phrase; reading the others was the
+// whole cost of the query. With the filters about 580 are read.
 //
-// A filter has pairBits bits per distinct pair (at least 64), pairHashes
-// hashes each: about 3% of the conversations that lack a pair admit it.
-// Storing the pairs themselves (next-word postings: each distinct
-// (word, separator, next word) of a conversation, with its classes of
-// field) decided two-word phrases without any text, but cost 0.30 × the
-// text on the long shape and 0.50 × on the short one, against 0.08 × for
-// these filters (see NOTES.md, Performance).
+// A filter has pairBits to 2×pairBits bits per distinct pair (a power of
+// two words), pairHashes hashes each: about 2–9% of the conversations
+// that lack a pair admit it. Storing the pairs themselves (next-word
+// postings: per word and conversation, each distinct next word and
+// separator with its classes of field) proved two-word phrases without
+// any text, but cost 0.30 × the text on the long shape and 0.50 × on the
+// short one, where these filters cost 0.07–0.13 × (see NOTES.md,
+// Performance).
 
 const (
 	pairBits   = 5

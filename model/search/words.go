@@ -224,15 +224,16 @@ func addWords(wb *wordBuilder, s string, class int) {
 }
 
 // addBytes adds a folded word of at most maxWordLen bytes.
-func (wb *wordBuilder) addBytes(w []byte, class int) uint32 {
+func (wb *wordBuilder) addBytes(w []byte, class int) {
 	if len(w) > 16 {
-		return wb.add(0, 0, w, class)
+		wb.add(0, 0, w, class)
+		return
 	}
 	var k [2]uint64
 	for i, c := range w {
 		k[i/8] |= uint64(c) << (8 * (i % 8))
 	}
-	return wb.add(k[0], k[1], nil, class)
+	wb.add(k[0], k[1], nil, class)
 }
 
 // wordMask8 has the high bit of each byte of x (8 lower-cased ASCII
@@ -303,8 +304,8 @@ func wordHash(b []byte) uint32 {
 
 // add counts one occurrence of a word in a field of the given class: k1,
 // k2 are the packed word when it has at most 16 bytes, else 0 and tok
-// holds it. It returns the word's number.
-func (wb *wordBuilder) add(k1, k2 uint64, tok []byte, class int) uint32 {
+// holds it.
+func (wb *wordBuilder) add(k1, k2 uint64, tok []byte, class int) {
 	if len(wb.tab) == 0 {
 		wb.tab = make([]wordSlot, 1<<12)
 	}
@@ -343,7 +344,6 @@ func (wb *wordBuilder) add(k1, k2 uint64, tok []byte, class int) uint32 {
 	if c.counts[class] != math.MaxUint16 {
 		c.counts[class]++
 	}
-	return id
 }
 
 // newWord stores a new word in empty slot e and returns its number.
