@@ -3,8 +3,9 @@
 #
 #   scripts/bench-keys.sh FILE          # conversations.json, ZIP or folder
 #   RUNS=20 SIZE=120x40 scripts/bench-keys.sh /tmp/long250.json
+#   BIN=/tmp/backchat-old scripts/bench-keys.sh FILE   # a given binary
 #
-# It builds ./cmd/backchat, starts it on FILE in a private tmux server (its
+# It builds ./cmd/backchat (or uses BIN), starts it on FILE in a private tmux server (its
 # own socket; nothing listens on the network), waits until the export has
 # fully loaded (no "Loading" on the status line), then for each query kind —
 # a word, a phrase, a prefix, a field filter — RUNS times (default 20):
@@ -36,14 +37,14 @@ load_timeout="${LOAD_TIMEOUT:-300}"
 
 tmp="$(mktemp -d)"
 sock="$tmp/tmux.sock"
-bin="$tmp/backchat"
+bin="${BIN:-$tmp/backchat}"
 cleanup() {
 	tmux -S "$sock" kill-server 2>/dev/null || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-go build -o "$bin" ./cmd/backchat
+[ -n "${BIN:-}" ] || go build -o "$bin" ./cmd/backchat
 
 now_ns() { date +%s%N; }
 cap() { tmux -S "$sock" capture-pane -p -t bench; }

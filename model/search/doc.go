@@ -80,7 +80,12 @@
 //   - per field of 2 KB or more, a Bloom filter per 1 KB block (1 bit per
 //     byte) of its raw trigrams, ASCII lower-cased, so an ASCII term of up
 //     to 66 bytes is looked for only in the blocks that may hold it (blocks
-//     near a rune that folds to ASCII, é or ’, admit everything).
+//     near a rune that folds to ASCII, é or ’, admit everything);
+//   - per conversation, a Bloom filter of its adjacent word pairs (the last
+//     4 bytes of a word, the separator after it, the first 4 bytes of the
+//     next word, within one field; 5–10 bits per distinct pair), so a
+//     phrase is verified only in conversations that may hold each pair of
+//     its adjacent words (pairs.go).
 //
 // A term that is one word (no space or punctuation: "data", "kube",
 // "café", "数据库") can occur only inside a word, so the words of the
@@ -91,8 +96,11 @@
 // into its words, each of which must occur in a word of a field in scope,
 // at a word's end, start or whole as the term's other bytes demand
 // ("kubernetes cluster": a word ending in "kubernetes" and one starting
-// with "cluster"); those candidates are verified against the original text
-// from the first field holding all its words, stopping at the first match.
+// with "cluster"); a term that starts and ends with a word byte also needs
+// each pair of adjacent pieces in the conversation's pair filter
+// ("…etes" + " " + "clus…"); those candidates are verified against the
+// original text from the first field holding all its words, stopping at
+// the first match.
 // A one-letter word of a term is not looked up (most words hold it): the
 // term is verified on the other terms' candidates, where a letter turns up
 // within the first few bytes (exclusions are looked up whole, since

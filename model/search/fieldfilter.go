@@ -86,9 +86,11 @@ func bloomIndex(k uint32, logm int) uint32 { return bloomBit(hash64(k), logm) }
 
 func bloomBit(hv uint64, logm int) uint32 { return uint32(hv>>24) & (1<<logm - 1) }
 
-// beginConv starts a conversation's field filters.
-func (sb *shardBuilder) beginConv() {
+// beginConv starts a conversation of text bytes of searchable text: its
+// field filters and its pair filter (pairs.go).
+func (sb *shardBuilder) beginConv(text int64) {
 	sb.ff.recStart = append(sb.ff.recStart, uint32(len(sb.ff.recs)))
+	sb.wb.pb.beginConv(text)
 }
 
 // addField indexes one field: record, block filters and words. flags

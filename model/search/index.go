@@ -284,7 +284,7 @@ func buildShard(sb *shardBuilder, first int32, convs []*model.Conversation) *sha
 	meta := make([]convMeta, len(convs))
 	for i, c := range convs {
 		meta[i] = metaOf(c)
-		sb.beginConv()
+		sb.beginConv(meta[i].text)
 		sb.addField(c.Title, fieldRec{node: model.NoNode, field: FieldConvTitle})
 		for k := range c.Tree() {
 			msg := c.Tree()[k].Msg

@@ -371,7 +371,7 @@ func wordUnit(p *plan, s *shard, sc *searchScratch, wv *wordVerifier, w int, loc
 	for i := range firsts {
 		firsts[i] = math.MaxInt32
 	}
-	p.word.eval(s, acc, firsts)
+	p.word.eval(s, acc, firsts, &sc.pairs)
 	cands = cands[:0]
 	found := 0
 	long := s.words.long
@@ -445,6 +445,7 @@ type searchScratch struct {
 	cands  []int32
 	acc    []wordAcc
 	firsts []int32
+	pairs  pairScratch
 }
 
 // maxPooledMatches bounds the scratch kept for reuse.

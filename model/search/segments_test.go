@@ -108,7 +108,7 @@ func TestAddFieldTrigramsMatchFolding(t *testing.T) {
 		}
 		s := b.String()
 		sb := newShardBuilder()
-		sb.beginConv()
+		sb.beginConv(int64(len(s)))
 		sb.addField(s, fieldRec{})
 		rec := sb.ff.recs[0]
 		wantBloom := make([]uint64, bloomBits(len(s))/64)

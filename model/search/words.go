@@ -75,12 +75,13 @@ type wordIndex struct {
 	// set class bit, then uvarint(the number of the first field holding it,
 	// in the conversation's fieldRec order: no match of a term holding it
 	// starts earlier).
-	post []byte
-	long []int32 // local numbers of conversations with a word over maxWordLen
+	post  []byte
+	long  []int32     // local numbers of conversations with a word over maxWordLen
+	pairs pairFilters // per conversation, a filter of its adjacent word pairs (pairs.go)
 }
 
 func (w *wordIndex) bytes() int64 {
-	return int64(len(w.vocab)) + int64(len(w.starts)+len(w.offs)+len(w.long))*4 + int64(len(w.post))
+	return int64(len(w.vocab)) + int64(len(w.starts)+len(w.offs)+len(w.long))*4 + int64(len(w.post)) + w.pairs.bytes()
 }
 
 // word returns word number id.
@@ -114,6 +115,7 @@ type wordBuilder struct {
 	enc   []byte     // mask and counts of each pair
 	long  bool       // the current conversation has a word over maxWordLen
 	longs []int32
+	pb    pairBuilder // pair filters (pairs.go)
 }
 
 // wordSlot is a hash table slot: k1, k2 are the packed word (0, 0 for
@@ -147,6 +149,16 @@ type wordPair struct {
 // the word; other words are read byte by byte.
 func addWords(wb *wordBuilder, s string, class int) {
 	n := len(s)
+	// prev is the last word of the field (-1: none, or a word over
+	// maxWordLen), ending at prevEnd: each word is recorded with it as a
+	// pair (pairs.go).
+	prev, prevEnd, prevSuf := false, 0, uint32(0)
+	next := func(pre, suf uint32, start, end int) {
+		if prev {
+			wb.pb.add(pairHash(prevSuf, pre, sepHash(s[prevEnd:start])))
+		}
+		prev, prevEnd, prevSuf = true, end, suf
+	}
 	for i := 0; i < n; {
 		if i+16 <= n {
 			if x := load64(s, i); x&highs == 0 {
@@ -162,7 +174,10 @@ func addWords(wb *wordBuilder, s string, class int) {
 				}
 				if nw := ^wm & highs; nw != 0 {
 					l := bits.TrailingZeros64(nw) / 8 // the word is s[i:i+l]
-					wb.add(x&(1<<(8*l)-1), 0, nil, class)
+					x &= 1<<(8*l) - 1
+					wb.add(x, 0, nil, class)
+					pre, suf := packedEnds(x, 0, l)
+					next(pre, suf, i, i+l)
 					i += l
 					continue
 				}
@@ -170,7 +185,10 @@ func addWords(wb *wordBuilder, s string, class int) {
 					y = lower8(y)
 					if nw := ^wordMask8(y) & highs; nw != 0 {
 						l := bits.TrailingZeros64(nw) / 8 // the word is s[i:i+8+l]
-						wb.add(x, y&(1<<(8*l)-1), nil, class)
+						y &= 1<<(8*l) - 1
+						wb.add(x, y, nil, class)
+						pre, suf := packedEnds(x, y, 8+l)
+						next(pre, suf, i, i+8+l)
 						i += 8 + l
 						continue
 					}
@@ -187,6 +205,7 @@ func addWords(wb *wordBuilder, s string, class int) {
 		}
 		if j-i > maxWordLen {
 			wb.long = true
+			prev = false
 		} else {
 			tok := wb.tok[:0]
 			for k := i; k < j; k++ {
@@ -198,6 +217,7 @@ func addWords(wb *wordBuilder, s string, class int) {
 			}
 			wb.tok = tok
 			wb.addBytes(tok, class)
+			next(prefix4(tok), suffix4(tok), i, j)
 		}
 		i = j
 	}
@@ -398,6 +418,7 @@ func (wb *wordBuilder) endConv() {
 		wb.pairs = append(wb.pairs, wordPair{word: id, conv: wb.conv, end: uint32(len(wb.enc))})
 	}
 	wb.words = wb.words[:0]
+	wb.pb.endConv()
 	if wb.long {
 		wb.longs = append(wb.longs, wb.conv)
 		wb.long = false
@@ -438,6 +459,7 @@ func (wb *wordBuilder) finish() wordIndex {
 		offs:   offs,
 		post:   post,
 		long:   slices.Clone(wb.longs),
+		pairs:  wb.pb.finish(),
 	}
 	clear(wb.tab)
 	wb.vocab, wb.starts, wb.cur = wb.vocab[:0], wb.starts[:0], wb.cur[:0]

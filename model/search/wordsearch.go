@@ -22,6 +22,18 @@ type wordTerm struct {
 	need      uint64 // bits of its pieces
 	decidable bool   // one piece, no other byte: the postings decide it
 	firsts    []int  // the fi of its pieces (terms that are verified)
+	// pairs: bits of its adjacent piece pairs in wordPlan.pairs (0: it
+	// has none); a conversation whose pair filter lacks one cannot hold
+	// it (see pairs.go).
+	pairs uint64
+}
+
+// piecePair is two adjacent pieces of a term and the term's bytes between
+// them.
+type piecePair struct {
+	a, b  int // piece numbers
+	sep   string
+	scope uint16
 }
 
 // wordPlan is the part of a plan that runs on word postings.
@@ -30,12 +42,16 @@ type wordPlan struct {
 	nfirst int // pieces with a first-field slot
 	terms  []wordTerm
 	excl   []wordTerm
+	pairs  []piecePair
 	// sub verifies the terms and exclusions the postings cannot decide
 	// (nil when they decide everything); subExcl marks the exclusions it
 	// holds, by index in excl.
 	sub     *plan
 	subExcl []bool
 }
+
+// maxPairs bounds the piece pairs of a query tracked (one bit each).
+const maxPairs = 64
 
 // maxPieces bounds the pieces of a query the word postings track (one bit
 // each); longer queries are verified term by term instead.
@@ -50,6 +66,11 @@ const minPiece = 2
 // whether each must start or end a word (another byte of the term is next
 // to it).
 func splitPieces(f string, fn func(w string, left, right bool)) {
+	splitPiecesAt(f, func(i, j int) { fn(f[i:j], i > 0, j < len(f)) })
+}
+
+// splitPiecesAt calls fn with the bounds of each word of folded term f.
+func splitPiecesAt(f string, fn func(i, j int)) {
 	for i := 0; i < len(f); {
 		if l := sepLen(f, i); l > 0 {
 			i += l
@@ -59,7 +80,7 @@ func splitPieces(f string, fn func(w string, left, right bool)) {
 		for j < len(f) && sepLen(f, j) == 0 {
 			j++
 		}
-		fn(f[i:j], i > 0, j < len(f))
+		fn(i, j)
 		i = j
 	}
 }
@@ -87,7 +108,10 @@ func newWordPlan(p *plan) *wordPlan {
 		}
 		n, longest := 0, -1
 		ok, short := true, false
-		splitPieces(t.Folded, func(w string, left, right bool) {
+		var spans [][2]int // where the pieces are in t.Folded
+		f := t.Folded
+		splitPiecesAt(f, func(i, j int) {
+			w, left, right := f[i:j], i > 0, j < len(f)
 			if positive && len(w) < minPiece {
 				// Too many words hold a single letter: the term is
 				// verified on the other terms' candidates instead, where
@@ -111,8 +135,19 @@ func newWordPlan(p *plan) *wordPlan {
 			}
 			wt.need |= 1 << len(wp.pieces)
 			wp.pieces = append(wp.pieces, wordPiece{pat: pat, word: []byte(w), scope: scope})
+			spans = append(spans, [2]int{i, j})
 			n++
 		})
+		// A term of several pieces that starts and ends with a word byte
+		// has its adjacent pieces looked up as pairs (pairs.go); the
+		// separators are the term's bytes between them.
+		if ok && !short && n >= 2 && len(wp.pairs)+n-1 <= maxPairs && spans[0][0] == 0 && spans[n-1][1] == len(f) {
+			first := len(wp.pieces) - n
+			for k := 1; k < n; k++ {
+				wt.pairs |= 1 << len(wp.pairs)
+				wp.pairs = append(wp.pairs, piecePair{a: first + k - 1, b: first + k, sep: f[spans[k-1][1]:spans[k][0]], scope: scope})
+			}
+		}
 		wt.decidable = n == 1 && !short && len(wp.pieces[len(wp.pieces)-1].word) == len(t.Folded)
 		if positive && longest >= 0 {
 			wp.pieces[longest].rep = true
@@ -166,14 +201,33 @@ type wordAcc struct {
 	// titleVerified: title occurrences of the longest pieces of terms that
 	// are verified, counted only when the verification finds a title hit.
 	titleVerified uint32
+	// pairs: the piece pairs (wordPlan.pairs) the conversation's pair
+	// filter admits.
+	pairs uint64
+}
+
+// pairScratch is a search worker's space for the pair lookups: the words
+// matching each piece and the pair hashes probed.
+type pairScratch struct {
+	ids        [][]uint32
+	sufs, pres []uint32
+	hashes     []uint64
 }
 
 // eval fills acc (one per conversation of s, cleared by the caller) from
 // the postings of every piece, and firsts (nfirst × s.n, set to
 // math.MaxInt32 by the caller) with the first field holding each piece
 // that has a slot.
-func (wp *wordPlan) eval(s *shard, acc []wordAcc, firsts []int32) {
+func (wp *wordPlan) eval(s *shard, acc []wordAcc, firsts []int32, ps *pairScratch) {
 	w := &s.words
+	if len(wp.pairs) > 0 {
+		for len(ps.ids) < len(wp.pieces) {
+			ps.ids = append(ps.ids, nil)
+		}
+		for k := range wp.pieces {
+			ps.ids[k] = ps.ids[k][:0]
+		}
+	}
 	for k := range wp.pieces {
 		pc := &wp.pieces[k]
 		bit := uint64(1) << k
@@ -188,6 +242,9 @@ func (wp *wordPlan) eval(s *shard, acc []wordAcc, firsts []int32) {
 			}
 			id := w.wordOfPos(from + i + 1) // +1: a leading 0 belongs to the word after it
 			from = int(w.starts[id+1]) - 1  // the 0 before the next word
+			if len(wp.pairs) > 0 {
+				ps.ids[k] = append(ps.ids[k], uint32(id))
+			}
 			occ := uint32(1)
 			if pc.rep {
 				occ = uint32(bytes.Count(w.word(id), pc.word))
@@ -219,6 +276,70 @@ func (wp *wordPlan) eval(s *shard, acc []wordAcc, firsts []int32) {
 			}
 		}
 	}
+	for k := range wp.pairs {
+		wp.evalPair(s, k, acc, ps)
+	}
+}
+
+// evalPair marks, in acc, the conversations of s whose pair filter
+// admits pair k: its pieces adjacent with the term's separator between
+// them (see pairs.go). Every conversation is marked when the pieces are
+// held by too many words to probe.
+func (wp *wordPlan) evalPair(s *shard, k int, acc []wordAcc, ps *pairScratch) {
+	pr := &wp.pairs[k]
+	bit := uint64(1) << k
+	w := &s.words
+	// The last 4 bytes of the first words and the first 4 of the second:
+	// the piece's own when it has 4 bytes, else those of the words holding
+	// it.
+	ends := func(pc *wordPiece, ids []uint32, out []uint32, end func([]byte) uint32) []uint32 {
+		out = out[:0]
+		if len(pc.word) >= 4 {
+			return append(out, end(pc.word))
+		}
+		for _, id := range ids {
+			if v := end(w.word(int(id))); !slices.Contains(out, v) {
+				if len(out) == maxPairProbes {
+					return nil
+				}
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	ps.sufs = ends(&wp.pieces[pr.a], ps.ids[pr.a], ps.sufs, suffix4)
+	ps.pres = ends(&wp.pieces[pr.b], ps.ids[pr.b], ps.pres, prefix4)
+	if ps.sufs == nil || ps.pres == nil || len(ps.sufs)*len(ps.pres) > maxPairProbes {
+		for i := range acc {
+			acc[i].pairs |= bit
+		}
+		return
+	}
+	ps.hashes = ps.hashes[:0]
+	sep := sepHash(pr.sep)
+	for _, suf := range ps.sufs {
+		for _, pre := range ps.pres {
+			ps.hashes = append(ps.hashes, pairHash(suf, pre, sep))
+		}
+	}
+	need := uint64(1)<<pr.a | uint64(1)<<pr.b
+	pf := &s.words.pairs
+	for c := range acc {
+		a := &acc[c]
+		if a.have&need != need {
+			continue
+		}
+		f := pf.filter(c)
+		if len(f) == 0 {
+			continue
+		}
+		for _, h := range ps.hashes {
+			if pairMay(f, h) {
+				a.pairs |= bit
+				break
+			}
+		}
+	}
 }
 
 // decide reports, from a conversation's postings, whether it matches
@@ -235,7 +356,7 @@ func (wp *wordPlan) decide(a *wordAcc, firsts []int32, n, lc int) (match, verify
 	}
 	for i := range wp.terms {
 		t := &wp.terms[i]
-		if a.have&t.need != t.need {
+		if a.have&t.need != t.need || a.pairs&t.pairs != t.pairs {
 			return false, false, 0
 		}
 		if !t.decidable {
@@ -245,8 +366,8 @@ func (wp *wordPlan) decide(a *wordAcc, firsts []int32, n, lc int) (match, verify
 	}
 	for i := range wp.excl {
 		t := &wp.excl[i]
-		if a.have&t.need != t.need {
-			continue // a piece is missing: it cannot occur
+		if a.have&t.need != t.need || a.pairs&t.pairs != t.pairs {
+			continue // a piece or pair is missing: it cannot occur
 		}
 		if t.decidable {
 			return false, false, 0
