@@ -245,6 +245,10 @@ type lazyTree struct {
 	load func() ([]Node, error)
 	err  error
 	done atomic.Bool
+	// counts are VisibleCount and BranchPoints as the snapshot stored
+	// them (SetTreeCounts), so a list does not decode every tree.
+	counted           bool
+	visible, branches int
 }
 
 // SetLazyTree makes Tree fill Nodes by calling load once, on first use
@@ -252,6 +256,15 @@ type lazyTree struct {
 // TreeErr. Call it while building the conversation, before it is shared.
 func (c *Conversation) SetLazyTree(load func() ([]Node, error)) {
 	c.lazy = &lazyTree{load: load}
+}
+
+// SetTreeCounts gives a lazily filled conversation (SetLazyTree) its
+// VisibleCount and BranchPoints, so listing it does not fill its tree.
+// Call it after SetLazyTree, while building the conversation.
+func (c *Conversation) SetTreeCounts(visible, branchPoints int) {
+	if l := c.lazy; l != nil {
+		l.counted, l.visible, l.branches = true, visible, branchPoints
+	}
 }
 
 // Tree returns the conversation's message tree (Conversation.Nodes),
