@@ -314,4 +314,3 @@ func decodeMeta(b []byte, a *model.Archive) error {
 	}
 	return nil
 }
-

@@ -336,7 +336,6 @@ func decodeTree(blob []byte, s *strs) ([]model.Node, error) {
 	return nodes, nil
 }
 
-
 func decodeMessage(d *dec, s *strs, key string, m *model.Message, blocks []model.Block) []model.Block {
 	fl := d.uv()
 	m.ID = key
