@@ -8,9 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"charm.land/log/v2"
+	"github.com/backchat/backchat/internal/snapshot"
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
 	"github.com/spf13/cobra"
@@ -42,6 +44,15 @@ type app struct {
 	logFile *os.File
 
 	cleanups []func() // run by close (the demo archive's temporary folder)
+
+	// Snapshots (snapshot.go): --cache opts a plain export in, --no-cache
+	// turns them off; snapshotPath, when set, names the snapshot of a set
+	// of absolute input paths ("" for none) instead.
+	cache, noCache bool
+	snapshotPath   func(inputs []string) string
+	snap           *snapshot.Snapshot // the snapshot the last load came from
+	distrust       bool               // a snapshot was damaged: load the inputs
+	snapWrites     sync.WaitGroup     // background snapshot writes; close waits
 }
 
 func newApp(in io.Reader, out, errOut io.Writer) *app {
@@ -56,6 +67,7 @@ func newApp(in io.Reader, out, errOut io.Writer) *app {
 
 // close releases what the run opened (the debug log).
 func (a *app) close() {
+	a.snapWrites.Wait()
 	for _, f := range a.cleanups {
 		f()
 	}
@@ -99,7 +111,16 @@ Without a subcommand it starts the full-screen browser.`,
 	f.BoolVar(&a.demo, "demo", false, "use the built-in demo archive instead of PATH")
 	f.BoolVar(&a.debug, "debug", false, "write a debug log to $XDG_STATE_HOME/backchat/backchat.log (or "+filepath.Join(os.TempDir(), "backchat.log")+")")
 	f.StringVar(&a.theme, "theme", "auto", "browser colours: auto, dark, light or notty")
+	f.BoolVar(&a.cache, "cache", false, "keep a snapshot of the loaded exports in $XDG_CACHE_HOME/backchat so the next run on them opens at once (also BACKCHAT_CACHE=1)")
+	f.BoolVar(&a.noCache, "no-cache", false, "neither read nor write a snapshot")
 	root.AddCommand(a.lsCommand(), a.showCommand(), a.searchCommand(), a.statsCommand(), a.exportCommand(), a.serveCommand())
+	for _, c := range root.Commands() {
+		// Commands that load, print and end run again on the inputs when
+		// their snapshot turns out damaged (serve keeps running instead).
+		if c.RunE != nil && c.Name() != "serve" {
+			c.RunE = a.trusting(c.RunE)
+		}
+	}
 	return root
 }
 

@@ -62,6 +62,8 @@ const (
 	// HeaderSize is the size of the header: fixed part, section table and
 	// its CRC.
 	HeaderSize = headerFixed + numSections*sectionEntry + 4
+	// sectionAlign is the alignment of every section after data.
+	sectionAlign = 8
 )
 
 // Header flags.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/backchat/backchat/model"
 )
@@ -24,7 +25,13 @@ type Snapshot struct {
 
 	data    []byte
 	release func() error
+	damaged *atomic.Bool
 }
+
+// Damaged reports whether some conversation's tree failed to decode (its
+// checksum or its encoding): the snapshot must not be trusted any longer.
+// Safe for concurrent use.
+func (s *Snapshot) Damaged() bool { return s.damaged.Load() }
 
 // Size is the snapshot's size in bytes.
 func (s *Snapshot) Size() int64 { return int64(len(s.data)) }
@@ -107,9 +114,10 @@ func readHeader(data []byte, fp Fingerprint) (header, error) {
 		b := data[headerFixed+i*sectionEntry:]
 		s := section{kind: binary.LittleEndian.Uint32(b), crc: binary.LittleEndian.Uint32(b[4:]),
 			off: binary.LittleEndian.Uint64(b[8:]), len: binary.LittleEndian.Uint64(b[16:])}
-		// Sections follow each other in kind order, the last one ending
-		// the file: a cut file fails here.
-		if s.kind != uint32(i) || s.off != end || s.len > uint64(len(data))-s.off {
+		// Sections follow each other in kind order (each padded to
+		// sectionAlign), the last one ending the file: a cut file fails
+		// here.
+		if s.kind != uint32(i) || s.off < end || s.off-end >= sectionAlign || s.off > uint64(len(data)) || s.len > uint64(len(data))-s.off {
 			return h, corrupt("%s section out of bounds (file cut at byte %d?)", sectionNames[i], len(data))
 		}
 		end = s.off + s.len
@@ -136,7 +144,7 @@ func open(data []byte, fp Fingerprint) (*Snapshot, error) {
 			return nil, corrupt("%s checksum", sectionNames[k])
 		}
 	}
-	s := &Snapshot{data: data, Flags: h.flags, Archive: &model.Archive{}}
+	s := &Snapshot{data: data, Flags: h.flags, Archive: &model.Archive{}, damaged: &atomic.Bool{}}
 	if h.flags&FlagIndex != 0 {
 		s.Index = h.bytes(data, secIndex)
 	}
@@ -174,16 +182,19 @@ type lazyRef struct {
 	blobLen uint64
 	sum     uint32
 	id      string
+	damaged *atomic.Bool
 }
 
 func (r *lazyRef) load() ([]model.Node, error) {
 	whole := r.data[r.off : r.off+r.strLen+r.blobLen]
 	if crc(whole) != r.sum {
+		r.damaged.Store(true)
 		return nil, corrupt("conversation %s: checksum", r.id)
 	}
 	s := &strs{data: r.data, cur: int(r.off), end: int(r.off + r.strLen), pool: r.pool}
 	nodes, err := decodeTree(whole[r.strLen:], s)
 	if err != nil {
+		r.damaged.Store(true)
 		return nil, fmt.Errorf("conversation %s: %w", r.id, err)
 	}
 	return nodes, nil
@@ -254,7 +265,7 @@ func (s *Snapshot) decodeConvtab(h *header, pool []string) error {
 		visible := d.uv()
 		branches := d.uv()
 		r := &refs[i]
-		r.data, r.pool, r.id = s.data, pool, c.ID
+		r.data, r.pool, r.id, r.damaged = s.data, pool, c.ID, s.damaged
 		r.off = d.uv()
 		r.strLen = d.uv()
 		r.blobLen = d.uv()

@@ -275,6 +275,7 @@ func Write(f File, arch *model.Archive, opts Options) error {
 	if opts.Index != nil {
 		h.flags |= FlagIndex
 		idx := &crcWriter{w: w}
+		w.pad()
 		off := w.pos
 		w.convCRC = 0
 		if err := w.out.Flush(); err != nil {
@@ -301,6 +302,7 @@ func Write(f File, arch *model.Archive, opts Options) error {
 		}
 		h.secs[secIndex] = section{kind: secIndex, crc: idx.crc, off: off, len: w.pos - off}
 	} else {
+		w.pad()
 		h.secs[secIndex] = section{kind: secIndex, crc: crc(nil), off: w.pos}
 	}
 	if err := w.out.Flush(); err != nil {
@@ -350,9 +352,18 @@ func (c *crcWriter) Write(b []byte) (int, error) {
 }
 
 func (w *writer) section(kind int, b []byte) section {
+	w.pad()
 	s := section{kind: uint32(kind), crc: crc(b), off: w.pos, len: uint64(len(b))}
 	w.write(b)
 	return s
+}
+
+// pad aligns the next section to sectionAlign bytes, so that a section
+// that is read as arrays (the index) is aligned in the mapping.
+func (w *writer) pad() {
+	if r := w.pos % sectionAlign; r != 0 {
+		w.write(make([]byte, sectionAlign-r))
+	}
 }
 
 func appendU32(b []byte, x uint32) []byte {

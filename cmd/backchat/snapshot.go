@@ -1,0 +1,251 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/backchat/backchat/internal/snapshot"
+	"github.com/backchat/backchat/model"
+	"github.com/spf13/cobra"
+)
+
+// A snapshot (internal/snapshot) of a loaded archive lets the next run on
+// the same inputs map it instead of parsing the exports. Where it lives:
+//
+//   - for a plain EXPORT path, only with --cache (or BACKCHAT_CACHE=1): in
+//     $XDG_CACHE_HOME/backchat/snapshots/ (os.UserCacheDir), one file per
+//     set of input paths, 0600 in a 0700 folder. Opt-in, because it is a
+//     second copy of private conversations (about half the size of the
+//     JSON) in a place the user did not choose, and a plain path is often
+//     opened once;
+//   - the library sets snapshotPath itself (its cache folder);
+//   - never for --demo; --no-cache turns it off whatever else says.
+//
+// The snapshot is never trusted over the inputs: its fingerprint covers
+// each input's absolute path, size, modification time and inode (every
+// file of a folder export) and the backchat version, and it is rebuilt
+// after a normal load when it is missing, out of date or damaged.
+
+// snapPlan is where one load's snapshot lives; path "" means none.
+type snapPlan struct {
+	path   string
+	fp     snapshot.Fingerprint
+	inputs []string // absolute input paths, fingerprinted again before a write lands
+}
+
+// snapshotPlan decides whether and where the load of src uses a snapshot.
+// Failing to work it out (no cache folder, an input that cannot be
+// stat'ed) only means no snapshot: the load reports real input errors.
+func (a *app) snapshotPlan(src archiveSource) snapPlan {
+	if src.Demo || a.noCache || len(src.Paths) == 0 {
+		return snapPlan{}
+	}
+	inputs := make([]string, len(src.Paths))
+	for i, p := range src.Paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return snapPlan{}
+		}
+		inputs[i] = abs
+	}
+	path := ""
+	switch {
+	case a.snapshotPath != nil:
+		path = a.snapshotPath(inputs)
+	case a.cache || os.Getenv("BACKCHAT_CACHE") == "1":
+		dir, err := snapshotDir()
+		if err != nil {
+			a.log.Warn("snapshot", "err", err)
+			return snapPlan{}
+		}
+		sum := sha256.Sum256([]byte(strings.Join(inputs, "\x00")))
+		path = filepath.Join(dir, hex.EncodeToString(sum[:16])+".snap")
+	}
+	if path == "" {
+		return snapPlan{}
+	}
+	fp, err := fingerprintInputs(inputs)
+	if err != nil {
+		a.log.Warn("snapshot", "fingerprint", err)
+		return snapPlan{}
+	}
+	return snapPlan{path: path, fp: fp, inputs: inputs}
+}
+
+// snapshotDir is $XDG_CACHE_HOME/backchat/snapshots (os.UserCacheDir),
+// created 0700.
+func snapshotDir() (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(base, "backchat", "snapshots")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	return dir, nil
+}
+
+// fingerprintInputs hashes what a load reads: for each input its absolute
+// path, then its (and, for a folder, every file's) relative name, size,
+// modification time and inode, plus the backchat version (another version
+// may load the same export differently).
+func fingerprintInputs(inputs []string) (snapshot.Fingerprint, error) {
+	h := sha256.New()
+	var buf []byte
+	put := func(name string, fi fs.FileInfo) {
+		buf = buf[:0]
+		buf = append(buf, name...)
+		buf = append(buf, 0)
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(fi.Size()))
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(fi.ModTime().UnixNano()))
+		buf = binary.LittleEndian.AppendUint64(buf, fileID(fi))
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(fi.Mode()))
+		h.Write(buf)
+	}
+	fmt.Fprintf(h, "backchat snapshot %d %s\x00", snapshot.Version, buildVersion())
+	for _, in := range inputs {
+		fi, err := os.Stat(in)
+		if err != nil {
+			return snapshot.Fingerprint{}, err
+		}
+		put(in, fi)
+		if !fi.IsDir() {
+			continue
+		}
+		err = filepath.WalkDir(in, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			fi, err := os.Stat(p) // follow links, as the loader does
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(in, p)
+			put(rel, fi)
+			return nil
+		})
+		if err != nil {
+			return snapshot.Fingerprint{}, err
+		}
+	}
+	var fp snapshot.Fingerprint
+	h.Sum(fp[:0])
+	return fp, nil
+}
+
+// openSnapshot opens plan's snapshot, or returns nil: when it is missing
+// (silently), out of date or damaged (said once on stderr; the load that
+// follows rebuilds it).
+func (a *app) openSnapshot(plan snapPlan) *snapshot.Snapshot {
+	start := time.Now()
+	s, err := snapshot.Open(plan.path, plan.fp)
+	if err == nil {
+		a.log.Info("snapshot opened", "path", plan.path, "size", s.Size(), "conversations", len(s.Archive.Conversations), "took", time.Since(start))
+		return s
+	}
+	a.log.Info("snapshot not used", "path", plan.path, "err", err)
+	if !errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintln(a.errOut, "backchat: "+snapshotProblem(err)+": rebuilding")
+	}
+	return nil
+}
+
+// snapshotProblem names why a snapshot was not used, for the one line that
+// reports it.
+func snapshotProblem(err error) string {
+	switch {
+	case errors.Is(err, snapshot.ErrStale):
+		return "snapshot out of date"
+	case errors.Is(err, snapshot.ErrCorrupt):
+		return "snapshot damaged"
+	default:
+		return "snapshot unreadable (" + model.SanitizeLine(err.Error()) + ")"
+	}
+}
+
+// writeSnapshotLater writes arch's snapshot in the background. close waits
+// for it, so a CLI command's output is not delayed, only its exit. The
+// write lands only if the inputs still have the fingerprint they had
+// before the load.
+func (a *app) writeSnapshotLater(plan snapPlan, arch *model.Archive) {
+	a.snapWrites.Add(1)
+	go func() {
+		defer a.snapWrites.Done()
+		start := time.Now()
+		err := snapshot.WriteFile(plan.path, arch, snapshot.Options{
+			Fingerprint: plan.fp,
+			Index:       a.snapshotIndex(arch),
+			Valid: func() bool {
+				fp, err := fingerprintInputs(plan.inputs)
+				return err == nil && fp == plan.fp
+			},
+		})
+		a.log.Info("snapshot written", "path", plan.path, "took", time.Since(start), "err", err)
+	}()
+}
+
+// snapshotIndex returns the writer of arch's search index section, or nil
+// to write the snapshot without one.
+func (a *app) snapshotIndex(*model.Archive) snapshot.IndexWriter { return nil }
+
+// heldWriter holds a command's output while it runs on a snapshot, so that
+// nothing reaches the user when a damaged conversation makes it run again
+// on the inputs; otherwise it writes through.
+type heldWriter struct {
+	w    io.Writer
+	hold func() bool
+	buf  bytes.Buffer
+}
+
+func (h *heldWriter) Write(p []byte) (int, error) {
+	if h.hold() {
+		return h.buf.Write(p)
+	}
+	return h.w.Write(p)
+}
+
+// underlying returns the writer behind a heldWriter (terminal checks).
+func underlying(w io.Writer) io.Writer {
+	if h, ok := w.(*heldWriter); ok {
+		return h.w
+	}
+	return w
+}
+
+// trusting wraps a command that reads the archive and ends: when its
+// archive came from a snapshot that turned out damaged while it ran (a
+// conversation failed its checksum), its output is dropped, the damage
+// reported once, and it runs again on the inputs, whose load rewrites the
+// snapshot.
+func (a *app) trusting(run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		out, errOut := a.out, a.errOut
+		fromSnap := func() bool { return a.snap != nil }
+		ho, he := &heldWriter{w: out, hold: fromSnap}, &heldWriter{w: errOut, hold: fromSnap}
+		a.out, a.errOut = ho, he
+		err := run(cmd, args)
+		a.out, a.errOut = out, errOut
+		if a.snap != nil && a.snap.Damaged() {
+			fmt.Fprintln(errOut, "backchat: snapshot damaged: rebuilding")
+			a.log.Warn("snapshot damaged while in use; loading the inputs")
+			a.snap, a.distrust = nil, true
+			return run(cmd, args)
+		}
+		if _, werr := io.Copy(out, &ho.buf); werr != nil && err == nil {
+			err = failure(fmt.Errorf("writing output: %w", werr))
+		}
+		_, _ = io.Copy(errOut, &he.buf)
+		return err
+	}
+}
