@@ -3,14 +3,14 @@ package search
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
-	"hash/crc32"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
+	"testing/iotest"
 	"unsafe"
 
 	"github.com/backchat/backchat/internal/demo"
@@ -310,16 +310,6 @@ func TestPersistWrongConversations(t *testing.T) {
 	}
 }
 
-// refixChecksum rewrites the trailer of a damaged saved index, so the
-// validation behind the checksum is what is tested.
-func refixChecksum(b []byte) {
-	if len(b) < 16 || len(b)%8 != 0 {
-		return
-	}
-	body := b[:len(b)-8]
-	binary.LittleEndian.PutUint32(b[len(body):], crc32.Checksum(body, castagnoli))
-}
-
 // damagedAnswers loads data and, when it loads, runs queries on it: an
 // error is fine, a panic is not.
 func damagedAnswers(t *testing.T, data []byte, convs []*model.Conversation, ar *fakeArena) bool {
@@ -346,31 +336,43 @@ func TestPersistDamage(t *testing.T) {
 	addLongWords(a)
 	ix := buildSmallShards(a)
 	data, ar := saveIndex(t, ix)
-	// Cut anywhere: always an error.
+	// Intact: the checksum holds, however the bytes are read.
+	for _, r := range []io.Reader{bytes.NewReader(data), iotest.OneByteReader(bytes.NewReader(data)), iotest.HalfReader(bytes.NewReader(data))} {
+		if err := VerifyChecksum(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := VerifyChecksum(iotest.ErrReader(io.ErrUnexpectedEOF)); err == nil {
+		t.Fatal("a read error verified")
+	}
+	// Cut anywhere: always an error, from both.
 	for n := 0; n < len(data); n += 1 + n/50 {
 		if _, err := LoadIndex(aligned(data[:n], 0), ix.convs, ar.at); err == nil {
 			t.Fatalf("cut at %d of %d bytes: loaded", n, len(data))
+		}
+		if err := VerifyChecksum(bytes.NewReader(data[:n])); err == nil {
+			t.Fatalf("cut at %d of %d bytes: verified", n, len(data))
 		}
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	loaded := 0
 	defer func() {
-		// Many flips behind a fixed checksum land in postings or filters
-		// and load: the queries then ran on damaged data.
+		// Many flips land in postings, filters or texts, which LoadIndex
+		// does not read: the queries then ran on damaged data.
 		if loaded < 20 {
-			t.Errorf("only %d of 300 damaged indexes loaded: the queries behind validation went untested", loaded)
+			t.Errorf("only %d of 300 damaged indexes loaded: the queries on damaged data went untested", loaded)
 		}
 	}()
 	for range 300 {
 		d := slices.Clone(data)
-		i := r.IntN(len(d) - 8)
+		i := r.IntN(len(d))
 		d[i] ^= byte(1 + r.IntN(255))
 		// The checksum catches any flip...
-		if _, err := LoadIndex(aligned(d, 0), ix.convs, ar.at); err == nil {
-			t.Fatalf("flip at %d: loaded", i)
+		if err := VerifyChecksum(bytes.NewReader(d)); err == nil {
+			t.Fatalf("flip at %d: verified", i)
 		}
-		// ...and behind it, validation or defensive decoding: never a panic.
-		refixChecksum(d)
+		// ...and until it is checked, validation or defensive decoding:
+		// never a panic.
 		if damagedAnswers(t, d, ix.convs, ar) {
 			loaded++
 		}
@@ -394,10 +396,6 @@ func FuzzLoadIndex(f *testing.F) {
 		if len(d) > 0 {
 			d[at%uint(len(d))] ^= byte(xor)
 		}
-		if len(d)%8 != 0 {
-			d = append(d, make([]byte, 8-len(d)%8)...)
-		}
-		refixChecksum(d)
 		damagedAnswers(t, d, ix.convs, ar)
 	})
 }
