@@ -373,7 +373,8 @@ func readRecs(r *persistReader) ([]diskRec, error) {
 }
 
 // LoadIndex returns the index Save wrote into data, over convs: the
-// conversations the saved index had, in the same order. textAt returns a
+// conversations the saved index had, in the same order (kept, not
+// copied: it must not change afterwards). textAt returns a
 // pointer to n bytes at offset off of the snapshot's string arena, nil when
 // they are not in it (the index is then damaged).
 //
