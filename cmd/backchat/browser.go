@@ -9,6 +9,8 @@ import (
 
 	"charm.land/log/v2"
 	"github.com/backchat/backchat/internal/demo"
+	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
 	"github.com/backchat/backchat/model/search/live"
 	"github.com/backchat/backchat/tui"
 )
@@ -17,6 +19,34 @@ import (
 type archiveSource struct {
 	Paths []string // export paths (ZIP, folder, JSON); for the demo, its files
 	Demo  bool     // Paths came from the built-in demo archive
+	// Ready, when set, is an archive reopened complete (a library
+	// snapshot): the browser shows it at once instead of loading Paths.
+	Ready *readyArchive
+}
+
+// readyArchive is a complete archive with what the browser would otherwise
+// work out from its messages, so none is decoded to show the list or to
+// search: a snapshot saves these and maps them back.
+type readyArchive struct {
+	Archive *model.Archive
+	Index   *search.Index  // its search index (search.LoadIndex over Archive.Conversations)
+	Rows    []tui.RowFacts // per conversation of Archive, in its order (tui.RowFactsOf)
+}
+
+// browserSource sets o to show src: a ready archive with its index at
+// once, else a load of src.Paths streamed in and indexed as it comes.
+func browserSource(o *tui.Options, src archiveSource) error {
+	if r := src.Ready; r != nil {
+		p, err := tui.PrepareFrom(r.Archive, r.Rows)
+		if err != nil {
+			return err
+		}
+		o.Archive, o.Prepared, o.Searcher = r.Archive, p, live.NewIndexed(r.Index)
+		return nil
+	}
+	searcher := live.New()
+	o.Load, o.Searcher = indexingLoad(src.Paths, searcher), searcher
+	return nil
 }
 
 // browserOptions carries the global flags and the terminal to the browser.
@@ -50,13 +80,13 @@ var runBrowser = func(ctx context.Context, src archiveSource, opts browserOption
 			return failure(err)
 		}
 	}
-	searcher := live.New()
 	o := tui.Options{
-		Theme:    browserTheme(opts.Theme),
-		NoColor:  os.Getenv("NO_COLOR") != "",
-		Load:     indexingLoad(src.Paths, searcher),
-		Searcher: searcher,
-		Actions:  localActions(os.Environ(), runtime.GOOS),
+		Theme:   browserTheme(opts.Theme),
+		NoColor: os.Getenv("NO_COLOR") != "",
+		Actions: localActions(os.Environ(), runtime.GOOS),
+	}
+	if err := browserSource(&o, src); err != nil {
+		return failure(err)
 	}
 	if src.Demo {
 		// The demo's dates were written against demo.Reference; show them

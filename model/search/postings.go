@@ -15,6 +15,9 @@ type shard struct {
 	fieldFilters            // per-field records and Bloom filters (fieldfilter.go)
 	words        wordIndex  // vocabulary and word postings (words.go)
 	meta         []convMeta // per conversation, for Index.meta
+	// lazy holds the records of a shard loaded from a snapshot until they
+	// are first needed (see fieldRecs); nil for a built shard.
+	lazy *lazyRecs
 }
 
 // hash64 is the one multiplicative hash of a 24-bit trigram key: bits 24

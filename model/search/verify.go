@@ -152,7 +152,7 @@ func (v *verifier) scanFields(ci int32, from int32) {
 	v.fs.exist = p.exist
 	local := ci - sh.first
 	recBase := sh.recStart[local]
-	recs := sh.recs[recBase:sh.recStart[local+1]]
+	recs := sh.fieldRecs()[recBase:sh.recStart[local+1]]
 	filtered := sh.fieldBloom != nil && sh.isLong(local) // field filters: see addFieldFilters
 	start := 0
 	if p.exist && from > 0 {

@@ -47,6 +47,10 @@ type Searcher struct {
 	b     *search.Builder
 	added atomic.Int64
 	done  atomic.Bool
+	// prebuilt is NewIndexed's index; seed puts its conversations into b
+	// on the first Add.
+	prebuilt *search.Index
+	seed     sync.Once
 
 	mu      sync.Mutex
 	ix      *search.Index
@@ -86,11 +90,31 @@ func NewArchive(a *model.Archive) *Searcher {
 	return s
 }
 
+// NewIndexed returns a Searcher over an index built before (a snapshot's,
+// search.LoadIndex): ready at once, nothing is indexed. Its conversations
+// are those of ix (Index.Conversation); searches name those of them that
+// are in the list given to Search.
+func NewIndexed(ix *search.Index) *Searcher {
+	s := &Searcher{b: search.NewBuilder(), prebuilt: ix, ix: ix, built: int64(ix.Len()), builtAt: time.Now()}
+	s.added.Store(int64(ix.Len()))
+	s.done.Store(true)
+	return s
+}
+
 // Add indexes a conversation in the background (nil is ignored). Safe for
 // concurrent use; the conversation must not be mutated afterwards.
 func (s *Searcher) Add(c *model.Conversation) {
 	if c == nil {
 		return
+	}
+	if s.prebuilt != nil {
+		// A NewIndexed searcher that grows (unusual: a snapshot's archive
+		// is complete) indexes the prebuilt index's conversations again.
+		s.seed.Do(func() {
+			for i := range s.prebuilt.Len() {
+				s.b.Add(s.prebuilt.Conversation(i))
+			}
+		})
 	}
 	s.b.Add(c)
 	s.added.Add(1)
