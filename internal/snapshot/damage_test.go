@@ -107,6 +107,13 @@ func TestEveryFlippedByteIsCaught(t *testing.T) {
 			continue
 		}
 		checkOpened(t, "byte "+itoa(i), arch, s)
+		if err := s.VerifyIndex(); err != nil {
+			if !errors.Is(err, ErrCorrupt) || !s.Damaged() {
+				t.Fatalf("byte %d: VerifyIndex: %v, damaged %v", i, err, s.Damaged())
+			}
+		} else if string(s.Index) != "index bytes" {
+			t.Fatalf("byte %d: index %q passed its check", i, s.Index)
+		}
 		if s.Damaged() {
 			damaged++
 		}

@@ -2,11 +2,14 @@
 
 package snapshot
 
-import "os"
+import (
+	"io"
+	"os"
+)
 
-// mapFile reads path into memory where mmap is not available.
-func mapFile(path string) ([]byte, func() error, error) {
-	data, err := os.ReadFile(path)
+// mapFile reads f into memory where mmap is not available.
+func mapFile(f *os.File) ([]byte, func() error, error) {
+	data, err := io.ReadAll(f)
 	if err != nil {
 		return nil, nil, err
 	}

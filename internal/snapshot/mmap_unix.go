@@ -8,14 +8,12 @@ import (
 	"syscall"
 )
 
-// mapFile maps path read-only. Pages are read from the file when touched,
-// so opening costs nothing for sections that are not read.
-func mapFile(path string) ([]byte, func() error, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer f.Close()
+// mapFile maps f read-only. Pages are read from the file when touched, so
+// opening costs nothing for sections that are not read. NOTE: a snapshot
+// is only ever replaced by rename, never rewritten in place, so the
+// mapping stays valid; a file truncated by someone else would make reads
+// of the lost pages fault (SIGBUS).
+func mapFile(f *os.File) ([]byte, func() error, error) {
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, nil, err
@@ -25,11 +23,11 @@ func mapFile(path string) ([]byte, func() error, error) {
 		return nil, nil, corrupt("empty file")
 	}
 	if size != int64(int(size)) {
-		return nil, nil, fmt.Errorf("snapshot: %s too large to map", path)
+		return nil, nil, fmt.Errorf("snapshot: %s too large to map", f.Name())
 	}
 	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
-		return nil, nil, fmt.Errorf("snapshot: mmap %s: %w", path, err)
+		return nil, nil, fmt.Errorf("snapshot: mmap %s: %w", f.Name(), err)
 	}
 	return data, func() error { return syscall.Munmap(data) }, nil
 }

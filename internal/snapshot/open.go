@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
 	"sync/atomic"
 
 	"github.com/backchat/backchat/model"
@@ -26,6 +29,31 @@ type Snapshot struct {
 	data    []byte
 	release func() error
 	damaged *atomic.Bool
+	index   section
+	file    *os.File // the snapshot file (VerifyIndex reads it); nil for OpenBytes
+}
+
+// VerifyIndex checks the index section's checksum. Open does not (it
+// would read every page of the index); run it in the background, or before
+// trusting a search. It reads the file with read(2) rather than through
+// the mapping, so the pages it reads do not stay in the process's RSS.
+// Safe for concurrent use.
+func (s *Snapshot) VerifyIndex() error {
+	var sum uint32
+	if s.file == nil {
+		sum = crc(s.data[s.index.off : s.index.off+s.index.len])
+	} else {
+		h := crc32.New(castagnoli)
+		if _, err := io.Copy(h, io.NewSectionReader(s.file, int64(s.index.off), int64(s.index.len))); err != nil {
+			return fmt.Errorf("snapshot: reading the index: %w", err)
+		}
+		sum = h.Sum32()
+	}
+	if sum != s.index.crc {
+		s.damaged.Store(true)
+		return corrupt("index checksum")
+	}
+	return nil
 }
 
 // Damaged reports whether some conversation's tree failed to decode (its
@@ -53,7 +81,7 @@ func (s *Snapshot) Close() error {
 		return nil
 	}
 	err := s.release()
-	s.release, s.data, s.Archive, s.Index = nil, nil, nil, nil
+	s.release, s.data, s.Archive, s.Index, s.file = nil, nil, nil, nil, nil
 	return err
 }
 
@@ -63,16 +91,29 @@ func (s *Snapshot) Close() error {
 // is truncated or damaged; an error from the file system (no such file)
 // is returned as it is.
 func Open(path string, fp Fingerprint) (*Snapshot, error) {
-	data, release, err := mapFile(path)
+	f, err := os.Open(path)
 	if err != nil {
+		return nil, err
+	}
+	data, release, err := mapFile(f)
+	if err != nil {
+		_ = f.Close()
 		return nil, err
 	}
 	s, err := open(data, fp)
 	if err != nil {
 		_ = release()
+		_ = f.Close()
 		return nil, err
 	}
-	s.release = release
+	s.file = f
+	s.release = func() error {
+		err := release()
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}
 	return s, nil
 }
 
@@ -139,12 +180,14 @@ func open(data []byte, fp Fingerprint) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range []int{secHstr, secPool, secConvtab, secMeta, secIndex} {
+	// Not data (checked per conversation on first use) nor the index
+	// (VerifyIndex): reading them would fault in their pages.
+	for _, k := range []int{secHstr, secPool, secConvtab, secMeta} {
 		if crc(h.bytes(data, k)) != h.secs[k].crc {
 			return nil, corrupt("%s checksum", sectionNames[k])
 		}
 	}
-	s := &Snapshot{data: data, Flags: h.flags, Archive: &model.Archive{}, damaged: &atomic.Bool{}}
+	s := &Snapshot{data: data, Flags: h.flags, Archive: &model.Archive{}, damaged: &atomic.Bool{}, index: h.secs[secIndex]}
 	if h.flags&FlagIndex != 0 {
 		s.Index = h.bytes(data, secIndex)
 	}
