@@ -22,6 +22,10 @@ type archiveSource struct {
 	// Ready, when set, is an archive reopened complete (a library
 	// snapshot): the browser shows it at once instead of loading Paths.
 	Ready *readyArchive
+	// Loaded, when set, is called once a load of Paths has finished
+	// without error, with the archive and its searcher (the snapshot
+	// writer).
+	Loaded func(*model.Archive, *live.Searcher)
 }
 
 // readyArchive is a complete archive with what the browser would otherwise
@@ -45,7 +49,7 @@ func browserSource(o *tui.Options, src archiveSource) error {
 		return nil
 	}
 	searcher := live.New()
-	o.Load, o.Searcher = indexingLoad(src.Paths, searcher), searcher
+	o.Load, o.Searcher = indexingLoad(src.Paths, searcher, src.Loaded), searcher
 	return nil
 }
 

@@ -70,7 +70,7 @@ func (a *app) load(ctx context.Context, paths []string) (*model.Archive, error) 
 		// snapshot: what failed may work next time.
 		fmt.Fprintln(a.errOut, "backchat: warning: "+model.SanitizeLine(err.Error()))
 	case plan.path != "":
-		a.writeSnapshotLater(plan, arch)
+		a.writeSnapshotLater(ctx, plan, arch, nil)
 	}
 	return arch, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/backchat/backchat/internal/snapshot"
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
 	"github.com/spf13/cobra"
 )
 
@@ -53,6 +54,10 @@ type app struct {
 	snap           *snapshot.Snapshot // the snapshot the last load came from
 	distrust       bool               // a snapshot was damaged: load the inputs
 	snapWrites     sync.WaitGroup     // background snapshot writes; close waits
+
+	indexMu sync.Mutex
+	indexOf *model.Archive // the archive index was built or loaded for
+	index   *search.Index
 }
 
 func newApp(in io.Reader, out, errOut io.Writer) *app {
@@ -166,6 +171,10 @@ func (a *app) runRoot(cmd *cobra.Command, paths []string) error {
 		return err
 	}
 	a.log.Info("browser", "paths", src.Paths, "demo", src.Demo, "theme", a.theme)
+	// Background rebuilds of a damaged snapshot end with the browser.
+	bg, cancel := context.WithCancel(cmd.Context())
+	defer cancel()
+	src = a.browserSnapshot(cmd.Context(), bg, src)
 	return runBrowser(cmd.Context(), src, browserOptions{
 		In: a.in, Out: a.out, Theme: a.theme, Log: a.log, Version: buildVersion(), Location: a.loc,
 	})

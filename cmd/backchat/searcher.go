@@ -15,7 +15,9 @@ import (
 // keystroke). The searcher takes its final snapshot (live.Searcher.Loaded)
 // before the browser sees the final archive, so the search that follows
 // uses the complete index.
-func indexingLoad(paths []string, s *live.Searcher) tui.LoadFunc {
+//
+// loaded, when not nil, is called after a load without error.
+func indexingLoad(paths []string, s *live.Searcher, loaded func(*model.Archive, *live.Searcher)) tui.LoadFunc {
 	return func(ctx context.Context, onConv func(*model.Conversation), progress func(done, total int64)) (*model.Archive, error) {
 		a, err := loader.OpenContext(ctx, loader.Options{
 			OnConversation: func(c *model.Conversation) {
@@ -25,6 +27,9 @@ func indexingLoad(paths []string, s *live.Searcher) tui.LoadFunc {
 			Progress: progress,
 		}, paths...)
 		s.Loaded(a)
+		if loaded != nil && err == nil && a != nil && ctx.Err() == nil {
+			loaded(a, s)
+		}
 		return a, err
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -15,7 +16,11 @@ import (
 	"time"
 
 	"github.com/backchat/backchat/internal/snapshot"
+	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
+	"github.com/backchat/backchat/model/search/live"
+	"github.com/backchat/backchat/tui"
 	"github.com/spf13/cobra"
 )
 
@@ -174,18 +179,24 @@ func snapshotProblem(err error) string {
 	}
 }
 
-// writeSnapshotLater writes arch's snapshot in the background. close waits
-// for it, so a CLI command's output is not delayed, only its exit. The
-// write lands only if the inputs still have the fingerprint they had
-// before the load.
-func (a *app) writeSnapshotLater(plan snapPlan, arch *model.Archive) {
+// writeSnapshotLater writes arch's snapshot, search index included, in
+// the background; index gives the index when the caller has one (the
+// browser's), else it is built (once per archive, shared with a search
+// command: archIndex). close waits for the write, so a CLI command's
+// output is not delayed, only its exit. The write lands only if the inputs
+// still have the fingerprint they had before the load.
+func (a *app) writeSnapshotLater(ctx context.Context, plan snapPlan, arch *model.Archive, index func() *search.Index) {
+	if index == nil {
+		index = func() *search.Index { return a.archIndex(arch) }
+	}
 	a.snapWrites.Add(1)
 	go func() {
 		defer a.snapWrites.Done()
 		start := time.Now()
 		err := snapshot.WriteFile(plan.path, arch, snapshot.Options{
+			Context:     ctx,
 			Fingerprint: plan.fp,
-			Index:       a.snapshotIndex(arch),
+			Index:       indexWriter(arch, index),
 			Valid: func() bool {
 				fp, err := fingerprintInputs(plan.inputs)
 				return err == nil && fp == plan.fp
@@ -195,9 +206,93 @@ func (a *app) writeSnapshotLater(plan snapPlan, arch *model.Archive) {
 	}()
 }
 
-// snapshotIndex returns the writer of arch's search index section, or nil
-// to write the snapshot without one.
-func (a *app) snapshotIndex(*model.Archive) snapshot.IndexWriter { return nil }
+// The index section of a snapshot holds the order of the index's
+// conversations (a streamed load indexes them as they are decoded, not in
+// the archive's order), then the index as search.Index.Save writes it:
+//
+//	n uint64, then n uint32 archive positions, padded to 8 bytes
+//	the saved index (8-byte aligned: LoadIndex maps its arrays in place)
+
+// indexWriter writes arch's index section; index is called in the
+// writer's goroutine.
+func indexWriter(arch *model.Archive, index func() *search.Index) snapshot.IndexWriter {
+	return func(w io.Writer, textOffset func(p *byte, n int) (uint64, bool)) error {
+		ix := index()
+		pos := make(map[*model.Conversation]uint32, len(arch.Conversations))
+		for i, c := range arch.Conversations {
+			pos[c] = uint32(i)
+		}
+		b := binary.LittleEndian.AppendUint64(make([]byte, 0, 8+4*ix.Len()+4), uint64(ix.Len()))
+		for i := range ix.Len() {
+			p, ok := pos[ix.Conversation(i)]
+			if !ok {
+				return errors.New("the index holds a conversation the archive does not")
+			}
+			b = binary.LittleEndian.AppendUint32(b, p)
+		}
+		for len(b)%8 != 0 {
+			b = append(b, 0)
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+		return ix.Save(w, textOffset)
+	}
+}
+
+// loadSnapshotIndex loads the index section of s over its archive.
+func loadSnapshotIndex(s *snapshot.Snapshot) (*search.Index, error) {
+	b, convs := s.Index, s.Archive.Conversations
+	if len(b) < 8 {
+		return nil, errors.New("snapshot: no index")
+	}
+	n := binary.LittleEndian.Uint64(b)
+	if n != uint64(len(convs)) || uint64(len(b)-8)/4 < n {
+		return nil, errors.New("snapshot: index order out of range")
+	}
+	order := make([]*model.Conversation, n)
+	for i := range order {
+		p := binary.LittleEndian.Uint32(b[8+4*i:])
+		if p >= uint32(len(convs)) {
+			return nil, errors.New("snapshot: index order out of range")
+		}
+		order[i] = convs[p]
+	}
+	off := (8 + 4*int(n) + 7) &^ 7
+	return search.LoadIndex(b[off:], order, s.TextAt)
+}
+
+// archIndex returns arch's search index: the snapshot's when arch came
+// from one (its checksum checked first), else one built from arch, once
+// per archive (a search command and the snapshot writer share it).
+func (a *app) archIndex(arch *model.Archive) *search.Index {
+	a.indexMu.Lock()
+	defer a.indexMu.Unlock()
+	if a.indexOf == arch && a.index != nil {
+		return a.index
+	}
+	var ix *search.Index
+	if s := a.snap; s != nil && s.Archive == arch && s.Index != nil {
+		start := time.Now()
+		if err := s.VerifyIndex(); err == nil {
+			var lerr error
+			if ix, lerr = loadSnapshotIndex(s); lerr != nil {
+				s.MarkDamaged()
+			}
+		}
+		a.log.Info("snapshot index", "ok", ix != nil, "took", time.Since(start))
+	}
+	if ix == nil {
+		ix = search.BuildArchive(arch)
+	}
+	a.indexOf, a.index = arch, ix
+	return ix
+}
+
+// searcher is the search service over arch (archIndex's index).
+func (a *app) searcher(arch *model.Archive) *live.Searcher {
+	return live.NewIndexed(a.archIndex(arch))
+}
 
 // heldWriter holds a command's output while it runs on a snapshot, so that
 // nothing reaches the user when a damaged conversation makes it run again
@@ -248,4 +343,72 @@ func (a *app) trusting(run func(*cobra.Command, []string) error) func(*cobra.Com
 		_, _ = io.Copy(errOut, &he.buf)
 		return err
 	}
+}
+
+// browserSnapshot readies src for the browser from its snapshot when it
+// has a good one: the whole list and search at once, conversations decoded
+// when opened. A damaged conversation shows its error where its messages
+// would be; the damage (or a damaged index, checked in the background) is
+// logged and the snapshot rebuilt from the inputs in the background (bg
+// ends it). Without a usable snapshot the browser loads src.Paths as
+// before and the snapshot is written once that load is done.
+func (a *app) browserSnapshot(ctx, bg context.Context, src archiveSource) archiveSource {
+	plan := a.snapshotPlan(src)
+	if plan.path == "" {
+		return src
+	}
+	if s := a.openSnapshot(plan); s != nil {
+		start := time.Now()
+		ix, err := loadSnapshotIndex(s)
+		if err == nil {
+			rows := make([]tui.RowFacts, len(s.Archive.Conversations))
+			for i, c := range s.Archive.Conversations {
+				rows[i] = tui.RowFactsOf(c) // stored counts: no tree is decoded
+			}
+			a.log.Info("snapshot ready", "index", time.Since(start))
+			a.snap = s
+			s.OnDamage(func() {
+				a.log.Warn("snapshot damaged while browsing: rebuilding it from the inputs", "path", plan.path)
+				a.rebuildSnapshot(bg, plan)
+			})
+			go func() {
+				if err := s.VerifyIndex(); err != nil {
+					a.log.Warn("snapshot index", "err", err)
+				}
+			}()
+			src.Ready = &readyArchive{Archive: s.Archive, Index: ix, Rows: rows}
+			return src
+		}
+		a.log.Warn("snapshot index", "err", err)
+		fmt.Fprintln(a.errOut, "backchat: snapshot damaged: rebuilding")
+		_ = s.Close()
+	}
+	src.Loaded = func(arch *model.Archive, s *live.Searcher) {
+		a.writeSnapshotLater(ctx, plan, arch, s.Index)
+	}
+	return src
+}
+
+// rebuildSnapshot loads plan's inputs in the background and writes their
+// snapshot, unless ctx ends first.
+func (a *app) rebuildSnapshot(ctx context.Context, plan snapPlan) {
+	a.snapWrites.Add(1)
+	go func() {
+		defer a.snapWrites.Done()
+		arch, err := loader.OpenContext(ctx, loader.Options{}, plan.inputs...)
+		if err != nil || arch == nil || ctx.Err() != nil {
+			a.log.Warn("snapshot rebuild: load", "err", err)
+			return
+		}
+		err = snapshot.WriteFile(plan.path, arch, snapshot.Options{
+			Context:     ctx,
+			Fingerprint: plan.fp,
+			Index:       indexWriter(arch, func() *search.Index { return search.BuildArchive(arch) }),
+			Valid: func() bool {
+				fp, err := fingerprintInputs(plan.inputs)
+				return err == nil && fp == plan.fp
+			},
+		})
+		a.log.Info("snapshot rebuilt", "path", plan.path, "err", err)
+	}()
 }

@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"sync"
 	"sync/atomic"
 
 	"github.com/backchat/backchat/model"
@@ -28,7 +29,7 @@ type Snapshot struct {
 
 	data    []byte
 	release func() error
-	damaged *atomic.Bool
+	damaged *damage
 	index   section
 	file    *os.File // the snapshot file (VerifyIndex reads it); nil for OpenBytes
 }
@@ -50,16 +51,48 @@ func (s *Snapshot) VerifyIndex() error {
 		sum = h.Sum32()
 	}
 	if sum != s.index.crc {
-		s.damaged.Store(true)
+		s.damaged.mark()
 		return corrupt("index checksum")
 	}
 	return nil
 }
 
 // Damaged reports whether some conversation's tree failed to decode (its
-// checksum or its encoding): the snapshot must not be trusted any longer.
-// Safe for concurrent use.
-func (s *Snapshot) Damaged() bool { return s.damaged.Load() }
+// checksum or its encoding), the index failed VerifyIndex, or MarkDamaged
+// was called: the snapshot must not be trusted any longer. Safe for
+// concurrent use.
+func (s *Snapshot) Damaged() bool { return s.damaged.flag.Load() }
+
+// MarkDamaged records damage found by the snapshot's user (an index that
+// does not load).
+func (s *Snapshot) MarkDamaged() { s.damaged.mark() }
+
+// OnDamage sets a function called once, from the goroutine that finds it,
+// when the snapshot is first found damaged (at once if it already is).
+func (s *Snapshot) OnDamage(f func()) {
+	s.damaged.fn.Store(&f)
+	if s.Damaged() {
+		s.damaged.call()
+	}
+}
+
+// damage is a snapshot's damaged flag and what to do about it.
+type damage struct {
+	flag atomic.Bool
+	once sync.Once
+	fn   atomic.Pointer[func()]
+}
+
+func (d *damage) mark() {
+	d.flag.Store(true)
+	d.call()
+}
+
+func (d *damage) call() {
+	if f := d.fn.Load(); f != nil {
+		d.once.Do(*f)
+	}
+}
 
 // Size is the snapshot's size in bytes.
 func (s *Snapshot) Size() int64 { return int64(len(s.data)) }
@@ -187,7 +220,7 @@ func open(data []byte, fp Fingerprint) (*Snapshot, error) {
 			return nil, corrupt("%s checksum", sectionNames[k])
 		}
 	}
-	s := &Snapshot{data: data, Flags: h.flags, Archive: &model.Archive{}, damaged: &atomic.Bool{}, index: h.secs[secIndex]}
+	s := &Snapshot{data: data, Flags: h.flags, Archive: &model.Archive{}, damaged: &damage{}, index: h.secs[secIndex]}
 	if h.flags&FlagIndex != 0 {
 		s.Index = h.bytes(data, secIndex)
 	}
@@ -225,19 +258,19 @@ type lazyRef struct {
 	blobLen uint64
 	sum     uint32
 	id      string
-	damaged *atomic.Bool
+	damaged *damage
 }
 
 func (r *lazyRef) load() ([]model.Node, error) {
 	whole := r.data[r.off : r.off+r.strLen+r.blobLen]
 	if crc(whole) != r.sum {
-		r.damaged.Store(true)
+		r.damaged.mark()
 		return nil, corrupt("conversation %s: checksum", r.id)
 	}
 	s := &strs{data: r.data, cur: int(r.off), end: int(r.off + r.strLen), pool: r.pool}
 	nodes, err := decodeTree(whole[r.strLen:], s)
 	if err != nil {
-		r.damaged.Store(true)
+		r.damaged.mark()
 		return nil, fmt.Errorf("conversation %s: %w", r.id, err)
 	}
 	return nodes, nil

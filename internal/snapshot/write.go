@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -30,6 +31,9 @@ type Options struct {
 	Fingerprint Fingerprint
 	// Index, when set, writes the index section.
 	Index IndexWriter
+	// Context, when set, cancels the write (checked between
+	// conversations).
+	Context context.Context
 	// Valid, when set, is asked just before WriteFile renames the finished
 	// file into place; false abandons the snapshot (the inputs changed
 	// while it was written).
@@ -217,6 +221,9 @@ func Write(f File, arch *model.Archive, opts Options) error {
 	var listEnc enc
 	nLists := uint64(0)
 	for _, c := range arch.Conversations {
+		if opts.Context != nil && opts.Context.Err() != nil {
+			return fmt.Errorf("snapshot: %w", opts.Context.Err())
+		}
 		nodes := c.Tree()
 		if err := c.TreeErr(); err != nil {
 			return fmt.Errorf("snapshot: conversation %s: %w", c.ID, err)

@@ -160,6 +160,10 @@ func (s *Searcher) Rebuild(convs []*model.Conversation) {
 	s.done.Store(true)
 }
 
+// Index returns the index searches use now: after Done or Loaded, the
+// complete one (a snapshot of the archive saves it).
+func (s *Searcher) Index() *search.Index { return s.snapshot() }
+
 // snapshot returns the index to search, taking a new snapshot when
 // conversations were added since the last one (at once after Done, at most
 // every snapshotEvery before).
