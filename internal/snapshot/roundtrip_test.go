@@ -42,8 +42,8 @@ func fixtureInputs(t *testing.T) map[string][]string {
 	globs := []string{
 		"testdata/*.json", "testdata/shards", "testdata/real/*/*.json",
 		"loader/testdata/claude/*", "loader/testdata/deepseek/*", "loader/testdata/grok/*", "loader/testdata/chathtml/*",
-		"../shared/fixtures/external/*",
-		"../shared/fixtures/external/echomine/*",
+		"../shared/fixtures/external/*/*.json",
+		"../shared/fixtures/external/echomine/*/raw.json",
 	}
 	for _, g := range globs {
 		ms, _ := filepath.Glob(filepath.Join(root, g))
