@@ -122,7 +122,11 @@ func TestSnapshotOutputsEqualDirectLoad(t *testing.T) {
 					t.Errorf("export %s: %v / %v", format, r1, r2)
 				}
 				if a, b := treeOf(t, d1), treeOf(t, d2); a != b {
-					t.Errorf("export %s: files differ", format)
+					i := 0
+					for i < min(len(a), len(b)) && a[i] == b[i] {
+						i++
+					}
+					t.Errorf("export %s: files differ at byte %d:\n%q\n%q", format, i, a[max(i-200, 0):min(i+200, len(a))], b[max(i-200, 0):min(i+200, len(b))])
 				}
 			}
 		})
