@@ -71,6 +71,9 @@ func countTree(nodes []model.Node) treeCounts {
 }
 
 // encodeTree appends the tree to e, writing its fresh strings through w.
+// The fields the search index covers (model/search/fields.go: every text
+// field of a block, the conversation's title) are written with text or
+// pooledText, so the index can refer to them.
 func (w *writer) encodeTree(e *enc, nodes []model.Node) {
 	t := countTree(nodes)
 	if nodes == nil {
@@ -193,28 +196,28 @@ func (w *writer) encodeBlock(e *enc, b *model.Block) {
 	e.uv(uint64(b.Kind))
 	e.uv(fl)
 	if fl&bText != 0 {
-		w.fresh(e, b.Text)
+		w.text(e, b.Text)
 	}
 	if fl&bLang != 0 {
 		w.pooled(e, b.Lang)
 	}
 	if fl&bTitle != 0 {
-		w.fresh(e, b.Title)
+		w.text(e, b.Title)
 	}
 	if fl&bURL != 0 {
-		w.fresh(e, b.URL)
+		w.text(e, b.URL)
 	}
 	if fl&bDomain != 0 {
-		w.pooled(e, b.Domain)
+		w.pooledText(e, b.Domain, true)
 	}
 	if fl&bSummary != 0 {
-		w.fresh(e, b.Summary)
+		w.text(e, b.Summary)
 	}
 	if fl&bThoughts != 0 {
 		e.uv(uint64(len(b.Thoughts)))
 		for _, t := range b.Thoughts {
-			w.fresh(e, t.Summary)
-			w.fresh(e, t.Content)
+			w.text(e, t.Summary)
+			w.text(e, t.Content)
 		}
 	}
 	if fl&bAsset != 0 {
@@ -274,13 +277,13 @@ func (w *writer) encodeAsset(e *enc, a *model.Asset) {
 		e.sv(int64(a.Height))
 	}
 	if fl&aPrompt != 0 {
-		w.fresh(e, a.Prompt)
+		w.text(e, a.Prompt)
 	}
 	if fl&aMIME != 0 {
 		w.pooled(e, a.MIME)
 	}
 	if fl&aName != 0 {
-		w.fresh(e, a.Name)
+		w.text(e, a.Name)
 	}
 	if fl&aSeconds != 0 {
 		e.f64(a.Seconds)

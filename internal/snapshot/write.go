@@ -147,19 +147,26 @@ func (w *writer) writeString(s string) {
 }
 
 // fresh writes s to the current region and appends its reference to e.
-func (w *writer) fresh(e *enc, s string) {
+func (w *writer) fresh(e *enc, s string) { w.freshText(e, s, false) }
+
+// text is fresh for a searchable field: its place is recorded for the
+// index's textOffset (only those, to keep the table small: 24 bytes each).
+func (w *writer) text(e *enc, s string) { w.freshText(e, s, true) }
+
+func (w *writer) freshText(e *enc, s string, searchable bool) {
 	e.uv(uint64(len(s)) << 1)
 	if s == "" {
 		return
 	}
+	track := w.track && searchable
 	if w.intoHstr {
-		if w.track {
+		if track {
 			w.spans = append(w.spans, span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaHstr, off: uint64(len(w.hstr))})
 		}
 		w.hstr = append(w.hstr, s...)
 		return
 	}
-	if w.track {
+	if track {
 		w.spans = append(w.spans, span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaData, off: w.pos})
 	}
 	w.writeString(s)
@@ -182,9 +189,12 @@ func (w *writer) freshBytes(e *enc, b []byte) {
 
 // pooled stores a short repeated string once, in the pool; a long or
 // unexpected one (the pool is full) is written fresh.
-func (w *writer) pooled(e *enc, s string) {
+func (w *writer) pooled(e *enc, s string) { w.pooledText(e, s, false) }
+
+// pooledText is pooled for a field that may be searchable.
+func (w *writer) pooledText(e *enc, s string, searchable bool) {
 	if s == "" || len(s) > poolMaxLen {
-		w.fresh(e, s)
+		w.freshText(e, s, searchable)
 		return
 	}
 	i, ok := w.pool[s]
@@ -197,7 +207,7 @@ func (w *writer) pooled(e *enc, s string) {
 		w.pool[s] = i
 		w.poolList = append(w.poolList, s)
 	}
-	if w.track {
+	if w.track && searchable {
 		w.spans = append(w.spans, span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaPool, off: i})
 	}
 	e.uv(i<<1 | 1)
@@ -405,7 +415,7 @@ func (w *writer) encodeConv(e *enc, c *model.Conversation, lists map[string]uint
 	}
 	e.uv(fl)
 	w.fresh(e, c.ID)
-	w.fresh(e, c.Title)
+	w.text(e, c.Title)
 	e.time(c.Created)
 	e.time(c.Updated)
 	w.pooled(e, c.Model)
