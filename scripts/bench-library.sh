@@ -16,8 +16,9 @@
 #   search   `search FILE QUERY` from the snapshot: wall, peak RSS
 #   show     `show FILE ID` of the biggest conversation from the snapshot
 #   browser  in tmux: from start to the first screen listing every
-#            conversation (no "Loading"), then to a search's "N of M
-#            conversations match", then `j` to the next conversation shown
+#            conversation (no "Loading"), then `j` until the next
+#            conversation is shown, then typing QUERY until its "N of M
+#            conversations match"
 #
 # Timed figures are medians of RUNS runs (default 3). The machine is shared:
 # quote the load average printed first.
@@ -139,21 +140,19 @@ wait_screen() {
 # conversation, from the snapshot. N is the number of conversations.
 browser() {
 	local n=$1 s="bench-library-$$" cmd count first search next title
-	count=$(printf "%'d" "$n")
+	count=$(sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$n") # 14410 → 14,410
 	printf -v cmd '%q ' env "${SOURCE_ENV[@]}" "$BACKCHAT" --theme dark "${FLAGS[@]}" "${PATHS[@]}"
 	local t0
 	t0=$(now_ms)
 	tmux new-session -d -s "$s" -x 160 -y 45 "$cmd"
 	first=$(wait_screen "$s" 60000 " $count conversations" "Loading") || true
 	[[ $first != timeout ]] && first=$(($(now_ms) - t0))
-	tmux send-keys -t "$s" / "$QUERY"
-	search=$(wait_screen "$s" 60000 "of $count conversations match") || true
-	tmux send-keys -t "$s" Escape Escape
-	sleep 0.3
-	# The second row's title (row 1 is the selected one, shown on the right).
-	title=$(tmux capture-pane -p -t "$s" | sed -n '5p' | cut -d'│' -f1 | sed 's/^ *//; s/ *[★⊘◆⑂]*$//; s/ *$//')
+	# The second row's title (the first row is selected and shown on the right).
+	title=$(tmux capture-pane -p -t "$s" | sed -n '5p' | awk -F'│' '{print $1}' | sed 's/^ *//; s/ *[★⊘◆⑂⌂]*$//; s/ *$//')
 	tmux send-keys -t "$s" j
 	next=$(wait_screen "$s" 10000 "│ ${title:0:40}") || true
+	tmux send-keys -t "$s" / "$QUERY"
+	search=$(wait_screen "$s" 60000 "of $count conversations match") || true
 	tmux send-keys -t "$s" q
 	sleep 0.5
 	tmux kill-session -t "$s" 2>/dev/null || true

@@ -272,7 +272,9 @@ func (a *app) archIndex(arch *model.Archive) *search.Index {
 		return a.index
 	}
 	var ix *search.Index
-	if s := a.snap; s != nil && s.Archive == arch && s.Index != nil {
+	if a.indexOf == arch && a.indexFn != nil {
+		ix = a.indexFn() // fed while arch loaded
+	} else if s := a.snap; s != nil && s.Archive == arch && s.Index != nil {
 		start := time.Now()
 		if err := s.VerifyIndex(); err == nil {
 			var lerr error
@@ -285,8 +287,16 @@ func (a *app) archIndex(arch *model.Archive) *search.Index {
 	if ix == nil {
 		ix = search.BuildArchive(arch)
 	}
-	a.indexOf, a.index = arch, ix
+	a.indexOf, a.index, a.indexFn = arch, ix, nil
 	return ix
+}
+
+// indexLater says how archIndex gets arch's index: from build (a searcher
+// fed while arch was loaded), when it is first asked.
+func (a *app) indexLater(arch *model.Archive, build func() *search.Index) {
+	a.indexMu.Lock()
+	defer a.indexMu.Unlock()
+	a.indexOf, a.index, a.indexFn = arch, nil, build
 }
 
 // searcher is the search service over arch (archIndex's index).
