@@ -448,3 +448,30 @@ func TestPersistCoversFields(t *testing.T) {
 		t.Errorf("diskRec is %d bytes, the format says 32", unsafe.Sizeof(diskRec{}))
 	}
 }
+
+// TestPersistPortable: the bytes do not depend on the host's byte order
+// (the big-endian paths write and read the same format, by copying).
+func TestPersistPortable(t *testing.T) {
+	a := searchcorpus.Generate(searchcorpus.Options{TextBytes: 30 << 10, Seed: 6, Unicode: true, ConvBytes: 1500})
+	addLongWords(a)
+	ix := buildSmallShards(a)
+	data, ar := saveIndex(t, ix)
+	defer func(le bool) { hostLE = le }(hostLE)
+	hostLE = false
+	be, ar2 := saveIndex(t, ix)
+	if !bytes.Equal(be, data) || !bytes.Equal(ar.buf, ar2.buf) {
+		t.Fatal("the big-endian writer writes other bytes")
+	}
+	lx, err := LoadIndex(be, ix.convs, ar2.at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, hi := uintptr(unsafe.Pointer(&be[0])), uintptr(unsafe.Pointer(&be[0]))+uintptr(len(be))
+	for _, s := range lx.shards {
+		if p := uintptr(unsafe.Pointer(unsafe.SliceData(s.words.offs))); p >= lo && p < hi {
+			t.Fatal("a big-endian host mapped little-endian offsets")
+		}
+	}
+	hostLE = true
+	checkSame(t, a, ix, lx, 30)
+}
