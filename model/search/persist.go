@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"sync"
 	"unsafe"
 
 	"github.com/backchat/backchat/model"
@@ -194,7 +193,7 @@ func (ix *Index) Save(w io.Writer, textOffset func(p *byte, n int) (off uint64, 
 		for _, sp := range shardSlices(s) {
 			sp.write(pw)
 		}
-		if err := saveRecs(pw, s.fieldRecs(), textOffset); err != nil {
+		if err := saveRecs(pw, s.allRecs(), textOffset); err != nil {
 			return err
 		}
 		keys := make([]uint32, 0, len(s.fieldBloom))
@@ -382,7 +381,7 @@ func readRecs(r *persistReader) ([]diskRec, error) {
 // slices over data, not copies, when data is 8-byte aligned (a mapping is)
 // on a little-endian host: data must stay mapped, unchanged, as long as
 // the index is used. Field records are turned into pointers into the
-// arena on a shard's first verification, not here. Conversations are not
+// arena as conversations are verified, not here. Conversations are not
 // read (a snapshot's are decoded lazily, on first use).
 //
 // Damaged data (a length or offset out of range, an order a query relies
@@ -648,7 +647,7 @@ func readShard(r *persistReader, first int32, n int, textAt func(off uint64, n i
 			s.fieldBloom[k] = words[start[i]:start[i+1]:start[i+1]]
 		}
 	}
-	s.lazy = &lazyRecs{disk: disk, textAt: textAt}
+	s.disk, s.textAt = disk, textAt
 	return s, nil
 }
 
@@ -720,32 +719,41 @@ func (s *shard) checkFilters(disk []diskRec, textAt func(off uint64, n int) *byt
 	return nil
 }
 
-// lazyRecs holds a loaded shard's records as saved until the first
-// verification in the shard turns them into fieldRecs (pointers into the
-// snapshot's arena): most queries are decided by the word postings and
-// never read them.
-type lazyRecs struct {
-	once   sync.Once
-	disk   []diskRec
-	textAt func(off uint64, n int) *byte
+// convRecs returns the field records of the shard's local conversation
+// local. A loaded shard keeps its records as saved (diskRecs in the
+// mapping) and turns only this conversation's into fieldRecs, in buf:
+// nothing is copied at load, and a query verifies few conversations.
+func (s *shard) convRecs(local int32, buf *[]fieldRec) []fieldRec {
+	lo, hi := s.recStart[local], s.recStart[local+1]
+	if s.disk == nil {
+		return s.recs[lo:hi]
+	}
+	b := (*buf)[:0]
+	for i := range s.disk[lo:hi] {
+		b = append(b, s.disk[int(lo)+i].rec(s.textAt))
+	}
+	*buf = b
+	return b
 }
 
-// fieldRecs returns the shard's field records (restoring a loaded shard's
-// on first use). Safe for concurrent use.
-func (s *shard) fieldRecs() []fieldRec {
-	if l := s.lazy; l != nil {
-		l.once.Do(func() {
-			recs := make([]fieldRec, len(l.disk))
-			for i := range l.disk {
-				d := &l.disk[i]
-				recs[i] = fieldRec{node: d.node, block: d.block, item: d.item, n: d.n, bloom: d.bloom, field: d.field, flags: d.flags}
-				if d.n > 0 {
-					recs[i].text = l.textAt(d.text, int(d.n))
-				}
-			}
-			s.recs = recs
-			l.disk, l.textAt = nil, nil
-		})
+// allRecs returns every field record of the shard (a copy for a loaded
+// shard).
+func (s *shard) allRecs() []fieldRec {
+	if s.disk == nil {
+		return s.recs
 	}
-	return s.recs
+	recs := make([]fieldRec, len(s.disk))
+	for i := range s.disk {
+		recs[i] = s.disk[i].rec(s.textAt)
+	}
+	return recs
+}
+
+// rec is d as a fieldRec, its text found through textAt.
+func (d *diskRec) rec(textAt func(off uint64, n int) *byte) fieldRec {
+	r := fieldRec{node: d.node, block: d.block, item: d.item, n: d.n, bloom: d.bloom, field: d.field, flags: d.flags}
+	if d.n > 0 {
+		r.text = textAt(d.text, int(d.n)) // checked by LoadIndex
+	}
+	return r
 }

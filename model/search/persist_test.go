@@ -167,7 +167,7 @@ func checkPointsIntoArena(t *testing.T, ix *Index, ar *fakeArena) {
 	lo := uintptr(unsafe.Pointer(unsafe.SliceData(ar.buf)))
 	hi := lo + uintptr(len(ar.buf))
 	for _, s := range ix.shards {
-		for _, r := range s.fieldRecs() {
+		for _, r := range s.allRecs() {
 			if p := uintptr(unsafe.Pointer(r.text)); r.n > 0 && (p < lo || p+uintptr(r.n) > hi) {
 				t.Fatalf("a restored field text is outside the arena")
 			}
@@ -409,7 +409,7 @@ func FuzzLoadIndex(f *testing.F) {
 // listed here.
 var persistCovered = map[string][]string{
 	"Index":        {"convs:given", "meta:saveMeta", "shards:Save", "byRecency:Save", "textBytes:header", "indexBytes:header", "scratch:runtime"},
-	"shard":        {"first:shard header", "n:shard header", "fieldFilters:embedded", "words:embedded", "meta:Index.meta", "lazy:runtime"},
+	"shard":        {"first:shard header", "n:shard header", "fieldFilters:embedded", "words:embedded", "meta:Index.meta", "disk:saveRecs", "textAt:LoadIndex"},
 	"wordIndex":    {"vocab:shardSlices", "starts:shardSlices", "offs:shardSlices", "post:shardSlices", "long:shardSlices"},
 	"fieldFilters": {"recs:saveRecs", "recStart:shardSlices", "bloom:shardSlices", "fieldBloom:Save"},
 	"fieldRec":     {"text:diskRec", "node:diskRec", "block:diskRec", "item:diskRec", "n:diskRec", "bloom:diskRec", "field:diskRec", "flags:diskRec"},

@@ -24,8 +24,9 @@ type verifier struct {
 	from    int32
 	collect bool // keep hits in Result.Hits (else only counts and Best)
 
-	cs    convScan                 // the conversation being verified
-	onHit func(t, off, n int) bool // cs.hit, bound once
+	cs     convScan                 // the conversation being verified
+	onHit  func(t, off, n int) bool // cs.hit, bound once
+	recBuf []fieldRec               // a loaded shard's records of the conversation (convRecs)
 }
 
 // convScan is verify's state for one conversation: the Result being built
@@ -152,7 +153,7 @@ func (v *verifier) scanFields(ci int32, from int32) {
 	v.fs.exist = p.exist
 	local := ci - sh.first
 	recBase := sh.recStart[local]
-	recs := sh.fieldRecs()[recBase:sh.recStart[local+1]]
+	recs := sh.convRecs(local, &v.recBuf)
 	filtered := sh.fieldBloom != nil && sh.isLong(local) // field filters: see addFieldFilters
 	start := 0
 	if p.exist && from > 0 {
