@@ -720,20 +720,15 @@ func (s *shard) checkFilters(disk []diskRec, textAt func(off uint64, n int) *byt
 }
 
 // convRecs returns the field records of the shard's local conversation
-// local. A loaded shard keeps its records as saved (diskRecs in the
-// mapping) and turns only this conversation's into fieldRecs, in buf:
-// nothing is copied at load, and a query verifies few conversations.
-func (s *shard) convRecs(local int32, buf *[]fieldRec) []fieldRec {
+// local: a built shard's fieldRecs, or a loaded shard's records as saved
+// (diskRecs in the mapping, turned into fieldRecs one at a time as they
+// are scanned: nothing is copied at load).
+func (s *shard) convRecs(local int32) ([]fieldRec, []diskRec) {
 	lo, hi := s.recStart[local], s.recStart[local+1]
-	if s.disk == nil {
-		return s.recs[lo:hi]
+	if s.disk != nil {
+		return nil, s.disk[lo:hi]
 	}
-	b := (*buf)[:0]
-	for i := range s.disk[lo:hi] {
-		b = append(b, s.disk[int(lo)+i].rec(s.textAt))
-	}
-	*buf = b
-	return b
+	return s.recs[lo:hi], nil
 }
 
 // allRecs returns every field record of the shard (a copy for a loaded
@@ -744,14 +739,19 @@ func (s *shard) allRecs() []fieldRec {
 	}
 	recs := make([]fieldRec, len(s.disk))
 	for i := range s.disk {
-		recs[i] = s.disk[i].rec(s.textAt)
+		recs[i] = s.disk[i].withText(s.textAt)
 	}
 	return recs
 }
 
-// rec is d as a fieldRec, its text found through textAt.
-func (d *diskRec) rec(textAt func(off uint64, n int) *byte) fieldRec {
-	r := fieldRec{node: d.node, block: d.block, item: d.item, n: d.n, bloom: d.bloom, field: d.field, flags: d.flags}
+// rec is d as a fieldRec, but for its text (see withText).
+func (d *diskRec) rec() fieldRec {
+	return fieldRec{node: d.node, block: d.block, item: d.item, n: d.n, bloom: d.bloom, field: d.field, flags: d.flags}
+}
+
+// withText is d as a fieldRec, its text found through textAt.
+func (d *diskRec) withText(textAt func(off uint64, n int) *byte) fieldRec {
+	r := d.rec()
 	if d.n > 0 {
 		r.text = textAt(d.text, int(d.n)) // checked by LoadIndex
 	}
