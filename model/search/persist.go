@@ -706,7 +706,7 @@ func (s *shard) checkFilters(disk []diskRec, textAt func(off uint64, n int) *byt
 	}
 	for i := range disk {
 		d := &disk[i]
-		if d.node < int32(model.NoNode) || d.block < 0 || d.item < 0 || d.n > math.MaxInt32 {
+		if d.node < int32(model.NoNode) || d.block < 0 || d.item < 0 || d.n > math.MaxInt32 || int(d.field) >= len(fieldNames) {
 			return fmt.Errorf("field record %d out of range", i)
 		}
 		if nb := blockCount(int(d.n)); nb > 0 && uint64(d.bloom)+uint64(nb*blockWords) > uint64(len(s.bloom)) {
