@@ -410,22 +410,7 @@ var markerLegend = [][2]string{
 }
 
 // markers are the one-cell flags of a conversation.
-func markers(c *model.Conversation) string { return markersOf(c, c.BranchPoints() > 0) }
-
-// rowMarkers are the markers of a row: whether c branches comes from the
-// Prepared archive when it knows (a snapshot's conversations are not
-// decoded to draw their rows).
-func (l *convList) rowMarkers(c *model.Conversation) string {
-	if l.base != nil && l.base.branched != nil {
-		if _, ok := l.base.counts[c]; ok {
-			return markersOf(c, l.base.branched[c])
-		}
-	}
-	return markers(c)
-}
-
-// markersOf are c's markers, branched saying whether it has a branch point.
-func markersOf(c *model.Conversation, branched bool) string {
+func markers(c *model.Conversation) string {
 	var m []string
 	if c.Starred {
 		m = append(m, "★")
@@ -436,7 +421,7 @@ func markersOf(c *model.Conversation, branched bool) string {
 	if c.GizmoID != "" {
 		m = append(m, "◆")
 	}
-	if branched {
+	if c.BranchPoints() > 0 {
 		m = append(m, "⑂")
 	}
 	if c.NotInNewest() {
@@ -490,7 +475,7 @@ func (l *convList) View() string {
 func (l *convList) item(i int, now time.Time) []string {
 	st, w, r := l.styles, l.width, l.rows[i]
 	c := l.all[r.conv]
-	mk := l.rowMarkers(c)
+	mk := markers(c)
 	var e live.Excerpt
 	snip := false
 	if l.filter && l.found != nil {

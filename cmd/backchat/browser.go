@@ -28,29 +28,22 @@ type archiveSource struct {
 	Loaded func(*model.Archive, *live.Searcher)
 }
 
-// readyArchive is a complete archive with what the browser would otherwise
-// work out from its messages, so none is decoded to show the list or to
-// search: a snapshot saves these and maps them back.
+// readyArchive is a complete archive and its search index, built before
+// (a library snapshot's: search.LoadIndex over Archive.Conversations).
 type readyArchive struct {
 	Archive *model.Archive
-	Index   *search.Index  // its search index (search.LoadIndex over Archive.Conversations)
-	Rows    []tui.RowFacts // per conversation of Archive, in its order (tui.RowFactsOf)
+	Index   *search.Index
 }
 
 // browserSource sets o to show src: a ready archive with its index at
 // once, else a load of src.Paths streamed in and indexed as it comes.
-func browserSource(o *tui.Options, src archiveSource) error {
+func browserSource(o *tui.Options, src archiveSource) {
 	if r := src.Ready; r != nil {
-		p, err := tui.PrepareFrom(r.Archive, r.Rows)
-		if err != nil {
-			return err
-		}
-		o.Archive, o.Prepared, o.Searcher = r.Archive, p, live.NewIndexed(r.Index)
-		return nil
+		o.Archive, o.Searcher = r.Archive, live.NewIndexed(r.Index)
+		return
 	}
 	searcher := live.New()
 	o.Load, o.Searcher = indexingLoad(src.Paths, searcher, src.Loaded), searcher
-	return nil
 }
 
 // browserOptions carries the global flags and the terminal to the browser.
@@ -89,9 +82,7 @@ var runBrowser = func(ctx context.Context, src archiveSource, opts browserOption
 		NoColor: os.Getenv("NO_COLOR") != "",
 		Actions: localActions(os.Environ(), runtime.GOOS),
 	}
-	if err := browserSource(&o, src); err != nil {
-		return failure(err)
-	}
+	browserSource(&o, src)
 	if src.Demo {
 		// The demo's dates were written against demo.Reference; show them
 		// as they were meant ("Today", "Yesterday", …) whatever today is.

@@ -20,7 +20,6 @@ import (
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search"
 	"github.com/backchat/backchat/model/search/live"
-	"github.com/backchat/backchat/tui"
 	"github.com/spf13/cobra"
 )
 
@@ -371,10 +370,6 @@ func (a *app) browserSnapshot(ctx, bg context.Context, src archiveSource) archiv
 		start := time.Now()
 		ix, err := loadSnapshotIndex(s)
 		if err == nil {
-			rows := make([]tui.RowFacts, len(s.Archive.Conversations))
-			for i, c := range s.Archive.Conversations {
-				rows[i] = tui.RowFactsOf(c) // stored counts: no tree is decoded
-			}
 			a.log.Info("snapshot ready", "index", time.Since(start))
 			a.snap = s
 			s.OnDamage(func() {
@@ -386,7 +381,7 @@ func (a *app) browserSnapshot(ctx, bg context.Context, src archiveSource) archiv
 					a.log.Warn("snapshot index", "err", err)
 				}
 			}()
-			src.Ready = &readyArchive{Archive: s.Archive, Index: ix, Rows: rows}
+			src.Ready = &readyArchive{Archive: s.Archive, Index: ix}
 			return src
 		}
 		a.log.Warn("snapshot index", "err", err)

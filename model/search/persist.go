@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"sync"
 	"unsafe"
 
 	"github.com/backchat/backchat/model"
@@ -194,7 +193,7 @@ func (ix *Index) Save(w io.Writer, textOffset func(p *byte, n int) (off uint64, 
 		for _, sp := range shardSlices(s) {
 			sp.write(pw)
 		}
-		if err := saveRecs(pw, s.fieldRecs(), textOffset); err != nil {
+		if err := saveRecs(pw, s.allRecs(), textOffset); err != nil {
 			return err
 		}
 		keys := make([]uint32, 0, len(s.fieldBloom))
@@ -382,7 +381,7 @@ func readRecs(r *persistReader) ([]diskRec, error) {
 // slices over data, not copies, when data is 8-byte aligned (a mapping is)
 // on a little-endian host: data must stay mapped, unchanged, as long as
 // the index is used. Field records are turned into pointers into the
-// arena on a shard's first verification, not here. Conversations are not
+// arena as conversations are verified, not here. Conversations are not
 // read (a snapshot's are decoded lazily, on first use).
 //
 // Damaged data (a length or offset out of range, an order a query relies
@@ -648,7 +647,7 @@ func readShard(r *persistReader, first int32, n int, textAt func(off uint64, n i
 			s.fieldBloom[k] = words[start[i]:start[i+1]:start[i+1]]
 		}
 	}
-	s.lazy = &lazyRecs{disk: disk, textAt: textAt}
+	s.disk, s.textAt = disk, textAt
 	return s, nil
 }
 
@@ -707,7 +706,7 @@ func (s *shard) checkFilters(disk []diskRec, textAt func(off uint64, n int) *byt
 	}
 	for i := range disk {
 		d := &disk[i]
-		if d.node < int32(model.NoNode) || d.block < 0 || d.item < 0 || d.n > math.MaxInt32 {
+		if d.node < int32(model.NoNode) || d.block < 0 || d.item < 0 || d.n > math.MaxInt32 || int(d.field) >= len(fieldNames) {
 			return fmt.Errorf("field record %d out of range", i)
 		}
 		if nb := blockCount(int(d.n)); nb > 0 && uint64(d.bloom)+uint64(nb*blockWords) > uint64(len(s.bloom)) {
@@ -720,32 +719,41 @@ func (s *shard) checkFilters(disk []diskRec, textAt func(off uint64, n int) *byt
 	return nil
 }
 
-// lazyRecs holds a loaded shard's records as saved until the first
-// verification in the shard turns them into fieldRecs (pointers into the
-// snapshot's arena): most queries are decided by the word postings and
-// never read them.
-type lazyRecs struct {
-	once   sync.Once
-	disk   []diskRec
-	textAt func(off uint64, n int) *byte
+// convRecs returns the field records of the shard's local conversation
+// local: a built shard's fieldRecs, or a loaded shard's records as saved
+// (diskRecs in the mapping, turned into fieldRecs one at a time as they
+// are scanned: nothing is copied at load).
+func (s *shard) convRecs(local int32) ([]fieldRec, []diskRec) {
+	lo, hi := s.recStart[local], s.recStart[local+1]
+	if s.disk != nil {
+		return nil, s.disk[lo:hi]
+	}
+	return s.recs[lo:hi], nil
 }
 
-// fieldRecs returns the shard's field records (restoring a loaded shard's
-// on first use). Safe for concurrent use.
-func (s *shard) fieldRecs() []fieldRec {
-	if l := s.lazy; l != nil {
-		l.once.Do(func() {
-			recs := make([]fieldRec, len(l.disk))
-			for i := range l.disk {
-				d := &l.disk[i]
-				recs[i] = fieldRec{node: d.node, block: d.block, item: d.item, n: d.n, bloom: d.bloom, field: d.field, flags: d.flags}
-				if d.n > 0 {
-					recs[i].text = l.textAt(d.text, int(d.n))
-				}
-			}
-			s.recs = recs
-			l.disk, l.textAt = nil, nil
-		})
+// allRecs returns every field record of the shard (a copy for a loaded
+// shard).
+func (s *shard) allRecs() []fieldRec {
+	if s.disk == nil {
+		return s.recs
 	}
-	return s.recs
+	recs := make([]fieldRec, len(s.disk))
+	for i := range s.disk {
+		recs[i] = s.disk[i].withText(s.textAt)
+	}
+	return recs
+}
+
+// rec is d as a fieldRec, but for its text (see withText).
+func (d *diskRec) rec() fieldRec {
+	return fieldRec{node: d.node, block: d.block, item: d.item, n: d.n, bloom: d.bloom, field: d.field, flags: d.flags}
+}
+
+// withText is d as a fieldRec, its text found through textAt.
+func (d *diskRec) withText(textAt func(off uint64, n int) *byte) fieldRec {
+	r := d.rec()
+	if d.n > 0 {
+		r.text = textAt(d.text, int(d.n)) // checked by LoadIndex
+	}
+	return r
 }

@@ -150,7 +150,11 @@ func mapFile(t *testing.T, p string) []byte {
 	}
 	defer f.Close()
 	st, _ := f.Stat()
-	b, err := syscall.Mmap(int(f.Fd()), 0, int(st.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
+	flags := syscall.MAP_SHARED
+	if os.Getenv("BACKCHAT_PERSIST_POPULATE") != "" {
+		flags |= syscall.MAP_POPULATE // page tables filled at mmap: no faults later
+	}
+	b, err := syscall.Mmap(int(f.Fd()), 0, int(st.Size()), syscall.PROT_READ, flags)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +178,9 @@ func TestPersistMeasureLoad(t *testing.T) {
 	}
 	runtime.GC()
 	rss0 := rssMB()
+	t0 := time.Now()
 	data, arena := mapFile(t, filepath.Join(dir, "index.bin")), mapFile(t, filepath.Join(dir, "arena.bin"))
+	t.Logf("mmap %.1f ms", float64(time.Since(t0).Microseconds())/1000)
 	textAt := func(off uint64, n int) *byte {
 		if off > uint64(len(arena)) || uint64(n) > uint64(len(arena))-off {
 			return nil

@@ -15,9 +15,10 @@ type shard struct {
 	fieldFilters            // per-field records and Bloom filters (fieldfilter.go)
 	words        wordIndex  // vocabulary and word postings (words.go)
 	meta         []convMeta // per conversation, for Index.meta
-	// lazy holds the records of a shard loaded from a snapshot until they
-	// are first needed (see fieldRecs); nil for a built shard.
-	lazy *lazyRecs
+	// disk holds a loaded shard's records as saved, in place of recs, and
+	// textAt finds their texts (see convRecs); nil for a built shard.
+	disk   []diskRec
+	textAt func(off uint64, n int) *byte
 }
 
 // hash64 is the one multiplicative hash of a 24-bit trigram key: bits 24
