@@ -264,7 +264,7 @@ func metaOf(c *model.Conversation) convMeta {
 				m.flags |= flagCode
 			case model.BlockExecOutput:
 				m.flags |= flagCode
-				if len(bl.Images) > 0 {
+				if len(bl.Images()) > 0 {
 					m.flags |= flagImage
 				}
 			}
