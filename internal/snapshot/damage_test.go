@@ -237,7 +237,7 @@ func TestIndexTextOffsets(t *testing.T) {
 					continue
 				}
 				for _, b := range n.Msg.Blocks {
-					strs = append(strs, b.Text, b.Domain, b.Title, b.URL)
+					strs = append(strs, b.Text, b.Domain(), b.Title(), b.URL())
 					if len(b.Text) > 4 {
 						strs = append(strs, b.Text[2:len(b.Text)-1]) // a piece inside
 					}

@@ -39,7 +39,7 @@ import (
 // Version is the format version. Bump it on any change of the layout or of
 // the encoding of a model field: an older snapshot is then out of date and
 // rebuilt.
-const Version = 1
+const Version = 2
 
 var magic = [8]byte{'B', 'K', 'C', 'H', 'S', 'N', 'A', 'P'}
 

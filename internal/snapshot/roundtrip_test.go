@@ -128,9 +128,11 @@ func TestRoundTripEmptyAndEdgeValues(t *testing.T) {
 			{ID: "b", Sources: []string{""}, Nodes: []model.Node{
 				{Key: "r", Parent: model.NoNode, Children: []int32{}},
 				{Key: "m", Parent: 0, Msg: &model.Message{ID: "other", EndTurn: &tr, Blocks: []model.Block{
-					{Kind: model.BlockUnknown, Raw: []byte{}, Thoughts: []model.Thought{}, Images: []model.Asset{}, Seconds: -0.5},
-					{Kind: model.BlockImage, Asset: &model.Asset{Missing: true, Width: -1, Seconds: 1e-300}},
-				}, References: []model.Reference{}, Feedback: &model.Feedback{Tags: []string{}}}},
+					{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: []byte{}, Thoughts: []model.Thought{}, Images: []model.Asset{}, Seconds: -0.5}},
+					{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: &model.Asset{Missing: true, Width: -1, Seconds: 1e-300}}},
+					{Kind: model.BlockText, Extra: &model.BlockExtra{}},
+				}, Extra: &model.MessageExtra{References: []model.Reference{}, Feedback: &model.Feedback{Tags: []string{}}}}},
+				{Key: "e", Parent: 0, Msg: &model.Message{ID: "e", Extra: &model.MessageExtra{}}},
 			}},
 		}},
 	} {

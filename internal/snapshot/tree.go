@@ -21,6 +21,13 @@ const (
 	msgFeedback
 	msgBlocksNil
 	msgRefsNil
+	msgExtra // Extra != nil
+)
+
+// zero extras stand for a nil Extra while encoding.
+var (
+	noMessageExtra model.MessageExtra
+	noBlockExtra   model.BlockExtra
 )
 
 // Block field bits: a field is stored only when its bit is set.
@@ -37,7 +44,8 @@ const (
 	bDirection
 	bSeconds
 	bType
-	bRaw // non-nil
+	bRaw   // non-nil
+	bExtra // Extra != nil
 )
 
 // Asset field bits.
@@ -110,6 +118,12 @@ func (w *writer) encodeTree(e *enc, nodes []model.Node) {
 
 func (w *writer) encodeMessage(e *enc, key string, m *model.Message) {
 	var fl uint64
+	x := m.Extra
+	if x != nil {
+		fl |= msgExtra
+	} else {
+		x = &noMessageExtra
+	}
 	if m.ID == key {
 		fl |= msgIDIsKey
 	}
@@ -122,13 +136,13 @@ func (w *writer) encodeMessage(e *enc, key string, m *model.Message) {
 			fl |= msgEndTurnTrue
 		}
 	}
-	if m.Feedback != nil {
+	if x.Feedback != nil {
 		fl |= msgFeedback
 	}
 	if m.Blocks == nil {
 		fl |= msgBlocksNil
 	}
-	if m.References == nil {
+	if x.References == nil {
 		fl |= msgRefsNil
 	}
 	e.uv(fl)
@@ -136,9 +150,9 @@ func (w *writer) encodeMessage(e *enc, key string, m *model.Message) {
 		w.fresh(e, m.ID)
 	}
 	w.pooled(e, string(m.Role))
-	w.pooled(e, m.AuthorName)
+	w.pooled(e, x.AuthorName)
 	w.pooled(e, m.Recipient)
-	w.pooled(e, m.Channel)
+	w.pooled(e, x.Channel)
 	e.time(m.Time)
 	w.pooled(e, m.Model)
 	w.pooled(e, m.Status)
@@ -150,15 +164,15 @@ func (w *writer) encodeMessage(e *enc, key string, m *model.Message) {
 			w.encodeBlock(e, &m.Blocks[i])
 		}
 	}
-	if m.References != nil {
-		e.uv(uint64(len(m.References)))
-		for _, r := range m.References {
+	if x.References != nil {
+		e.uv(uint64(len(x.References)))
+		for _, r := range x.References {
 			e.sv(int64(r.N))
 			w.fresh(e, r.Title)
 			w.fresh(e, r.URL)
 		}
 	}
-	if f := m.Feedback; f != nil {
+	if f := x.Feedback; f != nil {
 		w.pooled(e, f.Rating)
 		w.fresh(e, f.Text)
 		if f.Tags == nil {
@@ -180,19 +194,24 @@ func (w *writer) encodeBlock(e *enc, b *model.Block) {
 			fl |= bit
 		}
 	}
+	x := b.Extra
+	set(bExtra, x != nil)
+	if x == nil {
+		x = &noBlockExtra
+	}
 	set(bText, b.Text != "")
 	set(bLang, b.Lang != "")
-	set(bTitle, b.Title != "")
-	set(bURL, b.URL != "")
-	set(bDomain, b.Domain != "")
-	set(bSummary, b.Summary != "")
-	set(bThoughts, b.Thoughts != nil)
-	set(bAsset, b.Asset != nil)
-	set(bImages, b.Images != nil)
-	set(bDirection, b.Direction != "")
-	set(bSeconds, b.Seconds != 0)
+	set(bTitle, x.Title != "")
+	set(bURL, x.URL != "")
+	set(bDomain, x.Domain != "")
+	set(bSummary, x.Summary != "")
+	set(bThoughts, x.Thoughts != nil)
+	set(bAsset, x.Asset != nil)
+	set(bImages, x.Images != nil)
+	set(bDirection, x.Direction != "")
+	set(bSeconds, x.Seconds != 0)
 	set(bType, b.Type != "")
-	set(bRaw, b.Raw != nil)
+	set(bRaw, x.Raw != nil)
 	e.uv(uint64(b.Kind))
 	e.uv(fl)
 	if fl&bText != 0 {
@@ -202,44 +221,44 @@ func (w *writer) encodeBlock(e *enc, b *model.Block) {
 		w.pooled(e, b.Lang)
 	}
 	if fl&bTitle != 0 {
-		w.text(e, b.Title)
+		w.text(e, x.Title)
 	}
 	if fl&bURL != 0 {
-		w.text(e, b.URL)
+		w.text(e, x.URL)
 	}
 	if fl&bDomain != 0 {
-		w.pooledText(e, b.Domain, true)
+		w.pooledText(e, x.Domain, true)
 	}
 	if fl&bSummary != 0 {
-		w.text(e, b.Summary)
+		w.text(e, x.Summary)
 	}
 	if fl&bThoughts != 0 {
-		e.uv(uint64(len(b.Thoughts)))
-		for _, t := range b.Thoughts {
+		e.uv(uint64(len(x.Thoughts)))
+		for _, t := range x.Thoughts {
 			w.text(e, t.Summary)
 			w.text(e, t.Content)
 		}
 	}
 	if fl&bAsset != 0 {
-		w.encodeAsset(e, b.Asset)
+		w.encodeAsset(e, x.Asset)
 	}
 	if fl&bImages != 0 {
-		e.uv(uint64(len(b.Images)))
-		for i := range b.Images {
-			w.encodeAsset(e, &b.Images[i])
+		e.uv(uint64(len(x.Images)))
+		for i := range x.Images {
+			w.encodeAsset(e, &x.Images[i])
 		}
 	}
 	if fl&bDirection != 0 {
-		w.pooled(e, b.Direction)
+		w.pooled(e, x.Direction)
 	}
 	if fl&bSeconds != 0 {
-		e.f64(b.Seconds)
+		e.f64(x.Seconds)
 	}
 	if fl&bType != 0 {
 		w.pooled(e, b.Type)
 	}
 	if fl&bRaw != 0 {
-		w.freshBytes(e, b.Raw)
+		w.freshBytes(e, x.Raw)
 	}
 }
 
@@ -341,14 +360,15 @@ func decodeTree(blob []byte, s *strs) ([]model.Node, error) {
 
 func decodeMessage(d *dec, s *strs, key string, m *model.Message, blocks []model.Block) []model.Block {
 	fl := d.uv()
+	var x model.MessageExtra
 	m.ID = key
 	if fl&msgIDIsKey == 0 {
 		m.ID = d.str(s)
 	}
 	m.Role = model.Role(d.str(s))
-	m.AuthorName = d.str(s)
+	x.AuthorName = d.str(s)
 	m.Recipient = d.str(s)
-	m.Channel = d.str(s)
+	x.Channel = d.str(s)
 	m.Time = d.time()
 	m.Model = d.str(s)
 	m.Status = d.str(s)
@@ -370,9 +390,9 @@ func decodeMessage(d *dec, s *strs, key string, m *model.Message, blocks []model
 	}
 	if fl&msgRefsNil == 0 {
 		k := d.count(len(d.b) - d.i)
-		m.References = make([]model.Reference, k)
-		for i := range m.References {
-			r := &m.References[i]
+		x.References = make([]model.Reference, k)
+		for i := range x.References {
+			r := &x.References[i]
 			r.N = int(d.sv())
 			r.Title = d.str(s)
 			r.URL = d.str(s)
@@ -389,7 +409,12 @@ func decodeMessage(d *dec, s *strs, key string, m *model.Message, blocks []model
 			}
 		}
 		f.Time = d.time()
-		m.Feedback = f
+		x.Feedback = f
+	}
+	if fl&msgExtra != 0 {
+		m.Extra = &x
+	} else if x.AuthorName != "" || x.Channel != "" || x.References != nil || x.Feedback != nil {
+		d.bad = true // fields of an Extra the message did not have
 	}
 	return blocks
 }
@@ -397,6 +422,13 @@ func decodeMessage(d *dec, s *strs, key string, m *model.Message, blocks []model
 func decodeBlock(d *dec, s *strs, b *model.Block) {
 	b.Kind = model.BlockKind(d.uv())
 	fl := d.uv()
+	x := &model.BlockExtra{}
+	if fl&bExtra != 0 {
+		b.Extra = x
+	} else if fl&(bTitle|bURL|bDomain|bSummary|bThoughts|bAsset|bImages|bDirection|bSeconds|bRaw) != 0 {
+		d.bad = true // fields of an Extra the block did not have
+		return
+	}
 	if fl&bText != 0 {
 		b.Text = d.str(s)
 	}
@@ -404,45 +436,45 @@ func decodeBlock(d *dec, s *strs, b *model.Block) {
 		b.Lang = d.str(s)
 	}
 	if fl&bTitle != 0 {
-		b.Title = d.str(s)
+		x.Title = d.str(s)
 	}
 	if fl&bURL != 0 {
-		b.URL = d.str(s)
+		x.URL = d.str(s)
 	}
 	if fl&bDomain != 0 {
-		b.Domain = d.str(s)
+		x.Domain = d.str(s)
 	}
 	if fl&bSummary != 0 {
-		b.Summary = d.str(s)
+		x.Summary = d.str(s)
 	}
 	if fl&bThoughts != 0 {
-		b.Thoughts = make([]model.Thought, d.count(len(d.b)-d.i))
-		for i := range b.Thoughts {
-			b.Thoughts[i].Summary = d.str(s)
-			b.Thoughts[i].Content = d.str(s)
+		x.Thoughts = make([]model.Thought, d.count(len(d.b)-d.i))
+		for i := range x.Thoughts {
+			x.Thoughts[i].Summary = d.str(s)
+			x.Thoughts[i].Content = d.str(s)
 		}
 	}
 	if fl&bAsset != 0 {
-		b.Asset = &model.Asset{}
-		decodeAsset(d, s, b.Asset)
+		x.Asset = &model.Asset{}
+		decodeAsset(d, s, x.Asset)
 	}
 	if fl&bImages != 0 {
-		b.Images = make([]model.Asset, d.count(len(d.b)-d.i))
-		for i := range b.Images {
-			decodeAsset(d, s, &b.Images[i])
+		x.Images = make([]model.Asset, d.count(len(d.b)-d.i))
+		for i := range x.Images {
+			decodeAsset(d, s, &x.Images[i])
 		}
 	}
 	if fl&bDirection != 0 {
-		b.Direction = d.str(s)
+		x.Direction = d.str(s)
 	}
 	if fl&bSeconds != 0 {
-		b.Seconds = d.f64()
+		x.Seconds = d.f64()
 	}
 	if fl&bType != 0 {
 		b.Type = d.str(s)
 	}
 	if fl&bRaw != 0 {
-		b.Raw = d.bytes(s)
+		x.Raw = d.bytes(s)
 	}
 }
 
