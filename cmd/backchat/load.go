@@ -12,8 +12,6 @@ import (
 	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
-	"github.com/backchat/backchat/model/search"
-	"github.com/backchat/backchat/model/search/live"
 	"github.com/charmbracelet/x/term"
 )
 
@@ -49,25 +47,9 @@ func (a *app) load(ctx context.Context, paths []string) (*model.Archive, error) 
 		p = startProgress(a.errOut, progressDelay)
 		opts.Progress = p.update
 	}
-	var searcher *live.Searcher
-	if plan.path != "" {
-		// The snapshot will hold the search index: build it while the
-		// exports are decoded (as the browser does), not after.
-		searcher = live.New()
-		opts.OnConversation = searcher.Add
-	}
 	arch, err := a.open(ctx, opts, src.Paths...)
 	if p != nil {
 		p.stop()
-	}
-	if searcher != nil && arch != nil {
-		a.indexLater(arch, func() *search.Index {
-			searcher.Loaded(arch)
-			if ix := searcher.Index(); ix.Len() == len(arch.Conversations) {
-				return ix
-			}
-			return search.BuildArchive(arch) // not every conversation was streamed
-		})
 	}
 	n := 0
 	if arch != nil {

@@ -58,7 +58,6 @@ type app struct {
 	indexMu sync.Mutex
 	indexOf *model.Archive // the archive index was built or loaded for
 	index   *search.Index
-	indexFn func() *search.Index // gives index when it is nil (indexLater)
 }
 
 func newApp(in io.Reader, out, errOut io.Writer) *app {

@@ -182,7 +182,9 @@ func snapshotProblem(err error) string {
 // the background; index gives the index when the caller has one (the
 // browser's), else it is built (once per archive, shared with a search
 // command: archIndex). close waits for the write, so a CLI command's
-// output is not delayed, only its exit. The write lands only if the inputs
+// output is not delayed, only its exit. NOTE: a CLI load does not index
+// while it decodes (as the browser does): on two cores that made the load,
+// and so the output, 2–3× slower. The write lands only if the inputs
 // still have the fingerprint they had before the load.
 func (a *app) writeSnapshotLater(ctx context.Context, plan snapPlan, arch *model.Archive, index func() *search.Index) {
 	if index == nil {
@@ -271,9 +273,7 @@ func (a *app) archIndex(arch *model.Archive) *search.Index {
 		return a.index
 	}
 	var ix *search.Index
-	if a.indexOf == arch && a.indexFn != nil {
-		ix = a.indexFn() // fed while arch loaded
-	} else if s := a.snap; s != nil && s.Archive == arch && s.Index != nil {
+	if s := a.snap; s != nil && s.Archive == arch && s.Index != nil {
 		start := time.Now()
 		if err := s.VerifyIndex(); err == nil {
 			var lerr error
@@ -286,16 +286,8 @@ func (a *app) archIndex(arch *model.Archive) *search.Index {
 	if ix == nil {
 		ix = search.BuildArchive(arch)
 	}
-	a.indexOf, a.index, a.indexFn = arch, ix, nil
+	a.indexOf, a.index = arch, ix
 	return ix
-}
-
-// indexLater says how archIndex gets arch's index: from build (a searcher
-// fed while arch was loaded), when it is first asked.
-func (a *app) indexLater(arch *model.Archive, build func() *search.Index) {
-	a.indexMu.Lock()
-	defer a.indexMu.Unlock()
-	a.indexOf, a.index, a.indexFn = arch, nil, build
 }
 
 // searcher is the search service over arch (archIndex's index).
