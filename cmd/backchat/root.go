@@ -118,14 +118,14 @@ Without a subcommand it starts the full-screen browser.`,
 	f.StringVar(&a.theme, "theme", "auto", "browser colours: auto, dark, light or notty")
 	f.BoolVar(&a.cache, "cache", false, "keep a snapshot of the loaded exports in $XDG_CACHE_HOME/backchat so the next run on them opens at once (also BACKCHAT_CACHE=1)")
 	f.BoolVar(&a.noCache, "no-cache", false, "neither read nor write a snapshot")
-	root.AddCommand(a.lsCommand(), a.showCommand(), a.searchCommand(), a.statsCommand(), a.exportCommand(), a.serveCommand())
-	for _, c := range root.Commands() {
-		// Commands that load, print and end run again on the inputs when
-		// their snapshot turns out damaged (serve keeps running instead).
-		if c.RunE != nil && c.Name() != "serve" {
-			c.RunE = a.trusting(c.RunE)
-		}
+	// Commands that load, print and end run again on the inputs when their
+	// snapshot turns out damaged (serve keeps running instead).
+	loading := []*cobra.Command{a.lsCommand(), a.showCommand(), a.searchCommand(), a.statsCommand(), a.exportCommand()}
+	for _, c := range loading {
+		c.RunE = a.trusting(c.RunE)
 	}
+	root.AddCommand(loading...)
+	root.AddCommand(a.serveCommand())
 	return root
 }
 
