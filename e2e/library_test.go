@@ -113,8 +113,8 @@ func TestImportKilledMidCopy(t *testing.T) {
 		t.Fatalf("first import: exit %d: %s", code, stderr)
 	}
 	manifest, _ := os.ReadFile(filepath.Join(lib, "manifest.json"))
+	lsBefore, _, _ := backchat(t, env, "ls") // writes the library's snapshot
 	before := listing(t, lib)
-	lsBefore, _, _ := backchat(t, env, "ls")
 
 	for _, sig := range []os.Signal{syscall.SIGKILL, os.Interrupt} {
 		// 20 ms per MiB copied: the 24 MiB copy takes ~0.5 s.

@@ -42,7 +42,7 @@ func (w *worker) canvas(recipient string, payload []byte) (blk model.Block, ups 
 		var err error
 		switch string(k) {
 		case "name":
-			blk.Title, err = w.str(d)
+			blk.Ext().Title, err = w.str(d)
 			seen = true
 		case "type":
 			blk.Lang, err = w.str(d)
@@ -84,7 +84,7 @@ func (w *worker) canvas(recipient string, payload []byte) (blk model.Block, ups 
 	if !strings.HasPrefix(recipient, "canmore.update_textdoc") {
 		return blk, nil, true
 	}
-	blk.Summary = "update"
+	blk.Ext().Summary = "update"
 	if blk.Text == "" {
 		var rs []string
 		for _, u := range ups {
@@ -112,7 +112,7 @@ func partialCanvas(recipient string, payload []byte) (model.Block, []canvasUpdat
 	if loc == nil {
 		return model.Block{}, nil, false
 	}
-	blk := model.Block{Kind: model.BlockCanvas, Type: "canvas", Summary: "incomplete"}
+	blk := model.Block{Kind: model.BlockCanvas, Type: "canvas", Extra: &model.BlockExtra{Summary: "incomplete"}}
 	var pattern *string
 	for _, m := range canvasField.FindAllSubmatch(payload[:loc[0]], -1) {
 		v, err := strconv.Unquote(`"` + string(m[2]) + `"`)
@@ -121,7 +121,7 @@ func partialCanvas(recipient string, payload []byte) (model.Block, []canvasUpdat
 		}
 		switch string(m[1]) {
 		case "name":
-			blk.Title = v
+			blk.Ext().Title = v
 		case "type":
 			blk.Lang = v
 		default:
@@ -218,11 +218,11 @@ func replayCanvas(c *model.Conversation, edits []canvasEdit) {
 				v = 1
 			}
 			b := &e.m.Blocks[0]
-			cut := b.Summary == "incomplete"
-			b.Text, b.Title, b.Lang = text, base.Title, base.Lang
-			b.Summary = "version " + strconv.Itoa(v+1)
+			cut := b.Summary() == "incomplete"
+			b.Text, b.Ext().Title, b.Lang = text, base.Title(), base.Lang
+			b.Ext().Summary = "version " + strconv.Itoa(v+1)
 			if cut {
-				b.Summary += ", incomplete"
+				b.Ext().Summary += ", incomplete"
 			}
 			version[e.m] = v + 1
 			return

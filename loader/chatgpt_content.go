@@ -120,13 +120,13 @@ func (w *worker) content(d *walker, m *model.Message) error {
 	case "execution_output":
 		add(model.Block{Kind: model.BlockExecOutput, Text: s(f.text)})
 	case "tether_quote":
-		add(model.Block{Kind: model.BlockQuote, URL: s(f.url), Domain: s(f.domain), Title: s(f.title), Text: s(f.text)})
+		add(model.Block{Kind: model.BlockQuote, Extra: &model.BlockExtra{URL: s(f.url), Domain: s(f.domain), Title: s(f.title)}, Text: s(f.text)})
 	case "tether_browsing_display":
-		add(model.Block{Kind: model.BlockBrowsing, Text: s(f.result), Summary: s(f.summary)})
+		add(model.Block{Kind: model.BlockBrowsing, Text: s(f.result), Extra: &model.BlockExtra{Summary: s(f.summary)}})
 	case "sonic_webpage":
-		add(model.Block{Kind: model.BlockWebPage, URL: s(f.url), Domain: s(f.domain), Title: s(f.title), Text: s(f.text), Summary: s(f.snippet)})
+		add(model.Block{Kind: model.BlockWebPage, Extra: &model.BlockExtra{URL: s(f.url), Domain: s(f.domain), Title: s(f.title), Summary: s(f.snippet)}, Text: s(f.text)})
 	case "thoughts":
-		add(model.Block{Kind: model.BlockThoughts, Thoughts: w.thoughts(f.thoughts)})
+		add(model.Block{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: w.thoughts(f.thoughts)}})
 	case "reasoning_recap":
 		add(model.Block{Kind: model.BlockReasoningRecap, Text: s(f.contentStr)})
 	case "user_editable_context":
@@ -134,7 +134,7 @@ func (w *worker) content(d *walker, m *model.Message) error {
 	case "model_editable_context":
 		add(model.Block{Kind: model.BlockContext, Text: s(f.modelSetCx)})
 	case "system_error":
-		add(model.Block{Kind: model.BlockSystemError, Title: s(f.name), Text: s(f.text)})
+		add(model.Block{Kind: model.BlockSystemError, Extra: &model.BlockExtra{Title: s(f.name)}, Text: s(f.text)})
 	case "computer_output":
 		if len(f.screenshot) > 0 && f.screenshot[0] == '{' {
 			if blk, ok := w.partObject(f.screenshot); ok {
@@ -144,16 +144,16 @@ func (w *worker) content(d *walker, m *model.Message) error {
 		if len(f.state) > 0 && f.state[0] == '{' {
 			url, title := w.urlTitle(f.state)
 			if url != "" || title != "" {
-				add(model.Block{Kind: model.BlockText, Title: title, URL: url, Text: joinNonEmpty("\n", title, url)})
+				add(model.Block{Kind: model.BlockText, Extra: &model.BlockExtra{Title: title, URL: url}, Text: joinNonEmpty("\n", title, url)})
 			}
 		}
 		if len(m.Blocks) == 0 {
-			add(model.Block{Kind: model.BlockUnknown, Raw: raw()})
+			add(model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: raw()}})
 		}
 	case "app_pairing_content":
 		add(w.appPairing(f.workspaces, f.contextParts))
 	default:
-		add(model.Block{Kind: model.BlockUnknown, Raw: raw()})
+		add(model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: raw()}})
 	}
 	return nil
 }
@@ -245,5 +245,5 @@ func (w *worker) appPairing(workspaces, contextParts []byte) model.Block {
 			return err
 		})
 	})
-	return model.Block{Kind: model.BlockContext, Title: joinNonEmpty(", ", titles...), Text: joinNonEmpty("\n\n", texts...)}
+	return model.Block{Kind: model.BlockContext, Extra: &model.BlockExtra{Title: joinNonEmpty(", ", titles...)}, Text: joinNonEmpty("\n\n", texts...)}
 }

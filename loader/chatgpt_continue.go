@@ -27,7 +27,7 @@ import (
 func mergeContinuations(c *model.Conversation) {
 	for _, i := range parentsFirst(c) {
 		m := c.Nodes[i].Msg
-		if !continuable(m) || len(m.References) > 0 {
+		if !continuable(m) || len(m.References()) > 0 {
 			continue
 		}
 		p := c.Nodes[i].Parent
@@ -42,7 +42,7 @@ func mergeContinuations(c *model.Conversation) {
 			continue
 		}
 		prev := c.Nodes[p].Msg
-		if !continuable(prev) || (prev.EndTurn != nil && *prev.EndTurn) || len(prev.References) > 0 || len(c.Nodes[p].Children) != 1 {
+		if !continuable(prev) || (prev.EndTurn != nil && *prev.EndTurn) || len(prev.References()) > 0 || len(c.Nodes[p].Children) != 1 {
 			continue
 		}
 		appendContinuation(prev, m)
@@ -71,7 +71,7 @@ func continuable(m *model.Message) bool {
 // differ. Further blocks of next are appended as they are.
 func appendContinuation(m, next *model.Message) {
 	sep := ""
-	if m.Channel != next.Channel {
+	if m.Channel() != next.Channel() {
 		sep = "\n\n"
 	}
 	merged := make([]model.Block, len(m.Blocks), len(m.Blocks)+len(next.Blocks)-1)

@@ -64,7 +64,10 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 					r, err = w.str(d)
 					m.Role = model.Role(r)
 				case "name":
-					m.AuthorName, err = w.str(d)
+					var name string
+					if name, err = w.str(d); name != "" {
+						m.Ext().AuthorName = name
+					}
 				default:
 					err = d.Skip()
 				}
@@ -96,7 +99,10 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 		case "recipient":
 			m.Recipient, err = w.str(d)
 		case "channel":
-			m.Channel, err = w.str(d)
+			var ch string
+			if ch, err = w.str(d); ch != "" {
+				m.Ext().Channel = ch
+			}
 		default:
 			err = d.Skip()
 		}
@@ -130,7 +136,7 @@ func (w *worker) finishBlocks(m *model.Message, mm *msgMeta) {
 		switch m.Blocks[0].Kind {
 		case model.BlockCode, model.BlockText:
 		case model.BlockUnknown:
-			payload = m.Blocks[0].Raw
+			payload = m.Blocks[0].Raw()
 		default:
 			payload = nil
 		}
@@ -147,22 +153,24 @@ func (w *worker) finishBlocks(m *model.Message, mm *msgMeta) {
 		switch b.Kind {
 		case model.BlockExecOutput:
 			if len(mm.images) > 0 {
-				b.Images = mm.images
-				for j := range b.Images {
-					w.resolve(&b.Images[j], false)
+				b.Ext().Images = mm.images
+				for j := range b.Images() {
+					w.resolve(&b.Images()[j], false)
 				}
 				mm.images = nil
 			}
 		case model.BlockReasoningRecap:
-			b.Seconds = mm.seconds
+			if mm.seconds != 0 {
+				b.Ext().Seconds = mm.seconds
+			}
 		case model.BlockBrowsing:
 			// 2023 browsing results name their pages only in _cite_metadata.
-			if len(mm.pages) > 0 && b.URL == "" {
-				b.Title, b.URL = mm.pages[0].Title, mm.pages[0].URL
+			if len(mm.pages) > 0 && b.URL() == "" {
+				b.Ext().Title, b.Ext().URL = mm.pages[0].Title, mm.pages[0].URL
 			}
-			if len(m.References) == 0 {
+			if len(m.References()) == 0 {
 				for j, p := range mm.pages {
-					m.References = append(m.References, model.Reference{N: j + 1, Title: p.Title, URL: p.URL})
+					m.Ext().References = append(m.References(), model.Reference{N: j + 1, Title: p.Title, URL: p.URL})
 				}
 			}
 		}
@@ -178,9 +186,9 @@ func (w *worker) finishText(m *model.Message, mm *msgMeta) {
 		}
 		// Users do not write citation markers; leave their text alone.
 		if m.Role != model.RoleUser && (!mm.cites.Empty() || hasMarkers(b.Text)) {
-			text, refs := applyCitations(b.Text, &mm.cites, len(m.References))
+			text, refs := applyCitations(b.Text, &mm.cites, len(m.References()))
 			b.Text = text
-			m.References = append(m.References, refs...)
+			m.Ext().References = append(m.References(), refs...)
 		}
 		if m.Role == model.RoleAssistant {
 			b.Text = model.NormalizeMath(b.Text)
@@ -460,9 +468,9 @@ func reasoningBlocks(m *model.Message, mm *msgMeta) []model.Block {
 		}
 		text.WriteString(m.Blocks[i].Text)
 	}
-	out := []model.Block{{Kind: model.BlockReasoningRecap, Text: mm.finishedText, Seconds: mm.seconds, Type: typ}}
+	out := []model.Block{{Kind: model.BlockReasoningRecap, Text: mm.finishedText, Extra: &model.BlockExtra{Seconds: mm.seconds}, Type: typ}}
 	if steps := reasoningSteps(text.String()); len(steps) > 0 {
-		out = append(out, model.Block{Kind: model.BlockThoughts, Thoughts: steps, Type: typ})
+		out = append(out, model.Block{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: steps}, Type: typ})
 	}
 	return out
 }

@@ -43,7 +43,7 @@ func (w *worker) parts(d *walker, m *model.Message) error {
 		if raw[0] == '{' {
 			blk, _ = w.partObject(raw)
 		} else {
-			blk = model.Block{Kind: model.BlockUnknown, Raw: w.a.bytes(raw)}
+			blk = model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: w.a.bytes(raw)}}
 		}
 		blk.Type = nonEmpty(blk.Type, m.ContentType)
 		segs = append(segs, seg{end: -1, blk: blk})
@@ -204,7 +204,7 @@ func (w *worker) partObject(raw []byte) (model.Block, bool) {
 		}
 		return err
 	})
-	unknown := model.Block{Kind: model.BlockUnknown, Raw: w.a.bytes(raw), Type: w.a.str(p.ctype)}
+	unknown := model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: w.a.bytes(raw)}, Type: w.a.str(p.ctype)}
 	if err != nil {
 		return unknown, true
 	}
@@ -225,11 +225,11 @@ func (w *worker) partObject(raw []byte) (model.Block, bool) {
 	}
 	switch string(p.ctype) {
 	case "image_asset_pointer":
-		return model.Block{Kind: model.BlockImage, Asset: asset(), Type: unknown.Type}, true
+		return model.Block{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: asset()}, Type: unknown.Type}, true
 	case "audio_asset_pointer":
-		return model.Block{Kind: model.BlockAudio, Asset: asset(), Type: unknown.Type}, true
+		return model.Block{Kind: model.BlockAudio, Extra: &model.BlockExtra{Asset: asset()}, Type: unknown.Type}, true
 	case "audio_transcription":
-		return model.Block{Kind: model.BlockAudioTranscript, Text: w.rawStr(p.text), Direction: w.a.str(p.direction), Type: unknown.Type}, true
+		return model.Block{Kind: model.BlockAudioTranscript, Text: w.rawStr(p.text), Extra: &model.BlockExtra{Direction: w.a.str(p.direction)}, Type: unknown.Type}, true
 	case "real_time_user_audio_video_asset_pointer":
 		if p.nested != nil {
 			if blk, ok := w.partObject(p.nested); ok && blk.Kind == model.BlockAudio {

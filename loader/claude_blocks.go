@@ -23,7 +23,7 @@ func (b *claudeBuilder) block(d *walker) error {
 		raw, err := d.Raw()
 		if err == nil {
 			b.any = true
-			b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockUnknown, Raw: w.a.bytes(raw)})
+			b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: w.a.bytes(raw)}})
 		}
 		return err
 	}
@@ -80,11 +80,11 @@ func (b *claudeBuilder) block(d *walker) error {
 		if b.base.Role == model.RoleAssistant {
 			dir = "out"
 		}
-		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockAudioTranscript, Text: s(f.text), Title: s(f.title), Direction: dir, Type: typ})
+		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockAudioTranscript, Text: s(f.text), Extra: &model.BlockExtra{Title: s(f.title), Direction: dir}, Type: typ})
 	case "thinking":
 		m := b.split(model.RoleAssistant, typ)
 		b.blockTime(m, f.start)
-		blk := model.Block{Kind: model.BlockThoughts, Type: typ, Thoughts: []model.Thought{{Content: s(f.thinking)}}}
+		blk := model.Block{Kind: model.BlockThoughts, Type: typ, Extra: &model.BlockExtra{Thoughts: []model.Thought{{Content: s(f.thinking)}}}}
 		// Summaries are successive headlines; the last is the final one.
 		_ = w.eachPart(f.summaries, func(d *walker) error {
 			return obj(d, func(d *walker, k []byte) error {
@@ -93,7 +93,7 @@ func (b *claudeBuilder) block(d *walker) error {
 				}
 				t, err := w.str(d)
 				if t != "" {
-					blk.Summary = t
+					blk.Ext().Summary = t
 				}
 				return err
 			})
@@ -109,11 +109,11 @@ func (b *claudeBuilder) block(d *walker) error {
 		name := s(f.name)
 		m := b.split(model.RoleTool, typ)
 		b.blockTime(m, f.start)
-		m.AuthorName = nonEmpty(name, "tool")
+		m.Ext().AuthorName = nonEmpty(name, "tool")
 		m.Recipient = "assistant"
 		m.Blocks = w.claudeToolResult(name, f.content, f.isError)
 	default:
-		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockUnknown, Type: typ, Raw: w.rebuild(f.fields)})
+		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockUnknown, Type: typ, Extra: &model.BlockExtra{Raw: w.rebuild(f.fields)}})
 	}
 	return nil
 }
@@ -163,12 +163,12 @@ func (b *claudeBuilder) citations(m *model.Message, raw []byte) {
 		if title == "" && url == "" {
 			return err
 		}
-		for _, r := range m.References {
+		for _, r := range m.References() {
 			if r.URL == url && url != "" {
 				return err
 			}
 		}
-		m.References = append(m.References, model.Reference{N: len(m.References) + 1, Title: title, URL: url})
+		m.Ext().References = append(m.References(), model.Reference{N: len(m.References()) + 1, Title: title, URL: url})
 		return err
 	})
 }

@@ -56,7 +56,7 @@ func (b *claudeBuilder) addText(text, typ string) *model.Message {
 			rest := text[ti+len("<antThinking>"):]
 			body, after := cut(rest, "</antThinking>")
 			m := b.split(model.RoleAssistant, "thinking")
-			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockThoughts, Thoughts: []model.Thought{{Content: strings.TrimSpace(body)}}, Type: "antThinking"})
+			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: []model.Thought{{Content: strings.TrimSpace(body)}}}, Type: "antThinking"})
 			text = after
 			continue
 		}
@@ -81,7 +81,7 @@ func (b *claudeBuilder) addText(text, typ string) *model.Message {
 		}
 		m := b.split(model.RoleAssistant, "tool_use")
 		m.Recipient = "artifacts"
-		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockCanvas, Title: nonEmpty(attrs["title"], attrs["identifier"]),
+		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockCanvas, Extra: &model.BlockExtra{Title: nonEmpty(attrs["title"], attrs["identifier"])},
 			Lang: lang, Text: strings.Trim(body, "\n"), Type: "antArtifact"})
 		text = after
 	}

@@ -54,7 +54,7 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 			c.Updated, err = epoch(d)
 		case "docs":
 			err = arr(d, func(d *walker) error {
-				m := &model.Message{Role: model.RoleUser, AuthorName: "project", ContentType: "project_doc"}
+				m := &model.Message{Role: model.RoleUser, Extra: &model.MessageExtra{AuthorName: "project"}, ContentType: "project_doc"}
 				var fname, content, id string
 				err := obj(d, func(d *walker, k []byte) error {
 					var err error
@@ -73,7 +73,7 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 					return err
 				})
 				m.ID = id
-				m.Blocks = []model.Block{{Kind: model.BlockQuote, Title: nonEmpty(fname, "document"), Text: content, Type: "project_doc"}}
+				m.Blocks = []model.Block{{Kind: model.BlockQuote, Extra: &model.BlockExtra{Title: nonEmpty(fname, "document")}, Text: content, Type: "project_doc"}}
 				docs = append(docs, m)
 				return err
 			})
@@ -95,12 +95,12 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 	if c.Created.IsZero() {
 		c.Created = c.Updated
 	}
-	head := &model.Message{ID: c.ID, Role: model.RoleUser, AuthorName: "project", ContentType: "project", Time: c.Created}
+	head := &model.Message{ID: c.ID, Role: model.RoleUser, Extra: &model.MessageExtra{AuthorName: "project"}, ContentType: "project", Time: c.Created}
 	if desc != "" {
 		head.Blocks = append(head.Blocks, model.Block{Kind: model.BlockText, Text: desc, Type: "description"})
 	}
 	if prompt != "" {
-		head.Blocks = append(head.Blocks, model.Block{Kind: model.BlockQuote, Title: "Project instructions", Text: prompt, Type: "prompt_template"})
+		head.Blocks = append(head.Blocks, model.Block{Kind: model.BlockQuote, Extra: &model.BlockExtra{Title: "Project instructions"}, Text: prompt, Type: "prompt_template"})
 	}
 	if len(head.Blocks) == 0 {
 		head.Blocks = append(head.Blocks, model.Block{Kind: model.BlockText, Text: fmt.Sprintf("Project %q (%d documents)", name, len(docs)), Type: "description"})

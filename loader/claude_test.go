@@ -46,8 +46,8 @@ func TestClaudeFixture(t *testing.T) {
 	}
 	th := ms[1]
 	if th.Role != model.RoleAssistant || th.Visibility != model.Folded || th.Blocks[0].Kind != model.BlockThoughts ||
-		th.Blocks[0].Summary != "Probed dog saliva's antibacterial myths and scientific realities." ||
-		!strings.HasPrefix(th.Blocks[0].Thoughts[0].Content, "The user is asking") {
+		th.Blocks[0].Summary() != "Probed dog saliva's antibacterial myths and scientific realities." ||
+		!strings.HasPrefix(th.Blocks[0].Thoughts()[0].Content, "The user is asking") {
 		t.Errorf("thinking = %+v", th)
 	}
 	ans := ms[2]
@@ -72,7 +72,7 @@ func TestClaudeFixture(t *testing.T) {
 		t.Errorf("project = %q %q %q", p.Title, p.Origin, p.Service)
 	}
 	pm := thread(p)
-	if len(pm) != 2 || pm[1].Blocks[0].Title != "Claude prompting guide.md" || len(pm[1].Blocks[0].Text) < 1000 ||
+	if len(pm) != 2 || pm[1].Blocks[0].Title() != "Claude prompting guide.md" || len(pm[1].Blocks[0].Text) < 1000 ||
 		pm[0].Visibility != model.Shown || pm[1].Visibility != model.Shown {
 		t.Errorf("project messages = %d %+v", len(pm), pm)
 	}
@@ -121,41 +121,41 @@ func TestClaudeBlocks(t *testing.T) {
 			t.Errorf("message %d = %s %s %v, want %s %s %v", i, ms[i].Role, ms[i].Visibility, kinds(ms[i]), w.role, w.vis, w.kinds)
 		}
 	}
-	if q := ms[0].Blocks[1]; q.Title != "notes.txt" || q.Text != "hello notes" {
+	if q := ms[0].Blocks[1]; q.Title() != "notes.txt" || q.Text != "hello notes" {
 		t.Errorf("attachment = %+v", q)
 	}
-	if img := ms[0].Blocks[2]; img.Asset == nil || !img.Asset.Missing || img.Asset.Name != "photo.png" || img.Asset.Pointer != "f-photo" || img.Asset.MIME != "image/png" {
-		t.Errorf("file = %+v %+v", img, img.Asset)
+	if img := ms[0].Blocks[2]; img.Asset() == nil || !img.Asset().Missing || img.Asset().Name != "photo.png" || img.Asset().Pointer != "f-photo" || img.Asset().MIME != "image/png" {
+		t.Errorf("file = %+v %+v", img, img.Asset())
 	}
-	if ms[1].Blocks[0].Summary != "Thought about the file" || ms[1].Time.Second() != 2 {
+	if ms[1].Blocks[0].Summary() != "Thought about the file" || ms[1].Time.Second() != 2 {
 		t.Errorf("thinking = %+v at %v", ms[1].Blocks[0], ms[1].Time)
 	}
 	if ms[2].Recipient != "web_search" || !strings.Contains(ms[2].Blocks[0].Text, "hello notes meaning") {
 		t.Errorf("tool use = %+v", ms[2])
 	}
-	if p := ms[3].Blocks[0]; ms[3].AuthorName != "web_search" || p.URL != "https://www.example.com/hello" || p.Domain != "example.com" || p.Text != "A greeting." {
+	if p := ms[3].Blocks[0]; ms[3].AuthorName() != "web_search" || p.URL() != "https://www.example.com/hello" || p.Domain() != "example.com" || p.Text != "A greeting." {
 		t.Errorf("tool result = %+v", ms[3])
 	}
-	if cv := ms[4].Blocks[0]; cv.Title != "greet.py" || cv.Lang != "code/python" || cv.Text != "print('hi')" {
+	if cv := ms[4].Blocks[0]; cv.Title() != "greet.py" || cv.Lang != "code/python" || cv.Text != "print('hi')" {
 		t.Errorf("artifact = %+v", cv)
 	}
 	if cd := ms[5].Blocks[0]; cd.Lang != "javascript" || cd.Text != "console.log(1)" {
 		t.Errorf("repl = %+v", cd)
 	}
-	if e := ms[6].Blocks[0]; e.Title != "repl" || e.Text != "boom" {
+	if e := ms[6].Blocks[0]; e.Title() != "repl" || e.Text != "boom" {
 		t.Errorf("error = %+v", e)
 	}
 	ans := ms[7]
-	if ans.Blocks[0].Text != "The file says hello." || len(ans.References) != 1 || ans.References[0].URL != "https://www.example.com/hello" {
-		t.Errorf("answer = %+v refs %+v", ans.Blocks[0], ans.References)
+	if ans.Blocks[0].Text != "The file says hello." || len(ans.References()) != 1 || ans.References()[0].URL != "https://www.example.com/hello" {
+		t.Errorf("answer = %+v refs %+v", ans.Blocks[0], ans.References())
 	}
-	if u := ans.Blocks[1]; u.Type != "token_budget" || !strings.Contains(string(u.Raw), `"remaining": 42`) {
-		t.Errorf("unknown block = %+v %s", u, u.Raw)
+	if u := ans.Blocks[1]; u.Type != "token_budget" || !strings.Contains(string(u.Raw()), `"remaining": 42`) {
+		t.Errorf("unknown block = %+v %s", u, u.Raw())
 	}
-	if v := ms[8].Blocks[0]; v.Text != "spoken words" || v.Direction != "in" {
+	if v := ms[8].Blocks[0]; v.Text != "spoken words" || v.Direction() != "in" {
 		t.Errorf("voice note = %+v", v)
 	}
-	if cv := ms[9].Blocks[0]; cv.Text != "hello" || cv.Summary != "update" {
+	if cv := ms[9].Blocks[0]; cv.Text != "hello" || cv.Summary() != "update" {
 		t.Errorf("artifact update = %+v", cv)
 	}
 	if ms[11].Blocks[0].Text != "fallback text when content is empty" {
@@ -251,13 +251,13 @@ func TestClaudeLegacyInlineArtifacts(t *testing.T) {
 	if ms[1].Blocks[0].Text != "Here is a script:" || ms[4].Blocks[0].Text != "Run it with bash." {
 		t.Errorf("text around artifacts: %q %q", ms[1].Blocks[0].Text, ms[4].Blocks[0].Text)
 	}
-	if th := ms[2].Blocks[0].Thoughts[0].Content; th != "Self-contained and reusable: a good artifact." {
+	if th := ms[2].Blocks[0].Thoughts()[0].Content; th != "Self-contained and reusable: a good artifact." {
 		t.Errorf("thinking = %q", th)
 	}
-	if cv := ms[3].Blocks[0]; cv.Title != "Toggle Script" || cv.Lang != "code/bash" || cv.Text != "#!/bin/bash\necho hi" || ms[3].Recipient != "artifacts" {
+	if cv := ms[3].Blocks[0]; cv.Title() != "Toggle Script" || cv.Lang != "code/bash" || cv.Text != "#!/bin/bash\necho hi" || ms[3].Recipient != "artifacts" {
 		t.Errorf("artifact = %+v", cv)
 	}
-	if cv := ms[5].Blocks[0]; cv.Title != "Unclosed" || cv.Lang != "document" || cv.Text != "# never closed" {
+	if cv := ms[5].Blocks[0]; cv.Title() != "Unclosed" || cv.Lang != "document" || cv.Text != "# never closed" {
 		t.Errorf("unclosed artifact = %+v", cv)
 	}
 }

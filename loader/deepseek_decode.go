@@ -267,10 +267,10 @@ func (w *worker) deepseekMessage(d *walker, key string) ([]*model.Message, error
 			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: model.NormalizeMath(content), Type: typ})
 		case "THINK":
 			m := open(model.RoleAssistant, "thoughts")
-			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockThoughts, Thoughts: []model.Thought{{Content: content}}, Type: typ})
+			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: []model.Thought{{Content: content}}}, Type: typ})
 		case "SEARCH", "TOOL_SEARCH", "TOOL_OPEN":
 			m := open(model.RoleTool, "search")
-			m.AuthorName = strings.ToLower(typ)
+			m.Ext().AuthorName = strings.ToLower(typ)
 			m.Blocks = append(m.Blocks, w.deepseekResults(typ, content, results)...)
 		default:
 			// Kept raw in the message it appears in.
@@ -278,7 +278,7 @@ func (w *worker) deepseekMessage(d *walker, key string) ([]*model.Message, error
 			if m == nil {
 				m = open(model.RoleAssistant, "unknown")
 			}
-			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockUnknown, Type: typ, Raw: w.a.bytes(raw)})
+			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockUnknown, Type: typ, Extra: &model.BlockExtra{Raw: w.a.bytes(raw)}})
 		}
 		return nil
 	})
@@ -313,7 +313,7 @@ func (w *worker) deepseekResults(typ, content string, results []byte) []model.Bl
 			}
 			return err
 		})
-		out = append(out, model.Block{Kind: model.BlockWebPage, Title: title, URL: url, Domain: domainOf(url), Text: snippet, Type: typ})
+		out = append(out, model.Block{Kind: model.BlockWebPage, Extra: &model.BlockExtra{Title: title, URL: url, Domain: domainOf(url)}, Text: snippet, Type: typ})
 		return err
 	})
 	if len(out) == 0 || content != "" {

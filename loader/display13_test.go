@@ -89,8 +89,8 @@ func TestCanvasReplay(t *testing.T) {
 		{"bad", "", "update", "x = 0"},                     // pattern not found: the edit as written
 	} {
 		b := nodeMsg(t, c, tc.key).Blocks[0]
-		if b.Kind != model.BlockCanvas || b.Title != tc.title || b.Summary != tc.version || b.Text != tc.text {
-			t.Errorf("%s: got %s %q %q %q, want %q %q %q", tc.key, b.Kind, b.Title, b.Summary, b.Text, tc.title, tc.version, tc.text)
+		if b.Kind != model.BlockCanvas || b.Title() != tc.title || b.Summary() != tc.version || b.Text != tc.text {
+			t.Errorf("%s: got %s %q %q %q, want %q %q %q", tc.key, b.Kind, b.Title(), b.Summary(), b.Text, tc.title, tc.version, tc.text)
 		}
 		if tc.title != "" && b.Lang != "code/python" {
 			t.Errorf("%s: type %q", tc.key, b.Lang)
@@ -112,11 +112,11 @@ func TestToolReasoningBecomesThoughts(t *testing.T) {
 	if m.Visibility != model.Folded || len(m.Blocks) != 2 {
 		t.Fatalf("got %s with %d blocks", m.Visibility, len(m.Blocks))
 	}
-	if b := m.Blocks[0]; b.Kind != model.BlockReasoningRecap || b.Seconds != 94 || b.Text != "Thought for 1m 34s" {
+	if b := m.Blocks[0]; b.Kind != model.BlockReasoningRecap || b.Seconds() != 94 || b.Text != "Thought for 1m 34s" {
 		t.Errorf("recap: %+v", b)
 	}
 	want := []model.Thought{{Summary: "Converting code", Content: "First I look."}, {Summary: "Checking names", Content: "Then I check."}}
-	if b := m.Blocks[1]; b.Kind != model.BlockThoughts || fmt.Sprint(b.Thoughts) != fmt.Sprint(want) {
+	if b := m.Blocks[1]; b.Kind != model.BlockThoughts || fmt.Sprint(b.Thoughts()) != fmt.Sprint(want) {
 		t.Errorf("thoughts: %+v", b)
 	}
 }
@@ -166,8 +166,8 @@ func TestCanvasCutOff(t *testing.T) {
 		{"ed", "doc", "version 2, incomplete", "new text é and mo"},
 	} {
 		b := nodeMsg(t, c, tc.key).Blocks[0]
-		if b.Kind != model.BlockCanvas || b.Title != tc.title || b.Summary != tc.summary || b.Text != tc.text {
-			t.Errorf("%s: got %s %q %q %q, want %q %q %q", tc.key, b.Kind, b.Title, b.Summary, b.Text, tc.title, tc.summary, tc.text)
+		if b.Kind != model.BlockCanvas || b.Title() != tc.title || b.Summary() != tc.summary || b.Text != tc.text {
+			t.Errorf("%s: got %s %q %q %q, want %q %q %q", tc.key, b.Kind, b.Title(), b.Summary(), b.Text, tc.title, tc.summary, tc.text)
 		}
 	}
 }

@@ -140,10 +140,10 @@ func TestFixtureContent(t *testing.T) {
 	for _, c := range a.Conversations {
 		for _, n := range c.Nodes {
 			if m := n.Msg; m != nil && m.ContentType == "tether_browsing_display" {
-				if m.Blocks[0].URL == "" || len(m.References) == 0 {
+				if m.Blocks[0].URL() == "" || len(m.References()) == 0 {
 					t.Errorf("browsing result without its pages: %+v", m.Blocks[0])
 				}
-				pages += len(m.References)
+				pages += len(m.References())
 			}
 		}
 	}
@@ -160,7 +160,7 @@ func TestFixtureContent(t *testing.T) {
 		if n.Msg != nil {
 			for _, b := range n.Msg.Blocks {
 				if b.Kind == model.BlockImage {
-					img = b.Asset
+					img = b.Asset()
 				}
 			}
 		}
@@ -190,19 +190,19 @@ func TestFixtureReferencesMatchText(t *testing.T) {
 		for _, c := range a.Conversations {
 			for _, n := range c.Nodes {
 				m := n.Msg
-				if m == nil || len(m.References) == 0 {
+				if m == nil || len(m.References()) == 0 {
 					continue
 				}
 				checked++
-				for i, r := range m.References {
+				for i, r := range m.References() {
 					if r.N != i+1 {
 						t.Errorf("%s %s: reference %d numbered %d", f, n.Key, i+1, r.N)
 					}
 				}
 				for _, b := range m.Blocks {
 					for _, mk := range marker.FindAllStringSubmatch(b.Text, -1) {
-						if k, _ := strconv.Atoi(mk[1]); k < 1 || k > len(m.References) {
-							t.Errorf("%s %s: text cites [%d] but the message has %d references", f, n.Key, k, len(m.References))
+						if k, _ := strconv.Atoi(mk[1]); k < 1 || k > len(m.References()) {
+							t.Errorf("%s %s: text cites [%d] but the message has %d references", f, n.Key, k, len(m.References()))
 						}
 					}
 				}

@@ -49,8 +49,8 @@ func checkInnerZip(t *testing.T, p string, a *model.Archive) {
 		t.Fatalf("conversation: %v", ids(a))
 	}
 	checkAssets(t, a)
-	if m := c.Nodes[0].Msg; m.Feedback == nil || m.Feedback.Rating != model.FeedbackDown || m.Feedback.Text != "wrong" {
-		t.Errorf("feedback from the inner ZIP: %+v", m.Feedback)
+	if m := c.Nodes[0].Msg; m.Feedback() == nil || m.Feedback().Rating != model.FeedbackDown || m.Feedback().Text != "wrong" {
+		t.Errorf("feedback from the inner ZIP: %+v", m.Feedback())
 	}
 	if !c.Shared || c.ShareID != "share-1" {
 		t.Errorf("shared from the inner ZIP: %v %q", c.Shared, c.ShareID)

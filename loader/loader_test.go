@@ -180,34 +180,34 @@ func TestContentTypes(t *testing.T) {
 	}
 	u := blocks["unk"]
 	check("unk", len(u) == 1 && u[0].Kind == model.BlockUnknown && u[0].Type == "super_widget" &&
-		compact(u[0].Raw) == `{"content_type":"super_widget","widget":{"a":[1,2,"\u00e9"]}}`)
+		compact(u[0].Raw()) == `{"content_type":"super_widget","widget":{"a":[1,2,"\u00e9"]}}`)
 	cv := blocks["canvas"]
-	check("canvas", len(cv) == 1 && cv[0].Kind == model.BlockCanvas && cv[0].Title == "Plan" && cv[0].Lang == "document" && cv[0].Text == "# Plan\nstep")
+	check("canvas", len(cv) == 1 && cv[0].Kind == model.BlockCanvas && cv[0].Title() == "Plan" && cv[0].Lang == "document" && cv[0].Text == "# Plan\nstep")
 	cv2 := blocks["canvas2"]
-	check("canvas2", len(cv2) == 1 && cv2[0].Kind == model.BlockCanvas && cv2[0].Title == "Old" && cv2[0].Lang == "code/python" && cv2[0].Text == "print(1)" && cv2[0].Type == "text")
+	check("canvas2", len(cv2) == 1 && cv2[0].Kind == model.BlockCanvas && cv2[0].Title() == "Old" && cv2[0].Lang == "code/python" && cv2[0].Text == "print(1)" && cv2[0].Type == "text")
 	up := blocks["upd"]
 	check("upd", len(up) == 1 && up[0].Kind == model.BlockCanvas && up[0].Text == "new text")
 	ex := blocks["exec"]
-	check("exec", len(ex) == 1 && ex[0].Kind == model.BlockExecOutput && ex[0].Text == "42" && len(ex[0].Images) == 1 &&
-		ex[0].Images[0].Pointer == "file-service://file-plot1" && ex[0].Images[0].Width == 640)
+	check("exec", len(ex) == 1 && ex[0].Kind == model.BlockExecOutput && ex[0].Text == "42" && len(ex[0].Images()) == 1 &&
+		ex[0].Images()[0].Pointer == "file-service://file-plot1" && ex[0].Images()[0].Width == 640)
 	q := blocks["quote"]
-	check("quote", len(q) == 1 && q[0].Kind == model.BlockQuote && q[0].URL == "https://e.x/a" && q[0].Domain == "e.x" && q[0].Title == "T" && q[0].Text == "quoted")
+	check("quote", len(q) == 1 && q[0].Kind == model.BlockQuote && q[0].URL() == "https://e.x/a" && q[0].Domain() == "e.x" && q[0].Title() == "T" && q[0].Text == "quoted")
 	w := blocks["web"]
-	check("web", len(w) == 1 && w[0].Kind == model.BlockWebPage && w[0].Summary == "snip" && w[0].Text == "page")
+	check("web", len(w) == 1 && w[0].Kind == model.BlockWebPage && w[0].Summary() == "snip" && w[0].Text == "page")
 	r := blocks["recap"]
-	check("recap", len(r) == 1 && r[0].Kind == model.BlockReasoningRecap && r[0].Text == "Thought for 3s" && r[0].Seconds == 3)
+	check("recap", len(r) == 1 && r[0].Kind == model.BlockReasoningRecap && r[0].Text == "Thought for 3s" && r[0].Seconds() == 3)
 	cx := blocks["ctx"]
 	check("ctx", len(cx) == 1 && cx[0].Kind == model.BlockContext && cx[0].Text == "I am\n\nBe brief")
 	e := blocks["err"]
-	check("err", len(e) == 1 && e[0].Kind == model.BlockSystemError && e[0].Title == "GetDownloadLinkError" && e[0].Text == "boom")
+	check("err", len(e) == 1 && e[0].Kind == model.BlockSystemError && e[0].Title() == "GetDownloadLinkError" && e[0].Text == "boom")
 	v := blocks["voice"]
-	check("voice", len(v) == 3 && v[0].Kind == model.BlockAudioTranscript && v[0].Text == "hello" && v[0].Direction == "in" &&
-		v[1].Kind == model.BlockAudio && v[1].Asset.Pointer == "sediment://file_abc" && v[1].Asset.Size == 10 && v[1].Asset.MIME == "audio/wav" &&
+	check("voice", len(v) == 3 && v[0].Kind == model.BlockAudioTranscript && v[0].Text == "hello" && v[0].Direction() == "in" &&
+		v[1].Kind == model.BlockAudio && v[1].Asset().Pointer == "sediment://file_abc" && v[1].Asset().Size == 10 && v[1].Asset().MIME == "audio/wav" &&
 		v[2].Kind == model.BlockUnknown && v[2].Type == "new_part_kind")
 	cp := blocks["comp"]
-	check("comp", len(cp) == 2 && cp[0].Kind == model.BlockImage && cp[0].Asset.Pointer == "sediment://file_shot" && strings.Contains(cp[1].Text, "https://s.x"))
+	check("comp", len(cp) == 2 && cp[0].Kind == model.BlockImage && cp[0].Asset().Pointer == "sediment://file_shot" && strings.Contains(cp[1].Text, "https://s.x"))
 	th := blocks["th"]
-	check("th", len(th) == 1 && th[0].Kind == model.BlockThoughts && len(th[0].Thoughts) == 2 && th[0].Thoughts[0].Content == "C")
+	check("th", len(th) == 1 && th[0].Kind == model.BlockThoughts && len(th[0].Thoughts()) == 2 && th[0].Thoughts()[0].Content == "C")
 }
 
 func TestTitlesKeptVerbatim(t *testing.T) {

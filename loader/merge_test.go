@@ -221,11 +221,11 @@ func TestAudioSeconds(t *testing.T) {
 		c := find(a, "c")
 		for _, k := range []int{1, 2} {
 			blk := c.Nodes[k].Msg.Blocks[0]
-			if blk.Kind != model.BlockAudio || blk.Asset == nil {
+			if blk.Kind != model.BlockAudio || blk.Asset() == nil {
 				t.Fatalf("%s: node %d: block %+v", tc.meta, k, blk)
 			}
-			if d := blk.Asset.Seconds - tc.want; d > 1e-9 || d < -1e-9 {
-				t.Errorf("%s: node %d: seconds %v, want %v", tc.meta, k, blk.Asset.Seconds, tc.want)
+			if d := blk.Asset().Seconds - tc.want; d > 1e-9 || d < -1e-9 {
+				t.Errorf("%s: node %d: seconds %v, want %v", tc.meta, k, blk.Asset().Seconds, tc.want)
 			}
 		}
 	}

@@ -470,7 +470,7 @@ func (sd *sideData) apply(c *model.Conversation) {
 			f, ok = fb[c.Nodes[i].Key]
 		}
 		if ok {
-			m.Feedback = f
+			m.Ext().Feedback = f
 			sd.usedFeedback[f] = true
 		}
 	}

@@ -51,15 +51,15 @@ func TestSideFiles(t *testing.T) {
 		}
 		c1, c2 := find(a, "c-1"), find(a, "c-2")
 		ans1 := thread(c1)[1]
-		if f := ans1.Feedback; f == nil || f.Rating != model.FeedbackUp || f.Text != "great" || !slices.Equal(f.Tags, []string{"helpful"}) ||
+		if f := ans1.Feedback(); f == nil || f.Rating != model.FeedbackUp || f.Text != "great" || !slices.Equal(f.Tags, []string{"helpful"}) ||
 			!f.Time.Equal(time.Date(2023, 8, 10, 20, 26, 46, 387313000, time.UTC)) {
-			t.Errorf("c-1 feedback = %+v", ans1.Feedback)
+			t.Errorf("c-1 feedback = %+v", ans1.Feedback())
 		}
-		if thread(c1)[0].Feedback != nil {
+		if thread(c1)[0].Feedback() != nil {
 			t.Error("the question got a rating")
 		}
 		// The conversation id without dashes (as some 2023 files write it) matches too.
-		if f := thread(c2)[1].Feedback; f == nil || f.Rating != model.FeedbackDown || f.Text != "" {
+		if f := thread(c2)[1].Feedback(); f == nil || f.Rating != model.FeedbackDown || f.Text != "" {
 			t.Errorf("c-2 feedback = %+v", f)
 		}
 		if c1.Shared || !c2.Shared || c2.ShareID != "share-1" {
@@ -110,10 +110,10 @@ func TestRatingsUnmatched(t *testing.T) {
 		rating("nope", "c-2"), rating("a-1", "c-2"), // no such message in c-2
 	}, ",")+"]")
 	a := mustOpen(t, dir)
-	if f := thread(find(a, "c-1"))[1].Feedback; f == nil || f.Rating != model.FeedbackUp {
+	if f := thread(find(a, "c-1"))[1].Feedback(); f == nil || f.Rating != model.FeedbackUp {
 		t.Errorf("c-1 feedback = %+v", f)
 	}
-	if thread(find(a, "c-2"))[1].Feedback != nil {
+	if thread(find(a, "c-2"))[1].Feedback() != nil {
 		t.Error("c-2 got a rating of c-1's message")
 	}
 	want := model.Warning{Kind: model.WarnData, File: filepath.Join(dir, "message_feedback.json"), Index: -1, Offset: -1,
@@ -155,12 +155,12 @@ func TestSideFilesReal2023(t *testing.T) {
 		t.Errorf("warnings: %v", a.Warnings)
 	}
 	c := find(a, "deba1031-de6f-48bf-b5c0-64ad81ca6c44")
-	if f := thread(c)[1].Feedback; f == nil || f.Rating != model.FeedbackDown || !strings.HasPrefix(f.Text, "Somehow it can retrace") || !slices.Equal(f.Tags, []string{"not-helpful"}) {
+	if f := thread(c)[1].Feedback(); f == nil || f.Rating != model.FeedbackDown || !strings.HasPrefix(f.Text, "Somehow it can retrace") || !slices.Equal(f.Tags, []string{"not-helpful"}) {
 		t.Errorf("feedback = %+v", f)
 	}
 	s := find(a, "d9cd6599-8732-4a21-80aa-5deaec1fb62a")
-	if !s.Shared || s.ShareID != "458f67f6-eb7e-4652-a3c5-9857c80809df" || thread(s)[1].Feedback == nil {
-		t.Errorf("shared %v %q, feedback %+v", s.Shared, s.ShareID, thread(s)[1].Feedback)
+	if !s.Shared || s.ShareID != "458f67f6-eb7e-4652-a3c5-9857c80809df" || thread(s)[1].Feedback() == nil {
+		t.Errorf("shared %v %q, feedback %+v", s.Shared, s.ShareID, thread(s)[1].Feedback())
 	}
 }
 

@@ -84,7 +84,7 @@ func classify(m *model.Message, h visibilityHints) model.Visibility {
 		if images && m.ContentType != "computer_output" {
 			return model.Shown
 		}
-		if blank(m) || ((isPlumbing(m.AuthorName) || model.IsScrambledToolName(m.AuthorName)) && textOnly(m)) {
+		if blank(m) || ((isPlumbing(m.AuthorName()) || model.IsScrambledToolName(m.AuthorName())) && textOnly(m)) {
 			return model.Hidden
 		}
 		return model.Folded
@@ -102,7 +102,7 @@ func classify(m *model.Message, h visibilityHints) model.Visibility {
 func modelFacing(m *model.Message) bool {
 	for i := range m.Blocks {
 		b := &m.Blocks[i]
-		if b.Kind == model.BlockSystemError && b.Title == "ChatGPTAgentToolException" {
+		if b.Kind == model.BlockSystemError && b.Title() == "ChatGPTAgentToolException" {
 			return true
 		}
 	}
@@ -184,7 +184,7 @@ func hasKind(m *model.Message, k model.BlockKind) bool {
 func hasImages(m *model.Message) bool {
 	for i := range m.Blocks {
 		b := &m.Blocks[i]
-		if b.Kind == model.BlockImage || (b.Kind == model.BlockExecOutput && len(b.Images) > 0) {
+		if b.Kind == model.BlockImage || (b.Kind == model.BlockExecOutput && len(b.Images()) > 0) {
 			return true
 		}
 	}
@@ -213,7 +213,7 @@ func blank(m *model.Message) bool {
 				return false
 			}
 		case model.BlockReasoningRecap:
-			if strings.TrimSpace(b.Text) != "" || b.Seconds > 0 {
+			if strings.TrimSpace(b.Text) != "" || b.Seconds() > 0 {
 				return false
 			}
 		case model.BlockUnknown:

@@ -190,7 +190,7 @@ func checkAssets(t *testing.T, a *model.Archive) {
 	var got []model.Asset
 	for _, b := range c.Nodes[0].Msg.Blocks {
 		if b.Kind == model.BlockImage {
-			got = append(got, *b.Asset)
+			got = append(got, *b.Asset())
 		}
 	}
 	want := []struct{ file, content string }{

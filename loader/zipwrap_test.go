@@ -122,14 +122,14 @@ func TestWrappedZip(t *testing.T) {
 	}
 	var found, opened int
 	for _, b := range c.Nodes[0].Msg.Blocks {
-		if b.Asset == nil || b.Asset.File == "" {
+		if b.Asset() == nil || b.Asset().File == "" {
 			continue
 		}
 		found++
-		if rc, err := OpenAsset(c, b.Asset); err == nil {
+		if rc, err := OpenAsset(c, b.Asset()); err == nil {
 			got, _ := io.ReadAll(rc)
 			rc.Close()
-			if string(got) == files[b.Asset.File] {
+			if string(got) == files[b.Asset().File] {
 				opened++
 			}
 		}

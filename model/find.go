@@ -58,6 +58,9 @@ func (a *Archive) Find(idOrPrefix string) (*Conversation, error) {
 // HasBranches reports whether the conversation forked anywhere (an edited
 // prompt or a regenerated answer): some node has more than one child.
 func (c *Conversation) HasBranches() bool {
+	if l := c.lazy; l != nil && l.counted {
+		return l.branches > 0
+	}
 	for i := range c.Tree() {
 		if len(c.Tree()[i].Children) > 1 {
 			return true

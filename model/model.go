@@ -98,11 +98,21 @@ type Thought struct {
 }
 
 // Block is one typed piece of a message's content. Only the fields that fit
-// its Kind are set.
+// its Kind are set. The fields most blocks leave empty live behind Extra (nil
+// when none is set), so that a text or code block costs 64 bytes: a large
+// export holds hundreds of thousands of blocks. Read them through the
+// accessors (Title, URL, …), which return the zero value when Extra is nil;
+// code that builds a block writes them through Ext.
 type Block struct {
-	Kind      BlockKind
-	Text      string    // text, code, output, transcript, quote/page text, context, error text, canvas content
-	Lang      string    // code language or canvas type ("code/python", "document")
+	Kind  BlockKind
+	Text  string      // text, code, output, transcript, quote/page text, context, error text, canvas content
+	Lang  string      // code language or canvas type ("code/python", "document")
+	Type  string      // the export's content_type or part type this came from
+	Extra *BlockExtra // the rarely set fields; nil when none is set
+}
+
+// BlockExtra holds the fields of a Block that only some kinds set.
+type BlockExtra struct {
 	Title     string    // page/quote/canvas title, system error name
 	URL       string    // page/quote URL
 	Domain    string    // page/quote domain
@@ -112,8 +122,97 @@ type Block struct {
 	Images    []Asset   // BlockExecOutput plots
 	Direction string    // BlockAudioTranscript: "in" (user) or "out" (assistant)
 	Seconds   float64   // BlockReasoningRecap: finished duration, when known
-	Type      string    // the export's content_type or part type this came from
 	Raw       []byte    // BlockUnknown: the raw JSON of the content or part
+}
+
+// Ext returns b.Extra, allocating it first when it is nil. For code that
+// builds a block; readers use the accessors, which never allocate.
+func (b *Block) Ext() *BlockExtra {
+	if b.Extra == nil {
+		b.Extra = new(BlockExtra)
+	}
+	return b.Extra
+}
+
+// Title is the page, quote or canvas title, or a system error's name.
+func (b Block) Title() string {
+	if b.Extra == nil {
+		return ""
+	}
+	return b.Extra.Title
+}
+
+// URL is a page's or quote's address.
+func (b Block) URL() string {
+	if b.Extra == nil {
+		return ""
+	}
+	return b.Extra.URL
+}
+
+// Domain is a page's or quote's domain.
+func (b Block) Domain() string {
+	if b.Extra == nil {
+		return ""
+	}
+	return b.Extra.Domain
+}
+
+// Summary is a browsing summary or a thoughts block's headline.
+func (b Block) Summary() string {
+	if b.Extra == nil {
+		return ""
+	}
+	return b.Extra.Summary
+}
+
+// Thoughts are a BlockThoughts block's steps.
+func (b Block) Thoughts() []Thought {
+	if b.Extra == nil {
+		return nil
+	}
+	return b.Extra.Thoughts
+}
+
+// Asset is a BlockImage or BlockAudio block's file; nil for other kinds.
+func (b Block) Asset() *Asset {
+	if b.Extra == nil {
+		return nil
+	}
+	return b.Extra.Asset
+}
+
+// Images are a BlockExecOutput block's plots.
+func (b Block) Images() []Asset {
+	if b.Extra == nil {
+		return nil
+	}
+	return b.Extra.Images
+}
+
+// Direction is a BlockAudioTranscript block's "in" (user) or "out"
+// (assistant).
+func (b Block) Direction() string {
+	if b.Extra == nil {
+		return ""
+	}
+	return b.Extra.Direction
+}
+
+// Seconds is a BlockReasoningRecap block's finished duration, when known.
+func (b Block) Seconds() float64 {
+	if b.Extra == nil {
+		return 0
+	}
+	return b.Extra.Seconds
+}
+
+// Raw is a BlockUnknown block's raw JSON.
+func (b Block) Raw() []byte {
+	if b.Extra == nil {
+		return nil
+	}
+	return b.Extra.Raw
 }
 
 // Visibility says how a message is presented by default.
@@ -145,19 +244,18 @@ type Reference struct {
 	URL   string // may be empty when the export had no metadata for it
 }
 
-// Message is one node's message.
+// Message is one node's message. The fields few messages set live behind
+// Extra (nil when none is set); read them through the accessors
+// (AuthorName, Channel, References, Feedback), write them through Ext.
 type Message struct {
 	ID          string // message.id (may differ from the node key)
 	Role        Role
-	AuthorName  string // tool or plugin name ("python", "browser", "web.run", …)
 	Recipient   string // "all" or the tool called
-	Channel     string // "", "final", "commentary", …
 	Time        time.Time
 	Model       string // metadata.model_slug
 	Status      string
 	ContentType string // content.content_type as in the export
 	Blocks      []Block
-	References  []Reference // citations, numbered as they appear in the text
 	Visibility  Visibility
 	// Continuation marks a "Continue generating" part: its text was
 	// appended to the assistant message above it (the nearest non-hidden
@@ -165,9 +263,59 @@ type Message struct {
 	// Hidden, with its own text (docs/formats.md#chatgpt-continuations).
 	Continuation bool
 	EndTurn      *bool
+	Extra        *MessageExtra // the rarely set fields; nil when none is set
+}
+
+// MessageExtra holds the fields of a Message that few messages set.
+type MessageExtra struct {
+	AuthorName string      // tool or plugin name ("python", "browser", "web.run", …)
+	Channel    string      // "", "final", "commentary", …
+	References []Reference // citations, numbered as they appear in the text
 	// Feedback is the user's rating of this message (thumbs up or down),
 	// from the export's feedback file; nil when not rated.
 	Feedback *Feedback
+}
+
+// Ext returns m.Extra, allocating it first when it is nil. For code that
+// builds a message; readers use the accessors, which never allocate.
+func (m *Message) Ext() *MessageExtra {
+	if m.Extra == nil {
+		m.Extra = new(MessageExtra)
+	}
+	return m.Extra
+}
+
+// AuthorName is the tool or plugin name ("python", "browser", "web.run", …).
+func (m *Message) AuthorName() string {
+	if m.Extra == nil {
+		return ""
+	}
+	return m.Extra.AuthorName
+}
+
+// Channel is the message's channel ("", "final", "commentary", …).
+func (m *Message) Channel() string {
+	if m.Extra == nil {
+		return ""
+	}
+	return m.Extra.Channel
+}
+
+// References are the message's citations, numbered as they appear in the
+// text.
+func (m *Message) References() []Reference {
+	if m.Extra == nil {
+		return nil
+	}
+	return m.Extra.References
+}
+
+// Feedback is the user's rating of this message; nil when not rated.
+func (m *Message) Feedback() *Feedback {
+	if m.Extra == nil {
+		return nil
+	}
+	return m.Extra.Feedback
 }
 
 // Feedback is a user's rating of one message (ChatGPT's
@@ -245,6 +393,10 @@ type lazyTree struct {
 	load func() ([]Node, error)
 	err  error
 	done atomic.Bool
+	// counts are VisibleCount and BranchPoints as the snapshot stored
+	// them (SetTreeCounts), so a list does not decode every tree.
+	counted           bool
+	visible, branches int
 }
 
 // SetLazyTree makes Tree fill Nodes by calling load once, on first use
@@ -252,6 +404,15 @@ type lazyTree struct {
 // TreeErr. Call it while building the conversation, before it is shared.
 func (c *Conversation) SetLazyTree(load func() ([]Node, error)) {
 	c.lazy = &lazyTree{load: load}
+}
+
+// SetTreeCounts gives a lazily filled conversation (SetLazyTree) its
+// VisibleCount and BranchPoints, so listing it does not fill its tree.
+// Call it after SetLazyTree, while building the conversation.
+func (c *Conversation) SetTreeCounts(visible, branchPoints int) {
+	if l := c.lazy; l != nil {
+		l.counted, l.visible, l.branches = true, visible, branchPoints
+	}
 }
 
 // Tree returns the conversation's message tree (Conversation.Nodes),

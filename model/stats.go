@@ -166,8 +166,8 @@ func (acc *statsAcc) conversation(s *Stats, c *Conversation) {
 		s.Shared++
 	}
 	for i := range c.Tree() {
-		if m := c.Tree()[i].Msg; m != nil && m.Feedback != nil {
-			switch m.Feedback.Rating {
+		if m := c.Tree()[i].Msg; m != nil && m.Feedback() != nil {
+			switch m.Feedback().Rating {
 			case FeedbackUp:
 				s.RatedUp++
 			case FeedbackDown:

@@ -13,14 +13,14 @@ func (acc *statsAcc) media(s *Stats, c *Conversation, m *Message) {
 		case BlockAudio:
 			voice = true
 			s.AudioClips++
-			if b.Asset != nil && b.Asset.Seconds > 0 {
-				s.VoiceSeconds += b.Asset.Seconds
+			if b.Asset() != nil && b.Asset().Seconds > 0 {
+				s.VoiceSeconds += b.Asset().Seconds
 				s.VoiceTimed++
 			}
 		case BlockAudioTranscript:
 			voice = true
 		case BlockImage:
-			if b.Asset == nil || !acc.firstSight(b.Asset.Pointer) {
+			if b.Asset() == nil || !acc.firstSight(b.Asset().Pointer) {
 				continue
 			}
 			switch {
@@ -28,7 +28,7 @@ func (acc *statsAcc) media(s *Stats, c *Conversation, m *Message) {
 				s.ImagesUploaded++
 			case m.Role != RoleAssistant && m.Role != RoleTool:
 				s.ImagesOther++
-			case generatedImage(m, b.Asset):
+			case generatedImage(m, b.Asset()):
 				s.ImagesGenerated++
 			default:
 				s.ImagesOther++
@@ -63,14 +63,14 @@ func (acc *statsAcc) firstSight(p string) bool {
 // ("t2uay3k.sj1i4kz", "internal_tool"), so the rule excludes rather than
 // lists.
 func generatedImage(m *Message, a *Asset) bool {
-	if a.Prompt != "" || strings.HasPrefix(m.AuthorName, "dalle") {
+	if a.Prompt != "" || strings.HasPrefix(m.AuthorName(), "dalle") {
 		return true
 	}
 	if !strings.HasPrefix(a.Pointer, "sediment://") {
 		return false
 	}
 	for _, p := range []string{"browser", "computer", "container", "web"} {
-		if strings.HasPrefix(m.AuthorName, p) {
+		if strings.HasPrefix(m.AuthorName(), p) {
 			return false
 		}
 	}

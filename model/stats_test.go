@@ -61,7 +61,7 @@ func text(role Role, at time.Time, s string) *Message {
 }
 
 func img(role Role, author, pointer, prompt string) *Message {
-	return &Message{Role: role, AuthorName: author, Blocks: []Block{{Kind: BlockImage, Asset: &Asset{Pointer: pointer, Prompt: prompt}}}}
+	return &Message{Role: role, Extra: &MessageExtra{AuthorName: author}, Blocks: []Block{{Kind: BlockImage, Extra: &BlockExtra{Asset: &Asset{Pointer: pointer, Prompt: prompt}}}}}
 }
 
 // statsArchive is a small archive whose every figure is counted by hand in
@@ -82,7 +82,7 @@ func statsArchive() *Archive {
 	b.c.GizmoID, b.c.Starred, b.c.Archived = "g-1", true, true
 	bt := b.c.Created
 	up := &Message{Role: RoleUser, Time: bt, Blocks: []Block{
-		{Kind: BlockImage, Asset: &Asset{Pointer: "file-service://file-u"}},
+		{Kind: BlockImage, Extra: &BlockExtra{Asset: &Asset{Pointer: "file-service://file-u"}}},
 		{Kind: BlockText, Text: "日本語"}}}
 	n := b.add(0, up)
 	n = b.add(n, &Message{Role: RoleAssistant, Model: "gpt-4o-mini", Time: bt, Blocks: []Block{{Kind: BlockText, Text: "don't stop"}}})
@@ -91,9 +91,9 @@ func statsArchive() *Archive {
 	n = b.add(n, img(RoleTool, "internal_tool", "sediment://file_2", "")) // progress repeat: same image
 	n = b.add(n, img(RoleTool, "browser", "sediment://file_s", ""))       // screenshot
 	n = b.add(n, &Message{Role: RoleAssistant, Time: bt, Blocks: []Block{
-		{Kind: BlockAudioTranscript, Text: "spoken words", Direction: "out"},
-		{Kind: BlockAudio, Asset: &Asset{Pointer: "sediment://file_a", Seconds: 12.5}}}})
-	n = b.add(n, &Message{Role: RoleUser, Time: bt, Blocks: []Block{{Kind: BlockAudio, Asset: &Asset{Pointer: "sediment://file_b"}}}})
+		{Kind: BlockAudioTranscript, Text: "spoken words", Extra: &BlockExtra{Direction: "out"}},
+		{Kind: BlockAudio, Extra: &BlockExtra{Asset: &Asset{Pointer: "sediment://file_a", Seconds: 12.5}}}}})
+	n = b.add(n, &Message{Role: RoleUser, Time: bt, Blocks: []Block{{Kind: BlockAudio, Extra: &BlockExtra{Asset: &Asset{Pointer: "sediment://file_b"}}}}})
 	b.c.Current = n
 	// Tool messages have no time: they are dated by the conversation.
 

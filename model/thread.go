@@ -190,6 +190,9 @@ func (c *Conversation) SwitchBranch(t Thread, i, delta int) Thread {
 // BranchPoints counts nodes with more than one child: the number of places
 // where an edit or regeneration forked the conversation.
 func (c *Conversation) BranchPoints() int {
+	if l := c.lazy; l != nil && l.counted {
+		return l.branches
+	}
 	n := 0
 	for i := range c.Tree() {
 		if len(c.Tree()[i].Children) > 1 {
@@ -217,5 +220,8 @@ func (c *Conversation) Messages(t Thread, max Visibility) []*Message {
 // VisibleCount is the number of messages on the current thread that are not
 // hidden: what a reader sees (folded items count).
 func (c *Conversation) VisibleCount() int {
+	if l := c.lazy; l != nil && l.counted {
+		return l.visible
+	}
 	return len(c.Messages(c.CurrentThread(), Folded))
 }

@@ -231,8 +231,8 @@ func TestOpenImagePicker(t *testing.T) {
 	imgs := buildConv("c-imgs", "Plots", testNow.Add(-time.Minute),
 		tm{role: model.RoleUser, text: "plot twice"},
 		tm{role: model.RoleTool, author: "python", blocks: []model.Block{
-			{Kind: model.BlockExecOutput, Text: "ok", Images: []model.Asset{{File: "first.png"}, {File: "broken.png"}}},
-			{Kind: model.BlockImage, Asset: &model.Asset{Pointer: "sediment://gone", Missing: true}},
+			{Kind: model.BlockExecOutput, Text: "ok", Extra: &model.BlockExtra{Images: []model.Asset{{File: "first.png"}, {File: "broken.png"}}}},
+			{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: &model.Asset{Pointer: "sediment://gone", Missing: true}}},
 		}},
 	)
 	a.Conversations = append([]*model.Conversation{imgs}, a.Conversations...)

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -110,7 +111,16 @@ func (l *convList) selected() *model.Conversation {
 func (l *convList) setAll(all []*model.Conversation) {
 	sel := l.selected()
 	l.all, l.shared = all, false
-	for _, c := range all {
+	l.countNew(all)
+	if !l.filter {
+		l.vis = nil
+	}
+	l.build(sel)
+}
+
+// countNew counts the visible messages of those of convs not counted yet.
+func (l *convList) countNew(convs []*model.Conversation) {
+	for _, c := range convs {
 		if _, ok := l.base.count(c); ok {
 			continue
 		}
@@ -119,10 +129,6 @@ func (l *convList) setAll(all []*model.Conversation) {
 			l.services[c.Service]++
 		}
 	}
-	if !l.filter {
-		l.vis = nil
-	}
-	l.build(sel)
 }
 
 // setPrepared shows p's conversations (already newest first) with p's
@@ -170,11 +176,36 @@ func (l *convList) takeBatch(msg loadBatchMsg, p *Prepared) bool {
 			return true
 		}
 	}
-	all := make([]*model.Conversation, 0, len(l.all)+len(msg.convs))
-	all = append(append(all, l.all...), msg.convs...)
-	model.SortNewestFirst(all)
-	l.setAll(all)
+	// The list is sorted already: sort the batch and merge it in, rather
+	// than sort the whole list again on every batch.
+	batch := slices.Clone(msg.convs)
+	model.SortNewestFirst(batch)
+	sel := l.selected()
+	l.all = mergeNewest(l.all, batch)
+	l.countNew(batch)
+	if !l.filter {
+		l.vis = nil
+	}
+	l.build(sel)
 	return true
+}
+
+// mergeNewest merges two lists sorted by model.Newer into a new one, as
+// model.SortNewestFirst would order a followed by b (stable: on a tie, a's
+// conversation first).
+func mergeNewest(a, b []*model.Conversation) []*model.Conversation {
+	out := make([]*model.Conversation, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if model.Newer(b[j], a[i]) < 0 {
+			out = append(out, b[j])
+			j++
+		} else {
+			out = append(out, a[i])
+			i++
+		}
+	}
+	return append(append(out, a[i:]...), b[j:]...)
 }
 
 // msgCount is c's visible message count.
@@ -277,8 +308,9 @@ func (l *convList) build(sel *model.Conversation) {
 // labels relative to now.
 func dateRows(all []*model.Conversation, now time.Time, rows []row) []row {
 	last := ""
+	groups := newDateGrouper(now)
 	for i, c := range all {
-		if g := dateGroup(c.SortTime(), now); g != last {
+		if g := groups.group(c.SortTime()); g != last {
 			rows = append(rows, row{label: g})
 			last = g
 		}

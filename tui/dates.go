@@ -7,30 +7,53 @@ import "time"
 // "Previous 30 days", then months of the current year ("October 2026"), then
 // years ("2024"). A zero time is "Unknown date".
 func dateGroup(t, now time.Time) string {
-	if t.IsZero() {
-		return "Unknown date"
-	}
-	t = t.In(now.Location())
-	day := func(x time.Time) time.Time {
-		y, m, d := x.Date()
-		return time.Date(y, m, d, 0, 0, 0, 0, x.Location())
-	}
-	today := day(now)
-	td := day(t)
+	return newDateGrouper(now).group(t)
+}
+
+// dateGrouper is dateGroup for many times against one now: the day
+// boundaries are worked out once and month labels are reused, so labelling
+// a list of 50,000 conversations (once per load batch) costs a few
+// comparisons each.
+type dateGrouper struct {
+	now                           time.Time
+	today, yesterday, week, month time.Time      // midnights in now's location
+	labels                        map[int]string // year*12+month: its label
+}
+
+func newDateGrouper(now time.Time) *dateGrouper {
+	y, m, d := now.Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, now.Location())
+	return &dateGrouper{now: now, today: today, yesterday: today.AddDate(0, 0, -1),
+		week: today.AddDate(0, 0, -7), month: today.AddDate(0, 0, -30), labels: map[int]string{}}
+}
+
+// group labels t as dateGroup does. A time at or after a midnight is on
+// that day or later, so comparing t itself with the boundaries is
+// comparing its day.
+func (g *dateGrouper) group(t time.Time) string {
 	switch {
-	case !td.Before(today):
+	case t.IsZero():
+		return "Unknown date"
+	case !t.Before(g.today):
 		return "Today" // includes times slightly in the future (clock skew)
-	case !td.Before(today.AddDate(0, 0, -1)):
+	case !t.Before(g.yesterday):
 		return "Yesterday"
-	case !td.Before(today.AddDate(0, 0, -7)):
+	case !t.Before(g.week):
 		return "Previous 7 days"
-	case !td.Before(today.AddDate(0, 0, -30)):
+	case !t.Before(g.month):
 		return "Previous 30 days"
-	case t.Year() == now.Year():
-		return t.Format("January 2006")
-	default:
-		return t.Format("2006")
 	}
+	t = t.In(g.now.Location())
+	key := t.Year()*12 + int(t.Month())
+	if l, ok := g.labels[key]; ok {
+		return l
+	}
+	l := t.Format("2006")
+	if t.Year() == g.now.Year() {
+		l = t.Format("January 2006")
+	}
+	g.labels[key] = l
+	return l
 }
 
 // shortDate formats t compactly for a list row: the time of day for today,

@@ -35,7 +35,7 @@ func buildConv(id, title string, created time.Time, msgs ...tm) *model.Conversat
 	c.Nodes = append(c.Nodes, model.Node{Key: "root", Parent: model.NoNode})
 	for i, s := range msgs {
 		n := int32(len(c.Nodes))
-		m := &model.Message{ID: fmt.Sprintf("%s-m%d", id, i), Role: s.role, AuthorName: s.author,
+		m := &model.Message{ID: fmt.Sprintf("%s-m%d", id, i), Role: s.role, Extra: &model.MessageExtra{AuthorName: s.author},
 			Time: created.Add(s.at + time.Duration(i)*time.Minute), Visibility: s.vis, Model: s.model, Recipient: s.recip}
 		if m.Role == model.RoleAssistant && m.Model == "" {
 			m.Model = "gpt-4o"
@@ -95,16 +95,16 @@ func testArchive() *model.Archive {
 		tm{role: u, text: "Compute 2**100 please"},
 		tm{role: a, recip: "python", vis: model.Folded, blocks: []model.Block{{Kind: model.BlockCode, Lang: "python", Text: "print(2**100)"}}},
 		tm{role: model.RoleTool, author: "python", vis: model.Folded, blocks: []model.Block{{Kind: model.BlockExecOutput, Text: "1267650600228229401496703205376"}}},
-		tm{role: a, blocks: []model.Block{{Kind: model.BlockReasoningRecap, Seconds: 12}}, vis: model.Folded},
+		tm{role: a, blocks: []model.Block{{Kind: model.BlockReasoningRecap, Extra: &model.BlockExtra{Seconds: 12}}}, vis: model.Folded},
 		tm{role: a, text: "2^100 = 1267650600228229401496703205376"},
 	)
 	cs = append(cs, tool)
 
 	img := buildConv("c-image", "Image generation", testNow.Add(-20*day),
 		tm{role: u, text: "Draw a cat in space"},
-		tm{role: model.RoleTool, author: "dalle.text2im", blocks: []model.Block{{Kind: model.BlockImage, Asset: &model.Asset{
+		tm{role: model.RoleTool, author: "dalle.text2im", blocks: []model.Block{{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: &model.Asset{
 			Pointer: "file-service://file-abc", File: "file-abc-cat.webp", Size: 345678, Width: 1024, Height: 1024,
-			Prompt: "A cat floating in space, watercolor"}}}},
+			Prompt: "A cat floating in space, watercolor"}}}}},
 	)
 	cs = append(cs, img)
 

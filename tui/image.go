@@ -39,12 +39,12 @@ func imagesInView(v *viewer) []imageRef {
 			b := &msg.Blocks[i]
 			switch b.Kind {
 			case model.BlockImage:
-				if b.Asset != nil {
-					out = append(out, imageRef{asset: b.Asset, node: n})
+				if b.Asset() != nil {
+					out = append(out, imageRef{asset: b.Asset(), node: n})
 				}
 			case model.BlockExecOutput:
-				for j := range b.Images {
-					out = append(out, imageRef{asset: &b.Images[j], node: n})
+				for j := range b.Images() {
+					out = append(out, imageRef{asset: &b.Images()[j], node: n})
 				}
 			}
 		}

@@ -57,7 +57,7 @@ func TestScreenSpeaksLikeShow(t *testing.T) {
 		}
 		for _, b := range msg.Blocks {
 			if b.Kind == model.BlockImage {
-				if want := render.AssetShort("image", b.Asset); !strings.Contains(s, want) {
+				if want := render.AssetShort("image", b.Asset()); !strings.Contains(s, want) {
 					t.Errorf("screen lacks the asset line %q:\n%s", want, s)
 				}
 			}

@@ -59,6 +59,13 @@ func (v *viewer) headerSegment() segment {
 		lines = append(lines, " "+st.HeaderMeta.Render(l))
 	}
 	lines = append(lines, " "+st.Rule.Render(strings.Repeat("─", max(w-2, 1))))
+	if err := c.TreeErr(); err != nil {
+		// A conversation reopened from a damaged snapshot: say so where
+		// its messages would be (the snapshot is rebuilt from the export).
+		for _, l := range strings.Split(ansi.Wrap(safeLine("Its messages could not be read: "+err.Error()+". Open the export again to read them."), w-2, " "), "\n") {
+			lines = append(lines, " "+st.ErrorTitle.Render(l))
+		}
+	}
 	return v.finish(segment{node: model.NoNode, lines: lines, rendered: true, realised: true})
 }
 

@@ -10,6 +10,8 @@ import (
 	"charm.land/log/v2"
 	"github.com/backchat/backchat/internal/demo"
 	"github.com/backchat/backchat/internal/library"
+	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
 	"github.com/backchat/backchat/model/search/live"
 	"github.com/backchat/backchat/tui"
 )
@@ -21,6 +23,31 @@ type archiveSource struct {
 	// Library is set when Paths are the library's imports (no PATH given):
 	// its Fingerprint and SnapshotPath key a snapshot of the loaded archive.
 	Library *library.Library
+	// Ready, when set, is an archive reopened complete (a library
+	// snapshot): the browser shows it at once instead of loading Paths.
+	Ready *readyArchive
+	// Loaded, when set, is called once a load of Paths has finished
+	// without error, with the archive and its searcher (the snapshot
+	// writer).
+	Loaded func(*model.Archive, *live.Searcher)
+}
+
+// readyArchive is a complete archive and its search index, built before
+// (a library snapshot's: search.LoadIndex over Archive.Conversations).
+type readyArchive struct {
+	Archive *model.Archive
+	Index   *search.Index
+}
+
+// browserSource sets o to show src: a ready archive with its index at
+// once, else a load of src.Paths streamed in and indexed as it comes.
+func browserSource(o *tui.Options, src archiveSource) {
+	if r := src.Ready; r != nil {
+		o.Archive, o.Searcher = r.Archive, live.NewIndexed(r.Index)
+		return
+	}
+	searcher := live.New()
+	o.Load, o.Searcher = indexingLoad(src.Paths, searcher, src.Loaded), searcher
 }
 
 // browserOptions carries the global flags and the terminal to the browser.
@@ -54,14 +81,12 @@ var runBrowser = func(ctx context.Context, src archiveSource, opts browserOption
 			return failure(err)
 		}
 	}
-	searcher := live.New()
 	o := tui.Options{
-		Theme:    browserTheme(opts.Theme),
-		NoColor:  os.Getenv("NO_COLOR") != "",
-		Load:     indexingLoad(src.Paths, searcher),
-		Searcher: searcher,
-		Actions:  localActions(os.Environ(), runtime.GOOS),
+		Theme:   browserTheme(opts.Theme),
+		NoColor: os.Getenv("NO_COLOR") != "",
+		Actions: localActions(os.Environ(), runtime.GOOS),
 	}
+	browserSource(&o, src)
 	if src.Demo {
 		// The demo's dates were written against demo.Reference; show them
 		// as they were meant ("Today", "Yesterday", …) whatever today is.

@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -76,7 +75,7 @@ command then exits with status 1 after writing everything else.`,
 			}
 			convs := arch.Conversations
 			if strings.TrimSpace(query) != "" {
-				if convs, err = matching(cmd, arch, q); err != nil {
+				if convs, err = matching(cmd, arch, a.archIndex(arch), q); err != nil {
 					return failure(fmt.Errorf("export: search: %w", err))
 				}
 			}
@@ -130,20 +129,21 @@ command then exits with status 1 after writing everything else.`,
 
 // matching returns the archive's conversations that match q, in archive
 // order (newest first).
-func matching(cmd *cobra.Command, arch *model.Archive, q search.Query) ([]*model.Conversation, error) {
-	ix := search.BuildArchive(arch)
+// ix indexes arch's conversations, in any order.
+func matching(cmd *cobra.Command, arch *model.Archive, ix *search.Index, q search.Query) ([]*model.Conversation, error) {
 	res, err := ix.Search(cmd.Context(), q, search.Options{Limit: 0, MaxHits: 1})
 	if err != nil {
 		return nil, err
 	}
-	idx := make([]int, 0, len(res.Results))
+	hit := make(map[*model.Conversation]bool, len(res.Results))
 	for _, r := range res.Results {
-		idx = append(idx, r.Index)
+		hit[ix.Conversation(r.Index)] = true
 	}
-	slices.Sort(idx)
-	out := make([]*model.Conversation, 0, len(idx))
-	for _, i := range idx {
-		out = append(out, arch.Conversations[i])
+	out := make([]*model.Conversation, 0, len(hit))
+	for _, c := range arch.Conversations {
+		if hit[c] {
+			out = append(out, c)
+		}
 	}
 	return out, nil
 }

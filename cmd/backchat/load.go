@@ -32,10 +32,18 @@ func (a *app) load(ctx context.Context, paths []string) (*model.Archive, error) 
 	if err != nil {
 		return nil, err
 	}
+	plan := a.snapshotPlan(src)
+	if plan.path != "" && !a.distrust {
+		if s := a.openSnapshot(plan); s != nil {
+			a.snap = s
+			a.reportWarnings(s.Archive.Warnings)
+			return s.Archive, nil
+		}
+	}
 	start := time.Now()
 	var p *progress
 	opts := loader.Options{}
-	if a.isTerminal(a.errOut) {
+	if a.isTerminal(underlying(a.errOut)) {
 		p = startProgress(a.errOut, progressDelay)
 		opts.Progress = p.update
 	}
@@ -58,8 +66,11 @@ func (a *app) load(ctx context.Context, paths []string) (*model.Archive, error) 
 	case n == 0:
 		return nil, failure(fmt.Errorf("no conversations found in %s", where))
 	case err != nil:
-		// Something was loaded: say what failed and carry on.
+		// Something was loaded: say what failed and carry on. No
+		// snapshot: what failed may work next time.
 		fmt.Fprintln(a.errOut, "backchat: warning: "+model.SanitizeLine(err.Error()))
+	case plan.path != "":
+		a.writeSnapshotLater(ctx, plan, arch, nil)
 	}
 	return arch, nil
 }

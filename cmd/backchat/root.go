@@ -8,12 +8,15 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"charm.land/log/v2"
 	"github.com/backchat/backchat/internal/library"
+	"github.com/backchat/backchat/internal/snapshot"
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
 	"github.com/spf13/cobra"
 )
 
@@ -46,6 +49,19 @@ type app struct {
 	logFile *os.File
 
 	cleanups []func() // run by close (the demo archive's temporary folder)
+
+	// Snapshots (snapshot.go): --cache opts a plain export in, --no-cache
+	// turns them off; snapshotPath, when set, names the snapshot of a set
+	// of absolute input paths ("" for none) instead.
+	cache, noCache bool
+	snapshotPath   func(inputs []string) string
+	snap           *snapshot.Snapshot // the snapshot the last load came from
+	distrust       bool               // a snapshot was damaged: load the inputs
+	snapWrites     sync.WaitGroup     // background snapshot writes; close waits
+
+	indexMu sync.Mutex
+	indexOf *model.Archive // the archive index was built or loaded for
+	index   *search.Index
 }
 
 func newApp(in io.Reader, out, errOut io.Writer) *app {
@@ -61,6 +77,7 @@ func newApp(in io.Reader, out, errOut io.Writer) *app {
 
 // close releases what the run opened (the debug log).
 func (a *app) close() {
+	a.snapWrites.Wait()
 	for _, f := range a.cleanups {
 		f()
 	}
@@ -108,8 +125,17 @@ command reads the library: the exports copied there by 'backchat import'
 	f.BoolVar(&a.debug, "debug", false, "write a debug log to $XDG_STATE_HOME/backchat/backchat.log (or "+filepath.Join(os.TempDir(), "backchat.log")+")")
 	f.StringVar(&a.theme, "theme", "auto", "browser colours: auto, dark, light or notty")
 	f.StringVar(&a.libraryDir, "library", "", "library folder `DIR`: where import copies exports, what commands read without PATH (default $"+library.EnvVar+", else $XDG_DATA_HOME/backchat)")
-	root.AddCommand(a.lsCommand(), a.showCommand(), a.searchCommand(), a.statsCommand(), a.exportCommand(), a.serveCommand(),
-		a.importCommand(), a.libraryCommand())
+	f.BoolVar(&a.cache, "cache", false, "keep a snapshot of the loaded exports in $XDG_CACHE_HOME/backchat so the next run on them opens at once (also BACKCHAT_CACHE=1)")
+	f.BoolVar(&a.noCache, "no-cache", false, "neither read nor write a snapshot")
+	// Commands that load, print and end run again on the inputs when their
+	// snapshot turns out damaged (serve keeps running instead).
+	loading := []*cobra.Command{a.lsCommand(), a.showCommand(), a.searchCommand(), a.statsCommand(), a.exportCommand()}
+	for _, c := range loading {
+		c.RunE = a.trusting(c.RunE)
+	}
+	root.AddCommand(loading...)
+	root.AddCommand(a.serveCommand())
+	root.AddCommand(a.importCommand(), a.libraryCommand())
 	return root
 }
 
@@ -155,6 +181,10 @@ func (a *app) runRoot(cmd *cobra.Command, paths []string) error {
 		return err
 	}
 	a.log.Info("browser", "paths", src.Paths, "demo", src.Demo, "theme", a.theme)
+	// Background rebuilds of a damaged snapshot end with the browser.
+	bg, cancel := context.WithCancel(cmd.Context())
+	defer cancel()
+	src = a.browserSnapshot(cmd.Context(), bg, src)
 	return runBrowser(cmd.Context(), src, browserOptions{
 		In: a.in, Out: a.out, Theme: a.theme, Log: a.log, Version: buildVersion(), Location: a.loc,
 	})

@@ -70,7 +70,7 @@ failed), 2 for bad usage or a query syntax error.`,
 			// The browser's search service: the same index, parsing and
 			// ranking as its filter.
 			start := time.Now()
-			s := live.NewArchive(arch)
+			s := a.searcher(arch)
 			built := time.Since(start)
 			res, err := s.Report(cmd.Context(), raw, live.ReportOptions{IncludeHidden: all, Limit: limit, SnippetWidth: searchSnippetWidth})
 			if err != nil {

@@ -12,10 +12,12 @@ import (
 // indexingLoad is the browser's LoadFunc: the real loader, with every
 // conversation also handed to the searcher as it is decoded, so the index is
 // built in the background while the archive streams in (never on the first
-// keystroke). The searcher takes its final snapshot (live.Searcher.Loaded)
-// before the browser sees the final archive, so the search that follows
-// uses the complete index.
-func indexingLoad(paths []string, s *live.Searcher) tui.LoadFunc {
+// keystroke). Loaded marks the index complete before the browser sees the
+// final archive, so the search that follows uses the complete index: it
+// waits for the indexing still pending, which the end of the load does not.
+//
+// loaded, when not nil, is called after a load without error.
+func indexingLoad(paths []string, s *live.Searcher, loaded func(*model.Archive, *live.Searcher)) tui.LoadFunc {
 	return func(ctx context.Context, onConv func(*model.Conversation), progress func(done, total int64)) (*model.Archive, error) {
 		a, err := loader.OpenContext(ctx, loader.Options{
 			OnConversation: func(c *model.Conversation) {
@@ -25,6 +27,9 @@ func indexingLoad(paths []string, s *live.Searcher) tui.LoadFunc {
 			Progress: progress,
 		}, paths...)
 		s.Loaded(a)
+		if loaded != nil && err == nil && a != nil && ctx.Err() == nil {
+			loaded(a, s)
+		}
 		return a, err
 	}
 }

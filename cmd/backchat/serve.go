@@ -14,7 +14,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/log/v2"
 	"github.com/backchat/backchat/internal/serve"
-	"github.com/backchat/backchat/model/search/live"
 	"github.com/backchat/backchat/tui"
 	"github.com/spf13/cobra"
 )
@@ -67,7 +66,7 @@ func (a *app) runServe(ctx context.Context, cfg serve.Config, paths []string) er
 	// One index, built before the first session, serves every session (it
 	// is safe for concurrent use).
 	start := time.Now()
-	searcher := live.NewArchive(arch)
+	searcher := a.searcher(arch)
 	a.log.Info("indexed", "conversations", len(arch.Conversations), "took", time.Since(start))
 	// Likewise the sorted list and every conversation's message count, so
 	// a new session costs no pass over the archive.

@@ -21,11 +21,11 @@ func shownImages(c *model.Conversation) []*model.Asset {
 		}
 		for i := range m.Blocks {
 			b := &m.Blocks[i]
-			if b.Kind == model.BlockImage && b.Asset != nil {
-				out = append(out, b.Asset)
+			if b.Kind == model.BlockImage && b.Asset() != nil {
+				out = append(out, b.Asset())
 			}
-			for j := range b.Images {
-				out = append(out, &b.Images[j])
+			for j := range b.Images() {
+				out = append(out, &b.Images()[j])
 			}
 		}
 	}

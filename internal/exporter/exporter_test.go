@@ -220,7 +220,7 @@ func hostile() *model.Conversation {
 		Role: model.RoleUser, Time: at,
 		Blocks: []model.Block{
 			{Kind: model.BlockText, Text: "hi <img src=x onerror=alert(1)> [link](javascript:alert(1)) ![pixel](https://tracker.example/p.gif) \x1b[31mred\u009b"},
-			{Kind: model.BlockImage, Asset: &model.Asset{Pointer: "file-service://gone", Missing: true, Name: "a<b>.png"}},
+			{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: &model.Asset{Pointer: "file-service://gone", Missing: true, Name: "a<b>.png"}}},
 		}}})
 	c.Nodes = append(c.Nodes, model.Node{Key: "a", Parent: 1, Msg: &model.Message{
 		Role: model.RoleAssistant, Time: at,
@@ -228,7 +228,7 @@ func hostile() *model.Conversation {
 			{Kind: model.BlockText, Text: "See [1].\n\n```\nx[1] = 2 </pre><script>\n```"},
 			{Kind: model.BlockCode, Lang: "go", Text: "fmt.Println(\"</pre><script>alert(1)</script>\")"},
 		},
-		References: []model.Reference{{N: 1, Title: "T<i>", URL: "javascript:alert(1)"}},
+		Extra: &model.MessageExtra{References: []model.Reference{{N: 1, Title: "T<i>", URL: "javascript:alert(1)"}}},
 	}})
 	c.Current = 2
 	return c

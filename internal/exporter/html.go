@@ -272,9 +272,9 @@ func (h *htmlWriter) body(m *model.Message) {
 	if h.b.Len() == before {
 		h.b.WriteString("<p class=\"missing\">(empty)</p>\n")
 	}
-	if len(m.References) > 0 {
+	if len(m.References()) > 0 {
 		h.b.WriteString("<ol class=\"refs\">\n")
-		for _, r := range m.References {
+		for _, r := range m.References() {
 			fmt.Fprintf(&h.b, "<li value=\"%d\">%s</li>\n", r.N, refHTML(r))
 		}
 		h.b.WriteString("</ol>\n")
@@ -361,19 +361,19 @@ func (h *htmlWriter) block(b *model.Block) {
 		} else if b.Text != "" {
 			h.pre(b.Text)
 		}
-		for i := range b.Images {
-			h.image(&b.Images[i])
+		for i := range b.Images() {
+			h.image(&b.Images()[i])
 		}
 	case model.BlockImage:
-		h.image(b.Asset)
+		h.image(b.Asset())
 	case model.BlockAudio:
-		fmt.Fprintf(&h.b, "<p class=\"missing\">%s</p>\n", esc(render.AssetLine("audio", b.Asset)))
+		fmt.Fprintf(&h.b, "<p class=\"missing\">%s</p>\n", esc(render.AssetLine("audio", b.Asset())))
 	case model.BlockAudioTranscript:
 		fmt.Fprintf(&h.b, "<p>🎙 %s</p>\n", esc(orDefault(b.Text, "(no transcript)")))
 	case model.BlockQuote, model.BlockWebPage:
 		line := render.PageLine(b)
-		if safeURL(b.URL) {
-			line = fmt.Sprintf(`<a href="%s">%s</a>`, esc(model.SanitizeLine(b.URL)), esc(line))
+		if safeURL(b.URL()) {
+			line = fmt.Sprintf(`<a href="%s">%s</a>`, esc(model.SanitizeLine(b.URL())), esc(line))
 		} else {
 			line = esc(line)
 		}
@@ -381,14 +381,14 @@ func (h *htmlWriter) block(b *model.Block) {
 		h.pre(render.Readable(h.m, b.Text))
 		h.b.WriteString("</blockquote>\n")
 	case model.BlockBrowsing:
-		if b.Summary != "" {
-			fmt.Fprintf(&h.b, "<p>%s</p>\n", esc(model.SanitizeLine(render.Readable(h.m, b.Summary))))
+		if b.Summary() != "" {
+			fmt.Fprintf(&h.b, "<p>%s</p>\n", esc(model.SanitizeLine(render.Readable(h.m, b.Summary()))))
 		}
 		if b.Text != "" {
 			h.pre(render.Readable(h.m, b.Text))
 		}
 	case model.BlockThoughts:
-		for _, t := range b.Thoughts {
+		for _, t := range b.Thoughts() {
 			if t.Summary != "" {
 				fmt.Fprintf(&h.b, "<p><strong>%s</strong></p>\n", esc(model.SanitizeLine(t.Summary)))
 			}
@@ -399,12 +399,12 @@ func (h *htmlWriter) block(b *model.Block) {
 	case model.BlockReasoningRecap:
 		fmt.Fprintf(&h.b, "<p><em>%s</em></p>\n", esc(render.Recap(b)))
 	case model.BlockSystemError:
-		fmt.Fprintf(&h.b, "<p class=\"missing\">[error: %s]</p>\n", esc(model.SanitizeLine(orDefault(b.Title, "system error"))))
+		fmt.Fprintf(&h.b, "<p class=\"missing\">[error: %s]</p>\n", esc(model.SanitizeLine(orDefault(b.Title(), "system error"))))
 		if b.Text != "" {
 			h.pre(b.Text)
 		}
 	case model.BlockCanvas:
-		fmt.Fprintf(&h.b, "<p>Canvas: %s%s</p>\n", esc(model.SanitizeLine(orDefault(b.Title, "(untitled)"))), esc(model.SanitizeLine(render.CanvasVersion(b))))
+		fmt.Fprintf(&h.b, "<p>Canvas: %s%s</p>\n", esc(model.SanitizeLine(orDefault(b.Title(), "(untitled)"))), esc(model.SanitizeLine(render.CanvasVersion(b))))
 		lang := strings.TrimPrefix(b.Lang, "code/")
 		if strings.HasPrefix(b.Lang, "document") {
 			h.md(b.Text)
@@ -416,14 +416,14 @@ func (h *htmlWriter) block(b *model.Block) {
 			break // nothing for a reader; the JSON export keeps it
 		}
 		fmt.Fprintf(&h.b, "<details class=\"folded\">\n<summary>%s</summary>\n", esc(model.SanitizeLine(render.UnknownLine(b))))
-		if len(b.Raw) > 0 {
-			h.pre(render.PrettyJSON(string(b.Raw)))
+		if len(b.Raw()) > 0 {
+			h.pre(render.PrettyJSON(string(b.Raw())))
 		}
 		h.b.WriteString("</details>\n")
 	default:
 		fmt.Fprintf(&h.b, "<p class=\"missing\">[unsupported content: %s]</p>\n", esc(model.SanitizeLine(orDefault(b.Type, b.Kind.String()))))
-		if len(b.Raw) > 0 {
-			h.pre(string(b.Raw))
+		if len(b.Raw()) > 0 {
+			h.pre(string(b.Raw()))
 		}
 	}
 }

@@ -28,15 +28,15 @@ func (r *writer) block(b *model.Block) {
 		if !r.jsonOutput(b.Text) {
 			r.fence("output", b.Text)
 		}
-		for i := range b.Images {
-			r.image(&b.Images[i])
+		for i := range b.Images() {
+			r.image(&b.Images()[i])
 		}
 	case model.BlockImage:
-		r.image(b.Asset)
-		r.prompt(b.Asset)
+		r.image(b.Asset())
+		r.prompt(b.Asset())
 	case model.BlockAudio:
-		r.line(r.asset("audio", b.Asset))
-		r.prompt(b.Asset)
+		r.line(r.asset("audio", b.Asset()))
+		r.prompt(b.Asset())
 	case model.BlockAudioTranscript:
 		if b.Text == "" {
 			r.line("🎙 (no transcript)")
@@ -49,14 +49,14 @@ func (r *writer) block(b *model.Block) {
 			r.line("> ", l)
 		}
 	case model.BlockBrowsing:
-		if b.Summary != "" {
-			r.line(one(r.markers(b.Summary)))
+		if b.Summary() != "" {
+			r.line(one(r.markers(b.Summary())))
 		}
 		if b.Text != "" {
 			r.fence("", r.markers(b.Text))
 		}
 	case model.BlockThoughts:
-		for _, t := range b.Thoughts {
+		for _, t := range b.Thoughts() {
 			if t.Summary != "" {
 				r.line(r.strong(one(t.Summary)))
 				if r.md && t.Content != "" {
@@ -72,12 +72,12 @@ func (r *writer) block(b *model.Block) {
 	case model.BlockReasoningRecap:
 		r.line(recap(b))
 	case model.BlockSystemError:
-		r.line("[error: ", one(orDefault(b.Title, "system error")), "]")
+		r.line("[error: ", one(orDefault(b.Title(), "system error")), "]")
 		if b.Text != "" {
 			r.line(strings.TrimRight(b.Text, "\n"))
 		}
 	case model.BlockCanvas:
-		r.line("Canvas: ", one(orDefault(b.Title, "(untitled)")), langSuffix(b.Lang), canvasVersion(b))
+		r.line("Canvas: ", one(orDefault(b.Title(), "(untitled)")), langSuffix(b.Lang), canvasVersion(b))
 		r.fence(canvasLang(b.Lang), b.Text)
 	case model.BlockUnknown:
 		if model.IsBookkeepingBlock(b.Type) {
@@ -88,8 +88,8 @@ func (r *writer) block(b *model.Block) {
 			break
 		}
 		r.line(one(unknownLine(b)))
-		if len(b.Raw) > 0 {
-			r.fence("json", prettyJSON(string(b.Raw)))
+		if len(b.Raw()) > 0 {
+			r.fence("json", prettyJSON(string(b.Raw())))
 		}
 	default:
 		r.line("[unsupported content: ", one(orDefault(b.Type, b.Kind.String())), "]")
@@ -123,15 +123,15 @@ func (r *writer) markers(text string) string {
 	if r.m.Role == model.RoleUser {
 		return text // people do not write markers; leave their words alone
 	}
-	return readableMarkers(text, r.m.References)
+	return readableMarkers(text, r.m.References())
 }
 
 // canvasVersion is " — version N" for a replayed canvas edit (the loader
 // writes "version N" in its Summary), " — incomplete" for a document the
 // export cuts off, else "".
 func canvasVersion(b *model.Block) string {
-	if strings.HasPrefix(b.Summary, "version ") || b.Summary == "incomplete" {
-		return " — " + one(b.Summary)
+	if strings.HasPrefix(b.Summary(), "version ") || b.Summary() == "incomplete" {
+		return " — " + one(b.Summary())
 	}
 	return ""
 }
@@ -330,23 +330,23 @@ func FormatSize(n int64) string {
 }
 
 func pageLine(b *model.Block) string {
-	title := one(orDefault(b.Title, b.URL))
+	title := one(orDefault(b.Title(), b.URL()))
 	s := "Page: " + orDefault(title, "(untitled)")
 	if b.Kind == model.BlockQuote {
 		s = "Quote from " + orDefault(title, "(untitled)")
 	}
-	if b.Domain != "" {
-		s += " (" + one(b.Domain) + ")"
+	if b.Domain() != "" {
+		s += " (" + one(b.Domain()) + ")"
 	}
-	if b.URL != "" && b.URL != b.Title {
-		s += " — " + one(b.URL)
+	if b.URL() != "" && b.URL() != b.Title() {
+		s += " — " + one(b.URL())
 	}
 	return s
 }
 
 func recap(b *model.Block) string {
-	if b.Seconds > 0 {
-		return "Thought for " + formatSeconds(b.Seconds)
+	if b.Seconds() > 0 {
+		return "Thought for " + formatSeconds(b.Seconds())
 	}
 	return one(orDefault(b.Text, "Thought"))
 }

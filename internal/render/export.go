@@ -42,11 +42,11 @@ func (r *writer) details(m *model.Message) {
 // numberNotes records which citation numbers m's references define, so
 // its markers can become footnotes (numbered on first use).
 func (r *writer) numberNotes(m *model.Message) {
-	if len(m.References) == 0 {
+	if len(m.References()) == 0 {
 		return
 	}
-	r.refs = make(map[int]int, len(m.References))
-	for _, ref := range m.References {
+	r.refs = make(map[int]int, len(m.References()))
+	for _, ref := range m.References() {
 		r.refs[ref.N] = 0 // defined, not yet cited
 	}
 }
@@ -157,7 +157,7 @@ func Readable(m *model.Message, text string) string {
 	if m == nil || m.Role == model.RoleUser {
 		return text
 	}
-	return readableMarkers(text, m.References)
+	return readableMarkers(text, m.References())
 }
 
 // IsToolData reports whether m's text is tool data that may be JSON: a

@@ -18,8 +18,8 @@ func feedbackConv() *model.Conversation {
 		{Key: "q", Parent: 0, Children: []int32{2}, Msg: &model.Message{ID: "q", Role: model.RoleUser, Time: at,
 			Blocks: []model.Block{{Kind: model.BlockText, Text: "question"}}}},
 		{Key: "a", Parent: 1, Children: []int32{3}, Msg: &model.Message{ID: "a", Role: model.RoleAssistant, Recipient: "all", Time: at,
-			Blocks:   []model.Block{{Kind: model.BlockText, Text: "answer, continued"}},
-			Feedback: &model.Feedback{Rating: model.FeedbackDown, Text: "too\nlong", Tags: []string{"not-helpful"}, Time: at}}},
+			Blocks: []model.Block{{Kind: model.BlockText, Text: "answer, continued"}},
+			Extra:  &model.MessageExtra{Feedback: &model.Feedback{Rating: model.FeedbackDown, Text: "too\nlong", Tags: []string{"not-helpful"}, Time: at}}}},
 		{Key: "a2", Parent: 2, Msg: &model.Message{ID: "a2", Role: model.RoleAssistant, Recipient: "all", Time: at, Visibility: model.Hidden, Continuation: true,
 			Blocks: []model.Block{{Kind: model.BlockText, Text: ", continued"}}}},
 	}}

@@ -185,10 +185,10 @@ func messageJSON(c *model.Conversation, n int32, m *model.Message, current bool)
 	pos, total := c.BranchPos(n)
 	mj := MessageJSON{
 		ID: m.ID, Node: c.Tree()[n].Key, Current: current,
-		Role: string(m.Role), Author: m.AuthorName, Recipient: m.Recipient, Channel: m.Channel,
+		Role: string(m.Role), Author: m.AuthorName(), Recipient: m.Recipient, Channel: m.Channel(),
 		Time: TimeJSON(m.Time), Model: m.Model, Visibility: m.Visibility.String(),
 		Branch: BranchJSON{Pos: pos, Total: total},
-		Blocks: make([]BlockJSON, 0, len(m.Blocks)), References: make([]ReferenceJSON, 0, len(m.References)),
+		Blocks: make([]BlockJSON, 0, len(m.Blocks)), References: make([]ReferenceJSON, 0, len(m.References())),
 	}
 	if p := c.Tree()[n].Parent; p >= 0 && int(p) < len(c.Tree()) {
 		mj.Parent = c.Tree()[p].Key
@@ -196,10 +196,10 @@ func messageJSON(c *model.Conversation, n int32, m *model.Message, current bool)
 	for i := range m.Blocks {
 		mj.Blocks = append(mj.Blocks, blockJSON(&m.Blocks[i]))
 	}
-	for _, r := range m.References {
+	for _, r := range m.References() {
 		mj.References = append(mj.References, ReferenceJSON{N: r.N, Title: r.Title, URL: r.URL})
 	}
-	if f := m.Feedback; f != nil {
+	if f := m.Feedback(); f != nil {
 		mj.Feedback = &FeedbackJSON{Rating: f.Rating, Text: f.Text, Tags: f.Tags, Time: TimeJSON(f.Time)}
 	}
 	mj.Continuation = m.Continuation
@@ -208,24 +208,24 @@ func messageJSON(c *model.Conversation, n int32, m *model.Message, current bool)
 
 func blockJSON(b *model.Block) BlockJSON {
 	bj := BlockJSON{
-		Kind: b.Kind.String(), Type: b.Type, Text: b.Text, Lang: b.Lang, Title: b.Title,
-		URL: b.URL, Domain: b.Domain, Summary: b.Summary, Direction: b.Direction, Seconds: b.Seconds,
+		Kind: b.Kind.String(), Type: b.Type, Text: b.Text, Lang: b.Lang, Title: b.Title(),
+		URL: b.URL(), Domain: b.Domain(), Summary: b.Summary(), Direction: b.Direction(), Seconds: b.Seconds(),
 	}
-	for _, t := range b.Thoughts {
+	for _, t := range b.Thoughts() {
 		bj.Thoughts = append(bj.Thoughts, ThoughtJSON(t))
 	}
-	if b.Asset != nil {
-		a := assetJSON(b.Asset)
+	if b.Asset() != nil {
+		a := assetJSON(b.Asset())
 		bj.Asset = &a
 	}
-	for i := range b.Images {
-		bj.Images = append(bj.Images, assetJSON(&b.Images[i]))
+	for i := range b.Images() {
+		bj.Images = append(bj.Images, assetJSON(&b.Images()[i]))
 	}
-	if len(b.Raw) > 0 {
-		if json.Valid(b.Raw) {
-			bj.Raw = b.Raw
+	if len(b.Raw()) > 0 {
+		if json.Valid(b.Raw()) {
+			bj.Raw = b.Raw()
 		} else {
-			q, _ := json.Marshal(string(b.Raw)) // invalid JSON is kept as a string
+			q, _ := json.Marshal(string(b.Raw())) // invalid JSON is kept as a string
 			bj.Raw = q
 		}
 	}

@@ -244,8 +244,8 @@ func RoleLabel(c *model.Conversation, m *model.Message) string {
 			// o1/o3 reasoning written as a tool message (early 2025).
 			return model.AssistantName(strings.ToLower(c.Service))
 		}
-		if m.AuthorName != "" {
-			return "Tool (" + toolName(m, m.AuthorName) + ")"
+		if m.AuthorName() != "" {
+			return "Tool (" + toolName(m, m.AuthorName()) + ")"
 		}
 		return "Tool"
 	case "":
@@ -314,22 +314,22 @@ func (r *writer) body(m *model.Message) {
 		r.line("(empty)")
 		r.line()
 	}
-	if len(m.References) > 0 {
+	if len(m.References()) > 0 {
 		if r.export == nil {
 			r.line("Sources:")
 			if r.md {
 				r.line()
 			}
 		}
-		for _, ref := range m.References {
+		for _, ref := range m.References() {
 			if l := r.reference(ref); l != "" {
 				r.line(l)
 			}
 		}
 		r.line()
 	}
-	if m.Feedback != nil {
-		r.line(FeedbackLine(m.Feedback)) // feedback.go
+	if m.Feedback() != nil {
+		r.line(FeedbackLine(m.Feedback())) // feedback.go
 		r.line()
 	}
 }

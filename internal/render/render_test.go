@@ -154,11 +154,11 @@ func TestSummary(t *testing.T) {
 	}{
 		{&model.Message{Recipient: "python", Blocks: []model.Block{{Kind: model.BlockCode, Text: "a\nb\n"}}}, "▸ Ran python (2 lines)"},
 		{&model.Message{Recipient: "web.run", Blocks: []model.Block{{Kind: model.BlockCode, Text: `{"search_query":[{"q":"go fuzz"}]}`}}}, "▸ Searched the web: “go fuzz”"},
-		{&model.Message{Blocks: []model.Block{{Kind: model.BlockReasoningRecap, Seconds: 125}}}, "▸ Thought for 2m 5s"},
-		{&model.Message{Role: model.RoleTool, AuthorName: "web", Blocks: []model.Block{{Kind: model.BlockWebPage, Title: "Go", Domain: "go.dev"}}}, "▸ Read page: Go (go.dev)"},
-		{&model.Message{Role: model.RoleTool, AuthorName: "python", Blocks: []model.Block{{Kind: model.BlockExecOutput, Text: "\n42\n43"}}}, "▸ Tool output (python): 42"},
-		{&model.Message{Role: model.RoleTool, AuthorName: "bio", Blocks: []model.Block{{Kind: model.BlockText, Text: "Model set context updated."}, {Kind: model.BlockText, Text: "x"}}}, "▸ Tool output (bio): Model set context updated. (+1 more)"},
-		{&model.Message{Role: model.RoleTool, AuthorName: "x"}, "▸ x: (empty)"},
+		{&model.Message{Blocks: []model.Block{{Kind: model.BlockReasoningRecap, Extra: &model.BlockExtra{Seconds: 125}}}}, "▸ Thought for 2m 5s"},
+		{&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "web"}, Blocks: []model.Block{{Kind: model.BlockWebPage, Extra: &model.BlockExtra{Title: "Go", Domain: "go.dev"}}}}, "▸ Read page: Go (go.dev)"},
+		{&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "python"}, Blocks: []model.Block{{Kind: model.BlockExecOutput, Text: "\n42\n43"}}}, "▸ Tool output (python): 42"},
+		{&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "bio"}, Blocks: []model.Block{{Kind: model.BlockText, Text: "Model set context updated."}, {Kind: model.BlockText, Text: "x"}}}, "▸ Tool output (bio): Model set context updated. (+1 more)"},
+		{&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "x"}}, "▸ x: (empty)"},
 	} {
 		if got := Summary(tc.m); got != tc.want {
 			t.Errorf("got %q, want %q", got, tc.want)

@@ -21,7 +21,7 @@ func Summary(m *model.Message) string {
 	for i := range m.Blocks {
 		b := &m.Blocks[i]
 		if b.Kind == model.BlockThoughts && recapped != "" && len(parts) == 1 {
-			parts[0] = recapped + " (" + plural(len(b.Thoughts), "step") + ")"
+			parts[0] = recapped + " (" + plural(len(b.Thoughts()), "step") + ")"
 			recapped = ""
 			continue
 		}
@@ -45,8 +45,8 @@ func Summary(m *model.Message) string {
 // who names the tool or author of a folded message.
 func who(m *model.Message) string {
 	switch {
-	case m.AuthorName != "":
-		return toolName(m, m.AuthorName)
+	case m.AuthorName() != "":
+		return toolName(m, m.AuthorName())
 	case m.Recipient != "" && m.Recipient != "all":
 		return toolName(m, m.Recipient)
 	}
@@ -60,7 +60,7 @@ func blockSummary(m *model.Message, b *model.Block) string {
 	case model.BlockCode:
 		target := m.Recipient
 		if target == "" || target == "all" {
-			target = orDefault(b.Title, orDefault(b.Lang, "code")) // Claude names the tool in Title
+			target = orDefault(b.Title(), orDefault(b.Lang, "code")) // Claude names the tool in Title
 		}
 		target = toolName(m, target)
 		if q, ok := searchQuery(b.Text); ok {
@@ -81,8 +81,8 @@ func blockSummary(m *model.Message, b *model.Block) string {
 		if l := firstLine(b.Text); l != "" {
 			s += ": " + l
 		}
-		if len(b.Images) > 0 {
-			s += fmt.Sprintf(" [%s]", plural(len(b.Images), "image"))
+		if len(b.Images()) > 0 {
+			s += fmt.Sprintf(" [%s]", plural(len(b.Images()), "image"))
 		}
 		return s
 	case model.BlockText:
@@ -104,10 +104,10 @@ func blockSummary(m *model.Message, b *model.Block) string {
 		}
 		return who(m) + ": " + l
 	case model.BlockThoughts:
-		n := len(b.Thoughts)
-		head := firstLine(b.Summary)
+		n := len(b.Thoughts())
+		head := firstLine(b.Summary())
 		if head == "" && n > 0 {
-			head = firstLine(b.Thoughts[0].Summary)
+			head = firstLine(b.Thoughts()[0].Summary)
 		}
 		s := "Thinking (" + plural(n, "step") + ")"
 		if head != "" {
@@ -117,9 +117,9 @@ func blockSummary(m *model.Message, b *model.Block) string {
 	case model.BlockReasoningRecap:
 		return recap(b)
 	case model.BlockQuote, model.BlockWebPage:
-		s := "Read page: " + orDefault(firstLine(b.Title), orDefault(b.URL, "(untitled)"))
-		if b.Domain != "" {
-			s += " (" + b.Domain + ")"
+		s := "Read page: " + orDefault(firstLine(b.Title()), orDefault(b.URL(), "(untitled)"))
+		if b.Domain() != "" {
+			s += " (" + b.Domain() + ")"
 		}
 		return s
 	case model.BlockBrowsing:
@@ -129,7 +129,7 @@ func blockSummary(m *model.Message, b *model.Block) string {
 		if b.Kind == model.BlockAudio {
 			kind = "audio"
 		}
-		return strings.Trim(AssetShort(kind, b.Asset), "[]")
+		return strings.Trim(AssetShort(kind, b.Asset()), "[]")
 	case model.BlockAudioTranscript:
 		if l := firstLine(b.Text); l != "" {
 			return "🎙 " + l
@@ -142,13 +142,13 @@ func blockSummary(m *model.Message, b *model.Block) string {
 		}
 		return s
 	case model.BlockSystemError:
-		s := "Error: " + orDefault(b.Title, "system error")
+		s := "Error: " + orDefault(b.Title(), "system error")
 		if l := firstLine(b.Text); l != "" {
 			s += ": " + l
 		}
 		return s
 	case model.BlockCanvas:
-		return "Canvas: " + orDefault(firstLine(b.Title), "(untitled)") + langSuffix(b.Lang) + canvasVersion(b)
+		return "Canvas: " + orDefault(firstLine(b.Title()), "(untitled)") + langSuffix(b.Lang) + canvasVersion(b)
 	case model.BlockUnknown:
 		if model.IsBookkeepingBlock(b.Type) {
 			return ""

@@ -314,7 +314,7 @@ func (r *writer) jsonOutput(text string) bool {
 func unknownLine(b *model.Block) string {
 	typ := orDefault(b.Type, b.Kind.String())
 	var o map[string]json.RawMessage
-	if json.Unmarshal(b.Raw, &o) == nil {
+	if json.Unmarshal(b.Raw(), &o) == nil {
 		n := 0
 		for k := range o {
 			if k != "type" && k != "content_type" {
@@ -327,8 +327,8 @@ func unknownLine(b *model.Block) string {
 		}
 		return fmt.Sprintf("%s (%s)", typ, plural(n, "field"))
 	}
-	if len(b.Raw) > 0 {
-		return typ + " (" + FormatSize(int64(len(b.Raw))) + ")"
+	if len(b.Raw()) > 0 {
+		return typ + " (" + FormatSize(int64(len(b.Raw()))) + ")"
 	}
 	return typ
 }

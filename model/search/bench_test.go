@@ -44,8 +44,30 @@ func benchIndex(b *testing.B) *Index {
 // corpus (BACKCHAT_BENCH_TEXT_MB sets its size): the top 50 with snippets
 // (the CLI), and "-list" kinds with every match ranked by Rank (the
 // browser's list).
-func BenchmarkSearch(b *testing.B) {
+func BenchmarkSearch(b *testing.B) { benchSearch(b, benchIndex(b)) }
+
+// BenchmarkSearchLoaded is BenchmarkSearch on the same index saved and
+// loaded back (LoadIndex over the saved bytes, texts in a copy): a
+// reopened snapshot must search as fast.
+func BenchmarkSearchLoaded(b *testing.B) {
+	lx, _, _ := roundTrip(b, benchIndex(b))
+	benchSearch(b, lx)
+}
+
+// BenchmarkLoadIndex is LoadIndex alone on the benchmark corpus's saved
+// index.
+func BenchmarkLoadIndex(b *testing.B) {
 	ix := benchIndex(b)
+	data, ar := saveIndex(b, ix)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := LoadIndex(data, ix.convs, ar.at); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchSearch(b *testing.B, ix *Index) {
 	kinds := []struct {
 		name, q string
 		brief   bool // every match, ranked (Rank): what the browser's list asks for

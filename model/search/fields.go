@@ -96,28 +96,28 @@ func eachBlockField(b *model.Block, fn func(f Field, item int, s string) bool) b
 	emit := func(f Field, item int, s string) bool {
 		return s == "" || fn(f, item, s)
 	}
-	if !emit(FieldText, 0, b.Text) || !emit(FieldTitle, 0, b.Title) ||
-		!emit(FieldSummary, 0, b.Summary) || !emit(FieldURL, 0, b.URL) ||
-		!emit(FieldDomain, 0, b.Domain) {
+	if !emit(FieldText, 0, b.Text) || !emit(FieldTitle, 0, b.Title()) ||
+		!emit(FieldSummary, 0, b.Summary()) || !emit(FieldURL, 0, b.URL()) ||
+		!emit(FieldDomain, 0, b.Domain()) {
 		return false
 	}
-	for i := range b.Thoughts {
-		if !emit(FieldThoughtSummary, i, b.Thoughts[i].Summary) ||
-			!emit(FieldThoughtContent, i, b.Thoughts[i].Content) {
+	for i := range b.Thoughts() {
+		if !emit(FieldThoughtSummary, i, b.Thoughts()[i].Summary) ||
+			!emit(FieldThoughtContent, i, b.Thoughts()[i].Content) {
 			return false
 		}
 	}
-	if b.Asset != nil {
-		if !emit(FieldAssetPrompt, 0, b.Asset.Prompt) || !emit(FieldAssetName, 0, b.Asset.Name) {
+	if b.Asset() != nil {
+		if !emit(FieldAssetPrompt, 0, b.Asset().Prompt) || !emit(FieldAssetName, 0, b.Asset().Name) {
 			return false
 		}
 	}
-	for i := range b.Images {
-		if !emit(FieldImagePrompt, i, b.Images[i].Prompt) || !emit(FieldImageName, i, b.Images[i].Name) {
+	for i := range b.Images() {
+		if !emit(FieldImagePrompt, i, b.Images()[i].Prompt) || !emit(FieldImageName, i, b.Images()[i].Name) {
 			return false
 		}
 	}
 	// NOTE: Raw is read in place (the model is never mutated once loaded),
 	// so searching unknown content allocates nothing.
-	return emit(FieldRaw, 0, unsafe.String(unsafe.SliceData(b.Raw), len(b.Raw)))
+	return emit(FieldRaw, 0, unsafe.String(unsafe.SliceData(b.Raw()), len(b.Raw())))
 }

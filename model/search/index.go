@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/backchat/backchat/model"
 )
@@ -49,8 +50,12 @@ type Builder struct {
 	openText  int64 // text bytes of conversations [open, len(convs))
 	shardText int64
 	shards    []*shard
+	busy      int // shards sealed and not yet built
 	wg        sync.WaitGroup
 	pool      chan *shardBuilder
+	// yield, while set, makes shard workers give way to other runnable
+	// goroutines between conversations (see Yield).
+	yield atomic.Bool
 }
 
 // NewBuilder returns an empty Builder.
@@ -86,6 +91,7 @@ func (b *Builder) sealLocked() {
 	first := b.open
 	convs := b.convs[first:len(b.convs):len(b.convs)]
 	b.open, b.openText = len(b.convs), 0
+	b.busy++
 	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
@@ -93,13 +99,22 @@ func (b *Builder) sealLocked() {
 		if sb == nil {
 			sb = newShardBuilder()
 		}
+		sb.yield = &b.yield
 		s := buildShard(sb, int32(first), convs)
 		b.pool <- sb
 		b.mu.Lock()
 		b.shards = append(b.shards, s)
+		b.busy--
 		b.mu.Unlock()
 	}()
 }
+
+// Yield sets whether the shard workers give way to every other runnable
+// goroutine between two conversations (runtime.Gosched): a loader feeding
+// the builder then keeps the processors it needs, and indexing runs in
+// what it leaves idle. Turn it off once the load is done, so the indexing
+// still pending runs at full speed.
+func (b *Builder) Yield(on bool) { b.yield.Store(on) }
 
 // Build waits for pending indexing and returns an Index of every
 // conversation added so far. The Builder stays usable: later Adds and Builds
@@ -113,6 +128,36 @@ func (b *Builder) Build() *Index {
 	b.wg.Wait()
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return b.indexLocked(n)
+}
+
+// Ready is Build when indexing keeps up (no shard is being built). When it
+// is behind, Ready returns at once an Index of the conversations whose
+// shards are built (the longest run of them from the first conversation
+// added), without sealing a shard or waiting: a search while the archive
+// loads never waits for indexing that is behind.
+func (b *Builder) Ready() *Index {
+	b.mu.Lock()
+	if b.busy == 0 {
+		b.mu.Unlock()
+		return b.Build()
+	}
+	defer b.mu.Unlock()
+	done := slices.Clone(b.shards)
+	slices.SortFunc(done, func(x, y *shard) int { return int(x.first - y.first) })
+	n := 0
+	for _, s := range done {
+		if int(s.first) != n {
+			break
+		}
+		n += len(s.meta)
+	}
+	return b.indexLocked(n)
+}
+
+// indexLocked assembles the Index of conversations [0, n) from the shards
+// covering them. b.mu is held.
+func (b *Builder) indexLocked(n int) *Index {
 	ix := &Index{convs: b.convs[:n:n], meta: make([]convMeta, 0, n)}
 	// Shards sealed by Adds racing with this Build cover conversations ≥ n.
 	for _, s := range b.shards {
@@ -264,7 +309,7 @@ func metaOf(c *model.Conversation) convMeta {
 				m.flags |= flagCode
 			case model.BlockExecOutput:
 				m.flags |= flagCode
-				if len(bl.Images) > 0 {
+				if len(bl.Images()) > 0 {
 					m.flags |= flagImage
 				}
 			}
@@ -283,6 +328,9 @@ func metaOf(c *model.Conversation) convMeta {
 func buildShard(sb *shardBuilder, first int32, convs []*model.Conversation) *shard {
 	meta := make([]convMeta, len(convs))
 	for i, c := range convs {
+		if sb.yield != nil && sb.yield.Load() {
+			runtime.Gosched()
+		}
 		meta[i] = metaOf(c)
 		sb.beginConv(meta[i].text)
 		sb.addField(c.Title, fieldRec{node: model.NoNode, field: FieldConvTitle})

@@ -7,6 +7,8 @@ package search
 // against the text. Neither words nor trigrams span two fields, since a
 // term never matches across fields either.
 
+import "sync/atomic"
+
 // shard is the index of conversations [first, first+n).
 type shard struct {
 	first int32
@@ -15,6 +17,10 @@ type shard struct {
 	fieldFilters            // per-field records and Bloom filters (fieldfilter.go)
 	words        wordIndex  // vocabulary and word postings (words.go)
 	meta         []convMeta // per conversation, for Index.meta
+	// disk holds a loaded shard's records as saved, in place of recs, and
+	// textAt finds their texts (see convRecs); nil for a built shard.
+	disk   []diskRec
+	textAt func(off uint64, n int) *byte
 }
 
 // hash64 is the one multiplicative hash of a 24-bit trigram key: bits 24
@@ -31,6 +37,8 @@ type shardBuilder struct {
 
 	wb    wordBuilder // the shard's word postings being built (words.go)
 	wfold []byte      // folding scratch for words
+
+	yield *atomic.Bool // when set and true, give way between conversations (Builder.Yield)
 }
 
 func newShardBuilder() *shardBuilder { return &shardBuilder{} }

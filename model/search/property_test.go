@@ -28,14 +28,14 @@ func buildSmallShards(a *model.Archive) *Index {
 func refFields(m *model.Message) []string {
 	var out []string
 	for _, b := range m.Blocks {
-		out = append(out, b.Text, b.Title, b.Summary, b.URL, b.Domain, string(b.Raw))
-		for _, t := range b.Thoughts {
+		out = append(out, b.Text, b.Title(), b.Summary(), b.URL(), b.Domain(), string(b.Raw()))
+		for _, t := range b.Thoughts() {
 			out = append(out, t.Summary, t.Content)
 		}
-		if b.Asset != nil {
-			out = append(out, b.Asset.Prompt, b.Asset.Name)
+		if b.Asset() != nil {
+			out = append(out, b.Asset().Prompt, b.Asset().Name)
 		}
-		for _, im := range b.Images {
+		for _, im := range b.Images() {
 			out = append(out, im.Prompt, im.Name)
 		}
 	}
@@ -80,7 +80,7 @@ func refMatch(c *model.Conversation, q Query, opt Options) bool {
 				}
 				for _, b := range n.Msg.Blocks {
 					switch {
-					case fv == "image" && (b.Kind == model.BlockImage || len(b.Images) > 0):
+					case fv == "image" && (b.Kind == model.BlockImage || len(b.Images()) > 0):
 						ok = true
 					case fv == "code" && (b.Kind == model.BlockCode || b.Kind == model.BlockExecOutput ||
 						b.Kind == model.BlockText && strings.Contains(b.Text, "```")):

@@ -470,14 +470,20 @@ func (wb *wordBuilder) finish() wordIndex {
 
 // decodeCounts decodes one posting's class mask, counts and first field
 // at p: the sums of counts in scope by tier (title, user, other), the first
-// field, and the bytes read.
+// field, and the bytes read (≤ 0 when p is malformed).
 func decodeCounts(p []byte, scope uint16) (title, user, other uint32, first int32, n int) {
 	m, w := binary.Uvarint(p)
+	if w <= 0 {
+		return 0, 0, 0, 0, -1
+	}
 	n = w
 	for m != 0 {
 		c := bits.TrailingZeros64(m)
 		m &= m - 1
 		v, w := binary.Uvarint(p[n:])
+		if w <= 0 {
+			return 0, 0, 0, 0, -1
+		}
 		n += w
 		if scope&(1<<c) == 0 {
 			continue
@@ -492,6 +498,9 @@ func decodeCounts(p []byte, scope uint16) (title, user, other uint32, first int3
 		}
 	}
 	f, w := binary.Uvarint(p[n:])
+	if w <= 0 {
+		return 0, 0, 0, 0, -1
+	}
 	return title, user, other, int32(f), n + w
 }
 

@@ -253,8 +253,14 @@ func (wp *wordPlan) eval(s *shard, acc []wordAcc, firsts []int32, ps *pairScratc
 			conv := -1
 			for len(p) > 0 {
 				d, n := binary.Uvarint(p)
+				if n <= 0 || d == 0 || d > uint64(len(acc)-1-conv) {
+					break // malformed (a damaged snapshot): see LoadIndex
+				}
 				conv += int(d)
 				t, u, o, first, m := decodeCounts(p[n:], pc.scope)
+				if m <= 0 {
+					break
+				}
 				p = p[n+m:]
 				if t+u+o == 0 {
 					continue

@@ -201,13 +201,13 @@ func (g *gen) conversation(i int) (*model.Conversation, int64) {
 			m.Visibility = model.Folded
 		case 1:
 			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockThoughts,
-				Thoughts: []model.Thought{{Summary: g.word(), Content: g.text(80, "")}}})
+				Extra: &model.BlockExtra{Thoughts: []model.Thought{{Summary: g.word(), Content: g.text(80, "")}}}})
 		case 2:
 			m.Role = model.RoleSystem
 			m.Visibility = model.Hidden
 		case 3:
 			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockImage,
-				Asset: &model.Asset{Pointer: "file-service://x", Prompt: g.text(30, "")}})
+				Extra: &model.BlockExtra{Asset: &model.Asset{Pointer: "file-service://x", Prompt: g.text(30, "")}}})
 		}
 		for _, b := range m.Blocks {
 			size += int64(len(b.Text))

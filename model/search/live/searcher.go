@@ -47,9 +47,14 @@ type Searcher struct {
 	b     *search.Builder
 	added atomic.Int64
 	done  atomic.Bool
+	// prebuilt is NewIndexed's index; seed puts its conversations into b
+	// on the first Add.
+	prebuilt *search.Index
+	seed     sync.Once
 
 	mu      sync.Mutex
 	ix      *search.Index
+	final   bool      // ix was taken by Build after Done (not Ready)
 	built   int64     // conversations added when ix was taken
 	builtAt time.Time // when ix was taken
 	// pos caches, for the last list and index snapshot seen, the place in
@@ -69,9 +74,14 @@ type listKey struct {
 	n     int
 }
 
-// New returns an empty Searcher; Add conversations to it.
+// New returns an empty Searcher; Add conversations to it. Until Done (or
+// Loaded), indexing gives way to every other runnable goroutine
+// (search.Builder.Yield), so a loader feeding the searcher runs at its own
+// speed and the index is built with the processor time it leaves.
 func New() *Searcher {
-	return &Searcher{b: search.NewBuilder()}
+	b := search.NewBuilder()
+	b.Yield(true)
+	return &Searcher{b: b}
 }
 
 // NewArchive returns a Searcher over an archive that is already loaded
@@ -86,11 +96,31 @@ func NewArchive(a *model.Archive) *Searcher {
 	return s
 }
 
+// NewIndexed returns a Searcher over an index built before (a snapshot's,
+// search.LoadIndex): ready at once, nothing is indexed. Its conversations
+// are those of ix (Index.Conversation); searches name those of them that
+// are in the list given to Search.
+func NewIndexed(ix *search.Index) *Searcher {
+	s := &Searcher{b: search.NewBuilder(), prebuilt: ix, ix: ix, final: true, built: int64(ix.Len()), builtAt: time.Now()}
+	s.added.Store(int64(ix.Len()))
+	s.done.Store(true)
+	return s
+}
+
 // Add indexes a conversation in the background (nil is ignored). Safe for
 // concurrent use; the conversation must not be mutated afterwards.
 func (s *Searcher) Add(c *model.Conversation) {
 	if c == nil {
 		return
+	}
+	if s.prebuilt != nil {
+		// A NewIndexed searcher that grows (unusual: a snapshot's archive
+		// is complete) indexes the prebuilt index's conversations again.
+		s.seed.Do(func() {
+			for i := range s.prebuilt.Len() {
+				s.b.Add(s.prebuilt.Conversation(i))
+			}
+		})
 	}
 	s.b.Add(c)
 	s.added.Add(1)
@@ -102,20 +132,26 @@ func (s *Searcher) Add(c *model.Conversation) {
 // keystroke ever waits for the index.
 func (s *Searcher) Done() {
 	s.done.Store(true)
+	s.b.Yield(false)
 	s.snapshot()
 }
 
-// Loaded ends a load whose conversations were streamed to Add: Done, or
-// Rebuild when a holds other copies than those streamed (several exports
-// merged: the archive holds copies carrying their final Sources and
-// InNewest, which is:deleted reads). A nil archive (the load failed) is
-// Done.
+// Loaded ends a load whose conversations were streamed to Add. For one
+// export (or a nil archive: the load failed) it is Done without the wait:
+// it returns at once, the indexing still pending runs at full speed in
+// the background, and every search from now on waits for it (so it
+// searches everything), rather than the end of the load waiting for it.
+// When a holds other copies than those streamed (several exports merged:
+// the archive holds copies carrying their final Sources and InNewest,
+// which is:deleted reads) it is Rebuild, before it returns.
 func (s *Searcher) Loaded(a *model.Archive) {
 	if a != nil && len(a.Sources) > 1 {
 		s.Rebuild(a.Conversations)
 		return
 	}
-	s.Done()
+	s.done.Store(true)
+	s.b.Yield(false)
+	go s.snapshot()
 }
 
 // Rebuild replaces the index with one over exactly convs, built before it
@@ -130,23 +166,36 @@ func (s *Searcher) Rebuild(convs []*model.Conversation) {
 	ix := b.Build()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.b, s.ix = b, ix
+	s.b, s.ix, s.final = b, ix, true
 	s.added.Store(int64(len(convs)))
 	s.built, s.builtAt = int64(len(convs)), time.Now()
 	s.done.Store(true)
 }
 
-// snapshot returns the index to search, taking a new snapshot when
-// conversations were added since the last one (at once after Done, at most
-// every snapshotEvery before).
+// Index returns the index searches use now: after Done or Loaded, the
+// complete one (a snapshot of the archive saves it).
+func (s *Searcher) Index() *search.Index { return s.snapshot() }
+
+// snapshot returns the index to search. After Done it is the final index
+// (taken once, waiting for the indexing pending). Before, a new snapshot
+// of what is indexed (search.Builder.Ready) is taken when conversations
+// were added since the last one, at most every snapshotEvery.
 func (s *Searcher) snapshot() *search.Index {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	added := s.added.Load()
-	if s.ix == nil || (added > s.built && (s.done.Load() || time.Since(s.builtAt) >= snapshotEvery)) {
-		s.ix = s.b.Build()
-		s.built, s.builtAt = added, time.Now()
+	switch {
+	case s.done.Load():
+		if s.final && added == s.built {
+			return s.ix
+		}
+		s.ix, s.final = s.b.Build(), true
+	case s.ix == nil || (added > s.built && time.Since(s.builtAt) >= snapshotEvery):
+		s.ix, s.final = s.b.Ready(), false
+	default:
+		return s.ix
 	}
+	s.built, s.builtAt = added, time.Now()
 	return s.ix
 }
 

@@ -1,0 +1,24 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
+	"github.com/backchat/backchat/tui"
+)
+
+func TestBrowserSourceReady(t *testing.T) {
+	c := &model.Conversation{ID: "a", Title: "Alpha", Nodes: []model.Node{{Parent: model.NoNode}}}
+	a := &model.Archive{Conversations: []*model.Conversation{c}}
+	var o tui.Options
+	browserSource(&o, archiveSource{Paths: []string{"ignored.zip"}, Ready: &readyArchive{Archive: a, Index: search.BuildArchive(a)}})
+	if o.Archive != a || o.Load != nil || o.Searcher == nil {
+		t.Fatalf("a ready archive is not shown at once: %+v", o)
+	}
+	o = tui.Options{}
+	browserSource(&o, archiveSource{Paths: []string{"x.zip"}})
+	if o.Load == nil || o.Searcher == nil || o.Archive != nil {
+		t.Fatalf("paths: %+v", o)
+	}
+}

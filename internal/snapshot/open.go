@@ -1,0 +1,403 @@
+package snapshot
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+
+	"github.com/backchat/backchat/model"
+)
+
+// Snapshot is a reopened snapshot. Its archive's strings point into the
+// file's read-only mapping: keep the Snapshot (do not Close it) for as long
+// as anything of the archive is in use.
+type Snapshot struct {
+	// Archive is the archive as it was written; each conversation's tree
+	// is decoded on first use, and a damaged one reports ErrCorrupt
+	// through TreeErr (its Tree is then empty).
+	Archive *model.Archive
+	// Index is the index section (nil when none was written); its bytes
+	// lie in the mapping.
+	Index []byte
+	// Flags are the header's flags (FlagIndex).
+	Flags uint32
+
+	data    []byte
+	release func() error
+	damaged *damage
+	index   section
+	file    *os.File // the snapshot file (VerifyIndex reads it); nil for OpenBytes
+}
+
+// VerifyIndex checks the index section's checksum. Open does not (it
+// would read every page of the index); run it in the background, or before
+// trusting a search. It reads the file with read(2) rather than through
+// the mapping, so the pages it reads do not stay in the process's RSS.
+// Safe for concurrent use.
+func (s *Snapshot) VerifyIndex() error {
+	var sum uint32
+	if s.file == nil {
+		sum = crc(s.data[s.index.off : s.index.off+s.index.len])
+	} else {
+		h := crc32.New(castagnoli)
+		if _, err := io.Copy(h, io.NewSectionReader(s.file, int64(s.index.off), int64(s.index.len))); err != nil {
+			return fmt.Errorf("snapshot: reading the index: %w", err)
+		}
+		sum = h.Sum32()
+	}
+	if sum != s.index.crc {
+		s.damaged.mark()
+		return corrupt("index checksum")
+	}
+	return nil
+}
+
+// Damaged reports whether some conversation's tree failed to decode (its
+// checksum or its encoding), the index failed VerifyIndex, or MarkDamaged
+// was called: the snapshot must not be trusted any longer. Safe for
+// concurrent use.
+func (s *Snapshot) Damaged() bool { return s.damaged.flag.Load() }
+
+// MarkDamaged records damage found by the snapshot's user (an index that
+// does not load).
+func (s *Snapshot) MarkDamaged() { s.damaged.mark() }
+
+// OnDamage sets a function called once, from the goroutine that finds it,
+// when the snapshot is first found damaged (at once if it already is).
+func (s *Snapshot) OnDamage(f func()) {
+	s.damaged.fn.Store(&f)
+	if s.Damaged() {
+		s.damaged.call()
+	}
+}
+
+// damage is a snapshot's damaged flag and what to do about it.
+type damage struct {
+	flag atomic.Bool
+	once sync.Once
+	fn   atomic.Pointer[func()]
+}
+
+func (d *damage) mark() {
+	d.flag.Store(true)
+	d.call()
+}
+
+func (d *damage) call() {
+	if f := d.fn.Load(); f != nil {
+		d.once.Do(*f)
+	}
+}
+
+// Size is the snapshot's size in bytes.
+func (s *Snapshot) Size() int64 { return int64(len(s.data)) }
+
+// TextAt returns a pointer to n bytes at offset off of the file (an offset
+// given to an IndexWriter by its textOffset), or nil when they do not lie
+// in it.
+func (s *Snapshot) TextAt(off uint64, n int) *byte {
+	if n <= 0 || off >= uint64(len(s.data)) || uint64(n) > uint64(len(s.data))-off {
+		return nil
+	}
+	return &s.data[off]
+}
+
+// Close releases the mapping. Nothing read from the archive may be used
+// afterwards (its strings would point at unmapped memory).
+func (s *Snapshot) Close() error {
+	if s.release == nil {
+		return nil
+	}
+	err := s.release()
+	s.release, s.data, s.Archive, s.Index, s.file = nil, nil, nil, nil, nil
+	return err
+}
+
+// Open maps the snapshot at path and decodes its conversation table. It
+// fails with an error wrapping ErrStale when the snapshot was written by
+// another format version or for another fingerprint, and ErrCorrupt when it
+// is truncated or damaged; an error from the file system (no such file)
+// is returned as it is.
+func Open(path string, fp Fingerprint) (*Snapshot, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	data, release, err := mapFile(f)
+	if err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	s, err := open(data, fp)
+	if err != nil {
+		_ = release()
+		_ = f.Close()
+		return nil, err
+	}
+	s.file = f
+	s.release = func() error {
+		err := release()
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}
+	return s, nil
+}
+
+// OpenBytes is Open over bytes in memory (tests, fuzzing). data must not
+// change while the archive is in use.
+func OpenBytes(data []byte, fp Fingerprint) (*Snapshot, error) {
+	return open(data, fp)
+}
+
+func corrupt(format string, args ...any) error {
+	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrCorrupt)
+}
+
+func readHeader(data []byte, fp Fingerprint) (header, error) {
+	var h header
+	if len(data) < 12 || !bytes.Equal(data[:8], magic[:]) {
+		return h, corrupt("not a backchat snapshot")
+	}
+	if v := binary.LittleEndian.Uint32(data[8:]); v != Version {
+		return h, fmt.Errorf("format version %d, want %d: %w", v, Version, ErrStale)
+	}
+	if len(data) < HeaderSize {
+		return h, corrupt("header cut at byte %d", len(data))
+	}
+	if got, want := crc(data[:HeaderSize-4]), binary.LittleEndian.Uint32(data[HeaderSize-4:]); got != want {
+		return h, corrupt("header checksum")
+	}
+	h.version = Version
+	h.flags = binary.LittleEndian.Uint32(data[12:])
+	copy(h.fp[:], data[16:48])
+	if n := binary.LittleEndian.Uint32(data[48:]); n != numSections {
+		return h, corrupt("%d sections, want %d", n, numSections)
+	}
+	if h.fp != fp {
+		return h, fmt.Errorf("inputs changed: %w", ErrStale)
+	}
+	end := uint64(HeaderSize)
+	for i := range h.secs {
+		b := data[headerFixed+i*sectionEntry:]
+		s := section{kind: binary.LittleEndian.Uint32(b), crc: binary.LittleEndian.Uint32(b[4:]),
+			off: binary.LittleEndian.Uint64(b[8:]), len: binary.LittleEndian.Uint64(b[16:])}
+		// Sections follow each other in kind order (each padded to
+		// sectionAlign), the last one ending the file: a cut file fails
+		// here.
+		if s.kind != uint32(i) || s.off < end || s.off-end >= sectionAlign || s.off > uint64(len(data)) || s.len > uint64(len(data))-s.off {
+			return h, corrupt("%s section out of bounds (file cut at byte %d?)", sectionNames[i], len(data))
+		}
+		end = s.off + s.len
+		h.secs[i] = s
+	}
+	if end != uint64(len(data)) {
+		return h, corrupt("%d bytes after the last section", uint64(len(data))-end)
+	}
+	return h, nil
+}
+
+func (h *header) bytes(data []byte, kind int) []byte {
+	s := h.secs[kind]
+	return data[s.off : s.off+s.len : s.off+s.len]
+}
+
+func open(data []byte, fp Fingerprint) (*Snapshot, error) {
+	h, err := readHeader(data, fp)
+	if err != nil {
+		return nil, err
+	}
+	// Not data (checked per conversation on first use) nor the index
+	// (VerifyIndex): reading them would fault in their pages.
+	for _, k := range []int{secHstr, secPool, secConvtab, secMeta} {
+		if crc(h.bytes(data, k)) != h.secs[k].crc {
+			return nil, corrupt("%s checksum", sectionNames[k])
+		}
+	}
+	s := &Snapshot{data: data, Flags: h.flags, Archive: &model.Archive{}, damaged: &damage{}, index: h.secs[secIndex]}
+	if h.flags&FlagIndex != 0 {
+		s.Index = h.bytes(data, secIndex)
+	}
+	pool, err := decodePool(h.bytes(data, secPool))
+	if err != nil {
+		return nil, err
+	}
+	if err := s.decodeConvtab(&h, pool); err != nil {
+		return nil, err
+	}
+	if err := decodeMeta(h.bytes(data, secMeta), s.Archive); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func decodePool(b []byte) ([]string, error) {
+	d := &dec{b: b}
+	pool := make([]string, d.count(len(b)))
+	for i := range pool {
+		pool[i] = d.inline()
+	}
+	if d.bad || d.i != len(b) {
+		return nil, corrupt("string pool")
+	}
+	return pool, nil
+}
+
+// lazyRef locates one conversation's strings and blob in the mapping.
+type lazyRef struct {
+	data    []byte
+	pool    []string
+	off     uint64 // file offset of the conversation's strings
+	strLen  uint64
+	blobLen uint64
+	sum     uint32
+	id      string
+	damaged *damage
+}
+
+func (r *lazyRef) load() ([]model.Node, error) {
+	whole := r.data[r.off : r.off+r.strLen+r.blobLen]
+	if crc(whole) != r.sum {
+		r.damaged.mark()
+		return nil, corrupt("conversation %s: checksum", r.id)
+	}
+	s := &strs{data: r.data, cur: int(r.off), end: int(r.off + r.strLen), pool: r.pool}
+	nodes, err := decodeTree(whole[r.strLen:], s)
+	if err != nil {
+		r.damaged.mark()
+		return nil, fmt.Errorf("conversation %s: %w", r.id, err)
+	}
+	return nodes, nil
+}
+
+func (s *Snapshot) decodeConvtab(h *header, pool []string) error {
+	b := h.bytes(s.data, secConvtab)
+	d := &dec{b: b}
+	hs := h.secs[secHstr]
+	st := &strs{data: s.data, cur: int(hs.off), end: int(hs.off + hs.len), pool: pool}
+	lists := make([][]string, d.count(len(b)))
+	for i := range lists {
+		l := make([]string, d.count(len(b)-d.i))
+		for j := range l {
+			l[j] = d.inline()
+		}
+		lists[i] = l
+	}
+	n := d.count(len(b) - d.i + 1)
+	if d.bad {
+		return corrupt("conversation table")
+	}
+	if n == 0 {
+		return nil // Conversations was nil
+	}
+	n--
+	convs := make([]model.Conversation, n)
+	refs := make([]lazyRef, n)
+	s.Archive.Conversations = make([]*model.Conversation, n)
+	ds := h.secs[secData]
+	for i := range convs {
+		c := &convs[i]
+		fl := d.uv()
+		c.Archived = fl&convArchived != 0
+		c.Starred = fl&convStarred != 0
+		c.InNewest = fl&convInNewest != 0
+		c.Shared = fl&convShared != 0
+		c.ID = d.str(st)
+		c.Title = d.str(st)
+		c.Created = d.time()
+		c.Updated = d.time()
+		c.Model = d.str(st)
+		c.GizmoID = d.str(st)
+		c.GizmoType = d.str(st)
+		c.Origin = d.str(st)
+		c.Source = d.str(st)
+		c.Current = d.int32()
+		c.Service = d.str(st)
+		c.CurrentKey = d.str(st)
+		c.ShareID = d.str(st)
+		if k := d.uv(); k > 0 {
+			if k > uint64(len(lists)) {
+				return corrupt("conversation %d: sources", i)
+			}
+			c.Sources = lists[k-1]
+		}
+		if fl&convComparisons != 0 {
+			c.Comparisons = make([]model.Comparison, d.count(len(b)-d.i))
+			for j := range c.Comparisons {
+				cp := &c.Comparisons[j]
+				cp.Time = d.time()
+				cp.Preferred = d.str(st)
+				cp.Original = d.str(st)
+				cp.New = d.str(st)
+			}
+		}
+		nodes := d.uv()
+		visible := d.uv()
+		branches := d.uv()
+		r := &refs[i]
+		r.data, r.pool, r.id, r.damaged = s.data, pool, c.ID, s.damaged
+		r.off = d.uv()
+		r.strLen = d.uv()
+		r.blobLen = d.uv()
+		r.sum = d.u32()
+		if d.bad {
+			return corrupt("conversation table, entry %d", i)
+		}
+		if r.off > ds.len || r.strLen > ds.len-r.off || r.blobLen > ds.len-r.off-r.strLen ||
+			nodes > r.blobLen || visible > nodes || branches > nodes {
+			return corrupt("conversation %d out of bounds", i)
+		}
+		r.off += ds.off
+		c.SetLazyTree(r.load)
+		c.SetTreeCounts(int(visible), int(branches))
+		s.Archive.Conversations[i] = c
+	}
+	if d.i != len(b) || st.cur != st.end {
+		return corrupt("conversation table: trailing bytes")
+	}
+	return nil
+}
+
+func decodeMeta(b []byte, a *model.Archive) error {
+	d := &dec{b: b}
+	if n := d.count(len(b) + 1); n > 0 {
+		a.Warnings = make([]model.Warning, n-1)
+		for i := range a.Warnings {
+			w := &a.Warnings[i]
+			w.Kind = model.WarningKind(d.uv())
+			w.File = d.inline()
+			w.Index = int(d.sv())
+			w.Offset = d.sv()
+			w.ID = d.inline()
+			w.Reason = d.inline()
+		}
+	}
+	if n := d.count(len(b) + 1); n > 0 {
+		a.Sources = make([]string, n-1)
+		for i := range a.Sources {
+			a.Sources[i] = d.inline()
+		}
+	}
+	if n := d.count(len(b) + 1); n > 0 {
+		a.Accounts = make([]model.Account, n-1)
+		for i := range a.Accounts {
+			x := &a.Accounts[i]
+			x.Service = d.inline()
+			x.ID = d.inline()
+			x.Name = d.inline()
+			x.Email = d.inline()
+			x.Plan = d.inline()
+			x.Source = d.inline()
+		}
+	}
+	if d.bad || d.i != len(b) {
+		return corrupt("meta section")
+	}
+	return nil
+}

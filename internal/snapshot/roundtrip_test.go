@@ -1,0 +1,144 @@
+package snapshot
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/backchat/backchat/internal/demo"
+	"github.com/backchat/backchat/internal/testkit/gen"
+	"github.com/backchat/backchat/loader"
+	"github.com/backchat/backchat/model"
+)
+
+// fixtureInputs are the exports every round trip is tested on: the demo,
+// generated exports of both shapes, the repository's test files and real
+// exports, and the external real fixtures when they are present.
+func fixtureInputs(t *testing.T) map[string][]string {
+	t.Helper()
+	in := map[string][]string{}
+	dir, cleanup, err := demo.Dir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cleanup)
+	in["demo"] = []string{dir}
+	tmp := t.TempDir()
+	for _, shape := range []gen.Shape{gen.ShapeShort, gen.ShapeLong} {
+		var b bytes.Buffer
+		if _, err := gen.Write(&b, gen.Config{Seed: 3, TargetBytes: 600 << 10, Shape: shape}); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(tmp, "gen"+string(rune('0'+shape))+".json")
+		if err := os.WriteFile(p, b.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		in["generated-"+filepath.Base(p)] = []string{p}
+	}
+	root := filepath.Join("..", "..")
+	globs := []string{
+		"testdata/*.json", "testdata/shards", "testdata/real/*/*.json",
+		"loader/testdata/claude/*", "loader/testdata/deepseek/*", "loader/testdata/grok/*", "loader/testdata/chathtml/*",
+		"../shared/fixtures/external/*/*.json",
+		"../shared/fixtures/external/echomine/*/raw.json",
+	}
+	for _, g := range globs {
+		ms, _ := filepath.Glob(filepath.Join(root, g))
+		for _, m := range ms {
+			in[m] = []string{m}
+		}
+	}
+	return in
+}
+
+// roundTrip writes arch and reopens it.
+func roundTrip(t testing.TB, arch *model.Archive, opts Options) *Snapshot {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "a.snap")
+	if err := WriteFile(path, arch, opts); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(path, opts.Fingerprint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// equalArchives compares every exported field, trees included (read
+// through Tree on the reopened side).
+func equalArchives(t *testing.T, name string, want, got *model.Archive) {
+	t.Helper()
+	if !reflect.DeepEqual(want.Warnings, got.Warnings) || !reflect.DeepEqual(want.Sources, got.Sources) ||
+		!reflect.DeepEqual(want.Accounts, got.Accounts) {
+		t.Errorf("%s: meta differs:\nwant %#v %#v %#v\ngot  %#v %#v %#v", name, want.Warnings, want.Sources, want.Accounts,
+			got.Warnings, got.Sources, got.Accounts)
+	}
+	if (want.Conversations == nil) != (got.Conversations == nil) || len(want.Conversations) != len(got.Conversations) {
+		t.Fatalf("%s: %d conversations, want %d", name, len(got.Conversations), len(want.Conversations))
+	}
+	for i, w := range want.Conversations {
+		g := got.Conversations[i]
+		if g.TreeLoaded() {
+			t.Errorf("%s: conversation %s decoded before use", name, w.ID)
+		}
+		if w.VisibleCount() != g.VisibleCount() || w.BranchPoints() != g.BranchPoints() || w.HasBranches() != g.HasBranches() {
+			t.Errorf("%s: %s: counts differ", name, w.ID)
+		}
+		if err := g.TreeErr(); err != nil {
+			t.Fatalf("%s: %s: %v", name, w.ID, err)
+		}
+		wv, gv := reflect.ValueOf(w).Elem(), reflect.ValueOf(g).Elem()
+		for f := range wv.NumField() {
+			sf := wv.Type().Field(f)
+			if !sf.IsExported() {
+				continue
+			}
+			if !reflect.DeepEqual(wv.Field(f).Interface(), gv.Field(f).Interface()) {
+				t.Errorf("%s: conversation %s: %s differs:\nwant %#v\ngot  %#v", name, w.ID, sf.Name,
+					wv.Field(f).Interface(), gv.Field(f).Interface())
+			}
+		}
+	}
+}
+
+func TestRoundTripFixtures(t *testing.T) {
+	for name, paths := range fixtureInputs(t) {
+		arch, err := loader.OpenContext(context.Background(), loader.Options{}, paths...)
+		if arch == nil {
+			t.Logf("%s: not loadable (%v)", name, err)
+			continue
+		}
+		s := roundTrip(t, arch, Options{Fingerprint: Fingerprint{1, 2, 3}})
+		equalArchives(t, name, arch, s.Archive)
+	}
+}
+
+func TestRoundTripEmptyAndEdgeValues(t *testing.T) {
+	tr := true
+	for name, arch := range map[string]*model.Archive{
+		"nil":   {},
+		"empty": {Conversations: []*model.Conversation{}, Warnings: []model.Warning{}, Sources: []string{}, Accounts: []model.Account{}},
+		"edges": {Conversations: []*model.Conversation{
+			{ID: "a", Sources: []string{}, Comparisons: []model.Comparison{}, Current: model.NoNode},
+			{ID: "b", Sources: []string{""}, Nodes: []model.Node{
+				{Key: "r", Parent: model.NoNode, Children: []int32{}},
+				{Key: "m", Parent: 0, Msg: &model.Message{ID: "other", EndTurn: &tr, Blocks: []model.Block{
+					{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: []byte{}, Thoughts: []model.Thought{}, Images: []model.Asset{}, Seconds: -0.5}},
+					{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: &model.Asset{Missing: true, Width: -1, Seconds: 1e-300}}},
+					{Kind: model.BlockText, Extra: &model.BlockExtra{}},
+				}, Extra: &model.MessageExtra{References: []model.Reference{}, Feedback: &model.Feedback{Tags: []string{}}}}},
+				{Key: "e", Parent: 0, Msg: &model.Message{ID: "e", Extra: &model.MessageExtra{}}},
+			}},
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := roundTrip(t, arch, Options{})
+			equalArchives(t, name, arch, s.Archive)
+		})
+	}
+}

@@ -1,0 +1,498 @@
+package snapshot
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"unsafe"
+
+	"github.com/backchat/backchat/model"
+)
+
+// IndexWriter writes the index section. textOffset maps a pointer to n
+// bytes of some string of the archive (a field of a conversation or of a
+// message) to its offset in the snapshot file, where Snapshot.TextAt finds
+// it again after a reopen; ok is false for a pointer the snapshot does not
+// hold.
+type IndexWriter func(w io.Writer, textOffset func(p *byte, n int) (off uint64, ok bool)) error
+
+// Options configure Write.
+type Options struct {
+	// Fingerprint identifies the inputs; Open with another one fails with
+	// ErrStale.
+	Fingerprint Fingerprint
+	// Index, when set, writes the index section.
+	Index IndexWriter
+	// Context, when set, cancels the write (checked between
+	// conversations).
+	Context context.Context
+	// Valid, when set, is asked just before WriteFile renames the finished
+	// file into place; false abandons the snapshot (the inputs changed
+	// while it was written).
+	Valid func() bool
+}
+
+// ErrAbandoned is returned by WriteFile when Options.Valid said no.
+var ErrAbandoned = errors.New("snapshot abandoned: the inputs changed while it was written")
+
+// WriteFile writes a snapshot of arch to path atomically: to a temporary
+// file (mode 0600: it holds the conversations) in the same directory,
+// synced, then renamed over path. On any error path is left as it was.
+func WriteFile(path string, arch *model.Archive, opts Options) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(tmp)
+		}
+	}()
+	if err = f.Chmod(0o600); err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	if err = Write(f, arch, opts); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	if opts.Valid != nil && !opts.Valid() {
+		err = ErrAbandoned
+		return err
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	return nil
+}
+
+// File is what Write writes to: sequentially, then the header at offset 0.
+type File interface {
+	io.Writer
+	io.WriterAt
+}
+
+// Limits of the string pool: strings up to poolMaxLen bytes of the pooled
+// fields are stored once, up to poolMaxEntries of them.
+const (
+	poolMaxLen     = 64
+	poolMaxEntries = 1 << 16
+)
+
+// Areas a string can lie in, for the index's text offsets.
+const (
+	areaData = iota
+	areaHstr
+	areaPool
+)
+
+// span records where a string of the archive was written.
+type span struct {
+	ptr  uintptr
+	n    uint32
+	area uint8
+	off  uint64 // within the area
+}
+
+type writer struct {
+	out     *bufio.Writer
+	pos     uint64 // file offset of the next byte written to out
+	convCRC uint32 // running CRC of the current conversation's strings and blob
+	err     error
+
+	pool     map[string]uint64 // string → pool index
+	poolList []string
+	poolOff  []uint64 // offset of each pool string's bytes in the pool section
+
+	// hstr is the conversation table's string region, kept in memory.
+	hstr []byte
+	// into selects where fresh strings go: the data stream or hstr.
+	intoHstr bool
+
+	spans []span // nil unless an index is written
+	track bool
+}
+
+func (w *writer) write(b []byte) {
+	if w.err != nil {
+		return
+	}
+	_, w.err = w.out.Write(b)
+	w.pos += uint64(len(b))
+	w.convCRC = crc32.Update(w.convCRC, castagnoli, b)
+}
+
+func (w *writer) writeString(s string) {
+	if w.err != nil {
+		return
+	}
+	_, w.err = w.out.WriteString(s)
+	w.pos += uint64(len(s))
+	w.convCRC = crc32.Update(w.convCRC, castagnoli, unsafe.Slice(unsafe.StringData(s), len(s)))
+}
+
+// fresh writes s to the current region and appends its reference to e.
+func (w *writer) fresh(e *enc, s string) { w.freshText(e, s, false) }
+
+// text is fresh for a searchable field: its place is recorded for the
+// index's textOffset (only those, to keep the table small: 24 bytes each).
+func (w *writer) text(e *enc, s string) { w.freshText(e, s, true) }
+
+func (w *writer) freshText(e *enc, s string, searchable bool) {
+	e.uv(uint64(len(s)) << 1)
+	if s == "" {
+		return
+	}
+	track := w.track && searchable
+	if w.intoHstr {
+		if track {
+			w.spans = append(w.spans, span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaHstr, off: uint64(len(w.hstr))})
+		}
+		w.hstr = append(w.hstr, s...)
+		return
+	}
+	if track {
+		w.spans = append(w.spans, span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaData, off: w.pos})
+	}
+	w.writeString(s)
+}
+
+func (w *writer) freshBytes(e *enc, b []byte) {
+	if b == nil {
+		e.uv(0)
+		return
+	}
+	e.uv(uint64(len(b)) + 1)
+	if len(b) == 0 {
+		return
+	}
+	if w.track {
+		w.spans = append(w.spans, span{ptr: uintptr(unsafe.Pointer(unsafe.SliceData(b))), n: uint32(len(b)), area: areaData, off: w.pos})
+	}
+	w.write(b)
+}
+
+// pooled stores a short repeated string once, in the pool; a long or
+// unexpected one (the pool is full) is written fresh.
+func (w *writer) pooled(e *enc, s string) { w.pooledText(e, s, false) }
+
+// pooledText is pooled for a field that may be searchable.
+func (w *writer) pooledText(e *enc, s string, searchable bool) {
+	if s == "" || len(s) > poolMaxLen {
+		w.freshText(e, s, searchable)
+		return
+	}
+	i, ok := w.pool[s]
+	if !ok {
+		if len(w.poolList) >= poolMaxEntries {
+			w.fresh(e, s)
+			return
+		}
+		i = uint64(len(w.poolList))
+		w.pool[s] = i
+		w.poolList = append(w.poolList, s)
+	}
+	if w.track && searchable {
+		w.spans = append(w.spans, span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaPool, off: i})
+	}
+	e.uv(i<<1 | 1)
+}
+
+// Write writes a snapshot of arch to f: the sections from offset
+// HeaderSize on, then the header. Conversations read lazily are decoded
+// (Tree) as they are written; one that fails makes Write fail.
+func Write(f File, arch *model.Archive, opts Options) error {
+	w := &writer{out: bufio.NewWriterSize(f, 1<<20), pool: map[string]uint64{}, track: opts.Index != nil}
+	var h header
+	h.version = Version
+	h.fp = opts.Fingerprint
+	w.write(make([]byte, HeaderSize))
+
+	// data: per conversation, its fresh strings then its blob.
+	start := w.pos
+	var ct enc // conversation entries
+	var blob enc
+	lists := map[string]uint64{} // Sources lists, joined by "\x00"
+	var listEnc enc
+	nLists := uint64(0)
+	for _, c := range arch.Conversations {
+		if opts.Context != nil && opts.Context.Err() != nil {
+			return fmt.Errorf("snapshot: %w", opts.Context.Err())
+		}
+		nodes := c.Tree()
+		if err := c.TreeErr(); err != nil {
+			return fmt.Errorf("snapshot: conversation %s: %w", c.ID, err)
+		}
+		w.convCRC = 0
+		strStart := w.pos
+		blob.b = blob.b[:0]
+		w.encodeTree(&blob, nodes)
+		strLen := w.pos - strStart
+		w.write(blob.b)
+		sum := w.convCRC
+
+		// The conversation's entry; its strings go to hstr.
+		w.intoHstr = true
+		w.encodeConv(&ct, c, lists, &listEnc, &nLists)
+		w.intoHstr = false
+		ct.uv(uint64(len(nodes)))
+		ct.uv(uint64(c.VisibleCount()))
+		ct.uv(uint64(c.BranchPoints()))
+		ct.uv(strStart - start)
+		ct.uv(strLen)
+		ct.uv(uint64(len(blob.b)))
+		ct.b = appendU32(ct.b, sum)
+		if w.err != nil {
+			return fmt.Errorf("snapshot: %w", w.err)
+		}
+	}
+	h.secs[secData] = section{kind: secData, off: start, len: w.pos - start}
+
+	// hstr
+	h.secs[secHstr] = w.section(secHstr, w.hstr)
+	// pool: count, then each string inline.
+	var pe enc
+	pe.uv(uint64(len(w.poolList)))
+	w.poolOff = make([]uint64, len(w.poolList))
+	for i, s := range w.poolList {
+		pe.uv(uint64(len(s)))
+		w.poolOff[i] = uint64(len(pe.b))
+		pe.b = append(pe.b, s...)
+	}
+	h.secs[secPool] = w.section(secPool, pe.b)
+	// convtab: the Sources lists, then the entries.
+	var cte enc
+	cte.uv(nLists)
+	cte.b = append(cte.b, listEnc.b...)
+	nConvs := uint64(len(arch.Conversations)) + 1
+	if arch.Conversations == nil {
+		nConvs = 0
+	}
+	cte.uv(nConvs)
+	cte.b = append(cte.b, ct.b...)
+	h.secs[secConvtab] = w.section(secConvtab, cte.b)
+	h.secs[secMeta] = w.section(secMeta, encodeMeta(arch))
+
+	// index
+	if opts.Index != nil {
+		h.flags |= FlagIndex
+		idx := &crcWriter{w: w}
+		w.pad()
+		off := w.pos
+		w.convCRC = 0
+		if err := w.out.Flush(); err != nil {
+			return fmt.Errorf("snapshot: %w", err)
+		}
+		slices.SortFunc(w.spans, func(a, b span) int {
+			switch {
+			case a.ptr < b.ptr:
+				return -1
+			case a.ptr > b.ptr:
+				return 1
+			}
+			return 0
+		})
+		base := [3]uint64{areaData: 0, areaHstr: h.secs[secHstr].off, areaPool: h.secs[secPool].off}
+		textOffset := func(p *byte, n int) (uint64, bool) {
+			return w.textOffset(base, uintptr(unsafe.Pointer(p)), n)
+		}
+		if err := opts.Index(idx, textOffset); err != nil {
+			return fmt.Errorf("snapshot: index: %w", err)
+		}
+		if w.err != nil {
+			return fmt.Errorf("snapshot: %w", w.err)
+		}
+		h.secs[secIndex] = section{kind: secIndex, crc: idx.crc, off: off, len: w.pos - off}
+	} else {
+		w.pad()
+		h.secs[secIndex] = section{kind: secIndex, crc: crc(nil), off: w.pos}
+	}
+	if err := w.out.Flush(); err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	if w.err != nil {
+		return fmt.Errorf("snapshot: %w", w.err)
+	}
+	if _, err := f.WriteAt(h.marshal(), 0); err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	return nil
+}
+
+// textOffset finds a span holding [p, p+n) and returns its file offset.
+// Spans overlap only when strings share memory (a message id that is its
+// node's key), so a few spans back from the last one starting at or before
+// p are enough.
+func (w *writer) textOffset(base [3]uint64, p uintptr, n int) (uint64, bool) {
+	i := sort.Search(len(w.spans), func(i int) bool { return w.spans[i].ptr > p })
+	for j := i - 1; j >= 0 && j >= i-16; j-- {
+		s := w.spans[j]
+		if p+uintptr(n) <= s.ptr+uintptr(s.n) {
+			off := s.off
+			if s.area == areaPool {
+				off = w.poolOff[off]
+			}
+			return base[s.area] + off + uint64(p-s.ptr), true
+		}
+	}
+	return 0, false
+}
+
+// crcWriter writes the index section through the writer, keeping its CRC.
+type crcWriter struct {
+	w   *writer
+	crc uint32
+}
+
+func (c *crcWriter) Write(b []byte) (int, error) {
+	c.crc = crc32.Update(c.crc, castagnoli, b)
+	c.w.write(b)
+	if c.w.err != nil {
+		return 0, c.w.err
+	}
+	return len(b), nil
+}
+
+func (w *writer) section(kind int, b []byte) section {
+	w.pad()
+	s := section{kind: uint32(kind), crc: crc(b), off: w.pos, len: uint64(len(b))}
+	w.write(b)
+	return s
+}
+
+// pad aligns the next section to sectionAlign bytes, so that a section
+// that is read as arrays (the index) is aligned in the mapping.
+func (w *writer) pad() {
+	if r := w.pos % sectionAlign; r != 0 {
+		w.write(make([]byte, sectionAlign-r))
+	}
+}
+
+func appendU32(b []byte, x uint32) []byte {
+	return append(b, byte(x), byte(x>>8), byte(x>>16), byte(x>>24))
+}
+
+// Conversation flags.
+const (
+	convArchived = 1 << iota
+	convStarred
+	convInNewest
+	convShared
+	convComparisons // Comparisons != nil
+)
+
+func (w *writer) encodeConv(e *enc, c *model.Conversation, lists map[string]uint64, listEnc *enc, nLists *uint64) {
+	var fl uint64
+	if c.Archived {
+		fl |= convArchived
+	}
+	if c.Starred {
+		fl |= convStarred
+	}
+	if c.InNewest {
+		fl |= convInNewest
+	}
+	if c.Shared {
+		fl |= convShared
+	}
+	if c.Comparisons != nil {
+		fl |= convComparisons
+	}
+	e.uv(fl)
+	w.fresh(e, c.ID)
+	w.text(e, c.Title)
+	e.time(c.Created)
+	e.time(c.Updated)
+	w.pooled(e, c.Model)
+	w.pooled(e, c.GizmoID)
+	w.pooled(e, c.GizmoType)
+	w.pooled(e, c.Origin)
+	w.pooled(e, c.Source)
+	e.sv(int64(c.Current))
+	w.pooled(e, c.Service)
+	w.fresh(e, c.CurrentKey)
+	w.fresh(e, c.ShareID)
+	// Sources: 0 for nil, else 1 + the list's number.
+	if c.Sources == nil {
+		e.uv(0)
+	} else {
+		key := strings.Join(c.Sources, "\x00") + "\x00" // "" and [""] differ
+		if len(c.Sources) == 0 {
+			key = ""
+		}
+		i, ok := lists[key]
+		if !ok {
+			i = *nLists
+			*nLists++
+			lists[key] = i
+			listEnc.uv(uint64(len(c.Sources)))
+			for _, s := range c.Sources {
+				listEnc.inline(s)
+			}
+		}
+		e.uv(i + 1)
+	}
+	if c.Comparisons != nil {
+		e.uv(uint64(len(c.Comparisons)))
+		for _, cp := range c.Comparisons {
+			e.time(cp.Time)
+			w.pooled(e, cp.Preferred)
+			w.fresh(e, cp.Original)
+			w.fresh(e, cp.New)
+		}
+	}
+}
+
+func encodeMeta(a *model.Archive) []byte {
+	var e enc
+	if a.Warnings == nil {
+		e.uv(0)
+	} else {
+		e.uv(uint64(len(a.Warnings)) + 1)
+		for _, x := range a.Warnings {
+			e.uv(uint64(x.Kind))
+			e.inline(x.File)
+			e.sv(int64(x.Index))
+			e.sv(x.Offset)
+			e.inline(x.ID)
+			e.inline(x.Reason)
+		}
+	}
+	if a.Sources == nil {
+		e.uv(0)
+	} else {
+		e.uv(uint64(len(a.Sources)) + 1)
+		for _, s := range a.Sources {
+			e.inline(s)
+		}
+	}
+	if a.Accounts == nil {
+		e.uv(0)
+	} else {
+		e.uv(uint64(len(a.Accounts)) + 1)
+		for _, x := range a.Accounts {
+			e.inline(x.Service)
+			e.inline(x.ID)
+			e.inline(x.Name)
+			e.inline(x.Email)
+			e.inline(x.Plan)
+			e.inline(x.Source)
+		}
+	}
+	return e.b
+}

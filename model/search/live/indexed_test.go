@@ -1,0 +1,91 @@
+package live
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"testing"
+	"unsafe"
+
+	"github.com/backchat/backchat/internal/testkit/searchcorpus"
+	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
+)
+
+// savedIndex saves an index of a and loads it back, its field texts read
+// from a copy (as a snapshot's arena would be).
+func savedIndex(t *testing.T, a *model.Archive) *search.Index {
+	t.Helper()
+	var arena []byte
+	var buf bytes.Buffer
+	err := search.BuildArchive(a).Save(&buf, func(p *byte, n int) (uint64, bool) {
+		off := uint64(len(arena))
+		arena = append(arena, unsafe.Slice(p, n)...)
+		return off, true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := make([]uint64, (buf.Len()+7)/8)
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&data[0])), buf.Len())
+	copy(b, buf.Bytes())
+	ix, err := search.LoadIndex(b, a.Conversations, func(off uint64, n int) *byte {
+		if off+uint64(n) > uint64(len(arena)) {
+			return nil
+		}
+		return &arena[off]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+func TestNewIndexedAnswersAsBuilt(t *testing.T) {
+	a := searchcorpus.Generate(searchcorpus.Options{TextBytes: 60 << 10, Seed: 4, ConvBytes: 1500})
+	list := newestFirst(a.Conversations)
+	built, loaded := NewArchive(a), NewIndexed(savedIndex(t, a))
+	ctx := context.Background()
+	for _, q := range []string{"data", "kube", `"the data"`, "data -zebra", "role:user the", "has:code", "x"} {
+		want, err1 := built.Search(ctx, list, q, Options{})
+		got, err2 := loaded.Search(ctx, list, q, Options{})
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%q: %v %v", q, err1, err2)
+		}
+		if !slices.Equal(want.Convs, got.Convs) || want.Partial != got.Partial {
+			t.Fatalf("%q: built %v, loaded %v", q, want.Convs, got.Convs)
+		}
+		if len(want.Convs) == 0 && q != "x" {
+			t.Fatalf("%q matched nothing: the test is too weak", q)
+		}
+		for k := range min(len(want.Convs), 10) {
+			e1, ok1 := want.Excerpt(k)
+			e2, ok2 := got.Excerpt(k)
+			if ok1 != ok2 || e1.Text() != e2.Text() || e1.Off != e2.Off || e1.Len != e2.Len || e1.Node() != e2.Node() {
+				t.Fatalf("%q: excerpt %d differs", q, k)
+			}
+		}
+		// Narrowing works on the prebuilt index too.
+		if n := q + "s"; loaded.Narrows(q, n) {
+			w, _ := built.SearchWithin(ctx, list, want, n, Options{})
+			g, _ := loaded.SearchWithin(ctx, list, got, n, Options{})
+			if !slices.Equal(w.Convs, g.Convs) {
+				t.Fatalf("%q within %q differs", n, q)
+			}
+		}
+	}
+	// It can still grow: a conversation added later is found, the others too.
+	extra := conv("extra", "Extra", testNow, "quetzalcoatl data")
+	loaded.Add(extra)
+	loaded.Done()
+	list2 := append([]*model.Conversation{extra}, list...)
+	res, err := loaded.Search(ctx, list2, "quetzalcoatl", Options{})
+	if err != nil || len(res.Convs) != 1 || res.Convs[0] != 0 {
+		t.Fatalf("after Add: %v %v", res.Convs, err)
+	}
+	want, _ := built.Search(ctx, list, "data", Options{})
+	got, _ := loaded.Search(ctx, list2, "data", Options{})
+	if len(got.Convs) != len(want.Convs)+1 {
+		t.Fatalf("after Add: %d results for data, want %d", len(got.Convs), len(want.Convs)+1)
+	}
+}
