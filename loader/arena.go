@@ -50,10 +50,19 @@ func newArena(total int64) *arena {
 
 // reserve returns a slice of n bytes (len n) to be filled by the caller.
 func (a *arena) reserve(n int) []byte {
+	b := a.room(n)[:n]
+	a.take(b)
+	return b
+}
+
+// room returns an empty slice with room for n bytes (cap n) without taking
+// them: the caller writes at most n bytes into it by appending, then takes
+// what it wrote with take (or nothing, by not calling take).
+func (a *arena) room(n int) []byte {
 	if n > len(a.cur) {
 		if n > a.max/4 {
 			// Big strings get their own allocation so chunks are not wasted.
-			return a.alloc(n)[:n:n]
+			return a.alloc(n)[:0:n]
 		}
 		for a.chunk < 4*n {
 			a.chunk *= 2
@@ -61,9 +70,14 @@ func (a *arena) reserve(n int) []byte {
 		a.cur = a.alloc(a.chunk)
 		a.chunk = min(2*a.chunk, a.max)
 	}
-	b := a.cur[:n:n]
-	a.cur = a.cur[n:]
-	return b
+	return a.cur[:0:n]
+}
+
+// take marks b, written into the last room, as used.
+func (a *arena) take(b []byte) {
+	if len(b) > 0 && len(a.cur) > 0 && &a.cur[0] == &b[0] {
+		a.cur = a.cur[len(b):]
+	}
 }
 
 // str copies b into the arena and returns it as a valid UTF-8 string:
@@ -85,6 +99,32 @@ func (a *arena) strFixed(b []byte) string {
 	d := a.reserve(len(fixed))
 	copy(d, fixed)
 	return unsafe.String(&d[0], len(d))
+}
+
+// decode decodes the body of a JSON string (without its quotes; escaped
+// when it holds a backslash) into the arena, as a valid UTF-8 string. Decoding never lengthens a body (an
+// escape is longer than what it stands for), so it is decoded straight into
+// the arena: one copy of the text instead of two through a scratch buffer.
+// Invalid UTF-8 takes the slower way of str.
+func (a *arena) decode(body []byte, escaped bool) (string, error) {
+	if !escaped {
+		return a.str(body), nil
+	}
+	room := a.room(len(body))
+	out, err := unescape(room, body)
+	if err != nil {
+		return "", err
+	}
+	if len(out) == 0 {
+		return "", nil
+	}
+	if &out[0] != &room[:1][0] || !utf8.Valid(out) {
+		// Not in the room (it cannot grow, but keep it safe), or invalid
+		// UTF-8 to repair: copy it.
+		return a.str(out), nil
+	}
+	a.take(out)
+	return unsafe.String(&out[0], len(out)), nil
 }
 
 // bytes copies b into the arena (used for raw JSON of unknown content).

@@ -94,12 +94,13 @@ func (w *worker) str(d *walker) (string, error) {
 	if d.Next() != tString {
 		return "", d.Skip()
 	}
-	b, err := d.StrAppend(w.scratch[:0])
+	end, escaped, err := d.strEnd(d.i)
 	if err != nil {
 		return "", err
 	}
-	w.scratch = b[:0]
-	return w.a.str(b), nil
+	body := d.b[d.i+1 : end]
+	d.i = end + 1
+	return w.a.decode(body, escaped)
 }
 
 // rawStr converts a captured raw JSON value into an arena string: the

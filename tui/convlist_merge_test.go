@@ -46,3 +46,22 @@ func TestMergeNewestIsTheSort(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchPeriodGrowsWithTheList checks that the first batches come every
+// batchEvery and later ones less often, never more than 5× slower.
+func TestBatchPeriodGrowsWithTheList(t *testing.T) {
+	if got := batchPeriod(0); got != batchEvery {
+		t.Errorf("first batch: %v, want %v", got, batchEvery)
+	}
+	prev := batchPeriod(0)
+	for _, n := range []int64{5000, 20000, 40000, 1 << 40} {
+		p := batchPeriod(n)
+		if p < prev || p > 5*batchEvery {
+			t.Errorf("after %d conversations: %v (before: %v, cap %v)", n, p, prev, 5*batchEvery)
+		}
+		prev = p
+	}
+	if batchPeriod(1<<40) != 5*batchEvery {
+		t.Errorf("a huge list: %v, want the cap %v", batchPeriod(1<<40), 5*batchEvery)
+	}
+}

@@ -93,8 +93,9 @@ func run(paths []string, n int) error {
 	a = nil
 	runtime.GC()
 
-	// 2. As the browser does: the index fed while loading, then the final
-	// snapshot the first search after the load takes.
+	// 2. As the browser does: the index fed while loading (held until the
+	// load ends unless a search comes first: search.Builder.Hold), then
+	// the final snapshot the first search after the load takes.
 	s := live.New()
 	start, cpu0 = time.Now(), cpuTime()
 	a, err = loader.OpenContext(ctx, loader.Options{OnConversation: s.Add}, paths...)

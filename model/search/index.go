@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 
 	"github.com/backchat/backchat/model"
 )
@@ -53,9 +52,9 @@ type Builder struct {
 	busy      int // shards sealed and not yet built
 	wg        sync.WaitGroup
 	pool      chan *shardBuilder
-	// yield, while set, makes shard workers give way to other runnable
-	// goroutines between conversations (see Yield).
-	yield atomic.Bool
+	// release is closed when a Hold ends; nil when the builder is not
+	// held. Guarded by mu.
+	release chan struct{}
 }
 
 // NewBuilder returns an empty Builder.
@@ -95,11 +94,16 @@ func (b *Builder) sealLocked() {
 	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
+		b.mu.Lock()
+		release := b.release
+		b.mu.Unlock()
+		if release != nil {
+			<-release
+		}
 		sb := <-b.pool
 		if sb == nil {
 			sb = newShardBuilder()
 		}
-		sb.yield = &b.yield
 		s := buildShard(sb, int32(first), convs)
 		b.pool <- sb
 		b.mu.Lock()
@@ -109,12 +113,25 @@ func (b *Builder) sealLocked() {
 	}()
 }
 
-// Yield sets whether the shard workers give way to every other runnable
-// goroutine between two conversations (runtime.Gosched): a loader feeding
-// the builder then keeps the processors it needs, and indexing runs in
-// what it leaves idle. Turn it off once the load is done, so the indexing
-// still pending runs at full speed.
-func (b *Builder) Yield(on bool) { b.yield.Store(on) }
+// Hold(true) makes the shards sealed from then on wait, unbuilt, until
+// Hold(false): a loader feeding the builder then has the processors to
+// itself, and the indexing runs once it is done (or once a search wants
+// the index: Build and Ready end the hold). Safe for concurrent use.
+func (b *Builder) Hold(on bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.holdLocked(on)
+}
+
+func (b *Builder) holdLocked(on bool) {
+	switch {
+	case on && b.release == nil:
+		b.release = make(chan struct{})
+	case !on && b.release != nil:
+		close(b.release)
+		b.release = nil
+	}
+}
 
 // Build waits for pending indexing and returns an Index of every
 // conversation added so far. The Builder stays usable: later Adds and Builds
@@ -122,6 +139,7 @@ func (b *Builder) Yield(on bool) { b.yield.Store(on) }
 // sparingly while it runs).
 func (b *Builder) Build() *Index {
 	b.mu.Lock()
+	b.holdLocked(false)
 	b.sealLocked()
 	n := len(b.convs) // every conversation below n is in a sealed shard
 	b.mu.Unlock()
@@ -135,9 +153,10 @@ func (b *Builder) Build() *Index {
 // is behind, Ready returns at once an Index of the conversations whose
 // shards are built (the longest run of them from the first conversation
 // added), without sealing a shard or waiting: a search while the archive
-// loads never waits for indexing that is behind.
+// loads never waits for indexing that is behind. It ends a Hold.
 func (b *Builder) Ready() *Index {
 	b.mu.Lock()
+	b.holdLocked(false)
 	if b.busy == 0 {
 		b.mu.Unlock()
 		return b.Build()
@@ -328,9 +347,6 @@ func metaOf(c *model.Conversation) convMeta {
 func buildShard(sb *shardBuilder, first int32, convs []*model.Conversation) *shard {
 	meta := make([]convMeta, len(convs))
 	for i, c := range convs {
-		if sb.yield != nil && sb.yield.Load() {
-			runtime.Gosched()
-		}
 		meta[i] = metaOf(c)
 		sb.beginConv(meta[i].text)
 		sb.addField(c.Title, fieldRec{node: model.NoNode, field: FieldConvTitle})

@@ -7,8 +7,6 @@ package search
 // against the text. Neither words nor trigrams span two fields, since a
 // term never matches across fields either.
 
-import "sync/atomic"
-
 // shard is the index of conversations [first, first+n).
 type shard struct {
 	first int32
@@ -37,8 +35,6 @@ type shardBuilder struct {
 
 	wb    wordBuilder // the shard's word postings being built (words.go)
 	wfold []byte      // folding scratch for words
-
-	yield *atomic.Bool // when set and true, give way between conversations (Builder.Yield)
 }
 
 func newShardBuilder() *shardBuilder { return &shardBuilder{} }

@@ -74,13 +74,13 @@ type listKey struct {
 	n     int
 }
 
-// New returns an empty Searcher; Add conversations to it. Until Done (or
-// Loaded), indexing gives way to every other runnable goroutine
-// (search.Builder.Yield), so a loader feeding the searcher runs at its own
-// speed and the index is built with the processor time it leaves.
+// New returns an empty Searcher; Add conversations to it. Indexing waits
+// (search.Builder.Hold) until the first search or the end of the load
+// (Done, Loaded), so a loader feeding the searcher has the processors to
+// itself unless someone searches while it runs.
 func New() *Searcher {
 	b := search.NewBuilder()
-	b.Yield(true)
+	b.Hold(true)
 	return &Searcher{b: b}
 }
 
@@ -132,7 +132,6 @@ func (s *Searcher) Add(c *model.Conversation) {
 // keystroke ever waits for the index.
 func (s *Searcher) Done() {
 	s.done.Store(true)
-	s.b.Yield(false)
 	s.snapshot()
 }
 
@@ -150,7 +149,7 @@ func (s *Searcher) Loaded(a *model.Archive) {
 		return
 	}
 	s.done.Store(true)
-	s.b.Yield(false)
+	s.b.Hold(false)
 	go s.snapshot()
 }
 
