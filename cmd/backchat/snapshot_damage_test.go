@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/binary"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -157,5 +158,36 @@ func TestSnapshotCacheOptIn(t *testing.T) {
 	runReal(t, "--cache", "--demo", "ls")
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Fatalf("--demo wrote a snapshot: %v", ents)
+	}
+}
+
+// TestSnapshotFollowsFolderExports: a folder export's snapshot is out of
+// date when a file inside it changes or is added, not only the folder.
+func TestSnapshotFollowsFolderExports(t *testing.T) {
+	dir := snapshotInputs(t)["demo"]
+	snap := filepath.Join(t.TempDir(), "s.snap")
+	want := snapRun(t, snap, false, "ls", dir)
+	if r := snapRun(t, snap, true, "ls", dir); r != want {
+		t.Fatalf("reopen: %v", r)
+	}
+	var inner string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && inner == "" && filepath.Dir(p) != dir {
+			inner = p // a file in a subfolder: the folder's own mtime does not change
+		}
+		return err
+	})
+	if err != nil || inner == "" {
+		t.Fatalf("no file in a subfolder of the demo: %v", err)
+	}
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(inner, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if r := snapRun(t, snap, false, "ls", dir); r.stdout != want.stdout || r.stderr != "backchat: snapshot out of date: rebuilding\n" {
+		t.Fatalf("after a file changed: %q", r.stderr)
+	}
+	if r := snapRun(t, snap, true, "ls", dir); r != want {
+		t.Fatalf("rebuilt: %v", r)
 	}
 }
