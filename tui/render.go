@@ -60,14 +60,29 @@ func newRenderPool() *renderPool {
 // render turns markdown into lines. It waits for a free slot and gives up
 // when ctx is cancelled before one frees up.
 func (p *renderPool) render(ctx context.Context, style string, width int, md string) ([]string, error) {
+	lines, _, err := p.renderUnlessCached(ctx, nil, style, width, md)
+	return lines, err
+}
+
+// renderUnlessCached is render, except that once it has a slot it first
+// looks key up in the cache (when key is set) and returns the cached lines
+// instead (cached true): sessions sharing the pool often ask for the same
+// message at once (every new session opens the newest conversation), and
+// only the first should pay for it.
+func (p *renderPool) renderUnlessCached(ctx context.Context, key *renderKey, style string, width int, md string) (lines []string, cached bool, err error) {
 	select {
 	case p.sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, false, ctx.Err()
 	}
 	defer func() { <-p.sem }()
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	if key != nil {
+		if l, ok := p.cache.get(*key); ok {
+			return l, true, nil
+		}
 	}
 	k := poolKey{style, width}
 	p.mu.Lock()
@@ -80,7 +95,7 @@ func (p *renderPool) render(ctx context.Context, style string, width int, md str
 		var err error
 		r, err = glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width))
 		if err != nil {
-			return nil, fmt.Errorf("tui: glamour: %w", err)
+			return nil, false, fmt.Errorf("tui: glamour: %w", err)
 		}
 	}
 	out, err := r.Render(md)
@@ -88,9 +103,9 @@ func (p *renderPool) render(ctx context.Context, style string, width int, md str
 	p.free[k] = append(p.free[k], r)
 	p.mu.Unlock()
 	if err != nil {
-		return nil, fmt.Errorf("tui: render: %w", err)
+		return nil, false, fmt.Errorf("tui: render: %w", err)
 	}
-	return splitTrim(out), nil
+	return splitTrim(out), false, nil
 }
 
 // renderCmd renders one message in the background.
@@ -101,9 +116,19 @@ func renderCmd(ctx context.Context, pool *renderPool, key renderKey, m *model.Me
 		if err := ctx.Err(); err != nil {
 			return renderedMsg{key: key, err: err}
 		}
+		if lines, ok := pool.cache.get(key); ok {
+			return renderedMsg{key: key, lines: lines}
+		}
 		md, links := layoutMarkdown(messageMarkdown(m), key.width)
-		lines, err := pool.render(ctx, key.style, key.width, md)
-		return renderedMsg{key: key, lines: linkLines(lines, links), err: err}
+		lines, cached, err := pool.renderUnlessCached(ctx, &key, key.style, key.width, md)
+		if cached || err != nil {
+			return renderedMsg{key: key, lines: lines, err: err}
+		}
+		// Cache it now, not when this session's Update gets to it: other
+		// sessions may be waiting for a slot to render the same message.
+		lines = linkLines(lines, links)
+		pool.cache.put(key, lines)
+		return renderedMsg{key: key, lines: lines}
 	}
 }
 

@@ -129,3 +129,38 @@ func TestRenderCacheConcurrent(t *testing.T) {
 		t.Errorf("cache holds %d bytes, budget %d", c.bytes(), c.max)
 	}
 }
+
+// TestConcurrentRendersOfOneMessageRenderOnce starts the same render from
+// two sessions before either has run, as every new session does for the
+// newest conversation: the second must take the first's lines from the
+// cache instead of rendering again.
+func TestConcurrentRendersOfOneMessageRenderOnce(t *testing.T) {
+	a := mixedArchive()
+	p := Prepare(a)
+	c := p.sorted[0]
+	var n int32 = -1
+	for i, node := range c.Tree() {
+		if node.Msg != nil {
+			n = int32(i)
+			break
+		}
+	}
+	if n < 0 {
+		t.Fatal("no message in the newest conversation")
+	}
+	m := c.Tree()[n].Msg
+	key := renderKey{conv: c, node: n, width: 60, style: "dark"}
+	first := renderCmd(t.Context(), p.renders, key, m)
+	second := renderCmd(t.Context(), p.renders, key, m)
+	r1, ok1 := first().(renderedMsg)
+	r2, ok2 := second().(renderedMsg)
+	if !ok1 || !ok2 || r1.err != nil || r2.err != nil || len(r1.lines) == 0 {
+		t.Fatalf("renders failed: %v %v", r1.err, r2.err)
+	}
+	if &r1.lines[0] != &r2.lines[0] {
+		t.Error("the second render of a message rendered again instead of using the cache")
+	}
+	if got, ok := p.renders.cache.get(key); !ok || &got[0] != &r1.lines[0] {
+		t.Error("a finished render is not in the shared cache before any Update saw it")
+	}
+}
