@@ -50,7 +50,6 @@ type exportTrack struct {
 	paths  []string
 	latest []time.Time // newest SortTime seen per export
 	loaded []bool      // the export produced at least one conversation
-	svc    []string    // the service of the export's first conversation
 	wins   []membership
 	one    [][]string // cached single-export Sources slices
 }
@@ -64,7 +63,6 @@ func newExportTrack(paths []string) exportTrack {
 		paths:  paths,
 		latest: make([]time.Time, len(paths)),
 		loaded: make([]bool, len(paths)),
-		svc:    make([]string, len(paths)),
 		one:    one,
 	}
 }
@@ -74,9 +72,6 @@ func (t *exportTrack) single(e int) []string { return t.one[e] }
 
 // saw notes that export e holds conv.
 func (t *exportTrack) saw(e int, conv *model.Conversation) {
-	if !t.loaded[e] {
-		t.svc[e] = conv.Service
-	}
 	t.loaded[e] = true
 	if st := conv.SortTime(); st.After(t.latest[e]) {
 		t.latest[e] = st
@@ -98,7 +93,7 @@ func (t *exportTrack) also(i, e int) {
 
 // finish orders the exports (oldest first: by newest conversation time, ties
 // by argument order) and sets each conversation's Sources and InNewest (held
-// by the newest export of its own service). A
+// by the newest export of its own account: exports sharing a conversation). A
 // conversation whose values differ from the provisional ones it was streamed
 // with is replaced by a shallow copy, so a reader holding the streamed
 // pointer never sees it change.
@@ -122,11 +117,36 @@ func (t *exportTrack) finish(convs []*model.Conversation) {
 	for r, e := range order {
 		rank[e] = r
 	}
-	// "Newest export" is per service: a ChatGPT export says nothing about
-	// which Claude conversations were deleted upstream.
-	newest := make(map[string]int32)
+	// "Newest export" is per account: exports that share a conversation
+	// are exports of one account (union-find below), and only the newest
+	// of them says which of its conversations were deleted upstream. A
+	// ChatGPT export says nothing about Claude's conversations, and
+	// another person's export (no conversation in common) nothing about
+	// this one's. A newer export sharing no conversation with the older
+	// ones is taken for another account: nothing is marked, rather than
+	// everything.
+	group := make([]int, len(t.paths))
+	for e := range group {
+		group[e] = e
+	}
+	var find func(int) int
+	find = func(e int) int {
+		for group[e] != e {
+			group[e] = group[group[e]]
+			e = group[e]
+		}
+		return e
+	}
+	for _, m := range t.wins {
+		for _, e := range m.in[1:] {
+			if a, b := find(int(m.in[0])), find(int(e)); a != b {
+				group[b] = a
+			}
+		}
+	}
+	newest := make(map[int]int32)
 	for _, e := range order {
-		newest[t.svc[e]] = int32(e)
+		newest[find(e)] = int32(e)
 	}
 	// Conversations held by the same set of exports share one Sources slice.
 	shared := make(map[string][]string)
@@ -134,7 +154,7 @@ func (t *exportTrack) finish(convs []*model.Conversation) {
 	for i, conv := range convs {
 		m := t.wins[i]
 		in := true
-		if n, ok := newest[conv.Service]; ok {
+		if n, ok := newest[find(int(m.in[0]))]; ok {
 			in = slices.Contains(m.in, n)
 		}
 		if len(m.in) == 1 && in {

@@ -230,3 +230,26 @@ func TestAudioSeconds(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeTwoAccounts: exports that share no conversation are taken for
+// two accounts: the newer one says nothing about the older one's
+// conversations (none is marked deleted upstream), while a third export
+// sharing a conversation with the first is that account's newer export.
+func TestMergeTwoAccounts(t *testing.T) {
+	d1, d2, d3 := t.TempDir(), t.TempDir(), t.TempDir()
+	alice := writeFile(t, d1, "conversations.json", array(simple("a1", "Alice one", 2), simple("a2", "Alice two", 3)))
+	bob := writeFile(t, d2, "conversations.json", array(simple("b1", "Bob one", 9)))
+	a := mustOpen(t, alice, bob)
+	for _, c := range a.Conversations {
+		if !c.InNewest || c.NotInNewest() {
+			t.Errorf("%s marked missing from the newest export of another account", c.ID)
+		}
+	}
+	alice2 := writeFile(t, d3, "conversations.json", array(simple("a2", "Alice two", 3), simple("a3", "Alice three", 7)))
+	a = mustOpen(t, alice, bob, alice2)
+	for id, want := range map[string]bool{"a1": false, "a2": true, "a3": true, "b1": true} {
+		if c := find(a, id); c.InNewest != want {
+			t.Errorf("%s: InNewest %v, want %v (sources %v)", id, c.InNewest, want, c.Sources)
+		}
+	}
+}
