@@ -3,6 +3,7 @@ package tui
 import (
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -58,6 +59,7 @@ func (v *viewer) applyTerms(terms []string) {
 	}
 	v.curHit = -1
 	v.hitNodes, v.hitOrder = nil, nil
+	v.hitGen = hitGens.Add(1) // the segments' cached hits are of the old terms
 	v.realiseMatching()
 	v.findHits()
 }
@@ -67,6 +69,27 @@ func (v *viewer) applyTerms(terms []string) {
 // joined by single spaces (indent and padding dropped), so a phrase the
 // renderer wrapped is found, highlighted and counted once.
 func (v *viewer) findHits() {
+	v.hitGen = hitGens.Add(1)
+	v.collectHits()
+}
+
+// hitGens numbers hit generations across every viewer (a segment copied
+// between viewers never carries hits of another's generation as its own).
+var hitGens atomic.Uint64
+
+// segHits is one segment's hits for one hit generation, lines relative to
+// the segment.
+type segHits struct {
+	gen  uint64
+	hits []hitPos
+}
+
+// collectHits gathers v.hits from the segments, finding them only in the
+// segments whose cache is not of the current generation: a render that
+// lands replaces one segment, and only its hits are found again (finding
+// them in every segment on every landing was quadratic in a long
+// conversation).
+func (v *viewer) collectHits() {
 	v.hits = v.hits[:0]
 	if len(v.terms) == 0 {
 		return
@@ -75,24 +98,58 @@ func (v *viewer) findHits() {
 		if !v.inHitNodes(s) {
 			continue
 		}
-		lo, hi := v.starts[s], v.starts[s]+len(v.segs[s].lines)
-		for l := lo; l < hi; {
-			if !v.spaced || strings.TrimSpace(v.plain[l]) == "" {
-				v.findInRun(l, l+1)
-				l++
-				continue
-			}
-			e := l + 1
-			for e < hi && strings.TrimSpace(v.plain[e]) != "" {
-				e++
-			}
-			v.findInRun(l, e)
-			l = e
+		lo := v.starts[s]
+		seg := &v.segs[s]
+		if seg.hitc.gen != v.hitGen || v.hitGen == 0 {
+			seg.hitc = segHits{gen: v.hitGen, hits: v.segmentHits(s)}
+		}
+		for _, h := range seg.hitc.hits {
+			v.hits = append(v.hits, h.shifted(lo))
 		}
 	}
 	if v.curHit >= len(v.hits) {
 		v.curHit = len(v.hits) - 1
 	}
+}
+
+// segmentHits finds the hits of segment s, lines relative to it.
+func (v *viewer) segmentHits(s int) []hitPos {
+	saved := v.hits
+	v.hits = nil
+	lo, hi := v.starts[s], v.starts[s]+len(v.segs[s].lines)
+	for l := lo; l < hi; {
+		if !v.spaced || strings.TrimSpace(v.plain[l]) == "" {
+			v.findInRun(l, l+1)
+			l++
+			continue
+		}
+		e := l + 1
+		for e < hi && strings.TrimSpace(v.plain[e]) != "" {
+			e++
+		}
+		v.findInRun(l, e)
+		l = e
+	}
+	found := v.hits
+	v.hits = saved
+	for i := range found {
+		found[i] = found[i].shifted(-lo)
+	}
+	return found
+}
+
+// shifted is h with every piece's line moved by d (a new more slice).
+func (h hitPos) shifted(d int) hitPos {
+	h.line += d
+	if len(h.more) > 0 {
+		more := make([]hitPos, len(h.more))
+		for i, p := range h.more {
+			p.line += d
+			more[i] = p
+		}
+		h.more = more
+	}
+	return h
 }
 
 // runLine is where one line's text sits in a joined run.

@@ -145,6 +145,7 @@ func (v *viewer) setEngineHits(hits []live.Hit) {
 		keep.node, keep.line, keep.from, keep.ok = v.segs[s].node, h.line-v.starts[s], h.start, true
 	}
 	v.hitNodes = nodes
+	v.hitGen = hitGens.Add(1) // the segments' cached hits are of the old nodes
 	v.setHitOrder(hits)
 	v.realiseMatching()
 	v.findHits()

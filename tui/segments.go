@@ -28,9 +28,12 @@ type segment struct {
 	// Progressive placeholder of a message not rendered yet: md is its
 	// Markdown (made on first need), the first ph body lines are plain text
 	// for md[:phDone], and blank estimated lines stand for the rest.
-	md     string
-	mdSet  bool
-	ph     int
+	md    string
+	mdSet bool
+	ph    int
+	// hitc caches the segment's hits (lines relative to the segment) for
+	// the viewer's hit generation hitc.gen (hits.go collectHits).
+	hitc   segHits
 	phDone int
 }
 
@@ -252,7 +255,7 @@ func (v *viewer) join() {
 		v.lines = append(v.lines, v.segs[i].lines...)
 		v.plain = append(v.plain, v.segs[i].plain...)
 	}
-	v.findHits()
+	v.collectHits()
 }
 
 // setSegment replaces segment i's lines, keeping the top of the view on the

@@ -56,7 +56,8 @@ type viewer struct {
 	// matchers find terms as model/search does (one per term; setTerms).
 	matchers []*search.Matcher
 	hits     []hitPos
-	curHit   int // index into hits, -1 when none chosen
+	curHit   int    // index into hits, -1 when none chosen
+	hitGen   uint64 // generation of the terms and hit nodes the segments' hit caches hold (hits.go)
 	// hitNodes are the nodes the search engine found hits in (NoNode: the
 	// title); nil until known, and then every segment may hold hits.
 	hitNodes map[int32]bool
