@@ -129,8 +129,7 @@ func (t *exportTrack) finish(convs []*model.Conversation) {
 	for e := range group {
 		group[e] = e
 	}
-	var find func(int) int
-	find = func(e int) int {
+	find := func(e int) int {
 		for group[e] != e {
 			group[e] = group[group[e]]
 			e = group[e]
