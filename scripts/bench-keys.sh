@@ -137,11 +137,15 @@ for k in "${!kinds[@]}"; do
 	tail="${q: -8}"
 	[ ${#q} -gt 8 ] || tail="$q"
 	for ((r = 0; r < runs; r++)); do
-		# esc clears the filter; wait for it to land (an esc in the same
-		# read as the / would be alt+/).
-		tmux -S "$sock" send-keys -t bench Escape
-		while status_line "$(cap)" | grep -q ' match'; do :; done
-		sleep 0.05
+		# esc clears the filter; wait for it to land and a little more (an
+		# esc in the same read as the / is alt+/, and the input reader may
+		# be slow to read while the machine is busy, e.g. right after the
+		# load). No esc when no filter is on.
+		if status_line "$(cap)" | grep -q ' match'; then
+			tmux -S "$sock" send-keys -t bench Escape
+			while status_line "$(cap)" | grep -q ' match'; do :; done
+			sleep 0.2
+		fi
 		tmux -S "$sock" send-keys -t bench /
 		tmux -S "$sock" send-keys -t bench -l "$head"
 		wait_final >/dev/null

@@ -176,7 +176,7 @@ for file in "${files[@]}"; do
 	setup_source "$file"
 	run "$WORK/first" "$BACKCHAT" "${FLAGS[@]}" ls "${PATHS[@]}"
 	read -r w u s m <"$WORK/first"
-	snap=$(find "$SNAP_DIR" -name '*.snap' -printf '%s %p\n' 2>/dev/null | sort -n | tail -1 | cut -d' ' -f2)
+	snap=$(find "$SNAP_DIR" \( -name '*.snap' -o -name 'snapshot-*' \) -printf '%s %p\n' 2>/dev/null | sort -n | tail -1 | cut -d' ' -f2)
 	if [[ -z $snap ]]; then
 		echo "bench-library: no snapshot under $SNAP_DIR" >&2
 		exit 1
