@@ -174,6 +174,7 @@ the other (the second waits up to --wait).`,
 			if err := writeAll(a.out, changesText(rep)); err != nil {
 				return err
 			}
+			a.snapshotAfterImport(cmd.Context(), tty)
 			if n := rep.Failed(); n > 0 {
 				return failure(fmt.Errorf("%d of %d export%s not imported", n, len(paths), plural(len(paths))))
 			}
@@ -317,4 +318,31 @@ Both remove what an interrupted import left, unless an import is running.`,
 		},
 	})
 	return cmd
+}
+
+// snapshotAfterImport writes the library's snapshot when it has none for
+// its current content (an import changed it, or it never had one), so the
+// first start after an import opens at once instead of parsing every
+// export. It loads the library again (the import's own comparison load
+// may order exports differently) in the background; the process waits for
+// it before it exits. --no-cache skips it.
+func (a *app) snapshotAfterImport(ctx context.Context, tty bool) {
+	if a.noCache {
+		return
+	}
+	src, err := a.librarySource()
+	if err != nil {
+		return // an empty library: nothing to prepare
+	}
+	plan := a.snapshotPlan(src)
+	if plan.path == "" {
+		return
+	}
+	if _, err := os.Stat(plan.path); err == nil {
+		return
+	}
+	if tty {
+		fmt.Fprintln(a.errOut, "backchat: preparing the library so the next start opens at once…")
+	}
+	a.rebuildSnapshot(ctx, plan)
 }

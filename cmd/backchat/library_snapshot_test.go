@@ -15,10 +15,9 @@ import (
 	"github.com/backchat/backchat/model"
 )
 
-// TestLibrarySnapshot: a command on the library writes the library's
-// snapshot (cache/snapshot-FINGERPRINT, 0600); the next command reads it
-// without loading the imports; a new import makes it stale, and once the
-// new one is written the old one is removed.
+// TestLibrarySnapshot: an import writes the library's snapshot
+// (cache/snapshot-FINGERPRINT, 0600); commands read it without loading the
+// imports; the next import writes the new one and removes the old one.
 func TestLibrarySnapshot(t *testing.T) {
 	src := t.TempDir()
 	lib := filepath.Join(t.TempDir(), "lib")
@@ -48,7 +47,10 @@ func TestLibrarySnapshot(t *testing.T) {
 	if r := run(t, env, "import", first); r.code != exitOK {
 		t.Fatalf("import: %d %s%s", r.code, r.stdout, r.stderr)
 	}
-	want := runLib(false, "ls")
+	if len(snaps()) != 1 {
+		t.Fatalf("import wrote no snapshot of the library: %v", snaps())
+	}
+	want := runLib(false, "--no-cache", "ls") // the imports, loaded
 	if want.code != exitOK || len(snaps()) != 1 {
 		t.Fatalf("ls on the library: exit %d, snapshots %v\n%s", want.code, snaps(), want.stderr)
 	}
@@ -65,7 +67,10 @@ func TestLibrarySnapshot(t *testing.T) {
 	if r := run(t, env, "import", second); r.code != exitOK {
 		t.Fatalf("import: %d %s%s", r.code, r.stdout, r.stderr)
 	}
-	after := runLib(false, "ls")
+	if s := snaps(); len(s) != 1 || s[0] == old {
+		t.Fatalf("snapshots right after the second import: %v (old %s)", s, old)
+	}
+	after := runLib(false, "--no-cache", "ls")
 	if after.code != exitOK || strings.Count(after.stdout, "\n") <= strings.Count(want.stdout, "\n") {
 		t.Fatalf("ls after the second import: exit %d\n%s", after.code, after.stdout)
 	}
