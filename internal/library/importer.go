@@ -201,7 +201,7 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 			}
 		}
 		if len(s.ids) == 0 {
-			o.Err = fmt.Errorf("%s: no conversations found: not a ChatGPT, Claude, DeepSeek or Grok export (%d load warning%s)", o.Path, o.Warnings, plural(o.Warnings))
+			o.Err = fmt.Errorf("%s: no conversations found: not a ChatGPT, Claude, DeepSeek or Grok export (%d load warning%s); its copy was removed", o.Path, o.Warnings, plural(o.Warnings))
 			_ = os.RemoveAll(filepath.Join(idir, o.Import.Hash))
 			continue
 		}
