@@ -358,6 +358,10 @@ func (a *app) trusting(run func(*cobra.Command, []string) error) func(*cobra.Com
 	}
 }
 
+// verifyDelay is how long the browser waits after opening a snapshot
+// before it checks the index's checksum in the background.
+const verifyDelay = 500 * time.Millisecond
+
 // browserSnapshot readies src for the browser from its snapshot when it
 // has a good one: the whole list and search at once, conversations decoded
 // when opened. A damaged conversation shows its error where its messages
@@ -381,6 +385,13 @@ func (a *app) browserSnapshot(ctx, bg context.Context, src archiveSource) archiv
 				a.rebuildSnapshot(bg, plan)
 			})
 			go func() {
+				// After the first screen: reading and summing the index
+				// (~100 MB) at once competes with it for the two cores.
+				select {
+				case <-time.After(verifyDelay):
+				case <-bg.Done():
+					return
+				}
 				if err := s.VerifyIndex(); err != nil {
 					a.log.Warn("snapshot index", "err", err)
 				}
