@@ -61,12 +61,13 @@ func (v *viewer) applyTerms(terms []string) {
 	v.hitNodes, v.hitOrder = nil, nil
 	v.hitGen = hitGens.Add(1) // the segments' cached hits are of the old terms
 	v.realiseMatching()
-	v.findHits()
+	v.collectHits()
 }
 
-// findHits finds the terms in the lines of every segment that may hold
-// hits. A term with a space is looked for across the lines of a paragraph
-// joined by single spaces (indent and padding dropped), so a phrase the
+// findHits finds the terms again in every segment that may hold hits (a
+// new hit generation: no segment's cached hits are kept). A term with a
+// space is looked for across the lines of a paragraph joined by single
+// spaces (indent and padding dropped; segmentHits), so a phrase the
 // renderer wrapped is found, highlighted and counted once.
 func (v *viewer) findHits() {
 	v.hitGen = hitGens.Add(1)

@@ -148,7 +148,7 @@ func (v *viewer) setEngineHits(hits []live.Hit) {
 	v.hitGen = hitGens.Add(1) // the segments' cached hits are of the old nodes
 	v.setHitOrder(hits)
 	v.realiseMatching()
-	v.findHits()
+	v.collectHits()
 	v.curHit = -1
 	if !keep.ok {
 		return

@@ -174,7 +174,7 @@ the other (the second waits up to --wait).`,
 			if err := writeAll(a.out, changesText(rep)); err != nil {
 				return err
 			}
-			a.snapshotAfterImport(cmd.Context(), tty)
+			a.snapshotAfterImport(cmd.Context(), rep.Library, tty)
 			if n := rep.Failed(); n > 0 {
 				return failure(fmt.Errorf("%d of %d export%s not imported", n, len(paths), plural(len(paths))))
 			}
@@ -326,15 +326,15 @@ Both remove what an interrupted import left, unless an import is running.`,
 // export. It loads the library again (the import's own comparison load
 // may order exports differently) in the background; the process waits for
 // it before it exits. --no-cache skips it.
-func (a *app) snapshotAfterImport(ctx context.Context, tty bool) {
-	if a.noCache {
+func (a *app) snapshotAfterImport(ctx context.Context, lib *library.Library, tty bool) {
+	if a.noCache || lib == nil {
 		return
 	}
-	src, err := a.librarySource()
+	paths, err := lib.Paths()
 	if err != nil {
 		return // an empty library: nothing to prepare
 	}
-	plan := a.snapshotPlan(src)
+	plan := a.snapshotPlan(archiveSource{Paths: paths, Library: lib})
 	if plan.path == "" {
 		return
 	}

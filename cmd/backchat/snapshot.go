@@ -202,21 +202,27 @@ func (a *app) writeSnapshotLater(ctx context.Context, plan snapPlan, arch *model
 	a.snapWrites.Add(1)
 	go func() {
 		defer a.snapWrites.Done()
-		start := time.Now()
-		err := snapshot.WriteFile(plan.path, arch, snapshot.Options{
-			Context:     ctx,
-			Fingerprint: plan.fp,
-			Index:       indexWriter(arch, index),
-			Valid: func() bool {
-				fp, err := fingerprintInputs(plan.inputs)
-				return err == nil && fp == plan.fp
-			},
-		})
-		a.log.Info("snapshot written", "path", plan.path, "took", time.Since(start), "err", err)
-		if err == nil {
-			a.pruneSnapshots(plan)
-		}
+		a.writeSnapshot(ctx, plan, arch, index, "snapshot written")
 	}()
+}
+
+// writeSnapshot writes arch's snapshot to plan.path (unless the inputs
+// changed meanwhile) and, once it landed, prunes the older ones.
+func (a *app) writeSnapshot(ctx context.Context, plan snapPlan, arch *model.Archive, index func() *search.Index, what string) {
+	start := time.Now()
+	err := snapshot.WriteFile(plan.path, arch, snapshot.Options{
+		Context:     ctx,
+		Fingerprint: plan.fp,
+		Index:       indexWriter(arch, index),
+		Valid: func() bool {
+			fp, err := fingerprintInputs(plan.inputs)
+			return err == nil && fp == plan.fp
+		},
+	})
+	a.log.Info(what, "path", plan.path, "took", time.Since(start), "err", err)
+	if err == nil {
+		a.pruneSnapshots(plan)
+	}
 }
 
 // The index section of a snapshot holds the order of the index's
@@ -420,19 +426,7 @@ func (a *app) rebuildSnapshot(ctx context.Context, plan snapPlan) {
 			a.log.Warn("snapshot rebuild: load", "err", err)
 			return
 		}
-		err = snapshot.WriteFile(plan.path, arch, snapshot.Options{
-			Context:     ctx,
-			Fingerprint: plan.fp,
-			Index:       indexWriter(arch, func() *search.Index { return search.BuildArchive(arch) }),
-			Valid: func() bool {
-				fp, err := fingerprintInputs(plan.inputs)
-				return err == nil && fp == plan.fp
-			},
-		})
-		a.log.Info("snapshot rebuilt", "path", plan.path, "err", err)
-		if err == nil {
-			a.pruneSnapshots(plan)
-		}
+		a.writeSnapshot(ctx, plan, arch, func() *search.Index { return search.BuildArchive(arch) }, "snapshot rebuilt")
 	}()
 }
 
