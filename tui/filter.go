@@ -10,6 +10,7 @@ import (
 
 	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
 	"github.com/backchat/backchat/model/search/live"
 )
 
@@ -169,6 +170,13 @@ func (f *filterPane) cancel() tea.Cmd {
 func (f *filterPane) search() tea.Cmd {
 	f.stale = false
 	f.searching = true
+	if f.err != nil {
+		// The error was the last query's: while this one runs (it may
+		// wait for the index right after a load) it must not stay shown.
+		if _, err := search.Parse(f.query); err == nil {
+			f.err = nil
+		}
+	}
 	job := f.session.Start(f.list.all, f.query, f.options())
 	return func() tea.Msg { return searchMsg{job()} }
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/backchat/backchat/model"
@@ -231,5 +232,25 @@ func TestFilterDropsStaleAnswers(t *testing.T) {
 	run(t, m, pending)
 	if m.filter.on() || m.list.count() != 7 {
 		t.Fatalf("an answer after esc filtered the list: %d shown", m.list.count())
+	}
+}
+
+// A query error is the last query's: the next keystroke that makes the
+// query valid clears it at once, before that search answers (right after
+// a load it may wait for the index), rather than leave it on screen.
+func TestQueryErrorClearedWhenTheQueryIsFixed(t *testing.T) {
+	m := newIndexTest(t, deepArchive(), 120, 30)
+	press(t, m, "/")
+	typeText(t, m, `"generics`)
+	if m.filter.err == nil {
+		t.Fatal("an unclosed quote is an error")
+	}
+	_, cmd := m.Update(tea.KeyPressMsg{Code: '"', Text: `"`}) // the search is not run yet
+	if m.filter.err != nil || strings.Contains(screen(m), "query has an error") {
+		t.Fatalf("the fixed query still shows the old error:\n%s", screen(m))
+	}
+	run(t, m, cmd)
+	if m.filter.err != nil {
+		t.Fatalf("after the search: %v", m.filter.err)
 	}
 }
