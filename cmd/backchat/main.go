@@ -96,7 +96,9 @@ func main() {
 	// SIGHUP (the terminal closed) ends the run like SIGTERM, so what it
 	// made is removed (the demo archive's temporary folder).
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	stopProfiling := startProfiling() // profile.go: hidden BACKCHAT_CPUPROFILE, BACKCHAT_TRACE
 	code := execute(ctx, newApp(os.Stdin, os.Stdout, os.Stderr), os.Args[1:])
+	stopProfiling()
 	stop()
 	os.Exit(code)
 }
