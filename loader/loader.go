@@ -116,9 +116,6 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 
 	if total >= bigLoad {
 		defer relaxGC()() // see gcpercent.go: process-global while loading
-		// The model's Go structs take up to ~0.4x of the input (short
-		// conversations); what is advised beyond that is never touched.
-		hugeHeap(total / 2) // heapthp_linux.go
 	}
 	jobs := make(chan job, 8)
 	results := make(chan result, 8)
