@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/backchat/backchat/model"
 )
 
@@ -48,7 +50,7 @@ func TestMergeNewestIsTheSort(t *testing.T) {
 }
 
 // TestBatchPeriodGrowsWithTheList checks that the first batches come every
-// batchEvery and later ones less often, never more than 5× slower.
+// batchEvery and later ones less often, never more than maxBatchPeriod.
 func TestBatchPeriodGrowsWithTheList(t *testing.T) {
 	if got := batchPeriod(0); got != batchEvery {
 		t.Errorf("first batch: %v, want %v", got, batchEvery)
@@ -56,12 +58,47 @@ func TestBatchPeriodGrowsWithTheList(t *testing.T) {
 	prev := batchPeriod(0)
 	for _, n := range []int64{5000, 20000, 40000, 1 << 40} {
 		p := batchPeriod(n)
-		if p < prev || p > 5*batchEvery {
-			t.Errorf("after %d conversations: %v (before: %v, cap %v)", n, p, prev, 5*batchEvery)
+		if p < prev || p > maxBatchPeriod {
+			t.Errorf("after %d conversations: %v (before: %v, cap %v)", n, p, prev, maxBatchPeriod)
 		}
 		prev = p
 	}
-	if batchPeriod(1<<40) != 5*batchEvery {
-		t.Errorf("a huge list: %v, want the cap %v", batchPeriod(1<<40), 5*batchEvery)
+	if batchPeriod(1<<40) != maxBatchPeriod {
+		t.Errorf("a huge list: %v, want the cap %v", batchPeriod(1<<40), maxBatchPeriod)
+	}
+}
+
+// TestLoadBatchesMoveTheViewerAtMostEverySecond checks the throttle of the
+// viewer while a load runs: the first batch and a viewer showing nothing
+// move it, later batches only once viewerEvery has passed, and the end of
+// the load always.
+func TestLoadBatchesMoveTheViewerAtMostEverySecond(t *testing.T) {
+	s := newLoadStream()
+	t0 := time.Unix(1_800_000_000, 0)
+	steps := []struct {
+		finished, showing bool
+		at                time.Duration
+		want              bool
+	}{
+		{false, false, 0, true},                       // nothing shown yet
+		{false, true, 100 * time.Millisecond, false},  // too soon
+		{false, false, 200 * time.Millisecond, true},  // the viewer is empty
+		{false, true, 900 * time.Millisecond, false},  // 0.7 s after the last
+		{false, true, 1200 * time.Millisecond, true},  // a second after it
+		{false, true, 1300 * time.Millisecond, false}, // too soon again
+		{true, true, 1400 * time.Millisecond, true},   // the load ended
+	}
+	for i, st := range steps {
+		synced := false
+		s.follow(st.finished, st.showing, t0.Add(st.at), func() tea.Cmd { synced = true; return nil })
+		if synced != st.want {
+			t.Errorf("step %d (at %v): synced %v, want %v", i, st.at, synced, st.want)
+		}
+	}
+	var none *loadStream
+	synced := false
+	none.follow(false, true, t0, func() tea.Cmd { synced = true; return nil })
+	if !synced {
+		t.Error("a nil stream did not follow")
 	}
 }

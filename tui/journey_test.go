@@ -209,15 +209,35 @@ func TestNewestSelectedWhateverTheFileOrder(t *testing.T) {
 	oldestFirst := slices.Clone(a.Conversations)
 	slices.Reverse(oldestFirst)
 	m, s := streaming(t, 80, 24)
+	// The viewer follows the selection at most every viewerEvery while
+	// loading (load.go): batches a second apart each move it.
+	now := testNow
+	m.now = func() time.Time { return now }
 	for i := 0; i < 12; i += 4 {
 		feed(t, m, s, oldestFirst[i:i+4], nil)
 		if newest := oldestFirst[i+3]; m.list.selected() != newest || m.view.conv != newest {
 			t.Fatalf("after batch %d: selected %q, want the newest, %q", i/4, m.list.selected().Title, newest.Title)
 		}
+		now = now.Add(viewerEvery)
 	}
 	feed(t, m, s, nil, a)
-	if m.list.selected() != a.Conversations[0] {
+	if m.list.selected() != a.Conversations[0] || m.view.conv != a.Conversations[0] {
 		t.Fatalf("loaded: selected %q, want %q", m.list.selected().Title, a.Conversations[0].Title)
+	}
+
+	// Batches in quick succession move the list's selection but leave the
+	// viewer where the first put it until the load ends.
+	m, s = streaming(t, 80, 24)
+	for i := 0; i < 12; i += 4 {
+		feed(t, m, s, oldestFirst[i:i+4], nil)
+		if newest := oldestFirst[i+3]; m.list.selected() != newest || m.view.conv != oldestFirst[3] {
+			t.Fatalf("quick batch %d: selected %q, viewer on %q; want %q and %q", i/4,
+				m.list.selected().Title, m.view.conv.Title, newest.Title, oldestFirst[3].Title)
+		}
+	}
+	feed(t, m, s, nil, a)
+	if m.list.selected() != a.Conversations[0] || m.view.conv != a.Conversations[0] {
+		t.Fatalf("loaded after quick batches: viewer on %q, want %q", m.view.conv.Title, a.Conversations[0].Title)
 	}
 
 	m, s = streaming(t, 80, 24)

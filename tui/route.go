@@ -26,7 +26,7 @@ func (m *Model) onBatch(msg loadBatchMsg) tea.Cmd {
 	} else {
 		cmds = append(cmds, waitBatchCmd(m.stream))
 	}
-	return tea.Batch(append(cmds, m.filter.rerun(), m.syncViewer())...)
+	return tea.Batch(append(cmds, m.filter.rerun(), m.stream.follow(msg.finished, m.view.conv != nil, m.now(), m.syncViewer))...)
 }
 
 func (m *Model) onMouse(msg tea.Msg, mo tea.Mouse) tea.Cmd {
