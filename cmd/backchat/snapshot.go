@@ -278,7 +278,7 @@ func loadSnapshotIndex(s *snapshot.Snapshot) (*search.Index, error) {
 		order[i] = convs[p]
 	}
 	off := (8 + 4*int(n) + 7) &^ 7
-	return search.LoadIndex(b[off:], order, s.TextAt)
+	return search.LoadIndexTexts(b[off:], order, s)
 }
 
 // archIndex returns arch's search index: the snapshot's when arch came

@@ -7,10 +7,14 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"sort"
 	"sync"
 	"sync/atomic"
+	"unsafe"
+	"weak"
 
 	"github.com/backchat/backchat/model"
+	"github.com/klauspost/compress/s2"
 )
 
 // Snapshot is a reopened snapshot. Its archive's strings point into the
@@ -28,6 +32,7 @@ type Snapshot struct {
 	Flags uint32
 
 	data    []byte
+	refs    []lazyRef // per conversation, in order
 	release func() error
 	damaged *damage
 	index   section
@@ -97,14 +102,38 @@ func (d *damage) call() {
 // Size is the snapshot's size in bytes.
 func (s *Snapshot) Size() int64 { return int64(len(s.data)) }
 
-// TextAt returns a pointer to n bytes at offset off of the file (an offset
-// given to an IndexWriter by its textOffset), or nil when they do not lie
-// in it.
+// TextAt returns a pointer to the n bytes at off (an offset given to an
+// IndexWriter by its textOffset), or nil when they do not lie in the
+// snapshot or their conversation is damaged (the snapshot is then marked
+// damaged). A conversation's text is decompressed on first use and kept
+// while anything holds it (the pointer does, and a bounded cache). Safe
+// for concurrent use.
 func (s *Snapshot) TextAt(off uint64, n int) *byte {
+	if off&virtualText != 0 {
+		r, o := s.textRef(off&^virtualText, n)
+		if r == nil {
+			return nil
+		}
+		b, err := r.raw(true)
+		if err != nil {
+			return nil
+		}
+		return &b[o]
+	}
 	if n <= 0 || off >= uint64(len(s.data)) || uint64(n) > uint64(len(s.data))-off {
 		return nil
 	}
 	return &s.data[off]
+}
+
+// TextHas reports whether TextAt(off, n) lies in the snapshot, without
+// reading (or decompressing) it.
+func (s *Snapshot) TextHas(off uint64, n int) bool {
+	if off&virtualText != 0 {
+		r, _ := s.textRef(off&^virtualText, n)
+		return r != nil
+	}
+	return n > 0 && off < uint64(len(s.data)) && uint64(n) <= uint64(len(s.data))-off
 }
 
 // Close releases the mapping. Nothing read from the archive may be used
@@ -249,31 +278,120 @@ func decodePool(b []byte) ([]string, error) {
 	return pool, nil
 }
 
-// lazyRef locates one conversation's strings and blob in the mapping.
+// lazyRef locates one conversation's frame in the mapping.
 type lazyRef struct {
 	data    []byte
 	pool    []string
-	off     uint64 // file offset of the conversation's strings
-	strLen  uint64
-	blobLen uint64
+	off     uint64 // file offset of the frame
+	n       uint64 // its length
+	method  uint64
+	strLen  uint64 // bytes of fresh strings the frame holds (its blob follows)
+	rawLen  uint64 // strings and blob, uncompressed
+	vstart  uint64 // offset of the strings in the uncompressed data stream
 	sum     uint32
 	id      string
 	damaged *damage
+	cache   *textCache
+
+	mu      sync.Mutex
+	checked bool               // a raw frame's checksum held
+	buf     weak.Pointer[byte] // the decompressed frame, while anything holds it
 }
 
-func (r *lazyRef) load() ([]model.Node, error) {
-	whole := r.data[r.off : r.off+r.strLen+r.blobLen]
-	if crc(whole) != r.sum {
+// raw returns the conversation's fresh strings and blob: in the mapping
+// for a raw frame, else decompressed, once for as long as anything (a
+// decoded tree, the search cache, a query) holds the result. keep puts a
+// decompressed frame in the cache (the index's text reads).
+func (r *lazyRef) raw(keep bool) ([]byte, error) {
+	frame := r.data[r.off : r.off+r.n : r.off+r.n]
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.method == frameRaw && r.checked {
+		return frame, nil
+	}
+	if p := r.buf.Value(); p != nil {
+		return unsafe.Slice(p, r.rawLen), nil
+	}
+	if crc(frame) != r.sum {
 		r.damaged.mark()
 		return nil, corrupt("conversation %s: checksum", r.id)
 	}
-	s := &strs{data: r.data, cur: int(r.off), end: int(r.off + r.strLen), pool: r.pool}
+	if r.method == frameRaw {
+		r.checked = true
+		return frame, nil
+	}
+	if n, err := s2.DecodedLen(frame); err != nil || uint64(n) != r.rawLen {
+		r.damaged.mark()
+		return nil, corrupt("conversation %s: frame length", r.id)
+	}
+	out := make([]byte, r.rawLen)
+	if _, err := s2.Decode(out, frame); err != nil {
+		r.damaged.mark()
+		return nil, corrupt("conversation %s: %v", r.id, err)
+	}
+	r.buf = weak.Make(&out[0])
+	if keep {
+		r.cache.keep(out)
+	}
+	return out, nil
+}
+
+func (r *lazyRef) load() ([]model.Node, error) {
+	whole, err := r.raw(false)
+	if err != nil {
+		return nil, err
+	}
+	s := &strs{data: whole, cur: 0, end: int(r.strLen), pool: r.pool}
 	nodes, err := decodeTree(whole[r.strLen:], s)
 	if err != nil {
 		r.damaged.mark()
 		return nil, fmt.Errorf("conversation %s: %w", r.id, err)
 	}
 	return nodes, nil
+}
+
+// textCacheBytes bounds the decompressed frames the search index keeps
+// (TextAt): a query verifying the same candidates again does not
+// decompress them again.
+const textCacheBytes = 32 << 20
+
+// textCache holds the most recently decompressed frames read through
+// TextAt, up to textCacheBytes (and always the last one).
+type textCache struct {
+	mu    sync.Mutex
+	bufs  [][]byte
+	bytes int
+}
+
+func (c *textCache) keep(b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.bufs = append(c.bufs, b)
+	c.bytes += len(b)
+	drop := 0
+	for c.bytes > textCacheBytes && drop < len(c.bufs)-1 {
+		c.bytes -= len(c.bufs[drop])
+		c.bufs[drop] = nil
+		drop++
+	}
+	if drop > 0 {
+		c.bufs = append(c.bufs[:0], c.bufs[drop:]...)
+	}
+}
+
+// textRef finds the conversation whose fresh strings hold the n bytes at
+// offset v of the uncompressed data stream, and their offset in its
+// frame.
+func (s *Snapshot) textRef(v uint64, n int) (*lazyRef, int) {
+	i := sort.Search(len(s.refs), func(i int) bool { return s.refs[i].vstart > v }) - 1
+	if i < 0 || n <= 0 {
+		return nil, 0
+	}
+	r := &s.refs[i]
+	if o := v - r.vstart; o < r.strLen && uint64(n) <= r.strLen-o {
+		return r, int(o)
+	}
+	return nil, 0
 }
 
 func (s *Snapshot) decodeConvtab(h *header, pool []string) error {
@@ -301,6 +419,8 @@ func (s *Snapshot) decodeConvtab(h *header, pool []string) error {
 	refs := make([]lazyRef, n)
 	s.Archive.Conversations = make([]*model.Conversation, n)
 	ds := h.secs[secData]
+	cache := &textCache{}
+	vpos := uint64(0)
 	for i := range convs {
 		c := &convs[i]
 		fl := d.uv()
@@ -341,23 +461,29 @@ func (s *Snapshot) decodeConvtab(h *header, pool []string) error {
 		visible := d.uv()
 		branches := d.uv()
 		r := &refs[i]
-		r.data, r.pool, r.id, r.damaged = s.data, pool, c.ID, s.damaged
+		r.data, r.pool, r.id, r.damaged, r.cache = s.data, pool, c.ID, s.damaged, cache
 		r.off = d.uv()
+		r.method = d.uv()
+		r.n = d.uv()
 		r.strLen = d.uv()
-		r.blobLen = d.uv()
+		blobLen := d.uv()
 		r.sum = d.u32()
 		if d.bad {
 			return corrupt("conversation table, entry %d", i)
 		}
-		if r.off > ds.len || r.strLen > ds.len-r.off || r.blobLen > ds.len-r.off-r.strLen ||
-			nodes > r.blobLen || visible > nodes || branches > nodes {
+		if r.off > ds.len || r.n > ds.len-r.off || r.method > frameS2 || (r.method == frameRaw && r.n != r.strLen+blobLen) ||
+			r.strLen > maxFrame || blobLen > maxFrame-r.strLen || nodes > blobLen || visible > nodes || branches > nodes {
 			return corrupt("conversation %d out of bounds", i)
 		}
+		r.rawLen = r.strLen + blobLen
+		r.vstart = vpos
+		vpos += r.rawLen
 		r.off += ds.off
 		c.SetLazyTree(r.load)
 		c.SetTreeCounts(int(visible), int(branches))
 		s.Archive.Conversations[i] = c
 	}
+	s.refs = refs
 	if d.i != len(b) || st.cur != st.end {
 		return corrupt("conversation table: trailing bytes")
 	}
