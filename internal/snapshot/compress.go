@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/klauspost/compress/s2"
@@ -19,9 +20,15 @@ import (
 
 // Frame methods, stored per conversation.
 const (
-	frameRaw = 0 // stored as it is
-	frameS2  = 1 // S2 block
+	frameRaw    = 0 // stored as it is
+	frameChunks = 1 // chunk table, then chunks (see frame.compress)
 )
+
+// chunkSize is the most uncompressed bytes of strings a chunk holds (but
+// for a longer string, alone in its chunk). The search index reads a
+// field's text by decompressing only its chunk: verifying a candidate
+// usually reads its first kilobytes, not the whole conversation.
+const chunkSize = 16 << 10
 
 // minCompress is the smallest frame worth compressing.
 const minCompress = 64
@@ -29,6 +36,7 @@ const minCompress = 64
 // frame is one conversation's data on its way to the file.
 type frame struct {
 	raw    []byte // fresh strings, then the blob
+	cuts   []int  // where raw's chunks of strings end (the blob is the last chunk)
 	comp   []byte // compression buffer
 	out    []byte // what is written: raw or comp
 	method uint64
@@ -37,20 +45,113 @@ type frame struct {
 	done   chan struct{}
 }
 
+// compress makes the frame: raw as it is when it is small or nothing
+// compresses, else a chunked frame:
+//
+//	n uvarint, then per chunk: uncompressed length, stored length
+//	(uvarints; stored length 0: the chunk is stored as it is)
+//	the chunks back to back, each an S2 block or its bytes
+//
+// The chunks are raw cut at cuts and at strLen (the blob is a chunk of
+// its own).
 func (f *frame) compress() {
 	f.out, f.method = f.raw, frameRaw
 	if len(f.raw) >= minCompress {
-		if n := s2.MaxEncodedLen(len(f.raw)); n > 0 {
-			if cap(f.comp) < n {
-				f.comp = make([]byte, n)
-			}
-			if c := s2.Encode(f.comp[:n], f.raw); len(c) < len(f.raw) {
-				f.out, f.method = c, frameS2
-			}
-		}
+		f.compressChunks()
 	}
 	f.sum = crc(f.out)
 	close(f.done)
+}
+
+func (f *frame) compressChunks() {
+	ends := f.cuts
+	if len(f.raw) > int(f.strLen) {
+		ends = append(ends, len(f.raw))
+	}
+	var hdr enc
+	hdr.uv(uint64(len(ends)))
+	body := f.comp[:0]
+	from := 0
+	for _, to := range ends {
+		c := f.raw[from:to]
+		hdr.uv(uint64(len(c)))
+		n := s2.MaxEncodedLen(len(c))
+		if n < 0 {
+			return // too large for a block: the frame stays raw
+		}
+		at := len(body)
+		body = slices.Grow(body, n)
+		if e := s2.Encode(body[at:at+n], c); len(e) < len(c) {
+			body = body[:at+len(e)]
+			hdr.uv(uint64(len(e)))
+		} else {
+			body = append(body[:at], c...)
+			hdr.uv(0)
+		}
+		from = to
+	}
+	if len(hdr.b)+len(body) >= len(f.raw) {
+		f.comp = body
+		return
+	}
+	// The header goes first: move the body up (no second buffer).
+	body = slices.Grow(body, len(hdr.b))
+	body = body[:len(body)+len(hdr.b)]
+	copy(body[len(hdr.b):], body[:len(body)-len(hdr.b)])
+	copy(body, hdr.b)
+	f.comp, f.out, f.method = body, body, frameChunks
+}
+
+// chunk is one chunk of a chunked frame.
+type chunk struct {
+	start, end uint64 // uncompressed, within the frame's raw bytes
+	off, n     uint64 // stored, within the frame; n 0: stored as it is
+}
+
+// parseChunks reads a chunked frame's table; the chunks must cover rawLen
+// bytes, one of them ending at strLen, and fill the frame.
+func parseChunks(frame []byte, strLen, rawLen uint64) ([]chunk, bool) {
+	d := &dec{b: frame}
+	k := d.count(len(frame))
+	cs := make([]chunk, k)
+	var u, c uint64
+	atStr := strLen == 0
+	for i := range cs {
+		cs[i].start = u
+		ul, cl := d.uv(), d.uv()
+		if d.bad || ul > rawLen-u {
+			return nil, false
+		}
+		u += ul
+		cs[i].end, cs[i].n, cs[i].off = u, cl, c
+		if cl == 0 {
+			cl = ul
+		}
+		c += cl
+		atStr = atStr || u == strLen
+	}
+	if d.bad || u != rawLen || !atStr || c != uint64(len(frame)-d.i) {
+		return nil, false
+	}
+	for i := range cs {
+		cs[i].off += uint64(d.i)
+	}
+	return cs, true
+}
+
+// decodeChunk decompresses (or copies) chunk c of frame into dst, which
+// holds its uncompressed length.
+func decodeChunk(dst, frame []byte, c chunk) bool {
+	if c.n == 0 {
+		copy(dst, frame[c.off:c.off+c.end-c.start])
+		return true
+	}
+	src := frame[c.off : c.off+c.n]
+	if n, err := s2.DecodedLen(src); err != nil || n != len(dst) {
+		return false
+	}
+	_, err := s2.Decode(dst, src)
+	return err == nil
 }
 
 // maxKeptBuffer is the largest frame buffer kept for the next
@@ -107,6 +208,7 @@ func newCompressor(write func(b []byte) uint64) *compressor {
 			if cap(f.comp) > maxKeptBuffer {
 				f.comp = nil
 			}
+			f.cuts = f.cuts[:0]
 			c.free <- f
 		}
 	}()

@@ -14,7 +14,6 @@ import (
 	"weak"
 
 	"github.com/backchat/backchat/model"
-	"github.com/klauspost/compress/s2"
 )
 
 // Snapshot is a reopened snapshot. Its archive's strings point into the
@@ -114,11 +113,7 @@ func (s *Snapshot) TextAt(off uint64, n int) *byte {
 		if r == nil {
 			return nil
 		}
-		b, err := r.raw(true)
-		if err != nil {
-			return nil
-		}
-		return &b[o]
+		return r.text(uint64(o), n)
 	}
 	if n <= 0 || off >= uint64(len(s.data)) || uint64(n) > uint64(len(s.data))-off {
 		return nil
@@ -294,50 +289,103 @@ type lazyRef struct {
 	cache   *textCache
 
 	mu      sync.Mutex
-	checked bool               // a raw frame's checksum held
+	checked bool               // the frame's checksum held
+	chunks  []chunk            // a chunked frame's table, once read
 	buf     weak.Pointer[byte] // the decompressed frame, while anything holds it
 }
 
-// raw returns the conversation's fresh strings and blob: in the mapping
-// for a raw frame, else decompressed, once for as long as anything (a
-// decoded tree, the search cache, a query) holds the result. keep puts a
-// decompressed frame in the cache (the index's text reads).
-func (r *lazyRef) raw(keep bool) ([]byte, error) {
+// frame returns the conversation's frame, its checksum checked (once) and
+// its chunk table read. Call with r.mu held.
+func (r *lazyRef) frame() ([]byte, error) {
 	frame := r.data[r.off : r.off+r.n : r.off+r.n]
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.method == frameRaw && r.checked {
+	if r.checked {
 		return frame, nil
-	}
-	if p := r.buf.Value(); p != nil {
-		return unsafe.Slice(p, r.rawLen), nil
 	}
 	if crc(frame) != r.sum {
 		r.damaged.mark()
 		return nil, corrupt("conversation %s: checksum", r.id)
 	}
+	if r.method == frameChunks {
+		cs, ok := parseChunks(frame, r.strLen, r.rawLen)
+		if !ok {
+			r.damaged.mark()
+			return nil, corrupt("conversation %s: chunk table", r.id)
+		}
+		r.chunks = cs
+	}
+	r.checked = true
+	return frame, nil
+}
+
+// raw returns the conversation's fresh strings and blob: in the mapping
+// for a raw frame, else decompressed, once for as long as anything (a
+// decoded tree) holds the result.
+func (r *lazyRef) raw() ([]byte, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	frame, err := r.frame()
+	if err != nil {
+		return nil, err
+	}
 	if r.method == frameRaw {
-		r.checked = true
 		return frame, nil
 	}
-	if n, err := s2.DecodedLen(frame); err != nil || uint64(n) != r.rawLen {
-		r.damaged.mark()
-		return nil, corrupt("conversation %s: frame length", r.id)
+	if p := r.buf.Value(); p != nil {
+		return unsafe.Slice(p, r.rawLen), nil
 	}
 	out := make([]byte, r.rawLen)
-	if _, err := s2.Decode(out, frame); err != nil {
-		r.damaged.mark()
-		return nil, corrupt("conversation %s: %v", r.id, err)
+	for _, c := range r.chunks {
+		if !decodeChunk(out[c.start:c.end], frame, c) {
+			r.damaged.mark()
+			return nil, corrupt("conversation %s: chunk at %d", r.id, c.start)
+		}
 	}
-	r.buf = weak.Make(&out[0])
-	if keep {
-		r.cache.keep(out)
+	if len(out) > 0 {
+		r.buf = weak.Make(&out[0])
 	}
 	return out, nil
 }
 
+// text returns a pointer to the n bytes at offset o of the conversation's
+// strings: in its decompressed frame when something holds it (a decoded
+// tree's strings point there too), else in its chunk, decompressed alone
+// and kept in the snapshot's cache. nil when the conversation is damaged.
+func (r *lazyRef) text(o uint64, n int) *byte {
+	r.mu.Lock()
+	frame, err := r.frame()
+	if err != nil {
+		r.mu.Unlock()
+		return nil
+	}
+	if r.method == frameRaw {
+		r.mu.Unlock()
+		return &frame[o]
+	}
+	if p := r.buf.Value(); p != nil {
+		r.mu.Unlock()
+		return &unsafe.Slice(p, r.rawLen)[o]
+	}
+	k := sort.Search(len(r.chunks), func(i int) bool { return r.chunks[i].end > o })
+	r.mu.Unlock()
+	if k == len(r.chunks) || o+uint64(n) > r.chunks[k].end {
+		r.damaged.mark() // the writer never splits a string
+		return nil
+	}
+	c := r.chunks[k]
+	b := r.cache.get(r, k)
+	if b == nil {
+		b = make([]byte, c.end-c.start)
+		if !decodeChunk(b, frame, c) {
+			r.damaged.mark()
+			return nil
+		}
+		r.cache.put(r, k, b)
+	}
+	return &b[o-c.start]
+}
+
 func (r *lazyRef) load() ([]model.Node, error) {
-	whole, err := r.raw(false)
+	whole, err := r.raw()
 	if err != nil {
 		return nil, err
 	}
@@ -350,32 +398,53 @@ func (r *lazyRef) load() ([]model.Node, error) {
 	return nodes, nil
 }
 
-// textCacheBytes bounds the decompressed frames the search index keeps
-// (TextAt): a query verifying the same candidates again does not
-// decompress them again.
+// textCacheBytes bounds the decompressed chunks the search index keeps
+// (TextAt): a query verifying the same candidates again, as the next
+// keystroke's does, does not decompress them again.
 const textCacheBytes = 32 << 20
 
-// textCache holds the most recently decompressed frames read through
+type chunkKey struct {
+	r *lazyRef
+	k int
+}
+
+// textCache holds the most recently decompressed chunks read through
 // TextAt, up to textCacheBytes (and always the last one).
 type textCache struct {
 	mu    sync.Mutex
-	bufs  [][]byte
+	m     map[chunkKey][]byte
+	order []chunkKey
 	bytes int
 }
 
-func (c *textCache) keep(b []byte) {
+func (c *textCache) get(r *lazyRef, k int) []byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.bufs = append(c.bufs, b)
+	return c.m[chunkKey{r, k}]
+}
+
+func (c *textCache) put(r *lazyRef, k int, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := chunkKey{r, k}
+	if _, ok := c.m[key]; ok {
+		return
+	}
+	if c.m == nil {
+		c.m = map[chunkKey][]byte{}
+	}
+	c.m[key] = b
+	c.order = append(c.order, key)
 	c.bytes += len(b)
 	drop := 0
-	for c.bytes > textCacheBytes && drop < len(c.bufs)-1 {
-		c.bytes -= len(c.bufs[drop])
-		c.bufs[drop] = nil
+	for c.bytes > textCacheBytes && drop < len(c.order)-1 {
+		old := c.order[drop]
+		c.bytes -= len(c.m[old])
+		delete(c.m, old)
 		drop++
 	}
 	if drop > 0 {
-		c.bufs = append(c.bufs[:0], c.bufs[drop:]...)
+		c.order = append(c.order[:0], c.order[drop:]...)
 	}
 }
 
@@ -471,7 +540,7 @@ func (s *Snapshot) decodeConvtab(h *header, pool []string) error {
 		if d.bad {
 			return corrupt("conversation table, entry %d", i)
 		}
-		if r.off > ds.len || r.n > ds.len-r.off || r.method > frameS2 || (r.method == frameRaw && r.n != r.strLen+blobLen) ||
+		if r.off > ds.len || r.n > ds.len-r.off || r.method > frameChunks || (r.method == frameRaw && r.n != r.strLen+blobLen) ||
 			r.strLen > maxFrame || blobLen > maxFrame-r.strLen || nodes > blobLen || visible > nodes || branches > nodes {
 			return corrupt("conversation %d out of bounds", i)
 		}

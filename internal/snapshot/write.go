@@ -118,6 +118,7 @@ type writer struct {
 	// compressed as one frame; vpos is where conv starts in the data
 	// stream before compression (the index's text offsets are in it).
 	conv []byte
+	cuts []int // where conv's chunks end, but for the last one
 	vpos uint64
 
 	pool     map[string]uint64 // string → pool index
@@ -164,6 +165,7 @@ func (w *writer) freshText(e *enc, s string, searchable bool) {
 	if track {
 		w.spans = append(w.spans, span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaData, off: w.vpos + uint64(len(w.conv))})
 	}
+	w.cutBefore(len(s))
 	w.conv = append(w.conv, s...)
 }
 
@@ -179,7 +181,21 @@ func (w *writer) freshBytes(e *enc, b []byte) {
 	if w.track {
 		w.spans = append(w.spans, span{ptr: uintptr(unsafe.Pointer(unsafe.SliceData(b))), n: uint32(len(b)), area: areaData, off: w.vpos + uint64(len(w.conv))})
 	}
+	w.cutBefore(len(b))
 	w.conv = append(w.conv, b...)
+}
+
+// cutBefore ends the current chunk of the conversation's strings before a
+// string of n bytes that would make it exceed chunkSize: a string never
+// spans two chunks, so the index reads it from one.
+func (w *writer) cutBefore(n int) {
+	last := 0
+	if len(w.cuts) > 0 {
+		last = w.cuts[len(w.cuts)-1]
+	}
+	if len(w.conv) > last && len(w.conv)-last+n > chunkSize {
+		w.cuts = append(w.cuts, len(w.conv))
+	}
 }
 
 // pooled stores a short repeated string once, in the pool; a long or
@@ -248,12 +264,15 @@ func Write(f File, arch *model.Archive, opts Options) error {
 			return fmt.Errorf("snapshot: conversation %s: %w", c.ID, err)
 		}
 		f := comp.next()
-		w.conv = f.raw
+		w.conv, w.cuts = f.raw, f.cuts[:0]
 		blob.b = blob.b[:0]
 		w.encodeTree(&blob, nodes)
 		f.strLen = uint64(len(w.conv))
-		f.raw = append(w.conv, blob.b...)
-		w.conv = nil
+		if len(w.conv) > 0 {
+			w.cuts = append(w.cuts, len(w.conv))
+		}
+		f.raw, f.cuts = append(w.conv, blob.b...), w.cuts
+		w.conv, w.cuts = nil, nil
 		w.vpos += uint64(len(f.raw))
 		comp.submit(f)
 
