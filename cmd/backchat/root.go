@@ -58,6 +58,9 @@ type app struct {
 	snap           *snapshot.Snapshot // the snapshot the last load came from
 	distrust       bool               // a snapshot was damaged: load the inputs
 	snapWrites     sync.WaitGroup     // background snapshot writes; close waits
+	// closeOut, when set, closes the process's stdout once the command
+	// has run, before close waits for the snapshot writes.
+	closeOut func() error
 
 	indexMu sync.Mutex
 	indexOf *model.Archive // the archive index was built or loaded for

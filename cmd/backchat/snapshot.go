@@ -199,10 +199,20 @@ func (a *app) writeSnapshotLater(ctx context.Context, plan snapPlan, arch *model
 	if index == nil {
 		index = func() *search.Index { return a.archIndex(arch) }
 	}
-	a.snapWrites.Add(1)
+	a.snapWrites.Add(2)
+	// The index (built here for a CLI command: most of the write's cost)
+	// is built while the snapshot's data is encoded and compressed; the
+	// writer asks for it only after the conversations.
+	var ix *search.Index
+	ready := make(chan struct{})
 	go func() {
 		defer a.snapWrites.Done()
-		a.writeSnapshot(ctx, plan, arch, index, "snapshot written")
+		defer close(ready)
+		ix = index()
+	}()
+	go func() {
+		defer a.snapWrites.Done()
+		a.writeSnapshot(ctx, plan, arch, func() *search.Index { <-ready; return ix }, "snapshot written")
 	}()
 }
 
