@@ -93,7 +93,7 @@ func run(paths []string, n int) error {
 	loadAlone, loadCPU := time.Since(start), cpuTime()-cpu0
 	fmt.Printf("load alone              %8.2f s  (%d conversations), CPU %.2f s\n", loadAlone.Seconds(), len(a.Conversations), loadCPU.Seconds())
 	if snapshotPath != "" {
-		return runSnapshot(ctx, a, n)
+		return runSnapshot(ctx, a, n, loadAlone, loadCPU)
 	}
 	a = nil
 	runtime.GC()

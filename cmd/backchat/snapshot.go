@@ -190,8 +190,10 @@ func snapshotProblem(err error) string {
 // writeSnapshotLater writes arch's snapshot, search index included, in
 // the background; index gives the index when the caller has one (the
 // browser's), else it is built (once per archive, shared with a search
-// command: archIndex). close waits for the write, so a CLI command's
-// output is not delayed, only its exit. NOTE: a CLI load does not index
+// command: archIndex). For a command that prints and ends (ls, show,
+// search, stats, export) the write starts once the command has run and
+// its stdout is closed (main.go): its output is not delayed, and a pipe
+// or pager reading it ends then; the process exit waits for the write. NOTE: a CLI load does not index
 // while it decodes (as the browser does): on two cores that made the load,
 // and so the output, 2–3× slower. The write lands only if the inputs
 // still have the fingerprint they had before the load.
@@ -199,6 +201,15 @@ func (a *app) writeSnapshotLater(ctx context.Context, plan snapPlan, arch *model
 	if index == nil {
 		index = func() *search.Index { return a.archIndex(arch) }
 	}
+	if a.deferWrites {
+		a.afterOutput = append(a.afterOutput, func() { a.startSnapshotWrite(ctx, plan, arch, index) })
+		return
+	}
+	a.startSnapshotWrite(ctx, plan, arch, index)
+}
+
+// startSnapshotWrite is writeSnapshotLater's write, started now.
+func (a *app) startSnapshotWrite(ctx context.Context, plan snapPlan, arch *model.Archive, index func() *search.Index) {
 	a.snapWrites.Add(2)
 	// The index (built here for a CLI command: most of the write's cost)
 	// is built while the snapshot's data is encoded and compressed; the
@@ -354,6 +365,8 @@ func underlying(w io.Writer) io.Writer {
 // snapshot.
 func (a *app) trusting(run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
+		a.deferWrites = true
+		defer func() { a.deferWrites = false }()
 		out, errOut := a.out, a.errOut
 		fromSnap := func() bool { return a.snap != nil }
 		ho, he := &heldWriter{w: out, hold: fromSnap}, &heldWriter{w: errOut, hold: fromSnap}

@@ -401,7 +401,7 @@ func (r *lazyRef) load() ([]model.Node, error) {
 // textCacheBytes bounds the decompressed chunks the search index keeps
 // (TextAt): a query verifying the same candidates again, as the next
 // keystroke's does, does not decompress them again.
-const textCacheBytes = 32 << 20
+const textCacheBytes = 128 << 20
 
 type chunkKey struct {
 	r *lazyRef
