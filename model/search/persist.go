@@ -410,7 +410,7 @@ type Texts interface {
 type textFunc func(off uint64, n int) *byte
 
 func (f textFunc) TextHas(off uint64, n int) bool { return f(off, n) != nil }
-func (f textFunc) TextAt(off uint64, n int) *byte  { return f(off, n) }
+func (f textFunc) TextAt(off uint64, n int) *byte { return f(off, n) }
 
 // LoadIndexTexts is LoadIndex with texts found through t.
 func LoadIndexTexts(data []byte, convs []*model.Conversation, t Texts) (*Index, error) {
