@@ -17,8 +17,10 @@ import (
 )
 
 // Snapshot is a reopened snapshot. Its archive's strings point into the
-// file's read-only mapping: keep the Snapshot (do not Close it) for as long
-// as anything of the archive is in use.
+// file's read-only mapping (the conversation table's, and a tree's when
+// its frame is stored raw) or into the decompressed frame of their
+// conversation: keep the Snapshot (do not Close it) for as long as
+// anything of the archive is in use.
 type Snapshot struct {
 	// Archive is the archive as it was written; each conversation's tree
 	// is decoded on first use, and a damaged one reports ErrCorrupt
@@ -138,7 +140,7 @@ func (s *Snapshot) Close() error {
 		return nil
 	}
 	err := s.release()
-	s.release, s.data, s.Archive, s.Index, s.file = nil, nil, nil, nil, nil
+	s.release, s.data, s.Archive, s.Index, s.file, s.refs = nil, nil, nil, nil, nil, nil
 	return err
 }
 

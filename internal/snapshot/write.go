@@ -19,9 +19,8 @@ import (
 
 // IndexWriter writes the index section. textOffset maps a pointer to n
 // bytes of some string of the archive (a field of a conversation or of a
-// message) to its offset in the snapshot file, where Snapshot.TextAt finds
-// it again after a reopen; ok is false for a pointer the snapshot does not
-// hold.
+// message) to an offset (see Layout) where Snapshot.TextAt finds it again
+// after a reopen; ok is false for a pointer the snapshot does not hold.
 type IndexWriter func(w io.Writer, textOffset func(p *byte, n int) (off uint64, ok bool)) error
 
 // Options configure Write.
