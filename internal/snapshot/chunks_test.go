@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"unsafe"
 
@@ -221,4 +222,39 @@ func TestDamagedChunkCostsItsConversation(t *testing.T) {
 		}
 		_ = arch
 	}
+}
+
+// TestTextAtConcurrently reads every text from several goroutines while
+// others decode the trees (run with -race): each read gives the text.
+func TestTextAtConcurrently(t *testing.T) {
+	_, path, refs := longSnapshot(t)
+	s, err := Open(path, testFP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for i := range refs {
+				r := refs[(i+g*len(refs)/4)%len(refs)]
+				if p := s.TextAt(r.off, len(r.s)); p == nil || unsafe.String(p, len(r.s)) != r.s {
+					t.Errorf("text at %d is not %q", r.off, r.s)
+					return
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for _, c := range s.Archive.Conversations[g:] {
+				if c.Tree(); c.TreeErr() != nil {
+					t.Error(c.TreeErr())
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
