@@ -8,7 +8,8 @@
 # short and long shapes of cmd/backchat-gen). For each FILE it prints:
 #
 #   python   json.load: wall time and peak RSS (SKIP_PYTHON=1 skips it)
-#   load     `ls` of the export without snapshot (--no-cache): wall, CPU, peak RSS
+#   load     `ls` without snapshot (--no-cache; of the library in
+#            MODE=library): wall, CPU, peak RSS
 #   first    `ls` that also writes the snapshot (it builds the search
 #            index for it, which a plain `ls` does not): ms until its
 #            output ends (stdout is closed then: a pipe or pager reading it
@@ -178,12 +179,12 @@ for file in "${files[@]}"; do
 		read -r w u s m <"$WORK/py"
 		printf '  %-8s %6.2f s wall  %6.2f s CPU  %6d MB RSS\n' python "$w" "$(echo "$u + $s" | bc)" $((m / 1024))
 	fi
-	SOURCE_ENV=()
-	timed load "$BACKCHAT" --no-cache ls "$file"
+	setup_source "$file"
+	# The same source as every figure below (the library's own load in
+	# MODE=library), without snapshot.
+	timed load "$BACKCHAT" --no-cache "${FLAGS[@]}" ls "${PATHS[@]}"
 	load_wall=$LAST_WALL
 	echo "  ($(echo "scale=2; $LAST_RSS_KB * 1024 / $size" | bc)× the JSON)"
-
-	setup_source "$file"
 	# Not under /usr/bin/time: it would hold the pipe open until the
 	# process exits. The pipe's reader notes when the output ended.
 	t0=$(now_ms)
