@@ -449,7 +449,12 @@ func (a *app) rebuildSnapshot(ctx context.Context, plan snapPlan) {
 			a.log.Warn("snapshot rebuild: load", "err", err)
 			return
 		}
-		a.writeSnapshot(ctx, plan, arch, func() *search.Index { return search.BuildArchive(arch) }, "snapshot rebuilt")
+		// The index is built while the conversations are compressed (a
+		// write that ends first leaves it to finish unread: the channel
+		// is buffered).
+		ixc := make(chan *search.Index, 1)
+		go func() { ixc <- search.BuildArchive(arch) }()
+		a.writeSnapshot(ctx, plan, arch, func() *search.Index { return <-ixc }, "snapshot rebuilt")
 	}()
 }
 
