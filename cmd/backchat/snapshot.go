@@ -210,14 +210,15 @@ func (a *app) writeSnapshotLater(ctx context.Context, plan snapPlan, arch *model
 
 // startSnapshotWrite is writeSnapshotLater's write, started now.
 func (a *app) startSnapshotWrite(ctx context.Context, plan snapPlan, arch *model.Archive, index func() *search.Index) {
-	a.snapWrites.Add(2)
+	a.snapWrites.Add(1)
 	// The index (built here for a CLI command: most of the write's cost)
 	// is built while the snapshot's data is encoded and compressed; the
-	// writer asks for it only after the conversations.
+	// writer asks for it only after the conversations. Not waited for by
+	// close: a write that was cancelled (the browser quit) does not need
+	// it.
 	var ix *search.Index
 	ready := make(chan struct{})
 	go func() {
-		defer a.snapWrites.Done()
 		defer close(ready)
 		ix = index()
 	}()
