@@ -8,10 +8,17 @@
 # short and long shapes of cmd/backchat-gen). For each FILE it prints:
 #
 #   python   json.load: wall time and peak RSS (SKIP_PYTHON=1 skips it)
-#   load     `ls` of the export without snapshot (--no-cache): wall, CPU, peak RSS
-#   first    `ls` that also writes the snapshot: wall until the process
-#            ends (it waits for the background write), peak RSS; snapshot
-#            size and its ratio to the JSON
+#   load     `ls` without snapshot (--no-cache; of the library in
+#            MODE=library): wall, CPU, peak RSS
+#   first    `ls` that also writes the snapshot (it builds the search
+#            index for it, which a plain `ls` does not): ms until its
+#            output ends (stdout is closed then: a pipe or pager reading it
+#            is done), ms until the process exits (it waits for the write),
+#            each ÷ the load's wall; snapshot size ÷ the JSON
+#   browser-path  (with SEARCHBENCH=path to a backchat-searchbench binary)
+#            what the write costs on top of what a browser load does
+#            anyway: load, index build, then the snapshot write alone
+#            (serialise, compress, write, fsync), wall and CPU
 #   reopen   `ls` from the snapshot: wall, CPU, peak RSS (and RSS ÷ JSON)
 #   search   `search FILE QUERY` from the snapshot: wall, peak RSS
 #   show     `show FILE ID` of the biggest conversation from the snapshot
@@ -75,7 +82,9 @@ setup_source() {
 		rm -rf "$lib"
 		SNAP_DIR="$lib/cache"
 		SOURCE_ENV=("BACKCHAT_LIBRARY=$lib")
-		env "${SOURCE_ENV[@]}" "$BACKCHAT" import "$file" >/dev/null
+		# --no-cache: the import would write the snapshot; the first
+		# `ls` below must.
+		env "${SOURCE_ENV[@]}" "$BACKCHAT" --no-cache import "$file" >/dev/null
 		FLAGS=()
 		PATHS=()
 		;;
@@ -111,6 +120,7 @@ timed() {
 		rss+=("$m")
 	done
 	LAST_RSS_KB=$(median "${rss[@]}")
+	LAST_WALL=$(median "${walls[@]}")
 	printf '  %-8s %6.2f s wall  %6.2f s CPU  %6d MB RSS' "$name" "$(median "${walls[@]}")" "$(median "${cpus[@]}")" $((LAST_RSS_KB / 1024))
 }
 
@@ -169,21 +179,31 @@ for file in "${files[@]}"; do
 		read -r w u s m <"$WORK/py"
 		printf '  %-8s %6.2f s wall  %6.2f s CPU  %6d MB RSS\n' python "$w" "$(echo "$u + $s" | bc)" $((m / 1024))
 	fi
-	SOURCE_ENV=()
-	timed load "$BACKCHAT" --no-cache ls "$file"
-	echo "  ($(echo "scale=2; $LAST_RSS_KB * 1024 / $size" | bc)× the JSON)"
-
 	setup_source "$file"
-	run "$WORK/first" "$BACKCHAT" "${FLAGS[@]}" ls "${PATHS[@]}"
-	read -r w u s m <"$WORK/first"
+	# The same source as every figure below (the library's own load in
+	# MODE=library), without snapshot.
+	timed load "$BACKCHAT" --no-cache "${FLAGS[@]}" ls "${PATHS[@]}"
+	load_wall=$LAST_WALL
+	echo "  ($(echo "scale=2; $LAST_RSS_KB * 1024 / $size" | bc)× the JSON)"
+	# Not under /usr/bin/time: it would hold the pipe open until the
+	# process exits. The pipe's reader notes when the output ended.
+	t0=$(now_ms)
+	env "${SOURCE_ENV[@]}" "$BACKCHAT" "${FLAGS[@]}" ls "${PATHS[@]}" 2>"$WORK/first.err" | { cat >/dev/null; now_ms >"$WORK/eof"; }
+	t_exit=$(($(now_ms) - t0))
+	t_eof=$(($(cat "$WORK/eof") - t0))
 	snap=$(find "$SNAP_DIR" \( -name '*.snap' -o -name 'snapshot-*' \) -printf '%s %p\n' 2>/dev/null | sort -n | tail -1 | cut -d' ' -f2)
 	if [[ -z $snap ]]; then
 		echo "bench-library: no snapshot under $SNAP_DIR" >&2
 		exit 1
 	fi
 	ssize=$(stat -c %s "$snap")
-	printf '  %-8s %6.2f s wall  %6.2f s CPU  %6d MB RSS  snapshot %d MB = %s× the JSON\n' first "$w" "$(echo "$u + $s" | bc)" $((m / 1024)) \
-		$((ssize / 1000000)) "$(echo "scale=2; $ssize / $size" | bc)"
+	printf '  %-8s output ends %d ms (%s× load), exits %d ms (%s× load)  snapshot %d MB = %s× the JSON\n' first "$t_eof" \
+		"$(echo "scale=2; $t_eof / ($load_wall * 1000)" | bc)" "$t_exit" "$(echo "scale=2; $t_exit / ($load_wall * 1000)" | bc)" \
+		$((ssize / 1000000)) "$(echo "scale=3; $ssize / $size" | bc)"
+	if [[ -n ${SEARCHBENCH:-} ]]; then
+		"$SEARCHBENCH" -n 1 -only miss -snapshot "$WORK/sb.snap" "$file" | sed -n 's/^/  browser-path /; /load alone\|index build\|snapshot write/p'
+		rm -f "$WORK/sb.snap"
+	fi
 
 	timed reopen "$BACKCHAT" "${FLAGS[@]}" ls "${PATHS[@]}"
 	echo "  ($(echo "scale=2; $LAST_RSS_KB * 1024 / $size" | bc)× the JSON)"

@@ -59,7 +59,9 @@ func main() {
 	n := flag.Int("n", 20, "runs per query kind")
 	prof := flag.String("cpuprofile", "", "write a CPU profile of the query runs to this file")
 	only := flag.String("only", "", "run only the query kinds containing this string")
+	snap := flag.String("snapshot", "", "write a snapshot of the export to this file, reopen it and run the queries on the reopened index (as after a library reopen)")
 	flag.Parse()
+	snapshotPath = *snap
 	profile = *prof
 	if *only != "" {
 		queries = slices.DeleteFunc(queries, func(q struct{ kind, q string }) bool { return !strings.Contains(q.kind, *only) })
@@ -90,6 +92,9 @@ func run(paths []string, n int) error {
 	}
 	loadAlone, loadCPU := time.Since(start), cpuTime()-cpu0
 	fmt.Printf("load alone              %8.2f s  (%d conversations), CPU %.2f s\n", loadAlone.Seconds(), len(a.Conversations), loadCPU.Seconds())
+	if snapshotPath != "" {
+		return runSnapshot(ctx, a, n, loadAlone, loadCPU)
+	}
 	a = nil
 	runtime.GC()
 
@@ -120,8 +125,15 @@ func run(paths []string, n int) error {
 	ix = nil
 	runtime.GC()
 
+	runtime.KeepAlive(a)
+	return queryRuns(ctx, s, a, n)
+}
+
+// queryRuns measures every query kind through s over a's conversations.
+func queryRuns(ctx context.Context, s *live.Searcher, a *model.Archive, n int) error {
 	// 4. Per keystroke, through the browser's search service.
 	convs := newestFirst(a.Conversations)
+	var err error
 	if profile != "" {
 		f, err := os.Create(profile)
 		if err != nil {

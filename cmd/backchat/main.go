@@ -97,7 +97,9 @@ func main() {
 	// made is removed (the demo archive's temporary folder).
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	stopProfiling := startProfiling() // profile.go: hidden BACKCHAT_CPUPROFILE, BACKCHAT_TRACE
-	code := execute(ctx, newApp(os.Stdin, os.Stdout, os.Stderr), os.Args[1:])
+	a := newApp(os.Stdin, os.Stdout, os.Stderr)
+	a.closeOut = os.Stdout.Close
+	code := execute(ctx, a, os.Args[1:])
 	stopProfiling()
 	stop()
 	os.Exit(code)
@@ -128,6 +130,12 @@ func execute(ctx context.Context, a *app, args []string) int {
 	root := a.rootCommand()
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if a.closeOut != nil {
+		// The command's output is complete: a reader of it (a pipe, a
+		// pager) sees its end now, not after a snapshot write that close
+		// waits for. Errors still go to stderr.
+		_ = a.closeOut()
+	}
 	a.close()
 	if err == nil {
 		return exitOK

@@ -58,6 +58,14 @@ type app struct {
 	snap           *snapshot.Snapshot // the snapshot the last load came from
 	distrust       bool               // a snapshot was damaged: load the inputs
 	snapWrites     sync.WaitGroup     // background snapshot writes; close waits
+	// closeOut, when set, closes the process's stdout once the command
+	// has run, before close waits for the snapshot writes.
+	closeOut func() error
+	// afterOutput holds the snapshot writes of a command that prints and
+	// ends (see trusting): close starts them once its output is done, so
+	// they do not compete with it for the cores.
+	deferWrites bool
+	afterOutput []func()
 
 	indexMu sync.Mutex
 	indexOf *model.Archive // the archive index was built or loaded for
@@ -77,6 +85,10 @@ func newApp(in io.Reader, out, errOut io.Writer) *app {
 
 // close releases what the run opened (the debug log).
 func (a *app) close() {
+	for _, f := range a.afterOutput {
+		f()
+	}
+	a.afterOutput = nil
 	a.snapWrites.Wait()
 	for _, f := range a.cleanups {
 		f()

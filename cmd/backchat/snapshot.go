@@ -190,8 +190,10 @@ func snapshotProblem(err error) string {
 // writeSnapshotLater writes arch's snapshot, search index included, in
 // the background; index gives the index when the caller has one (the
 // browser's), else it is built (once per archive, shared with a search
-// command: archIndex). close waits for the write, so a CLI command's
-// output is not delayed, only its exit. NOTE: a CLI load does not index
+// command: archIndex). For a command that prints and ends (ls, show,
+// search, stats, export) the write starts once the command has run and
+// its stdout is closed (main.go): its output is not delayed, and a pipe
+// or pager reading it ends then; the process exit waits for the write. NOTE: a CLI load does not index
 // while it decodes (as the browser does): on two cores that made the load,
 // and so the output, 2–3× slower. The write lands only if the inputs
 // still have the fingerprint they had before the load.
@@ -199,10 +201,30 @@ func (a *app) writeSnapshotLater(ctx context.Context, plan snapPlan, arch *model
 	if index == nil {
 		index = func() *search.Index { return a.archIndex(arch) }
 	}
+	if a.deferWrites {
+		a.afterOutput = append(a.afterOutput, func() { a.startSnapshotWrite(ctx, plan, arch, index) })
+		return
+	}
+	a.startSnapshotWrite(ctx, plan, arch, index)
+}
+
+// startSnapshotWrite is writeSnapshotLater's write, started now.
+func (a *app) startSnapshotWrite(ctx context.Context, plan snapPlan, arch *model.Archive, index func() *search.Index) {
 	a.snapWrites.Add(1)
+	// The index (built here for a CLI command: most of the write's cost)
+	// is built while the snapshot's data is encoded and compressed; the
+	// writer asks for it only after the conversations. Not waited for by
+	// close: a write that was cancelled (the browser quit) does not need
+	// it.
+	var ix *search.Index
+	ready := make(chan struct{})
+	go func() {
+		defer close(ready)
+		ix = index()
+	}()
 	go func() {
 		defer a.snapWrites.Done()
-		a.writeSnapshot(ctx, plan, arch, index, "snapshot written")
+		a.writeSnapshot(ctx, plan, arch, func() *search.Index { <-ready; return ix }, "snapshot written")
 	}()
 }
 
@@ -278,7 +300,7 @@ func loadSnapshotIndex(s *snapshot.Snapshot) (*search.Index, error) {
 		order[i] = convs[p]
 	}
 	off := (8 + 4*int(n) + 7) &^ 7
-	return search.LoadIndex(b[off:], order, s.TextAt)
+	return search.LoadIndexTexts(b[off:], order, s)
 }
 
 // archIndex returns arch's search index: the snapshot's when arch came
@@ -344,6 +366,8 @@ func underlying(w io.Writer) io.Writer {
 // snapshot.
 func (a *app) trusting(run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
+		a.deferWrites = true
+		defer func() { a.deferWrites = false }()
 		out, errOut := a.out, a.errOut
 		fromSnap := func() bool { return a.snap != nil }
 		ho, he := &heldWriter{w: out, hold: fromSnap}, &heldWriter{w: errOut, hold: fromSnap}
@@ -426,7 +450,12 @@ func (a *app) rebuildSnapshot(ctx context.Context, plan snapPlan) {
 			a.log.Warn("snapshot rebuild: load", "err", err)
 			return
 		}
-		a.writeSnapshot(ctx, plan, arch, func() *search.Index { return search.BuildArchive(arch) }, "snapshot rebuilt")
+		// The index is built while the conversations are compressed (a
+		// write that ends first leaves it to finish unread: the channel
+		// is buffered).
+		ixc := make(chan *search.Index, 1)
+		go func() { ixc <- search.BuildArchive(arch) }()
+		a.writeSnapshot(ctx, plan, arch, func() *search.Index { return <-ixc }, "snapshot rebuilt")
 	}()
 }
 

@@ -162,3 +162,37 @@ func treeOf(t *testing.T, dir string) string {
 	}
 	return b.String()
 }
+
+// TestSnapshotWrittenAfterOutput: a command that prints and ends closes
+// its stdout before its snapshot is written (a pipe reading it ends at the
+// command's own time), and the process still writes the snapshot before it
+// exits.
+func TestSnapshotWrittenAfterOutput(t *testing.T) {
+	in := snapshotInputs(t)["generated-long"]
+	snap := filepath.Join(t.TempDir(), "a.snap")
+	for _, args := range [][]string{{"ls", in}, {"search", in, "the"}, {"show", in, "nope"}} {
+		_ = os.Remove(snap)
+		var out, errOut bytes.Buffer
+		a := newApp(strings.NewReader(""), &out, &errOut)
+		a.isTerminal = func(io.Writer) bool { return false }
+		a.snapshotPath = func([]string) string { return snap }
+		closed := false
+		a.closeOut = func() error {
+			if _, err := os.Stat(snap); err == nil {
+				t.Errorf("%v: the snapshot was written before stdout was closed", args)
+			}
+			if len(a.afterOutput) != 1 {
+				t.Errorf("%v: %d snapshot writes waiting for the output, want 1", args, len(a.afterOutput))
+			}
+			closed = true
+			return nil
+		}
+		execute(context.Background(), a, args)
+		if !closed {
+			t.Fatalf("%v: stdout not closed", args)
+		}
+		if _, err := os.Stat(snap); err != nil {
+			t.Fatalf("%v: no snapshot after the run: %v (%s)", args, err, errOut.String())
+		}
+	}
+}

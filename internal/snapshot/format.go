@@ -11,8 +11,10 @@
 //	header   magic "BKCHSNAP", format version, flags, the caller's
 //	         fingerprint of the inputs (32 bytes), a table of sections
 //	         (kind, CRC-32C, offset, length) and the CRC-32C of the header
-//	data     per conversation: its fresh strings, then its tree blob
-//	         (nodes, messages, blocks, references, feedback, assets)
+//	data     per conversation one frame: its fresh strings, then its tree
+//	         blob (nodes, messages, blocks, references, feedback,
+//	         assets), compressed with S2 when that is smaller
+//	         (compress.go)
 //	hstr     the strings of the conversation table (ids, titles, …)
 //	pool     short repeated strings (roles, models, content types, sources)
 //	         stored once and referred to by number
@@ -22,8 +24,15 @@
 //	index    an opaque section written by the caller (the search index)
 //
 // Open checks the header, the section bounds and the CRCs of every section
-// except data, whose pages it never touches: a conversation's strings and
-// blob are checked (one CRC-32C over both) when its tree is first decoded.
+// except data, whose pages it never touches: a conversation's frame is
+// checked (one CRC-32C over the frame as stored) and decompressed when its
+// tree is first decoded or the search index first reads its text
+// (Snapshot.TextAt).
+//
+// The index refers to a field's text by an offset: a file offset for the
+// uncompressed sections (hstr, pool), or virtualText plus the text's
+// offset in the data stream as it was before compression (the frames'
+// contents back to back) for a conversation's strings.
 //
 // Strings are encoded as one uvarint: len<<1 for a fresh string, whose bytes
 // follow the previous fresh string of the same region (so no offset is
@@ -39,7 +48,11 @@ import (
 // Version is the format version. Bump it on any change of the layout or of
 // the encoding of a model field: an older snapshot is then out of date and
 // rebuilt.
-const Version = 3 // 3: the index holds pair filters (model/search persist version 2)
+const Version = 4 // 4: conversations' data compressed (S2 frames); 3: the index holds pair filters (model/search persist version 2)
+
+// virtualText tags an index text offset that lies in the data stream
+// before compression (see Layout).
+const virtualText = 1 << 62
 
 var magic = [8]byte{'B', 'K', 'C', 'H', 'S', 'N', 'A', 'P'}
 

@@ -7,15 +7,20 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"sort"
 	"sync"
 	"sync/atomic"
+	"unsafe"
+	"weak"
 
 	"github.com/backchat/backchat/model"
 )
 
 // Snapshot is a reopened snapshot. Its archive's strings point into the
-// file's read-only mapping: keep the Snapshot (do not Close it) for as long
-// as anything of the archive is in use.
+// file's read-only mapping (the conversation table's, and a tree's when
+// its frame is stored raw) or into the decompressed frame of their
+// conversation: keep the Snapshot (do not Close it) for as long as
+// anything of the archive is in use.
 type Snapshot struct {
 	// Archive is the archive as it was written; each conversation's tree
 	// is decoded on first use, and a damaged one reports ErrCorrupt
@@ -28,6 +33,7 @@ type Snapshot struct {
 	Flags uint32
 
 	data    []byte
+	refs    []lazyRef // per conversation, in order
 	release func() error
 	damaged *damage
 	index   section
@@ -97,14 +103,34 @@ func (d *damage) call() {
 // Size is the snapshot's size in bytes.
 func (s *Snapshot) Size() int64 { return int64(len(s.data)) }
 
-// TextAt returns a pointer to n bytes at offset off of the file (an offset
-// given to an IndexWriter by its textOffset), or nil when they do not lie
-// in it.
+// TextAt returns a pointer to the n bytes at off (an offset given to an
+// IndexWriter by its textOffset), or nil when they do not lie in the
+// snapshot or their conversation is damaged (the snapshot is then marked
+// damaged). A conversation's text is decompressed on first use and kept
+// while anything holds it (the pointer does, and a bounded cache). Safe
+// for concurrent use.
 func (s *Snapshot) TextAt(off uint64, n int) *byte {
+	if off&virtualText != 0 {
+		r, o := s.textRef(off&^virtualText, n)
+		if r == nil {
+			return nil
+		}
+		return r.text(uint64(o), n)
+	}
 	if n <= 0 || off >= uint64(len(s.data)) || uint64(n) > uint64(len(s.data))-off {
 		return nil
 	}
 	return &s.data[off]
+}
+
+// TextHas reports whether TextAt(off, n) lies in the snapshot, without
+// reading (or decompressing) it.
+func (s *Snapshot) TextHas(off uint64, n int) bool {
+	if off&virtualText != 0 {
+		r, _ := s.textRef(off&^virtualText, n)
+		return r != nil
+	}
+	return n > 0 && off < uint64(len(s.data)) && uint64(n) <= uint64(len(s.data))-off
 }
 
 // Close releases the mapping. Nothing read from the archive may be used
@@ -114,7 +140,7 @@ func (s *Snapshot) Close() error {
 		return nil
 	}
 	err := s.release()
-	s.release, s.data, s.Archive, s.Index, s.file = nil, nil, nil, nil, nil
+	s.release, s.data, s.Archive, s.Index, s.file, s.refs = nil, nil, nil, nil, nil, nil
 	return err
 }
 
@@ -249,31 +275,194 @@ func decodePool(b []byte) ([]string, error) {
 	return pool, nil
 }
 
-// lazyRef locates one conversation's strings and blob in the mapping.
+// lazyRef locates one conversation's frame in the mapping.
 type lazyRef struct {
 	data    []byte
 	pool    []string
-	off     uint64 // file offset of the conversation's strings
-	strLen  uint64
-	blobLen uint64
+	off     uint64 // file offset of the frame
+	n       uint64 // its length
+	method  uint64
+	strLen  uint64 // bytes of fresh strings the frame holds (its blob follows)
+	rawLen  uint64 // strings and blob, uncompressed
+	vstart  uint64 // offset of the strings in the uncompressed data stream
 	sum     uint32
 	id      string
 	damaged *damage
+	cache   *textCache
+
+	mu      sync.Mutex
+	checked bool               // the frame's checksum held
+	chunks  []chunk            // a chunked frame's table, once read
+	buf     weak.Pointer[byte] // the decompressed frame, while anything holds it
 }
 
-func (r *lazyRef) load() ([]model.Node, error) {
-	whole := r.data[r.off : r.off+r.strLen+r.blobLen]
-	if crc(whole) != r.sum {
+// frame returns the conversation's frame, its checksum checked (once) and
+// its chunk table read. Call with r.mu held.
+func (r *lazyRef) frame() ([]byte, error) {
+	frame := r.data[r.off : r.off+r.n : r.off+r.n]
+	if r.checked {
+		return frame, nil
+	}
+	if crc(frame) != r.sum {
 		r.damaged.mark()
 		return nil, corrupt("conversation %s: checksum", r.id)
 	}
-	s := &strs{data: r.data, cur: int(r.off), end: int(r.off + r.strLen), pool: r.pool}
+	if r.method == frameChunks {
+		cs, ok := parseChunks(frame, r.strLen, r.rawLen)
+		if !ok {
+			r.damaged.mark()
+			return nil, corrupt("conversation %s: chunk table", r.id)
+		}
+		r.chunks = cs
+	}
+	r.checked = true
+	return frame, nil
+}
+
+// raw returns the conversation's fresh strings and blob: in the mapping
+// for a raw frame, else decompressed, once for as long as anything (a
+// decoded tree) holds the result.
+func (r *lazyRef) raw() ([]byte, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	frame, err := r.frame()
+	if err != nil {
+		return nil, err
+	}
+	if r.method == frameRaw {
+		return frame, nil
+	}
+	if p := r.buf.Value(); p != nil {
+		return unsafe.Slice(p, r.rawLen), nil
+	}
+	out := make([]byte, r.rawLen)
+	for _, c := range r.chunks {
+		if !decodeChunk(out[c.start:c.end], frame, c) {
+			r.damaged.mark()
+			return nil, corrupt("conversation %s: chunk at %d", r.id, c.start)
+		}
+	}
+	if len(out) > 0 {
+		r.buf = weak.Make(&out[0])
+	}
+	return out, nil
+}
+
+// text returns a pointer to the n bytes at offset o of the conversation's
+// strings: in its decompressed frame when something holds it (a decoded
+// tree's strings point there too), else in its chunk, decompressed alone
+// and kept in the snapshot's cache. nil when the conversation is damaged.
+func (r *lazyRef) text(o uint64, n int) *byte {
+	r.mu.Lock()
+	frame, err := r.frame()
+	if err != nil {
+		r.mu.Unlock()
+		return nil
+	}
+	if r.method == frameRaw {
+		r.mu.Unlock()
+		return &frame[o]
+	}
+	if p := r.buf.Value(); p != nil {
+		r.mu.Unlock()
+		return &unsafe.Slice(p, r.rawLen)[o]
+	}
+	k := sort.Search(len(r.chunks), func(i int) bool { return r.chunks[i].end > o })
+	r.mu.Unlock()
+	if k == len(r.chunks) || o+uint64(n) > r.chunks[k].end {
+		r.damaged.mark() // the writer never splits a string
+		return nil
+	}
+	c := r.chunks[k]
+	b := r.cache.get(r, k)
+	if b == nil {
+		b = make([]byte, c.end-c.start)
+		if !decodeChunk(b, frame, c) {
+			r.damaged.mark()
+			return nil
+		}
+		r.cache.put(r, k, b)
+	}
+	return &b[o-c.start]
+}
+
+func (r *lazyRef) load() ([]model.Node, error) {
+	whole, err := r.raw()
+	if err != nil {
+		return nil, err
+	}
+	s := &strs{data: whole, cur: 0, end: int(r.strLen), pool: r.pool}
 	nodes, err := decodeTree(whole[r.strLen:], s)
 	if err != nil {
 		r.damaged.mark()
 		return nil, fmt.Errorf("conversation %s: %w", r.id, err)
 	}
 	return nodes, nil
+}
+
+// textCacheBytes bounds the decompressed chunks the search index keeps
+// (TextAt): a query verifying the same candidates again, as the next
+// keystroke's does, does not decompress them again.
+const textCacheBytes = 128 << 20
+
+type chunkKey struct {
+	r *lazyRef
+	k int
+}
+
+// textCache holds the most recently decompressed chunks read through
+// TextAt, up to textCacheBytes (and always the last one).
+type textCache struct {
+	mu    sync.Mutex
+	m     map[chunkKey][]byte
+	order []chunkKey
+	bytes int
+}
+
+func (c *textCache) get(r *lazyRef, k int) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[chunkKey{r, k}]
+}
+
+func (c *textCache) put(r *lazyRef, k int, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := chunkKey{r, k}
+	if _, ok := c.m[key]; ok {
+		return
+	}
+	if c.m == nil {
+		c.m = map[chunkKey][]byte{}
+	}
+	c.m[key] = b
+	c.order = append(c.order, key)
+	c.bytes += len(b)
+	drop := 0
+	for c.bytes > textCacheBytes && drop < len(c.order)-1 {
+		old := c.order[drop]
+		c.bytes -= len(c.m[old])
+		delete(c.m, old)
+		drop++
+	}
+	if drop > 0 {
+		c.order = append(c.order[:0], c.order[drop:]...)
+	}
+}
+
+// textRef finds the conversation whose fresh strings hold the n bytes at
+// offset v of the uncompressed data stream, and their offset in its
+// frame.
+func (s *Snapshot) textRef(v uint64, n int) (*lazyRef, int) {
+	i := sort.Search(len(s.refs), func(i int) bool { return s.refs[i].vstart > v }) - 1
+	if i < 0 || n <= 0 {
+		return nil, 0
+	}
+	r := &s.refs[i]
+	if o := v - r.vstart; o < r.strLen && uint64(n) <= r.strLen-o {
+		return r, int(o)
+	}
+	return nil, 0
 }
 
 func (s *Snapshot) decodeConvtab(h *header, pool []string) error {
@@ -301,6 +490,8 @@ func (s *Snapshot) decodeConvtab(h *header, pool []string) error {
 	refs := make([]lazyRef, n)
 	s.Archive.Conversations = make([]*model.Conversation, n)
 	ds := h.secs[secData]
+	cache := &textCache{}
+	vpos := uint64(0)
 	for i := range convs {
 		c := &convs[i]
 		fl := d.uv()
@@ -341,23 +532,29 @@ func (s *Snapshot) decodeConvtab(h *header, pool []string) error {
 		visible := d.uv()
 		branches := d.uv()
 		r := &refs[i]
-		r.data, r.pool, r.id, r.damaged = s.data, pool, c.ID, s.damaged
+		r.data, r.pool, r.id, r.damaged, r.cache = s.data, pool, c.ID, s.damaged, cache
 		r.off = d.uv()
+		r.method = d.uv()
+		r.n = d.uv()
 		r.strLen = d.uv()
-		r.blobLen = d.uv()
+		blobLen := d.uv()
 		r.sum = d.u32()
 		if d.bad {
 			return corrupt("conversation table, entry %d", i)
 		}
-		if r.off > ds.len || r.strLen > ds.len-r.off || r.blobLen > ds.len-r.off-r.strLen ||
-			nodes > r.blobLen || visible > nodes || branches > nodes {
+		if r.off > ds.len || r.n > ds.len-r.off || r.method > frameChunks || (r.method == frameRaw && r.n != r.strLen+blobLen) ||
+			r.strLen > maxFrame || blobLen > maxFrame-r.strLen || nodes > blobLen || visible > nodes || branches > nodes {
 			return corrupt("conversation %d out of bounds", i)
 		}
+		r.rawLen = r.strLen + blobLen
+		r.vstart = vpos
+		vpos += r.rawLen
 		r.off += ds.off
 		c.SetLazyTree(r.load)
 		c.SetTreeCounts(int(visible), int(branches))
 		s.Archive.Conversations[i] = c
 	}
+	s.refs = refs
 	if d.i != len(b) || st.cur != st.end {
 		return corrupt("conversation table: trailing bytes")
 	}

@@ -19,9 +19,8 @@ import (
 
 // IndexWriter writes the index section. textOffset maps a pointer to n
 // bytes of some string of the archive (a field of a conversation or of a
-// message) to its offset in the snapshot file, where Snapshot.TextAt finds
-// it again after a reopen; ok is false for a pointer the snapshot does not
-// hold.
+// message) to an offset (see Layout) where Snapshot.TextAt finds it again
+// after a reopen; ok is false for a pointer the snapshot does not hold.
 type IndexWriter func(w io.Writer, textOffset func(p *byte, n int) (off uint64, ok bool)) error
 
 // Options configure Write.
@@ -110,10 +109,16 @@ type span struct {
 }
 
 type writer struct {
-	out     *bufio.Writer
-	pos     uint64 // file offset of the next byte written to out
-	convCRC uint32 // running CRC of the current conversation's strings and blob
-	err     error
+	out *bufio.Writer
+	pos uint64 // file offset of the next byte written to out
+	err error
+
+	// conv is the current conversation's fresh strings (then its blob),
+	// compressed as one frame; vpos is where conv starts in the data
+	// stream before compression (the index's text offsets are in it).
+	conv []byte
+	cuts []int // where conv's chunks end, but for the last one
+	vpos uint64
 
 	pool     map[string]uint64 // string → pool index
 	poolList []string
@@ -134,16 +139,6 @@ func (w *writer) write(b []byte) {
 	}
 	_, w.err = w.out.Write(b)
 	w.pos += uint64(len(b))
-	w.convCRC = crc32.Update(w.convCRC, castagnoli, b)
-}
-
-func (w *writer) writeString(s string) {
-	if w.err != nil {
-		return
-	}
-	_, w.err = w.out.WriteString(s)
-	w.pos += uint64(len(s))
-	w.convCRC = crc32.Update(w.convCRC, castagnoli, unsafe.Slice(unsafe.StringData(s), len(s)))
 }
 
 // fresh writes s to the current region and appends its reference to e.
@@ -167,9 +162,10 @@ func (w *writer) freshText(e *enc, s string, searchable bool) {
 		return
 	}
 	if track {
-		w.spans = append(w.spans, span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaData, off: w.pos})
+		w.spans = append(w.spans, span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaData, off: w.vpos + uint64(len(w.conv))})
 	}
-	w.writeString(s)
+	w.cutBefore(len(s))
+	w.conv = append(w.conv, s...)
 }
 
 func (w *writer) freshBytes(e *enc, b []byte) {
@@ -182,9 +178,23 @@ func (w *writer) freshBytes(e *enc, b []byte) {
 		return
 	}
 	if w.track {
-		w.spans = append(w.spans, span{ptr: uintptr(unsafe.Pointer(unsafe.SliceData(b))), n: uint32(len(b)), area: areaData, off: w.pos})
+		w.spans = append(w.spans, span{ptr: uintptr(unsafe.Pointer(unsafe.SliceData(b))), n: uint32(len(b)), area: areaData, off: w.vpos + uint64(len(w.conv))})
 	}
-	w.write(b)
+	w.cutBefore(len(b))
+	w.conv = append(w.conv, b...)
+}
+
+// cutBefore ends the current chunk of the conversation's strings before a
+// string of n bytes that would make it exceed chunkSize: a string never
+// spans two chunks, so the index reads it from one.
+func (w *writer) cutBefore(n int) {
+	last := 0
+	if len(w.cuts) > 0 {
+		last = w.cuts[len(w.cuts)-1]
+	}
+	if len(w.conv) > last && len(w.conv)-last+n > chunkSize {
+		w.cuts = append(w.cuts, len(w.conv))
+	}
 }
 
 // pooled stores a short repeated string once, in the pool; a long or
@@ -223,13 +233,27 @@ func Write(f File, arch *model.Archive, opts Options) error {
 	h.fp = opts.Fingerprint
 	w.write(make([]byte, HeaderSize))
 
-	// data: per conversation, its fresh strings then its blob.
+	// data: per conversation one frame (compress.go): its fresh strings
+	// then its blob, compressed on other goroutines while the next
+	// conversations are encoded. The frames are written by the
+	// compressor's goroutine: nothing else writes to out until finish.
 	start := w.pos
-	var ct enc // conversation entries
+	var ct enc      // conversation entries, but for where their frames lie
+	var ctEnd []int // end of each entry in ct.b
 	var blob enc
 	lists := map[string]uint64{} // Sources lists, joined by "\x00"
 	var listEnc enc
 	nLists := uint64(0)
+	var werr error
+	comp := newCompressor(func(b []byte) uint64 {
+		off := w.pos - start
+		w.write(b)
+		if w.err != nil && werr == nil {
+			werr = w.err
+		}
+		return off
+	})
+	defer comp.finish()
 	for _, c := range arch.Conversations {
 		if opts.Context != nil && opts.Context.Err() != nil {
 			return fmt.Errorf("snapshot: %w", opts.Context.Err())
@@ -238,13 +262,18 @@ func Write(f File, arch *model.Archive, opts Options) error {
 		if err := c.TreeErr(); err != nil {
 			return fmt.Errorf("snapshot: conversation %s: %w", c.ID, err)
 		}
-		w.convCRC = 0
-		strStart := w.pos
+		f := comp.next()
+		w.conv, w.cuts = f.raw, f.cuts[:0]
 		blob.b = blob.b[:0]
 		w.encodeTree(&blob, nodes)
-		strLen := w.pos - strStart
-		w.write(blob.b)
-		sum := w.convCRC
+		f.strLen = uint64(len(w.conv))
+		if len(w.conv) > 0 {
+			w.cuts = append(w.cuts, len(w.conv))
+		}
+		f.raw, f.cuts = append(w.conv, blob.b...), w.cuts
+		w.conv, w.cuts = nil, nil
+		w.vpos += uint64(len(f.raw))
+		comp.submit(f)
 
 		// The conversation's entry; its strings go to hstr.
 		w.intoHstr = true
@@ -253,13 +282,11 @@ func Write(f File, arch *model.Archive, opts Options) error {
 		ct.uv(uint64(len(nodes)))
 		ct.uv(uint64(c.VisibleCount()))
 		ct.uv(uint64(c.BranchPoints()))
-		ct.uv(strStart - start)
-		ct.uv(strLen)
-		ct.uv(uint64(len(blob.b)))
-		ct.b = appendU32(ct.b, sum)
-		if w.err != nil {
-			return fmt.Errorf("snapshot: %w", w.err)
-		}
+		ctEnd = append(ctEnd, len(ct.b))
+	}
+	locs := comp.finish()
+	if werr != nil {
+		return fmt.Errorf("snapshot: %w", werr)
 	}
 	h.secs[secData] = section{kind: secData, off: start, len: w.pos - start}
 
@@ -284,7 +311,17 @@ func Write(f File, arch *model.Archive, opts Options) error {
 		nConvs = 0
 	}
 	cte.uv(nConvs)
-	cte.b = append(cte.b, ct.b...)
+	from := 0
+	for i, l := range locs {
+		cte.b = append(cte.b, ct.b[from:ctEnd[i]]...)
+		from = ctEnd[i]
+		cte.uv(l.off)
+		cte.uv(l.method)
+		cte.uv(l.n)
+		cte.uv(l.strLen)
+		cte.uv(l.rawLen - l.strLen)
+		cte.b = appendU32(cte.b, l.sum)
+	}
 	h.secs[secConvtab] = w.section(secConvtab, cte.b)
 	h.secs[secMeta] = w.section(secMeta, encodeMeta(arch))
 
@@ -294,7 +331,6 @@ func Write(f File, arch *model.Archive, opts Options) error {
 		idx := &crcWriter{w: w}
 		w.pad()
 		off := w.pos
-		w.convCRC = 0
 		if err := w.out.Flush(); err != nil {
 			return fmt.Errorf("snapshot: %w", err)
 		}
@@ -307,7 +343,7 @@ func Write(f File, arch *model.Archive, opts Options) error {
 			}
 			return 0
 		})
-		base := [3]uint64{areaData: 0, areaHstr: h.secs[secHstr].off, areaPool: h.secs[secPool].off}
+		base := [3]uint64{areaData: virtualText, areaHstr: h.secs[secHstr].off, areaPool: h.secs[secPool].off}
 		textOffset := func(p *byte, n int) (uint64, bool) {
 			return w.textOffset(base, uintptr(unsafe.Pointer(p)), n)
 		}

@@ -135,9 +135,10 @@
 //
 // Index.Save writes an index into a snapshot and LoadIndex maps it back
 // without rebuilding it (persist.go): the postings, vocabulary, filters and
-// tables are slices over the mapping, field texts are offsets into the
-// snapshot's string arena, and no conversation is read, so a reopened
-// archive searches at once. On the generated 1 GB export the saved index
+// tables are slices over the mapping, field texts are offsets that the
+// snapshot resolves (LoadIndexTexts' Texts: it decompresses the chunk of
+// a conversation's text a verification reads, on first use), and no
+// conversation is read, so a reopened archive searches at once. On the generated 1 GB export the saved index
 // is 0.27 × its text (99 MB) and LoadIndex takes about 10 ms of CPU;
 // VerifyChecksum, run in the background, checks it in 20–50 ms.
 //

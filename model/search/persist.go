@@ -391,14 +391,37 @@ func readRecs(r *persistReader) ([]diskRec, error) {
 // filters or texts is found by VerifyChecksum only (answers are then
 // wrong, but no query panics or reads out of range).
 func LoadIndex(data []byte, convs []*model.Conversation, textAt func(off uint64, n int) *byte) (*Index, error) {
-	ix, err := loadIndex(data, convs, textAt)
+	return LoadIndexTexts(data, convs, textFunc(textAt))
+}
+
+// Texts finds a loaded index's field texts (LoadIndexTexts): in a
+// snapshot whose conversations' text is compressed, TextAt decompresses.
+type Texts interface {
+	// TextHas reports whether the n bytes at off exist; LoadIndex asks
+	// it of every field record, so it must not read them.
+	TextHas(off uint64, n int) bool
+	// TextAt returns a pointer to them, nil when they cannot be read (a
+	// damaged conversation: its fields are then skipped, as if they did
+	// not match). Called from concurrent searches.
+	TextAt(off uint64, n int) *byte
+}
+
+// textFunc is a textAt function as Texts.
+type textFunc func(off uint64, n int) *byte
+
+func (f textFunc) TextHas(off uint64, n int) bool { return f(off, n) != nil }
+func (f textFunc) TextAt(off uint64, n int) *byte { return f(off, n) }
+
+// LoadIndexTexts is LoadIndex with texts found through t.
+func LoadIndexTexts(data []byte, convs []*model.Conversation, t Texts) (*Index, error) {
+	ix, err := loadIndex(data, convs, t)
 	if err != nil {
 		return nil, fmt.Errorf("search: loading the index: %w", err)
 	}
 	return ix, nil
 }
 
-func loadIndex(data []byte, convs []*model.Conversation, textAt func(off uint64, n int) *byte) (*Index, error) {
+func loadIndex(data []byte, convs []*model.Conversation, textAt Texts) (*Index, error) {
 	if len(data) < len(persistMagic)+8 || string(data[:len(persistMagic)]) != persistMagic {
 		return nil, errors.New("not a saved index")
 	}
@@ -457,7 +480,7 @@ func VerifyChecksum(r io.Reader) error {
 }
 
 // decodeIndex reads and validates a saved index (body: without trailer).
-func decodeIndex(body []byte, convs []*model.Conversation, textAt func(off uint64, n int) *byte) (*Index, error) {
+func decodeIndex(body []byte, convs []*model.Conversation, textAt Texts) (*Index, error) {
 	r := &persistReader{data: body, at: len(persistMagic)}
 	var hdr [5]uint64
 	for i := range hdr {
@@ -596,7 +619,7 @@ func checkPermutation(v []int32, n int) error {
 
 // readShard reads and validates one shard, the one starting at
 // conversation first (of n).
-func readShard(r *persistReader, first int32, n int, textAt func(off uint64, n int) *byte) (*shard, error) {
+func readShard(r *persistReader, first int32, n int, textAt Texts) (*shard, error) {
 	hdr, err := readArray[int64](r)
 	if err != nil {
 		return nil, err
@@ -649,7 +672,7 @@ func readShard(r *persistReader, first int32, n int, textAt func(off uint64, n i
 			s.fieldBloom[k] = words[start[i]:start[i+1]:start[i+1]]
 		}
 	}
-	s.disk, s.textAt = disk, textAt
+	s.disk, s.textAt = disk, textAt.TextAt
 	return s, nil
 }
 
@@ -707,7 +730,7 @@ func (w *wordIndex) check(n int) error {
 
 // checkFilters validates the record table and block filters of a loaded
 // shard (disk: its records).
-func (s *shard) checkFilters(disk []diskRec, textAt func(off uint64, n int) *byte) error {
+func (s *shard) checkFilters(disk []diskRec, textAt Texts) error {
 	rs := s.recStart
 	if len(rs) != int(s.n)+1 || rs[0] != 0 || int(rs[s.n]) != len(disk) {
 		return errors.New("record table out of range")
@@ -725,7 +748,7 @@ func (s *shard) checkFilters(disk []diskRec, textAt func(off uint64, n int) *byt
 		if nb := blockCount(int(d.n)); nb > 0 && uint64(d.bloom)+uint64(nb*blockWords) > uint64(len(s.bloom)) {
 			return fmt.Errorf("field record %d: block filters out of range", i)
 		}
-		if d.n > 0 && textAt(d.text, int(d.n)) == nil {
+		if d.n > 0 && !textAt.TextHas(d.text, int(d.n)) {
 			return fmt.Errorf("field record %d: text out of range", i)
 		}
 	}
@@ -766,7 +789,7 @@ func (d *diskRec) rec() fieldRec {
 func (d *diskRec) withText(textAt func(off uint64, n int) *byte) fieldRec {
 	r := d.rec()
 	if d.n > 0 {
-		r.text = textAt(d.text, int(d.n)) // checked by LoadIndex
+		r.text = textAt(d.text, int(d.n)) // nil for a damaged conversation (Save then fails)
 	}
 	return r
 }

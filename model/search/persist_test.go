@@ -489,3 +489,40 @@ func TestPersistPortable(t *testing.T) {
 	hostLE = true
 	checkSame(t, a, ix, lx, 30)
 }
+
+// unreadable is a Texts whose every text exists but cannot be read (a
+// snapshot whose conversations are all damaged).
+type unreadable struct{ ar *fakeArena }
+
+func (u unreadable) TextHas(off uint64, n int) bool { return u.ar.at(off, n) != nil }
+func (unreadable) TextAt(uint64, int) *byte         { return nil }
+
+// TestPersistUnreadableTexts: a loaded index whose texts cannot be read
+// (Texts.TextAt nil: damaged conversations) answers every query without
+// panicking; a phrase, which only the text can confirm, matches nothing
+// (word queries are answered from the postings).
+func TestPersistUnreadableTexts(t *testing.T) {
+	a := searchcorpus.Generate(searchcorpus.Options{TextBytes: 40 << 10, Seed: 2, ConvBytes: 1500})
+	ix := BuildArchive(a)
+	data, ar := saveIndex(t, ix)
+	lx, err := LoadIndexTexts(data, ix.convs, unreadable{ar})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, qs := range persistQueries {
+		q, err := Parse(qs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := lx.Search(context.Background(), q, Options{})
+		if err != nil {
+			t.Fatalf("%q: %v", qs, err)
+		}
+		if qs == `"kubernetes cluster"` && res.Total > 0 {
+			t.Fatalf("%q: %d results from texts that cannot be read", qs, res.Total)
+		}
+		if r, _ := ix.Search(context.Background(), q, Options{}); qs == `"kubernetes cluster"` && r.Total == 0 {
+			t.Fatalf("%q: the corpus has no match: the test checks nothing", qs)
+		}
+	}
+}

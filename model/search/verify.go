@@ -220,7 +220,9 @@ func (v *verifier) scanFields(ci int32, from int32) {
 		cs.idx = allIdx
 		cs.cur = Hit{Node: rec.node, Block: rec.block, Field: rec.field, Item: rec.item}
 		if disk != nil && rec.n > 0 {
-			rec.text = sh.textAt(disk[i].text, int(rec.n))
+			if rec.text = sh.textAt(disk[i].text, int(rec.n)); rec.text == nil {
+				continue // a damaged snapshot's conversation (Texts.TextAt)
+			}
 		}
 		if !v.fs.scan(recText(rec), rec.flags&(recASCII|recOpaque), sh.recBlocks(rec), ms, sel, v.onHit) {
 			return
