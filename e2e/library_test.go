@@ -21,9 +21,12 @@ import (
 
 // libEnv is the environment of a backchat run on the library lib: never
 // the user's own (HOME and XDG_DATA_HOME point into the test's folder too).
+// A command writes a missing snapshot itself before it exits
+// (BACKCHAT_SNAPSHOT_DETACH=0), so a test finds it in place and no writer
+// outlives the test; TestSnapshotWriterDetached tests the detached one.
 func libEnv(t *testing.T, lib string, extra ...string) []string {
 	home := t.TempDir()
-	env := append(os.Environ(), "BACKCHAT_LIBRARY="+lib, "HOME="+home, "XDG_DATA_HOME="+filepath.Join(home, "data"))
+	env := append(os.Environ(), "BACKCHAT_LIBRARY="+lib, "HOME="+home, "XDG_DATA_HOME="+filepath.Join(home, "data"), "BACKCHAT_SNAPSHOT_DETACH=0")
 	return append(env, extra...)
 }
 
@@ -278,5 +281,67 @@ func TestServeOnLibrary(t *testing.T) {
 	defer s.client.Close()
 	if _, err := s.out.waitFor(0, "Edited question", 20*time.Second, s.ended); err != nil {
 		t.Fatalf("the library's conversation is not listed: %v", err)
+	}
+}
+
+// TestSnapshotWriterDetached: a command that finds no snapshot prints its
+// output, exits, and leaves the snapshot to a detached writer; the writer
+// writes it (the next command reads it and prints the same), and a
+// command run while it writes does not start a second one.
+func TestSnapshotWriterDetached(t *testing.T) {
+	dir := t.TempDir()
+	lib := filepath.Join(dir, "lib")
+	in := filepath.Join(dir, "export.json")
+	writeArchive(t, in, gen.Config{Seed: 9, TargetBytes: 6 << 20})
+	state := filepath.Join(dir, "state")
+	env := libEnv(t, lib, "BACKCHAT_SNAPSHOT_DETACH=1", "XDG_STATE_HOME="+state)
+	if _, stderr, code := backchat(t, env, "import", "--no-cache", in); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, stderr)
+	}
+	snaps := func() []string {
+		ms, _ := filepath.Glob(filepath.Join(lib, "cache", "snapshot-*"))
+		return ms
+	}
+	if len(snaps()) != 0 {
+		t.Fatal("import --no-cache wrote a snapshot")
+	}
+	first, stderr, code := backchat(t, env, "--debug", "ls")
+	if code != 0 || first == "" {
+		t.Fatalf("ls: exit %d: %s", code, stderr)
+	}
+	// While the writer runs (or after it): must not write a second time.
+	_, _, _ = backchat(t, env, "--debug", "stats")
+	writers := func() int {
+		out, _ := exec.Command("pgrep", "-f", "__write-snapshot --to "+filepath.Join(lib, "cache")).Output()
+		return len(strings.Fields(string(out)))
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for len(snaps()) == 0 || writers() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no snapshot 2 minutes after ls (snapshots %q, writers %d)", snaps(), writers())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := snaps(); len(got) != 1 {
+		t.Fatalf("snapshots %q, want one", got)
+	}
+	fi, err := os.Stat(snaps()[0])
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("snapshot: %v, mode %v, want 0600", err, fi.Mode())
+	}
+	logText, err := os.ReadFile(filepath.Join(state, "backchat", "backchat.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(logText), "snapshot rebuilt"); n != 1 {
+		t.Fatalf("the snapshot was written %d times, want once; debug log:\n%s", n, logText)
+	}
+	again, stderr, code := backchat(t, env, "ls")
+	if code != 0 || again != first {
+		t.Fatalf("ls from the snapshot differs (exit %d, %s)", code, stderr)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if writers() != 0 {
+		t.Error("a writer started although the snapshot was there")
 	}
 }

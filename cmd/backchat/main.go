@@ -99,6 +99,7 @@ func main() {
 	stopProfiling := startProfiling() // profile.go: hidden BACKCHAT_CPUPROFILE, BACKCHAT_TRACE
 	a := newApp(os.Stdin, os.Stdout, os.Stderr)
 	a.closeOut = os.Stdout.Close
+	a.detachable = true
 	code := execute(ctx, a, os.Args[1:])
 	stopProfiling()
 	stop()

@@ -66,6 +66,9 @@ type app struct {
 	// they do not compete with it for the cores.
 	deferWrites bool
 	afterOutput []func()
+	// detachable: this is the backchat process itself (main), so those
+	// writes may run in a detached process (snapwriter.go).
+	detachable bool
 
 	indexMu sync.Mutex
 	indexOf *model.Archive // the archive index was built or loaded for
@@ -147,7 +150,7 @@ command reads the library: the exports copied there by 'backchat import'
 	}
 	root.AddCommand(loading...)
 	root.AddCommand(a.serveCommand())
-	root.AddCommand(a.importCommand(), a.libraryCommand())
+	root.AddCommand(a.importCommand(), a.libraryCommand(), a.snapshotWriterCommand())
 	return root
 }
 

@@ -192,8 +192,9 @@ func snapshotProblem(err error) string {
 // browser's), else it is built (once per archive, shared with a search
 // command: archIndex). For a command that prints and ends (ls, show,
 // search, stats, export) the write starts once the command has run and
-// its stdout is closed (main.go): its output is not delayed, and a pipe
-// or pager reading it ends then; the process exit waits for the write. NOTE: a CLI load does not index
+// its stdout is closed (main.go), in a detached process (snapwriter.go)
+// unless BACKCHAT_SNAPSHOT_DETACH=0 or starting one fails: then here,
+// and the process exit waits for it. NOTE: a CLI load does not index
 // while it decodes (as the browser does): on two cores that made the load,
 // and so the output, 2–3× slower. The write lands only if the inputs
 // still have the fingerprint they had before the load.
@@ -202,7 +203,16 @@ func (a *app) writeSnapshotLater(ctx context.Context, plan snapPlan, arch *model
 		index = func() *search.Index { return a.archIndex(arch) }
 	}
 	if a.deferWrites {
-		a.afterOutput = append(a.afterOutput, func() { a.startSnapshotWrite(ctx, plan, arch, index) })
+		a.afterOutput = append(a.afterOutput, func() {
+			if a.detachWrites() {
+				err := a.detachSnapshotWrite(plan)
+				if err == nil {
+					return
+				}
+				a.log.Warn("snapshot writer not started: writing here", "err", err)
+			}
+			a.startSnapshotWrite(ctx, plan, arch, index)
+		})
 		return
 	}
 	a.startSnapshotWrite(ctx, plan, arch, index)
@@ -445,18 +455,24 @@ func (a *app) rebuildSnapshot(ctx context.Context, plan snapPlan) {
 	a.snapWrites.Add(1)
 	go func() {
 		defer a.snapWrites.Done()
-		arch, err := loader.OpenContext(ctx, loader.Options{}, plan.inputs...)
-		if err != nil || arch == nil || ctx.Err() != nil {
-			a.log.Warn("snapshot rebuild: load", "err", err)
-			return
-		}
-		// The index is built while the conversations are compressed (a
-		// write that ends first leaves it to finish unread: the channel
-		// is buffered).
-		ixc := make(chan *search.Index, 1)
-		go func() { ixc <- search.BuildArchive(arch) }()
-		a.writeSnapshot(ctx, plan, arch, func() *search.Index { return <-ixc }, "snapshot rebuilt")
+		a.rebuildSnapshotNow(ctx, plan)
 	}()
+}
+
+// rebuildSnapshotNow is rebuildSnapshot's load and write, done before it
+// returns.
+func (a *app) rebuildSnapshotNow(ctx context.Context, plan snapPlan) {
+	arch, err := loader.OpenContext(ctx, loader.Options{}, plan.inputs...)
+	if err != nil || arch == nil || ctx.Err() != nil {
+		a.log.Warn("snapshot rebuild: load", "err", err)
+		return
+	}
+	// The index is built while the conversations are compressed (a
+	// write that ends first leaves it to finish unread: the channel
+	// is buffered).
+	ixc := make(chan *search.Index, 1)
+	go func() { ixc <- search.BuildArchive(arch) }()
+	a.writeSnapshot(ctx, plan, arch, func() *search.Index { return <-ixc }, "snapshot rebuilt")
 }
 
 // pruneSnapshots removes, after plan.path was written, the library's
