@@ -222,7 +222,7 @@ func (v *verifier) scanFields(ci int32, from int32) {
 		if disk != nil && rec.n > 0 {
 			rec.text = sh.textAt(disk[i].text, int(rec.n))
 		}
-		if !v.fs.scan(recText(rec), rec.flags&(recASCII|recOpaque), sh.recBlocks(rec), ms, sel, v.onHit) {
+		if !v.fs.scan(recText(rec), rec.flags&(recASCII|recOpaque), sh.recBlocks(recBase+uint32(i), rec), ms, sel, v.onHit) {
 			return
 		}
 	}
