@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -37,7 +38,9 @@ type filterPane struct {
 	stale     bool          // the list grew while a query was on: search again
 	res       *live.Results // last applied answer (nil: no filter)
 	err       error
-	hitSeq    int // number of the last hitsCmd; older answers are dropped
+	hitSeq    int           // number of the last hitsCmd; older answers are dropped
+	tickSeq   int           // number of the last indexTickMsg; older ticks are dropped
+	tickEvery time.Duration // how often to search again while indexing (indexRefresh)
 	// before is where the browser was when / opened the filter: esc in the
 	// input goes back there.
 	before struct {
@@ -50,7 +53,7 @@ type filterPane struct {
 }
 
 func newFilterPane(ctx context.Context, keys KeyMap, s *live.Searcher, l *convList, v *viewer) *filterPane {
-	f := &filterPane{ctx: ctx, keys: keys, session: live.NewSession(s), list: l, view: v}
+	f := &filterPane{ctx: ctx, keys: keys, session: live.NewSession(s), list: l, view: v, tickEvery: indexRefresh}
 	l.explain = func(w int) []string { return f.explain(l.styles, w) }
 	return f
 }

@@ -24,6 +24,11 @@ type themeTimeoutMsg struct{}
 // drops it unless it answers the latest search.
 type searchMsg struct{ live.Answer }
 
+// indexTickMsg asks the filter to search again while the index is still
+// built after the load (its answer covered the conversations indexed so
+// far); seq drops all but the latest tick.
+type indexTickMsg struct{ seq int }
+
 // renderedMsg is one message rendered by Glamour, keyed for the cache.
 type renderedMsg struct {
 	key   renderKey

@@ -314,8 +314,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case actionDoneMsg, execReadyMsg:
 		return m, m.act.update(msg)
-	case searchMsg:
-		return m, m.filter.onSearch(msg)
+	case searchMsg, indexTickMsg:
+		return m, m.filter.onMsg(msg)
 	case hitsMsg:
 		return m, m.filter.onHits(msg)
 	case renderedMsg:

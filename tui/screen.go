@@ -125,7 +125,7 @@ func sideBySide(left, right, sep string, h int) string {
 func (m *Model) statusInfo() statusInfo {
 	in := statusInfo{loading: m.loading, done: m.done, total: m.total, loaded: len(m.list.all),
 		shown: m.list.count(), filtering: m.filter.on(), searching: m.filter.searching,
-		warnings: len(m.warnList), hit: m.view.hitStatus(), partial: m.filter.partial()}
+		warnings: len(m.warnList), hit: m.view.hitStatus(), partial: m.filter.partial(), indexing: m.filter.indexing()}
 	in.notice, in.noticeErr = m.act.notice, m.act.noticeErr
 	if in.errText = m.filter.statusError(); in.errText == "" && m.view.renderErr != nil {
 		in.errText = safeLine(m.view.renderErr.Error()) + " (shown as plain text)"

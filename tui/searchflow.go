@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"fmt"
+	"time"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/backchat/backchat/model"
@@ -15,6 +18,48 @@ type hitsMsg struct {
 	conv *model.Conversation
 	hits []live.Hit
 	err  error
+}
+
+// indexRefresh is how often a filter answered from a partial index (the
+// index is still built after the load) searches again, like the refresh
+// while the archive loads.
+const indexRefresh = time.Second
+
+// onMsg handles the filter's own messages: answers and index ticks.
+func (f *filterPane) onMsg(msg tea.Msg) tea.Cmd {
+	if t, ok := msg.(indexTickMsg); ok {
+		return f.onIndexTick(t)
+	}
+	return f.onSearch(msg.(searchMsg))
+}
+
+// indexing is the status bar's word while the answer shown covers only
+// the conversations indexed so far ("indexing 43%"); "" otherwise.
+func (f *filterPane) indexing() string {
+	if !f.on() || f.res == nil || !f.res.Indexing || f.res.IndexTotal <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("indexing %d%%", min(f.res.Indexed*100/f.res.IndexTotal, 99))
+}
+
+// indexTick schedules the next search while the answer is a partial
+// index's (nil otherwise).
+func (f *filterPane) indexTick() tea.Cmd {
+	if f.indexing() == "" {
+		return nil
+	}
+	f.tickSeq++
+	seq := f.tickSeq
+	return tea.Tick(f.tickEvery, func(time.Time) tea.Msg { return indexTickMsg{seq} })
+}
+
+// onIndexTick searches again when the answer shown is still a partial
+// index's and no search runs (a search typed meanwhile answers instead).
+func (f *filterPane) onIndexTick(msg indexTickMsg) tea.Cmd {
+	if msg.seq != f.tickSeq || f.indexing() == "" || f.searching {
+		return nil
+	}
+	return f.search()
 }
 
 // onSearch applies a search's answer: the list narrows to the results (back
@@ -45,7 +90,7 @@ func (f *filterPane) onSearch(msg searchMsg) tea.Cmd {
 			cmds = append(cmds, f.hitsCmd())
 		}
 	}
-	return tea.Batch(append(cmds, f.rerun(), f.sync())...)
+	return tea.Batch(append(cmds, f.rerun(), f.indexTick(), f.sync())...)
 }
 
 // sync shows the list's selection in the viewer and starts its renders.

@@ -18,6 +18,7 @@ type statusInfo struct {
 	filtering   bool
 	partial     bool // a short query listed only the top matches
 	searching   bool
+	indexing    string // "indexing 43%": the filter's answer covers the conversations indexed so far
 	warnings    int
 	hit         string // "hit 3/17"
 	errText     string
@@ -63,6 +64,9 @@ func statusBar(st Styles, in statusInfo, width int) string {
 		}
 	}
 	left = append(left, st.Status.Render(" "+count))
+	if in.indexing != "" {
+		left = append(left, st.StatusKey.Render(" "+in.indexing))
+	}
 	if in.warnings > 0 {
 		left = append(left, st.StatusWarn.Render(" ⚠ "+plural(in.warnings, "warning")+" (W)"))
 	}

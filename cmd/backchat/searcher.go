@@ -12,9 +12,10 @@ import (
 // indexingLoad is the browser's LoadFunc: the real loader, with every
 // conversation also handed to the searcher as it is decoded, so the index is
 // built in the background while the archive streams in (never on the first
-// keystroke). Loaded marks the index complete before the browser sees the
-// final archive, so the search that follows uses the complete index: it
-// waits for the indexing still pending, which the end of the load does not.
+// keystroke). Loaded ends the load without waiting for the indexing still
+// pending: until it is done, a search answers at once from the
+// conversations indexed so far and says so (live.Results.Indexing; the
+// browser shows "indexing N%" and searches again).
 //
 // loaded, when not nil, is called after a load without error.
 func indexingLoad(paths []string, s *live.Searcher, loaded func(*model.Archive, *live.Searcher)) tui.LoadFunc {

@@ -64,7 +64,8 @@
 //
 // The index keeps no copy of the text. Conversations are grouped into
 // shards of about 16 MB of text, indexed on background goroutines as they
-// are added. Per shard it holds:
+// are added, in that order (Builder.Ready gives those built so far). Per
+// shard it holds:
 //   - its vocabulary: every distinct word of folded text (runs of ASCII
 //     letters, digits and '_' and of non-ASCII runes other than CJK
 //     punctuation; at most 128 bytes), and per word the conversations
@@ -77,10 +78,12 @@
 //     non-ASCII runes all fold to non-ASCII bytes ("opaque": "—", CJK,
 //     most emoji); in conversations with a word over 128 bytes, also a
 //     one-hash Bloom filter of each field's trigrams (0.5–1 bit per byte);
-//   - per field of 2 KB or more, a Bloom filter per 1 KB block (1 bit per
-//     byte) of its raw trigrams, ASCII lower-cased, so an ASCII term of up
-//     to 66 bytes is looked for only in the blocks that may hold it (blocks
-//     near a rune that folds to ASCII, é or ’, admit everything);
+//   - per field of 2 KB or more that a search has read, a Bloom filter per
+//     1 KB block (1 bit per byte) of its raw trigrams, ASCII lower-cased,
+//     so an ASCII term of up to 66 bytes is looked for only in the blocks
+//     that may hold it (blocks near a rune that folds to ASCII, é or ’,
+//     admit everything); built in the background the first time a search
+//     reads the field whole, and kept (blockcache.go);
 //   - per conversation, a Bloom filter of its adjacent word pairs (the last
 //     4 bytes of a word, the separator after it, the first 4 bytes of the
 //     next word, within one field; 5–10 bits per distinct pair), so a
@@ -126,8 +129,8 @@
 // 11 / 13 ms, a prefix, an exclusion or a filtered query 3–4 ms, a rare
 // word or a miss under 1 ms, a 1-character query (top 200, Partial)
 // 0.2 ms. On a generated 1 GB export of long conversations (17,467, 749
-// MB of text; backchat-gen -shape long) the index is 0.26 × the text and
-// the phrase "kubernetes cluster" (1,700 matches; in the 250 MB export
+// MB of text; backchat-gen -shape long) the index is 0.13 × the text
+// (0.26 before block filters were built on demand) and the phrase "kubernetes cluster" (1,700 matches; in the 250 MB export
 // of that shape 4,387 of 4,431 conversations hold both words) costs
 // 21–37 CPU-ms, down from 190–250 before the pair filters.
 //

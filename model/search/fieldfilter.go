@@ -2,6 +2,7 @@ package search
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math/bits"
 	"slices"
 	"strings"
@@ -18,9 +19,9 @@ import (
 //   - a fieldRec: where the field is, its length, whether it is pure ASCII
 //     (matched without folding or a pre-scan), its message's role and
 //     whether that message is Hidden;
-//   - for a field of 2 KB or more, a Bloom filter per 1 KB block (see
-//     blockBytes), so a term is looked for only in the blocks that may
-//     hold it;
+//   - for a field of 2 KB or more that a search has read, a Bloom filter
+//     per 1 KB block (see blockBytes and blockcache.go), so a term is then
+//     looked for only in the blocks that may hold it;
 //   - for the fields of a conversation with a word over maxWordLen only
 //     (verified whole on every query), a Bloom filter (one hash) of the
 //     field's folded trigrams, of bloomBits(len(text)) bits (about 1–2
@@ -30,7 +31,6 @@ import (
 type fieldFilters struct {
 	recs     []fieldRec
 	recStart []uint32 // per conversation: its first record; one extra at the end
-	bloom    []uint64 // every field's block filters, back to back
 	// fieldBloom holds, by record number in the shard, the field filters
 	// of the conversations with a word over maxWordLen (see
 	// addFieldFilters); nil for the others.
@@ -46,7 +46,6 @@ type fieldRec struct {
 	block int32
 	item  int32
 	n     uint32 // text length in bytes
-	bloom uint32 // first word of the field's block filters in the shard
 	field Field
 	flags uint8 // recASCII, recHidden, role code << 2
 }
@@ -98,7 +97,6 @@ func (sb *shardBuilder) beginConv(text int64) {
 func (sb *shardBuilder) addField(s string, rec fieldRec) {
 	rec.n = uint32(len(s))
 	rec.text = unsafe.StringData(s)
-	rec.bloom = uint32(len(sb.ff.bloom))
 	if isASCII(s) {
 		rec.flags |= recASCII
 		sb.fence = strings.Contains(s, "```")
@@ -109,12 +107,6 @@ func (sb *shardBuilder) addField(s string, rec fieldRec) {
 			rec.flags |= recOpaque
 		}
 		sb.fence = bytes.Contains(sb.wfold, []byte("```"))
-	}
-	if nb := blockCount(len(s)); nb > 0 {
-		sb.ff.bloom = addBlockFilters(sb.ff.bloom, s, nb)
-		if rec.flags&(recASCII|recOpaque) == 0 {
-			markFoldBlocks(sb.ff.bloom[rec.bloom:], s)
-		}
 	}
 	sb.wb.rec = int32(len(sb.ff.recs) - int(sb.ff.recStart[len(sb.ff.recStart)-1]))
 	if rec.flags&recASCII != 0 {
@@ -167,17 +159,16 @@ func fieldFilter(s string, fold *[]byte) []uint64 {
 func (ff *fieldFilters) take() fieldFilters {
 	out := *ff
 	out.recStart = append(out.recStart, uint32(len(out.recs)))
-	out.recs, out.bloom = clip(out.recs), clip(out.bloom)
+	out.recs = clip(out.recs)
 	*ff = fieldFilters{
 		recs:     make([]fieldRec, 0, len(out.recs)+len(out.recs)/8),
 		recStart: make([]uint32, 0, len(out.recStart)+len(out.recStart)/8),
-		bloom:    make([]uint64, 0, len(out.bloom)+len(out.bloom)/8),
 	}
 	return out
 }
 
 func (ff *fieldFilters) bytes() int64 {
-	n := int64(len(ff.recs))*int64(unsafe.Sizeof(fieldRec{})) + int64(len(ff.bloom))*8 + int64(len(ff.recStart))*4
+	n := int64(len(ff.recs))*int64(unsafe.Sizeof(fieldRec{})) + int64(len(ff.recStart))*4
 	for _, b := range ff.fieldBloom {
 		n += 40 + int64(len(b))*8
 	}
@@ -229,8 +220,9 @@ func trigramKeys(folded string) []uint32 {
 }
 
 // Block filters: a long field also has a Bloom filter per blockBytes-byte
-// block, stored after its field filter, so an ASCII term whose trigrams a
-// block lacks is not searched for in that block (see markFoldBlocks for
+// block, once a search has read it (built in the background and kept: see
+// blockcache.go), so an ASCII term whose trigrams a block lacks is not
+// searched for in that block (see markFoldBlocks for
 // fields with runes that fold to ASCII). A block's
 // filter holds the trigrams that start in it or in the first blockOverlap
 // bytes of the next block, so it covers every match that starts in the
@@ -273,18 +265,46 @@ func addBlockFilters(bloom []uint64, s string, nb int) []uint64 {
 	bloom = slices.Grow(bloom, nb*blockWords)[:start+nb*blockWords]
 	bl := bloom[start:]
 	clear(bl)
-	k := uint32(lowerByte(s[0]))<<8 | uint32(lowerByte(s[1]))
-	for i := 2; i < len(s); i++ {
-		k = (k<<8 | uint32(lowerByte(s[i]))) & 0xFFFFFF
-		p := i - 2 // where the trigram starts
-		g := bloomIndex(k, blockLog)
-		b := p / blockBytes
-		bl[b*blockWords+int(g>>6)] |= 1 << (g & 63)
-		if b > 0 && p%blockBytes < blockOverlap {
-			bl[(b-1)*blockWords+int(g>>6)] |= 1 << (g & 63)
-		}
+	last := len(s) - 2 // trigrams start before last
+	for b := range nb {
+		lo := b * blockBytes
+		hi := min(lo+blockBytes+blockOverlap, last)
+		fillBlock((*[blockWords]uint64)(bl[b*blockWords:]), s, lo, hi)
 	}
 	return bloom
+}
+
+// fillBlock sets in filter f the trigrams of s starting in [lo, hi) (hi ≤
+// len(s)-2), ASCII letters lower-cased. It reads eight bytes at a time,
+// big-endian so that a trigram is three consecutive bytes of the word:
+// six trigrams per load.
+func fillBlock(f *[blockWords]uint64, s string, lo, hi int) {
+	set := func(k uint64) {
+		g := bloomIndex(uint32(k), blockLog)
+		f[g>>6&(blockWords-1)] |= 1 << (g & 63)
+	}
+	p := lo
+	for ; p+6 <= hi && p+8 <= len(s); p += 6 {
+		x := lowerAny8(binary.BigEndian.Uint64(unsafe.Slice(unsafe.StringData(s[p:]), 8)))
+		set(x >> 40 & 0xFFFFFF)
+		set(x >> 32 & 0xFFFFFF)
+		set(x >> 24 & 0xFFFFFF)
+		set(x >> 16 & 0xFFFFFF)
+		set(x >> 8 & 0xFFFFFF)
+		set(x & 0xFFFFFF)
+	}
+	for ; p < hi; p++ {
+		set(uint64(lowerByte(s[p]))<<16 | uint64(lowerByte(s[p+1]))<<8 | uint64(lowerByte(s[p+2])))
+	}
+}
+
+// lowerAny8 lower-cases the ASCII letters among the eight bytes of x,
+// keeping every other byte (non-ASCII ones included).
+func lowerAny8(x uint64) uint64 {
+	h := x &^ highs // each byte's low 7 bits: the additions cannot carry
+	ge := h + lanes*(0x80-'A')
+	gt := h + lanes*(0x80-'Z'-1)
+	return x | ((ge&^gt)&^x&highs)>>2
 }
 
 // blockMay reports whether block b's filter (in blocks) admits every key.
@@ -297,17 +317,6 @@ func blockMay(blocks []uint64, b int, keys []uint32) bool {
 		}
 	}
 	return true
-}
-
-// recBlocks returns the block filters of a field record (nil when it has
-// none).
-func (sh *shard) recBlocks(rec *fieldRec) []uint64 {
-	nb := blockCount(int(rec.n))
-	if nb == 0 {
-		return nil
-	}
-	at := int(rec.bloom)
-	return sh.bloom[at : at+nb*blockWords]
 }
 
 // markFoldBlocks sets every bit of the block filters (bl, of text s) that

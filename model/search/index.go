@@ -37,11 +37,13 @@ type convMeta struct {
 //
 // Concurrency: Add and Build may be called from any goroutines (a mutex
 // guards the builder). Add only records the conversation; every
-// defaultShardText bytes of text it hands a sealed shard to a background
-// worker (at most GOMAXPROCS, capped at 2, run at once), so indexing overlaps
-// loading and the first keystroke never pays for it. Conversations must not
-// be mutated after Add (the model's invariant). Drop the Builder after the
-// last Build: its workers' scratch space (~20 MB each) is then freed.
+// defaultShardText bytes of text it seals a shard, which background
+// workers (at most GOMAXPROCS, capped at 2, at once) index in the order
+// they were sealed, so indexing overlaps loading, the first keystroke never
+// pays for it, and Ready's index of the shards built so far grows from the
+// first conversation on. Conversations must not be mutated after Add (the
+// model's invariant). Drop the Builder after the last Build: its workers'
+// scratch space (~20 MB each) is then freed.
 type Builder struct {
 	mu        sync.Mutex
 	convs     []*model.Conversation
@@ -49,12 +51,20 @@ type Builder struct {
 	openText  int64 // text bytes of conversations [open, len(convs))
 	shardText int64
 	shards    []*shard
-	busy      int // shards sealed and not yet built
+	queue     []sealed // shards sealed and not yet taken by a worker, in order
+	busy      int      // shards sealed and not yet built
+	workers   int      // worker goroutines running
 	wg        sync.WaitGroup
 	pool      chan *shardBuilder
-	// release is closed when a Hold ends; nil when the builder is not
-	// held. Guarded by mu.
-	release chan struct{}
+	held      bool // Hold: workers take no shard
+	paused    bool // Pause: workers take no shard
+}
+
+// sealed is a shard waiting for a worker: conversations convs, numbered
+// from first.
+type sealed struct {
+	first int32
+	convs []*model.Conversation
 }
 
 // NewBuilder returns an empty Builder.
@@ -65,6 +75,16 @@ func NewBuilder() *Builder {
 		b.pool <- nil // builders are allocated on first use
 	}
 	return b
+}
+
+// SetShardText sets the text size in bytes at which Add seals a shard
+// (default 16 MB; at least 1). Smaller shards make Ready's partial indexes
+// finer (tests use one conversation per shard) and the index a little
+// slower to search. Call it before the first Add.
+func (b *Builder) SetShardText(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.shardText = max(n, 1)
 }
 
 // Add records a conversation (nil is ignored). Safe for concurrent use.
@@ -82,41 +102,59 @@ func (b *Builder) Add(c *model.Conversation) {
 	}
 }
 
-// sealLocked hands conversations [open, len) to a worker. b.mu is held.
+// sealLocked queues conversations [open, len) as a shard. b.mu is held.
 func (b *Builder) sealLocked() {
 	if b.open == len(b.convs) {
 		return
 	}
 	first := b.open
-	convs := b.convs[first:len(b.convs):len(b.convs)]
+	b.queue = append(b.queue, sealed{int32(first), b.convs[first:len(b.convs):len(b.convs)]})
 	b.open, b.openText = len(b.convs), 0
 	b.busy++
 	b.wg.Add(1)
-	go func() {
-		defer b.wg.Done()
+	b.startLocked()
+}
+
+// startLocked starts workers for the queued shards, unless held or
+// paused. b.mu is held.
+func (b *Builder) startLocked() {
+	for !b.held && !b.paused && b.workers < cap(b.pool) && b.workers < len(b.queue) {
+		b.workers++
+		go b.work()
+	}
+}
+
+// work builds queued shards, first sealed first, until the queue is empty
+// or the builder is held or paused.
+func (b *Builder) work() {
+	sb := <-b.pool
+	if sb == nil {
+		sb = newShardBuilder()
+	}
+	defer func() { b.pool <- sb }()
+	for {
 		b.mu.Lock()
-		release := b.release
+		if b.held || b.paused || len(b.queue) == 0 {
+			b.workers--
+			b.mu.Unlock()
+			return
+		}
+		job := b.queue[0]
+		b.queue = b.queue[1:]
 		b.mu.Unlock()
-		if release != nil {
-			<-release
-		}
-		sb := <-b.pool
-		if sb == nil {
-			sb = newShardBuilder()
-		}
-		s := buildShard(sb, int32(first), convs)
-		b.pool <- sb
+		s := buildShard(sb, job.first, job.convs)
 		b.mu.Lock()
 		b.shards = append(b.shards, s)
 		b.busy--
 		b.mu.Unlock()
-	}()
+		b.wg.Done()
+	}
 }
 
 // Hold(true) makes the shards sealed from then on wait, unbuilt, until
 // Hold(false): a loader feeding the builder then has the processors to
 // itself, and the indexing runs once it is done (or once a search wants
-// the index: Build and Ready end the hold). Safe for concurrent use.
+// the index: Build, Ready and Seal end the hold). Safe for concurrent use.
 func (b *Builder) Hold(on bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -124,21 +162,64 @@ func (b *Builder) Hold(on bool) {
 }
 
 func (b *Builder) holdLocked(on bool) {
-	switch {
-	case on && b.release == nil:
-		b.release = make(chan struct{})
-	case !on && b.release != nil:
-		close(b.release)
-		b.release = nil
+	b.held = on
+	b.startLocked()
+}
+
+// Pause(true) stops the workers from starting another shard (those being
+// built are finished) until Pause(false) or Build; unlike Hold, Ready and
+// Seal do not end it. A caller that wants the processors for a while
+// uses it, and tests use it to look at a half-built index. Safe for
+// concurrent use.
+func (b *Builder) Pause(on bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.paused = on
+	b.startLocked()
+}
+
+// Seal says the conversations added so far are all there is for now: the
+// last ones, not yet a shard, are sealed into one and the hold ends, so
+// the indexing still pending runs at once and Ready reaches the complete
+// index without a Build. Safe for concurrent use.
+func (b *Builder) Seal() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.sealLocked()
+	b.holdLocked(false)
+}
+
+// Progress reports how many conversations Ready's index covers now (the
+// shards built, from the first conversation on) and how many were added.
+// Safe for concurrent use.
+func (b *Builder) Progress() (indexed, added int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.builtPrefixLocked(), len(b.convs)
+}
+
+// builtPrefixLocked is the number of conversations covered by the shards
+// built without a gap from the first conversation. b.mu is held.
+func (b *Builder) builtPrefixLocked() int {
+	done := slices.Clone(b.shards)
+	slices.SortFunc(done, func(x, y *shard) int { return int(x.first - y.first) })
+	n := 0
+	for _, s := range done {
+		if int(s.first) != n {
+			break
+		}
+		n += len(s.meta)
 	}
+	return n
 }
 
 // Build waits for pending indexing and returns an Index of every
 // conversation added so far. The Builder stays usable: later Adds and Builds
 // extend it (each Build seals a shard, so call it once loading is done, or
-// sparingly while it runs).
+// sparingly while it runs). It ends a Hold and a Pause.
 func (b *Builder) Build() *Index {
 	b.mu.Lock()
+	b.paused = false
 	b.holdLocked(false)
 	b.sealLocked()
 	n := len(b.convs) // every conversation below n is in a sealed shard
@@ -149,29 +230,21 @@ func (b *Builder) Build() *Index {
 	return b.indexLocked(n)
 }
 
-// Ready is Build when indexing keeps up (no shard is being built). When it
-// is behind, Ready returns at once an Index of the conversations whose
-// shards are built (the longest run of them from the first conversation
-// added), without sealing a shard or waiting: a search while the archive
-// loads never waits for indexing that is behind. It ends a Hold.
+// Ready is Build when indexing keeps up (no shard is being built or
+// waiting) and no Pause is on. Otherwise Ready returns at once an Index of
+// the conversations whose shards are built (the longest run of them from
+// the first conversation added), without sealing a shard or waiting: a
+// search while the archive loads, or while it is indexed after the load,
+// never waits for indexing that is behind. It ends a Hold.
 func (b *Builder) Ready() *Index {
 	b.mu.Lock()
 	b.holdLocked(false)
-	if b.busy == 0 {
+	if b.busy == 0 && !b.paused {
 		b.mu.Unlock()
 		return b.Build()
 	}
 	defer b.mu.Unlock()
-	done := slices.Clone(b.shards)
-	slices.SortFunc(done, func(x, y *shard) int { return int(x.first - y.first) })
-	n := 0
-	for _, s := range done {
-		if int(s.first) != n {
-			break
-		}
-		n += len(s.meta)
-	}
-	return b.indexLocked(n)
+	return b.indexLocked(b.builtPrefixLocked())
 }
 
 // indexLocked assembles the Index of conversations [0, n) from the shards

@@ -46,7 +46,7 @@ import (
 
 const (
 	persistMagic   = "BCIDX\x00\x00\x01"
-	persistVersion = 2
+	persistVersion = 3
 )
 
 // hostLE is set when the host is little-endian: saved arrays are then the
@@ -76,7 +76,6 @@ func shardSlices(s *shard) []slicePtr {
 		ptrTo(&s.words.pairs.bloom),
 		ptrTo(&s.words.pairs.starts),
 		ptrTo(&s.recStart),
-		ptrTo(&s.bloom),
 	}
 }
 
@@ -107,7 +106,7 @@ type diskRec struct {
 	block int32
 	item  int32
 	n     uint32
-	bloom uint32
+	_     uint32 // 0 (format 2 placed block filters; they are built on demand now)
 	field Field
 	flags uint8
 	_     [2]byte
@@ -274,7 +273,7 @@ func saveRecs(pw *persistWriter, recs []fieldRec, textOffset func(p *byte, n int
 				}
 			}
 			b = binary.LittleEndian.AppendUint64(b, off)
-			for _, v := range []uint32{uint32(r.node), uint32(r.block), uint32(r.item), r.n, r.bloom} {
+			for _, v := range []uint32{uint32(r.node), uint32(r.block), uint32(r.item), r.n, 0} {
 				b = binary.LittleEndian.AppendUint32(b, v)
 			}
 			b = append(b, byte(r.field), r.flags, 0, 0)
@@ -368,7 +367,7 @@ func readRecs(r *persistReader) ([]diskRec, error) {
 		e := b[i*size:]
 		u32 := func(k int) uint32 { return binary.LittleEndian.Uint32(e[8+4*k:]) }
 		v[i] = diskRec{text: binary.LittleEndian.Uint64(e), node: int32(u32(0)), block: int32(u32(1)), item: int32(u32(2)),
-			n: u32(3), bloom: u32(4), field: Field(e[28]), flags: e[29]}
+			n: u32(3), field: Field(e[28]), flags: e[29]}
 	}
 	return v, nil
 }
@@ -745,9 +744,6 @@ func (s *shard) checkFilters(disk []diskRec, textAt Texts) error {
 		if d.node < int32(model.NoNode) || d.block < 0 || d.item < 0 || d.n > math.MaxInt32 || int(d.field) >= len(fieldNames) {
 			return fmt.Errorf("field record %d out of range", i)
 		}
-		if nb := blockCount(int(d.n)); nb > 0 && uint64(d.bloom)+uint64(nb*blockWords) > uint64(len(s.bloom)) {
-			return fmt.Errorf("field record %d: block filters out of range", i)
-		}
 		if d.n > 0 && !textAt.TextHas(d.text, int(d.n)) {
 			return fmt.Errorf("field record %d: text out of range", i)
 		}
@@ -782,7 +778,7 @@ func (s *shard) allRecs() []fieldRec {
 
 // rec is d as a fieldRec, but for its text (see withText).
 func (d *diskRec) rec() fieldRec {
-	return fieldRec{node: d.node, block: d.block, item: d.item, n: d.n, bloom: d.bloom, field: d.field, flags: d.flags}
+	return fieldRec{node: d.node, block: d.block, item: d.item, n: d.n, field: d.field, flags: d.flags}
 }
 
 // withText is d as a fieldRec, its text found through textAt.

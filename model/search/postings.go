@@ -19,6 +19,9 @@ type shard struct {
 	// textAt finds their texts (see convRecs); nil for a built shard.
 	disk   []diskRec
 	textAt func(off uint64, n int) *byte
+	// blocks are the block filters of the long fields searches read,
+	// built on demand (blockcache.go).
+	blocks blockCache
 }
 
 // hash64 is the one multiplicative hash of a 24-bit trigram key: bits 24

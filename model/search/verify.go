@@ -224,7 +224,7 @@ func (v *verifier) scanFields(ci int32, from int32) {
 				continue // a damaged snapshot's conversation (Texts.TextAt)
 			}
 		}
-		if !v.fs.scan(recText(rec), rec.flags&(recASCII|recOpaque), sh.recBlocks(rec), ms, sel, v.onHit) {
+		if !v.fs.scan(recText(rec), rec.flags&(recASCII|recOpaque), sh.recBlocks(recBase+uint32(i), rec), ms, sel, v.onHit) {
 			return
 		}
 	}

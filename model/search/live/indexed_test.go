@@ -3,8 +3,10 @@ package live
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/backchat/backchat/internal/testkit/searchcorpus"
@@ -87,5 +89,66 @@ func TestNewIndexedAnswersAsBuilt(t *testing.T) {
 	got, _ := loaded.Search(ctx, list2, "data", Options{})
 	if len(got.Convs) != len(want.Convs)+1 {
 		t.Fatalf("after Add: %d results for data, want %d", len(got.Convs), len(want.Convs)+1)
+	}
+}
+
+// TestSearchWhileIndexing: after Loaded, while the index is still built, a
+// search answers at once from the conversations indexed so far and says
+// so (Indexing, Indexed of IndexTotal); an answer given then is never
+// narrowed from; once indexing is done the same query finds everything.
+func TestSearchWhileIndexing(t *testing.T) {
+	var cs []*model.Conversation
+	for i := range 40 {
+		cs = append(cs, conv(fmt.Sprint("c", i), "chat", testNow.Add(-time.Duration(i)*time.Hour), "shared words here", fmt.Sprint("number", i)))
+	}
+	s := New()
+	s.SetShardText(1) // one conversation per shard
+	half := len(cs) / 2
+	for _, c := range cs[:half] {
+		s.Add(c)
+	}
+	s.b.Hold(false) // the first half is indexed (as if a search had come during the load)
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if n, _ := s.Progress(); n == half {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first half was never indexed")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	s.Pause(true)
+	for _, c := range cs[half:] {
+		s.Add(c)
+	}
+	s.Loaded(&model.Archive{Conversations: cs})
+	ctx := context.Background()
+	res, err := s.Search(ctx, cs, "shared", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Indexing || res.Indexed != half || res.IndexTotal != len(cs) || len(res.Convs) != half {
+		t.Fatalf("while indexing: Indexing %v, %d of %d indexed, %d results; want true, %d of %d, %d",
+			res.Indexing, res.Indexed, res.IndexTotal, len(res.Convs), half, len(cs), half)
+	}
+	q := NewSession(s)
+	a := q.Start(cs, "shared", Options{})()
+	if _, _, err := q.Apply(a, cs); err != nil {
+		t.Fatal(err)
+	}
+	if n := q.Start(cs, "shared words", Options{})(); n.Within {
+		t.Error("a query typed on was searched within an answer given while indexing")
+	}
+	s.Pause(false)
+	s.Index() // waits for the rest
+	res, err = s.Search(ctx, cs, "shared", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Indexing || len(res.Convs) != len(cs) {
+		t.Fatalf("after indexing: Indexing %v, %d results, want false, %d", res.Indexing, len(res.Convs), len(cs))
+	}
+	if n, added := s.Progress(); n != added || n != len(cs) {
+		t.Fatalf("Progress %d of %d, want %d of %d", n, added, len(cs), len(cs))
 	}
 }

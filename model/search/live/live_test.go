@@ -95,7 +95,8 @@ func TestWhileLoading(t *testing.T) {
 	for _, c := range cs[3:] {
 		s.Add(c)
 	}
-	s.Loaded(&model.Archive{Conversations: cs}) // one export: Done; the next search sees everything
+	s.Loaded(&model.Archive{Conversations: cs}) // one export: indexing goes on in the background
+	s.Index()                                   // waits for it: the next search sees everything
 	res, err := s.Search(context.Background(), cs, "quokkaword", Options{})
 	if err != nil || len(res.Convs) != 1 || cs[res.Convs[0]].ID != "c-deep" {
 		t.Fatalf("after Loaded: %v %v", res.Convs, err)

@@ -30,6 +30,11 @@ type Results struct {
 	// Partial is set when a short query stopped early: Convs holds the top
 	// matches among the newest conversations, not all of them.
 	Partial bool
+	// Indexing is set when the archive was loaded but not yet all indexed
+	// when the search ran: Convs are the matches among the first Indexed
+	// conversations of IndexTotal; search again to see the rest.
+	Indexing            bool
+	Indexed, IndexTotal int
 
 	// at holds per position in Convs the conversation's number in loc's
 	// index, or -1 when its row quotes no excerpt (a match in the title
@@ -70,6 +75,7 @@ func (r *Results) FirstNode(k int) int32 {
 // keeps everything else (excerpts, terms, partial).
 func (r Results) remap(to func(int) (int, bool)) Results {
 	out := Results{Query: r.Query, Terms: r.Terms, Partial: r.Partial, loc: r.loc,
+		Indexing: r.Indexing, Indexed: r.Indexed, IndexTotal: r.IndexTotal,
 		Convs: make([]int, 0, len(r.Convs)), at: make([]int32, 0, len(r.Convs))}
 	for k, i := range r.Convs {
 		j, ok := to(i)

@@ -74,7 +74,10 @@ func (s *Searcher) search(ctx context.Context, convs []*model.Conversation, prev
 	if isShort(q) {
 		o.Limit = shortQueryLimit
 	}
-	ix := s.snapshot()
+	ix := s.snapshot(false)
+	if n, added := ix.Len(), int(s.added.Load()); s.done.Load() && n < added {
+		res.Indexing, res.Indexed, res.IndexTotal = true, n, added
+	}
 	pos, at := s.positions(convs, ix)
 	// Within the last answer only when it is small: the word postings
 	// answer a common word as fast as the list of its 55,000 matches is
@@ -130,7 +133,7 @@ func (s *Searcher) AllHits(ctx context.Context, c *model.Conversation, query str
 	if err != nil {
 		return nil, err
 	}
-	ix := s.snapshot()
+	ix := s.snapshot(false)
 	n := -1
 	// NOTE: the index numbers conversations in Add order; a linear scan of
 	// pointers is a few hundred microseconds for 60,000 conversations.
@@ -169,7 +172,7 @@ func (s *Searcher) Report(ctx context.Context, query string, opt ReportOptions) 
 	if err != nil {
 		return search.Results{}, err
 	}
-	return s.snapshot().Search(ctx, q, search.Options{IncludeHidden: opt.IncludeHidden, Limit: opt.Limit, SnippetWidth: opt.SnippetWidth})
+	return s.snapshot(true).Search(ctx, q, search.Options{IncludeHidden: opt.IncludeHidden, Limit: opt.Limit, SnippetWidth: opt.SnippetWidth})
 }
 
 // toHit converts an engine hit; hits outside Block.Text and the title have

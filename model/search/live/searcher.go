@@ -47,6 +47,9 @@ type Searcher struct {
 	b     *search.Builder
 	added atomic.Int64
 	done  atomic.Bool
+	// loaded is set by Loaded: searches from then on use the shards built
+	// so far rather than wait for the rest (Results.Indexing).
+	loaded atomic.Bool
 	// prebuilt is NewIndexed's index; seed puts its conversations into b
 	// on the first Add.
 	prebuilt *search.Index
@@ -132,26 +135,48 @@ func (s *Searcher) Add(c *model.Conversation) {
 // keystroke ever waits for the index.
 func (s *Searcher) Done() {
 	s.done.Store(true)
-	s.snapshot()
+	s.snapshot(true)
 }
 
 // Loaded ends a load whose conversations were streamed to Add. For one
-// export (or a nil archive: the load failed) it is Done without the wait:
-// it returns at once, the indexing still pending runs at full speed in
-// the background, and every search from now on waits for it (so it
-// searches everything), rather than the end of the load waiting for it.
-// When a holds other copies than those streamed (several exports merged:
-// the archive holds copies carrying their final Sources and InNewest,
-// which is:deleted reads) it is Rebuild, before it returns.
+// export (or a nil archive: the load failed) it returns at once: the
+// indexing still pending runs at full speed in the background, and until
+// it is done each search answers at once from the conversations indexed so
+// far (search.Builder.Ready), saying so (Results.Indexing), rather than
+// wait for the rest. When a holds other copies than those streamed (several
+// exports merged: the archive holds copies carrying their final Sources and
+// InNewest, which is:deleted reads) it is Rebuild, before it returns.
 func (s *Searcher) Loaded(a *model.Archive) {
 	if a != nil && len(a.Sources) > 1 {
 		s.Rebuild(a.Conversations)
 		return
 	}
+	s.loaded.Store(true)
 	s.done.Store(true)
-	s.b.Hold(false)
-	go s.snapshot()
+	s.b.Seal()
 }
+
+// Progress reports how many conversations searches cover now and how many
+// were added: equal once the index is complete.
+func (s *Searcher) Progress() (indexed, added int) {
+	s.mu.Lock()
+	ix, final := s.ix, s.final
+	s.mu.Unlock()
+	if final && ix != nil && int64(ix.Len()) == s.added.Load() {
+		return ix.Len(), ix.Len()
+	}
+	return s.b.Progress()
+}
+
+// Pause(true) stops the indexing still pending after the shards being
+// built (search.Builder.Pause) until Pause(false); a search meanwhile
+// answers from what is indexed. Tests use it to look at a half-built
+// index.
+func (s *Searcher) Pause(on bool) { s.b.Pause(on) }
+
+// SetShardText sets the text size of the index's shards
+// (search.Builder.SetShardText); call it before the first Add.
+func (s *Searcher) SetShardText(n int64) { s.b.SetShardText(n) }
 
 // Rebuild replaces the index with one over exactly convs, built before it
 // returns. Call it after the last Add, instead of Done (see Loaded).
@@ -171,15 +196,18 @@ func (s *Searcher) Rebuild(convs []*model.Conversation) {
 	s.done.Store(true)
 }
 
-// Index returns the index searches use now: after Done or Loaded, the
-// complete one (a snapshot of the archive saves it).
-func (s *Searcher) Index() *search.Index { return s.snapshot() }
+// Index returns the complete index: after Done or Loaded, it waits for
+// the indexing still pending (a snapshot of the archive saves it).
+func (s *Searcher) Index() *search.Index { return s.snapshot(true) }
 
 // snapshot returns the index to search. After Done it is the final index
-// (taken once, waiting for the indexing pending). Before, a new snapshot
-// of what is indexed (search.Builder.Ready) is taken when conversations
-// were added since the last one, at most every snapshotEvery.
-func (s *Searcher) snapshot() *search.Index {
+// (taken once, waiting for the indexing pending), but after Loaded and
+// unless wait is set, while indexing still runs, it is the shards built so
+// far (search.Builder.Ready), taken again when more are built, at most
+// every snapshotEvery. Before, a new snapshot of what is indexed is taken
+// when conversations were added since the last one, at most every
+// snapshotEvery.
+func (s *Searcher) snapshot(wait bool) *search.Index {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	added := s.added.Load()
@@ -187,6 +215,15 @@ func (s *Searcher) snapshot() *search.Index {
 	case s.done.Load():
 		if s.final && added == s.built {
 			return s.ix
+		}
+		if !wait && s.loaded.Load() {
+			if indexed, _ := s.b.Progress(); s.ix != nil && !s.final && s.built == added &&
+				(indexed == s.ix.Len() || time.Since(s.builtAt) < snapshotEvery) {
+				return s.ix // nothing new built, or taken a moment ago
+			}
+			s.ix = s.b.Ready()
+			s.final = int64(s.ix.Len()) == added
+			break
 		}
 		s.ix, s.final = s.b.Build(), true
 	case s.ix == nil || (added > s.built && time.Since(s.builtAt) >= snapshotEvery):

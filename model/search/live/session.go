@@ -53,7 +53,7 @@ func (q *Session) Start(convs []*model.Conversation, query string, opt Options) 
 	ctx, cancel := context.WithCancel(context.Background())
 	q.cancel = cancel
 	var prev *Results // the answer to search within; nil: all
-	if q.last != nil && !q.last.Partial && q.opt == opt && sameList(q.list, convs) && q.s.Narrows(q.last.Query, query) {
+	if q.last != nil && !q.last.Partial && !q.last.Indexing && q.opt == opt && sameList(q.list, convs) && q.s.Narrows(q.last.Query, query) {
 		prev = q.last
 	}
 	q.opt = opt
