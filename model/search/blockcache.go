@@ -113,6 +113,9 @@ func (s *shard) fieldBlocks(i uint32) []uint64 {
 	} else {
 		rec = s.recs[i]
 	}
+	if rec.n > 0 && rec.text == nil {
+		return nil // a damaged conversation's text (snapshot): read whole, and skipped, by verify
+	}
 	text := recText(&rec)
 	bl := addBlockFilters(nil, text, blockCount(len(text)))
 	if rec.flags&(recASCII|recOpaque) == 0 {

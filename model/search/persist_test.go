@@ -525,4 +525,13 @@ func TestPersistUnreadableTexts(t *testing.T) {
 			t.Fatalf("%q: the corpus has no match: the test checks nothing", qs)
 		}
 	}
+	// Block filters asked for a field whose text cannot be read are none
+	// (no panic in the background builder).
+	for _, sh := range lx.shards {
+		for i := range sh.disk {
+			if bl := sh.fieldBlocks(uint32(i)); bl != nil {
+				t.Fatalf("record %d: block filters of a text that cannot be read", i)
+			}
+		}
+	}
 }
