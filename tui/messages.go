@@ -24,9 +24,11 @@ type themeTimeoutMsg struct{}
 // drops it unless it answers the latest search.
 type searchMsg struct{ live.Answer }
 
-// renderedMsg is one message rendered by Glamour, keyed for the cache.
+// renderedMsg is one message rendered by Glamour, keyed for the cache:
+// all of it, or (more != nil) its first lines and what is left to render.
 type renderedMsg struct {
 	key   renderKey
 	lines []string
+	more  *renderJob
 	err   error
 }
