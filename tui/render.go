@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -32,8 +33,15 @@ type renderKey struct {
 	expanded bool
 }
 
-// maxRenders is how many Glamour renders run at once (the VM has 2 cores).
+// maxRenders is how many renders one viewer keeps in flight (the VM has 2
+// cores); renderSlots how many of all of them run at once.
 const maxRenders = 2
+
+// renderSlots is how many Glamour renders run at once: one core fewer than
+// the process may use (at least one), so that the event loop, which draws
+// the frame a key asks for, and the terminal showing it never wait behind
+// renders.
+func renderSlots() int { return max(runtime.GOMAXPROCS(0)-1, 1) }
 
 // renderPool hands out Glamour renderers, which are not safe for concurrent
 // use: each render takes one renderer for itself. The semaphore bounds how
@@ -55,7 +63,7 @@ type poolKey struct {
 }
 
 func newRenderPool() *renderPool {
-	return &renderPool{sem: make(chan struct{}, maxRenders), free: make(map[poolKey][]*glamour.TermRenderer),
+	return &renderPool{sem: make(chan struct{}, renderSlots()), free: make(map[poolKey][]*glamour.TermRenderer),
 		cache: newRenderCache(maxCacheBytes)}
 }
 

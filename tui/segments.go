@@ -288,8 +288,9 @@ func (v *viewer) segAt(l int) int {
 // renderNext starts background renders, keeping at most maxRenders in
 // flight for this conversation: first the parts of the messages in view
 // that are not rendered yet (only down to the view's bottom: a long
-// message's render answers with its top, renderCmd), then the rest of the
-// messages from the view down, then those above it.
+// message's render answers with its top, renderCmd), and only once they
+// are done the rest of the messages from the view down, then those above
+// it.
 func (v *viewer) renderNext() tea.Cmd {
 	if v.conv == nil || v.ctx == nil {
 		return nil
@@ -321,7 +322,13 @@ func (v *viewer) renderNext() tea.Cmd {
 			start(i, need)
 		}
 	}
-	// Then all of the rest: below the view, then above it.
+	// Then, once the view is rendered, all of the rest: below the view,
+	// then above it.
+	for i := top; i < len(v.segs) && v.starts[i] < bottom; i++ {
+		if s := &v.segs[i]; !s.rendered && s.msg != nil && v.starts[i]+2+s.pre < bottom {
+			return tea.Batch(cmds...)
+		}
+	}
 	for i := top; i < len(v.segs) && len(v.pending) < maxRenders; i++ {
 		if waiting(i) {
 			start(i, -1)
