@@ -376,15 +376,19 @@ func (l *convList) follow() {
 	if l.offset == l.cursor && l.offset > 0 && l.rows[l.offset-1].label != "" {
 		l.offset--
 	}
-	for l.offset < l.cursor {
-		h := 0
-		for i := l.offset; i <= l.cursor && i < len(l.rows); i++ {
-			h += l.rows[i].height()
+	if l.offset < l.cursor && l.cursor < len(l.rows) {
+		// The first row from which the rows down to the cursor fit, or the
+		// cursor's: one walk up from the cursor (moving the offset down a
+		// row at a time and summing again was quadratic, seconds when a
+		// cleared filter put the cursor back deep in a long list).
+		h, lo := 0, l.cursor
+		for i := l.cursor; i >= l.offset; i-- {
+			if h += l.rows[i].height(); h > l.height {
+				break
+			}
+			lo = i
 		}
-		if h <= l.height {
-			break
-		}
-		l.offset++
+		l.offset = lo
 	}
 	l.offset = max(min(l.offset, len(l.rows)-1), 0)
 }

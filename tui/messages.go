@@ -29,9 +29,11 @@ type searchMsg struct{ live.Answer }
 // far); seq drops all but the latest tick.
 type indexTickMsg struct{ seq int }
 
-// renderedMsg is one message rendered by Glamour, keyed for the cache.
+// renderedMsg is one message rendered by Glamour, keyed for the cache:
+// all of it, or (more != nil) its first lines and what is left to render.
 type renderedMsg struct {
 	key   renderKey
 	lines []string
+	more  *renderJob
 	err   error
 }

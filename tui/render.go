@@ -3,8 +3,11 @@ package tui
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/glamour/v2"
@@ -30,8 +33,15 @@ type renderKey struct {
 	expanded bool
 }
 
-// maxRenders is how many Glamour renders run at once (the VM has 2 cores).
+// maxRenders is how many renders one viewer keeps in flight (the VM has 2
+// cores); renderSlots how many of all of them run at once.
 const maxRenders = 2
+
+// renderSlots is how many Glamour renders run at once: one core fewer than
+// the process may use (at least one), so that the event loop, which draws
+// the frame a key asks for, and the terminal showing it never wait behind
+// renders.
+func renderSlots() int { return max(runtime.GOMAXPROCS(0)-1, 1) }
 
 // renderPool hands out Glamour renderers, which are not safe for concurrent
 // use: each render takes one renderer for itself. The semaphore bounds how
@@ -53,7 +63,7 @@ type poolKey struct {
 }
 
 func newRenderPool() *renderPool {
-	return &renderPool{sem: make(chan struct{}, maxRenders), free: make(map[poolKey][]*glamour.TermRenderer),
+	return &renderPool{sem: make(chan struct{}, renderSlots()), free: make(map[poolKey][]*glamour.TermRenderer),
 		cache: newRenderCache(maxCacheBytes)}
 }
 
@@ -108,10 +118,26 @@ func (p *renderPool) renderUnlessCached(ctx context.Context, key *renderKey, sty
 	return splitTrim(out), false, nil
 }
 
-// renderCmd renders one message in the background.
+// renderJob is what is left of a message's render: its Markdown pieces
+// still to render (markdownChunks) and the links linkLines makes of their
+// lines.
+type renderJob struct {
+	pieces []string
+	links  []screenLink
+}
+
+// renderBudget is how long a render of lines nobody is waiting for runs
+// before it hands what it has to Update and lets the viewer choose again:
+// once the user scrolls, the pieces they look at go first.
+const renderBudget = 25 * time.Millisecond
+
+// renderCmd renders one message in the background, a piece at a time
+// (markdownChunks): all of it when need < 0, else until it has at least
+// need lines (the part in view), the rest being left in the answer's more
+// for continueCmd. Only a whole render is cached.
 // The message is read-only and shared, so building its Markdown here (off
 // the event loop) is safe.
-func renderCmd(ctx context.Context, pool *renderPool, key renderKey, m *model.Message) tea.Cmd {
+func renderCmd(ctx context.Context, pool *renderPool, key renderKey, m *model.Message, need int) tea.Cmd {
 	return func() tea.Msg {
 		if err := ctx.Err(); err != nil {
 			return renderedMsg{key: key, err: err}
@@ -120,16 +146,52 @@ func renderCmd(ctx context.Context, pool *renderPool, key renderKey, m *model.Me
 			return renderedMsg{key: key, lines: lines}
 		}
 		md, links := layoutMarkdown(messageMarkdown(m), key.width)
-		lines, cached, err := pool.renderUnlessCached(ctx, &key, key.style, key.width, md)
-		if cached || err != nil {
-			return renderedMsg{key: key, lines: lines, err: err}
-		}
-		// Cache it now, not when this session's Update gets to it: other
-		// sessions may be waiting for a slot to render the same message.
-		lines = linkLines(lines, links)
-		pool.cache.put(key, lines)
-		return renderedMsg{key: key, lines: lines}
+		return pool.renderPieces(ctx, key, nil, renderJob{pieces: markdownChunks(md), links: links}, need)
 	}
+}
+
+// continueCmd renders more of a message whose first lines (done) are
+// rendered already; need is as for renderCmd.
+func continueCmd(ctx context.Context, pool *renderPool, key renderKey, done []string, job renderJob, need int) tea.Cmd {
+	done = slices.Clip(done) // appending must not write into the segment's lines
+	return func() tea.Msg {
+		if err := ctx.Err(); err != nil {
+			return renderedMsg{key: key, err: err}
+		}
+		if lines, ok := pool.cache.get(key); ok {
+			return renderedMsg{key: key, lines: lines}
+		}
+		return pool.renderPieces(ctx, key, done, job, need)
+	}
+}
+
+// renderPieces renders job's pieces after the lines done, one pool slot a
+// piece (so renders of what is on screen, this session's or another's, go
+// between two pieces of a long one, and a cancelled render stops at the
+// next piece), until it has need lines (need < 0: until renderBudget is
+// spent) or none are left. Pieces are joined by one blank line, as
+// Glamour separates blocks.
+func (p *renderPool) renderPieces(ctx context.Context, key renderKey, done []string, job renderJob, need int) renderedMsg {
+	start := time.Now()
+	lines := done
+	for i, piece := range job.pieces {
+		if i > 0 && (need >= 0 && len(lines) >= need || need < 0 && time.Since(start) >= renderBudget) {
+			return renderedMsg{key: key, lines: lines, more: &renderJob{pieces: job.pieces[i:], links: job.links}}
+		}
+		out, cached, err := p.renderUnlessCached(ctx, &key, key.style, key.width, piece)
+		if cached || err != nil {
+			return renderedMsg{key: key, lines: out, err: err}
+		}
+		out = linkLines(out, job.links)
+		if len(lines) > 0 && len(out) > 0 {
+			lines = append(lines, "")
+		}
+		lines = append(lines, out...)
+	}
+	// Cache it now, not when this session's Update gets to it: other
+	// sessions may be waiting for a slot to render the same message.
+	p.cache.put(key, lines)
+	return renderedMsg{key: key, lines: lines}
 }
 
 // splitTrim splits rendered output into lines without leading and trailing

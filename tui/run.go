@@ -27,6 +27,9 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer, extra .
 	if opts.Width > 0 && opts.Height > 0 {
 		popts = append(popts, tea.WithWindowSize(opts.Width, opts.Height))
 	}
+	// 120 frames a second (Bubble Tea's default is 60): a key's frame
+	// waits for the next tick, so this halves that wait.
+	popts = append(popts, tea.WithFPS(localFPS))
 	popts = append(popts, extra...)
 	p := tea.NewProgram(m, popts...)
 	_, _ = io.WriteString(out, pushTitle)
@@ -40,6 +43,9 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer, extra .
 	}
 	return m.loadErr
 }
+
+// localFPS is the browser's frame rate in a local terminal.
+const localFPS = 120
 
 // pushTitle and popTitle save and restore the terminal's window and icon
 // titles (xterm's XTWINOPS 22 and 23; terminals without a title stack

@@ -25,9 +25,16 @@ type segment struct {
 	rendered bool // lines are final (Glamour output, header or summary)
 	realised bool // lines hold text (placeholder or final), not blank estimates
 
+	// A message Glamour has rendered the top of (renderedMsg.more): its
+	// first pre body lines are final and more is what is left to render,
+	// its Markdown in md.
+	pre  int
+	more *renderJob
+
 	// Progressive placeholder of a message not rendered yet: md is its
-	// Markdown (made on first need), the first ph body lines are plain text
-	// for md[:phDone], and blank estimated lines stand for the rest.
+	// Markdown (made on first need; after a partial render, the part not
+	// rendered), the ph body lines after the pre rendered ones are plain
+	// text for md[:phDone], and blank estimated lines stand for the rest.
 	md    string
 	mdSet bool
 	ph    int
@@ -157,14 +164,15 @@ const placeholderChunk = 16 << 10
 // has at least need lines (need < 0: all of it).
 func (v *viewer) realiseSegment(i, need int) {
 	s := v.segs[i]
-	if s.realised || s.msg == nil || (need >= 0 && s.ph >= need) {
+	if s.realised || s.msg == nil || (need >= 0 && s.pre+s.ph >= need) {
 		return
 	}
 	if !s.mdSet {
 		s.md, s.mdSet = messageMarkdown(s.msg), true
 	}
 	w := v.bodyWidth()
-	body := append([]string(nil), s.lines[2:2+s.ph]...)
+	keep := 2 + s.pre // head and rendered lines
+	body := append([]string(nil), s.lines[keep:keep+s.ph]...)
 	done := s.phDone
 	for done < len(s.md) && (need < 0 || len(body) < need) {
 		end := min(done+placeholderChunk, len(s.md))
@@ -181,8 +189,8 @@ func (v *viewer) realiseSegment(i, need int) {
 	if !full {
 		rest = estimateText(s.md[done:], w)
 	}
-	lines := make([]string, 0, 2+len(body)+rest)
-	lines = append(append(lines, s.lines[:2]...), body...)
+	lines := make([]string, 0, keep+len(body)+rest)
+	lines = append(append(lines, s.lines[:keep]...), body...)
 	lines = append(lines, make([]string, rest)...)
 	s.lines, s.ph, s.phDone, s.realised = lines, len(body), done, full
 	v.setSegment(i, v.finish(s))
@@ -277,8 +285,12 @@ func (v *viewer) segAt(l int) int {
 	return max(i, 0)
 }
 
-// renderNext starts background renders for unrendered segments nearest to
-// the view, keeping at most maxRenders in flight for this conversation.
+// renderNext starts background renders, keeping at most maxRenders in
+// flight for this conversation: first the parts of the messages in view
+// that are not rendered yet (only down to the view's bottom: a long
+// message's render answers with its top, renderCmd), and only once they
+// are done the rest of the messages from the view down, then those above
+// it.
 func (v *viewer) renderNext() tea.Cmd {
 	if v.conv == nil || v.ctx == nil {
 		return nil
@@ -286,24 +298,46 @@ func (v *viewer) renderNext() tea.Cmd {
 	v.realise()
 	var cmds []tea.Cmd
 	top := v.segAt(v.offset)
-	// Candidates in priority order: on screen, then below, then above.
-	order := make([]int, 0, len(v.segs))
-	for i := top; i < len(v.segs); i++ {
-		order = append(order, i)
-	}
-	for i := top - 1; i >= 0; i-- {
-		order = append(order, i)
-	}
-	for _, i := range order {
-		if len(v.pending) >= maxRenders {
-			break
-		}
+	bottom := v.offset + max(v.height, 1)
+	start := func(i, need int) {
 		s := &v.segs[i]
-		if s.rendered || s.msg == nil || v.pending[s.key] {
-			continue
-		}
 		v.pending[s.key] = true
-		cmds = append(cmds, renderCmd(v.ctx, v.pool, s.key, s.msg))
+		if s.more != nil {
+			cmds = append(cmds, continueCmd(v.ctx, v.pool, s.key, s.lines[2:2+s.pre], *s.more, need))
+		} else {
+			cmds = append(cmds, renderCmd(v.ctx, v.pool, s.key, s.msg, need))
+		}
+	}
+	waiting := func(i int) bool {
+		s := &v.segs[i]
+		return !s.rendered && s.msg != nil && !v.pending[s.key]
+	}
+	// In view: each message's part above the view's bottom.
+	for i := top; i < len(v.segs) && v.starts[i] < bottom && len(v.pending) < maxRenders; i++ {
+		if waiting(i) && v.starts[i]+2+v.segs[i].pre < bottom {
+			need := -1
+			if v.starts[i]+len(v.segs[i].lines) > bottom {
+				need = bottom - v.starts[i] - 2
+			}
+			start(i, need)
+		}
+	}
+	// Then, once the view is rendered, all of the rest: below the view,
+	// then above it.
+	for i := top; i < len(v.segs) && v.starts[i] < bottom; i++ {
+		if s := &v.segs[i]; !s.rendered && s.msg != nil && v.starts[i]+2+s.pre < bottom {
+			return tea.Batch(cmds...)
+		}
+	}
+	for i := top; i < len(v.segs) && len(v.pending) < maxRenders; i++ {
+		if waiting(i) {
+			start(i, -1)
+		}
+	}
+	for i := top - 1; i >= 0 && len(v.pending) < maxRenders; i-- {
+		if waiting(i) {
+			start(i, -1)
+		}
 	}
 	return tea.Batch(cmds...)
 }
@@ -322,6 +356,10 @@ func (v *viewer) onRendered(msg renderedMsg) tea.Cmd {
 		}
 		return v.renderNext()
 	}
+	if msg.more != nil {
+		v.onPartial(msg)
+		return v.renderNext()
+	}
 	v.pool.cache.put(msg.key, msg.lines)
 	for i := range v.segs {
 		s := v.segs[i]
@@ -332,6 +370,25 @@ func (v *viewer) onRendered(msg renderedMsg) tea.Cmd {
 		}
 	}
 	return v.renderNext()
+}
+
+// onPartial shows the first lines of a message Glamour has rendered the
+// top of, the rest as placeholder text until it is rendered too.
+func (v *viewer) onPartial(msg renderedMsg) {
+	for i := range v.segs {
+		s := v.segs[i]
+		if s.key != msg.key || s.rendered {
+			continue
+		}
+		md := strings.Join(msg.more.pieces, "")
+		lines := make([]string, 0, 2+len(msg.lines)+estimateText(md, v.bodyWidth()))
+		lines = append(append(lines, s.lines[:2]...), msg.lines...)
+		lines = lines[:cap(lines)] // the rest: blank estimated lines
+		v.setSegment(i, v.finish(segment{node: s.node, lines: lines, msg: s.msg, key: s.key,
+			pre: len(msg.lines), more: msg.more, md: md, mdSet: true}))
+		v.realise()
+		return
+	}
 }
 
 func errorsIsCanceled(err error) bool {

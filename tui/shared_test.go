@@ -150,8 +150,8 @@ func TestConcurrentRendersOfOneMessageRenderOnce(t *testing.T) {
 	}
 	m := c.Tree()[n].Msg
 	key := renderKey{conv: c, node: n, width: 60, style: "dark"}
-	first := renderCmd(t.Context(), p.renders, key, m)
-	second := renderCmd(t.Context(), p.renders, key, m)
+	first := renderCmd(t.Context(), p.renders, key, m, -1)
+	second := renderCmd(t.Context(), p.renders, key, m, -1)
 	r1, ok1 := first().(renderedMsg)
 	r2, ok2 := second().(renderedMsg)
 	if !ok1 || !ok2 || r1.err != nil || r2.err != nil || len(r1.lines) == 0 {
