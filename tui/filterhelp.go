@@ -45,6 +45,12 @@ func (f *filterPane) explain(st Styles, w int) []string {
 		return []string{st.Empty.Render(" Searching…")}
 	}
 	lines := []string{""}
+	if ix := f.indexing(); ix != "" {
+		// The answer covers only the conversations indexed so far: no
+		// advice yet, the search runs again as the index grows.
+		lines = append(lines, wrap(st.Empty.Render, "No matches for “"+safeLine(f.query)+"” in the conversations indexed so far ("+strings.TrimPrefix(ix, "indexing ")+").", " ")...)
+		return append(lines, "", " "+st.ItemMeta.Render("The search runs again as indexing goes on."))
+	}
 	lines = append(lines, wrap(st.Empty.Render, "No matches for “"+safeLine(f.query)+"”.", " ")...)
 	lines = append(lines, "", " "+st.ItemMeta.Render("Try:"))
 	for _, s := range f.suggestions() {

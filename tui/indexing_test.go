@@ -118,3 +118,48 @@ func TestQueryWhileIndexing(t *testing.T) {
 		t.Fatalf("the indicator stays once indexed:\n%s", sc)
 	}
 }
+
+// TestNoMatchesYetWhileIndexing: a query answered before any of its
+// matches is indexed says so (and the percentage), without the advice for
+// a query that matches nothing; the complete answer lists the matches.
+func TestNoMatchesYetWhileIndexing(t *testing.T) {
+	var cs []*model.Conversation
+	for i := range 4 {
+		cs = append(cs, buildConv(fmt.Sprint("c", i), fmt.Sprint("Chat ", i), testNow.Add(-time.Duration(i)*time.Hour),
+			tm{role: model.RoleUser, text: "tell me about the quokka"}))
+	}
+	s := live.New()
+	s.SetShardText(1)
+	s.Pause(true) // nothing is indexed until the test says so
+	for _, c := range cs {
+		s.Add(c)
+	}
+	s.Loaded(nil)
+	m := New(Options{Archive: &model.Archive{Conversations: cs}, Theme: "dark", Width: 100, Height: 30, Now: fixedNow, Searcher: s})
+	run(t, m, m.Init())
+	m.filter.tickEvery = time.Millisecond
+	var tick *indexTickMsg
+	for _, r := range "/quokka" {
+		_, cmd := m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+		if tk := runHoldingTicks(t, m, cmd); tk != nil {
+			tick = tk
+		}
+	}
+	sc := screen(m)
+	if m.list.count() != 0 || !strings.Contains(sc, "indexing 0%") {
+		t.Fatalf("nothing indexed: %d matches listed, screen:\n%s", m.list.count(), sc)
+	}
+	if !strings.Contains(sc, "indexed so far (0%)") || strings.Contains(sc, "Try:") {
+		t.Fatalf("the empty answer while indexing gives the no-match advice:\n%s", sc)
+	}
+	if tick == nil {
+		t.Fatal("no search again was scheduled while indexing")
+	}
+	s.Pause(false)
+	s.Index()
+	_, cmd := m.Update(*tick)
+	runHoldingTicks(t, m, cmd)
+	if n := m.list.count(); n != len(cs) {
+		t.Fatalf("after indexing: %d matches listed, want %d\n%s", n, len(cs), screen(m))
+	}
+}
