@@ -83,13 +83,7 @@ func TestQueryWhileIndexing(t *testing.T) {
 	m := New(Options{Archive: a, Theme: "dark", Width: 100, Height: 30, Now: fixedNow, Searcher: s})
 	run(t, m, m.Init())
 	m.filter.tickEvery = time.Millisecond
-	var tick *indexTickMsg
-	for _, r := range "/quokka" {
-		_, cmd := m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
-		if tk := runHoldingTicks(t, m, cmd); tk != nil {
-			tick = tk
-		}
-	}
+	tick := typeHoldingTicks(t, m, "/quokka")
 	if n := m.list.count(); n != half {
 		t.Fatalf("while indexing: %d matches listed, want the %d indexed", n, half)
 	}
@@ -138,13 +132,7 @@ func TestNoMatchesYetWhileIndexing(t *testing.T) {
 	m := New(Options{Archive: &model.Archive{Conversations: cs}, Theme: "dark", Width: 100, Height: 30, Now: fixedNow, Searcher: s})
 	run(t, m, m.Init())
 	m.filter.tickEvery = time.Millisecond
-	var tick *indexTickMsg
-	for _, r := range "/quokka" {
-		_, cmd := m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
-		if tk := runHoldingTicks(t, m, cmd); tk != nil {
-			tick = tk
-		}
-	}
+	tick := typeHoldingTicks(t, m, "/quokka")
 	sc := screen(m)
 	if m.list.count() != 0 || !strings.Contains(sc, "indexing 0%") {
 		t.Fatalf("nothing indexed: %d matches listed, screen:\n%s", m.list.count(), sc)
@@ -162,4 +150,17 @@ func TestNoMatchesYetWhileIndexing(t *testing.T) {
 	if n := m.list.count(); n != len(cs) {
 		t.Fatalf("after indexing: %d matches listed, want %d\n%s", n, len(cs), screen(m))
 	}
+}
+
+// typeHoldingTicks types keys into m, running their commands
+// (runHoldingTicks), and returns the last search-again tick scheduled.
+func typeHoldingTicks(t *testing.T, m *Model, keys string) (tick *indexTickMsg) {
+	t.Helper()
+	for _, r := range keys {
+		_, cmd := m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+		if tk := runHoldingTicks(t, m, cmd); tk != nil {
+			tick = tk
+		}
+	}
+	return tick
 }
