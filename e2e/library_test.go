@@ -311,10 +311,7 @@ func TestSnapshotWriterDetached(t *testing.T) {
 	}
 	// While the writer runs (or after it): must not write a second time.
 	_, _, _ = backchat(t, env, "--debug", "stats")
-	writers := func() int {
-		out, _ := exec.Command("pgrep", "-f", "__write-snapshot --to "+filepath.Join(lib, "cache")).Output()
-		return len(strings.Fields(string(out)))
-	}
+	writers := func() int { return processesWith("__write-snapshot\x00--to\x00" + filepath.Join(lib, "cache")) }
 	deadline := time.Now().Add(2 * time.Minute)
 	for len(snaps()) == 0 || writers() > 0 {
 		if time.Now().After(deadline) {
@@ -344,4 +341,17 @@ func TestSnapshotWriterDetached(t *testing.T) {
 	if writers() != 0 {
 		t.Error("a writer started although the snapshot was there")
 	}
+}
+
+// processesWith counts the running processes whose command line (its
+// arguments joined by NULs, as /proc/PID/cmdline holds them) contains s.
+func processesWith(s string) int {
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	n := 0
+	for _, d := range dirs {
+		if b, err := os.ReadFile(filepath.Join(d, "cmdline")); err == nil && strings.Contains(string(b), s) {
+			n++
+		}
+	}
+	return n
 }
