@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/trace"
 	"slices"
 	"sort"
 	"strings"
@@ -61,9 +62,13 @@ func WriteFile(path string, arch *model.Archive, opts Options) (err error) {
 	if err = f.Chmod(0o600); err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
-	if err = Write(f, arch, opts); err != nil {
+	wf := newWritebackFile(f)
+	err = Write(wf, arch, opts)
+	wf.stop()
+	if err != nil {
 		return err
 	}
+	defer trace.StartRegion(context.Background(), "snapshot sync and rename").End()
 	if err = f.Sync(); err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
@@ -78,6 +83,54 @@ func WriteFile(path string, arch *model.Archive, opts Options) (err error) {
 		return fmt.Errorf("snapshot: %w", err)
 	}
 	return nil
+}
+
+// writebackStep is how many bytes WriteFile writes before it asks the
+// kernel to start writing them to the disk.
+const writebackStep = 8 << 20
+
+// writebackFile is the temporary file WriteFile writes through: every
+// writebackStep bytes it starts their writeback (startWriteback, on its
+// own goroutine, as the call may wait for the disk's queue), so the disk
+// writes while the next frames are compressed and the fsync before the
+// rename finds little left to write. Without it the kernel would hold the
+// whole file as dirty pages until that fsync, which then waits for all of
+// it (the larger part of the write's wall time on a 1 GB export).
+type writebackFile struct {
+	*os.File
+	written, started int64
+	ranges           chan [2]int64
+	done             chan struct{}
+}
+
+func newWritebackFile(f *os.File) *writebackFile {
+	w := &writebackFile{File: f, ranges: make(chan [2]int64, 4), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for r := range w.ranges {
+			startWriteback(f, r[0], r[1])
+		}
+	}()
+	return w
+}
+
+func (w *writebackFile) Write(b []byte) (int, error) {
+	n, err := w.File.Write(b)
+	w.written += int64(n)
+	if w.written-w.started >= writebackStep {
+		select {
+		case w.ranges <- [2]int64{w.started, w.written - w.started}:
+			w.started = w.written
+		default: // the hints are behind: a larger range next time
+		}
+	}
+	return n, err
+}
+
+// stop waits for the hints given so far.
+func (w *writebackFile) stop() {
+	close(w.ranges)
+	<-w.done
 }
 
 // File is what Write writes to: sequentially, then the header at offset 0.
@@ -284,7 +337,10 @@ func Write(f File, arch *model.Archive, opts Options) error {
 		ct.uv(uint64(c.BranchPoints()))
 		ctEnd = append(ctEnd, len(ct.b))
 	}
+	rg := trace.StartRegion(context.Background(), "snapshot finish frames")
 	locs := comp.finish()
+	rg.End()
+	rg = trace.StartRegion(context.Background(), "snapshot tables")
 	if werr != nil {
 		return fmt.Errorf("snapshot: %w", werr)
 	}
@@ -325,7 +381,9 @@ func Write(f File, arch *model.Archive, opts Options) error {
 	h.secs[secConvtab] = w.section(secConvtab, cte.b)
 	h.secs[secMeta] = w.section(secMeta, encodeMeta(arch))
 
+	rg.End()
 	// index
+	defer trace.StartRegion(context.Background(), "snapshot index").End()
 	if opts.Index != nil {
 		h.flags |= FlagIndex
 		idx := &crcWriter{w: w}
