@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/backchat/backchat/model"
@@ -359,6 +360,22 @@ func Write(f File, arch *model.Archive, opts Options) error {
 		ct.uv(uint64(c.BranchPoints()))
 		ctEnd = append(ctEnd, len(ct.b))
 	}
+	// The index's text offsets are looked up in the spans sorted by
+	// address: sorted while the last frames are compressed.
+	sorted := make(chan struct{})
+	go func() {
+		defer close(sorted)
+		slices.SortFunc(w.spans, func(a, b span) int {
+			switch {
+			case a.ptr < b.ptr:
+				return -1
+			case a.ptr > b.ptr:
+				return 1
+			}
+			return 0
+		})
+	}()
+	defer func() { <-sorted }()
 	rg := trace.StartRegion(context.Background(), "snapshot finish frames")
 	locs := comp.finish()
 	rg.End()
@@ -408,26 +425,20 @@ func Write(f File, arch *model.Archive, opts Options) error {
 	defer trace.StartRegion(context.Background(), "snapshot index").End()
 	if opts.Index != nil {
 		h.flags |= FlagIndex
-		idx := &crcWriter{w: w}
 		w.pad()
 		off := w.pos
 		if err := w.out.Flush(); err != nil {
 			return fmt.Errorf("snapshot: %w", err)
 		}
-		slices.SortFunc(w.spans, func(a, b span) int {
-			switch {
-			case a.ptr < b.ptr:
-				return -1
-			case a.ptr > b.ptr:
-				return 1
-			}
-			return 0
-		})
+		<-sorted
 		base := [3]uint64{areaData: virtualText, areaHstr: h.secs[secHstr].off, areaPool: h.secs[secPool].off}
 		textOffset := func(p *byte, n int) (uint64, bool) {
 			return w.textOffset(base, uintptr(unsafe.Pointer(p)), n)
 		}
-		if err := opts.Index(idx, textOffset); err != nil {
+		idx := newPipeWriter(w)
+		err := opts.Index(idx, textOffset)
+		idx.close()
+		if err != nil {
 			return fmt.Errorf("snapshot: index: %w", err)
 		}
 		if w.err != nil {
@@ -469,19 +480,66 @@ func (w *writer) textOffset(base [3]uint64, p uintptr, n int) (uint64, bool) {
 	return 0, false
 }
 
-// crcWriter writes the index section through the writer, keeping its CRC.
-type crcWriter struct {
-	w   *writer
-	crc uint32
+// pipeWriter writes the index section through the writer: it copies what
+// the index writer gives it into buffers of pipeBuffer bytes that another
+// goroutine checksums and writes, so the index is serialised on one core
+// while the other writes it.
+type pipeWriter struct {
+	w      *writer
+	cur    []byte
+	full   chan []byte
+	free   chan []byte
+	done   chan struct{}
+	failed atomic.Bool
+	crc    uint32 // once closed
 }
 
-func (c *crcWriter) Write(b []byte) (int, error) {
-	c.crc = crc32.Update(c.crc, castagnoli, b)
-	c.w.write(b)
-	if c.w.err != nil {
-		return 0, c.w.err
+const pipeBuffer = 1 << 20
+
+func newPipeWriter(w *writer) *pipeWriter {
+	p := &pipeWriter{w: w, full: make(chan []byte, 2), free: make(chan []byte, 3), done: make(chan struct{})}
+	for range 3 {
+		p.free <- make([]byte, 0, pipeBuffer)
 	}
-	return len(b), nil
+	p.cur = <-p.free
+	go func() {
+		defer close(p.done)
+		for b := range p.full {
+			p.crc = crc32.Update(p.crc, castagnoli, b)
+			w.writeDirect(b)
+			if w.err != nil {
+				p.failed.Store(true)
+			}
+			p.free <- b[:0]
+		}
+	}()
+	return p
+}
+
+func (p *pipeWriter) Write(b []byte) (int, error) {
+	n := len(b)
+	for len(b) > 0 {
+		if p.failed.Load() {
+			return 0, errors.New("snapshot: writing the index failed")
+		}
+		k := copy(p.cur[len(p.cur):cap(p.cur)], b)
+		p.cur, b = p.cur[:len(p.cur)+k], b[k:]
+		if len(p.cur) == cap(p.cur) {
+			p.full <- p.cur
+			p.cur = <-p.free
+		}
+	}
+	return n, nil
+}
+
+// close writes what is left and waits until everything is written; the
+// writer's err then says how it went.
+func (p *pipeWriter) close() {
+	if len(p.cur) > 0 {
+		p.full <- p.cur
+	}
+	close(p.full)
+	<-p.done
 }
 
 func (w *writer) section(kind int, b []byte) section {
