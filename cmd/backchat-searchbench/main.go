@@ -59,10 +59,12 @@ func main() {
 	n := flag.Int("n", 20, "runs per query kind")
 	prof := flag.String("cpuprofile", "", "write a CPU profile of the query runs to this file")
 	only := flag.String("only", "", "run only the query kinds containing this string")
+	tr := flag.String("trace", "", "write an execution trace (runtime/trace) of the snapshot write to this file (with -snapshot)")
 	snap := flag.String("snapshot", "", "write a snapshot of the export to this file, reopen it and run the queries on the reopened index (as after a library reopen)")
 	flag.Parse()
 	snapshotPath = *snap
 	profile = *prof
+	tracePath = *tr
 	if *only != "" {
 		queries = slices.DeleteFunc(queries, func(q struct{ kind, q string }) bool { return !strings.Contains(q.kind, *only) })
 		typedOn = slices.DeleteFunc(typedOn, func(q struct{ kind, prev, q string }) bool { return !strings.Contains(q.kind, *only) })

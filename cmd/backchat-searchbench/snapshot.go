@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"time"
 
 	"github.com/backchat/backchat/internal/snapshot"
@@ -19,6 +20,9 @@ import (
 
 // snapshotPath is the -snapshot file ("" for none).
 var snapshotPath string
+
+// tracePath is the -trace file ("" for none).
+var tracePath string
 
 // runSnapshot writes a's snapshot (index included, the layout
 // cmd/backchat/snapshot.go writes) to snapshotPath, reopens it and runs
@@ -37,6 +41,23 @@ func runSnapshot(ctx context.Context, a *model.Archive, n int, load, loadCPU tim
 		if err := pprof.StartCPUProfile(f); err != nil {
 			return err
 		}
+	}
+	if tracePath != "" {
+		f, err := os.Create(tracePath)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return err
+		}
+	}
+	// As a first load writes it: to a new file (the app names a snapshot
+	// after its inputs' fingerprint and removes older ones only after
+	// the rename). Renaming over an old snapshot would add freeing its
+	// blocks to the rename.
+	if err := os.Remove(snapshotPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
 	}
 	start, cpu0 = time.Now(), cpuTime()
 	err := snapshot.WriteFile(snapshotPath, a, snapshot.Options{Index: func(w io.Writer, textOffset func(p *byte, n int) (uint64, bool)) error {
@@ -58,6 +79,9 @@ func runSnapshot(ctx context.Context, a *model.Archive, n int, load, loadCPU tim
 	}})
 	if profile != "" {
 		pprof.StopCPUProfile()
+	}
+	if tracePath != "" {
+		trace.Stop()
 	}
 	if err != nil {
 		return err

@@ -41,10 +41,11 @@ func searchable(c *model.Conversation) []string {
 // longSnapshot writes a generated export of the long shape (conversations
 // of many chunks) with an index section recording every searchable text's
 // offset, and returns the archive, the snapshot's path and the offsets.
+// Its frames fill several of the writer's batches (compress.go).
 func longSnapshot(t *testing.T) (*model.Archive, string, []textRef) {
 	t.Helper()
 	var b bytes.Buffer
-	if _, err := gen.Write(&b, gen.Config{Seed: 7, TargetBytes: 800 << 10, Shape: gen.ShapeLong}); err != nil {
+	if _, err := gen.Write(&b, gen.Config{Seed: 7, TargetBytes: 4 << 20, Shape: gen.ShapeLong}); err != nil {
 		t.Fatal(err)
 	}
 	in := filepath.Join(t.TempDir(), "long.json")
@@ -90,9 +91,10 @@ func TestChunkedTexts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	multi := 0
+	multi, raw := 0, uint64(0)
 	for i := range s.refs {
 		r := &s.refs[i]
+		raw += r.rawLen
 		r.mu.Lock()
 		if _, err := r.frame(); err != nil {
 			t.Fatal(err)
@@ -104,6 +106,9 @@ func TestChunkedTexts(t *testing.T) {
 	}
 	if multi == 0 {
 		t.Fatal("no conversation of more than one chunk of strings: the test covers nothing")
+	}
+	if raw < 3*batchSize {
+		t.Fatalf("%d bytes of frames: fewer than three batches, the test covers no batch boundary", raw)
 	}
 	for _, r := range refs {
 		if !s.TextHas(r.off, len(r.s)) {

@@ -33,55 +33,45 @@ const chunkSize = 16 << 10
 // minCompress is the smallest frame worth compressing.
 const minCompress = 64
 
-// frame is one conversation's data on its way to the file.
-type frame struct {
-	raw    []byte // fresh strings, then the blob
-	cuts   []int  // where raw's chunks of strings end (the blob is the last chunk)
-	comp   []byte // compression buffer
-	out    []byte // what is written: raw or comp
-	method uint64
-	sum    uint32 // CRC-32C of out
-	strLen uint64
-	done   chan struct{}
-}
-
-// compress makes the frame: raw as it is when it is small or nothing
-// compresses, else a chunked frame:
+// appendFrame appends to out what is stored of a conversation's frame raw
+// (its strings, cut into chunks at cuts, then from strLen on its blob):
+// raw as it is when it is small or nothing compresses, else a chunked
+// frame:
 //
 //	n uvarint, then per chunk: uncompressed length, stored length
 //	(uvarints; stored length 0: the chunk is stored as it is)
 //	the chunks back to back, each an S2 block or its bytes
 //
-// The chunks are raw cut at cuts and at strLen (the blob is a chunk of
-// its own).
-func (f *frame) compress() {
-	f.out, f.method = f.raw, frameRaw
-	if len(f.raw) >= minCompress {
-		f.compressChunks()
+// The chunks are raw cut at cuts (offsets in raw, the last one strLen
+// unless there are no strings) and at strLen (the blob is a chunk of its
+// own). scratch is a buffer for the compressed chunks, returned for reuse.
+func appendFrame(out, scratch []byte, raw []byte, cuts []int, strLen int) (_, _ []byte, method uint64) {
+	if len(raw) < minCompress {
+		return append(out, raw...), scratch, frameRaw
 	}
-	f.sum = crc(f.out)
-	close(f.done)
-}
-
-func (f *frame) compressChunks() {
-	ends := f.cuts
-	if len(f.raw) > int(f.strLen) {
-		ends = append(ends, len(f.raw))
+	n := len(cuts)
+	if len(raw) > strLen {
+		n++
 	}
 	var hdr enc
-	hdr.uv(uint64(len(ends)))
-	body := f.comp[:0]
+	hdr.b = make([]byte, 0, 64)
+	hdr.uv(uint64(n))
+	body := scratch[:0]
 	from := 0
-	for _, to := range ends {
-		c := f.raw[from:to]
+	for i := range n {
+		to := len(raw)
+		if i < len(cuts) {
+			to = cuts[i]
+		}
+		c := raw[from:to]
 		hdr.uv(uint64(len(c)))
-		n := s2.MaxEncodedLen(len(c))
-		if n < 0 {
-			return // too large for a block: the frame stays raw
+		m := s2.MaxEncodedLen(len(c))
+		if m < 0 {
+			return append(out, raw...), body, frameRaw // too large for a block
 		}
 		at := len(body)
-		body = slices.Grow(body, n)
-		if e := s2.Encode(body[at:at+n], c); len(e) < len(c) {
+		body = slices.Grow(body, m)
+		if e := s2.Encode(body[at:at+m], c); len(e) < len(c) {
 			body = body[:at+len(e)]
 			hdr.uv(uint64(len(e)))
 		} else {
@@ -90,16 +80,11 @@ func (f *frame) compressChunks() {
 		}
 		from = to
 	}
-	if len(hdr.b)+len(body) >= len(f.raw) {
-		f.comp = body
-		return
+	if len(hdr.b)+len(body) >= len(raw) {
+		return append(out, raw...), body, frameRaw
 	}
-	// The header goes first: move the body up (no second buffer).
-	body = slices.Grow(body, len(hdr.b))
-	body = body[:len(body)+len(hdr.b)]
-	copy(body[len(hdr.b):], body[:len(body)-len(hdr.b)])
-	copy(body, hdr.b)
-	f.comp, f.out, f.method = body, body, frameChunks
+	out = append(out, hdr.b...)
+	return append(out, body...), body, frameChunks
 }
 
 // chunk is one chunk of a chunked frame.
@@ -154,9 +139,17 @@ func decodeChunk(dst, frame []byte, c chunk) bool {
 	return err == nil
 }
 
-// maxKeptBuffer is the largest frame buffer kept for the next
-// conversation (a huge conversation's is dropped).
+// maxKeptBuffer is the largest buffer of a batch kept for the next one
+// (a huge conversation's is dropped).
 const maxKeptBuffer = 8 << 20
+
+// batchSize is how many uncompressed bytes of frames a batch collects
+// before it is compressed: enough that a worker compresses for a few
+// milliseconds and the batch is written in one call. With a job and a
+// write per conversation (24 KB stored on average on the long shape) the
+// workers and the writing goroutine waited on each other and on being
+// woken up for a third of the time.
+const batchSize = 1 << 20
 
 // frameLoc is where a conversation's frame was written.
 type frameLoc struct {
@@ -166,75 +159,127 @@ type frameLoc struct {
 	sum            uint32
 }
 
-// compressor compresses frames on GOMAXPROCS workers while the caller
+// frameRef is a conversation's frame in a batch.
+type frameRef struct {
+	start, end     int // in raw
+	strLen         int
+	cutFrom, cutTo int // its cuts, in cuts
+}
+
+// batch is consecutive conversations' frames on their way to the file.
+type batch struct {
+	raw     []byte     // the frames back to back
+	cuts    []int      // where each frame's chunks of strings end, offsets in raw
+	frames  []frameRef // in order
+	out     []byte     // what is written: the frames as stored, back to back
+	locs    []frameLoc // the frames in out (off within out)
+	scratch []byte
+	done    chan struct{}
+}
+
+// compress stores each frame (appendFrame) to out.
+func (b *batch) compress() {
+	b.out, b.locs = b.out[:0], b.locs[:0]
+	for _, fr := range b.frames {
+		raw := b.raw[fr.start:fr.end]
+		cuts := b.cuts[fr.cutFrom:fr.cutTo]
+		for i := range cuts {
+			cuts[i] -= fr.start
+		}
+		at := len(b.out)
+		var method uint64
+		b.out, b.scratch, method = appendFrame(b.out, b.scratch, raw, cuts, fr.strLen)
+		b.locs = append(b.locs, frameLoc{off: uint64(at), n: uint64(len(b.out) - at), method: method,
+			strLen: uint64(fr.strLen), rawLen: uint64(len(raw)), sum: crc(b.out[at:])})
+	}
+	close(b.done)
+}
+
+// compressor compresses batches on GOMAXPROCS workers while the caller
 // encodes the next conversations, and writes them in order.
 type compressor struct {
-	jobs, order, free chan *frame
+	jobs, order, free chan *batch
+	cur               *batch         // the batch being filled
 	wg                sync.WaitGroup // workers
 	wrote             chan struct{}  // the writing goroutine is done
 	locs              []frameLoc
 	closed            bool
 }
 
-// newCompressor starts the workers and the goroutine writing frames
-// through write (which returns the offset the frame was written at).
+// newCompressor starts the workers and the goroutine writing batches
+// through write (which returns the offset the bytes were written at).
 func newCompressor(write func(b []byte) uint64) *compressor {
 	workers := runtime.GOMAXPROCS(0)
-	inflight := 2*workers + 2
-	c := &compressor{jobs: make(chan *frame, inflight), order: make(chan *frame, inflight),
-		free: make(chan *frame, inflight), wrote: make(chan struct{})}
+	inflight := 4*workers + 2
+	c := &compressor{jobs: make(chan *batch, inflight), order: make(chan *batch, inflight),
+		free: make(chan *batch, inflight), wrote: make(chan struct{})}
 	for range inflight {
-		c.free <- &frame{}
+		c.free <- &batch{}
 	}
 	for range workers {
 		c.wg.Add(1)
 		go func() {
 			defer c.wg.Done()
-			for f := range c.jobs {
-				f.compress()
+			for b := range c.jobs {
+				b.compress()
 			}
 		}()
 	}
 	go func() {
 		defer close(c.wrote)
-		for f := range c.order {
-			<-f.done
-			off := write(f.out)
-			c.locs = append(c.locs, frameLoc{off: off, n: uint64(len(f.out)), method: f.method,
-				strLen: f.strLen, rawLen: uint64(len(f.raw)), sum: f.sum})
-			if cap(f.raw) > maxKeptBuffer {
-				f.raw = nil
+		for b := range c.order {
+			<-b.done
+			off := write(b.out)
+			for _, l := range b.locs {
+				l.off += off
+				c.locs = append(c.locs, l)
 			}
-			if cap(f.comp) > maxKeptBuffer {
-				f.comp = nil
+			if cap(b.raw) > maxKeptBuffer {
+				b.raw = nil
 			}
-			f.cuts = f.cuts[:0]
-			c.free <- f
+			if cap(b.out) > maxKeptBuffer {
+				b.out = nil
+			}
+			if cap(b.scratch) > maxKeptBuffer {
+				b.scratch = nil
+			}
+			c.free <- b
 		}
 	}()
 	return c
 }
 
-// next returns a frame to fill (its raw buffer emptied); it waits while
-// every frame is in flight.
-func (c *compressor) next() *frame {
-	f := <-c.free
-	f.raw = f.raw[:0]
-	f.done = make(chan struct{})
-	return f
+// batch returns the batch to add the next frame to; it waits while every
+// batch is in flight.
+func (c *compressor) batch() *batch {
+	if c.cur == nil {
+		b := <-c.free
+		b.raw, b.cuts, b.frames = b.raw[:0], b.cuts[:0], b.frames[:0]
+		b.done = make(chan struct{})
+		c.cur = b
+	}
+	return c.cur
 }
 
-// submit queues a filled frame.
-func (c *compressor) submit(f *frame) {
-	c.jobs <- f
-	c.order <- f
+// added queues the current batch once it is full.
+func (c *compressor) added() {
+	if b := c.cur; len(b.raw) >= batchSize {
+		c.cur = nil
+		c.jobs <- b
+		c.order <- b
+	}
 }
 
-// finish waits until every submitted frame is written and returns where
-// they lie, in order. Safe to call more than once.
+// finish queues the last batch, waits until every batch is written and
+// returns where the frames lie, in order. Safe to call more than once.
 func (c *compressor) finish() []frameLoc {
 	if !c.closed {
 		c.closed = true
+		if b := c.cur; b != nil && len(b.frames) > 0 {
+			c.cur = nil
+			c.jobs <- b
+			c.order <- b
+		}
 		close(c.jobs)
 		close(c.order)
 	}
