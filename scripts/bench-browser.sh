@@ -68,7 +68,7 @@ browser() {
 	local pid
 	pid=$(tmux display -p -t "$sess" '#{pane_pid}')
 	if [[ $(cat "/proc/$pid/comm" 2>/dev/null) != "$(basename "$bin" | cut -c1-15)" ]]; then
-		pid=$(pgrep -P "$pid" | head -1)
+		pid=$(pgrep -P "$pid" | head -1 || true)
 	fi
 	bc=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat" 2>/dev/null || echo "?")
 	tmux send-keys -t "$sess" q
