@@ -65,11 +65,10 @@ browser() {
 	end=$(date +%s.%N)
 	# The browser's CPU time so far (user + system, in clock ticks): the
 	# pane's process, or its child when a shell runs it.
-	local pid
+	local pid child
 	pid=$(tmux display -p -t "$sess" '#{pane_pid}')
-	if [[ $(cat "/proc/$pid/comm" 2>/dev/null) != "$(basename "$bin" | cut -c1-15)" ]]; then
-		pid=$(pgrep -P "$pid" | head -1 || true)
-	fi
+	child=$(pgrep -P "$pid" | head -1 || true)
+	[[ -n $child ]] && pid=$child
 	bc=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat" 2>/dev/null || echo "?")
 	tmux send-keys -t "$sess" q
 	sleep 0.3
