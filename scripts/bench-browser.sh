@@ -5,10 +5,10 @@
 #   scripts/bench-browser.sh BINARY FILE [RUNS]
 #
 # The browser runs in a detached tmux pane (120x40); the script polls the
-# screen every 20 ms until the status bar no longer says "Loading", then
-# quits it. It prints each run's browser time, `ls` wall time and their
-# ratio, then the medians. Needs tmux and GNU time. Polling adds up to
-# ~20 ms to the browser's time.
+# screen every 20 ms through a tmux control-mode client until the status
+# bar no longer says "Loading", then quits it. It prints each run's browser
+# time, `ls` wall time and their ratio, then the medians. Needs tmux (3.2+)
+# and GNU time. Polling adds up to ~20 ms to the browser's time.
 set -euo pipefail
 
 if (($# < 2)); then
@@ -19,38 +19,77 @@ bin=$(realpath "$1") file=$(realpath "$2") runs=${3:-3}
 sess="bench-browser-$$"
 trap 'tmux kill-session -t "$sess" 2>/dev/null || true' EXIT
 
+# A fifo nobody writes to: `read -t` on it sleeps without a fork.
+nap_fifo=$(mktemp -u /tmp/bench-browser-nap.XXXXXX)
+mkfifo "$nap_fifo"
+exec {nap}<>"$nap_fifo"
+rm -f "$nap_fifo"
+
+# block reads the output of the next command answered on the control
+# client into $screen; it fails when the client is gone.
+block() {
+	local line inblk=0
+	screen=""
+	while IFS= read -r line <&"${ctl[0]}"; do
+		case $line in
+		%begin*) inblk=1 screen="" ;;
+		%end* | %error*) ((inblk)) && return 0 ;;
+		%*) ;;
+		*) ((inblk)) && screen+=$line$'\n' ;;
+		esac
+	done
+	return 1
+}
+
 browser() {
-	local start end screen
+	local start end
 	start=$(date +%s.%N)
 	tmux new-session -d -s "$sess" -x 120 -y 40 "$bin --theme dark '$file'"
+	# Poll through one tmux control-mode client: a `tmux capture-pane` and
+	# a `sleep` per poll (fork + exec every 20 ms) cost ~0.28 CPU-s per
+	# second, a seventh of this 2-core machine, taken from the browser
+	# being measured; the control client costs ~0.07.
+	coproc ctl { tmux -C attach -t "$sess" 2>/dev/null; }
+	echo "refresh-client -f no-output" >&"${ctl[1]}"
+	echo "display -p sync-$$" >&"${ctl[1]}"
+	while block; do [[ $screen == *sync-$$* ]] && break; done
 	# Wait for the screen to appear, then for "Loading" to go.
 	while true; do
-		screen=$(tmux capture-pane -p -t "$sess" 2>/dev/null || true)
+		echo "capture-pane -p -t $sess" >&"${ctl[1]}"
+		block || { echo "bench-browser: the tmux control client ended" >&2; exit 1; }
 		if [[ -n ${screen//[[:space:]]/} && $screen != *Loading* ]]; then
 			break
 		fi
-		sleep 0.02
+		read -rt 0.02 -u "$nap" || true
 	done
 	end=$(date +%s.%N)
+	# The browser's CPU time so far (user + system, in clock ticks): the
+	# pane's process, or its child when a shell runs it.
+	local pid child
+	pid=$(tmux display -p -t "$sess" '#{pane_pid}')
+	child=$(pgrep -P "$pid" | head -1 || true)
+	[[ -n $child ]] && pid=$child
+	bc=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat" 2>/dev/null || echo "?")
 	tmux send-keys -t "$sess" q
 	sleep 0.3
 	tmux kill-session -t "$sess" 2>/dev/null || true
-	awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f\n", e - s }'
+	[[ -n ${ctl_PID:-} ]] && { wait "$ctl_PID" 2>/dev/null || true; }
+	b=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f\n", e - s }')
 }
 
 ls_wall() {
-	/usr/bin/time -f '%e' "$bin" ls "$file" 2>&1 >/dev/null | tail -1
+	/usr/bin/time -f '%e %U %S' "$bin" ls "$file" 2>&1 >/dev/null | tail -1
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 bs=() ls=()
-printf '%-8s %10s %8s %7s\n' run "browser s" "ls s" ratio
+printf '%-8s %10s %8s %7s %12s %9s\n' run "browser s" "ls s" ratio "browser CPU" "ls CPU"
 for i in $(seq "$runs"); do
-	b=$(browser)
-	l=$(ls_wall)
+	browser # sets b and bc (not in a subshell: the control client is a coprocess)
+	read -r l lu lsys <<<"$(ls_wall)"
 	bs+=("$b") ls+=("$l")
-	printf '%-8s %10s %8s %7s\n' "$i" "$b" "$l" "$(awk -v b="$b" -v l="$l" 'BEGIN { printf "%.2f", b / l }')"
+	printf '%-8s %10s %8s %7s %12s %9s\n' "$i" "$b" "$l" "$(awk -v b="$b" -v l="$l" 'BEGIN { printf "%.2f", b / l }')" "$bc" "$(awk -v u="$lu" -v s="$lsys" 'BEGIN { printf "%.2f", u + s }')"
 done
 mb=$(printf '%s\n' "${bs[@]}" | median) ml=$(printf '%s\n' "${ls[@]}" | median)
 printf '%-8s %10s %8s %7s   (%s, load %s)\n' median "$mb" "$ml" "$(awk -v b="$mb" -v l="$ml" 'BEGIN { printf "%.2f", b / l }')" "$(basename "$file")" "$(cut -d' ' -f1 /proc/loadavg)"
