@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync"
@@ -262,4 +263,44 @@ func TestTextAtConcurrently(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestTextRefAnyOrder: textRef finds a text's conversation whatever the
+// order of the lookups (its hint is the last one found), the same as a
+// plain search over the conversations' starts.
+func TestTextRefAnyOrder(t *testing.T) {
+	refs := make([]lazyRef, 50)
+	v := uint64(0)
+	for i := range refs {
+		refs[i].vstart = v
+		refs[i].strLen = uint64(i%7 + 1)  // conversation i's strings: [vstart, vstart+strLen)
+		v += refs[i].strLen + uint64(i%3) // some gaps (blobs) between them
+	}
+	s := &Snapshot{refs: refs}
+	want := func(off uint64) (int, int) {
+		for i := len(refs) - 1; i >= 0; i-- {
+			if refs[i].vstart <= off {
+				if o := off - refs[i].vstart; o < refs[i].strLen {
+					return i, int(o)
+				}
+				return -1, 0
+			}
+		}
+		return -1, 0
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		off := rng.Uint64N(v + 5)
+		r, o := s.textRef(off, 1)
+		wi, wo := want(off)
+		got := -1
+		for i := range refs {
+			if r == &refs[i] {
+				got = i
+			}
+		}
+		if got != wi || (r != nil && o != wo) {
+			t.Fatalf("textRef(%d): conversation %d offset %d, want %d offset %d", off, got, o, wi, wo)
+		}
+	}
 }

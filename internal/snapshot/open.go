@@ -34,6 +34,10 @@ type Snapshot struct {
 
 	data    []byte
 	refs    []lazyRef // per conversation, in order
+	// refHint is the refs index textRef found last: the index's texts
+	// are looked up mostly in stream order (LoadIndexTexts checks every
+	// field record's), so the next one is usually there or just after.
+	refHint atomic.Int64
 	release func() error
 	damaged *damage
 	index   section
@@ -454,10 +458,34 @@ func (c *textCache) put(r *lazyRef, k int, b []byte) {
 // offset v of the uncompressed data stream, and their offset in its
 // frame.
 func (s *Snapshot) textRef(v uint64, n int) (*lazyRef, int) {
-	i := sort.Search(len(s.refs), func(i int) bool { return s.refs[i].vstart > v }) - 1
-	if i < 0 || n <= 0 {
+	if n <= 0 {
 		return nil, 0
 	}
+	// holds: refs[i] is the last conversation starting at or before v.
+	holds := func(i int) bool {
+		return i >= 0 && i < len(s.refs) && s.refs[i].vstart <= v && (i+1 == len(s.refs) || s.refs[i+1].vstart > v)
+	}
+	i := int(s.refHint.Load())
+	switch {
+	case holds(i):
+	case holds(i + 1):
+		i++
+	default:
+		lo, hi := 0, len(s.refs) // the first ref starting after v is in [lo, hi]
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if s.refs[m].vstart > v {
+				hi = m
+			} else {
+				lo = m + 1
+			}
+		}
+		i = lo - 1
+		if i < 0 {
+			return nil, 0
+		}
+	}
+	s.refHint.Store(int64(i))
 	r := &s.refs[i]
 	if o := v - r.vstart; o < r.strLen && uint64(n) <= r.strLen-o {
 		return r, int(o)
