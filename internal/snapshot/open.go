@@ -32,8 +32,8 @@ type Snapshot struct {
 	// Flags are the header's flags (FlagIndex).
 	Flags uint32
 
-	data    []byte
-	refs    []lazyRef // per conversation, in order
+	data []byte
+	refs []lazyRef // per conversation, in order
 	// refHint is the refs index textRef found last: the index's texts
 	// are looked up mostly in stream order (LoadIndexTexts checks every
 	// field record's), so the next one is usually there or just after.
