@@ -191,3 +191,35 @@ func TestSnapshotFollowsFolderExports(t *testing.T) {
 		t.Fatalf("rebuilt: %v", r)
 	}
 }
+
+// TestDamagedSnapshotExport: an export from a snapshot whose first
+// conversation is damaged writes every file as an export of the inputs
+// does; the damaged conversation is never written from the snapshot (the
+// run on the inputs that follows would then refuse to overwrite it).
+func TestDamagedSnapshotExport(t *testing.T) {
+	in := snapshotInputs(t)["generated-short"]
+	snap := filepath.Join(t.TempDir(), "s.snap")
+	if r := snapRun(t, snap, false, "ls", in); r.code != exitOK {
+		t.Fatal(r.stderr)
+	}
+	b, err := os.ReadFile(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dataOff, _ := section(b, 0)
+	b[dataOff+3] ^= 0x41
+	if err := os.WriteFile(snap, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want, got := t.TempDir(), t.TempDir()
+	if r := snapRun(t, "", false, "--no-cache", "export", "--format", "json", "--out", want, in); r.code != exitOK {
+		t.Fatalf("export of the inputs: exit %d: %s", r.code, r.stderr)
+	}
+	r := snapRun(t, snap, false, "export", "--format", "json", "--out", got, in)
+	if r.code != exitOK || !strings.Contains(r.stderr, "snapshot damaged: rebuilding") {
+		t.Fatalf("export from the damaged snapshot: exit %d: %s", r.code, r.stderr)
+	}
+	if treeOf(t, got) != treeOf(t, want) {
+		t.Fatal("the files exported from the damaged snapshot differ from an export of the inputs")
+	}
+}

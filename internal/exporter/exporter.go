@@ -369,6 +369,12 @@ func put(dst FS, name string, data []byte, force bool) (outcome, error) {
 
 // exportOne copies a conversation's images, renders it and writes it.
 func exportOne(dst FS, c *model.Conversation, stem string, opt Options, sum *Summary) error {
+	// A conversation that cannot be read (a damaged snapshot's) is never
+	// written: the export stops, and a caller that reads it again from
+	// its inputs writes it then (an empty file would be a conflict).
+	if c.Tree(); c.TreeErr() != nil {
+		return fmt.Errorf("conversation %s: %w", model.SanitizeLine(c.ID), c.TreeErr())
+	}
 	var links map[*model.Asset]string
 	if opt.Format != JSON {
 		var err error
