@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"slices"
 	"sync"
 )
@@ -83,15 +84,7 @@ func (c *renderCache) evict(target int64) {
 	for k, e := range c.items {
 		all = append(all, aged{k, e.used})
 	}
-	slices.SortFunc(all, func(a, b aged) int {
-		switch {
-		case a.used < b.used:
-			return -1
-		case a.used > b.used:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(all, func(a, b aged) int { return cmp.Compare(a.used, b.used) })
 	for _, a := range all {
 		if c.size <= target {
 			break

@@ -48,6 +48,20 @@ func (a *app) openLibrary() (*library.Library, error) {
 	return lib, nil
 }
 
+// listedLibrary opens the library for `library` and `library verify`:
+// tidied of what an interrupted import left, and a failure when empty.
+func (a *app) listedLibrary() (*library.Library, error) {
+	lib, err := a.openLibrary()
+	if err != nil {
+		return nil, err
+	}
+	a.tidyLibrary(lib.Dir)
+	if lib.Empty() {
+		return nil, failure(fmt.Errorf("%w (library: %s)", library.ErrEmpty, lib.Dir))
+	}
+	return lib, nil
+}
+
 func (a *app) libraryWarnings(lib *library.Library) {
 	for _, w := range lib.Warnings {
 		fmt.Fprintln(a.errOut, "backchat: warning: "+model.SanitizeLine(w))
@@ -251,13 +265,9 @@ library's folder and total size. 'backchat library verify' re-hashes them.
 Both remove what an interrupted import left, unless an import is running.`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			lib, err := a.openLibrary()
+			lib, err := a.listedLibrary()
 			if err != nil {
 				return err
-			}
-			a.tidyLibrary(lib.Dir)
-			if lib.Empty() {
-				return failure(fmt.Errorf("%w (library: %s)", library.ErrEmpty, lib.Dir))
 			}
 			total, cache, err := lib.Size()
 			if err != nil {
@@ -290,13 +300,9 @@ Both remove what an interrupted import left, unless an import is running.`,
 		Short: "Re-hash every import and report missing or changed ones",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			lib, err := a.openLibrary()
+			lib, err := a.listedLibrary()
 			if err != nil {
 				return err
-			}
-			a.tidyLibrary(lib.Dir)
-			if lib.Empty() {
-				return failure(fmt.Errorf("%w (library: %s)", library.ErrEmpty, lib.Dir))
 			}
 			probs, err := lib.Verify(cmd.Context(), nil)
 			if err != nil {

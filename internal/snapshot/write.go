@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -365,15 +366,7 @@ func Write(f File, arch *model.Archive, opts Options) error {
 	sorted := make(chan struct{})
 	go func() {
 		defer close(sorted)
-		slices.SortFunc(w.spans, func(a, b span) int {
-			switch {
-			case a.ptr < b.ptr:
-				return -1
-			case a.ptr > b.ptr:
-				return 1
-			}
-			return 0
-		})
+		slices.SortFunc(w.spans, func(a, b span) int { return cmp.Compare(a.ptr, b.ptr) })
 	}()
 	defer func() { <-sorted }()
 	rg := trace.StartRegion(context.Background(), "snapshot finish frames")
