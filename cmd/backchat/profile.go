@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime/pprof"
 	"runtime/trace"
@@ -14,26 +15,26 @@ import (
 // The returned function stops them; it must run before the process exits.
 func startProfiling() (stop func()) {
 	var stops []func()
-	if p := os.Getenv("BACKCHAT_CPUPROFILE"); p != "" {
-		if f, err := os.Create(p); err != nil {
-			fmt.Fprintln(os.Stderr, "backchat: cpu profile:", err)
-		} else if err := pprof.StartCPUProfile(f); err != nil {
-			fmt.Fprintln(os.Stderr, "backchat: cpu profile:", err)
-			_ = f.Close()
-		} else {
-			stops = append(stops, func() { pprof.StopCPUProfile(); _ = f.Close() })
+	// to starts one kind of profile into the file env names, if any.
+	to := func(env, what string, start func(io.Writer) error, end func()) {
+		p := os.Getenv(env)
+		if p == "" {
+			return
 		}
-	}
-	if p := os.Getenv("BACKCHAT_TRACE"); p != "" {
-		if f, err := os.Create(p); err != nil {
-			fmt.Fprintln(os.Stderr, "backchat: trace:", err)
-		} else if err := trace.Start(f); err != nil {
-			fmt.Fprintln(os.Stderr, "backchat: trace:", err)
-			_ = f.Close()
-		} else {
-			stops = append(stops, func() { trace.Stop(); _ = f.Close() })
+		f, err := os.Create(p)
+		if err == nil {
+			if err = start(f); err != nil {
+				_ = f.Close()
+			}
 		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "backchat: "+what+":", err)
+			return
+		}
+		stops = append(stops, func() { end(); _ = f.Close() })
 	}
+	to("BACKCHAT_CPUPROFILE", "cpu profile", pprof.StartCPUProfile, pprof.StopCPUProfile)
+	to("BACKCHAT_TRACE", "trace", trace.Start, trace.Stop)
 	return func() {
 		for _, s := range stops {
 			s()
