@@ -37,13 +37,19 @@ type archiveSource struct {
 type readyArchive struct {
 	Archive *model.Archive
 	Index   *search.Index
+	// Searcher, when set, is the searcher over Index the browser uses
+	// (one that may be told to index again: a damaged snapshot index).
+	Searcher *live.Searcher
 }
 
 // browserSource sets o to show src: a ready archive with its index at
 // once, else a load of src.Paths streamed in and indexed as it comes.
 func browserSource(o *tui.Options, src archiveSource) {
 	if r := src.Ready; r != nil {
-		o.Archive, o.Searcher = r.Archive, live.NewIndexed(r.Index)
+		o.Archive, o.Searcher = r.Archive, r.Searcher
+		if o.Searcher == nil {
+			o.Searcher = live.NewIndexed(r.Index)
+		}
 		return
 	}
 	searcher := live.New()

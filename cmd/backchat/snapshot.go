@@ -405,9 +405,9 @@ const verifyDelay = 500 * time.Millisecond
 // browserSnapshot readies src for the browser from its snapshot when it
 // has a good one: the whole list and search at once, conversations decoded
 // when opened. A damaged conversation shows its error where its messages
-// would be; the damage (or a damaged index, checked in the background) is
-// logged and the snapshot rebuilt from the inputs in the background (bg
-// ends it). Without a usable snapshot the browser loads src.Paths as
+// would be; the damage (or a damaged index, checked in the background,
+// whose searcher then indexes the archive again) is logged and the
+// snapshot rebuilt from the inputs in the background (bg ends it). Without a usable snapshot the browser loads src.Paths as
 // before and the snapshot is written once that load is done.
 func (a *app) browserSnapshot(ctx, bg context.Context, src archiveSource) archiveSource {
 	plan := a.snapshotPlan(src)
@@ -420,6 +420,7 @@ func (a *app) browserSnapshot(ctx, bg context.Context, src archiveSource) archiv
 		if err == nil {
 			a.log.Info("snapshot ready", "index", time.Since(start))
 			a.snap = s
+			srch := live.NewIndexed(ix)
 			s.OnDamage(func() {
 				a.log.Warn("snapshot damaged while browsing: rebuilding it from the inputs", "path", plan.path)
 				a.rebuildSnapshot(bg, plan)
@@ -433,10 +434,13 @@ func (a *app) browserSnapshot(ctx, bg context.Context, src archiveSource) archiv
 					return
 				}
 				if err := s.VerifyIndex(); err != nil {
-					a.log.Warn("snapshot index", "err", err)
+					// Its answers cannot be trusted: search what is
+					// indexed again (saying so) until it is all done.
+					a.log.Warn("snapshot index: indexing the archive again", "err", err)
+					srch.Reindex(s.Archive.Conversations)
 				}
 			}()
-			src.Ready = &readyArchive{Archive: s.Archive, Index: ix}
+			src.Ready = &readyArchive{Archive: s.Archive, Index: ix, Searcher: srch}
 			return src
 		}
 		a.log.Warn("snapshot index", "err", err)

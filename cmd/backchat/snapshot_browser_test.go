@@ -6,10 +6,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/backchat/backchat/internal/snapshot"
+	"github.com/backchat/backchat/model/search/live"
 )
 
 // TestBrowserSnapshot: the browser gets a good snapshot ready (archive and
@@ -74,5 +77,74 @@ func TestBrowserSnapshot(t *testing.T) {
 	src = a.browserSnapshot(context.Background(), context.Background(), archiveSource{Paths: []string{in}})
 	if src.Ready != nil || src.Loaded == nil {
 		t.Fatalf("no snapshot: %+v", src)
+	}
+}
+
+// TestBrowserSnapshotDamagedIndex: an index that loads but fails the
+// checksum read after the browser opened it is not searched any longer:
+// the archive is indexed again (answers then equal a fresh index's) and
+// the snapshot is rebuilt.
+func TestBrowserSnapshotDamagedIndex(t *testing.T) {
+	in := snapshotInputs(t)["demo"]
+	snap := filepath.Join(t.TempDir(), "s.snap")
+	if r := snapRun(t, snap, false, "ls", in); r.code != exitOK {
+		t.Fatal(r.stderr)
+	}
+	good, _ := os.ReadFile(snap)
+	var fp snapshot.Fingerprint
+	copy(fp[:], good[16:48]) // the header's fingerprint (internal/snapshot/format.go)
+	idxOff, idxLen := section(good, 5)
+	damaged := false
+	// The last byte of the index whose flip still loads (its structure
+	// holds) but fails the checksum.
+	for at := idxOff + idxLen - 1; at > idxOff && !damaged; at-- {
+		bad := append([]byte(nil), good...)
+		bad[at] ^= 0x41
+		s, err := snapshot.OpenBytes(bad, fp)
+		if err != nil {
+			continue
+		}
+		if _, err := loadSnapshotIndex(s); err == nil && s.VerifyIndex() != nil {
+			damaged = os.WriteFile(snap, bad, 0o600) == nil
+		}
+		_ = s.Close()
+	}
+	if !damaged {
+		t.Fatal("no byte of the index could be damaged so that it still loads")
+	}
+
+	var errOut bytes.Buffer
+	a := newApp(strings.NewReader(""), &bytes.Buffer{}, &errOut)
+	a.snapshotPath = func([]string) string { return snap }
+	bg, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	src := a.browserSnapshot(context.Background(), bg, archiveSource{Paths: []string{in}})
+	if src.Ready == nil || src.Ready.Searcher == nil {
+		t.Fatalf("the snapshot is not ready: %+v (%s)", src, errOut.String())
+	}
+	srch := src.Ready.Searcher
+	for deadline := time.Now().Add(20 * time.Second); srch.Index() == src.Ready.Index; {
+		if time.Now().After(deadline) {
+			t.Fatal("the damaged index is still searched")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	list := src.Ready.Archive.Conversations
+	fresh := live.NewArchive(src.Ready.Archive)
+	for _, q := range []string{"the", "carbonara", `"of the"`, "role:user a"} {
+		want, err1 := fresh.Search(context.Background(), list, q, live.Options{})
+		got, err2 := srch.Search(context.Background(), list, q, live.Options{})
+		if err1 != nil || err2 != nil || !slices.Equal(want.Convs, got.Convs) || got.Indexing {
+			t.Fatalf("%q after indexing again: %v (%v), want %v (%v)", q, got.Convs, err2, want.Convs, err1)
+		}
+	}
+	a.snapWrites.Wait() // the rebuild
+	s, err := snapshot.Open(snap, fp)
+	if err != nil {
+		t.Fatalf("the snapshot was not rebuilt: %v", err)
+	}
+	defer s.Close()
+	if err := s.VerifyIndex(); err != nil {
+		t.Fatalf("rebuilt snapshot's index: %v", err)
 	}
 }

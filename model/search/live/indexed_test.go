@@ -152,3 +152,57 @@ func TestSearchWhileIndexing(t *testing.T) {
 		t.Fatalf("Progress %d of %d, want %d of %d", n, added, len(cs), len(cs))
 	}
 }
+
+// TestReindexReplacesADamagedIndex: a searcher over an index that answers
+// wrongly (here: one built over other conversations, as a damaged
+// snapshot's may) is indexed again by Reindex; searches meanwhile, from
+// other goroutines, say when they cover only part of the archive and
+// never give the old index's answer, and the final answer is the right one.
+func TestReindexReplacesADamagedIndex(t *testing.T) {
+	var cs, other []*model.Conversation
+	for i := range 60 {
+		at := testNow.Add(-time.Duration(i) * time.Hour)
+		cs = append(cs, conv(fmt.Sprint("c", i), "chat", at, "shared words here", fmt.Sprint("number", i)))
+		other = append(other, conv(fmt.Sprint("o", i), "chat", at, "unrelated text"))
+	}
+	s := NewIndexed(search.BuildArchive(&model.Archive{Conversations: other}))
+	ctx := context.Background()
+	if res, err := s.Search(ctx, cs, "shared", Options{}); err != nil || len(res.Convs) != 0 {
+		t.Fatalf("the wrong index found %d (%v): the test is too weak", len(res.Convs), err)
+	}
+	stop := make(chan struct{})
+	errs := make(chan error, 1)
+	go func() {
+		defer close(errs)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			res, err := s.Search(ctx, cs, "shared", Options{})
+			if err != nil {
+				errs <- err
+				return
+			}
+			if res.Indexing && (res.Indexed != len(res.Convs) || res.IndexTotal != len(cs)) {
+				errs <- fmt.Errorf("while reindexing: %d results, %d of %d indexed", len(res.Convs), res.Indexed, res.IndexTotal)
+				return
+			}
+			s.Progress()
+		}
+	}()
+	s.Reindex(cs)
+	s.Index() // waits for the rest
+	close(stop)
+	if err := <-errs; err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Search(ctx, cs, "shared", Options{})
+	if err != nil || res.Indexing || len(res.Convs) != len(cs) {
+		t.Fatalf("after Reindex: %d results, indexing %v, %v; want %d", len(res.Convs), res.Indexing, err, len(cs))
+	}
+	if n, added := s.Progress(); n != len(cs) || added != len(cs) {
+		t.Fatalf("Progress %d of %d, want %d", n, added, len(cs))
+	}
+}

@@ -160,12 +160,12 @@ func (s *Searcher) Loaded(a *model.Archive) {
 // were added: equal once the index is complete.
 func (s *Searcher) Progress() (indexed, added int) {
 	s.mu.Lock()
-	ix, final := s.ix, s.final
+	ix, final, b := s.ix, s.final, s.b
 	s.mu.Unlock()
 	if final && ix != nil && int64(ix.Len()) == s.added.Load() {
 		return ix.Len(), ix.Len()
 	}
-	return s.b.Progress()
+	return b.Progress()
 }
 
 // Pause(true) stops the indexing still pending after the shards being
@@ -193,6 +193,31 @@ func (s *Searcher) Rebuild(convs []*model.Conversation) {
 	s.b, s.ix, s.final = b, ix, true
 	s.added.Store(int64(len(convs)))
 	s.built, s.builtAt = int64(len(convs)), time.Now()
+	s.done.Store(true)
+}
+
+// Reindex drops the index and indexes convs again in the background, as
+// after a load: until that is done each search answers from what is
+// indexed again so far and says so (Results.Indexing). For an index found
+// damaged while in use (a snapshot's, whose checksum is read after the
+// browser has opened it), whose answers cannot be trusted any longer. It
+// returns once every conversation is queued (reading them all).
+func (s *Searcher) Reindex(convs []*model.Conversation) {
+	b := search.NewBuilder()
+	n := 0
+	for _, c := range convs {
+		if c != nil {
+			b.Add(c)
+			n++
+		}
+	}
+	b.Seal()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b, s.prebuilt = b, nil
+	s.ix, s.final, s.built, s.builtAt = nil, false, 0, time.Time{}
+	s.added.Store(int64(n))
+	s.loaded.Store(true)
 	s.done.Store(true)
 }
 
