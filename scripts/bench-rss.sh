@@ -11,7 +11,9 @@
 # polled every 20 ms through one tmux control-mode client (as
 # bench-browser.sh). Prints, per run: each peak in MB and as × the file's
 # bytes, and the CPU seconds (user + system) spent to that point. Needs
-# tmux (3.2+) and GNU time.
+# tmux (3.2+) and GNU time. BENCH_RSS_WRAP="env GOGC=50" (any command
+# prefix) runs both ls and the browser under it; BENCH_RSS_DEBUG=FILE keeps
+# the last screen polled there.
 set -euo pipefail
 
 if (($# < 2)); then
@@ -59,7 +61,7 @@ peak() {
 }
 
 browser() {
-	tmux new-session -d -s "$sess" -x 160 -y 45 "BACKCHAT_LIBRARY='$lib' exec '$bin' --no-cache --theme dark '$file'"
+	tmux new-session -d -s "$sess" -x 160 -y 45 "BACKCHAT_LIBRARY='$lib' exec ${BENCH_RSS_WRAP:-} '$bin' --no-cache --theme dark '$file'"
 	coproc ctl { tmux -C attach -t "$sess" 2>/dev/null; }
 	echo "refresh-client -f no-output" >&"${ctl[1]}"
 	echo "display -p sync-$$" >&"${ctl[1]}"
@@ -94,7 +96,7 @@ browser() {
 }
 
 ls_peak() {
-	BACKCHAT_LIBRARY="$lib" /usr/bin/time -f '%M %U %S' "$bin" ls --no-cache "$file" 2>&1 >/dev/null | tail -1 |
+	BACKCHAT_LIBRARY="$lib" /usr/bin/time -f '%M %U %S' ${BENCH_RSS_WRAP:-} "$bin" ls --no-cache "$file" 2>&1 >/dev/null | tail -1 |
 		awk -v s="$size" '{ printf "%d %.2f %.2f", $1 / 1024, $1 * 1024 / s, $2 + $3 }'
 }
 
