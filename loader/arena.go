@@ -80,8 +80,8 @@ func (a *arena) room(n int) []byte {
 // drop gives back the free tail of the current chunk: the arena moves to
 // a new chunk, or will take no more strings (its worker is done). An
 // off-heap chunk is faulted in whole when mapped, so without this each
-// abandoned tail and each worker's last one stayed in the RSS: ~17 MB of
-// a 250 MB export of long conversations (8 MiB chunks, 187 MB of text).
+// abandoned tail and each worker's last one stayed in the RSS (a 250 MB
+// export of long conversations: 8 MB more after the load).
 func (a *arena) drop() {
 	if a.release != nil && len(a.cur) > 0 {
 		a.release(a.cur)
