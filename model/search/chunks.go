@@ -17,7 +17,7 @@ type chunks[T any] struct {
 }
 
 // chunkLen is the number of elements of a block (a power of two: at
-// indexes a position by shift and mask).
+// finds an element by shift and mask).
 const (
 	chunkShift = 14
 	chunkLen   = 1 << chunkShift
@@ -61,11 +61,10 @@ func (c *chunks[T]) len() int { return c.n + len(c.cur) }
 
 // at returns a pointer to element i (< len).
 func (c *chunks[T]) at(i int) *T {
-	if b := i >> chunkShift; b == c.used-1 {
-		return &c.cur[i&(chunkLen-1)]
-	} else {
-		return &c.blocks[b][:chunkLen][i&(chunkLen-1)]
+	if b := i >> chunkShift; b < c.used-1 {
+		return &c.blocks[b][i&(chunkLen-1)]
 	}
+	return &c.cur[i&(chunkLen-1)]
 }
 
 // each calls f with the elements in order, a block at a time.
