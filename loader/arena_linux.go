@@ -3,6 +3,9 @@
 package loader
 
 import (
+	"os"
+	"unsafe"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -21,5 +24,17 @@ func offHeapAlloc() func(n int) []byte {
 		// (kernels before 5.14 refuse; then pages fault in on first use).
 		_ = unix.Madvise(b, unix.MADV_POPULATE_WRITE)
 		return b
+	}
+}
+
+// offHeapRelease gives the whole pages of b, part of an offHeapAlloc chunk
+// that nothing uses, back to the kernel (they read as zeros if touched).
+func offHeapRelease(b []byte) {
+	page := uintptr(os.Getpagesize())
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	from := (p + page - 1) &^ (page - 1)
+	to := (p + uintptr(len(b))) &^ (page - 1)
+	if to > from {
+		_ = unix.Madvise(b[from-p:to-p], unix.MADV_DONTNEED)
 	}
 }

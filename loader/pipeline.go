@@ -90,6 +90,7 @@ func startWorkers(n int, total int64, jobs <-chan job, results chan<- result) fu
 				}
 				results <- r
 			}
+			w.a.drop() // its free tail: this worker decodes no more
 		}()
 	}
 	return wg.Wait

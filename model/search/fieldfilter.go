@@ -88,7 +88,7 @@ func bloomBit(hv uint64, logm int) uint32 { return uint32(hv>>24) & (1<<logm - 1
 // beginConv starts a conversation of text bytes of searchable text: its
 // field filters and its pair filter (pairs.go).
 func (sb *shardBuilder) beginConv(text int64) {
-	sb.ff.recStart = append(sb.ff.recStart, uint32(len(sb.ff.recs)))
+	sb.recStart = append(sb.recStart, uint32(sb.recs.len()))
 	sb.wb.pb.beginConv(text)
 }
 
@@ -108,14 +108,14 @@ func (sb *shardBuilder) addField(s string, rec fieldRec) {
 		}
 		sb.fence = bytes.Contains(sb.wfold, []byte("```"))
 	}
-	sb.wb.rec = int32(len(sb.ff.recs) - int(sb.ff.recStart[len(sb.ff.recStart)-1]))
+	sb.wb.rec = int32(sb.recs.len() - int(sb.recStart[len(sb.recStart)-1]))
 	if rec.flags&recASCII != 0 {
 		addWords(&sb.wb, s, classOfRec(&rec))
 	} else {
 		// The scratch is not changed while its words are read.
 		addWords(&sb.wb, unsafe.String(unsafe.SliceData(sb.wfold), len(sb.wfold)), classOfRec(&rec))
 	}
-	sb.ff.recs = append(sb.ff.recs, rec)
+	sb.recs.push(rec)
 }
 
 // addFieldFilters gives every field of the conversation whose records
@@ -123,11 +123,11 @@ func (sb *shardBuilder) addField(s string, rec fieldRec) {
 // conversations the word postings cannot decide (a word over maxWordLen)
 // have them: they are verified against their text on every query.
 func (sb *shardBuilder) addFieldFilters(from int) {
-	if sb.ff.fieldBloom == nil {
-		sb.ff.fieldBloom = map[uint32][]uint64{}
+	if sb.fieldBloom == nil {
+		sb.fieldBloom = map[uint32][]uint64{}
 	}
-	for i := from; i < len(sb.ff.recs); i++ {
-		sb.ff.fieldBloom[uint32(i)] = fieldFilter(recText(&sb.ff.recs[i]), &sb.fold)
+	for i := from; i < sb.recs.len(); i++ {
+		sb.fieldBloom[uint32(i)] = fieldFilter(recText(sb.recs.at(i)), &sb.fold)
 	}
 }
 
@@ -153,35 +153,12 @@ func fieldFilter(s string, fold *[]byte) []uint64 {
 	return bl
 }
 
-// take hands the filters built so far to a shard and starts empty ones
-// sized like them (shards are of similar size), so nothing is copied and
-// little is regrown.
-func (ff *fieldFilters) take() fieldFilters {
-	out := *ff
-	out.recStart = append(out.recStart, uint32(len(out.recs)))
-	out.recs = clip(out.recs)
-	*ff = fieldFilters{
-		recs:     make([]fieldRec, 0, len(out.recs)+len(out.recs)/8),
-		recStart: make([]uint32, 0, len(out.recStart)+len(out.recStart)/8),
-	}
-	return out
-}
-
 func (ff *fieldFilters) bytes() int64 {
 	n := int64(len(ff.recs))*int64(unsafe.Sizeof(fieldRec{})) + int64(len(ff.recStart))*4
 	for _, b := range ff.fieldBloom {
 		n += 40 + int64(len(b))*8
 	}
 	return n
-}
-
-// clip returns s without spare capacity beyond 1/16 of its length (a
-// grown slice can hold up to twice what it needs; the index lives long).
-func clip[T any](s []T) []T {
-	if cap(s)-len(s) > len(s)/16 {
-		return slices.Clone(s)
-	}
-	return s
 }
 
 // recText returns the text of a field record. NOTE: valid because the

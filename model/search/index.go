@@ -42,8 +42,8 @@ type convMeta struct {
 // they were sealed, so indexing overlaps loading, the first keystroke never
 // pays for it, and Ready's index of the shards built so far grows from the
 // first conversation on. Conversations must not be mutated after Add (the
-// model's invariant). Drop the Builder after the last Build: its workers'
-// scratch space (~20 MB each) is then freed.
+// model's invariant). A worker keeps its scratch space (a shard's worth)
+// from shard to shard and drops it when no shard is waiting.
 type Builder struct {
 	mu        sync.Mutex
 	convs     []*model.Conversation
@@ -136,6 +136,13 @@ func (b *Builder) work() {
 		b.mu.Lock()
 		if b.held || b.paused || len(b.queue) == 0 {
 			b.workers--
+			if len(b.queue) == 0 {
+				// Nothing waits: the scratch (a shard's postings, records
+				// and filters: ~10 MB) goes to the GC rather than stay
+				// for a shard that may never come (the index of a loaded
+				// archive is complete).
+				sb = nil
+			}
 			b.mu.Unlock()
 			return
 		}

@@ -3,6 +3,7 @@ package search
 import (
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // Pair filters rule out phrases without reading text.
@@ -141,8 +142,9 @@ func pairMask(h uint64) uint64 {
 // pairBits bits per pair. No table of the distinct pairs is kept: a pair
 // costs three bit sets in a buffer that stays in the cache.
 type pairBuilder struct {
-	buf []uint64
-	out pairFilters
+	buf    []uint64
+	bloom  chunks[uint64] // the filters of the conversations ended so far
+	starts []uint32       // per conversation ended: its filter's start; one extra at the end
 }
 
 // beginConv sizes the buffer for a conversation of text bytes.
@@ -164,9 +166,8 @@ func (pb *pairBuilder) add(h uint64) { pb.buf[pairWord(h, len(pb.buf))] |= pairM
 
 // endConv folds the current conversation's filter and appends it.
 func (pb *pairBuilder) endConv() {
-	pf := &pb.out
-	if len(pf.starts) == 0 {
-		pf.starts = append(pf.starts, 0)
+	if len(pb.starts) == 0 {
+		pb.starts = append(pb.starts, 0)
 	}
 	f := pb.buf
 	set := 0
@@ -186,21 +187,19 @@ func (pb *pairBuilder) endConv() {
 			}
 			f = f[:h]
 		}
-		pf.bloom = append(pf.bloom, f...)
+		pb.bloom.pushAll(f)
 	}
-	pf.starts = append(pf.starts, uint32(len(pf.bloom)))
+	pb.starts = append(pb.starts, uint32(pb.bloom.len()))
 }
 
 // finish returns the shard's filters and resets the builder.
 func (pb *pairBuilder) finish() pairFilters {
-	out := pairFilters{bloom: clip(pb.out.bloom), starts: clip(pb.out.starts)}
+	out := pairFilters{bloom: pb.bloom.exact(), starts: slices.Clone(pb.starts)}
 	if len(out.starts) == 0 {
 		out.starts = []uint32{0}
 	}
-	pb.out = pairFilters{
-		bloom:  make([]uint64, 0, len(out.bloom)+len(out.bloom)/8),
-		starts: make([]uint32, 0, len(out.starts)+len(out.starts)/8),
-	}
+	pb.bloom.reset(false)
+	pb.starts = pb.starts[:0]
 	return out
 }
 

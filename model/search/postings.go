@@ -31,10 +31,14 @@ func hash64(k uint32) uint64 { return uint64(k) * 0x9E3779B97F4A7C15 }
 // shardBuilder holds one worker's reusable scratch space. Not safe for
 // concurrent use; each build worker owns one.
 type shardBuilder struct {
-	convs int          // conversations in the shard so far
-	fold  []byte       // folding scratch
-	ff    fieldFilters // the shard's field filters being built
-	fence bool         // the last field added holds "```" (has:code)
+	convs int    // conversations in the shard so far
+	fold  []byte // folding scratch
+	fence bool   // the last field added holds "```" (has:code)
+
+	// The shard's field filters being built (fieldFilters).
+	recs       chunks[fieldRec]
+	recStart   []uint32
+	fieldBloom map[uint32][]uint64
 
 	wb    wordBuilder // the shard's word postings being built (words.go)
 	wfold []byte      // folding scratch for words
@@ -48,13 +52,22 @@ func (sb *shardBuilder) endConv() {
 	long := sb.wb.long
 	sb.wb.endConv()
 	if long {
-		sb.addFieldFilters(int(sb.ff.recStart[len(sb.ff.recStart)-1]))
+		sb.addFieldFilters(int(sb.recStart[len(sb.recStart)-1]))
 	}
 }
 
-// finish turns what was collected into a shard and resets the scratch.
+// finish turns what was collected into a shard, its arrays allocated at
+// their final size, and resets the scratch for the next shard.
 func (sb *shardBuilder) finish(first int32) *shard {
-	sh := &shard{first: first, n: int32(sb.convs), fieldFilters: sb.ff.take(), words: sb.wb.finish()}
+	ff := fieldFilters{
+		recs:       sb.recs.exact(),
+		recStart:   append(make([]uint32, 0, len(sb.recStart)+1), sb.recStart...),
+		fieldBloom: sb.fieldBloom,
+	}
+	ff.recStart = append(ff.recStart, uint32(sb.recs.len()))
+	sh := &shard{first: first, n: int32(sb.convs), fieldFilters: ff, words: sb.wb.finish()}
+	sb.recs.reset(true) // records point at the model's text
+	sb.recStart, sb.fieldBloom = sb.recStart[:0], nil
 	sb.convs = 0
 	return sh
 }

@@ -110,7 +110,7 @@ func TestAddFieldTrigramsMatchFolding(t *testing.T) {
 		sb := newShardBuilder()
 		sb.beginConv(int64(len(s)))
 		sb.addField(s, fieldRec{})
-		rec := sb.ff.recs[0]
+		rec := *sb.recs.at(0)
 		wantBloom := make([]uint64, bloomBits(len(s))/64)
 		logm := bits.Len(uint(len(wantBloom)*64)) - 1
 		f := Fold(s)

@@ -107,13 +107,13 @@ type wordBuilder struct {
 	starts []uint32
 	tok    []byte // a long word being added, folded
 
-	conv  int32      // conversations ended so far (the current one's number)
-	rec   int32      // the field being added: its number in the conversation
-	cur   []wordCur  // per word: its occurrences in the current conversation
-	words []uint32   // the current conversation's words
-	pairs []wordPair // collected postings, conversation-major
-	enc   []byte     // mask and counts of each pair
-	long  bool       // the current conversation has a word over maxWordLen
+	conv  int32            // conversations ended so far (the current one's number)
+	rec   int32            // the field being added: its number in the conversation
+	cur   []wordCur        // per word: its occurrences in the current conversation
+	words []uint32         // the current conversation's words
+	pairs chunks[wordPair] // collected postings, conversation-major
+	enc   []byte           // mask and counts of each pair (grown by doubling)
+	long  bool             // the current conversation has a word over maxWordLen
 	longs []int32
 	pb    pairBuilder // pair filters (pairs.go)
 }
@@ -134,6 +134,10 @@ type wordCur struct {
 	mask   uint16             // classes with a count
 	counts [numClasses]uint16 // saturating: a density of 65,535 hits ranks as well
 }
+
+// maxPostingBytes bounds the bytes endConv encodes for one posting: its
+// class mask, a count per class and its first field, as uvarints.
+const maxPostingBytes = 3 + numClasses*3 + 5
 
 // wordPair is one posting: a word in a conversation, its mask and counts
 // in enc up to end.
@@ -396,6 +400,11 @@ func (wb *wordBuilder) grow() {
 // endConv records the current conversation's words.
 func (wb *wordBuilder) endConv() {
 	for _, id := range wb.words {
+		if cap(wb.enc)-len(wb.enc) < maxPostingBytes {
+			// Doubling: append's ~1.25× steps would leave ~4× the final
+			// size behind for the GC (see chunks).
+			wb.enc = slices.Grow(wb.enc, max(cap(wb.enc), 4096))
+		}
 		c := &wb.cur[id]
 		m := c.mask
 		if m < 0x80 {
@@ -415,7 +424,7 @@ func (wb *wordBuilder) endConv() {
 		}
 		wb.enc = binary.AppendUvarint(wb.enc, uint64(c.first))
 		c.mask, c.first = 0, math.MaxInt32
-		wb.pairs = append(wb.pairs, wordPair{word: id, conv: wb.conv, end: uint32(len(wb.enc))})
+		wb.pairs.push(wordPair{word: id, conv: wb.conv, end: uint32(len(wb.enc))})
 	}
 	wb.words = wb.words[:0]
 	wb.pb.endConv()
@@ -432,11 +441,13 @@ func (wb *wordBuilder) finish() wordIndex {
 	offs := make([]uint32, nw+1)
 	last := make([]int32, nw) // per word: last conversation written + 1
 	start := uint32(0)
-	for _, pr := range wb.pairs {
-		offs[pr.word+1] += uint32(uvarintLen(uint64(pr.conv+1-last[pr.word]))) + pr.end - start
-		last[pr.word] = pr.conv + 1
-		start = pr.end
-	}
+	wb.pairs.each(func(prs []wordPair) {
+		for _, pr := range prs {
+			offs[pr.word+1] += uint32(uvarintLen(uint64(pr.conv+1-last[pr.word]))) + pr.end - start
+			last[pr.word] = pr.conv + 1
+			start = pr.end
+		}
+	})
 	for i := 1; i <= nw; i++ {
 		offs[i] += offs[i-1]
 	}
@@ -444,14 +455,16 @@ func (wb *wordBuilder) finish() wordIndex {
 	pos := slices.Clone(offs[:nw])
 	clear(last)
 	start = 0
-	for _, pr := range wb.pairs {
-		p := pos[pr.word]
-		p += uint32(binary.PutUvarint(post[p:], uint64(pr.conv+1-last[pr.word])))
-		p += uint32(copy(post[p:], wb.enc[start:pr.end]))
-		pos[pr.word] = p
-		last[pr.word] = pr.conv + 1
-		start = pr.end
-	}
+	wb.pairs.each(func(prs []wordPair) {
+		for _, pr := range prs {
+			p := pos[pr.word]
+			p += uint32(binary.PutUvarint(post[p:], uint64(pr.conv+1-last[pr.word])))
+			p += uint32(copy(post[p:], wb.enc[start:pr.end]))
+			pos[pr.word] = p
+			last[pr.word] = pr.conv + 1
+			start = pr.end
+		}
+	})
 	vocab := append(slices.Clone(wb.vocab), 0) // a 0 after the last word too
 	w := wordIndex{
 		vocab:  vocab,
@@ -463,7 +476,8 @@ func (wb *wordBuilder) finish() wordIndex {
 	}
 	clear(wb.tab)
 	wb.vocab, wb.starts, wb.cur = wb.vocab[:0], wb.starts[:0], wb.cur[:0]
-	wb.pairs, wb.enc, wb.longs, wb.words = wb.pairs[:0], wb.enc[:0], wb.longs[:0], wb.words[:0]
+	wb.pairs.reset(false)
+	wb.enc, wb.longs, wb.words = wb.enc[:0], wb.longs[:0], wb.words[:0]
 	wb.conv, wb.long = 0, false
 	return w
 }
