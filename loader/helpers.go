@@ -48,6 +48,12 @@ type worker struct {
 	msgSlab  []model.Message
 	blkSlab  []model.Block
 	boolSlab []bool
+
+	// Speculative splitting (split.go): the worker's read window, and where
+	// the last ChatGPT conversation decoded ended (bytes from its start;
+	// 0 when it did not decode).
+	win []byte
+	end int
 }
 
 func newWorker(total int64) *worker {
