@@ -1,12 +1,15 @@
 package loader
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/backchat/backchat/model"
 )
@@ -97,4 +100,39 @@ func warningsOf(a *model.Archive, k model.WarningKind) []model.Warning {
 		}
 	}
 	return out
+}
+
+// TestUnescapeInto checks the eight-bytes-at-a-time decoder against
+// unescape on random string bodies: escapes at every distance, non-ASCII
+// and invalid bytes, surrogates, bad escapes.
+func TestUnescapeInto(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	pieces := []string{"a", "bcdefghij", "\\n", "\\\\", "\\\"", "\\/", "\\u0041", "\\u00e9", "\\ud83d\\ude00", "\\ud83d", "\\ude00x", "é", "\xff", "\xed\xa0\x80", "\\x", "\\u12", "\\", "\x00", "0123456789abcdef"}
+	for n := range 5000 {
+		var b []byte
+		for range r.IntN(12) {
+			b = append(b, pieces[r.IntN(len(pieces))]...)
+		}
+		if n%2 == 0 {
+			b = append(bytes.Repeat([]byte{'z'}, r.IntN(20)), b...)
+		}
+		want, werr := unescape(nil, b)
+		out := make([]byte, len(b))
+		k, ascii, err := unescapeInto(out, b)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("%q: error %v, want %v", b, err, werr)
+		}
+		if err != nil {
+			continue
+		}
+		if got := out[:k]; !bytes.Equal(got, want) {
+			t.Fatalf("%q: got %q, want %q", b, got, want)
+		}
+		if ascii && !utf8.Valid(out[:k]) {
+			t.Fatalf("%q: ascii but %q is not valid UTF-8", b, out[:k])
+		}
+		if isASCII := !bytes.ContainsFunc(b, func(r rune) bool { return r >= 0x80 }); ascii != isASCII {
+			t.Fatalf("%q: ascii %v", b, ascii)
+		}
+	}
 }

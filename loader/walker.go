@@ -2,8 +2,11 @@ package loader
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
+	"slices"
 	"strconv"
 	"sync"
 	"unicode/utf16"
@@ -294,37 +297,113 @@ func (d *walker) StrAppend(dst []byte) ([]byte, error) {
 	if d.i >= len(d.b) || d.b[d.i] != '"' {
 		return dst, d.errAt("expected a string")
 	}
-	// One pass: find the closing quote, and decode the escapes before it as
-	// they come (an escaped quote is consumed by its escape, so the next
-	// quote found after it is searched afresh).
-	b := d.b
-	i := d.i + 1
-	q := -1 // index of the next quote at or after i, when known
-	for {
-		if q < i {
-			k := bytes.IndexByte(b[i:], '"')
-			if k < 0 {
-				return dst, errEOF
-			}
-			q = i + k
-		}
-		k := bytes.IndexByte(b[i:q], '\\')
-		if k < 0 {
-			dst = append(dst, b[i:q]...)
-			d.i = q + 1
-			return dst, nil
-		}
-		dst = append(dst, b[i:i+k]...)
-		var (
-			n   int
-			err error
-		)
-		dst, n, err = unescapeOne(dst, b[i+k:])
-		if err != nil {
-			return dst, err
-		}
-		i += k + n
+	end, err := d.strSkipEnd(d.i)
+	if err != nil {
+		return dst, err
 	}
+	body := d.b[d.i+1 : end]
+	n := len(dst)
+	dst = slices.Grow(dst, len(body))[:n+len(body)]
+	m, _, err := unescapeInto(dst[n:], body)
+	if err != nil {
+		return dst[:n], err
+	}
+	d.i = end + 1
+	return dst[:n+m], nil
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// unescapeInto decodes the JSON string body s (without quotes) into out,
+// which must be at least len(s) long (decoding never lengthens), and
+// returns the bytes written and whether all of s's raw bytes were ASCII
+// (then the output is valid UTF-8 without checking: escapes decode to
+// valid UTF-8). Lone or mispaired surrogate escapes become U+FFFD.
+//
+// Text is copied eight bytes at a time up to the next backslash: message
+// text has an escape every few dozen bytes (\n, \u…), where a call to
+// bytes.IndexByte per escape costs more than the copy.
+func unescapeInto(out, s []byte) (n int, ascii bool, err error) {
+	var hi uint64 // OR of the raw bytes copied
+	i, j := 0, 0
+	for {
+		for i+8 <= len(s) {
+			v := binary.LittleEndian.Uint64(s[i:])
+			x := v ^ (lsb * '\\')
+			binary.LittleEndian.PutUint64(out[j:], v)
+			if m := (x - lsb) &^ x & msb; m != 0 {
+				// The lowest flagged byte is the first backslash.
+				k := bits.TrailingZeros64(m) >> 3
+				hi |= v & (1<<(8*k) - 1)
+				i += k
+				j += k
+				break
+			}
+			hi |= v
+			i += 8
+			j += 8
+		}
+		for i < len(s) && s[i] != '\\' && i+8 > len(s) {
+			hi |= uint64(s[i])
+			out[j] = s[i]
+			i++
+			j++
+		}
+		if i >= len(s) {
+			return j, hi&msb == 0, nil
+		}
+		if s[i] != '\\' {
+			continue // more than eight bytes left: back to the fast loop
+		}
+		w, k, err := unescapeTo(out[j:], s[i:])
+		if err != nil {
+			return j, false, err
+		}
+		i += k
+		j += w
+	}
+}
+
+// unescapeTo decodes the escape sequence at the start of s (s[0] is a
+// backslash) into out and returns the bytes written and read.
+func unescapeTo(out, s []byte) (int, int, error) {
+	if len(s) < 2 {
+		return 0, 0, errors.New("truncated escape")
+	}
+	switch c := s[1]; c {
+	case '"', '\\', '/':
+		out[0] = c
+	case 'n':
+		out[0] = '\n'
+	case 't':
+		out[0] = '\t'
+	case 'r':
+		out[0] = '\r'
+	case 'b':
+		out[0] = '\b'
+	case 'f':
+		out[0] = '\f'
+	case 'u':
+		r, ok := hex4(s[2:])
+		if !ok {
+			return 0, 0, fmt.Errorf("invalid escape %q", s[:min(len(s), 6)])
+		}
+		if utf16.IsSurrogate(r) {
+			if r < 0xDC00 && len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
+				if r2, ok := hex4(s[8:]); ok && r2 >= 0xDC00 && r2 <= 0xDFFF {
+					return utf8.EncodeRune(out, utf16.DecodeRune(r, r2)), 12, nil
+				}
+			}
+			r = utf8.RuneError
+		}
+		return utf8.EncodeRune(out, r), 6, nil
+	default:
+		return 0, 0, fmt.Errorf("invalid escape %q", s[:2])
+	}
+	return 1, 2, nil
 }
 
 func (d *walker) str(dst []byte, alias bool) ([]byte, error) {
