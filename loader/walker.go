@@ -116,7 +116,12 @@ func (d *walker) Next() jsonType {
 // strEnd returns the index of the closing quote of the string whose
 // opening quote is at start, and whether it holds a backslash.
 func (d *walker) strEnd(start int) (end int, escaped bool, err error) {
-	j := start + 1
+	j, c := quickEnd(d.b, start+1)
+	if c == '"' {
+		return j, false, nil
+	}
+	clean := j // no backslash before
+	escaped = c == '\\'
 	for {
 		k := bytes.IndexByte(d.b[j:], '"')
 		if k < 0 {
@@ -131,7 +136,7 @@ func (d *walker) strEnd(start int) (end int, escaped bool, err error) {
 			escaped = true
 		}
 		if n%2 == 0 {
-			if !escaped && bytes.IndexByte(d.b[start+1:q], '\\') >= 0 {
+			if !escaped && bytes.IndexByte(d.b[clean:q], '\\') >= 0 {
 				escaped = true
 			}
 			return q, escaped, nil
@@ -143,7 +148,10 @@ func (d *walker) strEnd(start int) (end int, escaped bool, err error) {
 // strSkipEnd is strEnd for strings that are skipped: it does not look for
 // backslashes the closing quote does not depend on.
 func (d *walker) strSkipEnd(start int) (end int, err error) {
-	j := start + 1
+	j, c := quickEnd(d.b, start+1)
+	if c == '"' {
+		return j, nil
+	}
 	for {
 		k := bytes.IndexByte(d.b[j:], '"')
 		if k < 0 {
@@ -159,6 +167,25 @@ func (d *walker) strSkipEnd(start int) (end int, err error) {
 		}
 		j = q + 1
 	}
+}
+
+// quickEnd looks for the first quote or backslash in the first 32 bytes of
+// b[i:], eight at a time: most strings the walker meets are short (keys,
+// ids, numbers as strings), where calls to bytes.IndexByte cost more than
+// the search. It returns the index of the byte found and the byte, or
+// where it stopped looking and 0.
+func quickEnd(b []byte, i int) (int, byte) {
+	for n := 0; n < 4 && i+8 <= len(b); n++ {
+		v := binary.LittleEndian.Uint64(b[i:])
+		q := v ^ (lsb * '"')
+		s := v ^ (lsb * '\\')
+		if m := ((q-lsb)&^q | (s-lsb)&^s) & msb; m != 0 {
+			k := i + bits.TrailingZeros64(m)>>3
+			return k, b[k]
+		}
+		i += 8
+	}
+	return i, 0
 }
 
 // Skip consumes the next value.
