@@ -359,31 +359,38 @@ func unescapeInto(out, s []byte) (n int, ascii bool, err error) {
 	for {
 		for i+8 <= len(s) {
 			v := binary.LittleEndian.Uint64(s[i:])
-			x := v ^ (lsb * '\\')
 			binary.LittleEndian.PutUint64(out[j:], v)
+			x := v ^ (lsb * '\\')
 			if m := (x - lsb) &^ x & msb; m != 0 {
 				// The lowest flagged byte is the first backslash.
 				k := bits.TrailingZeros64(m) >> 3
 				hi |= v & (1<<(8*k) - 1)
 				i += k
 				j += k
-				break
+				goto escape
 			}
 			hi |= v
 			i += 8
 			j += 8
 		}
-		for i < len(s) && s[i] != '\\' && i+8 > len(s) {
-			hi |= uint64(s[i])
-			out[j] = s[i]
-			i++
+		for ; i < len(s); i++ {
+			c := s[i]
+			if c == '\\' {
+				goto escape
+			}
+			hi |= uint64(c)
+			out[j] = c
 			j++
 		}
-		if i >= len(s) {
-			return j, hi&msb == 0, nil
-		}
-		if s[i] != '\\' {
-			continue // more than eight bytes left: back to the fast loop
+		return j, hi&msb == 0, nil
+	escape:
+		if i+1 < len(s) {
+			if c := simpleEscape[s[i+1]]; c != 0 {
+				out[j] = c
+				i += 2
+				j++
+				continue
+			}
 		}
 		w, k, err := unescapeTo(out[j:], s[i:])
 		if err != nil {
@@ -393,6 +400,10 @@ func unescapeInto(out, s []byte) (n int, ascii bool, err error) {
 		j += w
 	}
 }
+
+// simpleEscape is what each two-byte escape (backslash, then the index)
+// stands for; 0 for the others.
+var simpleEscape = [256]byte{'"': '"', '\\': '\\', '/': '/', 'n': '\n', 't': '\t', 'r': '\r', 'b': '\b', 'f': '\f'}
 
 // unescapeTo decodes the escape sequence at the start of s (s[0] is a
 // backslash) into out and returns the bytes written and read.
