@@ -453,10 +453,17 @@ func runSplit(ctx context.Context, r *splitRun, workers int, jobs chan<- job, re
 				ok = false
 			default:
 				for _, res := range t.results {
-					res.index += n
-					results <- res
+					res.index = n
+					select {
+					case results <- res:
+						n++
+					case <-ctx.Done():
+						ok = false
+					}
+					if !ok {
+						break
+					}
 				}
-				n += len(t.results)
 				t.results = nil
 				expect, closed = t.end, t.closed
 			}

@@ -236,3 +236,23 @@ func TestSplitOnFixtures(t *testing.T) {
 		sameLoad(t, p, p)
 	}
 }
+
+// TestSplitCancel: cancelling while segments are decoded ends the load
+// with the context's error, and streamed conversations stop.
+func TestSplitCancel(t *testing.T) {
+	data, _ := genBytes(t, gen.Config{Seed: 5, TargetBytes: 300 << 10, NoHuge: true})
+	p := writeTemp(t, "conversations.json", data)
+	setSplit(t, true)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n := 0
+	_, err := OpenContext(ctx, Options{Workers: 2, OnConversation: func(*model.Conversation) {
+		n++
+		if n == 3 {
+			cancel()
+		}
+	}}, p)
+	if err != context.Canceled {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+}
