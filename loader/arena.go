@@ -111,8 +111,9 @@ func (a *arena) decode(body []byte, escaped bool) (string, error) {
 		return a.str(body), nil
 	}
 	room := a.room(len(body))[:len(body)]
-	n, ascii, err := unescapeInto(room, body)
-	if err != nil {
+	n, ascii, bad := unescapeInto(room, body)
+	if bad >= 0 {
+		_, _, err := unescapeOne(nil, body[bad:])
 		return "", err
 	}
 	if n == 0 {

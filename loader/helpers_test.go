@@ -118,11 +118,14 @@ func TestUnescapeInto(t *testing.T) {
 		}
 		want, werr := unescape(nil, b)
 		out := make([]byte, len(b))
-		k, ascii, err := unescapeInto(out, b)
-		if (err == nil) != (werr == nil) {
-			t.Fatalf("%q: error %v, want %v", b, err, werr)
+		k, ascii, bad := unescapeInto(out, b)
+		if (bad < 0) != (werr == nil) {
+			t.Fatalf("%q: bad escape at %d, want error %v", b, bad, werr)
 		}
-		if err != nil {
+		if bad >= 0 {
+			if _, _, err := unescapeOne(nil, b[bad:]); err == nil || err.Error() != werr.Error() {
+				t.Fatalf("%q: escape at %d gives %v, want %v", b, bad, err, werr)
+			}
 			continue
 		}
 		if got := out[:k]; !bytes.Equal(got, want) {
@@ -133,6 +136,61 @@ func TestUnescapeInto(t *testing.T) {
 		}
 		if isASCII := !bytes.ContainsFunc(b, func(r rune) bool { return r >= 0x80 }); ascii != isASCII {
 			t.Fatalf("%q: ascii %v", b, ascii)
+		}
+	}
+}
+
+// refStrAppend is StrAppend as it was before unescapeInto (one escape at a
+// time, bytes.IndexByte between them): the reference for its results and
+// error messages.
+func refStrAppend(b []byte, i int, dst []byte) ([]byte, error) {
+	i++
+	q := -1
+	for {
+		if q < i {
+			k := bytes.IndexByte(b[i:], '"')
+			if k < 0 {
+				return dst, errEOF
+			}
+			q = i + k
+		}
+		k := bytes.IndexByte(b[i:q], '\\')
+		if k < 0 {
+			return append(dst, b[i:q]...), nil
+		}
+		dst = append(dst, b[i:i+k]...)
+		var (
+			n   int
+			err error
+		)
+		dst, n, err = unescapeOne(dst, b[i+k:])
+		if err != nil {
+			return dst, err
+		}
+		i += k + n
+	}
+}
+
+// TestStrAppendAsBefore: StrAppend decodes and rejects what it did before
+// it decoded eight bytes at a time, with the same error messages (they
+// quote the input past a damaged string's end).
+func TestStrAppendAsBefore(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	pieces := []string{"a", "bcdefghij", "\\n", "\\\\", "\\\"", "\\u0041", "\\ud83d\\ude00", "\\ud83d", "é", "\xff", "\\x", "\\u12", "\\ude0", "\\", "\"", "0123456789abcdef"}
+	for range 20000 {
+		b := []byte{'"'}
+		for range r.IntN(10) {
+			b = append(b, pieces[r.IntN(len(pieces))]...)
+		}
+		b = append(b, `", "x": 1}`[:r.IntN(10)]...)
+		want, werr := refStrAppend(b, 0, nil)
+		d := &walker{b: b}
+		got, err := d.StrAppend(nil)
+		if (err == nil) != (werr == nil) || err != nil && err.Error() != werr.Error() {
+			t.Fatalf("%q: error %v, want %v", b, err, werr)
+		}
+		if err == nil && !bytes.Equal(got, want) {
+			t.Fatalf("%q: got %q, want %q", b, got, want)
 		}
 	}
 }

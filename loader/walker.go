@@ -326,13 +326,17 @@ func (d *walker) StrAppend(dst []byte) ([]byte, error) {
 	}
 	end, err := d.strSkipEnd(d.i)
 	if err != nil {
-		return dst, err
+		// No end: report what the escape-by-escape decoding reports.
+		return strAppendSlow(d.b, d.i, dst)
 	}
 	body := d.b[d.i+1 : end]
 	n := len(dst)
 	dst = slices.Grow(dst, len(body))[:n+len(body)]
-	m, _, err := unescapeInto(dst[n:], body)
-	if err != nil {
+	m, _, bad := unescapeInto(dst[n:], body)
+	if bad >= 0 {
+		// The error quotes the escape as found in the input, which may
+		// run past the string's end (a quote inside a damaged \u escape).
+		_, _, err := unescapeOne(nil, d.b[d.i+1+bad:])
 		return dst[:n], err
 	}
 	d.i = end + 1
@@ -348,12 +352,13 @@ const (
 // which must be at least len(s) long (decoding never lengthens), and
 // returns the bytes written and whether all of s's raw bytes were ASCII
 // (then the output is valid UTF-8 without checking: escapes decode to
-// valid UTF-8). Lone or mispaired surrogate escapes become U+FFFD.
+// valid UTF-8). Lone or mispaired surrogate escapes become U+FFFD. An
+// invalid escape stops it: bad is its index in s (-1 when there is none).
 //
 // Text is copied eight bytes at a time up to the next backslash: message
 // text has an escape every few dozen bytes (\n, \u…), where a call to
 // bytes.IndexByte per escape costs more than the copy.
-func unescapeInto(out, s []byte) (n int, ascii bool, err error) {
+func unescapeInto(out, s []byte) (n int, ascii bool, bad int) {
 	var hi uint64 // OR of the raw bytes copied
 	i, j := 0, 0
 	for {
@@ -382,7 +387,7 @@ func unescapeInto(out, s []byte) (n int, ascii bool, err error) {
 			out[j] = c
 			j++
 		}
-		return j, hi&msb == 0, nil
+		return j, hi&msb == 0, -1
 	escape:
 		if i+1 < len(s) {
 			if c := simpleEscape[s[i+1]]; c != 0 {
@@ -392,9 +397,9 @@ func unescapeInto(out, s []byte) (n int, ascii bool, err error) {
 				continue
 			}
 		}
-		w, k, err := unescapeTo(out[j:], s[i:])
-		if err != nil {
-			return j, false, err
+		w, k, ok := unescapeTo(out[j:], s[i:])
+		if !ok {
+			return j, false, i
 		}
 		i += k
 		j += w
@@ -405,43 +410,65 @@ func unescapeInto(out, s []byte) (n int, ascii bool, err error) {
 // stands for; 0 for the others.
 var simpleEscape = [256]byte{'"': '"', '\\': '\\', '/': '/', 'n': '\n', 't': '\t', 'r': '\r', 'b': '\b', 'f': '\f'}
 
-// unescapeTo decodes the escape sequence at the start of s (s[0] is a
-// backslash) into out and returns the bytes written and read.
-func unescapeTo(out, s []byte) (int, int, error) {
-	if len(s) < 2 {
-		return 0, 0, errors.New("truncated escape")
-	}
-	switch c := s[1]; c {
-	case '"', '\\', '/':
-		out[0] = c
-	case 'n':
-		out[0] = '\n'
-	case 't':
-		out[0] = '\t'
-	case 'r':
-		out[0] = '\r'
-	case 'b':
-		out[0] = '\b'
-	case 'f':
-		out[0] = '\f'
-	case 'u':
-		r, ok := hex4(s[2:])
-		if !ok {
-			return 0, 0, fmt.Errorf("invalid escape %q", s[:min(len(s), 6)])
-		}
-		if utf16.IsSurrogate(r) {
-			if r < 0xDC00 && len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
-				if r2, ok := hex4(s[8:]); ok && r2 >= 0xDC00 && r2 <= 0xDFFF {
-					return utf8.EncodeRune(out, utf16.DecodeRune(r, r2)), 12, nil
-				}
+// strAppendSlow decodes the string at b[i] (its opening quote) one
+// escape at a time, each escape read from the input as it stands (an
+// escape may run past a quote): StrAppend's way for a string without an
+// end, so that its error is the first one met this way.
+func strAppendSlow(b []byte, i int, dst []byte) ([]byte, error) {
+	i++
+	q := -1 // index of the next quote at or after i, when known
+	for {
+		if q < i {
+			k := bytes.IndexByte(b[i:], '"')
+			if k < 0 {
+				return dst, errEOF
 			}
-			r = utf8.RuneError
+			q = i + k
 		}
-		return utf8.EncodeRune(out, r), 6, nil
-	default:
-		return 0, 0, fmt.Errorf("invalid escape %q", s[:2])
+		k := bytes.IndexByte(b[i:q], '\\')
+		if k < 0 {
+			return append(dst, b[i:q]...), nil
+		}
+		dst = append(dst, b[i:i+k]...)
+		var (
+			n   int
+			err error
+		)
+		dst, n, err = unescapeOne(dst, b[i+k:])
+		if err != nil {
+			return dst, err
+		}
+		i += k + n
 	}
-	return 1, 2, nil
+}
+
+// unescapeTo decodes the escape sequence at the start of s (s[0] is a
+// backslash) into out and returns the bytes written and read; false when
+// it is invalid (unescapeOne says why).
+func unescapeTo(out, s []byte) (int, int, bool) {
+	if len(s) < 2 {
+		return 0, 0, false
+	}
+	if c := simpleEscape[s[1]]; c != 0 {
+		out[0] = c
+		return 1, 2, true
+	}
+	if s[1] != 'u' {
+		return 0, 0, false
+	}
+	r, ok := hex4(s[2:])
+	if !ok {
+		return 0, 0, false
+	}
+	if utf16.IsSurrogate(r) {
+		if r < 0xDC00 && len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
+			if r2, ok := hex4(s[8:]); ok && r2 >= 0xDC00 && r2 <= 0xDFFF {
+				return utf8.EncodeRune(out, utf16.DecodeRune(r, r2)), 12, true
+			}
+		}
+		r = utf8.RuneError
+	}
+	return utf8.EncodeRune(out, r), 6, true
 }
 
 func (d *walker) str(dst []byte, alias bool) ([]byte, error) {
