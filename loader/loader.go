@@ -16,7 +16,10 @@
 // (the format files, over the pull decoder in walker.go)
 // decode only the fields backchat needs straight into model values, copying
 // strings into large arena chunks (arena.go); a collector (pipeline.go)
-// merges by conversation id. Inputs are found by sources.go (ZIP, ZIP64,
+// merges by conversation id. A big plain JSON file skips the scanner's
+// pass: workers decode byte ranges of it by themselves (split.go), and the
+// scanner takes over from the start at the first thing unusual, handing on
+// only what was not delivered. Inputs are found by sources.go (ZIP, ZIP64,
 // stored inner ZIPs, and >4 GiB ZIPs with wrapped offsets via zipwrap.go). Asset pointers are
 // resolved against the files of the export (assets.go); OpenAsset reads them.
 //
