@@ -126,21 +126,22 @@ func (a *arena) decode(body []byte, escaped bool) (string, error) {
 	if !escaped {
 		return a.str(body), nil
 	}
-	room := a.room(len(body))
-	out, err := unescape(room, body)
-	if err != nil {
+	room := a.room(len(body))[:len(body)]
+	n, ascii, bad := unescapeInto(room, body)
+	if bad >= 0 {
+		_, _, err := unescapeOne(nil, body[bad:])
 		return "", err
 	}
-	if len(out) == 0 {
+	if n == 0 {
 		return "", nil
 	}
-	if &out[0] != &room[:1][0] || !utf8.Valid(out) {
-		// Not in the room (it cannot grow, but keep it safe), or invalid
-		// UTF-8 to repair: copy it.
+	out := room[:n]
+	if !ascii && !utf8.Valid(out) {
+		// Invalid UTF-8 to repair: copy it.
 		return a.str(out), nil
 	}
 	a.take(out)
-	return unsafe.String(&out[0], len(out)), nil
+	return unsafe.String(&out[0], n), nil
 }
 
 // bytes copies b into the arena (used for raw JSON of unknown content).

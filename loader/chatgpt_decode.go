@@ -27,6 +27,7 @@ func (w *worker) conversation(data []byte) (c *model.Conversation, err error) {
 	w.childKeys = w.childKeys[:0]
 	w.notes = w.notes[:0]
 	w.convID = ""
+	w.end = 0
 	clear(w.attach)
 	w.pending = w.pending[:0]
 	w.edits = w.edits[:0]
@@ -94,6 +95,7 @@ func (w *worker) conversation(data []byte) (c *model.Conversation, err error) {
 	if !hasMapping {
 		return c, errNoMapping
 	}
+	w.end = d.i
 	if c.ID == "" {
 		c.ID = convID
 	}

@@ -12,6 +12,9 @@ import (
 // object parts, whitespace-only text runs around them are dropped; a message
 // of strings only always gets its text block, even when empty.
 func (w *worker) parts(d *walker, m *model.Message) error {
+	if w.onlyString(d, m) {
+		return nil
+	}
 	type seg = partSeg
 	segs := w.segs[:0]
 	buf := w.textBuf[:0]
@@ -84,6 +87,45 @@ func (w *worker) parts(d *walker, m *model.Message) error {
 		w.segs = segs[:0]
 	}
 	return err
+}
+
+// onlyString is parts for the usual case, one string: ["text"]. It
+// decodes the text straight into the arena (no join buffer) and reports
+// whether it did; anything else, including an error, is left to parts.
+func (w *worker) onlyString(d *walker, m *model.Message) bool {
+	d.ws()
+	b, i := d.b, d.i
+	if i >= len(b) || b[i] != '[' {
+		return false
+	}
+	i++
+	for i < len(b) && isWS(b[i]) {
+		i++
+	}
+	if i >= len(b) || b[i] != '"' {
+		return false
+	}
+	end, err := d.strSkipEnd(i)
+	if err != nil {
+		return false
+	}
+	k := end + 1
+	for k < len(b) && isWS(b[k]) {
+		k++
+	}
+	if k >= len(b) || b[k] != ']' {
+		return false
+	}
+	text, err := w.a.decode(b[i+1:end], true)
+	if err != nil {
+		return false
+	}
+	if len(m.Blocks) == 0 {
+		m.Blocks = w.blocks(1)
+	}
+	m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: text, Type: m.ContentType})
+	d.i = k + 1
+	return true
 }
 
 // partSeg is a text run (buf[start:end]) or, when end < 0, a block.

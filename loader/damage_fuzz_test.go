@@ -3,6 +3,7 @@ package loader
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -89,6 +90,10 @@ func FuzzDamage(f *testing.F) {
 		}
 		name := []string{"conversations.json", "export.zip", "export.zip"}[mode]
 		o := loadDamaged(t, dir, name, in)
+		if mode == 0 {
+			// Speculative splitting (split.go) loads it as the scanner does.
+			sameLoad(t, what0(flips, inserts, cut), filepath.Join(dir, name))
+		}
 		d := flips + inserts
 		// Conversations begun and whole before the cut, in the JSON.
 		jcut := min(max(cut-jOff, 0), int64(len(data)))
@@ -122,6 +127,10 @@ func FuzzDamage(f *testing.F) {
 			t.Fatalf("%s: want at least %d loaded, %d+%d skipped; got %s", what, whole-d-1, lost, inserts, o)
 		}
 	})
+}
+
+func what0(flips, inserts int, cut int64) string {
+	return fmt.Sprintf("split: %d flips, %d inserts, cut at %d", flips, inserts, cut)
 }
 
 func cmpInt64(a, b int64) int {

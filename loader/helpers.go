@@ -48,6 +48,12 @@ type worker struct {
 	msgSlab  []model.Message
 	blkSlab  []model.Block
 	boolSlab []bool
+
+	// Speculative splitting (split.go): the worker's read window, and where
+	// the last ChatGPT conversation decoded ended (bytes from its start;
+	// 0 when it did not decode).
+	win []byte
+	end int
 }
 
 func newWorker(total int64) *worker {
@@ -94,13 +100,15 @@ func (w *worker) str(d *walker) (string, error) {
 	if d.Next() != tString {
 		return "", d.Skip()
 	}
-	end, escaped, err := d.strEnd(d.i)
+	end, err := d.strSkipEnd(d.i)
 	if err != nil {
 		return "", err
 	}
 	body := d.b[d.i+1 : end]
 	d.i = end + 1
-	return w.a.decode(body, escaped)
+	// Decoded as if escaped: one pass that copies, unescapes and tells
+	// ASCII (no UTF-8 check then).
+	return w.a.decode(body, true)
 }
 
 // rawStr converts a captured raw JSON value into an arena string: the

@@ -16,7 +16,10 @@
 // (the format files, over the pull decoder in walker.go)
 // decode only the fields backchat needs straight into model values, copying
 // strings into large arena chunks (arena.go); a collector (pipeline.go)
-// merges by conversation id. Inputs are found by sources.go (ZIP, ZIP64,
+// merges by conversation id. A big plain JSON file skips the scanner's
+// pass: workers decode byte ranges of it by themselves (split.go), and the
+// scanner takes over from the start at the first thing unusual, handing on
+// only what was not delivered. Inputs are found by sources.go (ZIP, ZIP64,
 // stored inner ZIPs, and >4 GiB ZIPs with wrapped offsets via zipwrap.go). Asset pointers are
 // resolved against the files of the export (assets.go); OpenAsset reads them.
 //
@@ -134,7 +137,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 		if scanErr = ctx.Err(); scanErr != nil {
 			break
 		}
-		n, err := scanSource(ctx, src, jobs, col, opt.Progress, done, total)
+		n, err := scanSource(ctx, src, jobs, results, col, opt.Progress, done, total)
 		done += n
 		if err != nil && ctx.Err() != nil {
 			scanErr = ctx.Err()
@@ -220,7 +223,17 @@ func nothingLoaded(ws []model.Warning, fileErr []error) error {
 
 // scanSource scans one conversation file and queues its conversations. It
 // returns the bytes read and an error when the file is no export at all.
-func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collector, progress func(done, total int64), done, total int64) (int64, error) {
+func scanSource(ctx context.Context, src *source, jobs chan<- job, results chan<- result, col *collector, progress func(done, total int64), done, total int64) (int64, error) {
+	// A big plain file is read by segments when it can be (split.go); when
+	// that stops early, the scanner reads the file from its start and hands
+	// on only the conversations after the first skip ones.
+	skip, complete, reported := trySplit(ctx, src, jobs, results, progress, done, total)
+	if complete {
+		return src.size, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return reported, err
+	}
 	rc, err := src.open()
 	if err != nil {
 		err = fmt.Errorf("loader: %s: %w", src.name, err)
@@ -234,7 +247,7 @@ func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collecto
 	var localWarn []model.Warning
 	s.progress = func(n int64) {
 		read = n
-		if progress != nil {
+		if progress != nil && n > reported {
 			progress(done+n, max(total, done+n))
 		}
 	}
@@ -251,7 +264,7 @@ func scanSource(ctx context.Context, src *source, jobs chan<- job, col *collecto
 	var fd fileDetector
 	s.emit = func(data []byte, index int, off int64) error {
 		f := fd.element(data, model.Warning{Kind: model.WarnSkipped, File: src.name, Index: index, Offset: off})
-		if f == nil {
+		if f == nil || index < skip {
 			return nil
 		}
 		buf := s.retain() // hand data on without copying it

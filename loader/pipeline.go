@@ -22,6 +22,9 @@ type job struct {
 	// (malformed data after damage); failing to decode, it is reported as
 	// malformed data, not as a lost conversation.
 	suspect bool
+	// seg, when set, is a segment of a file read by speculative splitting
+	// (split.go) instead of one element.
+	seg *segTask
 }
 
 // result is a decoded conversation or the reason it was skipped.
@@ -84,6 +87,10 @@ func startWorkers(n int, total int64, jobs <-chan job, results chan<- result) fu
 			defer wg.Done()
 			w := newWorker(total)
 			for j := range jobs {
+				if j.seg != nil {
+					w.runSegment(j.seg)
+					continue
+				}
 				r := w.decodeJob(j)
 				if j.buf != nil {
 					j.buf.release()

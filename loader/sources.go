@@ -33,6 +33,7 @@ var errNotExport = errors.New(`not a chat export backchat reads: expected a ZIP,
 // source is one conversation file to decode.
 type source struct {
 	name   string // file path, or "archive.zip:entry/name.json"
+	path   string // the file's path when it is a plain file (read in place by split.go)
 	size   int64  // uncompressed bytes; 0 when unknown
 	open   func() (io.ReadCloser, error)
 	assets func() *assetIndex
@@ -81,6 +82,7 @@ func expand(ctx context.Context, p string) (*input, error) {
 func fileSource(p string, size int64, assets func() *assetIndex) source {
 	return source{
 		name:   p,
+		path:   p,
 		size:   size,
 		open:   func() (io.ReadCloser, error) { return os.Open(p) },
 		assets: assets,

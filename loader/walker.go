@@ -2,8 +2,11 @@ package loader
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
+	"slices"
 	"strconv"
 	"sync"
 	"unicode/utf16"
@@ -113,7 +116,12 @@ func (d *walker) Next() jsonType {
 // strEnd returns the index of the closing quote of the string whose
 // opening quote is at start, and whether it holds a backslash.
 func (d *walker) strEnd(start int) (end int, escaped bool, err error) {
-	j := start + 1
+	j, c := quickEnd(d.b, start+1)
+	if c == '"' {
+		return j, false, nil
+	}
+	clean := j // no backslash before
+	escaped = c == '\\'
 	for {
 		k := bytes.IndexByte(d.b[j:], '"')
 		if k < 0 {
@@ -128,7 +136,7 @@ func (d *walker) strEnd(start int) (end int, escaped bool, err error) {
 			escaped = true
 		}
 		if n%2 == 0 {
-			if !escaped && bytes.IndexByte(d.b[start+1:q], '\\') >= 0 {
+			if !escaped && bytes.IndexByte(d.b[clean:q], '\\') >= 0 {
 				escaped = true
 			}
 			return q, escaped, nil
@@ -140,7 +148,10 @@ func (d *walker) strEnd(start int) (end int, escaped bool, err error) {
 // strSkipEnd is strEnd for strings that are skipped: it does not look for
 // backslashes the closing quote does not depend on.
 func (d *walker) strSkipEnd(start int) (end int, err error) {
-	j := start + 1
+	j, c := quickEnd(d.b, start+1)
+	if c == '"' {
+		return j, nil
+	}
 	for {
 		k := bytes.IndexByte(d.b[j:], '"')
 		if k < 0 {
@@ -156,6 +167,25 @@ func (d *walker) strSkipEnd(start int) (end int, err error) {
 		}
 		j = q + 1
 	}
+}
+
+// quickEnd looks for the first quote or backslash in the first 32 bytes of
+// b[i:], eight at a time: most strings the walker meets are short (keys,
+// ids, numbers as strings), where calls to bytes.IndexByte cost more than
+// the search. It returns the index of the byte found and the byte, or
+// where it stopped looking and 0.
+func quickEnd(b []byte, i int) (int, byte) {
+	for n := 0; n < 4 && i+8 <= len(b); n++ {
+		v := binary.LittleEndian.Uint64(b[i:])
+		q := v ^ (lsb * '"')
+		s := v ^ (lsb * '\\')
+		if m := ((q-lsb)&^q | (s-lsb)&^s) & msb; m != 0 {
+			k := i + bits.TrailingZeros64(m)>>3
+			return k, b[k]
+		}
+		i += 8
+	}
+	return i, 0
 }
 
 // Skip consumes the next value.
@@ -294,11 +324,98 @@ func (d *walker) StrAppend(dst []byte) ([]byte, error) {
 	if d.i >= len(d.b) || d.b[d.i] != '"' {
 		return dst, d.errAt("expected a string")
 	}
-	// One pass: find the closing quote, and decode the escapes before it as
-	// they come (an escaped quote is consumed by its escape, so the next
-	// quote found after it is searched afresh).
-	b := d.b
-	i := d.i + 1
+	end, err := d.strSkipEnd(d.i)
+	if err != nil {
+		// No end: report what the escape-by-escape decoding reports.
+		return strAppendSlow(d.b, d.i, dst)
+	}
+	body := d.b[d.i+1 : end]
+	n := len(dst)
+	dst = slices.Grow(dst, len(body))[:n+len(body)]
+	m, _, bad := unescapeInto(dst[n:], body)
+	if bad >= 0 {
+		// The error quotes the escape as found in the input, which may
+		// run past the string's end (a quote inside a damaged \u escape).
+		_, _, err := unescapeOne(nil, d.b[d.i+1+bad:])
+		return dst[:n], err
+	}
+	d.i = end + 1
+	return dst[:n+m], nil
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// unescapeInto decodes the JSON string body s (without quotes) into out,
+// which must be at least len(s) long (decoding never lengthens), and
+// returns the bytes written and whether all of s's raw bytes were ASCII
+// (then the output is valid UTF-8 without checking: escapes decode to
+// valid UTF-8). Lone or mispaired surrogate escapes become U+FFFD. An
+// invalid escape stops it: bad is its index in s (-1 when there is none).
+//
+// Text is copied eight bytes at a time up to the next backslash: message
+// text has an escape every few dozen bytes (\n, \u…), where a call to
+// bytes.IndexByte per escape costs more than the copy.
+func unescapeInto(out, s []byte) (n int, ascii bool, bad int) {
+	var hi uint64 // OR of the raw bytes copied
+	i, j := 0, 0
+	for {
+		for i+8 <= len(s) {
+			v := binary.LittleEndian.Uint64(s[i:])
+			binary.LittleEndian.PutUint64(out[j:], v)
+			x := v ^ (lsb * '\\')
+			if m := (x - lsb) &^ x & msb; m != 0 {
+				// The lowest flagged byte is the first backslash.
+				k := bits.TrailingZeros64(m) >> 3
+				hi |= v & (1<<(8*k) - 1)
+				i += k
+				j += k
+				goto escape
+			}
+			hi |= v
+			i += 8
+			j += 8
+		}
+		for ; i < len(s); i++ {
+			c := s[i]
+			if c == '\\' {
+				goto escape
+			}
+			hi |= uint64(c)
+			out[j] = c
+			j++
+		}
+		return j, hi&msb == 0, -1
+	escape:
+		if i+1 < len(s) {
+			if c := simpleEscape[s[i+1]]; c != 0 {
+				out[j] = c
+				i += 2
+				j++
+				continue
+			}
+		}
+		w, k, ok := unescapeTo(out[j:], s[i:])
+		if !ok {
+			return j, false, i
+		}
+		i += k
+		j += w
+	}
+}
+
+// simpleEscape is what each two-byte escape (backslash, then the index)
+// stands for; 0 for the others.
+var simpleEscape = [256]byte{'"': '"', '\\': '\\', '/': '/', 'n': '\n', 't': '\t', 'r': '\r', 'b': '\b', 'f': '\f'}
+
+// strAppendSlow decodes the string at b[i] (its opening quote) one
+// escape at a time, each escape read from the input as it stands (an
+// escape may run past a quote): StrAppend's way for a string without an
+// end, so that its error is the first one met this way.
+func strAppendSlow(b []byte, i int, dst []byte) ([]byte, error) {
+	i++
 	q := -1 // index of the next quote at or after i, when known
 	for {
 		if q < i {
@@ -310,9 +427,7 @@ func (d *walker) StrAppend(dst []byte) ([]byte, error) {
 		}
 		k := bytes.IndexByte(b[i:q], '\\')
 		if k < 0 {
-			dst = append(dst, b[i:q]...)
-			d.i = q + 1
-			return dst, nil
+			return append(dst, b[i:q]...), nil
 		}
 		dst = append(dst, b[i:i+k]...)
 		var (
@@ -325,6 +440,35 @@ func (d *walker) StrAppend(dst []byte) ([]byte, error) {
 		}
 		i += k + n
 	}
+}
+
+// unescapeTo decodes the escape sequence at the start of s (s[0] is a
+// backslash) into out and returns the bytes written and read; false when
+// it is invalid (unescapeOne says why).
+func unescapeTo(out, s []byte) (int, int, bool) {
+	if len(s) < 2 {
+		return 0, 0, false
+	}
+	if c := simpleEscape[s[1]]; c != 0 {
+		out[0] = c
+		return 1, 2, true
+	}
+	if s[1] != 'u' {
+		return 0, 0, false
+	}
+	r, ok := hex4(s[2:])
+	if !ok {
+		return 0, 0, false
+	}
+	if utf16.IsSurrogate(r) {
+		if r < 0xDC00 && len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
+			if r2, ok := hex4(s[8:]); ok && r2 >= 0xDC00 && r2 <= 0xDFFF {
+				return utf8.EncodeRune(out, utf16.DecodeRune(r, r2)), 12, true
+			}
+		}
+		r = utf8.RuneError
+	}
+	return utf8.EncodeRune(out, r), 6, true
 }
 
 func (d *walker) str(dst []byte, alias bool) ([]byte, error) {

@@ -1,0 +1,508 @@
+package loader
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"runtime"
+	"sync/atomic"
+
+	"github.com/backchat/backchat/model"
+)
+
+// Speculative splitting: a big plain JSON file (a conversation array on
+// disk, not a ZIP entry) is decoded without the scanner's separate pass
+// over its bytes. The file is cut into byte ranges (segments); the worker
+// that takes a segment reads it itself, finds the first conversation
+// opening in it (the file's signature, resync.go, right after "}," ) and
+// decodes conversation after conversation straight from its window of the
+// file: the decoder's own walk finds where each one ends. A segment's
+// conversations count only when the segment before it ended exactly where
+// this one's first conversation starts (then the guess was a real
+// boundary), so results are delivered segment by segment in file order.
+//
+// Anything unusual — a conversation that does not decode, a separator that
+// is not ',', a guess that does not line up, data after the array, a file
+// that ends early, another format than ChatGPT's — stops the split: what
+// was delivered stays, and the scanner reads the file again from its
+// start, handing on only the conversations after those (scanSource), so
+// damage is reported exactly as the scanner reports it.
+
+// splitMin is the smallest file read by segments (tests lower it).
+var splitMin int64 = bigLoad
+
+// Segment sizes: small first segments so that the first conversations reach
+// the UI fast, then segMax.
+var (
+	segFirst int64 = 1 << 20
+	segMax   int64 = 16 << 20
+)
+
+// winSize is a worker's read window; winMin is how much of it must be
+// ahead of a conversation's start before it is decoded (a larger
+// conversation is decoded again over a larger window). Variables for tests.
+var (
+	winSize = 8 << 20
+	winMin  = 2 << 20
+)
+
+// findBack is how far before a guessed conversation opening the "}," that
+// must precede it is looked for.
+const findBack = 256
+
+// segTask is one segment: its nominal range [lo, hi) and, once decoded,
+// what it found there.
+type segTask struct {
+	k      int
+	lo, hi int64
+	split  *splitRun
+
+	start   int64 // offset of its first conversation; -1: none starts in [lo, hi)
+	end     int64 // offset of the first conversation at or after hi, or of the array's ']'
+	closed  bool  // the array's ']' was met (at end)
+	dirty   bool  // something unusual: the split stops here
+	results []result
+}
+
+// splitRun is what the segments of one file share.
+type splitRun struct {
+	f      *os.File
+	size   int64
+	src    *source
+	assets *assetIndex
+	format *format
+	sig    *signature
+	first  int64 // offset of the first conversation
+	abort  atomic.Bool
+	done   chan *segTask
+}
+
+// segWindow is a worker's view of part of the file: buf[:n] holds the
+// bytes from file offset base.
+type segWindow struct {
+	f    *os.File
+	size int64
+	buf  []byte
+	base int64
+	n    int
+}
+
+// ensure makes the window hold [off, off+need) (or up to the end of the
+// file), reading as little as it can; false on a read error.
+func (sw *segWindow) ensure(off int64, need int) bool {
+	end := min(off+int64(need), sw.size)
+	if off >= sw.base && end <= sw.base+int64(sw.n) {
+		return true
+	}
+	var keep []byte // what is already read from off on
+	if off >= sw.base && off <= sw.base+int64(sw.n) {
+		keep = sw.buf[off-sw.base : sw.n]
+	}
+	if need > len(sw.buf) {
+		nb := make([]byte, need)
+		copy(nb, keep)
+		sw.buf = nb
+	} else {
+		copy(sw.buf, keep)
+	}
+	sw.base, sw.n = off, len(keep)
+	for sw.base+int64(sw.n) < sw.size && sw.n < len(sw.buf) {
+		m, err := sw.f.ReadAt(sw.buf[sw.n:min(len(sw.buf), int(sw.size-sw.base))], sw.base+int64(sw.n))
+		sw.n += m
+		if err != nil && m == 0 {
+			return false
+		}
+	}
+	return sw.base+int64(sw.n) >= end
+}
+
+// at returns the window from file offset off on (off must be inside it).
+func (sw *segWindow) at(off int64) []byte { return sw.buf[off-sw.base : sw.n] }
+
+// atEOF reports whether the window reaches the end of the file.
+func (sw *segWindow) atEOF() bool { return sw.base+int64(sw.n) >= sw.size }
+
+// wsFrom returns the first offset at or after off that is not white space
+// (the file's size at its end).
+func (sw *segWindow) wsFrom(off int64) (int64, bool) {
+	for {
+		if !sw.ensure(off, 4096) {
+			return off, false
+		}
+		b := sw.at(off)
+		for i, c := range b {
+			if !isWS(c) {
+				return off + int64(i), true
+			}
+		}
+		off += int64(len(b))
+		if sw.atEOF() {
+			return off, true
+		}
+	}
+}
+
+// runSegment decodes one segment with w and sends it to its run's done
+// channel.
+func (w *worker) runSegment(t *segTask) {
+	defer func() {
+		if p := recover(); p != nil {
+			t.dirty = true
+		}
+		t.split.done <- t
+	}()
+	r := t.split
+	sw := &segWindow{f: r.f, size: r.size, buf: w.win}
+	if sw.buf == nil {
+		sw.buf = make([]byte, winSize)
+	}
+	defer func() {
+		if len(sw.buf) <= 4*winSize {
+			w.win = sw.buf
+		}
+	}()
+	t.start, t.end = -1, -1
+	p := r.first
+	if t.k > 0 {
+		var ok bool
+		if p, ok = t.find(sw); !ok {
+			t.dirty = true
+			return
+		}
+		if p < 0 {
+			return // no conversation starts here
+		}
+	}
+	t.start = p
+	for local := 0; ; local++ {
+		if p >= t.hi && local > 0 {
+			t.end = p
+			return
+		}
+		if r.abort.Load() {
+			t.dirty = true
+			return
+		}
+		need := winMin
+		var res result
+		var end int64
+		for {
+			if !sw.ensure(p, need) {
+				t.dirty = true
+				return
+			}
+			res = w.decodeJob(job{data: sw.at(p), src: r.src, assets: r.assets, format: r.format, index: local, offset: p})
+			if res.err == nil && w.end > 0 {
+				end = p + int64(w.end)
+				break
+			}
+			if sw.atEOF() || need >= maxElem {
+				t.dirty = true
+				return
+			}
+			need = min(2*max(need, sw.n), maxElem)
+		}
+		if end-p > maxStr {
+			// Maybe over a bound the scanner enforces: let it decide.
+			t.dirty = true
+			return
+		}
+		t.results = append(t.results, res)
+		q, ok := sw.wsFrom(end)
+		if !ok || q >= r.size {
+			t.dirty = true // cut after a conversation: the scanner reports it
+			return
+		}
+		sw.ensure(q, 1)
+		switch sw.at(q)[0] {
+		case ',':
+			if q, ok = sw.wsFrom(q + 1); !ok || q >= r.size {
+				t.dirty = true
+				return
+			}
+			switch sw.at(q)[0] {
+			case '{':
+				p = q
+				continue
+			case ']': // a trailing comma, which the scanner accepts
+			default:
+				t.dirty = true
+				return
+			}
+		case ']':
+		default:
+			t.dirty = true
+			return
+		}
+		// The array ends at q: only white space may follow.
+		t.end, t.closed = q, true
+		if rest, ok := sw.wsFrom(q + 1); !ok || rest < r.size {
+			t.dirty = true
+		}
+		return
+	}
+}
+
+// find returns the offset of the first conversation opening in [lo, hi)
+// that follows "}," (the end of the conversation before it), or -1 when
+// there is none; false on a read error.
+func (t *segTask) find(sw *segWindow) (int64, bool) {
+	prefix := t.split.sig.prefix
+	off := t.lo
+	for off < t.hi {
+		back := min(off, findBack)
+		if !sw.ensure(off-back, int(back)+winMin) {
+			return 0, false
+		}
+		b := sw.at(off - back)
+		i := bytes.Index(b[back:], prefix)
+		if i < 0 {
+			if sw.atEOF() {
+				return -1, true
+			}
+			// Look again from where a prefix cut by the window's end
+			// could start.
+			off = max(off+1, off-back+int64(len(b)-len(prefix)+1))
+			continue
+		}
+		i += int(back)
+		cand := off - back + int64(i)
+		if cand >= t.hi {
+			return -1, true
+		}
+		if afterElementEnd(b[:i]) {
+			if !sw.ensure(cand, sigLookahead) {
+				return 0, false
+			}
+			if t.split.sig.matches(sw.at(cand), true) == sigYes {
+				return cand, true
+			}
+		}
+		off = cand + 1
+	}
+	return -1, true
+}
+
+// afterElementEnd reports whether b ends with '}' ',' (white space aside):
+// what follows is the next element of an array of objects.
+func afterElementEnd(b []byte) bool {
+	i := len(b) - 1
+	for i >= 0 && isWS(b[i]) {
+		i--
+	}
+	if i < 0 || b[i] != ',' {
+		return false
+	}
+	i--
+	for i >= 0 && isWS(b[i]) {
+		i--
+	}
+	return i >= 0 && b[i] == '}'
+}
+
+// planSplit decides whether src is read by segments: a plain file of at
+// least splitMin bytes holding an array whose first element is a whole
+// ChatGPT conversation within the first window. It returns nil otherwise.
+func planSplit(src *source, f *os.File) *splitRun {
+	if src.path == "" || src.size < splitMin {
+		return nil
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Size() != src.size {
+		return nil
+	}
+	sw := &segWindow{f: f, size: src.size, buf: make([]byte, winSize)}
+	if !sw.ensure(0, winSize) {
+		return nil
+	}
+	b := sw.at(0)
+	i := 0
+	if bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}) {
+		i = 3
+	}
+	for i < len(b) && isWS(b[i]) {
+		i++
+	}
+	if i >= len(b) || b[i] != '[' {
+		return nil
+	}
+	i++
+	for i < len(b) && isWS(b[i]) {
+		i++
+	}
+	if i >= len(b) || b[i] != '{' {
+		return nil
+	}
+	first := int64(i)
+	// The first conversation, whole: its format must be ChatGPT's.
+	var elem []byte
+	for need := winSize; ; need *= 2 {
+		if !sw.ensure(first, need) {
+			return nil
+		}
+		d := getWalker(sw.at(first))
+		err := d.Skip()
+		elem = d.b[:d.i]
+		putWalker(d)
+		if err == nil {
+			break
+		}
+		if sw.atEOF() || need >= maxStr {
+			return nil
+		}
+	}
+	g, r := parseSig(elem, true)
+	if r != sigYes || g.k2 == nil {
+		return nil
+	}
+	if f := detectFormat(elem); f == nil || f.service != model.ServiceChatGPT || f.name != "ChatGPT" {
+		return nil
+	}
+	var chatgpt *format
+	for _, f := range formats {
+		if f.name == "ChatGPT" {
+			chatgpt = f
+		}
+	}
+	return &splitRun{f: f, size: src.size, src: src, format: chatgpt, sig: g.clone(), first: first}
+}
+
+// segments cuts the file into segment tasks.
+func (r *splitRun) segments() []*segTask {
+	var ts []*segTask
+	size := segFirst
+	for lo := int64(0); lo < r.size; {
+		hi := min(lo+size, r.size)
+		if r.size-hi < size/2 {
+			hi = r.size
+		}
+		ts = append(ts, &segTask{k: len(ts), lo: lo, hi: hi, split: r})
+		lo = hi
+		size = min(2*size, segMax)
+	}
+	return ts
+}
+
+// runSplit decodes a file by segments (see planSplit), sending results in
+// file order. It returns how many conversations were sent (indexes
+// 0..n-1), the offset where they end, and whether the whole file was read;
+// when not, the caller reads the rest with the scanner.
+func runSplit(ctx context.Context, r *splitRun, workers int, jobs chan<- job, results chan<- result, progress func(int64)) (n int, complete bool) {
+	r.assets = r.src.assets()
+	tasks := r.segments()
+	r.done = make(chan *segTask, len(tasks))
+	// At most ahead segments are decoded beyond the last one delivered, so
+	// that a stop wastes little (their text stays in the arenas).
+	ahead := max(workers, 1) + 2
+	credits := make(chan struct{}, ahead)
+	for range ahead {
+		credits <- struct{}{}
+	}
+	stop := make(chan struct{})
+	sent := make(chan int, 1)
+	go func() {
+		k := 0
+		defer func() { sent <- k }()
+		for _, t := range tasks {
+			select {
+			case <-credits:
+			case <-stop:
+				return
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- job{seg: t}:
+				k++
+			case <-stop:
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	got := make(map[int]*segTask)
+	received := 0
+	expect := r.first
+	closed, ok := false, true
+	next := 0
+	for next < len(tasks) && ok {
+		var t *segTask
+		select {
+		case t = <-r.done:
+		case <-ctx.Done():
+			ok = false
+			continue
+		}
+		received++
+		got[t.k] = t
+		for ok && got[next] != nil {
+			t := got[next]
+			delete(got, next)
+			next++
+			credits <- struct{}{}
+			switch {
+			case t.dirty:
+				ok = false
+			case t.start < 0:
+				// Nothing starts here: the conversation before covers it,
+				// or the array was closed before it.
+				ok = closed || expect >= t.hi
+			case closed || t.start != expect:
+				ok = false
+			default:
+				for _, res := range t.results {
+					res.index = n
+					select {
+					case results <- res:
+						n++
+					case <-ctx.Done():
+						ok = false
+					}
+					if !ok {
+						break
+					}
+				}
+				t.results = nil
+				expect, closed = t.end, t.closed
+			}
+			if ok && progress != nil {
+				progress(t.hi)
+			}
+		}
+	}
+	r.abort.Store(true)
+	close(stop)
+	k := <-sent
+	for received < k {
+		<-r.done
+		received++
+	}
+	return n, ok && closed && next == len(tasks)
+}
+
+// trySplit reads src by segments when planSplit allows it. It returns how
+// many conversations it sent (the first n of the file), whether that was
+// all of the file, and the progress it reported (bytes of the file).
+func trySplit(ctx context.Context, src *source, jobs chan<- job, results chan<- result, progress func(done, total int64), done, total int64) (n int, complete bool, reported int64) {
+	if src.path == "" || src.size < splitMin {
+		return 0, false, 0
+	}
+	f, err := os.Open(src.path)
+	if err != nil {
+		return 0, false, 0
+	}
+	defer f.Close()
+	r := planSplit(src, f)
+	if r == nil {
+		return 0, false, 0
+	}
+	n, complete = runSplit(ctx, r, runtime.GOMAXPROCS(0), jobs, results, func(off int64) {
+		reported = off
+		if progress != nil {
+			progress(done+off, max(total, done+off))
+		}
+	})
+	return n, complete, reported
+}

@@ -1,0 +1,258 @@
+package loader
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/backchat/backchat/internal/testkit/fixtures"
+	"github.com/backchat/backchat/internal/testkit/gen"
+	"github.com/backchat/backchat/model"
+)
+
+// setSplit forces speculative splitting (split.go) on every plain file,
+// with tiny segments and windows so that segment starts fall everywhere
+// (inside strings, between keys) and conversations outgrow the window, or
+// turns it off; t.Cleanup restores the defaults.
+func setSplit(t testing.TB, on bool) {
+	t.Helper()
+	m, f, x, ws, wm := splitMin, segFirst, segMax, winSize, winMin
+	t.Cleanup(func() { splitMin, segFirst, segMax, winSize, winMin = m, f, x, ws, wm })
+	if !on {
+		splitMin = 1 << 62
+		return
+	}
+	splitMin, segFirst, segMax, winSize, winMin = 1, 300, 5000, 6000, 1500
+}
+
+// splitOnly runs trySplit alone on path: how many conversations it sent
+// and whether it read the whole file.
+func splitOnly(t testing.TB, path string) (int, bool) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := expand(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := &in.sources[0]
+	if src.size != fi.Size() {
+		t.Fatalf("source size %d, file %d", src.size, fi.Size())
+	}
+	jobs := make(chan job, 8)
+	results := make(chan result, 8)
+	wait := startWorkers(2, src.size, jobs, results)
+	got := make(chan int)
+	go func() {
+		k := 0
+		for r := range results {
+			if r.err != nil {
+				t.Errorf("split sent a failed conversation: %v", r.err)
+			}
+			if r.index != k {
+				t.Errorf("conversation %d sent with index %d", k, r.index)
+			}
+			k++
+		}
+		got <- k
+	}()
+	n, complete, _ := trySplit(context.Background(), src, jobs, results, nil, 0, src.size)
+	close(jobs)
+	wait()
+	close(results)
+	if k := <-got; k != n {
+		t.Errorf("split says it sent %d conversations, %d arrived", n, k)
+	}
+	return n, complete
+}
+
+// loadWith loads path with splitting on or off.
+func loadWith(t *testing.T, path string, split bool) (*model.Archive, error) {
+	t.Helper()
+	setSplit(t, split)
+	return OpenContext(context.Background(), Options{Workers: 2}, path)
+}
+
+// sameLoad checks that the split and the scanner load path alike:
+// conversations (compared whole, in id order), warnings and errors.
+func sameLoad(t *testing.T, what, path string) {
+	t.Helper()
+	a, errA := loadWith(t, path, false)
+	b, errB := loadWith(t, path, true)
+	if (errA == nil) != (errB == nil) || errA != nil && errA.Error() != errB.Error() {
+		t.Fatalf("%s: scanner error %v, split error %v", what, errA, errB)
+	}
+	if errA != nil {
+		return
+	}
+	if len(a.Conversations) != len(b.Conversations) {
+		t.Fatalf("%s: scanner loaded %d conversations, split %d", what, len(a.Conversations), len(b.Conversations))
+	}
+	byID := func(x, y *model.Conversation) int {
+		return cmp.Or(strings.Compare(x.ID, y.ID), strings.Compare(x.Title, y.Title), x.Created.Compare(y.Created), cmp.Compare(len(x.Nodes), len(y.Nodes)))
+	}
+	ca, cb := slices.Clone(a.Conversations), slices.Clone(b.Conversations)
+	slices.SortStableFunc(ca, byID)
+	slices.SortStableFunc(cb, byID)
+	for i := range ca {
+		if !reflect.DeepEqual(ca[i], cb[i]) {
+			t.Fatalf("%s: conversation %q differs between the scanner and the split", what, ca[i].ID)
+		}
+	}
+	if !reflect.DeepEqual(a.Warnings, b.Warnings) {
+		t.Fatalf("%s: warnings differ:\nscanner: %v\nsplit:   %v", what, a.Warnings, b.Warnings)
+	}
+}
+
+func writeTemp(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func genBytes(t testing.TB, cfg gen.Config) ([]byte, int) {
+	t.Helper()
+	var b bytes.Buffer
+	st, err := gen.Write(&b, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes(), st.Conversations
+}
+
+// TestSplitReadsCleanExports: on intact exports the split reads the whole
+// file by itself and loads what the scanner loads.
+func TestSplitReadsCleanExports(t *testing.T) {
+	short, nShort := genBytes(t, gen.Config{Seed: 1, TargetBytes: 300 << 10})
+	long, nLong := genBytes(t, gen.Config{Seed: 2, TargetBytes: 400 << 10, Shape: gen.ShapeLong})
+	huge, nHuge := genBytes(t, gen.Config{Seed: 3, TargetBytes: 1500 << 10}) // with a ~1 MB conversation
+	var indented bytes.Buffer
+	if err := json.Indent(&indented, short, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		data []byte
+		n    int
+	}{
+		{"short", short, nShort},
+		{"long", long, nLong},
+		{"huge", huge, nHuge},
+		{"indented", indented.Bytes(), nShort},
+		{"bom+crlf", append([]byte("\xEF\xBB\xBF\r\n"), bytes.ReplaceAll(short, []byte("}, {\"title\""), []byte("},\r\n{\"title\""))...), nShort},
+		{"trailing comma", append(bytes.TrimSuffix(bytes.TrimRight(bytes.Clone(short), "\n "), []byte("]")), ",\n]\n"...), nShort},
+	}
+	for _, c := range cases {
+		p := writeTemp(t, "conversations.json", c.data)
+		setSplit(t, true)
+		n, complete := splitOnly(t, p)
+		if !complete || n != c.n {
+			t.Errorf("%s: split read %d of %d conversations (complete %v)", c.name, n, c.n, complete)
+		}
+		sameLoad(t, c.name, p)
+	}
+}
+
+// TestSplitStopsOnDamage: damaged exports stop the split where the damage
+// is (what came before stays delivered), and the load reports exactly
+// what the scanner alone reports.
+func TestSplitStopsOnDamage(t *testing.T) {
+	data, n := genBytes(t, gen.Config{Seed: 4, TargetBytes: 200 << 10, NoHuge: true})
+	r := rand.New(rand.NewPCG(4, 5))
+	type variant struct {
+		name string
+		data []byte
+	}
+	var vs []variant
+	for k := 1; k <= 3; k++ {
+		for i := range 8 {
+			vs = append(vs, variant{fmt.Sprintf("%d flips #%d", k, i), flip(data, r, k)})
+		}
+	}
+	for range 8 {
+		c := r.IntN(len(data))
+		vs = append(vs, variant{fmt.Sprintf("cut at %d", c), data[:c]})
+	}
+	for i := range 6 {
+		at := r.IntN(len(data))
+		junk := []string{`]`, `}`, `{"title": "x", "create_time": 1, `, `"`, `[`, `,,`}[i]
+		d := append(append(bytes.Clone(data[:at]), junk...), data[at:]...)
+		vs = append(vs, variant{fmt.Sprintf("%q inserted at %d", junk, at), d})
+	}
+	vs = append(vs,
+		variant{"data after the array", append(bytes.Clone(data), ` {"x": 1}`...)},
+		variant{"a second array", append(bytes.Clone(data), data...)},
+		variant{"wrapper", append(append([]byte(`{"conversations": `), data...), '}')},
+		variant{"not a conversation first", append([]byte(`[{"a": 1}, `), data[1:]...)},
+		variant{"no mapping in one", bytes.Replace(data, []byte(`"mapping"`), []byte(`"mappinG"`), 1)},
+	)
+	for _, v := range vs {
+		p := writeTemp(t, "conversations.json", v.data)
+		sameLoad(t, v.name, p)
+	}
+	// The split itself stops and sends only conversations before the damage.
+	setSplit(t, true)
+	d := bytes.Clone(data)
+	spans := convSpans(t, data)
+	mid := spans[len(spans)/2]
+	d[mid[0]+(mid[1]-mid[0])/2] = '"'
+	got, complete := splitOnly(t, writeTemp(t, "conversations.json", d))
+	if complete || got > len(spans)/2 || got == 0 {
+		t.Errorf("damaged conversation %d of %d: split sent %d (complete %v)", len(spans)/2, n, got, complete)
+	}
+}
+
+// TestSplitOnFixtures compares both paths on every JSON fixture.
+func TestSplitOnFixtures(t *testing.T) {
+	var files []string
+	for _, root := range []string{"testdata", fixtures.External(t)} {
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
+				files = append(files, p)
+			}
+			return nil
+		})
+	}
+	t.Logf("%d fixtures", len(files))
+	if len(files) < 5 {
+		t.Fatalf("only %d fixtures found", len(files))
+	}
+	for _, p := range files {
+		sameLoad(t, p, p)
+	}
+}
+
+// TestSplitCancel: cancelling while segments are decoded ends the load
+// with the context's error, and streamed conversations stop.
+func TestSplitCancel(t *testing.T) {
+	data, _ := genBytes(t, gen.Config{Seed: 5, TargetBytes: 300 << 10, NoHuge: true})
+	p := writeTemp(t, "conversations.json", data)
+	setSplit(t, true)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n := 0
+	_, err := OpenContext(ctx, Options{Workers: 2, OnConversation: func(*model.Conversation) {
+		n++
+		if n == 3 {
+			cancel()
+		}
+	}}, p)
+	if err != context.Canceled {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+}
