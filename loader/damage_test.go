@@ -257,3 +257,23 @@ func TestDamagedZIPProperty(t *testing.T) {
 		}
 	}
 }
+
+// TestOpeningDamagedIntoArrayEnd: a conversation's '{' damaged into ']'
+// closes the array early; that conversation is reported skipped and every
+// other one loads, whether it was the first (no opening learned yet) or a
+// later one.
+func TestOpeningDamagedIntoArrayEnd(t *testing.T) {
+	data, n := genDamageExport(t, 64<<10, 3)
+	spans := convSpans(t, data)
+	if len(spans) < 4 {
+		t.Fatalf("%d conversations: the test is too weak", len(spans))
+	}
+	for _, k := range []int{0, 2, len(spans) - 1} {
+		in := bytes.Clone(data)
+		in[spans[k][0]] = ']'
+		o := loadDamaged(t, t.TempDir(), "conversations.json", in)
+		if o.err != nil || o.loaded != n-1 || o.skipped != 1 {
+			t.Errorf("conversation %d of %d: want %d loaded, 1 skipped; got %s", k, n, n-1, o)
+		}
+	}
+}

@@ -458,7 +458,33 @@ func (s *scanner) afterArray() error {
 			return nil
 		}
 		off := s.offset()
-		if s.sig == nil || !s.resync() {
+		if s.sig == nil {
+			// The array closed before any conversation (its first byte
+			// damaged into ']'): look for the formats' own openings.
+			s.sig = knownSig
+		}
+		// A conversation whose '{' was damaged into the ']' that closed
+		// the array: it is lost, and counted.
+		b := s.buf[s.pos:min(s.n, s.pos+sigLookahead)]
+		lost := s.sig.matches(append([]byte{'{'}, b...), true) == sigYes
+		if lost {
+			s.damaged = true
+			ok := s.resync()
+			what := fmt.Sprintf("skipped the remaining %d bytes (no conversation in them)", s.offset()-off)
+			if ok {
+				what = fmt.Sprintf("skipped %d bytes up to the next conversation at byte %d", s.offset()-off, s.offset())
+			}
+			s.warn(wSkipped, s.index, off, "the conversation's opening is damaged (its '{' read as the end of the array); "+what)
+			s.index++
+			if !ok {
+				return nil
+			}
+			if err := s.array(); err != nil {
+				return err
+			}
+			continue
+		}
+		if !s.resync() {
 			for {
 				s.pos, s.mark = s.n, s.n // count, do not keep
 				if !s.fill() {
