@@ -9,6 +9,14 @@
 # bar no longer says "Loading", then quits it. It prints each run's browser
 # time, `ls` wall time and their ratio, then the medians. Needs tmux (3.2+)
 # and GNU time. Polling adds up to ~20 ms to the browser's time.
+#
+# SETTLE=SECONDS (default 0) waits that long before each run. On a VM
+# whose balloon reports free pages to the host, memory another process
+# freed a moment ago is still backed and fills several times faster than
+# memory freed seconds ago (1 GB: ~0.5 s against 1.5-9 s here), so without
+# a pause `ls`, which starts right after the browser exits, gets the
+# browser's memory warm while the browser starts colder. SETTLE=8 makes
+# both start cold, as a user's first load does.
 set -euo pipefail
 
 if (($# < 2)); then
@@ -85,8 +93,11 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 bs=() ls=()
 printf '%-8s %10s %8s %7s %12s %9s\n' run "browser s" "ls s" ratio "browser CPU" "ls CPU"
+settle=${SETTLE:-0}
 for i in $(seq "$runs"); do
+	sleep "$settle"
 	browser # sets b and bc (not in a subshell: the control client is a coprocess)
+	sleep "$settle"
 	read -r l lu lsys <<<"$(ls_wall)"
 	bs+=("$b") ls+=("$l")
 	printf '%-8s %10s %8s %7s %12s %9s\n' "$i" "$b" "$l" "$(awk -v b="$b" -v l="$l" 'BEGIN { printf "%.2f", b / l }')" "$bc" "$(awk -v u="$lu" -v s="$lsys" 'BEGIN { printf "%.2f", u + s }')"
