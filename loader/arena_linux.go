@@ -4,25 +4,36 @@ package loader
 
 import (
 	"os"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
-// offHeapAlloc returns an allocator of anonymous mmap'd chunks advised to
-// use transparent huge pages (2 MiB pages fault ~4x faster than 4 KiB ones on
-// the target VMs). The chunks are never unmapped: an archive is loaded once
-// and lives as long as the process.
+// offHeapAlloc returns an allocator of anonymous mmap'd chunks, each faulted
+// in with one call (MADV_POPULATE_WRITE) instead of one trap per page
+// (kernels before 5.14 refuse it; then pages fault in on first use), and
+// advised to use transparent huge pages only while they fill fast (see
+// hugePolicy). The chunks are never unmapped: an archive is loaded once and
+// lives as long as the process.
+//
+// Not safe for concurrent use: each arena has its own.
 func offHeapAlloc() func(n int) []byte {
+	var p hugePolicy
 	return func(n int) []byte {
 		b, err := unix.Mmap(-1, 0, n, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_ANON|unix.MAP_PRIVATE)
 		if err != nil {
 			return make([]byte, n)
 		}
-		_ = unix.Madvise(b, unix.MADV_HUGEPAGE)
-		// Fault the chunk in with one call instead of one trap per page
-		// (kernels before 5.14 refuse; then pages fault in on first use).
+		huge := n >= hugeMin && p.huge()
+		if huge {
+			_ = unix.Madvise(b, unix.MADV_HUGEPAGE)
+		}
+		start := time.Now()
 		_ = unix.Madvise(b, unix.MADV_POPULATE_WRITE)
+		if huge {
+			p.filled(n, time.Since(start))
+		}
 		return b
 	}
 }

@@ -9,6 +9,14 @@
 # bar no longer says "Loading", then quits it. It prints each run's browser
 # time, `ls` wall time and their ratio, then the medians. Needs tmux (3.2+)
 # and GNU time. Polling adds up to ~20 ms to the browser's time.
+#
+# SETTLE=SECONDS (default 0) waits that long before each run. On a VM
+# whose balloon reports free pages to the host, memory another process
+# freed a moment ago is still backed and fills several times faster than
+# memory freed seconds ago (1 GB: ~0.5 s against 1.5-9 s here), so without
+# a pause `ls`, which starts right after the browser exits, gets the
+# browser's memory warm while the browser starts colder. SETTLE=8 makes
+# both start cold, as a user's first load does.
 set -euo pipefail
 
 if (($# < 2)); then
@@ -17,7 +25,10 @@ if (($# < 2)); then
 fi
 bin=$(realpath "$1") file=$(realpath "$2") runs=${3:-3}
 sess="bench-browser-$$"
-trap 'tmux kill-session -t "$sess" 2>/dev/null || true' EXIT
+# A tmux server of its own (-L): the default one may be busy with other
+# sessions, and its CPU is reported per run.
+tmux() { command tmux -L "$sess" "$@"; }
+trap 'tmux kill-server 2>/dev/null || true' EXIT
 
 # A fifo nobody writes to: `read -t` on it sleeps without a fork.
 nap_fifo=$(mktemp -u /tmp/bench-browser-nap.XXXXXX)
@@ -70,6 +81,8 @@ browser() {
 	child=$(pgrep -P "$pid" | head -1 || true)
 	[[ -n $child ]] && pid=$child
 	bc=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat" 2>/dev/null || echo "?")
+	# The tmux server's, which shares the two cores with the browser.
+	tc=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$(tmux display -p '#{pid}')/stat" 2>/dev/null || echo "?")
 	tmux send-keys -t "$sess" q
 	sleep 0.3
 	tmux kill-session -t "$sess" 2>/dev/null || true
@@ -84,12 +97,15 @@ ls_wall() {
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 bs=() ls=()
-printf '%-8s %10s %8s %7s %12s %9s\n' run "browser s" "ls s" ratio "browser CPU" "ls CPU"
+printf '%-8s %10s %8s %7s %12s %9s %9s\n' run "browser s" "ls s" ratio "browser CPU" "ls CPU" "tmux CPU"
+settle=${SETTLE:-0}
 for i in $(seq "$runs"); do
+	sleep "$settle"
 	browser # sets b and bc (not in a subshell: the control client is a coprocess)
+	sleep "$settle"
 	read -r l lu lsys <<<"$(ls_wall)"
 	bs+=("$b") ls+=("$l")
-	printf '%-8s %10s %8s %7s %12s %9s\n' "$i" "$b" "$l" "$(awk -v b="$b" -v l="$l" 'BEGIN { printf "%.2f", b / l }')" "$bc" "$(awk -v u="$lu" -v s="$lsys" 'BEGIN { printf "%.2f", u + s }')"
+	printf '%-8s %10s %8s %7s %12s %9s %9s\n' "$i" "$b" "$l" "$(awk -v b="$b" -v l="$l" 'BEGIN { printf "%.2f", b / l }')" "$bc" "$(awk -v u="$lu" -v s="$lsys" 'BEGIN { printf "%.2f", u + s }')" "$tc"
 done
 mb=$(printf '%s\n' "${bs[@]}" | median) ml=$(printf '%s\n' "${ls[@]}" | median)
 printf '%-8s %10s %8s %7s   (%s, load %s)\n' median "$mb" "$ml" "$(awk -v b="$mb" -v l="$ml" 'BEGIN { printf "%.2f", b / l }')" "$(basename "$file")" "$(cut -d' ' -f1 /proc/loadavg)"

@@ -138,6 +138,7 @@ func New(opts Options) *Model {
 	} else if opts.Load != nil {
 		m.loading = true
 		m.list.loading = true
+		m.view.inViewOnly = true
 		m.stream = newLoadStream()
 	}
 	m.list.focused = true

@@ -15,6 +15,7 @@ func (m *Model) onBatch(msg loadBatchMsg) tea.Cmd {
 	var cmds []tea.Cmd
 	if msg.finished {
 		m.loading = false
+		m.view.inViewOnly = false // follow renders the rest below
 		if msg.err != nil {
 			m.loadErr = msg.err
 		} else if msg.archive != nil {

@@ -322,6 +322,9 @@ func (v *viewer) renderNext() tea.Cmd {
 			start(i, need)
 		}
 	}
+	if v.inViewOnly {
+		return tea.Batch(cmds...)
+	}
 	// Then, once the view is rendered, all of the rest: below the view,
 	// then above it.
 	for i := top; i < len(v.segs) && v.starts[i] < bottom; i++ {

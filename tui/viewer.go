@@ -52,6 +52,13 @@ type viewer struct {
 
 	renderErr error // last Glamour failure, shown in the status bar
 
+	// inViewOnly, set while the archive loads, renders only what is on
+	// screen: the rest of the conversation (a long one: most of its
+	// messages, with their code highlighted) waits for the end of the load
+	// instead of taking a core from the loader. Scrolling still renders
+	// what comes into view.
+	inViewOnly bool
+
 	terms []string
 	// matchers find terms as model/search does (one per term; setTerms).
 	matchers []*search.Matcher
