@@ -7,7 +7,7 @@ import (
 
 // arena hands out strings copied into large chunks, so that a load makes a
 // few big allocations instead of one per string (fresh memory is what costs
-// most on small VMs; see docs/load-speed.md). Strings stay valid for as long
+// most on small VMs; see NOTES.md, "Performance"). Strings stay valid for as long
 // as the process lives when the chunks are off-heap, or as long as any of
 // them is referenced when they are Go memory.
 //
