@@ -206,14 +206,3 @@ func (e *enc) inline(s string) {
 	e.uv(uint64(len(s)))
 	e.b = append(e.b, s...)
 }
-
-// skipTime reads a time as time does, without making it.
-func (d *dec) skipTime() {
-	if kind := d.uv(); kind != timeZero {
-		if kind == timeFixed {
-			d.sv()
-		}
-		d.sv()
-		d.uv()
-	}
-}
