@@ -199,7 +199,14 @@ func (a *app) runRoot(cmd *cobra.Command, paths []string) error {
 	// Background rebuilds of a damaged snapshot end with the browser.
 	bg, cancel := context.WithCancel(cmd.Context())
 	defer cancel()
+	release := holdGC() // reopengc.go: off while a snapshot reopens
+	defer release()
 	src = a.browserSnapshot(cmd.Context(), bg, src)
+	if src.Ready == nil {
+		release() // no snapshot: the load tunes the collector itself
+	} else {
+		defer time.AfterFunc(reopenGCHold, release).Stop()
+	}
 	return runBrowser(cmd.Context(), src, browserOptions{
 		In: a.in, Out: a.out, Theme: a.theme, Log: a.log, Version: buildVersion(), Location: a.loc,
 	})
