@@ -13,7 +13,8 @@
 #
 #   reopen  ms from starting the process to the first screen whose status
 #           bar says "N conversations" (N the library's count, from `ls`)
-#           without "Loading"
+#           without "Loading"; and the CPU time (user + system, at a
+#           clock tick's resolution) the process had used by then
 #   j       then JS times (default 15): ms from sending `j` until the
 #           viewer's header (the first line right of the list) shows
 #           another title; GAP_MS (default 300) between presses, so that
@@ -37,8 +38,11 @@ RUNS=${RUNS:-8} JS=${JS:-15} SIZE=${SIZE:-160x45} GAP_MS=${GAP_MS:-300} POLL_MS=
 bins=()
 for b in "$@"; do bins+=("$(realpath "$b")"); done
 sess="bench-reopen-$$"
+# A tmux server of its own (its own socket): another user of tmux on the
+# machine neither sees nor ends it.
+tmux() { command tmux -L "$sess" -f /dev/null "$@"; }
 work=$(mktemp -d /tmp/bench-reopen.XXXXXX)
-trap 'tmux kill-session -t "$sess" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'tmux kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 
 n=$(BACKCHAT_LIBRARY=$LIBRARY "${bins[0]}" ls | wc -l)
 count=$(sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$n") # 60014 → 60,014
@@ -108,6 +112,13 @@ one() {
 	done
 	t1=$(now_us)
 	echo $(((t1 - t0) / 1000)) >>"$work/reopen.$k"
+	# The CPU time the browser took to get there (the pane runs a shell,
+	# which runs backchat): steadier than the wall time on a busy machine.
+	local pid child
+	pid=$(tmux display -p -t "$sess" '#{pane_pid}')
+	child=$(pgrep -P "$pid" | head -1 || true)
+	[[ -n $child ]] && pid=$child
+	awk -v hz="$(getconf CLK_TCK)" '{ printf "%d\n", ($14 + $15) * 1000 / hz }' "/proc/$pid/stat" >>"$work/cpu.$k"
 	read -rt 0.5 -u "$nap" || true
 	for ((i = 0; i < JS; i++)); do
 		capture
@@ -159,11 +170,11 @@ for ((r = 0; r < RUNS; r++)); do
 		one "${bins[$k]}" "$k"
 	done
 done
-printf '%-36s %27s   %23s  %s\n' binary "reopen ms: median min max" "j ms: p50 p90 max" "runs"
+printf '%-36s %27s %14s   %23s  %s\n' binary "reopen ms: median min max" "CPU ms median" "j ms: p50 p90 max" "runs"
 for k in "${!bins[@]}"; do
 	same=0
 	[[ -f $work/same.$k ]] && same=$(wc -l <"$work/same.$k")
-	printf '%-36s %27s   %23s  %s\n' "${bins[$k]}" "$(pct "$work/reopen.$k" "50 min max")" "$(pct "$work/j.$k" "50 90 max")" \
+	printf '%-36s %27s %14s   %23s  %s\n' "${bins[$k]}" "$(pct "$work/reopen.$k" "50 min max")" "$(pct "$work/cpu.$k" 50)" "$(pct "$work/j.$k" "50 90 max")" \
 		"$(wc -l <"$work/reopen.$k") reopens, $(wc -l <"$work/j.$k") j ($same same title)"
 	echo "  reopens: $(tr '\n' ' ' <"$work/reopen.$k")"
 done
