@@ -43,6 +43,9 @@ sess="bench-reopen-$$"
 tmux() { command tmux -L "$sess" -f /dev/null "$@"; }
 work=$(mktemp -d /tmp/bench-reopen.XXXXXX)
 trap 'tmux kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+# A session that outlives each run's: a server left without sessions exits,
+# and the next run's new-session could reach it while it does.
+tmux new-session -d -s keep "sleep 86400"
 
 n=$(BACKCHAT_LIBRARY=$LIBRARY "${bins[0]}" ls | wc -l)
 count=$(sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$n") # 60014 → 60,014
