@@ -36,14 +36,16 @@ type archiveSource struct {
 // (a library snapshot's: search.LoadIndex over Archive.Conversations).
 type readyArchive struct {
 	Archive *model.Archive
-	Index   *search.Index
+	// Index returns the index; the browser calls it once, on a goroutine
+	// of its own, while it draws its first screen.
+	Index func() *search.Index
 }
 
 // browserSource sets o to show src: a ready archive with its index at
 // once, else a load of src.Paths streamed in and indexed as it comes.
 func browserSource(o *tui.Options, src archiveSource) {
 	if r := src.Ready; r != nil {
-		o.Archive, o.Searcher = r.Archive, live.NewIndexed(r.Index)
+		o.Archive, o.Searcher = r.Archive, live.NewIndexedLater(r.Index)
 		return
 	}
 	searcher := live.New()

@@ -403,10 +403,11 @@ func (a *app) trusting(run func(*cobra.Command, []string) error) func(*cobra.Com
 const verifyDelay = 500 * time.Millisecond
 
 // browserSnapshot readies src for the browser from its snapshot when it
-// has a good one: the whole list and search at once, conversations decoded
-// when opened. A damaged conversation shows its error where its messages
-// would be; the damage (or a damaged index, checked in the background) is
-// logged and the snapshot rebuilt from the inputs in the background (bg
+// has a good one: the whole list at once, the search index loaded while
+// the first screen is drawn, conversations decoded when opened. A damaged
+// conversation shows its error where its messages would be; the damage
+// (or a damaged index, found when it loads or checked in the background)
+// is logged and the snapshot rebuilt from the inputs in the background (bg
 // ends it). Without a usable snapshot the browser loads src.Paths as
 // before and the snapshot is written once that load is done.
 func (a *app) browserSnapshot(ctx, bg context.Context, src archiveSource) archiveSource {
@@ -415,33 +416,40 @@ func (a *app) browserSnapshot(ctx, bg context.Context, src archiveSource) archiv
 		return src
 	}
 	if s := a.openSnapshot(plan); s != nil {
-		start := time.Now()
-		ix, err := loadSnapshotIndex(s)
-		if err == nil {
-			a.log.Info("snapshot ready", "index", time.Since(start))
-			a.snap = s
-			s.OnDamage(func() {
-				a.log.Warn("snapshot damaged while browsing: rebuilding it from the inputs", "path", plan.path)
-				a.rebuildSnapshot(bg, plan)
-			})
-			go func() {
-				// After the first screen: reading and summing the index
-				// (~100 MB) at once competes with it for the two cores.
-				select {
-				case <-time.After(verifyDelay):
-				case <-bg.Done():
-					return
-				}
-				if err := s.VerifyIndex(); err != nil {
-					a.log.Warn("snapshot index", "err", err)
-				}
-			}()
-			src.Ready = &readyArchive{Archive: s.Archive, Index: ix}
-			return src
+		a.snap = s
+		s.OnDamage(func() {
+			a.log.Warn("snapshot damaged while browsing: rebuilding it from the inputs", "path", plan.path)
+			a.rebuildSnapshot(bg, plan)
+		})
+		go func() {
+			// After the first screen: reading and summing the index
+			// (~100 MB) at once competes with it for the two cores.
+			select {
+			case <-time.After(verifyDelay):
+			case <-bg.Done():
+				return
+			}
+			if err := s.VerifyIndex(); err != nil {
+				a.log.Warn("snapshot index", "err", err)
+			}
+		}()
+		// The index loads while the browser draws its first screen
+		// (live.NewIndexedLater); a search typed first waits for it. One
+		// that does not load marks the snapshot damaged (it is rebuilt
+		// from the inputs) and is built from the archive instead.
+		index := func() *search.Index {
+			start := time.Now()
+			ix, err := loadSnapshotIndex(s)
+			if err == nil {
+				a.log.Info("snapshot index loaded", "took", time.Since(start))
+				return ix
+			}
+			a.log.Warn("snapshot index: building it from the archive", "err", err)
+			s.MarkDamaged()
+			return search.BuildArchive(s.Archive)
 		}
-		a.log.Warn("snapshot index", "err", err)
-		fmt.Fprintln(a.errOut, "backchat: snapshot damaged: rebuilding")
-		_ = s.Close()
+		src.Ready = &readyArchive{Archive: s.Archive, Index: index}
+		return src
 	}
 	src.Loaded = func(arch *model.Archive, s *live.Searcher) {
 		a.writeSnapshotLater(ctx, plan, arch, s.Index)
