@@ -42,7 +42,7 @@ sess="bench-reopen-$$"
 # machine neither sees nor ends it.
 tmux() { command tmux -L "$sess" -f /dev/null "$@"; }
 work=$(mktemp -d /tmp/bench-reopen.XXXXXX)
-trap 'tmux kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'tmux kill-server 2>/dev/null || true; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sess"; rm -rf "$work"' EXIT
 # A session that outlives each run's: a server left without sessions exits,
 # and the next run's new-session could reach it while it does.
 tmux new-session -d -s keep "sleep 86400"
