@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -59,12 +58,14 @@ type convList struct {
 	// base, when set, is the Prepared shared by every session over the
 	// archive: its counts and services are read (never written) first.
 	base *Prepared
-	// counts holds visible message counts of conversations base does not
-	// know (an archive streaming in).
+	// counts caches the visible message counts of conversations base does
+	// not know (an archive streaming in, or given whole), worked out when
+	// a row first shows them: a list of 60,000 conversations is drawn
+	// without a pass over all of them.
 	counts map[*model.Conversation]int
-	// services counts conversations per service; more than one key means a
-	// mixed archive, whose rows then name their service.
-	services map[string]int
+	// services are the services of the conversations listed; more than
+	// one means a mixed archive, whose rows then name their service.
+	services map[string]bool
 	vis      []int // indices into all, in display order; nil = no filter
 	filter   bool  // vis is a filter result
 	// found is the filter's answer (vis is its Convs): the snippet sources.
@@ -89,7 +90,7 @@ type convList struct {
 
 func newConvList(keys KeyMap, st Styles, now func() time.Time) *convList {
 	return &convList{keys: keys, styles: st, now: now, counts: make(map[*model.Conversation]int),
-		services: make(map[string]int)}
+		services: make(map[string]bool)}
 }
 
 // SetSize implements pane.
@@ -111,22 +112,19 @@ func (l *convList) selected() *model.Conversation {
 func (l *convList) setAll(all []*model.Conversation) {
 	sel := l.selected()
 	l.all, l.shared = all, false
-	l.countNew(all)
+	l.noteServices(all)
 	if !l.filter {
 		l.vis = nil
 	}
 	l.build(sel)
 }
 
-// countNew counts the visible messages of those of convs not counted yet.
-func (l *convList) countNew(convs []*model.Conversation) {
-	for _, c := range convs {
-		if _, ok := l.base.count(c); ok {
-			continue
-		}
-		if _, ok := l.counts[c]; !ok {
-			l.counts[c] = c.VisibleCount()
-			l.services[c.Service]++
+// noteServices adds the services of convs to those listed. Neighbours
+// mostly share theirs: one map write per run of them.
+func (l *convList) noteServices(convs []*model.Conversation) {
+	for i, c := range convs {
+		if i == 0 || c.Service != convs[i-1].Service {
+			l.services[c.Service] = true
 		}
 	}
 }
@@ -139,7 +137,10 @@ func (l *convList) setPrepared(p *Prepared) {
 	sel := l.selected()
 	l.base = p
 	l.all, l.shared = p.sorted, true
-	l.services = maps.Clone(p.services)
+	l.services = make(map[string]bool, len(p.services))
+	for sv := range p.services {
+		l.services[sv] = true
+	}
 	if !l.filter {
 		l.vis = nil
 	}
@@ -154,7 +155,9 @@ func (l *convList) setArchive(a *model.Archive, p *Prepared) {
 		return
 	}
 	all := append([]*model.Conversation(nil), a.Conversations...)
-	model.SortNewestFirst(all)
+	if !slices.IsSortedFunc(all, model.Newer) { // a snapshot's are
+		model.SortNewestFirst(all)
+	}
 	l.setAll(all)
 }
 
@@ -182,7 +185,7 @@ func (l *convList) takeBatch(msg loadBatchMsg, p *Prepared) bool {
 	model.SortNewestFirst(batch)
 	sel := l.selected()
 	l.all = mergeNewest(l.all, batch)
-	l.countNew(batch)
+	l.noteServices(batch)
 	if !l.filter {
 		l.vis = nil
 	}
@@ -208,12 +211,18 @@ func mergeNewest(a, b []*model.Conversation) []*model.Conversation {
 	return append(append(out, a[i:]...), b[j:]...)
 }
 
-// msgCount is c's visible message count.
+// msgCount is c's visible message count (a walk of its current thread
+// the first time, unless the snapshot stored it).
 func (l *convList) msgCount(c *model.Conversation) int {
 	if n, ok := l.base.count(c); ok {
 		return n
 	}
-	return l.counts[c]
+	n, ok := l.counts[c]
+	if !ok {
+		n = c.VisibleCount()
+		l.counts[c] = n
+	}
+	return n
 }
 
 // count is c's visible message count when p knows c. A nil p knows nothing.
@@ -309,6 +318,7 @@ func (l *convList) build(sel *model.Conversation) {
 func dateRows(all []*model.Conversation, now time.Time, rows []row) []row {
 	last := ""
 	groups := newDateGrouper(now)
+	rows = slices.Grow(rows, len(all)+32) // a row each, and a few labels
 	for i, c := range all {
 		if g := groups.group(c.SortTime()); g != last {
 			rows = append(rows, row{label: g})

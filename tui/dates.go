@@ -18,6 +18,11 @@ type dateGrouper struct {
 	now                           time.Time
 	today, yesterday, week, month time.Time      // midnights in now's location
 	labels                        map[int]string // year*12+month: its label
+	// last is the label of the month (or year) that starts at lastFrom and
+	// ends before lastTo: a list newest first asks for the same one many
+	// times in a row.
+	last             string
+	lastFrom, lastTo time.Time
 }
 
 func newDateGrouper(now time.Time) *dateGrouper {
@@ -42,17 +47,33 @@ func (g *dateGrouper) group(t time.Time) string {
 		return "Previous 7 days"
 	case !t.Before(g.month):
 		return "Previous 30 days"
+	case g.last != "" && !t.Before(g.lastFrom) && t.Before(g.lastTo):
+		return g.last
 	}
 	t = t.In(g.now.Location())
-	key := t.Year()*12 + int(t.Month())
-	if l, ok := g.labels[key]; ok {
-		return l
+	y, m, _ := t.Date()
+	key := y*12 + int(m)
+	l, ok := g.labels[key]
+	if !ok {
+		l = t.Format("2006")
+		if y == g.now.Year() {
+			l = t.Format("January 2006")
+		}
+		g.labels[key] = l
 	}
-	l := t.Format("2006")
-	if t.Year() == g.now.Year() {
-		l = t.Format("January 2006")
+	// The label's span: its month this year, else its whole year.
+	loc := g.now.Location()
+	if y == g.now.Year() {
+		g.lastFrom, g.lastTo = time.Date(y, m, 1, 0, 0, 0, 0, loc), time.Date(y, m+1, 1, 0, 0, 0, 0, loc)
+	} else {
+		g.lastFrom, g.lastTo = time.Date(y, 1, 1, 0, 0, 0, 0, loc), time.Date(y+1, 1, 1, 0, 0, 0, 0, loc)
 	}
-	g.labels[key] = l
+	// Never reach into the relative groups above (a month of this year
+	// ends after the 30 days' start).
+	if g.lastTo.After(g.month) {
+		g.lastTo = g.month
+	}
+	g.last = l
 	return l
 }
 

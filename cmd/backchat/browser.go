@@ -36,7 +36,9 @@ type archiveSource struct {
 // (a library snapshot's: search.LoadIndex over Archive.Conversations).
 type readyArchive struct {
 	Archive *model.Archive
-	Index   *search.Index
+	// Index returns the index; the browser calls it once, on a goroutine
+	// of its own, while it draws its first screen.
+	Index func() *search.Index
 	// Searcher, when set, is the searcher over Index the browser uses
 	// (one that may be told to index again: a damaged snapshot index).
 	Searcher *live.Searcher
@@ -48,7 +50,7 @@ func browserSource(o *tui.Options, src archiveSource) {
 	if r := src.Ready; r != nil {
 		o.Archive, o.Searcher = r.Archive, r.Searcher
 		if o.Searcher == nil {
-			o.Searcher = live.NewIndexed(r.Index)
+			o.Searcher = live.NewIndexedLater(r.Index)
 		}
 		return
 	}

@@ -12,7 +12,7 @@ func TestBrowserSourceReady(t *testing.T) {
 	c := &model.Conversation{ID: "a", Title: "Alpha", Nodes: []model.Node{{Parent: model.NoNode}}}
 	a := &model.Archive{Conversations: []*model.Conversation{c}}
 	var o tui.Options
-	browserSource(&o, archiveSource{Paths: []string{"ignored.zip"}, Ready: &readyArchive{Archive: a, Index: search.BuildArchive(a)}})
+	browserSource(&o, archiveSource{Paths: []string{"ignored.zip"}, Ready: &readyArchive{Archive: a, Index: func() *search.Index { return search.BuildArchive(a) }}})
 	if o.Archive != a || o.Load != nil || o.Searcher == nil {
 		t.Fatalf("a ready archive is not shown at once: %+v", o)
 	}

@@ -69,6 +69,9 @@ type app struct {
 	// detachable: this is the backchat process itself (main), so those
 	// writes may run in a detached process (snapwriter.go).
 	detachable bool
+	// verifyAfter, when set, stands for the wait (verifyDelay) before a
+	// reopened snapshot's index checksum is read; false: do not read it.
+	verifyAfter func(ctx context.Context) bool
 
 	indexMu sync.Mutex
 	indexOf *model.Archive // the archive index was built or loaded for
@@ -199,7 +202,14 @@ func (a *app) runRoot(cmd *cobra.Command, paths []string) error {
 	// Background rebuilds of a damaged snapshot end with the browser.
 	bg, cancel := context.WithCancel(cmd.Context())
 	defer cancel()
+	release := holdGC() // reopengc.go: off while a snapshot reopens
+	defer release()
 	src = a.browserSnapshot(cmd.Context(), bg, src)
+	if src.Ready == nil {
+		release() // no snapshot: the load tunes the collector itself
+	} else {
+		defer time.AfterFunc(reopenGCHold, release).Stop()
+	}
 	return runBrowser(cmd.Context(), src, browserOptions{
 		In: a.in, Out: a.out, Theme: a.theme, Log: a.log, Version: buildVersion(), Location: a.loc,
 	})

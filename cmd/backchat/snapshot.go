@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/backchat/backchat/internal/snapshot"
@@ -403,11 +404,13 @@ func (a *app) trusting(run func(*cobra.Command, []string) error) func(*cobra.Com
 const verifyDelay = 500 * time.Millisecond
 
 // browserSnapshot readies src for the browser from its snapshot when it
-// has a good one: the whole list and search at once, conversations decoded
-// when opened. A damaged conversation shows its error where its messages
-// would be; the damage (or a damaged index, checked in the background,
+// has a good one: the whole list at once, the search index loaded while
+// the first screen is drawn, conversations decoded when opened. A damaged
+// conversation shows its error where its messages would be; the damage
+// (or a damaged index, found when it loads or checked in the background,
 // whose searcher then indexes the archive again) is logged and the
-// snapshot rebuilt from the inputs in the background (bg ends it). Without a usable snapshot the browser loads src.Paths as
+// snapshot rebuilt from the inputs in the background (bg ends it).
+// Without a usable snapshot the browser loads src.Paths as
 // before and the snapshot is written once that load is done.
 func (a *app) browserSnapshot(ctx, bg context.Context, src archiveSource) archiveSource {
 	plan := a.snapshotPlan(src)
@@ -415,42 +418,63 @@ func (a *app) browserSnapshot(ctx, bg context.Context, src archiveSource) archiv
 		return src
 	}
 	if s := a.openSnapshot(plan); s != nil {
-		start := time.Now()
-		ix, err := loadSnapshotIndex(s)
-		if err == nil {
-			a.log.Info("snapshot ready", "index", time.Since(start))
-			a.snap = s
-			srch := live.NewIndexed(ix)
-			s.OnDamage(func() {
-				a.log.Warn("snapshot damaged while browsing: rebuilding it from the inputs", "path", plan.path)
-				a.rebuildSnapshot(bg, plan)
-			})
-			go func() {
-				// After the first screen: reading and summing the index
-				// (~100 MB) at once competes with it for the two cores.
-				select {
-				case <-time.After(verifyDelay):
-				case <-bg.Done():
-					return
-				}
-				if err := s.VerifyIndex(); err != nil {
-					// Its answers cannot be trusted: search what is
-					// indexed again (saying so) until it is all done.
-					a.log.Warn("snapshot index: indexing the archive again", "err", err)
-					srch.Reindex(s.Archive.Conversations)
-				}
-			}()
-			src.Ready = &readyArchive{Archive: s.Archive, Index: ix, Searcher: srch}
-			return src
+		a.snap = s
+		s.OnDamage(func() {
+			a.log.Warn("snapshot damaged while browsing: rebuilding it from the inputs", "path", plan.path)
+			a.rebuildSnapshot(bg, plan)
+		})
+		// The index loads while the browser draws its first screen
+		// (live.NewIndexedLater); a search typed first waits for it. One
+		// that does not load marks the snapshot damaged (it is rebuilt
+		// from the inputs) and is built from the archive instead.
+		var built atomic.Bool // the index was built from the archive
+		index := func() *search.Index {
+			start := time.Now()
+			ix, err := loadSnapshotIndex(s)
+			if err == nil {
+				a.log.Info("snapshot index loaded", "took", time.Since(start))
+				return ix
+			}
+			a.log.Warn("snapshot index: building it from the archive", "err", err)
+			built.Store(true)
+			s.MarkDamaged()
+			return search.BuildArchive(s.Archive)
 		}
-		a.log.Warn("snapshot index", "err", err)
-		fmt.Fprintln(a.errOut, "backchat: snapshot damaged: rebuilding")
-		_ = s.Close()
+		srch := live.NewIndexedLater(index)
+		go func() {
+			// After the first screen: reading and summing the index
+			// (~100 MB) at once competes with it for the two cores.
+			if !a.waitToVerify(bg) {
+				return
+			}
+			if err := s.VerifyIndex(); err != nil && !built.Load() {
+				// Its answers cannot be trusted: search what is indexed
+				// again (saying so) until it is all done.
+				a.log.Warn("snapshot index: indexing the archive again", "err", err)
+				srch.Reindex(s.Archive.Conversations)
+			}
+		}()
+		src.Ready = &readyArchive{Archive: s.Archive, Index: index, Searcher: srch}
+		return src
 	}
 	src.Loaded = func(arch *model.Archive, s *live.Searcher) {
 		a.writeSnapshotLater(ctx, plan, arch, s.Index)
 	}
 	return src
+}
+
+// waitToVerify waits verifyDelay (or a.verifyAfter) and reports whether
+// the index's checksum should be read now (not when ctx ended first).
+func (a *app) waitToVerify(ctx context.Context) bool {
+	if a.verifyAfter != nil {
+		return a.verifyAfter(ctx)
+	}
+	select {
+	case <-time.After(verifyDelay):
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // rebuildSnapshot loads plan's inputs in the background and writes their

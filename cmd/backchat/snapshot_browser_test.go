@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/backchat/backchat/internal/snapshot"
+	"github.com/backchat/backchat/model/search"
 	"github.com/backchat/backchat/model/search/live"
 )
 
@@ -80,6 +81,57 @@ func TestBrowserSnapshot(t *testing.T) {
 	}
 }
 
+// TestBrowserSnapshotIndexLater: the browser is ready while the index
+// loads (live.NewIndexedLater's test: searches wait for it); an index that does not load marks the snapshot damaged (it is
+// rebuilt from the inputs) and is built from the archive instead, so the
+// browser's searches still answer.
+func TestBrowserSnapshotIndexLater(t *testing.T) {
+	in := snapshotInputs(t)["demo"]
+	snap := filepath.Join(t.TempDir(), "s.snap")
+	if r := snapRun(t, snap, false, "ls", in); r.code != exitOK {
+		t.Fatal(r.stderr)
+	}
+	good, _ := os.ReadFile(snap)
+	idxOff, _ := section(good, 5)
+	bad := append([]byte(nil), good...)
+	bad[idxOff] ^= 0xff // the index's conversation count
+	if err := os.WriteFile(snap, bad, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var errOut bytes.Buffer
+	a := newApp(strings.NewReader(""), &bytes.Buffer{}, &errOut)
+	a.snapshotPath = func([]string) string { return snap }
+	src := a.browserSnapshot(context.Background(), context.Background(), archiveSource{Paths: []string{in}})
+	if src.Ready == nil || src.Loaded != nil {
+		t.Fatalf("a snapshot with a bad index is not shown: %+v (%s)", src, errOut.String())
+	}
+	if src.Ready.Searcher == nil {
+		t.Fatal("no searcher")
+	}
+	ix := src.Ready.Searcher.Index() // waits for the index
+	if ix == nil || ix.Len() != len(src.Ready.Archive.Conversations) || !a.snap.Damaged() {
+		t.Fatalf("index %v, damaged %v", ix, a.snap.Damaged())
+	}
+	q, err := search.Parse("the")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := ix.Search(context.Background(), q, search.Options{}); err != nil || res.Total == 0 {
+		t.Fatalf("the built index answers %d, %v", res.Total, err)
+	}
+	a.snapWrites.Wait() // the rebuild
+	var fp snapshot.Fingerprint
+	copy(fp[:], good[16:48])
+	s, err := snapshot.Open(snap, fp)
+	if err != nil {
+		t.Fatalf("the snapshot was not rebuilt: %v", err)
+	}
+	defer s.Close()
+	if _, err := loadSnapshotIndex(s); err != nil {
+		t.Fatalf("rebuilt snapshot's index: %v", err)
+	}
+}
+
 // TestBrowserSnapshotDamagedIndex: an index that loads but fails the
 // checksum read after the browser opened it is not searched any longer:
 // the archive is indexed again (answers then equal a fresh index's) and
@@ -116,6 +168,15 @@ func TestBrowserSnapshotDamagedIndex(t *testing.T) {
 	var errOut bytes.Buffer
 	a := newApp(strings.NewReader(""), &bytes.Buffer{}, &errOut)
 	a.snapshotPath = func([]string) string { return snap }
+	verify := make(chan struct{})
+	a.verifyAfter = func(ctx context.Context) bool {
+		select {
+		case <-verify:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
 	bg, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	src := a.browserSnapshot(context.Background(), bg, archiveSource{Paths: []string{in}})
@@ -123,7 +184,9 @@ func TestBrowserSnapshotDamagedIndex(t *testing.T) {
 		t.Fatalf("the snapshot is not ready: %+v (%s)", src, errOut.String())
 	}
 	srch := src.Ready.Searcher
-	for deadline := time.Now().Add(20 * time.Second); srch.Index() == src.Ready.Index; {
+	damagedIx := srch.Index() // the snapshot's, as loaded
+	close(verify)
+	for deadline := time.Now().Add(20 * time.Second); srch.Index() == damagedIx; {
 		if time.Now().After(deadline) {
 			t.Fatal("the damaged index is still searched")
 		}

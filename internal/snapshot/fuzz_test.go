@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/backchat/backchat/model"
@@ -66,8 +67,18 @@ func FuzzDecode(f *testing.F) {
 			hh.secs[secHstr] = section{off: uint64(len(b)), len: uint64(len(b))}
 			hh.secs[secData] = section{off: 0, len: uint64(len(buf))}
 			sn := &Snapshot{data: buf, Archive: nil2(), damaged: s.damaged}
-			if err := sn.decodeConvtab(&hh, pool); err == nil {
-				for _, c := range sn.Archive.Conversations {
+			err := sn.decodeConvtabWith(&hh, pool, 1<<30, 1)
+			// Decoded in spans on several goroutines: the same answer.
+			sp := &Snapshot{data: buf, Archive: nil2(), damaged: s.damaged}
+			if perr := sp.decodeConvtabWith(&hh, pool, 2, 3); fmt.Sprint(perr) != fmt.Sprint(err) ||
+				len(sp.Archive.Conversations) != len(sn.Archive.Conversations) {
+				t.Fatalf("in spans: %v, %d conversations; in order: %v, %d", perr, len(sp.Archive.Conversations), err, len(sn.Archive.Conversations))
+			}
+			if err == nil {
+				for i, c := range sn.Archive.Conversations {
+					if c.ID != sp.Archive.Conversations[i].ID || sn.refs[i].vstart != sp.refs[i].vstart {
+						t.Fatalf("conversation %d differs in spans", i)
+					}
 					c.Tree()
 				}
 			}

@@ -281,18 +281,15 @@ func decodePool(b []byte) ([]string, error) {
 
 // lazyRef locates one conversation's frame in the mapping.
 type lazyRef struct {
-	data    []byte
-	pool    []string
-	off     uint64 // file offset of the frame
-	n       uint64 // its length
-	method  uint64
-	strLen  uint64 // bytes of fresh strings the frame holds (its blob follows)
-	rawLen  uint64 // strings and blob, uncompressed
-	vstart  uint64 // offset of the strings in the uncompressed data stream
-	sum     uint32
-	id      string
-	damaged *damage
-	cache   *textCache
+	sh     *refShared
+	off    uint64 // file offset of the frame
+	n      uint64 // its length
+	method uint64
+	strLen uint64 // bytes of fresh strings the frame holds (its blob follows)
+	rawLen uint64 // strings and blob, uncompressed
+	vstart uint64 // offset of the strings in the uncompressed data stream
+	sum    uint32
+	id     string
 
 	mu      sync.Mutex
 	checked bool               // the frame's checksum held
@@ -303,18 +300,18 @@ type lazyRef struct {
 // frame returns the conversation's frame, its checksum checked (once) and
 // its chunk table read. Call with r.mu held.
 func (r *lazyRef) frame() ([]byte, error) {
-	frame := r.data[r.off : r.off+r.n : r.off+r.n]
+	frame := r.sh.data[r.off : r.off+r.n : r.off+r.n]
 	if r.checked {
 		return frame, nil
 	}
 	if crc(frame) != r.sum {
-		r.damaged.mark()
+		r.sh.damaged.mark()
 		return nil, corrupt("conversation %s: checksum", r.id)
 	}
 	if r.method == frameChunks {
 		cs, ok := parseChunks(frame, r.strLen, r.rawLen)
 		if !ok {
-			r.damaged.mark()
+			r.sh.damaged.mark()
 			return nil, corrupt("conversation %s: chunk table", r.id)
 		}
 		r.chunks = cs
@@ -342,7 +339,7 @@ func (r *lazyRef) raw() ([]byte, error) {
 	out := make([]byte, r.rawLen)
 	for _, c := range r.chunks {
 		if !decodeChunk(out[c.start:c.end], frame, c) {
-			r.damaged.mark()
+			r.sh.damaged.mark()
 			return nil, corrupt("conversation %s: chunk at %d", r.id, c.start)
 		}
 	}
@@ -374,18 +371,18 @@ func (r *lazyRef) text(o uint64, n int) *byte {
 	k := sort.Search(len(r.chunks), func(i int) bool { return r.chunks[i].end > o })
 	r.mu.Unlock()
 	if k == len(r.chunks) || o+uint64(n) > r.chunks[k].end {
-		r.damaged.mark() // the writer never splits a string
+		r.sh.damaged.mark() // the writer never splits a string
 		return nil
 	}
 	c := r.chunks[k]
-	b := r.cache.get(r, k)
+	b := r.sh.cache.get(r, k)
 	if b == nil {
 		b = make([]byte, c.end-c.start)
 		if !decodeChunk(b, frame, c) {
-			r.damaged.mark()
+			r.sh.damaged.mark()
 			return nil
 		}
-		r.cache.put(r, k, b)
+		r.sh.cache.put(r, k, b)
 	}
 	return &b[o-c.start]
 }
@@ -395,10 +392,10 @@ func (r *lazyRef) load() ([]model.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &strs{data: whole, cur: 0, end: int(r.strLen), pool: r.pool}
+	s := &strs{data: whole, cur: 0, end: int(r.strLen), pool: r.sh.pool}
 	nodes, err := decodeTree(whole[r.strLen:], s)
 	if err != nil {
-		r.damaged.mark()
+		r.sh.damaged.mark()
 		return nil, fmt.Errorf("conversation %s: %w", r.id, err)
 	}
 	return nodes, nil
@@ -491,102 +488,6 @@ func (s *Snapshot) textRef(v uint64, n int) (*lazyRef, int) {
 		return r, int(o)
 	}
 	return nil, 0
-}
-
-func (s *Snapshot) decodeConvtab(h *header, pool []string) error {
-	b := h.bytes(s.data, secConvtab)
-	d := &dec{b: b}
-	hs := h.secs[secHstr]
-	st := &strs{data: s.data, cur: int(hs.off), end: int(hs.off + hs.len), pool: pool}
-	lists := make([][]string, d.count(len(b)))
-	for i := range lists {
-		l := make([]string, d.count(len(b)-d.i))
-		for j := range l {
-			l[j] = d.inline()
-		}
-		lists[i] = l
-	}
-	n := d.count(len(b) - d.i + 1)
-	if d.bad {
-		return corrupt("conversation table")
-	}
-	if n == 0 {
-		return nil // Conversations was nil
-	}
-	n--
-	convs := make([]model.Conversation, n)
-	refs := make([]lazyRef, n)
-	s.Archive.Conversations = make([]*model.Conversation, n)
-	ds := h.secs[secData]
-	cache := &textCache{}
-	vpos := uint64(0)
-	for i := range convs {
-		c := &convs[i]
-		fl := d.uv()
-		c.Archived = fl&convArchived != 0
-		c.Starred = fl&convStarred != 0
-		c.InNewest = fl&convInNewest != 0
-		c.Shared = fl&convShared != 0
-		c.ID = d.str(st)
-		c.Title = d.str(st)
-		c.Created = d.time()
-		c.Updated = d.time()
-		c.Model = d.str(st)
-		c.GizmoID = d.str(st)
-		c.GizmoType = d.str(st)
-		c.Origin = d.str(st)
-		c.Source = d.str(st)
-		c.Current = d.int32()
-		c.Service = d.str(st)
-		c.CurrentKey = d.str(st)
-		c.ShareID = d.str(st)
-		if k := d.uv(); k > 0 {
-			if k > uint64(len(lists)) {
-				return corrupt("conversation %d: sources", i)
-			}
-			c.Sources = lists[k-1]
-		}
-		if fl&convComparisons != 0 {
-			c.Comparisons = make([]model.Comparison, d.count(len(b)-d.i))
-			for j := range c.Comparisons {
-				cp := &c.Comparisons[j]
-				cp.Time = d.time()
-				cp.Preferred = d.str(st)
-				cp.Original = d.str(st)
-				cp.New = d.str(st)
-			}
-		}
-		nodes := d.uv()
-		visible := d.uv()
-		branches := d.uv()
-		r := &refs[i]
-		r.data, r.pool, r.id, r.damaged, r.cache = s.data, pool, c.ID, s.damaged, cache
-		r.off = d.uv()
-		r.method = d.uv()
-		r.n = d.uv()
-		r.strLen = d.uv()
-		blobLen := d.uv()
-		r.sum = d.u32()
-		if d.bad {
-			return corrupt("conversation table, entry %d", i)
-		}
-		if r.off > ds.len || r.n > ds.len-r.off || r.method > frameChunks || (r.method == frameRaw && r.n != r.strLen+blobLen) ||
-			r.strLen > maxFrame || blobLen > maxFrame-r.strLen || nodes > blobLen || visible > nodes || branches > nodes {
-			return corrupt("conversation %d out of bounds", i)
-		}
-		r.rawLen = r.strLen + blobLen
-		r.vstart = vpos
-		vpos += r.rawLen
-		r.off += ds.off
-		c.SetLazyTree(r.load)
-		c.SetTreeCounts(int(visible), int(branches))
-		s.Archive.Conversations[i] = c
-	}
-	s.refs = refs
-	if d.i != len(b) || st.cur != st.end {
-		return corrupt("conversation table: trailing bytes")
-	}
-	return nil
 }
 
 func decodeMeta(b []byte, a *model.Archive) error {

@@ -54,6 +54,9 @@ type Searcher struct {
 	// on the first Add.
 	prebuilt *search.Index
 	seed     sync.Once
+	// pending, for NewIndexedLater, is closed once its index is in
+	// (prebuilt, ix and the counts set); nil otherwise.
+	pending chan struct{}
 
 	mu      sync.Mutex
 	ix      *search.Index
@@ -115,6 +118,9 @@ func NewIndexed(ix *search.Index) *Searcher {
 func (s *Searcher) Add(c *model.Conversation) {
 	if c == nil {
 		return
+	}
+	if s.pending != nil {
+		<-s.pending
 	}
 	if s.prebuilt != nil {
 		// A NewIndexed searcher that grows (unusual: a snapshot's archive
