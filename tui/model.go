@@ -173,7 +173,7 @@ func (o Options) glamourStyle(isDark bool) string {
 // applyTheme switches every pane's styles to dark or light.
 func (m *Model) applyTheme(isDark bool) {
 	m.styles = m.opts.styles(isDark)
-	m.list.styles = m.styles
+	m.list.setStyles(m.styles)
 	m.warnings.styles = m.styles
 	m.help.setTheme(isDark, m.opts.plain(), m.styles.ItemMeta)
 	m.view.setTheme(m.styles, m.opts.glamourStyle(isDark))
