@@ -85,6 +85,9 @@ func (a *app) runServe(ctx context.Context, cfg serve.Config, paths []string) er
 			Width:    info.Width,
 			Height:   info.Height,
 			NoColor:  hasEnv(info.Environ, "NO_COLOR"),
+			// Two screens either side of the view: what a user scrolls
+			// to next is rendered, not fifty whole conversations.
+			RenderAhead: 2 * max(info.Height, 24),
 		}), nil
 	}
 	cfg.Ready = func(addr net.Addr, fingerprint string) {
