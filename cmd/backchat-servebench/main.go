@@ -579,6 +579,7 @@ type sample struct {
 	kind          string
 	first, settle time.Duration
 	silent        bool // no output at all
+	reads, bytes  int  // reads of screen output until settled, and their bytes
 }
 
 // press sends key and waits for the screen to settle.
@@ -587,6 +588,7 @@ func (s *session) press(kind, key string, quiet, silence time.Duration) (sample,
 	if ended {
 		return sample{}, errors.New("session ended")
 	}
+	reads0 := s.nreads()
 	sent := time.Now()
 	if _, err := io.WriteString(s.stdin, key); err != nil {
 		return sample{}, err
@@ -599,7 +601,15 @@ func (s *session) press(kind, key string, quiet, silence time.Duration) (sample,
 	if last.Before(first) {
 		last = first
 	}
-	return sample{kind: kind, first: first.Sub(sent), settle: last.Sub(sent)}, nil
+	to, _ := s.mark()
+	return sample{kind: kind, first: first.Sub(sent), settle: last.Sub(sent), reads: s.nreads() - reads0, bytes: to - from}, nil
+}
+
+// nreads is how many reads of output the session made so far.
+func (s *session) nreads() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.reads)
 }
 
 // stamp is one read of the session's output.
@@ -681,10 +691,11 @@ func report(all []sample) {
 			kinds = append(kinds, s.kind)
 		}
 	}
-	fmt.Printf("  %-14s %6s %6s | %-27s | %-27s\n", "keys", "n", "silent", "first output p50/p95/p99 ms", "settled p50/p95/p99 ms")
+	fmt.Printf("  %-14s %6s %6s | %-27s | %-27s | %s\n", "keys", "n", "silent", "first output p50/p95/p99 ms", "settled p50/p95/p99 ms",
+		"reads, KB per key")
 	for _, k := range kinds {
 		var first, settle []time.Duration
-		silent := 0
+		silent, reads, bytes := 0, 0, 0
 		for _, s := range all {
 			if k != "all" && s.kind != k {
 				continue
@@ -695,8 +706,12 @@ func report(all []sample) {
 			}
 			first = append(first, s.first)
 			settle = append(settle, s.settle)
+			reads += s.reads
+			bytes += s.bytes
 		}
-		fmt.Printf("  %-14s %6d %6d | %-27s | %-27s\n", k, len(first)+silent, silent, pcts(first), pcts(settle))
+		per := func(n int) float64 { return float64(n) / float64(max(len(first), 1)) }
+		fmt.Printf("  %-14s %6d %6d | %-27s | %-27s | %5.1f %6.1f\n", k, len(first)+silent, silent, pcts(first), pcts(settle),
+			per(reads), per(bytes)/1024)
 	}
 }
 
