@@ -63,6 +63,10 @@ func (a *app) runServe(ctx context.Context, cfg serve.Config, paths []string) er
 	if err != nil {
 		return err
 	}
+	if a.snap != nil {
+		// Counted in the memory limit (serveSharedCaches).
+		a.snap.SetTextCacheBytes(serveTextCache)
+	}
 	// One index, built before the first session, serves every session (it
 	// is safe for concurrent use).
 	start := time.Now()

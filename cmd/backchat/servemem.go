@@ -16,10 +16,23 @@ const (
 	serveSessionBudget = 3 << 20
 )
 
+// The caches every session shares, which fill as the server runs: the
+// render cache (tui/rendercache.go, 64 MB), the searcher's answers
+// (model/search/live/cache.go, 16 MB) and a snapshot's decompressed text
+// chunks (serveTextCache). The limit counts them on top of the headroom:
+// once they are full the live heap is that much larger for good, and a
+// limit without them made the collector run back to back (a third of the
+// CPU with 50 sessions on a 1 GB library).
+const (
+	serveTextCache    = 32 << 20
+	serveSharedCaches = 64<<20 + 16<<20 + serveTextCache
+)
+
 // limitServeMemory sets a soft memory limit for serving an archive that is
 // loaded already: what the runtime holds now (the live heap after a
 // collection, plus stacks and the runtime's own structures) plus
-// serveHeadroom plus serveSessionBudget per session. Without it, the
+// serveHeadroom, the shared caches' bounds (serveSharedCaches) and
+// serveSessionBudget per session. Without it, the
 // collector's default target lets the heap grow by as much as it holds live
 // before collecting: with a 250 MB export that is hundreds of MB of garbage,
 // several MB per session at 50 sessions. The limit is soft: when sessions
@@ -35,7 +48,7 @@ func limitServeMemory(maxSessions int) (limit int64, set bool) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	base := int64(ms.HeapAlloc) + int64(ms.Sys-ms.HeapSys)
-	limit = base + serveHeadroom + int64(max(maxSessions, 1))*serveSessionBudget
+	limit = base + serveHeadroom + serveSharedCaches + int64(max(maxSessions, 1))*serveSessionBudget
 	debug.SetMemoryLimit(limit)
 	return limit, true
 }
