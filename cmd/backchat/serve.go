@@ -71,11 +71,13 @@ func (a *app) runServe(ctx context.Context, cfg serve.Config, paths []string) er
 	// is safe for concurrent use).
 	start := time.Now()
 	searcher := a.searcher(arch)
+	searcher.SetCacheBytes(serveAnswerCache)
 	a.log.Info("indexed", "conversations", len(arch.Conversations), "took", time.Since(start))
 	// Likewise the sorted list and every conversation's message count, so
 	// a new session costs no pass over the archive.
 	start = time.Now()
 	prepared := tui.Prepare(arch)
+	prepared.SetRenderCacheBytes(serveRenderCache)
 	a.log.Info("prepared", "conversations", len(arch.Conversations), "took", time.Since(start))
 	limit, set := limitServeMemory(cfg.MaxSessions)
 	a.log.Info("memory limit", "bytes", limit, "set", set)

@@ -7,25 +7,29 @@ import (
 )
 
 // The memory `backchat serve` lets the Go heap grow into, over what the
-// loaded archive holds: a fixed headroom (garbage between collections, the
-// shared render cache) and a budget per session it may run (a browser's
+// loaded archive holds: a fixed headroom (garbage between collections),
+// the shared caches (below) and a budget per session it may run (a browser's
 // live state is about 1.5–2 MB, most of it Bubble Tea's two cell buffers of
 // the screen; the rest of the budget is garbage between collections).
 const (
-	serveHeadroom      = 64 << 20
+	serveHeadroom      = 40 << 20
 	serveSessionBudget = 3 << 20
 )
 
-// The caches every session shares, which fill as the server runs: the
-// render cache (tui/rendercache.go, 64 MB), the searcher's answers
-// (model/search/live/cache.go, 16 MB) and a snapshot's decompressed text
-// chunks (serveTextCache). The limit counts them on top of the headroom:
-// once they are full the live heap is that much larger for good, and a
-// limit without them made the collector run back to back (a third of the
-// CPU with 50 sessions on a 1 GB library).
+// The caches every session shares fill as the server runs, and then the
+// live heap is that much larger for good: the render cache
+// (tui.Prepared.SetRenderCacheBytes), the searcher's answers
+// (live.Searcher.SetCacheBytes) and a snapshot's decompressed text chunks
+// (snapshot.Snapshot.SetTextCacheBytes). serve bounds them below the
+// browser's defaults (64, 16 and 128 MB) and the limit counts them on
+// top of the headroom: a limit without them made the collector run back
+// to back once they were full (a third of the CPU with 50 sessions on a
+// 1 GB library).
 const (
-	serveTextCache    = 32 << 20
-	serveSharedCaches = 64<<20 + 16<<20 + serveTextCache
+	serveRenderCache  = 32 << 20
+	serveAnswerCache  = 8 << 20
+	serveTextCache    = 16 << 20
+	serveSharedCaches = serveRenderCache + serveAnswerCache + serveTextCache
 )
 
 // limitServeMemory sets a soft memory limit for serving an archive that is

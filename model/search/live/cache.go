@@ -70,6 +70,16 @@ func newAnswerCache(maxBytes int64) *answerCache {
 	return &answerCache{max: maxBytes, items: map[cacheKey]*cachedAnswer{}, flights: map[cacheKey]*flight{}}
 }
 
+// setMax sets the cache's bound, evicting down to it.
+func (c *answerCache) setMax(n int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.max = n
+	if c.size > c.max {
+		c.evict(c.max)
+	}
+}
+
 // do returns the answer for k: the cached one, the one a running search
 // for k gives, or run's (started on a goroutine of its own). It returns
 // ctx.Err() as soon as ctx is done; the search goes on while another

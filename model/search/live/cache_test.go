@@ -294,3 +294,21 @@ func TestSharedAnswersEqualUncached(t *testing.T) {
 	half, _ := s.Search(context.Background(), short, "data", Options{})
 	sameAnswer(t, "half the list", half, uncached(t, s, short, "data", Options{}))
 }
+
+// TestSetCacheBytesEvicts: a smaller bound evicts down to it at once.
+func TestSetCacheBytesEvicts(t *testing.T) {
+	s := New()
+	c := s.answers
+	convs := make([]int, 1000)
+	for i := range 20 {
+		c.mu.Lock()
+		c.put(cacheKey{query: fmt.Sprint("q", i)}, Results{Convs: convs})
+		c.mu.Unlock()
+	}
+	before, n, _ := c.stats()
+	s.SetCacheBytes(before / 2)
+	after, m, _ := c.stats()
+	if after > before/2 || m >= n || m == 0 {
+		t.Fatalf("%d bytes in %d answers, then %d in %d; bound %d", before, n, after, m, before/2)
+	}
+}

@@ -90,6 +90,11 @@ func keyOf(convs []*model.Conversation) listKey {
 	return key
 }
 
+// SetCacheBytes bounds the answers the Searcher keeps for every session
+// (default 16 MB); `backchat serve` counts them in its memory budget.
+// Safe for concurrent use.
+func (s *Searcher) SetCacheBytes(n int64) { s.answers.setMax(n) }
+
 // New returns an empty Searcher; Add conversations to it. Indexing waits
 // (search.Builder.Hold) until the first search or the end of the load
 // (Done, Loaded), so a loader feeding the searcher has the processors to
