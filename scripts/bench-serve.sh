@@ -19,7 +19,9 @@
 #
 # Environment: SESSIONS (default 1,10,50), ROUNDS (script rounds per
 # session and phase, default 2), RUNS, BASE, SERVER_ENV (extra environment
-# for the server, e.g. GODEBUG=gctrace=1).
+# for the server, e.g. GODEBUG=gctrace=1), QUERIES: shared (default: ten
+# words, every tenth session types the same one at about the same time) or
+# distinct (every session and round types a word of its own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +33,7 @@ go build -o "$TMP/servebench" ./cmd/backchat-servebench
 one() {
 	echo "### $1"
 	"$TMP/servebench" -bin "$1" -sessions "${SESSIONS:-1,10,50}" -rounds "${ROUNDS:-2}" \
+		-queries "${QUERIES:-shared}" \
 		-server-env "${SERVER_ENV:-}" "${@:2}"
 	echo
 }

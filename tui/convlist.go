@@ -86,6 +86,28 @@ type convList struct {
 	// changes. Unpinned, the selection is the first row: the newest
 	// conversation, or the best match of a query.
 	pinned bool
+	// drawn holds the item rows of the last frame by what they show, so a
+	// frame redrawn for another pane's sake (a render landing in the
+	// viewer, a key there) reuses them: `backchat serve` draws every
+	// session's frame on each of its messages. Only the rows of the last
+	// frame are kept; setStyles forgets them.
+	drawn, drawing map[itemKey][]string
+}
+
+// itemKey is everything an item row's lines depend on besides the
+// session's styles.
+type itemKey struct {
+	conv                    *model.Conversation
+	pos, width, msgs, today int
+	found                   *live.Results
+	cursor, focused, filter bool
+	services                bool
+}
+
+// setStyles sets the styles rows are drawn with.
+func (l *convList) setStyles(st Styles) {
+	l.styles = st
+	l.drawn = nil
 }
 
 func newConvList(keys KeyMap, st Styles, now func() time.Time) *convList {
@@ -523,14 +545,28 @@ func (l *convList) View() string {
 		return fillBlock(out, l.width, l.height)
 	}
 	w := l.width
+	today := now.Year()*1000 + now.YearDay()
+	if l.drawing == nil {
+		l.drawing = make(map[itemKey][]string)
+	}
 	for i := l.offset; i < len(l.rows) && len(out) < l.height; i++ {
 		r := l.rows[i]
 		if r.label != "" {
 			out = append(out, st.Group.Render(ansi.Truncate(" "+r.label, w, "…")))
 			continue
 		}
-		out = append(out, l.item(i, now)...)
+		c := l.all[r.conv]
+		k := itemKey{conv: c, pos: r.pos, width: w, msgs: l.msgCount(c), today: today, found: l.found,
+			cursor: i == l.cursor, focused: l.focused, filter: l.filter, services: len(l.services) > 1}
+		lines, ok := l.drawn[k]
+		if !ok {
+			lines = l.item(i, now)
+		}
+		l.drawing[k] = lines
+		out = append(out, lines...)
 	}
+	l.drawn, l.drawing = l.drawing, l.drawn
+	clear(l.drawing)
 	return fillBlock(out, l.width, l.height)
 }
 

@@ -31,6 +31,36 @@ type helpPane struct {
 	meta          lipgloss.Style // the query language section's style
 	heading       lipgloss.Style // section titles
 	width, height int            // the screen's
+	// fitted and row remember the last fit and the last row drawn by
+	// what they were made of (bindingsKey), so that a frame redrawn with
+	// the same keys on offer measures and draws nothing: `backchat serve`
+	// draws every session's frame on each of its messages.
+	fitted struct {
+		key string
+		out []key.Binding
+	}
+	row struct{ key, out string }
+}
+
+// bindingsKey identifies what bindings look like on the help row at width
+// w: their keys, help texts and whether they are enabled.
+func bindingsKey(w int, lists ...[]key.Binding) string {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(w))
+	for _, l := range lists {
+		b.WriteByte(1)
+		for _, k := range l {
+			h := k.Help()
+			b.WriteString(h.Key)
+			b.WriteByte(2)
+			b.WriteString(h.Desc)
+			if k.Enabled() {
+				b.WriteByte(3)
+			}
+			b.WriteByte(4)
+		}
+	}
+	return b.String()
 }
 
 func newHelpPane(keys KeyMap) *helpPane {
@@ -41,6 +71,7 @@ func newHelpPane(keys KeyMap) *helpPane {
 // draws the query language section.
 func (h *helpPane) setTheme(isDark, plain bool, meta lipgloss.Style) {
 	h.meta = meta
+	h.fitted.key, h.row.key = "", "" // drawn in other colours
 	h.heading = lipgloss.NewStyle().Bold(true).Underline(true)
 	if plain {
 		p := lipgloss.NewStyle()
@@ -61,6 +92,17 @@ func (h *helpPane) shortView(b []key.Binding) string { return h.model.ShortHelpV
 // help row: the pane's last keys give way first, then the first global
 // ones (W), so ? help always shows.
 func (h *helpPane) fit(pane, global []key.Binding) []key.Binding {
+	k := bindingsKey(h.width, pane, global)
+	if h.fitted.key == k {
+		return h.fitted.out
+	}
+	out := h.fitNew(pane, global)
+	h.fitted.key, h.fitted.out = k, out
+	return out
+}
+
+// fitNew is fit, worked out.
+func (h *helpPane) fitNew(pane, global []key.Binding) []key.Binding {
 	short := append(slices.Clone(pane), global...)
 	for !h.fits(short) && (len(pane) > 1 || len(global) > 2) {
 		if len(pane) > 1 {
@@ -287,7 +329,12 @@ func pct(end, total int) string {
 
 // View implements pane: the help row (the full help is fullView).
 func (h *helpPane) View() string {
-	return fillBlock([]string{h.model.ShortHelpView(h.short)}, h.width, 1)
+	k := bindingsKey(h.width, h.short)
+	if h.row.key == k {
+		return h.row.out
+	}
+	h.row.key, h.row.out = k, fillBlock([]string{h.model.ShortHelpView(h.short)}, h.width, 1)
+	return h.row.out
 }
 
 // ShortHelp implements help.KeyMap.

@@ -48,6 +48,13 @@ type Options struct {
 	// Actions says what the copy, pager, editor, save and image keys may do.
 	// The zero value suits an SSH session: only copying (OSC 52) works.
 	Actions Actions
+	// RenderAhead bounds the viewer's background rendering to the messages
+	// within this many lines above and below the view (more are rendered
+	// as the view moves); 0 renders the whole conversation once the view
+	// is rendered, which a local browser can afford. `backchat serve` sets
+	// it: fifty sessions then render what their users look at, not fifty
+	// whole conversations.
+	RenderAhead int
 }
 
 // focus says which pane receives keys when no overlay is open.
@@ -129,6 +136,7 @@ func New(opts Options) *Model {
 	m.help = newHelpPane(m.keys)
 	m.list = newConvList(m.keys, m.styles, m.now)
 	m.view = newViewer(m.keys, m.styles, m.opts.glamourStyle(isDark), m.pool, m.now)
+	m.view.ahead = opts.RenderAhead
 	m.warnings = newWarnView(m.keys, m.styles)
 	m.filter = newFilterPane(m.ctx, m.keys, searcher, m.list, m.view)
 	m.act = newActions(opts.Actions, m.keys)
@@ -174,7 +182,7 @@ func (o Options) glamourStyle(isDark bool) string {
 // applyTheme switches every pane's styles to dark or light.
 func (m *Model) applyTheme(isDark bool) {
 	m.styles = m.opts.styles(isDark)
-	m.list.styles = m.styles
+	m.list.setStyles(m.styles)
 	m.warnings.styles = m.styles
 	m.help.setTheme(isDark, m.opts.plain(), m.styles.ItemMeta)
 	m.view.setTheme(m.styles, m.opts.glamourStyle(isDark))

@@ -60,6 +60,15 @@ func (p *Prepared) For(a *model.Archive) bool {
 	return p != nil && a != nil && p.archive == a
 }
 
+// SetRenderCacheBytes bounds the render cache every session over p shares
+// (default 64 MB); `backchat serve` counts it in its memory budget. Safe
+// for concurrent use.
+func (p *Prepared) SetRenderCacheBytes(n int64) {
+	if p != nil {
+		p.renders.cache.setMax(n)
+	}
+}
+
 // renderPool is the render pool of a browser over a: p's shared one when p
 // was prepared from a, else a new one of its own.
 func (p *Prepared) renderPool(a *model.Archive) *renderPool {

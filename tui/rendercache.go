@@ -73,6 +73,16 @@ func (c *renderCache) put(k renderKey, lines []string) {
 	}
 }
 
+// setMax sets the cache's bound, evicting down to it.
+func (c *renderCache) setMax(n int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.max = n
+	if c.size > c.max {
+		c.evict(c.max)
+	}
+}
+
 // evict drops the least recently used entries until the cache holds at most
 // target bytes. The caller holds c.mu.
 func (c *renderCache) evict(target int64) {

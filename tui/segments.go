@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -325,19 +326,23 @@ func (v *viewer) renderNext() tea.Cmd {
 	if v.inViewOnly {
 		return tea.Batch(cmds...)
 	}
-	// Then, once the view is rendered, all of the rest: below the view,
-	// then above it.
+	// Then, once the view is rendered, the rest (within v.ahead lines of
+	// the view, when set): below the view, then above it.
 	for i := top; i < len(v.segs) && v.starts[i] < bottom; i++ {
 		if s := &v.segs[i]; !s.rendered && s.msg != nil && v.starts[i]+2+s.pre < bottom {
 			return tea.Batch(cmds...)
 		}
 	}
-	for i := top; i < len(v.segs) && len(v.pending) < maxRenders; i++ {
+	below, above := math.MaxInt, math.MinInt
+	if v.ahead > 0 {
+		below, above = bottom+v.ahead, v.offset-v.ahead
+	}
+	for i := top; i < len(v.segs) && v.starts[i] < below && len(v.pending) < maxRenders; i++ {
 		if waiting(i) {
 			start(i, -1)
 		}
 	}
-	for i := top - 1; i >= 0 && len(v.pending) < maxRenders; i-- {
+	for i := top - 1; i >= 0 && v.starts[i]+len(v.segs[i].lines) > above && len(v.pending) < maxRenders; i-- {
 		if waiting(i) {
 			start(i, -1)
 		}

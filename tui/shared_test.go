@@ -104,6 +104,28 @@ func TestRenderCacheEvictsLeastRecentlyUsed(t *testing.T) {
 	}
 }
 
+// TestSetRenderCacheBytes: serve's smaller bound evicts down to it and
+// holds from then on.
+func TestSetRenderCacheBytes(t *testing.T) {
+	p := Prepare(testArchive())
+	c := p.renders.cache
+	line := strings.Repeat("x", 100)
+	for i := range int32(20) {
+		c.put(renderKey{node: i, width: 80}, []string{line, line})
+	}
+	full := c.bytes()
+	p.SetRenderCacheBytes(full / 2)
+	if c.bytes() > full/2 {
+		t.Fatalf("%d bytes after SetRenderCacheBytes(%d)", c.bytes(), full/2)
+	}
+	for i := range int32(20) {
+		c.put(renderKey{node: 100 + i, width: 80}, []string{line, line})
+	}
+	if c.bytes() > full/2 {
+		t.Fatalf("%d bytes, bound %d", c.bytes(), full/2)
+	}
+}
+
 // TestRenderCacheConcurrent hammers one cache from many goroutines, as
 // sessions do; run with -race.
 func TestRenderCacheConcurrent(t *testing.T) {

@@ -47,6 +47,7 @@ type viewer struct {
 	offset int
 
 	pending map[renderKey]bool
+	ahead   int // Options.RenderAhead: lines rendered beyond the view (0: all)
 	ctx     context.Context
 	cancel  context.CancelFunc
 

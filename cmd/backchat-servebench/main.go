@@ -64,6 +64,7 @@ type opts struct {
 	silence  time.Duration
 	pause    time.Duration
 	keep     bool
+	queries  string
 	exports  []string
 	extraEnv []string
 }
@@ -78,6 +79,7 @@ func parseFlags() (opts, error) {
 	flag.DurationVar(&o.silence, "silence", 1500*time.Millisecond, "a key with no output within this long counts as silent (j at the bottom of a conversation)")
 	flag.DurationVar(&o.pause, "pause", 30*time.Millisecond, "think time between a settled screen and the next key")
 	flag.BoolVar(&o.keep, "keep-log", false, "print the server log at the end")
+	flag.StringVar(&o.queries, "queries", "shared", "what the sessions type: shared (10 words, each typed by every tenth session; a later round types another session's word) or distinct (every session and round its own word)")
 	env := flag.String("server-env", "", "extra environment for the server, space-separated KEY=value (e.g. GODEBUG=gctrace=1)")
 	flag.Parse()
 	o.exports = flag.Args()
@@ -91,6 +93,9 @@ func parseFlags() (opts, error) {
 	}
 	if o.rounds < 1 {
 		return o, errors.New("-rounds must be at least 1")
+	}
+	if o.queries != "shared" && o.queries != "distinct" {
+		return o, fmt.Errorf("-queries: %q is neither shared nor distinct", o.queries)
 	}
 	return o, nil
 }
@@ -157,9 +162,17 @@ func run() error {
 	}()
 	time.Sleep(time.Second)
 	open := srv.mem()
-	fmt.Printf("RSS with %d sessions open (first screen): %s  → %s/session\n", maxN, open, perSession(open.rss-base.rss, maxN))
+	fmt.Printf("RSS with %d sessions open (first screen): %s  → %s/session (anon: %s/session)\n", maxN, open, perSession(open.rss-base.rss, maxN),
+		perSession(open.anon-base.anon, maxN))
 
-	words := []string{"python", "kyoto", "budget", "recipe", "linux", "marketing", "workout", "pasta", "invoice", "philosophy"}
+	word := func(i, r, _ int) string { return sharedWords[(i+r)%len(sharedWords)] }
+	if o.queries == "distinct" {
+		if maxN*o.rounds > len(distinctWords) {
+			return fmt.Errorf("-queries distinct: %d sessions × %d rounds need more than the %d words there are", maxN, o.rounds, len(distinctWords))
+		}
+		word = func(i, r, n int) string { return distinctWords[r*n+i] }
+	}
+	fmt.Printf("queries: %s\n", o.queries)
 	for _, n := range o.phases {
 		cpu0 := srv.cpu()
 		start := time.Now()
@@ -168,7 +181,7 @@ func run() error {
 		for i := range n {
 			wg.Go(func() {
 				for r := range o.rounds {
-					got, err := sess[i].script(words[(i+r)%len(words)], o.quiet, o.silence, o.pause)
+					got, err := sess[i].script(word(i, r, n), o.quiet, o.silence, o.pause)
 					results[i] = append(results[i], got...)
 					if err != nil {
 						fails[i] = err
@@ -188,7 +201,8 @@ func run() error {
 		fmt.Printf("\n== %d session(s) typing at once: %d keys in %s, server CPU %s (%.0f%% of one core); load average %s\n",
 			n, len(all), wall.Round(time.Millisecond), cpu.Round(time.Millisecond), 100*cpu.Seconds()/wall.Seconds(), loadavg())
 		report(all)
-		fmt.Printf("RSS after: %s  → %s/session over %d open\n", m, perSession(m.rss-base.rss, maxN), maxN)
+		fmt.Printf("RSS after: %s  → %s/session over %d open (anon: %s/session)\n", m, perSession(m.rss-base.rss, maxN), maxN,
+			perSession(m.anon-base.anon, maxN))
 		for i, err := range fails {
 			if err != nil {
 				fmt.Printf("session %d failed: %v\n", i, err)
@@ -201,6 +215,28 @@ func run() error {
 	time.Sleep(2 * time.Second)
 	fmt.Printf("\nRSS after every session closed: %s\n", srv.mem())
 	return nil
+}
+
+// sharedWords are what sessions type with -queries shared: session i
+// types word i mod 10 in its first round, so every tenth session types the
+// same word at about the same time, and a later round types a word typed
+// before.
+var sharedWords = []string{"python", "kyoto", "budget", "recipe", "linux", "marketing", "workout", "pasta", "invoice", "philosophy"}
+
+// distinctWords are what sessions type with -queries distinct: each
+// session and round its own word (words the generated exports hold, of
+// many first letters; their prefixes still overlap, as people's do).
+var distinctWords = []string{
+	"python", "kyoto", "budget", "recipe", "linux", "marketing", "workout", "pasta", "invoice", "philosophy",
+	"function", "request", "response", "server", "client", "memory", "error", "example", "option", "result",
+	"approach", "table", "query", "index", "config", "setting", "version", "update", "build", "finally",
+	"however", "because", "instead", "usually", "quickly", "simple", "better", "common", "garlic", "onion",
+	"butter", "flour", "minutes", "temperature", "pepper", "travel", "train", "ticket", "hotel", "museum",
+	"morning", "evening", "weekend", "route", "garden", "tomato", "water", "light", "plant", "season",
+	"winter", "summer", "spring", "health", "sleep", "exercise", "routine", "habit", "muscle", "stretch",
+	"breathing", "posture", "history", "century", "empire", "trade", "river", "language", "chapter", "author",
+	"model", "layer", "gradient", "training", "dataset", "accuracy", "batch", "vector", "matrix", "goroutine",
+	"channel", "interface", "struct", "pointer", "slice", "package", "module", "container", "image", "deploy",
 }
 
 // perSession formats a per-session share of an RSS growth in KiB.
@@ -286,10 +322,13 @@ func (s *server) stop() {
 }
 
 // memInfo is the server's resident memory in KiB.
-type memInfo struct{ rss, hwm int64 }
+// anon and file split rss: the heap and other private memory, and pages
+// of mapped files (a library's snapshot) the kernel may drop and re-read.
+type memInfo struct{ rss, hwm, anon, file int64 }
 
 func (m memInfo) String() string {
-	return fmt.Sprintf("%.1f MB (peak %.1f MB)", float64(m.rss)/1024, float64(m.hwm)/1024)
+	return fmt.Sprintf("%.1f MB (peak %.1f MB; anon %.1f MB, file %.1f MB)", float64(m.rss)/1024, float64(m.hwm)/1024,
+		float64(m.anon)/1024, float64(m.file)/1024)
 }
 
 // mem reads VmRSS and VmHWM of the server.
@@ -307,6 +346,10 @@ func (s *server) mem() memInfo {
 			m.rss = n
 		case "VmHWM":
 			m.hwm = n
+		case "RssAnon":
+			m.anon = n
+		case "RssFile":
+			m.file = n
 		}
 	}
 	return m
@@ -536,6 +579,7 @@ type sample struct {
 	kind          string
 	first, settle time.Duration
 	silent        bool // no output at all
+	reads, bytes  int  // reads of screen output until settled, and their bytes
 }
 
 // press sends key and waits for the screen to settle.
@@ -544,6 +588,7 @@ func (s *session) press(kind, key string, quiet, silence time.Duration) (sample,
 	if ended {
 		return sample{}, errors.New("session ended")
 	}
+	reads0 := s.nreads()
 	sent := time.Now()
 	if _, err := io.WriteString(s.stdin, key); err != nil {
 		return sample{}, err
@@ -556,7 +601,15 @@ func (s *session) press(kind, key string, quiet, silence time.Duration) (sample,
 	if last.Before(first) {
 		last = first
 	}
-	return sample{kind: kind, first: first.Sub(sent), settle: last.Sub(sent)}, nil
+	to, _ := s.mark()
+	return sample{kind: kind, first: first.Sub(sent), settle: last.Sub(sent), reads: s.nreads() - reads0, bytes: to - from}, nil
+}
+
+// nreads is how many reads of output the session made so far.
+func (s *session) nreads() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.reads)
 }
 
 // stamp is one read of the session's output.
@@ -638,10 +691,11 @@ func report(all []sample) {
 			kinds = append(kinds, s.kind)
 		}
 	}
-	fmt.Printf("  %-14s %6s %6s | %-27s | %-27s\n", "keys", "n", "silent", "first output p50/p95/p99 ms", "settled p50/p95/p99 ms")
+	fmt.Printf("  %-14s %6s %6s | %-27s | %-27s | %s\n", "keys", "n", "silent", "first output p50/p95/p99 ms", "settled p50/p95/p99 ms",
+		"reads, KB per key")
 	for _, k := range kinds {
 		var first, settle []time.Duration
-		silent := 0
+		silent, reads, bytes := 0, 0, 0
 		for _, s := range all {
 			if k != "all" && s.kind != k {
 				continue
@@ -652,8 +706,12 @@ func report(all []sample) {
 			}
 			first = append(first, s.first)
 			settle = append(settle, s.settle)
+			reads += s.reads
+			bytes += s.bytes
 		}
-		fmt.Printf("  %-14s %6d %6d | %-27s | %-27s\n", k, len(first)+silent, silent, pcts(first), pcts(settle))
+		per := func(n int) float64 { return float64(n) / float64(max(len(first), 1)) }
+		fmt.Printf("  %-14s %6d %6d | %-27s | %-27s | %5.1f %6.1f\n", k, len(first)+silent, silent, pcts(first), pcts(settle),
+			per(reads), per(bytes)/1024)
 	}
 }
 

@@ -63,15 +63,21 @@ func (a *app) runServe(ctx context.Context, cfg serve.Config, paths []string) er
 	if err != nil {
 		return err
 	}
+	if a.snap != nil {
+		// Counted in the memory limit (serveSharedCaches).
+		a.snap.SetTextCacheBytes(serveTextCache)
+	}
 	// One index, built before the first session, serves every session (it
 	// is safe for concurrent use).
 	start := time.Now()
 	searcher := a.searcher(arch)
+	searcher.SetCacheBytes(serveAnswerCache)
 	a.log.Info("indexed", "conversations", len(arch.Conversations), "took", time.Since(start))
 	// Likewise the sorted list and every conversation's message count, so
 	// a new session costs no pass over the archive.
 	start = time.Now()
 	prepared := tui.Prepare(arch)
+	prepared.SetRenderCacheBytes(serveRenderCache)
 	a.log.Info("prepared", "conversations", len(arch.Conversations), "took", time.Since(start))
 	limit, set := limitServeMemory(cfg.MaxSessions)
 	a.log.Info("memory limit", "bytes", limit, "set", set)
@@ -85,6 +91,9 @@ func (a *app) runServe(ctx context.Context, cfg serve.Config, paths []string) er
 			Width:    info.Width,
 			Height:   info.Height,
 			NoColor:  hasEnv(info.Environ, "NO_COLOR"),
+			// Two screens either side of the view: what a user scrolls
+			// to next is rendered, not fifty whole conversations.
+			RenderAhead: 2 * max(info.Height, 24),
 		}), nil
 	}
 	cfg.Ready = func(addr net.Addr, fingerprint string) {

@@ -7,19 +7,36 @@ import (
 )
 
 // The memory `backchat serve` lets the Go heap grow into, over what the
-// loaded archive holds: a fixed headroom (garbage between collections, the
-// shared render cache) and a budget per session it may run (a browser's
+// loaded archive holds: a fixed headroom (garbage between collections),
+// the shared caches (below) and a budget per session it may run (a browser's
 // live state is about 1.5–2 MB, most of it Bubble Tea's two cell buffers of
 // the screen; the rest of the budget is garbage between collections).
 const (
-	serveHeadroom      = 64 << 20
+	serveHeadroom      = 40 << 20
 	serveSessionBudget = 3 << 20
+)
+
+// The caches every session shares fill as the server runs, and then the
+// live heap is that much larger for good: the render cache
+// (tui.Prepared.SetRenderCacheBytes), the searcher's answers
+// (live.Searcher.SetCacheBytes) and a snapshot's decompressed text chunks
+// (snapshot.Snapshot.SetTextCacheBytes). serve bounds them below the
+// browser's defaults (64, 16 and 128 MB) and the limit counts them on
+// top of the headroom: a limit without them made the collector run back
+// to back once they were full (a third of the CPU with 50 sessions on a
+// 1 GB library).
+const (
+	serveRenderCache  = 32 << 20
+	serveAnswerCache  = 8 << 20
+	serveTextCache    = 16 << 20
+	serveSharedCaches = serveRenderCache + serveAnswerCache + serveTextCache
 )
 
 // limitServeMemory sets a soft memory limit for serving an archive that is
 // loaded already: what the runtime holds now (the live heap after a
 // collection, plus stacks and the runtime's own structures) plus
-// serveHeadroom plus serveSessionBudget per session. Without it, the
+// serveHeadroom, the shared caches' bounds (serveSharedCaches) and
+// serveSessionBudget per session. Without it, the
 // collector's default target lets the heap grow by as much as it holds live
 // before collecting: with a 250 MB export that is hundreds of MB of garbage,
 // several MB per session at 50 sessions. The limit is soft: when sessions
@@ -35,7 +52,7 @@ func limitServeMemory(maxSessions int) (limit int64, set bool) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	base := int64(ms.HeapAlloc) + int64(ms.Sys-ms.HeapSys)
-	limit = base + serveHeadroom + int64(max(maxSessions, 1))*serveSessionBudget
+	limit = base + serveHeadroom + serveSharedCaches + int64(max(maxSessions, 1))*serveSessionBudget
 	debug.SetMemoryLimit(limit)
 	return limit, true
 }

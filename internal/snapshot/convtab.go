@@ -91,7 +91,7 @@ func (s *Snapshot) decodeConvtabWith(h *header, pool []string, span, workers int
 	if err != nil {
 		return err
 	}
-	s.Archive.Conversations, s.refs = t.out, t.refs
+	s.Archive.Conversations, s.refs, s.texts = t.out, t.refs, t.shared.cache
 	if end.d != len(b) || end.st != t.stEnd {
 		return corrupt("conversation table: trailing bytes")
 	}

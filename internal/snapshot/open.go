@@ -41,7 +41,20 @@ type Snapshot struct {
 	release func() error
 	damaged *damage
 	index   section
-	file    *os.File // the snapshot file (VerifyIndex reads it); nil for OpenBytes
+	file    *os.File   // the snapshot file (VerifyIndex reads it); nil for OpenBytes
+	texts   *textCache // the chunks TextAt decompressed last
+}
+
+// SetTextCacheBytes bounds the decompressed chunks TextAt keeps (default
+// textCacheBytes): `backchat serve` counts them in its memory budget.
+// Safe for concurrent use.
+func (s *Snapshot) SetTextCacheBytes(n int) {
+	if s.texts == nil {
+		return
+	}
+	s.texts.mu.Lock()
+	s.texts.max = n
+	s.texts.mu.Unlock()
 }
 
 // VerifyIndex checks the index section's checksum. Open does not (it
@@ -415,6 +428,7 @@ type chunkKey struct {
 // TextAt, up to textCacheBytes (and always the last one).
 type textCache struct {
 	mu    sync.Mutex
+	max   int // bytes; 0: textCacheBytes
 	m     map[chunkKey][]byte
 	order []chunkKey
 	bytes int
@@ -439,8 +453,12 @@ func (c *textCache) put(r *lazyRef, k int, b []byte) {
 	c.m[key] = b
 	c.order = append(c.order, key)
 	c.bytes += len(b)
+	limit := c.max
+	if limit <= 0 {
+		limit = textCacheBytes
+	}
 	drop := 0
-	for c.bytes > textCacheBytes && drop < len(c.order)-1 {
+	for c.bytes > limit && drop < len(c.order)-1 {
 		old := c.order[drop]
 		c.bytes -= len(c.m[old])
 		delete(c.m, old)

@@ -67,6 +67,16 @@ func (s *Searcher) search(ctx context.Context, convs []*model.Conversation, prev
 	if err != nil {
 		return Results{}, err
 	}
+	ix := s.snapshot(false)
+	k := cacheKey{ix: ix, list: keyOf(convs), query: query, opt: opt}
+	return s.answers.do(ctx, k, func(ctx context.Context) (Results, error) {
+		return s.run(ctx, ix, convs, prev, q, query, opt)
+	})
+}
+
+// run searches ix for q (query parsed) over convs, or over prev's
+// conversations when prev is not nil: the search behind search's cache.
+func (s *Searcher) run(ctx context.Context, ix *search.Index, convs []*model.Conversation, prev *Results, q search.Query, query string, opt Options) (Results, error) {
 	res := Results{Query: query, Terms: highlightTerms(q)}
 	// Rank: every match, ranked, a few bytes each; rows locate the hit
 	// they quote when drawn (locator).
@@ -74,7 +84,6 @@ func (s *Searcher) search(ctx context.Context, convs []*model.Conversation, prev
 	if isShort(q) {
 		o.Limit = shortQueryLimit
 	}
-	ix := s.snapshot(false)
 	if n, added := ix.Len(), int(s.added.Load()); s.done.Load() && n < added {
 		res.Indexing, res.Indexed, res.IndexTotal = true, n, added
 	}

@@ -70,6 +70,10 @@ type Searcher struct {
 	at     []int32 // the inverse of pos: index number of each list entry, -1 when not indexed
 	posKey listKey
 	posIx  *search.Index
+
+	// answers are the answers given, shared by every session (one search
+	// per query, however many sessions type it).
+	answers *answerCache
 }
 
 // listKey identifies a list slice (the browser never mutates one after
@@ -80,6 +84,20 @@ type listKey struct {
 	n     int
 }
 
+// keyOf is the key of the list convs.
+func keyOf(convs []*model.Conversation) listKey {
+	key := listKey{n: len(convs)}
+	if len(convs) > 0 {
+		key.first, key.ptr = convs[0], &convs[0]
+	}
+	return key
+}
+
+// SetCacheBytes bounds the answers the Searcher keeps for every session
+// (default 16 MB); `backchat serve` counts them in its memory budget.
+// Safe for concurrent use.
+func (s *Searcher) SetCacheBytes(n int64) { s.answers.setMax(n) }
+
 // New returns an empty Searcher; Add conversations to it. Indexing waits
 // (search.Builder.Hold) until the first search or the end of the load
 // (Done, Loaded), so a loader feeding the searcher has the processors to
@@ -87,7 +105,7 @@ type listKey struct {
 func New() *Searcher {
 	b := search.NewBuilder()
 	b.Hold(true)
-	return &Searcher{b: b}
+	return &Searcher{b: b, answers: newAnswerCache(maxCacheBytes)}
 }
 
 // NewArchive returns a Searcher over an archive that is already loaded
@@ -107,7 +125,8 @@ func NewArchive(a *model.Archive) *Searcher {
 // are those of ix (Index.Conversation); searches name those of them that
 // are in the list given to Search.
 func NewIndexed(ix *search.Index) *Searcher {
-	s := &Searcher{b: search.NewBuilder(), prebuilt: ix, ix: ix, final: true, built: int64(ix.Len()), builtAt: time.Now()}
+	s := &Searcher{b: search.NewBuilder(), prebuilt: ix, ix: ix, final: true, built: int64(ix.Len()), builtAt: time.Now(),
+		answers: newAnswerCache(maxCacheBytes)}
 	s.added.Store(int64(ix.Len()))
 	s.done.Store(true)
 	return s
@@ -271,10 +290,7 @@ func (s *Searcher) snapshot(wait bool) *search.Index {
 // snapshot seen (they change only when the archive grows), so a search
 // with tens of thousands of results does no map lookup per result.
 func (s *Searcher) positions(convs []*model.Conversation, ix *search.Index) (pos, at []int32) {
-	key := listKey{n: len(convs)}
-	if len(convs) > 0 {
-		key.first, key.ptr = convs[0], &convs[0]
-	}
+	key := keyOf(convs)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.pos != nil && s.posKey == key && s.posIx == ix {

@@ -1,0 +1,72 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/backchat/backchat/model"
+)
+
+// TestRenderAheadBoundsBackgroundRenders: with Options.RenderAhead the
+// viewer renders the messages in and near the view, not the whole
+// conversation, and renders more as the view moves; without it, the whole
+// conversation is rendered.
+func TestRenderAheadBoundsBackgroundRenders(t *testing.T) {
+	var msgs []tm
+	for i := range 60 {
+		role := model.RoleUser
+		if i%2 == 1 {
+			role = model.RoleAssistant
+		}
+		msgs = append(msgs, tm{role: role, text: fmt.Sprintf("Message %d.\n\n%s", i, strings.Repeat("Some *words* here. ", 20))})
+	}
+	long := buildConv("c-long", "Long", testNow, msgs...)
+	rendered := func(m *Model) (n int, last int) {
+		last = -1
+		for i, s := range m.view.segs {
+			if s.msg != nil && s.rendered {
+				n++
+				last = i
+			}
+		}
+		return n, last
+	}
+	open := func(ahead int) *Model {
+		m := New(Options{Archive: &model.Archive{Conversations: []*model.Conversation{long}}, Theme: "dark",
+			Width: 100, Height: 30, Now: fixedNow, RenderAhead: ahead})
+		run(t, m, m.Init())
+		press(t, m, "enter")
+		if m.view.conv != long {
+			t.Fatal("the conversation did not open")
+		}
+		return m
+	}
+	all := open(0)
+	if n, _ := rendered(all); n != len(msgs) {
+		t.Fatalf("without RenderAhead: %d of %d messages rendered, want all", n, len(msgs))
+	}
+	m := open(30)
+	n, last := rendered(m)
+	if n == 0 || n >= len(msgs)/2 {
+		t.Fatalf("RenderAhead 30: %d of %d messages rendered, want the first few", n, len(msgs))
+	}
+	if m.view.starts[last] >= m.view.offset+m.view.height+30 {
+		t.Fatalf("rendered message %d starts at line %d, beyond the view and 30 lines", last, m.view.starts[last])
+	}
+	// Every message in and near the view is rendered.
+	for i, s := range m.view.segs {
+		if s.msg != nil && m.view.starts[i] < m.view.height+30 && !s.rendered {
+			t.Fatalf("message %d, near the view, is not rendered", i)
+		}
+	}
+	press(t, m, "G")
+	for i, s := range m.view.segs {
+		if s.msg != nil && m.view.starts[i]+len(s.lines) > m.view.offset && !s.rendered {
+			t.Fatalf("after G, message %d in view is not rendered", i)
+		}
+	}
+	if n2, _ := rendered(m); n2 <= n {
+		t.Fatalf("after G: %d messages rendered, had %d", n2, n)
+	}
+}
