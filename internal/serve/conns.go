@@ -83,8 +83,10 @@ func (s *server) serverConfig(ctx ssh.Context) *gossh.ServerConfig {
 }
 
 // connIdle is called by a connection's timer: a connection that still has
-// no session is closed.
+// no session is closed. Its slot is free before the client sees the close
+// (the close's own callback comes later and finds it gone).
 func (s *server) connIdle(c *connState, admitted bool) {
+	s.reg.closeConn(c)
 	s.log.Info("connection without a session closed", "remote", c.remote,
 		"reason", map[bool]string{true: "idle", false: "over the session limit"}[admitted])
 	_ = c.raw.Close()
