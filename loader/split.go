@@ -46,6 +46,16 @@ var (
 	winMin  = 2 << 20
 )
 
+// splitMaxElem is the largest conversation the split decodes; a larger
+// one (or one that seems to be: damage can make a conversation run on to
+// the end of the file) stops the split and is left to the scanner, which
+// reads any size up to maxElem. A variable for tests.
+var splitMaxElem = 32 << 20
+
+// splitDecodeHook, when set (tests), is called before each decode of the
+// conversation at offset off over a window of need bytes.
+var splitDecodeHook func(off int64, need int)
+
 // findBack is how far before a guessed conversation opening the "}," that
 // must precede it is looked for.
 const findBack = 256
@@ -191,16 +201,25 @@ func (w *worker) runSegment(t *segTask) {
 				t.dirty = true
 				return
 			}
+			if splitDecodeHook != nil {
+				splitDecodeHook(p, need)
+			}
 			res = w.decodeJob(job{data: sw.at(p), src: r.src, assets: r.assets, format: r.format, index: local, offset: p})
 			if res.err == nil && w.end > 0 {
 				end = p + int64(w.end)
 				break
 			}
-			if sw.atEOF() || need >= maxElem {
+			// Once more over a window of splitMaxElem (the conversation
+			// may be larger than the first window), then it is the
+			// scanner's: each attempt copies the conversation's text into
+			// the arena again, and a damaged one may run on to the end of
+			// the file (doubling the window up to there took a 250 MB
+			// export with one damaged byte from 250 to 800 MB of RSS).
+			if sw.atEOF() || need >= splitMaxElem {
 				t.dirty = true
 				return
 			}
-			need = min(2*max(need, sw.n), maxElem)
+			need = splitMaxElem
 		}
 		if end-p > maxStr {
 			// Maybe over a bound the scanner enforces: let it decide.

@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/backchat/backchat/internal/testkit/fixtures"
@@ -254,5 +255,58 @@ func TestSplitCancel(t *testing.T) {
 	}}, p)
 	if err != context.Canceled {
 		t.Fatalf("got %v, want context.Canceled", err)
+	}
+}
+
+// TestSplitDoesNotRetryDamage: a conversation that fails to decode is
+// decoded at most twice (its window, then splitMaxElem), not again over
+// ever larger windows up to the end of the file (each attempt copied its
+// text into the arena: one damaged byte in a 250 MB export took the load
+// from 250 MB to 800 MB of RSS); then the scanner reads the file again.
+func TestSplitDoesNotRetryDamage(t *testing.T) {
+	data, _ := genBytes(t, gen.Config{Seed: 4, TargetBytes: 200 << 10, NoHuge: true})
+	spans := convSpans(t, data)
+	mid := spans[len(spans)/2]
+	conv := data[mid[0]:mid[1]]
+	setSplit(t, true)
+	old := splitMaxElem
+	splitMaxElem = 64 << 10 // above every conversation of data, under the file
+	t.Cleanup(func() { splitMaxElem, splitDecodeHook = old, nil })
+	var mu sync.Mutex
+	tries := map[int64]int{}
+	splitDecodeHook = func(off int64, _ int) {
+		mu.Lock()
+		tries[off]++
+		mu.Unlock()
+	}
+	for _, tc := range []struct {
+		name   string
+		damage func([]byte) []byte
+		most   int
+	}{
+		{"mapping is an array", func(d []byte) []byte {
+			i := bytes.Index(conv, []byte(`"mapping": {`))
+			if i < 0 {
+				t.Fatal("no mapping in the conversation")
+			}
+			d[int(mid[0])+i+len(`"mapping": `)] = '['
+			return d
+		}, 2},
+		{"runs on to the end", func(d []byte) []byte {
+			// A string that never ends: every quote after it is escaped.
+			at := mid[0] + (mid[1]-mid[0])/2 // past the opening the split looks for
+			return append(bytes.Clone(d[:at]), bytes.ReplaceAll(d[at:], []byte(`"`), []byte(`\"`))...)
+		}, 2},
+	} {
+		clear(tries)
+		d := tc.damage(bytes.Clone(data))
+		got, complete := splitOnly(t, writeTemp(t, "conversations.json", d))
+		if complete || got >= len(spans)/2+1 {
+			t.Errorf("%s: split sent %d (complete %v)", tc.name, got, complete)
+		}
+		if n := tries[mid[0]]; n == 0 || n > tc.most {
+			t.Errorf("%s: the damaged conversation was decoded %d times, want 1 to %d", tc.name, n, tc.most)
+		}
+		sameLoad(t, tc.name, writeTemp(t, "conversations.json", d))
 	}
 }
