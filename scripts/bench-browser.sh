@@ -36,21 +36,9 @@ mkfifo "$nap_fifo"
 exec {nap}<>"$nap_fifo"
 rm -f "$nap_fifo"
 
-# block reads the output of the next command answered on the control
-# client into $screen; it fails when the client is gone.
-block() {
-	local line inblk=0
-	screen=""
-	while IFS= read -r line <&"${ctl[0]}"; do
-		case $line in
-		%begin*) inblk=1 screen="" ;;
-		%end* | %error*) ((inblk)) && return 0 ;;
-		%*) ;;
-		*) ((inblk)) && screen+=$line$'\n' ;;
-		esac
-	done
-	return 1
-}
+# block (tmux-control.sh) reads the next answer of the control client
+# into $screen.
+source "$(dirname "$0")/tmux-control.sh"
 
 browser() {
 	local start end
