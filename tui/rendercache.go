@@ -1,9 +1,9 @@
 package tui
 
 import (
-	"cmp"
-	"slices"
 	"sync"
+
+	"github.com/backchat/backchat/internal/lru"
 )
 
 // maxCacheBytes bounds the render cache: the rendered lines' bytes plus
@@ -85,24 +85,11 @@ func (c *renderCache) setMax(n int64) {
 
 // evict drops the least recently used entries until the cache holds at most
 // target bytes. The caller holds c.mu.
-func (c *renderCache) evict(target int64) {
-	type aged struct {
-		k    renderKey
-		used uint64
-	}
-	all := make([]aged, 0, len(c.items))
-	for k, e := range c.items {
-		all = append(all, aged{k, e.used})
-	}
-	slices.SortFunc(all, func(a, b aged) int { return cmp.Compare(a.used, b.used) })
-	for _, a := range all {
-		if c.size <= target {
-			break
-		}
-		c.size -= c.items[a.k].size
-		delete(c.items, a.k)
-	}
-}
+func (c *renderCache) evict(target int64) { lru.Evict(c.items, &c.size, target) }
+
+// Bytes and LastUsed make an entry an lru.Entry.
+func (e *cacheEntry) Bytes() int64     { return e.size }
+func (e *cacheEntry) LastUsed() uint64 { return e.used }
 
 // bytes is the cache's current size (tests).
 func (c *renderCache) bytes() int64 {

@@ -1,11 +1,10 @@
 package live
 
 import (
-	"cmp"
 	"context"
-	"slices"
 	"sync"
 
+	"github.com/backchat/backchat/internal/lru"
 	"github.com/backchat/backchat/model/search"
 )
 
@@ -169,24 +168,11 @@ func (c *answerCache) put(k cacheKey, res Results) {
 
 // evict drops the least recently used answers until the cache holds at
 // most target bytes. The caller holds c.mu.
-func (c *answerCache) evict(target int64) {
-	type aged struct {
-		k    cacheKey
-		used uint64
-	}
-	all := make([]aged, 0, len(c.items))
-	for k, e := range c.items {
-		all = append(all, aged{k, e.used})
-	}
-	slices.SortFunc(all, func(a, b aged) int { return cmp.Compare(a.used, b.used) })
-	for _, a := range all {
-		if c.size <= target {
-			break
-		}
-		c.size -= c.items[a.k].size
-		delete(c.items, a.k)
-	}
-}
+func (c *answerCache) evict(target int64) { lru.Evict(c.items, &c.size, target) }
+
+// Bytes and LastUsed make an entry an lru.Entry.
+func (e *cachedAnswer) Bytes() int64     { return e.size }
+func (e *cachedAnswer) LastUsed() uint64 { return e.used }
 
 // answerBytes estimates what an answer holds: its positions (8 + 4 bytes
 // each), the excerpts located for its first rows and room for the rows a
