@@ -60,3 +60,41 @@ func TestBuilderConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstShardsGrow: the first shard is sealed at firstShardText, each
+// next one at twice the one before, up to the shard size, so the first
+// partial answer after a load needs little indexing; the index answers as
+// one built in one piece.
+func TestFirstShardsGrow(t *testing.T) {
+	a := searchcorpus.Generate(searchcorpus.Options{TextBytes: 40 << 20, Seed: 3, ConvBytes: 64 << 10})
+	b := NewBuilder()
+	b.Hold(true) // only sealing is looked at
+	var sizes []int64
+	var text int64
+	for _, c := range a.Conversations {
+		b.Add(c)
+		text += textSize(c)
+		if len(b.queue) > len(sizes) {
+			sizes = append(sizes, text)
+			text = 0
+		}
+	}
+	if len(sizes) < 5 {
+		t.Fatalf("%d shards sealed: the test is too weak", len(sizes))
+	}
+	for i, n := range sizes {
+		want := min(int64(defaultShardText), int64(firstShardText)<<i)
+		if n < want || n > want+256<<10 {
+			t.Errorf("shard %d: %d bytes of text, want %d (and at most one conversation more)", i, n, want)
+		}
+	}
+	b.Hold(false)
+	got := b.Build()
+	want := BuildArchive(a)
+	q, _ := Parse("the data")
+	r1, err1 := got.Search(context.Background(), q, Options{})
+	r2, err2 := want.Search(context.Background(), q, Options{})
+	if err1 != nil || err2 != nil || r1.Total != r2.Total || r1.Total == 0 {
+		t.Fatalf("grown shards answer %d (%v), one build %d (%v)", r1.Total, err1, r2.Total, err2)
+	}
+}

@@ -13,6 +13,13 @@ import (
 // indexes it on a worker goroutine.
 const defaultShardText = 16 << 20
 
+// firstShardText is the text size of the first shard; each next one is
+// twice the one before, up to the shard size (1, 2, 4, 8, 16, 16… MB): a
+// search right after a load (the browser holds the index until the load
+// ends) answers from the first shard in tens of milliseconds instead of
+// waiting for 16 MB to be indexed.
+const firstShardText = 1 << 20
+
 // Conversation flags kept in convMeta.
 const (
 	flagArchived uint8 = 1 << iota
@@ -37,7 +44,8 @@ type convMeta struct {
 //
 // Concurrency: Add and Build may be called from any goroutines (a mutex
 // guards the builder). Add only records the conversation; every
-// defaultShardText bytes of text it seals a shard, which background
+// defaultShardText bytes of text (the first ones smaller: firstShardText)
+// it seals a shard, which background
 // workers (at most GOMAXPROCS, capped at 2, at once) index in the order
 // they were sealed, so indexing overlaps loading, the first keystroke never
 // pays for it, and Ready's index of the shards built so far grows from the
@@ -50,6 +58,7 @@ type Builder struct {
 	open      int   // first conversation not yet in a shard
 	openText  int64 // text bytes of conversations [open, len(convs))
 	shardText int64
+	sealed    int // shards sealed so far
 	shards    []*shard
 	queue     []sealed // shards sealed and not yet taken by a worker, in order
 	busy      int      // shards sealed and not yet built
@@ -97,7 +106,7 @@ func (b *Builder) Add(c *model.Conversation) {
 	defer b.mu.Unlock()
 	b.convs = append(b.convs, c)
 	b.openText += n
-	if b.openText >= b.shardText {
+	if b.openText >= min(b.shardText, firstShardText<<min(b.sealed, 30)) {
 		b.sealLocked()
 	}
 }
@@ -110,6 +119,7 @@ func (b *Builder) sealLocked() {
 	first := b.open
 	b.queue = append(b.queue, sealed{int32(first), b.convs[first:len(b.convs):len(b.convs)]})
 	b.open, b.openText = len(b.convs), 0
+	b.sealed++
 	b.busy++
 	b.wg.Add(1)
 	b.startLocked()
