@@ -64,8 +64,11 @@ now_us() { local t=${EPOCHREALTIME/./}; echo "$t"; }
 # into $screen.
 source "$(dirname "$0")/tmux-control.sh"
 
+# capture [FIRST LAST] captures the screen, or only its rows FIRST to LAST
+# (0-based): bash reads the answer a byte at a time, and the whole screen
+# every few milliseconds takes CPU from the browser being timed.
 capture() {
-	echo "capture-pane -p -t $sess" >&"${ctl[1]}"
+	echo "capture-pane -p -t $sess${1:+ -S $1 -E $2}" >&"${ctl[1]}"
 	block || { echo "bench-reopen: the tmux control client ended" >&2; exit 1; }
 }
 
@@ -89,8 +92,9 @@ one() {
 	coproc ctl { tmux -C attach -t "$sess" 2>/dev/null; }
 	local ctl_pid=$ctl_PID
 	echo "refresh-client -f no-output" >&"${ctl[1]}"
+	local rows=${SIZE#*x}
 	while :; do
-		capture
+		capture $((rows - 2)) $((rows - 1)) # the status bar and help line
 		if [[ $screen == *" $count conversations"* && $screen != *Loading* ]]; then
 			break
 		fi
@@ -112,14 +116,14 @@ one() {
 	awk -v hz="$(getconf CLK_TCK)" '{ printf "%d\n", ($14 + $15) * 1000 / hz }' "/proc/$pid/stat" >>"$work/cpu.$k"
 	read -rt 0.5 -u "$nap" || true
 	for ((i = 0; i < JS; i++)); do
-		capture
+		capture 0 0 # the viewer's header is on the first row
 		header_title
 		before=$title
 		t0=$(now_us)
 		echo "send-keys -t $sess j" >&"${ctl[1]}"
 		block
 		while :; do
-			capture
+			capture 0 0
 			header_title
 			after=$title
 			t1=$(now_us)
