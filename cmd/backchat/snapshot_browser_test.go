@@ -20,12 +20,7 @@ import (
 // index, nothing decoded); a conversation that fails its checksum reports
 // ErrCorrupt and the snapshot is rebuilt in the background.
 func TestBrowserSnapshot(t *testing.T) {
-	in := snapshotInputs(t)["demo"]
-	snap := filepath.Join(t.TempDir(), "s.snap")
-	if r := snapRun(t, snap, false, "ls", in); r.code != exitOK {
-		t.Fatal(r.stderr)
-	}
-	good, _ := os.ReadFile(snap)
+	in, snap, good := demoSnapshot(t)
 	dataOff, _ := section(good, 0)
 	bad := append([]byte(nil), good...)
 	bad[dataOff+5] ^= 0x10 // in the first conversation's strings
@@ -82,16 +77,12 @@ func TestBrowserSnapshot(t *testing.T) {
 }
 
 // TestBrowserSnapshotIndexLater: the browser is ready while the index
-// loads (live.NewIndexedLater's test: searches wait for it); an index that does not load marks the snapshot damaged (it is
-// rebuilt from the inputs) and is built from the archive instead, so the
-// browser's searches still answer.
+// loads (live.NewIndexedLater's test: searches wait for it); an index
+// that does not load marks the snapshot damaged (it is rebuilt from the
+// inputs) and is built from the archive instead, so the browser's
+// searches still answer.
 func TestBrowserSnapshotIndexLater(t *testing.T) {
-	in := snapshotInputs(t)["demo"]
-	snap := filepath.Join(t.TempDir(), "s.snap")
-	if r := snapRun(t, snap, false, "ls", in); r.code != exitOK {
-		t.Fatal(r.stderr)
-	}
-	good, _ := os.ReadFile(snap)
+	in, snap, good := demoSnapshot(t)
 	idxOff, _ := section(good, 5)
 	bad := append([]byte(nil), good...)
 	bad[idxOff] ^= 0xff // the index's conversation count
@@ -137,12 +128,7 @@ func TestBrowserSnapshotIndexLater(t *testing.T) {
 // the archive is indexed again (answers then equal a fresh index's) and
 // the snapshot is rebuilt.
 func TestBrowserSnapshotDamagedIndex(t *testing.T) {
-	in := snapshotInputs(t)["demo"]
-	snap := filepath.Join(t.TempDir(), "s.snap")
-	if r := snapRun(t, snap, false, "ls", in); r.code != exitOK {
-		t.Fatal(r.stderr)
-	}
-	good, _ := os.ReadFile(snap)
+	in, snap, good := demoSnapshot(t)
 	var fp snapshot.Fingerprint
 	copy(fp[:], good[16:48]) // the header's fingerprint (internal/snapshot/format.go)
 	idxOff, idxLen := section(good, 5)
@@ -210,4 +196,20 @@ func TestBrowserSnapshotDamagedIndex(t *testing.T) {
 	if err := s.VerifyIndex(); err != nil {
 		t.Fatalf("rebuilt snapshot's index: %v", err)
 	}
+}
+
+// demoSnapshot writes the demo archive's snapshot (through `ls`) and
+// returns the input, the snapshot's path and its bytes.
+func demoSnapshot(t *testing.T) (in, snap string, good []byte) {
+	t.Helper()
+	in = snapshotInputs(t)["demo"]
+	snap = filepath.Join(t.TempDir(), "s.snap")
+	if r := snapRun(t, snap, false, "ls", in); r.code != exitOK {
+		t.Fatal(r.stderr)
+	}
+	good, err := os.ReadFile(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in, snap, good
 }
