@@ -11,7 +11,6 @@ import (
 	"github.com/backchat/backchat/internal/demo"
 	"github.com/backchat/backchat/internal/library"
 	"github.com/backchat/backchat/model"
-	"github.com/backchat/backchat/model/search"
 	"github.com/backchat/backchat/model/search/live"
 	"github.com/backchat/backchat/tui"
 )
@@ -32,15 +31,11 @@ type archiveSource struct {
 	Loaded func(*model.Archive, *live.Searcher)
 }
 
-// readyArchive is a complete archive and its search index, built before
-// (a library snapshot's: search.LoadIndex over Archive.Conversations).
+// readyArchive is a complete archive and the searcher over its index,
+// built before (a library snapshot's: live.NewIndexedLater over
+// search.LoadIndex, which loads while the first screen is drawn).
 type readyArchive struct {
-	Archive *model.Archive
-	// Index returns the index; the browser calls it once, on a goroutine
-	// of its own, while it draws its first screen.
-	Index func() *search.Index
-	// Searcher, when set, is the searcher over Index the browser uses
-	// (one that may be told to index again: a damaged snapshot index).
+	Archive  *model.Archive
 	Searcher *live.Searcher
 }
 
@@ -49,9 +44,6 @@ type readyArchive struct {
 func browserSource(o *tui.Options, src archiveSource) {
 	if r := src.Ready; r != nil {
 		o.Archive, o.Searcher = r.Archive, r.Searcher
-		if o.Searcher == nil {
-			o.Searcher = live.NewIndexedLater(r.Index)
-		}
 		return
 	}
 	searcher := live.New()

@@ -5,6 +5,7 @@ import (
 
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search"
+	"github.com/backchat/backchat/model/search/live"
 	"github.com/backchat/backchat/tui"
 )
 
@@ -12,7 +13,7 @@ func TestBrowserSourceReady(t *testing.T) {
 	c := &model.Conversation{ID: "a", Title: "Alpha", Nodes: []model.Node{{Parent: model.NoNode}}}
 	a := &model.Archive{Conversations: []*model.Conversation{c}}
 	var o tui.Options
-	browserSource(&o, archiveSource{Paths: []string{"ignored.zip"}, Ready: &readyArchive{Archive: a, Index: func() *search.Index { return search.BuildArchive(a) }}})
+	browserSource(&o, archiveSource{Paths: []string{"ignored.zip"}, Ready: &readyArchive{Archive: a, Searcher: live.NewIndexedLater(func() *search.Index { return search.BuildArchive(a) })}})
 	if o.Archive != a || o.Load != nil || o.Searcher == nil {
 		t.Fatalf("a ready archive is not shown at once: %+v", o)
 	}

@@ -454,7 +454,7 @@ func (a *app) browserSnapshot(ctx, bg context.Context, src archiveSource) archiv
 				srch.Reindex(s.Archive.Conversations)
 			}
 		}()
-		src.Ready = &readyArchive{Archive: s.Archive, Index: index, Searcher: srch}
+		src.Ready = &readyArchive{Archive: s.Archive, Searcher: srch}
 		return src
 	}
 	src.Loaded = func(arch *model.Archive, s *live.Searcher) {

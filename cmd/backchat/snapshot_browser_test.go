@@ -32,7 +32,7 @@ func TestBrowserSnapshot(t *testing.T) {
 	a := newApp(strings.NewReader(""), &bytes.Buffer{}, &errOut)
 	a.snapshotPath = func([]string) string { return snap }
 	src := a.browserSnapshot(context.Background(), context.Background(), archiveSource{Paths: []string{in}})
-	if src.Ready == nil || src.Ready.Index == nil || src.Loaded != nil {
+	if src.Ready == nil || src.Ready.Searcher == nil || src.Loaded != nil {
 		t.Fatalf("a good snapshot is not ready: %+v (%s)", src, errOut.String())
 	}
 	cs := src.Ready.Archive.Conversations

@@ -14,7 +14,8 @@ import (
 // an index (never nil) over the conversations the searcher will be
 // asked about, as for NewIndexed.
 func NewIndexedLater(load func() *search.Index) *Searcher {
-	s := &Searcher{b: search.NewBuilder(), final: true, pending: make(chan struct{}), answers: newAnswerCache(maxCacheBytes)}
+	s := newSearcher(search.NewBuilder())
+	s.final, s.pending = true, make(chan struct{})
 	s.done.Store(true)
 	// Held until the index is in: every reader of ix takes mu first.
 	s.mu.Lock()

@@ -105,6 +105,12 @@ func (s *Searcher) SetCacheBytes(n int64) { s.answers.setMax(n) }
 func New() *Searcher {
 	b := search.NewBuilder()
 	b.Hold(true)
+	return newSearcher(b)
+}
+
+// newSearcher is the one place a Searcher is made: over builder b, with
+// the answer cache every Searcher needs.
+func newSearcher(b *search.Builder) *Searcher {
 	return &Searcher{b: b, answers: newAnswerCache(maxCacheBytes)}
 }
 
@@ -125,8 +131,8 @@ func NewArchive(a *model.Archive) *Searcher {
 // are those of ix (Index.Conversation); searches name those of them that
 // are in the list given to Search.
 func NewIndexed(ix *search.Index) *Searcher {
-	s := &Searcher{b: search.NewBuilder(), prebuilt: ix, ix: ix, final: true, built: int64(ix.Len()), builtAt: time.Now(),
-		answers: newAnswerCache(maxCacheBytes)}
+	s := newSearcher(search.NewBuilder())
+	s.prebuilt, s.ix, s.final, s.built, s.builtAt = ix, ix, true, int64(ix.Len()), time.Now()
 	s.added.Store(int64(ix.Len()))
 	s.done.Store(true)
 	return s
