@@ -59,8 +59,7 @@ browser() {
 	# browser's 1 GB load (measured against a detached session polled
 	# every 50 ms: long1g 3.55 s here, 2.42-2.47 s there, `ls` 2.2-2.3 s).
 	while true; do
-		echo "capture-pane -p -t $sess -S 38 -E 39" >&"${ctl[1]}"
-		block || { echo "bench-browser: the tmux control client ended" >&2; exit 1; }
+		capture 38 39
 		if [[ -n ${screen//[[:space:]]/} && $screen != *Loading* ]]; then
 			break
 		fi

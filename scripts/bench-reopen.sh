@@ -64,13 +64,6 @@ now_us() { local t=${EPOCHREALTIME/./}; echo "$t"; }
 # into $screen.
 source "$(dirname "$0")/tmux-control.sh"
 
-# capture [FIRST LAST] captures the screen, or only its rows FIRST to LAST
-# (0-based): bash reads the answer a byte at a time, and the whole screen
-# every few milliseconds takes CPU from the browser being timed.
-capture() {
-	echo "capture-pane -p -t $sess${1:+ -S $1 -E $2}" >&"${ctl[1]}"
-	block || { echo "bench-reopen: the tmux control client ended" >&2; exit 1; }
-}
 
 # header_title sets title to the title in the viewer's header ($screen's first line,
 # right of the list's border, without the percentage at its end), without a fork.

@@ -35,11 +35,7 @@ rm -f "$nap_fifo"
 # into $screen.
 source "$(dirname "$0")/tmux-control.sh"
 
-capture() {
-	echo "capture-pane -p -t $sess" >&"${ctl[1]}"
-	block || { echo "bench-rss: the tmux control client ended" >&2; exit 1; }
-	if [[ -n ${BENCH_RSS_DEBUG:-} ]]; then printf "%s" "$screen" >"$BENCH_RSS_DEBUG"; fi
-}
+CAPTURE_DEBUG=${BENCH_RSS_DEBUG:-}
 
 # peak prints "MB ratio CPU-s" for process $pid now.
 peak() {
@@ -56,19 +52,19 @@ browser() {
 	echo "display -p sync-$$" >&"${ctl[1]}"
 	while block; do [[ $screen == *sync-$$* ]] && break; done
 	pid=$(tmux display -p -t "$sess" '#{pane_pid}')
-	while capture; [[ -z ${screen//[[:space:]]/} || $screen == *Loading* ]]; do
+	while capture 43 44; [[ -z ${screen//[[:space:]]/} || $screen == *Loading* ]]; do
 		read -rt 0.02 -u "$nap" || true
 	done
 	loaded=$(peak)
 	# Open the filter, wait for its prompt, then type the query.
 	tmux send-keys -t "$sess" /
-	while capture; [[ $screen != " /"* ]]; do read -rt 0.02 -u "$nap" || true; done
+	while capture 0 0; [[ $screen != " /"* ]]; do read -rt 0.02 -u "$nap" || true; done
 	tmux send-keys -t "$sess" -l "$query"
-	while capture; [[ $screen != " / $query"* ]]; do read -rt 0.02 -u "$nap" || true; done
+	while capture 0 0; [[ $screen != " / $query"* ]]; do read -rt 0.02 -u "$nap" || true; done
 	# The answer is complete when the status bar's count says "match"
 	# with neither "…" (searching) nor "indexing N%" after it.
 	while true; do
-		capture
+		capture 43 44 # the status bar and help line
 		if [[ $screen == *" match"* && $screen != *indexing* && $screen != *" match …"* ]]; then
 			break
 		fi

@@ -18,3 +18,13 @@ block() {
 	done
 	return 1
 }
+
+# capture [FIRST LAST] captures session $sess's screen into $screen, or only
+# its rows FIRST to LAST (0-based): bash reads the answer a byte at a time,
+# and the whole screen every few milliseconds takes CPU from the program
+# being timed. With CAPTURE_DEBUG set, the last capture is kept there.
+capture() {
+	echo "capture-pane -p -t $sess${1:+ -S $1 -E $2}" >&"${ctl[1]}"
+	block || { echo "$(basename "$0"): the tmux control client ended" >&2; exit 1; }
+	if [[ -n ${CAPTURE_DEBUG:-} ]]; then printf "%s" "$screen" >"$CAPTURE_DEBUG"; fi
+}
