@@ -13,6 +13,7 @@ import (
 
 	"github.com/backchat/backchat/internal/library"
 	"github.com/backchat/backchat/internal/render"
+	"github.com/backchat/backchat/internal/snapshot"
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
 	"github.com/spf13/cobra"
@@ -122,7 +123,7 @@ the other (the second waits up to --wait).`,
 			if err != nil {
 				return failure(err)
 			}
-			opt := library.Options{Wait: wait, Open: a.open}
+			opt := library.Options{Wait: wait, Open: a.open, Before: a.librarySnapshot}
 			tty := a.isTerminal(a.errOut)
 			if tty {
 				// The library loads to compare: show it as the other
@@ -326,12 +327,34 @@ Both remove what an interrupted import left, unless an import is running.`,
 	return cmd
 }
 
+// librarySnapshot is library.Options.Before: the library l (its imports at
+// paths) as its snapshot holds it, so an import compares with it instead
+// of parsing every export already there. Nil when --no-cache, or when the
+// snapshot is missing, out of date or damaged (the import then loads the
+// imports; the snapshot of the new content is written after it anyway).
+func (a *app) librarySnapshot(l *library.Library, paths []string) (*model.Archive, func(int) int, func()) {
+	if a.noCache {
+		return nil, nil, nil
+	}
+	plan := a.snapshotPlan(archiveSource{Paths: paths, Library: l})
+	if plan.path == "" {
+		return nil, nil, nil
+	}
+	s, err := snapshot.Open(plan.path, plan.fp)
+	if err != nil {
+		a.log.Info("import: library snapshot not used", "path", plan.path, "err", err)
+		return nil, nil, nil
+	}
+	a.log.Info("import: comparing with the library snapshot", "path", plan.path, "conversations", len(s.Archive.Conversations))
+	return s.Archive, s.Nodes, func() { _ = s.Close() }
+}
+
 // snapshotAfterImport writes the library's snapshot when it has none for
 // its current content (an import changed it, or it never had one), so the
 // first start after an import opens at once instead of parsing every
-// export. It loads the library again (the import's own comparison load
-// may order exports differently) in the background; the process waits for
-// it before it exits. --no-cache skips it.
+// export. It loads the library (the import itself loaded only the new
+// exports) in the background; the process waits for it before it exits.
+// --no-cache skips it.
 func (a *app) snapshotAfterImport(ctx context.Context, lib *library.Library, tty bool) {
 	if a.noCache || lib == nil {
 		return

@@ -32,6 +32,14 @@ type Options struct {
 	// OnCopied, when set, is called after each export is copied (or found
 	// already imported), before the library is loaded to compare.
 	OnCopied func(Outcome)
+	// Before, when set, gives the library l as loaded from its imports at
+	// paths (load order) without parsing them: from a snapshot, whose
+	// archive's conversations carry their Sources, nodes(i) being the
+	// number of nodes of conversation i's tree (so lazy trees stay
+	// undecoded); release is called once Add no longer needs the archive.
+	// A nil archive means none: Add loads the imports. Without it, an
+	// import parses every export already there to compare.
+	Before func(l *Library, paths []string) (arch *model.Archive, nodes func(i int) int, release func())
 
 	hook writeHook // tests: failing writers
 }
@@ -142,30 +150,27 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 		}
 	}()
 	old := lib.Ordered()
-	oldPaths := make([]string, len(old))
-	for i, imp := range old {
-		oldPaths[i] = lib.Path(imp)
+	allPaths := make([]string, 0, len(old)+len(staged))
+	latest := make([]time.Time, 0, len(old)+len(staged))
+	for _, imp := range old {
+		allPaths = append(allPaths, lib.Path(imp))
+		latest = append(latest, imp.ExportDate)
 	}
-	var before map[string]convState
-	if len(oldPaths) > 0 {
-		before = lib.readState()
-	}
-	if len(oldPaths) > 0 && before == nil {
-		arch, err := opt.Open(ctx, loader.Options{}, oldPaths...)
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		if arch == nil {
-			return nil, fmt.Errorf("library: loading the imports already there: %w", err)
-		}
-		before = summarise(arch)
-	}
+	oldPaths := allPaths[:len(old):len(old)]
 	newPaths := make([]string, len(staged))
 	seen := make(map[string]*exportSeen, len(staged))
 	for i, si := range staged {
 		newPaths[i] = lib.Path(rep.Outcomes[si].Import)
 		seen[newPaths[i]] = &exportSeen{ids: map[string]struct{}{}}
 	}
+	allPaths = append(allPaths, newPaths...)
+	exports := newExportSet(allPaths)
+	before, err := lib.before(ctx, oldPaths, exports, opt)
+	if err != nil {
+		return nil, err
+	}
+	// Only the new exports are loaded: merge puts them together with the
+	// library as it was.
 	// A load error with nothing loaded shows below as "no conversations
 	// found" for each new export.
 	after, _ := opt.Open(ctx, loader.Options{OnConversation: func(c *model.Conversation) {
@@ -184,18 +189,27 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 		if !slices.Contains(s.services, c.Service) {
 			s.services = append(s.services, c.Service)
 		}
-	}}, append(oldPaths, newPaths...)...)
+	}}, newPaths...)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
 	if after == nil {
 		after = &model.Archive{}
 	}
+	for _, p := range newPaths {
+		latest = append(latest, seen[p].latest)
+	}
+	added, fine := knownArchive(after, exports)
+	if !fine {
+		return nil, errors.New("library: loading the new exports: a conversation from outside them")
+	}
+	warns := after.Warnings
+	after = nil // the new exports' archive: only added and warns are needed now
 	var accepted []Import
 	for i, si := range staged {
 		o := &rep.Outcomes[si]
 		s := seen[newPaths[i]]
-		for _, w := range after.Warnings {
+		for _, w := range warns {
 			if w.File == newPaths[i] || strings.HasPrefix(w.File, newPaths[i]+string(filepath.Separator)) {
 				o.Warnings++
 			}
@@ -216,7 +230,7 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 	if len(accepted) == 0 {
 		return rep, nil
 	}
-	rep.Changes = compare(before, after)
+	rep.Changes = compare(before, merge(before, added, latest))
 	m := lib.Manifest
 	m.Imports = append(slices.Clone(m.Imports), accepted...)
 	if err := writeManifest(dir, m, opt.hook); err != nil {
@@ -224,8 +238,46 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 	}
 	ok = true
 	rep.Library = &Library{Dir: dir, Manifest: m, Warnings: lib.Warnings}
-	rep.Library.writeState(summarise(after), opt.hook)
+	lib.removeStates()
 	return rep, nil
+}
+
+// before is the library as loaded before the import (its imports at
+// paths, in load order): from opt.Before (its snapshot) when that has it,
+// else loaded. Nil for an empty library.
+func (l *Library) before(ctx context.Context, paths []string, exports exportSet, opt Options) ([]known, error) {
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	if opt.Before != nil {
+		if arch, nodes, release := opt.Before(l, paths); arch != nil {
+			ks := make([]known, len(arch.Conversations))
+			fine := true
+			for i, c := range arch.Conversations {
+				if ks[i], fine = knownOf(c, nodes(i), exports); !fine {
+					break
+				}
+			}
+			if release != nil {
+				release()
+			}
+			if fine {
+				return ks, nil
+			}
+		}
+	}
+	arch, err := opt.Open(ctx, loader.Options{}, paths...)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if arch == nil {
+		return nil, fmt.Errorf("library: loading the imports already there: %w", err)
+	}
+	ks, fine := knownArchive(arch, exports)
+	if !fine {
+		return nil, errors.New("library: loading the imports already there: a conversation from outside them")
+	}
+	return ks, nil
 }
 
 // exportSeen gathers, while the library loads, what one new export holds.

@@ -250,6 +250,7 @@ func (t *tabDecoder) entry(d *dec, st *strs, i int, v uint64) (uint64, error) {
 		return 0, corrupt("conversation %d out of bounds", i)
 	}
 	r.rawLen = r.strLen + blobLen
+	r.nodes = uint32(nodes) // nodes <= blobLen <= maxFrame
 	r.vstart = v
 	r.off += ds.off
 	c.SetLazyTree(r.load)

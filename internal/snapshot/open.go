@@ -302,6 +302,7 @@ type lazyRef struct {
 	rawLen uint64 // strings and blob, uncompressed
 	vstart uint64 // offset of the strings in the uncompressed data stream
 	sum    uint32
+	nodes  uint32 // nodes of the tree, as the table records them (Nodes)
 	id     string
 
 	mu      sync.Mutex
@@ -309,6 +310,12 @@ type lazyRef struct {
 	chunks  []chunk            // a chunked frame's table, once read
 	buf     weak.Pointer[byte] // the decompressed frame, while anything holds it
 }
+
+// Nodes is the number of nodes of conversation i's tree
+// (Archive.Conversations[i]), as the conversation table records it:
+// len(Tree()) without decoding the tree. A library import compares the
+// library before and after by it (internal/library).
+func (s *Snapshot) Nodes(i int) int { return int(s.refs[i].nodes) }
 
 // frame returns the conversation's frame, its checksum checked (once) and
 // its chunk table read. Call with r.mu held.

@@ -114,6 +114,11 @@ func TestRoundTripFixtures(t *testing.T) {
 			continue
 		}
 		s := roundTrip(t, arch, Options{Fingerprint: Fingerprint{1, 2, 3}})
+		for i, c := range arch.Conversations {
+			if got, want := s.Nodes(i), len(c.Tree()); got != want {
+				t.Errorf("%s: %s: Nodes %d, want %d", name, c.ID, got, want)
+			}
+		}
 		equalArchives(t, name, arch, s.Archive)
 	}
 }
