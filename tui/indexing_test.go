@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search"
 	"github.com/backchat/backchat/model/search/live"
 )
 
@@ -163,4 +164,45 @@ func typeHoldingTicks(t *testing.T, m *Model, keys string) (tick *indexTickMsg) 
 		}
 	}
 	return tick
+}
+
+// TestFilterFollowsReindex: a filter answered from an index later found
+// damaged (a library snapshot's, whose checksum is read after the browser
+// opened it: live.Searcher.Reindex) searches again when the searcher
+// indexes the archive again, and shows the new index's answer without a
+// keystroke.
+func TestFilterFollowsReindex(t *testing.T) {
+	var cs []*model.Conversation
+	for i := range 6 {
+		cs = append(cs, buildConv(fmt.Sprint("c", i), fmt.Sprint("Chat ", i), testNow.Add(-time.Duration(i)*time.Hour),
+			tm{role: model.RoleUser, text: "tell me about the quokka"}))
+	}
+	// The damaged index knows only two of the six.
+	s := live.NewIndexed(search.BuildArchive(&model.Archive{Conversations: cs[:2]}))
+	m := New(Options{Archive: &model.Archive{Conversations: cs}, Theme: "dark", Width: 100, Height: 30, Now: fixedNow, Searcher: s})
+	run(t, m, m.Init())
+	m.filter.tickEvery = time.Millisecond
+	typeText(t, m, "/quokka")
+	press(t, m, "enter")
+	if n := m.list.count(); n != 2 {
+		t.Fatalf("the damaged index's answer: %d matches, want 2", n)
+	}
+	msgs := make(chan tea.Msg, 1)
+	stop := m.filter.watchReindex(func(msg tea.Msg) { msgs <- msg })
+	defer stop()
+	s.Reindex(cs)
+	var msg tea.Msg
+	select {
+	case msg = <-msgs:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no message after the reindex")
+	}
+	s.Index() // the reindex is complete
+	run(t, m, func() tea.Msg { return msg })
+	if n := m.list.count(); n != len(cs) {
+		t.Fatalf("after the reindex: %d matches listed, want %d", n, len(cs))
+	}
+	if sc := screen(m); strings.Contains(sc, "indexing") {
+		t.Fatalf("the indicator stays once indexed again:\n%s", sc)
+	}
 }

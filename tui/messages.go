@@ -29,6 +29,11 @@ type searchMsg struct{ live.Answer }
 // far); seq drops all but the latest tick.
 type indexTickMsg struct{ seq int }
 
+// reindexedMsg says the searcher dropped its index to build it again
+// (live.Searcher.Reindex: a snapshot's index failed its checksum): the
+// filter's answer on screen came from the dropped index.
+type reindexedMsg struct{}
+
 // renderedMsg is one message rendered by Glamour, keyed for the cache:
 // all of it, or (more != nil) its first lines and what is left to render.
 type renderedMsg struct {

@@ -323,7 +323,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case actionDoneMsg, execReadyMsg:
 		return m, m.act.update(msg)
-	case searchMsg, indexTickMsg:
+	case searchMsg, indexTickMsg, reindexedMsg:
 		return m, m.filter.onMsg(msg)
 	case hitsMsg:
 		return m, m.filter.onHits(msg)

@@ -32,6 +32,7 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer, extra .
 	popts = append(popts, tea.WithFPS(localFPS))
 	popts = append(popts, extra...)
 	p := tea.NewProgram(m, popts...)
+	defer m.filter.watchReindex(p.Send)()
 	_, _ = io.WriteString(out, pushTitle)
 	_, err := p.Run()
 	_, _ = io.WriteString(out, popTitle)

@@ -27,10 +27,35 @@ const indexRefresh = time.Second
 
 // onMsg handles the filter's own messages: answers and index ticks.
 func (f *filterPane) onMsg(msg tea.Msg) tea.Cmd {
-	if t, ok := msg.(indexTickMsg); ok {
-		return f.onIndexTick(t)
+	switch msg := msg.(type) {
+	case indexTickMsg:
+		return f.onIndexTick(msg)
+	case reindexedMsg:
+		return f.onReindexed()
 	}
 	return f.onSearch(msg.(searchMsg))
+}
+
+// watchReindex has send deliver a reindexedMsg after each Reindex of the
+// searcher (Run passes the program's Send); the returned func stops it.
+func (f *filterPane) watchReindex(send func(tea.Msg)) (stop func()) {
+	s := f.session.Searcher()
+	if s == nil {
+		return func() {}
+	}
+	return s.OnReindex(func() { send(reindexedMsg{}) })
+}
+
+// onReindexed searches again for the query on, from scratch (not within
+// its answer, which the dropped index gave): the answer says "indexing"
+// and is searched again as the index is rebuilt (indexTick), so the list
+// shows the rebuilt index's answer without a keystroke.
+func (f *filterPane) onReindexed() tea.Cmd {
+	if !f.on() {
+		return nil
+	}
+	f.session.Stop()
+	return f.search()
 }
 
 // indexing is the status bar's word while the answer shown covers only

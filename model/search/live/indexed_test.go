@@ -206,3 +206,42 @@ func TestReindexReplacesADamagedIndex(t *testing.T) {
 		t.Fatalf("Progress %d of %d, want %d", n, added, len(cs))
 	}
 }
+
+// TestOnReindex: each watcher is called once per Reindex until stopped.
+func TestOnReindex(t *testing.T) {
+	cs := []*model.Conversation{conv("c0", "chat", testNow, "words")}
+	s := NewIndexed(search.BuildArchive(&model.Archive{Conversations: cs}))
+	calls := make(chan int, 4)
+	stop1 := s.OnReindex(func() { calls <- 1 })
+	stop2 := s.OnReindex(func() { calls <- 2 })
+	s.Reindex(cs)
+	got := map[int]bool{}
+	for range 2 {
+		select {
+		case n := <-calls:
+			got[n] = true
+		case <-time.After(10 * time.Second):
+			t.Fatal("a watcher was not called")
+		}
+	}
+	if !got[1] || !got[2] {
+		t.Fatalf("called %v, want both", got)
+	}
+	stop1()
+	s.Reindex(cs)
+	select {
+	case n := <-calls:
+		if n != 2 {
+			t.Fatalf("stopped watcher %d called", n)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the watcher left was not called")
+	}
+	stop2()
+	s.Reindex(cs)
+	select {
+	case n := <-calls:
+		t.Fatalf("watcher %d called after stop", n)
+	case <-time.After(50 * time.Millisecond):
+	}
+}

@@ -74,6 +74,10 @@ type Searcher struct {
 	// answers are the answers given, shared by every session (one search
 	// per query, however many sessions type it).
 	answers *answerCache
+
+	// watchers are called after each Reindex (OnReindex), by number.
+	watchers map[int]func()
+	nextW    int
 }
 
 // listKey identifies a list slice (the browser never mutates one after
@@ -250,6 +254,29 @@ func (s *Searcher) Reindex(convs []*model.Conversation) {
 	s.added.Store(int64(n))
 	s.loaded.Store(true)
 	s.done.Store(true)
+	for _, f := range s.watchers {
+		go f()
+	}
+}
+
+// OnReindex has f called, on a goroutine of its own, after each Reindex:
+// an answer given before it came from the index dropped, so a browser
+// showing one searches again (its answers say Indexing until the index is
+// whole again). The returned func stops the calls.
+func (s *Searcher) OnReindex(f func()) (stop func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.watchers == nil {
+		s.watchers = map[int]func(){}
+	}
+	n := s.nextW
+	s.nextW++
+	s.watchers[n] = f
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		delete(s.watchers, n)
+	}
 }
 
 // Index returns the complete index: after Done or Loaded, it waits for
