@@ -75,13 +75,29 @@ func treeRank(c *model.Conversation) []int32 {
 	return rank
 }
 
-// hitRank is the current hit's number among the hits of every branch
-// (−1: none chosen) and their total. A message with a segment counts the
-// hits the viewer found in it; one on another branch (or outside the
-// window) the engine's. Without the engine's hits it is the thread's.
-func (v *viewer) hitRank() (k, total int) {
+// hitRank is the number (from 0) of the current hit among the hits in
+// messages and how many there are, and how many hits the title holds: the
+// title's are not numbered (a result opens on its best hit in a message,
+// which is then "hit 1/N", not "hit 2/N" behind a title hit the screen
+// shows at the top anyway), and onTitle says the current hit is one of
+// them. k is -1 when no message hit is current. With the engine's hits
+// known it counts the hits of every branch: those on the thread on view
+// as found in the text, the others as the engine counted them (a message
+// shown folded or omitted counts none).
+func (v *viewer) hitRank() (k, total, title int, onTitle bool) {
 	if v.hitOrder == nil {
-		return v.curHit, len(v.hits)
+		for i := range v.hits {
+			if v.hitNode(i) == model.NoNode {
+				title++
+			}
+		}
+		k = v.curHit
+		if k >= 0 && v.hitNode(k) == model.NoNode {
+			k, onTitle = -1, true
+		} else if k >= 0 {
+			k -= title // the header's hits come first
+		}
+		return k, len(v.hits) - title, title, onTitle
 	}
 	shown := make(map[int32]int, len(v.segs))
 	for i := range v.segs {
@@ -103,12 +119,17 @@ func (v *viewer) hitRank() (k, total int) {
 		if !ok && v.showsText(n) {
 			c = v.hitCount[n]
 		}
+		if n == model.NoNode {
+			title += c
+			onTitle = v.curHit >= 0 && n == cur
+			continue
+		}
 		if v.curHit >= 0 && n == cur {
 			k = total + within
 		}
 		total += c
 	}
-	return k, total
+	return k, total, title, onTitle
 }
 
 // showsText reports whether node n's message would be shown in full (not

@@ -254,3 +254,19 @@ func TestQueryErrorClearedWhenTheQueryIsFixed(t *testing.T) {
 		t.Fatalf("after the search: %v", m.filter.err)
 	}
 }
+
+// TestTitleOnlyHitCounter: a result that matches in its title alone says
+// so rather than numbering the title's hit like a message's.
+func TestTitleOnlyHitCounter(t *testing.T) {
+	c := buildConv("c-title", "Quokka plans", testNow.Add(-time.Hour), tm{role: model.RoleUser, text: "nothing to see"})
+	m := newIndexTest(t, &model.Archive{Conversations: []*model.Conversation{c}}, 80, 24)
+	press(t, m, "/")
+	typeText(t, m, "quokka")
+	press(t, m, "enter")
+	if got := m.view.hitStatus(); got != "hit in title" {
+		t.Fatalf("status %q, want hit in title", got)
+	}
+	if !strings.Contains(screen(m), "hit in title") {
+		t.Errorf("status bar lacks it:\n%s", screen(m))
+	}
+}

@@ -280,17 +280,23 @@ func (v *viewer) scrollToHit() {
 	v.clamp()
 }
 
-// hitStatus is "hit 3/17", or "" without hits. With the engine's hits
-// known, it counts the hits of every branch (see hitRank).
+// hitStatus is "hit 3/17", or "" without hits. It numbers the hits in
+// messages; the title's are not numbered ("hit in title" when one is
+// current; see hitRank). With the engine's hits known, it counts the hits
+// of every branch (see hitRank).
 func (v *viewer) hitStatus() string {
 	if len(v.terms) == 0 || v.conv == nil {
 		return ""
 	}
-	k, total := v.hitRank()
-	if total == 0 {
+	k, total, title, onTitle := v.hitRank()
+	switch {
+	case total == 0 && title == 0:
 		return "no hits here"
-	}
-	if k < 0 {
+	case onTitle && total > 0:
+		return "hit in title, " + plural(total, "hit") + " below"
+	case onTitle || total == 0:
+		return "hit in title"
+	case k < 0:
 		return plural(total, "hit")
 	}
 	return "hit " + render.FormatCount(k+1) + "/" + render.FormatCount(total)

@@ -419,8 +419,11 @@ func TestCountsReadRight(t *testing.T) {
 	if got := m.view.hitStatus(); got != "1 hit" {
 		t.Errorf("hit status without a current hit: %q, want 1 hit", got)
 	}
-	m.view.hitOrder = nil // count the thread's hits, faked below
+	m.view.hitOrder = nil // count the thread's hits, faked below (in the last message)
 	m.view.hits = make([]hitPos, 1234)
+	for i := range m.view.hits {
+		m.view.hits[i].line = m.view.starts[len(m.view.starts)-1]
+	}
 	m.view.curHit = 1000
 	if got := m.view.hitStatus(); got != "hit 1,001/1,234" {
 		t.Errorf("hit status %q", got)
