@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/backchat/backchat/internal/testkit/gen"
+	"github.com/backchat/backchat/loader"
+	"github.com/backchat/backchat/model"
 )
 
 // run runs the command line in-process with the real loader and the given
@@ -173,5 +175,66 @@ func TestImportErrors(t *testing.T) {
 	}
 	if r := run(t, env, "ls"); r.code != exitFail || !strings.Contains(r.stderr, "writable by other users") {
 		t.Errorf("ls on a 0777 library: exit %d %s", r.code, r.stderr)
+	}
+}
+
+// TestImportComparesWithSnapshot: the import after the first compares
+// with the library's snapshot (written after the first) and parses only
+// the new export; with --no-cache it parses the library again; both print
+// the same report.
+func TestImportComparesWithSnapshot(t *testing.T) {
+	src := t.TempDir()
+	older := genExport(t, src, "older.zip", gen.Config{Seed: 21, Conversations: 20, NoHuge: true, Now: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)})
+	newer := genExport(t, src, "newer.zip", gen.Config{Seed: 21, Conversations: 24, NoHuge: true, Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
+	imp := func(env map[string]string, args ...string) (string, []string) {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		a := newApp(strings.NewReader(""), &out, &errOut)
+		a.loc = time.UTC
+		a.isTerminal = func(io.Writer) bool { return false }
+		a.getenv = func(k string) string { return env[k] }
+		var loaded []string
+		open := a.open
+		a.open = func(ctx context.Context, o loader.Options, ps ...string) (*model.Archive, error) {
+			loaded = append(loaded, ps...)
+			return open(ctx, o, ps...)
+		}
+		if code := execute(context.Background(), a, append([]string{"import"}, args...)); code != exitOK {
+			t.Fatalf("import %v: exit %d\n%s%s", args, code, out.String(), errOut.String())
+		}
+		return out.String(), loaded
+	}
+	report := func(out string) string {
+		_, rest, _ := strings.Cut(out, "\n") // after "copied …"
+		return rest
+	}
+	var reports []string
+	for _, noCache := range []bool{false, true} {
+		env := map[string]string{"BACKCHAT_LIBRARY": filepath.Join(t.TempDir(), "lib")}
+		var flags []string
+		if noCache {
+			flags = []string{"--no-cache"}
+		}
+		imp(env, append(flags, older)...)
+		out, loaded := imp(env, append(flags, newer)...)
+		var again []string
+		for _, p := range loaded {
+			if strings.HasSuffix(p, "older.zip") {
+				again = append(again, p)
+			}
+		}
+		if !noCache && len(again) > 0 {
+			t.Errorf("the import parsed %v again although the library's snapshot was there", again)
+		}
+		if noCache && len(again) == 0 {
+			t.Error("--no-cache: the import did not load the library (the test cannot see a load)")
+		}
+		reports = append(reports, report(out))
+	}
+	if !strings.Contains(reports[0], "4 new, 20 updated") {
+		t.Errorf("report:\n%s", reports[0])
+	}
+	if reports[0] != reports[1] {
+		t.Errorf("with the snapshot:\n%s\nwithout:\n%s", reports[0], reports[1])
 	}
 }
