@@ -316,3 +316,20 @@ func summary(ch Changes) string {
 	}
 	return fmt.Sprintf("new %v\nupdated %v\ngone %v", ids(ch.New), ids(ch.Updated), ids(ch.Gone))
 }
+
+// TestMergeWithoutSources: conversations that name no export (never from
+// the loader, but a snapshot could hold them) are kept and not marked.
+func TestMergeWithoutSources(t *testing.T) {
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	before := []known{{ID: "a", Updated: at}, {ID: "b", Updated: at, Sourced: true, In: []int32{0}}}
+	added := []known{{ID: "b", Updated: at.Add(time.Hour), Sourced: true, In: []int32{1}}, {ID: "c", Updated: at, Sourced: true, In: []int32{1}}}
+	got := merge(before, added, []time.Time{at, at.Add(time.Hour)})
+	if len(got) != 3 || got[0].ID != "b" || !slices.Equal(got[0].In, []int32{0, 1}) {
+		t.Fatalf("merged %+v", got)
+	}
+	for _, k := range got {
+		if k.ID == "a" && k.notInNewest() {
+			t.Error("a conversation without sources marked not in newest")
+		}
+	}
+}

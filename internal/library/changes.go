@@ -227,6 +227,9 @@ func markNewest(convs []known, latest []time.Time) {
 		return e
 	}
 	for _, k := range convs {
+		if len(k.In) < 2 {
+			continue
+		}
 		for _, e := range k.In[1:] {
 			if a, b := find(int(k.In[0])), find(int(e)); a != b {
 				group[b] = a
