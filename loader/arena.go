@@ -28,8 +28,14 @@ const (
 	// whole when mapped, so the free tail of each worker's current chunk
 	// counts in the peak RSS: 64 MiB chunks cost up to 128 MiB on two
 	// workers (1.3x the file on a 250 MB export of long conversations);
-	// 8 MiB ones are as fast to fill.
+	// 8 MiB ones are as fast to fill. Smaller files get smaller chunks
+	// (chunkScale).
 	hugeChunk = 8 << 20
+	// chunkScale: an off-heap chunk is at most a chunkScale-th of the load
+	// (at least 2 MiB), so the workers' current chunks stay ~2% of the
+	// file: 2 MiB at 250 MB (8 MiB ones were up to 0.07x of its peak
+	// RSS), hugeChunk from 1 GB on.
+	chunkScale = 100
 	// bigLoad is the input size from which the off-heap arena is used.
 	// Below it, Go-heap chunks are cheap and are freed with the archive.
 	bigLoad = 64 << 20
@@ -41,7 +47,7 @@ func newArena(total int64) *arena {
 		if alloc := offHeapAlloc(); alloc != nil {
 			// Start small so the first conversations reach the UI fast
 			// (faulting in 64 MiB takes tens of milliseconds), then grow.
-			return &arena{chunk: 2 << 20, max: hugeChunk, alloc: alloc, release: offHeapRelease}
+			return &arena{chunk: 2 << 20, max: int(scaled(2<<20, hugeChunk, total, chunkScale)), alloc: alloc, release: offHeapRelease}
 		}
 	}
 	chunk := smallChunk

@@ -32,19 +32,39 @@ import (
 var splitMin int64 = bigLoad
 
 // Segment sizes: small first segments so that the first conversations reach
-// the UI fast, then segMax.
+// the UI fast, then doubling up to segMax (less in smaller files: see
+// splitScale).
 var (
 	segFirst int64 = 1 << 20
 	segMax   int64 = 16 << 20
 )
 
-// winSize is a worker's read window; winMin is how much of it must be
-// ahead of a conversation's start before it is decoded (a larger
-// conversation is decoded again over a larger window). Variables for tests.
+// winSize is a worker's largest read window (smaller in smaller files: see
+// splitScale); winMin is how much of it must be ahead of a conversation's
+// start before it is decoded (a larger conversation is decoded again over
+// a window that holds it). Variables for tests.
 var (
 	winSize = 8 << 20
 	winMin  = 2 << 20
 )
+
+// splitScale is how many times its segments and read windows fit in a file
+// at least: they grow (by doubling) only up to size/splitScale, so that in
+// a 250 MB file the workers' windows and what a stop wastes (the segments
+// decoded ahead, see runSplit) stay a small part of the peak RSS (windows
+// of 8 MiB and segments of 16 MiB were 0.1x and up to 0.26x of it), while
+// files of 1 GB get the full sizes.
+const splitScale = 32
+
+// scaled returns the largest of from, 2*from, 4*from… up to top that fits
+// scale times in size (from when none does).
+func scaled(from, top, size, scale int64) int64 {
+	v := from
+	for v < top && 2*v*scale <= size {
+		v *= 2
+	}
+	return min(v, max(top, from))
+}
 
 // splitMaxElem is the largest conversation the split decodes; a larger
 // one (or one that seems to be: damage can make a conversation run on to
@@ -55,6 +75,9 @@ var splitMaxElem = 32 << 20
 // splitDecodeHook, when set (tests), is called before each decode of the
 // conversation at offset off over a window of need bytes.
 var splitDecodeHook func(off int64, need int)
+
+// planWin is the first window planSplit reads the file's start with.
+const planWin = 1 << 20
 
 // findBack is how far before a guessed conversation opening the "}," that
 // must precede it is looked for.
@@ -83,6 +106,8 @@ type splitRun struct {
 	format *format
 	sig    *signature
 	first  int64 // offset of the first conversation
+	win    int   // a worker's read window
+	segMax int64 // the largest segment
 	abort  atomic.Bool
 	done   chan *segTask
 }
@@ -163,12 +188,12 @@ func (w *worker) runSegment(t *segTask) {
 	}()
 	r := t.split
 	sw := &segWindow{f: r.f, size: r.size, buf: w.win}
-	if sw.buf == nil {
-		sw.buf = make([]byte, winSize)
+	if len(sw.buf) < r.win {
+		sw.buf = make([]byte, r.win)
 	}
 	defer func() {
-		if len(sw.buf) <= 4*winSize {
-			w.win = sw.buf
+		if len(sw.buf) <= 2*r.win {
+			w.win = sw.buf // a window grown for a large conversation is not kept
 		}
 	}()
 	t.start, t.end = -1, -1
@@ -196,7 +221,7 @@ func (w *worker) runSegment(t *segTask) {
 		need := winMin
 		var res result
 		var end int64
-		for {
+		for try := 0; ; try++ {
 			if !sw.ensure(p, need) {
 				t.dirty = true
 				return
@@ -209,17 +234,26 @@ func (w *worker) runSegment(t *segTask) {
 				end = p + int64(w.end)
 				break
 			}
-			// Once more over a window of splitMaxElem (the conversation
-			// may be larger than the first window), then it is the
-			// scanner's: each attempt copies the conversation's text into
-			// the arena again, and a damaged one may run on to the end of
-			// the file (doubling the window up to there took a 250 MB
-			// export with one damaged byte from 250 to 800 MB of RSS).
-			if sw.atEOF() || need >= splitMaxElem {
+			// It did not decode. Once more only if it is a whole JSON
+			// value larger than the window, over a window that holds it
+			// exactly; anything else is the scanner's. Its end is found
+			// by skipping (no copy into the arena: each decode copies the
+			// conversation's text there, and a damaged one may run on to
+			// the end of the file; doubling the window up to there took a
+			// 250 MB export with one damaged byte from 250 to 800 MB of
+			// RSS, and one more decode over a 32 MiB window still kept
+			// ~60 MB).
+			had := len(sw.at(p))
+			if try > 0 || sw.atEOF() {
 				t.dirty = true
 				return
 			}
-			need = splitMaxElem
+			n, ok := valueLen(sw, p)
+			if !ok || n <= had {
+				t.dirty = true // it was whole in the window and did not decode
+				return
+			}
+			need = n
 		}
 		if end-p > maxStr {
 			// Maybe over a bound the scanner enforces: let it decide.
@@ -302,6 +336,52 @@ func (t *segTask) find(sw *segWindow) (int64, bool) {
 	return -1, true
 }
 
+// valueLen returns the length of the JSON object or array at file offset
+// p by counting brackets outside strings (as walker.Skip does), reading
+// the file through the window without growing it; false when the value is
+// cut by the end of the file, is larger than splitMaxElem, or does not
+// start with a bracket.
+func valueLen(sw *segWindow, p int64) (int, bool) {
+	depth, inStr, esc := 0, false, false
+	for off := p; off-p < int64(splitMaxElem); {
+		if !sw.ensure(off, len(sw.buf)) {
+			return 0, false
+		}
+		b := sw.at(off)
+		if len(b) == 0 {
+			return 0, false
+		}
+		if off == p && b[0] != '{' && b[0] != '[' {
+			return 0, false
+		}
+		for i, c := range b {
+			switch {
+			case inStr:
+				switch {
+				case esc:
+					esc = false
+				case c == '\\':
+					esc = true
+				case c == '"':
+					inStr = false
+				}
+			case c == '"':
+				inStr = true
+			case c == '{' || c == '[':
+				depth++
+			case c == '}' || c == ']':
+				depth--
+				if depth == 0 {
+					n := off - p + int64(i) + 1
+					return int(n), n <= int64(splitMaxElem)
+				}
+			}
+		}
+		off += int64(len(b))
+	}
+	return 0, false
+}
+
 // afterElementEnd reports whether b ends with '}' ',' (white space aside):
 // what follows is the next element of an array of objects.
 func afterElementEnd(b []byte) bool {
@@ -330,8 +410,10 @@ func planSplit(src *source, f *os.File) *splitRun {
 	if err != nil || fi.Size() != src.size {
 		return nil
 	}
-	sw := &segWindow{f: f, size: src.size, buf: make([]byte, winSize)}
-	if !sw.ensure(0, winSize) {
+	// A small window first: the first conversation is rarely large, and
+	// this buffer is garbage once the plan is made.
+	sw := &segWindow{f: f, size: src.size, buf: make([]byte, min(winSize, planWin))}
+	if !sw.ensure(0, len(sw.buf)) {
 		return nil
 	}
 	b := sw.at(0)
@@ -355,7 +437,7 @@ func planSplit(src *source, f *os.File) *splitRun {
 	first := int64(i)
 	// The first conversation, whole: its format must be ChatGPT's.
 	var elem []byte
-	for need := winSize; ; need *= 2 {
+	for need := len(sw.buf); ; need *= 2 {
 		if !sw.ensure(first, need) {
 			return nil
 		}
@@ -383,7 +465,9 @@ func planSplit(src *source, f *os.File) *splitRun {
 			chatgpt = f
 		}
 	}
-	return &splitRun{f: f, size: src.size, src: src, format: chatgpt, sig: g.clone(), first: first}
+	return &splitRun{f: f, size: src.size, src: src, format: chatgpt, sig: g.clone(), first: first,
+		win:    int(scaled(int64(min(2*winMin, winSize)), int64(winSize), src.size, splitScale)),
+		segMax: scaled(segFirst, segMax, src.size, splitScale)}
 }
 
 // segments cuts the file into segment tasks.
@@ -397,7 +481,7 @@ func (r *splitRun) segments() []*segTask {
 		}
 		ts = append(ts, &segTask{k: len(ts), lo: lo, hi: hi, split: r})
 		lo = hi
-		size = min(2*size, segMax)
+		size = min(2*size, r.segMax)
 	}
 	return ts
 }
