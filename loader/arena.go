@@ -20,6 +20,12 @@ type arena struct {
 	// release gives back the memory of a chunk's free tail that no string
 	// will use (whole pages of it); nil leaves it be (Go-heap chunks).
 	release func(b []byte)
+
+	// Between mark and the next mark: where the arena was, and what it
+	// mapped since (chunks and big strings), for rewind.
+	marked bool
+	saved  []byte
+	since  [][]byte
 }
 
 const (
@@ -71,13 +77,16 @@ func (a *arena) room(n int) []byte {
 	if n > len(a.cur) {
 		if n > a.max/4 {
 			// Big strings get their own allocation so chunks are not wasted.
-			return a.alloc(n)[:0:n]
+			b := a.alloc(n)
+			a.mapped(b)
+			return b[:0:n]
 		}
 		for a.chunk < 4*n {
 			a.chunk *= 2
 		}
 		a.drop() // what the old chunk has left is too short
 		a.cur = a.alloc(a.chunk)
+		a.mapped(a.cur)
 		a.chunk = min(2*a.chunk, a.max)
 	}
 	return a.cur[:0:n]
@@ -93,6 +102,43 @@ func (a *arena) drop() {
 		a.release(a.cur)
 	}
 	a.cur = nil
+}
+
+// mapped records a chunk or big string mapped while marked.
+func (a *arena) mapped(b []byte) {
+	if a.marked {
+		a.since = append(a.since, b)
+	}
+}
+
+// mark remembers where the arena is, for rewind; it forgets the previous
+// mark.
+func (a *arena) mark() {
+	a.marked, a.saved, a.since = true, a.cur, a.since[:0]
+}
+
+// commit forgets the mark: what was handed out since stays.
+func (a *arena) commit() {
+	clear(a.since)
+	a.saved, a.since, a.marked = nil, a.since[:0], false
+}
+
+// rewind takes back everything handed out since mark: the strings of a
+// conversation that did not decode, which nothing refers to any more (the
+// caller's word), so that a conversation decoded again, or given up, costs
+// no memory. The chunks mapped since are given back whole; the arena goes
+// on from where it was at mark. It forgets the mark.
+func (a *arena) rewind() {
+	if !a.marked {
+		return
+	}
+	if a.release != nil {
+		for _, b := range a.since {
+			a.release(b)
+		}
+	}
+	clear(a.since)
+	a.cur, a.saved, a.since, a.marked = a.saved, nil, a.since[:0], false
 }
 
 // take marks b, written into the last room, as used.

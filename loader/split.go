@@ -39,22 +39,27 @@ var (
 	segMax   int64 = 16 << 20
 )
 
-// winSize is a worker's largest read window (smaller in smaller files: see
-// splitScale); winMin is how much of it must be ahead of a conversation's
-// start before it is decoded (a larger conversation is decoded again over
-// a window that holds it). Variables for tests.
+// winSize is a worker's largest read window (smaller in smaller files: a
+// winScale-th of the file, at least winMin); half of it, at most winMin,
+// must be ahead of a conversation's start before it is decoded (a larger
+// conversation is decoded again over a window that holds it). Variables
+// for tests.
 var (
 	winSize = 8 << 20
 	winMin  = 2 << 20
 )
 
-// splitScale is how many times its segments and read windows fit in a file
-// at least: they grow (by doubling) only up to size/splitScale, so that in
-// a 250 MB file the workers' windows and what a stop wastes (the segments
-// decoded ahead, see runSplit) stay a small part of the peak RSS (windows
-// of 8 MiB and segments of 16 MiB were 0.1x and up to 0.26x of it), while
-// files of 1 GB get the full sizes.
+// splitScale: segments grow (by doubling) only up to a splitScale-th of
+// the file, so that in a 250 MB file what a stop wastes (the segments
+// decoded ahead, see runSplit) stays a small part of the peak RSS (4 MiB
+// segments; 16 MiB ones were up to 0.26x of it), while files of 1 GB get
+// segMax. The read windows scale the same way (winScale): 8 MiB windows
+// were 0.07x of the peak at 250 MB.
 const splitScale = 32
+
+// winScale: a read window is at most a winScale-th of the file (2 MiB at
+// 250 MB, winSize at 1 GB).
+const winScale = 100
 
 // scaled returns the largest of from, 2*from, 4*from… up to top that fits
 // scale times in size (from when none does).
@@ -218,7 +223,7 @@ func (w *worker) runSegment(t *segTask) {
 			t.dirty = true
 			return
 		}
-		need := winMin
+		need := min(winMin, r.win/2)
 		var res result
 		var end int64
 		for try := 0; ; try++ {
@@ -229,11 +234,17 @@ func (w *worker) runSegment(t *segTask) {
 			if splitDecodeHook != nil {
 				splitDecodeHook(p, need)
 			}
+			w.a.mark()
 			res = w.decodeJob(job{data: sw.at(p), src: r.src, assets: r.assets, format: r.format, index: local, offset: p})
 			if res.err == nil && w.end > 0 {
+				w.a.commit()
 				end = p + int64(w.end)
 				break
 			}
+			// Its strings are given back (res is dropped): nothing it
+			// decoded stays in the arena.
+			res = result{}
+			w.a.rewind()
 			// It did not decode. Once more only if it is a whole JSON
 			// value larger than the window, over a window that holds it
 			// exactly; anything else is the scanner's. Its end is found
@@ -466,7 +477,7 @@ func planSplit(src *source, f *os.File) *splitRun {
 		}
 	}
 	return &splitRun{f: f, size: src.size, src: src, format: chatgpt, sig: g.clone(), first: first,
-		win:    int(scaled(int64(min(2*winMin, winSize)), int64(winSize), src.size, splitScale)),
+		win:    int(scaled(int64(min(winMin, winSize)), int64(winSize), src.size, winScale)),
 		segMax: scaled(segFirst, segMax, src.size, splitScale)}
 }
 
