@@ -53,7 +53,7 @@ func newArena(total int64) *arena {
 		if alloc := offHeapAlloc(); alloc != nil {
 			// Start small so the first conversations reach the UI fast
 			// (faulting in 64 MiB takes tens of milliseconds), then grow.
-			return &arena{chunk: 2 << 20, max: int(scaled(2<<20, hugeChunk, total, chunkScale)), alloc: alloc, release: offHeapRelease}
+			return &arena{chunk: 2 << 20, max: chunkMax(total), alloc: alloc, release: offHeapRelease}
 		}
 	}
 	chunk := smallChunk
@@ -62,6 +62,9 @@ func newArena(total int64) *arena {
 	}
 	return &arena{chunk: chunk, max: chunk, alloc: func(n int) []byte { return make([]byte, n) }}
 }
+
+// chunkMax is the largest off-heap chunk for a load of total bytes.
+func chunkMax(total int64) int { return int(scaled(2<<20, hugeChunk, total, chunkScale)) }
 
 // reserve returns a slice of n bytes (len n) to be filled by the caller.
 func (a *arena) reserve(n int) []byte {

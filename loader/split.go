@@ -71,6 +71,14 @@ func scaled(from, top, size, scale int64) int64 {
 	return min(v, max(top, from))
 }
 
+// splitWindow is a worker's read window for a file of size bytes.
+func splitWindow(size int64) int {
+	return int(scaled(int64(min(winMin, winSize)), int64(winSize), size, winScale))
+}
+
+// splitSegMax is the largest segment of a file of size bytes.
+func splitSegMax(size int64) int64 { return scaled(segFirst, segMax, size, splitScale) }
+
 // splitMaxElem is the largest conversation the split decodes; a larger
 // one (or one that seems to be: damage can make a conversation run on to
 // the end of the file) stops the split and is left to the scanner, which
@@ -477,8 +485,7 @@ func planSplit(src *source, f *os.File) *splitRun {
 		}
 	}
 	return &splitRun{f: f, size: src.size, src: src, format: chatgpt, sig: g.clone(), first: first,
-		win:    int(scaled(int64(min(winMin, winSize)), int64(winSize), src.size, winScale)),
-		segMax: scaled(segFirst, segMax, src.size, splitScale)}
+		win: splitWindow(src.size), segMax: splitSegMax(src.size)}
 }
 
 // segments cuts the file into segment tasks.
