@@ -79,6 +79,10 @@ func splitWindow(size int64) int {
 // splitSegMax is the largest segment of a file of size bytes.
 func splitSegMax(size int64) int64 { return scaled(segFirst, segMax, size, splitScale) }
 
+// ahead is how much of a window must be ahead of where a conversation is
+// decoded or looked for.
+func (r *splitRun) ahead() int { return min(winMin, r.win/2) }
+
 // splitMaxElem is the largest conversation the split decodes; a larger
 // one (or one that seems to be: damage can make a conversation run on to
 // the end of the file) stops the split and is left to the scanner, which
@@ -231,7 +235,7 @@ func (w *worker) runSegment(t *segTask) {
 			t.dirty = true
 			return
 		}
-		need := min(winMin, r.win/2)
+		need := r.ahead()
 		var res result
 		var end int64
 		for try := 0; ; try++ {
@@ -323,7 +327,7 @@ func (t *segTask) find(sw *segWindow) (int64, bool) {
 	off := t.lo
 	for off < t.hi {
 		back := min(off, findBack)
-		if !sw.ensure(off-back, int(back)+winMin) {
+		if !sw.ensure(off-back, int(back)+t.split.ahead()) {
 			return 0, false
 		}
 		b := sw.at(off - back)
