@@ -21,11 +21,17 @@ type arena struct {
 	// will use (whole pages of it); nil leaves it be (Go-heap chunks).
 	release func(b []byte)
 
-	// Between mark and the next mark: where the arena was, and what it
-	// mapped since (chunks and big strings), for rewind.
-	marked bool
-	saved  []byte
-	since  [][]byte
+	// From the first mark until forget: every chunk and big string mapped,
+	// in order, for rewind.
+	logging bool
+	log     [][]byte
+}
+
+// arenaMark is where an arena was: its free tail and how many chunks it
+// had logged.
+type arenaMark struct {
+	cur []byte
+	n   int
 }
 
 const (
@@ -107,41 +113,40 @@ func (a *arena) drop() {
 	a.cur = nil
 }
 
-// mapped records a chunk or big string mapped while marked.
+// mapped records a chunk or big string mapped while logging.
 func (a *arena) mapped(b []byte) {
-	if a.marked {
-		a.since = append(a.since, b)
+	if a.logging {
+		a.log = append(a.log, b)
 	}
 }
 
-// mark remembers where the arena is, for rewind; it forgets the previous
-// mark.
-func (a *arena) mark() {
-	a.marked, a.saved, a.since = true, a.cur, a.since[:0]
+// mark returns where the arena is, for rewind; from the first mark on,
+// the arena logs what it maps until forget.
+func (a *arena) mark() arenaMark {
+	a.logging = true
+	return arenaMark{a.cur, len(a.log)}
 }
 
-// commit forgets the mark: what was handed out since stays.
-func (a *arena) commit() {
-	clear(a.since)
-	a.saved, a.since, a.marked = nil, a.since[:0], false
-}
-
-// rewind takes back everything handed out since mark: the strings of a
-// conversation that did not decode, which nothing refers to any more (the
-// caller's word), so that a conversation decoded again, or given up, costs
-// no memory. The chunks mapped since are given back whole; the arena goes
-// on from where it was at mark. It forgets the mark.
-func (a *arena) rewind() {
-	if !a.marked {
-		return
-	}
+// rewind takes back everything handed out since m, which nothing refers
+// to any more (the caller's word): the strings of a conversation that did
+// not decode, or of segments the split decoded ahead and then dropped
+// (split.go). The chunks mapped since are given back whole; the arena goes
+// on from where it was at m. Marks taken after m are void; earlier ones
+// stay valid.
+func (a *arena) rewind(m arenaMark) {
 	if a.release != nil {
-		for _, b := range a.since {
+		for _, b := range a.log[m.n:] {
 			a.release(b)
 		}
 	}
-	clear(a.since)
-	a.cur, a.saved, a.since, a.marked = a.saved, nil, a.since[:0], false
+	clear(a.log[m.n:])
+	a.log, a.cur = a.log[:m.n], m.cur
+}
+
+// forget stops logging: every mark is void.
+func (a *arena) forget() {
+	clear(a.log)
+	a.log, a.logging = nil, false
 }
 
 // take marks b, written into the last room, as used.

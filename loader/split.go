@@ -112,6 +112,13 @@ type segTask struct {
 	closed  bool  // the array's ']' was met (at end)
 	dirty   bool  // something unusual: the split stops here
 	results []result
+
+	// The arena of the worker that decoded it and where that arena was
+	// before; sent is set once any of its results is delivered. What a
+	// stop leaves unsent is given back (runSplit).
+	arena *arena
+	mark  arenaMark
+	sent  bool
 }
 
 // splitRun is what the segments of one file share.
@@ -213,6 +220,7 @@ func (w *worker) runSegment(t *segTask) {
 			w.win = sw.buf // a window grown for a large conversation is not kept
 		}
 	}()
+	t.arena, t.mark = w.a, w.a.mark()
 	t.start, t.end = -1, -1
 	p := r.first
 	if t.k > 0 {
@@ -246,17 +254,16 @@ func (w *worker) runSegment(t *segTask) {
 			if splitDecodeHook != nil {
 				splitDecodeHook(p, need)
 			}
-			w.a.mark()
+			m := w.a.mark()
 			res = w.decodeJob(job{data: sw.at(p), src: r.src, assets: r.assets, format: r.format, index: local, offset: p})
 			if res.err == nil && w.end > 0 {
-				w.a.commit()
 				end = p + int64(w.end)
 				break
 			}
 			// Its strings are given back (res is dropped): nothing it
 			// decoded stays in the arena.
 			res = result{}
-			w.a.rewind()
+			w.a.rewind(m)
 			// It did not decode. Once more only if it is a whole JSON
 			// value larger than the window, over a window that holds it
 			// exactly; anything else is the scanner's. Its end is found
@@ -574,9 +581,11 @@ func runSplit(ctx context.Context, r *splitRun, workers int, jobs chan<- job, re
 				// Nothing starts here: the conversation before covers it,
 				// or the array was closed before it.
 				ok = closed || expect >= t.hi
+				t.sent = ok
 			case closed || t.start != expect:
 				ok = false
 			default:
+				t.sent = true
 				for _, res := range t.results {
 					res.index = n
 					select {
@@ -604,7 +613,37 @@ func runSplit(ctx context.Context, r *splitRun, workers int, jobs chan<- job, re
 		<-r.done
 		received++
 	}
+	giveBack(tasks)
 	return n, ok && closed && next == len(tasks)
+}
+
+// giveBack gives back the arena memory of the segments a stop left unsent
+// (decoded ahead, or the one that stopped the split: their results are
+// dropped, the scanner decodes that part of the file again) and ends the
+// arenas' logging. Each worker took its segments in file order and the
+// unsent ones are the last, so each arena is rewound to where it was
+// before its first unsent segment. It runs once every segment handed out
+// is back: the workers that decoded them wait for their next job, and the
+// channels order their accesses to the arenas before and after this.
+func giveBack(tasks []*segTask) {
+	first := make(map[*arena]*arenaMark) // nil: all sent
+	for _, t := range tasks {
+		if t.arena == nil {
+			continue
+		}
+		if m, seen := first[t.arena]; !seen || m == nil && !t.sent {
+			first[t.arena] = nil
+			if !t.sent {
+				first[t.arena] = &t.mark
+			}
+		}
+	}
+	for a, m := range first {
+		if m != nil {
+			a.rewind(*m)
+		}
+		a.forget()
+	}
 }
 
 // trySplit reads src by segments when planSplit allows it. It returns how
