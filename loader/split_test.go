@@ -260,7 +260,7 @@ func TestSplitCancel(t *testing.T) {
 }
 
 // TestSplitDoesNotRetryDamage: a conversation that fails to decode is
-// decoded at most twice (its window, then splitMaxElem), not again over
+// decoded at most twice (its window, then one that holds it), not again over
 // ever larger windows up to the end of the file (each attempt copied its
 // text into the arena: one damaged byte in a 250 MB export took the load
 // from 250 MB to 800 MB of RSS); then the scanner reads the file again.
