@@ -61,11 +61,11 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 				switch string(k) {
 				case "role":
 					var r string
-					r, err = w.str(d)
+					r, err = w.common(d)
 					m.Role = model.Role(r)
 				case "name":
 					var name string
-					if name, err = w.str(d); name != "" {
+					if name, err = w.common(d); name != "" {
 						m.Ext().AuthorName = name
 					}
 				default:

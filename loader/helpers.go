@@ -124,8 +124,9 @@ const (
 )
 
 // common reads a JSON string as str does, but a short unescaped one comes
-// from the worker's table of shared strings: a message's status,
-// recipient, model and content type are a few dozen values in all, and
+// from the worker's table of shared strings: a message's role, author
+// name, status, recipient, model and content type are a few dozen values
+// in all, and
 // one copy each per message took 2–6 MB of a 250 MB export's arena. The
 // table's copies are on the Go heap, never in the arena (which may give
 // back what a failed decode wrote: arena.rewind).
