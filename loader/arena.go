@@ -20,6 +20,18 @@ type arena struct {
 	// release gives back the memory of a chunk's free tail that no string
 	// will use (whole pages of it); nil leaves it be (Go-heap chunks).
 	release func(b []byte)
+
+	// From the first mark until forget: every chunk and big string mapped,
+	// in order, for rewind.
+	logging bool
+	log     [][]byte
+}
+
+// arenaMark is where an arena was: its free tail and how many chunks it
+// had logged.
+type arenaMark struct {
+	cur []byte
+	n   int
 }
 
 const (
@@ -28,8 +40,14 @@ const (
 	// whole when mapped, so the free tail of each worker's current chunk
 	// counts in the peak RSS: 64 MiB chunks cost up to 128 MiB on two
 	// workers (1.3x the file on a 250 MB export of long conversations);
-	// 8 MiB ones are as fast to fill.
+	// 8 MiB ones are as fast to fill. Smaller files get smaller chunks
+	// (chunkScale).
 	hugeChunk = 8 << 20
+	// chunkScale: an off-heap chunk is at most a chunkScale-th of the load
+	// (at least 2 MiB), so the workers' current chunks stay ~2% of the
+	// file: 2 MiB at 250 MB (8 MiB ones were up to 0.07x of its peak
+	// RSS), hugeChunk from 1 GB on.
+	chunkScale = 100
 	// bigLoad is the input size from which the off-heap arena is used.
 	// Below it, Go-heap chunks are cheap and are freed with the archive.
 	bigLoad = 64 << 20
@@ -41,7 +59,7 @@ func newArena(total int64) *arena {
 		if alloc := offHeapAlloc(); alloc != nil {
 			// Start small so the first conversations reach the UI fast
 			// (faulting in 64 MiB takes tens of milliseconds), then grow.
-			return &arena{chunk: 2 << 20, max: hugeChunk, alloc: alloc, release: offHeapRelease}
+			return &arena{chunk: 2 << 20, max: chunkMax(total), alloc: alloc, release: offHeapRelease}
 		}
 	}
 	chunk := smallChunk
@@ -50,6 +68,9 @@ func newArena(total int64) *arena {
 	}
 	return &arena{chunk: chunk, max: chunk, alloc: func(n int) []byte { return make([]byte, n) }}
 }
+
+// chunkMax is the largest off-heap chunk for a load of total bytes.
+func chunkMax(total int64) int { return int(scaled(2<<20, hugeChunk, total, chunkScale)) }
 
 // reserve returns a slice of n bytes (len n) to be filled by the caller.
 func (a *arena) reserve(n int) []byte {
@@ -65,13 +86,16 @@ func (a *arena) room(n int) []byte {
 	if n > len(a.cur) {
 		if n > a.max/4 {
 			// Big strings get their own allocation so chunks are not wasted.
-			return a.alloc(n)[:0:n]
+			b := a.alloc(n)
+			a.mapped(b)
+			return b[:0:n]
 		}
 		for a.chunk < 4*n {
 			a.chunk *= 2
 		}
 		a.drop() // what the old chunk has left is too short
 		a.cur = a.alloc(a.chunk)
+		a.mapped(a.cur)
 		a.chunk = min(2*a.chunk, a.max)
 	}
 	return a.cur[:0:n]
@@ -87,6 +111,42 @@ func (a *arena) drop() {
 		a.release(a.cur)
 	}
 	a.cur = nil
+}
+
+// mapped records a chunk or big string mapped while logging.
+func (a *arena) mapped(b []byte) {
+	if a.logging {
+		a.log = append(a.log, b)
+	}
+}
+
+// mark returns where the arena is, for rewind; from the first mark on,
+// the arena logs what it maps until forget.
+func (a *arena) mark() arenaMark {
+	a.logging = true
+	return arenaMark{a.cur, len(a.log)}
+}
+
+// rewind takes back everything handed out since m, which nothing refers
+// to any more (the caller's word): the strings of a conversation that did
+// not decode, or of segments the split decoded ahead and then dropped
+// (split.go). The chunks mapped since are given back whole; the arena goes
+// on from where it was at m. Marks taken after m are void; earlier ones
+// stay valid.
+func (a *arena) rewind(m arenaMark) {
+	if a.release != nil {
+		for _, b := range a.log[m.n:] {
+			a.release(b)
+		}
+	}
+	clear(a.log[m.n:])
+	a.log, a.cur = a.log[:m.n], m.cur
+}
+
+// forget stops logging: every mark is void.
+func (a *arena) forget() {
+	clear(a.log)
+	a.log, a.logging = nil, false
 }
 
 // take marks b, written into the last room, as used.

@@ -46,7 +46,11 @@ func (w *worker) content(d *walker, m *model.Message) error {
 			} else {
 				f.ctype = []byte(w.rawStr(raw))
 			}
-			m.ContentType = w.a.str(f.ctype)
+			if c, ok := w.share(f.ctype); ok {
+				m.ContentType = c
+			} else {
+				m.ContentType = w.a.str(f.ctype)
+			}
 		case "parts":
 			f.parts = raw
 		case "text":

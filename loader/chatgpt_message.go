@@ -61,11 +61,11 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 				switch string(k) {
 				case "role":
 					var r string
-					r, err = w.str(d)
+					r, err = w.common(d)
 					m.Role = model.Role(r)
 				case "name":
 					var name string
-					if name, err = w.str(d); name != "" {
+					if name, err = w.common(d); name != "" {
 						m.Ext().AuthorName = name
 					}
 				default:
@@ -82,7 +82,7 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 				err = d.Skip()
 			}
 		case "status":
-			m.Status, err = w.str(d)
+			m.Status, err = w.common(d)
 		case "end_turn":
 			if d.Next() == tBool {
 				m.EndTurn = w.newBool()
@@ -97,7 +97,7 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 				err = d.Skip()
 			}
 		case "recipient":
-			m.Recipient, err = w.str(d)
+			m.Recipient, err = w.common(d)
 		case "channel":
 			var ch string
 			if ch, err = w.str(d); ch != "" {
@@ -202,7 +202,7 @@ func (w *worker) metadata(d *walker, mm *msgMeta) error {
 		var err error
 		switch string(key) {
 		case "model_slug":
-			mm.modelSlug, err = w.str(d)
+			mm.modelSlug, err = w.common(d)
 		case "is_visually_hidden_from_conversation":
 			mm.hints.VisuallyHidden, err = boolean(d)
 		case "is_user_system_message":

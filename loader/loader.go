@@ -119,6 +119,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 
 	if total >= bigLoad {
 		defer relaxGC()() // see gcpercent.go: process-global while loading
+		releaseExePages() // exepages_linux.go
 	}
 	jobs := make(chan job, 8)
 	results := make(chan result, 8)

@@ -32,19 +32,56 @@ import (
 var splitMin int64 = bigLoad
 
 // Segment sizes: small first segments so that the first conversations reach
-// the UI fast, then segMax.
+// the UI fast, then doubling up to segMax (less in smaller files: see
+// splitScale).
 var (
 	segFirst int64 = 1 << 20
 	segMax   int64 = 16 << 20
 )
 
-// winSize is a worker's read window; winMin is how much of it must be
-// ahead of a conversation's start before it is decoded (a larger
-// conversation is decoded again over a larger window). Variables for tests.
+// winSize is a worker's largest read window (smaller in smaller files: a
+// winScale-th of the file, at least winMin); half of it, at most winMin,
+// must be ahead of a conversation's start before it is decoded (a larger
+// conversation is decoded again over a window that holds it). Variables
+// for tests.
 var (
 	winSize = 8 << 20
 	winMin  = 2 << 20
 )
+
+// splitScale: segments grow (by doubling) only up to a splitScale-th of
+// the file, so that in a 250 MB file what a stop wastes (the segments
+// decoded ahead, see runSplit) stays a small part of the peak RSS (4 MiB
+// segments; 16 MiB ones were up to 0.26x of it), while files of 1 GB get
+// segMax. The read windows scale the same way (winScale): 8 MiB windows
+// were 0.07x of the peak at 250 MB.
+const splitScale = 32
+
+// winScale: a read window is at most a winScale-th of the file (2 MiB at
+// 250 MB, winSize at 1 GB).
+const winScale = 100
+
+// scaled returns the largest of from, 2*from, 4*from… up to top that fits
+// scale times in size (from when none does).
+func scaled(from, top, size, scale int64) int64 {
+	v := from
+	for v < top && 2*v*scale <= size {
+		v *= 2
+	}
+	return min(v, max(top, from))
+}
+
+// splitWindow is a worker's read window for a file of size bytes.
+func splitWindow(size int64) int {
+	return int(scaled(int64(min(winMin, winSize)), int64(winSize), size, winScale))
+}
+
+// splitSegMax is the largest segment of a file of size bytes.
+func splitSegMax(size int64) int64 { return scaled(segFirst, segMax, size, splitScale) }
+
+// ahead is how much of a window must be ahead of where a conversation is
+// decoded or looked for.
+func (r *splitRun) ahead() int { return min(winMin, r.win/2) }
 
 // splitMaxElem is the largest conversation the split decodes; a larger
 // one (or one that seems to be: damage can make a conversation run on to
@@ -55,6 +92,9 @@ var splitMaxElem = 32 << 20
 // splitDecodeHook, when set (tests), is called before each decode of the
 // conversation at offset off over a window of need bytes.
 var splitDecodeHook func(off int64, need int)
+
+// planWin is the first window planSplit reads the file's start with.
+const planWin = 1 << 20
 
 // findBack is how far before a guessed conversation opening the "}," that
 // must precede it is looked for.
@@ -72,6 +112,13 @@ type segTask struct {
 	closed  bool  // the array's ']' was met (at end)
 	dirty   bool  // something unusual: the split stops here
 	results []result
+
+	// The arena of the worker that decoded it and where that arena was
+	// before; sent is set once any of its results is delivered. What a
+	// stop leaves unsent is given back (runSplit).
+	arena *arena
+	mark  arenaMark
+	sent  bool
 }
 
 // splitRun is what the segments of one file share.
@@ -83,6 +130,8 @@ type splitRun struct {
 	format *format
 	sig    *signature
 	first  int64 // offset of the first conversation
+	win    int   // a worker's read window
+	segMax int64 // the largest segment
 	abort  atomic.Bool
 	done   chan *segTask
 }
@@ -163,14 +212,15 @@ func (w *worker) runSegment(t *segTask) {
 	}()
 	r := t.split
 	sw := &segWindow{f: r.f, size: r.size, buf: w.win}
-	if sw.buf == nil {
-		sw.buf = make([]byte, winSize)
+	if len(sw.buf) < r.win {
+		sw.buf = make([]byte, r.win)
 	}
 	defer func() {
-		if len(sw.buf) <= 4*winSize {
-			w.win = sw.buf
+		if len(sw.buf) <= 2*r.win {
+			w.win = sw.buf // a window grown for a large conversation is not kept
 		}
 	}()
+	t.arena, t.mark = w.a, w.a.mark()
 	t.start, t.end = -1, -1
 	p := r.first
 	if t.k > 0 {
@@ -193,10 +243,10 @@ func (w *worker) runSegment(t *segTask) {
 			t.dirty = true
 			return
 		}
-		need := winMin
+		need := r.ahead()
 		var res result
 		var end int64
-		for {
+		for try := 0; ; try++ {
 			if !sw.ensure(p, need) {
 				t.dirty = true
 				return
@@ -204,22 +254,36 @@ func (w *worker) runSegment(t *segTask) {
 			if splitDecodeHook != nil {
 				splitDecodeHook(p, need)
 			}
+			m := w.a.mark()
 			res = w.decodeJob(job{data: sw.at(p), src: r.src, assets: r.assets, format: r.format, index: local, offset: p})
 			if res.err == nil && w.end > 0 {
 				end = p + int64(w.end)
 				break
 			}
-			// Once more over a window of splitMaxElem (the conversation
-			// may be larger than the first window), then it is the
-			// scanner's: each attempt copies the conversation's text into
-			// the arena again, and a damaged one may run on to the end of
-			// the file (doubling the window up to there took a 250 MB
-			// export with one damaged byte from 250 to 800 MB of RSS).
-			if sw.atEOF() || need >= splitMaxElem {
+			// Its strings are given back (res is dropped): nothing it
+			// decoded stays in the arena.
+			res = result{}
+			w.a.rewind(m)
+			// It did not decode. Once more only if it is a whole JSON
+			// value larger than the window, over a window that holds it
+			// exactly; anything else is the scanner's. Its end is found
+			// by skipping (no copy into the arena: each decode copies the
+			// conversation's text there, and a damaged one may run on to
+			// the end of the file; doubling the window up to there took a
+			// 250 MB export with one damaged byte from 250 to 800 MB of
+			// RSS, and one more decode over a 32 MiB window still kept
+			// ~60 MB).
+			had := len(sw.at(p))
+			if try > 0 || sw.atEOF() {
 				t.dirty = true
 				return
 			}
-			need = splitMaxElem
+			n, ok := valueLen(sw, p)
+			if !ok || n <= had {
+				t.dirty = true // it was whole in the window and did not decode
+				return
+			}
+			need = n
 		}
 		if end-p > maxStr {
 			// Maybe over a bound the scanner enforces: let it decide.
@@ -270,7 +334,7 @@ func (t *segTask) find(sw *segWindow) (int64, bool) {
 	off := t.lo
 	for off < t.hi {
 		back := min(off, findBack)
-		if !sw.ensure(off-back, int(back)+winMin) {
+		if !sw.ensure(off-back, int(back)+t.split.ahead()) {
 			return 0, false
 		}
 		b := sw.at(off - back)
@@ -302,6 +366,52 @@ func (t *segTask) find(sw *segWindow) (int64, bool) {
 	return -1, true
 }
 
+// valueLen returns the length of the JSON object or array at file offset
+// p by counting brackets outside strings (as walker.Skip does), reading
+// the file through the window without growing it; false when the value is
+// cut by the end of the file, is larger than splitMaxElem, or does not
+// start with a bracket.
+func valueLen(sw *segWindow, p int64) (int, bool) {
+	depth, inStr, esc := 0, false, false
+	for off := p; off-p < int64(splitMaxElem); {
+		if !sw.ensure(off, len(sw.buf)) {
+			return 0, false
+		}
+		b := sw.at(off)
+		if len(b) == 0 {
+			return 0, false
+		}
+		if off == p && b[0] != '{' && b[0] != '[' {
+			return 0, false
+		}
+		for i, c := range b {
+			switch {
+			case inStr:
+				switch {
+				case esc:
+					esc = false
+				case c == '\\':
+					esc = true
+				case c == '"':
+					inStr = false
+				}
+			case c == '"':
+				inStr = true
+			case c == '{' || c == '[':
+				depth++
+			case c == '}' || c == ']':
+				depth--
+				if depth == 0 {
+					n := off - p + int64(i) + 1
+					return int(n), n <= int64(splitMaxElem)
+				}
+			}
+		}
+		off += int64(len(b))
+	}
+	return 0, false
+}
+
 // afterElementEnd reports whether b ends with '}' ',' (white space aside):
 // what follows is the next element of an array of objects.
 func afterElementEnd(b []byte) bool {
@@ -330,8 +440,10 @@ func planSplit(src *source, f *os.File) *splitRun {
 	if err != nil || fi.Size() != src.size {
 		return nil
 	}
-	sw := &segWindow{f: f, size: src.size, buf: make([]byte, winSize)}
-	if !sw.ensure(0, winSize) {
+	// A small window first: the first conversation is rarely large, and
+	// this buffer is garbage once the plan is made.
+	sw := &segWindow{f: f, size: src.size, buf: make([]byte, min(winSize, planWin))}
+	if !sw.ensure(0, len(sw.buf)) {
 		return nil
 	}
 	b := sw.at(0)
@@ -355,7 +467,7 @@ func planSplit(src *source, f *os.File) *splitRun {
 	first := int64(i)
 	// The first conversation, whole: its format must be ChatGPT's.
 	var elem []byte
-	for need := winSize; ; need *= 2 {
+	for need := len(sw.buf); ; need *= 2 {
 		if !sw.ensure(first, need) {
 			return nil
 		}
@@ -383,7 +495,8 @@ func planSplit(src *source, f *os.File) *splitRun {
 			chatgpt = f
 		}
 	}
-	return &splitRun{f: f, size: src.size, src: src, format: chatgpt, sig: g.clone(), first: first}
+	return &splitRun{f: f, size: src.size, src: src, format: chatgpt, sig: g.clone(), first: first,
+		win: splitWindow(src.size), segMax: splitSegMax(src.size)}
 }
 
 // segments cuts the file into segment tasks.
@@ -397,7 +510,7 @@ func (r *splitRun) segments() []*segTask {
 		}
 		ts = append(ts, &segTask{k: len(ts), lo: lo, hi: hi, split: r})
 		lo = hi
-		size = min(2*size, segMax)
+		size = min(2*size, r.segMax)
 	}
 	return ts
 }
@@ -468,9 +581,11 @@ func runSplit(ctx context.Context, r *splitRun, workers int, jobs chan<- job, re
 				// Nothing starts here: the conversation before covers it,
 				// or the array was closed before it.
 				ok = closed || expect >= t.hi
+				t.sent = ok
 			case closed || t.start != expect:
 				ok = false
 			default:
+				t.sent = true
 				for _, res := range t.results {
 					res.index = n
 					select {
@@ -498,7 +613,37 @@ func runSplit(ctx context.Context, r *splitRun, workers int, jobs chan<- job, re
 		<-r.done
 		received++
 	}
+	giveBack(tasks)
 	return n, ok && closed && next == len(tasks)
+}
+
+// giveBack gives back the arena memory of the segments a stop left unsent
+// (decoded ahead, or the one that stopped the split: their results are
+// dropped, the scanner decodes that part of the file again) and ends the
+// arenas' logging. Each worker took its segments in file order and the
+// unsent ones are the last, so each arena is rewound to where it was
+// before its first unsent segment. It runs once every segment handed out
+// is back: the workers that decoded them wait for their next job, and the
+// channels order their accesses to the arenas before and after this.
+func giveBack(tasks []*segTask) {
+	first := make(map[*arena]*arenaMark) // nil: all sent
+	for _, t := range tasks {
+		if t.arena == nil {
+			continue
+		}
+		if m, seen := first[t.arena]; !seen || m == nil && !t.sent {
+			first[t.arena] = nil
+			if !t.sent {
+				first[t.arena] = &t.mark
+			}
+		}
+	}
+	for a, m := range first {
+		if m != nil {
+			a.rewind(*m)
+		}
+		a.forget()
+	}
 }
 
 // trySplit reads src by segments when planSplit allows it. It returns how

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/backchat/backchat/internal/testkit/fixtures"
 	"github.com/backchat/backchat/internal/testkit/gen"
@@ -259,7 +260,7 @@ func TestSplitCancel(t *testing.T) {
 }
 
 // TestSplitDoesNotRetryDamage: a conversation that fails to decode is
-// decoded at most twice (its window, then splitMaxElem), not again over
+// decoded at most twice (its window, then one that holds it), not again over
 // ever larger windows up to the end of the file (each attempt copied its
 // text into the arena: one damaged byte in a 250 MB export took the load
 // from 250 MB to 800 MB of RSS); then the scanner reads the file again.
@@ -308,5 +309,249 @@ func TestSplitDoesNotRetryDamage(t *testing.T) {
 			t.Errorf("%s: the damaged conversation was decoded %d times, want 1 to %d", tc.name, n, tc.most)
 		}
 		sameLoad(t, tc.name, writeTemp(t, "conversations.json", d))
+	}
+}
+
+// TestSplitSizesScaleWithFile: read windows, segments and off-heap arena
+// chunks are a fixed part of the file, so that a 250 MB load does not
+// carry buffers sized for 1 GB (8 MiB windows, 16 MiB segments and 8 MiB
+// chunks were ~0.1x, up to 0.26x and up to 0.07x of its peak RSS), while
+// 1 GB loads keep the full sizes.
+func TestSplitSizesScaleWithFile(t *testing.T) {
+	const mib = 1 << 20
+	for _, tc := range []struct {
+		size       int64
+		win, chunk int
+		seg        int64
+	}{
+		{64 * mib, 2 * mib, 2 * mib, 2 * mib},
+		{250_000_000, 2 * mib, 2 * mib, 4 * mib},
+		{500_000_000, 4 * mib, 4 * mib, 8 * mib},
+		{1_000_000_000, 8 * mib, 8 * mib, 16 * mib},
+		{8_000_000_000, 8 * mib, 8 * mib, 16 * mib},
+	} {
+		if got := splitWindow(tc.size); got != tc.win {
+			t.Errorf("%d bytes: window %d, want %d", tc.size, got, tc.win)
+		}
+		if got := splitSegMax(tc.size); got != tc.seg {
+			t.Errorf("%d bytes: segments up to %d, want %d", tc.size, got, tc.seg)
+		}
+		if got := chunkMax(tc.size); got != tc.chunk {
+			t.Errorf("%d bytes: arena chunks up to %d, want %d", tc.size, got, tc.chunk)
+		}
+	}
+}
+
+// segmentAlone decodes the whole of path as one segment with a fresh
+// worker whose arena is one Go-heap chunk per allocation (chunks of
+// 64 MiB: everything fits in the first) and records what it gives back.
+// It returns the task, the arena and the chunks released.
+func segmentAlone(t *testing.T, path string) (*segTask, *arena, [][]byte) {
+	t.Helper()
+	in, err := expand(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := &in.sources[0]
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := planSplit(src, f)
+	if r == nil {
+		t.Fatal("no split planned")
+	}
+	r.assets = src.assets()
+	r.done = make(chan *segTask, 1)
+	var released [][]byte
+	w := newWorker(src.size)
+	w.a = &arena{chunk: 64 << 20, max: 64 << 20, alloc: func(n int) []byte { return make([]byte, n) },
+		release: func(b []byte) { released = append(released, b) }}
+	st := &segTask{lo: 0, hi: r.size, split: r}
+	w.runSegment(st)
+	<-r.done
+	return st, w.a, released
+}
+
+// arenaUsed is how many bytes a's 64 MiB chunk (segmentAlone) handed out.
+func arenaUsed(a *arena) int {
+	if a.cur == nil {
+		return 0
+	}
+	return 64<<20 - len(a.cur)
+}
+
+// TestSplitGivesBackFailedDecodes: a conversation larger than the read
+// window fails its first decode and is decoded again over a window that
+// holds it; the first attempt's strings are given back, so the arena
+// holds the same bytes as after one decode over a large window. A
+// conversation that does not decode at all leaves the arena as it was
+// (before, each attempt's copy of its text stayed: ~60 MB of a 250 MB
+// export's peak RSS with a flipped byte).
+func TestSplitGivesBackFailedDecodes(t *testing.T) {
+	data, _ := genBytes(t, gen.Config{Seed: 9, TargetBytes: 40 << 10, NoHuge: true})
+	spans := convSpans(t, data)
+	big := spans[0]
+	for _, sp := range spans {
+		if sp[1]-sp[0] > big[1]-big[0] {
+			big = sp
+		}
+	}
+	one := append(append([]byte("[\n"), data[big[0]:big[1]]...), "\n]\n"...)
+	path := writeTemp(t, "conversations.json", one)
+
+	setSplit(t, true)
+	winSize, winMin = 1<<20, 1<<19
+	tries := 0
+	splitDecodeHook = func(int64, int) { tries++ }
+	t.Cleanup(func() { splitDecodeHook = nil })
+	st, a, _ := segmentAlone(t, path)
+	if st.dirty || len(st.results) != 1 || tries != 1 {
+		t.Fatalf("large window: dirty %v, %d results, %d decodes", st.dirty, len(st.results), tries)
+	}
+	want := arenaUsed(a)
+
+	winSize, winMin = 1000, 1000 // smaller than the conversation
+	if len(one) < 4*winSize {
+		t.Fatalf("conversation of %d bytes: too small for this test", len(one))
+	}
+	tries = 0
+	st, a, released := segmentAlone(t, path)
+	if st.dirty || len(st.results) != 1 || tries != 2 {
+		t.Fatalf("small window: dirty %v, %d results, %d decodes", st.dirty, len(st.results), tries)
+	}
+	if got := arenaUsed(a); got != want || len(released) != 1 {
+		t.Errorf("small window: the arena holds %d bytes (%d chunks given back), want %d as after one decode", got, len(released), want)
+	}
+	if st.results[0].conv.Title != mustLoadTitle(t, path) {
+		t.Errorf("title %q", st.results[0].conv.Title)
+	}
+
+	// The same conversation, damaged: its mapping is an array.
+	i := bytes.Index(one, []byte(`"mapping": {`))
+	if i < 0 {
+		t.Fatal("no mapping")
+	}
+	bad := bytes.Clone(one)
+	bad[i+len(`"mapping": `)] = '['
+	for _, ws := range []int{1000, 1 << 20} {
+		winSize, winMin = ws, ws
+		st, a, _ = segmentAlone(t, writeTemp(t, "conversations.json", bad))
+		if !st.dirty || len(st.results) != 0 {
+			t.Fatalf("window %d: damaged conversation: dirty %v, %d results", ws, st.dirty, len(st.results))
+		}
+		if got := arenaUsed(a); got != 0 {
+			t.Errorf("window %d: a conversation that did not decode left %d bytes in the arena", ws, got)
+		}
+	}
+}
+
+func mustLoadTitle(t *testing.T, path string) string {
+	t.Helper()
+	a, err := Open(path)
+	if err != nil || len(a.Conversations) != 1 {
+		t.Fatalf("load: %v", err)
+	}
+	return a.Conversations[0].Title
+}
+
+// TestSplitGivesBackWhatItDecodedAhead: when the split stops at a damaged
+// conversation, the text of the segments it decoded ahead (and of the one
+// that stopped it) is given back to the arena: what stays is exactly the
+// text of the conversations it delivered. Before, it stayed in the arena
+// while the scanner decoded that part of the file again (a 250 MB export
+// with a flipped byte peaked ~50 MB above an intact one).
+func TestSplitGivesBackWhatItDecodedAhead(t *testing.T) {
+	data, _ := genBytes(t, gen.Config{Seed: 5, TargetBytes: 120 << 10, NoHuge: true})
+	spans := convSpans(t, data)
+	setSplit(t, true)
+	segFirst, segMax = 8000, 8000 // segments ahead hold whole conversations
+	victim := spans[len(spans)*3/4]
+	conv := data[victim[0]:victim[1]]
+	i := bytes.Index(conv, []byte(`"mapping": {`))
+	if i < 0 {
+		t.Fatal("no mapping in the conversation")
+	}
+	data[int(victim[0])+i+len(`"mapping": `)] = '['
+	path := writeTemp(t, "conversations.json", data)
+
+	in, err := expand(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := &in.sources[0]
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := planSplit(src, f)
+	if r == nil {
+		t.Fatal("no split planned")
+	}
+	oneChunk := func() *arena {
+		return &arena{chunk: 64 << 20, max: 64 << 20, alloc: func(n int) []byte { return make([]byte, n) }, release: func([]byte) {}}
+	}
+	// Two workers; the one that decodes the damaged conversation waits
+	// until the other has decoded one past it, so that a stop always has
+	// something decoded ahead to give back.
+	ws := []*worker{newWorker(src.size), newWorker(src.size)}
+	jobs := make(chan job)
+	results := make(chan result, len(spans))
+	var wg sync.WaitGroup
+	for _, w := range ws {
+		w.a = oneChunk()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				w.runSegment(j.seg)
+			}
+		}()
+	}
+	past := make(chan struct{})
+	var once sync.Once
+	splitDecodeHook = func(off int64, _ int) {
+		if off >= victim[1] {
+			once.Do(func() { close(past) })
+		}
+		if off == victim[0] {
+			select {
+			case <-past:
+			case <-time.After(10 * time.Second):
+				t.Error("no conversation after the damaged one was decoded")
+			}
+		}
+	}
+	t.Cleanup(func() { splitDecodeHook = nil })
+	n, complete := runSplit(context.Background(), r, 2, jobs, results, nil)
+	close(jobs)
+	wg.Wait()
+	close(results)
+	if complete || n == 0 || n >= len(spans)*3/4+1 {
+		t.Fatalf("split sent %d of %d (complete %v)", n, len(spans), complete)
+	}
+	got := 0
+	for _, w := range ws {
+		if w.a.logging || len(w.a.log) > 0 {
+			t.Errorf("an arena still logs after the split (%d chunks)", len(w.a.log))
+		}
+		got += arenaUsed(w.a)
+	}
+
+	// The delivered conversations, each decoded alone.
+	want := 0
+	for k, sp := range spans[:n] {
+		w2 := newWorker(src.size)
+		w2.a = oneChunk()
+		res := w2.decodeJob(job{data: data[sp[0]:sp[1]], src: src, assets: r.assets, format: r.format, index: k, offset: sp[0]})
+		if res.err != nil {
+			t.Fatalf("conversation %d: %v", k, res.err)
+		}
+		want += arenaUsed(w2.a)
+	}
+	if got != want {
+		t.Errorf("the arenas hold %d bytes after the stop, want %d: the text of the %d conversations delivered", got, want, n)
 	}
 }
