@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"context"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -158,5 +159,27 @@ func TestRelaxGCRestores(t *testing.T) {
 	r3()
 	if got := debug.SetGCPercent(100); got != -1 {
 		t.Fatalf("GOGC=off not kept after the load: %d", got)
+	}
+}
+
+func TestHoldGCHandsTheRestoreOver(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+	// A big load: one conversation, then white space up to bigLoad bytes.
+	p := writeFile(t, t.TempDir(), "big.json", "["+simple("c1", "One", 1700000100)+strings.Repeat(" ", bigLoad)+"]")
+	var restore func()
+	a, err := OpenContext(context.Background(), Options{HoldGC: func(r func()) { restore = r }}, p)
+	if err != nil || len(a.Conversations) != 1 {
+		t.Fatalf("load: %v, %d conversations", err, len(a.Conversations))
+	}
+	if restore == nil {
+		t.Fatal("HoldGC was not called")
+	}
+	if got := debug.SetGCPercent(loadGCPercent); got != loadGCPercent {
+		t.Fatalf("after the load: GC percent %d, want %d until the restore", got, loadGCPercent)
+	}
+	restore()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Fatalf("after the restore: GC percent %d, want 100", got)
 	}
 }
