@@ -60,7 +60,12 @@ marked "(not in newest export)" after its title.`,
 			if err != nil {
 				return failure(err)
 			}
-			return writeAll(a.out, out.String())
+			// From the buffer: a copy (String) would take fresh memory
+			// too, the load's garbage not being collected (HoldGC).
+			if _, err := a.out.Write(out.Bytes()); err != nil {
+				return failure(fmt.Errorf("writing output: %w", err))
+			}
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON Lines")
