@@ -42,6 +42,7 @@ marked "(not in newest export)" after its title.`,
 			var restoreGC func()
 			a.holdGC = func(restore func()) { restoreGC = restore }
 			defer func() {
+				a.holdGC = nil // a later load restores its own
 				if restoreGC != nil {
 					restoreGC()
 				}
