@@ -194,28 +194,3 @@ func TestStrAppendAsBefore(t *testing.T) {
 		}
 	}
 }
-
-func TestNextSpecialFindsTheFirstQuoteOrBracket(t *testing.T) {
-	alphabet := []byte(`"{}[]\ aZ;:,0` + "\x00\x5b\x7b\x5d\x7d\xdb\xfb\xdd\xfd\x80\xff")
-	rnd := rand.New(rand.NewPCG(1, 2))
-	for range 20000 {
-		b := make([]byte, rnd.IntN(40))
-		for i := range b {
-			b[i] = alphabet[rnd.IntN(len(alphabet))]
-		}
-		from := 0
-		if len(b) > 0 {
-			from = rnd.IntN(len(b) + 1)
-		}
-		want := len(b)
-		for i := from; i < len(b); i++ {
-			if c := b[i]; c == '"' || c == '{' || c == '}' || c == '[' || c == ']' {
-				want = i
-				break
-			}
-		}
-		if got := nextSpecial(b, from); got != want {
-			t.Fatalf("nextSpecial(%q, %d) = %d, want %d", b, from, got, want)
-		}
-	}
-}

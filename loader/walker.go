@@ -212,10 +212,6 @@ func (d *walker) Skip() error {
 	case '{', '[':
 		depth := 0
 		for d.i < len(d.b) {
-			d.i = nextSpecial(d.b, d.i)
-			if d.i >= len(d.b) {
-				break
-			}
 			c := d.b[d.i]
 			switch c {
 			case '"':
@@ -247,31 +243,6 @@ func (d *walker) Skip() error {
 		_, err := d.number()
 		return err
 	}
-}
-
-// nextSpecial returns the index of the first quote or bracket at or after
-// i in b (len(b) when there is none), looking eight bytes at a time: a
-// skipped container's bytes are mostly neither.
-func nextSpecial(b []byte, i int) int {
-	for ; i+8 <= len(b); i += 8 {
-		v := binary.LittleEndian.Uint64(b[i:])
-		q := v ^ (lsb * '"')
-		// '[' and ']' differ from '{' and '}' only in bit 5.
-		o := v | lsb*0x20
-		l := o ^ (lsb * '{')
-		r := o ^ (lsb * '}')
-		if m := ((q-lsb)&^q | (l-lsb)&^l | (r-lsb)&^r) & msb; m != 0 {
-			// The lowest flagged byte is the first match.
-			return i + bits.TrailingZeros64(m)>>3
-		}
-	}
-	for ; i < len(b); i++ {
-		switch b[i] {
-		case '"', '{', '}', '[', ']':
-			return i
-		}
-	}
-	return i
 }
 
 func (d *walker) lit(s string) error {
