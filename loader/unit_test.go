@@ -2,6 +2,7 @@ package loader
 
 import (
 	"context"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -181,5 +182,29 @@ func TestHoldGCHandsTheRestoreOver(t *testing.T) {
 	restore()
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Fatalf("after the restore: GC percent %d, want 100", got)
+	}
+}
+
+// The whole-document pattern ".*" is applied without the regexp engine:
+// the result must be what the engine gives.
+func TestCanvasWholeDocumentRewriteMatchesTheRegexp(t *testing.T) {
+	re := regexp.MustCompile("(?s).*")
+	for _, doc := range []string{"", "a", "abc\ndef\n", "\n", "x\n\ny", "\u00e9\n\u3053"} {
+		for _, multiple := range []bool{false, true} {
+			want := re.ReplaceAllLiteralString(doc, "R\n")
+			if !multiple {
+				loc := re.FindStringIndex(doc)
+				want = doc[:loc[0]] + "R\n" + doc[loc[1]:]
+			}
+			got, ok := applyCanvasUpdates(doc, []canvasUpdate{{pattern: ".*", replacement: "R\n", multiple: multiple}})
+			if !ok || got != want {
+				t.Errorf("doc %q multiple %v: got %q, %v; want %q", doc, multiple, got, ok, want)
+			}
+		}
+	}
+	// A later update still sees the rewritten document.
+	got, ok := applyCanvasUpdates("old", []canvasUpdate{{pattern: ".*", replacement: "new text"}, {pattern: "new", replacement: "next"}})
+	if !ok || got != "next text" {
+		t.Errorf("two updates: got %q, %v", got, ok)
 	}
 }
