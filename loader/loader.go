@@ -64,7 +64,7 @@ type Options struct {
 	// a big load raises (gcpercent.go) instead of the load restoring it as
 	// it returns; the caller must call it. For a command that prints and
 	// ends: restoring the target at once starts a collection of the whole
-	// model on the way to the output (~0.2 CPU-s after a 1 GB load) that
+	// model on the way to the output (~0.15 CPU-s after a 1 GB load) that
 	// frees nothing.
 	HoldGC func(restore func())
 }
