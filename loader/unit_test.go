@@ -1,6 +1,8 @@
 package loader
 
 import (
+	"context"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -158,5 +160,51 @@ func TestRelaxGCRestores(t *testing.T) {
 	r3()
 	if got := debug.SetGCPercent(100); got != -1 {
 		t.Fatalf("GOGC=off not kept after the load: %d", got)
+	}
+}
+
+func TestHoldGCHandsTheRestoreOver(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+	// A big load: one conversation, then white space up to bigLoad bytes.
+	p := writeFile(t, t.TempDir(), "big.json", "["+simple("c1", "One", 1700000100)+strings.Repeat(" ", bigLoad)+"]")
+	var restore func()
+	a, err := OpenContext(context.Background(), Options{HoldGC: func(r func()) { restore = r }}, p)
+	if err != nil || len(a.Conversations) != 1 {
+		t.Fatalf("load: %v, %d conversations", err, len(a.Conversations))
+	}
+	if restore == nil {
+		t.Fatal("HoldGC was not called")
+	}
+	if got := debug.SetGCPercent(loadGCPercent); got != loadGCPercent {
+		t.Fatalf("after the load: GC percent %d, want %d until the restore", got, loadGCPercent)
+	}
+	restore()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Fatalf("after the restore: GC percent %d, want 100", got)
+	}
+}
+
+// The whole-document pattern ".*" is applied without the regexp engine:
+// the result must be what the engine gives.
+func TestCanvasWholeDocumentRewriteMatchesTheRegexp(t *testing.T) {
+	re := regexp.MustCompile("(?s).*")
+	for _, doc := range []string{"", "a", "abc\ndef\n", "\n", "x\n\ny", "\u00e9\n\u3053"} {
+		for _, multiple := range []bool{false, true} {
+			want := re.ReplaceAllLiteralString(doc, "R\n")
+			if !multiple {
+				loc := re.FindStringIndex(doc)
+				want = doc[:loc[0]] + "R\n" + doc[loc[1]:]
+			}
+			got, ok := applyCanvasUpdates(doc, []canvasUpdate{{pattern: ".*", replacement: "R\n", multiple: multiple}})
+			if !ok || got != want {
+				t.Errorf("doc %q multiple %v: got %q, %v; want %q", doc, multiple, got, ok, want)
+			}
+		}
+	}
+	// A later update still sees the rewritten document.
+	got, ok := applyCanvasUpdates("old", []canvasUpdate{{pattern: ".*", replacement: "new text"}, {pattern: "new", replacement: "next"}})
+	if !ok || got != "next text" {
+		t.Errorf("two updates: got %q, %v", got, ok)
 	}
 }

@@ -70,9 +70,16 @@ func (d *walker) errAt(format string, args ...any) error {
 
 func (d *walker) ws() {
 	// Fast path: most values follow their ':' or ',' directly or after
-	// one space.
-	if d.i < len(d.b) && d.b[d.i] > ' ' {
-		return
+	// one space (Python's layout, ", " and ": ").
+	if i := d.i; i < len(d.b) {
+		c := d.b[i]
+		if c > ' ' {
+			return
+		}
+		if c == ' ' && i+1 < len(d.b) && d.b[i+1] > ' ' {
+			d.i = i + 1
+			return
+		}
 	}
 	d.wsSlow()
 }

@@ -42,7 +42,7 @@ func (a *app) load(ctx context.Context, paths []string) (*model.Archive, error) 
 	}
 	start := time.Now()
 	var p *progress
-	opts := loader.Options{}
+	opts := loader.Options{HoldGC: a.holdGC}
 	if a.isTerminal(underlying(a.errOut)) {
 		p = startProgress(a.errOut, progressDelay)
 		opts.Progress = p.update

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/backchat/backchat/internal/render"
@@ -35,6 +37,16 @@ by id, the newest update winning; one missing from the newest export is
 marked "(not in newest export)" after its title.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, paths []string) error {
+			// ls prints and ends: the load's GC target is restored after
+			// the output (loader.Options.HoldGC).
+			var restoreGC func()
+			a.holdGC = func(restore func()) { restoreGC = restore }
+			defer func() {
+				a.holdGC = nil // a later load restores its own
+				if restoreGC != nil {
+					restoreGC()
+				}
+			}()
 			arch, err := a.load(cmd.Context(), paths)
 			if err != nil {
 				return err
@@ -49,11 +61,27 @@ marked "(not in newest export)" after its title.`,
 			if err != nil {
 				return failure(err)
 			}
-			return writeAll(a.out, out.String())
+			// From the buffer: a copy (String) would take fresh memory
+			// too, the load's garbage not being collected (HoldGC).
+			if _, err := a.out.Write(out.Bytes()); err != nil {
+				return failure(fmt.Errorf("writing output: %w", err))
+			}
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON Lines")
 	return cmd
+}
+
+// eachPart calls f on n items cut into one part per core (at least 1,000
+// items each), in parallel, and returns when all are done.
+func eachPart(n int, f func(lo, hi int)) {
+	parts := max(1, min(runtime.GOMAXPROCS(0), n/1000))
+	var wg sync.WaitGroup
+	for k := range parts {
+		wg.Go(func() { f(k*n/parts, (k+1)*n/parts) })
+	}
+	wg.Wait()
 }
 
 // newestFirst returns the conversations in model.Newer's order.
@@ -68,32 +96,46 @@ func newestFirst(cs []*model.Conversation) []*model.Conversation {
 // several services, "2025-06-01  claude   12  -  Title".
 func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location) {
 	type row struct{ date, service, count, model, title string }
-	rows := make([]row, 0, len(convs))
+	rows := make([]row, len(convs))
 	wCount, wModel, wService := 0, 0, 0
 	mixed := len(model.Services(convs)) > 1
-	for _, c := range convs {
-		r := row{date: "----------", count: render.FormatCount(c.VisibleCount()), model: model.SanitizeLine(c.Model),
-			title: model.SanitizeLine(c.DisplayTitle())}
-		if mixed {
-			r.service = model.SanitizeLine(c.Service)
-			if r.service == "" {
-				r.service = "-"
+	// The rows are made on every core: counting each conversation's
+	// visible messages walks its thread (0.1 s on one core for the 60,000
+	// conversations of a 1 GB export, after the load).
+	eachPart(len(convs), func(lo, hi int) {
+		for i, c := range convs[lo:hi] {
+			r := row{date: "----------", count: render.FormatCount(c.VisibleCount()), model: model.SanitizeLine(c.Model),
+				title: model.SanitizeLine(c.DisplayTitle())}
+			if mixed {
+				r.service = model.SanitizeLine(c.Service)
+				if r.service == "" {
+					r.service = "-"
+				}
 			}
+			if c.NotInNewest() {
+				r.title += "  (not in newest export)"
+			}
+			if t := c.SortTime(); !t.IsZero() {
+				r.date = t.In(loc).Format("2006-01-02")
+			}
+			if r.model == "" {
+				r.model = "-"
+			}
+			rows[lo+i] = r
+		}
+	})
+	size := 0
+	for _, r := range rows {
+		if mixed {
 			wService = max(wService, ansi.StringWidth(r.service))
-		}
-		if c.NotInNewest() {
-			r.title += "  (not in newest export)"
-		}
-		if t := c.SortTime(); !t.IsZero() {
-			r.date = t.In(loc).Format("2006-01-02")
-		}
-		if r.model == "" {
-			r.model = "-"
 		}
 		wCount = max(wCount, len(r.count))
 		wModel = max(wModel, ansi.StringWidth(r.model))
-		rows = append(rows, r)
+		size += len(r.date) + len(r.service) + len(r.count) + len(r.model) + len(r.title)
 	}
+	// Grown once: the load's garbage is not collected before the output
+	// (HoldGC in lsCommand), so each doubling would take fresh memory.
+	out.Grow(size + len(rows)*(wService+wCount+wModel+8))
 	for _, r := range rows {
 		if mixed {
 			fmt.Fprintf(out, "%s  %s%s", r.date, r.service, strings.Repeat(" ", wService-ansi.StringWidth(r.service)))

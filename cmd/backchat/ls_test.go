@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -160,5 +161,24 @@ func TestLsMarksNotInNewest(t *testing.T) {
 	r = cli(t, files, "show", "export.zip", gone.ID)
 	if !strings.Contains(r.stdout, "Not in newest export") || !strings.Contains(r.stdout, "Exports: old.zip") {
 		t.Errorf("show header:\n%s", r.stdout)
+	}
+}
+
+func TestEachPartCoversEachItemOnce(t *testing.T) {
+	for _, n := range []int{0, 1, 999, 1000, 2001, 60014} {
+		var mu sync.Mutex
+		seen := make([]int, n)
+		eachPart(n, func(lo, hi int) {
+			mu.Lock()
+			defer mu.Unlock()
+			for i := lo; i < hi; i++ {
+				seen[i]++
+			}
+		})
+		for i, k := range seen {
+			if k != 1 {
+				t.Fatalf("n=%d: item %d done %d times", n, i, k)
+			}
+		}
 	}
 }

@@ -44,6 +44,8 @@ type app struct {
 
 	// open loads exports; loader.OpenContext except in tests.
 	open func(ctx context.Context, opts loader.Options, paths ...string) (*model.Archive, error)
+	// holdGC, when set, is passed to the load as loader.Options.HoldGC.
+	holdGC func(restore func())
 
 	log     *log.Logger // discards unless --debug
 	logFile *os.File
