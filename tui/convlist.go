@@ -307,8 +307,9 @@ func (l *convList) build(sel *model.Conversation) {
 	now := l.now()
 	switch {
 	case l.filter:
-		// Ranked: no date groups.
-		l.own = l.own[:0]
+		// Ranked: no date groups. Sized once: an answer can list every
+		// conversation, and growing by appends made twice the garbage.
+		l.own = slices.Grow(l.own[:0], len(l.vis))
 		for k, i := range l.vis {
 			if i >= 0 && i < len(l.all) {
 				l.own = append(l.own, row{conv: i, pos: k})
