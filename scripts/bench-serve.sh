@@ -13,7 +13,14 @@
 # go back, open another and move down the list. It prints p50/p95/p99 of
 # the time from each key to the first screen output after it and to the
 # screen settling, per phase and per kind of key, the server's RSS and
-# (RSS − baseline)/sessions, and the load average. With BASE set, the old
+# (RSS − baseline)/sessions, anonymous and file-backed apart, and the load
+# average. The baseline is the server after one warm-up session ran the
+# script and closed, so pages every session shares (the binary, the
+# snapshot's list and index) count once. File-backed growth is the
+# snapshot's pages read through its mapping: page cache shared by every
+# session, not a per-session cost; anonymous growth (heap) is, with the
+# shared caches that fill during the run (bounded, see
+# cmd/backchat/servemem.go). With BASE set, the old
 # and new binaries run alternately RUNS times each (default 1), so that
 # machine noise hits both alike.
 #

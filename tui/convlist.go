@@ -92,6 +92,20 @@ type convList struct {
 	// session's frame on each of its messages. Only the rows of the last
 	// frame are kept; setStyles forgets them.
 	drawn, drawing map[itemKey][]string
+	// frame is the last View and frameRows what its rows showed: a frame
+	// showing the same rows is the same string, without padding every
+	// line to the width again.
+	frame          string
+	frameRows      []frameRow
+	frameW, frameH int
+	nextRows       []frameRow // scratch for frameRowsNow
+}
+
+// frameRow is what one row of the list's view showed: a date label or an
+// item.
+type frameRow struct {
+	label string
+	item  itemKey
 }
 
 // itemKey is everything an item row's lines depend on besides the
@@ -107,7 +121,7 @@ type itemKey struct {
 // setStyles sets the styles rows are drawn with.
 func (l *convList) setStyles(st Styles) {
 	l.styles = st
-	l.drawn = nil
+	l.drawn, l.frameRows = nil, nil
 }
 
 func newConvList(keys KeyMap, st Styles, now func() time.Time) *convList {
@@ -307,8 +321,9 @@ func (l *convList) build(sel *model.Conversation) {
 	now := l.now()
 	switch {
 	case l.filter:
-		// Ranked: no date groups.
-		l.own = l.own[:0]
+		// Ranked: no date groups. Sized once: an answer can list every
+		// conversation, and growing by appends made twice the garbage.
+		l.own = slices.Grow(l.own[:0], len(l.vis))
 		for k, i := range l.vis {
 			if i >= 0 && i < len(l.all) {
 				l.own = append(l.own, row{conv: i, pos: k})
@@ -549,25 +564,48 @@ func (l *convList) View() string {
 	if l.drawing == nil {
 		l.drawing = make(map[itemKey][]string)
 	}
-	for i := l.offset; i < len(l.rows) && len(out) < l.height; i++ {
-		r := l.rows[i]
-		if r.label != "" {
-			out = append(out, st.Group.Render(ansi.Truncate(" "+r.label, w, "…")))
+	// What the rows in view show; the same as the last frame's: its string.
+	keys := l.frameRowsNow(today)
+	if l.frameRows != nil && l.frameW == w && l.frameH == l.height && slices.Equal(keys, l.frameRows) {
+		return l.frame
+	}
+	for i, fr := range keys {
+		if fr.label != "" {
+			out = append(out, st.Group.Render(ansi.Truncate(" "+fr.label, w, "…")))
 			continue
 		}
-		c := l.all[r.conv]
-		k := itemKey{conv: c, pos: r.pos, width: w, msgs: l.msgCount(c), today: today, found: l.found,
-			cursor: i == l.cursor, focused: l.focused, filter: l.filter, services: len(l.services) > 1}
+		k := fr.item
 		lines, ok := l.drawn[k]
 		if !ok {
-			lines = l.item(i, now)
+			lines = l.item(l.offset+i, now)
 		}
 		l.drawing[k] = lines
 		out = append(out, lines...)
 	}
 	l.drawn, l.drawing = l.drawing, l.drawn
 	clear(l.drawing)
-	return fillBlock(out, l.width, l.height)
+	l.frame, l.frameW, l.frameH = fillBlock(out, l.width, l.height), l.width, l.height
+	l.frameRows, l.nextRows = keys, l.frameRows
+	return l.frame
+}
+
+// frameRowsNow is what the rows from the list's offset that fit in its
+// height show now (a label one line, an item two).
+func (l *convList) frameRowsNow(today int) []frameRow {
+	keys := l.nextRows[:0]
+	lines := 0
+	for i := l.offset; i < len(l.rows) && lines < l.height; i++ {
+		r := l.rows[i]
+		lines += r.height()
+		if r.label != "" {
+			keys = append(keys, frameRow{label: r.label})
+			continue
+		}
+		c := l.all[r.conv]
+		keys = append(keys, frameRow{item: itemKey{conv: c, pos: r.pos, width: l.width, msgs: l.msgCount(c), today: today,
+			found: l.found, cursor: i == l.cursor, focused: l.focused, filter: l.filter, services: len(l.services) > 1}})
+	}
+	return keys
 }
 
 // item is the two lines of item row i: the title and markers, then the

@@ -183,6 +183,9 @@ func (p *renderPool) renderPieces(ctx context.Context, key renderKey, done []str
 			return renderedMsg{key: key, lines: out, err: err}
 		}
 		out = linkLines(out, job.links)
+		for i, l := range out {
+			out[i] = compactSGR(l) // sgr.go: what every frame parses again
+		}
 		if len(lines) > 0 && len(out) > 0 {
 			lines = append(lines, "")
 		}

@@ -70,3 +70,45 @@ func TestRenderAheadBoundsBackgroundRenders(t *testing.T) {
 		t.Fatalf("after G: %d messages rendered, had %d", n2, n)
 	}
 }
+
+// TestRenderAheadWaitsForFocus: under RenderAhead a preview (the list has
+// the keyboard) renders only what is in view; focusing the viewer (enter,
+// tab) renders ahead of it.
+func TestRenderAheadWaitsForFocus(t *testing.T) {
+	var msgs []tm
+	for i := range 40 {
+		role := model.RoleUser
+		if i%2 == 1 {
+			role = model.RoleAssistant
+		}
+		msgs = append(msgs, tm{role: role, text: fmt.Sprintf("Message %d.\n\n%s", i, strings.Repeat("Some *words* here. ", 20))})
+	}
+	long := buildConv("c-long", "Long", testNow, msgs...)
+	beyond := func(m *Model) int {
+		n := 0
+		for i, s := range m.view.segs {
+			if s.msg != nil && s.rendered && m.view.starts[i] >= m.view.offset+m.view.height {
+				n++
+			}
+		}
+		return n
+	}
+	for _, k := range []string{"enter", "tab"} {
+		m := New(Options{Archive: &model.Archive{Conversations: []*model.Conversation{long}}, Theme: "dark",
+			Width: 100, Height: 30, Now: fixedNow, RenderAhead: 60})
+		run(t, m, m.Init())
+		if m.view.conv != long || m.focus != focusList {
+			t.Fatal("the preview is not shown with the list focused")
+		}
+		if n := beyond(m); n != 0 {
+			t.Fatalf("preview: %d messages below the view rendered, want none", n)
+		}
+		press(t, m, k)
+		if m.focus != focusViewer {
+			t.Fatalf("%s did not focus the viewer", k)
+		}
+		if beyond(m) == 0 {
+			t.Fatalf("after %s: nothing below the view rendered", k)
+		}
+	}
+}

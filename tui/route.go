@@ -54,7 +54,7 @@ func (m *Model) onMouse(msg tea.Msg, mo tea.Mouse) tea.Cmd {
 	if _, click := msg.(tea.MouseClickMsg); click {
 		m.setFocus(focusViewer)
 		m.view.focusRow(y)
-		return nil
+		return m.view.renderNext()
 	}
 	_, cmd := m.view.Update(msg)
 	return cmd
@@ -67,6 +67,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		switch ev {
 		case filterAccept:
 			m.setFocus(focusViewer)
+			cmd = tea.Batch(cmd, m.view.renderNext()) // what it renders once focused
 		case filterBack:
 			m.setFocus(m.filter.before.focus)
 		}
@@ -119,9 +120,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
 		if m.focus == focusList {
 			m.setFocus(focusViewer)
-		} else {
-			m.setFocus(focusList)
+			return m.view.renderNext()
 		}
+		m.setFocus(focusList)
 		return nil
 	case key.Matches(msg, k.ToggleHidden):
 		return tea.Batch(m.view.toggleHidden(), m.filter.refresh())

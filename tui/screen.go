@@ -61,22 +61,54 @@ func (m *Model) render() string {
 	if m.focus == focusList {
 		right = m.view
 	}
-	var body string
-	if m.narrow {
-		if m.focus == focusList {
-			body = m.list.title(w, m.filter) + "\n" + m.list.View()
-		} else {
-			body = m.viewTitle(w) + "\n" + right.View()
-		}
+	var f frame
+	if m.narrow && m.focus == focusList {
+		f.title, f.left = m.list.title(w, m.filter), m.list.View()
+	} else if m.narrow {
+		f.title, f.left = m.viewTitle(w), right.View()
 	} else {
-		sep := m.styles.Separator.Render("│")
-		body = m.list.title(m.listWidth, m.filter) + sep + m.viewTitle(w-m.listWidth-1)
-		if bodyH := max(h-2-m.help.Height(), 0); bodyH > 0 {
-			body += "\n" + sideBySide(m.list.View(), right.View(), sep, bodyH)
+		f.sep = m.styles.Separator.Render("│")
+		f.title, f.rightTitle = m.list.title(m.listWidth, m.filter), m.viewTitle(w-m.listWidth-1)
+		if f.bodyH = max(h-2-m.help.Height(), 0); f.bodyH > 0 {
+			f.left, f.right = m.list.View(), right.View()
 		}
 	}
-	status := statusBar(m.styles, m.statusInfo(), w)
-	return body + "\n" + status + "\n" + m.helpView()
+	f.status = statusBar(m.styles, m.statusInfo(), w)
+	f.help = m.helpView()
+	return f.join(m.narrow)
+}
+
+// frame is the parts of a screen; join writes them in one builder: every
+// session draws a frame on each of its messages under `backchat serve`,
+// and joining the parts string by string copied the frame twice more
+// (most of the browser's garbage there).
+type frame struct {
+	title, rightTitle, sep string
+	left, right            string // narrow: left is the one pane
+	bodyH                  int
+	status, help           string
+}
+
+func (f *frame) join(narrow bool) string {
+	var b strings.Builder
+	b.Grow(len(f.title) + len(f.rightTitle) + len(f.left) + len(f.right) + (f.bodyH+1)*(len(f.sep)+1) + len(f.status) + len(f.help) + 3)
+	b.WriteString(f.title)
+	if narrow {
+		b.WriteByte('\n')
+		b.WriteString(f.left)
+	} else {
+		b.WriteString(f.sep)
+		b.WriteString(f.rightTitle)
+		if f.bodyH > 0 {
+			b.WriteByte('\n')
+			sideBySide(&b, f.left, f.right, f.sep, f.bodyH)
+		}
+	}
+	b.WriteByte('\n')
+	b.WriteString(f.status)
+	b.WriteByte('\n')
+	b.WriteString(f.help)
+	return b.String()
 }
 
 // focused is the pane that takes keys when no overlay is open.
@@ -100,26 +132,19 @@ func errorScreen(st Styles, err error, w, h int) string {
 	return fillBlock(lines, w, h)
 }
 
-// sideBySide joins h lines of two panes' views with sep between them.
-func sideBySide(left, right, sep string, h int) string {
-	ll, rl := strings.Split(left, "\n"), strings.Split(right, "\n")
-	var b strings.Builder
-	// One allocation for the whole screen: every session builds it on
-	// every update, so growing it step by step is most of its garbage.
-	b.Grow(len(left) + len(right) + h*(len(sep)+1))
+// sideBySide writes h lines of two panes' views to b with sep between them.
+func sideBySide(b *strings.Builder, left, right, sep string, h int) {
 	for i := 0; i < h; i++ {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		if i < len(ll) {
-			b.WriteString(ll[i])
-		}
+		var l, r string
+		l, left, _ = strings.Cut(left, "\n")
+		r, right, _ = strings.Cut(right, "\n")
+		b.WriteString(l)
 		b.WriteString(sep)
-		if i < len(rl) {
-			b.WriteString(rl[i])
-		}
+		b.WriteString(r)
 	}
-	return b.String()
 }
 
 func (m *Model) statusInfo() statusInfo {

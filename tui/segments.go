@@ -323,7 +323,12 @@ func (v *viewer) renderNext() tea.Cmd {
 			start(i, need)
 		}
 	}
-	if v.inViewOnly {
+	if v.inViewOnly || v.ahead > 0 && !v.focused {
+		// While loading, and under `backchat serve` while the viewer is
+		// a preview (the list has the keyboard): a user typing a filter
+		// or moving down the list looks at each preview for a moment,
+		// and rendering two screens ahead of each was most of the
+		// server's Glamour work. Focusing the viewer renders ahead.
 		return tea.Batch(cmds...)
 	}
 	// Then, once the view is rendered, the rest (within v.ahead lines of

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -88,6 +89,15 @@ type viewer struct {
 
 	find   finder   // / in the viewer (find.go)
 	ranges [][2]int // scratch for findHits
+
+	// drawn is the last View's lines before padding, and frame that View:
+	// the same lines at the same size are the same frame, without
+	// measuring and padding every line again (`backchat serve` draws a
+	// frame on each of a session's messages, most of them for another
+	// pane's sake). drawing is the next View's lines (scratch).
+	drawn, drawing []string
+	frame          string
+	frameW, frameH int
 }
 
 func newViewer(keys KeyMap, st Styles, style string, pool *renderPool, now func() time.Time) *viewer {
@@ -302,7 +312,7 @@ func (v *viewer) View() string {
 	if v.width <= 0 || v.height <= 0 {
 		return ""
 	}
-	out := make([]string, 0, v.height)
+	out := v.drawing[:0]
 	if v.conv == nil {
 		out = append(out, v.styles.Empty.Render(ansi.Truncate(" No conversation selected", v.width, "…")))
 	} else {
@@ -316,10 +326,16 @@ func (v *viewer) View() string {
 			if l >= mark[0] && l < mark[1] {
 				line = v.markGutter(line)
 			}
-			out = append(out, ansi.Truncate(line, v.width, ""))
+			out = append(out, line) // fillBlock truncates what is wider
 		}
 	}
-	return fillBlock(out, v.width, v.height)
+	if v.drawn != nil && v.frameW == v.width && v.frameH == v.height && slices.Equal(out, v.drawn) {
+		v.drawing = out
+		return v.frame
+	}
+	v.frame, v.frameW, v.frameH = fillBlock(out, v.width, v.height), v.width, v.height
+	v.drawn, v.drawing = out, v.drawn
+	return v.frame
 }
 
 // title is the pane's title row, w cells wide: the conversation's title,

@@ -11,7 +11,9 @@ import (
 // startProfiling is a hidden hook for measuring the program as users run it
 // (the browser included): BACKCHAT_CPUPROFILE=FILE writes a CPU profile
 // (`go tool pprof`) and BACKCHAT_TRACE=FILE an execution trace
-// (`go tool trace`: are both cores busy during a load?) of the whole run.
+// (`go tool trace`: are both cores busy during a load?) of the whole run;
+// BACKCHAT_ALLOCPROFILE=FILE writes the allocations of the whole run
+// (`go tool pprof -sample_index=alloc_space`) when it ends.
 // The returned function stops them; it must run before the process exits.
 func startProfiling() (stop func()) {
 	var stops []func()
@@ -35,6 +37,9 @@ func startProfiling() (stop func()) {
 	}
 	to("BACKCHAT_CPUPROFILE", "cpu profile", pprof.StartCPUProfile, pprof.StopCPUProfile)
 	to("BACKCHAT_TRACE", "trace", trace.Start, trace.Stop)
+	var allocs io.Writer
+	to("BACKCHAT_ALLOCPROFILE", "alloc profile", func(w io.Writer) error { allocs = w; return nil },
+		func() { _ = pprof.Lookup("allocs").WriteTo(allocs, 0) })
 	return func() {
 		for _, s := range stops {
 			s()

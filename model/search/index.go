@@ -328,6 +328,12 @@ type Index struct {
 	textBytes  int64
 	indexBytes int64
 	scratch    sync.Pool // *searchScratch, see Search
+	// spare keeps a few scratch spaces of ordinary size across
+	// collections, which empty the pool: under `backchat serve`'s memory
+	// limit the collector runs often, and growing the scratch again was
+	// a third of the server's allocations with 50 sessions searching.
+	spareMu sync.Mutex
+	spare   []*searchScratch
 }
 
 // shardOf returns the shard holding conversation ci.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/backchat/backchat/model"
@@ -72,12 +73,11 @@ func TestParseErrors(t *testing.T) {
 // test proves Search keeps checking while it scans (not just at the start).
 type cancelAfter struct {
 	context.Context
-	n int
+	n atomic.Int64 // checks left; the workers check at once
 }
 
 func (c *cancelAfter) Err() error {
-	c.n--
-	if c.n < 0 {
+	if c.n.Add(-1) < 0 {
 		return context.Canceled
 	}
 	return nil
@@ -93,7 +93,9 @@ func TestSearchCancellation(t *testing.T) {
 	}
 	// Each worker checks once per shard before scanning it; a budget of 3
 	// checks for 2 workers is used up only by checks made mid-scan.
-	if _, err := ix.Search(&cancelAfter{Context: context.Background(), n: 3}, q, Options{}); !errors.Is(err, context.Canceled) {
+	after := &cancelAfter{Context: context.Background()}
+	after.n.Store(3)
+	if _, err := ix.Search(after, q, Options{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("mid-scan cancel: err = %v", err)
 	}
 	if r, err := ix.Search(context.Background(), q, Options{}); err != nil || r.Total == 0 {

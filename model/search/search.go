@@ -448,10 +448,25 @@ type searchScratch struct {
 	pairs  pairScratch
 }
 
-// maxPooledMatches bounds the scratch kept for reuse.
-const maxPooledMatches = 1 << 20
+// maxPooledMatches bounds the scratch kept for reuse; maxSpare and
+// maxSpareMatches the scratch kept across collections (Index.spare): two
+// searches' workers, of up to 64Ki matches each (about 7 MB).
+const (
+	maxPooledMatches = 1 << 20
+	maxSpare         = 4
+	maxSpareMatches  = 1 << 16
+)
 
 func (ix *Index) getScratch() *searchScratch {
+	ix.spareMu.Lock()
+	if n := len(ix.spare); n > 0 {
+		sc := ix.spare[n-1]
+		ix.spare[n-1] = nil
+		ix.spare = ix.spare[:n-1]
+		ix.spareMu.Unlock()
+		return sc
+	}
+	ix.spareMu.Unlock()
 	if sc, ok := ix.scratch.Get().(*searchScratch); ok {
 		return sc
 	}
@@ -461,6 +476,15 @@ func (ix *Index) getScratch() *searchScratch {
 func (ix *Index) putScratch(sc *searchScratch) {
 	if cap(sc.local) > maxPooledMatches {
 		return
+	}
+	if cap(sc.local) <= maxSpareMatches && cap(sc.dets) <= maxSpareMatches {
+		ix.spareMu.Lock()
+		if len(ix.spare) < maxSpare {
+			ix.spare = append(ix.spare, sc)
+			ix.spareMu.Unlock()
+			return
+		}
+		ix.spareMu.Unlock()
 	}
 	ix.scratch.Put(sc)
 }

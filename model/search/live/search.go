@@ -70,6 +70,12 @@ func (s *Searcher) search(ctx context.Context, convs []*model.Conversation, prev
 	ix := s.snapshot(false)
 	k := cacheKey{ix: ix, list: keyOf(convs), query: query, opt: opt}
 	return s.answers.do(ctx, k, func(ctx context.Context) (Results, error) {
+		select {
+		case s.runs <- struct{}{}: // see Searcher.runs
+		case <-ctx.Done():
+			return Results{}, ctx.Err()
+		}
+		defer func() { <-s.runs }()
 		return s.run(ctx, ix, convs, prev, q, query, opt)
 	})
 }

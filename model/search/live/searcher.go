@@ -14,6 +14,7 @@
 package live
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -74,6 +75,12 @@ type Searcher struct {
 	// answers are the answers given, shared by every session (one search
 	// per query, however many sessions type it).
 	answers *answerCache
+	// runs admits the searches the answers do not hold: at most one per
+	// processor at once (each uses up to two workers), the rest queue in
+	// order. Fifty `backchat serve` sessions typing their own words ran
+	// fifty searches side by side: every answer came last, and their
+	// scratch space, live at once, kept the collector running.
+	runs chan struct{}
 
 	// watchers are called after each Reindex (OnReindex), by number.
 	watchers map[int]func()
@@ -115,7 +122,7 @@ func New() *Searcher {
 // newSearcher is the one place a Searcher is made: over builder b, with
 // the answer cache every Searcher needs.
 func newSearcher(b *search.Builder) *Searcher {
-	return &Searcher{b: b, answers: newAnswerCache(maxCacheBytes)}
+	return &Searcher{b: b, answers: newAnswerCache(maxCacheBytes), runs: make(chan struct{}, max(runtime.GOMAXPROCS(0), 1))}
 }
 
 // NewArchive returns a Searcher over an archive that is already loaded
