@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"encoding/binary"
 	"runtime"
 	"slices"
 	"sync"
@@ -53,9 +54,8 @@ func appendFrame(out, scratch []byte, raw []byte, cuts []int, strLen int) (_, _ 
 	if len(raw) > strLen {
 		n++
 	}
-	var hdr enc
-	hdr.b = make([]byte, 0, 64)
-	hdr.uv(uint64(n))
+	var hdrBuf [64]byte // most frames' tables fit: no allocation per frame
+	hdr := binary.AppendUvarint(hdrBuf[:0], uint64(n))
 	body := scratch[:0]
 	from := 0
 	for i := range n {
@@ -64,7 +64,7 @@ func appendFrame(out, scratch []byte, raw []byte, cuts []int, strLen int) (_, _ 
 			to = cuts[i]
 		}
 		c := raw[from:to]
-		hdr.uv(uint64(len(c)))
+		hdr = binary.AppendUvarint(hdr, uint64(len(c)))
 		m := s2.MaxEncodedLen(len(c))
 		if m < 0 {
 			return append(out, raw...), body, frameRaw // too large for a block
@@ -73,17 +73,17 @@ func appendFrame(out, scratch []byte, raw []byte, cuts []int, strLen int) (_, _ 
 		body = slices.Grow(body, m)
 		if e := s2.Encode(body[at:at+m], c); len(e) < len(c) {
 			body = body[:at+len(e)]
-			hdr.uv(uint64(len(e)))
+			hdr = binary.AppendUvarint(hdr, uint64(len(e)))
 		} else {
 			body = append(body[:at], c...)
-			hdr.uv(0)
+			hdr = append(hdr, 0)
 		}
 		from = to
 	}
-	if len(hdr.b)+len(body) >= len(raw) {
+	if len(hdr)+len(body) >= len(raw) {
 		return append(out, raw...), body, frameRaw
 	}
-	out = append(out, hdr.b...)
+	out = append(out, hdr...)
 	return append(out, body...), body, frameChunks
 }
 
@@ -208,11 +208,11 @@ type compressor struct {
 
 // newCompressor starts the workers and the goroutine writing batches
 // through write (which returns the offset the bytes were written at).
-func newCompressor(write func(b []byte) uint64) *compressor {
+func newCompressor(write func(b []byte) uint64, frames int) *compressor {
 	workers := runtime.GOMAXPROCS(0)
 	inflight := 4*workers + 2
 	c := &compressor{jobs: make(chan *batch, inflight), order: make(chan *batch, inflight),
-		free: make(chan *batch, inflight), wrote: make(chan struct{})}
+		free: make(chan *batch, inflight), wrote: make(chan struct{}), locs: make([]frameLoc, 0, frames)}
 	for range inflight {
 		c.free <- &batch{}
 	}
@@ -254,6 +254,12 @@ func newCompressor(write func(b []byte) uint64) *compressor {
 func (c *compressor) batch() *batch {
 	if c.cur == nil {
 		b := <-c.free
+		if b.raw == nil {
+			// Room for a full batch and the conversation that ends it,
+			// in most cases: grown by append, the buffers of a batch
+			// were allocated several times over.
+			b.raw, b.out = make([]byte, 0, 2*batchSize), make([]byte, 0, 2*batchSize)
+		}
 		b.raw, b.cuts, b.frames = b.raw[:0], b.cuts[:0], b.frames[:0]
 		b.done = make(chan struct{})
 		c.cur = b
