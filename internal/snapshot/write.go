@@ -292,6 +292,8 @@ type writer struct {
 
 	spans []span // nil unless an index is written
 	track bool
+
+	convsDone, convsTotal int // conversations written, of (grow)
 }
 
 // writeDirect writes b to the file without copying it to out's buffer.
@@ -331,13 +333,13 @@ func (w *writer) freshText(e *enc, s string, searchable bool) {
 	track := w.track && searchable
 	if w.intoHstr {
 		if track {
-			w.spans = append(grow(w.spans, 1), span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaHstr, off: uint64(len(w.hstr))})
+			w.spans = append(grow(w, w.spans, 1), span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaHstr, off: uint64(len(w.hstr))})
 		}
-		w.hstr = append(grow(w.hstr, len(s)), s...)
+		w.hstr = append(grow(w, w.hstr, len(s)), s...)
 		return
 	}
 	if track {
-		w.spans = append(grow(w.spans, 1), span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaData, off: w.vpos + uint64(len(w.conv)-w.convStart)})
+		w.spans = append(grow(w, w.spans, 1), span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaData, off: w.vpos + uint64(len(w.conv)-w.convStart)})
 	}
 	w.cutBefore(len(s))
 	w.conv = append(w.conv, s...)
@@ -353,7 +355,7 @@ func (w *writer) freshBytes(e *enc, b []byte) {
 		return
 	}
 	if w.track {
-		w.spans = append(grow(w.spans, 1), span{ptr: uintptr(unsafe.Pointer(unsafe.SliceData(b))), n: uint32(len(b)), area: areaData, off: w.vpos + uint64(len(w.conv)-w.convStart)})
+		w.spans = append(grow(w, w.spans, 1), span{ptr: uintptr(unsafe.Pointer(unsafe.SliceData(b))), n: uint32(len(b)), area: areaData, off: w.vpos + uint64(len(w.conv)-w.convStart)})
 	}
 	w.cutBefore(len(b))
 	w.conv = append(w.conv, b...)
@@ -401,7 +403,7 @@ func (w *writer) pooledText(e *enc, s string, searchable bool) {
 	}
 	slot.s, slot.i = s, i
 	if w.track && searchable {
-		w.spans = append(grow(w.spans, 1), span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaPool, off: i})
+		w.spans = append(grow(w, w.spans, 1), span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaPool, off: i})
 	}
 	e.uv(i<<1 | 1)
 }
@@ -410,7 +412,8 @@ func (w *writer) pooledText(e *enc, s string, searchable bool) {
 // HeaderSize on, then the header. Conversations read lazily are decoded
 // (Tree) as they are written; one that fails makes Write fail.
 func Write(f File, arch *model.Archive, opts Options) error {
-	w := &writer{f: f, out: bufio.NewWriterSize(f, 1<<20), pool: map[string]uint64{}, track: opts.Index != nil}
+	w := &writer{f: f, out: bufio.NewWriterSize(f, 1<<20), pool: map[string]uint64{}, track: opts.Index != nil,
+		convsTotal: len(arch.Conversations)}
 	var h header
 	h.version = Version
 	h.fp = opts.Fingerprint
@@ -471,6 +474,7 @@ func Write(f File, arch *model.Archive, opts Options) error {
 		ct.uv(uint64(c.VisibleCount()))
 		ct.uv(uint64(c.BranchPoints()))
 		ctEnd = append(ctEnd, len(ct.b))
+		w.convsDone++
 	}
 	// The index's text offsets are looked up in the spans sorted by
 	// address: sorted while the last frames are compressed.
@@ -670,16 +674,23 @@ func (w *writer) pad() {
 	}
 }
 
-// grow returns s with room for n more elements, doubling its capacity
-// when it must grow. append grows a large slice by a quarter at a time:
-// over a write, the spans and the conversation strings grown that way
+// grow returns s with room for n more elements. When s must grow, its
+// new capacity is what the conversations written so far project for the
+// whole archive (an eighth more, at least twice and at most eight times
+// the present length): append grows a large slice by a quarter at a time,
+// and over a write the spans and the conversation strings grown that way
 // allocated (and copied) about five times their final size, enough to
 // start a collection of the whole loaded archive's heap.
-func grow[T any](s []T, n int) []T {
+func grow[T any](w *writer, s []T, n int) []T {
 	if cap(s)-len(s) >= n {
 		return s
 	}
-	return slices.Grow(s, max(n, len(s)))
+	more := len(s)
+	if w.convsDone > 0 {
+		projected := len(s) * w.convsTotal / w.convsDone
+		more = min(max(more, projected+projected/8-len(s)), 8*len(s))
+	}
+	return slices.Grow(s, max(n, more, 256))
 }
 
 func appendU32(b []byte, x uint32) []byte {
