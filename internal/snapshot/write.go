@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -107,10 +108,25 @@ type writebackFile struct {
 
 	// direct is set while the data section is written around the page
 	// cache (O_DIRECT; see endDirect): stage collects what is written
-	// until it holds directStep bytes, written at stageOff.
+	// until it holds directStep bytes, to be written at stageOff.
 	direct   bool
 	stage    []byte
 	stageOff int64
+	probed   bool // the first stage was written (directly, or not)
+	// Once the file system took the first stage, stages are written by
+	// directWriters goroutines (a disk shared with other writers keeps
+	// up better with more than one write in flight); free holds the
+	// stages not in flight.
+	jobs chan directJob
+	free chan []byte
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	derr error // the first failed direct write
+}
+
+type directJob struct {
+	b   []byte
+	off int64
 }
 
 // Writing around the page cache: the data section (the conversations'
@@ -123,8 +139,9 @@ type writebackFile struct {
 // tables and the index that follow it are written through the cache:
 // Open and the first search read them at once.
 const (
-	directAlign = 4096    // what O_DIRECT asks of offsets, lengths and buffers
-	directStep  = 1 << 20 // bytes written by one O_DIRECT write
+	directAlign   = 4096    // what O_DIRECT asks of offsets, lengths and buffers
+	directStep    = 1 << 20 // bytes written by one O_DIRECT write
+	directWriters = 2       // O_DIRECT writes in flight
 )
 
 // directWrites turns writing around the page cache on, and
@@ -137,9 +154,7 @@ var (
 func newWritebackFile(f *os.File) *writebackFile {
 	w := &writebackFile{File: f, sync: make(chan struct{}, 1), done: make(chan struct{})}
 	if directWrites && setDirect(f, true) {
-		buf := make([]byte, directStep+directAlign)
-		at := int(-uintptr(unsafe.Pointer(&buf[0])) & (directAlign - 1))
-		w.direct, w.stage = true, buf[at:at:at+directStep]
+		w.direct, w.stage = true, alignedStage()
 	}
 	go func() {
 		defer close(w.done)
@@ -148,6 +163,14 @@ func newWritebackFile(f *os.File) *writebackFile {
 		}
 	}()
 	return w
+}
+
+// alignedStage returns an empty buffer of directStep bytes aligned for
+// O_DIRECT.
+func alignedStage() []byte {
+	buf := make([]byte, directStep+directAlign)
+	at := int(-uintptr(unsafe.Pointer(&buf[0])) & (directAlign - 1))
+	return buf[at : at : at+directStep]
 }
 
 func (w *writebackFile) Write(b []byte) (int, error) {
@@ -188,34 +211,85 @@ func (w *writebackFile) writeDirect(b []byte) (int, error) {
 	return n, nil
 }
 
-// flushStage writes the full stage around the page cache, or through it
-// when the file system refuses (from then on).
+// flushStage writes the full stage around the page cache. The first one
+// is written here, and through the page cache when the file system
+// refuses it (and everything after it); the next ones are handed to the
+// direct writers.
 func (w *writebackFile) flushStage() error {
-	if _, err := directWriteAt(w.File, w.stage, w.stageOff); err != nil {
-		if !setDirect(w.File, false) {
+	if !w.probed {
+		w.probed = true
+		if _, err := directWriteAt(w.File, w.stage, w.stageOff); err != nil {
+			if !setDirect(w.File, false) {
+				return err
+			}
+			w.direct = false
+			if _, err := w.File.WriteAt(w.stage, w.stageOff); err != nil {
+				return err
+			}
+			w.stageOff += int64(len(w.stage))
+			w.stage = nil
+			_, err = w.File.Seek(w.stageOff, io.SeekStart)
 			return err
 		}
-		w.direct = false
-		if _, err := w.File.WriteAt(w.stage, w.stageOff); err != nil {
-			return err
+		w.jobs, w.free = make(chan directJob), make(chan []byte, directWriters+1)
+		for range directWriters + 1 {
+			w.free <- alignedStage()
+		}
+		for range directWriters {
+			w.wg.Add(1)
+			go func() {
+				defer w.wg.Done()
+				for j := range w.jobs {
+					if _, err := directWriteAt(w.File, j.b, j.off); err != nil {
+						w.mu.Lock()
+						if w.derr == nil {
+							w.derr = err
+						}
+						w.mu.Unlock()
+					}
+					w.free <- j.b[:0]
+				}
+			}()
 		}
 		w.stageOff += int64(len(w.stage))
-		w.stage = nil
-		_, err = w.File.Seek(w.stageOff, io.SeekStart)
+		w.stage = w.stage[:0]
+		return nil
+	}
+	if err := w.directErr(); err != nil {
 		return err
 	}
+	w.jobs <- directJob{w.stage, w.stageOff}
 	w.stageOff += int64(len(w.stage))
-	w.stage = w.stage[:0]
+	w.stage = <-w.free
 	return nil
 }
 
-// endDirect writes what is staged through the page cache and writes
-// everything after it there too.
+func (w *writebackFile) directErr() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.derr
+}
+
+// waitDirect waits for the direct writes in flight.
+func (w *writebackFile) waitDirect() error {
+	if w.jobs != nil {
+		close(w.jobs)
+		w.wg.Wait()
+		w.jobs = nil
+	}
+	return w.directErr()
+}
+
+// endDirect waits for the direct writes, then writes what is staged
+// through the page cache, and everything after it too.
 func (w *writebackFile) endDirect() error {
 	if !w.direct {
 		return nil
 	}
 	w.direct = false
+	if err := w.waitDirect(); err != nil {
+		return err
+	}
 	if !setDirect(w.File, false) {
 		return errors.New("cannot turn O_DIRECT off")
 	}
@@ -227,8 +301,9 @@ func (w *writebackFile) endDirect() error {
 	return err
 }
 
-// stop waits for the syncs started so far.
+// stop waits for the direct writes and the syncs started so far.
 func (w *writebackFile) stop() {
+	_ = w.waitDirect()
 	close(w.sync)
 	<-w.done
 }
