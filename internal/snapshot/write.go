@@ -114,9 +114,9 @@ type writebackFile struct {
 	stageOff int64
 	probed   bool // the first stage was written (directly, or not)
 	// Once the file system took the first stage, stages are written by
-	// directWriters goroutines (a disk shared with other writers keeps
-	// up better with more than one write in flight); free holds the
-	// stages not in flight.
+	// directWriters goroutines, so that the disk has the next write
+	// queued while one completes (not measured against one at a time:
+	// see NOTES); free holds the stages not in flight.
 	jobs chan directJob
 	free chan []byte
 	wg   sync.WaitGroup
