@@ -50,3 +50,22 @@ func TestRootHelpNamesEveryService(t *testing.T) {
 		}
 	}
 }
+
+// TestUsageErrorPointsAtTheCommandsHelp: a misused subcommand sends the
+// user to that subcommand's --help, where its flags and arguments are.
+func TestUsageErrorPointsAtTheCommandsHelp(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"show", "--demo"}, "Run 'backchat show --help' for usage."},
+		{[]string{"ls", "--bogus"}, "Run 'backchat ls --help' for usage."},
+		{[]string{"library", "verify", "--bogus"}, "Run 'backchat library verify --help' for usage."},
+		{[]string{"--bogus"}, "Run 'backchat --help' for usage."},
+	} {
+		r := run(t, nil, tc.args...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("backchat %v: exit %d, stderr %q; want exit %d and %q", tc.args, r.code, r.stderr, exitUsage, tc.want)
+		}
+	}
+}
