@@ -55,3 +55,19 @@ func TestHeaderTitle(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusBarKeepsAGapWhenCut: on a narrow terminal the cut left part
+// ("31 convers…") and the hit counter stay apart ("… no hits here", not
+// "…no hits here"), and the line is exactly the width.
+func TestStatusBarKeepsAGapWhenCut(t *testing.T) {
+	in := statusInfo{loaded: 31, hit: "no hits here"}
+	for _, w := range []int{20, 25, 30} {
+		got := ansi.Strip(statusBar(NewPlainStyles(), in, w))
+		if ansi.StringWidth(got) != w {
+			t.Errorf("width %d: status bar %q is %d cells", w, got, ansi.StringWidth(got))
+		}
+		if strings.Contains(got, "…no hits") {
+			t.Errorf("width %d: no gap before the hit counter: %q", w, got)
+		}
+	}
+}
