@@ -5,6 +5,7 @@ package tui
 import (
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 )
 
@@ -126,11 +127,21 @@ func (v *viewer) branch(delta int) {
 				at = j
 			}
 		}
-		if pos < 0 || at < 0 || at+delta < 0 || at+delta >= len(sib) {
+		if pos < 0 || at < 0 {
 			return
 		}
-		to := sib[at+delta]
-		nt := v.threadThrough(to)
+		// A sibling whose branch shows nothing (an empty hidden message
+		// without H) is skipped: switching to it would leave no message
+		// to come back from.
+		var to, show int32 = model.NoNode, model.NoNode
+		var nt model.Thread
+		for j := at + delta; j >= 0 && j < len(sib) && show == model.NoNode; j += delta {
+			to, nt = sib[j], v.threadThrough(sib[j])
+			show = v.firstShown(nt, to)
+		}
+		if show == model.NoNode {
+			return
+		}
 		if v.memo == nil {
 			v.memo = make(map[int32]model.Thread)
 		}
@@ -139,10 +150,10 @@ func (v *viewer) branch(delta int) {
 		v.thread = nt
 		v.winLo, v.winHi = 0, 0
 		v.curHit = -1
-		v.rebuild(to)
-		v.focus, v.hasFocus = to, true
+		v.rebuild(show)
+		v.focus, v.hasFocus = show, true
 		for j := range v.segs {
-			if v.segs[j].node == to {
+			if v.segs[j].node == show {
 				v.offset = v.starts[j] - row
 			}
 		}
@@ -151,4 +162,18 @@ func (v *viewer) branch(delta int) {
 		v.findHits()
 		return
 	}
+}
+
+// firstShown is the first node of thread t from node from on whose
+// message is on screen (not omitted); model.NoNode when there is none.
+func (v *viewer) firstShown(t model.Thread, from int32) int32 {
+	tree := v.conv.Tree()
+	on := false
+	for _, n := range t {
+		on = on || n == from
+		if on && n >= 0 && int(n) < len(tree) && v.present(n, tree[n].Msg) != render.Omitted {
+			return n
+		}
+	}
+	return model.NoNode
 }

@@ -165,3 +165,46 @@ func TestClickFocusesAMessage(t *testing.T) {
 		t.Fatalf("] after the click did not switch the clicked fork:\n%s", screen(m))
 	}
 }
+
+// TestBranchSkipsASiblingThatShowsNothing: a fork whose other child is a
+// hidden message (ChatGPT stores an empty hidden assistant message beside
+// the next question) is not switched to without H: the thread would end
+// above the fork, with no marked message left to switch back from. A third,
+// visible sibling past it is reached; with H the hidden one is.
+func TestBranchSkipsASiblingThatShowsNothing(t *testing.T) {
+	u, a := model.RoleUser, model.RoleAssistant
+	c := buildConv("c-hidden-fork", "Hidden fork", testNow.Add(-time.Hour),
+		tm{role: u, text: "first question"}, tm{role: a, text: "first answer"},
+		tm{role: u, text: "second question A"}, tm{role: a, text: "second answer"},
+	)
+	hidden := addBranch(c, 3, "hidden context", time.Minute)
+	c.Nodes[hidden].Msg.Role, c.Nodes[hidden].Msg.Visibility = model.RoleAssistant, model.Hidden
+	m := newIndexTest(t, &model.Archive{Conversations: []*model.Conversation{c}}, 80, 24)
+	press(t, m, "enter", "}", "}")
+	if got := m.view.segs[m.view.focusSeg()].node; got != 3 {
+		t.Fatalf("focus on node %d, want 3", got)
+	}
+	before := append(model.Thread(nil), m.view.thread...)
+	press(t, m, "]")
+	if !slicesEqual(m.view.thread, before) {
+		t.Fatalf("] switched to a branch that shows nothing: thread %v", m.view.thread)
+	}
+	if got := m.view.segs[m.view.focusSeg()].node; got != 3 {
+		t.Fatalf("] moved the focus to node %d", got)
+	}
+
+	third := addBranch(c, 3, "second question C", 2*time.Minute)
+	press(t, m, "]")
+	if m.view.threadIndex(third) < 0 || !strings.Contains(screen(m), "second question C") {
+		t.Fatalf("] did not reach the visible sibling past the hidden one:\n%s", screen(m))
+	}
+	press(t, m, "[")
+	if !slicesEqual(m.view.thread, before) {
+		t.Fatalf("[ did not come back past the hidden sibling: thread %v", m.view.thread)
+	}
+
+	press(t, m, "H", "]")
+	if m.view.threadIndex(hidden) < 0 || !strings.Contains(screen(m), "hidden context") {
+		t.Fatalf("with H, ] did not show the hidden sibling:\n%s", screen(m))
+	}
+}

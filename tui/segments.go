@@ -45,11 +45,39 @@ type segment struct {
 	phDone int
 }
 
+// headerTitleLines is the most lines the title takes above a conversation.
+const headerTitleLines = 3
+
+// headerTitle is a conversation's title wrapped at w cells, at most
+// headerTitleLines lines, the last one ending in "…" when the title is
+// longer: an export's title can be a whole pasted document, which would
+// push the messages thousands of lines down.
+func headerTitle(title string, w int) []string {
+	w = max(w, 2)
+	title = safeLine(title)
+	// Wrap only the start of a long title: two lines of a word wrap hold
+	// more than w cells, so twice the cells of the lines kept is enough.
+	limit := 2 * (headerTitleLines + 1) * w
+	cut := len(title) > limit && ansi.StringWidth(title) > limit
+	if cut {
+		title = ansi.Truncate(title, limit, "")
+	}
+	lines := strings.Split(ansi.Wrap(title, w, ""), "\n")
+	if len(lines) > headerTitleLines {
+		lines, cut = lines[:headerTitleLines], true
+	}
+	if cut {
+		last := &lines[len(lines)-1]
+		*last = ansi.Truncate(strings.TrimRight(*last, " "), w-1, "") + "…"
+	}
+	return lines
+}
+
 func (v *viewer) headerSegment() segment {
 	c, st := v.conv, v.styles
 	w := v.bodyWidth()
 	var lines []string
-	for _, l := range strings.Split(ansi.Wrap(safeLine(c.DisplayTitle()), w-2, ""), "\n") {
+	for _, l := range headerTitle(c.DisplayTitle(), w-2) {
 		lines = append(lines, " "+st.Title.Render(l))
 	}
 	meta := []string{"created " + longDate(c.Created, v.loc), "updated " + longDate(c.Updated, v.loc)}

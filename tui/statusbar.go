@@ -88,7 +88,11 @@ func statusBar(st Styles, in statusInfo, width int) string {
 	}
 	lw, rw := ansi.StringWidth(l), ansi.StringWidth(r)
 	if lw+rw > width {
-		l = ansi.Truncate(l, max(width-rw, 0), "…")
+		gap := 0
+		if rw > 0 {
+			gap = 1 // a space between the cut left part and the right one
+		}
+		l = ansi.Truncate(l, max(width-rw-gap, 0), "…")
 		lw = ansi.StringWidth(l)
 		if lw+rw > width {
 			r = ""

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -94,7 +95,17 @@ func wrapCode(l string, w int) string {
 			lead += "  "
 		}
 		room := max(w-len(lead), 8)
-		piece := ansi.Truncate(rest, room, "")
+		// Truncate reads all it is given: give it a bounded head of the
+		// line (4 bytes a cell; a line of longer clusters breaks earlier),
+		// else a line of a megabyte costs its length squared.
+		head := rest
+		if cut := 4*room + 16; len(head) > cut {
+			for cut > 0 && !utf8.RuneStart(head[cut]) {
+				cut--
+			}
+			head = head[:cut]
+		}
+		piece := ansi.Truncate(head, room, "")
 		if len(piece) < len(rest) {
 			// Break after the last space in the piece's second half, if any.
 			if i := strings.LastIndexByte(piece, ' '); i > len(piece)/2 {
@@ -102,7 +113,8 @@ func wrapCode(l string, w int) string {
 			}
 		}
 		if piece == "" { // a character wider than the room
-			piece = string([]rune(rest)[:1])
+			_, n := utf8.DecodeRuneInString(rest)
+			piece = rest[:n]
 		}
 		out = append(out, lead+strings.TrimRight(piece, " "))
 		rest = strings.TrimLeft(rest[len(piece):], " ")

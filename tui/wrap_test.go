@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
@@ -212,5 +214,33 @@ func BenchmarkLayoutMarkdown(b *testing.B) {
 	b.SetBytes(int64(len(md)))
 	for b.Loop() {
 		layoutMarkdown(md, 80)
+	}
+}
+
+// TestWrapCodeLongLine: a code line of 256 KB (a pasted log or
+// minified file) is wrapped in time linear in its length (it took minutes,
+// each piece re-reading the rest of the line), into lines that fit, with
+// nothing lost; wide characters are not split.
+func TestWrapCodeLongLine(t *testing.T) {
+	for _, unit := range []string{"z", "é", "宽", "a b "} {
+		line := strings.Repeat(unit, (256<<10)/len(unit))
+		start := time.Now()
+		got := wrapCode(line+"\n", 40)
+		if d := time.Since(start); d > 10*time.Second {
+			t.Fatalf("%q: wrapping 256 KB took %v", unit, d)
+		}
+		var joined strings.Builder
+		for i, l := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
+			if w := ansi.StringWidth(l); w > 40 {
+				t.Fatalf("%q: line %d is %d cells wide", unit, i, w)
+			}
+			if !utf8.ValidString(l) {
+				t.Fatalf("%q: line %d splits a character", unit, i)
+			}
+			joined.WriteString(strings.TrimLeft(l, " "))
+		}
+		if want := strings.ReplaceAll(line, " ", ""); strings.ReplaceAll(joined.String(), " ", "") != want {
+			t.Fatalf("%q: text lost or changed in wrapping", unit)
+		}
 	}
 }

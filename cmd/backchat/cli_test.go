@@ -24,7 +24,7 @@ func TestUsageErrors(t *testing.T) {
 		if r.code != exitUsage {
 			t.Errorf("%q: exit %d, want %d (stderr %q)", args, r.code, exitUsage, r.stderr)
 		}
-		if !strings.Contains(r.stderr, "backchat --help") {
+		if !strings.Contains(r.stderr, "--help' for usage.") {
 			t.Errorf("%q: no usage hint in %q", args, r.stderr)
 		}
 	}

@@ -26,9 +26,9 @@ func (a *app) exportCommand() *cobra.Command {
 		Use:   "export --format markdown|html|json --out DIR [--force] [--query QUERY] [PATH...]",
 		Short: "Write conversations as Markdown, HTML or JSON files",
 		Long: `Write one file per conversation of the exports at PATH... (or --demo; without
-either, the library: see backchat import) into DIR:
-all of them, or those matching --query (the browser's search language, e.g.
---query 'kubernetes is:starred after:2025').
+either, the library: see backchat import) into DIR: all of them, or those
+matching --query (the browser's search language, e.g. --query 'kubernetes
+is:starred after:2025').
 
 Files are named YYYY-MM-DD-slug-ID8.EXT (creation date in UTC, the title
 lower-cased with only letters and digits kept, the first 8 characters of the

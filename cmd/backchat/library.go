@@ -104,9 +104,10 @@ browser). Every command run without EXPORT works on the library.
 The library is --library DIR, else $BACKCHAT_LIBRARY, else
 $XDG_DATA_HOME/backchat (~/.local/share/backchat). Imports are named by the
 SHA-256 of their content: importing the same export again, under any name,
-does nothing. Originals are only read. An import that fails or is
-interrupted leaves the library as it was; two imports at once run one after
-the other (the second waits up to --wait).`,
+does nothing, unless the library's copy is missing or damaged (see backchat
+library verify): then it is copied again. Originals are only read. An import
+that fails or is interrupted leaves the library as it was; two imports at
+once run one after the other (the second waits up to --wait).`,
 		Example: `  backchat import ~/Downloads/chatgpt-export-2026-11.zip
   backchat import old.zip new.zip claude-export/`,
 		Args: func(_ *cobra.Command, args []string) error {
@@ -214,6 +215,9 @@ func fileSize(path string) int64 {
 func importLine(o library.Outcome, loc *time.Location) string {
 	imp := o.Import
 	name := model.SanitizeLine(o.Path)
+	if o.Repaired {
+		return fmt.Sprintf("repaired: %s (the library's copy was missing or damaged; copied again, sha256 %s)\n", name, imp.Short())
+	}
 	if o.Already {
 		as := ""
 		if filepath.Base(o.Path) != imp.Name {
@@ -321,7 +325,7 @@ Both remove what an interrupted import left, unless an import is running.`,
 			if err := writeAll(a.out, b.String()); err != nil {
 				return err
 			}
-			return failure(fmt.Errorf("%d of %d import%s missing or changed", len(probs), n, plural(n)))
+			return failure(fmt.Errorf("%d of %d import%s missing or changed: import the original export again to repair it", len(probs), n, plural(n)))
 		},
 	})
 	return cmd

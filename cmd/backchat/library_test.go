@@ -238,3 +238,31 @@ func TestImportComparesWithSnapshot(t *testing.T) {
 		t.Errorf("with the snapshot:\n%s\nwithout:\n%s", reports[0], reports[1])
 	}
 }
+
+// TestImportAgainRepairsAndSaysSo: library verify names the way to mend a
+// damaged import, and importing the original again says it repaired it.
+func TestImportAgainRepairsAndSaysSo(t *testing.T) {
+	src := t.TempDir()
+	lib := filepath.Join(t.TempDir(), "lib")
+	env := map[string]string{"BACKCHAT_LIBRARY": lib}
+	zp := genExport(t, src, "export.zip", gen.Config{Seed: 3, Conversations: 4, NoHuge: true})
+	if r := run(t, env, "import", zp); r.code != 0 {
+		t.Fatalf("import: %d %s", r.code, r.stderr)
+	}
+	copies, _ := filepath.Glob(filepath.Join(lib, "imports", "*", "export.zip"))
+	if len(copies) != 1 {
+		t.Fatalf("library copies: %v", copies)
+	}
+	if err := os.WriteFile(copies[0], []byte("damaged"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, env, "library", "verify"); r.code != 1 || !strings.Contains(r.stderr, "import the original export again") {
+		t.Fatalf("verify: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := run(t, env, "import", zp); r.code != 0 || !strings.Contains(r.stdout, "repaired: ") {
+		t.Fatalf("import again: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, env, "library", "verify"); r.code != 0 {
+		t.Fatalf("verify after the repair: exit %d, %s", r.code, r.stderr)
+	}
+}

@@ -21,10 +21,10 @@ func (a *app) lsCommand() *cobra.Command {
 		Use:   "ls [--json] [PATH...]",
 		Short: "List conversations, newest first",
 		Long: `List the conversations of the exports at PATH... (without PATH, the library:
-see backchat import), newest first: last update
-date, number of visible messages on the current thread, model and title.
-When the exports come from several services (ChatGPT and Claude, say), a
-column after the date names each conversation's service.
+see backchat import), newest first: last update date, number of visible
+messages on the current thread, model and title. When the exports come from
+several services (ChatGPT and Claude, say), a column after the date names
+each conversation's service.
 
 With --json, print one JSON object per line (JSON Lines) with the fields
 id, title, created, updated (RFC 3339 or null), model, messages, branches,

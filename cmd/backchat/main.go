@@ -130,7 +130,7 @@ func failure(err error) error {
 func execute(ctx context.Context, a *app, args []string) int {
 	root := a.rootCommand()
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	ran, err := root.ExecuteContextC(ctx)
 	if a.closeOut != nil {
 		// The command's output is complete: a reader of it (a pipe, a
 		// pager) sees its end now, not after a snapshot write that close
@@ -151,7 +151,11 @@ func execute(ctx context.Context, a *app, args []string) int {
 		code = ee.code
 	}
 	if code == exitUsage {
-		fmt.Fprintln(a.errOut, "Run 'backchat --help' for usage.")
+		path := root.CommandPath()
+		if ran != nil {
+			path = ran.CommandPath() // the help of the command that was misused
+		}
+		fmt.Fprintln(a.errOut, "Run '"+path+" --help' for usage.")
 	}
 	return code
 }

@@ -113,9 +113,10 @@ func (a *app) rootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "backchat [PATH...]",
 		Short: "Browse ChatGPT data exports in the terminal",
-		Long: `backchat opens ChatGPT data exports (the ZIP, its unpacked folder, or a
-conversations.json / shard / single-conversation file) and lets you browse,
-search and read every conversation, including hidden messages and branches.
+		Long: `backchat opens ChatGPT, Claude, DeepSeek and Grok data exports (the ZIP, its
+unpacked folder, or a conversations.json / shard / single-conversation file)
+and lets you browse, search and read every conversation, including hidden
+messages and branches.
 
 Without a subcommand it starts the full-screen browser. Without PATH, every
 command reads the library: the exports copied there by 'backchat import'

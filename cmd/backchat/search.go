@@ -30,11 +30,11 @@ func (a *app) searchCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "search [--json] [--limit N] [--all] [PATH...] QUERY",
 		Short: "Search conversations, best match first",
-		Long: `Search the exports at PATH... (without PATH, the library: see backchat
-import) and print the matching conversations, best
-first, one per line: id (first 8 characters), last update date, title, and a
-snippet around the best hit with the match marked »like this« (bold on a
-terminal). QUERY is the last argument; quote it as one shell word.
+		Long: `Search the exports at PATH... (without PATH, the library: see backchat import)
+and print the matching conversations, best first, one per line: id (first 8
+characters), last update date, title, and a snippet around the best hit with
+the match marked »like this« (bold on a terminal). QUERY is the last argument;
+quote it as one shell word.
 
 Query language:
 

@@ -24,9 +24,9 @@ func (a *app) statsCommand() *cobra.Command {
 		Use:   "stats [--json] [--width N] [PATH...]",
 		Short: "Summarise an archive: activity, models, GPTs, words, images",
 		Long: `Print statistics of the exports at PATH... (without PATH, the library: see
-backchat import): conversations and messages per
-month (per year too for long histories), models, custom GPTs, busiest days,
-longest conversations, words you wrote and read, images and voice.
+backchat import): conversations and messages per month (per year too for long
+histories), models, custom GPTs, busiest days, longest conversations, words
+you wrote and read, images and voice.
 
 "Messages" are those the chat shows: the shown and folded messages of each
 conversation's current thread; "all branches" counts every message of every

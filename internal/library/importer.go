@@ -50,8 +50,11 @@ type Outcome struct {
 	// Import is the new import, or the one already holding the same content.
 	Import Import
 	// Already is true when the library held the content already (under
-	// this name or another): nothing was copied.
+	// this name or another): nothing was copied, unless Repaired.
 	Already bool
+	// Repaired is true when the library's copy of that content was missing
+	// or damaged (see Verify) and was copied again from Path.
+	Repaired bool
 	// Warnings counts the load warnings about this export.
 	Warnings int
 	// Err is why the path was not imported; the library is unchanged by it.
@@ -130,6 +133,13 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 			return nil, ctx.Err()
 		}
 		o.Import, o.Already, o.Err = imp, already, err
+		if already && err == nil {
+			o.Repaired, o.Err = repair(ctx, idir, p, imp, opt)
+			if ctx.Err() != nil {
+				unstage()
+				return nil, ctx.Err()
+			}
+		}
 		if err == nil && !already {
 			staged = append(staged, len(rep.Outcomes))
 			known[imp.Hash] = imp
@@ -285,6 +295,48 @@ type exportSeen struct {
 	ids      map[string]struct{}
 	latest   time.Time
 	services []string
+}
+
+// repair copies the export at p again over the library's copy of import
+// imp (the same content, by hash) when that copy is missing or no longer
+// hashes to its name: importing the original again is how a damaged
+// import is mended. It reports whether it copied.
+func repair(ctx context.Context, idir, p string, imp Import, opt Options) (bool, error) {
+	final := filepath.Join(idir, imp.Hash)
+	if d, err := hashPath(ctx, filepath.Join(final, imp.Name)); err == nil && d.hash == imp.Hash && d.kind == imp.Kind {
+		return false, nil
+	}
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return false, err
+	}
+	tmp, err := os.MkdirTemp(idir, tmpPrefix+"*")
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", p, err)
+	}
+	defer func() { _ = os.RemoveAll(tmp) }()
+	hook := opt.hook
+	hook.afterChunk = opt.AfterChunk
+	d, err := copyTree(ctx, abs, filepath.Join(tmp, imp.Name), hook)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", p, err)
+	}
+	if d.hash != imp.Hash {
+		return false, fmt.Errorf("%s %w", p, errChanged)
+	}
+	if err := syncDir(tmp); err != nil {
+		return false, fmt.Errorf("%s: %w", p, err)
+	}
+	if err := os.RemoveAll(final); err != nil {
+		return false, fmt.Errorf("%s: removing the damaged copy: %w", p, err)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return false, fmt.Errorf("%s: %w", p, err)
+	}
+	return true, syncDir(idir)
 }
 
 // stage hashes the export at p and, unless known holds that hash, copies it

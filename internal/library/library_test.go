@@ -737,3 +737,41 @@ func keys(m map[string]string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestImportAgainRepairs: importing an export again mends the library's
+// copy of it when that copy is damaged or missing (Verify's problems), and
+// leaves an intact copy alone; the manifest keeps one entry per import.
+func TestImportAgainRepairs(t *testing.T) {
+	src, lib := t.TempDir(), filepath.Join(t.TempDir(), "lib")
+	a, d := filepath.Join(src, "a.zip"), filepath.Join(src, "folder")
+	writeExport(t, a, small(1), true)
+	folderExport(t, d, 2)
+	add(t, lib, a, d)
+	l := open(t, lib)
+	zp := l.Path(l.Manifest.Imports[0])
+	b, _ := os.ReadFile(zp)
+	b[len(b)/2] ^= 1
+	if err := os.WriteFile(zp, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(lib, importsDir, l.Manifest.Imports[1].Hash)); err != nil {
+		t.Fatal(err)
+	}
+	rep := add(t, lib, a, d)
+	for _, o := range rep.Outcomes {
+		if !o.Already || !o.Repaired {
+			t.Errorf("%s: already %v, repaired %v; want both", o.Path, o.Already, o.Repaired)
+		}
+	}
+	l = open(t, lib)
+	if probs, err := l.Verify(context.Background(), nil); err != nil || len(probs) != 0 {
+		t.Fatalf("after the repair: %v %v", probs, err)
+	}
+	if len(l.Manifest.Imports) != 2 {
+		t.Fatalf("manifest has %d imports, want 2", len(l.Manifest.Imports))
+	}
+	rep = add(t, lib, a)
+	if o := rep.Outcomes[0]; !o.Already || o.Repaired {
+		t.Errorf("intact copy: already %v, repaired %v; want already only", o.Already, o.Repaired)
+	}
+}

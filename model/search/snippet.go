@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/width"
 )
 
 // ellipsis marks text cut off at either end of a snippet.
@@ -134,17 +136,15 @@ func writeLine(b *strings.Builder, s string, space bool) bool {
 	return space
 }
 
-// cellWidth approximates a rune's terminal width: 0 for combining marks,
-// 2 for East Asian wide/fullwidth ranges and emoji, else 1.
+// cellWidth approximates a rune's terminal width: 0 for combining marks
+// and the zero-width joiner, 2 for East Asian wide and fullwidth runes
+// (CJK, and the emoji shown as pictures: ✅, 🚀, ⭐ as well as 📈), else 1.
 func cellWidth(r rune) int {
-	switch {
-	case unicode.Is(unicode.Mn, r):
+	if r == 0x200D || unicode.In(r, unicode.Mn, unicode.Me) {
 		return 0
-	case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF && r != 0x303F,
-		r >= 0xAC00 && r <= 0xD7A3, r >= 0xF900 && r <= 0xFAFF,
-		r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60,
-		r >= 0xFFE0 && r <= 0xFFE6, r >= 0x1F300 && r <= 0x1F64F,
-		r >= 0x1F900 && r <= 0x1F9FF, r >= 0x20000 && r <= 0x3FFFD:
+	}
+	switch width.LookupRune(r).Kind() {
+	case width.EastAsianWide, width.EastAsianFullwidth:
 		return 2
 	}
 	return 1

@@ -31,3 +31,35 @@ func TestSnippet(t *testing.T) {
 		}
 	}
 }
+
+// TestSnippetWidthOfEmoji: emoji a terminal draws two cells wide (✅, 🚀,
+// ⭐, not only those of U+1F300–U+1F64F) count as two, so a snippet is
+// never wider than asked; CJK too, and a combining mark counts as none.
+func TestSnippetWidthOfEmoji(t *testing.T) {
+	for _, r := range []rune{'✅', '🚀', '⭐', '❌', '📈', '宽', '한'} {
+		if w := cellWidth(r); w != 2 {
+			t.Errorf("cellWidth(%q) = %d, want 2", r, w)
+		}
+	}
+	for _, r := range []rune{'a', 'é', '→', '★'} {
+		if w := cellWidth(r); w != 1 {
+			t.Errorf("cellWidth(%q) = %d, want 1", r, w)
+		}
+	}
+	if w := cellWidth('\u0301'); w != 0 {
+		t.Errorf("cellWidth(combining acute) = %d, want 0", w)
+	}
+	text := strings.Repeat("done ✅ shipped 🚀 ", 20) + "needle " + strings.Repeat("⭐ great ✅ ", 20)
+	off := strings.Index(text, "needle")
+	line, _ := Snippet(text, off, len("needle"), 40)
+	w := 0
+	for _, r := range line {
+		w++
+		if r == '✅' || r == '🚀' || r == '⭐' {
+			w++
+		}
+	}
+	if w > 40 {
+		t.Errorf("snippet is %d cells wide, want at most 40: %q", w, line)
+	}
+}
