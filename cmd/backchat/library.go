@@ -190,7 +190,7 @@ once run one after the other (the second waits up to --wait).`,
 			if err := writeAll(a.out, changesText(rep)); err != nil {
 				return err
 			}
-			a.snapshotAfterImport(cmd.Context(), rep.Library, tty)
+			a.snapshotAfterImport(cmd.Context(), rep, tty)
 			if n := rep.Failed(); n > 0 {
 				return failure(fmt.Errorf("%d of %d export%s not imported", n, len(paths), plural(len(paths))))
 			}
@@ -356,10 +356,12 @@ func (a *app) librarySnapshot(l *library.Library, paths []string) (*model.Archiv
 // snapshotAfterImport writes the library's snapshot when it has none for
 // its current content (an import changed it, or it never had one), so the
 // first start after an import opens at once instead of parsing every
-// export. It loads the library (the import itself loaded only the new
-// exports) in the background; the process waits for it before it exits.
-// --no-cache skips it.
-func (a *app) snapshotAfterImport(ctx context.Context, lib *library.Library, tty bool) {
+// export. It loads the library in the background (the import itself
+// loaded only the new exports), unless the import's load was the whole
+// library (rep.Archive: a first import), which is written as it is; the
+// process waits for it before it exits. --no-cache skips it.
+func (a *app) snapshotAfterImport(ctx context.Context, rep *library.Report, tty bool) {
+	lib := rep.Library
 	if a.noCache || lib == nil {
 		return
 	}
@@ -376,6 +378,14 @@ func (a *app) snapshotAfterImport(ctx context.Context, lib *library.Library, tty
 	}
 	if tty {
 		fmt.Fprintln(a.errOut, "backchat: preparing the library so the next start opens at once…")
+	}
+	if rep.Archive != nil {
+		a.snapWrites.Add(1)
+		go func() {
+			defer a.snapWrites.Done()
+			a.writeLoaded(ctx, plan, rep.Archive)
+		}()
+		return
 	}
 	a.rebuildSnapshot(ctx, plan)
 }

@@ -81,3 +81,46 @@ func TestLibrarySnapshot(t *testing.T) {
 		t.Fatalf("ls from the new snapshot differs")
 	}
 }
+
+// TestFirstImportLoadsOnce: the first import into an empty library writes
+// the snapshot from the archive it loaded for its report (the library is
+// exactly the new exports) instead of parsing them a second time; the
+// snapshot then answers as a load of the imports does (TestLibrarySnapshot).
+func TestFirstImportLoadsOnce(t *testing.T) {
+	src := t.TempDir()
+	lib := filepath.Join(t.TempDir(), "lib")
+	env := map[string]string{"BACKCHAT_LIBRARY": lib}
+	imp := func(paths ...string) int {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		a := newApp(strings.NewReader(""), &out, &errOut)
+		a.loc = time.UTC
+		a.isTerminal = func(io.Writer) bool { return false }
+		a.getenv = func(k string) string { return env[k] }
+		loads := 0
+		a.open = func(ctx context.Context, o loader.Options, ps ...string) (*model.Archive, error) {
+			loads++
+			return loader.OpenContext(ctx, o, ps...)
+		}
+		if code := execute(context.Background(), a, append([]string{"import"}, paths...)); code != exitOK {
+			t.Fatalf("import %v: exit %d\n%s%s", paths, code, out.String(), errOut.String())
+		}
+		return loads
+	}
+	a := genExport(t, src, "a.zip", gen.Config{Seed: 31, Conversations: 6, NoHuge: true})
+	b := genExport(t, src, "b.zip", gen.Config{Seed: 32, Conversations: 5, NoHuge: true})
+	if n := imp(a, b); n != 1 {
+		t.Errorf("first import of two exports: %d loads, want 1 (the snapshot from the report's load)", n)
+	}
+	if m, _ := filepath.Glob(filepath.Join(lib, "cache", "snapshot-*")); len(m) != 1 {
+		t.Fatalf("no snapshot after the first import: %v", m)
+	}
+	want := run(t, env, "--no-cache", "ls", "--json")
+	if got := run(t, env, "ls", "--json"); got.code != exitOK || got.stdout != want.stdout {
+		t.Fatalf("ls from the first import's snapshot differs:\n%s\nwant\n%s", got.stdout, want.stdout)
+	}
+	c := genExport(t, src, "c.zip", gen.Config{Seed: 33, Conversations: 4, NoHuge: true})
+	if n := imp(c); n != 2 {
+		t.Errorf("second import: %d loads, want 2 (the new export, then the library for its snapshot)", n)
+	}
+}

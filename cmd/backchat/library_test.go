@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -196,7 +197,11 @@ func TestImportComparesWithSnapshot(t *testing.T) {
 		var loaded []string
 		open := a.open
 		a.open = func(ctx context.Context, o loader.Options, ps ...string) (*model.Archive, error) {
-			loaded = append(loaded, ps...)
+			// The snapshot of the new library loads every export (newer
+			// with the older ones); the comparison must not.
+			if !slices.ContainsFunc(ps, func(p string) bool { return strings.HasSuffix(p, "newer.zip") }) {
+				loaded = append(loaded, ps...)
+			}
 			return open(ctx, o, ps...)
 		}
 		if code := execute(context.Background(), a, append([]string{"import"}, args...)); code != exitOK {

@@ -490,11 +490,17 @@ func (a *app) rebuildSnapshot(ctx context.Context, plan snapPlan) {
 // rebuildSnapshotNow is rebuildSnapshot's load and write, done before it
 // returns.
 func (a *app) rebuildSnapshotNow(ctx context.Context, plan snapPlan) {
-	arch, err := loader.OpenContext(ctx, loader.Options{}, plan.inputs...)
+	arch, err := a.open(ctx, loader.Options{}, plan.inputs...)
 	if err != nil || arch == nil || ctx.Err() != nil {
 		a.log.Warn("snapshot rebuild: load", "err", err)
 		return
 	}
+	a.writeLoaded(ctx, plan, arch)
+}
+
+// writeLoaded indexes arch, plan's inputs as loaded, and writes their
+// snapshot, unless ctx ends first.
+func (a *app) writeLoaded(ctx context.Context, plan snapPlan, arch *model.Archive) {
 	// The index is built while the conversations are compressed (a
 	// write that ends first leaves it to finish unread: the channel
 	// is buffered).

@@ -68,6 +68,12 @@ type Report struct {
 	Changes Changes
 	// Library is the library after the import.
 	Library *Library
+	// Archive is the library's whole content as the import loaded it,
+	// when the import's own load was all of it: the library held no
+	// export before and every new one was accepted (a first import), so
+	// loading Library's paths again would give the same archive. Nil
+	// otherwise (the import loaded only the new exports).
+	Archive *model.Archive
 }
 
 // Failed counts the paths not imported.
@@ -214,6 +220,7 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 		return nil, errors.New("library: loading the new exports: a conversation from outside them")
 	}
 	warns := after.Warnings
+	whole := after
 	after = nil // the new exports' archive: only added and warns are needed now
 	var accepted []Import
 	for i, si := range staged {
@@ -248,6 +255,9 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 	}
 	ok = true
 	rep.Library = &Library{Dir: dir, Manifest: m, Warnings: lib.Warnings}
+	if len(oldPaths) == 0 && len(accepted) == len(staged) {
+		rep.Archive = whole
+	}
 	lib.removeStates()
 	return rep, nil
 }
