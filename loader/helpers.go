@@ -102,20 +102,7 @@ func (w *worker) blocks(n int) []model.Block {
 }
 
 // str reads a JSON string into the arena; null or any other type gives "".
-func (w *worker) str(d *walker) (string, error) {
-	if d.Next() != tString {
-		return "", d.Skip()
-	}
-	end, err := d.strSkipEnd(d.i)
-	if err != nil {
-		return "", err
-	}
-	body := d.b[d.i+1 : end]
-	d.i = end + 1
-	// Decoded as if escaped: one pass that copies, unescapes and tells
-	// ASCII (no UTF-8 check then).
-	return w.a.decode(body, true)
-}
+func (w *worker) str(d *walker) (string, error) { return w.readStr(d, false) }
 
 // Bounds of the worker's table of shared strings.
 const (
@@ -126,11 +113,14 @@ const (
 // common reads a JSON string as str does, but a short unescaped one comes
 // from the worker's table of shared strings: a message's role, author
 // name, status, recipient, model and content type are a few dozen values
-// in all, and
-// one copy each per message took 2–6 MB of a 250 MB export's arena. The
+// in all, and one copy each per message took 2–6 MB of a 250 MB export's
+// arena. The
 // table's copies are on the Go heap, never in the arena (which may give
 // back what a failed decode wrote: arena.rewind).
-func (w *worker) common(d *walker) (string, error) {
+func (w *worker) common(d *walker) (string, error) { return w.readStr(d, true) }
+
+// readStr is str, and common when shared is set.
+func (w *worker) readStr(d *walker, shared bool) (string, error) {
 	if d.Next() != tString {
 		return "", d.Skip()
 	}
@@ -139,11 +129,15 @@ func (w *worker) common(d *walker) (string, error) {
 		return "", err
 	}
 	body := d.b[d.i+1 : end]
-	if s, ok := w.share(body); ok {
-		d.i = end + 1
-		return s, nil
+	d.i = end + 1
+	if shared {
+		if s, ok := w.share(body); ok {
+			return s, nil
+		}
 	}
-	return w.str(d)
+	// Decoded as if escaped: one pass that copies, unescapes and tells
+	// ASCII (no UTF-8 check then).
+	return w.a.decode(body, true)
 }
 
 // share returns the table's copy of b when b is short, valid UTF-8 with no

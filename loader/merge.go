@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"iter"
 	"slices"
 	"time"
 
@@ -117,43 +118,20 @@ func (t *exportTrack) finish(convs []*model.Conversation) {
 	for r, e := range order {
 		rank[e] = r
 	}
-	// "Newest export" is per account: exports that share a conversation
-	// are exports of one account (union-find below), and only the newest
-	// of them says which of its conversations were deleted upstream. A
-	// ChatGPT export says nothing about Claude's conversations, and
-	// another person's export (no conversation in common) nothing about
-	// this one's. A newer export sharing no conversation with the older
-	// ones is taken for another account: nothing is marked, rather than
-	// everything.
-	group := make([]int, len(t.paths))
-	for e := range group {
-		group[e] = e
-	}
-	find := func(e int) int {
-		for group[e] != e {
-			group[e] = group[group[e]]
-			e = group[e]
-		}
-		return e
-	}
-	for _, m := range t.wins {
-		for _, e := range m.in[1:] {
-			if a, b := find(int(m.in[0])), find(int(e)); a != b {
-				group[b] = a
+	newestOf := NewestPerAccount(len(t.paths), order, func(yield func([]int32) bool) {
+		for _, m := range t.wins {
+			if !yield(m.in) {
+				return
 			}
 		}
-	}
-	newest := make(map[int]int32)
-	for _, e := range order {
-		newest[find(e)] = int32(e)
-	}
+	})
 	// Conversations held by the same set of exports share one Sources slice.
 	shared := make(map[string][]string)
 	var key []byte
 	for i, conv := range convs {
 		m := t.wins[i]
 		in := true
-		if n, ok := newest[find(int(m.in[0]))]; ok {
+		if n, ok := newestOf(m.in); ok {
 			in = slices.Contains(m.in, n)
 		}
 		if len(m.in) == 1 && in {
@@ -176,5 +154,52 @@ func (t *exportTrack) finish(convs []*model.Conversation) {
 		cp.Sources = src
 		cp.InNewest = in
 		convs[i] = &cp
+	}
+}
+
+// NewestPerAccount is "newest export" per account, for n exports loaded in
+// order (oldest first) whose conversations are held by the export sets
+// held yields: exports that share a conversation are exports of one
+// account (union-find), and only the newest of them says which of its
+// conversations were deleted upstream. A ChatGPT export says nothing
+// about Claude's conversations, and another person's export (no
+// conversation in common) nothing about this one's; a newer export
+// sharing no conversation with the older ones is taken for another
+// account, so nothing is marked rather than everything. The function it
+// returns gives the newest export of the account of a conversation held
+// by in (ok false when in is empty or none of its exports is in order).
+// internal/library's import report applies the same rule to a snapshot.
+func NewestPerAccount(n int, order []int, held iter.Seq[[]int32]) func(in []int32) (int32, bool) {
+	group := make([]int, n)
+	for e := range group {
+		group[e] = e
+	}
+	find := func(e int) int {
+		for group[e] != e {
+			group[e] = group[group[e]]
+			e = group[e]
+		}
+		return e
+	}
+	for in := range held {
+		if len(in) < 2 {
+			continue
+		}
+		for _, e := range in[1:] {
+			if a, b := find(int(in[0])), find(int(e)); a != b {
+				group[b] = a
+			}
+		}
+	}
+	newest := make(map[int]int32)
+	for _, e := range order {
+		newest[find(e)] = int32(e)
+	}
+	return func(in []int32) (int32, bool) {
+		if len(in) == 0 {
+			return 0, false
+		}
+		e, ok := newest[find(int(in[0]))]
+		return e, ok
 	}
 }

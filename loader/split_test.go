@@ -342,11 +342,9 @@ func TestSplitSizesScaleWithFile(t *testing.T) {
 	}
 }
 
-// segmentAlone decodes the whole of path as one segment with a fresh
-// worker whose arena is one Go-heap chunk per allocation (chunks of
-// 64 MiB: everything fits in the first) and records what it gives back.
-// It returns the task, the arena and the chunks released.
-func segmentAlone(t *testing.T, path string) (*segTask, *arena, [][]byte) {
+// plannedSplit plans the split of the plain JSON file at path (its file
+// is closed when the test ends).
+func plannedSplit(t *testing.T, path string) (*source, *splitRun) {
 	t.Helper()
 	in, err := expand(context.Background(), path)
 	if err != nil {
@@ -357,11 +355,21 @@ func segmentAlone(t *testing.T, path string) (*segTask, *arena, [][]byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	t.Cleanup(func() { f.Close() })
 	r := planSplit(src, f)
 	if r == nil {
 		t.Fatal("no split planned")
 	}
+	return src, r
+}
+
+// segmentAlone decodes the whole of path as one segment with a fresh
+// worker whose arena is one Go-heap chunk per allocation (chunks of
+// 64 MiB: everything fits in the first) and records what it gives back.
+// It returns the task, the arena and the chunks released.
+func segmentAlone(t *testing.T, path string) (*segTask, *arena, [][]byte) {
+	t.Helper()
+	src, r := plannedSplit(t, path)
 	r.assets = src.assets()
 	r.done = make(chan *segTask, 1)
 	var released [][]byte
@@ -476,20 +484,7 @@ func TestSplitGivesBackWhatItDecodedAhead(t *testing.T) {
 	data[int(victim[0])+i+len(`"mapping": `)] = '['
 	path := writeTemp(t, "conversations.json", data)
 
-	in, err := expand(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := &in.sources[0]
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := planSplit(src, f)
-	if r == nil {
-		t.Fatal("no split planned")
-	}
+	src, r := plannedSplit(t, path)
 	oneChunk := func() *arena {
 		return &arena{chunk: 64 << 20, max: 64 << 20, alloc: func(n int) []byte { return make([]byte, n) }, release: func([]byte) {}}
 	}

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/backchat/backchat/internal/testkit/gen"
 	"github.com/backchat/backchat/loader"
@@ -24,11 +21,7 @@ func TestLibrarySnapshot(t *testing.T) {
 	env := map[string]string{"BACKCHAT_LIBRARY": lib}
 	runLib := func(noLoad bool, args ...string) result {
 		t.Helper()
-		var out, errOut bytes.Buffer
-		a := newApp(strings.NewReader(""), &out, &errOut)
-		a.loc = time.UTC
-		a.isTerminal = func(io.Writer) bool { return false }
-		a.getenv = func(k string) string { return env[k] }
+		a, out, errOut := envApp(env)
 		if noLoad {
 			a.open = func(ctx context.Context, o loader.Options, paths ...string) (*model.Archive, error) {
 				t.Errorf("%v: loaded the imports instead of the snapshot", args)
@@ -92,11 +85,7 @@ func TestFirstImportLoadsOnce(t *testing.T) {
 	env := map[string]string{"BACKCHAT_LIBRARY": lib}
 	imp := func(paths ...string) int {
 		t.Helper()
-		var out, errOut bytes.Buffer
-		a := newApp(strings.NewReader(""), &out, &errOut)
-		a.loc = time.UTC
-		a.isTerminal = func(io.Writer) bool { return false }
-		a.getenv = func(k string) string { return env[k] }
+		a, out, errOut := envApp(env)
 		loads := 0
 		a.open = func(ctx context.Context, o loader.Options, ps ...string) (*model.Archive, error) {
 			loads++

@@ -21,13 +21,20 @@ import (
 // environment (nothing else of the process's is seen).
 func run(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	a := newApp(strings.NewReader(""), &out, &errOut)
+	a, out, errOut := envApp(env)
+	code := execute(context.Background(), a, args)
+	return result{code, out.String(), errOut.String()}
+}
+
+// envApp is the app run uses (UTC, no terminal, only env's variables), for
+// tests that change it further (its loader) before they execute it.
+func envApp(env map[string]string) (a *app, out, errOut *bytes.Buffer) {
+	out, errOut = new(bytes.Buffer), new(bytes.Buffer)
+	a = newApp(strings.NewReader(""), out, errOut)
 	a.loc = time.UTC
 	a.isTerminal = func(io.Writer) bool { return false }
 	a.getenv = func(k string) string { return env[k] }
-	code := execute(context.Background(), a, args)
-	return result{code, out.String(), errOut.String()}
+	return a, out, errOut
 }
 
 // genExport writes a generated export ZIP to dir and returns its path.
@@ -189,11 +196,7 @@ func TestImportComparesWithSnapshot(t *testing.T) {
 	newer := genExport(t, src, "newer.zip", gen.Config{Seed: 21, Conversations: 24, NoHuge: true, Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
 	imp := func(env map[string]string, args ...string) (string, []string) {
 		t.Helper()
-		var out, errOut bytes.Buffer
-		a := newApp(strings.NewReader(""), &out, &errOut)
-		a.loc = time.UTC
-		a.isTerminal = func(io.Writer) bool { return false }
-		a.getenv = func(k string) string { return env[k] }
+		a, out, errOut := envApp(env)
 		var loaded []string
 		open := a.open
 		a.open = func(ctx context.Context, o loader.Options, ps ...string) (*model.Archive, error) {

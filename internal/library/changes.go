@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
 )
 
@@ -215,38 +216,20 @@ func markNewest(convs []known, latest []time.Time) {
 		return
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return latest[a].Compare(latest[b]) })
-	group := make([]int, len(latest))
-	for e := range group {
-		group[e] = e
-	}
-	find := func(e int) int {
-		for group[e] != e {
-			group[e] = group[group[e]]
-			e = group[e]
-		}
-		return e
-	}
-	for _, k := range convs {
-		if len(k.In) < 2 {
-			continue
-		}
-		for _, e := range k.In[1:] {
-			if a, b := find(int(k.In[0])), find(int(e)); a != b {
-				group[b] = a
+	newestOf := loader.NewestPerAccount(len(latest), order, func(yield func([]int32) bool) {
+		for _, k := range convs {
+			if !yield(k.In) {
+				return
 			}
 		}
-	}
-	newest := make(map[int]int32)
-	for _, e := range order {
-		newest[find(e)] = int32(e)
-	}
+	})
 	for i := range convs {
 		k := &convs[i]
 		k.InNewest = true
 		if len(k.In) == 0 {
 			continue
 		}
-		if n, ok := newest[find(int(k.In[0]))]; ok {
+		if n, ok := newestOf(k.In); ok {
 			k.InNewest = slices.Contains(k.In, n)
 		}
 	}
