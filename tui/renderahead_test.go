@@ -13,15 +13,8 @@ import (
 // conversation, and renders more as the view moves; without it, the whole
 // conversation is rendered.
 func TestRenderAheadBoundsBackgroundRenders(t *testing.T) {
-	var msgs []tm
-	for i := range 60 {
-		role := model.RoleUser
-		if i%2 == 1 {
-			role = model.RoleAssistant
-		}
-		msgs = append(msgs, tm{role: role, text: fmt.Sprintf("Message %d.\n\n%s", i, strings.Repeat("Some *words* here. ", 20))})
-	}
-	long := buildConv("c-long", "Long", testNow, msgs...)
+	const count = 60
+	long := wordyConv(count)
 	rendered := func(m *Model) (n int, last int) {
 		last = -1
 		for i, s := range m.view.segs {
@@ -43,13 +36,13 @@ func TestRenderAheadBoundsBackgroundRenders(t *testing.T) {
 		return m
 	}
 	all := open(0)
-	if n, _ := rendered(all); n != len(msgs) {
-		t.Fatalf("without RenderAhead: %d of %d messages rendered, want all", n, len(msgs))
+	if n, _ := rendered(all); n != count {
+		t.Fatalf("without RenderAhead: %d of %d messages rendered, want all", n, count)
 	}
 	m := open(30)
 	n, last := rendered(m)
-	if n == 0 || n >= len(msgs)/2 {
-		t.Fatalf("RenderAhead 30: %d of %d messages rendered, want the first few", n, len(msgs))
+	if n == 0 || n >= count/2 {
+		t.Fatalf("RenderAhead 30: %d of %d messages rendered, want the first few", n, count)
 	}
 	if m.view.starts[last] >= m.view.offset+m.view.height+30 {
 		t.Fatalf("rendered message %d starts at line %d, beyond the view and 30 lines", last, m.view.starts[last])
@@ -75,15 +68,7 @@ func TestRenderAheadBoundsBackgroundRenders(t *testing.T) {
 // the keyboard) renders only what is in view; focusing the viewer (enter,
 // tab) renders ahead of it.
 func TestRenderAheadWaitsForFocus(t *testing.T) {
-	var msgs []tm
-	for i := range 40 {
-		role := model.RoleUser
-		if i%2 == 1 {
-			role = model.RoleAssistant
-		}
-		msgs = append(msgs, tm{role: role, text: fmt.Sprintf("Message %d.\n\n%s", i, strings.Repeat("Some *words* here. ", 20))})
-	}
-	long := buildConv("c-long", "Long", testNow, msgs...)
+	long := wordyConv(40)
 	beyond := func(m *Model) int {
 		n := 0
 		for i, s := range m.view.segs {
@@ -111,4 +96,17 @@ func TestRenderAheadWaitsForFocus(t *testing.T) {
 			t.Fatalf("after %s: nothing below the view rendered", k)
 		}
 	}
+}
+
+// wordyConv is a conversation of n alternating messages of ~400 bytes each.
+func wordyConv(n int) *model.Conversation {
+	var msgs []tm
+	for i := range n {
+		role := model.RoleUser
+		if i%2 == 1 {
+			role = model.RoleAssistant
+		}
+		msgs = append(msgs, tm{role: role, text: fmt.Sprintf("Message %d.\n\n%s", i, strings.Repeat("Some *words* here. ", 20))})
+	}
+	return buildConv("c-long", "Long", testNow, msgs...)
 }
