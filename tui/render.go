@@ -58,8 +58,9 @@ type renderPool struct {
 }
 
 type poolKey struct {
-	style string
-	width int
+	style  string
+	width  int
+	breaks bool // glamour.WithPreservedNewLines (renderJob.breaks)
 }
 
 func newRenderPool() *renderPool {
@@ -70,7 +71,7 @@ func newRenderPool() *renderPool {
 // render turns markdown into lines. It waits for a free slot and gives up
 // when ctx is cancelled before one frees up.
 func (p *renderPool) render(ctx context.Context, style string, width int, md string) ([]string, error) {
-	lines, _, err := p.renderUnlessCached(ctx, nil, style, width, md)
+	lines, _, err := p.renderUnlessCached(ctx, nil, poolKey{style: style, width: width}, md)
 	return lines, err
 }
 
@@ -79,7 +80,7 @@ func (p *renderPool) render(ctx context.Context, style string, width int, md str
 // instead (cached true): sessions sharing the pool often ask for the same
 // message at once (every new session opens the newest conversation), and
 // only the first should pay for it.
-func (p *renderPool) renderUnlessCached(ctx context.Context, key *renderKey, style string, width int, md string) (lines []string, cached bool, err error) {
+func (p *renderPool) renderUnlessCached(ctx context.Context, key *renderKey, k poolKey, md string) (lines []string, cached bool, err error) {
 	select {
 	case p.sem <- struct{}{}:
 	case <-ctx.Done():
@@ -94,7 +95,6 @@ func (p *renderPool) renderUnlessCached(ctx context.Context, key *renderKey, sty
 			return l, true, nil
 		}
 	}
-	k := poolKey{style, width}
 	p.mu.Lock()
 	var r *glamour.TermRenderer
 	if l := p.free[k]; len(l) > 0 {
@@ -103,7 +103,11 @@ func (p *renderPool) renderUnlessCached(ctx context.Context, key *renderKey, sty
 	p.mu.Unlock()
 	if r == nil {
 		var err error
-		r, err = glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width))
+		opts := []glamour.TermRendererOption{glamour.WithStandardStyle(k.style), glamour.WithWordWrap(k.width)}
+		if k.breaks {
+			opts = append(opts, glamour.WithPreservedNewLines())
+		}
+		r, err = glamour.NewTermRenderer(opts...)
 		if err != nil {
 			return nil, false, fmt.Errorf("tui: glamour: %w", err)
 		}
@@ -124,6 +128,10 @@ func (p *renderPool) renderUnlessCached(ctx context.Context, key *renderKey, sty
 type renderJob struct {
 	pieces []string
 	links  []screenLink
+	// breaks keeps the text's line breaks: a user message is typed as
+	// plain text (the chat shows it with its breaks), and Markdown would
+	// join a paragraph's lines into one.
+	breaks bool
 }
 
 // renderBudget is how long a render of lines nobody is waiting for runs
@@ -146,7 +154,7 @@ func renderCmd(ctx context.Context, pool *renderPool, key renderKey, m *model.Me
 			return renderedMsg{key: key, lines: lines}
 		}
 		md, links := layoutMarkdown(messageMarkdown(m), key.width)
-		return pool.renderPieces(ctx, key, nil, renderJob{pieces: markdownChunks(md), links: links}, need)
+		return pool.renderPieces(ctx, key, nil, renderJob{pieces: markdownChunks(md), links: links, breaks: m.Role == model.RoleUser}, need)
 	}
 }
 
@@ -176,9 +184,9 @@ func (p *renderPool) renderPieces(ctx context.Context, key renderKey, done []str
 	lines := done
 	for i, piece := range job.pieces {
 		if i > 0 && (need >= 0 && len(lines) >= need || need < 0 && time.Since(start) >= renderBudget) {
-			return renderedMsg{key: key, lines: lines, more: &renderJob{pieces: job.pieces[i:], links: job.links}}
+			return renderedMsg{key: key, lines: lines, more: &renderJob{pieces: job.pieces[i:], links: job.links, breaks: job.breaks}}
 		}
-		out, cached, err := p.renderUnlessCached(ctx, &key, key.style, key.width, piece)
+		out, cached, err := p.renderUnlessCached(ctx, &key, poolKey{style: key.style, width: key.width, breaks: job.breaks}, piece)
 		if cached || err != nil {
 			return renderedMsg{key: key, lines: out, err: err}
 		}
