@@ -39,6 +39,7 @@ func FuzzDamage(f *testing.F) {
 	f.Add(byte(0), []byte{1, 50, 0, 0, 1, 51, 0, ']'})
 	f.Add(byte(1), []byte{2, 200, 0, 0})
 	f.Add(byte(1), []byte{0, 255, 255, 1})
+	f.Add(byte(1), []byte{1, 0, 0, '['}) // "[[[[" before the ZIP: it is still a ZIP
 	f.Add(byte(2), []byte{2, 100, 0, 0})
 	f.Add(byte(2), []byte{0, 254, 255, 7})
 	dir := f.TempDir()
