@@ -220,7 +220,10 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 		return nil, errors.New("library: loading the new exports: a conversation from outside them")
 	}
 	warns := after.Warnings
-	whole := after
+	var whole *model.Archive // the library's whole content (Report.Archive)
+	if len(oldPaths) == 0 {
+		whole = after
+	}
 	after = nil // the new exports' archive: only added and warns are needed now
 	var accepted []Import
 	for i, si := range staged {
@@ -255,7 +258,7 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 	}
 	ok = true
 	rep.Library = &Library{Dir: dir, Manifest: m, Warnings: lib.Warnings}
-	if len(oldPaths) == 0 && len(accepted) == len(staged) {
+	if whole != nil && len(accepted) == len(staged) {
 		rep.Archive = whole
 	}
 	lib.removeStates()
