@@ -628,12 +628,7 @@ func TestPermissions(t *testing.T) {
 }
 
 func TestVerify(t *testing.T) {
-	src, lib := t.TempDir(), filepath.Join(t.TempDir(), "lib")
-	a, d := filepath.Join(src, "a.zip"), filepath.Join(src, "folder")
-	writeExport(t, a, small(1), true)
-	folderExport(t, d, 2)
-	add(t, lib, a, d)
-	l := open(t, lib)
+	lib, _, _, l := zipAndFolder(t)
 	if probs, err := l.Verify(context.Background(), nil); err != nil || len(probs) != 0 {
 		t.Fatalf("intact library: %v %v", probs, err)
 	}
@@ -742,12 +737,7 @@ func keys(m map[string]string) []string {
 // copy of it when that copy is damaged or missing (Verify's problems), and
 // leaves an intact copy alone; the manifest keeps one entry per import.
 func TestImportAgainRepairs(t *testing.T) {
-	src, lib := t.TempDir(), filepath.Join(t.TempDir(), "lib")
-	a, d := filepath.Join(src, "a.zip"), filepath.Join(src, "folder")
-	writeExport(t, a, small(1), true)
-	folderExport(t, d, 2)
-	add(t, lib, a, d)
-	l := open(t, lib)
+	lib, a, d, l := zipAndFolder(t)
 	zp := l.Path(l.Manifest.Imports[0])
 	b, _ := os.ReadFile(zp)
 	b[len(b)/2] ^= 1
@@ -774,4 +764,17 @@ func TestImportAgainRepairs(t *testing.T) {
 	if o := rep.Outcomes[0]; !o.Already || o.Repaired {
 		t.Errorf("intact copy: already %v, repaired %v; want already only", o.Already, o.Repaired)
 	}
+}
+
+// zipAndFolder is a library holding a ZIP export (a) and a folder export
+// (d), and its path.
+func zipAndFolder(t *testing.T) (lib, a, d string, l *Library) {
+	t.Helper()
+	src := t.TempDir()
+	lib = filepath.Join(t.TempDir(), "lib")
+	a, d = filepath.Join(src, "a.zip"), filepath.Join(src, "folder")
+	writeExport(t, a, small(1), true)
+	folderExport(t, d, 2)
+	add(t, lib, a, d)
+	return lib, a, d, open(t, lib)
 }
