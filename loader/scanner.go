@@ -516,19 +516,27 @@ func printable(b []byte) string {
 func (s *scanner) truncated(index int, off int64, what string) error {
 	if s.rerr != nil {
 		s.rerrSaid = true
-		s.warn(wTruncated, index, off, "read error: "+s.rerr.Error()+" (everything before it was kept)")
+		s.warn(wTruncated, index, off, "read error: "+s.rerr.Error()+s.before())
 		return nil
 	}
-	s.warn(wTruncated, index, off, "the file ends "+what+" (everything before it was kept)")
+	s.warn(wTruncated, index, off, "the file ends "+what+s.before())
 	return nil
+}
+
+// before says what became of the file's conversations before a cut.
+func (s *scanner) before() string {
+	if s.index == 0 {
+		return " (no conversation came before it)"
+	}
+	return " (everything before it was kept)"
 }
 
 // cut reports a conversation the end of input cut short: it is lost.
 func (s *scanner) cut(off int64) {
-	why := fmt.Sprintf("the file ends at byte %d inside this conversation (everything before it was kept)", s.base+int64(s.n))
+	why := fmt.Sprintf("the file ends at byte %d inside this conversation%s", s.base+int64(s.n), s.before())
 	if s.rerr != nil {
 		s.rerrSaid = true
-		why = fmt.Sprintf("read error at byte %d inside this conversation: %v (everything before it was kept)", s.base+int64(s.n), s.rerr)
+		why = fmt.Sprintf("read error at byte %d inside this conversation: %v%s", s.base+int64(s.n), s.rerr, s.before())
 	}
 	s.warn(wSkipped, s.index, off, why)
 	s.index++
