@@ -32,7 +32,7 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer, extra .
 	popts = append(popts, tea.WithFPS(localFPS))
 	popts = append(popts, extra...)
 	p := tea.NewProgram(m, popts...)
-	defer m.filter.watchReindex(p.Send)()
+	defer WatchReindex(m, p.Send)()
 	_, _ = io.WriteString(out, pushTitle)
 	_, err := p.Run()
 	_, _ = io.WriteString(out, popTitle)
@@ -43,6 +43,15 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer, extra .
 		return ctx.Err()
 	}
 	return m.loadErr
+}
+
+// WatchReindex has send (a program's Send) wake m's filter when its
+// searcher indexes the archive again (a damaged snapshot index replaced):
+// a filter on screen then searches again without a keystroke. Run does
+// it; `serve` does it for each session (internal/serve Config.Attach).
+// The returned func stops it.
+func WatchReindex(m *Model, send func(tea.Msg)) (stop func()) {
+	return m.filter.watchReindex(send)
 }
 
 // localFPS is the browser's frame rate in a local terminal.

@@ -96,6 +96,12 @@ func (a *app) runServe(ctx context.Context, cfg serve.Config, paths []string) er
 			RenderAhead: 2 * max(info.Height, 24),
 		}), nil
 	}
+	cfg.Attach = func(m tea.Model, send func(tea.Msg)) func() {
+		if tm, ok := m.(*tui.Model); ok {
+			return tui.WatchReindex(tm, send)
+		}
+		return func() {}
+	}
 	cfg.Ready = func(addr net.Addr, fingerprint string) {
 		a.log.Info("serving", "addr", addr.String(), "fingerprint", fingerprint, "conversations", len(arch.Conversations))
 	}

@@ -103,6 +103,11 @@ type Config struct {
 	Logger *log.Logger
 	// NewModel builds each session's model. Required.
 	NewModel ModelFactory
+	// Attach, if set, is called with each session's model and its
+	// program's Send once the program exists, so that work outside the
+	// session can wake it (the browser: a search index rebuilt); the
+	// function it returns runs when the session ends.
+	Attach func(m tea.Model, send func(tea.Msg)) (detach func())
 	// Ready, if set, is called once the server listens, with the bound
 	// address (useful with port 0) and the host key's SHA256 fingerprint.
 	Ready func(addr net.Addr, fingerprint string)

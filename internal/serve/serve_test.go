@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -414,5 +415,47 @@ func TestModelIsClosedWhenSessionEnds(t *testing.T) {
 	case <-closed:
 	case <-time.After(2 * time.Second):
 		t.Fatal("model not closed after its session ended")
+	}
+}
+
+// TestAttachWakesTheSessionAndDetachesAtItsEnd: Config.Attach gets each
+// session's model and a send that reaches its program (what the browser
+// uses to redo a filter when its index is rebuilt), and its detach runs
+// once the session ends.
+func TestAttachWakesTheSessionAndDetachesAtItsEnd(t *testing.T) {
+	sends := make(chan func(tea.Msg), 1)
+	var detached atomic.Int32
+	ts := startServer(t, func(c *Config) {
+		c.Attach = func(m tea.Model, send func(tea.Msg)) func() {
+			if _, ok := m.(fixtureModel); !ok {
+				t.Errorf("Attach got %T, want the session's model", m)
+			}
+			sends <- send
+			return func() { detached.Add(1) }
+		}
+	})
+	tm := openTerm(t, ts.mustDial(t), "xterm-256color", 80, 24)
+	waitFor(t, tm.screen, fixtureTitle, 2*time.Second)
+	var send func(tea.Msg)
+	select {
+	case send = <-sends:
+	case <-time.After(2 * time.Second):
+		t.Fatal("Attach was not called")
+	}
+	go send(tea.KeyPressMsg{Code: 'z', Text: "z"})
+	waitFor(t, tm.screen, "key:z", 2*time.Second)
+	if n := detached.Load(); n != 0 {
+		t.Fatalf("detached %d times while the session runs", n)
+	}
+	tm.press(t, "q")
+	if code := tm.wait(t, 5*time.Second); code != 0 {
+		t.Errorf("exit status %d after q", code)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for detached.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := detached.Load(); n != 1 {
+		t.Errorf("detached %d times after the session ended, want 1", n)
 	}
 }

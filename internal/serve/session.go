@@ -151,6 +151,18 @@ func (s *server) newProgram(sess ssh.Session, st *sessionState, pty ssh.Pty) *te
 	if !st.setProgram(p) {
 		return nil
 	}
+	if s.cfg.Attach != nil {
+		detach := s.cfg.Attach(model, p.Send)
+		st.mu.Lock()
+		closeModel := st.closer
+		st.closer = func() {
+			detach()
+			if closeModel != nil {
+				closeModel()
+			}
+		}
+		st.mu.Unlock()
+	}
 	return p
 }
 
