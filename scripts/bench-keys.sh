@@ -13,7 +13,7 @@
 # character and waits for that screen to settle, then sends the last key
 # (tmux send-keys) and polls capture-pane until the final screen: the status
 # line shows "N of M conversations match" without the "…" a running search
-# adds (tui/statusbar.go) and the screen then stays the same for STABLE_MS
+# adds nor "indexing N%" (tui/statusbar.go) and the screen then stays the same for STABLE_MS
 # (default 300; the viewer renders the selected conversation after the
 # results arrive). The latency is from just before the last send-keys to the
 # first capture that already showed that final screen. It prints p50/p95
@@ -58,7 +58,7 @@ settled() {
 	local st
 	st="$(status_line "$1")"
 	case "$st" in
-	*Loading*) return 1 ;;
+	*Loading* | *indexing*) return 1 ;;
 	*"conversations match …"* | *"conversation match …"*) return 1 ;;
 	*" conversations match"* | *" conversation match"*) return 0 ;;
 	esac
@@ -123,6 +123,14 @@ while :; do
 done
 loaded="$(status_line "$s" | sed 's/^ *//; s/ *$//')"
 echo "== bench-keys on $file ($(du -h "$file" | cut -f1)): loaded in $((($(now_ns) - start) / 1000000)) ms, \"$loaded\", ${w}x${h}, $runs runs per kind, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# "Loading" ends before the index is complete (answers meanwhile say
+# "indexing N%"): wait for a complete answer once, so every run measures
+# the whole index.
+tmux -S "$sock" send-keys -t bench / a
+wait_final a >/dev/null || exit 1
+tmux -S "$sock" send-keys -t bench Escape
+sleep 0.2
 
 kinds=("word" "phrase" "prefix" "field filter")
 queries=("data" '"kubernetes cluster"' "kube" "model:gpt-4o after:2025-06 garlic")
