@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -353,6 +354,12 @@ func (a *app) librarySnapshot(l *library.Library, paths []string) (*model.Archiv
 	return s.Archive, s.Nodes, func() { _ = s.Close() }
 }
 
+// repaired reports whether the import copied again a damaged or missing
+// copy (library.Outcome.Repaired).
+func repaired(rep *library.Report) bool {
+	return slices.ContainsFunc(rep.Outcomes, func(o library.Outcome) bool { return o.Repaired && o.Err == nil })
+}
+
 // snapshotAfterImport writes the library's snapshot when it has none for
 // its current content (an import changed it, or it never had one), so the
 // first start after an import opens at once instead of parsing every
@@ -373,7 +380,9 @@ func (a *app) snapshotAfterImport(ctx context.Context, rep *library.Report, tty 
 	if plan.path == "" {
 		return
 	}
-	if _, err := os.Stat(plan.path); err == nil {
+	if _, err := os.Stat(plan.path); err == nil && !repaired(rep) {
+		// A repaired copy is a new file: the snapshot's fingerprint no
+		// longer matches it, though its name (the manifest's) is the same.
 		return
 	}
 	if tty {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/backchat/backchat/internal/testkit/gen"
 	"github.com/backchat/backchat/loader"
@@ -96,8 +97,9 @@ func TestFirstImportLoadsOnce(t *testing.T) {
 		}
 		return loads
 	}
-	a := genExport(t, src, "a.zip", gen.Config{Seed: 31, Conversations: 6, NoHuge: true})
-	b := genExport(t, src, "b.zip", gen.Config{Seed: 32, Conversations: 5, NoHuge: true})
+	// Given oldest first: the library's own order (Library.Ordered).
+	a := genExport(t, src, "a.zip", gen.Config{Seed: 31, Conversations: 6, NoHuge: true, Now: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)})
+	b := genExport(t, src, "b.zip", gen.Config{Seed: 32, Conversations: 5, NoHuge: true, Now: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)})
 	if n := imp(a, b); n != 1 {
 		t.Errorf("first import of two exports: %d loads, want 1 (the snapshot from the report's load)", n)
 	}
@@ -111,5 +113,68 @@ func TestFirstImportLoadsOnce(t *testing.T) {
 	c := genExport(t, src, "c.zip", gen.Config{Seed: 33, Conversations: 4, NoHuge: true})
 	if n := imp(c); n != 2 {
 		t.Errorf("second import: %d loads, want 2 (the new export, then the library for its snapshot)", n)
+	}
+}
+
+// TestFirstImportOutOfOrderLoadsAgain: exports given newest first load in
+// another order than the library's (oldest first), so the first import's
+// own load is not the library's archive and the snapshot loads it again.
+func TestFirstImportOutOfOrderLoadsAgain(t *testing.T) {
+	src := t.TempDir()
+	env := map[string]string{"BACKCHAT_LIBRARY": filepath.Join(t.TempDir(), "lib")}
+	older := genExport(t, src, "older.zip", gen.Config{Seed: 41, Conversations: 5, NoHuge: true, Now: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)})
+	newer := genExport(t, src, "newer.zip", gen.Config{Seed: 41, Conversations: 6, NoHuge: true, Now: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)})
+	a, out, errOut := envApp(env)
+	loads := 0
+	a.open = func(ctx context.Context, o loader.Options, ps ...string) (*model.Archive, error) {
+		loads++
+		return loader.OpenContext(ctx, o, ps...)
+	}
+	if code := execute(context.Background(), a, []string{"import", newer, older}); code != exitOK {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
+	}
+	if loads != 2 {
+		t.Errorf("%d loads, want 2 (the report's, then the library's in its own order)", loads)
+	}
+	want := run(t, env, "--no-cache", "ls", "--json")
+	if got := run(t, env, "ls", "--json"); got.stdout != want.stdout {
+		t.Fatalf("ls from the snapshot differs:\n%s\nwant\n%s", got.stdout, want.stdout)
+	}
+}
+
+// TestRepairRebuildsTheSnapshot: importing again an export whose copy was
+// damaged repairs the copy and writes the snapshot again (the repaired
+// copy is a new file, which the old snapshot's fingerprint does not
+// match), so the next start still opens without loading.
+func TestRepairRebuildsTheSnapshot(t *testing.T) {
+	src := t.TempDir()
+	lib := filepath.Join(t.TempDir(), "lib")
+	env := map[string]string{"BACKCHAT_LIBRARY": lib}
+	exp := genExport(t, src, "a.zip", gen.Config{Seed: 43, Conversations: 5, NoHuge: true})
+	if r := run(t, env, "import", exp); r.code != exitOK {
+		t.Fatalf("import: %d %s", r.code, r.stderr)
+	}
+	copies, _ := filepath.Glob(filepath.Join(lib, "imports", "*", "a.zip"))
+	if len(copies) != 1 {
+		t.Fatalf("copies: %v", copies)
+	}
+	b, err := os.ReadFile(copies[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 1
+	if err := os.WriteFile(copies[0], b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, env, "import", exp); r.code != exitOK || !strings.Contains(r.stdout+r.stderr, "repaired") {
+		t.Fatalf("import again: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	a, out, errOut := envApp(env)
+	a.open = func(ctx context.Context, o loader.Options, ps ...string) (*model.Archive, error) {
+		t.Errorf("ls after the repair loaded %v instead of the snapshot", ps)
+		return loader.OpenContext(ctx, o, ps...)
+	}
+	if code := execute(context.Background(), a, []string{"ls"}); code != exitOK {
+		t.Fatalf("ls: exit %d\n%s%s", code, out, errOut)
 	}
 }

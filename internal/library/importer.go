@@ -70,9 +70,9 @@ type Report struct {
 	Library *Library
 	// Archive is the library's whole content as the import loaded it,
 	// when the import's own load was all of it: the library held no
-	// export before and every new one was accepted (a first import), so
-	// loading Library's paths again would give the same archive. Nil
-	// otherwise (the import loaded only the new exports).
+	// export before, every new one was accepted (a first import) and
+	// they were loaded in the library's order, so loading Library's paths
+	// again would give the same archive. Nil otherwise.
 	Archive *model.Archive
 }
 
@@ -259,7 +259,12 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 	ok = true
 	rep.Library = &Library{Dir: dir, Manifest: m, Warnings: lib.Warnings}
 	if whole != nil && len(accepted) == len(staged) {
-		rep.Archive = whole
+		// The same archive only when the library loads its exports in
+		// the order they were loaded here: the loader breaks equal
+		// update times by input order, the library by export date.
+		if paths, err := rep.Library.Paths(); err == nil && slices.Equal(paths, newPaths) {
+			rep.Archive = whole
+		}
 	}
 	lib.removeStates()
 	return rep, nil
