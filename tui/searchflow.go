@@ -51,11 +51,8 @@ func (f *filterPane) watchReindex(send func(tea.Msg)) (stop func()) {
 // and is searched again as the index is rebuilt (indexTick), so the list
 // shows the rebuilt index's answer without a keystroke.
 func (f *filterPane) onReindexed() tea.Cmd {
-	if !f.on() {
-		return nil
-	}
 	f.session.Stop()
-	return f.search()
+	return f.refresh()
 }
 
 // indexing is the status bar's word while the answer shown covers only

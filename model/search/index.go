@@ -58,7 +58,6 @@ type Builder struct {
 	open      int   // first conversation not yet in a shard
 	openText  int64 // text bytes of conversations [open, len(convs))
 	shardText int64
-	sealed    int // shards sealed so far
 	shards    []*shard
 	queue     []sealed // shards sealed and not yet taken by a worker, in order
 	busy      int      // shards sealed and not yet built
@@ -106,7 +105,7 @@ func (b *Builder) Add(c *model.Conversation) {
 	defer b.mu.Unlock()
 	b.convs = append(b.convs, c)
 	b.openText += n
-	if b.openText >= min(b.shardText, firstShardText<<min(b.sealed, 30)) {
+	if sealed := len(b.shards) + b.busy; b.openText >= min(b.shardText, firstShardText<<min(sealed, 30)) {
 		b.sealLocked()
 	}
 }
@@ -119,7 +118,6 @@ func (b *Builder) sealLocked() {
 	first := b.open
 	b.queue = append(b.queue, sealed{int32(first), b.convs[first:len(b.convs):len(b.convs)]})
 	b.open, b.openText = len(b.convs), 0
-	b.sealed++
 	b.busy++
 	b.wg.Add(1)
 	b.startLocked()
