@@ -42,15 +42,15 @@ type worker struct {
 	segs      []partSeg    // parts scratch
 	nodeKey   string       // key of the mapping node whose message is decoded
 
-	// Slabs that messages and their blocks are carved from: one allocation
-	// per many messages instead of one (or more) each. Elements are handed
-	// out once and never reused, so the model stays immutable; a slab lives
-	// as long as any message in it.
 	// shared holds one Go-heap copy of each short string that repeats from
 	// message to message (status, recipient, model, content type): see
 	// common.
 	shared map[string]string
 
+	// Slabs that messages and their blocks are carved from: one allocation
+	// per many messages instead of one (or more) each. Elements are handed
+	// out once and never reused, so the model stays immutable; a slab lives
+	// as long as any message in it.
 	msgSlab  []model.Message
 	blkSlab  []model.Block
 	boolSlab []bool

@@ -65,6 +65,13 @@ func expand(ctx context.Context, p string) (*input, error) {
 	}
 	var magic [4]byte
 	n, _ := io.ReadFull(f, magic[:])
+	// A ZIP with bytes before it that look like JSON ('[' or '{'): its
+	// end record says what it is (JSON never holds the record's control
+	// bytes raw), and its directory finds the entries.
+	zipEnd := false
+	if n >= 4 && strings.EqualFold(filepath.Ext(p), ".zip") && (magic[0] == '[' || magic[0] == '{') {
+		zipEnd, _ = hasEndRecord(f, fi.Size())
+	}
 	f.Close()
 	if n >= 4 && bytes.Equal(magic[:2], []byte("PK")) && (magic[2] == 3 && magic[3] == 4 || magic[2] == 5 && magic[3] == 6 || magic[2] == 7 && magic[3] == 8) {
 		return expandZip(ctx, p, fi.Size())
@@ -73,10 +80,7 @@ func expand(ctx context.Context, p string) (*input, error) {
 		// A ZIP whose first signature is damaged.
 		return expandZip(ctx, p, fi.Size())
 	}
-	if n >= 4 && strings.EqualFold(filepath.Ext(p), ".zip") && hasZipEnd(p, fi.Size()) {
-		// A ZIP with bytes before it that look like JSON ('[' or '{'):
-		// its end record says what it is (JSON never holds the record's
-		// control bytes raw), and its directory finds the entries.
+	if zipEnd {
 		return expandZip(ctx, p, fi.Size())
 	}
 	return &input{
@@ -588,20 +592,4 @@ func (r *aheadReader) Close() error {
 		err = r.rc.Close()
 	})
 	return err
-}
-
-// hasZipEnd reports whether the last 64 KiB (the longest comment) and 22
-// bytes of the file at p hold a ZIP end-of-directory record signature.
-func hasZipEnd(p string, size int64) bool {
-	f, err := os.Open(p)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	n := min(size, 22+65535)
-	b := make([]byte, n)
-	if _, err := f.ReadAt(b, size-n); err != nil && err != io.EOF {
-		return false
-	}
-	return bytes.Contains(b, []byte("PK\x05\x06"))
 }

@@ -458,15 +458,23 @@ func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func
 	return in, nil
 }
 
+// hasEndRecord reports whether the last maxEndLen bytes of r (size long)
+// hold a ZIP end-of-directory signature; ok is false when they could not
+// be read.
+func hasEndRecord(r io.ReaderAt, size int64) (has, ok bool) {
+	tailLen := min(size, maxEndLen)
+	tail := make([]byte, tailLen)
+	if _, err := r.ReadAt(tail, size-tailLen); err != nil && err != io.EOF {
+		return false, false
+	}
+	return bytes.LastIndex(tail, []byte("PK\x05\x06")) >= 0, true
+}
+
 // zipDamage describes a ZIP the regular reader rejected or whose directory
 // disagrees with its entries.
 func zipDamage(r io.ReaderAt, size int64, err error, bad string) string {
-	tailLen := min(size, maxEndLen)
-	tail := make([]byte, tailLen)
-	if _, rerr := r.ReadAt(tail, size-tailLen); rerr == nil || rerr == io.EOF {
-		if bytes.LastIndex(tail, []byte("PK\x05\x06")) < 0 {
-			return fmt.Sprintf("truncated at byte %d: the archive's directory is missing", size)
-		}
+	if has, ok := hasEndRecord(r, size); ok && !has {
+		return fmt.Sprintf("truncated at byte %d: the archive's directory is missing", size)
 	}
 	if bad != "" {
 		return "the archive's directory is damaged (" + bad + ")"
