@@ -86,10 +86,8 @@ func treeRank(c *model.Conversation) []int32 {
 // shown folded or omitted counts none).
 func (v *viewer) hitRank() (k, total, title int, onTitle bool) {
 	if v.hitOrder == nil {
-		for i := range v.hits {
-			if v.hitNode(i) == model.NoNode {
-				title++
-			}
+		for title < len(v.hits) && v.hitNode(title) == model.NoNode {
+			title++ // the header's hits come first
 		}
 		k = v.curHit
 		if k >= 0 && v.hitNode(k) == model.NoNode {

@@ -184,7 +184,9 @@ func (p *renderPool) renderPieces(ctx context.Context, key renderKey, done []str
 	lines := done
 	for i, piece := range job.pieces {
 		if i > 0 && (need >= 0 && len(lines) >= need || need < 0 && time.Since(start) >= renderBudget) {
-			return renderedMsg{key: key, lines: lines, more: &renderJob{pieces: job.pieces[i:], links: job.links, breaks: job.breaks}}
+			more := job
+			more.pieces = job.pieces[i:]
+			return renderedMsg{key: key, lines: lines, more: &more}
 		}
 		out, cached, err := p.renderUnlessCached(ctx, &key, poolKey{style: key.style, width: key.width, breaks: job.breaks}, piece)
 		if cached || err != nil {
