@@ -14,7 +14,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -105,62 +104,10 @@ type writebackFile struct {
 	written, synced int64
 	sync            chan struct{}
 	done            chan struct{}
-
-	// direct is set while the data section is written around the page
-	// cache (O_DIRECT; see endDirect): stage collects what is written
-	// until it holds directStep bytes, to be written at stageOff.
-	direct   bool
-	stage    []byte
-	stageOff int64
-	probed   bool // the first stage was written (directly, or not)
-	// Once the file system took the first stage, stages are written by
-	// directWriters goroutines, so that the disk has the next write
-	// queued while one completes (not measured against one at a time:
-	// see NOTES); free holds the stages not in flight.
-	jobs chan directJob
-	free chan []byte
-	wg   sync.WaitGroup
-	mu   sync.Mutex
-	derr error // the first failed direct write
 }
-
-type directJob struct {
-	b   []byte
-	off int64
-}
-
-// Writing around the page cache: the data section (the conversations'
-// frames, 2/3 of a snapshot) is read back only a frame at a time, when a
-// conversation is opened or a search verifies it, so it need not stay
-// cached. Copied into the page cache, each of its bytes cost this VM
-// ~1.3 ns of system time (0.5 s for 400 MB), a quarter of the write's CPU,
-// against ~0.1 ns written with O_DIRECT (dd, 400 MB: 0.51 s against
-// 0.05 s of system time); the fsyncs then have little left to flush. The
-// tables and the index that follow it are written through the cache:
-// Open and the first search read them at once.
-const (
-	directAlign   = 4096    // what O_DIRECT asks of offsets, lengths and buffers
-	directStep    = 1 << 20 // bytes written by one O_DIRECT write
-	directWriters = 2       // O_DIRECT writes in flight
-)
-
-// directWrites turns writing around the page cache on, and
-// directWriteAt is its write (tests turn it on, off, or fail it, to
-// compare). Off: measured on a quiet machine (conv1g, the browser's write
-// alone, interleaved) it saved no wall time (1.46–1.57 s against
-// 1.37–1.50 s through the cache) and left the data cold for the first
-// reopen and for the next import's reading of the snapshot; under disk
-// contention it was slower (1.0–1.2 s against 0.7–0.8 s for 400 MB).
-var (
-	directWrites  = false
-	directWriteAt = (*os.File).WriteAt
-)
 
 func newWritebackFile(f *os.File) *writebackFile {
 	w := &writebackFile{File: f, sync: make(chan struct{}, 1), done: make(chan struct{})}
-	if directWrites && setDirect(f, true) {
-		w.direct, w.stage = true, alignedStage()
-	}
 	go func() {
 		defer close(w.done)
 		for range w.sync {
@@ -170,22 +117,8 @@ func newWritebackFile(f *os.File) *writebackFile {
 	return w
 }
 
-// alignedStage returns an empty buffer of directStep bytes aligned for
-// O_DIRECT.
-func alignedStage() []byte {
-	buf := make([]byte, directStep+directAlign)
-	at := int(-uintptr(unsafe.Pointer(&buf[0])) & (directAlign - 1))
-	return buf[at : at : at+directStep]
-}
-
 func (w *writebackFile) Write(b []byte) (int, error) {
-	var n int
-	var err error
-	if w.direct {
-		n, err = w.writeDirect(b)
-	} else {
-		n, err = w.File.Write(b)
-	}
+	n, err := w.File.Write(b)
 	w.written += int64(n)
 	if w.written-w.synced >= syncStep {
 		select {
@@ -197,118 +130,8 @@ func (w *writebackFile) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// writeDirect adds b to the stage, writing it whenever it is full.
-func (w *writebackFile) writeDirect(b []byte) (int, error) {
-	n := 0
-	for len(b) > 0 {
-		k := copy(w.stage[len(w.stage):cap(w.stage)], b)
-		w.stage, b, n = w.stage[:len(w.stage)+k], b[k:], n+k
-		if len(w.stage) == cap(w.stage) {
-			if err := w.flushStage(); err != nil {
-				return n, err
-			}
-			if !w.direct { // the file system refused O_DIRECT
-				m, err := w.File.Write(b)
-				return n + m, err
-			}
-		}
-	}
-	return n, nil
-}
-
-// flushStage writes the full stage around the page cache. The first one
-// is written here, and through the page cache when the file system
-// refuses it (and everything after it); the next ones are handed to the
-// direct writers.
-func (w *writebackFile) flushStage() error {
-	if !w.probed {
-		w.probed = true
-		if _, err := directWriteAt(w.File, w.stage, w.stageOff); err != nil {
-			if !setDirect(w.File, false) {
-				return err
-			}
-			w.direct = false
-			if _, err := w.File.WriteAt(w.stage, w.stageOff); err != nil {
-				return err
-			}
-			w.stageOff += int64(len(w.stage))
-			w.stage = nil
-			_, err = w.File.Seek(w.stageOff, io.SeekStart)
-			return err
-		}
-		w.jobs, w.free = make(chan directJob), make(chan []byte, directWriters+1)
-		for range directWriters + 1 {
-			w.free <- alignedStage()
-		}
-		for range directWriters {
-			w.wg.Add(1)
-			go func() {
-				defer w.wg.Done()
-				for j := range w.jobs {
-					if _, err := directWriteAt(w.File, j.b, j.off); err != nil {
-						w.mu.Lock()
-						if w.derr == nil {
-							w.derr = err
-						}
-						w.mu.Unlock()
-					}
-					w.free <- j.b[:0]
-				}
-			}()
-		}
-		w.stageOff += int64(len(w.stage))
-		w.stage = w.stage[:0]
-		return nil
-	}
-	if err := w.directErr(); err != nil {
-		return err
-	}
-	w.jobs <- directJob{w.stage, w.stageOff}
-	w.stageOff += int64(len(w.stage))
-	w.stage = <-w.free
-	return nil
-}
-
-func (w *writebackFile) directErr() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.derr
-}
-
-// waitDirect waits for the direct writes in flight.
-func (w *writebackFile) waitDirect() error {
-	if w.jobs != nil {
-		close(w.jobs)
-		w.wg.Wait()
-		w.jobs = nil
-	}
-	return w.directErr()
-}
-
-// endDirect waits for the direct writes, then writes what is staged
-// through the page cache, and everything after it too.
-func (w *writebackFile) endDirect() error {
-	if !w.direct {
-		return nil
-	}
-	w.direct = false
-	if err := w.waitDirect(); err != nil {
-		return err
-	}
-	if !setDirect(w.File, false) {
-		return errors.New("cannot turn O_DIRECT off")
-	}
-	if _, err := w.File.WriteAt(w.stage, w.stageOff); err != nil {
-		return err
-	}
-	_, err := w.File.Seek(w.stageOff+int64(len(w.stage)), io.SeekStart)
-	w.stage = nil
-	return err
-}
-
-// stop waits for the direct writes and the syncs started so far.
+// stop waits for the syncs started so far.
 func (w *writebackFile) stop() {
-	_ = w.waitDirect()
 	close(w.sync)
 	<-w.done
 }
@@ -566,15 +389,6 @@ func Write(f File, arch *model.Archive, opts Options) error {
 	defer func() { <-sorted }()
 	rg := trace.StartRegion(context.Background(), "snapshot finish frames")
 	locs := comp.finish()
-	if d, ok := f.(interface{ endDirect() error }); ok && werr == nil {
-		// The data section is written: what follows goes through the
-		// page cache (writebackFile).
-		if err := w.out.Flush(); err != nil {
-			werr = err
-		} else if err := d.endDirect(); err != nil {
-			werr = err
-		}
-	}
 	rg.End()
 	rg = trace.StartRegion(context.Background(), "snapshot tables")
 	if werr != nil {

@@ -17,27 +17,3 @@ func syncData(f *os.File) {
 	}
 	_ = rc.Control(func(fd uintptr) { _ = unix.Fdatasync(int(fd)) })
 }
-
-// setDirect turns O_DIRECT on or off for f (fcntl(2) F_SETFL); false when
-// the file system refuses it.
-func setDirect(f *os.File, on bool) bool {
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return false
-	}
-	ok := false
-	_ = rc.Control(func(fd uintptr) {
-		fl, err := unix.FcntlInt(fd, unix.F_GETFL, 0)
-		if err != nil {
-			return
-		}
-		if on {
-			fl |= unix.O_DIRECT
-		} else {
-			fl &^= unix.O_DIRECT
-		}
-		_, err = unix.FcntlInt(fd, unix.F_SETFL, fl)
-		ok = err == nil
-	})
-	return ok
-}
