@@ -223,5 +223,23 @@ func (c *Conversation) VisibleCount() int {
 	if l := c.lazy; l != nil && l.counted {
 		return l.visible
 	}
-	return len(c.Messages(c.CurrentThread(), Folded))
+	nodes := c.Tree()
+	leaf := c.Current
+	if leaf < 0 || int(leaf) >= len(nodes) {
+		// No usable current_node: the newest leaf, found the long way.
+		return len(c.Messages(c.CurrentThread(), Folded))
+	}
+	// Walk the parents without building the path (a list counts every
+	// conversation). A walk longer than the tree has met a cycle: then
+	// pathTo, which stops at the first repeated node, counts.
+	n, steps := 0, 0
+	for p := leaf; p >= 0 && int(p) < len(nodes); p = nodes[p].Parent {
+		if steps++; steps > len(nodes) {
+			return len(c.Messages(c.CurrentThread(), Folded))
+		}
+		if m := nodes[p].Msg; m != nil && m.Visibility <= Folded {
+			n++
+		}
+	}
+	return n
 }

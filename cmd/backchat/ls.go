@@ -2,10 +2,11 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -52,15 +53,14 @@ marked "(not in newest export)" after its title.`,
 				return err
 			}
 			convs := newestFirst(arch.Conversations)
-			var out bytes.Buffer
 			if asJSON {
-				err = listJSON(&out, convs)
-			} else {
-				listText(&out, convs, a.loc)
+				if err := listJSON(a.out, convs); err != nil {
+					return failure(err)
+				}
+				return nil
 			}
-			if err != nil {
-				return failure(err)
-			}
+			var out bytes.Buffer
+			listText(&out, convs, a.loc)
 			// From the buffer: a copy (String) would take fresh memory
 			// too, the load's garbage not being collected (HoldGC).
 			if _, err := a.out.Write(out.Bytes()); err != nil {
@@ -95,14 +95,20 @@ func newestFirst(cs []*model.Conversation) []*model.Conversation {
 // "2025-06-01  12  gpt-4o  Title", or, when the conversations come from
 // several services, "2025-06-01  claude   12  -  Title".
 func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location) {
-	type row struct{ date, service, count, model, title string }
+	type row struct {
+		date, service, count, model, title string
+		wService, wModel                   int // display widths
+	}
 	rows := make([]row, len(convs))
-	wCount, wModel, wService := 0, 0, 0
 	mixed := len(model.Services(convs)) > 1
-	// The rows are made on every core: counting each conversation's
-	// visible messages walks its thread (0.1 s on one core for the 60,000
-	// conversations of a 1 GB export, after the load).
+	// The rows are made on every core, their widths too (counting each
+	// conversation's visible messages walks its thread, and the 60,000
+	// rows of a 1 GB export are made after the load, while nothing else
+	// runs); so are the lines, below.
+	var mu sync.Mutex
+	wCount, wModel, wService := 0, 0, 0
 	eachPart(len(convs), func(lo, hi int) {
+		wc, wm, ws := 0, 0, 0
 		for i, c := range convs[lo:hi] {
 			r := row{date: "----------", count: render.FormatCount(c.VisibleCount()), model: model.SanitizeLine(c.Model),
 				title: model.SanitizeLine(c.DisplayTitle())}
@@ -111,6 +117,8 @@ func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location
 				if r.service == "" {
 					r.service = "-"
 				}
+				r.wService = ansi.StringWidth(r.service)
+				ws = max(ws, r.wService)
 			}
 			if c.NotInNewest() {
 				r.title += "  (not in newest export)"
@@ -121,30 +129,67 @@ func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location
 			if r.model == "" {
 				r.model = "-"
 			}
+			r.wModel = ansi.StringWidth(r.model)
+			wc, wm = max(wc, len(r.count)), max(wm, r.wModel)
 			rows[lo+i] = r
 		}
+		mu.Lock()
+		wCount, wModel, wService = max(wCount, wc), max(wModel, wm), max(wService, ws)
+		mu.Unlock()
 	})
-	size := 0
-	for _, r := range rows {
+	// lineLen is the length of row r's line (each field padded with
+	// spaces to its column's width, a newline after the title).
+	lineLen := func(r *row) int {
+		n := len(r.date) + 2 + wCount + 2 + len(r.model) + wModel - r.wModel + 2 + len(r.title) + 1
 		if mixed {
-			wService = max(wService, ansi.StringWidth(r.service))
+			n += 2 + len(r.service) + wService - r.wService
 		}
-		wCount = max(wCount, len(r.count))
-		wModel = max(wModel, ansi.StringWidth(r.model))
-		size += len(r.date) + len(r.service) + len(r.count) + len(r.model) + len(r.title)
+		return n
 	}
-	// Grown once: the load's garbage is not collected before the output
-	// (HoldGC in lsCommand), so each doubling would take fresh memory.
-	out.Grow(size + len(rows)*(wService+wCount+wModel+8))
-	for _, r := range rows {
-		if mixed {
-			fmt.Fprintf(out, "%s  %s%s", r.date, r.service, strings.Repeat(" ", wService-ansi.StringWidth(r.service)))
-		} else {
-			out.WriteString(r.date)
+	// Each part's lines go to their place in one buffer, grown once: the
+	// load's garbage is not collected before the output (HoldGC in
+	// lsCommand), so each doubling would take fresh memory.
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(rows)/1000))
+	at := make([]int, parts+1)
+	for k := range parts {
+		n := 0
+		for i := k * len(rows) / parts; i < (k+1)*len(rows)/parts; i++ {
+			n += lineLen(&rows[i])
 		}
-		fmt.Fprintf(out, "  %*s  %s%s  %s\n", wCount, r.count, r.model,
-			strings.Repeat(" ", wModel-ansi.StringWidth(r.model)), r.title)
+		at[k+1] = at[k] + n
 	}
+	out.Grow(at[parts])
+	buf := out.AvailableBuffer()[:at[parts]]
+	var wg sync.WaitGroup
+	for k := range parts {
+		wg.Go(func() {
+			b := buf[at[k]:at[k]:at[k+1]]
+			for i := k * len(rows) / parts; i < (k+1)*len(rows)/parts; i++ {
+				r := &rows[i]
+				b = append(b, r.date...)
+				if mixed {
+					b = append(b, "  "...)
+					b = append(b, r.service...)
+					b = pad(b, wService-r.wService)
+				}
+				b = pad(append(b, "  "...), wCount-len(r.count))
+				b = append(b, r.count...)
+				b = append(append(b, "  "...), r.model...)
+				b = pad(b, wModel-r.wModel)
+				b = append(append(append(b, "  "...), r.title...), '\n')
+			}
+		})
+	}
+	wg.Wait()
+	out.Write(buf)
+}
+
+// pad appends n spaces to b.
+func pad(b []byte, n int) []byte {
+	for range n {
+		b = append(b, ' ')
+	}
+	return b
 }
 
 // lsEntry is one line of `ls --json`.
@@ -165,14 +210,35 @@ type lsEntry struct {
 	Shared   bool     `json:"shared,omitempty"` // shared by public link
 }
 
-func listJSON(out *bytes.Buffer, convs []*model.Conversation) error {
-	for _, c := range convs {
-		e := lsEntry{ID: c.ID, Title: c.Title, Created: render.TimeJSON(c.Created), Updated: render.TimeJSON(c.Updated),
-			Model: c.Model, Messages: c.VisibleCount(), Branches: c.BranchPoints(),
-			Archived: c.Archived, Starred: c.Starred, GizmoID: c.GizmoID, Service: c.Service,
-			Sources: render.SourcesJSON(c), InNewest: !c.NotInNewest(), Shared: c.Shared}
-		if err := render.WriteJSON(out, e, ""); err != nil {
-			return err
+// listJSON writes one JSON object per conversation (JSON Lines). The
+// lines are encoded on every core, each part into its own buffer, and the
+// parts written in order.
+func listJSON(w io.Writer, convs []*model.Conversation) error {
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(convs)/1000))
+	bufs := make([]bytes.Buffer, parts)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		wg.Go(func() {
+			for _, c := range convs[k*len(convs)/parts : (k+1)*len(convs)/parts] {
+				e := lsEntry{ID: c.ID, Title: c.Title, Created: render.TimeJSON(c.Created), Updated: render.TimeJSON(c.Updated),
+					Model: c.Model, Messages: c.VisibleCount(), Branches: c.BranchPoints(),
+					Archived: c.Archived, Starred: c.Starred, GizmoID: c.GizmoID, Service: c.Service,
+					Sources: render.SourcesJSON(c), InNewest: !c.NotInNewest(), Shared: c.Shared}
+				if err := render.WriteJSON(&bufs[k], e, ""); err != nil {
+					errs[k] = err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for k := range bufs {
+		if _, err := w.Write(bufs[k].Bytes()); err != nil {
+			return fmt.Errorf("writing output: %w", err)
 		}
 	}
 	return nil
