@@ -31,13 +31,6 @@ func (w *worker) conversation(data []byte) (c *model.Conversation, err error) {
 	clear(w.attach)
 	w.pending = w.pending[:0]
 	w.edits = w.edits[:0]
-	if len(w.index) > 4096 {
-		// clear costs the map's capacity: do not let one huge conversation
-		// slow down every later one.
-		w.index = make(map[string]int32)
-	} else {
-		clear(w.index)
-	}
 
 	c = &model.Conversation{Current: model.NoNode, Service: "chatgpt"}
 	var (
@@ -178,6 +171,16 @@ func (w *worker) nodeIndex(k []byte, guess int, unique bool) (int32, bool) {
 
 // build resolves keys to indices and fills the conversation's tree.
 func (w *worker) build(c *model.Conversation, current []byte) {
+	// The key index is emptied for each conversation, and clear costs the
+	// map's capacity: after a conversation much larger than this one, a
+	// fresh map sized for this one costs less than clearing the big one
+	// (clearing a map grown to one long conversation for each of the
+	// short ones after it was ~1% of a short-conversation load).
+	if w.indexCap > 4*len(w.nodes)+256 {
+		w.index, w.indexCap = make(map[string]int32, len(w.nodes)), len(w.nodes)
+	} else {
+		clear(w.index)
+	}
 	nodes := make([]model.Node, len(w.nodes))
 	unique := true
 	for i := range w.nodes {
@@ -188,6 +191,7 @@ func (w *worker) build(c *model.Conversation, current []byte) {
 			unique = false
 		}
 	}
+	w.indexCap = max(w.indexCap, len(w.index))
 	kids := make([]int32, 0, len(w.childKeys))
 	for i := range w.nodes {
 		rn := &w.nodes[i]

@@ -33,6 +33,7 @@ type worker struct {
 	nodes     []rawNode
 	childKeys [][]byte
 	index     map[string]int32
+	indexCap  int // the most keys index has held since it was made (build)
 	notes     []string
 	assets    *assetIndex // of the file being decoded; nil when none
 	convID    string

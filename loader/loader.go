@@ -132,6 +132,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 			defer restore()
 		}
 	}
+	col.reserve(total)
 	jobs := make(chan job, 8)
 	results := make(chan result, 8)
 	wait := startWorkers(opt.Workers, total, jobs, results)
