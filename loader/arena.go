@@ -44,9 +44,9 @@ const (
 	// (chunkScale).
 	hugeChunk = 8 << 20
 	// chunkScale: an off-heap chunk is at most a chunkScale-th of the load
-	// (at least 2 MiB), so the workers' current chunks stay ~2% of the
-	// file: 2 MiB at 250 MB (8 MiB ones were up to 0.07x of its peak
-	// RSS), hugeChunk from 1 GB on.
+	// (at least 2 MiB, then halved below halfLoad), so the workers' current
+	// chunks stay ~1% of the file: 1 MiB at 250 MB (8 MiB ones were up to
+	// 0.07x of its peak RSS), hugeChunk from 1 GB on.
 	chunkScale = 100
 	// bigLoad is the input size from which the off-heap arena is used.
 	// Below it, Go-heap chunks are cheap and are freed with the archive.
@@ -59,7 +59,8 @@ func newArena(total int64) *arena {
 		if alloc := offHeapAlloc(); alloc != nil {
 			// Start small so the first conversations reach the UI fast
 			// (faulting in 64 MiB takes tens of milliseconds), then grow.
-			return &arena{chunk: 2 << 20, max: chunkMax(total), alloc: alloc, release: offHeapRelease}
+			m := chunkMax(total)
+			return &arena{chunk: min(2<<20, m), max: m, alloc: alloc, release: offHeapRelease}
 		}
 	}
 	chunk := smallChunk
@@ -70,7 +71,10 @@ func newArena(total int64) *arena {
 }
 
 // chunkMax is the largest off-heap chunk for a load of total bytes.
-func chunkMax(total int64) int { return int(scaled(2<<20, hugeChunk, total, chunkScale)) }
+// (halved below halfLoad: split.go).
+func chunkMax(total int64) int {
+	return int(halved(scaled(2<<20, hugeChunk, total, chunkScale), total))
+}
 
 // reserve returns a slice of n bytes (len n) to be filled by the caller.
 func (a *arena) reserve(n int) []byte {

@@ -58,7 +58,7 @@ type worker struct {
 	// Speculative splitting (split.go): the worker's read window, and where
 	// the last ChatGPT conversation decoded ended (bytes from its start;
 	// 0 when it did not decode).
-	win []byte
+	win winBuf
 	end int
 }
 

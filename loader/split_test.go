@@ -324,9 +324,10 @@ func TestSplitSizesScaleWithFile(t *testing.T) {
 		win, chunk int
 		seg        int64
 	}{
-		{64 * mib, 2 * mib, 2 * mib, 2 * mib},
-		{250_000_000, 2 * mib, 2 * mib, 4 * mib},
-		{500_000_000, 4 * mib, 4 * mib, 8 * mib},
+		{64 * mib, 1 * mib, 1 * mib, 2 * mib},
+		{250_000_000, 1 * mib, 1 * mib, 4 * mib},
+		{500_000_000, 2 * mib, 2 * mib, 8 * mib},
+		{600_000_000, 4 * mib, 4 * mib, 16 * mib},
 		{1_000_000_000, 8 * mib, 8 * mib, 16 * mib},
 		{8_000_000_000, 8 * mib, 8 * mib, 16 * mib},
 	} {
