@@ -152,6 +152,13 @@ type splitRun struct {
 	segMax int64 // the largest segment
 	abort  atomic.Bool
 	done   chan *segTask
+	// tasks is how many segments the file has, taken how many of them
+	// workers have started: once all are, a worker that ends a segment
+	// gives back its window and the unused end of its arena chunk at once
+	// (the peak RSS is at the end of the load, while the other worker
+	// decodes the last segment), not when the load ends.
+	tasks int32
+	taken atomic.Int32
 }
 
 // segWindow is a worker's view of part of the file: buf[:n] holds the
@@ -258,6 +265,7 @@ func (w *worker) runSegment(t *segTask) {
 		t.split.done <- t
 	}()
 	r := t.split
+	r.taken.Add(1)
 	sw := &segWindow{f: r.f, size: r.size, buf: w.win}
 	w.win = winBuf{} // the segment's window owns it meanwhile
 	if len(sw.buf.b) < r.win {
@@ -265,9 +273,14 @@ func (w *worker) runSegment(t *segTask) {
 		sw.buf = newWinBuf(r.win)
 	}
 	defer func() {
-		if len(sw.buf.b) <= 2*r.win {
+		switch {
+		case r.taken.Load() >= r.tasks:
+			// No segment is left for this worker.
+			sw.buf.free()
+			w.a.drop()
+		case len(sw.buf.b) <= 2*r.win:
 			w.win = sw.buf
-		} else {
+		default:
 			sw.buf.free() // a window grown for a large conversation is not kept
 		}
 	}()
@@ -574,6 +587,7 @@ func (r *splitRun) segments() []*segTask {
 func runSplit(ctx context.Context, r *splitRun, workers int, jobs chan<- job, results chan<- result, progress func(int64)) (n int, complete bool) {
 	r.assets = r.src.assets()
 	tasks := r.segments()
+	r.tasks = int32(len(tasks))
 	r.done = make(chan *segTask, len(tasks))
 	// At most ahead segments are decoded beyond the last one delivered, so
 	// that a stop wastes little (their text stays in the arenas).
