@@ -14,6 +14,7 @@ import (
 // Not safe for concurrent use: each decoding worker owns one.
 type arena struct {
 	cur   []byte // free tail of the current chunk
+	whole []byte // the current chunk (nil when unknown: see rewrite)
 	chunk int    // size of the next chunk
 	max   int    // chunk grows (doubling) up to max
 	alloc func(n int) []byte
@@ -44,9 +45,9 @@ const (
 	// (chunkScale).
 	hugeChunk = 8 << 20
 	// chunkScale: an off-heap chunk is at most a chunkScale-th of the load
-	// (at least 2 MiB), so the workers' current chunks stay ~2% of the
-	// file: 2 MiB at 250 MB (8 MiB ones were up to 0.07x of its peak
-	// RSS), hugeChunk from 1 GB on.
+	// (at least 2 MiB, then halved below halfLoad), so the workers' current
+	// chunks stay ~1% of the file: 1 MiB at 250 MB (8 MiB ones were up to
+	// 0.07x of its peak RSS), hugeChunk from 1 GB on.
 	chunkScale = 100
 	// bigLoad is the input size from which the off-heap arena is used.
 	// Below it, Go-heap chunks are cheap and are freed with the archive.
@@ -59,7 +60,8 @@ func newArena(total int64) *arena {
 		if alloc := offHeapAlloc(); alloc != nil {
 			// Start small so the first conversations reach the UI fast
 			// (faulting in 64 MiB takes tens of milliseconds), then grow.
-			return &arena{chunk: 2 << 20, max: chunkMax(total), alloc: alloc, release: offHeapRelease}
+			m := chunkMax(total)
+			return &arena{chunk: min(2<<20, m), max: m, alloc: alloc, release: offHeapRelease}
 		}
 	}
 	chunk := smallChunk
@@ -70,7 +72,10 @@ func newArena(total int64) *arena {
 }
 
 // chunkMax is the largest off-heap chunk for a load of total bytes.
-func chunkMax(total int64) int { return int(scaled(2<<20, hugeChunk, total, chunkScale)) }
+// (halved below halfLoad: split.go).
+func chunkMax(total int64) int {
+	return int(halved(scaled(2<<20, hugeChunk, total, chunkScale), total))
+}
 
 // reserve returns a slice of n bytes (len n) to be filled by the caller.
 func (a *arena) reserve(n int) []byte {
@@ -95,6 +100,7 @@ func (a *arena) room(n int) []byte {
 		}
 		a.drop() // what the old chunk has left is too short
 		a.cur = a.alloc(a.chunk)
+		a.whole = a.cur
 		a.mapped(a.cur)
 		a.chunk = min(2*a.chunk, a.max)
 	}
@@ -110,7 +116,7 @@ func (a *arena) drop() {
 	if a.release != nil && len(a.cur) > 0 {
 		a.release(a.cur)
 	}
-	a.cur = nil
+	a.cur, a.whole = nil, nil
 }
 
 // mapped records a chunk or big string mapped while logging.
@@ -141,6 +147,7 @@ func (a *arena) rewind(m arenaMark) {
 	}
 	clear(a.log[m.n:])
 	a.log, a.cur = a.log[:m.n], m.cur
+	a.whole = nil // m.cur may be in an earlier chunk
 }
 
 // forget stops logging: every mark is void.
@@ -202,6 +209,28 @@ func (a *arena) decode(body []byte, escaped bool) (string, error) {
 	}
 	a.take(out)
 	return unsafe.String(&out[0], n), nil
+}
+
+// rewrite writes s over the bytes of old and returns them as a string,
+// when old is a string this arena handed out from its current chunk and s
+// is not longer; false otherwise (s is then left as it is). Nothing else
+// may refer to old (the caller's word): its bytes change. A text rewritten
+// after its decode (citations resolved, math normalised: finishText) was
+// a second copy on the Go heap while the first stayed in the arena,
+// unused: ~2 MB each on a 250 MB export of long conversations.
+func (a *arena) rewrite(old, s string) (string, bool) {
+	if len(s) == 0 || len(s) > len(old) || a.whole == nil {
+		return "", false
+	}
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(a.whole)))
+	used := lo + uintptr(len(a.whole)-len(a.cur)) // end of what was handed out
+	p := uintptr(unsafe.Pointer(unsafe.StringData(old)))
+	if p < lo || p+uintptr(len(old)) > used {
+		return "", false
+	}
+	d := unsafe.Slice(unsafe.StringData(old), len(s)) // the arena's own bytes
+	copy(d, s)
+	return unsafe.String(&d[0], len(s)), true
 }
 
 // bytes copies b into the arena (used for raw JSON of unknown content).

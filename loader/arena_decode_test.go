@@ -135,3 +135,35 @@ func TestOffHeapRelease(t *testing.T) {
 		}
 	}
 }
+
+// TestArenaRewrite: a rewritten text goes over the decoded one when that
+// is the arena's own (current chunk) and the new text is not longer;
+// anything else is refused and left alone.
+func TestArenaRewrite(t *testing.T) {
+	a := &arena{chunk: 1 << 10, max: 1 << 10, alloc: func(n int) []byte { return make([]byte, n) }}
+	old := a.str([]byte("a text with a marker【3†source】"))
+	after := a.str([]byte("next"))
+	got, ok := a.rewrite(old, "a text with a marker[1]")
+	if !ok || got != "a text with a marker[1]" || unsafe.StringData(got) != unsafe.StringData(old) {
+		t.Fatalf("rewrite: %q %v (in place: %v)", got, ok, unsafe.StringData(got) == unsafe.StringData(old))
+	}
+	if after != "next" {
+		t.Errorf("the next string became %q", after)
+	}
+	for _, tc := range []struct {
+		name   string
+		old, s string
+	}{
+		{"longer", after, "longer than next"},
+		{"not the arena's", strings.Clone("a heap string"), "heap"},
+		{"empty", after, ""},
+	} {
+		if _, ok := a.rewrite(tc.old, tc.s); ok {
+			t.Errorf("%s: rewritten", tc.name)
+		}
+	}
+	a.drop()
+	if _, ok := a.rewrite(after, "n"); ok {
+		t.Error("rewritten after drop")
+	}
+}

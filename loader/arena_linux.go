@@ -49,3 +49,16 @@ func offHeapRelease(b []byte) {
 		_ = unix.Madvise(b[from-p:to-p], unix.MADV_DONTNEED)
 	}
 }
+
+// winMap maps n bytes for a read window (split.go), not faulted in ahead:
+// the reads fill it. Nil when the system refuses.
+func winMap(n int) []byte {
+	b, err := unix.Mmap(-1, 0, n, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_ANON|unix.MAP_PRIVATE)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// winUnmap unmaps a window winMap returned.
+func winUnmap(b []byte) { _ = unix.Munmap(b) }

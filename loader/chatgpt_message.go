@@ -3,6 +3,7 @@ package loader
 import (
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"github.com/backchat/backchat/model"
 )
@@ -184,6 +185,7 @@ func (w *worker) finishText(m *model.Message, mm *msgMeta) {
 		if b.Kind != model.BlockText {
 			continue
 		}
+		orig := b.Text
 		// Users do not write citation markers; leave their text alone.
 		if m.Role != model.RoleUser && (!mm.cites.Empty() || hasMarkers(b.Text)) {
 			text, refs := applyCitations(b.Text, &mm.cites, len(m.References()))
@@ -192,6 +194,14 @@ func (w *worker) finishText(m *model.Message, mm *msgMeta) {
 		}
 		if m.Role == model.RoleAssistant {
 			b.Text = model.NormalizeMath(b.Text)
+		}
+		// A rewritten text goes over the decoded one in the arena (its
+		// Go-heap copy is left to the GC). A part's text is its block's
+		// alone; a block with Extra may share it (a title).
+		if b.Extra == nil && (len(b.Text) != len(orig) || unsafe.StringData(b.Text) != unsafe.StringData(orig)) {
+			if s, ok := w.a.rewrite(orig, b.Text); ok {
+				b.Text = s
+			}
 		}
 	}
 }

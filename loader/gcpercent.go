@@ -12,6 +12,14 @@ import (
 // two of nine cycles cost ~0.2 CPU-s for ~20 MB more peak RSS at 300.
 const loadGCPercent = 300
 
+// relaxMin is the smallest load that raises the GC target. Below it (a
+// 250 MB export: its whole Go heap is ~30 MB, a collection marks it in
+// ~10 ms) the default target costs no measurable CPU, and at 300 the
+// garbage of the load's last seconds stayed in the peak RSS, which comes
+// at the end of the load: `ls` of a 250 MB export of long conversations
+// peaked ~1.7 MB higher (NOTES.md, "Performance"). A variable for tests.
+var relaxMin int64 = halfLoad
+
 var gcState struct {
 	mu      sync.Mutex
 	loads   int  // big loads running

@@ -124,7 +124,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 		}
 	}
 
-	if total >= bigLoad {
+	if total >= relaxMin {
 		restore := relaxGC() // see gcpercent.go: process-global while loading
 		if opt.HoldGC != nil {
 			defer opt.HoldGC(restore)

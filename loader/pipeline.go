@@ -98,6 +98,7 @@ func startWorkers(n int, total int64, jobs <-chan job, results chan<- result) fu
 				results <- r
 			}
 			w.a.drop() // its free tail: this worker decodes no more
+			w.win.free()
 		}()
 	}
 	return wg.Wait

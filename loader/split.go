@@ -71,9 +71,27 @@ func scaled(from, top, size, scale int64) int64 {
 	return min(v, max(top, from))
 }
 
+// halfLoad: below this input size, the read windows and the arena's
+// chunks are half what the scaling gives them (at least 1 MiB): 1 MiB at
+// 250 MB, where the two workers' 2 MiB windows and the unused ends of
+// their 2 MiB chunks (faulted in whole) were up to 8 MB of the peak RSS,
+// which comes at the end of the load. Files of 1 GB keep their 8 MiB.
+// The conversations larger than a 1 MiB window cost no more: each is
+// decoded over a window of its own size, unmapped right after (winBuf).
+const halfLoad = 512 << 20
+
+// halved is v halved (at least 1 MiB) for an input of size bytes below
+// halfLoad, v otherwise.
+func halved(v, size int64) int64 {
+	if size < halfLoad {
+		return max(v/2, min(v, 1<<20))
+	}
+	return v
+}
+
 // splitWindow is a worker's read window for a file of size bytes.
 func splitWindow(size int64) int {
-	return int(scaled(int64(min(winMin, winSize)), int64(winSize), size, winScale))
+	return int(halved(scaled(int64(min(winMin, winSize)), int64(winSize), size, winScale), size))
 }
 
 // splitSegMax is the largest segment of a file of size bytes.
@@ -134,6 +152,13 @@ type splitRun struct {
 	segMax int64 // the largest segment
 	abort  atomic.Bool
 	done   chan *segTask
+	// tasks is how many segments the file has, taken how many of them
+	// workers have started: once all are, a worker that ends a segment
+	// gives back its window and the unused end of its arena chunk at once
+	// (the peak RSS is at the end of the load, while the other worker
+	// decodes the last segment), not when the load ends.
+	tasks int32
+	taken atomic.Int32
 }
 
 // segWindow is a worker's view of part of the file: buf[:n] holds the
@@ -141,9 +166,36 @@ type splitRun struct {
 type segWindow struct {
 	f    *os.File
 	size int64
-	buf  []byte
+	buf  winBuf
 	base int64
 	n    int
+}
+
+// winBuf is a read window's memory: mapped outside the Go heap where the
+// platform allows it (arena_linux.go), so that it is given back to the
+// system the moment it is freed. On the Go heap, the windows (two workers'
+// 2 MiB ones, a planning one, those grown for large conversations) stayed
+// in the RSS as garbage until the end of the load, when the load's GC
+// target (gcpercent.go) ran no collection: ~5 MB of the peak at 250 MB.
+type winBuf struct {
+	b      []byte
+	mapped bool // b came from winMap: free unmaps it
+}
+
+// newWinBuf returns a window of n bytes.
+func newWinBuf(n int) winBuf {
+	if b := winMap(n); b != nil {
+		return winBuf{b, true}
+	}
+	return winBuf{make([]byte, n), false}
+}
+
+// free gives back the window's memory; nothing may use it afterwards.
+func (w *winBuf) free() {
+	if w.mapped {
+		winUnmap(w.b)
+	}
+	*w = winBuf{}
 }
 
 // ensure makes the window hold [off, off+need) (or up to the end of the
@@ -155,18 +207,20 @@ func (sw *segWindow) ensure(off int64, need int) bool {
 	}
 	var keep []byte // what is already read from off on
 	if off >= sw.base && off <= sw.base+int64(sw.n) {
-		keep = sw.buf[off-sw.base : sw.n]
+		keep = sw.buf.b[off-sw.base : sw.n]
 	}
-	if need > len(sw.buf) {
-		nb := make([]byte, need)
-		copy(nb, keep)
+	if need > len(sw.buf.b) {
+		nb := newWinBuf(need)
+		copy(nb.b, keep)
+		sw.buf.free()
 		sw.buf = nb
 	} else {
-		copy(sw.buf, keep)
+		copy(sw.buf.b, keep)
 	}
+	buf := sw.buf.b
 	sw.base, sw.n = off, len(keep)
-	for sw.base+int64(sw.n) < sw.size && sw.n < len(sw.buf) {
-		m, err := sw.f.ReadAt(sw.buf[sw.n:min(len(sw.buf), int(sw.size-sw.base))], sw.base+int64(sw.n))
+	for sw.base+int64(sw.n) < sw.size && sw.n < len(buf) {
+		m, err := sw.f.ReadAt(buf[sw.n:min(len(buf), int(sw.size-sw.base))], sw.base+int64(sw.n))
 		sw.n += m
 		if err != nil && m == 0 {
 			return false
@@ -176,7 +230,7 @@ func (sw *segWindow) ensure(off int64, need int) bool {
 }
 
 // at returns the window from file offset off on (off must be inside it).
-func (sw *segWindow) at(off int64) []byte { return sw.buf[off-sw.base : sw.n] }
+func (sw *segWindow) at(off int64) []byte { return sw.buf.b[off-sw.base : sw.n] }
 
 // atEOF reports whether the window reaches the end of the file.
 func (sw *segWindow) atEOF() bool { return sw.base+int64(sw.n) >= sw.size }
@@ -211,13 +265,23 @@ func (w *worker) runSegment(t *segTask) {
 		t.split.done <- t
 	}()
 	r := t.split
+	r.taken.Add(1)
 	sw := &segWindow{f: r.f, size: r.size, buf: w.win}
-	if len(sw.buf) < r.win {
-		sw.buf = make([]byte, r.win)
+	w.win = winBuf{} // the segment's window owns it meanwhile
+	if len(sw.buf.b) < r.win {
+		sw.buf.free()
+		sw.buf = newWinBuf(r.win)
 	}
 	defer func() {
-		if len(sw.buf) <= 2*r.win {
-			w.win = sw.buf // a window grown for a large conversation is not kept
+		switch {
+		case r.taken.Load() >= r.tasks:
+			// No segment is left for this worker.
+			sw.buf.free()
+			w.a.drop()
+		case len(sw.buf.b) <= 2*r.win:
+			w.win = sw.buf
+		default:
+			sw.buf.free() // a window grown for a large conversation is not kept
 		}
 	}()
 	t.arena, t.mark = w.a, w.a.mark()
@@ -374,7 +438,7 @@ func (t *segTask) find(sw *segWindow) (int64, bool) {
 func valueLen(sw *segWindow, p int64) (int, bool) {
 	depth, inStr, esc := 0, false, false
 	for off := p; off-p < int64(splitMaxElem); {
-		if !sw.ensure(off, len(sw.buf)) {
+		if !sw.ensure(off, len(sw.buf.b)) {
 			return 0, false
 		}
 		b := sw.at(off)
@@ -442,8 +506,9 @@ func planSplit(src *source, f *os.File) *splitRun {
 	}
 	// A small window first: the first conversation is rarely large, and
 	// this buffer is garbage once the plan is made.
-	sw := &segWindow{f: f, size: src.size, buf: make([]byte, min(winSize, planWin))}
-	if !sw.ensure(0, len(sw.buf)) {
+	sw := &segWindow{f: f, size: src.size, buf: newWinBuf(min(winSize, planWin))}
+	defer sw.buf.free() // what the plan keeps is copied (sig.clone)
+	if !sw.ensure(0, len(sw.buf.b)) {
 		return nil
 	}
 	b := sw.at(0)
@@ -467,7 +532,7 @@ func planSplit(src *source, f *os.File) *splitRun {
 	first := int64(i)
 	// The first conversation, whole: its format must be ChatGPT's.
 	var elem []byte
-	for need := len(sw.buf); ; need *= 2 {
+	for need := len(sw.buf.b); ; need *= 2 {
 		if !sw.ensure(first, need) {
 			return nil
 		}
@@ -522,6 +587,7 @@ func (r *splitRun) segments() []*segTask {
 func runSplit(ctx context.Context, r *splitRun, workers int, jobs chan<- job, results chan<- result, progress func(int64)) (n int, complete bool) {
 	r.assets = r.src.assets()
 	tasks := r.segments()
+	r.tasks = int32(len(tasks))
 	r.done = make(chan *segTask, len(tasks))
 	// At most ahead segments are decoded beyond the last one delivered, so
 	// that a stop wastes little (their text stays in the arenas).

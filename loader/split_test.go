@@ -324,9 +324,10 @@ func TestSplitSizesScaleWithFile(t *testing.T) {
 		win, chunk int
 		seg        int64
 	}{
-		{64 * mib, 2 * mib, 2 * mib, 2 * mib},
-		{250_000_000, 2 * mib, 2 * mib, 4 * mib},
-		{500_000_000, 4 * mib, 4 * mib, 8 * mib},
+		{64 * mib, 1 * mib, 1 * mib, 2 * mib},
+		{250_000_000, 1 * mib, 1 * mib, 4 * mib},
+		{500_000_000, 2 * mib, 2 * mib, 8 * mib},
+		{600_000_000, 4 * mib, 4 * mib, 16 * mib},
 		{1_000_000_000, 8 * mib, 8 * mib, 16 * mib},
 		{8_000_000_000, 8 * mib, 8 * mib, 16 * mib},
 	} {
@@ -377,9 +378,47 @@ func segmentAlone(t *testing.T, path string) (*segTask, *arena, [][]byte) {
 	w.a = &arena{chunk: 64 << 20, max: 64 << 20, alloc: func(n int) []byte { return make([]byte, n) },
 		release: func(b []byte) { released = append(released, b) }}
 	st := &segTask{lo: 0, hi: r.size, split: r}
+	// As if a segment were left for another worker: this one keeps its
+	// arena's chunk (arenaUsed measures it).
+	r.tasks = 2
 	w.runSegment(st)
 	<-r.done
 	return st, w.a, released
+}
+
+// TestSplitLastSegmentGivesBack: a worker that ends a segment when no
+// segment is left to take gives back its read window and the unused end
+// of its arena's chunk at once, not when the load ends (the peak RSS is
+// at the end of the load); one that may take another keeps both.
+func TestSplitLastSegmentGivesBack(t *testing.T) {
+	data, _ := genBytes(t, gen.Config{Seed: 3, TargetBytes: 40 << 10, NoHuge: true})
+	path := writeTemp(t, "conversations.json", data)
+	setSplit(t, true)
+	winSize, winMin = 1<<20, 1<<19 // the whole file: one window, never grown
+	for _, left := range []bool{true, false} {
+		src, r := plannedSplit(t, path)
+		r.assets = src.assets()
+		r.done = make(chan *segTask, 1)
+		r.tasks = 1
+		if left {
+			r.tasks = 2
+		}
+		var released [][]byte
+		w := newWorker(src.size)
+		w.a = &arena{chunk: 64 << 20, max: 64 << 20, alloc: func(n int) []byte { return make([]byte, n) },
+			release: func(b []byte) { released = append(released, b) }}
+		st := &segTask{lo: 0, hi: r.size, split: r}
+		w.runSegment(st)
+		<-r.done
+		if st.dirty || len(st.results) == 0 {
+			t.Fatalf("dirty %v, %d results", st.dirty, len(st.results))
+		}
+		kept := w.win.b != nil && w.a.cur != nil && len(released) == 0
+		gave := w.win.b == nil && w.a.cur == nil && len(released) == 1
+		if left && !kept || !left && !gave {
+			t.Errorf("segment left %v: window kept %v, chunk kept %v, %d tails given back", left, w.win.b != nil, w.a.cur != nil, len(released))
+		}
+	}
 }
 
 // arenaUsed is how many bytes a's 64 MiB chunk (segmentAlone) handed out.

@@ -168,8 +168,23 @@ func TestHoldGCHandsTheRestoreOver(t *testing.T) {
 	defer debug.SetGCPercent(old)
 	// A big load: one conversation, then white space up to bigLoad bytes.
 	p := writeFile(t, t.TempDir(), "big.json", "["+simple("c1", "One", 1700000100)+strings.Repeat(" ", bigLoad)+"]")
+	// Below relaxMin the GC target is left alone: HoldGC is not called.
 	var restore func()
 	a, err := OpenContext(context.Background(), Options{HoldGC: func(r func()) { restore = r }}, p)
+	if err != nil || len(a.Conversations) != 1 {
+		t.Fatalf("load: %v, %d conversations", err, len(a.Conversations))
+	}
+	if restore != nil {
+		t.Fatal("HoldGC was called for a load below relaxMin")
+	}
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Fatalf("after a load below relaxMin: GC percent %d, want 100", got)
+	}
+	// From relaxMin on (lowered here: a file of 512 MiB is too big for a
+	// test) it is raised, and HoldGC gets its restore.
+	defer func(m int64) { relaxMin = m }(relaxMin)
+	relaxMin = bigLoad
+	a, err = OpenContext(context.Background(), Options{HoldGC: func(r func()) { restore = r }}, p)
 	if err != nil || len(a.Conversations) != 1 {
 		t.Fatalf("load: %v, %d conversations", err, len(a.Conversations))
 	}
