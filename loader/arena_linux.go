@@ -49,3 +49,9 @@ func offHeapRelease(b []byte) {
 		_ = unix.Madvise(b[from-p:to-p], unix.MADV_DONTNEED)
 	}
 }
+
+// offHeapFree unmaps b, a whole slice offHeapAlloc returned. A slice it
+// did not map (its Go-heap fallback when mmap fails) is left to the
+// collector: unix.Munmap unmaps only mappings unix.Mmap made, whole, and
+// refuses anything else (EINVAL).
+func offHeapFree(b []byte) { _ = unix.Munmap(b) }

@@ -7,3 +7,6 @@ func offHeapAlloc() func(n int) []byte { return nil }
 
 // offHeapRelease is never called: there is no off-heap arena here.
 func offHeapRelease([]byte) {}
+
+// offHeapFree is never called: there is no off-heap arena here.
+func offHeapFree([]byte) {}
