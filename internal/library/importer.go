@@ -192,7 +192,15 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 	// library as it was.
 	// A load error with nothing loaded shows below as "no conversations
 	// found" for each new export.
-	var release func() // gives back the load's text (loader.Options.Release)
+	// release gives back the load's text (loader.Options.Release): at
+	// once below when the load is not the library's whole content, else
+	// on the way out unless it became the report's archive.
+	var release func()
+	defer func() {
+		if rep.Archive == nil {
+			freeText(release)
+		}
+	}()
 	after, _ := opt.Open(ctx, loader.Options{OnConversation: func(c *model.Conversation) {
 		// Streamed conversations carry their own export as Sources.
 		if len(c.Sources) == 0 {
@@ -213,7 +221,6 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 		}
 	}, Release: func(r func()) { release = r }}, newPaths...)
 	if ctx.Err() != nil {
-		freeText(release)
 		return nil, ctx.Err()
 	}
 	if after == nil {
@@ -266,7 +273,6 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 		accepted = append(accepted, o.Import)
 	}
 	if len(accepted) == 0 {
-		freeText(release) // whole, if any, is dropped
 		rep.Library = lib.restat(stats, opt)
 		return rep, nil
 	}
@@ -290,9 +296,6 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 		if paths, err := rep.Library.Paths(); err == nil && slices.Equal(paths, newPaths) {
 			rep.Archive = whole
 		}
-	}
-	if rep.Archive == nil {
-		freeText(release) // whole, if any, is dropped
 	}
 	lib.removeStates()
 	return rep, nil
