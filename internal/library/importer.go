@@ -22,7 +22,12 @@ type Options struct {
 	// OnWait is called once when another import holds the library (with its
 	// process id, 0 when unknown).
 	OnWait func(pid int)
-	// Open loads exports; loader.OpenContext when nil.
+	// Open loads exports; loader.OpenContext when nil. Add sets the
+	// options' Release and gives back every load but the report's archive
+	// once it has copied what it needs (the text of an import's loads
+	// would otherwise stay mapped until the process exits, under the
+	// library's load for its snapshot): an Open that keeps what it loaded
+	// elsewhere must not pass Release on to the loader.
 	Open func(ctx context.Context, opt loader.Options, paths ...string) (*model.Archive, error)
 	// Now is the import time; time.Now when nil.
 	Now func() time.Time
