@@ -60,5 +60,9 @@ func winMap(n int) []byte {
 	return b
 }
 
-// winUnmap unmaps a window winMap returned.
-func winUnmap(b []byte) { _ = unix.Munmap(b) }
+// offHeapFree unmaps b, a whole slice offHeapAlloc or winMap returned. A slice
+// they
+// did not map (the Go-heap fallback when mmap fails) is left to the
+// collector: unix.Munmap unmaps only mappings unix.Mmap made, whole, and
+// refuses anything else (EINVAL).
+func offHeapFree(b []byte) { _ = unix.Munmap(b) }

@@ -11,5 +11,5 @@ func offHeapRelease([]byte) {}
 // winMap returns nil: read windows are Go memory here.
 func winMap(int) []byte { return nil }
 
-// winUnmap is never called: winMap maps nothing here.
-func winUnmap([]byte) {}
+// offHeapFree is never called: nothing is mapped here.
+func offHeapFree([]byte) {}

@@ -67,6 +67,14 @@ type Options struct {
 	// model on the way to the output (~0.15 CPU-s after a 1 GB load) that
 	// frees nothing.
 	HoldGC func(restore func())
+	// Release, when set, receives as the load returns a function that
+	// gives back at once the memory holding the text of the archive and of
+	// every conversation streamed (off-heap, it is otherwise kept until
+	// the process exits: see arena.go). After it, reading any string of
+	// those conversations or warnings faults: call it only where nothing
+	// can still refer to them (a command that loads only to extract a
+	// summary, with its strings copied). Calling it again does nothing.
+	Release func(release func())
 }
 
 // Open loads the exports at paths with default options.
@@ -133,9 +141,15 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 		}
 	}
 	col.reserve(total)
+	var rel *arenaRelease
+	if opt.Release != nil {
+		// Handed over once the workers are done (every return below).
+		rel = &arenaRelease{}
+		defer func() { opt.Release(rel.free) }()
+	}
 	jobs := make(chan job, 8)
 	results := make(chan result, 8)
-	wait := startWorkers(opt.Workers, total, jobs, results)
+	wait := startWorkers(opt.Workers, total, rel, jobs, results)
 	collected := make(chan struct{})
 	go func() {
 		for r := range results {

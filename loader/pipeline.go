@@ -75,8 +75,9 @@ func (w *worker) decodeJob(j job) (r result) {
 }
 
 // startWorkers runs n decoders reading jobs and writing results; the
-// returned function waits for them.
-func startWorkers(n int, total int64, jobs <-chan job, results chan<- result) func() {
+// returned function waits for them. rel, when not nil, gathers the
+// arenas' off-heap chunks (Options.Release).
+func startWorkers(n int, total int64, rel *arenaRelease, jobs <-chan job, results chan<- result) func() {
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
@@ -86,6 +87,7 @@ func startWorkers(n int, total int64, jobs <-chan job, results chan<- result) fu
 		go func() {
 			defer wg.Done()
 			w := newWorker(total)
+			w.a.releasable(rel)
 			for j := range jobs {
 				if j.seg != nil {
 					w.runSegment(j.seg)

@@ -193,7 +193,7 @@ func newWinBuf(n int) winBuf {
 // free gives back the window's memory; nothing may use it afterwards.
 func (w *winBuf) free() {
 	if w.mapped {
-		winUnmap(w.b)
+		offHeapFree(w.b)
 	}
 	*w = winBuf{}
 }

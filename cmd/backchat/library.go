@@ -105,8 +105,10 @@ browser). Every command run without EXPORT works on the library.
 The library is --library DIR, else $BACKCHAT_LIBRARY, else
 $XDG_DATA_HOME/backchat (~/.local/share/backchat). Imports are named by the
 SHA-256 of their content: importing the same export again, under any name,
-does nothing, unless the library's copy is missing or damaged (see backchat
-library verify): then it is copied again. Originals are only read. An import
+does nothing, unless the library's copy is missing, or was written since it
+was last found intact and no longer hashes to its name: then it is copied
+again (the copy is hashed only when its size, times or inode changed; backchat
+library verify hashes every copy). Originals are only read. An import
 that fails or is interrupted leaves the library as it was; two imports at
 once run one after the other (the second waits up to --wait).`,
 		Example: `  backchat import ~/Downloads/chatgpt-export-2026-11.zip

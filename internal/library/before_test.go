@@ -10,9 +10,11 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 
 	snap "github.com/backchat/backchat/internal/snapshot"
 	"github.com/backchat/backchat/internal/testkit/gen"
@@ -154,7 +156,9 @@ func span(from, to int) []int {
 // libraries: one whose snapshot is written after each import and given to
 // Add, one without snapshot (Add loads the imports already there), and
 // one whose snapshot is damaged before each import (Add falls back to the
-// load). The three reports must equal the report of the old way: the
+// load), and one without snapshot whose loads are poisoned when released
+// (poisonOpen: Add must not read what it gave back). The four reports
+// must equal the report of the old way: the
 // whole library parsed and merged by the loader before and after.
 func TestReportSameWithSnapshot(t *testing.T) {
 	src := t.TempDir()
@@ -180,7 +184,7 @@ func TestReportSameWithSnapshot(t *testing.T) {
 	for si, seq := range sequences {
 		t.Run(fmt.Sprint(si), func(t *testing.T) {
 			libs := map[string]string{}
-			for _, k := range []string{"snap", "load", "damaged"} {
+			for _, k := range []string{"snap", "load", "damaged", "poison"} {
 				libs[k] = filepath.Join(t.TempDir(), k)
 			}
 			for step, names := range seq {
@@ -208,7 +212,11 @@ func TestReportSameWithSnapshot(t *testing.T) {
 						mu.Unlock()
 						return loader.OpenContext(ctx, o, ps...)
 					}}
-					if k != "load" {
+					var po *poisoned
+					if k == "poison" {
+						po = &poisoned{}
+						opt.Open = po.open
+					} else if k != "load" {
 						opt.Before = snapBefore(t, &used)
 					}
 					if k == "damaged" {
@@ -219,6 +227,9 @@ func TestReportSameWithSnapshot(t *testing.T) {
 						t.Fatal(err)
 					}
 					reps[k] = rep
+					if po != nil {
+						po.check(t, rep)
+					}
 					if k == "snap" && len(oldPaths) > 0 && rep.Failed() == 0 && !allAlready(rep) {
 						if used != 1 {
 							t.Errorf("step %d: the snapshot was not used", step)
@@ -232,7 +243,7 @@ func TestReportSameWithSnapshot(t *testing.T) {
 					if k == "damaged" && used != 0 {
 						t.Errorf("step %d: a damaged snapshot was used", step)
 					}
-					if k != "load" {
+					if k != "load" && k != "poison" {
 						writeSnap(t, dir)
 					}
 				}
@@ -330,6 +341,95 @@ func TestMergeWithoutSources(t *testing.T) {
 	for _, k := range got {
 		if k.ID == "a" && k.notInNewest() {
 			t.Error("a conversation without sources marked not in newest")
+		}
+	}
+}
+
+// poisoned is Options.Open over the loader whose strings (of the
+// archive's conversations and of those streamed) are overwritten with '#'
+// when Add releases the load (loader.Options.Release): a report read from
+// a released load shows it. It counts the loads and the releases.
+type poisoned struct {
+	mu              sync.Mutex
+	loads, releases int
+}
+
+func (p *poisoned) open(ctx context.Context, o loader.Options, paths ...string) (*model.Archive, error) {
+	var mu sync.Mutex
+	var bufs [][]byte
+	own := func(s string) string {
+		if s == "" {
+			return s
+		}
+		b := []byte(s)
+		mu.Lock()
+		bufs = append(bufs, b)
+		mu.Unlock()
+		return unsafe.String(&b[0], len(b))
+	}
+	poison := func(c *model.Conversation) {
+		c.ID, c.Title, c.Service, c.CurrentKey = own(c.ID), own(c.Title), own(c.Service), own(c.CurrentKey)
+	}
+	if on := o.OnConversation; on != nil {
+		o.OnConversation = func(c *model.Conversation) {
+			cp := *c
+			poison(&cp)
+			on(&cp)
+		}
+	}
+	released := false
+	if rel := o.Release; rel != nil {
+		o.Release = func(free func()) {
+			rel(func() {
+				free()
+				mu.Lock()
+				defer mu.Unlock()
+				if released {
+					return
+				}
+				released = true
+				for _, b := range bufs {
+					for i := range b {
+						b[i] = '#'
+					}
+				}
+				p.mu.Lock()
+				p.releases++
+				p.mu.Unlock()
+			})
+		}
+	}
+	arch, err := loader.OpenContext(ctx, o, paths...)
+	p.mu.Lock()
+	p.loads++
+	p.mu.Unlock()
+	if arch != nil {
+		for _, c := range arch.Conversations {
+			poison(c)
+		}
+	}
+	return arch, err
+}
+
+// check: every load was released but the report's archive, and nothing
+// the report holds was poisoned.
+func (p *poisoned) check(t *testing.T, rep *Report) {
+	t.Helper()
+	want := p.loads
+	if rep.Archive != nil {
+		want--
+		for _, c := range rep.Archive.Conversations {
+			if strings.Contains(c.ID, "##") {
+				t.Fatalf("the report's archive was released: %q", c.ID)
+			}
+		}
+	}
+	if p.releases != want {
+		t.Errorf("%d loads, %d released; want %d", p.loads, p.releases, want)
+	}
+	for _, o := range rep.Outcomes {
+		if strings.Contains(o.Import.Service, "#") {
+			t.Errorf("%s: service %q read after the release", o.Path, o.Import.Service)
 		}
 	}
 }

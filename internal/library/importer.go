@@ -22,7 +22,12 @@ type Options struct {
 	// OnWait is called once when another import holds the library (with its
 	// process id, 0 when unknown).
 	OnWait func(pid int)
-	// Open loads exports; loader.OpenContext when nil.
+	// Open loads exports; loader.OpenContext when nil. Add sets the
+	// options' Release and gives back every load but the report's archive
+	// once it has copied what it needs (the text of an import's loads
+	// would otherwise stay mapped until the process exits, under the
+	// library's load for its snapshot): an Open that keeps what it loaded
+	// elsewhere must not pass Release on to the loader.
 	Open func(ctx context.Context, opt loader.Options, paths ...string) (*model.Archive, error)
 	// Now is the import time; time.Now when nil.
 	Now func() time.Time
@@ -131,6 +136,7 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 		}
 		_ = syncDir(idir)
 	}
+	stats := map[string]string{} // import hash to a newer Import.Stat
 	for _, p := range paths {
 		o := Outcome{Path: p}
 		imp, already, err := stage(ctx, idir, p, known, opt)
@@ -140,10 +146,15 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 		}
 		o.Import, o.Already, o.Err = imp, already, err
 		if already && err == nil {
-			o.Repaired, o.Err = repair(ctx, idir, p, imp, opt)
+			var stat string
+			o.Repaired, stat, o.Err = repair(ctx, idir, p, imp, opt)
 			if ctx.Err() != nil {
 				unstage()
 				return nil, ctx.Err()
+			}
+			if o.Err == nil && stat != "" && stat != imp.Stat {
+				o.Import.Stat, stats[imp.Hash] = stat, stat
+				known[imp.Hash] = o.Import
 			}
 		}
 		if err == nil && !already {
@@ -156,6 +167,7 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 		}
 	}
 	if len(staged) == 0 {
+		rep.Library = lib.restat(stats, opt)
 		return rep, nil
 	}
 
@@ -181,14 +193,19 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 	}
 	allPaths = append(allPaths, newPaths...)
 	exports := newExportSet(allPaths)
-	before, err := lib.before(ctx, oldPaths, exports, opt)
-	if err != nil {
-		return nil, err
-	}
 	// Only the new exports are loaded: merge puts them together with the
 	// library as it was.
 	// A load error with nothing loaded shows below as "no conversations
 	// found" for each new export.
+	// release gives back the load's text (loader.Options.Release): at
+	// once below when the load is not the library's whole content, else
+	// on the way out unless it became the report's archive.
+	var release func()
+	defer func() {
+		if rep.Archive == nil {
+			freeText(release)
+		}
+	}()
 	after, _ := opt.Open(ctx, loader.Options{OnConversation: func(c *model.Conversation) {
 		// Streamed conversations carry their own export as Sources.
 		if len(c.Sources) == 0 {
@@ -198,14 +215,16 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 		if s == nil {
 			return
 		}
-		s.ids[c.ID] = struct{}{}
+		if _, ok := s.ids[c.ID]; !ok {
+			s.ids[strings.Clone(c.ID)] = struct{}{}
+		}
 		if t := c.SortTime(); t.After(s.latest) {
 			s.latest = t
 		}
 		if !slices.Contains(s.services, c.Service) {
-			s.services = append(s.services, c.Service)
+			s.services = append(s.services, strings.Clone(c.Service))
 		}
-	}}, newPaths...)
+	}, Release: func(r func()) { release = r }}, newPaths...)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
@@ -215,25 +234,36 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 	for _, p := range newPaths {
 		latest = append(latest, seen[p].latest)
 	}
+	// What the report needs of the new exports' archive: added (its
+	// strings copied), and which export each warning is about.
 	added, fine := knownArchive(after, exports)
-	if !fine {
-		return nil, errors.New("library: loading the new exports: a conversation from outside them")
+	warned := make([]int, len(newPaths))
+	for _, w := range after.Warnings {
+		for i, p := range newPaths {
+			if w.File == p || strings.HasPrefix(w.File, p+string(filepath.Separator)) {
+				warned[i]++
+			}
+		}
 	}
-	warns := after.Warnings
 	var whole *model.Archive // the library's whole content (Report.Archive)
 	if len(oldPaths) == 0 {
 		whole = after
 	}
-	after = nil // the new exports' archive: only added and warns are needed now
+	after = nil
+	if whole == nil {
+		// Nothing refers to its text any more: give it back before the
+		// library before is loaded, and the whole library after (for its
+		// snapshot), rather than keep it to the end of the process.
+		freeText(release)
+	}
+	if !fine {
+		return nil, errors.New("library: loading the new exports: a conversation from outside them")
+	}
 	var accepted []Import
 	for i, si := range staged {
 		o := &rep.Outcomes[si]
 		s := seen[newPaths[i]]
-		for _, w := range warns {
-			if w.File == newPaths[i] || strings.HasPrefix(w.File, newPaths[i]+string(filepath.Separator)) {
-				o.Warnings++
-			}
-		}
+		o.Warnings = warned[i]
 		if len(s.ids) == 0 {
 			o.Err = fmt.Errorf("%s: no conversations found: not a ChatGPT, Claude, DeepSeek or Grok export (%d load warning%s); its copy was removed", o.Path, o.Warnings, plural(o.Warnings))
 			_ = os.RemoveAll(filepath.Join(idir, o.Import.Hash))
@@ -248,11 +278,17 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 		accepted = append(accepted, o.Import)
 	}
 	if len(accepted) == 0 {
+		rep.Library = lib.restat(stats, opt)
 		return rep, nil
+	}
+	// The library before the import is only needed now that it changes.
+	before, err := lib.before(ctx, oldPaths, exports, opt)
+	if err != nil {
+		return nil, err
 	}
 	rep.Changes = compare(before, merge(before, added, latest))
 	m := lib.Manifest
-	m.Imports = append(slices.Clone(m.Imports), accepted...)
+	m.Imports = append(withStats(m.Imports, stats), accepted...)
 	if err := writeManifest(dir, m, opt.hook); err != nil {
 		return nil, fmt.Errorf("library: writing the manifest: %w", err)
 	}
@@ -268,6 +304,46 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 	}
 	lib.removeStates()
 	return rep, nil
+}
+
+// freeText calls a load's release (loader.Options.Release), if it gave
+// one. Add calls it on an archive it drops, once nothing can refer to its
+// strings: only copies of them (known, exportSeen, Import) leave the load.
+func freeText(release func()) {
+	if release != nil {
+		release()
+	}
+}
+
+// withStats returns imps with the Stat of each import named in stats
+// replaced (a copy when any is).
+func withStats(imps []Import, stats map[string]string) []Import {
+	if len(stats) == 0 {
+		return slices.Clone(imps)
+	}
+	out := slices.Clone(imps)
+	for i := range out {
+		if s, ok := stats[out[i].Hash]; ok {
+			out[i].Stat = s
+		}
+	}
+	return out
+}
+
+// restat records stats (the copies an import hashed and found intact) in
+// the manifest and returns the library as it is then: an import that
+// copies nothing, so that the next one of the same export need not hash
+// again. Failing to write it only means hashing again next time.
+func (l *Library) restat(stats map[string]string, opt Options) *Library {
+	if len(stats) == 0 {
+		return l
+	}
+	m := l.Manifest
+	m.Imports = withStats(m.Imports, stats)
+	if err := writeManifest(l.Dir, m, opt.hook); err != nil {
+		return l
+	}
+	return &Library{Dir: l.Dir, Manifest: m, Warnings: l.Warnings}
 }
 
 // before is the library as loaded before the import (its imports at
@@ -294,14 +370,19 @@ func (l *Library) before(ctx context.Context, paths []string, exports exportSet,
 			}
 		}
 	}
-	arch, err := opt.Open(ctx, loader.Options{}, paths...)
+	var release func()
+	arch, err := opt.Open(ctx, loader.Options{Release: func(r func()) { release = r }}, paths...)
 	if ctx.Err() != nil {
+		freeText(release)
 		return nil, ctx.Err()
 	}
 	if arch == nil {
+		freeText(release)
 		return nil, fmt.Errorf("library: loading the imports already there: %w", err)
 	}
-	ks, fine := knownArchive(arch, exports)
+	ks, fine := knownArchive(arch, exports) // strings copied
+	arch = nil
+	freeText(release)
 	if !fine {
 		return nil, errors.New("library: loading the imports already there: a conversation from outside them")
 	}
@@ -318,43 +399,55 @@ type exportSeen struct {
 // repair copies the export at p again over the library's copy of import
 // imp (the same content, by hash) when that copy is missing or no longer
 // hashes to its name: importing the original again is how a damaged
-// import is mended. It reports whether it copied.
-func repair(ctx context.Context, idir, p string, imp Import, opt Options) (bool, error) {
+// import is mended. A copy whose statSum is the one recorded when it was
+// last found intact (imp.Stat) was not written since: it is not hashed
+// again (`library verify` hashes every copy). It reports whether it
+// copied, and the copy's statSum when the copy is known intact ("" when
+// not known: Add records it when it differs from imp.Stat).
+func repair(ctx context.Context, idir, p string, imp Import, opt Options) (repaired bool, stat string, err error) {
 	final := filepath.Join(idir, imp.Hash)
-	if d, err := hashPath(ctx, filepath.Join(final, imp.Name)); err == nil && d.hash == imp.Hash && d.kind == imp.Kind {
-		return false, nil
+	cp := filepath.Join(final, imp.Name)
+	sum := statSum(cp)
+	if sum != "" && sum == imp.Stat {
+		return false, sum, nil
+	}
+	if d, err := hashPath(ctx, cp); err == nil && d.hash == imp.Hash && d.kind == imp.Kind {
+		if statSum(cp) != sum {
+			sum = "" // written while it was hashed: record nothing
+		}
+		return false, sum, nil
 	}
 	if ctx.Err() != nil {
-		return false, ctx.Err()
+		return false, "", ctx.Err()
 	}
 	abs, err := filepath.Abs(p)
 	if err != nil {
-		return false, err
+		return false, "", err
 	}
 	tmp, err := os.MkdirTemp(idir, tmpPrefix+"*")
 	if err != nil {
-		return false, fmt.Errorf("%s: %w", p, err)
+		return false, "", fmt.Errorf("%s: %w", p, err)
 	}
 	defer func() { _ = os.RemoveAll(tmp) }()
 	hook := opt.hook
 	hook.afterChunk = opt.AfterChunk
 	d, err := copyTree(ctx, abs, filepath.Join(tmp, imp.Name), hook)
 	if err != nil {
-		return false, fmt.Errorf("%s: %w", p, err)
+		return false, "", fmt.Errorf("%s: %w", p, err)
 	}
 	if d.hash != imp.Hash {
-		return false, fmt.Errorf("%s %w", p, errChanged)
+		return false, "", fmt.Errorf("%s %w", p, errChanged)
 	}
 	if err := syncDir(tmp); err != nil {
-		return false, fmt.Errorf("%s: %w", p, err)
+		return false, "", fmt.Errorf("%s: %w", p, err)
 	}
 	if err := os.RemoveAll(final); err != nil {
-		return false, fmt.Errorf("%s: removing the damaged copy: %w", p, err)
+		return false, "", fmt.Errorf("%s: removing the damaged copy: %w", p, err)
 	}
 	if err := os.Rename(tmp, final); err != nil {
-		return false, fmt.Errorf("%s: %w", p, err)
+		return false, "", fmt.Errorf("%s: %w", p, err)
 	}
-	return true, syncDir(idir)
+	return true, statSum(cp), syncDir(idir)
 }
 
 // stage hashes the export at p and, unless known holds that hash, copies it
@@ -411,7 +504,7 @@ func stage(ctx context.Context, idir, p string, known map[string]Import, opt Opt
 		return Import{}, false, fmt.Errorf("%s: %w", p, err)
 	}
 	return Import{Hash: d.hash, Kind: d.kind, Name: name, Original: abs, Imported: opt.Now().UTC(),
-		Size: d.size, Files: d.files}, false, nil
+		Size: d.size, Files: d.files, Stat: statSum(filepath.Join(final, name))}, false, nil
 }
 
 // refuseInside refuses to import the library into itself (or a folder

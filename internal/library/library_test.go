@@ -17,6 +17,7 @@ import (
 
 	"github.com/backchat/backchat/internal/testkit/gen"
 	"github.com/backchat/backchat/loader"
+	"github.com/backchat/backchat/model"
 )
 
 // writeExport writes a generated conversations.json (or, with zip, an
@@ -777,4 +778,132 @@ func zipAndFolder(t *testing.T) (lib, a, d string, l *Library) {
 	folderExport(t, d, 2)
 	add(t, lib, a, d)
 	return lib, a, d, open(t, lib)
+}
+
+// TestReimportTrustsStat: importing an export again does not hash the
+// library's copy while the file system says it was not written since it
+// was last found intact (Import.Stat); `library verify` hashes it anyway.
+func TestReimportTrustsStat(t *testing.T) {
+	lib, a, d, l := zipAndFolder(t)
+	for _, imp := range l.Manifest.Imports {
+		if imp.Stat == "" || imp.Stat != statSum(l.Path(imp)) {
+			t.Fatalf("%s: stat %q recorded at import, copy's %q", imp.Name, imp.Stat, statSum(l.Path(imp)))
+		}
+	}
+	// Damage the ZIP's copy where the file system cannot see it (a bit
+	// flipped on the disk): record its new sum as the one last verified.
+	zp := l.Path(l.Manifest.Imports[0])
+	b, _ := os.ReadFile(zp)
+	b[len(b)/2] ^= 1
+	if err := os.WriteFile(zp, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := l.Manifest
+	m.Imports = slices.Clone(m.Imports)
+	m.Imports[0].Stat = statSum(zp)
+	if err := writeManifest(lib, m, writeHook{}); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, lib)
+	rep := add(t, lib, a, d)
+	for _, o := range rep.Outcomes {
+		if !o.Already || o.Repaired {
+			t.Errorf("%s: already %v, repaired %v: the copy was hashed although its stat was the one recorded", o.Path, o.Already, o.Repaired)
+		}
+	}
+	if after := snapshot(t, lib); !mapsEqual(before, after) {
+		t.Error("a re-import of unchanged copies wrote the library")
+	}
+	probs, err := open(t, lib).Verify(context.Background(), nil)
+	if err != nil || len(probs) != 1 || probs[0].Import.Hash != m.Imports[0].Hash {
+		t.Errorf("verify: %v %v; want the damaged ZIP", probs, err)
+	}
+}
+
+// TestReimportHashesChangedStat: a copy whose times changed is hashed
+// again on re-import (and mended if damaged); found intact, its new stat
+// is recorded, so the next re-import trusts it. `library verify` records
+// what it verifies too.
+func TestReimportHashesChangedStat(t *testing.T) {
+	lib, a, d, l := zipAndFolder(t)
+	zp := l.Path(l.Manifest.Imports[0])
+	img := filepath.Join(l.Path(l.Manifest.Imports[1]), "dalle-generations", "file-abc.webp")
+	later := time.Now().Add(time.Hour)
+	for _, p := range []string{zp, img} {
+		if err := os.Chtimes(p, later, later); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := add(t, lib, a, d)
+	for _, o := range rep.Outcomes {
+		if !o.Already || o.Repaired {
+			t.Errorf("%s: already %v, repaired %v; want already only", o.Path, o.Already, o.Repaired)
+		}
+	}
+	l = open(t, lib)
+	for _, imp := range l.Manifest.Imports {
+		if imp.Stat != statSum(l.Path(imp)) {
+			t.Errorf("%s: new stat not recorded", imp.Name)
+		}
+	}
+	// Damaged with its times changed: hashed, and mended.
+	b, _ := os.ReadFile(zp)
+	b[len(b)/2] ^= 1
+	if err := os.WriteFile(zp, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if o := add(t, lib, a).Outcomes[0]; !o.Repaired {
+		t.Errorf("damaged copy not mended: %+v", o)
+	}
+	if got := open(t, lib).Manifest.Imports[0].Stat; got != statSum(zp) {
+		t.Error("the mended copy's stat not recorded")
+	}
+	// Verify records an intact copy's new stat.
+	later = later.Add(time.Hour)
+	if err := os.Chtimes(img, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if probs, err := open(t, lib).Verify(context.Background(), nil); err != nil || len(probs) != 0 {
+		t.Fatalf("verify: %v %v", probs, err)
+	}
+	l = open(t, lib)
+	if imp := l.Manifest.Imports[1]; imp.Stat != statSum(l.Path(imp)) {
+		t.Error("verify did not record the stat it verified")
+	}
+}
+
+// TestNoCompareWithoutNewExport: an import that accepts no new export
+// (a file that is no export, an export already there) reads nothing of the
+// library: neither its snapshot nor its exports.
+func TestNoCompareWithoutNewExport(t *testing.T) {
+	src, lib := t.TempDir(), filepath.Join(t.TempDir(), "lib")
+	exp, notes := filepath.Join(src, "a.json"), filepath.Join(src, "notes.txt")
+	writeExport(t, exp, small(1), false)
+	if err := os.WriteFile(notes, []byte("shopping list\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	add(t, lib, exp)
+	old, _ := open(t, lib).Paths()
+	befores := 0
+	var loaded []string
+	opt := Options{
+		Before: func(*Library, []string) (*model.Archive, func(int) int, func()) {
+			befores++
+			return nil, nil, nil
+		},
+		Open: func(ctx context.Context, o loader.Options, ps ...string) (*model.Archive, error) {
+			loaded = append(loaded, ps...)
+			return loader.OpenContext(ctx, o, ps...)
+		},
+	}
+	rep, err := Add(context.Background(), lib, []string{exp, notes}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Outcomes[0].Err != nil || !rep.Outcomes[0].Already || rep.Outcomes[1].Err == nil {
+		t.Fatalf("outcomes %+v", rep.Outcomes)
+	}
+	if befores != 0 || slices.ContainsFunc(loaded, func(p string) bool { return slices.Contains(old, p) }) {
+		t.Errorf("the library before was read (snapshot asked %d times, loaded %v)", befores, loaded)
+	}
 }

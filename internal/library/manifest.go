@@ -46,6 +46,12 @@ type Import struct {
 	// ExportDate is the newest conversation time it holds: when the
 	// export was made, near enough (the ZIP says nothing more reliable).
 	ExportDate time.Time `json:"export_date"`
+	// Stat sums what the file system said of the copy (statSum) when it
+	// was last found intact: copied, or hashed by an import of the same
+	// export or by `library verify`. While the copy's sum is this one, an
+	// import of the same export does not hash it again. Empty in
+	// manifests written before it existed (the copy is then hashed).
+	Stat string `json:"stat,omitempty"`
 }
 
 // Short is the first 12 hex digits of the hash.

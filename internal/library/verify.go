@@ -17,9 +17,13 @@ type Problem struct {
 
 // Verify re-hashes every import and returns those that are missing or
 // changed, in manifest order. progress, when set, is called before each
-// import is hashed. The error is for a cancelled context only.
+// import is hashed. The error is for a cancelled context only. An intact
+// copy's statSum is recorded in the manifest when it is not the one there
+// (Import.Stat), unless an import runs meanwhile.
 func (l *Library) Verify(ctx context.Context, progress func(i int, imp Import)) ([]Problem, error) {
 	var out []Problem
+	stats := map[string][2]string{} // hash to the Stat seen and the new one
+	defer func() { l.recordStats(stats) }()
 	for i, imp := range l.Manifest.Imports {
 		if progress != nil {
 			progress(i, imp)
@@ -32,6 +36,7 @@ func (l *Library) Verify(ctx context.Context, progress func(i int, imp Import)) 
 			out = append(out, Problem{imp, err})
 			continue
 		}
+		sum := statSum(p)
 		d, err := hashPath(ctx, p)
 		if ctx.Err() != nil {
 			return out, ctx.Err()
@@ -43,7 +48,40 @@ func (l *Library) Verify(ctx context.Context, progress func(i int, imp Import)) 
 			out = append(out, Problem{imp, fmt.Errorf("content changed: %s hashes to %s", p, d.hash[:12])})
 		case d.kind != imp.Kind:
 			out = append(out, Problem{imp, fmt.Errorf("%s is a %s, imported as a %s", p, d.kind, imp.Kind)})
+		case sum != "" && sum != imp.Stat && statSum(p) == sum:
+			stats[imp.Hash] = [2]string{imp.Stat, sum}
 		}
 	}
 	return out, nil
+}
+
+// recordStats writes the new Stat of each import in stats whose Stat in
+// the manifest is still the one seen (an import may have recorded another
+// meanwhile), under the lock; if an import holds it, or anything fails,
+// nothing is recorded: the next import of those exports hashes them.
+func (l *Library) recordStats(stats map[string][2]string) {
+	if len(stats) == 0 {
+		return
+	}
+	lk, err := Acquire(context.Background(), l.Dir, 0, nil)
+	if err != nil {
+		return
+	}
+	defer lk.Release()
+	cur, err := Open(l.Dir)
+	if err != nil {
+		return
+	}
+	news := map[string]string{}
+	for _, imp := range cur.Manifest.Imports {
+		if s, ok := stats[imp.Hash]; ok && imp.Stat == s[0] {
+			news[imp.Hash] = s[1]
+		}
+	}
+	if len(news) == 0 {
+		return
+	}
+	m := cur.Manifest
+	m.Imports = withStats(m.Imports, news)
+	_ = writeManifest(l.Dir, m, writeHook{})
 }
