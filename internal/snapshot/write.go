@@ -181,7 +181,7 @@ type writer struct {
 	cutFrom   int
 	vpos      uint64
 
-	strLen    int // the last frame's (encodeFrame)
+	strLen int // the last frame's (encodeFrame)
 
 	pool   *strPool
 	local  map[string]uint64 // a worker's copy of the pool entries it met
