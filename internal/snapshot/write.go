@@ -507,6 +507,9 @@ func Write(f File, arch *model.Archive, opts Options) error {
 	return nil
 }
 
+// testRedone counts the frames commit encoded again (for the tests).
+var testRedone atomic.Int64
+
 // committer is what Write's commit fills from the batches, in order.
 type committer struct {
 	ct      enc   // the conversation table's entries, but for their frames
@@ -535,6 +538,7 @@ func (w *writer) commit(c *committer, b *batch, convs []*model.Conversation) err
 		fr, conv := &b.frames[fi], convs[fi]
 		l := locs[fi]
 		if fr.missed {
+			testRedone.Add(1)
 			// In order now: the strings the worker missed go to the
 			// pool, as the conversations before left it.
 			w.redoRaw, w.redoCuts = w.encodeFrame(conv.Tree(), w.redoRaw[:0], w.redoCuts[:0])
