@@ -165,6 +165,10 @@ type span struct {
 	off  uint64 // within the area
 }
 
+// writer encodes: Write's own (serial: the one that adds to the string
+// pool, fills the conversation table and the sections and writes the
+// file), and one per framePipe worker (compress.go), which encodes frames
+// only.
 type writer struct {
 	f   File
 	out *bufio.Writer
@@ -174,7 +178,8 @@ type writer struct {
 	// conv[convStart:] is the current conversation's fresh strings (then
 	// its blob), compressed as one frame; conv is the batch's frames
 	// (compress.go). vpos is where the conversation starts in the data
-	// stream before compression (the index's text offsets are in it).
+	// stream before compression (the index's text offsets are in it); a
+	// worker's is 0 (its spans' offsets are from their frame's start).
 	conv      []byte
 	convStart int
 	cuts      []int // where the batch's chunks end; the conversation's from cutFrom on, but for its last one
