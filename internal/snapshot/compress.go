@@ -181,13 +181,10 @@ type frameLoc struct {
 
 // frameRef is a conversation's frame in a batch.
 type frameRef struct {
-	start, end       int // in raw
-	strLen           int
-	cutFrom, cutTo   int // its cuts, in cuts
 	spanFrom, spanTo int // its text spans, in spans
 	// missed: a pooled string of the conversation was not in the pool
 	// when the worker encoded it, so the frame is encoded again in order
-	// (framePipe.commit).
+	// (Write's commit).
 	missed bool
 	// The conversation table's counts.
 	nodes, visible, branches int
@@ -198,8 +195,6 @@ type frameRef struct {
 type batch struct {
 	seq, first int        // its number in file order; its first conversation
 	n          int        // how many conversations it holds
-	raw        []byte     // the frames back to back
-	cuts       []int      // where each frame's chunks of strings end, offsets in raw
 	spans      []span     // the frames' texts (areaData: offsets from their frame's start)
 	frames     []frameRef // in order
 	out        []byte     // what is written: the frames as stored, back to back
@@ -207,27 +202,9 @@ type batch struct {
 	err        error      // encoding conversation first+len(frames) failed
 }
 
-// compress stores each frame (appendFrame) to out, compressing through
-// scratch (its worker's, returned for the next batch).
-func (b *batch) compress(scratch []byte) []byte {
-	b.out, b.locs = b.out[:0], b.locs[:0]
-	for _, fr := range b.frames {
-		var l frameLoc
-		b.out, scratch, l = storeFrame(b.out, scratch, b.raw[fr.start:fr.end], b.cuts[fr.cutFrom:fr.cutTo], fr.start, fr.strLen)
-		b.locs = append(b.locs, l)
-	}
-	if cap(scratch) > maxKeptBuffer {
-		scratch = nil
-	}
-	return scratch
-}
-
 // storeFrame appends a frame (raw, whose chunks end at cuts, offsets in
-// raw plus base) to out as stored and says where it lies in out.
-func storeFrame(out, scratch, raw []byte, cuts []int, base, strLen int) (_, _ []byte, _ frameLoc) {
-	for i := range cuts {
-		cuts[i] -= base
-	}
+// raw) to out as stored and says where it lies in out.
+func storeFrame(out, scratch, raw []byte, cuts []int, strLen int) (_, _ []byte, _ frameLoc) {
 	at := len(out)
 	var method uint64
 	out, scratch, method = appendFrame(out, scratch, raw, cuts, strLen)
@@ -309,8 +286,7 @@ func (p *framePipe) claim(b *batch) bool {
 
 func (p *framePipe) work() {
 	defer p.wg.Done()
-	w := &writer{pool: p.pool, local: map[string]uint64{}, track: p.track}
-	var scratch []byte
+	fw := frameWorker{w: &writer{pool: p.pool, local: map[string]uint64{}, track: p.track}}
 	for {
 		var b *batch
 		select {
@@ -322,8 +298,7 @@ func (p *framePipe) work() {
 			p.free <- b
 			return
 		}
-		p.encode(w, b, p.convs[b.first:b.first+b.n])
-		scratch = b.compress(scratch)
+		p.encode(&fw, b, p.convs[b.first:b.first+b.n])
 		select {
 		case p.done <- b:
 		case <-p.quit:
@@ -332,16 +307,26 @@ func (p *framePipe) work() {
 	}
 }
 
-// encode encodes convs, the batch's conversations, into b.
-func (p *framePipe) encode(w *writer, b *batch, convs []*model.Conversation) {
-	if b.raw == nil {
-		// Room for a full batch and the conversation that ends it, in
-		// most cases: grown by append, the buffers of a batch were
-		// allocated several times over.
-		b.raw, b.out = make([]byte, 0, batchSize+batchSize/4), make([]byte, 0, batchSize+batchSize/4)
+// frameWorker is a worker's encoder and buffers.
+type frameWorker struct {
+	w            *writer
+	raw, scratch []byte // a frame before compression; compressed chunks
+	cuts         []int
+}
+
+// encode encodes and compresses convs, the batch's conversations, into b:
+// each frame is compressed as soon as it is encoded (still in the cache),
+// from the worker's own buffer.
+func (p *framePipe) encode(fw *frameWorker, b *batch, convs []*model.Conversation) {
+	if b.out == nil {
+		// Room for a full batch, in most cases: grown by append, the
+		// buffers of a batch were allocated several times over.
+		b.out = make([]byte, 0, batchSize+batchSize/4)
 	}
-	b.raw, b.cuts, b.spans, b.err = b.raw[:0], b.cuts[:0], b.spans[:0], nil
+	w := fw.w
+	b.out, b.locs, b.spans, b.err = b.out[:0], b.locs[:0], b.spans[:0], nil
 	w.spans = b.spans
+	raw := 0
 	for _, c := range convs {
 		if p.ctx != nil && p.ctx.Err() != nil {
 			b.err = p.ctx.Err()
@@ -352,15 +337,24 @@ func (p *framePipe) encode(w *writer, b *batch, convs []*model.Conversation) {
 			b.err = fmt.Errorf("conversation %s: %w", c.ID, err)
 			break
 		}
-		fr := frameRef{start: len(b.raw), cutFrom: len(b.cuts), spanFrom: len(w.spans)}
+		fr := frameRef{spanFrom: len(w.spans)}
 		w.missed = false
-		b.raw, b.cuts = w.encodeFrame(nodes, b.raw, b.cuts)
-		fr.strLen = w.strLen
-		fr.end, fr.cutTo, fr.spanTo, fr.missed = len(b.raw), len(b.cuts), len(w.spans), w.missed
+		fw.raw, fw.cuts = w.encodeFrame(nodes, fw.raw[:0], fw.cuts[:0])
+		var l frameLoc
+		b.out, fw.scratch, l = storeFrame(b.out, fw.scratch, fw.raw, fw.cuts, w.strLen)
+		b.locs = append(b.locs, l)
+		fr.spanTo, fr.missed = len(w.spans), w.missed
 		fr.nodes, fr.visible, fr.branches = len(nodes), c.VisibleCount(), c.BranchPoints()
 		b.frames = append(b.frames, fr)
-		p.encBytes.Add(int64(fr.end - fr.start))
+		raw += len(fw.raw)
 	}
+	if cap(fw.raw) > maxKeptBuffer {
+		fw.raw = nil
+	}
+	if cap(fw.scratch) > maxKeptBuffer {
+		fw.scratch = nil
+	}
+	p.encBytes.Add(int64(raw))
 	p.encConvs.Add(int64(len(b.frames)))
 	b.spans, w.spans = w.spans, nil
 }

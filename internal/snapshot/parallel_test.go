@@ -33,7 +33,7 @@ func inOrder(t *testing.T, arch *model.Archive) ([]byte, []frameLoc) {
 	for _, c := range arch.Conversations {
 		raw, cuts = w.encodeFrame(c.Tree(), raw[:0], cuts[:0])
 		var l frameLoc
-		out, scratch, l = storeFrame(out, scratch, raw, cuts, 0, w.strLen)
+		out, scratch, l = storeFrame(out, scratch, raw, cuts, w.strLen)
 		locs = append(locs, l)
 		w.intoHstr = true
 		w.encodeConv(&ct, c, lists, &listEnc, &nLists)

@@ -547,7 +547,7 @@ func (w *writer) commit(c *committer, b *batch, convs []*model.Conversation) err
 			// In order now: the strings the worker missed go to the
 			// pool, as the conversations before left it.
 			w.redoRaw, w.redoCuts = w.encodeFrame(conv.Tree(), w.redoRaw[:0], w.redoCuts[:0])
-			w.redoOut, w.redoScratch, l = storeFrame(w.redoOut, w.redoScratch, w.redoRaw, w.redoCuts, 0, w.strLen)
+			w.redoOut, w.redoScratch, l = storeFrame(w.redoOut, w.redoScratch, w.redoRaw, w.redoCuts, w.strLen)
 		} else {
 			if rebuild {
 				at := uint64(len(w.redoOut))
@@ -591,9 +591,6 @@ func (w *writer) commit(c *committer, b *batch, convs []*model.Conversation) err
 	}
 	if cap(w.redoOut) > maxKeptBuffer {
 		w.redoOut, w.redoRaw = nil, nil
-	}
-	if cap(b.raw) > maxKeptBuffer {
-		b.raw = nil
 	}
 	if cap(b.out) > maxKeptBuffer {
 		b.out = nil
