@@ -163,8 +163,10 @@ func decodeChunk(dst, frame []byte, c chunk) bool {
 // (a huge conversation's is dropped).
 const maxKeptBuffer = 8 << 20
 
-// batchSize is about how many uncompressed bytes of frames a batch
-// collects: enough that a worker encodes and compresses for a few
+// batchSize is the capacity of a batch's buffer, and twice what its
+// frames take stored, on average (a batch is a number of conversations
+// claimed before they are encoded, by the average so far, so some take
+// more): enough that a worker encodes and compresses for a few
 // milliseconds and the batch is written in one call. With a job and a
 // write per conversation (24 KB stored on average on the long shape) the
 // workers and the writing goroutine waited on each other and on being
@@ -236,7 +238,7 @@ type framePipe struct {
 	claimMu sync.Mutex
 	next    int // the next conversation no batch holds
 	nextSeq int
-	// what the workers encoded so far, for the next batches' sizes
+	// what the workers stored so far, for the next batches' sizes
 	encBytes, encConvs atomic.Int64
 }
 
@@ -265,12 +267,12 @@ func (p *framePipe) stop() {
 	p.wg.Wait()
 }
 
-// claim hands out the next conversations: a number of them that is
-// about batchSize bytes, judging by those encoded so far.
+// claim hands out the next conversations: a number of them that takes
+// about batchSize/2 bytes stored, judging by those encoded so far.
 func (p *framePipe) claim(b *batch) bool {
 	n := 8
 	if c := p.encConvs.Load(); c > 0 {
-		n = int(min(max(batchSize*c/max(p.encBytes.Load(), 1), 1), 4096))
+		n = int(min(max(batchSize/2*c/max(p.encBytes.Load(), 1), 1), 4096))
 	}
 	p.claimMu.Lock()
 	defer p.claimMu.Unlock()
@@ -321,12 +323,11 @@ func (p *framePipe) encode(fw *frameWorker, b *batch, convs []*model.Conversatio
 	if b.out == nil {
 		// Room for a full batch, in most cases: grown by append, the
 		// buffers of a batch were allocated several times over.
-		b.out = make([]byte, 0, batchSize+batchSize/4)
+		b.out = make([]byte, 0, batchSize)
 	}
 	w := fw.w
 	b.out, b.locs, b.spans, b.err = b.out[:0], b.locs[:0], b.spans[:0], nil
 	w.spans = b.spans
-	raw := 0
 	for _, c := range convs {
 		if p.ctx != nil && p.ctx.Err() != nil {
 			b.err = p.ctx.Err()
@@ -346,7 +347,6 @@ func (p *framePipe) encode(fw *frameWorker, b *batch, convs []*model.Conversatio
 		fr.spanTo, fr.missed = len(w.spans), w.missed
 		fr.nodes, fr.visible, fr.branches = len(nodes), c.VisibleCount(), c.BranchPoints()
 		b.frames = append(b.frames, fr)
-		raw += len(fw.raw)
 	}
 	if cap(fw.raw) > maxKeptBuffer {
 		fw.raw = nil
@@ -354,7 +354,7 @@ func (p *framePipe) encode(fw *frameWorker, b *batch, convs []*model.Conversatio
 	if cap(fw.scratch) > maxKeptBuffer {
 		fw.scratch = nil
 	}
-	p.encBytes.Add(int64(raw))
+	p.encBytes.Add(int64(len(b.out)))
 	p.encConvs.Add(int64(len(b.frames)))
 	b.spans, w.spans = w.spans, nil
 }
