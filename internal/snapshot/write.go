@@ -418,6 +418,7 @@ func Write(f File, arch *model.Archive, opts Options) error {
 		delete(pending, seq)
 		err := w.commit(&c, b, arch.Conversations[b.first:b.first+b.n])
 		if err != nil {
+			rg.End()
 			return fmt.Errorf("snapshot: %w", err)
 		}
 		p.free <- b
@@ -426,7 +427,7 @@ func Write(f File, arch *model.Archive, opts Options) error {
 	rg.End()
 	ct, ctEnd, listEnc, nLists, locs := c.ct, c.ctEnd, c.listEnc, c.nLists, c.locs
 	// The index's text offsets are looked up in the spans sorted by
-	// address: sorted while the last frames are compressed.
+	// address: sorted while the tables are built.
 	sorted := make(chan struct{})
 	go func() {
 		defer close(sorted)
