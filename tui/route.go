@@ -69,7 +69,11 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.setFocus(focusViewer)
 			cmd = tea.Batch(cmd, m.view.renderNext()) // what it renders once focused
 		case filterBack:
-			m.setFocus(m.filter.before.focus)
+			// cancel rendered with the list focused (what is in view);
+			// back in the viewer, render ahead of it too.
+			if m.setFocus(m.filter.before.focus); m.focus == focusViewer {
+				cmd = tea.Batch(cmd, m.view.renderNext())
+			}
 		}
 		return cmd
 	}
