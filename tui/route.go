@@ -69,11 +69,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.setFocus(focusViewer)
 			cmd = tea.Batch(cmd, m.view.renderNext()) // what it renders once focused
 		case filterBack:
-			// cancel rendered with the list focused (what is in view);
-			// back in the viewer, render ahead of it too.
-			if m.setFocus(m.filter.before.focus); m.focus == focusViewer {
-				cmd = tea.Batch(cmd, m.view.renderNext())
-			}
+			m.setFocus(m.filter.before.focus)
+			cmd = tea.Batch(cmd, m.view.renderNext()) // cancel's ran with the list focused: in view only
 		}
 		return cmd
 	}
