@@ -26,8 +26,8 @@ type pane interface {
 // row is one line group of the list: a date label or a conversation.
 type row struct {
 	label string // date group label; "" for an item
-	conv  int    // index into convList.all, for items
-	pos   int    // position in the filter's answer (found.Convs), for items
+	conv  int32  // index into convList.all, for items
+	pos   int32  // position in the filter's answer (found.Convs), for items
 }
 
 // height is the lines a row takes: a label one, an item two (the title and
@@ -323,10 +323,13 @@ func (l *convList) build(sel *model.Conversation) {
 	case l.filter:
 		// Ranked: no date groups. Sized once: an answer can list every
 		// conversation, and growing by appends made twice the garbage.
+		if cap(l.own) > 2*len(l.vis)+1024 {
+			l.own = nil // a huge answer's rows, kept for a small one
+		}
 		l.own = slices.Grow(l.own[:0], len(l.vis))
 		for k, i := range l.vis {
 			if i >= 0 && i < len(l.all) {
-				l.own = append(l.own, row{conv: i, pos: k})
+				l.own = append(l.own, row{conv: int32(i), pos: int32(k)})
 			}
 		}
 		l.rows = l.own
@@ -361,7 +364,7 @@ func dateRows(all []*model.Conversation, now time.Time, rows []row) []row {
 			rows = append(rows, row{label: g})
 			last = g
 		}
-		rows = append(rows, row{conv: i, pos: -1})
+		rows = append(rows, row{conv: int32(i), pos: -1})
 	}
 	return rows
 }
@@ -602,7 +605,7 @@ func (l *convList) frameRowsNow(today int) []frameRow {
 			continue
 		}
 		c := l.all[r.conv]
-		keys = append(keys, frameRow{item: itemKey{conv: c, pos: r.pos, width: l.width, msgs: l.msgCount(c), today: today,
+		keys = append(keys, frameRow{item: itemKey{conv: c, pos: int(r.pos), width: l.width, msgs: l.msgCount(c), today: today,
 			found: l.found, cursor: i == l.cursor, focused: l.focused, filter: l.filter, services: len(l.services) > 1}})
 	}
 	return keys
@@ -618,7 +621,7 @@ func (l *convList) item(i int, now time.Time) []string {
 	var e live.Excerpt
 	snip := false
 	if l.filter && l.found != nil {
-		e, snip = l.found.Excerpt(r.pos)
+		e, snip = l.found.Excerpt(int(r.pos))
 	}
 	date := shortDate(c.SortTime(), now)
 	meta := " " + date + " · " + plural(l.msgCount(c), "msg")

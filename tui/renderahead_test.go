@@ -110,3 +110,42 @@ func wordyConv(n int) *model.Conversation {
 	}
 	return buildConv("c-long", "Long", testNow, msgs...)
 }
+
+// TestFilterEscBackToViewerRendersAhead: esc out of a filter opened from
+// the viewer focuses the viewer again and renders ahead of it, as the
+// other ways into the viewer do (the filter's cancel renders while the
+// list still has the keyboard: what is in view). By keys the filter opens
+// from the viewer only while it shows nothing (/ finds in a conversation),
+// so the test opens it as the root does for / (route.go), from the
+// preview.
+func TestFilterEscBackToViewerRendersAhead(t *testing.T) {
+	long := wordyConv(40)
+	m := New(Options{Archive: &model.Archive{Conversations: []*model.Conversation{long}}, Theme: "dark",
+		Width: 100, Height: 30, Now: fixedNow, RenderAhead: 60})
+	run(t, m, m.Init())
+	if m.view.conv != long || m.focus != focusList || renderedBelow(m) != 0 {
+		t.Fatal("want the preview, in view only, with the list focused")
+	}
+	m.filter.open(focusViewer)
+	m.setFocus(focusList)
+	typeText(t, m, "words")
+	press(t, m, "esc")
+	if m.focus != focusViewer || m.view.conv != long || m.filter.active {
+		t.Fatalf("esc: focus %v, conversation %v, filter active %v; want the viewer on the conversation", m.focus, m.view.conv, m.filter.active)
+	}
+	if renderedBelow(m) == 0 {
+		t.Fatal("after esc back to the viewer: nothing below the view rendered")
+	}
+}
+
+// renderedBelow is the number of m's viewer's messages below the view that
+// are rendered.
+func renderedBelow(m *Model) int {
+	n := 0
+	for i, s := range m.view.segs {
+		if s.msg != nil && s.rendered && m.view.starts[i] >= m.view.offset+m.view.height {
+			n++
+		}
+	}
+	return n
+}

@@ -70,6 +70,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			cmd = tea.Batch(cmd, m.view.renderNext()) // what it renders once focused
 		case filterBack:
 			m.setFocus(m.filter.before.focus)
+			cmd = tea.Batch(cmd, m.view.renderNext()) // cancel's ran with the list focused: in view only
 		}
 		return cmd
 	}

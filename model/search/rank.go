@@ -99,8 +99,9 @@ func siftDown(h []match, i int, worse func(a, b match) bool) {
 }
 
 // mergeRanked merges lists each ranked by compareMatches into one, keeping
-// the first limit (all when limit ≤ 0).
-func mergeRanked(lists [][]match, limit int) []match {
+// the first limit (all when limit ≤ 0), appended to out (grown when it is
+// too small). One list is returned as it is (cut to limit), not copied.
+func mergeRanked(lists [][]match, limit int, out []match) []match {
 	n := 0
 	for _, l := range lists {
 		n += len(l)
@@ -108,7 +109,10 @@ func mergeRanked(lists [][]match, limit int) []match {
 	if limit > 0 {
 		n = min(n, limit)
 	}
-	out := make([]match, 0, n)
+	if len(lists) == 1 {
+		return lists[0][:n]
+	}
+	out = slices.Grow(out[:0], n)
 	for len(out) < n {
 		best := -1
 		for i, l := range lists {

@@ -326,7 +326,12 @@ func (ix *Index) firstPass(ctx context.Context, qp *Query, op *Options) (*pass, 
 		return nil, err
 	}
 	ps.total, ps.hits, ps.partial = int(found.Load()), int(hits.Load()), int(done.Load()) < units
-	ps.all = mergeRanked(lists, opt.Limit)
+	// Into the first worker's scratch, kept until release: every
+	// keystroke's answer was a fresh slice of every match (40 bytes each).
+	ps.all = mergeRanked(lists, opt.Limit, scratch[0].merged[:0])
+	if len(lists) > 1 {
+		scratch[0].merged = ps.all
+	}
 	return ps, nil
 }
 
@@ -446,6 +451,7 @@ type searchScratch struct {
 	acc    []wordAcc
 	firsts []int32
 	pairs  pairScratch
+	merged []match // the workers' lists merged (pass.all), when there are two
 }
 
 // maxPooledMatches bounds the scratch kept for reuse; maxSpare and
@@ -474,10 +480,10 @@ func (ix *Index) getScratch() *searchScratch {
 }
 
 func (ix *Index) putScratch(sc *searchScratch) {
-	if cap(sc.local) > maxPooledMatches {
+	if cap(sc.local) > maxPooledMatches || cap(sc.merged) > maxPooledMatches {
 		return
 	}
-	if cap(sc.local) <= maxSpareMatches && cap(sc.dets) <= maxSpareMatches {
+	if cap(sc.local) <= maxSpareMatches && cap(sc.dets) <= maxSpareMatches && cap(sc.merged) <= maxSpareMatches {
 		ix.spareMu.Lock()
 		if len(ix.spare) < maxSpare {
 			ix.spare = append(ix.spare, sc)

@@ -180,7 +180,7 @@ func (e *cachedAnswer) LastUsed() uint64 { return e.used }
 // query's strings.
 func answerBytes(r *Results) int64 {
 	n := int64(len(r.Convs))
-	located := min(n, 4*prelocateRows)
+	located := min(n, 256)
 	size := 256 + 12*n + 80*located + int64(len(r.Query))
 	for _, t := range r.Terms {
 		size += 16 + int64(len(t))

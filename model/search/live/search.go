@@ -13,8 +13,11 @@ import (
 const shortQueryLimit = 200
 
 // prelocateRows is how many rows' excerpts a search locates before it
-// returns: more than a tall terminal shows.
-const prelocateRows = 64
+// returns: what a 66-line terminal's list shows (a result row is two
+// lines); a taller one locates the rest as it draws them. Each locate
+// reads its conversation's text, under `backchat serve` for every
+// session's every keystroke: 64 was three times what 40 lines show.
+const prelocateRows = 32
 
 // Options are the browser state a search depends on besides the query.
 type Options struct {
