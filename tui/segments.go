@@ -43,6 +43,9 @@ type segment struct {
 	// the viewer's hit generation hitc.gen (hits.go collectHits).
 	hitc   segHits
 	phDone int
+	// fork says the message's heading has a ‹k/N› mark: [ and ] switch
+	// its fork (viewer.forkOf).
+	fork bool
 }
 
 // headerTitleLines is the most lines the title takes above a conversation.
@@ -109,8 +112,9 @@ func (v *viewer) headerSegment() segment {
 }
 
 // roleLine is a message's heading on screen: the parts of
-// render.MessageHeading (the words `backchat show` writes), styled.
-func (v *viewer) roleLine(n int32, m *model.Message) string {
+// render.MessageHeading (the words `backchat show` writes), styled, with
+// branch (viewer.branchLabel) for its ‹k/N› mark.
+func (v *viewer) roleLine(n int32, m *model.Message, branch string) string {
 	st := v.styles
 	rs := st.RoleBot
 	switch m.Role {
@@ -120,6 +124,7 @@ func (v *viewer) roleLine(n int32, m *model.Message) string {
 		rs = st.RoleTool
 	}
 	h := render.MessageHeading(v.conv, n, v.loc)
+	h.Branch = branch
 	if v.present(n, m) == render.Summarised {
 		h.Note = "" // the "▸" summary under it says so
 	}
@@ -143,7 +148,14 @@ func (v *viewer) roleLine(n int32, m *model.Message) string {
 }
 
 func (v *viewer) messageSegment(n int32, m *model.Message) segment {
-	head := []string{"", v.roleLine(n, m)}
+	branch := v.branchLabel(n) // counts what [ and ] reach
+	s := v.messageLines(n, m, branch)
+	s.fork = branch != ""
+	return s
+}
+
+func (v *viewer) messageLines(n int32, m *model.Message, branch string) segment {
+	head := []string{"", v.roleLine(n, m, branch)}
 	if v.present(n, m) == render.Summarised {
 		line := "  " + v.styles.Folded.Render(foldLine(render.Summary(m), v.bodyWidth()-2))
 		return v.finish(segment{node: n, lines: append(head, line), rendered: true, realised: true})
@@ -295,9 +307,10 @@ func (v *viewer) join() {
 	v.collectHits()
 }
 
-// setSegment replaces segment i's lines, keeping the top of the view on the
-// same content.
+// setSegment replaces segment i's lines (its heading kept, and with it
+// fork), keeping the top of the view on the same content.
 func (v *viewer) setSegment(i int, s segment) {
+	s.fork = v.segs[i].fork
 	delta := len(s.lines) - len(v.segs[i].lines)
 	topSeg := v.segAt(v.offset)
 	v.segs[i] = s

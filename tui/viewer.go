@@ -267,6 +267,7 @@ func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 		return v, v.renderNext()
 	case tea.KeyPressMsg:
 		k := v.keys
+		var note string
 		switch {
 		case key.Matches(msg, k.Down):
 			v.offset++
@@ -285,9 +286,9 @@ func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 		case key.Matches(msg, k.PrevHit):
 			v.jumpHit(-1)
 		case key.Matches(msg, k.PrevBranch):
-			v.branch(-1)
+			note = v.branch(-1)
 		case key.Matches(msg, k.NextBranch):
-			v.branch(1)
+			note = v.branch(1)
 		case key.Matches(msg, k.PrevMessage):
 			v.moveFocus(-1)
 		case key.Matches(msg, k.NextMessage):
@@ -295,6 +296,10 @@ func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 		}
 		v.clamp()
 		v.slide()
+		if note != "" {
+			// The status line says why the key did nothing.
+			return v, tea.Batch(v.renderNext(), func() tea.Msg { return actionDoneMsg{text: note} })
+		}
 		return v, v.renderNext()
 	}
 	return v, nil
