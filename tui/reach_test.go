@@ -121,3 +121,25 @@ func TestBranchCounterCountsWhatBracketsReach(t *testing.T) {
 		t.Fatalf("with H the hidden sibling counts: marks %v:\n%s", got, screen(m))
 	}
 }
+
+// TestSnippetShowsControlsAsTheViewerDoes: a filter result's snippet shows
+// a control sequence as the viewer shows it ("␛[1m"), not with its ESC
+// dropped ("[1m").
+func TestSnippetShowsControlsAsTheViewerDoes(t *testing.T) {
+	c := buildConv("c-ctl", "Colours", testNow.Add(-time.Hour),
+		tm{role: model.RoleUser, text: "what does \x1b[1mpkg/api\x1b[0m handle? routing"})
+	m := newIndexTest(t, &model.Archive{Conversations: []*model.Conversation{c}}, 80, 24)
+	press(t, m, "/")
+	typeText(t, m, "routing")
+	press(t, m, "enter")
+	s := screen(m)
+	row := strings.Split(s, "\n")[2] // the result's snippet, left of the viewer
+	if snip, _, _ := strings.Cut(row, "│"); !strings.Contains(snip, "/api␛[0m handle") {
+		t.Fatalf("the snippet does not show the sequence as the viewer does:\n%s", s)
+	}
+	golden.RequireEqual(t, s)
+	press(t, m, "enter")
+	if s := screen(m); !strings.Contains(s, "␛[1mpkg/api␛[0m") {
+		t.Fatalf("the viewer shows it otherwise:\n%s", s)
+	}
+}
