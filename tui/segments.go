@@ -107,6 +107,17 @@ func (v *viewer) headerSegment() segment {
 		for _, l := range strings.Split(ansi.Wrap(safeLine("Its messages could not be read: "+err.Error()+". Open the export again to read them."), w-2, " "), "\n") {
 			lines = append(lines, " "+st.ErrorTitle.Render(l))
 		}
+	} else if note := v.emptyNote(); len(note) > 0 {
+		lines = append(lines, "")
+		for i, p := range note {
+			s := st.Empty
+			if i > 0 {
+				s = st.HeaderMeta
+			}
+			for _, l := range strings.Split(ansi.Wrap(safeLine(p), w-2, " "), "\n") {
+				lines = append(lines, " "+s.Render(l))
+			}
+		}
 	}
 	return v.finish(segment{node: model.NoNode, lines: lines, rendered: true, realised: true})
 }

@@ -32,6 +32,7 @@ type viewer struct {
 
 	width, height int
 	conv          *model.Conversation
+	warns         []model.Warning // the load's, for an empty conversation's reason (emptyNote)
 	thread        model.Thread
 	expanded      bool           // T: every folded item shows in full
 	toggled       map[int32]bool // t: items shown the other way (folds.go)
