@@ -214,11 +214,26 @@ func compareInt(a, b int64) int {
 	return 0
 }
 
+// cutOnce drops the warning that a ZIP's directory is missing when a
+// warning about one of its entries says where the ZIP ends: the cut is
+// told once, where it fell.
+func cutOnce(ws []model.Warning) []model.Warning {
+	told := func(zip string) bool {
+		return slices.ContainsFunc(ws, func(w model.Warning) bool {
+			return strings.HasPrefix(w.File, zip+":") && strings.HasPrefix(w.Reason, zipEnds)
+		})
+	}
+	return slices.DeleteFunc(slices.Clone(ws), func(w model.Warning) bool {
+		return w.Kind == model.WarnTruncated && w.Index < 0 && strings.HasPrefix(w.Reason, fileEnds) && told(w.File)
+	})
+}
+
 // nothingLoaded explains why a load produced no conversation at all.
 func nothingLoaded(ws []model.Warning, fileErr []error) error {
 	if len(fileErr) > 0 && len(fileErr) == len(ws) {
 		return errors.Join(fileErr...)
 	}
+	ws = cutOnce(ws)
 	if len(ws) == 1 {
 		return fmt.Errorf("loader: %s: %s", ws[0].File, ws[0].Reason)
 	}
