@@ -171,7 +171,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 		opt.Progress(max(done, total), max(done, total))
 	}
 
-	a := &model.Archive{Conversations: col.convs, Warnings: col.warnings, Sources: append([]string(nil), paths...), Accounts: col.side.accounts()}
+	a := &model.Archive{Conversations: col.convs, Warnings: cutOnce(col.warnings), Sources: append([]string(nil), paths...), Accounts: col.side.accounts()}
 	model.SortNewestFirst(a.Conversations)
 	slices.SortStableFunc(a.Warnings, func(x, y model.Warning) int {
 		if c := strings.Compare(x.File, y.File); c != 0 {
@@ -216,7 +216,8 @@ func compareInt(a, b int64) int {
 
 // cutOnce drops the warning that a ZIP's directory is missing when a
 // warning about one of its entries says where the ZIP ends: the cut is
-// told once, where it fell.
+// told once, where it fell, with what was kept. A cut that falls in no
+// conversation keeps the ZIP's warning.
 func cutOnce(ws []model.Warning) []model.Warning {
 	told := func(zip string) bool {
 		return slices.ContainsFunc(ws, func(w model.Warning) bool {
@@ -233,7 +234,6 @@ func nothingLoaded(ws []model.Warning, fileErr []error) error {
 	if len(fileErr) > 0 && len(fileErr) == len(ws) {
 		return errors.Join(fileErr...)
 	}
-	ws = cutOnce(ws)
 	if len(ws) == 1 {
 		return fmt.Errorf("loader: %s: %s", ws[0].File, ws[0].Reason)
 	}

@@ -37,8 +37,8 @@ func TestZIPCutToldOnce(t *testing.T) {
 		}
 		said = true
 	}
-	if !said {
-		t.Errorf("no warning for the cut conversation: %s", o)
+	if !said || len(o.a.Warnings) != 1 {
+		t.Errorf("want the cut told once, in the cut conversation's warning: %s", o)
 	}
 
 	o = loadDamaged(t, dir, "export.zip", z[:off+200])
