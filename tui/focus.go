@@ -168,9 +168,11 @@ func (v *viewer) branch(delta int) string {
 // first of them with a sibling to reach: switching a hidden message's fork
 // lands on its first shown reply, and that reply then switches it back.
 // The ‹k/N› counter of n's heading counts the same siblings.
-func (v *viewer) forkOf(n int32) (int32, []int32) {
-	i := v.threadIndex(n)
-	if i < 0 {
+func (v *viewer) forkOf(n int32) (int32, []int32) { return v.forkAt(v.threadIndex(n)) }
+
+// forkAt is forkOf for the message at index i of the thread on view.
+func (v *viewer) forkAt(i int) (int32, []int32) {
+	if i < 0 || i >= len(v.thread) {
 		return model.NoNode, nil
 	}
 	tree := v.conv.Tree()
@@ -191,11 +193,17 @@ func (v *viewer) forkOf(n int32) (int32, []int32) {
 // message without H, with no shown reply) is left out: switching to it
 // would leave no message to come back from.
 func (v *viewer) reachable(n int32) []int32 {
+	tree := v.conv.Tree()
+	if n < 0 || int(n) >= len(tree) {
+		return nil
+	}
+	if p := tree[n].Parent; p < 0 || int(p) >= len(tree) || len(tree[p].Children) < 2 {
+		return nil // no sibling (the common case, without sorting any)
+	}
 	sib := v.conv.Siblings(n)
 	if len(sib) < 2 {
 		return sib
 	}
-	tree := v.conv.Tree()
 	out := sib[:0:0]
 	for _, s := range sib {
 		if s == n || !v.omitted(tree, s) {
@@ -221,10 +229,11 @@ func (v *viewer) omitted(tree []model.Node, n int32) bool {
 	return n < 0 || int(n) >= len(tree) || v.present(n, tree[n].Msg) == render.Omitted
 }
 
-// branchLabel is the ‹k/N› mark of message n's heading: its fork's place
-// among the siblings [ and ] reach (forkOf); "" when it has no fork.
-func (v *viewer) branchLabel(n int32) string {
-	f, sib := v.forkOf(n)
+// branchLabel is the ‹k/N› mark of the heading of the message at index i
+// of the thread on view: its fork's place among the siblings [ and ] reach
+// (forkOf); "" when it has no fork.
+func (v *viewer) branchLabel(i int) string {
+	f, sib := v.forkAt(i)
 	if f == model.NoNode {
 		return ""
 	}

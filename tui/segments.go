@@ -158,8 +158,10 @@ func (v *viewer) roleLine(n int32, m *model.Message, branch string) string {
 	return line
 }
 
-func (v *viewer) messageSegment(n int32, m *model.Message) segment {
-	branch := v.branchLabel(n) // counts what [ and ] reach
+// messageSegment is the segment of message m, node n at index i of the
+// thread on view.
+func (v *viewer) messageSegment(i int, n int32, m *model.Message) segment {
+	branch := v.branchLabel(i) // counts what [ and ] reach
 	s := v.messageLines(n, m, branch)
 	s.fork = branch != ""
 	return s

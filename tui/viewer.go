@@ -171,7 +171,7 @@ func (v *viewer) rebuild(keep int32) {
 	if v.winLo == 0 {
 		v.segs = append(v.segs, v.headerSegment())
 	}
-	for _, n := range v.thread[v.winLo:v.winHi] {
+	for j, n := range v.thread[v.winLo:v.winHi] {
 		if n < 0 || int(n) >= len(v.conv.Tree()) {
 			continue
 		}
@@ -179,7 +179,7 @@ func (v *viewer) rebuild(keep int32) {
 		if v.present(n, m) == render.Omitted {
 			continue
 		}
-		v.segs = append(v.segs, v.messageSegment(n, m))
+		v.segs = append(v.segs, v.messageSegment(v.winLo+j, n, m))
 	}
 	v.join()
 	if keep != model.NoNode {
