@@ -139,7 +139,7 @@ func TestDamagedFixture(t *testing.T) {
 	}
 	// The ZIP: cut in its directory, flipped in its directory's end.
 	zo := loadDamaged(t, dir, "export.zip", z[:len(z)-30])
-	if zo.loaded != n || !hasWarning(zo, model.WarnTruncated, fmt.Sprintf("truncated at byte %d: the archive's directory is missing; entries read from their headers", len(z)-30)) {
+	if zo.loaded != n || !hasWarning(zo, model.WarnTruncated, fmt.Sprintf("the file ends at byte %d, without the archive's directory; entries read from their headers", len(z)-30)) {
 		t.Errorf("ZIP cut in its directory: %s", zo)
 	}
 }
@@ -174,7 +174,7 @@ func TestDamagedZIPKinds(t *testing.T) {
 		{"flipped byte in a directory entry's name", splice(z, cd+46, cd+47, "X"), n, []string{"entries read from their headers"}},
 		{"directory declares a smaller size", le(z, cd+20, uint32(dataLen/2)), n, []string{"entries read from their headers"}},
 		{"directory declares ~4 GiB (0xFFFFFFFE)", le(le(z, cd+24, 0xFFFFFFFE), cd+20, 0xFFFFFFFE), n, []string{"entries read from their headers"}},
-		{"truncated in the data", z[:dataOff+dataLen/2], -1, []string{"truncated at byte", "the archive's directory is missing"}},
+		{"truncated in the data", z[:dataOff+dataLen/2], -1, []string{"the ZIP ends at byte", "inside this conversation (everything before it was kept)"}},
 		{"CRC mismatch", badCRC, n, []string{"conversations.json", "CRC-32 mismatch"}},
 	}
 	for _, c := range cases {

@@ -186,7 +186,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 		opt.Progress(max(done, total), max(done, total))
 	}
 
-	a := &model.Archive{Conversations: col.convs, Warnings: col.warnings, Sources: append([]string(nil), paths...), Accounts: col.side.accounts()}
+	a := &model.Archive{Conversations: col.convs, Warnings: cutOnce(col.warnings), Sources: append([]string(nil), paths...), Accounts: col.side.accounts()}
 	model.SortNewestFirst(a.Conversations)
 	slices.SortStableFunc(a.Warnings, func(x, y model.Warning) int {
 		if c := strings.Compare(x.File, y.File); c != 0 {
@@ -227,6 +227,21 @@ func compareInt(a, b int64) int {
 		return 1
 	}
 	return 0
+}
+
+// cutOnce drops the warning that a ZIP's directory is missing when a
+// warning about one of its entries says where the ZIP ends: the cut is
+// told once, where it fell, with what was kept. A cut that falls in no
+// conversation keeps the ZIP's warning.
+func cutOnce(ws []model.Warning) []model.Warning {
+	told := func(zip string) bool {
+		return slices.ContainsFunc(ws, func(w model.Warning) bool {
+			return strings.HasPrefix(w.File, zip+":") && strings.HasPrefix(w.Reason, zipEnds)
+		})
+	}
+	return slices.DeleteFunc(slices.Clone(ws), func(w model.Warning) bool {
+		return w.Kind == model.WarnTruncated && w.Index < 0 && strings.HasPrefix(w.Reason, fileEnds) && told(w.File)
+	})
 }
 
 // nothingLoaded explains why a load produced no conversation at all.

@@ -514,12 +514,17 @@ func printable(b []byte) string {
 
 // truncated reports the end of input inside the array or an element.
 func (s *scanner) truncated(index int, off int64, what string) error {
-	if s.rerr != nil {
+	var zc *zipCut
+	switch {
+	case errors.As(s.rerr, &zc):
+		s.rerrSaid = true
+		s.warn(wTruncated, index, off, fmt.Sprintf("%s %d, %s%s", zipEnds, zc.at, what, s.before()))
+	case s.rerr != nil:
 		s.rerrSaid = true
 		s.warn(wTruncated, index, off, "read error: "+s.rerr.Error()+s.before())
-		return nil
+	default:
+		s.warn(wTruncated, index, off, "the file ends "+what+s.before())
 	}
-	s.warn(wTruncated, index, off, "the file ends "+what+s.before())
 	return nil
 }
 
@@ -531,12 +536,20 @@ func (s *scanner) before() string {
 	return " (everything before it was kept)"
 }
 
-// cut reports a conversation the end of input cut short: it is lost.
+// cut reports a conversation the end of input cut short: it is lost. A
+// cut ZIP entry says only where the ZIP ends: where in the entry the data
+// stopped is a second offset that tells the reader nothing more.
 func (s *scanner) cut(off int64) {
 	why := fmt.Sprintf("the file ends at byte %d inside this conversation%s", s.base+int64(s.n), s.before())
+	var zc *zipCut
+	switch {
+	case errors.As(s.rerr, &zc):
+		why = fmt.Sprintf("%s %d, inside this conversation%s", zipEnds, zc.at, s.before())
+	case s.rerr != nil:
+		why = fmt.Sprintf("read error at byte %d inside this conversation: %v%s", s.base+int64(s.n), s.rerr, s.before())
+	}
 	if s.rerr != nil {
 		s.rerrSaid = true
-		why = fmt.Sprintf("read error at byte %d inside this conversation: %v%s", s.base+int64(s.n), s.rerr, s.before())
 	}
 	s.warn(wSkipped, s.index, off, why)
 	s.index++

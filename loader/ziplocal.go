@@ -325,15 +325,23 @@ func (c *checkedReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.hash.Write(p[:n])
 	switch {
-	case err == io.EOF && c.cutAt > 0:
-		err = fmt.Errorf("the ZIP is truncated at byte %d, inside this entry", c.cutAt)
-	case errors.Is(err, io.ErrUnexpectedEOF) && c.cutAt > 0:
-		err = fmt.Errorf("the ZIP is truncated at byte %d, inside this entry", c.cutAt)
+	case (err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF)) && c.cutAt > 0:
+		err = &zipCut{at: c.cutAt}
 	case err == io.EOF && c.check && c.hash.Sum32() != c.crc:
 		err = errCRC
 	}
 	return n, err
 }
+
+// zipCut is the read error of a ZIP entry cut short by the end of the
+// file, at byte at. The scanner words it for the conversation the cut
+// falls in (scanner.cut).
+type zipCut struct{ at int64 }
+
+// zipEnds starts every reason about a cut ZIP entry.
+const zipEnds = "the ZIP ends at byte"
+
+func (e *zipCut) Error() string { return fmt.Sprintf("%s %d, inside this entry", zipEnds, e.at) }
 
 func (c *checkedReader) Close() error {
 	if c.closer != nil {
@@ -447,7 +455,7 @@ func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func
 	in := &input{sources: srcs, close: closeF}
 	if why != "" {
 		kind := model.WarnData
-		if strings.HasPrefix(why, "truncated") {
+		if strings.HasPrefix(why, fileEnds) {
 			kind = model.WarnTruncated
 		}
 		in.warns = append(in.warns, model.Warning{Kind: kind, File: p, Index: -1, Offset: -1, Reason: why + "; entries read from their headers"})
@@ -470,11 +478,15 @@ func hasEndRecord(r io.ReaderAt, size int64) (has, ok bool) {
 	return bytes.LastIndex(tail, []byte("PK\x05\x06")) >= 0, true
 }
 
+// fileEnds starts the reason of a ZIP whose directory the end of the file
+// cut off.
+const fileEnds = "the file ends at byte"
+
 // zipDamage describes a ZIP the regular reader rejected or whose directory
 // disagrees with its entries.
 func zipDamage(r io.ReaderAt, size int64, err error, bad string) string {
 	if has, ok := hasEndRecord(r, size); ok && !has {
-		return fmt.Sprintf("truncated at byte %d: the archive's directory is missing", size)
+		return fmt.Sprintf("%s %d, without the archive's directory", fileEnds, size)
 	}
 	if bad != "" {
 		return "the archive's directory is damaged (" + bad + ")"

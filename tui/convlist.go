@@ -624,17 +624,16 @@ func (l *convList) item(i int, now time.Time) []string {
 		e, snip = l.found.Excerpt(int(r.pos))
 	}
 	date := shortDate(c.SortTime(), now)
-	meta := " " + date + " · " + plural(l.msgCount(c), "msg")
+	mp := metaParts{date: date, day: dayDate(c.SortTime(), now), count: plural(l.msgCount(c), "msg"),
+		project: c.Origin == model.OriginClaudeProject}
 	if l.filter {
 		date = resultDate(c.SortTime(), now)
-		meta = " " + plural(l.msgCount(c), "msg")
+		mp.date, mp.day = "", "" // on the title line
 	}
 	if len(l.services) > 1 && c.Service != "" {
-		meta += " · " + safeLine(c.Service)
+		mp.service = safeLine(c.Service)
 	}
-	if c.Origin == model.OriginClaudeProject {
-		meta += " · project"
-	}
+	meta := mp.layout(w)
 	tail := mk // right of the title: markers, and a result's date
 	if l.filter {
 		tail = strings.TrimSpace(mk + " " + date)
@@ -667,6 +666,43 @@ func (l *convList) item(i int, now time.Time) []string {
 		out[1] = snippetLine(st, base, e, w)
 	}
 	return out
+}
+
+// metaParts are the parts of an item's meta line, most useful last: its
+// date (day without the year, which the date group above says), message
+// count, service (when services mix) and whether it is a Claude project's.
+type metaParts struct {
+	date, day, count, service string
+	project                   bool
+}
+
+// layout is the meta line in w cells (with its leading space). When all of
+// it does not fit, the least useful part gives way first, so that the
+// service and project survive at 80 columns: the date's year, then the
+// message count, then the date. What still does not fit is cut with "…".
+func (p metaParts) layout(w int) string {
+	line := func(date string, count bool) string {
+		var parts []string
+		if date != "" {
+			parts = append(parts, date)
+		}
+		if count {
+			parts = append(parts, p.count)
+		}
+		if p.service != "" {
+			parts = append(parts, p.service)
+		}
+		if p.project {
+			parts = append(parts, "project")
+		}
+		return " " + strings.Join(parts, " · ")
+	}
+	for _, try := range []string{line(p.date, true), line(p.day, true), line(p.day, false), line("", false)} {
+		if ansi.StringWidth(try) <= w {
+			return try
+		}
+	}
+	return ansi.Truncate(line("", false), w, "…")
 }
 
 func markerTail(st Styles, mk string) string {

@@ -94,6 +94,15 @@ func shortDate(t, now time.Time) string {
 	}
 }
 
+// dayDate is shortDate without the year ("Jul 6"; "15:04" today), for a
+// row under a date group, whose label says the year.
+func dayDate(t, now time.Time) string {
+	if t.IsZero() || dateGroup(t, now) == "Today" {
+		return shortDate(t, now)
+	}
+	return t.In(now.Location()).Format("Jan 2")
+}
+
 // resultDate formats t for a result row's title line, where the title
 // needs the room: as shortDate, but a date of another year is its month
 // and year ("Nov 2023").

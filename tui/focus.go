@@ -3,6 +3,9 @@
 package tui
 
 import (
+	"fmt"
+	"slices"
+
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/backchat/backchat/internal/render"
@@ -98,54 +101,47 @@ func (v *viewer) markGutter(line string) string {
 	return v.styles.Branch.Render("▎") + ansi.Cut(line, 1, ansi.StringWidth(line))
 }
 
-// branch switches the fork of the focused message (or, when it has no
-// sibling, of the first forked message in view below it) to its previous
-// (−1) or next (+1) sibling. The message stays focused on the same screen
-// row; the thread through the sibling is the one last shown through it,
-// so [ then ] comes back to exactly the thread that was shown.
-func (v *viewer) branch(delta int) {
+// branch switches the fork of the focused message (or, when it has none,
+// of the first forked message in view below it) to its previous (−1) or
+// next (+1) sibling among those it can reach (forkOf). The message shown
+// first on the new branch takes the focus, on the same screen row, and its
+// fork is the one just switched, so [ then ] comes back to exactly the
+// thread that was shown (the thread through a sibling is the one last
+// shown through it). It returns what to say in the status line when there
+// is nowhere to go, else "".
+func (v *viewer) branch(delta int) string {
 	if v.conv == nil {
-		return
+		return ""
 	}
 	s := v.focusSeg()
 	if s < 0 {
-		return
+		return "no fork in view"
 	}
 	for i := s; i < len(v.segs) && v.starts[i] < v.offset+max(v.height, 1); i++ {
 		n := v.segs[i].node
 		if n == model.NoNode {
 			continue
 		}
-		if _, total := v.conv.BranchPos(n); total < 2 {
+		f, sib := v.forkOf(n)
+		if f == model.NoNode {
 			continue
 		}
-		pos := v.threadIndex(n)
-		sib := v.conv.Siblings(n)
-		at := -1
-		for j, x := range sib {
-			if x == n {
-				at = j
+		at := slices.Index(sib, f)
+		j := at + delta
+		if at < 0 || j < 0 || j >= len(sib) {
+			if delta < 0 {
+				return fmt.Sprintf("‹%d/%d›: no earlier branch", at+1, len(sib))
 			}
+			return fmt.Sprintf("‹%d/%d›: no later branch", at+1, len(sib))
 		}
-		if pos < 0 || at < 0 {
-			return
-		}
-		// A sibling whose branch shows nothing (an empty hidden message
-		// without H) is skipped: switching to it would leave no message
-		// to come back from.
-		var to, show int32 = model.NoNode, model.NoNode
-		var nt model.Thread
-		for j := at + delta; j >= 0 && j < len(sib) && show == model.NoNode; j += delta {
-			to, nt = sib[j], v.threadThrough(sib[j])
-			show = v.firstShown(nt, to)
-		}
+		nt, show := v.land(sib[j])
 		if show == model.NoNode {
-			return
+			return "" // forkOf counts only siblings that show a message
 		}
 		if v.memo == nil {
 			v.memo = make(map[int32]model.Thread)
 		}
-		v.memo[n] = v.thread
+		v.memo[f] = v.thread
 		row := v.starts[i] - v.offset
 		v.thread = nt
 		v.winLo, v.winHi = 0, 0
@@ -160,8 +156,88 @@ func (v *viewer) branch(delta int) {
 		v.clamp()
 		v.realiseMatching()
 		v.findHits()
-		return
+		return ""
 	}
+	return "no fork in view"
+}
+
+// forkOf is the fork that [ and ] switch for message n of the thread on
+// view, and the siblings they can reach there (in order, the fork among
+// them); model.NoNode and nil when n has none. The fork is n itself, or,
+// when the messages above n on the thread are not shown (hidden), the
+// first of them with a sibling to reach: switching a hidden message's fork
+// lands on its first shown reply, and that reply then switches it back.
+// The ‹k/N› counter of n's heading counts the same siblings.
+func (v *viewer) forkOf(n int32) (int32, []int32) { return v.forkAt(v.threadIndex(n)) }
+
+// forkAt is forkOf for the message at index i of the thread on view.
+func (v *viewer) forkAt(i int) (int32, []int32) {
+	if i < 0 || i >= len(v.thread) {
+		return model.NoNode, nil
+	}
+	tree := v.conv.Tree()
+	from := i
+	for from > 0 && v.omitted(tree, v.thread[from-1]) {
+		from--
+	}
+	for _, f := range v.thread[from : i+1] {
+		if sib := v.reachable(f); len(sib) > 1 {
+			return f, sib
+		}
+	}
+	return model.NoNode, nil
+}
+
+// reachable is n and those of its siblings whose branch shows a message
+// (land), in sibling order. A sibling that shows nothing (an empty hidden
+// message without H, with no shown reply) is left out: switching to it
+// would leave no message to come back from.
+func (v *viewer) reachable(n int32) []int32 {
+	tree := v.conv.Tree()
+	if n < 0 || int(n) >= len(tree) {
+		return nil
+	}
+	if p := tree[n].Parent; p < 0 || int(p) >= len(tree) || len(tree[p].Children) < 2 {
+		return nil // no sibling (the common case, without sorting any)
+	}
+	sib := v.conv.Siblings(n)
+	if len(sib) < 2 {
+		return sib
+	}
+	out := sib[:0:0]
+	for _, s := range sib {
+		if s == n || !v.omitted(tree, s) {
+			out = append(out, s)
+		} else if _, show := v.land(s); show != model.NoNode {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// land is the thread switching to sibling s shows and the message that
+// takes the focus there: the first shown from s on (model.NoNode when
+// none is).
+func (v *viewer) land(s int32) (model.Thread, int32) {
+	t := v.threadThrough(s)
+	return t, v.firstShown(t, s)
+}
+
+// omitted says whether node n shows nothing (no message, or a hidden one
+// without H).
+func (v *viewer) omitted(tree []model.Node, n int32) bool {
+	return n < 0 || int(n) >= len(tree) || v.present(n, tree[n].Msg) == render.Omitted
+}
+
+// branchLabel is the ‹k/N› mark of the heading of the message at index i
+// of the thread on view: its fork's place among the siblings [ and ] reach
+// (forkOf); "" when it has no fork.
+func (v *viewer) branchLabel(i int) string {
+	f, sib := v.forkAt(i)
+	if f == model.NoNode {
+		return ""
+	}
+	return render.BranchLabel(slices.Index(sib, f)+1, len(sib))
 }
 
 // firstShown is the first node of thread t from node from on whose
@@ -171,7 +247,7 @@ func (v *viewer) firstShown(t model.Thread, from int32) int32 {
 	on := false
 	for _, n := range t {
 		on = on || n == from
-		if on && n >= 0 && int(n) < len(tree) && v.present(n, tree[n].Msg) != render.Omitted {
+		if on && !v.omitted(tree, n) {
 			return n
 		}
 	}

@@ -202,7 +202,7 @@ func (m *Model) setArchive(a *model.Archive) {
 
 // setWarnings gives the load warnings to the status bar and the W pane.
 func (m *Model) setWarnings(ws []model.Warning) {
-	m.warnList = ws
+	m.warnList, m.view.warns = ws, ws
 	m.warnings.set(ws)
 }
 

@@ -43,6 +43,9 @@ type segment struct {
 	// the viewer's hit generation hitc.gen (hits.go collectHits).
 	hitc   segHits
 	phDone int
+	// fork says the message's heading has a ‹k/N› mark: [ and ] switch
+	// its fork (viewer.forkOf).
+	fork bool
 }
 
 // headerTitleLines is the most lines the title takes above a conversation.
@@ -104,13 +107,25 @@ func (v *viewer) headerSegment() segment {
 		for _, l := range strings.Split(ansi.Wrap(safeLine("Its messages could not be read: "+err.Error()+". Open the export again to read them."), w-2, " "), "\n") {
 			lines = append(lines, " "+st.ErrorTitle.Render(l))
 		}
+	} else if note := v.emptyNote(); len(note) > 0 {
+		lines = append(lines, "")
+		for i, p := range note {
+			s := st.Empty
+			if i > 0 {
+				s = st.HeaderMeta
+			}
+			for _, l := range strings.Split(ansi.Wrap(safeLine(p), w-2, " "), "\n") {
+				lines = append(lines, " "+s.Render(l))
+			}
+		}
 	}
 	return v.finish(segment{node: model.NoNode, lines: lines, rendered: true, realised: true})
 }
 
 // roleLine is a message's heading on screen: the parts of
-// render.MessageHeading (the words `backchat show` writes), styled.
-func (v *viewer) roleLine(n int32, m *model.Message) string {
+// render.MessageHeading (the words `backchat show` writes), styled, with
+// branch (viewer.branchLabel) for its ‹k/N› mark.
+func (v *viewer) roleLine(n int32, m *model.Message, branch string) string {
 	st := v.styles
 	rs := st.RoleBot
 	switch m.Role {
@@ -120,6 +135,7 @@ func (v *viewer) roleLine(n int32, m *model.Message) string {
 		rs = st.RoleTool
 	}
 	h := render.MessageHeading(v.conv, n, v.loc)
+	h.Branch = branch
 	if v.present(n, m) == render.Summarised {
 		h.Note = "" // the "▸" summary under it says so
 	}
@@ -142,8 +158,17 @@ func (v *viewer) roleLine(n int32, m *model.Message) string {
 	return line
 }
 
-func (v *viewer) messageSegment(n int32, m *model.Message) segment {
-	head := []string{"", v.roleLine(n, m)}
+// messageSegment is the segment of message m, node n at index i of the
+// thread on view.
+func (v *viewer) messageSegment(i int, n int32, m *model.Message) segment {
+	branch := v.branchLabel(i) // counts what [ and ] reach
+	s := v.messageLines(n, m, branch)
+	s.fork = branch != ""
+	return s
+}
+
+func (v *viewer) messageLines(n int32, m *model.Message, branch string) segment {
+	head := []string{"", v.roleLine(n, m, branch)}
 	if v.present(n, m) == render.Summarised {
 		line := "  " + v.styles.Folded.Render(foldLine(render.Summary(m), v.bodyWidth()-2))
 		return v.finish(segment{node: n, lines: append(head, line), rendered: true, realised: true})
@@ -295,9 +320,10 @@ func (v *viewer) join() {
 	v.collectHits()
 }
 
-// setSegment replaces segment i's lines, keeping the top of the view on the
-// same content.
+// setSegment replaces segment i's lines (its heading kept, and with it
+// fork), keeping the top of the view on the same content.
 func (v *viewer) setSegment(i int, s segment) {
+	s.fork = v.segs[i].fork
 	delta := len(s.lines) - len(v.segs[i].lines)
 	topSeg := v.segAt(v.offset)
 	v.segs[i] = s

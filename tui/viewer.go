@@ -32,6 +32,7 @@ type viewer struct {
 
 	width, height int
 	conv          *model.Conversation
+	warns         []model.Warning // the load's, for an empty conversation's reason (emptyNote)
 	thread        model.Thread
 	expanded      bool           // T: every folded item shows in full
 	toggled       map[int32]bool // t: items shown the other way (folds.go)
@@ -170,7 +171,7 @@ func (v *viewer) rebuild(keep int32) {
 	if v.winLo == 0 {
 		v.segs = append(v.segs, v.headerSegment())
 	}
-	for _, n := range v.thread[v.winLo:v.winHi] {
+	for j, n := range v.thread[v.winLo:v.winHi] {
 		if n < 0 || int(n) >= len(v.conv.Tree()) {
 			continue
 		}
@@ -178,7 +179,7 @@ func (v *viewer) rebuild(keep int32) {
 		if v.present(n, m) == render.Omitted {
 			continue
 		}
-		v.segs = append(v.segs, v.messageSegment(n, m))
+		v.segs = append(v.segs, v.messageSegment(v.winLo+j, n, m))
 	}
 	v.join()
 	if keep != model.NoNode {
@@ -267,6 +268,7 @@ func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 		return v, v.renderNext()
 	case tea.KeyPressMsg:
 		k := v.keys
+		var note string
 		switch {
 		case key.Matches(msg, k.Down):
 			v.offset++
@@ -285,9 +287,9 @@ func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 		case key.Matches(msg, k.PrevHit):
 			v.jumpHit(-1)
 		case key.Matches(msg, k.PrevBranch):
-			v.branch(-1)
+			note = v.branch(-1)
 		case key.Matches(msg, k.NextBranch):
-			v.branch(1)
+			note = v.branch(1)
 		case key.Matches(msg, k.PrevMessage):
 			v.moveFocus(-1)
 		case key.Matches(msg, k.NextMessage):
@@ -295,6 +297,10 @@ func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 		}
 		v.clamp()
 		v.slide()
+		if note != "" {
+			// The status line says why the key did nothing.
+			return v, tea.Batch(v.renderNext(), func() tea.Msg { return actionDoneMsg{text: note} })
+		}
 		return v, v.renderNext()
 	}
 	return v, nil

@@ -27,13 +27,13 @@ func (v *viewer) shortKeys() []key.Binding {
 			continue
 		}
 		nd := &v.conv.Tree()[n]
-		if p := nd.Parent; p >= 0 && int(p) < len(v.conv.Tree()) && len(v.conv.Tree()[p].Children) > 1 {
-			fork = true
-		}
 		if m := nd.Msg; m != nil {
 			fold = fold || m.Visibility == model.Folded
 			hidden = hidden || m.Visibility == model.Hidden
 		}
+	}
+	for i := range v.segs {
+		fork = fork || v.segs[i].fork // a fork [ and ] can switch
 	}
 	if fork {
 		out = append(out, k.NextBranch, k.NextMessage)

@@ -44,10 +44,14 @@ type readyArchive struct {
 func browserSource(o *tui.Options, src archiveSource) {
 	if r := src.Ready; r != nil {
 		o.Archive, o.Searcher = r.Archive, r.Searcher
+		if lib := src.Library; lib != nil {
+			a := *r.Archive // its warnings name the imports, not the library's copies
+			a.Warnings, o.Archive = originals(lib, a.Warnings), &a
+		}
 		return
 	}
 	searcher := live.New()
-	o.Load, o.Searcher = indexingLoad(src.Paths, searcher, src.Loaded), searcher
+	o.Load, o.Searcher = indexingLoad(src.Paths, src.Library, searcher, src.Loaded), searcher
 }
 
 // browserOptions carries the global flags and the terminal to the browser.

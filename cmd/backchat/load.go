@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/backchat/backchat/internal/library"
 	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
@@ -36,6 +37,7 @@ func (a *app) load(ctx context.Context, paths []string) (*model.Archive, error) 
 	if plan.path != "" && !a.distrust {
 		if s := a.openSnapshot(plan); s != nil {
 			a.snap = s
+			s.Archive.Warnings = originals(src.Library, s.Archive.Warnings)
 			a.reportWarnings(s.Archive.Warnings)
 			return s.Archive, nil
 		}
@@ -54,6 +56,7 @@ func (a *app) load(ctx context.Context, paths []string) (*model.Archive, error) 
 	n := 0
 	if arch != nil {
 		n = len(arch.Conversations)
+		arch.Warnings = originals(src.Library, arch.Warnings)
 		a.reportWarnings(arch.Warnings)
 	}
 	a.log.Info("loaded", "paths", src.Paths, "conversations", n, "took", time.Since(start), "err", err)
@@ -73,6 +76,21 @@ func (a *app) load(ctx context.Context, paths []string) (*model.Archive, error) 
 		a.writeSnapshotLater(ctx, plan, arch, nil)
 	}
 	return arch, nil
+}
+
+// originals is ws naming each library import by the file the user
+// imported, not the library's copy of it (library.Originals); ws itself
+// when lib is nil. A new slice: a snapshot being written may read ws.
+func originals(lib *library.Library, ws []model.Warning) []model.Warning {
+	if lib == nil || len(ws) == 0 {
+		return ws
+	}
+	out := make([]model.Warning, len(ws))
+	for i, w := range ws {
+		w.File, w.Reason = lib.Originals(w.File), lib.Originals(w.Reason)
+		out[i] = w
+	}
+	return out
 }
 
 // reportWarnings prints each load warning on its own line and a summary.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 
+	"github.com/backchat/backchat/internal/library"
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search/live"
@@ -17,8 +18,10 @@ import (
 // conversations indexed so far and says so (live.Results.Indexing; the
 // browser shows "indexing N%" and searches again).
 //
-// loaded, when not nil, is called after a load without error.
-func indexingLoad(paths []string, s *live.Searcher, loaded func(*model.Archive, *live.Searcher)) tui.LoadFunc {
+// loaded, when not nil, is called after a load without error. lib, when
+// not nil, is the library paths are the imports of: warnings then name the
+// files imported (originals).
+func indexingLoad(paths []string, lib *library.Library, s *live.Searcher, loaded func(*model.Archive, *live.Searcher)) tui.LoadFunc {
 	return func(ctx context.Context, onConv func(*model.Conversation), progress func(done, total int64)) (*model.Archive, error) {
 		a, err := loader.OpenContext(ctx, loader.Options{
 			OnConversation: func(c *model.Conversation) {
@@ -27,6 +30,9 @@ func indexingLoad(paths []string, s *live.Searcher, loaded func(*model.Archive, 
 			},
 			Progress: progress,
 		}, paths...)
+		if a != nil {
+			a.Warnings = originals(lib, a.Warnings)
+		}
 		s.Loaded(a)
 		if loaded != nil && err == nil && a != nil && ctx.Err() == nil {
 			loaded(a, s)

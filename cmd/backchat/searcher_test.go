@@ -44,7 +44,7 @@ func TestIndexingLoadSeveralExports(t *testing.T) {
 
 	s := live.New()
 	var streamed []*model.Conversation
-	a, err := indexingLoad([]string{older, newer}, s, nil)(context.Background(),
+	a, err := indexingLoad([]string{older, newer}, nil, s, nil)(context.Background(),
 		func(c *model.Conversation) { streamed = append(streamed, c) }, func(int64, int64) {})
 	if err != nil {
 		t.Fatal(err)

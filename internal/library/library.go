@@ -23,6 +23,7 @@
 package library
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -126,6 +127,18 @@ func (l *Library) Empty() bool { return len(l.Manifest.Imports) == 0 }
 // Path is where imp's copy lives: imports/HASH/NAME.
 func (l *Library) Path(imp Import) string {
 	return filepath.Join(l.Dir, importsDir, imp.Hash, imp.Name)
+}
+
+// Originals replaces in s (a load warning's file or reason) every import's
+// copy (Path) by the path it was imported from (Import.Original, else its
+// Name), so that messages name the file the user imported.
+func (l *Library) Originals(s string) string {
+	for _, imp := range l.Manifest.Imports {
+		if orig := cmp.Or(imp.Original, imp.Name); strings.Contains(s, l.Path(imp)) {
+			s = strings.ReplaceAll(s, l.Path(imp), orig)
+		}
+	}
+	return s
 }
 
 // Ordered returns the imports in load order: oldest export first (by the

@@ -30,13 +30,17 @@ func MessageHeading(c *model.Conversation, n int32, loc *time.Location) Heading 
 		h.Time = m.Time.In(loc).Format(TimeLayout)
 	}
 	if pos, total := c.BranchPos(n); total > 1 {
-		h.Branch = fmt.Sprintf("‹%d/%d›", pos, total)
+		h.Branch = BranchLabel(pos, total)
 	}
 	if m.Visibility != model.Shown {
 		h.Note = "(" + m.Visibility.String() + ")"
 	}
 	return h
 }
+
+// BranchLabel is the mark of a message that is alternative pos of total
+// ("‹2/3›").
+func BranchLabel(pos, total int) string { return fmt.Sprintf("‹%d/%d›", pos, total) }
 
 // Parts lists the heading's non-empty parts in reading order: role, time,
 // model, branch, note.

@@ -45,6 +45,9 @@ func FuzzSnippet(f *testing.F) {
 		if utf8.ValidString(text) && !utf8.ValidString(s) {
 			t.Fatalf("invalid UTF-8 snippet %q from valid text", s)
 		}
+		if model.SanitizeLine(s) != s {
+			t.Fatalf("snippet %q is not as the viewer shows it (%q)", s, model.SanitizeLine(s))
+		}
 	})
 }
 

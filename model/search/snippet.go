@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/width"
+
+	"github.com/backchat/backchat/model"
 )
 
 // ellipsis marks text cut off at either end of a snippet.
@@ -13,8 +15,9 @@ const ellipsis = "…"
 
 // Snippet returns one line of text around the match text[off:off+n], at most
 // width terminal cells wide, and the byte range of the match within it (for
-// highlighting). Line breaks, tabs and control characters become spaces and
-// runs of spaces collapse to one; cut ends are marked with "…". About a
+// highlighting). Line breaks and tabs become spaces and runs of spaces
+// collapse to one; other control characters show as the viewer shows them
+// (model.SanitizeLine: "␛[1m"); cut ends are marked with "…". About a
 // third of the spare width goes before the match, the rest after (all of it
 // before when the text ends soon after the match). Wide
 // (CJK, emoji) runes count two cells, combining marks none. A match wider
@@ -118,19 +121,27 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	return out, [2]int{m0, m1}
 }
 
-// writeLine writes s with controls and whitespace as single spaces. space
+// writeLine writes s with whitespace (line breaks, tabs) as single spaces
+// and every other control as the viewer shows it: model.SanitizeLine's
+// picture (ESC "␛", BEL "␇", a C1 control or invalid byte "�"), so a
+// snippet of "\x1b[1mpkg" reads "␛[1mpkg" as the conversation does. space
 // says whether the last written rune was a space (or nothing yet); it
 // returns the new state.
 func writeLine(b *strings.Builder, s string, space bool) bool {
-	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsControl(r) || r == utf8.RuneError {
+	for i, r := range s {
+		switch {
+		case unicode.IsSpace(r) && r != 0x85: // NEL is a C1 control: "�"
 			if !space {
 				b.WriteByte(' ')
 			}
 			space = true
 			continue
+		case unicode.IsControl(r) || r == utf8.RuneError:
+			_, n := utf8.DecodeRuneInString(s[i:])
+			b.WriteString(model.SanitizeLine(s[i : i+n]))
+		default:
+			b.WriteRune(r)
 		}
-		b.WriteRune(r)
 		space = false
 	}
 	return space
