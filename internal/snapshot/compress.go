@@ -1,15 +1,10 @@
 package snapshot
 
 import (
-	"context"
 	"encoding/binary"
-	"fmt"
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
-
-	"github.com/backchat/backchat/model"
 
 	"github.com/klauspost/compress/s2"
 )
@@ -163,10 +158,8 @@ func decodeChunk(dst, frame []byte, c chunk) bool {
 // (a huge conversation's is dropped).
 const maxKeptBuffer = 8 << 20
 
-// batchSize is the capacity of a batch's buffer, and twice what its
-// frames take stored, on average (a batch is a number of conversations
-// claimed before they are encoded, by the average so far, so some take
-// more): enough that a worker encodes and compresses for a few
+// batchSize is how many uncompressed bytes of frames a batch collects
+// before it is compressed: enough that a worker compresses for a few
 // milliseconds and the batch is written in one call. With a job and a
 // write per conversation (24 KB stored on average on the long shape) the
 // workers and the writing goroutine waited on each other and on being
@@ -183,180 +176,139 @@ type frameLoc struct {
 
 // frameRef is a conversation's frame in a batch.
 type frameRef struct {
-	spanFrom, spanTo int // its text spans, in spans
-	// missed: a pooled string of the conversation was not in the pool
-	// when the worker encoded it, so the frame is encoded again in order
-	// (Write's commit).
-	missed bool
-	// The conversation table's counts.
-	nodes, visible, branches int
+	start, end     int // in raw
+	strLen         int
+	cutFrom, cutTo int // its cuts, in cuts
 }
 
-// batch is consecutive conversations' frames on their way to the file,
-// encoded and compressed by one worker.
+// batch is consecutive conversations' frames on their way to the file.
 type batch struct {
-	seq, first int        // its number in file order; its first conversation
-	n          int        // how many conversations it holds
-	spans      []span     // the frames' texts (areaData: offsets from their frame's start)
-	frames     []frameRef // in order
-	out        []byte     // what is written: the frames as stored, back to back
-	locs       []frameLoc // the frames in out (off within out)
-	err        error      // encoding conversation first+len(frames) failed
+	raw    []byte     // the frames back to back
+	cuts   []int      // where each frame's chunks of strings end, offsets in raw
+	frames []frameRef // in order
+	out    []byte     // what is written: the frames as stored, back to back
+	locs   []frameLoc // the frames in out (off within out)
+	done   chan struct{}
 }
 
-// storeFrame appends a frame (raw, whose chunks end at cuts, offsets in
-// raw) to out as stored and says where it lies in out.
-func storeFrame(out, scratch, raw []byte, cuts []int, strLen int) (_, _ []byte, _ frameLoc) {
-	at := len(out)
-	var method uint64
-	out, scratch, method = appendFrame(out, scratch, raw, cuts, strLen)
-	return out, scratch, frameLoc{off: uint64(at), n: uint64(len(out) - at), method: method,
-		strLen: uint64(strLen), rawLen: uint64(len(raw)), sum: crc(out[at:])}
+// compress stores each frame (appendFrame) to out, compressing through
+// scratch (its worker's, returned for the next batch).
+func (b *batch) compress(scratch []byte) []byte {
+	b.out, b.locs = b.out[:0], b.locs[:0]
+	for _, fr := range b.frames {
+		raw := b.raw[fr.start:fr.end]
+		cuts := b.cuts[fr.cutFrom:fr.cutTo]
+		for i := range cuts {
+			cuts[i] -= fr.start
+		}
+		at := len(b.out)
+		var method uint64
+		b.out, scratch, method = appendFrame(b.out, scratch, raw, cuts, fr.strLen)
+		b.locs = append(b.locs, frameLoc{off: uint64(at), n: uint64(len(b.out) - at), method: method,
+			strLen: uint64(fr.strLen), rawLen: uint64(len(raw)), sum: crc(b.out[at:])})
+	}
+	close(b.done)
+	if cap(scratch) > maxKeptBuffer {
+		scratch = nil
+	}
+	return scratch
 }
 
-// framePipe encodes and compresses the conversations' frames on
-// GOMAXPROCS workers, a batch of consecutive conversations each, while
-// the caller (commit) takes the batches in file order, writes them and
-// fills the conversation table.
-//
-// The frames are the bytes a single goroutine encoding the conversations
-// in order would write. Only the string pool depends on the order (an
-// entry's number is the order of first use, and a string met when the
-// pool is full is written fresh): a worker looks strings up in the pool
-// as the conversations before its batch left it, or earlier, and a
-// conversation with a string the worker did not find while there was
-// room is encoded again by commit, in order, which adds it.
-type framePipe struct {
-	convs   []*model.Conversation
-	pool    *strPool
-	track   bool
-	ctx     context.Context
-	free    chan *batch // batches not in flight (bounds what is in flight)
-	done    chan *batch // batches encoded and compressed, in any order
-	quit    chan struct{}
-	wg      sync.WaitGroup
-	claimMu sync.Mutex
-	next    int // the next conversation no batch holds
-	nextSeq int
-	// what the workers stored so far, for the next batches' sizes
-	encBytes, encConvs atomic.Int64
+// compressor compresses batches on GOMAXPROCS workers while the caller
+// encodes the next conversations, and writes them in order.
+type compressor struct {
+	jobs, order, free chan *batch
+	cur               *batch         // the batch being filled
+	wg                sync.WaitGroup // workers
+	wrote             chan struct{}  // the writing goroutine is done
+	locs              []frameLoc
+	closed            bool
 }
 
-func newFramePipe(convs []*model.Conversation, pool *strPool, track bool, ctx context.Context) *framePipe {
+// newCompressor starts the workers and the goroutine writing batches
+// through write (which returns the offset the bytes were written at).
+func newCompressor(write func(b []byte) uint64, frames int) *compressor {
 	workers := runtime.GOMAXPROCS(0)
 	inflight := 4*workers + 2
-	p := &framePipe{convs: convs, pool: pool, track: track, ctx: ctx,
-		free: make(chan *batch, inflight), done: make(chan *batch, inflight), quit: make(chan struct{})}
+	c := &compressor{jobs: make(chan *batch, inflight), order: make(chan *batch, inflight),
+		free: make(chan *batch, inflight), wrote: make(chan struct{}), locs: make([]frameLoc, 0, frames)}
 	for range inflight {
-		p.free <- &batch{}
+		c.free <- &batch{}
 	}
 	for range workers {
-		p.wg.Add(1)
-		go p.work()
+		c.wg.Add(1)
+		go func() {
+			defer c.wg.Done()
+			var scratch []byte
+			for b := range c.jobs {
+				scratch = b.compress(scratch)
+			}
+		}()
 	}
-	return p
+	go func() {
+		defer close(c.wrote)
+		for b := range c.order {
+			<-b.done
+			off := write(b.out)
+			for _, l := range b.locs {
+				l.off += off
+				c.locs = append(c.locs, l)
+			}
+			if cap(b.raw) > maxKeptBuffer {
+				b.raw = nil
+			}
+			if cap(b.out) > maxKeptBuffer {
+				b.out = nil
+			}
+			c.free <- b
+		}
+	}()
+	return c
 }
 
-// stop ends the workers (after the last batch, or to give up).
-func (p *framePipe) stop() {
-	select {
-	case <-p.quit:
-	default:
-		close(p.quit)
+// batch returns the batch to add the next frame to; it waits while every
+// batch is in flight.
+func (c *compressor) batch() *batch {
+	if c.cur == nil {
+		b := <-c.free
+		if b.raw == nil {
+			// Room for a full batch and the conversation that ends it,
+			// in most cases: grown by append, the buffers of a batch
+			// were allocated several times over.
+			b.raw, b.out = make([]byte, 0, batchSize+batchSize/4), make([]byte, 0, batchSize+batchSize/4)
+		}
+		b.raw, b.cuts, b.frames = b.raw[:0], b.cuts[:0], b.frames[:0]
+		b.done = make(chan struct{})
+		c.cur = b
 	}
-	p.wg.Wait()
+	return c.cur
 }
 
-// claim hands out the next conversations: a number of them that takes
-// about batchSize/2 bytes stored, judging by those encoded so far.
-func (p *framePipe) claim(b *batch) bool {
-	n := 8
-	if c := p.encConvs.Load(); c > 0 {
-		n = int(min(max(batchSize/2*c/max(p.encBytes.Load(), 1), 1), 4096))
-	}
-	p.claimMu.Lock()
-	defer p.claimMu.Unlock()
-	if p.next >= len(p.convs) {
-		return false
-	}
-	b.seq, b.first, b.n = p.nextSeq, p.next, min(n, len(p.convs)-p.next)
-	p.nextSeq++
-	p.next += b.n
-	b.frames = b.frames[:0]
-	return true
-}
-
-func (p *framePipe) work() {
-	defer p.wg.Done()
-	fw := frameWorker{w: &writer{pool: p.pool, local: map[string]uint64{}, track: p.track}}
-	for {
-		var b *batch
-		select {
-		case b = <-p.free:
-		case <-p.quit:
-			return
-		}
-		if !p.claim(b) {
-			p.free <- b
-			return
-		}
-		p.encode(&fw, b, p.convs[b.first:b.first+b.n])
-		select {
-		case p.done <- b:
-		case <-p.quit:
-			return
-		}
+// added queues the current batch once it is full.
+func (c *compressor) added() {
+	if b := c.cur; len(b.raw) >= batchSize {
+		c.cur = nil
+		c.jobs <- b
+		c.order <- b
 	}
 }
 
-// frameWorker is a worker's encoder and buffers.
-type frameWorker struct {
-	w            *writer
-	raw, scratch []byte // a frame before compression; compressed chunks
-	cuts         []int
-}
-
-// encode encodes and compresses convs, the batch's conversations, into b:
-// each frame is compressed as soon as it is encoded (still in the cache),
-// from the worker's own buffer.
-func (p *framePipe) encode(fw *frameWorker, b *batch, convs []*model.Conversation) {
-	if b.out == nil {
-		// Room for a full batch, in most cases: grown by append, the
-		// buffers of a batch were allocated several times over.
-		b.out = make([]byte, 0, batchSize)
-	}
-	w := fw.w
-	b.out, b.locs, b.spans, b.err = b.out[:0], b.locs[:0], b.spans[:0], nil
-	w.spans = b.spans
-	for _, c := range convs {
-		if p.ctx != nil && p.ctx.Err() != nil {
-			b.err = p.ctx.Err()
-			break
+// finish queues the last batch, waits until every batch is written and
+// returns where the frames lie, in order. Safe to call more than once.
+func (c *compressor) finish() []frameLoc {
+	if !c.closed {
+		c.closed = true
+		if b := c.cur; b != nil && len(b.frames) > 0 {
+			c.cur = nil
+			c.jobs <- b
+			c.order <- b
 		}
-		nodes := c.Tree()
-		if err := c.TreeErr(); err != nil {
-			b.err = fmt.Errorf("conversation %s: %w", c.ID, err)
-			break
-		}
-		fr := frameRef{spanFrom: len(w.spans)}
-		w.missed = false
-		fw.raw, fw.cuts = w.encodeFrame(nodes, fw.raw[:0], fw.cuts[:0])
-		var l frameLoc
-		b.out, fw.scratch, l = storeFrame(b.out, fw.scratch, fw.raw, fw.cuts, w.strLen)
-		b.locs = append(b.locs, l)
-		fr.spanTo, fr.missed = len(w.spans), w.missed
-		fr.nodes, fr.visible, fr.branches = len(nodes), c.VisibleCount(), c.BranchPoints()
-		b.frames = append(b.frames, fr)
+		close(c.jobs)
+		close(c.order)
 	}
-	if cap(fw.raw) > maxKeptBuffer {
-		fw.raw = nil
-	}
-	if cap(fw.scratch) > maxKeptBuffer {
-		fw.scratch = nil
-	}
-	p.encBytes.Add(int64(len(b.out)))
-	p.encConvs.Add(int64(len(b.frames)))
-	b.spans, w.spans = w.spans, nil
+	c.wg.Wait()
+	<-c.wrote
+	return c.locs
 }
 
 // maxFrame bounds a conversation's uncompressed frame (S2 blocks hold up

@@ -14,7 +14,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -165,10 +164,6 @@ type span struct {
 	off  uint64 // within the area
 }
 
-// writer encodes: Write's own (serial: the one that adds to the string
-// pool, fills the conversation table and the sections and writes the
-// file), and one per framePipe worker (compress.go), which encodes frames
-// only.
 type writer struct {
 	f   File
 	out *bufio.Writer
@@ -178,30 +173,20 @@ type writer struct {
 	// conv[convStart:] is the current conversation's fresh strings (then
 	// its blob), compressed as one frame; conv is the batch's frames
 	// (compress.go). vpos is where the conversation starts in the data
-	// stream before compression (the index's text offsets are in it); a
-	// worker's is 0 (its spans' offsets are from their frame's start).
+	// stream before compression (the index's text offsets are in it).
 	conv      []byte
 	convStart int
 	cuts      []int // where the batch's chunks end; the conversation's from cutFrom on, but for its last one
 	cutFrom   int
 	vpos      uint64
 
-	strLen int // the last frame's (encodeFrame)
-
-	pool   *strPool
-	local  map[string]uint64 // a worker's copy of the pool entries it met
-	serial bool              // the pool's only writer: may add entries
-	missed bool              // a string was not in the pool (not serial)
+	pool   map[string]uint64 // string → pool index
 	recent [64]struct {      // pool entries looked up last (pooledText)
 		s string
 		i uint64
 	}
-	poolOff []uint64 // offset of each pool string's bytes in the pool section
-
-	// what commit re-encodes a frame with
-	redoRaw, redoOut, redoScratch []byte
-	redoCuts                      []int
-	blob                          enc
+	poolList []string
+	poolOff  []uint64 // offset of each pool string's bytes in the pool section
 
 	// hstr is the conversation table's string region, kept in memory.
 	hstr []byte
@@ -307,27 +292,17 @@ func (w *writer) pooledText(e *enc, s string, searchable bool) {
 	// mapped cache answers them without hashing s into the map.
 	slot := &w.recent[(len(s)*31+int(s[0])+int(s[len(s)-1])*7)%len(w.recent)]
 	i, ok := slot.i, slot.s == s
-	if !ok && w.serial {
-		// Only this goroutine adds entries: it reads the map unlocked.
-		if i, ok = w.pool.m[s]; !ok {
-			if len(w.pool.list) >= poolMaxEntries {
-				w.fresh(e, s)
-				return
-			}
-			i = w.pool.add(s)
+	if !ok {
+		i, ok = w.pool[s]
+	}
+	if !ok {
+		if len(w.poolList) >= poolMaxEntries {
+			w.fresh(e, s)
+			return
 		}
-	} else if !ok {
-		if i, ok = w.local[s]; !ok {
-			var full bool
-			if i, ok, full = w.pool.lookup(s); !ok {
-				// Full: written fresh now as in order. Else the
-				// frame is encoded again in order (framePipe).
-				w.missed = w.missed || !full
-				w.fresh(e, s)
-				return
-			}
-			w.local[s] = i
-		}
+		i = uint64(len(w.poolList))
+		w.pool[s] = i
+		w.poolList = append(w.poolList, s)
 	}
 	slot.s, slot.i = s, i
 	if w.track && searchable {
@@ -336,114 +311,98 @@ func (w *writer) pooledText(e *enc, s string, searchable bool) {
 	e.uv(i<<1 | 1)
 }
 
-// strPool is the string pool: the entries in the order they were added
-// (their numbers), written by one goroutine, read by the framePipe's
-// workers.
-type strPool struct {
-	mu   sync.RWMutex
-	m    map[string]uint64 // string → number
-	list []string
-}
-
-// add adds s, which is not in the pool; only its one writer calls it.
-func (p *strPool) add(s string) uint64 {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	i := uint64(len(p.list))
-	p.m[s] = i
-	p.list = append(p.list, s)
-	return i
-}
-
-// lookup finds s's number; full says the pool has no room left.
-func (p *strPool) lookup(s string) (i uint64, ok, full bool) {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	i, ok = p.m[s]
-	return i, ok, len(p.list) >= poolMaxEntries
-}
-
-// encodeFrame appends a conversation's frame to raw: its fresh strings
-// (the ends of their chunks appended to cuts), then its tree's blob
-// (through w.blob). w.strLen is then the length of its strings.
-func (w *writer) encodeFrame(nodes []model.Node, raw []byte, cuts []int) ([]byte, []int) {
-	start := len(raw)
-	w.conv, w.convStart, w.cuts, w.cutFrom = raw, start, cuts, len(cuts)
-	w.blob.b = w.blob.b[:0]
-	w.encodeTree(&w.blob, nodes)
-	w.strLen = len(w.conv) - start
-	if w.strLen > 0 {
-		w.cuts = append(w.cuts, len(w.conv))
-	}
-	raw, cuts = append(w.conv, w.blob.b...), w.cuts
-	w.conv, w.cuts = nil, nil
-	return raw, cuts
-}
-
 // Write writes a snapshot of arch to f: the sections from offset
 // HeaderSize on, then the header. Conversations read lazily are decoded
 // (Tree) as they are written; one that fails makes Write fail.
 func Write(f File, arch *model.Archive, opts Options) error {
-	w := &writer{f: f, out: bufio.NewWriterSize(f, 1<<20), pool: &strPool{m: map[string]uint64{}}, serial: true,
-		track: opts.Index != nil, convsTotal: len(arch.Conversations)}
+	w := &writer{f: f, out: bufio.NewWriterSize(f, 1<<20), pool: map[string]uint64{}, track: opts.Index != nil,
+		convsTotal: len(arch.Conversations)}
 	var h header
 	h.version = Version
 	h.fp = opts.Fingerprint
 	w.write(make([]byte, HeaderSize))
 
 	// data: per conversation one frame (compress.go): its fresh strings
-	// then its blob, encoded and compressed by the framePipe's workers
-	// and written here in order, while the conversation table is filled.
+	// then its blob, compressed on other goroutines while the next
+	// conversations are encoded. The frames are written by the
+	// compressor's goroutine: nothing else writes to out until finish.
 	start := w.pos
 	// conversation entries, but for where their frames lie (~50 bytes
 	// each), and where each ends in ct.b
-	c := committer{
-		ct:    enc{b: make([]byte, 0, 64*len(arch.Conversations))},
-		ctEnd: make([]int, 0, len(arch.Conversations)),
-		lists: map[string]uint64{},
-		locs:  make([]frameLoc, 0, len(arch.Conversations)),
-		start: start,
-	}
-	p := newFramePipe(arch.Conversations, w.pool, w.track, opts.Context)
-	defer p.stop()
-	pending := map[int]*batch{}
-	rg := trace.StartRegion(context.Background(), "snapshot frames")
-	for seq := 0; len(c.locs) < len(arch.Conversations); seq++ {
-		b := pending[seq]
-		for b == nil {
-			d := <-p.done
-			pending[d.seq] = d
-			b = pending[seq]
+	ct := enc{b: make([]byte, 0, 64*len(arch.Conversations))}
+	ctEnd := make([]int, 0, len(arch.Conversations))
+	var blob enc
+	lists := map[string]uint64{} // Sources lists, joined by "\x00"
+	var listEnc enc
+	nLists := uint64(0)
+	var werr error
+	comp := newCompressor(func(b []byte) uint64 {
+		off := w.pos - start
+		w.writeDirect(b)
+		if w.err != nil && werr == nil {
+			werr = w.err
 		}
-		delete(pending, seq)
-		err := w.commit(&c, b, arch.Conversations[b.first:b.first+b.n])
-		if err != nil {
-			rg.End()
-			return fmt.Errorf("snapshot: %w", err)
+		return off
+	}, len(arch.Conversations))
+	defer comp.finish()
+	for _, c := range arch.Conversations {
+		if opts.Context != nil && opts.Context.Err() != nil {
+			return fmt.Errorf("snapshot: %w", opts.Context.Err())
 		}
-		p.free <- b
+		nodes := c.Tree()
+		if err := c.TreeErr(); err != nil {
+			return fmt.Errorf("snapshot: conversation %s: %w", c.ID, err)
+		}
+		b := comp.batch()
+		fr := frameRef{start: len(b.raw), cutFrom: len(b.cuts)}
+		w.conv, w.convStart, w.cuts, w.cutFrom = b.raw, fr.start, b.cuts, fr.cutFrom
+		blob.b = blob.b[:0]
+		w.encodeTree(&blob, nodes)
+		fr.strLen = len(w.conv) - fr.start
+		if fr.strLen > 0 {
+			w.cuts = append(w.cuts, len(w.conv))
+		}
+		b.raw, b.cuts = append(w.conv, blob.b...), w.cuts
+		w.conv, w.cuts = nil, nil
+		fr.end, fr.cutTo = len(b.raw), len(b.cuts)
+		b.frames = append(b.frames, fr)
+		w.vpos += uint64(fr.end - fr.start)
+		comp.added()
+
+		// The conversation's entry; its strings go to hstr.
+		w.intoHstr = true
+		w.encodeConv(&ct, c, lists, &listEnc, &nLists)
+		w.intoHstr = false
+		ct.uv(uint64(len(nodes)))
+		ct.uv(uint64(c.VisibleCount()))
+		ct.uv(uint64(c.BranchPoints()))
+		ctEnd = append(ctEnd, len(ct.b))
+		w.convsDone++
 	}
-	p.stop()
-	rg.End()
-	ct, ctEnd, listEnc, nLists, locs := c.ct, c.ctEnd, c.listEnc, c.nLists, c.locs
 	// The index's text offsets are looked up in the spans sorted by
-	// address: sorted while the tables are built.
+	// address: sorted while the last frames are compressed.
 	sorted := make(chan struct{})
 	go func() {
 		defer close(sorted)
 		slices.SortFunc(w.spans, func(a, b span) int { return cmp.Compare(a.ptr, b.ptr) })
 	}()
 	defer func() { <-sorted }()
+	rg := trace.StartRegion(context.Background(), "snapshot finish frames")
+	locs := comp.finish()
+	rg.End()
 	rg = trace.StartRegion(context.Background(), "snapshot tables")
+	if werr != nil {
+		return fmt.Errorf("snapshot: %w", werr)
+	}
 	h.secs[secData] = section{kind: secData, off: start, len: w.pos - start}
 
 	// hstr
 	h.secs[secHstr] = w.section(secHstr, w.hstr)
 	// pool: count, then each string inline.
 	var pe enc
-	pe.uv(uint64(len(w.pool.list)))
-	w.poolOff = make([]uint64, len(w.pool.list))
-	for i, s := range w.pool.list {
+	pe.uv(uint64(len(w.poolList)))
+	w.poolOff = make([]uint64, len(w.poolList))
+	for i, s := range w.poolList {
 		pe.uv(uint64(len(s)))
 		w.poolOff[i] = uint64(len(pe.b))
 		pe.b = append(pe.b, s...)
@@ -511,92 +470,6 @@ func Write(f File, arch *model.Archive, opts Options) error {
 		return fmt.Errorf("snapshot: %w", err)
 	}
 	return nil
-}
-
-// testRedone counts the frames commit encoded again (for the tests).
-var testRedone atomic.Int64
-
-// committer is what Write's commit fills from the batches, in order.
-type committer struct {
-	ct      enc   // the conversation table's entries, but for their frames
-	ctEnd   []int // where each entry ends in ct.b
-	lists   map[string]uint64
-	listEnc enc
-	nLists  uint64
-	locs    []frameLoc
-	start   uint64 // the data section's file offset
-}
-
-// commit takes the next batch of frames, for convs: the frames a worker
-// could not encode as in order (frameRef.missed) are encoded again, the
-// frames written, their text spans and the conversations' table entries
-// added. A batch's error is returned once its frames before it are in.
-func (w *writer) commit(c *committer, b *batch, convs []*model.Conversation) error {
-	out, locs := b.out, b.locs
-	rebuild := false
-	for _, fr := range b.frames {
-		rebuild = rebuild || fr.missed
-	}
-	if rebuild {
-		w.redoOut = w.redoOut[:0]
-	}
-	for fi := range b.frames {
-		fr, conv := &b.frames[fi], convs[fi]
-		l := locs[fi]
-		if fr.missed {
-			testRedone.Add(1)
-			// In order now: the strings the worker missed go to the
-			// pool, as the conversations before left it.
-			w.redoRaw, w.redoCuts = w.encodeFrame(conv.Tree(), w.redoRaw[:0], w.redoCuts[:0])
-			w.redoOut, w.redoScratch, l = storeFrame(w.redoOut, w.redoScratch, w.redoRaw, w.redoCuts, w.strLen)
-		} else {
-			if rebuild {
-				at := uint64(len(w.redoOut))
-				w.redoOut = append(w.redoOut, out[l.off:l.off+l.n]...)
-				l.off = at
-			}
-			if sp := b.spans[fr.spanFrom:fr.spanTo]; len(sp) > 0 {
-				k := len(w.spans)
-				w.spans = append(grow(w, w.spans, len(sp)), sp...)
-				for i := range w.spans[k:] {
-					if w.spans[k+i].area == areaData {
-						w.spans[k+i].off += w.vpos
-					}
-				}
-			}
-		}
-		w.vpos += l.rawLen
-		locs[fi] = l
-
-		// The conversation's entry; its strings go to hstr.
-		w.intoHstr = true
-		w.encodeConv(&c.ct, conv, c.lists, &c.listEnc, &c.nLists)
-		w.intoHstr = false
-		c.ct.uv(uint64(fr.nodes))
-		c.ct.uv(uint64(fr.visible))
-		c.ct.uv(uint64(fr.branches))
-		c.ctEnd = append(c.ctEnd, len(c.ct.b))
-		w.convsDone++
-	}
-	if rebuild {
-		out = w.redoOut
-	}
-	off := w.pos - c.start
-	w.writeDirect(out)
-	if w.err != nil {
-		return w.err
-	}
-	for _, l := range locs[:len(b.frames)] {
-		l.off += off
-		c.locs = append(c.locs, l)
-	}
-	if cap(w.redoOut) > maxKeptBuffer {
-		w.redoOut, w.redoRaw = nil, nil
-	}
-	if cap(b.out) > maxKeptBuffer {
-		b.out = nil
-	}
-	return b.err
 }
 
 // textOffset finds a span holding [p, p+n) and returns its file offset.
