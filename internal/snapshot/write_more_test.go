@@ -1,0 +1,184 @@
+package snapshot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/backchat/backchat/model"
+)
+
+// pooledArchive is an archive whose conversations keep bringing new
+// pooled strings (a model name per message, distinct of them across the
+// archive); its frames fill several batches.
+func pooledArchive(convs, msgs, distinct int) *model.Archive {
+	a := &model.Archive{Conversations: []*model.Conversation{}}
+	k := 0
+	for i := range convs {
+		c := &model.Conversation{ID: fmt.Sprintf("c%d", i), Title: fmt.Sprintf("title %d", i), Model: fmt.Sprintf("conv-model-%d", i%97),
+			Current: int32(msgs), Updated: time.Unix(int64(i), 0).UTC()}
+		c.Nodes = append(c.Nodes, model.Node{Key: "root", Parent: model.NoNode})
+		for j := range msgs {
+			k++
+			c.Nodes[j].Children = []int32{int32(j + 1)}
+			text := strings.Repeat(fmt.Sprintf("message %d of conversation %d says something. ", j, i), 1+(i*j)%40)
+			c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprintf("n%d", j), Parent: int32(j), Msg: &model.Message{
+				ID: fmt.Sprintf("m%d", j), Role: model.Role([]string{"user", "assistant"}[j%2]),
+				Model:  fmt.Sprintf("model-%d", k%distinct),
+				Blocks: []model.Block{{Kind: model.BlockText, Text: text}},
+			}})
+		}
+		a.Conversations = append(a.Conversations, c)
+	}
+	return a
+}
+
+// writeWith writes arch with GOMAXPROCS procs (so that many workers) and
+// an index of every searchable text's offset; it returns the bytes.
+func writeWith(t *testing.T, arch *model.Archive, procs int) []byte {
+	t.Helper()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+	path := filepath.Join(t.TempDir(), "a.snap")
+	err := WriteFile(path, arch, Options{Fingerprint: testFP, Index: func(w io.Writer, textOffset func(*byte, int) (uint64, bool)) error {
+		var e enc
+		for _, c := range arch.Conversations {
+			for _, s := range searchable(c) {
+				if s == "" {
+					continue
+				}
+				off, ok := textOffset(unsafe.StringData(s), len(s))
+				if !ok {
+					return fmt.Errorf("%q not found", s)
+				}
+				e.uv(off)
+			}
+		}
+		_, err := w.Write(e.b)
+		return err
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestWriteDeterministic: writing the same archive again, with one or two
+// processors, gives the same bytes (the string pool numbers strings by
+// first use, whatever the compressors' timing).
+func TestWriteDeterministic(t *testing.T) {
+	for name, arch := range map[string]*model.Archive{
+		"pooled":    pooledArchive(400, 12, 3000),
+		"pool full": pooledArchive(300, 250, poolMaxEntries+5000),
+	} {
+		first := writeWith(t, arch, 1)
+		for _, procs := range []int{2, 4, 2} {
+			if !bytes.Equal(first, writeWith(t, arch, procs)) {
+				t.Fatalf("%s: %d procs wrote other bytes than 1", name, procs)
+			}
+		}
+	}
+}
+
+// TestPoolFullRoundTrip: strings met once the pool is full are written
+// fresh and read back.
+func TestPoolFullRoundTrip(t *testing.T) {
+	arch := pooledArchive(300, 250, poolMaxEntries+5000)
+	s := roundTrip(t, arch, Options{})
+	equalArchives(t, "pool full", arch, s.Archive)
+}
+
+// TestRewriteReopened writes a reopened snapshot's archive again (its
+// trees decoded as they are encoded, as an import does): the same bytes.
+func TestRewriteReopened(t *testing.T) {
+	_, path, _ := longSnapshot(t)
+	first, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenBytes(first, testFP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "again.snap")
+	if err := WriteFile(out, s.Archive, Options{Fingerprint: testFP, Index: func(w io.Writer, _ func(*byte, int) (uint64, bool)) error {
+		_, err := w.Write([]byte("index"))
+		return err
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first, again) {
+		t.Fatal("the reopened archive's snapshot differs")
+	}
+}
+
+// TestWriteFailsCleanly: a conversation whose tree cannot be read (a
+// damaged frame of a reopened snapshot) or a cancelled context fails the
+// write with that error, and every goroutine it started has ended when
+// Write returns.
+func TestWriteFailsCleanly(t *testing.T) {
+	_, path, _ := longSnapshot(t)
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := runtime.NumGoroutine()
+	s0, err := OpenBytes(good, testFP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	victim := len(s0.refs) * 2 / 3
+	b := bytes.Clone(good)
+	b[s0.refs[victim].off+s0.refs[victim].n/2] ^= 0x10
+	s, err := OpenBytes(b, testFP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = Write(&memFile{}, s.Archive, Options{})
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), s.Archive.Conversations[victim].ID) {
+		t.Fatalf("damaged conversation: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Write(&memFile{}, s0.Archive, Options{Context: ctx}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v", err)
+	}
+	for range 100 {
+		if runtime.NumGoroutine() <= base {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("%d goroutines left running, %d before", runtime.NumGoroutine(), base)
+}
+
+// memFile is a File in memory.
+type memFile struct{ b []byte }
+
+func (f *memFile) Write(p []byte) (int, error) {
+	f.b = append(f.b, p...)
+	return len(p), nil
+}
+
+func (f *memFile) WriteAt(p []byte, off int64) (int, error) {
+	if need := int(off) + len(p); need > len(f.b) {
+		f.b = append(f.b, make([]byte, need-len(f.b))...)
+	}
+	return copy(f.b[off:], p), nil
+}
