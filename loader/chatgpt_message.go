@@ -197,13 +197,32 @@ func (w *worker) finishText(m *model.Message, mm *msgMeta) {
 		}
 		// A rewritten text goes over the decoded one in the arena (its
 		// Go-heap copy is left to the GC). A part's text is its block's
-		// alone; a block with Extra may share it (a title).
-		if b.Extra == nil && (len(b.Text) != len(orig) || unsafe.StringData(b.Text) != unsafe.StringData(orig)) {
+		// alone; a block with Extra may share it (a title), and so may a
+		// reference a marker made (its label is cut from the text).
+		if b.Extra == nil && (len(b.Text) != len(orig) || unsafe.StringData(b.Text) != unsafe.StringData(orig)) &&
+			!refsInside(m.References(), orig) {
 			if s, ok := w.a.rewrite(orig, b.Text); ok {
 				b.Text = s
 			}
 		}
 	}
+}
+
+// refsInside reports whether a reference's title or URL lies in text's
+// bytes (which a rewrite would then overwrite).
+func refsInside(refs []model.Reference, text string) bool {
+	lo := uintptr(unsafe.Pointer(unsafe.StringData(text)))
+	hi := lo + uintptr(len(text))
+	in := func(s string) bool {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		return len(s) > 0 && p >= lo && p < hi
+	}
+	for _, r := range refs {
+		if in(r.Title) || in(r.URL) {
+			return true
+		}
+	}
+	return false
 }
 
 // metadata decodes the message metadata keys the model needs.
