@@ -818,6 +818,21 @@ func TestReimportTrustsStat(t *testing.T) {
 	if err != nil || len(probs) != 1 || probs[0].Import.Hash != m.Imports[0].Hash {
 		t.Errorf("verify: %v %v; want the damaged ZIP", probs, err)
 	}
+	// What verify found damaged it no longer trusts: the re-import it
+	// advises repairs the copy.
+	rep = add(t, lib, a, d)
+	repaired := 0
+	for _, o := range rep.Outcomes {
+		if o.Repaired {
+			repaired++
+		}
+	}
+	if repaired != 1 {
+		t.Errorf("re-import after verify repaired %d copies, want the damaged ZIP's", repaired)
+	}
+	if probs, err := open(t, lib).Verify(context.Background(), nil); err != nil || len(probs) != 0 {
+		t.Errorf("verify after the repair: %v %v", probs, err)
+	}
 }
 
 // TestReimportHashesChangedStat: a copy whose times changed is hashed

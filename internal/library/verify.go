@@ -41,6 +41,7 @@ func (l *Library) Verify(ctx context.Context, progress func(i int, imp Import)) 
 		if ctx.Err() != nil {
 			return out, ctx.Err()
 		}
+		n := len(out)
 		switch {
 		case err != nil:
 			out = append(out, Problem{imp, err})
@@ -50,6 +51,11 @@ func (l *Library) Verify(ctx context.Context, progress func(i int, imp Import)) 
 			out = append(out, Problem{imp, fmt.Errorf("%s is a %s, imported as a %s", p, d.kind, imp.Kind)})
 		case sum != "" && sum != imp.Stat && statSum(p) == sum:
 			stats[imp.Hash] = [2]string{imp.Stat, sum}
+		}
+		if len(out) > n && imp.Stat != "" {
+			// Damaged: forget its stat, so that the re-import the
+			// problem advises hashes the copy and mends it.
+			stats[imp.Hash] = [2]string{imp.Stat, ""}
 		}
 	}
 	return out, nil
