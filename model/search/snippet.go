@@ -123,7 +123,8 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 
 // writeLine writes s with whitespace (line breaks, tabs) as single spaces
 // and every other control as the viewer shows it: model.SanitizeLine's
-// picture (ESC "␛", BEL "␇", a C1 control or invalid byte "�"), so a
+// picture (ESC "␛", BEL "␇", a C1 control or invalid byte "�", a bidi
+// control "⇄"), so a
 // snippet of "\x1b[1mpkg" reads "␛[1mpkg" as the conversation does. space
 // says whether the last written rune was a space (or nothing yet); it
 // returns the new state.
@@ -136,7 +137,8 @@ func writeLine(b *strings.Builder, s string, space bool) bool {
 			}
 			space = true
 			continue
-		case unicode.IsControl(r) || r == utf8.RuneError:
+		case unicode.IsControl(r) || r == utf8.RuneError ||
+			r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069: // bidi controls: "⇄"
 			_, n := utf8.DecodeRuneInString(s[i:])
 			b.WriteString(model.SanitizeLine(s[i : i+n]))
 		default:

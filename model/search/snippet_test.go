@@ -22,6 +22,7 @@ func TestSnippet(t *testing.T) {
 		{"cjk", "今日は東京タワーに行きました。とても高かったです。", len("今日は"), len("東京"), 16, "…は[東京]タワー…"},
 		{"controls", "a\x1b[31mred\x07 needle", 11, 6, 40, "a␛[31mred␇ [needle]"}, // as the viewer shows them
 		{"c1 and bad bytes", "x\u009b1m\xff needle", 7, 6, 40, "x�1m� [needle]"},
+		{"bidi", "a \u202eevil\u2066 needle", 13, 6, 40, "a ⇄evil⇄ [needle]"},
 		{"clamped", "abc", 5, 9, 10, "abc[]"},
 	}
 	for _, c := range cases {
