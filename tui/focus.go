@@ -163,10 +163,12 @@ func (v *viewer) branch(delta int) string {
 
 // forkOf is the fork that [ and ] switch for message n of the thread on
 // view, and the siblings they can reach there (in order, the fork among
-// them); model.NoNode and nil when n has none. The fork is n itself, or,
-// when the messages above n on the thread are not shown (hidden), the
-// first of them with a sibling to reach: switching a hidden message's fork
-// lands on its first shown reply, and that reply then switches it back.
+// them); model.NoNode and nil when n has none. The fork is n itself when
+// it has a sibling to reach; else, when the messages above n on the
+// thread are not shown (hidden), the first of them with a sibling to
+// reach: switching a hidden message's fork lands on its first shown reply,
+// and that reply then switches it back (unless the reply has a fork of its
+// own, which comes first).
 // The ‹k/N› counter of n's heading counts the same siblings.
 func (v *viewer) forkOf(n int32) (int32, []int32) { return v.forkAt(v.threadIndex(n)) }
 
@@ -175,12 +177,15 @@ func (v *viewer) forkAt(i int) (int32, []int32) {
 	if i < 0 || i >= len(v.thread) {
 		return model.NoNode, nil
 	}
+	if sib := v.reachable(v.thread[i]); len(sib) > 1 {
+		return v.thread[i], sib
+	}
 	tree := v.conv.Tree()
 	from := i
 	for from > 0 && v.omitted(tree, v.thread[from-1]) {
 		from--
 	}
-	for _, f := range v.thread[from : i+1] {
+	for _, f := range v.thread[from:i] {
 		if sib := v.reachable(f); len(sib) > 1 {
 			return f, sib
 		}

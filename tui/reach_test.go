@@ -143,3 +143,22 @@ func TestSnippetShowsControlsAsTheViewerDoes(t *testing.T) {
 		t.Fatalf("the viewer shows it otherwise:\n%s", s)
 	}
 }
+
+// TestOwnForkBeforeHiddenFork: a shown reply under a hidden fork that has
+// regenerations of its own switches its own fork with [ and ] (as it did
+// before hidden forks were reachable); the hidden fork is theirs only for
+// a reply without siblings.
+func TestOwnForkBeforeHiddenFork(t *testing.T) {
+	a, hidden, reply := hiddenForkWithReply()
+	addBranch(a.Conversations[0], reply, "another answer to the hidden context", time.Minute)
+	m := newIndexTest(t, a, 80, 24)
+	press(t, m, "enter", "}", "}", "]")
+	i := m.view.threadIndex(hidden)
+	if i < 0 || i+1 >= len(m.view.thread) {
+		t.Fatalf("] did not show the hidden sibling's branch: %v", m.view.thread)
+	}
+	shown := m.view.thread[i+1]
+	if f, sib := m.view.forkOf(shown); f != shown || len(sib) != 2 {
+		t.Fatalf("fork of the shown reply %d: %d %v, want its own with 2 siblings", shown, f, sib)
+	}
+}
