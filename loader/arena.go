@@ -7,9 +7,10 @@ import (
 
 // arena hands out strings copied into large chunks, so that a load makes a
 // few big allocations instead of one per string (fresh memory is what costs
-// most on small VMs; see NOTES.md, "Performance"). Strings stay valid for as long
-// as the process lives when the chunks are off-heap, or as long as any of
-// them is referenced when they are Go memory.
+// most on small VMs; see NOTES.md, "Performance"). Strings stay valid until the
+// load's Release (loader.Options.Release), or as long as the process lives
+// without one, when the chunks are off-heap; as long as any of them is
+// referenced when they are Go memory.
 //
 // Not safe for concurrent use: each decoding worker owns one.
 type arena struct {

@@ -14,8 +14,9 @@ import (
 // in with one call (MADV_POPULATE_WRITE) instead of one trap per page
 // (kernels before 5.14 refuse it; then pages fault in on first use), and
 // advised to use transparent huge pages only while they fill fast (see
-// hugePolicy). The chunks are never unmapped: an archive is loaded once and
-// lives as long as the process.
+// hugePolicy). The chunks are unmapped only by a load's Release
+// (arena_release.go), which its caller calls once nothing can point into
+// them; otherwise they live as long as the process.
 //
 // Not safe for concurrent use: each arena has its own.
 func offHeapAlloc() func(n int) []byte {
@@ -60,9 +61,8 @@ func winMap(n int) []byte {
 	return b
 }
 
-// offHeapFree unmaps b, a whole slice offHeapAlloc or winMap returned. A slice
-// they
-// did not map (the Go-heap fallback when mmap fails) is left to the
+// offHeapFree unmaps b, a whole slice offHeapAlloc or winMap returned. A
+// slice they did not map (the Go-heap fallback when mmap fails) is left to the
 // collector: unix.Munmap unmaps only mappings unix.Mmap made, whole, and
 // refuses anything else (EINVAL).
 func offHeapFree(b []byte) { _ = unix.Munmap(b) }

@@ -40,7 +40,8 @@ var (
 )
 
 // winSize is a worker's largest read window (smaller in smaller files: a
-// winScale-th of the file, at least winMin); half of it, at most winMin,
+// winScale-th of the file, at least winMin, or
+// half that below halfLoad); half of it, at most winMin,
 // must be ahead of a conversation's start before it is decoded (a larger
 // conversation is decoded again over a window that holds it). Variables
 // for tests.
@@ -57,8 +58,8 @@ var (
 // were 0.07x of the peak at 250 MB.
 const splitScale = 32
 
-// winScale: a read window is at most a winScale-th of the file (2 MiB at
-// 250 MB, winSize at 1 GB).
+// winScale: a read window is at most a winScale-th of the file (1 MiB at
+// 250 MB, halved below halfLoad; winSize at 1 GB).
 const winScale = 100
 
 // scaled returns the largest of from, 2*from, 4*from… up to top that fits

@@ -99,8 +99,8 @@ func siftDown(h []match, i int, worse func(a, b match) bool) {
 }
 
 // mergeRanked merges lists each ranked by compareMatches into one, keeping
-// the first limit (all when limit ≤ 0), appended to out (grown when it is
-// too small). One list is returned as it is (cut to limit), not copied.
+// the first limit (all when limit ≤ 0), written over out[:0] (grown when
+// it is too small). One list is returned as it is (cut to limit), not copied.
 func mergeRanked(lists [][]match, limit int, out []match) []match {
 	n := 0
 	for _, l := range lists {

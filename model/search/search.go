@@ -61,8 +61,8 @@ type Result struct {
 	// first MaxHits hits found), or Best when every hit is in the title: what
 	// a list row that already shows the title quotes.
 	Excerpt Hit
-	// Snippet is one line of text around Best (line breaks and control
-	// characters blanked; still pass it through model.Sanitize before
+	// Snippet is one line of text around Best (line breaks blanked, control
+	// characters shown as model.SanitizeLine's pictures; still pass it through model.Sanitize before
 	// printing). SnippetMatch is the byte range of the match within it.
 	Snippet      string
 	SnippetMatch [2]int

@@ -24,7 +24,7 @@ const ellipsis = "…"
 // than the line is cut to fit. Out-of-range or mid-rune offsets are clamped
 // to rune boundaries, never a panic.
 //
-// NOTE: the result is built from untrusted archive text; blanking controls
+// NOTE: the result is built from untrusted archive text; blanking line breaks
 // keeps it on one line, but callers must still pass it through
 // model.Sanitize (or equivalent) before it reaches a terminal.
 func Snippet(text string, off, n, width int) (string, [2]int) {
