@@ -3,7 +3,8 @@ package tui
 // emptyNote is what the viewer says under the header of a conversation
 // that shows no message, so that its body is not just blank: that it has
 // none, with the reason of each load warning about it, or that its
-// messages are all hidden (H shows them). Nil when a message shows.
+// messages are all hidden (the key map's ToggleHidden shows them). Nil
+// when a message shows.
 func (v *viewer) emptyNote() []string {
 	if v.conv == nil {
 		return nil
@@ -17,7 +18,7 @@ func (v *viewer) emptyNote() []string {
 		hidden = hidden || n >= 0 && int(n) < len(tree) && tree[n].Msg != nil
 	}
 	if hidden {
-		return []string{"Its messages are all hidden: H shows them."}
+		return []string{"Its messages are all hidden: " + v.keys.ToggleHidden.Help().Key + " shows them."}
 	}
 	out := []string{"This conversation has no messages."}
 	if v.conv.ID == "" {
