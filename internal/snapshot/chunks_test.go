@@ -57,9 +57,18 @@ func longSnapshot(t *testing.T) (*model.Archive, string, []textRef) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var refs []textRef
 	path := filepath.Join(t.TempDir(), "long.snap")
-	err = WriteFile(path, arch, Options{Fingerprint: testFP, Index: func(w io.Writer, textOffset func(*byte, int) (uint64, bool)) error {
+	refs := writeIndexed(t, arch, path, func([]textRef) []byte { return []byte("index") })
+	return arch, path, refs
+}
+
+// writeIndexed writes arch to path with an index section made by index
+// from every searchable text's offset (found through the writer's
+// textOffset), and returns those offsets.
+func writeIndexed(t *testing.T, arch *model.Archive, path string, index func([]textRef) []byte) []textRef {
+	t.Helper()
+	var refs []textRef
+	err := WriteFile(path, arch, Options{Fingerprint: testFP, Index: func(w io.Writer, textOffset func(*byte, int) (uint64, bool)) error {
 		for i, c := range arch.Conversations {
 			for _, s := range searchable(c) {
 				if s == "" {
@@ -72,13 +81,13 @@ func longSnapshot(t *testing.T) (*model.Archive, string, []textRef) {
 				refs = append(refs, textRef{i, off, s})
 			}
 		}
-		_, err := w.Write([]byte("index"))
+		_, err := w.Write(index(refs))
 		return err
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return arch, path, refs
+	return refs
 }
 
 // TestChunkedTexts: in conversations compressed in many chunks, every

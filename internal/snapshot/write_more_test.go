@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/backchat/backchat/model"
 )
@@ -48,26 +47,13 @@ func writeWith(t *testing.T, arch *model.Archive, procs int) []byte {
 	t.Helper()
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 	path := filepath.Join(t.TempDir(), "a.snap")
-	err := WriteFile(path, arch, Options{Fingerprint: testFP, Index: func(w io.Writer, textOffset func(*byte, int) (uint64, bool)) error {
+	writeIndexed(t, arch, path, func(refs []textRef) []byte {
 		var e enc
-		for _, c := range arch.Conversations {
-			for _, s := range searchable(c) {
-				if s == "" {
-					continue
-				}
-				off, ok := textOffset(unsafe.StringData(s), len(s))
-				if !ok {
-					return fmt.Errorf("%q not found", s)
-				}
-				e.uv(off)
-			}
+		for _, r := range refs {
+			e.uv(r.off)
 		}
-		_, err := w.Write(e.b)
-		return err
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+		return e.b
+	})
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
