@@ -134,8 +134,8 @@ func (l *Library) Path(imp Import) string {
 // Name), so that messages name the file the user imported.
 func (l *Library) Originals(s string) string {
 	for _, imp := range l.Manifest.Imports {
-		if orig := cmp.Or(imp.Original, imp.Name); strings.Contains(s, l.Path(imp)) {
-			s = strings.ReplaceAll(s, l.Path(imp), orig)
+		if p := l.Path(imp); strings.Contains(s, p) {
+			s = strings.ReplaceAll(s, p, cmp.Or(imp.Original, imp.Name))
 		}
 	}
 	return s
