@@ -123,8 +123,8 @@ func (v *viewer) headerSegment() segment {
 }
 
 // roleLine is a message's heading on screen: the parts of
-// render.MessageHeading (the words `backchat show` writes), styled, with
-// branch (viewer.branchLabel) for its ‹k/N› mark.
+// render.MessageHeadingMarked (the words `backchat show` writes but for the
+// mark), styled, with branch (viewer.branchLabel) as its ‹k/N› mark.
 func (v *viewer) roleLine(n int32, m *model.Message, branch string) string {
 	st := v.styles
 	rs := st.RoleBot
@@ -134,8 +134,7 @@ func (v *viewer) roleLine(n int32, m *model.Message, branch string) string {
 	case model.RoleTool, model.RoleSystem:
 		rs = st.RoleTool
 	}
-	h := render.MessageHeading(v.conv, n, v.loc)
-	h.Branch = branch
+	h := render.MessageHeadingMarked(v.conv, n, v.loc, branch)
 	if v.present(n, m) == render.Summarised {
 		h.Note = "" // the "▸" summary under it says so
 	}

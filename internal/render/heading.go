@@ -19,18 +19,26 @@ type Heading struct {
 }
 
 // MessageHeading is the heading of message node n of c, with times in loc
-// (nil means time.Local). n must hold a message.
+// (nil means time.Local). n must hold a message. Its branch mark counts
+// every sibling (c.BranchPos).
 func MessageHeading(c *model.Conversation, n int32, loc *time.Location) Heading {
+	branch := ""
+	if pos, total := c.BranchPos(n); total > 1 {
+		branch = BranchLabel(pos, total)
+	}
+	return MessageHeadingMarked(c, n, loc, branch)
+}
+
+// MessageHeadingMarked is MessageHeading with branch as its branch mark
+// (the caller counts the siblings its own way; "" for none).
+func MessageHeadingMarked(c *model.Conversation, n int32, loc *time.Location, branch string) Heading {
 	m := c.Tree()[n].Msg
-	h := Heading{Role: one(RoleLabel(c, m)), Model: one(m.Model)}
+	h := Heading{Role: one(RoleLabel(c, m)), Model: one(m.Model), Branch: branch}
 	if !m.Time.IsZero() {
 		if loc == nil {
 			loc = time.Local
 		}
 		h.Time = m.Time.In(loc).Format(TimeLayout)
-	}
-	if pos, total := c.BranchPos(n); total > 1 {
-		h.Branch = BranchLabel(pos, total)
 	}
 	if m.Visibility != model.Shown {
 		h.Note = "(" + m.Visibility.String() + ")"
