@@ -12,7 +12,8 @@ import (
 // statSum sums what the file system says of the copy at p without reading
 // it: for p and, in a folder, every entry (WalkDir order), its path
 // relative to p, type, size, modification time and, where there is one,
-// device, inode and change time (Linux). A copy whose sum is the one recorded
+// device, inode and change time (Unix systems: stat_ctim.go,
+// stat_ctimespec.go). A copy whose sum is the one recorded
 // when it was last hashed (Import.Stat) has not been written since, so
 // importing its export again need not hash it (repair); `library verify`
 // hashes it whatever the sum. "" when p cannot be walked.
