@@ -1,6 +1,9 @@
 package loader
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // arenaRelease gathers the off-heap chunks of one load's arenas, so that
 // the caller can give them back at once when it drops the archive
@@ -10,7 +13,14 @@ type arenaRelease struct {
 	mu     sync.Mutex
 	chunks [][]byte
 	freed  bool
+	// live counts the workers still running with arenas recorded here:
+	// free leaves the chunks mapped while any is (a leak, not a fault).
+	live atomic.Int32
 }
+
+// releaseEarly, when set (tests), is called when free finds workers
+// still running.
+var releaseEarly func()
 
 // releasable records every chunk (and big string) a maps from now on in r;
 // a nil r, or a Go-heap arena (freed by the collector), changes nothing.
@@ -32,6 +42,12 @@ func (a *arena) releasable(r *arenaRelease) {
 func (r *arenaRelease) free() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.live.Load() > 0 {
+		if releaseEarly != nil {
+			releaseEarly()
+		}
+		return
+	}
 	if r.freed {
 		return
 	}

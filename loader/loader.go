@@ -38,6 +38,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/backchat/backchat/model"
 )
@@ -97,7 +98,30 @@ func Open(paths ...string) (*model.Archive, error) {
 //
 // It returns an error only when nothing could be loaded (no path is an
 // export, or no conversation decoded) or when ctx is cancelled.
-func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Archive, error) {
+func OpenContext(ctx context.Context, opt Options, paths ...string) (a *model.Archive, err error) {
+	// A panic (a loader bug; no input should cause one) is an error, never
+	// a crash, and Release is handed over only once the workers have
+	// ended: its caller may unmap the chunks they decode into. Deferred
+	// first, it runs after the inputs' closes registered below.
+	var (
+		rel         *arenaRelease
+		stopWorkers func() // ends the workers and the collector; nil before they start
+	)
+	if opt.Release != nil {
+		rel = &arenaRelease{}
+	}
+	defer func() {
+		p := recover()
+		if stopWorkers != nil {
+			stopWorkers()
+		}
+		if p != nil {
+			a, err = nil, fmt.Errorf("loader: internal error: %v", p)
+		}
+		if rel != nil {
+			opt.Release(rel.free)
+		}
+	}()
 	if len(paths) == 0 {
 		return nil, errors.New("loader: no path given")
 	}
@@ -141,22 +165,36 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 		}
 	}
 	col.reserve(total)
-	var rel *arenaRelease
-	if opt.Release != nil {
-		// Handed over once the workers are done (every return below).
-		rel = &arenaRelease{}
-		defer func() { opt.Release(rel.free) }()
-	}
+	// A panic in the collector (OnConversation is the caller's) cancels
+	// the load with its cause; the collector drains the workers' results
+	// meanwhile so that they end.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	jobs := make(chan job, 8)
 	results := make(chan result, 8)
 	wait := startWorkers(opt.Workers, total, rel, jobs, results)
 	collected := make(chan struct{})
+	var collErr error // read after collected is closed
 	go func() {
+		defer close(collected)
+		defer func() {
+			if p := recover(); p != nil {
+				collErr = fmt.Errorf("loader: internal error while collecting: %v", p)
+				cancel(collErr)
+				for range results {
+				}
+			}
+		}()
 		for r := range results {
 			col.add(r)
 		}
-		close(collected)
 	}()
+	stopWorkers = sync.OnceFunc(func() {
+		close(jobs)
+		wait()
+		close(results)
+		<-collected
+	})
 
 	var done int64
 	var scanErr error
@@ -174,19 +212,19 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (*model.Arch
 			fileErr = append(fileErr, err)
 		}
 	}
-	close(jobs)
-	wait()
-	close(results)
-	<-collected
+	stopWorkers()
+	if collErr != nil {
+		return nil, collErr
+	}
 	if scanErr != nil {
-		return nil, scanErr
+		return nil, context.Cause(ctx)
 	}
 	col.finish()
 	if opt.Progress != nil {
 		opt.Progress(max(done, total), max(done, total))
 	}
 
-	a := &model.Archive{Conversations: col.convs, Warnings: cutOnce(col.warnings), Sources: append([]string(nil), paths...), Accounts: col.side.accounts()}
+	a = &model.Archive{Conversations: col.convs, Warnings: cutOnce(col.warnings), Sources: append([]string(nil), paths...), Accounts: col.side.accounts()}
 	model.SortNewestFirst(a.Conversations)
 	slices.SortStableFunc(a.Warnings, func(x, y model.Warning) int {
 		if c := strings.Compare(x.File, y.File); c != 0 {

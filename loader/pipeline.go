@@ -84,8 +84,14 @@ func startWorkers(n int, total int64, rel *arenaRelease, jobs <-chan job, result
 	var wg sync.WaitGroup
 	for range n {
 		wg.Add(1)
+		if rel != nil {
+			rel.live.Add(1)
+		}
 		go func() {
 			defer wg.Done()
+			if rel != nil {
+				defer rel.live.Add(-1)
+			}
 			w := newWorker(total)
 			w.a.releasable(rel)
 			for j := range jobs {

@@ -621,8 +621,20 @@ func runSplit(ctx context.Context, r *splitRun, workers int, jobs chan<- job, re
 		}
 	}()
 
-	got := make(map[int]*segTask)
 	received := 0
+	// Deferred, so that a panic here (a progress callback's) still stops
+	// the goroutine sending jobs before the load closes their channel.
+	defer func() {
+		r.abort.Store(true)
+		close(stop)
+		k := <-sent
+		for received < k {
+			<-r.done
+			received++
+		}
+		giveBack(tasks)
+	}()
+	got := make(map[int]*segTask)
 	expect := r.first
 	closed, ok := false, true
 	next := 0
@@ -673,14 +685,6 @@ func runSplit(ctx context.Context, r *splitRun, workers int, jobs chan<- job, re
 			}
 		}
 	}
-	r.abort.Store(true)
-	close(stop)
-	k := <-sent
-	for received < k {
-		<-r.done
-		received++
-	}
-	giveBack(tasks)
 	return n, ok && closed && next == len(tasks)
 }
 
