@@ -35,6 +35,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -130,7 +131,8 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (a *model.Ar
 	var (
 		sources []*source
 		fileErr []error
-		total   int64
+		total   int64 // uncompressed, as declared
+		disk    int64 // the exports' bytes on disk
 	)
 	for e, p := range paths {
 		in, err := expand(ctx, p)
@@ -146,6 +148,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (a *model.Ar
 			continue
 		}
 		defer in.close()
+		disk += onDisk(p, in)
 		col.addScanWarnings(in.warns)
 		col.addScanWarnings(col.side.add(e, p, in.sides)) // sidefiles.go
 		for i := range in.sources {
@@ -156,7 +159,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (a *model.Ar
 		}
 	}
 
-	if total >= relaxMin {
+	if min(total, trustRatio*disk) >= relaxMin { // trustRatio: see reserve
 		restore := relaxGC() // see gcpercent.go: process-global while loading
 		if opt.HoldGC != nil {
 			defer opt.HoldGC(restore)
@@ -164,7 +167,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (a *model.Ar
 			defer restore()
 		}
 	}
-	col.reserve(total)
+	col.reserve(total, disk)
 	// A panic in the collector (OnConversation is the caller's) cancels
 	// the load with its cause; the collector drains the workers' results
 	// meanwhile so that they end.
@@ -172,7 +175,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (a *model.Ar
 	defer cancel(nil)
 	jobs := make(chan job, 8)
 	results := make(chan result, 8)
-	wait := startWorkers(opt.Workers, total, rel, jobs, results)
+	wait := startWorkers(opt.Workers, min(total, trustRatio*disk), rel, jobs, results)
 	collected := make(chan struct{})
 	var collErr error // read after collected is closed
 	go func() {
@@ -239,6 +242,19 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (a *model.Ar
 		return nil, nothingLoaded(a.Warnings, fileErr)
 	}
 	return a, nil
+}
+
+// onDisk is the bytes on disk of the export at p: the file's size, or a
+// folder's conversation files'.
+func onDisk(p string, in *input) int64 {
+	if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+		return fi.Size()
+	}
+	var n int64
+	for _, s := range in.sources {
+		n += s.size
+	}
+	return n
 }
 
 // uniquePaths drops repeats of a path (compared after filepath.Clean),

@@ -150,10 +150,20 @@ func newCollector(onConv func(*model.Conversation), paths []string) *collector {
 // that reserve seldom guesses too few.
 const bytesPerConv = 16 << 10
 
+// trustRatio bounds how many times its bytes on disk an export is
+// believed to inflate to when sizing tables up front: a ZIP's directory
+// declares its entries' sizes, and nothing checks them before they are
+// read (chat exports inflate 4–20 times).
+const trustRatio = 32
+
 // reserve sizes the collector's table of conversations for an export of
-// size bytes: growing the id map by doubling rehashed every id a few
-// times over (~1% of a short-conversation load's CPU).
-func (c *collector) reserve(size int64) {
+// size bytes (as declared), disk bytes on disk: growing the id map by
+// doubling rehashed every id a few times over (~1% of a
+// short-conversation load's CPU). A declared size beyond trustRatio times
+// disk is not believed: a ZIP declaring terabytes made it reserve a
+// million-entry table (~60 MB) for one conversation.
+func (c *collector) reserve(size, disk int64) {
+	size = min(size, trustRatio*disk)
 	n := int(min(size/bytesPerConv, 1<<20))
 	if n < 1024 {
 		return
