@@ -234,6 +234,9 @@ func readErrReason(err error) string {
 	if errors.Is(err, zip.ErrChecksum) || errors.Is(err, errCRC) {
 		return "CRC-32 mismatch: the entry's data is damaged; its conversations were loaded as read (compare them with another copy)"
 	}
+	if se := (*sizeError)(nil); errors.As(err, &se) {
+		return se.Error() + " (everything it holds was loaded)"
+	}
 	if zc := (*zipCut)(nil); errors.As(err, &zc) {
 		return err.Error() + " (everything before it was kept)"
 	}

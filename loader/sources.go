@@ -441,7 +441,7 @@ func zipSources(zr *zip.Reader, f io.ReaderAt, prefix string, depth int, w *zipW
 		if roots[root] == nil {
 			roots[root] = onceIndex(func() *assetIndex { return zipAssets(zr, root) })
 		}
-		srcs = append(srcs, readAheadSource(prefix+":"+name, int64(zf.UncompressedSize64), zf.Open, roots[root]))
+		srcs = append(srcs, readAheadSource(prefix+":"+name, int64(zf.UncompressedSize64), func() (io.ReadCloser, error) { return openEntry(zf) }, roots[root]))
 	}
 	return chatHTMLSources(srcs, pages, func(p string) source {
 		zf := htmlFiles[p]
@@ -449,7 +449,7 @@ func zipSources(zr *zip.Reader, f io.ReaderAt, prefix string, depth int, w *zipW
 		if root == "./" {
 			root = ""
 		}
-		return source{name: p, size: int64(zf.UncompressedSize64), open: zf.Open, assets: onceIndex(func() *assetIndex { return zipAssets(zr, root) })}
+		return source{name: p, size: int64(zf.UncompressedSize64), open: func() (io.ReadCloser, error) { return openEntry(zf) }, assets: onceIndex(func() *assetIndex { return zipAssets(zr, root) })}
 	})
 }
 

@@ -257,7 +257,7 @@ func (e *localEntry) open(r io.ReaderAt) (io.ReadCloser, error) {
 	default:
 		return nil, fmt.Errorf("%s: unsupported compression method %d", e.name, e.method)
 	}
-	c := &checkedReader{r: body, closer: closer, crc: e.crc, check: e.crcKnown, hash: crc32.NewIEEE()}
+	c := &checkedReader{r: body, closer: closer, crc: e.crc, check: e.crcKnown, hash: crc32.NewIEEE(), size: -1}
 	if e.truncated {
 		c.cutAt = e.dataEnd
 	}
@@ -319,18 +319,57 @@ type checkedReader struct {
 	crc    uint32
 	check  bool
 	cutAt  int64 // >0: the file ends inside the entry, at this offset
+	// size, when not -1, is the size the directory declares; read is what
+	// was read. A size that disagrees is said at the end (errSize), after
+	// every byte was handed on.
+	size, read int64
 }
 
 func (c *checkedReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.hash.Write(p[:n])
+	c.read += int64(n)
 	switch {
 	case (err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF)) && c.cutAt > 0:
 		err = &zipCut{at: c.cutAt}
 	case err == io.EOF && c.check && c.hash.Sum32() != c.crc:
 		err = errCRC
+	case err == io.EOF && c.size >= 0 && c.read != c.size:
+		err = &sizeError{declared: c.size, read: c.read}
 	}
 	return n, err
+}
+
+// sizeError ends an entry that inflated to another size than its
+// directory declares (its CRC-32 matched: the size is what is wrong).
+type sizeError struct{ declared, read int64 }
+
+func (e *sizeError) Error() string {
+	return fmt.Sprintf("the entry holds %d bytes, its directory declares %d", e.read, e.declared)
+}
+
+// openEntry opens a ZIP entry found by its directory: its raw data is
+// inflated here (inflateBounded) and checked (checkedReader) instead of
+// by zip.File.Open, whose size check drops the last bytes read when the
+// directory declares another size than the entry holds (every
+// conversation in them lost, all of a small entry's); here they are all
+// handed on and the size is said at the end.
+func openEntry(zf *zip.File) (io.ReadCloser, error) {
+	if zf.Method != zip.Store && zf.Method != zip.Deflate {
+		return zf.Open()
+	}
+	raw, err := zf.OpenRaw()
+	if err != nil {
+		return nil, err
+	}
+	var (
+		body   = raw
+		closer io.Closer
+	)
+	if zf.Method == zip.Deflate {
+		body, closer = inflateBounded(raw, int64(zf.CompressedSize64))
+	}
+	return &checkedReader{r: body, closer: closer, crc: zf.CRC32, check: true, hash: crc32.NewIEEE(), size: int64(zf.UncompressedSize64)}, nil
 }
 
 // zipCut is the read error of a ZIP entry cut short by the end of the

@@ -1,0 +1,80 @@
+package loader
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"testing"
+
+	"github.com/backchat/backchat/model"
+)
+
+// patchDeclaredSize sets the uncompressed size conversations.json's
+// central directory entry declares (and, with local, its local header's
+// and data descriptor's as well) to size(real).
+func patchDeclaredSize(t testing.TB, z []byte, local bool, size func(real uint32) uint32) []byte {
+	t.Helper()
+	z = bytes.Clone(z)
+	le := binary.LittleEndian
+	name := []byte("conversations.json")
+	patched := false
+	for i := 0; i+46 <= len(z); i++ {
+		switch le.Uint32(z[i:]) {
+		case 0x02014b50: // central directory entry
+			nl := int(le.Uint16(z[i+28:]))
+			if bytes.Equal(z[i+46:i+46+nl], name) {
+				le.PutUint32(z[i+24:], size(le.Uint32(z[i+24:])))
+				patched = true
+			}
+		case 0x04034b50: // local header
+			nl := int(le.Uint16(z[i+26:]))
+			if local && bytes.Equal(z[i+30:i+30+nl], name) && le.Uint32(z[i+22:]) != 0 {
+				le.PutUint32(z[i+22:], size(le.Uint32(z[i+22:])))
+			}
+		}
+	}
+	if !patched {
+		t.Fatal("no central directory entry for conversations.json")
+	}
+	return z
+}
+
+// TestZipDeclaringLargerSizesLoads: a ZIP whose directory declares an
+// entry larger (or smaller) than it inflates to loads every conversation
+// the entry holds, and says the sizes disagree.
+func TestZipDeclaringLargerSizesLoads(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		method uint16
+		size   int64 // a small entry is inflated by one read
+	}{{zip.Deflate, 20 << 10}, {zip.Deflate, 300 << 10}, {zip.Store, 300 << 10}} {
+		method := c.method
+		data, n := genDamageExport(t, c.size, 11)
+		z := storedZip(t, data, method)
+		for _, tc := range []struct {
+			what string
+			size func(uint32) uint32
+			all  bool // every conversation loads (a smaller size cuts the entry)
+		}{
+			{"one byte larger", func(r uint32) uint32 { return r + 1 }, true},
+			{"twice as large", func(r uint32) uint32 { return 2 * r }, true},
+			{"4 GiB", func(uint32) uint32 { return 0xFFFFFFF0 }, true},
+			{"one byte smaller", func(r uint32) uint32 { return r - 1 }, true},
+			{"half", func(r uint32) uint32 { return r / 2 }, true},
+		} {
+			what := fmt.Sprintf("method %d, %d bytes, declared %s", method, len(data), tc.what)
+			o := loadDamaged(t, dir, "export.zip", patchDeclaredSize(t, z, false, tc.size))
+			if o.err != nil {
+				t.Errorf("%s: %v", what, o.err)
+				continue
+			}
+			if tc.all && o.loaded != n {
+				t.Errorf("%s: %d of %d conversations loaded:\n%s", what, o.loaded, n, o)
+			}
+			if len(warningsOf(o.a, model.WarnData))+len(warningsOf(o.a, model.WarnTruncated))+o.skipped == 0 {
+				t.Errorf("%s: no warning that the sizes disagree:\n%s", what, o)
+			}
+		}
+	}
+}
