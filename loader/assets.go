@@ -201,7 +201,12 @@ func OpenAsset(conv *model.Conversation, a *model.Asset) (io.ReadCloser, error) 
 	}
 	src := conv.Source
 	if fi, err := os.Stat(src); err == nil && fi.Mode().IsRegular() {
-		return os.Open(filepath.Join(filepath.Dir(src), filepath.FromSlash(rel)))
+		p := filepath.Join(filepath.Dir(src), filepath.FromSlash(rel))
+		if fi, err := os.Stat(p); err == nil && !fi.Mode().IsRegular() {
+			// Opening a FIFO would wait for a writer.
+			return nil, fmt.Errorf("loader: asset %q: %s, not a regular file", a.File, fileKind(fi.Mode()))
+		}
+		return os.Open(p)
 	}
 	for i := strings.LastIndexByte(src, ':'); i > 0; i = strings.LastIndexByte(src[:i], ':') {
 		zipPath, entry := src[:i], src[i+1:]

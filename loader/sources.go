@@ -59,6 +59,10 @@ func expand(ctx context.Context, p string) (*input, error) {
 	if fi.IsDir() {
 		return expandDir(p)
 	}
+	if !fi.Mode().IsRegular() {
+		// Opening a FIFO waits for a writer, and a device may never end.
+		return nil, fmt.Errorf("loader: %s: %s, not a regular file: give the export's ZIP, folder or JSON file", p, fileKind(fi.Mode()))
+	}
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, fmt.Errorf("loader: %w", err)
@@ -89,6 +93,23 @@ func expand(ctx context.Context, p string) (*input, error) {
 	}, nil
 }
 
+// fileKind names the kind of a file that is not a regular one.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	}
+	return "not a plain file"
+}
+
 func fileSource(p string, size int64, assets func() *assetIndex) source {
 	return source{
 		name:   p,
@@ -115,6 +136,7 @@ func expandDir(dir string) (*input, error) {
 	}
 	var srcs []source
 	var pages []string // chat.html files (chathtml.go)
+	var odd []model.Warning
 	roots := make(map[string]func() *assetIndex)
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -131,6 +153,11 @@ func expandDir(dir string) (*input, error) {
 		}
 		if d.Type().IsRegular() && chatHTMLName(d.Name()) {
 			pages = append(pages, p)
+		}
+		if t := d.Type(); !t.IsRegular() && t&os.ModeSymlink == 0 && convFileRe.MatchString(d.Name()) {
+			// Named like a conversation file, but reading it would block
+			// (a FIFO) or never end (a device).
+			odd = append(odd, model.Warning{Kind: model.WarnFile, File: p, Index: -1, Offset: -1, Reason: fileKind(t) + ", not a regular file: skipped"})
 		}
 		if !d.Type().IsRegular() || !convFileRe.MatchString(d.Name()) {
 			return nil
@@ -154,10 +181,14 @@ func expandDir(dir string) (*input, error) {
 		return fileSource(p, 0, onceIndex(func() *assetIndex { return folderAssets(root) }))
 	})
 	if len(srcs) == 0 {
-		return nil, fmt.Errorf("loader: %s: %w (no conversations.json or conversations-NNN.json in the folder)", dir, errNotExport)
+		why := "no conversations.json or conversations-NNN.json in the folder"
+		for _, w := range odd {
+			why += "; " + w.File + ": " + w.Reason
+		}
+		return nil, fmt.Errorf("loader: %s: %w (%s)", dir, errNotExport, why)
 	}
 	sort.Slice(srcs, func(i, j int) bool { return srcs[i].name < srcs[j].name })
-	return &input{sources: srcs, close: func() error { return nil }}, nil
+	return &input{sources: srcs, warns: odd, close: func() error { return nil }}, nil
 }
 
 // expandZip lists the conversation entries of a ZIP (read in place, never
