@@ -117,3 +117,45 @@ func TestDeflatedInnerZipCancelled(t *testing.T) {
 		t.Errorf("left in the temporary folder: %v", left)
 	}
 }
+
+// TestInnerZipBombRefused: a compressed inner ZIP that declares more than
+// innerBudget of its compressed size (here 20 MB of zeros in a few KB,
+// the budget's floor lowered to 1 MiB) is refused before anything is
+// unpacked, with a warning saying so, and the rest of the export loads.
+func TestInnerZipBombRefused(t *testing.T) {
+	defer func(m int64) { innerBudgetMin = m }(innerBudgetMin)
+	innerBudgetMin = 1 << 20
+	var ib bytes.Buffer
+	iw := zip.NewWriter(&ib)
+	w, _ := iw.Create("conversations.json")
+	w.Write([]byte(array(simple("inner", "Inner", 20))))
+	w, _ = iw.CreateHeader(&zip.FileHeader{Name: "padding.bin", Method: zip.Store})
+	w.Write(make([]byte, 20<<20))
+	if err := iw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var ob bytes.Buffer
+	ow := zip.NewWriter(&ob)
+	w, _ = ow.Create("conversations.json")
+	w.Write([]byte(array(simple("outer", "Outer", 10))))
+	w, _ = ow.CreateHeader(&zip.FileHeader{Name: "Conversations__x-part-001.zip", Method: zip.Deflate})
+	w.Write(ib.Bytes())
+	if err := ow.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "export.zip")
+	if err := os.WriteFile(p, ob.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a, err := OpenContext(context.Background(), Options{}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(a); len(got) != 1 || got[0] != "outer" {
+		t.Errorf("conversations %v, want the outer one only", got)
+	}
+	ws := warningsOf(a, model.WarnFile)
+	if len(ws) != 1 || !strings.Contains(ws[0].Reason, "Conversations__x-part-001.zip refused: ZIP bomb refused") || !strings.Contains(ws[0].Reason, "nothing was unpacked") {
+		t.Errorf("want one warning refusing the inner ZIP before unpacking it, got %v", a.Warnings)
+	}
+}

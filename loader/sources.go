@@ -253,10 +253,14 @@ func expandZip(ctx context.Context, p string, size int64) (*input, error) {
 		return nil, fmt.Errorf("loader: %s: %w (%s)", p, errNotExport, why)
 	}
 	sort.Slice(srcs, func(i, j int) bool { return srcs[i].name < srcs[j].name })
-	return &input{sources: srcs, sides: w.sides, close: func() error {
+	in := &input{sources: srcs, sides: w.sides, close: func() error {
 		w.close()
 		return f.Close()
-	}}, nil
+	}}
+	for _, n := range notes { // inner ZIPs that could not be read
+		in.warns = append(in.warns, model.Warning{Kind: model.WarnFile, File: p, Index: -1, Offset: -1, Reason: n})
+	}
+	return in, nil
 }
 
 // zipWalk collects, while zipSources walks a ZIP, what is not a
@@ -283,6 +287,23 @@ func (w *zipWalk) close() {
 // memory beside the conversations; a small part costs no disk write.
 var innerMemMax int64 = 64 << 20
 
+// innerBudgetMin and innerBudgetRatio bound what a compressed inner ZIP is
+// unpacked to: innerBudgetMin plus innerBudgetRatio times its compressed
+// size (the outer ZIP's ratio bound, maxRatio, again). An inner ZIP that
+// declares more is refused before anything is unpacked, and one that
+// declares less is never unpacked beyond what it declares: a 1 MB inner
+// ZIP of zeros would otherwise fill a temporary file with the inflated
+// gigabyte. A variable for tests.
+var innerBudgetMin int64 = 64 << 20
+
+const innerBudgetRatio = maxRatio
+
+// innerBudget is the most a compressed inner ZIP of csize bytes is
+// unpacked to.
+func innerBudget(csize int64) int64 {
+	return innerBudgetMin + innerBudgetRatio*csize
+}
+
 // openInnerZip makes the compressed inner ZIP zf readable in place: a ZIP
 // needs random access (its directory is at its end) and a deflate stream
 // gives none, so zf is inflated once, into memory when small (innerMemMax),
@@ -294,6 +315,10 @@ var innerMemMax int64 = 64 << 20
 // ratio) and stops at the size the directory gives; the CRC-32 is checked.
 func openInnerZip(ctx context.Context, zf *zip.File) (io.ReaderAt, int64, func() error, error) {
 	size := int64(zf.UncompressedSize64)
+	if b := innerBudget(int64(zf.CompressedSize64)); size > b || size < 0 {
+		return nil, 0, nil, fmt.Errorf("%w: it declares %d bytes from %d compressed, more than the %d an inner ZIP is unpacked to (%d MiB and %d times its compressed size); nothing was unpacked",
+			errRatio, int64(zf.UncompressedSize64), zf.CompressedSize64, b, innerBudgetMin>>20, innerBudgetRatio)
+	}
 	zrc, err := zf.Open()
 	if err != nil {
 		return nil, 0, nil, err
@@ -437,6 +462,10 @@ func zipSources(zr *zip.Reader, f io.ReaderAt, prefix string, depth int, w *zipW
 				sec = io.NewSectionReader(f, off, size)
 			} else {
 				r, n, release, err := openInnerZip(w.ctx, zf)
+				if errors.Is(err, errRatio) {
+					w.notes = append(w.notes, fmt.Sprintf("inner ZIP %s refused: %v", name, err))
+					continue
+				}
 				if err != nil {
 					w.notes = append(w.notes, fmt.Sprintf("inner ZIP %s is compressed and could not be read (%v); extract the outer ZIP and open %s", name, err, base))
 					continue
