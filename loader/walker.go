@@ -182,17 +182,45 @@ func (d *walker) strSkipEnd(start int) (end int, err error) {
 // the search. It returns the index of the byte found and the byte, or
 // where it stopped looking and 0.
 func quickEnd(b []byte, i int) (int, byte) {
+	if i >= 0 && i+32 <= len(b) {
+		// The usual case, unrolled: constant offsets into w need no
+		// bounds checks.
+		w := b[i : i+32 : i+32]
+		if m := quoteOrBackslash(binary.LittleEndian.Uint64(w)); m != 0 {
+			k := i + bits.TrailingZeros64(m)>>3
+			return k, b[k]
+		}
+		if m := quoteOrBackslash(binary.LittleEndian.Uint64(w[8:])); m != 0 {
+			k := i + 8 + bits.TrailingZeros64(m)>>3
+			return k, b[k]
+		}
+		if m := quoteOrBackslash(binary.LittleEndian.Uint64(w[16:])); m != 0 {
+			k := i + 16 + bits.TrailingZeros64(m)>>3
+			return k, b[k]
+		}
+		if m := quoteOrBackslash(binary.LittleEndian.Uint64(w[24:])); m != 0 {
+			k := i + 24 + bits.TrailingZeros64(m)>>3
+			return k, b[k]
+		}
+		return i + 32, 0
+	}
 	for n := 0; n < 4 && i+8 <= len(b); n++ {
-		v := binary.LittleEndian.Uint64(b[i:])
-		q := v ^ (lsb * '"')
-		s := v ^ (lsb * '\\')
-		if m := ((q-lsb)&^q | (s-lsb)&^s) & msb; m != 0 {
+		if m := quoteOrBackslash(binary.LittleEndian.Uint64(b[i:])); m != 0 {
 			k := i + bits.TrailingZeros64(m)>>3
 			return k, b[k]
 		}
 		i += 8
 	}
 	return i, 0
+}
+
+// quoteOrBackslash flags (0x80) the bytes of v that are a quote or a
+// backslash; above the lowest flagged byte, others may be flagged too
+// (borrows run towards the higher bytes), so only the lowest is exact.
+func quoteOrBackslash(v uint64) uint64 {
+	q := v ^ (lsb * '"')
+	s := v ^ (lsb * '\\')
+	return ((q-lsb)&^q | (s-lsb)&^s) & msb
 }
 
 // Skip consumes the next value.
