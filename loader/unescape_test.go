@@ -186,3 +186,42 @@ func FuzzUnescapeQuoted(f *testing.F) {
 		}
 	})
 }
+
+// TestQuickEnd checks quickEnd against a byte loop at every start and
+// input length up to 48, with quotes and backslashes at random places.
+func TestQuickEnd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for trial := 0; trial < 200; trial++ {
+		b := make([]byte, rng.IntN(49))
+		for k := range b {
+			switch rng.IntN(24) {
+			case 0:
+				b[k] = '"'
+			case 1:
+				b[k] = '\\'
+			default:
+				b[k] = byte(rng.IntN(256))
+				if b[k] == '"' || b[k] == '\\' {
+					b[k] = 'x'
+				}
+			}
+		}
+		for i := 0; i <= len(b); i++ {
+			got, c := quickEnd(b, i)
+			// The byte loop: the first quote or backslash among the
+			// whole words quickEnd reads (at most four).
+			want, wc := i, byte(0)
+			for n := 0; n < 4 && want+8 <= len(b); n++ {
+				k := bytes.IndexAny(b[want:want+8], "\"\\")
+				if k >= 0 {
+					want, wc = want+k, b[want+k]
+					break
+				}
+				want += 8
+			}
+			if got != want || c != wc {
+				t.Fatalf("%q from %d: %d %q, want %d %q", b, i, got, c, want, wc)
+			}
+		}
+	}
+}
