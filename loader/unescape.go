@@ -24,16 +24,25 @@ import (
 // copyRun, the plain-text inner loop, is SSE2 assembly on amd64
 // (unescaperun_amd64.s) and copyRunSWAR elsewhere.
 func unescapeQuoted(out, s []byte) (end, n int, ascii, ok bool) {
-	return unescapeQuotedWith(unescapeRun, out, s)
+	return unescapeQuotedWith(false, out, s)
 }
 
-// unescapeQuotedWith is unescapeQuoted with run as its inner loop (tests
-// give it each version).
-func unescapeQuotedWith(run func(dst, src []byte) (int, int, bool), out, s []byte) (end, n int, ascii, ok bool) {
+// unescapeQuotedWith is unescapeQuoted with unescapeRunSWAR as its inner
+// loop when swar is set (tests try both; a branch, not a func value, so
+// that unescapeRun is called directly).
+func unescapeQuotedWith(swar bool, out, s []byte) (end, n int, ascii, ok bool) {
 	var hi bool // a raw byte ≥ 0x80 was copied
 	i, j := 0, 0
 	for {
-		di, dj, h := run(out[j:], s[i:])
+		var (
+			di, dj int
+			h      bool
+		)
+		if swar {
+			di, dj, h = unescapeRunSWAR(out[j:], s[i:])
+		} else {
+			di, dj, h = unescapeRun(out[j:], s[i:])
+		}
 		hi = hi || h
 		i += di
 		j += dj

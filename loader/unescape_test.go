@@ -37,8 +37,8 @@ func checkQuoted(t *testing.T, s []byte) {
 	wantEnd, want, wantASCII, wantOK := twoPass(s)
 	runs := []struct {
 		name string
-		run  func(dst, src []byte) (int, int, bool)
-	}{{"run", unescapeRun}, {"swar", unescapeRunSWAR}}
+		swar bool
+	}{{"run", false}, {"swar", true}}
 	rooms := []int{len(s) + 16, len(s), len(want), len(want) + 1}
 	if len(want) > 0 {
 		rooms = append(rooms, len(want)-1, len(want)/2)
@@ -49,7 +49,7 @@ func checkQuoted(t *testing.T, s []byte) {
 				continue
 			}
 			out := bytes.Repeat([]byte{0xAA}, room)
-			end, n, ascii, ok := unescapeQuotedWith(r.run, out, s)
+			end, n, ascii, ok := unescapeQuotedWith(r.swar, out, s)
 			if room < len(want) {
 				if ok {
 					t.Fatalf("%s %q room %d: ok with %d bytes, want %d", r.name, s, room, n, len(want))
@@ -142,9 +142,9 @@ func TestUnescapeQuotedCases(t *testing.T) {
 		{`0123456789abcdef0123456789abcde\"`, ``, 0, false}, // escaped quote, no end
 		{"0123456789abcdef\x01\x02\t0123456789\"", "0123456789abcdef\x01\x02\t0123456789", 29, true},
 	} {
-		for _, run := range []func(dst, src []byte) (int, int, bool){unescapeRun, unescapeRunSWAR} {
+		for _, swar := range []bool{false, true} {
 			out := make([]byte, len(c.in)+16)
-			end, n, _, ok := unescapeQuotedWith(run, out, []byte(c.in))
+			end, n, _, ok := unescapeQuotedWith(swar, out, []byte(c.in))
 			if ok != c.ok || ok && (end != c.end || string(out[:n]) != c.want) {
 				t.Errorf("%q: end %d %q ok %v, want end %d %q ok %v", c.in, end, out[:n], ok, c.end, c.want, c.ok)
 			}
