@@ -212,6 +212,45 @@ func (a *arena) decode(body []byte, escaped bool) (string, error) {
 	return unsafe.String(&out[0], n), nil
 }
 
+// decodeQuoted decodes the JSON string whose body starts at s[0] (the
+// byte after its opening quote) into the arena in one pass and returns it
+// as a valid UTF-8 string, with the index of its closing quote in s. ok
+// is false when that way cannot (see quoted); the caller then decodes
+// the string the two-pass way (strSkipEnd, decode), which maps a chunk
+// or reports the error.
+func (a *arena) decodeQuoted(s []byte) (text string, end int, ok bool) {
+	out, end, ascii, ok := a.quoted(s)
+	if !ok {
+		return "", 0, false
+	}
+	return a.keep(out, ascii), end, true
+}
+
+// quoted decodes the JSON string whose body starts at s[0] into the
+// current chunk's free tail (unescapeQuoted) without taking it: keep
+// does. ok is false when the string is longer than the free tail, an
+// escape is invalid or the string has no end.
+func (a *arena) quoted(s []byte) (out []byte, end int, ascii, ok bool) {
+	end, n, ascii, ok := unescapeQuoted(a.cur, s)
+	if !ok {
+		return nil, 0, false, false
+	}
+	return a.cur[:n], end, ascii, true
+}
+
+// keep takes out, just written by quoted, as a valid UTF-8 string.
+func (a *arena) keep(out []byte, ascii bool) string {
+	if len(out) == 0 {
+		return ""
+	}
+	if !ascii && !utf8.Valid(out) {
+		// Invalid UTF-8 to repair: copy it.
+		return a.str(out)
+	}
+	a.take(out)
+	return unsafe.String(&out[0], len(out))
+}
+
 // rewrite writes s over the bytes of old and returns them as a string,
 // when old is a string this arena handed out from its current chunk and s
 // is not longer; false otherwise (s is then left as it is). Nothing else

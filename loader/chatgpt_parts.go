@@ -105,9 +105,16 @@ func (w *worker) onlyString(d *walker, m *model.Message) bool {
 	if i >= len(b) || b[i] != '"' {
 		return false
 	}
-	end, err := d.strSkipEnd(i)
-	if err != nil {
-		return false
+	// One pass into the arena's free tail (taken only once the part is
+	// known to be the only one), else find the end, then decode.
+	out, end, ascii, ok := w.a.quoted(b[i+1:])
+	if ok {
+		end += i + 1
+	} else {
+		var err error
+		if end, err = d.strSkipEnd(i); err != nil {
+			return false
+		}
 	}
 	k := end + 1
 	for k < len(b) && isWS(b[k]) {
@@ -116,9 +123,14 @@ func (w *worker) onlyString(d *walker, m *model.Message) bool {
 	if k >= len(b) || b[k] != ']' {
 		return false
 	}
-	text, err := w.a.decode(b[i+1:end], true)
-	if err != nil {
-		return false
+	var text string
+	if ok {
+		text = w.a.keep(out, ascii)
+	} else {
+		var err error
+		if text, err = w.a.decode(b[i+1:end], true); err != nil {
+			return false
+		}
 	}
 	if len(m.Blocks) == 0 {
 		m.Blocks = w.blocks(1)

@@ -132,6 +132,12 @@ func (w *worker) readStr(d *walker, shared bool) (string, error) {
 	if d.Next() != tString {
 		return "", d.Skip()
 	}
+	if !shared {
+		if s, end, ok := w.a.decodeQuoted(d.b[d.i+1:]); ok {
+			d.i += end + 2
+			return s, nil
+		}
+	}
 	end, err := d.strSkipEnd(d.i)
 	if err != nil {
 		return "", err

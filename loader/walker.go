@@ -182,17 +182,45 @@ func (d *walker) strSkipEnd(start int) (end int, err error) {
 // the search. It returns the index of the byte found and the byte, or
 // where it stopped looking and 0.
 func quickEnd(b []byte, i int) (int, byte) {
+	if i >= 0 && i+32 <= len(b) {
+		// The usual case, unrolled: constant offsets into w need no
+		// bounds checks.
+		w := b[i : i+32 : i+32]
+		if m := quoteOrBackslash(binary.LittleEndian.Uint64(w)); m != 0 {
+			k := i + bits.TrailingZeros64(m)>>3
+			return k, b[k]
+		}
+		if m := quoteOrBackslash(binary.LittleEndian.Uint64(w[8:])); m != 0 {
+			k := i + 8 + bits.TrailingZeros64(m)>>3
+			return k, b[k]
+		}
+		if m := quoteOrBackslash(binary.LittleEndian.Uint64(w[16:])); m != 0 {
+			k := i + 16 + bits.TrailingZeros64(m)>>3
+			return k, b[k]
+		}
+		if m := quoteOrBackslash(binary.LittleEndian.Uint64(w[24:])); m != 0 {
+			k := i + 24 + bits.TrailingZeros64(m)>>3
+			return k, b[k]
+		}
+		return i + 32, 0
+	}
 	for n := 0; n < 4 && i+8 <= len(b); n++ {
-		v := binary.LittleEndian.Uint64(b[i:])
-		q := v ^ (lsb * '"')
-		s := v ^ (lsb * '\\')
-		if m := ((q-lsb)&^q | (s-lsb)&^s) & msb; m != 0 {
+		if m := quoteOrBackslash(binary.LittleEndian.Uint64(b[i:])); m != 0 {
 			k := i + bits.TrailingZeros64(m)>>3
 			return k, b[k]
 		}
 		i += 8
 	}
 	return i, 0
+}
+
+// quoteOrBackslash flags (0x80) the bytes of v that are a quote or a
+// backslash; above the lowest flagged byte, others may be flagged too
+// (borrows run towards the higher bytes), so only the lowest is exact.
+func quoteOrBackslash(v uint64) uint64 {
+	q := v ^ (lsb * '"')
+	s := v ^ (lsb * '\\')
+	return ((q-lsb)&^q | (s-lsb)&^s) & msb
 }
 
 // Skip consumes the next value.
@@ -561,21 +589,27 @@ func hex4(b []byte) (rune, bool) {
 	if len(b) < 4 {
 		return 0, false
 	}
-	var r rune
-	for _, c := range b[:4] {
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, false
-		}
+	h0, h1, h2, h3 := hexVal[b[0]], hexVal[b[1]], hexVal[b[2]], hexVal[b[3]]
+	if (h0|h1|h2|h3)&0xf0 != 0 {
+		return 0, false
 	}
-	return r, true
+	return rune(h0)<<12 | rune(h1)<<8 | rune(h2)<<4 | rune(h3), true
 }
+
+// hexVal is each hex digit's value, 0xff for other bytes.
+var hexVal = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c - '0')
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = byte(c - 'a' + 10)
+		t[c-'a'+'A'] = byte(c - 'a' + 10)
+	}
+	return t
+}()
 
 // ObjBytes calls f for each key of an object; f must consume the value.
 // The key is valid only during the call.
@@ -591,9 +625,20 @@ func (d *walker) ObjBytes(f func(d *walker, key []byte) error) error {
 		return nil
 	}
 	for {
-		key, err := d.StrBytes()
-		if err != nil {
-			return err
+		// Keys are short and plain: take one ending in the first 32 bytes
+		// here (quickEnd), the rest through StrBytes.
+		var key []byte
+		d.ws()
+		if i := d.i; i < len(d.b) && d.b[i] == '"' {
+			if j, c := quickEnd(d.b, i+1); c == '"' {
+				key, d.i = d.b[i+1:j], j+1
+			}
+		}
+		if key == nil {
+			var err error
+			if key, err = d.StrBytes(); err != nil {
+				return err
+			}
 		}
 		d.ws()
 		if d.i >= len(d.b) || d.b[d.i] != ':' {
