@@ -246,6 +246,10 @@ func (v *viewer) realiseSegment(i, need int) {
 	lines = append(append(lines, s.lines[:keep]...), body...)
 	lines = append(lines, make([]string, rest)...)
 	s.lines, s.ph, s.phDone, s.realised = lines, len(body), done, full
+	// The hits cached were found in the old lines (blank estimates, where
+	// nothing is found): kept, they would hide the new text's hits from
+	// the count and n/N until the next hit generation.
+	s.hitc = segHits{}
 	v.setSegment(i, v.finish(s))
 }
 

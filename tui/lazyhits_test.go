@@ -1,0 +1,150 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search/live"
+)
+
+// crumbConv is a conversation of n messages, message i holding "crumb"
+// i%7+1 times among enough words to take several lines each.
+func crumbConv(id string, n int) *model.Conversation {
+	var msgs []tm
+	for i := range n {
+		role := model.RoleUser
+		if i%2 == 1 {
+			role = model.RoleAssistant
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "Message %d.\n\n", i)
+		for k := range i%7 + 1 {
+			fmt.Fprintf(&b, "%s a crumb %d. ", strings.Repeat("Some *words* here. ", 6), k)
+		}
+		msgs = append(msgs, tm{role: role, text: b.String()})
+	}
+	return buildConv(id, "Crumbs everywhere", testNow.Add(-time.Hour), msgs...)
+}
+
+// plainHits counts term's occurrences in c's messages on every branch (the
+// test texts hold it in lower case only).
+func plainHits(c *model.Conversation, term string) int {
+	n := 0
+	for _, nd := range c.Nodes {
+		if nd.Msg == nil {
+			continue
+		}
+		for _, b := range nd.Msg.Blocks {
+			n += strings.Count(b.Text, term)
+		}
+	}
+	return n
+}
+
+// filterPreview opens a browser on cs under RenderAhead (as `backchat
+// serve` runs it) and types query into the filter: the viewer previews the
+// first result with the list focused.
+func filterPreview(t *testing.T, w, h int, query string, cs ...*model.Conversation) *Model {
+	t.Helper()
+	a := &model.Archive{Conversations: cs}
+	m := New(Options{Archive: a, Theme: "dark", Width: w, Height: h, Now: fixedNow,
+		Searcher: live.NewArchive(a), RenderAhead: h})
+	run(t, m, m.Init())
+	press(t, m, "/")
+	typeText(t, m, query)
+	return m
+}
+
+// hitTotal is the N of the status bar's "hit k/N" (or "N hits").
+func hitTotal(t *testing.T, v *viewer) int {
+	t.Helper()
+	st := strings.ReplaceAll(v.hitStatus(), ",", "")
+	var k, n int
+	if _, err := fmt.Sscanf(st, "hit %d/%d", &k, &n); err == nil {
+		return n
+	}
+	if _, err := fmt.Sscanf(st, "%d hits", &n); err == nil {
+		return n
+	}
+	t.Fatalf("status %q holds no count", st)
+	return 0
+}
+
+// TestPreviewCountsEveryHit: the preview of a result counts every hit of
+// the conversation, those in messages below the view (not rendered under
+// RenderAhead, only given placeholders) included. A segment realised
+// after the hits were found kept its blank lines' (empty) hit cache, so a
+// conversation with 180 hits read "hit 1/3".
+func TestPreviewCountsEveryHit(t *testing.T) {
+	for _, n := range []int{6, 40, 120} {
+		c := crumbConv(fmt.Sprintf("c-crumbs-%d", n), n)
+		want := plainHits(c, "crumb")
+		for _, size := range [][2]int{{80, 24}, {120, 40}} {
+			m := filterPreview(t, size[0], size[1], "crumb", c)
+			if m.view.conv != c {
+				t.Fatalf("%d messages: the preview shows %v", n, m.view.conv)
+			}
+			if got := hitTotal(t, m.view); got != want {
+				t.Errorf("%d messages at %dx%d: preview counts %d hits, want %d (%q)", n, size[0], size[1], got, want, m.view.hitStatus())
+			}
+			press(t, m, "enter")
+			if got := hitTotal(t, m.view); got != want {
+				t.Errorf("%d messages at %dx%d, opened: %d hits, want %d", n, size[0], size[1], got, want)
+			}
+		}
+	}
+}
+
+// bigCrumbConv is a short conversation whose answer is long (n
+// paragraphs, each holding "crumb" once or twice): Glamour renders its
+// top first (renderCmd's need) and the rest waits as placeholder text.
+func bigCrumbConv(id string, n int) *model.Conversation {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "Paragraph %d: %s a crumb", i, strings.Repeat("more *words* here ", 8))
+		if i%3 == 0 {
+			b.WriteString(" and another crumb")
+		}
+		b.WriteString(".\n\n")
+	}
+	return buildConv(id, "One long answer", testNow.Add(-time.Hour),
+		tm{role: model.RoleUser, text: "Tell me about crumbs"},
+		tm{role: model.RoleAssistant, text: b.String()},
+		tm{role: model.RoleUser, text: "thanks, one last crumb"})
+}
+
+// TestPreviewCountsHitsOfALongMessage: a long message rendered only at its
+// top counts the hits in its placeholder rest too.
+func TestPreviewCountsHitsOfALongMessage(t *testing.T) {
+	for _, n := range []int{50, 400, 2000} {
+		c := bigCrumbConv(fmt.Sprintf("c-big-%d", n), n)
+		want := plainHits(c, "crumb")
+		m := filterPreview(t, 80, 24, "crumb", c)
+		if got := hitTotal(t, m.view); got != want {
+			t.Errorf("%d paragraphs: preview counts %d hits, want %d (%q)", n, got, want, m.view.hitStatus())
+		}
+		press(t, m, "enter")
+		if got := hitTotal(t, m.view); got != want {
+			t.Errorf("%d paragraphs, opened: %d hits, want %d", n, got, want)
+		}
+	}
+}
+
+// TestTermsCountEveryHitBeforeTheEngine: before the engine's hits come
+// (setTerms alone, as a filter's answer lands), the count is every hit of
+// the thread, not only those of the messages realised first.
+func TestTermsCountEveryHitBeforeTheEngine(t *testing.T) {
+	for _, c := range []*model.Conversation{crumbConv("c-crumbs", 60), bigCrumbConv("c-big", 500)} {
+		a := &model.Archive{Conversations: []*model.Conversation{c}}
+		m := New(Options{Archive: a, Theme: "dark", Width: 80, Height: 24, Now: fixedNow, RenderAhead: 24})
+		run(t, m, m.Init())
+		press(t, m, "enter")
+		m.view.setTerms([]string{"crumb"})
+		if got, want := hitTotal(t, m.view), plainHits(c, "crumb"); got != want {
+			t.Errorf("%s: %d hits counted, want %d (%q)", c.ID, got, want, m.view.hitStatus())
+		}
+	}
+}
