@@ -83,6 +83,9 @@ var hitGens atomic.Uint64
 type segHits struct {
 	gen  uint64
 	hits []hitPos
+	// lazy is, for a message not realised in full, the hits of its raw
+	// text (rawHits): counted before its lines are made (segCount).
+	lazy int
 }
 
 // collectHits gathers v.hits from the segments, finding them only in the
@@ -103,6 +106,9 @@ func (v *viewer) collectHits() {
 		seg := &v.segs[s]
 		if seg.hitc.gen != v.hitGen || v.hitGen == 0 {
 			seg.hitc = segHits{gen: v.hitGen, hits: v.segmentHits(s)}
+			if !seg.realised && seg.msg != nil {
+				seg.hitc.lazy = v.rawHits(seg.msg)
+			}
 		}
 		for _, h := range seg.hitc.hits {
 			v.hits = append(v.hits, h.shifted(lo))
@@ -215,7 +221,7 @@ func (v *viewer) hitNode(i int) int32 { return v.segs[v.segAt(v.hits[i].line)].n
 // jumpHit moves to the next (+1) or previous (−1) hit, wrapping around,
 // across branches when the engine found hits on other branches.
 func (v *viewer) jumpHit(delta int) {
-	v.realiseMatching() // re-finds hits when it realises anything
+	v.realiseToNextHit(delta) // re-finds hits when it realises anything
 	if v.hitAcrossBranches(delta) || v.hitBeyondWindow(delta) {
 		return
 	}
@@ -257,6 +263,7 @@ func (v *viewer) openAtHit(n int32) {
 // branch: that branch is shown).
 func (v *viewer) firstHit(n int32) {
 	v.toThreadOf(n)
+	v.realiseFirstHit(n)
 	if len(v.hits) == 0 {
 		return
 	}

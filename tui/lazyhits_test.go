@@ -26,7 +26,7 @@ func crumbConv(id string, n int) *model.Conversation {
 		}
 		msgs = append(msgs, tm{role: role, text: b.String()})
 	}
-	return buildConv(id, "Crumbs everywhere", testNow.Add(-time.Hour), msgs...)
+	return buildConv(id, "Bits everywhere", testNow.Add(-time.Hour), msgs...)
 }
 
 // plainHits counts term's occurrences in c's messages on every branch (the
@@ -148,3 +148,107 @@ func TestTermsCountEveryHitBeforeTheEngine(t *testing.T) {
 		}
 	}
 }
+
+// realiseAll realises every segment and finds the hits again: the count a
+// viewer realising every matching message gives.
+func realiseAll(v *viewer) {
+	for i := range v.segs {
+		v.realiseSegment(i, -1)
+	}
+	v.findHits()
+}
+
+// TestLazyCountIsTheRealisedCount: the count of a preview that realised
+// only what is in view equals the count once every message is realised, on
+// several conversations (the fixtures, many hits, a long message, hits on
+// several branches), and the preview realised few of the messages holding
+// hits.
+func TestLazyCountIsTheRealisedCount(t *testing.T) {
+	_, forked := forkedArchive()
+	branchy := crumbConv("c-branchy", 30)
+	for _, at := range []int32{4, 9, 20} {
+		addBranch(branchy, at, "a crumb on a branch, crumb again", time.Minute)
+	}
+	cases := []struct {
+		query string
+		conv  *model.Conversation
+	}{
+		{"crumb", crumbConv("c-crumbs", 120)},
+		{"crumb", bigCrumbConv("c-big", 300)},
+		{"crumb", forked},
+		{"crumb", branchy},
+		{"crumb words", crumbConv("c-two", 50)},
+		{"generic", testArchive().Conversations[0]},
+	}
+	for _, tc := range cases {
+		for _, size := range [][2]int{{80, 24}, {120, 40}} {
+			m := filterPreview(t, size[0], size[1], tc.query, tc.conv)
+			v := m.view
+			if v.conv != tc.conv {
+				t.Fatalf("%s: the preview shows %v", tc.conv.ID, v.conv)
+			}
+			lazy := hitTotal(t, v)
+			realiseAll(v)
+			if full := hitTotal(t, v); lazy != full || lazy == 0 {
+				t.Errorf("%s %q at %dx%d: lazy count %d, realised %d", tc.conv.ID, tc.query, size[0], size[1], lazy, full)
+			}
+		}
+	}
+	// Laziness itself: a preview of 120 messages with hits realises those
+	// near the view only.
+	m := filterPreview(t, 80, 24, "crumb", crumbConv("c-crumbs", 120))
+	realised := 0
+	for _, s := range m.view.segs {
+		if s.msg != nil && s.realised {
+			realised++
+		}
+	}
+	if realised > 10 {
+		t.Errorf("the preview realised %d of 120 messages", realised)
+	}
+}
+
+// TestNextWalksEveryHitInOrder: n from a preview's first hit stops on every
+// hit of the thread once, in order, numbered 1…N, then wraps; N walks back.
+func TestNextWalksEveryHitInOrder(t *testing.T) {
+	c := crumbConv("c-crumbs", 40)
+	want := plainHits(c, "crumb")
+	m := filterPreview(t, 80, 24, "crumb", c)
+	press(t, m, "enter")
+	v := m.view
+	type at struct{ node, line, start int }
+	where := func() at {
+		h := v.hits[v.curHit]
+		s := v.segAt(h.line)
+		return at{int(v.segs[s].node), h.line - v.starts[s], h.start}
+	}
+	after := func(a, b at) bool {
+		return a.node > b.node || a.node == b.node && (a.line > b.line || a.line == b.line && a.start > b.start)
+	}
+	var stops []at
+	for i := 1; i <= want; i++ {
+		if got, w := v.hitStatus(), fmt.Sprintf("hit %s/%s", fmtCount(i), fmtCount(want)); got != w {
+			t.Fatalf("stop %d: status %q, want %q", i, got, w)
+		}
+		h := v.hits[v.curHit]
+		if txt := v.plain[h.line][h.start:h.end]; txt != "crumb" {
+			t.Fatalf("stop %d on %q", i, txt)
+		}
+		if w := where(); len(stops) > 0 && !after(w, stops[len(stops)-1]) {
+			t.Fatalf("stop %d at %v, not after %v", i, w, stops[len(stops)-1])
+		}
+		stops = append(stops, where())
+		press(t, m, "n")
+	}
+	if got := v.hitStatus(); got != "hit 1/"+fmtCount(want) || where() != stops[0] {
+		t.Fatalf("after %d n: %q at %v, want the first hit again", want, got, where())
+	}
+	for i := len(stops) - 1; i >= len(stops)-5; i-- {
+		press(t, m, "N")
+		if where() != stops[i] {
+			t.Fatalf("N: at %v, want %v", where(), stops[i])
+		}
+	}
+}
+
+func fmtCount(n int) string { return strings.ReplaceAll(fmt.Sprint(n), ",", "") }

@@ -265,9 +265,11 @@ func (v *viewer) realise() {
 }
 
 // realiseMatching gives a placeholder to every segment whose message holds a
-// filter term, so n/N find hits in messages Glamour has not reached yet.
+// filter term, so n/N find hits in messages Glamour has not reached yet,
+// when the hits are not counted lazily (a phrase: lazyHits); otherwise the
+// messages are realised as n/N reach them (lazyhits.go).
 func (v *viewer) realiseMatching() {
-	if len(v.terms) == 0 {
+	if len(v.terms) == 0 || v.lazyHits() {
 		return
 	}
 	for i := range v.segs {
