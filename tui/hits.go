@@ -84,7 +84,8 @@ type segHits struct {
 	gen  uint64
 	hits []hitPos
 	// lazy is, for a message not realised in full, the hits of its raw
-	// text (rawHits): counted before its lines are made (segCount).
+	// text (rawHits), counted when first asked for (lazyCount), before
+	// its lines are made; -1 until then.
 	lazy int
 }
 
@@ -105,10 +106,7 @@ func (v *viewer) collectHits() {
 		lo := v.starts[s]
 		seg := &v.segs[s]
 		if seg.hitc.gen != v.hitGen || v.hitGen == 0 {
-			seg.hitc = segHits{gen: v.hitGen, hits: v.segmentHits(s)}
-			if !seg.realised && seg.msg != nil {
-				seg.hitc.lazy = v.rawHits(seg.msg)
-			}
+			seg.hitc = segHits{gen: v.hitGen, hits: v.segmentHits(s), lazy: -1}
 		}
 		for _, h := range seg.hitc.hits {
 			v.hits = append(v.hits, h.shifted(lo))

@@ -51,7 +51,22 @@ func (v *viewer) segCount(s int) int {
 	if !v.inHitNodes(s) || h.gen != v.hitGen {
 		return 0
 	}
-	return max(len(h.hits), h.lazy)
+	return max(len(h.hits), v.lazyCount(s))
+}
+
+// lazyCount is the hits of segment s's raw text when it is a message not
+// realised in full (0 otherwise), counted once per hit generation: a
+// conversation shown under the old terms, then given new ones, is not
+// counted for the old.
+func (v *viewer) lazyCount(s int) int {
+	seg := &v.segs[s]
+	if seg.realised || seg.msg == nil || seg.hitc.gen != v.hitGen {
+		return 0
+	}
+	if seg.hitc.lazy < 0 {
+		seg.hitc.lazy = v.rawHits(seg.msg)
+	}
+	return seg.hitc.lazy
 }
 
 // found reports whether hits were found in segment s's lines.
@@ -64,7 +79,7 @@ func (v *viewer) found(s int) bool {
 // found in its lines yet.
 func (v *viewer) realiseHits(s int) {
 	seg := &v.segs[s]
-	if seg.realised || seg.msg == nil || !v.inHitNodes(s) || seg.hitc.gen != v.hitGen || seg.hitc.lazy == 0 {
+	if seg.realised || seg.msg == nil || !v.inHitNodes(s) || v.lazyCount(s) == 0 {
 		return
 	}
 	v.keepCurHit(func() { v.realiseSegment(s, -1) })
