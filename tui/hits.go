@@ -123,6 +123,10 @@ func (v *viewer) segmentHits(s int) []hitPos {
 	v.hits = nil
 	lo, hi := v.starts[s], v.starts[s]+len(v.segs[s].lines)
 	for l := lo; l < hi; {
+		if v.plain[l] == "" {
+			l++ // a blank line, as a message not realised has by thousands
+			continue
+		}
 		if !v.spaced || strings.TrimSpace(v.plain[l]) == "" {
 			v.findInRun(l, l+1)
 			l++
