@@ -96,6 +96,8 @@ func (v *viewer) hitRank() (k, total, title int, onTitle bool) {
 	}
 	k = -1
 	if v.hitOrder == nil {
+		before, after := v.offWindowHits()
+		total = before
 		for s := range v.segs {
 			c := v.segCount(s)
 			if v.segs[s].node == model.NoNode {
@@ -108,7 +110,7 @@ func (v *viewer) hitRank() (k, total, title int, onTitle bool) {
 			}
 			total += c
 		}
-		return k, total, title, onTitle
+		return k, total + after, title, onTitle
 	}
 	shown := make(map[int32]int, len(v.segs))
 	for s := range v.segs {

@@ -11,6 +11,7 @@ package tui
 import (
 	"sort"
 
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 )
 
@@ -171,4 +172,45 @@ func (v *viewer) realiseFirstHit(n int32) {
 			return
 		}
 	}
+}
+
+// offWindow is the count of the hits of a windowed thread's messages
+// before and after the window, by their raw text, for one hit generation
+// (ok: counted).
+type offWindow struct {
+	gen           uint64
+	ok            bool
+	before, after int
+}
+
+// offWindowHits counts the hits of the messages of the thread off the
+// window, before it and after it, when the engine's hits are not known (a
+// find, or a filter's answer before them; with them, hitRank counts the
+// engine's): a message shown in full counts its raw text's hits. Counted
+// once per hit generation and window (rebuild drops the count).
+func (v *viewer) offWindowHits() (before, after int) {
+	if !v.windowed() || v.hitOrder != nil || v.conv == nil || len(v.terms) == 0 {
+		return 0, 0
+	}
+	o := &v.offWin
+	if o.ok && o.gen == v.hitGen {
+		return o.before, o.after
+	}
+	*o = offWindow{gen: v.hitGen, ok: true}
+	tree := v.conv.Tree()
+	for i, n := range v.thread {
+		if i >= v.winLo && i < v.winHi || n < 0 || int(n) >= len(tree) {
+			continue
+		}
+		m := tree[n].Msg
+		if m == nil || v.present(n, m) != render.InFull {
+			continue
+		}
+		if c := v.rawHits(m); i < v.winLo {
+			o.before += c
+		} else {
+			o.after += c
+		}
+	}
+	return o.before, o.after
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search/live"
 )
@@ -252,3 +253,49 @@ func TestNextWalksEveryHitInOrder(t *testing.T) {
 }
 
 func fmtCount(n int) string { return strings.ReplaceAll(fmt.Sprint(n), ",", "") }
+
+// TestCountBeyondTheWindow: a thread long enough to be windowed counts the
+// hits of every message, not only the window's, when the engine's hits are
+// not known (a find in the viewer, or a filter's answer before them); n
+// still walks past the window.
+func TestCountBeyondTheWindow(t *testing.T) {
+	c := crumbConv("c-window", 1000)
+	want := plainHits(c, "crumb")
+	a := &model.Archive{Conversations: []*model.Conversation{c}}
+	m := New(Options{Archive: a, Theme: "dark", Width: 80, Height: 24, Now: fixedNow, RenderAhead: 24})
+	run(t, m, m.Init())
+	press(t, m, "enter")
+	v := m.view
+	if !v.windowed() {
+		t.Fatal("the thread is not windowed: the test proves nothing")
+	}
+	press(t, m, "/")
+	typeText(t, m, "crumb")
+	press(t, m, "enter")
+	if got := hitTotal(t, v); got != want {
+		t.Fatalf("find: %d hits counted, want %d (%q)", got, want, v.hitStatus())
+	}
+	// At the window's end and back at its top, each stop's number counts
+	// the hits of the messages above it, in and off the window.
+	for _, k := range []string{"G", "N", "N", "g", "n", "n"} {
+		press(t, m, k)
+		if k == "g" || k == "G" {
+			continue
+		}
+		node := v.hitNode(v.curHit)
+		rank := 1
+		for i := v.curHit - 1; i >= 0 && v.hitNode(i) == node; i-- {
+			rank++
+		}
+		for n := int32(1); n < node; n++ {
+			for _, b := range c.Nodes[n].Msg.Blocks {
+				rank += strings.Count(b.Text, "crumb")
+			}
+		}
+		if got, w := v.hitStatus(), "hit "+fmtCountComma(rank)+"/"+fmtCountComma(want); got != w {
+			t.Fatalf("after %s: %q, want %q", k, got, w)
+		}
+	}
+}
+
+func fmtCountComma(n int) string { return render.FormatCount(n) }
