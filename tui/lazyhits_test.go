@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -299,3 +300,53 @@ func TestCountBeyondTheWindow(t *testing.T) {
 }
 
 func fmtCountComma(n int) string { return render.FormatCount(n) }
+
+// TestLazyCountRandomConversations: on random conversations (words with
+// Markdown marks, code, tabs, accents, branches) the lazy count equals the
+// count with every message realised, and n from the first hit comes back
+// to it after exactly that many stops.
+func TestLazyCountRandomConversations(t *testing.T) {
+	words := []string{"crumb", "Crumb", "CRUMBS", "crümb", "**crumb**", "`crumb`", "crumbcrumb", "bread", "\tcrumb", "# crumb", "- crumb", "[crumb](http://x/crumb)", "loaf", "_crumb_"}
+	rng := rand.New(rand.NewPCG(7, 11))
+	for iter := range 20 {
+		var msgs []tm
+		for i := range 5 + rng.IntN(30) {
+			role := model.RoleUser
+			if i%2 == 1 {
+				role = model.RoleAssistant
+			}
+			var b strings.Builder
+			for range rng.IntN(200) {
+				b.WriteString(words[rng.IntN(len(words))])
+				if rng.IntN(12) == 0 {
+					b.WriteString("\n\n")
+				} else {
+					b.WriteByte(' ')
+				}
+			}
+			msgs = append(msgs, tm{role: role, text: b.String()})
+		}
+		c := buildConv(fmt.Sprintf("c-rand-%d", iter), "Random", testNow.Add(-time.Hour), msgs...)
+		for range rng.IntN(3) {
+			addBranch(c, int32(2+rng.IntN(len(msgs)-1)), "a crumb, two crumbs", time.Minute)
+		}
+		m := filterPreview(t, 80, 24, "crumb", c)
+		v := m.view
+		if v.hitStatus() == "no hits here" {
+			continue
+		}
+		lazy := hitTotal(t, v)
+		press(t, m, "enter")
+		start := v.hitStatus()
+		for range lazy {
+			press(t, m, "n")
+		}
+		if got := v.hitStatus(); got != start {
+			t.Errorf("iteration %d: %d n from %q end at %q", iter, lazy, start, got)
+		}
+		realiseAll(v)
+		if full := hitTotal(t, v); full != lazy {
+			t.Errorf("iteration %d: lazy count %d, realised %d", iter, lazy, full)
+		}
+	}
+}
