@@ -83,35 +83,39 @@ func treeRank(c *model.Conversation) []int32 {
 // them. k is -1 when no message hit is current. With the engine's hits
 // known it counts the hits of every branch: those on the thread on view
 // as found in the text, the others as the engine counted them (a message
-// shown folded or omitted counts none).
+// shown folded or omitted counts none). A message on view not realised in
+// full counts the hits of its raw text (segCount).
 func (v *viewer) hitRank() (k, total, title int, onTitle bool) {
-	if v.hitOrder == nil {
-		for title < len(v.hits) && v.hitNode(title) == model.NoNode {
-			title++ // the header's hits come first
-		}
-		k = v.curHit
-		if k >= 0 && v.hitNode(k) == model.NoNode {
-			k, onTitle = -1, true
-		} else if k >= 0 {
-			k -= title // the header's hits come first
-		}
-		return k, len(v.hits) - title, title, onTitle
-	}
-	shown := make(map[int32]int, len(v.segs))
-	for i := range v.segs {
-		shown[v.segs[i].node] = 0
-	}
-	for i := range v.hits {
-		shown[v.hitNode(i)]++
-	}
-	cur, within := int32(0), 0
-	if v.curHit >= 0 {
-		cur = v.hitNode(v.curHit)
+	cur, curSeg, within := int32(0), -1, 0
+	if v.curHit >= 0 && v.curHit < len(v.hits) {
+		curSeg = v.segAt(v.hits[v.curHit].line)
+		cur = v.segs[curSeg].node
 		for i := v.curHit - 1; i >= 0 && v.hitNode(i) == cur; i-- {
 			within++
 		}
 	}
 	k = -1
+	if v.hitOrder == nil {
+		before, after := v.offWindowHits()
+		total = before
+		for s := range v.segs {
+			c := v.segCount(s)
+			if v.segs[s].node == model.NoNode {
+				title += c // the header's hits come first
+				onTitle = onTitle || s == curSeg
+				continue
+			}
+			if s == curSeg {
+				k = total + within
+			}
+			total += c
+		}
+		return k, total + after, title, onTitle
+	}
+	shown := make(map[int32]int, len(v.segs))
+	for s := range v.segs {
+		shown[v.segs[s].node] += v.segCount(s)
+	}
 	for _, n := range v.hitOrder {
 		c, ok := shown[n]
 		if !ok && v.showsText(n) {
@@ -119,10 +123,10 @@ func (v *viewer) hitRank() (k, total, title int, onTitle bool) {
 		}
 		if n == model.NoNode {
 			title += c
-			onTitle = v.curHit >= 0 && n == cur
+			onTitle = curSeg >= 0 && n == cur
 			continue
 		}
-		if v.curHit >= 0 && n == cur {
+		if curSeg >= 0 && n == cur {
 			k = total + within
 		}
 		total += c
@@ -218,6 +222,7 @@ func (v *viewer) goToHitNode(n int32, delta int) bool {
 // landOnNode makes the first (delta > 0) or last hit in node n's message
 // the current one and scrolls to it; false when n holds no hit on screen.
 func (v *viewer) landOnNode(n int32, delta int) bool {
+	v.realiseNode(n)
 	pick := -1
 	for i := range v.hits {
 		if v.hitNode(i) == n {

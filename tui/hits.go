@@ -83,6 +83,10 @@ var hitGens atomic.Uint64
 type segHits struct {
 	gen  uint64
 	hits []hitPos
+	// lazy is, for a message not realised in full, the hits of its raw
+	// text (rawHits), counted when first asked for (lazyCount), before
+	// its lines are made; -1 until then.
+	lazy int
 }
 
 // collectHits gathers v.hits from the segments, finding them only in the
@@ -102,7 +106,7 @@ func (v *viewer) collectHits() {
 		lo := v.starts[s]
 		seg := &v.segs[s]
 		if seg.hitc.gen != v.hitGen || v.hitGen == 0 {
-			seg.hitc = segHits{gen: v.hitGen, hits: v.segmentHits(s)}
+			seg.hitc = segHits{gen: v.hitGen, hits: v.segmentHits(s), lazy: -1}
 		}
 		for _, h := range seg.hitc.hits {
 			v.hits = append(v.hits, h.shifted(lo))
@@ -119,6 +123,10 @@ func (v *viewer) segmentHits(s int) []hitPos {
 	v.hits = nil
 	lo, hi := v.starts[s], v.starts[s]+len(v.segs[s].lines)
 	for l := lo; l < hi; {
+		if v.plain[l] == "" {
+			l++ // a blank line, as a message not realised has by thousands
+			continue
+		}
 		if !v.spaced || strings.TrimSpace(v.plain[l]) == "" {
 			v.findInRun(l, l+1)
 			l++
@@ -215,7 +223,7 @@ func (v *viewer) hitNode(i int) int32 { return v.segs[v.segAt(v.hits[i].line)].n
 // jumpHit moves to the next (+1) or previous (−1) hit, wrapping around,
 // across branches when the engine found hits on other branches.
 func (v *viewer) jumpHit(delta int) {
-	v.realiseMatching() // re-finds hits when it realises anything
+	v.realiseToNextHit(delta) // re-finds hits when it realises anything
 	if v.hitAcrossBranches(delta) || v.hitBeyondWindow(delta) {
 		return
 	}
@@ -257,6 +265,7 @@ func (v *viewer) openAtHit(n int32) {
 // branch: that branch is shown).
 func (v *viewer) firstHit(n int32) {
 	v.toThreadOf(n)
+	v.realiseFirstHit(n)
 	if len(v.hits) == 0 {
 		return
 	}

@@ -424,6 +424,7 @@ func TestCountsReadRight(t *testing.T) {
 	for i := range m.view.hits {
 		m.view.hits[i].line = m.view.starts[len(m.view.starts)-1]
 	}
+	m.view.segs[len(m.view.segs)-1].hitc = segHits{gen: m.view.hitGen, hits: m.view.hits} // counted per segment
 	m.view.curHit = 1000
 	if got := m.view.hitStatus(); got != "hit 1,001/1,234" {
 		t.Errorf("hit status %q", got)

@@ -246,6 +246,10 @@ func (v *viewer) realiseSegment(i, need int) {
 	lines = append(append(lines, s.lines[:keep]...), body...)
 	lines = append(lines, make([]string, rest)...)
 	s.lines, s.ph, s.phDone, s.realised = lines, len(body), done, full
+	// The hits cached were found in the old lines (blank estimates, where
+	// nothing is found): kept, they would hide the new text's hits from
+	// the count and n/N until the next hit generation.
+	s.hitc = segHits{}
 	v.setSegment(i, v.finish(s))
 }
 
@@ -261,9 +265,11 @@ func (v *viewer) realise() {
 }
 
 // realiseMatching gives a placeholder to every segment whose message holds a
-// filter term, so n/N find hits in messages Glamour has not reached yet.
+// filter term, so n/N find hits in messages Glamour has not reached yet,
+// when the hits are not counted lazily (a phrase: lazyHits); otherwise the
+// messages are realised as n/N reach them (lazyhits.go).
 func (v *viewer) realiseMatching() {
-	if len(v.terms) == 0 {
+	if len(v.terms) == 0 || v.lazyHits() {
 		return
 	}
 	for i := range v.segs {

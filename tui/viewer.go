@@ -76,6 +76,9 @@ type viewer struct {
 	hitOrder []int32
 	hitCount map[int32]int
 	spaced   bool // a term holds a space: find it across wrapped lines
+	// offWin counts the hits of the messages off the window (lazyhits.go
+	// offWindowHits); rebuild drops it.
+	offWin offWindow
 
 	// focus is the focused message, which [ and ] act on and { and }
 	// move (focus.go); while it is out of view (or !hasFocus) the first
@@ -163,6 +166,7 @@ func (v *viewer) bodyWidth() int { return min(max(v.width-1, 10), maxBodyWidth) 
 // the segment of node `keep` at the top.
 func (v *viewer) rebuild(keep int32) {
 	v.segs = v.segs[:0]
+	v.offWin = offWindow{}
 	if v.conv == nil || v.width <= 0 {
 		v.join()
 		return

@@ -1,0 +1,216 @@
+// Lazy hits: the status bar's count does not need the lines of every
+// message holding a hit. A message not realised in full (no placeholder or
+// render of all its text yet) counts the hits of its raw text, and is
+// realised only when n/N (or a result's landing) reaches it. Realising
+// every matching message on each filter answer (Markdown plus placeholder
+// wrap, in Update) was most of a `backchat serve` session's work between
+// keys with distinct queries.
+
+package tui
+
+import (
+	"sort"
+
+	"github.com/backchat/backchat/internal/render"
+	"github.com/backchat/backchat/model"
+)
+
+// lazyHits reports whether hits are counted without realising the
+// messages that hold them: not for a phrase, which the viewer finds across
+// the lines of a wrapped paragraph (segmentHits), so its raw text may count
+// otherwise.
+func (v *viewer) lazyHits() bool { return !v.spaced }
+
+// rawHits counts the terms in m's raw text, as findInRun counts them in
+// lines: overlapping matches of several terms count once.
+func (v *viewer) rawHits(m *model.Message) int {
+	n := 0
+	for i := range m.Blocks {
+		v.ranges = v.ranges[:0]
+		for _, mt := range v.matchers {
+			v.ranges = mt.AppendRanges(v.ranges, m.Blocks[i].Text)
+		}
+		if len(v.matchers) > 1 {
+			sort.Slice(v.ranges, func(a, b int) bool { return v.ranges[a][0] < v.ranges[b][0] })
+		}
+		end := -1
+		for _, r := range v.ranges {
+			if r[0] >= end {
+				n++
+				end = r[1]
+			}
+		}
+	}
+	return n
+}
+
+// segCount is how many hits segment s holds: those found in its lines, or
+// for a message not realised in full, those of its raw text (at least as
+// many as found in its realised top).
+func (v *viewer) segCount(s int) int {
+	h := &v.segs[s].hitc
+	if !v.inHitNodes(s) || h.gen != v.hitGen {
+		return 0
+	}
+	return max(len(h.hits), v.lazyCount(s))
+}
+
+// lazyCount is the hits of segment s's raw text when it is a message not
+// realised in full (0 otherwise), counted once per hit generation: a
+// conversation shown under the old terms, then given new ones, is not
+// counted for the old.
+func (v *viewer) lazyCount(s int) int {
+	seg := &v.segs[s]
+	if seg.realised || seg.msg == nil || seg.hitc.gen != v.hitGen {
+		return 0
+	}
+	if seg.hitc.lazy < 0 {
+		seg.hitc.lazy = v.rawHits(seg.msg)
+	}
+	return seg.hitc.lazy
+}
+
+// found reports whether hits were found in segment s's lines.
+func (v *viewer) found(s int) bool {
+	h := &v.segs[s].hitc
+	return v.inHitNodes(s) && h.gen == v.hitGen && len(h.hits) > 0
+}
+
+// realiseHits realises segment s in full when its raw text holds hits not
+// found in its lines yet.
+func (v *viewer) realiseHits(s int) {
+	seg := &v.segs[s]
+	if seg.realised || seg.msg == nil || !v.inHitNodes(s) || v.lazyCount(s) == 0 {
+		return
+	}
+	v.keepCurHit(func() { v.realiseSegment(s, -1) })
+}
+
+// realiseNode realises node n's segment for its hits (see realiseHits).
+func (v *viewer) realiseNode(n int32) {
+	if !v.lazyHits() {
+		return
+	}
+	for s := range v.segs {
+		if v.segs[s].node == n {
+			v.realiseHits(s)
+			return
+		}
+	}
+}
+
+// keepCurHit runs f, which re-finds the hits, keeping the current hit on
+// the same text.
+func (v *viewer) keepCurHit(f func()) {
+	if v.curHit < 0 || v.curHit >= len(v.hits) {
+		f()
+		return
+	}
+	h := v.hits[v.curHit]
+	s := v.segAt(h.line)
+	node, line := v.segs[s].node, h.line-v.starts[s]
+	f()
+	for i, x := range v.hits {
+		if t := v.segAt(x.line); v.segs[t].node == node && x.line-v.starts[t] == line && x.start == h.start {
+			v.curHit = i
+			return
+		}
+	}
+}
+
+// realiseToNextHit realises what n (delta +1) or N (−1) needs to find the
+// next hit on the thread on view: from the current hit's message (or the
+// top one of the view) on in that direction, wrapping around, the messages
+// holding hits up to the first one in which hits are found. A phrase
+// realises every message holding one (realiseMatching).
+func (v *viewer) realiseToNextHit(delta int) {
+	if len(v.terms) == 0 || len(v.segs) == 0 {
+		return
+	}
+	if !v.lazyHits() {
+		v.realiseMatching()
+		return
+	}
+	from := v.segAt(v.offset)
+	if v.curHit >= 0 && v.curHit < len(v.hits) {
+		from = v.segAt(v.hits[v.curHit].line)
+	}
+	n := len(v.segs)
+	for k := 0; k < n; k++ {
+		s := ((from+k*delta)%n + n) % n
+		v.realiseHits(s)
+		if k > 0 && v.found(s) {
+			return
+		}
+	}
+}
+
+// realiseFirstHit realises what firstHit needs: node n's message, and when
+// it holds no hit, the messages from the top down to the first with hits.
+func (v *viewer) realiseFirstHit(n int32) {
+	if len(v.terms) == 0 {
+		return
+	}
+	if !v.lazyHits() {
+		v.realiseMatching()
+		return
+	}
+	if n != model.NoNode {
+		for s := range v.segs {
+			if v.segs[s].node == n {
+				v.realiseHits(s)
+				if v.found(s) {
+					return
+				}
+				break
+			}
+		}
+	}
+	for s := range v.segs {
+		v.realiseHits(s)
+		if v.found(s) {
+			return
+		}
+	}
+}
+
+// offWindow is the count of the hits of a windowed thread's messages
+// before and after the window, by their raw text, for one hit generation
+// (ok: counted).
+type offWindow struct {
+	gen           uint64
+	ok            bool
+	before, after int
+}
+
+// offWindowHits counts the hits of the messages of the thread off the
+// window, before it and after it, when the engine's hits are not known (a
+// find, or a filter's answer before them; with them, hitRank counts the
+// engine's): a message shown in full counts its raw text's hits. Counted
+// once per hit generation and window (rebuild drops the count).
+func (v *viewer) offWindowHits() (before, after int) {
+	if !v.windowed() || v.hitOrder != nil || v.conv == nil || len(v.terms) == 0 {
+		return 0, 0
+	}
+	o := &v.offWin
+	if o.ok && o.gen == v.hitGen {
+		return o.before, o.after
+	}
+	*o = offWindow{gen: v.hitGen, ok: true}
+	tree := v.conv.Tree()
+	for i, n := range v.thread {
+		if i >= v.winLo && i < v.winHi || n < 0 || int(n) >= len(tree) {
+			continue
+		}
+		m := tree[n].Msg
+		if m == nil || v.present(n, m) != render.InFull {
+			continue
+		}
+		if c := v.rawHits(m); i < v.winLo {
+			o.before += c
+		} else {
+			o.after += c
+		}
+	}
+	return o.before, o.after
+}

@@ -1,0 +1,352 @@
+package tui
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/backchat/backchat/internal/render"
+	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search/live"
+)
+
+// crumbConv is a conversation of n messages, message i holding "crumb"
+// i%7+1 times among enough words to take several lines each.
+func crumbConv(id string, n int) *model.Conversation {
+	var msgs []tm
+	for i := range n {
+		role := model.RoleUser
+		if i%2 == 1 {
+			role = model.RoleAssistant
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "Message %d.\n\n", i)
+		for k := range i%7 + 1 {
+			fmt.Fprintf(&b, "%s a crumb %d. ", strings.Repeat("Some *words* here. ", 6), k)
+		}
+		msgs = append(msgs, tm{role: role, text: b.String()})
+	}
+	return buildConv(id, "Bits everywhere", testNow.Add(-time.Hour), msgs...)
+}
+
+// plainHits counts term's occurrences in c's messages on every branch (the
+// test texts hold it in lower case only).
+func plainHits(c *model.Conversation, term string) int {
+	n := 0
+	for _, nd := range c.Nodes {
+		if nd.Msg == nil {
+			continue
+		}
+		for _, b := range nd.Msg.Blocks {
+			n += strings.Count(b.Text, term)
+		}
+	}
+	return n
+}
+
+// filterPreview opens a browser on cs under RenderAhead (as `backchat
+// serve` runs it) and types query into the filter: the viewer previews the
+// first result with the list focused.
+func filterPreview(t *testing.T, w, h int, query string, cs ...*model.Conversation) *Model {
+	t.Helper()
+	a := &model.Archive{Conversations: cs}
+	m := New(Options{Archive: a, Theme: "dark", Width: w, Height: h, Now: fixedNow,
+		Searcher: live.NewArchive(a), RenderAhead: h})
+	run(t, m, m.Init())
+	press(t, m, "/")
+	typeText(t, m, query)
+	return m
+}
+
+// hitTotal is the N of the status bar's "hit k/N" (or "N hits").
+func hitTotal(t *testing.T, v *viewer) int {
+	t.Helper()
+	st := strings.ReplaceAll(v.hitStatus(), ",", "")
+	var k, n int
+	if _, err := fmt.Sscanf(st, "hit %d/%d", &k, &n); err == nil {
+		return n
+	}
+	if _, err := fmt.Sscanf(st, "%d hits", &n); err == nil {
+		return n
+	}
+	t.Fatalf("status %q holds no count", st)
+	return 0
+}
+
+// TestPreviewCountsEveryHit: the preview of a result counts every hit of
+// the conversation, those in messages below the view (not rendered under
+// RenderAhead, only given placeholders) included. A segment realised
+// after the hits were found kept its blank lines' (empty) hit cache, so a
+// conversation with 180 hits read "hit 1/3".
+func TestPreviewCountsEveryHit(t *testing.T) {
+	for _, n := range []int{6, 40, 120} {
+		c := crumbConv(fmt.Sprintf("c-crumbs-%d", n), n)
+		want := plainHits(c, "crumb")
+		for _, size := range [][2]int{{80, 24}, {120, 40}} {
+			m := filterPreview(t, size[0], size[1], "crumb", c)
+			if m.view.conv != c {
+				t.Fatalf("%d messages: the preview shows %v", n, m.view.conv)
+			}
+			if got := hitTotal(t, m.view); got != want {
+				t.Errorf("%d messages at %dx%d: preview counts %d hits, want %d (%q)", n, size[0], size[1], got, want, m.view.hitStatus())
+			}
+			press(t, m, "enter")
+			if got := hitTotal(t, m.view); got != want {
+				t.Errorf("%d messages at %dx%d, opened: %d hits, want %d", n, size[0], size[1], got, want)
+			}
+		}
+	}
+}
+
+// bigCrumbConv is a short conversation whose answer is long (n
+// paragraphs, each holding "crumb" once or twice): Glamour renders its
+// top first (renderCmd's need) and the rest waits as placeholder text.
+func bigCrumbConv(id string, n int) *model.Conversation {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "Paragraph %d: %s a crumb", i, strings.Repeat("more *words* here ", 8))
+		if i%3 == 0 {
+			b.WriteString(" and another crumb")
+		}
+		b.WriteString(".\n\n")
+	}
+	return buildConv(id, "One long answer", testNow.Add(-time.Hour),
+		tm{role: model.RoleUser, text: "Tell me about crumbs"},
+		tm{role: model.RoleAssistant, text: b.String()},
+		tm{role: model.RoleUser, text: "thanks, one last crumb"})
+}
+
+// TestPreviewCountsHitsOfALongMessage: a long message rendered only at its
+// top counts the hits in its placeholder rest too.
+func TestPreviewCountsHitsOfALongMessage(t *testing.T) {
+	for _, n := range []int{50, 400, 2000} {
+		c := bigCrumbConv(fmt.Sprintf("c-big-%d", n), n)
+		want := plainHits(c, "crumb")
+		m := filterPreview(t, 80, 24, "crumb", c)
+		if got := hitTotal(t, m.view); got != want {
+			t.Errorf("%d paragraphs: preview counts %d hits, want %d (%q)", n, got, want, m.view.hitStatus())
+		}
+		press(t, m, "enter")
+		if got := hitTotal(t, m.view); got != want {
+			t.Errorf("%d paragraphs, opened: %d hits, want %d", n, got, want)
+		}
+	}
+}
+
+// TestTermsCountEveryHitBeforeTheEngine: before the engine's hits come
+// (setTerms alone, as a filter's answer lands), the count is every hit of
+// the thread, not only those of the messages realised first.
+func TestTermsCountEveryHitBeforeTheEngine(t *testing.T) {
+	for _, c := range []*model.Conversation{crumbConv("c-crumbs", 60), bigCrumbConv("c-big", 500)} {
+		a := &model.Archive{Conversations: []*model.Conversation{c}}
+		m := New(Options{Archive: a, Theme: "dark", Width: 80, Height: 24, Now: fixedNow, RenderAhead: 24})
+		run(t, m, m.Init())
+		press(t, m, "enter")
+		m.view.setTerms([]string{"crumb"})
+		if got, want := hitTotal(t, m.view), plainHits(c, "crumb"); got != want {
+			t.Errorf("%s: %d hits counted, want %d (%q)", c.ID, got, want, m.view.hitStatus())
+		}
+	}
+}
+
+// realiseAll realises every segment and finds the hits again: the count a
+// viewer realising every matching message gives.
+func realiseAll(v *viewer) {
+	for i := range v.segs {
+		v.realiseSegment(i, -1)
+	}
+	v.findHits()
+}
+
+// TestLazyCountIsTheRealisedCount: the count of a preview that realised
+// only what is in view equals the count once every message is realised, on
+// several conversations (the fixtures, many hits, a long message, hits on
+// several branches), and the preview realised few of the messages holding
+// hits.
+func TestLazyCountIsTheRealisedCount(t *testing.T) {
+	_, forked := forkedArchive()
+	branchy := crumbConv("c-branchy", 30)
+	for _, at := range []int32{4, 9, 20} {
+		addBranch(branchy, at, "a crumb on a branch, crumb again", time.Minute)
+	}
+	cases := []struct {
+		query string
+		conv  *model.Conversation
+	}{
+		{"crumb", crumbConv("c-crumbs", 120)},
+		{"crumb", bigCrumbConv("c-big", 300)},
+		{"crumb", forked},
+		{"crumb", branchy},
+		{"crumb words", crumbConv("c-two", 50)},
+		{"generic", testArchive().Conversations[0]},
+	}
+	for _, tc := range cases {
+		for _, size := range [][2]int{{80, 24}, {120, 40}} {
+			m := filterPreview(t, size[0], size[1], tc.query, tc.conv)
+			v := m.view
+			if v.conv != tc.conv {
+				t.Fatalf("%s: the preview shows %v", tc.conv.ID, v.conv)
+			}
+			lazy := hitTotal(t, v)
+			realiseAll(v)
+			if full := hitTotal(t, v); lazy != full || lazy == 0 {
+				t.Errorf("%s %q at %dx%d: lazy count %d, realised %d", tc.conv.ID, tc.query, size[0], size[1], lazy, full)
+			}
+		}
+	}
+	// Laziness itself: a preview of 120 messages with hits realises those
+	// near the view only.
+	m := filterPreview(t, 80, 24, "crumb", crumbConv("c-crumbs", 120))
+	realised := 0
+	for _, s := range m.view.segs {
+		if s.msg != nil && s.realised {
+			realised++
+		}
+	}
+	if realised > 10 {
+		t.Errorf("the preview realised %d of 120 messages", realised)
+	}
+}
+
+// TestNextWalksEveryHitInOrder: n from a preview's first hit stops on every
+// hit of the thread once, in order, numbered 1…N, then wraps; N walks back.
+func TestNextWalksEveryHitInOrder(t *testing.T) {
+	c := crumbConv("c-crumbs", 40)
+	want := plainHits(c, "crumb")
+	m := filterPreview(t, 80, 24, "crumb", c)
+	press(t, m, "enter")
+	v := m.view
+	type at struct{ node, line, start int }
+	where := func() at {
+		h := v.hits[v.curHit]
+		s := v.segAt(h.line)
+		return at{int(v.segs[s].node), h.line - v.starts[s], h.start}
+	}
+	after := func(a, b at) bool {
+		return a.node > b.node || a.node == b.node && (a.line > b.line || a.line == b.line && a.start > b.start)
+	}
+	var stops []at
+	for i := 1; i <= want; i++ {
+		if got, w := v.hitStatus(), fmt.Sprintf("hit %s/%s", fmtCount(i), fmtCount(want)); got != w {
+			t.Fatalf("stop %d: status %q, want %q", i, got, w)
+		}
+		h := v.hits[v.curHit]
+		if txt := v.plain[h.line][h.start:h.end]; txt != "crumb" {
+			t.Fatalf("stop %d on %q", i, txt)
+		}
+		if w := where(); len(stops) > 0 && !after(w, stops[len(stops)-1]) {
+			t.Fatalf("stop %d at %v, not after %v", i, w, stops[len(stops)-1])
+		}
+		stops = append(stops, where())
+		press(t, m, "n")
+	}
+	if got := v.hitStatus(); got != "hit 1/"+fmtCount(want) || where() != stops[0] {
+		t.Fatalf("after %d n: %q at %v, want the first hit again", want, got, where())
+	}
+	for i := len(stops) - 1; i >= len(stops)-5; i-- {
+		press(t, m, "N")
+		if where() != stops[i] {
+			t.Fatalf("N: at %v, want %v", where(), stops[i])
+		}
+	}
+}
+
+func fmtCount(n int) string { return strings.ReplaceAll(fmt.Sprint(n), ",", "") }
+
+// TestCountBeyondTheWindow: a thread long enough to be windowed counts the
+// hits of every message, not only the window's, when the engine's hits are
+// not known (a find in the viewer, or a filter's answer before them); n
+// still walks past the window.
+func TestCountBeyondTheWindow(t *testing.T) {
+	c := crumbConv("c-window", 1000)
+	want := plainHits(c, "crumb")
+	a := &model.Archive{Conversations: []*model.Conversation{c}}
+	m := New(Options{Archive: a, Theme: "dark", Width: 80, Height: 24, Now: fixedNow, RenderAhead: 24})
+	run(t, m, m.Init())
+	press(t, m, "enter")
+	v := m.view
+	if !v.windowed() {
+		t.Fatal("the thread is not windowed: the test proves nothing")
+	}
+	press(t, m, "/")
+	typeText(t, m, "crumb")
+	press(t, m, "enter")
+	if got := hitTotal(t, v); got != want {
+		t.Fatalf("find: %d hits counted, want %d (%q)", got, want, v.hitStatus())
+	}
+	// At the window's end and back at its top, each stop's number counts
+	// the hits of the messages above it, in and off the window.
+	for _, k := range []string{"G", "N", "N", "g", "n", "n"} {
+		press(t, m, k)
+		if k == "g" || k == "G" {
+			continue
+		}
+		node := v.hitNode(v.curHit)
+		rank := 1
+		for i := v.curHit - 1; i >= 0 && v.hitNode(i) == node; i-- {
+			rank++
+		}
+		for n := int32(1); n < node; n++ {
+			for _, b := range c.Nodes[n].Msg.Blocks {
+				rank += strings.Count(b.Text, "crumb")
+			}
+		}
+		if got, w := v.hitStatus(), "hit "+fmtCountComma(rank)+"/"+fmtCountComma(want); got != w {
+			t.Fatalf("after %s: %q, want %q", k, got, w)
+		}
+	}
+}
+
+func fmtCountComma(n int) string { return render.FormatCount(n) }
+
+// TestLazyCountRandomConversations: on random conversations (words with
+// Markdown marks, code, tabs, accents, branches) the lazy count equals the
+// count with every message realised, and n from the first hit comes back
+// to it after exactly that many stops.
+func TestLazyCountRandomConversations(t *testing.T) {
+	words := []string{"crumb", "Crumb", "CRUMBS", "crümb", "**crumb**", "`crumb`", "crumbcrumb", "bread", "\tcrumb", "# crumb", "- crumb", "[crumb](http://x/crumb)", "loaf", "_crumb_"}
+	rng := rand.New(rand.NewPCG(7, 11))
+	for iter := range 20 {
+		var msgs []tm
+		for i := range 5 + rng.IntN(30) {
+			role := model.RoleUser
+			if i%2 == 1 {
+				role = model.RoleAssistant
+			}
+			var b strings.Builder
+			for range rng.IntN(200) {
+				b.WriteString(words[rng.IntN(len(words))])
+				if rng.IntN(12) == 0 {
+					b.WriteString("\n\n")
+				} else {
+					b.WriteByte(' ')
+				}
+			}
+			msgs = append(msgs, tm{role: role, text: b.String()})
+		}
+		c := buildConv(fmt.Sprintf("c-rand-%d", iter), "Random", testNow.Add(-time.Hour), msgs...)
+		for range rng.IntN(3) {
+			addBranch(c, int32(2+rng.IntN(len(msgs)-1)), "a crumb, two crumbs", time.Minute)
+		}
+		m := filterPreview(t, 80, 24, "crumb", c)
+		v := m.view
+		if v.hitStatus() == "no hits here" {
+			continue
+		}
+		lazy := hitTotal(t, v)
+		press(t, m, "enter")
+		start := v.hitStatus()
+		for range lazy {
+			press(t, m, "n")
+		}
+		if got := v.hitStatus(); got != start {
+			t.Errorf("iteration %d: %d n from %q end at %q", iter, lazy, start, got)
+		}
+		realiseAll(v)
+		if full := hitTotal(t, v); full != lazy {
+			t.Errorf("iteration %d: lazy count %d, realised %d", iter, lazy, full)
+		}
+	}
+}
