@@ -146,19 +146,21 @@ func KeyTableMarkdown() string {
 // warnKeys are the keys of the warnings pane (W).
 type warnKeys struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Open                                    key.Binding // the selected warning in full, or one line again
 	Back                                    key.Binding // the root takes it: focus goes back to the list
 }
 
 func (k KeyMap) warnKeys() warnKeys {
-	return warnKeys{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom, Back: k.Back}
+	return warnKeys{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom,
+		Open: key.NewBinding(key.WithKeys(k.Open.Keys()...), key.WithHelp(k.Open.Help().Key, "full text")), Back: k.Back}
 }
 
 // ShortHelp implements help.KeyMap.
-func (k warnKeys) ShortHelp() []key.Binding { return []key.Binding{k.Down, k.Up, k.Back} }
+func (k warnKeys) ShortHelp() []key.Binding { return []key.Binding{k.Down, k.Up, k.Open, k.Back} }
 
 // FullHelp implements help.KeyMap.
 func (k warnKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Back}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Back}}
 }
 
 // statsKeys are the keys of the stats view (S): it scrolls, and esc, q or S
