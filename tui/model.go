@@ -140,6 +140,7 @@ func New(opts Options) *Model {
 	m.warnings = newWarnView(m.keys, m.styles)
 	m.filter = newFilterPane(m.ctx, m.keys, searcher, m.list, m.view)
 	m.act = newActions(opts.Actions, m.keys)
+	m.view.say = m.act.say
 	m.help.setTheme(isDark, m.opts.plain(), m.styles.ItemMeta)
 	if opts.Archive != nil {
 		m.setArchive(opts.Archive)
