@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search/live"
 )
@@ -624,7 +625,7 @@ func (l *convList) item(i int, now time.Time) []string {
 		e, snip = l.found.Excerpt(int(r.pos))
 	}
 	date := shortDate(c.SortTime(), now)
-	mp := metaParts{date: date, day: dayDate(c.SortTime(), now), count: plural(l.msgCount(c), "msg"),
+	mp := metaParts{date: date, day: dayDate(c.SortTime(), now), count: countMark(c, l.msgCount(c)),
 		project: c.Origin == model.OriginClaudeProject}
 	if l.filter {
 		date = resultDate(c.SortTime(), now)
@@ -667,6 +668,27 @@ func (l *convList) item(i int, now time.Time) []string {
 	}
 	return out
 }
+
+// countMark is an item's message count, n messages of c. A conversation
+// showing none says why at a glance: "0 msgs (hidden)" when its messages
+// are all hidden (H shows them), "0 msgs ⚠" when it has none (the viewer
+// gives the load warning's reason). The help's legend explains both.
+func countMark(c *model.Conversation, n int) string {
+	switch {
+	case n > 0:
+		return plural(n, "msg")
+	case render.AllHidden(c):
+		return plural(n, "msg") + " " + hiddenMark
+	default:
+		return plural(n, "msg") + " " + emptyMark
+	}
+}
+
+// The list's marks of a conversation that shows no message (countMark).
+const (
+	hiddenMark = "(hidden)"
+	emptyMark  = "⚠"
+)
 
 // metaParts are the parts of an item's meta line, most useful last: its
 // date (day without the year, which the date group above says), message

@@ -112,7 +112,6 @@ type Model struct {
 	done     int64
 	total    int64
 	loadErr  error
-	warnList []model.Warning
 	themeSet bool // the theme is final (option given or terminal answered)
 
 	act *actions // copy, pager, editor, save, image: the notice, temporary files
@@ -201,9 +200,10 @@ func (m *Model) setArchive(a *model.Archive) {
 	m.setWarnings(a.Warnings)
 }
 
-// setWarnings gives the load warnings to the status bar and the W pane.
+// setWarnings gives the load warnings to the viewer (the status bar counts
+// them there; an empty conversation gives their reason) and the W pane.
 func (m *Model) setWarnings(ws []model.Warning) {
-	m.warnList, m.view.warns = ws, ws
+	m.view.setWarns(ws)
 	m.warnings.set(ws)
 }
 

@@ -434,7 +434,7 @@ func TestLoadStreams(t *testing.T) {
 	}
 	close(release)
 	run(t, m, cmd)
-	if m.loading || len(m.list.all) != 7 || len(m.warnList) != 1 {
+	if m.loading || len(m.list.all) != 7 || len(m.view.warns) != 1 {
 		t.Fatalf("after load: loading=%v, %d conversations", m.loading, len(m.list.all))
 	}
 }
