@@ -690,6 +690,13 @@ const (
 	emptyMark  = "⚠"
 )
 
+// countLegend says what the marks after a message count mean; the full
+// help (?) shows it under markerLegend.
+var countLegend = [][2]string{
+	{emptyMark, "0 msgs: open it to see why"},
+	{hiddenMark, "0 msgs: all hidden (H shows)"},
+}
+
 // metaParts are the parts of an item's meta line, most useful last: its
 // date (day without the year, which the date group above says), message
 // count, service (when services mix) and whether it is a Claude project's.

@@ -109,7 +109,7 @@ type helpSection struct {
 // HelpSections groups every binding by where it works, the full help's
 // order. A test checks that it holds every binding of FullHelp.
 func (k KeyMap) HelpSections() []helpSection {
-	pick := k.pickerKeys()
+	pick, warn := k.pickerKeys(), k.warnKeys()
 	return []helpSection{
 		{"Everywhere", []key.Binding{k.Help, k.Filter, k.NextPane, k.PrevPane, k.Stats, k.Warnings, k.Quit}},
 		{"Moving (list, viewer, panes)", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp}},
@@ -117,6 +117,7 @@ func (k KeyMap) HelpSections() []helpSection {
 		{"Filter input", []key.Binding{k.ResultDown, k.ResultUp, k.AcceptFilter, k.ClearFilter}},
 		{"Viewer", []key.Binding{k.Back, k.Find, k.NextHit, k.PrevHit, k.PrevMessage, k.NextMessage, k.PrevBranch, k.NextBranch, k.ToggleFold, k.ToggleAllFolds, k.ToggleHidden}},
 		{"Viewer: the message in view", []key.Binding{k.Copy, k.CopyCode, k.Pager, k.Editor, k.Save, k.OpenImage}},
+		{"Load warnings (W)", []key.Binding{warn.Open, k.Back}},
 		{"Stats, pickers", []key.Binding{k.CloseView, pick.Pick, pick.PickNumber}},
 	}
 }
