@@ -67,7 +67,7 @@ images_other, voice_messages, audio_clips, voice_seconds, voice_timed.`,
 				width = a.statsWidth(tty)
 			}
 			colour := tty && os.Getenv("NO_COLOR") == "" && a.theme != "notty"
-			report := tui.RenderStats(s, width, a.theme != "light", !colour)
+			report := tui.RenderStats(s, model.Services(arch.Conversations), width, a.theme != "light", !colour)
 			var w io.Writer = a.out
 			if colour {
 				// Lip Gloss writes true colour; bring it down to what the
