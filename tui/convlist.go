@@ -71,6 +71,10 @@ type convList struct {
 	filter   bool  // vis is a filter result
 	// found is the filter's answer (vis is its Convs): the snippet sources.
 	found *live.Results
+	// locating holds the rows of locatingFor (found) whose excerpts a
+	// locateCmd is locating.
+	locating    map[int32]bool
+	locatingFor *live.Results
 	// explain says why a filter lists nothing (a query error; no match and
 	// what to try) in w cells; the filter pane sets it.
 	explain func(w int) []string
@@ -115,6 +119,7 @@ type itemKey struct {
 	conv                    *model.Conversation
 	pos, width, msgs, today int
 	found                   *live.Results
+	located                 bool // a result's excerpt is located (locateCmd)
 	cursor, focused, filter bool
 	services                bool
 }
@@ -606,8 +611,12 @@ func (l *convList) frameRowsNow(today int) []frameRow {
 			continue
 		}
 		c := l.all[r.conv]
+		located := true
+		if l.filter && l.found != nil {
+			_, _, located = l.found.Located(int(r.pos))
+		}
 		keys = append(keys, frameRow{item: itemKey{conv: c, pos: int(r.pos), width: l.width, msgs: l.msgCount(c), today: today,
-			found: l.found, cursor: i == l.cursor, focused: l.focused, filter: l.filter, services: len(l.services) > 1}})
+			found: l.found, located: located, cursor: i == l.cursor, focused: l.focused, filter: l.filter, services: len(l.services) > 1}})
 	}
 	return keys
 }
@@ -622,7 +631,9 @@ func (l *convList) item(i int, now time.Time) []string {
 	var e live.Excerpt
 	snip := false
 	if l.filter && l.found != nil {
-		e, snip = l.found.Excerpt(int(r.pos))
+		// Never located here (View): locateCmd does it off the event loop,
+		// and the row shows its meta line until then.
+		e, snip, _ = l.found.Located(int(r.pos))
 	}
 	date := shortDate(c.SortTime(), now)
 	mp := metaParts{date: date, day: dayDate(c.SortTime(), now), count: countMark(c, l.msgCount(c)),

@@ -304,7 +304,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.resize(msg.Width, msg.Height)
-		return m, m.view.renderNext()
+		return m, tea.Batch(m.view.renderNext(), m.list.locateCmd())
 	case tea.BackgroundColorMsg:
 		if m.opts.Theme == "" && !m.opts.NoColor {
 			m.themeSet = true
@@ -324,7 +324,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case actionDoneMsg, execReadyMsg:
 		return m, m.act.update(msg)
-	case searchMsg, indexTickMsg, reindexedMsg:
+	case searchMsg, indexTickMsg, reindexedMsg, locatedMsg:
 		return m, m.filter.onMsg(msg)
 	case hitsMsg:
 		return m, m.filter.onHits(msg)
