@@ -41,8 +41,8 @@ func (a *app) searchCommand() *cobra.Command {
 		Long: `Search the exports at PATH... (without PATH, the library: see backchat import)
 and print the matching conversations, best first, one per line: id (first 8
 characters), last update date, title, and a snippet around the best hit with
-the match marked »like this« (bold on a terminal). QUERY is the last argument;
-quote it as one shell word.
+the match marked »like this« (bold on a terminal, where each line is cut to
+the terminal's width). QUERY is the last argument; quote it as one shell word.
 
 Query language:
 
