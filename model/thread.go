@@ -104,6 +104,15 @@ func (c *Conversation) newestLeaf(starts []int32) int32 {
 	return best
 }
 
+// NewestLeaf is the leaf ThreadThrough(n) ends at: the newest below n, n
+// itself when there is none. It walks only n's subtree.
+func (c *Conversation) NewestLeaf(n int32) int32 {
+	if leaf := c.newestLeaf([]int32{n}); leaf >= 0 {
+		return leaf
+	}
+	return n
+}
+
 // ThreadThrough returns the thread that passes through node n and continues
 // to the newest leaf below it. Used when switching to a sibling branch.
 func (c *Conversation) ThreadThrough(n int32) Thread {

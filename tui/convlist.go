@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search/live"
 )
@@ -70,6 +71,10 @@ type convList struct {
 	filter   bool  // vis is a filter result
 	// found is the filter's answer (vis is its Convs): the snippet sources.
 	found *live.Results
+	// locating holds the rows of locatingFor (found) whose excerpts a
+	// locateCmd is locating.
+	locating    map[int32]bool
+	locatingFor *live.Results
 	// explain says why a filter lists nothing (a query error; no match and
 	// what to try) in w cells; the filter pane sets it.
 	explain func(w int) []string
@@ -114,6 +119,7 @@ type itemKey struct {
 	conv                    *model.Conversation
 	pos, width, msgs, today int
 	found                   *live.Results
+	located                 bool // a result's excerpt is located (locateCmd)
 	cursor, focused, filter bool
 	services                bool
 }
@@ -605,8 +611,12 @@ func (l *convList) frameRowsNow(today int) []frameRow {
 			continue
 		}
 		c := l.all[r.conv]
+		located := true
+		if l.filter && l.found != nil {
+			_, _, located = l.found.Located(int(r.pos))
+		}
 		keys = append(keys, frameRow{item: itemKey{conv: c, pos: int(r.pos), width: l.width, msgs: l.msgCount(c), today: today,
-			found: l.found, cursor: i == l.cursor, focused: l.focused, filter: l.filter, services: len(l.services) > 1}})
+			found: l.found, located: located, cursor: i == l.cursor, focused: l.focused, filter: l.filter, services: len(l.services) > 1}})
 	}
 	return keys
 }
@@ -621,10 +631,12 @@ func (l *convList) item(i int, now time.Time) []string {
 	var e live.Excerpt
 	snip := false
 	if l.filter && l.found != nil {
-		e, snip = l.found.Excerpt(int(r.pos))
+		// Never located here (View): locateCmd does it off the event loop,
+		// and the row shows its meta line until then.
+		e, snip, _ = l.found.Located(int(r.pos))
 	}
 	date := shortDate(c.SortTime(), now)
-	mp := metaParts{date: date, day: dayDate(c.SortTime(), now), count: plural(l.msgCount(c), "msg"),
+	mp := metaParts{date: date, day: dayDate(c.SortTime(), now), count: countMark(c, l.msgCount(c)),
 		project: c.Origin == model.OriginClaudeProject}
 	if l.filter {
 		date = resultDate(c.SortTime(), now)
@@ -666,6 +678,34 @@ func (l *convList) item(i int, now time.Time) []string {
 		out[1] = snippetLine(st, base, e, w)
 	}
 	return out
+}
+
+// countMark is an item's message count, n messages of c. A conversation
+// showing none says why at a glance: "0 msgs (hidden)" when its messages
+// are all hidden (H shows them), "0 msgs ⚠" when it has none (the viewer
+// gives the load warning's reason). The help's legend explains both.
+func countMark(c *model.Conversation, n int) string {
+	switch {
+	case n > 0:
+		return plural(n, "msg")
+	case render.AllHidden(c):
+		return plural(n, "msg") + " " + hiddenMark
+	default:
+		return plural(n, "msg") + " " + emptyMark
+	}
+}
+
+// The list's marks of a conversation that shows no message (countMark).
+const (
+	hiddenMark = "(hidden)"
+	emptyMark  = "⚠"
+)
+
+// countLegend says what the marks after a message count mean; the full
+// help (?) shows it under markerLegend.
+var countLegend = [][2]string{
+	{emptyMark, "0 msgs: open it to see why"},
+	{hiddenMark, "0 msgs: all hidden (H shows)"},
 }
 
 // metaParts are the parts of an item's meta line, most useful last: its

@@ -1,5 +1,7 @@
 package tui
 
+import "github.com/backchat/backchat/model"
+
 // emptyNote is what the viewer says under the header of a conversation
 // that shows no message, so that its body is not just blank: that it has
 // none, with the reason of each load warning about it, or that its
@@ -32,4 +34,14 @@ func (v *viewer) emptyNote() []string {
 		}
 	}
 	return out
+}
+
+// setWarns gives the viewer the load's warnings. An empty conversation
+// on view (previewed while the load streamed, before the warnings came) is
+// laid out again, so that its note gives the reason now.
+func (v *viewer) setWarns(ws []model.Warning) {
+	v.warns = ws
+	if v.conv != nil && len(v.emptyNote()) > 0 {
+		v.rebuild(v.topNode())
+	}
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -268,5 +269,33 @@ func TestTitleOnlyHitCounter(t *testing.T) {
 	}
 	if !strings.Contains(screen(m), "hit in title") {
 		t.Errorf("status bar lacks it:\n%s", screen(m))
+	}
+}
+
+// TestNoMatchHintSaysTermsAreSubstrings: the no-match advice says terms
+// match inside words (the engine's substring semantics: "enerics" finds
+// "generics"; the advice used to say words match from their start) and
+// names the query's last plain word.
+func TestNoMatchHintSaysTermsAreSubstrings(t *testing.T) {
+	for _, tc := range []struct{ words, want string }{
+		{"zzarden", "a shorter piece of “zzarden”, or another spelling: terms match anywhere inside words (arden finds garden)"},
+		{"zzarden -pasta role:user", "a shorter piece of “zzarden”"},
+		{`"a phrase" -x y`, "a shorter word or another spelling: terms match anywhere inside words"},
+	} {
+		if got := startHint(strings.Fields(tc.words)); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("startHint(%q) = %q, want %q…", tc.words, got, tc.want)
+		}
+	}
+	m := newIndexTest(t, testArchive(), 80, 24)
+	press(t, m, "/")
+	typeText(t, m, "enerics")
+	if s := screen(m); !strings.Contains(s, "match") || strings.Contains(s, "No matches") {
+		t.Fatalf("a piece inside a word finds nothing: the advice is wrong:\n%s", s)
+	}
+	press(t, m, "esc", "/")
+	typeText(t, m, "enericsx")
+	left := strings.Join(slices.DeleteFunc(strings.Fields(screen(m)), func(f string) bool { return f == "│" }), " ")
+	if !strings.Contains(left, "a shorter piece of “enericsx”") || strings.Contains(left, "from their start") {
+		t.Fatalf("the no-match advice:\n%s", screen(m))
 	}
 }

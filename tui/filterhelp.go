@@ -79,11 +79,30 @@ func (f *filterPane) suggestions() []string {
 	if len(words) > 1 {
 		out = append(out, "fewer words: a conversation must hold every one")
 	}
-	out = append(out, "a shorter word: words match from their start (gard finds garden)")
+	out = append(out, startHint(words))
 	if !f.view.showHidden {
 		out = append(out, "H, to search hidden messages too")
 	}
 	return out
+}
+
+// startHint is the advice about the words themselves. The engine looks
+// for each term anywhere in the text, inside words too (a substring:
+// model/search/query.go; "arden" finds "garden"), so a term that finds
+// nothing is not a word's start gone wrong: a shorter piece of it, or
+// another spelling, is what may match. It names the query's last plain
+// word (not a filter, an exclusion or a phrase), the one most likely being
+// typed.
+func startHint(words []string) string {
+	const how = "terms match anywhere inside words (arden finds garden)"
+	for i := len(words) - 1; i >= 0; i-- {
+		w := words[i]
+		if strings.ContainsAny(w, `:"`) || strings.HasPrefix(w, "-") || utf8.RuneCountInString(w) < 3 {
+			continue
+		}
+		return "a shorter piece of “" + safeLine(w) + "”, or another spelling: " + how
+	}
+	return "a shorter word or another spelling: " + how
 }
 
 // badToken is the byte range of q that the query error msg (from

@@ -213,11 +213,34 @@ func (v *viewer) reachable(n int32) []int32 {
 	for _, s := range sib {
 		if s == n || !v.omitted(tree, s) {
 			out = append(out, s)
-		} else if _, show := v.land(s); show != model.NoNode {
+		} else if v.shows(s) {
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// shows says that switching to sibling s shows a message (land finds
+// one). It walks s's own branch, up from the leaf the thread through s
+// ends at, instead of building that thread from the root: the forks of a
+// window cost their own branches, not the conversation each (a path from
+// the root and a mark per node of the tree, per hidden sibling).
+func (v *viewer) shows(s int32) bool {
+	if _, ok := v.memo[s]; ok {
+		_, show := v.land(s)
+		return show != model.NoNode
+	}
+	tree := v.conv.Tree()
+	found := false
+	for n, steps := v.conv.NewestLeaf(s), 0; n >= 0 && int(n) < len(tree) && steps <= len(tree); n, steps = tree[n].Parent, steps+1 {
+		found = found || !v.omitted(tree, n)
+		if n == s {
+			return found
+		}
+	}
+	// The leaf's parents do not lead back to s (a malformed tree):
+	// ThreadThrough then ends at s.
+	return !v.omitted(tree, s)
 }
 
 // land is the thread switching to sibling s shows and the message that

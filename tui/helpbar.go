@@ -183,11 +183,19 @@ func (h *helpPane) entry(k string, kLen int, desc string, kw, w int) []string {
 	return out
 }
 
-// legend is the list markers' section.
+// legend is the list markers' section: the flags after a title, then the
+// marks after a message count.
 func (h *helpPane) legend(w int) []string {
 	out := []string{h.heading.Render(ansi.Truncate("List markers", w, "…"))}
 	for _, m := range markerLegend {
 		out = append(out, h.entry(h.model.Styles.FullKey.Render(m[0]), ansi.StringWidth(m[0]), m[1], 1, w)...)
+	}
+	kw := 0
+	for _, m := range countLegend {
+		kw = max(kw, ansi.StringWidth(m[0]))
+	}
+	for _, m := range countLegend {
+		out = append(out, h.entry(h.model.Styles.FullKey.Render(m[0]), ansi.StringWidth(m[0]), m[1], kw, w)...)
 	}
 	return out
 }

@@ -356,7 +356,7 @@ func TestNoMatchesSuggests(t *testing.T) {
 	press(t, m, "/")
 	typeText(t, m, `"saffron bread" role:user zzz`)
 	scr := screen(m)
-	for _, want := range []string{`No matches for “"saffron bread" role:user zzz”`, "Try:", "dropping the quotes", "dropping a filter such as role:user", "fewer words", "a shorter word", "H, to search hidden"} {
+	for _, want := range []string{`No matches for “"saffron bread" role:user zzz”`, "Try:", "dropping the quotes", "dropping a filter such as role:user", "fewer words", "a shorter piece of", "H, to search hidden"} {
 		if !strings.Contains(strings.Join(strings.Fields(strings.Join(listLines(scr), " ")), " "), want) {
 			t.Errorf("no %q:\n%s", want, scr)
 		}

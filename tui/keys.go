@@ -109,7 +109,7 @@ type helpSection struct {
 // HelpSections groups every binding by where it works, the full help's
 // order. A test checks that it holds every binding of FullHelp.
 func (k KeyMap) HelpSections() []helpSection {
-	pick := k.pickerKeys()
+	pick, warn := k.pickerKeys(), k.warnKeys()
 	return []helpSection{
 		{"Everywhere", []key.Binding{k.Help, k.Filter, k.NextPane, k.PrevPane, k.Stats, k.Warnings, k.Quit}},
 		{"Moving (list, viewer, panes)", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp}},
@@ -117,6 +117,7 @@ func (k KeyMap) HelpSections() []helpSection {
 		{"Filter input", []key.Binding{k.ResultDown, k.ResultUp, k.AcceptFilter, k.ClearFilter}},
 		{"Viewer", []key.Binding{k.Back, k.Find, k.NextHit, k.PrevHit, k.PrevMessage, k.NextMessage, k.PrevBranch, k.NextBranch, k.ToggleFold, k.ToggleAllFolds, k.ToggleHidden}},
 		{"Viewer: the message in view", []key.Binding{k.Copy, k.CopyCode, k.Pager, k.Editor, k.Save, k.OpenImage}},
+		{"Load warnings (W)", []key.Binding{warn.Open, k.Back}},
 		{"Stats, pickers", []key.Binding{k.CloseView, pick.Pick, pick.PickNumber}},
 	}
 }
@@ -146,19 +147,21 @@ func KeyTableMarkdown() string {
 // warnKeys are the keys of the warnings pane (W).
 type warnKeys struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Open                                    key.Binding // the selected warning in full, or one line again
 	Back                                    key.Binding // the root takes it: focus goes back to the list
 }
 
 func (k KeyMap) warnKeys() warnKeys {
-	return warnKeys{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom, Back: k.Back}
+	return warnKeys{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom,
+		Open: key.NewBinding(key.WithKeys(k.Open.Keys()...), key.WithHelp(k.Open.Help().Key, "full text")), Back: k.Back}
 }
 
 // ShortHelp implements help.KeyMap.
-func (k warnKeys) ShortHelp() []key.Binding { return []key.Binding{k.Down, k.Up, k.Back} }
+func (k warnKeys) ShortHelp() []key.Binding { return []key.Binding{k.Down, k.Up, k.Open, k.Back} }
 
 // FullHelp implements help.KeyMap.
 func (k warnKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Back}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Back}}
 }
 
 // statsKeys are the keys of the stats view (S): it scrolls, and esc, q or S

@@ -112,7 +112,6 @@ type Model struct {
 	done     int64
 	total    int64
 	loadErr  error
-	warnList []model.Warning
 	themeSet bool // the theme is final (option given or terminal answered)
 
 	act *actions // copy, pager, editor, save, image: the notice, temporary files
@@ -140,6 +139,7 @@ func New(opts Options) *Model {
 	m.warnings = newWarnView(m.keys, m.styles)
 	m.filter = newFilterPane(m.ctx, m.keys, searcher, m.list, m.view)
 	m.act = newActions(opts.Actions, m.keys)
+	m.view.say = m.act.say
 	m.help.setTheme(isDark, m.opts.plain(), m.styles.ItemMeta)
 	if opts.Archive != nil {
 		m.setArchive(opts.Archive)
@@ -200,9 +200,10 @@ func (m *Model) setArchive(a *model.Archive) {
 	m.setWarnings(a.Warnings)
 }
 
-// setWarnings gives the load warnings to the status bar and the W pane.
+// setWarnings gives the load warnings to the viewer (the status bar counts
+// them there; an empty conversation gives their reason) and the W pane.
 func (m *Model) setWarnings(ws []model.Warning) {
-	m.warnList, m.view.warns = ws, ws
+	m.view.setWarns(ws)
 	m.warnings.set(ws)
 }
 
@@ -303,7 +304,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.resize(msg.Width, msg.Height)
-		return m, m.view.renderNext()
+		return m, tea.Batch(m.view.renderNext(), m.list.locateCmd())
 	case tea.BackgroundColorMsg:
 		if m.opts.Theme == "" && !m.opts.NoColor {
 			m.themeSet = true
@@ -323,7 +324,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case actionDoneMsg, execReadyMsg:
 		return m, m.act.update(msg)
-	case searchMsg, indexTickMsg, reindexedMsg:
+	case searchMsg, indexTickMsg, reindexedMsg, locatedMsg:
 		return m, m.filter.onMsg(msg)
 	case hitsMsg:
 		return m, m.filter.onHits(msg)

@@ -17,7 +17,7 @@ func (m *Model) openStats() tea.Cmd {
 // countStats counts the conversations loaded so far for the stats view. It
 // hands the command a copy of the list.
 func (m *Model) countStats() tea.Cmd {
-	a := &model.Archive{Conversations: append([]*model.Conversation(nil), m.list.all...), Warnings: m.warnList}
+	a := &model.Archive{Conversations: append([]*model.Conversation(nil), m.list.all...), Warnings: m.view.warns}
 	return m.stats.count(a, m.view.loc, m.loading)
 }
 

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"errors"
+	"github.com/charmbracelet/x/exp/golden"
+	"slices"
 	"strings"
 	"testing"
 
@@ -167,8 +169,8 @@ func TestHelpShowsEveryKey(t *testing.T) {
 				t.Errorf("%dx%d: the help lacks the section %q", sz[0], sz[1], s.Title)
 			}
 		}
-		for _, l := range markerLegend {
-			if !strings.Contains(flat, l[0]+" "+l[1]) {
+		for _, l := range append(slices.Clone(markerLegend), countLegend...) {
+			if !strings.Contains(flat, l[0]+" "+strings.Join(strings.Fields(l[1]), " ")) {
 				t.Errorf("%dx%d: the legend lacks %s %s", sz[0], sz[1], l[0], l[1])
 			}
 		}
@@ -277,4 +279,19 @@ func TestPaneKeysComeFromTheKeyMap(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestHelpWarningsAndMarksGolden: the full help (?) at 80×24, scrolled to
+// its end, has the W pane's keys (enter/l opens a warning in full) and the
+// legend of the marks after an empty conversation's count (⚠, (hidden)).
+func TestHelpWarningsAndMarksGolden(t *testing.T) {
+	m := newTest(t, 80, 24)
+	press(t, m, "?", "G", "k", "k")
+	s := screen(m)
+	for _, want := range []string{"Load warnings (W)", "enter/l  full text", "⚠         0 msgs: open it to see why", "(hidden)  0 msgs: all hidden (H shows)"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the help's end lacks %q", want)
+		}
+	}
+	golden.RequireEqual(t, s)
 }

@@ -109,12 +109,21 @@ func TestBranchCounterCountsWhatBracketsReach(t *testing.T) {
 	if m.view.threadIndex(third) < 0 || strings.Join(forkMarks(screen(m)), " ") != "‹2/2›" {
 		t.Fatalf("] did not reach the third sibling as ‹2/2›:\n%s", screen(m))
 	}
-	press(t, m, "]")
+	// The note is on the screen as the key's Update returns (not in a
+	// Cmd that could run after the next key), and the next key clears it.
+	_, cmd := m.Update(keyMsg("]"))
 	s := screen(m)
 	if !strings.Contains(s, "‹2/2›: no later branch") {
 		t.Fatalf("] on the last branch said nothing:\n%s", s)
 	}
 	golden.RequireEqual(t, s)
+	_, cmd2 := m.Update(keyMsg("k"))
+	run(t, m, cmd)
+	run(t, m, cmd2)
+	if s := screen(m); strings.Contains(s, "no later branch") {
+		t.Fatalf("the note outlived the next key:\n%s", s)
+	}
+	press(t, m, "]")
 
 	press(t, m, "H")
 	if got := forkMarks(screen(m)); strings.Join(got, " ") != "‹3/3›" {

@@ -150,7 +150,7 @@ func sideBySide(b *strings.Builder, left, right, sep string, h int) {
 func (m *Model) statusInfo() statusInfo {
 	in := statusInfo{loading: m.loading, done: m.done, total: m.total, loaded: len(m.list.all),
 		shown: m.list.count(), filtering: m.filter.on(), searching: m.filter.searching,
-		warnings: len(m.warnList), hit: m.view.hitStatus(), partial: m.filter.partial(), indexing: m.filter.indexing()}
+		warnings: len(m.view.warns), hit: m.view.hitStatus(), partial: m.filter.partial(), indexing: m.filter.indexing()}
 	in.notice, in.noticeErr = m.act.notice, m.act.noticeErr
 	if in.errText = m.filter.statusError(); in.errText == "" && m.view.renderErr != nil {
 		in.errText = safeLine(m.view.renderErr.Error()) + " (shown as plain text)"
@@ -169,7 +169,7 @@ func (m *Model) viewTitle(w int) string {
 // ones that do something now (W only with warnings).
 func (m *Model) helpView() string {
 	global := []key.Binding{m.keys.Help, m.keys.Quit}
-	if len(m.warnList) > 0 || m.focus == focusWarnings {
+	if len(m.view.warns) > 0 || m.focus == focusWarnings {
 		global = append([]key.Binding{m.keys.Warnings}, global...)
 	}
 	m.help.setShort(m.help.fit(m.focused().ShortHelp(), global))

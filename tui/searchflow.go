@@ -32,6 +32,8 @@ func (f *filterPane) onMsg(msg tea.Msg) tea.Cmd {
 		return f.onIndexTick(msg)
 	case reindexedMsg:
 		return f.onReindexed()
+	case locatedMsg:
+		return nil // the next frame draws the rows' snippets
 	}
 	return f.onSearch(msg.(searchMsg))
 }
@@ -129,7 +131,7 @@ func (f *filterPane) sync() tea.Cmd {
 			hits = f.hitsCmd()
 		}
 	}
-	return tea.Batch(hits, f.view.renderNext())
+	return tea.Batch(hits, f.view.renderNext(), f.list.locateCmd())
 }
 
 // reset clears the filter, if one is on, and shows the whole list.

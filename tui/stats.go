@@ -2,6 +2,7 @@ package tui
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -72,15 +73,22 @@ func newStatsStyles(dark, noColor bool) statsStyles {
 // model slugs and ids are sanitised, so archive text cannot reach the
 // terminal as control sequences. dark picks the palette; noColor draws
 // plain text. Every line ends in "\n" and is at most width cells wide.
-func RenderStats(s model.Stats, width int, dark, noColor bool) string {
-	r := &statsReport{s: s, w: min(max(width, statsMinWidth), statsMaxWidth), st: newStatsStyles(dark, noColor)}
+//
+// services are the services of the conversations counted (model.Services;
+// nil: not known). They name the assistant in the words' comparison
+// ("Claude wrote 3.2× as many words as you") and leave the custom GPTs'
+// section out when no conversation is ChatGPT's.
+func RenderStats(s model.Stats, services []string, width int, dark, noColor bool) string {
+	r := &statsReport{s: s, w: min(max(width, statsMinWidth), statsMaxWidth), st: newStatsStyles(dark, noColor), services: services}
 	r.header()
 	if s.Conversations == 0 {
 		return r.b.String()
 	}
 	r.activity()
 	r.models()
-	r.gpts()
+	if len(s.GPTs) > 0 || services == nil || slices.Contains(services, model.ServiceChatGPT) {
+		r.gpts()
+	}
 	r.days()
 	r.longest()
 	r.words()
@@ -90,10 +98,30 @@ func RenderStats(s model.Stats, width int, dark, noColor bool) string {
 
 // statsReport accumulates the report's lines.
 type statsReport struct {
-	s  model.Stats
-	w  int
-	st statsStyles
-	b  strings.Builder
+	s        model.Stats
+	services []string // RenderStats's
+	w        int
+	st       statsStyles
+	b        strings.Builder
+}
+
+// assistant names who wrote the words read: the one service's assistant
+// ("Claude"), "the assistants" when services mix, "the assistant" when
+// they are not known.
+func (r *statsReport) assistant() string {
+	var named []string
+	for _, sv := range r.services {
+		if sv != "" && !slices.Contains(named, sv) {
+			named = append(named, sv)
+		}
+	}
+	switch len(named) {
+	case 0:
+		return "the assistant"
+	case 1:
+		return model.SanitizeLine(serviceLabel(named[0]))
+	}
+	return "the assistants"
 }
 
 func (r *statsReport) line(s string) {
@@ -490,10 +518,11 @@ func (r *statsReport) words() {
 	switch {
 	case s.WordsWritten > 0 && s.WordsRead >= s.WordsWritten:
 		ratio := float64(s.WordsRead) / float64(s.WordsWritten)
-		parts = append(parts, "ChatGPT wrote "+strconv.FormatFloat(ratio, 'f', 1, 64)+"× as many words as you")
+		who := r.assistant()
+		parts = append(parts, strings.ToUpper(who[:1])+who[1:]+" wrote "+strconv.FormatFloat(ratio, 'f', 1, 64)+"× as many words as you")
 	case s.WordsRead > 0 && s.WordsWritten > s.WordsRead:
 		ratio := float64(s.WordsWritten) / float64(s.WordsRead)
-		parts = append(parts, "you wrote "+strconv.FormatFloat(ratio, 'f', 1, 64)+"× as many words as ChatGPT")
+		parts = append(parts, "you wrote "+strconv.FormatFloat(ratio, 'f', 1, 64)+"× as many words as "+r.assistant())
 	}
 	if s.WordsRead > 0 {
 		reading := "≈ " + count(max(int(math.Round(float64(s.WordsRead)/readingWPM)), 1), "minute", "minutes")

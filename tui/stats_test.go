@@ -69,7 +69,7 @@ func statsFixture() model.Stats {
 func TestRenderStatsGolden(t *testing.T) {
 	for _, w := range []int{40, 80, 120} {
 		t.Run(strconv.Itoa(w), func(t *testing.T) {
-			out := RenderStats(statsFixture(), w, true, true)
+			out := RenderStats(statsFixture(), []string{model.ServiceChatGPT}, w, true, true)
 			checkStatsOutput(t, out, w)
 			golden.RequireEqual(t, out)
 		})
@@ -81,13 +81,13 @@ func TestRenderStatsGolden(t *testing.T) {
 func TestRenderStatsSmall(t *testing.T) {
 	s := statsFixture()
 	s.Months, s.GPTs = s.Months[len(s.Months)-3:], nil
-	out := RenderStats(s, 80, false, true)
+	out := RenderStats(s, nil, 80, false, true)
 	checkStatsOutput(t, out, 80)
 	if strings.Contains(out, "per year") || !strings.Contains(out, "Activity per month") ||
 		!strings.Contains(out, "No conversations with a custom GPT.") {
 		t.Errorf("small history:\n%s", out)
 	}
-	if got := RenderStats(model.Stats{}, 80, true, true); got != "backchat stats\nNo conversations.\n" {
+	if got := RenderStats(model.Stats{}, nil, 80, true, true); got != "backchat stats\nNo conversations.\n" {
 		t.Errorf("empty stats: %q", got)
 	}
 }
@@ -99,7 +99,7 @@ func TestRenderStatsWidths(t *testing.T) {
 	s := statsFixture()
 	for w := 20; w <= 220; w += 7 {
 		for _, noColor := range []bool{true, false} {
-			out := RenderStats(s, w, w%2 == 0, noColor)
+			out := RenderStats(s, nil, w, w%2 == 0, noColor)
 			want := min(max(w, 40), 200)
 			plain := ansi.Strip(out)
 			checkStatsOutput(t, plain, want)
@@ -150,7 +150,7 @@ func TestRenderStatsComputed(t *testing.T) {
 			{Parent: 1, Msg: &model.Message{Role: model.RoleAssistant, Blocks: []model.Block{{Kind: model.BlockText, Text: "and these five words here"}}}}},
 		Current: 2}
 	s := model.ComputeStats(&model.Archive{Conversations: []*model.Conversation{c}}, time.UTC)
-	out := RenderStats(s, 60, true, true)
+	out := RenderStats(s, nil, 60, true, true)
 	for _, want := range []string{"1 conversation", "2 messages", "2025-04", "gpt-4o", "you wrote", " 3 words", " 5 words",
 		"2025-04-02 Wed", "Only one"} {
 		if !strings.Contains(out, want) {
@@ -178,6 +178,37 @@ func TestBlocks(t *testing.T) {
 	}{{0, "0"}, {999, "999"}, {1000, "1,000"}, {1234567, "1,234,567"}, {-12345, "-12,345"}} {
 		if got := render.FormatCount(tc.n); got != tc.want {
 			t.Errorf("render.FormatCount(%d) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}
+
+// TestStatsNamesTheAssistant: the words' comparison names the assistant
+// of the service counted (not "ChatGPT" for a Claude export), and a report
+// with no ChatGPT conversation has no custom GPTs' section.
+func TestStatsNamesTheAssistant(t *testing.T) {
+	conv := func(id, service string) *model.Conversation {
+		return &model.Conversation{ID: id, Title: id, Service: service, Created: time.Date(2025, 4, 2, 8, 0, 0, 0, time.UTC),
+			Nodes: []model.Node{{Parent: model.NoNode, Children: []int32{1}},
+				{Parent: 0, Children: []int32{2}, Msg: &model.Message{Role: model.RoleUser, Blocks: []model.Block{{Kind: model.BlockText, Text: "one"}}}},
+				{Parent: 1, Msg: &model.Message{Role: model.RoleAssistant, Blocks: []model.Block{{Kind: model.BlockText, Text: "and these five words here"}}}}},
+			Current: 2}
+	}
+	for _, tc := range []struct {
+		convs []*model.Conversation
+		want  string
+		gpts  bool
+	}{
+		{[]*model.Conversation{conv("c", model.ServiceClaude)}, "Claude wrote 5.0× as many words as you", false},
+		{[]*model.Conversation{conv("g", model.ServiceChatGPT)}, "ChatGPT wrote 5.0×", true},
+		{[]*model.Conversation{conv("c", model.ServiceClaude), conv("d", model.ServiceDeepSeek)}, "The assistants wrote 5.0×", false},
+	} {
+		a := &model.Archive{Conversations: tc.convs}
+		out := RenderStats(model.ComputeStats(a, time.UTC), model.Services(a.Conversations), 80, true, true)
+		if !strings.Contains(out, tc.want) {
+			t.Errorf("%s: no %q in:\n%s", tc.convs[0].Service, tc.want, out)
+		}
+		if got := strings.Contains(out, "Custom GPTs"); got != tc.gpts {
+			t.Errorf("%s: custom GPTs' section shown %v, want %v:\n%s", tc.convs[0].Service, got, tc.gpts, out)
 		}
 	}
 }

@@ -23,13 +23,14 @@ type statsView struct {
 
 	width, height int // title row and report; the root draws the help row
 
-	seq     int  // number of the latest count; older answers are stale
-	have    bool // stats holds an answer
-	stats   model.Stats
-	convs   int  // conversations counted
-	partial bool // counted while the archive was still loading
-	offset  int
-	closed  bool // esc, q or S: the root removes the pane
+	seq      int  // number of the latest count; older answers are stale
+	have     bool // stats holds an answer
+	stats    model.Stats
+	services []string // model.Services of the conversations counted
+	convs    int      // conversations counted
+	partial  bool     // counted while the archive was still loading
+	offset   int
+	closed   bool // esc, q or S: the root removes the pane
 
 	lines    []string // the rendered report
 	keyWidth int      // width and Glamour style lines were drawn for
@@ -38,11 +39,12 @@ type statsView struct {
 
 // statsMsg is the answer to count number seq of the stats view view.
 type statsMsg struct {
-	view    *statsView // identifies the view that asked; never read by the command
-	seq     int
-	stats   model.Stats
-	convs   int
-	partial bool
+	view     *statsView // identifies the view that asked; never read by the command
+	seq      int
+	stats    model.Stats
+	services []string // model.Services of the conversations counted
+	convs    int
+	partial  bool
 }
 
 func newStatsView(keys KeyMap, st Styles, style string) *statsView {
@@ -55,7 +57,8 @@ func (sv *statsView) count(a *model.Archive, loc *time.Location, partial bool) t
 	sv.seq++
 	seq := sv.seq
 	return func() tea.Msg {
-		return statsMsg{view: sv, seq: seq, stats: model.ComputeStats(a, loc), convs: len(a.Conversations), partial: partial}
+		return statsMsg{view: sv, seq: seq, stats: model.ComputeStats(a, loc), services: model.Services(a.Conversations),
+			convs: len(a.Conversations), partial: partial}
 	}
 }
 
@@ -74,7 +77,7 @@ func (sv *statsView) reportLines() []string {
 		return []string{"", " Counting…"}
 	}
 	if sv.lines == nil || sv.keyWidth != sv.width || sv.keyStyle != sv.style {
-		report := RenderStats(sv.stats, sv.width, sv.style != "light", sv.style == "notty")
+		report := RenderStats(sv.stats, sv.services, sv.width, sv.style != "light", sv.style == "notty")
 		sv.lines = strings.Split(strings.TrimRight(report, "\n"), "\n")
 		sv.keyWidth, sv.keyStyle = sv.width, sv.style
 	}
@@ -92,7 +95,7 @@ func (sv *statsView) Update(msg tea.Msg) (pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case statsMsg:
 		if msg.view == sv && msg.seq == sv.seq {
-			sv.have, sv.stats, sv.convs, sv.partial = true, msg.stats, msg.convs, msg.partial
+			sv.have, sv.stats, sv.services, sv.convs, sv.partial = true, msg.stats, msg.services, msg.convs, msg.partial
 			sv.lines = nil
 		}
 	case tea.MouseWheelMsg:

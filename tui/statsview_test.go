@@ -30,7 +30,7 @@ func TestStatsView(t *testing.T) {
 			}
 		}
 		want := model.ComputeStats(testArchive(), time.UTC)
-		report := strings.Split(ansi.Strip(RenderStats(want, sz[0], true, false)), "\n")
+		report := strings.Split(ansi.Strip(RenderStats(want, nil, sz[0], true, false)), "\n")
 		if !strings.HasPrefix(lines[0], " Statistics · 7 conversations") || !strings.HasPrefix(lines[1], report[0]) || !strings.HasPrefix(lines[2], report[1]) {
 			t.Errorf("%v: screen does not show the report:\n%s\nwant it to start with:\n%s", sz, s, strings.Join(report[:3], "\n"))
 		}

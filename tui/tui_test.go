@@ -351,8 +351,12 @@ func TestWarningsView(t *testing.T) {
 		t.Fatal("status bar counts warnings")
 	}
 	press(t, m, "W")
-	if s := screen(m); !strings.Contains(s, "end of JSON") {
+	if s := screen(m); !strings.Contains(s, "1. skipped: conversations.json") {
 		t.Fatalf("W shows warnings:\n%s", s)
+	}
+	press(t, m, "enter")
+	if s := screen(m); !strings.Contains(s, "end of JSON") {
+		t.Fatalf("enter shows the whole warning:\n%s", s)
 	}
 	press(t, m, "esc")
 	if m.focus != focusList {
@@ -430,7 +434,7 @@ func TestLoadStreams(t *testing.T) {
 	}
 	close(release)
 	run(t, m, cmd)
-	if m.loading || len(m.list.all) != 7 || len(m.warnList) != 1 {
+	if m.loading || len(m.list.all) != 7 || len(m.view.warns) != 1 {
 		t.Fatalf("after load: loading=%v, %d conversations", m.loading, len(m.list.all))
 	}
 }

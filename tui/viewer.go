@@ -53,7 +53,8 @@ type viewer struct {
 	ctx     context.Context
 	cancel  context.CancelFunc
 
-	renderErr error // last Glamour failure, shown in the status bar
+	renderErr error        // last Glamour failure, shown in the status bar
+	say       func(string) // puts a note in the status line (actions.say)
 
 	// inViewOnly, set while the archive loads, renders only what is on
 	// screen: the rest of the conversation (a long one: most of its
@@ -301,9 +302,11 @@ func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 		}
 		v.clamp()
 		v.slide()
-		if note != "" {
-			// The status line says why the key did nothing.
-			return v, tea.Batch(v.renderNext(), func() tea.Msg { return actionDoneMsg{text: note} })
+		if note != "" && v.say != nil {
+			// The status line says why the key did nothing, now: a note
+			// sent as a Cmd could land after the next key, whose own
+			// clearing it would then outlive.
+			v.say(note)
 		}
 		return v, v.renderNext()
 	}

@@ -12,13 +12,19 @@ import (
 )
 
 // warnView lists the load warnings (W): a pane the root shows in the
-// viewer's place while it has focus. Not safe for concurrent use.
+// viewer's place while it has focus. Each warning is one line, cut with
+// "…" to the width (a cut ZIP's names and byte offsets would take four
+// lines at 80 columns); enter/l opens the selected one to its full text,
+// wrapped. Not safe for concurrent use.
 type warnView struct {
 	keys          warnKeys
 	styles        Styles
 	width, height int
 	items         []string
-	lines         []string // items wrapped to width
+	open          []bool // items shown in full
+	cursor        int    // the selected item
+	lines         []string
+	first         []int // first[i]: the line of items[i]
 	offset        int
 }
 
@@ -32,13 +38,20 @@ func (w *warnView) set(ws []model.Warning) {
 	for i, x := range ws {
 		w.items = append(w.items, render.FormatCount(i+1)+". "+safeLine(x.String()))
 	}
-	w.offset = 0
+	w.open = make([]bool, len(w.items))
+	w.offset, w.cursor = 0, 0
 	w.wrap()
 }
 
+// wrap lays the items out: one line each, the open ones wrapped in full.
 func (w *warnView) wrap() {
-	w.lines = w.lines[:0]
-	for _, it := range w.items {
+	w.lines, w.first = w.lines[:0], w.first[:0]
+	for n, it := range w.items {
+		w.first = append(w.first, len(w.lines))
+		if !w.open[n] {
+			w.lines = append(w.lines, ansi.Truncate(" "+it, max(w.width-1, 10), "…"))
+			continue
+		}
 		for i, l := range strings.Split(ansi.Wrap(it, max(w.width-4, 10), " "), "\n") {
 			if i == 0 {
 				w.lines = append(w.lines, " "+l)
@@ -47,6 +60,14 @@ func (w *warnView) wrap() {
 			}
 		}
 	}
+}
+
+// lastLine is the last line of items[n].
+func (w *warnView) lastLine(n int) int {
+	if n+1 < len(w.first) {
+		return w.first[n+1] - 1
+	}
+	return len(w.lines) - 1
 }
 
 // SetSize implements pane.
@@ -64,21 +85,34 @@ func (w *warnView) Update(msg tea.Msg) (pane, tea.Cmd) {
 		} else if msg.Button == tea.MouseWheelDown {
 			w.offset += 3
 		}
+		w.offset = max(min(w.offset, len(w.lines)-w.height), 0)
+		return w, nil
 	case tea.KeyPressMsg:
+		if len(w.items) == 0 {
+			return w, nil
+		}
 		switch {
 		case key.Matches(msg, w.keys.Down):
-			w.offset++
+			w.cursor++
 		case key.Matches(msg, w.keys.Up):
-			w.offset--
+			w.cursor--
 		case key.Matches(msg, w.keys.PageDown):
-			w.offset += max(w.height-1, 1)
+			w.cursor += max(w.height-1, 1)
 		case key.Matches(msg, w.keys.PageUp):
-			w.offset -= max(w.height-1, 1)
+			w.cursor -= max(w.height-1, 1)
 		case key.Matches(msg, w.keys.Top):
-			w.offset = 0
+			w.cursor = 0
 		case key.Matches(msg, w.keys.Bottom):
-			w.offset = len(w.lines)
+			w.cursor = len(w.items) - 1
+		case key.Matches(msg, w.keys.Open):
+			w.cursor = max(min(w.cursor, len(w.items)-1), 0)
+			w.open[w.cursor] = !w.open[w.cursor]
+			w.wrap()
 		}
+		w.cursor = max(min(w.cursor, len(w.items)-1), 0)
+		// The selected item in view: all of it when it fits, else its start.
+		w.offset = max(w.offset, w.lastLine(w.cursor)-w.height+1)
+		w.offset = min(w.offset, w.first[w.cursor])
 	}
 	w.offset = max(min(w.offset, len(w.lines)-w.height), 0)
 	return w, nil
@@ -94,7 +128,11 @@ func (w *warnView) View() string {
 	}
 	var out []string
 	for i := w.offset; i < len(w.lines) && len(out) < w.height; i++ {
-		out = append(out, ansi.Truncate(w.lines[i], w.width, "…"))
+		l := ansi.Truncate(w.lines[i], w.width, "…")
+		if i >= w.first[w.cursor] && i <= w.lastLine(w.cursor) {
+			l = w.styles.ItemSelected.Render(l + strings.Repeat(" ", max(w.width-ansi.StringWidth(l), 0)))
+		}
+		out = append(out, l)
 	}
 	return fillBlock(out, w.width, w.height)
 }

@@ -30,8 +30,9 @@ each conversation's service.
 With --json, print one JSON object per line (JSON Lines) with the fields
 id, title, created, updated (RFC 3339 or null), model, messages, branches,
 archived, starred, gizmo_id, service ("chatgpt", "claude", "deepseek",
-"grok"), sources (the exports holding the conversation, oldest first) and
-in_newest.
+"grok"), sources (the exports holding the conversation, oldest first), in_newest
+and, for a conversation with no visible message, empty_reason (the load
+warning's reason, "all messages hidden" or "no messages").
 
 With several exports (backchat ls old.zip new.zip), conversations are merged
 by id, the newest update winning; one missing from the newest export is
@@ -54,7 +55,7 @@ marked "(not in newest export)" after its title.`,
 			}
 			convs := newestFirst(arch.Conversations)
 			if asJSON {
-				if err := listJSON(a.out, convs); err != nil {
+				if err := listJSON(a.out, convs, arch.Warnings); err != nil {
 					return failure(err)
 				}
 				return nil
@@ -208,12 +209,16 @@ type lsEntry struct {
 	Sources  []string `json:"sources"`
 	InNewest bool     `json:"in_newest"`
 	Shared   bool     `json:"shared,omitempty"` // shared by public link
+	// EmptyReason says why a conversation shows no message (messages 0):
+	// a load warning's reason, "all messages hidden" or "no messages".
+	EmptyReason string `json:"empty_reason,omitempty"`
 }
 
 // listJSON writes one JSON object per conversation (JSON Lines). The
 // lines are encoded on every core, each part into its own buffer, and the
 // parts written in order.
-func listJSON(w io.Writer, convs []*model.Conversation) error {
+func listJSON(w io.Writer, convs []*model.Conversation, warns []model.Warning) error {
+	reasons := render.WarningReasons(warns)
 	parts := max(1, min(runtime.GOMAXPROCS(0), len(convs)/1000))
 	bufs := make([]bytes.Buffer, parts)
 	errs := make([]error, parts)
@@ -225,6 +230,9 @@ func listJSON(w io.Writer, convs []*model.Conversation) error {
 					Model: c.Model, Messages: c.VisibleCount(), Branches: c.BranchPoints(),
 					Archived: c.Archived, Starred: c.Starred, GizmoID: c.GizmoID, Service: c.Service,
 					Sources: render.SourcesJSON(c), InNewest: !c.NotInNewest(), Shared: c.Shared}
+				if e.Messages == 0 {
+					e.EmptyReason = render.EmptyReason(c, reasons)
+				}
 				if err := render.WriteJSON(&bufs[k], e, ""); err != nil {
 					errs[k] = err
 					return

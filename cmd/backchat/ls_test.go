@@ -182,3 +182,39 @@ func TestEachPartCoversEachItemOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestLsJSONSaysWhyEmpty: `ls --json` gives a conversation with no visible
+// message an empty_reason (the loader's warning about it), and none to a
+// conversation that shows messages.
+func TestLsJSONSaysWhyEmpty(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "conversations.json")
+	content := `[{"id": "g1", "title": "Full", "create_time": 1700000000, "update_time": 1700000300, "current_node": "a",
+	  "mapping": {"r": {"parent": null, "children": ["u"]}, "u": {"parent": "r", "children": ["a"], "message": {"author": {"role": "user"}, "content": {"content_type": "text", "parts": ["hi"]}}},
+	  "a": {"parent": "u", "children": [], "message": {"author": {"role": "assistant"}, "recipient": "all", "content": {"content_type": "text", "parts": ["hello"]}}}}},
+	 {"id": "g2", "title": "Empty", "create_time": 1700000000, "update_time": 1700000200, "current_node": "r",
+	  "mapping": {"r": {"parent": null, "children": []}}},
+	 {"id": "g3", "title": "Only system", "create_time": 1700000000, "update_time": 1700000100, "current_node": "s",
+	  "mapping": {"r": {"parent": null, "children": ["s"]}, "s": {"parent": "r", "children": [], "message": {"author": {"role": "system"}, "content": {"content_type": "text", "parts": ["be brief"]}}}}}]`
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runReal(t, "ls", "--json", p)
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	got := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n") {
+		var e lsEntry
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		got[e.ID] = e.EmptyReason
+		if e.Messages > 0 && strings.Contains(line, "empty_reason") {
+			t.Errorf("a conversation with %d messages has an empty_reason: %s", e.Messages, line)
+		}
+	}
+	if got["g1"] != "" || !strings.Contains(got["g2"], "no message found") || !strings.Contains(got["g3"], "hidden") {
+		t.Errorf("empty_reason by id: %q", got)
+	}
+}

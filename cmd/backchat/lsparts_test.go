@@ -114,7 +114,7 @@ func listTextOneByOne(convs []*model.Conversation, loc *time.Location) string {
 func TestListJSONInPartsKeepsTheOrder(t *testing.T) {
 	convs := manyConvs(4321)
 	var out bytes.Buffer
-	if err := listJSON(&out, convs); err != nil {
+	if err := listJSON(&out, convs, nil); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"os"
 	"strings"
 	"time"
@@ -21,6 +22,13 @@ var errNoMatch = errors.New("no conversation matched")
 // searchSnippetWidth is the width of a text result's snippet in cells.
 const searchSnippetWidth = 72
 
+// On a terminal a search line fits its width: the title keeps at least
+// searchTitleMin cells and leaves the snippet searchSnippetMin when it can.
+const (
+	searchTitleMin   = 16
+	searchSnippetMin = 30
+)
+
 func (a *app) searchCommand() *cobra.Command {
 	var (
 		asJSON bool
@@ -33,8 +41,8 @@ func (a *app) searchCommand() *cobra.Command {
 		Long: `Search the exports at PATH... (without PATH, the library: see backchat import)
 and print the matching conversations, best first, one per line: id (first 8
 characters), last update date, title, and a snippet around the best hit with
-the match marked »like this« (bold on a terminal). QUERY is the last argument;
-quote it as one shell word.
+the match marked »like this« (bold on a terminal, where each line is cut to
+the terminal's width). QUERY is the last argument; quote it as one shell word.
 
 Query language:
 
@@ -86,8 +94,13 @@ failed), 2 for bad usage or a query syntax error.`,
 					return failure(err)
 				}
 			} else {
-				bold := a.isTerminal(a.out) && os.Getenv("NO_COLOR") == "" && a.theme != "notty"
-				searchText(&out, res.Results, a.loc, bold)
+				tty := a.isTerminal(underlying(a.out)) // a.out is held while the command runs (trusting)
+				bold := tty && os.Getenv("NO_COLOR") == "" && a.theme != "notty"
+				width := 0 // piped: whole lines, for grep
+				if tty {
+					width = a.statsWidth(tty)
+				}
+				searchText(&out, res.Results, a.loc, bold, width)
 			}
 			return writeAll(a.out, out.String())
 		},
@@ -111,8 +124,10 @@ func shortID(id string) string {
 // searchText writes "id  date  title  snippet" per result. Every piece of
 // archive text goes through model.SanitizeLine; hits are marked »so« or, on
 // a terminal, in bold. A title hit is marked in the title, and the snippet
-// then quotes the first hit in a message, if any.
-func searchText(out *bytes.Buffer, rs []search.Result, loc *time.Location, bold bool) {
+// then quotes the first hit in a message, if any. With width > 0 (a
+// terminal's) each line fits in width cells: a long title is cut with "…"
+// and the snippet narrowed around its hit.
+func searchText(out *bytes.Buffer, rs []search.Result, loc *time.Location, bold bool, width int) {
 	open, closing := "»", "«"
 	if bold {
 		open, closing = "\x1b[1m", "\x1b[22m"
@@ -147,7 +162,21 @@ func searchText(out *bytes.Buffer, rs []search.Result, loc *time.Location, bold 
 				}
 			}
 		}
-		fmt.Fprintf(out, "%s%s  %s  %s", id, strings.Repeat(" ", wID-len([]rune(id))), date, title)
+		head := id + strings.Repeat(" ", wID-len([]rune(id))) + "  " + date + "  "
+		if width > 0 {
+			avail := width - ansi.StringWidth(head)
+			if snippet != "" && ansi.StringWidth(title)+2+ansi.StringWidth(snippet) > avail {
+				// The title keeps at most what leaves the snippet 30 cells.
+				title = ansi.Truncate(title, max(avail-2-searchSnippetMin, searchTitleMin), "…")
+				if sw := avail - ansi.StringWidth(title) - 2; sw >= searchSnippetMin/2 {
+					snippet, match = search.Snippet(snippet, match[0], match[1]-match[0], sw)
+				} else {
+					snippet = ""
+				}
+			}
+			title = ansi.Truncate(title, max(avail, 1), "…")
+		}
+		out.WriteString(head + title)
 		if snippet != "" {
 			out.WriteString("  " + mark(snippet, match))
 		}

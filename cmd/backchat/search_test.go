@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/backchat/backchat/model"
+	"github.com/charmbracelet/x/ansi"
 	"io"
 	"strings"
 	"testing"
@@ -75,7 +77,7 @@ func TestSearchBoldOnTerminal(t *testing.T) {
 	t.Setenv("NO_COLOR", "")
 	var out, errOut strings.Builder
 	a := newApp(strings.NewReader(""), &out, &errOut)
-	a.isTerminal = func(w io.Writer) bool { return w == a.out }
+	a.isTerminal = func(w io.Writer) bool { return w == io.Writer(&out) } // the terminal, not the writer holding it
 	a.open = fakeOpen(archive())
 	if code := execute(t.Context(), a, []string{"search", "export.zip", "sky"}); code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut.String())
@@ -95,5 +97,35 @@ func TestSearchHostileTitleSanitised(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, "»title«") {
 		t.Errorf("title hit not marked: %q", r.stdout)
+	}
+}
+
+// TestSearchFitsTheTerminal: on a terminal (80 columns when its width is
+// unknown) each result line fits: a long title is cut with "…" and the
+// snippet narrowed around its hit, which stays marked. Piped, the line is
+// whole.
+func TestSearchFitsTheTerminal(t *testing.T) {
+	files := archive()
+	c := conv("long-1", "A very long title about planning a vegetable garden on a small balcony in the city", "gpt-4o", at(3, 9),
+		"Some words before the hit, enough to fill a snippet: which vegetables grow best in pots on a windy balcony facing north?", "Herbs.")
+	files["long.json"] = []*model.Conversation{c}
+	t.Setenv("NO_COLOR", "")
+	var out, errOut strings.Builder
+	a := newApp(strings.NewReader(""), &out, &errOut)
+	a.isTerminal = func(w io.Writer) bool { return w == io.Writer(&out) } // the terminal, not the writer holding it
+	a.open = fakeOpen(files)
+	if code := execute(t.Context(), a, []string{"search", "long.json", "windy"}); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	line := strings.TrimSuffix(out.String(), "\n")
+	if w := ansi.StringWidth(line); w > 80 {
+		t.Errorf("a terminal line is %d cells wide: %q", w, line)
+	}
+	if !strings.Contains(line, "\x1b[1mwindy\x1b[22m") || !strings.Contains(line, "A very long title") || !strings.Contains(line, "…") {
+		t.Errorf("the cut line lost its title or hit: %q", line)
+	}
+	r := cli(t, files, "search", "long.json", "windy")
+	if !strings.Contains(r.stdout, "small balcony in the city") || !strings.Contains(r.stdout, "»windy«") {
+		t.Errorf("piped output was cut: %q", r.stdout)
 	}
 }

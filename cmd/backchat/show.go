@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
@@ -44,6 +47,10 @@ thread. --format json prints the stable schema "backchat.conversation/1".`,
 				return usageErrorf("--format must be text, markdown or json (got %q)", format)
 			}
 			id := args[len(args)-1]
+			if len(args) == 1 && !a.demo && looksLikeExport(id) {
+				q := shellQuote(id)
+				return usageErrorf("show needs a conversation ID after %s: `backchat ls --json %s` lists the ids, then `backchat show %s ID` (a unique prefix of an id will do)", id, q, q)
+			}
 			arch, err := a.load(cmd.Context(), args[:len(args)-1])
 			if err != nil {
 				return err
@@ -62,4 +69,27 @@ thread. --format json prints the stable schema "backchat.conversation/1".`,
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text, markdown or json")
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "include hidden messages and every branch")
 	return cmd
+}
+
+// looksLikeExport says that show's only argument names an export rather
+// than a conversation ID: ids (UUIDs, Claude's and Grok's too) hold no
+// path separator and no file extension, and name no file.
+func looksLikeExport(arg string) bool {
+	switch strings.ToLower(filepath.Ext(arg)) {
+	case ".zip", ".json":
+		return true
+	}
+	if strings.ContainsRune(arg, '/') || strings.ContainsRune(arg, filepath.Separator) {
+		return true
+	}
+	_, err := os.Stat(arg)
+	return err == nil
+}
+
+// shellQuote quotes s for a shell command line when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+:,@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

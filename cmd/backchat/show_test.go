@@ -68,6 +68,9 @@ func TestShowErrors(t *testing.T) {
 		{"ambiguous prefix", []string{"show", "export.zip", "abc"}, exitFail, "abc"},
 		{"id only, empty library", []string{"show", "abc-111"}, exitFail, "no exports imported yet: run backchat import EXPORT.zip"},
 		{"no id", []string{"show"}, exitUsage, "ID"},
+		{"export without id", []string{"show", "export.zip"}, exitUsage, "`backchat ls --json export.zip` lists the ids, then `backchat show export.zip ID`"},
+		{"folder without id", []string{"show", "exports/old"}, exitUsage, "`backchat ls --json exports/old` lists the ids"},
+		{"odd path without id", []string{"show", "my export's/x.json"}, exitUsage, `'my export'\''s/x.json'`},
 		{"bad format", []string{"show", "-f", "html", "export.zip", "abc-111"}, exitUsage, "--format"},
 		{"nothing loaded", []string{"show", "missing.zip", "abc-111"}, exitFail, "missing.zip"},
 	} {

@@ -62,17 +62,17 @@ images_other, voice_messages, audio_clips, voice_seconds, voice_timed.`,
 				}
 				return writeAll(a.out, out.String())
 			}
-			tty := a.isTerminal(a.out)
+			tty := a.isTerminal(underlying(a.out)) // a.out is held while the command runs (trusting)
 			if width == 0 {
 				width = a.statsWidth(tty)
 			}
 			colour := tty && os.Getenv("NO_COLOR") == "" && a.theme != "notty"
-			report := tui.RenderStats(s, width, a.theme != "light", !colour)
+			report := tui.RenderStats(s, model.Services(arch.Conversations), width, a.theme != "light", !colour)
 			var w io.Writer = a.out
 			if colour {
 				// Lip Gloss writes true colour; bring it down to what the
-				// terminal supports.
-				w = colorprofile.NewWriter(a.out, os.Environ())
+				// terminal supports (the terminal's, under the held a.out).
+				w = &colorprofile.Writer{Forward: a.out, Profile: colorprofile.Detect(underlying(a.out), os.Environ())}
 			}
 			return writeAll(w, report)
 		},
@@ -84,7 +84,7 @@ images_other, voice_messages, audio_clips, voice_seconds, voice_timed.`,
 
 // statsWidth is the terminal's width when stdout is one, else 80.
 func (a *app) statsWidth(tty bool) int {
-	if f, ok := a.out.(*os.File); ok && tty {
+	if f, ok := underlying(a.out).(*os.File); ok && tty {
 		if w, _, err := term.GetSize(f.Fd()); err == nil && w > 0 {
 			return w
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -154,5 +155,25 @@ func checkStatsInvariants(t *testing.T, s model.Stats) {
 	}
 	if s.First.IsZero() || s.Last.Before(s.First) {
 		t.Errorf("date range %v … %v", s.First, s.Last)
+	}
+}
+
+// TestStatsColoursOnTerminal: stats on a terminal is coloured (the
+// command's output is held while it runs, and the terminal is what lies
+// under the holding writer).
+func TestStatsColoursOnTerminal(t *testing.T) {
+	t.Setenv("NO_COLOR", "")
+	t.Setenv("TERM", "xterm-256color")
+	t.Setenv("COLORTERM", "truecolor")
+	t.Setenv("CLICOLOR_FORCE", "1") // colorprofile cannot see a strings.Builder is our terminal
+	var out, errOut strings.Builder
+	a := newApp(strings.NewReader(""), &out, &errOut)
+	a.isTerminal = func(w io.Writer) bool { return w == io.Writer(&out) }
+	a.open = fakeOpen(archive())
+	if code := execute(t.Context(), a, []string{"stats", "export.zip"}); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "\x1b[") {
+		t.Errorf("stats on a terminal has no colour:\n%s", out.String())
 	}
 }

@@ -334,3 +334,24 @@ func TestSessionRemapsWhenListGrew(t *testing.T) {
 		t.Fatal("narrowed from an answer that did not search the whole list")
 	}
 }
+
+// TestLocatedNeverLocates: Located answers from what is located already
+// (done false for a row past the first screenful, until Excerpt), and
+// done true with no excerpt for a row that quotes none.
+func TestLocatedNeverLocates(t *testing.T) {
+	c := &model.Conversation{}
+	loc := &locator{got: map[int32]Excerpt{7: {Off: 3, conv: c}}}
+	res := Results{Convs: []int{3, 1, 2}, at: []int32{7, -1, 9}, loc: loc}
+	if x, ok, done := res.Located(0); !ok || !done || x.Off != 3 {
+		t.Errorf("located row: %+v %v %v", x, ok, done)
+	}
+	if _, ok, done := res.Located(1); ok || !done {
+		t.Errorf("row without excerpt: ok %v done %v", ok, done)
+	}
+	if _, ok, done := res.Located(2); ok || done {
+		t.Errorf("row not located yet: ok %v done %v", ok, done)
+	}
+	if len(loc.got) != 1 {
+		t.Errorf("Located located: %d entries", len(loc.got))
+	}
+}

@@ -56,6 +56,20 @@ func (r *Results) Excerpt(k int) (Excerpt, bool) {
 	return r.loc.excerpt(r.at[k])
 }
 
+// Located is Excerpt without locating: done says Excerpt(k) would not
+// search (located already, or the row quotes none), and then x and ok are
+// what it returns. A list draws with it and locates the rest off its
+// event loop. Safe for concurrent use.
+func (r *Results) Located(k int) (x Excerpt, ok, done bool) {
+	if !r.HasExcerpt(k) || r.loc == nil {
+		return Excerpt{}, false, true
+	}
+	r.loc.mu.Lock()
+	x, done = r.loc.got[r.at[k]]
+	r.loc.mu.Unlock()
+	return x, done && x.conv != nil, done
+}
+
 // HasExcerpt reports whether the k-th result quotes an excerpt, without
 // locating it (a list sizes its rows by it).
 func (r *Results) HasExcerpt(k int) bool {

@@ -1,0 +1,52 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/backchat/backchat/model"
+)
+
+// cutZIPArchive is the test archive with the warnings of a cut ZIP (the
+// loader's text for `head -c` of an export) and one short warning after it.
+func cutZIPArchive() *model.Archive {
+	a := testArchive()
+	a.Warnings = []model.Warning{
+		{Kind: model.WarnSkipped, File: "cut.zip:conversations.json", Index: 33, Offset: 331498,
+			Reason: "the ZIP ends at byte 68658, inside this conversation (everything before it was kept)"},
+		{Kind: model.WarnData, File: "cut.zip:conversations.json", Index: 2, Offset: -1, Reason: "odd"},
+	}
+	return a
+}
+
+// TestCutZIPWarningIsCompact: at 80×24 a cut ZIP's warning is one line of
+// the W pane, ending in "…"; enter shows its full text, wrapped, and
+// enter again folds it back to one line.
+func TestCutZIPWarningIsCompact(t *testing.T) {
+	m := New(Options{Archive: cutZIPArchive(), Theme: "dark", Width: 80, Height: 24, Now: fixedNow})
+	run(t, m, m.Init())
+	press(t, m, "W")
+	s := screen(m)
+	if !strings.Contains(s, "1. skipped: cut.zip") || strings.Contains(s, "everything before") {
+		t.Fatalf("the cut ZIP's warning is not one cut line:\n%s", s)
+	}
+	if !strings.Contains(s, "2. data: cut.zip") {
+		t.Fatalf("the second warning is not on the line after the first:\n%s", s)
+	}
+	golden.RequireEqual(t, s)
+	press(t, m, "enter")
+	if s := screen(m); !strings.Contains(s, "(everything before it was kept)") {
+		t.Fatalf("enter does not show the full warning:\n%s", s)
+	}
+	press(t, m, "enter")
+	if s2 := screen(m); s2 != s {
+		t.Fatalf("enter again does not fold the warning back:\n%s", s2)
+	}
+	// j selects the second warning; l opens it, the first stays one line.
+	press(t, m, "j", "l")
+	if s := screen(m); strings.Contains(s, "everything before") || !strings.Contains(s, ": odd") {
+		t.Fatalf("l opened the wrong warning:\n%s", s)
+	}
+}
