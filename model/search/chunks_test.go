@@ -75,9 +75,9 @@ func TestShardBuilderReuseIdentical(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("shard %d (%d conversations): built with reused scratch differs from a fresh build", i, len(part))
 		}
-		if i == 1 && (len(got.recs) <= chunkLen || len(got.words.pairs.bloom) <= chunkLen || len(reused.wb.pairs.blocks) < 2) {
+		if i == 1 && (len(got.recs) <= chunkLen || len(got.words.pairs.bloom) <= chunkLen || len(reused.wb.postings.blocks) < 2) {
 			t.Fatalf("shard 1 should span several blocks: %d records, %d filter words, %d blocks of postings",
-				len(got.recs), len(got.words.pairs.bloom), len(reused.wb.pairs.blocks))
+				len(got.recs), len(got.words.pairs.bloom), len(reused.wb.postings.blocks))
 		}
 		if cap(got.recs) != len(got.recs) || cap(got.words.pairs.bloom) != len(got.words.pairs.bloom) || cap(got.recStart) != len(got.recStart) {
 			t.Errorf("shard %d: arrays not at their exact size", i)
@@ -123,7 +123,7 @@ func TestBuilderDropsIdleScratch(t *testing.T) {
 	}
 	for range cap(b.pool) {
 		if sb := <-b.pool; sb != nil {
-			t.Fatalf("a worker kept its scratch after the last shard (%d blocks of postings)", len(sb.wb.pairs.blocks))
+			t.Fatalf("a worker kept its scratch after the last shard (%d blocks of postings)", len(sb.wb.postings.blocks))
 		}
 	}
 }

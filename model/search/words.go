@@ -107,15 +107,22 @@ type wordBuilder struct {
 	starts []uint32
 	tok    []byte // a long word being added, folded
 
-	conv  int32            // conversations ended so far (the current one's number)
-	rec   int32            // the field being added: its number in the conversation
-	cur   []wordCur        // per word: its occurrences in the current conversation
-	words []uint32         // the current conversation's words
-	pairs chunks[wordPair] // collected postings, conversation-major
-	enc   []byte           // mask and counts of each pair (grown by doubling)
-	long  bool             // the current conversation has a word over maxWordLen
-	longs []int32
-	pb    pairBuilder // pair filters (pairs.go)
+	conv  int32     // conversations ended so far (the current one's number)
+	rec   int32     // the field being added: its number in the conversation
+	cur   []wordCur // per word: its occurrences in the current conversation
+	words []uint32  // the current conversation's words
+	// postings holds the collected postings, conversation-major, each as
+	// its word (4 bytes, little-endian), the length of its encoding (one
+	// byte: at most maxPostingBytes) and the encoding (class mask, counts,
+	// first field as in wordIndex.post); a posting never spans two blocks
+	// (a block's length ends its last one). ~8 bytes a posting, where a
+	// struct of word, conversation and end plus a separate encoding
+	// buffer grown by doubling took ~16 to ~20.
+	postings chunks[byte]
+	convPost []uint32 // per conversation ended: its postings (their number)
+	long     bool     // the current conversation has a word over maxWordLen
+	longs    []int32
+	pb       pairBuilder // pair filters (pairs.go)
 }
 
 // wordSlot is a hash table slot: k1, k2 are the packed word (0, 0 for
@@ -139,13 +146,9 @@ type wordCur struct {
 // class mask, a count per class and its first field, as uvarints.
 const maxPostingBytes = 3 + numClasses*3 + 5
 
-// wordPair is one posting: a word in a conversation, its mask and counts
-// in enc up to end.
-type wordPair struct {
-	word uint32
-	conv int32
-	end  uint32
-}
+// postingRecMax bounds one posting's record in wordBuilder.postings:
+// word, length, encoding.
+const postingRecMax = 4 + 1 + maxPostingBytes
 
 // addWords adds the words of s: ASCII text (lower-cased on the fly) or
 // folded text. It reads eight bytes at a time while they are ASCII: one
@@ -400,32 +403,38 @@ func (wb *wordBuilder) grow() {
 // endConv records the current conversation's words.
 func (wb *wordBuilder) endConv() {
 	for _, id := range wb.words {
-		if cap(wb.enc)-len(wb.enc) < maxPostingBytes {
-			// Doubling: append's ~1.25× steps would leave ~4× the final
-			// size behind for the GC (see chunks).
-			wb.enc = slices.Grow(wb.enc, max(cap(wb.enc), 4096))
+		pc := &wb.postings
+		if cap(pc.cur)-len(pc.cur) < postingRecMax {
+			pc.next()
 		}
+		rec := pc.cur[len(pc.cur) : len(pc.cur)+postingRecMax]
+		binary.LittleEndian.PutUint32(rec, id)
+		n := 5
 		c := &wb.cur[id]
 		m := c.mask
 		if m < 0x80 {
-			wb.enc = append(wb.enc, byte(m))
+			rec[n] = byte(m)
+			n++
 		} else {
-			wb.enc = binary.AppendUvarint(wb.enc, uint64(m))
+			n += binary.PutUvarint(rec[n:], uint64(m))
 		}
 		for m != 0 {
 			k := bits.TrailingZeros16(m)
 			m &= m - 1
-			if n := c.counts[k]; n < 0x80 {
-				wb.enc = append(wb.enc, byte(n))
+			if v := c.counts[k]; v < 0x80 {
+				rec[n] = byte(v)
+				n++
 			} else {
-				wb.enc = binary.AppendUvarint(wb.enc, uint64(n))
+				n += binary.PutUvarint(rec[n:], uint64(v))
 			}
 			c.counts[k] = 0
 		}
-		wb.enc = binary.AppendUvarint(wb.enc, uint64(c.first))
+		n += binary.PutUvarint(rec[n:], uint64(c.first))
+		rec[4] = byte(n - 5)
 		c.mask, c.first = 0, math.MaxInt32
-		wb.pairs.push(wordPair{word: id, conv: wb.conv, end: uint32(len(wb.enc))})
+		pc.cur = pc.cur[:len(pc.cur)+n]
 	}
+	wb.convPost = append(wb.convPost, uint32(len(wb.words)))
 	wb.words = wb.words[:0]
 	wb.pb.endConv()
 	if wb.long {
@@ -435,18 +444,32 @@ func (wb *wordBuilder) endConv() {
 	wb.conv++
 }
 
+// eachPosting calls f with every collected posting in order: its word,
+// conversation and encoding (mask, counts, first field).
+func (wb *wordBuilder) eachPosting(f func(word uint32, conv int32, enc []byte)) {
+	conv, left := int32(0), uint32(0)
+	wb.postings.each(func(b []byte) {
+		for len(b) > 0 {
+			for left == 0 {
+				left = wb.convPost[conv]
+				conv++
+			}
+			n := 5 + int(b[4])
+			f(binary.LittleEndian.Uint32(b), conv-1, b[5:n])
+			b = b[n:]
+			left--
+		}
+	})
+}
+
 // finish returns the shard's wordIndex and resets the builder.
 func (wb *wordBuilder) finish() wordIndex {
 	nw := len(wb.cur)
 	offs := make([]uint32, nw+1)
 	last := make([]int32, nw) // per word: last conversation written + 1
-	start := uint32(0)
-	wb.pairs.each(func(prs []wordPair) {
-		for _, pr := range prs {
-			offs[pr.word+1] += uint32(uvarintLen(uint64(pr.conv+1-last[pr.word]))) + pr.end - start
-			last[pr.word] = pr.conv + 1
-			start = pr.end
-		}
+	wb.eachPosting(func(word uint32, conv int32, enc []byte) {
+		offs[word+1] += uint32(uvarintLen(uint64(conv+1-last[word])) + len(enc))
+		last[word] = conv + 1
 	})
 	for i := 1; i <= nw; i++ {
 		offs[i] += offs[i-1]
@@ -454,16 +477,12 @@ func (wb *wordBuilder) finish() wordIndex {
 	post := make([]byte, offs[nw])
 	pos := slices.Clone(offs[:nw])
 	clear(last)
-	start = 0
-	wb.pairs.each(func(prs []wordPair) {
-		for _, pr := range prs {
-			p := pos[pr.word]
-			p += uint32(binary.PutUvarint(post[p:], uint64(pr.conv+1-last[pr.word])))
-			p += uint32(copy(post[p:], wb.enc[start:pr.end]))
-			pos[pr.word] = p
-			last[pr.word] = pr.conv + 1
-			start = pr.end
-		}
+	wb.eachPosting(func(word uint32, conv int32, enc []byte) {
+		p := pos[word]
+		p += uint32(binary.PutUvarint(post[p:], uint64(conv+1-last[word])))
+		p += uint32(copy(post[p:], enc))
+		pos[word] = p
+		last[word] = conv + 1
 	})
 	vocab := append(slices.Clone(wb.vocab), 0) // a 0 after the last word too
 	w := wordIndex{
@@ -476,8 +495,8 @@ func (wb *wordBuilder) finish() wordIndex {
 	}
 	clear(wb.tab)
 	wb.vocab, wb.starts, wb.cur = wb.vocab[:0], wb.starts[:0], wb.cur[:0]
-	wb.pairs.reset(false)
-	wb.enc, wb.longs, wb.words = wb.enc[:0], wb.longs[:0], wb.words[:0]
+	wb.postings.reset(false)
+	wb.convPost, wb.longs, wb.words = wb.convPost[:0], wb.longs[:0], wb.words[:0]
 	wb.conv, wb.long = 0, false
 	return w
 }
