@@ -46,7 +46,7 @@ import (
 
 const (
 	persistMagic   = "BCIDX\x00\x00\x01"
-	persistVersion = 3
+	persistVersion = 4 // 4: a posting's classes and counts start with a head byte (words.go putHead)
 )
 
 // hostLE is set when the host is little-endian: saved arrays are then the
