@@ -65,7 +65,9 @@ func (sb *shardBuilder) finish(first int32) *shard {
 		fieldBloom: sb.fieldBloom,
 	}
 	ff.recStart = append(ff.recStart, uint32(sb.recs.len()))
-	sh := &shard{first: first, n: int32(sb.convs), fieldFilters: ff, words: sb.wb.finish()}
+	var oh offHeap
+	sh := &shard{first: first, n: int32(sb.convs), fieldFilters: ff, words: sb.wb.finish(&oh)}
+	oh.attach(sh)
 	sb.recs.reset(true) // records point at the model's text
 	sb.recStart, sb.fieldBloom = sb.recStart[:0], nil
 	sb.convs = 0

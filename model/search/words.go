@@ -488,8 +488,9 @@ func (wb *wordBuilder) eachPosting(f func(word uint32, conv int32, enc []byte)) 
 	})
 }
 
-// finish returns the shard's wordIndex and resets the builder.
-func (wb *wordBuilder) finish() wordIndex {
+// finish returns the shard's wordIndex, its postings and pair filters
+// allocated by oh, and resets the builder.
+func (wb *wordBuilder) finish(oh *offHeap) wordIndex {
 	nw := len(wb.cur)
 	offs := make([]uint32, nw+1)
 	last := make([]int32, nw) // per word: last conversation written + 1
@@ -500,7 +501,7 @@ func (wb *wordBuilder) finish() wordIndex {
 	for i := 1; i <= nw; i++ {
 		offs[i] += offs[i-1]
 	}
-	post := make([]byte, offs[nw])
+	post := oh.bytes(int(offs[nw]))
 	pos := slices.Clone(offs[:nw])
 	clear(last)
 	wb.eachPosting(func(word uint32, conv int32, enc []byte) {
@@ -517,7 +518,7 @@ func (wb *wordBuilder) finish() wordIndex {
 		offs:   offs,
 		post:   post,
 		long:   slices.Clone(wb.longs),
-		pairs:  wb.pb.finish(),
+		pairs:  wb.pb.finish(oh),
 	}
 	clear(wb.tab)
 	wb.vocab, wb.starts, wb.cur = wb.vocab[:0], wb.starts[:0], wb.cur[:0]
