@@ -499,7 +499,7 @@ func decodeIndex(body []byte, convs []*model.Conversation, textAt Texts) (*Index
 		return nil, errors.New("bad header")
 	}
 	n := len(convs)
-	ix := &Index{convs: convs, textBytes: int64(hdr[3]), indexBytes: int64(hdr[4])}
+	ix := &Index{convs: convs, textBytes: int64(hdr[3]), indexBytes: int64(hdr[4]), pool: &scratchPool{}}
 	var err error
 	if ix.meta, err = readMeta(r, n); err != nil {
 		return nil, fmt.Errorf("conversation table: %w", err)
