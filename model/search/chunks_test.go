@@ -3,8 +3,10 @@ package search
 import (
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/backchat/backchat/internal/testkit/searchcorpus"
 )
@@ -125,5 +127,48 @@ func TestBuilderDropsIdleScratch(t *testing.T) {
 		if sb := <-b.pool; sb != nil {
 			t.Fatalf("a worker kept its scratch after the last shard (%d blocks of postings)", len(sb.wb.postings.blocks))
 		}
+	}
+}
+
+// TestBuilderScratchOffHeapGivenBack: a build worker's postings and pair
+// filter blocks are mapped outside the heap (Linux) and unmapped when it
+// drops its scratch, and a dropped Builder's pooled scratch is unmapped
+// by its cleanup.
+func TestBuilderScratchOffHeapGivenBack(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the scratch is on the heap here")
+	}
+	a := searchcorpus.Generate(searchcorpus.Options{TextBytes: 400 << 10, Seed: 2, ConvBytes: 2000})
+	settle := func(want int64) int64 {
+		for range 200 {
+			if offHeapLive.Load() <= want {
+				break
+			}
+			runtime.GC()
+			time.Sleep(5 * time.Millisecond)
+		}
+		return offHeapLive.Load()
+	}
+	base := settle(0)
+	sb := newShardBuilder()
+	buildShard(sb, 0, a.Conversations)
+	mapped := offHeapLive.Load() - base
+	if mapped < 2 || len(sb.wb.postings.blocks) == 0 {
+		t.Fatalf("%d blocks mapped for a shard's scratch", mapped)
+	}
+	sb.release()
+	if n := offHeapLive.Load() - base; n > mapped/2 {
+		t.Fatalf("release left %d of %d mappings", n, mapped)
+	}
+	// Not released: the cleanup unmaps them once the scratch is collected.
+	base = offHeapLive.Load()
+	sb = newShardBuilder()
+	buildShard(sb, 0, a.Conversations)
+	if offHeapLive.Load() == base {
+		t.Fatal("nothing mapped")
+	}
+	sb = nil
+	if n := settle(base); n > base {
+		t.Fatalf("%d mappings left after the scratch was collected", n-base)
 	}
 }

@@ -150,6 +150,7 @@ func (b *Builder) work() {
 				// and filters: ~10 MB) goes to the GC rather than stay
 				// for a shard that may never come (the index of a loaded
 				// archive is complete).
+				sb.release()
 				sb = nil
 			}
 			b.mu.Unlock()

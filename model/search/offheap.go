@@ -2,6 +2,7 @@ package search
 
 import (
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 )
@@ -21,6 +22,45 @@ import (
 // Not safe for concurrent use: each shardBuilder's finish has its own.
 type offHeap struct {
 	maps [][]byte // what attach hands to the shard's cleanup
+}
+
+// offMaps is a builder's scratch blocks mapped outside the heap
+// (chunks.off): the postings and pair filters being collected, ~0.1 × a
+// shard's text per build worker, which the collector would otherwise
+// count towards the heap's next goal. free unmaps them when the worker
+// drops its scratch; a cleanup on the shardBuilder does if it is
+// collected first (a Builder dropped with its scratch still pooled).
+type offMaps struct {
+	mu   sync.Mutex
+	maps [][]byte
+}
+
+// free unmaps every block; the chunks using them must not be used again.
+func (o *offMaps) free() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, b := range o.maps {
+		unmapAnon(b)
+		offHeapLive.Add(-1)
+	}
+	o.maps = nil
+}
+
+// offHeapSlice returns n zeroed Ts, mapped outside the heap when the
+// system allows (then recorded in o), else on the heap. T must hold no
+// pointers.
+func offHeapSlice[T any](o *offMaps, n int) []T {
+	var z T
+	size := n * int(unsafe.Sizeof(z))
+	b := mapAnon(size)
+	if b == nil {
+		return make([]T, n)
+	}
+	o.mu.Lock()
+	o.maps = append(o.maps, b)
+	o.mu.Unlock()
+	offHeapLive.Add(1)
+	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(b))), n)
 }
 
 // offHeapMin is the size under which an array stays on the heap (a

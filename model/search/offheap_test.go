@@ -50,11 +50,12 @@ func TestOffHeapShardsSearchAlike(t *testing.T) {
 	}
 	runtime.KeepAlive(off)
 	off = nil
-	for i := 0; offHeapLive.Load() > before && i < 100; i++ {
+	for i := 0; offHeapLive.Load() > before && i < 200; i++ {
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond)
 	}
-	if n := offHeapLive.Load() - before; n != 0 {
+	// (≤ 0: the first build's scratch may have been given back since.)
+	if n := offHeapLive.Load() - before; n > 0 {
 		t.Fatalf("%d mappings left after the index was collected", n)
 	}
 }
