@@ -48,7 +48,7 @@ import (
 // Version is the format version. Bump it on any change of the layout or of
 // the encoding of a model field: an older snapshot is then out of date and
 // rebuilt.
-const Version = 4 // 4: conversations' data compressed (S2 frames); 3: the index holds pair filters (model/search persist version 2)
+const Version = 5 // 5: postings with a head byte (model/search persist version 4); 4: conversations' data compressed (S2 frames); 3: the index holds pair filters (model/search persist version 2)
 
 // virtualText tags an index text offset that lies in the data stream
 // before compression (see Layout).

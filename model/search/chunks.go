@@ -14,6 +14,9 @@ type chunks[T any] struct {
 	used   int
 	cur    []T // blocks[used-1], being filled (len: its elements)
 	n      int // elements in full blocks before cur
+	// off, when set, maps the blocks outside the Go heap (offheap.go): T
+	// must then hold no pointers. They are the builder's to free.
+	off *offMaps
 }
 
 // chunkLen is the number of elements of a block (a power of two: at
@@ -50,7 +53,13 @@ func (c *chunks[T]) next() {
 		c.n += len(c.cur)
 	}
 	if c.used == len(c.blocks) {
-		c.blocks = append(c.blocks, make([]T, 0, chunkLen))
+		var blk []T
+		if c.off != nil {
+			blk = offHeapSlice[T](c.off, chunkLen)
+		} else {
+			blk = make([]T, chunkLen)
+		}
+		c.blocks = append(c.blocks, blk[:0])
 	}
 	c.cur = c.blocks[c.used][:0]
 	c.used++

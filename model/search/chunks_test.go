@@ -3,8 +3,10 @@ package search
 import (
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/backchat/backchat/internal/testkit/searchcorpus"
 )
@@ -75,9 +77,9 @@ func TestShardBuilderReuseIdentical(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("shard %d (%d conversations): built with reused scratch differs from a fresh build", i, len(part))
 		}
-		if i == 1 && (len(got.recs) <= chunkLen || len(got.words.pairs.bloom) <= chunkLen || len(reused.wb.pairs.blocks) < 2) {
+		if i == 1 && (len(got.recs) <= chunkLen || len(got.words.pairs.bloom) <= chunkLen || len(reused.wb.postings.blocks) < 2) {
 			t.Fatalf("shard 1 should span several blocks: %d records, %d filter words, %d blocks of postings",
-				len(got.recs), len(got.words.pairs.bloom), len(reused.wb.pairs.blocks))
+				len(got.recs), len(got.words.pairs.bloom), len(reused.wb.postings.blocks))
 		}
 		if cap(got.recs) != len(got.recs) || cap(got.words.pairs.bloom) != len(got.words.pairs.bloom) || cap(got.recStart) != len(got.recStart) {
 			t.Errorf("shard %d: arrays not at their exact size", i)
@@ -123,7 +125,50 @@ func TestBuilderDropsIdleScratch(t *testing.T) {
 	}
 	for range cap(b.pool) {
 		if sb := <-b.pool; sb != nil {
-			t.Fatalf("a worker kept its scratch after the last shard (%d blocks of postings)", len(sb.wb.pairs.blocks))
+			t.Fatalf("a worker kept its scratch after the last shard (%d blocks of postings)", len(sb.wb.postings.blocks))
 		}
+	}
+}
+
+// TestBuilderScratchOffHeapGivenBack: a build worker's postings and pair
+// filter blocks are mapped outside the heap (Linux) and unmapped when it
+// drops its scratch, and a dropped Builder's pooled scratch is unmapped
+// by its cleanup.
+func TestBuilderScratchOffHeapGivenBack(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the scratch is on the heap here")
+	}
+	a := searchcorpus.Generate(searchcorpus.Options{TextBytes: 400 << 10, Seed: 2, ConvBytes: 2000})
+	settle := func(want int64) int64 {
+		for range 200 {
+			if offHeapLive.Load() <= want {
+				break
+			}
+			runtime.GC()
+			time.Sleep(5 * time.Millisecond)
+		}
+		return offHeapLive.Load()
+	}
+	base := settle(0)
+	sb := newShardBuilder()
+	buildShard(sb, 0, a.Conversations)
+	mapped := offHeapLive.Load() - base
+	if mapped < 2 || len(sb.wb.postings.blocks) == 0 {
+		t.Fatalf("%d blocks mapped for a shard's scratch", mapped)
+	}
+	sb.release()
+	if n := offHeapLive.Load() - base; n > mapped/2 {
+		t.Fatalf("release left %d of %d mappings", n, mapped)
+	}
+	// Not released: the cleanup unmaps them once the scratch is collected.
+	base = offHeapLive.Load()
+	sb = newShardBuilder()
+	buildShard(sb, 0, a.Conversations)
+	if offHeapLive.Load() == base {
+		t.Fatal("nothing mapped")
+	}
+	sb = nil
+	if n := settle(base); n > base {
+		t.Fatalf("%d mappings left after the scratch was collected", n-base)
 	}
 }

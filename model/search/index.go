@@ -64,8 +64,9 @@ type Builder struct {
 	workers   int      // worker goroutines running
 	wg        sync.WaitGroup
 	pool      chan *shardBuilder
-	held      bool // Hold: workers take no shard
-	paused    bool // Pause: workers take no shard
+	scratch   *scratchPool // the search scratch of every Index built (Index.pool)
+	held      bool         // Hold: workers take no shard
+	paused    bool         // Pause: workers take no shard
 }
 
 // sealed is a shard waiting for a worker: conversations convs, numbered
@@ -78,7 +79,7 @@ type sealed struct {
 // NewBuilder returns an empty Builder.
 func NewBuilder() *Builder {
 	workers := min(runtime.GOMAXPROCS(0), 2)
-	b := &Builder{shardText: defaultShardText, pool: make(chan *shardBuilder, workers)}
+	b := &Builder{shardText: defaultShardText, pool: make(chan *shardBuilder, workers), scratch: &scratchPool{}}
 	for range workers {
 		b.pool <- nil // builders are allocated on first use
 	}
@@ -149,6 +150,7 @@ func (b *Builder) work() {
 				// and filters: ~10 MB) goes to the GC rather than stay
 				// for a shard that may never come (the index of a loaded
 				// archive is complete).
+				sb.release()
 				sb = nil
 			}
 			b.mu.Unlock()
@@ -265,7 +267,7 @@ func (b *Builder) Ready() *Index {
 // indexLocked assembles the Index of conversations [0, n) from the shards
 // covering them. b.mu is held.
 func (b *Builder) indexLocked(n int) *Index {
-	ix := &Index{convs: b.convs[:n:n], meta: make([]convMeta, 0, n)}
+	ix := &Index{convs: b.convs[:n:n], meta: make([]convMeta, 0, n), pool: b.scratch}
 	// Shards sealed by Adds racing with this Build cover conversations ≥ n.
 	for _, s := range b.shards {
 		if int(s.first) < n {
@@ -325,13 +327,24 @@ type Index struct {
 	byRecency  []int32 // conversation numbers, newest first
 	textBytes  int64
 	indexBytes int64
-	scratch    sync.Pool // *searchScratch, see Search
+	// pool holds the search workers' scratch spaces (see Search), shared
+	// by every Index of one Builder: while the archive is indexed each
+	// search gets a new partial Index (Ready), and a pool of its own made
+	// every keystroke grow its scratch afresh (conv250.json: ~7 MB for
+	// the four keystrokes of "data").
+	pool *scratchPool
+}
+
+// scratchPool is the search scratch spaces of the Indexes of one Builder
+// (or one loaded Index).
+type scratchPool struct {
+	pool sync.Pool // *searchScratch
 	// spare keeps a few scratch spaces of ordinary size across
 	// collections, which empty the pool: under `backchat serve`'s memory
 	// limit the collector runs often, and growing the scratch again was
 	// a third of the server's allocations with 50 sessions searching.
-	spareMu sync.Mutex
-	spare   []*searchScratch
+	mu    sync.Mutex
+	spare []*searchScratch
 }
 
 // shardOf returns the shard holding conversation ci.

@@ -192,9 +192,13 @@ func (pb *pairBuilder) endConv() {
 	pb.starts = append(pb.starts, uint32(pb.bloom.len()))
 }
 
-// finish returns the shard's filters and resets the builder.
-func (pb *pairBuilder) finish() pairFilters {
-	out := pairFilters{bloom: pb.bloom.exact(), starts: slices.Clone(pb.starts)}
+// finish returns the shard's filters, allocated by oh, and resets the
+// builder.
+func (pb *pairBuilder) finish(oh *offHeap) pairFilters {
+	out := pairFilters{starts: slices.Clone(pb.starts)}
+	if n := pb.bloom.len(); n > 0 {
+		out.bloom = pb.bloom.appendTo(oh.uint64s(n)[:0])
+	}
 	if len(out.starts) == 0 {
 		out.starts = []uint32{0}
 	}

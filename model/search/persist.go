@@ -46,7 +46,7 @@ import (
 
 const (
 	persistMagic   = "BCIDX\x00\x00\x01"
-	persistVersion = 3
+	persistVersion = 4 // 4: a posting's classes and counts start with a head byte (words.go putHead)
 )
 
 // hostLE is set when the host is little-endian: saved arrays are then the
@@ -499,7 +499,7 @@ func decodeIndex(body []byte, convs []*model.Conversation, textAt Texts) (*Index
 		return nil, errors.New("bad header")
 	}
 	n := len(convs)
-	ix := &Index{convs: convs, textBytes: int64(hdr[3]), indexBytes: int64(hdr[4])}
+	ix := &Index{convs: convs, textBytes: int64(hdr[3]), indexBytes: int64(hdr[4]), pool: &scratchPool{}}
 	var err error
 	if ix.meta, err = readMeta(r, n); err != nil {
 		return nil, fmt.Errorf("conversation table: %w", err)

@@ -1,5 +1,7 @@
 package search
 
+import "runtime"
+
 // The index is a set of shards, each covering a run of consecutive
 // conversations (about shardText bytes of text). A shard holds the word
 // postings of its conversations (words.go) and, per field, a record and
@@ -44,7 +46,22 @@ type shardBuilder struct {
 	wfold []byte      // folding scratch for words
 }
 
-func newShardBuilder() *shardBuilder { return &shardBuilder{} }
+// scratch maps its postings' and pair filters' blocks outside the heap
+// (offMaps); release, or a cleanup if it is collected first, unmaps them.
+func newShardBuilder() *shardBuilder {
+	sb := &shardBuilder{}
+	off := &offMaps{}
+	sb.wb.postings.off, sb.wb.pb.bloom.off = off, off
+	runtime.AddCleanup(sb, (*offMaps).free, off)
+	return sb
+}
+
+// release gives back the scratch's blocks mapped outside the heap; sb
+// must not be used again.
+func (sb *shardBuilder) release() {
+	sb.wb.postings.off.free()
+	sb.wb.postings, sb.wb.pb.bloom = chunks[byte]{}, chunks[uint64]{}
+}
 
 // endConv closes the current conversation.
 func (sb *shardBuilder) endConv() {
@@ -65,7 +82,9 @@ func (sb *shardBuilder) finish(first int32) *shard {
 		fieldBloom: sb.fieldBloom,
 	}
 	ff.recStart = append(ff.recStart, uint32(sb.recs.len()))
-	sh := &shard{first: first, n: int32(sb.convs), fieldFilters: ff, words: sb.wb.finish()}
+	var oh offHeap
+	sh := &shard{first: first, n: int32(sb.convs), fieldFilters: ff, words: sb.wb.finish(&oh)}
+	oh.attach(sh)
 	sb.recs.reset(true) // records point at the model's text
 	sb.recStart, sb.fieldBloom = sb.recStart[:0], nil
 	sb.convs = 0

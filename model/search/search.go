@@ -464,16 +464,20 @@ const (
 )
 
 func (ix *Index) getScratch() *searchScratch {
-	ix.spareMu.Lock()
-	if n := len(ix.spare); n > 0 {
-		sc := ix.spare[n-1]
-		ix.spare[n-1] = nil
-		ix.spare = ix.spare[:n-1]
-		ix.spareMu.Unlock()
+	sp := ix.pool
+	if sp == nil { // a zero Index
+		return &searchScratch{}
+	}
+	sp.mu.Lock()
+	if n := len(sp.spare); n > 0 {
+		sc := sp.spare[n-1]
+		sp.spare[n-1] = nil
+		sp.spare = sp.spare[:n-1]
+		sp.mu.Unlock()
 		return sc
 	}
-	ix.spareMu.Unlock()
-	if sc, ok := ix.scratch.Get().(*searchScratch); ok {
+	sp.mu.Unlock()
+	if sc, ok := sp.pool.Get().(*searchScratch); ok {
 		return sc
 	}
 	return &searchScratch{}
@@ -483,16 +487,20 @@ func (ix *Index) putScratch(sc *searchScratch) {
 	if cap(sc.local) > maxPooledMatches || cap(sc.merged) > maxPooledMatches {
 		return
 	}
+	sp := ix.pool
+	if sp == nil {
+		return
+	}
 	if cap(sc.local) <= maxSpareMatches && cap(sc.dets) <= maxSpareMatches && cap(sc.merged) <= maxSpareMatches {
-		ix.spareMu.Lock()
-		if len(ix.spare) < maxSpare {
-			ix.spare = append(ix.spare, sc)
-			ix.spareMu.Unlock()
+		sp.mu.Lock()
+		if len(sp.spare) < maxSpare {
+			sp.spare = append(sp.spare, sc)
+			sp.mu.Unlock()
 			return
 		}
-		ix.spareMu.Unlock()
+		sp.mu.Unlock()
 	}
-	ix.scratch.Put(sc)
+	sp.pool.Put(sc)
 }
 
 // Hits returns every hit of q in conversation i (its number in the index),

@@ -71,10 +71,10 @@ type wordIndex struct {
 	starts []uint32 // per word: its first byte in vocab; one extra (len(vocab)) at the end
 	offs   []uint32 // per word: its postings in post; one extra at the end
 	// post holds per word, for each conversation holding it (ascending):
-	// uvarint(local number delta), uvarint(class mask), uvarint(count) per
-	// set class bit, then uvarint(the number of the first field holding it,
-	// in the conversation's fieldRec order: no match of a term holding it
-	// starts earlier).
+	// uvarint(local number delta), its classes and counts (a head byte and
+	// what it calls for: putHead), then uvarint(the number of the first
+	// field holding it, in the conversation's fieldRec order: no match of
+	// a term holding it starts earlier).
 	post  []byte
 	long  []int32     // local numbers of conversations with a word over maxWordLen
 	pairs pairFilters // per conversation, a filter of its adjacent word pairs (pairs.go)
@@ -107,15 +107,22 @@ type wordBuilder struct {
 	starts []uint32
 	tok    []byte // a long word being added, folded
 
-	conv  int32            // conversations ended so far (the current one's number)
-	rec   int32            // the field being added: its number in the conversation
-	cur   []wordCur        // per word: its occurrences in the current conversation
-	words []uint32         // the current conversation's words
-	pairs chunks[wordPair] // collected postings, conversation-major
-	enc   []byte           // mask and counts of each pair (grown by doubling)
-	long  bool             // the current conversation has a word over maxWordLen
-	longs []int32
-	pb    pairBuilder // pair filters (pairs.go)
+	conv  int32     // conversations ended so far (the current one's number)
+	rec   int32     // the field being added: its number in the conversation
+	cur   []wordCur // per word: its occurrences in the current conversation
+	words []uint32  // the current conversation's words
+	// postings holds the collected postings, conversation-major, each as
+	// its word (4 bytes, little-endian), the length of its encoding (one
+	// byte: at most maxPostingBytes) and the encoding (class mask, counts,
+	// first field as in wordIndex.post); a posting never spans two blocks
+	// (a block's length ends its last one). ~8 bytes a posting, where a
+	// struct of word, conversation and end plus a separate encoding
+	// buffer grown by doubling took ~16 to ~20.
+	postings chunks[byte]
+	convPost []uint32 // per conversation ended: its postings (their number)
+	long     bool     // the current conversation has a word over maxWordLen
+	longs    []int32
+	pb       pairBuilder // pair filters (pairs.go)
 }
 
 // wordSlot is a hash table slot: k1, k2 are the packed word (0, 0 for
@@ -136,16 +143,56 @@ type wordCur struct {
 }
 
 // maxPostingBytes bounds the bytes endConv encodes for one posting: its
-// class mask, a count per class and its first field, as uvarints.
-const maxPostingBytes = 3 + numClasses*3 + 5
+// head byte, class mask, a count per class and its first field.
+const maxPostingBytes = 1 + 3 + numClasses*3 + 5
 
-// wordPair is one posting: a word in a conversation, its mask and counts
-// in enc up to end.
-type wordPair struct {
-	word uint32
-	conv int32
-	end  uint32
+// A posting's classes and counts start with a head byte h (persist format
+// 4; format 3 had a uvarint mask and a uvarint count per class):
+//   - h < headOne: one class, h / headCounts, counted h % headCounts + 1
+//     times: the whole of it in one byte. A word in one class of field at
+//     most headCounts times is 79% of the postings of the generated short
+//     export and 60% of the long one; they took two bytes or more.
+//   - headOne ≤ h < headGeneral: one class, h - headOne, counted
+//     headCounts + 1 + uvarint that follows.
+//   - h == headGeneral: uvarint(class mask), then uvarint(count) per set
+//     class bit, lowest first.
+//
+// Other head values are malformed.
+const (
+	headCounts  = 21
+	headOne     = numClasses * headCounts // 231
+	headGeneral = headOne + numClasses    // 242
+)
+
+// putHead writes a posting's classes and counts (mask: the classes with a
+// count; counts: by class, each ≥ 1 where mask has its bit) into p (room
+// for maxPostingBytes), zeroes the counts it wrote and returns the bytes
+// written.
+func putHead(p []byte, mask uint16, counts *[numClasses]uint16) int {
+	if mask&(mask-1) == 0 && mask != 0 {
+		c := bits.TrailingZeros16(mask)
+		v := int(counts[c])
+		counts[c] = 0
+		if v <= headCounts {
+			p[0] = byte(c*headCounts + v - 1)
+			return 1
+		}
+		p[0] = byte(headOne + c)
+		return 1 + binary.PutUvarint(p[1:], uint64(v-headCounts-1))
+	}
+	p[0] = headGeneral
+	n := 1 + binary.PutUvarint(p[1:], uint64(mask))
+	for m := mask; m != 0; m &= m - 1 {
+		k := bits.TrailingZeros16(m)
+		n += binary.PutUvarint(p[n:], uint64(counts[k]))
+		counts[k] = 0
+	}
+	return n
 }
+
+// postingRecMax bounds one posting's record in wordBuilder.postings:
+// word, length, encoding.
+const postingRecMax = 4 + 1 + maxPostingBytes
 
 // addWords adds the words of s: ASCII text (lower-cased on the fly) or
 // folded text. It reads eight bytes at a time while they are ASCII: one
@@ -400,32 +447,20 @@ func (wb *wordBuilder) grow() {
 // endConv records the current conversation's words.
 func (wb *wordBuilder) endConv() {
 	for _, id := range wb.words {
-		if cap(wb.enc)-len(wb.enc) < maxPostingBytes {
-			// Doubling: append's ~1.25× steps would leave ~4× the final
-			// size behind for the GC (see chunks).
-			wb.enc = slices.Grow(wb.enc, max(cap(wb.enc), 4096))
+		pc := &wb.postings
+		if cap(pc.cur)-len(pc.cur) < postingRecMax {
+			pc.next()
 		}
+		rec := pc.cur[len(pc.cur) : len(pc.cur)+postingRecMax]
+		binary.LittleEndian.PutUint32(rec, id)
 		c := &wb.cur[id]
-		m := c.mask
-		if m < 0x80 {
-			wb.enc = append(wb.enc, byte(m))
-		} else {
-			wb.enc = binary.AppendUvarint(wb.enc, uint64(m))
-		}
-		for m != 0 {
-			k := bits.TrailingZeros16(m)
-			m &= m - 1
-			if n := c.counts[k]; n < 0x80 {
-				wb.enc = append(wb.enc, byte(n))
-			} else {
-				wb.enc = binary.AppendUvarint(wb.enc, uint64(n))
-			}
-			c.counts[k] = 0
-		}
-		wb.enc = binary.AppendUvarint(wb.enc, uint64(c.first))
+		n := 5 + putHead(rec[5:], c.mask, &c.counts)
+		n += binary.PutUvarint(rec[n:], uint64(c.first))
+		rec[4] = byte(n - 5)
 		c.mask, c.first = 0, math.MaxInt32
-		wb.pairs.push(wordPair{word: id, conv: wb.conv, end: uint32(len(wb.enc))})
+		pc.cur = pc.cur[:len(pc.cur)+n]
 	}
+	wb.convPost = append(wb.convPost, uint32(len(wb.words)))
 	wb.words = wb.words[:0]
 	wb.pb.endConv()
 	if wb.long {
@@ -435,35 +470,46 @@ func (wb *wordBuilder) endConv() {
 	wb.conv++
 }
 
-// finish returns the shard's wordIndex and resets the builder.
-func (wb *wordBuilder) finish() wordIndex {
+// eachPosting calls f with every collected posting in order: its word,
+// conversation and encoding (mask, counts, first field).
+func (wb *wordBuilder) eachPosting(f func(word uint32, conv int32, enc []byte)) {
+	conv, left := int32(0), uint32(0)
+	wb.postings.each(func(b []byte) {
+		for len(b) > 0 {
+			for left == 0 {
+				left = wb.convPost[conv]
+				conv++
+			}
+			n := 5 + int(b[4])
+			f(binary.LittleEndian.Uint32(b), conv-1, b[5:n])
+			b = b[n:]
+			left--
+		}
+	})
+}
+
+// finish returns the shard's wordIndex, its postings and pair filters
+// allocated by oh, and resets the builder.
+func (wb *wordBuilder) finish(oh *offHeap) wordIndex {
 	nw := len(wb.cur)
 	offs := make([]uint32, nw+1)
 	last := make([]int32, nw) // per word: last conversation written + 1
-	start := uint32(0)
-	wb.pairs.each(func(prs []wordPair) {
-		for _, pr := range prs {
-			offs[pr.word+1] += uint32(uvarintLen(uint64(pr.conv+1-last[pr.word]))) + pr.end - start
-			last[pr.word] = pr.conv + 1
-			start = pr.end
-		}
+	wb.eachPosting(func(word uint32, conv int32, enc []byte) {
+		offs[word+1] += uint32(uvarintLen(uint64(conv+1-last[word])) + len(enc))
+		last[word] = conv + 1
 	})
 	for i := 1; i <= nw; i++ {
 		offs[i] += offs[i-1]
 	}
-	post := make([]byte, offs[nw])
+	post := oh.bytes(int(offs[nw]))
 	pos := slices.Clone(offs[:nw])
 	clear(last)
-	start = 0
-	wb.pairs.each(func(prs []wordPair) {
-		for _, pr := range prs {
-			p := pos[pr.word]
-			p += uint32(binary.PutUvarint(post[p:], uint64(pr.conv+1-last[pr.word])))
-			p += uint32(copy(post[p:], wb.enc[start:pr.end]))
-			pos[pr.word] = p
-			last[pr.word] = pr.conv + 1
-			start = pr.end
-		}
+	wb.eachPosting(func(word uint32, conv int32, enc []byte) {
+		p := pos[word]
+		p += uint32(binary.PutUvarint(post[p:], uint64(conv+1-last[word])))
+		p += uint32(copy(post[p:], enc))
+		pos[word] = p
+		last[word] = conv + 1
 	})
 	vocab := append(slices.Clone(wb.vocab), 0) // a 0 after the last word too
 	w := wordIndex{
@@ -472,51 +518,82 @@ func (wb *wordBuilder) finish() wordIndex {
 		offs:   offs,
 		post:   post,
 		long:   slices.Clone(wb.longs),
-		pairs:  wb.pb.finish(),
+		pairs:  wb.pb.finish(oh),
 	}
 	clear(wb.tab)
 	wb.vocab, wb.starts, wb.cur = wb.vocab[:0], wb.starts[:0], wb.cur[:0]
-	wb.pairs.reset(false)
-	wb.enc, wb.longs, wb.words = wb.enc[:0], wb.longs[:0], wb.words[:0]
+	wb.postings.reset(false)
+	wb.convPost, wb.longs, wb.words = wb.convPost[:0], wb.longs[:0], wb.words[:0]
 	wb.conv, wb.long = 0, false
 	return w
 }
 
-// decodeCounts decodes one posting's class mask, counts and first field
-// at p: the sums of counts in scope by tier (title, user, other), the first
-// field, and the bytes read (≤ 0 when p is malformed).
+// decodeCounts decodes one posting's classes and counts (putHead) and
+// first field at p: the sums of counts in scope by tier (title, user,
+// other), the first field, and the bytes read (≤ 0 when p is malformed).
 func decodeCounts(p []byte, scope uint16) (title, user, other uint32, first int32, n int) {
-	m, w := binary.Uvarint(p)
-	if w <= 0 {
+	if len(p) == 0 {
 		return 0, 0, 0, 0, -1
 	}
-	n = w
-	for m != 0 {
-		c := bits.TrailingZeros64(m)
-		m &= m - 1
-		v, w := binary.Uvarint(p[n:])
-		if w <= 0 {
+	var sum [3]uint32 // by tier: title, user, other
+	switch h := int(p[0]); {
+	case h < headOne:
+		if c := h / headCounts; scope&(1<<c) != 0 {
+			sum[classTier[c]] += uint32(h%headCounts + 1)
+		}
+		n = 1
+	case h < headGeneral:
+		v, w := binary.Uvarint(p[1:])
+		if w <= 0 || v > math.MaxUint16 {
 			return 0, 0, 0, 0, -1
 		}
-		n += w
-		if scope&(1<<c) == 0 {
-			continue
+		if c := h - headOne; scope&(1<<c) != 0 {
+			sum[classTier[c]] += uint32(v) + headCounts + 1
 		}
-		switch {
-		case c == classTitle:
-			title += uint32(v)
-		case c == classUserOff || c == classUserOff+classRoles:
-			user += uint32(v)
-		default:
-			other += uint32(v)
+		n = 1 + w
+	case h == headGeneral:
+		m, w := binary.Uvarint(p[1:])
+		if w <= 0 || m >= 1<<numClasses {
+			return 0, 0, 0, 0, -1
 		}
-	}
-	f, w := binary.Uvarint(p[n:])
-	if w <= 0 {
+		n = 1 + w
+		for m != 0 {
+			c := bits.TrailingZeros64(m)
+			m &= m - 1
+			v, w := binary.Uvarint(p[n:])
+			if w <= 0 {
+				return 0, 0, 0, 0, -1
+			}
+			n += w
+			if scope&(1<<c) != 0 {
+				sum[classTier[c]] += uint32(v)
+			}
+		}
+	default:
 		return 0, 0, 0, 0, -1
 	}
-	return title, user, other, int32(f), n + w
+	f, w := binary.Uvarint(p[n:])
+	if w <= 0 || f > math.MaxInt32 {
+		return 0, 0, 0, 0, -1
+	}
+	return sum[0], sum[1], sum[2], int32(f), n + w
 }
+
+// classTier is the ranking tier of a class of field: 0 the title, 1 a
+// user message (shown or hidden), 2 any other.
+var classTier = func() (t [numClasses]uint8) {
+	for c := range t {
+		switch {
+		case c == classTitle:
+			t[c] = 0
+		case c == classUserOff || c == classUserOff+classRoles:
+			t[c] = 1
+		default:
+			t[c] = 2
+		}
+	}
+	return t
+}()
 
 func uvarintLen(v uint64) int {
 	n := 1

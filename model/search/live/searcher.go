@@ -71,6 +71,11 @@ type Searcher struct {
 	at     []int32 // the inverse of pos: index number of each list entry, -1 when not indexed
 	posKey listKey
 	posIx  *search.Index
+	// byConv maps each conversation of the list posKey names to its
+	// place; kept so that the next snapshot of a growing index (each
+	// search while indexing gets one) extends pos instead of building
+	// the map again.
+	byConv map[*model.Conversation]int32
 
 	// answers are the answers given, shared by every session (one search
 	// per query, however many sessions type it).
@@ -336,17 +341,38 @@ func (s *Searcher) positions(convs []*model.Conversation, ix *search.Index) (pos
 	if s.pos != nil && s.posKey == key && s.posIx == ix {
 		return s.pos, s.at
 	}
-	byConv := make(map[*model.Conversation]int32, len(convs))
-	for i, c := range convs {
-		byConv[c] = int32(i)
+	// A later snapshot of the same growing index holds the last one's
+	// conversations first, in the same order: only the new ones are looked
+	// up. pos and at are new arrays (searches may still read the old).
+	from := 0
+	if s.byConv != nil && s.posKey == key && s.posIx != nil && s.posIx.Len() <= ix.Len() {
+		from = s.posIx.Len()
+		for i := range from {
+			if s.posIx.Conversation(i) != ix.Conversation(i) {
+				from = 0
+				break
+			}
+		}
+	}
+	if from == 0 || s.byConv == nil || s.posKey != key {
+		s.byConv = make(map[*model.Conversation]int32, len(convs))
+		for i, c := range convs {
+			s.byConv[c] = int32(i)
+		}
+		from = 0
 	}
 	pos = make([]int32, ix.Len())
 	at = make([]int32, len(convs))
-	for i := range at {
-		at[i] = -1
+	if from > 0 {
+		copy(pos, s.pos[:from])
+		copy(at, s.at)
+	} else {
+		for i := range at {
+			at[i] = -1
+		}
 	}
-	for i := range pos {
-		p, ok := byConv[ix.Conversation(i)]
+	for i := from; i < len(pos); i++ {
+		p, ok := s.byConv[ix.Conversation(i)]
 		if !ok {
 			p = -1
 		} else {
