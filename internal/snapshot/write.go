@@ -380,11 +380,24 @@ func Write(f File, arch *model.Archive, opts Options) error {
 		w.convsDone++
 	}
 	// The index's text offsets are looked up in the spans sorted by
-	// address: sorted while the last frames are compressed.
+	// address: sorted while the last frames are compressed. Two spans
+	// start at one address when fields share a string (each field wrote
+	// its own copy): ordered by where they were written too, so the
+	// lookup picks the same copy whatever the addresses (the sort is not
+	// stable, and two loads of one export lay their strings out
+	// differently).
 	sorted := make(chan struct{})
 	go func() {
 		defer close(sorted)
-		slices.SortFunc(w.spans, func(a, b span) int { return cmp.Compare(a.ptr, b.ptr) })
+		slices.SortFunc(w.spans, func(a, b span) int {
+			if c := cmp.Compare(a.ptr, b.ptr); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(a.area, b.area); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.off, b.off)
+		})
 	}()
 	defer func() { <-sorted }()
 	rg := trace.StartRegion(context.Background(), "snapshot finish frames")
