@@ -154,10 +154,6 @@ func decodeChunk(dst, frame []byte, c chunk) bool {
 	return err == nil
 }
 
-// maxKeptBuffer is the largest buffer of a batch kept for the next one
-// (a huge conversation's is dropped).
-const maxKeptBuffer = 8 << 20
-
 // batchSize is how many uncompressed bytes of frames a batch collects
 // before it is compressed: enough that a worker compresses for a few
 // milliseconds and the batch is written in one call. With a job and a
@@ -183,16 +179,20 @@ type frameRef struct {
 
 // batch is consecutive conversations' frames on their way to the file.
 type batch struct {
-	raw    []byte     // the frames back to back
-	cuts   []int      // where each frame's chunks of strings end, offsets in raw
-	frames []frameRef // in order
-	out    []byte     // what is written: the frames as stored, back to back
-	locs   []frameLoc // the frames in out (off within out)
-	done   chan struct{}
+	// rawMem and outMem are raw's and out's memory (scratch.go); a batch
+	// that outgrows them (a huge conversation) grows raw or out on the
+	// heap, for this batch only.
+	rawMem, outMem offHeap[byte]
+	raw            []byte     // the frames back to back
+	cuts           []int      // where each frame's chunks of strings end, offsets in raw
+	frames         []frameRef // in order
+	out            []byte     // what is written: the frames as stored, back to back
+	locs           []frameLoc // the frames in out (off within out)
+	done           chan struct{}
 }
 
 // compress stores each frame (appendFrame) to out, compressing through
-// scratch (its worker's, returned for the next batch).
+// scratch (its worker's; what it grew to is returned).
 func (b *batch) compress(scratch []byte) []byte {
 	b.out, b.locs = b.out[:0], b.locs[:0]
 	for _, fr := range b.frames {
@@ -208,9 +208,6 @@ func (b *batch) compress(scratch []byte) []byte {
 			strLen: uint64(fr.strLen), rawLen: uint64(len(raw)), sum: crc(b.out[at:])})
 	}
 	close(b.done)
-	if cap(scratch) > maxKeptBuffer {
-		scratch = nil
-	}
 	return scratch
 }
 
@@ -218,6 +215,7 @@ func (b *batch) compress(scratch []byte) []byte {
 // encodes the next conversations, and writes them in order.
 type compressor struct {
 	jobs, order, free chan *batch
+	all               []*batch       // every batch, freed by finish
 	cur               *batch         // the batch being filled
 	wg                sync.WaitGroup // workers
 	wrote             chan struct{}  // the writing goroutine is done
@@ -233,15 +231,19 @@ func newCompressor(write func(b []byte) uint64, frames int) *compressor {
 	c := &compressor{jobs: make(chan *batch, inflight), order: make(chan *batch, inflight),
 		free: make(chan *batch, inflight), wrote: make(chan struct{}), locs: make([]frameLoc, 0, frames)}
 	for range inflight {
-		c.free <- &batch{}
+		b := &batch{}
+		c.all = append(c.all, b)
+		c.free <- b
 	}
 	for range workers {
 		c.wg.Add(1)
 		go func() {
 			defer c.wg.Done()
-			var scratch []byte
+			// Room for a batch's largest frame in most cases.
+			mem := newOffHeap[byte](s2.MaxEncodedLen(batchSize + batchSize/4))
+			defer mem.free()
 			for b := range c.jobs {
-				scratch = b.compress(scratch)
+				b.compress(mem.s[:0])
 			}
 		}()
 	}
@@ -254,12 +256,7 @@ func newCompressor(write func(b []byte) uint64, frames int) *compressor {
 				l.off += off
 				c.locs = append(c.locs, l)
 			}
-			if cap(b.raw) > maxKeptBuffer {
-				b.raw = nil
-			}
-			if cap(b.out) > maxKeptBuffer {
-				b.out = nil
-			}
+			b.raw, b.out = nil, nil // a batch grown on the heap lets it go
 			c.free <- b
 		}
 	}()
@@ -271,13 +268,13 @@ func newCompressor(write func(b []byte) uint64, frames int) *compressor {
 func (c *compressor) batch() *batch {
 	if c.cur == nil {
 		b := <-c.free
-		if b.raw == nil {
+		if b.rawMem.s == nil {
 			// Room for a full batch and the conversation that ends it,
 			// in most cases: grown by append, the buffers of a batch
 			// were allocated several times over.
-			b.raw, b.out = make([]byte, 0, batchSize+batchSize/4), make([]byte, 0, batchSize+batchSize/4)
+			b.rawMem, b.outMem = newOffHeap[byte](batchSize+batchSize/4), newOffHeap[byte](batchSize+batchSize/4)
 		}
-		b.raw, b.cuts, b.frames = b.raw[:0], b.cuts[:0], b.frames[:0]
+		b.raw, b.out, b.cuts, b.frames = b.rawMem.s[:0], b.outMem.s[:0], b.cuts[:0], b.frames[:0]
 		b.done = make(chan struct{})
 		c.cur = b
 	}
@@ -294,7 +291,8 @@ func (c *compressor) added() {
 }
 
 // finish queues the last batch, waits until every batch is written and
-// returns where the frames lie, in order. Safe to call more than once.
+// returns where the frames lie, in order; the batches' memory is freed.
+// Safe to call more than once.
 func (c *compressor) finish() []frameLoc {
 	if !c.closed {
 		c.closed = true
@@ -308,6 +306,11 @@ func (c *compressor) finish() []frameLoc {
 	}
 	c.wg.Wait()
 	<-c.wrote
+	for _, b := range c.all {
+		b.rawMem.free()
+		b.outMem.free()
+		b.raw, b.out = nil, nil
+	}
 	return c.locs
 }
 

@@ -193,7 +193,7 @@ type writer struct {
 	// into selects where fresh strings go: the data stream or hstr.
 	intoHstr bool
 
-	spans []span // nil unless an index is written
+	spans offHeap[span] // empty unless an index is written
 	track bool
 
 	convsDone, convsTotal int // conversations written, of (grow)
@@ -236,13 +236,13 @@ func (w *writer) freshText(e *enc, s string, searchable bool) {
 	track := w.track && searchable
 	if w.intoHstr {
 		if track {
-			w.spans = append(grow(w, w.spans, 1), span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaHstr, off: uint64(len(w.hstr))})
+			w.addSpan(span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaHstr, off: uint64(len(w.hstr))})
 		}
 		w.hstr = append(grow(w, w.hstr, len(s)), s...)
 		return
 	}
 	if track {
-		w.spans = append(grow(w, w.spans, 1), span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaData, off: w.vpos + uint64(len(w.conv)-w.convStart)})
+		w.addSpan(span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaData, off: w.vpos + uint64(len(w.conv)-w.convStart)})
 	}
 	w.cutBefore(len(s))
 	w.conv = append(w.conv, s...)
@@ -258,10 +258,19 @@ func (w *writer) freshBytes(e *enc, b []byte) {
 		return
 	}
 	if w.track {
-		w.spans = append(grow(w, w.spans, 1), span{ptr: uintptr(unsafe.Pointer(unsafe.SliceData(b))), n: uint32(len(b)), area: areaData, off: w.vpos + uint64(len(w.conv)-w.convStart)})
+		w.addSpan(span{ptr: uintptr(unsafe.Pointer(unsafe.SliceData(b))), n: uint32(len(b)), area: areaData, off: w.vpos + uint64(len(w.conv)-w.convStart)})
 	}
 	w.cutBefore(len(b))
 	w.conv = append(w.conv, b...)
+}
+
+// addSpan records where a string was written. The spans grow as grow
+// grows a slice, in place when the system can move their pages.
+func (w *writer) addSpan(sp span) {
+	if len(w.spans.s) == cap(w.spans.s) {
+		w.spans.reserve(growBy(w, len(w.spans.s), 1))
+	}
+	w.spans.s = append(w.spans.s, sp)
 }
 
 // cutBefore ends the current chunk of the conversation's strings before a
@@ -306,7 +315,7 @@ func (w *writer) pooledText(e *enc, s string, searchable bool) {
 	}
 	slot.s, slot.i = s, i
 	if w.track && searchable {
-		w.spans = append(grow(w, w.spans, 1), span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaPool, off: i})
+		w.addSpan(span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaPool, off: i})
 	}
 	e.uv(i<<1 | 1)
 }
@@ -317,6 +326,7 @@ func (w *writer) pooledText(e *enc, s string, searchable bool) {
 func Write(f File, arch *model.Archive, opts Options) error {
 	w := &writer{f: f, out: bufio.NewWriterSize(f, 1<<20), pool: map[string]uint64{}, track: opts.Index != nil,
 		convsTotal: len(arch.Conversations)}
+	defer w.spans.free() // last: after the sort and the index
 	var h header
 	h.version = Version
 	h.fp = opts.Fingerprint
@@ -389,7 +399,7 @@ func Write(f File, arch *model.Archive, opts Options) error {
 	sorted := make(chan struct{})
 	go func() {
 		defer close(sorted)
-		slices.SortFunc(w.spans, func(a, b span) int {
+		slices.SortFunc(w.spans.s, func(a, b span) int {
 			if c := cmp.Compare(a.ptr, b.ptr); c != 0 {
 				return c
 			}
@@ -490,9 +500,10 @@ func Write(f File, arch *model.Archive, opts Options) error {
 // node's key), so a few spans back from the last one starting at or before
 // p are enough.
 func (w *writer) textOffset(base [3]uint64, p uintptr, n int) (uint64, bool) {
-	i := sort.Search(len(w.spans), func(i int) bool { return w.spans[i].ptr > p })
+	spans := w.spans.s
+	i := sort.Search(len(spans), func(i int) bool { return spans[i].ptr > p })
 	for j := i - 1; j >= 0 && j >= i-16; j-- {
-		s := w.spans[j]
+		s := spans[j]
 		if p+uintptr(n) <= s.ptr+uintptr(s.n) {
 			off := s.off
 			if s.area == areaPool {
@@ -515,15 +526,17 @@ type pipeWriter struct {
 	free   chan []byte
 	done   chan struct{}
 	failed atomic.Bool
-	crc    uint32 // once closed
+	crc    uint32           // once closed
+	mem    [3]offHeap[byte] // the buffers' memory (scratch.go)
 }
 
 const pipeBuffer = 1 << 20
 
 func newPipeWriter(w *writer) *pipeWriter {
 	p := &pipeWriter{w: w, full: make(chan []byte, 2), free: make(chan []byte, 3), done: make(chan struct{})}
-	for range 3 {
-		p.free <- make([]byte, 0, pipeBuffer)
+	for i := range p.mem {
+		p.mem[i] = newOffHeap[byte](pipeBuffer)
+		p.free <- p.mem[i].s[:0:pipeBuffer]
 	}
 	p.cur = <-p.free
 	go func() {
@@ -564,6 +577,9 @@ func (p *pipeWriter) close() {
 	}
 	close(p.full)
 	<-p.done
+	for i := range p.mem {
+		p.mem[i].free()
+	}
 }
 
 func (w *writer) section(kind int, b []byte) section {
@@ -592,12 +608,18 @@ func grow[T any](w *writer, s []T, n int) []T {
 	if cap(s)-len(s) >= n {
 		return s
 	}
-	more := len(s)
+	return slices.Grow(s, growBy(w, len(s), n))
+}
+
+// growBy is how many elements grow adds to a slice of length l that
+// needs room for n more.
+func growBy(w *writer, l, n int) int {
+	more := l
 	if w.convsDone > 0 {
-		projected := len(s) * w.convsTotal / w.convsDone
-		more = min(max(more, projected+projected/8-len(s)), 8*len(s))
+		projected := l * w.convsTotal / w.convsDone
+		more = min(max(more, projected+projected/8-l), 8*l)
 	}
-	return slices.Grow(s, max(n, more, 256))
+	return max(n, more, 256)
 }
 
 func appendU32(b []byte, x uint32) []byte {

@@ -146,6 +146,14 @@ func TestWriteFailsCleanly(t *testing.T) {
 	if err := Write(&memFile{}, s0.Archive, Options{Context: ctx}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: %v", err)
 	}
+	if err := Write(&memFile{}, s0.Archive, Options{Index: func(io.Writer, func(*byte, int) (uint64, bool)) error {
+		return errors.New("index failed")
+	}}); err == nil || !strings.Contains(err.Error(), "index failed") {
+		t.Fatalf("failing index: %v", err)
+	}
+	if n := scratchLive.Load(); n != 0 {
+		t.Fatalf("%d scratch mappings left after the failed writes", n)
+	}
 	for range 100 {
 		if runtime.NumGoroutine() <= base {
 			return
@@ -210,4 +218,37 @@ func TestWriteDeterministicAcrossAddresses(t *testing.T) {
 			t.Fatalf("the archive laid out by seed %d wrote other bytes than by seed 1", seed)
 		}
 	}
+}
+
+// TestWriteFreesScratch: the writer's buffers outside the heap
+// (scratch.go) are all unmapped when a write ends, however many writes
+// (the process's mappings do not grow), including a conversation larger
+// than a batch's buffers and a compressor's scratch, which grows on the
+// heap and round-trips.
+func TestWriteFreesScratch(t *testing.T) {
+	arch := pooledArchive(60, 20, 500)
+	big := arch.Conversations[7].Nodes[3].Msg
+	big.Blocks = append(big.Blocks, model.Block{Kind: model.BlockText, Text: strings.Repeat("a long text, ", 400<<10)})
+	got := roundTrip(t, arch, Options{})
+	equalArchives(t, "big conversation", arch, got.Archive)
+	before := mappings(t)
+	for range 30 {
+		writeWith(t, arch, 2)
+		if n := scratchLive.Load(); n != 0 {
+			t.Fatalf("%d scratch mappings left after a write", n)
+		}
+	}
+	if after := mappings(t); after > before+8 {
+		t.Fatalf("the process has %d mappings after 30 writes, %d before", after, before)
+	}
+}
+
+// mappings counts the process's memory mappings (0 where /proc is
+// missing).
+func mappings(t *testing.T) int {
+	b, err := os.ReadFile("/proc/self/maps")
+	if err != nil {
+		return 0
+	}
+	return bytes.Count(b, []byte("\n"))
 }
