@@ -162,6 +162,9 @@ func decodeChunk(dst, frame []byte, c chunk) bool {
 // woken up for a third of the time.
 const batchSize = 1 << 20
 
+// maxKeptBuffer is the largest batch buffer kept for the next batch.
+const maxKeptBuffer = 8 << 20
+
 // frameLoc is where a conversation's frame was written.
 type frameLoc struct {
 	off, n         uint64 // file offset and length of the frame
@@ -192,23 +195,29 @@ type batch struct {
 }
 
 // compress stores each frame (appendFrame) to out, compressing through
-// scratch (its worker's; what it grew to is returned).
-func (b *batch) compress(scratch []byte) []byte {
-	b.out, b.locs = b.out[:0], b.locs[:0]
+// scratch (its worker's).
+func (b *batch) compress(scratch *offHeap[byte]) {
+	// A frame is stored in at most its raw length (appendFrame), and
+	// compressed through at most its raw length and a few bytes a chunk:
+	// out and scratch never grow on the heap.
+	b.outMem.s = b.outMem.s[:0]
+	b.outMem.reserve(len(b.raw))
+	b.out, b.locs = b.outMem.s, b.locs[:0]
 	for _, fr := range b.frames {
 		raw := b.raw[fr.start:fr.end]
 		cuts := b.cuts[fr.cutFrom:fr.cutTo]
 		for i := range cuts {
 			cuts[i] -= fr.start
 		}
+		scratch.s = scratch.s[:0]
+		scratch.reserve(len(raw) + 16*(len(cuts)+2))
 		at := len(b.out)
 		var method uint64
-		b.out, scratch, method = appendFrame(b.out, scratch, raw, cuts, fr.strLen)
+		b.out, _, method = appendFrame(b.out, scratch.s, raw, cuts, fr.strLen)
 		b.locs = append(b.locs, frameLoc{off: uint64(at), n: uint64(len(b.out) - at), method: method,
 			strLen: uint64(fr.strLen), rawLen: uint64(len(raw)), sum: crc(b.out[at:])})
 	}
 	close(b.done)
-	return scratch
 }
 
 // compressor compresses batches on GOMAXPROCS workers while the caller
@@ -243,7 +252,7 @@ func newCompressor(write func(b []byte) uint64, frames int) *compressor {
 			mem := newOffHeap[byte](s2.MaxEncodedLen(batchSize + batchSize/4))
 			defer mem.free()
 			for b := range c.jobs {
-				b.compress(mem.s[:0])
+				b.compress(&mem)
 			}
 		}()
 	}
@@ -256,7 +265,6 @@ func newCompressor(write func(b []byte) uint64, frames int) *compressor {
 				l.off += off
 				c.locs = append(c.locs, l)
 			}
-			b.raw, b.out = nil, nil // a batch grown on the heap lets it go
 			c.free <- b
 		}
 	}()
@@ -268,11 +276,17 @@ func newCompressor(write func(b []byte) uint64, frames int) *compressor {
 func (c *compressor) batch() *batch {
 	if c.cur == nil {
 		b := <-c.free
-		if b.rawMem.s == nil {
-			// Room for a full batch and the conversation that ends it,
-			// in most cases: grown by append, the buffers of a batch
-			// were allocated several times over.
-			b.rawMem, b.outMem = newOffHeap[byte](batchSize+batchSize/4), newOffHeap[byte](batchSize+batchSize/4)
+		// Room for a full batch and the conversation that ends it, in
+		// most cases: grown by append, the buffers of a batch were
+		// allocated several times over. Grown for a huge conversation,
+		// they are not kept for the next batches.
+		for _, m := range []*offHeap[byte]{&b.rawMem, &b.outMem} {
+			if cap(m.s) > maxKeptBuffer {
+				m.free()
+			}
+			if m.s == nil {
+				*m = newOffHeap[byte](batchSize + batchSize/4)
+			}
 		}
 		b.raw, b.out, b.cuts, b.frames = b.rawMem.s[:0], b.outMem.s[:0], b.cuts[:0], b.frames[:0]
 		b.done = make(chan struct{})

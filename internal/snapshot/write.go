@@ -174,7 +174,8 @@ type writer struct {
 	// its blob), compressed as one frame; conv is the batch's frames
 	// (compress.go). vpos is where the conversation starts in the data
 	// stream before compression (the index's text offsets are in it).
-	conv      []byte
+	conv      []byte // batch.raw, while a conversation is added to it
+	batch     *batch
 	convStart int
 	cuts      []int // where the batch's chunks end; the conversation's from cutFrom on, but for its last one
 	cutFrom   int
@@ -188,8 +189,9 @@ type writer struct {
 	poolList []string
 	poolOff  []uint64 // offset of each pool string's bytes in the pool section
 
-	// hstr is the conversation table's string region, kept in memory.
-	hstr []byte
+	// hstr is the conversation table's string region, kept in memory
+	// (outside the heap: scratch.go).
+	hstr offHeap[byte]
 	// into selects where fresh strings go: the data stream or hstr.
 	intoHstr bool
 
@@ -236,16 +238,19 @@ func (w *writer) freshText(e *enc, s string, searchable bool) {
 	track := w.track && searchable
 	if w.intoHstr {
 		if track {
-			w.addSpan(span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaHstr, off: uint64(len(w.hstr))})
+			w.addSpan(span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaHstr, off: uint64(len(w.hstr.s))})
 		}
-		w.hstr = append(grow(w, w.hstr, len(s)), s...)
+		if cap(w.hstr.s)-len(w.hstr.s) < len(s) {
+			w.hstr.reserve(growBy(w, len(w.hstr.s), len(s)))
+		}
+		w.hstr.s = append(w.hstr.s, s...)
 		return
 	}
 	if track {
 		w.addSpan(span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaData, off: w.vpos + uint64(len(w.conv)-w.convStart)})
 	}
 	w.cutBefore(len(s))
-	w.conv = append(w.conv, s...)
+	appendConv(w, s)
 }
 
 func (w *writer) freshBytes(e *enc, b []byte) {
@@ -261,7 +266,19 @@ func (w *writer) freshBytes(e *enc, b []byte) {
 		w.addSpan(span{ptr: uintptr(unsafe.Pointer(unsafe.SliceData(b))), n: uint32(len(b)), area: areaData, off: w.vpos + uint64(len(w.conv)-w.convStart)})
 	}
 	w.cutBefore(len(b))
-	w.conv = append(w.conv, b...)
+	appendConv(w, b)
+}
+
+// appendConv appends s to the batch's frames, growing their memory
+// (batch.rawMem, outside the heap) when they are full.
+func appendConv[S string | []byte](w *writer, s S) {
+	if cap(w.conv)-len(w.conv) < len(s) {
+		m := &w.batch.rawMem
+		m.s = w.conv
+		m.reserve(max(len(s), len(w.conv)/2))
+		w.conv = m.s
+	}
+	w.conv = append(w.conv, s...)
 }
 
 // addSpan records where a string was written. The spans grow as grow
@@ -327,6 +344,7 @@ func Write(f File, arch *model.Archive, opts Options) error {
 	w := &writer{f: f, out: bufio.NewWriterSize(f, 1<<20), pool: map[string]uint64{}, track: opts.Index != nil,
 		convsTotal: len(arch.Conversations)}
 	defer w.spans.free() // last: after the sort and the index
+	defer w.hstr.free()
 	var h header
 	h.version = Version
 	h.fp = opts.Fingerprint
@@ -365,15 +383,16 @@ func Write(f File, arch *model.Archive, opts Options) error {
 		}
 		b := comp.batch()
 		fr := frameRef{start: len(b.raw), cutFrom: len(b.cuts)}
-		w.conv, w.convStart, w.cuts, w.cutFrom = b.raw, fr.start, b.cuts, fr.cutFrom
+		w.batch, w.conv, w.convStart, w.cuts, w.cutFrom = b, b.raw, fr.start, b.cuts, fr.cutFrom
 		blob.b = blob.b[:0]
 		w.encodeTree(&blob, nodes)
 		fr.strLen = len(w.conv) - fr.start
 		if fr.strLen > 0 {
 			w.cuts = append(w.cuts, len(w.conv))
 		}
-		b.raw, b.cuts = append(w.conv, blob.b...), w.cuts
-		w.conv, w.cuts = nil, nil
+		appendConv(w, blob.b)
+		b.raw, b.cuts = w.conv, w.cuts
+		w.batch, w.conv, w.cuts = nil, nil, nil
 		fr.end, fr.cutTo = len(b.raw), len(b.cuts)
 		b.frames = append(b.frames, fr)
 		w.vpos += uint64(fr.end - fr.start)
@@ -420,7 +439,7 @@ func Write(f File, arch *model.Archive, opts Options) error {
 	h.secs[secData] = section{kind: secData, off: start, len: w.pos - start}
 
 	// hstr
-	h.secs[secHstr] = w.section(secHstr, w.hstr)
+	h.secs[secHstr] = w.section(secHstr, w.hstr.s)
 	// pool: count, then each string inline.
 	var pe enc
 	pe.uv(uint64(len(w.poolList)))

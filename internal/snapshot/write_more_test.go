@@ -228,7 +228,7 @@ func TestWriteDeterministicAcrossAddresses(t *testing.T) {
 func TestWriteFreesScratch(t *testing.T) {
 	arch := pooledArchive(60, 20, 500)
 	big := arch.Conversations[7].Nodes[3].Msg
-	big.Blocks = append(big.Blocks, model.Block{Kind: model.BlockText, Text: strings.Repeat("a long text, ", 400<<10)})
+	big.Blocks = append(big.Blocks, model.Block{Kind: model.BlockText, Text: strings.Repeat("a long text, ", 700<<10)})
 	got := roundTrip(t, arch, Options{})
 	equalArchives(t, "big conversation", arch, got.Archive)
 	before := mappings(t)
