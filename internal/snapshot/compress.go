@@ -63,6 +63,11 @@ func appendFrame(out, scratch []byte, raw []byte, cuts []int, strLen int) (_, _ 
 	if len(raw) > strLen {
 		n++
 	}
+	if !anyChunkCompressed(len(raw), cuts, n) {
+		// Every chunk would be stored as it is: the table would only
+		// make the frame longer than raw.
+		return append(out, raw...), scratch, frameRaw
+	}
 	var hdrBuf [64]byte // most frames' tables fit: no allocation per frame
 	hdr := binary.AppendUvarint(hdrBuf[:0], uint64(n))
 	body := scratch[:0]
@@ -100,6 +105,23 @@ func appendFrame(out, scratch []byte, raw []byte, cuts []int, strLen int) (_, _ 
 	}
 	out = append(out, hdr...)
 	return append(out, body...), body, frameChunks
+}
+
+// anyChunkCompressed says whether one of a frame's n chunks (raw cut at
+// cuts, then the rest) is long enough to be compressed.
+func anyChunkCompressed(rawLen int, cuts []int, n int) bool {
+	from := 0
+	for i := range n {
+		to := rawLen
+		if i < len(cuts) {
+			to = cuts[i]
+		}
+		if to-from >= minChunkCompress {
+			return true
+		}
+		from = to
+	}
+	return false
 }
 
 // chunk is one chunk of a chunked frame.

@@ -199,6 +199,11 @@ type writer struct {
 	track bool
 
 	convsDone, convsTotal int // conversations written, of (grow)
+
+	// the Sources list written last (encodeConv)
+	lastSources    *string
+	lastSourcesLen int
+	lastList       uint64
 }
 
 // writeDirect writes b to the file without copying it to out's buffer.
@@ -688,6 +693,10 @@ func (w *writer) encodeConv(e *enc, c *model.Conversation, lists map[string]uint
 	// Sources: 0 for nil, else 1 + the list's number.
 	if c.Sources == nil {
 		e.uv(0)
+	} else if len(c.Sources) > 0 && unsafe.SliceData(c.Sources) == w.lastSources && len(c.Sources) == w.lastSourcesLen {
+		// The loader gives the conversations of one export the same
+		// list: no key to build.
+		e.uv(w.lastList + 1)
 	} else {
 		key := strings.Join(c.Sources, "\x00") + "\x00" // "" and [""] differ
 		if len(c.Sources) == 0 {
@@ -702,6 +711,9 @@ func (w *writer) encodeConv(e *enc, c *model.Conversation, lists map[string]uint
 			for _, s := range c.Sources {
 				listEnc.inline(s)
 			}
+		}
+		if len(c.Sources) > 0 {
+			w.lastSources, w.lastSourcesLen, w.lastList = unsafe.SliceData(c.Sources), len(c.Sources), i
 		}
 		e.uv(i + 1)
 	}
