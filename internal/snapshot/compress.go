@@ -251,6 +251,7 @@ type compressor struct {
 	wg                sync.WaitGroup // workers
 	wrote             chan struct{}  // the writing goroutine is done
 	locs              []frameLoc
+	locMem            offHeap[frameLoc] // locs' memory (scratch.go), freed by the caller
 	closed            bool
 }
 
@@ -260,7 +261,8 @@ func newCompressor(write func(b []byte) uint64, frames int) *compressor {
 	workers := runtime.GOMAXPROCS(0)
 	inflight := 4*workers + 2
 	c := &compressor{jobs: make(chan *batch, inflight), order: make(chan *batch, inflight),
-		free: make(chan *batch, inflight), wrote: make(chan struct{}), locs: make([]frameLoc, 0, frames)}
+		free: make(chan *batch, inflight), wrote: make(chan struct{}), locMem: newOffHeap[frameLoc](frames)}
+	c.locs = c.locMem.s
 	for range inflight {
 		b := &batch{}
 		c.all = append(c.all, b)

@@ -362,8 +362,11 @@ func Write(f File, arch *model.Archive, opts Options) error {
 	start := w.pos
 	// conversation entries, but for where their frames lie (~50 bytes
 	// each), and where each ends in ct.b
-	ct := enc{b: make([]byte, 0, 64*len(arch.Conversations))}
-	ctEnd := make([]int, 0, len(arch.Conversations))
+	ctMem, ctEndMem := newOffHeap[byte](64*len(arch.Conversations)), newOffHeap[int](len(arch.Conversations))
+	defer ctMem.free()
+	defer ctEndMem.free()
+	ct := enc{b: ctMem.s} // grows on the heap past ctMem
+	ctEnd := ctEndMem.s
 	var blob enc
 	lists := map[string]uint64{} // Sources lists, joined by "\x00"
 	var listEnc enc
@@ -377,6 +380,7 @@ func Write(f File, arch *model.Archive, opts Options) error {
 		}
 		return off
 	}, len(arch.Conversations))
+	defer comp.locMem.free() // after finish: the writing goroutine appends to locs until then
 	defer comp.finish()
 	for _, c := range arch.Conversations {
 		if opts.Context != nil && opts.Context.Err() != nil {
@@ -456,7 +460,9 @@ func Write(f File, arch *model.Archive, opts Options) error {
 	}
 	h.secs[secPool] = w.section(secPool, pe.b)
 	// convtab: the Sources lists, then the entries.
-	cte := enc{b: make([]byte, 0, len(listEnc.b)+len(ct.b)+32*len(locs)+20)}
+	cteMem := newOffHeap[byte](len(listEnc.b) + len(ct.b) + 32*len(locs) + 20)
+	defer cteMem.free()
+	cte := enc{b: cteMem.s}
 	cte.uv(nLists)
 	cte.b = append(cte.b, listEnc.b...)
 	nConvs := uint64(len(arch.Conversations)) + 1
