@@ -195,8 +195,9 @@ type writer struct {
 	// into selects where fresh strings go: the data stream or hstr.
 	intoHstr bool
 
-	spans offHeap[span] // empty unless an index is written
-	track bool
+	spans    offHeap[span] // empty unless an index is written
+	track    bool
+	lastSpan int // where textOffset found the last text
 
 	convsDone, convsTotal int // conversations written, of (grow)
 
@@ -531,7 +532,18 @@ func Write(f File, arch *model.Archive, opts Options) error {
 // p are enough.
 func (w *writer) textOffset(base [3]uint64, p uintptr, n int) (uint64, bool) {
 	spans := w.spans.s
-	i := sort.Search(len(spans), func(i int) bool { return spans[i].ptr > p })
+	// i is the first span starting after p. The index asks for its texts
+	// mostly in the order they lie in memory: the answer is often where
+	// the last one was, or the next span.
+	i := w.lastSpan
+	switch {
+	case i > 0 && i <= len(spans) && spans[i-1].ptr <= p && (i == len(spans) || spans[i].ptr > p):
+	case i < len(spans) && spans[i].ptr <= p && (i+1 == len(spans) || spans[i+1].ptr > p):
+		i++
+	default:
+		i = sort.Search(len(spans), func(i int) bool { return spans[i].ptr > p })
+	}
+	w.lastSpan = i
 	for j := i - 1; j >= 0 && j >= i-16; j-- {
 		s := spans[j]
 		if p+uintptr(n) <= s.ptr+uintptr(s.n) {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/backchat/backchat/model"
 )
@@ -251,4 +252,49 @@ func mappings(t *testing.T) int {
 		return 0
 	}
 	return bytes.Count(b, []byte("\n"))
+}
+
+// TestTextOffsetAnyOrder: the index may ask for its texts' offsets in any
+// order (textOffset starts from its last answer): the same offsets as in
+// the archive's order.
+func TestTextOffsetAnyOrder(t *testing.T) {
+	arch := aliasedArchive(150, 6, 9)
+	var texts []string
+	for _, c := range arch.Conversations {
+		for _, s := range searchable(c) {
+			if s != "" {
+				texts = append(texts, s)
+			}
+		}
+	}
+	offsets := func(order []int) map[int]uint64 {
+		got := map[int]uint64{}
+		if err := Write(&memFile{}, arch, Options{Index: func(w io.Writer, textOffset func(*byte, int) (uint64, bool)) error {
+			for _, i := range order {
+				off, ok := textOffset(unsafe.StringData(texts[i]), len(texts[i]))
+				if !ok {
+					return fmt.Errorf("%q not found", texts[i])
+				}
+				got[i] = off
+			}
+			return nil
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	inOrder := make([]int, len(texts))
+	for i := range inOrder {
+		inOrder[i] = i
+	}
+	want := offsets(inOrder)
+	rng := rand.New(rand.NewPCG(4, 4))
+	for range 3 {
+		order := rng.Perm(len(texts))
+		for i, off := range offsets(order) {
+			if off != want[i] {
+				t.Fatalf("text %d: offset %d asked out of order, %d in order", i, off, want[i])
+			}
+		}
+	}
 }
