@@ -6,3 +6,6 @@ import "time"
 
 // cpuTime is unknown on this system.
 func cpuTime() time.Duration { return 0 }
+
+// sysTime is unknown on this system.
+func sysTime() time.Duration { return 0 }

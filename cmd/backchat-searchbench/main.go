@@ -61,6 +61,7 @@ func main() {
 	only := flag.String("only", "", "run only the query kinds containing this string")
 	tr := flag.String("trace", "", "write an execution trace (runtime/trace) of the snapshot write to this file (with -snapshot)")
 	snap := flag.String("snapshot", "", "write a snapshot of the export to this file, reopen it and run the queries on the reopened index (as after a library reopen)")
+	flag.IntVar(&writes, "writes", 1, "with -snapshot: write the snapshot this many times, each write's figures on its own lines")
 	flag.Parse()
 	snapshotPath = *snap
 	profile = *prof

@@ -24,6 +24,9 @@ var snapshotPath string
 // tracePath is the -trace file ("" for none).
 var tracePath string
 
+// writes is how many times -snapshot writes the snapshot (-writes).
+var writes = 1
+
 // runSnapshot writes a's snapshot (index included, the layout
 // cmd/backchat/snapshot.go writes) to snapshotPath, reopens it and runs
 // the queries on the reopened index: text read from the snapshot's
@@ -55,41 +58,60 @@ func runSnapshot(ctx context.Context, a *model.Archive, n int, load, loadCPU tim
 	// As a first load writes it: to a new file (the app names a snapshot
 	// after its inputs' fingerprint and removes older ones only after
 	// the rename). Renaming over an old snapshot would add freeing its
-	// blocks to the rename.
-	if err := os.Remove(snapshotPath); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	start, cpu0 = time.Now(), cpuTime()
-	err := snapshot.WriteFile(snapshotPath, a, snapshot.Options{Index: func(w io.Writer, textOffset func(p *byte, n int) (uint64, bool)) error {
-		b := binary.LittleEndian.AppendUint64(nil, uint64(ix.Len()))
-		pos := make(map[*model.Conversation]uint32, len(a.Conversations))
-		for i, c := range a.Conversations {
-			pos[c] = uint32(i)
+	// blocks to the rename. With -writes N it is written N times (each
+	// after a collection), to compare writes under the same load.
+	for i := range max(writes, 1) {
+		if i > 0 {
+			runtime.GC()
 		}
-		for i := range ix.Len() {
-			b = binary.LittleEndian.AppendUint32(b, pos[ix.Conversation(i)])
-		}
-		for len(b)%8 != 0 {
-			b = append(b, 0)
-		}
-		if _, err := w.Write(b); err != nil {
+		if err := os.Remove(snapshotPath); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
-		return ix.Save(w, textOffset)
-	}})
-	if profile != "" {
-		pprof.StopCPUProfile()
+		var ms0, ms1 runtime.MemStats
+		runtime.ReadMemStats(&ms0)
+		start, cpu0, sys0 := time.Now(), cpuTime(), sysTime()
+		err := snapshot.WriteFile(snapshotPath, a, snapshot.Options{Index: func(w io.Writer, textOffset func(p *byte, n int) (uint64, bool)) error {
+			b := binary.LittleEndian.AppendUint64(nil, uint64(ix.Len()))
+			pos := make(map[*model.Conversation]uint32, len(a.Conversations))
+			for i, c := range a.Conversations {
+				pos[c] = uint32(i)
+			}
+			for i := range ix.Len() {
+				b = binary.LittleEndian.AppendUint32(b, pos[ix.Conversation(i)])
+			}
+			for len(b)%8 != 0 {
+				b = append(b, 0)
+			}
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+			return ix.Save(w, textOffset)
+		}})
+		write, writeCPU, writeSys := time.Since(start), cpuTime()-cpu0, sysTime()-sys0
+		runtime.ReadMemStats(&ms1)
+		if i == 0 {
+			if profile != "" {
+				pprof.StopCPUProfile()
+			}
+			if tracePath != "" {
+				trace.Stop()
+			}
+		}
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			fmt.Printf("index build             %8.2f s, CPU %.2f s\n", build.Seconds(), buildCPU.Seconds())
+		}
+		size := int64(0)
+		if st, err := os.Stat(snapshotPath); err == nil {
+			size = st.Size()
+		}
+		fmt.Printf("snapshot write          %8.2f s, CPU %.2f s: +%.0f%% wall, +%.0f%% CPU on load + index (the browser's load)\n",
+			write.Seconds(), writeCPU.Seconds(), 100*write.Seconds()/(load+build).Seconds(), 100*writeCPU.Seconds()/(loadCPU+buildCPU).Seconds())
+		fmt.Printf("  write: sys CPU %.2f s, %d GCs, %.0f MB allocated (%d allocations), snapshot %.0f MB\n",
+			writeSys.Seconds(), ms1.NumGC-ms0.NumGC, float64(ms1.TotalAlloc-ms0.TotalAlloc)/(1<<20), ms1.Mallocs-ms0.Mallocs, float64(size)/(1<<20))
 	}
-	if tracePath != "" {
-		trace.Stop()
-	}
-	if err != nil {
-		return err
-	}
-	write, writeCPU := time.Since(start), cpuTime()-cpu0
-	fmt.Printf("index build             %8.2f s, CPU %.2f s\n", build.Seconds(), buildCPU.Seconds())
-	fmt.Printf("snapshot write          %8.2f s, CPU %.2f s: +%.0f%% wall, +%.0f%% CPU on load + index (the browser's load)\n",
-		write.Seconds(), writeCPU.Seconds(), 100*write.Seconds()/(load+build).Seconds(), 100*writeCPU.Seconds()/(loadCPU+buildCPU).Seconds())
 	ix, a = nil, nil
 	runtime.GC()
 

@@ -63,6 +63,11 @@ func appendFrame(out, scratch []byte, raw []byte, cuts []int, strLen int) (_, _ 
 	if len(raw) > strLen {
 		n++
 	}
+	if !anyChunkCompressed(len(raw), cuts, n) {
+		// Every chunk would be stored as it is: the table would only
+		// make the frame longer than raw.
+		return append(out, raw...), scratch, frameRaw
+	}
 	var hdrBuf [64]byte // most frames' tables fit: no allocation per frame
 	hdr := binary.AppendUvarint(hdrBuf[:0], uint64(n))
 	body := scratch[:0]
@@ -100,6 +105,23 @@ func appendFrame(out, scratch []byte, raw []byte, cuts []int, strLen int) (_, _ 
 	}
 	out = append(out, hdr...)
 	return append(out, body...), body, frameChunks
+}
+
+// anyChunkCompressed says whether one of a frame's n chunks (raw cut at
+// cuts, then the rest) is long enough to be compressed.
+func anyChunkCompressed(rawLen int, cuts []int, n int) bool {
+	from := 0
+	for i := range n {
+		to := rawLen
+		if i < len(cuts) {
+			to = cuts[i]
+		}
+		if to-from >= minChunkCompress {
+			return true
+		}
+		from = to
+	}
+	return false
 }
 
 // chunk is one chunk of a chunked frame.
@@ -154,10 +176,6 @@ func decodeChunk(dst, frame []byte, c chunk) bool {
 	return err == nil
 }
 
-// maxKeptBuffer is the largest buffer of a batch kept for the next one
-// (a huge conversation's is dropped).
-const maxKeptBuffer = 8 << 20
-
 // batchSize is how many uncompressed bytes of frames a batch collects
 // before it is compressed: enough that a worker compresses for a few
 // milliseconds and the batch is written in one call. With a job and a
@@ -165,6 +183,9 @@ const maxKeptBuffer = 8 << 20
 // workers and the writing goroutine waited on each other and on being
 // woken up for a third of the time.
 const batchSize = 1 << 20
+
+// maxKeptBuffer is the largest batch buffer kept for the next batch.
+const maxKeptBuffer = 8 << 20
 
 // frameLoc is where a conversation's frame was written.
 type frameLoc struct {
@@ -183,45 +204,54 @@ type frameRef struct {
 
 // batch is consecutive conversations' frames on their way to the file.
 type batch struct {
-	raw    []byte     // the frames back to back
-	cuts   []int      // where each frame's chunks of strings end, offsets in raw
-	frames []frameRef // in order
-	out    []byte     // what is written: the frames as stored, back to back
-	locs   []frameLoc // the frames in out (off within out)
-	done   chan struct{}
+	// rawMem and outMem are raw's and out's memory (scratch.go); a batch
+	// that outgrows them (a huge conversation) grows raw or out on the
+	// heap, for this batch only.
+	rawMem, outMem offHeap[byte]
+	raw            []byte     // the frames back to back
+	cuts           []int      // where each frame's chunks of strings end, offsets in raw
+	frames         []frameRef // in order
+	out            []byte     // what is written: the frames as stored, back to back
+	locs           []frameLoc // the frames in out (off within out)
+	done           chan struct{}
 }
 
 // compress stores each frame (appendFrame) to out, compressing through
-// scratch (its worker's, returned for the next batch).
-func (b *batch) compress(scratch []byte) []byte {
-	b.out, b.locs = b.out[:0], b.locs[:0]
+// scratch (its worker's).
+func (b *batch) compress(scratch *offHeap[byte]) {
+	// A frame is stored in at most its raw length (appendFrame), and
+	// compressed through at most its raw length and a few bytes a chunk:
+	// out and scratch never grow on the heap.
+	b.outMem.s = b.outMem.s[:0]
+	b.outMem.reserve(len(b.raw))
+	b.out, b.locs = b.outMem.s, b.locs[:0]
 	for _, fr := range b.frames {
 		raw := b.raw[fr.start:fr.end]
 		cuts := b.cuts[fr.cutFrom:fr.cutTo]
 		for i := range cuts {
 			cuts[i] -= fr.start
 		}
+		scratch.s = scratch.s[:0]
+		scratch.reserve(len(raw) + 16*(len(cuts)+2))
 		at := len(b.out)
 		var method uint64
-		b.out, scratch, method = appendFrame(b.out, scratch, raw, cuts, fr.strLen)
+		b.out, _, method = appendFrame(b.out, scratch.s, raw, cuts, fr.strLen)
 		b.locs = append(b.locs, frameLoc{off: uint64(at), n: uint64(len(b.out) - at), method: method,
 			strLen: uint64(fr.strLen), rawLen: uint64(len(raw)), sum: crc(b.out[at:])})
 	}
 	close(b.done)
-	if cap(scratch) > maxKeptBuffer {
-		scratch = nil
-	}
-	return scratch
 }
 
 // compressor compresses batches on GOMAXPROCS workers while the caller
 // encodes the next conversations, and writes them in order.
 type compressor struct {
 	jobs, order, free chan *batch
+	all               []*batch       // every batch, freed by finish
 	cur               *batch         // the batch being filled
 	wg                sync.WaitGroup // workers
 	wrote             chan struct{}  // the writing goroutine is done
 	locs              []frameLoc
+	locMem            offHeap[frameLoc] // locs' memory (scratch.go), freed by the caller
 	closed            bool
 }
 
@@ -231,17 +261,22 @@ func newCompressor(write func(b []byte) uint64, frames int) *compressor {
 	workers := runtime.GOMAXPROCS(0)
 	inflight := 4*workers + 2
 	c := &compressor{jobs: make(chan *batch, inflight), order: make(chan *batch, inflight),
-		free: make(chan *batch, inflight), wrote: make(chan struct{}), locs: make([]frameLoc, 0, frames)}
+		free: make(chan *batch, inflight), wrote: make(chan struct{}), locMem: newOffHeap[frameLoc](frames)}
+	c.locs = c.locMem.s
 	for range inflight {
-		c.free <- &batch{}
+		b := &batch{}
+		c.all = append(c.all, b)
+		c.free <- b
 	}
 	for range workers {
 		c.wg.Add(1)
 		go func() {
 			defer c.wg.Done()
-			var scratch []byte
+			// Room for a batch's largest frame in most cases.
+			mem := newOffHeap[byte](s2.MaxEncodedLen(batchSize + batchSize/4))
+			defer mem.free()
 			for b := range c.jobs {
-				scratch = b.compress(scratch)
+				b.compress(&mem)
 			}
 		}()
 	}
@@ -254,12 +289,6 @@ func newCompressor(write func(b []byte) uint64, frames int) *compressor {
 				l.off += off
 				c.locs = append(c.locs, l)
 			}
-			if cap(b.raw) > maxKeptBuffer {
-				b.raw = nil
-			}
-			if cap(b.out) > maxKeptBuffer {
-				b.out = nil
-			}
 			c.free <- b
 		}
 	}()
@@ -271,13 +300,19 @@ func newCompressor(write func(b []byte) uint64, frames int) *compressor {
 func (c *compressor) batch() *batch {
 	if c.cur == nil {
 		b := <-c.free
-		if b.raw == nil {
-			// Room for a full batch and the conversation that ends it,
-			// in most cases: grown by append, the buffers of a batch
-			// were allocated several times over.
-			b.raw, b.out = make([]byte, 0, batchSize+batchSize/4), make([]byte, 0, batchSize+batchSize/4)
+		// Room for a full batch and the conversation that ends it, in
+		// most cases: grown by append, the buffers of a batch were
+		// allocated several times over. Grown for a huge conversation,
+		// they are not kept for the next batches.
+		for _, m := range []*offHeap[byte]{&b.rawMem, &b.outMem} {
+			if cap(m.s) > maxKeptBuffer {
+				m.free()
+			}
+			if m.s == nil {
+				*m = newOffHeap[byte](batchSize + batchSize/4)
+			}
 		}
-		b.raw, b.cuts, b.frames = b.raw[:0], b.cuts[:0], b.frames[:0]
+		b.raw, b.out, b.cuts, b.frames = b.rawMem.s[:0], b.outMem.s[:0], b.cuts[:0], b.frames[:0]
 		b.done = make(chan struct{})
 		c.cur = b
 	}
@@ -294,7 +329,8 @@ func (c *compressor) added() {
 }
 
 // finish queues the last batch, waits until every batch is written and
-// returns where the frames lie, in order. Safe to call more than once.
+// returns where the frames lie, in order; the batches' memory is freed.
+// Safe to call more than once.
 func (c *compressor) finish() []frameLoc {
 	if !c.closed {
 		c.closed = true
@@ -308,6 +344,11 @@ func (c *compressor) finish() []frameLoc {
 	}
 	c.wg.Wait()
 	<-c.wrote
+	for _, b := range c.all {
+		b.rawMem.free()
+		b.outMem.free()
+		b.raw, b.out = nil, nil
+	}
 	return c.locs
 }
 

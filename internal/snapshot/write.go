@@ -174,7 +174,8 @@ type writer struct {
 	// its blob), compressed as one frame; conv is the batch's frames
 	// (compress.go). vpos is where the conversation starts in the data
 	// stream before compression (the index's text offsets are in it).
-	conv      []byte
+	conv      []byte // batch.raw, while a conversation is added to it
+	batch     *batch
 	convStart int
 	cuts      []int // where the batch's chunks end; the conversation's from cutFrom on, but for its last one
 	cutFrom   int
@@ -188,15 +189,22 @@ type writer struct {
 	poolList []string
 	poolOff  []uint64 // offset of each pool string's bytes in the pool section
 
-	// hstr is the conversation table's string region, kept in memory.
-	hstr []byte
+	// hstr is the conversation table's string region, kept in memory
+	// (outside the heap: scratch.go).
+	hstr offHeap[byte]
 	// into selects where fresh strings go: the data stream or hstr.
 	intoHstr bool
 
-	spans []span // nil unless an index is written
-	track bool
+	spans    offHeap[span] // empty unless an index is written
+	track    bool
+	lastSpan int // where textOffset found the last text
 
 	convsDone, convsTotal int // conversations written, of (grow)
+
+	// the Sources list written last (encodeConv)
+	lastSources    *string
+	lastSourcesLen int
+	lastList       uint64
 }
 
 // writeDirect writes b to the file without copying it to out's buffer.
@@ -236,16 +244,19 @@ func (w *writer) freshText(e *enc, s string, searchable bool) {
 	track := w.track && searchable
 	if w.intoHstr {
 		if track {
-			w.spans = append(grow(w, w.spans, 1), span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaHstr, off: uint64(len(w.hstr))})
+			w.addSpan(span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaHstr, off: uint64(len(w.hstr.s))})
 		}
-		w.hstr = append(grow(w, w.hstr, len(s)), s...)
+		if cap(w.hstr.s)-len(w.hstr.s) < len(s) {
+			w.hstr.reserve(growBy(w, len(w.hstr.s), len(s)))
+		}
+		w.hstr.s = append(w.hstr.s, s...)
 		return
 	}
 	if track {
-		w.spans = append(grow(w, w.spans, 1), span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaData, off: w.vpos + uint64(len(w.conv)-w.convStart)})
+		w.addSpan(span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaData, off: w.vpos + uint64(len(w.conv)-w.convStart)})
 	}
 	w.cutBefore(len(s))
-	w.conv = append(w.conv, s...)
+	appendConv(w, s)
 }
 
 func (w *writer) freshBytes(e *enc, b []byte) {
@@ -258,10 +269,31 @@ func (w *writer) freshBytes(e *enc, b []byte) {
 		return
 	}
 	if w.track {
-		w.spans = append(grow(w, w.spans, 1), span{ptr: uintptr(unsafe.Pointer(unsafe.SliceData(b))), n: uint32(len(b)), area: areaData, off: w.vpos + uint64(len(w.conv)-w.convStart)})
+		w.addSpan(span{ptr: uintptr(unsafe.Pointer(unsafe.SliceData(b))), n: uint32(len(b)), area: areaData, off: w.vpos + uint64(len(w.conv)-w.convStart)})
 	}
 	w.cutBefore(len(b))
-	w.conv = append(w.conv, b...)
+	appendConv(w, b)
+}
+
+// appendConv appends s to the batch's frames, growing their memory
+// (batch.rawMem, outside the heap) when they are full.
+func appendConv[S string | []byte](w *writer, s S) {
+	if cap(w.conv)-len(w.conv) < len(s) {
+		m := &w.batch.rawMem
+		m.s = w.conv
+		m.reserve(max(len(s), len(w.conv)/2))
+		w.conv = m.s
+	}
+	w.conv = append(w.conv, s...)
+}
+
+// addSpan records where a string was written. The spans grow as grow
+// grows a slice, in place when the system can move their pages.
+func (w *writer) addSpan(sp span) {
+	if len(w.spans.s) == cap(w.spans.s) {
+		w.spans.reserve(growBy(w, len(w.spans.s), 1))
+	}
+	w.spans.s = append(w.spans.s, sp)
 }
 
 // cutBefore ends the current chunk of the conversation's strings before a
@@ -306,7 +338,7 @@ func (w *writer) pooledText(e *enc, s string, searchable bool) {
 	}
 	slot.s, slot.i = s, i
 	if w.track && searchable {
-		w.spans = append(grow(w, w.spans, 1), span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaPool, off: i})
+		w.addSpan(span{ptr: uintptr(unsafe.Pointer(unsafe.StringData(s))), n: uint32(len(s)), area: areaPool, off: i})
 	}
 	e.uv(i<<1 | 1)
 }
@@ -317,6 +349,8 @@ func (w *writer) pooledText(e *enc, s string, searchable bool) {
 func Write(f File, arch *model.Archive, opts Options) error {
 	w := &writer{f: f, out: bufio.NewWriterSize(f, 1<<20), pool: map[string]uint64{}, track: opts.Index != nil,
 		convsTotal: len(arch.Conversations)}
+	defer w.spans.free() // last: after the sort and the index
+	defer w.hstr.free()
 	var h header
 	h.version = Version
 	h.fp = opts.Fingerprint
@@ -329,8 +363,11 @@ func Write(f File, arch *model.Archive, opts Options) error {
 	start := w.pos
 	// conversation entries, but for where their frames lie (~50 bytes
 	// each), and where each ends in ct.b
-	ct := enc{b: make([]byte, 0, 64*len(arch.Conversations))}
-	ctEnd := make([]int, 0, len(arch.Conversations))
+	ctMem, ctEndMem := newOffHeap[byte](64*len(arch.Conversations)), newOffHeap[int](len(arch.Conversations))
+	defer ctMem.free()
+	defer ctEndMem.free()
+	ct := enc{b: ctMem.s} // grows on the heap past ctMem
+	ctEnd := ctEndMem.s
 	var blob enc
 	lists := map[string]uint64{} // Sources lists, joined by "\x00"
 	var listEnc enc
@@ -344,6 +381,7 @@ func Write(f File, arch *model.Archive, opts Options) error {
 		}
 		return off
 	}, len(arch.Conversations))
+	defer comp.locMem.free() // after finish: the writing goroutine appends to locs until then
 	defer comp.finish()
 	for _, c := range arch.Conversations {
 		if opts.Context != nil && opts.Context.Err() != nil {
@@ -355,15 +393,16 @@ func Write(f File, arch *model.Archive, opts Options) error {
 		}
 		b := comp.batch()
 		fr := frameRef{start: len(b.raw), cutFrom: len(b.cuts)}
-		w.conv, w.convStart, w.cuts, w.cutFrom = b.raw, fr.start, b.cuts, fr.cutFrom
+		w.batch, w.conv, w.convStart, w.cuts, w.cutFrom = b, b.raw, fr.start, b.cuts, fr.cutFrom
 		blob.b = blob.b[:0]
 		w.encodeTree(&blob, nodes)
 		fr.strLen = len(w.conv) - fr.start
 		if fr.strLen > 0 {
 			w.cuts = append(w.cuts, len(w.conv))
 		}
-		b.raw, b.cuts = append(w.conv, blob.b...), w.cuts
-		w.conv, w.cuts = nil, nil
+		appendConv(w, blob.b)
+		b.raw, b.cuts = w.conv, w.cuts
+		w.batch, w.conv, w.cuts = nil, nil, nil
 		fr.end, fr.cutTo = len(b.raw), len(b.cuts)
 		b.frames = append(b.frames, fr)
 		w.vpos += uint64(fr.end - fr.start)
@@ -380,11 +419,24 @@ func Write(f File, arch *model.Archive, opts Options) error {
 		w.convsDone++
 	}
 	// The index's text offsets are looked up in the spans sorted by
-	// address: sorted while the last frames are compressed.
+	// address: sorted while the last frames are compressed. Two spans
+	// start at one address when fields share a string (each field wrote
+	// its own copy): ordered by where they were written too, so the
+	// lookup picks the same copy whatever the addresses (the sort is not
+	// stable, and two loads of one export lay their strings out
+	// differently).
 	sorted := make(chan struct{})
 	go func() {
 		defer close(sorted)
-		slices.SortFunc(w.spans, func(a, b span) int { return cmp.Compare(a.ptr, b.ptr) })
+		slices.SortFunc(w.spans.s, func(a, b span) int {
+			if c := cmp.Compare(a.ptr, b.ptr); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(a.area, b.area); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.off, b.off)
+		})
 	}()
 	defer func() { <-sorted }()
 	rg := trace.StartRegion(context.Background(), "snapshot finish frames")
@@ -397,7 +449,7 @@ func Write(f File, arch *model.Archive, opts Options) error {
 	h.secs[secData] = section{kind: secData, off: start, len: w.pos - start}
 
 	// hstr
-	h.secs[secHstr] = w.section(secHstr, w.hstr)
+	h.secs[secHstr] = w.section(secHstr, w.hstr.s)
 	// pool: count, then each string inline.
 	var pe enc
 	pe.uv(uint64(len(w.poolList)))
@@ -409,7 +461,9 @@ func Write(f File, arch *model.Archive, opts Options) error {
 	}
 	h.secs[secPool] = w.section(secPool, pe.b)
 	// convtab: the Sources lists, then the entries.
-	cte := enc{b: make([]byte, 0, len(listEnc.b)+len(ct.b)+32*len(locs)+20)}
+	cteMem := newOffHeap[byte](len(listEnc.b) + len(ct.b) + 32*len(locs) + 20)
+	defer cteMem.free()
+	cte := enc{b: cteMem.s}
 	cte.uv(nLists)
 	cte.b = append(cte.b, listEnc.b...)
 	nConvs := uint64(len(arch.Conversations)) + 1
@@ -477,9 +531,21 @@ func Write(f File, arch *model.Archive, opts Options) error {
 // node's key), so a few spans back from the last one starting at or before
 // p are enough.
 func (w *writer) textOffset(base [3]uint64, p uintptr, n int) (uint64, bool) {
-	i := sort.Search(len(w.spans), func(i int) bool { return w.spans[i].ptr > p })
+	spans := w.spans.s
+	// i is the first span starting after p. The index asks for its texts
+	// mostly in the order they lie in memory: the answer is often where
+	// the last one was, or the next span.
+	i := w.lastSpan
+	switch {
+	case i > 0 && i <= len(spans) && spans[i-1].ptr <= p && (i == len(spans) || spans[i].ptr > p):
+	case i < len(spans) && spans[i].ptr <= p && (i+1 == len(spans) || spans[i+1].ptr > p):
+		i++
+	default:
+		i = sort.Search(len(spans), func(i int) bool { return spans[i].ptr > p })
+	}
+	w.lastSpan = i
 	for j := i - 1; j >= 0 && j >= i-16; j-- {
-		s := w.spans[j]
+		s := spans[j]
 		if p+uintptr(n) <= s.ptr+uintptr(s.n) {
 			off := s.off
 			if s.area == areaPool {
@@ -502,15 +568,17 @@ type pipeWriter struct {
 	free   chan []byte
 	done   chan struct{}
 	failed atomic.Bool
-	crc    uint32 // once closed
+	crc    uint32           // once closed
+	mem    [3]offHeap[byte] // the buffers' memory (scratch.go)
 }
 
 const pipeBuffer = 1 << 20
 
 func newPipeWriter(w *writer) *pipeWriter {
 	p := &pipeWriter{w: w, full: make(chan []byte, 2), free: make(chan []byte, 3), done: make(chan struct{})}
-	for range 3 {
-		p.free <- make([]byte, 0, pipeBuffer)
+	for i := range p.mem {
+		p.mem[i] = newOffHeap[byte](pipeBuffer)
+		p.free <- p.mem[i].s[:0:pipeBuffer]
 	}
 	p.cur = <-p.free
 	go func() {
@@ -551,6 +619,9 @@ func (p *pipeWriter) close() {
 	}
 	close(p.full)
 	<-p.done
+	for i := range p.mem {
+		p.mem[i].free()
+	}
 }
 
 func (w *writer) section(kind int, b []byte) section {
@@ -579,12 +650,18 @@ func grow[T any](w *writer, s []T, n int) []T {
 	if cap(s)-len(s) >= n {
 		return s
 	}
-	more := len(s)
+	return slices.Grow(s, growBy(w, len(s), n))
+}
+
+// growBy is how many elements grow adds to a slice of length l that
+// needs room for n more.
+func growBy(w *writer, l, n int) int {
+	more := l
 	if w.convsDone > 0 {
-		projected := len(s) * w.convsTotal / w.convsDone
-		more = min(max(more, projected+projected/8-len(s)), 8*len(s))
+		projected := l * w.convsTotal / w.convsDone
+		more = min(max(more, projected+projected/8-l), 8*l)
 	}
-	return slices.Grow(s, max(n, more, 256))
+	return max(n, more, 256)
 }
 
 func appendU32(b []byte, x uint32) []byte {
@@ -634,6 +711,10 @@ func (w *writer) encodeConv(e *enc, c *model.Conversation, lists map[string]uint
 	// Sources: 0 for nil, else 1 + the list's number.
 	if c.Sources == nil {
 		e.uv(0)
+	} else if len(c.Sources) > 0 && unsafe.SliceData(c.Sources) == w.lastSources && len(c.Sources) == w.lastSourcesLen {
+		// The loader gives the conversations of one export the same
+		// list: no key to build.
+		e.uv(w.lastList + 1)
 	} else {
 		key := strings.Join(c.Sources, "\x00") + "\x00" // "" and [""] differ
 		if len(c.Sources) == 0 {
@@ -648,6 +729,9 @@ func (w *writer) encodeConv(e *enc, c *model.Conversation, lists map[string]uint
 			for _, s := range c.Sources {
 				listEnc.inline(s)
 			}
+		}
+		if len(c.Sources) > 0 {
+			w.lastSources, w.lastSourcesLen, w.lastList = unsafe.SliceData(c.Sources), len(c.Sources), i
 		}
 		e.uv(i + 1)
 	}

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/backchat/backchat/model"
 )
@@ -145,6 +147,14 @@ func TestWriteFailsCleanly(t *testing.T) {
 	if err := Write(&memFile{}, s0.Archive, Options{Context: ctx}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: %v", err)
 	}
+	if err := Write(&memFile{}, s0.Archive, Options{Index: func(io.Writer, func(*byte, int) (uint64, bool)) error {
+		return errors.New("index failed")
+	}}); err == nil || !strings.Contains(err.Error(), "index failed") {
+		t.Fatalf("failing index: %v", err)
+	}
+	if n := scratchLive.Load(); n != 0 {
+		t.Fatalf("%d scratch mappings left after the failed writes", n)
+	}
 	for range 100 {
 		if runtime.NumGoroutine() <= base {
 			return
@@ -167,4 +177,124 @@ func (f *memFile) WriteAt(p []byte, off int64) (int, error) {
 		f.b = append(f.b, make([]byte, need-len(f.b))...)
 	}
 	return copy(f.b[off:], p), nil
+}
+
+// aliasedArchive is an archive whose searchable fields share memory (a
+// conversation's title is also its first message's text, a block's
+// summary another block's text, as a loader interning strings would
+// make them); its strings are allocated in an order shuffled by seed, so
+// two archives of different seeds are equal but lie at addresses sorted
+// differently.
+func aliasedArchive(convs, msgs int, seed uint64) *model.Archive {
+	texts := make([]string, convs*msgs)
+	perm := rand.New(rand.NewPCG(seed, 2)).Perm(len(texts))
+	for _, i := range perm {
+		texts[i] = strings.Clone(strings.Repeat(fmt.Sprintf("text %d ", i), 1+i%7))
+	}
+	a := &model.Archive{Conversations: []*model.Conversation{}}
+	for i := range convs {
+		c := &model.Conversation{ID: fmt.Sprintf("c%d", i), Title: texts[i*msgs], Current: int32(msgs)}
+		c.Nodes = append(c.Nodes, model.Node{Key: "root", Parent: model.NoNode})
+		for j := range msgs {
+			c.Nodes[j].Children = []int32{int32(j + 1)}
+			b := model.Block{Kind: model.BlockText, Text: texts[i*msgs+j]}
+			b.Ext().Summary = texts[i*msgs+(j+1)%msgs]
+			c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprintf("n%d", j), Parent: int32(j), Msg: &model.Message{
+				ID: fmt.Sprintf("m%d", j), Role: model.RoleUser, Blocks: []model.Block{b}}})
+		}
+		a.Conversations = append(a.Conversations, c)
+	}
+	return a
+}
+
+// TestWriteDeterministicAcrossAddresses: two archives equal but for where
+// their strings lie in memory (as two loads of one export) write the same
+// bytes, index included, though a text the index refers to was written
+// twice (two fields sharing it): the writer picks the same copy whatever
+// the addresses.
+func TestWriteDeterministicAcrossAddresses(t *testing.T) {
+	first := writeWith(t, aliasedArchive(200, 8, 1), 2)
+	for seed := uint64(2); seed < 6; seed++ {
+		if !bytes.Equal(first, writeWith(t, aliasedArchive(200, 8, seed), 2)) {
+			t.Fatalf("the archive laid out by seed %d wrote other bytes than by seed 1", seed)
+		}
+	}
+}
+
+// TestWriteFreesScratch: the writer's buffers outside the heap
+// (scratch.go) are all unmapped when a write ends, however many writes
+// (the process's mappings do not grow), including a conversation larger
+// than a batch's buffers and a compressor's scratch, which grows on the
+// heap and round-trips.
+func TestWriteFreesScratch(t *testing.T) {
+	arch := pooledArchive(60, 20, 500)
+	big := arch.Conversations[7].Nodes[3].Msg
+	big.Blocks = append(big.Blocks, model.Block{Kind: model.BlockText, Text: strings.Repeat("a long text, ", 700<<10)})
+	got := roundTrip(t, arch, Options{})
+	equalArchives(t, "big conversation", arch, got.Archive)
+	before := mappings(t)
+	for range 30 {
+		writeWith(t, arch, 2)
+		if n := scratchLive.Load(); n != 0 {
+			t.Fatalf("%d scratch mappings left after a write", n)
+		}
+	}
+	if after := mappings(t); after > before+8 {
+		t.Fatalf("the process has %d mappings after 30 writes, %d before", after, before)
+	}
+}
+
+// mappings counts the process's memory mappings (0 where /proc is
+// missing).
+func mappings(t *testing.T) int {
+	b, err := os.ReadFile("/proc/self/maps")
+	if err != nil {
+		return 0
+	}
+	return bytes.Count(b, []byte("\n"))
+}
+
+// TestTextOffsetAnyOrder: the index may ask for its texts' offsets in any
+// order (textOffset starts from its last answer): the same offsets as in
+// the archive's order.
+func TestTextOffsetAnyOrder(t *testing.T) {
+	arch := aliasedArchive(150, 6, 9)
+	var texts []string
+	for _, c := range arch.Conversations {
+		for _, s := range searchable(c) {
+			if s != "" {
+				texts = append(texts, s)
+			}
+		}
+	}
+	offsets := func(order []int) map[int]uint64 {
+		got := map[int]uint64{}
+		if err := Write(&memFile{}, arch, Options{Index: func(w io.Writer, textOffset func(*byte, int) (uint64, bool)) error {
+			for _, i := range order {
+				off, ok := textOffset(unsafe.StringData(texts[i]), len(texts[i]))
+				if !ok {
+					return fmt.Errorf("%q not found", texts[i])
+				}
+				got[i] = off
+			}
+			return nil
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	inOrder := make([]int, len(texts))
+	for i := range inOrder {
+		inOrder[i] = i
+	}
+	want := offsets(inOrder)
+	rng := rand.New(rand.NewPCG(4, 4))
+	for range 3 {
+		order := rng.Perm(len(texts))
+		for i, off := range offsets(order) {
+			if off != want[i] {
+				t.Fatalf("text %d: offset %d asked out of order, %d in order", i, off, want[i])
+			}
+		}
+	}
 }
