@@ -83,9 +83,9 @@ var hitGens atomic.Uint64
 type segHits struct {
 	gen  uint64
 	hits []hitPos
-	// lazy is, for a message not realised in full, the hits of its raw
-	// text (rawHits), counted when first asked for (lazyCount), before
-	// its lines are made; -1 until then.
+	// lazy is, for a message not realised in full, the hits of the part
+	// of its Markdown without lines yet, counted when first asked for
+	// (lazyCount); -1 until then.
 	lazy int
 }
 
