@@ -62,8 +62,8 @@ func (v *viewer) segCount(s int) int {
 // The Markdown made for it stays in the segment for its placeholder.
 func (v *viewer) lazyCount(s int) int {
 	seg := &v.segs[s]
-	if seg.realised || seg.msg == nil || seg.hitc.gen != v.hitGen {
-		return 0
+	if seg.realised || seg.msg == nil || seg.hitc.gen != v.hitGen || !v.lazyHits() {
+		return 0 // a phrase's messages are realised (realiseMatching)
 	}
 	if seg.hitc.lazy < 0 {
 		if !seg.mdSet {
