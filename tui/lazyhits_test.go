@@ -403,3 +403,20 @@ func TestLazyCountOnRealExports(t *testing.T) {
 		t.Fatalf("only %d previews with hits checked", checked)
 	}
 }
+
+// TestHighlightMemoDrawsTheSame: the frames drawn with highlighted lines
+// kept from earlier frames (hlMemo) are those drawn afresh, as n moves the
+// current hit over lines shown before.
+func TestHighlightMemoDrawsTheSame(t *testing.T) {
+	m := filterPreview(t, 80, 24, "crumb", crumbConv("c-crumbs", 12))
+	press(t, m, "enter")
+	v := m.view
+	for i, k := range []string{"n", "n", "n", "N", "N", "j", "n", "N", "k"} {
+		press(t, m, k)
+		kept := m.View().Content
+		v.hlMemo, v.drawn = nil, nil
+		if fresh := m.View().Content; fresh != kept {
+			t.Fatalf("key %d (%s): the frame with kept highlights differs from a fresh one", i, k)
+		}
+	}
+}
