@@ -320,7 +320,7 @@ func (v *viewer) highlight(line, plain string, lh []hitPiece) string {
 		return out
 	}
 	out := v.restyle(line, plain, lh)
-	v.hlMemo.put(line, lh, v.curHit, out, 4*max(v.height, 1))
+	v.hlMemo.put(line, lh, v.curHit, out, 2*max(v.height, 1))
 	return out
 }
 
