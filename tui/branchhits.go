@@ -84,7 +84,7 @@ func treeRank(c *model.Conversation) []int32 {
 // known it counts the hits of every branch: those on the thread on view
 // as found in the text, the others as the engine counted them (a message
 // shown folded or omitted counts none). A message on view not realised in
-// full counts the hits of its raw text (segCount).
+// full counts the hits of its Markdown not yet in lines (segCount).
 func (v *viewer) hitRank() (k, total, title int, onTitle bool) {
 	cur, curSeg, within := int32(0), -1, 0
 	if v.curHit >= 0 && v.curHit < len(v.hits) {

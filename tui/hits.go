@@ -83,9 +83,9 @@ var hitGens atomic.Uint64
 type segHits struct {
 	gen  uint64
 	hits []hitPos
-	// lazy is, for a message not realised in full, the hits of its raw
-	// text (rawHits), counted when first asked for (lazyCount), before
-	// its lines are made; -1 until then.
+	// lazy is, for a message not realised in full, the hits of the part
+	// of its Markdown without lines yet, counted when first asked for
+	// (lazyCount); -1 until then.
 	lazy int
 }
 
@@ -312,8 +312,61 @@ func (v *viewer) hitStatus() string {
 }
 
 // highlight restyles the hit pieces of one line (in order); a piece of the
-// current hit gets the current hit's style.
+// current hit gets the current hit's style. The lines of the last frames
+// are kept (hlMemo): View highlights the same lines on every message a
+// session gets, most of them for another pane's sake.
 func (v *viewer) highlight(line, plain string, lh []hitPiece) string {
+	if out, ok := v.hlMemo.get(line, lh, v.curHit); ok {
+		return out
+	}
+	out := v.restyle(line, plain, lh)
+	v.hlMemo.put(line, lh, v.curHit, out, 2*max(v.height, 1))
+	return out
+}
+
+// hlMemo holds highlighted lines by the line's text and its pieces (their
+// bytes and whether each is of the current hit): the same text and pieces
+// highlight the same. setTheme drops it (the styles change).
+type hlMemo map[string]hlLine
+
+type hlLine struct {
+	pieces []hlPiece
+	out    string
+}
+
+type hlPiece struct {
+	start, end int
+	cur        bool
+}
+
+func (m hlMemo) get(line string, lh []hitPiece, cur int) (string, bool) {
+	e, ok := m[line]
+	if !ok || len(e.pieces) != len(lh) {
+		return "", false
+	}
+	for i, p := range lh {
+		if e.pieces[i] != (hlPiece{p.start, p.end, p.hit == cur}) {
+			return "", false
+		}
+	}
+	return e.out, true
+}
+
+// put keeps out for line, starting afresh when the memo holds more than
+// limit lines.
+func (m *hlMemo) put(line string, lh []hitPiece, cur int, out string, limit int) {
+	if *m == nil || len(*m) >= limit {
+		*m = make(hlMemo, limit)
+	}
+	ps := make([]hlPiece, len(lh))
+	for i, p := range lh {
+		ps[i] = hlPiece{p.start, p.end, p.hit == cur}
+	}
+	(*m)[line] = hlLine{ps, out}
+}
+
+// restyle is highlight without the memo.
+func (v *viewer) restyle(line, plain string, lh []hitPiece) string {
 	var b strings.Builder
 	col := 0
 	total := ansi.StringWidth(line)

@@ -1,7 +1,8 @@
 // Lazy hits: the status bar's count does not need the lines of every
 // message holding a hit. A message not realised in full (no placeholder or
-// render of all its text yet) counts the hits of its raw text, and is
-// realised only when n/N (or a result's landing) reaches it. Realising
+// render of all its text yet) counts the hits of the Markdown its lines
+// will be made of, and is realised only when n/N (or a result's landing)
+// reaches it. Realising
 // every matching message on each filter answer (Markdown plus placeholder
 // wrap, in Update) was most of a `backchat serve` session's work between
 // keys with distinct queries.
@@ -17,55 +18,58 @@ import (
 
 // lazyHits reports whether hits are counted without realising the
 // messages that hold them: not for a phrase, which the viewer finds across
-// the lines of a wrapped paragraph (segmentHits), so its raw text may count
+// the lines of a wrapped paragraph (segmentHits), so its Markdown may count
 // otherwise.
 func (v *viewer) lazyHits() bool { return !v.spaced }
 
-// rawHits counts the terms in m's raw text, as findInRun counts them in
-// lines: overlapping matches of several terms count once.
-func (v *viewer) rawHits(m *model.Message) int {
-	n := 0
-	for i := range m.Blocks {
-		v.ranges = v.ranges[:0]
-		for _, mt := range v.matchers {
-			v.ranges = mt.AppendRanges(v.ranges, m.Blocks[i].Text)
-		}
-		if len(v.matchers) > 1 {
-			sort.Slice(v.ranges, func(a, b int) bool { return v.ranges[a][0] < v.ranges[b][0] })
-		}
-		end := -1
-		for _, r := range v.ranges {
-			if r[0] >= end {
-				n++
-				end = r[1]
-			}
+// countHits counts the terms in text as findInRun counts them in lines:
+// overlapping matches of several terms count once.
+func (v *viewer) countHits(text string) int {
+	v.ranges = v.ranges[:0]
+	for _, mt := range v.matchers {
+		v.ranges = mt.AppendRanges(v.ranges, text)
+	}
+	if len(v.matchers) > 1 {
+		sort.Slice(v.ranges, func(a, b int) bool { return v.ranges[a][0] < v.ranges[b][0] })
+	}
+	n, end := 0, -1
+	for _, r := range v.ranges {
+		if r[0] >= end {
+			n++
+			end = r[1]
 		}
 	}
 	return n
 }
 
-// segCount is how many hits segment s holds: those found in its lines, or
-// for a message not realised in full, those of its raw text (at least as
-// many as found in its realised top).
+// segCount is how many hits segment s holds: those found in its lines, and
+// for a message not realised in full, those in the Markdown its
+// placeholder lines do not hold yet (lazyCount).
 func (v *viewer) segCount(s int) int {
 	h := &v.segs[s].hitc
 	if !v.inHitNodes(s) || h.gen != v.hitGen {
 		return 0
 	}
-	return max(len(h.hits), v.lazyCount(s))
+	return len(h.hits) + v.lazyCount(s)
 }
 
-// lazyCount is the hits of segment s's raw text when it is a message not
-// realised in full (0 otherwise), counted once per hit generation: a
-// conversation shown under the old terms, then given new ones, is not
-// counted for the old.
+// lazyCount is, for a message segment not realised in full, the hits in
+// the part of its Markdown (the text its placeholder is made of:
+// messageMarkdown, with the sources list, citation markers and math as
+// shown) that has no lines yet; 0 for any other segment. It is counted
+// once per hit generation, when first asked for: a conversation shown
+// under the old terms, then given new ones, is not counted for the old.
+// The Markdown made for it stays in the segment for its placeholder.
 func (v *viewer) lazyCount(s int) int {
 	seg := &v.segs[s]
-	if seg.realised || seg.msg == nil || seg.hitc.gen != v.hitGen {
-		return 0
+	if seg.realised || seg.msg == nil || seg.hitc.gen != v.hitGen || !v.lazyHits() {
+		return 0 // a phrase's messages are realised (realiseMatching)
 	}
 	if seg.hitc.lazy < 0 {
-		seg.hitc.lazy = v.rawHits(seg.msg)
+		if !seg.mdSet {
+			seg.md, seg.mdSet = messageMarkdown(seg.msg), true
+		}
+		seg.hitc.lazy = v.countHits(seg.md[min(seg.phDone, len(seg.md)):])
 	}
 	return seg.hitc.lazy
 }
@@ -76,7 +80,7 @@ func (v *viewer) found(s int) bool {
 	return v.inHitNodes(s) && h.gen == v.hitGen && len(h.hits) > 0
 }
 
-// realiseHits realises segment s in full when its raw text holds hits not
+// realiseHits realises segment s in full when its Markdown holds hits not
 // found in its lines yet.
 func (v *viewer) realiseHits(s int) {
 	seg := &v.segs[s]
@@ -175,7 +179,7 @@ func (v *viewer) realiseFirstHit(n int32) {
 }
 
 // offWindow is the count of the hits of a windowed thread's messages
-// before and after the window, by their raw text, for one hit generation
+// before and after the window, by their Markdown, for one hit generation
 // (ok: counted).
 type offWindow struct {
 	gen           uint64
@@ -186,8 +190,9 @@ type offWindow struct {
 // offWindowHits counts the hits of the messages of the thread off the
 // window, before it and after it, when the engine's hits are not known (a
 // find, or a filter's answer before them; with them, hitRank counts the
-// engine's): a message shown in full counts its raw text's hits. Counted
-// once per hit generation and window (rebuild drops the count).
+// engine's). Counted
+// once per hit generation and window (rebuild drops the count); a message
+// shown in full counts the hits of its Markdown (see lazyCount).
 func (v *viewer) offWindowHits() (before, after int) {
 	if !v.windowed() || v.hitOrder != nil || v.conv == nil || len(v.terms) == 0 {
 		return 0, 0
@@ -206,7 +211,7 @@ func (v *viewer) offWindowHits() (before, after int) {
 		if m == nil || v.present(n, m) != render.InFull {
 			continue
 		}
-		if c := v.rawHits(m); i < v.winLo {
+		if c := v.countHits(messageMarkdown(m)); i < v.winLo {
 			o.before += c
 		} else {
 			o.after += c

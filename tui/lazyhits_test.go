@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/backchat/backchat/internal/render"
+	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search/live"
 )
@@ -68,7 +69,10 @@ func hitTotal(t *testing.T, v *viewer) int {
 	if _, err := fmt.Sscanf(st, "hit %d/%d", &k, &n); err == nil {
 		return n
 	}
-	if _, err := fmt.Sscanf(st, "%d hits", &n); err == nil {
+	if _, err := fmt.Sscanf(st, "%d hit", &n); err == nil {
+		return n
+	}
+	if _, err := fmt.Sscanf(st, "hit in title %d hit", &n); err == nil {
 		return n
 	}
 	t.Fatalf("status %q holds no count", st)
@@ -347,6 +351,72 @@ func TestLazyCountRandomConversations(t *testing.T) {
 		realiseAll(v)
 		if full := hitTotal(t, v); full != lazy {
 			t.Errorf("iteration %d: lazy count %d, realised %d", iter, lazy, full)
+		}
+	}
+}
+
+// TestLazyCountOnRealExports: on the exports of ../shared/fixtures/external
+// (citations and their sources list, images, code, thinking, feedback) and
+// the mixed test archive, the lazy count of a preview equals the count
+// with every message realised: it counts the Markdown the placeholder is
+// made of, not the blocks' raw text (a source's URL holds hits too).
+func TestLazyCountOnRealExports(t *testing.T) {
+	archives := []*model.Archive{mixedArchive()}
+	for _, f := range []string{
+		"anthropic-data/conversations.json",
+		"pionxzh-chatgpt-exporter/thinking-summaries.json",
+		"pionxzh-chatgpt-exporter/image-generation.json",
+		"pkuppens-2023/conversations.excerpt.json",
+		"echomine/002_with_images/raw.json",
+		"echomine/003_with_code/raw.json",
+		"chatgpt2graph/conversations.json",
+	} {
+		a, err := loader.Open("../../shared/fixtures/external/" + f)
+		if err != nil {
+			t.Logf("%s: %v (skipped)", f, err)
+			continue
+		}
+		archives = append(archives, a)
+	}
+	checked := 0
+	for _, a := range archives {
+		for _, c := range a.Conversations {
+			for _, q := range []string{"the", "https", "code image", "a"} {
+				m := filterPreview(t, 100, 30, q, c)
+				v := m.view
+				if v.conv != c {
+					continue
+				}
+				if st := v.hitStatus(); st == "" || st == "no hits here" || st == "hit in title" {
+					continue
+				}
+				lazy := hitTotal(t, v)
+				realiseAll(v)
+				if full := hitTotal(t, v); full != lazy {
+					t.Errorf("%s %q: lazy count %d, realised %d", c.ID, q, lazy, full)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 20 {
+		t.Fatalf("only %d previews with hits checked", checked)
+	}
+}
+
+// TestHighlightMemoDrawsTheSame: the frames drawn with highlighted lines
+// kept from earlier frames (hlMemo) are those drawn afresh, as n moves the
+// current hit over lines shown before.
+func TestHighlightMemoDrawsTheSame(t *testing.T) {
+	m := filterPreview(t, 80, 24, "crumb", crumbConv("c-crumbs", 12))
+	press(t, m, "enter")
+	v := m.view
+	for i, k := range []string{"n", "n", "n", "N", "N", "j", "n", "N", "k"} {
+		press(t, m, k)
+		kept := m.View().Content
+		v.hlMemo, v.drawn = nil, nil
+		if fresh := m.View().Content; fresh != kept {
+			t.Fatalf("key %d (%s): the frame with kept highlights differs from a fresh one", i, k)
 		}
 	}
 }

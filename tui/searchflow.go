@@ -193,7 +193,7 @@ func (f *filterPane) onHits(msg hitsMsg) tea.Cmd {
 
 // setEngineHits narrows highlighting and n/N to the messages the engine
 // found hits in (and the header for a title hit); those Glamour has not
-// reached are counted by their raw text and realised as n/N reach them
+// reached are counted by their Markdown and realised as n/N reach them
 // (lazyhits.go; a phrase realises them all). The current hit stays the
 // current one when it is still a hit.
 func (v *viewer) setEngineHits(hits []live.Hit) {

@@ -80,6 +80,7 @@ type viewer struct {
 	// offWin counts the hits of the messages off the window (lazyhits.go
 	// offWindowHits); rebuild drops it.
 	offWin offWindow
+	hlMemo hlMemo // highlighted lines of the last frames (hits.go highlight)
 
 	// focus is the focused message, which [ and ] act on and { and }
 	// move (focus.go); while it is out of view (or !hasFocus) the first
@@ -126,6 +127,7 @@ func (v *viewer) SetSize(w, h int) {
 // setTheme switches styles and the Glamour style; everything re-renders.
 func (v *viewer) setTheme(st Styles, style string) {
 	v.styles, v.style = st, style
+	v.hlMemo = nil // highlighted in the old styles
 	if v.conv != nil {
 		v.rebuild(v.topNode())
 	}
