@@ -264,7 +264,7 @@ func TestJourneyQueryErrors(t *testing.T) {
 		s.keys("C-u")
 		s.typeText("zzzq")
 		scr = s.waitText("No matches for “zzzq”", journeyWait) // not "Try:": the screen for a prefix of the query shows it too
-		if !strings.Contains(scr, "No matches for “zzzq”") || !strings.Contains(scr, "a shorter word") {
+		if !strings.Contains(scr, "No matches for “zzzq”") || !strings.Contains(scr, "a shorter piece of") {
 			t.Errorf("%dx%d: no-match screen:\n%s", size[0], size[1], scr)
 		}
 		s.keys("Escape")
