@@ -50,3 +50,40 @@ func TestCutZIPWarningIsCompact(t *testing.T) {
 		t.Fatalf("l opened the wrong warning:\n%s", s)
 	}
 }
+
+// TestHitCounterLeavesWithTheViewer: the status bar's "hit k/N" counts the
+// viewer's hits while the viewer is on screen; with the W pane in its
+// place (or the list alone on a narrow screen) it is gone, and it comes
+// back with the viewer.
+func TestHitCounterLeavesWithTheViewer(t *testing.T) {
+	status := func(m *Model) string {
+		lines := strings.Split(screen(m), "\n")
+		return lines[len(lines)-2]
+	}
+	m := newIndexTest(t, cutZIPArchive(), 120, 40)
+	press(t, m, "/")
+	typeText(t, m, "generics")
+	press(t, m, "enter", "n")
+	if s := status(m); !strings.Contains(s, "hit 2/") {
+		t.Fatalf("no hit counter in the viewer: %q", s)
+	}
+	press(t, m, "W")
+	if s := status(m); strings.Contains(s, "hit") {
+		t.Errorf("the W pane in the viewer's place, the status bar still says %q", s)
+	}
+	press(t, m, "W", "tab")
+	if s := status(m); !strings.Contains(s, "hit 2/") {
+		t.Errorf("back in the viewer, no hit counter: %q", s)
+	}
+	m = newIndexTest(t, cutZIPArchive(), 60, 20) // narrow: one pane at a time
+	press(t, m, "/")
+	typeText(t, m, "generics")
+	press(t, m, "enter", "n")
+	if s := status(m); !strings.Contains(s, "hit 2/") {
+		t.Fatalf("no hit counter in the narrow viewer: %q", s)
+	}
+	press(t, m, "h")
+	if s := status(m); strings.Contains(s, "hit") {
+		t.Errorf("the list alone on screen, the status bar still says %q", s)
+	}
+}
