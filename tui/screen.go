@@ -150,7 +150,7 @@ func sideBySide(b *strings.Builder, left, right, sep string, h int) {
 func (m *Model) statusInfo() statusInfo {
 	in := statusInfo{loading: m.loading, done: m.done, total: m.total, loaded: len(m.list.all),
 		shown: m.list.count(), filtering: m.filter.on(), searching: m.filter.searching,
-		warnings: len(m.view.warns), hit: m.view.hitStatus(), partial: m.filter.partial(), indexing: m.filter.indexing()}
+		warnings: len(m.view.warns), hit: m.view.statusHit(m.focus == focusViewer || m.focus == focusList && !m.narrow), partial: m.filter.partial(), indexing: m.filter.indexing()}
 	in.notice, in.noticeErr = m.act.notice, m.act.noticeErr
 	if in.errText = m.filter.statusError(); in.errText == "" && m.view.renderErr != nil {
 		in.errText = safeLine(m.view.renderErr.Error()) + " (shown as plain text)"

@@ -351,11 +351,11 @@ func TestWarningsView(t *testing.T) {
 		t.Fatal("status bar counts warnings")
 	}
 	press(t, m, "W")
-	if s := screen(m); !strings.Contains(s, "1. skipped: conversations.json") {
+	if s := screen(m); !strings.Contains(s, "1. skipped: unexpected end of JSON — conversations.json") {
 		t.Fatalf("W shows warnings:\n%s", s)
 	}
 	press(t, m, "enter")
-	if s := screen(m); !strings.Contains(s, "end of JSON") {
+	if s := screen(m); !strings.Contains(s, "1. skipped: conversations.json conversation 7 at byte 1234:") {
 		t.Fatalf("enter shows the whole warning:\n%s", s)
 	}
 	press(t, m, "esc")

@@ -315,6 +315,16 @@ func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 	return v, nil
 }
 
+// statusHit is the status bar's hit counter (hitStatus) while the viewer
+// is on screen; "" while another pane has its place (W, or the list of a
+// narrow screen), where a "hit 2/9" would count hits nobody sees.
+func (v *viewer) statusHit(onScreen bool) string {
+	if !onScreen {
+		return ""
+	}
+	return v.hitStatus()
+}
+
 // toggleHidden shows or hides hidden messages.
 func (v *viewer) toggleHidden() tea.Cmd {
 	v.showHidden = !v.showHidden

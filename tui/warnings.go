@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -20,9 +21,10 @@ type warnView struct {
 	keys          warnKeys
 	styles        Styles
 	width, height int
-	items         []string
-	open          []bool // items shown in full
-	cursor        int    // the selected item
+	items         []string // one line each: the reason first (compactWarning)
+	full          []string // the whole warnings (model.Warning.String)
+	open          []bool   // items shown in full
+	cursor        int      // the selected item
 	lines         []string
 	first         []int // first[i]: the line of items[i]
 	offset        int
@@ -34,13 +36,29 @@ func newWarnView(keys KeyMap, st Styles) *warnView {
 
 // set replaces the warnings shown.
 func (w *warnView) set(ws []model.Warning) {
-	w.items = w.items[:0]
+	w.items, w.full = w.items[:0], w.full[:0]
 	for i, x := range ws {
-		w.items = append(w.items, render.FormatCount(i+1)+". "+safeLine(x.String()))
+		n := render.FormatCount(i+1) + ". "
+		w.items = append(w.items, n+safeLine(compactWarning(x)))
+		w.full = append(w.full, n+safeLine(x.String()))
 	}
 	w.open = make([]bool, len(w.items))
 	w.offset, w.cursor = 0, 0
 	w.wrap()
+}
+
+// compactWarning is a warning's one-line form: what happened before
+// where (a cut ZIP's entry name and byte offsets would fill the line
+// before its reason).
+func compactWarning(x model.Warning) string {
+	where := x.File
+	if x.Index >= 0 {
+		where += " conversation " + strconv.Itoa(x.Index)
+	}
+	if x.Offset >= 0 {
+		where += " at byte " + strconv.FormatInt(x.Offset, 10)
+	}
+	return x.Kind.String() + ": " + x.Reason + " — " + where
 }
 
 // wrap lays the items out: one line each, the open ones wrapped in full.
@@ -52,7 +70,7 @@ func (w *warnView) wrap() {
 			w.lines = append(w.lines, ansi.Truncate(" "+it, max(w.width-1, 10), "…"))
 			continue
 		}
-		for i, l := range strings.Split(ansi.Wrap(it, max(w.width-4, 10), " "), "\n") {
+		for i, l := range strings.Split(ansi.Wrap(w.full[n], max(w.width-4, 10), " "), "\n") {
 			if i == 0 {
 				w.lines = append(w.lines, " "+l)
 			} else {

@@ -29,15 +29,15 @@ func TestCutZIPWarningIsCompact(t *testing.T) {
 	run(t, m, m.Init())
 	press(t, m, "W")
 	s := screen(m)
-	if !strings.Contains(s, "1. skipped: cut.zip") || strings.Contains(s, "everything before") {
-		t.Fatalf("the cut ZIP's warning is not one cut line:\n%s", s)
+	if !strings.Contains(s, "1. skipped: the ZIP ends at byte 68658") || strings.Contains(s, "everything before") {
+		t.Fatalf("the cut ZIP's warning is not one cut line, its reason first:\n%s", s)
 	}
-	if !strings.Contains(s, "2. data: cut.zip") {
+	if !strings.Contains(s, "2. data: odd — cut.zip") {
 		t.Fatalf("the second warning is not on the line after the first:\n%s", s)
 	}
 	golden.RequireEqual(t, s)
 	press(t, m, "enter")
-	if s := screen(m); !strings.Contains(s, "(everything before it was kept)") {
+	if s := screen(m); !strings.Contains(s, "(everything before it was kept)") || !strings.Contains(s, "1. skipped: cut.zip:conversations.json") {
 		t.Fatalf("enter does not show the full warning:\n%s", s)
 	}
 	press(t, m, "enter")
@@ -46,7 +46,44 @@ func TestCutZIPWarningIsCompact(t *testing.T) {
 	}
 	// j selects the second warning; l opens it, the first stays one line.
 	press(t, m, "j", "l")
-	if s := screen(m); strings.Contains(s, "everything before") || !strings.Contains(s, ": odd") {
+	if s := screen(m); strings.Contains(s, "everything before") || !strings.Contains(s, "conversation 2: odd") {
 		t.Fatalf("l opened the wrong warning:\n%s", s)
+	}
+}
+
+// TestHitCounterLeavesWithTheViewer: the status bar's "hit k/N" counts the
+// viewer's hits while the viewer is on screen; with the W pane in its
+// place (or the list alone on a narrow screen) it is gone, and it comes
+// back with the viewer.
+func TestHitCounterLeavesWithTheViewer(t *testing.T) {
+	status := func(m *Model) string {
+		lines := strings.Split(screen(m), "\n")
+		return lines[len(lines)-2]
+	}
+	m := newIndexTest(t, cutZIPArchive(), 120, 40)
+	press(t, m, "/")
+	typeText(t, m, "generics")
+	press(t, m, "enter", "n")
+	if s := status(m); !strings.Contains(s, "hit 2/") {
+		t.Fatalf("no hit counter in the viewer: %q", s)
+	}
+	press(t, m, "W")
+	if s := status(m); strings.Contains(s, "hit") {
+		t.Errorf("the W pane in the viewer's place, the status bar still says %q", s)
+	}
+	press(t, m, "W", "tab")
+	if s := status(m); !strings.Contains(s, "hit 2/") {
+		t.Errorf("back in the viewer, no hit counter: %q", s)
+	}
+	m = newIndexTest(t, cutZIPArchive(), 60, 20) // narrow: one pane at a time
+	press(t, m, "/")
+	typeText(t, m, "generics")
+	press(t, m, "enter", "n")
+	if s := status(m); !strings.Contains(s, "hit 2/") {
+		t.Fatalf("no hit counter in the narrow viewer: %q", s)
+	}
+	press(t, m, "h")
+	if s := status(m); strings.Contains(s, "hit") {
+		t.Errorf("the list alone on screen, the status bar still says %q", s)
 	}
 }

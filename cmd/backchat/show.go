@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -56,6 +57,16 @@ thread. --format json prints the stable schema "backchat.conversation/1".`,
 				return err
 			}
 			c, err := arch.Find(id)
+			if errors.Is(err, model.ErrNotFound) {
+				ls := "backchat ls --json"
+				for _, p := range args[:len(args)-1] {
+					ls += " " + shellQuote(p)
+				}
+				if a.demo {
+					ls += " --demo"
+				}
+				return failure(fmt.Errorf("show %s: %w (`%s` lists the ids)", id, err, ls))
+			}
 			if err != nil {
 				return failure(fmt.Errorf("show %s: %w", id, err))
 			}

@@ -64,7 +64,7 @@ func TestShowErrors(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"unknown id", []string{"show", "export.zip", "nope"}, exitFail, "nope"},
+		{"unknown id", []string{"show", "export.zip", "nope"}, exitFail, "\"nope\": no such conversation (`backchat ls --json export.zip` lists the ids)"},
 		{"ambiguous prefix", []string{"show", "export.zip", "abc"}, exitFail, "abc"},
 		{"id only, empty library", []string{"show", "abc-111"}, exitFail, "no exports imported yet: run backchat import EXPORT.zip"},
 		{"no id", []string{"show"}, exitUsage, "ID"},
