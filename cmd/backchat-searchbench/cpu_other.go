@@ -9,3 +9,6 @@ func cpuTime() time.Duration { return 0 }
 
 // sysTime is unknown on this system.
 func sysTime() time.Duration { return 0 }
+
+// minorFaults is unknown on this system.
+func minorFaults() int64 { return 0 }

@@ -24,3 +24,13 @@ func sysTime() time.Duration {
 	}
 	return time.Duration(ru.Stime.Nano())
 }
+
+// minorFaults is how many page faults the process took that read no
+// disk (fresh memory being backed) so far.
+func minorFaults() int64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return int64(ru.Minflt)
+}

@@ -69,7 +69,7 @@ func runSnapshot(ctx context.Context, a *model.Archive, n int, load, loadCPU tim
 		}
 		var ms0, ms1 runtime.MemStats
 		runtime.ReadMemStats(&ms0)
-		start, cpu0, sys0 := time.Now(), cpuTime(), sysTime()
+		start, cpu0, sys0, flt0 := time.Now(), cpuTime(), sysTime(), minorFaults()
 		err := snapshot.WriteFile(snapshotPath, a, snapshot.Options{Index: func(w io.Writer, textOffset func(p *byte, n int) (uint64, bool)) error {
 			b := binary.LittleEndian.AppendUint64(nil, uint64(ix.Len()))
 			pos := make(map[*model.Conversation]uint32, len(a.Conversations))
@@ -87,7 +87,7 @@ func runSnapshot(ctx context.Context, a *model.Archive, n int, load, loadCPU tim
 			}
 			return ix.Save(w, textOffset)
 		}})
-		write, writeCPU, writeSys := time.Since(start), cpuTime()-cpu0, sysTime()-sys0
+		write, writeCPU, writeSys, faults := time.Since(start), cpuTime()-cpu0, sysTime()-sys0, minorFaults()-flt0
 		runtime.ReadMemStats(&ms1)
 		if i == 0 {
 			if profile != "" {
@@ -109,8 +109,8 @@ func runSnapshot(ctx context.Context, a *model.Archive, n int, load, loadCPU tim
 		}
 		fmt.Printf("snapshot write          %8.2f s, CPU %.2f s: +%.0f%% wall, +%.0f%% CPU on load + index (the browser's load)\n",
 			write.Seconds(), writeCPU.Seconds(), 100*write.Seconds()/(load+build).Seconds(), 100*writeCPU.Seconds()/(loadCPU+buildCPU).Seconds())
-		fmt.Printf("  write: sys CPU %.2f s, %d GCs, %.0f MB allocated (%d allocations), snapshot %.0f MB\n",
-			writeSys.Seconds(), ms1.NumGC-ms0.NumGC, float64(ms1.TotalAlloc-ms0.TotalAlloc)/(1<<20), ms1.Mallocs-ms0.Mallocs, float64(size)/(1<<20))
+		fmt.Printf("  write: sys CPU %.2f s, %d page faults, %d GCs, %.0f MB allocated (%d allocations), snapshot %.0f MB\n",
+			writeSys.Seconds(), faults, ms1.NumGC-ms0.NumGC, float64(ms1.TotalAlloc-ms0.TotalAlloc)/(1<<20), ms1.Mallocs-ms0.Mallocs, float64(size)/(1<<20))
 	}
 	ix, a = nil, nil
 	runtime.GC()
