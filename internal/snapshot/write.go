@@ -639,22 +639,12 @@ func (w *writer) pad() {
 	}
 }
 
-// grow returns s with room for n more elements. When s must grow, its
-// new capacity is what the conversations written so far project for the
-// whole archive (an eighth more, at least twice and at most eight times
-// the present length): append grows a large slice by a quarter at a time,
-// and over a write the spans and the conversation strings grown that way
-// allocated (and copied) about five times their final size, enough to
-// start a collection of the whole loaded archive's heap.
-func grow[T any](w *writer, s []T, n int) []T {
-	if cap(s)-len(s) >= n {
-		return s
-	}
-	return slices.Grow(s, growBy(w, len(s), n))
-}
-
-// growBy is how many elements grow adds to a slice of length l that
-// needs room for n more.
+// growBy is how many elements a growing buffer of length l that needs
+// room for n more should add: what the conversations written so far
+// project for the whole archive (an eighth more, at least twice and at
+// most eight times the present length). Grown a quarter at a time, as
+// append grows a large slice, the spans and the conversation strings
+// allocated (and copied) about five times their final size over a write.
 func growBy(w *writer, l, n int) int {
 	more := l
 	if w.convsDone > 0 {
