@@ -150,6 +150,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (a *model.Ar
 		defer in.close()
 		disk += onDisk(p, in)
 		col.addScanWarnings(in.warns)
+		col.addScanWarnings(shardGaps(in.sources))
 		col.addScanWarnings(col.side.add(e, p, in.sides)) // sidefiles.go
 		for i := range in.sources {
 			in.sources[i].export = e
