@@ -170,6 +170,10 @@ type segWindow struct {
 	buf  winBuf
 	base int64
 	n    int
+	// forget, when set, is called before a window is replaced by a larger
+	// one: the decoding worker's scratch still points into it
+	// (worker.forgetInput).
+	forget func()
 }
 
 // winBuf is a read window's memory: mapped outside the Go heap where the
@@ -213,6 +217,9 @@ func (sw *segWindow) ensure(off int64, need int) bool {
 	if need > len(sw.buf.b) {
 		nb := newWinBuf(need)
 		copy(nb.b, keep)
+		if sw.forget != nil {
+			sw.forget()
+		}
 		sw.buf.free()
 		sw.buf = nb
 	} else {
@@ -267,7 +274,7 @@ func (w *worker) runSegment(t *segTask) {
 	}()
 	r := t.split
 	r.taken.Add(1)
-	sw := &segWindow{f: r.f, size: r.size, buf: w.win}
+	sw := &segWindow{f: r.f, size: r.size, buf: w.win, forget: w.forgetInput}
 	w.win = winBuf{} // the segment's window owns it meanwhile
 	if len(sw.buf.b) < r.win {
 		sw.buf.free()
@@ -277,11 +284,13 @@ func (w *worker) runSegment(t *segTask) {
 		switch {
 		case r.taken.Load() >= r.tasks:
 			// No segment is left for this worker.
+			w.forgetInput()
 			sw.buf.free()
 			w.a.drop()
 		case len(sw.buf.b) <= 2*r.win:
 			w.win = sw.buf
 		default:
+			w.forgetInput()
 			sw.buf.free() // a window grown for a large conversation is not kept
 		}
 	}()
