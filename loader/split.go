@@ -77,8 +77,10 @@ func scaled(from, top, size, scale int64) int64 {
 // 250 MB, where the two workers' 2 MiB windows and the unused ends of
 // their 2 MiB chunks (faulted in whole) were up to 8 MB of the peak RSS,
 // which comes at the end of the load. Files of 1 GB keep their 8 MiB.
-// The conversations larger than a 1 MiB window cost no more: each is
-// decoded over a window of its own size, unmapped right after (winBuf).
+// The conversations larger than a 1 MiB window cost little more: each is
+// decoded over a window of its own size (winBuf), which then reads the
+// rest of its segment and is unmapped when the segment ends (runSegment),
+// or kept as the worker's window when it is at most twice the usual one.
 const halfLoad = 512 << 20
 
 // halved is v halved (at least 1 MiB) for an input of size bytes below
