@@ -68,6 +68,20 @@ func newWorker(total int64) *worker {
 	return &worker{a: newArena(total), index: make(map[string]int32)}
 }
 
+// forgetInput clears, over their whole capacity, the worker's scratch
+// slices that point into the input it decoded (mapping nodes' parent keys,
+// child keys, a content object's fields). Reset to length 0 for the next
+// conversation, they still held the old ones past their length: after
+// its read window is unmapped (split.go) or its chunk released, pointers
+// into freed memory, and on the Go heap a chunk kept from the collector.
+// Called when the worker frees its window and when it ends.
+func (w *worker) forgetInput() {
+	clear(w.fields[:cap(w.fields)])
+	clear(w.childKeys[:cap(w.childKeys)])
+	clear(w.nodes[:cap(w.nodes)])
+	w.fields, w.childKeys, w.nodes = w.fields[:0], w.childKeys[:0], w.nodes[:0]
+}
+
 // newBool returns a pointer to a fresh false from the worker's slab.
 func (w *worker) newBool() *bool {
 	if len(w.boolSlab) == 0 {

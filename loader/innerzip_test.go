@@ -119,18 +119,19 @@ func TestDeflatedInnerZipCancelled(t *testing.T) {
 }
 
 // TestInnerZipBombRefused: a compressed inner ZIP that declares more than
-// innerBudget of its compressed size (here 20 MB of zeros in a few KB,
-// the budget's floor lowered to 1 MiB) is refused before anything is
-// unpacked, with a warning saying so, and the rest of the export loads.
+// innerBudget of its compressed size (160 MB of zeros in ~160 KB: the
+// budget is 64 MiB and 100 times that, ~80 MB) is refused before anything
+// is unpacked, with a warning saying so, and the rest of the export loads.
 func TestInnerZipBombRefused(t *testing.T) {
-	defer func(m int64) { innerBudgetMin = m }(innerBudgetMin)
-	innerBudgetMin = 1 << 20
 	var ib bytes.Buffer
 	iw := zip.NewWriter(&ib)
 	w, _ := iw.Create("conversations.json")
 	w.Write([]byte(array(simple("inner", "Inner", 20))))
 	w, _ = iw.CreateHeader(&zip.FileHeader{Name: "padding.bin", Method: zip.Store})
-	w.Write(make([]byte, 20<<20))
+	zero := make([]byte, 1<<20)
+	for range 160 {
+		w.Write(zero)
+	}
 	if err := iw.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -150,6 +150,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (a *model.Ar
 		defer in.close()
 		disk += onDisk(p, in)
 		col.addScanWarnings(in.warns)
+		col.addScanWarnings(shardGaps(in.sources))
 		col.addScanWarnings(col.side.add(e, p, in.sides)) // sidefiles.go
 		for i := range in.sources {
 			in.sources[i].export = e
@@ -285,8 +286,11 @@ func compareInt(a, b int64) int {
 
 // cutOnce drops the warning that a ZIP's directory is missing when a
 // warning about one of its entries says where the ZIP ends: the cut is
-// told once, where it fell, with what was kept. A cut that falls in no
-// conversation keeps the ZIP's warning.
+// told once, where it fell, with what was kept. That is so wherever in a
+// conversation entry the cut falls: inside a conversation, between two
+// (the array is not closed) or after the entry's JSON (its end record
+// lost: "inside this entry"). Only a cut that no entry's warning tells
+// (one in another entry, or between entries) keeps the ZIP's warning.
 func cutOnce(ws []model.Warning) []model.Warning {
 	told := func(zip string) bool {
 		return slices.ContainsFunc(ws, func(w model.Warning) bool {

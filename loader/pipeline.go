@@ -106,6 +106,7 @@ func startWorkers(n int, total int64, rel *arenaRelease, jobs <-chan job, result
 				results <- r
 			}
 			w.a.drop() // its free tail: this worker decodes no more
+			w.forgetInput()
 			w.win.free()
 		}()
 	}

@@ -400,7 +400,7 @@ func readAheadSource(name string, size int64, open func() (io.ReadCloser, error)
 		if err != nil {
 			return nil, err
 		}
-		return readAhead(rc), nil
+		return readAhead(rc, size), nil
 	}}
 }
 
@@ -562,19 +562,30 @@ func expandWrappedZip(p string, f *os.File) (*input, error) {
 
 // readAhead inflates on its own goroutine while the caller parses: chunks
 // are read from rc into a few reused buffers and handed over in order.
-func readAhead(rc io.ReadCloser) io.ReadCloser {
+// The buffers are sized by the entry (size bytes as declared; 0 unknown),
+// at most aheadMax each: an export of 5,000 tiny shards allocated 3 MiB
+// for each (15 GB in all, 12 s).
+func readAhead(rc io.ReadCloser, size int64) io.ReadCloser {
 	ra := &aheadReader{
 		rc:   rc,
 		full: make(chan aheadChunk, 2),
 		free: make(chan []byte, 3),
 		stop: make(chan struct{}),
 	}
+	n := aheadMax
+	if size > 0 {
+		// One more byte, so that a small entry's first read meets its end.
+		n = int(min(size+1, int64(aheadMax)))
+	}
 	for range 3 {
-		ra.free <- make([]byte, 1<<20)
+		ra.free <- make([]byte, n)
 	}
 	go ra.loop()
 	return ra
 }
+
+// aheadMax is the size of a read-ahead buffer for a large entry.
+const aheadMax = 1 << 20
 
 type aheadChunk struct {
 	b   []byte

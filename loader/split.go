@@ -77,8 +77,10 @@ func scaled(from, top, size, scale int64) int64 {
 // 250 MB, where the two workers' 2 MiB windows and the unused ends of
 // their 2 MiB chunks (faulted in whole) were up to 8 MB of the peak RSS,
 // which comes at the end of the load. Files of 1 GB keep their 8 MiB.
-// The conversations larger than a 1 MiB window cost no more: each is
-// decoded over a window of its own size, unmapped right after (winBuf).
+// The conversations larger than a 1 MiB window cost little more: each is
+// decoded over a window of its own size (winBuf), which then reads the
+// rest of its segment and is unmapped when the segment ends (runSegment),
+// or kept as the worker's window when it is at most twice the usual one.
 const halfLoad = 512 << 20
 
 // halved is v halved (at least 1 MiB) for an input of size bytes below
@@ -170,6 +172,10 @@ type segWindow struct {
 	buf  winBuf
 	base int64
 	n    int
+	// forget, when set, is called before a window is replaced by a larger
+	// one: the decoding worker's scratch still points into it
+	// (worker.forgetInput).
+	forget func()
 }
 
 // winBuf is a read window's memory: mapped outside the Go heap where the
@@ -213,6 +219,9 @@ func (sw *segWindow) ensure(off int64, need int) bool {
 	if need > len(sw.buf.b) {
 		nb := newWinBuf(need)
 		copy(nb.b, keep)
+		if sw.forget != nil {
+			sw.forget()
+		}
 		sw.buf.free()
 		sw.buf = nb
 	} else {
@@ -267,7 +276,7 @@ func (w *worker) runSegment(t *segTask) {
 	}()
 	r := t.split
 	r.taken.Add(1)
-	sw := &segWindow{f: r.f, size: r.size, buf: w.win}
+	sw := &segWindow{f: r.f, size: r.size, buf: w.win, forget: w.forgetInput}
 	w.win = winBuf{} // the segment's window owns it meanwhile
 	if len(sw.buf.b) < r.win {
 		sw.buf.free()
@@ -277,11 +286,13 @@ func (w *worker) runSegment(t *segTask) {
 		switch {
 		case r.taken.Load() >= r.tasks:
 			// No segment is left for this worker.
+			w.forgetInput()
 			sw.buf.free()
 			w.a.drop()
 		case len(sw.buf.b) <= 2*r.win:
 			w.win = sw.buf
 		default:
+			w.forgetInput()
 			sw.buf.free() // a window grown for a large conversation is not kept
 		}
 	}()

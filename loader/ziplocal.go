@@ -534,10 +534,22 @@ func zipDamage(r io.ReaderAt, size int64, err error, bad string) string {
 }
 
 // localHeaderBefore finds the local header whose data starts at dataOff
-// and checks that it names name.
+// and checks that it names name. Its extra field is nearly always short:
+// the bytes before dataOff are read for one of up to 256 bytes first, then
+// for the longest there can be (64 KiB for each of 5,000 shards was most
+// of what their load allocated).
 func localHeaderBefore(r io.ReaderAt, dataOff int64, name string) ([]byte, bool) {
+	if h, ok := localHeaderWithin(r, dataOff, name, 256); ok || h != nil {
+		return h, ok
+	}
+	return localHeaderWithin(r, dataOff, name, 65535)
+}
+
+// localHeaderWithin is localHeaderBefore for extra fields of up to extra
+// bytes; the header is nil when none was found.
+func localHeaderWithin(r io.ReaderAt, dataOff int64, name string, extra int) ([]byte, bool) {
 	le := binary.LittleEndian
-	w := min(dataOff, int64(30+len(name)+65535))
+	w := min(dataOff, int64(30+len(name)+extra))
 	b := make([]byte, w)
 	if _, err := r.ReadAt(b, dataOff-w); err != nil {
 		return nil, false

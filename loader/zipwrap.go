@@ -1,15 +1,12 @@
 package loader
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"sort"
-
-	"github.com/klauspost/compress/flate"
 )
 
 // ChatGPT writes exports over 4 GiB as plain (non-ZIP64) ZIPs whose 32-bit
@@ -144,8 +141,12 @@ func (e *wrappedEntry) open(r io.ReaderAt) (io.ReadCloser, error) {
 			n += 1 << 32
 		}
 		return io.NopCloser(io.NewSectionReader(r, e.dataOff, min(n, e.dataEnd-e.dataOff))), nil
-	case 8: // deflate streams end by themselves
-		return flate.NewReader(bufio.NewReaderSize(sec, int(min(max(sec.Size(), 4096), 1<<20)))), nil
+	case 8: // deflate streams end by themselves; the ZIP-bomb ratio holds here too
+		body, c := inflateBounded(sec, sec.Size())
+		return struct {
+			io.Reader
+			io.Closer
+		}{body, c}, nil
 	}
 	return nil, fmt.Errorf("%s: unsupported compression method %d", e.name, e.method)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
 	"io"
 	"os"
@@ -157,4 +158,27 @@ func FuzzWrappedZip(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestWrappedEntryBombRefused: an entry of a wrapped >4 GiB ZIP inflates
+// under the same ratio bound as any other (ratioReader): 200 MB of zeros
+// deflated to ~200 KB is refused past the grace.
+func TestWrappedEntryBombRefused(t *testing.T) {
+	var def bytes.Buffer
+	fw, _ := flate.NewWriter(&def, flate.BestSpeed)
+	zero := make([]byte, 1<<20)
+	for range 200 {
+		fw.Write(zero)
+	}
+	fw.Close()
+	e := wrappedEntry{name: "conversations.json", method: 8, size: 200 << 20, dataOff: 0, dataEnd: int64(def.Len())}
+	rc, err := e.open(bytes.NewReader(def.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	n, err := io.Copy(io.Discard, rc)
+	if !errors.Is(err, errRatio) {
+		t.Fatalf("inflated %d bytes from %d, error %v; want the ZIP bomb refused", n, def.Len(), err)
+	}
 }

@@ -21,7 +21,7 @@ declare -a ROWS
 run() {
 	local name=$1 file=$2 want=$3 note=${4:-}
 	local out="$W/$name.out" err="$W/$name.err" tm="$W/$name.time" code=0
-	/usr/bin/time -f '%M %e' -o "$tm" "$BC" ls "$file" >"$out" 2>"$err" || code=$?
+	/usr/bin/time -f '%M %e' -o "$tm" timeout 300 "$BC" ls "$file" >"$out" 2>"$err" || code=$?
 	local kept rss wall
 	kept=$(grep -c . "$out" || true)
 	# GNU time writes "Command exited with non-zero status N" (or "…terminated
@@ -121,7 +121,58 @@ if not exists("chain-1m.json"):
                 f.write("".join(buf)); buf = []
         f.write("".join(buf))
         f.write('}, "current_node": "n%d", "id": "chain-%d"}]' % (n, n))
+# 5. Sizes that lie, one level down from zip-size-lies: the directory of an
+# entry streamed with a data descriptor declares one byte more, twice as
+# much, or half (loader/ziplocal.go openEntry).
+def patch_usize(data, f):
+    d = bytearray(data)
+    i = data.find(b"PK\x01\x02")
+    while i >= 0:
+        n = struct.unpack_from("<H", d, i + 28)[0]
+        if d[i + 46 : i + 46 + n].endswith(b"conversations.json"):
+            struct.pack_into("<I", d, i + 24, f(struct.unpack_from("<I", d, i + 24)[0]))
+        i = data.find(b"PK\x01\x02", i + 4)
+    return bytes(d)
+put("zip-size-plus-one.zip", patch_usize(z, lambda u: u + 1))
+put("zip-size-double.zip", patch_usize(z, lambda u: 2 * u))
+put("zip-size-half.zip", patch_usize(z, lambda u: u // 2))
+# 6. An inner ZIP bomb: a deflated inner ZIP holding 1 GiB of stored zeros
+# (~1 MB), beside one real conversation.
+if not exists("inner-bomb.zip"):
+    with zipfile.ZipFile(out("inner-bomb.zip"), "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z6:
+        z6.writestr("conversations.json", "[" + conv(1) + "]")
+        with z6.open("Conversations__x-part-001.zip", "w", force_zip64=True) as f:
+            with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as inner:
+                inner.writestr("conversations.json", "[" + conv(2) + "]")
+                with inner.open("padding.bin", "w", force_zip64=True) as g:
+                    chunk = b"\0" * (64 << 20)
+                    for _ in range(16):
+                        g.write(chunk)
+# 7. 5,000 tiny shards in one ZIP; a folder of shards with 001 and 005-009 missing.
+if not exists("shards-5000.zip"):
+    with zipfile.ZipFile(out("shards-5000.zip"), "w", zipfile.ZIP_DEFLATED) as z7:
+        for i in range(5000):
+            z7.writestr("conversations-%03d.json" % i, "[" + conv(i) + "]")
+os.makedirs(out("shards-gaps"), exist_ok=True)
+for i in (0, 2, 3, 4, 10):
+    open(os.path.join(out("shards-gaps"), "conversations-%03d.json" % i), "w").write("[" + conv(i) + "]")
+# 8. Hostile names and strings: ZIP entries named ../, absolute, with
+# control characters; titles and ids with terminal escapes, NUL, bidi
+# overrides, 1 MB of text.
+hostile = ["\x1b[2J\x1b]0;pwned\x07", "\u202egnp.exe", "nul\x00in", "../../etc/passwd", "A" * (1 << 20)]
+import json as _json
+with zipfile.ZipFile(out("hostile-names.zip"), "w", zipfile.ZIP_DEFLATED) as z8:
+    for k, name in enumerate(["../../conversations.json", "/etc/conversations.json", "a/../../b/conversations.json", "dir\x1b[31m\r/conversations.json"]):
+        z8.writestr(name, "[" + conv(100 + k) + "]")
+    z8.writestr("../../../etc/passwd", "root:x:0:0")
+with open(out("hostile-strings.json"), "w") as f:
+    items = []
+    for k, h in enumerate(hostile):
+        e = _json.dumps(h)[1:-1]
+        items.append(conv(200 + k).replace('"title": "T%d"' % (200 + k), '"title": "%s"' % e).replace('"id": "c%d"' % (200 + k), '"id": "%s"' % e))
+    f.write("[" + ", ".join(items) + "]")
 PY
+[ -p "$W/fifo.json" ] || mkfifo "$W/fifo.json"
 
 echo "running backchat ls on each" >&2
 run bomb-spaces.zip "$W/bomb-spaces.zip" 14 "5 GiB of spaces between conversations (2 before, 2 after) + a 10-conversation shard"
@@ -141,6 +192,16 @@ run json-nul-nul.json "$W/json-nul-nul.json" "$N" "\\0\\0 between conversations"
 run json-two-arrays.json "$W/json-two-arrays.json" "$((2 * N))" "two arrays concatenated"
 run json-cut-half.json "$W/json-cut-half.json" "$N" "cut at 50%"
 run chain-1m.json "$W/chain-1m.json" 1 "one conversation of 1,000,000 messages"
+run zip-size-plus-one.zip "$W/zip-size-plus-one.zip" "$N" "directory declares conversations.json 1 byte larger (data descriptor)"
+run zip-size-double.zip "$W/zip-size-double.zip" "$N" "directory declares it twice its size"
+run zip-size-half.zip "$W/zip-size-half.zip" "$N" "directory declares it half its size"
+run inner-bomb.zip "$W/inner-bomb.zip" 1 "a deflated inner ZIP of 1 GiB of zeros (~1 MB): refused unpacked, warned"
+run shards-5000.zip "$W/shards-5000.zip" 5000 "5,000 tiny shards in a ZIP"
+run shards-gaps "$W/shards-gaps" 5 "shards 000,002-004,010: two gaps warned"
+run hostile-names.zip "$W/hostile-names.zip" 4 "entries named ../, /abs, a/../../b, with ESC and CR; one named ../../../etc/passwd"
+run hostile-strings.json "$W/hostile-strings.json" 5 "titles and ids with ESC, bidi override, NUL, ../, 1 MB"
+# A FIFO must be refused at once, not waited on (timeout: the row says 124).
+run fifo.json "$W/fifo.json" 0 "a named pipe given as the export (refused; 124 = it blocked)"
 
 # --- huge PTY over SSH ---------------------------------------------------
 # The browser over SSH with hostile terminal sizes (4000x4000 PTY, a window
