@@ -3,8 +3,10 @@ package loader
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -223,5 +225,42 @@ func TestQuickEnd(t *testing.T) {
 				t.Fatalf("%q from %d: %d %q, want %d %q", b, i, got, c, want, wc)
 			}
 		}
+	}
+}
+
+// TestObjBytesKeyLayouts checks ObjBytes's keys in each layout: Python's
+// (`, "k": `), compact, other white space around keys and colons,
+// escaped and long keys (the ways past the inline fast path).
+func TestObjBytesKeyLayouts(t *testing.T) {
+	long := strings.Repeat("k", 40)
+	for _, in := range []string{
+		`{"a": 1, "bb": 2, "ccc": 3}`,
+		`{"a":1,"bb":2,"ccc":3}`,
+		"{\n  \"a\" : 1,\n\t\"bb\"\t:2 ,  \"ccc\"\n:3}",
+		`{"a\"q": 1, "` + long + `": 2, "\u00e9": 3}`,
+		`{ "a": 1, "` + long + `":2}`,
+	} {
+		var want map[string]int
+		if err := json.Unmarshal([]byte(in), &want); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		d := getWalker([]byte(in))
+		err := d.ObjBytes(func(d *walker, key []byte) error {
+			f, err := d.Float64()
+			got[string(key)] = int(f)
+			return err
+		})
+		putWalker(d)
+		if err != nil || !maps.Equal(got, want) {
+			t.Errorf("%q: %v %v, want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{`{"a" 1}`, `{"a":1 "b":2}`, `{"a`, `{"a":1,}`} {
+		d := getWalker([]byte(in))
+		if err := d.ObjBytes(func(d *walker, key []byte) error { return d.Skip() }); err == nil {
+			t.Errorf("%q: no error", in)
+		}
+		putWalker(d)
 	}
 }

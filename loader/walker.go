@@ -625,13 +625,17 @@ func (d *walker) ObjBytes(f func(d *walker, key []byte) error) error {
 		return nil
 	}
 	for {
-		// Keys are short and plain: take one ending in the first 32 bytes
-		// here (quickEnd), the rest through StrBytes.
+		// Keys are short and plain, in Python's layout (`, "key": `):
+		// take one ending in the first 32 bytes with its colon right
+		// after here (quickEnd), the rest through StrBytes.
 		var key []byte
-		d.ws()
-		if i := d.i; i < len(d.b) && d.b[i] == '"' {
-			if j, c := quickEnd(d.b, i+1); c == '"' {
-				key, d.i = d.b[i+1:j], j+1
+		i := d.i
+		if i < len(d.b) && d.b[i] == ' ' {
+			i++
+		}
+		if i < len(d.b) && d.b[i] == '"' {
+			if j, c := quickEnd(d.b, i+1); c == '"' && j+1 < len(d.b) && d.b[j+1] == ':' {
+				key, d.i = d.b[i+1:j], j+2
 			}
 		}
 		if key == nil {
@@ -639,12 +643,12 @@ func (d *walker) ObjBytes(f func(d *walker, key []byte) error) error {
 			if key, err = d.StrBytes(); err != nil {
 				return err
 			}
+			d.ws()
+			if d.i >= len(d.b) || d.b[d.i] != ':' {
+				return d.errAt("expected ':' after key")
+			}
+			d.i++
 		}
-		d.ws()
-		if d.i >= len(d.b) || d.b[d.i] != ':' {
-			return d.errAt("expected ':' after key")
-		}
-		d.i++
 		if err := f(d, key); err != nil {
 			return err
 		}
