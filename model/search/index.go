@@ -65,8 +65,13 @@ type Builder struct {
 	wg        sync.WaitGroup
 	pool      chan *shardBuilder
 	scratch   *scratchPool // the search scratch of every Index built (Index.pool)
-	held      bool         // Hold: workers take no shard
-	paused    bool         // Pause: workers take no shard
+	// meta is the metadata of the conversations of the shards built
+	// without a gap from the first one, moved out of the shards as they
+	// join it: every Index takes a prefix of it (an Index per search
+	// while indexing copied every shard's metadata).
+	meta   []convMeta
+	held   bool // Hold: workers take no shard
+	paused bool // Pause: workers take no shard
 }
 
 // sealed is a shard waiting for a worker: conversations convs, numbered
@@ -225,7 +230,7 @@ func (b *Builder) builtPrefixLocked() int {
 		if int(s.first) != n {
 			break
 		}
-		n += len(s.meta)
+		n += int(s.n)
 	}
 	return n
 }
@@ -267,7 +272,7 @@ func (b *Builder) Ready() *Index {
 // indexLocked assembles the Index of conversations [0, n) from the shards
 // covering them. b.mu is held.
 func (b *Builder) indexLocked(n int) *Index {
-	ix := &Index{convs: b.convs[:n:n], meta: make([]convMeta, 0, n), pool: b.scratch}
+	ix := &Index{convs: b.convs[:n:n], pool: b.scratch}
 	// Shards sealed by Adds racing with this Build cover conversations ≥ n.
 	for _, s := range b.shards {
 		if int(s.first) < n {
@@ -276,8 +281,14 @@ func (b *Builder) indexLocked(n int) *Index {
 	}
 	slices.SortFunc(ix.shards, func(x, y *shard) int { return int(x.first - y.first) })
 	for _, s := range ix.shards { // contiguous: shard i+1 starts where i ends
-		ix.meta = append(ix.meta, s.meta...)
+		if int(s.first) == len(b.meta) && s.meta != nil {
+			// Appending never changes what earlier Indexes hold: theirs
+			// is a prefix with no room past it.
+			b.meta = append(b.meta, s.meta...)
+			s.meta = nil
+		}
 	}
+	ix.meta = b.meta[:n:n]
 	ix.byRecency = make([]int32, len(ix.convs))
 	for i := range ix.byRecency {
 		ix.byRecency[i] = int32(i)

@@ -16,7 +16,7 @@ type shard struct {
 
 	fieldFilters            // per-field records and Bloom filters (fieldfilter.go)
 	words        wordIndex  // vocabulary and word postings (words.go)
-	meta         []convMeta // per conversation, for Index.meta
+	meta         []convMeta // per conversation, until Builder.meta takes it (Index.meta)
 	// disk holds a loaded shard's records as saved, in place of recs, and
 	// textAt finds their texts (see convRecs); nil for a built shard.
 	disk   []diskRec

@@ -2,6 +2,7 @@ package search
 
 import (
 	"runtime"
+	"slices"
 	"testing"
 )
 
@@ -55,5 +56,44 @@ func TestScratchSharedByBuilderIndexes(t *testing.T) {
 	ix1.putScratch(sc)
 	if got := ix2.getScratch(); got != sc {
 		t.Fatal("the next Index of the same Builder did not reuse the last one's scratch")
+	}
+}
+
+// TestBuilderIndexesShareMeta: the Indexes a Builder hands out take their
+// metadata from the Builder's one array, equal to metaOf of each
+// conversation, and no shard keeps a second copy.
+func TestBuilderIndexesShareMeta(t *testing.T) {
+	a := benchArchive(300 << 10)
+	b := NewBuilder()
+	b.SetShardText(24 << 10)
+	var ixs []*Index
+	third := len(a.Conversations) / 3
+	for i, c := range a.Conversations {
+		b.Add(c)
+		if i == third || i == 2*third {
+			ixs = append(ixs, b.Build())
+		}
+	}
+	ixs = append(ixs, b.Build())
+	last := ixs[len(ixs)-1]
+	if last.Len() != len(a.Conversations) {
+		t.Fatalf("indexed %d of %d", last.Len(), len(a.Conversations))
+	}
+	for _, ix := range ixs {
+		if len(ix.meta) != ix.Len() {
+			t.Fatalf("an Index of %d conversations has %d metadata entries", ix.Len(), len(ix.meta))
+		}
+		for i := range ix.Len() {
+			want := metaOf(ix.Conversation(i))
+			got := ix.meta[i]
+			if got.time != want.time || got.text != want.text || got.flags&^flagCode != want.flags&^flagCode || !slices.Equal(got.models, want.models) {
+				t.Fatalf("conversation %d of %d: metadata %+v, want %+v", i, ix.Len(), got, want)
+			}
+		}
+	}
+	for _, s := range last.shards {
+		if s.meta != nil {
+			t.Fatalf("shard at %d keeps its own metadata", s.first)
+		}
 	}
 }
