@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -28,10 +29,11 @@ func scratchHeld(w *worker) int {
 	return n
 }
 
-// TestWorkerForgetsFreedWindows: once a worker has freed its read window
-// (no segment left for it, split.go), none of its scratch points into the
-// window any more: kept past their length, those slices pointed into
-// unmapped memory (which the Go heap may map again).
+// TestWorkerForgetsFreedWindows: between the conversations a worker
+// decodes from its read window (split.go), and once it has freed the
+// window, none of its scratch points into the window: kept past their
+// length, those slices pointed into unmapped memory (which the Go heap may
+// map again).
 func TestWorkerForgetsFreedWindows(t *testing.T) {
 	setSplit(t, true)
 	winSize, winMin = 1<<20, 1<<19 // windows that never grow here
@@ -54,8 +56,8 @@ func TestWorkerForgetsFreedWindows(t *testing.T) {
 	r.tasks = int32(len(tasks))
 	r.done = make(chan *segTask, len(tasks))
 	w := newWorker(src.size)
-	held := 0
-	splitDecodeHook = func(int64, int) { held = max(held, scratchHeld(w)) }
+	held, decodes := 0, 0
+	splitDecodeHook = func(int64, int) { held = max(held, scratchHeld(w)); decodes++ }
 	defer func() { splitDecodeHook = nil }()
 	for i, task := range tasks {
 		w.runSegment(task)
@@ -63,10 +65,42 @@ func TestWorkerForgetsFreedWindows(t *testing.T) {
 			t.Fatalf("segment %d stopped the split", i)
 		}
 	}
-	if held == 0 {
-		t.Fatal("the scratch never pointed into the input: the test checks nothing")
+	if decodes < 5 {
+		t.Fatalf("only %d decodes", decodes)
+	}
+	if held != 0 {
+		t.Errorf("between decodes, %d scratch entries pointed into the window", held)
 	}
 	if n := scratchHeld(w); n != 0 {
 		t.Errorf("after its window was freed, %d scratch entries still point into it", n)
+	}
+}
+
+// TestWorkerDropsEachJobsInput: after each conversation a worker decodes
+// (the scanner's jobs, whose chunk is released right after), none of its
+// scratch points into the conversation's bytes.
+func TestWorkerDropsEachJobsInput(t *testing.T) {
+	data := genExport(300<<10, 9)
+	w := newWorker(int64(len(data)))
+	src := &source{name: "x.json"}
+	checked := 0
+	s := newScanner(bytes.NewReader(data), int64(len(data)))
+	s.warn = func(warnKind, int, int64, string) {}
+	s.emit = func(b []byte, i int, off int64) error {
+		r := w.decodeJob(job{data: bytes.Clone(b), src: src, index: i, offset: off})
+		if r.err != nil {
+			t.Fatalf("conversation %d: %v", i, r.err)
+		}
+		if n := scratchHeld(w); n != 0 {
+			t.Fatalf("after conversation %d, %d scratch entries still point into its bytes", i, n)
+		}
+		checked++
+		return nil
+	}
+	if err := s.run(); err != nil {
+		t.Fatal(err)
+	}
+	if checked < 5 {
+		t.Fatalf("only %d conversations", checked)
 	}
 }

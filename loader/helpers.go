@@ -82,6 +82,20 @@ func (w *worker) forgetInput() {
 	w.fields, w.childKeys, w.nodes = w.fields[:0], w.childKeys[:0], w.nodes[:0]
 }
 
+// dropInput clears the scratch a decode used, so that between decodes
+// none of it points into the job's bytes, which the scanner releases (a
+// 4 MiB chunk kept from the collector otherwise) or the split unmaps. The
+// nodes and child keys are cleared up to their length (what lies beyond
+// was cleared after an earlier decode): it costs a clear of what the
+// decode wrote. The content fields are reset to length 0 after each
+// object (content), so all of their few are cleared.
+func (w *worker) dropInput() {
+	clear(w.fields[:cap(w.fields)])
+	clear(w.childKeys)
+	clear(w.nodes)
+	w.fields, w.childKeys, w.nodes = w.fields[:0], w.childKeys[:0], w.nodes[:0]
+}
+
 // newBool returns a pointer to a fresh false from the worker's slab.
 func (w *worker) newBool() *bool {
 	if len(w.boolSlab) == 0 {

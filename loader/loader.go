@@ -102,11 +102,12 @@ func Open(paths ...string) (*model.Archive, error) {
 func OpenContext(ctx context.Context, opt Options, paths ...string) (a *model.Archive, err error) {
 	// A panic (a loader bug; no input should cause one) is an error, never
 	// a crash, and Release is handed over only once the workers have
-	// ended: its caller may unmap the chunks they decode into. Deferred
-	// first, it runs after the inputs' closes registered below.
+	// ended: its caller may unmap the chunks they decode into. The inputs
+	// are closed after the workers end too.
 	var (
 		rel         *arenaRelease
 		stopWorkers func() // ends the workers and the collector; nil before they start
+		closers     []func() error
 	)
 	if opt.Release != nil {
 		rel = &arenaRelease{}
@@ -115,6 +116,9 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (a *model.Ar
 		p := recover()
 		if stopWorkers != nil {
 			stopWorkers()
+		}
+		for _, c := range slices.Backward(closers) {
+			c()
 		}
 		if p != nil {
 			a, err = nil, fmt.Errorf("loader: internal error: %v", p)
@@ -147,7 +151,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (a *model.Ar
 			col.addScanWarnings([]model.Warning{{Kind: model.WarnFile, File: p, Index: -1, Offset: -1, Reason: reason(err, p)}})
 			continue
 		}
-		defer in.close()
+		closers = append(closers, in.close)
 		disk += onDisk(p, in)
 		col.addScanWarnings(in.warns)
 		col.addScanWarnings(shardGaps(in.sources))

@@ -42,6 +42,7 @@ type result struct {
 // cause) into a skip instead of a crash.
 func (w *worker) decodeJob(j job) (r result) {
 	r = result{src: j.src, index: j.index, offset: j.offset, suspect: j.suspect}
+	defer w.dropInput()
 	defer func() {
 		if p := recover(); p != nil {
 			r.conv = nil
