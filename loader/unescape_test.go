@@ -299,3 +299,34 @@ func TestShareRecent(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkerLead checks markerLead against a byte loop from every start.
+func TestMarkerLead(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for trial := 0; trial < 300; trial++ {
+		b := make([]byte, rng.IntN(40))
+		for k := range b {
+			switch rng.IntN(20) {
+			case 0:
+				b[k] = 0xee
+			case 1:
+				b[k] = 0xe3
+			default:
+				b[k] = byte(rng.IntN(256))
+			}
+		}
+		s := string(b)
+		for i := 0; i <= len(s); i++ {
+			want := len(s)
+			for k := i; k < len(s); k++ {
+				if s[k] == 0xee || s[k] == 0xe3 {
+					want = k
+					break
+				}
+			}
+			if got := markerLead(s, i); got != want {
+				t.Fatalf("%q from %d: %d, want %d", s, i, got, want)
+			}
+		}
+	}
+}
