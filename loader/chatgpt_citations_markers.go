@@ -2,6 +2,7 @@ package loader
 
 import (
 	"encoding/json"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 )
@@ -71,7 +72,7 @@ func scanTokens(text string) []token {
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c != 0xee && c != 0xe3 {
-			i++
+			i = markerLead(text, i+1)
 			continue
 		}
 		var t token
@@ -281,4 +282,27 @@ func stripMarkerChars(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// markerLead returns the index of the first byte of s at or after i that
+// may start a marker (0xee: U+E200…, 0xe3: 【), or len(s): eight bytes at
+// a time, since a marker-free text was scanned a byte per step.
+func markerLead(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		v := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		a := v ^ (lsb * 0xee)
+		b := v ^ (lsb * 0xe3)
+		// The lowest flagged byte is exact (borrows run upwards).
+		if m := ((a-lsb)&^a | (b-lsb)&^b) & msb; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c == 0xee || c == 0xe3 {
+			return i
+		}
+	}
+	return len(s)
 }

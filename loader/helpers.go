@@ -48,6 +48,9 @@ type worker struct {
 	// message to message (status, recipient, model, content type): see
 	// common.
 	shared map[string]string
+	// recent is a direct-mapped front of shared (shareSlot): most lookups
+	// hit it with one compare instead of hashing for the map.
+	recent [64]string
 
 	// Slabs that messages and their blocks are carved from: one allocation
 	// per many messages instead of one (or more) each. Elements are handed
@@ -185,10 +188,19 @@ func (w *worker) readStr(d *walker, shared bool) (string, error) {
 // share returns the table's copy of b when b is short, valid UTF-8 with no
 // backslash, and the table holds it or has room for it.
 func (w *worker) share(b []byte) (string, bool) {
-	if len(b) > sharedLen || bytes.IndexByte(b, '\\') >= 0 {
+	if len(b) == 0 || len(b) > sharedLen {
+		return "", false
+	}
+	// What recent holds came from shared: no backslash, valid UTF-8.
+	slot := &w.recent[shareSlot(b)]
+	if *slot == string(b) {
+		return *slot, true
+	}
+	if bytes.IndexByte(b, '\\') >= 0 {
 		return "", false
 	}
 	if s, ok := w.shared[string(b)]; ok {
+		*slot = s
 		return s, true
 	}
 	if len(w.shared) >= sharedMax || !utf8.Valid(b) {
@@ -199,7 +211,13 @@ func (w *worker) share(b []byte) (string, bool) {
 	}
 	s := string(b)
 	w.shared[s] = s
+	*slot = s
 	return s, true
+}
+
+// shareSlot is b's place in worker.recent (b is not empty).
+func shareSlot(b []byte) int {
+	return (len(b)*5 + int(b[0]) + int(b[len(b)-1])*3) & 63
 }
 
 // rawStr converts a captured raw JSON value into an arena string: the

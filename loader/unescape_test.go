@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // twoPass is the way unescapeQuoted replaces: find the end, then decode
@@ -262,5 +263,70 @@ func TestObjBytesKeyLayouts(t *testing.T) {
 			t.Errorf("%q: no error", in)
 		}
 		putWalker(d)
+	}
+}
+
+// TestShareRecent checks the worker's shared strings through their
+// direct-mapped front (worker.recent): every answer is its input, one
+// copy per value while the table has room, none for a backslash, a long
+// string or invalid UTF-8.
+func TestShareRecent(t *testing.T) {
+	w := &worker{}
+	rng := rand.New(rand.NewPCG(5, 6))
+	vals := make([]string, 300)
+	for i := range vals {
+		b := make([]byte, 1+rng.IntN(12))
+		for k := range b {
+			b[k] = byte('a' + rng.IntN(4)) // few letters: many slot collisions
+		}
+		vals[i] = string(b)
+	}
+	first := map[string]string{}
+	for n := 0; n < 5000; n++ {
+		v := vals[rng.IntN(len(vals))]
+		s, ok := w.share([]byte(v))
+		if !ok || s != v {
+			t.Fatalf("share(%q) = %q, %v", v, s, ok)
+		}
+		if f, seen := first[v]; seen && unsafe.StringData(f) != unsafe.StringData(s) {
+			t.Fatalf("share(%q): a second copy", v)
+		}
+		first[v] = s
+	}
+	for _, v := range []string{`a\nb`, "\xff", strings.Repeat("x", sharedLen+1), ""} {
+		if s, ok := w.share([]byte(v)); ok {
+			t.Errorf("share(%q) = %q, true", v, s)
+		}
+	}
+}
+
+// TestMarkerLead checks markerLead against a byte loop from every start.
+func TestMarkerLead(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for trial := 0; trial < 300; trial++ {
+		b := make([]byte, rng.IntN(40))
+		for k := range b {
+			switch rng.IntN(20) {
+			case 0:
+				b[k] = 0xee
+			case 1:
+				b[k] = 0xe3
+			default:
+				b[k] = byte(rng.IntN(256))
+			}
+		}
+		s := string(b)
+		for i := 0; i <= len(s); i++ {
+			want := len(s)
+			for k := i; k < len(s); k++ {
+				if s[k] == 0xee || s[k] == 0xe3 {
+					want = k
+					break
+				}
+			}
+			if got := markerLead(s, i); got != want {
+				t.Fatalf("%q from %d: %d, want %d", s, i, got, want)
+			}
+		}
 	}
 }
