@@ -4,6 +4,7 @@ package loader
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -80,5 +81,52 @@ func TestFIFORefused(t *testing.T) {
 	within(t, "asset FIFO", func() { _, err = OpenAsset(conv, &model.Asset{File: "file-x.png"}) })
 	if err == nil || !strings.Contains(err.Error(), "named pipe") {
 		t.Errorf("asset FIFO: error %v", err)
+	}
+}
+
+// TestSymlinkedShards: a conversation file linked into a folder export is
+// read when it leads to a regular file; a dangling link or a link to a
+// FIFO is a warning naming it, never a silent skip or a block.
+func TestSymlinkedShards(t *testing.T) {
+	dir := t.TempDir()
+	elsewhere := filepath.Join(dir, "kept")
+	writeFile(t, elsewhere, "shard.json", array(simple("c2", "Two", 10)))
+	folder := filepath.Join(dir, "export")
+	writeFile(t, folder, "conversations-000.json", array(simple("c1", "One", 10)))
+	link := func(target, name string) {
+		t.Helper()
+		if err := os.Symlink(target, filepath.Join(folder, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link(filepath.Join(elsewhere, "shard.json"), "conversations-001.json")
+	link(filepath.Join(dir, "gone.json"), "conversations-002.json")
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	link(filepath.Join(dir, "pipe"), "conversations-003.json")
+
+	var (
+		a   *model.Archive
+		err error
+	)
+	within(t, "folder with links", func() { a, err = OpenContext(context.Background(), Options{}, folder) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Conversations) != 2 {
+		t.Errorf("%d conversations, want both (the linked shard read)", len(a.Conversations))
+	}
+	var dangling, pipe bool
+	for _, w := range warningsOf(a, model.WarnFile) {
+		switch {
+		case strings.HasSuffix(w.File, "conversations-002.json") && strings.Contains(w.Reason, "leads nowhere"):
+			dangling = true
+		case strings.HasSuffix(w.File, "conversations-003.json") && strings.Contains(w.Reason, "named pipe"):
+			pipe = true
+		}
+	}
+	if !dangling || !pipe {
+		t.Errorf("want warnings for the dangling link and the link to a FIFO, got %v", a.Warnings)
 	}
 }

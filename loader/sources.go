@@ -154,17 +154,34 @@ func expandDir(dir string) (*input, error) {
 		if d.Type().IsRegular() && chatHTMLName(d.Name()) {
 			pages = append(pages, p)
 		}
-		if t := d.Type(); !t.IsRegular() && t&os.ModeSymlink == 0 && convFileRe.MatchString(d.Name()) {
-			// Named like a conversation file, but reading it would block
-			// (a FIFO) or never end (a device).
-			odd = append(odd, model.Warning{Kind: model.WarnFile, File: p, Index: -1, Offset: -1, Reason: fileKind(t) + ", not a regular file: skipped"})
-		}
-		if !d.Type().IsRegular() || !convFileRe.MatchString(d.Name()) {
+		if !convFileRe.MatchString(d.Name()) {
 			return nil
 		}
 		var size int64
-		if fi, err := d.Info(); err == nil {
+		switch t := d.Type(); {
+		case t.IsRegular():
+			if fi, err := d.Info(); err == nil {
+				size = fi.Size()
+			}
+		case t&os.ModeSymlink != 0:
+			// A conversation file linked in (a shard kept elsewhere) is
+			// read when it leads to a regular file; any other link is
+			// told, never skipped silently.
+			fi, err := os.Stat(p)
+			if err != nil {
+				odd = append(odd, model.Warning{Kind: model.WarnFile, File: p, Index: -1, Offset: -1, Reason: "a symbolic link that leads nowhere: skipped"})
+				return nil
+			}
+			if !fi.Mode().IsRegular() {
+				odd = append(odd, model.Warning{Kind: model.WarnFile, File: p, Index: -1, Offset: -1, Reason: "a symbolic link to " + fileKind(fi.Mode()) + ", not a regular file: skipped"})
+				return nil
+			}
 			size = fi.Size()
+		default:
+			// Named like a conversation file, but reading it would block
+			// (a FIFO) or never end (a device).
+			odd = append(odd, model.Warning{Kind: model.WarnFile, File: p, Index: -1, Offset: -1, Reason: fileKind(t) + ", not a regular file: skipped"})
+			return nil
 		}
 		root := filepath.Dir(p)
 		if roots[root] == nil {
