@@ -27,18 +27,18 @@ func TestRSSLimitNeverBelowLivePlusHeadroom(t *testing.T) {
 	} {
 		for _, budget := range []int64{1, 200 << 20, 250 << 20} {
 			got := rssLimit(budget, s)
-			floor := s.NonHeap + s.Live + max(rssMinHeadroom, s.Live/4)
+			floor := s.NonHeap + s.Live + max(rssMinHeadroom, s.Live/2)
 			if got < floor {
 				t.Errorf("rssLimit(%d MB, %+v) = %d MB, below live + headroom %d MB", budget>>20, s, got>>20, floor>>20)
 			}
-			if got < s.NonHeap+s.Live+s.Live/4 || got < s.NonHeap+s.Live+rssMinHeadroom {
+			if got < s.NonHeap+s.Live+s.Live/2 || got < s.NonHeap+s.Live+rssMinHeadroom {
 				t.Errorf("rssLimit(%d MB, %+v) = %d MB: headroom too small", budget>>20, s, got>>20)
 			}
 		}
 	}
-	// A quarter of a large live heap is the headroom.
+	// Half a large live heap is the headroom.
 	s := rssSample{RSS: 900 << 20, Runtime: 500 << 20, NonHeap: 8 << 20, Live: 400 << 20}
-	if got, want := rssLimit(500<<20, s), int64((8+400+100)<<20); got != want {
+	if got, want := rssLimit(500<<20, s), int64((8+400+200)<<20); got != want {
 		t.Errorf("rssLimit = %d MB, want %d MB", got>>20, want>>20)
 	}
 }
