@@ -105,7 +105,7 @@ func capRSS(budget int64) (stop func()) {
 // apply sets the limit from the memory held now (never above the limit
 // that was in force before the cap).
 func (c *rssCapper) apply() {
-	s, ok := sampleRSS()
+	s, ok := readRSS()
 	if !ok {
 		return
 	}
@@ -134,6 +134,9 @@ func (c *rssCapper) arm() {
 		c.arm()
 	}, c)
 }
+
+// readRSS is sampleRSS; a variable for tests.
+var readRSS = sampleRSS
 
 // sampleRSS reads the process's RSS (/proc/self/statm) and the runtime's
 // memory classes; false where /proc is not there.

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"sync/atomic"
 	"testing"
 
 	"github.com/backchat/backchat/model"
@@ -138,5 +140,45 @@ func TestExportBudget(t *testing.T) {
 		if got := exportBudget(c.paths); got != c.want {
 			t.Errorf("exportBudget(%v) = %d, want %d", c.paths, got, c.want)
 		}
+	}
+}
+
+// The limit follows the memory after every collection: each sample the cap
+// reads after a runtime.GC sets a new limit.
+func TestCapRSSRecomputesAfterEachCollection(t *testing.T) {
+	os.Unsetenv("GOMEMLIMIT")
+	prev := debug.SetMemoryLimit(1 << 40)
+	defer debug.SetMemoryLimit(prev)
+	samples := make(chan int64, 1)
+	var n atomic.Int64
+	readRSS = func() (rssSample, bool) {
+		live := (n.Add(1) + 10) << 20
+		select {
+		case samples <- live:
+		default:
+		}
+		return rssSample{RSS: 100 << 20, Runtime: 40 << 20, Live: live}, true
+	}
+	defer func() { readRSS = sampleRSS }()
+	stop := capRSS(1)
+	defer stop()
+	<-samples // the one capRSS reads at once
+	for seen, gcs := 0, 0; seen < 3; gcs++ {
+		if gcs == 10000 {
+			t.Fatalf("%d collections re-armed the cap %d times, want 3", gcs, seen)
+		}
+		runtime.GC()
+		select {
+		case <-samples:
+			seen++
+		default:
+			runtime.Gosched()
+		}
+	}
+	// The cleanup goroutine applied the second sample's limit before the
+	// collection that read the third: the limit moved past the first's.
+	first := int64(11<<20) + rssMinHeadroom
+	if got := debug.SetMemoryLimit(-1); got <= first {
+		t.Errorf("limit %d MB after three collections, want above the first sample's %d MB", got>>20, first>>20)
 	}
 }
