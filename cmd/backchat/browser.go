@@ -91,6 +91,12 @@ var runBrowser = func(ctx context.Context, src archiveSource, opts browserOption
 		Actions: localActions(os.Environ(), runtime.GOOS),
 	}
 	browserSource(&o, src)
+	if !src.Demo && src.Ready == nil {
+		// rsscap.go: once loaded, keep the RSS within the export's size.
+		var stop func()
+		o.Load, stop = capAfterLoad(o.Load, exportBudget(src.Paths))
+		defer stop()
+	}
 	if src.Demo {
 		// The demo's dates were written against demo.Reference; show them
 		// as they were meant ("Today", "Yesterday", …) whatever today is.
