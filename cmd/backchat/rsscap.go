@@ -1,10 +1,12 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"math"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -212,17 +214,50 @@ func capAfterLoad(load tui.LoadFunc, budget int64) (_ tui.LoadFunc, stop func())
 	}, stop
 }
 
-// exportBudget is the RSS budget for browsing paths: their total size,
-// when all of them are uncompressed files (a ZIP's size says little of
-// what it holds, and a folder's is not one stat away); else 0 (no cap).
+// exportBudget is the RSS budget for browsing paths: the bytes of JSON
+// they hold. A JSON file counts its size; a ZIP the uncompressed sizes
+// its directory declares for its conversation files (believed up to 32×
+// the ZIP's size, as the loader does), and no cap when it wraps inner
+// ZIPs; a folder or anything else means no cap (0), since its JSON is not
+// one stat away.
 func exportBudget(paths []string) int64 {
 	var n int64
 	for _, p := range paths {
 		fi, err := os.Stat(p)
-		if err != nil || !fi.Mode().IsRegular() || strings.EqualFold(filepath.Ext(p), ".zip") {
+		if err != nil || !fi.Mode().IsRegular() {
 			return 0
 		}
-		n += fi.Size()
+		if !strings.EqualFold(filepath.Ext(p), ".zip") {
+			n += fi.Size()
+			continue
+		}
+		z := zipJSONBytes(p, fi.Size())
+		if z <= 0 {
+			return 0
+		}
+		n += z
 	}
 	return n
+}
+
+// zipJSONBytes is what the ZIP at p (size bytes) declares its
+// conversation files hold once inflated; 0 when that cannot be told (an
+// unreadable directory, inner ZIPs, no conversation file).
+func zipJSONBytes(p string, size int64) int64 {
+	r, err := zip.OpenReader(p)
+	if err != nil {
+		return 0
+	}
+	defer r.Close()
+	var n uint64
+	for _, f := range r.File {
+		base := strings.ToLower(path.Base(f.Name))
+		switch {
+		case strings.HasSuffix(base, ".zip"):
+			return 0
+		case strings.HasPrefix(base, "conversations") && strings.HasSuffix(base, ".json"):
+			n += f.UncompressedSize64
+		}
+	}
+	return int64(min(n, uint64(32*size)))
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -127,13 +129,18 @@ func TestExportBudget(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	good, inner := filepath.Join(dir, "export.zip"), filepath.Join(dir, "big.zip")
+	writeZip(t, good, map[string]int{"conversations.json": 2000, "sub/conversations-001.json": 1000, "file-abc.png": 5000, "user.json": 10})
+	writeZip(t, inner, map[string]int{"conversations.json": 2000, "Conversations__part-001.zip": 1000})
 	for _, c := range []struct {
 		paths []string
 		want  int64
 	}{
 		{[]string{a}, 100},
 		{[]string{a, b}, 150},
-		{[]string{a, z}, 0},
+		{[]string{a, z}, 0}, // not a ZIP inside
+		{[]string{a, good}, 100 + 3000},
+		{[]string{inner}, 0},
 		{[]string{dir}, 0},
 		{[]string{filepath.Join(dir, "missing")}, 0},
 	} {
@@ -180,5 +187,30 @@ func TestCapRSSRecomputesAfterEachCollection(t *testing.T) {
 	first := int64(11<<20) + rssMinHeadroom
 	if got := debug.SetMemoryLimit(-1); got <= first {
 		t.Errorf("limit %d MB after three collections, want above the first sample's %d MB", got>>20, first>>20)
+	}
+}
+
+// writeZip writes a ZIP at p holding, for each name, that many bytes.
+func writeZip(t *testing.T, p string, files map[string]int) {
+	t.Helper()
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	for name, n := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(bytes.Repeat([]byte("x"), n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
