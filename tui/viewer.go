@@ -168,6 +168,12 @@ func (v *viewer) bodyWidth() int { return min(max(v.width-1, 10), maxBodyWidth) 
 // rebuild recomputes every segment (from cache or as placeholders) and keeps
 // the segment of node `keep` at the top.
 func (v *viewer) rebuild(keep int32) {
+	// The current hit is an index into the hits of the segments; kept as
+	// its message and rank there, it stays the same hit when the segments
+	// are laid out again, and is dropped when the window moved past it (G,
+	// a slide: the old index would name another message's hit).
+	curNode, curNth := v.curHitPlace()
+	defer v.replaceCurHit(curNode, curNth)
 	v.segs = v.segs[:0]
 	v.offWin = offWindow{}
 	if v.conv == nil || v.width <= 0 {
@@ -460,4 +466,35 @@ func (v *viewer) globalKey(msg tea.KeyPressMsg, focused bool) (cmd tea.Cmd, ok b
 		return v.toggleExpanded(), true
 	}
 	return nil, false
+}
+
+// curHitPlace is the current hit's message and how many hits of that
+// message come before it (model.NoNode, -1: no current hit).
+func (v *viewer) curHitPlace() (int32, int) {
+	if v.curHit < 0 || v.curHit >= len(v.hits) || len(v.segs) == 0 {
+		return model.NoNode, -1
+	}
+	node, nth := v.hitNode(v.curHit), 0
+	for i := v.curHit - 1; i >= 0 && v.hitNode(i) == node; i-- {
+		nth++
+	}
+	return node, nth
+}
+
+// replaceCurHit makes the nth hit of node's message the current one, or
+// none when the segments hold no such hit.
+func (v *viewer) replaceCurHit(node int32, nth int) {
+	if nth < 0 || v.curHit < 0 {
+		return
+	}
+	v.curHit = -1
+	for i := range v.hits {
+		if v.hitNode(i) == node {
+			if nth == 0 {
+				v.curHit = i
+				return
+			}
+			nth--
+		}
+	}
 }
