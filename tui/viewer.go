@@ -168,12 +168,18 @@ func (v *viewer) bodyWidth() int { return min(max(v.width-1, 10), maxBodyWidth) 
 // rebuild recomputes every segment (from cache or as placeholders) and keeps
 // the segment of node `keep` at the top.
 func (v *viewer) rebuild(keep int32) {
-	// The current hit is an index into the hits of the segments; kept as
-	// its message and rank there, it stays the same hit when the segments
-	// are laid out again, and is dropped when the window moved past it (G,
-	// a slide: the old index would name another message's hit).
+	// The current hit is an index into the hits of the segments. When the
+	// window moves (G, g, a slide) the segments hold other messages and
+	// the old index would name another message's hit: the hit is kept as
+	// its message and rank there, and dropped when the window left it. A
+	// rebuild of the same window keeps the index (the hits' order holds).
 	curNode, curNth := v.curHitPlace()
-	defer v.replaceCurHit(curNode, curNth)
+	lo, hi := v.segSpan()
+	defer func() {
+		if nlo, nhi := v.segSpan(); nlo != lo || nhi != hi {
+			v.replaceCurHit(curNode, curNth)
+		}
+	}()
 	v.segs = v.segs[:0]
 	v.offWin = offWindow{}
 	if v.conv == nil || v.width <= 0 {
@@ -479,6 +485,20 @@ func (v *viewer) curHitPlace() (int32, int) {
 		nth++
 	}
 	return node, nth
+}
+
+// segSpan is the first and last message of the segments (the window's).
+func (v *viewer) segSpan() (first, last int32) {
+	first, last = model.NoNode, model.NoNode
+	for _, sg := range v.segs {
+		if sg.node != model.NoNode {
+			if first == model.NoNode {
+				first = sg.node
+			}
+			last = sg.node
+		}
+	}
+	return first, last
 }
 
 // replaceCurHit makes the nth hit of node's message the current one, or
