@@ -369,7 +369,10 @@ func openEntry(zf *zip.File) (io.ReadCloser, error) {
 	if zf.Method == zip.Deflate {
 		body, closer = inflateBounded(raw, int64(zf.CompressedSize64))
 	}
-	return &checkedReader{r: body, closer: closer, crc: zf.CRC32, check: true, hash: crc32.NewIEEE(), size: int64(zf.UncompressedSize64)}, nil
+	// As archive/zip does, a CRC-32 of 0 in an entry without a data
+	// descriptor (flag bit 3) is taken for "not known" and not checked.
+	check := zf.CRC32 != 0 || zf.Flags&0x8 != 0
+	return &checkedReader{r: body, closer: closer, crc: zf.CRC32, check: check, hash: crc32.NewIEEE(), size: int64(zf.UncompressedSize64)}, nil
 }
 
 // zipCut is the read error of a ZIP entry cut short by the end of the

@@ -3,6 +3,7 @@ package loader
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"encoding/binary"
 	"fmt"
 	"testing"
@@ -75,6 +76,44 @@ func TestZipDeclaringLargerSizesLoads(t *testing.T) {
 			if len(warningsOf(o.a, model.WarnData))+len(warningsOf(o.a, model.WarnTruncated))+o.skipped == 0 {
 				t.Errorf("%s: no warning that the sizes disagree:\n%s", what, o)
 			}
+		}
+	}
+}
+
+// TestZipDirectoryCRCZeroIsUnknown: an entry without a data descriptor
+// whose headers give a CRC-32 of 0 (some ZIP writers leave it so;
+// archive/zip takes 0 there for "not known" and checks nothing) loads
+// without a CRC warning, as it did through zip.File.Open before
+// openEntry. An entry with a data descriptor is checked as before.
+func TestZipDirectoryCRCZeroIsUnknown(t *testing.T) {
+	dir := t.TempDir()
+	for _, method := range []uint16{zip.Deflate, zip.Store} {
+		data, n := genDamageExport(t, 40<<10, 5)
+		body := data
+		if method == zip.Deflate {
+			var c bytes.Buffer
+			fw, _ := flate.NewWriter(&c, flate.DefaultCompression)
+			fw.Write(data)
+			fw.Close()
+			body = c.Bytes()
+		}
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: "conversations.json", Method: method, CRC32: 0,
+			CompressedSize64: uint64(len(body)), UncompressedSize64: uint64(len(data))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(body)
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		o := loadDamaged(t, dir, "export.zip", b.Bytes())
+		if o.err != nil {
+			t.Fatalf("method %d: %v", method, o.err)
+		}
+		if o.loaded != n || len(o.a.Warnings) != 0 {
+			t.Errorf("method %d: %d of %d conversations loaded, warnings:\n%s", method, o.loaded, n, o)
 		}
 	}
 }

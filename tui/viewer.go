@@ -168,6 +168,18 @@ func (v *viewer) bodyWidth() int { return min(max(v.width-1, 10), maxBodyWidth) 
 // rebuild recomputes every segment (from cache or as placeholders) and keeps
 // the segment of node `keep` at the top.
 func (v *viewer) rebuild(keep int32) {
+	// The current hit is an index into the hits of the segments. When the
+	// window moves (G, g, a slide) the segments hold other messages and
+	// the old index would name another message's hit: the hit is kept as
+	// its message and rank there, and dropped when the window left it. A
+	// rebuild of the same window keeps the index (the hits' order holds).
+	curNode, curNth := v.curHitPlace()
+	lo, hi := v.segSpan()
+	defer func() {
+		if nlo, nhi := v.segSpan(); nlo != lo || nhi != hi {
+			v.replaceCurHit(curNode, curNth)
+		}
+	}()
 	v.segs = v.segs[:0]
 	v.offWin = offWindow{}
 	if v.conv == nil || v.width <= 0 {
@@ -460,4 +472,49 @@ func (v *viewer) globalKey(msg tea.KeyPressMsg, focused bool) (cmd tea.Cmd, ok b
 		return v.toggleExpanded(), true
 	}
 	return nil, false
+}
+
+// curHitPlace is the current hit's message and how many hits of that
+// message come before it (model.NoNode, -1: no current hit).
+func (v *viewer) curHitPlace() (int32, int) {
+	if v.curHit < 0 || v.curHit >= len(v.hits) || len(v.segs) == 0 {
+		return model.NoNode, -1
+	}
+	node, nth := v.hitNode(v.curHit), 0
+	for i := v.curHit - 1; i >= 0 && v.hitNode(i) == node; i-- {
+		nth++
+	}
+	return node, nth
+}
+
+// segSpan is the first and last message of the segments (the window's).
+func (v *viewer) segSpan() (first, last int32) {
+	first, last = model.NoNode, model.NoNode
+	for _, sg := range v.segs {
+		if sg.node != model.NoNode {
+			if first == model.NoNode {
+				first = sg.node
+			}
+			last = sg.node
+		}
+	}
+	return first, last
+}
+
+// replaceCurHit makes the nth hit of node's message the current one, or
+// none when the segments hold no such hit.
+func (v *viewer) replaceCurHit(node int32, nth int) {
+	if nth < 0 || v.curHit < 0 {
+		return
+	}
+	v.curHit = -1
+	for i := range v.hits {
+		if v.hitNode(i) == node {
+			if nth == 0 {
+				v.curHit = i
+				return
+			}
+			nth--
+		}
+	}
 }

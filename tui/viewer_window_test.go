@@ -163,3 +163,47 @@ func TestViewerHitsBeyondTheWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestViewerHitAfterTheWindowMoves: the current hit is an index into the
+// window's hits; G moves the window (rebuild) and the hits with it, so the
+// old index must not name a hit of the new window. With the end's messages
+// rendered already (seen before), n after G went to the window's third
+// hit, hundreds of messages above the screen, and each further n slid the
+// window and went up again.
+func TestViewerHitAfterTheWindowMoves(t *testing.T) {
+	c := longConv(3000)
+	for i := range 3000 {
+		if i < 20 || i >= 2500 && i%5 == 0 {
+			c.Nodes[i+1].Msg.Blocks[0].Text += " needle"
+		}
+	}
+	a := &model.Archive{Conversations: []*model.Conversation{c}}
+	m := New(Options{Archive: a, Theme: "dark", Width: 100, Height: 30, Now: fixedNow})
+	run(t, m, m.Init())
+	selectConv(t, m, "c-long")
+	press(t, m, "enter")
+	v := m.view
+	v.setTerms([]string{"needle"})
+	hitMessage := func() int {
+		h := v.hits[v.curHit]
+		n, _ := strconv.Atoi(messageNumber.FindStringSubmatch(v.plain[h.line])[1])
+		return n
+	}
+	press(t, m, "G", "g") // the end's messages rendered
+	press(t, m, "n", "n")
+	if v.curHit < 0 || hitMessage() != 2 {
+		t.Fatalf("n n: want message 2's hit, at %d", v.curHit)
+	}
+	press(t, m, "G")
+	top := firstMessageOnScreen(m)
+	if top < 2900 {
+		t.Fatalf("G shows message %d first", top)
+	}
+	press(t, m, "n")
+	if v.curHit < 0 {
+		t.Fatal("n found no hit")
+	}
+	if got := hitMessage(); got != 3 && got < top {
+		t.Fatalf("n after G went to message %d, above the screen (message %d first) and not the hit after message 2's", got, top)
+	}
+}

@@ -92,6 +92,18 @@ func (w *warnView) lastLine(n int) int {
 func (w *warnView) SetSize(width, height int) {
 	w.width, w.height = width, height
 	w.wrap()
+	w.follow() // the lines rewrapped: the old offset may be past their end
+}
+
+// follow keeps the selected item in view (all of it when it fits, else
+// its start) and the offset within the lines.
+func (w *warnView) follow() {
+	if len(w.items) > 0 {
+		w.cursor = max(min(w.cursor, len(w.items)-1), 0)
+		w.offset = max(w.offset, w.lastLine(w.cursor)-w.height+1)
+		w.offset = min(w.offset, w.first[w.cursor])
+	}
+	w.offset = max(min(w.offset, len(w.lines)-w.height), 0)
 }
 
 // Update implements pane.
@@ -127,12 +139,8 @@ func (w *warnView) Update(msg tea.Msg) (pane, tea.Cmd) {
 			w.open[w.cursor] = !w.open[w.cursor]
 			w.wrap()
 		}
-		w.cursor = max(min(w.cursor, len(w.items)-1), 0)
-		// The selected item in view: all of it when it fits, else its start.
-		w.offset = max(w.offset, w.lastLine(w.cursor)-w.height+1)
-		w.offset = min(w.offset, w.first[w.cursor])
+		w.follow()
 	}
-	w.offset = max(min(w.offset, len(w.lines)-w.height), 0)
 	return w, nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/backchat/backchat/model"
@@ -85,5 +87,31 @@ func TestHitCounterLeavesWithTheViewer(t *testing.T) {
 	press(t, m, "h")
 	if s := status(m); strings.Contains(s, "hit") {
 		t.Errorf("the list alone on screen, the status bar still says %q", s)
+	}
+}
+
+// TestWarningsKeepTheirPlaceOnResize: warnings opened in full on a narrow
+// screen take many lines; scrolled to the last one and then widened, the
+// W pane still shows it (its offset was kept past the end of the fewer,
+// wider lines: a blank pane).
+func TestWarningsKeepTheirPlaceOnResize(t *testing.T) {
+	a := testArchive()
+	for i := range 6 {
+		a.Warnings = append(a.Warnings, model.Warning{Kind: model.WarnData, File: "export.zip:conversations.json", Index: i, Offset: int64(1000 * i),
+			Reason: "a long reason that wraps over several lines of a narrow pane " + strings.Repeat("and more ", 8) + "end" + string(rune('A'+i))})
+	}
+	m := New(Options{Archive: a, Theme: "dark", Width: 40, Height: 12, Now: fixedNow})
+	run(t, m, m.Init())
+	press(t, m, "W")
+	for range a.Warnings {
+		press(t, m, "enter", "j")
+	}
+	if s := screen(m); !strings.Contains(s, "endF") {
+		t.Fatalf("the last warning is not in view at 40×12:\n%s", s)
+	}
+	_, cmd := m.Update(tea.WindowSizeMsg{Width: 200, Height: 24})
+	run(t, m, cmd)
+	if s := screen(m); !strings.Contains(s, "endF") || !strings.Contains(s, "6. data") {
+		t.Fatalf("widened, the W pane lost the selected warning:\n%s", s)
 	}
 }

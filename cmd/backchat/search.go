@@ -165,10 +165,14 @@ func searchText(out *bytes.Buffer, rs []search.Result, loc *time.Location, bold 
 		head := id + strings.Repeat(" ", wID-len([]rune(id))) + "  " + date + "  "
 		if width > 0 {
 			avail := width - ansi.StringWidth(head)
-			if snippet != "" && ansi.StringWidth(title)+2+ansi.StringWidth(snippet) > avail {
+			// The snippet's marks take cells when they are »« (NO_COLOR,
+			// notty), none in bold; it is printed sanitised (a control
+			// byte shows as a picture one cell wide).
+			marks := ansi.StringWidth(open + closing)
+			if snippet != "" && ansi.StringWidth(title)+2+ansi.StringWidth(model.SanitizeLine(snippet))+marks > avail {
 				// The title keeps at most what leaves the snippet 30 cells.
-				title = ansi.Truncate(title, max(avail-2-searchSnippetMin, searchTitleMin), "…")
-				if sw := avail - ansi.StringWidth(title) - 2; sw >= searchSnippetMin/2 {
+				title = ansi.Truncate(title, max(avail-2-marks-searchSnippetMin, searchTitleMin), "…")
+				if sw := avail - ansi.StringWidth(title) - 2 - marks; sw >= searchSnippetMin/2 {
 					snippet, match = search.Snippet(snippet, match[0], match[1]-match[0], sw)
 				} else {
 					snippet = ""

@@ -129,3 +129,28 @@ func TestSearchFitsTheTerminal(t *testing.T) {
 		t.Errorf("piped output was cut: %q", r.stdout)
 	}
 }
+
+// TestSearchFitsTheTerminalWithoutColour: with NO_COLOR a terminal's hit
+// is marked »so«, two cells the bold marks do not take; each line still
+// fits (it was two cells too wide and wrapped) and keeps its marks.
+func TestSearchFitsTheTerminalWithoutColour(t *testing.T) {
+	files := archive()
+	c := conv("long-1", "A very long title about planning a vegetable garden on a small balcony in the city", "gpt-4o", at(3, 9),
+		"Some words before the hit, enough to fill a snippet: which vegetables grow best in pots on a windy balcony facing north?", "Herbs.")
+	files["long.json"] = []*model.Conversation{c}
+	t.Setenv("NO_COLOR", "1")
+	var out, errOut strings.Builder
+	a := newApp(strings.NewReader(""), &out, &errOut)
+	a.isTerminal = func(w io.Writer) bool { return w == io.Writer(&out) }
+	a.open = fakeOpen(files)
+	if code := execute(t.Context(), a, []string{"search", "long.json", "windy"}); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	line := strings.TrimSuffix(out.String(), "\n")
+	if w := ansi.StringWidth(line); w > 80 {
+		t.Errorf("a terminal line is %d cells wide: %q", w, line)
+	}
+	if !strings.Contains(line, "»windy«") || !strings.Contains(line, "A very long title") {
+		t.Errorf("the cut line lost its title or hit: %q", line)
+	}
+}
