@@ -399,6 +399,16 @@ func dirDamage(zr *zip.Reader, r io.ReaderAt, size int64) string {
 	for _, f := range zr.File {
 		base := path.Base(f.Name)
 		if !convFileRe.MatchString(base) && !strings.HasSuffix(strings.ToLower(base), ".zip") {
+			// A conversation file whose name was damaged in the directory
+			// only: its local header still names it.
+			if !nearConvName(base) {
+				continue
+			}
+			if off, err := f.DataOffset(); err == nil {
+				if h, ok := localHeaderBefore(r, off, f.Name); !ok && len(h) > 30 && convFileRe.MatchString(path.Base(string(h[30:]))) {
+					return fmt.Sprintf("entry %q: its local header names it %q", f.Name, h[30:])
+				}
+			}
 			continue
 		}
 		off, err := f.DataOffset()
@@ -440,9 +450,12 @@ func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func
 	ents := scanLocalZip(f, size)
 	if zr != nil && len(zr.File) == len(ents) {
 		// A directory that could be read names the entries in the order
-		// of their headers: its names stand in for damaged ones.
+		// of their headers: its names stand in for damaged ones, but for
+		// a conversation file's name the directory alone got wrong.
 		for i := range ents {
-			ents[i].name = zr.File[i].Name
+			if dn := zr.File[i].Name; !convFileRe.MatchString(path.Base(ents[i].name)) || convFileRe.MatchString(path.Base(dn)) {
+				ents[i].name = dn
+			}
 		}
 	}
 	var (
@@ -565,7 +578,7 @@ func localHeaderWithin(r io.ReaderAt, dataOff int64, name string, extra int) ([]
 		h := b[j:]
 		nl, el := int(le.Uint16(h[26:])), int(le.Uint16(h[28:]))
 		if 30+nl+el == len(h) {
-			return h[:30], string(h[30:30+nl]) == name
+			return h[:30+nl], string(h[30:30+nl]) == name
 		}
 		i = j
 	}
@@ -675,4 +688,37 @@ func anyConvName(ents []localEntry) bool {
 		}
 	}
 	return false
+}
+
+// nearConvName reports whether name is a conversation file's name but for
+// at most one byte (a flip in the directory): only those entries have
+// their local header read by dirDamage, not every image of an export.
+func nearConvName(name string) bool {
+	for _, t := range []string{"conversations.json", "projects.json", "prod-grok-backend.json"} {
+		if len(name) == len(t) && mismatches(name, t, 0, 0) <= 1 {
+			return true
+		}
+	}
+	const pre, suf = "conversations-", ".json"
+	if len(name) < len(pre)+1+len(suf) {
+		return false
+	}
+	digits := len(name) - len(pre) - len(suf)
+	return mismatches(name, pre+strings.Repeat("0", digits)+suf, len(pre), len(pre)+digits) <= 1
+}
+
+// mismatches counts the bytes where a and b (of one length) differ; in
+// a[from:to] any digit matches.
+func mismatches(a, b string, from, to int) int {
+	n := 0
+	for i := range len(a) {
+		if i >= from && i < to {
+			if a[i] < '0' || a[i] > '9' {
+				n++
+			}
+		} else if a[i] != b[i] {
+			n++
+		}
+	}
+	return n
 }

@@ -117,3 +117,58 @@ func TestZipDirectoryCRCZeroIsUnknown(t *testing.T) {
 		}
 	}
 }
+
+// TestZipDirectoryNameFlipKeepsTheShard: one flipped byte in a shard's
+// name in the central directory (its local header intact) costs no
+// conversation: the local headers are read instead, and the damage is
+// told. An image entry's name is left alone.
+func TestZipDirectoryNameFlipKeepsTheShard(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range map[string]string{
+		"conversations-000.json": array(simple("c1", "One", 10), simple("c2", "Two", 11)),
+		"conversations-001.json": array(simple("c3", "Three", 12), simple("c4", "Four", 13)),
+		"file-abc.png":           "not really a png",
+	} {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	z := buf.Bytes()
+	cd := bytes.Index(z, []byte("PK\x01\x02"))
+	at := cd + bytes.Index(z[cd:], []byte("conversations-001.json"))
+	if cd < 0 || at < cd {
+		t.Fatal("no directory entry for the shard")
+	}
+	z[at+len("conversations-0")] = 'O' // conversations-0O1.json
+	p := writeFile(t, t.TempDir(), "export.zip", string(z))
+	a, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Conversations) != 4 {
+		t.Errorf("%d conversations, want 4 (the shard named in its local header); warnings %v", len(a.Conversations), a.Warnings)
+	}
+	if len(a.Warnings) == 0 {
+		t.Error("the damaged directory was not told")
+	}
+	for _, c := range []struct {
+		name string
+		near bool
+	}{
+		{"conversations.json", true}, {"conversatioms.json", true}, {"conversations-0O1.json", true},
+		{"conversations-12345.json", true}, {"projects.jsoN", true}, {"prod-grok-backenD.json", true},
+		{"file-abc.png", false}, {"conversations-0OO.json", false}, {"user.json", false}, {"chat.html", false},
+	} {
+		if got := nearConvName(c.name); got != c.near {
+			t.Errorf("nearConvName(%q) = %v, want %v", c.name, got, c.near)
+		}
+	}
+}
