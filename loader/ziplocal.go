@@ -406,7 +406,7 @@ func dirDamage(zr *zip.Reader, r io.ReaderAt, size int64) string {
 			}
 			if off, err := f.DataOffset(); err == nil {
 				if h, ok := localHeaderBefore(r, off, f.Name); !ok && len(h) > 30 && convFileRe.MatchString(path.Base(string(h[30:]))) {
-					return fmt.Sprintf("entry %q: its local header names it %q", f.Name, h[30:])
+					return fmt.Sprintf("the directory names an entry %q, the local headers %q", f.Name, h[30:])
 				}
 			}
 			continue
