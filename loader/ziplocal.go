@@ -109,7 +109,9 @@ func scanLocalZip(r io.ReaderAt, size int64) []localEntry {
 		}
 		dd := flags&8 != 0
 		if !dd {
-			e.crc, e.crcKnown, e.usize = crc, true, usize
+			// A CRC-32 of 0 without a data descriptor is unknown, as
+			// archive/zip (and openEntry) take it: some writers leave it.
+			e.crc, e.crcKnown, e.usize = crc, crc != 0, usize
 		}
 		// Where does the data end? Trust the recorded size only when it
 		// leads to another header, the directory or the end of the file.

@@ -115,6 +115,13 @@ func TestZipDirectoryCRCZeroIsUnknown(t *testing.T) {
 		if o.loaded != n || len(o.a.Warnings) != 0 {
 			t.Errorf("method %d: %d of %d conversations loaded, warnings:\n%s", method, o.loaded, n, o)
 		}
+		// Without its directory (cut there), the local header's CRC of 0
+		// is unknown too: the warning is the missing directory's only.
+		z := b.Bytes()
+		o = loadDamaged(t, dir, "cut.zip", z[:bytes.Index(z, []byte("PK\x01\x02"))])
+		if o.err != nil || o.loaded != n || hasWarning(o, model.WarnData, "CRC") {
+			t.Errorf("method %d, cut before the directory: %d of %d loaded, warnings:\n%s", method, o.loaded, n, o)
+		}
 	}
 }
 
