@@ -135,18 +135,7 @@ func TestViewerHitsBeyondTheWindow(t *testing.T) {
 	for _, i := range []int{10, 1500, 2900} {
 		c.Nodes[i+1].Msg.Blocks[0].Text += " needle"
 	}
-	a := &model.Archive{Conversations: []*model.Conversation{c}}
-	m := New(Options{Archive: a, Theme: "dark", Width: 100, Height: 30, Now: fixedNow})
-	run(t, m, m.Init())
-	selectConv(t, m, "c-long")
-	press(t, m, "enter")
-	v := m.view
-	v.setTerms([]string{"needle"})
-	hitMessage := func() int {
-		h := v.hits[v.curHit]
-		n, _ := strconv.Atoi(messageNumber.FindStringSubmatch(v.plain[h.line])[1])
-		return n
-	}
+	m, v, hitMessage := openFindingNeedle(t, c)
 	for _, want := range []int{11, 1501, 2901, 11, 1501} {
 		press(t, m, "n")
 		if v.curHit < 0 || hitMessage() != want {
@@ -177,18 +166,7 @@ func TestViewerHitAfterTheWindowMoves(t *testing.T) {
 			c.Nodes[i+1].Msg.Blocks[0].Text += " needle"
 		}
 	}
-	a := &model.Archive{Conversations: []*model.Conversation{c}}
-	m := New(Options{Archive: a, Theme: "dark", Width: 100, Height: 30, Now: fixedNow})
-	run(t, m, m.Init())
-	selectConv(t, m, "c-long")
-	press(t, m, "enter")
-	v := m.view
-	v.setTerms([]string{"needle"})
-	hitMessage := func() int {
-		h := v.hits[v.curHit]
-		n, _ := strconv.Atoi(messageNumber.FindStringSubmatch(v.plain[h.line])[1])
-		return n
-	}
+	m, v, hitMessage := openFindingNeedle(t, c)
 	press(t, m, "G", "g") // the end's messages rendered
 	press(t, m, "n", "n")
 	if v.curHit < 0 || hitMessage() != 2 {
@@ -205,5 +183,23 @@ func TestViewerHitAfterTheWindowMoves(t *testing.T) {
 	}
 	if got := hitMessage(); got != 3 && got < top {
 		t.Fatalf("n after G went to message %d, above the screen (message %d first) and not the hit after message 2's", got, top)
+	}
+}
+
+// openFindingNeedle opens c in a 100×30 browser with "needle" as the
+// terms; hitMessage is the number of the message holding the current hit.
+func openFindingNeedle(t *testing.T, c *model.Conversation) (m *Model, v *viewer, hitMessage func() int) {
+	t.Helper()
+	a := &model.Archive{Conversations: []*model.Conversation{c}}
+	m = New(Options{Archive: a, Theme: "dark", Width: 100, Height: 30, Now: fixedNow})
+	run(t, m, m.Init())
+	selectConv(t, m, "c-long")
+	press(t, m, "enter")
+	v = m.view
+	v.setTerms([]string{"needle"})
+	return m, v, func() int {
+		h := v.hits[v.curHit]
+		n, _ := strconv.Atoi(messageNumber.FindStringSubmatch(v.plain[h.line])[1])
+		return n
 	}
 }
