@@ -100,16 +100,17 @@ func TestSearchHostileTitleSanitised(t *testing.T) {
 	}
 }
 
-// TestSearchFitsTheTerminal: on a terminal (80 columns when its width is
-// unknown) each result line fits: a long title is cut with "…" and the
-// snippet narrowed around its hit, which stays marked. Piped, the line is
-// whole.
-func TestSearchFitsTheTerminal(t *testing.T) {
+// searchLongOnTerminal runs `search long.json windy` on an archive with a
+// long title, its output a terminal (80 columns when its width is
+// unknown), with NO_COLOR set to noColor; it returns the one result line
+// and the archive.
+func searchLongOnTerminal(t *testing.T, noColor string) (string, map[string][]*model.Conversation) {
+	t.Helper()
 	files := archive()
 	c := conv("long-1", "A very long title about planning a vegetable garden on a small balcony in the city", "gpt-4o", at(3, 9),
 		"Some words before the hit, enough to fill a snippet: which vegetables grow best in pots on a windy balcony facing north?", "Herbs.")
 	files["long.json"] = []*model.Conversation{c}
-	t.Setenv("NO_COLOR", "")
+	t.Setenv("NO_COLOR", noColor)
 	var out, errOut strings.Builder
 	a := newApp(strings.NewReader(""), &out, &errOut)
 	a.isTerminal = func(w io.Writer) bool { return w == io.Writer(&out) } // the terminal, not the writer holding it
@@ -121,6 +122,14 @@ func TestSearchFitsTheTerminal(t *testing.T) {
 	if w := ansi.StringWidth(line); w > 80 {
 		t.Errorf("a terminal line is %d cells wide: %q", w, line)
 	}
+	return line, files
+}
+
+// TestSearchFitsTheTerminal: on a terminal each result line fits: a long
+// title is cut with "…" and the snippet narrowed around its hit, which
+// stays marked. Piped, the line is whole.
+func TestSearchFitsTheTerminal(t *testing.T) {
+	line, files := searchLongOnTerminal(t, "")
 	if !strings.Contains(line, "\x1b[1mwindy\x1b[22m") || !strings.Contains(line, "A very long title") || !strings.Contains(line, "…") {
 		t.Errorf("the cut line lost its title or hit: %q", line)
 	}
@@ -134,22 +143,7 @@ func TestSearchFitsTheTerminal(t *testing.T) {
 // is marked »so«, two cells the bold marks do not take; each line still
 // fits (it was two cells too wide and wrapped) and keeps its marks.
 func TestSearchFitsTheTerminalWithoutColour(t *testing.T) {
-	files := archive()
-	c := conv("long-1", "A very long title about planning a vegetable garden on a small balcony in the city", "gpt-4o", at(3, 9),
-		"Some words before the hit, enough to fill a snippet: which vegetables grow best in pots on a windy balcony facing north?", "Herbs.")
-	files["long.json"] = []*model.Conversation{c}
-	t.Setenv("NO_COLOR", "1")
-	var out, errOut strings.Builder
-	a := newApp(strings.NewReader(""), &out, &errOut)
-	a.isTerminal = func(w io.Writer) bool { return w == io.Writer(&out) }
-	a.open = fakeOpen(files)
-	if code := execute(t.Context(), a, []string{"search", "long.json", "windy"}); code != exitOK {
-		t.Fatalf("exit %d: %s", code, errOut.String())
-	}
-	line := strings.TrimSuffix(out.String(), "\n")
-	if w := ansi.StringWidth(line); w > 80 {
-		t.Errorf("a terminal line is %d cells wide: %q", w, line)
-	}
+	line, _ := searchLongOnTerminal(t, "1")
 	if !strings.Contains(line, "»windy«") || !strings.Contains(line, "A very long title") {
 		t.Errorf("the cut line lost its title or hit: %q", line)
 	}
