@@ -25,6 +25,7 @@ import (
 type viewer struct {
 	keys   KeyMap
 	styles Styles
+	heads  headSpans // styles' heading styles as spans (spans.go); set with styles
 	pool   *renderPool
 	style  string // glamour style
 	now    func() time.Time
@@ -107,7 +108,7 @@ type viewer struct {
 }
 
 func newViewer(keys KeyMap, st Styles, style string, pool *renderPool, now func() time.Time) *viewer {
-	return &viewer{keys: keys, styles: st, style: style, pool: pool, now: now, loc: now().Location(),
+	return &viewer{keys: keys, styles: st, heads: newHeadSpans(st), style: style, pool: pool, now: now, loc: now().Location(),
 		pending: make(map[renderKey]bool), curHit: -1}
 }
 
@@ -127,6 +128,7 @@ func (v *viewer) SetSize(w, h int) {
 // setTheme switches styles and the Glamour style; everything re-renders.
 func (v *viewer) setTheme(st Styles, style string) {
 	v.styles, v.style = st, style
+	v.heads = newHeadSpans(st)
 	v.hlMemo = nil // highlighted in the old styles
 	if v.conv != nil {
 		v.rebuild(v.topNode())
