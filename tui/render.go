@@ -55,6 +55,7 @@ type renderPool struct {
 	mu    sync.Mutex
 	free  map[poolKey][]*glamour.TermRenderer
 	cache *renderCache
+	md    *mdCache // messages' Markdown, for hit counts and renders
 }
 
 type poolKey struct {
@@ -65,7 +66,7 @@ type poolKey struct {
 
 func newRenderPool() *renderPool {
 	return &renderPool{sem: make(chan struct{}, renderSlots()), free: make(map[poolKey][]*glamour.TermRenderer),
-		cache: newRenderCache(maxCacheBytes)}
+		cache: newRenderCache(maxCacheBytes), md: newMDCache(maxMarkdownBytes)}
 }
 
 // render turns markdown into lines. It waits for a free slot and gives up
@@ -153,7 +154,7 @@ func renderCmd(ctx context.Context, pool *renderPool, key renderKey, m *model.Me
 		if lines, ok := pool.cache.get(key); ok {
 			return renderedMsg{key: key, lines: lines}
 		}
-		md, links := layoutMarkdown(messageMarkdown(m), key.width)
+		md, links := layoutMarkdown(pool.md.markdown(m), key.width)
 		return pool.renderPieces(ctx, key, nil, renderJob{pieces: markdownChunks(md), links: links, breaks: m.Role == model.RoleUser}, need)
 	}
 }

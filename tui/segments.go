@@ -227,7 +227,7 @@ func (v *viewer) realiseSegment(i, need int) {
 		return
 	}
 	if !s.mdSet {
-		s.md, s.mdSet = messageMarkdown(s.msg), true
+		s.md, s.mdSet = v.pool.md.markdown(s.msg), true
 	}
 	w := v.bodyWidth()
 	keep := 2 + s.pre // head and rendered lines
