@@ -244,7 +244,13 @@ func placeholder(md string, width int) []string {
 			out = append(out, "  "+l)
 			continue
 		}
-		for _, w := range strings.Split(ansi.Wrap(l, width, ""), "\n") {
+		wrapped := ""
+		if printableASCII(l) {
+			wrapped = wrapASCII(l, width)
+		} else {
+			wrapped = ansi.Wrap(l, width, "")
+		}
+		for _, w := range strings.Split(wrapped, "\n") {
 			out = append(out, "  "+w)
 		}
 	}
@@ -257,4 +263,83 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return render.FormatCount(n) + " " + word + "s"
+}
+
+// printableASCII says s holds only printable ASCII (space to tilde): text
+// wrapASCII wraps as ansi.Wrap does.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// wrapASCII is ansi.Wrap(s, limit, "") for a printable ASCII s
+// (printableASCII), where every byte is a one-cell character: the same
+// steps without the escape parser and grapheme clusters, which were most of
+// wrapping a message's placeholder (placeholder). TestWrapASCIIIsAnsiWrap
+// and FuzzWrapASCII hold it to ansi.Wrap.
+func wrapASCII(s string, limit int) string {
+	if limit < 1 {
+		return s
+	}
+	buf := make([]byte, 0, len(s)+len(s)/limit+2)
+	var word, space []byte
+	cur := 0 // cells written on the line
+	addSpace := func() {
+		cur += len(space)
+		buf = append(buf, space...)
+		space = space[:0]
+	}
+	addWord := func() {
+		if len(word) == 0 {
+			return
+		}
+		addSpace()
+		cur += len(word)
+		buf = append(buf, word...)
+		word = word[:0]
+	}
+	addNewline := func() {
+		buf = append(buf, '\n')
+		cur = 0
+		space = space[:0]
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case ' ':
+			addWord()
+			space = append(space, c)
+		case '-': // ansi.Wrap's breakpoint
+			addSpace()
+			if cur+len(word) >= limit {
+				word = append(word, c)
+			} else {
+				addWord()
+				buf = append(buf, c)
+				cur++
+			}
+		default:
+			if cur == limit {
+				addNewline()
+			}
+			word = append(word, c)
+			if len(word) == limit {
+				addWord() // a word longer than the line is cut
+			}
+			if cur+len(word)+len(space) > limit {
+				addNewline()
+			}
+		}
+	}
+	if len(word) == 0 {
+		if cur+len(space) <= limit {
+			buf = append(buf, space...) // trailing spaces that fit are kept
+		}
+		space = space[:0]
+	}
+	addWord()
+	return string(buf)
 }

@@ -1,0 +1,43 @@
+package tui
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// TestWrapASCIIIsAnsiWrap: wrapASCII wraps printable ASCII as ansi.Wrap
+// does, on random runs of letters, spaces and hyphens at widths 1 to 30.
+func TestWrapASCIIIsAnsiWrap(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 9))
+	alphabets := []string{"ab -", "abcdefgh ", "x- ", "lorem ipsum dolor sit amet--  ", "aaaaaaaaaaaaaaaaaaaaaaa b", "!~ ."}
+	for n := range 20000 {
+		abc := alphabets[n%len(alphabets)]
+		var b strings.Builder
+		for range r.IntN(90) {
+			b.WriteByte(abc[r.IntN(len(abc))])
+		}
+		s, limit := b.String(), 1+r.IntN(30)
+		if got, want := wrapASCII(s, limit), ansi.Wrap(s, limit, ""); got != want {
+			t.Fatalf("wrapASCII(%q, %d) = %q, ansi.Wrap %q", s, limit, got, want)
+		}
+	}
+	if got := wrapASCII("abc", 0); got != "abc" {
+		t.Fatalf("limit 0: %q", got)
+	}
+}
+
+func FuzzWrapASCII(f *testing.F) {
+	f.Add("lorem ipsum-dolor  sit amet ", 7)
+	f.Add("a--b c", 1)
+	f.Fuzz(func(t *testing.T, s string, limit int) {
+		if !printableASCII(s) || limit > 1000 {
+			return
+		}
+		if got, want := wrapASCII(s, limit), ansi.Wrap(s, limit, ""); got != want {
+			t.Fatalf("wrapASCII(%q, %d) = %q, ansi.Wrap %q", s, limit, got, want)
+		}
+	})
+}
