@@ -409,7 +409,7 @@ func fillBlock(lines []string, w, h int) string {
 		if i < len(lines) {
 			l = lines[i]
 		}
-		if lw := ansi.StringWidth(l); lw < w {
+		if lw := lineWidth(l); lw < w {
 			b.WriteString(l)
 			writeSpaces(&b, w-lw)
 		} else {
@@ -423,6 +423,16 @@ func fillBlock(lines []string, w, h int) string {
 		}
 	}
 	return b.String()
+}
+
+// lineWidth is ansi.StringWidth(l), without its grapheme and escape
+// parsing for a line of printable ASCII (a placeholder's text, mostly),
+// where every byte is one cell.
+func lineWidth(l string) int {
+	if printableASCII(l) {
+		return len(l)
+	}
+	return ansi.StringWidth(l)
 }
 
 // spaces is padding that writeSpaces slices instead of allocating.

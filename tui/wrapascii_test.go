@@ -41,3 +41,13 @@ func FuzzWrapASCII(f *testing.F) {
 		}
 	})
 }
+
+// TestLineWidth: lineWidth is ansi.StringWidth, on ASCII and on lines it
+// must leave to ansi (escapes, wide and combining characters, controls).
+func TestLineWidth(t *testing.T) {
+	for _, l := range []string{"", "  plain text ~!", "\x1b[1mbold\x1b[m", "日本語", "e\u0301", "tab\there", "\x7f", "a\x00b"} {
+		if got, want := lineWidth(l), ansi.StringWidth(l); got != want {
+			t.Errorf("lineWidth(%q) = %d, ansi.StringWidth %d", l, got, want)
+		}
+	}
+}
