@@ -426,13 +426,34 @@ func fillBlock(lines []string, w, h int) string {
 }
 
 // lineWidth is ansi.StringWidth(l), without its grapheme and escape
-// parsing for a line of printable ASCII (a placeholder's text, mostly),
-// where every byte is one cell.
+// parsing for a line of printable ASCII and CSI sequences (SGR colours,
+// mostly): a placeholder's text, a styled heading or list row, where every
+// printable byte is one cell and a sequence none. Anything else (a wide or
+// combining character, another escape, a control) goes to ansi.
+// TestLineWidth and FuzzLineWidth hold it to ansi.StringWidth.
 func lineWidth(l string) int {
-	if printableASCII(l) {
-		return len(l)
+	n := 0
+	for i := 0; i < len(l); i++ {
+		switch c := l[i]; {
+		case c >= ' ' && c <= '~':
+			n++
+		case c == 0x1b && i+1 < len(l) && l[i+1] == '[':
+			j := i + 2
+			for j < len(l) && l[j] >= 0x30 && l[j] <= 0x3f {
+				j++ // parameter bytes
+			}
+			for j < len(l) && l[j] >= 0x20 && l[j] <= 0x2f {
+				j++ // intermediate bytes
+			}
+			if j >= len(l) || l[j] < 0x40 || l[j] > 0x7e {
+				return ansi.StringWidth(l) // not a whole CSI sequence
+			}
+			i = j // the final byte
+		default:
+			return ansi.StringWidth(l)
+		}
 	}
-	return ansi.StringWidth(l)
+	return n
 }
 
 // spaces is padding that writeSpaces slices instead of allocating.
