@@ -286,60 +286,62 @@ func wrapASCII(s string, limit int) string {
 		return s
 	}
 	buf := make([]byte, 0, len(s)+len(s)/limit+2)
-	var word, space []byte
-	cur := 0 // cells written on the line
+	// ansi.Wrap's word and space buffers: the word is always the wlen
+	// bytes before the current one's end, the spaces (only ' ' here) a
+	// count.
+	cur, wlen, sp := 0, 0, 0 // cells written on the line, word and space lengths
 	addSpace := func() {
-		cur += len(space)
-		buf = append(buf, space...)
-		space = space[:0]
+		cur += sp
+		for ; sp > 0; sp-- {
+			buf = append(buf, ' ')
+		}
 	}
-	addWord := func() {
-		if len(word) == 0 {
+	addWord := func(end int) {
+		if wlen == 0 {
 			return
 		}
 		addSpace()
-		cur += len(word)
-		buf = append(buf, word...)
-		word = word[:0]
+		cur += wlen
+		buf = append(buf, s[end-wlen:end]...)
+		wlen = 0
 	}
 	addNewline := func() {
 		buf = append(buf, '\n')
-		cur = 0
-		space = space[:0]
+		cur, sp = 0, 0
 	}
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
+		switch s[i] {
 		case ' ':
-			addWord()
-			space = append(space, c)
+			addWord(i)
+			sp++
 		case '-': // ansi.Wrap's breakpoint
 			addSpace()
-			if cur+len(word) >= limit {
-				word = append(word, c)
+			if cur+wlen >= limit {
+				wlen++
 			} else {
-				addWord()
-				buf = append(buf, c)
+				addWord(i)
+				buf = append(buf, '-')
 				cur++
 			}
 		default:
 			if cur == limit {
 				addNewline()
 			}
-			word = append(word, c)
-			if len(word) == limit {
-				addWord() // a word longer than the line is cut
+			wlen++
+			if wlen == limit {
+				addWord(i + 1) // a word longer than the line is cut
 			}
-			if cur+len(word)+len(space) > limit {
+			if cur+wlen+sp > limit {
 				addNewline()
 			}
 		}
 	}
-	if len(word) == 0 {
-		if cur+len(space) <= limit {
-			buf = append(buf, space...) // trailing spaces that fit are kept
+	if wlen == 0 {
+		if cur+sp > limit {
+			sp = 0 // trailing spaces that do not fit are dropped
 		}
-		space = space[:0]
+		addSpace()
 	}
-	addWord()
+	addWord(len(s))
 	return string(buf)
 }
