@@ -67,7 +67,7 @@ func (v *viewer) lazyCount(s int) int {
 	}
 	if seg.hitc.lazy < 0 {
 		if !seg.mdSet {
-			seg.md, seg.mdSet = messageMarkdown(seg.msg), true
+			seg.md, seg.mdSet = v.pool.md.markdown(seg.msg), true
 		}
 		seg.hitc.lazy = v.countHits(seg.md[min(seg.phDone, len(seg.md)):])
 	}
@@ -211,7 +211,7 @@ func (v *viewer) offWindowHits() (before, after int) {
 		if m == nil || v.present(n, m) != render.InFull {
 			continue
 		}
-		if c := v.countHits(messageMarkdown(m)); i < v.winLo {
+		if c := v.countHits(v.pool.md.markdown(m)); i < v.winLo {
 			o.before += c
 		} else {
 			o.after += c

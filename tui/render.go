@@ -55,6 +55,7 @@ type renderPool struct {
 	mu    sync.Mutex
 	free  map[poolKey][]*glamour.TermRenderer
 	cache *renderCache
+	md    *mdCache // messages' Markdown, for hit counts and renders
 }
 
 type poolKey struct {
@@ -65,7 +66,7 @@ type poolKey struct {
 
 func newRenderPool() *renderPool {
 	return &renderPool{sem: make(chan struct{}, renderSlots()), free: make(map[poolKey][]*glamour.TermRenderer),
-		cache: newRenderCache(maxCacheBytes)}
+		cache: newRenderCache(maxCacheBytes), md: newMDCache(maxMarkdownBytes)}
 }
 
 // render turns markdown into lines. It waits for a free slot and gives up
@@ -153,7 +154,7 @@ func renderCmd(ctx context.Context, pool *renderPool, key renderKey, m *model.Me
 		if lines, ok := pool.cache.get(key); ok {
 			return renderedMsg{key: key, lines: lines}
 		}
-		md, links := layoutMarkdown(messageMarkdown(m), key.width)
+		md, links := layoutMarkdown(pool.md.markdown(m), key.width)
 		return pool.renderPieces(ctx, key, nil, renderJob{pieces: markdownChunks(md), links: links, breaks: m.Role == model.RoleUser}, need)
 	}
 }
@@ -243,7 +244,13 @@ func placeholder(md string, width int) []string {
 			out = append(out, "  "+l)
 			continue
 		}
-		for _, w := range strings.Split(ansi.Wrap(l, width, ""), "\n") {
+		wrapped := ""
+		if printableASCII(l) {
+			wrapped = wrapASCII(l, width)
+		} else {
+			wrapped = ansi.Wrap(l, width, "")
+		}
+		for _, w := range strings.Split(wrapped, "\n") {
 			out = append(out, "  "+w)
 		}
 	}
@@ -256,4 +263,85 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return render.FormatCount(n) + " " + word + "s"
+}
+
+// printableASCII says s holds only printable ASCII (space to tilde): text
+// wrapASCII wraps as ansi.Wrap does.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// wrapASCII is ansi.Wrap(s, limit, "") for a printable ASCII s
+// (printableASCII), where every byte is a one-cell character: the same
+// steps without the escape parser and grapheme clusters, which were most of
+// wrapping a message's placeholder (placeholder). TestWrapASCIIIsAnsiWrap
+// and FuzzWrapASCII hold it to ansi.Wrap.
+func wrapASCII(s string, limit int) string {
+	if limit < 1 {
+		return s
+	}
+	buf := make([]byte, 0, len(s)+len(s)/limit+2)
+	// ansi.Wrap's word and space buffers: the word is always the wlen
+	// bytes before the current one's end, the spaces (only ' ' here) a
+	// count.
+	cur, wlen, sp := 0, 0, 0 // cells written on the line, word and space lengths
+	addSpace := func() {
+		cur += sp
+		for ; sp > 0; sp-- {
+			buf = append(buf, ' ')
+		}
+	}
+	addWord := func(end int) {
+		if wlen == 0 {
+			return
+		}
+		addSpace()
+		cur += wlen
+		buf = append(buf, s[end-wlen:end]...)
+		wlen = 0
+	}
+	addNewline := func() {
+		buf = append(buf, '\n')
+		cur, sp = 0, 0
+	}
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ':
+			addWord(i)
+			sp++
+		case '-': // ansi.Wrap's breakpoint
+			addSpace()
+			if cur+wlen >= limit {
+				wlen++
+			} else {
+				addWord(i)
+				buf = append(buf, '-')
+				cur++
+			}
+		default:
+			if cur == limit {
+				addNewline()
+			}
+			wlen++
+			if wlen == limit {
+				addWord(i + 1) // a word longer than the line is cut
+			}
+			if cur+wlen+sp > limit {
+				addNewline()
+			}
+		}
+	}
+	if wlen == 0 {
+		if cur+sp > limit {
+			sp = 0 // trailing spaces that do not fit are dropped
+		}
+		addSpace()
+	}
+	addWord(len(s))
+	return string(buf)
 }

@@ -126,35 +126,41 @@ func (v *viewer) headerSegment() segment {
 // render.MessageHeadingMarked (the words `backchat show` writes but for the
 // mark), styled, with branch (viewer.branchLabel) as its ‹k/N› mark.
 func (v *viewer) roleLine(n int32, m *model.Message, branch string) string {
-	st := v.styles
-	rs := st.RoleBot
+	sp := &v.heads
+	rs := &sp.bot
 	switch m.Role {
 	case model.RoleUser:
-		rs = st.RoleUser
+		rs = &sp.user
 	case model.RoleTool, model.RoleSystem:
-		rs = st.RoleTool
+		rs = &sp.tool
 	}
 	h := render.MessageHeadingMarked(v.conv, n, v.loc, branch)
 	if v.present(n, m) == render.Summarised {
 		h.Note = "" // the "▸" summary under it says so
 	}
-	line := " " + rs.Render(h.Role)
-	var meta []string
-	for _, s := range []string{h.Time, h.Model} {
-		if s != "" {
-			meta = append(meta, s)
-		}
-	}
-	if len(meta) > 0 {
-		line += " " + st.MsgMeta.Render(strings.Join(meta, " · "))
+	// Styled with spans, not Render: this runs for every message a
+	// conversation lays out (spans.go).
+	var b strings.Builder
+	b.Grow(len(h.Role) + len(h.Time) + len(h.Model) + len(h.Branch) + len(h.Note) + 96)
+	b.WriteByte(' ')
+	rs.write(&b, h.Role)
+	switch {
+	case h.Time != "" && h.Model != "":
+		b.WriteByte(' ')
+		sp.meta.write(&b, h.Time+" · "+h.Model)
+	case h.Time != "" || h.Model != "":
+		b.WriteByte(' ')
+		sp.meta.write(&b, h.Time+h.Model)
 	}
 	if h.Branch != "" {
-		line += " " + st.Branch.Render(h.Branch)
+		b.WriteByte(' ')
+		sp.branch.write(&b, h.Branch)
 	}
 	if h.Note != "" {
-		line += " " + st.MsgMeta.Render(h.Note)
+		b.WriteByte(' ')
+		sp.meta.write(&b, h.Note)
 	}
-	return line
+	return b.String()
 }
 
 // messageSegment is the segment of message m, node n at index i of the
@@ -221,7 +227,7 @@ func (v *viewer) realiseSegment(i, need int) {
 		return
 	}
 	if !s.mdSet {
-		s.md, s.mdSet = messageMarkdown(s.msg), true
+		s.md, s.mdSet = v.pool.md.markdown(s.msg), true
 	}
 	w := v.bodyWidth()
 	keep := 2 + s.pre // head and rendered lines

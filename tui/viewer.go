@@ -25,6 +25,7 @@ import (
 type viewer struct {
 	keys   KeyMap
 	styles Styles
+	heads  headSpans // styles' heading styles as spans (spans.go); set with styles
 	pool   *renderPool
 	style  string // glamour style
 	now    func() time.Time
@@ -107,7 +108,7 @@ type viewer struct {
 }
 
 func newViewer(keys KeyMap, st Styles, style string, pool *renderPool, now func() time.Time) *viewer {
-	return &viewer{keys: keys, styles: st, style: style, pool: pool, now: now, loc: now().Location(),
+	return &viewer{keys: keys, styles: st, heads: newHeadSpans(st), style: style, pool: pool, now: now, loc: now().Location(),
 		pending: make(map[renderKey]bool), curHit: -1}
 }
 
@@ -127,6 +128,7 @@ func (v *viewer) SetSize(w, h int) {
 // setTheme switches styles and the Glamour style; everything re-renders.
 func (v *viewer) setTheme(st Styles, style string) {
 	v.styles, v.style = st, style
+	v.heads = newHeadSpans(st)
 	v.hlMemo = nil // highlighted in the old styles
 	if v.conv != nil {
 		v.rebuild(v.topNode())
@@ -419,7 +421,7 @@ func fillBlock(lines []string, w, h int) string {
 		if i < len(lines) {
 			l = lines[i]
 		}
-		if lw := ansi.StringWidth(l); lw < w {
+		if lw := lineWidth(l); lw < w {
 			b.WriteString(l)
 			writeSpaces(&b, w-lw)
 		} else {
@@ -433,6 +435,37 @@ func fillBlock(lines []string, w, h int) string {
 		}
 	}
 	return b.String()
+}
+
+// lineWidth is ansi.StringWidth(l), without its grapheme and escape
+// parsing for a line of printable ASCII and CSI sequences (SGR colours,
+// mostly): a placeholder's text, a styled heading or list row, where every
+// printable byte is one cell and a sequence none. Anything else (a wide or
+// combining character, another escape, a control) goes to ansi.
+// TestLineWidth and FuzzLineWidth hold it to ansi.StringWidth.
+func lineWidth(l string) int {
+	n := 0
+	for i := 0; i < len(l); i++ {
+		switch c := l[i]; {
+		case c >= ' ' && c <= '~':
+			n++
+		case c == 0x1b && i+1 < len(l) && l[i+1] == '[':
+			j := i + 2
+			for j < len(l) && l[j] >= 0x30 && l[j] <= 0x3f {
+				j++ // parameter bytes
+			}
+			for j < len(l) && l[j] >= 0x20 && l[j] <= 0x2f {
+				j++ // intermediate bytes
+			}
+			if j >= len(l) || l[j] < 0x40 || l[j] > 0x7e {
+				return ansi.StringWidth(l) // not a whole CSI sequence
+			}
+			i = j // the final byte
+		default:
+			return ansi.StringWidth(l)
+		}
+	}
+	return n
 }
 
 // spaces is padding that writeSpaces slices instead of allocating.

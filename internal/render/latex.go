@@ -18,7 +18,10 @@ import (
 // digit. Copy, show and export keep the source (Body); only the browser's
 // screen uses this.
 func MathText(md string) string {
-	if !strings.ContainsAny(md, "$\\") {
+	// Two IndexByte scans (vectorised) instead of ContainsAny, which
+	// tests byte by byte: most messages hold neither, and this runs on
+	// every message a preview counts hits in (tui/lazyhits.go).
+	if strings.IndexByte(md, '$') < 0 && strings.IndexByte(md, '\\') < 0 {
 		return md
 	}
 	var b strings.Builder

@@ -1,0 +1,48 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/backchat/backchat/model"
+)
+
+// TestMarkdownCache: the cache answers what messageMarkdown makes, keeps a
+// long message's Markdown (the second answer is the same string, not made
+// again), not a short one's, and stays within its bound.
+func TestMarkdownCache(t *testing.T) {
+	long := func(i int) *model.Message {
+		return &model.Message{Role: model.RoleAssistant, Blocks: []model.Block{{Kind: model.BlockText,
+			Text: strings.Repeat("word $x^2$ and\ttab ", 100) + string(rune('a'+i%26))}}}
+	}
+	c := newMDCache(20 << 10)
+	m := long(0)
+	a := c.markdown(m)
+	if want := messageMarkdown(m); a != want {
+		t.Fatalf("cached Markdown differs:\n%q\nwant\n%q", a, want)
+	}
+	if b := c.markdown(m); unsafe.StringData(b) != unsafe.StringData(a) {
+		t.Fatal("a long message's Markdown was made again")
+	}
+	short := &model.Message{Role: model.RoleUser, Blocks: []model.Block{{Kind: model.BlockText, Text: "hi"}}}
+	if c.markdown(short) != messageMarkdown(short) || c.items[short] != nil {
+		t.Fatal("a short message's Markdown is kept (or wrong)")
+	}
+	for i := range 100 {
+		mi := long(i)
+		if got := c.markdown(mi); got != messageMarkdown(mi) {
+			t.Fatalf("message %d: cached Markdown differs", i)
+		}
+		if c.size > c.max {
+			t.Fatalf("message %d: the cache holds %d bytes, bound %d", i, c.size, c.max)
+		}
+	}
+	if len(c.items) < 2 || len(c.items) > 20 {
+		t.Fatalf("%d entries kept in 20 KB of ~1.9 KB each", len(c.items))
+	}
+	var nilCache *mdCache
+	if nilCache.markdown(m) != a {
+		t.Fatal("no cache: Markdown differs")
+	}
+}
