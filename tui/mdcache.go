@@ -2,6 +2,7 @@ package tui
 
 import (
 	"sync"
+	"weak"
 
 	"github.com/backchat/backchat/internal/lru"
 	"github.com/backchat/backchat/model"
@@ -21,13 +22,16 @@ const minCachedMarkdown = 512
 // the same conversation is previewed again and again, by one session moving
 // through the list or typing a filter, and by every session of `backchat
 // serve`. A message is read-only once loaded, so its Markdown never
-// changes. Safe for concurrent use.
+// changes. Entries are keyed by weak pointers: the cache never keeps a
+// message alive (a reopened library drops decoded trees it no longer
+// shows); an entry of a collected message ages out. Safe for concurrent
+// use.
 type mdCache struct {
 	mu    sync.Mutex
 	max   int64
 	size  int64
 	tick  uint64
-	items map[*model.Message]*mdEntry
+	items map[weak.Pointer[model.Message]]*mdEntry
 }
 
 type mdEntry struct {
@@ -41,7 +45,7 @@ func (e *mdEntry) Bytes() int64     { return e.size }
 func (e *mdEntry) LastUsed() uint64 { return e.used }
 
 func newMDCache(maxBytes int64) *mdCache {
-	return &mdCache{max: maxBytes, items: make(map[*model.Message]*mdEntry)}
+	return &mdCache{max: maxBytes, items: make(map[weak.Pointer[model.Message]]*mdEntry)}
 }
 
 // markdown is messageMarkdown(m), from the cache when it is there.
@@ -49,8 +53,9 @@ func (c *mdCache) markdown(m *model.Message) string {
 	if c == nil {
 		return messageMarkdown(m)
 	}
+	k := weak.Make(m)
 	c.mu.Lock()
-	if e, ok := c.items[m]; ok {
+	if e, ok := c.items[k]; ok {
 		c.tick++
 		e.used = c.tick
 		c.mu.Unlock()
@@ -64,9 +69,9 @@ func (c *mdCache) markdown(m *model.Message) string {
 	size := int64(len(md)) + 96 // map entry and mdEntry
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, dup := c.items[m]; !dup {
+	if _, dup := c.items[k]; !dup {
 		c.tick++
-		c.items[m] = &mdEntry{md: md, size: size, used: c.tick}
+		c.items[k] = &mdEntry{md: md, size: size, used: c.tick}
 		c.size += size
 		if c.size > c.max {
 			lru.Evict(c.items, &c.size, c.max/4*3)

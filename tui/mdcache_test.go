@@ -1,9 +1,12 @@
 package tui
 
 import (
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
+	"weak"
 
 	"github.com/backchat/backchat/model"
 )
@@ -26,7 +29,7 @@ func TestMarkdownCache(t *testing.T) {
 		t.Fatal("a long message's Markdown was made again")
 	}
 	short := &model.Message{Role: model.RoleUser, Blocks: []model.Block{{Kind: model.BlockText, Text: "hi"}}}
-	if c.markdown(short) != messageMarkdown(short) || c.items[short] != nil {
+	if c.markdown(short) != messageMarkdown(short) || c.items[weak.Make(short)] != nil {
 		t.Fatal("a short message's Markdown is kept (or wrong)")
 	}
 	for i := range 100 {
@@ -45,4 +48,25 @@ func TestMarkdownCache(t *testing.T) {
 	if nilCache.markdown(m) != a {
 		t.Fatal("no cache: Markdown differs")
 	}
+}
+
+// TestMarkdownCacheKeepsNoMessageAlive: a cached message that nothing else
+// holds is collected (the cache's key is weak).
+func TestMarkdownCacheKeepsNoMessageAlive(t *testing.T) {
+	c := newMDCache(1 << 20)
+	collected := make(chan struct{})
+	func() {
+		m := &model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: strings.Repeat("cached ", 200)}}}
+		runtime.AddCleanup(m, func(ch chan struct{}) { close(ch) }, collected)
+		_ = c.markdown(m)
+	}()
+	for range 20 {
+		runtime.GC()
+		select {
+		case <-collected:
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Error("the cache kept a message alive")
 }
