@@ -115,6 +115,10 @@ func (v *viewer) collectHits() {
 	if v.curHit >= len(v.hits) {
 		v.curHit = len(v.hits) - 1
 	}
+	// A windowed thread's hits off the window are counted here, in
+	// Update, once per generation and window: View's status bar only
+	// reads them (hitRank).
+	v.offWindowHits()
 }
 
 // segmentHits finds the hits of segment s, lines relative to it.

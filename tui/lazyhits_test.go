@@ -277,6 +277,13 @@ func TestCountBeyondTheWindow(t *testing.T) {
 	press(t, m, "/")
 	typeText(t, m, "crumb")
 	press(t, m, "enter")
+	counted := func(after string) {
+		t.Helper()
+		if !v.offWin.ok || v.offWin.gen != v.hitGen {
+			t.Fatalf("after %s: the hits off the window are left for View to count", after)
+		}
+	}
+	counted("the find")
 	if got := hitTotal(t, v); got != want {
 		t.Fatalf("find: %d hits counted, want %d (%q)", got, want, v.hitStatus())
 	}
@@ -284,6 +291,7 @@ func TestCountBeyondTheWindow(t *testing.T) {
 	// the hits of the messages above it, in and off the window.
 	for _, k := range []string{"G", "N", "N", "g", "n", "n"} {
 		press(t, m, k)
+		counted(k)
 		if k == "g" || k == "G" {
 			continue
 		}
