@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -65,16 +64,8 @@ func TestEmptyConversationGetsItsReasonWhenTheLoadEnds(t *testing.T) {
 	a := &model.Archive{Conversations: []*model.Conversation{empty, older}, Warnings: []model.Warning{
 		{Kind: model.WarnData, File: "conversations.json", Index: 0, Offset: 1, ID: "conv-empty", Reason: "no message found in it (read as ChatGPT)"},
 	}}
-	release := make(chan struct{})
-	m := New(Options{Theme: "dark", Width: 80, Height: 24, Now: fixedNow,
-		Load: func(ctx context.Context, on func(*model.Conversation), progress func(int64, int64)) (*model.Archive, error) {
-			on(empty)
-			progress(1, 2)
-			<-release
-			on(older)
-			progress(2, 2)
-			return a, nil
-		}})
+	load, release := heldLoad(a, empty, older)
+	m := New(Options{Theme: "dark", Width: 80, Height: 24, Now: fixedNow, Load: load})
 	first, ok := m.Init()().(loadBatchMsg)
 	if !ok || first.finished {
 		t.Fatalf("first batch: %#v", first)

@@ -46,16 +46,8 @@ func TestLoadRendersOnlyTheViewUntilTheEnd(t *testing.T) {
 	long := buildConv("c-long", "Long answers", testNow.Add(-time.Hour), msgs...)
 	older := buildConv("c-old", "Older", testNow.Add(-48*time.Hour), tm{role: model.RoleUser, text: "hi"})
 	a := &model.Archive{Conversations: []*model.Conversation{long, older}}
-	release := make(chan struct{})
-	m := New(Options{Theme: "dark", Width: 120, Height: 30, Now: fixedNow,
-		Load: func(ctx context.Context, on func(*model.Conversation), progress func(int64, int64)) (*model.Archive, error) {
-			on(long)
-			progress(1, 2)
-			<-release
-			on(older)
-			progress(2, 2)
-			return a, nil
-		}})
+	load, release := heldLoad(a, long, older)
+	m := New(Options{Theme: "dark", Width: 120, Height: 30, Now: fixedNow, Load: load})
 	first, ok := m.Init()().(loadBatchMsg)
 	if !ok || first.finished || len(first.convs) != 1 {
 		t.Fatalf("first batch: %#v", first)
@@ -107,4 +99,18 @@ func TestLoadRendersOnlyTheViewUntilTheEnd(t *testing.T) {
 			t.Errorf("segment %d not rendered after the load", i)
 		}
 	}
+}
+
+// heldLoad is a load that streams first, then holds until release is
+// closed, then streams rest and ends with a.
+func heldLoad(a *model.Archive, first, rest *model.Conversation) (load LoadFunc, release chan struct{}) {
+	release = make(chan struct{})
+	return func(ctx context.Context, on func(*model.Conversation), progress func(int64, int64)) (*model.Archive, error) {
+		on(first)
+		progress(1, 2)
+		<-release
+		on(rest)
+		progress(2, 2)
+		return a, nil
+	}, release
 }

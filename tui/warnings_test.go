@@ -62,13 +62,19 @@ func TestHitCounterLeavesWithTheViewer(t *testing.T) {
 		lines := strings.Split(screen(m), "\n")
 		return lines[len(lines)-2]
 	}
-	m := newIndexTest(t, cutZIPArchive(), 120, 40)
-	press(t, m, "/")
-	typeText(t, m, "generics")
-	press(t, m, "enter", "n")
-	if s := status(m); !strings.Contains(s, "hit 2/") {
-		t.Fatalf("no hit counter in the viewer: %q", s)
+	// atSecondHit opens the cut ZIP's "generics" match at w×h and steps to
+	// its second hit.
+	atSecondHit := func(w, h int) *Model {
+		m := newIndexTest(t, cutZIPArchive(), w, h)
+		press(t, m, "/")
+		typeText(t, m, "generics")
+		press(t, m, "enter", "n")
+		if s := status(m); !strings.Contains(s, "hit 2/") {
+			t.Fatalf("%d×%d: no hit counter in the viewer: %q", w, h, s)
+		}
+		return m
 	}
+	m := atSecondHit(120, 40)
 	press(t, m, "W")
 	if s := status(m); strings.Contains(s, "hit") {
 		t.Errorf("the W pane in the viewer's place, the status bar still says %q", s)
@@ -77,13 +83,7 @@ func TestHitCounterLeavesWithTheViewer(t *testing.T) {
 	if s := status(m); !strings.Contains(s, "hit 2/") {
 		t.Errorf("back in the viewer, no hit counter: %q", s)
 	}
-	m = newIndexTest(t, cutZIPArchive(), 60, 20) // narrow: one pane at a time
-	press(t, m, "/")
-	typeText(t, m, "generics")
-	press(t, m, "enter", "n")
-	if s := status(m); !strings.Contains(s, "hit 2/") {
-		t.Fatalf("no hit counter in the narrow viewer: %q", s)
-	}
+	m = atSecondHit(60, 20) // narrow: one pane at a time
 	press(t, m, "h")
 	if s := status(m); strings.Contains(s, "hit") {
 		t.Errorf("the list alone on screen, the status bar still says %q", s)
