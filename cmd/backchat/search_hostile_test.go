@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -107,4 +108,53 @@ func balanced(s, open, closing string) bool {
 		}
 	}
 	return !in
+}
+
+// TestCutMarked: a marked title cut at every width keeps its marks
+// balanced, fits, and keeps as much of the hit as fits.
+func TestCutMarked(t *testing.T) {
+	pre, hit, post := "A title about a ", "windy漢字", " balcony 🚀 in town"
+	for _, m := range [][2]string{{"»", "«"}, {"\x1b[1m", "\x1b[22m"}} {
+		full := pre + m[0] + hit + m[1] + post
+		for w := 1; w <= ansi.StringWidth(full)+2; w++ {
+			got := cutMarked(pre, hit, post, m[0], m[1], w)
+			if gw := ansi.StringWidth(got); gw > w {
+				t.Errorf("width %d: %q is %d cells", w, got, gw)
+			}
+			if !balanced(got, m[0], m[1]) {
+				t.Errorf("width %d: unbalanced marks in %q", w, got)
+			}
+			if w >= ansi.StringWidth(full) && got != full {
+				t.Errorf("width %d: %q was cut (want %q)", w, got, full)
+			}
+			if w >= ansi.StringWidth(pre+m[0]+"w…"+m[1]) && !strings.Contains(got, m[0]+"w") {
+				t.Errorf("width %d: the hit's start is lost: %q", w, got)
+			}
+		}
+	}
+}
+
+// TestSearchTitleCutWithoutColour: with NO_COLOR, a title hit that the
+// terminal's width cuts in half keeps its closing « (it was lost), and a
+// message full of escape sequences still fits the line.
+func TestSearchTitleCutWithoutColour(t *testing.T) {
+	files := archive()
+	title := "About windyweatherforecastsforthewholeweekahead and after" // cut at 24 cells: inside the hit
+	c := conv("esc-1", title, "gpt-4o", at(3, 9), strings.Repeat("\x1b[31m\x1b[0m\x07", 20)+" windyweatherforecastsforthewholeweekahead "+strings.Repeat("\x1b]0;x\x07", 20), "ok")
+	files["esc.json"] = []*model.Conversation{c}
+	t.Setenv("NO_COLOR", "1")
+	var out, errOut strings.Builder
+	a := newApp(strings.NewReader(""), &out, &errOut)
+	a.isTerminal = func(w io.Writer) bool { return w == io.Writer(&out) }
+	a.open = fakeOpen(files)
+	if code := execute(t.Context(), a, []string{"search", "esc.json", "windyweatherforecastsforthewholeweekahead"}); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	line := strings.TrimSuffix(out.String(), "\n")
+	if w := ansi.StringWidth(line); w > 80 {
+		t.Errorf("a terminal line is %d cells wide: %q", w, line)
+	}
+	if !strings.Contains(line, "»windy") || !balanced(line, "»", "«") {
+		t.Errorf("the title's hit lost a mark: %q", line)
+	}
 }
