@@ -58,6 +58,15 @@ func hostileResults(t *testing.T) []search.Result {
 // title and snippet are cut.
 func TestSearchHostileTextFits(t *testing.T) {
 	rs := hostileResults(t)
+	// The same with a wide id: a head of 30 cells leaves a 40-column
+	// line 10 for the title and no snippet.
+	wide := hostileResults(t)
+	for i := range wide {
+		c := *wide[i].Conv
+		c.ID = "漢字\x1b漢字漢字漢字"
+		wide[i].Conv = &c
+	}
+	rs = append(rs, wide...)
 	for _, bold := range []bool{false, true} {
 		open, closing := "»", "«"
 		if bold {
