@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
@@ -133,10 +134,11 @@ func searchText(out *bytes.Buffer, rs []search.Result, loc *time.Location, bold 
 		open, closing = "\x1b[1m", "\x1b[22m"
 	}
 	mark := func(s string, m [2]int) string {
-		if m[0] < 0 || m[0] > m[1] || m[1] > len(s) {
-			return model.SanitizeLine(s)
+		pre, hit, post, ok := markParts(s, m)
+		if !ok {
+			return pre
 		}
-		return model.SanitizeLine(s[:m[0]]) + open + model.SanitizeLine(s[m[0]:m[1]]) + closing + model.SanitizeLine(s[m[1]:])
+		return pre + open + hit + closing + post
 	}
 	wID := 0
 	for i := range rs {
@@ -151,9 +153,16 @@ func searchText(out *bytes.Buffer, rs []search.Result, loc *time.Location, bold 
 		}
 		id := shortID(c.ID)
 		title := model.SanitizeLine(c.DisplayTitle())
+		// cut cuts the title to w cells (see cutMarked); an unmarked
+		// title has no hit.
+		cut := func(w int) string { return ansi.Truncate(title, max(w, 1), "…") }
 		snippet, match := r.Snippet, r.SnippetMatch
 		if r.Best.Field == search.FieldConvTitle && r.Best.Len > 0 {
-			title = mark(c.Title, [2]int{int(r.Best.Off), int(r.Best.Off + r.Best.Len)})
+			tm := [2]int{int(r.Best.Off), int(r.Best.Off + r.Best.Len)}
+			title = mark(c.Title, tm)
+			if pre, hit, post, ok := markParts(c.Title, tm); ok {
+				cut = func(w int) string { return cutMarked(pre, hit, post, open, closing, max(w, 1)) }
+			}
 			snippet = ""
 			for _, h := range r.Hits {
 				if h.Field != search.FieldConvTitle {
@@ -171,14 +180,28 @@ func searchText(out *bytes.Buffer, rs []search.Result, loc *time.Location, bold 
 			marks := ansi.StringWidth(open + closing)
 			if snippet != "" && ansi.StringWidth(title)+2+ansi.StringWidth(model.SanitizeLine(snippet))+marks > avail {
 				// The title keeps at most what leaves the snippet 30 cells.
-				title = ansi.Truncate(title, max(avail-2-marks-searchSnippetMin, searchTitleMin), "…")
-				if sw := avail - ansi.StringWidth(title) - 2 - marks; sw >= searchSnippetMin/2 {
-					snippet, match = search.Snippet(snippet, match[0], match[1]-match[0], sw)
-				} else {
-					snippet = ""
+				title = cut(max(avail-2-marks-searchSnippetMin, searchTitleMin))
+				// search.Snippet counts cells rune by rune, which an
+				// emoji sequence (☺️, 1️⃣, a flag) can exceed as printed
+				// (ansi.StringWidth, by grapheme): narrow it by what the
+				// printed snippet overflows until it fits.
+				orig, om := snippet, match
+				for sw := avail - ansi.StringWidth(title) - 2 - marks; ; {
+					if sw < searchSnippetMin/2 {
+						snippet = ""
+						break
+					}
+					snippet, match = search.Snippet(orig, om[0], om[1]-om[0], sw)
+					over := ansi.StringWidth(title) + 2 + ansi.StringWidth(mark(snippet, match)) - avail
+					if over <= 0 {
+						break
+					}
+					sw -= over
 				}
 			}
-			title = ansi.Truncate(title, max(avail, 1), "…")
+			if ansi.StringWidth(title) > avail {
+				title = cut(avail)
+			}
 		}
 		out.WriteString(head + title)
 		if snippet != "" {
@@ -186,6 +209,40 @@ func searchText(out *bytes.Buffer, rs []search.Result, loc *time.Location, bold 
 		}
 		out.WriteByte('\n')
 	}
+}
+
+// markParts splits s around the hit s[m[0]:m[1]] (its ends moved back to
+// rune starts), each part sanitised; ok is false, and pre all of s
+// sanitised, when m does not lie in s.
+func markParts(s string, m [2]int) (pre, hit, post string, ok bool) {
+	if m[0] < 0 || m[0] > m[1] || m[1] > len(s) {
+		return model.SanitizeLine(s), "", "", false
+	}
+	for m[0] > 0 && m[0] < len(s) && !utf8.RuneStart(s[m[0]]) {
+		m[0]--
+	}
+	for m[1] > m[0] && m[1] < len(s) && !utf8.RuneStart(s[m[1]]) {
+		m[1]--
+	}
+	return model.SanitizeLine(s[:m[0]]), model.SanitizeLine(s[m[0]:m[1]]), model.SanitizeLine(s[m[1]:]), true
+}
+
+// cutMarked is pre+open+hit+closing+post cut to w cells with "…" where it
+// is cut, keeping the marks balanced: a hit cut short keeps its closing
+// mark (the "…" inside it), and a hit that does not fit at all is left out
+// with both marks. (ansi.Truncate alone dropped a »« title's «.)
+func cutMarked(pre, hit, post, open, closing string, w int) string {
+	wPre, wHit := ansi.StringWidth(pre), ansi.StringWidth(hit)
+	wMarks := ansi.StringWidth(open) + ansi.StringWidth(closing)
+	switch whole := wPre + wMarks + wHit; {
+	case whole+ansi.StringWidth(post) <= w:
+		return pre + open + hit + closing + post
+	case whole+1 <= w:
+		return pre + open + hit + closing + ansi.Truncate(post, w-whole, "…")
+	case wPre+wMarks+2 <= w:
+		return pre + open + ansi.Truncate(hit, w-wPre-wMarks, "…") + closing
+	}
+	return ansi.Truncate(pre, w, "…")
 }
 
 // searchEntry is one line of `search --json`.
