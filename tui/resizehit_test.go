@@ -63,3 +63,36 @@ func TestResizeKeepsTheCurrentHit(t *testing.T) {
 		check(t, m, 11)
 	})
 }
+
+// TestResizesBeforeTheRendersLand: several resizes in a row (a window
+// dragged), the renders of the first not landed before the next, keep the
+// current hit too; so does a windowed thread.
+func TestResizesBeforeTheRendersLand(t *testing.T) {
+	for _, n := range []int{40, 1000} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			m := filterPreview(t, 80, 24, "crumb", crumbConv("c-drag", n))
+			press(t, m, "enter")
+			for range 5 {
+				press(t, m, "n")
+			}
+			v := m.view
+			want := v.hitStatus()
+			node, nth := v.curHitPlace()
+			var cmds []tea.Cmd
+			for _, sz := range [][2]int{{100, 30}, {120, 40}, {61, 20}, {90, 33}} {
+				_, cmd := m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+				cmds = append(cmds, cmd)
+			}
+			run(t, m, tea.Batch(cmds...))
+			if got := v.hitStatus(); got != want {
+				t.Fatalf("status %q, want %q", got, want)
+			}
+			if n, k := v.curHitPlace(); n != node || k != nth {
+				t.Fatalf("current hit %d of message %d, want %d of %d", k, n, nth, node)
+			}
+			if h := v.hits[v.curHit]; h.line < v.offset || h.lastLine() >= v.offset+v.height {
+				t.Fatalf("current hit on line %d, view %d–%d", h.line, v.offset, v.offset+v.height)
+			}
+		})
+	}
+}
