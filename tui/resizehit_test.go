@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -94,5 +95,30 @@ func TestResizesBeforeTheRendersLand(t *testing.T) {
 				t.Fatalf("current hit on line %d, view %d–%d", h.line, v.offset, v.offset+v.height)
 			}
 		})
+	}
+}
+
+// TestResizeKeepsATitleHit: a find whose current hit is the title's keeps
+// it through resizes.
+func TestResizeKeepsATitleHit(t *testing.T) {
+	m := newTest(t, 80, 24)
+	selectConv(t, m, "c-generics")
+	press(t, m, "enter", "/")
+	typeText(t, m, "generic")
+	press(t, m, "enter")
+	want := m.view.hitStatus()
+	if !strings.HasPrefix(want, "hit in title") {
+		t.Fatalf("find: %q", want)
+	}
+	for _, sz := range [][2]int{{120, 40}, {60, 20}, {80, 24}} {
+		_, cmd := m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		run(t, m, cmd)
+		if got := m.view.hitStatus(); got != want {
+			t.Fatalf("%dx%d: status %q, want %q", sz[0], sz[1], got, want)
+		}
+	}
+	press(t, m, "n")
+	if got := m.view.hitStatus(); !strings.HasPrefix(got, "hit 1/") {
+		t.Fatalf("n after the resizes: %q", got)
 	}
 }
