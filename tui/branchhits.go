@@ -158,7 +158,7 @@ func (v *viewer) toThreadOf(n int32) {
 		return
 	}
 	v.thread = t
-	v.curHit = -1
+	v.curHit, v.pin = -1, hitPin{}
 	v.winLo, v.winHi = 0, 0
 	v.rebuild(n)
 	v.realiseMatching()

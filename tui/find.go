@@ -88,7 +88,7 @@ func (v *viewer) restoreOffset(p viewPlace) {
 			break
 		}
 	}
-	v.curHit = -1
+	v.curHit, v.pin = -1, hitPin{}
 	v.clamp()
 }
 

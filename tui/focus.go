@@ -145,7 +145,7 @@ func (v *viewer) branch(delta int) string {
 		row := v.starts[i] - v.offset
 		v.thread = nt
 		v.winLo, v.winHi = 0, 0
-		v.curHit = -1
+		v.curHit, v.pin = -1, hitPin{}
 		v.rebuild(show)
 		v.focus, v.hasFocus = show, true
 		for j := range v.segs {

@@ -57,7 +57,7 @@ func (v *viewer) applyTerms(terms []string) {
 		v.matchers = append(v.matchers, search.NewMatcher(t))
 		v.spaced = v.spaced || strings.ContainsAny(strings.TrimSpace(t), " \t\n")
 	}
-	v.curHit = -1
+	v.curHit, v.pin = -1, hitPin{}
 	v.hitNodes, v.hitOrder = nil, nil
 	v.hitGen = hitGens.Add(1) // the segments' cached hits are of the old terms
 	v.realiseMatching()
@@ -112,6 +112,7 @@ func (v *viewer) collectHits() {
 			v.hits = append(v.hits, h.shifted(lo))
 		}
 	}
+	v.applyPin()
 	if v.curHit >= len(v.hits) {
 		v.curHit = len(v.hits) - 1
 	}

@@ -219,7 +219,7 @@ func (v *viewer) setEngineHits(hits []live.Hit) {
 	v.setHitOrder(hits)
 	v.realiseMatching()
 	v.collectHits()
-	v.curHit = -1
+	v.curHit, v.pin = -1, hitPin{}
 	if !keep.ok {
 		return
 	}

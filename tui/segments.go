@@ -337,12 +337,14 @@ func (v *viewer) setSegment(i int, s segment) {
 	s.fork = v.segs[i].fork
 	delta := len(s.lines) - len(v.segs[i].lines)
 	topSeg := v.segAt(v.offset)
+	v.pinCurHit(false) // the hits before it may change in number
 	v.segs[i] = s
 	if delta != 0 && i < topSeg {
 		v.offset += delta
 	}
 	v.join()
 	v.clamp()
+	v.scrollToPinned()
 }
 
 // segAt is the index of the segment that holds line l.

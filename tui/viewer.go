@@ -69,6 +69,7 @@ type viewer struct {
 	matchers []*search.Matcher
 	hits     []hitPos
 	curHit   int    // index into hits, -1 when none chosen
+	pin      hitPin // the current hit as a message and rank, while renders land (hitpin.go)
 	hitGen   uint64 // generation of the terms and hit nodes the segments' hit caches hold (hits.go)
 	// hitNodes are the nodes the search engine found hits in (NoNode: the
 	// title); nil until known, and then every segment may hold hits.
@@ -146,7 +147,7 @@ func (v *viewer) show(c *model.Conversation) {
 		v.thread = c.CurrentThread()
 	}
 	v.offset = 0
-	v.curHit = -1
+	v.curHit, v.pin = -1, hitPin{}
 	v.hitNodes, v.hitOrder = nil, nil
 	v.focus, v.hasFocus, v.memo = model.NoNode, false, nil
 	v.find = finder{}
@@ -170,18 +171,12 @@ func (v *viewer) bodyWidth() int { return min(max(v.width-1, 10), maxBodyWidth) 
 // rebuild recomputes every segment (from cache or as placeholders) and keeps
 // the segment of node `keep` at the top.
 func (v *viewer) rebuild(keep int32) {
-	// The current hit is an index into the hits of the segments. When the
-	// window moves (G, g, a slide) the segments hold other messages and
-	// the old index would name another message's hit: the hit is kept as
-	// its message and rank there, and dropped when the window left it. A
-	// rebuild of the same window keeps the index (the hits' order holds).
-	curNode, curNth := v.curHitPlace()
-	lo, hi := v.segSpan()
-	defer func() {
-		if nlo, nhi := v.segSpan(); nlo != lo || nhi != hi {
-			v.replaceCurHit(curNode, curNth)
-		}
-	}()
+	// The current hit is an index into the hits of the segments: the
+	// segments are made again (at a new width, from the cache or as
+	// placeholders, or for another window), so the hit is pinned as its
+	// message and rank there until that message's render lands (hitpin.go).
+	v.pinCurHit(true)
+	defer v.scrollToPinned()
 	v.segs = v.segs[:0]
 	v.offWin = offWindow{}
 	if v.conv == nil || v.width <= 0 {
@@ -246,7 +241,7 @@ func (v *viewer) restore(p viewPlace) {
 		return
 	}
 	v.thread = p.thread
-	v.curHit = -1
+	v.curHit, v.pin = -1, hitPin{}
 	v.offset = 0
 	v.rebuild(p.node)
 	v.offset += p.line
@@ -518,36 +513,4 @@ func (v *viewer) curHitPlace() (int32, int) {
 		nth++
 	}
 	return node, nth
-}
-
-// segSpan is the first and last message of the segments (the window's).
-func (v *viewer) segSpan() (first, last int32) {
-	first, last = model.NoNode, model.NoNode
-	for _, sg := range v.segs {
-		if sg.node != model.NoNode {
-			if first == model.NoNode {
-				first = sg.node
-			}
-			last = sg.node
-		}
-	}
-	return first, last
-}
-
-// replaceCurHit makes the nth hit of node's message the current one, or
-// none when the segments hold no such hit.
-func (v *viewer) replaceCurHit(node int32, nth int) {
-	if nth < 0 || v.curHit < 0 {
-		return
-	}
-	v.curHit = -1
-	for i := range v.hits {
-		if v.hitNode(i) == node {
-			if nth == 0 {
-				v.curHit = i
-				return
-			}
-			nth--
-		}
-	}
 }
