@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"runtime"
 	"slices"
 	"unsafe"
 
@@ -212,6 +213,11 @@ func (ix *Index) Save(w io.Writer, textOffset func(p *byte, n int) (off uint64, 
 		writeArray(pw, start)
 		writeArray(pw, words)
 	}
+	// A built shard's postings and pair filters are freed by a cleanup once
+	// the shard is unreachable (offheap.go attach): the index, and so its
+	// shards, must stay reachable until the last of them is written, even
+	// when the caller holds it no longer (TestOffHeapSaveDropped).
+	runtime.KeepAlive(ix)
 	var b [8]byte
 	binary.LittleEndian.PutUint32(b[:], pw.crc)
 	if pw.err == nil {

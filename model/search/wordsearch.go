@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math"
+	"runtime"
 	"slices"
 )
 
@@ -285,6 +286,10 @@ func (wp *wordPlan) eval(s *shard, acc []wordAcc, firsts []int32, ps *pairScratc
 	for k := range wp.pairs {
 		wp.evalPair(s, k, acc, ps)
 	}
+	// w.post and the pair filters are freed by a cleanup once s is
+	// unreachable (offheap.go attach): s stays reachable until they are
+	// read, whatever the caller does with it after.
+	runtime.KeepAlive(s)
 }
 
 // evalPair marks, in acc, the conversations of s whose pair filter
