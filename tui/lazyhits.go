@@ -11,6 +11,8 @@ package tui
 
 import (
 	"sort"
+	"strings"
+	"unicode"
 
 	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
@@ -42,6 +44,63 @@ func (v *viewer) countHits(text string) int {
 	return n
 }
 
+// placeholderHits counts the hits of md as findInRun finds them in its
+// placeholder lines (placeholder at the body's width): the hits of md,
+// unless one of them may be cut by the wrap: a match holding a space or a
+// hyphen (ansi.Wrap's breakpoints), or inside a word as long as the line,
+// which the wrap cuts at the width ("e-mail" at a line's end, a hit in a
+// long URL or hex string). Only then is md wrapped and counted line by
+// line, so the count is the one realising the message gives
+// (TestLazyCountWhereTheWrapCutsAHit).
+func (v *viewer) placeholderHits(md string) int {
+	n := v.countHits(md)
+	width := max(v.bodyWidth()-4, 10) // placeholder's
+	for _, r := range v.ranges {
+		if !wrapMayCut(md, r[0], r[1], width) {
+			continue
+		}
+		n = 0
+		for _, l := range placeholder(md, v.bodyWidth()) {
+			n += v.countHits(l)
+		}
+		return n
+	}
+	return n
+}
+
+// wrapMayCut reports whether wrapping md's line holding md[a:b] at width
+// may put a line break inside it (see placeholderHits).
+func wrapMayCut(md string, a, b, width int) bool {
+	ls := strings.LastIndexByte(md[:a], '\n') + 1
+	le := strings.IndexByte(md[b:], '\n')
+	if le < 0 {
+		le = len(md)
+	} else {
+		le += b
+	}
+	line := md[ls:le]
+	if strings.IndexByte(line, '\t') < 0 && len(line) <= width {
+		return false // placeholder keeps it whole (bytes ≥ cells)
+	}
+	for _, r := range md[a:b] {
+		if r == '-' || unicode.IsSpace(r) {
+			return true
+		}
+	}
+	// The word holding the match, up to ASCII spaces (ansi.Wrap breaks at
+	// more, so this one is at least as long): shorter than the width in
+	// bytes, it is shorter in cells and never cut.
+	for a > ls && !asciiSpace(md[a-1]) {
+		a--
+	}
+	for b < le && !asciiSpace(md[b]) {
+		b++
+	}
+	return b-a >= width
+}
+
+func asciiSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' }
+
 // segCount is how many hits segment s holds: those found in its lines, and
 // for a message not realised in full, those in the Markdown its
 // placeholder lines do not hold yet (lazyCount).
@@ -69,7 +128,7 @@ func (v *viewer) lazyCount(s int) int {
 		if !seg.mdSet {
 			seg.md, seg.mdSet = v.pool.md.markdown(seg.msg), true
 		}
-		seg.hitc.lazy = v.countHits(seg.md[min(seg.phDone, len(seg.md)):])
+		seg.hitc.lazy = v.placeholderHits(seg.md[min(seg.phDone, len(seg.md)):])
 	}
 	return seg.hitc.lazy
 }
@@ -211,7 +270,7 @@ func (v *viewer) offWindowHits() (before, after int) {
 		if m == nil || v.present(n, m) != render.InFull {
 			continue
 		}
-		if c := v.countHits(v.pool.md.markdown(m)); i < v.winLo {
+		if c := v.placeholderHits(v.pool.md.markdown(m)); i < v.winLo {
 			o.before += c
 		} else {
 			o.after += c

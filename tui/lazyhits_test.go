@@ -428,3 +428,37 @@ func TestHighlightMemoDrawsTheSame(t *testing.T) {
 		}
 	}
 }
+
+// TestLazyCountWhereTheWrapCutsAHit: a hit the placeholder's wrap cuts
+// (a hyphenated term at a line's end, a hit inside a word longer than the
+// line) is not found in the realised lines, so the lazy count must not
+// count it either: "e-mail" read "hit 1/75" where n walked 40 hits, "zz"
+// in runs of z 1,237 where there were 1,200.
+func TestLazyCountWhereTheWrapCutsAHit(t *testing.T) {
+	for _, q := range []string{"e-mail", "zz", "crumb"} {
+		for pad := 60; pad < 90; pad += 9 {
+			var msgs []tm
+			for i := range 40 {
+				role := model.RoleUser
+				if i%2 == 1 {
+					role = model.RoleAssistant
+				}
+				msgs = append(msgs, tm{role: role, text: fmt.Sprintf("Message %d, a crumb. %scrumbtail and an e-mail: aaaa-%se-mail zz%s",
+					i, strings.Repeat("x", pad), strings.Repeat("y", pad%7+pad-50), strings.Repeat("z", pad))})
+			}
+			c := buildConv(fmt.Sprintf("c-cut-%d", pad), "Cut", testNow.Add(-time.Hour), msgs...)
+			for _, size := range [][2]int{{80, 24}, {120, 40}, {30, 20}} {
+				m := filterPreview(t, size[0], size[1], q, c)
+				v := m.view
+				if v.conv != c {
+					t.Fatalf("%q: the preview shows %v", q, v.conv)
+				}
+				lazy := hitTotal(t, v)
+				realiseAll(v)
+				if full := hitTotal(t, v); lazy != full {
+					t.Errorf("%q, words of %d at %dx%d: lazy count %d, realised %d", q, pad, size[0], size[1], lazy, full)
+				}
+			}
+		}
+	}
+}
