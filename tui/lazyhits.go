@@ -55,9 +55,21 @@ func (v *viewer) countHits(text string) int {
 func (v *viewer) placeholderHits(md string) int {
 	n := v.countHits(md)
 	width := max(v.bodyWidth()-4, 10) // placeholder's
+	ls, le, long := 0, -1, false      // the line of the last range, and whether placeholder wraps it
 	for _, r := range v.ranges {
-		if !wrapMayCut(md, r[0], r[1], width) {
-			continue
+		if r[0] < ls || r[0] >= le {
+			// Each line found once while the ranges go forward: linear
+			// in md, however many hits a long line holds.
+			ls = strings.LastIndexByte(md[:r[0]], '\n') + 1
+			if le = strings.IndexByte(md[r[1]:], '\n'); le < 0 {
+				le = len(md)
+			} else {
+				le += r[1]
+			}
+			long = le-ls > width || strings.IndexByte(md[ls:le], '\t') >= 0 // bytes ≥ cells
+		}
+		if r[1] <= le && (!long || !wrapMayCut(md, ls, le, r[0], r[1], width)) {
+			continue // no line break inside it
 		}
 		n = 0
 		for _, l := range placeholder(md, v.bodyWidth()) {
@@ -68,20 +80,10 @@ func (v *viewer) placeholderHits(md string) int {
 	return n
 }
 
-// wrapMayCut reports whether wrapping md's line holding md[a:b] at width
-// may put a line break inside it (see placeholderHits).
-func wrapMayCut(md string, a, b, width int) bool {
-	ls := strings.LastIndexByte(md[:a], '\n') + 1
-	le := strings.IndexByte(md[b:], '\n')
-	if le < 0 {
-		le = len(md)
-	} else {
-		le += b
-	}
-	line := md[ls:le]
-	if strings.IndexByte(line, '\t') < 0 && len(line) <= width {
-		return false // placeholder keeps it whole (bytes ≥ cells)
-	}
+// wrapMayCut reports whether wrapping md's line [ls, le), longer than the
+// width, may put a line break inside its match md[a:b] (see
+// placeholderHits).
+func wrapMayCut(md string, ls, le, a, b, width int) bool {
 	for _, r := range md[a:b] {
 		if r == '-' || unicode.IsSpace(r) {
 			return true
@@ -89,11 +91,12 @@ func wrapMayCut(md string, a, b, width int) bool {
 	}
 	// The word holding the match, up to ASCII spaces (ansi.Wrap breaks at
 	// more, so this one is at least as long): shorter than the width in
-	// bytes, it is shorter in cells and never cut.
-	for a > ls && !asciiSpace(md[a-1]) {
+	// bytes, it is shorter in cells and never cut. Looked at up to the
+	// width only.
+	for a > ls && !asciiSpace(md[a-1]) && b-a < width {
 		a--
 	}
-	for b < le && !asciiSpace(md[b]) {
+	for b < le && !asciiSpace(md[b]) && b-a < width {
 		b++
 	}
 	return b-a >= width
