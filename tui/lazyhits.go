@@ -11,8 +11,8 @@ package tui
 
 import (
 	"sort"
-	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
@@ -46,63 +46,70 @@ func (v *viewer) countHits(text string) int {
 
 // placeholderHits counts the hits of md as findInRun finds them in its
 // placeholder lines (placeholder at the body's width): the hits of md,
-// unless one of them may be cut by the wrap: a match holding a space or a
-// hyphen (ansi.Wrap's breakpoints), or inside a word as long as the line,
+// unless the wrap may cut one: a match holding a space, a hyphen (ansi.Wrap's
+// breakpoints) or a line break, or inside a word as long as the line,
 // which the wrap cuts at the width ("e-mail" at a line's end, a hit in a
 // long URL or hex string). Only then is md wrapped and counted line by
 // line, so the count is the one realising the message gives
-// (TestLazyCountWhereTheWrapCutsAHit).
+// (TestLazyCountWhereTheWrapCutsAHit, TestLazyCountRandomCuts).
 func (v *viewer) placeholderHits(md string) int {
 	n := v.countHits(md)
 	width := max(v.bodyWidth()-4, 10) // placeholder's
-	ls, le, long := 0, -1, false      // the line of the last range, and whether placeholder wraps it
-	for _, r := range v.ranges {
-		if r[0] < ls || r[0] >= le {
-			// Each line found once while the ranges go forward: linear
-			// in md, however many hits a long line holds.
-			ls = strings.LastIndexByte(md[:r[0]], '\n') + 1
-			if le = strings.IndexByte(md[r[1]:], '\n'); le < 0 {
-				le = len(md)
-			} else {
-				le += r[1]
+	// A term of letters and digits matches letters and digits only (folded
+	// or not): no breakpoint in a match to look for.
+	words := true
+	for _, t := range v.terms {
+		for i := 0; i < len(t); i++ {
+			if c := t[i] | 0x20; (c < 'a' || c > 'z') && (t[i] < '0' || t[i] > '9') {
+				words = false
 			}
-			long = le-ls > width || strings.IndexByte(md[ls:le], '\t') >= 0 // bytes ≥ cells
 		}
-		if r[1] <= le && (!long || !wrapMayCut(md, ls, le, r[0], r[1], width)) {
-			continue // no line break inside it
+	}
+	for _, r := range v.ranges {
+		a, b := r[0], r[1]
+		if !words && breakIn(md[a:b]) {
+			return v.wrappedHits(md)
 		}
-		n = 0
-		for _, l := range placeholder(md, v.bodyWidth()) {
-			n += v.countHits(l)
+		// The word holding the match, up to spaces and line breaks
+		// (ansi.Wrap breaks at more, so this one is at least as long):
+		// shorter than the width in bytes, it is shorter in cells and
+		// never cut. Looked at up to the width only.
+		for a > 0 && md[a-1] != ' ' && md[a-1] != '\n' && b-a < width {
+			a--
 		}
-		return n
+		for b < len(md) && md[b] != ' ' && md[b] != '\n' && b-a < width {
+			b++
+		}
+		if b-a >= width {
+			return v.wrappedHits(md)
+		}
 	}
 	return n
 }
 
-// wrapMayCut reports whether wrapping md's line [ls, le), longer than the
-// width, may put a line break inside its match md[a:b] (see
-// placeholderHits).
-func wrapMayCut(md string, ls, le, a, b, width int) bool {
-	for _, r := range md[a:b] {
-		if r == '-' || unicode.IsSpace(r) {
-			return true
-		}
+// wrappedHits counts the hits in md's placeholder lines.
+func (v *viewer) wrappedHits(md string) int {
+	n := 0
+	for _, l := range placeholder(md, v.bodyWidth()) {
+		n += v.countHits(l)
 	}
-	// The word holding the match, up to ASCII spaces (ansi.Wrap breaks at
-	// more, so this one is at least as long): shorter than the width in
-	// bytes, it is shorter in cells and never cut. Looked at up to the
-	// width only.
-	for a > ls && !asciiSpace(md[a-1]) && b-a < width {
-		a--
-	}
-	for b < le && !asciiSpace(md[b]) && b-a < width {
-		b++
-	}
-	return b-a >= width
+	return n
 }
 
-func asciiSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' }
+// breakIn reports whether a match holds a place ansi.Wrap may break at: a
+// hyphen, a space, a control (a tab, a line break) or a Unicode space.
+func breakIn(m string) bool {
+	for i := 0; i < len(m); i++ {
+		if c := m[i]; c == '-' || c <= ' ' {
+			return true
+		} else if c >= utf8.RuneSelf {
+			if r, _ := utf8.DecodeRuneInString(m[i:]); unicode.IsSpace(r) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // segCount is how many hits segment s holds: those found in its lines, and
 // for a message not realised in full, those in the Markdown its
