@@ -11,6 +11,8 @@ package tui
 
 import (
 	"sort"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
@@ -42,6 +44,73 @@ func (v *viewer) countHits(text string) int {
 	return n
 }
 
+// placeholderHits counts the hits of md as findInRun finds them in its
+// placeholder lines (placeholder at the body's width): the hits of md,
+// unless the wrap may cut one: a match holding a space, a hyphen (ansi.Wrap's
+// breakpoints) or a line break, or inside a word as long as the line,
+// which the wrap cuts at the width ("e-mail" at a line's end, a hit in a
+// long URL or hex string). Only then is md wrapped and counted line by
+// line, so the count is the one realising the message gives
+// (TestLazyCountWhereTheWrapCutsAHit, TestLazyCountRandomCuts).
+func (v *viewer) placeholderHits(md string) int {
+	n := v.countHits(md)
+	width := max(v.bodyWidth()-4, 10) // placeholder's
+	// A term of letters and digits matches letters and digits only (folded
+	// or not): no breakpoint in a match to look for.
+	words := true
+	for _, t := range v.terms {
+		for i := 0; i < len(t); i++ {
+			if c := t[i] | 0x20; (c < 'a' || c > 'z') && (t[i] < '0' || t[i] > '9') {
+				words = false
+			}
+		}
+	}
+	for _, r := range v.ranges {
+		a, b := r[0], r[1]
+		if !words && breakIn(md[a:b]) {
+			return v.wrappedHits(md)
+		}
+		// The word holding the match, up to spaces and line breaks
+		// (ansi.Wrap breaks at more, so this one is at least as long):
+		// shorter than the width in bytes, it is shorter in cells and
+		// never cut. Looked at up to the width only.
+		for a > 0 && md[a-1] != ' ' && md[a-1] != '\n' && b-a < width {
+			a--
+		}
+		for b < len(md) && md[b] != ' ' && md[b] != '\n' && b-a < width {
+			b++
+		}
+		if b-a >= width {
+			return v.wrappedHits(md)
+		}
+	}
+	return n
+}
+
+// wrappedHits counts the hits in md's placeholder lines.
+func (v *viewer) wrappedHits(md string) int {
+	n := 0
+	for _, l := range placeholder(md, v.bodyWidth()) {
+		n += v.countHits(l)
+	}
+	return n
+}
+
+// breakIn reports whether a match holds a place ansi.Wrap may break at: a
+// hyphen, a space, a control (a tab, a line break) or a Unicode space.
+func breakIn(m string) bool {
+	for i := 0; i < len(m); i++ {
+		if c := m[i]; c == '-' || c <= ' ' {
+			return true
+		} else if c >= utf8.RuneSelf {
+			if r, _ := utf8.DecodeRuneInString(m[i:]); unicode.IsSpace(r) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // segCount is how many hits segment s holds: those found in its lines, and
 // for a message not realised in full, those in the Markdown its
 // placeholder lines do not hold yet (lazyCount).
@@ -69,7 +138,7 @@ func (v *viewer) lazyCount(s int) int {
 		if !seg.mdSet {
 			seg.md, seg.mdSet = v.pool.md.markdown(seg.msg), true
 		}
-		seg.hitc.lazy = v.countHits(seg.md[min(seg.phDone, len(seg.md)):])
+		seg.hitc.lazy = v.placeholderHits(seg.md[min(seg.phDone, len(seg.md)):])
 	}
 	return seg.hitc.lazy
 }
@@ -211,7 +280,7 @@ func (v *viewer) offWindowHits() (before, after int) {
 		if m == nil || v.present(n, m) != render.InFull {
 			continue
 		}
-		if c := v.countHits(v.pool.md.markdown(m)); i < v.winLo {
+		if c := v.placeholderHits(v.pool.md.markdown(m)); i < v.winLo {
 			o.before += c
 		} else {
 			o.after += c

@@ -428,3 +428,80 @@ func TestHighlightMemoDrawsTheSame(t *testing.T) {
 		}
 	}
 }
+
+// TestLazyCountWhereTheWrapCutsAHit: a hit the placeholder's wrap cuts
+// (a hyphenated term at a line's end, a hit inside a word longer than the
+// line) is not found in the realised lines, so the lazy count must not
+// count it either: "e-mail" read "hit 1/75" where n walked 40 hits, "zz"
+// in runs of z 1,237 where there were 1,200.
+func TestLazyCountWhereTheWrapCutsAHit(t *testing.T) {
+	for _, q := range []string{"e-mail", "zz", "crumb"} {
+		for pad := 60; pad < 90; pad += 9 {
+			var msgs []tm
+			for i := range 40 {
+				role := model.RoleUser
+				if i%2 == 1 {
+					role = model.RoleAssistant
+				}
+				msgs = append(msgs, tm{role: role, text: fmt.Sprintf("Message %d, a crumb. %scrumbtail and an e-mail: aaaa-%se-mail zz%s",
+					i, strings.Repeat("x", pad), strings.Repeat("y", pad%7+pad-50), strings.Repeat("z", pad))})
+			}
+			c := buildConv(fmt.Sprintf("c-cut-%d", pad), "Cut", testNow.Add(-time.Hour), msgs...)
+			for _, size := range [][2]int{{80, 24}, {120, 40}, {30, 20}} {
+				m := filterPreview(t, size[0], size[1], q, c)
+				v := m.view
+				if v.conv != c {
+					t.Fatalf("%q: the preview shows %v", q, v.conv)
+				}
+				lazy := hitTotal(t, v)
+				realiseAll(v)
+				if full := hitTotal(t, v); lazy != full {
+					t.Errorf("%q, words of %d at %dx%d: lazy count %d, realised %d", q, pad, size[0], size[1], lazy, full)
+				}
+			}
+		}
+	}
+}
+
+// TestLazyCountRandomCuts: random messages of hyphenated words, long runs,
+// wide characters and ideographic spaces around "crumb": the lazy count
+// is the realised count at widths where the wrap cuts words (the viewer's
+// own count: setTerms, as a find or a filter answer before the engine's
+// hits).
+func TestLazyCountRandomCuts(t *testing.T) {
+	words := []string{"crumb", "e-crumb", "crumb-e", "a", "bb", "crumb\u3000crumb", "日本crumb語", "x-x-x-crumb-x",
+		strings.Repeat("k", 23) + "crumb" + strings.Repeat("q", 30), "x" + strings.Repeat("crumb", 9), "日本" + strings.Repeat("crumb", 12), "\tcrumb", "--crumb--"}
+	rng := rand.New(rand.NewPCG(3, 5))
+	for iter := range 12 {
+		var msgs []tm
+		for i := range 30 + rng.IntN(20) {
+			var b strings.Builder
+			for range rng.IntN(120) {
+				b.WriteString(words[rng.IntN(len(words))])
+				if rng.IntN(15) == 0 {
+					b.WriteString("\n\n")
+				} else {
+					b.WriteString(strings.Repeat(" ", 1+rng.IntN(2)))
+				}
+			}
+			msgs = append(msgs, tm{role: []model.Role{model.RoleUser, model.RoleAssistant}[i%2], text: b.String() + " crumb"})
+		}
+		c := buildConv(fmt.Sprintf("c-cuts-%d", iter), "Cuts", testNow.Add(-time.Hour), msgs...)
+		for _, size := range [][2]int{{30, 20}, {37, 20}, {80, 24}, {200, 50}} {
+			a := &model.Archive{Conversations: []*model.Conversation{c}}
+			m := New(Options{Archive: a, Theme: "dark", Width: size[0], Height: size[1], Now: fixedNow, RenderAhead: size[1]})
+			run(t, m, m.Init())
+			press(t, m, "enter")
+			v := m.view
+			v.setTerms([]string{"crumb"}) // the viewer's own count, not the engine's
+			if v.conv != c {
+				t.Fatalf("iteration %d: the viewer shows %v", iter, v.conv)
+			}
+			lazy := hitTotal(t, v)
+			realiseAll(v)
+			if full := hitTotal(t, v); lazy != full {
+				t.Errorf("iteration %d at %dx%d: lazy count %d, realised %d", iter, size[0], size[1], lazy, full)
+			}
+		}
+	}
+}
