@@ -14,9 +14,11 @@ import (
 // 3 MB: at 3.5 MB, 50 sessions typing distinct queries on a 1 GB library
 // collected 44–51 times instead of 66–85 for 12.1–12.6 server CPU-s
 // instead of 15.1–15.4 (load 15–21), but on a quiet machine, with the
-// Markdown cache, they grew 4.98–5.05 MB anon per session, at issue 15's
-// 5 MB bound (3.25 MB with that cache counted below: 5.00): see
-// scripts/bench-serve.sh.
+// Markdown cache counted below, they grew 4.98–5.05 MB anon per session
+// against issue 15's 5 MB bound; at 3 MB 4.90–5.08. 2.5 MB gave 4.87–4.91
+// for 6% more CPU: the budget no longer sets the figure (most of it is
+// shared: the headroom and the caches below are ~2.2 MB of it at 50
+// sessions). See scripts/bench-serve.sh.
 const (
 	serveHeadroom      = 40 << 20
 	serveSessionBudget = 3 << 20
