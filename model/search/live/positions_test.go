@@ -1,10 +1,12 @@
 package live
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
 	"github.com/backchat/backchat/internal/testkit/searchcorpus"
+	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search"
 )
 
@@ -18,7 +20,17 @@ func TestPositionsOfGrowingIndex(t *testing.T) {
 	list = list[:len(list)-3] // some indexed conversations are not listed
 	b := search.NewBuilder()
 	s := &Searcher{}
-	fresh := &Searcher{}
+	// positions asks s, and checks its answer against a mapping made afresh.
+	positions := func(list []*model.Conversation, ix *search.Index, what string) (pos, at []int32) {
+		t.Helper()
+		pos, at = s.positions(list, ix)
+		fresh := &Searcher{}
+		wpos, wat := fresh.positions(list, ix)
+		if !slices.Equal(pos, wpos) || !slices.Equal(at, wat) {
+			t.Fatalf("%s: positions differ from a fresh mapping", what)
+		}
+		return pos, at
+	}
 	var lastPos, lastAt, keepPos, keepAt []int32
 	step := max(1, len(a.Conversations)/5)
 	for n := step; ; n += step {
@@ -27,12 +39,7 @@ func TestPositionsOfGrowingIndex(t *testing.T) {
 			b.Add(c)
 		}
 		ix := b.Build()
-		pos, at := s.positions(list, ix)
-		fresh.byConv, fresh.pos, fresh.posIx = nil, nil, nil
-		wpos, wat := fresh.positions(list, ix)
-		if !slices.Equal(pos, wpos) || !slices.Equal(at, wat) {
-			t.Fatalf("%d indexed: positions differ from a fresh mapping", ix.Len())
-		}
+		pos, at := positions(list, ix, fmt.Sprintf("%d indexed", ix.Len()))
 		if lastPos != nil && (!slices.Equal(lastPos, keepPos) || !slices.Equal(lastAt, keepAt)) {
 			t.Fatalf("%d indexed: the last snapshot's arrays were changed", ix.Len())
 		}
@@ -46,12 +53,7 @@ func TestPositionsOfGrowingIndex(t *testing.T) {
 	other := slices.Clone(list[:len(list)/2])
 	slices.Reverse(other)
 	ix := b.Build()
-	pos, at := s.positions(other, ix)
-	fresh.byConv, fresh.pos, fresh.posIx = nil, nil, nil
-	wpos, wat := fresh.positions(other, ix)
-	if !slices.Equal(pos, wpos) || !slices.Equal(at, wat) {
-		t.Fatal("another list: positions differ from a fresh mapping")
-	}
+	pos, _ := positions(other, ix, "another list")
 	// An index that does not continue the last one (its own conversations).
 	ix2 := search.BuildArchive(searchcorpus.Generate(searchcorpus.Options{TextBytes: 200 << 10, Seed: 6}))
 	pos, _ = s.positions(other, ix2)
