@@ -7,6 +7,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/backchat/backchat/internal/anonmem"
 	"golang.org/x/sys/unix"
 )
 
@@ -22,8 +23,8 @@ import (
 func offHeapAlloc() func(n int) []byte {
 	var p hugePolicy
 	return func(n int) []byte {
-		b, err := unix.Mmap(-1, 0, n, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_ANON|unix.MAP_PRIVATE)
-		if err != nil {
+		b := anonmem.Map(n)
+		if b == nil {
 			return make([]byte, n)
 		}
 		huge := n >= hugeMin && p.huge()
@@ -50,19 +51,3 @@ func offHeapRelease(b []byte) {
 		_ = unix.Madvise(b[from-p:to-p], unix.MADV_DONTNEED)
 	}
 }
-
-// winMap maps n bytes for a read window (split.go), not faulted in ahead:
-// the reads fill it. Nil when the system refuses.
-func winMap(n int) []byte {
-	b, err := unix.Mmap(-1, 0, n, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_ANON|unix.MAP_PRIVATE)
-	if err != nil {
-		return nil
-	}
-	return b
-}
-
-// offHeapFree unmaps b, a whole slice offHeapAlloc or winMap returned. A
-// slice they did not map (the Go-heap fallback when mmap fails) is left to the
-// collector: unix.Munmap unmaps only mappings unix.Mmap made, whole, and
-// refuses anything else (EINVAL).
-func offHeapFree(b []byte) { _ = unix.Munmap(b) }

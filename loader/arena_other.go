@@ -7,9 +7,3 @@ func offHeapAlloc() func(n int) []byte { return nil }
 
 // offHeapRelease is never called: there is no off-heap arena here.
 func offHeapRelease([]byte) {}
-
-// winMap returns nil: read windows are Go memory here.
-func winMap(int) []byte { return nil }
-
-// offHeapFree is never called: nothing is mapped here.
-func offHeapFree([]byte) {}

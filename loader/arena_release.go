@@ -3,6 +3,8 @@ package loader
 import (
 	"sync"
 	"sync/atomic"
+
+	"github.com/backchat/backchat/internal/anonmem"
 )
 
 // arenaRelease gathers the off-heap chunks of one load's arenas, so that
@@ -38,7 +40,7 @@ func (a *arena) releasable(r *arenaRelease) {
 	}
 }
 
-// free unmaps every chunk recorded (offHeapFree); later calls do nothing.
+// free unmaps every chunk recorded (anonmem.Unmap); later calls do nothing.
 func (r *arenaRelease) free() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -53,7 +55,7 @@ func (r *arenaRelease) free() {
 	}
 	r.freed = true
 	for _, b := range r.chunks {
-		offHeapFree(b)
+		anonmem.Unmap(b)
 	}
 	r.chunks = nil
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/backchat/backchat/internal/anonmem"
 	"golang.org/x/sys/unix"
 )
 
@@ -58,9 +59,9 @@ func TestArenaRelease(t *testing.T) {
 	// A Go-heap slice (offHeapAlloc's fallback) is refused, not unmapped.
 	heap := make([]byte, 1<<20)
 	heap[0] = 'x'
-	offHeapFree(heap)
+	anonmem.Unmap(heap)
 	if heap[0] != 'x' {
-		t.Error("offHeapFree touched Go memory")
+		t.Error("anonmem.Unmap touched Go memory")
 	}
 }
 

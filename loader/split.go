@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync/atomic"
 
+	"github.com/backchat/backchat/internal/anonmem"
 	"github.com/backchat/backchat/model"
 )
 
@@ -186,12 +187,12 @@ type segWindow struct {
 // target (gcpercent.go) ran no collection: ~5 MB of the peak at 250 MB.
 type winBuf struct {
 	b      []byte
-	mapped bool // b came from winMap: free unmaps it
+	mapped bool // b came from anonmem.Map: free unmaps it
 }
 
 // newWinBuf returns a window of n bytes.
 func newWinBuf(n int) winBuf {
-	if b := winMap(n); b != nil {
+	if b := anonmem.Map(n); b != nil {
 		return winBuf{b, true}
 	}
 	return winBuf{make([]byte, n), false}
@@ -200,7 +201,7 @@ func newWinBuf(n int) winBuf {
 // free gives back the window's memory; nothing may use it afterwards.
 func (w *winBuf) free() {
 	if w.mapped {
-		offHeapFree(w.b)
+		anonmem.Unmap(w.b)
 	}
 	*w = winBuf{}
 }

@@ -29,7 +29,7 @@ import (
 // that headroom is what made the browser's peak RSS 1.3× the file. The
 // rest of the RSS is not the Go heap: the arena text and the index's pair
 // filters are mapped off the heap (loader/arena_linux.go,
-// model/search/offheap_linux.go) and the binary is mapped in.
+// internal/anonmem) and the binary is mapped in.
 //
 // rssCap keeps a soft memory limit, recomputed after every collection, so
 // that the process's RSS stays within a budget (the export's size): the

@@ -3,11 +3,13 @@ package snapshot
 import (
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/backchat/backchat/internal/anonmem"
 )
 
 // The writer's big buffers (the spans, the batches' frames, the
 // compressors' scratch, the index pipe's buffers) live outside the Go
-// heap where the system allows it (scratch_linux.go: anonymous mappings,
+// heap where the system allows it (internal/anonmem: anonymous mappings,
 // unmapped when the write ends). On the heap they were ~100 MB of a 1 GB
 // export's write, on top of a heap holding the loaded archive and its
 // index: often enough to start a collection during the write, which
@@ -43,21 +45,22 @@ func (o *offHeap[T]) reserve(n int) {
 	size := int(unsafe.Sizeof(zero))
 	want := (len(o.s) + n) * size
 	if o.mem != nil {
-		if mem, ok := remapBytes(o.mem, want); ok {
+		if mem, ok := anonmem.Remap(o.mem, anonmem.PageRound(want)); ok {
 			o.mem = mem
-			o.s = unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(mem))), len(mem)/size)[:len(o.s)]
+			o.s = anonmem.As[T](mem, len(mem)/size)[:len(o.s)]
 			return
 		}
 	}
-	mem, ok := mapBytes(want)
-	if !ok {
+	mem := anonmem.Map(anonmem.PageRound(want))
+	if mem == nil {
 		s := make([]T, len(o.s), len(o.s)+n)
 		copy(s, o.s)
 		o.free()
 		o.s = s
 		return
 	}
-	s := unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(mem))), len(mem)/size)[:len(o.s)]
+	scratchLive.Add(1)
+	s := anonmem.As[T](mem, len(mem)/size)[:len(o.s)]
 	copy(s, o.s)
 	o.free()
 	o.mem, o.s = mem, s
@@ -65,8 +68,8 @@ func (o *offHeap[T]) reserve(n int) {
 
 // free unmaps o's memory (or leaves it to the collector).
 func (o *offHeap[T]) free() {
-	if o.mem != nil {
-		unmapBytes(o.mem)
+	if o.mem != nil && anonmem.Unmap(o.mem) {
+		scratchLive.Add(-1)
 	}
 	o.mem, o.s = nil, nil
 }

@@ -5,12 +5,14 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/backchat/backchat/internal/anonmem"
 )
 
 // offHeap allocates a built shard's two big pointer-free arrays, its word
 // postings and pair filters (~0.2 × the text of the generated exports:
 // 22 MB of conv250.json's 31 MB index), outside the Go heap where the
-// system allows (offheap_linux.go), and frees them when the shard is
+// system allows (internal/anonmem), and frees them when the shard is
 // collected (attach).
 //
 // Why: the collector lets the heap grow to twice what was live at its
@@ -21,7 +23,7 @@ import (
 //
 // Not safe for concurrent use: each shardBuilder's finish has its own.
 type offHeap struct {
-	maps [][]byte // what attach hands to the shard's cleanup
+	offMaps // what attach hands to the shard's cleanup
 }
 
 // offMaps is a builder's scratch blocks mapped outside the heap
@@ -40,7 +42,7 @@ func (o *offMaps) free() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for _, b := range o.maps {
-		unmapAnon(b)
+		anonmem.Unmap(b)
 		offHeapLive.Add(-1)
 	}
 	o.maps = nil
@@ -52,7 +54,7 @@ func (o *offMaps) free() {
 func offHeapSlice[T any](o *offMaps, n int) []T {
 	var z T
 	size := n * int(unsafe.Sizeof(z))
-	b := mapAnon(size)
+	b := anonmem.Map(size)
 	if b == nil {
 		return make([]T, n)
 	}
@@ -60,7 +62,7 @@ func offHeapSlice[T any](o *offMaps, n int) []T {
 	o.maps = append(o.maps, b)
 	o.mu.Unlock()
 	offHeapLive.Add(1)
-	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(b))), n)
+	return anonmem.As[T](b, n)
 }
 
 // offHeapMin is the size under which an array stays on the heap (a
@@ -76,13 +78,7 @@ func (o *offHeap) bytes(n int) []byte {
 	if n < offHeapMin {
 		return make([]byte, n)
 	}
-	b := mapAnon(n)
-	if b == nil {
-		return make([]byte, n)
-	}
-	o.maps = append(o.maps, b)
-	offHeapLive.Add(1)
-	return b[:n:n]
+	return offHeapSlice[byte](&o.offMaps, n)
 }
 
 // uint64s returns n zeroed uint64s.
@@ -90,8 +86,7 @@ func (o *offHeap) uint64s(n int) []uint64 {
 	if n*8 < offHeapMin {
 		return make([]uint64, n)
 	}
-	b := o.bytes(n * 8)
-	return unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(b))), n)
+	return offHeapSlice[uint64](&o.offMaps, n)
 }
 
 // attach frees the arrays allocated so far once s is unreachable: every
@@ -101,11 +96,6 @@ func (o *offHeap) attach(s *shard) {
 	if len(o.maps) == 0 {
 		return
 	}
-	runtime.AddCleanup(s, func(maps [][]byte) {
-		for _, b := range maps {
-			unmapAnon(b)
-			offHeapLive.Add(-1)
-		}
-	}, o.maps)
+	runtime.AddCleanup(s, (*offMaps).free, &offMaps{maps: o.maps})
 	o.maps = nil
 }
