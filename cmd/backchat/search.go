@@ -159,8 +159,10 @@ func searchText(out *bytes.Buffer, rs []search.Result, loc *time.Location, bold 
 		snippet, match := r.Snippet, r.SnippetMatch
 		if r.Best.Field == search.FieldConvTitle && r.Best.Len > 0 {
 			tm := [2]int{int(r.Best.Off), int(r.Best.Off + r.Best.Len)}
-			title = mark(c.Title, tm)
-			if pre, hit, post, ok := markParts(c.Title, tm); ok {
+			pre, hit, post, ok := markParts(c.Title, tm)
+			title = pre
+			if ok {
+				title = pre + open + hit + closing + post
 				cut = func(w int) string { return cutMarked(pre, hit, post, open, closing, max(w, 1)) }
 			}
 			snippet = ""
@@ -186,13 +188,14 @@ func searchText(out *bytes.Buffer, rs []search.Result, loc *time.Location, bold 
 				// (ansi.StringWidth, by grapheme): narrow it by what the
 				// printed snippet overflows until it fits.
 				orig, om := snippet, match
-				for sw := avail - ansi.StringWidth(title) - 2 - marks; ; {
+				tw := ansi.StringWidth(title)
+				for sw := avail - tw - 2 - marks; ; {
 					if sw < searchSnippetMin/2 {
 						snippet = ""
 						break
 					}
 					snippet, match = search.Snippet(orig, om[0], om[1]-om[0], sw)
-					over := ansi.StringWidth(title) + 2 + ansi.StringWidth(mark(snippet, match)) - avail
+					over := tw + 2 + ansi.StringWidth(mark(snippet, match)) - avail
 					if over <= 0 {
 						break
 					}

@@ -54,10 +54,11 @@ const minChunkCompress = 4 << 10
 //
 // The chunks are raw cut at cuts (offsets in raw, the last one strLen
 // unless there are no strings) and at strLen (the blob is a chunk of its
-// own). scratch is a buffer for the compressed chunks, returned for reuse.
-func appendFrame(out, scratch []byte, raw []byte, cuts []int, strLen int) (_, _ []byte, method uint64) {
+// own). scratch is room for the compressed chunks (grown on the heap when
+// too small).
+func appendFrame(out, scratch []byte, raw []byte, cuts []int, strLen int) (_ []byte, method uint64) {
 	if len(raw) < minCompress {
-		return append(out, raw...), scratch, frameRaw
+		return append(out, raw...), frameRaw
 	}
 	n := len(cuts)
 	if len(raw) > strLen {
@@ -66,7 +67,7 @@ func appendFrame(out, scratch []byte, raw []byte, cuts []int, strLen int) (_, _ 
 	if !anyChunkCompressed(len(raw), cuts, n) {
 		// Every chunk would be stored as it is: the table would only
 		// make the frame longer than raw.
-		return append(out, raw...), scratch, frameRaw
+		return append(out, raw...), frameRaw
 	}
 	var hdrBuf [64]byte // most frames' tables fit: no allocation per frame
 	hdr := binary.AppendUvarint(hdrBuf[:0], uint64(n))
@@ -87,7 +88,7 @@ func appendFrame(out, scratch []byte, raw []byte, cuts []int, strLen int) (_, _ 
 		}
 		m := s2.MaxEncodedLen(len(c))
 		if m < 0 {
-			return append(out, raw...), body, frameRaw // too large for a block
+			return append(out, raw...), frameRaw // too large for a block
 		}
 		at := len(body)
 		body = slices.Grow(body, m)
@@ -101,10 +102,10 @@ func appendFrame(out, scratch []byte, raw []byte, cuts []int, strLen int) (_, _ 
 		from = to
 	}
 	if len(hdr)+len(body) >= len(raw) {
-		return append(out, raw...), body, frameRaw
+		return append(out, raw...), frameRaw
 	}
 	out = append(out, hdr...)
-	return append(out, body...), body, frameChunks
+	return append(out, body...), frameChunks
 }
 
 // anyChunkCompressed says whether one of a frame's n chunks (raw cut at
@@ -235,7 +236,7 @@ func (b *batch) compress(scratch *offHeap[byte]) {
 		scratch.reserve(len(raw) + 16*(len(cuts)+2))
 		at := len(b.out)
 		var method uint64
-		b.out, _, method = appendFrame(b.out, scratch.s, raw, cuts, fr.strLen)
+		b.out, method = appendFrame(b.out, scratch.s, raw, cuts, fr.strLen)
 		b.locs = append(b.locs, frameLoc{off: uint64(at), n: uint64(len(b.out) - at), method: method,
 			strLen: uint64(fr.strLen), rawLen: uint64(len(raw)), sum: crc(b.out[at:])})
 	}

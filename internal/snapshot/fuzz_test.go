@@ -103,7 +103,7 @@ func FuzzChunks(f *testing.F) {
 		raw = append(raw, byte('0'+i%10))
 	}
 	strLen := uint64(len(raw) - 10)
-	stored, _, method := appendFrame(nil, nil, raw, []int{chunkSize, 2 * chunkSize, len(raw) - 10}, len(raw)-10)
+	stored, method := appendFrame(nil, nil, raw, []int{chunkSize, 2 * chunkSize, len(raw) - 10}, len(raw)-10)
 	if method != frameChunks {
 		f.Fatal("the seed frame was not compressed")
 	}

@@ -354,12 +354,11 @@ func (s *Searcher) positions(convs []*model.Conversation, ix *search.Index) (pos
 			}
 		}
 	}
-	if from == 0 || s.byConv == nil || s.posKey != key {
+	if from == 0 {
 		s.byConv = make(map[*model.Conversation]int32, len(convs))
 		for i, c := range convs {
 			s.byConv[c] = int32(i)
 		}
-		from = 0
 	}
 	pos = make([]int32, ix.Len())
 	at = make([]int32, len(convs))
