@@ -89,10 +89,7 @@ func (v *viewer) hitRank() (k, total, title int, onTitle bool) {
 	cur, curSeg, within := int32(0), -1, 0
 	if v.curHit >= 0 && v.curHit < len(v.hits) {
 		curSeg = v.segAt(v.hits[v.curHit].line)
-		cur = v.segs[curSeg].node
-		for i := v.curHit - 1; i >= 0 && v.hitNode(i) == cur; i-- {
-			within++
-		}
+		cur, within = v.curHitPlace()
 	}
 	k = -1
 	if v.hitOrder == nil {

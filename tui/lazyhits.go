@@ -156,7 +156,7 @@ func (v *viewer) realiseHits(s int) {
 	if seg.realised || seg.msg == nil || !v.inHitNodes(s) || v.lazyCount(s) == 0 {
 		return
 	}
-	v.keepCurHit(func() { v.realiseSegment(s, -1) })
+	v.realiseSegment(s, -1) // setSegment pins the current hit (hitpin.go)
 }
 
 // realiseNode realises node n's segment for its hits (see realiseHits).
@@ -167,25 +167,6 @@ func (v *viewer) realiseNode(n int32) {
 	for s := range v.segs {
 		if v.segs[s].node == n {
 			v.realiseHits(s)
-			return
-		}
-	}
-}
-
-// keepCurHit runs f, which re-finds the hits, keeping the current hit on
-// the same text.
-func (v *viewer) keepCurHit(f func()) {
-	if v.curHit < 0 || v.curHit >= len(v.hits) {
-		f()
-		return
-	}
-	h := v.hits[v.curHit]
-	s := v.segAt(h.line)
-	node, line := v.segs[s].node, h.line-v.starts[s]
-	f()
-	for i, x := range v.hits {
-		if t := v.segAt(x.line); v.segs[t].node == node && x.line-v.starts[t] == line && x.start == h.start {
-			v.curHit = i
 			return
 		}
 	}
