@@ -292,10 +292,8 @@ func markerLead(s string, i int) int {
 		w := s[i : i+8]
 		v := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		a := v ^ (lsb * 0xee)
-		b := v ^ (lsb * 0xe3)
 		// The lowest flagged byte is exact (borrows run upwards).
-		if m := ((a-lsb)&^a | (b-lsb)&^b) & msb; m != 0 {
+		if m := eitherByte(v, 0xee, 0xe3); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
 	}

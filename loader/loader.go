@@ -164,7 +164,10 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (a *model.Ar
 		}
 	}
 
-	if min(total, trustRatio*disk) >= relaxMin { // trustRatio: see reserve
+	// What the exports hold as declared, believed up to trustRatio times
+	// their bytes on disk (as reserve believes them).
+	believed := min(total, trustRatio*disk)
+	if believed >= relaxMin {
 		restore := relaxGC() // see gcpercent.go: process-global while loading
 		if opt.HoldGC != nil {
 			defer opt.HoldGC(restore)
@@ -180,7 +183,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (a *model.Ar
 	defer cancel(nil)
 	jobs := make(chan job, 8)
 	results := make(chan result, 8)
-	wait := startWorkers(opt.Workers, min(total, trustRatio*disk), rel, jobs, results)
+	wait := startWorkers(opt.Workers, believed, rel, jobs, results)
 	collected := make(chan struct{})
 	var collErr error // read after collected is closed
 	go func() {

@@ -104,8 +104,6 @@ func fileKind(m fs.FileMode) string {
 		return "a character device"
 	case m&fs.ModeDevice != 0:
 		return "a device"
-	case m&fs.ModeSymlink != 0:
-		return "a symbolic link"
 	}
 	return "not a plain file"
 }

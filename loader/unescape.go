@@ -21,8 +21,8 @@ import (
 // before a quote ends in the backslash that escapes it), so both ways
 // agree on the end.
 //
-// copyRun, the plain-text inner loop, is SSE2 assembly on amd64
-// (unescaperun_amd64.s) and copyRunSWAR elsewhere.
+// unescapeRun, the plain-text inner loop, is SSE2 assembly on amd64
+// (unescaperun_amd64.s) and unescapeRunSWAR elsewhere.
 func unescapeQuoted(out, s []byte) (end, n int, ascii, ok bool) {
 	return unescapeQuotedWith(false, out, s)
 }
@@ -106,9 +106,7 @@ func unescapeRunSWAR(dst, src []byte) (i, j int, hi bool) {
 	for i+8 <= len(src) && j+8 <= len(dst) {
 		v := binary.LittleEndian.Uint64(src[i:])
 		binary.LittleEndian.PutUint64(dst[j:], v)
-		q := v ^ (lsb * '"')
-		s := v ^ (lsb * '\\')
-		m := ((q-lsb)&^q | (s-lsb)&^s) & msb
+		m := quoteOrBackslash(v)
 		if m == 0 {
 			h |= v
 			i += 8

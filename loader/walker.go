@@ -215,12 +215,16 @@ func quickEnd(b []byte, i int) (int, byte) {
 }
 
 // quoteOrBackslash flags (0x80) the bytes of v that are a quote or a
-// backslash; above the lowest flagged byte, others may be flagged too
-// (borrows run towards the higher bytes), so only the lowest is exact.
-func quoteOrBackslash(v uint64) uint64 {
-	q := v ^ (lsb * '"')
-	s := v ^ (lsb * '\\')
-	return ((q-lsb)&^q | (s-lsb)&^s) & msb
+// backslash (see eitherByte).
+func quoteOrBackslash(v uint64) uint64 { return eitherByte(v, '"', '\\') }
+
+// eitherByte flags (0x80) the bytes of v that are a or b; above the
+// lowest flagged byte, others may be flagged too (borrows run towards the
+// higher bytes), so only the lowest is exact.
+func eitherByte(v uint64, a, b byte) uint64 {
+	x := v ^ (lsb * uint64(a))
+	y := v ^ (lsb * uint64(b))
+	return ((x-lsb)&^x | (y-lsb)&^y) & msb
 }
 
 // Skip consumes the next value.
