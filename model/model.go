@@ -518,17 +518,24 @@ type Warning struct {
 
 // String formats the warning for a log line or status view.
 func (w Warning) String() string {
-	s := w.Kind.String() + ": " + w.File
+	s := w.Kind.String() + ": " + w.Where()
+	if w.ID != "" {
+		s += " (" + w.ID + ")"
+	}
+	return s + ": " + w.Reason
+}
+
+// Where is the warning's place: its file, then the conversation's index
+// and the byte offset when known.
+func (w Warning) Where() string {
+	s := w.File
 	if w.Index >= 0 {
 		s += " conversation " + strconv.Itoa(w.Index)
 	}
 	if w.Offset >= 0 {
 		s += " at byte " + strconv.FormatInt(w.Offset, 10)
 	}
-	if w.ID != "" {
-		s += " (" + w.ID + ")"
-	}
-	return s + ": " + w.Reason
+	return s
 }
 
 // Archive is a loaded export: conversations newest first, plus warnings.

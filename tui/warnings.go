@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -51,14 +50,7 @@ func (w *warnView) set(ws []model.Warning) {
 // where (a cut ZIP's entry name and byte offsets would fill the line
 // before its reason).
 func compactWarning(x model.Warning) string {
-	where := x.File
-	if x.Index >= 0 {
-		where += " conversation " + strconv.Itoa(x.Index)
-	}
-	if x.Offset >= 0 {
-		where += " at byte " + strconv.FormatInt(x.Offset, 10)
-	}
-	return x.Kind.String() + ": " + x.Reason + " — " + where
+	return x.Kind.String() + ": " + x.Reason + " — " + x.Where()
 }
 
 // wrap lays the items out: one line each, the open ones wrapped in full.

@@ -64,9 +64,7 @@ func (r *Results) Located(k int) (x Excerpt, ok, done bool) {
 	if !r.HasExcerpt(k) || r.loc == nil {
 		return Excerpt{}, false, true
 	}
-	r.loc.mu.Lock()
-	x, done = r.loc.got[r.at[k]]
-	r.loc.mu.Unlock()
+	x, done = r.loc.cached(r.at[k])
 	return x, done && x.conv != nil, done
 }
 
@@ -165,19 +163,25 @@ func (l *locator) excerpt(n int32) (Excerpt, bool) {
 	return x, x.conv != nil
 }
 
+// cached is the excerpt of conversation n if it was located already.
+func (l *locator) cached(n int32) (Excerpt, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	x, ok := l.got[n]
+	return x, ok
+}
+
 // locate finds and caches the excerpt of conversation n; an error (ctx
 // cancelled) caches nothing.
 func (l *locator) locate(ctx context.Context, n int32) (Excerpt, error) {
-	l.mu.Lock()
-	x, ok := l.got[n]
-	l.mu.Unlock()
-	if ok {
+	if x, ok := l.cached(n); ok {
 		return x, nil
 	}
 	r, found, err := l.ix.Locate(ctx, int(n), l.q, l.opt)
 	if err != nil {
 		return Excerpt{}, err
 	}
+	var x Excerpt
 	if best := excerptHit(&r); found && best.Field != search.FieldConvTitle {
 		x = Excerpt{Off: int(best.Off), Len: int(best.Len), conv: r.Conv, at: best}
 	}
