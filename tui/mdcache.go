@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"sync"
 	"weak"
 
 	"github.com/backchat/backchat/internal/lru"
@@ -27,25 +26,11 @@ const minCachedMarkdown = 512
 // shows); an entry of a collected message ages out. Safe for concurrent
 // use.
 type mdCache struct {
-	mu    sync.Mutex
-	max   int64
-	size  int64
-	tick  uint64
-	items map[weak.Pointer[model.Message]]*mdEntry
+	c *lru.Cache[weak.Pointer[model.Message], string]
 }
-
-type mdEntry struct {
-	md   string
-	size int64
-	used uint64
-}
-
-// Bytes and LastUsed make an entry an lru.Entry.
-func (e *mdEntry) Bytes() int64     { return e.size }
-func (e *mdEntry) LastUsed() uint64 { return e.used }
 
 func newMDCache(maxBytes int64) *mdCache {
-	return &mdCache{max: maxBytes, items: make(map[weak.Pointer[model.Message]]*mdEntry)}
+	return &mdCache{c: lru.New[weak.Pointer[model.Message], string](maxBytes)}
 }
 
 // markdown is messageMarkdown(m), from the cache when it is there.
@@ -54,28 +39,12 @@ func (c *mdCache) markdown(m *model.Message) string {
 		return messageMarkdown(m)
 	}
 	k := weak.Make(m)
-	c.mu.Lock()
-	if e, ok := c.items[k]; ok {
-		c.tick++
-		e.used = c.tick
-		c.mu.Unlock()
-		return e.md
-	}
-	c.mu.Unlock()
-	md := messageMarkdown(m)
-	if len(md) < minCachedMarkdown {
+	if md, ok := c.c.Get(k); ok {
 		return md
 	}
-	size := int64(len(md)) + 96 // map entry and mdEntry
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, dup := c.items[k]; !dup {
-		c.tick++
-		c.items[k] = &mdEntry{md: md, size: size, used: c.tick}
-		c.size += size
-		if c.size > c.max {
-			lru.Evict(c.items, &c.size, c.max/4*3)
-		}
+	md := messageMarkdown(m)
+	if len(md) >= minCachedMarkdown {
+		c.c.Put(k, md, int64(len(md))+96) // map entry and cache item
 	}
 	return md
 }

@@ -29,7 +29,8 @@ func TestMarkdownCache(t *testing.T) {
 		t.Fatal("a long message's Markdown was made again")
 	}
 	short := &model.Message{Role: model.RoleUser, Blocks: []model.Block{{Kind: model.BlockText, Text: "hi"}}}
-	if c.markdown(short) != messageMarkdown(short) || c.items[weak.Make(short)] != nil {
+	got := c.markdown(short)
+	if _, kept := c.c.Get(weak.Make(short)); got != messageMarkdown(short) || kept {
 		t.Fatal("a short message's Markdown is kept (or wrong)")
 	}
 	for i := range 100 {
@@ -37,12 +38,12 @@ func TestMarkdownCache(t *testing.T) {
 		if got := c.markdown(mi); got != messageMarkdown(mi) {
 			t.Fatalf("message %d: cached Markdown differs", i)
 		}
-		if c.size > c.max {
-			t.Fatalf("message %d: the cache holds %d bytes, bound %d", i, c.size, c.max)
+		if c.c.Bytes() > c.c.Max() {
+			t.Fatalf("message %d: the cache holds %d bytes, bound %d", i, c.c.Bytes(), c.c.Max())
 		}
 	}
-	if len(c.items) < 2 || len(c.items) > 20 {
-		t.Fatalf("%d entries kept in 20 KB of ~1.9 KB each", len(c.items))
+	if n := c.c.Len(); n < 2 || n > 20 {
+		t.Fatalf("%d entries kept in 20 KB of ~1.9 KB each", n)
 	}
 	var nilCache *mdCache
 	if nilCache.markdown(m) != a {

@@ -1,10 +1,6 @@
 package tui
 
-import (
-	"sync"
-
-	"github.com/backchat/backchat/internal/lru"
-)
+import "github.com/backchat/backchat/internal/lru"
 
 // maxCacheBytes bounds the render cache: the rendered lines' bytes plus
 // their string headers. Beyond it the least recently used entries go.
@@ -21,79 +17,29 @@ const maxCacheBytes = 64 << 20
 //
 // Safe for concurrent use.
 type renderCache struct {
-	mu    sync.Mutex
-	max   int64
-	size  int64
-	tick  uint64
-	items map[renderKey]*cacheEntry
-}
-
-// cacheEntry is one rendered body and when it was last used.
-type cacheEntry struct {
-	lines []string
-	size  int64
-	used  uint64
+	c *lru.Cache[renderKey, []string]
 }
 
 func newRenderCache(maxBytes int64) *renderCache {
-	return &renderCache{max: maxBytes, items: make(map[renderKey]*cacheEntry)}
+	return &renderCache{c: lru.New[renderKey, []string](maxBytes)}
 }
 
 // get returns the rendered body of k, if cached.
-func (c *renderCache) get(k renderKey) ([]string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.items[k]
-	if !ok {
-		return nil, false
-	}
-	c.tick++
-	e.used = c.tick
-	return e.lines, true
-}
+func (c *renderCache) get(k renderKey) ([]string, bool) { return c.c.Get(k) }
 
 // put caches the rendered body of k unless it is cached already (another
 // session rendered it meanwhile), then evicts the least recently used
 // entries down to three quarters of the budget when it is over.
 func (c *renderCache) put(k renderKey, lines []string) {
-	size := int64(64) // map entry and cacheEntry
+	size := int64(64) // map entry and cache item
 	for _, l := range lines {
 		size += int64(len(l)) + 16
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, dup := c.items[k]; dup {
-		return
-	}
-	c.tick++
-	c.items[k] = &cacheEntry{lines: lines, size: size, used: c.tick}
-	c.size += size
-	if c.size > c.max {
-		c.evict(c.max / 4 * 3)
-	}
+	c.c.Put(k, lines, size)
 }
 
 // setMax sets the cache's bound, evicting down to it.
-func (c *renderCache) setMax(n int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.max = n
-	if c.size > c.max {
-		c.evict(c.max)
-	}
-}
-
-// evict drops the least recently used entries until the cache holds at most
-// target bytes. The caller holds c.mu.
-func (c *renderCache) evict(target int64) { lru.Evict(c.items, &c.size, target) }
-
-// Bytes and LastUsed make an entry an lru.Entry.
-func (e *cacheEntry) Bytes() int64     { return e.size }
-func (e *cacheEntry) LastUsed() uint64 { return e.used }
+func (c *renderCache) setMax(n int64) { c.c.SetMax(n) }
 
 // bytes is the cache's current size (tests).
-func (c *renderCache) bytes() int64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.size
-}
+func (c *renderCache) bytes() int64 { return c.c.Bytes() }

@@ -88,8 +88,8 @@ func TestRenderCacheEvictsLeastRecentlyUsed(t *testing.T) {
 			t.Fatalf("the entry used on every step was evicted at step %d", i)
 		}
 		c.put(renderKey{node: i, width: 80}, entry)
-		if c.bytes() > c.max {
-			t.Fatalf("cache holds %d bytes, budget %d", c.bytes(), c.max)
+		if c.bytes() > c.c.Max() {
+			t.Fatalf("cache holds %d bytes, budget %d", c.bytes(), c.c.Max())
 		}
 	}
 	if _, ok := c.get(renderKey{node: 1, width: 80}); ok {
@@ -147,8 +147,8 @@ func TestRenderCacheConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if c.bytes() > c.max {
-		t.Errorf("cache holds %d bytes, budget %d", c.bytes(), c.max)
+	if c.bytes() > c.c.Max() {
+		t.Errorf("cache holds %d bytes, budget %d", c.bytes(), c.c.Max())
 	}
 }
 

@@ -1,6 +1,7 @@
 // Package lru is what backchat's byte-bounded caches share (the browser's
-// render cache, the search answers every SSH session shares): dropping
-// their least recently used entries.
+// render and Markdown caches, the search answers every SSH session
+// shares): dropping their least recently used entries (Evict), and a map
+// that does so (Cache).
 package lru
 
 import (
