@@ -82,11 +82,8 @@ func (v *viewer) onFindKey(msg tea.KeyPressMsg) tea.Cmd {
 // restoreOffset puts the view's top back where p had it, on the thread on
 // view (find never switches branch).
 func (v *viewer) restoreOffset(p viewPlace) {
-	for i := range v.segs {
-		if v.segs[i].node == p.node {
-			v.offset = v.starts[i] + p.line
-			break
-		}
+	if i := v.segOf(p.node); i >= 0 {
+		v.offset = v.starts[i] + p.line
 	}
 	v.curHit, v.pin = -1, hitPin{}
 	v.clamp()

@@ -45,13 +45,7 @@ func (v *viewer) applyPin() {
 		*p = hitPin{} // moved by the user (n, N, a new answer)
 		return
 	}
-	seg := -1
-	for s := range v.segs {
-		if v.segs[s].node == p.node {
-			seg = s
-			break
-		}
-	}
+	seg := v.segOf(p.node)
 	if seg < 0 {
 		v.curHit, *p = -1, hitPin{}
 		return

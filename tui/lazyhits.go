@@ -164,11 +164,8 @@ func (v *viewer) realiseNode(n int32) {
 	if !v.lazyHits() {
 		return
 	}
-	for s := range v.segs {
-		if v.segs[s].node == n {
-			v.realiseHits(s)
-			return
-		}
+	if s := v.segOf(n); s >= 0 {
+		v.realiseHits(s)
 	}
 }
 
@@ -209,15 +206,10 @@ func (v *viewer) realiseFirstHit(n int32) {
 		v.realiseMatching()
 		return
 	}
-	if n != model.NoNode {
-		for s := range v.segs {
-			if v.segs[s].node == n {
-				v.realiseHits(s)
-				if v.found(s) {
-					return
-				}
-				break
-			}
+	if s := v.segOf(n); n != model.NoNode && s >= 0 {
+		v.realiseHits(s)
+		if v.found(s) {
+			return
 		}
 	}
 	for s := range v.segs {

@@ -502,6 +502,16 @@ func (v *viewer) globalKey(msg tea.KeyPressMsg, focused bool) (cmd tea.Cmd, ok b
 	return nil, false
 }
 
+// segOf is the index of node n's segment, -1 when none holds it.
+func (v *viewer) segOf(n int32) int {
+	for s := range v.segs {
+		if v.segs[s].node == n {
+			return s
+		}
+	}
+	return -1
+}
+
 // curHitPlace is the current hit's message and how many hits of that
 // message come before it (model.NoNode, -1: no current hit).
 func (v *viewer) curHitPlace() (int32, int) {
