@@ -3,16 +3,12 @@ package loader
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/backchat/backchat/model"
 )
-
-// shardRe matches a shard's name, conversations-NNN.json.
-var shardRe = regexp.MustCompile(`^conversations-(\d+)\.json$`)
 
 // shardGaps warns about the shards missing between the first and the last
 // of each folder of srcs (conversations-000 and -002 without -001: a part
@@ -27,15 +23,16 @@ func shardGaps(srcs []source) []model.Warning {
 	byDir := make(map[string][]shard)
 	for _, s := range srcs {
 		dir, base := splitSourceName(s.name)
-		m := shardRe.FindStringSubmatch(base)
-		if m == nil {
+		m := convFileRe.FindStringSubmatch(base) // m[2]: a shard's "-NNN"
+		if m == nil || m[2] == "" {
 			continue
 		}
-		n, err := strconv.ParseUint(m[1], 10, 64)
+		digits := m[2][1:]
+		n, err := strconv.ParseUint(digits, 10, 64)
 		if err != nil || n > 1<<40 {
 			continue // not a shard number any export writes
 		}
-		byDir[dir] = append(byDir[dir], shard{n, m[1]})
+		byDir[dir] = append(byDir[dir], shard{n, digits})
 	}
 	var ws []model.Warning
 	dirs := make([]string, 0, len(byDir))
