@@ -53,10 +53,10 @@ func TestPositionsOfGrowingIndex(t *testing.T) {
 	other := slices.Clone(list[:len(list)/2])
 	slices.Reverse(other)
 	ix := b.Build()
-	pos, _ := positions(other, ix, "another list")
+	positions(other, ix, "another list")
 	// An index that does not continue the last one (its own conversations).
 	ix2 := search.BuildArchive(searchcorpus.Generate(searchcorpus.Options{TextBytes: 200 << 10, Seed: 6}))
-	pos, _ = s.positions(other, ix2)
+	pos, _ := s.positions(other, ix2)
 	for i, p := range pos {
 		if p != -1 {
 			t.Fatalf("conversation %d of an unrelated index mapped to list place %d", i, p)
