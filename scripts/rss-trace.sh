@@ -11,7 +11,8 @@
 # complete answer, results drawn), the RSS timeline in MiB (VmRSS, RssAnon,
 # RssFile, VmHWM) every ~100 ms and at each new high, the collections
 # before and after the load with their CPU (gctrace's "ms cpu", idle
-# marking left out), and /proc/PID/smaps at the end summed by kind: the
+# marking left out; gctrace derives it from the phases' wall time, so it
+# grows with the machine's load: compare runs at the same load), and /proc/PID/smaps at the end summed by kind: the
 # executable's file pages, anonymous mappings at the Go runtime's
 # addresses (outside the 0x7f… mmap area: its heap arenas) and those in
 # the mmap area (loader/arena_linux.go's text arena, model/search's off-heap index
