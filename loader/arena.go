@@ -231,11 +231,18 @@ func (a *arena) decodeQuoted(s []byte) (text string, end int, ok bool) {
 // does. ok is false when the string is longer than the free tail, an
 // escape is invalid or the string has no end.
 func (a *arena) quoted(s []byte) (out []byte, end int, ascii, ok bool) {
-	end, n, ascii, ok := unescapeQuoted(a.cur, s)
+	out, end, ascii, _, ok = a.quotedMarks(s)
+	return out, end, ascii, ok
+}
+
+// quotedMarks is quoted that also reports whether the text may hold a
+// citation marker (unescapeQuotedMarks).
+func (a *arena) quotedMarks(s []byte) (out []byte, end int, ascii, marks, ok bool) {
+	end, n, ascii, marks, ok := unescapeQuotedMarks(a.cur, s)
 	if !ok {
-		return nil, 0, false, false
+		return nil, 0, false, false, false
 	}
-	return a.cur[:n], end, ascii, true
+	return a.cur[:n], end, ascii, marks, true
 }
 
 // keep takes out, just written by quoted, as a valid UTF-8 string.

@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -54,8 +55,31 @@ func (r *arenaRelease) free() {
 		return
 	}
 	r.freed = true
-	for _, b := range r.chunks {
-		anonmem.Unmap(b)
-	}
+	unmapAll(r.chunks)
 	r.chunks = nil
+}
+
+// unmapParts is how many chunks each goroutine of unmapAll unmaps at
+// least: a few small ones are not worth a goroutine.
+const unmapParts = 16
+
+// unmapAll unmaps every chunk in cs, on every core when there are many.
+// Giving back a page costs the kernel about as much as faulting it in, and
+// munmap holds the address space's lock only to detach the mapping, not
+// while it frees the pages, so unmapping on two cores takes about half the
+// wall time: after a 1 GB load, ~200,000 pages (`ls` ends with this).
+func unmapAll(cs [][]byte) {
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(cs)/unmapParts))
+	var wg sync.WaitGroup
+	for k := 1; k < parts; k++ {
+		wg.Go(func() {
+			for i := k; i < len(cs); i += parts {
+				anonmem.Unmap(cs[i])
+			}
+		})
+	}
+	for i := 0; i < len(cs); i += parts {
+		anonmem.Unmap(cs[i])
+	}
+	wg.Wait()
 }

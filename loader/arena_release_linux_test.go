@@ -84,3 +84,23 @@ func TestOpenRelease(t *testing.T) {
 		rel()
 	}
 }
+
+// TestUnmapAllUnmapsEveryChunk: split between goroutines, every chunk is
+// unmapped, whatever their number against the cores'.
+func TestUnmapAllUnmapsEveryChunk(t *testing.T) {
+	for _, n := range []int{1, unmapParts - 1, 2*unmapParts + 1, 5*unmapParts + 3} {
+		cs := make([][]byte, n)
+		for i := range cs {
+			if cs[i] = anonmem.Map(4096); cs[i] == nil {
+				t.Skip("no anonymous mappings")
+			}
+			cs[i][0] = 1
+		}
+		unmapAll(cs)
+		for i, c := range cs {
+			if mapped(t, unsafe.String(&c[0], 1)) {
+				t.Errorf("%d chunks: chunk %d still mapped", n, i)
+			}
+		}
+	}
+}

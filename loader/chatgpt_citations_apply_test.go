@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -294,5 +295,33 @@ func TestApplyCitationsFromNumbersAfterEarlierBlocks(t *testing.T) {
 	want := []model.Reference{{N: 3, Title: "A", URL: "https://a.example/"}, {N: 4, Title: "B", URL: "https://b.example/"}}
 	if !reflect.DeepEqual(refs, want) {
 		t.Errorf("refs = %+v, want %+v", refs, want)
+	}
+}
+
+// TestEscapedMarkersAreFound: a part whose citation markers are written
+// as \u escapes (its raw bytes all ASCII) is scanned for them like one
+// holding them raw (onlyString's unmarked text skips the scan).
+func TestEscapedMarkersAreFound(t *testing.T) {
+	for _, tc := range []struct{ raw, escaped string }{
+		{"A \ue200cite\ue202turn0search1\ue201 B", `A \ue200cite\ue202turn0search1\ue201 B`},
+		{"A \ue203hidden\ue204 B", `A \uE203hidden\uE204 B`},
+		{"A 【5†source】 B", `A \u30105\u2020source\u3011 B`},
+	} {
+		part := func(body string) string {
+			return fmt.Sprintf(`{"content_type": "text", "parts": ["%s"]}`, body)
+		}
+		c := loadOne(t, conv("m", "markers", "e", 1700000100,
+			node("r", "", "", "w"),
+			node("w", "r", rawMsg("w", "assistant", "", "all", part(tc.raw), "{}"), "u"),
+			node("u", "w", msg("u", "user", "and?"), "e"), // else the two answers join
+			node("e", "u", rawMsg("e", "assistant", "", "all", part(tc.escaped), "{}")),
+		))
+		want, got := nodeMsg(t, c, "w").Blocks[0].Text, nodeMsg(t, c, "e").Blocks[0].Text
+		if want == tc.raw {
+			t.Fatalf("%q: the raw markers were left as they are", tc.raw)
+		}
+		if got != want {
+			t.Errorf("%s: got %q, want %q (as from raw markers)", tc.escaped, got, want)
+		}
 	}
 }

@@ -35,6 +35,13 @@ func hasMarkers(text string) bool {
 	return strings.Contains(text, lenticOpen)
 }
 
+// markerChar reports whether the three bytes of c encode a character
+// hasMarkers looks for (U+E200–U+E204 or "【").
+func markerChar(c []byte) bool {
+	return c[0] == 0xee && c[1] == 0x88 && c[2] >= 0x80 && c[2] <= 0x84 ||
+		string(c) == lenticOpen
+}
+
 // tokKind is the kind of a marker found in the text.
 type tokKind uint8
 

@@ -43,6 +43,10 @@ type worker struct {
 	edits     []canvasEdit // canvas updates of the conversation, replayed once its tree is built
 	segs      []partSeg    // parts scratch
 	nodeKey   string       // key of the mapping node whose message is decoded
+	// unmarked is the text of the message being decoded that onlyString
+	// found to hold no citation marker (unescapeQuotedMarks), so that
+	// finishText need not scan it, compared by address; "" when none.
+	unmarked string
 
 	// shared holds one Go-heap copy of each short string that repeats from
 	// message to message (status, recipient, model, content type): see

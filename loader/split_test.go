@@ -589,3 +589,67 @@ func TestSplitGivesBackWhatItDecodedAhead(t *testing.T) {
 		t.Errorf("the arenas hold %d bytes after the stop, want %d: the text of the %d conversations delivered", got, want, n)
 	}
 }
+
+// TestSegmentsTaper: the segments cover the file in order, none over
+// segMax, and the last ones shrink with what is left (the workers end
+// within a small segment of each other), down to about segFirst.
+func TestSegmentsTaper(t *testing.T) {
+	for _, tc := range []struct {
+		size    int64
+		workers int
+	}{{1 << 30, 2}, {1 << 30, 8}, {250 << 20, 2}, {70 << 20, 1}, {3 << 20, 2}, {1, 2}} {
+		r := &splitRun{size: tc.size, segMax: splitSegMax(tc.size), workers: tc.workers}
+		ts := r.segments()
+		at := int64(0)
+		for i, s := range ts {
+			if s.k != i || s.lo != at || s.hi <= s.lo || s.hi-s.lo > max(r.segMax, segFirst)*3/2 {
+				t.Fatalf("size %d: segment %d is [%d, %d) after %d", tc.size, i, s.lo, s.hi, at)
+			}
+			at = s.hi
+		}
+		if at != tc.size {
+			t.Fatalf("size %d: segments end at %d", tc.size, at)
+		}
+		t.Logf("size %d, %d workers: %d segments", tc.size, tc.workers, len(ts))
+		last := ts[len(ts)-1]
+		if n := last.hi - last.lo; n > 2*segFirst {
+			t.Errorf("size %d, %d workers: the last segment is %d bytes (of %d segments), want at most %d", tc.size, tc.workers, n, len(ts), 2*segFirst)
+		}
+		if tc.size >= 1<<30 && len(ts) > int(tc.size/r.segMax)+8*tc.workers {
+			t.Errorf("size %d: %d segments", tc.size, len(ts))
+		}
+	}
+}
+
+// TestSegWindowReadsUpToItsLimit: a window with a limit reads no further
+// than it unless asked to, and as far as asked past it.
+func TestSegWindowReadsUpToItsLimit(t *testing.T) {
+	data := bytes.Repeat([]byte("0123456789"), 1000)
+	f, err := os.Open(writeTemp(t, "f.json", data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, tc := range []struct {
+		limit     int64
+		off       int64
+		need      int
+		wantBytes int
+	}{
+		{0, 0, 10, 4000},       // no limit: the whole window
+		{100, 0, 10, 100},      // up to the limit
+		{100, 50, 200, 200},    // past it, as far as asked
+		{10500, 9000, 5, 1000}, // the file's end first
+		{5000, 4000, 10, 1000},
+	} {
+		buf := newWinBuf(4000)
+		sw := &segWindow{f: f, size: int64(len(data)), buf: buf, limit: tc.limit}
+		if !sw.ensure(tc.off, tc.need) {
+			t.Fatalf("%+v: ensure failed", tc)
+		}
+		if sw.base != tc.off || sw.n != tc.wantBytes || !bytes.Equal(sw.at(tc.off), data[tc.off:tc.off+int64(tc.wantBytes)]) {
+			t.Errorf("%+v: window [%d, +%d), want [%d, +%d)", tc, sw.base, sw.n, tc.off, tc.wantBytes)
+		}
+		sw.buf.free()
+	}
+}

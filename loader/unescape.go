@@ -24,14 +24,26 @@ import (
 // unescapeRun, the plain-text inner loop, is SSE2 assembly on amd64
 // (unescaperun_amd64.s) and unescapeRunSWAR elsewhere.
 func unescapeQuoted(out, s []byte) (end, n int, ascii, ok bool) {
+	end, n, ascii, _, ok = unescapeQuotedWith(false, out, s)
+	return end, n, ascii, ok
+}
+
+// unescapeQuotedMarks is unescapeQuoted that also reports whether the
+// text may hold a citation marker (hasMarkers): false when the raw bytes
+// copied were ASCII and no \u escape stood for a marker's character, so
+// the caller need not scan the text for one.
+func unescapeQuotedMarks(out, s []byte) (end, n int, ascii, marks, ok bool) {
 	return unescapeQuotedWith(false, out, s)
 }
 
 // unescapeQuotedWith is unescapeQuoted with unescapeRunSWAR as its inner
 // loop when swar is set (tests try both; a branch, not a func value, so
 // that unescapeRun is called directly).
-func unescapeQuotedWith(swar bool, out, s []byte) (end, n int, ascii, ok bool) {
-	var hi bool // a raw byte ≥ 0x80 was copied
+func unescapeQuotedWith(swar bool, out, s []byte) (end, n int, ascii, marks, ok bool) {
+	var (
+		hi    bool // a raw byte ≥ 0x80 was copied
+		uMark bool // a \u escape decoded to a marker's character
+	)
 	i, j := 0, 0
 	for {
 		var (
@@ -61,14 +73,14 @@ func unescapeQuotedWith(swar bool, out, s []byte) (end, n int, ascii, ok bool) {
 			j++
 		}
 		if i >= len(s) {
-			return 0, 0, false, false // no end
+			return 0, 0, false, false, false // no end
 		}
 		c := s[i]
 		if c == '"' {
-			return i, j, !hi, true
+			return i, j, !hi, hi || uMark, true
 		}
 		if c != '\\' {
-			return 0, 0, false, false // out is full
+			return 0, 0, false, false, false // out is full
 		}
 		if i+1 < len(s) && j < len(out) {
 			if e := simpleEscape[s[i+1]]; e != 0 {
@@ -79,12 +91,13 @@ func unescapeQuotedWith(swar bool, out, s []byte) (end, n int, ascii, ok bool) {
 			}
 		}
 		if len(out)-j < utf8UTFMax {
-			return 0, 0, false, false
+			return 0, 0, false, false, false
 		}
 		w, r, valid := unescapeTo(out[j:], s[i:])
 		if !valid {
-			return 0, 0, false, false
+			return 0, 0, false, false, false
 		}
+		uMark = uMark || w == 3 && markerChar(out[j:j+3])
 		i += r
 		j += w
 	}

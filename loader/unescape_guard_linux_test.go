@@ -59,7 +59,7 @@ func TestUnescapeAtPageEnd(t *testing.T) {
 			for _, swar := range []bool{false, true} {
 				for room := 0; room <= len(body)+1; room++ {
 					dst := dstAt(room)
-					end, got, _, ok := unescapeQuotedWith(swar, dst, src)
+					end, got, _, _, ok := unescapeQuotedWith(swar, dst, src)
 					if ok && (!wantOK || end != wantEnd || !bytes.Equal(dst[:got], want)) {
 						t.Fatalf("%q into %d (swar %v): end %d %q, want %d %q (ok %v)", body, room, swar, end, dst[:got], wantEnd, want, wantOK)
 					}

@@ -52,7 +52,7 @@ func checkQuoted(t *testing.T, s []byte) {
 				continue
 			}
 			out := bytes.Repeat([]byte{0xAA}, room)
-			end, n, ascii, ok := unescapeQuotedWith(r.swar, out, s)
+			end, n, ascii, marks, ok := unescapeQuotedWith(r.swar, out, s)
 			if room < len(want) {
 				if ok {
 					t.Fatalf("%s %q room %d: ok with %d bytes, want %d", r.name, s, room, n, len(want))
@@ -77,6 +77,10 @@ func checkQuoted(t *testing.T, s []byte) {
 				t.Fatalf("%s %q room %d: end %d %q ascii %v, want end %d %q ascii %v",
 					r.name, s, room, end, out[:n], ascii, wantEnd, want, wantASCII)
 			}
+			// marks may be true without a marker, never false with one.
+			if !marks && hasMarkers(string(want)) {
+				t.Fatalf("%s %q room %d: %q holds a citation marker, marks false", r.name, s, room, want)
+			}
 		}
 	}
 }
@@ -92,6 +96,8 @@ func TestUnescapeRunsAgree(t *testing.T) {
 		`\ud83d\ude02`, `\ud800`, `\udc00`, `\ud800\u0041`, `\ud800\ud800`,
 		`\x`, `\u12`, `\u12G4`, "\xff", "\xe2\x82", "é", "\x00", "\x1f", "\x7f",
 		`\\\"`, `\\\\`, `a`, "€",
+		// citation markers, raw and escaped, and their neighbours
+		"\ue200", `\ue200`, `\ue204`, `\ue205`, `\uE201`, "【", `\u3010`, `\u3011`, `\u3002`,
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	buf := make([]byte, 0, 256)
@@ -147,7 +153,7 @@ func TestUnescapeQuotedCases(t *testing.T) {
 	} {
 		for _, swar := range []bool{false, true} {
 			out := make([]byte, len(c.in)+16)
-			end, n, _, ok := unescapeQuotedWith(swar, out, []byte(c.in))
+			end, n, _, _, ok := unescapeQuotedWith(swar, out, []byte(c.in))
 			if ok != c.ok || ok && (end != c.end || string(out[:n]) != c.want) {
 				t.Errorf("%q: end %d %q ok %v, want end %d %q ok %v", c.in, end, out[:n], ok, c.end, c.want, c.ok)
 			}

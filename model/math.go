@@ -17,7 +17,7 @@ import "strings"
 //
 // Text without "\(" or "\[" is returned as is, without allocating.
 func normalizeMath(text string) string {
-	if !strings.Contains(text, `\(`) && !strings.Contains(text, `\[`) {
+	if !hasMathOpener(text) {
 		return text
 	}
 	var b strings.Builder
@@ -59,6 +59,21 @@ func normalizeMath(text string) string {
 	}
 	b.WriteString(text[last:])
 	return b.String()
+}
+
+// hasMathOpener reports whether text holds `\(` or `\[`: one pass over it
+// (two strings.Contains were two, over every assistant text of a load).
+func hasMathOpener(text string) bool {
+	for i := 0; ; {
+		j := strings.IndexByte(text[i:], '\\')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		if i < len(text) && (text[i] == '(' || text[i] == '[') {
+			return true
+		}
+	}
 }
 
 // writeDisplay writes text[from:open] and then the display math whose \[

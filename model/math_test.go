@@ -73,3 +73,13 @@ func skeleton(s string) string {
 		return r
 	}, s)
 }
+
+// TestHasMathOpener agrees with looking for each opener in turn.
+func TestHasMathOpener(t *testing.T) {
+	for _, s := range []string{"", `\`, `\(`, `\[`, `a\`, `a\b\(`, `\\[`, `x \) y \]`, `\\\\`, `a\nb`, `(\`, `[\`, "\\\u00e9(", `\)\(`} {
+		want := strings.Contains(s, `\(`) || strings.Contains(s, `\[`)
+		if got := hasMathOpener(s); got != want {
+			t.Errorf("hasMathOpener(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -45,6 +45,9 @@ func (a *app) load(ctx context.Context, paths []string) (*model.Archive, error) 
 	start := time.Now()
 	var p *progress
 	opts := loader.Options{HoldGC: a.holdGC}
+	if plan.path == "" {
+		opts.Release = a.releaseLoad
+	}
 	if a.isTerminal(underlying(a.errOut)) {
 		p = startProgress(a.errOut, progressDelay)
 		opts.Progress = p.update

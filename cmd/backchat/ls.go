@@ -43,8 +43,16 @@ marked "(not in newest export)" after its title.`,
 			// the output (loader.Options.HoldGC).
 			var restoreGC func()
 			a.holdGC = func(restore func()) { restoreGC = restore }
+			// Once the output is written nothing reads the archive: its
+			// text is given back then, on both cores, rather than by the
+			// exit's teardown on one (loader.Options.Release).
+			var release func()
+			a.releaseLoad = func(r func()) { release = r }
 			defer func() {
-				a.holdGC = nil // a later load restores its own
+				a.holdGC, a.releaseLoad = nil, nil // a later load has its own
+				if release != nil {
+					release()
+				}
 				if restoreGC != nil {
 					restoreGC()
 				}

@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"os"
@@ -10,6 +11,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/backchat/backchat/loader"
+	"github.com/backchat/backchat/model"
 )
 
 func TestLs(t *testing.T) {
@@ -216,5 +221,74 @@ func TestLsJSONSaysWhyEmpty(t *testing.T) {
 	}
 	if got["g1"] != "" || !strings.Contains(got["g2"], "no message found") || !strings.Contains(got["g3"], "hidden") {
 		t.Errorf("empty_reason by id: %q", got)
+	}
+}
+
+// recordingOut is an output that notes whether the load had been released
+// when it was written to.
+type recordingOut struct {
+	bytes.Buffer
+	released *bool
+	early    bool
+}
+
+func (o *recordingOut) Write(p []byte) (int, error) {
+	o.early = o.early || *o.released
+	return o.Buffer.Write(p)
+}
+
+// TestLsReleasesTheLoadAfterItsOutput: ls hands the loader a Release and
+// gives the load back once, after its output (text and JSON); a load whose
+// snapshot is written afterwards is not released (the write reads it).
+func TestLsReleasesTheLoadAfterItsOutput(t *testing.T) {
+	for _, tc := range []struct {
+		args     []string
+		snapshot bool
+	}{
+		{[]string{"ls", "export.zip"}, false},
+		{[]string{"ls", "--json", "export.zip"}, false},
+		{[]string{"ls", "export.zip"}, true},
+	} {
+		released, calls, offered := false, 0, false
+		out := &recordingOut{released: &released}
+		a := newApp(strings.NewReader(""), out, io.Discard)
+		a.loc = time.UTC
+		a.isTerminal = func(io.Writer) bool { return false }
+		a.getenv = emptyLibraryEnv(t)
+		// The export is a file on disk: a snapshot's plan fingerprints it.
+		dir := t.TempDir()
+		path := filepath.Join(dir, "export.zip")
+		if err := os.WriteFile(path, []byte("zip"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if tc.snapshot {
+			a.snapshotPath = func([]string) string { return filepath.Join(dir, "s.snap") }
+		}
+		open := fakeOpen(map[string][]*model.Conversation{path: archive()["export.zip"]})
+		a.open = func(ctx context.Context, o loader.Options, paths ...string) (*model.Archive, error) {
+			arch, err := open(ctx, o, paths...)
+			if o.Release != nil {
+				offered = true
+				o.Release(func() { released = true; calls++ })
+			}
+			return arch, err
+		}
+		args := append(tc.args[:len(tc.args)-1:len(tc.args)-1], path)
+		if code := execute(context.Background(), a, args); code != exitOK {
+			t.Fatalf("%v: exit %d", tc.args, code)
+		}
+		switch {
+		case tc.snapshot && offered:
+			t.Errorf("%v: a load with a snapshot to write was given a Release", tc.args)
+		case tc.snapshot:
+		case !offered:
+			t.Errorf("%v: no Release given to the load", tc.args)
+		case calls != 1:
+			t.Errorf("%v: released %d times, want 1", tc.args, calls)
+		case out.early:
+			t.Errorf("%v: released before the output", tc.args)
+		case out.Len() == 0:
+			t.Errorf("%v: no output", tc.args)
+		}
 	}
 }

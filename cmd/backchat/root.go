@@ -46,6 +46,10 @@ type app struct {
 	open func(ctx context.Context, opts loader.Options, paths ...string) (*model.Archive, error)
 	// holdGC, when set, is passed to the load as loader.Options.HoldGC.
 	holdGC func(restore func())
+	// releaseLoad, when set, is passed to a load of export files that
+	// writes no snapshot as loader.Options.Release (the snapshot's write
+	// reads the archive after the command's output).
+	releaseLoad func(release func())
 
 	log     *log.Logger // discards unless --debug
 	logFile *os.File
