@@ -78,6 +78,7 @@ func (a *app) runServe(ctx context.Context, cfg serve.Config, paths []string) er
 	start = time.Now()
 	prepared := tui.Prepare(arch)
 	prepared.SetRenderCacheBytes(serveRenderCache)
+	prepared.SetMarkdownCacheBytes(serveMarkdownCache)
 	a.log.Info("prepared", "conversations", len(arch.Conversations), "took", time.Since(start))
 	limit, set := limitServeMemory(cfg.MaxSessions)
 	a.log.Info("memory limit", "bytes", limit, "set", set)

@@ -29,16 +29,20 @@ const (
 // (tui.Prepared.SetRenderCacheBytes), the searcher's answers
 // (live.Searcher.SetCacheBytes) and a snapshot's decompressed text chunks
 // (snapshot.Snapshot.SetTextCacheBytes), and the messages' Markdown
-// (tui/mdcache.go, 16 MB, the browser's bound too). serve bounds the first
-// three below the browser's defaults (64, 16 and 128 MB) and the limit
-// counts them all on top of the headroom: a limit without them made the collector run back
+// (tui.Prepared.SetMarkdownCacheBytes). serve bounds them below the
+// browser's defaults (64, 16, 128 and 16 MB) and the limit counts them all
+// on top of the headroom: a limit without them made the collector run back
 // to back once they were full (a third of the CPU with 50 sessions on a
-// 1 GB library).
+// 1 GB library). The render and Markdown caches are hit little under
+// serve: scripts/bench-serve.sh with 50 sessions typing distinct queries
+// on a 1 GB library put 5.2 and 7.1 MB in them over the whole run, for
+// 11% and 30% hits (text chunks: 80 MB put, 88% hits at 16 MB); every MB
+// of bound is another MB the heap may grow into, 20 KB per session at 50.
 const (
-	serveRenderCache   = 32 << 20
+	serveRenderCache   = 16 << 20
 	serveAnswerCache   = 8 << 20
 	serveTextCache     = 16 << 20
-	serveMarkdownCache = 16 << 20
+	serveMarkdownCache = 8 << 20
 	serveSharedCaches  = serveRenderCache + serveAnswerCache + serveTextCache + serveMarkdownCache
 )
 
