@@ -17,8 +17,9 @@ import (
 // Markdown cache counted below, they grew 4.98–5.05 MB anon per session
 // against issue 15's 5 MB bound; at 3 MB 4.90–5.08. 2.5 MB gave 4.87–4.91
 // for 6% more CPU: the budget no longer sets the figure (most of it is
-// shared: the headroom and the caches below are ~2.2 MB of it at 50
-// sessions). See scripts/bench-serve.sh.
+// shared: the headroom and the caches below are ~1.8 MB of it at 50
+// sessions, 2.2 before the render and Markdown caches were halved). See
+// scripts/bench-serve.sh.
 const (
 	serveHeadroom      = 40 << 20
 	serveSessionBudget = 3 << 20
