@@ -17,9 +17,8 @@ import (
 // Markdown cache counted below, they grew 4.98–5.05 MB anon per session
 // against issue 15's 5 MB bound; at 3 MB 4.90–5.08. 2.5 MB gave 4.87–4.91
 // for 6% more CPU: the budget no longer sets the figure (most of it is
-// shared: the headroom and the caches below are ~1.8 MB of it at 50
-// sessions, 2.2 before the render and Markdown caches were halved). See
-// scripts/bench-serve.sh.
+// shared: the headroom and the caches below are ~2.2 MB of it at 50
+// sessions). See scripts/bench-serve.sh.
 const (
 	serveHeadroom      = 40 << 20
 	serveSessionBudget = 3 << 20
@@ -37,13 +36,15 @@ const (
 // 1 GB library). The render and Markdown caches are hit little under
 // serve: scripts/bench-serve.sh with 50 sessions typing distinct queries
 // on a 1 GB library put 5.2 and 7.1 MB in them over the whole run, for
-// 11% and 30% hits (text chunks: 80 MB put, 88% hits at 16 MB); every MB
-// of bound is another MB the heap may grow into, 20 KB per session at 50.
+// 11% and 30% hits (text chunks: 80 MB put, 88% hits at 16 MB). Halving
+// their bounds (a limit 24 MB lower) did not show in anon per session
+// (4.28/4.73 vs 4.44/4.74 MB, load 5–12) and the server's CPU rose
+// (24.8 vs 18.0 s at load 5.5): the live heap is at the limit already.
 const (
-	serveRenderCache   = 16 << 20
+	serveRenderCache   = 32 << 20
 	serveAnswerCache   = 8 << 20
 	serveTextCache     = 16 << 20
-	serveMarkdownCache = 8 << 20
+	serveMarkdownCache = 16 << 20
 	serveSharedCaches  = serveRenderCache + serveAnswerCache + serveTextCache + serveMarkdownCache
 )
 
