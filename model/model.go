@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
+	"weak"
 )
 
 // Role is a message author's role as the export names it ("user",
@@ -387,16 +389,30 @@ type Conversation struct {
 	lazy *lazyTree // set by SetLazyTree; nil when Nodes was filled directly
 }
 
-// lazyTree fills a conversation's Nodes on first use.
+// lazyTree fills a conversation's Nodes on first use, or, once
+// ReleaseTreeWhenUnused was called, decodes the tree whenever it is asked
+// for and nothing holds the last one.
 type lazyTree struct {
-	once sync.Once
+	mu   sync.Mutex
 	load func() ([]Node, error)
 	err  error
-	done atomic.Bool
+	done atomic.Bool // loaded at least once
+	// kept is set once Nodes holds the tree for good (the tree is read
+	// without the lock from then on).
+	kept atomic.Bool
+	// release says the tree is not kept in Nodes but held weakly (held).
+	release bool
+	held    atomic.Pointer[heldTree]
 	// counts are VisibleCount and BranchPoints as the snapshot stored
 	// them (SetTreeCounts), so a list does not decode every tree.
 	counted           bool
 	visible, branches int
+}
+
+// heldTree is a released tree's nodes while anything holds them.
+type heldTree struct {
+	first weak.Pointer[Node]
+	n     int
 }
 
 // SetLazyTree makes Tree fill Nodes by calling load once, on first use
@@ -419,14 +435,61 @@ func (c *Conversation) SetTreeCounts(visible, branchPoints int) {
 // filling it first when the conversation was reopened lazily. Safe for
 // concurrent use.
 func (c *Conversation) Tree() []Node {
-	if l := c.lazy; l != nil {
-		l.once.Do(func() {
-			c.Nodes, l.err = l.load()
-			l.load = nil
-			l.done.Store(true)
-		})
+	l := c.lazy
+	if l == nil || l.kept.Load() {
+		return c.Nodes
 	}
-	return c.Nodes
+	if nodes, ok := l.heldNodes(); ok {
+		return nodes
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.kept.Load() {
+		return c.Nodes
+	}
+	if nodes, ok := l.heldNodes(); ok {
+		return nodes
+	}
+	if l.done.Load() && l.err != nil {
+		return nil
+	}
+	nodes, err := l.load()
+	l.err = err
+	l.done.Store(true)
+	if !l.release || err != nil || len(nodes) == 0 {
+		c.Nodes, l.load = nodes, nil
+		l.kept.Store(true)
+		return nodes
+	}
+	l.held.Store(&heldTree{first: weak.Make(&nodes[0]), n: len(nodes)})
+	return nodes
+}
+
+// heldNodes returns a released tree while something holds it.
+func (l *lazyTree) heldNodes() ([]Node, bool) {
+	if h := l.held.Load(); h != nil {
+		if p := h.first.Value(); p != nil {
+			return unsafe.Slice(p, h.n), true
+		}
+	}
+	return nil, false
+}
+
+// ReleaseTreeWhenUnused makes a lazily filled conversation (SetLazyTree)
+// keep its tree only while something holds it (the slice Tree returned):
+// once nothing does, the garbage collector frees it and the next Tree
+// decodes it again, equal but not the same (new Messages; node numbers
+// are the same). Whoever compares a tree's Messages by pointer across
+// calls must hold the tree. `backchat serve` sets it: its sessions open
+// conversation after conversation of a shared archive, and kept trees
+// (and their decompressed text) would grow for as long as the server
+// runs. No effect on a tree already kept, or on one filled directly.
+func (c *Conversation) ReleaseTreeWhenUnused() {
+	if l := c.lazy; l != nil {
+		l.mu.Lock()
+		l.release = true
+		l.mu.Unlock()
+	}
 }
 
 // TreeErr is the error of filling a lazy tree (nil when the tree was read
@@ -436,12 +499,19 @@ func (c *Conversation) TreeErr() error {
 	if c.lazy == nil {
 		return nil
 	}
+	c.lazy.mu.Lock()
+	defer c.lazy.mu.Unlock()
 	return c.lazy.err
 }
 
 // TreeLoaded reports whether Tree would return without loading.
 func (c *Conversation) TreeLoaded() bool {
-	return c.lazy == nil || c.lazy.done.Load()
+	if l := c.lazy; l != nil && !l.kept.Load() {
+		if _, ok := l.heldNodes(); !ok {
+			return l.done.Load() && l.err != nil
+		}
+	}
+	return true
 }
 
 // Comparison is one "which answer is better?" choice the user made

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"weak"
 
 	"github.com/backchat/backchat/internal/lru"
@@ -44,6 +45,10 @@ func (c *mdCache) markdown(m *model.Message) string {
 	}
 	md := messageMarkdown(m)
 	if len(md) >= minCachedMarkdown {
+		// A copy: md may be the message's own text, a substring of its
+		// conversation's decompressed frame (internal/snapshot), which the
+		// entry would keep alive after the tree is gone.
+		md = strings.Clone(md)
 		c.c.Put(k, md, int64(len(md))+96) // map entry and cache item
 	}
 	return md

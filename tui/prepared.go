@@ -69,6 +69,15 @@ func (p *Prepared) SetRenderCacheBytes(n int64) {
 	}
 }
 
+// SetMarkdownCacheBytes bounds the messages' Markdown cache every session
+// over p shares (mdcache.go; default 16 MB); `backchat serve` counts it in
+// its memory budget. Safe for concurrent use.
+func (p *Prepared) SetMarkdownCacheBytes(n int64) {
+	if p != nil {
+		p.renders.md.c.SetMax(n)
+	}
+}
+
 // renderPool is the render pool of a browser over a: p's shared one when p
 // was prepared from a, else a new one of its own.
 func (p *Prepared) renderPool(a *model.Archive) *renderPool {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/backchat/backchat/model"
 )
 
 // TestSessionsShareRowsAndRenders checks what `backchat serve` sessions
@@ -123,6 +125,35 @@ func TestSetRenderCacheBytes(t *testing.T) {
 	}
 	if c.bytes() > full/2 {
 		t.Fatalf("%d bytes, bound %d", c.bytes(), full/2)
+	}
+}
+
+// TestSetMarkdownCacheBytes: serve's bound on the Markdown cache evicts
+// down to it and holds from then on.
+func TestSetMarkdownCacheBytes(t *testing.T) {
+	p := Prepare(testArchive())
+	c := p.renders.md
+	text := strings.Repeat("word ", 200)
+	var msgs []*model.Message // held: the cache's keys are weak
+	put := func(n int) {
+		for range n {
+			m := &model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}
+			msgs = append(msgs, m)
+			c.markdown(m)
+		}
+	}
+	put(20)
+	full := c.c.Bytes()
+	if full < 20*int64(len(text)) {
+		t.Fatalf("%d bytes cached for 20 messages of %d bytes", full, len(text))
+	}
+	p.SetMarkdownCacheBytes(full / 2)
+	if c.c.Bytes() > full/2 {
+		t.Fatalf("%d bytes after SetMarkdownCacheBytes(%d)", c.c.Bytes(), full/2)
+	}
+	put(20)
+	if c.c.Bytes() > full/2 {
+		t.Fatalf("%d bytes, bound %d", c.c.Bytes(), full/2)
 	}
 }
 

@@ -33,11 +33,15 @@ type viewer struct {
 
 	width, height int
 	conv          *model.Conversation
-	warns         []model.Warning // the load's, for an empty conversation's reason (emptyNote)
-	thread        model.Thread
-	expanded      bool           // T: every folded item shows in full
-	toggled       map[int32]bool // t: items shown the other way (folds.go)
-	showHidden    bool
+	// tree is conv's tree, held while conv is shown: a conversation
+	// reopened with model.Conversation.ReleaseTreeWhenUnused (serve) would
+	// otherwise decode it again, with new Messages, behind the segments'.
+	tree       []model.Node
+	warns      []model.Warning // the load's, for an empty conversation's reason (emptyNote)
+	thread     model.Thread
+	expanded   bool           // T: every folded item shows in full
+	toggled    map[int32]bool // t: items shown the other way (folds.go)
+	showHidden bool
 	// winLo and winHi bound the part of thread that has segments (see
 	// placeWindow): a conversation of a million messages lays out and
 	// renders only the few hundred around the view.
@@ -142,8 +146,9 @@ func (v *viewer) show(c *model.Conversation) {
 		return
 	}
 	v.conv = c
-	v.thread = nil
+	v.thread, v.tree = nil, nil
 	if c != nil {
+		v.tree = c.Tree()
 		v.thread = c.CurrentThread()
 	}
 	v.offset = 0

@@ -67,6 +67,13 @@ func (a *app) runServe(ctx context.Context, cfg serve.Config, paths []string) er
 		// Counted in the memory limit (serveSharedCaches).
 		a.snap.SetTextCacheBytes(serveTextCache)
 	}
+	// A conversation's tree (and its decompressed text) is kept while a
+	// session shows it, not for as long as the server runs: 50 sessions
+	// opening and previewing conversations of a 1 GB library decoded ~30
+	// MB of them per run of scripts/bench-serve.sh, kept for good.
+	for _, c := range arch.Conversations {
+		c.ReleaseTreeWhenUnused()
+	}
 	// One index, built before the first session, serves every session (it
 	// is safe for concurrent use).
 	start := time.Now()
@@ -78,6 +85,7 @@ func (a *app) runServe(ctx context.Context, cfg serve.Config, paths []string) er
 	start = time.Now()
 	prepared := tui.Prepare(arch)
 	prepared.SetRenderCacheBytes(serveRenderCache)
+	prepared.SetMarkdownCacheBytes(serveMarkdownCache)
 	a.log.Info("prepared", "conversations", len(arch.Conversations), "took", time.Since(start))
 	limit, set := limitServeMemory(cfg.MaxSessions)
 	a.log.Info("memory limit", "bytes", limit, "set", set)

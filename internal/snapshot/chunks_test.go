@@ -106,7 +106,7 @@ func TestChunkedTexts(t *testing.T) {
 		r := &s.refs[i]
 		raw += r.rawLen
 		r.mu.Lock()
-		if _, err := r.frame(); err != nil {
+		if _, err := r.frame(new([]byte)); err != nil {
 			t.Fatal(err)
 		}
 		if r.method == frameChunks && len(r.chunks) > 2 {

@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"encoding/binary"
+	"io"
 	"runtime"
 
 	"github.com/backchat/backchat/model"
@@ -27,7 +28,8 @@ const convtabSpan = 4096
 
 // refShared is what every lazyRef of a snapshot shares.
 type refShared struct {
-	data    []byte // the whole mapping
+	data    []byte      // the whole mapping
+	file    io.ReaderAt // its file (nil: bytes in memory); see lazyRef.stored
 	pool    []string
 	damaged *damage
 	cache   *textCache
@@ -58,13 +60,13 @@ type tabDecoder struct {
 }
 
 // decodeConvtab decodes the conversation table into s.Archive and s.refs.
-func (s *Snapshot) decodeConvtab(h *header, pool []string) error {
-	return s.decodeConvtabWith(h, pool, convtabSpan, runtime.GOMAXPROCS(0))
+func (s *Snapshot) decodeConvtab(h *header, pool []string, file io.ReaderAt) error {
+	return s.decodeConvtabWith(h, pool, file, convtabSpan, runtime.GOMAXPROCS(0))
 }
 
 // decodeConvtabWith is decodeConvtab with spans of span entries decoded
 // by up to workers goroutines (1: in order, on the caller's alone).
-func (s *Snapshot) decodeConvtabWith(h *header, pool []string, span, workers int) error {
+func (s *Snapshot) decodeConvtabWith(h *header, pool []string, file io.ReaderAt, span, workers int) error {
 	b := h.bytes(s.data, secConvtab)
 	d := &dec{b: b}
 	hs := h.secs[secHstr]
@@ -86,7 +88,7 @@ func (s *Snapshot) decodeConvtabWith(h *header, pool []string, span, workers int
 	n--
 	t := &tabDecoder{b: b, data: s.data, stEnd: int(hs.off + hs.len), pool: pool, lists: lists, ds: h.secs[secData],
 		convs: make([]model.Conversation, n), refs: make([]lazyRef, n), out: make([]*model.Conversation, n),
-		shared: &refShared{data: s.data, pool: pool, damaged: s.damaged, cache: &textCache{}}}
+		shared: &refShared{data: s.data, file: file, pool: pool, damaged: s.damaged, cache: &textCache{}}}
 	end, err := t.decode(tabPos{d: d.i, st: int(hs.off)}, span, workers)
 	if err != nil {
 		return err

@@ -82,7 +82,7 @@ func decodeTable(t testing.TB, data []byte, h *header, span, workers int) (*Snap
 		t.Fatal(err)
 	}
 	s := &Snapshot{data: data, Archive: &model.Archive{}, damaged: &damage{}}
-	return s, s.decodeConvtabWith(h, pool, span, workers)
+	return s, s.decodeConvtabWith(h, pool, nil, span, workers)
 }
 
 // sameTable fails unless a and b decoded to the same conversations and

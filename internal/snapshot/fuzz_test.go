@@ -67,10 +67,10 @@ func FuzzDecode(f *testing.F) {
 			hh.secs[secHstr] = section{off: uint64(len(b)), len: uint64(len(b))}
 			hh.secs[secData] = section{off: 0, len: uint64(len(buf))}
 			sn := &Snapshot{data: buf, Archive: nil2(), damaged: s.damaged}
-			err := sn.decodeConvtabWith(&hh, pool, 1<<30, 1)
+			err := sn.decodeConvtabWith(&hh, pool, nil, 1<<30, 1)
 			// Decoded in spans on several goroutines: the same answer.
 			sp := &Snapshot{data: buf, Archive: nil2(), damaged: s.damaged}
-			if perr := sp.decodeConvtabWith(&hh, pool, 2, 3); fmt.Sprint(perr) != fmt.Sprint(err) ||
+			if perr := sp.decodeConvtabWith(&hh, pool, nil, 2, 3); fmt.Sprint(perr) != fmt.Sprint(err) ||
 				len(sp.Archive.Conversations) != len(sn.Archive.Conversations) {
 				t.Fatalf("in spans: %v, %d conversations; in order: %v, %d", perr, len(sp.Archive.Conversations), err, len(sn.Archive.Conversations))
 			}

@@ -176,7 +176,7 @@ func Open(path string, fp Fingerprint) (*Snapshot, error) {
 		_ = f.Close()
 		return nil, err
 	}
-	s, err := open(data, fp)
+	s, err := open(data, fp, f)
 	if err != nil {
 		_ = release()
 		_ = f.Close()
@@ -196,7 +196,7 @@ func Open(path string, fp Fingerprint) (*Snapshot, error) {
 // OpenBytes is Open over bytes in memory (tests, fuzzing). data must not
 // change while the archive is in use.
 func OpenBytes(data []byte, fp Fingerprint) (*Snapshot, error) {
-	return open(data, fp)
+	return open(data, fp, nil)
 }
 
 func corrupt(format string, args ...any) error {
@@ -251,7 +251,9 @@ func (h *header) bytes(data []byte, kind int) []byte {
 	return data[s.off : s.off+s.len : s.off+s.len]
 }
 
-func open(data []byte, fp Fingerprint) (*Snapshot, error) {
+// open decodes the snapshot in data, the mapping of file (nil: bytes in
+// memory), which compressed frames are read from (lazyRef.stored).
+func open(data []byte, fp Fingerprint, file io.ReaderAt) (*Snapshot, error) {
 	h, err := readHeader(data, fp)
 	if err != nil {
 		return nil, err
@@ -271,7 +273,7 @@ func open(data []byte, fp Fingerprint) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.decodeConvtab(&h, pool); err != nil {
+	if err := s.decodeConvtab(&h, pool, file); err != nil {
 		return nil, err
 	}
 	if err := decodeMeta(h.bytes(data, secMeta), s.Archive); err != nil {
@@ -317,10 +319,13 @@ type lazyRef struct {
 // library before and after by it (internal/library).
 func (s *Snapshot) Nodes(i int) int { return int(s.refs[i].nodes) }
 
-// frame returns the conversation's frame, its checksum checked (once) and
-// its chunk table read. Call with r.mu held.
-func (r *lazyRef) frame() ([]byte, error) {
-	frame := r.sh.data[r.off : r.off+r.n : r.off+r.n]
+// frame returns the conversation's frame as stored (see stored), its
+// checksum checked (once) and its chunk table read. Call with r.mu held.
+func (r *lazyRef) frame(buf *[]byte) ([]byte, error) {
+	frame, err := r.stored(buf, 0, r.n)
+	if err != nil {
+		return nil, err
+	}
 	if r.checked {
 		return frame, nil
 	}
@@ -340,21 +345,60 @@ func (r *lazyRef) frame() ([]byte, error) {
 	return frame, nil
 }
 
+// readBufs holds buffers compressed frames are read into (stored).
+var readBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxReadBuf is the largest read buffer put back in readBufs.
+const maxReadBuf = 1 << 20
+
+func putReadBuf(buf *[]byte) {
+	if cap(*buf) <= maxReadBuf {
+		readBufs.Put(buf)
+	}
+}
+
+// stored returns n bytes of the frame as stored, from its byte off: in
+// the mapping, or, for a compressed frame of a snapshot opened from a
+// file, read from the file (pread) into *buf (grown as needed). A
+// compressed frame's bytes are only ever decompressed, so they need not
+// be mapped: pages read through the mapping stay in the process's RSS
+// (file-backed) for good, and under `backchat serve` the searches of 50
+// sessions touched two thirds of a 1 GB library's frames (~4 MB per
+// session). A raw frame is read in place: its tree's strings point into
+// the mapping. An error reading the file marks the snapshot damaged.
+func (r *lazyRef) stored(buf *[]byte, off, n uint64) ([]byte, error) {
+	if r.sh.file == nil || r.method == frameRaw {
+		at := r.off + off
+		return r.sh.data[at : at+n : at+n], nil
+	}
+	if uint64(cap(*buf)) < n {
+		*buf = make([]byte, n)
+	}
+	b := (*buf)[:n]
+	if _, err := r.sh.file.ReadAt(b, int64(r.off+off)); err != nil {
+		r.sh.damaged.mark()
+		return nil, fmt.Errorf("conversation %s: reading its frame: %v: %w", r.id, err, ErrCorrupt)
+	}
+	return b, nil
+}
+
 // raw returns the conversation's fresh strings and blob: in the mapping
 // for a raw frame, else decompressed, once for as long as anything (a
 // decoded tree) holds the result.
 func (r *lazyRef) raw() ([]byte, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	frame, err := r.frame()
-	if err != nil {
-		return nil, err
-	}
 	if r.method == frameRaw {
-		return frame, nil
+		return r.frame(nil)
 	}
 	if p := r.buf.Value(); p != nil {
 		return unsafe.Slice(p, r.rawLen), nil
+	}
+	buf := readBufs.Get().(*[]byte)
+	defer putReadBuf(buf)
+	frame, err := r.frame(buf)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]byte, r.rawLen)
 	for _, c := range r.chunks {
@@ -375,18 +419,27 @@ func (r *lazyRef) raw() ([]byte, error) {
 // and kept in the snapshot's cache. nil when the conversation is damaged.
 func (r *lazyRef) text(o uint64, n int) *byte {
 	r.mu.Lock()
-	frame, err := r.frame()
-	if err != nil {
-		r.mu.Unlock()
-		return nil
-	}
 	if r.method == frameRaw {
+		frame, err := r.frame(nil)
 		r.mu.Unlock()
+		if err != nil {
+			return nil
+		}
 		return &frame[o]
 	}
 	if p := r.buf.Value(); p != nil {
 		r.mu.Unlock()
 		return &unsafe.Slice(p, r.rawLen)[o]
+	}
+	buf := readBufs.Get().(*[]byte)
+	defer putReadBuf(buf)
+	var frame []byte // the whole frame, when its first use reads it now
+	if !r.checked {
+		var err error
+		if frame, err = r.frame(buf); err != nil {
+			r.mu.Unlock()
+			return nil
+		}
 	}
 	k := sort.Search(len(r.chunks), func(i int) bool { return r.chunks[i].end > o })
 	r.mu.Unlock()
@@ -397,6 +450,17 @@ func (r *lazyRef) text(o uint64, n int) *byte {
 	c := r.chunks[k]
 	b := r.sh.cache.get(r, k)
 	if b == nil {
+		if frame == nil { // read the chunk alone
+			stored := c.n
+			if stored == 0 {
+				stored = c.end - c.start
+			}
+			var err error
+			if frame, err = r.stored(buf, c.off, stored); err != nil {
+				return nil
+			}
+			c.off = 0
+		}
 		b = make([]byte, c.end-c.start)
 		if !decodeChunk(b, frame, c) {
 			r.sh.damaged.mark()
