@@ -251,13 +251,16 @@ func (v *viewer) jumpHit(delta int) {
 // openAtHit selects the first hit in node n, switching to a thread through
 // n when it is on another branch and expanding tool and reasoning items
 // when n is one of them (a search result opens at its hit even when it
-// lies in a folded item or another branch).
+// lies in a folded item or another branch). The preview lands the same
+// way (filterPane.sync), so it shows, and "hit k/N" counts, what opening
+// the result shows: one count for one conversation and query. An
+// expansion made here lasts while the conversation is shown (show).
 func (v *viewer) openAtHit(n int32) {
 	v.toThreadOf(n)
 	v.reveal(n)
 	if c := v.conv; c != nil && !v.expanded && n >= 0 && int(n) < len(c.Tree()) {
 		if m := c.Tree()[n].Msg; m != nil && m.Visibility == model.Folded {
-			v.expanded = true
+			v.expanded, v.autoExpanded = true, true
 			v.rebuild(n)
 			v.realiseMatching()
 			v.findHits()

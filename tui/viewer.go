@@ -35,9 +35,13 @@ type viewer struct {
 	conv          *model.Conversation
 	warns         []model.Warning // the load's, for an empty conversation's reason (emptyNote)
 	thread        model.Thread
-	expanded      bool           // T: every folded item shows in full
-	toggled       map[int32]bool // t: items shown the other way (folds.go)
-	showHidden    bool
+	expanded      bool // T: every folded item shows in full
+	// autoExpanded: expanded was set by landing on a result's hit in a
+	// folded item (openAtHit), not by T; it holds for that conversation
+	// only (show folds again).
+	autoExpanded bool
+	toggled      map[int32]bool // t: items shown the other way (folds.go)
+	showHidden   bool
 	// winLo and winHi bound the part of thread that has segments (see
 	// placeWindow): a conversation of a million messages lays out and
 	// renders only the few hundred around the view.
@@ -143,6 +147,9 @@ func (v *viewer) show(c *model.Conversation) {
 	}
 	v.conv = c
 	v.thread = nil
+	if v.autoExpanded {
+		v.expanded, v.autoExpanded = false, false
+	}
 	if c != nil {
 		v.thread = c.CurrentThread()
 	}
