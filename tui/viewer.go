@@ -280,6 +280,7 @@ func (v *viewer) clamp() { v.offset = min(max(v.offset, 0), v.maxOffset()) }
 func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.MouseWheelMsg:
+		v.userMoved()
 		switch msg.Button {
 		case tea.MouseWheelUp:
 			v.offset -= 3
@@ -292,6 +293,10 @@ func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 	case tea.KeyPressMsg:
 		k := v.keys
 		var note string
+		if key.Matches(msg, k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom,
+			k.PrevBranch, k.NextBranch, k.PrevMessage, k.NextMessage) {
+			v.userMoved()
+		}
 		switch {
 		case key.Matches(msg, k.Down):
 			v.offset++
