@@ -191,7 +191,9 @@ func (v *viewer) hitAcrossBranches(delta int) bool {
 	}
 	l := len(order)
 	for k := 1; k <= l; k++ {
-		if n := order[((from+k*delta)%l+l)%l]; v.showsText(n) && v.goToHitNode(n, delta) {
+		// A folded item on view shows its hits in its summary line:
+		// hitRank counts them, so n reaches them too.
+		if n := order[((from+k*delta)%l+l)%l]; (v.showsText(n) || v.segOf(n) >= 0) && v.goToHitNode(n, delta) {
 			return true
 		}
 	}

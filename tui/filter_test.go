@@ -195,7 +195,7 @@ func TestHighlightFollowsSearchFolding(t *testing.T) {
 }
 
 // Opening a result whose hit lies in a folded tool item expands tool items,
-// so the viewer lands on the hit and n/N count it.
+// so the viewer lands on the hit and n/N count it; so does its preview.
 func TestOpenResultExpandsFoldedHit(t *testing.T) {
 	a := &model.Archive{Conversations: []*model.Conversation{buildConv("c-fold", "Tools", testNow,
 		tm{role: model.RoleUser, text: "look it up"},
@@ -204,8 +204,10 @@ func TestOpenResultExpandsFoldedHit(t *testing.T) {
 	m := newIndexTest(t, a, 100, 30)
 	press(t, m, "/")
 	typeText(t, m, "quokka")
-	if m.list.count() != 1 || m.view.expanded {
-		t.Fatalf("%d matches, expanded %v before opening", m.list.count(), m.view.expanded)
+	// The preview lands as opening does (one count for both:
+	// TestPreviewCountIsTheOpenedCount).
+	if m.list.count() != 1 || !m.view.expanded || m.view.hitStatus() != "hit 1/1" {
+		t.Fatalf("%d matches, preview expanded %v, status %q", m.list.count(), m.view.expanded, m.view.hitStatus())
 	}
 	press(t, m, "enter")
 	if !m.view.expanded || m.view.hitStatus() != "hit 1/1" {

@@ -77,7 +77,7 @@ func (v *viewer) keepTop() {
 
 // toggleExpanded expands or folds every tool and reasoning item (T).
 func (v *viewer) toggleExpanded() tea.Cmd {
-	v.expanded = !v.expanded
+	v.expanded, v.autoExpanded = !v.expanded, false
 	clear(v.toggled)
 	v.keepTop()
 	return v.renderNext()

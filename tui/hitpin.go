@@ -14,7 +14,8 @@ type hitPin struct {
 	nth  int   // how many of its hits come before it
 	cur  int   // v.curHit as the pin last set it: changed, the user moved
 	// scroll: the pinned hit was found again in its rendered message and
-	// is to be brought on screen when the rebuild or landing is done.
+	// is to be brought on screen when the rebuild or landing is done,
+	// unless the user moved the view meanwhile (userMoved).
 	scroll bool
 }
 
@@ -80,3 +81,9 @@ func (v *viewer) scrollToPinned() {
 	}
 	v.scrollToHit()
 }
+
+// userMoved is a scroll or move of the user's (a key, the wheel): the
+// view stays where the user put it when the pinned hit's message lands
+// (its render after a resize), instead of scrolling back to the hit; the
+// hit stays the current one. n and N choose another hit (applyPin).
+func (v *viewer) userMoved() { v.pin.scroll = false }

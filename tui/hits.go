@@ -127,29 +127,42 @@ func (v *viewer) segmentHits(s int) []hitPos {
 	saved := v.hits
 	v.hits = nil
 	lo, hi := v.starts[s], v.starts[s]+len(v.segs[s].lines)
-	for l := lo; l < hi; {
-		if v.plain[l] == "" {
-			l++ // a blank line, as a message not realised has by thousands
-			continue
-		}
-		if !v.spaced || strings.TrimSpace(v.plain[l]) == "" {
-			v.findInRun(l, l+1)
-			l++
-			continue
-		}
-		e := l + 1
-		for e < hi && strings.TrimSpace(v.plain[e]) != "" {
-			e++
-		}
-		v.findInRun(l, e)
-		l = e
-	}
+	v.findInLines(v.plain[:hi], lo, func() string { return v.segMarkdown(s) })
 	found := v.hits
 	v.hits = saved
 	for i := range found {
 		found[i] = found[i].shifted(-lo)
 	}
 	return found
+}
+
+// findInLines appends to v.hits the hits in lines[lo:]: line by line, a
+// phrase across the lines of a paragraph (joined by single spaces), and
+// a word the wrap cut at a line's end across the cut (cuthits.go; md
+// gives the text the lines were made of, asked for only when a match
+// crosses such a cut).
+func (v *viewer) findInLines(lines []string, lo int, md func() string) {
+	hi := len(lines)
+	var glue []bool
+	for l := lo; l < hi; {
+		if lines[l] == "" {
+			l++ // a blank line, as a message not realised has by thousands
+			continue
+		}
+		phrase := v.spaced && strings.TrimSpace(lines[l]) != ""
+		e := l + 1
+		glue = glue[:0]
+		for e < hi && lines[e] != "" {
+			cut := mayCut(lines[e-1], v.bodyWidth()) && strings.TrimSpace(lines[e]) != ""
+			if !cut && (!phrase || strings.TrimSpace(lines[e]) == "") {
+				break
+			}
+			glue = append(glue, cut)
+			e++
+		}
+		v.findInRun(lines, l, e, glue, md)
+		l = e
+	}
 }
 
 // shifted is h with every piece's line moved by d (a new more slice).
@@ -167,35 +180,63 @@ func (h hitPos) shifted(d int) hitPos {
 }
 
 // runLine is where one line's text sits in a joined run.
-type runLine struct{ line, at, from, n int } // at: offset in the run; from, n: the text in plain[line]
+type runLine struct{ line, at, from, n int } // at: offset in the run; from, n: the text in lines[line]
 
-// findInRun appends the hits in lines [lo, hi), joined.
-func (v *viewer) findInRun(lo, hi int) {
-	text := v.plain[lo]
-	var parts []runLine
-	if hi-lo == 1 {
-		parts = []runLine{{lo, 0, 0, len(text)}}
-	} else {
-		var b strings.Builder
-		for l := lo; l < hi; l++ {
-			p := v.plain[l]
-			from := len(p) - len(strings.TrimLeft(p, " \t"))
-			to := len(strings.TrimRight(p, " \t"))
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			parts = append(parts, runLine{l, b.Len(), from, max(to-from, 0)})
-			b.WriteString(p[from:max(to, from)])
+// findInRun appends the hits in lines [lo, hi), joined: line lo+i and the
+// next by nothing where glue[i] (a word cut at the line's end), else by a
+// space. A hit across a cut is kept when the text the lines were made of
+// holds the cut word whole (wordAcross); else that cut is taken for a
+// break between words and the run is matched again.
+func (v *viewer) findInRun(lines []string, lo, hi int, glue []bool, md func() string) {
+	var ok []bool
+	if len(glue) > 0 {
+		ok = make([]bool, len(glue))
+	}
+	for {
+		text, parts := joinRun(lines, lo, hi, glue)
+		v.ranges = v.ranges[:0]
+		for _, m := range v.matchers {
+			v.ranges = m.AppendRanges(v.ranges, text)
 		}
-		text = b.String()
+		if len(v.matchers) > 1 {
+			sort.Slice(v.ranges, func(a, b int) bool { return v.ranges[a][0] < v.ranges[b][0] })
+		}
+		if bad := v.falseCut(lines, parts, glue, ok, md); bad >= 0 {
+			glue[bad] = false
+			continue
+		}
+		v.appendRanges(parts)
+		return
 	}
-	v.ranges = v.ranges[:0]
-	for _, m := range v.matchers {
-		v.ranges = m.AppendRanges(v.ranges, text)
+}
+
+// joinRun is lines [lo, hi) joined as findInRun says, and where each
+// line's text sits in it.
+func joinRun(lines []string, lo, hi int, glue []bool) (string, []runLine) {
+	if hi-lo == 1 {
+		return lines[lo], []runLine{{lo, 0, 0, len(lines[lo])}}
 	}
-	if len(v.matchers) > 1 {
-		sort.Slice(v.ranges, func(a, b int) bool { return v.ranges[a][0] < v.ranges[b][0] })
+	var b strings.Builder
+	parts := make([]runLine, 0, hi-lo)
+	for l := lo; l < hi; l++ {
+		p := lines[l]
+		cont := l > lo && glue[l-lo-1]
+		from := len(p) - len(strings.TrimLeft(p, " \t"))
+		if cont {
+			from = len(p) - len(trimIndent(p)) // a list item's no-break spaces too
+		}
+		to := len(strings.TrimRight(p, " \t"))
+		if l > lo && !cont {
+			b.WriteByte(' ')
+		}
+		parts = append(parts, runLine{l, b.Len(), from, max(to-from, 0)})
+		b.WriteString(p[from:max(to, from)])
 	}
+	return b.String(), parts
+}
+
+// appendRanges appends v.ranges, found in a run of parts, as hits.
+func (v *viewer) appendRanges(parts []runLine) {
 	end := -1 // drop overlaps so highlighting stays well-formed
 	for _, r := range v.ranges {
 		if r[0] < end {
@@ -251,13 +292,16 @@ func (v *viewer) jumpHit(delta int) {
 // openAtHit selects the first hit in node n, switching to a thread through
 // n when it is on another branch and expanding tool and reasoning items
 // when n is one of them (a search result opens at its hit even when it
-// lies in a folded item or another branch).
+// lies in a folded item or another branch). The preview lands the same
+// way (filterPane.sync), so it shows, and "hit k/N" counts, what opening
+// the result shows: one count for one conversation and query. An
+// expansion made here lasts while the conversation is shown (show).
 func (v *viewer) openAtHit(n int32) {
 	v.toThreadOf(n)
 	v.reveal(n)
 	if c := v.conv; c != nil && !v.expanded && n >= 0 && int(n) < len(c.Tree()) {
 		if m := c.Tree()[n].Msg; m != nil && m.Visibility == model.Folded {
-			v.expanded = true
+			v.expanded, v.autoExpanded = true, true
 			v.rebuild(n)
 			v.realiseMatching()
 			v.findHits()

@@ -44,44 +44,28 @@ func (v *viewer) countHits(text string) int {
 	return n
 }
 
-// placeholderHits counts the hits of md as findInRun finds them in its
+// placeholderHits counts the hits of md as findInLines finds them in its
 // placeholder lines (placeholder at the body's width): the hits of md,
-// unless the wrap may cut one: a match holding a space, a hyphen (ansi.Wrap's
-// breakpoints) or a line break, or inside a word as long as the line,
-// which the wrap cuts at the width ("e-mail" at a line's end, a hit in a
-// long URL or hex string). Only then is md wrapped and counted line by
-// line, so the count is the one realising the message gives
-// (TestLazyCountWhereTheWrapCutsAHit, TestLazyCountRandomCuts).
+// unless the wrap may break one: a match holding a space, a hyphen
+// (ansi.Wrap's breakpoints) or a line break ("e-mail" at a line's end).
+// Only then is md wrapped and counted line by line, so the count is the
+// one realising the message gives (TestLazyCountWhereTheWrapCutsAHit,
+// TestLazyCountRandomCuts). A match inside a word longer than the line,
+// which the wrap cuts at the width, is found across the cut (cuthits.go).
 func (v *viewer) placeholderHits(md string) int {
 	n := v.countHits(md)
-	width := max(v.bodyWidth()-4, 10) // placeholder's
 	// A term of letters and digits matches letters and digits only (folded
 	// or not): no breakpoint in a match to look for.
-	words := true
 	for _, t := range v.terms {
 		for i := 0; i < len(t); i++ {
 			if c := t[i] | 0x20; (c < 'a' || c > 'z') && (t[i] < '0' || t[i] > '9') {
-				words = false
+				for _, r := range v.ranges {
+					if breakIn(md[r[0]:r[1]]) {
+						return v.wrappedHits(md)
+					}
+				}
+				return n
 			}
-		}
-	}
-	for _, r := range v.ranges {
-		a, b := r[0], r[1]
-		if !words && breakIn(md[a:b]) {
-			return v.wrappedHits(md)
-		}
-		// The word holding the match, up to spaces and line breaks
-		// (ansi.Wrap breaks at more, so this one is at least as long):
-		// shorter than the width in bytes, it is shorter in cells and
-		// never cut. Looked at up to the width only.
-		for a > 0 && md[a-1] != ' ' && md[a-1] != '\n' && b-a < width {
-			a--
-		}
-		for b < len(md) && md[b] != ' ' && md[b] != '\n' && b-a < width {
-			b++
-		}
-		if b-a >= width {
-			return v.wrappedHits(md)
 		}
 	}
 	return n
@@ -89,10 +73,11 @@ func (v *viewer) placeholderHits(md string) int {
 
 // wrappedHits counts the hits in md's placeholder lines.
 func (v *viewer) wrappedHits(md string) int {
-	n := 0
-	for _, l := range placeholder(md, v.bodyWidth()) {
-		n += v.countHits(l)
-	}
+	saved := v.hits
+	v.hits = nil
+	v.findInLines(placeholder(md, v.bodyWidth()), 0, func() string { return md })
+	n := len(v.hits)
+	v.hits = saved
 	return n
 }
 

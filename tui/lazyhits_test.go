@@ -505,3 +505,70 @@ func TestLazyCountRandomCuts(t *testing.T) {
 		}
 	}
 }
+
+// TestPreviewCountIsTheOpenedCount: a result's preview and the opened
+// result read the same "hit k/N", and n walks N hits. A best hit in a
+// folded item used to expand the items on opening only: the
+// thinking-summaries fixture's "summary" read 1/4 previewed, 1/8 opened
+// (long1g's first `has:branch kubernetes` row 1/12 and 1/23). The
+// expansion is the conversation's: the next one previewed is folded.
+func TestPreviewCountIsTheOpenedCount(t *testing.T) {
+	u, a := model.RoleUser, model.RoleAssistant
+	folded := buildConv("c-folded", "Folded", testNow.Add(-time.Hour),
+		tm{role: u, text: "look up a crumb"},
+		tm{role: a, text: "crumb crumb crumb, crumb and crumb", vis: model.Folded},
+		tm{role: model.RoleTool, text: "crumb crumb crumb crumb crumb crumb", vis: model.Folded},
+		tm{role: a, text: "found one crumb"})
+	plainConv := buildConv("c-plain", "Plain", testNow.Add(-2*time.Hour),
+		tm{role: u, text: "a crumb"},
+		tm{role: a, text: "crumb?", vis: model.Folded},
+		tm{role: a, text: "two crumbs"})
+	type tc struct {
+		q     string
+		convs []*model.Conversation
+	}
+	onlyFolded := buildConv("c-only-folded", "Only folded", testNow.Add(-time.Hour),
+		tm{role: u, text: "look it up"},
+		tm{role: model.RoleTool, text: "crumb crumb, crumb crumb", vis: model.Folded},
+		tm{role: a, text: "no hit here"})
+	cases := []tc{
+		{"crumb", []*model.Conversation{onlyFolded, plainConv}},
+		{"crumb", []*model.Conversation{folded, plainConv}},
+	}
+	if fx, err := loader.Open("../../shared/fixtures/external/pionxzh-chatgpt-exporter/thinking-summaries.json"); err == nil {
+		cases = append(cases, tc{"summary", fx.Conversations})
+	} else {
+		t.Logf("thinking-summaries: %v (skipped)", err)
+	}
+	for _, c := range cases {
+		for _, w := range []int{80, 120} {
+			m := filterPreview(t, w, 30, c.q, c.convs...)
+			v := m.view
+			first := v.conv
+			preview := v.hitStatus()
+			press(t, m, "enter")
+			opened := v.hitStatus()
+			if preview != opened {
+				t.Errorf("%s %q at %d columns: preview %q, opened %q", first.ID, c.q, w, preview, opened)
+			}
+			n := hitTotal(t, v)
+			for i := 1; i < n; i++ {
+				press(t, m, "n")
+			}
+			if st := v.hitStatus(); !strings.HasPrefix(st, fmt.Sprintf("hit %d/%d", n, n)) {
+				t.Errorf("%s %q at %d columns: %d n from %q end at %q", first.ID, c.q, w, n-1, opened, st)
+			}
+			if len(c.convs) > 1 {
+				// Back in the list, the other result: folded unless its
+				// own best hit is in a folded item.
+				press(t, m, "esc", "down")
+				if v.conv == first {
+					press(t, m, "up")
+				}
+				if v.conv == first || v.expanded != (v.conv == onlyFolded) {
+					t.Errorf("%q: result %s previewed expanded %v", c.q, v.conv.ID, v.expanded)
+				}
+			}
+		}
+	}
+}

@@ -122,3 +122,52 @@ func TestResizeKeepsATitleHit(t *testing.T) {
 		t.Fatalf("n after the resizes: %q", got)
 	}
 }
+
+// TestScrollAfterResizeWins: a scroll after a resize, before the renders
+// at the new width land, is not undone when they land: the current hit
+// stays the current one (the same message and rank) but the view stays
+// where the user scrolled it. It used to jump back to the hit.
+func TestScrollAfterResizeWins(t *testing.T) {
+	for k, times := range map[string]int{"pgdown": 3, "j": 30, "G": 1, "wheel": 10, "pgdown-windowed": 40} {
+		c := crumbConv("c-scroll", 40)
+		if k == "pgdown-windowed" {
+			c, k = crumbConv("c-scroll-long", 1000), "pgdown"
+		}
+		m := filterPreview(t, 80, 24, "crumb", c)
+		press(t, m, "enter")
+		for range 5 {
+			press(t, m, "n")
+		}
+		v := m.view
+		want := v.hitStatus()
+		node, nth := v.curHitPlace()
+		_, resized := m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+		var moved tea.Cmd
+		for range times {
+			if k == "wheel" {
+				_, moved = m.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown, X: 60, Y: 10})
+			} else {
+				_, moved = m.Update(keyMsg(k))
+			}
+		}
+		top := v.offset
+		h := v.hits[v.curHit]
+		if h.line >= v.offset && h.lastLine() < v.offset+v.height {
+			t.Fatalf("%s: the hit is still on screen after the scroll (line %d, view %d–%d)", k, h.line, v.offset, v.offset+v.height)
+		}
+		topNode := v.segs[v.segAt(top)].node
+		run(t, m, tea.Batch(moved, resized)) // the renders land
+		if got := v.hitStatus(); got != want {
+			t.Errorf("%s: status %q, want %q", k, got, want)
+		}
+		if n, r := v.curHitPlace(); n != node || r != nth {
+			t.Errorf("%s: current hit %d of message %d, want %d of %d", k, r, n, nth, node)
+		}
+		if h := v.hits[v.curHit]; h.line >= v.offset && h.lastLine() < v.offset+v.height {
+			t.Errorf("%s: the view jumped back to the hit (line %d, view %d–%d)", k, h.line, v.offset, v.offset+v.height)
+		}
+		if n := v.segs[v.segAt(v.offset)].node; k != "G" && n != topNode {
+			t.Errorf("%s: message %d on top, the user scrolled to %d", k, n, topNode)
+		}
+	}
+}

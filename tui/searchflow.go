@@ -109,7 +109,7 @@ func (f *filterPane) onSearch(msg searchMsg) tea.Cmd {
 		f.view.setTerms(f.terms())
 		if sel != nil && sel == f.list.selected() {
 			if newQuery {
-				f.view.firstHit(f.bestNode(sel))
+				f.view.openAtHit(f.bestNode(sel))
 			}
 			cmds = append(cmds, f.hitsCmd())
 		}
@@ -118,8 +118,9 @@ func (f *filterPane) onSearch(msg searchMsg) tea.Cmd {
 }
 
 // sync shows the list's selection in the viewer and starts its renders.
-// With a filter on, a newly shown conversation lands on its best hit (the
-// preview shows the answer) and its engine hits are asked for.
+// With a filter on, a newly shown conversation lands on its best hit as
+// opening it does (the preview shows the answer; a hit in a folded item
+// expands the items) and its engine hits are asked for.
 func (f *filterPane) sync() tea.Cmd {
 	sel := f.list.selected()
 	var hits tea.Cmd
@@ -127,7 +128,7 @@ func (f *filterPane) sync() tea.Cmd {
 		f.view.show(sel)
 		f.view.setTerms(f.terms())
 		if f.on() && sel != nil {
-			f.view.firstHit(f.bestNode(sel))
+			f.view.openAtHit(f.bestNode(sel)) // as enter lands (filter.go)
 			hits = f.hitsCmd()
 		}
 	}

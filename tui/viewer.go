@@ -36,12 +36,16 @@ type viewer struct {
 	// tree is conv's tree, held while conv is shown: a conversation
 	// reopened with model.Conversation.ReleaseTreeWhenUnused (serve) would
 	// otherwise decode it again, with new Messages, behind the segments'.
-	tree       []model.Node
-	warns      []model.Warning // the load's, for an empty conversation's reason (emptyNote)
-	thread     model.Thread
-	expanded   bool           // T: every folded item shows in full
-	toggled    map[int32]bool // t: items shown the other way (folds.go)
-	showHidden bool
+	tree     []model.Node
+	warns    []model.Warning // the load's, for an empty conversation's reason (emptyNote)
+	thread   model.Thread
+	expanded bool // T: every folded item shows in full
+	// autoExpanded: expanded was set by landing on a result's hit in a
+	// folded item (openAtHit), not by T; it holds for that conversation
+	// only (show folds again).
+	autoExpanded bool
+	toggled      map[int32]bool // t: items shown the other way (folds.go)
+	showHidden   bool
 	// winLo and winHi bound the part of thread that has segments (see
 	// placeWindow): a conversation of a million messages lays out and
 	// renders only the few hundred around the view.
@@ -147,6 +151,9 @@ func (v *viewer) show(c *model.Conversation) {
 	}
 	v.conv = c
 	v.thread, v.tree = nil, nil
+	if v.autoExpanded {
+		v.expanded, v.autoExpanded = false, false
+	}
 	if c != nil {
 		v.tree = c.Tree()
 		v.thread = c.CurrentThread()
@@ -278,6 +285,7 @@ func (v *viewer) clamp() { v.offset = min(max(v.offset, 0), v.maxOffset()) }
 func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.MouseWheelMsg:
+		v.userMoved()
 		switch msg.Button {
 		case tea.MouseWheelUp:
 			v.offset -= 3
@@ -290,6 +298,10 @@ func (v *viewer) Update(msg tea.Msg) (pane, tea.Cmd) {
 	case tea.KeyPressMsg:
 		k := v.keys
 		var note string
+		if key.Matches(msg, k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom,
+			k.PrevBranch, k.NextBranch, k.PrevMessage, k.NextMessage) {
+			v.userMoved()
+		}
 		switch {
 		case key.Matches(msg, k.Down):
 			v.offset++

@@ -183,10 +183,10 @@ func searchText(out *bytes.Buffer, rs []search.Result, loc *time.Location, bold 
 			if snippet != "" && ansi.StringWidth(title)+2+ansi.StringWidth(model.SanitizeLine(snippet))+marks > avail {
 				// The title keeps at most what leaves the snippet 30 cells.
 				title = cut(max(avail-2-marks-searchSnippetMin, searchTitleMin))
-				// search.Snippet counts cells rune by rune, which an
-				// emoji sequence (☺️, 1️⃣, a flag) can exceed as printed
-				// (ansi.StringWidth, by grapheme): narrow it by what the
-				// printed snippet overflows until it fits.
+				// search.Snippet measures as ansi.StringWidth does (by
+				// grapheme); the marks and a wide character at a cut can
+				// still leave the printed line over: narrow it by what
+				// the printed snippet overflows until it fits.
 				orig, om := snippet, match
 				tw := ansi.StringWidth(title)
 				for sw := avail - tw - 2 - marks; ; {

@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/width"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/backchat/backchat/model"
 )
@@ -19,8 +19,10 @@ const ellipsis = "…"
 // collapse to one; other control characters show as the viewer shows them
 // (model.SanitizeLine: "␛[1m"); cut ends are marked with "…". About a
 // third of the spare width goes before the match, the rest after (all of it
-// before when the text ends soon after the match). Wide
-// (CJK, emoji) runes count two cells, combining marks none. A match wider
+// before when the text ends soon after the match). Widths are the
+// screen's (ansi.StringWidth, by grapheme cluster): wide (CJK, emoji,
+// an emoji with a variation selector: ☺️, 1️⃣) count two cells, combining
+// marks none. A match wider
 // than the line is cut to fit. Out-of-range or mid-rune offsets are clamped
 // to rune boundaries, never a panic.
 //
@@ -39,14 +41,16 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	width = max(width, 1)
 	// Cut the match when it alone is wider than the line.
 	mcells := 0
-	for i, r := range text[off:end] {
-		w := cellWidth(r)
+	for i := off; i < end; {
+		n, w := firstCluster(text[i:])
 		if mcells+w > width {
-			end = off + i
+			end = i
 			break
 		}
 		mcells += w
+		i += n
 	}
+	end = min(end, len(text))
 	spare := width - mcells
 	if spare < 2 && (off > 0 || end < len(text)) {
 		// No room for context and its ellipses: the (cut) match alone.
@@ -59,10 +63,10 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	// the text after it is short.
 	before := spare / 3
 	rest := 0
-	for _, r := range text[end:] {
-		if rest += cellWidth(r); rest > spare {
-			break
-		}
+	for i := end; i < len(text) && rest <= spare; {
+		n, w := firstCluster(text[i:])
+		rest += w
+		i += n
 	}
 	if rest < spare-before {
 		before = spare - rest
@@ -70,8 +74,7 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	// Walk back from off while the budget lasts.
 	start, cells := off, 0
 	for start > 0 {
-		r, sz := utf8.DecodeLastRuneInString(text[:start])
-		w := cellWidth(r)
+		sz, w := lastCluster(text[:start])
 		if cells+w > before {
 			break
 		}
@@ -80,9 +83,9 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	}
 	if start > 0 && cells > 0 {
 		// Make room for the leading ellipsis.
-		r, sz := utf8.DecodeRuneInString(text[start:])
-		start += sz
-		cells -= cellWidth(r)
+		sz, w := firstCluster(text[start:])
+		start = min(start+sz, off) // a cluster may run into the match
+		cells -= w
 	}
 	after := spare - cells
 	if start > 0 {
@@ -90,8 +93,7 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	}
 	stop, cells := end, 0
 	for stop < len(text) {
-		r, sz := utf8.DecodeRuneInString(text[stop:])
-		w := cellWidth(r)
+		sz, w := firstCluster(text[stop:])
 		if cells+w > after {
 			break
 		}
@@ -99,8 +101,8 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 		stop += sz
 	}
 	if stop < len(text) && stop > end {
-		_, sz := utf8.DecodeLastRuneInString(text[:stop])
-		stop -= sz // room for the trailing ellipsis
+		sz, _ := lastCluster(text[:stop])
+		stop -= max(min(sz, stop-end), 0) // room for the trailing ellipsis
 	}
 	var b strings.Builder
 	space := true // drop leading spaces
@@ -149,16 +151,81 @@ func writeLine(b *strings.Builder, s string, space bool) bool {
 	return space
 }
 
-// cellWidth approximates a rune's terminal width: 0 for combining marks
-// and the zero-width joiner, 2 for East Asian wide and fullwidth runes
-// (CJK, and the emoji shown as pictures: ✅, 🚀, ⭐ as well as 📈), else 1.
-func cellWidth(r rune) int {
-	if r == 0x200D || unicode.In(r, unicode.Mn, unicode.Me) {
-		return 0
+// firstCluster is the byte length of the grapheme cluster s starts with
+// and the cells it takes as the snippet prints it: its width as the
+// screen measures it (ansi.StringWidth: ☺️ and 1️⃣ take two cells, a
+// combining mark none), one for a space, a control or a bad byte
+// (writeLine prints a space or a one-cell picture). s is not empty.
+func firstCluster(s string) (n, w int) {
+	if s[0] < utf8.RuneSelf && (len(s) == 1 || s[1] < utf8.RuneSelf) {
+		return 1, 1 // ASCII not followed by a mark: the common case, cheap
 	}
-	switch width.LookupRune(r).Kind() {
-	case width.EastAsianWide, width.EastAsianFullwidth:
-		return 2
+	if r, n := utf8.DecodeRuneInString(s); wideCJK(r) {
+		if len(s) == n || s[n] < utf8.RuneSelf {
+			return n, 2 // a CJK character before ASCII
+		}
+		if r2, _ := utf8.DecodeRuneInString(s[n:]); wideCJK(r2) {
+			return n, 2 // in a run of them: the cheap common case
+		}
 	}
-	return 1
+	c, w := ansi.FirstGraphemeCluster(s, ansi.GraphemeWidth)
+	if len(c) == 0 {
+		return 1, 1
+	}
+	if r, _ := utf8.DecodeRuneInString(c); r < ' ' || r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) {
+		w = max(w, 1)
+	}
+	return len(c), w
 }
+
+// lastCluster is firstCluster for the cluster s ends with: the clusters
+// are found forwards from a rune that starts one (not a mark, a variation
+// selector or a joiner, nor after a joiner or between flag letters).
+func lastCluster(s string) (n, w int) {
+	if c := s[len(s)-1]; c < utf8.RuneSelf && (len(s) == 1 || s[len(s)-2] < utf8.RuneSelf) {
+		return 1, 1
+	}
+	i := len(s)
+	for i > 0 {
+		r, sz := utf8.DecodeLastRuneInString(s[:i])
+		i -= sz
+		if i == 0 || len(s)-i > 256 {
+			break
+		}
+		if extendsCluster(r) {
+			continue
+		}
+		p, _ := utf8.DecodeLastRuneInString(s[:i])
+		if p == 0x200D || regionalIndicator(r) && regionalIndicator(p) {
+			continue
+		}
+		break
+	}
+	for {
+		n, w := firstCluster(s[i:])
+		if i+n >= len(s) {
+			return len(s) - i, w
+		}
+		i += n
+	}
+}
+
+// extendsCluster reports whether r joins the cluster before it: a mark,
+// a variation selector, the zero-width joiner, an emoji modifier or tag.
+func extendsCluster(r rune) bool {
+	return r == 0x200D || r >= 0xFE00 && r <= 0xFE0F || r >= 0x1F3FB && r <= 0x1F3FF ||
+		r >= 0xE0020 && r <= 0xE007F || r >= 0xE0100 && r <= 0xE01EF ||
+		r >= 0x300 && unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc)
+}
+
+// wideCJK reports whether r is in a block of characters every terminal
+// draws two cells wide whatever its East Asian ambiguous setting, none of
+// which joins a cluster: kana, CJK ideographs, Hangul syllables, fullwidth
+// forms and CJK punctuation.
+func wideCJK(r rune) bool {
+	return r >= 0x3000 && r <= 0x303E || r >= 0x3041 && r <= 0x3096 || r >= 0x30A1 && r <= 0x30FA ||
+		r >= 0x3400 && r <= 0x4DBF || r >= 0x4E00 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7A3 ||
+		r >= 0xFF01 && r <= 0xFF60
+}
+
+func regionalIndicator(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }

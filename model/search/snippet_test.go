@@ -3,6 +3,8 @@ package search
 import (
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 func TestSnippet(t *testing.T) {
@@ -35,33 +37,61 @@ func TestSnippet(t *testing.T) {
 }
 
 // TestSnippetWidthOfEmoji: emoji a terminal draws two cells wide (✅, 🚀,
-// ⭐, not only those of U+1F300–U+1F64F) count as two, so a snippet is
-// never wider than asked; CJK too, and a combining mark counts as none.
+// ⭐, not only those of U+1F300–U+1F64F, and those made wide by a
+// variation selector: ☺️, 1️⃣) count as two, so a snippet is never wider
+// than asked as the screen measures it (ansi.StringWidth); CJK too, and a
+// combining mark counts as none. ☺️ and 1️⃣ counted one cell, a rune at a
+// time, and printed two.
 func TestSnippetWidthOfEmoji(t *testing.T) {
-	for _, r := range []rune{'✅', '🚀', '⭐', '❌', '📈', '宽', '한'} {
-		if w := cellWidth(r); w != 2 {
-			t.Errorf("cellWidth(%q) = %d, want 2", r, w)
+	for _, c := range []string{"✅", "🚀", "⭐", "❌", "📈", "宽", "한", "☺️", "1️⃣", "👍🏽", "🇫🇷", "👨‍👩‍👧"} {
+		if n, w := firstCluster(c + "x"); n != len(c) || w != 2 {
+			t.Errorf("firstCluster(%q) = %d bytes, %d cells, want %d, 2", c, n, w, len(c))
+		}
+		if n, w := lastCluster("x" + c); n != len(c) || w != 2 {
+			t.Errorf("lastCluster(%q) = %d bytes, %d cells, want %d, 2", c, n, w, len(c))
 		}
 	}
-	for _, r := range []rune{'a', 'é', '→', '★'} {
-		if w := cellWidth(r); w != 1 {
-			t.Errorf("cellWidth(%q) = %d, want 1", r, w)
+	for _, c := range []string{"a", "é", "e\u0301", "→", "★", "\x1b", "\xff", "\t"} {
+		if n, w := firstCluster(c + "x"); n != len(c) || w != 1 {
+			t.Errorf("firstCluster(%q) = %d bytes, %d cells, want %d, 1", c, n, w, len(c))
+		}
+		if n, w := lastCluster("x" + c); n != len(c) || w != 1 {
+			t.Errorf("lastCluster(%q) = %d bytes, %d cells, want %d, 1", c, n, w, len(c))
 		}
 	}
-	if w := cellWidth('\u0301'); w != 0 {
-		t.Errorf("cellWidth(combining acute) = %d, want 0", w)
-	}
-	text := strings.Repeat("done ✅ shipped 🚀 ", 20) + "needle " + strings.Repeat("⭐ great ✅ ", 20)
-	off := strings.Index(text, "needle")
-	line, _ := Snippet(text, off, len("needle"), 40)
-	w := 0
-	for _, r := range line {
-		w++
-		if r == '✅' || r == '🚀' || r == '⭐' {
-			w++
+	for _, text := range []string{
+		strings.Repeat("done ✅ shipped 🚀 ", 20) + "needle " + strings.Repeat("⭐ great ✅ ", 20),
+		strings.Repeat("smile ☺️ key 1️⃣ ", 20) + "needle " + strings.Repeat("☺️☺️ 1️⃣ ok ", 20),
+		strings.Repeat("☺️", 30) + "needle" + strings.Repeat("1️⃣", 30),
+		strings.Repeat("🇫🇷👍🏽 ", 30) + "needle" + strings.Repeat(" e\u0301👨‍👩‍👧", 30),
+	} {
+		off := strings.Index(text, "needle")
+		for _, width := range []int{12, 25, 40, 41, 80} {
+			line, m := Snippet(text, off, len("needle"), width)
+			if w := ansi.StringWidth(line); w > width {
+				t.Errorf("snippet is %d cells wide, want at most %d: %q", w, width, line)
+			}
+			if line[m[0]:m[1]] != "needle" {
+				t.Errorf("width %d: match %q in %q", width, line[m[0]:m[1]], line)
+			}
 		}
 	}
-	if w > 40 {
-		t.Errorf("snippet is %d cells wide, want at most 40: %q", w, line)
+}
+
+// BenchmarkSnippet: one snippet of 80 cells around a match in ASCII, CJK
+// and emoji text (the browser draws one per result row in view).
+func BenchmarkSnippet(b *testing.B) {
+	for _, c := range []struct{ name, text string }{
+		{"ascii", strings.Repeat("alpha beta gamma delta ", 40)},
+		{"cjk", strings.Repeat("今日は東京タワーに行きました。", 40)},
+		{"emoji", strings.Repeat("done ✅ shipped 🚀 ok ☺️ key 1️⃣ ", 40)},
+	} {
+		text := c.text[:len(c.text)/2] + "needle" + c.text[len(c.text)/2:]
+		off := strings.Index(text, "needle")
+		b.Run(c.name, func(b *testing.B) {
+			for range b.N {
+				Snippet(text, off, len("needle"), 80)
+			}
+		})
 	}
 }
