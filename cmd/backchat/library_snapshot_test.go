@@ -115,13 +115,19 @@ func TestFirstImportLoadsOnce(t *testing.T) {
 		t.Errorf("second import: %d loads, want 1 (the new export, combined with the library's snapshot)", n)
 	}
 	sameAsInputs(t, env, "after the second import")
-	// An export older than the library's: it does not sort last, so the
-	// library is loaded again in its own order for its snapshot.
+	// An export older than the library's sorts first: combined too.
 	o := genExport(t, src, "o.zip", gen.Config{Seed: 31, Conversations: 9, NoHuge: true, Now: time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)})
-	if n := imp(o); n != 2 {
-		t.Errorf("import of an older export: %d loads, want 2 (the new export, then the library)", n)
+	if n := imp(o); n != 1 {
+		t.Errorf("import of an older export: %d loads, want 1", n)
 	}
 	sameAsInputs(t, env, "after an older export")
+	// One between the library's sorts neither first nor last: the
+	// library is loaded again in its own order for its snapshot.
+	mid := genExport(t, src, "mid.zip", gen.Config{Seed: 31, Conversations: 7, NoHuge: true, Now: time.Date(2026, 9, 15, 0, 0, 0, 0, time.UTC)})
+	if n := imp(mid); n != 2 {
+		t.Errorf("import of an export between the library's: %d loads, want 2 (the new export, then the library)", n)
+	}
+	sameAsInputs(t, env, "after an export between the library's")
 }
 
 // TestImportCombinesSnapshot: an export that shares conversations with

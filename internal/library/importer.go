@@ -81,7 +81,8 @@ type Report struct {
 	// and Options.Before gave them (its snapshot), that archive combined
 	// with the new exports' load (loader.Combine) when every new one was
 	// accepted and they sort last in the library's order, as a newer
-	// export does. Nil otherwise. It may refer to the text of the load
+	// export does, or first, as an export older than all there does. Nil
+	// otherwise. It may refer to the text of the load
 	// and to the snapshot Before opened: both stay mapped until the
 	// process ends.
 
@@ -323,9 +324,15 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 	}
 	if combine {
 		// Likewise: the library's order must be the exports already
-		// there, then the new ones as loaded (loader.Combine's rule).
-		if paths, err := rep.Library.Paths(); err == nil && slices.Equal(paths, allPaths) {
-			rep.Archive = loader.Combine(snap, after)
+		// there, then the new ones as loaded, or the other way round (an
+		// older export imported after newer ones): loader.Combine's rule.
+		if paths, err := rep.Library.Paths(); err == nil {
+			switch {
+			case slices.Equal(paths, allPaths):
+				rep.Archive = loader.Combine(snap, after)
+			case slices.Equal(paths, slices.Concat(newPaths, oldPaths)):
+				rep.Archive = loader.Combine(after, snap)
+			}
 		}
 	}
 	lib.removeStates()
