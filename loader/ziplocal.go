@@ -454,8 +454,24 @@ func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func
 		// A directory that could be read names the entries in the order
 		// of their headers: its names stand in for damaged ones, but for
 		// a conversation file's name the directory alone got wrong.
+		local := make(map[string]int, len(ents)) // names in the local headers
+		dir := make(map[string]int, len(ents))   // names in the directory
+		for i, e := range ents {
+			local[e.name]++
+			dir[zr.File[i].Name]++
+		}
 		for i := range ents {
-			if dn := zr.File[i].Name; !convFileRe.MatchString(path.Base(ents[i].name)) || convFileRe.MatchString(path.Base(dn)) {
+			dn, ln := zr.File[i].Name, ents[i].name
+			if !convFileRe.MatchString(path.Base(ln)) {
+				ents[i].name = dn
+				continue
+			}
+			// Both conversation files' names, and they disagree (a flip
+			// turned conversations-001.json into conversations-000.json):
+			// the local header's, written beside the data, unless it is
+			// the one repeated and the directory's is not. A repeated
+			// shard name would misplace or drop a shard.
+			if convFileRe.MatchString(path.Base(dn)) && (local[ln] > 1 && dir[dn] == 1) {
 				ents[i].name = dn
 			}
 		}
