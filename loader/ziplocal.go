@@ -12,6 +12,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/flate"
@@ -288,8 +289,45 @@ func inflateBounded(r io.Reader, size int64) (io.Reader, io.Closer) {
 		n = min(max(size, 4096), 1<<20)
 	}
 	cr := &countReader{r: r}
-	fr := flate.NewReader(bufio.NewReaderSize(cr, int(n)))
+	fr := newPooledFlate(bufio.NewReaderSize(cr, int(n)))
 	return &ratioReader{r: fr, in: &cr.n}, fr
+}
+
+// flatePool keeps inflaters (each with its 32 KiB window and tables,
+// ~40 KB) between ZIP entries: an export of thousands of small shards
+// made one per entry.
+var flatePool sync.Pool
+
+// pooledFlate is an inflater taken from flatePool, put back by Close.
+// Reading after Close fails. Not safe for concurrent use (no reader of an
+// entry reads and closes it at once: aheadReader.Close waits for its
+// reads to end).
+type pooledFlate struct{ fr io.ReadCloser }
+
+func newPooledFlate(r io.Reader) *pooledFlate {
+	if fr, ok := flatePool.Get().(io.ReadCloser); ok && fr.(flate.Resetter).Reset(r, nil) == nil {
+		return &pooledFlate{fr: fr}
+	}
+	return &pooledFlate{fr: flate.NewReader(r)}
+}
+
+var errInflaterClosed = errors.New("loader: read of a closed ZIP entry")
+
+func (p *pooledFlate) Read(b []byte) (int, error) {
+	if p.fr == nil {
+		return 0, errInflaterClosed
+	}
+	return p.fr.Read(b)
+}
+
+func (p *pooledFlate) Close() error {
+	if p.fr == nil {
+		return nil
+	}
+	err := p.fr.Close()
+	flatePool.Put(p.fr)
+	p.fr = nil
+	return err
 }
 
 // errRatio refuses an entry that inflates like a ZIP bomb.
