@@ -12,6 +12,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/flate"
@@ -288,8 +289,45 @@ func inflateBounded(r io.Reader, size int64) (io.Reader, io.Closer) {
 		n = min(max(size, 4096), 1<<20)
 	}
 	cr := &countReader{r: r}
-	fr := flate.NewReader(bufio.NewReaderSize(cr, int(n)))
+	fr := newPooledFlate(bufio.NewReaderSize(cr, int(n)))
 	return &ratioReader{r: fr, in: &cr.n}, fr
+}
+
+// flatePool keeps inflaters (each with its 32 KiB window and tables,
+// ~40 KB) between ZIP entries: an export of thousands of small shards
+// made one per entry.
+var flatePool sync.Pool
+
+// pooledFlate is an inflater taken from flatePool, put back by Close.
+// Reading after Close fails. Not safe for concurrent use (no reader of an
+// entry reads and closes it at once: aheadReader.Close waits for its
+// reads to end).
+type pooledFlate struct{ fr io.ReadCloser }
+
+func newPooledFlate(r io.Reader) *pooledFlate {
+	if fr, ok := flatePool.Get().(io.ReadCloser); ok && fr.(flate.Resetter).Reset(r, nil) == nil {
+		return &pooledFlate{fr: fr}
+	}
+	return &pooledFlate{fr: flate.NewReader(r)}
+}
+
+var errInflaterClosed = errors.New("loader: read of a closed ZIP entry")
+
+func (p *pooledFlate) Read(b []byte) (int, error) {
+	if p.fr == nil {
+		return 0, errInflaterClosed
+	}
+	return p.fr.Read(b)
+}
+
+func (p *pooledFlate) Close() error {
+	if p.fr == nil {
+		return nil
+	}
+	err := p.fr.Close()
+	flatePool.Put(p.fr)
+	p.fr = nil
+	return err
 }
 
 // errRatio refuses an entry that inflates like a ZIP bomb.
@@ -454,8 +492,24 @@ func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func
 		// A directory that could be read names the entries in the order
 		// of their headers: its names stand in for damaged ones, but for
 		// a conversation file's name the directory alone got wrong.
+		local := make(map[string]int, len(ents)) // names in the local headers
+		dir := make(map[string]int, len(ents))   // names in the directory
+		for i, e := range ents {
+			local[e.name]++
+			dir[zr.File[i].Name]++
+		}
 		for i := range ents {
-			if dn := zr.File[i].Name; !convFileRe.MatchString(path.Base(ents[i].name)) || convFileRe.MatchString(path.Base(dn)) {
+			dn, ln := zr.File[i].Name, ents[i].name
+			if !convFileRe.MatchString(path.Base(ln)) {
+				ents[i].name = dn
+				continue
+			}
+			// Both conversation files' names, and they disagree (a flip
+			// turned conversations-001.json into conversations-000.json):
+			// the local header's, written beside the data, unless it is
+			// the one repeated and the directory's is not. A repeated
+			// shard name would misplace or drop a shard.
+			if convFileRe.MatchString(path.Base(dn)) && (local[ln] > 1 && dir[dn] == 1) {
 				ents[i].name = dn
 			}
 		}

@@ -153,6 +153,16 @@ if not exists("shards-5000.zip"):
     with zipfile.ZipFile(out("shards-5000.zip"), "w", zipfile.ZIP_DEFLATED) as z7:
         for i in range(5000):
             z7.writestr("conversations-%03d.json" % i, "[" + conv(i) + "]")
+# A directory flip that turns one shard's name into another's
+# (conversations-001 -> -000): the local header's name is kept.
+if not exists("zip-flip-shard-name.zip"):
+    with zipfile.ZipFile(out("zip-flip-shard-name.zip"), "w", zipfile.ZIP_DEFLATED) as z7:
+        for s in range(3):
+            z7.writestr("conversations-%03d.json" % s, "[" + ", ".join(conv(10 * s + i) for i in range(10)) + "]")
+    d = bytearray(open(out("zip-flip-shard-name.zip"), "rb").read())
+    k = d.find(b"conversations-001.json", d.find(b"PK\x01\x02"))
+    d[k + len("conversations-00")] = ord("0")
+    put("zip-flip-shard-name.zip", bytes(d))
 os.makedirs(out("shards-gaps"), exist_ok=True)
 for i in (0, 2, 3, 4, 10):
     open(os.path.join(out("shards-gaps"), "conversations-%03d.json" % i), "w").write("[" + conv(i) + "]")
@@ -198,6 +208,7 @@ run zip-size-half.zip "$W/zip-size-half.zip" "$N" "directory declares it half it
 run inner-bomb.zip "$W/inner-bomb.zip" 1 "a deflated inner ZIP of 1 GiB of zeros (~1 MB): refused unpacked, warned"
 run shards-5000.zip "$W/shards-5000.zip" 5000 "5,000 tiny shards in a ZIP"
 run shards-gaps "$W/shards-gaps" 5 "shards 000,002-004,010: two gaps warned"
+run zip-flip-shard-name.zip "$W/zip-flip-shard-name.zip" 30 "3 shards, the directory names -001 as -000: local header's name kept, told"
 run hostile-names.zip "$W/hostile-names.zip" 4 "entries named ../, /abs, a/../../b, with ESC and CR; one named ../../../etc/passwd"
 run hostile-strings.json "$W/hostile-strings.json" 5 "titles and ids with ESC, bidi override, NUL, ../, 1 MB"
 # A FIFO must be refused at once, not waited on (timeout: the row says 124).

@@ -366,9 +366,10 @@ func repaired(rep *library.Report) bool {
 // its current content (an import changed it, or it never had one), so the
 // first start after an import opens at once instead of parsing every
 // export. It loads the library in the background (the import itself
-// loaded only the new exports), unless the import's load was the whole
-// library (rep.Archive: a first import), which is written as it is; the
-// process waits for it before it exits. --no-cache skips it.
+// loaded only the new exports), unless the import has the whole library
+// (rep.Archive: a first import's load, or the library's snapshot combined
+// with the new exports' load), which is written as it is; the process
+// waits for it before it exits. --no-cache skips it.
 func (a *app) snapshotAfterImport(ctx context.Context, rep *library.Report, tty bool) {
 	lib := rep.Library
 	if a.noCache || lib == nil {

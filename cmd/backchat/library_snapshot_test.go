@@ -111,8 +111,92 @@ func TestFirstImportLoadsOnce(t *testing.T) {
 		t.Fatalf("ls from the first import's snapshot differs:\n%s\nwant\n%s", got.stdout, want.stdout)
 	}
 	c := genExport(t, src, "c.zip", gen.Config{Seed: 33, Conversations: 4, NoHuge: true})
-	if n := imp(c); n != 2 {
-		t.Errorf("second import: %d loads, want 2 (the new export, then the library for its snapshot)", n)
+	if n := imp(c); n != 1 {
+		t.Errorf("second import: %d loads, want 1 (the new export, combined with the library's snapshot)", n)
+	}
+	sameAsInputs(t, env, "after the second import")
+	// An export older than the library's sorts first: combined too.
+	o := genExport(t, src, "o.zip", gen.Config{Seed: 31, Conversations: 9, NoHuge: true, Now: time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)})
+	if n := imp(o); n != 1 {
+		t.Errorf("import of an older export: %d loads, want 1", n)
+	}
+	sameAsInputs(t, env, "after an older export")
+	// One between the library's sorts neither first nor last: the
+	// library is loaded again in its own order for its snapshot.
+	mid := genExport(t, src, "mid.zip", gen.Config{Seed: 31, Conversations: 7, NoHuge: true, Now: time.Date(2026, 9, 15, 0, 0, 0, 0, time.UTC)})
+	if n := imp(mid); n != 2 {
+		t.Errorf("import of an export between the library's: %d loads, want 2 (the new export, then the library)", n)
+	}
+	sameAsInputs(t, env, "after an export between the library's")
+}
+
+// TestImportCombinesSnapshot: an export that shares conversations with
+// the library (newer, older and equal update times, another title at an
+// equal one) imported after it: the snapshot written from the library's
+// old snapshot and the new export's load (loader.Combine) answers ls and
+// export byte for byte as a load of the imports does.
+func TestImportCombinesSnapshot(t *testing.T) {
+	src := t.TempDir()
+	lib := filepath.Join(t.TempDir(), "lib")
+	env := map[string]string{"BACKCHAT_LIBRARY": lib}
+	imp := func(paths ...string) int {
+		t.Helper()
+		a, out, errOut := envApp(env)
+		loads := 0
+		a.open = func(ctx context.Context, o loader.Options, ps ...string) (*model.Archive, error) {
+			loads++
+			return loader.OpenContext(ctx, o, ps...)
+		}
+		if code := execute(context.Background(), a, append([]string{"import"}, paths...)); code != exitOK {
+			t.Fatalf("import %v: exit %d\n%s%s", paths, code, out.String(), errOut.String())
+		}
+		return loads
+	}
+	cfg := gen.Config{Seed: 51, Conversations: 12, NoHuge: true, Now: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)}
+	first := genExport(t, src, "first.zip", cfg)
+	imp(first)
+	// The same conversations a month later: the generator's times move
+	// with Now, so every shared conversation is newer in the new export.
+	cfg.Now, cfg.Conversations = cfg.Now.AddDate(0, 1, 0), 15
+	if n := imp(genExport(t, src, "second.zip", cfg)); n != 1 {
+		t.Errorf("second import: %d loads, want 1", n)
+	}
+	sameAsInputs(t, env, "after the second import")
+	// The same content at the same times under another seed's extra
+	// conversations: equal update times, the newer export wins them.
+	cfg.Conversations = 20
+	if n := imp(genExport(t, src, "third.zip", cfg)); n != 1 {
+		t.Errorf("third import: %d loads, want 1", n)
+	}
+	sameAsInputs(t, env, "after the third import")
+	other := genExport(t, src, "other.zip", gen.Config{Seed: 52, Conversations: 5, NoHuge: true, Now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
+	if n := imp(other); n != 1 {
+		t.Errorf("import of another account's export: %d loads, want 1", n)
+	}
+	sameAsInputs(t, env, "after another account's export")
+}
+
+// sameAsInputs checks that the library's snapshot answers ls --json and
+// export --format json as a load of its imports (--no-cache) does.
+func sameAsInputs(t *testing.T, env map[string]string, when string) {
+	t.Helper()
+	lib := env["BACKCHAT_LIBRARY"]
+	if m, _ := filepath.Glob(filepath.Join(lib, "cache", "snapshot-*")); len(m) != 1 {
+		t.Fatalf("%s: snapshots %v, want one", when, m)
+	}
+	want := run(t, env, "--no-cache", "ls", "--json")
+	if got := run(t, env, "ls", "--json"); got.code != exitOK || got.stdout != want.stdout {
+		t.Fatalf("%s: ls from the snapshot differs:\n%s\nwant\n%s", when, got.stdout, want.stdout)
+	}
+	wantDir, gotDir := t.TempDir(), t.TempDir()
+	if r := run(t, env, "--no-cache", "export", "--format", "json", "--out", wantDir); r.code != exitOK {
+		t.Fatalf("%s: export of the imports: exit %d: %s", when, r.code, r.stderr)
+	}
+	if r := run(t, env, "export", "--format", "json", "--out", gotDir); r.code != exitOK {
+		t.Fatalf("%s: export from the snapshot: exit %d: %s", when, r.code, r.stderr)
+	}
+	if treeOf(t, gotDir) != treeOf(t, wantDir) {
+		t.Fatalf("%s: the files exported from the snapshot differ from an export of the imports", when)
 	}
 }
 

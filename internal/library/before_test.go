@@ -181,6 +181,7 @@ func TestReportSameWithSnapshot(t *testing.T) {
 		{{"other"}, {"a"}, {"tie", "b"}},    // equal update times: the later import wins
 		{{"a", "b"}, {"dropping", "older"}}, // several at each step
 	}
+	combined := 0 // imports whose report's archive combined a snapshot
 	for si, seq := range sequences {
 		t.Run(fmt.Sprint(si), func(t *testing.T) {
 			libs := map[string]string{}
@@ -227,6 +228,12 @@ func TestReportSameWithSnapshot(t *testing.T) {
 						t.Fatal(err)
 					}
 					reps[k] = rep
+					if rep.Archive != nil {
+						sameAsLoad(t, fmt.Sprintf("step %d (%v), %s", step, names, k), dir, rep.Archive)
+						if len(oldPaths) > 0 {
+							combined++
+						}
+					}
 					if po != nil {
 						po.check(t, rep)
 					}
@@ -269,6 +276,39 @@ func TestReportSameWithSnapshot(t *testing.T) {
 				t.Logf("step %d (%v): %s", step, names, summary(want))
 			}
 		})
+	}
+	if combined < 6 {
+		t.Errorf("%d imports combined the library's snapshot with the new exports, want at least 6", combined)
+	}
+}
+
+// sameAsLoad checks that arch, a Report.Archive, is what loading the
+// library at dir gives: conversations (in order, with their Sources,
+// InNewest and trees), warnings, sources and accounts.
+func sameAsLoad(t *testing.T, what, dir string, arch *model.Archive) {
+	t.Helper()
+	paths, err := open(t, dir).Paths()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := loader.OpenContext(context.Background(), loader.Options{}, paths...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(arch.Sources, want.Sources) || !reflect.DeepEqual(arch.Warnings, want.Warnings) || !reflect.DeepEqual(arch.Accounts, want.Accounts) {
+		t.Errorf("%s: report's archive: sources %q warnings %v accounts %v, want %q %v %v", what, arch.Sources, arch.Warnings, arch.Accounts, want.Sources, want.Warnings, want.Accounts)
+	}
+	if len(arch.Conversations) != len(want.Conversations) {
+		t.Fatalf("%s: report's archive: %d conversations, want %d", what, len(arch.Conversations), len(want.Conversations))
+	}
+	for i, c := range arch.Conversations {
+		w := want.Conversations[i]
+		if c.ID != w.ID || c.Title != w.Title || !c.Created.Equal(w.Created) || !c.Updated.Equal(w.Updated) ||
+			!slices.Equal(c.Sources, w.Sources) || c.InNewest != w.InNewest || c.CurrentKey != w.CurrentKey ||
+			len(c.Tree()) != len(w.Tree()) {
+			t.Errorf("%s: report's archive: conversation %d is %s %q %v %q in newest %v, want %s %q %v %q %v", what, i,
+				c.ID, c.Title, c.Updated, c.Sources, c.InNewest, w.ID, w.Title, w.Updated, w.Sources, w.InNewest)
+		}
 	}
 }
 

@@ -73,11 +73,19 @@ type Report struct {
 	Changes Changes
 	// Library is the library after the import.
 	Library *Library
-	// Archive is the library's whole content as the import loaded it,
-	// when the import's own load was all of it: the library held no
-	// export before, every new one was accepted (a first import) and
-	// they were loaded in the library's order, so loading Library's paths
-	// again would give the same archive. Nil otherwise.
+	// Archive is the library's whole content as loading Library's paths
+	// would give it, when the import has it without parsing anything
+	// again: the import's own load when the library held no export
+	// before, every new one was accepted (a first import) and they were
+	// loaded in the library's order; or, when the library held exports
+	// and Options.Before gave them (its snapshot), that archive combined
+	// with the new exports' load (loader.Combine) when every new one was
+	// accepted and they sort last in the library's order, as a newer
+	// export does, or first, as an export older than all there does. Nil
+	// otherwise. It may refer to the text of the load
+	// and to the snapshot Before opened: both stay mapped until the
+	// process ends.
+
 	Archive *model.Archive
 }
 
@@ -248,13 +256,19 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 	var whole *model.Archive // the library's whole content (Report.Archive)
 	if len(oldPaths) == 0 {
 		whole = after
+		after = nil
 	}
-	after = nil
-	if whole == nil {
-		// Nothing refers to its text any more: give it back before the
-		// library before is loaded, and the whole library after (for its
-		// snapshot), rather than keep it to the end of the process.
-		freeText(release)
+	// after, the new exports' archive, is kept while the library before
+	// may come from its snapshot: the two combined are then the
+	// library's whole content (Report.Archive). When the library before
+	// is loaded instead, nothing refers to its text any more: it is given
+	// back first, and the whole library loaded after (for its snapshot)
+	// does not stack with it either.
+	dropAfter := func() {
+		if whole == nil {
+			after = nil
+			freeText(release)
+		}
 	}
 	if !fine {
 		return nil, errors.New("library: loading the new exports: a conversation from outside them")
@@ -282,10 +296,16 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 		return rep, nil
 	}
 	// The library before the import is only needed now that it changes.
-	before, err := lib.before(ctx, oldPaths, exports, opt)
+	before, snap, closeSnap, err := lib.before(ctx, oldPaths, exports, opt, dropAfter)
 	if err != nil {
 		return nil, err
 	}
+	combine := snap != nil && after != nil && len(accepted) == len(staged) && slices.Equal(snap.Sources, oldPaths)
+	defer func() {
+		if rep.Archive == nil && closeSnap != nil {
+			closeSnap()
+		}
+	}()
 	rep.Changes = compare(before, merge(before, added, latest))
 	m := lib.Manifest
 	m.Imports = append(withStats(m.Imports, stats), accepted...)
@@ -300,6 +320,19 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (*Report,
 		// update times by input order, the library by export date.
 		if paths, err := rep.Library.Paths(); err == nil && slices.Equal(paths, newPaths) {
 			rep.Archive = whole
+		}
+	}
+	if combine {
+		// Likewise: the library's order must be the exports already
+		// there, then the new ones as loaded, or the other way round (an
+		// older export imported after newer ones): loader.Combine's rule.
+		if paths, err := rep.Library.Paths(); err == nil {
+			switch {
+			case slices.Equal(paths, allPaths):
+				rep.Archive = loader.Combine(snap, after)
+			case slices.Equal(paths, slices.Concat(newPaths, oldPaths)):
+				rep.Archive = loader.Combine(after, snap)
+			}
 		}
 	}
 	lib.removeStates()
@@ -348,10 +381,11 @@ func (l *Library) restat(stats map[string]string, opt Options) *Library {
 
 // before is the library as loaded before the import (its imports at
 // paths, in load order): from opt.Before (its snapshot) when that has it,
-// else loaded. Nil for an empty library.
-func (l *Library) before(ctx context.Context, paths []string, exports exportSet, opt Options) ([]known, error) {
+// then also that archive and the function that closes it (the caller's to
+// call), else loaded, after calling beforeLoad. Nil for an empty library.
+func (l *Library) before(ctx context.Context, paths []string, exports exportSet, opt Options, beforeLoad func()) (ks []known, snap *model.Archive, closeSnap func(), err error) {
 	if len(paths) == 0 {
-		return nil, nil
+		return nil, nil, nil, nil
 	}
 	if opt.Before != nil {
 		if arch, nodes, release := opt.Before(l, paths); arch != nil {
@@ -362,31 +396,32 @@ func (l *Library) before(ctx context.Context, paths []string, exports exportSet,
 					break
 				}
 			}
+			if fine {
+				return ks, arch, release, nil
+			}
 			if release != nil {
 				release()
 			}
-			if fine {
-				return ks, nil
-			}
 		}
 	}
+	beforeLoad()
 	var release func()
 	arch, err := opt.Open(ctx, loader.Options{Release: func(r func()) { release = r }}, paths...)
 	if ctx.Err() != nil {
 		freeText(release)
-		return nil, ctx.Err()
+		return nil, nil, nil, ctx.Err()
 	}
 	if arch == nil {
 		freeText(release)
-		return nil, fmt.Errorf("library: loading the imports already there: %w", err)
+		return nil, nil, nil, fmt.Errorf("library: loading the imports already there: %w", err)
 	}
 	ks, fine := knownArchive(arch, exports) // strings copied
 	arch = nil
 	freeText(release)
 	if !fine {
-		return nil, errors.New("library: loading the imports already there: a conversation from outside them")
+		return nil, nil, nil, errors.New("library: loading the imports already there: a conversation from outside them")
 	}
-	return ks, nil
+	return ks, nil, nil, nil
 }
 
 // exportSeen gathers, while the library loads, what one new export holds.

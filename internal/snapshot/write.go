@@ -468,6 +468,7 @@ func Write(f File, arch *model.Archive, opts Options) error {
 			return w.textOffset(base, uintptr(unsafe.Pointer(p)), n)
 		}
 		idx := newPipeWriter(w)
+		defer idx.stop() // opts.Index panicked: end the pipe all the same
 		err := opts.Index(idx, textOffset)
 		idx.close()
 		if err != nil {
@@ -534,6 +535,7 @@ type pipeWriter struct {
 	full   chan []byte
 	free   chan []byte
 	done   chan struct{}
+	closed bool
 	failed atomic.Bool
 	crc    uint32           // once closed
 	mem    [3]offHeap[byte] // the buffers' memory (scratch.go)
@@ -581,6 +583,7 @@ func (p *pipeWriter) Write(b []byte) (int, error) {
 // close writes what is left and waits until everything is written; the
 // writer's err then says how it went.
 func (p *pipeWriter) close() {
+	p.closed = true
 	if len(p.cur) > 0 {
 		p.full <- p.cur
 	}
@@ -588,6 +591,16 @@ func (p *pipeWriter) close() {
 	<-p.done
 	for i := range p.mem {
 		p.mem[i].free()
+	}
+}
+
+// stop ends the pipe when close did not (the index writer panicked):
+// what it held is dropped, its goroutine ends and its buffers are
+// unmapped.
+func (p *pipeWriter) stop() {
+	if !p.closed {
+		p.cur = p.cur[:0]
+		p.close()
 	}
 }
 

@@ -164,6 +164,40 @@ func TestWriteFailsCleanly(t *testing.T) {
 	t.Fatalf("%d goroutines left running, %d before", runtime.NumGoroutine(), base)
 }
 
+// TestWriteIndexPanicEndsPipe: an index writer that panics (after
+// writing part of the index, enough to fill the pipe's buffers) makes
+// Write panic, but the index pipe still ends: its goroutine is gone and
+// its buffers are unmapped.
+func TestWriteIndexPanicEndsPipe(t *testing.T) {
+	arch := pooledArchive(20, 5, 50)
+	base := runtime.NumGoroutine()
+	for _, n := range []int{0, 100, 5 * pipeBuffer / 2} {
+		func() {
+			defer func() {
+				if r := recover(); r != "index writer bug" {
+					t.Fatalf("after %d bytes: recovered %v, want the index writer's panic", n, r)
+				}
+			}()
+			_ = Write(&memFile{}, arch, Options{Index: func(w io.Writer, _ func(*byte, int) (uint64, bool)) error {
+				if _, err := w.Write(make([]byte, n)); err != nil {
+					return err
+				}
+				panic("index writer bug")
+			}})
+		}()
+		if m := scratchLive.Load(); m != 0 {
+			t.Fatalf("after %d bytes: %d scratch mappings left after the panic", n, m)
+		}
+	}
+	for range 100 {
+		if runtime.NumGoroutine() <= base {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("%d goroutines left running, %d before", runtime.NumGoroutine(), base)
+}
+
 // memFile is a File in memory.
 type memFile struct{ b []byte }
 
