@@ -41,7 +41,8 @@ type Options struct {
 	// paths (load order) without parsing them: from a snapshot, whose
 	// archive's conversations carry their Sources, nodes(i) being the
 	// number of nodes of conversation i's tree (so lazy trees stay
-	// undecoded); release is called once Add no longer needs the archive.
+	// undecoded); release is called once Add no longer needs the archive,
+	// never when it became part of Report.Archive.
 	// A nil archive means none: Add loads the imports. Without it, an
 	// import parses every export already there to compare.
 	Before func(l *Library, paths []string) (arch *model.Archive, nodes func(i int) int, release func())
@@ -82,10 +83,8 @@ type Report struct {
 	// with the new exports' load (loader.Combine) when every new one was
 	// accepted and they sort last in the library's order, as a newer
 	// export does, or first, as an export older than all there does. Nil
-	// otherwise. It may refer to the text of the load
-	// and to the snapshot Before opened: both stay mapped until the
-	// process ends.
-
+	// otherwise. It may refer to the text of the load and to the snapshot
+	// Before opened: both stay mapped until the process ends.
 	Archive *model.Archive
 }
 
