@@ -237,15 +237,7 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (a *model.Ar
 
 	a = &model.Archive{Conversations: col.convs, Warnings: cutOnce(col.warnings), Sources: append([]string(nil), paths...), Accounts: col.side.accounts()}
 	model.SortNewestFirst(a.Conversations)
-	slices.SortStableFunc(a.Warnings, func(x, y model.Warning) int {
-		if c := strings.Compare(x.File, y.File); c != 0 {
-			return c
-		}
-		if x.Offset != y.Offset {
-			return compareInt(x.Offset, y.Offset)
-		}
-		return compareInt(int64(x.Index), int64(y.Index))
-	})
+	sortWarnings(a.Warnings)
 	if len(a.Conversations) == 0 && len(a.Warnings) > 0 {
 		return nil, nothingLoaded(a.Warnings, fileErr)
 	}
