@@ -115,7 +115,9 @@ func (v *viewer) hitRank() (k, total, title int, onTitle bool) {
 	}
 	for _, n := range v.hitOrder {
 		c, ok := shown[n]
-		if !ok && v.showsText(n) {
+		if !ok && v.showsText(n) || v.folded(n) {
+			// Off view, or a folded item, whose summary line shows as
+			// many of its hits as the width lets it: n opens it.
 			c = v.hitCount[n]
 		}
 		if n == model.NoNode {
@@ -140,7 +142,17 @@ func (v *viewer) showsText(n int32) bool {
 	if n < 0 || int(n) >= len(v.conv.Tree()) {
 		return false
 	}
-	return render.Present(v.conv.Tree()[n].Msg, v.showHidden, v.expanded) == render.InFull
+	return v.present(n, v.conv.Tree()[n].Msg) == render.InFull
+}
+
+// folded reports whether node n is a folded item shown as its summary: n
+// and N reach its hits by opening it (goToHitNode), and hitRank counts
+// them as the engine did, not as many as its summary line has room for.
+func (v *viewer) folded(n int32) bool {
+	if n < 0 || v.conv == nil || int(n) >= len(v.conv.Tree()) {
+		return false
+	}
+	return v.present(n, v.conv.Tree()[n].Msg) == render.Summarised
 }
 
 // toThreadOf shows a thread through node n when n is not on the thread on
@@ -191,9 +203,7 @@ func (v *viewer) hitAcrossBranches(delta int) bool {
 	}
 	l := len(order)
 	for k := 1; k <= l; k++ {
-		// A folded item on view shows its hits in its summary line:
-		// hitRank counts them, so n reaches them too.
-		if n := order[((from+k*delta)%l+l)%l]; (v.showsText(n) || v.segOf(n) >= 0) && v.goToHitNode(n, delta) {
+		if n := order[((from+k*delta)%l+l)%l]; (v.showsText(n) || v.folded(n)) && v.goToHitNode(n, delta) {
 			return true
 		}
 	}
@@ -201,8 +211,8 @@ func (v *viewer) hitAcrossBranches(delta int) bool {
 }
 
 // goToHitNode selects the first (+1) or last (−1) hit in node n, showing
-// its thread and window first. It reports false when n shows no hit (a
-// folded item, a hidden message).
+// its thread and window first and opening it when it is a folded item (as
+// t does). It reports false when n shows no hit (a hidden message).
 func (v *viewer) goToHitNode(n int32, delta int) bool {
 	if n == model.NoNode {
 		if v.windowed() && v.winLo > 0 {
@@ -212,6 +222,13 @@ func (v *viewer) goToHitNode(n int32, delta int) bool {
 	} else {
 		v.toThreadOf(n)
 		v.reveal(n)
+		if v.folded(n) {
+			if v.toggled == nil {
+				v.toggled = make(map[int32]bool)
+			}
+			v.toggled[n] = !v.toggled[n]
+			v.keepTop()
+		}
 	}
 	v.realiseMatching()
 	v.findHits()

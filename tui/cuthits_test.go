@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/exp/golden"
+
 	"github.com/backchat/backchat/model"
 )
 
@@ -102,5 +104,42 @@ func TestCutWordsAreNotWordBreaks(t *testing.T) {
 		if got := hitTotal(t, v); got != 4 {
 			t.Errorf("%d columns: %d hits, want 4", w, got)
 		}
+	}
+}
+
+// TestCutWordHitGolden: the screen of a hit inside a hex string the wrap
+// cut, made current by n: both halves highlighted (checked in the frame's
+// styles here, the text in the golden), "hit k/9" at 40 and 80 columns.
+func TestCutWordHitGolden(t *testing.T) {
+	c, want := cutWordsConv()
+	for _, sz := range [][2]int{{40, 16}, {80, 24}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			m := filterPreview(t, sz[0], sz[1], "kubernetes", c)
+			press(t, m, "enter")
+			v := m.view
+			for range want {
+				if len(v.hits[v.curHit].more) > 0 {
+					break
+				}
+				press(t, m, "n")
+			}
+			h := v.hits[v.curHit]
+			if len(h.more) == 0 {
+				t.Fatalf("no hit is cut: the golden proves nothing")
+			}
+			if st := v.hitStatus(); !strings.HasSuffix(st, fmt.Sprintf("/%d", want)) {
+				t.Fatalf("status %q", st)
+			}
+			cur := v.styles.HitCurrent.Render("x")
+			on := cur[:strings.Index(cur, "x")] // the current hit's opening SGR
+			frame := strings.Split(v.View(), "\n")
+			for _, p := range append([]hitPos{h}, h.more...) {
+				row := p.line - v.offset
+				if row < 0 || row >= len(frame) || !strings.Contains(frame[row], on+v.plain[p.line][p.start:p.end]) {
+					t.Errorf("piece %q of the current hit is not drawn highlighted", v.plain[p.line][p.start:p.end])
+				}
+			}
+			golden.RequireEqual(t, screen(m))
+		})
 	}
 }

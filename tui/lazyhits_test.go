@@ -511,7 +511,9 @@ func TestLazyCountRandomCuts(t *testing.T) {
 // folded item used to expand the items on opening only: the
 // thinking-summaries fixture's "summary" read 1/4 previewed, 1/8 opened
 // (long1g's first `has:branch kubernetes` row 1/12 and 1/23). The
-// expansion is the conversation's: the next one previewed is folded.
+// expansion is the conversation's: the next one previewed is folded. A
+// folded item counts the engine's hits (n opens it), not those its
+// summary line has room for: the same N at every width.
 func TestPreviewCountIsTheOpenedCount(t *testing.T) {
 	u, a := model.RoleUser, model.RoleAssistant
 	folded := buildConv("c-folded", "Folded", testNow.Add(-time.Hour),
@@ -541,7 +543,8 @@ func TestPreviewCountIsTheOpenedCount(t *testing.T) {
 		t.Logf("thinking-summaries: %v (skipped)", err)
 	}
 	for _, c := range cases {
-		for _, w := range []int{80, 120} {
+		widthN := -1
+		for _, w := range []int{60, 80, 120} {
 			m := filterPreview(t, w, 30, c.q, c.convs...)
 			v := m.view
 			first := v.conv
@@ -552,6 +555,10 @@ func TestPreviewCountIsTheOpenedCount(t *testing.T) {
 				t.Errorf("%s %q at %d columns: preview %q, opened %q", first.ID, c.q, w, preview, opened)
 			}
 			n := hitTotal(t, v)
+			if widthN >= 0 && n != widthN {
+				t.Errorf("%s %q: %d hits at %d columns, %d narrower (a folded item's summary line counted)", first.ID, c.q, n, w, widthN)
+			}
+			widthN = n
 			for i := 1; i < n; i++ {
 				press(t, m, "n")
 			}
