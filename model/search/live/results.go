@@ -131,12 +131,21 @@ type Excerpt struct {
 
 	conv *model.Conversation
 	at   search.Hit
+	ix   *search.Index // the index that located it; ci is conv's number there
+	ci   int
 }
 
-// Text is the whole field the hit lies in (archive text, unsanitised).
+// Text is the whole field the hit lies in (archive text, unsanitised):
+// read through the index (search.Index.HitText), which decodes no tree,
+// else from the conversation's tree.
 func (e Excerpt) Text() string {
 	if e.conv == nil {
 		return ""
+	}
+	if e.ix != nil {
+		if s, ok := e.ix.HitText(e.ci, e.at); ok {
+			return s
+		}
 	}
 	return search.Text(e.conv, e.at)
 }
@@ -183,7 +192,7 @@ func (l *locator) locate(ctx context.Context, n int32) (Excerpt, error) {
 	}
 	var x Excerpt
 	if best := excerptHit(&r); found && best.Field != search.FieldConvTitle {
-		x = Excerpt{Off: int(best.Off), Len: int(best.Len), conv: r.Conv, at: best}
+		x = Excerpt{Off: int(best.Off), Len: int(best.Len), conv: r.Conv, at: best, ix: l.ix, ci: r.Index}
 	}
 	l.mu.Lock()
 	l.got[n] = x
