@@ -653,3 +653,22 @@ func TestSegWindowReadsUpToItsLimit(t *testing.T) {
 		sw.buf.free()
 	}
 }
+
+// TestReadLimit: a segment's reads stop at its end plus the lookahead only
+// where windows are four times the lookahead (1 GB files), not at 250 MB.
+func TestReadLimit(t *testing.T) {
+	for _, tc := range []struct {
+		size  int64
+		limit bool
+	}{{1 << 30, true}, {900 << 20, true}, {250 << 20, false}, {70 << 20, false}} {
+		r := &splitRun{size: tc.size, win: splitWindow(tc.size), segMax: splitSegMax(tc.size)}
+		seg := &segTask{lo: 64 << 20, hi: 80 << 20, split: r}
+		got := r.readLimit(seg)
+		switch {
+		case tc.limit && got != seg.hi+int64(r.ahead()):
+			t.Errorf("size %d (window %d): limit %d, want %d", tc.size, r.win, got, seg.hi+int64(r.ahead()))
+		case !tc.limit && got != 0:
+			t.Errorf("size %d (window %d): limit %d, want none", tc.size, r.win, got)
+		}
+	}
+}
