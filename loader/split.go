@@ -168,11 +168,8 @@ type splitRun struct {
 	first  int64 // offset of the first conversation
 	win    int   // a worker's read window
 	segMax int64 // the largest segment
-	// workers decode the segments (0: taken as 1); the last segments
-	// shrink with what is left of the file, for them to end together.
-	workers int
-	abort   atomic.Bool
-	done    chan *segTask
+	abort  atomic.Bool
+	done   chan *segTask
 	// tasks is how many segments the file has, taken how many of them
 	// workers have started: once all are, a worker that ends a segment
 	// gives back its window and the unused end of its arena chunk at once
@@ -603,12 +600,14 @@ func planSplit(src *source, f *os.File) *splitRun {
 		win: splitWindow(src.size), segMax: splitSegMax(src.size)}
 }
 
-// segments cuts the file into segment tasks: from segFirst, doubling up
-// to segMax, and at most a segTaper-th per worker of what is left after
-// them (at least segFirst), so that the last segments shrink and the
-// workers end within a small segment of each other: with 16 MiB ones to
-// the end, one core idled while the other decoded the last (10–30 ms of
-// a 1 GB load).
+// segments cuts the file into segment tasks.
+//
+// Tried: the last segments shrinking with what is left (at most a
+// quarter of it per worker) so that the two workers end together instead
+// of one idling 10–30 ms while the other decodes the last 16 MiB: it
+// raised `ls`'s peak RSS on long1g by ~5–15 MB (both workers' 8 MiB
+// windows and chunk tails alive at the end of the load, where the peak
+// is; a worker that finds no segment left frees them at once).
 func (r *splitRun) segments() []*segTask {
 	var ts []*segTask
 	size := segFirst
@@ -619,14 +618,10 @@ func (r *splitRun) segments() []*segTask {
 		}
 		ts = append(ts, &segTask{k: len(ts), lo: lo, hi: hi, split: r})
 		lo = hi
-		size = min(2*size, r.segMax, max(segFirst, (r.size-lo)/(segTaper*int64(max(r.workers, 1)))))
+		size = min(2*size, r.segMax)
 	}
 	return ts
 }
-
-// segTaper: a segment is at most a segTaper-th per worker of what is left
-// of the file (segments).
-const segTaper = 2
 
 // runSplit decodes a file by segments (see planSplit), sending results in
 // file order. It returns how many conversations were sent (indexes
@@ -634,7 +629,6 @@ const segTaper = 2
 // when not, the caller reads the rest with the scanner.
 func runSplit(ctx context.Context, r *splitRun, workers int, jobs chan<- job, results chan<- result, progress func(int64)) (n int, complete bool) {
 	r.assets = r.src.assets()
-	r.workers = workers
 	tasks := r.segments()
 	r.tasks = int32(len(tasks))
 	r.done = make(chan *segTask, len(tasks))
