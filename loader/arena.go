@@ -231,18 +231,18 @@ func (a *arena) decodeQuoted(s []byte) (text string, end int, ok bool) {
 // does. ok is false when the string is longer than the free tail, an
 // escape is invalid or the string has no end.
 func (a *arena) quoted(s []byte) (out []byte, end int, ascii, ok bool) {
-	out, end, ascii, _, ok = a.quotedMarks(s)
+	out, end, ascii, _, ok = a.quotedFacts(s)
 	return out, end, ascii, ok
 }
 
-// quotedMarks is quoted that also reports whether the text may hold a
-// citation marker (unescapeQuotedMarks).
-func (a *arena) quotedMarks(s []byte) (out []byte, end int, ascii, marks, ok bool) {
-	end, n, ascii, marks, ok := unescapeQuotedMarks(a.cur, s)
+// quotedFacts is quoted that also reports the text's facts
+// (unescapeQuotedFacts).
+func (a *arena) quotedFacts(s []byte) (out []byte, end int, ascii bool, facts textFacts, ok bool) {
+	end, n, ascii, facts, ok := unescapeQuotedFacts(a.cur, s)
 	if !ok {
-		return nil, 0, false, false, false
+		return nil, 0, false, 0, false
 	}
-	return a.cur[:n], end, ascii, marks, true
+	return a.cur[:n], end, ascii, facts, true
 }
 
 // keep takes out, just written by quoted, as a valid UTF-8 string.

@@ -325,3 +325,22 @@ func TestEscapedMarkersAreFound(t *testing.T) {
 		}
 	}
 }
+
+// TestMathAfterOnePassDecode: an assistant's math delimiters, written with
+// \\ or \u005c escapes, are normalised (onlyString's text skips the math
+// pass only when its decode saw no backslash).
+func TestMathAfterOnePassDecode(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{`see \\(x^2\\) here`, "see $x^2$ here"},
+		{`see \u005c(x\u005C) here`, "see $x$ here"},
+		{`plain, no math`, "plain, no math"},
+	} {
+		c := loadOne(t, conv("m", "math", "a", 1700000100,
+			node("r", "", "", "a"),
+			node("a", "r", rawMsg("a", "assistant", "", "all", fmt.Sprintf(`{"content_type": "text", "parts": ["%s"]}`, tc.body), "{}")),
+		))
+		if got := nodeMsg(t, c, "a").Blocks[0].Text; got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.body, got, tc.want)
+		}
+	}
+}

@@ -48,7 +48,7 @@ func (w *worker) msgID(d *walker) (string, error) {
 func (w *worker) message(d *walker) (*model.Message, error) {
 	m := w.newMessage()
 	var mm msgMeta
-	w.unmarked = "" // onlyString's, of this message only
+	w.decoded = "" // onlyString's, of this message only
 	err := d.ObjBytes(func(d *walker, key []byte) error {
 		var err error
 		switch string(key) {
@@ -188,14 +188,16 @@ func (w *worker) finishText(m *model.Message, mm *msgMeta) {
 		}
 		orig := b.Text
 		// Users do not write citation markers; leave their text alone. The
-		// text onlyString decoded knows whether it may hold one.
-		unmarked := len(b.Text) == len(w.unmarked) && unsafe.StringData(b.Text) == unsafe.StringData(w.unmarked)
-		if m.Role != model.RoleUser && (!mm.cites.Empty() || !unmarked && hasMarkers(b.Text)) {
+		// text onlyString decoded knows whether it may hold one, or math.
+		ruledOut := func(f textFacts) bool {
+			return len(b.Text) == len(w.decoded) && unsafe.StringData(b.Text) == unsafe.StringData(w.decoded) && w.decodedFacts&f == 0
+		}
+		if m.Role != model.RoleUser && (!mm.cites.Empty() || !ruledOut(mayMark) && hasMarkers(b.Text)) {
 			text, refs := applyCitations(b.Text, &mm.cites, len(m.References()))
 			b.Text = text
 			m.Ext().References = append(m.References(), refs...)
 		}
-		if m.Role == model.RoleAssistant {
+		if m.Role == model.RoleAssistant && !ruledOut(hasSlash) {
 			b.Text = model.NormalizeMath(b.Text)
 		}
 		// A rewritten text goes over the decoded one in the arena (its

@@ -107,7 +107,7 @@ func (w *worker) onlyString(d *walker, m *model.Message) bool {
 	}
 	// One pass into the arena's free tail (taken only once the part is
 	// known to be the only one), else find the end, then decode.
-	out, end, ascii, marks, ok := w.a.quotedMarks(b[i+1:])
+	out, end, ascii, facts, ok := w.a.quotedFacts(b[i+1:])
 	if ok {
 		end += i + 1
 	} else {
@@ -126,9 +126,7 @@ func (w *worker) onlyString(d *walker, m *model.Message) bool {
 	var text string
 	if ok {
 		text = w.a.keep(out, ascii)
-		if !marks {
-			w.unmarked = text
-		}
+		w.decoded, w.decodedFacts = text, facts
 	} else {
 		var err error
 		if text, err = w.a.decode(b[i+1:end], true); err != nil {

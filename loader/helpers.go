@@ -43,10 +43,12 @@ type worker struct {
 	edits     []canvasEdit // canvas updates of the conversation, replayed once its tree is built
 	segs      []partSeg    // parts scratch
 	nodeKey   string       // key of the mapping node whose message is decoded
-	// unmarked is the text of the message being decoded that onlyString
-	// found to hold no citation marker (unescapeQuotedMarks), so that
-	// finishText need not scan it, compared by address; "" when none.
-	unmarked string
+	// decoded is the text of the message being decoded that onlyString
+	// decoded in one pass, with what the decode saw of it (textFacts), so
+	// that finishText need not scan it for what they rule out; compared
+	// by address; "" when none.
+	decoded      string
+	decodedFacts textFacts
 
 	// shared holds one Go-heap copy of each short string that repeats from
 	// message to message (status, recipient, model, content type): see

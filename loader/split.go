@@ -105,6 +105,20 @@ func splitSegMax(size int64) int64 { return scaled(segFirst, segMax, size, split
 // decoded or looked for.
 func (r *splitRun) ahead() int { return min(winMin, r.win/2) }
 
+// readLimit is where segment t's reads stop unless more is needed
+// (segWindow.limit): its end plus the lookahead, when windows are at least
+// four times the lookahead (files from ~800 MB on: 8 MiB windows, 2 MiB
+// ahead; long1g and conv1g 1.26 -> 1.10 GiB read for 0.93). Below, 0 (no
+// limit): with a window only twice the lookahead, the conversations
+// between the two sizes that start near a segment's end no longer fit
+// (conv250: 30 -> 34 decoded twice, for 2% fewer bytes read).
+func (r *splitRun) readLimit(t *segTask) int64 {
+	if r.win < 4*r.ahead() {
+		return 0
+	}
+	return t.hi + int64(r.ahead())
+}
+
 // splitMaxElem is the largest conversation the split decodes; a larger
 // one (or one that seems to be: damage can make a conversation run on to
 // the end of the file) stops the split and is left to the scanner, which
@@ -154,11 +168,8 @@ type splitRun struct {
 	first  int64 // offset of the first conversation
 	win    int   // a worker's read window
 	segMax int64 // the largest segment
-	// workers decode the segments (0: taken as 1); the last segments
-	// shrink with what is left of the file, for them to end together.
-	workers int
-	abort   atomic.Bool
-	done    chan *segTask
+	abort  atomic.Bool
+	done   chan *segTask
 	// tasks is how many segments the file has, taken how many of them
 	// workers have started: once all are, a worker that ends a segment
 	// gives back its window and the unused end of its arena chunk at once
@@ -181,10 +192,9 @@ type segWindow struct {
 	// (worker.forgetInput).
 	forget func()
 	// limit, when above 0, is where a read into the window stops unless
-	// more is needed: the segment's end plus what a conversation starting
-	// before it must have ahead. A full window read past it was never
-	// decoded (the next segment is another read): 1.22 GiB were read for
-	// a 0.93 GiB file.
+	// more is needed (splitRun.readLimit): what a full window read past a
+	// segment's end held was never decoded (the next segment is another
+	// read).
 	limit int64
 }
 
@@ -290,7 +300,7 @@ func (w *worker) runSegment(t *segTask) {
 	}()
 	r := t.split
 	r.taken.Add(1)
-	sw := &segWindow{f: r.f, size: r.size, buf: w.win, forget: w.forgetInput, limit: t.hi + int64(r.ahead())}
+	sw := &segWindow{f: r.f, size: r.size, buf: w.win, forget: w.forgetInput, limit: r.readLimit(t)}
 	w.win = winBuf{} // the segment's window owns it meanwhile
 	if len(sw.buf.b) < r.win {
 		sw.buf.free()
@@ -590,12 +600,14 @@ func planSplit(src *source, f *os.File) *splitRun {
 		win: splitWindow(src.size), segMax: splitSegMax(src.size)}
 }
 
-// segments cuts the file into segment tasks: from segFirst, doubling up
-// to segMax, and at most a segTaper-th per worker of what is left after
-// them (at least segFirst), so that the last segments shrink and the
-// workers end within a small segment of each other: with 16 MiB ones to
-// the end, one core idled while the other decoded the last (10–30 ms of
-// a 1 GB load).
+// segments cuts the file into segment tasks.
+//
+// Tried: the last segments shrinking with what is left (at most a
+// quarter of it per worker) so that the two workers end together instead
+// of one idling 10–30 ms while the other decodes the last 16 MiB: it
+// raised `ls`'s peak RSS on long1g by ~5–15 MB (both workers' 8 MiB
+// windows and chunk tails alive at the end of the load, where the peak
+// is; a worker that finds no segment left frees them at once).
 func (r *splitRun) segments() []*segTask {
 	var ts []*segTask
 	size := segFirst
@@ -606,14 +618,10 @@ func (r *splitRun) segments() []*segTask {
 		}
 		ts = append(ts, &segTask{k: len(ts), lo: lo, hi: hi, split: r})
 		lo = hi
-		size = min(2*size, r.segMax, max(segFirst, (r.size-lo)/(segTaper*int64(max(r.workers, 1)))))
+		size = min(2*size, r.segMax)
 	}
 	return ts
 }
-
-// segTaper: a segment is at most a segTaper-th per worker of what is left
-// of the file (segments).
-const segTaper = 2
 
 // runSplit decodes a file by segments (see planSplit), sending results in
 // file order. It returns how many conversations were sent (indexes
@@ -621,7 +629,6 @@ const segTaper = 2
 // when not, the caller reads the rest with the scanner.
 func runSplit(ctx context.Context, r *splitRun, workers int, jobs chan<- job, results chan<- result, progress func(int64)) (n int, complete bool) {
 	r.assets = r.src.assets()
-	r.workers = workers
 	tasks := r.segments()
 	r.tasks = int32(len(tasks))
 	r.done = make(chan *segTask, len(tasks))

@@ -590,37 +590,6 @@ func TestSplitGivesBackWhatItDecodedAhead(t *testing.T) {
 	}
 }
 
-// TestSegmentsTaper: the segments cover the file in order, none over
-// segMax, and the last ones shrink with what is left (the workers end
-// within a small segment of each other), down to about segFirst.
-func TestSegmentsTaper(t *testing.T) {
-	for _, tc := range []struct {
-		size    int64
-		workers int
-	}{{1 << 30, 2}, {1 << 30, 8}, {250 << 20, 2}, {70 << 20, 1}, {3 << 20, 2}, {1, 2}} {
-		r := &splitRun{size: tc.size, segMax: splitSegMax(tc.size), workers: tc.workers}
-		ts := r.segments()
-		at := int64(0)
-		for i, s := range ts {
-			if s.k != i || s.lo != at || s.hi <= s.lo || s.hi-s.lo > max(r.segMax, segFirst)*3/2 {
-				t.Fatalf("size %d: segment %d is [%d, %d) after %d", tc.size, i, s.lo, s.hi, at)
-			}
-			at = s.hi
-		}
-		if at != tc.size {
-			t.Fatalf("size %d: segments end at %d", tc.size, at)
-		}
-		t.Logf("size %d, %d workers: %d segments", tc.size, tc.workers, len(ts))
-		last := ts[len(ts)-1]
-		if n := last.hi - last.lo; n > 2*segFirst {
-			t.Errorf("size %d, %d workers: the last segment is %d bytes (of %d segments), want at most %d", tc.size, tc.workers, n, len(ts), 2*segFirst)
-		}
-		if tc.size >= 1<<30 && len(ts) > int(tc.size/r.segMax)+8*tc.workers {
-			t.Errorf("size %d: %d segments", tc.size, len(ts))
-		}
-	}
-}
-
 // TestSegWindowReadsUpToItsLimit: a window with a limit reads no further
 // than it unless asked to, and as far as asked past it.
 func TestSegWindowReadsUpToItsLimit(t *testing.T) {
@@ -651,5 +620,24 @@ func TestSegWindowReadsUpToItsLimit(t *testing.T) {
 			t.Errorf("%+v: window [%d, +%d), want [%d, +%d)", tc, sw.base, sw.n, tc.off, tc.wantBytes)
 		}
 		sw.buf.free()
+	}
+}
+
+// TestReadLimit: a segment's reads stop at its end plus the lookahead only
+// where windows are four times the lookahead (1 GB files), not at 250 MB.
+func TestReadLimit(t *testing.T) {
+	for _, tc := range []struct {
+		size  int64
+		limit bool
+	}{{1 << 30, true}, {900 << 20, true}, {250 << 20, false}, {70 << 20, false}} {
+		r := &splitRun{size: tc.size, win: splitWindow(tc.size), segMax: splitSegMax(tc.size)}
+		seg := &segTask{lo: 64 << 20, hi: 80 << 20, split: r}
+		got := r.readLimit(seg)
+		switch {
+		case tc.limit && got != seg.hi+int64(r.ahead()):
+			t.Errorf("size %d (window %d): limit %d, want %d", tc.size, r.win, got, seg.hi+int64(r.ahead()))
+		case !tc.limit && got != 0:
+			t.Errorf("size %d (window %d): limit %d, want none", tc.size, r.win, got)
+		}
 	}
 }

@@ -28,22 +28,30 @@ func unescapeQuoted(out, s []byte) (end, n int, ascii, ok bool) {
 	return end, n, ascii, ok
 }
 
-// unescapeQuotedMarks is unescapeQuoted that also reports whether the
-// text may hold a citation marker (hasMarkers): false when the raw bytes
-// copied were ASCII and no \u escape stood for a marker's character, so
-// the caller need not scan the text for one.
-func unescapeQuotedMarks(out, s []byte) (end, n int, ascii, marks, ok bool) {
+// textFacts is what a decode saw of a text that spares later scans of it.
+type textFacts uint8
+
+const (
+	// mayMark: a raw byte ≥ 0x80 was copied, or a \u escape stood for a
+	// citation marker's character; without it the text holds no marker
+	// (hasMarkers).
+	mayMark textFacts = 1 << iota
+	// hasSlash: the text holds a backslash (from \\ or \u005c); without
+	// it, it holds no math delimiter (model.NormalizeMath).
+	hasSlash
+)
+
+// unescapeQuotedFacts is unescapeQuoted that also reports the text's
+// facts, so that the caller need not scan the text for what they rule out.
+func unescapeQuotedFacts(out, s []byte) (end, n int, ascii bool, facts textFacts, ok bool) {
 	return unescapeQuotedWith(false, out, s)
 }
 
 // unescapeQuotedWith is unescapeQuoted with unescapeRunSWAR as its inner
 // loop when swar is set (tests try both; a branch, not a func value, so
 // that unescapeRun is called directly).
-func unescapeQuotedWith(swar bool, out, s []byte) (end, n int, ascii, marks, ok bool) {
-	var (
-		hi    bool // a raw byte ≥ 0x80 was copied
-		uMark bool // a \u escape decoded to a marker's character
-	)
+func unescapeQuotedWith(swar bool, out, s []byte) (end, n int, ascii bool, facts textFacts, ok bool) {
+	var hi bool // a raw byte ≥ 0x80 was copied
 	i, j := 0, 0
 	for {
 		var (
@@ -73,17 +81,23 @@ func unescapeQuotedWith(swar bool, out, s []byte) (end, n int, ascii, marks, ok 
 			j++
 		}
 		if i >= len(s) {
-			return 0, 0, false, false, false // no end
+			return 0, 0, false, 0, false // no end
 		}
 		c := s[i]
 		if c == '"' {
-			return i, j, !hi, hi || uMark, true
+			if hi {
+				facts |= mayMark
+			}
+			return i, j, !hi, facts, true
 		}
 		if c != '\\' {
-			return 0, 0, false, false, false // out is full
+			return 0, 0, false, 0, false // out is full
 		}
 		if i+1 < len(s) && j < len(out) {
 			if e := simpleEscape[s[i+1]]; e != 0 {
+				if e == '\\' {
+					facts |= hasSlash
+				}
 				out[j] = e
 				i += 2
 				j++
@@ -91,13 +105,18 @@ func unescapeQuotedWith(swar bool, out, s []byte) (end, n int, ascii, marks, ok 
 			}
 		}
 		if len(out)-j < utf8UTFMax {
-			return 0, 0, false, false, false
+			return 0, 0, false, 0, false
 		}
 		w, r, valid := unescapeTo(out[j:], s[i:])
 		if !valid {
-			return 0, 0, false, false, false
+			return 0, 0, false, 0, false
 		}
-		uMark = uMark || w == 3 && markerChar(out[j:j+3])
+		switch {
+		case w == 3 && markerChar(out[j:j+3]):
+			facts |= mayMark
+		case w == 1 && out[j] == '\\':
+			facts |= hasSlash
+		}
 		i += r
 		j += w
 	}
@@ -111,9 +130,10 @@ const utf8UTFMax = 4
 // escapes (\n, \", …) and returns how much of src it read (i) and of dst
 // it wrote (j), and whether a raw byte it copied had its high bit set.
 // It stops at a quote (src[i] == '"'), at a backslash it leaves to the
-// caller (\u, an invalid escape, a backslash ending src), or with fewer
-// than eight bytes of src or dst left. It may write up to seven bytes
-// into dst past j. unescapeRun is the version used (SSE2 on amd64).
+// caller (\u, \\: see runEscape, an invalid escape, a backslash ending
+// src), or with fewer than eight bytes of src or dst left. It may write
+// up to seven bytes into dst past j. unescapeRun is the version used
+// (SSE2 on amd64).
 func unescapeRunSWAR(dst, src []byte) (i, j int, hi bool) {
 	var h uint64
 	for i+8 <= len(src) && j+8 <= len(dst) {
@@ -135,7 +155,7 @@ func unescapeRunSWAR(dst, src []byte) (i, j int, hi bool) {
 		if src[i] == '"' || i+1 >= len(src) {
 			break
 		}
-		e := simpleEscape[src[i+1]]
+		e := runEscape[src[i+1]]
 		if e == 0 {
 			break
 		}

@@ -15,7 +15,7 @@ TEXT ·unescapeRun(SB), NOSPLIT, $0-65
 	XORQ AX, AX             // i: read from src
 	XORQ R9, R9             // j: written to dst
 	XORL R12, R12           // OR of the copied bytes' high bits
-	LEAQ ·simpleEscape(SB), R11
+	LEAQ ·runEscape(SB), R11
 	MOVQ $0x2222222222222222, BX
 	MOVQ BX, X1
 	PUNPCKLQDQ X1, X1       // '"' in every byte

@@ -449,6 +449,11 @@ func unescapeInto(out, s []byte) (n int, ascii bool, bad int) {
 // stands for; 0 for the others.
 var simpleEscape = [256]byte{'"': '"', '\\': '\\', '/': '/', 'n': '\n', 't': '\t', 'r': '\r', 'b': '\b', 'f': '\f'}
 
+// runEscape is simpleEscape without the escaped backslash, which the inner
+// loops (unescapeRun, unescapeRunSWAR) leave to unescapeQuotedWith so that
+// it notes a backslash in the text (textFacts); it is rare in text.
+var runEscape = [256]byte{'"': '"', '/': '/', 'n': '\n', 't': '\t', 'r': '\r', 'b': '\b', 'f': '\f'}
+
 // strAppendSlow decodes the string at b[i] (its opening quote) one
 // escape at a time, each escape read from the input as it stands (an
 // escape may run past a quote): StrAppend's way for a string without an
