@@ -139,8 +139,7 @@ func writeLine(b *strings.Builder, s string, space bool) bool {
 			}
 			space = true
 			continue
-		case unicode.IsControl(r) || r == utf8.RuneError ||
-			r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069: // bidi controls: "⇄"
+		case unicode.IsControl(r) || r == utf8.RuneError || bidiControl(r): // bidi controls: "⇄"
 			_, n := utf8.DecodeRuneInString(s[i:])
 			b.WriteString(model.SanitizeLine(s[i : i+n]))
 		default:
@@ -154,7 +153,7 @@ func writeLine(b *strings.Builder, s string, space bool) bool {
 // firstCluster is the byte length of the grapheme cluster s starts with
 // and the cells it takes as the snippet prints it: its width as the
 // screen measures it (ansi.StringWidth: ☺️ and 1️⃣ take two cells, a
-// combining mark none), one for a space, a control or a bad byte
+// combining mark none), one for a space, a control, a bidi control or a bad byte
 // (writeLine prints a space or a one-cell picture). s is not empty.
 func firstCluster(s string) (n, w int) {
 	if s[0] < utf8.RuneSelf && (len(s) == 1 || s[1] < utf8.RuneSelf) {
@@ -172,8 +171,8 @@ func firstCluster(s string) (n, w int) {
 	if len(c) == 0 {
 		return 1, 1
 	}
-	if r, _ := utf8.DecodeRuneInString(c); r < ' ' || r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) {
-		w = max(w, 1)
+	if r, _ := utf8.DecodeRuneInString(c); r < ' ' || r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) || bidiControl(r) {
+		w = max(w, 1) // a bidi control has no width but prints "⇄" (writeLine)
 	}
 	return len(c), w
 }
@@ -227,5 +226,9 @@ func wideCJK(r rune) bool {
 		r >= 0x3400 && r <= 0x4DBF || r >= 0x4E00 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7A3 ||
 		r >= 0xFF01 && r <= 0xFF60
 }
+
+// bidiControl reports whether r is a bidi embedding, override or isolate
+// control, which writeLine shows as "⇄" (model.SanitizeLine).
+func bidiControl(r rune) bool { return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 }
 
 func regionalIndicator(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }

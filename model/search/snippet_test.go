@@ -36,6 +36,32 @@ func TestSnippet(t *testing.T) {
 	}
 }
 
+// TestSnippetWidthOfBidiControls: a bidi control (U+202A–U+202E,
+// U+2066–U+2069) has no width of its own, but the snippet shows it as the
+// viewer does, "⇄", one cell: it counts one, or a text full of them made
+// a snippet of twice the width asked for.
+func TestSnippetWidthOfBidiControls(t *testing.T) {
+	for _, c := range []string{"\u202a", "\u202e", "\u2066", "\u2069"} {
+		if n, w := firstCluster(c + "x"); n != len(c) || w != 1 {
+			t.Errorf("firstCluster(%q) = %d bytes, %d cells, want %d, 1", c, n, w, len(c))
+		}
+		if n, w := lastCluster("x" + c); n != len(c) || w != 1 {
+			t.Errorf("lastCluster(%q) = %d bytes, %d cells, want %d, 1", c, n, w, len(c))
+		}
+	}
+	text := strings.Repeat("a\u202e", 30) + "needle" + strings.Repeat("b\u2066", 30)
+	off := strings.Index(text, "needle")
+	for _, width := range []int{12, 20, 41} {
+		line, m := Snippet(text, off, len("needle"), width)
+		if w := ansi.StringWidth(line); w > width {
+			t.Errorf("snippet is %d cells wide, want at most %d: %q", w, width, line)
+		}
+		if line[m[0]:m[1]] != "needle" {
+			t.Errorf("width %d: match %q in %q", width, line[m[0]:m[1]], line)
+		}
+	}
+}
+
 // TestSnippetWidthOfEmoji: emoji a terminal draws two cells wide (✅, 🚀,
 // ⭐, not only those of U+1F300–U+1F64F, and those made wide by a
 // variation selector: ☺️, 1️⃣) count as two, so a snippet is never wider
