@@ -171,6 +171,19 @@ func firstCluster(s string) (n, w int) {
 	if len(c) == 0 {
 		return 1, 1
 	}
+	if !utf8.ValidString(c) {
+		// A cut sequence at the end of s comes glued to the cluster
+		// before it ("0\xc7", "\xc7\xc7" as one cluster of one cell), but
+		// writeLine prints each bad byte as "�": one cell each.
+		for i, r := range c {
+			if r == utf8.RuneError {
+				if i == 0 {
+					return 1, 1
+				}
+				return firstCluster(c[:i])
+			}
+		}
+	}
 	if r, _ := utf8.DecodeRuneInString(c); r < ' ' || r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) || bidiControl(r) {
 		w = max(w, 1) // a bidi control has no width but prints "⇄" (writeLine)
 	}

@@ -39,7 +39,9 @@ func TestSnippet(t *testing.T) {
 // TestSnippetWidthOfBidiControls: a bidi control (U+202A–U+202E,
 // U+2066–U+2069) has no width of its own, but the snippet shows it as the
 // viewer does, "⇄", one cell: it counts one, or a text full of them made
-// a snippet of twice the width asked for.
+// a snippet of twice the width asked for. Likewise a cut UTF-8 sequence
+// at the end of the text, which the grapheme segmenter glues to the cluster
+// before it: each of its bytes prints "�".
 func TestSnippetWidthOfBidiControls(t *testing.T) {
 	for _, c := range []string{"\u202a", "\u202e", "\u2066", "\u2069"} {
 		if n, w := firstCluster(c + "x"); n != len(c) || w != 1 {
@@ -47,6 +49,11 @@ func TestSnippetWidthOfBidiControls(t *testing.T) {
 		}
 		if n, w := lastCluster("x" + c); n != len(c) || w != 1 {
 			t.Errorf("lastCluster(%q) = %d bytes, %d cells, want %d, 1", c, n, w, len(c))
+		}
+	}
+	for _, c := range []string{"0\xc7", "\xc7\xc7", "0\xe2\x80"} {
+		if n, w := firstCluster(c); n != 1 || w != 1 {
+			t.Errorf("firstCluster(%q) = %d bytes, %d cells, want 1, 1 (a bad byte prints \"�\")", c, n, w)
 		}
 	}
 	text := strings.Repeat("a\u202e", 30) + "needle" + strings.Repeat("b\u2066", 30)
