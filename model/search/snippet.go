@@ -82,10 +82,14 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 		start -= sz
 	}
 	if start > 0 && cells > 0 {
-		// Make room for the leading ellipsis.
-		sz, w := firstCluster(text[start:])
-		start = min(start+sz, off) // a cluster may run into the match
-		cells -= w
+		// Make room for the leading ellipsis: a cell at least (a cluster
+		// of no width, a mark after a control, frees none).
+		for freed := 0; freed < 1 && start < off; {
+			sz, w := firstCluster(text[start:])
+			start = min(start+sz, off) // a cluster may run into the match
+			cells -= w
+			freed += w
+		}
 	}
 	after := spare - cells
 	if start > 0 {
@@ -100,9 +104,11 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 		cells += w
 		stop += sz
 	}
-	if stop < len(text) && stop > end {
-		sz, _ := lastCluster(text[:stop])
-		stop -= max(min(sz, stop-end), 0) // room for the trailing ellipsis
+	// Room for the trailing ellipsis: a cell at least.
+	for freed := 0; freed < 1 && stop < len(text) && stop > end; {
+		sz, w := lastCluster(text[:stop])
+		stop -= max(min(sz, stop-end), 0)
+		freed += w
 	}
 	var b strings.Builder
 	space := true // drop leading spaces

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -126,5 +127,29 @@ func BenchmarkSnippet(b *testing.B) {
 				Snippet(text, off, len("needle"), 80)
 			}
 		})
+	}
+}
+
+// TestSnippetWidthOfZeroWidthClusters: a cluster of no width (a combining
+// mark after a control or a bad byte, where it starts a cluster of its
+// own) at the place an ellipsis takes frees no cell for it; the snippet
+// must still fit. Random texts over an alphabet of such pieces, every
+// width from 1 to 30.
+func TestSnippetWidthOfZeroWidthClusters(t *testing.T) {
+	pieces := []string{"0", "0", "0", " ", "\u0315", "\u0301", "\x8e", "\x1b", "宽", "\u202e"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 3000 {
+		var b strings.Builder
+		for range rng.IntN(40) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		text := b.String()
+		off, n := rng.IntN(len(text)+1), rng.IntN(8)
+		for width := 1; width <= 30; width++ {
+			s, _ := Snippet(text, off, n, width)
+			if w := ansi.StringWidth(s); w > width {
+				t.Fatalf("Snippet(%q, %d, %d, %d) = %q: %d cells", text, off, n, width, s, w)
+			}
+		}
 	}
 }
