@@ -38,6 +38,19 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	for end < len(text) && !utf8.RuneStart(text[end]) {
 		end++
 	}
+	// A match that starts or ends inside a grapheme cluster (❤ in ❤️, a
+	// letter of a flag) takes the whole cluster: measured apart, ❤ and its
+	// variation selector take one cell and none, printed together two.
+	if off > 0 && off < len(text) {
+		if p, _ := clusterAt(text, off); p < off {
+			off = p
+		}
+	}
+	if end > off && end < len(text) {
+		if p, n := clusterAt(text, end); p < end {
+			end = p + n
+		}
+	}
 	width = max(width, 1)
 	// Cut the match when it alone is wider than the line.
 	mcells := 0
@@ -225,6 +238,20 @@ func lastCluster(s string) (n, w int) {
 			return len(s) - i, w
 		}
 		i += n
+	}
+}
+
+// clusterAt returns the start and byte length of the grapheme cluster of
+// text holding byte i (0 < i < len(text), at a rune's start): the
+// clusters are walked forwards from the start lastCluster finds for the
+// text before i.
+func clusterAt(text string, i int) (p, n int) {
+	sz, _ := lastCluster(text[:i])
+	for p = i - sz; ; p += n {
+		n, _ = firstCluster(text[p:])
+		if p+n > i {
+			return p, n
+		}
 	}
 }
 

@@ -133,10 +133,11 @@ func BenchmarkSnippet(b *testing.B) {
 // TestSnippetWidthOfZeroWidthClusters: a cluster of no width (a combining
 // mark after a control or a bad byte, where it starts a cluster of its
 // own) at the place an ellipsis takes frees no cell for it; the snippet
-// must still fit. Random texts over an alphabet of such pieces, every
-// width from 1 to 30.
+// must still fit, also when the match starts or ends inside a cluster
+// (TestSnippetMatchInsideACluster). Random texts over an alphabet of such
+// pieces, random offsets, every width from 1 to 30.
 func TestSnippetWidthOfZeroWidthClusters(t *testing.T) {
-	pieces := []string{"0", "0", "0", " ", "\u0315", "\u0301", "\x8e", "\x1b", "宽", "\u202e"}
+	pieces := []string{"0", "0", "0", " ", "\u0315", "\u0301", "\x8e", "\x1b", "宽", "\u202e", "☺️", "❤️", "🇫🇷"}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 3000 {
 		var b strings.Builder
@@ -149,6 +150,28 @@ func TestSnippetWidthOfZeroWidthClusters(t *testing.T) {
 			s, _ := Snippet(text, off, n, width)
 			if w := ansi.StringWidth(s); w > width {
 				t.Fatalf("Snippet(%q, %d, %d, %d) = %q: %d cells", text, off, n, width, s, w)
+			}
+		}
+	}
+}
+
+// TestSnippetMatchInsideACluster: a match of ❤ in ❤️ (or of one letter of
+// a flag) takes the whole cluster: ❤ measured one cell and its variation
+// selector none, and the snippet printed a cell wider than asked.
+func TestSnippetMatchInsideACluster(t *testing.T) {
+	for _, c := range []struct{ text, term, want string }{
+		{strings.Repeat("love ❤️ ", 10) + "0123456789", "❤", "❤️"},
+		{strings.Repeat("0", 40) + "☺️" + strings.Repeat("1", 40), "\ufe0f", "☺️"},
+		{strings.Repeat("x", 40) + "🇫🇷" + strings.Repeat("y", 40), "🇷", "🇫🇷"},
+	} {
+		off := strings.LastIndex(c.text, c.term)
+		for width := 3; width <= 30; width++ {
+			line, m := Snippet(c.text, off, len(c.term), width)
+			if w := ansi.StringWidth(line); w > width {
+				t.Errorf("%q in %q: snippet %q is %d cells, want at most %d", c.term, c.want, line, w, width)
+			}
+			if line[m[0]:m[1]] != c.want {
+				t.Errorf("%q, width %d: match %q in %q, want %q", c.term, width, line[m[0]:m[1]], line, c.want)
 			}
 		}
 	}
