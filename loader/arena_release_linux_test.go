@@ -86,8 +86,14 @@ func TestOpenRelease(t *testing.T) {
 }
 
 // TestUnmapAllUnmapsEveryChunk: split between goroutines, every chunk is
-// unmapped, whatever their number against the cores'.
+// unmapped, whatever their number against the cores'. Not under the race
+// detector: the state it maps for unmapAll's goroutine may take the
+// address of a chunk unmapped just before (a 128 KiB mapping over the last
+// chunk, every run), which then reads as still mapped.
 func TestUnmapAllUnmapsEveryChunk(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector's own mappings reuse the chunks' addresses")
+	}
 	for _, n := range []int{1, unmapParts - 1, 2*unmapParts + 1, 5*unmapParts + 3} {
 		cs := make([][]byte, n)
 		for i := range cs {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/backchat/backchat/model"
 )
 
@@ -32,6 +34,7 @@ func FuzzParse(f *testing.F) {
 // range inside it.
 func FuzzSnippet(f *testing.F) {
 	f.Add("hello wörld 東京\n\x1b[31m", 3, 4, 10)
+	f.Add("a\u202ea\u202ea\u202e needle b\u2066b\u2066b\u2066", 15, 6, 12)
 	f.Fuzz(func(t *testing.T, text string, off, n, width int) {
 		s, m := Snippet(text, off, n, width%500)
 		if m[0] < 0 || m[0] > m[1] || m[1] > len(s) {
@@ -47,6 +50,9 @@ func FuzzSnippet(f *testing.F) {
 		}
 		if model.SanitizeLine(s) != s {
 			t.Fatalf("snippet %q is not as the viewer shows it (%q)", s, model.SanitizeLine(s))
+		}
+		if w := width % 500; w >= 1 && ansi.StringWidth(s) > w {
+			t.Fatalf("snippet %q is %d cells wide, asked %d", s, ansi.StringWidth(s), w)
 		}
 	})
 }

@@ -38,6 +38,19 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	for end < len(text) && !utf8.RuneStart(text[end]) {
 		end++
 	}
+	// A match that starts or ends inside a grapheme cluster (❤ in ❤️, a
+	// letter of a flag) takes the whole cluster: measured apart, ❤ and its
+	// variation selector take one cell and none, printed together two.
+	if off > 0 && off < len(text) {
+		if p, _ := clusterAt(text, off); p < off {
+			off = p
+		}
+	}
+	if end > off && end < len(text) {
+		if p, n := clusterAt(text, end); p < end {
+			end = p + n
+		}
+	}
 	width = max(width, 1)
 	// Cut the match when it alone is wider than the line.
 	mcells := 0
@@ -82,10 +95,14 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 		start -= sz
 	}
 	if start > 0 && cells > 0 {
-		// Make room for the leading ellipsis.
-		sz, w := firstCluster(text[start:])
-		start = min(start+sz, off) // a cluster may run into the match
-		cells -= w
+		// Make room for the leading ellipsis: a cell at least (a cluster
+		// of no width, a mark after a control, frees none).
+		for freed := 0; freed < 1 && start < off; {
+			sz, w := firstCluster(text[start:])
+			start = min(start+sz, off) // a cluster may run into the match
+			cells -= w
+			freed += w
+		}
 	}
 	after := spare - cells
 	if start > 0 {
@@ -100,9 +117,11 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 		cells += w
 		stop += sz
 	}
-	if stop < len(text) && stop > end {
-		sz, _ := lastCluster(text[:stop])
-		stop -= max(min(sz, stop-end), 0) // room for the trailing ellipsis
+	// Room for the trailing ellipsis: a cell at least.
+	for freed := 0; freed < 1 && stop < len(text) && stop > end; {
+		sz, w := lastCluster(text[:stop])
+		stop -= max(min(sz, stop-end), 0)
+		freed += w
 	}
 	var b strings.Builder
 	space := true // drop leading spaces
@@ -139,8 +158,7 @@ func writeLine(b *strings.Builder, s string, space bool) bool {
 			}
 			space = true
 			continue
-		case unicode.IsControl(r) || r == utf8.RuneError ||
-			r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069: // bidi controls: "⇄"
+		case unicode.IsControl(r) || r == utf8.RuneError || bidiControl(r): // bidi controls: "⇄"
 			_, n := utf8.DecodeRuneInString(s[i:])
 			b.WriteString(model.SanitizeLine(s[i : i+n]))
 		default:
@@ -154,7 +172,7 @@ func writeLine(b *strings.Builder, s string, space bool) bool {
 // firstCluster is the byte length of the grapheme cluster s starts with
 // and the cells it takes as the snippet prints it: its width as the
 // screen measures it (ansi.StringWidth: ☺️ and 1️⃣ take two cells, a
-// combining mark none), one for a space, a control or a bad byte
+// combining mark none), one for a space, a control, a bidi control or a bad byte
 // (writeLine prints a space or a one-cell picture). s is not empty.
 func firstCluster(s string) (n, w int) {
 	if s[0] < utf8.RuneSelf && (len(s) == 1 || s[1] < utf8.RuneSelf) {
@@ -172,8 +190,21 @@ func firstCluster(s string) (n, w int) {
 	if len(c) == 0 {
 		return 1, 1
 	}
-	if r, _ := utf8.DecodeRuneInString(c); r < ' ' || r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) {
-		w = max(w, 1)
+	if !utf8.ValidString(c) {
+		// A cut sequence at the end of s comes glued to the cluster
+		// before it ("0\xc7", "\xc7\xc7" as one cluster of one cell), but
+		// writeLine prints each bad byte as "�": one cell each.
+		for i, r := range c {
+			if r == utf8.RuneError {
+				if i == 0 {
+					return 1, 1
+				}
+				return firstCluster(c[:i])
+			}
+		}
+	}
+	if r, _ := utf8.DecodeRuneInString(c); r < ' ' || r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) || bidiControl(r) {
+		w = max(w, 1) // a bidi control has no width but prints "⇄" (writeLine)
 	}
 	return len(c), w
 }
@@ -210,6 +241,20 @@ func lastCluster(s string) (n, w int) {
 	}
 }
 
+// clusterAt returns the start and byte length of the grapheme cluster of
+// text holding byte i (0 < i < len(text), at a rune's start): the
+// clusters are walked forwards from the start lastCluster finds for the
+// text before i.
+func clusterAt(text string, i int) (p, n int) {
+	sz, _ := lastCluster(text[:i])
+	for p = i - sz; ; p += n {
+		n, _ = firstCluster(text[p:])
+		if p+n > i {
+			return p, n
+		}
+	}
+}
+
 // extendsCluster reports whether r joins the cluster before it: a mark,
 // a variation selector, the zero-width joiner, an emoji modifier or tag.
 func extendsCluster(r rune) bool {
@@ -227,5 +272,9 @@ func wideCJK(r rune) bool {
 		r >= 0x3400 && r <= 0x4DBF || r >= 0x4E00 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7A3 ||
 		r >= 0xFF01 && r <= 0xFF60
 }
+
+// bidiControl reports whether r is a bidi embedding, override or isolate
+// control, which writeLine shows as "⇄" (model.SanitizeLine).
+func bidiControl(r rune) bool { return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 }
 
 func regionalIndicator(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -32,6 +33,39 @@ func TestSnippet(t *testing.T) {
 		got := s[:m[0]] + "[" + s[m[0]:m[1]] + "]" + s[m[1]:]
 		if got != c.want {
 			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+// TestSnippetWidthOfBidiControls: a bidi control (U+202A–U+202E,
+// U+2066–U+2069) has no width of its own, but the snippet shows it as the
+// viewer does, "⇄", one cell: it counts one, or a text full of them made
+// a snippet of twice the width asked for. Likewise a cut UTF-8 sequence
+// at the end of the text, which the grapheme segmenter glues to the cluster
+// before it: each of its bytes prints "�".
+func TestSnippetWidthOfBidiControls(t *testing.T) {
+	for _, c := range []string{"\u202a", "\u202e", "\u2066", "\u2069"} {
+		if n, w := firstCluster(c + "x"); n != len(c) || w != 1 {
+			t.Errorf("firstCluster(%q) = %d bytes, %d cells, want %d, 1", c, n, w, len(c))
+		}
+		if n, w := lastCluster("x" + c); n != len(c) || w != 1 {
+			t.Errorf("lastCluster(%q) = %d bytes, %d cells, want %d, 1", c, n, w, len(c))
+		}
+	}
+	for _, c := range []string{"0\xc7", "\xc7\xc7", "0\xe2\x80"} {
+		if n, w := firstCluster(c); n != 1 || w != 1 {
+			t.Errorf("firstCluster(%q) = %d bytes, %d cells, want 1, 1 (a bad byte prints \"�\")", c, n, w)
+		}
+	}
+	text := strings.Repeat("a\u202e", 30) + "needle" + strings.Repeat("b\u2066", 30)
+	off := strings.Index(text, "needle")
+	for _, width := range []int{12, 20, 41} {
+		line, m := Snippet(text, off, len("needle"), width)
+		if w := ansi.StringWidth(line); w > width {
+			t.Errorf("snippet is %d cells wide, want at most %d: %q", w, width, line)
+		}
+		if line[m[0]:m[1]] != "needle" {
+			t.Errorf("width %d: match %q in %q", width, line[m[0]:m[1]], line)
 		}
 	}
 }
@@ -93,5 +127,52 @@ func BenchmarkSnippet(b *testing.B) {
 				Snippet(text, off, len("needle"), 80)
 			}
 		})
+	}
+}
+
+// TestSnippetWidthOfZeroWidthClusters: a cluster of no width (a combining
+// mark after a control or a bad byte, where it starts a cluster of its
+// own) at the place an ellipsis takes frees no cell for it; the snippet
+// must still fit, also when the match starts or ends inside a cluster
+// (TestSnippetMatchInsideACluster). Random texts over an alphabet of such
+// pieces, random offsets, every width from 1 to 30.
+func TestSnippetWidthOfZeroWidthClusters(t *testing.T) {
+	pieces := []string{"0", "0", "0", " ", "\u0315", "\u0301", "\x8e", "\x1b", "宽", "\u202e", "☺️", "❤️", "🇫🇷"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 3000 {
+		var b strings.Builder
+		for range rng.IntN(40) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		text := b.String()
+		off, n := rng.IntN(len(text)+1), rng.IntN(8)
+		for width := 1; width <= 30; width++ {
+			s, _ := Snippet(text, off, n, width)
+			if w := ansi.StringWidth(s); w > width {
+				t.Fatalf("Snippet(%q, %d, %d, %d) = %q: %d cells", text, off, n, width, s, w)
+			}
+		}
+	}
+}
+
+// TestSnippetMatchInsideACluster: a match of ❤ in ❤️ (or of one letter of
+// a flag) takes the whole cluster: ❤ measured one cell and its variation
+// selector none, and the snippet printed a cell wider than asked.
+func TestSnippetMatchInsideACluster(t *testing.T) {
+	for _, c := range []struct{ text, term, want string }{
+		{strings.Repeat("love ❤️ ", 10) + "0123456789", "❤", "❤️"},
+		{strings.Repeat("0", 40) + "☺️" + strings.Repeat("1", 40), "\ufe0f", "☺️"},
+		{strings.Repeat("x", 40) + "🇫🇷" + strings.Repeat("y", 40), "🇷", "🇫🇷"},
+	} {
+		off := strings.LastIndex(c.text, c.term)
+		for width := 3; width <= 30; width++ {
+			line, m := Snippet(c.text, off, len(c.term), width)
+			if w := ansi.StringWidth(line); w > width {
+				t.Errorf("%q in %q: snippet %q is %d cells, want at most %d", c.term, c.want, line, w, width)
+			}
+			if line[m[0]:m[1]] != c.want {
+				t.Errorf("%q, width %d: match %q in %q, want %q", c.term, width, line[m[0]:m[1]], line, c.want)
+			}
+		}
 	}
 }
