@@ -65,7 +65,7 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	rest := 0
 	for i := end; i < len(text) && rest <= spare; {
 		n, w := firstCluster(text[i:])
-		rest += w
+		rest += runWidth(text, i, w)
 		i += n
 	}
 	if rest < spare-before {
@@ -75,6 +75,7 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	start, cells := off, 0
 	for start > 0 {
 		sz, w := lastCluster(text[:start])
+		w = runWidth(text, start-sz, w)
 		if cells+w > before {
 			break
 		}
@@ -84,6 +85,7 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	if start > 0 && cells > 0 {
 		// Make room for the leading ellipsis.
 		sz, w := firstCluster(text[start:])
+		w = runWidth(text, start, w)
 		start = min(start+sz, off) // a cluster may run into the match
 		cells -= w
 	}
@@ -94,6 +96,7 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	stop, cells := end, 0
 	for stop < len(text) {
 		sz, w := firstCluster(text[stop:])
+		w = runWidth(text, stop, w)
 		if cells+w > after {
 			break
 		}
@@ -121,6 +124,26 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	m1 = min(m1, len(out))
 	m0 = min(m0, m1)
 	return out, [2]int{m0, m1}
+}
+
+// runWidth is w, the cells of the cluster at text[i:], or 0 when that
+// cluster is whitespace after whitespace: writeLine prints a run of
+// spaces, tabs and line breaks as one space, so only the run's first
+// counts (a table's padding or a blank line left a row short).
+func runWidth(text string, i, w int) int {
+	if i <= 0 || i >= len(text) || !isBlank(text[i:]) {
+		return w
+	}
+	if r, _ := utf8.DecodeLastRuneInString(text[:i]); unicode.IsSpace(r) && r != 0x85 {
+		return 0
+	}
+	return w
+}
+
+// isBlank reports whether s starts with a rune writeLine prints as a space.
+func isBlank(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r) && r != 0x85
 }
 
 // writeLine writes s with whitespace (line breaks, tabs) as single spaces
