@@ -43,3 +43,29 @@ func TestLongModelHeadingKeepsBranchMark(t *testing.T) {
 		t.Fatalf("a heading that fits is changed:\n%s", s)
 	}
 }
+
+// TestViewerHelpOffersScrollOnlyWhenItScrolls: a conversation that fits
+// on one screen has no "↓/j down • ctrl+d/pgdn page down" in the help row
+// (they did nothing there); one longer than the screen keeps them.
+func TestViewerHelpOffersScrollOnlyWhenItScrolls(t *testing.T) {
+	row := func(m *Model) string {
+		s := screen(m)
+		return s[strings.LastIndex(s, "\n")+1:]
+	}
+	m := newTest(t, 200, 50)
+	press(t, m, "enter")
+	if m.view.scrollPercent() != -1 {
+		t.Fatalf("the first conversation does not fit at 200×50")
+	}
+	if r := row(m); strings.Contains(r, "down") || !strings.Contains(r, "back to list") {
+		t.Errorf("fits: help row %q, want no down", r)
+	}
+	m = newTest(t, 80, 12)
+	press(t, m, "enter")
+	if m.view.scrollPercent() == -1 {
+		t.Fatalf("the first conversation fits at 80×12")
+	}
+	if r := row(m); !strings.Contains(r, "down") && !strings.Contains(r, "…") {
+		t.Errorf("scrolls: help row %q, want down", r)
+	}
+}

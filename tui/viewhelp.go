@@ -45,5 +45,9 @@ func (v *viewer) shortKeys() []key.Binding {
 		out = append(out, k.ToggleHidden)
 	}
 	find := key.NewBinding(key.WithKeys(k.Find.Keys()...), key.WithHelp(k.Find.Help().Key, "find"))
-	return append(out, find, k.Back, k.Down, k.PageDown)
+	out = append(out, find, k.Back)
+	if v.scrollPercent() >= 0 { // else it all fits: down does nothing
+		out = append(out, k.Down, k.PageDown)
+	}
+	return out
 }
