@@ -69,3 +69,30 @@ func TestViewerHelpOffersScrollOnlyWhenItScrolls(t *testing.T) {
 		t.Errorf("scrolls: help row %q, want down", r)
 	}
 }
+
+// TestHiddenKeySaysWhatItWillDo: the help row's H says "show hidden"
+// while hidden messages are hidden and "hide hidden" once they show (it
+// kept offering "H show hidden" over the shown system message).
+func TestHiddenKeySaysWhatItWillDo(t *testing.T) {
+	row := func(m *Model) string {
+		s := screen(m)
+		return s[strings.LastIndex(s, "\n")+1:]
+	}
+	m := newTest(t, 200, 50)
+	press(t, m, "/")
+	for _, r := range "Tool use" {
+		press(t, m, string(r))
+	}
+	press(t, m, "enter")
+	if r := row(m); !strings.Contains(r, "H show hidden") {
+		t.Fatalf("help row %q, want H show hidden\n%s", r, screen(m))
+	}
+	press(t, m, "H")
+	if r := row(m); !strings.Contains(r, "H hide hidden") || strings.Contains(r, "show hidden") {
+		t.Fatalf("hidden shown: help row %q, want H hide hidden", r)
+	}
+	press(t, m, "H")
+	if r := row(m); !strings.Contains(r, "H show hidden") {
+		t.Fatalf("hidden again: help row %q, want H show hidden", r)
+	}
+}

@@ -42,7 +42,11 @@ func (v *viewer) shortKeys() []key.Binding {
 		out = append(out, k.ToggleFold)
 	}
 	if hidden {
-		out = append(out, k.ToggleHidden)
+		h := k.ToggleHidden
+		if v.showHidden { // H toggles: say what it does now
+			h = key.NewBinding(key.WithKeys(h.Keys()...), key.WithHelp(h.Help().Key, "hide hidden"))
+		}
+		out = append(out, h)
 	}
 	find := key.NewBinding(key.WithKeys(k.Find.Keys()...), key.WithHelp(k.Find.Help().Key, "find"))
 	out = append(out, find, k.Back)
