@@ -318,13 +318,28 @@ func (h *helpPane) fullView() string {
 	end := min(h.offset+bh, len(lines))
 	s := fillBlock(lines[h.offset:end], h.width, bh)
 	if h.height > 1 {
-		row := h.model.ShortHelpView(h.keys.ShortHelp())
+		row := h.model.ShortHelpView(h.rowKeys(end < len(lines)))
 		if len(lines) > bh {
 			row = h.meta.Render(pct(end, len(lines))) + "  " + row
 		}
 		s += "\n" + fillBlock([]string{row}, h.width, 1)
 	}
 	return s
+}
+
+// rowKeys are the keys the full help's row offers: close, and the moves
+// that still go somewhere (down while more is below, up once scrolled).
+func (h *helpPane) rowKeys(more bool) []key.Binding {
+	k := h.keys
+	switch {
+	case more && h.offset > 0:
+		return []key.Binding{k.Close, k.Down, k.Up, k.PageDown}
+	case more:
+		return k.ShortHelp()
+	case h.offset > 0:
+		return []key.Binding{k.Close, k.Up, k.PageUp}
+	}
+	return []key.Binding{k.Close}
 }
 
 // pct is how far down the help the screen ends: "42%", or "end".

@@ -176,7 +176,7 @@ func (k KeyMap) statsKeys() statsKeys {
 	pgdn := k.PageDown.Help()
 	return statsKeys{Up: k.Up, Down: k.Down, PageUp: k.PageUp, Top: k.Top, Bottom: k.Bottom,
 		PageDown: key.NewBinding(key.WithKeys(append(k.PageDown.Keys(), "space")...), key.WithHelp(pgdn.Key, pgdn.Desc)),
-		Close:    key.NewBinding(key.WithKeys(append(k.CloseView.Keys(), k.Stats.Keys()...)...), key.WithHelp(k.CloseView.Help().Key, k.CloseView.Help().Desc)),
+		Close:    key.NewBinding(key.WithKeys(append(k.CloseView.Keys(), k.Stats.Keys()...)...), key.WithHelp(k.CloseView.Help().Key, "close stats")),
 		Quit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}
 }

@@ -138,6 +138,7 @@ func (v *viewer) roleLine(n int32, m *model.Message, branch string) string {
 	if v.present(n, m) == render.Summarised {
 		h.Note = "" // the "▸" summary under it says so
 	}
+	h.Model = fitModel(h, v.width)
 	// Styled with spans, not Render: this runs for every message a
 	// conversation lays out (spans.go).
 	var b strings.Builder
@@ -161,6 +162,29 @@ func (v *viewer) roleLine(n int32, m *model.Message, branch string) string {
 		sp.meta.write(&b, h.Note)
 	}
 	return b.String()
+}
+
+// fitModel is h's model name, cut with "…" when the heading is wider
+// than w cells (its leading space included), so that the branch mark
+// ‹k/N› and the note after it stay on screen (the pane cut the line at
+// its edge: "· text-davinci-002-render" and no mark).
+func fitModel(h render.Heading, w int) string {
+	if h.Model == "" || w <= 0 {
+		return h.Model
+	}
+	width := 1 + ansi.StringWidth(h.Role) + 1 + ansi.StringWidth(h.Model)
+	if h.Time != "" {
+		width += ansi.StringWidth(h.Time) + len(" · ")
+	}
+	for _, s := range []string{h.Branch, h.Note} {
+		if s != "" {
+			width += 1 + ansi.StringWidth(s)
+		}
+	}
+	if width <= w {
+		return h.Model
+	}
+	return ansi.Truncate(h.Model, max(ansi.StringWidth(h.Model)-(width-w), 1), "…")
 }
 
 // messageSegment is the segment of message m, node n at index i of the

@@ -141,3 +141,16 @@ func TestStatsViewTinyScreens(t *testing.T) {
 		}
 	}
 }
+
+// TestStatsHelpSaysCloseStats: the stats view's help row names what its
+// close key closes ("close stats", as the full help's row says "close
+// help"), not the key map's shared "close stats or picker".
+func TestStatsHelpSaysCloseStats(t *testing.T) {
+	m := newTest(t, 80, 24)
+	press(t, m, "S")
+	s := screen(m)
+	row := s[strings.LastIndex(s, "\n")+1:]
+	if !strings.Contains(row, "esc/q close stats") || strings.Contains(row, "picker") {
+		t.Fatalf("stats help row %q, want esc/q close stats", row)
+	}
+}

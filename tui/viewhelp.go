@@ -42,8 +42,16 @@ func (v *viewer) shortKeys() []key.Binding {
 		out = append(out, k.ToggleFold)
 	}
 	if hidden {
-		out = append(out, k.ToggleHidden)
+		h := k.ToggleHidden
+		if v.showHidden { // H toggles: say what it does now
+			h = key.NewBinding(key.WithKeys(h.Keys()...), key.WithHelp(h.Help().Key, "hide hidden"))
+		}
+		out = append(out, h)
 	}
 	find := key.NewBinding(key.WithKeys(k.Find.Keys()...), key.WithHelp(k.Find.Help().Key, "find"))
-	return append(out, find, k.Back, k.Down, k.PageDown)
+	out = append(out, find, k.Back)
+	if v.scrollPercent() >= 0 { // else it all fits: down does nothing
+		out = append(out, k.Down, k.PageDown)
+	}
+	return out
 }

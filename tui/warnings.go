@@ -160,8 +160,14 @@ func (w *warnView) title(width int) string {
 	return fillBlock([]string{w.styles.PaneTitleFocused.Render(ansi.Truncate(" Load warnings", width, "…"))}, width, 1)
 }
 
-// ShortHelp implements help.KeyMap.
-func (w *warnView) ShortHelp() []key.Binding { return w.keys.ShortHelp() }
+// ShortHelp implements help.KeyMap: with no warnings only the way back
+// (the moves and enter do nothing then).
+func (w *warnView) ShortHelp() []key.Binding {
+	if len(w.items) == 0 {
+		return []key.Binding{w.keys.Back}
+	}
+	return w.keys.ShortHelp()
+}
 
 // FullHelp implements help.KeyMap.
 func (w *warnView) FullHelp() [][]key.Binding { return w.keys.FullHelp() }

@@ -115,3 +115,35 @@ func TestWarningsKeepTheirPlaceOnResize(t *testing.T) {
 		t.Fatalf("widened, the W pane lost the selected warning:\n%s", s)
 	}
 }
+
+// TestNoWarningsHelpOffersNoMoves: with no load warnings the W pane's help
+// bar names no key that does nothing there (it offered "↓/j down • ↑/k up
+// • enter/l full text" over "No load warnings."), only the way back; with
+// warnings it offers them.
+func TestNoWarningsHelpOffersNoMoves(t *testing.T) {
+	a := testArchive()
+	a.Warnings = nil
+	m := New(Options{Archive: a, Theme: "dark", Width: 80, Height: 24, Now: fixedNow})
+	run(t, m, m.Init())
+	press(t, m, "W")
+	s := screen(m)
+	if !strings.Contains(s, "No load warnings.") {
+		t.Fatalf("the W pane is not shown:\n%s", s)
+	}
+	help := s[strings.LastIndex(s, "\n")+1:]
+	for _, dead := range []string{"full text", "down", "up"} {
+		if strings.Contains(help, dead) {
+			t.Errorf("help bar offers %q with no warnings: %q", dead, help)
+		}
+	}
+	if !strings.Contains(help, "back to list") {
+		t.Errorf("help bar does not say how to go back: %q", help)
+	}
+	m = New(Options{Archive: cutZIPArchive(), Theme: "dark", Width: 80, Height: 24, Now: fixedNow})
+	run(t, m, m.Init())
+	press(t, m, "W")
+	s = screen(m)
+	if help := s[strings.LastIndex(s, "\n")+1:]; !strings.Contains(help, "full text") {
+		t.Errorf("help bar does not offer enter with warnings: %q", help)
+	}
+}

@@ -78,7 +78,7 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	rest := 0
 	for i := end; i < len(text) && rest <= spare; {
 		n, w := firstCluster(text[i:])
-		rest += w
+		rest += runWidth(text, i, w)
 		i += n
 	}
 	if rest < spare-before {
@@ -88,6 +88,7 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	start, cells := off, 0
 	for start > 0 {
 		sz, w := lastCluster(text[:start])
+		w = runWidth(text, start-sz, w)
 		if cells+w > before {
 			break
 		}
@@ -96,9 +97,11 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	}
 	if start > 0 && cells > 0 {
 		// Make room for the leading ellipsis: a cell at least (a cluster
-		// of no width, a mark after a control, frees none).
+		// of no width, a mark after a control, or a space after a space
+		// frees none).
 		for freed := 0; freed < 1 && start < off; {
 			sz, w := firstCluster(text[start:])
+			w = runWidth(text, start, w)
 			start = min(start+sz, off) // a cluster may run into the match
 			cells -= w
 			freed += w
@@ -111,6 +114,7 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	stop, cells := end, 0
 	for stop < len(text) {
 		sz, w := firstCluster(text[stop:])
+		w = runWidth(text, stop, w)
 		if cells+w > after {
 			break
 		}
@@ -120,6 +124,7 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	// Room for the trailing ellipsis: a cell at least.
 	for freed := 0; freed < 1 && stop < len(text) && stop > end; {
 		sz, w := lastCluster(text[:stop])
+		w = runWidth(text, stop-sz, w)
 		stop -= max(min(sz, stop-end), 0)
 		freed += w
 	}
@@ -140,6 +145,26 @@ func Snippet(text string, off, n, width int) (string, [2]int) {
 	m1 = min(m1, len(out))
 	m0 = min(m0, m1)
 	return out, [2]int{m0, m1}
+}
+
+// runWidth is w, the cells of the cluster at text[i:], or 0 when that
+// cluster is whitespace after whitespace: writeLine prints a run of
+// spaces, tabs and line breaks as one space, so only the run's first
+// counts (a table's padding or a blank line left a row short).
+func runWidth(text string, i, w int) int {
+	if i <= 0 || i >= len(text) || !isBlank(text[i:]) {
+		return w
+	}
+	if r, _ := utf8.DecodeLastRuneInString(text[:i]); unicode.IsSpace(r) && r != 0x85 {
+		return 0
+	}
+	return w
+}
+
+// isBlank reports whether s starts with a rune writeLine prints as a space.
+func isBlank(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r) && r != 0x85
 }
 
 // writeLine writes s with whitespace (line breaks, tabs) as single spaces

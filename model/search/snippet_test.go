@@ -176,3 +176,22 @@ func TestSnippetMatchInsideACluster(t *testing.T) {
 		}
 	}
 }
+
+// TestSnippetFillsWidthAcrossSpaceRuns: a run of spaces or line breaks
+// prints as one space, so it counts one cell, and a snippet cut at both
+// ends fills its width (a table's padding or a blank line between
+// paragraphs left result rows a few cells short, ragged on screen).
+func TestSnippetFillsWidthAcrossSpaceRuns(t *testing.T) {
+	para := "alpha beta gamma delta\n\n\n\n| cell |      | cell |\t\t\tepsilon "
+	text := strings.Repeat(para, 6) + "needle " + strings.Repeat(para, 6)
+	off := strings.Index(text, "needle")
+	for _, width := range []int{12, 25, 40, 41, 80} {
+		line, m := Snippet(text, off, len("needle"), width)
+		if w := ansi.StringWidth(line); w < width-1 || w > width {
+			t.Errorf("width %d: snippet is %d cells wide: %q", width, w, line)
+		}
+		if line[m[0]:m[1]] != "needle" {
+			t.Errorf("width %d: match %q in %q", width, line[m[0]:m[1]], line)
+		}
+	}
+}
