@@ -654,7 +654,7 @@ func (l *convList) item(i int, now time.Time) []string {
 	if tail != "" {
 		tw -= ansi.StringWidth(tail) + 1
 	}
-	t1 := " " + ansi.Truncate(safeLine(c.DisplayTitle()), max(tw, 1), "…")
+	t1 := " " + cutTitle(safeLine(c.DisplayTitle()), max(tw, 1))
 	line1 := padTo(t1, w-ansi.StringWidth(tail)-1) + " " + tail
 	line2 := padTo(ansi.Truncate(meta, w, "…"), w)
 	base := st.ItemMeta
@@ -678,6 +678,15 @@ func (l *convList) item(i int, now time.Time) []string {
 		out[1] = snippetLine(st, base, e, w)
 	}
 	return out
+}
+
+// cutTitle is title in at most w cells, cut with "…" and no space before
+// it ("gift for…", not "gift for …"), as headerTitle cuts the viewer's.
+func cutTitle(title string, w int) string {
+	if ansi.StringWidth(title) <= w {
+		return title
+	}
+	return strings.TrimRight(ansi.Truncate(title, max(w-1, 0), ""), " ") + "…"
 }
 
 // countMark is an item's message count, n messages of c. A conversation

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/backchat/backchat/model"
@@ -73,5 +74,23 @@ func TestMetaLayoutGivesWayInOrder(t *testing.T) {
 		if got := p.layout(c.w); got != c.want {
 			t.Errorf("width %d: %q, want %q", c.w, got, c.want)
 		}
+	}
+}
+
+// TestCutTitleHasNoSpaceBeforeEllipsis: a title cut just after a space
+// ends "gift for…", not "gift for …" (demo "Birthday gift for my sister"
+// at 80 columns), as the viewer's header title does (headerTitle).
+func TestCutTitleHasNoSpaceBeforeEllipsis(t *testing.T) {
+	for w := 4; w < 30; w++ {
+		got := cutTitle("Birthday gift for my sister", w)
+		if strings.HasSuffix(got, " …") || ansi.StringWidth(got) > w {
+			t.Errorf("cutTitle(…, %d) = %q", w, got)
+		}
+	}
+	if got := cutTitle("Birthday gift for my sister", 19); got != "Birthday gift for…" {
+		t.Errorf("cutTitle at 19 = %q, want %q", got, "Birthday gift for…")
+	}
+	if got := cutTitle("short", 10); got != "short" {
+		t.Errorf("a title that fits changed: %q", got)
 	}
 }

@@ -162,8 +162,22 @@ func (sv *statsView) View() string {
 	return out
 }
 
-// ShortHelp implements help.KeyMap.
-func (sv *statsView) ShortHelp() []key.Binding { return sv.keys.ShortHelp() }
+// ShortHelp implements help.KeyMap: the moves that still go somewhere
+// (down while more is below, up once scrolled), then close.
+func (sv *statsView) ShortHelp() []key.Binding {
+	k := sv.keys
+	sv.clamp()
+	last := max(len(sv.reportLines())-sv.bodyHeight(), 0)
+	switch {
+	case last == 0:
+		return []key.Binding{k.Close}
+	case sv.offset == 0:
+		return []key.Binding{k.Down, k.PageDown, k.Close}
+	case sv.offset >= last:
+		return []key.Binding{k.Up, k.PageUp, k.Top, k.Close}
+	}
+	return k.ShortHelp()
+}
 
 // FullHelp implements help.KeyMap.
 func (sv *statsView) FullHelp() [][]key.Binding { return sv.keys.FullHelp() }
