@@ -1058,7 +1058,9 @@ func (s *scanner) value() vres {
 					// A conversation opening nested in this one: the
 					// brackets before it were damaged.
 					s.pos = i
-					if s.sigAtWide(i) || depth == 1 && whole && s.damagedStart(i, false) {
+					// s.pos, not i: sigAtWide may have read more, moving
+					// the buffer's contents (fill keeps s.pos, not i).
+					if s.sigAtWide(i) || depth == 1 && whole && s.damagedStart(s.pos, false) {
 						return vBreak
 					}
 					b = s.buf[:s.n]
@@ -1174,7 +1176,8 @@ func (s *scanner) str() vres {
 				if s.buf[p] == '{' {
 					d := q - p
 					s.pos = p
-					if s.sigAtWide(p) || s.damagedStart(p, true) {
+					// s.pos, not p: sigAtWide may have moved the buffer.
+					if s.sigAtWide(p) || s.damagedStart(s.pos, true) {
 						return vBreak
 					}
 					q = s.pos + d
