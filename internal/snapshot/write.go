@@ -49,6 +49,8 @@ var ErrAbandoned = errors.New("snapshot abandoned: the inputs changed while it w
 // file (mode 0600: it holds the conversations) in the same directory,
 // then renamed over path, so a reader opens the old file or the whole new
 // one, never a half-written one. On any error path is left as it was.
+// Where the file system takes them, the writes are direct (O_DIRECT:
+// direct.go), past the page cache.
 //
 // The file is not synced (no fsync or fdatasync, before or after the
 // rename): a snapshot is a cache of its inputs, never the only copy of
@@ -86,8 +88,18 @@ func WriteFile(path string, arch *model.Archive, opts Options) (err error) {
 	if err = f.Chmod(0o600); err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
-	if err = Write(f, arch, opts); err != nil {
+	var out File = f
+	if d := newDirectFile(f); d != nil {
+		defer d.release()
+		out = d
+	}
+	if err = Write(out, arch, opts); err != nil {
 		return err
+	}
+	if d, ok := out.(*directFile); ok {
+		if err = d.finish(); err != nil {
+			return fmt.Errorf("snapshot: %w", err)
+		}
 	}
 	defer trace.StartRegion(context.Background(), "snapshot close and rename").End()
 	if err = f.Close(); err != nil {
