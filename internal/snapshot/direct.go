@@ -3,6 +3,7 @@ package snapshot
 import (
 	"errors"
 	"os"
+	"syscall"
 
 	"github.com/backchat/backchat/internal/anonmem"
 )
@@ -38,6 +39,10 @@ type directFile struct {
 	first      []byte // the file's first block, once buf has moved on
 	firstDirty bool   // first changed after it was written
 	err        error
+	// buffered, when set, turns direct writes off (direct_linux.go): a
+	// write the file system refuses as direct (EINVAL) is tried again
+	// through the page cache.
+	buffered func()
 }
 
 // newDirectFileOn wraps f, whose O_DIRECT flag the caller has set (or
@@ -72,7 +77,7 @@ func (d *directFile) flush(n int) {
 	if d.off == 0 && d.first == nil {
 		d.first = append([]byte(nil), d.buf[:directBlock]...)
 	}
-	if _, err := d.f.WriteAt(d.buf[:n], d.off); err != nil {
+	if err := d.writeAt(d.buf[:n], d.off); err != nil {
 		d.err = err
 		return
 	}
@@ -108,17 +113,29 @@ func (d *directFile) finish() error {
 	if d.n > 0 {
 		pad := (d.n + directBlock - 1) / directBlock * directBlock
 		clear(d.buf[d.n:pad])
-		if _, err := d.f.WriteAt(d.buf[:pad], d.off); err != nil {
+		if err := d.writeAt(d.buf[:pad], d.off); err != nil {
 			return err
 		}
 	}
 	if d.firstDirty {
 		copy(d.buf[:directBlock], d.first)
-		if _, err := d.f.WriteAt(d.buf[:directBlock], 0); err != nil {
+		if err := d.writeAt(d.buf[:directBlock], 0); err != nil {
 			return err
 		}
 	}
 	return d.f.Truncate(size)
+}
+
+// writeAt writes b at off, through the page cache when the file system
+// refuses a direct write.
+func (d *directFile) writeAt(b []byte, off int64) error {
+	_, err := d.f.WriteAt(b, off)
+	if err != nil && errors.Is(err, syscall.EINVAL) && d.buffered != nil {
+		d.buffered()
+		d.buffered = nil
+		_, err = d.f.WriteAt(b, off)
+	}
+	return err
 }
 
 // release unmaps the buffer; d is not used after it.

@@ -33,6 +33,7 @@ func newDirectFile(f *os.File) *directFile {
 	d := newDirectFileOn(f)
 	if d != nil {
 		if _, err = f.WriteAt(d.buf[:directBlock], 0); err == nil {
+			d.buffered = func() { _ = rc.Control(func(fd uintptr) { _, _ = unix.FcntlInt(fd, unix.F_SETFL, flags) }) }
 			return d
 		}
 		d.release()

@@ -109,3 +109,31 @@ func TestDirectWriteSameAsBuffered(t *testing.T) {
 	}
 	equalArchives(t, "direct", arch, s.Archive)
 }
+
+// TestDirectWriteFallsBackToBuffered: a write the file system refuses as
+// direct (EINVAL, here a buffer off its alignment) is written through the
+// page cache instead of failing the snapshot.
+func TestDirectWriteFallsBackToBuffered(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	d := newDirectFile(f)
+	if d == nil {
+		t.Skip("no O_DIRECT here")
+	}
+	defer d.release()
+	copy(d.buf[1:], "misaligned")
+	if err := d.writeAt(d.buf[1:1+directBlock], 0); err != nil {
+		t.Fatalf("a misaligned write was not retried buffered: %v", err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(got, []byte("misaligned")) {
+		t.Fatalf("the file starts %q", got[:min(len(got), 16)])
+	}
+}
