@@ -18,7 +18,7 @@
 #   browser-path  (with SEARCHBENCH=path to a backchat-searchbench binary)
 #            what the write costs on top of what a browser load does
 #            anyway: load, index build, then the snapshot write alone
-#            (serialise, compress, write, fsync), wall and CPU
+#            (serialise, compress, write), wall and CPU
 #   reopen   `ls` from the snapshot: wall, CPU, peak RSS (and RSS ÷ JSON)
 #   search   `search FILE QUERY` from the snapshot: wall, peak RSS
 #   show     `show FILE ID` of the biggest conversation from the snapshot
