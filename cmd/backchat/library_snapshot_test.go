@@ -76,6 +76,22 @@ func TestLibrarySnapshot(t *testing.T) {
 	}
 }
 
+// importCountingLoads runs `backchat import PATHS...` with env and
+// returns how many loads it made.
+func importCountingLoads(t *testing.T, env map[string]string, paths ...string) int {
+	t.Helper()
+	a, out, errOut := envApp(env)
+	loads := 0
+	a.open = func(ctx context.Context, o loader.Options, ps ...string) (*model.Archive, error) {
+		loads++
+		return loader.OpenContext(ctx, o, ps...)
+	}
+	if code := execute(context.Background(), a, append([]string{"import"}, paths...)); code != exitOK {
+		t.Fatalf("import %v: exit %d\n%s%s", paths, code, out.String(), errOut.String())
+	}
+	return loads
+}
+
 // TestFirstImportLoadsOnce: the first import into an empty library writes
 // the snapshot from the archive it loaded for its report (the library is
 // exactly the new exports) instead of parsing them a second time; the
@@ -84,19 +100,7 @@ func TestFirstImportLoadsOnce(t *testing.T) {
 	src := t.TempDir()
 	lib := filepath.Join(t.TempDir(), "lib")
 	env := map[string]string{"BACKCHAT_LIBRARY": lib}
-	imp := func(paths ...string) int {
-		t.Helper()
-		a, out, errOut := envApp(env)
-		loads := 0
-		a.open = func(ctx context.Context, o loader.Options, ps ...string) (*model.Archive, error) {
-			loads++
-			return loader.OpenContext(ctx, o, ps...)
-		}
-		if code := execute(context.Background(), a, append([]string{"import"}, paths...)); code != exitOK {
-			t.Fatalf("import %v: exit %d\n%s%s", paths, code, out.String(), errOut.String())
-		}
-		return loads
-	}
+	imp := func(paths ...string) int { t.Helper(); return importCountingLoads(t, env, paths...) }
 	// Given oldest first: the library's own order (Library.Ordered).
 	a := genExport(t, src, "a.zip", gen.Config{Seed: 31, Conversations: 6, NoHuge: true, Now: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)})
 	b := genExport(t, src, "b.zip", gen.Config{Seed: 32, Conversations: 5, NoHuge: true, Now: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)})
@@ -139,19 +143,7 @@ func TestImportCombinesSnapshot(t *testing.T) {
 	src := t.TempDir()
 	lib := filepath.Join(t.TempDir(), "lib")
 	env := map[string]string{"BACKCHAT_LIBRARY": lib}
-	imp := func(paths ...string) int {
-		t.Helper()
-		a, out, errOut := envApp(env)
-		loads := 0
-		a.open = func(ctx context.Context, o loader.Options, ps ...string) (*model.Archive, error) {
-			loads++
-			return loader.OpenContext(ctx, o, ps...)
-		}
-		if code := execute(context.Background(), a, append([]string{"import"}, paths...)); code != exitOK {
-			t.Fatalf("import %v: exit %d\n%s%s", paths, code, out.String(), errOut.String())
-		}
-		return loads
-	}
+	imp := func(paths ...string) int { t.Helper(); return importCountingLoads(t, env, paths...) }
 	cfg := gen.Config{Seed: 51, Conversations: 12, NoHuge: true, Now: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)}
 	first := genExport(t, src, "first.zip", cfg)
 	imp(first)
