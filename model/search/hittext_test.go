@@ -8,6 +8,20 @@ import (
 	"github.com/backchat/backchat/model"
 )
 
+// lazyCopies returns copies of convs whose trees come from a lazy
+// source (as a snapshot's do), counting each decode in *decoded.
+func lazyCopies(convs []*model.Conversation, decoded *int) []*model.Conversation {
+	lazy := make([]*model.Conversation, len(convs))
+	for i, c := range convs {
+		l := *c
+		nodes := c.Nodes
+		l.Nodes = nil
+		l.SetLazyTree(func() ([]model.Node, error) { *decoded++; return nodes, nil })
+		lazy[i] = &l
+	}
+	return lazy
+}
+
 // TestHitTextIsText: for every hit of a few queries, HitText gives what
 // Text gives, on a built index and on a loaded one, and the loaded one
 // decodes no tree to give it.
@@ -16,14 +30,7 @@ func TestHitTextIsText(t *testing.T) {
 	ix := BuildArchive(a)
 	data, ar := saveIndex(t, ix)
 	decoded := 0
-	lazy := make([]*model.Conversation, len(a.Conversations))
-	for i, c := range a.Conversations {
-		l := *c
-		nodes := c.Nodes
-		l.Nodes = nil
-		l.SetLazyTree(func() ([]model.Node, error) { decoded++; return nodes, nil })
-		lazy[i] = &l
-	}
+	lazy := lazyCopies(a.Conversations, &decoded)
 	lx, err := LoadIndex(data, lazy, ar.at)
 	if err != nil {
 		t.Fatal(err)

@@ -284,14 +284,7 @@ func TestPersistDoesNotReadTrees(t *testing.T) {
 	ix := BuildArchive(a)
 	data, ar := saveIndex(t, ix)
 	decoded := 0
-	lazy := make([]*model.Conversation, len(a.Conversations))
-	for i, c := range a.Conversations {
-		l := *c
-		nodes := c.Nodes
-		l.Nodes = nil
-		l.SetLazyTree(func() ([]model.Node, error) { decoded++; return nodes, nil })
-		lazy[i] = &l
-	}
+	lazy := lazyCopies(a.Conversations, &decoded)
 	lx, err := LoadIndex(data, lazy, ar.at)
 	if err != nil {
 		t.Fatal(err)
