@@ -44,20 +44,22 @@ func TestLongModelHeadingKeepsBranchMark(t *testing.T) {
 	}
 }
 
+// helpRow is the screen's last row: the help bar.
+func helpRow(m *Model) string {
+	s := screen(m)
+	return s[strings.LastIndex(s, "\n")+1:]
+}
+
 // TestViewerHelpOffersScrollOnlyWhenItScrolls: a conversation that fits
 // on one screen has no "↓/j down • ctrl+d/pgdn page down" in the help row
 // (they did nothing there); one longer than the screen keeps them.
 func TestViewerHelpOffersScrollOnlyWhenItScrolls(t *testing.T) {
-	row := func(m *Model) string {
-		s := screen(m)
-		return s[strings.LastIndex(s, "\n")+1:]
-	}
 	m := newTest(t, 200, 50)
 	press(t, m, "enter")
 	if m.view.scrollPercent() != -1 {
 		t.Fatalf("the first conversation does not fit at 200×50")
 	}
-	if r := row(m); strings.Contains(r, "down") || !strings.Contains(r, "back to list") {
+	if r := helpRow(m); strings.Contains(r, "down") || !strings.Contains(r, "back to list") {
 		t.Errorf("fits: help row %q, want no down", r)
 	}
 	m = newTest(t, 80, 12)
@@ -65,7 +67,7 @@ func TestViewerHelpOffersScrollOnlyWhenItScrolls(t *testing.T) {
 	if m.view.scrollPercent() == -1 {
 		t.Fatalf("the first conversation fits at 80×12")
 	}
-	if r := row(m); !strings.Contains(r, "down") && !strings.Contains(r, "…") {
+	if r := helpRow(m); !strings.Contains(r, "down") && !strings.Contains(r, "…") {
 		t.Errorf("scrolls: help row %q, want down", r)
 	}
 }
@@ -74,25 +76,21 @@ func TestViewerHelpOffersScrollOnlyWhenItScrolls(t *testing.T) {
 // while hidden messages are hidden and "hide hidden" once they show (it
 // kept offering "H show hidden" over the shown system message).
 func TestHiddenKeySaysWhatItWillDo(t *testing.T) {
-	row := func(m *Model) string {
-		s := screen(m)
-		return s[strings.LastIndex(s, "\n")+1:]
-	}
 	m := newTest(t, 200, 50)
 	press(t, m, "/")
 	for _, r := range "Tool use" {
 		press(t, m, string(r))
 	}
 	press(t, m, "enter")
-	if r := row(m); !strings.Contains(r, "H show hidden") {
+	if r := helpRow(m); !strings.Contains(r, "H show hidden") {
 		t.Fatalf("help row %q, want H show hidden\n%s", r, screen(m))
 	}
 	press(t, m, "H")
-	if r := row(m); !strings.Contains(r, "H hide hidden") || strings.Contains(r, "show hidden") {
+	if r := helpRow(m); !strings.Contains(r, "H hide hidden") || strings.Contains(r, "show hidden") {
 		t.Fatalf("hidden shown: help row %q, want H hide hidden", r)
 	}
 	press(t, m, "H")
-	if r := row(m); !strings.Contains(r, "H show hidden") {
+	if r := helpRow(m); !strings.Contains(r, "H show hidden") {
 		t.Fatalf("hidden again: help row %q, want H show hidden", r)
 	}
 }

@@ -300,26 +300,22 @@ func TestHelpWarningsAndMarksGolden(t *testing.T) {
 // that still go somewhere: down at the top, up at the end (it offered
 // "↓/j down • ctrl+d/pgdn page down" at "end"), none when the help fits.
 func TestHelpRowOffersMovesThatMove(t *testing.T) {
-	row := func(m *Model) string {
-		s := screen(m)
-		return s[strings.LastIndex(s, "\n")+1:]
-	}
 	m := newTest(t, 80, 24)
 	press(t, m, "?")
-	if r := row(m); !strings.Contains(r, "down") || strings.Contains(r, " up") {
+	if r := helpRow(m); !strings.Contains(r, "down") || strings.Contains(r, " up") {
 		t.Errorf("top of the help: row %q, want down and not up", r)
 	}
 	press(t, m, "G")
-	if r := row(m); !strings.HasPrefix(r, "end") || strings.Contains(r, "down") || !strings.Contains(r, "up") {
+	if r := helpRow(m); !strings.HasPrefix(r, "end") || strings.Contains(r, "down") || !strings.Contains(r, "up") {
 		t.Errorf("end of the help: row %q, want up and not down", r)
 	}
 	press(t, m, "k")
-	if r := row(m); !strings.Contains(r, "down") || !strings.Contains(r, "up") {
+	if r := helpRow(m); !strings.Contains(r, "down") || !strings.Contains(r, "up") {
 		t.Errorf("middle of the help: row %q, want both", r)
 	}
 	m = newTest(t, 200, 80)
 	press(t, m, "?")
-	if r := row(m); strings.Contains(r, "down") || strings.Contains(r, " up") || !strings.Contains(r, "close help") {
+	if r := helpRow(m); strings.Contains(r, "down") || strings.Contains(r, " up") || !strings.Contains(r, "close help") {
 		t.Errorf("help that fits: row %q, want only close", r)
 	}
 }

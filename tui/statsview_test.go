@@ -159,22 +159,18 @@ func TestStatsHelpSaysCloseStats(t *testing.T) {
 // at the top, up at the end (it offered "↓/j down • ctrl+d/pgdn page down"
 // there too) and no move when the report fits.
 func TestStatsHelpOffersMovesThatMove(t *testing.T) {
-	row := func(m *Model) string {
-		s := screen(m)
-		return s[strings.LastIndex(s, "\n")+1:]
-	}
 	m := newTest(t, 80, 12)
 	press(t, m, "S")
-	if r := row(m); !strings.Contains(r, "down") || strings.Contains(r, " up") {
+	if r := helpRow(m); !strings.Contains(r, "down") || strings.Contains(r, " up") {
 		t.Errorf("top: row %q, want down, not up", r)
 	}
 	press(t, m, "G")
-	if r := row(m); strings.Contains(r, "down") || !strings.Contains(r, "up") {
+	if r := helpRow(m); strings.Contains(r, "down") || !strings.Contains(r, "up") {
 		t.Errorf("end: row %q, want up, not down", r)
 	}
 	m = newTest(t, 120, 200)
 	press(t, m, "S")
-	if r := row(m); strings.Contains(r, "down") || strings.Contains(r, "up") || !strings.Contains(r, "close stats") {
+	if r := helpRow(m); strings.Contains(r, "down") || strings.Contains(r, "up") || !strings.Contains(r, "close stats") {
 		t.Errorf("fits: row %q, want only close", r)
 	}
 }
