@@ -68,7 +68,7 @@ func (a *app) load(ctx context.Context, paths []string) (*model.Archive, error) 
 	case ctx.Err() != nil:
 		return nil, failure(fmt.Errorf("loading %s: %w", where, ctx.Err()))
 	case n == 0 && err != nil:
-		return nil, failure(fmt.Errorf("loading %s: %w", where, err))
+		return nil, failure(loadError(where, err))
 	case n == 0:
 		return nil, failure(fmt.Errorf("no conversations found in %s", where))
 	case err != nil:
@@ -189,3 +189,24 @@ func (p *progress) stop() {
 	close(p.quit)
 	p.wg.Wait()
 }
+
+// loadError says which load failed. The loader's own errors already name
+// the file they are about ("loader: PATH: …"), which the user then read
+// twice ("loading PATH: loader: PATH: not a chat export…"): those read
+// "loading PATH: …" once, naming the failing one of several paths.
+func loadError(where string, err error) error {
+	if rest, ok := strings.CutPrefix(err.Error(), "loader: "); ok {
+		return &wrapped{msg: "loading " + rest, err: err}
+	}
+	return fmt.Errorf("loading %s: %w", where, err)
+}
+
+// wrapped is an error with its own message over err (errors.Is and As
+// see err).
+type wrapped struct {
+	msg string
+	err error
+}
+
+func (e *wrapped) Error() string { return e.msg }
+func (e *wrapped) Unwrap() error { return e.err }

@@ -292,3 +292,20 @@ func TestLsReleasesTheLoadAfterItsOutput(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadErrorNamesThePathOnce: a file that is not an export is named
+// once in the error, by the load that failed ("loading PATH: not a chat
+// export…"), not twice ("loading PATH: loader: PATH: …").
+func TestLoadErrorNamesThePathOnce(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(p, []byte("hello, not an export\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, map[string]string{}, "--no-cache", "ls", p)
+	if r.code == exitOK {
+		t.Fatalf("ls of a text file succeeded:\n%s", r.stdout)
+	}
+	if n := strings.Count(r.stderr, p); n != 1 || !strings.Contains(r.stderr, "loading "+p+": not a chat export") || strings.Contains(r.stderr, "loader:") {
+		t.Fatalf("stderr names the path %d times or reads otherwise:\n%s", n, r.stderr)
+	}
+}
