@@ -1,10 +1,8 @@
 package live
 
 import (
-	"bytes"
 	"context"
 	"testing"
-	"unsafe"
 
 	"github.com/backchat/backchat/internal/testkit/searchcorpus"
 	"github.com/backchat/backchat/model"
@@ -17,16 +15,6 @@ import (
 // again for every row drawn), and it is the text the tree holds.
 func TestExcerptTextDecodesNoTree(t *testing.T) {
 	a := searchcorpus.Generate(searchcorpus.Options{TextBytes: 60 << 10, Seed: 5, ConvBytes: 1500})
-	var arena []byte
-	var buf bytes.Buffer
-	err := search.BuildArchive(a).Save(&buf, func(p *byte, n int) (uint64, bool) {
-		off := uint64(len(arena))
-		arena = append(arena, unsafe.Slice(p, n)...)
-		return off, true
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	decoded := 0
 	lazy := make([]*model.Conversation, len(a.Conversations))
 	eager := map[*model.Conversation]*model.Conversation{}
@@ -38,18 +26,7 @@ func TestExcerptTextDecodesNoTree(t *testing.T) {
 		lazy[i] = &l
 		eager[&l] = c
 	}
-	data := make([]uint64, (buf.Len()+7)/8)
-	b := unsafe.Slice((*byte)(unsafe.Pointer(&data[0])), buf.Len())
-	copy(b, buf.Bytes())
-	ix, err := search.LoadIndex(b, lazy, func(off uint64, n int) *byte {
-		if off+uint64(n) > uint64(len(arena)) {
-			return nil
-		}
-		return &arena[off]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix := savedIndexOver(t, a, lazy)
 	s := NewIndexed(ix)
 	list := newestFirst(lazy)
 	quoted := 0

@@ -18,6 +18,13 @@ import (
 // from a copy (as a snapshot's arena would be).
 func savedIndex(t *testing.T, a *model.Archive) *search.Index {
 	t.Helper()
+	return savedIndexOver(t, a, a.Conversations)
+}
+
+// savedIndexOver is savedIndex loaded over convs (a's conversations, or
+// lazy copies of them, in a's order).
+func savedIndexOver(t *testing.T, a *model.Archive, convs []*model.Conversation) *search.Index {
+	t.Helper()
 	var arena []byte
 	var buf bytes.Buffer
 	err := search.BuildArchive(a).Save(&buf, func(p *byte, n int) (uint64, bool) {
@@ -31,7 +38,7 @@ func savedIndex(t *testing.T, a *model.Archive) *search.Index {
 	data := make([]uint64, (buf.Len()+7)/8)
 	b := unsafe.Slice((*byte)(unsafe.Pointer(&data[0])), buf.Len())
 	copy(b, buf.Bytes())
-	ix, err := search.LoadIndex(b, a.Conversations, func(off uint64, n int) *byte {
+	ix, err := search.LoadIndex(b, convs, func(off uint64, n int) *byte {
 		if off+uint64(n) > uint64(len(arena)) {
 			return nil
 		}
