@@ -86,15 +86,7 @@ func TestDirectWriteSameAsBuffered(t *testing.T) {
 		if buffered {
 			t.Setenv("BACKCHAT_SNAPSHOT_BUFFERED", "1")
 		}
-		path := filepath.Join(t.TempDir(), "a.snap")
-		if err := WriteFile(path, arch, Options{Fingerprint: testFP}); err != nil {
-			t.Fatal(err)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
+		return writeBytes(t, arch)
 	}
 	direct := write(false)
 	if len(direct) < directBuf+directBlock {
