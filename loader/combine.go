@@ -76,8 +76,7 @@ func Combine(older, newer *model.Archive) *model.Archive {
 				}
 			}
 		})
-		shared := make(map[string][]string)
-		var key []byte
+		lists := sourceLists{paths: paths}
 		for i, c := range convs {
 			m := in[i]
 			slices.Sort(m)
@@ -85,18 +84,7 @@ func Combine(older, newer *model.Archive) *model.Archive {
 			if n, ok := newestOf(m); ok {
 				inNewest = slices.Contains(m, n)
 			}
-			key = key[:0]
-			for _, e := range m {
-				key = append(key, byte(e), byte(e>>8), byte(e>>16), byte(e>>24))
-			}
-			src, ok := shared[string(key)]
-			if !ok {
-				src = make([]string, len(m))
-				for j, e := range m {
-					src[j] = paths[e]
-				}
-				shared[string(key)] = src
-			}
+			src := lists.of(m)
 			if c.InNewest == inNewest && slices.Equal(c.Sources, src) {
 				continue
 			}
@@ -110,15 +98,7 @@ func Combine(older, newer *model.Archive) *model.Archive {
 	if older.Warnings != nil || newer.Warnings != nil {
 		a.Warnings = append(slices.Clip(slices.Clone(older.Warnings)), newer.Warnings...)
 	}
-	seen := make(map[model.Account]bool)
-	for _, acc := range slices.Concat(older.Accounts, newer.Accounts) {
-		k := acc
-		k.Source = ""
-		if !seen[k] {
-			seen[k] = true
-			a.Accounts = append(a.Accounts, acc)
-		}
-	}
+	a.Accounts = uniqueAccounts(nil, nil, slices.Concat(older.Accounts, newer.Accounts))
 	model.SortNewestFirst(a.Conversations)
 	sortWarnings(a.Warnings)
 	return a

@@ -125,9 +125,7 @@ func (t *exportTrack) finish(convs []*model.Conversation) {
 			}
 		}
 	})
-	// Conversations held by the same set of exports share one Sources slice.
-	shared := make(map[string][]string)
-	var key []byte
+	lists := sourceLists{paths: t.paths}
 	for i, conv := range convs {
 		m := t.wins[i]
 		in := true
@@ -138,23 +136,39 @@ func (t *exportTrack) finish(convs []*model.Conversation) {
 			continue // provisional values are final
 		}
 		slices.SortFunc(m.in, func(a, b int32) int { return rank[a] - rank[b] })
-		key = key[:0]
-		for _, e := range m.in {
-			key = append(key, byte(e), byte(e>>8), byte(e>>16), byte(e>>24))
-		}
-		src, ok := shared[string(key)]
-		if !ok {
-			src = make([]string, len(m.in))
-			for j, e := range m.in {
-				src[j] = t.paths[e]
-			}
-			shared[string(key)] = src
-		}
 		cp := *conv
-		cp.Sources = src
+		cp.Sources = lists.of(m.in)
 		cp.InNewest = in
 		convs[i] = &cp
 	}
+}
+
+// sourceLists gives conversations held by the same exports (in the same
+// order) one shared Sources slice.
+type sourceLists struct {
+	paths  []string
+	shared map[string][]string
+	key    []byte
+}
+
+// of is the Sources slice for the exports in (indexes into paths).
+func (l *sourceLists) of(in []int32) []string {
+	l.key = l.key[:0]
+	for _, e := range in {
+		l.key = append(l.key, byte(e), byte(e>>8), byte(e>>16), byte(e>>24))
+	}
+	if src, ok := l.shared[string(l.key)]; ok {
+		return src
+	}
+	src := make([]string, len(in))
+	for j, e := range in {
+		src[j] = l.paths[e]
+	}
+	if l.shared == nil {
+		l.shared = make(map[string][]string)
+	}
+	l.shared[string(l.key)] = src
+	return src
 }
 
 // NewestPerAccount is "newest export" per account, for n exports loaded in

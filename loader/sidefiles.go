@@ -551,16 +551,26 @@ func (s sideSet) accounts() []model.Account {
 	var out []model.Account
 	seen := make(map[model.Account]bool)
 	for _, sd := range s {
-		if sd == nil {
-			continue
+		if sd != nil {
+			out = uniqueAccounts(out, seen, sd.accounts)
 		}
-		for _, a := range sd.accounts {
-			k := a
-			k.Source = ""
-			if !seen[k] {
-				seen[k] = true
-				out = append(out, a)
-			}
+	}
+	return out
+}
+
+// uniqueAccounts appends to out the accounts of accs not seen yet (the
+// same account in two exports differs only by Source), and returns it.
+// seen may be nil for a single call.
+func uniqueAccounts(out []model.Account, seen map[model.Account]bool, accs []model.Account) []model.Account {
+	if seen == nil {
+		seen = make(map[model.Account]bool)
+	}
+	for _, a := range accs {
+		k := a
+		k.Source = ""
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, a)
 		}
 	}
 	return out
