@@ -330,8 +330,16 @@ func (v *viewer) firstHit(n int32) {
 	v.scrollToHit()
 }
 
+// scrollToHit brings the current hit on screen and focuses its message,
+// so y, [ and ] and the other per-message keys act on the message landed
+// on (a hit in the title focuses none: the first message in view is).
 func (v *viewer) scrollToHit() {
 	h := v.hits[v.curHit]
+	if n := v.hitNode(v.curHit); n != model.NoNode {
+		v.focus, v.hasFocus = n, true
+	} else {
+		v.hasFocus = false
+	}
 	if h.line < v.offset || h.lastLine() >= v.offset+v.height {
 		v.offset = h.line - v.height/3
 	}
