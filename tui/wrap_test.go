@@ -244,3 +244,27 @@ func TestWrapCodeLongLine(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkLinesLinksEachURLOnce: a URL shown twice on a line (or whose
+// screen form lies inside another URL's target, or next to Glamour's
+// styles) is linked at each place it shows, never inside a hyperlink
+// sequence already made: replacing inside one broke its target and
+// garbled the line on screen.
+func TestLinkLinesLinksEachURLOnce(t *testing.T) {
+	a := hyperlink("https://a.example/x") + "a.example/x" + hyperlink("")
+	b := hyperlink("https://b.example/a.example/x") + "b.example/a.example/x" + hyperlink("")
+	for _, c := range []struct{ line, want string }{
+		{"see https://a.example/x and https://a.example/x", "see " + a + " and " + a},
+		{"see https://b.example/a.example/x then https://a.example/x", "see " + b + " then " + a},
+		{"see https://a.example/x then https://b.example/a.example/x", "see " + a + " then " + b},
+		{"\x1b[1mhttps://a.example/x\x1b[0m https://a.example/x", "\x1b[1m" + a + "\x1b[0m " + a},
+	} {
+		md, links := layoutMarkdown(c.line+"\n", 80)
+		if len(links) != 2 {
+			t.Fatalf("%q: links %+v", c.line, links)
+		}
+		if got := linkLines([]string{strings.TrimSuffix(md, "\n")}, links)[0]; got != c.want {
+			t.Errorf("%q:\n got %q\nwant %q", c.line, got, c.want)
+		}
+	}
+}
