@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -35,8 +36,14 @@ type hitPiece struct {
 }
 
 // setTerms sets the filter's terms to highlight; while a find is on
-// (find.go) they wait until it ends.
+// (find.go) they wait until it ends, unless they are a new query's: what
+// the user just searched for replaces the find (its phrase kept in the
+// title and its hits shown, the filter's result would open on a hit the
+// screen does not count).
 func (v *viewer) setTerms(terms []string) {
+	if v.find.query != "" && len(terms) > 0 && !slices.Equal(terms, v.find.listTerms) {
+		v.find = finder{}
+	}
 	v.find.listTerms, v.find.listHits = terms, nil
 	if v.find.query != "" {
 		return
