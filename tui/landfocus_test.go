@@ -79,3 +79,32 @@ func TestCopyFollowsTheFocus(t *testing.T) {
 		t.Fatalf("y copied\n%q\nwant the focused message (node %d):\n%q", got, n, want)
 	}
 }
+
+// TestEngineHitsKeepTheUsersFocus: the engine's hits arriving after a
+// landing (they come from a command) keep the current hit and do not take
+// back the focus the user moved meanwhile.
+func TestEngineHitsKeepTheUsersFocus(t *testing.T) {
+	a, _ := forkedArchive()
+	m := newIndexTest(t, a, 200, 50)
+	press(t, m, "/")
+	typeText(t, m, "crumb")
+	press(t, m, "enter")
+	v := m.view
+	hit := v.hitNode(v.curHit)
+	press(t, m, "{")
+	s := v.focusSeg()
+	moved := v.segs[s].node
+	if moved == hit {
+		t.Fatal("{ did not move the focus off the hit's message")
+	}
+	if len(v.find.listHits) == 0 {
+		t.Fatal("no engine hits to deliver again")
+	}
+	v.setEngineHits(v.find.listHits)
+	if v.hitNode(v.curHit) != hit {
+		t.Fatalf("the current hit moved to node %d", v.hitNode(v.curHit))
+	}
+	if got := v.segs[v.focusSeg()].node; got != moved {
+		t.Fatalf("focus on node %d after the engine's hits, want node %d (moved there by {)", got, moved)
+	}
+}
