@@ -268,3 +268,25 @@ func TestLinkLinesLinksEachURLOnce(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkLinkLines: a message of 200 paragraphs, ten of them with a URL,
+// at 80 columns, its lines styled as Glamour's are.
+func BenchmarkLinkLines(b *testing.B) {
+	var md strings.Builder
+	for i := range 200 {
+		if i%20 == 0 {
+			fmt.Fprintf(&md, "See https://example.com/docs/page-%d for more about this and that.\n\n", i)
+		} else {
+			md.WriteString("Some ordinary paragraph text that goes on for a while with words in it.\n\n")
+		}
+	}
+	out, links := layoutMarkdown(md.String(), 80)
+	lines := strings.Split(out, "\n")
+	for i := range lines {
+		lines[i] = "\x1b[38;5;252m" + lines[i] + "\x1b[0m"
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		linkLines(append([]string(nil), lines...), links)
+	}
+}
