@@ -37,9 +37,9 @@ type hitPiece struct {
 
 // setTerms sets the filter's terms to highlight; while a find is on
 // (find.go) they wait until it ends, unless they are a new query's: what
-// the user just searched for replaces the find (its phrase kept in the
-// title and its hits shown, the filter's result would open on a hit the
-// screen does not count).
+// the user just searched for ends the find (kept, its phrase stayed in the
+// title and its hits on screen, and the filter's result opened on a hit
+// they did not hold).
 func (v *viewer) setTerms(terms []string) {
 	if v.find.query != "" && len(terms) > 0 && !slices.Equal(terms, v.find.listTerms) {
 		v.find = finder{}

@@ -64,8 +64,12 @@ func (in *lineInput) Update(msg tea.KeyPressMsg) bool {
 	return string(in.value) != old
 }
 
-// maxPaste bounds the runes a paste adds: a query, not a document.
-const maxPaste = 1000
+// maxPaste bounds the runes a paste adds: a query, not a document; only
+// its first maxPasteBytes are read.
+const (
+	maxPaste      = 1000
+	maxPasteBytes = 64 << 10
+)
 
 // Paste inserts pasted text at the cursor as one line (a terminal's
 // bracketed paste, which arrives as one message, not as keys) and reports
@@ -74,6 +78,9 @@ const maxPaste = 1000
 // are dropped; at most maxPaste runes are taken.
 func (in *lineInput) Paste(s string) bool {
 	old := string(in.value)
+	if len(s) > maxPasteBytes {
+		s = s[:maxPasteBytes] // escapes and spaces aside, far more than maxPaste runes
+	}
 	var b strings.Builder
 	space := false
 	n := 0
