@@ -148,6 +148,30 @@ func (a *actions) onKey(msg tea.KeyPressMsg, v *viewer) (cmd tea.Cmd, p *picker,
 	return nil, nil, false
 }
 
+// messagesByFocus lists the messages the per-message actions (y, Y, i)
+// look at, in order: the focused message first (the one the focus bar
+// marks: the one landed on by a hit, or chosen with { and }), then the
+// others on screen, top first.
+func (v *viewer) messagesByFocus() []int32 {
+	in := v.messagesInView()
+	s := v.focusSeg()
+	if s < 0 {
+		return in
+	}
+	f := v.segs[s].node
+	if f == model.NoNode || int(f) >= len(v.conv.Tree()) || v.conv.Tree()[f].Msg == nil {
+		return in
+	}
+	out := make([]int32, 0, len(in)+1)
+	out = append(out, f)
+	for _, n := range in {
+		if n != f {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // messagesInView lists the message nodes on screen in the viewer, top
 // first. A message of which at most its last line shows is left out unless
 // nothing else is on screen: that is the one the reader just scrolled past.

@@ -22,9 +22,9 @@ import (
 // refuse the copy.
 const clipboardCap = 100 << 10
 
-// copyMessage copies the message in view as Markdown.
+// copyMessage copies the focused message as Markdown (messagesByFocus).
 func (a *actions) copyMessage(v *viewer) tea.Cmd {
-	nodes := v.messagesInView()
+	nodes := v.messagesByFocus()
 	if len(nodes) == 0 {
 		a.fail("copy: no message in view")
 		return nil
@@ -58,11 +58,12 @@ type codeRef struct {
 	node int32
 }
 
-// codeInView lists the code blocks of the first message in view that has
-// any (the top one, else the next one down the screen).
+// codeInView lists the code blocks of the first message that has any, in
+// messagesByFocus's order (the focused one, else the others on screen, top
+// first).
 func codeInView(v *viewer) []codeRef {
 	c := v.conv
-	for _, n := range v.messagesInView() {
+	for _, n := range v.messagesByFocus() {
 		var out []codeRef
 		for _, code := range render.CodeBlocks(c.Tree()[n].Msg) {
 			out = append(out, codeRef{code: code, node: n})

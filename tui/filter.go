@@ -94,13 +94,34 @@ func (f *filterPane) onKey(msg tea.KeyPressMsg) (tea.Cmd, filterEvent) {
 	if !f.input.Update(msg) {
 		return nil, filterNone
 	}
+	return f.edited(), filterNone
+}
+
+// paste takes a terminal's paste: into the filter's input while it is
+// open, into the viewer's find (/) while that is; elsewhere a paste does
+// nothing (its text is not keys to act on).
+func (f *filterPane) paste(s string) tea.Cmd {
+	switch {
+	case f.active:
+		if f.input.Paste(s) {
+			return f.edited()
+		}
+	case f.view.finding():
+		return f.view.onFindPaste(s)
+	}
+	return nil
+}
+
+// edited searches for the input's new value (or shows every conversation
+// when it is blank).
+func (f *filterPane) edited() tea.Cmd {
 	f.query = strings.TrimSpace(f.input.Value())
 	if f.query == "" {
 		f.session.Stop()
 		f.searching, f.stale, f.res = false, false, nil
-		return f.showAll(), filterNone
+		return f.showAll()
 	}
-	return f.search(), filterNone
+	return f.search()
 }
 
 // View is the list pane's title row while the filter is open or on: the

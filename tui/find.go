@@ -65,6 +65,21 @@ func (v *viewer) onFindKey(msg tea.KeyPressMsg) tea.Cmd {
 	if !f.input.Update(msg) {
 		return nil
 	}
+	return v.findEdited()
+}
+
+// onFindPaste takes a terminal's paste while the find input is open.
+func (v *viewer) onFindPaste(s string) tea.Cmd {
+	if !v.find.input.Paste(s) {
+		return nil
+	}
+	return v.findEdited()
+}
+
+// findEdited finds the input's new value (or ends the find when it is
+// blank).
+func (v *viewer) findEdited() tea.Cmd {
+	f := &v.find
 	q := strings.TrimSpace(f.input.Value())
 	if q == "" {
 		v.endFind()

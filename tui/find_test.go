@@ -86,3 +86,33 @@ func TestFindKeepsTheFilter(t *testing.T) {
 		t.Fatalf("n after the find: %q", got)
 	}
 }
+
+// TestNewFilterQueryEndsTheFind: a find kept for n/N on a conversation
+// ends when the user searches the list for something else and opens that
+// conversation's result: the viewer shows the filter's hits (and lands on
+// one, "hit 1/N"), not the find's phrase and hits.
+func TestNewFilterQueryEndsTheFind(t *testing.T) {
+	m := newIndexTest(t, testArchive(), 80, 24)
+	selectConv(t, m, "c-generics")
+	press(t, m, "enter", "/")
+	typeText(t, m, "constraint")
+	press(t, m, "enter")
+	if m.view.find.query != "constraint" {
+		t.Fatalf("find not kept: %q", m.view.find.query)
+	}
+	press(t, m, "h", "/")
+	typeText(t, m, "generics")
+	press(t, m, "enter")
+	if m.view.conv == nil || m.view.conv.ID != "c-generics" {
+		t.Fatalf("opened %v", m.view.conv)
+	}
+	if m.view.find.query != "" {
+		t.Fatalf("the find %q outlived a new filter query", m.view.find.query)
+	}
+	if st := m.view.hitStatus(); !strings.HasPrefix(st, "hit 1/") {
+		t.Fatalf("status %q, want the filter's first hit", st)
+	}
+	if top := strings.SplitN(screen(m), "\n", 2)[0]; strings.Contains(top, "/constraint") {
+		t.Fatalf("title row still shows the find: %q", top)
+	}
+}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -35,8 +36,14 @@ type hitPiece struct {
 }
 
 // setTerms sets the filter's terms to highlight; while a find is on
-// (find.go) they wait until it ends.
+// (find.go) they wait until it ends, unless they are a new query's: what
+// the user just searched for ends the find (kept, its phrase stayed in the
+// title and its hits on screen, and the filter's result opened on a hit
+// they did not hold).
 func (v *viewer) setTerms(terms []string) {
+	if v.find.query != "" && len(terms) > 0 && !slices.Equal(terms, v.find.listTerms) {
+		v.find = finder{}
+	}
 	v.find.listTerms, v.find.listHits = terms, nil
 	if v.find.query != "" {
 		return
@@ -330,8 +337,16 @@ func (v *viewer) firstHit(n int32) {
 	v.scrollToHit()
 }
 
+// scrollToHit brings the current hit on screen and focuses its message,
+// so y, [ and ] and the other per-message keys act on the message landed
+// on (a hit in the title focuses none: the first message in view is).
 func (v *viewer) scrollToHit() {
 	h := v.hits[v.curHit]
+	if n := v.hitNode(v.curHit); n != model.NoNode {
+		v.focus, v.hasFocus = n, true
+	} else {
+		v.hasFocus = false
+	}
 	if h.line < v.offset || h.lastLine() >= v.offset+v.height {
 		v.offset = h.line - v.height/3
 	}

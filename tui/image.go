@@ -29,10 +29,11 @@ type imageRef struct {
 	node  int32
 }
 
-// imagesInView lists the images of the first message in view that has any.
+// imagesInView lists the images of the first message that has any, in
+// messagesByFocus's order.
 func imagesInView(v *viewer) []imageRef {
 	c := v.conv
-	for _, n := range v.messagesInView() {
+	for _, n := range v.messagesByFocus() {
 		var out []imageRef
 		msg := c.Tree()[n].Msg
 		for i := range msg.Blocks {

@@ -29,12 +29,12 @@ type KeyMap struct {
 	ToggleAllFolds     key.Binding
 	ToggleHidden       key.Binding
 	Warnings           key.Binding
-	Copy               key.Binding // the message in view, as Markdown (OSC 52)
-	CopyCode           key.Binding // a code block of the message in view
+	Copy               key.Binding // the focused message, as Markdown (OSC 52)
+	CopyCode           key.Binding // a code block of the focused message (else one in view)
 	Pager              key.Binding // the conversation in $PAGER
 	Editor             key.Binding // the conversation in $EDITOR, read-only
 	Save               key.Binding // the conversation to a Markdown file
-	OpenImage          key.Binding // an image of the message in view
+	OpenImage          key.Binding // an image of the focused message (else one in view)
 	Stats              key.Binding // the archive's statistics, full screen
 	CloseView          key.Binding // closes the stats view or a picker
 	Help               key.Binding

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"unicode"
 
 	tea "charm.land/bubbletea/v2"
@@ -58,17 +59,67 @@ func (in *lineInput) Update(msg tea.KeyPressMsg) bool {
 		if msg.Text == "" {
 			return false
 		}
-		var ins []rune
-		for _, r := range msg.Text {
-			if unicode.IsPrint(r) || r == ' ' {
-				ins = append(ins, r)
-			}
-		}
-		rest := append(append([]rune(nil), ins...), in.value[in.pos:]...)
-		in.value = append(in.value[:in.pos], rest...)
-		in.pos += len(ins)
+		in.insert(msg.Text)
 	}
 	return string(in.value) != old
+}
+
+// maxPaste bounds the runes a paste adds: a query, not a document; only
+// its first maxPasteBytes are read.
+const (
+	maxPaste      = 1000
+	maxPasteBytes = 64 << 10
+)
+
+// Paste inserts pasted text at the cursor as one line (a terminal's
+// bracketed paste, which arrives as one message, not as keys) and reports
+// whether the value changed. Escape sequences are dropped, line breaks,
+// tabs and other spaces become single spaces, other control characters
+// are dropped; at most maxPaste runes are taken.
+func (in *lineInput) Paste(s string) bool {
+	old := string(in.value)
+	if len(s) > maxPasteBytes {
+		s = s[:maxPasteBytes] // escapes and spaces aside, far more than maxPaste runes
+	}
+	var b strings.Builder
+	space := false
+	n := 0
+	for _, r := range ansi.Strip(s) {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if !unicode.IsPrint(r) {
+			continue
+		}
+		sep := space && b.Len() > 0
+		if sep {
+			n++
+		}
+		if n++; n > maxPaste {
+			break
+		}
+		if sep {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	in.insert(b.String())
+	return string(in.value) != old
+}
+
+// insert puts the printable runes of s at the cursor.
+func (in *lineInput) insert(s string) {
+	var ins []rune
+	for _, r := range s {
+		if unicode.IsPrint(r) || r == ' ' {
+			ins = append(ins, r)
+		}
+	}
+	rest := append(append([]rune(nil), ins...), in.value[in.pos:]...)
+	in.value = append(in.value[:in.pos], rest...)
+	in.pos += len(ins)
 }
 
 // View shows the input in w cells, with a block cursor when focused, scrolled

@@ -318,10 +318,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case loadBatchMsg:
 		return m, m.onBatch(msg)
 	case statsMsg:
-		if m.stats != nil {
-			m.stats.Update(msg)
-		}
+		msg.view.Update(msg) // the view that asked (once closed, unseen)
 		return m, nil
+	case tea.PasteMsg:
+		return m, m.filter.paste(msg.Content)
 	case actionDoneMsg, execReadyMsg:
 		return m, m.act.update(msg)
 	case searchMsg, indexTickMsg, reindexedMsg, locatedMsg:

@@ -235,7 +235,13 @@ func (v *viewer) setEngineHits(hits []live.Hit) {
 		v.curHit = 0
 	}
 	if v.curHit >= 0 {
+		// The same hit kept: the user's focus since landing on it (a { or
+		// } while the engine answered) stays.
+		focus, has := v.focus, v.hasFocus
 		v.scrollToHit()
+		if v.hitNode(v.curHit) == keep.node {
+			v.focus, v.hasFocus = focus, has
+		}
 	}
 }
 

@@ -89,8 +89,9 @@ func (sv *statsView) clamp() {
 	sv.offset = min(max(sv.offset, 0), max(len(sv.reportLines())-sv.bodyHeight(), 0))
 }
 
-// Update implements pane: a count's answer (stale ones, of a newer count
-// or of a view since closed, are dropped), the wheel and the keys.
+// Update implements pane: a count's answer (stale ones, of a newer count,
+// are dropped; the root hands each to the view that asked, so a view
+// since closed takes its own unseen), the wheel and the keys.
 func (sv *statsView) Update(msg tea.Msg) (pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case statsMsg:

@@ -3,6 +3,7 @@ package tui
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -218,10 +219,71 @@ func linkLines(lines []string, links []screenLink) []string {
 				return ""
 			})
 		}
-		for _, k := range links {
-			l = strings.Replace(l, k.text, hyperlink(k.target)+k.text+hyperlink(""), 1)
-		}
-		lines[i] = l
+		lines[i] = linkLine(l, links)
 	}
 	return lines
+}
+
+// escapeSeq matches one escape sequence of Glamour's lines (CSI, OSC, or
+// ESC and one byte).
+var escapeSeq = regexp.MustCompile("\x1b(?:\\[[0-?]*[ -/]*[@-~]|\\][^\x07\x1b]*(?:\x07|\x1b\\\\)?|.)")
+
+// linkLine makes the first place each link's text shows in l a hyperlink
+// to its target. A place inside an escape sequence (a hyperlink's target
+// among them) or inside a place already linked is skipped: the same URL
+// twice on a line, or a screen form inside another URL, is linked where
+// it shows, not inside the sequence made for the other.
+func linkLine(l string, links []screenLink) string {
+	type place struct {
+		at, end int
+		k       *screenLink
+	}
+	var places []place
+	var escapes [][]int // found when a text first shows in l
+	for j := range links {
+		k := &links[j]
+		if k.text == "" || !strings.Contains(l, k.text) {
+			continue
+		}
+		if escapes == nil {
+			escapes = escapeSeq.FindAllStringIndex(l, -1)
+			if escapes == nil {
+				escapes = [][]int{}
+			}
+		}
+	next:
+		for from := 0; from < len(l); {
+			i := strings.Index(l[from:], k.text)
+			if i < 0 {
+				break
+			}
+			at, end := from+i, from+i+len(k.text)
+			from = at + 1
+			for _, e := range escapes {
+				if at < e[1] && end > e[0] {
+					continue next
+				}
+			}
+			for _, p := range places {
+				if at < p.end && end > p.at {
+					continue next
+				}
+			}
+			places = append(places, place{at, end, k})
+			break
+		}
+	}
+	if len(places) == 0 {
+		return l
+	}
+	slices.SortFunc(places, func(a, b place) int { return a.at - b.at })
+	var b strings.Builder
+	last := 0
+	for _, p := range places {
+		b.WriteString(l[last:p.at])
+		b.WriteString(hyperlink(p.k.target) + p.k.text + hyperlink(""))
+		last = p.end
+	}
+	b.WriteString(l[last:])
+	return b.String()
 }

@@ -244,3 +244,49 @@ func TestWrapCodeLongLine(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkLinesLinksEachURLOnce: a URL shown twice on a line (or whose
+// screen form lies inside another URL's target, or next to Glamour's
+// styles) is linked at each place it shows, never inside a hyperlink
+// sequence already made: replacing inside one broke its target and
+// garbled the line on screen.
+func TestLinkLinesLinksEachURLOnce(t *testing.T) {
+	a := hyperlink("https://a.example/x") + "a.example/x" + hyperlink("")
+	b := hyperlink("https://b.example/a.example/x") + "b.example/a.example/x" + hyperlink("")
+	for _, c := range []struct{ line, want string }{
+		{"see https://a.example/x and https://a.example/x", "see " + a + " and " + a},
+		{"see https://b.example/a.example/x then https://a.example/x", "see " + b + " then " + a},
+		{"see https://a.example/x then https://b.example/a.example/x", "see " + a + " then " + b},
+		{"\x1b[1mhttps://a.example/x\x1b[0m https://a.example/x", "\x1b[1m" + a + "\x1b[0m " + a},
+	} {
+		md, links := layoutMarkdown(c.line+"\n", 80)
+		if len(links) != 2 {
+			t.Fatalf("%q: links %+v", c.line, links)
+		}
+		if got := linkLines([]string{strings.TrimSuffix(md, "\n")}, links)[0]; got != c.want {
+			t.Errorf("%q:\n got %q\nwant %q", c.line, got, c.want)
+		}
+	}
+}
+
+// BenchmarkLinkLines: a message of 200 paragraphs, ten of them with a URL,
+// at 80 columns, its lines styled as Glamour's are.
+func BenchmarkLinkLines(b *testing.B) {
+	var md strings.Builder
+	for i := range 200 {
+		if i%20 == 0 {
+			fmt.Fprintf(&md, "See https://example.com/docs/page-%d for more about this and that.\n\n", i)
+		} else {
+			md.WriteString("Some ordinary paragraph text that goes on for a while with words in it.\n\n")
+		}
+	}
+	out, links := layoutMarkdown(md.String(), 80)
+	lines := strings.Split(out, "\n")
+	for i := range lines {
+		lines[i] = "\x1b[38;5;252m" + lines[i] + "\x1b[0m"
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		linkLines(append([]string(nil), lines...), links)
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"charm.land/log/v2"
-	"github.com/backchat/backchat/internal/demo"
 	"github.com/backchat/backchat/internal/library"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search/live"
@@ -100,8 +99,7 @@ var runBrowser = func(ctx context.Context, src archiveSource, opts browserOption
 	if src.Demo {
 		// The demo's dates were written against demo.Reference; show them
 		// as they were meant ("Today", "Yesterday", …) whatever today is.
-		start := time.Now()
-		o.Now = func() time.Time { return demo.Reference.Add(time.Since(start)) }
+		o.Now = demoClock()
 	}
 	err := tui.Run(ctx, o, opts.In, opts.Out)
 	if err != nil {

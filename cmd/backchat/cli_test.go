@@ -199,3 +199,20 @@ func TestBrowserRefusesUnreadablePaths(t *testing.T) {
 		t.Errorf("an empty folder: %v", err)
 	}
 }
+
+// TestMistypedCommand: a first argument that is no file and is close to a
+// command's name is a usage error naming the command ("backchat stat"
+// read as a PATH said only "open stat: no such file or directory").
+func TestMistypedCommand(t *testing.T) {
+	for args, want := range map[string]string{"stat": "did you mean backchat stats?", "sarch foo": "did you mean backchat search?"} {
+		r := cli(t, nil, strings.Fields(args)...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, want) {
+			t.Errorf("backchat %s: code %d, stderr %q; want exit 2 saying %q", args, r.code, r.stderr, want)
+		}
+	}
+	// A missing path unlike any command keeps the loader's error.
+	r := cli(t, nil, "nothing-like-a-command.zip")
+	if strings.Contains(r.stderr, "did you mean") {
+		t.Errorf("a plain missing file: %q", r.stderr)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/backchat/backchat/internal/snapshot"
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 )
 
@@ -247,13 +248,22 @@ func changesText(rep *library.Report) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s new, %s updated, %s no longer in the newest export (kept, marked ⊘)\n",
 		render.FormatCount(len(ch.New)), render.FormatCount(len(ch.Updated)), render.FormatCount(len(ch.Gone)))
+	// The ids are padded to the widest listed (ids shorter than 8
+	// characters exist), so the titles line up as search's do.
+	wID := 0
+	for _, es := range [][]library.Entry{ch.New, ch.Updated, ch.Gone} {
+		for _, e := range es[:min(len(es), changeListMax)] {
+			wID = max(wID, ansi.StringWidth(shortID(e.ID)))
+		}
+	}
 	list := func(mark string, es []library.Entry) {
 		for i, e := range es {
 			if i == changeListMax {
 				fmt.Fprintf(&b, "  %s … and %s more\n", mark, render.FormatCount(len(es)-i))
 				break
 			}
-			fmt.Fprintf(&b, "  %s %s  %s\n", mark, shortID(e.ID), model.SanitizeLine(e.Title))
+			id := shortID(e.ID)
+			fmt.Fprintf(&b, "  %s %s%s  %s\n", mark, id, strings.Repeat(" ", wID-ansi.StringWidth(id)), model.SanitizeLine(e.Title))
 		}
 	}
 	list("+", ch.New)

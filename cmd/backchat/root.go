@@ -131,12 +131,14 @@ command reads the library: the exports copied there by 'backchat import'
   backchat ls export.zip
   backchat show export.zip 6836a1f2
   backchat search export.zip 'kubernetes after:2025'`,
-		Version:           buildVersion(),
-		Args:              cobra.ArbitraryArgs,
-		SilenceErrors:     true,
-		SilenceUsage:      true,
-		PersistentPreRunE: func(*cobra.Command, []string) error { return a.setup() },
-		RunE:              a.runRoot,
+		Version:       buildVersion(),
+		Args:          cobra.ArbitraryArgs,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		// mistypedCommand: "sarch" is one edit from "search".
+		SuggestionsMinimumDistance: 2,
+		PersistentPreRunE:          func(*cobra.Command, []string) error { return a.setup() },
+		RunE:                       a.runRoot,
 	}
 	root.SetIn(a.in)
 	root.SetOut(a.out)
@@ -201,6 +203,9 @@ func debugLogPath() (string, error) {
 
 // runRoot starts the browser on PATH... or the demo archive.
 func (a *app) runRoot(cmd *cobra.Command, paths []string) error {
+	if err := mistypedCommand(cmd.Root(), paths); err != nil {
+		return err
+	}
 	src, err := a.source(paths)
 	if err != nil {
 		return err
@@ -220,6 +225,24 @@ func (a *app) runRoot(cmd *cobra.Command, paths []string) error {
 	return runBrowser(cmd.Context(), src, browserOptions{
 		In: a.in, Out: a.out, Theme: a.theme, Log: a.log, Version: buildVersion(), Location: a.loc,
 	})
+}
+
+// mistypedCommand is the usage error for a first PATH that does not
+// exist and is close to a command's name ("backchat stat", "backchat
+// sarch foo"); without it the user reads "open stat: no such file or
+// directory". nil otherwise (an existing file named like a command is a
+// PATH).
+func mistypedCommand(root *cobra.Command, paths []string) error {
+	if len(paths) == 0 {
+		return nil
+	}
+	if _, err := os.Stat(paths[0]); !errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if s := root.SuggestionsFor(paths[0]); len(s) > 0 {
+		return usageErrorf("%s: no such file or command (did you mean backchat %s?)", paths[0], s[0])
+	}
+	return nil
 }
 
 // source resolves PATH..., --demo or, with neither, the library into what

@@ -43,7 +43,8 @@ func (a *app) searchCommand() *cobra.Command {
 and print the matching conversations, best first, one per line: id (first 8
 characters), last update date, title, and a snippet around the best hit with
 the match marked »like this« (bold on a terminal, where each line is cut to
-the terminal's width). QUERY is the last argument; quote it as one shell word.
+the terminal's width). QUERY is the last argument; quote it as one shell word
+(after -- when it starts with -).
 
 Query language:
 
@@ -106,6 +107,14 @@ failed), 2 for bad usage or a query syntax error.`,
 			return writeAll(a.out, out.String())
 		},
 	}
+	// A query whose first word is negated ("-helm kubernetes") reads as
+	// shorthand flags: say how to pass it.
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		if strings.HasPrefix(err.Error(), "unknown shorthand flag") {
+			return usageErrorf("%w (a QUERY that starts with - is read as flags: put -- before it, as in backchat search -- '-word …')", err)
+		}
+		return usageErrorf("%w", err)
+	})
 	f := cmd.Flags()
 	f.BoolVar(&asJSON, "json", false, "print JSON Lines")
 	f.IntVar(&limit, "limit", 0, "print at most N results (0: all)")

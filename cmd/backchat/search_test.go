@@ -148,3 +148,20 @@ func TestSearchFitsTheTerminalWithoutColour(t *testing.T) {
 		t.Errorf("the cut line lost its title or hit: %q", line)
 	}
 }
+
+// TestSearchQueryStartingWithDash: a query whose first word is negated
+// ("-helm kubernetes") is taken for flags; the usage error says to put --
+// before it, and with -- it searches.
+func TestSearchQueryStartingWithDash(t *testing.T) {
+	r := cli(t, archive(), "search", "export.zip", "-zzz scattering")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "unknown shorthand flag") || !strings.Contains(r.stderr, "put -- before it") {
+		t.Fatalf("code %d, stderr %q: want a usage error that says to put -- before the query", r.code, r.stderr)
+	}
+	if r := cli(t, archive(), "search", "--limti", "3", "export.zip", "scattering"); r.code != exitUsage || strings.Contains(r.stderr, "put -- before it") {
+		t.Fatalf("a mistyped long flag: code %d, stderr %q (no hint about queries)", r.code, r.stderr)
+	}
+	r = cli(t, archive(), "search", "export.zip", "--", "-zzz scattering")
+	if r.code != 0 || r.stdout == "" {
+		t.Fatalf("search -- '-zzz scattering': code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}

@@ -14,6 +14,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/log/v2"
 	"github.com/backchat/backchat/internal/serve"
+	"github.com/backchat/backchat/model"
+	"github.com/backchat/backchat/model/search/live"
 	"github.com/backchat/backchat/tui"
 	"github.com/spf13/cobra"
 )
@@ -92,17 +94,7 @@ func (a *app) runServe(ctx context.Context, cfg serve.Config, paths []string) er
 	cfg.Debug = a.debug
 	cfg.Logger = log.NewWithOptions(a.errOut, log.Options{ReportTimestamp: true, TimeFormat: time.DateTime})
 	cfg.NewModel = func(info serve.SessionInfo) (tea.Model, error) {
-		return tui.New(tui.Options{
-			Archive:  arch,
-			Prepared: prepared,
-			Searcher: searcher,
-			Width:    info.Width,
-			Height:   info.Height,
-			NoColor:  hasEnv(info.Environ, "NO_COLOR"),
-			// Two screens either side of the view: what a user scrolls
-			// to next is rendered, not fifty whole conversations.
-			RenderAhead: 2 * max(info.Height, 24),
-		}), nil
+		return tui.New(a.sessionOptions(arch, prepared, searcher, info)), nil
 	}
 	cfg.Attach = func(m tea.Model, send func(tea.Msg)) func() {
 		if tm, ok := m.(*tui.Model); ok {
@@ -119,6 +111,25 @@ func (a *app) runServe(ctx context.Context, cfg serve.Config, paths []string) er
 		return failure(err)
 	}
 	return nil
+}
+
+// sessionOptions are the browser's options for one SSH session.
+func (a *app) sessionOptions(arch *model.Archive, prepared *tui.Prepared, searcher *live.Searcher, info serve.SessionInfo) tui.Options {
+	o := tui.Options{
+		Archive:  arch,
+		Prepared: prepared,
+		Searcher: searcher,
+		Width:    info.Width,
+		Height:   info.Height,
+		NoColor:  hasEnv(info.Environ, "NO_COLOR"),
+		// Two screens either side of the view: what a user scrolls
+		// to next is rendered, not fifty whole conversations.
+		RenderAhead: 2 * max(info.Height, 24),
+	}
+	if a.demo {
+		o.Now = demoClock() // "Today", "Yesterday", … as in the local demo
+	}
+	return o
 }
 
 // parseSize reads a terminal size written COLSxROWS (e.g. 500x300).

@@ -89,8 +89,10 @@ func frontMatter(w *bytes.Buffer, c *model.Conversation) {
 }
 
 // yamlString quotes s as a YAML double-quoted scalar: backslash and quote
-// escaped, every control character (C0, DEL, C1), U+2028/U+2029 and
-// U+FEFF as \uXXXX, invalid UTF-8 as U+FFFD.
+// escaped, every control character (C0, DEL, C1), U+2028/U+2029, U+FEFF
+// and the bidi embeddings, overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069, as internal/render/json.go escapes them) as \uXXXX,
+// invalid UTF-8 as U+FFFD.
 func yamlString(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 2)
@@ -109,7 +111,8 @@ func yamlString(s string) string {
 			b.WriteString(`\n`)
 		case r == '\t':
 			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x2028 || r == 0x2029 || r == 0xfeff:
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x2028 || r == 0x2029 || r == 0xfeff ||
+			r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069:
 			const hex = "0123456789ABCDEF"
 			b.WriteString(`\u`)
 			b.WriteByte(hex[r>>12&0xf])
