@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Errors of Archive.Find, for errors.Is.
@@ -14,6 +15,30 @@ var (
 
 // maxCandidates is how many matching ids an ambiguity error lists.
 const maxCandidates = 5
+
+// An ambiguity error names each candidate by its id and title, each cut
+// to these many characters: an export's titles (and ids) can be any
+// length, and the error is one line.
+const (
+	maxCandidateID    = 64
+	maxCandidateTitle = 60
+)
+
+// clipRunes cuts s to at most n runes (n ≥ 1), the last of them "…"
+// when cut.
+func clipRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i := 0
+	for at := range s {
+		if i == n-1 {
+			return s[:at] + "…"
+		}
+		i++
+	}
+	return s
+}
 
 // Find returns the conversation whose ID is idOrPrefix, else the only one
 // whose ID starts with it. Errors wrap ErrNotFound (also for an empty
@@ -45,7 +70,7 @@ func (a *Archive) Find(idOrPrefix string) (*Conversation, error) {
 	}
 	names := make([]string, 0, maxCandidates)
 	for _, c := range matches[:min(len(matches), maxCandidates)] {
-		names = append(names, SanitizeLine(c.ID)+" ("+SanitizeLine(c.DisplayTitle())+")")
+		names = append(names, clipRunes(SanitizeLine(c.ID), maxCandidateID)+" ("+clipRunes(SanitizeLine(c.DisplayTitle()), maxCandidateTitle)+")")
 	}
 	more := ""
 	if len(matches) > maxCandidates {
