@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/backchat/backchat/model"
@@ -127,6 +130,9 @@ type collector struct {
 	// scanWarn is written only by the scanning goroutine (add runs on the
 	// collector's); finish merges both.
 	scanWarn []model.Warning
+	// sameExport records the copies of ids seen twice within one export,
+	// for the warnings of finish.
+	sameExport sameFileCopies
 	// side is each export's side files (sidefiles.go), read before
 	// scanning starts and only read afterwards.
 	side sideSet
@@ -211,6 +217,9 @@ func (c *collector) add(r result) {
 		return
 	}
 	if i, dup := c.byID[conv.ID]; dup {
+		if prev := c.exp.wins[i].winKey; prev.export == k.export {
+			c.sameExport.add(conv.ID, prev, k, r.src.name)
+		}
 		if newer(conv, k, c.convs[i], c.exp.wins[i]) {
 			c.convs[i] = conv
 			c.exp.wins[i].winKey = k
@@ -223,11 +232,78 @@ func (c *collector) add(r result) {
 	c.exp.add(k)
 }
 
+// sameFileCopies gathers, per id seen more than once within one export,
+// where each copy was. Copies in several files of an export (overlapping
+// shards) or in several exports are merged by id as documented
+// (docs/formats.md); a file holding an id twice is damage or an edit, and
+// the copies not kept must not vanish without a word. Only ids met twice
+// are recorded; a copy that lost to another export's before the second
+// copy in its own export arrived is not counted.
+type sameFileCopies map[string]*idCopies
+
+type idCopies struct {
+	keys  []winKey
+	files map[int]string // seq → the file's name
+}
+
+func (s *sameFileCopies) add(id string, prev, k winKey, file string) {
+	if *s == nil {
+		*s = make(sameFileCopies)
+	}
+	cp := (*s)[id]
+	if cp == nil {
+		cp = &idCopies{keys: []winKey{prev}, files: map[int]string{}}
+		(*s)[id] = cp
+	}
+	cp.keys = append(cp.keys, k)
+	cp.files[k.seq] = file
+}
+
+// warnings has one warning per file holding an id more than once, at the
+// first copy, naming every copy's position in the file.
+func (s sameFileCopies) warnings() []model.Warning {
+	var out []model.Warning
+	for id, cp := range s {
+		bySeq := make(map[int][]int)
+		for _, k := range cp.keys {
+			bySeq[k.seq] = append(bySeq[k.seq], k.index)
+		}
+		for seq, idx := range bySeq {
+			if len(idx) < 2 {
+				continue
+			}
+			slices.Sort(idx)
+			idx = slices.Compact(idx)
+			if len(idx) < 2 {
+				continue
+			}
+			nums := make([]string, len(idx))
+			for i, n := range idx {
+				nums[i] = strconv.Itoa(n)
+			}
+			out = append(out, model.Warning{
+				Kind: model.WarnData, File: cp.files[seq], Index: idx[0], Offset: -1, ID: id,
+				Reason: fmt.Sprintf("conversations %s have the same id: only the copy updated last is shown", joinAnd(nums)),
+			})
+		}
+	}
+	return out
+}
+
+// joinAnd joins words as "a, b and c".
+func joinAnd(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
 // finish folds the "no mapping" skips: a file where nothing had a mapping
 // is not a ChatGPT export (one warning), otherwise each is reported.
 func (c *collector) finish() {
 	c.exp.finish(c.convs)
 	c.warnings = append(c.warnings, c.scanWarn...)
+	c.warnings = append(c.warnings, c.sameExport.warnings()...)
 	if len(c.convs) > 0 {
 		c.warnings = append(c.warnings, c.side.unmatched()...) // sidefiles.go
 	}
