@@ -118,10 +118,10 @@ func FuzzCutHits(f *testing.F) {
 			for i := range want {
 				h := v.hits[v.curHit]
 				got := ""
+				frame := strings.Split(v.View(), "\n")
 				for _, p := range append([]hitPos{h}, h.more...) {
 					piece := v.plain[p.line][p.start:p.end]
 					got += piece
-					frame := strings.Split(v.View(), "\n")
 					row := p.line - v.offset
 					if row < 0 || row >= len(frame) || !strings.Contains(frame[row], on+piece) {
 						t.Fatalf("%d columns, hit %d: piece %q not drawn highlighted (%q)", w, i+1, piece, text)
