@@ -42,6 +42,17 @@ func FuzzDamage(f *testing.F) {
 	f.Add(byte(1), []byte{1, 0, 0, '['}) // "[[[[" before the ZIP: it is still a ZIP
 	f.Add(byte(2), []byte{2, 100, 0, 0})
 	f.Add(byte(2), []byte{0, 254, 255, 7})
+	// One flip in conversations.json's name, in the central directory
+	// ("conversationS.json": dirDamage reads the local header, which
+	// still names it) or in its local header (the directory names it):
+	// the local-header name paths of ziplocal.go.
+	for m := 1; m < 3; m++ {
+		z := zips[m]
+		cd := bytes.Index(z, []byte("PK\x01\x02"))
+		for _, at := range []int{cd + 46, 30} {
+			f.Add(byte(m), flipOp(at+len("conversation"), len(z), 0x20))
+		}
+	}
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, mode byte, ops []byte) {
 		mode %= 3
@@ -128,6 +139,13 @@ func FuzzDamage(f *testing.F) {
 			t.Fatalf("%s: want at least %d loaded, %d+%d skipped; got %s", what, whole-d-1, lost, inserts, o)
 		}
 	})
+}
+
+// flipOp is the op that flips byte at of an input n bytes long (n at most
+// 65536) with v.
+func flipOp(at, n int, v byte) []byte {
+	p := (at*65536 + n - 1) / n
+	return []byte{0, byte(p), byte(p >> 8), v}
 }
 
 func what0(flips, inserts int, cut int64) string {

@@ -280,3 +280,29 @@ func TestOpeningDamagedIntoArrayEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestStrayArrayBeforeConversations: bytes that open an array ("[x",
+// "[1, [") inserted where a conversation belongs, before the first one or
+// between two, do not swallow the conversations after them as one array
+// element: the array is read as malformed data up to the next conversation
+// opening and every conversation loads (FuzzDamage c2d08524f3285183:
+// "[[on[{…" loaded nothing; between two, the rest of the file was one
+// skipped element and its conversations were lost without a word).
+func TestStrayArrayBeforeConversations(t *testing.T) {
+	data, n := genDamageExport(t, 64<<10, 3)
+	spans := convSpans(t, data)
+	if len(spans) < 4 {
+		t.Fatalf("%d conversations: the test is too weak", len(spans))
+	}
+	for _, k := range []int{0, 2} {
+		for _, junk := range []string{"[on", "[x", "[1, [", "[\"a\", [[", "[ ["} {
+			at, dir := spans[k][0], t.TempDir()
+			in := slices.Concat(data[:at], []byte(junk), data[at:])
+			o := loadDamaged(t, dir, "conversations.json", in)
+			if o.err != nil || o.loaded != n || o.skipped != 0 {
+				t.Errorf("%q before conversation %d of %d: want %d loaded; got %s", junk, k, n, n, o)
+			}
+			sameLoad(t, fmt.Sprintf("%q before conversation %d", junk, k), filepath.Join(dir, "conversations.json"))
+		}
+	}
+}

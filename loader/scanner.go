@@ -583,7 +583,14 @@ func (s *scanner) array() error {
 			}
 		}
 		lost := c != '{' && s.damagedOpening()
-		if c != '{' && s.element() {
+		el := elemNot
+		if c != '{' {
+			el = s.element(off, lost)
+		}
+		if el == elemBreak {
+			continue // a conversation opening inside it: read on there
+		}
+		if el == elemValue {
 			// A value that is no object, standing as an element of the
 			// array (followed by ',' or ']'): valid JSON, not a
 			// conversation, so none is lost with it, unless it opens like
@@ -730,26 +737,68 @@ func (s *scanner) damagedOpening() bool {
 	return true
 }
 
-// element scans a value that is not an object and reports whether an
-// array separator follows it; if not (a key followed by ':', say), s.pos
-// is back at its start.
-func (s *scanner) element() bool {
+// What element found.
+const (
+	elemNot   = iota // no array element: s.pos is back at its start
+	elemValue        // a value followed by ',' or ']' (or the end): s.pos is past it
+	elemBreak        // a conversation opening inside an array: s.pos is at it
+)
+
+// element scans a value that is not an object, at off (lost: a
+// conversation whose opening is damaged, damagedOpening) and reports
+// whether an array separator follows it; if not (a key followed by ':',
+// say), s.pos is back at its start.
+//
+// An array met where a conversation belongs is scanned watching for
+// conversation openings inside it, as a conversation is (value's detect):
+// at one, what came before is reported as malformed data (or as the lost
+// conversation) and s.pos is left at the opening. Scanned to its end, a
+// stray "[x" before the conversations swallowed all of them: its brackets
+// close only at the end of the file, if ever (FuzzDamage c2d08524f3285183:
+// "[[on[{…" loaded nothing).
+func (s *scanner) element(off int64, lost bool) int {
 	start := s.pos - s.mark
 	s.over = ""
-	if s.value() == vEOF || s.over != "" {
+	st := vDone
+	if s.buf[s.pos] == '[' {
+		unknown := s.sig == nil
+		if unknown {
+			s.sig = knownSig // the formats' openings, until the file's is learnt
+		}
+		s.detect = true
+		st = s.value()
+		s.detect = false
+		if unknown && s.sig == knownSig {
+			s.sig = nil
+		}
+	} else {
+		st = s.value()
+	}
+	if st == vBreak && s.over == "" {
+		s.damaged = true
+		what := fmt.Sprintf("skipped %d bytes up to the next conversation at byte %d", s.offset()-off, s.offset())
+		if lost {
+			s.warn(wSkipped, s.index, off, "the conversation's opening is damaged (expected '{', found '['); "+what)
+			s.index++
+		} else {
+			s.warn(wJunk, -1, off, "malformed data: expected a conversation ('{') or ']', found '['; "+what)
+		}
+		return elemBreak
+	}
+	if st != vDone || s.over != "" {
 		s.over = ""
-		return true
+		return elemValue
 	}
 	for i := s.pos; i < s.n; i++ {
 		if c := s.buf[i]; !isWS(c) {
 			if c == ',' || c == ']' {
-				return true
+				return elemValue
 			}
 			break
 		}
 	}
 	s.pos = s.mark + start
-	return false
+	return elemNot
 }
 
 // skipJunk skips malformed data at off up to the next conversation and

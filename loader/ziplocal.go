@@ -53,6 +53,10 @@ type localEntry struct {
 	dataOff   int64
 	dataEnd   int64 // where the entry's data ends at the latest
 	truncated bool  // the file ends inside the entry
+	// oddExtra: the header's extra field is not a run of records that
+	// fills it (or runs past the end of the file), so its length, and the
+	// data offset taken from it, may be damaged (reprobe).
+	oddExtra bool
 }
 
 // scanLocalZip lists the entries of the ZIP r by their local headers.
@@ -107,6 +111,9 @@ func scanLocalZip(r io.ReaderAt, size int64) []localEntry {
 		e := localEntry{
 			name: string(name), method: method, flags: flags, header: off,
 			dataOff: off + 30 + nameLen + extraLen, usize: -1,
+		}
+		if extraLen > 0 && nameLen > 0 {
+			e.oddExtra = int64(n) < int64(len(full)) || !extraRecords(full[30+nameLen:])
 		}
 		dd := flags&8 != 0
 		if !dd {
@@ -175,6 +182,19 @@ func zip64Sizes(extra []byte, csize, usize int64) (int64, int64) {
 		extra = extra[4+n:]
 	}
 	return csize, usize
+}
+
+// extraRecords reports whether extra is a run of extra-field records
+// (ID, length, data) that fills it exactly.
+func extraRecords(extra []byte) bool {
+	for len(extra) >= 4 {
+		n := 4 + int(binary.LittleEndian.Uint16(extra[2:]))
+		if n > len(extra) {
+			return false
+		}
+		extra = extra[n:]
+	}
+	return len(extra) == 0
 }
 
 // readDescriptor takes the CRC-32 (and size) from the data descriptor
@@ -687,15 +707,21 @@ func opensJSON(r io.ReaderAt, off, size int64) bool {
 }
 
 // reprobe checks that a conversation entry's data opens JSON where its
-// header says; when not (a damaged header length), it probes for it.
+// header says, after a byte-order mark and white space; when not, or when
+// the extra field's length looks damaged (oddExtra: a flip in its high
+// byte put the data offset kilobytes into the data, where a run of
+// indentation passed for the opening), it probes for it.
 func (e *localEntry) reprobe(r io.ReaderAt, size int64) {
 	ok := false
-	if e.method == zip.Deflate {
+	switch {
+	case e.oddExtra:
+	case e.method == zip.Deflate:
 		ok = opensJSON(r, e.dataOff, size)
-	} else {
-		var b [1]byte
+	default:
+		var b [64]byte
 		n, _ := r.ReadAt(b[:], e.dataOff)
-		ok = n == 1 && (b[0] == '[' || b[0] == '{' || isWS(b[0]) || b[0] == 0xEF)
+		t := bytes.TrimLeft(bytes.TrimPrefix(b[:n], []byte("\xEF\xBB\xBF")), " \t\r\n")
+		ok = len(t) > 0 && (t[0] == '[' || t[0] == '{')
 	}
 	if ok {
 		return

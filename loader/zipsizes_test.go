@@ -179,3 +179,34 @@ func TestZipDirectoryNameFlipKeepsTheShard(t *testing.T) {
 		}
 	}
 }
+
+// TestZipExtraLengthFlipKeepsEveryConversation: a flip in the high byte of
+// a local header's extra-field length (FuzzDamage's d5087298f347e1be) puts
+// the data offset its header gives kilobytes into the entry's data, and
+// the directory's offset with it. The entry's data is found by probing
+// from the header, not taken from that offset because a space between
+// two keys or a '{' of a message stands there: every conversation loads
+// (was 9 of 10 and one skipped landing on the space; landing on the '{',
+// none: "not a chat export").
+func TestZipExtraLengthFlipKeepsEveryConversation(t *testing.T) {
+	data, n := genDamageExport(t, 64<<10, 11)
+	z := storedZip(t, data, zip.Store)
+	off, _ := entryData(t, z)
+	if binary.LittleEndian.Uint16(z[28:]) != 0 || off != 30+int64(len("conversations.json")) {
+		t.Fatalf("the first entry's header is not the plain one the test patches (data at %d)", off)
+	}
+	ws := bytes.Index(data[4096:], []byte(", \"")) + 4096 + 1 // the space before a key
+	brace := bytes.Index(data[4096:], []byte("{\"")) + 4096   // an object inside a conversation
+	if ws <= 4096 || brace < 4096 {
+		t.Fatal("no space or object to land on")
+	}
+	dir := t.TempDir()
+	for _, at := range []int{ws, brace} {
+		d := bytes.Clone(z)
+		binary.LittleEndian.PutUint16(d[28:], uint16(at)) // the extra field runs to data[at]
+		o := loadDamaged(t, dir, "export.zip", d)
+		if o.err != nil || o.loaded != n || o.skipped != 0 {
+			t.Errorf("data offset moved to %q…: %s, want %d loaded", data[at:at+8], o, n)
+		}
+	}
+}
