@@ -42,7 +42,7 @@ func mergeContinuations(c *model.Conversation) {
 			continue
 		}
 		prev := c.Nodes[p].Msg
-		if !continuable(prev) || (prev.EndTurn != nil && *prev.EndTurn) || len(prev.References()) > 0 || len(c.Nodes[p].Children) != 1 {
+		if !continuable(prev) || endsTurn(prev) || len(prev.References()) > 0 || len(c.Nodes[p].Children) != 1 {
 			continue
 		}
 		appendContinuation(prev, m)
@@ -55,7 +55,7 @@ func mergeContinuations(c *model.Conversation) {
 // shown assistant message to everyone made only of text.
 func continuable(m *model.Message) bool {
 	if m == nil || m.Role != model.RoleAssistant || m.Visibility != model.Shown ||
-		(m.Recipient != "" && m.Recipient != "all") || m.ContentType != "text" || len(m.Blocks) == 0 {
+		(m.Recipient() != "" && m.Recipient() != "all") || m.ContentType() != "text" || len(m.Blocks) == 0 {
 		return false
 	}
 	for i := range m.Blocks {
@@ -102,4 +102,10 @@ func parentsFirst(c *model.Conversation) []int32 {
 		}
 	}
 	return order
+}
+
+// endsTurn reports whether the export marked m end_turn true.
+func endsTurn(m *model.Message) bool {
+	v, _ := m.EndTurn()
+	return v
 }

@@ -1,6 +1,8 @@
 package loader
 
 import (
+	"time"
+
 	"fmt"
 	"strings"
 	"unsafe"
@@ -76,7 +78,9 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 				return err
 			})
 		case "create_time":
-			m.Time, err = epoch(d)
+			var t time.Time
+			t, err = epoch(d)
+			m.SetTime(t)
 		case "content":
 			if d.Next() == tObject {
 				err = w.content(d, m)
@@ -84,11 +88,14 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 				err = d.Skip()
 			}
 		case "status":
-			m.Status, err = w.common(d)
+			var s string
+			s, err = w.common(d)
+			m.SetStatus(s)
 		case "end_turn":
 			if d.Next() == tBool {
-				m.EndTurn = w.newBool()
-				*m.EndTurn, err = d.Bool()
+				var v bool
+				v, err = d.Bool()
+				m.SetEndTurn(v)
 			} else {
 				err = d.Skip()
 			}
@@ -99,7 +106,9 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 				err = d.Skip()
 			}
 		case "recipient":
-			m.Recipient, err = w.common(d)
+			var r string
+			r, err = w.common(d)
+			m.SetRecipient(r)
 		case "channel":
 			var ch string
 			if ch, err = w.str(d); ch != "" {
@@ -131,7 +140,7 @@ func (w *worker) finishBlocks(m *model.Message, mm *msgMeta) {
 		m.Blocks = reasoningBlocks(m, mm)
 		return
 	}
-	if isCanvasCall(m.Recipient) && len(m.Blocks) == 1 {
+	if isCanvasCall(m.Recipient()) && len(m.Blocks) == 1 {
 		// The payload is JSON: code text (usual), a text part holding a
 		// JSON string, or (older) the part itself as an object.
 		payload := []byte(m.Blocks[0].Text)
@@ -142,7 +151,7 @@ func (w *worker) finishBlocks(m *model.Message, mm *msgMeta) {
 		default:
 			payload = nil
 		}
-		if blk, ups, ok := w.canvas(m.Recipient, payload); ok {
+		if blk, ups, ok := w.canvas(m.Recipient(), payload); ok {
 			blk.Type = m.Blocks[0].Type
 			m.Blocks[0] = blk
 			if ups != nil {

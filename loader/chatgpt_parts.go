@@ -48,7 +48,7 @@ func (w *worker) parts(d *walker, m *model.Message) error {
 		} else {
 			blk = model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: w.a.bytes(raw)}}
 		}
-		blk.Type = nonEmpty(blk.Type, m.ContentType)
+		blk.Type = nonEmpty(blk.Type, m.ContentType())
 		segs = append(segs, seg{end: -1, blk: blk})
 		return nil
 	})
@@ -73,11 +73,11 @@ func (w *worker) parts(d *walker, m *model.Message) error {
 		if objects > 0 && len(bytes.TrimSpace(t)) == 0 {
 			continue
 		}
-		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: w.a.str(t), Type: m.ContentType})
+		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: w.a.str(t), Type: m.ContentType()})
 	}
 	if len(m.Blocks) == 0 {
 		// No usable parts: an empty text block keeps the message typed.
-		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Type: m.ContentType})
+		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Type: m.ContentType()})
 	}
 	if cap(buf) <= 1<<20 {
 		w.textBuf = buf[:0]
@@ -136,7 +136,7 @@ func (w *worker) onlyString(d *walker, m *model.Message) bool {
 	if len(m.Blocks) == 0 {
 		m.Blocks = w.blocks(1)
 	}
-	m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: text, Type: m.ContentType})
+	m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: text, Type: m.ContentType()})
 	d.i = k + 1
 	return true
 }

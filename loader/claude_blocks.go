@@ -103,14 +103,14 @@ func (b *claudeBuilder) block(d *walker) error {
 		name := s(f.name)
 		m := b.split(model.RoleAssistant, typ)
 		b.blockTime(m, f.start)
-		m.Recipient = nonEmpty(name, "tool")
+		m.SetRecipient(nonEmpty(name, "tool"))
 		m.Blocks = append(m.Blocks, w.claudeToolUse(name, f.input))
 	case "tool_result":
 		name := s(f.name)
 		m := b.split(model.RoleTool, typ)
 		b.blockTime(m, f.start)
 		m.Ext().AuthorName = nonEmpty(name, "tool")
-		m.Recipient = "assistant"
+		m.SetRecipient("assistant")
 		m.Blocks = w.claudeToolResult(name, f.content, f.isError)
 	default:
 		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockUnknown, Type: typ, Extra: &model.BlockExtra{Raw: w.rebuild(f.fields)}})
@@ -126,7 +126,7 @@ func (b *claudeBuilder) blockTime(m *model.Message, raw []byte) {
 	d := getWalker(raw)
 	defer putWalker(d)
 	if t, err := epoch(d); err == nil && !t.IsZero() {
-		m.Time = t
+		m.SetTime(t)
 	}
 }
 

@@ -1,6 +1,8 @@
 package loader
 
 import (
+	"time"
+
 	"fmt"
 	"strings"
 
@@ -212,7 +214,9 @@ func (w *worker) claudeMessage(d *walker) (claudeMsg, error) {
 			s, err = w.str(d)
 			role = claudeRole(s)
 		case "created_at", "create_time":
-			base.Time, err = epoch(d)
+			var t time.Time
+			t, err = epoch(d)
+			base.SetTime(t)
 		case "model":
 			base.Model, err = w.str(d)
 		case "content":
@@ -239,8 +243,8 @@ func (w *worker) claudeMessage(d *walker) (claudeMsg, error) {
 	base.ID = cm.uuid
 	base.Role = role
 	cm.role = role
-	if !base.Time.IsZero() {
-		cm.time = base.Time.UnixNano()
+	if !base.Time().IsZero() {
+		cm.time = base.Time().UnixNano()
 	}
 	b := claudeBuilder{w: w, base: base}
 	if len(f.content) > 0 && f.content[0] == '"' {
@@ -311,7 +315,7 @@ type claudeBuilder struct {
 func (b *claudeBuilder) main() *model.Message {
 	if b.cur == nil {
 		m := b.base
-		m.ContentType = "text"
+		m.SetContentType("text")
 		b.cur = &m
 		b.segs = append(b.segs, b.cur)
 	}
@@ -322,7 +326,7 @@ func (b *claudeBuilder) main() *model.Message {
 func (b *claudeBuilder) split(role model.Role, ctype string) *model.Message {
 	m := b.base
 	m.Role = role
-	m.ContentType = ctype
+	m.SetContentType(ctype)
 	b.cur = nil
 	b.segs = append(b.segs, &m)
 	return &m

@@ -80,7 +80,7 @@ func (b *claudeBuilder) addText(text, typ string) *model.Message {
 			lang = "document"
 		}
 		m := b.split(model.RoleAssistant, "tool_use")
-		m.Recipient = "artifacts"
+		m.SetRecipient("artifacts")
 		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockCanvas, Extra: &model.BlockExtra{Title: nonEmpty(attrs["title"], attrs["identifier"])},
 			Lang: lang, Text: strings.Trim(body, "\n"), Type: "antArtifact"})
 		text = after

@@ -1,6 +1,8 @@
 package loader
 
 import (
+	"time"
+
 	"fmt"
 	"strings"
 
@@ -54,7 +56,8 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 			c.Updated, err = epoch(d)
 		case "docs":
 			err = arr(d, func(d *walker) error {
-				m := &model.Message{Role: model.RoleUser, Extra: &model.MessageExtra{AuthorName: "project"}, ContentType: "project_doc"}
+				m := &model.Message{Role: model.RoleUser, Extra: &model.MessageExtra{AuthorName: "project"}}
+				m.SetContentType("project_doc")
 				var fname, content, id string
 				err := obj(d, func(d *walker, k []byte) error {
 					var err error
@@ -66,7 +69,9 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 					case "content":
 						content, err = w.str(d)
 					case "created_at":
-						m.Time, err = epoch(d)
+						var t time.Time
+						t, err = epoch(d)
+						m.SetTime(t)
 					default:
 						err = d.Skip()
 					}
@@ -95,7 +100,9 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 	if c.Created.IsZero() {
 		c.Created = c.Updated
 	}
-	head := &model.Message{ID: c.ID, Role: model.RoleUser, Extra: &model.MessageExtra{AuthorName: "project"}, ContentType: "project", Time: c.Created}
+	head := &model.Message{ID: c.ID, Role: model.RoleUser, Extra: &model.MessageExtra{AuthorName: "project"}}
+	head.SetContentType("project")
+	head.SetTime(c.Created)
 	if desc != "" {
 		head.Blocks = append(head.Blocks, model.Block{Kind: model.BlockText, Text: desc, Type: "description"})
 	}

@@ -127,10 +127,10 @@ func TestClaudeBlocks(t *testing.T) {
 	if img := ms[0].Blocks[2]; img.Asset() == nil || !img.Asset().Missing || img.Asset().Name != "photo.png" || img.Asset().Pointer != "f-photo" || img.Asset().MIME != "image/png" {
 		t.Errorf("file = %+v %+v", img, img.Asset())
 	}
-	if ms[1].Blocks[0].Summary() != "Thought about the file" || ms[1].Time.Second() != 2 {
-		t.Errorf("thinking = %+v at %v", ms[1].Blocks[0], ms[1].Time)
+	if ms[1].Blocks[0].Summary() != "Thought about the file" || ms[1].Time().Second() != 2 {
+		t.Errorf("thinking = %+v at %v", ms[1].Blocks[0], ms[1].Time())
 	}
-	if ms[2].Recipient != "web_search" || !strings.Contains(ms[2].Blocks[0].Text, "hello notes meaning") {
+	if ms[2].Recipient() != "web_search" || !strings.Contains(ms[2].Blocks[0].Text, "hello notes meaning") {
 		t.Errorf("tool use = %+v", ms[2])
 	}
 	if p := ms[3].Blocks[0]; ms[3].AuthorName() != "web_search" || p.URL() != "https://www.example.com/hello" || p.Domain() != "example.com" || p.Text != "A greeting." {
@@ -254,7 +254,7 @@ func TestClaudeLegacyInlineArtifacts(t *testing.T) {
 	if th := ms[2].Blocks[0].Thoughts()[0].Content; th != "Self-contained and reusable: a good artifact." {
 		t.Errorf("thinking = %q", th)
 	}
-	if cv := ms[3].Blocks[0]; cv.Title() != "Toggle Script" || cv.Lang != "code/bash" || cv.Text != "#!/bin/bash\necho hi" || ms[3].Recipient != "artifacts" {
+	if cv := ms[3].Blocks[0]; cv.Title() != "Toggle Script" || cv.Lang != "code/bash" || cv.Text != "#!/bin/bash\necho hi" || ms[3].Recipient() != "artifacts" {
 		t.Errorf("artifact = %+v", cv)
 	}
 	if cv := ms[5].Blocks[0]; cv.Title() != "Unclosed" || cv.Lang != "document" || cv.Text != "# never closed" {

@@ -213,7 +213,9 @@ func (w *worker) deepseekMessage(d *walker, key string) ([]*model.Message, error
 		case "model":
 			base.Model, err = w.str(d)
 		case "inserted_at":
-			base.Time, err = epoch(d)
+			var t time.Time
+			t, err = epoch(d)
+			base.SetTime(t)
 		case "fragments":
 			fragments, err = d.Raw()
 		default:
@@ -228,11 +230,16 @@ func (w *worker) deepseekMessage(d *walker, key string) ([]*model.Message, error
 	var segs []*model.Message
 	var cur *model.Message
 	open := func(role model.Role, ctype string) *model.Message {
-		if cur != nil && cur.Role == role && cur.ContentType == ctype {
+		if cur != nil && cur.Role == role && cur.ContentType() == ctype {
 			return cur
 		}
 		m := base
-		m.Role, m.ContentType = role, ctype
+		if m.Extra != nil { // a time the model keeps there: not shared
+			x := *m.Extra
+			m.Extra = &x
+		}
+		m.Role = role
+		m.SetContentType(ctype)
 		cur = &m
 		segs = append(segs, cur)
 		return cur

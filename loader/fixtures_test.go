@@ -139,7 +139,7 @@ func TestFixtureContent(t *testing.T) {
 	var pages int
 	for _, c := range a.Conversations {
 		for _, n := range c.Nodes {
-			if m := n.Msg; m != nil && m.ContentType == "tether_browsing_display" {
+			if m := n.Msg; m != nil && m.ContentType() == "tether_browsing_display" {
 				if m.Blocks[0].URL() == "" || len(m.References()) == 0 {
 					t.Errorf("browsing result without its pages: %+v", m.Blocks[0])
 				}

@@ -206,7 +206,7 @@ func TestGrok(t *testing.T) {
 	}
 	ms := thread(c)
 	if len(ms) != 2 || ms[0].Role != model.RoleUser || ms[1].Role != model.RoleAssistant || ms[1].Blocks[0].Text != "4" ||
-		ms[0].Time.UnixMilli() != 1705312200000 || ms[1].Visibility != model.Shown {
+		ms[0].Time().UnixMilli() != 1705312200000 || ms[1].Visibility != model.Shown {
 		t.Errorf("messages = %+v", ms)
 	}
 }

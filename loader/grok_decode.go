@@ -86,7 +86,8 @@ func (w *worker) grokConversation(data []byte) (*model.Conversation, error) {
 // grokResponse decodes {"response": {…}} (or the bare response object).
 func (w *worker) grokResponse(d *walker) (claudeMsg, error) {
 	var cm claudeMsg
-	m := &model.Message{ContentType: "text"}
+	m := &model.Message{}
+	m.SetContentType("text")
 	var text string
 	var body func(d *walker, k []byte) error
 	wrapped := false
@@ -114,7 +115,9 @@ func (w *worker) grokResponse(d *walker) (claudeMsg, error) {
 			s, err = w.str(d)
 			m.Role = claudeRole(s)
 		case "create_time":
-			m.Time, err = mongoTime(d)
+			var t time.Time
+			t, err = mongoTime(d)
+			m.SetTime(t)
 		case "model":
 			m.Model, err = w.str(d)
 		default:

@@ -52,7 +52,7 @@ func classify(m *model.Message, h visibilityHints) model.Visibility {
 		return model.Hidden
 	}
 	switch {
-	case m.ContentType == "user_editable_context" || m.ContentType == "model_editable_context" || hasKind(m, model.BlockContext):
+	case m.ContentType() == "user_editable_context" || m.ContentType() == "model_editable_context" || hasKind(m, model.BlockContext):
 		return model.Hidden
 	case m.Role == model.RoleSystem:
 		return model.Hidden
@@ -67,7 +67,7 @@ func classify(m *model.Message, h visibilityHints) model.Visibility {
 		}
 		return model.Shown
 	case model.RoleAssistant:
-		if isToolAddress(m.Recipient) {
+		if isToolAddress(m.Recipient()) {
 			if blank(m) {
 				return model.Hidden
 			}
@@ -81,7 +81,7 @@ func classify(m *model.Message, h visibilityHints) model.Visibility {
 		}
 		return model.Shown
 	case model.RoleTool:
-		if images && m.ContentType != "computer_output" {
+		if images && m.ContentType() != "computer_output" {
 			return model.Shown
 		}
 		if blank(m) || ((isPlumbing(m.AuthorName()) || model.IsScrambledToolName(m.AuthorName())) && textOnly(m)) {
@@ -156,7 +156,7 @@ func isFoldedType(t string) bool {
 // foldedContent reports whether m holds reasoning, browsing, tool output or
 // canvas content, by content type or by its blocks.
 func foldedContent(m *model.Message) bool {
-	if isFoldedType(m.ContentType) {
+	if isFoldedType(m.ContentType()) {
 		return true
 	}
 	for i := range m.Blocks {

@@ -249,23 +249,33 @@ type Reference struct {
 // Message is one node's message. The fields few messages set live behind
 // Extra (nil when none is set); read them through the accessors
 // (AuthorName, Channel, References, Feedback), write them through Ext.
+//
+// Time, Status, ContentType, Recipient and EndTurn are packed (model/
+// packed.go): a large export holds hundreds of thousands of messages, and
+// each costs 96 bytes instead of 168. Read them through their accessors,
+// write them through their setters; a value the packing cannot hold (a
+// status no table names, a time in a fixed zone) is kept whole in Extra.
+// A message being built gets its Extra before any setter runs, since
+// replacing Extra drops what they kept there.
 type Message struct {
-	ID          string // message.id (may differ from the node key)
-	Role        Role
-	Recipient   string // "all" or the tool called
-	Time        time.Time
-	Model       string // metadata.model_slug
-	Status      string
-	ContentType string // content.content_type as in the export
-	Blocks      []Block
-	Visibility  Visibility
+	ID     string // message.id (may differ from the node key)
+	Role   Role
+	Model  string // metadata.model_slug
+	Blocks []Block
+	Extra  *MessageExtra // the rarely set fields; nil when none is set
+	// at is Time as Unix nanoseconds, when flags says it is set here.
+	at         int64
+	Visibility Visibility
 	// Continuation marks a "Continue generating" part: its text was
 	// appended to the assistant message above it (the nearest non-hidden
 	// ancestor), which is shown as one message; this one stays in the tree,
 	// Hidden, with its own text (docs/formats.md#chatgpt-continuations).
 	Continuation bool
-	EndTurn      *bool
-	Extra        *MessageExtra // the rarely set fields; nil when none is set
+	flags        msgFlags
+	// status, contentType and recipient index statusCodes,
+	// contentTypeCodes and recipientCodes; codeExtra says the value is in
+	// Extra.
+	status, contentType, recipient uint8
 }
 
 // MessageExtra holds the fields of a Message that few messages set.
@@ -276,6 +286,10 @@ type MessageExtra struct {
 	// Feedback is the user's rating of this message (thumbs up or down),
 	// from the export's feedback file; nil when not rated.
 	Feedback *Feedback
+
+	// What the packed fields of Message could not hold (model/packed.go).
+	status, contentType, recipient string
+	time                           time.Time
 }
 
 // Ext returns m.Extra, allocating it first when it is nil. For code that

@@ -202,7 +202,7 @@ func (acc *statsAcc) conversation(s *Stats, c *Conversation) {
 			continue
 		}
 		s.AllMessages++
-		t := m.Time
+		t := m.Time()
 		if t.IsZero() {
 			t = ctime
 		}

@@ -61,8 +61,8 @@ func (c *Conversation) roots() []int32 {
 
 // nodeTime is a node's message time in Unix nanoseconds, or 0 when unknown.
 func (c *Conversation) nodeTime(n int32) int64 {
-	if m := c.Tree()[n].Msg; m != nil && !m.Time.IsZero() {
-		return m.Time.UnixNano()
+	if m := c.Tree()[n].Msg; m != nil && !m.Time().IsZero() {
+		return m.Time().UnixNano()
 	}
 	return 0
 }

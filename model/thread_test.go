@@ -9,7 +9,9 @@ import (
 // reader sees: plain chains, branches, hidden and folded messages, a
 // dangling or missing current node, cycles and parents out of range.
 func threadFixtures() map[string]*Conversation {
-	msg := func(v Visibility, sec int64) *Message { return &Message{Visibility: v, Time: time.Unix(sec, 0)} }
+	msg := func(v Visibility, sec int64) *Message {
+		return withPacked(&Message{Visibility: v}, packedFields{Time: time.Unix(sec, 0)})
+	}
 	return map[string]*Conversation{
 		"empty": {Current: NoNode},
 		"chain": {Current: 3, Nodes: []Node{

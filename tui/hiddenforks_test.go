@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -24,7 +25,7 @@ func hiddenForkConv(pairs int) *model.Conversation {
 		c.Nodes[h].Msg.Visibility = model.Hidden
 		r := int32(len(c.Nodes))
 		c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprintf("r%d", r), Parent: h,
-			Msg: &model.Message{ID: fmt.Sprintf("r%d", r), Role: a, Time: c.Nodes[h].Msg.Time, Blocks: []model.Block{{Kind: model.BlockText, Text: "reply"}}}})
+			Msg: msgkit.With(&model.Message{ID: fmt.Sprintf("r%d", r), Role: a, Blocks: []model.Block{{Kind: model.BlockText, Text: "reply"}}}, msgkit.Fields{Time: c.Nodes[h].Msg.Time()})})
 		c.Nodes[h].Children = append(c.Nodes[h].Children, r)
 	}
 	return c

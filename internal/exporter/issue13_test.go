@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -24,16 +25,16 @@ func TestExportReadableToolContent(t *testing.T) {
 		c.Current = n
 	}
 	c.Nodes[0].Children = nil
-	add(&model.Message{Role: model.RoleUser, Time: at, Blocks: []model.Block{{Kind: model.BlockText, Text: "list files"}}})
-	add(&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "bash_tool"}, Time: at, Visibility: model.Folded,
-		Blocks: []model.Block{{Kind: model.BlockText, Text: `{"returncode":0,"stdout":"a.txt\nb.txt\n","stderr":""}`}}})
-	add(&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "browser"}, Time: at, Visibility: model.Folded,
-		Blocks: []model.Block{{Kind: model.BlockBrowsing, Text: "# 【0†Files†example.com】\ntext"}}})
-	add(&model.Message{Role: model.RoleAssistant, Time: at, Blocks: []model.Block{
+	add(msgkit.With(&model.Message{Role: model.RoleUser, Blocks: []model.Block{{Kind: model.BlockText, Text: "list files"}}}, msgkit.Fields{Time: at}))
+	add(msgkit.With(&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "bash_tool"}, Visibility: model.Folded,
+		Blocks: []model.Block{{Kind: model.BlockText, Text: `{"returncode":0,"stdout":"a.txt\nb.txt\n","stderr":""}`}}}, msgkit.Fields{Time: at}))
+	add(msgkit.With(&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "browser"}, Visibility: model.Folded,
+		Blocks: []model.Block{{Kind: model.BlockBrowsing, Text: "# 【0†Files†example.com】\ntext"}}}, msgkit.Fields{Time: at}))
+	add(msgkit.With(&model.Message{Role: model.RoleAssistant, Blocks: []model.Block{
 		{Kind: model.BlockText, Text: "Two files."},
 		{Kind: model.BlockUnknown, Type: "token_budget", Extra: &model.BlockExtra{Raw: []byte(`{"type":"token_budget","remaining":7}`)}},
 		{Kind: model.BlockUnknown, Type: "interactive_timeline", Extra: &model.BlockExtra{Raw: []byte(`{"content_type":"interactive_timeline","events":[1,2]}`)}},
-	}})
+	}}, msgkit.Fields{Time: at}))
 	dst := newMemFS()
 	if _, err := Export(context.Background(), dst, []*model.Conversation{c}, Options{Format: HTML}); err != nil {
 		t.Fatal(err)

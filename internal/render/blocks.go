@@ -112,7 +112,7 @@ func (r *writer) toolJSON() bool {
 
 // isToolCall reports whether m is addressed to a tool.
 func isToolCall(m *model.Message) bool {
-	return m.Role == model.RoleAssistant && m.Recipient != "" && m.Recipient != "all" && m.Recipient != "assistant" && m.Recipient != "user"
+	return m.Role == model.RoleAssistant && m.Recipient() != "" && m.Recipient() != "all" && m.Recipient() != "assistant" && m.Recipient() != "user"
 }
 
 // markers makes the 2023 browsing markers of a non-user text readable.

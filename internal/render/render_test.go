@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 	"github.com/charmbracelet/x/exp/golden"
 )
@@ -152,8 +153,8 @@ func TestSummary(t *testing.T) {
 		m    *model.Message
 		want string
 	}{
-		{&model.Message{Recipient: "python", Blocks: []model.Block{{Kind: model.BlockCode, Text: "a\nb\n"}}}, "▸ Ran python (2 lines)"},
-		{&model.Message{Recipient: "web.run", Blocks: []model.Block{{Kind: model.BlockCode, Text: `{"search_query":[{"q":"go fuzz"}]}`}}}, "▸ Searched the web: “go fuzz”"},
+		{msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockCode, Text: "a\nb\n"}}}, msgkit.Fields{Recipient: "python"}), "▸ Ran python (2 lines)"},
+		{msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockCode, Text: `{"search_query":[{"q":"go fuzz"}]}`}}}, msgkit.Fields{Recipient: "web.run"}), "▸ Searched the web: “go fuzz”"},
 		{&model.Message{Blocks: []model.Block{{Kind: model.BlockReasoningRecap, Extra: &model.BlockExtra{Seconds: 125}}}}, "▸ Thought for 2m 5s"},
 		{&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "web"}, Blocks: []model.Block{{Kind: model.BlockWebPage, Extra: &model.BlockExtra{Title: "Go", Domain: "go.dev"}}}}, "▸ Read page: Go (go.dev)"},
 		{&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "python"}, Blocks: []model.Block{{Kind: model.BlockExecOutput, Text: "\n42\n43"}}}, "▸ Tool output (python): 42"},

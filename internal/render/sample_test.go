@@ -3,6 +3,7 @@ package render
 import (
 	"time"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -35,7 +36,7 @@ func (t *tree) add(parent int32, key string, m *model.Message) int32 {
 func text(s string) model.Block { return model.Block{Kind: model.BlockText, Text: s, Type: "text"} }
 
 func msg(role model.Role, min int, blocks ...model.Block) *model.Message {
-	m := &model.Message{ID: "m" + string(role) + time.Duration(min).String(), Role: role, Recipient: "all", Time: at(min), Blocks: blocks}
+	m := msgkit.With(&model.Message{ID: "m" + string(role) + time.Duration(min).String(), Role: role, Blocks: blocks}, msgkit.Fields{Recipient: "all", Time: at(min)})
 	if role == model.RoleAssistant {
 		m.Model = "gpt-4o"
 	}
@@ -55,7 +56,7 @@ func sample() *model.Conversation {
 	n := t.add(0, "sys", sys)
 	ctx := msg(model.RoleUser, 0, model.Block{Kind: model.BlockContext, Text: "I am a tester.", Type: "user_editable_context"})
 	ctx.Visibility = model.Hidden
-	ctx.Time = time.Time{}
+	ctx.SetTime(time.Time{})
 	n = t.add(n, "ctx", ctx)
 
 	q1 := msg(model.RoleUser, 1, text("Plot y = x² please."),
@@ -65,7 +66,8 @@ func sample() *model.Conversation {
 	u1 := t.add(n, "u1", q1)
 
 	call := msg(model.RoleAssistant, 2, model.Block{Kind: model.BlockCode, Lang: "python", Text: "import numpy as np\nx = np.arange(10)\nplt.plot(x, x**2)", Type: "code"})
-	call.Recipient, call.Visibility = "python", model.Folded
+	call.SetRecipient("python")
+	call.Visibility = model.Folded
 	a := t.add(u1, "call", call)
 	out := msg(model.RoleTool, 3, model.Block{Kind: model.BlockExecOutput, Text: "[<matplotlib.lines.Line2D>]\n", Type: "execution_output",
 		Extra: &model.BlockExtra{Images: []model.Asset{{Pointer: "file-service://file-plot", File: "file-plot.png", Size: 2048, Width: 640, Height: 480}}}})
@@ -79,7 +81,8 @@ func sample() *model.Conversation {
 	rc.Visibility = model.Folded
 	a = t.add(a, "recap", rc)
 	search := msg(model.RoleAssistant, 6, model.Block{Kind: model.BlockCode, Lang: "unknown", Text: `search("parabola focus")`, Type: "code"})
-	search.Recipient, search.Visibility = "browser", model.Folded
+	search.SetRecipient("browser")
+	search.Visibility = model.Folded
 	a = t.add(a, "search", search)
 	page := msg(model.RoleTool, 7, model.Block{Kind: model.BlockQuote, Extra: &model.BlockExtra{Title: "Parabola", URL: "https://en.wikipedia.org/wiki/Parabola", Domain: "en.wikipedia.org"},
 		Text: "A parabola is a plane curve.\nIt is mirror-symmetric.", Type: "tether_quote"})

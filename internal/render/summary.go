@@ -47,8 +47,8 @@ func who(m *model.Message) string {
 	switch {
 	case m.AuthorName() != "":
 		return toolName(m, m.AuthorName())
-	case m.Recipient != "" && m.Recipient != "all":
-		return toolName(m, m.Recipient)
+	case m.Recipient() != "" && m.Recipient() != "all":
+		return toolName(m, m.Recipient())
 	}
 	return string(m.Role)
 }
@@ -58,7 +58,7 @@ func quoted(s string) string { return "\u201c" + s + "\u201d" }
 func blockSummary(m *model.Message, b *model.Block) string {
 	switch b.Kind {
 	case model.BlockCode:
-		target := m.Recipient
+		target := m.Recipient()
 		if target == "" || target == "all" {
 			target = orDefault(b.Title(), orDefault(b.Lang, "code")) // Claude names the tool in Title
 		}

@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/backchat/backchat/internal/demo"
 	"github.com/backchat/backchat/internal/testkit/gen"
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
 )
@@ -124,7 +126,7 @@ func TestRoundTripFixtures(t *testing.T) {
 }
 
 func TestRoundTripEmptyAndEdgeValues(t *testing.T) {
-	tr := true
+	tr, fa := true, false
 	for name, arch := range map[string]*model.Archive{
 		"nil":   {},
 		"empty": {Conversations: []*model.Conversation{}, Warnings: []model.Warning{}, Sources: []string{}, Accounts: []model.Account{}},
@@ -132,12 +134,22 @@ func TestRoundTripEmptyAndEdgeValues(t *testing.T) {
 			{ID: "a", Sources: []string{}, Comparisons: []model.Comparison{}, Current: model.NoNode},
 			{ID: "b", Sources: []string{""}, Nodes: []model.Node{
 				{Key: "r", Parent: model.NoNode, Children: []int32{}},
-				{Key: "m", Parent: 0, Msg: &model.Message{ID: "other", EndTurn: &tr, Blocks: []model.Block{
+				{Key: "m", Parent: 0, Msg: msgkit.With(&model.Message{ID: "other", Blocks: []model.Block{
 					{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: []byte{}, Thoughts: []model.Thought{}, Images: []model.Asset{}, Seconds: -0.5}},
 					{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: &model.Asset{Missing: true, Width: -1, Seconds: 1e-300}}},
 					{Kind: model.BlockText, Extra: &model.BlockExtra{}},
-				}, Extra: &model.MessageExtra{References: []model.Reference{}, Feedback: &model.Feedback{Tags: []string{}}}}},
+				}, Extra: &model.MessageExtra{References: []model.Reference{}, Feedback: &model.Feedback{Tags: []string{}}}}, msgkit.Fields{EndTurn: &tr})},
 				{Key: "e", Parent: 0, Msg: &model.Message{ID: "e", Extra: &model.MessageExtra{}}},
+				// Values the model does not pack (model/packed.go), and edges of
+				// those it does.
+				{Key: "x", Parent: 0, Msg: msgkit.With(&model.Message{ID: "x"}, msgkit.Fields{
+					Time:   time.Date(2024, 5, 1, 12, 0, 0, 7, time.FixedZone("", 7200)),
+					Status: "odd status", ContentType: "odd_type", Recipient: "odd.tool", EndTurn: &fa})},
+				{Key: "y", Parent: 0, Msg: msgkit.With(&model.Message{ID: "y", Extra: &model.MessageExtra{Channel: "final"}}, msgkit.Fields{
+					Time:   time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC),
+					Status: "in_progress", ContentType: "code", Recipient: "python"})},
+				{Key: "z", Parent: 0, Msg: msgkit.With(&model.Message{ID: "z"}, msgkit.Fields{Time: time.Unix(-86400, 5)})},
+				{Key: "w", Parent: 0, Msg: msgkit.With(&model.Message{ID: "w"}, msgkit.Fields{Time: time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)})},
 			}},
 		}},
 	} {

@@ -130,9 +130,9 @@ func (w *writer) encodeMessage(e *enc, key string, m *model.Message) {
 	if m.Continuation {
 		fl |= msgContinuation
 	}
-	if m.EndTurn != nil {
+	if end, known := m.EndTurn(); known {
 		fl |= msgEndTurn
-		if *m.EndTurn {
+		if end {
 			fl |= msgEndTurnTrue
 		}
 	}
@@ -151,12 +151,12 @@ func (w *writer) encodeMessage(e *enc, key string, m *model.Message) {
 	}
 	w.pooled(e, string(m.Role))
 	w.pooled(e, x.AuthorName)
-	w.pooled(e, m.Recipient)
+	w.pooled(e, m.Recipient())
 	w.pooled(e, x.Channel)
-	e.time(m.Time)
+	e.time(m.Time())
 	w.pooled(e, m.Model)
-	w.pooled(e, m.Status)
-	w.pooled(e, m.ContentType)
+	w.pooled(e, m.Status())
+	w.pooled(e, m.ContentType())
 	e.uv(uint64(m.Visibility))
 	if m.Blocks != nil {
 		e.uv(uint64(len(m.Blocks)))
@@ -367,19 +367,16 @@ func decodeMessage(d *dec, s *strs, key string, m *model.Message, blocks []model
 	}
 	m.Role = model.Role(d.str(s))
 	x.AuthorName = d.str(s)
-	m.Recipient = d.str(s)
+	recipient := d.str(s)
 	x.Channel = d.str(s)
-	m.Time = d.time()
+	t := d.time()
 	m.Model = d.str(s)
-	m.Status = d.str(s)
-	m.ContentType = d.str(s)
+	status := d.str(s)
+	ctype := d.str(s)
 	m.Visibility = model.Visibility(d.uv())
 	m.Continuation = fl&msgContinuation != 0
 	if fl&msgEndTurn != 0 {
-		// Each message gets its own bool: nothing may write through
-		// EndTurn, but sharing would make that a bug across messages.
-		v := fl&msgEndTurnTrue != 0
-		m.EndTurn = &v
+		m.SetEndTurn(fl&msgEndTurnTrue != 0)
 	}
 	if fl&msgBlocksNil == 0 {
 		k := d.count(len(blocks))
@@ -416,6 +413,13 @@ func decodeMessage(d *dec, s *strs, key string, m *model.Message, blocks []model
 	} else if x.AuthorName != "" || x.Channel != "" || x.References != nil || x.Feedback != nil {
 		d.bad = true // fields of an Extra the message did not have
 	}
+	// After Extra: the setters keep what the model does not pack in it
+	// (model/packed.go), allocating it when the message had none (a
+	// snapshot written before the packing stored such a message without).
+	m.SetRecipient(recipient)
+	m.SetTime(t)
+	m.SetStatus(status)
+	m.SetContentType(ctype)
 	return blocks
 }
 

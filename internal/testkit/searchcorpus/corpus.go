@@ -190,7 +190,8 @@ func (g *gen) conversation(i int) (*model.Conversation, int64) {
 		if role == model.RoleAssistant {
 			n = 300 + r.IntN(1600)
 		}
-		m := &model.Message{Role: role, Model: c.Model, Time: created.Add(time.Duration(k) * time.Minute)}
+		m := &model.Message{Role: role, Model: c.Model}
+		m.SetTime(created.Add(time.Duration(k) * time.Minute))
 		m.Blocks = []model.Block{{Kind: model.BlockText, Text: g.text(n, extra)}}
 		if role == model.RoleAssistant && r.IntN(30) == 0 { // Markdown code fence: has:code
 			m.Blocks[0].Text += "\n```go\nfmt.Println(" + g.word() + ")\n```\n"
@@ -217,8 +218,9 @@ func (g *gen) conversation(i int) (*model.Conversation, int64) {
 		c.Nodes[parent].Children = append(c.Nodes[parent].Children, node)
 		// Now and then a regenerated sibling: a branch.
 		if role == model.RoleAssistant && r.IntN(25) == 0 {
-			alt := &model.Message{Role: role, Model: c.Model, Time: m.Time.Add(time.Second),
+			alt := &model.Message{Role: role, Model: c.Model,
 				Blocks: []model.Block{{Kind: model.BlockText, Text: g.text(n/2, "")}}}
+			alt.SetTime(m.Time().Add(time.Second))
 			c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprint(node + 1), Parent: parent, Msg: alt})
 			c.Nodes[parent].Children = append(c.Nodes[parent].Children, node+1)
 			size += int64(len(alt.Blocks[0].Text))

@@ -1,0 +1,21 @@
+package model
+
+import "time"
+
+// packedFields are a test message's packed fields (model/packed.go); zero
+// values are left unset.
+type packedFields struct {
+	Time      time.Time
+	Recipient string
+}
+
+// withPacked sets f's non-zero fields on m and returns m.
+func withPacked(m *Message, f packedFields) *Message {
+	if !f.Time.IsZero() {
+		m.SetTime(f.Time)
+	}
+	if f.Recipient != "" {
+		m.SetRecipient(f.Recipient)
+	}
+	return m
+}
