@@ -100,7 +100,7 @@ func (w *worker) content(d *walker, m *model.Message) error {
 	w.setContentType(m, f.ctype)
 	s := w.rawStr
 	add := func(b model.Block) {
-		b.Type = m.ContentType()
+		b.SetType(m.ContentType())
 		if m.Blocks == nil {
 			m.Blocks = w.blocks(1)
 		}

@@ -152,7 +152,7 @@ func (w *worker) finishBlocks(m *model.Message, mm *msgMeta) {
 			payload = nil
 		}
 		if blk, ups, ok := w.canvas(m.Recipient(), payload); ok {
-			blk.Type = m.Blocks[0].Type
+			blk.SetType(m.Blocks[0].Type())
 			m.Blocks[0] = blk
 			if ups != nil {
 				w.edits = append(w.edits, canvasEdit{m: m, updates: ups})
@@ -503,7 +503,7 @@ func textOnlyBlocks(m *model.Message) bool {
 // paragraphs) into what the web UI shows: a "Thought for …" recap and the
 // reasoning steps.
 func reasoningBlocks(m *model.Message, mm *msgMeta) []model.Block {
-	typ := m.Blocks[0].Type
+	typ := m.Blocks[0].Type()
 	var text strings.Builder
 	for i := range m.Blocks {
 		if i > 0 {
@@ -511,9 +511,9 @@ func reasoningBlocks(m *model.Message, mm *msgMeta) []model.Block {
 		}
 		text.WriteString(m.Blocks[i].Text)
 	}
-	out := []model.Block{{Kind: model.BlockReasoningRecap, Text: mm.finishedText, Extra: &model.BlockExtra{Seconds: mm.seconds}, Type: typ}}
+	out := []model.Block{model.Block{Kind: model.BlockReasoningRecap, Text: mm.finishedText, Extra: &model.BlockExtra{Seconds: mm.seconds}}.WithType(typ)}
 	if steps := reasoningSteps(text.String()); len(steps) > 0 {
-		out = append(out, model.Block{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: steps}, Type: typ})
+		out = append(out, model.Block{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: steps}}.WithType(typ))
 	}
 	return out
 }

@@ -80,11 +80,11 @@ func (b *claudeBuilder) block(d *walker) error {
 		if b.base.Role == model.RoleAssistant {
 			dir = "out"
 		}
-		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockAudioTranscript, Text: s(f.text), Extra: &model.BlockExtra{Title: s(f.title), Direction: dir}, Type: typ})
+		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockAudioTranscript, Text: s(f.text), Extra: &model.BlockExtra{Title: s(f.title), Direction: dir}}.WithType(typ))
 	case "thinking":
 		m := b.split(model.RoleAssistant, typ)
 		b.blockTime(m, f.start)
-		blk := model.Block{Kind: model.BlockThoughts, Type: typ, Extra: &model.BlockExtra{Thoughts: []model.Thought{{Content: s(f.thinking)}}}}
+		blk := model.Block{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: []model.Thought{{Content: s(f.thinking)}}}}.WithType(typ)
 		// Summaries are successive headlines; the last is the final one.
 		_ = w.eachPart(f.summaries, func(d *walker) error {
 			return obj(d, func(d *walker, k []byte) error {
@@ -113,7 +113,7 @@ func (b *claudeBuilder) block(d *walker) error {
 		m.SetRecipient("assistant")
 		m.Blocks = w.claudeToolResult(name, f.content, f.isError)
 	default:
-		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockUnknown, Type: typ, Extra: &model.BlockExtra{Raw: w.rebuild(f.fields)}})
+		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: w.rebuild(f.fields)}}.WithType(typ))
 	}
 	return nil
 }

@@ -78,7 +78,7 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 					return err
 				})
 				m.ID = id
-				m.Blocks = []model.Block{{Kind: model.BlockQuote, Extra: &model.BlockExtra{Title: nonEmpty(fname, "document")}, Text: content, Type: "project_doc"}}
+				m.Blocks = []model.Block{model.Block{Kind: model.BlockQuote, Extra: &model.BlockExtra{Title: nonEmpty(fname, "document")}, Text: content}.WithType("project_doc")}
 				docs = append(docs, m)
 				return err
 			})
@@ -104,13 +104,13 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 	head.SetContentType("project")
 	head.SetTime(c.Created)
 	if desc != "" {
-		head.Blocks = append(head.Blocks, model.Block{Kind: model.BlockText, Text: desc, Type: "description"})
+		head.Blocks = append(head.Blocks, model.Block{Kind: model.BlockText, Text: desc}.WithType("description"))
 	}
 	if prompt != "" {
-		head.Blocks = append(head.Blocks, model.Block{Kind: model.BlockQuote, Extra: &model.BlockExtra{Title: "Project instructions"}, Text: prompt, Type: "prompt_template"})
+		head.Blocks = append(head.Blocks, model.Block{Kind: model.BlockQuote, Extra: &model.BlockExtra{Title: "Project instructions"}, Text: prompt}.WithType("prompt_template"))
 	}
 	if len(head.Blocks) == 0 {
-		head.Blocks = append(head.Blocks, model.Block{Kind: model.BlockText, Text: fmt.Sprintf("Project %q (%d documents)", name, len(docs)), Type: "description"})
+		head.Blocks = append(head.Blocks, model.Block{Kind: model.BlockText, Text: fmt.Sprintf("Project %q (%d documents)", name, len(docs))}.WithType("description"))
 	}
 	msgs := append([]*model.Message{head}, docs...)
 	nodes := make([]model.Node, len(msgs))

@@ -149,7 +149,7 @@ func TestClaudeBlocks(t *testing.T) {
 	if ans.Blocks[0].Text != "The file says hello." || len(ans.References()) != 1 || ans.References()[0].URL != "https://www.example.com/hello" {
 		t.Errorf("answer = %+v refs %+v", ans.Blocks[0], ans.References())
 	}
-	if u := ans.Blocks[1]; u.Type != "token_budget" || !strings.Contains(string(u.Raw()), `"remaining": 42`) {
+	if u := ans.Blocks[1]; u.Type() != "token_budget" || !strings.Contains(string(u.Raw()), `"remaining": 42`) {
 		t.Errorf("unknown block = %+v %s", u, u.Raw())
 	}
 	if v := ms[8].Blocks[0]; v.Text != "spoken words" || v.Direction() != "in" {

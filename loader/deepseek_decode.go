@@ -268,13 +268,13 @@ func (w *worker) deepseekMessage(d *walker, key string) ([]*model.Message, error
 		switch strings.ToUpper(typ) {
 		case "REQUEST":
 			m := open(model.RoleUser, "text")
-			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: content, Type: typ})
+			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: content}.WithType(typ))
 		case "RESPONSE":
 			m := open(model.RoleAssistant, "text")
-			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: model.NormalizeMath(content), Type: typ})
+			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: model.NormalizeMath(content)}.WithType(typ))
 		case "THINK":
 			m := open(model.RoleAssistant, "thoughts")
-			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: []model.Thought{{Content: content}}}, Type: typ})
+			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: []model.Thought{{Content: content}}}}.WithType(typ))
 		case "SEARCH", "TOOL_SEARCH", "TOOL_OPEN":
 			m := open(model.RoleTool, "search")
 			m.Ext().AuthorName = strings.ToLower(typ)
@@ -285,7 +285,7 @@ func (w *worker) deepseekMessage(d *walker, key string) ([]*model.Message, error
 			if m == nil {
 				m = open(model.RoleAssistant, "unknown")
 			}
-			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockUnknown, Type: typ, Extra: &model.BlockExtra{Raw: w.a.bytes(raw)}})
+			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: w.a.bytes(raw)}}.WithType(typ))
 		}
 		return nil
 	})
@@ -320,11 +320,11 @@ func (w *worker) deepseekResults(typ, content string, results []byte) []model.Bl
 			}
 			return err
 		})
-		out = append(out, model.Block{Kind: model.BlockWebPage, Extra: &model.BlockExtra{Title: title, URL: url, Domain: domainOf(url)}, Text: snippet, Type: typ})
+		out = append(out, model.Block{Kind: model.BlockWebPage, Extra: &model.BlockExtra{Title: title, URL: url, Domain: domainOf(url)}, Text: snippet}.WithType(typ))
 		return err
 	})
 	if len(out) == 0 || content != "" {
-		out = append([]model.Block{{Kind: model.BlockBrowsing, Text: content, Type: typ}}, out...)
+		out = append([]model.Block{model.Block{Kind: model.BlockBrowsing, Text: content}.WithType(typ)}, out...)
 	}
 	return out
 }

@@ -180,7 +180,7 @@ func TestDeepSeek(t *testing.T) {
 	if p := ms[1].Blocks[0]; p.Kind != model.BlockWebPage || p.URL() != "https://en.wikipedia.org/wiki/Rayleigh_scattering" || p.Text != "Scattering of light" {
 		t.Errorf("search = %+v", ms[1].Blocks)
 	}
-	if b := ms[2].Blocks; len(b) != 2 || b[0].Text != "Sunlight scatters off air molecules." || b[1].Kind != model.BlockUnknown || b[1].Type != "NEW_THING" {
+	if b := ms[2].Blocks; len(b) != 2 || b[0].Text != "Sunlight scatters off air molecules." || b[1].Kind != model.BlockUnknown || b[1].Type() != "NEW_THING" {
 		t.Errorf("answer = %+v", b)
 	}
 	if c.Model != "deepseek-chat" && c.Model != "deepseek-reasoner" {

@@ -132,7 +132,7 @@ func (w *worker) grokResponse(d *walker) (claudeMsg, error) {
 	if m.Role == model.RoleAssistant {
 		text = model.NormalizeMath(text)
 	}
-	m.Blocks = []model.Block{{Kind: model.BlockText, Text: text, Type: "text"}}
+	m.Blocks = []model.Block{model.Block{Kind: model.BlockText, Text: text}.WithType("text")}
 	m.Visibility = classify(m, visibilityHints{})
 	cm.segs = []*model.Message{m}
 	return cm, nil

@@ -179,12 +179,12 @@ func TestContentTypes(t *testing.T) {
 		}
 	}
 	u := blocks["unk"]
-	check("unk", len(u) == 1 && u[0].Kind == model.BlockUnknown && u[0].Type == "super_widget" &&
+	check("unk", len(u) == 1 && u[0].Kind == model.BlockUnknown && u[0].Type() == "super_widget" &&
 		compact(u[0].Raw()) == `{"content_type":"super_widget","widget":{"a":[1,2,"\u00e9"]}}`)
 	cv := blocks["canvas"]
 	check("canvas", len(cv) == 1 && cv[0].Kind == model.BlockCanvas && cv[0].Title() == "Plan" && cv[0].Lang == "document" && cv[0].Text == "# Plan\nstep")
 	cv2 := blocks["canvas2"]
-	check("canvas2", len(cv2) == 1 && cv2[0].Kind == model.BlockCanvas && cv2[0].Title() == "Old" && cv2[0].Lang == "code/python" && cv2[0].Text == "print(1)" && cv2[0].Type == "text")
+	check("canvas2", len(cv2) == 1 && cv2[0].Kind == model.BlockCanvas && cv2[0].Title() == "Old" && cv2[0].Lang == "code/python" && cv2[0].Text == "print(1)" && cv2[0].Type() == "text")
 	up := blocks["upd"]
 	check("upd", len(up) == 1 && up[0].Kind == model.BlockCanvas && up[0].Text == "new text")
 	ex := blocks["exec"]
@@ -203,7 +203,7 @@ func TestContentTypes(t *testing.T) {
 	v := blocks["voice"]
 	check("voice", len(v) == 3 && v[0].Kind == model.BlockAudioTranscript && v[0].Text == "hello" && v[0].Direction() == "in" &&
 		v[1].Kind == model.BlockAudio && v[1].Asset().Pointer == "sediment://file_abc" && v[1].Asset().Size == 10 && v[1].Asset().MIME == "audio/wav" &&
-		v[2].Kind == model.BlockUnknown && v[2].Type == "new_part_kind")
+		v[2].Kind == model.BlockUnknown && v[2].Type() == "new_part_kind")
 	cp := blocks["comp"]
 	check("comp", len(cp) == 2 && cp[0].Kind == model.BlockImage && cp[0].Asset().Pointer == "sediment://file_shot" && strings.Contains(cp[1].Text, "https://s.x"))
 	th := blocks["th"]

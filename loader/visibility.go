@@ -117,7 +117,7 @@ func onlyUnknown(m *model.Message) bool {
 	for i := range m.Blocks {
 		b := &m.Blocks[i]
 		switch {
-		case b.Kind == model.BlockUnknown && !model.IsBookkeepingBlock(b.Type):
+		case b.Kind == model.BlockUnknown && !model.IsBookkeepingBlock(b.Type()):
 			n++
 		case b.Kind == model.BlockUnknown, b.Kind == model.BlockText && strings.TrimSpace(b.Text) == "":
 		default:
@@ -217,7 +217,7 @@ func blank(m *model.Message) bool {
 				return false
 			}
 		case model.BlockUnknown:
-			if !model.IsBookkeepingBlock(b.Type) {
+			if !model.IsBookkeepingBlock(b.Type()) {
 				return false
 			}
 		default:

@@ -101,16 +101,18 @@ type Thought struct {
 
 // Block is one typed piece of a message's content. Only the fields that fit
 // its Kind are set. The fields most blocks leave empty live behind Extra (nil
-// when none is set), so that a text or code block costs 64 bytes: a large
-// export holds hundreds of thousands of blocks. Read them through the
-// accessors (Title, URL, …), which return the zero value when Extra is nil;
-// code that builds a block writes them through Ext.
+// when none is set), and Type is packed into a byte (model/packed.go), so
+// that a text or code block costs 48 bytes: a large export holds hundreds
+// of thousands of blocks. Read them through the accessors (Type, Title,
+// URL, …), which return the zero value when Extra is nil; code that builds
+// a block writes them through Ext and SetType (or WithType).
 type Block struct {
-	Kind  BlockKind
 	Text  string      // text, code, output, transcript, quote/page text, context, error text, canvas content
 	Lang  string      // code language or canvas type ("code/python", "document")
-	Type  string      // the export's content_type or part type this came from
 	Extra *BlockExtra // the rarely set fields; nil when none is set
+	Kind  BlockKind
+	// typ is Type's code in typeCodes; codeExtra: Extra holds it.
+	typ uint8
 }
 
 // BlockExtra holds the fields of a Block that only some kinds set.
@@ -125,6 +127,8 @@ type BlockExtra struct {
 	Direction string    // BlockAudioTranscript: "in" (user) or "out" (assistant)
 	Seconds   float64   // BlockReasoningRecap: finished duration, when known
 	Raw       []byte    // BlockUnknown: the raw JSON of the content or part
+
+	typ string // Block.Type when typeCodes lacks it (model/packed.go)
 }
 
 // Ext returns b.Extra, allocating it first when it is nil. For code that

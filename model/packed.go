@@ -75,7 +75,8 @@ var (
 		// Claude content and block types, and the loader's own
 		"thinking", "tool_use", "tool_result", "antThinking", "antArtifact",
 		"file", "image", "document", "description", "project", "project_doc",
-		"redacted_thinking", "token_budget", "voice_note", "knowledge")
+		"redacted_thinking", "token_budget", "voice_note", "knowledge",
+		"attachment", "canvas", "prompt_template")
 	recipientCodes = newCodeTable(
 		"all", "assistant", "user", "tool", "python", "browser", "web", "web.run",
 		"web.search", "dalle.text2im", "image_gen.text2im", "bio", "file_search",
@@ -210,4 +211,34 @@ func (m *Message) packStr(t *codeTable, s string, field func(*MessageExtra) *str
 		*field(m.Extra) = ""
 	}
 	return c
+}
+
+// Type is the export's content_type or part type the block came from.
+func (b Block) Type() string {
+	if b.typ == codeExtra {
+		if b.Extra == nil {
+			return ""
+		}
+		return b.Extra.typ
+	}
+	return typeCodes.names[b.typ]
+}
+
+// SetType sets Type. A type typeCodes lacks is kept in Extra, allocated
+// for it when nil.
+func (b *Block) SetType(s string) {
+	b.typ = typeCodes.code(s)
+	if b.typ == codeExtra {
+		b.Ext().typ = s
+	} else if b.Extra != nil {
+		b.Extra.typ = ""
+	}
+}
+
+// WithType returns b with Type set to s, for building a block in one
+// expression. Like SetType it may write to *b.Extra, which a block being
+// built does not share.
+func (b Block) WithType(s string) Block {
+	b.SetType(s)
+	return b
 }

@@ -161,9 +161,38 @@ func TestPackedTablesAreUnique(t *testing.T) {
 	}
 }
 
-func TestMessageSize(t *testing.T) {
-	// Not a speed target: the size the packing exists for (see Message).
+func TestPackedBlockType(t *testing.T) {
+	for _, s := range []string{"", "text", "image_asset_pointer", "tool_use", "a part type no table names", "TEXT"} {
+		var b Block
+		b.SetType(s)
+		if b.Type() != s {
+			t.Errorf("SetType(%q): Type() = %q", s, b.Type())
+		}
+		if w := (Block{Kind: BlockUnknown, Extra: &BlockExtra{Raw: []byte("{}")}}).WithType(s); w.Type() != s || string(w.Raw()) != "{}" {
+			t.Errorf("WithType(%q): Type() = %q, Raw %q", s, w.Type(), w.Raw())
+		}
+		b.SetType("text")
+		if b.Type() != "text" || (b.Extra != nil && b.Extra.typ != "") {
+			t.Errorf("SetType(text) after %q: Type() = %q, Extra %+v", s, b.Type(), b.Extra)
+		}
+	}
+	var b Block
+	b.SetType("code")
+	if b.Extra != nil {
+		t.Errorf("a common type allocated Extra")
+	}
+	if (Block{}).Type() != "" {
+		t.Errorf("zero Block: Type() = %q", (Block{}).Type())
+	}
+}
+
+func TestPackedSizes(t *testing.T) {
+	// Not a speed target: the sizes the packing exists for (see Message
+	// and Block).
 	if s := unsafe.Sizeof(Message{}); s > 96 {
 		t.Errorf("Message is %d bytes, want ≤ 96", s)
+	}
+	if s := unsafe.Sizeof(Block{}); s > 48 {
+		t.Errorf("Block is %d bytes, want ≤ 48", s)
 	}
 }

@@ -412,7 +412,7 @@ func (h *htmlWriter) block(b *model.Block) {
 			h.b.WriteString(highlight(lang, b.Text))
 		}
 	case model.BlockUnknown:
-		if model.IsBookkeepingBlock(b.Type) {
+		if model.IsBookkeepingBlock(b.Type()) {
 			break // nothing for a reader; the JSON export keeps it
 		}
 		fmt.Fprintf(&h.b, "<details class=\"folded\">\n<summary>%s</summary>\n", esc(model.SanitizeLine(render.UnknownLine(b))))
@@ -421,7 +421,7 @@ func (h *htmlWriter) block(b *model.Block) {
 		}
 		h.b.WriteString("</details>\n")
 	default:
-		fmt.Fprintf(&h.b, "<p class=\"missing\">[unsupported content: %s]</p>\n", esc(model.SanitizeLine(orDefault(b.Type, b.Kind.String()))))
+		fmt.Fprintf(&h.b, "<p class=\"missing\">[unsupported content: %s]</p>\n", esc(model.SanitizeLine(orDefault(b.Type(), b.Kind.String()))))
 		if len(b.Raw()) > 0 {
 			h.pre(string(b.Raw()))
 		}

@@ -32,8 +32,8 @@ func TestExportReadableToolContent(t *testing.T) {
 		Blocks: []model.Block{{Kind: model.BlockBrowsing, Text: "# 【0†Files†example.com】\ntext"}}}, msgkit.Fields{Time: at}))
 	add(msgkit.With(&model.Message{Role: model.RoleAssistant, Blocks: []model.Block{
 		{Kind: model.BlockText, Text: "Two files."},
-		{Kind: model.BlockUnknown, Type: "token_budget", Extra: &model.BlockExtra{Raw: []byte(`{"type":"token_budget","remaining":7}`)}},
-		{Kind: model.BlockUnknown, Type: "interactive_timeline", Extra: &model.BlockExtra{Raw: []byte(`{"content_type":"interactive_timeline","events":[1,2]}`)}},
+		model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: []byte(`{"type":"token_budget","remaining":7}`)}}.WithType("token_budget"),
+		model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: []byte(`{"content_type":"interactive_timeline","events":[1,2]}`)}}.WithType("interactive_timeline"),
 	}}, msgkit.Fields{Time: at}))
 	dst := newMemFS()
 	if _, err := Export(context.Background(), dst, []*model.Conversation{c}, Options{Format: HTML}); err != nil {

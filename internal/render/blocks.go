@@ -80,7 +80,7 @@ func (r *writer) block(b *model.Block) {
 		r.line("Canvas: ", one(orDefault(b.Title(), "(untitled)")), langSuffix(b.Lang), canvasVersion(b))
 		r.fence(canvasLang(b.Lang), b.Text)
 	case model.BlockUnknown:
-		if model.IsBookkeepingBlock(b.Type) {
+		if model.IsBookkeepingBlock(b.Type()) {
 			return // nothing for a reader; JSON output keeps it
 		}
 		if !r.expanded() {
@@ -92,7 +92,7 @@ func (r *writer) block(b *model.Block) {
 			r.fence("json", prettyJSON(string(b.Raw())))
 		}
 	default:
-		r.line("[unsupported content: ", one(orDefault(b.Type, b.Kind.String())), "]")
+		r.line("[unsupported content: ", one(orDefault(b.Type(), b.Kind.String())), "]")
 	}
 	r.line()
 }

@@ -38,10 +38,8 @@ func oneMessage(m ...*model.Message) *model.Conversation {
 // results and quotes are made readable (title, domain, [reference]) in every
 // output; none is left raw.
 func TestBrowsingMarkersReadable(t *testing.T) {
-	browse := msgkit.With(&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "browser", References: []model.Reference{{N: 1, Title: "Amazon.com: GeForce RTX 3070", URL: "https://www.amazon.com/s?k=3070"}}}, Visibility: model.Folded, Blocks: []model.Block{{Kind: model.BlockBrowsing, Type: "tether_browsing_display",
-		Text: "# 【0†Amazon.com: GeForce RTX 3070†www.amazon.com】\nResults…\n# 【1†rtx 3070 | Newegg.com†www.newegg.com】\nMore…\n  * 【23†PC Cases】 \nSee 【40†Here’s how it works】. Cited 【3:0†source】."}},
-	}, msgkit.Fields{Time: at(1)})
-	quote := msgkit.With(&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "browser"}, Visibility: model.Folded, Blocks: []model.Block{{Kind: model.BlockQuote, Type: "tether_quote", Extra: &model.BlockExtra{Title: "Newegg", Domain: "www.newegg.com"}, Text: "a quote 【2†Next page】"}}}, msgkit.Fields{Time: at(2)})
+	browse := msgkit.With(&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "browser", References: []model.Reference{{N: 1, Title: "Amazon.com: GeForce RTX 3070", URL: "https://www.amazon.com/s?k=3070"}}}, Visibility: model.Folded, Blocks: []model.Block{model.Block{Kind: model.BlockBrowsing, Text: "# 【0†Amazon.com: GeForce RTX 3070†www.amazon.com】\nResults…\n# 【1†rtx 3070 | Newegg.com†www.newegg.com】\nMore…\n  * 【23†PC Cases】 \nSee 【40†Here’s how it works】. Cited 【3:0†source】."}.WithType("tether_browsing_display")}}, msgkit.Fields{Time: at(1)})
+	quote := msgkit.With(&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "browser"}, Visibility: model.Folded, Blocks: []model.Block{model.Block{Kind: model.BlockQuote, Extra: &model.BlockExtra{Title: "Newegg", Domain: "www.newegg.com"}, Text: "a quote 【2†Next page】"}.WithType("tether_quote")}}, msgkit.Fields{Time: at(2)})
 	user := msg(model.RoleUser, 3, text("I typed 【注意】 and 【1†x】 myself"))
 	c := oneMessage(browse, quote, user)
 
@@ -141,9 +139,8 @@ func TestScrambledImageTool(t *testing.T) {
 // JSON; an unknown block is one folded line (type, field count) with its
 // JSON indented only when expanded.
 func TestBookkeepingAndUnknownBlocks(t *testing.T) {
-	budget := model.Block{Kind: model.BlockUnknown, Type: "token_budget", Extra: &model.BlockExtra{Raw: []byte(`{"type":"token_budget","remaining":42}`)}}
-	widget := model.Block{Kind: model.BlockUnknown, Type: "interactive_timeline",
-		Extra: &model.BlockExtra{Raw: []byte(`{"content_type":"interactive_timeline","title":"The spread of printing","events":[{"year":1440,"label":"Gutenberg"}]}`)}}
+	budget := model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: []byte(`{"type":"token_budget","remaining":42}`)}}.WithType("token_budget")
+	widget := model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: []byte(`{"content_type":"interactive_timeline","title":"The spread of printing","events":[{"year":1440,"label":"Gutenberg"}]}`)}}.WithType("interactive_timeline")
 	ans := msg(model.RoleAssistant, 1, text("An answer."), budget)
 	mixed := msg(model.RoleAssistant, 2, text("See the timeline."), widget)
 	folded := msg(model.RoleAssistant, 3, widget)

@@ -150,12 +150,12 @@ func blockSummary(m *model.Message, b *model.Block) string {
 	case model.BlockCanvas:
 		return "Canvas: " + orDefault(firstLine(b.Title()), "(untitled)") + langSuffix(b.Lang) + canvasVersion(b)
 	case model.BlockUnknown:
-		if model.IsBookkeepingBlock(b.Type) {
+		if model.IsBookkeepingBlock(b.Type()) {
 			return ""
 		}
 		return unknownLine(b)
 	}
-	return "unsupported content: " + orDefault(b.Type, b.Kind.String())
+	return "unsupported content: " + orDefault(b.Type(), b.Kind.String())
 }
 
 func plural(n int, unit string) string {

@@ -149,7 +149,11 @@ func TestRoundTripEmptyAndEdgeValues(t *testing.T) {
 					Time:   time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC),
 					Status: "in_progress", ContentType: "code", Recipient: "python"})},
 				{Key: "z", Parent: 0, Msg: msgkit.With(&model.Message{ID: "z"}, msgkit.Fields{Time: time.Unix(-86400, 5)})},
-				{Key: "w", Parent: 0, Msg: msgkit.With(&model.Message{ID: "w"}, msgkit.Fields{Time: time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)})},
+				{Key: "w", Parent: 0, Msg: msgkit.With(&model.Message{ID: "w", Blocks: []model.Block{
+					model.Block{Kind: model.BlockText, Text: "t"}.WithType("a rare part type"),
+					model.Block{Kind: model.BlockQuote, Extra: &model.BlockExtra{Title: "q"}}.WithType("another"),
+					model.Block{Kind: model.BlockCode}.WithType("code"),
+				}}, msgkit.Fields{Time: time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)})},
 			}},
 		}},
 	} {

@@ -210,7 +210,7 @@ func (w *writer) encodeBlock(e *enc, b *model.Block) {
 	set(bImages, x.Images != nil)
 	set(bDirection, x.Direction != "")
 	set(bSeconds, x.Seconds != 0)
-	set(bType, b.Type != "")
+	set(bType, b.Type() != "")
 	set(bRaw, x.Raw != nil)
 	e.uv(uint64(b.Kind))
 	e.uv(fl)
@@ -255,7 +255,7 @@ func (w *writer) encodeBlock(e *enc, b *model.Block) {
 		e.f64(x.Seconds)
 	}
 	if fl&bType != 0 {
-		w.pooled(e, b.Type)
+		w.pooled(e, b.Type())
 	}
 	if fl&bRaw != 0 {
 		w.freshBytes(e, x.Raw)
@@ -475,7 +475,7 @@ func decodeBlock(d *dec, s *strs, b *model.Block) {
 		x.Seconds = d.f64()
 	}
 	if fl&bType != 0 {
-		b.Type = d.str(s)
+		b.SetType(d.str(s))
 	}
 	if fl&bRaw != 0 {
 		x.Raw = d.bytes(s)
