@@ -32,7 +32,7 @@ func mergeContinuations(c *model.Conversation) {
 		}
 		p := c.Nodes[i].Parent
 		for p >= 0 && int(p) < len(c.Nodes) && (c.Nodes[p].Msg == nil || c.Nodes[p].Msg.Visibility == model.Hidden) {
-			if pm := c.Nodes[p].Msg; pm == nil || pm.Role == model.RoleUser {
+			if pm := c.Nodes[p].Msg; pm == nil || pm.Role() == model.RoleUser {
 				p = model.NoNode // the root or a (hidden) user turn: nothing to continue
 				break
 			}
@@ -54,7 +54,7 @@ func mergeContinuations(c *model.Conversation) {
 // continuable reports whether m may be either side of a continuation: a
 // shown assistant message to everyone made only of text.
 func continuable(m *model.Message) bool {
-	if m == nil || m.Role != model.RoleAssistant || m.Visibility != model.Shown ||
+	if m == nil || m.Role() != model.RoleAssistant || m.Visibility != model.Shown ||
 		(m.Recipient() != "" && m.Recipient() != "all") || m.ContentType() != "text" || len(m.Blocks) == 0 {
 		return false
 	}

@@ -66,7 +66,7 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 				case "role":
 					var r string
 					r, err = w.common(d)
-					m.Role = model.Role(r)
+					m.SetRole(model.Role(r))
 				case "name":
 					var name string
 					if name, err = w.common(d); name != "" {
@@ -136,7 +136,7 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 // (by recipient), code-interpreter images and reasoning durations (from
 // metadata).
 func (w *worker) finishBlocks(m *model.Message, mm *msgMeta) {
-	if m.Role == model.RoleTool && mm.finishedText != "" && textOnlyBlocks(m) {
+	if m.Role() == model.RoleTool && mm.finishedText != "" && textOnlyBlocks(m) {
 		m.Blocks = reasoningBlocks(m, mm)
 		return
 	}
@@ -201,12 +201,12 @@ func (w *worker) finishText(m *model.Message, mm *msgMeta) {
 		ruledOut := func(f textFacts) bool {
 			return len(b.Text) == len(w.decoded) && unsafe.StringData(b.Text) == unsafe.StringData(w.decoded) && w.decodedFacts&f == 0
 		}
-		if m.Role != model.RoleUser && (!mm.cites.Empty() || !ruledOut(mayMark) && hasMarkers(b.Text)) {
+		if m.Role() != model.RoleUser && (!mm.cites.Empty() || !ruledOut(mayMark) && hasMarkers(b.Text)) {
 			text, refs := applyCitations(b.Text, &mm.cites, len(m.References()))
 			b.Text = text
 			m.Ext().References = append(m.References(), refs...)
 		}
-		if m.Role == model.RoleAssistant && !ruledOut(hasSlash) {
+		if m.Role() == model.RoleAssistant && !ruledOut(hasSlash) {
 			b.Text = model.NormalizeMath(b.Text)
 		}
 		// A rewritten text goes over the decoded one in the arena (its

@@ -77,7 +77,7 @@ func (b *claudeBuilder) block(d *walker) error {
 		}
 	case "voice_note":
 		dir := "in"
-		if b.base.Role == model.RoleAssistant {
+		if b.base.Role() == model.RoleAssistant {
 			dir = "out"
 		}
 		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockAudioTranscript, Text: s(f.text), Extra: &model.BlockExtra{Title: s(f.title), Direction: dir}}.WithType(typ))

@@ -241,7 +241,7 @@ func (w *worker) claudeMessage(d *walker) (claudeMsg, error) {
 		return cm, err
 	}
 	base.ID = cm.uuid
-	base.Role = role
+	base.SetRole(role)
 	cm.role = role
 	if !base.Time().IsZero() {
 		cm.time = base.Time().UnixNano()
@@ -276,9 +276,9 @@ func (w *worker) claudeMessage(d *walker) (claudeMsg, error) {
 		b.main()
 	}
 	for _, m := range b.segs {
-		if m.Role == model.RoleAssistant || m.Role == model.RoleUser {
+		if m.Role() == model.RoleAssistant || m.Role() == model.RoleUser {
 			for i := range m.Blocks {
-				if m.Blocks[i].Kind == model.BlockText && m.Role == model.RoleAssistant {
+				if m.Blocks[i].Kind == model.BlockText && m.Role() == model.RoleAssistant {
 					m.Blocks[i].Text = model.NormalizeMath(m.Blocks[i].Text)
 				}
 			}
@@ -325,7 +325,7 @@ func (b *claudeBuilder) main() *model.Message {
 // split starts a segment of its own (thinking, tool use or result).
 func (b *claudeBuilder) split(role model.Role, ctype string) *model.Message {
 	m := b.base
-	m.Role = role
+	m.SetRole(role)
 	m.SetContentType(ctype)
 	b.cur = nil
 	b.segs = append(b.segs, &m)

@@ -31,7 +31,7 @@ func hasLegacyTags(text string) bool {
 // inline tags of assistant text. Returns the message that got the last text
 // (for citations), or nil when the text held only tags.
 func (b *claudeBuilder) addText(text, typ string) *model.Message {
-	if b.base.Role != model.RoleAssistant || !hasLegacyTags(text) {
+	if b.base.Role() != model.RoleAssistant || !hasLegacyTags(text) {
 		m := b.main()
 		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: text}.WithType(typ))
 		return m

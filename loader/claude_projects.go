@@ -56,7 +56,8 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 			c.Updated, err = epoch(d)
 		case "docs":
 			err = arr(d, func(d *walker) error {
-				m := &model.Message{Role: model.RoleUser, Extra: &model.MessageExtra{AuthorName: "project"}}
+				m := &model.Message{Extra: &model.MessageExtra{AuthorName: "project"}}
+				m.SetRole(model.RoleUser)
 				m.SetContentType("project_doc")
 				var fname, content, id string
 				err := obj(d, func(d *walker, k []byte) error {
@@ -100,7 +101,8 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 	if c.Created.IsZero() {
 		c.Created = c.Updated
 	}
-	head := &model.Message{ID: c.ID, Role: model.RoleUser, Extra: &model.MessageExtra{AuthorName: "project"}}
+	head := &model.Message{ID: c.ID, Extra: &model.MessageExtra{AuthorName: "project"}}
+	head.SetRole(model.RoleUser)
 	head.SetContentType("project")
 	head.SetTime(c.Created)
 	if desc != "" {

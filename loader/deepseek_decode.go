@@ -230,7 +230,7 @@ func (w *worker) deepseekMessage(d *walker, key string) ([]*model.Message, error
 	var segs []*model.Message
 	var cur *model.Message
 	open := func(role model.Role, ctype string) *model.Message {
-		if cur != nil && cur.Role == role && cur.ContentType() == ctype {
+		if cur != nil && cur.Role() == role && cur.ContentType() == ctype {
 			return cur
 		}
 		m := base
@@ -238,7 +238,7 @@ func (w *worker) deepseekMessage(d *walker, key string) ([]*model.Message, error
 			x := *m.Extra
 			m.Extra = &x
 		}
-		m.Role = role
+		m.SetRole(role)
 		m.SetContentType(ctype)
 		cur = &m
 		segs = append(segs, cur)

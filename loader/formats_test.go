@@ -172,7 +172,7 @@ func TestDeepSeek(t *testing.T) {
 	ms := thread(c)
 	var got []string
 	for _, m := range ms {
-		got = append(got, string(m.Role)+"/"+m.Visibility.String())
+		got = append(got, string(m.Role())+"/"+m.Visibility.String())
 	}
 	if !slices.Equal(got, []string{"user/shown", "tool/folded", "assistant/shown"}) {
 		t.Fatalf("thread = %v", got)
@@ -205,7 +205,7 @@ func TestGrok(t *testing.T) {
 		t.Errorf("conversation = %+v", c)
 	}
 	ms := thread(c)
-	if len(ms) != 2 || ms[0].Role != model.RoleUser || ms[1].Role != model.RoleAssistant || ms[1].Blocks[0].Text != "4" ||
+	if len(ms) != 2 || ms[0].Role() != model.RoleUser || ms[1].Role() != model.RoleAssistant || ms[1].Blocks[0].Text != "4" ||
 		ms[0].Time().UnixMilli() != 1705312200000 || ms[1].Visibility != model.Shown {
 		t.Errorf("messages = %+v", ms)
 	}

@@ -113,7 +113,7 @@ func (w *worker) grokResponse(d *walker) (claudeMsg, error) {
 		case "sender":
 			var s string
 			s, err = w.str(d)
-			m.Role = claudeRole(s)
+			m.SetRole(claudeRole(s))
 		case "create_time":
 			var t time.Time
 			t, err = mongoTime(d)
@@ -129,7 +129,7 @@ func (w *worker) grokResponse(d *walker) (claudeMsg, error) {
 		return cm, err
 	}
 	m.ID = cm.uuid
-	if m.Role == model.RoleAssistant {
+	if m.Role() == model.RoleAssistant {
 		text = model.NormalizeMath(text)
 	}
 	m.Blocks = []model.Block{model.Block{Kind: model.BlockText, Text: text}.WithType("text")}

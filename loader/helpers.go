@@ -105,7 +105,7 @@ func (w *worker) dropInput() {
 }
 
 // msgSlabLen is how many messages a slab holds: as many as fill 168 KiB
-// (1,792 of 96 bytes). A slab is a large allocation, rounded up to whole
+// (2,150 of 80 bytes). A slab is a large allocation, rounded up to whole
 // 8 KiB pages: 256 messages (43,008 bytes, 6 pages) left 14% of each slab
 // unused, ~1.4 MB of a 250 MB export's peak RSS.
 const msgSlabLen = (21 << 13) / unsafe.Sizeof(model.Message{})

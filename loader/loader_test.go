@@ -43,7 +43,7 @@ func TestShapesOfTopLevel(t *testing.T) {
 	}
 	c := a.Conversations[0]
 	th := c.CurrentThread()
-	if len(th) != 3 || c.Nodes[th[2]].Msg.Blocks[0].Text != "answer in c1" || c.Nodes[th[2]].Msg.Role != model.RoleAssistant {
+	if len(th) != 3 || c.Nodes[th[2]].Msg.Blocks[0].Text != "answer in c1" || c.Nodes[th[2]].Msg.Role() != model.RoleAssistant {
 		t.Errorf("thread = %v", th)
 	}
 }
@@ -127,7 +127,7 @@ func TestNullsAndMissingKeys(t *testing.T) {
 	if got := n.Nodes[1].Msg.Blocks[0].Text; got != "hi\nthere" {
 		t.Errorf("joined parts = %q", got)
 	}
-	if m := n.Nodes[3].Msg; m.Time().Unix() != 1700000001 || endTurnKnown(m) || m.Role != "" {
+	if m := n.Nodes[3].Msg; m.Time().Unix() != 1700000001 || endTurnKnown(m) || m.Role() != "" {
 		t.Errorf("n3 message = %+v", m)
 	}
 	if !n.Created.IsZero() {

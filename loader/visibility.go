@@ -54,13 +54,13 @@ func classify(m *model.Message, h visibilityHints) model.Visibility {
 	switch {
 	case m.ContentType() == "user_editable_context" || m.ContentType() == "model_editable_context" || hasKind(m, model.BlockContext):
 		return model.Hidden
-	case m.Role == model.RoleSystem:
+	case m.Role() == model.RoleSystem:
 		return model.Hidden
 	case modelFacing(m):
 		return model.Hidden
 	}
 	images := hasImages(m)
-	switch m.Role {
+	switch m.Role() {
 	case model.RoleUser:
 		if blank(m) {
 			return model.Hidden

@@ -254,16 +254,15 @@ type Reference struct {
 // Extra (nil when none is set); read them through the accessors
 // (AuthorName, Channel, References, Feedback), write them through Ext.
 //
-// Time, Status, ContentType, Recipient and EndTurn are packed (model/
-// packed.go): a large export holds hundreds of thousands of messages, and
-// each costs 96 bytes instead of 168. Read them through their accessors,
+// Role, Time, Status, ContentType, Recipient and EndTurn are packed
+// (model/packed.go): a large export holds hundreds of thousands of
+// messages, and each costs 80 bytes instead of 168. Read them through their accessors,
 // write them through their setters; a value the packing cannot hold (a
 // status no table names, a time in a fixed zone) is kept whole in Extra.
 // A message being built gets its Extra before any setter runs, since
 // replacing Extra drops what they kept there.
 type Message struct {
 	ID     string // message.id (may differ from the node key)
-	Role   Role
 	Model  string // metadata.model_slug
 	Blocks []Block
 	Extra  *MessageExtra // the rarely set fields; nil when none is set
@@ -276,10 +275,10 @@ type Message struct {
 	// Hidden, with its own text (docs/formats.md#chatgpt-continuations).
 	Continuation bool
 	flags        msgFlags
-	// status, contentType and recipient index statusCodes,
-	// contentTypeCodes and recipientCodes; codeExtra says the value is in
-	// Extra.
-	status, contentType, recipient uint8
+	// role, status, contentType and recipient index roleCodes,
+	// statusCodes, typeCodes and recipientCodes; codeExtra says the value
+	// is in Extra.
+	role, status, contentType, recipient uint8
 }
 
 // MessageExtra holds the fields of a Message that few messages set.
@@ -292,6 +291,7 @@ type MessageExtra struct {
 	Feedback *Feedback
 
 	// What the packed fields of Message could not hold (model/packed.go).
+	role                           Role
 	status, contentType, recipient string
 	time                           time.Time
 }

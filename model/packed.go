@@ -58,6 +58,7 @@ func (t *codeTable) name(code uint8, extra string) string {
 // never stored outside the process (the snapshot stores the strings), so
 // the tables may change freely.
 var (
+	roleCodes   = newCodeTable(string(RoleUser), string(RoleAssistant), string(RoleSystem), string(RoleTool))
 	statusCodes = newCodeTable(
 		"finished_successfully", "in_progress", "finished_partial_completion",
 		"finished_incomplete", "finished_interrupted")
@@ -241,4 +242,26 @@ func (b *Block) SetType(s string) {
 func (b Block) WithType(s string) Block {
 	b.SetType(s)
 	return b
+}
+
+// Role is the message author's role (RoleUser, RoleAssistant, …, or the
+// export's word for a role backchat does not know).
+func (m *Message) Role() Role {
+	if m.role == codeExtra {
+		if m.Extra == nil {
+			return ""
+		}
+		return m.Extra.role
+	}
+	return Role(roleCodes.names[m.role])
+}
+
+// SetRole sets Role.
+func (m *Message) SetRole(r Role) {
+	m.role = roleCodes.code(string(r))
+	if m.role == codeExtra {
+		m.Ext().role = r
+	} else if m.Extra != nil {
+		m.Extra.role = ""
+	}
 }

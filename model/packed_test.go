@@ -76,9 +76,10 @@ func TestPackedStrings(t *testing.T) {
 		{"Status", (*Message).SetStatus, (*Message).Status},
 		{"ContentType", (*Message).SetContentType, (*Message).ContentType},
 		{"Recipient", (*Message).SetRecipient, (*Message).Recipient},
+		{"Role", func(m *Message, s string) { m.SetRole(Role(s)) }, func(m *Message) string { return string(m.Role()) }},
 	}
 	for _, f := range fields {
-		for _, s := range []string{"", "finished_successfully", "text", "all", "python", "a status no table names", "Text", " all", "\x00", "é"} {
+		for _, s := range []string{"", "finished_successfully", "text", "all", "python", "user", "tool", "critic", "a status no table names", "Text", " all", "\x00", "é"} {
 			var m Message
 			f.set(&m, s)
 			if got := f.get(&m); got != s {
@@ -117,6 +118,7 @@ func TestPackedStrings(t *testing.T) {
 	common.SetStatus("finished_successfully")
 	common.SetContentType("multimodal_text")
 	common.SetRecipient("canmore.update_textdoc")
+	common.SetRole(RoleAssistant)
 	if common.Extra != nil {
 		t.Errorf("common values allocated Extra")
 	}
@@ -189,8 +191,8 @@ func TestPackedBlockType(t *testing.T) {
 func TestPackedSizes(t *testing.T) {
 	// Not a speed target: the sizes the packing exists for (see Message
 	// and Block).
-	if s := unsafe.Sizeof(Message{}); s > 96 {
-		t.Errorf("Message is %d bytes, want ≤ 96", s)
+	if s := unsafe.Sizeof(Message{}); s > 80 {
+		t.Errorf("Message is %d bytes, want ≤ 80", s)
 	}
 	if s := unsafe.Sizeof(Block{}); s > 48 {
 		t.Errorf("Block is %d bytes, want ≤ 48", s)

@@ -227,7 +227,7 @@ func (acc *statsAcc) conversation(s *Stats, c *Conversation) {
 		if mon == nil {
 			s.UndatedMessages++
 		}
-		switch m.Role {
+		switch m.Role() {
 		case RoleUser:
 			written += textWords(m)
 		case RoleAssistant:

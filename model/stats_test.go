@@ -57,11 +57,11 @@ func (b *tb) add(parent int32, m *Message) int32 {
 }
 
 func text(role Role, at time.Time, s string) *Message {
-	return withPacked(&Message{Role: role, Blocks: []Block{{Kind: BlockText, Text: s}}}, packedFields{Time: at})
+	return withPacked(withPacked(&Message{Blocks: []Block{{Kind: BlockText, Text: s}}}, packedFields{Role: role}), packedFields{Time: at})
 }
 
 func img(role Role, author, pointer, prompt string) *Message {
-	return &Message{Role: role, Extra: &MessageExtra{AuthorName: author}, Blocks: []Block{{Kind: BlockImage, Extra: &BlockExtra{Asset: &Asset{Pointer: pointer, Prompt: prompt}}}}}
+	return withPacked(&Message{Extra: &MessageExtra{AuthorName: author}, Blocks: []Block{{Kind: BlockImage, Extra: &BlockExtra{Asset: &Asset{Pointer: pointer, Prompt: prompt}}}}}, packedFields{Role: role})
 }
 
 // statsArchive is a small archive whose every figure is counted by hand in
@@ -71,7 +71,7 @@ func statsArchive() *Archive {
 
 	// A: January, gpt-4o, one regenerated answer (a branch) and a hidden system message.
 	a := newTB("a", "Alpha", "gpt-4o", d(1, 15, 10))
-	sys := a.add(0, withPacked(&Message{Role: RoleSystem, Visibility: Hidden, Blocks: []Block{{Kind: BlockText, Text: "secret words here"}}}, packedFields{Time: d(1, 15, 10)}))
+	sys := a.add(0, withPacked(withPacked(&Message{Visibility: Hidden, Blocks: []Block{{Kind: BlockText, Text: "secret words here"}}}, packedFields{Role: RoleSystem}), packedFields{Time: d(1, 15, 10)}))
 	u := a.add(sys, text(RoleUser, d(1, 15, 10), "Hello world"))
 	a.add(u, text(RoleAssistant, d(1, 15, 10), "first try"))                    // other branch: not counted as visible
 	last := a.add(u, text(RoleAssistant, d(1, 15, 11), "Hi there, friend! 42")) // 4 words
@@ -81,19 +81,19 @@ func statsArchive() *Archive {
 	b := newTB("b", "Bravo", "o3", time.Date(2025, 2, 1, 23, 30, 0, 0, time.UTC))
 	b.c.GizmoID, b.c.Starred, b.c.Archived = "g-1", true, true
 	bt := b.c.Created
-	up := withPacked(&Message{Role: RoleUser, Blocks: []Block{
+	up := withPacked(withPacked(&Message{Blocks: []Block{
 		{Kind: BlockImage, Extra: &BlockExtra{Asset: &Asset{Pointer: "file-service://file-u"}}},
-		{Kind: BlockText, Text: "日本語"}}}, packedFields{Time: bt})
+		{Kind: BlockText, Text: "日本語"}}}, packedFields{Role: RoleUser}), packedFields{Time: bt})
 	n := b.add(0, up)
-	n = b.add(n, withPacked(&Message{Role: RoleAssistant, Model: "gpt-4o-mini", Blocks: []Block{{Kind: BlockText, Text: "don't stop"}}}, packedFields{Time: bt}))
+	n = b.add(n, withPacked(withPacked(&Message{Model: "gpt-4o-mini", Blocks: []Block{{Kind: BlockText, Text: "don't stop"}}}, packedFields{Role: RoleAssistant}), packedFields{Time: bt}))
 	n = b.add(n, img(RoleTool, "dalle.text2im", "file-service://file-d", "a cat"))
 	n = b.add(n, img(RoleTool, "internal_tool", "sediment://file_2", ""))
 	n = b.add(n, img(RoleTool, "internal_tool", "sediment://file_2", "")) // progress repeat: same image
 	n = b.add(n, img(RoleTool, "browser", "sediment://file_s", ""))       // screenshot
-	n = b.add(n, withPacked(&Message{Role: RoleAssistant, Blocks: []Block{
+	n = b.add(n, withPacked(withPacked(&Message{Blocks: []Block{
 		{Kind: BlockAudioTranscript, Text: "spoken words", Extra: &BlockExtra{Direction: "out"}},
-		{Kind: BlockAudio, Extra: &BlockExtra{Asset: &Asset{Pointer: "sediment://file_a", Seconds: 12.5}}}}}, packedFields{Time: bt}))
-	n = b.add(n, withPacked(&Message{Role: RoleUser, Blocks: []Block{{Kind: BlockAudio, Extra: &BlockExtra{Asset: &Asset{Pointer: "sediment://file_b"}}}}}, packedFields{Time: bt}))
+		{Kind: BlockAudio, Extra: &BlockExtra{Asset: &Asset{Pointer: "sediment://file_a", Seconds: 12.5}}}}}, packedFields{Role: RoleAssistant}), packedFields{Time: bt}))
+	n = b.add(n, withPacked(withPacked(&Message{Blocks: []Block{{Kind: BlockAudio, Extra: &BlockExtra{Asset: &Asset{Pointer: "sediment://file_b"}}}}}, packedFields{Role: RoleUser}), packedFields{Time: bt}))
 	b.c.Current = n
 	// Tool messages have no time: they are dated by the conversation.
 

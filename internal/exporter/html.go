@@ -248,7 +248,7 @@ func (h *htmlWriter) header(title string) {
 
 func (h *htmlWriter) message(n int32, m *model.Message) {
 	parts := render.MessageHeading(h.c, n, utc).Parts()
-	fmt.Fprintf(&h.b, "<article class=\"%s\">\n<h2>%s</h2>\n", roleClass(m.Role), esc(strings.Join(parts, " · ")))
+	fmt.Fprintf(&h.b, "<article class=\"%s\">\n<h2>%s</h2>\n", roleClass(m.Role()), esc(strings.Join(parts, " · ")))
 	h.body(m)
 	h.b.WriteString("</article>\n")
 }

@@ -25,16 +25,16 @@ func TestExportReadableToolContent(t *testing.T) {
 		c.Current = n
 	}
 	c.Nodes[0].Children = nil
-	add(msgkit.With(&model.Message{Role: model.RoleUser, Blocks: []model.Block{{Kind: model.BlockText, Text: "list files"}}}, msgkit.Fields{Time: at}))
-	add(msgkit.With(&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "bash_tool"}, Visibility: model.Folded,
-		Blocks: []model.Block{{Kind: model.BlockText, Text: `{"returncode":0,"stdout":"a.txt\nb.txt\n","stderr":""}`}}}, msgkit.Fields{Time: at}))
-	add(msgkit.With(&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "browser"}, Visibility: model.Folded,
-		Blocks: []model.Block{{Kind: model.BlockBrowsing, Text: "# 【0†Files†example.com】\ntext"}}}, msgkit.Fields{Time: at}))
-	add(msgkit.With(&model.Message{Role: model.RoleAssistant, Blocks: []model.Block{
+	add(msgkit.With(msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: "list files"}}}, msgkit.Fields{Role: model.RoleUser}), msgkit.Fields{Time: at}))
+	add(msgkit.With(msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "bash_tool"}, Visibility: model.Folded,
+		Blocks: []model.Block{{Kind: model.BlockText, Text: `{"returncode":0,"stdout":"a.txt\nb.txt\n","stderr":""}`}}}, msgkit.Fields{Role: model.RoleTool}), msgkit.Fields{Time: at}))
+	add(msgkit.With(msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "browser"}, Visibility: model.Folded,
+		Blocks: []model.Block{{Kind: model.BlockBrowsing, Text: "# 【0†Files†example.com】\ntext"}}}, msgkit.Fields{Role: model.RoleTool}), msgkit.Fields{Time: at}))
+	add(msgkit.With(msgkit.With(&model.Message{Blocks: []model.Block{
 		{Kind: model.BlockText, Text: "Two files."},
 		model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: []byte(`{"type":"token_budget","remaining":7}`)}}.WithType("token_budget"),
 		model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: []byte(`{"content_type":"interactive_timeline","events":[1,2]}`)}}.WithType("interactive_timeline"),
-	}}, msgkit.Fields{Time: at}))
+	}}, msgkit.Fields{Role: model.RoleAssistant}), msgkit.Fields{Time: at}))
 	dst := newMemFS()
 	if _, err := Export(context.Background(), dst, []*model.Conversation{c}, Options{Format: HTML}); err != nil {
 		t.Fatal(err)

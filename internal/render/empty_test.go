@@ -3,12 +3,13 @@ package render
 import (
 	"testing"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
 func TestEmptyReason(t *testing.T) {
 	msg := func(v model.Visibility) *model.Message {
-		return &model.Message{Role: model.RoleUser, Visibility: v}
+		return msgkit.With(&model.Message{Visibility: v}, msgkit.Fields{Role: model.RoleUser})
 	}
 	conv := func(id string, ms ...*model.Message) *model.Conversation {
 		c := &model.Conversation{ID: id, Current: model.NoNode}

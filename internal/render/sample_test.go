@@ -36,7 +36,7 @@ func (t *tree) add(parent int32, key string, m *model.Message) int32 {
 func text(s string) model.Block { return model.Block{Kind: model.BlockText, Text: s}.WithType("text") }
 
 func msg(role model.Role, min int, blocks ...model.Block) *model.Message {
-	m := msgkit.With(&model.Message{ID: "m" + string(role) + time.Duration(min).String(), Role: role, Blocks: blocks}, msgkit.Fields{Recipient: "all", Time: at(min)})
+	m := msgkit.With(msgkit.With(&model.Message{ID: "m" + string(role) + time.Duration(min).String(), Blocks: blocks}, msgkit.Fields{Role: role}), msgkit.Fields{Recipient: "all", Time: at(min)})
 	if role == model.RoleAssistant {
 		m.Model = "gpt-4o"
 	}

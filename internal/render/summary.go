@@ -50,7 +50,7 @@ func who(m *model.Message) string {
 	case m.Recipient() != "" && m.Recipient() != "all":
 		return toolName(m, m.Recipient())
 	}
-	return string(m.Role)
+	return string(m.Role())
 }
 
 func quoted(s string) string { return "\u201c" + s + "\u201d" }
@@ -90,7 +90,7 @@ func blockSummary(m *model.Message, b *model.Block) string {
 		if l == "" {
 			return ""
 		}
-		if m.Role == model.RoleTool {
+		if m.Role() == model.RoleTool {
 			if v, ok := parseJSON(b.Text); ok {
 				return who(m) + " → " + jsonSummary(v)
 			}

@@ -142,7 +142,7 @@ func TestRoundTripEmptyAndEdgeValues(t *testing.T) {
 				{Key: "e", Parent: 0, Msg: &model.Message{ID: "e", Extra: &model.MessageExtra{}}},
 				// Values the model does not pack (model/packed.go), and edges of
 				// those it does.
-				{Key: "x", Parent: 0, Msg: msgkit.With(&model.Message{ID: "x"}, msgkit.Fields{
+				{Key: "x", Parent: 0, Msg: msgkit.With(&model.Message{ID: "x"}, msgkit.Fields{Role: "critic",
 					Time:   time.Date(2024, 5, 1, 12, 0, 0, 7, time.FixedZone("", 7200)),
 					Status: "odd status", ContentType: "odd_type", Recipient: "odd.tool", EndTurn: &fa})},
 				{Key: "y", Parent: 0, Msg: msgkit.With(&model.Message{ID: "y", Extra: &model.MessageExtra{Channel: "final"}}, msgkit.Fields{

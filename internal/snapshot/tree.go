@@ -149,7 +149,7 @@ func (w *writer) encodeMessage(e *enc, key string, m *model.Message) {
 	if m.ID != key {
 		w.fresh(e, m.ID)
 	}
-	w.pooled(e, string(m.Role))
+	w.pooled(e, string(m.Role()))
 	w.pooled(e, x.AuthorName)
 	w.pooled(e, m.Recipient())
 	w.pooled(e, x.Channel)
@@ -365,7 +365,7 @@ func decodeMessage(d *dec, s *strs, key string, m *model.Message, blocks []model
 	if fl&msgIDIsKey == 0 {
 		m.ID = d.str(s)
 	}
-	m.Role = model.Role(d.str(s))
+	role := model.Role(d.str(s))
 	x.AuthorName = d.str(s)
 	recipient := d.str(s)
 	x.Channel = d.str(s)
@@ -416,6 +416,7 @@ func decodeMessage(d *dec, s *strs, key string, m *model.Message, blocks []model
 	// After Extra: the setters keep what the model does not pack in it
 	// (model/packed.go), allocating it when the message had none (a
 	// snapshot written before the packing stored such a message without).
+	m.SetRole(role)
 	m.SetRecipient(recipient)
 	m.SetTime(t)
 	m.SetStatus(status)

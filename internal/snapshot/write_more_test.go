@@ -15,6 +15,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -32,11 +33,10 @@ func pooledArchive(convs, msgs, distinct int) *model.Archive {
 			k++
 			c.Nodes[j].Children = []int32{int32(j + 1)}
 			text := strings.Repeat(fmt.Sprintf("message %d of conversation %d says something. ", j, i), 1+(i*j)%40)
-			c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprintf("n%d", j), Parent: int32(j), Msg: &model.Message{
-				ID: fmt.Sprintf("m%d", j), Role: model.Role([]string{"user", "assistant"}[j%2]),
-				Model:  fmt.Sprintf("model-%d", k%distinct),
+			c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprintf("n%d", j), Parent: int32(j), Msg: msgkit.With(&model.Message{
+				ID: fmt.Sprintf("m%d", j), Model: fmt.Sprintf("model-%d", k%distinct),
 				Blocks: []model.Block{{Kind: model.BlockText, Text: text}},
-			}})
+			}, msgkit.Fields{Role: model.Role([]string{"user", "assistant"}[j%2])})})
 		}
 		a.Conversations = append(a.Conversations, c)
 	}
@@ -233,8 +233,8 @@ func aliasedArchive(convs, msgs int, seed uint64) *model.Archive {
 			c.Nodes[j].Children = []int32{int32(j + 1)}
 			b := model.Block{Kind: model.BlockText, Text: texts[i*msgs+j]}
 			b.Ext().Summary = texts[i*msgs+(j+1)%msgs]
-			c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprintf("n%d", j), Parent: int32(j), Msg: &model.Message{
-				ID: fmt.Sprintf("m%d", j), Role: model.RoleUser, Blocks: []model.Block{b}}})
+			c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprintf("n%d", j), Parent: int32(j), Msg: msgkit.With(&model.Message{
+				ID: fmt.Sprintf("m%d", j), Blocks: []model.Block{b}}, msgkit.Fields{Role: model.RoleUser})})
 		}
 		a.Conversations = append(a.Conversations, c)
 	}

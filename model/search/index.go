@@ -473,7 +473,7 @@ func buildShard(sb *shardBuilder, first int32, convs []*model.Conversation) *sha
 			if msg == nil {
 				continue
 			}
-			flags := roleCodes[msg.Role] << roleShift
+			flags := roleCodes[msg.Role()] << roleShift
 			if msg.Visibility == model.Hidden {
 				flags |= recHidden
 			}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -41,7 +42,7 @@ func phraseArchive() *model.Archive {
 		return c
 	}
 	msg := func(role model.Role, texts ...string) *model.Message {
-		m := &model.Message{Role: role}
+		m := msgkit.With(&model.Message{}, msgkit.Fields{Role: role})
 		for _, s := range texts {
 			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: s})
 		}

@@ -101,7 +101,7 @@ func refMatch(c *model.Conversation, q Query, opt Options) bool {
 	for _, n := range c.Nodes {
 		m := n.Msg
 		if m == nil || m.Visibility == model.Hidden && !opt.IncludeHidden ||
-			slices.Contains(notRoles, m.Role) || len(roles) > 0 && !slices.Contains(roles, m.Role) {
+			slices.Contains(notRoles, m.Role()) || len(roles) > 0 && !slices.Contains(roles, m.Role()) {
 			continue
 		}
 		for _, s := range refFields(m) {

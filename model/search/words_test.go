@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -22,7 +23,7 @@ func wordsArchive() *model.Archive {
 		return c
 	}
 	msg := func(role model.Role, text string) *model.Message {
-		return &model.Message{Role: role, Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}
+		return msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}, msgkit.Fields{Role: role})
 	}
 	hidden := msg(model.RoleSystem, "secret walrus instructions")
 	hidden.Visibility = model.Hidden
@@ -173,7 +174,7 @@ func TestSplitPieces(t *testing.T) {
 func TestPhraseTitleTier(t *testing.T) {
 	conv := func(id, title, text string) *model.Conversation {
 		return &model.Conversation{ID: id, Title: title, Nodes: []model.Node{{Parent: model.NoNode, Children: []int32{1}},
-			{Parent: 0, Msg: &model.Message{Role: model.RoleAssistant, Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}}}}
+			{Parent: 0, Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}, msgkit.Fields{Role: model.RoleAssistant})}}}
 	}
 	ix := BuildArchive(&model.Archive{Conversations: []*model.Conversation{
 		conv("word", "Kubernetes notes", "your kubernetes cluster is fine"),

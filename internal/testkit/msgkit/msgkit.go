@@ -11,6 +11,7 @@ import (
 
 // Fields are a message's packed fields; zero values are left unset.
 type Fields struct {
+	Role                           model.Role
 	Time                           time.Time
 	Recipient, Status, ContentType string
 	EndTurn                        *bool
@@ -18,6 +19,9 @@ type Fields struct {
 
 // With sets f's non-zero fields on m and returns m.
 func With(m *model.Message, f Fields) *model.Message {
+	if f.Role != "" {
+		m.SetRole(f.Role)
+	}
 	if !f.Time.IsZero() {
 		m.SetTime(f.Time)
 	}

@@ -26,7 +26,7 @@ func conv(id, title string, created time.Time, texts ...string) *model.Conversat
 			role = model.RoleAssistant
 		}
 		n := int32(len(c.Nodes))
-		m := msgkit.With(&model.Message{ID: fmt.Sprintf("%s-m%d", id, i), Role: role, Blocks: []model.Block{{Kind: model.BlockText, Text: t}}}, msgkit.Fields{Time: created.Add(time.Duration(i) * time.Minute)})
+		m := msgkit.With(msgkit.With(&model.Message{ID: fmt.Sprintf("%s-m%d", id, i), Blocks: []model.Block{{Kind: model.BlockText, Text: t}}}, msgkit.Fields{Role: role}), msgkit.Fields{Time: created.Add(time.Duration(i) * time.Minute)})
 		c.Nodes = append(c.Nodes, model.Node{Key: m.ID, Parent: n - 1, Msg: m})
 		c.Nodes[n-1].Children = append(c.Nodes[n-1].Children, n)
 	}
