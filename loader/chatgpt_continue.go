@@ -42,7 +42,7 @@ func mergeContinuations(c *model.Conversation) {
 			continue
 		}
 		prev := c.Nodes[p].Msg
-		if !continuable(prev) || endsTurn(prev) || len(prev.References()) > 0 || len(c.Nodes[p].Children) != 1 {
+		if !continuable(prev) || endsTurn(prev) || len(prev.References()) > 0 || len(c.Nodes[p].Children()) != 1 {
 			continue
 		}
 		appendContinuation(prev, m)
@@ -94,7 +94,7 @@ func parentsFirst(c *model.Conversation) []int32 {
 		}
 	}
 	for k := 0; k < len(order); k++ {
-		for _, ch := range c.Nodes[order[k]].Children {
+		for _, ch := range c.Nodes[order[k]].Children() {
 			if ch >= 0 && int(ch) < len(c.Nodes) && !seen[ch] && c.Nodes[ch].Parent == order[k] {
 				seen[ch] = true
 				order = append(order, ch)

@@ -167,11 +167,7 @@ func (w *worker) claudeTree(c *model.Conversation, msgs []claudeMsg, leaf, paren
 		nodes[first[i]].Parent = p
 		prev = int32(first[i]) + int32(len(m.segs)) - 1
 	}
-	for i := 1; i < len(nodes); i++ {
-		if p := nodes[i].Parent; p >= 0 {
-			nodes[p].Children = append(nodes[p].Children, int32(i))
-		}
-	}
+	model.LinkChildren(nodes)
 	c.Nodes = nodes
 	c.Current = prev
 	if leaf != "" {

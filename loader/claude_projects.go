@@ -124,7 +124,7 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 		}
 		nodes[i] = model.Node{Key: key, Parent: int32(i - 1), Msg: m}
 		if i+1 < len(msgs) {
-			nodes[i].Children = []int32{int32(i + 1)}
+			nodes[i].SetChildren([]int32{int32(i + 1)})
 		}
 	}
 	nodes[0].Parent = model.NoNode

@@ -193,11 +193,7 @@ func (w *worker) segmentTree(nodes []dsNode) []model.Node {
 			w.note("a node's parent is not in the mapping")
 		}
 	}
-	for i := range out {
-		if p := out[i].Parent; p >= 0 {
-			out[p].Children = append(out[p].Children, int32(i))
-		}
-	}
+	model.LinkChildren(out)
 	return out
 }
 

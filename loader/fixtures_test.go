@@ -21,7 +21,7 @@ type fixtureWant struct {
 func branchPoints(c *model.Conversation) int {
 	n := 0
 	for _, nd := range c.Nodes {
-		if len(nd.Children) > 1 {
+		if len(nd.Children()) > 1 {
 			n++
 		}
 	}

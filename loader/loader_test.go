@@ -72,7 +72,7 @@ func TestBranchesCyclesOrphans(t *testing.T) {
 	}
 	b := find(a, "b")
 	u := b.Nodes[b.Nodes[b.Current].Parent]
-	if len(u.Children) != 2 || b.Nodes[u.Children[0]].Key != "a1" || b.Nodes[u.Children[1]].Key != "a2" || b.Nodes[b.Current].Key != "a2" {
+	if len(u.Children()) != 2 || b.Nodes[u.Children()[0]].Key != "a1" || b.Nodes[u.Children()[1]].Key != "a2" || b.Nodes[b.Current].Key != "a2" {
 		t.Errorf("branch: %+v current %d", u, b.Current)
 	}
 	cy := find(a, "cy")
@@ -84,8 +84,8 @@ func TestBranchesCyclesOrphans(t *testing.T) {
 		t.Errorf("dangling current: %d %q", or.Current, or.CurrentKey)
 	}
 	lost := or.Nodes[2]
-	if lost.Key != "lost" || lost.Parent != model.NoNode || len(or.Nodes[0].Children) != 1 {
-		t.Errorf("orphans: %+v / root children %v", lost, or.Nodes[0].Children)
+	if lost.Key != "lost" || lost.Parent != model.NoNode || len(or.Nodes[0].Children()) != 1 {
+		t.Errorf("orphans: %+v / root children %v", lost, or.Nodes[0].Children())
 	}
 	if th := or.CurrentThread(); len(th) == 0 {
 		t.Error("no fallback thread for a dangling current_node")

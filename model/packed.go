@@ -3,6 +3,7 @@ package model
 import (
 	"math"
 	"time"
+	"unsafe"
 )
 
 // Packing of Message and Block fields (see Message). A string field whose
@@ -263,5 +264,81 @@ func (m *Message) SetRole(r Role) {
 		m.Ext().role = r
 	} else if m.Extra != nil {
 		m.Extra.role = ""
+	}
+}
+
+// noKids is where an empty, non-nil Children points.
+var noKids [1]int32
+
+// Children are the indices of the node's children, in the export's order
+// (they may name nodes whose Parent is another, or be out of range: the
+// export's word is kept). The slice's capacity is its length, so appending
+// to it copies; it must not be written to.
+func (n Node) Children() []int32 {
+	if n.kids == nil {
+		return nil
+	}
+	return unsafe.Slice(n.kids, n.nkids)
+}
+
+// SetChildren sets Children to kids, which the node shares from then on:
+// kids must not be written to afterwards. A nil kids is nil Children, an
+// empty one empty Children.
+func (n *Node) SetChildren(kids []int32) {
+	switch {
+	case kids == nil:
+		n.kids, n.nkids = nil, 0
+	case len(kids) == 0:
+		n.kids, n.nkids = &noKids[0], 0
+	default:
+		if len(kids) > math.MaxInt32 {
+			panic("model: too many children")
+		}
+		n.kids, n.nkids = &kids[0], int32(len(kids))
+	}
+}
+
+// WithChildren returns n with Children set to kids (see SetChildren), for
+// building a node in one expression.
+func (n Node) WithChildren(kids []int32) Node {
+	n.SetChildren(kids)
+	return n
+}
+
+// AddChild appends k to Children. It copies the children each time: for
+// building small trees (tests); LinkChildren links a whole tree at once.
+func (n *Node) AddChild(k int32) {
+	kids := n.Children()
+	n.SetChildren(append(kids[:len(kids):len(kids)], k))
+}
+
+// LinkChildren sets every node's Children to the nodes whose Parent it is,
+// in index order (nil for a node without), from one allocation. Parents
+// out of range are ignored.
+func LinkChildren(nodes []Node) {
+	start := make([]int32, len(nodes)+1)
+	for i := range nodes {
+		if p := nodes[i].Parent; p >= 0 && int(p) < len(nodes) {
+			start[p+1]++
+		}
+	}
+	for i := range nodes {
+		start[i+1] += start[i]
+	}
+	all := make([]int32, start[len(nodes)])
+	pos := make([]int32, len(nodes))
+	copy(pos, start)
+	for i := range nodes {
+		if p := nodes[i].Parent; p >= 0 && int(p) < len(nodes) {
+			all[pos[p]] = int32(i)
+			pos[p]++
+		}
+	}
+	for i := range nodes {
+		if start[i] < start[i+1] {
+			nodes[i].SetChildren(all[start[i]:start[i+1]:start[i+1]])
+		} else {
+			nodes[i].SetChildren(nil)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"testing"
 	"time"
 	"unsafe"
@@ -196,5 +197,68 @@ func TestPackedSizes(t *testing.T) {
 	}
 	if s := unsafe.Sizeof(Block{}); s > 48 {
 		t.Errorf("Block is %d bytes, want ≤ 48", s)
+	}
+	if s := unsafe.Sizeof(Node{}); s > 40 {
+		t.Errorf("Node is %d bytes, want ≤ 40", s)
+	}
+}
+
+func TestNodeChildren(t *testing.T) {
+	var n Node
+	if n.Children() != nil {
+		t.Errorf("zero Node: Children() = %v", n.Children())
+	}
+	n.SetChildren([]int32{})
+	if k := n.Children(); k == nil || len(k) != 0 {
+		t.Errorf("SetChildren(empty): Children() = %#v", k)
+	}
+	n.AddChild(3)
+	n.AddChild(1)
+	if k := n.Children(); !slices.Equal(k, []int32{3, 1}) || cap(k) != 2 {
+		t.Errorf("AddChild 3, 1: Children() = %v (cap %d)", k, cap(k))
+	}
+	n.SetChildren(nil)
+	if n.Children() != nil {
+		t.Errorf("SetChildren(nil): Children() = %v", n.Children())
+	}
+	if k := (Node{Key: "k"}).WithChildren([]int32{7}).Children(); !slices.Equal(k, []int32{7}) {
+		t.Errorf("WithChildren: %v", k)
+	}
+	// Appending to what Children returns never writes into a neighbour's.
+	all := []int32{1, 2, 3}
+	var a, b Node
+	a.SetChildren(all[:1])
+	b.SetChildren(all[1:])
+	_ = append(a.Children(), 9)
+	if !slices.Equal(b.Children(), []int32{2, 3}) {
+		t.Errorf("append to a's children wrote into b's: %v", b.Children())
+	}
+}
+
+func TestLinkChildrenMatchesAppending(t *testing.T) {
+	for _, parents := range [][]int32{
+		{},
+		{NoNode},
+		{NoNode, 0, 0, 1, 0},
+		{NoNode, 0, 1, 2, 3},
+		{1, 0, 2, NoNode, 99, -7, 3}, // a cycle, a self-parent, parents out of range
+	} {
+		want := make([]Node, len(parents))
+		got := make([]Node, len(parents))
+		for i, p := range parents {
+			want[i].Parent, got[i].Parent = p, p
+		}
+		for i := range want {
+			if p := want[i].Parent; p >= 0 && int(p) < len(want) {
+				want[p].AddChild(int32(i))
+			}
+		}
+		LinkChildren(got)
+		for i := range want {
+			w, g := want[i].Children(), got[i].Children()
+			if (w == nil) != (g == nil) || !slices.Equal(w, g) || cap(g) != len(g) {
+				t.Errorf("parents %v: node %d: children %v (cap %d), want %v", parents, i, g, cap(g), w)
+			}
+		}
 	}
 }

@@ -194,7 +194,7 @@ func (acc *statsAcc) conversation(s *Stats, c *Conversation) {
 	clear(acc.seen)
 	for i := range c.Tree() {
 		n := &c.Tree()[i]
-		if len(n.Children) > 1 {
+		if len(n.Children()) > 1 {
 			branches++
 		}
 		m := n.Msg

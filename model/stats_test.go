@@ -52,7 +52,7 @@ func newTB(id, title, slug string, created time.Time) *tb {
 func (b *tb) add(parent int32, m *Message) int32 {
 	n := int32(len(b.c.Nodes))
 	b.c.Nodes = append(b.c.Nodes, Node{Key: "n" + string(rune('a'+n)), Parent: parent, Msg: m})
-	b.c.Nodes[parent].Children = append(b.c.Nodes[parent].Children, n)
+	b.c.Nodes[parent].AddChild(n)
 	return n
 }
 
@@ -171,8 +171,8 @@ func TestComputeStatsEmpty(t *testing.T) {
 // TestComputeStatsCycle: a parent cycle must neither hang nor overflow.
 func TestComputeStatsCycle(t *testing.T) {
 	c := &Conversation{ID: "cyc", Current: 1, Nodes: []Node{
-		{Key: "a", Parent: 1, Children: []int32{1}, Msg: text(RoleUser, time.Time{}, "one")},
-		{Key: "b", Parent: 0, Children: []int32{0}, Msg: text(RoleAssistant, time.Time{}, "two three")},
+		Node{Key: "a", Parent: 1, Msg: text(RoleUser, time.Time{}, "one")}.WithChildren([]int32{1}),
+		Node{Key: "b", Parent: 0, Msg: text(RoleAssistant, time.Time{}, "two three")}.WithChildren([]int32{0}),
 	}}
 	s := ComputeStats(&Archive{Conversations: []*Conversation{c}}, time.UTC)
 	if s.Messages != 2 || s.WordsWritten != 1 || s.WordsRead != 2 {

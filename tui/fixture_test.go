@@ -46,7 +46,7 @@ func buildConv(id, title string, created time.Time, msgs ...tm) *model.Conversat
 			m.Blocks = []model.Block{{Kind: model.BlockText, Text: s.text}}
 		}
 		c.Nodes = append(c.Nodes, model.Node{Key: m.ID, Parent: n - 1, Msg: m})
-		c.Nodes[n-1].Children = append(c.Nodes[n-1].Children, n)
+		c.Nodes[n-1].AddChild(n)
 	}
 	c.Current = int32(len(c.Nodes) - 1)
 	return c
@@ -60,7 +60,7 @@ func addBranch(c *model.Conversation, of int32, text string, later time.Duration
 	n := int32(len(c.Nodes))
 	m := msgkit.With(msgkit.With(&model.Message{ID: fmt.Sprintf("%s-b%d", c.ID, n), Model: old.Model, Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}, msgkit.Fields{Role: old.Role()}), msgkit.Fields{Time: old.Time().Add(later)})
 	c.Nodes = append(c.Nodes, model.Node{Key: m.ID, Parent: p, Msg: m})
-	c.Nodes[p].Children = append(c.Nodes[p].Children, n)
+	c.Nodes[p].AddChild(n)
 	return n
 }
 

@@ -26,7 +26,7 @@ func hiddenForkConv(pairs int) *model.Conversation {
 		r := int32(len(c.Nodes))
 		c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprintf("r%d", r), Parent: h,
 			Msg: msgkit.With(msgkit.With(&model.Message{ID: fmt.Sprintf("r%d", r), Blocks: []model.Block{{Kind: model.BlockText, Text: "reply"}}}, msgkit.Fields{Role: a}), msgkit.Fields{Time: c.Nodes[h].Msg.Time()})})
-		c.Nodes[h].Children = append(c.Nodes[h].Children, r)
+		c.Nodes[h].AddChild(r)
 	}
 	return c
 }

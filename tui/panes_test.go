@@ -205,7 +205,7 @@ func TestMarkerLegendCoversMarkers(t *testing.T) {
 	c.Starred, c.Archived, c.GizmoID, c.Shared = true, true, "g-x", true
 	c.Sources, c.InNewest = []string{"old.zip"}, false
 	c.Nodes = append(c.Nodes, model.Node{Parent: 0, Msg: msgkit.With(&model.Message{}, msgkit.Fields{Role: model.RoleUser})})
-	c.Nodes[0].Children = append(c.Nodes[0].Children, int32(len(c.Nodes)-1))
+	c.Nodes[0].AddChild(int32(len(c.Nodes) - 1))
 	mk := markers(c)
 	known := map[string]bool{}
 	for _, l := range markerLegend {

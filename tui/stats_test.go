@@ -146,8 +146,8 @@ func checkStatsOutput(t *testing.T, out string, width int) {
 // archive, to tie the two together: the counted figures are printed.
 func TestRenderStatsComputed(t *testing.T) {
 	c := &model.Conversation{ID: "x", Title: "Only one", Model: "gpt-4o", Created: time.Date(2025, 4, 2, 8, 0, 0, 0, time.UTC),
-		Nodes: []model.Node{{Parent: model.NoNode, Children: []int32{1}},
-			{Parent: 0, Children: []int32{2}, Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: "count these three"}}}, msgkit.Fields{Role: model.RoleUser})},
+		Nodes: []model.Node{model.Node{Parent: model.NoNode}.WithChildren([]int32{1}),
+			model.Node{Parent: 0, Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: "count these three"}}}, msgkit.Fields{Role: model.RoleUser})}.WithChildren([]int32{2}),
 			{Parent: 1, Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: "and these five words here"}}}, msgkit.Fields{Role: model.RoleAssistant})}},
 		Current: 2}
 	s := model.ComputeStats(&model.Archive{Conversations: []*model.Conversation{c}}, time.UTC)
@@ -189,8 +189,8 @@ func TestBlocks(t *testing.T) {
 func TestStatsNamesTheAssistant(t *testing.T) {
 	conv := func(id, service string) *model.Conversation {
 		return &model.Conversation{ID: id, Title: id, Service: service, Created: time.Date(2025, 4, 2, 8, 0, 0, 0, time.UTC),
-			Nodes: []model.Node{{Parent: model.NoNode, Children: []int32{1}},
-				{Parent: 0, Children: []int32{2}, Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: "one"}}}, msgkit.Fields{Role: model.RoleUser})},
+			Nodes: []model.Node{model.Node{Parent: model.NoNode}.WithChildren([]int32{1}),
+				model.Node{Parent: 0, Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: "one"}}}, msgkit.Fields{Role: model.RoleUser})}.WithChildren([]int32{2}),
 				{Parent: 1, Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: "and these five words here"}}}, msgkit.Fields{Role: model.RoleAssistant})}},
 			Current: 2}
 	}

@@ -124,7 +124,7 @@ func conv(id, title, modelSlug string, updated time.Time, texts ...string) *mode
 		n := int32(len(c.Nodes))
 		c.Nodes = append(c.Nodes, model.Node{Key: "n" + string(rune('a'+i)), Parent: prev, Msg: msgkit.With(msgkit.With(&model.Message{
 			ID: "m" + string(rune('a'+i)), Blocks: []model.Block{{Kind: model.BlockText, Text: s}}}, msgkit.Fields{Role: role}), msgkit.Fields{Recipient: "all", Time: updated.Add(time.Duration(i-len(texts)) * time.Minute)})})
-		c.Nodes[prev].Children = append(c.Nodes[prev].Children, n)
+		c.Nodes[prev].AddChild(n)
 		prev = n
 	}
 	c.Current = prev
@@ -138,7 +138,7 @@ func archive() map[string][]*model.Conversation {
 	forked := conv("abc-222", "Regenerated answer", "gpt-4o", at(3, 9), "Why is the sky blue?", "Rayleigh scattering.")
 	alt := int32(len(forked.Nodes))
 	forked.Nodes = append(forked.Nodes, model.Node{Key: "alt", Parent: 1, Msg: msgkit.With(msgkit.With(&model.Message{ID: "alt", Blocks: []model.Block{{Kind: model.BlockText, Text: "Because of scattering."}}}, msgkit.Fields{Role: model.RoleAssistant}), msgkit.Fields{Recipient: "all", Time: at(3, 8)})})
-	forked.Nodes[1].Children = append(forked.Nodes[1].Children, alt)
+	forked.Nodes[1].AddChild(alt)
 	hidden := conv("abc-111", "With hidden system prompt", "o3", at(1, 10), "", "Hello!")
 	hidden.Nodes[1].Msg.SetRole(model.RoleSystem)
 	hidden.Nodes[1].Msg.Visibility = model.Hidden

@@ -17,14 +17,14 @@ import (
 func TestExportReadableToolContent(t *testing.T) {
 	at := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	c := &model.Conversation{ID: "i13", Title: "tools", Created: at, Updated: at,
-		Nodes: []model.Node{{Key: "r", Parent: model.NoNode, Children: []int32{1}}}}
+		Nodes: []model.Node{model.Node{Key: "r", Parent: model.NoNode}.WithChildren([]int32{1})}}
 	add := func(m *model.Message) {
 		n := int32(len(c.Nodes))
-		c.Nodes[n-1].Children = []int32{n}
+		c.Nodes[n-1].SetChildren([]int32{n})
 		c.Nodes = append(c.Nodes, model.Node{Key: string(rune('a' + n)), Parent: n - 1, Msg: m})
 		c.Current = n
 	}
-	c.Nodes[0].Children = nil
+	c.Nodes[0].SetChildren(nil)
 	add(msgkit.With(msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: "list files"}}}, msgkit.Fields{Role: model.RoleUser}), msgkit.Fields{Time: at}))
 	add(msgkit.With(msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "bash_tool"}, Visibility: model.Folded,
 		Blocks: []model.Block{{Kind: model.BlockText, Text: `{"returncode":0,"stdout":"a.txt\nb.txt\n","stderr":""}`}}}, msgkit.Fields{Role: model.RoleTool}), msgkit.Fields{Time: at}))

@@ -15,7 +15,7 @@ func TestEmptyReason(t *testing.T) {
 		c := &model.Conversation{ID: id, Current: model.NoNode}
 		c.Nodes = append(c.Nodes, model.Node{Parent: model.NoNode})
 		for i, m := range ms {
-			c.Nodes[i].Children = []int32{int32(i + 1)}
+			c.Nodes[i].SetChildren([]int32{int32(i + 1)})
 			c.Nodes = append(c.Nodes, model.Node{Parent: int32(i), Msg: m})
 			c.Current = int32(i + 1)
 		}

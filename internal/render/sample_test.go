@@ -29,7 +29,7 @@ func newTree(id, title string) *tree {
 func (t *tree) add(parent int32, key string, m *model.Message) int32 {
 	n := int32(len(t.c.Nodes))
 	t.c.Nodes = append(t.c.Nodes, model.Node{Key: key, Parent: parent, Msg: m})
-	t.c.Nodes[parent].Children = append(t.c.Nodes[parent].Children, n)
+	t.c.Nodes[parent].AddChild(n)
 	return n
 }
 

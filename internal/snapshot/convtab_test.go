@@ -49,7 +49,7 @@ func variedArchive(n int, seed uint64) *model.Archive {
 		}
 		c.Nodes = []model.Node{{Key: "root", Parent: model.NoNode}}
 		for k := range rng.IntN(6) {
-			c.Nodes[len(c.Nodes)-1].Children = []int32{int32(len(c.Nodes))}
+			c.Nodes[len(c.Nodes)-1].SetChildren([]int32{int32(len(c.Nodes))})
 			c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprintf("n%d", k), Parent: int32(len(c.Nodes) - 1),
 				Msg: msgkit.With(&model.Message{ID: fmt.Sprintf("m%d", k), Blocks: []model.Block{{Kind: model.BlockText, Text: "hello " + c.ID}}}, msgkit.Fields{Role: model.RoleUser})})
 		}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -105,7 +106,25 @@ func equalArchives(t *testing.T, name string, want, got *model.Archive) {
 					wv.Field(f).Interface(), gv.Field(f).Interface())
 			}
 		}
+		if !sameChildren(w.Nodes, g.Tree()) {
+			t.Errorf("%s: conversation %s: children differ", name, w.ID)
+		}
 	}
+}
+
+// sameChildren compares the trees' Children in full: reflect.DeepEqual
+// follows a Node's pointer to its first child only (model/packed.go).
+func sameChildren(a, b []model.Node) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		ka, kb := a[i].Children(), b[i].Children()
+		if (ka == nil) != (kb == nil) || !slices.Equal(ka, kb) {
+			return false
+		}
+	}
+	return true
 }
 
 func TestRoundTripFixtures(t *testing.T) {
@@ -133,7 +152,7 @@ func TestRoundTripEmptyAndEdgeValues(t *testing.T) {
 		"edges": {Conversations: []*model.Conversation{
 			{ID: "a", Sources: []string{}, Comparisons: []model.Comparison{}, Current: model.NoNode},
 			{ID: "b", Sources: []string{""}, Nodes: []model.Node{
-				{Key: "r", Parent: model.NoNode, Children: []int32{}},
+				model.Node{Key: "r", Parent: model.NoNode}.WithChildren([]int32{}),
 				{Key: "m", Parent: 0, Msg: msgkit.With(&model.Message{ID: "other", Blocks: []model.Block{
 					{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: []byte{}, Thoughts: []model.Thought{}, Images: []model.Asset{}, Seconds: -0.5}},
 					{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: &model.Asset{Missing: true, Width: -1, Seconds: 1e-300}}},

@@ -69,7 +69,7 @@ type treeCounts struct{ nodes, msgs, blocks, children int }
 func countTree(nodes []model.Node) treeCounts {
 	t := treeCounts{nodes: len(nodes)}
 	for i := range nodes {
-		t.children += len(nodes[i].Children)
+		t.children += len(nodes[i].Children())
 		if m := nodes[i].Msg; m != nil {
 			t.msgs++
 			t.blocks += len(m.Blocks)
@@ -98,15 +98,15 @@ func (w *writer) encodeTree(e *enc, nodes []model.Node) {
 		if n.Msg != nil {
 			fl |= nodeMsg
 		}
-		if n.Children == nil {
+		if n.Children() == nil {
 			fl |= nodeChildrenNil
 		}
 		e.uv(fl)
 		w.fresh(e, n.Key)
 		e.sv(int64(n.Parent))
-		if n.Children != nil {
-			e.uv(uint64(len(n.Children)))
-			for _, k := range n.Children {
+		if n.Children() != nil {
+			e.uv(uint64(len(n.Children())))
+			for _, k := range n.Children() {
 				e.sv(int64(k))
 			}
 		}
@@ -335,10 +335,12 @@ func decodeTree(blob []byte, s *strs) ([]model.Node, error) {
 		n.Parent = d.int32()
 		if fl&nodeChildrenNil == 0 {
 			k := d.count(len(children))
-			n.Children, children = children[:k:k], children[k:]
-			for j := range n.Children {
-				n.Children[j] = d.int32()
+			kids := children[:k:k]
+			children = children[k:]
+			for j := range kids {
+				kids[j] = d.int32()
 			}
+			n.SetChildren(kids)
 		}
 		if fl&nodeMsg != 0 {
 			if len(msgs) == 0 {

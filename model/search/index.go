@@ -430,7 +430,7 @@ func metaOf(c *model.Conversation) convMeta {
 	addModel(c.Model)
 	for i := range c.Tree() {
 		n := &c.Tree()[i]
-		if len(n.Children) > 1 {
+		if len(n.Children()) > 1 {
 			m.flags |= flagBranch
 		}
 		if n.Msg == nil {

@@ -36,7 +36,7 @@ func phraseArchive() *model.Archive {
 	conv := func(id, title string, msgs ...*model.Message) *model.Conversation {
 		c := &model.Conversation{ID: id, Title: title, Nodes: []model.Node{{Parent: model.NoNode}}}
 		for i, m := range msgs {
-			c.Nodes[i].Children = []int32{int32(i + 1)}
+			c.Nodes[i].SetChildren([]int32{int32(i + 1)})
 			c.Nodes = append(c.Nodes, model.Node{Parent: int32(i), Msg: m})
 		}
 		return c

@@ -72,7 +72,7 @@ func refMatch(c *model.Conversation, q Query, opt Options) bool {
 			ok = fv == "archived" && c.Archived || fv == "starred" && c.Starred || fv == "deleted" && len(c.Sources) > 0 && !c.InNewest
 		case "has":
 			for _, n := range c.Nodes {
-				if fv == "branch" && len(n.Children) > 1 {
+				if fv == "branch" && len(n.Children()) > 1 {
 					ok = true
 				}
 				if n.Msg == nil {

@@ -106,7 +106,7 @@ func TestSearchCancellation(t *testing.T) {
 
 func TestHasCodeFence(t *testing.T) {
 	mk := func(id, text string, kind model.BlockKind) *model.Conversation {
-		return &model.Conversation{ID: id, Nodes: []model.Node{{Parent: model.NoNode, Children: []int32{1}},
+		return &model.Conversation{ID: id, Nodes: []model.Node{model.Node{Parent: model.NoNode}.WithChildren([]int32{1}),
 			{Parent: 0, Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Kind: kind, Text: text}}}, msgkit.Fields{Role: model.RoleAssistant})}}}
 	}
 	a := &model.Archive{Conversations: []*model.Conversation{

@@ -17,7 +17,7 @@ func wordsArchive() *model.Archive {
 	conv := func(id, title string, msgs ...*model.Message) *model.Conversation {
 		c := &model.Conversation{ID: id, Title: title, Nodes: []model.Node{{Parent: model.NoNode}}}
 		for i, m := range msgs {
-			c.Nodes[i].Children = []int32{int32(i + 1)}
+			c.Nodes[i].SetChildren([]int32{int32(i + 1)})
 			c.Nodes = append(c.Nodes, model.Node{Parent: int32(i), Msg: m})
 		}
 		return c
@@ -173,7 +173,7 @@ func TestSplitPieces(t *testing.T) {
 // its longest word, is in the title.
 func TestPhraseTitleTier(t *testing.T) {
 	conv := func(id, title, text string) *model.Conversation {
-		return &model.Conversation{ID: id, Title: title, Nodes: []model.Node{{Parent: model.NoNode, Children: []int32{1}},
+		return &model.Conversation{ID: id, Title: title, Nodes: []model.Node{model.Node{Parent: model.NoNode}.WithChildren([]int32{1}),
 			{Parent: 0, Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}, msgkit.Fields{Role: model.RoleAssistant})}}}
 	}
 	ix := BuildArchive(&model.Archive{Conversations: []*model.Conversation{

@@ -216,14 +216,14 @@ func (g *gen) conversation(i int) (*model.Conversation, int64) {
 		}
 		node := int32(len(c.Nodes))
 		c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprint(node), Parent: parent, Msg: m})
-		c.Nodes[parent].Children = append(c.Nodes[parent].Children, node)
+		c.Nodes[parent].AddChild(node)
 		// Now and then a regenerated sibling: a branch.
 		if role == model.RoleAssistant && r.IntN(25) == 0 {
 			alt := msgkit.With(&model.Message{Model: c.Model,
 				Blocks: []model.Block{{Kind: model.BlockText, Text: g.text(n/2, "")}}}, msgkit.Fields{Role: role})
 			alt.SetTime(m.Time().Add(time.Second))
 			c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprint(node + 1), Parent: parent, Msg: alt})
-			c.Nodes[parent].Children = append(c.Nodes[parent].Children, node+1)
+			c.Nodes[parent].AddChild(node + 1)
 			size += int64(len(alt.Blocks[0].Text))
 		}
 		parent = node

@@ -28,7 +28,7 @@ func conv(id, title string, created time.Time, texts ...string) *model.Conversat
 		n := int32(len(c.Nodes))
 		m := msgkit.With(msgkit.With(&model.Message{ID: fmt.Sprintf("%s-m%d", id, i), Blocks: []model.Block{{Kind: model.BlockText, Text: t}}}, msgkit.Fields{Role: role}), msgkit.Fields{Time: created.Add(time.Duration(i) * time.Minute)})
 		c.Nodes = append(c.Nodes, model.Node{Key: m.ID, Parent: n - 1, Msg: m})
-		c.Nodes[n-1].Children = append(c.Nodes[n-1].Children, n)
+		c.Nodes[n-1].AddChild(n)
 	}
 	c.Current = int32(len(c.Nodes) - 1)
 	return c
