@@ -36,7 +36,7 @@ func (w *worker) canvas(recipient string, payload []byte) (blk model.Block, ups 
 	if d.Next() != tObject {
 		return model.Block{}, nil, false
 	}
-	blk = model.Block{Kind: model.BlockCanvas, Type: "canvas"}
+	blk = model.Block{Kind: model.BlockCanvas}.WithType("canvas")
 	seen := false
 	err := d.ObjBytes(func(d *walker, k []byte) error {
 		var err error
@@ -112,7 +112,7 @@ func partialCanvas(recipient string, payload []byte) (model.Block, []canvasUpdat
 	if loc == nil {
 		return model.Block{}, nil, false
 	}
-	blk := model.Block{Kind: model.BlockCanvas, Type: "canvas", Extra: &model.BlockExtra{Summary: "incomplete"}}
+	blk := model.Block{Kind: model.BlockCanvas, Extra: &model.BlockExtra{Summary: "incomplete"}}.WithType("canvas")
 	var pattern *string
 	for _, m := range canvasField.FindAllSubmatch(payload[:loc[0]], -1) {
 		v, err := strconv.Unquote(`"` + string(m[2]) + `"`)

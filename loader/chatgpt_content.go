@@ -46,11 +46,7 @@ func (w *worker) content(d *walker, m *model.Message) error {
 			} else {
 				f.ctype = []byte(w.rawStr(raw))
 			}
-			if c, ok := w.share(f.ctype); ok {
-				m.ContentType = c
-			} else {
-				m.ContentType = w.a.str(f.ctype)
-			}
+			w.setContentType(m, f.ctype)
 		case "parts":
 			f.parts = raw
 		case "text":
@@ -101,10 +97,10 @@ func (w *worker) content(d *walker, m *model.Message) error {
 	}
 	raw := func() []byte { return w.rebuild(fields) }
 	ct := string(f.ctype)
-	m.ContentType = w.a.str(f.ctype)
+	w.setContentType(m, f.ctype)
 	s := w.rawStr
 	add := func(b model.Block) {
-		b.Type = m.ContentType
+		b.SetType(m.ContentType())
 		if m.Blocks == nil {
 			m.Blocks = w.blocks(1)
 		}
@@ -250,4 +246,15 @@ func (w *worker) appPairing(workspaces, contextParts []byte) model.Block {
 		})
 	})
 	return model.Block{Kind: model.BlockContext, Extra: &model.BlockExtra{Title: joinNonEmpty(", ", titles...)}, Text: joinNonEmpty("\n\n", texts...)}
+}
+
+// setContentType sets m's content type from the export's bytes: a shared
+// string when it is one, else a copy in the arena (a type the model packs
+// keeps neither, see model/packed.go).
+func (w *worker) setContentType(m *model.Message, ctype []byte) {
+	if c, ok := w.share(ctype); ok {
+		m.SetContentType(c)
+	} else {
+		m.SetContentType(w.a.str(ctype))
+	}
 }

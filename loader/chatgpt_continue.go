@@ -32,7 +32,7 @@ func mergeContinuations(c *model.Conversation) {
 		}
 		p := c.Nodes[i].Parent
 		for p >= 0 && int(p) < len(c.Nodes) && (c.Nodes[p].Msg == nil || c.Nodes[p].Msg.Visibility == model.Hidden) {
-			if pm := c.Nodes[p].Msg; pm == nil || pm.Role == model.RoleUser {
+			if pm := c.Nodes[p].Msg; pm == nil || pm.Role() == model.RoleUser {
 				p = model.NoNode // the root or a (hidden) user turn: nothing to continue
 				break
 			}
@@ -42,7 +42,7 @@ func mergeContinuations(c *model.Conversation) {
 			continue
 		}
 		prev := c.Nodes[p].Msg
-		if !continuable(prev) || (prev.EndTurn != nil && *prev.EndTurn) || len(prev.References()) > 0 || len(c.Nodes[p].Children) != 1 {
+		if !continuable(prev) || endsTurn(prev) || len(prev.References()) > 0 || len(c.Nodes[p].Children()) != 1 {
 			continue
 		}
 		appendContinuation(prev, m)
@@ -54,8 +54,8 @@ func mergeContinuations(c *model.Conversation) {
 // continuable reports whether m may be either side of a continuation: a
 // shown assistant message to everyone made only of text.
 func continuable(m *model.Message) bool {
-	if m == nil || m.Role != model.RoleAssistant || m.Visibility != model.Shown ||
-		(m.Recipient != "" && m.Recipient != "all") || m.ContentType != "text" || len(m.Blocks) == 0 {
+	if m == nil || m.Role() != model.RoleAssistant || m.Visibility != model.Shown ||
+		(m.Recipient() != "" && m.Recipient() != "all") || m.ContentType() != "text" || len(m.Blocks) == 0 {
 		return false
 	}
 	for i := range m.Blocks {
@@ -94,7 +94,7 @@ func parentsFirst(c *model.Conversation) []int32 {
 		}
 	}
 	for k := 0; k < len(order); k++ {
-		for _, ch := range c.Nodes[order[k]].Children {
+		for _, ch := range c.Nodes[order[k]].Children() {
 			if ch >= 0 && int(ch) < len(c.Nodes) && !seen[ch] && c.Nodes[ch].Parent == order[k] {
 				seen[ch] = true
 				order = append(order, ch)
@@ -102,4 +102,10 @@ func parentsFirst(c *model.Conversation) []int32 {
 		}
 	}
 	return order
+}
+
+// endsTurn reports whether the export marked m end_turn true.
+func endsTurn(m *model.Message) bool {
+	v, _ := m.EndTurn()
+	return v
 }

@@ -215,7 +215,7 @@ func (w *worker) build(c *model.Conversation, current []byte) {
 			}
 		}
 		if len(kids) > start {
-			n.Children = kids[start:len(kids):len(kids)]
+			n.SetChildren(kids[start:len(kids):len(kids)])
 		}
 	}
 	c.Nodes = nodes

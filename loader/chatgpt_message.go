@@ -1,6 +1,8 @@
 package loader
 
 import (
+	"time"
+
 	"fmt"
 	"strings"
 	"unsafe"
@@ -64,7 +66,7 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 				case "role":
 					var r string
 					r, err = w.common(d)
-					m.Role = model.Role(r)
+					m.SetRole(model.Role(r))
 				case "name":
 					var name string
 					if name, err = w.common(d); name != "" {
@@ -76,7 +78,9 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 				return err
 			})
 		case "create_time":
-			m.Time, err = epoch(d)
+			var t time.Time
+			t, err = epoch(d)
+			m.SetTime(t)
 		case "content":
 			if d.Next() == tObject {
 				err = w.content(d, m)
@@ -84,11 +88,14 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 				err = d.Skip()
 			}
 		case "status":
-			m.Status, err = w.common(d)
+			var s string
+			s, err = w.common(d)
+			m.SetStatus(s)
 		case "end_turn":
 			if d.Next() == tBool {
-				m.EndTurn = w.newBool()
-				*m.EndTurn, err = d.Bool()
+				var v bool
+				v, err = d.Bool()
+				m.SetEndTurn(v)
 			} else {
 				err = d.Skip()
 			}
@@ -99,7 +106,9 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 				err = d.Skip()
 			}
 		case "recipient":
-			m.Recipient, err = w.common(d)
+			var r string
+			r, err = w.common(d)
+			m.SetRecipient(r)
 		case "channel":
 			var ch string
 			if ch, err = w.str(d); ch != "" {
@@ -127,11 +136,11 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 // (by recipient), code-interpreter images and reasoning durations (from
 // metadata).
 func (w *worker) finishBlocks(m *model.Message, mm *msgMeta) {
-	if m.Role == model.RoleTool && mm.finishedText != "" && textOnlyBlocks(m) {
+	if m.Role() == model.RoleTool && mm.finishedText != "" && textOnlyBlocks(m) {
 		m.Blocks = reasoningBlocks(m, mm)
 		return
 	}
-	if isCanvasCall(m.Recipient) && len(m.Blocks) == 1 {
+	if isCanvasCall(m.Recipient()) && len(m.Blocks) == 1 {
 		// The payload is JSON: code text (usual), a text part holding a
 		// JSON string, or (older) the part itself as an object.
 		payload := []byte(m.Blocks[0].Text)
@@ -142,8 +151,8 @@ func (w *worker) finishBlocks(m *model.Message, mm *msgMeta) {
 		default:
 			payload = nil
 		}
-		if blk, ups, ok := w.canvas(m.Recipient, payload); ok {
-			blk.Type = m.Blocks[0].Type
+		if blk, ups, ok := w.canvas(m.Recipient(), payload); ok {
+			blk.SetType(m.Blocks[0].Type())
 			m.Blocks[0] = blk
 			if ups != nil {
 				w.edits = append(w.edits, canvasEdit{m: m, updates: ups})
@@ -192,12 +201,12 @@ func (w *worker) finishText(m *model.Message, mm *msgMeta) {
 		ruledOut := func(f textFacts) bool {
 			return len(b.Text) == len(w.decoded) && unsafe.StringData(b.Text) == unsafe.StringData(w.decoded) && w.decodedFacts&f == 0
 		}
-		if m.Role != model.RoleUser && (!mm.cites.Empty() || !ruledOut(mayMark) && hasMarkers(b.Text)) {
+		if m.Role() != model.RoleUser && (!mm.cites.Empty() || !ruledOut(mayMark) && hasMarkers(b.Text)) {
 			text, refs := applyCitations(b.Text, &mm.cites, len(m.References()))
 			b.Text = text
 			m.Ext().References = append(m.References(), refs...)
 		}
-		if m.Role == model.RoleAssistant && !ruledOut(hasSlash) {
+		if m.Role() == model.RoleAssistant && !ruledOut(hasSlash) {
 			b.Text = model.NormalizeMath(b.Text)
 		}
 		// A rewritten text goes over the decoded one in the arena (its
@@ -494,7 +503,7 @@ func textOnlyBlocks(m *model.Message) bool {
 // paragraphs) into what the web UI shows: a "Thought for …" recap and the
 // reasoning steps.
 func reasoningBlocks(m *model.Message, mm *msgMeta) []model.Block {
-	typ := m.Blocks[0].Type
+	typ := m.Blocks[0].Type()
 	var text strings.Builder
 	for i := range m.Blocks {
 		if i > 0 {
@@ -502,9 +511,9 @@ func reasoningBlocks(m *model.Message, mm *msgMeta) []model.Block {
 		}
 		text.WriteString(m.Blocks[i].Text)
 	}
-	out := []model.Block{{Kind: model.BlockReasoningRecap, Text: mm.finishedText, Extra: &model.BlockExtra{Seconds: mm.seconds}, Type: typ}}
+	out := []model.Block{model.Block{Kind: model.BlockReasoningRecap, Text: mm.finishedText, Extra: &model.BlockExtra{Seconds: mm.seconds}}.WithType(typ)}
 	if steps := reasoningSteps(text.String()); len(steps) > 0 {
-		out = append(out, model.Block{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: steps}, Type: typ})
+		out = append(out, model.Block{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: steps}}.WithType(typ))
 	}
 	return out
 }

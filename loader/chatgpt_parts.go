@@ -48,7 +48,7 @@ func (w *worker) parts(d *walker, m *model.Message) error {
 		} else {
 			blk = model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: w.a.bytes(raw)}}
 		}
-		blk.Type = nonEmpty(blk.Type, m.ContentType)
+		blk.SetType(nonEmpty(blk.Type(), m.ContentType()))
 		segs = append(segs, seg{end: -1, blk: blk})
 		return nil
 	})
@@ -73,11 +73,11 @@ func (w *worker) parts(d *walker, m *model.Message) error {
 		if objects > 0 && len(bytes.TrimSpace(t)) == 0 {
 			continue
 		}
-		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: w.a.str(t), Type: m.ContentType})
+		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: w.a.str(t)}.WithType(m.ContentType()))
 	}
 	if len(m.Blocks) == 0 {
 		// No usable parts: an empty text block keeps the message typed.
-		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Type: m.ContentType})
+		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText}.WithType(m.ContentType()))
 	}
 	if cap(buf) <= 1<<20 {
 		w.textBuf = buf[:0]
@@ -136,7 +136,7 @@ func (w *worker) onlyString(d *walker, m *model.Message) bool {
 	if len(m.Blocks) == 0 {
 		m.Blocks = w.blocks(1)
 	}
-	m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: text, Type: m.ContentType})
+	m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: text}.WithType(m.ContentType()))
 	d.i = k + 1
 	return true
 }
@@ -259,7 +259,7 @@ func (w *worker) partObject(raw []byte) (model.Block, bool) {
 		}
 		return err
 	})
-	unknown := model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: w.a.bytes(raw)}, Type: w.a.str(p.ctype)}
+	unknown := model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: w.a.bytes(raw)}}.WithType(w.a.str(p.ctype))
 	if err != nil {
 		return unknown, true
 	}
@@ -280,15 +280,15 @@ func (w *worker) partObject(raw []byte) (model.Block, bool) {
 	}
 	switch string(p.ctype) {
 	case "image_asset_pointer":
-		return model.Block{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: asset()}, Type: unknown.Type}, true
+		return model.Block{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: asset()}}.WithType(unknown.Type()), true
 	case "audio_asset_pointer":
-		return model.Block{Kind: model.BlockAudio, Extra: &model.BlockExtra{Asset: asset()}, Type: unknown.Type}, true
+		return model.Block{Kind: model.BlockAudio, Extra: &model.BlockExtra{Asset: asset()}}.WithType(unknown.Type()), true
 	case "audio_transcription":
-		return model.Block{Kind: model.BlockAudioTranscript, Text: w.rawStr(p.text), Extra: &model.BlockExtra{Direction: w.a.str(p.direction)}, Type: unknown.Type}, true
+		return model.Block{Kind: model.BlockAudioTranscript, Text: w.rawStr(p.text), Extra: &model.BlockExtra{Direction: w.a.str(p.direction)}}.WithType(unknown.Type()), true
 	case "real_time_user_audio_video_asset_pointer":
 		if p.nested != nil {
 			if blk, ok := w.partObject(p.nested); ok && blk.Kind == model.BlockAudio {
-				blk.Type = unknown.Type
+				blk.SetType(unknown.Type())
 				return blk, true
 			}
 		}

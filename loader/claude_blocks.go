@@ -77,14 +77,14 @@ func (b *claudeBuilder) block(d *walker) error {
 		}
 	case "voice_note":
 		dir := "in"
-		if b.base.Role == model.RoleAssistant {
+		if b.base.Role() == model.RoleAssistant {
 			dir = "out"
 		}
-		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockAudioTranscript, Text: s(f.text), Extra: &model.BlockExtra{Title: s(f.title), Direction: dir}, Type: typ})
+		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockAudioTranscript, Text: s(f.text), Extra: &model.BlockExtra{Title: s(f.title), Direction: dir}}.WithType(typ))
 	case "thinking":
 		m := b.split(model.RoleAssistant, typ)
 		b.blockTime(m, f.start)
-		blk := model.Block{Kind: model.BlockThoughts, Type: typ, Extra: &model.BlockExtra{Thoughts: []model.Thought{{Content: s(f.thinking)}}}}
+		blk := model.Block{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: []model.Thought{{Content: s(f.thinking)}}}}.WithType(typ)
 		// Summaries are successive headlines; the last is the final one.
 		_ = w.eachPart(f.summaries, func(d *walker) error {
 			return obj(d, func(d *walker, k []byte) error {
@@ -103,17 +103,17 @@ func (b *claudeBuilder) block(d *walker) error {
 		name := s(f.name)
 		m := b.split(model.RoleAssistant, typ)
 		b.blockTime(m, f.start)
-		m.Recipient = nonEmpty(name, "tool")
+		m.SetRecipient(nonEmpty(name, "tool"))
 		m.Blocks = append(m.Blocks, w.claudeToolUse(name, f.input))
 	case "tool_result":
 		name := s(f.name)
 		m := b.split(model.RoleTool, typ)
 		b.blockTime(m, f.start)
 		m.Ext().AuthorName = nonEmpty(name, "tool")
-		m.Recipient = "assistant"
+		m.SetRecipient("assistant")
 		m.Blocks = w.claudeToolResult(name, f.content, f.isError)
 	default:
-		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockUnknown, Type: typ, Extra: &model.BlockExtra{Raw: w.rebuild(f.fields)}})
+		b.main().Blocks = append(b.main().Blocks, model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: w.rebuild(f.fields)}}.WithType(typ))
 	}
 	return nil
 }
@@ -126,7 +126,7 @@ func (b *claudeBuilder) blockTime(m *model.Message, raw []byte) {
 	d := getWalker(raw)
 	defer putWalker(d)
 	if t, err := epoch(d); err == nil && !t.IsZero() {
-		m.Time = t
+		m.SetTime(t)
 	}
 }
 

@@ -1,6 +1,8 @@
 package loader
 
 import (
+	"time"
+
 	"fmt"
 	"strings"
 
@@ -165,11 +167,7 @@ func (w *worker) claudeTree(c *model.Conversation, msgs []claudeMsg, leaf, paren
 		nodes[first[i]].Parent = p
 		prev = int32(first[i]) + int32(len(m.segs)) - 1
 	}
-	for i := 1; i < len(nodes); i++ {
-		if p := nodes[i].Parent; p >= 0 {
-			nodes[p].Children = append(nodes[p].Children, int32(i))
-		}
-	}
+	model.LinkChildren(nodes)
 	c.Nodes = nodes
 	c.Current = prev
 	if leaf != "" {
@@ -212,7 +210,9 @@ func (w *worker) claudeMessage(d *walker) (claudeMsg, error) {
 			s, err = w.str(d)
 			role = claudeRole(s)
 		case "created_at", "create_time":
-			base.Time, err = epoch(d)
+			var t time.Time
+			t, err = epoch(d)
+			base.SetTime(t)
 		case "model":
 			base.Model, err = w.str(d)
 		case "content":
@@ -237,10 +237,10 @@ func (w *worker) claudeMessage(d *walker) (claudeMsg, error) {
 		return cm, err
 	}
 	base.ID = cm.uuid
-	base.Role = role
+	base.SetRole(role)
 	cm.role = role
-	if !base.Time.IsZero() {
-		cm.time = base.Time.UnixNano()
+	if !base.Time().IsZero() {
+		cm.time = base.Time().UnixNano()
 	}
 	b := claudeBuilder{w: w, base: base}
 	if len(f.content) > 0 && f.content[0] == '"' {
@@ -272,9 +272,9 @@ func (w *worker) claudeMessage(d *walker) (claudeMsg, error) {
 		b.main()
 	}
 	for _, m := range b.segs {
-		if m.Role == model.RoleAssistant || m.Role == model.RoleUser {
+		if m.Role() == model.RoleAssistant || m.Role() == model.RoleUser {
 			for i := range m.Blocks {
-				if m.Blocks[i].Kind == model.BlockText && m.Role == model.RoleAssistant {
+				if m.Blocks[i].Kind == model.BlockText && m.Role() == model.RoleAssistant {
 					m.Blocks[i].Text = model.NormalizeMath(m.Blocks[i].Text)
 				}
 			}
@@ -311,7 +311,7 @@ type claudeBuilder struct {
 func (b *claudeBuilder) main() *model.Message {
 	if b.cur == nil {
 		m := b.base
-		m.ContentType = "text"
+		m.SetContentType("text")
 		b.cur = &m
 		b.segs = append(b.segs, b.cur)
 	}
@@ -321,8 +321,8 @@ func (b *claudeBuilder) main() *model.Message {
 // split starts a segment of its own (thinking, tool use or result).
 func (b *claudeBuilder) split(role model.Role, ctype string) *model.Message {
 	m := b.base
-	m.Role = role
-	m.ContentType = ctype
+	m.SetRole(role)
+	m.SetContentType(ctype)
 	b.cur = nil
 	b.segs = append(b.segs, &m)
 	return &m

@@ -41,7 +41,7 @@ func (b *claudeBuilder) attachment(d *walker) error {
 		m.Blocks = append(m.Blocks, fileBlock(&model.Asset{Name: name, MIME: typ, Size: int64(size), Missing: true}, "attachment"))
 		return nil
 	}
-	m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockQuote, Extra: &model.BlockExtra{Title: nonEmpty(name, "attachment")}, Text: text, Type: "attachment"})
+	m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockQuote, Extra: &model.BlockExtra{Title: nonEmpty(name, "attachment")}, Text: text}.WithType("attachment"))
 	return nil
 }
 
@@ -89,5 +89,5 @@ func fileBlock(a *model.Asset, typ string) model.Block {
 	if strings.HasPrefix(a.MIME, "audio/") || strings.HasPrefix(a.MIME, "video/") {
 		kind = model.BlockAudio
 	}
-	return model.Block{Kind: kind, Extra: &model.BlockExtra{Asset: a}, Type: typ}
+	return model.Block{Kind: kind, Extra: &model.BlockExtra{Asset: a}}.WithType(typ)
 }

@@ -31,9 +31,9 @@ func hasLegacyTags(text string) bool {
 // inline tags of assistant text. Returns the message that got the last text
 // (for citations), or nil when the text held only tags.
 func (b *claudeBuilder) addText(text, typ string) *model.Message {
-	if b.base.Role != model.RoleAssistant || !hasLegacyTags(text) {
+	if b.base.Role() != model.RoleAssistant || !hasLegacyTags(text) {
 		m := b.main()
-		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: text, Type: typ})
+		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: text}.WithType(typ))
 		return m
 	}
 	var last *model.Message
@@ -42,7 +42,7 @@ func (b *claudeBuilder) addText(text, typ string) *model.Message {
 			return
 		}
 		last = b.main()
-		last.Blocks = append(last.Blocks, model.Block{Kind: model.BlockText, Text: strings.TrimSpace(s), Type: typ})
+		last.Blocks = append(last.Blocks, model.Block{Kind: model.BlockText, Text: strings.TrimSpace(s)}.WithType(typ))
 	}
 	for text != "" {
 		ti := strings.Index(text, "<antThinking>")
@@ -56,7 +56,7 @@ func (b *claudeBuilder) addText(text, typ string) *model.Message {
 			rest := text[ti+len("<antThinking>"):]
 			body, after := cut(rest, "</antThinking>")
 			m := b.split(model.RoleAssistant, "thinking")
-			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: []model.Thought{{Content: strings.TrimSpace(body)}}}, Type: "antThinking"})
+			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: []model.Thought{{Content: strings.TrimSpace(body)}}}}.WithType("antThinking"))
 			text = after
 			continue
 		}
@@ -80,9 +80,9 @@ func (b *claudeBuilder) addText(text, typ string) *model.Message {
 			lang = "document"
 		}
 		m := b.split(model.RoleAssistant, "tool_use")
-		m.Recipient = "artifacts"
+		m.SetRecipient("artifacts")
 		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockCanvas, Extra: &model.BlockExtra{Title: nonEmpty(attrs["title"], attrs["identifier"])},
-			Lang: lang, Text: strings.Trim(body, "\n"), Type: "antArtifact"})
+			Lang: lang, Text: strings.Trim(body, "\n")}.WithType("antArtifact"))
 		text = after
 	}
 	return last

@@ -1,6 +1,8 @@
 package loader
 
 import (
+	"time"
+
 	"fmt"
 	"strings"
 
@@ -54,7 +56,9 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 			c.Updated, err = epoch(d)
 		case "docs":
 			err = arr(d, func(d *walker) error {
-				m := &model.Message{Role: model.RoleUser, Extra: &model.MessageExtra{AuthorName: "project"}, ContentType: "project_doc"}
+				m := &model.Message{Extra: &model.MessageExtra{AuthorName: "project"}}
+				m.SetRole(model.RoleUser)
+				m.SetContentType("project_doc")
 				var fname, content, id string
 				err := obj(d, func(d *walker, k []byte) error {
 					var err error
@@ -66,14 +70,16 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 					case "content":
 						content, err = w.str(d)
 					case "created_at":
-						m.Time, err = epoch(d)
+						var t time.Time
+						t, err = epoch(d)
+						m.SetTime(t)
 					default:
 						err = d.Skip()
 					}
 					return err
 				})
 				m.ID = id
-				m.Blocks = []model.Block{{Kind: model.BlockQuote, Extra: &model.BlockExtra{Title: nonEmpty(fname, "document")}, Text: content, Type: "project_doc"}}
+				m.Blocks = []model.Block{model.Block{Kind: model.BlockQuote, Extra: &model.BlockExtra{Title: nonEmpty(fname, "document")}, Text: content}.WithType("project_doc")}
 				docs = append(docs, m)
 				return err
 			})
@@ -95,15 +101,18 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 	if c.Created.IsZero() {
 		c.Created = c.Updated
 	}
-	head := &model.Message{ID: c.ID, Role: model.RoleUser, Extra: &model.MessageExtra{AuthorName: "project"}, ContentType: "project", Time: c.Created}
+	head := &model.Message{ID: c.ID, Extra: &model.MessageExtra{AuthorName: "project"}}
+	head.SetRole(model.RoleUser)
+	head.SetContentType("project")
+	head.SetTime(c.Created)
 	if desc != "" {
-		head.Blocks = append(head.Blocks, model.Block{Kind: model.BlockText, Text: desc, Type: "description"})
+		head.Blocks = append(head.Blocks, model.Block{Kind: model.BlockText, Text: desc}.WithType("description"))
 	}
 	if prompt != "" {
-		head.Blocks = append(head.Blocks, model.Block{Kind: model.BlockQuote, Extra: &model.BlockExtra{Title: "Project instructions"}, Text: prompt, Type: "prompt_template"})
+		head.Blocks = append(head.Blocks, model.Block{Kind: model.BlockQuote, Extra: &model.BlockExtra{Title: "Project instructions"}, Text: prompt}.WithType("prompt_template"))
 	}
 	if len(head.Blocks) == 0 {
-		head.Blocks = append(head.Blocks, model.Block{Kind: model.BlockText, Text: fmt.Sprintf("Project %q (%d documents)", name, len(docs)), Type: "description"})
+		head.Blocks = append(head.Blocks, model.Block{Kind: model.BlockText, Text: fmt.Sprintf("Project %q (%d documents)", name, len(docs))}.WithType("description"))
 	}
 	msgs := append([]*model.Message{head}, docs...)
 	nodes := make([]model.Node, len(msgs))
@@ -115,7 +124,7 @@ func (w *worker) claudeProject(data []byte) (*model.Conversation, error) {
 		}
 		nodes[i] = model.Node{Key: key, Parent: int32(i - 1), Msg: m}
 		if i+1 < len(msgs) {
-			nodes[i].Children = []int32{int32(i + 1)}
+			nodes[i].SetChildren([]int32{int32(i + 1)})
 		}
 	}
 	nodes[0].Parent = model.NoNode

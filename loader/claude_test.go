@@ -41,17 +41,17 @@ func TestClaudeFixture(t *testing.T) {
 	if len(ms) != 3 {
 		t.Fatalf("thread has %d messages, want human, thinking, answer", len(ms))
 	}
-	if ms[0].Role != model.RoleUser || ms[0].Visibility != model.Shown || !strings.HasPrefix(ms[0].Blocks[0].Text, "Tell me about") {
+	if ms[0].Role() != model.RoleUser || ms[0].Visibility != model.Shown || !strings.HasPrefix(ms[0].Blocks[0].Text, "Tell me about") {
 		t.Errorf("human = %+v", ms[0])
 	}
 	th := ms[1]
-	if th.Role != model.RoleAssistant || th.Visibility != model.Folded || th.Blocks[0].Kind != model.BlockThoughts ||
+	if th.Role() != model.RoleAssistant || th.Visibility != model.Folded || th.Blocks[0].Kind != model.BlockThoughts ||
 		th.Blocks[0].Summary() != "Probed dog saliva's antibacterial myths and scientific realities." ||
 		!strings.HasPrefix(th.Blocks[0].Thoughts()[0].Content, "The user is asking") {
 		t.Errorf("thinking = %+v", th)
 	}
 	ans := ms[2]
-	if ans.Role != model.RoleAssistant || ans.Visibility != model.Shown || len(ans.Blocks) != 1 ||
+	if ans.Role() != model.RoleAssistant || ans.Visibility != model.Shown || len(ans.Blocks) != 1 ||
 		!strings.HasPrefix(ans.Blocks[0].Text, "Dog saliva does contain") {
 		t.Errorf("answer = %+v", ans)
 	}
@@ -112,13 +112,13 @@ func TestClaudeBlocks(t *testing.T) {
 	}
 	if len(ms) != len(wants) {
 		for _, m := range ms {
-			t.Logf("%s %s %v", m.Role, m.Visibility, kinds(m))
+			t.Logf("%s %s %v", m.Role(), m.Visibility, kinds(m))
 		}
 		t.Fatalf("%d messages, want %d", len(ms), len(wants))
 	}
 	for i, w := range wants {
-		if ms[i].Role != w.role || ms[i].Visibility != w.vis || !slices.Equal(kinds(ms[i]), w.kinds) {
-			t.Errorf("message %d = %s %s %v, want %s %s %v", i, ms[i].Role, ms[i].Visibility, kinds(ms[i]), w.role, w.vis, w.kinds)
+		if ms[i].Role() != w.role || ms[i].Visibility != w.vis || !slices.Equal(kinds(ms[i]), w.kinds) {
+			t.Errorf("message %d = %s %s %v, want %s %s %v", i, ms[i].Role(), ms[i].Visibility, kinds(ms[i]), w.role, w.vis, w.kinds)
 		}
 	}
 	if q := ms[0].Blocks[1]; q.Title() != "notes.txt" || q.Text != "hello notes" {
@@ -127,10 +127,10 @@ func TestClaudeBlocks(t *testing.T) {
 	if img := ms[0].Blocks[2]; img.Asset() == nil || !img.Asset().Missing || img.Asset().Name != "photo.png" || img.Asset().Pointer != "f-photo" || img.Asset().MIME != "image/png" {
 		t.Errorf("file = %+v %+v", img, img.Asset())
 	}
-	if ms[1].Blocks[0].Summary() != "Thought about the file" || ms[1].Time.Second() != 2 {
-		t.Errorf("thinking = %+v at %v", ms[1].Blocks[0], ms[1].Time)
+	if ms[1].Blocks[0].Summary() != "Thought about the file" || ms[1].Time().Second() != 2 {
+		t.Errorf("thinking = %+v at %v", ms[1].Blocks[0], ms[1].Time())
 	}
-	if ms[2].Recipient != "web_search" || !strings.Contains(ms[2].Blocks[0].Text, "hello notes meaning") {
+	if ms[2].Recipient() != "web_search" || !strings.Contains(ms[2].Blocks[0].Text, "hello notes meaning") {
 		t.Errorf("tool use = %+v", ms[2])
 	}
 	if p := ms[3].Blocks[0]; ms[3].AuthorName() != "web_search" || p.URL() != "https://www.example.com/hello" || p.Domain() != "example.com" || p.Text != "A greeting." {
@@ -149,7 +149,7 @@ func TestClaudeBlocks(t *testing.T) {
 	if ans.Blocks[0].Text != "The file says hello." || len(ans.References()) != 1 || ans.References()[0].URL != "https://www.example.com/hello" {
 		t.Errorf("answer = %+v refs %+v", ans.Blocks[0], ans.References())
 	}
-	if u := ans.Blocks[1]; u.Type != "token_budget" || !strings.Contains(string(u.Raw()), `"remaining": 42`) {
+	if u := ans.Blocks[1]; u.Type() != "token_budget" || !strings.Contains(string(u.Raw()), `"remaining": 42`) {
 		t.Errorf("unknown block = %+v %s", u, u.Raw())
 	}
 	if v := ms[8].Blocks[0]; v.Text != "spoken words" || v.Direction() != "in" {
@@ -196,8 +196,8 @@ func TestClaudeBranchesAndOldNames(t *testing.T) {
 
 	old := find(a, "c-old")
 	ms := thread(old)
-	if len(ms) != 2 || ms[0].Role != model.RoleUser || len(ms[0].Blocks) != 1 || ms[0].Blocks[0].Text != "old question" ||
-		ms[1].Role != model.RoleAssistant || ms[1].Blocks[0].Text != "old answer" {
+	if len(ms) != 2 || ms[0].Role() != model.RoleUser || len(ms[0].Blocks) != 1 || ms[0].Blocks[0].Text != "old question" ||
+		ms[1].Role() != model.RoleAssistant || ms[1].Blocks[0].Text != "old answer" {
 		t.Errorf("old format = %+v", ms)
 	}
 }
@@ -238,7 +238,7 @@ func TestClaudeLegacyInlineArtifacts(t *testing.T) {
 	ms := thread(c)
 	var got []string
 	for _, m := range ms {
-		got = append(got, string(m.Role)+"/"+m.Visibility.String()+"/"+m.Blocks[0].Kind.String())
+		got = append(got, string(m.Role())+"/"+m.Visibility.String()+"/"+m.Blocks[0].Kind.String())
 	}
 	want := []string{"user/shown/text", "assistant/shown/text", "assistant/folded/thoughts", "assistant/folded/canvas",
 		"assistant/shown/text", "assistant/folded/canvas"}
@@ -254,7 +254,7 @@ func TestClaudeLegacyInlineArtifacts(t *testing.T) {
 	if th := ms[2].Blocks[0].Thoughts()[0].Content; th != "Self-contained and reusable: a good artifact." {
 		t.Errorf("thinking = %q", th)
 	}
-	if cv := ms[3].Blocks[0]; cv.Title() != "Toggle Script" || cv.Lang != "code/bash" || cv.Text != "#!/bin/bash\necho hi" || ms[3].Recipient != "artifacts" {
+	if cv := ms[3].Blocks[0]; cv.Title() != "Toggle Script" || cv.Lang != "code/bash" || cv.Text != "#!/bin/bash\necho hi" || ms[3].Recipient() != "artifacts" {
 		t.Errorf("artifact = %+v", cv)
 	}
 	if cv := ms[5].Blocks[0]; cv.Title() != "Unclosed" || cv.Lang != "document" || cv.Text != "# never closed" {

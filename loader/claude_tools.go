@@ -48,15 +48,15 @@ func (w *worker) claudeToolUse(name string, input []byte) model.Block {
 			lang = "document"
 		}
 		return model.Block{Kind: model.BlockCanvas, Extra: &model.BlockExtra{Title: nonEmpty(in.title, in.id), Summary: in.command}, Lang: lang,
-			Text: nonEmpty(in.content, in.newStr), Type: "tool_use"}
+			Text: nonEmpty(in.content, in.newStr)}.WithType("tool_use")
 	case in.code != "":
 		lang := in.language
 		if lang == "" && name == "repl" {
 			lang = "javascript"
 		}
-		return model.Block{Kind: model.BlockCode, Lang: lang, Text: in.code, Extra: &model.BlockExtra{Title: name}, Type: "tool_use"}
+		return model.Block{Kind: model.BlockCode, Lang: lang, Text: in.code, Extra: &model.BlockExtra{Title: name}}.WithType("tool_use")
 	}
-	return model.Block{Kind: model.BlockCode, Lang: "json", Text: w.a.str(input), Extra: &model.BlockExtra{Title: name}, Type: "tool_use"}
+	return model.Block{Kind: model.BlockCode, Lang: "json", Text: w.a.str(input), Extra: &model.BlockExtra{Title: name}}.WithType("tool_use")
 }
 
 // claudeToolResult turns a tool result's content into blocks: text items
@@ -66,10 +66,10 @@ func (w *worker) claudeToolResult(name string, content []byte, isError bool) []m
 	var out []model.Block
 	addText := func(t string) {
 		if isError {
-			out = append(out, model.Block{Kind: model.BlockSystemError, Extra: &model.BlockExtra{Title: name}, Text: t, Type: "tool_result"})
+			out = append(out, model.Block{Kind: model.BlockSystemError, Extra: &model.BlockExtra{Title: name}, Text: t}.WithType("tool_result"))
 			return
 		}
-		out = append(out, model.Block{Kind: model.BlockText, Text: t, Type: "tool_result"})
+		out = append(out, model.Block{Kind: model.BlockText, Text: t}.WithType("tool_result"))
 	}
 	if len(content) > 0 && content[0] == '"' {
 		addText(w.rawStr(content))
@@ -103,14 +103,14 @@ func (w *worker) claudeToolResult(name string, content []byte, isError bool) []m
 		case "text":
 			addText(text)
 		case "knowledge":
-			out = append(out, model.Block{Kind: model.BlockWebPage, Extra: &model.BlockExtra{Title: title, URL: url, Domain: domainOf(url)}, Text: text, Type: typ})
+			out = append(out, model.Block{Kind: model.BlockWebPage, Extra: &model.BlockExtra{Title: title, URL: url, Domain: domainOf(url)}, Text: text}.WithType(typ))
 		default:
-			out = append(out, model.Block{Kind: model.BlockUnknown, Type: typ, Extra: &model.BlockExtra{Raw: w.a.bytes(raw)}})
+			out = append(out, model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: w.a.bytes(raw)}}.WithType(typ))
 		}
 		return nil
 	})
 	if isError && len(out) == 0 {
-		out = append(out, model.Block{Kind: model.BlockSystemError, Extra: &model.BlockExtra{Title: name}, Text: "the tool reported an error", Type: "tool_result"})
+		out = append(out, model.Block{Kind: model.BlockSystemError, Extra: &model.BlockExtra{Title: name}, Text: "the tool reported an error"}.WithType("tool_result"))
 	}
 	return out
 }

@@ -80,7 +80,7 @@ func TestCombine(t *testing.T) {
 				t.Fatalf("%s: %d conversations, want %d", what, len(got.Conversations), len(want.Conversations))
 			}
 			for i, g := range got.Conversations {
-				if w := want.Conversations[i]; !reflect.DeepEqual(g, w) {
+				if w := want.Conversations[i]; !reflect.DeepEqual(g, w) || !sameChildren(g.Nodes, w.Nodes) {
 					t.Errorf("%s: conversation %d: %s %q %q in newest %v, want %s %q %q %v", what, i, g.ID, g.Title, g.Sources, g.InNewest, w.ID, w.Title, w.Sources, w.InNewest)
 				}
 			}

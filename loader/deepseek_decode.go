@@ -193,11 +193,7 @@ func (w *worker) segmentTree(nodes []dsNode) []model.Node {
 			w.note("a node's parent is not in the mapping")
 		}
 	}
-	for i := range out {
-		if p := out[i].Parent; p >= 0 {
-			out[p].Children = append(out[p].Children, int32(i))
-		}
-	}
+	model.LinkChildren(out)
 	return out
 }
 
@@ -213,7 +209,9 @@ func (w *worker) deepseekMessage(d *walker, key string) ([]*model.Message, error
 		case "model":
 			base.Model, err = w.str(d)
 		case "inserted_at":
-			base.Time, err = epoch(d)
+			var t time.Time
+			t, err = epoch(d)
+			base.SetTime(t)
 		case "fragments":
 			fragments, err = d.Raw()
 		default:
@@ -228,11 +226,16 @@ func (w *worker) deepseekMessage(d *walker, key string) ([]*model.Message, error
 	var segs []*model.Message
 	var cur *model.Message
 	open := func(role model.Role, ctype string) *model.Message {
-		if cur != nil && cur.Role == role && cur.ContentType == ctype {
+		if cur != nil && cur.Role() == role && cur.ContentType() == ctype {
 			return cur
 		}
 		m := base
-		m.Role, m.ContentType = role, ctype
+		if m.Extra != nil { // a time the model keeps there: not shared
+			x := *m.Extra
+			m.Extra = &x
+		}
+		m.SetRole(role)
+		m.SetContentType(ctype)
 		cur = &m
 		segs = append(segs, cur)
 		return cur
@@ -261,13 +264,13 @@ func (w *worker) deepseekMessage(d *walker, key string) ([]*model.Message, error
 		switch strings.ToUpper(typ) {
 		case "REQUEST":
 			m := open(model.RoleUser, "text")
-			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: content, Type: typ})
+			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: content}.WithType(typ))
 		case "RESPONSE":
 			m := open(model.RoleAssistant, "text")
-			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: model.NormalizeMath(content), Type: typ})
+			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: model.NormalizeMath(content)}.WithType(typ))
 		case "THINK":
 			m := open(model.RoleAssistant, "thoughts")
-			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: []model.Thought{{Content: content}}}, Type: typ})
+			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: []model.Thought{{Content: content}}}}.WithType(typ))
 		case "SEARCH", "TOOL_SEARCH", "TOOL_OPEN":
 			m := open(model.RoleTool, "search")
 			m.Ext().AuthorName = strings.ToLower(typ)
@@ -278,7 +281,7 @@ func (w *worker) deepseekMessage(d *walker, key string) ([]*model.Message, error
 			if m == nil {
 				m = open(model.RoleAssistant, "unknown")
 			}
-			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockUnknown, Type: typ, Extra: &model.BlockExtra{Raw: w.a.bytes(raw)}})
+			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: w.a.bytes(raw)}}.WithType(typ))
 		}
 		return nil
 	})
@@ -313,11 +316,11 @@ func (w *worker) deepseekResults(typ, content string, results []byte) []model.Bl
 			}
 			return err
 		})
-		out = append(out, model.Block{Kind: model.BlockWebPage, Extra: &model.BlockExtra{Title: title, URL: url, Domain: domainOf(url)}, Text: snippet, Type: typ})
+		out = append(out, model.Block{Kind: model.BlockWebPage, Extra: &model.BlockExtra{Title: title, URL: url, Domain: domainOf(url)}, Text: snippet}.WithType(typ))
 		return err
 	})
 	if len(out) == 0 || content != "" {
-		out = append([]model.Block{{Kind: model.BlockBrowsing, Text: content, Type: typ}}, out...)
+		out = append([]model.Block{model.Block{Kind: model.BlockBrowsing, Text: content}.WithType(typ)}, out...)
 	}
 	return out
 }

@@ -14,7 +14,7 @@ import (
 func roles(c *model.Conversation) []string {
 	var out []string
 	for _, m := range c.Messages(c.CurrentThread(), model.Folded) {
-		out = append(out, string(m.Role)+" "+m.Blocks[0].Text)
+		out = append(out, string(m.Role())+" "+m.Blocks[0].Text)
 	}
 	return out
 }
@@ -69,10 +69,10 @@ func TestClaudeRealLinkedThreadAlternates(t *testing.T) {
 	c := a.Conversations[0]
 	var last model.Role
 	for _, m := range c.Messages(c.CurrentThread(), model.Shown) {
-		if m.Role == last && m.Role == model.RoleUser {
+		if m.Role() == last && m.Role() == model.RoleUser {
 			t.Errorf("two user messages in a row at %s", m.ID)
 		}
-		last = m.Role
+		last = m.Role()
 	}
 }
 

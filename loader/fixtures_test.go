@@ -21,7 +21,7 @@ type fixtureWant struct {
 func branchPoints(c *model.Conversation) int {
 	n := 0
 	for _, nd := range c.Nodes {
-		if len(nd.Children) > 1 {
+		if len(nd.Children()) > 1 {
 			n++
 		}
 	}
@@ -139,7 +139,7 @@ func TestFixtureContent(t *testing.T) {
 	var pages int
 	for _, c := range a.Conversations {
 		for _, n := range c.Nodes {
-			if m := n.Msg; m != nil && m.ContentType == "tether_browsing_display" {
+			if m := n.Msg; m != nil && m.ContentType() == "tether_browsing_display" {
 				if m.Blocks[0].URL() == "" || len(m.References()) == 0 {
 					t.Errorf("browsing result without its pages: %+v", m.Blocks[0])
 				}

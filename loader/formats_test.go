@@ -172,7 +172,7 @@ func TestDeepSeek(t *testing.T) {
 	ms := thread(c)
 	var got []string
 	for _, m := range ms {
-		got = append(got, string(m.Role)+"/"+m.Visibility.String())
+		got = append(got, string(m.Role())+"/"+m.Visibility.String())
 	}
 	if !slices.Equal(got, []string{"user/shown", "tool/folded", "assistant/shown"}) {
 		t.Fatalf("thread = %v", got)
@@ -180,7 +180,7 @@ func TestDeepSeek(t *testing.T) {
 	if p := ms[1].Blocks[0]; p.Kind != model.BlockWebPage || p.URL() != "https://en.wikipedia.org/wiki/Rayleigh_scattering" || p.Text != "Scattering of light" {
 		t.Errorf("search = %+v", ms[1].Blocks)
 	}
-	if b := ms[2].Blocks; len(b) != 2 || b[0].Text != "Sunlight scatters off air molecules." || b[1].Kind != model.BlockUnknown || b[1].Type != "NEW_THING" {
+	if b := ms[2].Blocks; len(b) != 2 || b[0].Text != "Sunlight scatters off air molecules." || b[1].Kind != model.BlockUnknown || b[1].Type() != "NEW_THING" {
 		t.Errorf("answer = %+v", b)
 	}
 	if c.Model != "deepseek-chat" && c.Model != "deepseek-reasoner" {
@@ -205,8 +205,8 @@ func TestGrok(t *testing.T) {
 		t.Errorf("conversation = %+v", c)
 	}
 	ms := thread(c)
-	if len(ms) != 2 || ms[0].Role != model.RoleUser || ms[1].Role != model.RoleAssistant || ms[1].Blocks[0].Text != "4" ||
-		ms[0].Time.UnixMilli() != 1705312200000 || ms[1].Visibility != model.Shown {
+	if len(ms) != 2 || ms[0].Role() != model.RoleUser || ms[1].Role() != model.RoleAssistant || ms[1].Blocks[0].Text != "4" ||
+		ms[0].Time().UnixMilli() != 1705312200000 || ms[1].Visibility != model.Shown {
 		t.Errorf("messages = %+v", ms)
 	}
 }

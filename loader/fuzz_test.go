@@ -91,7 +91,7 @@ func FuzzDecode(f *testing.F) {
 				if nd.Parent != model.NoNode && (nd.Parent < 0 || nd.Parent >= n) {
 					t.Fatalf("parent %d out of range", nd.Parent)
 				}
-				for _, ch := range nd.Children {
+				for _, ch := range nd.Children() {
 					if ch < 0 || ch >= n {
 						t.Fatalf("child %d out of range", ch)
 					}

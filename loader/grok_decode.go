@@ -86,7 +86,8 @@ func (w *worker) grokConversation(data []byte) (*model.Conversation, error) {
 // grokResponse decodes {"response": {…}} (or the bare response object).
 func (w *worker) grokResponse(d *walker) (claudeMsg, error) {
 	var cm claudeMsg
-	m := &model.Message{ContentType: "text"}
+	m := &model.Message{}
+	m.SetContentType("text")
 	var text string
 	var body func(d *walker, k []byte) error
 	wrapped := false
@@ -112,9 +113,11 @@ func (w *worker) grokResponse(d *walker) (claudeMsg, error) {
 		case "sender":
 			var s string
 			s, err = w.str(d)
-			m.Role = claudeRole(s)
+			m.SetRole(claudeRole(s))
 		case "create_time":
-			m.Time, err = mongoTime(d)
+			var t time.Time
+			t, err = mongoTime(d)
+			m.SetTime(t)
 		case "model":
 			m.Model, err = w.str(d)
 		default:
@@ -126,10 +129,10 @@ func (w *worker) grokResponse(d *walker) (claudeMsg, error) {
 		return cm, err
 	}
 	m.ID = cm.uuid
-	if m.Role == model.RoleAssistant {
+	if m.Role() == model.RoleAssistant {
 		text = model.NormalizeMath(text)
 	}
-	m.Blocks = []model.Block{{Kind: model.BlockText, Text: text, Type: "text"}}
+	m.Blocks = []model.Block{model.Block{Kind: model.BlockText, Text: text}.WithType("text")}
 	m.Visibility = classify(m, visibilityHints{})
 	cm.segs = []*model.Message{m}
 	return cm, nil

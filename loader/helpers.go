@@ -62,9 +62,8 @@ type worker struct {
 	// per many messages instead of one (or more) each. Elements are handed
 	// out once and never reused, so the model stays immutable; a slab lives
 	// as long as any message in it.
-	msgSlab  []model.Message
-	blkSlab  []model.Block
-	boolSlab []bool
+	msgSlab []model.Message
+	blkSlab []model.Block
 
 	// Speculative splitting (split.go): the worker's read window, and where
 	// the last ChatGPT conversation decoded ended (bytes from its start;
@@ -105,18 +104,8 @@ func (w *worker) dropInput() {
 	w.fields, w.childKeys, w.nodes = w.fields[:0], w.childKeys[:0], w.nodes[:0]
 }
 
-// newBool returns a pointer to a fresh false from the worker's slab.
-func (w *worker) newBool() *bool {
-	if len(w.boolSlab) == 0 {
-		w.boolSlab = make([]bool, 4096)
-	}
-	b := &w.boolSlab[0]
-	w.boolSlab = w.boolSlab[1:]
-	return b
-}
-
 // msgSlabLen is how many messages a slab holds: as many as fill 168 KiB
-// (1,024 of 168 bytes). A slab is a large allocation, rounded up to whole
+// (2,150 of 80 bytes). A slab is a large allocation, rounded up to whole
 // 8 KiB pages: 256 messages (43,008 bytes, 6 pages) left 14% of each slab
 // unused, ~1.4 MB of a 250 MB export's peak RSS.
 const msgSlabLen = (21 << 13) / unsafe.Sizeof(model.Message{})
@@ -349,11 +338,12 @@ func fillFallbacks(c *model.Conversation) {
 		if m == nil {
 			continue
 		}
-		if !m.Time.IsZero() && (earliest.IsZero() || m.Time.Before(earliest)) {
-			earliest = m.Time
+		t := m.Time()
+		if !t.IsZero() && (earliest.IsZero() || t.Before(earliest)) {
+			earliest = t
 		}
-		if m.Model != "" && (latestModel == "" || !m.Time.Before(latest)) {
-			latest, latestModel = m.Time, m.Model
+		if m.Model != "" && (latestModel == "" || !t.Before(latest)) {
+			latest, latestModel = t, m.Model
 		}
 	}
 	if c.Created.IsZero() {

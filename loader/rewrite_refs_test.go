@@ -17,7 +17,7 @@ func TestRewriteKeepsMarkerLabels(t *testing.T) {
 	want := []string{"report.pdf", "notes — ünïcode.md (p. 3)"}
 	var got []string
 	for _, n := range a.Conversations[0].Tree() {
-		if m := n.Msg; m != nil && m.Role == "assistant" {
+		if m := n.Msg; m != nil && m.Role() == "assistant" {
 			for _, r := range m.References() {
 				got = append(got, r.Title)
 			}

@@ -89,7 +89,7 @@ func TestAppPairing(t *testing.T) {
 	m := `{"id": "ap", "author": {"role": "user"}, "content": {"content_type": "app_pairing_content", "workspaces": [{"app_name": "Xcode", "title": "main.swift"}], "context_parts": [{"text": "let x = 1"}]}}`
 	a := mustOpen(t, writeFile(t, dir, "c.json", conv("apc", "Apps", "ap", 1, node("ap", "", m))))
 	b := a.Conversations[0].Nodes[0].Msg.Blocks
-	if len(b) != 1 || b[0].Kind != model.BlockContext || b[0].Title() != "Xcode: main.swift" || b[0].Text != "let x = 1" || b[0].Type != "app_pairing_content" {
+	if len(b) != 1 || b[0].Kind != model.BlockContext || b[0].Title() != "Xcode: main.swift" || b[0].Text != "let x = 1" || b[0].Type() != "app_pairing_content" {
 		t.Errorf("blocks = %+v", b)
 	}
 }

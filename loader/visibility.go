@@ -52,22 +52,22 @@ func classify(m *model.Message, h visibilityHints) model.Visibility {
 		return model.Hidden
 	}
 	switch {
-	case m.ContentType == "user_editable_context" || m.ContentType == "model_editable_context" || hasKind(m, model.BlockContext):
+	case m.ContentType() == "user_editable_context" || m.ContentType() == "model_editable_context" || hasKind(m, model.BlockContext):
 		return model.Hidden
-	case m.Role == model.RoleSystem:
+	case m.Role() == model.RoleSystem:
 		return model.Hidden
 	case modelFacing(m):
 		return model.Hidden
 	}
 	images := hasImages(m)
-	switch m.Role {
+	switch m.Role() {
 	case model.RoleUser:
 		if blank(m) {
 			return model.Hidden
 		}
 		return model.Shown
 	case model.RoleAssistant:
-		if isToolAddress(m.Recipient) {
+		if isToolAddress(m.Recipient()) {
 			if blank(m) {
 				return model.Hidden
 			}
@@ -81,7 +81,7 @@ func classify(m *model.Message, h visibilityHints) model.Visibility {
 		}
 		return model.Shown
 	case model.RoleTool:
-		if images && m.ContentType != "computer_output" {
+		if images && m.ContentType() != "computer_output" {
 			return model.Shown
 		}
 		if blank(m) || ((isPlumbing(m.AuthorName()) || model.IsScrambledToolName(m.AuthorName())) && textOnly(m)) {
@@ -117,7 +117,7 @@ func onlyUnknown(m *model.Message) bool {
 	for i := range m.Blocks {
 		b := &m.Blocks[i]
 		switch {
-		case b.Kind == model.BlockUnknown && !model.IsBookkeepingBlock(b.Type):
+		case b.Kind == model.BlockUnknown && !model.IsBookkeepingBlock(b.Type()):
 			n++
 		case b.Kind == model.BlockUnknown, b.Kind == model.BlockText && strings.TrimSpace(b.Text) == "":
 		default:
@@ -156,7 +156,7 @@ func isFoldedType(t string) bool {
 // foldedContent reports whether m holds reasoning, browsing, tool output or
 // canvas content, by content type or by its blocks.
 func foldedContent(m *model.Message) bool {
-	if isFoldedType(m.ContentType) {
+	if isFoldedType(m.ContentType()) {
 		return true
 	}
 	for i := range m.Blocks {
@@ -217,7 +217,7 @@ func blank(m *model.Message) bool {
 				return false
 			}
 		case model.BlockUnknown:
-			if !model.IsBookkeepingBlock(b.Type) {
+			if !model.IsBookkeepingBlock(b.Type()) {
 				return false
 			}
 		default:

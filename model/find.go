@@ -87,7 +87,7 @@ func (c *Conversation) HasBranches() bool {
 		return l.branches > 0
 	}
 	for i := range c.Tree() {
-		if len(c.Tree()[i].Children) > 1 {
+		if len(c.Tree()[i].Children()) > 1 {
 			return true
 		}
 	}

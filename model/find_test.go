@@ -69,8 +69,8 @@ func TestArchiveFindManyCandidates(t *testing.T) {
 }
 
 func TestHasBranches(t *testing.T) {
-	flat := &Conversation{Nodes: []Node{{Parent: NoNode, Children: []int32{1}}, {Parent: 0}}}
-	forked := &Conversation{Nodes: []Node{{Parent: NoNode, Children: []int32{1, 2}}, {Parent: 0}, {Parent: 0}}}
+	flat := &Conversation{Nodes: []Node{Node{Parent: NoNode}.WithChildren([]int32{1}), {Parent: 0}}}
+	forked := &Conversation{Nodes: []Node{Node{Parent: NoNode}.WithChildren([]int32{1, 2}), {Parent: 0}, {Parent: 0}}}
 	if (&Conversation{}).HasBranches() || flat.HasBranches() {
 		t.Error("unbranched conversation reports branches")
 	}

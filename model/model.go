@@ -101,16 +101,18 @@ type Thought struct {
 
 // Block is one typed piece of a message's content. Only the fields that fit
 // its Kind are set. The fields most blocks leave empty live behind Extra (nil
-// when none is set), so that a text or code block costs 64 bytes: a large
-// export holds hundreds of thousands of blocks. Read them through the
-// accessors (Title, URL, …), which return the zero value when Extra is nil;
-// code that builds a block writes them through Ext.
+// when none is set), and Type is packed into a byte (model/packed.go), so
+// that a text or code block costs 48 bytes: a large export holds hundreds
+// of thousands of blocks. Read them through the accessors (Type, Title,
+// URL, …), which return the zero value when Extra is nil; code that builds
+// a block writes them through Ext and SetType (or WithType).
 type Block struct {
-	Kind  BlockKind
 	Text  string      // text, code, output, transcript, quote/page text, context, error text, canvas content
 	Lang  string      // code language or canvas type ("code/python", "document")
-	Type  string      // the export's content_type or part type this came from
 	Extra *BlockExtra // the rarely set fields; nil when none is set
+	Kind  BlockKind
+	// typ is Type's code in typeCodes; codeExtra: Extra holds it.
+	typ uint8
 }
 
 // BlockExtra holds the fields of a Block that only some kinds set.
@@ -125,6 +127,8 @@ type BlockExtra struct {
 	Direction string    // BlockAudioTranscript: "in" (user) or "out" (assistant)
 	Seconds   float64   // BlockReasoningRecap: finished duration, when known
 	Raw       []byte    // BlockUnknown: the raw JSON of the content or part
+
+	typ string // Block.Type when typeCodes lacks it (model/packed.go)
 }
 
 // Ext returns b.Extra, allocating it first when it is nil. For code that
@@ -249,23 +253,32 @@ type Reference struct {
 // Message is one node's message. The fields few messages set live behind
 // Extra (nil when none is set); read them through the accessors
 // (AuthorName, Channel, References, Feedback), write them through Ext.
+//
+// Role, Time, Status, ContentType, Recipient and EndTurn are packed
+// (model/packed.go): a large export holds hundreds of thousands of
+// messages, and each costs 80 bytes instead of 168. Read them through their accessors,
+// write them through their setters; a value the packing cannot hold (a
+// status no table names, a time in a fixed zone) is kept whole in Extra.
+// A message being built gets its Extra before any setter runs, since
+// replacing Extra drops what they kept there.
 type Message struct {
-	ID          string // message.id (may differ from the node key)
-	Role        Role
-	Recipient   string // "all" or the tool called
-	Time        time.Time
-	Model       string // metadata.model_slug
-	Status      string
-	ContentType string // content.content_type as in the export
-	Blocks      []Block
-	Visibility  Visibility
+	ID     string // message.id (may differ from the node key)
+	Model  string // metadata.model_slug
+	Blocks []Block
+	Extra  *MessageExtra // the rarely set fields; nil when none is set
+	// at is Time as Unix nanoseconds, when flags says it is set here.
+	at         int64
+	Visibility Visibility
 	// Continuation marks a "Continue generating" part: its text was
 	// appended to the assistant message above it (the nearest non-hidden
 	// ancestor), which is shown as one message; this one stays in the tree,
 	// Hidden, with its own text (docs/formats.md#chatgpt-continuations).
 	Continuation bool
-	EndTurn      *bool
-	Extra        *MessageExtra // the rarely set fields; nil when none is set
+	flags        msgFlags
+	// role, status, contentType and recipient index roleCodes,
+	// statusCodes, typeCodes and recipientCodes; codeExtra says the value
+	// is in Extra.
+	role, status, contentType, recipient uint8
 }
 
 // MessageExtra holds the fields of a Message that few messages set.
@@ -276,6 +289,11 @@ type MessageExtra struct {
 	// Feedback is the user's rating of this message (thumbs up or down),
 	// from the export's feedback file; nil when not rated.
 	Feedback *Feedback
+
+	// What the packed fields of Message could not hold (model/packed.go).
+	role                           Role
+	status, contentType, recipient string
+	time                           time.Time
 }
 
 // Ext returns m.Extra, allocating it first when it is nil. For code that
@@ -340,11 +358,15 @@ const NoNode = -1
 
 // Node is one entry of a conversation's mapping. Parent and Children are
 // indices into Conversation.Nodes; Key is the mapping key (not message.id).
+// Children are kept as a pointer and a length (model/packed.go), so a node
+// costs 40 bytes instead of 56: read them through Children, write them
+// through SetChildren (or WithChildren, AddChild, LinkChildren).
 type Node struct {
-	Key      string
-	Parent   int32 // NoNode for roots
-	Children []int32
-	Msg      *Message // nil for the root and for message-less nodes
+	Key    string
+	Msg    *Message // nil for the root and for message-less nodes
+	kids   *int32   // Children's first element; nil when Children is nil
+	nkids  int32    // len(Children)
+	Parent int32    // NoNode for roots
 }
 
 // Conversation is one chat with its full message tree.

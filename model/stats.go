@@ -194,7 +194,7 @@ func (acc *statsAcc) conversation(s *Stats, c *Conversation) {
 	clear(acc.seen)
 	for i := range c.Tree() {
 		n := &c.Tree()[i]
-		if len(n.Children) > 1 {
+		if len(n.Children()) > 1 {
 			branches++
 		}
 		m := n.Msg
@@ -202,7 +202,7 @@ func (acc *statsAcc) conversation(s *Stats, c *Conversation) {
 			continue
 		}
 		s.AllMessages++
-		t := m.Time
+		t := m.Time()
 		if t.IsZero() {
 			t = ctime
 		}
@@ -227,7 +227,7 @@ func (acc *statsAcc) conversation(s *Stats, c *Conversation) {
 		if mon == nil {
 			s.UndatedMessages++
 		}
-		switch m.Role {
+		switch m.Role() {
 		case RoleUser:
 			written += textWords(m)
 		case RoleAssistant:

@@ -24,9 +24,9 @@ func (acc *statsAcc) media(s *Stats, c *Conversation, m *Message) {
 				continue
 			}
 			switch {
-			case m.Role == RoleUser:
+			case m.Role() == RoleUser:
 				s.ImagesUploaded++
-			case m.Role != RoleAssistant && m.Role != RoleTool:
+			case m.Role() != RoleAssistant && m.Role() != RoleTool:
 				s.ImagesOther++
 			case generatedImage(m, b.Asset()):
 				s.ImagesGenerated++

@@ -9,8 +9,8 @@ func TestStatsSideFiles(t *testing.T) {
 	a := &Archive{
 		Accounts: []Account{{Service: ServiceClaude, Name: "Ann", Email: "a@example.com", Source: "users.json"}},
 		Conversations: []*Conversation{
-			{ID: "1", Shared: true, Nodes: []Node{{Parent: NoNode, Msg: &Message{Role: RoleAssistant, Extra: &MessageExtra{Feedback: up}}}}},
-			{ID: "2", Nodes: []Node{{Parent: NoNode, Msg: &Message{Role: RoleAssistant, Extra: &MessageExtra{Feedback: down}}}, {Parent: 0, Msg: &Message{Role: RoleAssistant, Extra: &MessageExtra{Feedback: up}}}}},
+			{ID: "1", Shared: true, Nodes: []Node{{Parent: NoNode, Msg: withPacked(&Message{Extra: &MessageExtra{Feedback: up}}, packedFields{Role: RoleAssistant})}}},
+			{ID: "2", Nodes: []Node{{Parent: NoNode, Msg: withPacked(&Message{Extra: &MessageExtra{Feedback: down}}, packedFields{Role: RoleAssistant})}, {Parent: 0, Msg: withPacked(&Message{Extra: &MessageExtra{Feedback: up}}, packedFields{Role: RoleAssistant})}}},
 		},
 	}
 	s := ComputeStats(a, nil)

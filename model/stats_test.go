@@ -52,16 +52,16 @@ func newTB(id, title, slug string, created time.Time) *tb {
 func (b *tb) add(parent int32, m *Message) int32 {
 	n := int32(len(b.c.Nodes))
 	b.c.Nodes = append(b.c.Nodes, Node{Key: "n" + string(rune('a'+n)), Parent: parent, Msg: m})
-	b.c.Nodes[parent].Children = append(b.c.Nodes[parent].Children, n)
+	b.c.Nodes[parent].AddChild(n)
 	return n
 }
 
 func text(role Role, at time.Time, s string) *Message {
-	return &Message{Role: role, Time: at, Blocks: []Block{{Kind: BlockText, Text: s}}}
+	return withPacked(withPacked(&Message{Blocks: []Block{{Kind: BlockText, Text: s}}}, packedFields{Role: role}), packedFields{Time: at})
 }
 
 func img(role Role, author, pointer, prompt string) *Message {
-	return &Message{Role: role, Extra: &MessageExtra{AuthorName: author}, Blocks: []Block{{Kind: BlockImage, Extra: &BlockExtra{Asset: &Asset{Pointer: pointer, Prompt: prompt}}}}}
+	return withPacked(&Message{Extra: &MessageExtra{AuthorName: author}, Blocks: []Block{{Kind: BlockImage, Extra: &BlockExtra{Asset: &Asset{Pointer: pointer, Prompt: prompt}}}}}, packedFields{Role: role})
 }
 
 // statsArchive is a small archive whose every figure is counted by hand in
@@ -71,7 +71,7 @@ func statsArchive() *Archive {
 
 	// A: January, gpt-4o, one regenerated answer (a branch) and a hidden system message.
 	a := newTB("a", "Alpha", "gpt-4o", d(1, 15, 10))
-	sys := a.add(0, &Message{Role: RoleSystem, Visibility: Hidden, Time: d(1, 15, 10), Blocks: []Block{{Kind: BlockText, Text: "secret words here"}}})
+	sys := a.add(0, withPacked(withPacked(&Message{Visibility: Hidden, Blocks: []Block{{Kind: BlockText, Text: "secret words here"}}}, packedFields{Role: RoleSystem}), packedFields{Time: d(1, 15, 10)}))
 	u := a.add(sys, text(RoleUser, d(1, 15, 10), "Hello world"))
 	a.add(u, text(RoleAssistant, d(1, 15, 10), "first try"))                    // other branch: not counted as visible
 	last := a.add(u, text(RoleAssistant, d(1, 15, 11), "Hi there, friend! 42")) // 4 words
@@ -81,19 +81,19 @@ func statsArchive() *Archive {
 	b := newTB("b", "Bravo", "o3", time.Date(2025, 2, 1, 23, 30, 0, 0, time.UTC))
 	b.c.GizmoID, b.c.Starred, b.c.Archived = "g-1", true, true
 	bt := b.c.Created
-	up := &Message{Role: RoleUser, Time: bt, Blocks: []Block{
+	up := withPacked(withPacked(&Message{Blocks: []Block{
 		{Kind: BlockImage, Extra: &BlockExtra{Asset: &Asset{Pointer: "file-service://file-u"}}},
-		{Kind: BlockText, Text: "日本語"}}}
+		{Kind: BlockText, Text: "日本語"}}}, packedFields{Role: RoleUser}), packedFields{Time: bt})
 	n := b.add(0, up)
-	n = b.add(n, &Message{Role: RoleAssistant, Model: "gpt-4o-mini", Time: bt, Blocks: []Block{{Kind: BlockText, Text: "don't stop"}}})
+	n = b.add(n, withPacked(withPacked(&Message{Model: "gpt-4o-mini", Blocks: []Block{{Kind: BlockText, Text: "don't stop"}}}, packedFields{Role: RoleAssistant}), packedFields{Time: bt}))
 	n = b.add(n, img(RoleTool, "dalle.text2im", "file-service://file-d", "a cat"))
 	n = b.add(n, img(RoleTool, "internal_tool", "sediment://file_2", ""))
 	n = b.add(n, img(RoleTool, "internal_tool", "sediment://file_2", "")) // progress repeat: same image
 	n = b.add(n, img(RoleTool, "browser", "sediment://file_s", ""))       // screenshot
-	n = b.add(n, &Message{Role: RoleAssistant, Time: bt, Blocks: []Block{
+	n = b.add(n, withPacked(withPacked(&Message{Blocks: []Block{
 		{Kind: BlockAudioTranscript, Text: "spoken words", Extra: &BlockExtra{Direction: "out"}},
-		{Kind: BlockAudio, Extra: &BlockExtra{Asset: &Asset{Pointer: "sediment://file_a", Seconds: 12.5}}}}})
-	n = b.add(n, &Message{Role: RoleUser, Time: bt, Blocks: []Block{{Kind: BlockAudio, Extra: &BlockExtra{Asset: &Asset{Pointer: "sediment://file_b"}}}}})
+		{Kind: BlockAudio, Extra: &BlockExtra{Asset: &Asset{Pointer: "sediment://file_a", Seconds: 12.5}}}}}, packedFields{Role: RoleAssistant}), packedFields{Time: bt}))
+	n = b.add(n, withPacked(withPacked(&Message{Blocks: []Block{{Kind: BlockAudio, Extra: &BlockExtra{Asset: &Asset{Pointer: "sediment://file_b"}}}}}, packedFields{Role: RoleUser}), packedFields{Time: bt}))
 	b.c.Current = n
 	// Tool messages have no time: they are dated by the conversation.
 
@@ -171,8 +171,8 @@ func TestComputeStatsEmpty(t *testing.T) {
 // TestComputeStatsCycle: a parent cycle must neither hang nor overflow.
 func TestComputeStatsCycle(t *testing.T) {
 	c := &Conversation{ID: "cyc", Current: 1, Nodes: []Node{
-		{Key: "a", Parent: 1, Children: []int32{1}, Msg: text(RoleUser, time.Time{}, "one")},
-		{Key: "b", Parent: 0, Children: []int32{0}, Msg: text(RoleAssistant, time.Time{}, "two three")},
+		Node{Key: "a", Parent: 1, Msg: text(RoleUser, time.Time{}, "one")}.WithChildren([]int32{1}),
+		Node{Key: "b", Parent: 0, Msg: text(RoleAssistant, time.Time{}, "two three")}.WithChildren([]int32{0}),
 	}}
 	s := ComputeStats(&Archive{Conversations: []*Conversation{c}}, time.UTC)
 	if s.Messages != 2 || s.WordsWritten != 1 || s.WordsRead != 2 {

@@ -61,8 +61,8 @@ func (c *Conversation) roots() []int32 {
 
 // nodeTime is a node's message time in Unix nanoseconds, or 0 when unknown.
 func (c *Conversation) nodeTime(n int32) int64 {
-	if m := c.Tree()[n].Msg; m != nil && !m.Time.IsZero() {
-		return m.Time.UnixNano()
+	if m := c.Tree()[n].Msg; m != nil && !m.Time().IsZero() {
+		return m.Time().UnixNano()
 	}
 	return 0
 }
@@ -83,7 +83,7 @@ func (c *Conversation) newestLeaf(starts []int32) int32 {
 			continue
 		}
 		seen[n] = struct{}{}
-		kids := c.Tree()[n].Children
+		kids := c.Tree()[n].Children()
 		leaf := true
 		for _, k := range kids {
 			if k >= 0 && int(k) < len(c.Tree()) {
@@ -145,7 +145,7 @@ func (c *Conversation) Siblings(n int32) []int32 {
 		return []int32{n}
 	}
 	var sib []int32
-	for _, k := range c.Tree()[p].Children {
+	for _, k := range c.Tree()[p].Children() {
 		if k >= 0 && int(k) < len(c.Tree()) && c.Tree()[k].Parent == p {
 			sib = append(sib, k)
 		}
@@ -204,7 +204,7 @@ func (c *Conversation) BranchPoints() int {
 	}
 	n := 0
 	for i := range c.Tree() {
-		if len(c.Tree()[i].Children) > 1 {
+		if len(c.Tree()[i].Children()) > 1 {
 			n++
 		}
 	}

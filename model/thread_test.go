@@ -9,39 +9,41 @@ import (
 // reader sees: plain chains, branches, hidden and folded messages, a
 // dangling or missing current node, cycles and parents out of range.
 func threadFixtures() map[string]*Conversation {
-	msg := func(v Visibility, sec int64) *Message { return &Message{Visibility: v, Time: time.Unix(sec, 0)} }
+	msg := func(v Visibility, sec int64) *Message {
+		return withPacked(&Message{Visibility: v}, packedFields{Time: time.Unix(sec, 0)})
+	}
 	return map[string]*Conversation{
 		"empty": {Current: NoNode},
 		"chain": {Current: 3, Nodes: []Node{
-			{Parent: NoNode, Children: []int32{1}},
-			{Parent: 0, Children: []int32{2}, Msg: msg(Shown, 1)},
-			{Parent: 1, Children: []int32{3}, Msg: msg(Hidden, 2)},
+			Node{Parent: NoNode}.WithChildren([]int32{1}),
+			Node{Parent: 0, Msg: msg(Shown, 1)}.WithChildren([]int32{2}),
+			Node{Parent: 1, Msg: msg(Hidden, 2)}.WithChildren([]int32{3}),
 			{Parent: 2, Msg: msg(Folded, 3)},
 		}},
 		"branch, current on the old side": {Current: 2, Nodes: []Node{
-			{Parent: NoNode, Children: []int32{1, 3}, Msg: msg(Shown, 1)},
-			{Parent: 0, Children: []int32{2}, Msg: msg(Shown, 2)},
+			Node{Parent: NoNode, Msg: msg(Shown, 1)}.WithChildren([]int32{1, 3}),
+			Node{Parent: 0, Msg: msg(Shown, 2)}.WithChildren([]int32{2}),
 			{Parent: 1, Msg: msg(Shown, 3)},
 			{Parent: 0, Msg: msg(Shown, 9)},
 		}},
 		"dangling current": {Current: 7, Nodes: []Node{
-			{Parent: NoNode, Children: []int32{1, 2}, Msg: msg(Shown, 1)},
+			Node{Parent: NoNode, Msg: msg(Shown, 1)}.WithChildren([]int32{1, 2}),
 			{Parent: 0, Msg: msg(Shown, 2)},
-			{Parent: 0, Children: []int32{3}, Msg: msg(Shown, 5)},
+			Node{Parent: 0, Msg: msg(Shown, 5)}.WithChildren([]int32{3}),
 			{Parent: 2, Msg: msg(Folded, 6)},
 		}},
 		"no current": {Current: NoNode, Nodes: []Node{
-			{Parent: NoNode, Children: []int32{1}, Msg: msg(Shown, 1)},
+			Node{Parent: NoNode, Msg: msg(Shown, 1)}.WithChildren([]int32{1}),
 			{Parent: 0, Msg: msg(Shown, 2)},
 		}},
 		"cycle above current": {Current: 3, Nodes: []Node{
-			{Parent: 2, Children: []int32{1}, Msg: msg(Shown, 1)},
-			{Parent: 0, Children: []int32{2}, Msg: msg(Shown, 2)},
-			{Parent: 1, Children: []int32{0, 3}, Msg: msg(Hidden, 3)},
+			Node{Parent: 2, Msg: msg(Shown, 1)}.WithChildren([]int32{1}),
+			Node{Parent: 0, Msg: msg(Shown, 2)}.WithChildren([]int32{2}),
+			Node{Parent: 1, Msg: msg(Hidden, 3)}.WithChildren([]int32{0, 3}),
 			{Parent: 2, Msg: msg(Shown, 4)},
 		}},
 		"self parent": {Current: 1, Nodes: []Node{
-			{Parent: NoNode, Children: []int32{1}, Msg: msg(Shown, 1)},
+			Node{Parent: NoNode, Msg: msg(Shown, 1)}.WithChildren([]int32{1}),
 			{Parent: 1, Msg: msg(Shown, 2)},
 		}},
 		"parent out of range": {Current: 1, Nodes: []Node{

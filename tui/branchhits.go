@@ -59,7 +59,7 @@ func treeRank(c *model.Conversation) []int32 {
 		}
 		rank[n] = next
 		next++
-		kids := c.Tree()[n].Children
+		kids := c.Tree()[n].Children()
 		for i := len(kids) - 1; i >= 0; i-- {
 			if k := kids[i]; k >= 0 && int(k) < len(c.Tree()) && rank[k] < 0 {
 				stack = append(stack, k)

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -35,9 +36,9 @@ func buildConv(id, title string, created time.Time, msgs ...tm) *model.Conversat
 	c.Nodes = append(c.Nodes, model.Node{Key: "root", Parent: model.NoNode})
 	for i, s := range msgs {
 		n := int32(len(c.Nodes))
-		m := &model.Message{ID: fmt.Sprintf("%s-m%d", id, i), Role: s.role, Extra: &model.MessageExtra{AuthorName: s.author},
-			Time: created.Add(s.at + time.Duration(i)*time.Minute), Visibility: s.vis, Model: s.model, Recipient: s.recip}
-		if m.Role == model.RoleAssistant && m.Model == "" {
+		m := msgkit.With(msgkit.With(&model.Message{ID: fmt.Sprintf("%s-m%d", id, i), Extra: &model.MessageExtra{AuthorName: s.author},
+			Visibility: s.vis, Model: s.model}, msgkit.Fields{Role: s.role}), msgkit.Fields{Time: created.Add(s.at + time.Duration(i)*time.Minute), Recipient: s.recip})
+		if m.Role() == model.RoleAssistant && m.Model == "" {
 			m.Model = "gpt-4o"
 		}
 		m.Blocks = s.blocks
@@ -45,7 +46,7 @@ func buildConv(id, title string, created time.Time, msgs ...tm) *model.Conversat
 			m.Blocks = []model.Block{{Kind: model.BlockText, Text: s.text}}
 		}
 		c.Nodes = append(c.Nodes, model.Node{Key: m.ID, Parent: n - 1, Msg: m})
-		c.Nodes[n-1].Children = append(c.Nodes[n-1].Children, n)
+		c.Nodes[n-1].AddChild(n)
 	}
 	c.Current = int32(len(c.Nodes) - 1)
 	return c
@@ -57,10 +58,9 @@ func addBranch(c *model.Conversation, of int32, text string, later time.Duration
 	p := c.Nodes[of].Parent
 	old := c.Nodes[of].Msg
 	n := int32(len(c.Nodes))
-	m := &model.Message{ID: fmt.Sprintf("%s-b%d", c.ID, n), Role: old.Role, Time: old.Time.Add(later),
-		Model: old.Model, Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}
+	m := msgkit.With(msgkit.With(&model.Message{ID: fmt.Sprintf("%s-b%d", c.ID, n), Model: old.Model, Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}, msgkit.Fields{Role: old.Role()}), msgkit.Fields{Time: old.Time().Add(later)})
 	c.Nodes = append(c.Nodes, model.Node{Key: m.ID, Parent: p, Msg: m})
-	c.Nodes[p].Children = append(c.Nodes[p].Children, n)
+	c.Nodes[p].AddChild(n)
 	return n
 }
 

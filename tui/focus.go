@@ -202,7 +202,7 @@ func (v *viewer) reachable(n int32) []int32 {
 	if n < 0 || int(n) >= len(tree) {
 		return nil
 	}
-	if p := tree[n].Parent; p < 0 || int(p) >= len(tree) || len(tree[p].Children) < 2 {
+	if p := tree[n].Parent; p < 0 || int(p) >= len(tree) || len(tree[p].Children()) < 2 {
 		return nil // no sibling (the common case, without sorting any)
 	}
 	sib := v.conv.Siblings(n)

@@ -178,7 +178,8 @@ func TestBranchSkipsASiblingThatShowsNothing(t *testing.T) {
 		tm{role: u, text: "second question A"}, tm{role: a, text: "second answer"},
 	)
 	hidden := addBranch(c, 3, "hidden context", time.Minute)
-	c.Nodes[hidden].Msg.Role, c.Nodes[hidden].Msg.Visibility = model.RoleAssistant, model.Hidden
+	c.Nodes[hidden].Msg.SetRole(model.RoleAssistant)
+	c.Nodes[hidden].Msg.Visibility = model.Hidden
 	m := newIndexTest(t, &model.Archive{Conversations: []*model.Conversation{c}}, 80, 24)
 	press(t, m, "enter", "}", "}")
 	if got := m.view.segs[m.view.focusSeg()].node; got != 3 {

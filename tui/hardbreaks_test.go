@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -18,7 +19,7 @@ func TestUserMessageKeepsLineBreaks(t *testing.T) {
 	text := "first line\nsecond line\n\n```\ncode one\ncode two\n```\nafter the fence\nlast"
 	rendered := func(role model.Role) []string {
 		t.Helper()
-		m := &model.Message{Role: role, Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}
+		m := msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}, msgkit.Fields{Role: role})
 		msg := renderCmd(context.Background(), newRenderPool(), renderKey{width: 60, style: "dark"}, m, -1)().(renderedMsg)
 		if msg.err != nil {
 			t.Fatal(msg.err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -24,8 +25,8 @@ func hiddenForkConv(pairs int) *model.Conversation {
 		c.Nodes[h].Msg.Visibility = model.Hidden
 		r := int32(len(c.Nodes))
 		c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprintf("r%d", r), Parent: h,
-			Msg: &model.Message{ID: fmt.Sprintf("r%d", r), Role: a, Time: c.Nodes[h].Msg.Time, Blocks: []model.Block{{Kind: model.BlockText, Text: "reply"}}}})
-		c.Nodes[h].Children = append(c.Nodes[h].Children, r)
+			Msg: msgkit.With(msgkit.With(&model.Message{ID: fmt.Sprintf("r%d", r), Blocks: []model.Block{{Kind: model.BlockText, Text: "reply"}}}, msgkit.Fields{Role: a}), msgkit.Fields{Time: c.Nodes[h].Msg.Time()})})
+		c.Nodes[h].AddChild(r)
 	}
 	return c
 }
@@ -37,7 +38,7 @@ func rebuildBytes(t *testing.T, c *model.Conversation) uint64 {
 	press(t, m, "enter")
 	v := m.view
 	i := len(v.thread) / 2
-	if c.Nodes[v.thread[i]].Msg.Role != model.RoleUser {
+	if c.Nodes[v.thread[i]].Msg.Role() != model.RoleUser {
 		i++
 	}
 	mid := v.thread[i]

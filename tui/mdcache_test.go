@@ -8,6 +8,7 @@ import (
 	"unsafe"
 	"weak"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -16,8 +17,8 @@ import (
 // again), not a short one's, and stays within its bound.
 func TestMarkdownCache(t *testing.T) {
 	long := func(i int) *model.Message {
-		return &model.Message{Role: model.RoleAssistant, Blocks: []model.Block{{Kind: model.BlockText,
-			Text: strings.Repeat("word $x^2$ and\ttab ", 100) + string(rune('a'+i%26))}}}
+		return msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText,
+			Text: strings.Repeat("word $x^2$ and\ttab ", 100) + string(rune('a'+i%26))}}}, msgkit.Fields{Role: model.RoleAssistant})
 	}
 	c := newMDCache(20 << 10)
 	m := long(0)
@@ -28,7 +29,7 @@ func TestMarkdownCache(t *testing.T) {
 	if b := c.markdown(m); unsafe.StringData(b) != unsafe.StringData(a) {
 		t.Fatal("a long message's Markdown was made again")
 	}
-	short := &model.Message{Role: model.RoleUser, Blocks: []model.Block{{Kind: model.BlockText, Text: "hi"}}}
+	short := msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: "hi"}}}, msgkit.Fields{Role: model.RoleUser})
 	got := c.markdown(short)
 	if _, kept := c.c.Get(weak.Make(short)); got != messageMarkdown(short) || kept {
 		t.Fatal("a short message's Markdown is kept (or wrong)")

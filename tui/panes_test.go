@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -203,8 +204,8 @@ func TestMarkerLegendCoversMarkers(t *testing.T) {
 	c := buildConv("c-all", "All flags", testNow, tm{role: model.RoleUser, text: "hi"}, tm{role: model.RoleAssistant, text: "a"})
 	c.Starred, c.Archived, c.GizmoID, c.Shared = true, true, "g-x", true
 	c.Sources, c.InNewest = []string{"old.zip"}, false
-	c.Nodes = append(c.Nodes, model.Node{Parent: 0, Msg: &model.Message{Role: model.RoleUser}})
-	c.Nodes[0].Children = append(c.Nodes[0].Children, int32(len(c.Nodes)-1))
+	c.Nodes = append(c.Nodes, model.Node{Parent: 0, Msg: msgkit.With(&model.Message{}, msgkit.Fields{Role: model.RoleUser})})
+	c.Nodes[0].AddChild(int32(len(c.Nodes) - 1))
 	mk := markers(c)
 	known := map[string]bool{}
 	for _, l := range markerLegend {

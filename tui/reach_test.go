@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -23,10 +24,9 @@ func hiddenForkWithReply() (*model.Archive, int32, int32) {
 	hidden := addBranch(c, 3, "hidden context", time.Minute)
 	c.Nodes[hidden].Msg.Visibility = model.Hidden
 	reply := int32(len(c.Nodes))
-	m := &model.Message{ID: "c-hidden-reply-r", Role: a, Model: "gpt-4o", Time: c.Nodes[hidden].Msg.Time.Add(time.Minute),
-		Blocks: []model.Block{{Kind: model.BlockText, Text: "answer to the hidden context"}}}
+	m := msgkit.With(msgkit.With(&model.Message{ID: "c-hidden-reply-r", Model: "gpt-4o", Blocks: []model.Block{{Kind: model.BlockText, Text: "answer to the hidden context"}}}, msgkit.Fields{Role: a}), msgkit.Fields{Time: c.Nodes[hidden].Msg.Time().Add(time.Minute)})
 	c.Nodes = append(c.Nodes, model.Node{Key: m.ID, Parent: hidden, Msg: m})
-	c.Nodes[hidden].Children = append(c.Nodes[hidden].Children, reply)
+	c.Nodes[hidden].AddChild(reply)
 	return &model.Archive{Conversations: []*model.Conversation{c}}, hidden, reply
 }
 

@@ -155,7 +155,7 @@ func renderCmd(ctx context.Context, pool *renderPool, key renderKey, m *model.Me
 			return renderedMsg{key: key, lines: lines}
 		}
 		md, links := layoutMarkdown(pool.md.markdown(m), key.width)
-		return pool.renderPieces(ctx, key, nil, renderJob{pieces: markdownChunks(md), links: links, breaks: m.Role == model.RoleUser}, need)
+		return pool.renderPieces(ctx, key, nil, renderJob{pieces: markdownChunks(md), links: links, breaks: m.Role() == model.RoleUser}, need)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/backchat/backchat/internal/render"
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -69,8 +70,8 @@ func TestScreenSpeaksLikeShow(t *testing.T) {
 // Unicode (render.MathText): nothing else of the screen's own is added to
 // what Glamour is fed, and Body (what y copies) keeps the LaTeX source.
 func TestMessageMarkdownIsBody(t *testing.T) {
-	msg := &model.Message{Role: model.RoleAssistant, Blocks: []model.Block{
-		{Kind: model.BlockText, Text: "a\tb \\(x\\)"}, {Kind: model.BlockCode, Lang: "go", Text: "func f() {\n\treturn\n}"}}}
+	msg := msgkit.With(&model.Message{Blocks: []model.Block{
+		{Kind: model.BlockText, Text: "a\tb \\(x\\)"}, {Kind: model.BlockCode, Lang: "go", Text: "func f() {\n\treturn\n}"}}}, msgkit.Fields{Role: model.RoleAssistant})
 	got := messageMarkdown(msg)
 	if strings.Contains(got, "\t") || got != render.MathText(strings.ReplaceAll(render.Body(msg), "\t", "    ")) {
 		t.Errorf("messageMarkdown = %q, render.Body = %q", got, render.Body(msg))

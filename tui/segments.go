@@ -128,7 +128,7 @@ func (v *viewer) headerSegment() segment {
 func (v *viewer) roleLine(n int32, m *model.Message, branch string) string {
 	sp := &v.heads
 	rs := &sp.bot
-	switch m.Role {
+	switch m.Role() {
 	case model.RoleUser:
 		rs = &sp.user
 	case model.RoleTool, model.RoleSystem:

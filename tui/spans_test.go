@@ -62,7 +62,7 @@ func TestSpanIsRender(t *testing.T) {
 // made it before spans (spans.go).
 func renderedRoleLine(st Styles, v *viewer, n int32, m *model.Message, branch string) string {
 	rs := st.RoleBot
-	switch m.Role {
+	switch m.Role() {
 	case model.RoleUser:
 		rs = st.RoleUser
 	case model.RoleTool, model.RoleSystem:

@@ -9,6 +9,7 @@ import (
 	_ "time/tzdata" // Europe/Paris without the system database
 
 	"github.com/backchat/backchat/internal/render"
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
@@ -145,9 +146,9 @@ func checkStatsOutput(t *testing.T, out string, width int) {
 // archive, to tie the two together: the counted figures are printed.
 func TestRenderStatsComputed(t *testing.T) {
 	c := &model.Conversation{ID: "x", Title: "Only one", Model: "gpt-4o", Created: time.Date(2025, 4, 2, 8, 0, 0, 0, time.UTC),
-		Nodes: []model.Node{{Parent: model.NoNode, Children: []int32{1}},
-			{Parent: 0, Children: []int32{2}, Msg: &model.Message{Role: model.RoleUser, Blocks: []model.Block{{Kind: model.BlockText, Text: "count these three"}}}},
-			{Parent: 1, Msg: &model.Message{Role: model.RoleAssistant, Blocks: []model.Block{{Kind: model.BlockText, Text: "and these five words here"}}}}},
+		Nodes: []model.Node{model.Node{Parent: model.NoNode}.WithChildren([]int32{1}),
+			model.Node{Parent: 0, Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: "count these three"}}}, msgkit.Fields{Role: model.RoleUser})}.WithChildren([]int32{2}),
+			{Parent: 1, Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: "and these five words here"}}}, msgkit.Fields{Role: model.RoleAssistant})}},
 		Current: 2}
 	s := model.ComputeStats(&model.Archive{Conversations: []*model.Conversation{c}}, time.UTC)
 	out := RenderStats(s, nil, 60, true, true)
@@ -188,9 +189,9 @@ func TestBlocks(t *testing.T) {
 func TestStatsNamesTheAssistant(t *testing.T) {
 	conv := func(id, service string) *model.Conversation {
 		return &model.Conversation{ID: id, Title: id, Service: service, Created: time.Date(2025, 4, 2, 8, 0, 0, 0, time.UTC),
-			Nodes: []model.Node{{Parent: model.NoNode, Children: []int32{1}},
-				{Parent: 0, Children: []int32{2}, Msg: &model.Message{Role: model.RoleUser, Blocks: []model.Block{{Kind: model.BlockText, Text: "one"}}}},
-				{Parent: 1, Msg: &model.Message{Role: model.RoleAssistant, Blocks: []model.Block{{Kind: model.BlockText, Text: "and these five words here"}}}}},
+			Nodes: []model.Node{model.Node{Parent: model.NoNode}.WithChildren([]int32{1}),
+				model.Node{Parent: 0, Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: "one"}}}, msgkit.Fields{Role: model.RoleUser})}.WithChildren([]int32{2}),
+				{Parent: 1, Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: "and these five words here"}}}, msgkit.Fields{Role: model.RoleAssistant})}},
 			Current: 2}
 	}
 	for _, tc := range []struct {

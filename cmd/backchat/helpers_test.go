@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
 )
@@ -121,10 +122,9 @@ func conv(id, title, modelSlug string, updated time.Time, texts ...string) *mode
 			role = model.RoleAssistant
 		}
 		n := int32(len(c.Nodes))
-		c.Nodes = append(c.Nodes, model.Node{Key: "n" + string(rune('a'+i)), Parent: prev, Msg: &model.Message{
-			ID: "m" + string(rune('a'+i)), Role: role, Recipient: "all", Time: updated.Add(time.Duration(i-len(texts)) * time.Minute),
-			Blocks: []model.Block{{Kind: model.BlockText, Text: s}}}})
-		c.Nodes[prev].Children = append(c.Nodes[prev].Children, n)
+		c.Nodes = append(c.Nodes, model.Node{Key: "n" + string(rune('a'+i)), Parent: prev, Msg: msgkit.With(msgkit.With(&model.Message{
+			ID: "m" + string(rune('a'+i)), Blocks: []model.Block{{Kind: model.BlockText, Text: s}}}, msgkit.Fields{Role: role}), msgkit.Fields{Recipient: "all", Time: updated.Add(time.Duration(i-len(texts)) * time.Minute)})})
+		c.Nodes[prev].AddChild(n)
 		prev = n
 	}
 	c.Current = prev
@@ -137,15 +137,15 @@ func conv(id, title, modelSlug string, updated time.Time, texts ...string) *mode
 func archive() map[string][]*model.Conversation {
 	forked := conv("abc-222", "Regenerated answer", "gpt-4o", at(3, 9), "Why is the sky blue?", "Rayleigh scattering.")
 	alt := int32(len(forked.Nodes))
-	forked.Nodes = append(forked.Nodes, model.Node{Key: "alt", Parent: 1, Msg: &model.Message{ID: "alt", Role: model.RoleAssistant,
-		Recipient: "all", Time: at(3, 8), Blocks: []model.Block{{Kind: model.BlockText, Text: "Because of scattering."}}}})
-	forked.Nodes[1].Children = append(forked.Nodes[1].Children, alt)
+	forked.Nodes = append(forked.Nodes, model.Node{Key: "alt", Parent: 1, Msg: msgkit.With(msgkit.With(&model.Message{ID: "alt", Blocks: []model.Block{{Kind: model.BlockText, Text: "Because of scattering."}}}, msgkit.Fields{Role: model.RoleAssistant}), msgkit.Fields{Recipient: "all", Time: at(3, 8)})})
+	forked.Nodes[1].AddChild(alt)
 	hidden := conv("abc-111", "With hidden system prompt", "o3", at(1, 10), "", "Hello!")
-	hidden.Nodes[1].Msg.Role, hidden.Nodes[1].Msg.Visibility = model.RoleSystem, model.Hidden
+	hidden.Nodes[1].Msg.SetRole(model.RoleSystem)
+	hidden.Nodes[1].Msg.Visibility = model.Hidden
 	hidden.Archived, hidden.Starred, hidden.GizmoID = true, true, "g-xyz"
 	undated := conv("zzz-000", "", "", time.Time{}, "hi")
 	undated.Created = time.Time{}
-	undated.Nodes[1].Msg.Time = time.Time{}
+	undated.Nodes[1].Msg.SetTime(time.Time{})
 	evil := conv("e-1", "evil \x1b]52;c;aGk=\x07title\x1b[2J\u009b1m", "gpt-4o-2024-08-06", at(2, 12), "x\x1b[31my")
 	return map[string][]*model.Conversation{
 		"export.zip": {hidden, forked, undated},

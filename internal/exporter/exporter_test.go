@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/backchat/backchat/internal/demo"
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
 )
@@ -214,22 +215,20 @@ func hostile() *model.Conversation {
 		ID: "h-1\x1b[2J", Title: "<script>alert(1)</script>\n---\ntitle: \"x\" \x1b]52;c;aGk=\x07",
 		Created: at, Updated: at, Model: "gpt-4o\"\nevil: true",
 		Sources: []string{"old\".zip"}, InNewest: false,
-		Nodes: []model.Node{{Key: "r", Parent: model.NoNode, Children: []int32{1}}},
+		Nodes: []model.Node{model.Node{Key: "r", Parent: model.NoNode}.WithChildren([]int32{1})},
 	}
-	c.Nodes = append(c.Nodes, model.Node{Key: "u", Parent: 0, Children: []int32{2}, Msg: &model.Message{
-		Role: model.RoleUser, Time: at,
+	c.Nodes = append(c.Nodes, model.Node{Key: "u", Parent: 0, Msg: msgkit.With(msgkit.With(&model.Message{
 		Blocks: []model.Block{
 			{Kind: model.BlockText, Text: "hi <img src=x onerror=alert(1)> [link](javascript:alert(1)) ![pixel](https://tracker.example/p.gif) \x1b[31mred\u009b"},
 			{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: &model.Asset{Pointer: "file-service://gone", Missing: true, Name: "a<b>.png"}}},
-		}}})
-	c.Nodes = append(c.Nodes, model.Node{Key: "a", Parent: 1, Msg: &model.Message{
-		Role: model.RoleAssistant, Time: at,
+		}}, msgkit.Fields{Role: model.RoleUser}), msgkit.Fields{Time: at})}.WithChildren([]int32{2}))
+	c.Nodes = append(c.Nodes, model.Node{Key: "a", Parent: 1, Msg: msgkit.With(msgkit.With(&model.Message{
 		Blocks: []model.Block{
 			{Kind: model.BlockText, Text: "See [1].\n\n```\nx[1] = 2 </pre><script>\n```"},
 			{Kind: model.BlockCode, Lang: "go", Text: "fmt.Println(\"</pre><script>alert(1)</script>\")"},
 		},
 		Extra: &model.MessageExtra{References: []model.Reference{{N: 1, Title: "T<i>", URL: "javascript:alert(1)"}}},
-	}})
+	}, msgkit.Fields{Role: model.RoleAssistant}), msgkit.Fields{Time: at})})
 	c.Current = 2
 	return c
 }

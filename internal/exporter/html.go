@@ -248,7 +248,7 @@ func (h *htmlWriter) header(title string) {
 
 func (h *htmlWriter) message(n int32, m *model.Message) {
 	parts := render.MessageHeading(h.c, n, utc).Parts()
-	fmt.Fprintf(&h.b, "<article class=\"%s\">\n<h2>%s</h2>\n", roleClass(m.Role), esc(strings.Join(parts, " · ")))
+	fmt.Fprintf(&h.b, "<article class=\"%s\">\n<h2>%s</h2>\n", roleClass(m.Role()), esc(strings.Join(parts, " · ")))
 	h.body(m)
 	h.b.WriteString("</article>\n")
 }
@@ -412,7 +412,7 @@ func (h *htmlWriter) block(b *model.Block) {
 			h.b.WriteString(highlight(lang, b.Text))
 		}
 	case model.BlockUnknown:
-		if model.IsBookkeepingBlock(b.Type) {
+		if model.IsBookkeepingBlock(b.Type()) {
 			break // nothing for a reader; the JSON export keeps it
 		}
 		fmt.Fprintf(&h.b, "<details class=\"folded\">\n<summary>%s</summary>\n", esc(model.SanitizeLine(render.UnknownLine(b))))
@@ -421,7 +421,7 @@ func (h *htmlWriter) block(b *model.Block) {
 		}
 		h.b.WriteString("</details>\n")
 	default:
-		fmt.Fprintf(&h.b, "<p class=\"missing\">[unsupported content: %s]</p>\n", esc(model.SanitizeLine(orDefault(b.Type, b.Kind.String()))))
+		fmt.Fprintf(&h.b, "<p class=\"missing\">[unsupported content: %s]</p>\n", esc(model.SanitizeLine(orDefault(b.Type(), b.Kind.String()))))
 		if len(b.Raw()) > 0 {
 			h.pre(string(b.Raw()))
 		}

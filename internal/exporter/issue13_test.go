@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -16,24 +17,24 @@ import (
 func TestExportReadableToolContent(t *testing.T) {
 	at := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	c := &model.Conversation{ID: "i13", Title: "tools", Created: at, Updated: at,
-		Nodes: []model.Node{{Key: "r", Parent: model.NoNode, Children: []int32{1}}}}
+		Nodes: []model.Node{model.Node{Key: "r", Parent: model.NoNode}.WithChildren([]int32{1})}}
 	add := func(m *model.Message) {
 		n := int32(len(c.Nodes))
-		c.Nodes[n-1].Children = []int32{n}
+		c.Nodes[n-1].SetChildren([]int32{n})
 		c.Nodes = append(c.Nodes, model.Node{Key: string(rune('a' + n)), Parent: n - 1, Msg: m})
 		c.Current = n
 	}
-	c.Nodes[0].Children = nil
-	add(&model.Message{Role: model.RoleUser, Time: at, Blocks: []model.Block{{Kind: model.BlockText, Text: "list files"}}})
-	add(&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "bash_tool"}, Time: at, Visibility: model.Folded,
-		Blocks: []model.Block{{Kind: model.BlockText, Text: `{"returncode":0,"stdout":"a.txt\nb.txt\n","stderr":""}`}}})
-	add(&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "browser"}, Time: at, Visibility: model.Folded,
-		Blocks: []model.Block{{Kind: model.BlockBrowsing, Text: "# 【0†Files†example.com】\ntext"}}})
-	add(&model.Message{Role: model.RoleAssistant, Time: at, Blocks: []model.Block{
+	c.Nodes[0].SetChildren(nil)
+	add(msgkit.With(msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: "list files"}}}, msgkit.Fields{Role: model.RoleUser}), msgkit.Fields{Time: at}))
+	add(msgkit.With(msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "bash_tool"}, Visibility: model.Folded,
+		Blocks: []model.Block{{Kind: model.BlockText, Text: `{"returncode":0,"stdout":"a.txt\nb.txt\n","stderr":""}`}}}, msgkit.Fields{Role: model.RoleTool}), msgkit.Fields{Time: at}))
+	add(msgkit.With(msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "browser"}, Visibility: model.Folded,
+		Blocks: []model.Block{{Kind: model.BlockBrowsing, Text: "# 【0†Files†example.com】\ntext"}}}, msgkit.Fields{Role: model.RoleTool}), msgkit.Fields{Time: at}))
+	add(msgkit.With(msgkit.With(&model.Message{Blocks: []model.Block{
 		{Kind: model.BlockText, Text: "Two files."},
-		{Kind: model.BlockUnknown, Type: "token_budget", Extra: &model.BlockExtra{Raw: []byte(`{"type":"token_budget","remaining":7}`)}},
-		{Kind: model.BlockUnknown, Type: "interactive_timeline", Extra: &model.BlockExtra{Raw: []byte(`{"content_type":"interactive_timeline","events":[1,2]}`)}},
-	}})
+		model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: []byte(`{"type":"token_budget","remaining":7}`)}}.WithType("token_budget"),
+		model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: []byte(`{"content_type":"interactive_timeline","events":[1,2]}`)}}.WithType("interactive_timeline"),
+	}}, msgkit.Fields{Role: model.RoleAssistant}), msgkit.Fields{Time: at}))
 	dst := newMemFS()
 	if _, err := Export(context.Background(), dst, []*model.Conversation{c}, Options{Format: HTML}); err != nil {
 		t.Fatal(err)

@@ -80,7 +80,7 @@ func (r *writer) block(b *model.Block) {
 		r.line("Canvas: ", one(orDefault(b.Title(), "(untitled)")), langSuffix(b.Lang), canvasVersion(b))
 		r.fence(canvasLang(b.Lang), b.Text)
 	case model.BlockUnknown:
-		if model.IsBookkeepingBlock(b.Type) {
+		if model.IsBookkeepingBlock(b.Type()) {
 			return // nothing for a reader; JSON output keeps it
 		}
 		if !r.expanded() {
@@ -92,7 +92,7 @@ func (r *writer) block(b *model.Block) {
 			r.fence("json", prettyJSON(string(b.Raw())))
 		}
 	default:
-		r.line("[unsupported content: ", one(orDefault(b.Type, b.Kind.String())), "]")
+		r.line("[unsupported content: ", one(orDefault(b.Type(), b.Kind.String())), "]")
 	}
 	r.line()
 }
@@ -107,12 +107,12 @@ func (r *writer) expanded() bool {
 // toolJSON reports whether the text of the message being written is tool
 // data (a tool's output, or a call's arguments) that may be JSON.
 func (r *writer) toolJSON() bool {
-	return r.m != nil && (r.m.Role == model.RoleTool || isToolCall(r.m))
+	return r.m != nil && (r.m.Role() == model.RoleTool || isToolCall(r.m))
 }
 
 // isToolCall reports whether m is addressed to a tool.
 func isToolCall(m *model.Message) bool {
-	return m.Role == model.RoleAssistant && m.Recipient != "" && m.Recipient != "all" && m.Recipient != "assistant" && m.Recipient != "user"
+	return m.Role() == model.RoleAssistant && m.Recipient() != "" && m.Recipient() != "all" && m.Recipient() != "assistant" && m.Recipient() != "user"
 }
 
 // markers makes the 2023 browsing markers of a non-user text readable.
@@ -120,7 +120,7 @@ func (r *writer) markers(text string) string {
 	if r.m == nil {
 		return readableMarkers(text, nil)
 	}
-	if r.m.Role == model.RoleUser {
+	if r.m.Role() == model.RoleUser {
 		return text // people do not write markers; leave their words alone
 	}
 	return readableMarkers(text, r.m.References())

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -92,7 +93,7 @@ func TestMessageHeading(t *testing.T) {
 
 // Maths is normalised once, at load; the renderer writes text as loaded.
 func TestBodyLeavesMathAsLoaded(t *testing.T) {
-	m := &model.Message{Role: model.RoleUser, Blocks: []model.Block{text(`I typed \(x^2\) and \[y\]`)}}
+	m := msgkit.With(&model.Message{Blocks: []model.Block{text(`I typed \(x^2\) and \[y\]`)}}, msgkit.Fields{Role: model.RoleUser})
 	if got := Body(m); !strings.Contains(got, `\(x^2\) and \[y\]`) {
 		t.Errorf("Body rewrote the text: %q", got)
 	}
@@ -107,7 +108,7 @@ func TestBodySanitisedAndEmpty(t *testing.T) {
 			}
 		}
 	}
-	if got := Body(&model.Message{Role: model.RoleAssistant}); got != "(empty)\n" {
+	if got := Body(msgkit.With(&model.Message{}, msgkit.Fields{Role: model.RoleAssistant})); got != "(empty)\n" {
 		t.Errorf("empty message: %q", got)
 	}
 	if got := Body(nil); got != "" {

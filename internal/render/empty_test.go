@@ -3,18 +3,19 @@ package render
 import (
 	"testing"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
 func TestEmptyReason(t *testing.T) {
 	msg := func(v model.Visibility) *model.Message {
-		return &model.Message{Role: model.RoleUser, Visibility: v}
+		return msgkit.With(&model.Message{Visibility: v}, msgkit.Fields{Role: model.RoleUser})
 	}
 	conv := func(id string, ms ...*model.Message) *model.Conversation {
 		c := &model.Conversation{ID: id, Current: model.NoNode}
 		c.Nodes = append(c.Nodes, model.Node{Parent: model.NoNode})
 		for i, m := range ms {
-			c.Nodes[i].Children = []int32{int32(i + 1)}
+			c.Nodes[i].SetChildren([]int32{int32(i + 1)})
 			c.Nodes = append(c.Nodes, model.Node{Parent: int32(i), Msg: m})
 			c.Current = int32(i + 1)
 		}

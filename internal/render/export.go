@@ -154,7 +154,7 @@ func PageLine(b *model.Block) string { return pageLine(b) }
 // made readable, as every renderer writes it; a user's own text is
 // returned as is.
 func Readable(m *model.Message, text string) string {
-	if m == nil || m.Role == model.RoleUser {
+	if m == nil || m.Role() == model.RoleUser {
 		return text
 	}
 	return readableMarkers(text, m.References())
@@ -163,7 +163,7 @@ func Readable(m *model.Message, text string) string {
 // IsToolData reports whether m's text is tool data that may be JSON: a
 // tool's output or the arguments of a call to a tool.
 func IsToolData(m *model.Message) bool {
-	return m != nil && (m.Role == model.RoleTool || isToolCall(m))
+	return m != nil && (m.Role() == model.RoleTool || isToolCall(m))
 }
 
 // ToolJSONMarkdown is the Markdown the renderer writes for tool output that

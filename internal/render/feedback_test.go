@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -14,14 +15,12 @@ import (
 func feedbackConv() *model.Conversation {
 	at := time.Date(2023, 8, 10, 20, 26, 0, 0, time.UTC)
 	return &model.Conversation{ID: "c", Title: "t", Service: model.ServiceChatGPT, Shared: true, ShareID: "s1", Current: 3, Nodes: []model.Node{
-		{Key: "r", Parent: model.NoNode, Children: []int32{1}},
-		{Key: "q", Parent: 0, Children: []int32{2}, Msg: &model.Message{ID: "q", Role: model.RoleUser, Time: at,
-			Blocks: []model.Block{{Kind: model.BlockText, Text: "question"}}}},
-		{Key: "a", Parent: 1, Children: []int32{3}, Msg: &model.Message{ID: "a", Role: model.RoleAssistant, Recipient: "all", Time: at,
-			Blocks: []model.Block{{Kind: model.BlockText, Text: "answer, continued"}},
-			Extra:  &model.MessageExtra{Feedback: &model.Feedback{Rating: model.FeedbackDown, Text: "too\nlong", Tags: []string{"not-helpful"}, Time: at}}}},
-		{Key: "a2", Parent: 2, Msg: &model.Message{ID: "a2", Role: model.RoleAssistant, Recipient: "all", Time: at, Visibility: model.Hidden, Continuation: true,
-			Blocks: []model.Block{{Kind: model.BlockText, Text: ", continued"}}}},
+		model.Node{Key: "r", Parent: model.NoNode}.WithChildren([]int32{1}),
+		model.Node{Key: "q", Parent: 0, Msg: msgkit.With(msgkit.With(&model.Message{ID: "q", Blocks: []model.Block{{Kind: model.BlockText, Text: "question"}}}, msgkit.Fields{Role: model.RoleUser}), msgkit.Fields{Time: at})}.WithChildren([]int32{2}),
+		model.Node{Key: "a", Parent: 1, Msg: msgkit.With(msgkit.With(&model.Message{ID: "a", Blocks: []model.Block{{Kind: model.BlockText, Text: "answer, continued"}},
+			Extra: &model.MessageExtra{Feedback: &model.Feedback{Rating: model.FeedbackDown, Text: "too\nlong", Tags: []string{"not-helpful"}, Time: at}}}, msgkit.Fields{Role: model.RoleAssistant}), msgkit.Fields{Recipient: "all", Time: at})}.WithChildren([]int32{3}),
+		{Key: "a2", Parent: 2, Msg: msgkit.With(msgkit.With(&model.Message{ID: "a2", Visibility: model.Hidden, Continuation: true,
+			Blocks: []model.Block{{Kind: model.BlockText, Text: ", continued"}}}, msgkit.Fields{Role: model.RoleAssistant}), msgkit.Fields{Recipient: "all", Time: at})},
 	}}
 }
 

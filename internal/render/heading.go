@@ -34,11 +34,11 @@ func MessageHeading(c *model.Conversation, n int32, loc *time.Location) Heading 
 func MessageHeadingMarked(c *model.Conversation, n int32, loc *time.Location, branch string) Heading {
 	m := c.Tree()[n].Msg
 	h := Heading{Role: one(RoleLabel(c, m)), Model: one(m.Model), Branch: branch}
-	if !m.Time.IsZero() {
+	if !m.Time().IsZero() {
 		if loc == nil {
 			loc = time.Local
 		}
-		h.Time = m.Time.In(loc).Format(TimeLayout)
+		h.Time = m.Time().In(loc).Format(TimeLayout)
 	}
 	if m.Visibility != model.Shown {
 		h.Note = "(" + m.Visibility.String() + ")"

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -37,12 +38,8 @@ func oneMessage(m ...*model.Message) *model.Conversation {
 // results and quotes are made readable (title, domain, [reference]) in every
 // output; none is left raw.
 func TestBrowsingMarkersReadable(t *testing.T) {
-	browse := &model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "browser", References: []model.Reference{{N: 1, Title: "Amazon.com: GeForce RTX 3070", URL: "https://www.amazon.com/s?k=3070"}}}, Visibility: model.Folded, Time: at(1),
-		Blocks: []model.Block{{Kind: model.BlockBrowsing, Type: "tether_browsing_display",
-			Text: "# 【0†Amazon.com: GeForce RTX 3070†www.amazon.com】\nResults…\n# 【1†rtx 3070 | Newegg.com†www.newegg.com】\nMore…\n  * 【23†PC Cases】 \nSee 【40†Here’s how it works】. Cited 【3:0†source】."}},
-	}
-	quote := &model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "browser"}, Visibility: model.Folded, Time: at(2),
-		Blocks: []model.Block{{Kind: model.BlockQuote, Type: "tether_quote", Extra: &model.BlockExtra{Title: "Newegg", Domain: "www.newegg.com"}, Text: "a quote 【2†Next page】"}}}
+	browse := msgkit.With(msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "browser", References: []model.Reference{{N: 1, Title: "Amazon.com: GeForce RTX 3070", URL: "https://www.amazon.com/s?k=3070"}}}, Visibility: model.Folded, Blocks: []model.Block{model.Block{Kind: model.BlockBrowsing, Text: "# 【0†Amazon.com: GeForce RTX 3070†www.amazon.com】\nResults…\n# 【1†rtx 3070 | Newegg.com†www.newegg.com】\nMore…\n  * 【23†PC Cases】 \nSee 【40†Here’s how it works】. Cited 【3:0†source】."}.WithType("tether_browsing_display")}}, msgkit.Fields{Role: model.RoleTool}), msgkit.Fields{Time: at(1)})
+	quote := msgkit.With(msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "browser"}, Visibility: model.Folded, Blocks: []model.Block{model.Block{Kind: model.BlockQuote, Extra: &model.BlockExtra{Title: "Newegg", Domain: "www.newegg.com"}, Text: "a quote 【2†Next page】"}.WithType("tether_quote")}}, msgkit.Fields{Role: model.RoleTool}), msgkit.Fields{Time: at(2)})
 	user := msg(model.RoleUser, 3, text("I typed 【注意】 and 【1†x】 myself"))
 	c := oneMessage(browse, quote, user)
 
@@ -79,16 +76,11 @@ func TestBrowsingMarkersReadable(t *testing.T) {
 // Tool and plugin output that is JSON is summarised in one line, and shown
 // for a reader when expanded: stdout/stderr as text, other JSON indented.
 func TestJSONToolOutput(t *testing.T) {
-	bash := &model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "bash_tool"}, Visibility: model.Folded, Time: at(1),
-		Blocks: []model.Block{text(`{"returncode":0,"stdout":"one\ntwo\nthree\n","stderr":"warning: x\n"}`)}}
-	plugin := &model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "linkReader.getContent"}, Visibility: model.Folded, Time: at(2),
-		Blocks: []model.Block{text(`{"statusCode":200,"statusText":"OK","headers":{"a":"b"},"content":{"title":"Lease terms","body":"…"}}`)}}
-	list := &model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "canva.searchTemplates"}, Visibility: model.Folded, Time: at(3),
-		Blocks: []model.Block{text(`[{"title":"Dice Game Logo","url":"https://x"},{"title":"Other"}]`)}}
-	call := &model.Message{Role: model.RoleAssistant, Recipient: "canva.searchTemplates", Visibility: model.Folded, Time: at(4),
-		Blocks: []model.Block{text("{\n  \"query\": \"leaflet for dice game\",\n  \"locale\": \"en-GB\"\n}")}}
-	exec := &model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "python"}, Visibility: model.Folded, Time: at(5),
-		Blocks: []model.Block{{Kind: model.BlockExecOutput, Text: `{"exit_code": 1, "stdout": "", "stderr": "Traceback\nError"}`}}}
+	bash := msgkit.With(msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "bash_tool"}, Visibility: model.Folded, Blocks: []model.Block{text(`{"returncode":0,"stdout":"one\ntwo\nthree\n","stderr":"warning: x\n"}`)}}, msgkit.Fields{Role: model.RoleTool}), msgkit.Fields{Time: at(1)})
+	plugin := msgkit.With(msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "linkReader.getContent"}, Visibility: model.Folded, Blocks: []model.Block{text(`{"statusCode":200,"statusText":"OK","headers":{"a":"b"},"content":{"title":"Lease terms","body":"…"}}`)}}, msgkit.Fields{Role: model.RoleTool}), msgkit.Fields{Time: at(2)})
+	list := msgkit.With(msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "canva.searchTemplates"}, Visibility: model.Folded, Blocks: []model.Block{text(`[{"title":"Dice Game Logo","url":"https://x"},{"title":"Other"}]`)}}, msgkit.Fields{Role: model.RoleTool}), msgkit.Fields{Time: at(3)})
+	call := msgkit.With(msgkit.With(&model.Message{Visibility: model.Folded, Blocks: []model.Block{text("{\n  \"query\": \"leaflet for dice game\",\n  \"locale\": \"en-GB\"\n}")}}, msgkit.Fields{Role: model.RoleAssistant}), msgkit.Fields{Recipient: "canva.searchTemplates", Time: at(4)})
+	exec := msgkit.With(msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "python"}, Visibility: model.Folded, Blocks: []model.Block{{Kind: model.BlockExecOutput, Text: `{"exit_code": 1, "stdout": "", "stderr": "Traceback\nError"}`}}}, msgkit.Fields{Role: model.RoleTool}), msgkit.Fields{Time: at(5)})
 	for m, want := range map[*model.Message]string{
 		bash:   "▸ bash_tool → exit 0, 3 lines of output, 1 line on stderr",
 		plugin: "▸ linkReader.getContent → HTTP 200 OK, “Lease terms”",
@@ -123,11 +115,9 @@ func TestJSONToolOutput(t *testing.T) {
 // ("t2uay3k.sj1i4kz"): the request reads as one, and the name is never shown
 // as a speaker.
 func TestScrambledImageTool(t *testing.T) {
-	call := &model.Message{Role: model.RoleAssistant, Recipient: "t2uay3k.sj1i4kz", Visibility: model.Folded, Time: at(1),
-		Blocks: []model.Block{{Kind: model.BlockCode, Lang: "json", Text: "{\n  \"prompt\": \"A fox reading in a library\",\n  \"size\": \"1024x1024\"\n}"}}}
-	img := &model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "t2uay3k.sj1i4kz"}, Time: at(2),
-		Blocks: []model.Block{{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: &model.Asset{Pointer: "sediment://file_1", Missing: true}}}}}
-	other := &model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "q9zk2mx.a1b2c3d"}, Visibility: model.Folded, Time: at(3), Blocks: []model.Block{text("done")}}
+	call := msgkit.With(msgkit.With(&model.Message{Visibility: model.Folded, Blocks: []model.Block{{Kind: model.BlockCode, Lang: "json", Text: "{\n  \"prompt\": \"A fox reading in a library\",\n  \"size\": \"1024x1024\"\n}"}}}, msgkit.Fields{Role: model.RoleAssistant}), msgkit.Fields{Recipient: "t2uay3k.sj1i4kz", Time: at(1)})
+	img := msgkit.With(msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "t2uay3k.sj1i4kz"}, Blocks: []model.Block{{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: &model.Asset{Pointer: "sediment://file_1", Missing: true}}}}}, msgkit.Fields{Role: model.RoleTool}), msgkit.Fields{Time: at(2)})
+	other := msgkit.With(msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "q9zk2mx.a1b2c3d"}, Visibility: model.Folded, Blocks: []model.Block{text("done")}}, msgkit.Fields{Role: model.RoleTool}), msgkit.Fields{Time: at(3)})
 	if got, want := Summary(call), "▸ Asked for an image: “A fox reading in a library”"; got != want {
 		t.Errorf("Summary: got %q, want %q", got, want)
 	}
@@ -149,9 +139,8 @@ func TestScrambledImageTool(t *testing.T) {
 // JSON; an unknown block is one folded line (type, field count) with its
 // JSON indented only when expanded.
 func TestBookkeepingAndUnknownBlocks(t *testing.T) {
-	budget := model.Block{Kind: model.BlockUnknown, Type: "token_budget", Extra: &model.BlockExtra{Raw: []byte(`{"type":"token_budget","remaining":42}`)}}
-	widget := model.Block{Kind: model.BlockUnknown, Type: "interactive_timeline",
-		Extra: &model.BlockExtra{Raw: []byte(`{"content_type":"interactive_timeline","title":"The spread of printing","events":[{"year":1440,"label":"Gutenberg"}]}`)}}
+	budget := model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: []byte(`{"type":"token_budget","remaining":42}`)}}.WithType("token_budget")
+	widget := model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: []byte(`{"content_type":"interactive_timeline","title":"The spread of printing","events":[{"year":1440,"label":"Gutenberg"}]}`)}}.WithType("interactive_timeline")
 	ans := msg(model.RoleAssistant, 1, text("An answer."), budget)
 	mixed := msg(model.RoleAssistant, 2, text("See the timeline."), widget)
 	folded := msg(model.RoleAssistant, 3, widget)
@@ -198,11 +187,10 @@ func TestBookkeepingAndUnknownBlocks(t *testing.T) {
 // Early-2025 o1/o3 reasoning (loaded as a recap and thoughts) reads "Thought
 // for 1m 34s", under the assistant's name, not as a tool's output.
 func TestReasoningFold(t *testing.T) {
-	m := &model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "a8km123"}, Visibility: model.Folded, Time: at(1),
-		Blocks: []model.Block{
-			{Kind: model.BlockReasoningRecap, Text: "推理关于代码转换，持续 1m 34s", Extra: &model.BlockExtra{Seconds: 94}},
-			{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: []model.Thought{{Summary: "Converting code style", Content: "…"}, {Summary: "Checking", Content: "…"}}}},
-		}}
+	m := msgkit.With(msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "a8km123"}, Visibility: model.Folded, Blocks: []model.Block{
+		{Kind: model.BlockReasoningRecap, Text: "推理关于代码转换，持续 1m 34s", Extra: &model.BlockExtra{Seconds: 94}},
+		{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: []model.Thought{{Summary: "Converting code style", Content: "…"}, {Summary: "Checking", Content: "…"}}}},
+	}}, msgkit.Fields{Role: model.RoleTool}), msgkit.Fields{Time: at(1)})
 	if got, want := Summary(m), "▸ Thought for 1m 34s (2 steps)"; got != want {
 		t.Errorf("Summary: got %q, want %q", got, want)
 	}
@@ -217,8 +205,7 @@ func TestReasoningFold(t *testing.T) {
 
 // A replayed canvas edit shows its document's name and version.
 func TestCanvasVersion(t *testing.T) {
-	m := &model.Message{Role: model.RoleAssistant, Recipient: "canmore.update_textdoc", Visibility: model.Folded, Time: at(1),
-		Blocks: []model.Block{{Kind: model.BlockCanvas, Extra: &model.BlockExtra{Title: "sales_analysis", Summary: "version 2"}, Lang: "code/python", Text: "print(2)\n"}}}
+	m := msgkit.With(msgkit.With(&model.Message{Visibility: model.Folded, Blocks: []model.Block{{Kind: model.BlockCanvas, Extra: &model.BlockExtra{Title: "sales_analysis", Summary: "version 2"}, Lang: "code/python", Text: "print(2)\n"}}}, msgkit.Fields{Role: model.RoleAssistant}), msgkit.Fields{Recipient: "canmore.update_textdoc", Time: at(1)})
 	if got, want := Summary(m), "▸ Canvas: sales_analysis (code/python) — version 2"; got != want {
 		t.Errorf("Summary: got %q, want %q", got, want)
 	}

@@ -214,7 +214,7 @@ func (r *writer) thread(br Branch) {
 		case Omitted:
 			continue
 		case Summarised:
-			if !r.spoke || r.userSpoke != (m.Role == model.RoleUser) {
+			if !r.spoke || r.userSpoke != (m.Role() == model.RoleUser) {
 				r.heading(n, m, true)
 			}
 			if r.export != nil {
@@ -232,7 +232,7 @@ func (r *writer) thread(br Branch) {
 // RoleLabel names a message's author the way a reader expects: "You",
 // "ChatGPT" (or "Claude", "DeepSeek", "Grok"), "System", "Tool (python)".
 func RoleLabel(c *model.Conversation, m *model.Message) string {
-	switch m.Role {
+	switch m.Role() {
 	case model.RoleUser:
 		return "You"
 	case model.RoleAssistant:
@@ -251,7 +251,7 @@ func RoleLabel(c *model.Conversation, m *model.Message) string {
 	case "":
 		return "Unknown"
 	}
-	return string(m.Role)
+	return string(m.Role())
 }
 
 // onlyReasoning reports whether every block of m is reasoning.
@@ -272,7 +272,7 @@ func (r *writer) message(n int32, m *model.Message) {
 // heading writes a message's heading; folded says a summary follows (whose
 // "▸" says it is folded, so the note is left out).
 func (r *writer) heading(n int32, m *model.Message, folded bool) {
-	r.spoke, r.userSpoke = true, m.Role == model.RoleUser
+	r.spoke, r.userSpoke = true, m.Role() == model.RoleUser
 	h := MessageHeading(r.c, n, r.loc)
 	if folded {
 		h.Note = ""

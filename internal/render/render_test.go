@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 	"github.com/charmbracelet/x/exp/golden"
 )
@@ -152,13 +153,13 @@ func TestSummary(t *testing.T) {
 		m    *model.Message
 		want string
 	}{
-		{&model.Message{Recipient: "python", Blocks: []model.Block{{Kind: model.BlockCode, Text: "a\nb\n"}}}, "▸ Ran python (2 lines)"},
-		{&model.Message{Recipient: "web.run", Blocks: []model.Block{{Kind: model.BlockCode, Text: `{"search_query":[{"q":"go fuzz"}]}`}}}, "▸ Searched the web: “go fuzz”"},
+		{msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockCode, Text: "a\nb\n"}}}, msgkit.Fields{Recipient: "python"}), "▸ Ran python (2 lines)"},
+		{msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockCode, Text: `{"search_query":[{"q":"go fuzz"}]}`}}}, msgkit.Fields{Recipient: "web.run"}), "▸ Searched the web: “go fuzz”"},
 		{&model.Message{Blocks: []model.Block{{Kind: model.BlockReasoningRecap, Extra: &model.BlockExtra{Seconds: 125}}}}, "▸ Thought for 2m 5s"},
-		{&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "web"}, Blocks: []model.Block{{Kind: model.BlockWebPage, Extra: &model.BlockExtra{Title: "Go", Domain: "go.dev"}}}}, "▸ Read page: Go (go.dev)"},
-		{&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "python"}, Blocks: []model.Block{{Kind: model.BlockExecOutput, Text: "\n42\n43"}}}, "▸ Tool output (python): 42"},
-		{&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "bio"}, Blocks: []model.Block{{Kind: model.BlockText, Text: "Model set context updated."}, {Kind: model.BlockText, Text: "x"}}}, "▸ Tool output (bio): Model set context updated. (+1 more)"},
-		{&model.Message{Role: model.RoleTool, Extra: &model.MessageExtra{AuthorName: "x"}}, "▸ x: (empty)"},
+		{msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "web"}, Blocks: []model.Block{{Kind: model.BlockWebPage, Extra: &model.BlockExtra{Title: "Go", Domain: "go.dev"}}}}, msgkit.Fields{Role: model.RoleTool}), "▸ Read page: Go (go.dev)"},
+		{msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "python"}, Blocks: []model.Block{{Kind: model.BlockExecOutput, Text: "\n42\n43"}}}, msgkit.Fields{Role: model.RoleTool}), "▸ Tool output (python): 42"},
+		{msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "bio"}, Blocks: []model.Block{{Kind: model.BlockText, Text: "Model set context updated."}, {Kind: model.BlockText, Text: "x"}}}, msgkit.Fields{Role: model.RoleTool}), "▸ Tool output (bio): Model set context updated. (+1 more)"},
+		{msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "x"}}, msgkit.Fields{Role: model.RoleTool}), "▸ x: (empty)"},
 	} {
 		if got := Summary(tc.m); got != tc.want {
 			t.Errorf("got %q, want %q", got, tc.want)

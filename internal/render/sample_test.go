@@ -3,6 +3,7 @@ package render
 import (
 	"time"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -28,14 +29,14 @@ func newTree(id, title string) *tree {
 func (t *tree) add(parent int32, key string, m *model.Message) int32 {
 	n := int32(len(t.c.Nodes))
 	t.c.Nodes = append(t.c.Nodes, model.Node{Key: key, Parent: parent, Msg: m})
-	t.c.Nodes[parent].Children = append(t.c.Nodes[parent].Children, n)
+	t.c.Nodes[parent].AddChild(n)
 	return n
 }
 
-func text(s string) model.Block { return model.Block{Kind: model.BlockText, Text: s, Type: "text"} }
+func text(s string) model.Block { return model.Block{Kind: model.BlockText, Text: s}.WithType("text") }
 
 func msg(role model.Role, min int, blocks ...model.Block) *model.Message {
-	m := &model.Message{ID: "m" + string(role) + time.Duration(min).String(), Role: role, Recipient: "all", Time: at(min), Blocks: blocks}
+	m := msgkit.With(msgkit.With(&model.Message{ID: "m" + string(role) + time.Duration(min).String(), Blocks: blocks}, msgkit.Fields{Role: role}), msgkit.Fields{Recipient: "all", Time: at(min)})
 	if role == model.RoleAssistant {
 		m.Model = "gpt-4o"
 	}
@@ -53,48 +54,49 @@ func sample() *model.Conversation {
 	sys := msg(model.RoleSystem, 0, text(""))
 	sys.Visibility = model.Hidden
 	n := t.add(0, "sys", sys)
-	ctx := msg(model.RoleUser, 0, model.Block{Kind: model.BlockContext, Text: "I am a tester.", Type: "user_editable_context"})
+	ctx := msg(model.RoleUser, 0, model.Block{Kind: model.BlockContext, Text: "I am a tester."}.WithType("user_editable_context"))
 	ctx.Visibility = model.Hidden
-	ctx.Time = time.Time{}
+	ctx.SetTime(time.Time{})
 	n = t.add(n, "ctx", ctx)
 
 	q1 := msg(model.RoleUser, 1, text("Plot y = x² please."),
-		model.Block{Kind: model.BlockImage, Type: "image_asset_pointer", Extra: &model.BlockExtra{Asset: &model.Asset{
-			Pointer: "file-service://file-abc", File: "file-abc-photo.jpg", Size: 640100, Width: 1536, Height: 1152, Name: "photo.jpg"}}},
-		model.Block{Kind: model.BlockImage, Type: "image_asset_pointer", Extra: &model.BlockExtra{Asset: &model.Asset{Pointer: "sediment://file_00ff", Missing: true}}})
+		model.Block{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: &model.Asset{
+			Pointer: "file-service://file-abc", File: "file-abc-photo.jpg", Size: 640100, Width: 1536, Height: 1152, Name: "photo.jpg"}}}.WithType("image_asset_pointer"),
+		model.Block{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: &model.Asset{Pointer: "sediment://file_00ff", Missing: true}}}.WithType("image_asset_pointer"))
 	u1 := t.add(n, "u1", q1)
 
-	call := msg(model.RoleAssistant, 2, model.Block{Kind: model.BlockCode, Lang: "python", Text: "import numpy as np\nx = np.arange(10)\nplt.plot(x, x**2)", Type: "code"})
-	call.Recipient, call.Visibility = "python", model.Folded
+	call := msg(model.RoleAssistant, 2, model.Block{Kind: model.BlockCode, Lang: "python", Text: "import numpy as np\nx = np.arange(10)\nplt.plot(x, x**2)"}.WithType("code"))
+	call.SetRecipient("python")
+	call.Visibility = model.Folded
 	a := t.add(u1, "call", call)
-	out := msg(model.RoleTool, 3, model.Block{Kind: model.BlockExecOutput, Text: "[<matplotlib.lines.Line2D>]\n", Type: "execution_output",
-		Extra: &model.BlockExtra{Images: []model.Asset{{Pointer: "file-service://file-plot", File: "file-plot.png", Size: 2048, Width: 640, Height: 480}}}})
+	out := msg(model.RoleTool, 3, model.Block{Kind: model.BlockExecOutput, Text: "[<matplotlib.lines.Line2D>]\n", Extra: &model.BlockExtra{Images: []model.Asset{{Pointer: "file-service://file-plot", File: "file-plot.png", Size: 2048, Width: 640, Height: 480}}}}.WithType("execution_output"))
 	out.Ext().AuthorName, out.Visibility = "python", model.Folded
 	a = t.add(a, "out", out)
-	th := msg(model.RoleAssistant, 4, model.Block{Kind: model.BlockThoughts, Type: "thoughts", Extra: &model.BlockExtra{Thoughts: []model.Thought{
-		{Summary: "Checking the curve", Content: "The parabola is symmetric."}, {Summary: "Done", Content: ""}}}})
+	th := msg(model.RoleAssistant, 4, model.Block{Kind: model.BlockThoughts, Extra: &model.BlockExtra{Thoughts: []model.Thought{
+		{Summary: "Checking the curve", Content: "The parabola is symmetric."}, {Summary: "Done", Content: ""}}}}.WithType("thoughts"))
 	th.Visibility = model.Folded
 	a = t.add(a, "thoughts", th)
-	rc := msg(model.RoleAssistant, 5, model.Block{Kind: model.BlockReasoningRecap, Text: "Thought for 47s", Extra: &model.BlockExtra{Seconds: 47}, Type: "reasoning_recap"})
+	rc := msg(model.RoleAssistant, 5, model.Block{Kind: model.BlockReasoningRecap, Text: "Thought for 47s", Extra: &model.BlockExtra{Seconds: 47}}.WithType("reasoning_recap"))
 	rc.Visibility = model.Folded
 	a = t.add(a, "recap", rc)
-	search := msg(model.RoleAssistant, 6, model.Block{Kind: model.BlockCode, Lang: "unknown", Text: `search("parabola focus")`, Type: "code"})
-	search.Recipient, search.Visibility = "browser", model.Folded
+	search := msg(model.RoleAssistant, 6, model.Block{Kind: model.BlockCode, Lang: "unknown", Text: `search("parabola focus")`}.WithType("code"))
+	search.SetRecipient("browser")
+	search.Visibility = model.Folded
 	a = t.add(a, "search", search)
 	page := msg(model.RoleTool, 7, model.Block{Kind: model.BlockQuote, Extra: &model.BlockExtra{Title: "Parabola", URL: "https://en.wikipedia.org/wiki/Parabola", Domain: "en.wikipedia.org"},
-		Text: "A parabola is a plane curve.\nIt is mirror-symmetric.", Type: "tether_quote"})
+		Text: "A parabola is a plane curve.\nIt is mirror-symmetric."}.WithType("tether_quote"))
 	page.Ext().AuthorName, page.Visibility = "browser", model.Folded
 	a = t.add(a, "quote", page)
 	ans1 := msg(model.RoleAssistant, 8,
 		text("Here is the plot [1]. The focus is at (0, ¼) [2].\n\n```js\nconsole.log(1)\n```"),
-		model.Block{Kind: model.BlockCode, Lang: "python", Text: "print(\"```\")", Type: "code"},
-		model.Block{Kind: model.BlockCanvas, Extra: &model.BlockExtra{Title: "notes.py"}, Lang: "code/python", Text: "x = 1\n", Type: "canvas"},
-		model.Block{Kind: model.BlockWebPage, Extra: &model.BlockExtra{Title: "Focus", URL: "https://example.com/focus", Domain: "example.com"}, Text: "The focus…", Type: "sonic_webpage"},
-		model.Block{Kind: model.BlockBrowsing, Extra: &model.BlockExtra{Summary: "Looked at 2 pages"}, Text: "【0†Parabola】", Type: "tether_browsing_display"},
-		model.Block{Kind: model.BlockSystemError, Extra: &model.BlockExtra{Title: "GetDownloadLinkError"}, Text: "link expired", Type: "system_error"},
-		model.Block{Kind: model.BlockUnknown, Type: "super_widget", Extra: &model.BlockExtra{Raw: []byte(`{"content_type":"super_widget","x":1}`)}},
-		model.Block{Kind: model.BlockImage, Type: "image_asset_pointer", Extra: &model.BlockExtra{Asset: &model.Asset{
-			Pointer: "sediment://file_dall", File: "user-x/file_dall-1.png", Width: 1024, Height: 1024, Size: 3 << 20, Prompt: "a parabola at sunset"}}})
+		model.Block{Kind: model.BlockCode, Lang: "python", Text: "print(\"```\")"}.WithType("code"),
+		model.Block{Kind: model.BlockCanvas, Extra: &model.BlockExtra{Title: "notes.py"}, Lang: "code/python", Text: "x = 1\n"}.WithType("canvas"),
+		model.Block{Kind: model.BlockWebPage, Extra: &model.BlockExtra{Title: "Focus", URL: "https://example.com/focus", Domain: "example.com"}, Text: "The focus…"}.WithType("sonic_webpage"),
+		model.Block{Kind: model.BlockBrowsing, Extra: &model.BlockExtra{Summary: "Looked at 2 pages"}, Text: "【0†Parabola】"}.WithType("tether_browsing_display"),
+		model.Block{Kind: model.BlockSystemError, Extra: &model.BlockExtra{Title: "GetDownloadLinkError"}, Text: "link expired"}.WithType("system_error"),
+		model.Block{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: []byte(`{"content_type":"super_widget","x":1}`)}}.WithType("super_widget"),
+		model.Block{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: &model.Asset{
+			Pointer: "sediment://file_dall", File: "user-x/file_dall-1.png", Width: 1024, Height: 1024, Size: 3 << 20, Prompt: "a parabola at sunset"}}}.WithType("image_asset_pointer"))
 	ans1.Ext().References = []model.Reference{{N: 1, Title: "Parabola", URL: "https://en.wikipedia.org/wiki/Parabola"}, {N: 2, URL: "https://example.com/focus"}, {N: 3}}
 	t.add(a, "ans1", ans1)
 	ans2 := msg(model.RoleAssistant, 9, text("A regenerated answer."))
@@ -105,8 +107,8 @@ func sample() *model.Conversation {
 	q2 := msg(model.RoleUser, 20, text("Actually, plot y = x³."))
 	u2 := t.add(n, "u2", q2)
 	t.add(u2, "ans3", msg(model.RoleAssistant, 21, text("Cubic, done.")))
-	t.add(u2, "ans4", msg(model.RoleAssistant, 22, model.Block{Kind: model.BlockAudioTranscript, Text: "Here is the cubic.", Extra: &model.BlockExtra{Direction: "out"}, Type: "audio_transcription"},
-		model.Block{Kind: model.BlockAudio, Type: "audio_asset_pointer", Extra: &model.BlockExtra{Asset: &model.Asset{Pointer: "sediment://file_voice", File: "c0ffee00/audio/file_voice.wav", Size: 512}}}))
+	t.add(u2, "ans4", msg(model.RoleAssistant, 22, model.Block{Kind: model.BlockAudioTranscript, Text: "Here is the cubic.", Extra: &model.BlockExtra{Direction: "out"}}.WithType("audio_transcription"),
+		model.Block{Kind: model.BlockAudio, Extra: &model.BlockExtra{Asset: &model.Asset{Pointer: "sediment://file_voice", File: "c0ffee00/audio/file_voice.wav", Size: 512}}}.WithType("audio_asset_pointer")))
 
 	c.Current = last
 	c.CurrentKey = "ans2"

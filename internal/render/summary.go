@@ -47,10 +47,10 @@ func who(m *model.Message) string {
 	switch {
 	case m.AuthorName() != "":
 		return toolName(m, m.AuthorName())
-	case m.Recipient != "" && m.Recipient != "all":
-		return toolName(m, m.Recipient)
+	case m.Recipient() != "" && m.Recipient() != "all":
+		return toolName(m, m.Recipient())
 	}
-	return string(m.Role)
+	return string(m.Role())
 }
 
 func quoted(s string) string { return "\u201c" + s + "\u201d" }
@@ -58,7 +58,7 @@ func quoted(s string) string { return "\u201c" + s + "\u201d" }
 func blockSummary(m *model.Message, b *model.Block) string {
 	switch b.Kind {
 	case model.BlockCode:
-		target := m.Recipient
+		target := m.Recipient()
 		if target == "" || target == "all" {
 			target = orDefault(b.Title(), orDefault(b.Lang, "code")) // Claude names the tool in Title
 		}
@@ -90,7 +90,7 @@ func blockSummary(m *model.Message, b *model.Block) string {
 		if l == "" {
 			return ""
 		}
-		if m.Role == model.RoleTool {
+		if m.Role() == model.RoleTool {
 			if v, ok := parseJSON(b.Text); ok {
 				return who(m) + " → " + jsonSummary(v)
 			}
@@ -150,12 +150,12 @@ func blockSummary(m *model.Message, b *model.Block) string {
 	case model.BlockCanvas:
 		return "Canvas: " + orDefault(firstLine(b.Title()), "(untitled)") + langSuffix(b.Lang) + canvasVersion(b)
 	case model.BlockUnknown:
-		if model.IsBookkeepingBlock(b.Type) {
+		if model.IsBookkeepingBlock(b.Type()) {
 			return ""
 		}
 		return unknownLine(b)
 	}
-	return "unsupported content: " + orDefault(b.Type, b.Kind.String())
+	return "unsupported content: " + orDefault(b.Type(), b.Kind.String())
 }
 
 func plural(n int, unit string) string {

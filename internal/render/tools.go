@@ -312,7 +312,7 @@ func (r *writer) jsonOutput(text string) bool {
 // unknownLine is the one-line description of a block the renderer does not
 // know: its type and how many fields it has.
 func unknownLine(b *model.Block) string {
-	typ := orDefault(b.Type, b.Kind.String())
+	typ := orDefault(b.Type(), b.Kind.String())
 	var o map[string]json.RawMessage
 	if json.Unmarshal(b.Raw(), &o) == nil {
 		n := 0

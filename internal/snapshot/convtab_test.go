@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -48,9 +49,9 @@ func variedArchive(n int, seed uint64) *model.Archive {
 		}
 		c.Nodes = []model.Node{{Key: "root", Parent: model.NoNode}}
 		for k := range rng.IntN(6) {
-			c.Nodes[len(c.Nodes)-1].Children = []int32{int32(len(c.Nodes))}
+			c.Nodes[len(c.Nodes)-1].SetChildren([]int32{int32(len(c.Nodes))})
 			c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprintf("n%d", k), Parent: int32(len(c.Nodes) - 1),
-				Msg: &model.Message{ID: fmt.Sprintf("m%d", k), Role: model.RoleUser, Blocks: []model.Block{{Kind: model.BlockText, Text: "hello " + c.ID}}}})
+				Msg: msgkit.With(&model.Message{ID: fmt.Sprintf("m%d", k), Blocks: []model.Block{{Kind: model.BlockText, Text: "hello " + c.ID}}}, msgkit.Fields{Role: model.RoleUser})})
 		}
 		c.Current = int32(len(c.Nodes) - 1)
 		c.CurrentKey = c.Nodes[c.Current].Key

@@ -76,7 +76,7 @@ func checkOpened(t *testing.T, what string, want *model.Archive, s *Snapshot) {
 			damaged = true
 			continue
 		}
-		if !reflect.DeepEqual(w.Nodes, g.Tree()) {
+		if !reflect.DeepEqual(w.Nodes, g.Tree()) || !sameChildren(w.Nodes, g.Tree()) {
 			t.Fatalf("%s: conversation %s tree differs without an error", what, w.ID)
 		}
 	}

@@ -6,10 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/backchat/backchat/internal/demo"
 	"github.com/backchat/backchat/internal/testkit/gen"
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
 )
@@ -103,7 +106,25 @@ func equalArchives(t *testing.T, name string, want, got *model.Archive) {
 					wv.Field(f).Interface(), gv.Field(f).Interface())
 			}
 		}
+		if !sameChildren(w.Nodes, g.Tree()) {
+			t.Errorf("%s: conversation %s: children differ", name, w.ID)
+		}
 	}
+}
+
+// sameChildren compares the trees' Children in full: reflect.DeepEqual
+// follows a Node's pointer to its first child only (model/packed.go).
+func sameChildren(a, b []model.Node) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		ka, kb := a[i].Children(), b[i].Children()
+		if (ka == nil) != (kb == nil) || !slices.Equal(ka, kb) {
+			return false
+		}
+	}
+	return true
 }
 
 func TestRoundTripFixtures(t *testing.T) {
@@ -124,20 +145,34 @@ func TestRoundTripFixtures(t *testing.T) {
 }
 
 func TestRoundTripEmptyAndEdgeValues(t *testing.T) {
-	tr := true
+	tr, fa := true, false
 	for name, arch := range map[string]*model.Archive{
 		"nil":   {},
 		"empty": {Conversations: []*model.Conversation{}, Warnings: []model.Warning{}, Sources: []string{}, Accounts: []model.Account{}},
 		"edges": {Conversations: []*model.Conversation{
 			{ID: "a", Sources: []string{}, Comparisons: []model.Comparison{}, Current: model.NoNode},
 			{ID: "b", Sources: []string{""}, Nodes: []model.Node{
-				{Key: "r", Parent: model.NoNode, Children: []int32{}},
-				{Key: "m", Parent: 0, Msg: &model.Message{ID: "other", EndTurn: &tr, Blocks: []model.Block{
+				model.Node{Key: "r", Parent: model.NoNode}.WithChildren([]int32{}),
+				{Key: "m", Parent: 0, Msg: msgkit.With(&model.Message{ID: "other", Blocks: []model.Block{
 					{Kind: model.BlockUnknown, Extra: &model.BlockExtra{Raw: []byte{}, Thoughts: []model.Thought{}, Images: []model.Asset{}, Seconds: -0.5}},
 					{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: &model.Asset{Missing: true, Width: -1, Seconds: 1e-300}}},
 					{Kind: model.BlockText, Extra: &model.BlockExtra{}},
-				}, Extra: &model.MessageExtra{References: []model.Reference{}, Feedback: &model.Feedback{Tags: []string{}}}}},
+				}, Extra: &model.MessageExtra{References: []model.Reference{}, Feedback: &model.Feedback{Tags: []string{}}}}, msgkit.Fields{EndTurn: &tr})},
 				{Key: "e", Parent: 0, Msg: &model.Message{ID: "e", Extra: &model.MessageExtra{}}},
+				// Values the model does not pack (model/packed.go), and edges of
+				// those it does.
+				{Key: "x", Parent: 0, Msg: msgkit.With(&model.Message{ID: "x"}, msgkit.Fields{Role: "critic",
+					Time:   time.Date(2024, 5, 1, 12, 0, 0, 7, time.FixedZone("", 7200)),
+					Status: "odd status", ContentType: "odd_type", Recipient: "odd.tool", EndTurn: &fa})},
+				{Key: "y", Parent: 0, Msg: msgkit.With(&model.Message{ID: "y", Extra: &model.MessageExtra{Channel: "final"}}, msgkit.Fields{
+					Time:   time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC),
+					Status: "in_progress", ContentType: "code", Recipient: "python"})},
+				{Key: "z", Parent: 0, Msg: msgkit.With(&model.Message{ID: "z"}, msgkit.Fields{Time: time.Unix(-86400, 5)})},
+				{Key: "w", Parent: 0, Msg: msgkit.With(&model.Message{ID: "w", Blocks: []model.Block{
+					model.Block{Kind: model.BlockText, Text: "t"}.WithType("a rare part type"),
+					model.Block{Kind: model.BlockQuote, Extra: &model.BlockExtra{Title: "q"}}.WithType("another"),
+					model.Block{Kind: model.BlockCode}.WithType("code"),
+				}}, msgkit.Fields{Time: time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)})},
 			}},
 		}},
 	} {

@@ -69,7 +69,7 @@ type treeCounts struct{ nodes, msgs, blocks, children int }
 func countTree(nodes []model.Node) treeCounts {
 	t := treeCounts{nodes: len(nodes)}
 	for i := range nodes {
-		t.children += len(nodes[i].Children)
+		t.children += len(nodes[i].Children())
 		if m := nodes[i].Msg; m != nil {
 			t.msgs++
 			t.blocks += len(m.Blocks)
@@ -98,15 +98,15 @@ func (w *writer) encodeTree(e *enc, nodes []model.Node) {
 		if n.Msg != nil {
 			fl |= nodeMsg
 		}
-		if n.Children == nil {
+		if n.Children() == nil {
 			fl |= nodeChildrenNil
 		}
 		e.uv(fl)
 		w.fresh(e, n.Key)
 		e.sv(int64(n.Parent))
-		if n.Children != nil {
-			e.uv(uint64(len(n.Children)))
-			for _, k := range n.Children {
+		if n.Children() != nil {
+			e.uv(uint64(len(n.Children())))
+			for _, k := range n.Children() {
 				e.sv(int64(k))
 			}
 		}
@@ -130,9 +130,9 @@ func (w *writer) encodeMessage(e *enc, key string, m *model.Message) {
 	if m.Continuation {
 		fl |= msgContinuation
 	}
-	if m.EndTurn != nil {
+	if end, known := m.EndTurn(); known {
 		fl |= msgEndTurn
-		if *m.EndTurn {
+		if end {
 			fl |= msgEndTurnTrue
 		}
 	}
@@ -149,14 +149,14 @@ func (w *writer) encodeMessage(e *enc, key string, m *model.Message) {
 	if m.ID != key {
 		w.fresh(e, m.ID)
 	}
-	w.pooled(e, string(m.Role))
+	w.pooled(e, string(m.Role()))
 	w.pooled(e, x.AuthorName)
-	w.pooled(e, m.Recipient)
+	w.pooled(e, m.Recipient())
 	w.pooled(e, x.Channel)
-	e.time(m.Time)
+	e.time(m.Time())
 	w.pooled(e, m.Model)
-	w.pooled(e, m.Status)
-	w.pooled(e, m.ContentType)
+	w.pooled(e, m.Status())
+	w.pooled(e, m.ContentType())
 	e.uv(uint64(m.Visibility))
 	if m.Blocks != nil {
 		e.uv(uint64(len(m.Blocks)))
@@ -210,7 +210,7 @@ func (w *writer) encodeBlock(e *enc, b *model.Block) {
 	set(bImages, x.Images != nil)
 	set(bDirection, x.Direction != "")
 	set(bSeconds, x.Seconds != 0)
-	set(bType, b.Type != "")
+	set(bType, b.Type() != "")
 	set(bRaw, x.Raw != nil)
 	e.uv(uint64(b.Kind))
 	e.uv(fl)
@@ -255,7 +255,7 @@ func (w *writer) encodeBlock(e *enc, b *model.Block) {
 		e.f64(x.Seconds)
 	}
 	if fl&bType != 0 {
-		w.pooled(e, b.Type)
+		w.pooled(e, b.Type())
 	}
 	if fl&bRaw != 0 {
 		w.freshBytes(e, x.Raw)
@@ -335,10 +335,12 @@ func decodeTree(blob []byte, s *strs) ([]model.Node, error) {
 		n.Parent = d.int32()
 		if fl&nodeChildrenNil == 0 {
 			k := d.count(len(children))
-			n.Children, children = children[:k:k], children[k:]
-			for j := range n.Children {
-				n.Children[j] = d.int32()
+			kids := children[:k:k]
+			children = children[k:]
+			for j := range kids {
+				kids[j] = d.int32()
 			}
+			n.SetChildren(kids)
 		}
 		if fl&nodeMsg != 0 {
 			if len(msgs) == 0 {
@@ -365,21 +367,18 @@ func decodeMessage(d *dec, s *strs, key string, m *model.Message, blocks []model
 	if fl&msgIDIsKey == 0 {
 		m.ID = d.str(s)
 	}
-	m.Role = model.Role(d.str(s))
+	role := model.Role(d.str(s))
 	x.AuthorName = d.str(s)
-	m.Recipient = d.str(s)
+	recipient := d.str(s)
 	x.Channel = d.str(s)
-	m.Time = d.time()
+	t := d.time()
 	m.Model = d.str(s)
-	m.Status = d.str(s)
-	m.ContentType = d.str(s)
+	status := d.str(s)
+	ctype := d.str(s)
 	m.Visibility = model.Visibility(d.uv())
 	m.Continuation = fl&msgContinuation != 0
 	if fl&msgEndTurn != 0 {
-		// Each message gets its own bool: nothing may write through
-		// EndTurn, but sharing would make that a bug across messages.
-		v := fl&msgEndTurnTrue != 0
-		m.EndTurn = &v
+		m.SetEndTurn(fl&msgEndTurnTrue != 0)
 	}
 	if fl&msgBlocksNil == 0 {
 		k := d.count(len(blocks))
@@ -416,6 +415,14 @@ func decodeMessage(d *dec, s *strs, key string, m *model.Message, blocks []model
 	} else if x.AuthorName != "" || x.Channel != "" || x.References != nil || x.Feedback != nil {
 		d.bad = true // fields of an Extra the message did not have
 	}
+	// After Extra: the setters keep what the model does not pack in it
+	// (model/packed.go), allocating it when the message had none (a
+	// snapshot written before the packing stored such a message without).
+	m.SetRole(role)
+	m.SetRecipient(recipient)
+	m.SetTime(t)
+	m.SetStatus(status)
+	m.SetContentType(ctype)
 	return blocks
 }
 
@@ -471,7 +478,7 @@ func decodeBlock(d *dec, s *strs, b *model.Block) {
 		x.Seconds = d.f64()
 	}
 	if fl&bType != 0 {
-		b.Type = d.str(s)
+		b.SetType(d.str(s))
 	}
 	if fl&bRaw != 0 {
 		x.Raw = d.bytes(s)

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -30,13 +31,12 @@ func pooledArchive(convs, msgs, distinct int) *model.Archive {
 		c.Nodes = append(c.Nodes, model.Node{Key: "root", Parent: model.NoNode})
 		for j := range msgs {
 			k++
-			c.Nodes[j].Children = []int32{int32(j + 1)}
+			c.Nodes[j].SetChildren([]int32{int32(j + 1)})
 			text := strings.Repeat(fmt.Sprintf("message %d of conversation %d says something. ", j, i), 1+(i*j)%40)
-			c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprintf("n%d", j), Parent: int32(j), Msg: &model.Message{
-				ID: fmt.Sprintf("m%d", j), Role: model.Role([]string{"user", "assistant"}[j%2]),
-				Model:  fmt.Sprintf("model-%d", k%distinct),
+			c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprintf("n%d", j), Parent: int32(j), Msg: msgkit.With(&model.Message{
+				ID: fmt.Sprintf("m%d", j), Model: fmt.Sprintf("model-%d", k%distinct),
 				Blocks: []model.Block{{Kind: model.BlockText, Text: text}},
-			}})
+			}, msgkit.Fields{Role: model.Role([]string{"user", "assistant"}[j%2])})})
 		}
 		a.Conversations = append(a.Conversations, c)
 	}
@@ -230,11 +230,11 @@ func aliasedArchive(convs, msgs int, seed uint64) *model.Archive {
 		c := &model.Conversation{ID: fmt.Sprintf("c%d", i), Title: texts[i*msgs], Current: int32(msgs)}
 		c.Nodes = append(c.Nodes, model.Node{Key: "root", Parent: model.NoNode})
 		for j := range msgs {
-			c.Nodes[j].Children = []int32{int32(j + 1)}
+			c.Nodes[j].SetChildren([]int32{int32(j + 1)})
 			b := model.Block{Kind: model.BlockText, Text: texts[i*msgs+j]}
 			b.Ext().Summary = texts[i*msgs+(j+1)%msgs]
-			c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprintf("n%d", j), Parent: int32(j), Msg: &model.Message{
-				ID: fmt.Sprintf("m%d", j), Role: model.RoleUser, Blocks: []model.Block{b}}})
+			c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprintf("n%d", j), Parent: int32(j), Msg: msgkit.With(&model.Message{
+				ID: fmt.Sprintf("m%d", j), Blocks: []model.Block{b}}, msgkit.Fields{Role: model.RoleUser})})
 		}
 		a.Conversations = append(a.Conversations, c)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search"
 )
@@ -15,9 +16,8 @@ func Example() {
 	conv := &model.Conversation{
 		ID: "c1", Title: "Trip to Paris", Updated: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC),
 		Nodes: []model.Node{
-			{Parent: model.NoNode, Children: []int32{1}},
-			{Parent: 0, Msg: &model.Message{Role: model.RoleUser,
-				Blocks: []model.Block{{Kind: model.BlockText, Text: "Where can I get a good CAFÉ crème?"}}}},
+			model.Node{Parent: model.NoNode}.WithChildren([]int32{1}),
+			{Parent: 0, Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: "Where can I get a good CAFÉ crème?"}}}, msgkit.Fields{Role: model.RoleUser})},
 		},
 	}
 	b := search.NewBuilder()

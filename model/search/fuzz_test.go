@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -65,8 +66,8 @@ func FuzzBuildSearch(f *testing.F) {
 	f.Add("ｆｕｌｌ，ｗｉｄｔｈ（ｘ）１２３", 0, 9)
 	f.Add("word "+strings.Repeat("abcdefgh", 20)+" tail", 40, 60)
 	f.Fuzz(func(t *testing.T, text string, i, j int) {
-		c := &model.Conversation{ID: "f", Nodes: []model.Node{{Parent: model.NoNode, Children: []int32{1}},
-			{Parent: 0, Msg: &model.Message{Role: model.RoleUser, Blocks: []model.Block{{Text: text}}}}}}
+		c := &model.Conversation{ID: "f", Nodes: []model.Node{model.Node{Parent: model.NoNode}.WithChildren([]int32{1}),
+			{Parent: 0, Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Text: text}}}, msgkit.Fields{Role: model.RoleUser})}}}
 		ix := BuildArchive(&model.Archive{Conversations: []*model.Conversation{c}})
 		if len(text) == 0 {
 			return

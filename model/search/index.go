@@ -430,7 +430,7 @@ func metaOf(c *model.Conversation) convMeta {
 	addModel(c.Model)
 	for i := range c.Tree() {
 		n := &c.Tree()[i]
-		if len(n.Children) > 1 {
+		if len(n.Children()) > 1 {
 			m.flags |= flagBranch
 		}
 		if n.Msg == nil {
@@ -473,7 +473,7 @@ func buildShard(sb *shardBuilder, first int32, convs []*model.Conversation) *sha
 			if msg == nil {
 				continue
 			}
-			flags := roleCodes[msg.Role] << roleShift
+			flags := roleCodes[msg.Role()] << roleShift
 			if msg.Visibility == model.Hidden {
 				flags |= recHidden
 			}

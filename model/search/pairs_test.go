@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -35,13 +36,13 @@ func phraseArchive() *model.Archive {
 	conv := func(id, title string, msgs ...*model.Message) *model.Conversation {
 		c := &model.Conversation{ID: id, Title: title, Nodes: []model.Node{{Parent: model.NoNode}}}
 		for i, m := range msgs {
-			c.Nodes[i].Children = []int32{int32(i + 1)}
+			c.Nodes[i].SetChildren([]int32{int32(i + 1)})
 			c.Nodes = append(c.Nodes, model.Node{Parent: int32(i), Msg: m})
 		}
 		return c
 	}
 	msg := func(role model.Role, texts ...string) *model.Message {
-		m := &model.Message{Role: role}
+		m := msgkit.With(&model.Message{}, msgkit.Fields{Role: role})
 		for _, s := range texts {
 			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockText, Text: s})
 		}

@@ -72,7 +72,7 @@ func refMatch(c *model.Conversation, q Query, opt Options) bool {
 			ok = fv == "archived" && c.Archived || fv == "starred" && c.Starred || fv == "deleted" && len(c.Sources) > 0 && !c.InNewest
 		case "has":
 			for _, n := range c.Nodes {
-				if fv == "branch" && len(n.Children) > 1 {
+				if fv == "branch" && len(n.Children()) > 1 {
 					ok = true
 				}
 				if n.Msg == nil {
@@ -101,7 +101,7 @@ func refMatch(c *model.Conversation, q Query, opt Options) bool {
 	for _, n := range c.Nodes {
 		m := n.Msg
 		if m == nil || m.Visibility == model.Hidden && !opt.IncludeHidden ||
-			slices.Contains(notRoles, m.Role) || len(roles) > 0 && !slices.Contains(roles, m.Role) {
+			slices.Contains(notRoles, m.Role()) || len(roles) > 0 && !slices.Contains(roles, m.Role()) {
 			continue
 		}
 		for _, s := range refFields(m) {

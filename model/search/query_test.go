@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -105,8 +106,8 @@ func TestSearchCancellation(t *testing.T) {
 
 func TestHasCodeFence(t *testing.T) {
 	mk := func(id, text string, kind model.BlockKind) *model.Conversation {
-		return &model.Conversation{ID: id, Nodes: []model.Node{{Parent: model.NoNode, Children: []int32{1}},
-			{Parent: 0, Msg: &model.Message{Role: model.RoleAssistant, Blocks: []model.Block{{Kind: kind, Text: text}}}}}}
+		return &model.Conversation{ID: id, Nodes: []model.Node{model.Node{Parent: model.NoNode}.WithChildren([]int32{1}),
+			{Parent: 0, Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Kind: kind, Text: text}}}, msgkit.Fields{Role: model.RoleAssistant})}}}
 	}
 	a := &model.Archive{Conversations: []*model.Conversation{
 		mk("fence", "Try this:\n```go\nfmt.Println()\n```", model.BlockText),

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -45,9 +46,8 @@ func unicodeArchive() *model.Archive {
 			if i%2 == 1 {
 				role = model.RoleAssistant
 			}
-			c.Nodes = append(c.Nodes, model.Node{Parent: int32(i), Msg: &model.Message{Role: role,
-				Blocks: []model.Block{{Kind: model.BlockText, Text: s}}}})
-			c.Nodes[i].Children = []int32{int32(i + 1)}
+			c.Nodes = append(c.Nodes, model.Node{Parent: int32(i), Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: s}}}, msgkit.Fields{Role: role})})
+			c.Nodes[i].SetChildren([]int32{int32(i + 1)})
 		}
 		return c
 	}
@@ -122,8 +122,8 @@ func TestUnicodeSearch(t *testing.T) {
 
 func TestExhaustiveAndHits(t *testing.T) {
 	text := strings.Repeat("needle hay ", 2000) // 22 KB: past the 1 KB sample
-	c := &model.Conversation{ID: "x", Title: "needle", Nodes: []model.Node{{Parent: model.NoNode, Children: []int32{1}},
-		{Parent: 0, Msg: &model.Message{Role: model.RoleUser, Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}}}}
+	c := &model.Conversation{ID: "x", Title: "needle", Nodes: []model.Node{model.Node{Parent: model.NoNode}.WithChildren([]int32{1}),
+		{Parent: 0, Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}, msgkit.Fields{Role: model.RoleUser})}}}
 	ix := BuildArchive(&model.Archive{Conversations: []*model.Conversation{c}})
 	q, _ := Parse("needle")
 	fast, _ := ix.Search(context.Background(), q, Options{})

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -16,13 +17,13 @@ func wordsArchive() *model.Archive {
 	conv := func(id, title string, msgs ...*model.Message) *model.Conversation {
 		c := &model.Conversation{ID: id, Title: title, Nodes: []model.Node{{Parent: model.NoNode}}}
 		for i, m := range msgs {
-			c.Nodes[i].Children = []int32{int32(i + 1)}
+			c.Nodes[i].SetChildren([]int32{int32(i + 1)})
 			c.Nodes = append(c.Nodes, model.Node{Parent: int32(i), Msg: m})
 		}
 		return c
 	}
 	msg := func(role model.Role, text string) *model.Message {
-		return &model.Message{Role: role, Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}
+		return msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}, msgkit.Fields{Role: role})
 	}
 	hidden := msg(model.RoleSystem, "secret walrus instructions")
 	hidden.Visibility = model.Hidden
@@ -172,8 +173,8 @@ func TestSplitPieces(t *testing.T) {
 // its longest word, is in the title.
 func TestPhraseTitleTier(t *testing.T) {
 	conv := func(id, title, text string) *model.Conversation {
-		return &model.Conversation{ID: id, Title: title, Nodes: []model.Node{{Parent: model.NoNode, Children: []int32{1}},
-			{Parent: 0, Msg: &model.Message{Role: model.RoleAssistant, Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}}}}
+		return &model.Conversation{ID: id, Title: title, Nodes: []model.Node{model.Node{Parent: model.NoNode}.WithChildren([]int32{1}),
+			{Parent: 0, Msg: msgkit.With(&model.Message{Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}, msgkit.Fields{Role: model.RoleAssistant})}}}
 	}
 	ix := BuildArchive(&model.Archive{Conversations: []*model.Conversation{
 		conv("word", "Kubernetes notes", "your kubernetes cluster is fine"),

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -190,7 +191,8 @@ func (g *gen) conversation(i int) (*model.Conversation, int64) {
 		if role == model.RoleAssistant {
 			n = 300 + r.IntN(1600)
 		}
-		m := &model.Message{Role: role, Model: c.Model, Time: created.Add(time.Duration(k) * time.Minute)}
+		m := msgkit.With(&model.Message{Model: c.Model}, msgkit.Fields{Role: role})
+		m.SetTime(created.Add(time.Duration(k) * time.Minute))
 		m.Blocks = []model.Block{{Kind: model.BlockText, Text: g.text(n, extra)}}
 		if role == model.RoleAssistant && r.IntN(30) == 0 { // Markdown code fence: has:code
 			m.Blocks[0].Text += "\n```go\nfmt.Println(" + g.word() + ")\n```\n"
@@ -203,7 +205,7 @@ func (g *gen) conversation(i int) (*model.Conversation, int64) {
 			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockThoughts,
 				Extra: &model.BlockExtra{Thoughts: []model.Thought{{Summary: g.word(), Content: g.text(80, "")}}}})
 		case 2:
-			m.Role = model.RoleSystem
+			m.SetRole(model.RoleSystem)
 			m.Visibility = model.Hidden
 		case 3:
 			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockImage,
@@ -214,13 +216,14 @@ func (g *gen) conversation(i int) (*model.Conversation, int64) {
 		}
 		node := int32(len(c.Nodes))
 		c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprint(node), Parent: parent, Msg: m})
-		c.Nodes[parent].Children = append(c.Nodes[parent].Children, node)
+		c.Nodes[parent].AddChild(node)
 		// Now and then a regenerated sibling: a branch.
 		if role == model.RoleAssistant && r.IntN(25) == 0 {
-			alt := &model.Message{Role: role, Model: c.Model, Time: m.Time.Add(time.Second),
-				Blocks: []model.Block{{Kind: model.BlockText, Text: g.text(n/2, "")}}}
+			alt := msgkit.With(&model.Message{Model: c.Model,
+				Blocks: []model.Block{{Kind: model.BlockText, Text: g.text(n/2, "")}}}, msgkit.Fields{Role: role})
+			alt.SetTime(m.Time().Add(time.Second))
 			c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprint(node + 1), Parent: parent, Msg: alt})
-			c.Nodes[parent].Children = append(c.Nodes[parent].Children, node+1)
+			c.Nodes[parent].AddChild(node + 1)
 			size += int64(len(alt.Blocks[0].Text))
 		}
 		parent = node

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/internal/testkit/searchcorpus"
 	"github.com/backchat/backchat/model"
 )
@@ -25,10 +26,9 @@ func conv(id, title string, created time.Time, texts ...string) *model.Conversat
 			role = model.RoleAssistant
 		}
 		n := int32(len(c.Nodes))
-		m := &model.Message{ID: fmt.Sprintf("%s-m%d", id, i), Role: role, Time: created.Add(time.Duration(i) * time.Minute),
-			Blocks: []model.Block{{Kind: model.BlockText, Text: t}}}
+		m := msgkit.With(msgkit.With(&model.Message{ID: fmt.Sprintf("%s-m%d", id, i), Blocks: []model.Block{{Kind: model.BlockText, Text: t}}}, msgkit.Fields{Role: role}), msgkit.Fields{Time: created.Add(time.Duration(i) * time.Minute)})
 		c.Nodes = append(c.Nodes, model.Node{Key: m.ID, Parent: n - 1, Msg: m})
-		c.Nodes[n-1].Children = append(c.Nodes[n-1].Children, n)
+		c.Nodes[n-1].AddChild(n)
 	}
 	c.Current = int32(len(c.Nodes) - 1)
 	return c
