@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/backchat/backchat/internal/testkit/gen"
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 )
 
 // TestCombine: Combine of the loads of the first k exports and of the
@@ -80,7 +81,7 @@ func TestCombine(t *testing.T) {
 				t.Fatalf("%s: %d conversations, want %d", what, len(got.Conversations), len(want.Conversations))
 			}
 			for i, g := range got.Conversations {
-				if w := want.Conversations[i]; !reflect.DeepEqual(g, w) || !sameChildren(g.Nodes, w.Nodes) {
+				if w := want.Conversations[i]; !reflect.DeepEqual(g, w) || !msgkit.SameChildren(g.Nodes, w.Nodes) {
 					t.Errorf("%s: conversation %d: %s %q %q in newest %v, want %s %q %q %v", what, i, g.ID, g.Title, g.Sources, g.InNewest, w.ID, w.Title, w.Sources, w.InNewest)
 				}
 			}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/backchat/backchat/internal/testkit/fixtures"
 	"github.com/backchat/backchat/internal/testkit/gen"
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/model"
 )
 
@@ -109,7 +110,7 @@ func sameLoad(t *testing.T, what, path string) {
 	slices.SortStableFunc(ca, byID)
 	slices.SortStableFunc(cb, byID)
 	for i := range ca {
-		if !reflect.DeepEqual(ca[i], cb[i]) || !sameChildren(ca[i].Nodes, cb[i].Nodes) {
+		if !reflect.DeepEqual(ca[i], cb[i]) || !msgkit.SameChildren(ca[i].Nodes, cb[i].Nodes) {
 			t.Fatalf("%s: conversation %q differs between the scanner and the split", what, ca[i].ID)
 		}
 	}
@@ -640,19 +641,4 @@ func TestReadLimit(t *testing.T) {
 			t.Errorf("size %d (window %d): limit %d, want none", tc.size, r.win, got)
 		}
 	}
-}
-
-// sameChildren compares the trees' Children in full: reflect.DeepEqual
-// follows a Node's pointer to its first child only (model/packed.go).
-func sameChildren(a, b []model.Node) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		ka, kb := a[i].Children(), b[i].Children()
-		if (ka == nil) != (kb == nil) || !slices.Equal(ka, kb) {
-			return false
-		}
-	}
-	return true
 }

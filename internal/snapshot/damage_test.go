@@ -14,6 +14,7 @@ import (
 	"unsafe"
 
 	"github.com/backchat/backchat/internal/demo"
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
 )
@@ -76,7 +77,7 @@ func checkOpened(t *testing.T, what string, want *model.Archive, s *Snapshot) {
 			damaged = true
 			continue
 		}
-		if !reflect.DeepEqual(w.Nodes, g.Tree()) || !sameChildren(w.Nodes, g.Tree()) {
+		if !reflect.DeepEqual(w.Nodes, g.Tree()) || !msgkit.SameChildren(w.Nodes, g.Tree()) {
 			t.Fatalf("%s: conversation %s tree differs without an error", what, w.ID)
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"testing"
 	"time"
 
@@ -106,25 +105,10 @@ func equalArchives(t *testing.T, name string, want, got *model.Archive) {
 					wv.Field(f).Interface(), gv.Field(f).Interface())
 			}
 		}
-		if !sameChildren(w.Nodes, g.Tree()) {
+		if !msgkit.SameChildren(w.Nodes, g.Tree()) {
 			t.Errorf("%s: conversation %s: children differ", name, w.ID)
 		}
 	}
-}
-
-// sameChildren compares the trees' Children in full: reflect.DeepEqual
-// follows a Node's pointer to its first child only (model/packed.go).
-func sameChildren(a, b []model.Node) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		ka, kb := a[i].Children(), b[i].Children()
-		if (ka == nil) != (kb == nil) || !slices.Equal(ka, kb) {
-			return false
-		}
-	}
-	return true
 }
 
 func TestRoundTripFixtures(t *testing.T) {

@@ -4,6 +4,7 @@
 package msgkit
 
 import (
+	"slices"
 	"time"
 
 	"github.com/backchat/backchat/model"
@@ -38,4 +39,19 @@ func With(m *model.Message, f Fields) *model.Message {
 		m.SetEndTurn(*f.EndTurn)
 	}
 	return m
+}
+
+// SameChildren compares two trees' Children in full: reflect.DeepEqual
+// follows a Node's pointer to its first child only (model/packed.go).
+func SameChildren(a, b []model.Node) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		ka, kb := a[i].Children(), b[i].Children()
+		if (ka == nil) != (kb == nil) || !slices.Equal(ka, kb) {
+			return false
+		}
+	}
+	return true
 }
