@@ -116,7 +116,7 @@ func (k KeyMap) HelpSections() []helpSection {
 		{"List", []key.Binding{k.Open, k.ClearFilter, k.NextHit, k.PrevHit}},
 		{"Filter input", []key.Binding{k.ResultDown, k.ResultUp, k.AcceptFilter, k.ClearFilter}},
 		{"Viewer", []key.Binding{k.Back, k.Find, k.NextHit, k.PrevHit, k.PrevMessage, k.NextMessage, k.PrevBranch, k.NextBranch, k.ToggleFold, k.ToggleAllFolds, k.ToggleHidden}},
-		{"Viewer: the message in view", []key.Binding{k.Copy, k.CopyCode, k.Pager, k.Editor, k.Save, k.OpenImage}},
+		{"Viewer: copy, open and save", []key.Binding{k.Copy, k.CopyCode, k.Pager, k.Editor, k.Save, k.OpenImage}},
 		{"Load warnings (W)", []key.Binding{warn.Open, k.Back}},
 		{"Stats, pickers", []key.Binding{k.CloseView, pick.Pick, pick.PickNumber}},
 	}
