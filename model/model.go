@@ -263,7 +263,6 @@ type Reference struct {
 // replacing Extra drops what they kept there.
 type Message struct {
 	ID     string // message.id (may differ from the node key)
-	Model  string // metadata.model_slug
 	Blocks []Block
 	Extra  *MessageExtra // the rarely set fields; nil when none is set
 	// at is Time as Unix nanoseconds, when flags says it is set here.
@@ -279,6 +278,8 @@ type Message struct {
 	// statusCodes, typeCodes and recipientCodes; codeExtra says the value
 	// is in Extra.
 	role, status, contentType, recipient uint8
+	// model indexes modelSlugs (Model; codeExtra: in Extra).
+	model uint8
 }
 
 // MessageExtra holds the fields of a Message that few messages set.
@@ -294,6 +295,7 @@ type MessageExtra struct {
 	role                           Role
 	status, contentType, recipient string
 	time                           time.Time
+	model                          string
 }
 
 // Ext returns m.Extra, allocating it first when it is nil. For code that

@@ -186,7 +186,7 @@ func messageJSON(c *model.Conversation, n int32, m *model.Message, current bool)
 	mj := MessageJSON{
 		ID: m.ID, Node: c.Tree()[n].Key, Current: current,
 		Role: string(m.Role()), Author: m.AuthorName(), Recipient: m.Recipient(), Channel: m.Channel(),
-		Time: TimeJSON(m.Time()), Model: m.Model, Visibility: m.Visibility.String(),
+		Time: TimeJSON(m.Time()), Model: m.Model(), Visibility: m.Visibility.String(),
 		Branch: BranchJSON{Pos: pos, Total: total},
 		Blocks: make([]BlockJSON, 0, len(m.Blocks)), References: make([]ReferenceJSON, 0, len(m.References())),
 	}

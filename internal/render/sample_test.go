@@ -38,7 +38,7 @@ func text(s string) model.Block { return model.Block{Kind: model.BlockText, Text
 func msg(role model.Role, min int, blocks ...model.Block) *model.Message {
 	m := msgkit.With(msgkit.With(&model.Message{ID: "m" + string(role) + time.Duration(min).String(), Blocks: blocks}, msgkit.Fields{Role: role}), msgkit.Fields{Recipient: "all", Time: at(min)})
 	if role == model.RoleAssistant {
-		m.Model = "gpt-4o"
+		m.SetModel("gpt-4o")
 	}
 	return m
 }
@@ -100,7 +100,7 @@ func sample() *model.Conversation {
 	ans1.Ext().References = []model.Reference{{N: 1, Title: "Parabola", URL: "https://en.wikipedia.org/wiki/Parabola"}, {N: 2, URL: "https://example.com/focus"}, {N: 3}}
 	t.add(a, "ans1", ans1)
 	ans2 := msg(model.RoleAssistant, 9, text("A regenerated answer."))
-	ans2.Model = "gpt-4o-mini"
+	ans2.SetModel("gpt-4o-mini")
 	last := t.add(a, "ans2", ans2)
 
 	// An edited first question with its own regenerated pair of answers.

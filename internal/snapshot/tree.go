@@ -154,7 +154,7 @@ func (w *writer) encodeMessage(e *enc, key string, m *model.Message) {
 	w.pooled(e, m.Recipient())
 	w.pooled(e, x.Channel)
 	e.time(m.Time())
-	w.pooled(e, m.Model)
+	w.pooled(e, m.Model())
 	w.pooled(e, m.Status())
 	w.pooled(e, m.ContentType())
 	e.uv(uint64(m.Visibility))
@@ -372,7 +372,7 @@ func decodeMessage(d *dec, s *strs, key string, m *model.Message, blocks []model
 	recipient := d.str(s)
 	x.Channel = d.str(s)
 	t := d.time()
-	m.Model = d.str(s)
+	slug := d.str(s)
 	status := d.str(s)
 	ctype := d.str(s)
 	m.Visibility = model.Visibility(d.uv())
@@ -423,6 +423,7 @@ func decodeMessage(d *dec, s *strs, key string, m *model.Message, blocks []model
 	m.SetTime(t)
 	m.SetStatus(status)
 	m.SetContentType(ctype)
+	m.SetModel(slug)
 	return blocks
 }
 
