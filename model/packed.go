@@ -163,6 +163,39 @@ func (t *internTable) name(code uint8, extra string) string {
 	return *t.names[code].Load()
 }
 
+// langNames packs Block.Lang the same way (code languages and canvas
+// types: "python", "code/python", "document", …).
+var langNames internTable
+
+// Lang is the code language or canvas type ("code/python", "document").
+func (b Block) Lang() string {
+	switch {
+	case b.lang != codeExtra:
+		return langNames.name(b.lang, "")
+	case b.Extra == nil:
+		return ""
+	}
+	return b.Extra.lang
+}
+
+// SetLang sets Lang. A language langNames cannot take is kept in Extra,
+// allocated for it when nil.
+func (b *Block) SetLang(s string) {
+	b.lang = langNames.code(s)
+	if b.lang == codeExtra {
+		b.Ext().lang = s
+	} else if b.Extra != nil {
+		b.Extra.lang = ""
+	}
+}
+
+// WithLang returns b with Lang set to s, for building a block in one
+// expression (as WithType).
+func (b Block) WithLang(s string) Block {
+	b.SetLang(s)
+	return b
+}
+
 // Model is metadata.model_slug.
 func (m *Message) Model() string {
 	return modelSlugs.name(m.model, m.extraStr(func(x *MessageExtra) string { return x.model }))

@@ -195,10 +195,10 @@ func TestPackedSizes(t *testing.T) {
 	// Not a speed target: the sizes the packing exists for (see Message
 	// and Block).
 	if s := unsafe.Sizeof(Message{}); s > 64 {
-		t.Errorf("Message is %d bytes, want ≤ 80", s)
+		t.Errorf("Message is %d bytes, want ≤ 64", s)
 	}
-	if s := unsafe.Sizeof(Block{}); s > 48 {
-		t.Errorf("Block is %d bytes, want ≤ 48", s)
+	if s := unsafe.Sizeof(Block{}); s > 32 {
+		t.Errorf("Block is %d bytes, want ≤ 32", s)
 	}
 	if s := unsafe.Sizeof(Node{}); s > 40 {
 		t.Errorf("Node is %d bytes, want ≤ 40", s)
@@ -315,5 +315,24 @@ func TestInternTableFull(t *testing.T) {
 	}
 	if tab.name(codeExtra, "kept") != "kept" || tab.name(0, "x") != "" {
 		t.Fatal("name of 0 or codeExtra")
+	}
+}
+
+func TestPackedLang(t *testing.T) {
+	b := Block{Kind: BlockCode}.WithLang("python")
+	if b.Lang() != "python" || b.Extra != nil {
+		t.Fatalf("common language: %q, Extra %v", b.Lang(), b.Extra)
+	}
+	long := strings.Repeat("y", maxInternedSlug+1)
+	b.SetLang(long)
+	if b.Lang() != long || b.Extra == nil || b.Extra.lang != long {
+		t.Fatalf("long language: %q, Extra %+v", b.Lang(), b.Extra)
+	}
+	b.SetLang("code/python")
+	if b.Lang() != "code/python" || b.Extra.lang != "" {
+		t.Fatalf("packed after a long language: %q, Extra %q", b.Lang(), b.Extra.lang)
+	}
+	if (Block{}).Lang() != "" {
+		t.Fatalf("zero Block: Lang() = %q", (Block{}).Lang())
 	}
 }

@@ -93,7 +93,7 @@ func testArchive() *model.Archive {
 	tool := buildConv("c-tool", "Tool use with python", testNow.Add(-3*day),
 		tm{role: model.RoleSystem, text: "You are ChatGPT (hidden system prompt).", vis: model.Hidden},
 		tm{role: u, text: "Compute 2**100 please"},
-		tm{role: a, recip: "python", vis: model.Folded, blocks: []model.Block{{Kind: model.BlockCode, Lang: "python", Text: "print(2**100)"}}},
+		tm{role: a, recip: "python", vis: model.Folded, blocks: []model.Block{model.Block{Kind: model.BlockCode, Text: "print(2**100)"}.WithLang("python")}},
 		tm{role: model.RoleTool, author: "python", vis: model.Folded, blocks: []model.Block{{Kind: model.BlockExecOutput, Text: "1267650600228229401496703205376"}}},
 		tm{role: a, blocks: []model.Block{{Kind: model.BlockReasoningRecap, Extra: &model.BlockExtra{Seconds: 12}}}, vis: model.Folded},
 		tm{role: a, text: "2^100 = 1267650600228229401496703205376"},

@@ -208,7 +208,7 @@ func messageJSON(c *model.Conversation, n int32, m *model.Message, current bool)
 
 func blockJSON(b *model.Block) BlockJSON {
 	bj := BlockJSON{
-		Kind: b.Kind.String(), Type: b.Type(), Text: b.Text, Lang: b.Lang, Title: b.Title(),
+		Kind: b.Kind.String(), Type: b.Type(), Text: b.Text, Lang: b.Lang(), Title: b.Title(),
 		URL: b.URL(), Domain: b.Domain(), Summary: b.Summary(), Direction: b.Direction(), Seconds: b.Seconds(),
 	}
 	for _, t := range b.Thoughts() {

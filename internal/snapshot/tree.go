@@ -200,7 +200,7 @@ func (w *writer) encodeBlock(e *enc, b *model.Block) {
 		x = &noBlockExtra
 	}
 	set(bText, b.Text != "")
-	set(bLang, b.Lang != "")
+	set(bLang, b.Lang() != "")
 	set(bTitle, x.Title != "")
 	set(bURL, x.URL != "")
 	set(bDomain, x.Domain != "")
@@ -218,7 +218,7 @@ func (w *writer) encodeBlock(e *enc, b *model.Block) {
 		w.text(e, b.Text)
 	}
 	if fl&bLang != 0 {
-		w.pooled(e, b.Lang)
+		w.pooled(e, b.Lang())
 	}
 	if fl&bTitle != 0 {
 		w.text(e, x.Title)
@@ -441,7 +441,7 @@ func decodeBlock(d *dec, s *strs, b *model.Block) {
 		b.Text = d.str(s)
 	}
 	if fl&bLang != 0 {
-		b.Lang = d.str(s)
+		b.SetLang(d.str(s))
 	}
 	if fl&bTitle != 0 {
 		x.Title = d.str(s)

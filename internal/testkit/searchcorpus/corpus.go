@@ -199,7 +199,7 @@ func (g *gen) conversation(i int) (*model.Conversation, int64) {
 		}
 		switch r.IntN(12) {
 		case 0:
-			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockCode, Lang: "python", Text: "print(" + g.word() + ")"})
+			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockCode, Text: "print(" + g.word() + ")"}.WithLang("python"))
 			m.Visibility = model.Folded
 		case 1:
 			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockThoughts,
