@@ -45,7 +45,9 @@ func (w *worker) canvas(recipient string, payload []byte) (blk model.Block, ups 
 			blk.Ext().Title, err = w.str(d)
 			seen = true
 		case "type":
-			blk.Lang, err = w.str(d)
+			var lang string
+			lang, err = w.str(d)
+			blk.SetLang(lang)
 		case "content":
 			blk.Text, err = w.str(d)
 			seen = true
@@ -123,7 +125,7 @@ func partialCanvas(recipient string, payload []byte) (model.Block, []canvasUpdat
 		case "name":
 			blk.Ext().Title = v
 		case "type":
-			blk.Lang = v
+			blk.SetLang(v)
 		default:
 			pattern = &v
 		}
@@ -219,7 +221,8 @@ func replayCanvas(c *model.Conversation, edits []canvasEdit) {
 			}
 			b := &e.m.Blocks[0]
 			cut := b.Summary() == "incomplete"
-			b.Text, b.Ext().Title, b.Lang = text, base.Title(), base.Lang
+			b.Text, b.Ext().Title = text, base.Title()
+			b.SetLang(base.Lang())
 			b.Ext().Summary = "version " + strconv.Itoa(v+1)
 			if cut {
 				b.Ext().Summary += ", incomplete"

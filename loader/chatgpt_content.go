@@ -116,7 +116,7 @@ func (w *worker) content(d *walker, m *model.Message) error {
 		defer putWalker(pd)
 		return w.parts(pd, m)
 	case "code":
-		add(model.Block{Kind: model.BlockCode, Text: s(f.text), Lang: s(f.language)})
+		add(model.Block{Kind: model.BlockCode, Text: s(f.text)}.WithLang(s(f.language)))
 	case "execution_output":
 		add(model.Block{Kind: model.BlockExecOutput, Text: s(f.text)})
 	case "tether_quote":

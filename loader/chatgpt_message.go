@@ -125,7 +125,7 @@ func (w *worker) message(d *walker) (*model.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.Model = mm.modelSlug
+	m.SetModel(mm.modelSlug)
 	w.finishBlocks(m, &mm)
 	w.finishText(m, &mm)
 	m.Visibility = classify(m, mm.hints)

@@ -214,7 +214,9 @@ func (w *worker) claudeMessage(d *walker) (claudeMsg, error) {
 			t, err = epoch(d)
 			base.SetTime(t)
 		case "model":
-			base.Model, err = w.str(d)
+			var slug string
+			slug, err = w.str(d)
+			base.SetModel(slug)
 		case "content":
 			f.content, err = d.Raw()
 		case "text":
@@ -310,7 +312,7 @@ type claudeBuilder struct {
 // main returns the open segment of the sender, starting one if needed.
 func (b *claudeBuilder) main() *model.Message {
 	if b.cur == nil {
-		m := b.base
+		m := b.message()
 		m.SetContentType("text")
 		b.cur = &m
 		b.segs = append(b.segs, b.cur)
@@ -318,9 +320,21 @@ func (b *claudeBuilder) main() *model.Message {
 	return b.cur
 }
 
+// message is a copy of the sender's base message with an Extra of its own
+// (where the model keeps a time or model slug it does not pack: shared, a
+// segment's references or author would show on the others).
+func (b *claudeBuilder) message() model.Message {
+	m := b.base
+	if m.Extra != nil {
+		x := *m.Extra
+		m.Extra = &x
+	}
+	return m
+}
+
 // split starts a segment of its own (thinking, tool use or result).
 func (b *claudeBuilder) split(role model.Role, ctype string) *model.Message {
-	m := b.base
+	m := b.message()
 	m.SetRole(role)
 	m.SetContentType(ctype)
 	b.cur = nil

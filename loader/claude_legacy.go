@@ -82,7 +82,7 @@ func (b *claudeBuilder) addText(text, typ string) *model.Message {
 		m := b.split(model.RoleAssistant, "tool_use")
 		m.SetRecipient("artifacts")
 		m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockCanvas, Extra: &model.BlockExtra{Title: nonEmpty(attrs["title"], attrs["identifier"])},
-			Lang: lang, Text: strings.Trim(body, "\n")}.WithType("antArtifact"))
+			Text: strings.Trim(body, "\n")}.WithLang(lang).WithType("antArtifact"))
 		text = after
 	}
 	return last

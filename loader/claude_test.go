@@ -136,10 +136,10 @@ func TestClaudeBlocks(t *testing.T) {
 	if p := ms[3].Blocks[0]; ms[3].AuthorName() != "web_search" || p.URL() != "https://www.example.com/hello" || p.Domain() != "example.com" || p.Text != "A greeting." {
 		t.Errorf("tool result = %+v", ms[3])
 	}
-	if cv := ms[4].Blocks[0]; cv.Title() != "greet.py" || cv.Lang != "code/python" || cv.Text != "print('hi')" {
+	if cv := ms[4].Blocks[0]; cv.Title() != "greet.py" || cv.Lang() != "code/python" || cv.Text != "print('hi')" {
 		t.Errorf("artifact = %+v", cv)
 	}
-	if cd := ms[5].Blocks[0]; cd.Lang != "javascript" || cd.Text != "console.log(1)" {
+	if cd := ms[5].Blocks[0]; cd.Lang() != "javascript" || cd.Text != "console.log(1)" {
 		t.Errorf("repl = %+v", cd)
 	}
 	if e := ms[6].Blocks[0]; e.Title() != "repl" || e.Text != "boom" {
@@ -254,10 +254,10 @@ func TestClaudeLegacyInlineArtifacts(t *testing.T) {
 	if th := ms[2].Blocks[0].Thoughts()[0].Content; th != "Self-contained and reusable: a good artifact." {
 		t.Errorf("thinking = %q", th)
 	}
-	if cv := ms[3].Blocks[0]; cv.Title() != "Toggle Script" || cv.Lang != "code/bash" || cv.Text != "#!/bin/bash\necho hi" || ms[3].Recipient() != "artifacts" {
+	if cv := ms[3].Blocks[0]; cv.Title() != "Toggle Script" || cv.Lang() != "code/bash" || cv.Text != "#!/bin/bash\necho hi" || ms[3].Recipient() != "artifacts" {
 		t.Errorf("artifact = %+v", cv)
 	}
-	if cv := ms[5].Blocks[0]; cv.Title() != "Unclosed" || cv.Lang != "document" || cv.Text != "# never closed" {
+	if cv := ms[5].Blocks[0]; cv.Title() != "Unclosed" || cv.Lang() != "document" || cv.Text != "# never closed" {
 		t.Errorf("unclosed artifact = %+v", cv)
 	}
 }

@@ -47,16 +47,16 @@ func (w *worker) claudeToolUse(name string, input []byte) model.Block {
 		} else if in.typ == "text/markdown" || in.typ == "" {
 			lang = "document"
 		}
-		return model.Block{Kind: model.BlockCanvas, Extra: &model.BlockExtra{Title: nonEmpty(in.title, in.id), Summary: in.command}, Lang: lang,
-			Text: nonEmpty(in.content, in.newStr)}.WithType("tool_use")
+		return model.Block{Kind: model.BlockCanvas, Extra: &model.BlockExtra{Title: nonEmpty(in.title, in.id), Summary: in.command},
+			Text: nonEmpty(in.content, in.newStr)}.WithLang(lang).WithType("tool_use")
 	case in.code != "":
 		lang := in.language
 		if lang == "" && name == "repl" {
 			lang = "javascript"
 		}
-		return model.Block{Kind: model.BlockCode, Lang: lang, Text: in.code, Extra: &model.BlockExtra{Title: name}}.WithType("tool_use")
+		return model.Block{Kind: model.BlockCode, Text: in.code, Extra: &model.BlockExtra{Title: name}}.WithLang(lang).WithType("tool_use")
 	}
-	return model.Block{Kind: model.BlockCode, Lang: "json", Text: w.a.str(input), Extra: &model.BlockExtra{Title: name}}.WithType("tool_use")
+	return model.Block{Kind: model.BlockCode, Text: w.a.str(input), Extra: &model.BlockExtra{Title: name}}.WithLang("json").WithType("tool_use")
 }
 
 // claudeToolResult turns a tool result's content into blocks: text items

@@ -207,7 +207,9 @@ func (w *worker) deepseekMessage(d *walker, key string) ([]*model.Message, error
 		var err error
 		switch string(k) {
 		case "model":
-			base.Model, err = w.str(d)
+			var slug string
+			slug, err = w.str(d)
+			base.SetModel(slug)
 		case "inserted_at":
 			var t time.Time
 			t, err = epoch(d)

@@ -92,8 +92,8 @@ func TestCanvasReplay(t *testing.T) {
 		if b.Kind != model.BlockCanvas || b.Title() != tc.title || b.Summary() != tc.version || b.Text != tc.text {
 			t.Errorf("%s: got %s %q %q %q, want %q %q %q", tc.key, b.Kind, b.Title(), b.Summary(), b.Text, tc.title, tc.version, tc.text)
 		}
-		if tc.title != "" && b.Lang != "code/python" {
-			t.Errorf("%s: type %q", tc.key, b.Lang)
+		if tc.title != "" && b.Lang() != "code/python" {
+			t.Errorf("%s: type %q", tc.key, b.Lang())
 		}
 	}
 }

@@ -119,7 +119,9 @@ func (w *worker) grokResponse(d *walker) (claudeMsg, error) {
 			t, err = mongoTime(d)
 			m.SetTime(t)
 		case "model":
-			m.Model, err = w.str(d)
+			var slug string
+			slug, err = w.str(d)
+			m.SetModel(slug)
 		default:
 			err = d.Skip()
 		}

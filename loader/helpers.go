@@ -342,8 +342,8 @@ func fillFallbacks(c *model.Conversation) {
 		if !t.IsZero() && (earliest.IsZero() || t.Before(earliest)) {
 			earliest = t
 		}
-		if m.Model != "" && (latestModel == "" || !t.Before(latest)) {
-			latest, latestModel = t, m.Model
+		if slug := m.Model(); slug != "" && (latestModel == "" || !t.Before(latest)) {
+			latest, latestModel = t, slug
 		}
 	}
 	if c.Created.IsZero() {

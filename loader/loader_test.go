@@ -182,9 +182,9 @@ func TestContentTypes(t *testing.T) {
 	check("unk", len(u) == 1 && u[0].Kind == model.BlockUnknown && u[0].Type() == "super_widget" &&
 		compact(u[0].Raw()) == `{"content_type":"super_widget","widget":{"a":[1,2,"\u00e9"]}}`)
 	cv := blocks["canvas"]
-	check("canvas", len(cv) == 1 && cv[0].Kind == model.BlockCanvas && cv[0].Title() == "Plan" && cv[0].Lang == "document" && cv[0].Text == "# Plan\nstep")
+	check("canvas", len(cv) == 1 && cv[0].Kind == model.BlockCanvas && cv[0].Title() == "Plan" && cv[0].Lang() == "document" && cv[0].Text == "# Plan\nstep")
 	cv2 := blocks["canvas2"]
-	check("canvas2", len(cv2) == 1 && cv2[0].Kind == model.BlockCanvas && cv2[0].Title() == "Old" && cv2[0].Lang == "code/python" && cv2[0].Text == "print(1)" && cv2[0].Type() == "text")
+	check("canvas2", len(cv2) == 1 && cv2[0].Kind == model.BlockCanvas && cv2[0].Title() == "Old" && cv2[0].Lang() == "code/python" && cv2[0].Text == "print(1)" && cv2[0].Type() == "text")
 	up := blocks["upd"]
 	check("upd", len(up) == 1 && up[0].Kind == model.BlockCanvas && up[0].Text == "new text")
 	ex := blocks["exec"]

@@ -101,18 +101,20 @@ type Thought struct {
 
 // Block is one typed piece of a message's content. Only the fields that fit
 // its Kind are set. The fields most blocks leave empty live behind Extra (nil
-// when none is set), and Type is packed into a byte (model/packed.go), so
-// that a text or code block costs 48 bytes: a large export holds hundreds
-// of thousands of blocks. Read them through the accessors (Type, Title,
-// URL, …), which return the zero value when Extra is nil; code that builds
-// a block writes them through Ext and SetType (or WithType).
+// when none is set), and Type and Lang are packed into a byte each
+// (model/packed.go), so that a text or code block costs 32 bytes: a large
+// export holds hundreds of thousands of blocks. Read them through the
+// accessors (Type, Lang, Title, URL, …), which return the zero value when
+// Extra is nil; code that builds a block writes them through Ext, SetType
+// and SetLang (or WithType, WithLang), setting Extra first.
 type Block struct {
 	Text  string      // text, code, output, transcript, quote/page text, context, error text, canvas content
-	Lang  string      // code language or canvas type ("code/python", "document")
 	Extra *BlockExtra // the rarely set fields; nil when none is set
 	Kind  BlockKind
 	// typ is Type's code in typeCodes; codeExtra: Extra holds it.
 	typ uint8
+	// lang is Lang's code in langNames; codeExtra: Extra holds it.
+	lang uint8
 }
 
 // BlockExtra holds the fields of a Block that only some kinds set.
@@ -128,7 +130,8 @@ type BlockExtra struct {
 	Seconds   float64   // BlockReasoningRecap: finished duration, when known
 	Raw       []byte    // BlockUnknown: the raw JSON of the content or part
 
-	typ string // Block.Type when typeCodes lacks it (model/packed.go)
+	typ  string // Block.Type when typeCodes lacks it (model/packed.go)
+	lang string // Block.Lang when langNames lacks it (model/packed.go)
 }
 
 // Ext returns b.Extra, allocating it first when it is nil. For code that
@@ -254,16 +257,15 @@ type Reference struct {
 // Extra (nil when none is set); read them through the accessors
 // (AuthorName, Channel, References, Feedback), write them through Ext.
 //
-// Role, Time, Status, ContentType, Recipient and EndTurn are packed
+// Role, Time, Status, ContentType, Recipient, Model and EndTurn are packed
 // (model/packed.go): a large export holds hundreds of thousands of
-// messages, and each costs 80 bytes instead of 168. Read them through their accessors,
+// messages, and each costs 64 bytes instead of 168. Read them through their accessors,
 // write them through their setters; a value the packing cannot hold (a
 // status no table names, a time in a fixed zone) is kept whole in Extra.
 // A message being built gets its Extra before any setter runs, since
 // replacing Extra drops what they kept there.
 type Message struct {
 	ID     string // message.id (may differ from the node key)
-	Model  string // metadata.model_slug
 	Blocks []Block
 	Extra  *MessageExtra // the rarely set fields; nil when none is set
 	// at is Time as Unix nanoseconds, when flags says it is set here.
@@ -279,6 +281,8 @@ type Message struct {
 	// statusCodes, typeCodes and recipientCodes; codeExtra says the value
 	// is in Extra.
 	role, status, contentType, recipient uint8
+	// model indexes modelSlugs (Model; codeExtra: in Extra).
+	model uint8
 }
 
 // MessageExtra holds the fields of a Message that few messages set.
@@ -294,6 +298,7 @@ type MessageExtra struct {
 	role                           Role
 	status, contentType, recipient string
 	time                           time.Time
+	model                          string
 }
 
 // Ext returns m.Extra, allocating it first when it is nil. For code that

@@ -2,6 +2,9 @@ package model
 
 import (
 	"math"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -87,6 +90,127 @@ var (
 		"internal_tool", "artifacts", "web_search", "web_fetch", "repl",
 		"research_kickoff_tool.start_research_task", "t2uay3k.sj1i4kz")
 )
+
+// modelSlugs packs Message.Model. Model slugs are open-ended (gpt-4o,
+// o3-mini, text-davinci-002-render-sha, …) but an export names a few dozen
+// at most, so codes are handed out as slugs are first set, process-wide,
+// up to codeExtra-1 of them; a slug set after that, or longer than
+// maxInternedSlug, is kept in Extra.
+var modelSlugs internTable
+
+// maxInternedSlug bounds what the process-wide table may keep for good.
+const maxInternedSlug = 64
+
+// internTable hands out codes for strings as they come. Reads take no
+// lock: the map is copied on write (a few hundred writes at most).
+type internTable struct {
+	mu    sync.Mutex
+	codes atomic.Pointer[map[string]uint8]
+	names [codeExtra]atomic.Pointer[string] // names[0] is unused ("")
+	n     int                               // codes handed out
+}
+
+// code returns s's code, handing out the next one for a new s; codeExtra
+// when the table is full or s too long.
+func (t *internTable) code(s string) uint8 {
+	if s == "" {
+		return 0
+	}
+	if m := t.codes.Load(); m != nil {
+		if c, ok := (*m)[s]; ok {
+			return c
+		}
+	}
+	if len(s) > maxInternedSlug {
+		return codeExtra
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	old := t.codes.Load()
+	if old != nil {
+		if c, ok := (*old)[s]; ok {
+			return c
+		}
+	}
+	if t.n+1 >= codeExtra {
+		return codeExtra
+	}
+	t.n++
+	c := uint8(t.n)
+	// s may point into a load's text arena, which is unmapped when the
+	// archive is dropped (loader/arena_release.go); the table outlives it.
+	name := strings.Clone(s)
+	t.names[c].Store(&name)
+	m := make(map[string]uint8, t.n)
+	if old != nil {
+		for k, v := range *old {
+			m[k] = v
+		}
+	}
+	m[name] = c
+	t.codes.Store(&m)
+	return c
+}
+
+// name returns code's string; extra is the value kept for codeExtra.
+func (t *internTable) name(code uint8, extra string) string {
+	switch code {
+	case 0:
+		return ""
+	case codeExtra:
+		return extra
+	}
+	return *t.names[code].Load()
+}
+
+// langNames packs Block.Lang the same way (code languages and canvas
+// types: "python", "code/python", "document", …).
+var langNames internTable
+
+// Lang is the code language or canvas type ("code/python", "document").
+func (b Block) Lang() string {
+	switch {
+	case b.lang != codeExtra:
+		return langNames.name(b.lang, "")
+	case b.Extra == nil:
+		return ""
+	}
+	return b.Extra.lang
+}
+
+// SetLang sets Lang. A language langNames cannot take is kept in Extra,
+// allocated for it when nil.
+func (b *Block) SetLang(s string) {
+	b.lang = langNames.code(s)
+	if b.lang == codeExtra {
+		b.Ext().lang = s
+	} else if b.Extra != nil {
+		b.Extra.lang = ""
+	}
+}
+
+// WithLang returns b with Lang set to s, for building a block in one
+// expression (as WithType).
+func (b Block) WithLang(s string) Block {
+	b.SetLang(s)
+	return b
+}
+
+// Model is metadata.model_slug.
+func (m *Message) Model() string {
+	return modelSlugs.name(m.model, m.extraStr(func(x *MessageExtra) string { return x.model }))
+}
+
+// SetModel sets Model.
+func (m *Message) SetModel(s string) {
+	c := modelSlugs.code(s)
+	if c == codeExtra {
+		m.Ext().model = s
+	} else if m.Extra != nil {
+		m.Extra.model = ""
+	}
+	m.model = c
+}
 
 // msgFlags are a Message's packed booleans.
 type msgFlags uint8

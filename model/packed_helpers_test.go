@@ -8,6 +8,7 @@ type packedFields struct {
 	Role      Role
 	Time      time.Time
 	Recipient string
+	Model     string
 }
 
 // withPacked sets f's non-zero fields on m and returns m.
@@ -20,6 +21,9 @@ func withPacked(m *Message, f packedFields) *Message {
 	}
 	if f.Recipient != "" {
 		m.SetRecipient(f.Recipient)
+	}
+	if f.Model != "" {
+		m.SetModel(f.Model)
 	}
 	return m
 }

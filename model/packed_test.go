@@ -1,7 +1,9 @@
 package model
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -192,11 +194,11 @@ func TestPackedBlockType(t *testing.T) {
 func TestPackedSizes(t *testing.T) {
 	// Not a speed target: the sizes the packing exists for (see Message
 	// and Block).
-	if s := unsafe.Sizeof(Message{}); s > 80 {
-		t.Errorf("Message is %d bytes, want ≤ 80", s)
+	if s := unsafe.Sizeof(Message{}); s > 64 {
+		t.Errorf("Message is %d bytes, want ≤ 64", s)
 	}
-	if s := unsafe.Sizeof(Block{}); s > 48 {
-		t.Errorf("Block is %d bytes, want ≤ 48", s)
+	if s := unsafe.Sizeof(Block{}); s > 32 {
+		t.Errorf("Block is %d bytes, want ≤ 32", s)
 	}
 	if s := unsafe.Sizeof(Node{}); s > 40 {
 		t.Errorf("Node is %d bytes, want ≤ 40", s)
@@ -260,5 +262,77 @@ func TestLinkChildrenMatchesAppending(t *testing.T) {
 				t.Errorf("parents %v: node %d: children %v (cap %d), want %v", parents, i, g, cap(g), w)
 			}
 		}
+	}
+}
+
+func TestPackedModel(t *testing.T) {
+	var m Message
+	m.SetModel("gpt-4o")
+	if m.Model() != "gpt-4o" || m.Extra != nil {
+		t.Fatalf("common slug: %q, Extra %v", m.Model(), m.Extra)
+	}
+	long := strings.Repeat("x", maxInternedSlug+1)
+	m.SetModel(long)
+	if m.Model() != long || m.Extra == nil || m.Extra.model != long {
+		t.Fatalf("long slug: %q, Extra %+v", m.Model(), m.Extra)
+	}
+	m.SetModel("o3-mini")
+	if m.Model() != "o3-mini" || m.Extra.model != "" {
+		t.Fatalf("packed after a long slug: %q, Extra %q", m.Model(), m.Extra.model)
+	}
+	m.SetModel("")
+	if m.Model() != "" || m.model != 0 {
+		t.Fatalf("cleared: %q, code %d", m.Model(), m.model)
+	}
+}
+
+// The table outlives the text a slug was set from (a load's arena is
+// unmapped with its archive): it keeps a copy.
+func TestPackedModelCopiesTheSlug(t *testing.T) {
+	b := []byte("model-slug-only-this-test-sets")
+	var m Message
+	m.SetModel(unsafe.String(&b[0], len(b)))
+	copy(b, "XXXXX")
+	var n Message
+	n.SetModel("model-slug-only-this-test-sets")
+	if m.Model() != "model-slug-only-this-test-sets" || n.Model() != m.Model() || n.model != m.model {
+		t.Fatalf("after the bytes changed: %q (%d), %q (%d)", m.Model(), m.model, n.Model(), n.model)
+	}
+}
+
+func TestInternTableFull(t *testing.T) {
+	var tab internTable
+	for i := 1; i < codeExtra; i++ {
+		if c := tab.code(fmt.Sprint("slug-", i)); int(c) != i {
+			t.Fatalf("slug %d: code %d", i, c)
+		}
+	}
+	if c := tab.code("one-too-many"); c != codeExtra {
+		t.Fatalf("full table: code %d", c)
+	}
+	if c := tab.code("slug-7"); c != 7 || tab.name(7, "") != "slug-7" {
+		t.Fatalf("slug-7 again: code %d, name %q", c, tab.name(7, ""))
+	}
+	if tab.name(codeExtra, "kept") != "kept" || tab.name(0, "x") != "" {
+		t.Fatal("name of 0 or codeExtra")
+	}
+}
+
+func TestPackedLang(t *testing.T) {
+	b := Block{Kind: BlockCode}.WithLang("python")
+	if b.Lang() != "python" || b.Extra != nil {
+		t.Fatalf("common language: %q, Extra %v", b.Lang(), b.Extra)
+	}
+	long := strings.Repeat("y", maxInternedSlug+1)
+	b.SetLang(long)
+	if b.Lang() != long || b.Extra == nil || b.Extra.lang != long {
+		t.Fatalf("long language: %q, Extra %+v", b.Lang(), b.Extra)
+	}
+	b.SetLang("code/python")
+	if b.Lang() != "code/python" || b.Extra.lang != "" {
+		t.Fatalf("packed after a long language: %q, Extra %q", b.Lang(), b.Extra.lang)
+	}
+	if (Block{}).Lang() != "" {
+		t.Fatalf("zero Block: Lang() = %q", (Block{}).Lang())
 	}
 }

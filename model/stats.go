@@ -232,7 +232,7 @@ func (acc *statsAcc) conversation(s *Stats, c *Conversation) {
 			written += textWords(m)
 		case RoleAssistant:
 			read += textWords(m)
-			slug := m.Model
+			slug := m.Model()
 			if slug == "" {
 				slug = c.Model
 			}

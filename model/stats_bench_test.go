@@ -54,7 +54,7 @@ func benchArchive(n int) *Archive {
 				continue
 			}
 			m := text(RoleAssistant, at, assistant[(i+j)%len(assistant)])
-			m.Model = b.c.Model
+			m.SetModel(b.c.Model)
 			if i%5 == 0 && j == 5 {
 				b.add(p, text(RoleAssistant, at, assistant[0]))
 			}

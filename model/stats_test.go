@@ -85,7 +85,7 @@ func statsArchive() *Archive {
 		{Kind: BlockImage, Extra: &BlockExtra{Asset: &Asset{Pointer: "file-service://file-u"}}},
 		{Kind: BlockText, Text: "日本語"}}}, packedFields{Role: RoleUser}), packedFields{Time: bt})
 	n := b.add(0, up)
-	n = b.add(n, withPacked(withPacked(&Message{Model: "gpt-4o-mini", Blocks: []Block{{Kind: BlockText, Text: "don't stop"}}}, packedFields{Role: RoleAssistant}), packedFields{Time: bt}))
+	n = b.add(n, withPacked(withPacked(&Message{Blocks: []Block{{Kind: BlockText, Text: "don't stop"}}}, packedFields{Role: RoleAssistant, Model: "gpt-4o-mini"}), packedFields{Time: bt}))
 	n = b.add(n, img(RoleTool, "dalle.text2im", "file-service://file-d", "a cat"))
 	n = b.add(n, img(RoleTool, "internal_tool", "sediment://file_2", ""))
 	n = b.add(n, img(RoleTool, "internal_tool", "sediment://file_2", "")) // progress repeat: same image

@@ -143,7 +143,7 @@ func TestCopyCodeBlock(t *testing.T) {
 		tm{role: model.RoleUser, text: "Show me"},
 		tm{role: model.RoleAssistant, text: "First:\n\n```go\nfmt.Println(1)\n```\n\nSecond:\n\n```sh\necho two\necho 2\n```\n"},
 	)
-	multi.Nodes[2].Msg.Blocks = append(multi.Nodes[2].Msg.Blocks, model.Block{Kind: model.BlockCode, Lang: "python", Text: "print(3)"})
+	multi.Nodes[2].Msg.Blocks = append(multi.Nodes[2].Msg.Blocks, model.Block{Kind: model.BlockCode, Text: "print(3)"}.WithLang("python"))
 	a.Conversations = append([]*model.Conversation{multi}, a.Conversations...)
 	m := newActionTest(t, a, Actions{})
 	if m.view.conv.ID != "c-code" {

@@ -37,9 +37,9 @@ func buildConv(id, title string, created time.Time, msgs ...tm) *model.Conversat
 	for i, s := range msgs {
 		n := int32(len(c.Nodes))
 		m := msgkit.With(msgkit.With(&model.Message{ID: fmt.Sprintf("%s-m%d", id, i), Extra: &model.MessageExtra{AuthorName: s.author},
-			Visibility: s.vis, Model: s.model}, msgkit.Fields{Role: s.role}), msgkit.Fields{Time: created.Add(s.at + time.Duration(i)*time.Minute), Recipient: s.recip})
-		if m.Role() == model.RoleAssistant && m.Model == "" {
-			m.Model = "gpt-4o"
+			Visibility: s.vis}, msgkit.Fields{Role: s.role, Model: s.model}), msgkit.Fields{Time: created.Add(s.at + time.Duration(i)*time.Minute), Recipient: s.recip})
+		if m.Role() == model.RoleAssistant && m.Model() == "" {
+			m.SetModel("gpt-4o")
 		}
 		m.Blocks = s.blocks
 		if m.Blocks == nil {
@@ -58,7 +58,7 @@ func addBranch(c *model.Conversation, of int32, text string, later time.Duration
 	p := c.Nodes[of].Parent
 	old := c.Nodes[of].Msg
 	n := int32(len(c.Nodes))
-	m := msgkit.With(msgkit.With(&model.Message{ID: fmt.Sprintf("%s-b%d", c.ID, n), Model: old.Model, Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}, msgkit.Fields{Role: old.Role()}), msgkit.Fields{Time: old.Time().Add(later)})
+	m := msgkit.With(msgkit.With(&model.Message{ID: fmt.Sprintf("%s-b%d", c.ID, n), Blocks: []model.Block{{Kind: model.BlockText, Text: text}}}, msgkit.Fields{Role: old.Role(), Model: old.Model()}), msgkit.Fields{Time: old.Time().Add(later)})
 	c.Nodes = append(c.Nodes, model.Node{Key: m.ID, Parent: p, Msg: m})
 	c.Nodes[p].AddChild(n)
 	return n
@@ -93,7 +93,7 @@ func testArchive() *model.Archive {
 	tool := buildConv("c-tool", "Tool use with python", testNow.Add(-3*day),
 		tm{role: model.RoleSystem, text: "You are ChatGPT (hidden system prompt).", vis: model.Hidden},
 		tm{role: u, text: "Compute 2**100 please"},
-		tm{role: a, recip: "python", vis: model.Folded, blocks: []model.Block{{Kind: model.BlockCode, Lang: "python", Text: "print(2**100)"}}},
+		tm{role: a, recip: "python", vis: model.Folded, blocks: []model.Block{model.Block{Kind: model.BlockCode, Text: "print(2**100)"}.WithLang("python")}},
 		tm{role: model.RoleTool, author: "python", vis: model.Folded, blocks: []model.Block{{Kind: model.BlockExecOutput, Text: "1267650600228229401496703205376"}}},
 		tm{role: a, blocks: []model.Block{{Kind: model.BlockReasoningRecap, Extra: &model.BlockExtra{Seconds: 12}}}, vis: model.Folded},
 		tm{role: a, text: "2^100 = 1267650600228229401496703205376"},

@@ -92,7 +92,7 @@ func TestFoldLabelCountsShownLines(t *testing.T) {
 	code := "import math\nx = math.pi\nprint(x)"
 	c := buildConv("c-fold", "Fold count", testNow,
 		tm{role: model.RoleUser, text: "go"},
-		tm{role: model.RoleAssistant, recip: "python", vis: model.Folded, blocks: []model.Block{{Kind: model.BlockCode, Lang: "python", Text: code}}},
+		tm{role: model.RoleAssistant, recip: "python", vis: model.Folded, blocks: []model.Block{model.Block{Kind: model.BlockCode, Text: code}.WithLang("python")}},
 		tm{role: model.RoleAssistant, text: "done"})
 	m := New(Options{Archive: &model.Archive{Conversations: []*model.Conversation{c}}, Theme: "notty", Width: 100, Height: 30, Now: fixedNow})
 	run(t, m, m.Init())

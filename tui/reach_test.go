@@ -24,7 +24,7 @@ func hiddenForkWithReply() (*model.Archive, int32, int32) {
 	hidden := addBranch(c, 3, "hidden context", time.Minute)
 	c.Nodes[hidden].Msg.Visibility = model.Hidden
 	reply := int32(len(c.Nodes))
-	m := msgkit.With(msgkit.With(&model.Message{ID: "c-hidden-reply-r", Model: "gpt-4o", Blocks: []model.Block{{Kind: model.BlockText, Text: "answer to the hidden context"}}}, msgkit.Fields{Role: a}), msgkit.Fields{Time: c.Nodes[hidden].Msg.Time().Add(time.Minute)})
+	m := msgkit.With(msgkit.With(&model.Message{ID: "c-hidden-reply-r", Blocks: []model.Block{{Kind: model.BlockText, Text: "answer to the hidden context"}}}, msgkit.Fields{Role: a, Model: "gpt-4o"}), msgkit.Fields{Time: c.Nodes[hidden].Msg.Time().Add(time.Minute)})
 	c.Nodes = append(c.Nodes, model.Node{Key: m.ID, Parent: hidden, Msg: m})
 	c.Nodes[hidden].AddChild(reply)
 	return &model.Archive{Conversations: []*model.Conversation{c}}, hidden, reply

@@ -71,7 +71,7 @@ func TestScreenSpeaksLikeShow(t *testing.T) {
 // what Glamour is fed, and Body (what y copies) keeps the LaTeX source.
 func TestMessageMarkdownIsBody(t *testing.T) {
 	msg := msgkit.With(&model.Message{Blocks: []model.Block{
-		{Kind: model.BlockText, Text: "a\tb \\(x\\)"}, {Kind: model.BlockCode, Lang: "go", Text: "func f() {\n\treturn\n}"}}}, msgkit.Fields{Role: model.RoleAssistant})
+		{Kind: model.BlockText, Text: "a\tb \\(x\\)"}, model.Block{Kind: model.BlockCode, Text: "func f() {\n\treturn\n}"}.WithLang("go")}}, msgkit.Fields{Role: model.RoleAssistant})
 	got := messageMarkdown(msg)
 	if strings.Contains(got, "\t") || got != render.MathText(strings.ReplaceAll(render.Body(msg), "\t", "    ")) {
 		t.Errorf("messageMarkdown = %q, render.Body = %q", got, render.Body(msg))

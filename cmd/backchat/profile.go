@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"runtime/trace"
 )
@@ -39,7 +40,13 @@ func startProfiling() (stop func()) {
 	to("BACKCHAT_TRACE", "trace", trace.Start, trace.Stop)
 	var allocs io.Writer
 	to("BACKCHAT_ALLOCPROFILE", "alloc profile", func(w io.Writer) error { allocs = w; return nil },
-		func() { _ = pprof.Lookup("allocs").WriteTo(allocs, 0) })
+		func() {
+			// The profile is as of the last collection: without one here
+			// it would miss everything allocated since (a browser that
+			// loaded then searched may not have collected after the load).
+			runtime.GC()
+			_ = pprof.Lookup("allocs").WriteTo(allocs, 0)
+		})
 	return func() {
 		for _, s := range stops {
 			s()

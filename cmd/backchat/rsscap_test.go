@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/backchat/backchat/model"
 )
@@ -89,6 +90,21 @@ func TestCapRSSLeavesGOMEMLIMITAlone(t *testing.T) {
 
 func TestCapAfterLoadOnlyOnSuccess(t *testing.T) {
 	os.Unsetenv("GOMEMLIMIT")
+	freed := make(chan struct{}, 4)
+	defer func(f func()) { freeAfterLoad = f }(freeAfterLoad)
+	freeAfterLoad = func() { freed <- struct{}{} }
+	nfreed := func() int {
+		time.Sleep(20 * time.Millisecond) // freeAfterLoad runs on its own goroutine
+		n := 0
+		for {
+			select {
+			case <-freed:
+				n++
+			default:
+				return n
+			}
+		}
+	}
 	prev := debug.SetMemoryLimit(1 << 40)
 	defer debug.SetMemoryLimit(prev)
 	fail := func(context.Context, func(*model.Conversation), func(int64, int64)) (*model.Archive, error) {
@@ -99,6 +115,9 @@ func TestCapAfterLoadOnlyOnSuccess(t *testing.T) {
 	if got := debug.SetMemoryLimit(-1); got != 1<<40 {
 		t.Errorf("failed load set the limit to %d", got)
 	}
+	if n := nfreed(); n != 0 {
+		t.Errorf("failed load freed the heap %d times", n)
+	}
 	stop()
 	ok := func(context.Context, func(*model.Conversation), func(int64, int64)) (*model.Archive, error) {
 		return &model.Archive{}, nil
@@ -107,6 +126,9 @@ func TestCapAfterLoadOnlyOnSuccess(t *testing.T) {
 	_, _ = load(context.Background(), nil, nil)
 	if got := debug.SetMemoryLimit(-1); got == 1<<40 {
 		t.Error("finished load did not cap the limit")
+	}
+	if n := nfreed(); n != 1 {
+		t.Errorf("finished load freed the heap %d times, want once", n)
 	}
 	stop()
 	if got := debug.SetMemoryLimit(-1); got != 1<<40 {
@@ -118,6 +140,9 @@ func TestCapAfterLoadOnlyOnSuccess(t *testing.T) {
 	_, _ = load(context.Background(), nil, nil)
 	if got := debug.SetMemoryLimit(-1); got != 1<<40 {
 		t.Errorf("load after stop set the limit to %d", got)
+	}
+	if n := nfreed(); n != 0 {
+		t.Errorf("load after stop freed the heap %d times", n)
 	}
 }
 

@@ -225,7 +225,7 @@ func hostile() *model.Conversation {
 	c.Nodes = append(c.Nodes, model.Node{Key: "a", Parent: 1, Msg: msgkit.With(msgkit.With(&model.Message{
 		Blocks: []model.Block{
 			{Kind: model.BlockText, Text: "See [1].\n\n```\nx[1] = 2 </pre><script>\n```"},
-			{Kind: model.BlockCode, Lang: "go", Text: "fmt.Println(\"</pre><script>alert(1)</script>\")"},
+			model.Block{Kind: model.BlockCode, Text: "fmt.Println(\"</pre><script>alert(1)</script>\")"}.WithLang("go"),
 		},
 		Extra: &model.MessageExtra{References: []model.Reference{{N: 1, Title: "T<i>", URL: "javascript:alert(1)"}}},
 	}, msgkit.Fields{Role: model.RoleAssistant}), msgkit.Fields{Time: at})})

@@ -354,7 +354,7 @@ func (h *htmlWriter) block(b *model.Block) {
 		}
 		h.md(render.Readable(h.m, b.Text))
 	case model.BlockCode:
-		h.b.WriteString(highlight(b.Lang, b.Text))
+		h.b.WriteString(highlight(b.Lang(), b.Text))
 	case model.BlockExecOutput:
 		if md, ok := render.ToolJSONMarkdown(b.Text); ok {
 			h.md(md)
@@ -405,8 +405,8 @@ func (h *htmlWriter) block(b *model.Block) {
 		}
 	case model.BlockCanvas:
 		fmt.Fprintf(&h.b, "<p>Canvas: %s%s</p>\n", esc(model.SanitizeLine(orDefault(b.Title(), "(untitled)"))), esc(model.SanitizeLine(render.CanvasVersion(b))))
-		lang := strings.TrimPrefix(b.Lang, "code/")
-		if strings.HasPrefix(b.Lang, "document") {
+		lang := strings.TrimPrefix(b.Lang(), "code/")
+		if strings.HasPrefix(b.Lang(), "document") {
 			h.md(b.Text)
 		} else {
 			h.b.WriteString(highlight(lang, b.Text))

@@ -23,7 +23,7 @@ func (r *writer) block(b *model.Block) {
 		}
 		r.line(r.footnoteMarkers(r.markers(strings.TrimRight(b.Text, "\n"))))
 	case model.BlockCode:
-		r.fence(b.Lang, shownCode(b))
+		r.fence(b.Lang(), shownCode(b))
 	case model.BlockExecOutput:
 		if !r.jsonOutput(b.Text) {
 			r.fence("output", b.Text)
@@ -77,8 +77,8 @@ func (r *writer) block(b *model.Block) {
 			r.line(strings.TrimRight(b.Text, "\n"))
 		}
 	case model.BlockCanvas:
-		r.line("Canvas: ", one(orDefault(b.Title(), "(untitled)")), langSuffix(b.Lang), canvasVersion(b))
-		r.fence(canvasLang(b.Lang), b.Text)
+		r.line("Canvas: ", one(orDefault(b.Title(), "(untitled)")), langSuffix(b.Lang()), canvasVersion(b))
+		r.fence(canvasLang(b.Lang()), b.Text)
 	case model.BlockUnknown:
 		if model.IsBookkeepingBlock(b.Type()) {
 			return // nothing for a reader; JSON output keeps it
@@ -206,7 +206,7 @@ func canvasLang(t string) string {
 // shownCode is the code of a code block as it is shown: JSON pretty-printed.
 // A folded call's summary counts these lines, so "(5 lines)" expands to five.
 func shownCode(b *model.Block) string {
-	if b.Lang == "json" {
+	if b.Lang() == "json" {
 		return prettyJSON(b.Text)
 	}
 	return b.Text

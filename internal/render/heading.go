@@ -33,7 +33,7 @@ func MessageHeading(c *model.Conversation, n int32, loc *time.Location) Heading 
 // (the caller counts the siblings its own way; "" for none).
 func MessageHeadingMarked(c *model.Conversation, n int32, loc *time.Location, branch string) Heading {
 	m := c.Tree()[n].Msg
-	h := Heading{Role: one(RoleLabel(c, m)), Model: one(m.Model), Branch: branch}
+	h := Heading{Role: one(RoleLabel(c, m)), Model: one(m.Model()), Branch: branch}
 	if !m.Time().IsZero() {
 		if loc == nil {
 			loc = time.Local

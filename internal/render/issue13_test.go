@@ -115,7 +115,7 @@ func TestJSONToolOutput(t *testing.T) {
 // ("t2uay3k.sj1i4kz"): the request reads as one, and the name is never shown
 // as a speaker.
 func TestScrambledImageTool(t *testing.T) {
-	call := msgkit.With(msgkit.With(&model.Message{Visibility: model.Folded, Blocks: []model.Block{{Kind: model.BlockCode, Lang: "json", Text: "{\n  \"prompt\": \"A fox reading in a library\",\n  \"size\": \"1024x1024\"\n}"}}}, msgkit.Fields{Role: model.RoleAssistant}), msgkit.Fields{Recipient: "t2uay3k.sj1i4kz", Time: at(1)})
+	call := msgkit.With(msgkit.With(&model.Message{Visibility: model.Folded, Blocks: []model.Block{model.Block{Kind: model.BlockCode, Text: "{\n  \"prompt\": \"A fox reading in a library\",\n  \"size\": \"1024x1024\"\n}"}.WithLang("json")}}, msgkit.Fields{Role: model.RoleAssistant}), msgkit.Fields{Recipient: "t2uay3k.sj1i4kz", Time: at(1)})
 	img := msgkit.With(msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "t2uay3k.sj1i4kz"}, Blocks: []model.Block{{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: &model.Asset{Pointer: "sediment://file_1", Missing: true}}}}}, msgkit.Fields{Role: model.RoleTool}), msgkit.Fields{Time: at(2)})
 	other := msgkit.With(msgkit.With(&model.Message{Extra: &model.MessageExtra{AuthorName: "q9zk2mx.a1b2c3d"}, Visibility: model.Folded, Blocks: []model.Block{text("done")}}, msgkit.Fields{Role: model.RoleTool}), msgkit.Fields{Time: at(3)})
 	if got, want := Summary(call), "▸ Asked for an image: “A fox reading in a library”"; got != want {
@@ -205,7 +205,7 @@ func TestReasoningFold(t *testing.T) {
 
 // A replayed canvas edit shows its document's name and version.
 func TestCanvasVersion(t *testing.T) {
-	m := msgkit.With(msgkit.With(&model.Message{Visibility: model.Folded, Blocks: []model.Block{{Kind: model.BlockCanvas, Extra: &model.BlockExtra{Title: "sales_analysis", Summary: "version 2"}, Lang: "code/python", Text: "print(2)\n"}}}, msgkit.Fields{Role: model.RoleAssistant}), msgkit.Fields{Recipient: "canmore.update_textdoc", Time: at(1)})
+	m := msgkit.With(msgkit.With(&model.Message{Visibility: model.Folded, Blocks: []model.Block{model.Block{Kind: model.BlockCanvas, Extra: &model.BlockExtra{Title: "sales_analysis", Summary: "version 2"}, Text: "print(2)\n"}.WithLang("code/python")}}, msgkit.Fields{Role: model.RoleAssistant}), msgkit.Fields{Recipient: "canmore.update_textdoc", Time: at(1)})
 	if got, want := Summary(m), "▸ Canvas: sales_analysis (code/python) — version 2"; got != want {
 		t.Errorf("Summary: got %q, want %q", got, want)
 	}

@@ -186,7 +186,7 @@ func messageJSON(c *model.Conversation, n int32, m *model.Message, current bool)
 	mj := MessageJSON{
 		ID: m.ID, Node: c.Tree()[n].Key, Current: current,
 		Role: string(m.Role()), Author: m.AuthorName(), Recipient: m.Recipient(), Channel: m.Channel(),
-		Time: TimeJSON(m.Time()), Model: m.Model, Visibility: m.Visibility.String(),
+		Time: TimeJSON(m.Time()), Model: m.Model(), Visibility: m.Visibility.String(),
 		Branch: BranchJSON{Pos: pos, Total: total},
 		Blocks: make([]BlockJSON, 0, len(m.Blocks)), References: make([]ReferenceJSON, 0, len(m.References())),
 	}
@@ -208,7 +208,7 @@ func messageJSON(c *model.Conversation, n int32, m *model.Message, current bool)
 
 func blockJSON(b *model.Block) BlockJSON {
 	bj := BlockJSON{
-		Kind: b.Kind.String(), Type: b.Type(), Text: b.Text, Lang: b.Lang, Title: b.Title(),
+		Kind: b.Kind.String(), Type: b.Type(), Text: b.Text, Lang: b.Lang(), Title: b.Title(),
 		URL: b.URL(), Domain: b.Domain(), Summary: b.Summary(), Direction: b.Direction(), Seconds: b.Seconds(),
 	}
 	for _, t := range b.Thoughts() {

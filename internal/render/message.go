@@ -78,10 +78,10 @@ func CodeBlocks(m *model.Message) []Code {
 		b := &m.Blocks[i]
 		switch b.Kind {
 		case model.BlockCode:
-			add(b.Lang, b.Text)
+			add(b.Lang(), b.Text)
 		case model.BlockCanvas:
-			if strings.HasPrefix(b.Lang, "code/") {
-				add(strings.TrimPrefix(b.Lang, "code/"), b.Text)
+			if strings.HasPrefix(b.Lang(), "code/") {
+				add(strings.TrimPrefix(b.Lang(), "code/"), b.Text)
 			} else {
 				out = append(out, fencedBlocks(b.Text)...)
 			}

@@ -71,10 +71,10 @@ func TestMessageMarkdownSanitised(t *testing.T) {
 
 func TestCodeBlocks(t *testing.T) {
 	m := &model.Message{Blocks: []model.Block{
-		{Kind: model.BlockCode, Lang: "python", Text: "print(1)\n"},
+		model.Block{Kind: model.BlockCode, Text: "print(1)\n"}.WithLang("python"),
 		{Kind: model.BlockText, Text: "Intro\n\n```go\nfunc A() {}\n```\n\nthen\n\n1. step\n   ~~~~ sh  extra\n   ls -l\n     indented\n   ~~~~\n\ninline ```x``` here\n\n````\nnested ```\n````\n\n```\n\n```\n\n```rust\nfn main() {}\nunclosed"},
-		{Kind: model.BlockCanvas, Lang: "code/js", Text: "let x = 1"},
-		{Kind: model.BlockCanvas, Lang: "document", Text: "# Doc\n```\nin doc\n```"},
+		model.Block{Kind: model.BlockCanvas, Text: "let x = 1"}.WithLang("code/js"),
+		model.Block{Kind: model.BlockCanvas, Text: "# Doc\n```\nin doc\n```"}.WithLang("document"),
 		{Kind: model.BlockExecOutput, Text: "not code"},
 	}}
 	want := []Code{

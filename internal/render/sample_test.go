@@ -38,7 +38,7 @@ func text(s string) model.Block { return model.Block{Kind: model.BlockText, Text
 func msg(role model.Role, min int, blocks ...model.Block) *model.Message {
 	m := msgkit.With(msgkit.With(&model.Message{ID: "m" + string(role) + time.Duration(min).String(), Blocks: blocks}, msgkit.Fields{Role: role}), msgkit.Fields{Recipient: "all", Time: at(min)})
 	if role == model.RoleAssistant {
-		m.Model = "gpt-4o"
+		m.SetModel("gpt-4o")
 	}
 	return m
 }
@@ -65,7 +65,7 @@ func sample() *model.Conversation {
 		model.Block{Kind: model.BlockImage, Extra: &model.BlockExtra{Asset: &model.Asset{Pointer: "sediment://file_00ff", Missing: true}}}.WithType("image_asset_pointer"))
 	u1 := t.add(n, "u1", q1)
 
-	call := msg(model.RoleAssistant, 2, model.Block{Kind: model.BlockCode, Lang: "python", Text: "import numpy as np\nx = np.arange(10)\nplt.plot(x, x**2)"}.WithType("code"))
+	call := msg(model.RoleAssistant, 2, model.Block{Kind: model.BlockCode, Text: "import numpy as np\nx = np.arange(10)\nplt.plot(x, x**2)"}.WithLang("python").WithType("code"))
 	call.SetRecipient("python")
 	call.Visibility = model.Folded
 	a := t.add(u1, "call", call)
@@ -79,7 +79,7 @@ func sample() *model.Conversation {
 	rc := msg(model.RoleAssistant, 5, model.Block{Kind: model.BlockReasoningRecap, Text: "Thought for 47s", Extra: &model.BlockExtra{Seconds: 47}}.WithType("reasoning_recap"))
 	rc.Visibility = model.Folded
 	a = t.add(a, "recap", rc)
-	search := msg(model.RoleAssistant, 6, model.Block{Kind: model.BlockCode, Lang: "unknown", Text: `search("parabola focus")`}.WithType("code"))
+	search := msg(model.RoleAssistant, 6, model.Block{Kind: model.BlockCode, Text: `search("parabola focus")`}.WithLang("unknown").WithType("code"))
 	search.SetRecipient("browser")
 	search.Visibility = model.Folded
 	a = t.add(a, "search", search)
@@ -89,8 +89,8 @@ func sample() *model.Conversation {
 	a = t.add(a, "quote", page)
 	ans1 := msg(model.RoleAssistant, 8,
 		text("Here is the plot [1]. The focus is at (0, ¼) [2].\n\n```js\nconsole.log(1)\n```"),
-		model.Block{Kind: model.BlockCode, Lang: "python", Text: "print(\"```\")"}.WithType("code"),
-		model.Block{Kind: model.BlockCanvas, Extra: &model.BlockExtra{Title: "notes.py"}, Lang: "code/python", Text: "x = 1\n"}.WithType("canvas"),
+		model.Block{Kind: model.BlockCode, Text: "print(\"```\")"}.WithLang("python").WithType("code"),
+		model.Block{Kind: model.BlockCanvas, Extra: &model.BlockExtra{Title: "notes.py"}, Text: "x = 1\n"}.WithLang("code/python").WithType("canvas"),
 		model.Block{Kind: model.BlockWebPage, Extra: &model.BlockExtra{Title: "Focus", URL: "https://example.com/focus", Domain: "example.com"}, Text: "The focus…"}.WithType("sonic_webpage"),
 		model.Block{Kind: model.BlockBrowsing, Extra: &model.BlockExtra{Summary: "Looked at 2 pages"}, Text: "【0†Parabola】"}.WithType("tether_browsing_display"),
 		model.Block{Kind: model.BlockSystemError, Extra: &model.BlockExtra{Title: "GetDownloadLinkError"}, Text: "link expired"}.WithType("system_error"),
@@ -100,7 +100,7 @@ func sample() *model.Conversation {
 	ans1.Ext().References = []model.Reference{{N: 1, Title: "Parabola", URL: "https://en.wikipedia.org/wiki/Parabola"}, {N: 2, URL: "https://example.com/focus"}, {N: 3}}
 	t.add(a, "ans1", ans1)
 	ans2 := msg(model.RoleAssistant, 9, text("A regenerated answer."))
-	ans2.Model = "gpt-4o-mini"
+	ans2.SetModel("gpt-4o-mini")
 	last := t.add(a, "ans2", ans2)
 
 	// An edited first question with its own regenerated pair of answers.
@@ -120,7 +120,7 @@ func sample() *model.Conversation {
 func hostile() *model.Conversation {
 	t := newTree("evil-1", "Title \x1b[31mred\x1b[0m \x1b]52;c;aGk=\x07 \u009b2J end\x7f")
 	u := t.add(0, "u", msg(model.RoleUser, 1, text("body \x1b]52;c;ZXZpbA==\x07 and \x1b[2J clear \u009b31m c1\r\nnext")))
-	a := msg(model.RoleAssistant, 2, text("ok"), model.Block{Kind: model.BlockCode, Lang: "sh\x1b[1m", Text: "echo \x1b[5mblink"})
+	a := msg(model.RoleAssistant, 2, text("ok"), model.Block{Kind: model.BlockCode, Text: "echo \x1b[5mblink"}.WithLang("sh\x1b[1m"))
 	a.Ext().References = []model.Reference{{N: 1, Title: "t\x1b]0;pwned\x07", URL: "https://x.test/\x1b[K"}}
 	t.c.Current = t.add(u, "a", a)
 	t.c.Model = "gpt\x1b[1m-4"

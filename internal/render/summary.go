@@ -60,7 +60,7 @@ func blockSummary(m *model.Message, b *model.Block) string {
 	case model.BlockCode:
 		target := m.Recipient()
 		if target == "" || target == "all" {
-			target = orDefault(b.Title(), orDefault(b.Lang, "code")) // Claude names the tool in Title
+			target = orDefault(b.Title(), orDefault(b.Lang(), "code")) // Claude names the tool in Title
 		}
 		target = toolName(m, target)
 		if q, ok := searchQuery(b.Text); ok {
@@ -148,7 +148,7 @@ func blockSummary(m *model.Message, b *model.Block) string {
 		}
 		return s
 	case model.BlockCanvas:
-		return "Canvas: " + orDefault(firstLine(b.Title()), "(untitled)") + langSuffix(b.Lang) + canvasVersion(b)
+		return "Canvas: " + orDefault(firstLine(b.Title()), "(untitled)") + langSuffix(b.Lang()) + canvasVersion(b)
 	case model.BlockUnknown:
 		if model.IsBookkeepingBlock(b.Type()) {
 			return ""

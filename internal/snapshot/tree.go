@@ -154,7 +154,7 @@ func (w *writer) encodeMessage(e *enc, key string, m *model.Message) {
 	w.pooled(e, m.Recipient())
 	w.pooled(e, x.Channel)
 	e.time(m.Time())
-	w.pooled(e, m.Model)
+	w.pooled(e, m.Model())
 	w.pooled(e, m.Status())
 	w.pooled(e, m.ContentType())
 	e.uv(uint64(m.Visibility))
@@ -200,7 +200,7 @@ func (w *writer) encodeBlock(e *enc, b *model.Block) {
 		x = &noBlockExtra
 	}
 	set(bText, b.Text != "")
-	set(bLang, b.Lang != "")
+	set(bLang, b.Lang() != "")
 	set(bTitle, x.Title != "")
 	set(bURL, x.URL != "")
 	set(bDomain, x.Domain != "")
@@ -218,7 +218,7 @@ func (w *writer) encodeBlock(e *enc, b *model.Block) {
 		w.text(e, b.Text)
 	}
 	if fl&bLang != 0 {
-		w.pooled(e, b.Lang)
+		w.pooled(e, b.Lang())
 	}
 	if fl&bTitle != 0 {
 		w.text(e, x.Title)
@@ -372,7 +372,7 @@ func decodeMessage(d *dec, s *strs, key string, m *model.Message, blocks []model
 	recipient := d.str(s)
 	x.Channel = d.str(s)
 	t := d.time()
-	m.Model = d.str(s)
+	slug := d.str(s)
 	status := d.str(s)
 	ctype := d.str(s)
 	m.Visibility = model.Visibility(d.uv())
@@ -423,6 +423,7 @@ func decodeMessage(d *dec, s *strs, key string, m *model.Message, blocks []model
 	m.SetTime(t)
 	m.SetStatus(status)
 	m.SetContentType(ctype)
+	m.SetModel(slug)
 	return blocks
 }
 
@@ -440,7 +441,7 @@ func decodeBlock(d *dec, s *strs, b *model.Block) {
 		b.Text = d.str(s)
 	}
 	if fl&bLang != 0 {
-		b.Lang = d.str(s)
+		b.SetLang(d.str(s))
 	}
 	if fl&bTitle != 0 {
 		x.Title = d.str(s)

@@ -34,9 +34,9 @@ func pooledArchive(convs, msgs, distinct int) *model.Archive {
 			c.Nodes[j].SetChildren([]int32{int32(j + 1)})
 			text := strings.Repeat(fmt.Sprintf("message %d of conversation %d says something. ", j, i), 1+(i*j)%40)
 			c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprintf("n%d", j), Parent: int32(j), Msg: msgkit.With(&model.Message{
-				ID: fmt.Sprintf("m%d", j), Model: fmt.Sprintf("model-%d", k%distinct),
+				ID:     fmt.Sprintf("m%d", j),
 				Blocks: []model.Block{{Kind: model.BlockText, Text: text}},
-			}, msgkit.Fields{Role: model.Role([]string{"user", "assistant"}[j%2])})})
+			}, msgkit.Fields{Role: model.Role([]string{"user", "assistant"}[j%2]), Model: fmt.Sprintf("model-%d", k%distinct)})})
 		}
 		a.Conversations = append(a.Conversations, c)
 	}

@@ -436,7 +436,7 @@ func metaOf(c *model.Conversation) convMeta {
 		if n.Msg == nil {
 			continue
 		}
-		addModel(n.Msg.Model)
+		addModel(n.Msg.Model())
 		for j := range n.Msg.Blocks {
 			bl := &n.Msg.Blocks[j]
 			switch bl.Kind {

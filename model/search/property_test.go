@@ -60,7 +60,7 @@ func refMatch(c *model.Conversation, q Query, opt Options) bool {
 		case "model":
 			ok = strings.HasPrefix(Fold(c.Model), fv) && c.Model != ""
 			for _, n := range c.Nodes {
-				if n.Msg != nil && n.Msg.Model != "" && strings.HasPrefix(Fold(n.Msg.Model), fv) {
+				if n.Msg != nil && n.Msg.Model() != "" && strings.HasPrefix(Fold(n.Msg.Model()), fv) {
 					ok = true
 				}
 			}

@@ -15,6 +15,7 @@ type Fields struct {
 	Role                           model.Role
 	Time                           time.Time
 	Recipient, Status, ContentType string
+	Model                          string
 	EndTurn                        *bool
 }
 
@@ -34,6 +35,9 @@ func With(m *model.Message, f Fields) *model.Message {
 	}
 	if f.ContentType != "" {
 		m.SetContentType(f.ContentType)
+	}
+	if f.Model != "" {
+		m.SetModel(f.Model)
 	}
 	if f.EndTurn != nil {
 		m.SetEndTurn(*f.EndTurn)

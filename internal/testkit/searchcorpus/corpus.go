@@ -191,7 +191,7 @@ func (g *gen) conversation(i int) (*model.Conversation, int64) {
 		if role == model.RoleAssistant {
 			n = 300 + r.IntN(1600)
 		}
-		m := msgkit.With(&model.Message{Model: c.Model}, msgkit.Fields{Role: role})
+		m := msgkit.With(&model.Message{}, msgkit.Fields{Role: role, Model: c.Model})
 		m.SetTime(created.Add(time.Duration(k) * time.Minute))
 		m.Blocks = []model.Block{{Kind: model.BlockText, Text: g.text(n, extra)}}
 		if role == model.RoleAssistant && r.IntN(30) == 0 { // Markdown code fence: has:code
@@ -199,7 +199,7 @@ func (g *gen) conversation(i int) (*model.Conversation, int64) {
 		}
 		switch r.IntN(12) {
 		case 0:
-			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockCode, Lang: "python", Text: "print(" + g.word() + ")"})
+			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockCode, Text: "print(" + g.word() + ")"}.WithLang("python"))
 			m.Visibility = model.Folded
 		case 1:
 			m.Blocks = append(m.Blocks, model.Block{Kind: model.BlockThoughts,
@@ -219,8 +219,8 @@ func (g *gen) conversation(i int) (*model.Conversation, int64) {
 		c.Nodes[parent].AddChild(node)
 		// Now and then a regenerated sibling: a branch.
 		if role == model.RoleAssistant && r.IntN(25) == 0 {
-			alt := msgkit.With(&model.Message{Model: c.Model,
-				Blocks: []model.Block{{Kind: model.BlockText, Text: g.text(n/2, "")}}}, msgkit.Fields{Role: role})
+			alt := msgkit.With(&model.Message{
+				Blocks: []model.Block{{Kind: model.BlockText, Text: g.text(n/2, "")}}}, msgkit.Fields{Role: role, Model: c.Model})
 			alt.SetTime(m.Time().Add(time.Second))
 			c.Nodes = append(c.Nodes, model.Node{Key: fmt.Sprint(node + 1), Parent: parent, Msg: alt})
 			c.Nodes[parent].AddChild(node + 1)
