@@ -113,19 +113,7 @@ func (v *viewer) branch(delta int) string {
 	if v.conv == nil {
 		return ""
 	}
-	s := v.focusSeg()
-	if s < 0 {
-		return "no fork in view"
-	}
-	for i := s; i < len(v.segs) && v.starts[i] < v.offset+max(v.height, 1); i++ {
-		n := v.segs[i].node
-		if n == model.NoNode {
-			continue
-		}
-		f, sib := v.forkOf(n)
-		if f == model.NoNode {
-			continue
-		}
+	if i, f, sib := v.forkSeg(); i >= 0 {
 		at := slices.Index(sib, f)
 		j := at + delta
 		if at < 0 || j < 0 || j >= len(sib) {
@@ -159,6 +147,26 @@ func (v *viewer) branch(delta int) string {
 		return ""
 	}
 	return "no fork in view"
+}
+
+// forkSeg is the segment whose fork [ and ] switch: the focused message's,
+// else the first forked message in view below it; its fork and the
+// siblings it can reach (forkOf). -1 when there is none.
+func (v *viewer) forkSeg() (int, int32, []int32) {
+	s := v.focusSeg()
+	if s < 0 {
+		return -1, model.NoNode, nil
+	}
+	for i := s; i < len(v.segs) && v.starts[i] < v.offset+max(v.height, 1); i++ {
+		n := v.segs[i].node
+		if n == model.NoNode {
+			continue
+		}
+		if f, sib := v.forkOf(n); f != model.NoNode {
+			return i, f, sib
+		}
+	}
+	return -1, model.NoNode, nil
 }
 
 // forkOf is the fork that [ and ] switch for message n of the thread on

@@ -43,9 +43,6 @@ type segment struct {
 	// the viewer's hit generation hitc.gen (hits.go collectHits).
 	hitc   segHits
 	phDone int
-	// fork says the message's heading has a ‹k/N› mark: [ and ] switch
-	// its fork (viewer.forkOf).
-	fork bool
 }
 
 // headerTitleLines is the most lines the title takes above a conversation.
@@ -191,9 +188,7 @@ func fitModel(h render.Heading, w int) string {
 // thread on view.
 func (v *viewer) messageSegment(i int, n int32, m *model.Message) segment {
 	branch := v.branchLabel(i) // counts what [ and ] reach
-	s := v.messageLines(n, m, branch)
-	s.fork = branch != ""
-	return s
+	return v.messageLines(n, m, branch)
 }
 
 func (v *viewer) messageLines(n int32, m *model.Message, branch string) segment {
@@ -355,10 +350,9 @@ func (v *viewer) join() {
 	v.collectHits()
 }
 
-// setSegment replaces segment i's lines (its heading kept, and with it
-// fork), keeping the top of the view on the same content.
+// setSegment replaces segment i's lines (its heading kept), keeping the
+// top of the view on the same content.
 func (v *viewer) setSegment(i int, s segment) {
-	s.fork = v.segs[i].fork
 	delta := len(s.lines) - len(v.segs[i].lines)
 	topSeg := v.segAt(v.offset)
 	v.pinCurHit(false) // the hits before it may change in number

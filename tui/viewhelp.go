@@ -8,7 +8,8 @@ import (
 
 // shortKeys are the viewer's keys for the help row: only those that do
 // something in the part of the conversation laid out (the window around the
-// view): n/N with hits, [ ] with a fork, t with a folded item, H with a
+// view): n/N with hits, [ ] with a fork they can switch (the focused message's,
+// or one in view below it), t with a folded item, H with a
 // hidden message. The keys that only this conversation has come first: the
 // help row cuts from the end.
 func (v *viewer) shortKeys() []key.Binding {
@@ -32,8 +33,8 @@ func (v *viewer) shortKeys() []key.Binding {
 			hidden = hidden || m.Visibility == model.Hidden
 		}
 	}
-	for i := range v.segs {
-		fork = fork || v.segs[i].fork // a fork [ and ] can switch
+	if i, _, _ := v.forkSeg(); i >= 0 { // a fork [ and ] can switch
+		fork = true
 	}
 	if fork {
 		out = append(out, k.NextBranch, k.NextMessage)
