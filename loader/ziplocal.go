@@ -493,6 +493,12 @@ func dirDamage(zr *zip.Reader, r io.ReaderAt, size int64) string {
 		if !ok {
 			return fmt.Sprintf("entry %s: its local header does not name it", f.Name)
 		}
+		if lm := le.Uint16(h[8:]); lm != f.Method {
+			// A flipped method in the directory ("unsupported compression
+			// algorithm" failed the whole load; FuzzDamage 6584bc288af102d2):
+			// the local header's is read instead.
+			return fmt.Sprintf("entry %s: the directory's compression method (%d) disagrees with its local header's (%d)", f.Name, f.Method, lm)
+		}
 		if f.Flags&8 == 0 {
 			lc, lu := le.Uint32(h[18:]), le.Uint32(h[22:])
 			if lc != 0xFFFFFFFF && int64(lc) != int64(f.CompressedSize64) || lu != 0xFFFFFFFF && int64(lu) != int64(f.UncompressedSize64) {
