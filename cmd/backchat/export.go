@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -70,14 +71,19 @@ command then exits with status 1 after writing everything else.`,
 			if err != nil {
 				return err
 			}
-			if err := os.MkdirAll(out, 0o755); err != nil {
-				return failure(fmt.Errorf("export: %w", err))
-			}
 			convs := arch.Conversations
 			if strings.TrimSpace(query) != "" {
 				if convs, err = matching(cmd, arch, a.archIndex(arch), q); err != nil {
 					return failure(fmt.Errorf("export: search: %w", err))
 				}
+				if len(convs) == 0 {
+					// As `backchat search`: status 1 when nothing
+					// matched, and nothing written (not even --out).
+					return failure(errors.New("export: no conversation matches --query: nothing exported"))
+				}
+			}
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				return failure(fmt.Errorf("export: %w", err))
 			}
 			start := time.Now()
 			opt := exporter.Options{Format: f, Force: force, OpenAsset: loader.OpenAsset}

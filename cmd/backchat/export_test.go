@@ -49,6 +49,14 @@ func TestExportCommand(t *testing.T) {
 		t.Errorf("query export: exit %d %q %v", r.code, r.stderr, entries)
 	}
 
+	// A query matching nothing ends with status 1, as search does, and
+	// writes nothing, not even --out.
+	none := filepath.Join(t.TempDir(), "none")
+	r = cli(t, archive(), "export", "-o", none, "-q", "zzqxnomatch", "export.zip", "more.json")
+	if _, err := os.Stat(none); r.code != exitFail || !strings.Contains(r.stderr, "no conversation matches --query") || err == nil {
+		t.Errorf("query matching nothing: exit %d %q %q, out dir: %v", r.code, r.stdout, r.stderr, err)
+	}
+
 	for _, args := range [][]string{
 		{"export", "-o", out, "-f", "pdf", "export.zip"},
 		{"export", "-f", "html", "export.zip"},
