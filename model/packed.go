@@ -169,24 +169,13 @@ var langNames internTable
 
 // Lang is the code language or canvas type ("code/python", "document").
 func (b Block) Lang() string {
-	switch {
-	case b.lang != codeExtra:
-		return langNames.name(b.lang, "")
-	case b.Extra == nil:
-		return ""
-	}
-	return b.Extra.lang
+	return langNames.name(b.lang, blockExtra(&b, func(x *BlockExtra) *string { return &x.lang }))
 }
 
 // SetLang sets Lang. A language langNames cannot take is kept in Extra,
 // allocated for it when nil.
 func (b *Block) SetLang(s string) {
-	b.lang = langNames.code(s)
-	if b.lang == codeExtra {
-		b.Ext().lang = s
-	} else if b.Extra != nil {
-		b.Extra.lang = ""
-	}
+	b.lang = packBlock(b, &langNames, s, func(x *BlockExtra) *string { return &x.lang })
 }
 
 // WithLang returns b with Lang set to s, for building a block in one
@@ -198,18 +187,12 @@ func (b Block) WithLang(s string) Block {
 
 // Model is metadata.model_slug.
 func (m *Message) Model() string {
-	return modelSlugs.name(m.model, m.extraStr(func(x *MessageExtra) string { return x.model }))
+	return modelSlugs.name(m.model, msgExtra(m, func(x *MessageExtra) *string { return &x.model }))
 }
 
 // SetModel sets Model.
 func (m *Message) SetModel(s string) {
-	c := modelSlugs.code(s)
-	if c == codeExtra {
-		m.Ext().model = s
-	} else if m.Extra != nil {
-		m.Extra.model = ""
-	}
-	m.model = c
+	m.model = packMsg(m, &modelSlugs, s, func(x *MessageExtra) *string { return &x.model })
 }
 
 // msgFlags are a Message's packed booleans.
@@ -291,46 +274,41 @@ func (m *Message) ClearEndTurn() { m.flags &^= msgEndTurnSet | msgEndTurn }
 
 // Status is the export's message status ("finished_successfully", …).
 func (m *Message) Status() string {
-	return statusCodes.name(m.status, m.extraStr(func(x *MessageExtra) string { return x.status }))
+	return statusCodes.name(m.status, msgExtra(m, func(x *MessageExtra) *string { return &x.status }))
 }
 
 // SetStatus sets Status.
 func (m *Message) SetStatus(s string) {
-	m.status = m.packStr(statusCodes, s, func(x *MessageExtra) *string { return &x.status })
+	m.status = packMsg(m, statusCodes, s, func(x *MessageExtra) *string { return &x.status })
 }
 
 // ContentType is content.content_type as in the export.
 func (m *Message) ContentType() string {
-	return typeCodes.name(m.contentType, m.extraStr(func(x *MessageExtra) string { return x.contentType }))
+	return typeCodes.name(m.contentType, msgExtra(m, func(x *MessageExtra) *string { return &x.contentType }))
 }
 
 // SetContentType sets ContentType.
 func (m *Message) SetContentType(s string) {
-	m.contentType = m.packStr(typeCodes, s, func(x *MessageExtra) *string { return &x.contentType })
+	m.contentType = packMsg(m, typeCodes, s, func(x *MessageExtra) *string { return &x.contentType })
 }
 
 // Recipient is "all" or the tool the message calls.
 func (m *Message) Recipient() string {
-	return recipientCodes.name(m.recipient, m.extraStr(func(x *MessageExtra) string { return x.recipient }))
+	return recipientCodes.name(m.recipient, msgExtra(m, func(x *MessageExtra) *string { return &x.recipient }))
 }
 
 // SetRecipient sets Recipient.
 func (m *Message) SetRecipient(s string) {
-	m.recipient = m.packStr(recipientCodes, s, func(x *MessageExtra) *string { return &x.recipient })
+	m.recipient = packMsg(m, recipientCodes, s, func(x *MessageExtra) *string { return &x.recipient })
 }
 
-// extraStr returns field(m.Extra), or "" when Extra is nil.
-func (m *Message) extraStr(field func(*MessageExtra) string) string {
-	if m.Extra == nil {
-		return ""
-	}
-	return field(m.Extra)
-}
+// coder is a table of packed strings: codeTable or internTable.
+type coder interface{ code(s string) uint8 }
 
-// packStr returns s's code in t; a string t lacks goes to field of Extra
-// (which is allocated for it), and a packed one clears that field.
-func (m *Message) packStr(t *codeTable, s string, field func(*MessageExtra) *string) uint8 {
-	c := t.code(s)
+// packMsg returns s's code in t; a string t lacks goes to field of
+// m.Extra (allocated for it), and a packed one clears that field.
+func packMsg[S ~string](m *Message, t coder, s S, field func(*MessageExtra) *S) uint8 {
+	c := t.code(string(s))
 	if c == codeExtra {
 		*field(m.Ext()) = s
 	} else if m.Extra != nil {
@@ -339,26 +317,42 @@ func (m *Message) packStr(t *codeTable, s string, field func(*MessageExtra) *str
 	return c
 }
 
+// msgExtra returns *field(m.Extra), or "" when Extra is nil.
+func msgExtra[S ~string](m *Message, field func(*MessageExtra) *S) S {
+	if m.Extra == nil {
+		return ""
+	}
+	return *field(m.Extra)
+}
+
+// packBlock is packMsg for a Block's fields.
+func packBlock(b *Block, t coder, s string, field func(*BlockExtra) *string) uint8 {
+	c := t.code(s)
+	if c == codeExtra {
+		*field(b.Ext()) = s
+	} else if b.Extra != nil {
+		*field(b.Extra) = ""
+	}
+	return c
+}
+
+// blockExtra is msgExtra for a Block's fields.
+func blockExtra(b *Block, field func(*BlockExtra) *string) string {
+	if b.Extra == nil {
+		return ""
+	}
+	return *field(b.Extra)
+}
+
 // Type is the export's content_type or part type the block came from.
 func (b Block) Type() string {
-	if b.typ == codeExtra {
-		if b.Extra == nil {
-			return ""
-		}
-		return b.Extra.typ
-	}
-	return typeCodes.names[b.typ]
+	return typeCodes.name(b.typ, blockExtra(&b, func(x *BlockExtra) *string { return &x.typ }))
 }
 
 // SetType sets Type. A type typeCodes lacks is kept in Extra, allocated
 // for it when nil.
 func (b *Block) SetType(s string) {
-	b.typ = typeCodes.code(s)
-	if b.typ == codeExtra {
-		b.Ext().typ = s
-	} else if b.Extra != nil {
-		b.Extra.typ = ""
-	}
+	b.typ = packBlock(b, typeCodes, s, func(x *BlockExtra) *string { return &x.typ })
 }
 
 // WithType returns b with Type set to s, for building a block in one
@@ -372,23 +366,12 @@ func (b Block) WithType(s string) Block {
 // Role is the message author's role (RoleUser, RoleAssistant, …, or the
 // export's word for a role backchat does not know).
 func (m *Message) Role() Role {
-	if m.role == codeExtra {
-		if m.Extra == nil {
-			return ""
-		}
-		return m.Extra.role
-	}
-	return Role(roleCodes.names[m.role])
+	return Role(roleCodes.name(m.role, string(msgExtra(m, func(x *MessageExtra) *Role { return &x.role }))))
 }
 
 // SetRole sets Role.
 func (m *Message) SetRole(r Role) {
-	m.role = roleCodes.code(string(r))
-	if m.role == codeExtra {
-		m.Ext().role = r
-	} else if m.Extra != nil {
-		m.Extra.role = ""
-	}
+	m.role = packMsg(m, roleCodes, r, func(x *MessageExtra) *Role { return &x.role })
 }
 
 // noKids is where an empty, non-nil Children points.
