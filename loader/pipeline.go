@@ -130,9 +130,9 @@ type collector struct {
 	// scanWarn is written only by the scanning goroutine (add runs on the
 	// collector's); finish merges both.
 	scanWarn []model.Warning
-	// sameExport records the copies of ids seen twice within one export,
-	// for the warnings of finish.
-	sameExport sameFileCopies
+	// sameFile records the copies of ids seen more than once, for the
+	// warnings of finish about ids a file holds twice.
+	sameFile sameFileCopies
 	// side is each export's side files (sidefiles.go), read before
 	// scanning starts and only read afterwards.
 	side sideSet
@@ -217,9 +217,7 @@ func (c *collector) add(r result) {
 		return
 	}
 	if i, dup := c.byID[conv.ID]; dup {
-		if prev := c.exp.wins[i].winKey; prev.export == k.export {
-			c.sameExport.add(conv.ID, prev, k, r.src.name)
-		}
+		c.sameFile.add(conv.ID, c.exp.wins[i].winKey, k, r.src.name)
 		if newer(conv, k, c.convs[i], c.exp.wins[i]) {
 			c.convs[i] = conv
 			c.exp.wins[i].winKey = k
@@ -232,49 +230,44 @@ func (c *collector) add(r result) {
 	c.exp.add(k)
 }
 
-// sameFileCopies gathers, per id seen more than once within one export,
-// where each copy was. Copies in several files of an export (overlapping
-// shards) or in several exports are merged by id as documented
-// (docs/formats.md); a file holding an id twice is damage or an edit, and
-// the copies not kept must not vanish without a word. Only ids met twice
-// are recorded; a copy that lost to another export's before the second
-// copy in its own export arrived is not counted.
-type sameFileCopies map[string]*idCopies
-
-type idCopies struct {
-	keys  []winKey
-	files map[int]string // seq → the file's name
+// sameFileCopies gathers where every copy of an id seen more than once
+// was. Copies in several files (overlapping shards) or exports are merged
+// by id as documented (docs/formats.md); a file holding an id twice is
+// damage or an edit, and the copies not kept must not vanish without a
+// word. The first repeat of an id records the copy seen before it (the
+// only one then) and every later one is added, so what is found does not
+// depend on the order the workers deliver them in. Only repeated ids are
+// recorded: a load of two exports of one account keeps ~100 bytes per
+// shared conversation until finish.
+type sameFileCopies struct {
+	copies map[string][]winKey
+	files  map[int]string // source seq → the file's name
 }
 
 func (s *sameFileCopies) add(id string, prev, k winKey, file string) {
-	if *s == nil {
-		*s = make(sameFileCopies)
+	if s.copies == nil {
+		s.copies, s.files = make(map[string][]winKey), make(map[int]string)
 	}
-	cp := (*s)[id]
-	if cp == nil {
-		cp = &idCopies{keys: []winKey{prev}, files: map[int]string{}}
-		(*s)[id] = cp
+	ks, ok := s.copies[id]
+	if !ok {
+		ks = []winKey{prev}
 	}
-	cp.keys = append(cp.keys, k)
-	cp.files[k.seq] = file
+	s.copies[id] = append(ks, k)
+	s.files[k.seq] = file
 }
 
 // warnings has one warning per file holding an id more than once, at the
 // first copy, naming every copy's position in the file.
-func (s sameFileCopies) warnings() []model.Warning {
+func (s *sameFileCopies) warnings() []model.Warning {
 	var out []model.Warning
-	for id, cp := range s {
+	for id, ks := range s.copies {
 		bySeq := make(map[int][]int)
-		for _, k := range cp.keys {
+		for _, k := range ks {
 			bySeq[k.seq] = append(bySeq[k.seq], k.index)
 		}
 		for seq, idx := range bySeq {
-			if len(idx) < 2 {
-				continue
-			}
 			slices.Sort(idx)
-			idx = slices.Compact(idx)
-			if len(idx) < 2 {
+			if idx = slices.Compact(idx); len(idx) < 2 {
 				continue
 			}
 			nums := make([]string, len(idx))
@@ -282,7 +275,7 @@ func (s sameFileCopies) warnings() []model.Warning {
 				nums[i] = strconv.Itoa(n)
 			}
 			out = append(out, model.Warning{
-				Kind: model.WarnData, File: cp.files[seq], Index: idx[0], Offset: -1, ID: id,
+				Kind: model.WarnData, File: s.files[seq], Index: idx[0], Offset: -1, ID: id,
 				Reason: fmt.Sprintf("conversations %s have the same id: only the copy updated last is shown", joinAnd(nums)),
 			})
 		}
@@ -303,7 +296,7 @@ func joinAnd(words []string) string {
 func (c *collector) finish() {
 	c.exp.finish(c.convs)
 	c.warnings = append(c.warnings, c.scanWarn...)
-	c.warnings = append(c.warnings, c.sameExport.warnings()...)
+	c.warnings = append(c.warnings, c.sameFile.warnings()...)
 	if len(c.convs) > 0 {
 		c.warnings = append(c.warnings, c.side.unmatched()...) // sidefiles.go
 	}

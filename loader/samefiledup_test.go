@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,5 +36,28 @@ func TestSameIDTwiceInAFileIsReported(t *testing.T) {
 	w := ws[0]
 	if w.ID != "dup" || w.Index != 0 || w.File != a || !strings.Contains(w.Reason, "conversations 0, 2 and 3 have the same id") {
 		t.Errorf("warning %+v", w)
+	}
+}
+
+// Which copies a load sees first does not decide what is reported: here
+// another export's copy is newest and comes first (one worker, paths in
+// order), so the file's two copies both lose to it as they arrive.
+func TestSameIDTwiceInAFileBehindAnotherExport(t *testing.T) {
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a/conversations.json", array(simple("dup", "newest, elsewhere", 300)))
+	b := writeFile(t, dir, "b/conversations.json", array(
+		simple("dup", "old copy", 100),
+		simple("dup", "older copy", 50),
+	))
+	arch, err := OpenContext(context.Background(), Options{Workers: 1}, filepath.Dir(a), filepath.Dir(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := find(arch, "dup"); c == nil || c.Title != "newest, elsewhere" {
+		t.Fatalf("dup kept %+v", c)
+	}
+	ws := warningsOf(arch, model.WarnData)
+	if len(ws) != 1 || ws[0].File != b || !strings.Contains(ws[0].Reason, "conversations 0 and 1 have the same id") {
+		t.Errorf("data warnings %+v", ws)
 	}
 }
