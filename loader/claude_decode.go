@@ -1,10 +1,9 @@
 package loader
 
 import (
-	"time"
-
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/backchat/backchat/model"
 )
@@ -312,7 +311,7 @@ type claudeBuilder struct {
 // main returns the open segment of the sender, starting one if needed.
 func (b *claudeBuilder) main() *model.Message {
 	if b.cur == nil {
-		m := b.message()
+		m := b.base.Copy()
 		m.SetContentType("text")
 		b.cur = &m
 		b.segs = append(b.segs, b.cur)
@@ -320,21 +319,9 @@ func (b *claudeBuilder) main() *model.Message {
 	return b.cur
 }
 
-// message is a copy of the sender's base message with an Extra of its own
-// (where the model keeps a time or model slug it does not pack: shared, a
-// segment's references or author would show on the others).
-func (b *claudeBuilder) message() model.Message {
-	m := b.base
-	if m.Extra != nil {
-		x := *m.Extra
-		m.Extra = &x
-	}
-	return m
-}
-
 // split starts a segment of its own (thinking, tool use or result).
 func (b *claudeBuilder) split(role model.Role, ctype string) *model.Message {
-	m := b.message()
+	m := b.base.Copy()
 	m.SetRole(role)
 	m.SetContentType(ctype)
 	b.cur = nil

@@ -1,10 +1,9 @@
 package loader
 
 import (
-	"time"
-
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/backchat/backchat/model"
 )

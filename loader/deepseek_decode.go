@@ -231,11 +231,7 @@ func (w *worker) deepseekMessage(d *walker, key string) ([]*model.Message, error
 		if cur != nil && cur.Role() == role && cur.ContentType() == ctype {
 			return cur
 		}
-		m := base
-		if m.Extra != nil { // a time the model keeps there: not shared
-			x := *m.Extra
-			m.Extra = &x
-		}
+		m := base.Copy()
 		m.SetRole(role)
 		m.SetContentType(ctype)
 		cur = &m

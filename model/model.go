@@ -310,6 +310,19 @@ func (m *Message) Ext() *MessageExtra {
 	return m.Extra
 }
 
+// Copy returns a copy of m with an Extra of its own: a plain copy shares
+// *Extra, where the rare values of the packed fields (a time in another
+// zone, an unknown model slug, model/packed.go) and the references live,
+// so a setter on the copy would change the original too.
+func (m *Message) Copy() Message {
+	c := *m
+	if c.Extra != nil {
+		x := *c.Extra
+		c.Extra = &x
+	}
+	return c
+}
+
 // AuthorName is the tool or plugin name ("python", "browser", "web.run", …).
 func (m *Message) AuthorName() string {
 	if m.Extra == nil {
