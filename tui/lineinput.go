@@ -81,32 +81,23 @@ func (in *lineInput) Paste(s string) bool {
 	if len(s) > maxPasteBytes {
 		s = s[:maxPasteBytes] // escapes and spaces aside, far more than maxPaste runes
 	}
-	var b strings.Builder
-	space := false
-	n := 0
-	for _, r := range ansi.Strip(s) {
-		if unicode.IsSpace(r) {
-			space = true
-			continue
+	var words []string
+	for _, w := range strings.FieldsFunc(ansi.Strip(s), unicode.IsSpace) {
+		if w = strings.Map(printable, w); w != "" {
+			words = append(words, w)
 		}
-		if !unicode.IsPrint(r) {
-			continue
-		}
-		sep := space && b.Len() > 0
-		if sep {
-			n++
-		}
-		if n++; n > maxPaste {
-			break
-		}
-		if sep {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
 	}
-	in.insert(b.String())
+	line := []rune(strings.Join(words, " "))
+	in.insert(strings.TrimRight(string(line[:min(len(line), maxPaste)]), " "))
 	return string(in.value) != old
+}
+
+// printable is r when it prints, else -1 (strings.Map drops it).
+func printable(r rune) rune {
+	if unicode.IsPrint(r) {
+		return r
+	}
+	return -1
 }
 
 // insert puts the printable runes of s at the cursor.
