@@ -224,9 +224,23 @@ func linkLines(lines []string, links []screenLink) []string {
 	return lines
 }
 
-// escapeSeq matches one escape sequence of Glamour's lines (CSI, OSC, or
-// ESC and one byte).
-var escapeSeq = regexp.MustCompile("\x1b(?:\\[[0-?]*[ -/]*[@-~]|\\][^\x07\x1b]*(?:\x07|\x1b\\\\)?|.)")
+// escapeRanges lists where l's escape sequences are (start, end), as
+// x/ansi's parser reads them.
+func escapeRanges(l string) [][2]int {
+	out := [][2]int{}
+	var state byte
+	for i := 0; i < len(l); {
+		seq, _, n, st := ansi.DecodeSequence(l[i:], state, nil)
+		if n <= 0 {
+			break
+		}
+		if seq[0] == ansi.ESC {
+			out = append(out, [2]int{i, i + n})
+		}
+		i, state = i+n, st
+	}
+	return out
+}
 
 // linkLine makes the first place each link's text shows in l a hyperlink
 // to its target. A place inside an escape sequence (a hyperlink's target
@@ -239,17 +253,14 @@ func linkLine(l string, links []screenLink) string {
 		k       *screenLink
 	}
 	var places []place
-	var escapes [][]int // found when a text first shows in l
+	var escapes [][2]int // found when a text first shows in l
 	for j := range links {
 		k := &links[j]
 		if k.text == "" || !strings.Contains(l, k.text) {
 			continue
 		}
 		if escapes == nil {
-			escapes = escapeSeq.FindAllStringIndex(l, -1)
-			if escapes == nil {
-				escapes = [][]int{}
-			}
+			escapes = escapeRanges(l)
 		}
 	next:
 		for from := 0; from < len(l); {
