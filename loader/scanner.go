@@ -759,7 +759,7 @@ const (
 func (s *scanner) element(off int64, lost bool) int {
 	start := s.pos - s.mark
 	s.over = ""
-	st := vDone
+	var st vres
 	if s.buf[s.pos] == '[' {
 		unknown := s.sig == nil
 		if unknown {
@@ -776,13 +776,11 @@ func (s *scanner) element(off int64, lost bool) int {
 	}
 	if st == vBreak && s.over == "" {
 		s.damaged = true
-		what := fmt.Sprintf("skipped %d bytes up to the next conversation at byte %d", s.offset()-off, s.offset())
+		expected := "a conversation ('{') or ']'"
 		if lost {
-			s.warn(wSkipped, s.index, off, "the conversation's opening is damaged (expected '{', found '['); "+what)
-			s.index++
-		} else {
-			s.warn(wJunk, -1, off, "malformed data: expected a conversation ('{') or ']', found '['; "+what)
+			expected = "'{'"
 		}
+		s.skipped(off, expected, "'['", lost, true)
 		return elemBreak
 	}
 	if st != vDone || s.over != "" {
@@ -807,6 +805,14 @@ func (s *scanner) element(off int64, lost bool) int {
 func (s *scanner) skipJunk(off int64, expected, found string, lost bool) bool {
 	s.damaged = true
 	ok := s.resync()
+	s.skipped(off, expected, found, lost, ok)
+	return ok
+}
+
+// skipped reports the malformed data from off to s.pos, which is at the
+// next conversation (ok) or at the end of input: as the conversation lost
+// there when its opening was damaged (lost), else as junk.
+func (s *scanner) skipped(off int64, expected, found string, lost, ok bool) {
 	end := s.offset()
 	var what string
 	if ok {
@@ -820,7 +826,6 @@ func (s *scanner) skipJunk(off int64, expected, found string, lost bool) bool {
 	} else {
 		s.warn(wJunk, -1, off, fmt.Sprintf("malformed data: expected %s, found %s; %s", expected, found, what))
 	}
-	return ok
 }
 
 // resync skips to the next conversation opening (its signature, resync.go)
