@@ -97,8 +97,6 @@ var runBrowser = func(ctx context.Context, src archiveSource, opts browserOption
 		defer stop()
 	}
 	if src.Demo {
-		// The demo's dates were written against demo.Reference; show them
-		// as they were meant ("Today", "Yesterday", …) whatever today is.
 		o.Now = demoClock()
 	}
 	err := tui.Run(ctx, o, opts.In, opts.Out)

@@ -94,19 +94,20 @@ func (w *writer) encodeTree(e *enc, nodes []model.Node) {
 	e.uv(uint64(t.children))
 	for i := range nodes {
 		n := &nodes[i]
+		kids := n.Children()
 		var fl uint64
 		if n.Msg != nil {
 			fl |= nodeMsg
 		}
-		if n.Children() == nil {
+		if kids == nil {
 			fl |= nodeChildrenNil
 		}
 		e.uv(fl)
 		w.fresh(e, n.Key)
 		e.sv(int64(n.Parent))
-		if n.Children() != nil {
-			e.uv(uint64(len(n.Children())))
-			for _, k := range n.Children() {
+		if kids != nil {
+			e.uv(uint64(len(kids)))
+			for _, k := range kids {
 				e.sv(int64(k))
 			}
 		}
