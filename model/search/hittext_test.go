@@ -22,19 +22,27 @@ func lazyCopies(convs []*model.Conversation, decoded *int) []*model.Conversation
 	return lazy
 }
 
+// loadedLazily builds a's index, saves it and loads it again over lazy
+// copies of a's conversations (lazyCopies), which count their decodes in
+// *decoded.
+func loadedLazily(t *testing.T, a *model.Archive) (built, loaded *Index, decoded *int) {
+	t.Helper()
+	built = BuildArchive(a)
+	data, ar := saveIndex(t, built)
+	decoded = new(int)
+	loaded, err := LoadIndex(data, lazyCopies(a.Conversations, decoded), ar.at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return built, loaded, decoded
+}
+
 // TestHitTextIsText: for every hit of a few queries, HitText gives what
 // Text gives, on a built index and on a loaded one, and the loaded one
 // decodes no tree to give it.
 func TestHitTextIsText(t *testing.T) {
 	a := searchcorpus.Generate(searchcorpus.Options{TextBytes: 60 << 10, Seed: 3, Unicode: true, ConvBytes: 1500})
-	ix := BuildArchive(a)
-	data, ar := saveIndex(t, ix)
-	decoded := 0
-	lazy := lazyCopies(a.Conversations, &decoded)
-	lx, err := LoadIndex(data, lazy, ar.at)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix, lx, decoded := loadedLazily(t, a)
 	checked := 0
 	for _, qs := range []string{"data", "the", "kube", "café", "role:user the", `"the data"`} {
 		q, err := Parse(qs)
@@ -65,8 +73,8 @@ func TestHitTextIsText(t *testing.T) {
 	if checked < 50 {
 		t.Fatalf("%d hits checked: the test covers little", checked)
 	}
-	if decoded != 0 {
-		t.Fatalf("the loaded index decoded %d trees for HitText", decoded)
+	if *decoded != 0 {
+		t.Fatalf("the loaded index decoded %d trees for HitText", *decoded)
 	}
 	if _, ok := lx.HitText(0, Hit{Node: 1 << 20, Field: FieldText}); ok {
 		t.Fatal("a field the conversation does not have has a text")

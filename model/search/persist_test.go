@@ -281,20 +281,13 @@ func TestPersistEmpty(t *testing.T) {
 // conversations.
 func TestPersistDoesNotReadTrees(t *testing.T) {
 	a := searchcorpus.Generate(searchcorpus.Options{TextBytes: 40 << 10, Seed: 1, ConvBytes: 1500})
-	ix := BuildArchive(a)
-	data, ar := saveIndex(t, ix)
-	decoded := 0
-	lazy := lazyCopies(a.Conversations, &decoded)
-	lx, err := LoadIndex(data, lazy, ar.at)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, lx, decoded := loadedLazily(t, a)
 	q, _ := Parse("data")
 	if _, err := lx.Rank(context.Background(), q, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if decoded != 0 {
-		t.Fatalf("loading and ranking decoded %d conversations", decoded)
+	if *decoded != 0 {
+		t.Fatalf("loading and ranking decoded %d conversations", *decoded)
 	}
 }
 
