@@ -10,6 +10,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -70,6 +71,13 @@ type worker struct {
 	// 0 when it did not decode).
 	win winBuf
 	end int
+
+	// k, when set, compacts each conversation decoded once the load's
+	// plain budget is spent (compact.go); side says which ones the
+	// collector will still change (feedback: those are never compacted).
+	k     Compactor
+	side  sideSet
+	plain *atomic.Int64 // the export's bytes whose text may stay decoded (Options.CompactPlain)
 }
 
 func newWorker(total int64) *worker {

@@ -40,6 +40,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/backchat/backchat/model"
 )
@@ -77,6 +78,18 @@ type Options struct {
 	// can still refer to them (a command that loads only to extract a
 	// summary, with its strings copied). Calling it again does nothing.
 	Release func(release func())
+	// Compact, when set, gives each decoding worker a Compactor
+	// (internal/snapshot's) that keeps the tree of each conversation
+	// decoded once CompactPlain is spent as a compressed frame from its
+	// decode on: the worker encodes it, rewinds its arena over the decoded
+	// text and stores the frame there; the tree is decoded again whenever
+	// it is read (model.Conversation.SetTreeSource, ReleaseTreeWhenUnused).
+	// See compact.go.
+	Compact func() Compactor
+	// CompactPlain (with Compact) is the export's bytes whose
+	// conversations keep their text decoded: the first ones decoded, until
+	// their JSON adds up to it. 0 compacts every conversation.
+	CompactPlain int64
 }
 
 // Open loads the exports at paths with default options.
@@ -183,7 +196,12 @@ func OpenContext(ctx context.Context, opt Options, paths ...string) (a *model.Ar
 	defer cancel(nil)
 	jobs := make(chan job, 8)
 	results := make(chan result, 8)
-	wait := startWorkers(opt.Workers, believed, rel, jobs, results)
+	var plain *atomic.Int64
+	if opt.Compact != nil {
+		plain = new(atomic.Int64)
+		plain.Store(opt.CompactPlain)
+	}
+	wait := startWorkers(opt.Workers, believed, rel, opt.Compact, col.side, plain, jobs, results)
 	collected := make(chan struct{})
 	var collErr error // read after collected is closed
 	go func() {

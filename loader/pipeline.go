@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/backchat/backchat/model"
 )
@@ -56,7 +57,12 @@ func (w *worker) decodeJob(j job) (r result) {
 	var (
 		c   *model.Conversation
 		err error
+		m   arenaMark
 	)
+	if w.k != nil {
+		m = w.a.mark()
+		w.end = 0 // set by a ChatGPT decode (overBudget)
+	}
 	if j.format != nil {
 		c, err = j.format.decode(w, j.data)
 	} else {
@@ -75,13 +81,21 @@ func (w *worker) decodeJob(j job) (r result) {
 	if len(w.notes) > 0 {
 		r.notes = append([]string(nil), w.notes...)
 	}
+	if w.k != nil && w.overBudget(j) && !w.side.hasFeedback(j.src.export, c.ID) {
+		w.compact(c, m) // compact.go
+	}
 	return r
 }
 
 // startWorkers runs n decoders reading jobs and writing results; the
 // returned function waits for them. rel, when not nil, gathers the
 // arenas' off-heap chunks (Options.Release).
-func startWorkers(n int, total int64, rel *arenaRelease, jobs <-chan job, results chan<- result) func() {
+//
+// compact, when not nil, gives each worker a Compactor that keeps the
+// trees of the conversations decoded beyond the plain budget compressed
+// (compact.go); side is the load's side files, whose feedback the
+// collector applies to the trees it names (those are not compacted).
+func startWorkers(n int, total int64, rel *arenaRelease, compact func() Compactor, side sideSet, plain *atomic.Int64, jobs <-chan job, results chan<- result) func() {
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
@@ -98,6 +112,10 @@ func startWorkers(n int, total int64, rel *arenaRelease, jobs <-chan job, result
 			}
 			w := newWorker(total)
 			w.a.releasable(rel)
+			if compact != nil {
+				w.k, w.side, w.plain = compact(), side, plain
+				defer w.k.Free()
+			}
 			for j := range jobs {
 				if j.seg != nil {
 					w.runSegment(j.seg)

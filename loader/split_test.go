@@ -56,7 +56,7 @@ func splitOnly(t testing.TB, path string) (int, bool) {
 	}
 	jobs := make(chan job, 8)
 	results := make(chan result, 8)
-	wait := startWorkers(2, src.size, nil, jobs, results)
+	wait := startWorkers(2, src.size, nil, nil, nil, nil, jobs, results)
 	got := make(chan int)
 	go func() {
 		k := 0

@@ -9,6 +9,8 @@ import (
 
 	"charm.land/log/v2"
 	"github.com/backchat/backchat/internal/library"
+	"github.com/backchat/backchat/internal/snapshot"
+	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search/live"
 	"github.com/backchat/backchat/tui"
@@ -40,13 +42,24 @@ type readyArchive struct {
 
 // browserSource sets o to show src: a ready archive with its index at
 // once, else a load of src.Paths streamed in and indexed as it comes.
-func browserSource(o *tui.Options, src archiveSource) {
+//
+// budget, when > 0, is the export's bytes of JSON (exportBudget), which
+// the browser keeps its memory within: a load that writes no snapshot
+// (src.Loaded nil) then keeps the text of the conversations decoded
+// beyond compactPlain(budget) compressed (compactingLoad).
+func browserSource(o *tui.Options, src archiveSource, budget int64) {
 	if r := src.Ready; r != nil {
 		o.Archive, o.Searcher = r.Archive, r.Searcher
 		if lib := src.Library; lib != nil {
 			a := *r.Archive // its warnings name the imports, not the library's copies
 			a.Warnings, o.Archive = originals(lib, a.Warnings), &a
 		}
+		return
+	}
+	if budget > 0 && src.Loaded == nil {
+		searcher := live.NewOffsets()
+		newK := func() loader.Compactor { return snapshot.NewCompactor() }
+		o.Load, o.Searcher = compactingLoad(src.Paths, src.Library, searcher, nil, newK, compactPlain(budget)), searcher
 		return
 	}
 	searcher := live.New()
@@ -89,11 +102,15 @@ var runBrowser = func(ctx context.Context, src archiveSource, opts browserOption
 		NoColor: os.Getenv("NO_COLOR") != "",
 		Actions: localActions(os.Environ(), runtime.GOOS),
 	}
-	browserSource(&o, src)
+	var budget int64
 	if !src.Demo && src.Ready == nil {
+		budget = exportBudget(src.Paths)
+	}
+	browserSource(&o, src, budget)
+	if budget > 0 {
 		// rsscap.go: once loaded, keep the RSS within the export's size.
 		var stop func()
-		o.Load, stop = capAfterLoad(o.Load, exportBudget(src.Paths))
+		o.Load, stop = capAfterLoad(o.Load, budget)
 		defer stop()
 	}
 	if src.Demo {

@@ -54,7 +54,7 @@ func TestLibraryWarningsNameTheImport(t *testing.T) {
 			}
 		}
 		var o tui.Options
-		browserSource(&o, src)
+		browserSource(&o, src, 0)
 		arch := o.Archive
 		if o.Load != nil {
 			if arch, err = o.Load(ctx, func(*model.Conversation) {}, nil); err != nil {

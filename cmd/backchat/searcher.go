@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"strconv"
 
 	"github.com/backchat/backchat/internal/library"
 	"github.com/backchat/backchat/loader"
@@ -22,13 +24,23 @@ import (
 // not nil, is the library paths are the imports of: warnings then name the
 // files imported (originals).
 func indexingLoad(paths []string, lib *library.Library, s *live.Searcher, loaded func(*model.Archive, *live.Searcher)) tui.LoadFunc {
+	return compactingLoad(paths, lib, s, loaded, nil, 0)
+}
+
+// compactingLoad is indexingLoad whose loader keeps the text of the
+// conversations decoded beyond plain bytes of the export compressed
+// (loader.Options.Compact), when compact is set; s must then keep text
+// offsets (live.NewOffsets).
+func compactingLoad(paths []string, lib *library.Library, s *live.Searcher, loaded func(*model.Archive, *live.Searcher), compact func() loader.Compactor, plain int64) tui.LoadFunc {
 	return func(ctx context.Context, onConv func(*model.Conversation), progress func(done, total int64)) (*model.Archive, error) {
 		a, err := loader.OpenContext(ctx, loader.Options{
 			OnConversation: func(c *model.Conversation) {
 				s.Add(c)
 				onConv(c)
 			},
-			Progress: progress,
+			Progress:     progress,
+			Compact:      compact,
+			CompactPlain: plain,
 		}, paths...)
 		if a != nil {
 			a.Warnings = originals(lib, a.Warnings)
@@ -39,4 +51,14 @@ func indexingLoad(paths []string, lib *library.Library, s *live.Searcher, loaded
 		}
 		return a, err
 	}
+}
+
+// compactPlain is the bytes of an export of budget bytes of JSON whose
+// text the browser keeps decoded (compactingLoad).
+func compactPlain(budget int64) int64 {
+	f, err := strconv.ParseFloat(os.Getenv("BACKCHAT_COMPACT_PLAIN"), 64)
+	if err != nil {
+		f = 0.5
+	}
+	return int64(f * float64(budget))
 }

@@ -294,7 +294,7 @@ func (w *writer) pooled(e *enc, s string) { w.pooledText(e, s, false) }
 
 // pooledText is pooled for a field that may be searchable.
 func (w *writer) pooledText(e *enc, s string, searchable bool) {
-	if s == "" || len(s) > poolMaxLen {
+	if s == "" || len(s) > poolMaxLen || w.pool == nil { // nil: a Compactor's frames have no pool
 		w.freshText(e, s, searchable)
 		return
 	}

@@ -72,8 +72,8 @@ func TestShardBuilderReuseIdentical(t *testing.T) {
 	reused := newShardBuilder()
 	for i := 1; i < len(cuts); i++ {
 		part := convs[cuts[i-1]:cuts[i]]
-		got := buildShard(reused, int32(cuts[i-1]), part)
-		want := buildShard(newShardBuilder(), int32(cuts[i-1]), part)
+		got := buildShard(reused, int32(cuts[i-1]), part, false)
+		want := buildShard(newShardBuilder(), int32(cuts[i-1]), part, false)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("shard %d (%d conversations): built with reused scratch differs from a fresh build", i, len(part))
 		}
@@ -151,7 +151,7 @@ func TestBuilderScratchOffHeapGivenBack(t *testing.T) {
 	}
 	base := settle(0)
 	sb := newShardBuilder()
-	buildShard(sb, 0, a.Conversations)
+	buildShard(sb, 0, a.Conversations, false)
 	mapped := offHeapLive.Load() - base
 	if mapped < 2 || len(sb.wb.postings.blocks) == 0 {
 		t.Fatalf("%d blocks mapped for a shard's scratch", mapped)
@@ -163,7 +163,7 @@ func TestBuilderScratchOffHeapGivenBack(t *testing.T) {
 	// Not released: the cleanup unmaps them once the scratch is collected.
 	base = offHeapLive.Load()
 	sb = newShardBuilder()
-	buildShard(sb, 0, a.Conversations)
+	buildShard(sb, 0, a.Conversations, false)
 	if offHeapLive.Load() == base {
 		t.Fatal("nothing mapped")
 	}

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"unsafe"
 
 	"github.com/backchat/backchat/model"
 )
@@ -72,6 +73,9 @@ type Builder struct {
 	meta   []convMeta
 	held   bool // Hold: workers take no shard
 	paused bool // Pause: workers take no shard
+	// offsets: built shards keep their texts' offsets, not pointers
+	// (SetTextOffsets).
+	offsets bool
 }
 
 // sealed is a shard waiting for a worker: conversations convs, numbered
@@ -101,12 +105,33 @@ func (b *Builder) SetShardText(n int64) {
 	b.shardText = max(n, 1)
 }
 
+// SetTextOffsets makes every shard built from then on keep where its
+// fields' texts lie as offsets (model.Conversation.TextOffset), read back
+// through TextAt, as a loaded index does, instead of pointers into the
+// conversations' trees: an index of conversations whose trees are decoded
+// on demand (loader.Options.Compact) then holds none of them. A shard
+// with a conversation that has no offsets keeps pointers. Call it before
+// the first Add.
+func (b *Builder) SetTextOffsets(on bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.offsets = on
+}
+
 // Add records a conversation (nil is ignored). Safe for concurrent use.
 func (b *Builder) Add(c *model.Conversation) {
 	if c == nil {
 		return
 	}
-	n := textSize(c) // the rest of the metadata is computed by the shard worker
+	// The rest of the metadata is computed by the shard worker. The size
+	// of a tree decoded on demand is its strings' (close enough to cut
+	// shards), not decoded here for its searchable fields.
+	n, ok := c.TreeTextSize()
+	if ok {
+		n += int64(len(c.Title))
+	} else {
+		n = textSize(c)
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.convs = append(b.convs, c)
@@ -164,7 +189,10 @@ func (b *Builder) work() {
 		job := b.queue[0]
 		b.queue = b.queue[1:]
 		b.mu.Unlock()
-		s := buildShard(sb, job.first, job.convs)
+		b.mu.Lock()
+		offsets := b.offsets
+		b.mu.Unlock()
+		s := buildShard(sb, job.first, job.convs, offsets)
 		b.mu.Lock()
 		b.shards = append(b.shards, s)
 		b.busy--
@@ -461,15 +489,30 @@ func metaOf(c *model.Conversation) convMeta {
 	return m
 }
 
-// buildShard indexes conversations convs (numbered from first).
-func buildShard(sb *shardBuilder, first int32, convs []*model.Conversation) *shard {
+// buildShard indexes conversations convs (numbered from first). With
+// offsets, the shard keeps where its records' texts lie as offsets in
+// their conversations' trees (SetTextOffsets), each conversation's taken
+// as soon as it is indexed, so that the shard holds none of its trees
+// (a tree decoded on demand is collected before the next is decoded).
+func buildShard(sb *shardBuilder, first int32, convs []*model.Conversation, offsets bool) *shard {
 	meta := make([]convMeta, len(convs))
+	var loc *locator
+	if offsets {
+		loc = &locator{convs: convs}
+	}
 	for i, c := range convs {
+		// Held until the conversation is indexed: a tree decoded on
+		// demand and released when unused (model.Conversation.
+		// ReleaseTreeWhenUnused) is otherwise decoded again by each
+		// Tree below once a collection has freed it, and its records
+		// point into several decodes.
+		tree := c.Tree()
 		meta[i] = metaOf(c)
+		from := sb.recs.len()
 		sb.beginConv(meta[i].text)
 		sb.addField(c.Title, fieldRec{node: model.NoNode, field: FieldConvTitle})
-		for k := range c.Tree() {
-			msg := c.Tree()[k].Msg
+		for k := range tree {
+			msg := tree[k].Msg
 			if msg == nil {
 				continue
 			}
@@ -487,8 +530,91 @@ func buildShard(sb *shardBuilder, first int32, convs []*model.Conversation) *sha
 			})
 		}
 		sb.endConv()
+		if loc != nil {
+			loc.take(&sb.recs, from, int32(i))
+		}
+		runtime.KeepAlive(tree)
 	}
 	s := sb.finish(first)
 	s.meta = meta
+	if loc != nil {
+		loc.attach(s)
+	}
 	return s
+}
+
+// Offsets standing for a text in a shard that keeps offsets (locator):
+// the conversation's local number in the upper 32 bits and, in the lower,
+// the offset in its tree's strings, titleOff for its title (its own
+// string, not its tree's), or, with ptrText set, the index of a pointer
+// the locator keeps (a text that has no offset: a tree loaded whole).
+const (
+	titleOff = 1<<32 - 1
+	ptrText  = 1 << 63
+)
+
+// locator takes a shard's records' texts as offsets (buildShard).
+type locator struct {
+	convs []*model.Conversation
+	text  []uint64 // per record
+	ptrs  []*byte
+}
+
+// take replaces the texts of the records from on, conversation local's,
+// by offsets, so that the records no longer point into its tree.
+func (l *locator) take(recs *chunks[fieldRec], from int, local int32) {
+	c := l.convs[local]
+	for i := from; i < recs.len(); i++ {
+		r := recs.at(i)
+		v := uint64(local) << 32
+		switch {
+		case r.n == 0 || r.text == nil:
+		case r.field == FieldConvTitle:
+			v |= titleOff
+		default:
+			if o, ok := c.TextOffset(r.text, int(r.n)); ok {
+				v |= uint64(o)
+			} else {
+				v = ptrText | uint64(len(l.ptrs))
+				l.ptrs = append(l.ptrs, r.text)
+			}
+		}
+		l.text = append(l.text, v)
+		r.text = nil
+	}
+}
+
+// attach gives the built shard its records as offsets (disk) and the
+// function that finds their texts (textAt), as a loaded shard has them.
+func (l *locator) attach(s *shard) {
+	disk := make([]diskRec, len(s.recs))
+	for i := range s.recs {
+		r := &s.recs[i]
+		disk[i] = diskRec{text: l.text[i], node: r.node, block: r.block, item: r.item, n: r.n, field: r.field, flags: r.flags}
+	}
+	convs, ptrs := l.convs, l.ptrs
+	s.disk, s.recs = disk, nil
+	s.textAt = func(off uint64, n int) *byte {
+		if n == 0 {
+			return nil
+		}
+		if off&ptrText != 0 {
+			if i := off &^ ptrText; i < uint64(len(ptrs)) {
+				return ptrs[i]
+			}
+			return nil
+		}
+		local := off >> 32
+		if local >= uint64(len(convs)) {
+			return nil
+		}
+		c := convs[local]
+		if o := uint32(off); o != titleOff {
+			return c.TextAt(o, n)
+		}
+		if n > len(c.Title) {
+			return nil
+		}
+		return unsafe.StringData(c.Title)
+	}
 }

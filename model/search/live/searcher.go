@@ -124,6 +124,16 @@ func New() *Searcher {
 	return newSearcher(b)
 }
 
+// NewOffsets is New over conversations whose trees are decoded on
+// demand with their texts addressed by offset (loader.Options.Compact):
+// the index keeps offsets (search.Builder.SetTextOffsets).
+func NewOffsets() *Searcher {
+	b := search.NewBuilder()
+	b.SetTextOffsets(true)
+	b.Hold(true)
+	return newSearcher(b)
+}
+
 // newSearcher is the one place a Searcher is made: over builder b, with
 // the answer cache every Searcher needs.
 func newSearcher(b *search.Builder) *Searcher {

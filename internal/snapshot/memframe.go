@@ -1,0 +1,208 @@
+package snapshot
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+	"unsafe"
+	"weak"
+
+	"github.com/backchat/backchat/model"
+)
+
+// PROTOTYPE (helper "compact"): a conversation's tree kept as a
+// snapshot frame in memory from the browser's first load on, instead of
+// decoded text in the loader's arena. A frame made here is standalone:
+// every string is fresh (no pool), so it decodes alone.
+
+// Compactor encodes trees into frames. Not safe for concurrent use: each
+// loader worker owns one.
+type Compactor struct {
+	w       writer
+	b       batch
+	blob    enc
+	scratch []byte
+	out     []byte
+}
+
+// NewCompactor returns a Compactor; Free gives back its buffers.
+func NewCompactor() *Compactor {
+	k := &Compactor{}
+	k.w.batch = &k.b
+	k.b.rawMem.heap = true // a Compactor may be dropped without Free
+	return k
+}
+
+// Free gives back the Compactor's buffer.
+func (k *Compactor) Free() {
+	k.b.rawMem.free()
+}
+
+// FrameInfo describes a frame as stored (Compact's result).
+type FrameInfo struct {
+	Method         uint64
+	StrLen, RawLen uint64
+}
+
+// Compact encodes nodes into a frame and returns it as stored (valid
+// until the next Compact) and open, which, given where the caller keeps
+// those bytes, returns the frame (loader.Compactor).
+//
+// compress, given the bytes of the tree's strings, says whether to
+// compress the frame (nil: always); a frame not compressed is stored raw.
+func (k *Compactor) Compact(nodes []model.Node, compress func(strLen int) bool) ([]byte, func(kept []byte) model.TreeSource) {
+	stored, info := k.encode(nodes, compress)
+	return stored, func(kept []byte) model.TreeSource { return NewMemFrame(kept, info) }
+}
+
+// Size is the bytes of the frame's strings.
+func (f *MemFrame) Size() int64 { return int64(f.info.StrLen) }
+
+// encode encodes nodes into a frame and returns it as stored (valid
+// until the next call) and what a MemFrame needs to read it.
+func (k *Compactor) encode(nodes []model.Node, compress func(strLen int) bool) ([]byte, FrameInfo) {
+	w := &k.w
+	w.conv, w.convStart, w.cuts, w.cutFrom = k.b.rawMem.s[:0], 0, k.b.cuts[:0], 0
+	k.blob.b = k.blob.b[:0]
+	w.encodeTree(&k.blob, nodes)
+	strLen := len(w.conv)
+	if strLen > 0 {
+		w.cuts = append(w.cuts, len(w.conv))
+	}
+	appendConv(w, k.blob.b)
+	raw, cuts := w.conv, w.cuts
+	k.b.rawMem.s, k.b.cuts = raw[:0], cuts[:0]
+	w.conv, w.cuts = nil, nil
+	var method uint64
+	if compress != nil && !compress(strLen) {
+		k.out, method = append(k.out[:0], raw...), frameRaw
+	} else {
+		k.scratch = slices.Grow(k.scratch[:0], len(raw)+16*(len(cuts)+2))
+		k.out, method = appendFrame(k.out[:0], k.scratch, raw, cuts, strLen)
+	}
+	return k.out, FrameInfo{Method: method, StrLen: uint64(strLen), RawLen: uint64(len(raw))}
+}
+
+// MemFrame is a frame held in memory (stored, which must not change and
+// must stay valid as long as the MemFrame is used).
+type MemFrame struct {
+	stored []byte
+	info   FrameInfo
+	mu     sync.Mutex
+	chunks []chunk
+	buf    weak.Pointer[byte] // the decompressed frame while anything holds it
+}
+
+// NewMemFrame returns the frame stored (as Compact returned it, copied
+// where the caller keeps it).
+func NewMemFrame(stored []byte, info FrameInfo) *MemFrame {
+	return &MemFrame{stored: stored, info: info}
+}
+
+// Stored is the frame's bytes as stored.
+func (f *MemFrame) Stored() int { return len(f.stored) }
+
+// raw returns the frame's strings and blob: the stored bytes themselves
+// for a raw frame, else decompressed (once while anything holds them).
+func (f *MemFrame) raw() ([]byte, error) {
+	if f.info.Method == frameRaw {
+		return f.stored, nil
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if p := f.buf.Value(); p != nil {
+		return unsafe.Slice(p, f.info.RawLen), nil
+	}
+	if f.chunks == nil {
+		cs, ok := parseChunks(f.stored, f.info.StrLen, f.info.RawLen)
+		if !ok {
+			return nil, corrupt("in-memory frame: chunk table")
+		}
+		f.chunks = cs
+	}
+	out := make([]byte, f.info.RawLen)
+	for _, c := range f.chunks {
+		if !decodeChunk(out[c.start:c.end], f.stored, c) {
+			return nil, corrupt("in-memory frame: chunk at %d", c.start)
+		}
+	}
+	if len(out) > 0 {
+		f.buf = weak.Make(&out[0])
+	}
+	return out, nil
+}
+
+// Load decodes the tree.
+func (f *MemFrame) Load() ([]model.Node, error) {
+	whole, err := f.raw()
+	if err != nil {
+		return nil, err
+	}
+	s := &strs{data: whole, end: int(f.info.StrLen)}
+	nodes, err := decodeTree(whole[f.info.StrLen:], s)
+	if err != nil {
+		return nil, fmt.Errorf("in-memory frame: %w", err)
+	}
+	return nodes, nil
+}
+
+// Locate returns the offset of the n bytes at p among the frame's
+// strings, in the tree Load returned last (which must still be held).
+func (f *MemFrame) Locate(p *byte, n int) (uint32, bool) {
+	var base *byte
+	if f.info.Method == frameRaw {
+		if len(f.stored) == 0 {
+			return 0, false
+		}
+		base = &f.stored[0]
+	} else {
+		f.mu.Lock()
+		base = f.buf.Value()
+		f.mu.Unlock()
+		if base == nil {
+			return 0, false
+		}
+	}
+	lo, q := uintptr(unsafe.Pointer(base)), uintptr(unsafe.Pointer(p))
+	if q < lo || q+uintptr(n) > lo+uintptr(f.info.StrLen) || f.info.StrLen > 1<<32-1 {
+		return 0, false
+	}
+	return uint32(q - lo), true
+}
+
+// At returns a pointer to the n bytes at offset o of the frame's strings:
+// in place for a raw frame or while a decoded tree holds them, else in
+// their chunk, decompressed alone (a string never spans two chunks). nil
+// when they are not the frame's.
+func (f *MemFrame) At(o uint32, n int) *byte {
+	end := uint64(o) + uint64(n)
+	if end > f.info.StrLen || n == 0 {
+		return nil
+	}
+	if f.info.Method == frameRaw {
+		return &f.stored[o]
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if p := f.buf.Value(); p != nil {
+		return &unsafe.Slice(p, f.info.RawLen)[o]
+	}
+	if f.chunks == nil {
+		cs, ok := parseChunks(f.stored, f.info.StrLen, f.info.RawLen)
+		if !ok {
+			return nil
+		}
+		f.chunks = cs
+	}
+	k := sort.Search(len(f.chunks), func(i int) bool { return f.chunks[i].end > uint64(o) })
+	if k == len(f.chunks) || end > f.chunks[k].end {
+		return nil
+	}
+	c := f.chunks[k]
+	b := make([]byte, c.end-c.start)
+	if !decodeChunk(b, f.stored, c) {
+		return nil
+	}
+	return &b[uint64(o)-c.start]
+}
