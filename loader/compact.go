@@ -25,11 +25,9 @@ import (
 type Compactor interface {
 	// Compact encodes nodes and returns the bytes to keep (valid until
 	// the next call) and open, which, given where the caller copied them
-	// (which must not change afterwards), makes c's tree lazy, decoded
-	// from them (model.Conversation.SetLazyTree, SetTreeText).
-	// compress, given the bytes of the tree's strings, says whether to
-	// compress them or keep them as they are.
-	Compact(nodes []model.Node, compress func(strLen int) bool) (stored []byte, open func(kept []byte) model.TreeSource)
+	// (which must not change afterwards), returns the tree read from them
+	// (model.Conversation.SetTreeSource).
+	Compact(nodes []model.Node) (stored []byte, open func(kept []byte) model.TreeSource)
 	// Free gives back the Compactor's buffers.
 	Free()
 }
@@ -38,7 +36,7 @@ type Compactor interface {
 func (w *worker) compact(c *model.Conversation, m arenaMark) {
 	nodes := c.Nodes
 	visible, branches := c.VisibleCount(), c.BranchPoints()
-	stored, open := w.k.Compact(nodes, nil)
+	stored, open := w.k.Compact(nodes)
 	cloneTop(c)
 	c.Nodes = nil
 	w.a.rewindKeep(m)

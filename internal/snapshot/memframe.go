@@ -11,10 +11,10 @@ import (
 	"github.com/backchat/backchat/model"
 )
 
-// PROTOTYPE (helper "compact"): a conversation's tree kept as a
-// snapshot frame in memory from the browser's first load on, instead of
-// decoded text in the loader's arena. A frame made here is standalone:
-// every string is fresh (no pool), so it decodes alone.
+// A conversation's tree kept as a snapshot frame in memory from the
+// browser's first load on, instead of decoded text in the loader's arena
+// (loader.Options.Compact). A frame made here is standalone: every string
+// is fresh (no pool), so it decodes alone.
 
 // Compactor encodes trees into frames. Not safe for concurrent use: each
 // loader worker owns one.
@@ -30,7 +30,6 @@ type Compactor struct {
 func NewCompactor() *Compactor {
 	k := &Compactor{}
 	k.w.batch = &k.b
-	k.b.rawMem.heap = true // a Compactor may be dropped without Free
 	return k
 }
 
@@ -47,12 +46,10 @@ type FrameInfo struct {
 
 // Compact encodes nodes into a frame and returns it as stored (valid
 // until the next Compact) and open, which, given where the caller keeps
-// those bytes, returns the frame (loader.Compactor).
-//
-// compress, given the bytes of the tree's strings, says whether to
-// compress the frame (nil: always); a frame not compressed is stored raw.
-func (k *Compactor) Compact(nodes []model.Node, compress func(strLen int) bool) ([]byte, func(kept []byte) model.TreeSource) {
-	stored, info := k.encode(nodes, compress)
+// those bytes, returns the frame (loader.Compactor). A frame that does
+// not compress is stored raw.
+func (k *Compactor) Compact(nodes []model.Node) ([]byte, func(kept []byte) model.TreeSource) {
+	stored, info := k.encode(nodes)
 	return stored, func(kept []byte) model.TreeSource { return NewMemFrame(kept, info) }
 }
 
@@ -61,7 +58,7 @@ func (f *MemFrame) Size() int64 { return int64(f.info.StrLen) }
 
 // encode encodes nodes into a frame and returns it as stored (valid
 // until the next call) and what a MemFrame needs to read it.
-func (k *Compactor) encode(nodes []model.Node, compress func(strLen int) bool) ([]byte, FrameInfo) {
+func (k *Compactor) encode(nodes []model.Node) ([]byte, FrameInfo) {
 	w := &k.w
 	w.conv, w.convStart, w.cuts, w.cutFrom = k.b.rawMem.s[:0], 0, k.b.cuts[:0], 0
 	k.blob.b = k.blob.b[:0]
@@ -75,14 +72,16 @@ func (k *Compactor) encode(nodes []model.Node, compress func(strLen int) bool) (
 	k.b.rawMem.s, k.b.cuts = raw[:0], cuts[:0]
 	w.conv, w.cuts = nil, nil
 	var method uint64
-	if compress != nil && !compress(strLen) {
-		k.out, method = append(k.out[:0], raw...), frameRaw
-	} else {
-		k.scratch = slices.Grow(k.scratch[:0], len(raw)+16*(len(cuts)+2))
-		k.out, method = appendFrame(k.out[:0], k.scratch, raw, cuts, strLen)
-	}
+	k.scratch = slices.Grow(k.scratch[:0], len(raw)+16*(len(cuts)+2))
+	k.out, method = appendFrame(k.out[:0], k.scratch, raw, cuts, strLen)
 	return k.out, FrameInfo{Method: method, StrLen: uint64(strLen), RawLen: uint64(len(raw))}
 }
+
+// memTexts holds the chunks of in-memory frames most recently read
+// through At (a search's verified candidates and snippets), as a
+// snapshot's textCache does, but smaller: the frames are there to keep
+// the browser's memory within the export's size.
+var memTexts = &textCache{max: 8 << 20}
 
 // MemFrame is a frame held in memory (stored, which must not change and
 // must stay valid as long as the MemFrame is used).
@@ -200,9 +199,13 @@ func (f *MemFrame) At(o uint32, n int) *byte {
 		return nil
 	}
 	c := f.chunks[k]
-	b := make([]byte, c.end-c.start)
-	if !decodeChunk(b, f.stored, c) {
-		return nil
+	b := memTexts.get(f, k)
+	if b == nil {
+		b = make([]byte, c.end-c.start)
+		if !decodeChunk(b, f.stored, c) {
+			return nil
+		}
+		memTexts.put(f, k, b)
 	}
 	return &b[uint64(o)-c.start]
 }

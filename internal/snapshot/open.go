@@ -490,8 +490,10 @@ func (r *lazyRef) load() ([]model.Node, error) {
 // keystroke's does, does not decompress them again.
 const textCacheBytes = 128 << 20
 
+// chunkKey is a chunk of a frame: of a snapshot's conversation (a
+// *lazyRef) or of one kept in memory (a *MemFrame).
 type chunkKey struct {
-	r *lazyRef
+	r any
 	k int
 }
 
@@ -505,13 +507,13 @@ type textCache struct {
 	bytes int
 }
 
-func (c *textCache) get(r *lazyRef, k int) []byte {
+func (c *textCache) get(r any, k int) []byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.m[chunkKey{r, k}]
 }
 
-func (c *textCache) put(r *lazyRef, k int, b []byte) {
+func (c *textCache) put(r any, k int, b []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	key := chunkKey{r, k}

@@ -27,9 +27,6 @@ var scratchLive atomic.Int64
 type offHeap[T any] struct {
 	mem []byte // the mapping, nil when s is on the heap
 	s   []T
-	// heap keeps s on the heap: its owner may be dropped without free
-	// (a Compactor kept for later: memframe.go).
-	heap bool
 }
 
 // newOffHeap returns an empty offHeap with room for n elements.
@@ -54,10 +51,7 @@ func (o *offHeap[T]) reserve(n int) {
 			return
 		}
 	}
-	var mem []byte
-	if !o.heap {
-		mem = anonmem.Map(anonmem.PageRound(want))
-	}
+	mem := anonmem.Map(anonmem.PageRound(want))
 	if mem == nil {
 		s := make([]T, len(o.s), len(o.s)+n)
 		copy(s, o.s)
