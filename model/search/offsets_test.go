@@ -1,101 +1,15 @@
 package search
 
 import (
-	"bytes"
 	"context"
 	"reflect"
 	"runtime"
 	"testing"
-	"unsafe"
-	"weak"
 
 	"github.com/backchat/backchat/internal/testkit/searchcorpus"
+	"github.com/backchat/backchat/internal/testkit/treesrc"
 	"github.com/backchat/backchat/model"
 )
-
-// decodedSource is a model.TreeSource that hands out a fresh copy of a
-// tree on every Load, its block texts in one new buffer laid out as keep
-// (what At reads), and remembers each copy's buffer weakly.
-type decodedSource struct {
-	nodes []model.Node // the tree copied
-	keep  []byte       // the block texts, in tree order
-	offs  [][]int      // per node, per block: the text's offset in keep
-	// The last copy's buffer, as an address only: the source must not
-	// keep it alive.
-	base, n uintptr
-	loads   []weak.Pointer[byte]
-	before  func() // called at the start of each Load
-}
-
-func newDecodedSource(nodes []model.Node) *decodedSource {
-	s := &decodedSource{nodes: nodes, offs: make([][]int, len(nodes))}
-	for i, n := range nodes {
-		if n.Msg == nil {
-			continue
-		}
-		for _, b := range n.Msg.Blocks {
-			s.offs[i] = append(s.offs[i], len(s.keep))
-			s.keep = append(s.keep, b.Text...)
-		}
-	}
-	return s
-}
-
-func (s *decodedSource) Load() ([]model.Node, error) {
-	if s.before != nil {
-		s.before()
-	}
-	buf := bytes.Clone(s.keep)
-	if len(buf) == 0 {
-		buf = make([]byte, 1)
-	}
-	s.base, s.n = uintptr(unsafe.Pointer(&buf[0])), uintptr(len(s.keep))
-	s.loads = append(s.loads, weak.Make(&buf[0]))
-	out := make([]model.Node, len(s.nodes))
-	for i, n := range s.nodes {
-		out[i] = n
-		if n.Msg == nil {
-			continue
-		}
-		m := *n.Msg
-		m.Blocks = append([]model.Block(nil), n.Msg.Blocks...)
-		for k := range m.Blocks {
-			if o, l := s.offs[i][k], len(m.Blocks[k].Text); l > 0 {
-				m.Blocks[k].Text = unsafe.String(&buf[o], l)
-			}
-		}
-		out[i].Msg = &m
-	}
-	return out, nil
-}
-
-func (s *decodedSource) Locate(p *byte, n int) (uint32, bool) {
-	q := uintptr(unsafe.Pointer(p))
-	if q < s.base || q+uintptr(n) > s.base+s.n {
-		return 0, false
-	}
-	return uint32(q - s.base), true
-}
-
-func (s *decodedSource) At(off uint32, n int) *byte {
-	if int(off)+n > len(s.keep) || n == 0 {
-		return nil
-	}
-	return &s.keep[off]
-}
-
-func (s *decodedSource) Size() int64 { return int64(len(s.keep)) }
-
-// held is how many of the trees s handed out are still alive.
-func (s *decodedSource) held() int {
-	k := 0
-	for _, w := range s.loads {
-		if w.Value() != nil {
-			k++
-		}
-	}
-	return k
-}
 
 // TestOffsetsHoldNoTree: a builder keeping offsets (SetTextOffsets) over
 // conversations whose trees are decoded on demand lets each tree go as
@@ -106,17 +20,17 @@ func (s *decodedSource) held() int {
 func TestOffsetsHoldNoTree(t *testing.T) {
 	a := searchcorpus.Generate(searchcorpus.Options{TextBytes: 120 << 10, Seed: 4, ConvBytes: 3000})
 	lazy := &model.Archive{}
-	var srcs []*decodedSource
+	var srcs []*treesrc.Decoded
 	for i, c := range a.Conversations {
-		src := newDecodedSource(c.Tree())
+		src := treesrc.New(c.Tree())
 		if i > 0 {
 			// Indexing this conversation starts with its Load: by then
 			// the previous one's tree must be collectable.
 			prev := srcs[i-1]
-			src.before = func() {
+			src.Before = func() {
 				runtime.GC()
 				runtime.GC()
-				if k := prev.held(); k > 0 {
+				if k := prev.Held(); k > 0 {
 					t.Errorf("conversation %d: %d decoded trees of the one indexed before still held", i, k)
 				}
 			}
@@ -138,7 +52,7 @@ func TestOffsetsHoldNoTree(t *testing.T) {
 	runtime.GC()
 	held := 0
 	for _, s := range srcs {
-		held += s.held()
+		held += s.Held()
 	}
 	if held > 0 {
 		t.Errorf("%d decoded trees held by the built index", held)

@@ -45,9 +45,11 @@ const snapshotEvery = time.Second
 // Safe for concurrent use (one searcher may serve many SSH sessions over
 // the same archive).
 type Searcher struct {
-	b     *search.Builder
-	added atomic.Int64
-	done  atomic.Bool
+	b *search.Builder
+	// offsets: every index built keeps text offsets (NewOffsets).
+	offsets bool
+	added   atomic.Int64
+	done    atomic.Bool
 	// loaded is set by Loaded: searches from then on use the shards built
 	// so far rather than wait for the rest (Results.Indexing).
 	loaded atomic.Bool
@@ -128,16 +130,31 @@ func New() *Searcher {
 // demand with their texts addressed by offset (loader.Options.Compact):
 // the index keeps offsets (search.Builder.SetTextOffsets).
 func NewOffsets() *Searcher {
-	b := search.NewBuilder()
-	b.SetTextOffsets(true)
+	s := &Searcher{offsets: true}
+	b := s.newBuilder()
 	b.Hold(true)
-	return newSearcher(b)
+	return s.init(b)
+}
+
+// newBuilder returns a builder for the searcher's index: one keeping
+// offsets for a searcher made by NewOffsets, whichever index it builds
+// (Rebuild, Reindex); one keeping pointers would hold every decoded tree.
+func (s *Searcher) newBuilder() *search.Builder {
+	b := search.NewBuilder()
+	b.SetTextOffsets(s.offsets)
+	return b
 }
 
 // newSearcher is the one place a Searcher is made: over builder b, with
 // the answer cache every Searcher needs.
 func newSearcher(b *search.Builder) *Searcher {
-	return &Searcher{b: b, answers: newAnswerCache(maxCacheBytes), runs: make(chan struct{}, max(runtime.GOMAXPROCS(0), 1))}
+	return (&Searcher{}).init(b)
+}
+
+// init sets s up over builder b.
+func (s *Searcher) init(b *search.Builder) *Searcher {
+	s.b, s.answers, s.runs = b, newAnswerCache(maxCacheBytes), make(chan struct{}, max(runtime.GOMAXPROCS(0), 1))
+	return s
 }
 
 // NewArchive returns a Searcher over an archive that is already loaded
@@ -238,7 +255,7 @@ func (s *Searcher) SetShardText(n int64) { s.b.SetShardText(n) }
 // Rebuild replaces the index with one over exactly convs, built before it
 // returns. Call it after the last Add, instead of Done (see Loaded).
 func (s *Searcher) Rebuild(convs []*model.Conversation) {
-	b := search.NewBuilder()
+	b := s.newBuilder()
 	for _, c := range convs {
 		if c != nil {
 			b.Add(c)
@@ -260,7 +277,7 @@ func (s *Searcher) Rebuild(convs []*model.Conversation) {
 // browser has opened it), whose answers cannot be trusted any longer. It
 // returns once every conversation is queued (reading them all).
 func (s *Searcher) Reindex(convs []*model.Conversation) {
-	b := search.NewBuilder()
+	b := s.newBuilder()
 	n := 0
 	for _, c := range convs {
 		if c != nil {
