@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
+	"io/fs"
 	"math"
 	"os"
 	"path"
@@ -232,13 +234,21 @@ func capAfterLoad(load tui.LoadFunc, budget int64) (_ tui.LoadFunc, stop func())
 // exportBudget is the RSS budget for browsing paths: the bytes of JSON
 // they hold. A JSON file counts its size; a ZIP the uncompressed sizes
 // its directory declares for its conversation files (believed up to 32×
-// the ZIP's size, as the loader does), and no cap when it wraps inner
-// ZIPs; a folder or anything else means no cap (0), since its JSON is not
-// one stat away.
+// the ZIP's size, as the loader does); a folder the sizes of its
+// conversation files. A ZIP or folder that holds inner ZIPs, or none,
+// and anything else mean no cap (0).
 func exportBudget(paths []string) int64 {
 	var n int64
 	for _, p := range paths {
 		fi, err := os.Stat(p)
+		if err == nil && fi.IsDir() {
+			d := dirJSONBytes(p)
+			if d <= 0 {
+				return 0
+			}
+			n += d
+			continue
+		}
 		if err != nil || !fi.Mode().IsRegular() {
 			return 0
 		}
@@ -253,6 +263,41 @@ func exportBudget(paths []string) int64 {
 		n += z
 	}
 	return n
+}
+
+// dirJSONBytes is what the conversation files in the folder dir (at any
+// depth) hold; 0 when it holds an inner ZIP or none.
+func dirJSONBytes(dir string) int64 {
+	var n int64
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		switch base := strings.ToLower(d.Name()); {
+		case strings.HasSuffix(base, ".zip"):
+			return errInnerZip
+		case isConvFile(base) && d.Type().IsRegular():
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
+			n += fi.Size()
+		}
+		return nil
+	})
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// errInnerZip stops dirJSONBytes at an inner ZIP.
+var errInnerZip = errors.New("inner ZIP")
+
+// isConvFile says whether a file named base (lower case) holds
+// conversations: conversations.json or one of its shards.
+func isConvFile(base string) bool {
+	return strings.HasPrefix(base, "conversations") && strings.HasSuffix(base, ".json")
 }
 
 // zipJSONBytes is what the ZIP at p (size bytes) declares its
@@ -270,7 +315,7 @@ func zipJSONBytes(p string, size int64) int64 {
 		switch {
 		case strings.HasSuffix(base, ".zip"):
 			return 0
-		case strings.HasPrefix(base, "conversations") && strings.HasSuffix(base, ".json"):
+		case isConvFile(base):
 			n += f.UncompressedSize64
 		}
 	}

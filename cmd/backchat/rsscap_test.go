@@ -157,6 +157,15 @@ func TestExportBudget(t *testing.T) {
 	good, inner := filepath.Join(dir, "export.zip"), filepath.Join(dir, "big.zip")
 	writeZip(t, good, map[string]int{"conversations.json": 2000, "sub/conversations-001.json": 1000, "file-abc.png": 5000, "user.json": 10})
 	writeZip(t, inner, map[string]int{"conversations.json": 2000, "Conversations__part-001.zip": 1000})
+	folder := t.TempDir() // an unpacked export
+	if err := os.MkdirAll(filepath.Join(folder, "sub"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for p, n := range map[string]int{"conversations.json": 300, "sub/conversations-001.json": 200, "file-abc.png": 5000, "user.json": 10} {
+		if err := os.WriteFile(filepath.Join(folder, p), make([]byte, n), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, c := range []struct {
 		paths []string
 		want  int64
@@ -166,7 +175,10 @@ func TestExportBudget(t *testing.T) {
 		{[]string{a, z}, 0}, // not a ZIP inside
 		{[]string{a, good}, 100 + 3000},
 		{[]string{inner}, 0},
-		{[]string{dir}, 0},
+		{[]string{dir}, 0}, // ZIPs inside
+		{[]string{folder}, 300 + 200},
+		{[]string{folder, a}, 500 + 100},
+		{[]string{t.TempDir()}, 0}, // no conversation file
 		{[]string{filepath.Join(dir, "missing")}, 0},
 	} {
 		if got := exportBudget(c.paths); got != c.want {
