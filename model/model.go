@@ -447,13 +447,9 @@ type lazyTree struct {
 	// them (SetTreeCounts), so a list does not decode every tree.
 	counted           bool
 	visible, branches int
-	// locate and textAt, when set (SetTreeText), address the tree's
-	// strings by offset (TextOffset, TextAt).
-	locate func(p *byte, n int) (uint32, bool)
-	textAt func(off uint32, n int) *byte
-	// textSize is the bytes of the tree's strings (SetTreeText); -1
-	// when unknown.
-	textSize int64
+	// src, when set (SetTreeSource), is where the tree is read from, its
+	// strings addressed by offset (TextOffset, TextAt).
+	src TreeSource
 }
 
 // heldTree is a released tree's nodes while anything holds them.
@@ -478,52 +474,46 @@ func (c *Conversation) SetTreeCounts(visible, branchPoints int) {
 	}
 }
 
-// SetTreeText gives a lazily filled conversation (SetLazyTree) offsets
-// for its tree's strings: locate finds the offset of the n bytes at p, a
-// string of a tree that Tree returned and that is still held; textAt
-// returns a pointer to the n bytes at an offset locate gave, whether or
-// not a tree is held (nil when they cannot be read). A search index keeps
-// offsets instead of pointers, so that it holds no decoded tree (the
-// browser's compacted first load: loader.Options.Compact). Call it while
-// building the conversation.
-// size is the bytes of the tree's strings (TreeTextSize).
-func (c *Conversation) SetTreeText(locate func(p *byte, n int) (uint32, bool), textAt func(off uint32, n int) *byte, size int64) {
-	if l := c.lazy; l != nil {
-		l.locate, l.textAt, l.textSize = locate, textAt, size
-	}
+// TreeSource is where a tree decoded on demand comes from, its strings
+// addressed by offset (SetTreeSource): a search index keeps offsets
+// instead of pointers, so that it holds no decoded tree (the browser's
+// compacted first load: loader.Options.Compact).
+type TreeSource interface {
+	// Load decodes the tree.
+	Load() ([]Node, error)
+	// Locate finds the offset of the n bytes at p, a string of a tree
+	// Load returned that is still held.
+	Locate(p *byte, n int) (uint32, bool)
+	// At returns a pointer to the n bytes at an offset Locate gave,
+	// whether or not a tree is held; nil when they cannot be read.
+	At(off uint32, n int) *byte
+	// Size is the bytes of the tree's strings.
+	Size() int64
+}
+
+// SetTreeSource makes the conversation's tree lazy (SetLazyTree), read
+// from src, its strings addressed by src's offsets (TextOffset, TextAt).
+// Call it while building the conversation.
+func (c *Conversation) SetTreeSource(src TreeSource) {
+	c.SetLazyTree(src.Load)
+	c.lazy.src = src
 }
 
 // TreeTextSize is the bytes of the strings of the conversation's tree
-// (every string, searchable or not) when SetTreeText gave it, so that
+// (every string, searchable or not) when it has a TreeSource, so that
 // sizing it does not decode the tree; false otherwise.
 func (c *Conversation) TreeTextSize() (int64, bool) {
-	if l := c.lazy; l != nil && l.textAt != nil {
-		return l.textSize, true
+	if l := c.lazy; l != nil && l.src != nil {
+		return l.src.Size(), true
 	}
 	return 0, false
 }
 
-// TreeSource is where a tree decoded on demand comes from, its strings
-// addressed by offset (SetTreeSource).
-type TreeSource interface {
-	Load() ([]Node, error)
-	Locate(p *byte, n int) (uint32, bool)
-	At(off uint32, n int) *byte
-	Size() int64 // bytes of the tree's strings
-}
-
-// SetTreeSource makes the conversation's tree lazy (SetLazyTree), read
-// from src, its strings addressed by src's offsets (SetTreeText).
-func (c *Conversation) SetTreeSource(src TreeSource) {
-	c.SetLazyTree(src.Load)
-	c.SetTreeText(src.Locate, src.At, src.Size())
-}
-
 // TextOffset is the offset of the n bytes at p in the conversation's
-// tree (SetTreeText); false when it has none or they are not its.
+// tree (SetTreeSource); false when it has none or they are not its.
 func (c *Conversation) TextOffset(p *byte, n int) (uint32, bool) {
-	if l := c.lazy; l != nil && l.locate != nil {
-		return l.locate(p, n)
+	if l := c.lazy; l != nil && l.src != nil {
+		return l.src.Locate(p, n)
 	}
 	return 0, false
 }
@@ -531,8 +521,8 @@ func (c *Conversation) TextOffset(p *byte, n int) (uint32, bool) {
 // TextAt returns a pointer to the n bytes at an offset TextOffset gave;
 // nil when they cannot be read.
 func (c *Conversation) TextAt(off uint32, n int) *byte {
-	if l := c.lazy; l != nil && l.textAt != nil {
-		return l.textAt(off, n)
+	if l := c.lazy; l != nil && l.src != nil {
+		return l.src.At(off, n)
 	}
 	return nil
 }

@@ -38,8 +38,8 @@ func (k *Compactor) Free() {
 	k.b.rawMem.free()
 }
 
-// FrameInfo describes a frame as stored (Compact's result).
-type FrameInfo struct {
+// frameInfo describes a frame as stored (Compact's result).
+type frameInfo struct {
 	Method         uint64
 	StrLen, RawLen uint64
 }
@@ -50,15 +50,12 @@ type FrameInfo struct {
 // not compress is stored raw.
 func (k *Compactor) Compact(nodes []model.Node) ([]byte, func(kept []byte) model.TreeSource) {
 	stored, info := k.encode(nodes)
-	return stored, func(kept []byte) model.TreeSource { return NewMemFrame(kept, info) }
+	return stored, func(kept []byte) model.TreeSource { return newMemFrame(kept, info) }
 }
-
-// Size is the bytes of the frame's strings.
-func (f *MemFrame) Size() int64 { return int64(f.info.StrLen) }
 
 // encode encodes nodes into a frame and returns it as stored (valid
 // until the next call) and what a MemFrame needs to read it.
-func (k *Compactor) encode(nodes []model.Node) ([]byte, FrameInfo) {
+func (k *Compactor) encode(nodes []model.Node) ([]byte, frameInfo) {
 	w := &k.w
 	w.conv, w.convStart, w.cuts, w.cutFrom = k.b.rawMem.s[:0], 0, k.b.cuts[:0], 0
 	k.blob.b = k.blob.b[:0]
@@ -74,7 +71,7 @@ func (k *Compactor) encode(nodes []model.Node) ([]byte, FrameInfo) {
 	var method uint64
 	k.scratch = slices.Grow(k.scratch[:0], len(raw)+16*(len(cuts)+2))
 	k.out, method = appendFrame(k.out[:0], k.scratch, raw, cuts, strLen)
-	return k.out, FrameInfo{Method: method, StrLen: uint64(strLen), RawLen: uint64(len(raw))}
+	return k.out, frameInfo{Method: method, StrLen: uint64(strLen), RawLen: uint64(len(raw))}
 }
 
 // memTexts holds the chunks of in-memory frames most recently read
@@ -87,20 +84,20 @@ var memTexts = &textCache{max: 8 << 20}
 // must stay valid as long as the MemFrame is used).
 type MemFrame struct {
 	stored []byte
-	info   FrameInfo
+	info   frameInfo
 	mu     sync.Mutex
 	chunks []chunk
 	buf    weak.Pointer[byte] // the decompressed frame while anything holds it
 }
 
-// NewMemFrame returns the frame stored (as Compact returned it, copied
+// newMemFrame returns the frame stored (as Compact returned it, copied
 // where the caller keeps it).
-func NewMemFrame(stored []byte, info FrameInfo) *MemFrame {
+func newMemFrame(stored []byte, info frameInfo) *MemFrame {
 	return &MemFrame{stored: stored, info: info}
 }
 
-// Stored is the frame's bytes as stored.
-func (f *MemFrame) Stored() int { return len(f.stored) }
+// Size is the bytes of the frame's strings.
+func (f *MemFrame) Size() int64 { return int64(f.info.StrLen) }
 
 // raw returns the frame's strings and blob: the stored bytes themselves
 // for a raw frame, else decompressed (once while anything holds them).
