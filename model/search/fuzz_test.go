@@ -36,6 +36,7 @@ func FuzzParse(f *testing.F) {
 func FuzzSnippet(f *testing.F) {
 	f.Add("hello wörld 東京\n\x1b[31m", 3, 4, 10)
 	f.Add("a\u202ea\u202ea\u202e needle b\u2066b\u2066b\u2066", 15, 6, 12)
+	f.Add("# 【1†Rust Kubernetes†docs.python.org】 and 【2:0†source】 【3†About】【4†Press】", 10, 10, 30)
 	f.Fuzz(func(t *testing.T, text string, off, n, width int) {
 		s, m := Snippet(text, off, n, width%500)
 		if m[0] < 0 || m[0] > m[1] || m[1] > len(s) {

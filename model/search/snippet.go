@@ -30,6 +30,7 @@ const ellipsis = "…"
 // keeps it on one line, but callers must still pass it through
 // model.Sanitize (or equivalent) before it reaches a terminal.
 func Snippet(text string, off, n, width int) (string, [2]int) {
+	text, off, n = model.ReadableMarkersAt(text, off, n)
 	off = min(max(off, 0), len(text))
 	end := min(max(off+n, off), len(text))
 	for off > 0 && off < len(text) && !utf8.RuneStart(text[off]) {

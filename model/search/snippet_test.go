@@ -195,3 +195,17 @@ func TestSnippetFillsWidthAcrossSpaceRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestSnippetReadableMarkers: a 2023 browsing result's markers read in a
+// snippet as the viewer draws them, the match on the same characters.
+func TestSnippetReadableMarkers(t *testing.T) {
+	text := "# 【1†Rust Backup Kubernetes Copy†docs.python.org】\nSee 【2:0†source】."
+	off := strings.Index(text, "Kubernetes")
+	s, m := Snippet(text, off, len("Kubernetes"), 80)
+	if want := "# Rust Backup Kubernetes Copy (docs.python.org) See."; s != want {
+		t.Errorf("snippet %q, want %q", s, want)
+	}
+	if s[m[0]:m[1]] != "Kubernetes" {
+		t.Errorf("match %v reads %q", m, s[m[0]:m[1]])
+	}
+}
