@@ -22,8 +22,8 @@ func TestReadableMarkersAt(t *testing.T) {
 		{"Then", "", "Then"},
 		{"ok", "", "ok"},
 		{"go.dev", "", "go.dev"},
-		{"†source", "", ""},           // dropped with the citation
-		{"【1†Rust", "", "Rust"},       // the marker's opening goes with it
+		{"†source", "", ""},             // dropped with the citation
+		{"【1†Rust", "", "Rust"},         // the marker's opening goes with it
 		{"Copy†docs", "", "Copy (docs"}, // across the dagger
 	} {
 		off := strings.Index(text, c.find)
