@@ -12,19 +12,19 @@ func TestReadableMarkersAt(t *testing.T) {
 	text := "# 【1†Rust Backup Kubernetes Copy†docs.python.org】\nSee 【2†About】【3†Press】 and more 【4:0†source】. Then 【5†Go†go.dev】 ok"
 	want := "# Rust Backup Kubernetes Copy (docs.python.org)\nSee About · Press and more. Then Go (go.dev) ok"
 	for _, c := range []struct {
-		find, in, out string // find in text; the result's range must read out
+		find, out string // find in text; the result's range must read out
 	}{
-		{"Kubernetes", "", "Kubernetes"},
-		{"python", "", "python"},
-		{"Press", "", "Press"},
-		{"About", "", "About"},
-		{"more", "", "more"},
-		{"Then", "", "Then"},
-		{"ok", "", "ok"},
-		{"go.dev", "", "go.dev"},
-		{"†source", "", ""},             // dropped with the citation
-		{"【1†Rust", "", "Rust"},         // the marker's opening goes with it
-		{"Copy†docs", "", "Copy (docs"}, // across the dagger
+		{"Kubernetes", "Kubernetes"},
+		{"python", "python"},
+		{"Press", "Press"},
+		{"About", "About"},
+		{"more", "more"},
+		{"Then", "Then"},
+		{"ok", "ok"},
+		{"go.dev", "go.dev"},
+		{"†source", ""},             // dropped with the citation
+		{"【1†Rust", "Rust"},         // the marker's opening goes with it
+		{"Copy†docs", "Copy (docs"}, // across the dagger
 	} {
 		off := strings.Index(text, c.find)
 		got, o, n := ReadableMarkersAt(text, off, len(c.find))
