@@ -109,9 +109,9 @@ func (b *Builder) SetShardText(n int64) {
 // fields' texts lie as offsets (model.Conversation.TextOffset), read back
 // through TextAt, as a loaded index does, instead of pointers into the
 // conversations' trees: an index of conversations whose trees are decoded
-// on demand (loader.Options.Compact) then holds none of them. A shard
-// with a conversation that has no offsets keeps pointers. Call it before
-// the first Add.
+// on demand (loader.Options.Compact) then holds none of them. A text that
+// has no offset (a conversation whose tree is not decoded on demand) is
+// kept as a pointer beside them. Call it before the first Add.
 func (b *Builder) SetTextOffsets(on bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -188,8 +188,6 @@ func (b *Builder) work() {
 		}
 		job := b.queue[0]
 		b.queue = b.queue[1:]
-		b.mu.Unlock()
-		b.mu.Lock()
 		offsets := b.offsets
 		b.mu.Unlock()
 		s := buildShard(sb, job.first, job.convs, offsets)
