@@ -47,8 +47,11 @@ words}], words_written, words_read, images_generated, images_uploaded,
 images_other, voice_messages, audio_clips, voice_seconds, voice_timed.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, paths []string) error {
-			if width < 0 {
-				return usageErrorf("--width must be positive (got %d)", width)
+			// A report cannot be drawn narrower than 40 columns (nor
+			// is one wider than 200 readable): a width outside is
+			// refused rather than silently drawn at the limit.
+			if cmd.Flags().Changed("width") && (width < tui.StatsMinWidth || width > tui.StatsMaxWidth) {
+				return usageErrorf("--width must be %d to %d (got %d)", tui.StatsMinWidth, tui.StatsMaxWidth, width)
 			}
 			arch, err := a.load(cmd.Context(), paths)
 			if err != nil {
@@ -78,7 +81,7 @@ images_other, voice_messages, audio_clips, voice_seconds, voice_timed.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the figures as JSON")
-	cmd.Flags().IntVar(&width, "width", 0, "report width in columns (default: the terminal's, else 80)")
+	cmd.Flags().IntVar(&width, "width", 0, "report width in columns, 40 to 200 (default: the terminal's, else 80)")
 	return cmd
 }
 
