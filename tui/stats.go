@@ -187,7 +187,7 @@ func (r *statsReport) header() {
 	r.items(r.st.label,
 		count(s.Conversations, "conversation", "conversations"),
 		count(s.Messages, "message", "messages"),
-		render.FormatCount(s.AllMessages)+" in all branches")
+		render.FormatCount(s.MessagesAllBranches)+" in all branches")
 	if !s.First.IsZero() {
 		days := int(s.Last.Sub(s.First).Hours()/24) + 1
 		zone := "times in " + model.SanitizeLine(s.Location)

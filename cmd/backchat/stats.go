@@ -29,15 +29,17 @@ histories), models, custom GPTs, busiest days, longest conversations, words
 you wrote and read, images and voice.
 
 "Messages" are those the chat shows: the shown and folded messages of each
-conversation's current thread; "all branches" counts every message of every
-branch, hidden ones included. Months and days are in the local time zone.
+conversation's current thread; "in all branches" counts those of every
+branch, never hidden messages (system prompts, memory, …). Months and days
+are in the local time zone.
 
 The report is as wide as the terminal (80 columns when stdout is not a
 terminal, or --width N, 40 to 200) and in colour only on a terminal, unless
 NO_COLOR is set or --theme is notty.
 
 With --json, print the figures as one JSON object (model.Stats): the fields
-conversations, messages, all_messages, nodes, first, last (RFC 3339 in the
+conversations, messages, messages_all_branches, all_messages (every message
+of every branch, hidden ones included), nodes, first, last (RFC 3339 in the
 local zone), archived, starred, branch_points, branched_conversations,
 months [{month, conversations, messages, all_messages}], undated_conversations,
 undated_messages, models [{model, conversations, messages}], gpts [{gizmo_id,

@@ -136,9 +136,9 @@ func TestStatsGenerated(t *testing.T) {
 // checkStatsInvariants asserts what must hold for any archive.
 func checkStatsInvariants(t *testing.T, s model.Stats) {
 	t.Helper()
-	if s.Messages > s.AllMessages || s.AllMessages > s.Nodes || s.BranchedConversations > s.BranchPoints {
-		t.Errorf("messages %d > all %d > nodes %d, or branched %d > points %d",
-			s.Messages, s.AllMessages, s.Nodes, s.BranchedConversations, s.BranchPoints)
+	if s.Messages > s.MessagesAllBranches || s.MessagesAllBranches > s.AllMessages || s.AllMessages > s.Nodes || s.BranchedConversations > s.BranchPoints {
+		t.Errorf("messages %d > in all branches %d > all %d > nodes %d, or branched %d > points %d",
+			s.Messages, s.MessagesAllBranches, s.AllMessages, s.Nodes, s.BranchedConversations, s.BranchPoints)
 	}
 	if s.WordsWritten == 0 || s.WordsRead == 0 || len(s.Models) == 0 {
 		t.Errorf("no words or models: %+v", s)
