@@ -9,13 +9,8 @@ import (
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/tui"
 	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 )
-
-// defaultStatsWidth is the report width when stdout is not a terminal and
-// --width is not given.
-const defaultStatsWidth = 80
 
 func (a *app) statsCommand() *cobra.Command {
 	var asJSON bool
@@ -69,7 +64,10 @@ images_other, voice_messages, audio_clips, voice_seconds, voice_timed.`,
 			}
 			tty := a.isTerminal(underlying(a.out)) // a.out is held while the command runs (trusting)
 			if width == 0 {
-				width = a.statsWidth(tty)
+				width = a.outWidth()
+			}
+			if width == 0 {
+				width = defaultWidth // not a terminal
 			}
 			colour := tty && os.Getenv("NO_COLOR") == "" && a.theme != "notty"
 			report := tui.RenderStats(s, model.Services(arch.Conversations), width, a.theme != "light", !colour)
@@ -85,14 +83,4 @@ images_other, voice_messages, audio_clips, voice_seconds, voice_timed.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the figures as JSON")
 	cmd.Flags().IntVar(&width, "width", 0, "report width in columns, 40 to 200 (default: the terminal's, else 80)")
 	return cmd
-}
-
-// statsWidth is the terminal's width when stdout is one, else 80.
-func (a *app) statsWidth(tty bool) int {
-	if f, ok := underlying(a.out).(*os.File); ok && tty {
-		if w, _, err := term.GetSize(f.Fd()); err == nil && w > 0 {
-			return w
-		}
-	}
-	return defaultStatsWidth
 }

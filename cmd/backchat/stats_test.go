@@ -27,7 +27,7 @@ func TestStats(t *testing.T) {
 	g := cli(t, archive(), "stats", "export.zip")
 	checkGolden(t, "stats", []byte(g.stdout))
 	for i, l := range strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n") {
-		if w := ansi.StringWidth(l); w > defaultStatsWidth {
+		if w := ansi.StringWidth(l); w > defaultWidth {
 			t.Errorf("line %d is %d wide: %q", i+1, w, l)
 		}
 	}
