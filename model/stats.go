@@ -11,19 +11,25 @@ const TopN = 10
 // stable schema of `backchat stats --json`.
 //
 // Counting rules: "messages" are those a reader sees, the shown and folded
-// messages of each conversation's current thread; "all messages" are every
-// message of the tree, other branches and hidden messages included. A
+// messages of each conversation's current thread; "messages in all
+// branches" are the shown and folded messages of every branch (what a
+// reader sees walking each branch, each message once; what `stats` prints
+// as "N in all branches"); "all messages" are every message of the tree,
+// other branches and hidden messages included. A
 // message is dated by its own time, else by its conversation's creation
 // time; what has neither is counted in the Undated fields, never dropped.
 type Stats struct {
 	Location string `json:"location"` // time zone of months and days
 
-	Conversations int       `json:"conversations"`
-	Messages      int       `json:"messages"`       // visible messages on current threads
-	AllMessages   int       `json:"all_messages"`   // every message node, branches and hidden included
-	Nodes         int       `json:"nodes"`          // mapping nodes, message-less ones included
-	First         time.Time `json:"first,omitzero"` // earliest conversation creation (or message) time, in Location
-	Last          time.Time `json:"last,omitzero"`  // latest update (or message) time, in Location
+	Conversations int `json:"conversations"`
+	Messages      int `json:"messages"` // visible messages on current threads
+	// MessagesAllBranches are the shown and folded messages of every
+	// branch: Messages, and the other branches' (hidden ones left out).
+	MessagesAllBranches int       `json:"messages_all_branches"`
+	AllMessages         int       `json:"all_messages"`   // every message node, branches and hidden included
+	Nodes               int       `json:"nodes"`          // mapping nodes, message-less ones included
+	First               time.Time `json:"first,omitzero"` // earliest conversation creation (or message) time, in Location
+	Last                time.Time `json:"last,omitzero"`  // latest update (or message) time, in Location
 
 	Archived              int `json:"archived"`
 	Starred               int `json:"starred"`
@@ -202,6 +208,9 @@ func (acc *statsAcc) conversation(s *Stats, c *Conversation) {
 			continue
 		}
 		s.AllMessages++
+		if m.Visibility <= Folded {
+			s.MessagesAllBranches++
+		}
 		t := m.Time()
 		if t.IsZero() {
 			t = ctime

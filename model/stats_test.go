@@ -116,10 +116,12 @@ func TestComputeStats(t *testing.T) {
 		Conversations: 3,
 		Messages:      2 + 8 + 1, // A: user + last answer; B: 8 messages, all shown or folded; C: 1
 		AllMessages:   4 + 8 + 1,
-		Nodes:         5 + 9 + 2,
-		First:         time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC).In(paris),
-		Last:          time.Date(2025, 2, 2, 0, 30, 0, 0, time.UTC).In(paris),
-		Archived:      1, Starred: 1,
+		// A: the user and both answers, not the hidden system message.
+		MessagesAllBranches: 3 + 8 + 1,
+		Nodes:               5 + 9 + 2,
+		First:               time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC).In(paris),
+		Last:                time.Date(2025, 2, 2, 0, 30, 0, 0, time.UTC).In(paris),
+		Archived:            1, Starred: 1,
 		BranchPoints: 1, BranchedConversations: 1,
 		Months: []MonthStats{
 			{Month: "2025-01", Conversations: 1, Messages: 2, AllMessages: 4},

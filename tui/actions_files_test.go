@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backchat/backchat/internal/exporter"
 	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 )
@@ -72,8 +73,8 @@ func TestPagerAndEditor(t *testing.T) {
 				t.Fatalf("args %q: want the flag, then the file", args)
 			}
 			file := args[1]
-			if filepath.Base(file) != render.FileName(m.view.conv, time.UTC) || !strings.HasPrefix(file, tmp+string(filepath.Separator)) {
-				t.Errorf("file %s: want %s in a directory under %s", file, render.FileName(m.view.conv, time.UTC), tmp)
+			if filepath.Base(file) != convFileName(m.view.conv) || !strings.HasPrefix(file, tmp+string(filepath.Separator)) {
+				t.Errorf("file %s: want %s in a directory under %s", file, convFileName(m.view.conv), tmp)
 			}
 			got := readRec(t, rec, "content")
 			if want := conversationMD(t, m.view.conv); got != want {
@@ -116,12 +117,39 @@ func TestPagerFailures(t *testing.T) {
 	}
 }
 
+// TestSaveNamesAsExport: w names its file as export does (one function,
+// internal/exporter Stem): the creation date in UTC whatever the viewer's
+// zone, and the id's first 8 characters with its '-' kept. (It wrote
+// 2026-03-05-…-evil7.md here, export 2026-03-04-…-evil-7.md.)
+func TestSaveNamesAsExport(t *testing.T) {
+	dir := t.TempDir()
+	a := testArchive()
+	c := a.Conversations[0]
+	c.ID, c.Created = "evil-7", time.Date(2026, 3, 4, 23, 30, 0, 0, time.UTC) // 2026-03-05 in Tokyo
+	tokyo := time.FixedZone("JST", 9*3600)
+	m := New(Options{Archive: a, Theme: "dark", Width: 120, Height: 40, Now: func() time.Time { return testNow.In(tokyo) },
+		Actions: Actions{Local: true, Dir: dir}})
+	t.Cleanup(m.Close)
+	run(t, m, m.Init())
+	if m.view.conv != c {
+		t.Fatalf("the viewer shows %q", m.view.conv.ID)
+	}
+	press(t, m, "w")
+	want := filepath.Join(dir, "2026-03-04-go-generics-question-evil-7.md")
+	if m.act.notice != "wrote "+want {
+		t.Fatalf("notice %q, want %q", m.act.notice, "wrote "+want)
+	}
+	if stems := exporter.FileNames([]*model.Conversation{c}); stems[0]+".md" != filepath.Base(want) {
+		t.Errorf("export names it %s.md", stems[0])
+	}
+}
+
 func TestSaveMarkdownFile(t *testing.T) {
 	dir := t.TempDir()
 	m := newActionTest(t, testArchive(), Actions{Local: true, Dir: dir})
 	c := m.view.conv
-	want := filepath.Join(dir, render.FileName(c, time.UTC))
-	if filepath.Base(want) != "2026-11-26-go-generics-question-cgeneric.md" {
+	want := filepath.Join(dir, convFileName(c))
+	if filepath.Base(want) != "2026-11-26-go-generics-question-c-generi.md" {
 		t.Fatalf("file name %s", filepath.Base(want))
 	}
 	press(t, m, "w")
@@ -340,7 +368,7 @@ func TestSaveFollowsTheViewersBranch(t *testing.T) {
 		t.Fatalf("] should show the other branch:\n%s", screen(m))
 	}
 	press(t, m, "w")
-	b, err := os.ReadFile(filepath.Join(dir, render.FileName(m.view.conv, time.UTC)))
+	b, err := os.ReadFile(filepath.Join(dir, convFileName(m.view.conv)))
 	if err != nil {
 		t.Fatalf("%v (notice %q)", err, m.act.notice)
 	}

@@ -14,12 +14,21 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/backchat/backchat/internal/exporter"
 	"github.com/backchat/backchat/internal/render"
 	"github.com/backchat/backchat/model"
 )
 
 // maxSuffix bounds the "-1", "-2"… tried before w gives up.
 const maxSuffix = 999
+
+// convFileName is the name w writes a conversation to (and o and e hand
+// the pager or editor): `backchat export --format markdown`'s,
+// YYYY-MM-DD-slug-ID8.md dated in UTC (internal/exporter/names.go Stem),
+// so a conversation saved from the browser and exported get one name.
+func convFileName(c *model.Conversation) string {
+	return exporter.Stem(c) + ".md"
+}
 
 // conversationMarkdown renders c the way `backchat show --format md` does,
 // sanitised by render, but along thread: the branch the viewer shows.
@@ -65,7 +74,7 @@ func (a *actions) openConversation(v *viewer, editor bool) tea.Cmd {
 		if err != nil {
 			return actionDoneMsg{err: fmt.Errorf("%s: temporary directory: %w", what, err)}
 		}
-		path := filepath.Join(dir, render.FileName(c, loc))
+		path := filepath.Join(dir, convFileName(c))
 		if err := writeNew(path, md, perm); err != nil {
 			temps.remove(dir)
 			return actionDoneMsg{err: fmt.Errorf("%s: %w", what, err)}
@@ -110,7 +119,7 @@ func (a *actions) saveConversation(v *viewer) tea.Cmd {
 		if err != nil {
 			return actionDoneMsg{err: fmt.Errorf("write: %w", err)}
 		}
-		path, existed, err := writeUnique(dir, render.FileName(c, loc), md)
+		path, existed, err := writeUnique(dir, convFileName(c), md)
 		if err != nil {
 			return actionDoneMsg{err: fmt.Errorf("write: %w", err)}
 		}

@@ -13,11 +13,15 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// Width limits of RenderStats: narrower requests are drawn at statsMinWidth,
-// wider ones at statsMaxWidth (long bars stop being readable).
+// Width limits of RenderStats: narrower requests are drawn at StatsMinWidth,
+// wider ones at StatsMaxWidth (long bars stop being readable). `backchat
+// stats --width` refuses widths outside them.
 const (
-	statsMinWidth = 40
-	statsMaxWidth = 200
+	StatsMinWidth = 40
+	StatsMaxWidth = 200
+)
+
+const (
 	// statsMaxMonths is how many months the monthly chart shows; older
 	// activity is summarised per year above it.
 	statsMaxMonths = 24
@@ -79,7 +83,7 @@ func newStatsStyles(dark, noColor bool) statsStyles {
 // ("Claude wrote 3.2× as many words as you") and leave the custom GPTs'
 // section out when no conversation is ChatGPT's.
 func RenderStats(s model.Stats, services []string, width int, dark, noColor bool) string {
-	r := &statsReport{s: s, w: min(max(width, statsMinWidth), statsMaxWidth), st: newStatsStyles(dark, noColor), services: services}
+	r := &statsReport{s: s, w: min(max(width, StatsMinWidth), StatsMaxWidth), st: newStatsStyles(dark, noColor), services: services}
 	r.header()
 	if s.Conversations == 0 {
 		return r.b.String()
@@ -183,7 +187,7 @@ func (r *statsReport) header() {
 	r.items(r.st.label,
 		count(s.Conversations, "conversation", "conversations"),
 		count(s.Messages, "message", "messages"),
-		render.FormatCount(s.AllMessages)+" in all branches")
+		render.FormatCount(s.MessagesAllBranches)+" in all branches")
 	if !s.First.IsZero() {
 		days := int(s.Last.Sub(s.First).Hours()/24) + 1
 		zone := "times in " + model.SanitizeLine(s.Location)

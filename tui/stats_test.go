@@ -25,7 +25,7 @@ func statsFixture() model.Stats {
 	}
 	s := model.Stats{
 		Location:      paris.String(),
-		Conversations: 1234, Messages: 45678, AllMessages: 52001, Nodes: 53300,
+		Conversations: 1234, Messages: 45678, MessagesAllBranches: 52001, AllMessages: 52010, Nodes: 53300,
 		First:    time.Date(2023, 6, 3, 9, 0, 0, 0, paris),
 		Last:     time.Date(2025, 11, 20, 18, 30, 0, 0, paris),
 		Archived: 12, Starred: 3, BranchPoints: 456, BranchedConversations: 300,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -171,9 +170,6 @@ once run one after the other (the second waits up to --wait).`,
 				}
 				cur++
 				a.log.Info("copied", "path", o.Path, "already", o.Already, "bytes", o.Import.Size, "since_start", time.Since(start), "err", o.Err)
-				if o.Err == nil {
-					_ = writeAll(a.out, importLine(o, a.loc))
-				}
 			}
 			rep, err := library.Add(cmd.Context(), dir, paths, opt)
 			if err != nil {
@@ -181,16 +177,23 @@ once run one after the other (the second waits up to --wait).`,
 			}
 			a.libraryWarnings(rep.Library)
 			a.log.Info("import", "dir", dir, "paths", paths, "took", time.Since(start))
-			var b strings.Builder
+			// What became of each export, in the order given, said once
+			// the load has told whether it holds conversations: a copy
+			// the load rejects (and removes) is only "not imported", and
+			// an import that fails as a whole says nothing was copied.
 			for _, o := range rep.Outcomes {
 				if o.Err != nil {
-					fmt.Fprintf(&b, "backchat: not imported: %s\n", model.SanitizeLine(o.Err.Error()))
-				} else if o.Warnings > 0 {
-					fmt.Fprintf(&b, "backchat: warning: %s: %s load warning%s (backchat ls shows them)\n",
+					_, _ = fmt.Fprintf(a.errOut, "backchat: not imported: %s\n", model.SanitizeLine(o.Err.Error()))
+					continue
+				}
+				if err := writeAll(a.out, importLine(o, a.loc)); err != nil {
+					return err
+				}
+				if o.Warnings > 0 {
+					_, _ = fmt.Fprintf(a.errOut, "backchat: warning: %s: %s load warning%s (backchat ls shows them)\n",
 						model.SanitizeLine(o.Path), render.FormatCount(o.Warnings), plural(o.Warnings))
 				}
 			}
-			_, _ = io.WriteString(a.errOut, b.String())
 			if err := writeAll(a.out, changesText(rep)); err != nil {
 				return err
 			}

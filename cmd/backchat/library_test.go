@@ -274,3 +274,26 @@ func TestImportAgainRepairsAndSaysSo(t *testing.T) {
 		t.Fatalf("verify after the repair: exit %d, %s", r.code, r.stderr)
 	}
 }
+
+// TestImportRejectedNotCopied: an export the load finds no conversation in
+// is only "not imported" (its copy removed), never "copied" first; the
+// good one beside it is copied, and the lines follow the order given.
+func TestImportRejectedNotCopied(t *testing.T) {
+	src := t.TempDir()
+	env := map[string]string{"BACKCHAT_LIBRARY": filepath.Join(t.TempDir(), "lib")}
+	bad := filepath.Join(src, "notes.json")
+	if err := os.WriteFile(bad, []byte(`{"notes": ["not an export"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	good := genExport(t, src, "good.zip", gen.Config{Seed: 1, Conversations: 3, NoHuge: true})
+	r := run(t, env, "import", bad, good)
+	if r.code != exitFail || !strings.Contains(r.stderr, "not imported: "+bad) {
+		t.Fatalf("import bad + good: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if strings.Contains(r.stdout, bad) {
+		t.Errorf("the rejected export is said to be copied:\n%s", r.stdout)
+	}
+	if !strings.HasPrefix(r.stdout, "copied "+good+": ") {
+		t.Errorf("the good export's line does not come first:\n%s", r.stdout)
+	}
+}

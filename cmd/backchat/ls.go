@@ -25,7 +25,8 @@ func (a *app) lsCommand() *cobra.Command {
 see backchat import), newest first: last update date, number of visible
 messages on the current thread, model and title. When the exports come from
 several services (ChatGPT and Claude, say), a column after the date names
-each conversation's service.
+each conversation's service. On a terminal each line is cut to its width
+(a long title ends in "…"); piped, lines are whole.
 
 With --json, print one JSON object per line (JSON Lines) with the fields
 id, title, created, updated (RFC 3339 or null), model, messages, branches,
@@ -69,7 +70,7 @@ marked "(not in newest export)" after its title.`,
 				return nil
 			}
 			var out bytes.Buffer
-			listText(&out, convs, a.loc)
+			listText(&out, convs, a.loc, a.outWidth())
 			// From the buffer: a copy (String) would take fresh memory
 			// too, the load's garbage not being collected (HoldGC).
 			if _, err := a.out.Write(out.Bytes()); err != nil {
@@ -100,15 +101,19 @@ func newestFirst(cs []*model.Conversation) []*model.Conversation {
 	return out
 }
 
+// lsModelMin is the fewest cells ls's model column is cut to on a
+// terminal, to leave a title titleMin.
+const lsModelMin = 8
+
 // listText writes one aligned line per conversation:
 // "2025-06-01  12  gpt-4o  Title", or, when the conversations come from
-// several services, "2025-06-01  claude   12  -  Title".
-func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location) {
-	type row struct {
-		date, service, count, model, title string
-		wService, wModel                   int // display widths
-	}
-	rows := make([]row, len(convs))
+// several services, "2025-06-01  claude   12  -  Title". With width > 0
+// (a terminal's, see outWidth) each line fits in width cells where it can:
+// a long title is cut with "…" (keeping "(not in newest export)" when the
+// title keeps titleMin cells), and so is a model slug too long to leave
+// the titles titleMin cells.
+func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location, width int) {
+	rows := make([]lsRow, len(convs))
 	mixed := len(model.Services(convs)) > 1
 	// The rows are made on every core, their widths too (counting each
 	// conversation's visible messages walks its thread, and the 60,000
@@ -119,7 +124,7 @@ func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location
 	eachPart(len(convs), func(lo, hi int) {
 		wc, wm, ws := 0, 0, 0
 		for i, c := range convs[lo:hi] {
-			r := row{date: "----------", count: render.FormatCount(c.VisibleCount()), model: model.SanitizeLine(c.Model),
+			r := lsRow{date: "----------", count: render.FormatCount(c.VisibleCount()), model: model.SanitizeLine(c.Model),
 				title: model.SanitizeLine(c.DisplayTitle())}
 			if mixed {
 				r.service = model.SanitizeLine(c.Service)
@@ -130,7 +135,7 @@ func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location
 				ws = max(ws, r.wService)
 			}
 			if c.NotInNewest() {
-				r.title += "  (not in newest export)"
+				r.note = notInNewestNote
 			}
 			if t := c.SortTime(); !t.IsZero() {
 				r.date = t.In(loc).Format("2006-01-02")
@@ -146,10 +151,13 @@ func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location
 		wCount, wModel, wService = max(wCount, wc), max(wModel, wm), max(wService, ws)
 		mu.Unlock()
 	})
+	if width > 0 {
+		wModel = fitRows(rows, width, mixed, wCount, wService, wModel)
+	}
 	// lineLen is the length of row r's line (each field padded with
 	// spaces to its column's width, a newline after the title).
-	lineLen := func(r *row) int {
-		n := len(r.date) + 2 + wCount + 2 + len(r.model) + wModel - r.wModel + 2 + len(r.title) + 1
+	lineLen := func(r *lsRow) int {
+		n := len(r.date) + 2 + wCount + 2 + len(r.model) + wModel - r.wModel + 2 + len(r.title) + len(r.note) + 1
 		if mixed {
 			n += 2 + len(r.service) + wService - r.wService
 		}
@@ -185,12 +193,63 @@ func listText(out *bytes.Buffer, convs []*model.Conversation, loc *time.Location
 				b = append(b, r.count...)
 				b = append(append(b, "  "...), r.model...)
 				b = pad(b, wModel-r.wModel)
-				b = append(append(append(b, "  "...), r.title...), '\n')
+				b = append(append(append(append(b, "  "...), r.title...), r.note...), '\n')
 			}
 		})
 	}
 	wg.Wait()
 	out.Write(buf)
+}
+
+// lsRow is one line of listText, its fields sanitised.
+type lsRow struct {
+	date, service, count, model, title string
+	note                               string // after the title: notInNewestNote or ""
+	wService, wModel                   int    // display widths
+}
+
+// notInNewestNote follows the title of a conversation the newest export
+// no longer holds.
+const notInNewestNote = "  (not in newest export)"
+
+// fitRows cuts the rows' titles, and their models when the model column
+// (wModel cells wide) leaves the titles less than titleMin, so that each
+// line fits in width cells (as far as the date, service and count columns
+// leave room), on every core; it returns the model column's new width. A
+// title cut keeps its note when the title keeps titleMin cells beside it.
+func fitRows(rows []lsRow, width int, mixed bool, wCount, wService, wModel int) int {
+	fixed := len("2006-01-02") + 2 + wCount + 2 + 2 // all but the model and the title
+	if mixed {
+		fixed += 2 + wService
+	}
+	if width-fixed-wModel < titleMin && wModel > lsModelMin {
+		wModel = max(width-fixed-titleMin, lsModelMin)
+	}
+	avail := width - fixed - wModel // for the title and its note
+	wNote := ansi.StringWidth(notInNewestNote)
+	eachPart(len(rows), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			r := &rows[i]
+			if r.wModel > wModel {
+				r.model = cutCells(r.model, wModel)
+				r.wModel = ansi.StringWidth(r.model)
+			}
+			// A string is never wider than its length in bytes (a
+			// wide character takes three or four).
+			if len(r.title)+len(r.note) <= avail {
+				continue
+			}
+			wTitle := ansi.StringWidth(r.title)
+			switch {
+			case wTitle+ansi.StringWidth(r.note) <= avail:
+			case r.note != "" && avail-wNote >= titleMin:
+				r.title = cutCells(r.title, avail-wNote)
+			default:
+				r.title, r.note = cutCells(r.title+r.note, avail), ""
+			}
+		}
+	})
+	return wModel
 }
 
 // pad appends n spaces to b.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
+	"github.com/charmbracelet/x/ansi"
 )
 
 func TestLs(t *testing.T) {
@@ -307,5 +308,76 @@ func TestLoadErrorNamesThePathOnce(t *testing.T) {
 	}
 	if n := strings.Count(r.stderr, p); n != 1 || !strings.Contains(r.stderr, "loading "+p+": not a chat export") || strings.Contains(r.stderr, "loader:") {
 		t.Fatalf("stderr names the path %d times or reads otherwise:\n%s", n, r.stderr)
+	}
+}
+
+// lsOnTerminal runs ls with stdout a terminal of unknown size (so 80
+// columns, outWidth) and returns its lines.
+func lsOnTerminal(t *testing.T, files map[string][]*model.Conversation, args ...string) []string {
+	t.Helper()
+	var out, errOut strings.Builder
+	a := newApp(strings.NewReader(""), &out, &errOut)
+	a.isTerminal = func(w io.Writer) bool { return w == io.Writer(&out) } // the terminal, not the writer holding it
+	a.loc = time.UTC
+	a.open = fakeOpen(files)
+	if code := execute(t.Context(), a, append([]string{"ls"}, args...)); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	return strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+}
+
+// TestLsFitsTheTerminal: on a terminal each ls line fits its width: a long
+// title is cut with "…", a conversation missing from the newest export
+// keeps its note, and a model slug too long to leave the title 16 cells is
+// cut too. Piped, and with --json, nothing is cut.
+func TestLsFitsTheTerminal(t *testing.T) {
+	long := "A very long title about planning a vegetable garden on a small balcony in the city"
+	files := map[string][]*model.Conversation{"long.json": {
+		conv("long-1", long, "gpt-4o", at(3, 9), "q", "a"),
+		conv("long-2", "Another long title, this one about the history of the printing press in Europe", "gpt-4o", at(2, 9), "q", "a"),
+		conv("short", "Short", "gpt-4o", at(1, 9), "q", "a"),
+	}}
+	for _, c := range files["long.json"] {
+		c.Sources, c.InNewest = []string{"old.json", "long.json"}, true
+	}
+	gone := files["long.json"][1]
+	gone.Sources, gone.InNewest = []string{"old.json"}, false
+	lines := lsOnTerminal(t, files, "long.json")
+	if len(lines) != 3 {
+		t.Fatalf("%d lines: %q", len(lines), lines)
+	}
+	for _, l := range lines {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Errorf("a terminal line is %d cells wide: %q", w, l)
+		}
+	}
+	if !strings.Contains(lines[0], "A very long title") || !strings.HasSuffix(lines[0], "…") {
+		t.Errorf("long title not cut: %q", lines[0])
+	}
+	if !strings.Contains(lines[1], "Another long title") || !strings.HasSuffix(lines[1], "…  (not in newest export)") {
+		t.Errorf("the note was lost or the title not cut: %q", lines[1])
+	}
+	if !strings.HasSuffix(lines[2], "  Short") {
+		t.Errorf("short title changed: %q", lines[2])
+	}
+
+	// Piped and --json: whole.
+	if r := cli(t, files, "ls", "long.json"); !strings.Contains(r.stdout, long+"\n") {
+		t.Errorf("piped ls was cut:\n%s", r.stdout)
+	}
+	if js := lsOnTerminal(t, files, "--json", "long.json"); !strings.Contains(js[0], long) {
+		t.Errorf("ls --json on a terminal was cut: %q", js[0])
+	}
+
+	// A model slug as long as the line leaves the title 16 cells.
+	files["long.json"][2].Model = strings.Repeat("very-long-model-slug-", 5)
+	lines = lsOnTerminal(t, files, "long.json")
+	for _, l := range lines {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Errorf("with a long model, a line is %d cells wide: %q", w, l)
+		}
+	}
+	if !strings.Contains(lines[2], "-very…  Short") || !strings.HasSuffix(lines[0], "  A very long tit…") {
+		t.Errorf("the long model was not cut to leave the titles room:\n%s", strings.Join(lines, "\n"))
 	}
 }

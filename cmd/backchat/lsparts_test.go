@@ -59,9 +59,26 @@ func TestListTextInPartsMatchesOneByOne(t *testing.T) {
 	}
 	for name, convs := range map[string][]*model.Conversation{"mixed": all, "one service": one} {
 		var got bytes.Buffer
-		listText(&got, convs, time.UTC)
+		listText(&got, convs, time.UTC, 0)
 		if want := listTextOneByOne(convs, time.UTC); got.String() != want {
 			t.Errorf("%s: parallel lines differ from the one-by-one lines (%d vs %d bytes)", name, got.Len(), len(want))
+		}
+	}
+}
+
+// TestListTextCutInParts: cut to a width on every core, each of 5,000
+// lines fits and keeps its date and count, in the one-by-one order.
+func TestListTextCutInParts(t *testing.T) {
+	convs := manyConvs(5000)
+	var got bytes.Buffer
+	listText(&got, convs, time.UTC, 60)
+	whole := strings.Split(listTextOneByOne(convs, time.UTC), "\n")
+	for i, l := range strings.Split(strings.TrimSuffix(got.String(), "\n"), "\n") {
+		if w := ansi.StringWidth(l); w > 60 {
+			t.Fatalf("line %d is %d cells wide: %q", i, w, l)
+		}
+		if l[:12] != whole[i][:12] {
+			t.Fatalf("line %d %q, one by one %q", i, l, whole[i])
 		}
 	}
 }

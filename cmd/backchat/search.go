@@ -24,11 +24,8 @@ var errNoMatch = errors.New("no conversation matched")
 const searchSnippetWidth = 72
 
 // On a terminal a search line fits its width: the title keeps at least
-// searchTitleMin cells and leaves the snippet searchSnippetMin when it can.
-const (
-	searchTitleMin   = 16
-	searchSnippetMin = 30
-)
+// titleMin cells and leaves the snippet searchSnippetMin when it can.
+const searchSnippetMin = 30
 
 func (a *app) searchCommand() *cobra.Command {
 	var (
@@ -98,11 +95,7 @@ failed), 2 for bad usage or a query syntax error.`,
 			} else {
 				tty := a.isTerminal(underlying(a.out)) // a.out is held while the command runs (trusting)
 				bold := tty && os.Getenv("NO_COLOR") == "" && a.theme != "notty"
-				width := 0 // piped: whole lines, for grep
-				if tty {
-					width = a.statsWidth(tty)
-				}
-				searchText(&out, res.Results, a.loc, bold, width)
+				searchText(&out, res.Results, a.loc, bold, a.outWidth())
 			}
 			return writeAll(a.out, out.String())
 		},
@@ -164,7 +157,7 @@ func searchText(out *bytes.Buffer, rs []search.Result, loc *time.Location, bold 
 		title := model.SanitizeLine(c.DisplayTitle())
 		// cut cuts the title to w cells (see cutMarked); an unmarked
 		// title has no hit.
-		cut := func(w int) string { return ansi.Truncate(title, max(w, 1), "…") }
+		cut := func(w int) string { return cutCells(title, w) }
 		snippet, match := r.Snippet, r.SnippetMatch
 		if r.Best.Field == search.FieldConvTitle && r.Best.Len > 0 {
 			tm := [2]int{int(r.Best.Off), int(r.Best.Off + r.Best.Len)}
@@ -191,7 +184,7 @@ func searchText(out *bytes.Buffer, rs []search.Result, loc *time.Location, bold 
 			marks := ansi.StringWidth(open + closing)
 			if snippet != "" && ansi.StringWidth(title)+2+ansi.StringWidth(model.SanitizeLine(snippet))+marks > avail {
 				// The title keeps at most what leaves the snippet 30 cells.
-				title = cut(max(avail-2-marks-searchSnippetMin, searchTitleMin))
+				title = cut(max(avail-2-marks-searchSnippetMin, titleMin))
 				// search.Snippet measures as ansi.StringWidth does (by
 				// grapheme); the marks and a wide character at a cut can
 				// still leave the printed line over: narrow it by what

@@ -9,13 +9,8 @@ import (
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/tui"
 	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 )
-
-// defaultStatsWidth is the report width when stdout is not a terminal and
-// --width is not given.
-const defaultStatsWidth = 80
 
 func (a *app) statsCommand() *cobra.Command {
 	var asJSON bool
@@ -29,15 +24,17 @@ histories), models, custom GPTs, busiest days, longest conversations, words
 you wrote and read, images and voice.
 
 "Messages" are those the chat shows: the shown and folded messages of each
-conversation's current thread; "all branches" counts every message of every
-branch, hidden ones included. Months and days are in the local time zone.
+conversation's current thread; "in all branches" counts those of every
+branch, never hidden messages (system prompts, memory, …). Months and days
+are in the local time zone.
 
 The report is as wide as the terminal (80 columns when stdout is not a
 terminal, or --width N, 40 to 200) and in colour only on a terminal, unless
 NO_COLOR is set or --theme is notty.
 
 With --json, print the figures as one JSON object (model.Stats): the fields
-conversations, messages, all_messages, nodes, first, last (RFC 3339 in the
+conversations, messages, messages_all_branches, all_messages (every message
+of every branch, hidden ones included), nodes, first, last (RFC 3339 in the
 local zone), archived, starred, branch_points, branched_conversations,
 months [{month, conversations, messages, all_messages}], undated_conversations,
 undated_messages, models [{model, conversations, messages}], gpts [{gizmo_id,
@@ -47,8 +44,11 @@ words}], words_written, words_read, images_generated, images_uploaded,
 images_other, voice_messages, audio_clips, voice_seconds, voice_timed.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, paths []string) error {
-			if width < 0 {
-				return usageErrorf("--width must be positive (got %d)", width)
+			// A report cannot be drawn narrower than 40 columns (nor
+			// is one wider than 200 readable): a width outside is
+			// refused rather than silently drawn at the limit.
+			if cmd.Flags().Changed("width") && (width < tui.StatsMinWidth || width > tui.StatsMaxWidth) {
+				return usageErrorf("--width must be %d to %d (got %d)", tui.StatsMinWidth, tui.StatsMaxWidth, width)
 			}
 			arch, err := a.load(cmd.Context(), paths)
 			if err != nil {
@@ -64,7 +64,10 @@ images_other, voice_messages, audio_clips, voice_seconds, voice_timed.`,
 			}
 			tty := a.isTerminal(underlying(a.out)) // a.out is held while the command runs (trusting)
 			if width == 0 {
-				width = a.statsWidth(tty)
+				width = a.outWidth()
+			}
+			if width == 0 {
+				width = defaultWidth // not a terminal
 			}
 			colour := tty && os.Getenv("NO_COLOR") == "" && a.theme != "notty"
 			report := tui.RenderStats(s, model.Services(arch.Conversations), width, a.theme != "light", !colour)
@@ -78,16 +81,6 @@ images_other, voice_messages, audio_clips, voice_seconds, voice_timed.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the figures as JSON")
-	cmd.Flags().IntVar(&width, "width", 0, "report width in columns (default: the terminal's, else 80)")
+	cmd.Flags().IntVar(&width, "width", 0, "report width in columns, 40 to 200 (default: the terminal's, else 80)")
 	return cmd
-}
-
-// statsWidth is the terminal's width when stdout is one, else 80.
-func (a *app) statsWidth(tty bool) int {
-	if f, ok := underlying(a.out).(*os.File); ok && tty {
-		if w, _, err := term.GetSize(f.Fd()); err == nil && w > 0 {
-			return w
-		}
-	}
-	return defaultStatsWidth
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -26,7 +27,7 @@ func TestStats(t *testing.T) {
 	g := cli(t, archive(), "stats", "export.zip")
 	checkGolden(t, "stats", []byte(g.stdout))
 	for i, l := range strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n") {
-		if w := ansi.StringWidth(l); w > defaultStatsWidth {
+		if w := ansi.StringWidth(l); w > defaultWidth {
 			t.Errorf("line %d is %d wide: %q", i+1, w, l)
 		}
 	}
@@ -68,8 +69,25 @@ func TestStatsJSON(t *testing.T) {
 }
 
 func TestStatsUsage(t *testing.T) {
-	if r := cli(t, archive(), "stats", "--width", "-3", "export.zip"); r.code != exitUsage {
-		t.Errorf("--width -3: exit %d", r.code)
+	// A width the report cannot be drawn at is refused (it was drawn
+	// at 40 or 200 columns without a word).
+	for _, w := range []string{"-3", "0", "30", "39", "201"} {
+		if r := cli(t, archive(), "stats", "--width", w, "export.zip"); r.code != exitUsage || !strings.Contains(r.stderr, "--width must be 40 to 200") {
+			t.Errorf("--width %s: exit %d %q", w, r.code, r.stderr)
+		}
+	}
+	for _, w := range []int{40, 200} {
+		r := cli(t, archive(), "stats", "--width", strconv.Itoa(w), "export.zip")
+		if r.code != exitOK {
+			t.Fatalf("--width %d: exit %d %q", w, r.code, r.stderr)
+		}
+		widest := 0
+		for l := range strings.Lines(r.stdout) {
+			widest = max(widest, ansi.StringWidth(strings.TrimSuffix(l, "\n")))
+		}
+		if widest > w || w == 40 && widest != 40 {
+			t.Errorf("--width %d: widest line %d cells", w, widest)
+		}
 	}
 	if r := cli(t, archive(), "stats"); r.code != exitFail || !strings.Contains(r.stderr, "no exports imported yet") {
 		t.Errorf("no PATH: exit %d, %q", r.code, r.stderr)
@@ -118,9 +136,9 @@ func TestStatsGenerated(t *testing.T) {
 // checkStatsInvariants asserts what must hold for any archive.
 func checkStatsInvariants(t *testing.T, s model.Stats) {
 	t.Helper()
-	if s.Messages > s.AllMessages || s.AllMessages > s.Nodes || s.BranchedConversations > s.BranchPoints {
-		t.Errorf("messages %d > all %d > nodes %d, or branched %d > points %d",
-			s.Messages, s.AllMessages, s.Nodes, s.BranchedConversations, s.BranchPoints)
+	if s.Messages > s.MessagesAllBranches || s.MessagesAllBranches > s.AllMessages || s.AllMessages > s.Nodes || s.BranchedConversations > s.BranchPoints {
+		t.Errorf("messages %d > in all branches %d > all %d > nodes %d, or branched %d > points %d",
+			s.Messages, s.MessagesAllBranches, s.AllMessages, s.Nodes, s.BranchedConversations, s.BranchPoints)
 	}
 	if s.WordsWritten == 0 || s.WordsRead == 0 || len(s.Models) == 0 {
 		t.Errorf("no words or models: %+v", s)

@@ -100,28 +100,6 @@ func TestCodeBlocks(t *testing.T) {
 	}
 }
 
-func TestFileName(t *testing.T) {
-	at := time.Date(2026, 3, 4, 23, 30, 0, 0, time.UTC)
-	for _, tc := range []struct {
-		c    model.Conversation
-		want string
-	}{
-		{model.Conversation{ID: "6745a1b2-9c3d-8000-a1b2-c3d4e5f60718", Title: "How do I write a *generic* Map in Go?", Created: at}, "2026-03-04-how-do-i-write-a-generic-map-in-go-6745a1b2.md"},
-		{model.Conversation{ID: "x", Title: "", Updated: at}, "2026-03-04-untitled-x.md"},
-		{model.Conversation{ID: "../../etc", Title: "../../etc/passwd \x1b[2J"}, "undated-etc-passwd-2j-etc.md"},
-		{model.Conversation{ID: "日本", Title: "日本語のタイトル 🎉", Created: at}, "2026-03-04-日本語のタイトル.md"},
-		{model.Conversation{ID: "ABCDEF12345", Title: strings.Repeat("ab ", 40), Created: at}, "2026-03-04-" + strings.TrimSuffix(strings.Repeat("ab-", 20), "-") + "-abcdef12.md"},
-	} {
-		if got := FileName(&tc.c, time.UTC); got != tc.want {
-			t.Errorf("FileName(%q): got %q, want %q", tc.c.Title, got, tc.want)
-		}
-	}
-	tokyo := time.FixedZone("JST", 9*3600)
-	if got := FileName(&model.Conversation{ID: "a", Title: "t", Created: at}, tokyo); got != "2026-03-05-t-a.md" {
-		t.Errorf("dates follow loc: got %q", got)
-	}
-}
-
 func TestMarkdownOfAChosenThread(t *testing.T) {
 	c := sample()
 	all := Branches(c, true)
