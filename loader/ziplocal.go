@@ -739,7 +739,12 @@ func (e *localEntry) reprobe(r io.ReaderAt, size int64) {
 
 // damagedConvName reports whether a name is within two edits of
 // conversations.json, or starts like it and is about as long (a damaged
-// header, with no directory to name it).
+// header, with no directory to name it), or is so but for a run of up to
+// four bytes inserted into it: "conve222rsations.j", three edits
+// (FuzzDamage a3d0de1aee5ace7a; the name's recorded length holds, so the
+// inserted bytes push as many off its end). A run taken out, the rest
+// must be within two edits of how conversations.json starts: a name that
+// merely looks alike (observations.json, four edits) is not taken.
 func damagedConvName(base string) bool {
 	const want = "conversations.json"
 	if len(base) < len(want)-4 || len(base) > len(want)+4 {
@@ -748,6 +753,23 @@ func damagedConvName(base string) bool {
 	if strings.HasPrefix(base, "conversati") {
 		return true // bytes inserted or lost after it
 	}
+	if nearConvStart(base) {
+		return true
+	}
+	for r := 1; r <= 4; r++ {
+		for i := 0; i+r <= len(base); i++ {
+			if nearConvStart(base[:i] + base[i+r:]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nearConvStart reports whether name is within two edits of
+// conversations.json or of its first 14 to 17 bytes.
+func nearConvStart(base string) bool {
+	const want = "conversations.json"
 	// Levenshtein distance, one row at a time. Bytes inserted into a
 	// header's name push as many off its end (its recorded length holds):
 	// "conve11rsations.js" is within two edits of "conversations.js"

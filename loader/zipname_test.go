@@ -1,0 +1,52 @@
+package loader
+
+import (
+	"bytes"
+	"slices"
+	"testing"
+
+	"github.com/klauspost/compress/zip"
+
+	"github.com/backchat/backchat/internal/testkit/gen"
+)
+
+func TestDamagedConvName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"conversations.json": true,
+		"conversation.json":  true,
+		"conversatXons.json": true,
+		"conve11rsations.js": true, // FuzzDamage 1d8b1c24cb9c77b2
+		"conve222rsations.j": true, // FuzzDamage a3d0de1aee5ace7a
+		"c2222onversations.": true,
+		"conve22rsaXions.js": true,
+		"user.json":          false,
+		"projects.json":      false,
+		"observations.json":  false,
+		"connections.json":   false,
+		"annotations.json":   false,
+		"translations.json":  false,
+		"group_chats.json":   false,
+		"file-AbC12345.png":  false,
+	} {
+		if got := damagedConvName(name); got != want {
+			t.Errorf("damagedConvName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+// FuzzDamage a3d0de1aee5ace7a: three bytes inserted into the local
+// header's name of a deflated conversations.json ("conve222rsations.j"),
+// with the ZIP's directory unreadable, loaded 0 of 6 conversations.
+func TestZipLocalNameRunInserted(t *testing.T) {
+	data, n := genBytes(t, gen.Config{Seed: 9, Conversations: 6, NoHuge: true})
+	for _, method := range []uint16{zip.Store, zip.Deflate} {
+		z := storedZip(t, data, method)
+		cd := bytes.Index(z, []byte("PK\x01\x02"))
+		z = slices.Insert(z, cd+10, '0') // the directory no longer reads
+		z = slices.Insert(z, 30+len("conve"), '2', '2', '2')
+		o := loadDamaged(t, t.TempDir(), "export.zip", z)
+		if o.err != nil || o.loaded != n || o.skipped != 0 {
+			t.Errorf("method %d: want %d loaded; got %s", method, n, o)
+		}
+	}
+}
