@@ -113,7 +113,7 @@ func FuzzDamage(f *testing.F) {
 		if third {
 			plain = int64(len(in)) / 3
 		}
-		compactSame(t, what0(flips, inserts, cut), filepath.Join(dir, name), o, plain)
+		compactSame(t, fmt.Sprintf("mode %d, %d flips, %d inserts, cut at %d", mode, flips, inserts, cut), filepath.Join(dir, name), o, plain)
 		if mode == 0 {
 			// Speculative splitting (split.go) loads it as the scanner does.
 			sameLoad(t, what0(flips, inserts, cut), filepath.Join(dir, name))
