@@ -607,7 +607,9 @@ func planSplit(src *source, f *os.File) *splitRun {
 			chatgpt = f
 		}
 	}
-	return &splitRun{f: f, size: src.size, src: src, format: chatgpt, sig: g.clone(), first: first,
+	sig := g.clone()
+	sig.mend() // as the scanner learns it (scanner.learn)
+	return &splitRun{f: f, size: src.size, src: src, format: chatgpt, sig: sig, first: first,
 		win: splitWindow(src.size), segMax: splitSegMax(src.size)}
 }
 
