@@ -573,11 +573,17 @@ func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func
 			// holds JSON (probeData found it opening so).
 			e.name = fmt.Sprintf("(unnamed entry at byte %d)", e.header)
 		} else if !convFileRe.MatchString(base) && !(damagedConvName(base) && !anyConvName(ents)) {
-			continue
+			// A damaged byte that became '/' splits the name: the whole
+			// of it is the damaged one ("conversati/ns.json", FuzzDamage
+			// acd7343d70a1520f), of a file at the archive's root.
+			if !damagedConvName(e.name) || anyConvName(ents) {
+				continue
+			}
+			base = e.name
 		}
 		e.reprobe(f, size)
 		root := path.Dir(e.name) + "/"
-		if root == "./" {
+		if root == "./" || base == e.name {
 			root = ""
 		}
 		if roots[root] == nil {

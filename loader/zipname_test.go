@@ -50,3 +50,27 @@ func TestZipLocalNameRunInserted(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDamage acd7343d70a1520f: a flip turned the local header's name into
+// "conversati/ns.json" (the ZIP cut before its directory): its base name,
+// "ns.json", is no conversation file's, but the whole name is a damaged
+// one, at the archive's root. It loaded nothing.
+func TestZipLocalNameSlash(t *testing.T) {
+	data, n := genBytes(t, gen.Config{Seed: 9, Conversations: 6, NoHuge: true})
+	spans := convSpans(t, data)
+	for _, method := range []uint16{zip.Store, zip.Deflate} {
+		z := storedZip(t, data, method)
+		z[30+len("conversati")] = '/'
+		off, size := entryData(t, storedZip(t, data, method))
+		want := 3
+		cut := off + spans[3][0] // the directory cut off, three conversations whole
+		if method == zip.Deflate {
+			want, cut = -1, off+size*2/3 // what inflates before the cut
+		}
+		z = z[:cut]
+		o := loadDamaged(t, t.TempDir(), "export.zip", z)
+		if o.err != nil || want >= 0 && o.loaded != want || o.loaded == 0 {
+			t.Errorf("method %d: want %d of %d loaded; got %s", method, want, n, o)
+		}
+	}
+}
