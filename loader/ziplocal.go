@@ -234,6 +234,17 @@ func isSigAt(r io.ReaderAt, off int64) bool {
 	return false
 }
 
+// descriptorAt reports whether a data descriptor holding crc (with or
+// without its signature) is at off.
+func descriptorAt(r io.ReaderAt, off int64, crc uint32) bool {
+	var b [8]byte
+	if n, _ := r.ReadAt(b[:], off); n < 4 {
+		return false
+	}
+	le := binary.LittleEndian
+	return le.Uint32(b[:]) == crc || le.Uint32(b[:]) == sigDesc && le.Uint32(b[4:]) == crc
+}
+
 // nextSig finds the next local header (or, with dir, central directory
 // entry) signature at or after off; -1 when there is none.
 func nextSig(r io.ReaderAt, off, size int64, dir bool) int64 {
@@ -480,6 +491,12 @@ func dirDamage(zr *zip.Reader, r io.ReaderAt, size int64) string {
 		}
 		if e := off + int64(f.CompressedSize64); e != size && !isSigAt(r, e) && !isSigAt(r, e+12) && !isSigAt(r, e+20) {
 			return fmt.Sprintf("entry %s: its recorded size (%d bytes) does not end where the next record starts", f.Name, f.CompressedSize64)
+		} else if f.Flags&8 != 0 && !descriptorAt(r, e, f.CRC32) {
+			// A next record 12 or 20 bytes on can be another's: a flip
+			// in the local header's extra length put the data 56 bytes
+			// on, where its end met the next entry's descriptor; read
+			// from there, nothing loaded (FuzzDamage 53aa089ae67e1a30).
+			return fmt.Sprintf("entry %s: no data descriptor where its data ends", f.Name)
 		}
 		if f.Method == zip.Store && f.CompressedSize64 != f.UncompressedSize64 {
 			return fmt.Sprintf("entry %s: stored, but its sizes disagree", f.Name)

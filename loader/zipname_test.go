@@ -74,3 +74,32 @@ func TestZipLocalNameSlash(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDamage 53aa089ae67e1a30: a flip in the local header's extra field
+// length (0 -> 56) moved the data 56 bytes on, where the recorded size
+// ended 20 bytes before the next entry's data descriptor, which passed for
+// the next record: the directory was trusted and nothing loaded. The data
+// descriptor must be where the data ends.
+func TestZipDescriptorWhereDataEnds(t *testing.T) {
+	data, n := genBytes(t, gen.Config{Seed: 9, Conversations: 6, NoHuge: true})
+	z := storedZip(t, data, zip.Deflate)
+	z[28] ^= '8'
+	o := loadDamaged(t, t.TempDir(), "export.zip", z)
+	if o.err != nil || o.loaded != n {
+		t.Fatalf("want %d loaded; got %s", n, o)
+	}
+	// Intact, with descriptors (written streaming): the directory is read.
+	for _, method := range []uint16{zip.Store, zip.Deflate} {
+		z := storedZip(t, data, method)
+		zr, err := zip.NewReader(bytes.NewReader(z), int64(len(z)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if zr.File[0].Flags&8 == 0 {
+			t.Fatalf("method %d: no data descriptor", method)
+		}
+		if d := dirDamage(zr, bytes.NewReader(z), int64(len(z))); d != "" {
+			t.Errorf("method %d: intact ZIP said damaged: %s", method, d)
+		}
+	}
+}
