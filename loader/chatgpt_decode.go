@@ -23,6 +23,7 @@ var errNoMapping = errors.New(`no "mapping": not a ChatGPT conversation`)
 func (w *worker) conversation(data []byte) (c *model.Conversation, err error) {
 	d := getWalker(data)
 	defer putWalker(d)
+	d.watch, w.nested = w.watch, false
 	w.nodes = w.nodes[:0]
 	w.childKeys = w.childKeys[:0]
 	w.notes = w.notes[:0]
@@ -38,6 +39,7 @@ func (w *worker) conversation(data []byte) (c *model.Conversation, err error) {
 		hasMapping bool
 		convID     string
 	)
+	defer func() { w.nested = d.nested }()
 	err = d.ObjBytes(func(d *walker, key []byte) error {
 		var err error
 		switch string(key) {

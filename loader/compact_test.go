@@ -1,7 +1,10 @@
 package loader
 
 import (
+	"fmt"
 	"os"
+	"reflect"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -55,5 +58,52 @@ func BenchmarkCompactLoad(b *testing.B) {
 			}
 			b.ReportMetric(cpu.Seconds()/float64(b.N), "CPU-s/op")
 		})
+	}
+}
+
+// compactSame loads path as the browser's first load does (Options.Compact,
+// the trees of the conversations beyond plain bytes of it compressed) and
+// checks that it gives what the plain load (want) gave: the error, and
+// every exported field of the archive, trees (Conversation.Tree) included
+// (internal/snapshot's equalLoads, which cannot be imported here).
+func compactSame(t *testing.T, what, path string, want outcome, plain int64) {
+	t.Helper()
+	got := loadPath(t, path, Options{Workers: 2, Compact: compactors(), CompactPlain: plain})
+	if fmt.Sprint(want.err) != fmt.Sprint(got.err) {
+		t.Fatalf("%s: compacted load's error %v, plain %v", what, got.err, want.err)
+	}
+	if want.err != nil {
+		return
+	}
+	runtime.GC() // released trees are decoded again from their frames
+	w, g := want.a, got.a
+	if !reflect.DeepEqual(w.Warnings, g.Warnings) || !reflect.DeepEqual(w.Sources, g.Sources) || !reflect.DeepEqual(w.Accounts, g.Accounts) {
+		t.Fatalf("%s: compacted load's warnings, sources or accounts differ:\nplain     %v\ncompacted %v", what, w.Warnings, g.Warnings)
+	}
+	if len(w.Conversations) != len(g.Conversations) {
+		t.Fatalf("%s: compacted load has %d conversations, plain %d", what, len(g.Conversations), len(w.Conversations))
+	}
+	for i, wc := range w.Conversations {
+		gc := g.Conversations[i]
+		if err := gc.TreeErr(); err != nil {
+			t.Fatalf("%s: compacted %s: %v", what, gc.ID, err)
+		}
+		if wc.VisibleCount() != gc.VisibleCount() || wc.BranchPoints() != gc.BranchPoints() || wc.HasBranches() != gc.HasBranches() {
+			t.Fatalf("%s: compacted %s: counts differ", what, wc.ID)
+		}
+		wv, gv := reflect.ValueOf(wc).Elem(), reflect.ValueOf(gc).Elem()
+		for f := range wv.NumField() {
+			sf := wv.Type().Field(f)
+			if !sf.IsExported() {
+				continue
+			}
+			wf, gf := wv.Field(f).Interface(), gv.Field(f).Interface()
+			if sf.Name == "Nodes" {
+				wf, gf = wc.Tree(), gc.Tree()
+			}
+			if !reflect.DeepEqual(wf, gf) {
+				t.Fatalf("%s: compacted conversation %s: %s differs:\nplain     %#v\ncompacted %#v", what, wc.ID, sf.Name, wf, gf)
+			}
+		}
 	}
 }

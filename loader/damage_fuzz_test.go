@@ -20,6 +20,12 @@ import (
 // mode 1 a ZIP storing it, mode 2 a ZIP deflating it (damage inside the
 // deflate stream is only checked not to crash: see below).
 //
+// Each input is loaded as the browser's first load does too, keeping the
+// conversations' trees compressed (Options.Compact; all of them, or
+// those beyond the first third of the input when mode/3 is odd): that
+// load must give the same error, warnings, conversations and trees
+// (compactSame), by the scanner and, for mode 0, by the split.
+//
 //	go test ./loader -run '^$' -fuzz FuzzDamage -fuzzminimizetime 2s
 func FuzzDamage(f *testing.F) {
 	var b bytes.Buffer
@@ -55,6 +61,7 @@ func FuzzDamage(f *testing.F) {
 	}
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, mode byte, ops []byte) {
+		third := mode/3%2 == 1
 		mode %= 3
 		orig, jOff := data, offs[mode]
 		if mode > 0 {
@@ -102,9 +109,16 @@ func FuzzDamage(f *testing.F) {
 		}
 		name := []string{"conversations.json", "export.zip", "export.zip"}[mode]
 		o := loadDamaged(t, dir, name, in)
+		plain := int64(0)
+		if third {
+			plain = int64(len(in)) / 3
+		}
+		compactSame(t, fmt.Sprintf("mode %d, %d flips, %d inserts, cut at %d", mode, flips, inserts, cut), filepath.Join(dir, name), o, plain)
 		if mode == 0 {
 			// Speculative splitting (split.go) loads it as the scanner does.
 			sameLoad(t, what0(flips, inserts, cut), filepath.Join(dir, name))
+			setSplit(t, true)
+			compactSame(t, "split, "+what0(flips, inserts, cut), filepath.Join(dir, name), loadPath(t, filepath.Join(dir, name), Options{Workers: 2}), plain)
 		}
 		d := flips + inserts
 		// Conversations begun and whole before the cut, in the JSON.

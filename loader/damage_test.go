@@ -79,7 +79,13 @@ func loadDamaged(t testing.TB, dir, name string, data []byte) outcome {
 	if err := os.WriteFile(p, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	a, err := OpenContext(context.Background(), Options{Workers: 2}, p)
+	return loadPath(t, p, Options{Workers: 2})
+}
+
+// loadPath loads p with opts.
+func loadPath(t testing.TB, p string, opts Options) outcome {
+	t.Helper()
+	a, err := OpenContext(context.Background(), opts, p)
 	if err != nil {
 		return outcome{err: err}
 	}

@@ -71,6 +71,11 @@ type worker struct {
 	// 0 when it did not decode).
 	win winBuf
 	end int
+	// watch, when set, is the file's conversation signature: a ChatGPT
+	// decode then sets nested when the conversation holds the opening of
+	// another one where the scanner would see it (walker.watch).
+	watch  *signature
+	nested bool
 
 	// k, when set, compacts each conversation decoded once the load's
 	// plain budget is spent (compact.go); side says which ones the

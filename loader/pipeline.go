@@ -313,6 +313,7 @@ func joinAnd(words []string) string {
 // is not a ChatGPT export (one warning), otherwise each is reported.
 func (c *collector) finish() {
 	c.exp.finish(c.convs)
+	c.idlessInFileOrder()
 	c.warnings = append(c.warnings, c.scanWarn...)
 	c.warnings = append(c.warnings, c.sameFile.warnings()...)
 	if len(c.convs) > 0 {
@@ -327,5 +328,43 @@ func (c *collector) finish() {
 			Kind: model.WarnFile, File: src.name, Index: -1, Offset: -1,
 			Reason: fmt.Sprintf("%v (%d objects without \"mapping\")", errNotExport, len(ws)),
 		})
+	}
+}
+
+// idlessInFileOrder puts the conversations without an id (damaged ones,
+// most often) in the order of the files and elements they came from, in
+// the slots they hold among the others: with equal times they tie in the
+// archive's order (model.Newer compares ids), which then kept the order
+// the workers delivered them in, different from load to load (FuzzDamage
+// 477907d527ec33f0: a compacted load listed them otherwise than a plain
+// one).
+func (c *collector) idlessInFileOrder() {
+	var at []int
+	for i, cv := range c.convs {
+		if cv.ID == "" {
+			at = append(at, i)
+		}
+	}
+	if len(at) < 2 {
+		return
+	}
+	order := slices.Clone(at)
+	slices.SortFunc(order, func(a, b int) int {
+		ka, kb := c.exp.wins[a].winKey, c.exp.wins[b].winKey
+		switch {
+		case ka.less(kb):
+			return -1
+		case kb.less(ka):
+			return 1
+		}
+		return 0
+	})
+	convs := make([]*model.Conversation, len(order))
+	wins := make([]membership, len(order))
+	for j, i := range order {
+		convs[j], wins[j] = c.convs[i], c.exp.wins[i]
+	}
+	for j, i := range at {
+		c.convs[i], c.exp.wins[i] = convs[j], wins[j]
 	}
 }

@@ -322,6 +322,8 @@ func (w *worker) runSegment(t *segTask) {
 	}()
 	t.arena, t.mark = w.a, w.a.mark()
 	t.start, t.end = -1, -1
+	w.watch = r.sig
+	defer func() { w.watch = nil }()
 	p := r.first
 	if t.k > 0 {
 		var ok bool
@@ -356,6 +358,15 @@ func (w *worker) runSegment(t *segTask) {
 			}
 			m := w.a.mark()
 			res = w.decodeJob(job{data: sw.at(p), src: r.src, assets: r.assets, format: r.format, index: local, offset: p})
+			if res.err == nil && w.end > 0 && w.nested {
+				// It decoded, but through the opening of another
+				// conversation: damage made it run on (FuzzDamage
+				// a215cdc39ff3e071), where the scanner skips it and
+				// keeps the next one. The scanner's.
+				w.a.rewind(m)
+				t.dirty = true
+				return
+			}
 			if res.err == nil && w.end > 0 {
 				end = p + int64(w.end)
 				break
@@ -596,7 +607,9 @@ func planSplit(src *source, f *os.File) *splitRun {
 			chatgpt = f
 		}
 	}
-	return &splitRun{f: f, size: src.size, src: src, format: chatgpt, sig: g.clone(), first: first,
+	sig := g.clone()
+	sig.mend() // as the scanner learns it (scanner.learn)
+	return &splitRun{f: f, size: src.size, src: src, format: chatgpt, sig: sig, first: first,
 		win: splitWindow(src.size), segMax: splitSegMax(src.size)}
 }
 

@@ -30,6 +30,15 @@ import (
 type walker struct {
 	b []byte
 	i int
+
+	// watch, when set, is the signature of the conversations of the file
+	// whose conversation b opens (speculative splitting, split.go): the
+	// walker then notes in nested whether it met, where the scanner would
+	// (value's and str's detection, scanner.go), the opening of another
+	// conversation inside this one, which damage before it can make the
+	// decode run through (watchObj, watchStr).
+	watch  *signature
+	nested bool
 }
 
 // jsonType is the kind of the next JSON value.
@@ -58,7 +67,7 @@ func getWalker(b []byte) *walker {
 }
 
 func putWalker(w *walker) {
-	w.b = nil
+	w.b, w.watch, w.nested = nil, nil, false
 	walkerPool.Put(w)
 }
 
@@ -243,6 +252,7 @@ func (d *walker) Skip() error {
 		return nil
 	case '{', '[':
 		depth := 0
+		watch := d.watch != nil
 		for d.i < len(d.b) {
 			c := d.b[d.i]
 			switch c {
@@ -251,9 +261,19 @@ func (d *walker) Skip() error {
 				if err != nil {
 					return err
 				}
+				if watch {
+					if c := d.b[end-1]; c == '{' || c <= ' ' {
+						d.watchStr(end)
+					}
+				}
 				d.i = end + 1
 				continue
-			case '{', '[':
+			case '{':
+				if watch && d.watch.maybeAt(d.b, d.i) {
+					d.watchObj(d.i)
+				}
+				depth++
+			case '[':
 				depth++
 			case '}', ']':
 				depth--
@@ -677,6 +697,29 @@ func (d *walker) ObjBytes(f func(d *walker, key []byte) error) error {
 	}
 }
 
+// watchObj notes (nested) when the '{' at b[p], nested in the
+// conversation b opens and passed by maybeAt, is where the scanner would
+// stop that conversation (value: sigAtWide).
+func (d *walker) watchObj(p int) {
+	if d.watch.opens(d.b[p:]) {
+		d.nested = true
+	}
+}
+
+// watchStr notes (nested) when the closing quote at b[q], whose string
+// ends with '{' or white space, is where the scanner would stop the
+// conversation: the quote opens the first key of a conversation after '{'
+// (the string state was inverted by damage before it; str).
+func (d *walker) watchStr(q int) {
+	p := q - 1
+	for p > 0 && isWS(d.b[p]) && q-p < 64 {
+		p--
+	}
+	if d.b[p] == '{' && (d.watch.opens(d.b[p:]) || d.watch.damagedAt(d.b, p)) {
+		d.nested = true
+	}
+}
+
 // Arr calls f for each element of an array; f must consume the element.
 func (d *walker) Arr(f func(d *walker) error) error {
 	d.ws()
@@ -700,6 +743,15 @@ func (d *walker) Arr(f func(d *walker) error) error {
 		switch d.b[d.i] {
 		case ',':
 			d.i++
+			if d.watch != nil {
+				// An object after ',' in an array decoded in full: where,
+				// after damage, the next conversation can be met outside
+				// Skip (the other objects decoded in full follow ':').
+				d.ws()
+				if d.i < len(d.b) && d.b[d.i] == '{' && d.watch.maybeAt(d.b, d.i) {
+					d.watchObj(d.i)
+				}
+			}
 		case ']':
 			d.i++
 			return nil

@@ -234,6 +234,17 @@ func isSigAt(r io.ReaderAt, off int64) bool {
 	return false
 }
 
+// descriptorAt reports whether a data descriptor holding crc (with or
+// without its signature) is at off.
+func descriptorAt(r io.ReaderAt, off int64, crc uint32) bool {
+	var b [8]byte
+	if n, _ := r.ReadAt(b[:], off); n < 4 {
+		return false
+	}
+	le := binary.LittleEndian
+	return le.Uint32(b[:]) == crc || le.Uint32(b[:]) == sigDesc && le.Uint32(b[4:]) == crc
+}
+
 // nextSig finds the next local header (or, with dir, central directory
 // entry) signature at or after off; -1 when there is none.
 func nextSig(r io.ReaderAt, off, size int64, dir bool) int64 {
@@ -480,6 +491,12 @@ func dirDamage(zr *zip.Reader, r io.ReaderAt, size int64) string {
 		}
 		if e := off + int64(f.CompressedSize64); e != size && !isSigAt(r, e) && !isSigAt(r, e+12) && !isSigAt(r, e+20) {
 			return fmt.Sprintf("entry %s: its recorded size (%d bytes) does not end where the next record starts", f.Name, f.CompressedSize64)
+		} else if f.Flags&8 != 0 && !descriptorAt(r, e, f.CRC32) {
+			// A next record 12 or 20 bytes on can be another's: a flip
+			// in the local header's extra length put the data 56 bytes
+			// on, where its end met the next entry's descriptor; read
+			// from there, nothing loaded (FuzzDamage 53aa089ae67e1a30).
+			return fmt.Sprintf("entry %s: no data descriptor where its data ends", f.Name)
 		}
 		if f.Method == zip.Store && f.CompressedSize64 != f.UncompressedSize64 {
 			return fmt.Sprintf("entry %s: stored, but its sizes disagree", f.Name)
@@ -573,11 +590,17 @@ func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func
 			// holds JSON (probeData found it opening so).
 			e.name = fmt.Sprintf("(unnamed entry at byte %d)", e.header)
 		} else if !convFileRe.MatchString(base) && !(damagedConvName(base) && !anyConvName(ents)) {
-			continue
+			// A damaged byte that became '/' splits the name: the whole
+			// of it is the damaged one ("conversati/ns.json", FuzzDamage
+			// acd7343d70a1520f), of a file at the archive's root.
+			if !damagedConvName(e.name) || anyConvName(ents) {
+				continue
+			}
+			base = e.name
 		}
 		e.reprobe(f, size)
 		root := path.Dir(e.name) + "/"
-		if root == "./" {
+		if root == "./" || base == e.name {
 			root = ""
 		}
 		if roots[root] == nil {
@@ -739,7 +762,12 @@ func (e *localEntry) reprobe(r io.ReaderAt, size int64) {
 
 // damagedConvName reports whether a name is within two edits of
 // conversations.json, or starts like it and is about as long (a damaged
-// header, with no directory to name it).
+// header, with no directory to name it), or is so but for a run of up to
+// four bytes inserted into it: "conve222rsations.j", three edits
+// (FuzzDamage a3d0de1aee5ace7a; the name's recorded length holds, so the
+// inserted bytes push as many off its end). A run taken out, the rest
+// must be within two edits of how conversations.json starts: a name that
+// merely looks alike (observations.json, four edits) is not taken.
 func damagedConvName(base string) bool {
 	const want = "conversations.json"
 	if len(base) < len(want)-4 || len(base) > len(want)+4 {
@@ -748,6 +776,23 @@ func damagedConvName(base string) bool {
 	if strings.HasPrefix(base, "conversati") {
 		return true // bytes inserted or lost after it
 	}
+	if nearConvStart(base) {
+		return true
+	}
+	for r := 1; r <= 4; r++ {
+		for i := 0; i+r <= len(base); i++ {
+			if nearConvStart(base[:i] + base[i+r:]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nearConvStart reports whether name is within two edits of
+// conversations.json or of its first 14 to 17 bytes.
+func nearConvStart(base string) bool {
+	const want = "conversations.json"
 	// Levenshtein distance, one row at a time. Bytes inserted into a
 	// header's name push as many off its end (its recorded length holds):
 	// "conve11rsations.js" is within two edits of "conversations.js"

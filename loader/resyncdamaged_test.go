@@ -1,0 +1,41 @@
+package loader
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/backchat/backchat/model"
+)
+
+// After malformed data, resync stops at a conversation whose opening is
+// damaged in its second key, as the scanner does inside a conversation
+// (damagedStart): it was skipped with the malformed data, lost without
+// being counted (FuzzDamage ed5276eebe9e3fd7).
+func TestResyncStopsAtDamagedOpening(t *testing.T) {
+	conv := func(title, k2 string) string {
+		return `{"title": "` + title + `", "` + k2 + `": 1700000000, "mapping": {"n": {"id": "n", "message": {"id": "m", "author": {"role": "user"}, "content": {"content_type": "text", "parts": ["hi"]}}, "children": []}}}`
+	}
+	data := "[" + conv("a", "create_time") + `, "junk": {"x": 1}, ` + conv("b", "creaXe_time") + ", " + conv("c", "create_time") + "]"
+	o := loadDamaged(t, t.TempDir(), "conversations.json", []byte(data))
+	if o.err != nil {
+		t.Fatal(o.err)
+	}
+	var titles []string
+	for _, c := range o.a.Conversations {
+		titles = append(titles, c.Title)
+	}
+	slices.Sort(titles)
+	if strings.Join(titles, " ") != "a b c" || o.skipped != 0 {
+		t.Fatalf("loaded %q; %s", titles, o)
+	}
+	junk := 0
+	for _, w := range o.a.Warnings {
+		if w.Kind == model.WarnData && strings.Contains(w.Reason, "malformed data") {
+			junk++
+		}
+	}
+	if junk != 1 {
+		t.Errorf("want the malformed data reported once: %s", o)
+	}
+}
