@@ -3,12 +3,10 @@ package search
 import (
 	"context"
 	"reflect"
-	"runtime"
 	"testing"
 
 	"github.com/backchat/backchat/internal/testkit/searchcorpus"
 	"github.com/backchat/backchat/internal/testkit/treesrc"
-	"github.com/backchat/backchat/model"
 )
 
 // TestOffsetsHoldNoTree: a builder keeping offsets (SetTextOffsets) over
@@ -19,28 +17,16 @@ import (
 // over the trees themselves does.
 func TestOffsetsHoldNoTree(t *testing.T) {
 	a := searchcorpus.Generate(searchcorpus.Options{TextBytes: 120 << 10, Seed: 4, ConvBytes: 3000})
-	lazy := &model.Archive{}
-	var srcs []*treesrc.Decoded
-	for i, c := range a.Conversations {
-		src := treesrc.New(c.Tree())
-		if i > 0 {
-			// Indexing this conversation starts with its Load: by then
-			// the previous one's tree must be collectable.
-			prev := srcs[i-1]
-			src.Before = func() {
-				runtime.GC()
-				runtime.GC()
-				if k := prev.Held(); k > 0 {
-					t.Errorf("conversation %d: %d decoded trees of the one indexed before still held", i, k)
-				}
+	lazy, srcs := treesrc.Lazy(a)
+	for i := 1; i < len(srcs); i++ {
+		// Indexing a conversation starts with its Load: by then the
+		// previous one's tree must be collectable.
+		prev := srcs[i-1 : i]
+		srcs[i].Before = func() {
+			if k := treesrc.Held(prev); k > 0 {
+				t.Errorf("conversation %d: %d decoded trees of the one indexed before still held", i, k)
 			}
 		}
-		srcs = append(srcs, src)
-		lc := &model.Conversation{ID: c.ID, Title: c.Title, Created: c.Created, Updated: c.Updated, Current: c.Current}
-		lc.SetTreeSource(src)
-		lc.SetTreeCounts(c.VisibleCount(), c.BranchPoints())
-		lc.ReleaseTreeWhenUnused()
-		lazy.Conversations = append(lazy.Conversations, lc)
 	}
 	b := NewBuilder()
 	b.SetTextOffsets(true)
@@ -49,12 +35,7 @@ func TestOffsetsHoldNoTree(t *testing.T) {
 		b.Add(c)
 	}
 	ix := b.Build()
-	runtime.GC()
-	held := 0
-	for _, s := range srcs {
-		held += s.Held()
-	}
-	if held > 0 {
+	if held := treesrc.Held(srcs); held > 0 {
 		t.Errorf("%d decoded trees held by the built index", held)
 	}
 	ref := BuildArchive(a)

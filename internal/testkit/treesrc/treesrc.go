@@ -5,6 +5,7 @@ package treesrc
 
 import (
 	"bytes"
+	"runtime"
 	"unsafe"
 	"weak"
 
@@ -96,6 +97,36 @@ func (s *Decoded) Held() int {
 		if w.Value() != nil {
 			k++
 		}
+	}
+	return k
+}
+
+// Lazy returns a copy of a whose conversations read their trees from a
+// Decoded each (decoded on demand, released when unused), and those
+// sources in the same order.
+func Lazy(a *model.Archive) (*model.Archive, []*Decoded) {
+	out := &model.Archive{Sources: a.Sources}
+	srcs := make([]*Decoded, 0, len(a.Conversations))
+	for _, c := range a.Conversations {
+		src := New(c.Tree())
+		srcs = append(srcs, src)
+		lc := &model.Conversation{ID: c.ID, Title: c.Title, Created: c.Created, Updated: c.Updated, Current: c.Current}
+		lc.SetTreeSource(src)
+		lc.SetTreeCounts(c.VisibleCount(), c.BranchPoints())
+		lc.ReleaseTreeWhenUnused()
+		out.Conversations = append(out.Conversations, lc)
+	}
+	return out, srcs
+}
+
+// Held is how many decoded trees of srcs are still alive, after two
+// collections.
+func Held(srcs []*Decoded) int {
+	runtime.GC()
+	runtime.GC()
+	k := 0
+	for _, s := range srcs {
+		k += s.Held()
 	}
 	return k
 }

@@ -2,7 +2,6 @@ package live
 
 import (
 	"context"
-	"runtime"
 	"testing"
 
 	"github.com/backchat/backchat/internal/testkit/searchcorpus"
@@ -17,30 +16,12 @@ import (
 // memory over two exports was their whole decoded text again).
 func TestOffsetsSurviveRebuild(t *testing.T) {
 	a := searchcorpus.Generate(searchcorpus.Options{TextBytes: 60 << 10, Seed: 8, ConvBytes: 2000})
-	lazy := &model.Archive{Sources: []string{"a.zip", "b.zip"}}
-	var srcs []*treesrc.Decoded
-	for _, c := range a.Conversations {
-		src := treesrc.New(c.Tree())
-		srcs = append(srcs, src)
-		lc := &model.Conversation{ID: c.ID, Title: c.Title, Created: c.Created, Updated: c.Updated, Current: c.Current}
-		lc.SetTreeSource(src)
-		lc.SetTreeCounts(c.VisibleCount(), c.BranchPoints())
-		lc.ReleaseTreeWhenUnused()
-		lazy.Conversations = append(lazy.Conversations, lc)
-	}
-	held := func() int {
-		runtime.GC()
-		runtime.GC()
-		k := 0
-		for _, s := range srcs {
-			k += s.Held()
-		}
-		return k
-	}
+	a.Sources = []string{"a.zip", "b.zip"}
+	lazy, srcs := treesrc.Lazy(a)
 	want := NewArchive(a)
 	check := func(step string, s *Searcher) {
 		s.Index()
-		if k := held(); k > 0 {
+		if k := treesrc.Held(srcs); k > 0 {
 			t.Errorf("%s: %d decoded trees held", step, k)
 		}
 		for _, q := range []string{"the", `"data table"`, "value"} {
