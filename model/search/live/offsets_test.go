@@ -6,7 +6,6 @@ import (
 
 	"github.com/backchat/backchat/internal/testkit/searchcorpus"
 	"github.com/backchat/backchat/internal/testkit/treesrc"
-	"github.com/backchat/backchat/model"
 )
 
 // TestOffsetsSurviveRebuild: a searcher made by NewOffsets keeps offsets
