@@ -103,3 +103,31 @@ func TestZipDescriptorWhereDataEnds(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDamage e0637f796aacab22: "{{{{" inserted into the local header's
+// name of a deflated conversations.json ("conversat{{{{ions.": the
+// directory no longer reads, the data lies four bytes on). Probing for
+// the data took the inserted "{{" for stored JSON: nothing loaded.
+func TestZipProbeSkipsBracesInName(t *testing.T) {
+	data, n := genBytes(t, gen.Config{Seed: 9, Conversations: 6, NoHuge: true})
+	z := slices.Insert(storedZip(t, data, zip.Deflate), 30+len("conversat"), '{', '{', '{', '{')
+	o := loadDamaged(t, t.TempDir(), "export.zip", z)
+	if o.err != nil || o.loaded != n {
+		t.Fatalf("want %d loaded; got %s", n, o)
+	}
+	for b, want := range map[string]bool{
+		`[{"title": "a"`:               true,
+		"[\n  {\n    \"title\": \"a\"": true,
+		`{"conversations": [`:          true,
+		`[{"tit`:                       true, // cut
+		`[`:                            true,
+		`{{{{ions.json`:                false,
+		`{ions.json`:                   false,
+		"[{\"a\x01\": 1":               false,
+		`[ ]`:                          false,
+	} {
+		if got := looksJSON([]byte(b)); got != want {
+			t.Errorf("looksJSON(%q) = %v, want %v", b, got, want)
+		}
+	}
+}
