@@ -730,9 +730,10 @@ func probeData(r io.ReaderAt, from, size int64) (probed, bool) {
 const probeLen = 64
 
 // looksJSON reports whether b, the first bytes of an entry's data, opens
-// a JSON file of conversations: '[' or '{' (white space aside), maybe one
-// more, then a key and its ':' ("[{\"title\":", "{\"conversations\":"), or
-// b ends first. Two bytes were taken before ('[' or '{', then '{', '"' or
+// a JSON file of conversations (the one test of probeData and reprobe,
+// stored or inflated): '[' or '{' (a byte-order mark and white space
+// aside), maybe one more, then a key and its ':' ("[{\"title\":",
+// "{\"conversations\":"), or b ends first. Two bytes were taken before ('[' or '{', then '{', '"' or
 // white space): "{{{{" inserted into a local header's name
 // ("conversat{{{{ions.") passed for stored data there, while the deflated
 // data lay four bytes on (FuzzDamage e0637f796aacab22).
@@ -742,6 +743,7 @@ func looksJSON(b []byte) bool {
 			b = b[1:]
 		}
 	}
+	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
 	ws()
 	if len(b) == 0 || b[0] != '[' && b[0] != '{' {
 		return false
@@ -793,10 +795,9 @@ func (e *localEntry) reprobe(r io.ReaderAt, size int64) {
 	case e.method == zip.Deflate:
 		ok = opensJSON(r, e.dataOff, size)
 	default:
-		var b [64]byte
+		var b [probeLen]byte
 		n, _ := r.ReadAt(b[:], e.dataOff)
-		t := bytes.TrimLeft(bytes.TrimPrefix(b[:n], []byte("\xEF\xBB\xBF")), " \t\r\n")
-		ok = len(t) > 0 && (t[0] == '[' || t[0] == '{')
+		ok = looksJSON(b[:n])
 	}
 	if ok {
 		return

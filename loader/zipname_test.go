@@ -125,6 +125,7 @@ func TestZipProbeSkipsBracesInName(t *testing.T) {
 		`{ions.json`:                   false,
 		"[{\"a\x01\": 1":               false,
 		`[ ]`:                          false,
+		"\xEF\xBB\xBF [{\"title\"":     true,
 	} {
 		if got := looksJSON([]byte(b)); got != want {
 			t.Errorf("looksJSON(%q) = %v, want %v", b, got, want)
