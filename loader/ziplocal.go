@@ -733,10 +733,11 @@ const probeLen = 64
 // a JSON file of conversations (the one test of probeData and reprobe,
 // stored or inflated): '[' or '{' (a byte-order mark and white space
 // aside), maybe one more, then a key and its ':' ("[{\"title\":",
-// "{\"conversations\":"), or b ends first. Two bytes were taken before ('[' or '{', then '{', '"' or
-// white space): "{{{{" inserted into a local header's name
-// ("conversat{{{{ions.") passed for stored data there, while the deflated
-// data lay four bytes on (FuzzDamage e0637f796aacab22).
+// "{\"conversations\":"), or b ends first. Two bytes were taken before
+// ('[' or '{', then '{', '"' or white space): "{{{{" inserted into a
+// local header's name ("conversat{{{{ions.") passed for stored data
+// there, while the deflated data lay four bytes on (FuzzDamage
+// e0637f796aacab22).
 func looksJSON(b []byte) bool {
 	ws := func() {
 		for len(b) > 0 && isWS(b[0]) {
