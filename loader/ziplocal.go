@@ -234,6 +234,14 @@ func isSigAt(r io.ReaderAt, off int64) bool {
 	return false
 }
 
+// nameBytes returns up to n bytes from where the name of the local header
+// at off starts.
+func nameBytes(r io.ReaderAt, off int64, n int) string {
+	b := make([]byte, n)
+	m, _ := r.ReadAt(b, off+30)
+	return string(b[:m])
+}
+
 // descriptorAt reports whether a data descriptor holding crc (with or
 // without its signature) is at off.
 func descriptorAt(r io.ReaderAt, off int64, crc uint32) bool {
@@ -592,9 +600,18 @@ func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func
 		} else if !convFileRe.MatchString(base) && !(damagedConvName(base) && !anyConvName(ents)) {
 			// A damaged byte that became '/' splits the name: the whole
 			// of it is the damaged one ("conversati/ns.json", FuzzDamage
-			// acd7343d70a1520f), of a file at the archive's root.
-			if !damagedConvName(e.name) || anyConvName(ents) {
+			// acd7343d70a1520f), of a file at the archive's root. A name
+			// length damaged low cuts it ("conve", FuzzDamage
+			// 81f5338d7fc43583): the bytes after it in the header finish it.
+			if anyConvName(ents) {
 				continue
+			}
+			if !damagedConvName(e.name) {
+				long := nameBytes(f, e.header, len("conversations.json"))
+				if len(e.name) == 0 || len(e.name) >= len(long) || !strings.HasPrefix(long, e.name) || !damagedConvName(long) {
+					continue
+				}
+				e.name = long
 			}
 			base = e.name
 		}

@@ -132,3 +132,25 @@ func TestZipProbeSkipsBracesInName(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDamage 81f5338d7fc43583: the local header's name length damaged low
+// (18 -> 5: "conve"), the ZIP cut before its directory: the name's bytes
+// run on in the header ("conversations.json"), and the data is probed for
+// after them. It loaded nothing.
+func TestZipLocalNameLengthLow(t *testing.T) {
+	data, _ := genBytes(t, gen.Config{Seed: 9, Conversations: 6, NoHuge: true})
+	spans := convSpans(t, data)
+	for _, method := range []uint16{zip.Store, zip.Deflate} {
+		z := storedZip(t, data, method)
+		off, size := entryData(t, z)
+		z[26] = 5 // the name length
+		want, cut := 4, off+spans[4][0]
+		if method == zip.Deflate {
+			want, cut = -1, off+size*2/3
+		}
+		o := loadDamaged(t, t.TempDir(), "export.zip", z[:cut])
+		if o.err != nil || want >= 0 && o.loaded != want || o.loaded == 0 {
+			t.Errorf("method %d: want %d loaded; got %s", method, want, o)
+		}
+	}
+}
