@@ -54,3 +54,17 @@ func TestResyncStopsAtDamagedOpeningKnown(t *testing.T) {
 		t.Fatalf("want every conversation loaded or counted; got %s", o)
 	}
 }
+
+// FuzzDamage c342bef8f712f694: the space between two conversations
+// damaged into '{' ("},{{\"title\""): that '{' held no conversation, yet
+// it was reported as one skipped, counted twice.
+func TestStrayBraceIsNoConversation(t *testing.T) {
+	conv := func(title string) string {
+		return `{"title": "` + title + `", "create_time": 1700000000, "mapping": {"n": {"id": "n", "message": {"id": "m", "author": {"role": "user"}, "content": {"content_type": "text", "parts": ["hi"]}}, "children": []}}}`
+	}
+	data := "[" + conv("a") + ",{" + conv("b") + ", " + conv("c") + "]"
+	o := loadDamaged(t, t.TempDir(), "conversations.json", []byte(data))
+	if o.err != nil || o.loaded != 3 || o.skipped != 0 {
+		t.Fatalf("want 3 loaded, none skipped; got %s", o)
+	}
+}

@@ -638,7 +638,10 @@ func (s *scanner) array() error {
 		case vBreak:
 			s.damaged = true
 			next := s.offset()
-			if s.suspect {
+			// A '{' with no string before the next opening ("},{{\"title\"",
+			// a damaged space) held no conversation: reported as one
+			// lost, it was counted twice (FuzzDamage c342bef8f712f694).
+			if s.suspect || s.mark <= s.pos && bytes.IndexByte(s.buf[s.mark:s.pos], '"') < 0 {
 				s.warn(wJunk, -1, off, fmt.Sprintf("malformed data (not a conversation); skipped %d bytes up to the next conversation", next-off))
 			} else {
 				s.warn(wSkipped, s.index, off, fmt.Sprintf("the conversation is malformed: the next one starts at byte %d before it ends (damaged data?); skipped %d bytes", next, next-off))
