@@ -638,7 +638,10 @@ func (s *scanner) array() error {
 		case vBreak:
 			s.damaged = true
 			next := s.offset()
-			if s.suspect {
+			// A '{' with no string before the next opening ("},{{\"title\"",
+			// a damaged space) held no conversation: reported as one
+			// lost, it was counted twice (FuzzDamage c342bef8f712f694).
+			if s.suspect || s.mark <= s.pos && bytes.IndexByte(s.buf[s.mark:s.pos], '"') < 0 {
 				s.warn(wJunk, -1, off, fmt.Sprintf("malformed data (not a conversation); skipped %d bytes up to the next conversation", next-off))
 			} else {
 				s.warn(wSkipped, s.index, off, fmt.Sprintf("the conversation is malformed: the next one starts at byte %d before it ends (damaged data?); skipped %d bytes", next, next-off))
@@ -852,12 +855,47 @@ func (s *scanner) resync() bool {
 		// is a conversation too, as inside one (damagedStart; FuzzDamage
 		// ed5276eebe9e3fd7: a flip in the next one's "create_time"
 		// hid it, lost without being counted).
-		if s.sigAtWide(s.pos) || s.damagedStart(s.pos, true) {
+		if s.sigAtWide(s.pos) || s.damagedStart(s.pos, true) || s.damagedKnown(s.pos) {
 			s.mark = s.pos
 			return true
 		}
 		s.mark = s.pos
 		s.pos++
+	}
+}
+
+// damagedKnown is damagedStart for resync before the file's opening is
+// known (knownSig stands in: the first conversation's '{' was damaged):
+// after "}," a '{' with a format's first key, damaged after it (its
+// second key in a byte or two, or what is between: FuzzDamage
+// 8f72ebfa5fb5b9da, the first '{' damaged and a byte inserted after the
+// next one's title, that one was lost without a count). Reads more input when needed; s.pos-p is kept.
+func (s *scanner) damagedKnown(p int) bool {
+	if s.sig == nil || !s.sig.known {
+		return false
+	}
+	k := p - 1
+	for k > s.mark && isWS(s.buf[k]) {
+		k--
+	}
+	if k <= s.mark || s.buf[k] != ',' {
+		return false
+	}
+	k--
+	for k > s.mark && isWS(s.buf[k]) {
+		k--
+	}
+	if k <= s.mark || s.buf[k] != '}' {
+		return false
+	}
+	d := s.pos - p
+	for {
+		g, r := parseSig(s.buf[s.pos-d:s.n], s.eof)
+		if r == sigMore && s.fill() {
+			continue
+		}
+		k2 := secondKeys[string(g.k1)]
+		return k2 != "" && (r != sigYes || g.k2 != nil && nearKey(g.k2, k2))
 	}
 }
 

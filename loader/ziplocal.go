@@ -234,6 +234,14 @@ func isSigAt(r io.ReaderAt, off int64) bool {
 	return false
 }
 
+// nameBytes returns up to n bytes from where the name of the local header
+// at off starts.
+func nameBytes(r io.ReaderAt, off int64, n int) string {
+	b := make([]byte, n)
+	m, _ := r.ReadAt(b, off+30)
+	return string(b[:m])
+}
+
 // descriptorAt reports whether a data descriptor holding crc (with or
 // without its signature) is at off.
 func descriptorAt(r io.ReaderAt, off int64, crc uint32) bool {
@@ -592,9 +600,18 @@ func expandLocalZip(p string, f io.ReaderAt, size int64, why string, closeF func
 		} else if !convFileRe.MatchString(base) && !(damagedConvName(base) && !anyConvName(ents)) {
 			// A damaged byte that became '/' splits the name: the whole
 			// of it is the damaged one ("conversati/ns.json", FuzzDamage
-			// acd7343d70a1520f), of a file at the archive's root.
-			if !damagedConvName(e.name) || anyConvName(ents) {
+			// acd7343d70a1520f), of a file at the archive's root. A name
+			// length damaged low cuts it ("conve", FuzzDamage
+			// 81f5338d7fc43583): the bytes after it in the header finish it.
+			if anyConvName(ents) {
 				continue
+			}
+			if !damagedConvName(e.name) {
+				long := nameBytes(f, e.header, len("conversations.json"))
+				if len(e.name) == 0 || len(e.name) >= len(long) || !strings.HasPrefix(long, e.name) || !damagedConvName(long) {
+					continue
+				}
+				e.name = long
 			}
 			base = e.name
 		}
@@ -713,9 +730,9 @@ type probed struct {
 // from (a header whose lengths are damaged): the first offset whose bytes,
 // inflated or as they are, open JSON ('[' or '{').
 func probeData(r io.ReaderAt, from, size int64) (probed, bool) {
-	buf := make([]byte, 16)
+	buf := make([]byte, probeLen)
 	for c := from; c < min(from+512, size); c++ {
-		if n, _ := r.ReadAt(buf[:2], c); n == 2 && (buf[0] == '[' || buf[0] == '{') && (buf[1] == '{' || buf[1] == '"' || isWS(buf[1])) {
+		if n, _ := r.ReadAt(buf, c); n >= 2 && (buf[0] == '[' || buf[0] == '{') && looksJSON(buf[:n]) {
 			return probed{c, zip.Store}, true
 		}
 		if opensJSON(r, c, size) {
@@ -725,14 +742,63 @@ func probeData(r io.ReaderAt, from, size int64) (probed, bool) {
 	return probed{}, false
 }
 
-// opensJSON reports whether a deflate stream at off inflates to JSON.
+// probeLen is how many bytes of a probed entry's data (inflated, when
+// deflated) looksJSON judges.
+const probeLen = 64
+
+// looksJSON reports whether b, the first bytes of an entry's data, opens
+// a JSON file of conversations (the one test of probeData and reprobe,
+// stored or inflated): '[' or '{' (a byte-order mark and white space
+// aside), maybe one more, then a key and its ':' ("[{\"title\":",
+// "{\"conversations\":"), or b ends first. Two bytes were taken before
+// ('[' or '{', then '{', '"' or white space): "{{{{" inserted into a
+// local header's name ("conversat{{{{ions.") passed for stored data
+// there, while the deflated data lay four bytes on (FuzzDamage
+// e0637f796aacab22).
+func looksJSON(b []byte) bool {
+	ws := func() {
+		for len(b) > 0 && isWS(b[0]) {
+			b = b[1:]
+		}
+	}
+	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
+	ws()
+	if len(b) == 0 || b[0] != '[' && b[0] != '{' {
+		return false
+	}
+	b = b[1:]
+	ws()
+	if len(b) > 0 && b[0] == '{' {
+		b = b[1:]
+		ws()
+	}
+	if len(b) == 0 {
+		return true
+	}
+	if b[0] != '"' {
+		return false
+	}
+	for b = b[1:]; len(b) > 0 && b[0] != '"'; b = b[1:] {
+		if b[0] < ' ' || b[0] == '\\' {
+			return false
+		}
+	}
+	if len(b) == 0 {
+		return true
+	}
+	b = b[1:]
+	ws()
+	return len(b) == 0 || b[0] == ':'
+}
+
+// opensJSON reports whether a deflate stream at off inflates to JSON
+// (looksJSON).
 func opensJSON(r io.ReaderAt, off, size int64) bool {
 	fr := flate.NewReader(io.NewSectionReader(r, off, min(size-off, 4096)))
 	defer fr.Close()
-	var b [8]byte
+	var b [probeLen]byte
 	n, _ := io.ReadFull(fr, b[:])
-	t := bytes.TrimLeft(b[:n], " \t\r\n")
-	return len(t) >= 2 && (t[0] == '[' || t[0] == '{') && (t[1] == '{' || t[1] == '"' || isWS(t[1]))
+	return n >= 2 && looksJSON(b[:n])
 }
 
 // reprobe checks that a conversation entry's data opens JSON where its
@@ -747,10 +813,9 @@ func (e *localEntry) reprobe(r io.ReaderAt, size int64) {
 	case e.method == zip.Deflate:
 		ok = opensJSON(r, e.dataOff, size)
 	default:
-		var b [64]byte
+		var b [probeLen]byte
 		n, _ := r.ReadAt(b[:], e.dataOff)
-		t := bytes.TrimLeft(bytes.TrimPrefix(b[:n], []byte("\xEF\xBB\xBF")), " \t\r\n")
-		ok = len(t) > 0 && (t[0] == '[' || t[0] == '{')
+		ok = looksJSON(b[:n])
 	}
 	if ok {
 		return

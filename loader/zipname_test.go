@@ -103,3 +103,54 @@ func TestZipDescriptorWhereDataEnds(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDamage e0637f796aacab22: "{{{{" inserted into the local header's
+// name of a deflated conversations.json ("conversat{{{{ions.": the
+// directory no longer reads, the data lies four bytes on). Probing for
+// the data took the inserted "{{" for stored JSON: nothing loaded.
+func TestZipProbeSkipsBracesInName(t *testing.T) {
+	data, n := genBytes(t, gen.Config{Seed: 9, Conversations: 6, NoHuge: true})
+	z := slices.Insert(storedZip(t, data, zip.Deflate), 30+len("conversat"), '{', '{', '{', '{')
+	o := loadDamaged(t, t.TempDir(), "export.zip", z)
+	if o.err != nil || o.loaded != n {
+		t.Fatalf("want %d loaded; got %s", n, o)
+	}
+	for b, want := range map[string]bool{
+		`[{"title": "a"`:               true,
+		"[\n  {\n    \"title\": \"a\"": true,
+		`{"conversations": [`:          true,
+		`[{"tit`:                       true, // cut
+		`[`:                            true,
+		`{{{{ions.json`:                false,
+		`{ions.json`:                   false,
+		"[{\"a\x01\": 1":               false,
+		`[ ]`:                          false,
+		"\xEF\xBB\xBF [{\"title\"":     true,
+	} {
+		if got := looksJSON([]byte(b)); got != want {
+			t.Errorf("looksJSON(%q) = %v, want %v", b, got, want)
+		}
+	}
+}
+
+// FuzzDamage 81f5338d7fc43583: the local header's name length damaged low
+// (18 -> 5: "conve"), the ZIP cut before its directory: the name's bytes
+// run on in the header ("conversations.json"), and the data is probed for
+// after them. It loaded nothing.
+func TestZipLocalNameLengthLow(t *testing.T) {
+	data, _ := genBytes(t, gen.Config{Seed: 9, Conversations: 6, NoHuge: true})
+	spans := convSpans(t, data)
+	for _, method := range []uint16{zip.Store, zip.Deflate} {
+		z := storedZip(t, data, method)
+		off, size := entryData(t, z)
+		z[26] = 5 // the name length
+		want, cut := 4, off+spans[4][0]
+		if method == zip.Deflate {
+			want, cut = -1, off+size*2/3
+		}
+		o := loadDamaged(t, t.TempDir(), "export.zip", z[:cut])
+		if o.err != nil || want >= 0 && o.loaded != want || o.loaded == 0 {
+			t.Errorf("method %d: want %d loaded; got %s", method, want, o)
+		}
+	}
+}
