@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/backchat/backchat/internal/testkit/gen"
+	"github.com/backchat/backchat/internal/testkit/msgkit"
 	"github.com/backchat/backchat/loader"
 	"github.com/backchat/backchat/model"
 	"github.com/backchat/backchat/model/search"
@@ -98,26 +99,8 @@ func equalLoads(t *testing.T, name string, want, got *model.Archive) {
 		t.Fatalf("%s: %d conversations, want %d", name, len(got.Conversations), len(want.Conversations))
 	}
 	for i, w := range want.Conversations {
-		g := got.Conversations[i]
-		if w.VisibleCount() != g.VisibleCount() || w.BranchPoints() != g.BranchPoints() || w.HasBranches() != g.HasBranches() {
-			t.Errorf("%s: %s: counts differ", name, w.ID)
-		}
-		if err := g.TreeErr(); err != nil {
-			t.Fatalf("%s: %s: %v", name, w.ID, err)
-		}
-		wv, gv := reflect.ValueOf(w).Elem(), reflect.ValueOf(g).Elem()
-		for f := range wv.NumField() {
-			sf := wv.Type().Field(f)
-			if !sf.IsExported() {
-				continue
-			}
-			wf, gf := wv.Field(f).Interface(), gv.Field(f).Interface()
-			if sf.Name == "Nodes" {
-				wf, gf = w.Tree(), g.Tree()
-			}
-			if !reflect.DeepEqual(wf, gf) {
-				t.Errorf("%s: conversation %s: %s differs:\nwant %#v\ngot  %#v", name, w.ID, sf.Name, wf, gf)
-			}
+		for _, d := range msgkit.ConvDiff(w, got.Conversations[i]) {
+			t.Errorf("%s: %s", name, d)
 		}
 	}
 }

@@ -88,25 +88,8 @@ func equalArchives(t *testing.T, name string, want, got *model.Archive) {
 		if g.TreeLoaded() {
 			t.Errorf("%s: conversation %s decoded before use", name, w.ID)
 		}
-		if w.VisibleCount() != g.VisibleCount() || w.BranchPoints() != g.BranchPoints() || w.HasBranches() != g.HasBranches() {
-			t.Errorf("%s: %s: counts differ", name, w.ID)
-		}
-		if err := g.TreeErr(); err != nil {
-			t.Fatalf("%s: %s: %v", name, w.ID, err)
-		}
-		wv, gv := reflect.ValueOf(w).Elem(), reflect.ValueOf(g).Elem()
-		for f := range wv.NumField() {
-			sf := wv.Type().Field(f)
-			if !sf.IsExported() {
-				continue
-			}
-			if !reflect.DeepEqual(wv.Field(f).Interface(), gv.Field(f).Interface()) {
-				t.Errorf("%s: conversation %s: %s differs:\nwant %#v\ngot  %#v", name, w.ID, sf.Name,
-					wv.Field(f).Interface(), gv.Field(f).Interface())
-			}
-		}
-		if !msgkit.SameChildren(w.Nodes, g.Tree()) {
-			t.Errorf("%s: conversation %s: children differ", name, w.ID)
+		for _, d := range msgkit.ConvDiff(w, g) {
+			t.Errorf("%s: %s", name, d)
 		}
 	}
 }

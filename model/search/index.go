@@ -488,14 +488,15 @@ func metaOf(c *model.Conversation) convMeta {
 }
 
 // buildShard indexes conversations convs (numbered from first). With
-// offsets, the shard keeps where its records' texts lie as offsets in
-// their conversations' trees (SetTextOffsets), each conversation's taken
-// as soon as it is indexed, so that the shard holds none of its trees
-// (a tree decoded on demand is collected before the next is decoded).
+// offsets, a shard holding a conversation whose tree is decoded on demand
+// keeps where its records' texts lie as offsets in their conversations'
+// trees (SetTextOffsets), each conversation's taken as soon as it is
+// indexed, so that the shard holds none of its trees (a tree decoded on
+// demand is collected before the next is decoded).
 func buildShard(sb *shardBuilder, first int32, convs []*model.Conversation, offsets bool) *shard {
 	meta := make([]convMeta, len(convs))
 	var loc *locator
-	if offsets {
+	if offsets && slices.ContainsFunc(convs, hasTextOffsets) {
 		loc = &locator{convs: convs}
 	}
 	for i, c := range convs {
@@ -539,6 +540,14 @@ func buildShard(sb *shardBuilder, first int32, convs []*model.Conversation, offs
 		loc.attach(s)
 	}
 	return s
+}
+
+// hasTextOffsets says whether c's tree is decoded on demand, its texts
+// addressed by offset: a shard of none keeps pointers, which take less
+// memory (a record and no offset beside it).
+func hasTextOffsets(c *model.Conversation) bool {
+	_, ok := c.TreeTextSize()
+	return ok
 }
 
 // Offsets standing for a text in a shard that keeps offsets (locator):
