@@ -871,21 +871,7 @@ func (s *scanner) resync() bool {
 // 8f72ebfa5fb5b9da, the first '{' damaged and a byte inserted after the
 // next one's title, that one was lost without a count). Reads more input when needed; s.pos-p is kept.
 func (s *scanner) damagedKnown(p int) bool {
-	if s.sig == nil || !s.sig.known {
-		return false
-	}
-	k := p - 1
-	for k > s.mark && isWS(s.buf[k]) {
-		k--
-	}
-	if k <= s.mark || s.buf[k] != ',' {
-		return false
-	}
-	k--
-	for k > s.mark && isWS(s.buf[k]) {
-		k--
-	}
-	if k <= s.mark || s.buf[k] != '}' {
+	if s.sig == nil || !s.sig.known || !s.afterComma(p, true) {
 		return false
 	}
 	d := s.pos - p
@@ -1185,6 +1171,27 @@ func (s *scanner) value() vres {
 	}
 }
 
+// afterComma says whether the buffer before p (past s.mark) ends in ','
+// and white space, with a '}' before the ',' when closed: where a
+// conversation follows the one before it.
+func (s *scanner) afterComma(p int, closed bool) bool {
+	k := p - 1
+	for k > s.mark && isWS(s.buf[k]) {
+		k--
+	}
+	if k <= s.mark || s.buf[k] != ',' {
+		return false
+	}
+	if !closed {
+		return true
+	}
+	k--
+	for k > s.mark && isWS(s.buf[k]) {
+		k--
+	}
+	return k > s.mark && s.buf[k] == '}'
+}
+
 // damagedStart reports whether the '{' at buffer index p (s.pos), met
 // inside a conversation being scanned, is the next conversation with a
 // damaged opening: it follows a ',' and opens like the signature but for a
@@ -1195,24 +1202,8 @@ func (s *scanner) value() vres {
 // string state), "}," must precede it: the end of the conversation before.
 // Reads more input when needed; s.pos-p is kept across refills.
 func (s *scanner) damagedStart(p int, closed bool) bool {
-	if s.sig == nil || s.sig.known {
+	if s.sig == nil || s.sig.known || !s.afterComma(p, closed) {
 		return false
-	}
-	k := p - 1
-	for k > s.mark && isWS(s.buf[k]) {
-		k--
-	}
-	if k <= s.mark || s.buf[k] != ',' {
-		return false
-	}
-	if closed {
-		k--
-		for k > s.mark && isWS(s.buf[k]) {
-			k--
-		}
-		if k <= s.mark || s.buf[k] != '}' {
-			return false
-		}
 	}
 	d := s.pos - p
 	for s.n-(s.pos-d) < len(s.sig.prefix) && s.fill() {
