@@ -3,6 +3,8 @@ package loader
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"math/bits"
 	"os"
 	"runtime"
 	"sync/atomic"
@@ -483,7 +485,7 @@ func (t *segTask) find(sw *segWindow) (int64, bool) {
 // cut by the end of the file, is larger than splitMaxElem, or does not
 // start with a bracket.
 func valueLen(sw *segWindow, p int64) (int, bool) {
-	depth, inStr, esc := 0, false, false
+	var v valueScan
 	for off := p; off-p < int64(splitMaxElem); {
 		if !sw.ensure(off, len(sw.buf.b)) {
 			return 0, false
@@ -495,32 +497,69 @@ func valueLen(sw *segWindow, p int64) (int, bool) {
 		if off == p && b[0] != '{' && b[0] != '[' {
 			return 0, false
 		}
-		for i, c := range b {
-			switch {
-			case inStr:
-				switch {
-				case esc:
-					esc = false
-				case c == '\\':
-					esc = true
-				case c == '"':
-					inStr = false
-				}
-			case c == '"':
-				inStr = true
-			case c == '{' || c == '[':
-				depth++
-			case c == '}' || c == ']':
-				depth--
-				if depth == 0 {
-					n := off - p + int64(i) + 1
-					return int(n), n <= int64(splitMaxElem)
-				}
-			}
+		if i := v.feed(b); i >= 0 {
+			n := off - p + int64(i)
+			return int(n), n <= int64(splitMaxElem)
 		}
 		off += int64(len(b))
 	}
 	return 0, false
+}
+
+// valueScan counts a JSON value's brackets outside strings, over the
+// value's bytes given in pieces (valueLen).
+type valueScan struct {
+	depth      int
+	inStr, esc bool
+}
+
+// feed scans the next piece b: the index in b just past the bracket that
+// closes the value, or -1 when it is not in b.
+func (v *valueScan) feed(b []byte) int {
+	for i := 0; i < len(b); i++ {
+		if v.inStr {
+			// Inside a string only a quote or a backslash matters: skip
+			// to the next, eight bytes at a time.
+			if v.esc {
+				v.esc = false
+				continue
+			}
+			i = nextQuoteOrBackslash(b, i)
+			if i == len(b) {
+				break
+			}
+			v.esc, v.inStr = b[i] == '\\', b[i] != '"'
+			continue
+		}
+		switch b[i] {
+		case '"':
+			v.inStr = true
+		case '{', '[':
+			v.depth++
+		case '}', ']':
+			v.depth--
+			if v.depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return -1
+}
+
+// nextQuoteOrBackslash is the index of the first '"' or '\\' in b from i
+// on, len(b) when there is none.
+func nextQuoteOrBackslash(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		if m := quoteOrBackslash(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] == '"' || b[i] == '\\' {
+			return i
+		}
+	}
+	return i
 }
 
 // afterElementEnd reports whether b ends with '}' ',' (white space aside):
