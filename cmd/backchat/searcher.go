@@ -53,12 +53,12 @@ func compactingLoad(paths []string, lib *library.Library, s *live.Searcher, load
 
 // compactPlain is the bytes of an export of budget bytes of JSON whose
 // conversations the browser keeps decoded (compactingLoad): all but the
-// last compactLast bytes, or the first quarter when that is less. The rest
+// last compactLast bytes, or the first quarter when that is more. The rest
 // is kept compressed (~0.4× on the benchmark exports) and decoded again
 // when read, so that the browser, index built and a search answered, stays
 // within the export's size. What is not text (the binary, the runtime,
 // the index build, the UI) weighs most on a small export: at 250 MB three
-// quarters are compressed (0.87–0.93× on the benchmark exports; half
+// quarters are compressed (0.87–0.94× on the benchmark exports; half
 // read 1.00–1.02×); at 1 GB only the last 256 MiB, because the
 // compression costs load time (S2, ~450 MB/s a core here): compressing
 // three quarters made the short-conversation 1 GB export's browser
@@ -67,6 +67,6 @@ func compactPlain(budget int64) int64 {
 	return max(budget/4, budget-compactLast)
 }
 
-// compactLast is the most of an export the browser needs compressed to
-// stay within its size (compactPlain).
+// compactLast is how much of a large export the browser keeps compressed
+// (compactPlain): enough to stay within its size at 1 GB.
 const compactLast = 256 << 20
