@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"runtime"
 	"slices"
+	"sort"
 	"sync"
 
 	"github.com/klauspost/compress/s2"
@@ -160,6 +161,25 @@ func parseChunks(frame []byte, strLen, rawLen uint64) ([]chunk, bool) {
 		cs[i].off += uint64(d.i)
 	}
 	return cs, true
+}
+
+// chunkOf is the index of the chunk (of chunks, in order) that holds the
+// n bytes at offset o of a frame's strings; false when none holds them
+// whole (a writer never splits a string).
+func chunkOf(chunks []chunk, o uint64, n int) (int, bool) {
+	k := sort.Search(len(chunks), func(i int) bool { return chunks[i].end > o })
+	return k, k < len(chunks) && o+uint64(n) <= chunks[k].end
+}
+
+// decodeChunks decompresses every chunk of frame into out (the frame's raw
+// bytes); on damage, the start of the chunk that did not decode and false.
+func decodeChunks(out, frame []byte, chunks []chunk) (uint64, bool) {
+	for _, c := range chunks {
+		if !decodeChunk(out[c.start:c.end], frame, c) {
+			return c.start, false
+		}
+	}
+	return 0, true
 }
 
 // decodeChunk decompresses (or copies) chunk c of frame into dst, which

@@ -3,7 +3,6 @@ package snapshot
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"sync"
 	"unsafe"
 	"weak"
@@ -110,23 +109,30 @@ func (f *MemFrame) raw() ([]byte, error) {
 	if p := f.buf.Value(); p != nil {
 		return unsafe.Slice(p, f.info.RawLen), nil
 	}
-	if f.chunks == nil {
-		cs, ok := parseChunks(f.stored, f.info.StrLen, f.info.RawLen)
-		if !ok {
-			return nil, corrupt("in-memory frame: chunk table")
-		}
-		f.chunks = cs
+	if !f.parse() {
+		return nil, corrupt("in-memory frame: chunk table")
 	}
 	out := make([]byte, f.info.RawLen)
-	for _, c := range f.chunks {
-		if !decodeChunk(out[c.start:c.end], f.stored, c) {
-			return nil, corrupt("in-memory frame: chunk at %d", c.start)
-		}
+	if at, ok := decodeChunks(out, f.stored, f.chunks); !ok {
+		return nil, corrupt("in-memory frame: chunk at %d", at)
 	}
 	if len(out) > 0 {
 		f.buf = weak.Make(&out[0])
 	}
 	return out, nil
+}
+
+// parse reads the frame's chunk table once (f.mu held); false when it is
+// damaged.
+func (f *MemFrame) parse() bool {
+	if f.chunks == nil {
+		cs, ok := parseChunks(f.stored, f.info.StrLen, f.info.RawLen)
+		if !ok {
+			return false
+		}
+		f.chunks = cs
+	}
+	return true
 }
 
 // Load decodes the tree.
@@ -184,15 +190,11 @@ func (f *MemFrame) At(o uint32, n int) *byte {
 	if p := f.buf.Value(); p != nil {
 		return &unsafe.Slice(p, f.info.RawLen)[o]
 	}
-	if f.chunks == nil {
-		cs, ok := parseChunks(f.stored, f.info.StrLen, f.info.RawLen)
-		if !ok {
-			return nil
-		}
-		f.chunks = cs
+	if !f.parse() {
+		return nil
 	}
-	k := sort.Search(len(f.chunks), func(i int) bool { return f.chunks[i].end > uint64(o) })
-	if k == len(f.chunks) || end > f.chunks[k].end {
+	k, ok := chunkOf(f.chunks, uint64(o), n)
+	if !ok {
 		return nil
 	}
 	c := f.chunks[k]

@@ -7,7 +7,6 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -401,11 +400,9 @@ func (r *lazyRef) raw() ([]byte, error) {
 		return nil, err
 	}
 	out := make([]byte, r.rawLen)
-	for _, c := range r.chunks {
-		if !decodeChunk(out[c.start:c.end], frame, c) {
-			r.sh.damaged.mark()
-			return nil, corrupt("conversation %s: chunk at %d", r.id, c.start)
-		}
+	if at, ok := decodeChunks(out, frame, r.chunks); !ok {
+		r.sh.damaged.mark()
+		return nil, corrupt("conversation %s: chunk at %d", r.id, at)
 	}
 	if len(out) > 0 {
 		r.buf = weak.Make(&out[0])
@@ -441,9 +438,9 @@ func (r *lazyRef) text(o uint64, n int) *byte {
 			return nil
 		}
 	}
-	k := sort.Search(len(r.chunks), func(i int) bool { return r.chunks[i].end > o })
+	k, ok := chunkOf(r.chunks, o, n)
 	r.mu.Unlock()
-	if k == len(r.chunks) || o+uint64(n) > r.chunks[k].end {
+	if !ok {
 		r.sh.damaged.mark() // the writer never splits a string
 		return nil
 	}
